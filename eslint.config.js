@@ -1,0 +1,58 @@
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+import reactHooks from "eslint-plugin-react-hooks";
+import globals from "globals";
+
+// Pure logic stays pure: src/elf and src/livepatch run unchanged in the page, the workers and the CLI.
+const uiAndRuntime = ["react", "react-dom", "react-dom/*", "zustand", "zustand/*", "comlink", "d3", "d3-*", "node:*"];
+const domGlobals = ["window", "document", "self", "postMessage", "navigator", "localStorage", "fetch", "Worker", "importScripts"].map(
+  (name) => ({ name, message: "src/elf and src/livepatch must not touch DOM or worker globals" }),
+);
+
+export default tseslint.config(
+  { ignores: ["dist", "node_modules", "workers/hypervisor/build", "workers/hypervisor/assembly", "test-results", "playwright-report", "fixtures/out", "bench/out"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-non-null-assertion": "off",
+    },
+  },
+  {
+    files: ["src/**/*.tsx", "src/features/**/*.ts", "src/state/**/*.ts"],
+    plugins: { "react-hooks": reactHooks },
+    rules: { "react-hooks/rules-of-hooks": "error", "react-hooks/exhaustive-deps": "warn" },
+  },
+  {
+    files: ["src/elf/**/*.ts"],
+    ignores: ["src/elf/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: [...uiAndRuntime, "../*", "!./*"], message: "src/elf imports nothing outside itself" }] }],
+      "no-restricted-globals": ["error", ...domGlobals],
+    },
+  },
+  {
+    files: ["src/livepatch/**/*.ts"],
+    ignores: ["src/livepatch/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: uiAndRuntime, message: "src/livepatch is pure: no UI, worker or Node imports" },
+            { regex: "^\\.\\./(?!elf/)", message: "src/livepatch may import only src/elf" },
+          ],
+        },
+      ],
+      "no-restricted-globals": ["error", ...domGlobals],
+    },
+  },
+  {
+    files: ["src/features/**", "src/components/**", "src/state/**", "src/App.tsx"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["**/workers/*"], message: "UI reaches workers only through src/services" }] }],
+    },
+  },
+);

@@ -1,0 +1,32 @@
+import { defineConfig, type Plugin } from "vite";
+import react from "@vitejs/plugin-react";
+
+// The built page may talk to nobody but its own origin: files never leave the browser.
+// Added at build time only, because the dev server injects inline scripts for hot reload.
+const CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; " +
+  "img-src 'self' data: blob:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self' blob: data:; " +
+  "object-src 'none'; base-uri 'self'; form-action 'none'";
+
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: "livepatch-lens-csp",
+    apply: "build",
+    transformIndexHtml: () => [
+      { tag: "meta", attrs: { "http-equiv": "Content-Security-Policy", content: CSP }, injectTo: "head-prepend" },
+    ],
+  };
+}
+
+export default defineConfig({
+  base: "./",
+  plugins: [react(), contentSecurityPolicy()],
+  worker: { format: "es" },
+  build: {
+    target: "es2022",
+    sourcemap: true,
+    chunkSizeWarningLimit: 2048,
+  },
+  server: { port: 5173 },
+  preview: { port: 4173, strictPort: true },
+});
