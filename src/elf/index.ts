@@ -1,1 +1,31 @@
-export {};
+// Public surface of the ELF reader. Everything here is pure: no DOM, no Node APIs, no workers.
+export type {
+  ByteRange,
+  Diagnostic,
+  ElfFile,
+  ElfHeader,
+  ElfNote,
+  ElfSection,
+  ElfSegment,
+  ParseOptions,
+  RelocationTable,
+  Severity,
+  SymbolRef,
+  SymbolTable,
+} from "./types.ts";
+export { ElfCancelledError, ElfFormatError, type ElfErrorCode } from "./errors.ts";
+export { parseElf } from "./parse.ts";
+export { parseNotes } from "./notes.ts";
+export { transferablesOf } from "./transfer.ts";
+export {
+  buildId,
+  findSymbol,
+  readVirtual,
+  sectionByName,
+  sectionData,
+  symbolAt,
+  symbolsByName,
+} from "./image.ts";
+export { formatReadelf, type ReadelfOptions } from "./readelf.ts";
+export * from "./constants.ts";
+export * as describe from "./describe.ts";
