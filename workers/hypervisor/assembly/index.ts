@@ -1,6 +1,102 @@
-// Placeholder entry: the simulated hypervisor's API grows here (see the simulator issue).
+// The simulated hypervisor's wasm API. Upload/boot exports belong to the core (upload) side;
+// action/get/list/clock/knob exports to the actions side (stubs until that side lands).
+import { EOPNOTSUPP, ENOENT } from "./errno";
+import { resetImage, addImageSymbol, setCpuCount } from "./image";
+import { resetMemory, mapRange, memWrite, memRead, setPerm, PERM_RX, PERM_RW, PERM_RO } from "./memory";
+import { resetEvents, takeEventLines } from "./events";
+import { clockNow, clockSet } from "./clock";
+import { resetPayloads, findPayload } from "./payload";
+import { doUpload } from "./upload";
+import { payloadToJson } from "./payload_json";
 
 /** Xen's livepatch payload version this simulated hypervisor accepts. */
 export function payloadVersion(): i32 {
   return 2;
+}
+
+// ---- core (upload side) ----
+
+/** Resets everything and boots a Xen of `arch` (1 x86_64, 2 aarch64, 3 arm32). */
+export function boot(arch: i32, cpus: i32, buildId: Uint8Array | null): void {
+  resetImage(arch, cpus, buildId);
+  resetMemory();
+  resetEvents();
+  resetPayloads();
+  clockSet(0);
+}
+
+export function addSymbol(name: string, addr: u64, size: u32, kind: i32): void {
+  addImageSymbol(name, addr, size, kind);
+}
+
+/** Maps Xen image bytes at `addr` with `perm` (1 RX, 2 RW, 3 RO). */
+export function mapMemory(addr: u64, bytes: Uint8Array, perm: i32): void {
+  const p = perm == PERM_RX || perm == PERM_RW || perm == PERM_RO ? perm : PERM_RO;
+  if (!mapRange(addr, <u64>bytes.length, p)) return;
+  memWrite(addr, bytes, 0, bytes.length);
+  setPerm(addr, <u64>bytes.length, p);
+}
+
+export function upload(name: string, payload: Uint8Array, flags: u32): i32 {
+  return doUpload(name, payload, flags);
+}
+
+export function readMemory(addr: u64, len: u32): Uint8Array | null {
+  if (len > 0x4000000) return null;
+  return memRead(addr, <i32>len);
+}
+
+export function payloadJson(name: string): string {
+  const p = findPayload(name);
+  return p === null ? "null" : payloadToJson(p);
+}
+
+export function takeEvents(): string {
+  return takeEventLines();
+}
+
+// ---- actions side (stubs: the ACTIONS engineer replaces these) ----
+
+export function getState(name: string): i32 {
+  const p = findPayload(name);
+  return p === null ? -ENOENT : p.state;
+}
+
+export function getRc(name: string): i32 {
+  const p = findPayload(name);
+  return p === null ? -ENOENT : p.rc;
+}
+
+export function action(name: string, cmd: i32, timeoutNs: u32, flags: u32): i32 {
+  return -EOPNOTSUPP;
+}
+
+export function advance(ns: u64): void {
+  clockSet(clockNow() + ns);
+}
+
+export function now(): u64 {
+  return clockNow();
+}
+
+export function setCpuDelay(cpu: i32, ns: u64): void {}
+
+export function setCpus(n: i32): void {
+  setCpuCount(n);
+}
+
+export function setHookResult(name: string, kind: i32, rc: i32): void {}
+
+export function injectNmi(cpu: i32): void {}
+
+export function listJson(): string {
+  return "[]";
+}
+
+export function debugKeys(key: string): string {
+  return "";
+}
+
+export function halted(): bool {
+  return false;
 }

@@ -1,0 +1,145 @@
+// Sparse simulated address space: 4 KiB pages keyed by page number, each with a permission.
+// Nothing here traps: an access that touches an unmapped page or wraps the address space fails
+// and the caller gets false / null / the `memOk` flag cleared.
+
+export const PAGE_SHIFT: u64 = 12;
+export const PAGE_SIZE: u64 = 4096;
+
+export const PERM_NONE: i32 = 0;
+export const PERM_RX: i32 = 1;
+export const PERM_RW: i32 = 2;
+export const PERM_RO: i32 = 3;
+
+let pages = new Map<u64, Uint8Array>();
+let perms = new Map<u64, i32>();
+
+/** Cleared by the scalar readers when the access failed. */
+export let memOk: bool = true;
+
+export function resetMemory(): void {
+  pages = new Map<u64, Uint8Array>();
+  perms = new Map<u64, i32>();
+}
+
+/** addr + len without wrapping past 2^64; false when it would wrap. */
+function rangeFits(addr: u64, len: u64): bool {
+  return len == 0 || addr + (len - 1) >= addr;
+}
+
+/** Maps zero-filled pages over [addr, addr+len) (existing pages keep their bytes) with `perm`. */
+export function mapRange(addr: u64, len: u64, perm: i32): bool {
+  if (len == 0) return true;
+  if (!rangeFits(addr, len)) return false;
+  const first = addr >> PAGE_SHIFT;
+  const last = (addr + len - 1) >> PAGE_SHIFT;
+  for (let pn = first; ; pn++) {
+    if (!pages.has(pn)) pages.set(pn, new Uint8Array(<i32>PAGE_SIZE));
+    perms.set(pn, perm);
+    if (pn == last) break;
+  }
+  return true;
+}
+
+export function unmapRange(addr: u64, len: u64): void {
+  if (len == 0 || !rangeFits(addr, len)) return;
+  const first = addr >> PAGE_SHIFT;
+  const last = (addr + len - 1) >> PAGE_SHIFT;
+  for (let pn = first; ; pn++) {
+    if (pages.has(pn)) {
+      pages.delete(pn);
+      perms.delete(pn);
+    }
+    if (pn == last) break;
+  }
+}
+
+export function setPerm(addr: u64, len: u64, perm: i32): void {
+  if (len == 0 || !rangeFits(addr, len)) return;
+  const first = addr >> PAGE_SHIFT;
+  const last = (addr + len - 1) >> PAGE_SHIFT;
+  for (let pn = first; ; pn++) {
+    if (pages.has(pn)) perms.set(pn, perm);
+    if (pn == last) break;
+  }
+}
+
+export function permAt(addr: u64): i32 {
+  const pn = addr >> PAGE_SHIFT;
+  return perms.has(pn) ? perms.get(pn) : PERM_NONE;
+}
+
+export function isMapped(addr: u64, len: u64): bool {
+  if (!rangeFits(addr, len)) return false;
+  if (len == 0) return pages.has(addr >> PAGE_SHIFT);
+  const first = addr >> PAGE_SHIFT;
+  const last = (addr + len - 1) >> PAGE_SHIFT;
+  for (let pn = first; ; pn++) {
+    if (!pages.has(pn)) return false;
+    if (pn == last) break;
+  }
+  return true;
+}
+
+/** Copies src[srcOff, srcOff+len) to addr. Ignores permissions (the hypervisor's own writes). */
+export function memWrite(addr: u64, src: Uint8Array, srcOff: i32, len: i32): bool {
+  if (len < 0 || srcOff < 0 || srcOff > src.length || len > src.length - srcOff) return false;
+  if (!isMapped(addr, <u64>len)) return false;
+  let done: i32 = 0;
+  while (done < len) {
+    const a = addr + <u64>done;
+    const page = pages.get(a >> PAGE_SHIFT);
+    const off = <i32>(a & (PAGE_SIZE - 1));
+    let n = <i32>PAGE_SIZE - off;
+    if (n > len - done) n = len - done;
+    for (let i = 0; i < n; i++) unchecked((page[off + i] = src[srcOff + done + i]));
+    done += n;
+  }
+  return true;
+}
+
+/** Fills [addr, addr+len) with `value`. */
+export function memFill(addr: u64, value: u8, len: i32): bool {
+  if (len < 0 || !isMapped(addr, <u64>len)) return false;
+  for (let i = 0; i < len; i++) {
+    const a = addr + <u64>i;
+    const page = pages.get(a >> PAGE_SHIFT);
+    page[<i32>(a & (PAGE_SIZE - 1))] = value;
+  }
+  return true;
+}
+
+export function memRead(addr: u64, len: i32): Uint8Array | null {
+  if (len < 0 || !isMapped(addr, <u64>len)) return null;
+  const out = new Uint8Array(len);
+  let done: i32 = 0;
+  while (done < len) {
+    const a = addr + <u64>done;
+    const page = pages.get(a >> PAGE_SHIFT);
+    const off = <i32>(a & (PAGE_SIZE - 1));
+    let n = <i32>PAGE_SIZE - off;
+    if (n > len - done) n = len - done;
+    for (let i = 0; i < n; i++) unchecked((out[done + i] = page[off + i]));
+    done += n;
+  }
+  return out;
+}
+
+/** Little-endian scalar read of `size` (1..8) bytes; sets memOk. */
+export function memReadLe(addr: u64, size: i32): u64 {
+  const b = memRead(addr, size);
+  if (b === null) {
+    memOk = false;
+    return 0;
+  }
+  memOk = true;
+  let v: u64 = 0;
+  for (let i = size - 1; i >= 0; i--) v = (v << 8) | <u64>b[i];
+  return v;
+}
+
+/** Little-endian scalar write of `size` (1..8) bytes. */
+export function memWriteLe(addr: u64, value: u64, size: i32): bool {
+  const b = new Uint8Array(size);
+  for (let i = 0; i < size; i++) b[i] = <u8>(value >> (<u64>(i * 8)));
+  return memWrite(addr, b, 0, size);
+}

@@ -1,0 +1,144 @@
+// A loaded payload as the hypervisor keeps it, and the global payload list (upload order).
+
+export const STATE_CHECKED: i32 = 1;
+export const STATE_APPLIED: i32 = 2;
+
+export const HOOK_LOAD: i32 = 0;
+export const HOOK_UNLOAD: i32 = 1;
+export const HOOK_PREAPPLY: i32 = 2;
+export const HOOK_APPLY: i32 = 3;
+export const HOOK_POSTAPPLY: i32 = 4;
+export const HOOK_PREREVERT: i32 = 5;
+export const HOOK_REVERT: i32 = 6;
+export const HOOK_POSTREVERT: i32 = 7;
+export const HOOK_KINDS: i32 = 8;
+
+export const HOOK_SECTIONS: string[] = [
+  ".livepatch.hooks.load",
+  ".livepatch.hooks.unload",
+  ".livepatch.hooks.preapply",
+  ".livepatch.hooks.apply",
+  ".livepatch.hooks.postapply",
+  ".livepatch.hooks.prerevert",
+  ".livepatch.hooks.revert",
+  ".livepatch.hooks.postrevert",
+];
+
+export const OPAQUE_SIZE: i32 = 31;
+
+/** One `struct livepatch_func` after relocation (the fields Xen reads). */
+export class Func {
+  structAddr: u64 = 0;
+  name: string = "";
+  nameAddr: u64 = 0;
+  newAddr: u64 = 0;
+  oldAddr: u64 = 0;
+  newSize: u32 = 0;
+  oldSize: u32 = 0;
+  version: u32 = 0;
+  /** The 32-byte `livepatch_expectation_t` as read from the struct. */
+  expect: Uint8Array = new Uint8Array(32);
+}
+
+/** Hypervisor-private per-function state (`struct livepatch_fstate`), zeroed at upload. */
+export class FState {
+  applied: i32 = 0;
+  patchOffset: u32 = 0;
+  insnBuffer: Uint8Array = new Uint8Array(OPAQUE_SIZE);
+  /** How many bytes of insnBuffer hold saved code (the write length of the last apply). */
+  savedLen: i32 = 0;
+}
+
+/** Where one section of the payload landed. */
+export class Placed {
+  index: i32 = 0;
+  name: string = "";
+  region: string = "";
+  addr: u64 = 0;
+  size: u64 = 0;
+}
+
+/** A symbol the payload defines; `isNew` ones are exported to later payloads. */
+export class PayloadSymbol {
+  name: string = "";
+  addr: u64 = 0;
+  size: u64 = 0;
+  isNew: bool = false;
+}
+
+export class Payload {
+  name: string;
+  state: i32 = STATE_CHECKED;
+  rc: i32 = 0;
+  reverted: bool = false;
+  safeToReapply: bool = false;
+
+  base: u64 = 0;
+  pages: u64 = 0;
+  textAddr: u64 = 0;
+  textSize: u64 = 0;
+  rwAddr: u64 = 0;
+  rwSize: u64 = 0;
+  roAddr: u64 = 0;
+  roSize: u64 = 0;
+  placed: Placed[] = [];
+
+  funcs: Func[] = [];
+  fstate: FState[] = [];
+
+  hookPresent: bool[] = new Array<bool>(HOOK_KINDS);
+  hookSecAddr: u64[] = new Array<u64>(HOOK_KINDS);
+  /** Pointers read from each hook section (one for single hooks, many for load/unload). */
+  hookPtrs: Array<u64[]> = new Array<u64[]>(HOOK_KINDS);
+
+  buildId: Uint8Array = new Uint8Array(0);
+  depends: Uint8Array = new Uint8Array(0);
+  xenDepends: Uint8Array = new Uint8Array(0);
+  modinfo: Uint8Array | null = null;
+  symbols: PayloadSymbol[] = [];
+
+  /** Applied x86 alternatives / altcalls / sorted ex_table entries, for the UI. */
+  altCount: i32 = 0;
+  altCallCount: i32 = 0;
+  exTableCount: i32 = 0;
+  bugFrameCounts: i32[] = [0, 0, 0, 0];
+
+  constructor(name: string) {
+    this.name = name;
+    for (let i = 0; i < HOOK_KINDS; i++) {
+      this.hookPresent[i] = false;
+      this.hookSecAddr[i] = 0;
+      this.hookPtrs[i] = [];
+    }
+  }
+
+  /** Xen's "hook present": the section exists and its (first) pointer is non-NULL. */
+  hasHook(kind: i32): bool {
+    if (kind < 0 || kind >= HOOK_KINDS || !this.hookPresent[kind]) return false;
+    const p = this.hookPtrs[kind];
+    return p.length > 0 && p[0] != 0;
+  }
+}
+
+export let payloads: Payload[] = [];
+export let payloadVersion: u32 = 1;
+
+export function resetPayloads(): void {
+  payloads = [];
+  payloadVersion = 1;
+}
+
+export function bumpPayloadVersion(): void {
+  payloadVersion++;
+}
+
+/** Finds a payload by name (names are already cut at their first NUL). */
+export function findPayload(name: string): Payload | null {
+  for (let i = 0; i < payloads.length; i++) if (payloads[i].name == name) return payloads[i];
+  return null;
+}
+
+export function removePayload(p: Payload): void {
+  const i = payloads.indexOf(p);
+  if (i >= 0) payloads.splice(i, 1);
+}
