@@ -1,0 +1,60 @@
+// Shared scrolling state for virtualized views: tracks the viewport height and scrollTop of a
+// scroller element and turns them into the window of rows to draw.
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { rowAtScroll, scrollGeometry, scrollToReveal } from "./scrollGeometry.ts";
+
+export interface VirtualWindow {
+  scrollerRef: React.RefObject<HTMLDivElement | null>;
+  onScroll: () => void;
+  first: number;
+  shift: number;
+  count: number;
+  spacer: number;
+  viewportHeight: number;
+  reveal: (row: number) => void;
+}
+
+export function useVirtualWindow(rowCount: number, rowHeight: number): VirtualWindow {
+  const scrollerRef = useRef<HTMLDivElement | null>(null);
+  const [viewportHeight, setViewportHeight] = useState(400);
+  const [scrollTop, setScrollTop] = useState(0);
+  const frame = useRef(0);
+
+  useLayoutEffect(() => {
+    const el = scrollerRef.current;
+    if (!el) return;
+    setViewportHeight(el.clientHeight || 400);
+    const ro = new ResizeObserver(() => setViewportHeight(el.clientHeight || 400));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  // One state update per animation frame, however many scroll events arrive.
+  const onScroll = useCallback(() => {
+    if (frame.current) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = 0;
+      const el = scrollerRef.current;
+      if (el) setScrollTop(el.scrollTop);
+    });
+  }, []);
+  useEffect(() => () => cancelAnimationFrame(frame.current), []);
+
+  const reveal = useCallback(
+    (row: number) => {
+      const el = scrollerRef.current;
+      if (!el) return;
+      const top = scrollToReveal(row, el.scrollTop, rowCount, rowHeight, el.clientHeight || viewportHeight);
+      if (top !== null) {
+        el.scrollTop = top;
+        setScrollTop(el.scrollTop);
+      }
+    },
+    [rowCount, rowHeight, viewportHeight],
+  );
+
+  const g = scrollGeometry(rowCount, rowHeight, viewportHeight);
+  const { first, shift } = rowAtScroll(scrollTop, rowCount, rowHeight, viewportHeight);
+  const count = Math.max(0, Math.min(rowCount - first, g.visibleRows + 1));
+  return { scrollerRef, onScroll, first, shift, count, spacer: g.spacer, viewportHeight, reveal };
+}

@@ -1,0 +1,109 @@
+// Which structure does a byte belong to? A per-level sorted interval index over the model's byte
+// ranges. Tables are one interval each with a record stride, so a million relocations cost one
+// entry and the record under a byte is found by arithmetic.
+
+/** Where a click on a byte leads: a view and the item inside it. */
+export type NavTarget =
+  | { view: "overview" }
+  | { view: "sections"; section: number }
+  | { view: "symbols"; table: number; index: number }
+  | { view: "relocations"; table: number; index: number }
+  | { view: "functions"; index: number }
+  | { view: "notes"; index: number }
+  | { view: "tables"; kind: "alt" | "ex" | "bug" | "altcall"; index: number };
+
+export interface Interval {
+  start: number;
+  /** Record size; the interval is `count` records of `stride` bytes. */
+  stride: number;
+  count: number;
+  /** 0 = file-level structure (header, section data), 1 = records inside, 2 = fields. */
+  level: number;
+  kind: string;
+  label(record: number): string;
+  target(record: number): NavTarget | null;
+}
+
+export interface Hit {
+  interval: Interval;
+  record: number;
+  offset: number;
+  size: number;
+}
+
+interface Level {
+  items: Interval[];
+  ends: number[];
+  /** prefixMaxEnd[i] = max end of items[0..i]; bounds the backward walk for nested/overlapping items. */
+  prefixMaxEnd: number[];
+}
+
+const WALK_LIMIT = 512;
+
+export class IntervalIndex {
+  private levels: Level[] = [];
+
+  constructor(intervals: Interval[]) {
+    const byLevel = new Map<number, Interval[]>();
+    for (const iv of intervals) {
+      if (iv.count <= 0 || iv.stride <= 0) continue;
+      let list = byLevel.get(iv.level);
+      if (!list) byLevel.set(iv.level, (list = []));
+      list.push(iv);
+    }
+    for (const level of [...byLevel.keys()].sort((a, b) => b - a)) {
+      const items = byLevel.get(level)!.sort((a, b) => a.start - b.start);
+      const ends = items.map((i) => i.start + i.stride * i.count);
+      const prefixMaxEnd: number[] = [];
+      let max = -1;
+      for (const e of ends) prefixMaxEnd.push((max = Math.max(max, e)));
+      this.levels.push({ items, ends, prefixMaxEnd });
+    }
+  }
+
+  private static lastStartAtOrBefore(items: Interval[], offset: number): number {
+    let lo = 0;
+    let hi = items.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (items[mid].start <= offset) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  }
+
+  /** The most specific structure containing `offset` (deepest level, then smallest record). */
+  at(offset: number): Hit | null {
+    for (const { items, ends, prefixMaxEnd } of this.levels) {
+      let best: Hit | null = null;
+      for (let j = IntervalIndex.lastStartAtOrBefore(items, offset), steps = 0; j >= 0 && prefixMaxEnd[j] > offset && steps < WALK_LIMIT; j--, steps++) {
+        const iv = items[j];
+        if (offset >= ends[j]) continue;
+        const record = Math.floor((offset - iv.start) / iv.stride);
+        if (!best || iv.stride < best.size) best = { interval: iv, record, offset: iv.start + record * iv.stride, size: iv.stride };
+      }
+      if (best) return best;
+    }
+    return null;
+  }
+
+  /** Records overlapping [start, end), shallow levels first so deeper ones paint over them. */
+  recordsIn(start: number, end: number, maxRecords = 4096): Hit[] {
+    const out: Hit[] = [];
+    for (const { items, ends, prefixMaxEnd } of [...this.levels].reverse()) {
+      for (let j = IntervalIndex.lastStartAtOrBefore(items, end - 1), steps = 0; j >= 0 && prefixMaxEnd[j] > start && steps < WALK_LIMIT; j--, steps++) {
+        const iv = items[j];
+        if (ends[j] <= start) continue;
+        const first = Math.max(0, Math.floor((start - iv.start) / iv.stride));
+        const last = Math.min(iv.count - 1, Math.floor((end - 1 - iv.start) / iv.stride));
+        for (let r = first; r <= last && out.length < maxRecords; r++) {
+          out.push({ interval: iv, record: r, offset: iv.start + r * iv.stride, size: iv.stride });
+        }
+      }
+    }
+    return out;
+  }
+}

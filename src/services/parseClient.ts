@@ -1,0 +1,145 @@
+// Owns the parse worker: transfers file bytes to it, bounds every call in time, supports cancel,
+// and replaces the worker when it dies (a throw that escapes the worker, a hang, or a crash).
+// Callers get a settled outcome for every call, never an exception.
+import * as Comlink from "comlink";
+import type { ParsedFile } from "../state/parsedFile.ts";
+
+export interface ParseProblem {
+  code: string;
+  message: string;
+  offset: number | null;
+}
+
+export type ParseOutcome =
+  | { ok: true; value: ParsedFile }
+  | { ok: false; problem: ParseProblem; workerDied: boolean };
+
+interface WorkerApi {
+  parse(
+    id: string,
+    buffer: ArrayBuffer,
+    fileName: string,
+    onProgress: (done: number, total: number) => void,
+  ): Promise<{ ok: true; value: ParsedFile } | { ok: false; error: { code: string; message: string; offset?: number } }>;
+  cancel(id: string): void;
+}
+
+interface Pending {
+  settle(outcome: ParseOutcome): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/** Generous bound: a 60 MB relocatable parses in seconds; this only catches a stuck worker. */
+export function timeoutFor(bytes: number): number {
+  return 20_000 + Math.ceil(bytes / (1024 * 1024)) * 1_000;
+}
+
+type RestartListener = (reason: string) => void;
+
+class ParseClient {
+  private worker: Worker | null = null;
+  private remote: Comlink.Remote<WorkerApi> | null = null;
+  private pending = new Map<string, Pending>();
+  private listeners = new Set<RestartListener>();
+  restarts = 0;
+
+  onRestart(listener: RestartListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private ensure(): Comlink.Remote<WorkerApi> {
+    if (!this.remote) {
+      const worker = new Worker(new URL("../../workers/parse.worker.ts", import.meta.url), { type: "module", name: "parse" });
+      worker.addEventListener("error", (e) => {
+        e.preventDefault();
+        this.restart(`the parse worker failed (${e.message || "script error"})`);
+      });
+      this.worker = worker;
+      this.remote = Comlink.wrap<WorkerApi>(worker);
+    }
+    return this.remote;
+  }
+
+  /** Stop the current worker, fail every call in flight, and let the next call start a fresh one. */
+  restart(reason: string): void {
+    if (!this.worker) return;
+    this.remote?.[Comlink.releaseProxy]();
+    this.worker.terminate();
+    this.worker = null;
+    this.remote = null;
+    this.restarts++;
+    const failed = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of failed) {
+      clearTimeout(p.timer);
+      p.settle({ ok: false, workerDied: true, problem: { code: "WORKER_DIED", message: reason, offset: null } });
+    }
+    for (const l of this.listeners) l(reason);
+  }
+
+  parse(id: string, buffer: ArrayBuffer, fileName: string, onProgress: (fraction: number) => void): Promise<ParseOutcome> {
+    const remote = this.ensure();
+    const size = buffer.byteLength;
+    return new Promise<ParseOutcome>((resolve) => {
+      let settled = false;
+      const settle = (o: ParseOutcome) => {
+        if (settled) return;
+        settled = true;
+        this.pending.delete(id);
+        resolve(o);
+      };
+      const timer = setTimeout(() => {
+        settle({ ok: false, workerDied: true, problem: { code: "TIMEOUT", message: `parsing took longer than ${timeoutFor(size) / 1000} s`, offset: null } });
+        this.restart(`parsing ${fileName} did not finish in time`);
+      }, timeoutFor(size));
+      this.pending.set(id, { settle, timer });
+      // Progress callbacks are throttled to ~10 Hz so they never flood the main thread.
+      let last = 0;
+      const progress = Comlink.proxy((done: number, total: number) => {
+        const now = performance.now();
+        if (now - last < 100 && done < total) return;
+        last = now;
+        onProgress(total > 0 ? done / total : 0);
+      });
+      remote.parse(id, Comlink.transfer(buffer, [buffer]), fileName, progress).then(
+        (r) => {
+          clearTimeout(timer);
+          if (r.ok) settle({ ok: true, value: r.value });
+          else settle({ ok: false, workerDied: false, problem: { code: r.error.code, message: r.error.message, offset: r.error.offset ?? null } });
+        },
+        (e: unknown) => {
+          // A throw crossing comlink is a bug in the worker: replace it so the next file starts clean.
+          clearTimeout(timer);
+          const message = e instanceof Error ? e.message : String(e);
+          settle({ ok: false, workerDied: true, problem: { code: "WORKER_BUG", message, offset: null } });
+          this.restart(`the parse worker threw: ${message}`);
+        },
+      );
+    });
+  }
+
+  /** Cancel a parse: settles it at once; a worker that does not let go within 1 s is replaced. */
+  cancel(id: string): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    clearTimeout(p.timer);
+    p.settle({ ok: false, workerDied: false, problem: { code: "CANCELLED", message: "cancelled", offset: null } });
+    const remote = this.remote;
+    const stillBusy = setTimeout(() => {
+      if (this.pending.size === 0 && this.remote === remote) this.restart("a cancelled parse did not stop; the worker was replaced");
+    }, 1_000);
+    void remote
+      ?.cancel(id)
+      .then(() => undefined)
+      .finally(() => clearTimeout(stillBusy));
+  }
+
+  /** Test hook: kill the worker as a crash would. */
+  crash(): void {
+    this.ensure();
+    this.restart("the parse worker was terminated");
+  }
+}
+
+export const parseClient = new ParseClient();
