@@ -48,7 +48,9 @@ export type ElfErrorCode =
   | "BAD_NOTE"
   | "TOO_MANY_NOTES"
   // diagnostics: image helpers
-  | "NOBITS_READ";
+  | "NOBITS_READ"
+  // diagnostics: bookkeeping
+  | "TOO_MANY_DIAGNOSTICS";
 
 /**
  * A file that cannot be read as ELF at all. `offset` is the byte offset in the file of the field

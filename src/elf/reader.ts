@@ -1,0 +1,123 @@
+// The only place that reads numbers out of file bytes. Every read is bounds-checked; the column
+// readers check the whole strided range once and then run a tight loop with no allocation.
+import { ElfFormatError, hex } from "./errors.ts";
+
+const hostLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+export class ByteReader {
+  readonly bytes: Uint8Array;
+  readonly length: number;
+  readonly le: boolean;
+  private readonly view: DataView;
+
+  constructor(bytes: Uint8Array, littleEndian: boolean) {
+    this.bytes = bytes;
+    this.length = bytes.length;
+    this.le = littleEndian;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** True when `[offset, offset+size)` lies inside the file (integers, no overflow). */
+  has(offset: number, size: number): boolean {
+    return Number.isSafeInteger(offset) && Number.isSafeInteger(size) && offset >= 0 && size >= 0 && offset + size <= this.length;
+  }
+
+  private check(offset: number, size: number): void {
+    if (!this.has(offset, size)) {
+      throw new ElfFormatError("TRUNCATED_HEADER", Math.max(0, Math.min(offset, this.length)), `read of ${size} bytes at ${hex(offset)} past end of file`);
+    }
+  }
+
+  u8(offset: number): number {
+    this.check(offset, 1);
+    return this.bytes[offset];
+  }
+
+  u16(offset: number): number {
+    this.check(offset, 2);
+    return this.view.getUint16(offset, this.le);
+  }
+
+  u32(offset: number): number {
+    this.check(offset, 4);
+    return this.view.getUint32(offset, this.le);
+  }
+
+  u64(offset: number): bigint {
+    this.check(offset, 8);
+    return this.view.getBigUint64(offset, this.le);
+  }
+
+  /** A 32- or 64-bit word (ELF32 / ELF64 address-sized field), widened to bigint. */
+  word(offset: number, is64: boolean): bigint {
+    return is64 ? this.u64(offset) : BigInt(this.u32(offset));
+  }
+
+  private checkColumn(base: number, stride: number, count: number, field: number, width: number): void {
+    if (count === 0) return;
+    const last = base + (count - 1) * stride + field;
+    if (!(stride >= 0 && field >= 0 && this.has(base + field, width) && this.has(last, width))) {
+      throw new ElfFormatError("TRUNCATED_HEADER", base, `column of ${count} records at ${hex(base)} runs past end of file`);
+    }
+  }
+
+  /** out[i] = u8 at base + i*stride + field. */
+  column8(base: number, stride: number, count: number, field: number, out: Uint8Array): void {
+    this.checkColumn(base, stride, count, field, 1);
+    const b = this.bytes;
+    for (let i = 0, p = base + field; i < count; i++, p += stride) out[i] = b[p];
+  }
+
+  /** out[i] = u16 at base + i*stride + field. */
+  column16(base: number, stride: number, count: number, field: number, out: Uint16Array | Uint32Array): void {
+    this.checkColumn(base, stride, count, field, 2);
+    const v = this.view;
+    const le = this.le;
+    for (let i = 0, p = base + field; i < count; i++, p += stride) out[i] = v.getUint16(p, le);
+  }
+
+  /** out[i] = u32 at base + i*stride + field. */
+  column32(base: number, stride: number, count: number, field: number, out: Uint32Array): void {
+    this.checkColumn(base, stride, count, field, 4);
+    const v = this.view;
+    const le = this.le;
+    for (let i = 0, p = base + field; i < count; i++, p += stride) out[i] = v.getUint32(p, le);
+  }
+
+  /**
+   * out[i] = 64-bit word at base + i*stride + field, or a zero/sign-extended 32-bit word when
+   * `width` is 4. Written as two u32 halves into the array's memory: no BigInt per entry.
+   */
+  column64(base: number, stride: number, count: number, field: number, width: 4 | 8, signed: boolean, out: BigUint64Array | BigInt64Array): void {
+    this.checkColumn(base, stride, count, field, width);
+    const v = this.view;
+    const le = this.le;
+    if (!hostLittleEndian) {
+      for (let i = 0, p = base + field; i < count; i++, p += stride) {
+        const x = width === 8 ? v.getBigUint64(p, le) : BigInt(signed ? v.getInt32(p, le) : v.getUint32(p, le));
+        out[i] = out instanceof BigInt64Array ? BigInt.asIntN(64, x) : BigInt.asUintN(64, x);
+      }
+      return;
+    }
+    const halves = new Uint32Array(out.buffer, out.byteOffset, count * 2);
+    if (width === 8) {
+      const loAt = le ? 0 : 4;
+      const hiAt = le ? 4 : 0;
+      for (let i = 0, p = base + field; i < count; i++, p += stride) {
+        halves[2 * i] = v.getUint32(p + loAt, le);
+        halves[2 * i + 1] = v.getUint32(p + hiAt, le);
+      }
+    } else {
+      for (let i = 0, p = base + field; i < count; i++, p += stride) {
+        const lo = v.getUint32(p, le);
+        halves[2 * i] = lo;
+        halves[2 * i + 1] = signed && lo >= 0x80000000 ? 0xffffffff : 0;
+      }
+    }
+  }
+}
+
+/** Checked narrowing of a bigint file offset/size to number. */
+export function toSafeNumber(x: bigint): number | null {
+  return x >= 0n && x <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x) : null;
+}

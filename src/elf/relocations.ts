@@ -1,0 +1,95 @@
+// SHT_REL and SHT_RELA sections as columns. Like readelf, records are read at the standard
+// stride for the class; a different sh_entsize is reported, not trusted.
+import { SHT_DYNSYM, SHT_REL, SHT_RELA, SHT_SYMTAB } from "./constants.ts";
+import { DiagnosticBudget, type ParseContext } from "./context.ts";
+import { hex } from "./errors.ts";
+import { MAX_DIAGNOSTICS_PER_TABLE, MAX_RELOCATIONS } from "./limits.ts";
+import type { ElfSection, RelocationTable, SymbolTable } from "./types.ts";
+
+export function parseRelocationTables(ctx: ParseContext, sections: ElfSection[], symbolTables: SymbolTable[]): RelocationTable[] {
+  const out: RelocationTable[] = [];
+  let total = 0;
+  for (const sec of sections) {
+    if (sec.type !== SHT_REL && sec.type !== SHT_RELA) continue;
+    const t = parseRelocationTable(ctx, sections, symbolTables, sec, MAX_RELOCATIONS - total);
+    total += t.count;
+    out.push(t);
+  }
+  return out;
+}
+
+function parseRelocationTable(ctx: ParseContext, sections: ElfSection[], symbolTables: SymbolTable[], sec: ElfSection, room: number): RelocationTable {
+  const { r, L } = ctx;
+  const isRela = sec.type === SHT_RELA;
+  const stride = isRela ? L.relaSize : L.relSize;
+  if (sec.entsize !== BigInt(stride)) {
+    ctx.diag("warning", "BAD_REL_ENTSIZE", sec.header.offset, `relocation section ${sec.index} has sh_entsize ${sec.entsize}, expected ${stride} (read with ${stride})`, sec.index);
+  }
+  let count = Math.floor(sec.dataSize / stride);
+  if (count > room) {
+    ctx.diag("error", "TOO_MANY_RELOCATIONS", sec.header.offset, `relocation section ${sec.index}: ${count} entries exceed the remaining limit of ${room}`, sec.index);
+    count = Math.max(0, room);
+  }
+  const n = sections.length;
+  let symtab = -1;
+  if (sec.link !== 0) {
+    if (sec.link < n && (sections[sec.link].type === SHT_SYMTAB || sections[sec.link].type === SHT_DYNSYM)) symtab = sec.link;
+    else ctx.diag("warning", "BAD_REL_LINK", sec.header.offset, `relocation section ${sec.index} links to section ${sec.link}, which is not a symbol table`, sec.index);
+  }
+  let target = sec.info;
+  if (target >= n) {
+    ctx.diag("warning", "BAD_REL_INFO", sec.header.offset, `relocation section ${sec.index} applies to section ${sec.info}, out of range (${n} sections)`, sec.index);
+    target = -1;
+  }
+  const t: RelocationTable = {
+    sectionIndex: sec.index,
+    targetSection: target,
+    symbolTableSection: symtab,
+    isRela,
+    count,
+    recordOffset: sec.dataOffset,
+    entsize: stride,
+    offset: new BigUint64Array(count),
+    type: new Uint32Array(count),
+    symbolIndex: new Uint32Array(count),
+    addend: new BigInt64Array(count),
+  };
+  const base = sec.dataOffset;
+  const f = L.rel;
+  ctx.total += count;
+  ctx.chunked(count, base, (start, end) => {
+    const at = base + start * stride;
+    const m = end - start;
+    r.column64(at, stride, m, f.offset, L.word, false, t.offset.subarray(start, end));
+    if (isRela) r.column64(at, stride, m, f.addend, L.word, true, t.addend.subarray(start, end));
+    const types = t.type.subarray(start, end);
+    const syms = t.symbolIndex.subarray(start, end);
+    if (L.is64) {
+      // r_info = sym << 32 | type: the halves sit at +0/+4 (LSB) or +4/+0 (MSB).
+      r.column32(at, stride, m, f.info + (r.le ? 0 : 4), types);
+      r.column32(at, stride, m, f.info + (r.le ? 4 : 0), syms);
+    } else {
+      r.column32(at, stride, m, f.info, syms);
+      for (let i = 0; i < m; i++) {
+        types[i] = syms[i] & 0xff;
+        syms[i] = syms[i] >>> 8;
+      }
+    }
+  });
+  checkSymbols(ctx, t, symtab < 0 ? null : symbolTables.find((s) => s.sectionIndex === symtab) ?? null);
+  return t;
+}
+
+function checkSymbols(ctx: ParseContext, t: RelocationTable, symbols: SymbolTable | null): void {
+  const limit = symbols ? symbols.count : t.symbolTableSection < 0 ? 1 : 0;
+  const budget = new DiagnosticBudget(ctx, MAX_DIAGNOSTICS_PER_TABLE);
+  const syms = t.symbolIndex;
+  for (let i = 0; i < t.count; i++) {
+    const s = syms[i];
+    if (s !== 0 && s >= limit) {
+      const at = t.recordOffset + i * t.entsize;
+      budget.diag("warning", "BAD_REL_SYMBOL", at, `relocation ${i} at ${hex(at)} uses symbol ${s}, out of range (${symbols ? symbols.count : 0} symbols)`, t.sectionIndex);
+    }
+  }
+  budget.close("BAD_REL_SYMBOL", t.recordOffset, "bad relocation symbols", t.sectionIndex);
+}
