@@ -1,0 +1,254 @@
+// Builder-made payloads: every field path and every malformation with its exact code and offset.
+import { describe, expect, it } from "vitest";
+import { parseElf } from "../elf/index.ts";
+import { analyzePayload } from "./analyze.ts";
+import { buildElf, buildIdNote, funcRecord, le, type BuildSection, type BuildSpec } from "./testing/elfBuilder.ts";
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const XEN_ID = Array.from({ length: 20 }, (_, i) => 0xa0 + i);
+const OWN_ID = Array.from({ length: 20 }, (_, i) => i);
+const R_X86_64_64 = 1;
+
+function notes(depends = XEN_ID): BuildSection[] {
+  return [
+    { name: ".note.gnu.build-id", type: 7, data: buildIdNote(OWN_ID), align: 4 },
+    { name: ".livepatch.depends", data: buildIdNote(depends), align: 4 },
+    { name: ".livepatch.xen_depends", data: buildIdNote(XEN_ID), align: 4 },
+  ];
+}
+
+/** One trampoline to new_fn replacing old_fn (undefined), named through a string section. */
+function payload(over: Partial<BuildSpec> = {}, funcs = Uint8Array.from(funcRecord({ newSize: 16, oldSize: 32 }))): BuildSpec {
+  return {
+    sections: [
+      { name: ".text.new", flags: 6, data: new Uint8Array(16).fill(0xc3), align: 16 },
+      { name: ".rodata.str", flags: 0x32, data: enc("old_fn\0"), entsize: 1 },
+      { name: ".livepatch.funcs", flags: 2, data: funcs, align: 8 },
+      ...notes(),
+    ],
+    symbols: [{ name: "new_fn", section: ".text.new", size: 16 }, { name: "old_fn", section: "UND" }],
+    relocs: {
+      ".livepatch.funcs": [
+        { offset: 0, type: R_X86_64_64, symbol: ".rodata.str" },
+        { offset: 8, type: R_X86_64_64, symbol: "new_fn" },
+        { offset: 16, type: R_X86_64_64, symbol: "old_fn" },
+      ],
+    },
+    ...over,
+  };
+}
+
+function analyze(spec: BuildSpec) {
+  const built = buildElf(spec);
+  const model = analyzePayload(parseElf(built.bytes));
+  if (!model) throw new Error("not a payload");
+  return { model, built, codes: model.diagnostics.map((d) => d.code) };
+}
+
+describe("analyzePayload on a well-formed payload", () => {
+  it("decodes the func with provenance, notes and placement", () => {
+    const { model, built, codes } = analyze(payload());
+    expect(codes.filter((c) => c !== "LP_NEW_SIZE_DIFFERS")).toEqual([]);
+    expect(model.layout).toBe("v2");
+    const fn = model.funcs[0];
+    expect(fn.name.text).toBe("old_fn");
+    expect(fn.newAddr.target).toMatchObject({ kind: "symbol", symbol: "new_fn", addend: 0n, defined: true });
+    expect(fn.oldAddr.target).toMatchObject({ kind: "symbol", symbol: "old_fn", defined: false });
+    expect(fn.oldAddr.reloc).toMatchObject({ section: ".rela.livepatch.funcs", index: 2, symbol: "old_fn", recordOffset: built.relocOffset[".livepatch.funcs:2"] });
+    expect(fn.name.reloc?.symbol).toBe(".rodata.str");
+    expect(fn.offset).toBe(built.dataOffset[".livepatch.funcs"]);
+    expect(model.buildId?.buildId).toBe(OWN_ID.map((b) => b.toString(16).padStart(2, "0")).join(""));
+    expect(model.dependsOn).toEqual({ kind: "xen", buildId: XEN_ID.map((b) => b.toString(16)).join("") });
+    expect(model.safeToReapply).toBe(true);
+    expect(model.replacePossible).toBe(true);
+    expect(model.regions.text.size).toBe(16);
+    // Unknown old address: no trampoline preview without an image.
+    expect(fn.patch).toBeNull();
+  });
+
+  it("previews the trampoline once the image resolves old_fn", () => {
+    const built = buildElf(payload());
+    const model = analyzePayload(parseElf(built.bytes), {
+      textBase: 0xffff82d040a01000n,
+      resolveSymbol: (n) => (n === "old_fn" ? 0xffff82d040234560n : null),
+      readMemory: () => Uint8Array.of(0xf3, 0x0f, 0x1e, 0xfa),
+    })!;
+    const patch = model.funcs[0].patch!;
+    expect(patch.patchOffset).toBe(4);
+    expect(Array.from(patch.bytes)).toEqual([0xe9, 0x97, 0xca, 0x7c, 0x00]);
+  });
+
+  it("returns null for an object without livepatch sections", () => {
+    const built = buildElf({ sections: [{ name: ".text", flags: 6, data: new Uint8Array(4) }] });
+    expect(analyzePayload(parseElf(built.bytes))).toBeNull();
+  });
+
+  it("decodes v1 records and ARM32 REL relocations with implicit addends", () => {
+    const rec = funcRecord({ ptr: 4, newSize: 8, oldSize: 8, layout: "v1" });
+    rec.splice(0, 4, ...le(4, 4)); // REL: the addend lives in the word (name at .rodata.str+4)
+    const { model, codes } = analyze(
+      payload({
+        elfClass: 32,
+        machine: 40,
+        flags: 0x05000000,
+        rel: true,
+        sections: [
+          { name: ".text.new", flags: 6, data: new Uint8Array(8), align: 4 },
+          { name: ".rodata.str", flags: 0x32, data: enc("xyz\0old_fn\0"), entsize: 1 },
+          { name: ".livepatch.funcs", flags: 2, data: Uint8Array.from(rec), align: 4 },
+          ...notes(),
+        ],
+        symbols: [{ name: "new_fn", section: ".text.new", size: 8 }, { name: "old_fn", section: "UND" }],
+        relocs: {
+          ".livepatch.funcs": [
+            { offset: 0, type: 2, symbol: ".rodata.str" },
+            { offset: 4, type: 2, symbol: ".text.new" },
+            { offset: 8, type: 2, symbol: "old_fn" },
+          ],
+        },
+      }),
+    );
+    expect(codes).toEqual([]);
+    expect(model.layout).toBe("v1");
+    expect(model.pointerSize).toBe(4);
+    const fn = model.funcs[0];
+    expect(fn.name.text).toBe("old_fn");
+    expect(fn.name.reloc?.addend).toBe(4n);
+    expect(fn.newAddr.target).toMatchObject({ kind: "symbol", symbol: "new_fn", addend: 0n });
+    expect(fn.expect).toBeNull();
+  });
+
+  it("decodes xSplice records and hooks", () => {
+    const spec = payload({}, Uint8Array.from(funcRecord({ newSize: 16, oldSize: 32, layout: "v1" })));
+    spec.sections = spec.sections.map((s) => (s.name === ".livepatch.funcs" ? { ...s, name: ".xsplice.funcs" } : s));
+    spec.sections.push({ name: ".livepatch.hooks.load", flags: 3, data: new Uint8Array(16), align: 8 });
+    spec.sections.push({ name: ".livepatch.hooks.postrevert", flags: 3, data: new Uint8Array(8), align: 8 });
+    spec.relocs = {
+      ".xsplice.funcs": spec.relocs![".livepatch.funcs"],
+      ".livepatch.hooks.load": [{ offset: 0, type: 1, symbol: ".text.new" }, { offset: 8, type: 1, symbol: "new_fn" }],
+      ".livepatch.hooks.postrevert": [{ offset: 0, type: 1, symbol: "new_fn" }],
+    };
+    const { model, codes } = analyze(spec);
+    expect(model.layout).toBe("xsplice");
+    expect(codes).toContain("LP_XSPLICE_LAYOUT");
+    expect(model.hooks.map((h) => [h.kind, h.entries.map((e) => e.pointer.target.kind === "symbol" && e.pointer.target.symbol)])).toEqual([
+      ["load", ["new_fn", "new_fn"]],
+      ["postrevert", ["new_fn"]],
+    ]);
+    expect(model.replacePossible).toBe(false);
+    expect(model.safeToReapply).toBe(false); // writable hook sections count as rw data
+  });
+});
+
+describe("malformed payloads: exact codes and offsets", () => {
+  it("truncated funcs section", () => {
+    const rec = funcRecord({ newSize: 16, oldSize: 32 });
+    const { model, built } = analyze(payload({}, Uint8Array.from([...rec, ...rec.slice(0, 40)])));
+    const d = model.diagnostics.find((x) => x.code === "LP_FUNCS_SIZE")!;
+    expect(d.offset).toBe(built.dataOffset[".livepatch.funcs"] + 104);
+    expect(d.severity).toBe("error");
+    expect(model.funcs).toHaveLength(1);
+  });
+
+  it("relocation offset past the section", () => {
+    const spec = payload();
+    spec.relocs![".livepatch.funcs"].push({ offset: 100, type: R_X86_64_64, symbol: "new_fn" });
+    const { model, built } = analyze(spec);
+    const d = model.diagnostics.find((x) => x.code === "LP_RELOC_PAST_SECTION")!;
+    expect(d.offset).toBe(built.relocOffset[".livepatch.funcs:3"]);
+  });
+
+  it("relocation that fills no pointer field", () => {
+    const spec = payload();
+    spec.relocs![".livepatch.funcs"].push({ offset: 24, type: R_X86_64_64, symbol: "new_fn" });
+    const { model, built } = analyze(spec);
+    expect(model.diagnostics.find((x) => x.code === "LP_RELOC_NOT_ON_FIELD")?.offset).toBe(built.relocOffset[".livepatch.funcs:3"]);
+  });
+
+  it("name pointer to a non-string", () => {
+    const spec = payload();
+    spec.relocs![".livepatch.funcs"][0] = { offset: 0, type: R_X86_64_64, symbol: ".text.new" };
+    spec.sections[0] = { ...spec.sections[0], data: Uint8Array.of(0x55, 0x48, 0x89, 0xe5, 0xc3, 0, 0, 0) };
+    const { model, built } = analyze(spec);
+    const d = model.diagnostics.find((x) => x.code === "LP_NAME_NOT_STRING")!;
+    expect(d.offset).toBe(built.relocOffset[".livepatch.funcs:0"]);
+    expect(d.message).toContain("not printable ASCII");
+    expect(model.funcs[0].name.text).toBeNull();
+  });
+
+  it("name pointer past its section and without NUL", () => {
+    const spec = payload();
+    spec.relocs![".livepatch.funcs"][0] = { offset: 0, type: R_X86_64_64, symbol: ".rodata.str", addend: 7 };
+    expect(analyze(spec).model.diagnostics.find((x) => x.code === "LP_NAME_NOT_STRING")?.message).toContain("outside its 7 bytes");
+    spec.sections[1] = { ...spec.sections[1], data: enc("old_fn") };
+    spec.relocs![".livepatch.funcs"][0] = { offset: 0, type: R_X86_64_64, symbol: ".rodata.str" };
+    expect(analyze(spec).model.diagnostics.find((x) => x.code === "LP_NAME_NOT_STRING")?.message).toContain("no NUL");
+  });
+
+  it("build-id note with descsz 0", () => {
+    const spec = payload();
+    spec.sections = spec.sections.map((s) => (s.name === ".livepatch.depends" ? { ...s, data: Uint8Array.from([...le(4, 4), ...le(4, 0), ...le(4, 3), 0x47, 0x4e, 0x55, 0]) } : s));
+    const { model, built } = analyze(spec);
+    const d = model.diagnostics.find((x) => x.code === "LP_BAD_DEPENDS")!;
+    expect(d.offset).toBe(built.dataOffset[".livepatch.depends"] + 4);
+    expect(model.depends?.buildId).toBeNull();
+    expect(model.dependsOn).toBeNull();
+  });
+
+  it("empty .modinfo and .modinfo without a trailing NUL", () => {
+    const spec = payload();
+    spec.sections.push({ name: ".modinfo", data: new Uint8Array(0) });
+    let r = analyze(spec);
+    expect(r.model.diagnostics.find((x) => x.code === "LP_MODINFO_EMPTY")?.offset).toBe(r.built.dataOffset[".modinfo"]);
+    spec.sections[spec.sections.length - 1] = { name: ".modinfo", data: enc("a=b\0c=d") };
+    r = analyze(spec);
+    expect(r.model.diagnostics.find((x) => x.code === "LP_MODINFO_NOT_TERMINATED")?.offset).toBe(r.built.dataOffset[".modinfo"] + 6);
+  });
+
+  it("unknown version, zero old_size, bad expectation, missing notes", () => {
+    const rec = funcRecord({ newSize: 16, oldSize: 0, version: 7, expect: [0x11 | 0x40] });
+    const spec = payload({}, Uint8Array.from(rec));
+    spec.sections = spec.sections.filter((s) => s.name !== ".livepatch.xen_depends");
+    const { model, built } = analyze(spec);
+    const at = built.dataOffset[".livepatch.funcs"];
+    const find = (code: string) => model.diagnostics.find((x) => x.code === code);
+    expect(find("LP_FUNC_UNKNOWN_VERSION")?.offset).toBe(at + 32);
+    expect(find("LP_FUNC_VERSION")?.offset).toBe(at + 32);
+    expect(find("LP_FUNC_OLD_SIZE_ZERO")?.offset).toBe(at + 28);
+    expect(find("LP_EXPECT_RSV")?.offset).toBe(at + 72);
+    expect(find("LP_EXPECT_LEN")?.offset).toBe(at + 72);
+    expect(find("LP_BAD_XEN_DEPENDS_MISSING")).toBeDefined();
+  });
+
+  it("single hook with two pointers, NULL load hook, W+X section", () => {
+    const spec = payload();
+    spec.sections.push({ name: ".livepatch.hooks.preapply", flags: 3, data: new Uint8Array(16), align: 8 });
+    spec.sections.push({ name: ".livepatch.hooks.load", flags: 3, data: new Uint8Array(8), align: 8 });
+    spec.sections.push({ name: ".text.wx", flags: 7, data: new Uint8Array(4) });
+    const { model, built } = analyze(spec);
+    const find = (code: string) => model.diagnostics.find((x) => x.code === code);
+    expect(find("LP_HOOK_NOT_SINGLE")?.offset).toBe(built.headerOffset[".livepatch.hooks.preapply"]);
+    const nulls = model.diagnostics.filter((x) => x.code === "LP_HOOK_NULL");
+    expect(nulls.map((x) => [x.severity, x.offset])).toEqual([
+      ["error", built.dataOffset[".livepatch.hooks.load"]],
+      ["info", built.dataOffset[".livepatch.hooks.preapply"]],
+      ["info", built.dataOffset[".livepatch.hooks.preapply"] + 8],
+    ]);
+    expect(find("LP_SECTION_WX")?.offset).toBe(built.headerOffset[".text.wx"]);
+    // The preapply section holds only NULLs, so it is absent as far as REPLACE is concerned.
+    expect(model.replacePossible).toBe(true);
+  });
+
+  it("x86 too-small and NOP limits", () => {
+    const rec = [...funcRecord({ newSize: 16, oldSize: 4 }), ...funcRecord({ newSize: 40, oldSize: 8, oldAddr: 0xffff82d040201000n })];
+    const spec = payload({}, Uint8Array.from(rec));
+    const { model, built } = analyze(spec);
+    const at = built.dataOffset[".livepatch.funcs"];
+    const find = (code: string) => model.diagnostics.find((x) => x.code === code);
+    expect(find("LP_FUNC_TOO_SMALL")?.offset).toBe(at);
+    expect(find("LP_NOP_TOO_LONG")?.offset).toBe(at + 104);
+    expect(find("LP_NOP_BEYOND_OLD")?.offset).toBe(at + 104);
+    expect(model.funcs[1].patch?.kind).toBe("nop");
+    expect(model.funcs[1].patch?.bytes.length).toBe(40);
+  });
+});

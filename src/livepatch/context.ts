@@ -1,0 +1,69 @@
+// Shared state for one analysis: the file, its arch, its symbol table and the relocations that
+// hit each section Xen interprets. Built once; every decoder reads through it.
+import {
+  EM_AARCH64,
+  EM_ARM,
+  EM_X86_64,
+  SHT_SYMTAB,
+  describe,
+  type ElfFile,
+  type ElfSection,
+  type RelocationTable,
+  type SymbolTable,
+} from "../elf/index.ts";
+import { ByteReader } from "./bytes.ts";
+import type { LpDiagnostic } from "./diagnostics.ts";
+import type { LivepatchArch } from "./trampoline.ts";
+
+export interface Context {
+  elf: ElfFile;
+  file: ByteReader;
+  arch: LivepatchArch | null;
+  pointerSize: 4 | 8;
+  symtab: SymbolTable | null;
+  diagnostics: LpDiagnostic[];
+  /** Section by name, first match wins (as Xen looks them up). */
+  section(name: string): ElfSection | null;
+  /** The section's file bytes (empty for NOBITS or an unusable range). */
+  data(section: ElfSection): Uint8Array;
+  relocsFor(sectionIndex: number): RelocationTable[];
+  relocTypeName(type: number): string;
+}
+
+export function archOf(machine: number): LivepatchArch | null {
+  if (machine === EM_X86_64) return "x86_64";
+  if (machine === EM_AARCH64) return "aarch64";
+  if (machine === EM_ARM) return "arm32";
+  return null;
+}
+
+export function createContext(elf: ElfFile): Context {
+  const byName = new Map<string, ElfSection>();
+  for (const s of elf.sections) if (s.nameValid && !byName.has(s.name)) byName.set(s.name, s);
+  const symtab = elf.symbolTables.find((t) => t.sectionType === SHT_SYMTAB) ?? null;
+  const relocs = new Map<number, RelocationTable[]>();
+  for (const t of elf.relocationTables) {
+    const list = relocs.get(t.targetSection) ?? [];
+    list.push(t);
+    relocs.set(t.targetSection, list);
+  }
+  const machine = elf.header.machine;
+  return {
+    elf,
+    file: new ByteReader(elf.bytes, elf.header.littleEndian),
+    arch: archOf(machine),
+    pointerSize: elf.header.elfClass === 64 ? 8 : 4,
+    symtab,
+    diagnostics: [],
+    section: (name) => byName.get(name) ?? null,
+    data: (s) => elf.bytes.subarray(s.dataOffset, s.dataOffset + s.dataSize),
+    relocsFor: (index) => relocs.get(index) ?? [],
+    relocTypeName: (type) => {
+      try {
+        return describe.relocationTypeName(machine, type) ?? `unknown (${type})`;
+      } catch {
+        return `type ${type}`;
+      }
+    },
+  };
+}

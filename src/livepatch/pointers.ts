@@ -1,0 +1,85 @@
+// Pointer and self-relative fields decoded symbolically: the relocation that fills a field wins
+// over the bytes in the file, exactly as Xen overwrites them at upload.
+import { ByteReader, hexNum } from "./bytes.ts";
+import type { Context } from "./context.ts";
+import { isPointerReloc, isPrel32Reloc, type SectionRelocs } from "./relocs.ts";
+import { resolveTarget, symbolInSection } from "./symbols.ts";
+import type { PointerField, PointerTarget, SelfRelative } from "./types.ts";
+
+export interface FieldSource {
+  data: ByteReader;
+  /** File offset of `data[0]`. */
+  fileOffset: number;
+  relocs: SectionRelocs;
+  /** Relocation offsets consumed by a field, to report the ones that hit nothing. */
+  used: Set<number>;
+  sectionIndex: number;
+}
+
+export function fieldSource(ctx: Context, sectionIndex: number, data: Uint8Array, fileOffset: number, relocs: SectionRelocs): FieldSource {
+  return { data: new ByteReader(data, ctx.elf.header.littleEndian), fileOffset, relocs, used: new Set(), sectionIndex };
+}
+
+export function readPointer(ctx: Context, src: FieldSource, at: number, what: string): PointerField {
+  const size = ctx.pointerSize;
+  const raw = src.data.word(at, size);
+  const reloc = src.relocs.at.get(at) ?? null;
+  const offset = src.fileOffset + at;
+  if (!reloc) return { offset, raw, reloc: null, target: raw === 0n ? { kind: "null" } : { kind: "absolute", value: raw } };
+  src.used.add(at);
+  if (!isPointerReloc(ctx, reloc.type))
+    ctx.diagnostics.push({
+      severity: "warning",
+      code: "LP_POINTER_RELOC_TYPE",
+      offset: reloc.recordOffset,
+      message: `${what} is filled by ${reloc.typeName}, not a ${size * 8}-bit absolute relocation`,
+      section: reloc.sectionIndex,
+    });
+  if (reloc.symbolIndex === 0)
+    ctx.diagnostics.push({ severity: "error", code: "LP_RELOC_NO_SYMBOL", offset: reloc.recordOffset, message: `${what}: relocation against symbol 0 (Xen: −EOPNOTSUPP)`, section: reloc.sectionIndex });
+  // For REL, the implicit addend is the word itself, so raw must not be added twice.
+  return { offset, raw, reloc, target: resolveTarget(ctx, reloc.symbolIndex, reloc.addend) };
+}
+
+/**
+ * A 32-bit field holding `target − &field`. With a PC-relative relocation the target is S + A
+ * (because Xen stores S + A − P at P); without one, it is only known relative to the field.
+ */
+export function readSelfRelative(ctx: Context, src: FieldSource, at: number, what: string): SelfRelative {
+  const raw = src.data.s32(at);
+  const reloc = src.relocs.at.get(at) ?? null;
+  const offset = src.fileOffset + at;
+  if (!reloc) {
+    // Already resolved by the linker: the target lies in this same section.
+    const sectionOffset = BigInt(at + raw);
+    const hit = symbolInSection(ctx, src.sectionIndex, sectionOffset);
+    const target: PointerTarget = hit
+      ? { kind: "symbol", symbol: hit.symbol.name, addend: hit.delta, defined: true, sectionIndex: src.sectionIndex, sectionOffset, symbolType: hit.symbol.type, symbolSize: hit.symbol.size }
+      : { kind: "symbol", symbol: ctx.elf.sections[src.sectionIndex].name, addend: sectionOffset, defined: true, sectionIndex: src.sectionIndex, sectionOffset };
+    return { offset, raw, reloc: null, target };
+  }
+  src.used.add(at);
+  if (!isPrel32Reloc(ctx, reloc.type))
+    ctx.diagnostics.push({
+      severity: "warning",
+      code: "LP_OFFSET_RELOC_TYPE",
+      offset: reloc.recordOffset,
+      message: `${what} is a self-relative offset but is filled by ${reloc.typeName} (addend ${hexNum(reloc.addend)})`,
+      section: reloc.sectionIndex,
+    });
+  return { offset, raw, reloc, target: resolveTarget(ctx, reloc.symbolIndex, reloc.addend) };
+}
+
+/** Relocations in a section that fill no field Xen reads. */
+export function reportUnusedRelocs(ctx: Context, src: FieldSource, sectionName: string): void {
+  for (const [at, reloc] of src.relocs.at) {
+    if (src.used.has(at)) continue;
+    ctx.diagnostics.push({
+      severity: "warning",
+      code: "LP_RELOC_NOT_ON_FIELD",
+      offset: reloc.recordOffset,
+      message: `${reloc.section}[${reloc.index}] (${reloc.typeName} against ${reloc.symbol}) patches ${sectionName}+${hexNum(at)}, which is not a field Xen reads as a pointer`,
+      section: reloc.sectionIndex,
+    });
+  }
+}

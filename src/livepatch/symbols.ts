@@ -1,0 +1,104 @@
+// Symbolic view of symbol + addend: who a pointer designates, without load addresses.
+import { SHN_ABS, SHN_COMMON, SHN_LORESERVE, SHN_UNDEF, STT_FUNC, STT_NOTYPE, STT_OBJECT, STT_SECTION, stType } from "../elf/index.ts";
+import type { Context } from "./context.ts";
+import type { PointerTarget } from "./types.ts";
+
+export interface SymbolInfo {
+  index: number;
+  name: string;
+  value: bigint;
+  size: bigint;
+  type: number;
+  shndx: number;
+}
+
+export function symbolInfo(ctx: Context, index: number): SymbolInfo | null {
+  const t = ctx.symtab;
+  if (!t || index <= 0 || index >= t.count) return null;
+  return { index, name: t.name[index], value: t.value[index], size: t.size[index], type: stType(t.info[index]), shndx: t.shndx[index] };
+}
+
+/** How readelf names a relocation's symbol: a SECTION symbol prints as its section's name. */
+export function displayName(ctx: Context, index: number): string {
+  const s = symbolInfo(ctx, index);
+  if (!s) return "";
+  if (s.type === STT_SECTION && s.shndx < ctx.elf.sections.length) return ctx.elf.sections[s.shndx].name;
+  return s.name;
+}
+
+type SectionIndex = Map<number, number[]>;
+const sectionIndexCache = new WeakMap<Context, SectionIndex>();
+
+/** Named symbols per section, sorted by value; built on first use. */
+function symbolsBySection(ctx: Context): SectionIndex {
+  let index = sectionIndexCache.get(ctx);
+  if (index) return index;
+  index = new Map();
+  const t = ctx.symtab;
+  if (t) {
+    for (let i = 1; i < t.count; i++) {
+      const type = stType(t.info[i]);
+      if (type !== STT_FUNC && type !== STT_OBJECT && type !== STT_NOTYPE) continue;
+      if (t.name[i] === "" || t.shndx[i] === SHN_UNDEF || t.shndx[i] >= SHN_LORESERVE) continue;
+      const list = index.get(t.shndx[i]) ?? [];
+      list.push(i);
+      index.set(t.shndx[i], list);
+    }
+    for (const list of index.values()) list.sort((a, b) => (t.value[a] < t.value[b] ? -1 : t.value[a] > t.value[b] ? 1 : a - b));
+  }
+  sectionIndexCache.set(ctx, index);
+  return index;
+}
+
+const rank = (type: number): number => (type === STT_FUNC ? 0 : type === STT_OBJECT ? 1 : 2);
+
+/**
+ * The named symbol at `offset` in section `shndx`: an exact start wins (FUNC over OBJECT over
+ * NOTYPE), else the sized symbol whose range holds the offset. Null when none.
+ */
+export function symbolInSection(ctx: Context, shndx: number, offset: bigint): { symbol: SymbolInfo; delta: bigint } | null {
+  const list = symbolsBySection(ctx).get(shndx);
+  const t = ctx.symtab;
+  if (!list || !t) return null;
+  let best: number | null = null;
+  let containing: number | null = null;
+  for (const i of list) {
+    const v = t.value[i];
+    if (v === offset) {
+      if (best === null || rank(stType(t.info[i])) < rank(stType(t.info[best]))) best = i;
+    } else if (v < offset && offset < v + t.size[i]) {
+      if (containing === null || rank(stType(t.info[i])) < rank(stType(t.info[containing]))) containing = i;
+    }
+  }
+  const pick = best ?? containing;
+  if (pick === null) return null;
+  const symbol = symbolInfo(ctx, pick)!;
+  return { symbol, delta: offset - symbol.value };
+}
+
+/** What `S + A` designates. `findFunction` looks through section symbols to a function. */
+export function resolveTarget(ctx: Context, symbolIndex: number, addend: bigint): PointerTarget {
+  const s = symbolInfo(ctx, symbolIndex);
+  if (!s) return { kind: "symbol", symbol: `#${symbolIndex}`, addend, defined: false };
+  if (s.shndx === SHN_UNDEF) return { kind: "symbol", symbol: s.name, addend, defined: false };
+  if (s.shndx === SHN_ABS) return { kind: "absolute", value: BigInt.asUintN(64, s.value + addend) };
+  if (s.shndx === SHN_COMMON || s.shndx >= SHN_LORESERVE || s.shndx >= ctx.elf.sections.length)
+    return { kind: "symbol", symbol: s.name, addend, defined: false };
+  const sectionOffset = s.value + addend;
+  if (s.type === STT_SECTION || s.name === "") {
+    const hit = symbolInSection(ctx, s.shndx, sectionOffset);
+    if (hit)
+      return {
+        kind: "symbol",
+        symbol: hit.symbol.name,
+        addend: hit.delta,
+        defined: true,
+        sectionIndex: s.shndx,
+        sectionOffset,
+        symbolType: hit.symbol.type,
+        symbolSize: hit.symbol.size,
+      };
+    return { kind: "symbol", symbol: ctx.elf.sections[s.shndx].name, addend: sectionOffset, defined: true, sectionIndex: s.shndx, sectionOffset, symbolType: STT_SECTION };
+  }
+  return { kind: "symbol", symbol: s.name, addend, defined: true, sectionIndex: s.shndx, sectionOffset, symbolType: s.type, symbolSize: s.size };
+}

@@ -1,0 +1,108 @@
+// Alternatives, exception table, bug frames and alt-call sites: fixed-size records of
+// self-relative offsets, decoded with the relocations that fill them (facts §1.3).
+import { SHT_NOBITS, type ElfSection } from "../elf/index.ts";
+import type { Context } from "./context.ts";
+import { ALT_CALL_SITE, ARM_ALT_INSTR, BUG_FRAME_BASE, EX_TABLE_ENTRY, X86_ALT_INSTR, type StructLayout } from "./layouts.ts";
+import { fieldSource, readSelfRelative, reportUnusedRelocs, type FieldSource } from "./pointers.ts";
+import { sectionRelocs } from "./relocs.ts";
+import type { AltCallSite, AltInstr, BugFrame, ExTableEntry, PointerTarget } from "./types.ts";
+
+function records(ctx: Context, name: string, layout: StructLayout, allowed: boolean, decode: (src: FieldSource, at: number, i: number, where: string) => void): ElfSection | null {
+  const section = ctx.section(name);
+  if (!section) return null;
+  if (!allowed) {
+    ctx.diagnostics.push({ severity: "error", code: "LP_SECTION_UNSUPPORTED", offset: section.header.offset, message: `${name} is not supported on ${ctx.arch ?? "this architecture"} (Xen: −EOPNOTSUPP)`, section: section.index });
+    return section;
+  }
+  if (section.type === SHT_NOBITS) return section;
+  const data = ctx.data(section);
+  if (data.length % layout.size !== 0)
+    ctx.diagnostics.push({
+      severity: "error",
+      code: "LP_TABLE_SIZE",
+      offset: section.dataOffset + data.length - (data.length % layout.size),
+      message: `${name} is ${data.length} bytes, not a multiple of the ${layout.size}-byte ${layout.name} (Xen: −EINVAL)`,
+      section: section.index,
+    });
+  const src = fieldSource(ctx, section.index, data, section.dataOffset, sectionRelocs(ctx, section.index, name, data));
+  for (let i = 0, at = 0; at + layout.size <= data.length; i++, at += layout.size) decode(src, at, i, `${name}[${i}]`);
+  reportUnusedRelocs(ctx, src, name);
+  return section;
+}
+
+function inSection(t: PointerTarget, index: number | undefined): boolean {
+  return t.kind === "symbol" && t.defined && t.sectionIndex === index;
+}
+
+export function decodeAlternatives(ctx: Context): AltInstr[] {
+  const out: AltInstr[] = [];
+  const x86 = ctx.arch === "x86_64";
+  const layout = x86 ? X86_ALT_INSTR : ARM_ALT_INSTR;
+  const section = records(ctx, ".altinstructions", layout, ctx.arch !== null, (src, at, index, where) => {
+    const f = (n: string) => at + layout.field(n).offset;
+    out.push({
+      index,
+      offset: src.fileOffset + at,
+      orig: readSelfRelative(ctx, src, f("orig_offset"), `${where}.orig_offset`),
+      repl: readSelfRelative(ctx, src, f("repl_offset"), `${where}.repl_offset`),
+      feature: src.data.u16(f(x86 ? "cpuid" : "cpufeature")),
+      origLen: src.data.u8(f("orig_len")),
+      replLen: src.data.u8(f("repl_len")),
+      padLen: x86 ? src.data.u8(f("pad_len")) : null,
+    });
+  });
+  if (!section || out.length === 0) return out;
+  const repl = ctx.section(".altinstr_replacement");
+  if (!repl)
+    ctx.diagnostics.push({ severity: "error", code: "LP_ALT_NO_REPLACEMENT", offset: section.header.offset, message: ".altinstructions is non-empty but .altinstr_replacement is missing (Xen: −EINVAL)", section: section.index });
+  for (const a of out) {
+    if (repl && !inSection(a.repl.target, repl.index))
+      ctx.diagnostics.push({ severity: "error", code: "LP_ALT_REPL_OUTSIDE", offset: a.repl.offset, message: `.altinstructions[${a.index}]: replacement is not inside .altinstr_replacement (Xen: −EINVAL)` });
+    if (x86 && a.padLen !== null && a.replLen > a.origLen + a.padLen)
+      ctx.diagnostics.push({ severity: "error", code: "LP_ALT_TOO_LONG", offset: a.offset, message: `.altinstructions[${a.index}]: replacement (${a.replLen}) longer than original + padding (${a.origLen}+${a.padLen}) (Xen: −ENOSPC)` });
+  }
+  return out;
+}
+
+export function decodeExTable(ctx: Context): ExTableEntry[] {
+  const out: ExTableEntry[] = [];
+  const f = (n: string) => EX_TABLE_ENTRY.field(n).offset;
+  records(ctx, ".ex_table", EX_TABLE_ENTRY, ctx.arch === "x86_64", (src, at, index, where) => {
+    out.push({
+      index,
+      offset: src.fileOffset + at,
+      addr: readSelfRelative(ctx, src, at + f("addr"), `${where}.addr`),
+      cont: readSelfRelative(ctx, src, at + f("cont"), `${where}.cont`),
+    });
+  });
+  return out;
+}
+
+/**
+ * Only the 8-byte base of each frame is decoded. Frames in `.bug_frames.3` (assertions) carry a
+ * message pointer after the base, which this view shows as a further record.
+ */
+export function decodeBugFrames(ctx: Context): BugFrame[] {
+  const out: BugFrame[] = [];
+  const f = (n: string) => BUG_FRAME_BASE.field(n).offset;
+  for (let frameType = 0; frameType < 4; frameType++) {
+    records(ctx, `.bug_frames.${frameType}`, BUG_FRAME_BASE, ctx.arch !== null, (src, at, index, where) => {
+      out.push({
+        frameType,
+        index,
+        offset: src.fileOffset + at,
+        loc: readSelfRelative(ctx, src, at + f("loc_disp"), `${where}.loc`),
+        ptr: readSelfRelative(ctx, src, at + f("ptr_disp"), `${where}.ptr`),
+      });
+    });
+  }
+  return out;
+}
+
+export function decodeAltCalls(ctx: Context): AltCallSite[] {
+  const out: AltCallSite[] = [];
+  records(ctx, ".alt_call_sites", ALT_CALL_SITE, ctx.arch === "x86_64", (src, at, index, where) => {
+    out.push({ index, offset: src.fileOffset + at, site: readSelfRelative(ctx, src, at, `${where}.site`) });
+  });
+  return out;
+}

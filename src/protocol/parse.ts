@@ -1,0 +1,38 @@
+// The parse worker's contract, shared by workers/parse.worker.ts and the page's parse client.
+import type { ElfFile } from "../elf/index.ts";
+import type { LivepatchModel } from "../livepatch/index.ts";
+import type { Result } from "./result.ts";
+
+/** Caller-chosen id of one parse, used to cancel it. */
+export type ParseId = number | string;
+
+export type FileRole = "payload" | "image" | "other";
+
+/**
+ * One parsed file. Structured-cloneable; `elf.bytes` (the caller's transferred buffer) and the
+ * columnar tables come back as transferables, so nothing large is copied.
+ */
+export interface ParsedFile {
+  fileName: string;
+  size: number;
+  /** payload: has livepatch sections; image: an executable such as xen-syms; other: anything else. */
+  role: FileRole;
+  elf: ElfFile;
+  livepatch: LivepatchModel | null;
+}
+
+export type ProgressCallback = (done: number, total: number) => void;
+
+export interface ParseWorkerApi {
+  /**
+   * Parse `buffer` (transfer it: the caller's copy is detached). A newer `parse` cancels any
+   * older one still running. Cancellation is honoured between phases (ELF parse, livepatch
+   * analysis, hand-back), not inside one: the parser is synchronous, so a cancel message can only
+   * be received at those yields. Progress arrives at most 10 times a second.
+   * Never rejects for a bad file: failures are `{ ok: false, error }` (codes from ElfFormatError,
+   * plus `CANCELLED` and `INTERNAL`).
+   */
+  parse(id: ParseId, buffer: ArrayBuffer, fileName: string, onProgress?: ProgressCallback): Promise<Result<ParsedFile>>;
+  /** Cancel parse `id` if it is still running; unknown ids are ignored. */
+  cancel(id: ParseId): void;
+}
