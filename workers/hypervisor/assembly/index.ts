@@ -1,6 +1,6 @@
 // The simulated hypervisor's wasm API. Upload/boot exports belong to the core (upload) side;
 // action/get/list/clock/knob exports to the actions side (stubs until that side lands).
-import { EOPNOTSUPP, ENOENT } from "./errno";
+import { ENOSYS } from "./errno";
 import { resetImage, addImageSymbol, setCpuCount } from "./image";
 import { resetMemory, mapRange, memWrite, memRead, setPerm, PERM_RX, PERM_RW, PERM_RO } from "./memory";
 import { resetEvents, takeEventLines } from "./events";
@@ -8,6 +8,8 @@ import { clockNow, clockSet } from "./clock";
 import { resetPayloads, findPayload } from "./payload";
 import { doUpload } from "./upload";
 import { payloadToJson } from "./payload_json";
+import { resetActionSide } from "./reset_actions";
+import { isHalted } from "./halt";
 
 /** Xen's livepatch payload version this simulated hypervisor accepts. */
 export function payloadVersion(): i32 {
@@ -22,6 +24,7 @@ export function boot(arch: i32, cpus: i32, buildId: Uint8Array | null): void {
   resetMemory();
   resetEvents();
   resetPayloads();
+  resetActionSide();
   clockSet(0);
 }
 
@@ -38,6 +41,7 @@ export function mapMemory(addr: u64, bytes: Uint8Array, perm: i32): void {
 }
 
 export function upload(name: string, payload: Uint8Array, flags: u32): i32 {
+  if (isHalted()) return -ENOSYS;
   return doUpload(name, payload, flags);
 }
 
@@ -55,48 +59,6 @@ export function takeEvents(): string {
   return takeEventLines();
 }
 
-// ---- actions side (stubs: the ACTIONS engineer replaces these) ----
+// ---- actions side ----
 
-export function getState(name: string): i32 {
-  const p = findPayload(name);
-  return p === null ? -ENOENT : p.state;
-}
-
-export function getRc(name: string): i32 {
-  const p = findPayload(name);
-  return p === null ? -ENOENT : p.rc;
-}
-
-export function action(name: string, cmd: i32, timeoutNs: u32, flags: u32): i32 {
-  return -EOPNOTSUPP;
-}
-
-export function advance(ns: u64): void {
-  clockSet(clockNow() + ns);
-}
-
-export function now(): u64 {
-  return clockNow();
-}
-
-export function setCpuDelay(cpu: i32, ns: u64): void {}
-
-export function setCpus(n: i32): void {
-  setCpuCount(n);
-}
-
-export function setHookResult(name: string, kind: i32, rc: i32): void {}
-
-export function injectNmi(cpu: i32): void {}
-
-export function listJson(): string {
-  return "[]";
-}
-
-export function debugKeys(key: string): string {
-  return "";
-}
-
-export function halted(): bool {
-  return false;
-}
+export * from "./api_actions";

@@ -1,17 +1,289 @@
-// The hypervisor API as the page and the CLI see it: a thin typed face over the wasm exports.
-// Environment-neutral: the caller supplies a compiled WebAssembly.Module (fetched in the browser,
-// read from disk in Node).
+// The hypervisor API as the page and the CLI see it: a typed face over the wasm exports (bigint
+// for u64, parsed events, plain objects). Environment-neutral: the caller supplies a compiled
+// WebAssembly.Module (fetched in the browser, read from disk in Node).
+//
+// A wasm trap is a simulator bug, never a result. When one happens the instance is thrown away,
+// a fresh one is booted from the same image (boot, symbols and memory are recorded for that),
+// and the call throws `HypervisorTrapError` so the caller can say so and carry on.
 import { instantiate } from "../build/hypervisor.js";
+import { parseEventLines, type LoggedEvent } from "../../../src/protocol/events.ts";
+import {
+  ARCH_CODE,
+  DEFAULT_TIMEOUT_NS,
+  HOOK_KINDS,
+  HOOK_MARKS,
+  type HookMarks,
+  type ActionCmd,
+  type Arch,
+  type BootSpec,
+  type GetResult,
+  type HookKind,
+  type ListEntry,
+  type MemPerm,
+  type PayloadDetails,
+  type XenSymbol,
+} from "./types.ts";
 
-export type HypervisorExports = Awaited<ReturnType<typeof instantiate>>;
+export * from "./types.ts";
+
+/** The wasm exports this wrapper uses, as the raw bindings lift and lower them. */
+interface WasmExports {
+  payloadVersion(): number;
+  boot(arch: number, cpus: number, buildId: Uint8Array | null): void;
+  addSymbol(name: string, addr: bigint, size: number, kind: number): void;
+  mapMemory(addr: bigint, bytes: Uint8Array, perm: number): void;
+  upload(name: string, payload: Uint8Array, flags: number): number;
+  getState(name: string): number;
+  getRc(name: string): number;
+  action(name: string, cmd: number, timeoutNs: number, flags: number): number;
+  advance(ns: bigint): void;
+  now(): bigint;
+  setCpuDelay(cpu: number, ns: bigint): void;
+  setCpus(n: number): void;
+  setHookResult(name: string, kind: number, rc: number): void;
+  setHookMarks(name: string, kind: number, how: number): void;
+  injectNmi(cpu: number): void;
+  scheduleNmi(cpu: number, ns: bigint): void;
+  readMemory(addr: bigint, len: number): Uint8Array | null;
+  listJson(): string;
+  payloadJson(name: string): string;
+  takeEvents(): string;
+  debugKeys(key: string): string;
+  halted(): number | boolean;
+}
+
+export class HypervisorTrapError extends Error {
+  override readonly name = "HypervisorTrapError";
+  readonly code = "HV_TRAP";
+  constructor(readonly detail: string) {
+    super(`the simulated hypervisor hit an internal error (${detail}); it was reset to a freshly booted host`);
+  }
+}
 
 export interface HypervisorApi {
+  /** Resets everything and boots an empty Xen. Symbols and memory are added afterwards. */
+  boot(spec: BootSpec): void;
+  addSymbol(sym: XenSymbol): void;
+  mapMemory(addr: bigint, bytes: Uint8Array, perm: MemPerm): void;
+  readonly bootSpec: BootSpec | null;
+  /** Xen's symbol table as booted, by name (host-side copy, for the console's `mem`). */
+  symbol(name: string): XenSymbol | undefined;
+
+  /** UPLOAD: 0 or −errno. `flags` is the op flags word (FORCE = 1). */
+  upload(name: string, payload: Uint8Array, flags?: number): number;
+  /** GET. */
+  get(name: string): GetResult;
+  /** LIST, every payload in upload order. */
+  list(): ListEntry[];
+  /** ACTION: the hypercall's return; the outcome arrives later through `get`. Timeout 0 = 30 ms. */
+  action(name: string, cmd: ActionCmd, timeoutNs?: number, flags?: number): number;
+
+  /** Moves the virtual clock forward, running whatever the CPUs do meanwhile. */
+  advance(ns: bigint | number): void;
+  now(): bigint;
+  cpus(): number;
+  setCpus(n: number): void;
+  /** How long `cpu` takes to reach its idle loop at the next rendezvous. */
+  setCpuDelay(cpu: number, ns: bigint | number): void;
+  /** The value a payload's hook "returns" (hooks are not executed; the scenario decides). */
+  setHookResult(name: string, kind: HookKind, rc: number): void;
+  /**
+   * What a simulated apply/revert action hook does to the functions' applied flags: "consistent"
+   * (all when it returns 0, none otherwise; the default), "none", "all", or "first" (a partial
+   * apply/revert, which Xen's consistency check turns into a panic).
+   */
+  setHookMarks(name: string, kind: "apply" | "revert", how: HookMarks): void;
+  injectNmi(cpu: number): void;
+  /** An NMI on `cpu` after `ns` more nanoseconds of virtual time (e.g. inside a rendezvous). */
+  scheduleNmi(cpu: number, ns: bigint | number): void;
+
+  readMemory(addr: bigint, len: number): Uint8Array | null;
+  payload(name: string): PayloadDetails | null;
+  /** Every event since boot (drains the wasm first). */
+  events(): readonly LoggedEvent[];
+  /** Xen's console lines since boot, as `dmesg` shows them (without the `(XEN) ` prefix). */
+  consoleLines(): string[];
+  debugKeys(key: string): string;
+  halted(): boolean;
   payloadVersion(): number;
+  /** Resolves when a spare instance is ready again after a trap. */
+  ready(): Promise<void>;
 }
 
+type Recorded =
+  | { op: "boot"; spec: BootSpec }
+  | { op: "sym"; sym: XenSymbol }
+  | { op: "map"; addr: bigint; bytes: Uint8Array; perm: MemPerm }
+  | { op: "cpus"; n: number };
+
+const u64 = (v: bigint | number): bigint => BigInt.asUintN(64, typeof v === "bigint" ? v : BigInt(Math.max(0, Math.floor(v))));
+
 export async function createHypervisor(module: WebAssembly.Module): Promise<HypervisorApi> {
-  const wasm = await instantiate(module, { env: {} });
+  const fresh = async () => (await instantiate(module, { env: {} })) as unknown as WasmExports;
+  let wasm: WasmExports | null = await fresh();
+  let spare: Promise<WasmExports> = fresh();
+  let spareReady: WasmExports | null = null;
+  void spare.then((w) => (spareReady = w));
+
+  let recording: Recorded[] = [];
+  let bootSpec: BootSpec | null = null;
+  let cpuCount = 0;
+  const symbols = new Map<string, XenSymbol>();
+  let log: LoggedEvent[] = [];
+
+  function replay(w: WasmExports): void {
+    for (const r of recording) {
+      if (r.op === "boot") w.boot(ARCH_CODE[r.spec.arch], r.spec.cpus, r.spec.buildId);
+      else if (r.op === "sym") w.addSymbol(r.sym.name, u64(r.sym.addr), r.sym.size, r.sym.kind);
+      else if (r.op === "map") w.mapMemory(u64(r.addr), r.bytes, r.perm);
+      else w.setCpus(r.n);
+    }
+  }
+
+  function recover(err: unknown): never {
+    const detail = err instanceof Error ? err.message : String(err);
+    wasm = null;
+    if (spareReady) {
+      const next = spareReady;
+      spareReady = null;
+      spare = fresh();
+      void spare.then((w) => (spareReady = w));
+      try {
+        replay(next);
+        wasm = next;
+      } catch {
+        // A boot that traps again leaves the host without a simulator until the next boot().
+      }
+    }
+    log = [];
+    throw new HypervisorTrapError(detail);
+  }
+
+  function live(): WasmExports {
+    if (!wasm) throw new HypervisorTrapError("the simulator is restarting after an earlier failure");
+    return wasm;
+  }
+
+  function call<T>(fn: (w: WasmExports) => T): T {
+    const w = live();
+    try {
+      return fn(w);
+    } catch (err) {
+      return recover(err);
+    }
+  }
+
+  function drain(): void {
+    const text = call((w) => w.takeEvents());
+    if (!text) return;
+    for (const ev of parseEventLines(text)) log.push({ ...ev, seq: log.length });
+  }
+
   return {
-    payloadVersion: () => wasm.payloadVersion(),
+    boot(spec) {
+      if (!wasm && spareReady) {
+        wasm = spareReady;
+        spareReady = null;
+        spare = fresh();
+        void spare.then((w) => (spareReady = w));
+      }
+      recording = [{ op: "boot", spec: { ...spec, buildId: spec.buildId ? spec.buildId.slice() : null } }];
+      bootSpec = spec;
+      cpuCount = spec.cpus;
+      symbols.clear();
+      log = [];
+      call((w) => w.boot(ARCH_CODE[spec.arch], spec.cpus, spec.buildId));
+      drain();
+    },
+    addSymbol(sym) {
+      recording.push({ op: "sym", sym });
+      if (!symbols.has(sym.name)) symbols.set(sym.name, sym);
+      call((w) => w.addSymbol(sym.name, u64(sym.addr), sym.size >>> 0, sym.kind));
+    },
+    mapMemory(addr, bytes, perm) {
+      recording.push({ op: "map", addr, bytes, perm });
+      call((w) => w.mapMemory(u64(addr), bytes, perm));
+    },
+    get bootSpec() {
+      return bootSpec;
+    },
+    symbol: (name) => symbols.get(name),
+
+    upload(name, payload, flags = 0) {
+      const rc = call((w) => w.upload(name, payload, flags >>> 0));
+      drain();
+      return rc;
+    },
+    get(name) {
+      return call((w) => {
+        const state = w.getState(name);
+        if (state < 0) return { ret: state, state: 0, rc: 0 };
+        return { ret: 0, state, rc: w.getRc(name) };
+      });
+    },
+    list() {
+      const text = call((w) => w.listJson());
+      return JSON.parse(text) as ListEntry[];
+    },
+    action(name, cmd, timeoutNs = 0, flags = 0) {
+      const rc = call((w) => w.action(name, cmd, timeoutNs >>> 0, flags >>> 0));
+      drain();
+      return rc;
+    },
+
+    advance(ns) {
+      call((w) => w.advance(u64(ns)));
+      drain();
+    },
+    now: () => call((w) => BigInt.asUintN(64, w.now())),
+    cpus: () => cpuCount,
+    setCpus(n) {
+      recording.push({ op: "cpus", n });
+      call((w) => w.setCpus(n));
+      cpuCount = n;
+      drain();
+    },
+    setCpuDelay: (cpu, ns) => call((w) => w.setCpuDelay(cpu, u64(ns))),
+    setHookResult: (name, kind, rc) => call((w) => w.setHookResult(name, HOOK_KINDS.indexOf(kind), rc | 0)),
+    setHookMarks: (name, kind, how) => call((w) => w.setHookMarks(name, HOOK_KINDS.indexOf(kind), HOOK_MARKS.indexOf(how))),
+    injectNmi(cpu) {
+      call((w) => w.injectNmi(cpu));
+      drain();
+    },
+    scheduleNmi: (cpu, ns) => call((w) => w.scheduleNmi(cpu, u64(ns))),
+
+    readMemory: (addr, len) => call((w) => w.readMemory(u64(addr), len >>> 0)),
+    payload(name) {
+      const text = call((w) => w.payloadJson(name));
+      return text ? (JSON.parse(text) as PayloadDetails) : null;
+    },
+    events() {
+      drain();
+      return log;
+    },
+    consoleLines() {
+      drain();
+      return log.filter((e) => e.kind === "console" && e.line !== undefined).map((e) => e.line!);
+    },
+    debugKeys(key) {
+      const text = call((w) => w.debugKeys(key));
+      drain();
+      return text;
+    },
+    halted: () => call((w) => Boolean(w.halted())),
+    payloadVersion: () => call((w) => w.payloadVersion()),
+    async ready() {
+      if (wasm) return;
+      const next = await spare;
+      if (wasm) return;
+      spareReady = null;
+      spare = fresh();
+      void spare.then((w) => (spareReady = w));
+      replay(next);
+      wasm = next;
+    },
   };
 }
+
+export { DEFAULT_TIMEOUT_NS };
+export type { Arch };

@@ -1,0 +1,97 @@
+// The console shared by `livepatch-lens sim` and the page's Console panel: `xen-livepatch`
+// commands (with or without the tool's name in front) plus the simulator's own commands.
+// Pure: the hypervisor, the file lookup and the output sink are all injected.
+import { SIM_COMMANDS, SIM_USAGE } from "./simcmds.ts";
+import { Output, type CommandResult, type ConsoleTarget } from "./target.ts";
+import { TOOL_USAGE, runTool } from "./tool.ts";
+
+export interface ConsoleOptions {
+  hv: ConsoleTarget;
+  /** The bytes of FILE as named on the command line, or null when it cannot be read. */
+  resolveFile(name: string): Uint8Array | null;
+  /** Called with each command's result as it completes (the CLI prints from here). */
+  sink?(result: CommandResult, line: string): void;
+}
+
+export interface Console {
+  run(line: string): CommandResult;
+}
+
+const TOOL_WORDS = new Set(["upload", "apply", "revert", "replace", "unload", "load", "list", "--force"]);
+
+/** Splits like a shell would for simple cases: whitespace, '…' and "…" quoting, backslash escapes. */
+export function tokenize(line: string): string[] | null {
+  const words: string[] = [];
+  let word = "";
+  let inWord = false;
+  let quote: "'" | '"' | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === quote) quote = null;
+      else if (c === "\\" && quote === '"' && i + 1 < line.length) word += line[++i];
+      else word += c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      inWord = true;
+    } else if (c === "\\" && i + 1 < line.length) {
+      word += line[++i];
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(word);
+      word = "";
+      inWord = false;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (quote) return null;
+  if (inWord) words.push(word);
+  return words;
+}
+
+export function createConsole(opts: ConsoleOptions): Console {
+  const { hv, resolveFile, sink } = opts;
+
+  function dispatch(words: string[], out: Output): number {
+    const [first, ...rest] = words;
+    if (first === "xen-livepatch") return runTool({ hv, resolveFile, out }, rest);
+    if (first === "help") {
+      out.err(TOOL_USAGE);
+      out.out(SIM_USAGE);
+      return 0;
+    }
+    const sim = SIM_COMMANDS[first];
+    if (sim) return sim(hv, out, rest);
+    if (TOOL_WORDS.has(first)) return runTool({ hv, resolveFile, out }, words);
+    out.err(`${first}: unknown command -- try 'help'\n`);
+    return 127;
+  }
+
+  return {
+    run(line) {
+      const out = new Output();
+      const words = tokenize(line.trim());
+      let status: number;
+      if (words === null) {
+        out.err("unterminated quote\n");
+        status = 2;
+      } else if (words.length === 0) status = 0;
+      else {
+        try {
+          status = dispatch(words, out);
+        } catch (err) {
+          // The host already reset the simulator; say so and keep the console alive.
+          out.err(`simulator error: ${err instanceof Error ? err.message : String(err)}\n`);
+          status = 70;
+        }
+      }
+      const result = out.result(status);
+      sink?.(result, line);
+      return result;
+    },
+  };
+}
+
+export type { CommandResult, ConsoleTarget, OutputChunk } from "./target.ts";

@@ -1,0 +1,181 @@
+// The simulator's own console commands: knobs a scenario turns (CPUs, stalls, hook results,
+// NMIs, time) and windows into the host (Xen's log, memory, the 'x' debug key).
+import type { ConsoleHookKind, ConsoleTarget, Output } from "./target.ts";
+
+export const MAX_MEM_DUMP = 4096;
+export const MAX_CPUS = 64;
+
+const HOOK_ALIASES: Record<string, ConsoleHookKind> = {
+  load: "load",
+  unload: "unload",
+  preapply: "preapply",
+  "pre-apply": "preapply",
+  apply: "apply",
+  postapply: "postapply",
+  "post-apply": "postapply",
+  prerevert: "prerevert",
+  "pre-revert": "prerevert",
+  revert: "revert",
+  postrevert: "postrevert",
+  "post-revert": "postrevert",
+};
+
+const MARKS = ["consistent", "none", "all", "first"] as const;
+type Marks = (typeof MARKS)[number];
+
+export const SIM_USAGE = `Simulator commands:
+  debug-keys x            Xen's 'x' debug key: dump every payload
+  dmesg                   Xen's console log so far
+  mem SYMBOL|0xADDR LEN   hex dump of simulated memory (at most ${MAX_MEM_DUMP} bytes)
+  cpus N                  number of online CPUs (1-${MAX_CPUS})
+  stall CPU MS            CPU takes MS milliseconds to reach its idle loop at the next rendezvous
+  hook NAME KIND RC [MARKS]
+                          the value payload NAME's KIND hook returns (KIND: preapply apply
+                          postapply prerevert revert postrevert); hooks are not executed. For the
+                          apply/revert action hooks MARKS says which functions the hook marks
+                          done: consistent (default), none, all, first
+  nmi CPU [MS]            deliver an NMI to CPU now, or after MS more milliseconds
+  advance MS              let MS milliseconds of virtual time pass
+  help                    this text and the xen-livepatch usage
+`;
+
+function usage(out: Output, text: string): number {
+  out.err(`usage: ${text}\n`);
+  return 1;
+}
+
+/** Decimal or 0x-hex integer; null for anything else. */
+export function parseInteger(text: string | undefined): bigint | null {
+  if (text === undefined) return null;
+  const neg = text.startsWith("-");
+  const body = neg ? text.slice(1) : text;
+  if (!/^(0[xX][0-9a-fA-F]+|[0-9]+)$/.test(body)) return null;
+  const v = BigInt(body);
+  return neg ? -v : v;
+}
+
+/** Milliseconds, fractions allowed, to whole nanoseconds. */
+export function parseMillis(text: string | undefined): bigint | null {
+  if (text === undefined || !/^[0-9]+(\.[0-9]{1,6})?$/.test(text)) return null;
+  const [whole, frac = ""] = text.split(".");
+  return BigInt(whole) * 1_000_000n + BigInt(frac.padEnd(6, "0"));
+}
+
+function formatMs(ns: bigint): string {
+  const ms = ns / 1_000_000n;
+  const rest = ns % 1_000_000n;
+  return rest === 0n ? `${ms}` : `${ms}.${rest.toString().padStart(6, "0").replace(/0+$/, "")}`;
+}
+
+export function hexDump(addr: bigint, bytes: Uint8Array): string {
+  let text = "";
+  for (let at = 0; at < bytes.length; at += 16) {
+    const row = Array.from(bytes.subarray(at, at + 16), (b) => b.toString(16).padStart(2, "0"));
+    text += `0x${(addr + BigInt(at)).toString(16)}: ${row.join(" ")}\n`;
+  }
+  return text;
+}
+
+export type SimCommand = (hv: ConsoleTarget, out: Output, args: string[]) => number;
+
+export const SIM_COMMANDS: Record<string, SimCommand> = {
+  "debug-keys"(hv, out, args) {
+    if (args.length !== 1 || args[0] !== "x") return usage(out, "debug-keys x (the only livepatch key)");
+    out.out(hv.debugKeys("x").split("\n").filter((l) => l !== "").map((l) => `(XEN) ${l}\n`).join(""));
+    return 0;
+  },
+  dmesg(hv, out, args) {
+    if (args.length !== 0) return usage(out, "dmesg");
+    out.out(hv.consoleLines().map((l) => `(XEN) ${l}\n`).join(""));
+    return 0;
+  },
+  mem(hv, out, args) {
+    if (args.length !== 2) return usage(out, "mem SYMBOL|0xADDR LEN");
+    const [where, lenText] = args;
+    let addr = /^0[xX]/.test(where) ? parseInteger(where) : null;
+    if (addr === null) {
+      const sym = hv.symbol(where);
+      if (!sym) {
+        out.err(`mem: no symbol or address '${where}'\n`);
+        return 1;
+      }
+      addr = sym.addr;
+    }
+    const len = parseInteger(lenText);
+    if (len === null || len <= 0n || len > BigInt(MAX_MEM_DUMP)) {
+      out.err(`mem: LEN must be 1..${MAX_MEM_DUMP}\n`);
+      return 1;
+    }
+    if (addr < 0n || addr >= 1n << 64n) {
+      out.err(`mem: address out of range\n`);
+      return 1;
+    }
+    const bytes = hv.readMemory(addr, Number(len));
+    if (!bytes) {
+      out.err(`mem: 0x${addr.toString(16)}+${len} is not mapped\n`);
+      return 1;
+    }
+    out.out(hexDump(addr, bytes));
+    return 0;
+  },
+  cpus(hv, out, args) {
+    const n = parseInteger(args[0]);
+    if (args.length !== 1 || n === null || n < 1n || n > BigInt(MAX_CPUS)) return usage(out, `cpus N (1-${MAX_CPUS})`);
+    hv.setCpus(Number(n));
+    out.out(`${n} CPU${n === 1n ? "" : "s"} online\n`);
+    return 0;
+  },
+  stall(hv, out, args) {
+    const cpu = parseInteger(args[0]);
+    const ns = parseMillis(args[1]);
+    if (args.length !== 2 || cpu === null || ns === null) return usage(out, "stall CPU MS");
+    if (cpu < 0n || cpu >= BigInt(hv.cpus())) {
+      out.err(`stall: no CPU ${cpu} (${hv.cpus()} online)\n`);
+      return 1;
+    }
+    hv.setCpuDelay(Number(cpu), ns);
+    out.out(`CPU${cpu} will take ${formatMs(ns)} ms to reach its idle loop at the next rendezvous\n`);
+    return 0;
+  },
+  hook(hv, out, args) {
+    const kind = HOOK_ALIASES[args[1] ?? ""];
+    const rc = parseInteger(args[2]);
+    const marks = args[3];
+    const badMarks = marks !== undefined && (!MARKS.includes(marks as Marks) || (kind !== "apply" && kind !== "revert"));
+    if (args.length < 3 || args.length > 4 || !kind || rc === null || rc < -(2n ** 31n) || rc >= 2n ** 31n || badMarks) {
+      return usage(out, "hook NAME KIND RC [consistent|none|all|first] (KIND: preapply apply postapply prerevert revert postrevert)");
+    }
+    hv.setHookResult(args[0], kind, Number(rc));
+    let text = `${args[0]}: the ${kind} hook will return ${rc} (simulated; hook code is not executed)`;
+    if (marks !== undefined) {
+      hv.setHookMarks(args[0], kind as "apply" | "revert", marks as Marks);
+      text += `; it marks ${marks === "consistent" ? "functions consistently with its rc" : `${marks} function(s)`}`;
+    }
+    out.out(`${text}\n`);
+    return 0;
+  },
+  nmi(hv, out, args) {
+    const cpu = parseInteger(args[0]);
+    const delay = args.length === 2 ? parseMillis(args[1]) : 0n;
+    if (args.length < 1 || args.length > 2 || cpu === null || delay === null) return usage(out, "nmi CPU [MS]");
+    if (cpu < 0n || cpu >= BigInt(hv.cpus())) {
+      out.err(`nmi: no CPU ${cpu} (${hv.cpus()} online)\n`);
+      return 1;
+    }
+    if (delay === 0n) {
+      hv.injectNmi(Number(cpu));
+      out.out(`NMI sent to CPU${cpu}\n`);
+    } else {
+      hv.scheduleNmi(Number(cpu), delay);
+      out.out(`NMI will reach CPU${cpu} in ${formatMs(delay)} ms\n`);
+    }
+    return 0;
+  },
+  advance(hv, out, args) {
+    const ns = parseMillis(args[0]);
+    if (args.length !== 1 || ns === null) return usage(out, "advance MS");
+    hv.advance(ns);
+    out.out(`virtual time is now ${formatMs(hv.now())} ms\n`);
+    return 0;
+  },
+};

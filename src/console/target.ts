@@ -1,0 +1,71 @@
+// What the console needs from a simulated hypervisor. `HypervisorApi` (workers/hypervisor/host)
+// satisfies it; tests may pass anything of the same shape.
+
+export interface ConsoleGet {
+  ret: number;
+  state: number;
+  rc: number;
+}
+
+export interface ConsoleListEntry {
+  name: string;
+  state: number;
+  rc: number;
+  metadata: string;
+}
+
+export type ConsoleHookKind = "load" | "unload" | "preapply" | "apply" | "postapply" | "prerevert" | "revert" | "postrevert";
+
+export interface ConsoleTarget {
+  upload(name: string, payload: Uint8Array, flags?: number): number;
+  get(name: string): ConsoleGet;
+  list(): ConsoleListEntry[];
+  action(name: string, cmd: 1 | 2 | 3 | 4, timeoutNs?: number, flags?: number): number;
+  advance(ns: bigint | number): void;
+  now(): bigint;
+  cpus(): number;
+  setCpus(n: number): void;
+  setCpuDelay(cpu: number, ns: bigint | number): void;
+  setHookResult(name: string, kind: ConsoleHookKind, rc: number): void;
+  setHookMarks(name: string, kind: "apply" | "revert", how: "consistent" | "none" | "all" | "first"): void;
+  injectNmi(cpu: number): void;
+  scheduleNmi(cpu: number, ns: bigint | number): void;
+  readMemory(addr: bigint, len: number): Uint8Array | null;
+  symbol(name: string): { addr: bigint; size: number } | undefined;
+  consoleLines(): string[];
+  debugKeys(key: string): string;
+  halted(): boolean;
+}
+
+/** Output so far, in the order it was written, stream by stream (the tool's stdout is unbuffered). */
+export interface OutputChunk {
+  stream: "stdout" | "stderr";
+  text: string;
+}
+
+export interface CommandResult {
+  /** stdout and stderr interleaved as a terminal would show them. */
+  output: string;
+  chunks: OutputChunk[];
+  /** The process exit status the real tool would return (0, 1 or 2). */
+  status: number;
+}
+
+/** Collects one command's output. */
+export class Output {
+  readonly chunks: OutputChunk[] = [];
+  out(text: string): void {
+    this.push("stdout", text);
+  }
+  err(text: string): void {
+    this.push("stderr", text);
+  }
+  private push(stream: OutputChunk["stream"], text: string): void {
+    const last = this.chunks[this.chunks.length - 1];
+    if (last && last.stream === stream) last.text += text;
+    else this.chunks.push({ stream, text });
+  }
+  result(status: number): CommandResult {
+    return { output: this.chunks.map((c) => c.text).join(""), chunks: this.chunks, status };
+  }
+}

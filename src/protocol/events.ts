@@ -1,0 +1,77 @@
+// Events the simulated hypervisor reports, one JSON object per line on the wire (see
+// workers/hypervisor/assembly/events.ts). The page draws its timeline and CPU lanes from these.
+
+export type HvEventKind =
+  | "hypercall"
+  | "hypercall-return"
+  | "check"
+  | "state"
+  | "rendezvous"
+  | "cpu-phase"
+  | "write"
+  | "hook"
+  | "nmi"
+  | "console"
+  | "panic"
+  | "upload";
+
+export type PayloadStateName = "CHECKED" | "APPLIED";
+
+export interface HvEvent {
+  /** Virtual time in nanoseconds since boot. */
+  t: number;
+  /** The CPU the event happened on, or -1 when it is not CPU-specific. */
+  cpu: number;
+  /** Known kinds are listed in `HvEventKind`; an unknown kind from a newer wasm is kept as is. */
+  kind: HvEventKind | (string & {});
+  payload: string | null;
+  rc: number | null;
+  addr?: string;
+  before?: string;
+  after?: string;
+  state?: PayloadStateName;
+  phase?: string;
+  line?: string;
+  note?: string;
+}
+
+/** Sequence number of the event within the log since boot, added by the host. */
+export type LoggedEvent = HvEvent & { seq: number };
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+const OPTIONAL_STRINGS = ["addr", "before", "after", "phase", "line", "note"] as const;
+
+/** One line → one event; throws on anything that does not have the documented shape. */
+export function parseEvent(line: string): HvEvent {
+  const raw: unknown = JSON.parse(line);
+  if (!isRecord(raw)) throw new Error(`event is not an object: ${line.slice(0, 80)}`);
+  const { t, cpu, kind, payload, rc } = raw;
+  if (typeof t !== "number" || typeof cpu !== "number" || typeof kind !== "string") {
+    throw new Error(`event lacks t/cpu/kind: ${line.slice(0, 80)}`);
+  }
+  const ev: HvEvent = {
+    t,
+    cpu,
+    kind,
+    payload: typeof payload === "string" ? payload : null,
+    rc: typeof rc === "number" ? rc : null,
+  };
+  for (const key of OPTIONAL_STRINGS) {
+    const v = raw[key];
+    if (typeof v === "string") ev[key] = v;
+  }
+  if (raw.state === "CHECKED" || raw.state === "APPLIED") ev.state = raw.state;
+  return ev;
+}
+
+/** The `takeEvents()` text: zero or more lines. */
+export function parseEventLines(text: string): HvEvent[] {
+  const out: HvEvent[] = [];
+  for (const line of text.split("\n")) {
+    if (line.trim() !== "") out.push(parseEvent(line));
+  }
+  return out;
+}

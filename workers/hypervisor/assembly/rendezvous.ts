@@ -1,0 +1,319 @@
+// Carrying out an action on the virtual clock (facts §10, 4.14+ flow). The hypercall CPU (CPU 0)
+// reaches its idle loop, runs its livepatch tasklet and wins the master election; it masks NMIs,
+// kicks every other online CPU and sets ONE deadline for both quiesce phases. Phase "CPU": each
+// other CPU arrives when it reaches idle (its scenario delay). Phase "IRQ": each disables IRQs
+// and checks in. Then the master runs the action. Missing the deadline in either phase gives
+// status rc -EBUSY, patches nothing and runs no post hook.
+import { EBUSY } from "./errno";
+import { Ev, emit, consoleLine } from "./events";
+import { clockNow, clockSet } from "./clock";
+import { cpuCount, arch, ARCH_X86_64 } from "./image";
+import { Payload, HOOK_POSTAPPLY, HOOK_POSTREVERT } from "./payload";
+import { isHalted } from "./halt";
+import { runPostHook } from "./hooks";
+import { runAction, cmdName, CMD_APPLY, CMD_REVERT } from "./actions";
+
+export const MAX_CPUS: i32 = 64;
+const DEFAULT_TIMEOUT_NS: u64 = 30_000_000;
+/** The hypercall CPU leaves the guest and reaches idle quickly by default. */
+const MASTER_IDLE_NS: u64 = 20_000;
+/** Others: 0.1 ms to just under 2 ms, spread deterministically by CPU number. */
+function defaultIdleDelay(cpu: i32): u64 {
+  return 100_000 + <u64>((cpu * 7) % 20) * 95_000;
+}
+/** A parked CPU sees `ready` and disables IRQs within a few hundred ns. */
+function irqLatency(cpu: i32): u64 {
+  return 400 + <u64>cpu * 25;
+}
+
+const Q_MASTER_IDLE: i32 = 1;
+const Q_CPU_ARRIVE: i32 = 2;
+const Q_IRQ_ACK: i32 = 3;
+const Q_DEADLINE: i32 = 4;
+const Q_NMI: i32 = 5;
+
+class Step {
+  t: u64;
+  seq: u32;
+  kind: i32;
+  cpu: i32;
+  gen: u32;
+  constructor(t: u64, seq: u32, kind: i32, cpu: i32, gen: u32) {
+    this.t = t;
+    this.seq = seq;
+    this.kind = kind;
+    this.cpu = cpu;
+    this.gen = gen;
+  }
+}
+
+let queue: Step[] = [];
+let seq: u32 = 0;
+let gen: u32 = 0;
+
+// livepatch_work
+let doWork: bool = false;
+let workPayload: Payload | null = null;
+let workCmd: i32 = 0;
+let workTimeout: u64 = 0;
+let masterRunning: bool = false;
+let ready: bool = false;
+let semaphore: i32 = -1;
+let expected: i32 = 0;
+let deadline: u64 = 0;
+let nmiMasked: bool = false;
+let arrived: bool[] = [];
+let delays: i64[] = [];
+
+export function resetRendezvous(): void {
+  queue = [];
+  seq = 0;
+  gen = 0;
+  doWork = false;
+  workPayload = null;
+  masterRunning = false;
+  ready = false;
+  semaphore = -1;
+  nmiMasked = false;
+  arrived = new Array<bool>(MAX_CPUS);
+  delays = new Array<i64>(MAX_CPUS);
+  for (let i = 0; i < MAX_CPUS; i++) {
+    arrived[i] = false;
+    delays[i] = -1;
+  }
+}
+
+function push(t: u64, kind: i32, cpu: i32): void {
+  queue.push(new Step(t, seq++, kind, cpu, gen));
+}
+
+function later(delta: u64): u64 {
+  const n = clockNow();
+  return n + delta < n ? u64.MAX_VALUE : n + delta;
+}
+
+export function setDelay(cpu: i32, ns: u64): void {
+  if (cpu < 0 || cpu >= MAX_CPUS) return;
+  delays[cpu] = ns > <u64>i64.MAX_VALUE ? i64.MAX_VALUE : <i64>ns;
+}
+
+/** The scenario's one-shot delay for `cpu`, else its default. */
+function takeDelay(cpu: i32): u64 {
+  const d = delays[cpu];
+  if (d >= 0) {
+    delays[cpu] = -1;
+    return <u64>d;
+  }
+  return cpu == 0 ? MASTER_IDLE_NS : defaultIdleDelay(cpu);
+}
+
+export function onlineCpus(): i32 {
+  return cpuCount > MAX_CPUS ? MAX_CPUS : cpuCount;
+}
+
+export function isWorkScheduledFor(p: Payload): bool {
+  return doWork && workPayload === p;
+}
+
+export function isBusy(): bool {
+  return doWork;
+}
+
+function rv(phase: string, note: string): Ev {
+  const e = new Ev("rendezvous");
+  e.cpu = 0;
+  e.payload = workPayload === null ? null : workPayload!.name;
+  e.phase = phase;
+  e.note = note;
+  return e;
+}
+
+function cpuPhase(cpu: i32, phase: string, note: string): void {
+  const e = new Ev("cpu-phase");
+  e.cpu = cpu;
+  e.payload = workPayload === null ? null : workPayload!.name;
+  e.phase = phase;
+  e.note = note;
+  emit(e);
+}
+
+/** schedule_work: one global slot. The caller has already set status rc to -EAGAIN. */
+export function scheduleWork(p: Payload, cmd: i32, timeoutNs: u32): i32 {
+  if (doWork) {
+    const e = new Ev("check");
+    e.cpu = 0;
+    e.payload = p.name;
+    e.phase = "schedule";
+    e.withRc(-EBUSY);
+    e.note = "another action is pending; status rc stays -EAGAIN although nothing is scheduled";
+    emit(e);
+    return -EBUSY;
+  }
+  gen++;
+  doWork = true;
+  workPayload = p;
+  workCmd = cmd;
+  workTimeout = timeoutNs == 0 ? DEFAULT_TIMEOUT_NS : <u64>timeoutNs;
+  semaphore = -1;
+  ready = false;
+  masterRunning = false;
+  for (let i = 0; i < MAX_CPUS; i++) arrived[i] = false;
+  const d = takeDelay(0);
+  push(later(d), Q_MASTER_IDLE, 0);
+  emit(rv("scheduled", cmdName(cmd) + " scheduled; tasklet on CPU0, which reaches its idle loop in " + d.toString() + " ns; timeout " + workTimeout.toString() + " ns"));
+  return 0;
+}
+
+function masterStart(): void {
+  semaphore = 0;
+  masterRunning = true;
+  nmiMasked = true;
+  expected = onlineCpus() - 1;
+  deadline = later(workTimeout);
+  cpuPhase(0, "master", "CPU0 won the election (semaphore -1 -> 0); NMIs masked; kicking " + expected.toString() + " CPUs");
+  const e = rv("master", "deadline=" + deadline.toString() + " timeout=" + workTimeout.toString() + " cpus=" + expected.toString());
+  emit(e);
+  for (let i = 1; i <= expected; i++) push(later(takeDelay(i)), Q_CPU_ARRIVE, i);
+  push(deadline, Q_DEADLINE, 0);
+  if (expected == 0) cpuPhaseDone();
+}
+
+function cpuPhaseDone(): void {
+  semaphore = 0;
+  ready = true;
+  emit(rv("cpu-phase-done", "all " + expected.toString() + " CPUs in do_livepatch_work; ready=1"));
+  if (expected == 0) {
+    irqPhaseDone();
+    return;
+  }
+  for (let i = 1; i <= expected; i++) push(later(irqLatency(i)), Q_IRQ_ACK, i);
+}
+
+function irqPhaseDone(): void {
+  const p = workPayload!;
+  emit(rv("irq-phase-done", "every CPU has IRQs off; master runs " + cmdName(workCmd)));
+  runAction(p, workCmd, 0);
+  if (isHalted()) {
+    doWork = false;
+    queue = [];
+    return;
+  }
+  finish(true);
+}
+
+function finish(actionDone: bool): void {
+  const p = workPayload!;
+  nmiMasked = false;
+  doWork = false;
+  masterRunning = false;
+  for (let i = 1; i <= expected; i++) if (arrived[i]) cpuPhase(i, "release", "do_work cleared: TLB flush, IRQs restored, back to work");
+  if (actionDone) {
+    if (workCmd == CMD_APPLY && p.hasHook(HOOK_POSTAPPLY)) runPostHook(p, HOOK_POSTAPPLY, 0);
+    if (workCmd == CMD_REVERT && p.hasHook(HOOK_POSTREVERT)) runPostHook(p, HOOK_POSTREVERT, 0);
+  }
+  consoleLine(p.name, "livepatch: " + p.name + " finished " + cmdName(workCmd) + " with rc=" + p.rc.toString(), p.rc, true);
+  const e = rv("done", actionDone ? "action ran" : "aborted: nothing patched, no post hook");
+  e.withRc(p.rc);
+  emit(e);
+}
+
+function onArrive(cpu: i32, stale: bool): void {
+  if (stale || !doWork || clockNow() >= deadline) {
+    cpuPhase(cpu, "late", "reached its idle loop after the rendezvous was abandoned; leaves at once");
+    return;
+  }
+  arrived[cpu] = true;
+  semaphore++;
+  cpuPhase(cpu, "cpu", "in do_livepatch_work, spinning until ready (" + semaphore.toString() + "/" + expected.toString() + ")");
+  if (semaphore == expected) cpuPhaseDone();
+}
+
+function onIrqAck(cpu: i32): void {
+  if (!doWork || clockNow() >= deadline) return;
+  semaphore++;
+  cpuPhase(cpu, "irq", "IRQs disabled, spinning until the master is done (" + semaphore.toString() + "/" + expected.toString() + ")");
+  if (semaphore == expected) irqPhaseDone();
+}
+
+function onDeadline(): void {
+  if (!doWork) return;
+  const p = workPayload!;
+  const phase = ready ? "IRQ" : "CPU";
+  consoleLine(
+    p.name,
+    "livepatch: " + p.name + ": Timed out on semaphore in " + phase + " quiesce phase " + semaphore.toString() + "/" + expected.toString(),
+    -EBUSY,
+    true,
+  );
+  let late = "";
+  for (let i = 1; i <= expected; i++) {
+    if (!ready && !arrived[i]) {
+      late += (late.length > 0 ? ", CPU" : "CPU") + i.toString();
+      cpuPhase(i, "missed", "had not reached its idle loop by the deadline");
+    }
+  }
+  p.rc = -EBUSY;
+  const e = rv("timeout", phase + " phase: " + semaphore.toString() + "/" + expected.toString() + (late.length > 0 ? "; late: " + late : ""));
+  e.withRc(-EBUSY);
+  emit(e);
+  finish(false);
+}
+
+function onNmi(cpu: i32): void {
+  const e = new Ev("nmi");
+  e.cpu = cpu;
+  if (arch != ARCH_X86_64) {
+    e.note = "ARM has no NMI; only SError is masked, and only on the master, during a rendezvous";
+  } else if (nmiMasked) {
+    e.payload = workPayload === null ? null : workPayload!.name;
+    e.note = "swallowed by the livepatch NMI callback during the rendezvous: this NMI is lost";
+  } else {
+    e.note = "handled by do_nmi as usual";
+  }
+  emit(e);
+}
+
+export function injectNmiNow(cpu: i32): void {
+  if (isHalted() || cpu < 0 || cpu >= onlineCpus()) return;
+  onNmi(cpu);
+}
+
+export function scheduleNmiAt(cpu: i32, delta: u64): void {
+  if (isHalted() || cpu < 0 || cpu >= onlineCpus()) return;
+  push(later(delta), Q_NMI, cpu);
+}
+
+function nextIndex(limit: u64): i32 {
+  let best = -1;
+  for (let i = 0; i < queue.length; i++) {
+    const s = queue[i];
+    if (s.t > limit) continue;
+    if (best < 0) best = i;
+    else {
+      const b = queue[best];
+      if (s.t < b.t || (s.t == b.t && s.seq < b.seq)) best = i;
+    }
+  }
+  return best;
+}
+
+/** Runs every step due up to now + ns, in time order, then sets the clock to now + ns. */
+export function advanceClock(ns: u64): void {
+  const target = later(ns);
+  while (!isHalted()) {
+    const i = nextIndex(target);
+    if (i < 0) break;
+    const s = queue[i];
+    queue.splice(i, 1);
+    clockSet(s.t);
+    const stale = s.gen != gen;
+    if (s.kind == Q_NMI) onNmi(s.cpu);
+    else if (s.kind == Q_CPU_ARRIVE) onArrive(s.cpu, stale);
+    else if (stale) continue;
+    else if (s.kind == Q_MASTER_IDLE) {
+      if (doWork && !masterRunning) masterStart();
+    } else if (s.kind == Q_IRQ_ACK) onIrqAck(s.cpu);
+    else if (s.kind == Q_DEADLINE) onDeadline();
+  }
+  clockSet(target);
+}
