@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { createHypervisor, type HypervisorApi } from "./api.ts";
+import { bootFromImage, type ImageSummary } from "./image.ts";
+import { parseElf } from "../../../src/elf/index.ts";
 
 export const WASM_PATH = fileURLToPath(new URL("../build/hypervisor.wasm", import.meta.url));
 
@@ -10,4 +12,12 @@ export async function compileHypervisorModule(): Promise<WebAssembly.Module> {
 
 export async function loadHypervisorNode(): Promise<HypervisorApi> {
   return createHypervisor(await compileHypervisorModule());
+}
+
+/** A hypervisor booted from the xen-syms at `path` (Node only). */
+export async function bootNodeImage(path: string, cpus = 4): Promise<{ hv: HypervisorApi; summary: ImageSummary }> {
+  const [hv, bytes] = await Promise.all([loadHypervisorNode(), readFile(path)]);
+  const elf = parseElf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const summary = bootFromImage(hv, elf, { cpus });
+  return { hv, summary };
 }
