@@ -41,7 +41,7 @@ export function parseModinfo(data: Uint8Array, fileOffset: number, diagnostics: 
       const entry = text(data.subarray(start, i));
       const eq = entry.indexOf("=");
       if (eq < 0) {
-        diagnostics.push({ severity: "warning", code: "LP_MODINFO_NO_EQUALS", offset: fileOffset + start, message: `.modinfo entry ${JSON.stringify(entry)} has no '='` });
+        diagnostics.push({ severity: "info", code: "LP_MODINFO_NO_EQUALS", offset: fileOffset + start, message: `.modinfo entry ${JSON.stringify(entry)} has no '='` });
         entries.push({ key: entry, value: "", offset: fileOffset + start });
       } else {
         entries.push({ key: entry.slice(0, eq), value: entry.slice(eq + 1), offset: fileOffset + start });

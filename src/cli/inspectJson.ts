@@ -1,0 +1,85 @@
+// `inspect --json`: one JSON document, written incrementally (see README "inspect --json schema").
+import { SHT_SYMTAB, describe, stVisibility, type ElfFile } from "../elf/index.ts";
+import { livepatchJson } from "../livepatch/json.ts";
+import type { LivepatchModel } from "../livepatch/index.ts";
+import { s64Hex, swords32, u64Hex, words32, type StreamOut } from "./output.ts";
+import { createView, symbolBind, symbolType } from "./inspectView.ts";
+
+const q = JSON.stringify;
+const hex = (n: bigint | number) => `0x${n.toString(16)}`;
+const n = (v: bigint) => (v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : hex(v));
+
+export async function writeJson(out: StreamOut, fileName: string, elf: ElfFile, model: LivepatchModel | null): Promise<void> {
+  const view = createView(elf);
+  const h = elf.header;
+  out.w(`{"file":${q(fileName)},"size":${elf.bytes.length},"header":${q({
+    class: `ELF${h.elfClass}`,
+    data: h.littleEndian ? "little" : "big",
+    type: describe.fileTypeName(h.type),
+    machine: describe.machineName(h.machine),
+    osabi: h.osabi,
+    flags: hex(h.flags),
+    sectionCount: h.sectionCount,
+  })}`);
+
+  out.w(`,"sections":[`);
+  elf.sections.forEach((s, i) => {
+    out.w(
+      `${i ? "," : ""}{"index":${s.index},"name":${q(s.name)},"type":${q(describe.sectionTypeName(s.type, view.machine))},"flags":${q(describe.sectionFlagLetters(s.flags, view.machine, view.osabi))},"address":"${hex(s.addr)}","offset":${q(n(s.offset))},"size":${q(n(s.size))},"link":${s.link},"info":${s.info},"align":${q(n(s.addralign))},"entsize":${q(n(s.entsize))}}`,
+    );
+  });
+  out.w("]");
+  await out.maybeFlush();
+
+  out.w(`,"symbols":[`);
+  const symtab = elf.symbolTables.find((t) => t.sectionType === SHT_SYMTAB);
+  if (symtab) {
+    const values = words32(symtab.value);
+    for (let i = 0; i < symtab.count; i++) {
+      const sec = view.symbolSection(symtab.shndx[i]);
+      out.w(
+        `${i ? "," : ""}{"index":${i},"name":${q(view.symbolDisplay(symtab, i))},"value":"${u64Hex(values, i, symtab.value)}","size":${q(n(symtab.size[i]))},"type":${q(symbolType(view, symtab.info[i]))},"bind":${q(symbolBind(view, symtab.info[i]))},"visibility":${q(describe.symbolVisibilityName(stVisibility(symtab.other[i])))},"section":${typeof sec === "number" ? sec : q(sec)}}`,
+      );
+      if ((i & 1023) === 0) await out.maybeFlush();
+    }
+  }
+  out.w("]");
+
+  out.w(`,"relocations":[`);
+  let firstTable = true;
+  for (const t of elf.relocationTables) {
+    const table = elf.symbolTables.find((s) => s.sectionIndex === t.symbolTableSection);
+    out.w(`${firstTable ? "" : ","}{"section":${q(view.sectionName(t.sectionIndex))},"target":${q(view.sectionName(t.targetSection))},"entries":[`);
+    firstTable = false;
+    const offsets = words32(t.offset);
+    const addends = swords32(t.addend);
+    const symbolJson = new Map<number, string>();
+    for (let i = 0; i < t.count; i++) {
+      const si = t.symbolIndex[i];
+      let sym = symbolJson.get(si);
+      if (sym === undefined) {
+        sym = q(view.symbolDisplay(table, si));
+        symbolJson.set(si, sym);
+      }
+      out.w(
+        `${i ? "," : ""}{"offset":"${u64Hex(offsets, i, t.offset)}","type":${q(view.relocType(t.type[i]))},"symbol":${sym},"symbolIndex":${si},"addend":${t.isRela ? `"${s64Hex(addends, i, t.addend)}"` : "null"}}`,
+      );
+      if ((i & 4095) === 0) await out.maybeFlush();
+    }
+    out.w("]}");
+    await out.maybeFlush();
+  }
+  out.w("]");
+
+  out.w(`,"notes":[`);
+  elf.notes.forEach((note, i) => {
+    const desc = elf.bytes.subarray(note.desc.offset, note.desc.offset + note.desc.size);
+    out.w(`${i ? "," : ""}${q({ section: view.sectionName(note.sectionIndex), owner: note.name, type: note.type, typeName: describe.noteTypeName(note.name, note.type), desc: Array.from(desc.subarray(0, 4096), (b) => b.toString(16).padStart(2, "0")).join("") })}`);
+  });
+  out.w("]");
+
+  out.w(`,"livepatch":${model ? q(livepatchJson(model)) : "null"}`);
+  const diagnostics = [...elf.diagnostics, ...(model?.diagnostics ?? [])];
+  out.w(`,"diagnostics":[${diagnostics.map((d) => q({ severity: d.severity, code: d.code, offset: d.offset, message: d.message })).join(",")}]}\n`);
+  await out.flush();
+}

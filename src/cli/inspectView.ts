@@ -1,0 +1,64 @@
+// Display helpers shared by inspect's text and JSON writers: readelf names, cached per file.
+import { SHN_ABS, SHN_COMMON, SHN_UNDEF, STT_SECTION, describe, stBind, stType, type ElfFile, type SymbolTable } from "../elf/index.ts";
+
+export interface View {
+  elf: ElfFile;
+  machine: number;
+  osabi: number;
+  sectionName(index: number): string;
+  relocType(type: number): string;
+  /** Symbol name as readelf prints it in relocation listings (section name for SECTION symbols). */
+  symbolDisplay(table: SymbolTable | undefined, index: number): string;
+  symbolSection(shndx: number): number | string;
+}
+
+export function createView(elf: ElfFile): View {
+  const machine = elf.header.machine;
+  const osabi = elf.header.osabi;
+  const types = new Map<number, string>();
+  const names = new Map<SymbolTable, string[]>();
+  const sectionName = (i: number) => (i >= 0 && i < elf.sections.length ? elf.sections[i].name : "");
+  return {
+    elf,
+    machine,
+    osabi,
+    sectionName,
+    relocType(type) {
+      let name = types.get(type);
+      if (name === undefined) {
+        name = describe.relocationTypeName(machine, type) ?? `unrecognized: ${type.toString(16)}`;
+        types.set(type, name);
+      }
+      return name;
+    },
+    symbolDisplay(table, index) {
+      if (!table || index >= table.count) return "";
+      let cache = names.get(table);
+      if (!cache) {
+        cache = new Array<string>(table.count);
+        names.set(table, cache);
+      }
+      let name = cache[index];
+      if (name === undefined) {
+        name = stType(table.info[index]) === STT_SECTION && table.name[index] === "" ? sectionName(table.shndx[index]) : table.name[index];
+        cache[index] = name;
+      }
+      return name;
+    },
+    symbolSection(shndx) {
+      if (shndx === SHN_UNDEF) return "UND";
+      if (shndx === SHN_ABS) return "ABS";
+      if (shndx === SHN_COMMON) return "COM";
+      if (shndx >= 0xff00) return describe.sectionIndexName(shndx, machine, elf.sections.length).trim();
+      return shndx;
+    },
+  };
+}
+
+export function symbolType(view: View, info: number): string {
+  return describe.symbolTypeName(stType(info), view.machine, view.osabi);
+}
+
+export function symbolBind(view: View, info: number): string {
+  return describe.symbolBindName(stBind(info), view.osabi);
+}

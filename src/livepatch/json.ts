@@ -1,0 +1,88 @@
+// The JSON form of the livepatch model used by `livepatch-lens inspect --json` and exported
+// reports. Key names here are a published contract (README "inspect --json schema").
+import { hexNum, toHex } from "./bytes.ts";
+import type { LivepatchFunc, LivepatchModel, PointerField, PointerTarget, RelocRef, SelfRelative } from "./types.ts";
+
+export type PointerJson = null | { symbol: string; addend: number | string } | { value: string };
+
+const num = (n: bigint): number | string => (n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : hexNum(n));
+
+export function pointerJson(t: PointerTarget): PointerJson {
+  if (t.kind === "null") return null;
+  if (t.kind === "absolute") return { value: hexNum(t.value) };
+  return { symbol: t.symbol, addend: num(t.addend) };
+}
+
+export function relocJson(r: RelocRef | null) {
+  if (!r) return null;
+  return { section: r.section, index: r.index, type: r.typeName, symbol: r.symbol, addend: hexNum(r.addend), offset: hexNum(r.offset), recordOffset: r.recordOffset };
+}
+
+function provenance(f: PointerField) {
+  return { fileOffset: f.offset, raw: hexNum(f.raw), relocation: relocJson(f.reloc) };
+}
+
+function selfRelJson(f: SelfRelative) {
+  return { target: pointerJson(f.target), relocation: relocJson(f.reloc), fileOffset: f.offset };
+}
+
+function funcJson(fn: LivepatchFunc) {
+  return {
+    index: fn.index,
+    offset: fn.offset,
+    name: fn.name.text,
+    newAddr: pointerJson(fn.newAddr.target),
+    oldAddr: pointerJson(fn.oldAddr.target),
+    newSize: fn.newSize,
+    oldSize: fn.oldSize,
+    version: fn.version,
+    expect: fn.expect ? { enabled: fn.expect.enabled, len: fn.expect.len, data: fn.expect.dataHex, rsv: fn.expect.rsv } : null,
+    provenance: { name: provenance(fn.name), newAddr: provenance(fn.newAddr), oldAddr: provenance(fn.oldAddr) },
+  };
+}
+
+export function livepatchJson(m: LivepatchModel) {
+  const hooks: Record<string, { symbol: string | null; addend?: number | string; value?: string }[]> = {};
+  for (const h of m.hooks) {
+    hooks[h.kind] = h.entries.map((e) => {
+      const p = pointerJson(e.pointer.target);
+      if (p === null) return { symbol: null };
+      if ("value" in p) return { symbol: null, value: p.value };
+      return p.addend === 0 ? { symbol: p.symbol } : { symbol: p.symbol, addend: p.addend };
+    });
+  }
+  return {
+    layout: m.layout,
+    arch: m.arch,
+    buildId: m.buildId?.buildId ?? null,
+    depends: m.depends?.buildId ?? null,
+    xenDepends: m.xenDepends?.buildId ?? null,
+    dependsOn: m.dependsOn,
+    funcs: m.funcs.map(funcJson),
+    hooks,
+    modinfo: m.modinfo ? m.modinfo.entries.map((e) => (e.value === "" && !e.key.includes("=") ? e.key : `${e.key}=${e.value}`)) : null,
+    safeToReapply: m.safeToReapply,
+    replacePossible: m.replacePossible,
+    regions: {
+      assumption: m.regions.assumption,
+      text: { address: hexNum(m.regions.text.address), size: m.regions.text.size },
+      rw: { address: hexNum(m.regions.rw.address), size: m.regions.rw.size },
+      ro: { address: hexNum(m.regions.ro.address), size: m.regions.ro.size },
+      pages: m.regions.pages,
+      sections: m.regions.sections.map((s) => ({ section: s.name, index: s.sectionIndex, region: s.region, address: hexNum(s.address), size: s.size })),
+    },
+    trampolines: m.funcs.map((fn) =>
+      fn.patch
+        ? { func: fn.index, kind: fn.patch.kind, oldAddr: hexNum(fn.patch.oldAddr), patchOffset: fn.patch.patchOffset, bytes: toHex(fn.patch.bytes), savedLength: fn.patch.savedLength, description: fn.patch.description, assumed: fn.patch.assumed }
+        : { func: fn.index, kind: null, description: "old address unknown without the target image" },
+    ),
+    alternatives: m.alternatives.map((a) => ({ index: a.index, offset: a.offset, orig: selfRelJson(a.orig), repl: selfRelJson(a.repl), feature: a.feature, origLen: a.origLen, replLen: a.replLen, padLen: a.padLen })),
+    exTable: m.exTable.map((e) => ({ index: e.index, offset: e.offset, addr: selfRelJson(e.addr), cont: selfRelJson(e.cont) })),
+    bugFrames: m.bugFrames.map((b) => ({ type: b.frameType, index: b.index, offset: b.offset, loc: selfRelJson(b.loc), ptr: selfRelJson(b.ptr) })),
+    altCalls: m.altCalls.map((c) => ({ index: c.index, offset: c.offset, site: selfRelJson(c.site) })),
+    signature: {
+      appended: m.appendedSignature,
+      note: m.xenSignature,
+    },
+  };
+}
