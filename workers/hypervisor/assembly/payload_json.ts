@@ -1,6 +1,66 @@
-// payloadJson(): the payload as the UI and tests see it.
-import { Payload } from "./payload";
+// payloadJson(): the payload as the UI and tests see it. Addresses are hex strings (u64 does not
+// fit a JSON number), sizes are numbers.
+import { Payload, HOOK_KINDS, HOOK_SECTIONS, STATE_APPLIED } from "./payload";
+import { jsonStr } from "./events";
+import { hex64, toHex } from "./bytes";
+
+const HOOK_NAMES: string[] = ["load", "unload", "preapply", "apply", "postapply", "prerevert", "revert", "postrevert"];
+
+function q(s: string): string {
+  return jsonStr(s);
+}
 
 export function payloadToJson(p: Payload): string {
-  return "{}";
+  let s = "{" + q("name") + ":" + q(p.name);
+  s += ',"state":' + q(p.state == STATE_APPLIED ? "APPLIED" : "CHECKED");
+  s += ',"rc":' + p.rc.toString();
+  s += ',"reverted":' + (p.reverted ? "true" : "false");
+  s += ',"safeToReapply":' + (p.safeToReapply ? "true" : "false");
+  s += ',"pages":' + p.pages.toString();
+  s += ',"regions":{"text":{"addr":' + q(hex64(p.textAddr)) + ',"size":' + p.textSize.toString() + "}";
+  s += ',"rw":{"addr":' + q(hex64(p.rwAddr)) + ',"size":' + p.rwSize.toString() + "}";
+  s += ',"ro":{"addr":' + q(hex64(p.roAddr)) + ',"size":' + p.roSize.toString() + "}}";
+  s += ',"sections":[';
+  for (let i = 0; i < p.placed.length; i++) {
+    const x = p.placed[i];
+    if (i > 0) s += ",";
+    s += '{"index":' + x.index.toString() + ',"name":' + q(x.name) + ',"region":' + q(x.region);
+    s += ',"addr":' + q(hex64(x.addr)) + ',"size":' + x.size.toString() + "}";
+  }
+  s += '],"funcs":[';
+  for (let i = 0; i < p.funcs.length; i++) {
+    const f = p.funcs[i];
+    const st = p.fstate[i];
+    if (i > 0) s += ",";
+    s += '{"name":' + q(f.name) + ',"struct":' + q(hex64(f.structAddr));
+    s += ',"oldAddr":' + q(hex64(f.oldAddr)) + ',"newAddr":' + q(hex64(f.newAddr));
+    s += ',"oldSize":' + f.oldSize.toString() + ',"newSize":' + f.newSize.toString();
+    s += ',"version":' + f.version.toString() + ',"expect":' + q(toHex(f.expect));
+    s += ',"applied":' + (st.applied != 0 ? "true" : "false") + ',"patchOffset":' + st.patchOffset.toString();
+    s += ',"saved":' + q(toHex(st.insnBuffer.subarray(0, st.savedLen))) + "}";
+  }
+  s += '],"hooks":[';
+  let first = true;
+  for (let k = 0; k < HOOK_KINDS; k++) {
+    if (!p.hookPresent[k]) continue;
+    if (!first) s += ",";
+    first = false;
+    s += '{"kind":' + q(HOOK_NAMES[k]) + ',"section":' + q(HOOK_SECTIONS[k]) + ',"addr":' + q(hex64(p.hookSecAddr[k]));
+    s += ',"present":' + (p.hasHook(k) ? "true" : "false") + ',"pointers":[';
+    const ptrs = p.hookPtrs[k];
+    for (let j = 0; j < ptrs.length; j++) s += (j > 0 ? "," : "") + q(hex64(ptrs[j]));
+    s += "]}";
+  }
+  s += '],"buildId":' + q(toHex(p.buildId)) + ',"depends":' + q(toHex(p.depends)) + ',"xenDepends":' + q(toHex(p.xenDepends));
+  const mi = p.modinfo;
+  s += ',"modinfo":' + (mi === null ? "null" : q(toHex(mi)));
+  s += ',"alternatives":' + p.altCount.toString() + ',"altCalls":' + p.altCallCount.toString() + ',"exTable":' + p.exTableCount.toString();
+  s += ',"bugFrames":[' + p.bugFrameCounts.join(",") + "]";
+  s += ',"symbols":[';
+  for (let i = 0; i < p.symbols.length; i++) {
+    const y = p.symbols[i];
+    if (i > 0) s += ",";
+    s += '{"name":' + q(y.name) + ',"addr":' + q(hex64(y.addr)) + ',"size":' + y.size.toString() + ',"exported":' + (y.isNew ? "true" : "false") + "}";
+  }
+  return s + "]}";
 }

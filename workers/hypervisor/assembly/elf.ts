@@ -1,0 +1,259 @@
+// The payload ELF checks Xen runs before loading anything (facts §1.1, §1.2), in Xen's order.
+// Headers are read with the booted hypervisor's native layout (ELF64 on x86-64/AArch64, ELF32
+// on ARM32), as Xen reads them through its own Elf_Ehdr/Elf_Shdr types.
+import { Bytes } from "./bytes";
+import { fail } from "./diag";
+import { EINVAL, EOPNOTSUPP } from "./errno";
+import { arch, ARCH_X86_64, ARCH_ARM64, ARCH_ARM32 } from "./image";
+
+export const SHT_SYMTAB: u32 = 2;
+export const SHT_STRTAB: u32 = 3;
+export const SHT_RELA: u32 = 4;
+export const SHT_NOBITS: u32 = 8;
+export const SHT_REL: u32 = 9;
+
+export const SHF_WRITE: u64 = 1;
+export const SHF_ALLOC: u64 = 2;
+export const SHF_EXECINSTR: u64 = 4;
+export const SHF_MERGE: u64 = 0x10;
+
+export const SHN_UNDEF: u32 = 0;
+export const SHN_LORESERVE: u32 = 0xff00;
+export const SHN_ABS: u32 = 0xfff1;
+export const SHN_COMMON: u32 = 0xfff2;
+
+export const MAX_PAYLOAD: u64 = 2 * 1024 * 1024;
+
+export const REGION_NONE: i32 = 0;
+export const REGION_TEXT: i32 = 1;
+export const REGION_RW: i32 = 2;
+export const REGION_RO: i32 = 3;
+
+export class Sec {
+  index: i32 = 0;
+  nameOff: u32 = 0;
+  name: string = "";
+  type: u32 = 0;
+  flags: u64 = 0;
+  addr: u64 = 0;
+  offset: u64 = 0;
+  size: u64 = 0;
+  link: u32 = 0;
+  info: u32 = 0;
+  addralign: u64 = 0;
+  entsize: u64 = 0;
+  /** Where move_payload put it; 0 for sections that are not loaded. */
+  loadAddr: u64 = 0;
+  region: i32 = REGION_NONE;
+
+  get alloc(): bool {
+    return (this.flags & SHF_ALLOC) != 0;
+  }
+}
+
+export class Sym {
+  name: string = "";
+  info: u32 = 0;
+  shndx: u32 = 0;
+  value: u64 = 0;
+  size: u64 = 0;
+  /** Defined in a section that is not loaded: relocations against it are refused. */
+  ignored: bool = false;
+}
+
+export class Elf {
+  b: Bytes;
+  is64: bool;
+  shnum: u32 = 0;
+  shstrndx: u32 = 0;
+  shoff: u64 = 0;
+  shentsize: u32 = 0;
+  secs: Sec[] = [];
+  symtabIdx: i32 = -1;
+  strtabIdx: i32 = -1;
+  syms: Sym[] = [];
+
+  constructor(data: Uint8Array, is64: bool) {
+    this.b = new Bytes(data);
+    this.is64 = is64;
+  }
+
+  /** First section called `name` (Xen's lookup: lowest index wins), or null. */
+  byName(name: string): Sec | null {
+    for (let i = 1; i < this.secs.length; i++) if (this.secs[i].name == name) return this.secs[i];
+    return null;
+  }
+
+  ehdrSize(): u64 {
+    return this.is64 ? 64 : 52;
+  }
+  shdrSize(): u32 {
+    return this.is64 ? 64 : 40;
+  }
+  symSize(): u64 {
+    return this.is64 ? 24 : 16;
+  }
+}
+
+/** A NUL-terminated string at `off`, read byte-per-char; stops at `end` at the latest. */
+export function cstr(b: Bytes, off: u64, end: u64): string {
+  let s = "";
+  let p = off;
+  while (p < end && b.has(p, 1)) {
+    const c = b.u8(p);
+    if (c == 0) break;
+    s += String.fromCharCode(c);
+    p++;
+  }
+  return s;
+}
+
+function headerCheck(e: Elf): i32 {
+  const b = e.b;
+  const len = <u64>b.length;
+  if (len < e.ehdrSize()) return fail(EINVAL, "Section header is bigger than payload!");
+  if (b.u8(0) != 0x7f || b.u8(1) != 0x45 || b.u8(2) != 0x4c || b.u8(3) != 0x46)
+    return fail(EINVAL, "Not an ELF payload!");
+  const osabi = b.u8(7);
+  const phnum = e.is64 ? b.u16(56) : b.u16(44);
+  if (b.u32(20) != 1 || b.u8(6) != 1 || b.u8(8) != 0 || (osabi != 0 && osabi != 9) || b.u16(16) != 1 || phnum != 0)
+    return fail(EOPNOTSUPP, "Invalid ELF payload!");
+  const machine = b.u16(18);
+  const cls = b.u8(4);
+  let archOk = false;
+  if (arch == ARCH_X86_64) archOk = machine == 62 && cls == 2 && b.u8(5) == 1;
+  else if (arch == ARCH_ARM64) archOk = machine == 183 && cls == 2;
+  else if (arch == ARCH_ARM32) archOk = machine == 40 && cls == 1 && (b.u32(36) & 0xff000000) == 0x05000000;
+  if (!archOk) return fail(EOPNOTSUPP, "Unsupported ELF Machine type");
+  e.shoff = e.is64 ? b.u64(40) : <u64>b.u32(32);
+  e.shentsize = e.is64 ? b.u16(58) : b.u16(46);
+  e.shnum = e.is64 ? b.u16(60) : b.u16(48);
+  e.shstrndx = e.is64 ? b.u16(62) : b.u16(50);
+  if (e.shstrndx == 0) return fail(EINVAL, "Section name idx is undefined!?");
+  if (e.shnum >= 1024) return fail(EOPNOTSUPP, "Too many (" + e.shnum.toString() + ") sections!");
+  if (e.shstrndx >= e.shnum)
+    return fail(EINVAL, "Section name idx (" + e.shstrndx.toString() + ") is past end of sections (" + e.shnum.toString() + ")!");
+  if (e.shoff >= len) return fail(EINVAL, "Bogus e_shoff!");
+  if (e.shentsize < e.shdrSize())
+    return fail(EINVAL, "Section header size is " + e.shentsize.toString() + "! Expected " + e.shdrSize().toString() + "!?");
+  if ((len - e.shoff) / <u64>e.shentsize < <u64>e.shnum) return fail(EINVAL, "Section header size is corrupted!");
+  return 0;
+}
+
+function readSection(e: Elf, i: i32): Sec {
+  const b = e.b;
+  const h = e.shoff + <u64>i * <u64>e.shentsize;
+  const s = new Sec();
+  s.index = i;
+  s.nameOff = b.u32(h);
+  s.type = b.u32(h + 4);
+  if (e.is64) {
+    s.flags = b.u64(h + 8);
+    s.addr = b.u64(h + 16);
+    s.offset = b.u64(h + 24);
+    s.size = b.u64(h + 32);
+    s.link = b.u32(h + 40);
+    s.info = b.u32(h + 44);
+    s.addralign = b.u64(h + 48);
+    s.entsize = b.u64(h + 56);
+  } else {
+    s.flags = b.u32(h + 8);
+    s.addr = b.u32(h + 12);
+    s.offset = b.u32(h + 16);
+    s.size = b.u32(h + 20);
+    s.link = b.u32(h + 24);
+    s.info = b.u32(h + 28);
+    s.addralign = b.u32(h + 32);
+    s.entsize = b.u32(h + 36);
+  }
+  return s;
+}
+
+function strtabOk(e: Elf, s: Sec): bool {
+  if (s.type != SHT_STRTAB || s.size == 0) return false;
+  return e.b.u8(s.offset) == 0 && e.b.u8(s.offset + s.size - 1) == 0;
+}
+
+function resolveSections(e: Elf): i32 {
+  const len = <u64>e.b.length;
+  e.secs = [new Sec()];
+  for (let i = 1; i < <i32>e.shnum; i++) {
+    const s = readSection(e, i);
+    e.secs.push(s);
+    // Xen adds offset and size without a wrap check; we refuse a wrapping sum instead of
+    // following it past the buffer.
+    if (s.offset < e.ehdrSize())
+      return fail(EINVAL, "Section [" + i.toString() + "] data at ELF header of payload!");
+    if (s.type != SHT_NOBITS && (s.offset > len || s.size > len - s.offset))
+      return fail(EINVAL, "Section [" + i.toString() + "] data is past end of payload!");
+    if (s.addralign != 0 && (s.addralign & (s.addralign - 1)) != 0)
+      return fail(EOPNOTSUPP, "Section [" + i.toString() + "] alignment " + s.addralign.toString() + " is not a power of two");
+    if (s.addralign != 0 && s.addr % s.addralign != 0)
+      return fail(EINVAL, "Section [" + i.toString() + "] address is not aligned to " + s.addralign.toString());
+    if ((s.flags & (SHF_WRITE | SHF_ALLOC)) != 0 && s.type == SHT_NOBITS && s.size > MAX_PAYLOAD)
+      return fail(EINVAL, "Section [" + i.toString() + "] .bss is bigger than 2 MiB", "Xen fails this check without a message");
+    if (s.type == SHT_SYMTAB) {
+      if (e.symtabIdx >= 0) return fail(EOPNOTSUPP, "Unsupported multiple symbol tables!");
+      e.symtabIdx = i;
+      if (s.link >= e.shnum)
+        return fail(EINVAL, "Symbol table idx (" + s.link.toString() + ") to strtab past end (" + e.shnum.toString() + ")");
+    }
+  }
+  if (e.symtabIdx < 0) return fail(EINVAL, "No symbol table found!");
+  const st = e.secs[e.symtabIdx];
+  if (st.size == 0 || st.entsize < e.symSize() || st.size % st.entsize != 0)
+    return fail(EINVAL, "Symbol table header is corrupted!");
+  e.strtabIdx = <i32>st.link;
+  if (e.strtabIdx == 0 || !strtabOk(e, e.secs[e.strtabIdx])) return fail(EINVAL, "String table section is corrupted");
+  return 0;
+}
+
+function resolveNames(e: Elf): i32 {
+  const sh = e.secs[e.shstrndx];
+  if (!strtabOk(e, sh)) return fail(EINVAL, "Section string table is corrupted");
+  for (let i = 1; i < <i32>e.shnum; i++) {
+    const s = e.secs[i];
+    if (<u64>s.nameOff >= sh.size) return fail(EINVAL, "Section " + i.toString() + " name is not within .shstrtab!");
+    s.name = cstr(e.b, sh.offset + <u64>s.nameOff, sh.offset + sh.size);
+  }
+  return 0;
+}
+
+function readSymbols(e: Elf): i32 {
+  const b = e.b;
+  const st = e.secs[e.symtabIdx];
+  const str = e.secs[e.strtabIdx];
+  const n = <i32>(st.size / st.entsize);
+  e.syms = [new Sym()];
+  for (let i = 1; i < n; i++) {
+    const o = st.offset + st.entsize * <u64>i;
+    const y = new Sym();
+    const nameOff = b.u32(o);
+    if (e.is64) {
+      y.info = b.u8(o + 4);
+      y.shndx = b.u16(o + 6);
+      y.value = b.u64(o + 8);
+      y.size = b.u64(o + 16);
+    } else {
+      y.value = b.u32(o + 4);
+      y.size = b.u32(o + 8);
+      y.info = b.u8(o + 12);
+      y.shndx = b.u16(o + 14);
+    }
+    if (<u64>nameOff >= str.size) return fail(EINVAL, "Symbol [" + i.toString() + "] name is not within .strtab!");
+    y.name = cstr(b, str.offset + <u64>nameOff, str.offset + str.size);
+    if (arch == ARCH_ARM32 && y.name.startsWith("$t") && (y.name.length == 2 || y.name.charAt(2) == "."))
+      return fail(EINVAL, "Symbol [" + i.toString() + "] " + y.name + " should not be in payload!");
+    e.syms.push(y);
+  }
+  return 0;
+}
+
+/** Runs the header, section, name-table and symbol checks; 0 or -errno (message in diag). */
+export function loadElf(e: Elf): i32 {
+  let rc = headerCheck(e);
+  if (rc == 0) rc = resolveSections(e);
+  if (rc == 0) rc = resolveNames(e);
+  if (rc == 0) rc = readSymbols(e);
+  return rc;
+}

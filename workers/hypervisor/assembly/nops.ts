@@ -1,0 +1,28 @@
+// x86 "ideal" NOPs: the P6 table (the default on every CPU the simulator models), in chunks of
+// at most 9 bytes, as Xen's add_nops() fills a gap.
+const P6: u8[][] = [
+  [],
+  [0x90],
+  [0x66, 0x90],
+  [0x0f, 0x1f, 0x00],
+  [0x0f, 0x1f, 0x40, 0x00],
+  [0x0f, 0x1f, 0x44, 0x00, 0x00],
+  [0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00],
+  [0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00],
+  [0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
+  [0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
+];
+export const NOP_MAX: i32 = 9;
+
+/** Writes `len` bytes of NOPs into buf at `off`. */
+export function addNops(buf: Uint8Array, off: i32, len: i32): void {
+  let at = off;
+  let left = len;
+  while (left > 0) {
+    const n = left > NOP_MAX ? NOP_MAX : left;
+    const nop = P6[n];
+    for (let i = 0; i < n; i++) if (at + i < buf.length) buf[at + i] = nop[i];
+    at += n;
+    left -= n;
+  }
+}

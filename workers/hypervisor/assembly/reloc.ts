@@ -1,0 +1,91 @@
+// The generic relocation pass (facts §4.1): which sections are processed and the per-entry
+// symbol checks; the arch files apply the types.
+import { Elf, Sec, Sym, SHF_ALLOC, SHT_REL, SHT_RELA } from "./elf";
+import { fail } from "./diag";
+import { EINVAL, ENOSYS, EOPNOTSUPP } from "./errno";
+import { arch, ARCH_X86_64, ARCH_ARM64 } from "./image";
+import { relocX86 } from "./reloc_x86";
+import { relocArm64 } from "./reloc_arm64";
+import { relocArm32 } from "./reloc_arm32";
+
+/** One decoded relocation entry. */
+export class Rel {
+  index: i32 = 0;
+  offset: u64 = 0;
+  type: u32 = 0;
+  sym: u32 = 0;
+  addend: i64 = 0;
+  hasAddend: bool = false;
+}
+
+function readRel(e: Elf, r: Sec, i: i32): Rel {
+  const b = e.b;
+  const o = r.offset + r.entsize * <u64>i;
+  const x = new Rel();
+  x.index = i;
+  x.hasAddend = r.type == SHT_RELA;
+  if (e.is64) {
+    x.offset = b.u64(o);
+    const info = b.u64(o + 8);
+    x.sym = <u32>(info >> 32);
+    x.type = <u32>info;
+    if (x.hasAddend) x.addend = <i64>b.u64(o + 16);
+  } else {
+    x.offset = b.u32(o);
+    const info = b.u32(o + 4);
+    x.sym = info >> 8;
+    x.type = info & 0xff;
+    if (x.hasAddend) x.addend = <i64>(<i32>b.u32(o + 8));
+  }
+  return x;
+}
+
+/** The per-entry symbol checks every arch shares; returns the symbol or sets `relRc`. */
+export let relRc: i32 = 0;
+export function relSymbol(e: Elf, x: Rel): Sym | null {
+  relRc = 0;
+  if (x.sym == 0) {
+    relRc = fail(EOPNOTSUPP, "Encountered STN_UNDEF");
+    return null;
+  }
+  if (<i32>x.sym >= e.syms.length) {
+    relRc = fail(EINVAL, "Relative relocation wants symbol@" + x.sym.toString() + " which is past end");
+    return null;
+  }
+  const y = e.syms[x.sym];
+  if (y.ignored) {
+    relRc = fail(EINVAL, "Relocation against ignored symbol " + y.name);
+    return null;
+  }
+  return y;
+}
+
+export function performRelocs(e: Elf): i32 {
+  const relSize: u64 = e.is64 ? 16 : 8;
+  const relaSize: u64 = e.is64 ? 24 : 12;
+  for (let i = 1; i < e.secs.length; i++) {
+    const r = e.secs[i];
+    if (r.type != SHT_RELA && r.type != SHT_REL) continue;
+    if (r.info >= e.shnum) continue;
+    const base = e.secs[r.info];
+    if ((base.flags & SHF_ALLOC) == 0) continue;
+    if (<i32>r.link != e.symtabIdx)
+      return fail(EINVAL, "Relative link of " + r.name + " is incorrect (" + r.link.toString() + ", expected=" + e.symtabIdx.toString() + ")");
+    if (r.size == 0) continue;
+    const need = r.type == SHT_RELA ? relaSize : relSize;
+    if (r.entsize < need || r.size % r.entsize != 0)
+      return fail(EINVAL, "Relocation section " + r.name + " is corrupted (entsize " + r.entsize.toString() + ")");
+    if (arch == ARCH_X86_64 && r.type == SHT_REL) return fail(EOPNOTSUPP, "SHT_REL relocation unsupported");
+    if (arch == ARCH_ARM64 && r.type == SHT_REL) return fail(ENOSYS, "SHT_REL relocation unsupported", "Xen returns this without a message");
+    const n = <i32>(r.size / r.entsize);
+    for (let k = 0; k < n; k++) {
+      const x = readRel(e, r, k);
+      let rc: i32;
+      if (arch == ARCH_X86_64) rc = relocX86(e, base, r, x);
+      else if (arch == ARCH_ARM64) rc = relocArm64(e, base, r, x);
+      else rc = relocArm32(e, base, r, x);
+      if (rc != 0) return rc;
+    }
+  }
+  return 0;
+}

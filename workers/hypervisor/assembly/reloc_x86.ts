@@ -1,0 +1,37 @@
+// x86-64 RELA types Xen handles (facts §4.2).
+import { Elf, Sec } from "./elf";
+import { fail } from "./diag";
+import { EINVAL, EOPNOTSUPP, EOVERFLOW } from "./errno";
+import { memWriteLe } from "./memory";
+import { Rel, relSymbol, relRc } from "./reloc";
+
+function pastEnd(base: Sec): i32 {
+  return fail(EINVAL, "Relative relocation offset is past " + base.name + " section");
+}
+
+export function relocX86(e: Elf, base: Sec, r: Sec, x: Rel): i32 {
+  const y = relSymbol(e, x);
+  if (y === null) return relRc;
+  const val: u64 = y.value + <u64>x.addend;
+  const dest = base.loadAddr + x.offset;
+  switch (x.type) {
+    case 0: // R_X86_64_NONE
+      return 0;
+    case 1: // R_X86_64_64
+      if (x.offset >= base.size || x.offset + 8 > base.size) return pastEnd(base);
+      memWriteLe(dest, val, 8);
+      return 0;
+    case 2: // R_X86_64_PC32
+    case 4: {
+      // R_X86_64_PLT32: same as PC32 (Xen has no PLT)
+      if (x.offset >= base.size || x.offset + 4 > base.size) return pastEnd(base);
+      const rel = val - dest;
+      memWriteLe(dest, rel, 4);
+      if (<i64>rel != <i64>(<i32>rel))
+        return fail(EOVERFLOW, "Overflow in relocation " + x.index.toString() + " in " + r.name + " for " + base.name);
+      return 0;
+    }
+    default:
+      return fail(EOPNOTSUPP, "Unhandled relocation " + x.type.toString());
+  }
+}

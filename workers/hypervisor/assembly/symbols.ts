@@ -1,0 +1,98 @@
+// Symbol resolution (facts §4.1), the lookup order Xen then loaded payloads (§5.2), and the
+// table of symbols a payload records and exports (§5.3).
+import { Elf, SHF_ALLOC, SHF_MERGE, SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_LORESERVE } from "./elf";
+import { fail } from "./diag";
+import { EEXIST, EINVAL, ENOENT, EOPNOTSUPP } from "./errno";
+import { arch, ARCH_ARM64, ARCH_ARM32, imageFind, imageSymAddr } from "./image";
+import { Payload, PayloadSymbol, payloads } from "./payload";
+
+/** Xen's symbols_lookup_by_name: 0 means "not found", so a symbol at address 0 is invisible. */
+export function xenLookup(name: string): u64 {
+  const i = imageFind(name);
+  return i < 0 ? 0 : imageSymAddr(i);
+}
+
+/** The first loaded payload (upload order) exporting `name` as a new symbol; 0 when none. */
+export function payloadLookup(name: string): u64 {
+  for (let i = 0; i < payloads.length; i++) {
+    const syms = payloads[i].symbols;
+    for (let j = 0; j < syms.length; j++) {
+      const s = syms[j];
+      if (s.isNew && s.name == name) return s.addr;
+    }
+  }
+  return 0;
+}
+
+export function lookupAny(name: string): u64 {
+  const v = xenLookup(name);
+  return v != 0 ? v : payloadLookup(name);
+}
+
+/** Turns every symbol value into a runtime address; 0 or -errno. */
+export function resolveSymbols(e: Elf): i32 {
+  for (let i = 1; i < e.syms.length; i++) {
+    const y = e.syms[i];
+    const idx = y.shndx;
+    if (idx == SHN_COMMON) return fail(EINVAL, "Unexpected common symbol: " + y.name);
+    if (idx == SHN_UNDEF) {
+      const v = lookupAny(y.name);
+      if (v == 0) return fail(ENOENT, "Unknown symbol: " + y.name);
+      y.value = v;
+      continue;
+    }
+    if (idx == SHN_ABS) continue;
+    if (idx >= SHN_LORESERVE) return fail(EOPNOTSUPP, "Out of bounds symbol section 0x" + idx.toString(16));
+    if (idx >= e.shnum) return fail(EINVAL, "Out of bounds symbol section 0x" + idx.toString(16));
+    const s = e.secs[idx];
+    if ((s.flags & SHF_ALLOC) == 0) {
+      y.ignored = true;
+      continue;
+    }
+    y.value += s.loadAddr;
+  }
+  return 0;
+}
+
+function isMappingSymbol(name: string): bool {
+  if (name.length < 2 || name.charCodeAt(0) != 0x24) return false;
+  const c = name.charAt(1);
+  const kind = c == "d" || (arch == ARCH_ARM64 && c == "x") || (arch == ARCH_ARM32 && c == "a");
+  return kind && (name.length == 2 || name.charAt(2) == ".");
+}
+
+// Xen copies names into its own table with strlcpy(KSYM_NAME_LEN = 128).
+const KSYM_NAME_LEN: i32 = 128;
+
+/** build_symbol_table: records the payload's symbols and refuses duplicate new names. */
+export function buildSymbolTable(p: Payload, e: Elf): i32 {
+  const out: PayloadSymbol[] = [];
+  for (let i = 1; i < e.syms.length; i++) {
+    const y = e.syms[i];
+    if (y.shndx == SHN_UNDEF || y.shndx >= e.shnum) continue;
+    const s = e.secs[y.shndx];
+    if ((s.flags & SHF_ALLOC) == 0 || y.name.length == 0) continue;
+    if ((s.flags & SHF_MERGE) != 0 && y.name.startsWith(".L")) continue;
+    if ((arch == ARCH_ARM64 || arch == ARCH_ARM32) && isMappingSymbol(y.name)) continue;
+    const r = new PayloadSymbol();
+    r.name = y.name.length >= KSYM_NAME_LEN ? y.name.substring(0, KSYM_NAME_LEN - 1) : y.name;
+    r.addr = y.value;
+    r.size = y.size;
+    out.push(r);
+  }
+  for (let i = 0; i < out.length; i++) {
+    const r = out[i];
+    let isOverride = false;
+    for (let j = 0; j < p.funcs.length; j++) {
+      if (p.funcs[j].newAddr == r.addr) {
+        isOverride = true;
+        break;
+      }
+    }
+    if (isOverride) continue;
+    if (lookupAny(r.name) != 0) return fail(EEXIST, "duplicate new symbol: " + r.name);
+    r.isNew = true;
+  }
+  p.symbols = out;
+  return 0;
+}
