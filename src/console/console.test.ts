@@ -1,0 +1,215 @@
+// The console's xen-livepatch emulation, checked for exact text and exit statuses: against the
+// real simulator for the ordinary paths, and against a scripted target for the paths a healthy
+// simulator cannot reach on demand (GET failing after the action, for instance).
+import { beforeEach, describe, expect, it } from "vitest";
+import { createConsole, tokenize, type Console } from "./index.ts";
+import type { ConsoleGet, ConsoleListEntry, ConsoleTarget } from "./target.ts";
+import { booted, sample } from "../../workers/hypervisor/tests/harness.ts";
+import type { HypervisorApi } from "../../workers/hypervisor/host/api.ts";
+
+const files = (name: string) => {
+  try {
+    return sample(`x86_64/${name}`);
+  } catch {
+    return null;
+  }
+};
+
+describe("xen-livepatch over the simulator", () => {
+  let hv: HypervisorApi;
+  let con: Console;
+  beforeEach(async () => {
+    hv = await booted("x86_64", 4);
+    con = createConsole({ hv, resolveFile: files });
+  });
+  const run = (line: string) => con.run(line);
+
+  it("load, list, bye, revert under bye, replace: exact lines and statuses", () => {
+    expect(run("list")).toMatchObject({ output: "Nothing to list\n", status: 0 });
+    expect(run("load xen_hello_world.livepatch")).toMatchObject({
+      output: "Uploading xen_hello_world.livepatch... completed\nApplying xen_hello_world... completed\n",
+      status: 0,
+    });
+    expect(run("apply xen_hello_world")).toMatchObject({ output: "No action needed.\n", status: 0 });
+    expect(run("xen-livepatch upload xen_bye_world xen_bye_world.livepatch").status).toBe(0);
+    expect(run("list").output).toBe(
+      " ID                                     | status     | metadata\n" +
+        "----------------------------------------+------------+---------------\n" +
+        "xen_hello_world                         | APPLIED    | LIVEPATCH_RULEZ\n" +
+        "xen_bye_world                           | CHECKED    | \n",
+    );
+    expect(run("apply xen_bye_world")).toMatchObject({ output: "Applying xen_bye_world... completed\n", status: 0 });
+    const busy = run("revert xen_hello_world");
+    expect(busy.output).toBe("Reverting xen_hello_world... failed\nError 16: Device or resource busy\n");
+    expect(busy.chunks).toEqual([
+      { stream: "stdout", text: "Reverting xen_hello_world... failed\n" },
+      { stream: "stderr", text: "Error 16: Device or resource busy\n" },
+    ]);
+    expect(busy.status).toBe(2);
+    expect(run("unload xen_hello_world")).toMatchObject({
+      output: "xen_hello_world is in the wrong state.\nCurrent state: APPLIED\nExpected state: CHECKED\n",
+      status: 1,
+    });
+    run("upload xen_replace_world xen_replace_world.livepatch");
+    expect(run("replace xen_replace_world")).toMatchObject({
+      output: "Replacing all live patches with xen_replace_world... completed\n",
+      status: 0,
+    });
+    expect(run("revert xen_hello_world")).toMatchObject({ output: "No action needed.\n", status: 0 });
+  });
+
+  it("failed upload, unknown payload, failed apply after load rolls back with unload", () => {
+    expect(run("upload nobuild xen_no_xen_buildid.livepatch")).toMatchObject({
+      output: "Uploading xen_no_xen_buildid.livepatch... failed\nError 22: Invalid argument\n",
+      status: 1,
+    });
+    expect(run("upload x missing.livepatch")).toMatchObject({
+      output: "Could not open missing.livepatch.\nError 2: No such file or directory\n",
+      status: 1,
+    });
+    expect(run("apply nothere")).toMatchObject({
+      output: "Failed to get status of nothere.\nError 2: No such file or directory\n",
+      status: 1,
+    });
+    // bye's dependency is hello, which is not applied: the apply fails and load unloads it again.
+    expect(run("load xen_bye_world.livepatch")).toMatchObject({
+      output:
+        "Uploading xen_bye_world.livepatch... completed\nApplying xen_bye_world... failed\nError 22: Invalid argument\n" +
+        "Unloading xen_bye_world... completed\n",
+      status: 1,
+    });
+    expect(run("load xen_bye_world.livepatch --nodeps").status).toBe(0);
+  });
+
+  it("a rendezvous timeout is exit 2 with Error 16; a stuck master is 'Operation didn't complete.'", () => {
+    run("upload xen_nop xen_nop.livepatch");
+    expect(run("stall 2 45").status).toBe(0);
+    expect(run("apply xen_nop")).toMatchObject({ output: "Applying xen_nop... failed\nError 16: Device or resource busy\n", status: 2 });
+    expect(run("list").output).toContain("xen_nop                                 | CHECKED (16, Device or resource busy)    | \n");
+    run("stall 0 200");
+    expect(run("apply xen_nop")).toMatchObject({ output: "Applying xen_nop... failed\nOperation didn't complete.\n", status: 2 });
+    expect(run("revert xen_nop")).toMatchObject({ output: "Cannot execute revert.\nOperation already in progress.\n", status: 2 });
+    expect(run("advance 200").status).toBe(0);
+    expect(run("apply xen_nop")).toMatchObject({ output: "No action needed.\n", status: 0 });
+  });
+
+  it("data payload: the second apply after revert fails with Error 22", () => {
+    run("load xen_data_bss.livepatch");
+    expect(run("revert xen_data_bss").status).toBe(0);
+    expect(run("apply xen_data_bss")).toMatchObject({ output: "Applying xen_data_bss... failed\nError 22: Invalid argument\n", status: 1 });
+  });
+
+  it("hook veto, expectations, simulator commands", () => {
+    run("upload xen_prepost_hooks xen_prepost_hooks.livepatch");
+    expect(run("hook xen_prepost_hooks preapply -1").status).toBe(0);
+    expect(run("apply xen_prepost_hooks")).toMatchObject({ output: "Applying xen_prepost_hooks... failed\nError 1: Operation not permitted\n", status: 1 });
+    run("upload xen_expectations_fail xen_expectations_fail.livepatch");
+    expect(run("apply xen_expectations_fail")).toMatchObject({ output: "Applying xen_expectations_fail... failed\nError 22: Invalid argument\n", status: 1 });
+    expect(run("dmesg").output).toContain("(XEN) livepatch: xen_prepost_hooks: pre-apply hook failed (rc=-1), aborting!\n");
+    const sym = hv.symbol("xen_extra_version")!;
+    const mem = run("mem xen_extra_version 20").output.split("\n");
+    expect(mem[0]).toMatch(new RegExp(`^0x${sym.addr.toString(16)}: ([0-9a-f]{2} ){15}[0-9a-f]{2}$`));
+    expect(mem[1]).toMatch(/^0x[0-9a-f]+: ([0-9a-f]{2} ){3}[0-9a-f]{2}$/);
+    expect(run("mem nosuchsym 4").status).toBe(1);
+    expect(run("mem 0x10 4")).toMatchObject({ output: "mem: 0x10+4 is not mapped\n", status: 1 });
+    expect(run("debug-keys x").output).toMatch(/^\(XEN\) 'x' pressed - Dumping all livepatch patches\n\(XEN\) build-id: [0-9a-f]{40}\n\(XEN\) {2}name=xen_prepost_hooks state=CHECKED\(1\) /);
+    expect(run("cpus 2")).toMatchObject({ output: "2 CPUs online\n", status: 0 });
+    expect(run("stall 5 1").status).toBe(1);
+    expect(run("frobnicate").status).toBe(127);
+    expect(run("hook a apply 0 sideways").status).toBe(1);
+  });
+
+  it("prefix matching, --force, help, bad usage", () => {
+    run("upload xen_nop xen_nop.livepatch");
+    expect(run("xen-livepatch ap xen_nop").output).toBe("Applying xen_nop... completed\n");
+    expect(run("xen-livepatch frob").output).toBe("Unrecognised command 'frob' -- try 'xen-livepatch help'\n");
+    expect(run("xen-livepatch --force").status).toBe(1);
+    expect(run("xen-livepatch").status).toBe(0);
+    expect(run("--force upload xen_dup_a xen_dup_a.livepatch").output).toBe("Uploading xen_dup_a.livepatch... completed\n");
+    expect(run("revert xen_nop extra")).toMatchObject({ output: "Unsupported flag: extra.\n", status: 1 });
+    expect(run("upload onlyname").status).toBe(1);
+    const long = "n".repeat(129);
+    expect(run(`apply ${long}`)).toMatchObject({ output: "ID must be no more than 128 characters.\n", status: 1 });
+    expect(run(`upload ${"n".repeat(128)} xen_nop.livepatch`)).toMatchObject({
+      output: "Uploading xen_nop.livepatch... failed\nError 22: Invalid argument\n",
+      status: 1,
+    });
+  });
+});
+
+/** A target whose GET answers follow a script, for the tool's rarer paths. */
+function scripted(gets: ConsoleGet[], actionRc = 0, list: ConsoleListEntry[] = []): ConsoleTarget & { advanced: bigint } {
+  let i = 0;
+  const t = {
+    advanced: 0n,
+    upload: () => 0,
+    get: () => gets[Math.min(i++, gets.length - 1)],
+    list: () => list,
+    action: () => actionRc,
+    advance: (ns: bigint | number) => void (t.advanced += BigInt(ns)),
+    now: () => t.advanced,
+    cpus: () => 4,
+    setCpus: () => {},
+    setCpuDelay: () => {},
+    setHookResult: () => {},
+    setHookMarks: () => {},
+    injectNmi: () => {},
+    scheduleNmi: () => {},
+    readMemory: () => null,
+    symbol: () => undefined,
+    consoleLines: () => [],
+    debugKeys: () => "",
+    halted: () => false,
+  };
+  return t;
+}
+
+describe("xen-livepatch's rarer paths", () => {
+  const con = (t: ConsoleTarget) => createConsole({ hv: t, resolveFile: () => null });
+
+  it("sleeps exactly 60 ms of virtual time once per action", () => {
+    const t = scripted([
+      { ret: 0, state: 1, rc: 0 },
+      { ret: 0, state: 2, rc: 0 },
+    ]);
+    expect(con(t).run("apply p").output).toBe("Applying p... completed\n");
+    expect(t.advanced).toBe(60_000_000n);
+  });
+
+  it("a hypercall failure prints failed + Error without sleeping", () => {
+    const t = scripted([{ ret: 0, state: 1, rc: 0 }], -16);
+    expect(con(t).run("apply p")).toMatchObject({ output: "Applying p... failed\nError 16: Device or resource busy\n", status: 2 });
+    expect(t.advanced).toBe(0n);
+  });
+
+  it("unload counts -ENOENT afterwards as completed; another state after the action is the wrong-state text", () => {
+    expect(con(scripted([{ ret: 0, state: 1, rc: 0 }, { ret: -2, state: 0, rc: 0 }])).run("unload p").output).toBe("Unloading p... completed\n");
+    expect(con(scripted([{ ret: 0, state: 1, rc: 0 }, { ret: 0, state: 1, rc: 0 }])).run("apply p")).toMatchObject({
+      output: "Applying p... failed\np is in the wrong state.\nCurrent state: CHECKED\nExpected state: APPLIED\n",
+      status: 1,
+    });
+    expect(con(scripted([{ ret: 0, state: 4, rc: 0 }])).run("revert p")).toMatchObject({
+      output: "p is in the wrong state.\nCurrent state: unknown\nExpected state: APPLIED\n",
+      status: 1,
+    });
+  });
+
+  it("list shows rc, 'unknown' and NUL-separated metadata as ';'", () => {
+    const t = scripted([], 0, [
+      { name: "a", state: 2, rc: -22, metadata: "k=1\0v=2\0" },
+      { name: "b".repeat(45), state: 9, rc: 0, metadata: "" },
+    ]);
+    expect(con(t).run("list").output).toBe(
+      " ID                                     | status     | metadata\n" +
+        "----------------------------------------+------------+---------------\n" +
+        "a                                       | APPLIED (22, Invalid argument)    | k=1;v=2\n" +
+        `${"b".repeat(45)}| unknown    | \n`,
+    );
+  });
+
+  it("tokenizes quotes and escapes; an open quote is an error", () => {
+    expect(tokenize(`upload "a b" 'c d' e\\ f`)).toEqual(["upload", "a b", "c d", "e f"]);
+    expect(tokenize(`load "x`)).toBeNull();
+    expect(con(scripted([])).run(`load "x`).status).toBe(2);
+  });
+});
