@@ -1,12 +1,12 @@
 // `livepatch-lens inspect [--json] FILE`: the ELF structure and the livepatch view of one file.
 import { readFileSync, statSync } from "node:fs";
-import { ElfFormatError, parseElf } from "../elf/index.ts";
-import { analyzePayload } from "../livepatch/index.ts";
+import { ElfFormatError, parseElf, type ElfFile } from "../elf/index.ts";
+import { analyzePayload, imageOptions } from "../livepatch/index.ts";
 import { writeJson } from "./inspectJson.ts";
 import { writeText } from "./inspectText.ts";
 import { StreamOut } from "./output.ts";
 
-const USAGE = "usage: livepatch-lens inspect [--json] FILE\n";
+const USAGE = "usage: livepatch-lens inspect [--json] [--xen IMAGE] FILE\n";
 
 function fail(message: string): number {
   process.stderr.write(`livepatch-lens inspect: ${message.replace(/\s*\n\s*/g, " ")}\n`);
@@ -25,24 +25,40 @@ function readInput(file: string): Uint8Array | string {
   }
 }
 
+function load(file: string): ElfFile | string {
+  const bytes = readInput(file);
+  if (typeof bytes === "string") return bytes;
+  try {
+    return parseElf(bytes);
+  } catch (e) {
+    if (e instanceof ElfFormatError) return `${file}: ${e.message} (${e.code} at byte 0x${e.offset.toString(16)})`;
+    return `${file}: internal error: ${(e as Error).message}`;
+  }
+}
+
 export async function run(args: string[]): Promise<number> {
-  const json = args.includes("--json");
-  const rest = args.filter((a) => a !== "--json");
+  let json = false;
+  let image: string | null = null;
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--json") json = true;
+    else if (args[i] === "--xen" && i + 1 < args.length) image = args[++i];
+    else rest.push(args[i]);
+  }
   if (rest.length !== 1 || rest[0].startsWith("-")) {
     process.stderr.write(USAGE);
     return 2;
   }
   const file = rest[0];
-  const bytes = readInput(file);
-  if (typeof bytes === "string") return fail(bytes);
-  let elf;
-  try {
-    elf = parseElf(bytes);
-  } catch (e) {
-    if (e instanceof ElfFormatError) return fail(`${file}: ${e.message} (${e.code} at byte 0x${e.offset.toString(16)})`);
-    return fail(`${file}: internal error: ${(e as Error).message}`);
+  const elf = load(file);
+  if (typeof elf === "string") return fail(elf);
+  let options = {};
+  if (image !== null) {
+    const xen = load(image);
+    if (typeof xen === "string") return fail(xen);
+    options = imageOptions(xen);
   }
-  const model = analyzePayload(elf);
+  const model = analyzePayload(elf, options);
   const out = new StreamOut(process.stdout);
   if (json) await writeJson(out, file, elf, model);
   else await writeText(out, file, elf, model);

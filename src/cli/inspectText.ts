@@ -84,7 +84,7 @@ export async function writeText(out: StreamOut, fileName: string, elf: ElfFile, 
 function writeLivepatch(out: StreamOut, m: LivepatchModel): void {
   out.w(`\nLivepatch payload (${m.arch ?? "unknown arch"}, layout ${m.layout ?? "none"}${m.funcsSection ? ` in ${m.funcsSection}` : ""}):\n`);
   out.w(`  build-id       ${m.buildId?.buildId ?? "(none)"}\n  depends        ${m.depends?.buildId ?? "(none)"}\n  xen_depends    ${m.xenDepends?.buildId ?? "(none)"}\n`);
-  out.w(`  depends on     ${m.dependsOn === null ? "(unknown)" : m.dependsOn.kind === "xen" ? "Xen itself (depends == xen_depends)" : `the payload with build-id ${m.dependsOn.buildId}`}\n`);
+  out.w(`  depends on     ${m.dependsOn === null ? "(unknown)" : m.dependsOn.kind === "xen" ? "Xen itself" : m.dependsOn.kind === "payload" ? `the payload with build-id ${m.dependsOn.buildId}` : "unknown (no .livepatch.xen_depends to compare with; pass --xen IMAGE)"}\n`);
   if (m.modinfo) out.w(`  modinfo        ${m.modinfo.display}\n`);
   out.w(`  safe to re-apply after revert: ${m.safeToReapply ? "yes" : "no (writable data)"}; REPLACE possible: ${m.replacePossible ? "yes" : "no (pre/post hooks)"}\n`);
 

@@ -1,6 +1,6 @@
 // analyzePayload: the livepatch view of a parsed ELF file, or null when it is no payload.
 import type { ElfFile } from "../elf/index.ts";
-import { hexNum } from "./bytes.ts";
+import { hexNum, toHex } from "./bytes.ts";
 import { createContext, type Context } from "./context.ts";
 import { decodeFuncs } from "./funcs.ts";
 import { decodeHooks, hookPresent } from "./hooks.ts";
@@ -77,11 +77,31 @@ function previewPatches(ctx: Context, funcs: LivepatchFunc[], regions: Regions, 
     if (newAddr === null || (oldAddr === null && !nop)) continue;
     const preview = computePatch({ arch, oldAddr: oldAddr ?? 0n, newAddr, newSize: fn.newSize, oldBytes });
     const assumed = [
-      nop ? "NOP-out" : `new_addr ${hexNum(newAddr)} (${fn.newAddr.target.kind === "symbol" && fn.newAddr.target.defined ? regions.assumption : "given"})`,
+      nop ? "NOP-out" : `new_addr ${hexNum(newAddr)} (${fn.newAddr.target.kind === "symbol" && fn.newAddr.target.defined ? regions.assumption : "resolved from the image"})`,
       oldAddr === null ? "old address unknown" : `old_addr ${hexNum(oldAddr)}${fn.oldAddr.target.kind === "absolute" ? " (absolute in the file)" : " (resolved from the image)"}`,
       oldBytes ? "old bytes read from the image" : "old bytes unknown",
     ].join("; ");
     fn.patch = { ...preview, oldAddr: oldAddr ?? 0n, newAddr, assumed };
+  }
+}
+
+/** With the image's bytes, an expectation can be evaluated now instead of at APPLY. */
+function checkExpectations(ctx: Context, funcs: LivepatchFunc[], options: AnalyzeOptions): void {
+  if (!options.readMemory) return;
+  for (const fn of funcs) {
+    const e = fn.expect;
+    if (!e || !e.enabled || e.len === 0 || e.rsv !== 0 || e.len > fn.oldSize) continue;
+    const at = fn.oldAddr.target.kind === "absolute" ? fn.oldAddr.target.value : fn.patch?.oldAddr ?? null;
+    if (at === null) continue;
+    const actual = options.readMemory(at, e.len);
+    if (!actual) continue;
+    if (actual.some((b, i) => b !== e.expected[i]))
+      ctx.diagnostics.push({
+        severity: "warning",
+        code: "LP_EXPECT_MISMATCH",
+        offset: fn.offset + (ctx.pointerSize === 8 ? 72 : 60),
+        message: `funcs[${fn.index}]: expected ${toHex(e.expected)} at ${hexNum(at)} but the image has ${toHex(actual)}; APPLY would fail (−EINVAL)`,
+      });
   }
 }
 
@@ -92,7 +112,7 @@ export function analyzePayload(elf: ElfFile, options: AnalyzeOptions = {}): Live
     ctx.diagnostics.push({ severity: "error", code: "LP_UNSUPPORTED_MACHINE", offset: 18, message: `e_machine ${elf.header.machine} is not x86-64, AArch64 or ARM; Xen refuses it (−EOPNOTSUPP)` });
   if (!ctx.symtab) ctx.diagnostics.push({ severity: "error", code: "LP_NO_SYMTAB", offset: 0, message: "no .symtab: Xen refuses the payload (−EINVAL) and no pointer can be traced" });
 
-  const regions = placeSections(ctx, options.textBase);
+  const regions = placeSections(ctx, options.textBase, options.textBaseReason);
   const funcs = guarded(ctx, "the funcs section", { layout: null, section: null, funcs: [] }, () => decodeFuncs(ctx));
   const hooks = guarded(ctx, "hooks", [], () => decodeHooks(ctx));
   if (!funcs.section && hooks.length === 0)
@@ -103,7 +123,19 @@ export function analyzePayload(elf: ElfFile, options: AnalyzeOptions = {}): Live
   const depends = ctx.section(".livepatch.depends") || !ctx.section(".xsplice.depends") ? note(ctx, ".livepatch.depends", "LP_BAD_DEPENDS", true) : note(ctx, ".xsplice.depends", "LP_BAD_DEPENDS", true);
   const xenDepends = note(ctx, ".livepatch.xen_depends", "LP_BAD_XEN_DEPENDS", funcs.layout !== "xsplice" && funcs.layout !== "v1");
   let dependsOn: DependencyTarget = null;
-  if (depends?.buildId) dependsOn = xenDepends?.buildId === depends.buildId ? { kind: "xen", buildId: depends.buildId } : { kind: "payload", buildId: depends.buildId };
+  if (depends?.buildId) {
+    const xenIds = [xenDepends?.buildId, options.xenBuildId].filter((x): x is string => !!x);
+    const kind = xenIds.includes(depends.buildId) ? "xen" : xenIds.length ? "payload" : "unknown";
+    dependsOn = { kind, buildId: depends.buildId };
+  }
+  if (options.xenBuildId && xenDepends?.buildId && xenDepends.buildId !== options.xenBuildId)
+    ctx.diagnostics.push({
+      severity: "error",
+      code: "LP_XEN_BUILD_ID_MISMATCH",
+      offset: xenDepends.offset,
+      message: `.livepatch.xen_depends is ${xenDepends.buildId}, but the target Xen's build-id is ${options.xenBuildId} (Xen: −EINVAL at upload)`,
+    });
+  checkExpectations(ctx, funcs.funcs, options);
   if (buildId?.buildId && buildId.buildId === depends?.buildId)
     ctx.diagnostics.push({ severity: "warning", code: "LP_DEPENDS_ON_SELF", offset: depends.offset, message: ".livepatch.depends names this payload's own build-id" });
 

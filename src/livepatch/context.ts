@@ -58,12 +58,6 @@ export function createContext(elf: ElfFile): Context {
     section: (name) => byName.get(name) ?? null,
     data: (s) => elf.bytes.subarray(s.dataOffset, s.dataOffset + s.dataSize),
     relocsFor: (index) => relocs.get(index) ?? [],
-    relocTypeName: (type) => {
-      try {
-        return describe.relocationTypeName(machine, type) ?? `unknown (${type})`;
-      } catch {
-        return `type ${type}`;
-      }
-    },
+    relocTypeName: (type) => describe.relocationTypeName(machine, type) ?? `unknown type ${type}`,
   };
 }

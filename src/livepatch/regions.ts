@@ -25,11 +25,11 @@ export function regionOf(flags: bigint): RegionName | "wx" {
   return exec ? "text" : write ? "rw" : "ro";
 }
 
-export function placeSections(ctx: Context, textBase?: bigint): Regions {
+export function placeSections(ctx: Context, textBase?: bigint, reason?: string): Regions {
   const base = textBase ?? (ctx.arch ? DEFAULT_TEXT_BASE[ctx.arch] : 0n);
   const assumption =
     textBase !== undefined
-      ? `text region at ${hexAddr(base)} (given)`
+      ? `text region at ${hexAddr(base)} (${reason ?? "given"})`
       : ctx.arch
         ? `text region assumed at ${hexAddr(base)} (${ctx.arch === "x86_64" ? "inside Xen's 1 GiB slot; the real address depends on the image" : "LIVEPATCH_VMAP_START, 16 MiB above the Xen mapping base"})`
         : "unknown architecture: addresses relative to 0";

@@ -164,7 +164,11 @@ export interface AltCallSite {
   site: SelfRelative;
 }
 
-export type DependencyTarget = { kind: "xen"; buildId: string } | { kind: "payload"; buildId: string } | null;
+/**
+ * What `.livepatch.depends` names: Xen itself (it equals `.livepatch.xen_depends` or the given
+ * image's build-id), another payload, or unknown (no xen_depends and no image to compare with).
+ */
+export type DependencyTarget = { kind: "xen" | "payload" | "unknown"; buildId: string } | null;
 
 export interface LivepatchModel {
   arch: LivepatchArch | null;
@@ -195,8 +199,12 @@ export interface LivepatchModel {
 export interface AnalyzeOptions {
   /** Where the payload's text region would start; defaults per arch (see regions.ts). */
   textBase?: bigint;
+  /** Why `textBase` has that value, for the stated assumptions. */
+  textBaseReason?: string;
   /** Resolve a Xen (or earlier payload) symbol name to its address. */
   resolveSymbol?(name: string): bigint | null;
   /** Read bytes at a hypervisor address (for ENDBR64 detection and expectations). */
   readMemory?(address: bigint, length: number): Uint8Array | null;
+  /** The target Xen's build-id (lowercase hex), checked against `.livepatch.xen_depends`. */
+  xenBuildId?: string;
 }
