@@ -40,10 +40,22 @@ const PROC_SECTION_TYPES: Readonly<Record<number, Readonly<Record<number, string
   [EM_AARCH64]: { 0x70000003: "AARCH64_ATTRIBUTES" },
 };
 
+const SOLARIS_SECTION_TYPES: Readonly<Record<number, string>> = {
+  0x6fffffee: "SUNW_ancillary", 0x6fffffef: "SUNW_capchain", 0x6ffffff1: "SUNW_symsort", 0x6ffffff2: "SUNW_tlssort",
+  0x6ffffff3: "SUNW_LDYNSYM", 0x6ffffff4: "SUNW_dof", 0x6ffffff5: "SUNW_cap", 0x6ffffff8: "SUNW_DEBUGSTR",
+  0x6ffffff9: "SUNW_DEBUG", 0x6ffffffa: "SUNW_move", 0x6ffffffb: "SUNW_COMDAT",
+};
+const ELFOSABI_SOLARIS = 6;
+
 /** Section type column of `readelf -S` (e.g. `PROGBITS`, `X86_64_UNWIND`, `LOOS+0x5`). */
-export function sectionTypeName(type: number, machine: number): string {
+export function sectionTypeName(type: number, machine: number, osabi = 0): string {
   const proc = PROC_SECTION_TYPES[machine]?.[type];
   if (proc) return proc;
+  if (osabi === ELFOSABI_SOLARIS) {
+    const sun = SOLARIS_SECTION_TYPES[type];
+    if (sun) return sun;
+    if (type === 0x6fff4700) return "LOOS+0xfff4700";
+  }
   const known = SECTION_TYPES[type];
   if (known) return known;
   const plus = (base: number): string => {
@@ -132,9 +144,11 @@ export function relocationTypeName(machine: number, type: number): string | null
 export function symbolTypeName(type: number, machine: number, osabi: number): string {
   const names = ["NOTYPE", "OBJECT", "FUNC", "SECTION", "FILE", "COMMON", "TLS"];
   if (type < names.length) return names[type];
+  if (type === 8) return "RELC";
+  if (type === 9) return "SRELC";
   if (type === 13 && machine === EM_ARM) return "THUMB_FUNC";
   if (type >= 13 && type <= 15) return `<processor specific>: ${type}`;
-  if (type === 10 && (osabi === ELFOSABI_GNU || osabi === ELFOSABI_FREEBSD || osabi === ELFOSABI_NONE)) return "IFUNC";
+  if (type === 10 && (osabi === ELFOSABI_GNU || osabi === ELFOSABI_FREEBSD)) return "IFUNC";
   if (type >= 10 && type <= 12) return `<OS specific>: ${type}`;
   return `<unknown>: ${type}`;
 }
@@ -143,7 +157,7 @@ export function symbolTypeName(type: number, machine: number, osabi: number): st
 export function symbolBindName(bind: number, osabi: number): string {
   const names = ["LOCAL", "GLOBAL", "WEAK"];
   if (bind < names.length) return names[bind];
-  if (bind === 10 && (osabi === ELFOSABI_GNU || osabi === ELFOSABI_FREEBSD || osabi === ELFOSABI_NONE)) return "UNIQUE";
+  if (bind === 10 && osabi === ELFOSABI_GNU) return "UNIQUE";
   if (bind >= 10 && bind <= 12) return `<OS specific>: ${bind}`;
   if (bind >= 13 && bind <= 15) return `<processor specific>: ${bind}`;
   return `<unknown>: ${bind}`;
@@ -152,6 +166,11 @@ export function symbolBindName(bind: number, osabi: number): string {
 /** Symbol visibility (low two bits of st_other). */
 export function symbolVisibilityName(other: number): string {
   return ["DEFAULT", "INTERNAL", "HIDDEN", "PROTECTED"][other & 3];
+}
+
+/** Solaris reads the whole st_other as a visibility (EXPORTED, SINGLETON, ELIMINATE added). */
+export function solarisVisibilityName(other: number): string {
+  return ["DEFAULT", "INTERNAL", "HIDDEN", "PROTECTED", "EXPORTED", "SINGLETON", "ELIMINATE"][other] ?? "<unknown>";
 }
 
 /** What readelf prints in brackets for st_other bits beyond the visibility, or null. */
@@ -294,15 +313,6 @@ const GENERIC_NOTE_TYPES: Readonly<Record<number, string>> = {
 export function noteTypeName(owner: string, type: number): string {
   const unknown = `Unknown note type: (0x${type.toString(16).padStart(8, "0")})`;
   if (owner === "GNU") return GNU_NOTE_TYPES[type] ?? unknown;
-  if (owner === "Xen") return XEN_NOTE_TYPES[type] ?? unknown;
+  if (owner === "Go" && type === 4) return "GO BUILDID";
   return GENERIC_NOTE_TYPES[type] ?? unknown;
 }
-
-const XEN_NOTE_TYPES: Readonly<Record<number, string>> = {
-  0: "NT_XEN_INFO", 1: "NT_XEN_ENTRY", 2: "NT_XEN_HYPERCALL_PAGE", 3: "NT_XEN_VIRT_BASE",
-  4: "NT_XEN_PADDR_OFFSET", 5: "NT_XEN_XEN_VERSION", 6: "NT_XEN_GUEST_OS", 7: "NT_XEN_GUEST_VERSION",
-  8: "NT_XEN_LOADER", 9: "NT_XEN_PAE_MODE", 10: "NT_XEN_FEATURES", 11: "NT_XEN_BSD_SYMTAB",
-  12: "NT_XEN_HV_START_LOW", 13: "NT_XEN_L1_MFN_VALID", 14: "NT_XEN_SUSPEND_CANCEL",
-  15: "NT_XEN_INIT_P2M", 16: "NT_XEN_MOD_START_PFN", 17: "NT_XEN_SUPPORTED_FEATURES",
-  18: "NT_XEN_PHYS32_ENTRY",
-};

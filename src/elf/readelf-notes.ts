@@ -29,6 +29,8 @@ export function formatNote(f: ElfFile, note: ElfNote): string {
         return `${head}    Version: ${Array.from(desc, (b) => String.fromCharCode(b)).join("").replace(/\0.*$/s, "")}\n`;
       case 5:
         return `${head}      Properties: ${gnuProperties(f, r)}\n`;
+      default:
+        return `${head}    Description data: ${Array.from(desc, (b) => `${hx(b, 2)} `).join("")}\n`;
     }
   }
   if (desc.length === 0) return `${head}\n`;

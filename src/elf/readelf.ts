@@ -1,6 +1,6 @@
 // Reproduces `LC_ALL=C readelf -hSsrnW` output byte for byte (GNU binutils 2.40), from the
 // parsed model only. Block order follows readelf: header, sections, relocations, symbols, notes.
-import { PN_XNUM, SHN_ABS, SHN_COMMON, SHN_XINDEX, SHT_DYNSYM, SHT_NOTE, SHT_REL, SHT_RELA, SHT_SYMTAB, STT_SECTION, stBind, stType } from "./constants.ts";
+import { PN_XNUM, SHN_ABS, SHN_COMMON, SHN_XINDEX, SHT_DYNSYM, SHT_NOTE, SHT_REL, SHT_RELA, SHT_RELR, SHT_SYMTAB, STT_SECTION, stBind, stType } from "./constants.ts";
 import {
   fileTypeName,
   flagKey,
@@ -15,6 +15,7 @@ import {
   symbolOtherName,
   symbolTypeName,
   symbolVisibilityName,
+  solarisVisibilityName,
 } from "./describe.ts";
 import { formatNote } from "./readelf-notes.ts";
 import type { ElfFile, ElfSection, RelocationTable, SymbolTable } from "./types.ts";
@@ -108,12 +109,17 @@ function formatSections(f: ElfFile, afterHeader: boolean): string {
   const rows: string[] = [];
   for (const sec of f.sections) {
     rows.push(
-      `  [${String(sec.index).padStart(2)}] ${sectionName(f, sec).padEnd(17)} ${sectionTypeName(sec.type, h.machine).padEnd(15)} ` +
-        `${vma(f, sec.addr)} ${hx(sec.offset, 6)} ${hx(sec.size, 6)} ${hx(sec.entsize, 2)} ` +
+      `  [${String(sec.index).padStart(2)}] ${sectionName(f, sec).padEnd(17)} ${sectionTypeName(sec.type, h.machine, h.osabi).padEnd(15)} ` +
+        `${vma(f, sec.addr)} ${hx(sec.offset, 6)} ${hx(sec.size, 6)} ${hx(shownEntsize(f, sec), 2)} ` +
         `${sectionFlagLetters(sec.flags, h.machine, h.osabi).padStart(3)} ${String(sec.link).padStart(2)} ${String(sec.info).padStart(3)} ${String(sec.addralign).padStart(2)}\n`,
     );
   }
   return s + rows.join("") + flagKey(h.machine, h.osabi);
+}
+
+/** readelf fills in the entry size of an SHT_RELR section that leaves it 0 (one address word). */
+function shownEntsize(f: ElfFile, sec: ElfSection): bigint {
+  return sec.type === SHT_RELR && sec.entsize === 0n ? (is64(f) ? 8n : 4n) : sec.entsize;
 }
 
 function symbolTableFor(f: ElfFile, sectionIndex: number): SymbolTable | null {
@@ -200,9 +206,14 @@ function formatSymbols(f: ElfFile): string {
       const other = t.other[i];
       const size = t.size[i];
       let row = `${String(i).padStart(6)}: ${vma(f, t.value[i])} ${size <= 99999n ? String(size).padStart(5) : `0x${hx(size)}`}`;
-      row += ` ${symbolTypeName(stType(info), h.machine, h.osabi).padEnd(7)} ${symbolBindName(stBind(info), h.osabi).padEnd(6)} ${symbolVisibilityName(other).padEnd(7)}`;
-      const extra = symbolOtherName(other, h.machine);
-      if (extra !== null) row += ` [${extra}] `;
+      row += ` ${symbolTypeName(stType(info), h.machine, h.osabi).padEnd(7)} ${symbolBindName(stBind(info), h.osabi).padEnd(6)}`;
+      if (h.osabi === 6) {
+        row += ` ${solarisVisibilityName(other).padEnd(7)}`;
+      } else {
+        row += ` ${symbolVisibilityName(other).padEnd(7)}`;
+        const extra = symbolOtherName(other, h.machine);
+        if (extra !== null) row += ` [${extra}] `;
+      }
       row += ` ${sectionIndexName(t.shndx[i], h.machine, f.sections.length).padStart(4)} ${symbolName(f, t, i)}\n`;
       rows[i] = row;
     }
