@@ -1,5 +1,6 @@
 import { defineConfig, type Plugin } from "vite";
 import react from "@vitejs/plugin-react";
+import { icedForBrowser } from "./src/disasm/vitePlugin.ts";
 
 // The built page may talk to nobody but its own origin: files never leave the browser.
 // Added at build time only, because the dev server injects inline scripts for hot reload.
@@ -21,7 +22,7 @@ function contentSecurityPolicy(): Plugin {
 export default defineConfig({
   base: "./",
   plugins: [react(), contentSecurityPolicy()],
-  worker: { format: "es" },
+  worker: { format: "es", plugins: () => [icedForBrowser()] },
   build: {
     target: "es2022",
     sourcemap: true,

@@ -1,20 +1,43 @@
+// The page: a rail of loaded files on the left, the inspector for the selected file on the right.
+// Simulator views will join the inspector's tabs; this file only arranges the pieces.
 import { useEffect, useState } from "react";
-import { loadSampleCatalogue, type SampleEntry } from "./services/samples.ts";
 import { hypervisor } from "./services/hypervisorClient.ts";
+import { parseClient } from "./services/parseClient.ts";
+import { useLens } from "./state/store.ts";
+import { selectCurrentFile } from "./state/selectors.ts";
+import { startHashSync } from "./state/urlHash.ts";
+import { FileRail } from "./features/shell/FileRail.tsx";
+import { Notices } from "./features/shell/Notices.tsx";
+import { nextTheme, useTheme } from "./features/shell/useTheme.ts";
+import { useFileIntake } from "./features/shell/useFileIntake.ts";
+import { Inspector } from "./features/inspector/Inspector.tsx";
+import { Welcome } from "./features/shell/Welcome.tsx";
+
+// Lets end-to-end tests kill the parse worker the way a crash would.
+(globalThis as { __livepatchLens?: unknown }).__livepatchLens = { crashParseWorker: () => parseClient.crash() };
 
 export function App() {
-  const [samples, setSamples] = useState<SampleEntry[] | null>(null);
-  const [sampleError, setSampleError] = useState<string | null>(null);
   const [simulator, setSimulator] = useState("starting…");
+  const current = useLens(selectCurrentFile);
+  const theme = useLens((s) => s.theme);
+  const setTheme = useLens((s) => s.setTheme);
+  const { dragging } = useFileIntake();
+  useTheme();
 
   useEffect(() => {
-    loadSampleCatalogue().then(setSamples, (e: Error) => setSampleError(e.message));
+    let stop: (() => void) | undefined;
+    let live = true;
+    void startHashSync().then((unsubscribe) => (live ? (stop = unsubscribe) : unsubscribe()));
     hypervisor()
       .payloadVersion()
       .then(
         (v) => setSimulator(`ready (payload version ${v})`),
         (e: Error) => setSimulator(`failed: ${e.message}`),
       );
+    return () => {
+      live = false;
+      stop?.();
+    };
   }, []);
 
   return (
@@ -22,24 +45,22 @@ export function App() {
       <header className="topbar">
         <h1>Livepatch Lens</h1>
         <span className="privacy">Files never leave your browser.</span>
+        <span className="spacer" />
+        <button type="button" className="small ghost" onClick={() => setTheme(nextTheme(theme))} aria-label={`Theme: ${theme}. Switch theme`}>
+          Theme: {theme}
+        </button>
       </header>
-      <main>
-        <nav aria-label="Samples" className="sample-menu">
-          <h2>Samples</h2>
-          {sampleError && <p role="alert">Could not read the sample catalogue: {sampleError}</p>}
-          {samples === null && !sampleError && <p>Loading samples…</p>}
-          <ul>
-            {samples?.map((s) => (
-              <li key={s.path}>
-                <button type="button" title={s.summary}>
-                  {s.title} <small>{s.path}</small>
-                </button>
-              </li>
-            ))}
-          </ul>
-        </nav>
-      </main>
+      <div className="body">
+        <FileRail />
+        <main className="workspace">{current ? <Inspector key={current.id} file={current} /> : <Welcome />}</main>
+      </div>
+      <Notices />
       <footer>Simulated hypervisor: {simulator}</footer>
+      {dragging && (
+        <div className="drop-overlay" aria-hidden="true">
+          Drop payloads or a xen-syms to inspect them
+        </div>
+      )}
     </div>
   );
 }

@@ -2,7 +2,7 @@
 // and replaces the worker when it dies (a throw that escapes the worker, a hang, or a crash).
 // Callers get a settled outcome for every call, never an exception.
 import * as Comlink from "comlink";
-import type { ParsedFile } from "../state/parsedFile.ts";
+import type { ParsedFile, ParseWorkerApi } from "../protocol/parse.ts";
 
 export interface ParseProblem {
   code: string;
@@ -13,16 +13,6 @@ export interface ParseProblem {
 export type ParseOutcome =
   | { ok: true; value: ParsedFile }
   | { ok: false; problem: ParseProblem; workerDied: boolean };
-
-interface WorkerApi {
-  parse(
-    id: string,
-    buffer: ArrayBuffer,
-    fileName: string,
-    onProgress: (done: number, total: number) => void,
-  ): Promise<{ ok: true; value: ParsedFile } | { ok: false; error: { code: string; message: string; offset?: number } }>;
-  cancel(id: string): void;
-}
 
 interface Pending {
   settle(outcome: ParseOutcome): void;
@@ -38,7 +28,7 @@ type RestartListener = (reason: string) => void;
 
 class ParseClient {
   private worker: Worker | null = null;
-  private remote: Comlink.Remote<WorkerApi> | null = null;
+  private remote: Comlink.Remote<ParseWorkerApi> | null = null;
   private pending = new Map<string, Pending>();
   private listeners = new Set<RestartListener>();
   restarts = 0;
@@ -48,7 +38,7 @@ class ParseClient {
     return () => this.listeners.delete(listener);
   }
 
-  private ensure(): Comlink.Remote<WorkerApi> {
+  private ensure(): Comlink.Remote<ParseWorkerApi> {
     if (!this.remote) {
       const worker = new Worker(new URL("../../workers/parse.worker.ts", import.meta.url), { type: "module", name: "parse" });
       worker.addEventListener("error", (e) => {
@@ -56,7 +46,7 @@ class ParseClient {
         this.restart(`the parse worker failed (${e.message || "script error"})`);
       });
       this.worker = worker;
-      this.remote = Comlink.wrap<WorkerApi>(worker);
+      this.remote = Comlink.wrap<ParseWorkerApi>(worker);
     }
     return this.remote;
   }
@@ -78,7 +68,30 @@ class ParseClient {
     for (const l of this.listeners) l(reason);
   }
 
-  parse(id: string, buffer: ArrayBuffer, fileName: string, onProgress: (fraction: number) => void): Promise<ParseOutcome> {
+  private queue: Promise<unknown> = Promise.resolve();
+  private waiting = new Set<string>();
+
+  /**
+   * Parses run one at a time: the worker gives up an older parse when a newer one arrives, and
+   * one big file at a time also bounds memory. `read` runs when the file's turn comes.
+   */
+  parse(id: string, read: () => Promise<ArrayBuffer>, fileName: string, onProgress: (fraction: number) => void): Promise<ParseOutcome> {
+    this.waiting.add(id);
+    const run = this.queue.then(async (): Promise<ParseOutcome> => {
+      if (!this.waiting.delete(id)) return { ok: false, workerDied: false, problem: { code: "CANCELLED", message: "cancelled", offset: null } };
+      let buffer: ArrayBuffer;
+      try {
+        buffer = await read();
+      } catch (e) {
+        return { ok: false, workerDied: false, problem: { code: "READ_FAILED", message: `could not read the file: ${(e as Error).message}`, offset: null } };
+      }
+      return this.parseNow(id, buffer, fileName, onProgress);
+    });
+    this.queue = run;
+    return run;
+  }
+
+  private parseNow(id: string, buffer: ArrayBuffer, fileName: string, onProgress: (fraction: number) => void): Promise<ParseOutcome> {
     const remote = this.ensure();
     const size = buffer.byteLength;
     return new Promise<ParseOutcome>((resolve) => {
@@ -121,6 +134,7 @@ class ParseClient {
 
   /** Cancel a parse: settles it at once; a worker that does not let go within 1 s is replaced. */
   cancel(id: string): void {
+    if (this.waiting.delete(id)) return;
     const p = this.pending.get(id);
     if (!p) return;
     clearTimeout(p.timer);

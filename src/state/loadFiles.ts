@@ -8,16 +8,17 @@ import { useLens, type FileOrigin, type FileProblem } from "./store.ts";
 let seq = 0;
 
 export function describeProblem(name: string, p: FileProblem): string {
-  const at = p.offset === null ? "" : ` at byte 0x${p.offset.toString(16)}`;
-  return `${name}: ${p.message}${at} (${p.code})`;
+  const at = p.offset === null || p.message.includes(`0x${p.offset.toString(16)}`) ? "" : ` at byte 0x${p.offset.toString(16)}`;
+  const message = p.message.startsWith(`${name}: `) ? p.message : `${name}: ${p.message}`;
+  return `${message}${at} (${p.code})`;
 }
 
 async function parseWithRetry(id: string, name: string, read: (id: string) => Promise<ArrayBuffer>): Promise<ParseOutcome> {
   const onProgress = (fraction: number) => useLens.getState().updateFile(id, { progress: fraction });
-  let outcome = await parseClient.parse(id, await read(id), name, onProgress);
+  let outcome = await parseClient.parse(id, () => read(id), name, onProgress);
   // The worker died under someone else's file (or a test hook): a fresh worker gets one more try.
   if (!outcome.ok && outcome.workerDied && outcome.problem.code !== "TIMEOUT" && useLens.getState().files.some((f) => f.id === id)) {
-    outcome = await parseClient.parse(id, await read(id), name, onProgress);
+    outcome = await parseClient.parse(id, () => read(id), name, onProgress);
   }
   return outcome;
 }
@@ -27,12 +28,7 @@ async function load(name: string, size: number, origin: FileOrigin, read: (id: s
   const store = useLens.getState();
   const previous = store.selectedFileId;
   store.addFile({ id, name, size, origin, status: "parsing", progress: null, problem: null, parsed: null });
-  let outcome: ParseOutcome;
-  try {
-    outcome = await parseWithRetry(id, name, read);
-  } catch (e) {
-    outcome = { ok: false, workerDied: false, problem: { code: "READ_FAILED", message: `could not read the file: ${(e as Error).message}`, offset: null } };
-  }
+  const outcome = await parseWithRetry(id, name, read);
   const s = useLens.getState();
   if (!s.files.some((f) => f.id === id)) return id;
   if (outcome.ok) {

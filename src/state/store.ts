@@ -3,6 +3,7 @@
 // selectors and hand d3 plain arrays built from them, never these objects.
 import { create } from "zustand";
 import type { ParsedFile } from "./parsedFile.ts";
+import type { NavTarget } from "./nav.ts";
 
 export type FileOrigin = { kind: "sample"; path: string } | { kind: "user" };
 
@@ -62,6 +63,9 @@ interface UiSlice {
   hexOpen: boolean;
   theme: ThemeChoice;
   notices: Notice[];
+  /** An item a view should select and reveal (set when following a link from another view). */
+  focus: (NavTarget & { token: number }) | null;
+  navigate(target: NavTarget): void;
   selectFile(id: string | null): void;
   setView(view: ViewId): void;
   selectBytes(sel: Omit<ByteSelection, "token"> | null): void;
@@ -95,6 +99,8 @@ export const useLens = create<LensState>()((set) => ({
   hexOpen: true,
   theme: "system",
   notices: [],
+  focus: null,
+  navigate: (target) => set({ view: target.view, focus: { ...target, token: ++selectionSeq } }),
   selectFile: (id) => set((s) => (s.selectedFileId === id ? {} : { selectedFileId: id, selection: null, hexCursor: null })),
   setView: (view) => set({ view }),
   selectBytes: (sel) => set({ selection: sel ? { ...sel, token: ++selectionSeq } : null }),

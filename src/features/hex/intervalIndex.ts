@@ -1,16 +1,9 @@
 // Which structure does a byte belong to? A per-level sorted interval index over the model's byte
 // ranges. Tables are one interval each with a record stride, so a million relocations cost one
 // entry and the record under a byte is found by arithmetic.
+import type { NavTarget } from "../../state/nav.ts";
 
-/** Where a click on a byte leads: a view and the item inside it. */
-export type NavTarget =
-  | { view: "overview" }
-  | { view: "sections"; section: number }
-  | { view: "symbols"; table: number; index: number }
-  | { view: "relocations"; table: number; index: number }
-  | { view: "functions"; index: number }
-  | { view: "notes"; index: number }
-  | { view: "tables"; kind: "alt" | "ex" | "bug" | "altcall"; index: number };
+export type { NavTarget };
 
 export interface Interval {
   start: number;

@@ -1,0 +1,22 @@
+// What a disassembler adapter returns: one decoded instruction per entry, in address order.
+
+export type DisasmArch = "x86_64" | "aarch64" | "arm32";
+
+export interface Insn {
+  address: bigint;
+  size: number;
+  /** The instruction bytes as lowercase hex pairs separated by spaces. */
+  bytes: string;
+  /** Mnemonic and operands, AT&T syntax on x86 (as objdump prints it). */
+  text: string;
+  /** Direct branch or call target, when the instruction has one. */
+  target: bigint | null;
+  invalid: boolean;
+}
+
+export function hexBytes(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(" ");
+}
+
+/** Most instructions a single request decodes: a livepatch function is small, a hostile size is not. */
+export const MAX_INSNS = 4096;

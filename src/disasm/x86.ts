@@ -1,0 +1,42 @@
+// x86-64 through iced-x86. The module is passed in, so the same code runs under Node (tests)
+// and in the disassembly worker, where the wasm is fetched from this origin first.
+import type * as Iced from "iced-x86";
+import { hexBytes, MAX_INSNS, type Insn } from "./types.ts";
+
+export type IcedModule = typeof Iced;
+
+export function disassembleX86(iced: IcedModule, bytes: Uint8Array, address: bigint): Insn[] {
+  const decoder = new iced.Decoder(64, bytes, iced.DecoderOptions.None);
+  const formatter = new iced.Formatter(iced.FormatterSyntax.Gas);
+  formatter.uppercaseHex = false;
+  formatter.hexPrefix = "0x";
+  formatter.hexSuffix = "";
+  formatter.spaceAfterOperandSeparator = false;
+  const out: Insn[] = [];
+  try {
+    decoder.ip = BigInt.asUintN(64, address);
+    let at = 0;
+    while (decoder.canDecode && out.length < MAX_INSNS) {
+      const ins = decoder.decode();
+      const invalid = ins.code === iced.Code.INVALID;
+      const flow = ins.flowControl;
+      const direct =
+        (flow === iced.FlowControl.UnconditionalBranch || flow === iced.FlowControl.ConditionalBranch || flow === iced.FlowControl.Call) &&
+        (ins.op0Kind === iced.OpKind.NearBranch64 || ins.op0Kind === iced.OpKind.NearBranch32);
+      out.push({
+        address: ins.ip,
+        size: ins.length,
+        bytes: hexBytes(bytes.subarray(at, at + ins.length)),
+        text: invalid ? "(bad)" : formatter.format(ins),
+        target: direct ? ins.nearBranchTarget : null,
+        invalid,
+      });
+      at += ins.length;
+      ins.free();
+    }
+  } finally {
+    formatter.free();
+    decoder.free();
+  }
+  return out;
+}

@@ -1,0 +1,36 @@
+// Number and byte formatting shared by every view (monospace columns, readelf-like spelling).
+
+export function hex(value: number | bigint, pad = 0): string {
+  const v = typeof value === "bigint" ? value : BigInt(Math.trunc(value));
+  const neg = v < 0n;
+  const digits = (neg ? -v : v).toString(16).padStart(pad, "0");
+  return `${neg ? "-" : ""}0x${digits}`;
+}
+
+/** Address column without prefix, zero-padded to the ELF class width. */
+export function addr(value: bigint, elfClass: 32 | 64): string {
+  return BigInt.asUintN(elfClass, value).toString(16).padStart(elfClass / 4, "0");
+}
+
+export function signedAddend(a: bigint): string {
+  return a < 0n ? ` - ${hex(-a)}` : ` + ${hex(a)}`;
+}
+
+export function bytesHex(bytes: Uint8Array, max = Infinity): string {
+  const n = Math.min(bytes.length, max);
+  let s = "";
+  for (let i = 0; i < n; i++) s += (i ? " " : "") + bytes[i].toString(16).padStart(2, "0");
+  return n < bytes.length ? `${s} …` : s;
+}
+
+export function sizeText(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+/** Build-ids are compared and displayed as lowercase hex without separators. */
+export function buildIdHex(bytes: Uint8Array | null): string | null {
+  if (!bytes) return null;
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}

@@ -1,0 +1,63 @@
+// objdump -dr style listing: address, bytes, instruction, and relocation lines under the
+// instructions they patch. Branch targets are named when a symbol is known.
+import type { ReactNode } from "react";
+import type { DisasmState } from "./useDisasm.ts";
+
+export interface InlineReloc {
+  /** Absolute address of the relocated field. */
+  address: bigint;
+  text: string;
+}
+
+export interface CodeListingProps {
+  label: string;
+  state: DisasmState;
+  relocs?: InlineReloc[];
+  nameAt?(address: bigint): string | null;
+  /** Instructions overlapping [start, end) are marked (e.g. the bytes a trampoline overwrites). */
+  mark?: { start: bigint; end: bigint; title: string };
+  addressDigits?: number;
+}
+
+export function CodeListing({ label, state, relocs = [], nameAt, mark, addressDigits = 16 }: CodeListingProps) {
+  if (state.status === "error") return <p className="bad">Could not disassemble: {state.message}</p>;
+  if (state.status !== "ok") return state.status === "loading" ? <p className="muted">Disassembling…</p> : null;
+  const rows: ReactNode[] = [];
+  for (const ins of state.insns) {
+    const end = ins.address + BigInt(ins.size);
+    const marked = mark && ins.address < mark.end && end > mark.start;
+    const target = ins.target !== null ? nameAt?.(ins.target) : null;
+    rows.push(
+      <tr key={`i${ins.address}`} className={`${marked ? "marked" : ""} ${ins.invalid ? "invalid" : ""}`} title={marked ? mark!.title : undefined}>
+        <td className="a">{ins.address.toString(16).padStart(addressDigits, "0")}:</td>
+        <td className="b">{ins.bytes}</td>
+        <td className="t">
+          {ins.text}
+          {target && <span className="sym"> &lt;{target}&gt;</span>}
+        </td>
+      </tr>,
+    );
+    for (const r of relocs) {
+      if (r.address >= ins.address && r.address < end)
+        rows.push(
+          <tr key={`r${r.address}`} className="reloc">
+            <td className="a">{r.address.toString(16).padStart(addressDigits, "0")}:</td>
+            <td className="b" />
+            <td className="t">{r.text}</td>
+          </tr>,
+        );
+    }
+  }
+  return (
+    <table className="asm" aria-label={label}>
+      <thead className="sr-only">
+        <tr>
+          <th scope="col">Address</th>
+          <th scope="col">Bytes</th>
+          <th scope="col">Instruction</th>
+        </tr>
+      </thead>
+      <tbody>{rows}</tbody>
+    </table>
+  );
+}

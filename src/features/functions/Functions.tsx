@@ -1,0 +1,51 @@
+// The .livepatch.funcs table: a list of functions and the selected one's card.
+import { useState } from "react";
+import { useLens } from "../../state/store.ts";
+import type { ViewProps } from "../inspector/viewProps.ts";
+import { useFocus } from "../inspector/useFocus.ts";
+import { FuncCard } from "./FuncCard.tsx";
+import { useImageContext } from "./useImageContext.ts";
+import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
+import { targetText } from "./PointerText.tsx";
+
+export function Functions({ file, parsed }: ViewProps) {
+  const ctx = useImageContext(file, parsed);
+  const model = ctx.model ?? parsed.livepatch;
+  const [selected, setSelected] = useState<number | null>(model && model.funcs.length ? 0 : null);
+  const selectBytes = useLens((s) => s.selectBytes);
+  useFocus("functions", (t) => setSelected(t.index));
+  if (!model) return <p className="view">Not a livepatch payload: no functions to patch.</p>;
+  if (model.funcs.length === 0)
+    return <p className="view">No <code>.livepatch.funcs</code> entries{model.hooks.length ? ": this payload only runs hooks (see Overview)." : "."}</p>;
+  const funcs = model.funcs;
+  const select = (i: number) => {
+    setSelected(i);
+    const f = funcs[i];
+    selectBytes({ fileId: file.id, offset: f.offset, size: f.size, label: `livepatch_func ${i} (${f.name.text ?? "?"})` });
+  };
+  const columns: Column[] = [
+    { id: "i", header: "#", width: "4ch", align: "right", cell: (r) => r },
+    { id: "name", header: "Function", width: "minmax(14ch, 1fr)", cell: (r) => funcs[r].name.text ?? "(unnamed)" },
+    { id: "kind", header: "Patch", width: "7ch", cell: (r) => (funcs[r].newAddr.target.kind === "null" ? "NOP" : "jump") },
+    { id: "old", header: "old_size", width: "9ch", align: "right", cell: (r) => funcs[r].oldSize },
+    { id: "new", header: "new_size", width: "9ch", align: "right", cell: (r) => funcs[r].newSize },
+    { id: "to", header: "New code", width: "minmax(12ch, 1fr)", cell: (r) => (funcs[r].newAddr.target.kind === "null" ? "—" : targetText(funcs[r].newAddr)) },
+  ];
+  const fn = selected !== null ? funcs[selected] : null;
+  return (
+    <div className="view functions">
+      <div className="func-list">
+        <p className="view-note">
+          {funcs.length} function{funcs.length === 1 ? "" : "s"} in <code>{model.funcsSection}</code> ({model.layout} layout)
+          {ctx.image ? (
+            <> · against {ctx.image.name}{!ctx.matches && <span className="bad"> (build-id differs)</span>}</>
+          ) : (
+            <> · no image loaded</>
+          )}
+        </p>
+        <VirtualTable label="Functions" columns={columns} rowCount={funcs.length} selected={selected} onSelect={select} rowHeight={26} />
+      </div>
+      <div className="func-detail">{fn && <FuncCard key={fn.index} fn={fn} model={model} elf={parsed.elf} fileId={file.id} ctx={ctx} />}</div>
+    </div>
+  );
+}

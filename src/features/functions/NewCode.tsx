@@ -1,0 +1,53 @@
+// The replacement function's code, disassembled at its assumed load address, with the
+// relocations that will be applied to it shown inline (objdump -dr).
+import { useMemo } from "react";
+import type { ElfFile } from "../../elf/index.ts";
+import type { LivepatchFunc, LivepatchModel } from "../../livepatch/index.ts";
+import { relocText } from "../inspector/symbolize.ts";
+import { hex } from "../format.ts";
+import { CodeListing, type InlineReloc } from "./CodeListing.tsx";
+import { useDisasm } from "./useDisasm.ts";
+import { placeInSection } from "../inspector/symbolize.ts";
+
+const MAX_CODE_BYTES = 16 * 1024;
+
+export function NewCode({ fn, model, elf, nameAt }: { fn: LivepatchFunc; model: LivepatchModel; elf: ElfFile; nameAt(a: bigint): string | null }) {
+  const t = fn.newAddr.target;
+  const where = useMemo(() => {
+    if (t.kind !== "symbol" || !t.defined || t.sectionIndex === undefined || t.sectionOffset === undefined) return null;
+    const section = elf.sections[t.sectionIndex];
+    if (!section || section.dataSize === 0) return null;
+    const start = Number(t.sectionOffset);
+    const size = Math.min(Number(t.symbolSize ?? BigInt(fn.newSize)) || fn.newSize, section.dataSize - start, MAX_CODE_BYTES);
+    if (start < 0 || size <= 0) return null;
+    const placed = model.regions.sections.find((p) => p.sectionIndex === t.sectionIndex);
+    const base = placed ? placed.address : 0n;
+    const bytes = elf.bytes.subarray(section.dataOffset + start, section.dataOffset + start + size);
+    const relocs: InlineReloc[] = [];
+    for (const r of elf.relocationTables) {
+      if (r.targetSection !== t.sectionIndex) continue;
+      for (let i = 0; i < r.count && relocs.length < 2000; i++) {
+        const off = r.offset[i];
+        if (off < BigInt(start) || off >= BigInt(start + size)) continue;
+        const txt = relocText(elf, r, i);
+        relocs.push({ address: base + off, text: `${txt.type}\t${txt.target}${txt.resolved ? `  (${txt.resolved})` : ""}` });
+      }
+    }
+    return { section, start, size, base, bytes, relocs, placed: !!placed };
+  }, [t, elf, fn.newSize, model]);
+  const state = useDisasm(model.arch, where?.bytes ?? null, where ? where.base + BigInt(where.start) : null);
+  if (!where) return <p className="muted">The new code is not in this file (NOP-out, or the symbol is undefined here).</p>;
+  const localName = (a: bigint) => {
+    const rel = a - where.base;
+    return rel >= 0n ? placeInSection(elf, t.kind === "symbol" ? (t.sectionIndex ?? 0) : 0, rel) : null;
+  };
+  return (
+    <section aria-label="New function code">
+      <h4>
+        New code: <code>{where.section.name}</code>+{hex(where.start)}, {where.size} bytes
+        {where.placed && <span className="muted"> at {hex(where.base + BigInt(where.start))} (assumed load address)</span>}
+      </h4>
+      <CodeListing label="New function disassembly" state={state} relocs={where.relocs} nameAt={(a) => localName(a) ?? nameAt(a)} addressDigits={model.pointerSize * 2} />
+    </section>
+  );
+}

@@ -1,0 +1,81 @@
+// What Xen would write over the old function, next to the bytes it replaces, both disassembled.
+import type { LivepatchFunc, LivepatchModel } from "../../livepatch/index.ts";
+import { bytesHex, hex } from "../format.ts";
+import { CodeListing } from "./CodeListing.tsx";
+import { JumpDiagram } from "./JumpDiagram.tsx";
+import type { ImageContext } from "./useImageContext.ts";
+import { useDisasm } from "./useDisasm.ts";
+import { targetText } from "./PointerText.tsx";
+
+// Enough of the old function to show whole instructions around the patched bytes.
+const OLD_CONTEXT_BYTES = 32;
+
+export function Trampoline({ fn, model, ctx }: { fn: LivepatchFunc; model: LivepatchModel; ctx: ImageContext }) {
+  const arch = model.arch;
+  const patch = fn.patch;
+  const name = fn.name.text ?? `#${fn.index}`;
+  const writeAt = patch ? patch.oldAddr + BigInt(patch.patchOffset) : null;
+  const written = useDisasm(arch, patch && patch.bytes.length ? patch.bytes : null, writeAt);
+  const oldLen = Math.min(Math.max(fn.oldSize, patch ? patch.patchOffset + patch.bytes.length : 0), OLD_CONTEXT_BYTES);
+  const oldBytes = patch && ctx.image ? ctx.readOld(patch.oldAddr, oldLen) : null;
+  const old = useDisasm(arch, oldBytes, patch ? patch.oldAddr : null);
+  const digits = model.pointerSize * 2;
+  const newName = fn.newAddr.target.kind === "null" ? null : targetText(fn.newAddr);
+
+  return (
+    <section className="trampoline" aria-label="Trampoline">
+      <h4>What Xen writes at the old function</h4>
+      <JumpDiagram
+        oldName={name}
+        oldAddr={patch?.oldAddr ?? null}
+        oldSize={fn.oldSize}
+        newName={newName}
+        newAddr={patch && patch.kind === "trampoline" ? patch.newAddr : null}
+        newSize={fn.newSize}
+        kind={fn.newAddr.target.kind === "null" ? "nop" : "trampoline"}
+        patchLabel={patch ? (patch.kind === "nop" ? `${patch.bytes.length} bytes of NOPs` : `${bytesHex(patch.bytes)} at +${patch.patchOffset}`) : "address unknown"}
+      />
+      {!patch ? (
+        <p className="warn">
+          The old address is not known from the payload alone (it is resolved by name at upload).{" "}
+          {ctx.image ? `The symbol ${name} was not found in ${ctx.image.name}.` : "Load the xen-syms this payload targets to see the exact bytes."}
+        </p>
+      ) : (
+        <>
+          <p className="assume">
+            {patch.description}. <span className="muted">Assuming {patch.assumed}.</span>
+            {ctx.image && !ctx.matches && <span className="bad"> The loaded image {ctx.image.name} is not the one this payload's xen_depends names.</span>}
+          </p>
+          <div className="code-pair">
+            <div>
+              <h5>
+                Written at <code>{writeAt !== null ? hex(writeAt) : "?"}</code> ({patch.bytes.length} bytes)
+              </h5>
+              {patch.bytes.length === 0 ? <p className="muted">Nothing is written.</p> : <CodeListing label="Bytes Xen writes" state={written} nameAt={ctx.nameAt} addressDigits={digits} />}
+            </div>
+            <div>
+              <h5>
+                Replaced bytes {ctx.image ? <>from {ctx.image.name}</> : null}
+              </h5>
+              {ctx.image ? (
+                oldBytes ? (
+                  <CodeListing
+                    label="Old function bytes"
+                    state={old}
+                    nameAt={ctx.nameAt}
+                    addressDigits={digits}
+                    mark={{ start: writeAt!, end: writeAt! + BigInt(patch.bytes.length), title: "overwritten by the patch" }}
+                  />
+                ) : (
+                  <p className="warn">{ctx.image.name} has no file bytes at {hex(patch.oldAddr)}.</p>
+                )
+              ) : (
+                <p className="muted">Load a xen-syms to see the original bytes.</p>
+              )}
+            </div>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,84 @@
+// The picture's data: loaded images and payloads, the build-id edges between them, and the
+// hypervisor functions each payload patches. Plain arrays built from the store's files; d3 only
+// ever sees these copies.
+import type { FileLinks } from "../../state/links.ts";
+import type { LoadedFile } from "../../state/store.ts";
+
+export interface GraphNode {
+  id: string;
+  kind: "image" | "payload" | "function";
+  label: string;
+  sub: string;
+  /** Column: images 0, payloads by stacking depth, functions last. */
+  column: number;
+  /** Functions: how many loaded payloads patch it (>1 stands out). */
+  patchedBy: number;
+}
+
+export interface GraphEdge {
+  from: string;
+  to: string;
+  kind: "xen_depends" | "depends" | "patches" | "mismatch";
+  label: string;
+}
+
+export interface GraphData {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  hiddenFunctions: number;
+}
+
+const MAX_FUNCTIONS = 60;
+
+export function buildGraph(files: LoadedFile[], links: FileLinks): GraphData {
+  const ready = files.filter((f) => f.parsed && (f.parsed.role === "image" || f.parsed.role === "payload"));
+  const nodes: GraphNode[] = [];
+  const edges: GraphEdge[] = [];
+  const depth = new Map<string, number>();
+  const depthOf = (id: string, seen = new Set<string>()): number => {
+    if (depth.has(id)) return depth.get(id)!;
+    if (seen.has(id)) return 1;
+    seen.add(id);
+    const d = links.depends.get(id);
+    const v = d && d.kind === "payload" ? depthOf(d.id, seen) + 1 : 1;
+    depth.set(id, v);
+    return v;
+  };
+  let maxDepth = 1;
+  for (const f of ready) {
+    const isImage = f.parsed!.role === "image";
+    const col = isImage ? 0 : depthOf(f.id);
+    maxDepth = Math.max(maxDepth, col);
+    const bid = links.buildId.get(f.id);
+    nodes.push({ id: f.id, kind: isImage ? "image" : "payload", label: f.name, sub: bid ? bid.slice(0, 12) + "…" : "no build-id", column: col, patchedBy: 0 });
+  }
+  const fnCount = new Map<string, { count: number; payloads: string[] }>();
+  for (const f of ready) {
+    if (f.parsed!.role !== "payload") continue;
+    const t = links.target.get(f.id);
+    if (t?.status === "match") edges.push({ from: f.id, to: t.imageId, kind: "xen_depends", label: "xen_depends ✓" });
+    else if (t?.status === "mismatch") {
+      const image = ready.find((x) => x.parsed!.role === "image" && x.parsed!.elf.header.machine === f.parsed!.elf.header.machine);
+      if (image) edges.push({ from: f.id, to: image.id, kind: "mismatch", label: "xen_depends ✗" });
+    }
+    const d = links.depends.get(f.id);
+    if (d && d.kind === "payload") edges.push({ from: f.id, to: d.id, kind: "depends", label: "depends" });
+    for (const fn of f.parsed!.livepatch?.funcs ?? []) {
+      const name = fn.name.text ?? `#${fn.index}`;
+      const e = fnCount.get(name) ?? { count: 0, payloads: [] };
+      if (!e.payloads.includes(f.id)) {
+        e.count++;
+        e.payloads.push(f.id);
+      }
+      fnCount.set(name, e);
+    }
+  }
+  // Contested functions first, so they are never the ones left out.
+  const fns = [...fnCount].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
+  for (const [name, e] of fns.slice(0, MAX_FUNCTIONS)) {
+    const id = `fn:${name}`;
+    nodes.push({ id, kind: "function", label: name, sub: e.count > 1 ? `patched by ${e.count} payloads` : "hypervisor function", column: maxDepth + 1, patchedBy: e.count });
+    for (const p of e.payloads) edges.push({ from: p, to: id, kind: "patches", label: "" });
+  }
+  return { nodes, edges, hiddenFunctions: Math.max(0, fns.length - MAX_FUNCTIONS) };
+}

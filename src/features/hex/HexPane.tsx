@@ -1,0 +1,67 @@
+// The hex dock under every view: bytes of the selected file, the selected structure lit up, and
+// a line naming what the byte under the cursor belongs to, with a link to it.
+import { useCallback, useMemo } from "react";
+import { HexView, type HexSpan } from "../../components/HexView.tsx";
+import { useLens } from "../../state/store.ts";
+import type { ViewProps } from "../inspector/viewProps.ts";
+import { hex } from "../format.ts";
+import { byteIndexOf } from "./buildByteIndex.ts";
+
+export function HexPane({ file, parsed }: ViewProps) {
+  const selection = useLens((s) => (s.selection?.fileId === file.id ? s.selection : null));
+  const cursor = useLens((s) => s.hexCursor);
+  const setCursor = useLens((s) => s.setHexCursor);
+  const navigate = useLens((s) => s.navigate);
+  const selectBytes = useLens((s) => s.selectBytes);
+  const index = useMemo(() => byteIndexOf(parsed), [parsed]);
+  const bytes = parsed.elf.bytes;
+
+  const kindsIn = useCallback(
+    (start: number, end: number): HexSpan[] =>
+      index.recordsIn(start, end).map((h) => ({ start: h.offset, end: h.offset + h.size, kind: h.interval.kind + (h.interval.count > 1 && h.record % 2 ? " alt" : "") })),
+    [index],
+  );
+  const at = cursor ?? selection?.offset ?? null;
+  const hit = at !== null ? index.at(at) : null;
+  const target = hit?.interval.target(hit.record) ?? null;
+  const hitRange = hit ? { offset: hit.offset, size: hit.size } : null;
+
+  return (
+    <section className="hex-pane" aria-label="Bytes">
+      <div className="hex-info" aria-live="polite">
+        {selection && (
+          <span className="hex-sel">
+            Selected: <b>{selection.label}</b> <code>{hex(selection.offset)}</code>–<code>{hex(selection.offset + selection.size)}</code> ({selection.size} bytes)
+          </span>
+        )}
+        {at !== null && (
+          <span className="hex-at">
+            Byte <code>{hex(at)}</code>
+            {hit ? (
+              <>
+                {" "}
+                belongs to <b>{hit.interval.label(hit.record)}</b>
+                {target && (
+                  <button
+                    type="button"
+                    className="small"
+                    onClick={() => {
+                      if (hitRange) selectBytes({ fileId: file.id, ...hitRange, label: hit.interval.label(hit.record) });
+                      navigate(target);
+                    }}
+                  >
+                    Show in {target.view}
+                  </button>
+                )}
+              </>
+            ) : (
+              " is not part of any parsed structure (padding or unreferenced bytes)"
+            )}
+          </span>
+        )}
+        {at === null && !selection && <span className="hint">Select an item in a view, or click a byte.</span>}
+      </div>
+      <HexView bytes={bytes} selection={selection} cursor={cursor} onPick={setCursor} kindsIn={kindsIn} revealToken={selection?.token} />
+    </section>
+  );
+}

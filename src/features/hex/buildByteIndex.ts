@@ -1,0 +1,121 @@
+// Turns a parsed file's byte ranges into the interval index the hex view queries. Tables become
+// one strided interval each; labels are computed only when a byte is looked at.
+import { describe, SHT_NOTE, SHT_REL, SHT_RELA, SHT_STRTAB, SHT_SYMTAB, SHT_DYNSYM, SHT_NOBITS } from "../../elf/index.ts";
+import type { ParsedFile } from "../../state/parsedFile.ts";
+import { hex } from "../format.ts";
+import { IntervalIndex, type Interval } from "./intervalIndex.ts";
+
+const SHF_EXECINSTR = 0x4n;
+
+function sectionKind(type: number, flags: bigint): string {
+  if (type === SHT_REL || type === SHT_RELA) return "rel";
+  if (type === SHT_SYMTAB || type === SHT_DYNSYM) return "sym";
+  if (type === SHT_STRTAB) return "str";
+  if (type === SHT_NOTE) return "note";
+  if (flags & SHF_EXECINSTR) return "code";
+  return "data";
+}
+
+const one = (start: number, size: number, level: number, kind: string, label: string, target: Interval["target"]): Interval => ({
+  start,
+  stride: size,
+  count: 1,
+  level,
+  kind,
+  label: () => label,
+  target,
+});
+
+const cache = new WeakMap<ParsedFile, IntervalIndex>();
+
+export function byteIndexOf(parsed: ParsedFile): IntervalIndex {
+  let index = cache.get(parsed);
+  if (!index) cache.set(parsed, (index = new IntervalIndex(intervalsOf(parsed))));
+  return index;
+}
+
+export function intervalsOf(parsed: ParsedFile): Interval[] {
+  const { elf, livepatch: lp } = parsed;
+  const machine = elf.header.machine;
+  const out: Interval[] = [one(elf.header.range.offset, elf.header.range.size, 0, "ehdr", "ELF file header", () => ({ view: "overview" }))];
+  const secName = (i: number) => elf.sections[i]?.name || `[${i}]`;
+
+  if (elf.sections.length > 0) {
+    const first = elf.sections[0].header;
+    out.push({
+      start: first.offset,
+      stride: first.size,
+      count: elf.sections.length,
+      level: 0,
+      kind: "shdr",
+      label: (i) => `section header [${i}] ${secName(i)}`,
+      target: (i) => ({ view: "sections", section: i }),
+    });
+  }
+  if (elf.segments.length > 0) {
+    const first = elf.segments[0].header;
+    out.push({ start: first.offset, stride: first.size, count: elf.segments.length, level: 0, kind: "phdr", label: (i) => `program header [${i}]`, target: () => ({ view: "sections", section: 0 }) });
+  }
+  for (const s of elf.sections) {
+    if (s.dataSize <= 0 || s.type === SHT_NOBITS) continue;
+    const i = s.index;
+    out.push({
+      start: s.dataOffset,
+      stride: s.dataSize,
+      count: 1,
+      level: 0,
+      kind: sectionKind(s.type, s.flags),
+      label: () => `section [${i}] ${secName(i)}`,
+      target: () => ({ view: "sections", section: i }),
+    });
+  }
+  elf.symbolTables.forEach((t, ti) => {
+    out.push({
+      start: t.recordOffset,
+      stride: t.entsize,
+      count: t.count,
+      level: 1,
+      kind: "sym",
+      label: (i) => `symbol ${i} in ${secName(t.sectionIndex)}: ${t.name[i] || "(no name)"}`,
+      target: (i) => ({ view: "symbols", table: ti, index: i }),
+    });
+  });
+  elf.relocationTables.forEach((r, ri) => {
+    const symtab = elf.symbolTables.find((t) => t.sectionIndex === r.symbolTableSection);
+    out.push({
+      start: r.recordOffset,
+      stride: r.entsize,
+      count: r.count,
+      level: 1,
+      kind: "rel",
+      label: (i) => {
+        const type = describe.relocationTypeName(machine, r.type[i]) ?? `type ${r.type[i]}`;
+        const sym = symtab?.name[r.symbolIndex[i]] || (r.symbolIndex[i] ? `symbol ${r.symbolIndex[i]}` : "");
+        return `relocation ${i} in ${secName(r.sectionIndex)}: ${type} at ${hex(r.offset[i])} → ${sym}`;
+      },
+      target: (i) => ({ view: "relocations", table: ri, index: i }),
+    });
+  });
+  elf.notes.forEach((n, ni) => out.push(one(n.record.offset, n.record.size, 1, "note", `note ${n.name} type ${n.type} in ${secName(n.sectionIndex)}`, () => ({ view: "notes", index: ni }))));
+  if (lp) {
+    for (const f of lp.funcs) {
+      const name = f.name.text ?? `#${f.index}`;
+      out.push(one(f.offset, f.size, 1, "func", `livepatch_func ${f.index}: ${name}`, () => ({ view: "functions", index: f.index })));
+      for (const [field, p] of [["name", f.name], ["new_addr", f.newAddr], ["old_addr", f.oldAddr]] as const)
+        out.push(one(p.offset, lp.pointerSize, 2, "field", `livepatch_func ${f.index} (${name}) .${field}`, () => ({ view: "functions", index: f.index })));
+    }
+    for (const h of lp.hooks)
+      h.entries.forEach((e, i) => out.push(one(e.offset, lp.pointerSize, 1, "func", `hook ${h.kind}[${i}]`, () => ({ view: "overview" }))));
+    const tables: [typeof lp.alternatives | typeof lp.exTable | typeof lp.bugFrames | typeof lp.altCalls, "alt" | "ex" | "bug" | "altcall", string][] = [
+      [lp.alternatives, "alt", "alternative"],
+      [lp.exTable, "ex", "exception table entry"],
+      [lp.bugFrames, "bug", "bug frame"],
+      [lp.altCalls, "altcall", "alt_call site"],
+    ];
+    for (const [items, kind, what] of tables) {
+      const size = kind === "alt" ? (machine === 62 ? 14 : 12) : kind === "altcall" ? 4 : 8;
+      items.forEach((e, i) => out.push(one(e.offset, size, 1, "func", `${what} ${i}`, () => ({ view: "tables", kind, index: i }))));
+    }
+  }
+  return out;
+}

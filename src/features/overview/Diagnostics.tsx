@@ -1,0 +1,43 @@
+// Every problem found while parsing, worst first, each linked to its byte offset.
+import type { Diagnostic } from "../../elf/index.ts";
+import { useLens } from "../../state/store.ts";
+import { hex } from "../format.ts";
+
+const RANK = { error: 0, warning: 1, info: 2 } as const;
+
+export function Diagnostics({ fileId, items }: { fileId: string; items: Diagnostic[] }) {
+  const selectBytes = useLens((s) => s.selectBytes);
+  const setCursor = useLens((s) => s.setHexCursor);
+  const sorted = [...items].sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.offset - b.offset);
+  return (
+    <section className="diagnostics" aria-label="Diagnostics">
+      <h3>
+        Diagnostics <span className="count">{items.length}</span>
+      </h3>
+      {sorted.length === 0 ? (
+        <p className="ok">No problems found.</p>
+      ) : (
+        <ul>
+          {sorted.slice(0, 500).map((d, i) => (
+            <li key={i} className={d.severity}>
+              <span className={`sev ${d.severity}`}>{d.severity}</span>
+              <code className="code">{d.code}</code>
+              <button
+                type="button"
+                className="linkish mono"
+                onClick={() => {
+                  setCursor(d.offset);
+                  selectBytes({ fileId, offset: d.offset, size: 1, label: d.code });
+                }}
+              >
+                {hex(d.offset)}
+              </button>
+              <span>{d.message}</span>
+            </li>
+          ))}
+          {sorted.length > 500 && <li className="muted">… and {sorted.length - 500} more</li>}
+        </ul>
+      )}
+    </section>
+  );
+}

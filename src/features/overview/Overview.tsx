@@ -1,0 +1,132 @@
+// The first screen for a file: what it is, what it targets and depends on, what it will run, and
+// every diagnostic. Each fact links to its bytes.
+import { describe } from "../../elf/index.ts";
+import { fileLinks } from "../../state/links.ts";
+import { useLens } from "../../state/store.ts";
+import type { NoteInfo } from "../../livepatch/index.ts";
+import { buildIdHex, hex, sizeText } from "../format.ts";
+import { buildId as elfBuildId } from "../../elf/index.ts";
+import type { ViewProps } from "../inspector/viewProps.ts";
+import { Diagnostics } from "./Diagnostics.tsx";
+import { PointerText } from "../functions/PointerText.tsx";
+
+function BuildId({ note, fileId, label }: { note: NoteInfo | null; fileId: string; label: string }) {
+  const selectBytes = useLens((s) => s.selectBytes);
+  if (!note) return <span className="bad">missing</span>;
+  return (
+    <button type="button" className="linkish mono" onClick={() => selectBytes({ fileId, offset: note.offset, size: note.size, label: `${note.section} (${label})` })}>
+      {note.buildId ?? `unreadable (Xen: ${note.rc})`}
+    </button>
+  );
+}
+
+export function Overview({ file, parsed }: ViewProps) {
+  const files = useLens((s) => s.files);
+  const links = fileLinks(files);
+  const { elf, livepatch: lp } = parsed;
+  const h = elf.header;
+  const nameOf = (id: string) => files.find((f) => f.id === id)?.name ?? id;
+  const target = links.target.get(file.id);
+  const depends = links.depends.get(file.id);
+  const imageBuildId = parsed.role === "image" ? buildIdHex(elfBuildId(elf)) : null;
+
+  return (
+    <div className="view overview">
+      <dl className="facts">
+        <dt>File</dt>
+        <dd>
+          <b>{file.name}</b> · {sizeText(elf.bytes.length)} · {describe.fileTypeName(h.type)} · {parsed.role}
+        </dd>
+        <dt>Target</dt>
+        <dd>
+          {describe.machineName(h.machine)} · ELF{h.elfClass} {h.littleEndian ? "little" : "big"}-endian
+          {lp?.arch && <> · livepatch arch <b>{lp.arch}</b></>}
+        </dd>
+        {parsed.role === "image" && (
+          <>
+            <dt>Build-id</dt>
+            <dd className="mono">{imageBuildId ?? <span className="bad">none (Xen without a build-id refuses payloads: −ENODATA)</span>}</dd>
+            <dt>Symbols</dt>
+            <dd>{elf.symbolTables.reduce((n, t) => n + t.count, 0).toLocaleString("en-US")}</dd>
+          </>
+        )}
+        {lp && (
+          <>
+            <dt>Layout</dt>
+            <dd>
+              {lp.layout ? (
+                <>
+                  <b>{lp.layout}</b> in <code>{lp.funcsSection}</code> · {lp.funcs.length} function{lp.funcs.length === 1 ? "" : "s"}
+                </>
+              ) : (
+                "no .livepatch.funcs"
+              )}
+            </dd>
+            <dt>Build-id</dt>
+            <dd>
+              <BuildId note={lp.buildId} fileId={file.id} label="this payload" />
+            </dd>
+            <dt>Depends</dt>
+            <dd>
+              <BuildId note={lp.depends} fileId={file.id} label="depends" />
+              {depends && depends.kind !== "missing" && <span className="ok"> → {depends.kind === "image" ? "the hypervisor" : "payload"} {nameOf(depends.id)}</span>}
+              {depends && depends.kind === "missing" && <span className="muted"> (no loaded file has this build-id)</span>}
+            </dd>
+            <dt>Xen depends</dt>
+            <dd>
+              <BuildId note={lp.xenDepends} fileId={file.id} label="xen_depends" />
+              {target?.status === "match" && <span className="ok"> ✓ matches {nameOf(target.imageId)}</span>}
+              {target?.status === "mismatch" && <span className="bad"> ✗ matches no loaded image: Xen would refuse this upload (−EINVAL)</span>}
+              {target?.status === "no-image" && <span className="muted"> (load a xen-syms to check)</span>}
+            </dd>
+            <dt>Hooks</dt>
+            <dd>
+              {lp.hooks.length === 0
+                ? "none"
+                : lp.hooks.map((hk) => (
+                    <div key={hk.kind} className="hook">
+                      <b>{hk.kind}</b>:{" "}
+                      {hk.entries.map((e, i) => (
+                        <span key={i}>
+                          {i > 0 && ", "}
+                          <PointerText field={e.pointer} fileId={file.id} label={`hook ${hk.kind}[${i}]`} size={lp.pointerSize} elf={elf} />
+                        </span>
+                      ))}
+                    </div>
+                  ))}
+            </dd>
+            <dt>.modinfo</dt>
+            <dd className="mono">{lp.modinfo ? lp.modinfo.display || "(empty)" : "none"}</dd>
+            <dt>Re-apply</dt>
+            <dd>{lp.safeToReapply ? <span className="ok">safe to re-apply after revert</span> : <span className="warn">not safe to re-apply after revert (it has writable data)</span>}</dd>
+            <dt>REPLACE</dt>
+            <dd>{lp.replacePossible ? <span className="ok">possible</span> : <span className="warn">not possible (a veto hook or no functions)</span>}</dd>
+            <dt>Regions</dt>
+            <dd className="mono">
+              text {hex(lp.regions.text.address)} ({lp.regions.text.size} B) · rw {hex(lp.regions.rw.address)} ({lp.regions.rw.size} B) · ro {hex(lp.regions.ro.address)} ({lp.regions.ro.size} B)
+              <div className="muted sans">{lp.regions.assumption}</div>
+            </dd>
+            {(lp.appendedSignature || lp.xenSignature) && (
+              <>
+                <dt>Signature</dt>
+                <dd>{lp.appendedSignature ? "appended module signature (not checked by upstream Xen)" : ".note.Xen.signature (not checked by upstream Xen)"}</dd>
+              </>
+            )}
+          </>
+        )}
+        {!lp && parsed.role !== "image" && (
+          <>
+            <dt>Livepatch</dt>
+            <dd>No <code>.livepatch.*</code> sections: this is not a livepatch payload.</dd>
+          </>
+        )}
+        <dt>Structure</dt>
+        <dd>
+          {elf.sections.length.toLocaleString("en-US")} sections · {elf.symbolTables.reduce((n, t) => n + t.count, 0).toLocaleString("en-US")} symbols ·{" "}
+          {elf.relocationTables.reduce((n, t) => n + t.count, 0).toLocaleString("en-US")} relocations · {elf.notes.length} notes
+        </dd>
+      </dl>
+      <Diagnostics fileId={file.id} items={[...elf.diagnostics, ...(lp?.diagnostics ?? [])]} />
+    </div>
+  );
+}

@@ -1,0 +1,111 @@
+// Every relocation of every REL/RELA section as one virtualized list (a million rows scroll like
+// ten), filterable by section, type and symbol. Filtering scans the typed arrays once.
+import { useDeferredValue, useMemo, useState } from "react";
+import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
+import { describe } from "../../elf/index.ts";
+import { useLens } from "../../state/store.ts";
+import { addr } from "../format.ts";
+import { FlatRows } from "../inspector/flat.ts";
+import { relocText, symbolTableFor } from "../inspector/symbolize.ts";
+import type { ViewProps } from "../inspector/viewProps.ts";
+import { useFocus } from "../inspector/useFocus.ts";
+
+export function Relocations({ file, parsed }: ViewProps) {
+  const { elf } = parsed;
+  const tables = elf.relocationTables;
+  const flat = useMemo(() => new FlatRows(tables.map((t) => t.count)), [tables]);
+  const [section, setSection] = useState("");
+  const [type, setType] = useState("");
+  const [symbol, setSymbol] = useState("");
+  const q = useDeferredValue(symbol.trim().toLowerCase());
+  const sec = useDeferredValue(section.trim().toLowerCase());
+  const [selected, setSelected] = useState<number | null>(null);
+  const selectBytes = useLens((s) => s.selectBytes);
+  const machine = elf.header.machine;
+  const elfClass = elf.header.elfClass;
+
+  const typesPresent = useMemo(() => {
+    const seen = new Set<number>();
+    for (const t of tables) for (let i = 0; i < t.count; i++) seen.add(t.type[i]);
+    return [...seen].sort((a, b) => a - b);
+  }, [tables]);
+
+  const rows = useMemo(() => {
+    if (!q && !sec && type === "") return null;
+    const wantType = type === "" ? -1 : Number(type);
+    const out = new Uint32Array(flat.total);
+    let n = 0;
+    tables.forEach((t, ti) => {
+      if (sec && !(elf.sections[t.sectionIndex]?.name ?? "").toLowerCase().includes(sec)) return;
+      const symtab = symbolTableFor(elf, t);
+      // Decide per symbol once, not per relocation: a million relocations share a few thousand symbols.
+      const symMatch = q && symtab ? new Uint8Array(symtab.count) : null;
+      if (symMatch && symtab) {
+        for (let s = 0; s < symtab.count; s++) {
+          const isSection = (symtab.info[s] & 0xf) === 3;
+          const name = isSection ? (elf.sections[symtab.shndx[s]]?.name ?? "") : symtab.name[s];
+          symMatch[s] = name.toLowerCase().includes(q) ? 1 : 0;
+        }
+      }
+      for (let i = 0; i < t.count; i++) {
+        if (wantType >= 0 && t.type[i] !== wantType) continue;
+        if (q && !(symMatch && symMatch[t.symbolIndex[i]])) continue;
+        out[n++] = flat.starts[ti] + i;
+      }
+    });
+    return out.subarray(0, n);
+  }, [q, sec, type, tables, flat, elf]);
+
+  const at = (r: number) => flat.locate(rows ? rows[r] : r);
+  const label = (ti: number, i: number) => {
+    const t = tables[ti];
+    const txt = relocText(elf, t, i);
+    return `relocation ${i} in ${elf.sections[t.sectionIndex]?.name}: ${txt.type} → ${txt.target}`;
+  };
+  const selectRow = (ti: number, i: number) => {
+    const t = tables[ti];
+    selectBytes({ fileId: file.id, offset: t.recordOffset + i * t.entsize, size: t.entsize, label: label(ti, i) });
+  };
+  const select = (r: number) => {
+    setSelected(r);
+    selectRow(...at(r));
+  };
+  useFocus("relocations", (f) => {
+    setSection("");
+    setType("");
+    setSymbol("");
+    setSelected(flat.rowOf(f.table, f.index));
+    selectRow(f.table, f.index);
+  });
+
+  const columns: Column[] = [
+    { id: "sec", header: "Section", width: "minmax(14ch, 1fr)", cell: (r) => elf.sections[tables[at(r)[0]].sectionIndex]?.name },
+    { id: "idx", header: "#", width: "8ch", align: "right", cell: (r) => at(r)[1] },
+    { id: "off", header: "Offset", width: `${elfClass / 4 + 1}ch`, cell: (r) => { const [t, i] = at(r); return addr(tables[t].offset[i], elfClass); } },
+    { id: "type", header: "Type", width: "minmax(16ch, 0.8fr)", cell: (r) => { const [t, i] = at(r); return describe.relocationTypeName(machine, tables[t].type[i]) ?? `unknown (${tables[t].type[i]})`; } },
+    { id: "target", header: "Symbol + addend", width: "minmax(18ch, 1.2fr)", cell: (r) => { const [t, i] = at(r); return relocText(elf, tables[t], i).target; } },
+    { id: "resolved", header: "Resolves to", width: "minmax(18ch, 1.2fr)", cell: (r) => { const [t, i] = at(r); return <span className="muted">{relocText(elf, tables[t], i).resolved}</span>; } },
+  ];
+  const count = rows ? rows.length : flat.total;
+
+  return (
+    <div className="view view-table">
+      <div className="filters" role="search">
+        <input type="search" data-filter placeholder="Symbol ( / )" aria-label="Filter relocations by symbol" value={symbol} onChange={(e) => { setSymbol(e.target.value); setSelected(null); }} />
+        <input type="search" placeholder="Section" aria-label="Filter relocations by section" value={section} onChange={(e) => { setSection(e.target.value); setSelected(null); }} />
+        <select aria-label="Relocation type" value={type} onChange={(e) => { setType(e.target.value); setSelected(null); }}>
+          <option value="">any type</option>
+          {typesPresent.map((t) => (
+            <option key={t} value={t}>
+              {describe.relocationTypeName(machine, t) ?? `unknown (${t})`}
+            </option>
+          ))}
+        </select>
+        <span className="view-note" aria-live="polite">
+          {count.toLocaleString("en-US")} of {flat.total.toLocaleString("en-US")} relocations in {tables.length.toLocaleString("en-US")} sections
+        </span>
+      </div>
+      <VirtualTable label="Relocations" columns={columns} rowCount={count} selected={selected} onSelect={select} empty={flat.total === 0 ? "No relocation sections." : "No relocation matches."} />
+    </div>
+  );
+}

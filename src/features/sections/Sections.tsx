@@ -1,0 +1,66 @@
+// Section headers as readelf -SW prints them, plus the region (text/rw/ro) and load address each
+// SHF_ALLOC section would get in Xen.
+import { useMemo, useState } from "react";
+import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
+import { describe } from "../../elf/index.ts";
+import { useLens } from "../../state/store.ts";
+import type { PlacedSection } from "../../livepatch/index.ts";
+import { addr, hex } from "../format.ts";
+import type { ViewProps } from "../inspector/viewProps.ts";
+import { useFocus } from "../inspector/useFocus.ts";
+
+export function Sections({ file, parsed }: ViewProps) {
+  const { elf, livepatch: lp } = parsed;
+  const [selected, setSelected] = useState<number | null>(null);
+  const selectBytes = useLens((s) => s.selectBytes);
+  const placed = useMemo(() => new Map<number, PlacedSection>((lp?.regions.sections ?? []).map((p) => [p.sectionIndex, p])), [lp]);
+  const { machine, osabi, elfClass } = { ...elf.header };
+
+  const select = (row: number) => {
+    setSelected(row);
+    const s = elf.sections[row];
+    const range = s.dataSize > 0 ? { offset: s.dataOffset, size: s.dataSize } : s.header;
+    selectBytes({ fileId: file.id, ...range, label: `section [${row}] ${s.name}${s.dataSize > 0 ? "" : " (header; no file data)"}` });
+  };
+  useFocus("sections", (t) => select(t.section));
+
+  const columns: Column[] = [
+    { id: "nr", header: "Nr", width: "5ch", align: "right", cell: (r) => r },
+    { id: "name", header: "Name", width: "minmax(16ch, 1.4fr)", cell: (r) => elf.sections[r].name },
+    { id: "type", header: "Type", width: "12ch", cell: (r) => describe.sectionTypeName(elf.sections[r].type, machine) },
+    { id: "addr", header: "Address", width: `${elfClass / 4 + 1}ch`, cell: (r) => addr(elf.sections[r].addr, elfClass) },
+    { id: "off", header: "Off", width: "9ch", cell: (r) => elf.sections[r].offset.toString(16).padStart(6, "0") },
+    { id: "size", header: "Size", width: "9ch", cell: (r) => elf.sections[r].size.toString(16).padStart(6, "0") },
+    { id: "es", header: "ES", width: "4ch", cell: (r) => elf.sections[r].entsize.toString(16).padStart(2, "0") },
+    { id: "flg", header: "Flg", width: "5ch", cell: (r) => describe.sectionFlagLetters(elf.sections[r].flags, machine, osabi) },
+    { id: "lk", header: "Lk", width: "4ch", align: "right", cell: (r) => elf.sections[r].link },
+    { id: "inf", header: "Inf", width: "5ch", align: "right", cell: (r) => elf.sections[r].info },
+    { id: "al", header: "Al", width: "4ch", align: "right", cell: (r) => elf.sections[r].addralign.toString() },
+  ];
+  if (lp)
+    columns.push({
+      id: "region",
+      header: "Loads into",
+      width: "minmax(22ch, 1fr)",
+      cell: (r) => {
+        const p = placed.get(r);
+        return p ? (
+          <span className={`region ${p.region}`}>
+            {p.region} {hex(p.address)}
+          </span>
+        ) : (
+          ""
+        );
+      },
+    });
+
+  return (
+    <div className="view view-table">
+      <p className="view-note">
+        {elf.sections.length.toLocaleString("en-US")} sections.
+        {lp && ` ${lp.regions.assumption}. text ${lp.regions.text.size} B, rw ${lp.regions.rw.size} B, ro ${lp.regions.ro.size} B (${lp.regions.pages} pages).`}
+      </p>
+      <VirtualTable label="Sections" columns={columns} rowCount={elf.sections.length} selected={selected} onSelect={select} />
+    </div>
+  );
+}

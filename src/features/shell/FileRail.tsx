@@ -1,0 +1,95 @@
+// The left rail: loaded files (payloads and images, with what each targets), then the samples.
+import { useRef } from "react";
+import { cancelLoad, loadUserFiles, unloadFile } from "../../state/loadFiles.ts";
+import { fileLinks, type FileLinks } from "../../state/links.ts";
+import { useLens, type LoadedFile } from "../../state/store.ts";
+import { sizeText } from "../format.ts";
+import { SampleMenu } from "./SampleMenu.tsx";
+
+function TargetLine({ f, links, files }: { f: LoadedFile; links: FileLinks; files: LoadedFile[] }) {
+  const t = links.target.get(f.id);
+  if (!t || t.status === "unknown") return null;
+  if (t.status === "match") {
+    const image = files.find((x) => x.id === t.imageId);
+    return <span className="link ok">targets {image?.name} ✓</span>;
+  }
+  if (t.status === "mismatch")
+    return (
+      <span className="link bad" title={`xen_depends ${t.want}`}>
+        targets no loaded image (build-id {t.want.slice(0, 8)}…)
+      </span>
+    );
+  return <span className="link muted">target build-id {t.want.slice(0, 8)}…</span>;
+}
+
+function FileRow({ f, links, files, selected }: { f: LoadedFile; links: FileLinks; files: LoadedFile[]; selected: boolean }) {
+  const selectFile = useLens((s) => s.selectFile);
+  const role = links.role.get(f.id);
+  return (
+    <li className={`file ${selected ? "selected" : ""} ${f.status}`}>
+      <button type="button" className="file-main" aria-current={selected ? "true" : undefined} onClick={() => selectFile(f.id)}>
+        <span className={`badge ${role ?? f.status}`}>{role ?? (f.status === "parsing" ? "…" : f.status)}</span>
+        <span className="file-name">{f.name}</span>
+        <span className="file-size">{f.size ? sizeText(f.size) : ""}</span>
+      </button>
+      <div className="file-sub">
+        {f.status === "parsing" && (
+          <>
+            <progress value={f.progress ?? undefined} max={1} aria-label={`Parsing ${f.name}`} />
+            <button type="button" className="small" onClick={() => cancelLoad(f.id)}>
+              Cancel
+            </button>
+          </>
+        )}
+        {f.status === "error" && <span className="link bad">{f.problem?.message}</span>}
+        {f.status === "cancelled" && <span className="link muted">cancelled</span>}
+        {f.status === "ready" && role === "payload" && <TargetLine f={f} links={links} files={files} />}
+        {f.status !== "parsing" && (
+          <button type="button" className="small ghost" aria-label={`Close ${f.name}`} onClick={() => unloadFile(f.id)}>
+            close
+          </button>
+        )}
+      </div>
+    </li>
+  );
+}
+
+export function FileRail() {
+  const files = useLens((s) => s.files);
+  const selectedId = useLens((s) => s.selectedFileId);
+  const input = useRef<HTMLInputElement>(null);
+  const links = fileLinks(files);
+  return (
+    <aside className="rail">
+      <section aria-label="Loaded files">
+        <div className="rail-head">
+          <h2>Files</h2>
+          <button type="button" onClick={() => input.current?.click()}>
+            Open files…
+          </button>
+          <input
+            ref={input}
+            type="file"
+            multiple
+            hidden
+            aria-label="Open payloads or hypervisor images"
+            onChange={(e) => {
+              if (e.target.files) void loadUserFiles(Array.from(e.target.files));
+              e.target.value = "";
+            }}
+          />
+        </div>
+        {files.length === 0 ? (
+          <p className="hint">Drop, paste or open payloads and a xen-syms, or pick a sample below.</p>
+        ) : (
+          <ul className="files">
+            {files.map((f) => (
+              <FileRow key={f.id} f={f} links={links} files={files} selected={f.id === selectedId} />
+            ))}
+          </ul>
+        )}
+      </section>
+      <SampleMenu />
+    </aside>
+  );
+}

@@ -1,0 +1,84 @@
+// Every symbol table, readelf -sW columns, filterable by name and type. Rows are read from the
+// columnar arrays; a filter builds one Uint32Array of matching rows.
+import { useDeferredValue, useMemo, useState } from "react";
+import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
+import { describe } from "../../elf/index.ts";
+import { useLens } from "../../state/store.ts";
+import { addr } from "../format.ts";
+import { FlatRows } from "../inspector/flat.ts";
+import type { ViewProps } from "../inspector/viewProps.ts";
+import { useFocus } from "../inspector/useFocus.ts";
+
+export function Symbols({ file, parsed }: ViewProps) {
+  const { elf } = parsed;
+  const tables = elf.symbolTables;
+  const flat = useMemo(() => new FlatRows(tables.map((t) => t.count)), [tables]);
+  const [query, setQuery] = useState("");
+  const [type, setType] = useState("");
+  const deferredQuery = useDeferredValue(query);
+  const [selected, setSelected] = useState<number | null>(null);
+  const selectBytes = useLens((s) => s.selectBytes);
+  const { machine, osabi, elfClass } = elf.header;
+
+  const rows = useMemo(() => {
+    const q = deferredQuery.trim().toLowerCase();
+    if (!q && !type) return null;
+    const out = new Uint32Array(flat.total);
+    let n = 0;
+    tables.forEach((t, ti) => {
+      for (let i = 0; i < t.count; i++) {
+        if (type && describe.symbolTypeName(t.info[i] & 0xf, machine, osabi) !== type) continue;
+        if (q && !t.name[i].toLowerCase().includes(q)) continue;
+        out[n++] = flat.rowOf(ti, i);
+      }
+    });
+    return out.subarray(0, n);
+  }, [deferredQuery, type, tables, flat, machine, osabi]);
+
+  const at = (r: number) => flat.locate(rows ? rows[r] : r);
+  const select = (r: number) => {
+    setSelected(r);
+    const [ti, i] = at(r);
+    const t = tables[ti];
+    selectBytes({ fileId: file.id, offset: t.recordOffset + i * t.entsize, size: t.entsize, label: `symbol ${i}: ${t.name[i] || "(no name)"}` });
+  };
+  useFocus("symbols", (f) => {
+    setQuery("");
+    setType("");
+    const row = flat.rowOf(f.table, f.index);
+    setSelected(row);
+    const t = tables[f.table];
+    selectBytes({ fileId: file.id, offset: t.recordOffset + f.index * t.entsize, size: t.entsize, label: `symbol ${f.index}: ${t.name[f.index]}` });
+  });
+
+  const secName = (i: number) => elf.sections[elf.symbolTables[i].sectionIndex]?.name ?? "";
+  const columns: Column[] = [
+    ...(tables.length > 1 ? [{ id: "tab", header: "Table", width: "9ch", cell: (r: number) => secName(at(r)[0]) }] : []),
+    { id: "num", header: "Num", width: "8ch", align: "right", cell: (r) => at(r)[1] },
+    { id: "value", header: "Value", width: `${elfClass / 4 + 1}ch`, cell: (r) => { const [t, i] = at(r); return addr(tables[t].value[i], elfClass); } },
+    { id: "size", header: "Size", width: "7ch", align: "right", cell: (r) => { const [t, i] = at(r); return tables[t].size[i].toString(); } },
+    { id: "type", header: "Type", width: "8ch", cell: (r) => { const [t, i] = at(r); return describe.symbolTypeName(tables[t].info[i] & 0xf, machine, osabi); } },
+    { id: "bind", header: "Bind", width: "7ch", cell: (r) => { const [t, i] = at(r); return describe.symbolBindName(tables[t].info[i] >> 4, osabi); } },
+    { id: "vis", header: "Vis", width: "9ch", cell: (r) => { const [t, i] = at(r); return describe.symbolVisibilityName(tables[t].other[i]); } },
+    { id: "ndx", header: "Ndx", width: "5ch", align: "right", cell: (r) => { const [t, i] = at(r); return describe.sectionIndexName(tables[t].shndx[i], machine, elf.sections.length).trim(); } },
+    { id: "name", header: "Name", width: "minmax(20ch, 1fr)", cell: (r) => { const [t, i] = at(r); return tables[t].name[i]; } },
+  ];
+  const count = rows ? rows.length : flat.total;
+  const types = ["NOTYPE", "OBJECT", "FUNC", "SECTION", "FILE"];
+
+  return (
+    <div className="view view-table">
+      <div className="filters" role="search">
+        <input type="search" data-filter placeholder="Filter by name ( / )" aria-label="Filter symbols by name" value={query} onChange={(e) => { setQuery(e.target.value); setSelected(null); }} />
+        <select aria-label="Symbol type" value={type} onChange={(e) => { setType(e.target.value); setSelected(null); }}>
+          <option value="">any type</option>
+          {types.map((t) => <option key={t}>{t}</option>)}
+        </select>
+        <span className="view-note" aria-live="polite">
+          {count.toLocaleString("en-US")} of {flat.total.toLocaleString("en-US")} symbols
+        </span>
+      </div>
+      <VirtualTable label="Symbols" columns={columns} rowCount={count} selected={selected} onSelect={select} empty={flat.total === 0 ? "No symbol table." : "No symbol matches."} />
+    </div>
+  );
+}

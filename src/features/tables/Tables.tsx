@@ -1,0 +1,119 @@
+// Alternatives, exception table, bug frames and alt_call sites, each entry's self-relative
+// fields resolved to symbol+offset through their relocations.
+import { useState, type ReactNode } from "react";
+import type { SelfRelative } from "../../livepatch/index.ts";
+import { useLens } from "../../state/store.ts";
+import { hex, signedAddend } from "../format.ts";
+import type { ViewProps } from "../inspector/viewProps.ts";
+import { useFocus } from "../inspector/useFocus.ts";
+
+function rel(f: SelfRelative): string {
+  const t = f.target;
+  if (t.kind === "symbol") return `${t.symbol}${t.addend === 0n ? "" : signedAddend(t.addend)}`;
+  if (t.kind === "absolute") return hex(t.value);
+  return f.reloc ? "?" : `raw ${hex(f.raw)} (no relocation)`;
+}
+
+const BUG_KINDS = ["run_fn", "warn", "bug", "assert"];
+
+interface Block {
+  id: "alt" | "ex" | "bug" | "altcall";
+  title: string;
+  headers: string[];
+  rows: { offset: number; size: number; cells: ReactNode[] }[];
+  empty: string;
+}
+
+export function Tables({ file, parsed }: ViewProps) {
+  const lp = parsed.livepatch;
+  const selectBytes = useLens((s) => s.selectBytes);
+  const [selected, setSelected] = useState<string | null>(null);
+  useFocus("tables", (t) => setSelected(`${t.kind}:${t.index}`));
+  if (!lp) return <p className="view">Not a livepatch payload.</p>;
+  const altSize = lp.arch === "x86_64" ? 14 : 12;
+  const blocks: Block[] = [
+    {
+      id: "alt",
+      title: ".altinstructions",
+      headers: ["#", "orig", "repl", "feature", "orig_len", "repl_len", "pad_len"],
+      rows: lp.alternatives.map((a) => ({
+        offset: a.offset,
+        size: altSize,
+        cells: [a.index, rel(a.orig), rel(a.repl), `${a.feature & 0x7fff}${a.feature & 0x8000 ? " (NOT)" : ""}`, a.origLen, a.replLen, a.padLen ?? "—"],
+      })),
+      empty: "No alternatives.",
+    },
+    {
+      id: "ex",
+      title: ".ex_table",
+      headers: ["#", "faulting insn", "continue at"],
+      rows: lp.exTable.map((e) => ({ offset: e.offset, size: 8, cells: [e.index, rel(e.addr), rel(e.cont)] })),
+      empty: "No exception-table entries.",
+    },
+    {
+      id: "bug",
+      title: ".bug_frames.*",
+      headers: ["#", "kind", "location", "pointer"],
+      rows: lp.bugFrames.map((b) => ({ offset: b.offset, size: 8, cells: [b.index, BUG_KINDS[b.frameType] ?? b.frameType, rel(b.loc), rel(b.ptr)] })),
+      empty: "No bug frames.",
+    },
+    {
+      id: "altcall",
+      title: ".alt_call_sites",
+      headers: ["#", "call site"],
+      rows: lp.altCalls.map((c) => ({ offset: c.offset, size: 4, cells: [c.index, rel(c.site)] })),
+      empty: "No alt_call sites.",
+    },
+  ];
+  return (
+    <div className="view tables">
+      {blocks.map((b) => (
+        <section key={b.id} aria-label={b.title}>
+          <h3>
+            <code>{b.title}</code> <span className="count">{b.rows.length}</span>
+          </h3>
+          {b.rows.length === 0 ? (
+            <p className="muted">{b.empty}</p>
+          ) : (
+            <table className="plain" aria-label={b.title}>
+              <thead>
+                <tr>
+                  {b.headers.map((h) => (
+                    <th key={h} scope="col">
+                      {h}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {b.rows.map((r, i) => (
+                  <tr
+                    key={i}
+                    tabIndex={0}
+                    className={selected === `${b.id}:${i}` ? "selected" : undefined}
+                    onClick={() => {
+                      setSelected(`${b.id}:${i}`);
+                      selectBytes({ fileId: file.id, offset: r.offset, size: r.size, label: `${b.title} entry ${i}` });
+                    }}
+                    onKeyDown={(e) => {
+                      if (e.key === "Enter") {
+                        setSelected(`${b.id}:${i}`);
+                        selectBytes({ fileId: file.id, offset: r.offset, size: r.size, label: `${b.title} entry ${i}` });
+                      }
+                    }}
+                  >
+                    {r.cells.map((c, j) => (
+                      <td key={j} className="mono">
+                        {c}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      ))}
+    </div>
+  );
+}
