@@ -106,6 +106,14 @@ export class Edit {
     return i;
   }
 
+  /** Index of the STT_SECTION symbol of section `name`. */
+  sectionSymbol(name: string): number {
+    const t = this.symtab();
+    const idx = this.section(name).index;
+    for (let i = 1; i < t.count; i++) if ((t.info[i] & 0xf) === 3 && t.shndx[i] === idx) return i;
+    throw new Error(`no section symbol for ${name}`);
+  }
+
   /** Offset of symbol `i`'s record and of a field in it. */
   symField(i: number, field: "name" | "value" | "size" | "info" | "shndx"): number {
     const t = this.symtab();
@@ -168,7 +176,10 @@ export class Edit {
   }
 }
 
-/** Parses one payload's placement JSON into typed helpers. */
-export function hex(v: string): bigint {
-  return BigInt(v);
+/** Where the simulator puts the first payload after boot (see assembly/place.ts). */
+export function firstPayloadBase(hv: HypervisorApi, arch: SampleArch): bigint {
+  if (arch === "aarch64") return 0x00000a0001000000n;
+  if (arch === "arm32") return 0x1000000n;
+  const end = hv.symbol("_end")?.addr ?? 0n;
+  return (end + 0x1fffffn) & ~0x1fffffn;
 }

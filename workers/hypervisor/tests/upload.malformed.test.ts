@@ -1,0 +1,313 @@
+// One malformed payload per upload check (facts §1.1, §1.2, §4, §5, §6, §1.3), each built by
+// editing a real sample, each asserting Xen's exact return code (and, where Xen logs one, the
+// console line).
+import { describe, expect, it } from "vitest";
+import type { HypervisorApi } from "../host/api.ts";
+import { bootArch, Edit, firstPayloadBase, payloadBytes, type SampleArch } from "./support/payloads.ts";
+
+const EINVAL = -22;
+const EOPNOTSUPP = -95;
+const ENOENT = -2;
+const EEXIST = -17;
+const EOVERFLOW = -75;
+const ENOSYS = -38;
+const ENODATA = -61;
+const ENOSPC = -28;
+const ERANGE = -34;
+
+interface Case {
+  name: string;
+  arch?: SampleArch;
+  base: string;
+  edit: (e: Edit) => unknown;
+  rc: number;
+  line?: string;
+  /** Bytes instead of an edit result (for truncation and the like). */
+  bytes?: (e: Edit) => Uint8Array;
+}
+
+async function run(c: Case): Promise<{ hv: HypervisorApi; rc: number }> {
+  const arch = c.arch ?? "x86_64";
+  const hv = await bootArch(arch);
+  const e = new Edit(payloadBytes(arch, c.base));
+  c.edit(e);
+  const bytes = c.bytes ? c.bytes(e) : e.bytes;
+  const rc = hv.upload("p", bytes);
+  return { hv, rc };
+}
+
+function table(title: string, cases: Case[]): void {
+  describe(title, () => {
+    for (const c of cases) {
+      it(`${c.name} → ${c.rc}`, async () => {
+        const { hv, rc } = await run(c);
+        expect(rc).toBe(c.rc);
+        if (c.line !== undefined) expect(hv.consoleLines().at(-1)).toBe(`livepatch: p: ${c.line}`);
+        if (rc !== 0) {
+          expect(hv.list()).toEqual([]);
+          expect(hv.readMemory(firstPayloadBase(hv, c.arch ?? "x86_64"), 1)).toBeNull();
+        } else {
+          expect(hv.readMemory(firstPayloadBase(hv, c.arch ?? "x86_64"), 1)).not.toBeNull();
+        }
+      });
+    }
+  });
+}
+
+const NOP = "xen_nop";
+const EXP = "xen_expectations";
+const HELLO = "xen_hello_world";
+const ALT = "xen_alternatives";
+const funcs = ".livepatch.funcs";
+
+table("§1.1 ELF header checks, in Xen's order", [
+  { name: "shorter than an Elf64_Ehdr", base: NOP, edit: () => 0, bytes: (e) => e.bytes.slice(0, 63), rc: EINVAL },
+  { name: "bad magic", base: NOP, edit: (e) => e.u8(1, 0x46), rc: EINVAL, line: "Not an ELF payload!" },
+  { name: "e_version 2", base: NOP, edit: (e) => e.u32(20, 2), rc: EOPNOTSUPP, line: "Invalid ELF payload!" },
+  { name: "EI_VERSION 0", base: NOP, edit: (e) => e.u8(6, 0), rc: EOPNOTSUPP },
+  { name: "EI_ABIVERSION 1", base: NOP, edit: (e) => e.u8(8, 1), rc: EOPNOTSUPP },
+  { name: "EI_OSABI Linux", base: NOP, edit: (e) => e.u8(7, 3), rc: EOPNOTSUPP },
+  { name: "EI_OSABI FreeBSD is accepted", base: NOP, edit: (e) => e.u8(7, 9), rc: 0 },
+  { name: "ET_EXEC", base: NOP, edit: (e) => e.u16(16, 2), rc: EOPNOTSUPP },
+  { name: "program headers present", base: NOP, edit: (e) => e.u16(56, 1), rc: EOPNOTSUPP },
+  { name: "e_machine AArch64 on x86", base: NOP, edit: (e) => e.u16(18, 183), rc: EOPNOTSUPP, line: "Unsupported ELF Machine type" },
+  { name: "ELFCLASS32 on x86", base: NOP, edit: (e) => e.u8(4, 1), rc: EOPNOTSUPP },
+  { name: "big-endian EI_DATA on x86", base: NOP, edit: (e) => e.u8(5, 2), rc: EOPNOTSUPP },
+  { name: "big-endian EI_DATA is not checked on AArch64", arch: "aarch64", base: NOP, edit: (e) => e.u8(5, 2), rc: 0 },
+  { name: "ARM32 EABI version 4", arch: "arm32", base: HELLO, edit: (e) => e.u32(36, 0x04000000), rc: EOPNOTSUPP },
+  { name: "e_shstrndx SHN_UNDEF", base: NOP, edit: (e) => e.u16(62, 0), rc: EINVAL },
+  { name: "e_shnum 1024 (tested before shstrndx range)", base: NOP, edit: (e) => e.u16(60, 1024), rc: EOPNOTSUPP },
+  { name: "e_shstrndx = e_shnum", base: NOP, edit: (e) => e.u16(62, e.elf.header.shnum), rc: EINVAL },
+  { name: "e_shoff at the end of the file", base: NOP, edit: (e) => e.u64(40, BigInt(e.bytes.length)), rc: EINVAL, line: "Bogus e_shoff!" },
+  { name: "e_shentsize 63", base: NOP, edit: (e) => e.u16(58, 63), rc: EINVAL },
+  { name: "section table longer than the file", base: NOP, edit: (e) => e.u16(60, e.elf.header.shnum + 1), rc: EINVAL, line: "Section header size is corrupted!" },
+]);
+
+table("§1.2 section header checks", [
+  { name: "data at the ELF header", base: NOP, edit: (e) => e.sh(".rodata.str1.1", "offset", 0x10n), rc: EINVAL },
+  { name: "NOBITS data at the ELF header too", base: NOP, edit: (e) => e.sh(".bss", "offset", 0n), rc: EINVAL },
+  { name: "data past the end", base: NOP, edit: (e) => e.sh(".rodata.str1.1", "size", BigInt(e.bytes.length)), rc: EINVAL },
+  { name: "NOBITS past the end is fine", base: NOP, edit: (e) => e.sh(".bss", "offset", 0x100000n), rc: 0 },
+  { name: "alignment 3", base: NOP, edit: (e) => e.sh(".rodata.str1.1", "addralign", 3n), rc: EOPNOTSUPP },
+  { name: "sh_addr not aligned", base: NOP, edit: (e) => e.sh(funcs, "addr", 4n), rc: EINVAL },
+  { name: ".bss over 2 MiB", base: NOP, edit: (e) => e.sh(".bss", "size", 0x200001n), rc: EINVAL },
+  { name: ".bss of exactly 2 MiB", base: NOP, edit: (e) => e.sh(".bss", "size", 0x200000n), rc: 0 },
+  { name: "a second SHT_SYMTAB", base: NOP, edit: (e) => e.sh(".note.GNU-stack", "type", 2), rc: EOPNOTSUPP, line: "Unsupported multiple symbol tables!" },
+  { name: "symtab sh_link past e_shnum", base: NOP, edit: (e) => e.sh(".symtab", "link", 99), rc: EINVAL },
+  { name: "no symbol table", base: NOP, edit: (e) => e.sh(".symtab", "type", 1), rc: EINVAL, line: "No symbol table found!" },
+  { name: "symtab entsize 16", base: NOP, edit: (e) => e.sh(".symtab", "entsize", 16n), rc: EINVAL },
+  { name: "symtab size not a multiple of entsize", base: NOP, edit: (e) => e.sh(".symtab", "size", e.section(".symtab").size - 1n), rc: EINVAL },
+  { name: "strtab is not SHT_STRTAB", base: NOP, edit: (e) => e.sh(".strtab", "type", 1), rc: EINVAL },
+  { name: "strtab does not start with NUL", base: NOP, edit: (e) => e.u8(e.dataAt(".strtab"), 0x41), rc: EINVAL },
+  { name: ".shstrtab does not end with NUL", base: NOP, edit: (e) => e.u8(e.dataAt(".shstrtab", Number(e.section(".shstrtab").size) - 1), 0x41), rc: EINVAL },
+  { name: "section name outside .shstrtab", base: NOP, edit: (e) => e.sh(".text", "name", 0x1000), rc: EINVAL },
+  { name: "symbol name outside .strtab", base: NOP, edit: (e) => e.u32(e.symField(1, "name"), 0x10000), rc: EINVAL },
+  {
+    name: "ARM32 Thumb mapping symbol $t",
+    arch: "arm32",
+    base: HELLO,
+    edit: (e) => e.renameSymbol("hello_world_count", "$t"),
+    rc: EINVAL,
+  },
+]);
+
+table("§4.1 symbols and the generic relocation pass", [
+  { name: "SHN_COMMON symbol", base: EXP, edit: (e) => e.u16(e.symField(e.symIndex("xen_hello_world"), "shndx"), 0xfff2), rc: EINVAL, line: "Unexpected common symbol: xen_hello_world" },
+  { name: "unknown undefined symbol", base: EXP, edit: (e) => e.renameSymbol("xen_extra_version", "xen_extra_versiom"), rc: ENOENT, line: "Unknown symbol: xen_extra_versiom" },
+  { name: "reserved section index", base: EXP, edit: (e) => e.u16(e.symField(e.symIndex("xen_hello_world"), "shndx"), 0xff00), rc: EOPNOTSUPP },
+  { name: "section index past e_shnum", base: EXP, edit: (e) => e.u16(e.symField(e.symIndex("xen_hello_world"), "shndx"), 200), rc: EINVAL },
+  { name: "relocation section linked to the wrong table", base: EXP, edit: (e) => e.sh(".rela.livepatch.funcs", "link", 0), rc: EINVAL },
+  { name: "RELA entsize 16", base: EXP, edit: (e) => e.sh(".rela.livepatch.funcs", "entsize", 16n), rc: EINVAL },
+  { name: "RELA size not a multiple of entsize", base: EXP, edit: (e) => e.sh(".rela.livepatch.funcs", "size", 0x47n), rc: EINVAL },
+  { name: "SHT_REL on x86", base: EXP, edit: (e) => e.sh(".rela.livepatch.funcs", "type", 9), rc: EOPNOTSUPP, line: "SHT_REL relocation unsupported" },
+  { name: "SHT_REL on AArch64", arch: "aarch64", base: HELLO, edit: (e) => e.sh(".rela.livepatch.funcs", "type", 9), rc: ENOSYS },
+  { name: "relocation against STN_UNDEF", base: EXP, edit: (e) => e.relSym(funcs, 0, 0), rc: EOPNOTSUPP, line: "Encountered STN_UNDEF" },
+  { name: "relocation symbol past the table", base: EXP, edit: (e) => e.relSym(funcs, 0, 999), rc: EINVAL },
+  { name: "relocation against a non-ALLOC section's symbol", base: EXP, edit: (e) => e.relSym(funcs, 0, e.sectionSymbol(".note.GNU-stack")), rc: EINVAL },
+  { name: "relocations for a target past e_shnum are skipped", base: NOP, edit: (e) => e.sh(".rela.livepatch.funcs", "info", 999), rc: 0 },
+]);
+
+const pc32 = ".text.xen_hello_world";
+table("§4.2 x86-64 relocations", [
+  { name: "R_X86_64_64 past the section end", base: EXP, edit: (e) => e.u64(e.relField(funcs, 0, "offset"), 100n), rc: EINVAL, line: "Relative relocation offset is past .livepatch.funcs section" },
+  { name: "PC32 past the section end", base: EXP, edit: (e) => e.u64(e.relField(pc32, 0, "offset"), 6n), rc: EINVAL },
+  { name: "PC32 overflow", base: EXP, edit: (e) => e.u64(e.relField(pc32, 0, "addend"), 1n << 32n), rc: EOVERFLOW, line: "Overflow in relocation 0 in .rela.text.xen_hello_world for .text.xen_hello_world" },
+  { name: "PLT32 overflows like PC32", base: EXP, edit: (e) => e.relType(pc32, 0, 4).u64(e.relField(pc32, 0, "addend"), 1n << 32n), rc: EOVERFLOW },
+  { name: "R_X86_64_32 is unhandled", base: EXP, edit: (e) => e.relType(funcs, 0, 10), rc: EOPNOTSUPP, line: "Unhandled relocation 10" },
+  { name: "R_X86_64_NONE is accepted", base: EXP, edit: (e) => e.relType(funcs, 0, 0), rc: 0 },
+]);
+
+const a64Jump = ".text.hello_world_load";
+table("§4.3 AArch64 relocations", [
+  { name: "offset past the section end", arch: "aarch64", base: HELLO, edit: (e) => e.u64(e.relField(funcs, 0, "offset"), 102n), rc: EINVAL },
+  { name: "ABS64 needs 8 bytes", arch: "aarch64", base: HELLO, edit: (e) => e.u64(e.relField(funcs, 0, "offset"), 98n), rc: EINVAL },
+  { name: "JUMP26 beyond 128 MiB", arch: "aarch64", base: HELLO, edit: (e) => e.u64(e.relField(a64Jump, 2, "addend"), 1n << 28n), rc: EOVERFLOW },
+  { name: "R_AARCH64_NONE is unhandled", arch: "aarch64", base: HELLO, edit: (e) => e.relType(funcs, 0, 0), rc: EOPNOTSUPP },
+  { name: "ABS32 of a 64-bit address overflows", arch: "aarch64", base: HELLO, edit: (e) => e.relType(funcs, 0, 258), rc: EOVERFLOW },
+  { name: "ABS16 overflows", arch: "aarch64", base: HELLO, edit: (e) => e.relType(funcs, 0, 259), rc: EOVERFLOW },
+  { name: "PREL64 is never checked", arch: "aarch64", base: HELLO, edit: (e) => e.relType(".livepatch.hooks.load", 0, 260), rc: 0 },
+  { name: "MOVW_UABS_G0 checks the range", arch: "aarch64", base: HELLO, edit: (e) => e.relType(a64Jump, 2, 263), rc: EOVERFLOW },
+  { name: "MOVW_UABS_G0_NC does not", arch: "aarch64", base: HELLO, edit: (e) => e.relType(a64Jump, 2, 264), rc: 0 },
+  {
+    name: "TSTBR14 tests 19 bits (a 64 KiB branch passes)",
+    arch: "aarch64",
+    base: HELLO,
+    edit: (e) => e.relType(a64Jump, 2, 279).relSym(a64Jump, 2, e.sectionSymbol(a64Jump)).u64(e.relField(a64Jump, 2, "addend"), 0x10000n),
+    rc: 0,
+  },
+  {
+    name: "TSTBR14 beyond the 19-bit range",
+    arch: "aarch64",
+    base: HELLO,
+    edit: (e) => e.relType(a64Jump, 2, 279).relSym(a64Jump, 2, e.sectionSymbol(a64Jump)).u64(e.relField(a64Jump, 2, "addend"), 0x200000n),
+    rc: EOVERFLOW,
+  },
+]);
+
+table("§4.4 ARM32 relocations", [
+  { name: "unhandled type", arch: "arm32", base: HELLO, edit: (e) => e.relType(a64Jump, 2, 10), rc: EOPNOTSUPP },
+  { name: "JUMP24 beyond 32 MiB", arch: "arm32", base: HELLO, edit: (e) => e.u32(e.dataAt(a64Jump, 8), 0xea800000), rc: EOVERFLOW },
+]);
+
+table("§5.1 notes and mandatory sections", [
+  { name: ".livepatch.xen_depends of 12 bytes", base: NOP, edit: (e) => e.sh(".livepatch.xen_depends", "size", 12n), rc: EINVAL },
+  { name: ".livepatch.xen_depends of the wrong note type", base: NOP, edit: (e) => e.u32(e.dataAt(".livepatch.xen_depends", 8), 4), rc: EINVAL },
+  { name: ".livepatch.depends missing", base: NOP, edit: (e) => e.rename(".livepatch.depends", ".livepatch.dependz"), rc: EINVAL, line: ".livepatch.depends is missing" },
+  { name: ".note.gnu.build-id empty", base: NOP, edit: (e) => e.sh(".note.gnu.build-id", "size", 0n), rc: EINVAL, line: ".note.gnu.build-id is empty" },
+  { name: "nothing to patch", base: NOP, edit: (e) => e.rename(funcs, ".livepatch.funcz"), rc: EINVAL, line: "Nothing to patch. Aborting..." },
+  { name: ".livepatch.funcs empty", base: NOP, edit: (e) => e.sh(".rela.livepatch.funcs", "size", 0n).sh(funcs, "size", 0n), rc: EINVAL, line: ".livepatch.funcs is empty" },
+  { name: ".livepatch.funcs of 103 bytes", base: NOP, edit: (e) => e.sh(funcs, "size", 103n), rc: EINVAL, line: "Wrong size 103 of .livepatch.funcs (must be multiple of 104)" },
+  { name: "build-id of another note type", base: NOP, edit: (e) => e.u32(e.dataAt(".note.gnu.build-id", 8), 4), rc: ENODATA },
+  { name: "build-id namesz 3", base: NOP, edit: (e) => e.u32(e.dataAt(".note.gnu.build-id", 0), 3), rc: EINVAL },
+  { name: "build-id owner not GNU", base: NOP, edit: (e) => e.u8(e.dataAt(".note.gnu.build-id", 12), 0x58), rc: ENODATA },
+  { name: "build-id with an empty desc", base: NOP, edit: (e) => e.u32(e.dataAt(".note.gnu.build-id", 4), 0), rc: EINVAL },
+  { name: "depends note of another type", base: NOP, edit: (e) => e.u32(e.dataAt(".livepatch.depends", 8), 1), rc: ENODATA },
+]);
+
+const funcAt = (e: Edit, off: number) => e.dataAt(funcs, off);
+table("§6 per-function checks", [
+  { name: "version 1", base: EXP, edit: (e) => e.u8(funcAt(e, 32), 1), rc: EOPNOTSUPP, line: "Wrong version (1). Expected 2" },
+  { name: "old_size 0", base: EXP, edit: (e) => e.u32(funcAt(e, 28), 0), rc: EINVAL, line: "Address or size fields are zero" },
+  {
+    name: "old_addr 0 and an unknown name",
+    base: "xen_replace_world",
+    edit: (e) => e.u8(e.dataAt(".rodata.str1.1", "xen_extra_version".length - 1), 0x58),
+    rc: ENOENT,
+    line: "Could not resolve old address of xen_extra_versioX",
+  },
+  { name: "x86 trampoline over 4 bytes", base: EXP, edit: (e) => e.u32(funcAt(e, 28), 4), rc: EINVAL },
+  { name: "x86 trampoline of exactly 5 bytes", base: EXP, edit: (e) => e.u32(funcAt(e, 28), 5), rc: 0 },
+  { name: "ENDBR64 function with old_size 8", base: "xen_endbr", edit: (e) => e.u32(funcAt(e, 28), 8), rc: EINVAL },
+  { name: "ENDBR64 function with old_size 9", base: "xen_endbr", edit: (e) => e.u32(funcAt(e, 28), 9), rc: 0 },
+  { name: "x86 NOP of 32 bytes", base: NOP, edit: (e) => e.u32(funcAt(e, 24), 32).u32(funcAt(e, 28), 40), rc: EOPNOTSUPP },
+  { name: "x86 NOP longer than the function", base: NOP, edit: (e) => e.u32(funcAt(e, 24), e.readU32(funcAt(e, 28)) + 1), rc: EINVAL },
+  { name: "x86 target beyond ±2 GiB", base: EXP, edit: (e) => e.u64(e.relField(funcs, 1, "addend"), 1n << 32n), rc: EOVERFLOW },
+  { name: "ARM64 trampoline over 3 bytes", arch: "aarch64", base: HELLO, edit: (e) => e.u32(funcAt(e, 28), 3), rc: EINVAL },
+  { name: "ARM64 NOP of 6 bytes", arch: "aarch64", base: NOP, edit: (e) => e.u32(funcAt(e, 24), 6), rc: EOPNOTSUPP },
+  { name: "ARM64 NOP of 32 bytes", arch: "aarch64", base: NOP, edit: (e) => e.u32(funcAt(e, 24), 32).u32(funcAt(e, 28), 64), rc: EOPNOTSUPP },
+  { name: "ARM64 target beyond 128 MiB", arch: "aarch64", base: HELLO, edit: (e) => e.u64(e.relField(funcs, 1, "addend"), 1n << 28n), rc: EOVERFLOW },
+  { name: "ARM32 target beyond 32 MiB", arch: "arm32", base: HELLO, edit: (e) => e.u32(e.dataAt(funcs, 4), 0x4000000), rc: EOVERFLOW },
+]);
+
+table("§1.3 hooks and optional sections", [
+  { name: "single hook section with two pointers", base: "xen_prepost_hooks", edit: (e) => e.sh(".livepatch.hooks.preapply", "size", 16n), rc: EINVAL },
+  {
+    name: "load hooks not a multiple of 8",
+    base: HELLO,
+    edit: (e) => e.sh(".rela.livepatch.hooks.load", "size", 0n).sh(".livepatch.hooks.load", "size", 12n),
+    rc: EINVAL,
+    line: "Wrong size 12 of .livepatch.hooks.load (must be multiple of 8)",
+  },
+  { name: ".bug_frames.1 of 12 bytes", base: ALT, edit: (e) => e.sh(".bug_frames.1", "size", 12n), rc: EINVAL },
+  { name: ".altinstructions of 13 bytes", base: ALT, edit: (e) => e.sh(".altinstructions", "size", 13n), rc: EINVAL },
+  { name: ".altinstructions without .altinstr_replacement", base: ALT, edit: (e) => e.rename(".altinstr_replacement", ".altinstr_replacemenX"), rc: EINVAL },
+  { name: "replacement longer than origin + padding", base: ALT, edit: (e) => e.u8(e.dataAt(".altinstructions", 12), 1), rc: ENOSPC },
+  { name: "feature outside the featureset", base: ALT, edit: (e) => e.u16(e.dataAt(".altinstructions", 8), 0x7fff), rc: ERANGE },
+  { name: "origin outside the payload text", base: ALT, edit: (e) => e.u64(e.relField(".altinstructions", 0, "addend"), 0x100000n), rc: EINVAL },
+  { name: ".ex_table on AArch64", arch: "aarch64", base: HELLO, edit: (e) => e.rename(".note.GNU-stack", ".ex_table"), rc: EOPNOTSUPP },
+  { name: ".alt_call_sites on AArch64", arch: "aarch64", base: HELLO, edit: (e) => e.rename(".note.GNU-stack", ".alt_call_sites"), rc: EOPNOTSUPP },
+  { name: ".alt_call_sites pointing outside the text", base: ALT, edit: (e) => e.rename(".rodata.bug_file", ".alt_call_sites"), rc: EINVAL },
+  { name: ".ex_table of 12 bytes", base: ALT, edit: (e) => e.sh(".ex_table", "size", 12n), rc: EINVAL },
+  { name: ".modinfo without a final NUL", base: HELLO, edit: (e) => e.u8(e.dataAt(".modinfo", 15), 0x41), rc: EINVAL, line: "Incorrect metadata format detected" },
+  { name: "empty .modinfo", base: HELLO, edit: (e) => e.sh(".modinfo", "size", 0n), rc: EINVAL },
+]);
+
+describe("§5.1 name, size and flags", () => {
+  const nop = payloadBytes("x86_64", NOP);
+  it("unknown op flag bits are refused unless FORCE is set", async () => {
+    const hv = await bootArch("x86_64");
+    expect(hv.upload("a", nop, 2)).toBe(EINVAL);
+    expect(hv.upload("a", nop, 3)).toBe(0);
+  });
+  it("names count UTF-8 bytes plus the NUL, at most 128", async () => {
+    const hv = await bootArch("x86_64");
+    expect(hv.upload("n".repeat(128), nop)).toBe(EINVAL);
+    expect(hv.upload("é".repeat(64), nop)).toBe(EINVAL);
+    expect(hv.upload("é".repeat(63), nop)).toBe(0);
+    expect(hv.upload("n".repeat(127), nop)).toBe(EEXIST); // same build-id as the payload above
+  });
+  it("an embedded NUL cuts the name short", async () => {
+    const hv = await bootArch("x86_64");
+    expect(hv.upload("abc\0def", nop)).toBe(0);
+    expect(hv.list().map((e) => e.name)).toEqual(["abc"]);
+    expect(hv.upload("abc", payloadBytes("x86_64", EXP))).toBe(EEXIST);
+  });
+  it("an empty payload and one over 2 MiB are refused", async () => {
+    const hv = await bootArch("x86_64");
+    expect(hv.upload("a", new Uint8Array(0))).toBe(EINVAL);
+    expect(hv.upload("a", new Uint8Array(2 * 1024 * 1024 + 1))).toBe(EINVAL);
+  });
+  it("a Xen without a build-id answers -ENODATA", async () => {
+    const hv = await bootArch("x86_64");
+    hv.boot({ arch: "x86_64", cpus: 1, buildId: null });
+    expect(hv.upload("a", nop)).toBe(ENODATA);
+  });
+});
+
+describe("§2 placement quirk and §5.3 exports", () => {
+  it("sh_addralign 0 places the section at offset 0 of its region (ROUNDUP(x, 0) = 0)", async () => {
+    const hv = await bootArch("x86_64");
+    const e = new Edit(payloadBytes("x86_64", HELLO)).sh(".text.xen_hello_world", "addralign", 0n);
+    expect(hv.upload("p", e.bytes)).toBe(0);
+    const d = hv.payload("p") as unknown as { regions: { text: { addr: string } }; sections: { name: string; addr: string }[] };
+    expect(d.sections.find((s) => s.name === ".text.xen_hello_world")!.addr).toBe(d.regions.text.addr);
+  });
+  it("a new symbol named like a Xen symbol is a duplicate", async () => {
+    const hv = await bootArch("x86_64");
+    const e = new Edit(payloadBytes("x86_64", "xen_dup_a")).renameSymbol("shared_counter", "xen_deny");
+    expect(hv.upload("p", e.bytes)).toBe(EEXIST);
+    expect(hv.consoleLines().at(-1)).toBe("livepatch: p: duplicate new symbol: xen_deny");
+  });
+  it("an undefined symbol resolves against an earlier payload's export", async () => {
+    const hv = await bootArch("x86_64");
+    const e = new Edit(payloadBytes("x86_64", EXP)).renameSymbol("xen_extra_version", "shared_counter");
+    expect(hv.upload("p", e.bytes)).toBe(ENOENT);
+    expect(hv.upload("a", payloadBytes("x86_64", "xen_dup_a"))).toBe(0);
+    expect(hv.upload("p", e.bytes)).toBe(0);
+    const a = hv.payload("a") as unknown as { symbols: { name: string; addr: string }[] };
+    const p = hv.payload("p") as unknown as { funcs: { oldAddr: string }[] };
+    expect(p.funcs[0].oldAddr).toBe(a.symbols.find((y) => y.name === "shared_counter")!.addr);
+  });
+  it("mapping symbols and .L labels in merge sections are not recorded", async () => {
+    for (const arch of ["arm32", "aarch64", "x86_64"] as const) {
+      const hv = await bootArch(arch);
+      expect(hv.upload("p", payloadBytes(arch, HELLO))).toBe(0);
+      const names = (hv.payload("p") as unknown as { symbols: { name: string }[] }).symbols.map((y) => y.name);
+      expect(names.length).toBeGreaterThan(0);
+      expect(names.filter((n) => /^\$[adx](\.|$)/.test(n) || n.startsWith(".L"))).toEqual([]);
+    }
+  });
+  it("alternatives: the NOT flag and an absent feature keep the original bytes", async () => {
+    for (const cpuid of [0x8000 | 26, 21 * 32]) {
+      const hv = await bootArch("x86_64");
+      const e = new Edit(payloadBytes("x86_64", ALT)).u16(new Edit(payloadBytes("x86_64", ALT)).dataAt(".altinstructions", 8), cpuid);
+      expect(hv.upload("p", e.bytes)).toBe(0);
+      const d = hv.payload("p") as unknown as { alternatives: number; sections: { name: string; addr: string }[] };
+      expect(d.alternatives).toBe(0);
+      const alt = BigInt(d.sections.find((s) => s.name === ".altinstructions")!.addr);
+      const ent = hv.readMemory(alt, 4)!;
+      const orig = alt + BigInt(new DataView(ent.buffer, ent.byteOffset).getInt32(0, true));
+      expect(Array.from(hv.readMemory(orig, 3)!)).toEqual([0x90, 0x90, 0x90]);
+    }
+  });
+});
