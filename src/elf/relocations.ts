@@ -6,20 +6,43 @@ import { hex } from "./errors.ts";
 import { MAX_DIAGNOSTICS_PER_TABLE, MAX_RELOCATIONS } from "./limits.ts";
 import type { ElfSection, RelocationTable, SymbolTable } from "./types.ts";
 
+/** Column storage shared by all relocation tables: one buffer per column, each table a view. */
+interface Columns {
+  offset: BigUint64Array;
+  type: Uint32Array;
+  symbolIndex: Uint32Array;
+  addend: BigInt64Array;
+}
+
 export function parseRelocationTables(ctx: ParseContext, sections: ElfSection[], symbolTables: SymbolTable[]): RelocationTable[] {
-  const out: RelocationTable[] = [];
+  // Pass 1: validate headers and size every table; pass 2 fills views of four shared columns.
+  // Thousands of small sections would otherwise mean thousands of tiny ArrayBuffers.
+  const tables: RelocationTable[] = [];
   let total = 0;
   for (const sec of sections) {
     if (sec.type !== SHT_REL && sec.type !== SHT_RELA) continue;
-    const t = parseRelocationTable(ctx, sections, symbolTables, sec, MAX_RELOCATIONS - total);
+    const t = describeTable(ctx, sections, sec, MAX_RELOCATIONS - total);
     total += t.count;
-    out.push(t);
+    tables.push(t);
   }
-  return out;
+  const cols: Columns = { offset: new BigUint64Array(total), type: new Uint32Array(total), symbolIndex: new Uint32Array(total), addend: new BigInt64Array(total) };
+  ctx.total += total;
+  let at = 0;
+  for (const t of tables) {
+    t.offset = cols.offset.subarray(at, at + t.count);
+    t.type = cols.type.subarray(at, at + t.count);
+    t.symbolIndex = cols.symbolIndex.subarray(at, at + t.count);
+    t.addend = cols.addend.subarray(at, at + t.count);
+    at += t.count;
+    fillTable(ctx, t);
+    const symtab = t.symbolTableSection;
+    checkSymbols(ctx, t, symtab < 0 ? null : (symbolTables.find((s) => s.sectionIndex === symtab) ?? null));
+  }
+  return tables;
 }
 
-function parseRelocationTable(ctx: ParseContext, sections: ElfSection[], symbolTables: SymbolTable[], sec: ElfSection, room: number): RelocationTable {
-  const { r, L } = ctx;
+function describeTable(ctx: ParseContext, sections: ElfSection[], sec: ElfSection, room: number): RelocationTable {
+  const { L } = ctx;
   const isRela = sec.type === SHT_RELA;
   const stride = isRela ? L.relaSize : L.relSize;
   if (sec.entsize !== BigInt(stride)) {
@@ -41,7 +64,7 @@ function parseRelocationTable(ctx: ParseContext, sections: ElfSection[], symbolT
     ctx.diag("warning", "BAD_REL_INFO", sec.header.offset, `relocation section ${sec.index} applies to section ${sec.info}, out of range (${n} sections)`, sec.index);
     target = -1;
   }
-  const t: RelocationTable = {
+  return {
     sectionIndex: sec.index,
     targetSection: target,
     symbolTableSection: symtab,
@@ -49,19 +72,27 @@ function parseRelocationTable(ctx: ParseContext, sections: ElfSection[], symbolT
     count,
     recordOffset: sec.dataOffset,
     entsize: stride,
-    offset: new BigUint64Array(count),
-    type: new Uint32Array(count),
-    symbolIndex: new Uint32Array(count),
-    addend: new BigInt64Array(count),
+    offset: EMPTY_U64,
+    type: EMPTY_U32,
+    symbolIndex: EMPTY_U32,
+    addend: EMPTY_I64,
   };
-  const base = sec.dataOffset;
+}
+
+const EMPTY_U64 = new BigUint64Array(0);
+const EMPTY_U32 = new Uint32Array(0);
+const EMPTY_I64 = new BigInt64Array(0);
+
+function fillTable(ctx: ParseContext, t: RelocationTable): void {
+  const { r, L } = ctx;
   const f = L.rel;
-  ctx.total += count;
-  ctx.chunked(count, base, (start, end) => {
+  const stride = t.entsize;
+  const base = t.recordOffset;
+  ctx.chunked(t.count, base, (start, end) => {
     const at = base + start * stride;
     const m = end - start;
     r.column64(at, stride, m, f.offset, L.word, false, t.offset.subarray(start, end));
-    if (isRela) r.column64(at, stride, m, f.addend, L.word, true, t.addend.subarray(start, end));
+    if (t.isRela) r.column64(at, stride, m, f.addend, L.word, true, t.addend.subarray(start, end));
     const types = t.type.subarray(start, end);
     const syms = t.symbolIndex.subarray(start, end);
     if (L.is64) {
@@ -76,8 +107,6 @@ function parseRelocationTable(ctx: ParseContext, sections: ElfSection[], symbolT
       }
     }
   });
-  checkSymbols(ctx, t, symtab < 0 ? null : symbolTables.find((s) => s.sectionIndex === symtab) ?? null);
-  return t;
 }
 
 function checkSymbols(ctx: ParseContext, t: RelocationTable, symbols: SymbolTable | null): void {

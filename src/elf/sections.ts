@@ -5,7 +5,7 @@ import { DiagnosticBudget, type ParseContext } from "./context.ts";
 import { hex, recordMessage } from "./errors.ts";
 import { MAX_DIAGNOSTICS_PER_TABLE, MAX_SECTIONS } from "./limits.ts";
 import { toSafeNumber } from "./reader.ts";
-import { readTableString } from "./strings.ts";
+import { tableStrings } from "./strings.ts";
 import type { ElfHeader, ElfSection } from "./types.ts";
 
 function readSection(ctx: ParseContext, index: number, at: number): ElfSection {
@@ -138,8 +138,9 @@ function nameSections(ctx: ParseContext, sections: ElfSection[], header: ElfHead
   if (table.dataSize === 0) return;
   const budget = new DiagnosticBudget(ctx, MAX_DIAGNOSTICS_PER_TABLE);
   let unterminated = false;
+  const read = tableStrings(ctx.r.bytes, table.dataOffset, table.dataSize);
   for (const s of sections) {
-    const got = readTableString(ctx.r.bytes, table.dataOffset, table.dataSize, s.nameOffset);
+    const got = read(s.nameOffset);
     if (got === null) {
       budget.diag("error", "BAD_SECTION_NAME", s.header.offset, recordMessage("bad section name index", s.nameOffset, s.header.offset), s.index);
       continue;

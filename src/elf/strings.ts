@@ -41,3 +41,43 @@ export function readTableString(bytes: Uint8Array, tableOffset: number, tableSiz
   while (end < limit && bytes[end] !== 0) end++;
   return { value: decodeString(bytes, start, end), length: end - start, terminated: end < limit };
 }
+
+/** Characters a table reader may scan in total before each read is cut to SHORT_STRING. */
+const scanBudget = (tableSize: number): number => 8 * tableSize + (16 << 20);
+const SHORT_STRING = 256;
+
+/**
+ * A reader for one string table. When the table is pure ASCII it is decoded once and each
+ * string is a substring of that (no per-name decoding, little garbage); otherwise it falls back
+ * to `readTableString`. Total scanning is budgeted, so a hostile table without NULs read at a
+ * million offsets stays linear: past the budget each string is cut at SHORT_STRING bytes.
+ */
+export function tableStrings(bytes: Uint8Array, tableOffset: number, tableSize: number): (index: number) => StringRead | null {
+  const table = bytes.subarray(tableOffset, tableOffset + tableSize);
+  let ascii = true;
+  for (let i = 0; i < table.length; i++) {
+    if (table[i] >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  const text = ascii ? utf8.decode(table) : "";
+  const lastNul = ascii ? text.lastIndexOf("\0") : -1;
+  let scanned = 0;
+  const budget = scanBudget(tableSize);
+  return (index) => {
+    if (!(index >= 0 && index < tableSize)) return null;
+    const cap = scanned > budget ? SHORT_STRING : MAX_STRING_LENGTH;
+    const limit = Math.min(tableSize, index + cap);
+    if (!ascii || cap === SHORT_STRING) {
+      let end = index;
+      while (end < limit && table[end] !== 0) end++;
+      scanned += end - index + 1;
+      return { value: decodeString(table, index, end), length: end - index, terminated: end < limit };
+    }
+    const nul = index <= lastNul ? text.indexOf("\0", index) : -1;
+    scanned += (nul >= 0 ? nul : limit) - index + 1;
+    const end = nul >= 0 && nul < limit ? nul : limit;
+    return { value: text.substring(index, end), length: end - index, terminated: end === nul };
+  };
+}

@@ -4,7 +4,7 @@ import { SHN_LORESERVE, SHN_XINDEX, SHT_DYNSYM, SHT_STRTAB, SHT_SYMTAB, SHT_SYMT
 import { DiagnosticBudget, type ParseContext } from "./context.ts";
 import { hex, recordMessage } from "./errors.ts";
 import { MAX_DIAGNOSTICS_PER_TABLE, MAX_NAME_BYTES_PER_TABLE, MAX_SYMBOLS_PER_TABLE } from "./limits.ts";
-import { readTableString } from "./strings.ts";
+import { tableStrings } from "./strings.ts";
 import type { ElfSection, SymbolTable } from "./types.ts";
 
 function emptyTable(sec: ElfSection, entsize: number, stringTableIndex: number): SymbolTable {
@@ -140,7 +140,7 @@ function nameSymbols(ctx: ParseContext, sections: ElfSection[], sec: ElfSection,
     return;
   }
   const str = sections[t.stringTableIndex];
-  const bytes = ctx.r.bytes;
+  const read = tableStrings(ctx.r.bytes, str.dataOffset, str.dataSize);
   const budget = new DiagnosticBudget(ctx, MAX_DIAGNOSTICS_PER_TABLE);
   let spent = 0;
   let unterminated = false;
@@ -156,7 +156,7 @@ function nameSymbols(ctx: ParseContext, sections: ElfSection[], sec: ElfSection,
       budget.diag("warning", "BAD_SYMBOL_NAME", t.recordOffset + i * t.entsize, `symbol ${i} name not decoded: name budget of ${MAX_NAME_BYTES_PER_TABLE} bytes spent`, sec.index);
       continue;
     }
-    const got = readTableString(bytes, str.dataOffset, str.dataSize, off);
+    const got = read(off);
     if (got === null) {
       names[i] = "";
       budget.diag("warning", "BAD_SYMBOL_NAME", t.recordOffset + i * t.entsize, recordMessage("bad symbol name index", off, t.recordOffset + i * t.entsize), sec.index);
