@@ -74,3 +74,8 @@ export function debugKeys(key: string): string {
 export function halted(): bool {
   return isHalted();
 }
+
+/** Traps on purpose: the host's recovery path (reset + clear error) is tested through this. */
+export function selfTestTrap(): void {
+  unreachable();
+}

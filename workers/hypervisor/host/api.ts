@@ -50,13 +50,21 @@ interface WasmExports {
   takeEvents(): string;
   debugKeys(key: string): string;
   halted(): number | boolean;
+  selfTestTrap(): void;
 }
 
 export class HypervisorTrapError extends Error {
   override readonly name = "HypervisorTrapError";
   readonly code = "HV_TRAP";
-  constructor(readonly detail: string) {
-    super(`the simulated hypervisor hit an internal error (${detail}); it was reset to a freshly booted host`);
+  constructor(
+    readonly detail: string,
+    readonly recovered = true,
+  ) {
+    super(
+      recovered
+        ? `the simulated hypervisor hit an internal error (${detail}); it was reset to a freshly booted host`
+        : `the simulated hypervisor hit an internal error (${detail}); a fresh one is starting, try again shortly`,
+    );
   }
 }
 
@@ -106,6 +114,8 @@ export interface HypervisorApi {
   debugKeys(key: string): string;
   halted(): boolean;
   payloadVersion(): number;
+  /** Makes the wasm trap on purpose (tests of the recovery path). */
+  selfTestTrap(): void;
   /** Resolves when a spare instance is ready again after a trap. */
   ready(): Promise<void>;
 }
@@ -120,10 +130,10 @@ const u64 = (v: bigint | number): bigint => BigInt.asUintN(64, typeof v === "big
 
 export async function createHypervisor(module: WebAssembly.Module): Promise<HypervisorApi> {
   const fresh = async () => (await instantiate(module, { env: {} })) as unknown as WasmExports;
-  let wasm: WasmExports | null = await fresh();
+  // A spare instance is kept ready so a trap can be recovered from synchronously.
   let spare: Promise<WasmExports> = fresh();
-  let spareReady: WasmExports | null = null;
-  void spare.then((w) => (spareReady = w));
+  let wasm: WasmExports | null = await fresh();
+  let spareReady: WasmExports | null = await spare;
 
   let recording: Recorded[] = [];
   let bootSpec: BootSpec | null = null;
@@ -156,11 +166,11 @@ export async function createHypervisor(module: WebAssembly.Module): Promise<Hype
       }
     }
     log = [];
-    throw new HypervisorTrapError(detail);
+    throw new HypervisorTrapError(detail, wasm !== null);
   }
 
   function live(): WasmExports {
-    if (!wasm) throw new HypervisorTrapError("the simulator is restarting after an earlier failure");
+    if (!wasm) throw new HypervisorTrapError("the simulator is restarting after an earlier failure", false);
     return wasm;
   }
 
@@ -272,6 +282,7 @@ export async function createHypervisor(module: WebAssembly.Module): Promise<Hype
     },
     halted: () => call((w) => Boolean(w.halted())),
     payloadVersion: () => call((w) => w.payloadVersion()),
+    selfTestTrap: () => call((w) => w.selfTestTrap()),
     async ready() {
       if (wasm) return;
       const next = await spare;
