@@ -1,0 +1,211 @@
+// What the hypervisor looked like after the first `cursor` timeline items: every payload's state,
+// the applied stack, and each payload's latest action with its phase, rc and the reason it failed.
+// Pure: a function of the event log, so stepping back is just deriving again with a smaller cursor.
+import type { LoggedEvent } from "../../../protocol/events.ts";
+import type { ActionName, TimelineItem } from "./types.ts";
+
+export type NodeState = "none" | "CHECKED" | "APPLIED" | "unloaded";
+
+export type ActionPhase = "checking" | "pending" | "rendezvous" | "patching" | "ok" | "failed";
+
+export interface ActionProgress {
+  payload: string;
+  action: ActionName;
+  phase: ActionPhase;
+  /** The status rc as GET would show it now: −EAGAIN while the rendezvous runs, then the outcome. */
+  rc: number | null;
+  /** Why it failed, in words taken from the simulator's own events. */
+  reason: string | null;
+  /** 0..1 along the edge, from the phase reached. */
+  progress: number;
+  /** State before the action started. */
+  from: NodeState;
+  /** Set when another payload's REPLACE reverted this one. */
+  by: string | null;
+}
+
+export interface SimSnapshot {
+  states: Map<string, NodeState>;
+  /** Bottom first. */
+  stack: string[];
+  actions: Map<string, ActionProgress>;
+  /** The payload the most recent event was about. */
+  lastPayload: string | null;
+  /** Virtual time of the last event, ns. */
+  now: number;
+  /** CPUs online (from boot or the latest `cpus` change). */
+  cpus: number;
+  halted: boolean;
+}
+
+const EAGAIN = 11;
+
+const PROGRESS: Record<string, number> = {
+  hypercall: 0.08,
+  check: 0.18,
+  scheduled: 0.28,
+  master: 0.38,
+  "cpu-phase-done": 0.52,
+  "irq-phase-done": 0.66,
+  quiesce: 0.72,
+  write: 0.82,
+  state: 0.92,
+  done: 1,
+};
+
+function actionOf(note: string | undefined): ActionName | null {
+  if (!note) return null;
+  const m = /^(?:ACTION )?(UPLOAD|APPLY|REVERT|REPLACE|UNLOAD)\b/.exec(note);
+  return m ? (m[1] as ActionName) : null;
+}
+
+/** "expected deadc0debabe, found 488d05fa0e00" → the first byte that differs. */
+export function expectationReason(note: string): string {
+  const m = /^(.*?):?\s*expected ([0-9a-f]+), found ([0-9a-f]+)/.exec(note);
+  if (!m) return note;
+  const [, func, want, got] = m;
+  let i = 0;
+  while (i * 2 < want.length && want.slice(i * 2, i * 2 + 2) === got.slice(i * 2, i * 2 + 2)) i++;
+  return `expectation mismatch at byte ${i}${func ? ` of ${func}` : ""}: expected ${want.slice(i * 2, i * 2 + 2)}, found ${got.slice(i * 2, i * 2 + 2)}`;
+}
+
+function short(hex: string): string {
+  return hex.length > 8 ? `${hex.slice(0, 4)}…` : hex;
+}
+
+/** A failing check or console line, reworded for an edge label where that helps. */
+export function reasonOf(ev: LoggedEvent, stack: readonly string[]): string {
+  const note = ev.note ?? ev.line?.replace(/^livepatch: [^:]+: /, "") ?? "";
+  if (ev.kind === "check" && ev.phase === "expectations") return expectationReason(note);
+  if (ev.kind === "check" && ev.phase === "build-id") {
+    const m = /depends ([0-9a-f]+) != (.+?) build-id ([0-9a-f]+)/.exec(note);
+    if (m) {
+      const top = stack.length ? stack[stack.length - 1] : null;
+      return top
+        ? `depends on build-id ${short(m[1])} but the top of the stack is ${top} (${short(m[3])})`
+        : `depends on build-id ${short(m[1])} but the hypervisor is ${short(m[3])}`;
+    }
+  }
+  if (ev.kind === "rendezvous" && ev.phase === "timeout") {
+    const m = /^(CPU|IRQ) phase: (\d+)\/(\d+); late: (.+)$/.exec(note);
+    if (m) return `${m[4]} missed the deadline: timed out in the ${m[1]} phase with ${m[2]} of ${m[3]} CPUs`;
+    return `rendezvous timed out (${note})`;
+  }
+  return note;
+}
+
+function setAction(s: SimSnapshot, p: ActionProgress): void {
+  s.actions.set(p.payload, p);
+}
+
+export function emptySnapshot(cpus: number): SimSnapshot {
+  return { states: new Map(), stack: [], actions: new Map(), lastPayload: null, now: 0, cpus, halted: false };
+}
+
+/** Folds one event into the snapshot (mutates it). */
+export function applyEvent(s: SimSnapshot, ev: LoggedEvent): void {
+  s.now = ev.t;
+  const name = ev.payload;
+  if (name) s.lastPayload = name;
+  if (ev.kind === "panic") s.halted = true;
+  if (ev.kind === "rendezvous" && ev.phase === "cpus") {
+    const n = Number(/^(\d+)/.exec(ev.note ?? "")?.[1]);
+    if (n > 0) s.cpus = n;
+    return;
+  }
+  if (!name) return;
+  const cur = s.actions.get(name);
+  const stateNow = s.states.get(name) ?? "none";
+
+  if (ev.kind === "hypercall") {
+    const action = actionOf(ev.note);
+    if (action) setAction(s, { payload: name, action, phase: "checking", rc: null, reason: null, progress: PROGRESS.hypercall, from: stateNow, by: null });
+    return;
+  }
+  if (ev.kind === "state") {
+    const was = stateNow;
+    const next: NodeState = ev.state ?? (ev.note === "unloaded" ? "unloaded" : was);
+    s.states.set(name, next);
+    if (next === "APPLIED" && !s.stack.includes(name)) s.stack.push(name);
+    if (next !== "APPLIED") s.stack = s.stack.filter((n) => n !== name);
+    // A REPLACE reverts the payloads under it: show that as their own REVERT edge.
+    const replacing = [...s.actions.values()].find((a) => a.action === "REPLACE" && a.payload !== name && a.phase !== "ok" && a.phase !== "failed");
+    if (was === "APPLIED" && next === "CHECKED" && (!cur || cur.action !== "REVERT" || cur.phase === "ok" || cur.phase === "failed") && replacing) {
+      setAction(s, { payload: name, action: "REVERT", phase: "ok", rc: 0, reason: null, progress: 1, from: "APPLIED", by: replacing.payload });
+      return;
+    }
+    if (cur && cur.phase !== "ok" && cur.phase !== "failed") {
+      cur.progress = Math.max(cur.progress, PROGRESS.state);
+      if (cur.action === "UPLOAD" || cur.action === "UNLOAD") {
+        cur.phase = "ok";
+        cur.rc = 0;
+        cur.progress = 1;
+      }
+    }
+    return;
+  }
+  if (!cur || cur.phase === "ok" || cur.phase === "failed") {
+    // Rendezvous lines of a REPLACE name the payloads it reverts; they belong to the replacer.
+    return;
+  }
+  if ((ev.kind === "check" || ev.kind === "console") && ev.rc !== null && ev.rc < 0) {
+    // "finished APPLY with rc=-16" repeats the rc; the line before it says why.
+    if (!/ finished \w+ with rc=/.test(ev.line ?? "")) cur.reason = reasonOf(ev, s.stack);
+    if (ev.kind === "console" && cur.phase === "checking" && /can't revert as payload has \.data/.test(ev.line ?? "")) {
+      cur.phase = "failed";
+      cur.rc = ev.rc;
+      cur.progress = 1;
+    }
+    return;
+  }
+  if (ev.kind === "check") {
+    cur.progress = Math.max(cur.progress, PROGRESS.check);
+    return;
+  }
+  if (ev.kind === "hypercall-return") {
+    const rc = ev.rc ?? 0;
+    if (rc !== 0) {
+      cur.phase = "failed";
+      cur.rc = rc;
+      cur.progress = 1;
+      cur.reason ??= `the hypercall returned ${rc}`;
+    } else if (cur.phase === "checking") {
+      // No rendezvous was scheduled: done at once (upload, unload, or a no-op in the wrong state).
+      cur.phase = "ok";
+      cur.rc = 0;
+      cur.progress = 1;
+    }
+    return;
+  }
+  if (ev.kind === "rendezvous") {
+    if (ev.phase === "scheduled") {
+      cur.phase = "pending";
+      cur.rc = -EAGAIN;
+    } else if (ev.phase === "timeout") {
+      cur.reason = reasonOf(ev, s.stack);
+    } else if (ev.phase === "done") {
+      const rc = ev.rc ?? 0;
+      cur.rc = rc;
+      cur.phase = rc === 0 ? "ok" : "failed";
+      if (rc !== 0) cur.reason ??= ev.note ?? `finished with rc=${rc}`;
+    } else if (ev.phase === "master" || ev.phase === "cpu-phase-done") cur.phase = "rendezvous";
+    else if (ev.phase === "irq-phase-done" || ev.phase === "quiesce") cur.phase = "patching";
+    const p = PROGRESS[ev.phase ?? ""];
+    if (p !== undefined) cur.progress = Math.max(cur.progress, p);
+    return;
+  }
+  if (ev.kind === "write") {
+    cur.phase = "patching";
+    cur.progress = Math.max(cur.progress, PROGRESS.write);
+  }
+}
+
+export function deriveSnapshot(items: readonly TimelineItem[], cursor: number, bootCpus: number): SimSnapshot {
+  const s = emptySnapshot(bootCpus);
+  const end = Math.min(cursor, items.length);
+  for (let i = 0; i < end; i++) {
+    const it = items[i];
+    if (it.type === "event") applyEvent(s, it.event);
+  }
+  return s;
+}

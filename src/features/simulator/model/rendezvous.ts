@@ -1,0 +1,147 @@
+// The CPUs at the latest rendezvous up to the cursor: one lane per CPU, each a list of segments on
+// the virtual clock (reaching idle, CPU phase, IRQ phase, patching on the master, released),
+// plus the shared deadline. Pure, from the event log.
+import type { LoggedEvent } from "../../../protocol/events.ts";
+import type { TimelineItem } from "./types.ts";
+
+export type LaneSegmentKind = "reaching" | "cpu" | "irq" | "patching" | "released" | "stalled";
+
+export interface LaneSegment {
+  kind: LaneSegmentKind;
+  from: number;
+  /** Open segments run to the rendezvous's "now". */
+  to: number;
+}
+
+export interface Lane {
+  cpu: number;
+  master: boolean;
+  segments: LaneSegment[];
+  /** Where the lane stands at the cursor, in words. */
+  status: string;
+  missed: boolean;
+}
+
+export interface RendezvousView {
+  payload: string;
+  action: string;
+  start: number;
+  deadline: number | null;
+  timeoutNs: number | null;
+  /** Time of the last event up to the cursor that belongs to this rendezvous. */
+  now: number;
+  lanes: Lane[];
+  outcome: { rc: number; note: string } | null;
+}
+
+function open(lane: Lane, kind: LaneSegmentKind, t: number): void {
+  const last = lane.segments[lane.segments.length - 1];
+  if (last && last.to < 0) last.to = t;
+  lane.segments.push({ kind, from: t, to: -1 });
+}
+
+/** The rendezvous whose `scheduled` event is the last one before `cursor`, or null. */
+export function deriveRendezvous(items: readonly TimelineItem[], cursor: number, cpus: number): RendezvousView | null {
+  const end = Math.min(cursor, items.length);
+  let startAt = -1;
+  for (let i = end - 1; i >= 0; i--) {
+    const it = items[i];
+    if (it.type === "event" && it.event.kind === "rendezvous" && it.event.phase === "scheduled") {
+      startAt = i;
+      break;
+    }
+  }
+  if (startAt < 0) return null;
+  const first = (items[startAt] as { event: LoggedEvent }).event;
+  const action = /^(\w+) scheduled/.exec(first.note ?? "")?.[1] ?? "ACTION";
+  const view: RendezvousView = {
+    payload: first.payload ?? "",
+    action,
+    start: first.t,
+    deadline: null,
+    timeoutNs: Number(/timeout (\d+) ns/.exec(first.note ?? "")?.[1]) || null,
+    now: first.t,
+    lanes: [],
+    outcome: null,
+  };
+  const lane = (cpu: number): Lane => {
+    while (view.lanes.length <= cpu) {
+      const l: Lane = { cpu: view.lanes.length, master: false, segments: [], status: "running guests", missed: false };
+      open(l, "reaching", first.t);
+      l.status = "on its way to the idle loop";
+      view.lanes.push(l);
+    }
+    return view.lanes[cpu];
+  };
+  lane(Math.max(0, cpus - 1));
+  let finished = false;
+  for (let i = startAt + 1; i < end; i++) {
+    const it = items[i];
+    if (it.type !== "event") {
+      if (finished) break;
+      continue;
+    }
+    const ev = it.event;
+    if (ev.kind === "rendezvous" && ev.phase === "scheduled") break;
+    if (ev.kind !== "rendezvous" && ev.kind !== "cpu-phase" && ev.kind !== "write") continue;
+    view.now = Math.max(view.now, ev.t);
+    if (ev.kind === "rendezvous") {
+      if (ev.phase === "master") {
+        const d = /deadline=(\d+)/.exec(ev.note ?? "");
+        if (d) view.deadline = Number(d[1]);
+        const n = /cpus=(\d+)/.exec(ev.note ?? "");
+        if (n) lane(Number(n[1]));
+      } else if (ev.phase === "irq-phase-done") {
+        const m = lane(Math.max(0, ev.cpu));
+        open(m, "patching", ev.t);
+        m.status = "patching with IRQs off";
+      } else if (ev.phase === "done") {
+        view.outcome = { rc: ev.rc ?? 0, note: ev.note ?? "" };
+        const m = lane(Math.max(0, ev.cpu));
+        if (!m.missed) {
+          open(m, "released", ev.t);
+          m.status = ev.rc === 0 ? "done, back to work" : "gave up, back to work";
+        }
+        finished = true;
+      }
+      continue;
+    }
+    if (ev.kind === "write") continue;
+    const l = lane(ev.cpu);
+    switch (ev.phase) {
+      case "master":
+        l.master = true;
+        open(l, "cpu", ev.t);
+        l.status = "master: waiting for the others";
+        break;
+      case "cpu":
+        open(l, "cpu", ev.t);
+        l.status = "in do_livepatch_work, spinning until ready";
+        break;
+      case "irq":
+        open(l, "irq", ev.t);
+        l.status = "IRQs off, spinning until the master is done";
+        break;
+      case "release":
+        open(l, "released", ev.t);
+        l.status = "released";
+        break;
+      case "missed": {
+        const last = l.segments[l.segments.length - 1];
+        if (last) {
+          last.kind = "stalled";
+          last.to = ev.t;
+        }
+        l.missed = true;
+        l.status = "stalled: missed the deadline";
+        break;
+      }
+      case "late":
+        open(l, "released", ev.t);
+        l.status = "arrived after the rendezvous was abandoned";
+        break;
+    }
+  }
+  for (const l of view.lanes) for (const s of l.segments) if (s.to < 0) s.to = view.now;
+  return view;
+}

@@ -1,0 +1,138 @@
+// The session and the derived views over the real hypervisor service (the worker's logic, run in
+// Node): states, the applied stack, edge phases and reasons, memory windows, CPU lanes, replay.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+// eslint-disable-next-line no-restricted-imports -- the test drives the worker's own service in Node
+import { createHypervisorService } from "../../../../workers/hypervisor/host/service.ts";
+// eslint-disable-next-line no-restricted-imports -- same
+import { compileHypervisorModule } from "../../../../workers/hypervisor/host/node.ts";
+import { parseElf, readVirtual } from "../../../elf/index.ts";
+import { createSession, type SimBackend } from "./session.ts";
+import { buildTimeline, recordEnds } from "./types.ts";
+import { deriveSnapshot } from "./derive.ts";
+import { deriveRendezvous } from "./rendezvous.ts";
+import { hex, windowAt, writesUpTo } from "./memory.ts";
+
+const SAMPLES = fileURLToPath(new URL("../../../../public/samples/x86_64/", import.meta.url));
+const file = (n: string) => new Uint8Array(readFileSync(SAMPLES + n));
+const image = file("xen-syms");
+const elf = parseElf(image);
+const PAYLOADS = ["xen_hello_world", "xen_bye_world", "xen_replace_world", "xen_expectations_fail", "xen_no_xen_buildid"];
+
+let module: WebAssembly.Module;
+beforeAll(async () => {
+  module = await compileHypervisorModule();
+});
+
+async function session() {
+  const s = createSession(createHypervisorService(module) as unknown as SimBackend);
+  s.setFiles(PAYLOADS.map((p) => ({ name: `${p}.livepatch`, bytes: file(`${p}.livepatch`) })));
+  await s.boot({ name: "xen-syms", bytes: image }, 4);
+  return s;
+}
+
+function view(s: Awaited<ReturnType<typeof session>>, cursor?: number) {
+  const items = buildTimeline(s.data.records, s.data.events);
+  const c = cursor ?? items.length;
+  return { items, snap: deriveSnapshot(items, c, s.data.bootCpus), rv: deriveRendezvous(items, c, 4), writes: writesUpTo(items, c) };
+}
+
+describe("simulator session", () => {
+  it("apply hello world: CHECKED then APPLIED, e9 rel32 at xen_extra_version, original bytes when stepped back", async () => {
+    const s = await session();
+    await s.run({ kind: "console", line: "upload xen_hello_world xen_hello_world.livepatch", via: "console" });
+    const r = await s.run({ kind: "console", line: "apply xen_hello_world", via: "console" });
+    expect(r.record.output).toBe("Applying xen_hello_world... completed\n");
+    const { items, snap, writes } = view(s);
+    expect(snap.states.get("xen_hello_world")).toBe("APPLIED");
+    expect(snap.stack).toEqual(["xen_hello_world"]);
+    expect(snap.actions.get("xen_hello_world")).toMatchObject({ action: "APPLY", phase: "ok", rc: 0 });
+
+    const old = BigInt(s.data.payloads.xen_hello_world.funcs[0].oldAddr);
+    const target = BigInt(s.data.payloads.xen_hello_world.funcs[0].newAddr);
+    const w = s.data.windows.find((x) => x.addr === old)!;
+    expect(hex(w.base)).toBe(hex(readVirtual(elf, old, 16)!));
+    const rel = Number(BigInt.asIntN(32, target - (old + 5n)));
+    const jmp = [0xe9, rel & 0xff, (rel >> 8) & 0xff, (rel >> 16) & 0xff, (rel >>> 24) & 0xff];
+    const now = windowAt(w, writes);
+    expect(Array.from(now.bytes.slice(0, 5))).toEqual(jmp);
+    expect(now.changed.slice(0, 6)).toEqual([true, true, true, true, true, false].map((b, i) => b && w.base[i] !== jmp[i]));
+
+    // Mid-way: at the `scheduled` event the status rc is -EAGAIN and nothing is written yet.
+    const ends = recordEnds(s.data.records);
+    const sched = items.findIndex((it) => it.type === "event" && it.event.phase === "scheduled");
+    const mid = view(s, sched + 1);
+    expect(mid.snap.actions.get("xen_hello_world")).toMatchObject({ phase: "pending", rc: -11 });
+    expect(mid.snap.states.get("xen_hello_world")).toBe("CHECKED");
+    expect(hex(windowAt(w, mid.writes).bytes)).toBe(hex(w.base));
+    expect(view(s, ends[0]).snap.states.get("xen_hello_world")).toBe("CHECKED");
+  });
+
+  it("out-of-order revert is -EBUSY with the stack's top as the reason; the state stays", async () => {
+    const s = await session();
+    for (const line of ["load xen_hello_world.livepatch", "load xen_bye_world.livepatch", "revert xen_hello_world"]) {
+      await s.run({ kind: "console", line, via: "console" });
+    }
+    const last = s.data.records.at(-1)!;
+    expect(last.output).toBe("Reverting xen_hello_world... failed\nError 16: Device or resource busy\n");
+    const { snap } = view(s);
+    expect(snap.states.get("xen_hello_world")).toBe("APPLIED");
+    expect(snap.stack).toEqual(["xen_hello_world", "xen_bye_world"]);
+    const a = snap.actions.get("xen_hello_world")!;
+    expect(a).toMatchObject({ action: "REVERT", phase: "failed", rc: -16 });
+    expect(a.reason).toContain("top is xen_bye_world");
+  });
+
+  it("explains an expectation mismatch by byte and a build-id dependency by the stack's top", async () => {
+    const s = await session();
+    await s.run({ kind: "console", line: "load xen_hello_world.livepatch", via: "console" });
+    await s.run({ kind: "console", line: "upload xen_expectations_fail xen_expectations_fail.livepatch", via: "console" });
+    await s.run({ kind: "console", line: "apply xen_expectations_fail --nodeps", via: "console" });
+    await s.run({ kind: "console", line: "upload bye xen_bye_world.livepatch", via: "console" });
+    await s.run({ kind: "console", line: "revert xen_hello_world", via: "console" });
+    await s.run({ kind: "console", line: "apply bye", via: "console" });
+    const { snap } = view(s);
+    expect(snap.actions.get("xen_expectations_fail")!.reason).toMatch(/^expectation mismatch at byte 0 of xen_extra_version: expected de, found e9$/);
+    expect(snap.actions.get("xen_expectations_fail")!.rc).toBe(-22);
+    expect(snap.actions.get("bye")!.reason).toMatch(/^depends on build-id [0-9a-f]{4}… but the hypervisor is [0-9a-f]{4}…$/);
+  });
+
+  it("a stalled CPU misses the deadline: −EBUSY, its lane stalled, nothing written", async () => {
+    const s = await session();
+    await s.run({ kind: "console", line: "upload xen_hello_world xen_hello_world.livepatch", via: "console" });
+    await s.run({ kind: "console", line: "stall 2 40", via: "knob" });
+    const r = await s.run({ kind: "console", line: "apply xen_hello_world", via: "button" });
+    expect(r.record.output).toBe("Applying xen_hello_world... failed\nError 16: Device or resource busy\n");
+    const { snap, rv, writes } = view(s);
+    expect(snap.actions.get("xen_hello_world")).toMatchObject({ phase: "failed", rc: -16 });
+    expect(snap.actions.get("xen_hello_world")!.reason).toMatch(/^CPU2 missed the deadline/);
+    expect(writes).toHaveLength(0);
+    expect(rv!.lanes).toHaveLength(4);
+    expect(rv!.lanes[2].missed).toBe(true);
+    expect(rv!.lanes[2].segments.find((x) => x.kind === "stalled")).toMatchObject({ from: rv!.start, to: rv!.deadline });
+    // It turns up 40 ms after the master kicked it, long after the master gave up.
+    const kicked = rv!.lanes[0].segments[1].from;
+    expect(rv!.lanes[2].segments.at(-1)).toMatchObject({ kind: "released", from: kicked + 40_000_000 });
+    expect(rv!.lanes.filter((l) => l.missed)).toHaveLength(1);
+    expect(rv!.lanes[0].master).toBe(true);
+    expect(rv!.outcome?.rc).toBe(-16);
+  });
+
+  it("a raw action with a short timeout, and replay after stepping back gives the same events", async () => {
+    const s = await session();
+    await s.run({ kind: "console", line: "upload xen_hello_world xen_hello_world.livepatch", via: "console" });
+    await s.run({ kind: "console", line: "stall 1 3", via: "knob" });
+    const r = await s.run({ kind: "action", name: "xen_hello_world", cmd: "APPLY", timeoutNs: 2_000_000 });
+    expect(r.record.output).toMatch(/hypercall returned 0\nGET after 60 ms: CHECKED, rc -16 \(Device or resource busy\)\n$/);
+    expect(await s.verifyReplay()).toBe(true);
+    const before = s.data.events.slice(0, s.data.records[1].eventsTo);
+    // Step back to after the stall knob and run something else: the later input is dropped.
+    const after = await s.run({ kind: "console", line: "apply xen_hello_world", via: "console" }, 2);
+    expect(after.rebuilt).toBe(true);
+    expect(after.diverged).toBe(false);
+    expect(s.data.records.map((x) => x.input.kind)).toEqual(["console", "console", "console"]);
+    expect(s.data.events.slice(0, before.length)).toEqual(before);
+    expect(after.record.output).toBe("Applying xen_hello_world... completed\n");
+  });
+});

@@ -1,0 +1,238 @@
+// One simulator session: the image it booted from, the inputs the user gave, the events each one
+// produced, and the memory windows they touched. Stepping back and then doing something new
+// rebuilds the simulator by booting again and replaying the kept inputs (the simulator is
+// deterministic: virtual clock, seeded CPU delays), then checks the replay produced the same events.
+// Environment-neutral: the backend is the hypervisor worker's API (or the service itself in tests).
+import type { LoggedEvent } from "../../../protocol/events.ts";
+import type { Result } from "../../../protocol/result.ts";
+import type { CommandResult } from "../../../console/index.ts";
+import { strerror } from "../../../console/index.ts";
+import { rewind, toWrite, WINDOW_BYTES, writeFunc, type WriteEvent } from "./memory.ts";
+import { ACTION_CMD, type InputRecord, type MemoryWindow, type PayloadInfo, type SimInput } from "./types.ts";
+
+type Async<T> = Promise<Result<T>>;
+
+/** The part of the hypervisor worker's API a session uses. */
+export interface SimBackend {
+  bootImage(image: Uint8Array, cpus?: number): Async<{ arch: string }>;
+  addFile(name: string, bytes: Uint8Array): Async<number>;
+  console(line: string): Async<CommandResult>;
+  action(name: string, cmd: 1 | 2 | 3 | 4, timeoutNs?: number, flags?: number): Async<number>;
+  advance(ns: number): Async<void>;
+  get(name: string): Async<{ ret: number; state: number; rc: number }>;
+  events(since?: number): Async<LoggedEvent[]>;
+  readMemory(addr: bigint, len: number): Async<Uint8Array | null>;
+  payload(name: string): Async<Record<string, unknown> | null>;
+  list(): Async<{ name: string; state: number; rc: number; metadata: string }[]>;
+}
+
+export class SimError extends Error {
+  override readonly name = "SimError";
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function unwrap<T>(r: Result<T>): T {
+  if (!r.ok) throw new SimError(r.error.code, r.error.message);
+  return r.value;
+}
+
+export interface SessionImage {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface SessionData {
+  image: SessionImage | null;
+  arch: string | null;
+  bootCpus: number;
+  records: InputRecord[];
+  events: LoggedEvent[];
+  windows: MemoryWindow[];
+  payloads: Record<string, PayloadInfo>;
+}
+
+const MIN_WAIT_NS = 60_000_000;
+
+function toPayloadInfo(raw: Record<string, unknown>): PayloadInfo {
+  const arr = (v: unknown) => (Array.isArray(v) ? (v as Record<string, unknown>[]) : []);
+  return {
+    name: String(raw.name ?? ""),
+    funcs: arr(raw.funcs).map((f) => ({
+      name: String(f.name ?? ""),
+      oldAddr: String(f.oldAddr ?? "0x0"),
+      newAddr: String(f.newAddr ?? "0x0"),
+      oldSize: Number(f.oldSize ?? 0),
+      newSize: Number(f.newSize ?? 0),
+    })),
+    symbols: arr(raw.symbols).map((s) => ({ name: String(s.name ?? ""), addr: String(s.addr ?? "0x0"), size: Number(s.size ?? 0) })),
+    hooks: arr(raw.hooks).map((h) => ({ kind: String(h.kind ?? ""), present: Boolean(h.present) })),
+  };
+}
+
+const STATE_NAMES: Record<number, string> = { 1: "CHECKED", 2: "APPLIED" };
+
+export function createSession(backend: SimBackend) {
+  let data: SessionData = { image: null, arch: null, bootCpus: 4, records: [], events: [], windows: [], payloads: {} };
+  const files = new Map<string, Uint8Array>();
+  const sent = new Set<string>();
+  let queue: Promise<unknown> = Promise.resolve();
+
+  function serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = queue.then(fn, fn);
+    queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async function pushFiles(): Promise<void> {
+    for (const [name, bytes] of files) {
+      if (sent.has(name)) continue;
+      unwrap(await backend.addFile(name, bytes.slice()));
+      sent.add(name);
+    }
+  }
+
+  async function rawAction(input: Extract<SimInput, { kind: "action" }>): Promise<{ output: string; status: number }> {
+    const hc = unwrap(await backend.action(input.name, ACTION_CMD[input.cmd], input.timeoutNs, 0));
+    let output = `ACTION ${input.cmd} ${input.name} timeout=${input.timeoutNs}ns: hypercall returned ${hc}${hc < 0 ? ` (${strerror(-hc)})` : ""}\n`;
+    if (hc !== 0) return { output, status: 1 };
+    const wait = Math.max(MIN_WAIT_NS, 2 * input.timeoutNs);
+    unwrap(await backend.advance(wait));
+    const g = unwrap(await backend.get(input.name));
+    const ms = wait / 1e6;
+    if (g.ret !== 0) output += `GET after ${ms} ms: ${g.ret} (${strerror(-g.ret)})\n`;
+    else output += `GET after ${ms} ms: ${STATE_NAMES[g.state] ?? g.state}, rc ${g.rc}${g.rc < 0 ? ` (${strerror(-g.rc)})` : ""}\n`;
+    return { output, status: g.ret === 0 && g.rc === 0 ? 0 : 1 };
+  }
+
+  /** Runs one input against the backend and records what it did (no queueing). */
+  async function execute(input: SimInput, into: SessionData): Promise<InputRecord> {
+    await pushFiles();
+    let output: string;
+    let status: number;
+    if (input.kind === "console") {
+      const r = unwrap(await backend.console(input.line));
+      output = r.output;
+      status = r.status;
+    } else ({ output, status } = await rawAction(input));
+    const fresh = unwrap(await backend.events(into.events.length));
+    const eventsFrom = into.events.length;
+    into.events = into.events.concat(fresh);
+    const record: InputRecord = { input, output, status, eventsFrom, eventsTo: into.events.length };
+    into.records = [...into.records, record];
+    await noteWindows(into, fresh);
+    await refreshPayloads(into);
+    return record;
+  }
+
+  async function noteWindows(into: SessionData, fresh: LoggedEvent[]): Promise<void> {
+    const writes = fresh.map(toWrite).filter((w): w is WriteEvent => w !== null);
+    if (!writes.length) return;
+    const all = into.events.map(toWrite).filter((w): w is WriteEvent => w !== null);
+    const windows = [...into.windows];
+    for (const w of writes) {
+      if (windows.some((x) => x.addr === w.addr)) continue;
+      let live = unwrap(await backend.readMemory(w.addr, WINDOW_BYTES));
+      live ??= unwrap(await backend.readMemory(w.addr, w.after.length));
+      if (!live) continue;
+      windows.push({ addr: w.addr, base: rewind(live, w.addr, all), func: writeFunc(w.note) });
+    }
+    windows.sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
+    into.windows = windows;
+  }
+
+  async function refreshPayloads(into: SessionData): Promise<void> {
+    const list = unwrap(await backend.list());
+    const payloads = { ...into.payloads };
+    for (const e of list) {
+      const raw = unwrap(await backend.payload(e.name));
+      if (raw) payloads[e.name] = toPayloadInfo(raw);
+    }
+    into.payloads = payloads;
+  }
+
+  async function bootInto(image: SessionImage, cpus: number): Promise<SessionData> {
+    const summary = unwrap(await backend.bootImage(image.bytes.slice(), cpus));
+    sent.clear();
+    const events = unwrap(await backend.events(0));
+    return { image, arch: summary.arch, bootCpus: cpus, records: [], events, windows: [], payloads: {} };
+  }
+
+  /** Boots again and replays `inputs`; the events must match `expect` when given. */
+  async function replay(inputs: SimInput[], expect: LoggedEvent[] | null): Promise<{ data: SessionData; diverged: boolean }> {
+    if (!data.image) throw new SimError("NO_IMAGE", "no image to boot");
+    const next = await bootInto(data.image, data.bootCpus);
+    for (const input of inputs) await execute(input, next);
+    const same = (a: LoggedEvent, b: LoggedEvent) => JSON.stringify(a) === JSON.stringify(b);
+    const diverged = expect !== null && (next.events.length < expect.length || expect.some((e, i) => !same(e, next.events[i])));
+    return { data: next, diverged };
+  }
+
+  return {
+    get data(): SessionData {
+      return data;
+    },
+    /** FILE names the console can use. */
+    setFiles(list: { name: string; bytes: Uint8Array }[]): void {
+      for (const f of list) {
+        const old = files.get(f.name);
+        if (old && old.byteLength === f.bytes.byteLength) continue;
+        files.set(f.name, f.bytes);
+        sent.delete(f.name);
+      }
+    },
+    boot(image: SessionImage, cpus = 4): Promise<SessionData> {
+      return serial(async () => {
+        data = await bootInto(image, cpus);
+        return data;
+      });
+    },
+    /**
+     * Runs `input` after the first `keep` records (all of them when `keep` is null). Later records
+     * are dropped: the simulator is rebuilt by replaying the kept ones first.
+     */
+    run(input: SimInput, keep: number | null = null): Promise<{ record: InputRecord; data: SessionData; rebuilt: boolean; diverged: boolean }> {
+      return serial(async () => {
+        let rebuilt = false;
+        let diverged = false;
+        if (keep !== null && keep < data.records.length) {
+          const kept = data.records.slice(0, keep);
+          const r = await replay(
+            kept.map((k) => k.input),
+            data.events.slice(0, kept.length ? kept[kept.length - 1].eventsTo : data.records[0]?.eventsFrom ?? 0),
+          );
+          data = r.data;
+          rebuilt = true;
+          diverged = r.diverged;
+        }
+        try {
+          const working: SessionData = { ...data };
+          const record = await execute(input, working);
+          data = working;
+          return { record, data, rebuilt, diverged };
+        } catch (e) {
+          if (e instanceof SimError && e.code === "HV_TRAP") {
+            // The worker already reset the wasm; put the session back where it was before this input.
+            const r = await replay(data.records.map((k) => k.input), null);
+            data = r.data;
+          }
+          throw e;
+        }
+      });
+    },
+    /** Boots again and replays every input: the same events must come out. */
+    verifyReplay(): Promise<boolean> {
+      return serial(async () => {
+        const r = await replay(data.records.map((k) => k.input), data.events);
+        data = r.data;
+        return !r.diverged;
+      });
+    },
+  };
+}
+
+export type SimSession = ReturnType<typeof createSession>;
