@@ -1,0 +1,98 @@
+// The target hypervisor as the audit sees it: its symbol table spelled the way Xen's own lookup
+// spells it (locals as `file#name`), its build-id, its bytes, and where payloads would go.
+import {
+  EM_AARCH64,
+  EM_ARM,
+  EM_X86_64,
+  SHN_ABS,
+  SHN_LORESERVE,
+  SHN_UNDEF,
+  SHT_SYMTAB,
+  STB_LOCAL,
+  STT_FILE,
+  STT_FUNC,
+  STT_NOTYPE,
+  STT_OBJECT,
+  buildId,
+  readVirtual,
+  stBind,
+  stType,
+  type ElfFile,
+} from "../elf/index.ts";
+import { payloadBaseFor, type LivepatchArch } from "../livepatch/index.ts";
+
+export interface XenSym {
+  name: string;
+  addr: bigint;
+  size: bigint;
+  func: boolean;
+}
+
+export interface XenImage {
+  file: string;
+  arch: LivepatchArch | null;
+  buildId: string | null;
+  /** First definition wins, as in the simulator's boot. */
+  lookup(name: string): XenSym | null;
+  /** The function or object starting at or containing `addr`, preferring an exact start. */
+  symbolAt(addr: bigint): XenSym | null;
+  read(addr: bigint, length: number): Uint8Array | null;
+  /** Where the first payload's text region would start. */
+  payloadBase: bigint | null;
+}
+
+export function archOfMachine(machine: number): LivepatchArch | null {
+  return machine === EM_X86_64 ? "x86_64" : machine === EM_AARCH64 ? "aarch64" : machine === EM_ARM ? "arm32" : null;
+}
+
+export const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+
+export function xenImage(file: string, elf: ElfFile): XenImage {
+  const byName = new Map<string, XenSym>();
+  const sorted: XenSym[] = [];
+  const table = elf.symbolTables.find((t) => t.sectionType === SHT_SYMTAB) ?? elf.symbolTables[0];
+  if (table) {
+    let source = "";
+    for (let i = 1; i < table.count; i++) {
+      const type = stType(table.info[i]);
+      const name = table.name[i];
+      if (type === STT_FILE) {
+        source = name;
+        continue;
+      }
+      if ((type !== STT_FUNC && type !== STT_OBJECT && type !== STT_NOTYPE) || !name || !table.nameValid[i]) continue;
+      const shndx = table.shndx[i];
+      if (shndx === SHN_UNDEF || (shndx >= SHN_LORESERVE && shndx !== SHN_ABS)) continue;
+      const spelled = stBind(table.info[i]) === STB_LOCAL && source ? `${source}#${name}` : name;
+      const sym = { name: spelled, addr: table.value[i], size: table.size[i], func: type === STT_FUNC };
+      if (!byName.has(spelled)) byName.set(spelled, sym);
+      if (type === STT_FUNC || type === STT_OBJECT) sorted.push(sym);
+    }
+  }
+  sorted.sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
+  const id = buildId(elf);
+  return {
+    file,
+    arch: archOfMachine(elf.header.machine),
+    buildId: id ? hex(id) : null,
+    lookup: (name) => byName.get(name) ?? null,
+    symbolAt(addr) {
+      let lo = 0;
+      let hi = sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (sorted[mid].addr <= addr) lo = mid + 1;
+        else hi = mid;
+      }
+      // Several symbols may share a start (aliases): take the first with that address.
+      let k = lo - 1;
+      while (k > 0 && sorted[k - 1].addr === sorted[k].addr && sorted[k].addr === addr) k--;
+      const s = sorted[k];
+      if (!s) return null;
+      if (s.addr === addr || addr < s.addr + s.size) return s;
+      return null;
+    },
+    read: (addr, length) => readVirtual(elf, addr, length),
+    payloadBase: payloadBaseFor(elf) ?? null,
+  };
+}

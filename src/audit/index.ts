@@ -1,0 +1,8 @@
+// Public surface of the audit: "would this Xen accept it, and what would it do?" Pure: imports
+// only src/elf and src/livepatch; the simulator is reached through the SimulatorPort interface.
+export { auditPayloads, type AuditImage } from "./audit.ts";
+export { crossCheck, compare } from "./simulate.ts";
+export { toJson, toMarkdown, toText } from "./report.ts";
+export { RULES, RULE_IDS, type Rule, type RuleId } from "./rules.ts";
+export { payloadName } from "./context.ts";
+export type * from "./types.ts";

@@ -1,0 +1,124 @@
+// The rule catalogue: every finding id the audit can emit, with its severity, when it bites, the
+// UPLOAD step (facts §5.1) or APPLY check (§9.1) that orders it, and the reason a reviewer reads.
+import type { FindingSeverity, FindingStage } from "./types.ts";
+
+export const EPERM = 1;
+export const ENOENT = 2;
+export const EFAULT = 14;
+export const EEXIST = 17;
+export const EINVAL = 22;
+export const ENOSPC = 28;
+export const ERANGE = 34;
+export const ENOSYS = 38;
+export const ENODATA = 61;
+export const EOVERFLOW = 75;
+export const EOPNOTSUPP = 95;
+
+export interface Rule {
+  severity: FindingSeverity;
+  stage: FindingStage;
+  /** Xen's check order: the §5.1 step for upload rules, 1 (dependencies) / 2 (expectations) for apply. */
+  step: number;
+  /** The usual return code; a finding may carry a different one (e.g. −ENODATA for a note). */
+  rc?: number;
+  why: string;
+}
+
+const up = (step: number, rc: number, why: string): Rule => ({ severity: "error", stage: "upload", step, rc, why });
+const ap = (step: number, rc: number, why: string): Rule => ({ severity: "error", stage: "apply", step, rc, why });
+const rt = (why: string): Rule => ({ severity: "error", stage: "runtime", step: 0, why });
+const warn = (why: string): Rule => ({ severity: "warning", stage: "review", step: 0, why });
+const info = (why: string): Rule => ({ severity: "info", stage: "review", step: 0, why });
+
+export const RULES = {
+  // --- UPLOAD, in Xen's order ---
+  "payload-too-large": up(2, -EINVAL, "Xen copies at most 2 MiB from the toolstack; a bigger payload is refused before it is even read."),
+  "payload-name-duplicate": up(4, -EEXIST, "Payload names are unique on a host; the second upload under a name already loaded fails."),
+  "elf-header-unsupported": up(7, -EOPNOTSUPP, "Xen loads only version-1 relocatable objects (ld -r output, SYSV or FreeBSD OS/ABI) without program headers."),
+  "elf-arch-unsupported": up(7, -EOPNOTSUPP, "The payload must be built for the architecture, class and byte order of the hypervisor that loads it."),
+  "elf-section-table-bad": up(7, -EINVAL, "Xen checks the section header table fits in the file and names a section-name table; otherwise nothing else can be trusted."),
+  "elf-too-many-sections": up(7, -EOPNOTSUPP, "Xen caps payloads at 1023 sections."),
+  "section-offset-bad": up(7, -EINVAL, "Every section's bytes must lie inside the file and after the ELF header, or Xen refuses to read it."),
+  "section-align-not-power-of-two": up(7, -EOPNOTSUPP, "Xen places sections by rounding up to sh_addralign, which only works for powers of two."),
+  "section-addr-misaligned": up(7, -EINVAL, "A section whose sh_addr is not a multiple of its own alignment is malformed; Xen refuses it."),
+  "section-nobits-too-large": up(7, -EINVAL, "Xen refuses writable or allocated NOBITS sections (.bss) larger than 2 MiB, to bound the memory a payload can take."),
+  "symtab-missing": up(7, -EINVAL, "Without a symbol table Xen cannot relocate the payload or find its functions."),
+  "symtab-duplicate": up(7, -EOPNOTSUPP, "Xen accepts exactly one SHT_SYMTAB section."),
+  "symtab-malformed": up(7, -EINVAL, "The symbol table must be non-empty, with whole entries of at least the ELF symbol size, and link to a valid string table."),
+  "strtab-malformed": up(7, -EINVAL, "Xen requires its string tables to start and end with NUL and every name offset to lie inside them, so no name read can run off the end."),
+  "arm32-thumb-symbol": up(7, -EINVAL, "Xen runs no Thumb code; a $t mapping symbol means Thumb instructions were compiled into the payload."),
+  "xen-depends-missing": up(8, -EINVAL, "Since Xen 4.14 every payload must name the hypervisor build it was made for in .livepatch.xen_depends; without it the upload is refused."),
+  "xen-depends-malformed": up(8, -EINVAL, "The .livepatch.xen_depends note must be a well-formed GNU build-id note, or Xen cannot compare it."),
+  "xen-depends-mismatch": up(8, -EINVAL, "The payload was built against a different hypervisor build; its offsets and assumptions do not hold for this one, so Xen refuses it."),
+  "xen-image-no-build-id": up(8, -ENODATA, "A hypervisor without a build-id cannot check .livepatch.xen_depends, so it refuses every payload."),
+  "section-write-exec": up(9, -EOPNOTSUPP, "Xen never maps payload memory writable and executable at once."),
+  "symbol-common": up(10, -EINVAL, "COMMON symbols have no storage in a relocatable object; build with -fno-common."),
+  "symbol-unresolved": up(10, -ENOENT, "Every undefined symbol must exist in the hypervisor's symbol table (locals as file#name) or be exported by a payload loaded earlier."),
+  "symbol-section-reserved": up(10, -EOPNOTSUPP, "A symbol in a processor- or OS-specific reserved section index cannot be placed by Xen."),
+  "symbol-section-out-of-range": up(10, -EINVAL, "The symbol claims a section that does not exist."),
+  "reloc-section-bad": up(11, -EINVAL, "A relocation section must link to the symbol table and hold whole entries."),
+  "reloc-rel-unsupported": up(11, -EOPNOTSUPP, "x86-64 and AArch64 Xen apply only RELA relocations (addend in the record)."),
+  "reloc-symbol-none": up(11, -EOPNOTSUPP, "A relocation against symbol 0 has no target; Xen refuses it."),
+  "reloc-symbol-out-of-range": up(11, -EINVAL, "The relocation names a symbol index past the end of the symbol table."),
+  "reloc-against-ignored-symbol": up(11, -EINVAL, "The symbol lives in a section Xen does not load (no SHF_ALLOC), so it has no address to relocate against."),
+  "reloc-type-unsupported": up(11, -EOPNOTSUPP, "Xen implements only a fixed set of relocation types per architecture; anything else is refused."),
+  "reloc-offset-out-of-range": up(11, -EINVAL, "The relocation would write past the end of the section it patches."),
+  "reloc-overflow": up(11, -EOVERFLOW, "The relocated value does not fit the field (a 32-bit PC-relative offset or a branch range) at the addresses Xen would load the payload."),
+  "depends-missing": up(12, -EINVAL, "Every payload must carry .livepatch.depends, the build-id it stacks on (Xen's, or the previous payload's)."),
+  "build-id-missing": up(12, -EINVAL, "Every payload must carry its own build-id (.note.gnu.build-id) so later payloads can depend on it."),
+  "nothing-to-patch": up(13, -EINVAL, "A payload needs .livepatch.funcs or at least one hook section; otherwise there is nothing for Xen to do."),
+  "patch-section-empty": up(13, -EINVAL, "A patching section that exists but is empty is treated as a broken build."),
+  "funcs-size-not-multiple": up(14, -EINVAL, "The .livepatch.funcs array must hold whole struct livepatch_func records of the size this Xen expects."),
+  "func-version-mismatch": up(14, -EOPNOTSUPP, "Every record's version must equal the hypervisor's LIVEPATCH_PAYLOAD_VERSION (2 since Xen 4.14)."),
+  "func-old-size-zero": up(14, -EINVAL, "old_size tells Xen how much of the old function it may overwrite; 0 is refused."),
+  "func-old-addr-unresolved": up(14, -ENOENT, "With old_addr 0, Xen looks the function up by name; a name it cannot find means there is nothing to patch."),
+  "func-old-size-too-small": up(14, -EINVAL, "The old function must be big enough for the branch Xen writes (5 bytes on x86, 9 after an ENDBR64; one 4-byte instruction on ARM)."),
+  "func-nop-too-long": up(14, -EOPNOTSUPP, "A NOP-out may cover at most 31 bytes (28, in whole 4-byte instructions, on ARM): Xen saves the original bytes in a 31-byte buffer."),
+  "func-nop-exceeds-old-size": up(14, -EINVAL, "NOP-ing more bytes than the old function has would overwrite whatever follows it."),
+  "func-distance-out-of-range": up(14, -EOVERFLOW, "The branch from the old function to the new one must reach: ±2 GiB on x86, ±128 MiB on ARM64, ±32 MiB on ARM32."),
+  "hook-size-bad": up(15, -EINVAL, "Load/unload hook sections hold whole pointers; the other hook sections exactly one pointer."),
+  "build-id-malformed": up(16, -EINVAL, "The payload's own build-id note must parse, or nothing can depend on it."),
+  "build-id-duplicate": up(17, -EEXIST, "Two payloads with the same build-id cannot be loaded together: Xen uses the build-id to tell them apart in dependency checks."),
+  "depends-malformed": up(18, -EINVAL, "The .livepatch.depends note must be a well-formed GNU build-id note."),
+  "bug-frames-size": up(19, -EINVAL, "Bug-frame sections must hold whole 8-byte frames."),
+  "alternatives-malformed": up(19, -EINVAL, "Each .altinstructions entry must patch bytes inside the payload's text with bytes from .altinstr_replacement; Xen applies them at upload."),
+  "alternatives-too-long": up(19, -ENOSPC, "An alternative's replacement must fit in the original instruction plus its padding."),
+  "alt-call-sites-bad": up(19, -EINVAL, "Each .alt_call_sites entry must point at a 6-byte indirect call inside the payload's text."),
+  "ex-table-size": up(19, -EINVAL, "The exception table must hold whole 8-byte entries."),
+  "section-unsupported-on-arch": up(19, -EOPNOTSUPP, "This architecture's Xen has no support for the section (.ex_table and .alt_call_sites are x86 only)."),
+  "modinfo-malformed": up(19, -EINVAL, ".modinfo must be non-empty and end with a NUL byte; Xen prints it as strings."),
+  "symbol-duplicate-export": up(20, -EEXIST, "Every new (non-override) symbol a payload defines becomes visible to later payloads, so its name must not already exist in Xen or in a loaded payload."),
+  // --- APPLY, in Xen's order ---
+  "depends-chain-mismatch": ap(1, -EINVAL, "APPLY requires .livepatch.depends to equal the build-id of the last applied payload (or Xen's when none is applied), so stacked patches go on in the order they were built."),
+  "expect-reserved-bits": ap(2, -EINVAL, "The expectation's reserved bits must be 0."),
+  "expect-len-exceeds-old-size": ap(2, -ERANGE, "An expectation cannot check more bytes than the old function has."),
+  "expect-mismatch": ap(2, -EINVAL, "The payload expects specific bytes at the old function; the hypervisor has different ones, so it was built for other code and Xen refuses to apply it."),
+  // --- accepted by Xen, but the host would break ---
+  "hook-null-entry": rt("Xen calls every entry of a load/unload hook array; a NULL entry makes it jump to address 0 and crash the host."),
+  "func-patch-overruns-symbol": rt("The bytes Xen writes run past the end of the old function in the image, corrupting the code that follows it."),
+  // --- warnings ---
+  "func-old-size-mismatch": warn("old_size differs from the size of the function in the image; the payload may have been built against a different build."),
+  "func-old-addr-not-function-start": warn("old_addr is not the start of a function in the image; Xen would write its branch into the middle of code."),
+  "func-name-mismatch": warn("The function the record names is not the function at old_addr in the image; the payload may patch the wrong code."),
+  "func-patched-twice": warn("When two payloads patch the same function, the later applied one's branch overwrites the earlier, and Xen refuses to revert them out of order."),
+  "func-applied-byte-set": warn("Xen 4.14–4.18.0 trusted the record's 'applied' byte and would skip this function; newer Xen ignores it."),
+  "not-safe-to-reapply": warn("The payload has writable data, so after a REVERT Xen refuses to APPLY it again (its data may be stale); it must be unloaded and uploaded afresh."),
+  "hook-not-function": warn("A hook pointer that does not point at a function will crash or misbehave when Xen calls it."),
+  // --- information ---
+  "depends-target": info("APPLY checks .livepatch.depends against Xen's build-id or the payload applied just before."),
+  "hook-runs": info("Hooks run payload code inside the hypervisor; reviewers should know what runs, and when."),
+  "replace-possible": info("REPLACE reverts every applied payload and applies this one in a single rendezvous; Xen allows it only when no payload involved has pre/post hooks."),
+  "replace-refused": info("REPLACE reverts every applied payload and applies this one in a single rendezvous; Xen allows it only when no payload involved has pre/post hooks."),
+  "func-endbr-skip": info("The old function starts with ENDBR64; Xen keeps it and writes the branch 4 bytes later, so CET indirect-branch tracking still works."),
+  "func-no-expectation": info("Without an expectation, APPLY does not verify that the bytes being replaced are the ones the payload was built against."),
+  // Without an image, one finding per family of checks that could not run.
+  "unchecked-xen-build-id": info("Without the target hypervisor image, .livepatch.xen_depends cannot be compared with its build-id; supply --xen (or load a xen-syms)."),
+  "unchecked-symbols": info("Without the image, undefined symbols and old_addr/name lookups cannot be resolved, nor new symbols checked for clashes with Xen's."),
+  "unchecked-old-function": info("Without the image, old_size cannot be compared with the function's real size, and ENDBR64 at the target cannot be detected."),
+  "unchecked-expectations": info("Without the image, expectation bytes cannot be compared with the bytes at old_addr; APPLY would check them."),
+  "unchecked-displacement": info("Without the image, Xen's placement of the payload and the old functions' addresses are unknown, so branch and relocation ranges cannot be checked."),
+  "elf-unparsable": up(7, -EINVAL, "The file is not an ELF object Xen could read."),
+} satisfies Record<string, Rule>;
+
+export type RuleId = keyof typeof RULES;
+export const RULE_IDS = Object.keys(RULES) as RuleId[];
