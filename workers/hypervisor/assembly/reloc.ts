@@ -48,7 +48,7 @@ export function relSymbol(e: Elf, x: Rel): Sym | null {
     relRc = fail(EOPNOTSUPP, "Encountered STN_UNDEF");
     return null;
   }
-  if (<i32>x.sym >= e.syms.length) {
+  if (<u64>x.sym >= <u64>e.syms.length) {
     relRc = fail(EINVAL, "Relative relocation wants symbol@" + x.sym.toString() + " which is past end");
     return null;
   }

@@ -123,6 +123,7 @@ table("§4.1 symbols and the generic relocation pass", [
   { name: "SHT_REL on AArch64", arch: "aarch64", base: HELLO, edit: (e) => e.sh(".rela.livepatch.funcs", "type", 9), rc: ENOSYS },
   { name: "relocation against STN_UNDEF", base: EXP, edit: (e) => e.relSym(funcs, 0, 0), rc: EOPNOTSUPP, line: "Encountered STN_UNDEF" },
   { name: "relocation symbol past the table", base: EXP, edit: (e) => e.relSym(funcs, 0, 999), rc: EINVAL },
+  { name: "relocation symbol index with the top bit set", base: EXP, edit: (e) => e.relSym(funcs, 0, 0x80000010), rc: EINVAL },
   { name: "relocation against a non-ALLOC section's symbol", base: EXP, edit: (e) => e.relSym(funcs, 0, e.sectionSymbol(".note.GNU-stack")), rc: EINVAL },
   { name: "relocations for a target past e_shnum are skipped", base: NOP, edit: (e) => e.sh(".rela.livepatch.funcs", "info", 999), rc: 0 },
 ]);
