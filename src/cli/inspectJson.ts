@@ -2,7 +2,8 @@
 import { SHT_SYMTAB, describe, stVisibility, type ElfFile } from "../elf/index.ts";
 import { livepatchJson } from "../livepatch/json.ts";
 import type { LivepatchModel } from "../livepatch/index.ts";
-import { s64Hex, swords32, u64Hex, words32, type StreamOut } from "./output.ts";
+import { u64Hex, words32, type StreamOut } from "./output.ts";
+import { writeRelocations } from "./relocJson.ts";
 import { createView, symbolBind, symbolType } from "./inspectView.ts";
 
 const q = JSON.stringify;
@@ -45,31 +46,8 @@ export async function writeJson(out: StreamOut, fileName: string, elf: ElfFile, 
   }
   out.w("]");
 
-  out.w(`,"relocations":[`);
-  let firstTable = true;
-  for (const t of elf.relocationTables) {
-    const table = elf.symbolTables.find((s) => s.sectionIndex === t.symbolTableSection);
-    out.w(`${firstTable ? "" : ","}{"section":${q(view.sectionName(t.sectionIndex))},"target":${q(view.sectionName(t.targetSection))},"entries":[`);
-    firstTable = false;
-    const offsets = words32(t.offset);
-    const addends = swords32(t.addend);
-    const symbolJson = new Map<number, string>();
-    for (let i = 0; i < t.count; i++) {
-      const si = t.symbolIndex[i];
-      let sym = symbolJson.get(si);
-      if (sym === undefined) {
-        sym = q(view.symbolDisplay(table, si));
-        symbolJson.set(si, sym);
-      }
-      out.w(
-        `${i ? "," : ""}{"offset":"${u64Hex(offsets, i, t.offset)}","type":${q(view.relocType(t.type[i]))},"symbol":${sym},"symbolIndex":${si},"addend":${t.isRela ? `"${s64Hex(addends, i, t.addend)}"` : "null"}}`,
-      );
-      if ((i & 4095) === 0) await out.maybeFlush();
-    }
-    out.w("]}");
-    await out.maybeFlush();
-  }
-  out.w("]");
+  out.w(",");
+  await writeRelocations(out, view, elf);
 
   out.w(`,"notes":[`);
   elf.notes.forEach((note, i) => {

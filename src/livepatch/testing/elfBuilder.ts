@@ -24,11 +24,11 @@ export interface BuildSymbol {
 }
 
 export interface BuildReloc {
-  offset: number;
+  offset: number | bigint;
   type: number;
   /** A symbol name, or a section name (its section symbol). */
   symbol: string;
-  addend?: number;
+  addend?: number | bigint;
 }
 
 export interface BuildSpec {

@@ -1,0 +1,60 @@
+// The byte-level relocation writer must print exactly what BigInt formatting would.
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { parseElf } from "../elf/index.ts";
+import { buildElf } from "../livepatch/testing/elfBuilder.ts";
+import { createView } from "./inspectView.ts";
+import { StreamOut } from "./output.ts";
+import { writeRelocations } from "./relocJson.ts";
+
+const signedHex = (v: bigint) => (v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`);
+
+async function relocationsJson(bytes: Uint8Array) {
+  const chunks: Buffer[] = [];
+  const sink = new Writable({
+    write(c, _e, done) {
+      chunks.push(Buffer.from(c));
+      done();
+    },
+  });
+  const elf = parseElf(bytes);
+  const out = new StreamOut(sink);
+  out.w("{");
+  await writeRelocations(out, createView(elf), elf);
+  out.w("}");
+  await out.flush();
+  return JSON.parse(Buffer.concat(chunks).toString("utf8")).relocations;
+}
+
+describe("relocation entries as bytes", () => {
+  const addends = [0n, 1n, -1n, -4n, 0x7fffffffn, -0x80000000n, 0x100000000n, -0x100000000n, 0x7fffffffffffffffn, -0x8000000000000000n, 0x123456789abcdefn];
+  const offsets = [0n, 0xffn, 0xffffffffn, 0x100000000n, 0xfedcba9876543210n];
+
+  it("formats offsets and signed addends exactly (RELA)", async () => {
+    const relocs = addends.map((a, i) => ({ offset: offsets[i % 3], type: 2, symbol: i % 2 ? "f\u00e9\"q" : ".text", addend: a }));
+    const built = buildElf({ sections: [{ name: ".text", flags: 6, data: new Uint8Array(16) }], symbols: [{ name: "f\u00e9\"q", section: "UND" }], relocs: { ".text": relocs } });
+    const [table] = await relocationsJson(built.bytes);
+    expect(table.section).toBe(".rela.text");
+    expect(table.target).toBe(".text");
+    expect(table.entries.map((e: { addend: string }) => e.addend)).toEqual(addends.map(signedHex));
+    expect(table.entries[1]).toEqual({ offset: "0xff", type: "R_X86_64_PC32", symbol: "f\u00e9\"q", symbolIndex: 2, addend: "0x1" });
+    expect(table.entries[2].offset).toBe("0xffffffff");
+    expect(table.entries[0].symbol).toBe(".text");
+  });
+
+  it("prints null addends for REL and 64-bit offsets in full", async () => {
+    const built = buildElf({
+      elfClass: 32,
+      machine: 40,
+      rel: true,
+      sections: [{ name: ".text", flags: 6, data: new Uint8Array(8) }],
+      symbols: [{ name: "g", section: "UND" }],
+      relocs: { ".text": [{ offset: 4, type: 2, symbol: "g" }] },
+    });
+    const [table] = await relocationsJson(built.bytes);
+    expect(table.entries).toEqual([{ offset: "0x4", type: "R_ARM_ABS32", symbol: "g", symbolIndex: 2, addend: null }]);
+    const wide = buildElf({ sections: [{ name: ".text", flags: 6, data: new Uint8Array(8) }], relocs: { ".text": offsets.map((o) => ({ offset: o, type: 1, symbol: ".text" })) } });
+    const [t64] = await relocationsJson(wide.bytes);
+    expect(t64.entries.map((e: { offset: string }) => e.offset)).toEqual(offsets.map((o) => `0x${o.toString(16)}`));
+  });
+});
