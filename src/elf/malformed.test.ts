@@ -220,6 +220,16 @@ describe("symbols", () => {
     expect(codes(f)).toEqual([{ code: "BAD_SYMBOL_NAME", offset: rec }]);
     expect(f.symbolTables[0].nameValid[2]).toBe(0);
   });
+  it("a NUL-free string table read at 200,000 offsets stays bounded (budgeted scans)", () => {
+    const count = 200_000;
+    const names = new Uint8Array(1 << 20).fill(0x41);
+    const list = Array.from({ length: count }, (_, i) => ({ name: (i * 4099) % names.length, info: 0x10 }));
+    const b = buildElf({ sections: [{ name: ".symtab", type: 2, data: symbols(true, true, list), link: 2, entsize: 24n }, { name: ".strtab", type: 3, data: names }] });
+    const f = parseElf(b.bytes);
+    expect(f.symbolTables[0].count).toBe(count);
+    expect(codes(f)).toContainEqual({ code: "STRTAB_NOT_TERMINATED", offset: b.dataOffset(2) + names.length });
+    expect(f.symbolTables[0].name[count - 1].length).toBeLessThanOrEqual(1 << 16);
+  });
   it("absent .symtab is info, not damage", () => {
     const b = sample();
     poke(b, b.shdrOffset(3) + 4, 4, 1); // SYMTAB → PROGBITS

@@ -18,7 +18,7 @@ import {
   solarisVisibilityName,
 } from "./describe.ts";
 import { formatNote } from "./readelf-notes.ts";
-import type { ElfFile, ElfSection, RelocationTable, SymbolTable } from "./types.ts";
+import type { ElfFile, ElfNote, ElfSection, RelocationTable, SymbolTable } from "./types.ts";
 
 /** Which blocks to print (all by default), always in readelf's order. */
 export interface ReadelfOptions {
@@ -145,11 +145,12 @@ function relocSymbolName(f: ElfFile, t: SymbolTable, i: number): string {
 function formatRelocations(f: ElfFile): string {
   let s = "";
   let found = false;
+  const bySection = new Map(f.relocationTables.map((r) => [r.sectionIndex, r]));
   for (const sec of f.sections) {
     if (sec.type !== SHT_REL && sec.type !== SHT_RELA) continue;
     if (sec.size === 0n) continue;
     found = true;
-    const t = f.relocationTables.find((r) => r.sectionIndex === sec.index);
+    const t = bySection.get(sec.index);
     if (!t) continue;
     s += formatRelocationTable(f, sec, t);
   }
@@ -169,17 +170,30 @@ function formatRelocationTable(f: ElfFile, sec: ElfSection, t: RelocationTable):
   const symbols = t.symbolTableSection >= 0 ? symbolTableFor(f, t.symbolTableSection) : null;
   const machine = f.header.machine;
   const rows: string[] = new Array(n);
+  // Large objects repeat the same few symbols and types: format each once.
+  const symbolText = new Map<number, string>();
+  const typeText = new Map<number, string>();
   for (let i = 0; i < n; i++) {
     const type = t.type[i];
     const sym = t.symbolIndex[i];
-    const info = wide ? (BigInt(sym) << 32n) | BigInt(type) : BigInt(((sym << 8) | type) >>> 0);
-    let row = `${vma(f, t.offset[i])}  ${vma(f, info)} `;
-    const name = relocationTypeName(machine, type);
-    row += name === null ? `unrecognized: ${hx(type).padEnd(7)}` : name.padEnd(22);
+    const info = wide ? hx(sym, 8) + hx(type, 8) : hx(((sym << 8) | type) >>> 0, 8);
+    let row = `${vma(f, t.offset[i])}  ${info} `;
+    let typeName = typeText.get(type);
+    if (typeName === undefined) {
+      const name = relocationTypeName(machine, type);
+      typeName = name === null ? `unrecognized: ${hx(type).padEnd(7)}` : name.padEnd(22);
+      typeText.set(type, typeName);
+    }
+    row += typeName;
     const addend = t.addend[i];
     if (sym !== 0) {
       if (symbols && sym < symbols.count) {
-        row += ` ${vma(f, symbols.value[sym])}${wide ? " " : "   "}${relocSymbolName(f, symbols, sym)}`;
+        let text = symbolText.get(sym);
+        if (text === undefined) {
+          text = ` ${vma(f, symbols.value[sym])}${wide ? " " : "   "}${relocSymbolName(f, symbols, sym)}`;
+          symbolText.set(sym, text);
+        }
+        row += text;
         if (t.isRela) row += addend < 0n ? ` - ${hx(-addend)}` : ` + ${hx(addend)}`;
       }
     } else if (t.isRela) {
@@ -233,11 +247,17 @@ function symbolName(f: ElfFile, t: SymbolTable, i: number): string {
 
 function formatNotes(f: ElfFile): string {
   let s = "";
+  const bySection = new Map<number, ElfNote[]>();
+  for (const note of f.notes) {
+    const list = bySection.get(note.sectionIndex);
+    if (list) list.push(note);
+    else bySection.set(note.sectionIndex, [note]);
+  }
   for (const sec of f.sections) {
     if (sec.type !== SHT_NOTE || sec.dataSize === 0) continue;
     s += `\nDisplaying notes found in: ${sectionName(f, sec)}\n`;
     s += "  Owner                Data size \tDescription\n";
-    for (const note of f.notes) if (note.sectionIndex === sec.index) s += formatNote(f, note);
+    for (const note of bySection.get(sec.index) ?? []) s += formatNote(f, note);
   }
   return s;
 }
