@@ -16,6 +16,8 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
 const disassemble = createDisassembler({
   async iced() {
     provideIcedWasm(await fetchBytes(icedWasmUrl));
+    // The Node glue joins __dirname with the wasm's name; the shim ignores the path it makes.
+    (globalThis as { __dirname?: string }).__dirname ??= "/";
     return import("iced-x86");
   },
   async capstone() {

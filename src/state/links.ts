@@ -8,10 +8,16 @@ import type { LoadedFile } from "./store.ts";
 
 export type Role = "payload" | "image" | "other";
 
+/** ET_EXEC is an image; ET_REL with livepatch sections is a payload (the parse worker decides). */
 export function roleOf(parsed: ParsedFile): Role {
-  if (parsed.elf.header.type === ET_REL) return "payload";
-  if (parsed.elf.header.type === ET_EXEC) return "image";
-  return "other";
+  if (parsed.role === "other" && parsed.elf.header.type === ET_EXEC) return "image";
+  return parsed.role;
+}
+
+/** What the rail calls a file: "object" for a relocatable without livepatch sections. */
+export function roleLabel(parsed: ParsedFile): string {
+  const r = roleOf(parsed);
+  return r === "other" ? (parsed.elf.header.type === ET_REL ? "object" : "other") : r;
 }
 
 export type TargetLink =

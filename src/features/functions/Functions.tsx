@@ -6,7 +6,6 @@ import { useFocus } from "../inspector/useFocus.ts";
 import { FuncCard } from "./FuncCard.tsx";
 import { useImageContext } from "./useImageContext.ts";
 import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
-import { targetText } from "./PointerText.tsx";
 
 export function Functions({ file, parsed }: ViewProps) {
   const ctx = useImageContext(file, parsed);
@@ -24,12 +23,10 @@ export function Functions({ file, parsed }: ViewProps) {
     selectBytes({ fileId: file.id, offset: f.offset, size: f.size, label: `livepatch_func ${i} (${f.name.text ?? "?"})` });
   };
   const columns: Column[] = [
-    { id: "i", header: "#", width: "4ch", align: "right", cell: (r) => r },
-    { id: "name", header: "Function", width: "minmax(14ch, 1fr)", cell: (r) => funcs[r].name.text ?? "(unnamed)" },
-    { id: "kind", header: "Patch", width: "7ch", cell: (r) => (funcs[r].newAddr.target.kind === "null" ? "NOP" : "jump") },
-    { id: "old", header: "old_size", width: "9ch", align: "right", cell: (r) => funcs[r].oldSize },
-    { id: "new", header: "new_size", width: "9ch", align: "right", cell: (r) => funcs[r].newSize },
-    { id: "to", header: "New code", width: "minmax(12ch, 1fr)", cell: (r) => (funcs[r].newAddr.target.kind === "null" ? "—" : targetText(funcs[r].newAddr)) },
+    { id: "i", header: "#", width: "3ch", align: "right", cell: (r) => r },
+    { id: "name", header: "Function", width: "minmax(8ch, 1fr)", cell: (r) => funcs[r].name.text ?? "(unnamed)" },
+    { id: "kind", header: "Patch", width: "5ch", cell: (r) => (funcs[r].newAddr.target.kind === "null" ? "NOP" : "jump") },
+    { id: "sizes", header: "old/new", width: "8ch", align: "right", cell: (r) => `${funcs[r].oldSize}/${funcs[r].newSize}` },
   ];
   const fn = selected !== null ? funcs[selected] : null;
   return (

@@ -6,6 +6,7 @@ import { analyzePayload, type LivepatchModel } from "../../livepatch/index.ts";
 import { fileLinks } from "../../state/links.ts";
 import type { ParsedFile } from "../../state/parsedFile.ts";
 import { useLens, type LoadedFile } from "../../state/store.ts";
+import { placeInSection } from "../inspector/symbolize.ts";
 
 export interface ImageContext {
   image: LoadedFile | null;
@@ -51,6 +52,8 @@ export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageCont
       model,
       readOld: (address, length) => (imageElf ? readVirtual(imageElf, address, length) : null),
       nameAt: (address) => {
+        const local = model ? payloadNameAt(parsed.elf, model, address) : null;
+        if (local) return local;
         if (!imageElf) return null;
         const s = symbolAt(imageElf, address);
         if (!s) return null;
@@ -59,4 +62,14 @@ export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageCont
       },
     };
   }, [files, file.id, parsed]);
+}
+
+/** A name for an address inside the payload's assumed regions: function+offset or section+offset. */
+export function payloadNameAt(elf: ElfFile, model: LivepatchModel, address: bigint): string | null {
+  for (const p of model.regions.sections) {
+    if (p.size === 0 || address < p.address || address >= p.address + BigInt(p.size)) continue;
+    const off = address - p.address;
+    return placeInSection(elf, p.sectionIndex, off) ?? `${p.name}+0x${off.toString(16)}`;
+  }
+  return null;
 }

@@ -55,7 +55,13 @@ export function Graph({ file }: ViewProps) {
         )}
         {data.hiddenFunctions > 0 && <span className="muted"> ({data.hiddenFunctions} more functions not drawn.)</span>}
       </p>
-      <svg className="graph-svg" viewBox={`0 0 ${layout.width} ${layout.height}`} width={layout.width} height={layout.height} role="img" aria-label="Dependency and patch map">
+      <ul className="legend" aria-label="Legend">
+        <li className="xen_depends">xen_depends matches the image</li>
+        <li className="mismatch">xen_depends matches no loaded image</li>
+        <li className="depends">depends (stacks on)</li>
+        <li className="patches">patches a hypervisor function</li>
+      </ul>
+      <svg className="graph-svg" viewBox={`0 0 ${layout.width} ${layout.height}`} style={{ maxWidth: layout.width }} role="img" aria-label="Dependency and patch map">
         <defs>
           <marker id="g-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
             <path d="M0,0 L10,5 L0,10 z" className="g-arrowhead" />
@@ -64,7 +70,7 @@ export function Graph({ file }: ViewProps) {
         {layout.paths.map(({ e, d, mid }, i) => (
           <g key={i} className={`g-edge ${e.kind}`}>
             <path d={d} markerEnd="url(#g-arrow)" />
-            {e.label && (
+            {e.label && e.kind !== "xen_depends" && e.kind !== "patches" && (
               <text x={mid[0]} y={mid[1]} textAnchor="middle">
                 {e.label}
               </text>

@@ -36,7 +36,12 @@ export function Tabs({ tabs, current, onSelect }: { tabs: TabDef[]; current: Vie
           onClick={() => onSelect(t.id)}
         >
           {t.label}
-          {t.count !== undefined && t.count !== null && <span className="count">{t.count.toLocaleString("en-US")}</span>}
+          {t.count !== undefined && t.count !== null && (
+            <>
+              {" "}
+              <span className="count">{t.count.toLocaleString("en-US")}</span>
+            </>
+          )}
         </button>
       ))}
     </div>

@@ -1,7 +1,7 @@
 // The left rail: loaded files (payloads and images, with what each targets), then the samples.
 import { useRef } from "react";
 import { cancelLoad, loadUserFiles, unloadFile } from "../../state/loadFiles.ts";
-import { fileLinks, type FileLinks } from "../../state/links.ts";
+import { fileLinks, roleLabel, type FileLinks } from "../../state/links.ts";
 import { useLens, type LoadedFile } from "../../state/store.ts";
 import { sizeText } from "../format.ts";
 import { SampleMenu } from "./SampleMenu.tsx";
@@ -28,7 +28,7 @@ function FileRow({ f, links, files, selected }: { f: LoadedFile; links: FileLink
   return (
     <li className={`file ${selected ? "selected" : ""} ${f.status}`}>
       <button type="button" className="file-main" aria-current={selected ? "true" : undefined} onClick={() => selectFile(f.id)}>
-        <span className={`badge ${role ?? f.status}`}>{role ?? (f.status === "parsing" ? "…" : f.status)}</span>
+        <span className={`badge ${role ?? f.status}`}>{f.parsed ? roleLabel(f.parsed) : f.status === "parsing" ? "…" : f.status}</span>
         <span className="file-name">{f.name}</span>
         <span className="file-size">{f.size ? sizeText(f.size) : ""}</span>
       </button>

@@ -21,8 +21,8 @@ export function SampleMenu() {
       {error && <p role="alert">Could not read the sample catalogue: {error}</p>}
       {samples === null && !error && <p className="hint">Loading samples…</p>}
       {[...groups].map(([arch, list]) => (
-        <div key={arch} className="sample-group">
-          <h3>{arch}</h3>
+        <div key={arch} className="sample-group" role="group" aria-labelledby={`samples-${arch}`}>
+          <h3 id={`samples-${arch}`}>{arch}</h3>
           <ul>
             {list.map((s) => (
               <li key={s.path}>

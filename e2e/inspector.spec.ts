@@ -1,0 +1,177 @@
+import { test, expect, openApp } from "./support/guards.ts";
+import { inspectJson } from "./support/inspect.ts";
+import type { Page } from "@playwright/test";
+
+async function openSamples(page: Page, samples: string[], file: string, view: string) {
+  await openApp(page, `#samples=${samples.join(",")}&file=${file}&view=${view}`);
+  await expect(page.getByRole("tablist", { name: "Views" })).toBeVisible({ timeout: 20_000 });
+}
+
+const tabCount = async (page: Page, name: string) =>
+  Number((await page.getByRole("tab", { name: new RegExp(`^${name}`) }).locator(".count").textContent())!.replace(/,/g, ""));
+
+const PAYLOADS = [
+  { path: "x86_64/xen_hello_world.livepatch", image: "x86_64/xen-syms" },
+  { path: "x86_64/xen_endbr.livepatch", image: "x86_64/xen-syms" },
+  { path: "aarch64/xen_hello_world.livepatch", image: "aarch64/xen-syms" },
+  { path: "arm32/xen_nop.livepatch", image: "arm32/xen-syms" },
+  { path: "legacy/xen_hello_world_v1.livepatch", image: null },
+];
+
+for (const { path, image } of PAYLOADS) {
+  test(`${path}: the page shows what inspect --json reports`, async ({ page }) => {
+    const json = inspectJson(path);
+    await openSamples(page, image ? [image, path] : [path], path, "overview");
+    expect(await tabCount(page, "Sections")).toBe(json.sections.length);
+    expect(await tabCount(page, "Symbols")).toBe(json.symbols.length);
+    expect(await tabCount(page, "Relocations")).toBe(json.relocations.reduce((n, r) => n + r.entries.length, 0));
+    const lp = json.livepatch!;
+    const facts = page.locator("dl.facts");
+    await expect(facts).toContainText(lp.buildId!);
+    if (lp.depends) await expect(facts).toContainText(lp.depends);
+    if (lp.xenDepends) await expect(facts).toContainText(lp.xenDepends);
+    if (image && lp.xenDepends) await expect(facts).toContainText(/matches xen-syms/);
+
+    await page.getByRole("tab", { name: /^Functions/ }).click();
+    expect(await tabCount(page, "Functions")).toBe(lp.funcs.length);
+    const grid = page.getByRole("grid", { name: "Functions" });
+    for (const fn of lp.funcs) {
+      const row = grid.getByRole("row").filter({ hasText: fn.name ?? "(unnamed)" }).first();
+      await expect(row).toContainText(`${fn.oldSize}/${fn.newSize}`);
+    }
+    const first = lp.funcs[0];
+    const card = page.getByRole("article", { name: `Function ${first.name}` });
+    await expect(card.getByRole("row", { name: /^new_size/ })).toContainText(`${first.newSize} (0x${first.newSize.toString(16)})`);
+    await expect(card.getByRole("row", { name: /^old_size/ })).toContainText(`${first.oldSize} (0x${first.oldSize.toString(16)})`);
+    await expect(card.getByRole("row", { name: /^version/ })).toContainText(String(first.version));
+  });
+}
+
+test("the x86 trampoline is disassembled next to the bytes it replaces", async ({ page }) => {
+  await openSamples(page, ["x86_64/xen-syms", "x86_64/xen_endbr.livepatch"], "x86_64/xen_endbr.livepatch", "functions");
+  const written = page.getByRole("table", { name: "Bytes Xen writes" });
+  await expect(written).toContainText(/e9 [0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2}\s*jmp 0x[0-9a-f]+ <xen_changeset_patched>/);
+  const old = page.getByRole("table", { name: "Old function bytes" });
+  await expect(old).toContainText("endbr64");
+  await expect(page.getByText(/starts with ENDBR64/)).toBeVisible();
+  await expect(page.getByRole("table", { name: "New function disassembly" })).toContainText("R_X86_64_PC32");
+});
+
+test("ARM code is disassembled by the lazily loaded capstone under the page's CSP", async ({ page }) => {
+  const capstone: string[] = [];
+  page.on("request", (r) => {
+    if (/capstone/.test(r.url())) capstone.push(r.url());
+  });
+  await openSamples(page, ["x86_64/xen_hello_world.livepatch"], "x86_64/xen_hello_world.livepatch", "functions");
+  await expect(page.getByRole("table", { name: "New function disassembly" })).toBeVisible();
+  expect(capstone, "capstone is not loaded for x86 code").toEqual([]);
+  const aarch64 = page.getByRole("navigation", { name: "Samples" }).getByRole("group", { name: "aarch64" });
+  await aarch64.getByRole("button", { name: /xen-syms/ }).click();
+  await aarch64.getByRole("button", { name: /^payload Hello world$/ }).click();
+  await page.getByRole("tab", { name: /^Functions/ }).click();
+  await expect(page.getByRole("table", { name: "Bytes Xen writes" })).toContainText(/([0-9a-f]{2} ){3}[0-9a-f]{2}\s*b #0x[0-9a-f]+ <xen_hello_world>/);
+  expect(capstone.length).toBeGreaterThan(0);
+});
+
+test("a non-ELF file dropped on the page is refused by name, problem and offset; what was loaded stays", async ({ page }) => {
+  await openSamples(page, ["x86_64/xen_hello_world.livepatch"], "x86_64/xen_hello_world.livepatch", "functions");
+  await page.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(["this is not an ELF file, just text\n"], "notes.txt", { type: "text/plain" }));
+    for (const type of ["dragenter", "dragover", "drop"]) window.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  const alert = page.getByRole("alert").filter({ hasText: "notes.txt" });
+  await expect(alert).toContainText(/notes\.txt: .*not an ELF/i);
+  await expect(alert).toContainText("0x0");
+  await expect(page.getByRole("tab", { name: /^Functions/ })).toHaveAttribute("aria-selected", "true");
+  await expect(page.getByRole("article", { name: "Function xen_extra_version" })).toBeVisible();
+  await expect(page.getByRole("button", { name: /xen_hello_world\.livepatch/ }).first()).toHaveAttribute("aria-current", "true");
+});
+
+test("a dead parse worker is replaced, the page says so, and parsing works again", async ({ page }) => {
+  await openSamples(page, ["x86_64/xen_hello_world.livepatch"], "x86_64/xen_hello_world.livepatch", "overview");
+  await page.evaluate(() => (globalThis as unknown as { __livepatchLens: { crashParseWorker(): void } }).__livepatchLens.crashParseWorker());
+  await expect(page.getByRole("status").filter({ hasText: "Parse worker restarted" })).toBeVisible();
+  await page.getByRole("navigation", { name: "Samples" }).getByRole("button", { name: /NOP-out/ }).first().click();
+  await expect(page.getByRole("tablist", { name: "Views" })).toBeVisible();
+  await expect(page.locator("dl.facts")).toContainText("xen_nop.livepatch");
+});
+
+test("every view is reachable from the keyboard; / focuses the filter; arrows move through rows", async ({ page }) => {
+  await openSamples(page, ["x86_64/xen-syms", "x86_64/xen_hello_world.livepatch"], "x86_64/xen_hello_world.livepatch", "overview");
+  const overview = page.getByRole("tab", { name: /^Overview/ });
+  await overview.focus();
+  await page.keyboard.press("ArrowRight");
+  await expect(page.getByRole("tab", { name: /^Functions/ })).toHaveAttribute("aria-selected", "true");
+  await expect(page.getByRole("tab", { name: /^Functions/ })).toBeFocused();
+  for (const [key, name] of [["3", "Relocations"], ["4", "Symbols"], ["5", "Sections"], ["6", "Notes"], ["7", "Alternatives"], ["8", "Map"], ["1", "Overview"]] as const) {
+    await page.keyboard.press(key);
+    await expect(page.getByRole("tab", { name: new RegExp(`^${name}`) })).toHaveAttribute("aria-selected", "true");
+    await expect(page.getByRole("tabpanel")).toBeVisible();
+  }
+  await page.keyboard.press("4");
+  await page.keyboard.press("/");
+  const filter = page.getByRole("searchbox", { name: "Filter symbols by name" });
+  await expect(filter).toBeFocused();
+  await page.keyboard.type("hello_world_");
+  const grid = page.getByRole("grid", { name: "Symbols" });
+  await expect(grid.getByRole("row").nth(1)).toContainText("hello_world_");
+  await grid.focus();
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowDown");
+  const selected = grid.locator('[role="row"][aria-selected="true"]');
+  await expect(selected).toHaveAttribute("aria-rowindex", "3");
+  // The selected symbol's record lights up in the hex view, and the info line names it.
+  await expect(page.locator(".hex-info")).toContainText(/Selected: symbol \d+: hello_world_/);
+  await expect(page.locator(".hx span.sel").first()).toBeVisible();
+  await page.keyboard.press("End");
+  await expect(selected).toBeVisible();
+});
+
+test("clicking a byte names the structure it belongs to and links to it", async ({ page }) => {
+  await openSamples(page, ["x86_64/xen_hello_world.livepatch"], "x86_64/xen_hello_world.livepatch", "overview");
+  const hexGrid = page.getByRole("grid", { name: "Hex view" });
+  await hexGrid.click({ position: { x: 5, y: 5 } });
+  await page.locator('.hx-bytes span[data-off="0"]').click();
+  await expect(page.locator(".hex-info")).toContainText("belongs to ELF file header");
+  await page.getByRole("tab", { name: /^Functions/ }).click();
+  await page.getByRole("button", { name: /record #0 at 0x/ }).click();
+  await expect(page.locator(".hex-info")).toContainText(/Selected: livepatch_func 0/);
+  const firstSel = page.locator(".hx-bytes span.sel").first();
+  await firstSel.click();
+  await expect(page.locator(".hex-info")).toContainText(/belongs to livepatch_func 0 \(xen_extra_version\) \.name/);
+  await page.getByRole("button", { name: "Show in functions" }).click();
+  await expect(page.getByRole("tab", { name: /^Functions/ })).toHaveAttribute("aria-selected", "true");
+});
+
+test("the map shows which payload targets which image and flags functions patched twice", async ({ page }) => {
+  await openSamples(
+    page,
+    ["x86_64/xen-syms", "x86_64/xen_hello_world.livepatch", "x86_64/xen_replace_world.livepatch", "x86_64/xen_wrong_xen_buildid.livepatch"],
+    "x86_64/xen_hello_world.livepatch",
+    "graph",
+  );
+  await expect(page.getByText(/patched by more than one loaded payload: xen_extra_version/)).toBeVisible();
+  await expect(page.locator(".g-node.contested")).toHaveCount(1);
+  await expect(page.locator(".g-node.contested")).toContainText("patched by 2 payloads");
+  await expect(page.locator(".g-edge.mismatch")).toHaveCount(1);
+  const rail = page.getByRole("region", { name: "Loaded files" });
+  await expect(rail.getByRole("listitem").filter({ hasText: "xen_wrong_xen_buildid" })).toContainText(/targets no loaded image/);
+  await expect(rail.getByRole("listitem").filter({ hasText: "xen_replace_world" })).toContainText(/targets xen-syms ✓/);
+});
+
+test("the URL hash reopens the same samples, file and view", async ({ page }) => {
+  await openSamples(page, ["x86_64/xen-syms", "x86_64/xen_nop.livepatch"], "x86_64/xen_nop.livepatch", "sections");
+  await page.getByRole("tab", { name: /^Symbols/ }).click();
+  await expect(page).toHaveURL(/#samples=x86_64\/xen-syms,x86_64\/xen_nop\.livepatch&file=x86_64\/xen_nop\.livepatch&view=symbols$/);
+  await page.reload();
+  await expect(page.getByRole("tab", { name: /^Symbols/ })).toHaveAttribute("aria-selected", "true", { timeout: 20_000 });
+  await expect(page.getByRole("button", { name: /xen_nop\.livepatch/ }).first()).toHaveAttribute("aria-current", "true");
+});
+
+test("nothing is fetched from anywhere but the app's origin", async ({ page, guards }) => {
+  await openSamples(page, ["x86_64/xen-syms", "aarch64/xen-syms", "aarch64/xen_hello_world.livepatch"], "aarch64/xen_hello_world.livepatch", "functions");
+  await expect(page.getByRole("table", { name: "Bytes Xen writes" })).toBeVisible();
+  await expect(page.getByText("Files never leave your browser.")).toBeVisible();
+  expect(guards.foreignRequests).toEqual([]);
+});
