@@ -17,7 +17,7 @@ type Command = (args: string[]) => Promise<number>;
 // Loaded lazily so `help` and a fast `inspect` never pay for the simulator's start-up.
 const commands: Record<string, () => Promise<Command>> = {
   inspect: () => import("./inspect.ts").then((m) => m.run),
-  // audit: () => import("./audit.ts").then((m) => m.run),
+  audit: () => import("./audit.ts").then((m) => m.run),
   sim: () => import("./sim.ts").then((m) => m.run),
 };
 

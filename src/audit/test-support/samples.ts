@@ -1,0 +1,125 @@
+// Test helpers: the committed samples, and byte surgery on copies of them (ELF little-endian,
+// 64- or 32-bit) so each rule can be triggered by a minimal change to a real payload.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parseElf, type ElfFile } from "../../elf/index.ts";
+
+export const SAMPLES = fileURLToPath(new URL("../../../public/samples/", import.meta.url));
+
+export interface SampleEntry {
+  path: string;
+  kind: "payload" | "image";
+  arch: string;
+  image: string | null;
+  expect: string;
+}
+
+export function catalogue(): SampleEntry[] {
+  return JSON.parse(readFileSync(SAMPLES + "index.json", "utf8")) as SampleEntry[];
+}
+
+export function sample(path: string): Uint8Array {
+  return new Uint8Array(readFileSync(SAMPLES + path));
+}
+
+export function imageFor(path: string): { file: string; bytes: Uint8Array; elf: ElfFile } {
+  const bytes = sample(path);
+  return { file: path, bytes, elf: parseElf(bytes) };
+}
+
+/** A mutable copy with helpers that locate fields through the parsed file. */
+export class Patch {
+  readonly bytes: Uint8Array;
+  private readonly view: DataView;
+  readonly elf: ElfFile;
+  readonly is64: boolean;
+
+  constructor(source: Uint8Array) {
+    this.bytes = source.slice();
+    this.view = new DataView(this.bytes.buffer);
+    this.elf = parseElf(this.bytes);
+    this.is64 = this.elf.header.elfClass === 64;
+  }
+
+  u8(at: number, v: number): this {
+    this.bytes[at] = v;
+    return this;
+  }
+  u16(at: number, v: number): this {
+    this.view.setUint16(at, v, true);
+    return this;
+  }
+  u32(at: number, v: number): this {
+    this.view.setUint32(at, v >>> 0, true);
+    return this;
+  }
+  word(at: number, v: bigint): this {
+    if (this.is64) this.view.setBigUint64(at, v, true);
+    else this.view.setUint32(at, Number(v), true);
+    return this;
+  }
+
+  section(name: string) {
+    const s = this.elf.sections.find((x) => x.name === name);
+    if (!s) throw new Error(`no section ${name}`);
+    return s;
+  }
+
+  /** Rewrites one section header field. */
+  shdr(name: string, field: "name" | "type" | "flags" | "addr" | "offset" | "size" | "link" | "info" | "addralign" | "entsize", v: bigint | number): this {
+    const h = this.section(name).header.offset;
+    const o64 = { name: [0, 4], type: [4, 4], flags: [8, 8], addr: [16, 8], offset: [24, 8], size: [32, 8], link: [40, 4], info: [44, 4], addralign: [48, 8], entsize: [56, 8] } as const;
+    const o32 = { name: [0, 4], type: [4, 4], flags: [8, 4], addr: [12, 4], offset: [16, 4], size: [20, 4], link: [24, 4], info: [28, 4], addralign: [32, 4], entsize: [36, 4] } as const;
+    const [off, width] = (this.is64 ? o64 : o32)[field];
+    if (width === 8) this.view.setBigUint64(h + off, BigInt(v), true);
+    else this.view.setUint32(h + off, Number(v) >>> 0, true);
+    return this;
+  }
+
+  /** Renames a section in place (the new name must not be longer). */
+  rename(name: string, to: string): this {
+    if (to.length > name.length) throw new Error("new name is longer");
+    const s = this.section(name);
+    const strtab = this.elf.sections[this.elf.header.shstrndx];
+    const at = strtab.dataOffset + s.nameOffset;
+    for (let i = 0; i < name.length; i++) this.bytes[at + i] = i < to.length ? to.charCodeAt(i) : 0;
+    return this;
+  }
+
+  /** File offset of symbol `name`'s record in .symtab. */
+  symbol(name: string): { at: number; index: number } {
+    const t = this.elf.symbolTables.find((x) => x.sectionType === 2)!;
+    const index = t.name.indexOf(name);
+    if (index < 0) throw new Error(`no symbol ${name}`);
+    return { at: t.recordOffset + index * t.entsize, index };
+  }
+
+  /** Sets a symbol's st_shndx. */
+  symShndx(name: string, shndx: number): this {
+    return this.u16(this.symbol(name).at + (this.is64 ? 6 : 14), shndx);
+  }
+
+  /** Record `k` of relocation section `name`: sets its type and/or symbol. */
+  reloc(name: string, k: number, set: { type?: number; sym?: number; offset?: bigint }): this {
+    const t = this.elf.relocationTables.find((r) => this.elf.sections[r.sectionIndex].name === name)!;
+    const at = t.recordOffset + k * t.entsize;
+    const type = set.type ?? t.type[k];
+    const sym = set.sym ?? t.symbolIndex[k];
+    if (this.is64) {
+      this.view.setBigUint64(at + 8, (BigInt(sym) << 32n) | BigInt(type), true);
+      if (set.offset !== undefined) this.view.setBigUint64(at, set.offset, true);
+    } else {
+      this.view.setUint32(at + 4, ((sym << 8) | (type & 0xff)) >>> 0, true);
+      if (set.offset !== undefined) this.view.setUint32(at, Number(set.offset), true);
+    }
+    return this;
+  }
+
+  /** File offset of `.livepatch.funcs[i]` field `field`. */
+  func(i: number, field: "name" | "new_addr" | "old_addr" | "new_size" | "old_size" | "version" | "applied" | "expect"): number {
+    const s = this.section(".livepatch.funcs");
+    const off64 = { name: 0, new_addr: 8, old_addr: 16, new_size: 24, old_size: 28, version: 32, applied: 64, expect: 72 };
+    const off32 = { name: 0, new_addr: 4, old_addr: 8, new_size: 12, old_size: 16, version: 20, applied: 52, expect: 60 };
+    return s.dataOffset + i * (this.is64 ? 104 : 92) + (this.is64 ? off64 : off32)[field];
+  }
+}
