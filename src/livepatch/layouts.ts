@@ -113,8 +113,16 @@ export const FUNC_LAYOUTS: Record<FuncLayoutId, FuncLayoutInfo> = {
   v2: { id: "v2", section: ".livepatch.funcs", version: 2, specs: FUNC_V2, description: "struct livepatch_func version 2 (Xen 4.14+)" },
 };
 
+const funcLayouts = new Map<string, StructLayout>();
+
 export function funcLayout(id: FuncLayoutId, ptr: PointerSize): StructLayout {
-  return layoutStruct(id === "v2" ? "livepatch_func v2" : id === "v1" ? "livepatch_func v1" : "xsplice_patch_func", FUNC_LAYOUTS[id].specs, ptr);
+  const key = `${id}/${ptr}`;
+  let layout = funcLayouts.get(key);
+  if (!layout) {
+    layout = layoutStruct(id === "v2" ? "livepatch_func v2" : id === "v1" ? "livepatch_func v1" : "xsplice_patch_func", FUNC_LAYOUTS[id].specs, ptr);
+    funcLayouts.set(key, layout);
+  }
+  return layout;
 }
 
 /** x86 `struct alt_instr`, packed: 14 bytes. */
