@@ -80,16 +80,11 @@ export function buildSymbolTable(p: Payload, e: Elf): i32 {
     r.size = y.size;
     out.push(r);
   }
+  const newAddrs = new Set<u64>();
+  for (let j = 0; j < p.funcs.length; j++) newAddrs.add(p.funcs[j].newAddr);
   for (let i = 0; i < out.length; i++) {
     const r = out[i];
-    let isOverride = false;
-    for (let j = 0; j < p.funcs.length; j++) {
-      if (p.funcs[j].newAddr == r.addr) {
-        isOverride = true;
-        break;
-      }
-    }
-    if (isOverride) continue;
+    if (newAddrs.has(r.addr)) continue;
     if (lookupAny(r.name) != 0) return fail(EEXIST, "duplicate new symbol: " + r.name);
     r.isNew = true;
   }

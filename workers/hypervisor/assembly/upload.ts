@@ -1,6 +1,6 @@
 // The UPLOAD hypercall (facts §5.1), step by step, in HEAD/4.22 order. Any failure frees what
 // was mapped, leaves the payload list untouched and logs the reason as Xen's console would.
-import { Ev, emit, consoleLine } from "./events";
+import { Ev, emit } from "./events";
 import { diagMsg, diagNote, fail, resetDiag } from "./diag";
 import { EEXIST, EINVAL, ENODATA } from "./errno";
 import { Elf, loadElf, MAX_PAYLOAD } from "./elf";
@@ -14,7 +14,7 @@ import { setAllocBounds } from "./reloc_arm32";
 import { checkFuncs } from "./funcs";
 import { checkSpecialSections, checkPatchingSections, checkHooks, checkNotes, checkBugFrames, checkExTable, checkModinfo } from "./specials";
 import { checkAlternatives, checkAltCalls } from "./alternatives";
-import { bytesEqual, toHex } from "./bytes";
+import { bytesEqual, toHex, hex64 } from "./bytes";
 import { PAGE_SIZE } from "./memory";
 
 const FLAG_FORCE: u32 = 1;
@@ -122,8 +122,8 @@ export function doUpload(rawName: string, data: Uint8Array, flags: u32): i32 {
   st.payload = name;
   st.state = "CHECKED";
   st.withRc(0);
-  st.note = "loaded at " + "text/rw/ro";
+  st.addr = hex64(p.textAddr);
+  st.note = "uploaded: " + p.funcs.length.toString() + " function(s); text " + hex64(p.textAddr) + ", rw " + hex64(p.rwAddr) + ", ro " + hex64(p.roAddr) + ", " + p.pages.toString() + " page(s)";
   emit(st);
-  consoleLine(name, "livepatch: " + name + ": loaded, " + p.funcs.length.toString() + " function(s), " + p.pages.toString() + " page(s)", 0, false);
   return finish(name, 0);
 }
