@@ -33,6 +33,14 @@ const HEX = "0123456789abcdef";
 
 /** JSON string literal; escapes quotes, backslashes and every control character. */
 export function jsonStr(s: string): string {
+  // Fast path: most strings need no escaping, and per-character concatenation is what made
+  // large actions slow.
+  let clean = true;
+  for (let i = 0; i < s.length && clean; i++) {
+    const c = s.charCodeAt(i);
+    if (c == 0x22 || c == 0x5c || c < 0x20 || c == 0x2028 || c == 0x2029) clean = false;
+  }
+  if (clean) return '"' + s + '"';
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -77,9 +85,24 @@ export function consoleLine(payload: string | null, line: string, rc: i32, hasRc
 }
 
 export function takeEventLines(): string {
-  const s = lines.join("\n");
+  // One copy into a buffer sized up front: Array<string>.join concatenates pairwise, which is
+  // quadratic over the thousands of lines a 2,000-function apply produces.
+  let total = 0;
+  for (let i = 0; i < lines.length; i++) total += unchecked(lines[i]).length + (i > 0 ? 1 : 0);
+  const buf = new ArrayBuffer(total << 1);
+  let at = changetype<usize>(buf);
+  for (let i = 0; i < lines.length; i++) {
+    if (i > 0) {
+      store<u16>(at, 10);
+      at += 2;
+    }
+    const line = unchecked(lines[i]);
+    const bytes = (<usize>line.length) << 1;
+    memory.copy(at, changetype<usize>(line), bytes);
+    at += bytes;
+  }
   lines = [];
-  return s;
+  return String.UTF16.decode(buf);
 }
 
 export function resetEvents(): void {

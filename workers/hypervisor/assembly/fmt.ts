@@ -1,17 +1,25 @@
 // Text helpers for the actions side's console lines and events (hex the way Xen prints it).
 
-const DIGITS = "0123456789abcdef";
+// Built with one allocation each: the event log formats thousands of these per action, and
+// per-character concatenation kept the incremental GC busy.
+const ZERO: i32 = 0x30;
+
+function digit(n: i32): i32 {
+  return n < 10 ? ZERO + n : 0x57 + n;
+}
 
 /** Lower-case hex of `v`, at least `width` digits. */
 export function hex(v: u64, width: i32 = 1): string {
-  let s = "";
+  let n = 1;
+  for (let x = v >> 4; x != 0; x >>= 4) n++;
+  if (n < width) n = width;
+  const codes = new Array<i32>(n);
   let x = v;
-  do {
-    s = DIGITS.charAt(<i32>(x & 15)) + s;
+  for (let i = n - 1; i >= 0; i--) {
+    unchecked((codes[i] = digit(<i32>(x & 15))));
     x >>= 4;
-  } while (x != 0);
-  while (s.length < width) s = "0" + s;
-  return s;
+  }
+  return String.fromCharCodes(codes);
 }
 
 export function addrStr(v: u64): string {
@@ -26,12 +34,13 @@ export function ptrStr(v: u64, is64: bool): string {
 /** Bytes as `e9 9b ca 7c 00`-style hex without separators: "e99bca7c00". */
 export function hexBytes(b: Uint8Array, len: i32 = -1): string {
   const n = len < 0 || len > b.length ? b.length : len;
-  let s = "";
+  const codes = new Array<i32>(n * 2);
   for (let i = 0; i < n; i++) {
     const v = <i32>unchecked(b[i]);
-    s += DIGITS.charAt(v >> 4) + DIGITS.charAt(v & 15);
+    unchecked((codes[i * 2] = digit(v >> 4)));
+    unchecked((codes[i * 2 + 1] = digit(v & 15)));
   }
-  return s;
+  return String.fromCharCodes(codes);
 }
 
 export function sameBytes(a: Uint8Array, b: Uint8Array): bool {

@@ -37,8 +37,15 @@ export async function freshHypervisor(): Promise<HypervisorApi> {
   return createHypervisor(await modulePromise);
 }
 
+const parsedImages = new Map<Arch, ReturnType<typeof parseElf>>();
+
 export function boot(hv: HypervisorApi, arch: Arch, cpus = 4): void {
-  bootFromImage(hv, parseElf(sample(`${arch}/xen-syms`)), { cpus });
+  let elf = parsedImages.get(arch);
+  if (!elf) {
+    elf = parseElf(sample(`${arch}/xen-syms`));
+    parsedImages.set(arch, elf);
+  }
+  bootFromImage(hv, elf, { cpus });
 }
 
 export async function booted(arch: Arch = "x86_64", cpus = 4): Promise<HypervisorApi> {

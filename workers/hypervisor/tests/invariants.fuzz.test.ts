@@ -171,7 +171,7 @@ describe("simulator invariants under random scenarios", () => {
     const hv = await freshHypervisor();
     let reverts = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(opArb, { minLength: 10, maxLength: 60, size: "max" }), async (ops) => {
+      fc.asyncProperty(fc.array(opArb, { minLength: 10, maxLength: 40, size: "max" }), async (ops) => {
         await hv.ready();
         boot(hv, "x86_64", 4);
         const stack: string[] = [];
@@ -193,5 +193,6 @@ describe("simulator invariants under random scenarios", () => {
     );
     // The generator must reach real reverts often enough for the byte checks to mean something.
     expect(reverts).toBeGreaterThan(RUNS / 20);
-  });
+    // Generous: the machine running the suite may be shared; this bounds a hang, not speed.
+  }, 600_000);
 });

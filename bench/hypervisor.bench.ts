@@ -1,0 +1,66 @@
+// Simulator figures: wasm size, boot from xen-syms (sample and 20 MB), UPLOAD/APPLY/REVERT of the
+// generated 2,000-function payload, and GET hypercalls per second.
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parseElf } from "../src/elf/index.ts";
+import { createHypervisor } from "../workers/hypervisor/host/api.ts";
+import { WASM_PATH, compileHypervisorModule } from "../workers/hypervisor/host/node.ts";
+import { bootFromImage } from "../workers/hypervisor/host/image.ts";
+import { ACTION } from "../workers/hypervisor/host/types.ts";
+import { buildLargeImage, buildLargePayload } from "../fixtures/gen-large.ts";
+import type { BenchRow } from "./run.ts";
+
+export const title = "Simulated hypervisor";
+
+const path = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
+
+function timed<T>(fn: () => T): [T, number] {
+  const t0 = performance.now();
+  const v = fn();
+  return [v, performance.now() - t0];
+}
+
+function fileOr(pathName: string, build: () => Uint8Array): Uint8Array {
+  return existsSync(pathName) ? new Uint8Array(readFileSync(pathName)) : build();
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  rows.push({ name: "wasm size", value: statSync(WASM_PATH).size / 1024, unit: "KiB" });
+  const module = await compileHypervisorModule();
+  const hv = await createHypervisor(module);
+
+  const sample = new Uint8Array(readFileSync(path("public/samples/x86_64/xen-syms")));
+  const [, bootMs] = timed(() => bootFromImage(hv, parseElf(sample), { cpus: 8 }));
+  rows.push({ name: "boot sample xen-syms (parse + symbols + memory)", value: bootMs, unit: "ms" });
+
+  const payload = fileOr(path("fixtures/out/large-2000funcs.livepatch"), () => new Uint8Array(buildLargePayload(sample)));
+  const [up, upMs] = timed(() => hv.upload("large", payload));
+  if (up !== 0) throw new Error(`large payload upload failed: ${up}`);
+  rows.push({ name: "UPLOAD 2,000-function payload", value: upMs, unit: "ms", note: `${(payload.length / 1024).toFixed(0)} KiB` });
+  const [, applyMs] = timed(() => {
+    if (hv.action("large", ACTION.APPLY, 0, 0) !== 0) throw new Error("apply refused");
+    hv.advance(60_000_000);
+  });
+  if (hv.get("large").state !== 2) throw new Error(`apply did not complete: ${JSON.stringify(hv.get("large"))}`);
+  rows.push({ name: "APPLY 2,000 functions (hypercall + rendezvous)", value: applyMs, unit: "ms" });
+  const [, revertMs] = timed(() => {
+    hv.action("large", ACTION.REVERT, 0, 0);
+    hv.advance(60_000_000);
+  });
+  if (hv.get("large").state !== 1) throw new Error("revert did not complete");
+  rows.push({ name: "REVERT 2,000 functions", value: revertMs, unit: "ms" });
+  const [events, eventsMs] = timed(() => hv.events().length);
+  rows.push({ name: "drain + parse event log", value: eventsMs, unit: "ms", note: `${events} events` });
+
+  const n = 200_000;
+  const [, getMs] = timed(() => {
+    for (let i = 0; i < n; i++) hv.get("large");
+  });
+  rows.push({ name: "GET hypercalls", value: n / (getMs / 1000), unit: "calls/s" });
+
+  const big = fileOr(path("fixtures/out/xen-syms-large"), () => new Uint8Array(buildLargeImage()));
+  const [summary, bigMs] = timed(() => bootFromImage(hv, parseElf(big), { cpus: 8 }));
+  rows.push({ name: "boot 20 MB xen-syms", value: bigMs, unit: "ms", note: `${summary.symbols} symbols, ${(summary.mappedBytes / 1048576).toFixed(1)} MiB mapped` });
+  return rows;
+}
