@@ -66,6 +66,8 @@ export function FuncCard({ fn, model, elf, fileId, ctx }: { fn: LivepatchFunc; m
           record #{fn.index} at {hex(fn.offset)} ({fn.size} bytes)
         </button>
       </header>
+      <Trampoline fn={fn} model={model} ctx={ctx} />
+      <h4>Fields of the record</h4>
       <table className="plain fields">
         <thead>
           <tr>
@@ -85,7 +87,6 @@ export function FuncCard({ fn, model, elf, fileId, ctx }: { fn: LivepatchFunc; m
         </tbody>
       </table>
       <Expectation fn={fn} ctx={ctx} />
-      <Trampoline fn={fn} model={model} ctx={ctx} />
       <NewCode fn={fn} model={model} elf={elf} nameAt={ctx.nameAt} />
     </article>
   );

@@ -23,7 +23,6 @@ export function Functions({ file, parsed }: ViewProps) {
     selectBytes({ fileId: file.id, offset: f.offset, size: f.size, label: `livepatch_func ${i} (${f.name.text ?? "?"})` });
   };
   const columns: Column[] = [
-    { id: "i", header: "#", width: "3ch", align: "right", cell: (r) => r },
     { id: "name", header: "Function", width: "minmax(8ch, 1fr)", cell: (r) => funcs[r].name.text ?? "(unnamed)" },
     { id: "kind", header: "Patch", width: "5ch", cell: (r) => (funcs[r].newAddr.target.kind === "null" ? "NOP" : "jump") },
     { id: "sizes", header: "old/new", width: "8ch", align: "right", cell: (r) => `${funcs[r].oldSize}/${funcs[r].newSize}` },

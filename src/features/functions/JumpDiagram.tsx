@@ -15,10 +15,10 @@ export interface JumpDiagramProps {
 
 export function JumpDiagram(p: JumpDiagramProps) {
   const W = 640;
-  const H = 150;
+  const H = 122;
   const box = (x: number, title: string, sub: string, cls: string) => (
-    <g className={`jd-box ${cls}`} transform={`translate(${x},30)`}>
-      <rect width={230} height={74} rx={6} />
+    <g className={`jd-box ${cls}`} transform={`translate(${x},28)`}>
+      <rect width={230} height={64} rx={6} />
       <text x={12} y={24} className="jd-title">
         {title}
       </text>
@@ -35,22 +35,22 @@ export function JumpDiagram(p: JumpDiagramProps) {
         </marker>
       </defs>
       {box(10, `old: ${p.oldName}`, `${p.oldAddr !== null ? hex(p.oldAddr) : "address unknown"} · ${p.oldSize} B`, "old")}
-      <text x={20} y={124} className="jd-note">
+      <text x={20} y={110} className="jd-note">
         hypervisor text
       </text>
       {p.kind === "trampoline" ? (
         <>
           {box(W - 240, `new: ${p.newName ?? "?"}`, `${p.newAddr !== null ? hex(p.newAddr) : "?"} · ${p.newSize} B`, "new")}
-          <text x={W - 230} y={124} className="jd-note">
+          <text x={W - 230} y={110} className="jd-note">
             payload text
           </text>
-          <path d={`M240,58 C${W / 2 - 40},10 ${W / 2 + 40},10 ${W - 242},58`} className="jd-jump" markerEnd="url(#jd-arrow)" />
-          <text x={W / 2} y={22} textAnchor="middle" className="jd-label">
+          <path d={`M240,54 C${W / 2 - 40},8 ${W / 2 + 40},8 ${W - 242},54`} className="jd-jump" markerEnd="url(#jd-arrow)" />
+          <text x={W / 2} y={18} textAnchor="middle" className="jd-label">
             {p.patchLabel}
           </text>
         </>
       ) : (
-        <text x={260} y={70} className="jd-label">
+        <text x={260} y={64} className="jd-label">
           {p.patchLabel}
         </text>
       )}

@@ -1,0 +1,87 @@
+// The console: the same commands as `livepatch-lens sim` (the same interpreter, in the hypervisor
+// worker), FILE being a file loaded into the page. The transcript reads like the CLI run as a
+// script ("# command", then exactly its output), up to the timeline cursor; while an action is
+// still playing, only the part the real tool has printed so far ("Applying x... ") shows.
+import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { inputText, type InputRecord } from "../model/types.ts";
+
+export interface ConsoleEntry {
+  record: InputRecord;
+  /** Every event of the record has happened at the cursor. */
+  complete: boolean;
+}
+
+function shown(e: ConsoleEntry): string {
+  if (e.complete) return e.record.output;
+  const at = e.record.output.indexOf("... ");
+  return at >= 0 ? e.record.output.slice(0, at + 4) : "";
+}
+
+export function ConsolePanel({ entries, history, busy, onRun }: { entries: ConsoleEntry[]; history: string[]; busy: boolean; onRun(line: string): void }) {
+  const [line, setLine] = useState("");
+  const [back, setBack] = useState(-1);
+  const log = useRef<HTMLPreElement>(null);
+  const last = entries.length ? shown(entries[entries.length - 1]) : "";
+  useEffect(() => {
+    const el = log.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [entries.length, last]);
+
+  const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === "Enter") {
+      e.preventDefault();
+      const text = line.trim();
+      if (!text) return;
+      onRun(text);
+      setLine("");
+      setBack(-1);
+    } else if (e.key === "ArrowUp" && history.length) {
+      e.preventDefault();
+      const i = back < 0 ? history.length - 1 : Math.max(0, back - 1);
+      setBack(i);
+      setLine(history[i]);
+    } else if (e.key === "ArrowDown" && back >= 0) {
+      e.preventDefault();
+      const i = back + 1;
+      if (i >= history.length) {
+        setBack(-1);
+        setLine("");
+      } else {
+        setBack(i);
+        setLine(history[i]);
+      }
+    }
+  };
+
+  return (
+    <div className="sim-console">
+      <pre className="con-log" ref={log} aria-label="Console output" aria-live="polite" tabIndex={0} data-testid="console-output">
+        {entries.length === 0 && <span className="muted">Type a command, e.g. load xen_hello_world.livepatch, or help.{"\n"}</span>}
+        {entries.map((e, i) => (
+          <span key={i} className={`con-entry ${e.record.status !== 0 && e.complete ? "failed" : ""}`}>
+            <span className="con-echo">
+              # {inputText(e.record.input)}
+              {e.record.input.kind === "action" ? " (raw hypercall)" : ""}
+              {"\n"}
+            </span>
+            {shown(e)}
+            {!e.complete && <span className="con-wait" aria-hidden="true">▍</span>}
+            {!e.complete && "\n"}
+          </span>
+        ))}
+      </pre>
+      <label className="con-input">
+        <span aria-hidden="true">xen-livepatch&gt;</span>
+        <input
+          aria-label="Console"
+          value={line}
+          spellCheck={false}
+          autoComplete="off"
+          placeholder={busy ? "running…" : "load xen_hello_world.livepatch"}
+          onChange={(e) => setLine(e.target.value)}
+          onKeyDown={onKey}
+        />
+      </label>
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+// Bytes at each patched old_addr: the original bytes and the bytes at the cursor, both
+// disassembled, the changed bytes marked, and the jump drawn to the new function. Reverting shows
+// the original bytes again, because the window is rebuilt from the events up to the cursor.
+import { useMemo } from "react";
+import { CodeListing } from "../../functions/CodeListing.tsx";
+import { useDisasm } from "../../functions/useDisasm.ts";
+import type { DisasmArch } from "../../../disasm/types.ts";
+import { writeTarget, type WindowAtCursor } from "../model/memory.ts";
+import type { PayloadInfo } from "../model/types.ts";
+
+function Bytes({ bytes, changed, label }: { bytes: Uint8Array; changed: boolean[] | null; label: string }) {
+  return (
+    <code className="mem-bytes" aria-label={label}>
+      {Array.from(bytes, (b, i) => (
+        <span key={i} className={changed?.[i] ? "chg" : undefined}>
+          {b.toString(16).padStart(2, "0")}
+          {i < bytes.length - 1 ? " " : ""}
+        </span>
+      ))}
+    </code>
+  );
+}
+
+export function nameFor(addr: bigint, payloads: Record<string, PayloadInfo>): string | null {
+  for (const p of Object.values(payloads)) {
+    for (const s of p.symbols) if (BigInt(s.addr) === addr && s.name) return `${s.name} (${p.name})`;
+  }
+  return null;
+}
+
+function Window({ w, arch, payloads }: { w: WindowAtCursor; arch: DisasmArch; payloads: Record<string, PayloadInfo> }) {
+  const { window: win, bytes, changed, last } = w;
+  const original = useDisasm(arch, win.base, win.addr);
+  const now = useDisasm(arch, bytes, win.addr);
+  const patched = changed.some(Boolean);
+  const target = patched && last ? writeTarget(last.note) : null;
+  const label = win.func || `0x${win.addr.toString(16)}`;
+  const nameAt = (a: bigint) => nameFor(a, payloads);
+  return (
+    <article className={`mem-window ${patched ? "patched" : "original"}`} aria-label={`Memory at ${label}`}>
+      <header>
+        <code className="mem-func">{label}</code> <span className="muted mono">0x{win.addr.toString(16)}</span>{" "}
+        {patched ? (
+          <span className="badge payload">patched by {last?.payload}</span>
+        ) : (
+          <span className="badge image">original</span>
+        )}
+      </header>
+      <div className="mem-rows">
+        <div className="mem-col">
+          <div className="mem-head">before</div>
+          <Bytes bytes={win.base} changed={null} label={`${label} original bytes`} />
+          <CodeListing label="original" state={original} nameAt={nameAt} addressDigits={0} />
+        </div>
+        <div className="mem-col">
+          <div className="mem-head">now</div>
+          <Bytes bytes={bytes} changed={changed} label={`${label} bytes now`} />
+          <CodeListing label="now" state={now} nameAt={nameAt} addressDigits={0} />
+        </div>
+        {target !== null && (
+          <div className="mem-jump" aria-label={`jump to ${nameAt(target) ?? `0x${target.toString(16)}`}`}>
+            <svg viewBox="0 0 60 24" className="mem-arrow" aria-hidden="true">
+              <path d="M2,12 C20,2 38,22 52,12" />
+              <path d="M46,7 L54,12 L46,17" />
+            </svg>
+            <div className="mem-target">
+              <code>{nameAt(target) ?? "new function"}</code>
+              <span className="muted mono">0x{target.toString(16)}</span>
+            </div>
+          </div>
+        )}
+      </div>
+    </article>
+  );
+}
+
+export function MemoryView({ windows, arch, payloads }: { windows: WindowAtCursor[]; arch: string | null; payloads: Record<string, PayloadInfo> }) {
+  const a = useMemo<DisasmArch>(() => (arch === "aarch64" || arch === "arm32" ? arch : "x86_64"), [arch]);
+  if (!windows.length) return <p className="hint sim-empty">Nothing patched yet. The bytes at each old_addr appear here once an action writes them.</p>;
+  return (
+    <div className="mem-list">
+      {windows.map((w) => (
+        <Window key={w.window.addr.toString()} w={w} arch={a} payloads={payloads} />
+      ))}
+    </div>
+  );
+}

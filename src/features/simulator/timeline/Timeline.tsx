@@ -1,0 +1,103 @@
+// The timeline: every input and every event in order, with the cursor. Step back/forward, play,
+// speed and a scrubber; every other view derives from `items[0..cursor)`, so moving the cursor is
+// all it takes to show an earlier moment.
+import { useEffect, useRef } from "react";
+import { SPEEDS } from "../../../state/simulator.ts";
+import { inputText, type InputRecord, type TimelineItem } from "../model/types.ts";
+
+function describe(it: TimelineItem, records: readonly InputRecord[]): { who: string; text: string; kind: string } {
+  if (it.type === "input") return { who: "you", text: inputText(records[it.record].input), kind: "input" };
+  const e = it.event;
+  const who = e.cpu >= 0 ? `CPU${e.cpu}` : "xen";
+  const what = e.line ?? [e.phase, e.state, e.note].filter(Boolean).join(" · ");
+  const rc = e.rc !== null && e.kind !== "console" ? ` rc=${e.rc}` : "";
+  return { who, text: `${e.kind}${e.payload ? ` ${e.payload}` : ""}: ${what}${rc}`, kind: e.kind };
+}
+
+function tText(it: TimelineItem): string {
+  if (it.type !== "event") return "";
+  return `${(it.event.t / 1e6).toFixed(3)} ms`;
+}
+
+export interface TimelineProps {
+  items: readonly TimelineItem[];
+  records: readonly InputRecord[];
+  cursor: number;
+  playing: boolean;
+  speed: number;
+  onCursor(c: number): void;
+  onStep(d: number): void;
+  onPlay(): void;
+  onSpeed(s: number): void;
+}
+
+export function Timeline({ items, records, cursor, playing, speed, onCursor, onStep, onPlay, onSpeed }: TimelineProps) {
+  const list = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    const el = list.current?.querySelector<HTMLElement>(".tl-item.current");
+    if (el && list.current) list.current.scrollTop = el.offsetTop - list.current.clientHeight / 2 + el.clientHeight / 2;
+  }, [cursor, items.length]);
+  const current = cursor > 0 ? items[cursor - 1] : null;
+  return (
+    <section className="sim-timeline" aria-label="Timeline">
+      <div className="tl-controls">
+        <button type="button" onClick={() => onStep(-1)} disabled={cursor <= 0} aria-label="Step back" title="Step back (←)">
+          ◀
+        </button>
+        <button type="button" onClick={onPlay} aria-label={playing ? "Pause" : "Play"} aria-pressed={playing} disabled={!items.length}>
+          {playing ? "❚❚" : "▶"}
+        </button>
+        <button type="button" onClick={() => onStep(1)} disabled={cursor >= items.length} aria-label="Step forward" title="Step forward (→)">
+          ▶▎
+        </button>
+        <label className="tl-speed">
+          <span>speed</span>
+          <select value={speed} onChange={(e) => onSpeed(Number(e.target.value))} aria-label="Playback speed">
+            {SPEEDS.map((s) => (
+              <option key={s} value={s}>
+                {s}×
+              </option>
+            ))}
+          </select>
+        </label>
+        <input
+          type="range"
+          className="tl-scrub"
+          min={0}
+          max={items.length}
+          value={cursor}
+          onChange={(e) => onCursor(Number(e.target.value))}
+          aria-label="Timeline position"
+          aria-valuetext={`step ${cursor} of ${items.length}`}
+        />
+        <span className="tl-pos mono" aria-live="off">
+          {cursor}/{items.length}
+        </span>
+      </div>
+      <p className="tl-now" aria-live="polite">
+        {current ? (
+          <>
+            <span className="mono muted">{tText(current)}</span> {describe(current, records).text}
+          </>
+        ) : (
+          <span className="muted">The start: the simulator has just booted.</span>
+        )}
+      </p>
+      <ol className="tl-list" ref={list} aria-label="Event log">
+        {items.map((it, i) => {
+          const d = describe(it, records);
+          const state = i < cursor - 1 ? "past" : i === cursor - 1 ? "current" : "future";
+          return (
+            <li key={i} className={`tl-item ${state} k-${d.kind}`} aria-current={state === "current" ? "step" : undefined}>
+              <button type="button" className="tl-jump" onClick={() => onCursor(i + 1)} tabIndex={-1}>
+                <span className="tl-t mono">{tText(it)}</span>
+                <span className="tl-who">{d.who}</span>
+                <span className="tl-text">{d.text}</span>
+              </button>
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}
