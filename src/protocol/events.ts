@@ -75,3 +75,13 @@ export function parseEventLines(text: string): HvEvent[] {
   }
   return out;
 }
+
+/**
+ * The deadline of a rendezvous, from its `rendezvous`/`master` event (note
+ * `deadline=<ns> timeout=<ns> cpus=<n>`), so CPU lanes can be drawn against it. Null otherwise.
+ */
+export function rendezvousDeadline(ev: HvEvent): { deadline: number; timeout: number; cpus: number } | null {
+  if (ev.kind !== "rendezvous" || ev.phase !== "master" || !ev.note) return null;
+  const m = /deadline=(\d+) timeout=(\d+) cpus=(\d+)/.exec(ev.note);
+  return m ? { deadline: Number(m[1]), timeout: Number(m[2]), cpus: Number(m[3]) } : null;
+}
