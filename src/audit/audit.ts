@@ -174,7 +174,8 @@ export function auditPayloads(files: readonly AuditFile[], imageInput: AuditImag
     const uploadRc = firstRc(ctx.findings, "upload");
     let applyRc: number | null = null;
     if (uploadRc === null) {
-      loaded.push({ file, name, buildId: model.buildId?.buildId ?? null, exports: up.exports });
+      const start = model.regions.base;
+      loaded.push({ file, name, buildId: model.buildId?.buildId ?? null, exports: up.exports, start, end: start + BigInt(model.regions.pages * PAGE_SIZE) });
       if (nextBase !== null) nextBase += BigInt((model.regions.pages + 1) * PAGE_SIZE);
       applyRc = apply(ctx, applied, up.targets);
       if (applyRc === 0 || (applyRc === null && !ctx.findings.some((f) => f.stage === "apply" && f.severity === "error"))) {

@@ -13,6 +13,9 @@ export interface LoadedPayload {
   buildId: string | null;
   /** New (non-override) symbols it exports, by name, with their load addresses. */
   exports: Map<string, bigint>;
+  /** Where its regions lie: [start, end). */
+  start: bigint;
+  end: bigint;
 }
 
 export interface Where {

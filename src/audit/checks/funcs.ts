@@ -103,6 +103,10 @@ export function checkFuncs(ctx: FileContext, values: SymValues): PatchTarget[] |
     const endbr = arch === "x86_64" && startsWithEndbr(oldBytes) !== null;
     const sizeAt = funcWhere(fn, ctx.ptr === 8 ? 28 : 16, 4);
     if (arch === "x86_64") {
+      if (!nop && oldAddr !== null && ctx.image && !oldBytes && !ctx.loaded.some((p) => oldAddr >= p.start && oldAddr < p.end)) {
+        ctx.emit("func-old-addr-unmapped", `${label}: old_addr ${hexAddr(oldAddr)} is not mapped in ${ctx.image.file} or any loaded payload (fatal page fault; −EFAULT in the simulator)`, funcWhere(fn, 2 * ctx.ptr, ctx.ptr));
+        return null;
+      }
       if (!nop && fn.oldSize < (endbr ? 9 : 5)) {
         ctx.emit("func-old-size-too-small", `${label}: old_size ${fn.oldSize} is below ${endbr ? "9, needed after the ENDBR64 at the start of the old function" : "5, the size of the jmp"} (−EINVAL)`, sizeAt);
         return null;

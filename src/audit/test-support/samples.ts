@@ -94,6 +94,12 @@ export class Patch {
     return { at: t.recordOffset + index * t.entsize, index };
   }
 
+  /** File offset of symbol record `index` in .symtab. */
+  symbolAt(index: number): number {
+    const t = this.elf.symbolTables.find((x) => x.sectionType === 2)!;
+    return t.recordOffset + index * t.entsize;
+  }
+
   /** Sets a symbol's st_shndx. */
   symShndx(name: string, shndx: number): this {
     return this.u16(this.symbol(name).at + (this.is64 ? 6 : 14), shndx);
@@ -113,6 +119,27 @@ export class Patch {
       if (set.offset !== undefined) this.view.setUint32(at, Number(set.offset), true);
     }
     return this;
+  }
+
+  /** Sets the RELA addend of record `k` of relocation section `name`. */
+  addend(name: string, k: number, v: bigint): this {
+    const t = this.elf.relocationTables.find((r) => this.elf.sections[r.sectionIndex].name === name)!;
+    const at = t.recordOffset + k * t.entsize + (this.is64 ? 16 : 8);
+    if (this.is64) this.view.setBigInt64(at, v, true);
+    else this.view.setInt32(at, Number(v), true);
+    return this;
+  }
+
+  /** Replaces the first occurrence of an ASCII string (same length) at or after `from`. */
+  text(find: string, replace: string, from = 0): this {
+    if (find.length !== replace.length) throw new Error("same length only");
+    const needle = new TextEncoder().encode(find);
+    for (let i = from; i + needle.length <= this.bytes.length; i++)
+      if (needle.every((b, k) => this.bytes[i + k] === b)) {
+        for (let k = 0; k < needle.length; k++) this.bytes[i + k] = replace.charCodeAt(k);
+        return this;
+      }
+    throw new Error(`no ${find}`);
   }
 
   /** File offset of `.livepatch.funcs[i]` field `field`. */

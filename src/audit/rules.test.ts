@@ -1,0 +1,169 @@
+// Every rule, table-driven: a case that triggers it (a committed sample, or a sample with a few
+// bytes changed) and one that does not. Where the rule is an upload/apply failure and an image is
+// given, the simulated hypervisor must fail the same way (same rc) on the triggering case.
+import { beforeAll, describe, expect, it } from "vitest";
+import { nodeSimulator } from "../cli/auditSimulator.ts";
+import { auditPayloads, crossCheck, RULE_IDS, RULES, type RuleId, type SimulatorPort } from "./index.ts";
+import { imageFor, Patch, sample } from "./test-support/samples.ts";
+
+interface Case {
+  files: [string, Uint8Array][];
+  image?: string;
+}
+
+const X = "x86_64/xen-syms";
+const A = "aarch64/xen-syms";
+const x = (n: string) => `x86_64/${n}.livepatch`;
+const a64 = (n: string) => `aarch64/${n}.livepatch`;
+const NONE = null;
+const one = (path: string, image: string | null = X): Case => ({ files: [[path, sample(path)]], image: image ?? undefined });
+const patched = (path: string, edit: (p: Patch) => void, image: string | null = X): Case => {
+  const p = new Patch(sample(path));
+  edit(p);
+  return { files: [[path, p.bytes]], image: image ?? undefined };
+};
+const set = (paths: string[], image: string | undefined = X): Case => ({ files: paths.map((p) => [p, sample(p)]), image });
+
+const NOP = x("xen_nop");
+const HELLO = x("xen_hello_world");
+const noteType = (section: string) => (p: Patch) => p.u32(p.section(section).dataOffset + 8, 4);
+
+const CASES: Record<RuleId, [trigger: () => Case, clean: () => Case]> = {
+  "payload-too-large": [() => ({ files: [[NOP, Uint8Array.from([...sample(NOP), ...new Uint8Array(2 * 1024 * 1024)])]], image: X }), () => one(NOP)],
+  "payload-name-duplicate": [() => set([NOP, NOP]), () => set([NOP, HELLO])],
+  "elf-header-unsupported": [() => patched(NOP, (p) => p.u16(16, 2)), () => one(NOP)],
+  "elf-arch-unsupported": [() => one(NOP, A), () => one(NOP, X)],
+  "elf-section-table-bad": [() => patched(NOP, (p) => p.u16(0x3e, 0)), () => one(NOP)],
+  "elf-too-many-sections": [() => patched(NOP, (p) => p.u16(0x3c, 1024)), () => one(NOP)],
+  "section-offset-bad": [() => patched(NOP, (p) => p.shdr(".livepatch.funcs", "offset", 0x10)), () => one(NOP)],
+  "section-align-not-power-of-two": [() => patched(NOP, (p) => p.shdr(".livepatch.funcs", "addralign", 3)), () => one(NOP)],
+  "section-addr-misaligned": [() => patched(NOP, (p) => p.shdr(".livepatch.funcs", "addr", 4)), () => one(NOP)],
+  "section-nobits-too-large": [() => patched(x("xen_data_bss"), (p) => p.shdr(".bss", "size", 3 << 20)), () => one(x("xen_data_bss"))],
+  "symtab-missing": [() => patched(NOP, (p) => p.shdr(".symtab", "type", 1)), () => one(NOP)],
+  "symtab-duplicate": [() => patched(NOP, (p) => p.shdr(".strtab", "type", 2)), () => one(NOP)],
+  "symtab-malformed": [() => patched(NOP, (p) => p.shdr(".symtab", "entsize", 8)), () => one(NOP)],
+  "strtab-malformed": [() => patched(NOP, (p) => p.u8(p.section(".strtab").dataOffset + p.section(".strtab").dataSize - 1, 0x41)), () => one(NOP)],
+  "arm32-thumb-symbol": [() => patched("arm32/xen_hello_world.livepatch", (p) => p.text("$a\0", "$t\0", p.section(".strtab").dataOffset), "arm32/xen-syms"), () => one("arm32/xen_hello_world.livepatch", "arm32/xen-syms")],
+  "xen-depends-missing": [() => one(x("xen_no_xen_buildid")), () => one(NOP)],
+  "xen-depends-malformed": [() => patched(NOP, noteType(".livepatch.xen_depends")), () => one(NOP)],
+  "xen-depends-mismatch": [() => one(x("xen_wrong_xen_buildid")), () => one(NOP)],
+  "xen-image-no-build-id": [() => one(NOP, "@no-build-id"), () => one(NOP)],
+  "section-write-exec": [() => patched(HELLO, (p) => p.shdr(".text.xen_hello_world", "flags", 7)), () => one(HELLO)],
+  "symbol-common": [() => patched(HELLO, (p) => p.symShndx("xen_extra_version", 0xfff2)), () => one(HELLO)],
+  "symbol-unresolved": [() => patched(HELLO, (p) => p.text("xen_extra_version", "xen_extra_versioX", p.section(".strtab").dataOffset)), () => one(HELLO)],
+  "symbol-section-reserved": [() => patched(HELLO, (p) => p.symShndx("hello_world_modinfo", 0xff00)), () => one(HELLO)],
+  "symbol-section-out-of-range": [() => patched(HELLO, (p) => p.symShndx("hello_world_modinfo", 0x500)), () => one(HELLO)],
+  "reloc-section-bad": [() => patched(HELLO, (p) => p.shdr(".rela.livepatch.funcs", "link", 0)), () => one(HELLO)],
+  "reloc-rel-unsupported": [() => patched(HELLO, (p) => p.shdr(".rela.livepatch.funcs", "type", 9)), () => one(HELLO)],
+  "reloc-symbol-none": [() => patched(HELLO, (p) => p.reloc(".rela.livepatch.funcs", 0, { sym: 0 })), () => one(HELLO)],
+  "reloc-symbol-out-of-range": [() => patched(HELLO, (p) => p.reloc(".rela.livepatch.funcs", 0, { sym: 0xffff })), () => one(HELLO)],
+  "reloc-against-ignored-symbol": [() => patched(HELLO, (p) => p.u16(p.symbolAt(4) + 6, p.section(".strtab").index)), () => one(HELLO)],
+  "reloc-type-unsupported": [() => patched(HELLO, (p) => p.reloc(".rela.livepatch.funcs", 0, { type: 10 })), () => one(HELLO)],
+  "reloc-offset-out-of-range": [() => patched(HELLO, (p) => p.reloc(".rela.livepatch.funcs", 0, { offset: 100n })), () => one(HELLO)],
+  "reloc-overflow": [() => patched(HELLO, (p) => p.addend(".rela.text.hello_world_count", 0, 1n << 40n)), () => one(HELLO)],
+  "depends-missing": [() => patched(NOP, (p) => p.rename(".livepatch.depends", ".livepatch.depend")), () => one(NOP)],
+  "build-id-missing": [() => patched(NOP, (p) => p.rename(".note.gnu.build-id", ".note.gnu.build-i")), () => one(NOP)],
+  "nothing-to-patch": [() => patched(NOP, (p) => p.rename(".livepatch.funcs", ".livepatch.func")), () => one(NOP)],
+  "patch-section-empty": [() => patched(NOP, (p) => p.shdr(".livepatch.funcs", "size", 0)), () => one(NOP)],
+  "funcs-size-not-multiple": [() => one("legacy/xen_hello_world_v1.livepatch"), () => one(HELLO)],
+  "func-version-mismatch": [() => patched(NOP, (p) => p.u8(p.func(0, "version"), 1)), () => one(NOP)],
+  "func-old-size-zero": [() => patched(NOP, (p) => p.u32(p.func(0, "old_size"), 0)), () => one(NOP)],
+  "func-old-addr-unresolved": [
+    () => patched(x("xen_replace_world"), (p) => p.text("xen_extra_version", "xen_extra_versioX")),
+    () => one(x("xen_replace_world")),
+  ],
+  "func-old-size-too-small": [() => one(x("xen_too_small")), () => one(NOP)],
+  "func-nop-too-long": [() => patched(NOP, (p) => p.u32(p.func(0, "new_size"), 40).u32(p.func(0, "old_size"), 40)), () => one(NOP)],
+  "func-nop-exceeds-old-size": [() => patched(NOP, (p) => p.u32(p.func(0, "new_size"), 20).u32(p.func(0, "old_size"), 10)), () => one(NOP)],
+  "func-old-addr-unmapped": [() => patched(HELLO, (p) => p.addend(".rela.livepatch.funcs", 2, 1n << 36n)), () => one(HELLO)],
+  "func-distance-out-of-range": [() => patched(a64("xen_hello_world"), (p) => p.addend(".rela.livepatch.funcs", 2, 1n << 36n), A), () => one(a64("xen_hello_world"), A)],
+  "hook-size-bad": [() => patched(x("xen_prepost_hooks"), (p) => p.shdr(".livepatch.hooks.preapply", "size", 16)), () => one(x("xen_prepost_hooks"))],
+  "build-id-malformed": [() => patched(NOP, noteType(".note.gnu.build-id")), () => one(NOP)],
+  "build-id-duplicate": [() => ({ files: [[HELLO, sample(HELLO)], ["other/hello_again.livepatch", sample(HELLO)]], image: X }), () => set([HELLO, NOP])],
+  "depends-malformed": [() => patched(NOP, noteType(".livepatch.depends")), () => one(NOP)],
+  "bug-frames-size": [() => patched(x("xen_alternatives"), (p) => p.shdr(".bug_frames.1", "size", 12)), () => one(x("xen_alternatives"))],
+  "alternatives-malformed": [() => patched(x("xen_alternatives"), (p) => p.rename(".altinstr_replacement", ".altinstr_replacemen")), () => one(x("xen_alternatives"))],
+  "alternatives-too-long": [() => patched(x("xen_alternatives"), (p) => p.u8(p.section(".altinstructions").dataOffset + 12, 0)), () => one(x("xen_alternatives"))],
+  "alt-call-sites-bad": [() => patched(HELLO, (p) => p.rename(".livepatch.hooks.unload", ".alt_call_sites").shdr(".livepatch.hooks.unload", "size", 22)), () => one(HELLO)],
+  "ex-table-size": [() => patched(x("xen_alternatives"), (p) => p.shdr(".ex_table", "size", 12)), () => one(x("xen_alternatives"))],
+  "section-unsupported-on-arch": [() => patched(a64("xen_hello_world"), (p) => p.rename(".livepatch.hooks.unload", ".ex_table"), A), () => one(a64("xen_hello_world"), A)],
+  "modinfo-malformed": [() => patched(HELLO, (p) => p.u8(p.section(".modinfo").dataOffset + p.section(".modinfo").dataSize - 1, 0x58)), () => one(HELLO)],
+  "symbol-duplicate-export": [() => set([x("xen_dup_a"), x("xen_dup_b")]), () => set([x("xen_dup_a")])],
+  "depends-chain-mismatch": [() => one(x("xen_bye_world")), () => set([HELLO, x("xen_bye_world")])],
+  "expect-reserved-bits": [() => patched(x("xen_expectations"), (p) => p.u8(p.func(0, "expect"), 0x11 | 0x40)), () => one(x("xen_expectations"))],
+  "expect-len-exceeds-old-size": [() => patched(x("xen_expectations"), (p) => p.u8(p.func(0, "expect"), (9 << 1) | 1)), () => one(x("xen_expectations"))],
+  "expect-mismatch": [() => one(x("xen_expectations_fail")), () => one(x("xen_expectations"))],
+  "hook-null-entry": [() => patched(HELLO, (p) => p.reloc(".rela.livepatch.hooks.load", 0, { offset: 8n })), () => one(HELLO)],
+  "func-patch-overruns-symbol": [() => patched(x("xen_too_small"), (p) => p.u32(p.func(0, "old_size"), 5)), () => one(HELLO)],
+  "func-old-size-mismatch": [() => one(x("xen_expectations_fail")), () => one(HELLO)],
+  "func-old-addr-not-function-start": [() => patched(HELLO, (p) => p.addend(".rela.livepatch.funcs", 2, 1n)), () => one(HELLO)],
+  "func-name-mismatch": [() => patched(HELLO, (p) => p.text("xen_extra_version", "xen_major_version", p.section(".rodata.xen_hello_world.str1.1").dataOffset)), () => one(HELLO)],
+  "func-patched-twice": [() => set([HELLO, x("xen_bye_world")]), () => set([HELLO])],
+  "func-applied-byte-set": [() => patched(NOP, (p) => p.u8(p.func(0, "applied"), 1)), () => one(NOP)],
+  "not-safe-to-reapply": [() => one(x("xen_data_bss")), () => one(NOP)],
+  "hook-not-function": [() => patched(HELLO, (p) => p.reloc(".rela.livepatch.hooks.load", 0, { sym: p.symbol("livepatch_xen_hello_world").index })), () => one(HELLO)],
+  "depends-target": [() => one(HELLO), () => one(x("xen_bye_world"))],
+  "hook-runs": [() => one(HELLO), () => one(NOP)],
+  "replace-possible": [() => one(NOP), () => one(x("xen_prepost_hooks"))],
+  "replace-refused": [() => one(x("xen_prepost_hooks")), () => one(NOP)],
+  "func-endbr-skip": [() => one(x("xen_endbr")), () => one(HELLO)],
+  "func-no-expectation": [() => one(HELLO), () => one(x("xen_expectations"))],
+  "unchecked-xen-build-id": [() => one(NOP, NONE), () => one(NOP)],
+  "unchecked-symbols": [() => one(HELLO, NONE), () => one(HELLO)],
+  "unchecked-old-function": [() => one(HELLO, NONE), () => one(HELLO)],
+  "unchecked-expectations": [() => one(x("xen_expectations"), NONE), () => one(x("xen_expectations"))],
+  "unchecked-displacement": [() => one(HELLO, NONE), () => one(HELLO)],
+  "elf-unparsable": [() => ({ files: [["junk.livepatch", new TextEncoder().encode("not an ELF object at all, just text")]], image: X }), () => one(NOP)],
+};
+
+function imageOf(path: string) {
+  if (path !== "@no-build-id") return imageFor(path);
+  const p = new Patch(sample(X));
+  p.u32(p.section(".note.gnu.build-id").dataOffset + 8, 4);
+  return { file: "xen-syms (build-id removed)", bytes: p.bytes, elf: new Patch(p.bytes).elf };
+}
+
+function run(c: Case) {
+  const files = c.files.map(([file, bytes]) => ({ file, bytes }));
+  const image = c.image ? imageOf(c.image) : null;
+  return { files, image, result: auditPayloads(files, image) };
+}
+
+let port: SimulatorPort;
+beforeAll(async () => {
+  port = await nodeSimulator();
+});
+
+describe("audit rules", () => {
+  it("has a trigger and a clean case for every rule", () => {
+    expect(Object.keys(CASES).sort()).toEqual([...RULE_IDS].sort());
+    for (const id of RULE_IDS) expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+  });
+
+  it.each(RULE_IDS)("%s", async (id) => {
+    const [trigger, clean] = CASES[id];
+    const t = run(trigger());
+    const hit = t.result.findings.filter((f) => f.id === id);
+    expect(hit.length, `${id} not raised; got ${t.result.findings.map((f) => f.id).join(", ")}`).toBeGreaterThan(0);
+    for (const f of hit) {
+      expect(f.severity).toBe(RULES[id].severity);
+      expect(f.why).toBe(RULES[id].why);
+      expect(f.message.length).toBeGreaterThan(10);
+      if (f.offset !== undefined) expect(f.offset).toBeLessThan(Math.max(...t.files.map((x) => x.bytes.length)));
+    }
+    if (RULES[id].severity === "error") expect(t.result.verdict).toBe("reject");
+    const c = run(clean());
+    expect(c.result.findings.filter((f) => f.id === id)).toEqual([]);
+
+    // Upload/apply failures: the simulator must fail the same payload with the same rc.
+    if (t.image && (RULES[id].stage === "upload" || RULES[id].stage === "apply")) {
+      const sim = await crossCheck(port, t.image.bytes, t.files, t.result.predictions);
+      expect(sim.error).toBeUndefined();
+      expect(sim.disagreements).toEqual([]);
+      const first = t.result.findings.find((f) => f.severity === "error" && (f.stage === "upload" || f.stage === "apply"));
+      const i = first?.fileIndex ?? 0;
+      const simRc = first?.stage === "apply" ? sim.outcomes[i].apply : sim.outcomes[i].upload;
+      expect(simRc).toBe(first?.rc);
+    }
+  });
+});
