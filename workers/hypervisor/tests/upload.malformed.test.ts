@@ -273,6 +273,15 @@ describe("§2 placement quirk and §5.3 exports", () => {
     const d = hv.payload("p") as unknown as { regions: { text: { addr: string } }; sections: { name: string; addr: string }[] };
     expect(d.sections.find((s) => s.name === ".text.xen_hello_world")!.addr).toBe(d.regions.text.addr);
   });
+  it("ARM: the livepatch window is 2 MiB, so a payload that does not fit gets -ENOMEM", async () => {
+    const hv = await bootArch("aarch64");
+    const e = new Edit(payloadBytes("aarch64", NOP)).sh(".bss", "size", 0x200000n);
+    expect(hv.upload("p", e.bytes)).toBe(-12);
+    expect(hv.consoleLines().at(-1)).toBe("livepatch: p: Could not allocate memory for payload");
+    // Several small payloads share the window, each after its own guard page.
+    expect(hv.upload("a", payloadBytes("aarch64", NOP))).toBe(0);
+    expect(hv.upload("b", payloadBytes("aarch64", HELLO))).toBe(0);
+  });
   it("a new symbol named like a Xen symbol is a duplicate", async () => {
     const hv = await bootArch("x86_64");
     const e = new Edit(payloadBytes("x86_64", "xen_dup_a")).renameSymbol("shared_counter", "xen_deny");
