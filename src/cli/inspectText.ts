@@ -105,7 +105,9 @@ function writeLivepatch(out: StreamOut, m: LivepatchModel): void {
   const r = m.regions;
   out.w(`\nRegions (${r.assumption}; ${r.pages} pages):\n`);
   for (const name of ["text", "rw", "ro"] as const) out.w(`  ${pad(name, 5)} ${hex(r[name].address)}  ${r[name].size} bytes\n`);
-  for (const s of r.sections) out.w(`    ${pad(s.region, 5)} ${hex(s.address)}  ${pad(s.name, 28)} ${s.size} bytes\n`);
+  const order = { text: 0, rw: 1, ro: 2 };
+  const placed = [...r.sections].sort((a, b) => order[a.region] - order[b.region] || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  for (const s of placed) out.w(`    ${pad(s.region, 5)} ${hex(s.address)}  ${pad(s.name, 28)} ${s.size} bytes\n`);
 
   out.w("\nTrampolines:\n");
   for (const fn of m.funcs) {

@@ -251,4 +251,35 @@ describe("malformed payloads: exact codes and offsets", () => {
     expect(model.funcs[1].patch?.kind).toBe("nop");
     expect(model.funcs[1].patch?.bytes.length).toBe(40);
   });
+
+  it("alternatives, alt-call sites and an ex_table where the arch has none", () => {
+    const text = Uint8Array.of(0xff, 0x15, 0, 0, 0, 0, 0x90, 0x90, 0xe8, 0, 0, 0, 0, 0x90, 0x90, 0x90);
+    const alt = [...le(4, 0), ...le(4, 0), ...le(2, 3), 20, 1, 0, 0]; // orig_len 20 overruns .text.new
+    const spec = payload();
+    spec.sections[0] = { ...spec.sections[0], data: text };
+    spec.sections.push({ name: ".alt_call_sites", data: new Uint8Array(12), align: 4 });
+    spec.sections.push({ name: ".altinstructions", data: Uint8Array.from(alt), align: 1 });
+    spec.relocs![".alt_call_sites"] = [
+      { offset: 0, type: 2, symbol: ".text.new", addend: 0 },
+      { offset: 4, type: 2, symbol: ".text.new", addend: 8 },
+      { offset: 8, type: 2, symbol: ".text.new", addend: 12 },
+    ];
+    spec.relocs![".altinstructions"] = [{ offset: 0, type: 2, symbol: ".text.new" }, { offset: 4, type: 2, symbol: ".text.new", addend: 6 }];
+    const { model, built } = analyze(spec);
+    const codes = model.diagnostics.map((d) => [d.code, d.offset]);
+    const sites = built.dataOffset[".alt_call_sites"];
+    expect(model.altCalls.map((c) => c.site.target)).toMatchObject([{ symbol: "new_fn", addend: 0n }, { symbol: "new_fn", addend: 8n }, { symbol: "new_fn", addend: 12n }]);
+    expect(codes).toContainEqual(["LP_ALT_CALL_NOT_INDIRECT", sites + 4]);
+    expect(codes).toContainEqual(["LP_ALT_CALL_OUTSIDE", sites + 8]);
+    expect(codes).not.toContainEqual(["LP_ALT_CALL_NOT_INDIRECT", sites]);
+    const alts = built.dataOffset[".altinstructions"];
+    expect(codes).toContainEqual(["LP_ALT_ORIG_OUTSIDE", alts]);
+    expect(model.diagnostics.find((d) => d.code === "LP_ALT_NO_REPLACEMENT")).toBeDefined();
+    expect(model.alternatives[0]).toMatchObject({ feature: 3, origLen: 20, replLen: 1, padLen: 0 });
+
+    const arm = payload({ machine: 183 });
+    arm.sections.push({ name: ".ex_table", data: new Uint8Array(8), align: 4 });
+    const r = analyze(arm);
+    expect(r.model.diagnostics.find((d) => d.code === "LP_SECTION_UNSUPPORTED")?.offset).toBe(r.built.headerOffset[".ex_table"]);
+  });
 });

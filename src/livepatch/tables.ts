@@ -1,6 +1,6 @@
 // Alternatives, exception table, bug frames and alt-call sites: fixed-size records of
 // self-relative offsets, decoded with the relocations that fill them (facts §1.3).
-import { SHT_NOBITS, type ElfSection } from "../elf/index.ts";
+import { SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS, type ElfSection } from "../elf/index.ts";
 import type { Context } from "./context.ts";
 import { ALT_CALL_SITE, ARM_ALT_INSTR, BUG_FRAME_BASE, EX_TABLE_ENTRY, X86_ALT_INSTR, type StructLayout } from "./layouts.ts";
 import { fieldSource, readSelfRelative, reportUnusedRelocs, type FieldSource } from "./pointers.ts";
@@ -34,6 +34,17 @@ function inSection(t: PointerTarget, index: number | undefined): boolean {
   return t.kind === "symbol" && t.defined && t.sectionIndex === index;
 }
 
+/** The bytes a target designates inside the payload's executable sections, or null. */
+function codeAt(ctx: Context, t: PointerTarget, length: number): Uint8Array | null {
+  if (t.kind !== "symbol" || !t.defined || t.sectionIndex === undefined || t.sectionOffset === undefined) return null;
+  const section = ctx.elf.sections[t.sectionIndex];
+  if ((section.flags & BigInt(SHF_EXECINSTR)) === 0n || (section.flags & BigInt(SHF_ALLOC)) === 0n) return null;
+  const data = ctx.data(section);
+  if (t.sectionOffset < 0n || t.sectionOffset + BigInt(length) > BigInt(data.length)) return null;
+  const at = Number(t.sectionOffset);
+  return data.subarray(at, at + length);
+}
+
 export function decodeAlternatives(ctx: Context): AltInstr[] {
   const out: AltInstr[] = [];
   const x86 = ctx.arch === "x86_64";
@@ -56,6 +67,8 @@ export function decodeAlternatives(ctx: Context): AltInstr[] {
   if (!repl)
     ctx.diagnostics.push({ severity: "error", code: "LP_ALT_NO_REPLACEMENT", offset: section.header.offset, message: ".altinstructions is non-empty but .altinstr_replacement is missing (Xen: −EINVAL)", section: section.index });
   for (const a of out) {
+    if (!codeAt(ctx, a.orig.target, a.origLen))
+      ctx.diagnostics.push({ severity: "error", code: "LP_ALT_ORIG_OUTSIDE", offset: a.orig.offset, message: `.altinstructions[${a.index}]: the ${a.origLen} original bytes are not inside the payload's text (Xen: −EINVAL)` });
     if (repl && !inSection(a.repl.target, repl.index))
       ctx.diagnostics.push({ severity: "error", code: "LP_ALT_REPL_OUTSIDE", offset: a.repl.offset, message: `.altinstructions[${a.index}]: replacement is not inside .altinstr_replacement (Xen: −EINVAL)` });
     if (x86 && a.padLen !== null && a.replLen > a.origLen + a.padLen)
@@ -104,5 +117,18 @@ export function decodeAltCalls(ctx: Context): AltCallSite[] {
   records(ctx, ".alt_call_sites", ALT_CALL_SITE, ctx.arch === "x86_64", (src, at, index, where) => {
     out.push({ index, offset: src.fileOffset + at, site: readSelfRelative(ctx, src, at, `${where}.site`) });
   });
+  for (const c of out) {
+    // Each site is a 6-byte `call *disp32(%rip)` (ff 15) inside the payload's text.
+    const code = codeAt(ctx, c.site.target, 6);
+    if (!code)
+      ctx.diagnostics.push({ severity: "error", code: "LP_ALT_CALL_OUTSIDE", offset: c.offset, message: `.alt_call_sites[${c.index}]: the 6-byte call site is not inside the payload's text (Xen: −EINVAL)` });
+    else if (code[0] !== 0xff || code[1] !== 0x15)
+      ctx.diagnostics.push({
+        severity: "error",
+        code: "LP_ALT_CALL_NOT_INDIRECT",
+        offset: c.offset,
+        message: `.alt_call_sites[${c.index}]: the site starts ${code[0].toString(16).padStart(2, "0")} ${code[1].toString(16).padStart(2, "0")}, not ff 15 (call *disp32(%rip)) (Xen: −EINVAL)`,
+      });
+  }
   return out;
 }
