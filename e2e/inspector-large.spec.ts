@@ -55,3 +55,15 @@ test("large relocatable: time to show, longest main-thread task, scrolling both 
   test.info().annotations.push({ type: "measurement", description: JSON.stringify(figures) });
   expect(total).toBeGreaterThan(1_000_000);
 });
+
+test("a big parse can be cancelled, and the next file parses", async ({ page }) => {
+  await openApp(page);
+  await page.locator("input[type=file]").setInputFiles(LARGE);
+  const rail = page.getByRole("region", { name: "Loaded files" });
+  await expect(rail.getByRole("progressbar", { name: /Parsing large-reloc\.o/ })).toBeVisible();
+  await rail.getByRole("button", { name: "Cancel" }).click();
+  await expect(rail.getByRole("listitem").filter({ hasText: "large-reloc.o" })).toContainText("cancelled");
+  await page.getByRole("navigation", { name: "Samples" }).getByRole("button", { name: /NOP-out/ }).first().click();
+  await expect(page.getByRole("tablist", { name: "Views" })).toBeVisible({ timeout: 20_000 });
+  await expect(page.locator("dl.facts")).toContainText("xen_nop.livepatch");
+});

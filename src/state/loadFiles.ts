@@ -29,6 +29,9 @@ async function load(name: string, size: number, origin: FileOrigin, read: (id: s
   const previous = store.selectedFileId;
   store.addFile({ id, name, size, origin, status: "parsing", progress: null, problem: null, parsed: null });
   const outcome = await parseWithRetry(id, name, read);
+  // Receiving a big result (structured-clone deserialization) is one main-thread task; rendering
+  // it starts in the next one, so neither blocks input for the sum of both.
+  await new Promise((resolve) => setTimeout(resolve, 0));
   const s = useLens.getState();
   if (!s.files.some((f) => f.id === id)) return id;
   if (outcome.ok) {

@@ -1,0 +1,175 @@
+// The audit, one click from anywhere: a verdict button in the top bar that opens the findings
+// per payload (filter by severity), the simulator's result beside the static verdict, and
+// Markdown/JSON exports. Each finding links to its view and highlights its bytes.
+import { useState } from "react";
+import { toJson, toMarkdown, type Finding, type FindingSeverity } from "../../audit/index.ts";
+import { useLens } from "../../state/store.ts";
+import type { NavTarget } from "../../state/nav.ts";
+import { hex } from "../format.ts";
+import { useAudit, type AuditView } from "./useAudit.ts";
+import "./audit.css";
+
+const SEVERITIES: FindingSeverity[] = ["error", "warning", "info"];
+
+function download(name: string, text: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function targetOf(f: Finding): NavTarget {
+  if (f.func) return { view: "functions", index: f.func.index };
+  if (f.sectionIndex !== undefined) return { view: "sections", section: f.sectionIndex };
+  return { view: "overview" };
+}
+
+function useFollow() {
+  const selectFile = useLens((s) => s.selectFile);
+  const navigate = useLens((s) => s.navigate);
+  const selectBytes = useLens((s) => s.selectBytes);
+  const setCursor = useLens((s) => s.setHexCursor);
+  return (fileId: string, f: Finding) => {
+    selectFile(fileId);
+    navigate(targetOf(f));
+    if (!useLens.getState().hexOpen) useLens.getState().toggleHex();
+    if (f.offset === undefined) return;
+    const offset = f.offset;
+    // After the target view has reacted to the navigation (it may select its own item).
+    setTimeout(() => {
+      setCursor(offset);
+      selectBytes({ fileId, offset, size: f.length ?? 1, label: f.id });
+    }, 0);
+  };
+}
+
+function SimulatorResult({ view }: { view: AuditView }) {
+  const s = view.simulator;
+  if (s === null) return <p className="audit-sim muted">Simulator: load the target xen-syms to cross-check in the simulated hypervisor.</p>;
+  if (s === "running") return <p className="audit-sim muted">Simulator: running the uploads…</p>;
+  if (s.error) return <p className="audit-sim bad">Simulator: could not run ({s.error})</p>;
+  return (
+    <div className={`audit-sim ${s.agrees ? "ok" : "bad"}`} data-testid="audit-simulator">
+      <b>Simulator {s.agrees ? "agrees" : "disagrees"}</b>
+      <ul>
+        {s.outcomes.map((o) => (
+          <li key={o.file}>
+            <code>{o.name}</code>: upload {o.upload}
+            {o.upload === 0 && <> · apply {o.apply ?? "—"}</>}
+          </li>
+        ))}
+        {s.disagreements.map((d) => (
+          <li key={d} className="bad">
+            {d}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Findings({ view, shown }: { view: AuditView; shown: Set<FindingSeverity> }) {
+  const follow = useFollow();
+  const names = [...view.result.files.map((f) => f.file), undefined];
+  return (
+    <>
+      {names.map((name) => {
+        const list = view.result.findings.filter((f) => f.file === name && shown.has(f.severity));
+        const all = view.result.findings.filter((f) => f.file === name);
+        if (all.length === 0) return null;
+        const fileId = name ? view.fileIds.get(name) : undefined;
+        return (
+          <section key={name ?? "(set)"} className="audit-file" aria-label={`Findings for ${name ?? "the set"}`}>
+            <h3>
+              {name ?? "Across the set"} <span className="count">{list.length}</span>
+            </h3>
+            <ul>
+              {list.map((f, i) => (
+                <li key={i} className={`audit-finding ${f.severity}`}>
+                  <span className={`sev ${f.severity}`}>{f.severity}</span>
+                  {fileId && f.offset !== undefined ? (
+                    <button type="button" className="linkish mono" onClick={() => follow(fileId, f)} title={`Show ${f.section ?? "the bytes"} at ${hex(f.offset)}`}>
+                      {f.id}
+                    </button>
+                  ) : (
+                    <code>{f.id}</code>
+                  )}
+                  {f.offset !== undefined && <span className="mono muted"> {hex(f.offset)}</span>}
+                  <p>{f.message}</p>
+                  {f.severity !== "info" && <p className="why">{f.why}</p>}
+                </li>
+              ))}
+            </ul>
+          </section>
+        );
+      })}
+    </>
+  );
+}
+
+export function AuditPanel() {
+  const view = useAudit();
+  const [open, setOpen] = useState(false);
+  const [shown, setShown] = useState<Set<FindingSeverity>>(new Set(["error", "warning", "info"]));
+  if (!view) return null;
+  const { result } = view;
+  const n = (s: FindingSeverity) => result.findings.filter((f) => f.severity === s).length;
+  return (
+    <>
+      <button type="button" className={`small audit-toggle ${result.verdict}`} aria-expanded={open} onClick={() => setOpen(!open)}>
+        Audit: {result.verdict === "accept" ? "accept" : "reject"}
+      </button>
+      {open && (
+        <aside className="audit-panel" aria-label="Audit findings">
+          <header>
+            <h2>
+              Verdict: <span className={`verdict ${result.verdict}`}>{result.verdict.toUpperCase()}</span>
+            </h2>
+            <button type="button" className="small ghost" onClick={() => setOpen(false)} aria-label="Close the audit">
+              ×
+            </button>
+          </header>
+          <p className="muted">
+            {result.image ? (
+              <>
+                Against <code>{result.image.file}</code>
+              </>
+            ) : (
+              "No hypervisor image loaded: checks that need it are listed as info."
+            )}
+          </p>
+          <SimulatorResult view={view} />
+          <div className="audit-tools">
+            <fieldset>
+              <legend>Show</legend>
+              {SEVERITIES.map((s) => (
+                <label key={s}>
+                  <input
+                    type="checkbox"
+                    checked={shown.has(s)}
+                    onChange={(e) => {
+                      const next = new Set(shown);
+                      if (e.target.checked) next.add(s);
+                      else next.delete(s);
+                      setShown(next);
+                    }}
+                  />
+                  {s} ({n(s)})
+                </label>
+              ))}
+            </fieldset>
+            <button type="button" className="small" onClick={() => download("livepatch-audit.md", toMarkdown(result), "text/markdown")}>
+              Export Markdown
+            </button>
+            <button type="button" className="small" onClick={() => download("livepatch-audit.json", toJson(result), "application/json")}>
+              Export JSON
+            </button>
+          </div>
+          <Findings view={view} shown={shown} />
+        </aside>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,248 @@
+// The simulator page: the state diagram of the selected payload with its actions and the applied
+// stack, the CPUs at the rendezvous, the bytes at each patched address, the console, and the
+// timeline whose cursor every view follows. Lazy-loaded: none of this is on the first screen.
+import { useEffect, useMemo } from "react";
+import { useShallow } from "zustand/react/shallow";
+import { useLens } from "../../state/store.ts";
+import { useSim } from "../../state/simulator.ts";
+import {
+  bootFrom,
+  dismissMessage,
+  runConsole,
+  runInput,
+  selectPayload,
+  setCursor,
+  setSimulatorOpen,
+  step,
+  togglePlay,
+} from "../../state/simulatorActions.ts";
+import { deriveSnapshot } from "./model/derive.ts";
+import { deriveRendezvous } from "./model/rendezvous.ts";
+import { windowAt, writesUpTo } from "./model/memory.ts";
+import { recordEnds } from "./model/types.ts";
+import { StateDiagram } from "./state-diagram/StateDiagram.tsx";
+import { CpuLanes } from "./cpus/CpuLanes.tsx";
+import { MemoryView } from "./memory/MemoryView.tsx";
+import { ConsolePanel, type ConsoleEntry } from "./console/ConsolePanel.tsx";
+import { Timeline } from "./timeline/Timeline.tsx";
+import { usePlayback } from "./timeline/usePlayback.ts";
+import { PayloadActions } from "./actions/PayloadActions.tsx";
+import { Knobs } from "./knobs/Knobs.tsx";
+import { rcText } from "./state-diagram/layout.ts";
+import "./simulator.css";
+
+function typingIn(el: EventTarget | null): boolean {
+  const t = el as HTMLElement | null;
+  if (!t) return false;
+  return t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable;
+}
+
+const stem = (file: string) => (file.includes(".") ? file.slice(0, file.lastIndexOf(".")) : file);
+
+export default function SimulatorPage() {
+  usePlayback();
+  const sim = useSim(
+    useShallow((s) => ({
+      status: s.status,
+      message: s.message,
+      image: s.image,
+      bootCpus: s.bootCpus,
+      records: s.records,
+      items: s.items,
+      windows: s.windows,
+      payloads: s.payloads,
+      cursor: s.cursor,
+      playing: s.playing,
+      speed: s.speed,
+      selected: s.selected,
+      timeoutMs: s.timeoutMs,
+      history: s.history,
+    })),
+  );
+  const files = useLens((s) => s.files);
+  const images = files.filter((f) => f.status === "ready" && f.parsed?.role === "image");
+  const payloadFiles = useMemo(() => {
+    const m = new Map<string, string>();
+    for (const f of files) if (f.status === "ready" && f.parsed?.role === "payload") m.set(stem(f.name), f.name);
+    return m;
+  }, [files]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (typingIn(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === "ArrowLeft") {
+        e.preventDefault();
+        step(-1);
+      } else if (e.key === "ArrowRight") {
+        e.preventDefault();
+        step(1);
+      } else if (e.key === " " && (e.target as HTMLElement | null)?.tagName !== "BUTTON") {
+        e.preventDefault();
+        togglePlay();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
+  const { items, cursor } = sim;
+  const snap = useMemo(() => deriveSnapshot(items, cursor, sim.bootCpus), [items, cursor, sim.bootCpus]);
+  const rv = useMemo(() => deriveRendezvous(items, cursor, snap.cpus), [items, cursor, snap.cpus]);
+  const windows = useMemo(() => {
+    const writes = writesUpTo(items, cursor);
+    return sim.windows.map((w) => windowAt(w, writes)).filter((w) => w.last !== null);
+  }, [items, cursor, sim.windows]);
+  const entries = useMemo<ConsoleEntry[]>(() => {
+    const ends = recordEnds(sim.records);
+    const out: ConsoleEntry[] = [];
+    sim.records.forEach((r, i) => {
+      const start = ends[i] - 1 - (r.eventsTo - r.eventsFrom);
+      if (start < cursor) out.push({ record: r, complete: cursor >= ends[i] });
+    });
+    return out;
+  }, [sim.records, cursor]);
+
+  const names = useMemo(() => {
+    const set = new Set<string>([...payloadFiles.keys(), ...snap.states.keys()]);
+    return [...set];
+  }, [payloadFiles, snap.states]);
+  const selected = sim.selected && names.includes(sim.selected) ? sim.selected : (snap.lastPayload ?? names[0] ?? null);
+  const state = selected ? (snap.states.get(selected) ?? "none") : "none";
+  const action = selected ? (snap.actions.get(selected) ?? null) : null;
+  const inFlight = [...snap.actions.values()].some((a) => a.phase === "pending" || a.phase === "rendezvous" || a.phase === "patching");
+  const busy = sim.status === "busy" || sim.status === "booting";
+
+  return (
+    <div className="simulator" data-status={sim.status}>
+      <header className="sim-head">
+        <h2>Simulator</h2>
+        <label className="sim-image">
+          <span>boots</span>
+          <select
+            aria-label="Hypervisor image"
+            value={sim.image?.fileId ?? ""}
+            onChange={(e) => void bootFrom(e.target.value)}
+            disabled={!images.length}
+          >
+            {!sim.image && <option value="">{sim.status === "booting" ? "booting…" : "no image"}</option>}
+            {images.map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        {sim.image && <span className="badge image">{sim.image.arch}</span>}
+        <button type="button" className="small" onClick={() => sim.image && void bootFrom(sim.image.fileId)} disabled={!sim.image} title="Boot again; the timeline starts over">
+          Reboot
+        </button>
+        <span className="sim-status" role="status">
+          {sim.status === "booting" ? "booting…" : sim.status === "busy" ? "running…" : sim.status === "error" ? "not running" : `t = ${(snap.now / 1e6).toFixed(3)} ms`}
+          {snap.halted && <b className="bad"> · host halted (panic)</b>}
+        </span>
+        <span className="spacer" />
+        <button type="button" className="small ghost" onClick={() => setSimulatorOpen(false)}>
+          Back to the inspector
+        </button>
+      </header>
+      {sim.message && (
+        <div className={`sim-message ${sim.message.level}`} role={sim.message.level === "error" ? "alert" : "status"}>
+          <span>{sim.message.text}</span>
+          <button type="button" className="small ghost" onClick={dismissMessage} aria-label="Dismiss message">
+            ×
+          </button>
+        </div>
+      )}
+      <section className="sim-card sim-diagram" aria-label="State diagram">
+        <div className="sim-card-head">
+          <div className="payload-pick" role="radiogroup" aria-label="Payload">
+            {names.length === 0 && <span className="hint">Load a payload (sample menu, left) to drive it here.</span>}
+            {names.map((n) => (
+              <button key={n} type="button" role="radio" aria-checked={n === selected} className="chip" onClick={() => selectPayload(n)}>
+                {n}
+                <span className={`chip-state s-${snap.states.get(n) ?? "none"}`}>{snap.states.get(n) ?? "—"}</span>
+              </button>
+            ))}
+          </div>
+        </div>
+        <div className="diagram-body">
+          {selected ? <StateDiagram payload={selected} state={state} action={action} /> : <div className="hint sim-empty">No payload yet.</div>}
+          <aside className="applied-stack" aria-label="Applied stack">
+            <h3>Applied stack</h3>
+            {snap.stack.length === 0 ? (
+              <p className="hint">empty</p>
+            ) : (
+              <ol reversed>
+                {[...snap.stack].reverse().map((n, i) => (
+                  <li key={n} className={`${n === selected ? "sel" : ""} ${i === 0 ? "top" : ""}`}>
+                    <code>{n}</code>
+                    {i === 0 && <span className="badge">top</span>}
+                  </li>
+                ))}
+              </ol>
+            )}
+            <p className="hint stack-base">Xen {sim.image ? `(${sim.image.name})` : ""}</p>
+          </aside>
+        </div>
+        {selected && (
+          <div className="diagram-foot">
+            <PayloadActions
+              name={selected}
+              state={state}
+              stack={snap.stack}
+              file={payloadFiles.get(selected) ?? null}
+              inFlight={inFlight}
+              timeoutMs={sim.timeoutMs}
+              onRun={(i) => void runInput(i)}
+            />
+            <p className={`edge-status ${action?.phase === "failed" ? "bad" : ""}`} role="status">
+              {action
+                ? `${action.action}${action.by ? ` (by REPLACE ${action.by})` : ""}: ${
+                    action.phase === "failed"
+                      ? `failed, rc ${rcText(action.rc ?? 0)}${action.reason ? `: ${action.reason}` : ""}; ${selected} stays ${state}`
+                      : action.phase === "ok"
+                        ? `done, rc 0; ${selected} is ${state === "none" ? "not loaded" : state}`
+                        : `in progress, rc ${rcText(action.rc ?? -11)}`
+                  }`
+                : ""}
+            </p>
+          </div>
+        )}
+      </section>
+      <section className="sim-card sim-cpus" aria-label="CPUs at the rendezvous">
+        <h3 className="sim-card-title">CPUs at the rendezvous</h3>
+        <CpuLanes rv={rv} />
+        <details className="knobs-box">
+          <summary>Scenario knobs</summary>
+          <Knobs
+            cpus={snap.cpus}
+            payloads={names}
+            selected={selected}
+            timeoutMs={sim.timeoutMs}
+            onCommand={(line) => void runConsole(line, "knob")}
+            onTimeout={(ms) => useSim.setState({ timeoutMs: ms })}
+          />
+        </details>
+      </section>
+      <section className="sim-card sim-memory" aria-label="Memory">
+        <h3 className="sim-card-title">Memory at the patched addresses</h3>
+        <MemoryView windows={windows} arch={sim.image?.arch ?? null} payloads={sim.payloads} />
+      </section>
+      <section className="sim-card sim-console-card" aria-label="Console panel">
+        <h3 className="sim-card-title">Console</h3>
+        <ConsolePanel entries={entries} history={sim.history} busy={busy} onRun={(line) => void runConsole(line)} />
+      </section>
+      <Timeline
+        items={items}
+        records={sim.records}
+        cursor={cursor}
+        playing={sim.playing}
+        speed={sim.speed}
+        onCursor={setCursor}
+        onStep={step}
+        onPlay={togglePlay}
+        onSpeed={(s) => useSim.setState({ speed: s })}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+// Scenario knobs. Each one types the simulator's own console command (cpus, stall, hook), so a
+// session stays a script the CLI can replay; the action timeout is what the buttons ask for.
+import { useState } from "react";
+
+const HOOK_KINDS = ["preapply", "apply", "postapply", "prerevert", "revert", "postrevert"] as const;
+
+export function Knobs(props: {
+  cpus: number;
+  payloads: string[];
+  selected: string | null;
+  timeoutMs: number;
+  onCommand(line: string): void;
+  onTimeout(ms: number): void;
+}) {
+  const { cpus, payloads, selected, timeoutMs, onCommand, onTimeout } = props;
+  const [n, setN] = useState(String(cpus));
+  const [cpu, setCpu] = useState("1");
+  const [ms, setMs] = useState("40");
+  const [hookPayload, setHookPayload] = useState<string>("");
+  const [kind, setKind] = useState<(typeof HOOK_KINDS)[number]>("preapply");
+  const [rc, setRc] = useState("-1");
+  const hp = hookPayload || selected || payloads[0] || "";
+  return (
+    <form className="sim-knobs" aria-label="Scenario knobs" onSubmit={(e) => e.preventDefault()}>
+      <fieldset>
+        <legend>CPUs</legend>
+        <input type="number" min={1} max={64} value={n} onChange={(e) => setN(e.target.value)} aria-label="Number of CPUs" />
+        <button type="button" className="small" onClick={() => onCommand(`cpus ${n}`)}>
+          Set
+        </button>
+      </fieldset>
+      <fieldset>
+        <legend>Stall</legend>
+        <select value={cpu} onChange={(e) => setCpu(e.target.value)} aria-label="CPU to stall">
+          {Array.from({ length: cpus }, (_, i) => (
+            <option key={i} value={i}>
+              CPU{i}
+            </option>
+          ))}
+        </select>
+        <input type="number" min={0} step="0.1" value={ms} onChange={(e) => setMs(e.target.value)} aria-label="Stall for ms" />
+        <span className="unit">ms</span>
+        <button type="button" className="small" onClick={() => onCommand(`stall ${cpu} ${ms}`)}>
+          Stall
+        </button>
+      </fieldset>
+      <fieldset>
+        <legend>Hook returns</legend>
+        <select value={hp} onChange={(e) => setHookPayload(e.target.value)} aria-label="Hook of payload">
+          {payloads.map((p) => (
+            <option key={p}>{p}</option>
+          ))}
+        </select>
+        <select value={kind} onChange={(e) => setKind(e.target.value as (typeof HOOK_KINDS)[number])} aria-label="Hook kind">
+          {HOOK_KINDS.map((k) => (
+            <option key={k}>{k}</option>
+          ))}
+        </select>
+        <input type="number" value={rc} onChange={(e) => setRc(e.target.value)} aria-label="Hook return value" />
+        <button type="button" className="small" disabled={!hp} onClick={() => onCommand(`hook ${hp} ${kind} ${rc}`)}>
+          Set
+        </button>
+      </fieldset>
+      <fieldset>
+        <legend>Action timeout</legend>
+        <input
+          type="number"
+          min={0}
+          step="1"
+          value={timeoutMs}
+          onChange={(e) => onTimeout(Math.max(0, Number(e.target.value) || 0))}
+          aria-label="Action timeout in ms"
+        />
+        <span className="unit">ms{timeoutMs === 30 ? " (xen-livepatch's)" : " (raw hypercall)"}</span>
+      </fieldset>
+    </form>
+  );
+}
