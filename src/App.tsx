@@ -12,6 +12,7 @@ import { nextTheme, useTheme } from "./features/shell/useTheme.ts";
 import { useFileIntake } from "./features/shell/useFileIntake.ts";
 import { Inspector } from "./features/inspector/Inspector.tsx";
 import { Welcome } from "./features/shell/Welcome.tsx";
+import { AuditPanel } from "./features/audit/AuditPanel.tsx";
 
 // Lets end-to-end tests kill the parse worker the way a crash would.
 (globalThis as { __livepatchLens?: unknown }).__livepatchLens = { crashParseWorker: () => parseClient.crash() };
@@ -46,6 +47,7 @@ export function App() {
         <h1>Livepatch Lens</h1>
         <span className="privacy">Files never leave your browser.</span>
         <span className="spacer" />
+        <AuditPanel />
         <button type="button" className="small ghost" onClick={() => setTheme(nextTheme(theme))} aria-label={`Theme: ${theme}. Switch theme`}>
           Theme: {theme}
         </button>

@@ -2,7 +2,7 @@
 // the image its xen_depends names (else the first image), plus the simulator cross-check.
 import { useEffect, useMemo, useState } from "react";
 import { auditPayloads, crossCheck, type AuditResult, type SimulationResult } from "../../audit/index.ts";
-import { auditSimulator } from "../../services/auditSimulator.ts";
+import { auditSimulator, exclusive } from "../../services/auditSimulator.ts";
 import { roleOf } from "../../state/links.ts";
 import { useLens, type LoadedFile } from "../../state/store.ts";
 import { buildIdHex } from "../format.ts";
@@ -39,7 +39,13 @@ export function useAudit(): AuditView | null {
   useEffect(() => {
     if (!computed?.image) return;
     let live = true;
-    void crossCheck(auditSimulator(), computed.image.parsed!.elf.bytes, computed.inputs, computed.result.predictions).then((value) => live && setSim({ for: computed, value }));
+    const image = computed.image.parsed!.elf.bytes;
+    void exclusive(async () => {
+      // A newer set of files replaced this one while it waited: skip the stale run.
+      if (!live) return;
+      const value = await crossCheck(auditSimulator(), image, computed.inputs, computed.result.predictions);
+      if (live) setSim({ for: computed, value });
+    });
     return () => {
       live = false;
     };
