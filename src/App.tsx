@@ -12,7 +12,6 @@ import { nextTheme, useTheme } from "./features/shell/useTheme.ts";
 import { useFileIntake } from "./features/shell/useFileIntake.ts";
 import { Inspector } from "./features/inspector/Inspector.tsx";
 import { Welcome } from "./features/shell/Welcome.tsx";
-import { AuditPanel } from "./features/audit/AuditPanel.tsx";
 
 // Lets end-to-end tests kill the parse worker the way a crash would.
 (globalThis as { __livepatchLens?: unknown }).__livepatchLens = { crashParseWorker: () => parseClient.crash() };
@@ -22,6 +21,8 @@ export function App() {
   const current = useLens(selectCurrentFile);
   const theme = useLens((s) => s.theme);
   const setTheme = useLens((s) => s.setTheme);
+  const largeText = useLens((s) => s.largeText);
+  const toggleLargeText = useLens((s) => s.toggleLargeText);
   const { dragging } = useFileIntake();
   useTheme();
 
@@ -42,12 +43,14 @@ export function App() {
   }, []);
 
   return (
-    <div className="app">
+    <div className={`app ${largeText ? "large-text" : ""}`}>
       <header className="topbar">
         <h1>Livepatch Lens</h1>
         <span className="privacy">Files never leave your browser.</span>
         <span className="spacer" />
-        <AuditPanel />
+        <button type="button" className="small ghost" aria-pressed={largeText} onClick={toggleLargeText} title="Larger text, for a projector">
+          Larger text
+        </button>
         <button type="button" className="small ghost" onClick={() => setTheme(nextTheme(theme))} aria-label={`Theme: ${theme}. Switch theme`}>
           Theme: {theme}
         </button>

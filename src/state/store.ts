@@ -62,6 +62,9 @@ interface UiSlice {
   hexCursor: number | null;
   hexOpen: boolean;
   theme: ThemeChoice;
+  /** Larger text for a projector. */
+  largeText: boolean;
+  toggleLargeText(): void;
   notices: Notice[];
   /** An item a view should select and reveal (set when following a link from another view). */
   focus: (NavTarget & { token: number }) | null;
@@ -98,6 +101,8 @@ export const useLens = create<LensState>()((set) => ({
   hexCursor: null,
   hexOpen: true,
   theme: "system",
+  largeText: false,
+  toggleLargeText: () => set((s) => ({ largeText: !s.largeText })),
   notices: [],
   focus: null,
   navigate: (target) => set({ view: target.view, focus: { ...target, token: ++selectionSeq } }),

@@ -1,9 +1,10 @@
 // Turns a parsed file's byte ranges into the interval index the hex view queries. Tables become
 // one strided interval each; labels are computed only when a byte is looked at.
-import { describe, SHT_NOTE, SHT_REL, SHT_RELA, SHT_STRTAB, SHT_SYMTAB, SHT_DYNSYM, SHT_NOBITS } from "../../elf/index.ts";
+import { SHT_NOTE, SHT_REL, SHT_RELA, SHT_STRTAB, SHT_SYMTAB, SHT_DYNSYM, SHT_NOBITS } from "../../elf/index.ts";
 import type { ParsedFile } from "../../state/parsedFile.ts";
 import { hex } from "../format.ts";
 import { IntervalIndex, type Interval } from "./intervalIndex.ts";
+import { relocText } from "../inspector/symbolize.ts";
 
 const SHF_EXECINSTR = 0x4n;
 
@@ -81,7 +82,6 @@ export function intervalsOf(parsed: ParsedFile): Interval[] {
     });
   });
   elf.relocationTables.forEach((r, ri) => {
-    const symtab = elf.symbolTables.find((t) => t.sectionIndex === r.symbolTableSection);
     out.push({
       start: r.recordOffset,
       stride: r.entsize,
@@ -89,9 +89,8 @@ export function intervalsOf(parsed: ParsedFile): Interval[] {
       level: 1,
       kind: "rel",
       label: (i) => {
-        const type = describe.relocationTypeName(machine, r.type[i]) ?? `type ${r.type[i]}`;
-        const sym = symtab?.name[r.symbolIndex[i]] || (r.symbolIndex[i] ? `symbol ${r.symbolIndex[i]}` : "");
-        return `relocation ${i} in ${secName(r.sectionIndex)}: ${type} at ${hex(r.offset[i])} → ${sym}`;
+        const t = relocText(elf, r, i);
+        return `relocation ${i} in ${secName(r.sectionIndex)}: ${t.type} at ${hex(r.offset[i])} → ${t.target}`;
       },
       target: (i) => ({ view: "relocations", table: ri, index: i }),
     });
