@@ -49,7 +49,8 @@ function hex32(b: Uint8Array, p: number, v: number, min: number): number {
 
 function copy(b: Uint8Array, p: number, src: Uint8Array): number {
   const n = src.length;
-  for (let i = 0; i < n; i++) b[p + i] = src[i];
+  if (n > 24) b.set(src, p);
+  else for (let i = 0; i < n; i++) b[p + i] = src[i];
   return p + n;
 }
 
