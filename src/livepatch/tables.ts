@@ -92,13 +92,21 @@ export function decodeExTable(ctx: Context): ExTableEntry[] {
 }
 
 /**
- * Only the 8-byte base of each frame is decoded. Frames in `.bug_frames.3` (assertions) carry a
- * message pointer after the base, which this view shows as a further record.
+ * Frames of `.bug_frames.0`–`.2` are decoded as two self-relative words (location, file/function
+ * pointer); line-number bits that some releases pack into spare high bits are not split out.
+ * Assertion frames (`.bug_frames.3`) carry a message offset after the base and their padding
+ * differs between releases, so they are only size-checked and counted, not decoded.
  */
 export function decodeBugFrames(ctx: Context): BugFrame[] {
   const out: BugFrame[] = [];
   const f = (n: string) => BUG_FRAME_BASE.field(n).offset;
-  for (let frameType = 0; frameType < 4; frameType++) {
+  const asserts = ctx.section(".bug_frames.3");
+  if (asserts && asserts.dataSize > 0) {
+    if (asserts.dataSize % BUG_FRAME_BASE.size !== 0)
+      ctx.diagnostics.push({ severity: "error", code: "LP_TABLE_SIZE", offset: asserts.dataOffset, message: `.bug_frames.3 is ${asserts.dataSize} bytes, not a multiple of 8 (Xen: −EINVAL)`, section: asserts.index });
+    ctx.diagnostics.push({ severity: "info", code: "LP_BUG_FRAMES_NOT_DECODED", offset: asserts.dataOffset, message: `.bug_frames.3 (${asserts.dataSize} bytes of assertion frames) is size-checked only: its entry layout differs between Xen releases`, section: asserts.index });
+  }
+  for (let frameType = 0; frameType < 3; frameType++) {
     records(ctx, `.bug_frames.${frameType}`, BUG_FRAME_BASE, ctx.arch !== null, (src, at, index, where) => {
       out.push({
         frameType,
