@@ -1,0 +1,172 @@
+// The scenario schema: what a valid file looks like, and the named-field errors for broken ones.
+import { describe, expect, it } from "vitest";
+import { ScenarioError, type Scenario } from "./schema.ts";
+import { parseScenario, serializeScenario, validateScenario } from "./validate.ts";
+import { inputsThrough, pathStatus, stepInputs } from "./inputs.ts";
+import { formatScenarioHash, parseScenarioHash } from "./hash.ts";
+import { parseCatalogueIndex } from "./catalogue.ts";
+
+const good = () => ({
+  format: "livepatch-lens-scenario",
+  version: 1,
+  id: "mine",
+  title: "Mine",
+  summary: "s",
+  image: "x86_64/xen-syms",
+  payloads: ["x86_64/xen_hello_world.livepatch"],
+  cpus: 2,
+  steps: [
+    { command: "upload xen_hello_world xen_hello_world.livepatch", explain: "up", highlight: [{ kind: "field", payload: "xen_hello_world", func: 0, field: "old_addr" }] },
+    { knob: { stall: { cpu: 1, ms: 45.5 } }, explain: "slow" },
+    { knob: { timeout: { ms: 100 } }, explain: "longer" },
+    { command: "apply xen_hello_world", explain: "go", expect: { status: 0, states: { xen_hello_world: "APPLIED" }, rc: { xen_hello_world: 0 } } },
+  ],
+});
+
+function issues(raw: unknown): string[] {
+  try {
+    validateScenario(raw);
+  } catch (e) {
+    if (e instanceof ScenarioError) return e.issues.map((i) => `${i.path}: ${i.message}`);
+    throw e;
+  }
+  return [];
+}
+
+describe("validateScenario", () => {
+  it("accepts a well-formed file and fills defaults", () => {
+    const s = validateScenario(good());
+    expect(s.steps).toHaveLength(4);
+    expect(s.steps[0].highlight[0]).toEqual({ kind: "field", payload: "xen_hello_world", func: 0, field: "old_addr" });
+    expect(s.steps[1].highlight).toEqual([]);
+    const { cpus: _c, ...noCpus } = good();
+    expect(validateScenario(noCpus).cpus).toBe(4);
+  });
+
+  it("refuses another version before reading the rest", () => {
+    expect(issues({ ...good(), version: 2, steps: "nonsense" })).toEqual(["version: is 2; this page reads version 1"]);
+    expect(issues({ ...good(), version: "1" })).toEqual(["version: must be 1"]);
+  });
+
+  it("names every broken field at once", () => {
+    const raw = good() as Record<string, unknown>;
+    raw.id = "Has Spaces";
+    raw.title = "";
+    raw.image = "../etc/passwd";
+    raw.colour = "red";
+    raw.steps = [
+      { command: "apply 'x", explain: "e" },
+      { knob: { stall: { cpu: 99, ms: -1 } }, explain: "e" },
+      { knob: { hook: { payload: "p", kind: "sideways", rc: 1.5 } }, explain: "e" },
+      { command: "upload a other.livepatch", explain: "e" },
+      { command: "list", knob: { cpus: 2 }, explain: "e" },
+      { command: "list", highlight: [{ kind: "cpu", cpu: "two" }, { kind: "addr", addr: "12" }, { kind: "nope" }] },
+      { knob: { cpus: 2, stall: {} }, explain: "e" },
+    ];
+    expect(issues(raw)).toEqual([
+      "colour: is not a known field",
+      "id: must be lower-case letters, digits and dashes (at most 64)",
+      "title: must not be empty",
+      "image: must be a sample path such as x86_64/xen_hello_world.livepatch",
+      "steps[0].command: has an unterminated quote",
+      "steps[1].knob.stall.cpu: must be a whole number from 0 to 63",
+      "steps[1].knob.stall.ms: must be a number from 0 to 10000",
+      "steps[2].knob.hook.kind: must be one of preapply, apply, postapply, prerevert, revert, postrevert",
+      "steps[2].knob.hook.rc: must be a whole number from -2147483648 to 2147483647",
+      "steps[3].command: names the file 'other.livepatch', which is not among the scenario's payloads",
+      "steps[4]: needs exactly one of command or knob",
+      "steps[5].explain: is missing",
+      "steps[5].highlight[0].cpu: must be a whole number from 0 to 63",
+      "steps[5].highlight[1].addr: must be a 0x-prefixed hex address of up to 64 bits",
+      "steps[5].highlight[2].kind: must be one of field, symbol, addr, cpu, payload",
+      "steps[6].knob: must name exactly one of cpus, stall, hook, timeout",
+    ]);
+  });
+
+  it("checks payload paths, duplicate file names and step counts", () => {
+    expect(issues({ ...good(), payloads: ["a/x.livepatch", "b/x.livepatch"] })).toContain("payloads[1]: has the same file name as payloads[0] (x.livepatch)");
+    expect(issues({ ...good(), payloads: ["x86_64/./x"] })).toContain("payloads[0]: must be a sample path such as x86_64/xen_hello_world.livepatch");
+    expect(issues({ ...good(), steps: [] })).toEqual(["steps: must be a list of 1 to 200 steps"]);
+    expect(issues({ ...good(), steps: Array.from({ length: 201 }, () => ({ command: "list", explain: "e" })) })).toEqual(["steps: must be a list of 1 to 200 steps"]);
+    expect(issues([])).toEqual([": a scenario file is a JSON object"]);
+  });
+
+  it("caps the number of errors reported for a hostile file", () => {
+    const steps = Array.from({ length: 150 }, () => ({ knob: { cpus: 0 } }));
+    expect(issues({ ...good(), steps })).toHaveLength(25);
+  });
+
+  it("reports JSON syntax errors and oversized files", () => {
+    expect(() => parseScenario("{")).toThrow(/not JSON/);
+    expect(() => parseScenario(" ".repeat(1_000_001))).toThrow(/at most 1000000/);
+  });
+
+  it("round-trips through the saved file", () => {
+    const s = validateScenario(good());
+    const text = serializeScenario(s);
+    const back: Scenario = parseScenario(text);
+    expect(back).toEqual(s);
+    expect(serializeScenario(back)).toBe(text);
+  });
+});
+
+describe("scenario steps as simulator inputs", () => {
+  it("knobs become the console's commands; the timeout knob makes later actions raw hypercalls", () => {
+    const s = validateScenario(good());
+    expect(stepInputs(s)).toEqual([
+      { kind: "console", line: "upload xen_hello_world xen_hello_world.livepatch", via: "console" },
+      { kind: "console", line: "stall 1 45.5", via: "knob" },
+      null,
+      { kind: "action", name: "xen_hello_world", cmd: "APPLY", timeoutNs: 100_000_000 },
+    ]);
+    expect(inputsThrough(stepInputs(s), 0)).toBe(0);
+    expect(inputsThrough(stepInputs(s), 3)).toBe(2);
+    expect(inputsThrough(stepInputs(s), 4)).toBe(3);
+  });
+
+  it("tells when a session has left the scenario's path", () => {
+    const a = { kind: "console", line: "upload a a.livepatch", via: "console" } as const;
+    const b = { kind: "console", line: "apply a", via: "console" } as const;
+    const c = { kind: "console", line: "revert a", via: "console" } as const;
+    expect(pathStatus([a, b], [a, b])).toEqual({ shared: 2, off: false });
+    expect(pathStatus([a, b], [a])).toEqual({ shared: 1, off: false });
+    expect(pathStatus([a, b], [a, c])).toEqual({ shared: 1, off: true });
+    expect(pathStatus([a, b], [a, b, c])).toEqual({ shared: 2, off: true });
+    expect(pathStatus([a, b], [{ ...b, via: "button" }])).toEqual({ shared: 0, off: true });
+  });
+});
+
+describe("scenario hash", () => {
+  it("parses the page, presenter and embed forms", () => {
+    expect(parseScenarioHash("#scenario=hello-world&step=3")).toEqual({ mode: "page", scenario: "hello-world", step: 3, panels: [] });
+    expect(parseScenarioHash("#present&scenario=replace")).toEqual({ mode: "present", scenario: "replace", step: 0, panels: [] });
+    expect(parseScenarioHash("#embed&scenario=replace&step=4&panels=diagram,memory,bogus,diagram")).toEqual({
+      mode: "embed",
+      scenario: "replace",
+      step: 4,
+      panels: ["diagram", "memory"],
+    });
+    expect(parseScenarioHash("#embed&scenario=replace")?.panels).toEqual(["diagram", "explain"]);
+    expect(parseScenarioHash("#scenario=user:mine&step=x")?.step).toBe(0);
+  });
+
+  it("drops what it does not trust", () => {
+    expect(parseScenarioHash("#samples=x86_64/xen-syms&view=overview")).toBeNull();
+    expect(parseScenarioHash("#scenario=../../etc")).toBeNull();
+    expect(parseScenarioHash("#scenario=%3Cscript%3E")).toBeNull();
+  });
+
+  it("formats what it parses", () => {
+    for (const h of ["#scenario=hello-world&step=3", "#present&scenario=replace&step=0", "#embed&scenario=replace&step=4&panels=diagram,memory"]) {
+      expect(formatScenarioHash(parseScenarioHash(h)!)).toBe(h);
+    }
+  });
+});
+
+describe("catalogue index", () => {
+  it("accepts a list of ids and rejects anything else", () => {
+    expect(parseCatalogueIndex('{"version":1,"scenarios":["a","b-2"]}').scenarios).toEqual(["a", "b-2"]);
+    expect(() => parseCatalogueIndex('{"version":2,"scenarios":[]}')).toThrow(/version/);
+    expect(() => parseCatalogueIndex('{"version":1,"scenarios":["../x"]}')).toThrow(/scenarios\[0\]/);
+  });
+});
