@@ -63,4 +63,13 @@ describe("NOP-out", () => {
     expect(hexOf(computePatch({ arch: "aarch64", oldAddr: 0x1000n, newAddr: 0n, newSize: 8 }).bytes)).toBe("1f 20 03 d5 1f 20 03 d5");
     expect(hexOf(computePatch({ arch: "arm32", oldAddr: 0x1000n, newAddr: 0n, newSize: 6 }).bytes)).toBe("00 00 a0 e1");
   });
+
+  it("a hostile new_size beyond Xen's 31-byte limit previews nothing instead of allocating gigabytes", () => {
+    for (const arch of ["x86_64", "aarch64", "arm32"] as const) {
+      const p = computePatch({ arch, oldAddr: 0x1000n, newAddr: 0n, newSize: 0xfffffff0 });
+      expect(p.bytes.length).toBe(0);
+      expect(p.description).toMatch(/exceeds 31/);
+    }
+    expect(computePatch({ arch: "x86_64", oldAddr: 0x1000n, newAddr: 0n, newSize: 31 }).bytes.length).toBe(31);
+  });
 });

@@ -94,9 +94,15 @@ function bytesHex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(" ");
 }
 
+/** Xen's NOP-out limit (LIVEPATCH_OPAQUE_SIZE): it refuses anything longer at upload. */
+const NOP_MAX = 31;
+
 export function computePatch(input: PatchInput): PatchPreview {
   const { arch, oldAddr, newAddr } = input;
   const newSize = input.newSize >>> 0;
+  // A hostile new_size must not make the preview allocate gigabytes; Xen writes nothing then.
+  if (newAddr === 0n && newSize > NOP_MAX)
+    return { kind: "nop", patchOffset: 0, bytes: new Uint8Array(0), savedLength: 0, description: `NOP-out of ${newSize} bytes exceeds ${NOP_MAX}: Xen refuses the payload (−EOPNOTSUPP) and writes nothing` };
   if (arch === "x86_64") return x86Patch(oldAddr, newAddr, newSize, input.oldBytes);
   return armPatch(arch, oldAddr, newAddr, newSize);
 }
