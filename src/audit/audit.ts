@@ -62,7 +62,7 @@ function apply(ctx: FileContext, applied: Applied[], targets: PatchTarget[]): nu
   const d = ctx.model.depends;
   const where = d ? { section: d.section, sectionIndex: d.sectionIndex, offset: d.offset, length: Math.max(1, d.size) } : {};
   if (depends && want && depends !== want) {
-    const named = depends === xenId ? "Xen itself, so it applies only with nothing applied (or through REPLACE / --nodeps)" : "a build-id no payload before it in this set has";
+    const named = depends === xenId ? "Xen's own build-id: it applies only when nothing is applied, or through REPLACE / --nodeps" : "a build-id no payload before it in this set has";
     ctx.emit("depends-chain-mismatch", `.livepatch.depends is ${depends} (${named}), but APPLY in this order checks it against ${top ? `${top.file}, the last applied payload` : "Xen's build-id"} ${want} (−EINVAL)`, where);
     return -EINVAL;
   }

@@ -83,7 +83,7 @@ export function toMarkdown(result: AuditResult): string {
     for (const sev of SEVERITIES) {
       const list = g.bySeverity.get(sev);
       if (!list) continue;
-      out.push("", `### ${sev[0].toUpperCase()}${sev.slice(1)}s`, "");
+      out.push("", `### ${{ error: "Errors", warning: "Warnings", info: "Info" }[sev]}`, "");
       for (const f of list) {
         const w = where(f);
         out.push(`- **\`${f.id}\`**${w ? ` (${md(w)})` : ""}${f.rc !== undefined ? ` → ${rcText(f.rc)}` : ""}: ${md(f.message)}`);
