@@ -14,22 +14,52 @@ const MINUS = 0x2d;
 const CLOSE = 0x7d;
 const q = JSON.stringify;
 
+/**
+ * The JSON fragments of each symbol and type, encoded once into one byte pool and found by
+ * index: the inner loop then reads typed arrays only (object lookups and small `set()` calls
+ * per entry cost several times the copying itself).
+ */
+class FragmentPool {
+  bytes = new Uint8Array(1 << 16);
+  used = 0;
+  readonly start: Int32Array;
+  readonly length: Uint32Array;
+
+  constructor(slots: number) {
+    this.start = new Int32Array(slots).fill(-1);
+    this.length = new Uint32Array(slots);
+  }
+
+  add(slot: number, text: string): void {
+    const encoded = utf8.encode(text);
+    if (this.used + encoded.length > this.bytes.length) {
+      const next = new Uint8Array(Math.max(this.bytes.length * 2, this.used + encoded.length));
+      next.set(this.bytes.subarray(0, this.used));
+      this.bytes = next;
+    }
+    this.bytes.set(encoded, this.used);
+    this.start[slot] = this.used;
+    this.length[slot] = encoded.length;
+    this.used += encoded.length;
+  }
+}
+
 export async function writeRelocations(out: StreamOut, view: View, elf: ElfFile): Promise<void> {
   const chunk = new ByteChunk();
-  // Caches shared by every table that uses the same symbol table (all of them, in a .o).
-  const symbolBytes = new Map<number, (Uint8Array | undefined)[]>();
-  const typeBytes: (Uint8Array | undefined)[] = [];
+  // One pool per symbol table (a .o has one): shared by all of its relocation sections.
+  const symbolPools = new Map<number, FragmentPool>();
+  const types = new FragmentPool(4096);
   chunk.put(utf8.encode('"relocations":['));
   for (let n = 0; n < elf.relocationTables.length; n++) {
     const t = elf.relocationTables[n];
     const table = elf.symbolTables.find((s) => s.sectionIndex === t.symbolTableSection);
     chunk.put(utf8.encode(`${n ? "," : ""}{"section":${q(view.sectionName(t.sectionIndex))},"target":${q(view.sectionName(t.targetSection))},"entries":[`));
-    let symbols = symbolBytes.get(t.symbolTableSection);
+    let symbols = symbolPools.get(t.symbolTableSection);
     if (!symbols) {
-      symbols = new Array<Uint8Array | undefined>(table ? table.count : 0).fill(undefined);
-      symbolBytes.set(t.symbolTableSection, symbols);
+      symbols = new FragmentPool(table ? table.count : 0);
+      symbolPools.set(t.symbolTableSection, symbols);
     }
-    await writeEntries(out, chunk, view, t, table, symbols, typeBytes);
+    await writeEntries(out, chunk, view, t, table, symbols, types);
     chunk.put(TABLE_CLOSE);
   }
   chunk.byte(0x5d); // ]
@@ -47,10 +77,8 @@ function hex32(b: Uint8Array, p: number, v: number, min: number): number {
   return p;
 }
 
-function copy(b: Uint8Array, p: number, src: Uint8Array): number {
-  const n = src.length;
-  if (n > 24) b.set(src, p);
-  else for (let i = 0; i < n; i++) b[p + i] = src[i];
+function copy(b: Uint8Array, p: number, src: Uint8Array, from: number, n: number): number {
+  for (let i = 0; i < n; i++) b[p + i] = src[from + i];
   return p + n;
 }
 
@@ -62,27 +90,45 @@ async function writeEntries(
   view: View,
   t: RelocationTable,
   table: SymbolTable | undefined,
-  symbols: (Uint8Array | undefined)[],
-  typeBytes: (Uint8Array | undefined)[],
+  symbols: FragmentPool,
+  types: FragmentPool,
 ): Promise<void> {
   const off = new Uint32Array(t.offset.buffer, t.offset.byteOffset, t.count * 2);
   const add = new Int32Array(t.addend.buffer, t.addend.byteOffset, t.count * 2);
+  const typeColumn = t.type;
+  const symbolColumn = t.symbolIndex;
   for (let i = 0; i < t.count; i++) {
-    const ty = t.type[i];
-    let tb = ty < 4096 ? typeBytes[ty] : undefined;
-    if (!tb) {
-      tb = utf8.encode(`","type":${q(view.relocType(ty))}`);
-      if (ty < 4096) typeBytes[ty] = tb;
+    const ty = typeColumn[i];
+    const si = symbolColumn[i];
+    // Indices beyond the caches (hostile files) are formatted without caching.
+    let tySrc: Uint8Array;
+    let tyFrom = 0;
+    let tyLen: number;
+    if (ty < 4096) {
+      if (types.start[ty] < 0) types.add(ty, `","type":${q(view.relocType(ty))}`);
+      tySrc = types.bytes;
+      tyFrom = types.start[ty];
+      tyLen = types.length[ty];
+    } else {
+      tySrc = utf8.encode(`","type":${q(view.relocType(ty))}`);
+      tyLen = tySrc.length;
     }
-    const si = t.symbolIndex[i];
-    let sb = symbols[si];
-    if (!sb) {
-      sb = utf8.encode(`,"symbol":${q(view.symbolDisplay(table, si))},"symbolIndex":${si},"addend":`);
-      if (si < symbols.length) symbols[si] = sb;
+    let siSrc: Uint8Array;
+    let siFrom = 0;
+    let siLen: number;
+    if (si < symbols.start.length) {
+      if (symbols.start[si] < 0) symbols.add(si, `,"symbol":${q(view.symbolDisplay(table, si))},"symbolIndex":${si},"addend":`);
+      siSrc = symbols.bytes;
+      siFrom = symbols.start[si];
+      siLen = symbols.length[si];
+    } else {
+      siSrc = utf8.encode(`,"symbol":${q(view.symbolDisplay(table, si))},"symbolIndex":${si},"addend":`);
+      siLen = siSrc.length;
     }
-    chunk.reserve(64 + tb.length + sb.length);
+    chunk.reserve(64 + tyLen + siLen);
     const b = chunk.buf;
-    let p = copy(b, chunk.pos, i === 0 ? OPEN_FIRST : OPEN_NEXT);
+    const open = i === 0 ? OPEN_FIRST : OPEN_NEXT;
+    let p = copy(b, chunk.pos, open, 0, open.length);
     let hi: number;
     let lo: number;
     if (littleHost) {
@@ -93,25 +139,26 @@ async function writeEntries(
       lo = Number(t.offset[i] & 0xffffffffn);
     }
     p = hi !== 0 ? hex32(b, hex32(b, p, hi, 1), lo, 8) : hex32(b, p, lo, 1);
-    p = copy(b, p, tb);
-    p = copy(b, p, sb);
-    if (!t.isRela) p = copy(b, p, NULL_CLOSE);
+    p = copy(b, p, tySrc, tyFrom, tyLen);
+    p = copy(b, p, siSrc, siFrom, siLen);
+    const w = b;
+    if (!t.isRela) p = copy(w, p, NULL_CLOSE, 0, NULL_CLOSE.length);
     else {
       const ahi = littleHost ? add[2 * i + 1] : Number(t.addend[i] >> 32n) | 0;
       let h = ahi >>> 0;
       let l = littleHost ? add[2 * i] >>> 0 : Number(BigInt.asUintN(32, t.addend[i]));
-      b[p++] = QUOTE;
+      w[p++] = QUOTE;
       if (ahi < 0) {
         // Two's complement negation over the (hi, lo) pair.
-        b[p++] = MINUS;
+        w[p++] = MINUS;
         l = (~l + 1) >>> 0;
         h = (~h + (l === 0 ? 1 : 0)) >>> 0;
       }
-      b[p++] = 0x30;
-      b[p++] = 0x78;
-      p = h !== 0 ? hex32(b, hex32(b, p, h, 1), l, 8) : hex32(b, p, l, 1);
-      b[p++] = QUOTE;
-      b[p++] = CLOSE;
+      w[p++] = 0x30;
+      w[p++] = 0x78;
+      p = h !== 0 ? hex32(w, hex32(w, p, h, 1), l, 8) : hex32(w, p, l, 1);
+      w[p++] = QUOTE;
+      w[p++] = CLOSE;
     }
     chunk.pos = p;
     if (chunk.full) await out.bytes(chunk.take());
