@@ -50,6 +50,26 @@ export default tseslint.config(
     },
   },
   {
+    // Pure like src/livepatch, but they may build on it: no UI, workers, services or Node.
+    files: ["src/audit/**/*.ts", "src/console/**/*.ts", "src/scenarios/**/*.ts"],
+    ignores: ["src/**/*.test.ts", "src/**/test-support/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: uiAndRuntime, message: "pure modules: no UI, worker or Node imports" },
+            {
+              group: ["**/features/**", "**/state/**", "**/services/**", "**/components/**", "**/workers/**", "**/disasm/**", "**/cli/**", "**/App*"],
+              message: "pure modules import only other pure modules (elf, livepatch, protocol, audit, console, scenarios)",
+            },
+          ],
+        },
+      ],
+      "no-restricted-globals": ["error", ...domGlobals],
+    },
+  },
+  {
     files: ["src/features/**", "src/components/**", "src/state/**", "src/App.tsx"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [{ group: ["**/workers/*"], message: "UI reaches workers only through src/services" }] }],

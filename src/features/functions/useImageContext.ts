@@ -1,8 +1,8 @@
 // Payload analysis against a loaded hypervisor image: old addresses resolved through the image's
 // symbols, old bytes read from its text. Prefers the image whose build-id the payload targets.
 import { useMemo } from "react";
-import { findSymbol, readVirtual, symbolAt, type ElfFile } from "../../elf/index.ts";
-import { analyzePayload, type LivepatchModel } from "../../livepatch/index.ts";
+import { readVirtual, symbolAt, type ElfFile } from "../../elf/index.ts";
+import { analyzePayload, imageOptions, type LivepatchModel } from "../../livepatch/index.ts";
 import { fileLinks } from "../../state/links.ts";
 import type { ParsedFile } from "../../state/parsedFile.ts";
 import { useLens, type LoadedFile } from "../../state/store.ts";
@@ -26,10 +26,8 @@ function reanalyze(parsed: ParsedFile, image: ElfFile): LivepatchModel | null {
   if (!inner) cache.set(parsed, (inner = new WeakMap()));
   let m = inner.get(image);
   if (!m) {
-    m = analyzePayload(parsed.elf, {
-      resolveSymbol: (name) => findSymbol(image, name)?.value ?? null,
-      readMemory: (address, length) => readVirtual(image, address, length),
-    }) ?? undefined;
+    // Same symbols, bytes and payload base the simulator and `inspect --xen` use.
+    m = analyzePayload(parsed.elf, imageOptions(image)) ?? undefined;
     if (m) inner.set(image, m);
   }
   return m ?? null;
