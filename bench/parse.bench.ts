@@ -62,6 +62,25 @@ function processTime(cmd: string, args: string[], runs: number): number | null {
   }
 }
 
+/** Bundles the CLI with esbuild (installed with tsx) into bench/out; null when unavailable. */
+async function bundleCli(cli: string): Promise<string | null> {
+  try {
+    const esbuild = (await import("esbuild")) as { build(options: Record<string, unknown>): Promise<unknown> };
+    const outfile = join(root, "bench", "out", "livepatch-lens.bundle.mjs");
+    await esbuild.build({
+      stdin: { contents: `import { main } from ${JSON.stringify(cli.replace(/livepatch-lens\.mjs$/, "main.ts"))};\nprocess.exitCode = await main(process.argv.slice(2));\n`, resolveDir: root, loader: "ts" },
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      outfile,
+      logLevel: "silent",
+    });
+    return outfile;
+  } catch {
+    return null;
+  }
+}
+
 export async function run(): Promise<BenchRow[]> {
   await ensureInputs();
   const rows: BenchRow[] = [];
@@ -94,6 +113,12 @@ export async function run(): Promise<BenchRow[]> {
   const cli = join(root, "src/cli/livepatch-lens.mjs");
   const inspect = processTime(process.execPath, [cli, "inspect", "--json", RELOC], 3);
   if (inspect !== null) rows.push({ name: "process: livepatch-lens inspect --json large-reloc.o", value: inspect, unit: "ms", note: "> /dev/null, includes tsx start-up" });
+  // The same CLI without tsx's start-up, to separate our own cost from the TS loader's.
+  const bundle = await bundleCli(cli);
+  if (bundle) {
+    const t = processTime(process.execPath, [bundle, "inspect", "--json", RELOC], 3);
+    if (t !== null) rows.push({ name: "process: inspect --json, esbuild bundle (no tsx)", value: t, unit: "ms", note: "what a prebuilt CLI would cost" });
+  }
   if (onPath("llvm-readobj")) {
     const t = processTime("llvm-readobj", ["--elf-output-style=JSON", "-S", "-s", "-r", RELOC], 3);
     if (t !== null) rows.push({ name: "process: llvm-readobj --elf-output-style=JSON -S -s -r", value: t, unit: "ms" });
