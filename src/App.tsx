@@ -12,6 +12,7 @@ import { nextTheme, useTheme } from "./features/shell/useTheme.ts";
 import { useFileIntake } from "./features/shell/useFileIntake.ts";
 import { Inspector } from "./features/inspector/Inspector.tsx";
 import { Welcome } from "./features/shell/Welcome.tsx";
+import { SimulatorOutlet, SimulatorToggle } from "./features/simulator/SimulatorSwitch.tsx";
 
 // Lets end-to-end tests kill the parse worker the way a crash would.
 (globalThis as { __livepatchLens?: unknown }).__livepatchLens = { crashParseWorker: () => parseClient.crash() };
@@ -48,6 +49,7 @@ export function App() {
         <h1>Livepatch Lens</h1>
         <span className="privacy">Files never leave your browser.</span>
         <span className="spacer" />
+        <SimulatorToggle />
         <button type="button" className="small ghost" aria-pressed={largeText} onClick={toggleLargeText} title="Larger text, for a projector">
           Larger text
         </button>
@@ -57,7 +59,9 @@ export function App() {
       </header>
       <div className="body">
         <FileRail />
-        <main className="workspace">{current ? <Inspector key={current.id} file={current} /> : <Welcome />}</main>
+        <main className="workspace">
+          <SimulatorOutlet>{current ? <Inspector key={current.id} file={current} /> : <Welcome />}</SimulatorOutlet>
+        </main>
       </div>
       <Notices />
       <footer>Simulated hypervisor: {simulator}</footer>

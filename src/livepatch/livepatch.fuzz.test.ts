@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ElfFormatError, parseElf } from "../elf/index.ts";
 import { analyzePayload } from "./analyze.ts";
+import { imageOptions } from "./image.ts";
 import { livepatchJson } from "./json.ts";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
@@ -28,17 +29,21 @@ function hotRanges(bytes: Uint8Array): [number, number][] {
   }
 }
 const hot = inputs.map(hotRanges);
+// Half the runs analyze against the x86 image, so trampoline, ENDBR and expectation paths run too.
+const imagePath = join(samples, "x86_64/xen-syms");
+const withImage = existsSync(imagePath) ? imageOptions(parseElf(new Uint8Array(readFileSync(imagePath)))) : {};
 
 const mutation = fc.record({
   sample: fc.nat(),
   edits: fc.array(fc.record({ hot: fc.boolean(), where: fc.double({ min: 0, max: 1, noNaN: true }), value: fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0, 0xff, 0x7f, 0x80)), width: fc.constantFrom(1, 4, 8) }), { minLength: 1, maxLength: 12 }),
   truncate: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { freq: 5 }),
+  image: fc.boolean(),
 });
 
 describe.skipIf(inputs.length === 0)("fuzz: mutated payloads", () => {
   it(`parse + analyze never throw anything but ElfFormatError (${RUNS} runs)`, () => {
     fc.assert(
-      fc.property(mutation, ({ sample, edits, truncate }) => {
+      fc.property(mutation, ({ sample, edits, truncate, image }) => {
         const i = sample % inputs.length;
         let bytes = inputs[i].slice();
         for (const e of edits) {
@@ -58,7 +63,7 @@ describe.skipIf(inputs.length === 0)("fuzz: mutated payloads", () => {
           expect(e).toBeInstanceOf(ElfFormatError);
           return;
         }
-        const model = analyzePayload(elf);
+        const model = analyzePayload(elf, image ? withImage : {});
         if (!model) return;
         expect(model.diagnostics.filter((d) => d.code === "LP_INTERNAL")).toEqual([]);
         for (const d of model.diagnostics) {

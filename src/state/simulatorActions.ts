@@ -168,6 +168,30 @@ export async function runInput(input: SimInput): Promise<void> {
   }
 }
 
+/**
+ * Boots again and runs `inputs` in order in place of the timeline (a scenario's path); playback
+ * stops and the cursor goes to `cursor` (clamped). False, with a message, when it could not.
+ */
+export async function runInputs(inputs: SimInput[], cursor = 0): Promise<boolean> {
+  if (!useSim.getState().image) {
+    say("warning", "The simulator has not booted an image yet.");
+    return false;
+  }
+  const s = live();
+  syncFiles(s);
+  useSim.setState({ status: "busy", playing: false });
+  try {
+    publish(await s.load(inputs));
+    useSim.setState((cur) => ({ status: "ready", cursor: Math.max(0, Math.min(cur.items.length, cursor)), message: null }));
+    return true;
+  } catch (e) {
+    publish(s.data);
+    useSim.setState((cur) => ({ status: "ready", cursor: cur.items.length }));
+    say("error", `Could not run the steps: ${e instanceof Error ? e.message : String(e)}`);
+    return false;
+  }
+}
+
 export function runConsole(line: string, via: "console" | "button" | "knob" = "console"): Promise<void> {
   return runInput({ kind: "console", line, via });
 }

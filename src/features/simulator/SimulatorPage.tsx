@@ -111,6 +111,15 @@ export default function SimulatorPage() {
   const action = selected ? (snap.actions.get(selected) ?? null) : null;
   const inFlight = [...snap.actions.values()].some((a) => a.phase === "pending" || a.phase === "rendezvous" || a.phase === "patching");
   const busy = sim.status === "busy" || sim.status === "booting";
+  const statusText = !action
+    ? ""
+    : `${action.action}${action.by ? ` (by REPLACE ${action.by})` : ""}: ${
+        action.phase === "failed"
+          ? `failed, rc ${rcText(action.rc ?? 0)}${action.reason ? `: ${action.reason}` : ""}; ${selected} stays ${state}`
+          : action.phase === "ok"
+            ? `done, rc 0; ${selected} is ${state === "none" ? "not loaded" : state}`
+            : `in progress, rc ${rcText(action.rc ?? -11)}`
+      }`;
 
   return (
     <div className="simulator" data-status={sim.status}>
@@ -195,16 +204,8 @@ export default function SimulatorPage() {
               timeoutMs={sim.timeoutMs}
               onRun={(i) => void runInput(i)}
             />
-            <p className={`edge-status ${action?.phase === "failed" ? "bad" : ""}`} role="status">
-              {action
-                ? `${action.action}${action.by ? ` (by REPLACE ${action.by})` : ""}: ${
-                    action.phase === "failed"
-                      ? `failed, rc ${rcText(action.rc ?? 0)}${action.reason ? `: ${action.reason}` : ""}; ${selected} stays ${state}`
-                      : action.phase === "ok"
-                        ? `done, rc 0; ${selected} is ${state === "none" ? "not loaded" : state}`
-                        : `in progress, rc ${rcText(action.rc ?? -11)}`
-                  }`
-                : ""}
+            <p className={`edge-status ${action?.phase === "failed" ? "bad" : ""}`} role="status" title={statusText}>
+              {statusText}
             </p>
           </div>
         )}

@@ -1,7 +1,8 @@
 // CPUs at the rendezvous: one lane per simulated CPU on the virtual clock, through reaching the
 // idle loop, the CPU phase, the IRQ phase, patching on the master and release, against the shared
-// deadline. d3's scale computes positions; React renders.
-import { scaleLinear } from "d3";
+// deadline. The time axis is piecewise (laneScale.ts) so the sub-microsecond phases show; d3's
+// scale computes positions, React renders.
+import { laneScale } from "./laneScale.ts";
 import type { LaneSegmentKind, RendezvousView } from "../model/rendezvous.ts";
 import { rcText } from "../state-diagram/layout.ts";
 
@@ -16,6 +17,7 @@ const KIND_TEXT: Record<LaneSegmentKind, string> = {
 
 export function msText(ns: number): string {
   const ms = ns / 1e6;
+  if (ns % 10_000 !== 0 && ms < 100) return `${ms.toFixed(4)} ms`;
   return `${ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3)} ms`;
 }
 
@@ -28,13 +30,11 @@ export function CpuLanes({ rv }: { rv: RendezvousView | null }) {
   if (!rv) {
     return <p className="hint sim-empty">No action has run yet. Apply a payload and the CPUs gather here, lane by lane.</p>;
   }
-  const span = Math.max(rv.now - rv.start, 200_000);
   const timedOut = rv.lanes.some((l) => l.missed);
-  const end = rv.start + span * 1.08;
-  const x = scaleLinear().domain([rv.start, end]).range([LEFT, WIDTH - 10]);
+  const scale = laneScale(rv.moments, LEFT, WIDTH - 14);
   const height = TOP + rv.lanes.length * LANE_H + 22;
-  const deadlineIn = rv.deadline !== null && rv.deadline <= end;
-  const ticks = x.ticks(5);
+  const deadlineAt = rv.deadline === null ? -1 : rv.moments.findIndex((t) => t >= rv.deadline!);
+  const deadlineIn = deadlineAt >= 0;
   return (
     <div className="cpu-lanes">
       <p className="sim-caption">
@@ -51,11 +51,11 @@ export function CpuLanes({ rv }: { rv: RendezvousView | null }) {
         )}
       </p>
       <svg viewBox={`0 0 ${WIDTH} ${height}`} className="lanes-svg" role="img" aria-label={`CPU lanes: ${rv.lanes.map((l) => `CPU${l.cpu} ${l.status}`).join("; ")}`}>
-        {ticks.map((t) => (
-          <g key={t} className="lane-tick">
-            <line x1={x(t)} x2={x(t)} y1={TOP - 6} y2={height - 20} />
-            <text x={x(t)} y={height - 6} textAnchor="middle">
-              +{msText(t - rv.start)}
+        {scale.ticks.map((i) => (
+          <g key={i} className="lane-tick">
+            <line x1={scale.at(i)} x2={scale.at(i)} y1={TOP - 6} y2={height - 20} />
+            <text x={scale.at(i)} y={height - 6} textAnchor="middle">
+              +{msText(rv.moments[i] - rv.start)}
             </text>
           </g>
         ))}
@@ -66,7 +66,7 @@ export function CpuLanes({ rv }: { rv: RendezvousView | null }) {
               {l.master ? " ★" : ""}
             </text>
             {l.segments.map((s, j) => (
-              <rect key={j} className={`seg seg-${s.kind}`} x={x(s.from)} y={3} width={Math.max(2, x(s.to) - x(s.from))} height={LANE_H - 6} rx={3}>
+              <rect key={j} className={`seg seg-${s.kind}`} x={scale.at(s.fromAt)} y={3} width={Math.max(2, scale.at(s.toAt) - scale.at(s.fromAt))} height={LANE_H - 6} rx={3}>
                 <title>{`CPU${l.cpu}: ${KIND_TEXT[s.kind]} from +${msText(s.from - rv.start)} to +${msText(s.to - rv.start)}`}</title>
               </rect>
             ))}
@@ -74,8 +74,8 @@ export function CpuLanes({ rv }: { rv: RendezvousView | null }) {
         ))}
         {deadlineIn ? (
           <g className="deadline">
-            <line x1={x(rv.deadline!)} x2={x(rv.deadline!)} y1={TOP - 14} y2={height - 20} />
-            <text x={x(rv.deadline!) - 4} y={TOP - 10} textAnchor="end">
+            <line x1={scale.at(deadlineAt)} x2={scale.at(deadlineAt)} y1={TOP - 14} y2={height - 20} />
+            <text x={scale.at(deadlineAt) - 4} y={TOP - 10} textAnchor="end">
               deadline
             </text>
           </g>
@@ -86,7 +86,7 @@ export function CpuLanes({ rv }: { rv: RendezvousView | null }) {
             </text>
           )
         )}
-        <line className="now-line" x1={x(rv.now)} x2={x(rv.now)} y1={TOP - 4} y2={height - 20} />
+        <line className="now-line" x1={scale.at(rv.moments.length - 1)} x2={scale.at(rv.moments.length - 1)} y1={TOP - 4} y2={height - 20} />
       </svg>
       <ul className="lane-legend" aria-label="Legend">
         {(Object.keys(KIND_TEXT) as LaneSegmentKind[]).map((k) => (

@@ -2,8 +2,7 @@
 // disassembled, the changed bytes marked, and the jump drawn to the new function. Reverting shows
 // the original bytes again, because the window is rebuilt from the events up to the cursor.
 import { useMemo } from "react";
-import { CodeListing } from "../../functions/CodeListing.tsx";
-import { useDisasm } from "../../functions/useDisasm.ts";
+import { useDisasm, type DisasmState } from "../../functions/useDisasm.ts";
 import type { DisasmArch } from "../../../disasm/types.ts";
 import { writeTarget, type WindowAtCursor } from "../model/memory.ts";
 import type { PayloadInfo } from "../model/types.ts";
@@ -23,9 +22,32 @@ function Bytes({ bytes, changed, label }: { bytes: Uint8Array; changed: boolean[
 
 export function nameFor(addr: bigint, payloads: Record<string, PayloadInfo>): string | null {
   for (const p of Object.values(payloads)) {
-    for (const s of p.symbols) if (BigInt(s.addr) === addr && s.name) return `${s.name} (${p.name})`;
+    for (const s of p.symbols) if (BigInt(s.addr) === addr && s.name) return s.name === p.name ? s.name : `${s.name} in ${p.name}`;
   }
   return null;
+}
+
+function Listing({ state, base, nameAt, changed }: { state: DisasmState; base: bigint; nameAt(a: bigint): string | null; changed: boolean[] | null }) {
+  if (state.status === "error") return <p className="bad">Could not disassemble: {state.message}</p>;
+  if (state.status !== "ok") return <p className="muted mem-asm">…</p>;
+  return (
+    <ol className="mem-asm">
+      {state.insns.map((ins) => {
+        const off = Number(ins.address - base);
+        const hot = changed?.slice(off, off + ins.size).some(Boolean);
+        const name = ins.target !== null ? nameAt(ins.target) : null;
+        return (
+          <li key={off} className={`${hot ? "hot" : ""} ${ins.invalid ? "invalid" : ""}`}>
+            <span className="off">+{off.toString(16)}</span>
+            <span className="txt">
+              {ins.text}
+              {name && <span className="sym"> &lt;{name}&gt;</span>}
+            </span>
+          </li>
+        );
+      })}
+    </ol>
+  );
 }
 
 function Window({ w, arch, payloads }: { w: WindowAtCursor; arch: DisasmArch; payloads: Record<string, PayloadInfo> }) {
@@ -36,40 +58,33 @@ function Window({ w, arch, payloads }: { w: WindowAtCursor; arch: DisasmArch; pa
   const target = patched && last ? writeTarget(last.note) : null;
   const label = win.func || `0x${win.addr.toString(16)}`;
   const nameAt = (a: bigint) => nameFor(a, payloads);
+  const targetName = target !== null ? nameAt(target) : null;
   return (
     <article className={`mem-window ${patched ? "patched" : "original"}`} aria-label={`Memory at ${label}`}>
       <header>
-        <code className="mem-func">{label}</code> <span className="muted mono">0x{win.addr.toString(16)}</span>{" "}
-        {patched ? (
-          <span className="badge payload">patched by {last?.payload}</span>
-        ) : (
-          <span className="badge image">original</span>
-        )}
+        <code className="mem-func">{label}</code> <span className="muted mono">0x{win.addr.toString(16)}</span>
+        <span className="spacer" />
+        {patched ? <span className="badge payload">patched by {last?.payload}</span> : <span className="badge image">original bytes</span>}
       </header>
-      <div className="mem-rows">
-        <div className="mem-col">
-          <div className="mem-head">before</div>
-          <Bytes bytes={win.base} changed={null} label={`${label} original bytes`} />
-          <CodeListing label="original" state={original} nameAt={nameAt} addressDigits={0} />
-        </div>
-        <div className="mem-col">
-          <div className="mem-head">now</div>
-          <Bytes bytes={bytes} changed={changed} label={`${label} bytes now`} />
-          <CodeListing label="now" state={now} nameAt={nameAt} addressDigits={0} />
-        </div>
-        {target !== null && (
-          <div className="mem-jump" aria-label={`jump to ${nameAt(target) ?? `0x${target.toString(16)}`}`}>
-            <svg viewBox="0 0 60 24" className="mem-arrow" aria-hidden="true">
-              <path d="M2,12 C20,2 38,22 52,12" />
-              <path d="M46,7 L54,12 L46,17" />
-            </svg>
-            <div className="mem-target">
-              <code>{nameAt(target) ?? "new function"}</code>
-              <span className="muted mono">0x{target.toString(16)}</span>
-            </div>
-          </div>
-        )}
+      <div className="mem-grid">
+        <span className="mem-head">before</span>
+        <Bytes bytes={win.base} changed={null} label={`${label} original bytes`} />
+        <Listing state={original} base={win.addr} nameAt={nameAt} changed={null} />
+        <span className="mem-head">now</span>
+        <Bytes bytes={bytes} changed={changed} label={`${label} bytes now`} />
+        <Listing state={now} base={win.addr} nameAt={nameAt} changed={changed} />
       </div>
+      {target !== null && (
+        <div className="mem-jump" aria-label={`jump to ${targetName ?? `0x${target.toString(16)}`}`}>
+          <svg viewBox="0 0 60 24" className="mem-arrow" aria-hidden="true">
+            <path d="M2,12 C20,2 38,22 52,12" />
+            <path d="M46,7 L54,12 L46,17" />
+          </svg>
+          <span>
+            jumps to <code>{targetName ?? "the new function"}</code> <span className="muted mono">0x{target.toString(16)}</span>
+          </span>
+        </div>
+      )}
     </article>
   );
 }

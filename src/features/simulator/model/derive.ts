@@ -86,6 +86,10 @@ export function reasonOf(ev: LoggedEvent, stack: readonly string[]): string {
         : `depends on build-id ${short(m[1])} but the hypervisor is ${short(m[3])}`;
     }
   }
+  if (ev.kind === "check" && ev.phase === "stack") {
+    const top = /top is (\S+)/.exec(note)?.[1];
+    if (top) return `not the top of the applied stack (top is ${top})`;
+  }
   if (ev.kind === "rendezvous" && ev.phase === "timeout") {
     const m = /^(CPU|IRQ) phase: (\d+)\/(\d+); late: (.+)$/.exec(note);
     if (m) return `${m[4]} missed the deadline: timed out in the ${m[1]} phase with ${m[2]} of ${m[3]} CPUs`;

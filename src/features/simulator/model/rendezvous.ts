@@ -11,6 +11,9 @@ export interface LaneSegment {
   from: number;
   /** Open segments run to the rendezvous's "now". */
   to: number;
+  /** Positions in `RendezvousView.moments`: events at the same instant still come one after another. */
+  fromAt: number;
+  toAt: number;
 }
 
 export interface Lane {
@@ -31,13 +34,18 @@ export interface RendezvousView {
   /** Time of the last event up to the cursor that belongs to this rendezvous. */
   now: number;
   lanes: Lane[];
+  /** The time of each event of the rendezvous in order (index 0 is the start). */
+  moments: number[];
   outcome: { rc: number; note: string } | null;
 }
 
-function open(lane: Lane, kind: LaneSegmentKind, t: number): void {
+function open(lane: Lane, kind: LaneSegmentKind, t: number, at: number): void {
   const last = lane.segments[lane.segments.length - 1];
-  if (last && last.to < 0) last.to = t;
-  lane.segments.push({ kind, from: t, to: -1 });
+  if (last && last.to < 0) {
+    last.to = t;
+    last.toAt = at;
+  }
+  lane.segments.push({ kind, from: t, to: -1, fromAt: at, toAt: -1 });
 }
 
 /** The rendezvous whose `scheduled` event is the last one before `cursor`, or null. */
@@ -62,12 +70,14 @@ export function deriveRendezvous(items: readonly TimelineItem[], cursor: number,
     timeoutNs: Number(/timeout (\d+) ns/.exec(first.note ?? "")?.[1]) || null,
     now: first.t,
     lanes: [],
+    moments: [first.t],
     outcome: null,
   };
+  let at = 0;
   const lane = (cpu: number): Lane => {
     while (view.lanes.length <= cpu) {
       const l: Lane = { cpu: view.lanes.length, master: false, segments: [], status: "running guests", missed: false };
-      open(l, "reaching", first.t);
+      open(l, "reaching", first.t, 0);
       l.status = "on its way to the idle loop";
       view.lanes.push(l);
     }
@@ -85,6 +95,8 @@ export function deriveRendezvous(items: readonly TimelineItem[], cursor: number,
     if (ev.kind === "rendezvous" && ev.phase === "scheduled") break;
     if (ev.kind !== "rendezvous" && ev.kind !== "cpu-phase" && ev.kind !== "write") continue;
     view.now = Math.max(view.now, ev.t);
+    view.moments.push(ev.t);
+    at = view.moments.length - 1;
     if (ev.kind === "rendezvous") {
       if (ev.phase === "master") {
         const d = /deadline=(\d+)/.exec(ev.note ?? "");
@@ -93,13 +105,13 @@ export function deriveRendezvous(items: readonly TimelineItem[], cursor: number,
         if (n) lane(Number(n[1]));
       } else if (ev.phase === "irq-phase-done") {
         const m = lane(Math.max(0, ev.cpu));
-        open(m, "patching", ev.t);
+        open(m, "patching", ev.t, at);
         m.status = "patching with IRQs off";
       } else if (ev.phase === "done") {
         view.outcome = { rc: ev.rc ?? 0, note: ev.note ?? "" };
         const m = lane(Math.max(0, ev.cpu));
         if (!m.missed) {
-          open(m, "released", ev.t);
+          open(m, "released", ev.t, at);
           m.status = ev.rc === 0 ? "done, back to work" : "gave up, back to work";
         }
         finished = true;
@@ -111,19 +123,19 @@ export function deriveRendezvous(items: readonly TimelineItem[], cursor: number,
     switch (ev.phase) {
       case "master":
         l.master = true;
-        open(l, "cpu", ev.t);
+        open(l, "cpu", ev.t, at);
         l.status = "master: waiting for the others";
         break;
       case "cpu":
-        open(l, "cpu", ev.t);
+        open(l, "cpu", ev.t, at);
         l.status = "in do_livepatch_work, spinning until ready";
         break;
       case "irq":
-        open(l, "irq", ev.t);
+        open(l, "irq", ev.t, at);
         l.status = "IRQs off, spinning until the master is done";
         break;
       case "release":
-        open(l, "released", ev.t);
+        open(l, "released", ev.t, at);
         l.status = "released";
         break;
       case "missed": {
@@ -131,17 +143,23 @@ export function deriveRendezvous(items: readonly TimelineItem[], cursor: number,
         if (last) {
           last.kind = "stalled";
           last.to = ev.t;
+          last.toAt = at;
         }
         l.missed = true;
         l.status = "stalled: missed the deadline";
         break;
       }
       case "late":
-        open(l, "released", ev.t);
+        open(l, "released", ev.t, at);
         l.status = "arrived after the rendezvous was abandoned";
         break;
     }
   }
-  for (const l of view.lanes) for (const s of l.segments) if (s.to < 0) s.to = view.now;
+  for (const l of view.lanes)
+    for (const s of l.segments)
+      if (s.to < 0) {
+        s.to = view.now;
+        s.toAt = view.moments.length - 1;
+      }
   return view;
 }

@@ -224,6 +224,13 @@ export function createSession(backend: SimBackend) {
         }
       });
     },
+    /** Boots again and runs `inputs` in order instead of the recorded ones (a scenario's path). */
+    load(inputs: SimInput[]): Promise<SessionData> {
+      return serial(async () => {
+        data = (await replay(inputs, null)).data;
+        return data;
+      });
+    },
     /** Boots again and replays every input: the same events must come out. */
     verifyReplay(): Promise<boolean> {
       return serial(async () => {

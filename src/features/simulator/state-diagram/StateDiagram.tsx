@@ -37,7 +37,7 @@ export function StateDiagram({ payload, state, action }: { payload: string; stat
   const active = action ? EDGES.find((e) => e.id === action.action) ?? null : null;
   const token = active && action ? pointOn(active, action.phase === "failed" ? Math.min(action.progress, 0.5) : action.progress) : null;
   return (
-    <svg className="state-diagram" viewBox={`0 0 ${VIEW.width} ${VIEW.height}`} role="group" aria-label={`LIVEPATCH states of ${payload}`}>
+    <svg className="state-diagram" viewBox={`${VIEW.x} ${VIEW.y} ${VIEW.width} ${VIEW.height}`} role="group" aria-label={`LIVEPATCH states of ${payload}`}>
       <defs>
         <marker id="sd-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
           <path d="M0,0 L10,5 L0,10 z" className="sd-arrowhead" />
@@ -63,7 +63,7 @@ export function StateDiagram({ payload, state, action }: { payload: string; stat
             {mine?.phase === "failed" && mine.reason && (
               <text x={e.label[0]} y={e.label[1] + 15} className="sd-edge-reason" textAnchor="middle">
                 <title>{mine.reason}</title>
-                {clip(mine.reason, 64)}
+                {clip(mine.reason, 58)}
               </text>
             )}
           </g>

@@ -5,8 +5,8 @@ import { path } from "d3";
 import type { ActionName } from "../model/types.ts";
 import type { NodeState } from "../model/derive.ts";
 
-export const VIEW = { width: 700, height: 300 };
-export const NODE = { w: 128, h: 50 };
+export const VIEW = { x: 0, y: 28, width: 600, height: 252 };
+export const NODE = { w: 116, h: 46 };
 
 export interface NodeGeom {
   id: NodeState;
@@ -16,11 +16,12 @@ export interface NodeGeom {
   ghost: boolean;
 }
 
+const ROW = 130;
 export const NODES: NodeGeom[] = [
-  { id: "none", label: "not loaded", x: 80, y: 150, ghost: true },
-  { id: "CHECKED", label: "CHECKED", x: 320, y: 150, ghost: false },
-  { id: "APPLIED", label: "APPLIED", x: 600, y: 150, ghost: false },
-  { id: "unloaded", label: "unloaded", x: 320, y: 268, ghost: true },
+  { id: "none", label: "not loaded", x: 68, y: ROW, ghost: true },
+  { id: "CHECKED", label: "CHECKED", x: 265, y: ROW, ghost: false },
+  { id: "APPLIED", label: "APPLIED", x: 500, y: ROW, ghost: false },
+  { id: "unloaded", label: "unloaded", x: 110, y: 232, ghost: true },
 ];
 
 export interface EdgeGeom {
@@ -44,11 +45,11 @@ function edge(id: ActionName, from: NodeState, to: NodeState, p0: [number, numbe
 
 const half = NODE.h / 2;
 export const EDGES: EdgeGeom[] = [
-  edge("UPLOAD", "none", "CHECKED", [80 + NODE.w / 2, 150], [200, 150], [320 - NODE.w / 2 - 4, 150], [200, 140]),
-  edge("APPLY", "CHECKED", "APPLIED", [360, 150 - half], [460, 72], [556, 150 - half - 3], [460, 100]),
-  edge("REPLACE", "CHECKED", "APPLIED", [300, 150 - half], [460, -6], [620, 150 - half - 3], [460, 56]),
-  edge("REVERT", "APPLIED", "CHECKED", [570, 150 + half], [460, 236], [352, 150 + half + 3], [460, 206]),
-  edge("UNLOAD", "CHECKED", "unloaded", [320, 150 + half], [320, 209], [320, 268 - half - 4], [270, 214]),
+  edge("UPLOAD", "none", "CHECKED", [68 + NODE.w / 2, ROW], [167, ROW], [265 - NODE.w / 2 - 3, ROW], [167, ROW - 9]),
+  edge("APPLY", "CHECKED", "APPLIED", [300, ROW - half], [382, 58], [462, ROW - half - 3], [382, 75]),
+  edge("REPLACE", "CHECKED", "APPLIED", [245, ROW - half], [385, -12], [522, ROW - half - 3], [385, 41]),
+  edge("REVERT", "APPLIED", "CHECKED", [470, ROW + half], [385, 207], [300, ROW + half + 3], [385, 197]),
+  edge("UNLOAD", "CHECKED", "unloaded", [240, ROW + half], [225, 226], [110 + NODE.w / 2 + 4, 232], [222, 186]),
 ];
 
 /** The point `t` (0..1) along an edge. */

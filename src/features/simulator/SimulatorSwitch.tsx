@@ -1,0 +1,26 @@
+// How the shell reaches the simulator: a toggle for the top bar, and an outlet that shows the
+// (lazy-loaded) simulator page in the workspace instead of its usual content while it is open.
+import { lazy, Suspense, type ReactNode } from "react";
+import { useSim } from "../../state/simulator.ts";
+import { setSimulatorOpen } from "../../state/simulatorActions.ts";
+
+const SimulatorPage = lazy(() => import("./SimulatorPage.tsx"));
+
+export function SimulatorToggle() {
+  const open = useSim((s) => s.open);
+  return (
+    <button type="button" className="small" aria-pressed={open} onClick={() => setSimulatorOpen(!open)} title="Watch a simulated Xen apply payloads">
+      Simulator
+    </button>
+  );
+}
+
+export function SimulatorOutlet({ children }: { children: ReactNode }) {
+  const open = useSim((s) => s.open);
+  if (!open) return <>{children}</>;
+  return (
+    <Suspense fallback={<p className="hint" style={{ padding: 16 }}>Loading the simulator…</p>}>
+      <SimulatorPage />
+    </Suspense>
+  );
+}
