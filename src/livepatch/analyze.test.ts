@@ -249,7 +249,9 @@ describe("malformed payloads: exact codes and offsets", () => {
     expect(find("LP_NOP_TOO_LONG")?.offset).toBe(at + 104);
     expect(find("LP_NOP_BEYOND_OLD")?.offset).toBe(at + 104);
     expect(model.funcs[1].patch?.kind).toBe("nop");
-    expect(model.funcs[1].patch?.bytes.length).toBe(40);
+    // Beyond Xen's 31-byte limit nothing is written, and the preview must not allocate new_size bytes.
+    expect(model.funcs[1].patch?.bytes.length).toBe(0);
+    expect(model.funcs[1].patch?.description).toContain("exceeds 31");
   });
 
   it("alternatives, alt-call sites and an ex_table where the arch has none", () => {

@@ -59,6 +59,13 @@ describe("NOP-out", () => {
     expect(p.description).toContain("wraps");
   });
 
+  it("never materialises a NOP-out longer than Xen's 31-byte limit", () => {
+    expect(computePatch({ arch: "x86_64", oldAddr: 0x1000n, newAddr: 0n, newSize: 31 }).bytes.length).toBe(31);
+    const huge = computePatch({ arch: "aarch64", oldAddr: 0x1000n, newAddr: 0n, newSize: 0xfffffff0 });
+    expect(huge.bytes.length).toBe(0);
+    expect(huge.savedLength).toBe(0);
+  });
+
   it("ARM64 and ARM32 NOP words", () => {
     expect(hexOf(computePatch({ arch: "aarch64", oldAddr: 0x1000n, newAddr: 0n, newSize: 8 }).bytes)).toBe("1f 20 03 d5 1f 20 03 d5");
     expect(hexOf(computePatch({ arch: "arm32", oldAddr: 0x1000n, newAddr: 0n, newSize: 6 }).bytes)).toBe("00 00 a0 e1");
