@@ -26,6 +26,8 @@ export const ENOENT = 2;
 export const EAGAIN = 11;
 export const EBUSY = 16;
 export const EINVAL = 22;
+export const E2BIG = 7;
+export const ENOBUFS = 105;
 
 /** glibc's text, or its fallback for numbers it does not know. */
 export function strerror(errno: number): string {

@@ -1,9 +1,11 @@
 // The simulator's own console commands: knobs a scenario turns (CPUs, stalls, hook results,
 // NMIs, time) and windows into the host (Xen's log, memory, the 'x' debug key).
-import type { ConsoleHookKind, ConsoleTarget, Output } from "./target.ts";
+import type { ConsoleHookKind, ConsoleStallPhase, ConsoleTarget, Output } from "./target.ts";
 
 export const MAX_MEM_DUMP = 4096;
 export const MAX_CPUS = 64;
+/** The wasm looks at no more than this many NMI path symbols. */
+export const MAX_NMI_PATH = 16;
 
 const HOOK_ALIASES: Record<string, ConsoleHookKind> = {
   load: "load",
@@ -28,13 +30,24 @@ export const SIM_USAGE = `Simulator commands:
   dmesg                   Xen's console log so far
   mem SYMBOL|0xADDR LEN   hex dump of simulated memory (at most ${MAX_MEM_DUMP} bytes)
   cpus N                  number of online CPUs (1-${MAX_CPUS})
-  stall CPU MS            CPU takes MS milliseconds to reach its idle loop at the next rendezvous
+  stall CPU MS [idle|irq] [once|always]
+                          CPU stalls MS milliseconds at the next rendezvous (once, the default)
+                          or at every one until cleared (always): idle (the default) delays its
+                          arrival in the idle loop, so a long stall times out the "CPU quiesce
+                          phase"; irq delays disabling its IRQs once the others are in, which
+                          times out the "IRQ quiesce phase". The timeout is shared: 30 ms
+  stall CPU 0 [idle|irq]  clears CPU's stalls (both phases unless one is named): default timing
   hook NAME KIND RC [MARKS]
                           the value payload NAME's KIND hook returns (KIND: preapply apply
                           postapply prerevert revert postrevert); hooks are not executed. For the
                           apply/revert action hooks MARKS says which functions the hook marks
                           done: consistent (default), none, all, first
-  nmi CPU [MS]            deliver an NMI to CPU now, or after MS more milliseconds
+  nmi CPU [MS] [--path SYMBOL[,SYMBOL...]]
+                          deliver an NMI to CPU now, or after MS more milliseconds. Inside a
+                          rendezvous it is lost (swallowed by the livepatch NMI callback); when
+                          do_nmi's path (default: do_nmi; --path names other Xen functions) goes
+                          through a function the action rewrites, a "torn" event notes that on
+                          real hardware do_nmi could run half-written code (not simulated)
   advance MS              let MS milliseconds of virtual time pass
   help                    this text and the xen-livepatch usage
 `;
@@ -126,15 +139,40 @@ export const SIM_COMMANDS: Record<string, SimCommand> = {
     return 0;
   },
   stall(hv, out, args) {
+    const use = "stall CPU MS [idle|irq] [once|always]   (MS 0 clears)";
     const cpu = parseInteger(args[0]);
     const ns = parseMillis(args[1]);
-    if (args.length !== 2 || cpu === null || ns === null) return usage(out, "stall CPU MS");
+    let phase: ConsoleStallPhase | undefined;
+    let persistent: boolean | undefined;
+    for (const word of args.slice(2)) {
+      if ((word === "idle" || word === "irq") && phase === undefined) phase = word;
+      else if ((word === "once" || word === "always") && persistent === undefined) persistent = word === "always";
+      else return usage(out, use);
+    }
+    if (args.length < 2 || args.length > 4 || cpu === null || ns === null) return usage(out, use);
     if (cpu < 0n || cpu >= BigInt(hv.cpus())) {
       out.err(`stall: no CPU ${cpu} (${hv.cpus()} online)\n`);
       return 1;
     }
-    hv.setCpuDelay(Number(cpu), ns);
-    out.out(`CPU${cpu} will take ${formatMs(ns)} ms to reach its idle loop at the next rendezvous\n`);
+    const c = Number(cpu);
+    if (!hv.setCpuStall || !hv.clearCpuStall) {
+      if (phase === "irq" || persistent || ns === 0n) {
+        out.err("stall: this target supports one-shot idle stalls only\n");
+        return 1;
+      }
+      hv.setCpuDelay(c, ns);
+      out.out(`CPU${cpu} will take ${formatMs(ns)} ms to reach its idle loop at the next rendezvous\n`);
+      return 0;
+    }
+    if (ns === 0n) {
+      hv.clearCpuStall(c, phase);
+      out.out(`CPU${cpu}: ${phase ? `${phase} stall` : "stalls"} cleared; default timing\n`);
+      return 0;
+    }
+    hv.setCpuStall(c, ns, { phase: phase ?? "idle", persistent: persistent ?? false });
+    const what = phase === "irq" ? "to disable its IRQs once every CPU is in" : "to reach its idle loop";
+    const when = persistent ? `at every rendezvous until 'stall ${cpu} 0'` : "at the next rendezvous";
+    out.out(`CPU${cpu} will take ${formatMs(ns)} ms ${what} ${when}\n`);
     return 0;
   },
   hook(hv, out, args) {
@@ -155,19 +193,36 @@ export const SIM_COMMANDS: Record<string, SimCommand> = {
     return 0;
   },
   nmi(hv, out, args) {
-    const cpu = parseInteger(args[0]);
-    const delay = args.length === 2 ? parseMillis(args[1]) : 0n;
-    if (args.length < 1 || args.length > 2 || cpu === null || delay === null) return usage(out, "nmi CPU [MS]");
+    const use = "nmi CPU [MS] [--path SYMBOL[,SYMBOL...]]";
+    const rest: string[] = [];
+    const path: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      if (args[i] === "--path") {
+        const list = args[++i];
+        if (list === undefined) return usage(out, use);
+        path.push(...list.split(",").filter((x) => x !== ""));
+      } else rest.push(args[i]);
+    }
+    const cpu = parseInteger(rest[0]);
+    const delay = rest.length === 2 ? parseMillis(rest[1]) : 0n;
+    if (rest.length < 1 || rest.length > 2 || cpu === null || delay === null || path.length > MAX_NMI_PATH) return usage(out, use);
     if (cpu < 0n || cpu >= BigInt(hv.cpus())) {
       out.err(`nmi: no CPU ${cpu} (${hv.cpus()} online)\n`);
       return 1;
     }
+    const unknown = path.find((sym) => !hv.symbol(sym));
+    if (unknown !== undefined) {
+      out.err(`nmi: no Xen symbol '${unknown}'\n`);
+      return 1;
+    }
+    const opts = path.length > 0 ? { path } : undefined;
+    const via = path.length > 0 ? ` (do_nmi path: ${path.join(", ")})` : "";
     if (delay === 0n) {
-      hv.injectNmi(Number(cpu));
-      out.out(`NMI sent to CPU${cpu}\n`);
+      hv.injectNmi(Number(cpu), opts);
+      out.out(`NMI sent to CPU${cpu}${via}\n`);
     } else {
-      hv.scheduleNmi(Number(cpu), delay);
-      out.out(`NMI will reach CPU${cpu} in ${formatMs(delay)} ms\n`);
+      hv.scheduleNmi(Number(cpu), delay, opts);
+      out.out(`NMI will reach CPU${cpu} in ${formatMs(delay)} ms${via}\n`);
     }
     return 0;
   },

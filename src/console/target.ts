@@ -14,22 +14,40 @@ export interface ConsoleListEntry {
   metadata: string;
 }
 
+/** The LIST hypercall's answer (see ListOpResult in workers/hypervisor/host/types.ts). */
+export interface ConsoleListOp {
+  rc: number;
+  nr: number;
+  version: number;
+  nameTotal: number;
+  metaTotal: number;
+  entries: ConsoleListEntry[];
+}
+
+export type ConsoleStallPhase = "idle" | "irq";
+
 export type ConsoleHookKind = "load" | "unload" | "preapply" | "apply" | "postapply" | "prerevert" | "revert" | "postrevert";
 
 export interface ConsoleTarget {
   upload(name: string, payload: Uint8Array, flags?: number): number;
   get(name: string): ConsoleGet;
   list(): ConsoleListEntry[];
+  /** The LIST hypercall. When present, `list` goes through it as the tool does; else through list(). */
+  listOp?(idx: number, nr: number, nameCap: number, metaCap: number): ConsoleListOp;
   action(name: string, cmd: 1 | 2 | 3 | 4, timeoutNs?: number, flags?: number): number;
   advance(ns: bigint | number): void;
   now(): bigint;
   cpus(): number;
   setCpus(n: number): void;
   setCpuDelay(cpu: number, ns: bigint | number): void;
+  /** Stalls with a phase and persistence; without it, `stall` offers one-shot idle stalls only. */
+  setCpuStall?(cpu: number, ns: bigint | number, opts?: { phase?: ConsoleStallPhase; persistent?: boolean }): void;
+  clearCpuStall?(cpu: number, phase?: ConsoleStallPhase): void;
   setHookResult(name: string, kind: ConsoleHookKind, rc: number): void;
   setHookMarks(name: string, kind: "apply" | "revert", how: "consistent" | "none" | "all" | "first"): void;
-  injectNmi(cpu: number): void;
-  scheduleNmi(cpu: number, ns: bigint | number): void;
+  /** `path`: Xen symbols do_nmi's path goes through (for the torn-code hazard report). */
+  injectNmi(cpu: number, opts?: { path?: readonly string[] }): void;
+  scheduleNmi(cpu: number, ns: bigint | number, opts?: { path?: readonly string[] }): void;
   readMemory(addr: bigint, len: number): Uint8Array | null;
   symbol(name: string): { addr: bigint; size: number } | undefined;
   consoleLines(): string[];

@@ -3,6 +3,7 @@
 // (the name length it accepts, errno = −rc) is folded in here too.
 import { EAGAIN, EBUSY, EINVAL, ENOENT, strerror } from "./errno.ts";
 import type { ConsoleTarget, Output } from "./target.ts";
+import { listPayloads, reportListFailure } from "./listing.ts";
 
 export const NAME_SIZE = 128;
 /** The tool asks the hypervisor for 30 ms and then sleeps twice that once. */
@@ -237,7 +238,12 @@ function listFunc(env: ToolEnv, args: string[]): number {
     out.err(TOOL_USAGE);
     return -1;
   }
-  const entries = hv.list();
+  let entries;
+  if (hv.listOp) {
+    const listing = listPayloads(hv.listOp.bind(hv));
+    if (!listing.ok) return reportListFailure(out, listing);
+    entries = listing.entries;
+  } else entries = hv.list();
   if (entries.length === 0) {
     out.out("Nothing to list\n");
     return 0;

@@ -22,13 +22,13 @@ import {
 } from "./hooks";
 import { applyFunc, revertFunc } from "./patch";
 import { scheduleWork, isWorkScheduledFor } from "./rendezvous";
+import { opFlagsError, opFlagsNote, nameError as opNameError, nameErrorWhy, cutName, argCheck } from "./op";
 
 export const CMD_UNLOAD: i32 = 1;
 export const CMD_REVERT: i32 = 2;
 export const CMD_APPLY: i32 = 3;
 export const CMD_REPLACE: i32 = 4;
 export const ACTION_APPLY_NODEPS: u32 = 1;
-const NAME_SIZE: i32 = 128;
 
 const CMD_NAMES: string[] = ["?", "UNLOAD", "REVERT", "APPLY", "REPLACE"];
 
@@ -47,16 +47,12 @@ function topApplied(): Payload | null {
   return appliedStack.length > 0 ? appliedStack[appliedStack.length - 1] : null;
 }
 
-/** Xen's get_name(): size (with NUL) in 1..128; the name ends at its first NUL. */
+/** Xen's get_name() size test (UTF-8 bytes with the NUL in 1..128); the pad test is in op.ts. */
 export function nameError(name: string): i32 {
-  if (name.length + 1 > NAME_SIZE) return -EINVAL;
-  return 0;
+  return opNameError(name, 0);
 }
 
-export function cutName(name: string): string {
-  const z = name.indexOf("\0");
-  return z >= 0 ? name.substring(0, z) : name;
-}
+export { cutName };
 
 function check(p: Payload, what: string, rc: i32, note: string): void {
   const e = new Ev("check");
@@ -168,15 +164,23 @@ function noop(p: Payload, cmd: i32): i32 {
   return 0;
 }
 
-/** The ACTION hypercall. Returns its rc; outcomes of scheduled work arrive through GET. */
-export function doAction(rawName: string, cmd: i32, timeoutNs: u32, flags: u32): i32 {
+/**
+ * The ACTION hypercall. Returns its rc; outcomes of scheduled work arrive through GET. `pad` is
+ * the action struct's pad word, `opFlags` the op's flags word, `namePad` the name's pad[] (all
+ * zero from a well-behaved caller).
+ */
+export function doAction(rawName: string, cmd: i32, timeoutNs: u32, flags: u32, pad: u32 = 0, opFlags: u32 = 0, namePad: u32 = 0): i32 {
   if (isHalted()) return -ENOSYS;
   const call = new Ev("hypercall");
   call.cpu = 0;
   call.payload = rawName;
-  call.note = "ACTION " + cmdName(cmd) + " timeout=" + timeoutNs.toString() + "ns flags=" + flags.toString();
+  let note = "ACTION " + cmdName(cmd) + " timeout=" + timeoutNs.toString() + "ns flags=" + flags.toString();
+  if (pad != 0) note += " pad=0x" + pad.toString(16);
+  if (namePad != 0) note += " name.pad=0x" + namePad.toString(16);
+  call.note = note + opFlagsNote(opFlags);
   emit(call);
-  const rc = actionBody(rawName, cmd, timeoutNs, flags);
+  const argRc = actionArgs(rawName, pad, opFlags, namePad);
+  const rc = argRc != 0 ? argRc : actionBody(rawName, cmd, timeoutNs, flags);
   const ret = new Ev("hypercall-return");
   ret.cpu = 0;
   ret.payload = rawName;
@@ -185,9 +189,26 @@ export function doAction(rawName: string, cmd: i32, timeoutNs: u32, flags: u32):
   return rc;
 }
 
+/** livepatch_op's flags test, then the action's own argument checks in Xen's order (§9.1 rows 1-2). */
+function actionArgs(rawName: string, pad: u32, opFlags: u32, namePad: u32): i32 {
+  const f = opFlagsError(opFlags);
+  if (f != 0) {
+    argCheck(rawName, "op-flags", f, "op.flags 0x" + opFlags.toString(16) + " has bits other than FORCE and FORCE is clear");
+    return f;
+  }
+  if (pad != 0) {
+    argCheck(rawName, "pad", -EINVAL, "xen_sysctl_livepatch_action.pad is not zero (0x" + pad.toString(16) + ")");
+    return -EINVAL;
+  }
+  const nerr = opNameError(rawName, namePad);
+  if (nerr != 0) {
+    argCheck(rawName, "name", nerr, nameErrorWhy(rawName, namePad));
+    return nerr;
+  }
+  return 0;
+}
+
 function actionBody(rawName: string, cmd: i32, timeoutNs: u32, flags: u32): i32 {
-  const nerr = nameError(rawName);
-  if (nerr != 0) return nerr;
   const p = findPayload(cutName(rawName));
   if (p === null) return -ENOENT;
   if (isWorkScheduledFor(p)) {

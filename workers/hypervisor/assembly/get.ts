@@ -1,23 +1,59 @@
-// GET and LIST (facts §8.1, §8.2): synchronous reads of the payload list.
-import { EINVAL, ENOENT, ENOSYS } from "./errno";
-import { findPayload, payloads } from "./payload";
-import { jsonStr } from "./events";
+// GET (facts §8.1): a synchronous read of one payload's state and rc, as a hypercall with its
+// events; plus the event-free reads the host uses for its own views (getState/getRc/listJson).
+import { ENOENT, ENOSYS } from "./errno";
+import { findPayload, payloads, STATE_APPLIED, STATE_CHECKED } from "./payload";
+import { Ev, emit, jsonStr } from "./events";
 import { isHalted } from "./halt";
-import { nameError, cutName } from "./actions";
+import { opFlagsError, opFlagsNote, nameError, nameErrorWhy, cutName, argCheck } from "./op";
 
-/** GET's state, or its negative errno (−EINVAL bad name, −ENOENT unknown, −ENOSYS host down). */
+/** GET's state, or its negative errno (−EINVAL bad name, −ENOENT unknown, −ENOSYS host down). No event. */
 export function getStateOf(name: string): i32 {
   if (isHalted()) return -ENOSYS;
-  if (nameError(name) != 0) return -EINVAL;
+  const n = nameError(name, 0);
+  if (n != 0) return n;
   const p = findPayload(cutName(name));
   return p === null ? -ENOENT : p.state;
 }
 
 export function getRcOf(name: string): i32 {
   if (isHalted()) return -ENOSYS;
-  if (nameError(name) != 0) return -EINVAL;
+  const n = nameError(name, 0);
+  if (n != 0) return n;
   const p = findPayload(cutName(name));
   return p === null ? -ENOENT : p.rc;
+}
+
+function stateWord(s: i32): string {
+  return s == STATE_APPLIED ? "APPLIED" : s == STATE_CHECKED ? "CHECKED" : "unknown";
+}
+
+/**
+ * The GET hypercall with its `hypercall`/`hypercall-return` events. Packs the answer in one i64
+ * so a GET is one wasm call: negative = the hypercall's −errno; otherwise state << 32 | (u32)rc.
+ */
+export function doGet(rawName: string, opFlags: u32, namePad: u32): i64 {
+  if (isHalted()) return -ENOSYS;
+  const call = new Ev("hypercall");
+  call.cpu = 0;
+  call.payload = rawName;
+  call.note = "GET" + (namePad != 0 ? " name.pad=0x" + namePad.toString(16) : "") + opFlagsNote(opFlags);
+  emit(call);
+  let ret: i32 = opFlagsError(opFlags);
+  if (ret != 0) argCheck(rawName, "op-flags", ret, "op.flags 0x" + opFlags.toString(16) + " has bits other than FORCE and FORCE is clear");
+  else {
+    ret = nameError(rawName, namePad);
+    if (ret != 0) argCheck(rawName, "name", ret, nameErrorWhy(rawName, namePad));
+  }
+  const p = ret == 0 ? findPayload(cutName(rawName)) : null;
+  if (ret == 0 && p === null) ret = -ENOENT;
+  const r = new Ev("hypercall-return");
+  r.cpu = 0;
+  r.payload = rawName;
+  r.withRc(ret);
+  if (p !== null) r.note = "GET: " + stateWord(p.state) + ", rc " + p.rc.toString();
+  emit(r);
+  if (p === null) return <i64>ret;
+  return (<i64>p.state << 32) | (<i64>p.rc & 0xffffffff);
 }
 
 function bytesAsText(b: Uint8Array | null): string {
@@ -27,7 +63,15 @@ function bytesAsText(b: Uint8Array | null): string {
   return s;
 }
 
-/** Every payload in upload order: what a full LIST walk returns. `[]` once the host is down. */
+/** `.modinfo` bytes as a string of byte-valued characters (NULs kept). */
+export function metadataText(b: Uint8Array | null): string {
+  return bytesAsText(b);
+}
+
+/**
+ * Every payload in upload order, as a host-side view (no hypercall, no events): what a full
+ * LIST walk returns. `[]` once the host is down. The LIST hypercall itself is list.ts.
+ */
 export function listAsJson(): string {
   if (isHalted()) return "[]";
   let s = "[";

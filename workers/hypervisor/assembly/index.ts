@@ -45,6 +45,12 @@ export function upload(name: string, payload: Uint8Array, flags: u32): i32 {
   return doUpload(name, payload, flags);
 }
 
+/** UPLOAD with the name struct's pad[] word as well (non-zero: −EINVAL). */
+export function uploadOp(name: string, payload: Uint8Array, flags: u32, namePad: u32): i32 {
+  if (isHalted()) return -ENOSYS;
+  return doUpload(name, payload, flags, namePad);
+}
+
 export function readMemory(addr: u64, len: u32): Uint8Array | null {
   if (len > 0x4000000) return null;
   return memRead(addr, <i32>len);

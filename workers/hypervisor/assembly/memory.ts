@@ -91,7 +91,8 @@ export function memWrite(addr: u64, src: Uint8Array, srcOff: i32, len: i32): boo
     const off = <i32>(a & (PAGE_SIZE - 1));
     let n = <i32>PAGE_SIZE - off;
     if (n > len - done) n = len - done;
-    for (let i = 0; i < n; i++) unchecked((page[off + i] = src[srcOff + done + i]));
+    // Bounds were checked above (src range, every page mapped): copy the chunk in one go.
+    memory.copy(page.dataStart + <usize>off, src.dataStart + <usize>(srcOff + done), <usize>n);
     done += n;
   }
   return true;
@@ -118,7 +119,7 @@ export function memRead(addr: u64, len: i32): Uint8Array | null {
     const off = <i32>(a & (PAGE_SIZE - 1));
     let n = <i32>PAGE_SIZE - off;
     if (n > len - done) n = len - done;
-    for (let i = 0; i < n; i++) unchecked((out[done + i] = page[off + i]));
+    memory.copy(out.dataStart + <usize>done, page.dataStart + <usize>off, <usize>n);
     done += n;
   }
   return out;

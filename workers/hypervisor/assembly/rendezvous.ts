@@ -7,11 +7,12 @@
 import { EBUSY } from "./errno";
 import { Ev, emit, consoleLine } from "./events";
 import { clockNow, clockSet } from "./clock";
-import { cpuCount, arch, ARCH_X86_64 } from "./image";
+import { cpuCount } from "./image";
 import { Payload, HOOK_POSTAPPLY, HOOK_POSTREVERT } from "./payload";
 import { isHalted } from "./halt";
 import { runPostHook } from "./hooks";
 import { runAction, cmdName, CMD_APPLY, CMD_REVERT } from "./actions";
+import { nmiArrives } from "./nmi";
 
 export const MAX_CPUS: i32 = 64;
 const DEFAULT_TIMEOUT_NS: u64 = 30_000_000;
@@ -38,6 +39,8 @@ class Step {
   kind: i32;
   cpu: i32;
   gen: u32;
+  /** NMIs only: the comma-separated symbols do_nmi's path goes through. */
+  path: string = "";
   constructor(t: u64, seq: u32, kind: i32, cpu: i32, gen: u32) {
     this.t = t;
     this.seq = seq;
@@ -63,7 +66,13 @@ let expected: i32 = 0;
 let deadline: u64 = 0;
 let nmiMasked: bool = false;
 let arrived: bool[] = [];
+let irqAcked: bool[] = [];
+// Scenario stalls per CPU, in ns (-1 = none): one-shot ones are used by the next rendezvous
+// only; persistent ones by every rendezvous until cleared. One-shot wins when both are set.
 let delays: i64[] = [];
+let irqDelays: i64[] = [];
+let stickyIdle: i64[] = [];
+let stickyIrq: i64[] = [];
 
 export function resetRendezvous(): void {
   queue = [];
@@ -76,15 +85,25 @@ export function resetRendezvous(): void {
   semaphore = -1;
   nmiMasked = false;
   arrived = new Array<bool>(MAX_CPUS);
+  irqAcked = new Array<bool>(MAX_CPUS);
   delays = new Array<i64>(MAX_CPUS);
+  irqDelays = new Array<i64>(MAX_CPUS);
+  stickyIdle = new Array<i64>(MAX_CPUS);
+  stickyIrq = new Array<i64>(MAX_CPUS);
   for (let i = 0; i < MAX_CPUS; i++) {
     arrived[i] = false;
+    irqAcked[i] = false;
     delays[i] = -1;
+    irqDelays[i] = -1;
+    stickyIdle[i] = -1;
+    stickyIrq[i] = -1;
   }
 }
 
-function push(t: u64, kind: i32, cpu: i32): void {
-  queue.push(new Step(t, seq++, kind, cpu, gen));
+function push(t: u64, kind: i32, cpu: i32): Step {
+  const s = new Step(t, seq++, kind, cpu, gen);
+  queue.push(s);
+  return s;
 }
 
 function later(delta: u64): u64 {
@@ -92,19 +111,65 @@ function later(delta: u64): u64 {
   return n + delta < n ? u64.MAX_VALUE : n + delta;
 }
 
-export function setDelay(cpu: i32, ns: u64): void {
-  if (cpu < 0 || cpu >= MAX_CPUS) return;
-  delays[cpu] = ns > <u64>i64.MAX_VALUE ? i64.MAX_VALUE : <i64>ns;
+function clampNs(ns: u64): i64 {
+  return ns > <u64>i64.MAX_VALUE ? i64.MAX_VALUE : <i64>ns;
 }
 
-/** The scenario's one-shot delay for `cpu`, else its default. */
+export function setDelay(cpu: i32, ns: u64): void {
+  if (cpu < 0 || cpu >= MAX_CPUS) return;
+  delays[cpu] = clampNs(ns);
+}
+
+export const STALL_IDLE: i32 = 0;
+export const STALL_IRQ: i32 = 1;
+
+/**
+ * A stall of `ns` on `cpu`: in the idle phase it is the time to reach the idle loop (like
+ * setDelay); in the IRQ phase the time from `ready` to disabling IRQs. One-shot stalls apply to
+ * the next rendezvous only; persistent ones to every rendezvous until cleared.
+ */
+export function setStall(cpu: i32, ns: u64, phase: i32, persistent: bool): void {
+  if (cpu < 0 || cpu >= MAX_CPUS) return;
+  const v = clampNs(ns);
+  if (phase == STALL_IRQ) {
+    if (persistent) stickyIrq[cpu] = v;
+    else irqDelays[cpu] = v;
+  } else if (persistent) stickyIdle[cpu] = v;
+  else delays[cpu] = v;
+}
+
+/** Forgets every stall of `cpu` in `phase` (-1: both), one-shot and persistent. */
+export function clearStall(cpu: i32, phase: i32): void {
+  if (cpu < 0 || cpu >= MAX_CPUS) return;
+  if (phase != STALL_IRQ) {
+    delays[cpu] = -1;
+    stickyIdle[cpu] = -1;
+  }
+  if (phase != STALL_IDLE) {
+    irqDelays[cpu] = -1;
+    stickyIrq[cpu] = -1;
+  }
+}
+
+/** The scenario's one-shot delay for `cpu`, else its persistent one, else its default. */
 function takeDelay(cpu: i32): u64 {
   const d = delays[cpu];
   if (d >= 0) {
     delays[cpu] = -1;
     return <u64>d;
   }
+  if (stickyIdle[cpu] >= 0) return <u64>stickyIdle[cpu];
   return cpu == 0 ? MASTER_IDLE_NS : defaultIdleDelay(cpu);
+}
+
+function takeIrqDelay(cpu: i32): u64 {
+  const d = irqDelays[cpu];
+  if (d >= 0) {
+    irqDelays[cpu] = -1;
+    return <u64>d;
+  }
+  if (stickyIrq[cpu] >= 0) return <u64>stickyIrq[cpu];
+  return irqLatency(cpu);
 }
 
 export function onlineCpus(): i32 {
@@ -157,7 +222,10 @@ export function scheduleWork(p: Payload, cmd: i32, timeoutNs: u32): i32 {
   semaphore = -1;
   ready = false;
   masterRunning = false;
-  for (let i = 0; i < MAX_CPUS; i++) arrived[i] = false;
+  for (let i = 0; i < MAX_CPUS; i++) {
+    arrived[i] = false;
+    irqAcked[i] = false;
+  }
   const d = takeDelay(0);
   push(later(d), Q_MASTER_IDLE, 0);
   emit(rv("scheduled", cmdName(cmd) + " scheduled; tasklet on CPU0, which reaches its idle loop in " + d.toString() + " ns; timeout " + workTimeout.toString() + " ns"));
@@ -186,7 +254,7 @@ function cpuPhaseDone(): void {
     irqPhaseDone();
     return;
   }
-  for (let i = 1; i <= expected; i++) push(later(irqLatency(i)), Q_IRQ_ACK, i);
+  for (let i = 1; i <= expected; i++) push(later(takeIrqDelay(i)), Q_IRQ_ACK, i);
 }
 
 function irqPhaseDone(): void {
@@ -206,7 +274,10 @@ function finish(actionDone: bool): void {
   nmiMasked = false;
   doWork = false;
   masterRunning = false;
-  for (let i = 1; i <= expected; i++) if (arrived[i]) cpuPhase(i, "release", "do_work cleared: TLB flush, IRQs restored, back to work");
+  for (let i = 1; i <= expected; i++) {
+    // A CPU stalled before disabling IRQs is not spinning; it finds do_work clear when it resumes.
+    if (arrived[i] && (!ready || irqAcked[i])) cpuPhase(i, "release", "do_work cleared: TLB flush, IRQs restored, back to work");
+  }
   if (actionDone) {
     if (workCmd == CMD_APPLY && p.hasHook(HOOK_POSTAPPLY)) runPostHook(p, HOOK_POSTAPPLY, 0);
     if (workCmd == CMD_REVERT && p.hasHook(HOOK_POSTREVERT)) runPostHook(p, HOOK_POSTREVERT, 0);
@@ -229,7 +300,11 @@ function onArrive(cpu: i32, stale: bool): void {
 }
 
 function onIrqAck(cpu: i32): void {
-  if (!doWork || clockNow() >= deadline) return;
+  if (!doWork || clockNow() >= deadline) {
+    if (arrived[cpu] && !irqAcked[cpu]) cpuPhase(cpu, "late", "got to disable IRQs after the rendezvous was abandoned; leaves at once");
+    return;
+  }
+  irqAcked[cpu] = true;
   semaphore++;
   cpuPhase(cpu, "irq", "IRQs disabled, spinning until the master is done (" + semaphore.toString() + "/" + expected.toString() + ")");
   if (semaphore == expected) irqPhaseDone();
@@ -250,6 +325,9 @@ function onDeadline(): void {
     if (!ready && !arrived[i]) {
       late += (late.length > 0 ? ", CPU" : "CPU") + i.toString();
       cpuPhase(i, "missed", "had not reached its idle loop by the deadline");
+    } else if (ready && !irqAcked[i]) {
+      late += (late.length > 0 ? ", CPU" : "CPU") + i.toString();
+      cpuPhase(i, "missed", "had not disabled its IRQs by the deadline");
     }
   }
   p.rc = -EBUSY;
@@ -259,28 +337,18 @@ function onDeadline(): void {
   finish(false);
 }
 
-function onNmi(cpu: i32): void {
-  const e = new Ev("nmi");
-  e.cpu = cpu;
-  if (arch != ARCH_X86_64) {
-    e.note = "ARM has no NMI; only SError is masked, and only on the master, during a rendezvous";
-  } else if (nmiMasked) {
-    e.payload = workPayload === null ? null : workPayload!.name;
-    e.note = "swallowed by the livepatch NMI callback during the rendezvous: this NMI is lost";
-  } else {
-    e.note = "handled by do_nmi as usual";
-  }
-  emit(e);
+function onNmi(cpu: i32, path: string): void {
+  nmiArrives(cpu, nmiMasked, workPayload, workCmd, path);
 }
 
-export function injectNmiNow(cpu: i32): void {
+export function injectNmiNow(cpu: i32, path: string = ""): void {
   if (isHalted() || cpu < 0 || cpu >= onlineCpus()) return;
-  onNmi(cpu);
+  onNmi(cpu, path);
 }
 
-export function scheduleNmiAt(cpu: i32, delta: u64): void {
+export function scheduleNmiAt(cpu: i32, delta: u64, path: string = ""): void {
   if (isHalted() || cpu < 0 || cpu >= onlineCpus()) return;
-  push(later(delta), Q_NMI, cpu);
+  push(later(delta), Q_NMI, cpu).path = path;
 }
 
 function nextIndex(limit: u64): i32 {
@@ -307,7 +375,7 @@ export function advanceClock(ns: u64): void {
     queue.splice(i, 1);
     clockSet(s.t);
     const stale = s.gen != gen;
-    if (s.kind == Q_NMI) onNmi(s.cpu);
+    if (s.kind == Q_NMI) onNmi(s.cpu, s.path);
     else if (s.kind == Q_CPU_ARRIVE) onArrive(s.cpu, stale);
     else if (stale) continue;
     else if (s.kind == Q_MASTER_IDLE) {

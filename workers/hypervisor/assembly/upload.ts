@@ -16,9 +16,8 @@ import { checkSpecialSections, checkPatchingSections, checkHooks, checkNotes, ch
 import { checkAlternatives, checkAltCalls } from "./alternatives";
 import { bytesEqual, toHex, hex64 } from "./bytes";
 import { PAGE_SIZE } from "./memory";
+import { opFlagsError, nameSize, NAME_SIZE } from "./op";
 
-const FLAG_FORCE: u32 = 1;
-const NAME_SIZE: i32 = 128;
 
 /** Step 8 (4.20+): `.livepatch.xen_depends`, read from the uploaded bytes, against Xen's id. */
 function checkXenDepends(p: Payload, e: Elf): i32 {
@@ -86,21 +85,26 @@ function reject(name: string | null, rc: i32): i32 {
   return finish(name, rc);
 }
 
-export function doUpload(rawName: string, data: Uint8Array, flags: u32): i32 {
+/** UPLOAD. `flags` is the op flags word; `namePad` the name struct's pad[] (0 from libxc). */
+export function doUpload(rawName: string, data: Uint8Array, flags: u32, namePad: u32 = 0): i32 {
   resetDiag();
   const name = xenName(rawName);
   const call = new Ev("hypercall");
   call.payload = name;
-  call.note = "UPLOAD " + data.length.toString() + " bytes, flags=" + flags.toString();
+  call.note = "UPLOAD " + data.length.toString() + " bytes, flags=" + flags.toString() + (namePad != 0 ? " name.pad=0x" + namePad.toString(16) : "");
   emit(call);
-  if ((flags & ~FLAG_FORCE) != 0 && (flags & FLAG_FORCE) == 0) {
+  if (opFlagsError(flags) != 0) {
     fail(EINVAL, "unknown op flags 0x" + flags.toString(16));
     return reject(name, -EINVAL);
   }
-  const size = String.UTF8.byteLength(rawName, false) + 1;
+  const size = nameSize(rawName);
   if (size > NAME_SIZE) {
     fail(EINVAL, "name is " + size.toString() + " bytes with its NUL (at most 128)");
     return reject(null, -EINVAL);
+  }
+  if (namePad != 0) {
+    fail(EINVAL, "xen_livepatch_name.pad[] is not zero (0x" + namePad.toString(16) + ")");
+    return reject(name, -EINVAL);
   }
   if (data.length == 0 || <u64>data.length > MAX_PAYLOAD) {
     fail(EINVAL, "payload size " + data.length.toString() + " is 0 or above 2 MiB");

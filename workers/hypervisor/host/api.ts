@@ -12,6 +12,12 @@ import {
   DEFAULT_TIMEOUT_NS,
   HOOK_KINDS,
   HOOK_MARKS,
+  STALL_PHASE_CODE,
+  type ActionExtras,
+  type HypercallExtras,
+  type ListExtras,
+  type ListOpResult,
+  type StallPhase,
   type HookMarks,
   type ActionCmd,
   type Arch,
@@ -33,9 +39,17 @@ interface WasmExports {
   addSymbol(name: string, addr: bigint, size: number, kind: number): void;
   mapMemory(addr: bigint, bytes: Uint8Array, perm: number): void;
   upload(name: string, payload: Uint8Array, flags: number): number;
+  uploadOp(name: string, payload: Uint8Array, flags: number, namePad: number): number;
   getState(name: string): number;
   getRc(name: string): number;
+  getOp(name: string, opFlags: number, namePad: number): bigint;
   action(name: string, cmd: number, timeoutNs: number, flags: number): number;
+  actionOp(name: string, cmd: number, timeoutNs: number, flags: number, pad: number, opFlags: number, namePad: number): number;
+  listOp(idx: number, nr: number, pad: number, nameCap: number, metaCap: number, opFlags: number): string;
+  setCpuStall(cpu: number, ns: bigint, phase: number, persistent: boolean): void;
+  clearCpuStall(cpu: number, phase: number): void;
+  injectNmiPath(cpu: number, path: string): void;
+  scheduleNmiPath(cpu: number, ns: bigint, path: string): void;
   advance(ns: bigint): void;
   now(): bigint;
   setCpuDelay(cpu: number, ns: bigint): void;
@@ -78,13 +92,18 @@ export interface HypervisorApi {
   symbol(name: string): XenSymbol | undefined;
 
   /** UPLOAD: 0 or −errno. `flags` is the op flags word (FORCE = 1). */
-  upload(name: string, payload: Uint8Array, flags?: number): number;
-  /** GET. */
-  get(name: string): GetResult;
-  /** LIST, every payload in upload order. */
+  upload(name: string, payload: Uint8Array, flags?: number, extras?: Pick<HypercallExtras, "namePad">): number;
+  /** The GET hypercall (logged as hypercall/hypercall-return events). */
+  get(name: string, extras?: HypercallExtras): GetResult;
+  /**
+   * Every payload in upload order: a host-side view of the list (no hypercall, no events).
+   * `listOp` is the LIST hypercall itself.
+   */
   list(): ListEntry[];
+  /** The LIST hypercall: nr 0 probes; otherwise fetches up to nr entries from idx into buffers of nameCap/metaCap bytes. */
+  listOp(idx: number, nr: number, nameCap: number, metaCap: number, extras?: ListExtras): ListOpResult;
   /** ACTION: the hypercall's return; the outcome arrives later through `get`. Timeout 0 = 30 ms. */
-  action(name: string, cmd: ActionCmd, timeoutNs?: number, flags?: number): number;
+  action(name: string, cmd: ActionCmd, timeoutNs?: number, flags?: number, extras?: ActionExtras): number;
 
   /** Moves the virtual clock forward, running whatever the CPUs do meanwhile. */
   advance(ns: bigint | number): void;
@@ -93,6 +112,14 @@ export interface HypervisorApi {
   setCpus(n: number): void;
   /** How long `cpu` takes to reach its idle loop at the next rendezvous. */
   setCpuDelay(cpu: number, ns: bigint | number): void;
+  /**
+   * A stall of `ns` on `cpu`: "idle" (default) delays reaching the idle loop (the CPU quiesce
+   * phase), "irq" delays disabling IRQs once `ready` is set (the IRQ quiesce phase). One-shot
+   * (the next rendezvous only) unless `persistent`, which lasts until `clearCpuStall`.
+   */
+  setCpuStall(cpu: number, ns: bigint | number, opts?: { phase?: StallPhase; persistent?: boolean }): void;
+  /** Back to the default timing for `cpu` in `phase` (both when omitted). */
+  clearCpuStall(cpu: number, phase?: StallPhase): void;
   /** The value a payload's hook "returns" (hooks are not executed; the scenario decides). */
   setHookResult(name: string, kind: HookKind, rc: number): void;
   /**
@@ -101,9 +128,14 @@ export interface HypervisorApi {
    * apply/revert, which Xen's consistency check turns into a panic).
    */
   setHookMarks(name: string, kind: "apply" | "revert", how: HookMarks): void;
-  injectNmi(cpu: number): void;
+  /**
+   * An NMI on `cpu` now. `path`: Xen symbols do_nmi's path goes through (default `do_nmi`); when
+   * the NMI is lost inside a rendezvous whose action rewrites one of them, a `torn` hazard event
+   * says do_nmi would run half-written code on real hardware.
+   */
+  injectNmi(cpu: number, opts?: { path?: readonly string[] }): void;
   /** An NMI on `cpu` after `ns` more nanoseconds of virtual time (e.g. inside a rendezvous). */
-  scheduleNmi(cpu: number, ns: bigint | number): void;
+  scheduleNmi(cpu: number, ns: bigint | number, opts?: { path?: readonly string[] }): void;
 
   readMemory(addr: bigint, len: number): Uint8Array | null;
   payload(name: string): PayloadDetails | null;
@@ -219,24 +251,36 @@ export async function createHypervisor(module: WebAssembly.Module): Promise<Hype
     },
     symbol: (name) => symbols.get(name),
 
-    upload(name, payload, flags = 0) {
-      const rc = call((w) => w.upload(name, payload, flags >>> 0));
+    upload(name, payload, flags = 0, extras = {}) {
+      const namePad = (extras.namePad ?? 0) >>> 0;
+      const rc = call((w) => (namePad === 0 ? w.upload(name, payload, flags >>> 0) : w.uploadOp(name, payload, flags >>> 0, namePad)));
       drain();
       return rc;
     },
-    get(name) {
-      return call((w) => {
-        const state = w.getState(name);
-        if (state < 0) return { ret: state, state: 0, rc: 0 };
-        return { ret: 0, state, rc: w.getRc(name) };
-      });
+    get(name, extras = {}) {
+      const packed = BigInt.asIntN(64, call((w) => w.getOp(name, (extras.opFlags ?? 0) >>> 0, (extras.namePad ?? 0) >>> 0)));
+      drain();
+      if (packed < 0n) return { ret: Number(packed), state: 0, rc: 0 };
+      return { ret: 0, state: Number(packed >> 32n), rc: Number(BigInt.asIntN(32, packed)) };
     },
     list() {
       const text = call((w) => w.listJson());
       return JSON.parse(text) as ListEntry[];
     },
-    action(name, cmd, timeoutNs = 0, flags = 0) {
-      const rc = call((w) => w.action(name, cmd, timeoutNs >>> 0, flags >>> 0));
+    listOp(idx, nr, nameCap, metaCap, extras = {}) {
+      const text = call((w) => w.listOp(idx >>> 0, nr >>> 0, (extras.pad ?? 0) >>> 0, nameCap >>> 0, metaCap >>> 0, (extras.opFlags ?? 0) >>> 0));
+      drain();
+      return JSON.parse(text) as ListOpResult;
+    },
+    action(name, cmd, timeoutNs = 0, flags = 0, extras = {}) {
+      const pad = (extras.pad ?? 0) >>> 0;
+      const opFlags = (extras.opFlags ?? 0) >>> 0;
+      const namePad = (extras.namePad ?? 0) >>> 0;
+      const rc = call((w) =>
+        pad === 0 && opFlags === 0 && namePad === 0
+          ? w.action(name, cmd, timeoutNs >>> 0, flags >>> 0)
+          : w.actionOp(name, cmd, timeoutNs >>> 0, flags >>> 0, pad, opFlags, namePad),
+      );
       drain();
       return rc;
     },
@@ -254,13 +298,19 @@ export async function createHypervisor(module: WebAssembly.Module): Promise<Hype
       drain();
     },
     setCpuDelay: (cpu, ns) => call((w) => w.setCpuDelay(cpu, u64(ns))),
+    setCpuStall: (cpu, ns, opts = {}) => call((w) => w.setCpuStall(cpu, u64(ns), STALL_PHASE_CODE[opts.phase ?? "idle"], opts.persistent ?? false)),
+    clearCpuStall: (cpu, phase) => call((w) => w.clearCpuStall(cpu, phase === undefined ? -1 : STALL_PHASE_CODE[phase])),
     setHookResult: (name, kind, rc) => call((w) => w.setHookResult(name, HOOK_KINDS.indexOf(kind), rc | 0)),
     setHookMarks: (name, kind, how) => call((w) => w.setHookMarks(name, HOOK_KINDS.indexOf(kind), HOOK_MARKS.indexOf(how))),
-    injectNmi(cpu) {
-      call((w) => w.injectNmi(cpu));
+    injectNmi(cpu, opts = {}) {
+      const path = opts.path?.join(",") ?? "";
+      call((w) => (path === "" ? w.injectNmi(cpu) : w.injectNmiPath(cpu, path)));
       drain();
     },
-    scheduleNmi: (cpu, ns) => call((w) => w.scheduleNmi(cpu, u64(ns))),
+    scheduleNmi(cpu, ns, opts = {}) {
+      const path = opts.path?.join(",") ?? "";
+      call((w) => (path === "" ? w.scheduleNmi(cpu, u64(ns)) : w.scheduleNmiPath(cpu, u64(ns), path)));
+    },
 
     readMemory: (addr, len) => call((w) => w.readMemory(u64(addr), len >>> 0)),
     payload(name) {

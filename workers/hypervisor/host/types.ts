@@ -49,6 +49,52 @@ export interface ListEntry {
   metadata: string;
 }
 
+/** One entry of a LIST fetch: a `ListEntry` plus the `len[k]` and `metadata_len[k]` Xen writes. */
+export interface ListOpEntry extends ListEntry {
+  nameLen: number;
+  metaLen: number;
+}
+
+/**
+ * The LIST hypercall's return value and the struct's OUT fields (facts §8.2, 4.21+). Probe
+ * (nr 0): `nr` = payload count, totals = bytes a full listing needs. Fetch: `rc` = entries
+ * written (or −errno), `nr` = remaining (one too small after −ENOBUFS), totals = bytes used.
+ * `version` is `payload_version` (1 at boot, +1 per successful UPLOAD and per UNLOAD); 0 when
+ * the call failed its argument checks (the struct comes back unchanged).
+ */
+export interface ListOpResult {
+  rc: number;
+  idx: number;
+  nr: number;
+  version: number;
+  nameTotal: number;
+  metaTotal: number;
+  entries: ListOpEntry[];
+}
+
+/** Struct words a well-behaved caller leaves at 0; tests set them to reach Xen's checks. */
+export interface HypercallExtras {
+  /** `xen_sysctl_livepatch_op.flags` (FORCE = 1; other bits are refused unless FORCE is set). */
+  opFlags?: number;
+  /** `xen_livepatch_name.pad[]`, any non-zero value: −EINVAL. */
+  namePad?: number;
+}
+
+export interface ActionExtras extends HypercallExtras {
+  /** `xen_sysctl_livepatch_action.pad`: non-zero → −EINVAL (checked first). */
+  pad?: number;
+}
+
+export interface ListExtras {
+  /** `xen_sysctl_livepatch_list.pad`: non-zero → −EINVAL. */
+  pad?: number;
+  opFlags?: number;
+}
+
+/** Where a stall holds a CPU: on its way to the idle loop, or between `ready` and disabling IRQs. */
+export type StallPhase = "idle" | "irq";
+export const STALL_PHASE_CODE: Record<StallPhase, number> = { idle: 0, irq: 1 };
+
 export interface BootSpec {
   arch: Arch;
   cpus: number;

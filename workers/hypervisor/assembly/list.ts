@@ -1,0 +1,144 @@
+// The LIST hypercall (facts §8.2, 4.21+ ABI): probe mode (nr == 0) reports the payload count,
+// the buffer sizes a full listing needs and `payload_version`; fetch mode copies entries from
+// `idx` on into buffers whose capacities come in as name_total_size/metadata_total_size.
+// The answer is a JSON object carrying the return value and every OUT field of the struct.
+import { E2BIG, EINVAL, ENOBUFS, ENOSYS } from "./errno";
+import { Ev, emit, jsonStr } from "./events";
+import { payloads, payloadVersion } from "./payload";
+import { isHalted } from "./halt";
+import { opFlagsError, opFlagsNote, argCheck } from "./op";
+import { metadataText } from "./get";
+
+/** Xen's cap on `nr` per call. */
+export const LIST_MAX_NR: u32 = 1024;
+
+class ListOut {
+  rc: i32 = 0;
+  nr: u32 = 0;
+  version: u32 = 0;
+  nameTotal: u32 = 0;
+  metaTotal: u32 = 0;
+  entries: string = "";
+  note: string = "";
+}
+
+function nameBytes(name: string): u32 {
+  return <u32>String.UTF8.byteLength(name, false) + 1;
+}
+
+function metaBytes(m: Uint8Array | null): u32 {
+  return m === null ? 0 : <u32>m.length;
+}
+
+function toJson(o: ListOut, idx: u32): string {
+  return (
+    '{"rc":' + o.rc.toString() + ',"idx":' + idx.toString() + ',"nr":' + o.nr.toString() + ',"version":' + o.version.toString() +
+    ',"nameTotal":' + o.nameTotal.toString() + ',"metaTotal":' + o.metaTotal.toString() + ',"entries":[' + o.entries + "]}"
+  );
+}
+
+/** Argument checks in Xen's order; 0 or −errno (the struct then comes back as it went in). */
+function listArgs(nr: u32, pad: u32, idx: u32, opFlags: u32): i32 {
+  const f = opFlagsError(opFlags);
+  if (f != 0) {
+    argCheck(null, "op-flags", f, "op.flags 0x" + opFlags.toString(16) + " has bits other than FORCE and FORCE is clear");
+    return f;
+  }
+  if (nr > LIST_MAX_NR) {
+    argCheck(null, "nr", -E2BIG, "nr " + nr.toString() + " is above 1024");
+    return -E2BIG;
+  }
+  if (pad != 0) {
+    argCheck(null, "pad", -EINVAL, "xen_sysctl_livepatch_list.pad is not zero (0x" + pad.toString(16) + ")");
+    return -EINVAL;
+  }
+  const count = <u32>payloads.length;
+  if (count > 0 && idx >= count) {
+    argCheck(null, "idx", -EINVAL, "idx " + idx.toString() + " is not below the payload count " + count.toString());
+    return -EINVAL;
+  }
+  return 0;
+}
+
+function probe(o: ListOut): void {
+  let names: u32 = 0;
+  let meta: u32 = 0;
+  for (let i = 0; i < payloads.length; i++) {
+    names += nameBytes(payloads[i].name);
+    meta += metaBytes(payloads[i].modinfo);
+  }
+  o.nr = <u32>payloads.length;
+  o.nameTotal = names;
+  o.metaTotal = meta;
+  o.note = "LIST probe: " + o.nr.toString() + " payload(s), version " + o.version.toString() + ", names " + names.toString() + " bytes, metadata " + meta.toString() + " bytes";
+}
+
+function fetch(o: ListOut, idx: u32, nr: u32, nameCap: u32, metaCap: u32): void {
+  const count = <u32>payloads.length;
+  let walked: u32 = 0;
+  let written: u32 = 0;
+  let nameUsed: u32 = 0;
+  let metaUsed: u32 = 0;
+  let entries = "";
+  let why = "";
+  for (let i = 0; i < payloads.length; i++) {
+    const p = payloads[i];
+    // Xen counts every entry it walks, skipped ones and the one that did not fit included:
+    // that is why "remaining" comes out one too small after -ENOBUFS.
+    walked++;
+    if (walked <= idx) continue;
+    const nl = nameBytes(p.name);
+    const ml = metaBytes(p.modinfo);
+    if (<u64>nameUsed + nl > <u64>nameCap || <u64>metaUsed + ml > <u64>metaCap) {
+      o.rc = -ENOBUFS;
+      why = (<u64>nameUsed + nl > <u64>nameCap ? "name" : "metadata") + " buffer too small for " + p.name;
+      break;
+    }
+    if (written > 0) entries += ",";
+    entries +=
+      '{"name":' + jsonStr(p.name) + ',"state":' + p.state.toString() + ',"rc":' + p.rc.toString() +
+      ',"metadata":' + jsonStr(metadataText(p.modinfo)) + ',"nameLen":' + nl.toString() + ',"metaLen":' + ml.toString() + "}";
+    nameUsed += nl;
+    metaUsed += ml;
+    written++;
+    if (written >= nr) break;
+  }
+  o.nr = count - walked;
+  o.nameTotal = nameUsed;
+  o.metaTotal = metaUsed;
+  o.entries = entries;
+  if (o.rc == 0) o.rc = <i32>written;
+  o.note = "LIST fetch from idx " + idx.toString() + ": " + written.toString() + " entr" + (written == 1 ? "y" : "ies") + ", " + o.nr.toString() + " remaining, version " + o.version.toString();
+  if (why.length > 0) o.note += "; -ENOBUFS: " + why + " (the entry that did not fit is counted, so remaining is one too small)";
+}
+
+/** The LIST hypercall with its events; JSON with rc and the struct's OUT fields. */
+export function doList(idx: u32, nr: u32, pad: u32, nameCap: u32, metaCap: u32, opFlags: u32): string {
+  const o = new ListOut();
+  // An early failure copies the struct back unchanged.
+  o.nr = nr;
+  o.nameTotal = nameCap;
+  o.metaTotal = metaCap;
+  if (isHalted()) {
+    o.rc = -ENOSYS;
+    return toJson(o, idx);
+  }
+  const call = new Ev("hypercall");
+  call.cpu = 0;
+  call.note =
+    "LIST idx=" + idx.toString() + " nr=" + nr.toString() + " name_total_size=" + nameCap.toString() + " metadata_total_size=" + metaCap.toString() +
+    (pad != 0 ? " pad=0x" + pad.toString(16) : "") + opFlagsNote(opFlags);
+  emit(call);
+  o.rc = listArgs(nr, pad, idx, opFlags);
+  if (o.rc == 0) {
+    o.version = payloadVersion;
+    if (nr == 0) probe(o);
+    else fetch(o, idx, nr, nameCap, metaCap);
+  }
+  const r = new Ev("hypercall-return");
+  r.cpu = 0;
+  r.withRc(o.rc);
+  if (o.note.length > 0) r.note = o.note;
+  emit(r);
+  return toJson(o, idx);
+}

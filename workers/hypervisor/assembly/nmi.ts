@@ -1,0 +1,82 @@
+// An NMI reaching a CPU (facts §15). Outside a rendezvous do_nmi handles it. Inside one (x86),
+// the master's NMI callback swallows every NMI, so it is lost; the NMI is still taken, though:
+// the entry stub and do_nmi run, and if that path goes through a function this action rewrites
+// (with plain stores, no int3 staging), an NMI landing mid-write would execute half-written
+// code. The simulator writes instantaneously, so that part is reported as a labelled hazard,
+// not simulated. ARM has no NMI here; only SError is masked, on the master.
+import { Ev, emit } from "./events";
+import { arch, ARCH_X86_64, imageFind, imageSymAddr, imageSymSize } from "./image";
+import { Payload } from "./payload";
+import { hex64 } from "./bytes";
+import { appliedStack, cmdName, CMD_REPLACE } from "./actions";
+
+/** The NMI path used when an NMI names none. Absent from an image, it matches nothing. */
+export const DEFAULT_NMI_PATH = "do_nmi";
+
+function overlaps(a: u64, alen: u64, b: u64, blen: u64): bool {
+  const ae = a + (alen == 0 ? 1 : alen);
+  const be = b + (blen == 0 ? 1 : blen);
+  return a < be && b < ae;
+}
+
+/** Functions this action writes: the payload's own, and for REPLACE every applied payload's. */
+function targets(work: Payload, cmd: i32): Payload[] {
+  const out: Payload[] = [];
+  if (cmd == CMD_REPLACE) for (let i = 0; i < appliedStack.length; i++) if (appliedStack[i] !== work) out.push(appliedStack[i]);
+  out.push(work);
+  return out;
+}
+
+function tornHazards(cpu: i32, work: Payload, cmd: i32, path: string): void {
+  const syms = (path.length > 0 ? path : DEFAULT_NMI_PATH).split(",");
+  const ps = targets(work, cmd);
+  // Bounded: at most 16 path symbols, and each payload's function count is bounded at upload.
+  for (let k = 0; k < syms.length && k < 16; k++) {
+    const sym = syms[k].trim();
+    const idx = sym.length > 0 ? imageFind(sym) : -1;
+    if (idx < 0) continue;
+    const sa = imageSymAddr(idx);
+    const sz = <u64>imageSymSize(idx);
+    for (let j = 0; j < ps.length; j++) {
+      const p = ps[j];
+      for (let i = 0; i < p.funcs.length; i++) {
+        const f = p.funcs[i];
+        if (f.oldAddr == 0 || !overlaps(sa, sz, f.oldAddr, <u64>f.oldSize)) continue;
+        const e = new Ev("nmi");
+        e.cpu = cpu;
+        e.payload = work.name;
+        e.phase = "torn";
+        e.addr = hex64(f.oldAddr);
+        e.note =
+          "MODELLED HAZARD (not simulated): on real hardware the NMI is still taken, so the entry stub and do_nmi run " +
+          "before the callback swallows it; that path goes through " + sym + ", and this " + cmdName(cmd) + " rewrites " +
+          (f.name.length > 0 ? f.name : "a function") + " at " + hex64(f.oldAddr) + " (payload " + p.name + ") with plain stores. " +
+          "An NMI landing while the master writes those bytes would run half-written code in do_nmi's path.";
+        emit(e);
+      }
+    }
+  }
+}
+
+/** Reports an NMI on `cpu`. `masked`: a rendezvous holds NMIs; `work`/`cmd`: its action. */
+export function nmiArrives(cpu: i32, masked: bool, work: Payload | null, cmd: i32, path: string): void {
+  const e = new Ev("nmi");
+  e.cpu = cpu;
+  if (arch != ARCH_X86_64) {
+    e.phase = "arm";
+    e.note = "ARM has no NMI; only SError is masked, and only on the master, during a rendezvous";
+    emit(e);
+    return;
+  }
+  if (!masked || work === null) {
+    e.phase = "handled";
+    e.note = "handled by do_nmi as usual";
+    emit(e);
+    return;
+  }
+  e.payload = work.name;
+  e.phase = "lost";
+  e.note = "swallowed by the livepatch NMI callback during the rendezvous: this NMI is lost";
+  emit(e);
+  tornHazards(cpu, work, cmd, path);
+}

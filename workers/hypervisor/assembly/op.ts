@@ -1,0 +1,58 @@
+// Checks shared by every livepatch sysctl before it does its own work: the op `flags` word
+// (facts §5.1 step 0, §18 #12) and `struct xen_livepatch_name` (size and pad[], §8). Names
+// here are JS strings; Xen counts bytes, so sizes are UTF-8 lengths plus the NUL.
+import { EINVAL } from "./errno";
+import { Ev, emit } from "./events";
+
+export const FLAG_FORCE: u32 = 1;
+export const NAME_SIZE: i32 = 128;
+
+/**
+ * The op-level flags test. It only rejects unknown bits while FORCE is clear: with FORCE set,
+ * any bits pass (the quirk of §18 #12). 0 or −EINVAL.
+ */
+export function opFlagsError(flags: u32): i32 {
+  return (flags & ~FLAG_FORCE) != 0 && (flags & FLAG_FORCE) == 0 ? -EINVAL : 0;
+}
+
+/** Bytes of the name buffer as the caller passes it: the UTF-8 bytes plus the NUL. */
+export function nameSize(name: string): i32 {
+  return String.UTF8.byteLength(name, false) + 1;
+}
+
+/** get_name(): size 1..128 (with the NUL), then every pad[] word zero. 0 or −EINVAL. */
+export function nameError(name: string, namePad: u32): i32 {
+  if (nameSize(name) > NAME_SIZE) return -EINVAL;
+  if (namePad != 0) return -EINVAL;
+  return 0;
+}
+
+/** What a name error was about, for the event log. */
+export function nameErrorWhy(name: string, namePad: u32): string {
+  const size = nameSize(name);
+  if (size > NAME_SIZE) return "name is " + size.toString() + " bytes with its NUL (at most 128)";
+  if (namePad != 0) return "xen_livepatch_name.pad[] is not zero (0x" + namePad.toString(16) + ")";
+  return "";
+}
+
+/** The name cut at its first NUL, as strcmp() sees it. */
+export function cutName(name: string): string {
+  const z = name.indexOf("\0");
+  return z >= 0 ? name.substring(0, z) : name;
+}
+
+/** A `check` event on the hypercall CPU for an argument the op refused. */
+export function argCheck(payload: string | null, what: string, rc: i32, note: string): void {
+  const e = new Ev("check");
+  e.cpu = 0;
+  e.payload = payload;
+  e.phase = what;
+  e.withRc(rc);
+  e.note = note;
+  emit(e);
+}
+
+/** Text for op flags in a hypercall note; empty when zero (keeps old notes unchanged). */
+export function opFlagsNote(flags: u32): string {
+  return flags == 0 ? "" : " op.flags=0x" + flags.toString(16);
+}

@@ -1,0 +1,232 @@
+// The hypercall ABI edges (facts §8, §9.1, §18 #9/#12/#25): LIST probe and fetch with 4.21+
+// capacities, payload_version, the pad words, the op flags FORCE quirk, and GET/LIST events.
+import { beforeEach, describe, expect, it } from "vitest";
+import { parseElf, sectionByName } from "../../../src/elf/index.ts";
+import type { HypervisorApi } from "../host/api.ts";
+import { ACTION, APPLIED, CHECKED, EINVAL, ENOENT, MS, apply, booted, eventsOf, revert, sample, upload } from "./harness.ts";
+
+const X = "x86_64";
+const E2BIG = 7;
+const ENOBUFS = 105;
+const FORCE = 1;
+
+/** strlen + 1, in bytes, as Xen counts names. */
+const nameBytes = (n: string) => Buffer.byteLength(n) + 1;
+/** `.modinfo` size read from the payload file itself (independent of the simulator). */
+function modinfoSize(name: string): number {
+  return Number(sectionByName(parseElf(sample(`${X}/${name}.livepatch`)), ".modinfo")?.size ?? 0n);
+}
+
+let hv: HypervisorApi;
+beforeEach(async () => {
+  hv = await booted(X, 4);
+});
+
+const probe = () => hv.listOp(0, 0, 0, 0);
+
+describe("LIST: probe mode and payload_version", () => {
+  it("an empty host: rc 0, nr 0, totals 0, version 1", () => {
+    expect(probe()).toEqual({ rc: 0, idx: 0, nr: 0, version: 1, nameTotal: 0, metaTotal: 0, entries: [] });
+    // With no payloads idx is not checked at all.
+    expect(hv.listOp(7, 0, 0, 0).rc).toBe(0);
+    expect(hv.listOp(7, 5, 100, 100)).toMatchObject({ rc: 0, nr: 0, entries: [] });
+  });
+
+  it("counts, name and metadata totals; +1 per successful UPLOAD and per UNLOAD only", () => {
+    const names = ["xen_hello_world", "xen_nop", "xen_bye_world"];
+    let version = 1;
+    for (const n of names) {
+      expect(upload(hv, X, n)).toBe(0);
+      expect(probe().version).toBe(++version);
+    }
+    // Failures leave the counter alone: a duplicate name, an invalid payload.
+    expect(upload(hv, X, "xen_nop")).toBe(-17);
+    expect(hv.upload("bad", sample(`${X}/xen_no_xen_buildid.livepatch`))).toBe(-EINVAL);
+    expect(probe().version).toBe(version);
+    const p = probe();
+    expect(p).toMatchObject({ rc: 0, nr: 3, entries: [] });
+    expect(p.nameTotal).toBe(names.reduce((s, n) => s + nameBytes(n), 0));
+    expect(p.metaTotal).toBe(names.reduce((s, n) => s + modinfoSize(n), 0));
+    expect(p.metaTotal).toBeGreaterThan(0);
+    // Actions do not move it, successful or not.
+    expect(apply(hv, "xen_nop")).toBe(0);
+    expect(hv.get("xen_nop").state).toBe(APPLIED);
+    expect(revert(hv, "xen_nop")).toBe(0);
+    apply(hv, "xen_hello_world");
+    expect(hv.action("xen_hello_world", ACTION.UNLOAD, 0, 0)).toBe(-EINVAL);
+    expect(probe().version).toBe(version);
+    expect(hv.action("xen_nop", ACTION.UNLOAD, 0, 0)).toBe(0);
+    expect(probe()).toMatchObject({ version: version + 1, nr: 2 });
+    // A fresh boot starts again at 1.
+    hv.boot(hv.bootSpec!);
+    expect(probe().version).toBe(1);
+  });
+});
+
+describe("LIST: fetch mode", () => {
+  const names = ["xen_hello_world", "xen_nop", "xen_bye_world"];
+  beforeEach(() => {
+    for (const n of names) upload(hv, X, n);
+  });
+
+  it("writes entries in upload order from idx; rc = entries written, nr = remaining", () => {
+    const { nameTotal, metaTotal, version } = probe();
+    const all = hv.listOp(0, 3, nameTotal, metaTotal);
+    expect(all).toMatchObject({ rc: 3, nr: 0, version, nameTotal, metaTotal });
+    expect(all.entries.map((e) => [e.name, e.state, e.rc, e.nameLen, e.metaLen])).toEqual(
+      names.map((n) => [n, CHECKED, 0, nameBytes(n), modinfoSize(n)]),
+    );
+    expect(all.entries[0].metadata.length).toBe(modinfoSize("xen_hello_world"));
+    // Two from idx 1: the capacities only need to hold those two.
+    const tail = hv.listOp(1, 5, nameBytes("xen_nop") + nameBytes("xen_bye_world"), 0);
+    expect(tail).toMatchObject({ rc: 2, nr: 0, nameTotal: nameBytes("xen_nop") + nameBytes("xen_bye_world"), metaTotal: 0 });
+    expect(tail.entries.map((e) => e.name)).toEqual(["xen_nop", "xen_bye_world"]);
+    // nr smaller than what is left: remaining counts the rest.
+    const one = hv.listOp(0, 1, 1000, 1000);
+    expect(one).toMatchObject({ rc: 1, nr: 2 });
+    expect(hv.listOp(2, 1024, 1000, 1000)).toMatchObject({ rc: 1, nr: 0 });
+    // Status reaches LIST: an applied payload with a failed revert... here simply APPLIED.
+    apply(hv, "xen_nop");
+    expect(hv.listOp(1, 1, 1000, 0).entries[0]).toMatchObject({ name: "xen_nop", state: APPLIED, rc: 0 });
+  });
+
+  it("argument checks in Xen's order: op flags, nr > 1024, pad, idx", () => {
+    expect(hv.listOp(0, 1025, 1000, 1000).rc).toBe(-E2BIG);
+    expect(hv.listOp(0, 1024, 1000, 1000).rc).toBe(3);
+    // E2BIG comes before the pad and idx checks; the flags test before everything.
+    expect(hv.listOp(99, 1025, 0, 0, { pad: 1 }).rc).toBe(-E2BIG);
+    expect(hv.listOp(0, 1025, 0, 0, { opFlags: 2 }).rc).toBe(-EINVAL);
+    expect(hv.listOp(0, 1, 1000, 1000, { pad: 1 }).rc).toBe(-EINVAL);
+    expect(hv.listOp(0, 0, 0, 0, { pad: 0x80000000 }).rc).toBe(-EINVAL);
+    expect(hv.listOp(3, 1, 1000, 1000).rc).toBe(-EINVAL);
+    expect(hv.listOp(3, 0, 0, 0).rc).toBe(-EINVAL);
+    expect(hv.listOp(2, 1, 1000, 1000).rc).toBe(1);
+    // A refused call hands the struct back unchanged (version not stamped).
+    expect(hv.listOp(5, 2, 11, 22)).toEqual({ rc: -EINVAL, idx: 5, nr: 2, version: 0, nameTotal: 11, metaTotal: 22, entries: [] });
+    const checks = eventsOf(hv, "check").filter((e) => e.payload === null).map((e) => [e.phase, e.rc]);
+    expect(checks).toEqual([
+      ["nr", -E2BIG],
+      ["nr", -E2BIG],
+      ["op-flags", -EINVAL],
+      ["pad", -EINVAL],
+      ["pad", -EINVAL],
+      ["idx", -EINVAL],
+      ["idx", -EINVAL],
+      ["idx", -EINVAL],
+    ]);
+  });
+
+  it("-ENOBUFS when a capacity is short; remaining comes out one too small", () => {
+    const { nameTotal, metaTotal } = probe();
+    const short = hv.listOp(0, 3, nameTotal - 1, metaTotal);
+    // hello and nop fit; bye_world's name does not. Two were written, one is really left,
+    // but the entry that did not fit was already counted: nr says 0.
+    expect(short).toMatchObject({ rc: -ENOBUFS, nr: 0, nameTotal: nameBytes("xen_hello_world") + nameBytes("xen_nop") });
+    expect(short.entries.map((e) => e.name)).toEqual(["xen_hello_world", "xen_nop"]);
+    // Metadata: hello's .modinfo needs modinfoSize bytes; one less fails at the first entry.
+    const meta = hv.listOp(0, 3, nameTotal, metaTotal - 1);
+    expect(meta).toMatchObject({ rc: -ENOBUFS, nr: 2, entries: [] });
+    // From idx 1 the skipped entry counts as walked too: nop fits, bye does not → nr 0.
+    expect(hv.listOp(1, 2, nameBytes("xen_nop"), 0)).toMatchObject({ rc: -ENOBUFS, nr: 0 });
+    const ret = eventsOf(hv, "hypercall-return").filter((e) => e.rc === -ENOBUFS);
+    expect(ret).toHaveLength(3);
+    expect(ret[0].note).toContain("name buffer too small for xen_bye_world");
+    expect(ret[1].note).toContain("metadata buffer too small for xen_hello_world");
+  });
+
+  it("the FORCE quirk: unknown op flag bits pass only when FORCE is set", () => {
+    expect(hv.listOp(0, 0, 0, 0, { opFlags: 2 }).rc).toBe(-EINVAL);
+    expect(hv.listOp(0, 0, 0, 0, { opFlags: 0x80000000 }).rc).toBe(-EINVAL);
+    expect(hv.listOp(0, 0, 0, 0, { opFlags: FORCE }).rc).toBe(0);
+    expect(hv.listOp(0, 3, 1000, 1000, { opFlags: FORCE | 2 | 0x80000000 }).rc).toBe(3);
+  });
+
+  it("LIST is logged as a hypercall and its return", () => {
+    hv.events();
+    const before = hv.events().length;
+    hv.listOp(0, 0, 0, 0);
+    hv.listOp(0, 3, 1, 0);
+    const evs = hv.events().slice(before);
+    expect(evs.map((e) => [e.kind, e.rc])).toEqual([
+      ["hypercall", null],
+      ["hypercall-return", 0],
+      ["hypercall", null],
+      ["hypercall-return", -ENOBUFS],
+    ]);
+    expect(evs[0].note).toBe("LIST idx=0 nr=0 name_total_size=0 metadata_total_size=0");
+    expect(evs[1].note).toMatch(/^LIST probe: 3 payload\(s\), version 4, names \d+ bytes, metadata 16 bytes$/);
+    expect(evs[3].note).toMatch(/^LIST fetch from idx 0: 0 entries, 2 remaining, version 4; -ENOBUFS/);
+  });
+});
+
+describe("GET as a hypercall", () => {
+  it("returns state and rc, logs hypercall + return, and checks op flags and the name pad", () => {
+    upload(hv, X, "xen_nop");
+    const before = hv.events().length;
+    expect(hv.get("xen_nop")).toEqual({ ret: 0, state: CHECKED, rc: 0 });
+    expect(hv.get("nope")).toEqual({ ret: -ENOENT, state: 0, rc: 0 });
+    const evs = hv.events().slice(before);
+    expect(evs.map((e) => [e.kind, e.payload, e.rc, e.note])).toEqual([
+      ["hypercall", "xen_nop", null, "GET"],
+      ["hypercall-return", "xen_nop", 0, "GET: CHECKED, rc 0"],
+      ["hypercall", "nope", null, "GET"],
+      ["hypercall-return", "nope", -ENOENT, undefined],
+    ]);
+    expect(hv.get("xen_nop", { opFlags: 2 }).ret).toBe(-EINVAL);
+    expect(hv.get("xen_nop", { opFlags: FORCE | 2 })).toEqual({ ret: 0, state: CHECKED, rc: 0 });
+    expect(hv.get("xen_nop", { namePad: 1 }).ret).toBe(-EINVAL);
+    expect(hv.get("nope", { namePad: 1 }).ret).toBe(-EINVAL);
+    expect(hv.get("n".repeat(127)).ret).toBe(-ENOENT);
+    expect(hv.get("n".repeat(128)).ret).toBe(-EINVAL);
+    // Negative status rc survives the packing.
+    hv.setCpuDelay(2, 45 * MS);
+    apply(hv, "xen_nop");
+    expect(hv.get("xen_nop")).toEqual({ ret: 0, state: CHECKED, rc: -16 });
+  });
+});
+
+describe("ACTION and UPLOAD: pad words and op flags", () => {
+  it("action.pad is checked first: -EINVAL even for an unknown name; nothing is scheduled", () => {
+    upload(hv, X, "xen_nop");
+    expect(hv.action("nope", ACTION.APPLY, 0, 0, { pad: 1 })).toBe(-EINVAL);
+    expect(hv.action("x".repeat(200), ACTION.APPLY, 0, 0, { pad: 1 })).toBe(-EINVAL);
+    expect(hv.action("xen_nop", ACTION.APPLY, 0, 0, { pad: 0x100 })).toBe(-EINVAL);
+    hv.advance(60 * MS);
+    expect(hv.get("xen_nop")).toEqual({ ret: 0, state: CHECKED, rc: 0 });
+    expect(eventsOf(hv, "rendezvous").filter((e) => e.phase === "scheduled")).toHaveLength(0);
+    expect(eventsOf(hv, "check").map((e) => [e.payload, e.phase, e.rc])).toEqual([
+      ["nope", "pad", -EINVAL],
+      ["x".repeat(200), "pad", -EINVAL],
+      ["xen_nop", "pad", -EINVAL],
+    ]);
+  });
+
+  it("the name's pad[] gives -EINVAL before the payload lookup", () => {
+    upload(hv, X, "xen_nop");
+    expect(hv.action("nope", ACTION.APPLY, 0, 0, { namePad: 1 })).toBe(-EINVAL);
+    expect(hv.action("xen_nop", ACTION.UNLOAD, 0, 0, { namePad: 0x10000 })).toBe(-EINVAL);
+    expect(hv.get("xen_nop").state).toBe(CHECKED);
+    expect(hv.action("nope", ACTION.APPLY, 0, 0)).toBe(-ENOENT);
+  });
+
+  it("op flags: unknown bits refused unless FORCE is set, for every op", () => {
+    upload(hv, X, "xen_nop");
+    expect(hv.action("xen_nop", ACTION.APPLY, 0, 0, { opFlags: 2 })).toBe(-EINVAL);
+    // The flags test comes before the action's own pad test (its check event says which).
+    expect(hv.action("xen_nop", ACTION.APPLY, 0, 0, { opFlags: 2, pad: 1 })).toBe(-EINVAL);
+    expect(eventsOf(hv, "check").map((e) => e.phase)).toEqual(["op-flags", "op-flags"]);
+    expect(hv.action("xen_nop", ACTION.APPLY, 30 * MS, 0, { opFlags: FORCE | 6 })).toBe(0);
+    hv.advance(60 * MS);
+    expect(hv.get("xen_nop")).toEqual({ ret: 0, state: APPLIED, rc: 0 });
+    const call = eventsOf(hv, "hypercall").find((e) => e.note?.includes("op.flags=0x7"));
+    expect(call?.note).toBe("ACTION APPLY timeout=30000000ns flags=0 op.flags=0x7");
+
+    const v = probe().version;
+    expect(hv.upload("a", sample(`${X}/xen_dup_a.livepatch`), 2)).toBe(-EINVAL);
+    expect(hv.upload("a", sample(`${X}/xen_dup_a.livepatch`), 0, { namePad: 1 })).toBe(-EINVAL);
+    expect(probe().version).toBe(v);
+    expect(hv.list().map((e) => e.name)).toEqual(["xen_nop"]);
+    expect(hv.upload("a", sample(`${X}/xen_dup_a.livepatch`), FORCE | 2)).toBe(0);
+    expect(probe().version).toBe(v + 1);
+  });
+});
