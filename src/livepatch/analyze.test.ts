@@ -285,3 +285,19 @@ describe("malformed payloads: exact codes and offsets", () => {
     expect(r.model.diagnostics.find((d) => d.code === "LP_SECTION_UNSUPPORTED")?.offset).toBe(r.built.headerOffset[".ex_table"]);
   });
 });
+
+describe("many records", () => {
+  it("resolves 20,000 section-symbol relocations to the function at each addend", () => {
+    const n = 20_000;
+    const funcs = new Uint8Array(n * 104);
+    for (let i = 0; i < n; i++) funcs.set(funcRecord({ newSize: 16, oldSize: 32 }), i * 104);
+    const symbols = Array.from({ length: n }, (_, i) => ({ name: `f${i}`, section: ".text.new", value: i * 16, size: 16 }));
+    const spec = payload({ symbols: [...symbols, { name: "old_fn", section: "UND" }] }, funcs);
+    spec.sections[0] = { ...spec.sections[0], data: new Uint8Array(n * 16) };
+    spec.relocs = { ".livepatch.funcs": Array.from({ length: n }, (_, i) => ({ offset: i * 104 + 8, type: R_X86_64_64, symbol: ".text.new", addend: (n - 1 - i) * 16 })) };
+    const { model } = analyze(spec);
+    expect(model.funcs).toHaveLength(n);
+    expect(model.funcs[0].newAddr.target).toMatchObject({ symbol: `f${n - 1}`, addend: 0n });
+    expect(model.funcs[n - 1].newAddr.target).toMatchObject({ symbol: "f0", addend: 0n });
+  });
+});

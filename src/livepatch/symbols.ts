@@ -52,22 +52,35 @@ function symbolsBySection(ctx: Context): SectionIndex {
 
 const rank = (type: number): number => (type === STT_FUNC ? 0 : type === STT_OBJECT ? 1 : 2);
 
+/** How many earlier symbols to consider for a range containing the offset (nesting is rare). */
+const LOOKBACK = 16;
+
 /**
  * The named symbol at `offset` in section `shndx`: an exact start wins (FUNC over OBJECT over
- * NOTYPE), else the sized symbol whose range holds the offset. Null when none.
+ * NOTYPE), else a sized symbol just before it whose range holds the offset. Null when none.
+ * Binary search, so a hostile file with many records and symbols stays fast.
  */
 export function symbolInSection(ctx: Context, shndx: number, offset: bigint): { symbol: SymbolInfo; delta: bigint } | null {
   const list = symbolsBySection(ctx).get(shndx);
   const t = ctx.symtab;
   if (!list || !t) return null;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (t.value[list[mid]] < offset) lo = mid + 1;
+    else hi = mid;
+  }
   let best: number | null = null;
+  for (let k = lo; k < list.length && k < lo + LOOKBACK * 4 && t.value[list[k]] === offset; k++) {
+    const i = list[k];
+    if (best === null || rank(stType(t.info[i])) < rank(stType(t.info[best]))) best = i;
+  }
   let containing: number | null = null;
-  for (const i of list) {
-    const v = t.value[i];
-    if (v === offset) {
-      if (best === null || rank(stType(t.info[i])) < rank(stType(t.info[best]))) best = i;
-    } else if (v < offset && offset < v + t.size[i]) {
-      if (containing === null || rank(stType(t.info[i])) < rank(stType(t.info[containing]))) containing = i;
+  if (best === null) {
+    for (let k = lo - 1; k >= 0 && k >= lo - LOOKBACK; k--) {
+      const i = list[k];
+      if (offset < t.value[i] + t.size[i] && (containing === null || rank(stType(t.info[i])) < rank(stType(t.info[containing])))) containing = i;
     }
   }
   const pick = best ?? containing;
