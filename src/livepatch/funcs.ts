@@ -67,6 +67,9 @@ function chooseLayout(ctx: Context, section: ElfSection, data: Uint8Array, xspli
   return id;
 }
 
+/** Longest function name we read; Xen's symbol names are far shorter. */
+const MAX_NAME = 4096;
+
 /** The NUL-terminated string a name pointer designates, bounds-checked; null with a diagnostic otherwise. */
 function readName(ctx: Context, field: PointerField, where: string): string | null {
   const t = field.target;
@@ -85,8 +88,16 @@ function readName(ctx: Context, field: PointerField, where: string): string | nu
   const start = t.sectionOffset;
   if (start < 0n || start >= BigInt(data.length)) return bad(`name points at ${section.name}+${hexNum(start)}, outside its ${data.length} bytes`);
   const from = Number(start);
-  const nul = data.indexOf(0, from);
-  if (nul < 0) return bad(`the string at ${section.name}+${hexNum(start)} has no NUL before the section ends`);
+  // Bounded, so many pointers into one huge unterminated section cannot make this quadratic.
+  const window = data.subarray(from, Math.min(data.length, from + MAX_NAME));
+  const end = window.indexOf(0);
+  if (end < 0)
+    return bad(
+      window.length < MAX_NAME
+        ? `the string at ${section.name}+${hexNum(start)} has no NUL before the section ends`
+        : `the string at ${section.name}+${hexNum(start)} is longer than ${MAX_NAME} bytes`,
+    );
+  const nul = from + end;
   const bytes = data.subarray(from, nul);
   const s = text(bytes);
   if (bytes.some((b) => b < 0x20 || b >= 0x7f)) return bad(`name points at ${section.name}+${hexNum(start)}, which holds bytes that are not printable ASCII, not a symbol name`);
