@@ -100,9 +100,16 @@ export function safeToReapply(regions: Regions): boolean {
   return rw.length === 0 || (rw.length === 1 && rw[0].name === ".livepatch.funcs");
 }
 
+const addressIndex = new WeakMap<Regions, Map<number, bigint>>();
+
 export function addressOf(regions: Regions, sectionIndex: number, offset: bigint): bigint | null {
-  const s = regions.sections.find((p) => p.sectionIndex === sectionIndex);
-  return s ? s.address + offset : null;
+  let index = addressIndex.get(regions);
+  if (!index) {
+    index = new Map(regions.sections.map((p) => [p.sectionIndex, p.address]));
+    addressIndex.set(regions, index);
+  }
+  const base = index.get(sectionIndex);
+  return base === undefined ? null : base + offset;
 }
 
 function hexAddr(n: bigint): string {
