@@ -7,7 +7,19 @@ import { parseElf } from "../../../src/elf/index.ts";
 import { createConsole, type CommandResult } from "../../../src/console/index.ts";
 import { createHypervisor, HypervisorTrapError, type HypervisorApi } from "./api.ts";
 import { bootFromImage, type ImageSummary } from "./image.ts";
-import type { ActionCmd, GetResult, HookKind, HookMarks, ListEntry, PayloadDetails } from "./types.ts";
+import type {
+  ActionCmd,
+  ActionExtras,
+  GetResult,
+  HookKind,
+  HookMarks,
+  HypercallExtras,
+  ListEntry,
+  ListExtras,
+  ListOpResult,
+  PayloadDetails,
+  StallPhase,
+} from "./types.ts";
 
 function failure(e: unknown): Result<never> {
   if (e instanceof HypervisorTrapError) return err("HV_TRAP", e.message);
@@ -59,18 +71,26 @@ export function createHypervisorService(module: WebAssembly.Module | Promise<Web
     async console(line: string): Promise<Result<CommandResult>> {
       return guard(() => console_!.run(line));
     },
-    upload: (name: string, payload: Uint8Array, flags = 0) => guard((hv) => hv.upload(name, payload, flags)),
-    get: (name: string): Promise<Result<GetResult>> => guard((hv) => hv.get(name)),
+    upload: (name: string, payload: Uint8Array, flags = 0, extras?: Pick<HypercallExtras, "namePad">) =>
+      guard((hv) => hv.upload(name, payload, flags, extras)),
+    get: (name: string, extras?: HypercallExtras): Promise<Result<GetResult>> => guard((hv) => hv.get(name, extras)),
     list: (): Promise<Result<ListEntry[]>> => guard((hv) => hv.list()),
-    action: (name: string, cmd: ActionCmd, timeoutNs = 0, flags = 0) => guard((hv) => hv.action(name, cmd, timeoutNs, flags)),
+    /** The LIST hypercall (probe with nr 0). */
+    listOp: (idx: number, nr: number, nameCap: number, metaCap: number, extras?: ListExtras): Promise<Result<ListOpResult>> =>
+      guard((hv) => hv.listOp(idx, nr, nameCap, metaCap, extras)),
+    action: (name: string, cmd: ActionCmd, timeoutNs = 0, flags = 0, extras?: ActionExtras) =>
+      guard((hv) => hv.action(name, cmd, timeoutNs, flags, extras)),
     advance: (ns: bigint | number) => guard((hv) => hv.advance(ns)),
     now: () => guard((hv) => hv.now()),
     setCpus: (n: number) => guard((hv) => hv.setCpus(n)),
     setCpuDelay: (cpu: number, ns: bigint | number) => guard((hv) => hv.setCpuDelay(cpu, ns)),
+    setCpuStall: (cpu: number, ns: bigint | number, opts?: { phase?: StallPhase; persistent?: boolean }) =>
+      guard((hv) => hv.setCpuStall(cpu, ns, opts)),
+    clearCpuStall: (cpu: number, phase?: StallPhase) => guard((hv) => hv.clearCpuStall(cpu, phase)),
     setHookResult: (name: string, kind: HookKind, rc: number) => guard((hv) => hv.setHookResult(name, kind, rc)),
     setHookMarks: (name: string, kind: "apply" | "revert", how: HookMarks) => guard((hv) => hv.setHookMarks(name, kind, how)),
-    injectNmi: (cpu: number) => guard((hv) => hv.injectNmi(cpu)),
-    scheduleNmi: (cpu: number, ns: bigint | number) => guard((hv) => hv.scheduleNmi(cpu, ns)),
+    injectNmi: (cpu: number, opts?: { path?: readonly string[] }) => guard((hv) => hv.injectNmi(cpu, opts)),
+    scheduleNmi: (cpu: number, ns: bigint | number, opts?: { path?: readonly string[] }) => guard((hv) => hv.scheduleNmi(cpu, ns, opts)),
     readMemory: (addr: bigint, len: number) => guard((hv) => hv.readMemory(addr, len)),
     payload: (name: string): Promise<Result<PayloadDetails | null>> => guard((hv) => hv.payload(name)),
     /** Events from sequence number `since` on (the page keeps its own cursor). */
