@@ -13,6 +13,7 @@ import { useFileIntake } from "./features/shell/useFileIntake.ts";
 import { Inspector } from "./features/inspector/Inspector.tsx";
 import { Welcome } from "./features/shell/Welcome.tsx";
 import { SimulatorOutlet, SimulatorToggle } from "./features/simulator/SimulatorSwitch.tsx";
+import { ScenarioHost } from "./features/scenarios/ScenarioHost.tsx";
 
 // Lets end-to-end tests kill the parse worker the way a crash would.
 (globalThis as { __livepatchLens?: unknown }).__livepatchLens = { crashParseWorker: () => parseClient.crash() };
@@ -64,6 +65,7 @@ export function App() {
         </main>
       </div>
       <Notices />
+      <ScenarioHost />
       <footer>Simulated hypervisor: {simulator}</footer>
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">

@@ -1,10 +1,20 @@
-import { StrictMode } from "react";
+import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App.tsx";
 import "./styles.css";
 
+// `#embed&scenario=…` shows one scenario step's panels with no chrome (for an iframe).
+const Embed = lazy(() => import("./features/presenter/Embed.tsx"));
+const embed = /^#embed(&|$)/.test(location.hash);
+
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
-    <App />
+    {embed ? (
+      <Suspense fallback={null}>
+        <Embed />
+      </Suspense>
+    ) : (
+      <App />
+    )}
   </StrictMode>,
 );

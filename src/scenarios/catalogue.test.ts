@@ -5,9 +5,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-// eslint-disable-next-line no-restricted-imports -- the test drives the worker's own service in Node
 import { createHypervisorService } from "../../workers/hypervisor/host/service.ts";
-// eslint-disable-next-line no-restricted-imports -- same
 import { compileHypervisorModule } from "../../workers/hypervisor/host/node.ts";
 import { createSession, type SimBackend } from "../features/simulator/model/session.ts";
 import { loadCatalogue, type CatalogueEntry } from "./catalogue.ts";

@@ -2,9 +2,13 @@
 // cpus/stall/hook knobs are the console commands the knob panel types; the timeout knob makes no
 // input of its own, but turns later apply/revert/replace/unload lines into raw ACTION hypercalls
 // with that timeout (xen-livepatch always asks for 30 ms, as the simulator's buttons do too).
-import type { SimInput } from "../features/simulator/model/types.ts";
 import { tokenize } from "../console/index.ts";
 import type { Knob, Scenario, Step } from "./schema.ts";
+
+/** A simulator session input (the simulator's SimInput has this shape; kept here so this module stays pure). */
+export type SimInput =
+  | { kind: "console"; line: string; via: "console" | "button" | "knob" }
+  | { kind: "action"; name: string; cmd: "APPLY" | "REVERT" | "REPLACE" | "UNLOAD"; timeoutNs: number };
 
 const TOOL_DEFAULT_MS = 30;
 const ACTIONS = { apply: "APPLY", revert: "REVERT", replace: "REPLACE", unload: "UNLOAD" } as const;

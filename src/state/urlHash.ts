@@ -1,6 +1,7 @@
 // The URL hash remembers which samples are open, which file is selected and which view, so a
 // link reopens the same place. A user's own file is never named in it: only the view is kept.
 import { loadSample } from "./loadFiles.ts";
+import { isScenarioHash } from "../scenarios/hash.ts";
 import { useLens, VIEWS, type LensState, type ViewId } from "./store.ts";
 
 export interface HashState {
@@ -41,6 +42,8 @@ export async function startHashSync(): Promise<() => void> {
   const ids = await Promise.all(wanted.samples.map((p) => loadSample(p)));
   if (wanted.file) useLens.getState().selectFile(ids[wanted.samples.indexOf(wanted.file)]);
   const write = (s: LensState) => {
+    // A scenario link (#scenario=…) belongs to the scenario view, which keeps it up to date.
+    if (isScenarioHash(location.hash)) return;
     const next = formatHash(s);
     if (next !== location.hash) history.replaceState(null, "", next);
   };

@@ -29,6 +29,7 @@ import { usePlayback } from "./timeline/usePlayback.ts";
 import { PayloadActions } from "./actions/PayloadActions.tsx";
 import { Knobs } from "./knobs/Knobs.tsx";
 import { rcText } from "./state-diagram/layout.ts";
+import { ScenarioPanel } from "../scenarios/ScenarioPanel.tsx";
 import "./simulator.css";
 
 function typingIn(el: EventTarget | null): boolean {
@@ -162,6 +163,7 @@ export default function SimulatorPage() {
           </button>
         </div>
       )}
+      <ScenarioPanel />
       <section className="sim-card sim-diagram" aria-label="State diagram">
         <div className="sim-card-head">
           <div className="payload-pick" role="radiogroup" aria-label="Payload">

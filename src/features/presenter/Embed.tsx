@@ -1,0 +1,61 @@
+// An embed: one scenario at one step with the chosen panels and no chrome, for an iframe in
+// slides or docs (`#embed&scenario=replace&step=4&panels=diagram,memory`).
+import { useEffect, useRef } from "react";
+import { useShallow } from "zustand/react/shallow";
+import { parseScenarioHash, type Panel } from "../../scenarios/index.ts";
+import { useScenario } from "../scenarios/scenarioStore.ts";
+import { openScenario } from "../scenarios/scenarioActions.ts";
+import { Explanation } from "../scenarios/Explanation.tsx";
+import { useSimViews } from "../scenarios/useSimViews.ts";
+import { useHighlights } from "../scenarios/useHighlights.ts";
+import { StateDiagram } from "../simulator/state-diagram/StateDiagram.tsx";
+import { CpuLanes } from "../simulator/cpus/CpuLanes.tsx";
+import { MemoryView } from "../simulator/memory/MemoryView.tsx";
+import { ConsolePanel } from "../simulator/console/ConsolePanel.tsx";
+import { Timeline } from "../simulator/timeline/Timeline.tsx";
+import { runConsole, setCursor, step as stepCursor, togglePlay } from "../../state/simulatorActions.ts";
+import { useSim } from "../../state/simulator.ts";
+import { usePlayback } from "../simulator/timeline/usePlayback.ts";
+import { useTheme } from "../shell/useTheme.ts";
+import "../simulator/simulator.css";
+import "../scenarios/scenarios.css";
+import "./presenter.css";
+
+const TITLES: Record<Panel, string> = { diagram: "State", explain: "Explanation", cpus: "CPUs at the rendezvous", memory: "Memory", console: "Console", timeline: "Timeline" };
+
+export default function Embed() {
+  useTheme();
+  usePlayback();
+  const sc = useScenario(useShallow((s) => ({ active: s.active, step: s.step, panels: s.panels, problem: s.problem, loading: s.loading })));
+  const { sim, snap, rv, windows, entries, focus } = useSimViews();
+  const speed = useSim((s) => s.speed);
+  const playing = useSim((s) => s.playing);
+  const root = useRef<HTMLDivElement>(null);
+  const st = sc.active && sc.step > 0 ? sc.active.scenario.steps[sc.step - 1] : null;
+  useHighlights(root, st?.highlight ?? []);
+
+  useEffect(() => {
+    const place = parseScenarioHash(location.hash);
+    if (place) void openScenario(place.scenario, place.step, "embed", place.panels);
+    else useScenario.setState({ problem: "This embed link names no scenario (#embed&scenario=ID&step=N&panels=…)." });
+  }, []);
+
+  if (sc.problem) return <p className="embed-problem" role="alert">{sc.problem}</p>;
+  if (!sc.active) return <p className="embed-loading">{sc.loading ? "Loading the scenario…" : ""}</p>;
+  return (
+    <div className={`embed simulator-embed n${sc.panels.length}`} ref={root} data-step={sc.step}>
+      {sc.panels.map((p) => (
+        <section key={p} className={`sim-card embed-panel embed-${p}`} aria-label={TITLES[p]}>
+          {p === "diagram" && (focus ? <StateDiagram payload={focus} state={snap.states.get(focus) ?? "none"} action={snap.actions.get(focus) ?? null} /> : <p className="hint">Nothing loaded yet.</p>)}
+          {p === "explain" && <Explanation active={sc.active!} step={sc.step} />}
+          {p === "cpus" && <CpuLanes rv={rv} />}
+          {p === "memory" && <MemoryView windows={windows} arch={sim.image?.arch ?? null} payloads={sim.payloads} />}
+          {p === "console" && <ConsolePanel entries={entries} history={sim.history} busy={sim.status === "busy"} onRun={(l) => void runConsole(l)} />}
+          {p === "timeline" && (
+            <Timeline items={sim.items} records={sim.records} cursor={sim.cursor} playing={playing} speed={speed} onCursor={setCursor} onStep={stepCursor} onPlay={togglePlay} onSpeed={(s) => useSim.setState({ speed: s })} />
+          )}
+        </section>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,163 @@
+// The scenario strip of the simulator page: pick a scenario, walk its steps (each explained),
+// see when the console has taken you off its path and go back, present it, write your own,
+// save and load scenario files.
+import { useEffect, useRef, type ChangeEvent } from "react";
+import { useShallow } from "zustand/react/shallow";
+import { useSim } from "../../state/simulator.ts";
+import { inputsThrough, stepLabel, pathStatus } from "../../scenarios/index.ts";
+import type { SimInput } from "../simulator/model/types.ts";
+import { useScenario } from "./scenarioStore.ts";
+import { closeScenario, ensureCatalogue, goToStep, nextStep, openScenario, openUserScenario, prevStep, returnToScenario, setMode } from "./scenarioActions.ts";
+import { Explanation } from "./Explanation.tsx";
+import { useHighlights } from "./useHighlights.ts";
+import { downloadScenario, readScenarioFile } from "./scenarioFile.ts";
+import { ScenarioEditor } from "./ScenarioEditor.tsx";
+import "./scenarios.css";
+
+function useOffPath(): { off: boolean; shared: number } {
+  const active = useScenario((s) => s.active);
+  const records = useSim((s) => s.records);
+  if (!active) return { off: false, shared: 0 };
+  return pathStatus(
+    active.inputs.filter((i): i is SimInput => i !== null),
+    records.map((r) => r.input),
+  );
+}
+
+export function ScenarioPanel() {
+  const sc = useScenario(
+    useShallow((s) => ({ catalogue: s.catalogue, active: s.active, step: s.step, loading: s.loading, problem: s.problem, editorOpen: s.editorOpen, problemCat: s.catalogueProblem })),
+  );
+  const path = useOffPath();
+  const root = useRef<HTMLElement>(null);
+  const simRoot = useRef<HTMLElement | null>(null);
+  const picker = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    void ensureCatalogue();
+    simRoot.current = root.current?.closest<HTMLElement>(".simulator") ?? root.current;
+  }, []);
+  const st = sc.active && sc.step > 0 ? sc.active.scenario.steps[sc.step - 1] : null;
+  useHighlights(simRoot, st?.highlight ?? []);
+  useSim((s) => s.cursor);
+
+  const onPick = async (e: ChangeEvent<HTMLInputElement>) => {
+    const f = e.target.files?.[0];
+    e.target.value = "";
+    if (!f) return;
+    try {
+      await openUserScenario(await readScenarioFile(f));
+    } catch (err) {
+      useScenario.setState({ problem: err instanceof Error ? err.message : String(err) });
+    }
+  };
+
+  const a = sc.active;
+  const n = a?.scenario.steps.length ?? 0;
+  let branchStep = 0;
+  if (a) while (branchStep < n && inputsThrough(a.inputs, branchStep + 1) <= path.shared) branchStep++;
+  return (
+    <section className={`sim-card scn-panel ${a ? "active" : ""}`} aria-label="Scenario" ref={root}>
+      <div className="scn-bar">
+        <label className="scn-pick">
+          <span>Scenario</span>
+          <select
+            aria-label="Scenario"
+            value={a && !a.ref.startsWith("user:") ? a.ref : ""}
+            onChange={(e) => (e.target.value ? void openScenario(e.target.value) : closeScenario())}
+          >
+            <option value="">{a?.ref.startsWith("user:") ? `yours: ${a.scenario.title}` : "— choose a guided scenario —"}</option>
+            {(sc.catalogue ?? []).map((c, i) => (
+              <option key={c.id} value={c.id} disabled={!c.scenario}>
+                {i + 1}. {c.scenario?.title ?? `${c.id} (unreadable)`}
+              </option>
+            ))}
+          </select>
+        </label>
+        {a && (
+          <nav className="scn-nav" aria-label="Scenario steps">
+            <button type="button" className="small" onClick={() => goToStep(0)} disabled={sc.step === 0 || sc.loading} aria-label="First step" title="Back to the start">
+              Start
+            </button>
+            <button type="button" className="small" onClick={prevStep} disabled={sc.step === 0 || sc.loading} aria-label="Previous step">
+              ◀ Back
+            </button>
+            <span className="scn-count mono" aria-live="polite">
+              {sc.step}/{n}
+            </span>
+            <button type="button" className="small primary" onClick={nextStep} disabled={sc.step >= n || sc.loading} aria-label="Next step">
+              Next ▶
+            </button>
+            <button type="button" className="small" onClick={() => goToStep(n)} disabled={sc.step >= n || sc.loading} aria-label="Last step" title="Run to the last step">
+              End
+            </button>
+          </nav>
+        )}
+        <span className="spacer" />
+        {a && (
+          <button type="button" className="small" onClick={() => setMode("present")} title="Full screen, large type, keyboard and clicker control">
+            Present
+          </button>
+        )}
+        <button type="button" className="small ghost" onClick={() => useScenario.setState({ editorOpen: true })}>
+          Write a scenario…
+        </button>
+        <button type="button" className="small ghost" onClick={() => picker.current?.click()}>
+          Load file…
+        </button>
+        <input ref={picker} type="file" accept=".json,application/json" hidden onChange={(e) => void onPick(e)} aria-label="Scenario file" />
+        {a && (
+          <button type="button" className="small ghost" onClick={() => downloadScenario(a.scenario)}>
+            Save file
+          </button>
+        )}
+        {a && (
+          <button type="button" className="small ghost" onClick={closeScenario} aria-label="Close the scenario">
+            ×
+          </button>
+        )}
+      </div>
+      {sc.loading && <p className="scn-status" role="status">Loading the scenario: samples, boot, steps…</p>}
+      {(sc.problem || sc.problemCat) && (
+        <p className="scn-problem" role="alert">
+          {sc.problem ?? sc.problemCat}
+        </p>
+      )}
+      {a && path.off && (
+        <div className="scn-offpath" role="status">
+          <span>
+            <b>Off the scenario's path</b> — the console went its own way after step {branchStep}. The views show what you did.
+          </span>
+          <button type="button" className="small primary" onClick={() => void returnToScenario()}>
+            Return to the scenario
+          </button>
+        </div>
+      )}
+      {a && (
+        <div className="scn-body">
+          <ol className="scn-steps" aria-label="Steps">
+            <li>
+              <button type="button" className={sc.step === 0 ? "current" : ""} aria-current={sc.step === 0 ? "step" : undefined} onClick={() => goToStep(0)}>
+                start
+              </button>
+            </li>
+            {a.scenario.steps.map((s, i) => (
+              <li key={i}>
+                <button
+                  type="button"
+                  className={`${sc.step === i + 1 ? "current" : ""} ${i + 1 < sc.step ? "past" : ""}`}
+                  aria-current={sc.step === i + 1 ? "step" : undefined}
+                  onClick={() => goToStep(i + 1, { animate: i + 1 === sc.step + 1 })}
+                  title={stepLabel(s)}
+                >
+                  {i + 1}. {stepLabel(s)}
+                </button>
+              </li>
+            ))}
+          </ol>
+          <Explanation active={a} step={sc.step} />
+        </div>
+      )}
+      {sc.editorOpen && <ScenarioEditor start={a?.scenario ?? null} onClose={() => useScenario.setState({ editorOpen: false })} />}
+    </section>
+  );
+}

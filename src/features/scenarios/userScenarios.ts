@@ -1,0 +1,39 @@
+// Scenarios the user wrote, kept in this browser (localStorage) under their id so that a
+// `#scenario=user:<id>` link reopens them here. The saved file is the portable form.
+import { parseScenario, serializeScenario, type Scenario } from "../../scenarios/index.ts";
+
+const KEY = "livepatch-lens.user-scenarios";
+const MAX_KEPT = 50;
+
+function readAll(): Record<string, string> {
+  try {
+    const raw: unknown = JSON.parse(localStorage.getItem(KEY) ?? "{}");
+    return typeof raw === "object" && raw !== null && !Array.isArray(raw) ? (raw as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export function keepUserScenario(s: Scenario): string {
+  const all = readAll();
+  delete all[s.id];
+  all[s.id] = serializeScenario(s);
+  const ids = Object.keys(all);
+  for (const old of ids.slice(0, Math.max(0, ids.length - MAX_KEPT))) delete all[old];
+  try {
+    localStorage.setItem(KEY, JSON.stringify(all));
+  } catch {
+    // Storage full or disabled: the scenario still runs, only the link will not reopen it.
+  }
+  return `user:${s.id}`;
+}
+
+export function findUserScenario(id: string): Scenario | null {
+  const text = readAll()[id];
+  if (typeof text !== "string") return null;
+  try {
+    return parseScenario(text);
+  } catch {
+    return null;
+  }
+}
