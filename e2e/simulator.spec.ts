@@ -1,0 +1,200 @@
+// The simulator page end to end: console and buttons drive the simulated Xen in its worker; the
+// state diagram, memory, CPU lanes and console must agree with `livepatch-lens sim` run on the
+// same image and script (expected bytes and text come from the CLI, not from this file).
+import { execSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Page } from "@playwright/test";
+import { test, expect, openApp } from "./support/guards.ts";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const X86 = join(ROOT, "public/samples/x86_64");
+
+/** Runs `livepatch-lens sim` on the x86-64 sample image; FILE names resolve in the samples folder. */
+function cli(lines: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), "lpl-sim-"));
+  const script = join(dir, "script.txt");
+  writeFileSync(script, lines.join("\n") + "\n");
+  try {
+    return execSync(`node ${JSON.stringify(join(ROOT, "src/cli/livepatch-lens.mjs"))} sim --xen xen-syms ${JSON.stringify(script)} 2>&1`, { cwd: X86, encoding: "utf8" });
+  } catch (e) {
+    return (e as { stdout: string }).stdout;
+  }
+}
+
+/** The bytes `mem SYMBOL 16` printed, in order of the mem commands. */
+function memLines(out: string): string[] {
+  return [...out.matchAll(/^0x[0-9a-f]+: ((?:[0-9a-f]{2} ?)+)$/gm)].map((m) => m[1].trim());
+}
+
+const PAYLOADS = ["xen_hello_world", "xen_bye_world", "xen_expectations_fail"];
+
+async function openSimulator(page: Page) {
+  await openApp(page, `#samples=${PAYLOADS.map((p) => `x86_64/${p}.livepatch`).join(",")}`);
+  await page.getByRole("button", { name: "Simulator" }).click();
+  await expect(page.getByRole("status").filter({ hasText: /^t = / })).toBeVisible({ timeout: 20_000 });
+  for (const p of PAYLOADS) await expect(page.getByRole("radio", { name: new RegExp(`^${p}`) })).toBeVisible();
+}
+
+async function type(page: Page, line: string) {
+  const box = page.getByRole("textbox", { name: "Console" });
+  await box.fill(line);
+  await box.press("Enter");
+  await expect(page.getByTestId("console-output")).toContainText(`# ${line}`);
+}
+
+const diagram = (page: Page, payload: string) => page.getByRole("group", { name: `LIVEPATCH states of ${payload}` });
+const current = (page: Page, payload: string) => diagram(page, payload).locator('[aria-current="true"]');
+
+test.describe("under reduced motion (views jump to the end of each action)", () => {
+  test.use({ reducedMotion: "reduce", viewport: { width: 1280, height: 720 } });
+
+  test("hello world: console apply, e9 at xen_extra_version as the CLI shows, button revert restores it", async ({ page }) => {
+    const expected = cli(["load xen_hello_world.livepatch", "mem xen_extra_version 16", "revert xen_hello_world", "mem xen_extra_version 16"]);
+    const [patched, restored] = memLines(expected);
+    expect(patched).toMatch(/^e9 /);
+
+    await openSimulator(page);
+    await type(page, "load xen_hello_world.livepatch");
+    await type(page, "mem xen_extra_version 16");
+    await expect(current(page, "xen_hello_world")).toHaveAccessibleName("APPLIED");
+    await expect(page.getByLabel("xen_extra_version bytes now")).toHaveText(patched);
+    await expect(page.getByLabel("xen_extra_version original bytes")).toHaveText(restored);
+    await expect(page.getByRole("region", { name: "Memory" })).toContainText("jumps to xen_hello_world");
+    await expect(page.getByRole("complementary", { name: "Applied stack" })).toContainText("xen_hello_world");
+
+    await page.getByRole("group", { name: "Actions for xen_hello_world" }).getByRole("button", { name: "Revert" }).click();
+    await expect(page.getByTestId("console-output")).toContainText("Reverting xen_hello_world... completed");
+    await type(page, "mem xen_extra_version 16");
+    await expect(current(page, "xen_hello_world")).toHaveAccessibleName("CHECKED");
+    await expect(page.getByLabel("xen_extra_version bytes now")).toHaveText(restored);
+    // The transcript is exactly what the CLI printed for the same commands.
+    await expect(page.getByTestId("console-output")).toHaveText(expected);
+  });
+
+  test("out-of-order revert: Error 16, −EBUSY on the REVERT edge, the state stays, the button says why", async ({ page }) => {
+    const expected = cli(["load xen_hello_world.livepatch", "load xen_bye_world.livepatch", "revert xen_hello_world"]);
+    expect(expected).toContain("Error 16: Device or resource busy");
+    await openSimulator(page);
+    await type(page, "load xen_hello_world.livepatch");
+    await type(page, "load xen_bye_world.livepatch");
+    await type(page, "revert xen_hello_world");
+    await expect(page.getByTestId("console-output")).toHaveText(expected);
+    await expect(current(page, "xen_hello_world")).toHaveAccessibleName("APPLIED");
+    const edge = diagram(page, "xen_hello_world").locator('[data-edge="REVERT"]');
+    await expect(edge).toHaveClass(/failed/);
+    await expect(edge).toContainText("−EBUSY (16)");
+    await expect(edge).toContainText("top is xen_bye_world");
+    const revert = page.getByRole("group", { name: "Actions for xen_hello_world" }).getByRole("button", { name: "Revert" });
+    await expect(revert).toHaveAttribute("aria-disabled", "true");
+    await expect(revert).toHaveAccessibleDescription("REVERT only the top of the applied stack: xen_bye_world");
+  });
+
+  test("a failed expectation shows the byte on the APPLY edge and the state stays CHECKED", async ({ page }) => {
+    await openSimulator(page);
+    await type(page, "upload xen_expectations_fail xen_expectations_fail.livepatch");
+    await type(page, "apply xen_expectations_fail");
+    await expect(page.getByTestId("console-output")).toContainText("Error 22: Invalid argument");
+    await expect(current(page, "xen_expectations_fail")).toHaveAccessibleName("CHECKED");
+    await expect(diagram(page, "xen_expectations_fail").locator('[data-edge="APPLY"]')).toContainText("expectation mismatch at byte 0 of xen_extra_version");
+  });
+
+  test("stepping back restores the diagram and the bytes; stepping forward and the arrow keys return", async ({ page }) => {
+    const [patched, original] = memLines(cli(["load xen_hello_world.livepatch", "mem xen_extra_version 16", "revert xen_hello_world", "mem xen_extra_version 16"]));
+    await openSimulator(page);
+    await type(page, "load xen_hello_world.livepatch");
+    await expect(current(page, "xen_hello_world")).toHaveAccessibleName("APPLIED");
+    const back = page.getByRole("button", { name: "Step back" });
+    const now = page.getByLabel("xen_extra_version bytes now");
+    // Walk back until the write is undone: the window goes, the state is CHECKED again.
+    for (let i = 0; i < 40 && (await now.count()) > 0; i++) await back.click();
+    await expect(now).toHaveCount(0);
+    await expect(current(page, "xen_hello_world")).toHaveAccessibleName("CHECKED");
+    await expect(page.getByTestId("console-output")).not.toContainText("Applying xen_hello_world... completed");
+    await page.getByRole("button", { name: "Step forward" }).click();
+    await expect(now).toHaveText(patched);
+    await expect(page.getByRole("region", { name: "Memory" })).toContainText("jumps to xen_hello_world");
+    // The keyboard moves the same cursor when focus is not in a text field.
+    await page.getByRole("heading", { name: "Simulator" }).click();
+    await page.keyboard.press("ArrowLeft");
+    await expect(now).toHaveCount(0);
+    await page.keyboard.press("ArrowRight");
+    await expect(now).toHaveText(patched);
+    for (let i = 0; i < 40 && (await current(page, "xen_hello_world").getAttribute("aria-label")) !== "APPLIED"; i++) await page.keyboard.press("ArrowRight");
+    await expect(current(page, "xen_hello_world")).toHaveAccessibleName("APPLIED");
+    await page.getByRole("textbox", { name: "Console" }).focus();
+    await page.keyboard.press("ArrowLeft");
+    await expect(current(page, "xen_hello_world")).toHaveAccessibleName("APPLIED");
+    await expect(page.getByLabel("xen_extra_version original bytes")).toHaveText(original);
+  });
+
+  test("a stalled CPU makes the apply −EBUSY and its lane shows it", async ({ page }) => {
+    await openSimulator(page);
+    await type(page, "upload xen_hello_world xen_hello_world.livepatch");
+    await type(page, "stall 2 40");
+    await type(page, "apply xen_hello_world");
+    await expect(page.getByTestId("console-output")).toContainText("Error 16: Device or resource busy");
+    const lanes = page.getByRole("region", { name: "CPUs at the rendezvous" });
+    await expect(lanes).toContainText("rc −EBUSY (16)");
+    await expect(lanes.getByRole("img", { name: /CPU2 arrived after the rendezvous was abandoned/ })).toBeVisible();
+    await expect(lanes.locator(".lane.missed")).toHaveCount(1);
+    await expect(current(page, "xen_hello_world")).toHaveAccessibleName("CHECKED");
+  });
+
+  test("the diagram mid-rendezvous (−EAGAIN), paused at a fixed event", async ({ page }) => {
+    await openSimulator(page);
+    await type(page, "load xen_hello_world.livepatch");
+    await page.getByRole("list", { name: "Event log" }).getByRole("button", { name: /all 3 CPUs in do_livepatch_work/ }).click();
+    await expect(diagram(page, "xen_hello_world").locator('[data-edge="APPLY"]')).toContainText("rc −EAGAIN (11)");
+    await expect(current(page, "xen_hello_world")).toHaveAccessibleName("CHECKED");
+    // The card's height follows the window's grid; pin the drawing's size so only the picture is compared.
+    await page.addStyleTag({ content: ".state-diagram { width: 600px !important; height: 252px !important; max-height: none !important; }" });
+    await expect(diagram(page, "xen_hello_world")).toHaveScreenshot("diagram-mid-apply.png", { animations: "disabled", caret: "hide" });
+  });
+});
+
+test("playback animates an action to its end without blocking the console", async ({ page }) => {
+  await openSimulator(page);
+  await page.getByRole("combobox", { name: "Playback speed" }).selectOption("16");
+  await type(page, "load xen_hello_world.livepatch");
+  await expect(page.getByRole("button", { name: "Pause" })).toBeVisible();
+  // Typing while it plays is fine: the command runs at once and the timeline plays on.
+  await type(page, "upload xen_bye_world xen_bye_world.livepatch");
+  await expect(page.getByRole("button", { name: "Play" })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole("radio", { name: /^xen_hello_world/ })).toContainText("APPLIED");
+  await page.getByRole("radio", { name: /^xen_hello_world/ }).click();
+  await expect(current(page, "xen_hello_world")).toHaveAccessibleName("APPLIED");
+  await expect(page.getByTestId("console-output")).toContainText("Uploading xen_bye_world.livepatch... completed");
+});
+
+for (const size of [
+  { width: 1280, height: 720 },
+  { width: 1920, height: 1080 },
+]) {
+  test(`layout holds at ${size.width}×${size.height}`, async ({ page }) => {
+    await page.setViewportSize(size);
+    await page.emulateMedia({ reducedMotion: "reduce" });
+    await openSimulator(page);
+    await type(page, "load xen_hello_world.livepatch");
+    await type(page, "load xen_bye_world.livepatch");
+    const names = ["State diagram", "Memory", "CPUs at the rendezvous", "Console panel", "Timeline"];
+    const boxes = [];
+    for (const n of names) {
+      const b = await page.getByRole("region", { name: n }).boundingBox();
+      expect(b, n).not.toBeNull();
+      expect(b!.x + b!.width, `${n} right edge`).toBeLessThanOrEqual(size.width + 1);
+      expect(b!.y + b!.height, `${n} bottom edge`).toBeLessThanOrEqual(size.height + 1);
+      boxes.push({ n, ...b! });
+    }
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i];
+        const b = boxes[j];
+        const overlap = a.x < b.x + b.width - 1 && b.x < a.x + a.width - 1 && a.y < b.y + b.height - 1 && b.y < a.y + a.height - 1;
+        expect(overlap, `${a.n} overlaps ${b.n}`).toBe(false);
+      }
+    await page.screenshot({ path: test.info().outputPath(`simulator-${size.width}x${size.height}.png`) });
+  });
+}
