@@ -13,7 +13,7 @@ export interface ConsoleEntry {
 
 function shown(e: ConsoleEntry): string {
   if (e.complete) return e.record.output;
-  const at = e.record.output.indexOf("... ");
+  const at = e.record.output.lastIndexOf("... ");
   return at >= 0 ? e.record.output.slice(0, at + 4) : "";
 }
 

@@ -12,6 +12,9 @@ function edgeClass(e: EdgeGeom, action: ActionProgress | null): string {
   return "edge active";
 }
 
+/** Short edges: the rc goes on its own line under the action's name. */
+const STACKED = new Set(["UPLOAD", "UNLOAD"]);
+
 function clip(text: string, n: number): string {
   return text.length > n ? `${text.slice(0, n - 1)}…` : text;
 }
@@ -58,10 +61,15 @@ export function StateDiagram({ payload, state, action }: { payload: string; stat
             <path d={e.d} className="sd-edge-line" markerEnd={marker} />
             <text x={e.label[0]} y={e.label[1]} className="sd-edge-label" textAnchor="middle">
               {e.id}
-              {mine && <tspan className="sd-edge-rc"> · {phaseWords(mine)}</tspan>}
+              {mine && !STACKED.has(e.id) && <tspan className="sd-edge-rc"> · {phaseWords(mine)}</tspan>}
             </text>
+            {mine && STACKED.has(e.id) && (
+              <text x={e.label[0]} y={e.label[1] + 26} className="sd-edge-label sd-edge-rc" textAnchor="middle">
+                {phaseWords(mine)}
+              </text>
+            )}
             {mine?.phase === "failed" && mine.reason && (
-              <text x={e.label[0]} y={e.label[1] + 15} className="sd-edge-reason" textAnchor="middle">
+              <text x={e.label[0]} y={e.label[1] + (STACKED.has(e.id) ? 40 : 15)} className="sd-edge-reason" textAnchor="middle">
                 <title>{mine.reason}</title>
                 {clip(mine.reason, 58)}
               </text>
@@ -75,6 +83,9 @@ export function StateDiagram({ payload, state, action }: { payload: string; stat
           {action.phase === "failed" && <path d="M-4,-4 L4,4 M4,-4 L-4,4" className="sd-token-x" />}
         </g>
       )}
+      <text x={VIEW.x + 10} y={VIEW.y + 18} className="sd-title">
+        {payload}
+      </text>
       {NODES.map((n) => {
         const current = n.id === state;
         return (
@@ -90,11 +101,6 @@ export function StateDiagram({ payload, state, action }: { payload: string; stat
             <text x={NODE.w / 2} y={NODE.h / 2 + 5} textAnchor="middle">
               {n.label}
             </text>
-            {current && (
-              <text x={NODE.w / 2} y={NODE.h + 15} textAnchor="middle" className="sd-here">
-                {payload}
-              </text>
-            )}
           </g>
         );
       })}
