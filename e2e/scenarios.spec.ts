@@ -1,0 +1,134 @@
+// Guided scenarios on the simulator page: a scenario link opens at its step with the explanation
+// and the diagram in agreement; stepping; leaving the path from the console and returning; and a
+// scenario written in the page, saved as a file and loaded again.
+import { readFile } from "node:fs/promises";
+import { test, expect } from "./support/guards.ts";
+import type { Page } from "@playwright/test";
+
+const node = (page: Page, label: string) => page.locator(`.simulator svg.state-diagram .sd-node[aria-label="${label}"]`);
+
+async function openAt(page: Page, hash: string, step: number) {
+  await page.goto(`./${hash}`);
+  await expect(page.locator(`.scn-panel .scn-explain[data-step="${step}"]`)).toBeVisible({ timeout: 30_000 });
+}
+
+test("a scenario link opens at its step: explanation, diagram, stack and console agree", async ({ page }) => {
+  await openAt(page, "#scenario=stacking&step=6", 6);
+  const panel = page.locator(".scn-panel");
+  await expect(panel.locator(".scn-step-title")).toHaveText("Revert hello: out of order");
+  await expect(panel.locator(".scn-typed")).toHaveText("revert xen_hello_world");
+  await expect(panel.locator(".scn-count")).toHaveText("6/8");
+  // The diagram is about hello, still APPLIED, with the failed REVERT on its edge.
+  await expect(page.locator(".simulator .payload-pick [aria-checked='true']")).toContainText("xen_hello_world");
+  await expect(node(page, "APPLIED")).toHaveAttribute("aria-current", "true");
+  await expect(page.locator(".simulator svg.state-diagram [data-edge='REVERT']")).toHaveClass(/failed/);
+  await expect(page.locator(".simulator svg.state-diagram [data-edge='REVERT']")).toContainText("EBUSY");
+  await expect(page.getByRole("complementary", { name: "Applied stack" })).toContainText("xen_bye_world");
+  await expect(panel.locator(".scn-output")).toContainText("Error 16");
+  await expect(panel.locator(".scn-output")).toContainText("exit status 2");
+  expect(await page.evaluate(() => location.hash)).toBe("#scenario=stacking&step=6");
+});
+
+test("steps move forward and back, and the URL follows", async ({ page }) => {
+  await openAt(page, "#scenario=hello-world&step=2", 2);
+  await expect(node(page, "CHECKED")).toHaveAttribute("aria-current", "true");
+  await page.getByRole("button", { name: "Next step" }).click();
+  await expect(page.locator(".scn-panel .scn-explain")).toHaveAttribute("data-step", "3");
+  await expect(node(page, "APPLIED")).toHaveAttribute("aria-current", "true", { timeout: 20_000 });
+  await expect(page.getByRole("article", { name: "Memory at xen_extra_version" })).toHaveClass(/patched/);
+  await expect.poll(() => page.evaluate(() => location.hash)).toBe("#scenario=hello-world&step=3");
+  await page.getByRole("button", { name: "Previous step" }).click();
+  await expect(page.locator(".scn-panel .scn-explain")).toHaveAttribute("data-step", "2");
+  await expect(node(page, "CHECKED")).toHaveAttribute("aria-current", "true");
+  await page.getByRole("button", { name: "Last step" }).click();
+  await expect(page.locator(".scn-panel .scn-explain")).toHaveAttribute("data-step", "6");
+  await expect(node(page, "unloaded")).toHaveAttribute("aria-current", "true");
+});
+
+test("typing another command leaves the path; Return to the scenario restores that step", async ({ page }) => {
+  await openAt(page, "#scenario=hello-world&step=3", 3);
+  await expect(node(page, "APPLIED")).toHaveAttribute("aria-current", "true");
+  const con = page.getByRole("textbox", { name: "Console" });
+  await con.fill("revert xen_hello_world");
+  await con.press("Enter");
+  await expect(page.getByText("Off the scenario's path")).toBeVisible();
+  await expect(page.locator(".scn-offpath")).toContainText("after step 3");
+  await expect(node(page, "CHECKED")).toHaveAttribute("aria-current", "true", { timeout: 20_000 });
+  await page.getByRole("button", { name: "Return to the scenario" }).click();
+  await expect(page.getByText("Off the scenario's path")).toBeHidden();
+  await expect(page.locator(".scn-panel .scn-explain")).toHaveAttribute("data-step", "3");
+  await expect(node(page, "APPLIED")).toHaveAttribute("aria-current", "true");
+  // The whole scenario is on the timeline again: step 4 is one Next away.
+  await page.getByRole("button", { name: "Next step" }).click();
+  await expect(page.locator(".scn-panel .scn-output")).toContainText("0xffff82d040200110: e9 ", { timeout: 20_000 });
+});
+
+test("a scenario written in the page saves to a file and loads again unchanged", async ({ page }) => {
+  await page.goto("./");
+  await page.getByRole("button", { name: "Simulator" }).click();
+  await page.getByRole("button", { name: "Write a scenario…" }).click();
+  const dlg = page.getByRole("dialog", { name: "Write a scenario" });
+  await dlg.getByLabel("Scenario title").fill("My NOP demo");
+  await dlg.getByLabel("Summary").fill("Expected outcome: xen_nop applies.");
+  await dlg.getByRole("checkbox", { name: "xen_nop.livepatch" }).check();
+  await dlg.getByLabel("Step 1 command").fill("upload xen_nop xen_nop.livepatch");
+  await dlg.getByLabel("Step 1 explanation").fill("Upload the NOP payload.");
+  await dlg.getByRole("button", { name: "+ Add step" }).click();
+  await dlg.getByLabel("Step 2 command").fill("apply xen_nop");
+  await dlg.getByLabel("Step 2 title").fill("Apply it");
+  await dlg.getByLabel("Step 2 explanation").fill("NOPs replace the first five bytes.");
+  // A command naming a file the scenario does not load is caught, by field.
+  await dlg.getByRole("button", { name: "+ Add step" }).click();
+  await dlg.getByLabel("Step 3 command").fill("upload x other.livepatch");
+  await dlg.getByLabel("Step 3 explanation").fill("broken");
+  await dlg.getByRole("button", { name: "Save file" }).click();
+  await expect(dlg.getByRole("alert", { name: "Problems" })).toContainText("steps[2].command: names the file 'other.livepatch'");
+  await dlg.getByRole("button", { name: "Remove step 3" }).click();
+  const saving = page.waitForEvent("download");
+  await dlg.getByRole("button", { name: "Save file" }).click();
+  const saved = await saving;
+  expect(saved.suggestedFilename()).toBe("my-nop-demo.scenario.json");
+  const text = await readFile((await saved.path())!, "utf8");
+  const json = JSON.parse(text);
+  expect(json).toMatchObject({ format: "livepatch-lens-scenario", version: 1, id: "my-nop-demo", title: "My NOP demo", payloads: expect.arrayContaining(["x86_64/xen_nop.livepatch"]) });
+  expect(json.steps).toEqual([
+    { command: "upload xen_nop xen_nop.livepatch", explain: "Upload the NOP payload." },
+    { title: "Apply it", command: "apply xen_nop", explain: "NOPs replace the first five bytes." },
+  ]);
+
+  // A fresh page: load the file, run it, save it again: the same bytes come back.
+  await page.goto("./");
+  await page.getByRole("button", { name: "Simulator" }).click();
+  await page.getByLabel("Scenario file").setInputFiles({ name: "my-nop-demo.scenario.json", mimeType: "application/json", buffer: Buffer.from(text) });
+  await expect(page.locator(".scn-panel .scn-explain[data-step='0']")).toContainText("My NOP demo", { timeout: 30_000 });
+  await expect(page.getByRole("list", { name: "Steps" })).toContainText("2. Apply it");
+  await page.getByRole("button", { name: "Last step" }).click();
+  await expect(page.locator(".scn-panel .scn-output")).toContainText("Applying xen_nop... completed");
+  expect(await page.evaluate(() => location.hash)).toBe("#scenario=user:my-nop-demo&step=2");
+  const again = page.waitForEvent("download");
+  await page.locator(".scn-panel").getByRole("button", { name: "Save file" }).click();
+  expect(await readFile((await (await again).path())!, "utf8")).toBe(text);
+});
+
+test("a dropped scenario file opens; a broken one is refused naming the field", async ({ page }) => {
+  await page.goto("./");
+  await page.getByRole("button", { name: "Simulator" }).click();
+  await expect(page.locator(".scn-panel")).toBeVisible();
+  const drop = (name: string, text: string) =>
+    page.evaluate(
+      ([n, t]) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([t], n, { type: "application/json" }));
+        window.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+      },
+      [name, text],
+    );
+  const broken = { format: "livepatch-lens-scenario", version: 1, id: "x", title: "X", image: "x86_64/xen-syms", payloads: [], steps: [{ knob: { stall: { cpu: 1 } }, explain: "e" }] };
+  await drop("broken.json", JSON.stringify(broken));
+  await expect(page.locator(".scn-problem")).toContainText("steps[0].knob.stall.ms: is missing");
+  const catalogue = await (await page.request.get("./scenarios/nop-out.json")).text();
+  await drop("nop-out.json", catalogue.replace('"id": "nop-out"', '"id": "nop-copy"'));
+  await expect(page.locator(".scn-panel .scn-explain[data-step='0']")).toContainText("NOP-out", { timeout: 30_000 });
+  // The inspector did not take the JSON for an ELF file.
+  await expect(page.locator(".notice")).toHaveCount(0);
+});
