@@ -1,5 +1,5 @@
 // Simulator figures: wasm size, boot from xen-syms (sample and 20 MB), UPLOAD/APPLY/REVERT of the
-// generated 2,000-function payload, and GET hypercalls per second.
+// generated 2,000-function payload, and GET/LIST hypercalls per second (each logged as events).
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseElf } from "../src/elf/index.ts";
@@ -37,7 +37,18 @@ export async function run(): Promise<BenchRow[]> {
   const payload = fileOr(path("fixtures/out/large-2000funcs.livepatch"), () => new Uint8Array(buildLargePayload(sample)));
   const [up, upMs] = timed(() => hv.upload("large", payload));
   if (up !== 0) throw new Error(`large payload upload failed: ${up}`);
-  rows.push({ name: "UPLOAD 2,000-function payload", value: upMs, unit: "ms", note: `${(payload.length / 1024).toFixed(0)} KiB` });
+  rows.push({ name: "UPLOAD 2,000-function payload", value: upMs, unit: "ms", note: `${(payload.length / 1024).toFixed(0)} KiB, first call` });
+  // Warm figure: unload and upload again, median of 5 (the first call pays for JIT). The same
+  // build-id cannot be loaded twice, so the payload is unloaded first; the last upload stays.
+  const warm: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    if (hv.action("large", ACTION.UNLOAD, 0, 0) !== 0) throw new Error("unload refused");
+    const [rc, ms] = timed(() => hv.upload("large", payload));
+    if (rc !== 0) throw new Error(`warm upload failed: ${rc}`);
+    warm.push(ms);
+  }
+  warm.sort((a, b) => a - b);
+  rows.push({ name: "UPLOAD 2,000-function payload (warm)", value: warm[2], unit: "ms", note: "median of 5" });
   const [, applyMs] = timed(() => {
     if (hv.action("large", ACTION.APPLY, 0, 0) !== 0) throw new Error("apply refused");
     hv.advance(60_000_000);
@@ -53,11 +64,19 @@ export async function run(): Promise<BenchRow[]> {
   const [events, eventsMs] = timed(() => hv.events().length);
   rows.push({ name: "drain + parse event log", value: eventsMs, unit: "ms", note: `${events} events` });
 
-  const n = 200_000;
+  const n = 50_000;
   const [, getMs] = timed(() => {
     for (let i = 0; i < n; i++) hv.get("large");
   });
-  rows.push({ name: "GET hypercalls", value: n / (getMs / 1000), unit: "calls/s" });
+  rows.push({ name: "GET hypercalls", value: n / (getMs / 1000), unit: "calls/s", note: "2 events each, drained and parsed" });
+  const lists = 20_000;
+  const [, listMs] = timed(() => {
+    for (let i = 0; i < lists; i++) {
+      const probe = hv.listOp(0, 0, 0, 0);
+      hv.listOp(0, probe.nr, probe.nameTotal, probe.metaTotal);
+    }
+  });
+  rows.push({ name: "LIST probe + fetch (what `list` does)", value: lists / (listMs / 1000), unit: "listings/s", note: "1 payload loaded" });
 
   const big = fileOr(path("fixtures/out/xen-syms-large"), () => new Uint8Array(buildLargeImage()));
   const [summary, bigMs] = timed(() => bootFromImage(hv, parseElf(big), { cpus: 8 }));

@@ -2,7 +2,7 @@
 // re-exported from index.ts.
 import { clockNow } from "./clock";
 import { setCpuCount } from "./image";
-import { Ev, emit } from "./events";
+import { Ev, emit, eventsPtr, eventsByteLength, clearEvents } from "./events";
 import { doAction } from "./actions";
 import { getStateOf, getRcOf, listAsJson, doGet } from "./get";
 import { doList } from "./list";
@@ -119,6 +119,19 @@ export function debugKeys(key: string): string {
 
 export function halted(): bool {
   return isHalted();
+}
+
+/** The event log's UTF-16LE bytes (pointer, length) for hosts that decode them natively; clearEvents() empties it. */
+export function eventLogPtr(): usize {
+  return eventsPtr();
+}
+
+export function eventLogBytes(): i32 {
+  return eventsByteLength();
+}
+
+export function eventLogClear(): void {
+  clearEvents();
 }
 
 /** Traps on purpose: the host's recovery path (reset + clear error) is tested through this. */

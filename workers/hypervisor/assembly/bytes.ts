@@ -1,6 +1,8 @@
 // Bounds-checked little-endian reader over the uploaded payload bytes. Reads past the end give 0
 // and clear `ok` instead of trapping; callers check ranges first and use `ok` as a safety net.
 
+import { hex, hexBytes } from "./fmt";
+
 export class Bytes {
   data: Uint8Array;
   ok: bool = true;
@@ -60,25 +62,13 @@ export class Bytes {
   }
 }
 
-const HEXCH = "0123456789abcdef";
-
+// One allocation each (see fmt.ts): payloadJson and upload notes format many of these.
 export function toHex(b: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < b.length; i++) {
-    s += HEXCH.charAt(b[i] >> 4);
-    s += HEXCH.charAt(b[i] & 15);
-  }
-  return s;
+  return hexBytes(b);
 }
 
 export function hex64(v: u64): string {
-  let s = "";
-  for (let i = 15; i >= 0; i--) {
-    const nib = <i32>((v >> (<u64>(i * 4))) & 15);
-    if (s.length == 0 && nib == 0 && i > 0) continue;
-    s += HEXCH.charAt(nib);
-  }
-  return "0x" + s;
+  return "0x" + hex(v);
 }
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): bool {
