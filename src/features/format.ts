@@ -34,3 +34,18 @@ export function buildIdHex(bytes: Uint8Array | null): string | null {
   if (!bytes) return null;
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
+
+/**
+ * 1234567 → "1,234,567", as `toLocaleString("en-US")` spells it. Hand-rolled because the first
+ * Intl call in a page loads locale data (tens of ms on the main thread) right when a big file is
+ * first shown.
+ */
+export function grouped(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  const neg = n < 0;
+  const [int, frac] = String(Math.abs(n)).split(".");
+  if (int.includes("e")) return String(n);
+  let out = "";
+  for (let i = int.length; i > 0; i -= 3) out = int.slice(Math.max(0, i - 3), i) + (out ? `,${out}` : "");
+  return `${neg ? "-" : ""}${out}${frac ? `.${frac}` : ""}`;
+}

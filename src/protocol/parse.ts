@@ -2,6 +2,7 @@
 import type { ElfFile } from "../elf/index.ts";
 import type { LivepatchModel } from "../livepatch/index.ts";
 import type { Result } from "./result.ts";
+import type { ParsedWire, WirePart } from "./wire.ts";
 
 /** Caller-chosen id of one parse, used to cancel it. */
 export type ParseId = number | string;
@@ -9,8 +10,8 @@ export type ParseId = number | string;
 export type FileRole = "payload" | "image" | "other";
 
 /**
- * One parsed file. Structured-cloneable; `elf.bytes` (the caller's transferred buffer) and the
- * columnar tables come back as transferables, so nothing large is copied.
+ * One parsed file, as the page and the CLI use it. It crosses the worker boundary in its wire
+ * form (`ParsedWire` + parts, see wire.ts), which the receiver turns back into this.
  */
 export interface ParsedFile {
   fileName: string;
@@ -32,7 +33,13 @@ export interface ParseWorkerApi {
    * Never rejects for a bad file: failures are `{ ok: false, error }` (codes from ElfFormatError,
    * plus `CANCELLED` and `INTERNAL`).
    */
-  parse(id: ParseId, buffer: ArrayBuffer, fileName: string, onProgress?: ProgressCallback): Promise<Result<ParsedFile>>;
+  parse(id: ParseId, buffer: ArrayBuffer, fileName: string, onProgress?: ProgressCallback): Promise<Result<ParsedWire>>;
+  /**
+   * Part `index` (0-based, below `head.parts`) of parse `id`'s result: one message each, so the
+   * receiver deserialises a bounded amount per task. Parts are kept for the most recent parse
+   * only, until its last part is taken; otherwise `{ ok: false }` with code `GONE`.
+   */
+  part(id: ParseId, index: number): Promise<Result<WirePart>>;
   /** Cancel parse `id` if it is still running; unknown ids are ignored. */
   cancel(id: ParseId): void;
 }

@@ -5,24 +5,26 @@ import { afterEach, describe, expect, it } from "vitest";
 import { buildElf, buildIdNote, funcRecord } from "../livepatch/testing/elfBuilder.ts";
 import type { ParseWorkerApi } from "./parse.ts";
 import { createParseService } from "./parseService.ts";
+import { receiveParsed } from "./receive.ts";
 
-function samplePayload(extraRelocs = 0): ArrayBuffer {
+function samplePayload(extraRelocs = 0, funcs = 1): ArrayBuffer {
   const filler = Array.from({ length: extraRelocs }, (_, i) => ({ offset: (i % 2) * 8, type: 1, symbol: "new_fn" }));
+  const funcRelocs = Array.from({ length: funcs }, (_, i) => [
+    { offset: i * 104, type: 1, symbol: ".rodata.str" },
+    { offset: i * 104 + 8, type: 1, symbol: "new_fn" },
+    { offset: i * 104 + 16, type: 1, symbol: "old_fn" },
+  ]).flat();
   const built = buildElf({
     sections: [
       { name: ".text.new", flags: 6, data: new Uint8Array(16), align: 16 },
       { name: ".rodata.str", flags: 0x32, data: new TextEncoder().encode("old_fn\0") },
-      { name: ".livepatch.funcs", data: Uint8Array.from(funcRecord({ newSize: 16, oldSize: 32 })), align: 8 },
+      { name: ".livepatch.funcs", data: Uint8Array.from(Array.from({ length: funcs }, () => funcRecord({ newSize: 16, oldSize: 32 })).flat()), align: 8 },
       { name: ".data.big", flags: 3, data: new Uint8Array(16), align: 8 },
       { name: ".note.gnu.build-id", type: 7, data: buildIdNote([1, 2, 3, 4]), align: 4 },
     ],
     symbols: [{ name: "new_fn", section: ".text.new", size: 16 }, { name: "old_fn", section: "UND" }],
     relocs: {
-      ".livepatch.funcs": [
-        { offset: 0, type: 1, symbol: ".rodata.str" },
-        { offset: 8, type: 1, symbol: "new_fn" },
-        { offset: 16, type: 1, symbol: "old_fn" },
-      ],
+      ".livepatch.funcs": funcRelocs,
       ...(extraRelocs ? { ".data.big": filler } : {}),
     },
   });
@@ -46,8 +48,12 @@ describe("parse service over a MessageChannel", () => {
     const buffer = samplePayload();
     const size = buffer.byteLength;
     const progress: [number, number][] = [];
-    const r = await remote.parse(1, Comlink.transfer(buffer, [buffer]), "p.livepatch", Comlink.proxy((d: number, t: number) => void progress.push([d, t])));
+    const head = await remote.parse(1, Comlink.transfer(buffer, [buffer]), "p.livepatch", Comlink.proxy((d: number, t: number) => void progress.push([d, t])));
     expect(buffer.byteLength).toBe(0); // the sender's copy is detached
+    expect(head.ok).toBe(true);
+    if (!head.ok) return;
+    expect(head.value.parts).toBe(0);
+    const r = await receiveParsed(remote, 1, head.value);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value).toMatchObject({ fileName: "p.livepatch", size, role: "payload" });
@@ -58,6 +64,34 @@ describe("parse service over a MessageChannel", () => {
     expect(r.value.livepatch?.funcs[0].newAddr.target).toMatchObject({ symbol: "new_fn", addend: 0n });
     await new Promise((res) => setTimeout(res, 20));
     expect(progress.at(-1)).toEqual([size, size]);
+  });
+
+  it("hands a long function table over in parts, each its own message, then forgets them", async () => {
+    const remote = connect();
+    const buffer = samplePayload(0, 450);
+    const head = await remote.parse(5, Comlink.transfer(buffer, [buffer]), "many.livepatch");
+    if (!head.ok) throw new Error(head.error.message);
+    expect(head.value.parts).toBe(3);
+    expect(head.value.livepatch?.funcs).toEqual([]);
+    expect(await remote.part(5, 3)).toMatchObject({ ok: false, error: { code: "GONE" } });
+    expect(await remote.part(4, 0)).toMatchObject({ ok: false, error: { code: "GONE" } });
+    const r = await receiveParsed(remote, 5, head.value);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.livepatch?.funcs).toHaveLength(450);
+    expect(r.value.livepatch?.funcs.every((f, i) => f.index === i && f.name.text === "old_fn")).toBe(true);
+    // Taking the last part released them: a second receive finds nothing.
+    expect(await receiveParsed(remote, 5, head.value)).toMatchObject({ ok: false, error: { code: "GONE" } });
+  });
+
+  it("a receive told to stop gives CANCELLED", async () => {
+    const remote = connect();
+    const buffer = samplePayload(0, 450);
+    const head = await remote.parse(6, Comlink.transfer(buffer, [buffer]), "many.livepatch");
+    if (!head.ok) throw new Error(head.error.message);
+    let taken = 0;
+    const counting = { part: (id: number, k: number) => (taken++, remote.part(id, k)) };
+    expect(await receiveParsed(counting, 6, head.value, { stop: () => taken > 0 })).toMatchObject({ ok: false, error: { code: "CANCELLED" } });
+    expect(taken).toBe(1);
   });
 
   it("returns a Result error, never a rejection, for a file that is not ELF", async () => {

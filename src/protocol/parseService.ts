@@ -1,10 +1,11 @@
 // The parse worker's logic, independent of how it is exposed: comlink over a real Worker in the
 // page, or over a MessageChannel in tests and benchmarks.
 import * as Comlink from "comlink";
-import { ET_DYN, ET_EXEC, ElfFormatError, parseElf, transferablesOf, type ElfFile } from "../elf/index.ts";
+import { ET_DYN, ET_EXEC, ElfFormatError, parseElf, type ElfFile } from "../elf/index.ts";
 import { analyzePayload } from "../livepatch/index.ts";
 import type { ParsedFile, ParseId, ParseWorkerApi, ProgressCallback, FileRole } from "./parse.ts";
 import { err, ok, type Result } from "./result.ts";
+import { encodeParsed, type ParsedWire, type WirePart } from "./wire.ts";
 
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -40,9 +41,12 @@ export function createParseService(options: ParseServiceOptions = {}): ParseWork
   const now = options.now ?? (() => performance.now());
   const transferResult = options.transferResult ?? true;
   const running = new Map<ParseId, { cancelled: boolean }>();
+  // Parts of the latest result, until the receiver has taken the last one.
+  let pending: { id: ParseId; parts: WirePart[] } | null = null;
 
-  async function parse(id: ParseId, buffer: ArrayBuffer, fileName: string, onProgress?: ProgressCallback): Promise<Result<ParsedFile>> {
+  async function parse(id: ParseId, buffer: ArrayBuffer, fileName: string, onProgress?: ProgressCallback): Promise<Result<ParsedWire>> {
     for (const token of running.values()) token.cancelled = true;
+    pending = null;
     const token = { cancelled: false };
     running.set(id, token);
     const checkpoint = async () => {
@@ -59,7 +63,9 @@ export function createParseService(options: ParseServiceOptions = {}): ParseWork
       await checkpoint();
       progress(buffer.byteLength, buffer.byteLength);
       const value: ParsedFile = { fileName, size: buffer.byteLength, role: roleOf(elf, livepatch !== null), elf, livepatch };
-      return transferResult ? Comlink.transfer(ok(value), transferablesOf(elf)) : ok(value);
+      const { head, parts, transfer } = encodeParsed(value);
+      if (parts.length) pending = { id, parts };
+      return transferResult ? Comlink.transfer(ok(head), transfer) : ok(head);
     } catch (e) {
       if (e instanceof Cancelled) return err("CANCELLED", `${fileName}: parse cancelled`);
       if (e instanceof ElfFormatError) return err(e.code, `${fileName}: ${e.message}`, e.offset);
@@ -71,6 +77,12 @@ export function createParseService(options: ParseServiceOptions = {}): ParseWork
 
   return {
     parse,
+    part(id: ParseId, index: number): Promise<Result<WirePart>> {
+      const p = pending;
+      if (!p || p.id !== id || !Number.isInteger(index) || index < 0 || index >= p.parts.length) return Promise.resolve(err("GONE", `no part ${index} of parse ${String(id)}`));
+      if (index === p.parts.length - 1) pending = null;
+      return Promise.resolve(ok(p.parts[index]));
+    },
     cancel(id: ParseId): void {
       const token = running.get(id);
       if (token) token.cancelled = true;

@@ -3,6 +3,8 @@
 // Callers get a settled outcome for every call, never an exception.
 import * as Comlink from "comlink";
 import type { ParsedFile, ParseWorkerApi } from "../protocol/parse.ts";
+import { receiveParsed } from "../protocol/receive.ts";
+import { nextTask } from "./nextTask.ts";
 
 export interface ParseProblem {
   code: string;
@@ -115,7 +117,12 @@ class ParseClient {
         last = now;
         onProgress(total > 0 ? done / total : 0);
       });
-      remote.parse(id, Comlink.transfer(buffer, [buffer]), fileName, progress).then(
+      remote
+        .parse(id, Comlink.transfer(buffer, [buffer]), fileName, progress)
+        // The head arrives in one message; the rest comes part by part and is rebuilt in slices,
+        // so no single main-thread task deserialises or builds the whole result.
+        .then((head) => (head.ok ? receiveParsed(remote, id, head.value, { pause: nextTask, stop: () => settled }) : head))
+        .then(
         (r) => {
           clearTimeout(timer);
           if (r.ok) settle({ ok: true, value: r.value });

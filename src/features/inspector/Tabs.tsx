@@ -1,6 +1,7 @@
 // The view switcher, as an ARIA tablist: arrows move between tabs, Home/End jump to the ends.
 import { useRef, type KeyboardEvent } from "react";
 import type { ViewId } from "../../state/store.ts";
+import { grouped } from "../format.ts";
 
 export interface TabDef {
   id: ViewId;
@@ -39,7 +40,7 @@ export function Tabs({ tabs, current, onSelect }: { tabs: TabDef[]; current: Vie
           {t.count !== undefined && t.count !== null && (
             <>
               {" "}
-              <span className="count">{t.count.toLocaleString("en-US")}</span>
+              <span className="count">{grouped(t.count)}</span>
             </>
           )}
         </button>

@@ -4,7 +4,7 @@ import { describe } from "../../elf/index.ts";
 import { fileLinks } from "../../state/links.ts";
 import { useLens } from "../../state/store.ts";
 import type { NoteInfo } from "../../livepatch/index.ts";
-import { buildIdHex, hex, sizeText } from "../format.ts";
+import { buildIdHex, grouped, hex, sizeText } from "../format.ts";
 import { buildId as elfBuildId } from "../../elf/index.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
 import { Diagnostics } from "./Diagnostics.tsx";
@@ -47,7 +47,7 @@ export function Overview({ file, parsed }: ViewProps) {
             <dt>Build-id</dt>
             <dd className="mono">{imageBuildId ?? <span className="bad">none (Xen without a build-id refuses payloads: −ENODATA)</span>}</dd>
             <dt>Symbols</dt>
-            <dd>{elf.symbolTables.reduce((n, t) => n + t.count, 0).toLocaleString("en-US")}</dd>
+            <dd>{grouped(elf.symbolTables.reduce((n, t) => n + t.count, 0))}</dd>
           </>
         )}
         {lp && (
@@ -122,8 +122,8 @@ export function Overview({ file, parsed }: ViewProps) {
         )}
         <dt>Structure</dt>
         <dd>
-          {elf.sections.length.toLocaleString("en-US")} sections · {elf.symbolTables.reduce((n, t) => n + t.count, 0).toLocaleString("en-US")} symbols ·{" "}
-          {elf.relocationTables.reduce((n, t) => n + t.count, 0).toLocaleString("en-US")} relocations · {elf.notes.length} notes
+          {grouped(elf.sections.length)} sections · {grouped(elf.symbolTables.reduce((n, t) => n + t.count, 0))} symbols ·{" "}
+          {grouped(elf.relocationTables.reduce((n, t) => n + t.count, 0))} relocations · {elf.notes.length} notes
         </dd>
       </dl>
       <Diagnostics fileId={file.id} items={[...elf.diagnostics, ...(lp?.diagnostics ?? [])]} />

@@ -4,7 +4,7 @@ import { useDeferredValue, useMemo, useState } from "react";
 import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
 import { describe } from "../../elf/index.ts";
 import { useLens } from "../../state/store.ts";
-import { addr } from "../format.ts";
+import { addr, grouped } from "../format.ts";
 import { FlatRows } from "../inspector/flat.ts";
 import { relocText, symbolTableFor } from "../inspector/symbolize.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
@@ -113,7 +113,7 @@ export function Relocations({ file, parsed }: ViewProps) {
           ))}
         </select>
         <span className="view-note" aria-live="polite">
-          {count.toLocaleString("en-US")} of {flat.total.toLocaleString("en-US")} relocations in {tables.length.toLocaleString("en-US")} sections
+          {grouped(count)} of {grouped(flat.total)} relocations in {grouped(tables.length)} sections
         </span>
       </div>
       <VirtualTable label="Relocations" columns={columns} rowCount={count} selected={selected} onSelect={select} empty={flat.total === 0 ? "No relocation sections." : "No relocation matches."} />

@@ -5,7 +5,7 @@ import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
 import { describe } from "../../elf/index.ts";
 import { useLens } from "../../state/store.ts";
 import type { PlacedSection } from "../../livepatch/index.ts";
-import { addr, hex } from "../format.ts";
+import { addr, grouped, hex } from "../format.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
 import { useFocus } from "../inspector/useFocus.ts";
 
@@ -57,7 +57,7 @@ export function Sections({ file, parsed }: ViewProps) {
   return (
     <div className="view view-table">
       <p className="view-note">
-        {elf.sections.length.toLocaleString("en-US")} sections.
+        {grouped(elf.sections.length)} sections.
         {lp && ` ${lp.regions.assumption}. text ${lp.regions.text.size} B, rw ${lp.regions.rw.size} B, ro ${lp.regions.ro.size} B (${lp.regions.pages} pages).`}
       </p>
       <VirtualTable label="Sections" columns={columns} rowCount={elf.sections.length} selected={selected} onSelect={select} />

@@ -4,7 +4,7 @@ import { useDeferredValue, useMemo, useState } from "react";
 import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
 import { describe } from "../../elf/index.ts";
 import { useLens } from "../../state/store.ts";
-import { addr } from "../format.ts";
+import { addr, grouped } from "../format.ts";
 import { FlatRows } from "../inspector/flat.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
 import { useFocus } from "../inspector/useFocus.ts";
@@ -75,7 +75,7 @@ export function Symbols({ file, parsed }: ViewProps) {
           {types.map((t) => <option key={t}>{t}</option>)}
         </select>
         <span className="view-note" aria-live="polite">
-          {count.toLocaleString("en-US")} of {flat.total.toLocaleString("en-US")} symbols
+          {grouped(count)} of {grouped(flat.total)} symbols
         </span>
       </div>
       <VirtualTable label="Symbols" columns={columns} rowCount={count} selected={selected} onSelect={select} empty={flat.total === 0 ? "No symbol table." : "No symbol matches."} />
