@@ -66,7 +66,7 @@ test("typing another command leaves the path; Return to the scenario restores th
 test("a scenario written in the page saves to a file and loads again unchanged", async ({ page }) => {
   await page.goto("./");
   await page.getByRole("button", { name: "Simulator" }).click();
-  await page.getByRole("button", { name: "Write a scenario…" }).click();
+  await page.getByRole("button", { name: "Write a scenario" }).click();
   const dlg = page.getByRole("dialog", { name: "Write a scenario" });
   await dlg.getByLabel("Scenario title").fill("My NOP demo");
   await dlg.getByLabel("Summary").fill("Expected outcome: xen_nop applies.");
@@ -106,7 +106,7 @@ test("a scenario written in the page saves to a file and loads again unchanged",
   await expect(page.locator(".scn-panel .scn-output")).toContainText("Applying xen_nop... completed");
   expect(await page.evaluate(() => location.hash)).toBe("#scenario=user:my-nop-demo&step=2");
   const again = page.waitForEvent("download");
-  await page.locator(".scn-panel").getByRole("button", { name: "Save file" }).click();
+  await page.locator(".scn-panel").getByRole("button", { name: "Save", exact: true }).click();
   expect(await readFile((await (await again).path())!, "utf8")).toBe(text);
 });
 

@@ -1,6 +1,7 @@
 // Writing a scenario in the page: a title, the samples it needs, and steps (a console command and
-// its explanation). Knobs are console commands too (cpus, stall, hook); a step loaded from a file
-// with a structured knob keeps it until its command is edited. The result is validated by the
+// its explanation). Knobs are console commands too (cpus, stall, hook), plus `timeout MS` for the
+// ACTION timeout of later steps; a step loaded from a file keeps its highlights and expectations
+// until its command is edited. The result is validated by the
 // same code that reads files, and problems are listed by field.
 import { useEffect, useMemo, useState } from "react";
 import { loadSampleCatalogue, type SampleEntry } from "../../services/samples.ts";
@@ -18,7 +19,7 @@ interface DraftStep {
 
 function commandOf(st: Step): string {
   if (st.command !== undefined) return st.command;
-  return knobLine(st.knob) ?? `# knob: ACTION timeout ${"timeout" in st.knob ? st.knob.timeout.ms : "?"} ms`;
+  return knobLine(st.knob) ?? `timeout ${"timeout" in st.knob ? st.knob.timeout.ms : 30}`;
 }
 
 function slug(text: string): string {
@@ -30,6 +31,9 @@ function toSteps(d: DraftStep[]): unknown[] {
     const keep = s.original && commandOf(s.original) === s.command ? s.original : null;
     const base = { ...(s.title.trim() ? { title: s.title.trim() } : {}), explain: s.explain };
     if (keep) return { ...keep, ...base };
+    // Not a console command: the ACTION timeout later apply/revert/replace/unload steps ask for.
+    const t = /^timeout\s+(\d+(?:\.\d+)?)$/.exec(s.command.trim());
+    if (t) return { ...base, knob: { timeout: { ms: Number(t[1]) } } };
     return { ...base, command: s.command.trim() };
   });
 }
@@ -135,7 +139,7 @@ export function ScenarioEditor({ start, onClose }: { start: Scenario | null; onC
             <li key={i} aria-label={`Step ${i + 1}`}>
               <div className="scn-edit-row">
                 <span className="mono">{i + 1}.</span>
-                <input value={s.command} onChange={(e) => edit(i, { command: e.target.value })} aria-label={`Step ${i + 1} command`} className="mono" placeholder="apply xen_hello_world" />
+                <input value={s.command} onChange={(e) => edit(i, { command: e.target.value })} aria-label={`Step ${i + 1} command`} className="mono" placeholder="apply xen_hello_world · stall 2 45 · timeout 100" />
                 <input value={s.title} onChange={(e) => edit(i, { title: e.target.value })} aria-label={`Step ${i + 1} title`} placeholder="short title (optional)" />
                 <button type="button" className="small ghost" onClick={() => move(i, -1)} aria-label={`Move step ${i + 1} up`} disabled={i === 0}>
                   ↑

@@ -98,16 +98,16 @@ export function ScenarioPanel() {
             Present
           </button>
         )}
-        <button type="button" className="small ghost" onClick={() => useScenario.setState({ editorOpen: true })}>
-          Write a scenario…
+        <button type="button" className="small ghost" onClick={() => useScenario.setState({ editorOpen: true })} title="Write a scenario (starts from the open one)" aria-label="Write a scenario">
+          Write…
         </button>
-        <button type="button" className="small ghost" onClick={() => picker.current?.click()}>
-          Load file…
+        <button type="button" className="small ghost" onClick={() => picker.current?.click()} title="Load a scenario file (.json); dropping one on the page works too">
+          Load…
         </button>
         <input ref={picker} type="file" accept=".json,application/json" hidden onChange={(e) => void onPick(e)} aria-label="Scenario file" />
         {a && (
-          <button type="button" className="small ghost" onClick={() => downloadScenario(a.scenario)}>
-            Save file
+          <button type="button" className="small ghost" onClick={() => downloadScenario(a.scenario)} title="Save this scenario as a file">
+            Save
           </button>
         )}
         {a && (
