@@ -17,6 +17,17 @@ export type HvEventKind =
 
 export type PayloadStateName = "CHECKED" | "APPLIED";
 
+/**
+ * Phases of `nmi` events: "handled" (outside a rendezvous), "lost" (swallowed by the livepatch
+ * NMI callback during one), "torn" (a labelled hazard, not simulated: do_nmi's path goes through
+ * a function the action rewrites, so on real hardware an NMI landing mid-write would run
+ * half-written code), "arm" (ARM has no NMI).
+ */
+export type NmiPhase = "handled" | "lost" | "torn" | "arm";
+
+/** The sysctl sub-ops as named in `hypercall`/`hypercall-return` notes. */
+export type HypercallOp = "UPLOAD" | "GET" | "LIST" | "ACTION";
+
 export interface HvEvent {
   /** Virtual time in nanoseconds since boot. */
   t: number;
@@ -74,6 +85,17 @@ export function parseEventLines(text: string): HvEvent[] {
     if (line.trim() !== "") out.push(parseEvent(line));
   }
   return out;
+}
+
+/**
+ * Which sub-op a `hypercall` or `hypercall-return` event belongs to, from its note (UPLOAD and
+ * ACTION returns carry no note: null). GET and LIST are reads: a timeline may want to show them
+ * quietly, and a GET returning −ENOENT says nothing about an action in progress.
+ */
+export function hypercallOp(ev: HvEvent): HypercallOp | null {
+  if (ev.kind !== "hypercall" && ev.kind !== "hypercall-return") return null;
+  const m = /^(UPLOAD|GET|LIST|ACTION)\b/.exec(ev.note ?? "");
+  return m ? (m[1] as HypercallOp) : null;
 }
 
 /**

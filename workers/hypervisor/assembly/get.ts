@@ -50,7 +50,7 @@ export function doGet(rawName: string, opFlags: u32, namePad: u32): i64 {
   r.cpu = 0;
   r.payload = rawName;
   r.withRc(ret);
-  if (p !== null) r.note = "GET: " + stateWord(p.state) + ", rc " + p.rc.toString();
+  r.note = p !== null ? "GET: " + stateWord(p.state) + ", rc " + p.rc.toString() : "GET";
   emit(r);
   if (p === null) return <i64>ret;
   return (<i64>p.state << 32) | (<i64>p.rc & 0xffffffff);

@@ -138,7 +138,7 @@ export function doList(idx: u32, nr: u32, pad: u32, nameCap: u32, metaCap: u32, 
   const r = new Ev("hypercall-return");
   r.cpu = 0;
   r.withRc(o.rc);
-  if (o.note.length > 0) r.note = o.note;
+  r.note = o.note.length > 0 ? o.note : "LIST: refused";
   emit(r);
   return toJson(o, idx);
 }

@@ -2,6 +2,7 @@
 // capacities, payload_version, the pad words, the op flags FORCE quirk, and GET/LIST events.
 import { beforeEach, describe, expect, it } from "vitest";
 import { parseElf, sectionByName } from "../../../src/elf/index.ts";
+import { hypercallOp } from "../../../src/protocol/events.ts";
 import type { HypervisorApi } from "../host/api.ts";
 import { ACTION, APPLIED, CHECKED, EINVAL, ENOENT, MS, apply, booted, eventsOf, revert, sample, upload } from "./harness.ts";
 
@@ -170,7 +171,7 @@ describe("GET as a hypercall", () => {
       ["hypercall", "xen_nop", null, "GET"],
       ["hypercall-return", "xen_nop", 0, "GET: CHECKED, rc 0"],
       ["hypercall", "nope", null, "GET"],
-      ["hypercall-return", "nope", -ENOENT, undefined],
+      ["hypercall-return", "nope", -ENOENT, "GET"],
     ]);
     expect(hv.get("xen_nop", { opFlags: 2 }).ret).toBe(-EINVAL);
     expect(hv.get("xen_nop", { opFlags: FORCE | 2 })).toEqual({ ret: 0, state: CHECKED, rc: 0 });
@@ -228,5 +229,27 @@ describe("ACTION and UPLOAD: pad words and op flags", () => {
     expect(hv.list().map((e) => e.name)).toEqual(["xen_nop"]);
     expect(hv.upload("a", sample(`${X}/xen_dup_a.livepatch`), FORCE | 2)).toBe(0);
     expect(probe().version).toBe(v + 1);
+  });
+});
+
+describe("hypercall events name their sub-op", () => {
+  it("every hypercall event, and every GET/LIST return, says which op it was", () => {
+    upload(hv, X, "xen_nop");
+    hv.get("xen_nop");
+    hv.get("nope", { opFlags: 2 });
+    hv.listOp(0, 0, 0, 0);
+    hv.listOp(0, 2000, 0, 0);
+    apply(hv, "xen_nop");
+    const calls = eventsOf(hv, "hypercall").map(hypercallOp);
+    expect(calls).toEqual(["UPLOAD", "GET", "GET", "LIST", "LIST", "ACTION"]);
+    const returns = eventsOf(hv, "hypercall-return").map((e) => [hypercallOp(e), e.rc]);
+    expect(returns).toEqual([
+      [null, 0],
+      ["GET", 0],
+      ["GET", -EINVAL],
+      ["LIST", 0],
+      ["LIST", -E2BIG],
+      [null, 0],
+    ]);
   });
 });
