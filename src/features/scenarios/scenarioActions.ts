@@ -194,3 +194,12 @@ useSim.subscribe((s, prev) => {
   useScenario.setState({ step: stepAtCursor(s.records, active.inputs, s.cursor) });
   writeScenarioHash();
 });
+
+// Leaving the simulator page hands the URL back to the inspector; coming back restores the link.
+useSim.subscribe((s, prev) => {
+  if (s.open === prev.open) return;
+  const { active, mode } = useScenario.getState();
+  if (!active || mode !== "page") return;
+  if (!s.open) history.replaceState(null, "", location.pathname + location.search);
+  else writeScenarioHash();
+});
