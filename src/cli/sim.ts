@@ -12,8 +12,9 @@ export const SIM_HELP = `Usage: livepatch-lens sim --xen IMAGE [--cpus N] [SCRIP
 
 Boots a simulated Xen from IMAGE (a xen-syms ELF) on N CPUs (default 4, at most 64) and runs
 console commands: xen-livepatch's (upload, apply, revert, replace, unload, load, list, with
---force and --nodeps) and the simulator's (debug-keys x, dmesg, mem, cpus, stall, hook, nmi,
-advance). Type 'help' for the full list. FILE arguments are relative to the current directory.
+--force and --nodeps) and the simulator's (debug-keys x, dmesg, mem, cpus, stall (idle or IRQ
+phase, once or always), hook, nmi (with --path for do_nmi's path), advance). Type 'help' for
+the full list. FILE arguments are relative to the current directory.
 
 Commands come from SCRIPT, else from standard input (with a prompt when it is a terminal).
 From a script or a pipe each command is echoed as '# <command>' before its output, blank lines
