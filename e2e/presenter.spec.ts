@@ -190,3 +190,21 @@ for (const [w, h] of [
     expect(size).toBeGreaterThanOrEqual(w >= 1920 ? 26 : 18);
   });
 }
+
+test("full screen on request ('f'), Escape leaves it and presenter mode", async ({ page }) => {
+  await present(page, "nop-out", 1);
+  await page.keyboard.press("f");
+  await expect.poll(() => page.evaluate(() => document.fullscreenElement?.tagName ?? null)).toBe("HTML");
+  await page.keyboard.press("Escape");
+  await expect(presenter(page)).toHaveCount(0);
+  await expect.poll(() => page.evaluate(() => document.fullscreenElement)).toBeNull();
+});
+
+test("without the Fullscreen API the presenter still fills the window and says so", async ({ page }) => {
+  await page.addInitScript(() => Object.defineProperty(Document.prototype, "fullscreenEnabled", { get: () => false }));
+  await present(page, "nop-out", 1);
+  await presenter(page).getByRole("button", { name: "Full screen" }).click();
+  await expect(presenter(page).getByRole("status")).toContainText("Full screen is not available");
+  const box = await presenter(page).boundingBox();
+  expect(box).toMatchObject({ x: 0, y: 0, width: 1280, height: 720 });
+});
