@@ -23,7 +23,9 @@ export function useVirtualWindow(rowCount: number, rowHeight: number): VirtualWi
   useLayoutEffect(() => {
     const el = scrollerRef.current;
     if (!el) return;
-    setViewportHeight(el.clientHeight || 400);
+    // No clientHeight read here: on a fresh page that forces a full layout inside the commit
+    // (20+ ms for a big view). The observer's first report comes after the frame's own layout,
+    // still before paint.
     const ro = new ResizeObserver(() => setViewportHeight(el.clientHeight || 400));
     ro.observe(el);
     return () => ro.disconnect();

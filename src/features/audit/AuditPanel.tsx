@@ -2,7 +2,7 @@
 // per payload (filter by severity), the simulator's result beside the static verdict, and
 // Markdown/JSON exports. Each finding links to its view and highlights its bytes.
 import { useState } from "react";
-import { toJson, toMarkdown, type Finding, type FindingSeverity } from "../../audit/index.ts";
+import { toJson, toMarkdown, type AuditResult, type Finding, type FindingSeverity } from "../../audit/index.ts";
 import { useLens } from "../../state/store.ts";
 import type { NavTarget } from "../../state/nav.ts";
 import { hex } from "../format.ts";
@@ -45,7 +45,7 @@ function useFollow() {
   };
 }
 
-function SimulatorResult({ view }: { view: AuditView }) {
+function SimulatorResult({ view }: { view: AuditView & { result: AuditResult } }) {
   const s = view.simulator;
   if (s === null) return <p className="audit-sim muted">Simulator: load the target xen-syms to cross-check in the simulated hypervisor.</p>;
   if (s === "running") return <p className="audit-sim muted">Simulator: running the uploads…</p>;
@@ -70,7 +70,7 @@ function SimulatorResult({ view }: { view: AuditView }) {
   );
 }
 
-function Findings({ view, shown }: { view: AuditView; shown: Set<FindingSeverity> }) {
+function Findings({ view, shown }: { view: AuditView & { result: AuditResult }; shown: Set<FindingSeverity> }) {
   const follow = useFollow();
   const names = [...view.result.files.map((f) => f.file), undefined];
   return (
@@ -115,6 +115,12 @@ export function AuditPanel() {
   const [shown, setShown] = useState<Set<FindingSeverity>>(new Set(["error", "warning", "info"]));
   if (!view) return null;
   const { result } = view;
+  if (!result)
+    return (
+      <button type="button" className="small audit-toggle" disabled title={view.error ?? "The audit runs in the background"}>
+        {view.error ? "Audit: failed" : "Audit: checking…"}
+      </button>
+    );
   const n = (s: FindingSeverity) => result.findings.filter((f) => f.severity === s).length;
   return (
     <>
@@ -140,7 +146,7 @@ export function AuditPanel() {
               "No hypervisor image loaded: checks that need it are listed as info."
             )}
           </p>
-          <SimulatorResult view={view} />
+          <SimulatorResult view={{ ...view, result }} />
           <div className="audit-tools">
             <fieldset>
               <legend>Show</legend>
@@ -167,7 +173,7 @@ export function AuditPanel() {
               Export JSON
             </button>
           </div>
-          <Findings view={view} shown={shown} />
+          <Findings view={{ ...view, result }} shown={shown} />
         </aside>
       )}
     </>

@@ -1,7 +1,10 @@
 // The audit of what is loaded: every payload in rail order (that is the upload order), against
-// the image its xen_depends names (else the first image), plus the simulator cross-check.
+// the image its xen_depends names (else the first image), plus the simulator cross-check. The
+// static audit runs in its own worker (it re-parses and re-analyses every payload), so loading a
+// big payload never blocks the page on it.
 import { useEffect, useMemo, useState } from "react";
-import { auditPayloads, crossCheck, type AuditResult, type SimulationResult } from "../../audit/index.ts";
+import { crossCheck, type AuditResult, type SimulationResult } from "../../audit/index.ts";
+import { auditInWorker } from "../../services/auditClient.ts";
 import { auditSimulator, exclusive } from "../../services/auditSimulator.ts";
 import { roleOf } from "../../state/links.ts";
 import { useLens, type LoadedFile } from "../../state/store.ts";
@@ -9,16 +12,21 @@ import { buildIdHex } from "../format.ts";
 import { buildId } from "../../elf/index.ts";
 
 export interface AuditView {
-  result: AuditResult;
+  /** Null while the first audit of this set of files is still running. */
+  result: AuditResult | null;
   /** Audit file name → loaded file id, so findings can link to the file's views. */
   fileIds: Map<string, string>;
   simulator: SimulationResult | "running" | null;
+  /** The audit failed to run (the worker broke); the message says why. */
+  error: string | null;
 }
 
 function chooseImage(payloads: LoadedFile[], images: LoadedFile[]): LoadedFile | null {
   const want = payloads.map((p) => p.parsed!.livepatch?.xenDepends?.buildId).find(Boolean);
   return images.find((i) => want && buildIdHex(buildId(i.parsed!.elf)) === want) ?? images[0] ?? null;
 }
+
+type Outcome = { for: unknown; result: AuditResult } | { for: unknown; error: string };
 
 export function useAudit(): AuditView | null {
   const files = useLens((s) => s.files);
@@ -31,27 +39,56 @@ export function useAudit(): AuditView | null {
       ready.filter((f) => roleOf(f.parsed!) === "image"),
     );
     const inputs = payloads.map((f) => ({ file: f.name, bytes: f.parsed!.elf.bytes }));
-    const result = auditPayloads(inputs, image ? { file: image.name, elf: image.parsed!.elf } : null);
-    return { result, inputs, image, fileIds: new Map(payloads.map((f) => [f.name, f.id])) };
+    // Same inputs (by identity) as the previous set: the same audit.
+    const key = [...payloads, ...(image ? [image] : [])].map((f) => f.id).join(",");
+    return { key, inputs, image, fileIds: new Map(payloads.map((f) => [f.name, f.id])) };
   }, [files]);
+  const key = computed?.key ?? null;
+  const stable = useMemo(() => computed, [key]); // eslint-disable-line react-hooks/exhaustive-deps -- keyed by file ids: a rename or progress update is the same audit
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [sim, setSim] = useState<{ for: unknown; value: SimulationResult } | null>(null);
 
   useEffect(() => {
-    if (!computed?.image) return;
+    if (!stable) return;
     let live = true;
-    const image = computed.image.parsed!.elf.bytes;
+    const image = stable.image ? { file: stable.image.name, key: stable.image.id, bytes: stable.image.parsed!.elf.bytes } : null;
+    auditInWorker(stable.inputs, image, () => live).then(
+      (result) => {
+        if (live && result) setOutcome({ for: stable, result });
+      },
+      (e: unknown) => {
+        if (live) setOutcome({ for: stable, error: e instanceof Error ? e.message : String(e) });
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [stable]);
+
+  const result = outcome?.for === stable && outcome && "result" in outcome ? outcome.result : null;
+
+  useEffect(() => {
+    if (!stable?.image || !result) return;
+    let live = true;
+    const image = stable.image.parsed!.elf.bytes;
     void exclusive(async () => {
       // A newer set of files replaced this one while it waited: skip the stale run.
       if (!live) return;
-      const value = await crossCheck(auditSimulator(), image, computed.inputs, computed.result.predictions);
-      if (live) setSim({ for: computed, value });
+      const value = await crossCheck(auditSimulator(), image, stable.inputs, result.predictions);
+      if (live) setSim({ for: result, value });
     });
     return () => {
       live = false;
     };
-  }, [computed]);
+  }, [stable, result]);
 
-  if (!computed) return null;
-  const simulator = !computed.image ? null : sim?.for === computed ? sim.value : "running";
-  return { result: simulator && simulator !== "running" ? { ...computed.result, simulator } : computed.result, fileIds: computed.fileIds, simulator };
+  if (!stable) return null;
+  const error = outcome?.for === stable && outcome && "error" in outcome ? outcome.error : null;
+  const simulator = !stable.image ? null : sim?.for === result && sim ? sim.value : "running";
+  return {
+    result: result && simulator && simulator !== "running" ? { ...result, simulator } : result,
+    fileIds: stable.fileIds,
+    simulator,
+    error,
+  };
 }

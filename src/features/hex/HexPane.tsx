@@ -1,11 +1,30 @@
 // The hex dock under every view: bytes of the selected file, the selected structure lit up, and
 // a line naming what the byte under the cursor belongs to, with a link to it.
-import { useCallback, useMemo } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { HexView, type HexSpan } from "../../components/HexView.tsx";
 import { useLens } from "../../state/store.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
 import { hex } from "../format.ts";
-import { byteIndexOf } from "./buildByteIndex.ts";
+import { byteIndexIfReady, byteIndexLater } from "./buildByteIndex.ts";
+import type { IntervalIndex } from "./intervalIndex.ts";
+import type { ParsedFile } from "../../state/parsedFile.ts";
+
+/** The file's byte index, built after the first paint; null until then. */
+function useByteIndex(parsed: ParsedFile): IntervalIndex | null {
+  const [built, setBuilt] = useState<{ for: ParsedFile; index: IntervalIndex } | null>(null);
+  const ready = byteIndexIfReady(parsed);
+  useEffect(() => {
+    if (ready) return;
+    let live = true;
+    void byteIndexLater(parsed).then((index) => {
+      if (live) setBuilt({ for: parsed, index });
+    });
+    return () => {
+      live = false;
+    };
+  }, [parsed, ready]);
+  return ready ?? (built?.for === parsed ? built.index : null);
+}
 
 export function HexPane({ file, parsed }: ViewProps) {
   const selection = useLens((s) => (s.selection?.fileId === file.id ? s.selection : null));
@@ -13,16 +32,16 @@ export function HexPane({ file, parsed }: ViewProps) {
   const setCursor = useLens((s) => s.setHexCursor);
   const navigate = useLens((s) => s.navigate);
   const selectBytes = useLens((s) => s.selectBytes);
-  const index = useMemo(() => byteIndexOf(parsed), [parsed]);
+  const index = useByteIndex(parsed);
   const bytes = parsed.elf.bytes;
 
   const kindsIn = useCallback(
     (start: number, end: number): HexSpan[] =>
-      index.recordsIn(start, end).map((h) => ({ start: h.offset, end: h.offset + h.size, kind: h.interval.kind + (h.interval.count > 1 && h.record % 2 ? " alt" : "") })),
+      index ? index.recordsIn(start, end).map((h) => ({ start: h.offset, end: h.offset + h.size, kind: h.interval.kind + (h.interval.count > 1 && h.record % 2 ? " alt" : "") })) : [],
     [index],
   );
   const at = cursor ?? selection?.offset ?? null;
-  const hit = at !== null ? index.at(at) : null;
+  const hit = at !== null && index ? index.at(at) : null;
   const target = hit?.interval.target(hit.record) ?? null;
   const hitRange = hit ? { offset: hit.offset, size: hit.size } : null;
 
@@ -54,8 +73,10 @@ export function HexPane({ file, parsed }: ViewProps) {
                   </button>
                 )}
               </>
-            ) : (
+            ) : index ? (
               " is not part of any parsed structure (padding or unreferenced bytes)"
+            ) : (
+              " (indexing the file's structures…)"
             )}
           </span>
         )}

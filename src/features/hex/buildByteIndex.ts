@@ -1,9 +1,13 @@
 // Turns a parsed file's byte ranges into the interval index the hex view queries. Tables become
-// one strided interval each; labels are computed only when a byte is looked at.
+// one strided interval each; labels are computed only when a byte is looked at. A 12k-section
+// file means tens of thousands of intervals, so the page builds the index in slices after the
+// first paint (`byteIndexLater`).
 import { SHT_NOTE, SHT_REL, SHT_RELA, SHT_STRTAB, SHT_SYMTAB, SHT_DYNSYM, SHT_NOBITS } from "../../elf/index.ts";
 import type { ParsedFile } from "../../state/parsedFile.ts";
 import { hex } from "../format.ts";
 import { IntervalIndex, type Interval } from "./intervalIndex.ts";
+import { drain, runSliced } from "../../protocol/wire.ts";
+import { nextTask } from "../../services/nextTask.ts";
 import { relocText } from "../inspector/symbolize.ts";
 
 const SHF_EXECINSTR = 0x4n;
@@ -28,6 +32,7 @@ const one = (start: number, size: number, level: number, kind: string, label: st
 });
 
 const cache = new WeakMap<ParsedFile, IntervalIndex>();
+const building = new WeakMap<ParsedFile, Promise<IntervalIndex>>();
 
 export function byteIndexOf(parsed: ParsedFile): IntervalIndex {
   let index = cache.get(parsed);
@@ -35,7 +40,36 @@ export function byteIndexOf(parsed: ParsedFile): IntervalIndex {
   return index;
 }
 
+/** The index if it is built already, else null. */
+export function byteIndexIfReady(parsed: ParsedFile): IntervalIndex | null {
+  return cache.get(parsed) ?? null;
+}
+
+/** Builds the index in slices between macrotasks (once per file), so no task holds the page long. */
+export function byteIndexLater(parsed: ParsedFile): Promise<IntervalIndex> {
+  const hit = cache.get(parsed);
+  if (hit) return Promise.resolve(hit);
+  let p = building.get(parsed);
+  if (!p) {
+    p = runSliced(intervalsIn(parsed), nextTask).then(async (list) => {
+      await nextTask();
+      const index = new IntervalIndex(list!);
+      cache.set(parsed, index);
+      return index;
+    });
+    building.set(parsed, p);
+  }
+  return p;
+}
+
 export function intervalsOf(parsed: ParsedFile): Interval[] {
+  return drain(intervalsIn(parsed));
+}
+
+/** Yields every so many items so a caller can spread the work over several tasks. */
+const STEP = 2000;
+
+function* intervalsIn(parsed: ParsedFile): Generator<void, Interval[]> {
   const { elf, livepatch: lp } = parsed;
   const machine = elf.header.machine;
   const out: Interval[] = [one(elf.header.range.offset, elf.header.range.size, 0, "ehdr", "ELF file header", () => ({ view: "overview" }))];
@@ -58,6 +92,7 @@ export function intervalsOf(parsed: ParsedFile): Interval[] {
     out.push({ start: first.offset, stride: first.size, count: elf.segments.length, level: 0, kind: "phdr", label: (i) => `program header [${i}]`, target: () => ({ view: "sections", section: 0 }) });
   }
   for (const s of elf.sections) {
+    if (s.index % STEP === STEP - 1) yield;
     if (s.dataSize <= 0 || s.type === SHT_NOBITS) continue;
     const i = s.index;
     out.push({
@@ -81,6 +116,7 @@ export function intervalsOf(parsed: ParsedFile): Interval[] {
       target: (i) => ({ view: "symbols", table: ti, index: i }),
     });
   });
+  yield;
   elf.relocationTables.forEach((r, ri) => {
     out.push({
       start: r.recordOffset,
@@ -97,12 +133,15 @@ export function intervalsOf(parsed: ParsedFile): Interval[] {
   });
   elf.notes.forEach((n, ni) => out.push(one(n.record.offset, n.record.size, 1, "note", `note ${n.name} type ${n.type} in ${secName(n.sectionIndex)}`, () => ({ view: "notes", index: ni }))));
   if (lp) {
+    yield;
     for (const f of lp.funcs) {
+      if (f.index % STEP === STEP - 1) yield;
       const name = f.name.text ?? `#${f.index}`;
       out.push(one(f.offset, f.size, 1, "func", `livepatch_func ${f.index}: ${name}`, () => ({ view: "functions", index: f.index })));
       for (const [field, p] of [["name", f.name], ["new_addr", f.newAddr], ["old_addr", f.oldAddr]] as const)
         out.push(one(p.offset, lp.pointerSize, 2, "field", `livepatch_func ${f.index} (${name}) .${field}`, () => ({ view: "functions", index: f.index })));
     }
+    yield;
     for (const h of lp.hooks)
       h.entries.forEach((e, i) => out.push(one(e.offset, lp.pointerSize, 1, "func", `hook ${h.kind}[${i}]`, () => ({ view: "overview" }))));
     const tables: [typeof lp.alternatives | typeof lp.exTable | typeof lp.bugFrames | typeof lp.altCalls, "alt" | "ex" | "bug" | "altcall", string][] = [

@@ -1,5 +1,5 @@
 // The main area for one file: tabs of views above, the hex dock below.
-import { useEffect, type ReactNode } from "react";
+import { useDeferredValue, useEffect, type ReactNode } from "react";
 import { useLens, type ViewId } from "../../state/store.ts";
 import type { LoadedFile } from "../../state/store.ts";
 import { HexPane } from "../hex/HexPane.tsx";
@@ -65,8 +65,13 @@ export function FileStatusPanel({ file }: { file: LoadedFile }) {
   );
 }
 
-export function Inspector({ file }: { file: LoadedFile }) {
-  const view = useLens((s) => s.view);
+export function Inspector({ file: current }: { file: LoadedFile }) {
+  // A newly parsed file, another file or another view renders in the background (React time-
+  // slices it) while the previous screen stays up, so building a big view never blocks input.
+  // File and parse result are deferred together: a view never sees one file's id with another's data.
+  const file = useDeferredValue(current);
+  const viewNow = useLens((s) => s.view);
+  const view = useDeferredValue(viewNow);
   const setView = useLens((s) => s.setView);
   const hexOpen = useLens((s) => s.hexOpen);
   const toggleHex = useLens((s) => s.toggleHex);
@@ -97,13 +102,15 @@ export function Inspector({ file }: { file: LoadedFile }) {
     return () => window.removeEventListener("keydown", onKey);
   }, [file, parsed, setView, toggleHex]);
 
+  if (!current.parsed) return <FileStatusPanel file={current} />;
+  // The parse is done but its first render is still being prepared in the background.
   if (!parsed) return <FileStatusPanel file={file} />;
   const props = { file, parsed };
   const View = VIEW_COMPONENTS[view];
   return (
     <div className={`inspector ${hexOpen ? "with-hex" : ""}`}>
       <div className="inspector-head">
-        <Tabs tabs={tabsFor(props)} current={view} onSelect={setView} />
+        <Tabs tabs={tabsFor(props)} current={viewNow} onSelect={setView} />
         <button type="button" className="small ghost" aria-pressed={hexOpen} onClick={toggleHex} title="Show or hide the bytes (x)">
           Hex
         </button>

@@ -1,0 +1,56 @@
+// The static audit, run off the page's main thread: it re-parses and re-analyses every payload
+// and checks them against the image (a 2,000-function payload is ~300 ms of work). The image is
+// sent once per key and kept parsed, since it is the big one (a xen-syms is tens of MB).
+import { ElfFormatError, parseElf, type ElfFile } from "../elf/index.ts";
+import { auditPayloads, type AuditFile, type AuditResult } from "../audit/index.ts";
+import { err, ok, type Result } from "./result.ts";
+
+export interface AuditImageInput {
+  file: string;
+  /** Identifies the image's bytes (the page uses its file id); bytes are needed the first time only. */
+  key: string;
+  bytes?: Uint8Array;
+}
+
+export interface AuditWorkerApi {
+  /** `NEED_IMAGE` when `image.bytes` is absent and the key is not cached: send the bytes again. */
+  audit(payloads: AuditFile[], image: AuditImageInput | null): Promise<Result<AuditResult>>;
+}
+
+/** Parsed images kept, most recent last. */
+const KEEP_IMAGES = 2;
+
+export function createAuditService(): AuditWorkerApi {
+  const images = new Map<string, ElfFile>();
+
+  function imageFor(input: AuditImageInput): Result<ElfFile> {
+    const hit = images.get(input.key);
+    if (hit && !input.bytes) return ok(hit);
+    if (!input.bytes) return err("NEED_IMAGE", `image ${input.file} is not cached here`);
+    try {
+      const elf = parseElf(input.bytes);
+      images.delete(input.key);
+      images.set(input.key, elf);
+      while (images.size > KEEP_IMAGES) images.delete(images.keys().next().value as string);
+      return ok(elf);
+    } catch (e) {
+      return err(e instanceof ElfFormatError ? e.code : "INTERNAL", `${input.file}: ${(e as Error).message}`);
+    }
+  }
+
+  return {
+    audit(payloads, image) {
+      try {
+        let elf: ElfFile | null = null;
+        if (image) {
+          const r = imageFor(image);
+          if (!r.ok) return Promise.resolve(r);
+          elf = r.value;
+        }
+        return Promise.resolve(ok(auditPayloads(payloads, image && elf ? { file: image.file, elf } : null)));
+      } catch (e) {
+        return Promise.resolve(err("INTERNAL", `audit failed: ${e instanceof Error ? e.message : String(e)}`));
+      }
+    },
+  };
+}
