@@ -6,7 +6,7 @@ import { parseScenarioHash, type Panel } from "../../scenarios/index.ts";
 import { useScenario } from "../scenarios/scenarioStore.ts";
 import { openScenario } from "../scenarios/scenarioActions.ts";
 import { Explanation } from "../scenarios/Explanation.tsx";
-import { useSimViews } from "../scenarios/useSimViews.ts";
+import { firstPayload, useSimViews } from "../scenarios/useSimViews.ts";
 import { useHighlights } from "../scenarios/useHighlights.ts";
 import { StateDiagram } from "../simulator/state-diagram/StateDiagram.tsx";
 import { CpuLanes } from "../simulator/cpus/CpuLanes.tsx";
@@ -27,7 +27,7 @@ export default function Embed() {
   useTheme();
   usePlayback();
   const sc = useScenario(useShallow((s) => ({ active: s.active, step: s.step, panels: s.panels, problem: s.problem, loading: s.loading })));
-  const { sim, snap, rv, windows, entries, focus } = useSimViews();
+  const { sim, snap, rv, windows, entries, focus: seen } = useSimViews();
   const speed = useSim((s) => s.speed);
   const playing = useSim((s) => s.playing);
   const root = useRef<HTMLDivElement>(null);
@@ -42,6 +42,7 @@ export default function Embed() {
 
   if (sc.problem) return <p className="embed-problem" role="alert">{sc.problem}</p>;
   if (!sc.active) return <p className="embed-loading">{sc.loading ? "Loading the scenario…" : ""}</p>;
+  const focus = seen ?? firstPayload(sc.active.scenario);
   return (
     <div className={`embed simulator-embed n${sc.panels.length}`} ref={root} data-step={sc.step}>
       {sc.panels.map((p) => (

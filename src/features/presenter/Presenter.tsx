@@ -6,7 +6,7 @@ import { useShallow } from "zustand/react/shallow";
 import { useScenario } from "../scenarios/scenarioStore.ts";
 import { goToStep, nextStep, prevStep, setMode } from "../scenarios/scenarioActions.ts";
 import { Explanation } from "../scenarios/Explanation.tsx";
-import { useSimViews } from "../scenarios/useSimViews.ts";
+import { firstPayload, useSimViews } from "../scenarios/useSimViews.ts";
 import { useHighlights } from "../scenarios/useHighlights.ts";
 import { StateDiagram } from "../simulator/state-diagram/StateDiagram.tsx";
 import { CpuLanes } from "../simulator/cpus/CpuLanes.tsx";
@@ -50,7 +50,7 @@ function StackList({ stack }: { stack: string[] }) {
 
 export default function Presenter() {
   const sc = useScenario(useShallow((s) => ({ active: s.active, step: s.step, blank: s.blank, help: s.help, loading: s.loading, catalogue: s.catalogue })));
-  const { sim, snap, rv, windows, focus } = useSimViews();
+  const { sim, snap, rv, windows, focus: seen } = useSimViews();
   const root = useRef<HTMLDivElement>(null);
   const [note, setNote] = useState<string | null>(null);
   const fullscreen = useCallback(() => {
@@ -77,6 +77,7 @@ export default function Presenter() {
   }
   const a = sc.active;
   const n = a.scenario.steps.length;
+  const focus = seen ?? firstPayload(a.scenario);
   const wantsCpus = st?.highlight.some((h) => h.kind === "cpu") ?? false;
   const wantsMemory = st?.highlight.some((h) => h.kind === "symbol" || h.kind === "addr") ?? false;
   const diagramSvg = () => root.current?.querySelector<SVGSVGElement>("svg.state-diagram") ?? null;

@@ -11,7 +11,9 @@ const Presenter = lazy(() => import("../presenter/Presenter.tsx"));
 
 function followHash(): void {
   const place = parseScenarioHash(location.hash);
-  if (!place || place.mode === "embed") return;
+  if (!place) return;
+  // An embed is a different page (no chrome): load it as such.
+  if (place.mode === "embed") return location.reload();
   const { active, mode, step } = useScenario.getState();
   if (active?.ref === place.scenario) {
     if (mode !== place.mode) setMode(place.mode);

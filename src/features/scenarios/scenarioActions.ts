@@ -11,6 +11,7 @@ import { useScenario, type ActiveScenario } from "./scenarioStore.ts";
 import { cursorForStep, stepAtCursor } from "./stepCursor.ts";
 import { animateTo, stopAnimation } from "./player.ts";
 import { findUserScenario, keepUserScenario } from "./userScenarios.ts";
+import { firstPayload } from "./useSimViews.ts";
 
 export function scenarioUrl(rel: string): string {
   return new URL(`scenarios/${rel}`, document.baseURI).href;
@@ -122,6 +123,10 @@ export function offPath(): { off: boolean; shared: number } {
 }
 
 function focusPayload(a: ActiveScenario, step: number): void {
+  if (step === 0) {
+    selectPayload(firstPayload(a.scenario));
+    return;
+  }
   const st = a.scenario.steps[step - 1];
   const hl = st?.highlight.find((h) => h.kind === "payload" || h.kind === "field");
   if (hl && (hl.kind === "payload" || hl.kind === "field")) selectPayload(hl.kind === "payload" ? hl.name : hl.payload);

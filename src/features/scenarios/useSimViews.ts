@@ -8,6 +8,14 @@ import { deriveRendezvous } from "../simulator/model/rendezvous.ts";
 import { windowAt, writesUpTo } from "../simulator/model/memory.ts";
 import { recordEnds } from "../simulator/model/types.ts";
 import type { ConsoleEntry } from "../simulator/console/ConsolePanel.tsx";
+import { baseName, type Scenario } from "../../scenarios/index.ts";
+
+/** The payload a scenario is first about, for the diagram before anything is loaded. */
+export function firstPayload(s: Scenario): string | null {
+  for (const st of s.steps) for (const h of st.highlight) if (h.kind === "payload" || h.kind === "field") return h.kind === "payload" ? h.name : h.payload;
+  const p = s.payloads[0];
+  return p ? baseName(p).replace(/\.[^.]*$/, "") : null;
+}
 
 export function useSimViews() {
   const sim = useSim(
