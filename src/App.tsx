@@ -13,6 +13,7 @@ import { useFileIntake } from "./features/shell/useFileIntake.ts";
 import { Inspector } from "./features/inspector/Inspector.tsx";
 import { Welcome } from "./features/shell/Welcome.tsx";
 import { SimulatorOutlet, SimulatorToggle } from "./features/simulator/SimulatorSwitch.tsx";
+import { AuditPanel } from "./features/audit/AuditPanel.tsx";
 import { ScenarioHost } from "./features/scenarios/ScenarioHost.tsx";
 
 // Lets end-to-end tests kill the parse worker the way a crash would.
@@ -51,6 +52,7 @@ export function App() {
         <span className="privacy">Files never leave your browser.</span>
         <span className="spacer" />
         <SimulatorToggle />
+        <AuditPanel />
         <button type="button" className="small ghost" aria-pressed={largeText} onClick={toggleLargeText} title="Larger text, for a projector">
           Larger text
         </button>
