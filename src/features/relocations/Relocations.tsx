@@ -9,6 +9,9 @@ import { FlatRows } from "../inspector/flat.ts";
 import { relocText, symbolTableFor } from "../inspector/symbolize.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
 import { useFocus } from "../inspector/useFocus.ts";
+import { ROWS_PER_STEP, useSliced } from "../inspector/useSliced.ts";
+
+const NO_TYPES: number[] = [];
 
 export function Relocations({ file, parsed }: ViewProps) {
   const { elf } = parsed;
@@ -24,48 +27,74 @@ export function Relocations({ file, parsed }: ViewProps) {
   const machine = elf.header.machine;
   const elfClass = elf.header.elfClass;
 
-  // A bitmap, not a Set: this runs over every relocation (1.8M in the large fixture) on the main thread.
-  const typesPresent = useMemo(() => {
-    const seen = new Uint8Array(65536);
-    const rare = new Set<number>();
-    for (const t of tables) {
-      const types = t.type;
-      for (let i = 0; i < t.count; i++) {
-        const v = types[i];
-        if (v < 65536) seen[v] = 1;
-        else rare.add(v);
-      }
-    }
-    const out: number[] = [];
-    for (let v = 0; v < 65536; v++) if (seen[v]) out.push(v);
-    return [...out, ...[...rare].sort((a, b) => a - b)];
-  }, [tables]);
+  // A bitmap, not a Set: this runs over every relocation (1.8M in the large fixture), in slices.
+  const scanTypes = useMemo(
+    () =>
+      function* (): Generator<void, number[]> {
+        const seen = new Uint8Array(65536);
+        const rare = new Set<number>();
+        for (const t of tables) {
+          const types = t.type;
+          for (let i = 0; i < t.count; i++) {
+            if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
+            const v = types[i];
+            if (v < 65536) seen[v] = 1;
+            else rare.add(v);
+          }
+          if (t.count > 1000) yield;
+        }
+        const out: number[] = [];
+        for (let v = 0; v < 65536; v++) if (seen[v]) out.push(v);
+        return [...out, ...[...rare].sort((a, b) => a - b)];
+      },
+    [tables],
+  );
+  const typesPresent = useSliced(scanTypes, NO_TYPES).value;
 
-  const rows = useMemo(() => {
+  const scan = useMemo(() => {
     if (!q && !sec && type === "") return null;
     const wantType = type === "" ? -1 : Number(type);
-    const out = new Uint32Array(flat.total);
-    let n = 0;
-    tables.forEach((t, ti) => {
-      if (sec && !(elf.sections[t.sectionIndex]?.name ?? "").toLowerCase().includes(sec)) return;
-      const symtab = symbolTableFor(elf, t);
-      // Decide per symbol once, not per relocation: a million relocations share a few thousand symbols.
-      const symMatch = q && symtab ? new Uint8Array(symtab.count) : null;
-      if (symMatch && symtab) {
-        for (let s = 0; s < symtab.count; s++) {
-          const isSection = (symtab.info[s] & 0xf) === 3;
-          const name = isSection ? (elf.sections[symtab.shndx[s]]?.name ?? "") : symtab.name[s];
-          symMatch[s] = name.toLowerCase().includes(q) ? 1 : 0;
+    return function* (): Generator<void, Uint32Array> {
+      const out = new Uint32Array(flat.total);
+      let n = 0;
+      let budget = 0;
+      const matchBySymtab = new Map<object, Uint8Array>();
+      for (let ti = 0; ti < tables.length; ti++) {
+        const t = tables[ti];
+        if (sec && !(elf.sections[t.sectionIndex]?.name ?? "").toLowerCase().includes(sec)) continue;
+        const symtab = symbolTableFor(elf, t);
+        // Decide per symbol once, not per relocation: a million relocations share a few thousand
+        // symbols, and thousands of relocation sections share one symbol table.
+        let symMatch = q && symtab ? (matchBySymtab.get(symtab) ?? null) : null;
+        if (q && symtab && !symMatch) {
+          symMatch = new Uint8Array(symtab.count);
+          matchBySymtab.set(symtab, symMatch);
+          for (let s = 0; s < symtab.count; s++) {
+            if (++budget >= ROWS_PER_STEP) {
+              budget = 0;
+              yield;
+            }
+            const isSection = (symtab.info[s] & 0xf) === 3;
+            const name = isSection ? (elf.sections[symtab.shndx[s]]?.name ?? "") : symtab.name[s];
+            symMatch[s] = name.toLowerCase().includes(q) ? 1 : 0;
+          }
         }
+        for (let i = 0; i < t.count; i++) {
+          if (++budget >= ROWS_PER_STEP) {
+            budget = 0;
+            yield;
+          }
+          if (wantType >= 0 && t.type[i] !== wantType) continue;
+          if (q && !(symMatch && symMatch[t.symbolIndex[i]])) continue;
+          out[n++] = flat.starts[ti] + i;
+        }
+        budget += 20; // a table's own overhead, so thousands of small tables still yield
       }
-      for (let i = 0; i < t.count; i++) {
-        if (wantType >= 0 && t.type[i] !== wantType) continue;
-        if (q && !(symMatch && symMatch[t.symbolIndex[i]])) continue;
-        out[n++] = flat.starts[ti] + i;
-      }
-    });
-    return out.subarray(0, n);
+      return out.subarray(0, n);
+    };
   }, [q, sec, type, tables, flat, elf]);
+  const filtered = useSliced<Uint32Array | null>(scan, null);
+  const rows = filtered.value;
 
   const at = (r: number) => flat.locate(rows ? rows[r] : r);
   const label = (ti: number, i: number) => {
@@ -113,6 +142,7 @@ export function Relocations({ file, parsed }: ViewProps) {
           ))}
         </select>
         <span className="view-note" aria-live="polite">
+          {filtered.pending ? "filtering… " : ""}
           {grouped(count)} of {grouped(flat.total)} relocations in {grouped(tables.length)} sections
         </span>
       </div>

@@ -8,6 +8,7 @@ import { addr, grouped } from "../format.ts";
 import { FlatRows } from "../inspector/flat.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
 import { useFocus } from "../inspector/useFocus.ts";
+import { ROWS_PER_STEP, useSliced } from "../inspector/useSliced.ts";
 
 export function Symbols({ file, parsed }: ViewProps) {
   const { elf } = parsed;
@@ -20,20 +21,26 @@ export function Symbols({ file, parsed }: ViewProps) {
   const selectBytes = useLens((s) => s.selectBytes);
   const { machine, osabi, elfClass } = elf.header;
 
-  const rows = useMemo(() => {
+  const scan = useMemo(() => {
     const q = deferredQuery.trim().toLowerCase();
     if (!q && !type) return null;
-    const out = new Uint32Array(flat.total);
-    let n = 0;
-    tables.forEach((t, ti) => {
-      for (let i = 0; i < t.count; i++) {
-        if (type && describe.symbolTypeName(t.info[i] & 0xf, machine, osabi) !== type) continue;
-        if (q && !t.name[i].toLowerCase().includes(q)) continue;
-        out[n++] = flat.rowOf(ti, i);
+    return function* (): Generator<void, Uint32Array> {
+      const out = new Uint32Array(flat.total);
+      let n = 0;
+      for (let ti = 0; ti < tables.length; ti++) {
+        const t = tables[ti];
+        for (let i = 0; i < t.count; i++) {
+          if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
+          if (type && describe.symbolTypeName(t.info[i] & 0xf, machine, osabi) !== type) continue;
+          if (q && !t.name[i].toLowerCase().includes(q)) continue;
+          out[n++] = flat.rowOf(ti, i);
+        }
       }
-    });
-    return out.subarray(0, n);
+      return out.subarray(0, n);
+    };
   }, [deferredQuery, type, tables, flat, machine, osabi]);
+  const filtered = useSliced<Uint32Array | null>(scan, null);
+  const rows = filtered.value;
 
   const at = (r: number) => flat.locate(rows ? rows[r] : r);
   const select = (r: number) => {
@@ -75,6 +82,7 @@ export function Symbols({ file, parsed }: ViewProps) {
           {types.map((t) => <option key={t}>{t}</option>)}
         </select>
         <span className="view-note" aria-live="polite">
+          {filtered.pending ? "filtering… " : ""}
           {grouped(count)} of {grouped(flat.total)} symbols
         </span>
       </div>
