@@ -5,6 +5,7 @@ import * as Comlink from "comlink";
 import { afterEach, describe, expect, it } from "vitest";
 import { auditPayloads } from "../audit/index.ts";
 import { parseElf } from "../elf/index.ts";
+import { analyzePayload, imageOptions } from "../livepatch/index.ts";
 import { createAuditService, type AuditWorkerApi } from "./auditService.ts";
 
 const samples = join(import.meta.dirname, "../../public/samples/x86_64");
@@ -35,6 +36,18 @@ describe("audit service over a MessageChannel", () => {
     // Cached by key: no bytes needed the second time; an unknown key asks for them.
     expect(await remote.audit(payloads, { file: "xen-syms", key: "img1" })).toEqual({ ok: true, value: expected });
     expect(await remote.audit(payloads, { file: "xen-syms", key: "other" })).toMatchObject({ ok: false, error: { code: "NEED_IMAGE" } });
+  });
+
+  it("analyses a payload against an image as the page would in process", async () => {
+    const remote = connect();
+    const image = read("xen-syms");
+    const payload = read("xen_expectations.livepatch");
+    const expected = analyzePayload(parseElf(payload), imageOptions(parseElf(image)));
+    expect(expected?.funcs[0].patch?.assumed).toMatch(/old bytes read from the image/);
+    expect(await remote.analyzeAgainst(payload, { file: "xen-syms", key: "i" })).toMatchObject({ ok: false, error: { code: "NEED_IMAGE" } });
+    expect(await remote.analyzeAgainst(payload, { file: "xen-syms", key: "i", bytes: image })).toEqual({ ok: true, value: expected });
+    expect(await remote.analyzeAgainst(read("xen-syms"), { file: "xen-syms", key: "i" })).toEqual({ ok: true, value: null });
+    expect(await remote.analyzeAgainst(new Uint8Array(3), { file: "xen-syms", key: "i" })).toMatchObject({ ok: false, error: { code: "NOT_ELF" } });
   });
 
   it("reports an unreadable image as a Result error", async () => {

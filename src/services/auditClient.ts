@@ -1,7 +1,10 @@
-// The page's side of the audit worker. Runs one audit at a time; sends an image's bytes only
-// when the worker does not have that image yet (a fresh worker, or evicted).
+// The page's side of the audit worker (the audit, and payload analysis against an image). Runs
+// one job at a time; sends an image's bytes only when the worker does not have that image yet
+// (a fresh worker, or evicted).
 import * as Comlink from "comlink";
 import type { AuditFile, AuditResult } from "../audit/index.ts";
+import type { LivepatchModel } from "../livepatch/index.ts";
+import type { Result } from "../protocol/result.ts";
 import type { AuditImageInput, AuditWorkerApi } from "../protocol/auditService.ts";
 
 let remote: Comlink.Remote<AuditWorkerApi> | null = null;
@@ -18,19 +21,36 @@ export interface AuditImageSource {
   bytes: Uint8Array;
 }
 
-async function runOnce(payloads: AuditFile[], image: AuditImageSource | null): Promise<AuditResult> {
+/** Calls `job` without the image's bytes first, and again with them if the worker asks. */
+async function withImage<T>(image: AuditImageSource, job: (w: Comlink.Remote<AuditWorkerApi>, image: AuditImageInput) => Promise<Result<T>>): Promise<T> {
   const w = worker();
-  // Structured clone copies each payload (and the image, when sent); the page keeps its own.
-  const lean: AuditImageInput | null = image ? { file: image.file, key: image.key } : null;
-  let r = await w.audit(payloads, lean);
-  if (!r.ok && r.error.code === "NEED_IMAGE" && image) r = await w.audit(payloads, { ...lean!, bytes: image.bytes });
+  const lean: AuditImageInput = { file: image.file, key: image.key };
+  let r = await job(w, lean);
+  if (!r.ok && r.error.code === "NEED_IMAGE") r = await job(w, { ...lean, bytes: image.bytes });
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
 }
 
-/** Audits off the main thread. `isCurrent` lets a queued run that went stale skip its turn. */
-export function auditInWorker(payloads: AuditFile[], image: AuditImageSource | null, isCurrent: () => boolean = () => true): Promise<AuditResult | null> {
-  const next = queue.then(() => (isCurrent() ? runOnce(payloads, image) : null));
+async function runOnce(payloads: AuditFile[], image: AuditImageSource | null): Promise<AuditResult> {
+  // Structured clone copies each payload (and the image, when sent); the page keeps its own.
+  if (image) return withImage(image, (w, img) => w.audit(payloads, img));
+  const r = await worker().audit(payloads, null);
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
+
+function queued<T>(job: () => Promise<T>, isCurrent: () => boolean): Promise<T | null> {
+  const next = queue.then(() => (isCurrent() ? job() : null));
   queue = next.catch(() => undefined);
   return next;
+}
+
+/** Audits off the main thread. `isCurrent` lets a queued run that went stale skip its turn. */
+export function auditInWorker(payloads: AuditFile[], image: AuditImageSource | null, isCurrent: () => boolean = () => true): Promise<AuditResult | null> {
+  return queued(() => runOnce(payloads, image), isCurrent);
+}
+
+/** A payload's model against an image, computed off the main thread (null: not a payload, or stale). */
+export function analyzeInWorker(payload: Uint8Array, image: AuditImageSource, isCurrent: () => boolean = () => true): Promise<LivepatchModel | null> {
+  return queued(() => withImage(image, (w, img) => w.analyzeAgainst(payload, img)), isCurrent);
 }

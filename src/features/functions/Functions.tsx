@@ -34,7 +34,12 @@ export function Functions({ file, parsed }: ViewProps) {
         <p className="view-note">
           {funcs.length} function{funcs.length === 1 ? "" : "s"} in <code>{model.funcsSection}</code> ({model.layout} layout)
           {ctx.image ? (
-            <> · against {ctx.image.name}{!ctx.matches && <span className="bad"> (build-id differs)</span>}</>
+            <>
+              {" "}
+              · against {ctx.image.name}
+              {!ctx.matches && <span className="bad"> (build-id differs)</span>}
+              {ctx.pending && <span className="muted"> (resolving old addresses in the image…)</span>}
+            </>
           ) : (
             <> · no image loaded</>
           )}
