@@ -1,9 +1,10 @@
 // Payload model and parse worker: parse + analyze in process, the same through the worker
 // service over a MessageChannel (transfer in, structured clone + transfer back), and the whole
 // `livepatch-lens inspect --json` process beside llvm-readobj and readelf on the same file.
-import { spawnSync } from "node:child_process";
-import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { execFileSync, spawnSync } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import * as Comlink from "comlink";
 import { parseElf } from "../src/elf/index.ts";
 import { analyzePayload } from "../src/livepatch/index.ts";
@@ -63,23 +64,13 @@ function processTime(cmd: string, args: string[], runs: number): number | null {
   }
 }
 
-/** Bundles the CLI with esbuild (installed with tsx) into bench/out; null when unavailable. */
-async function bundleCli(cli: string): Promise<string | null> {
-  try {
-    const esbuild = (await import("esbuild")) as { build(options: Record<string, unknown>): Promise<unknown> };
-    const outfile = join(root, "bench", "out", "livepatch-lens.bundle.mjs");
-    await esbuild.build({
-      stdin: { contents: `import { main } from ${JSON.stringify(cli.replace(/livepatch-lens\.mjs$/, "main.ts"))};\nprocess.exitCode = await main(process.argv.slice(2));\n`, resolveDir: root, loader: "ts" },
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      outfile,
-      logLevel: "silent",
-    });
-    return outfile;
-  } catch {
-    return null;
-  }
+/** A tiny entry that runs the CLI from its TypeScript sources through tsx, bypassing the bundle. */
+function sourceEntry(): string {
+  const entry = join(root, "bench", "out", "cli-from-source.mjs");
+  mkdirSync(dirname(entry), { recursive: true });
+  const main = pathToFileURL(join(root, "src/cli/main.ts")).href;
+  writeFileSync(entry, `import { main } from ${JSON.stringify(main)};\nprocess.exitCode = await main(process.argv.slice(2));\n`);
+  return entry;
 }
 
 export async function run(): Promise<BenchRow[]> {
@@ -113,15 +104,13 @@ export async function run(): Promise<BenchRow[]> {
   port1.close();
   port2.close();
 
+  // As installed: `npm install` bundles the CLI (src/cli/bundle.mjs); make sure it is current.
+  execFileSync(process.execPath, [join(root, "src/cli/bundle.mjs")], { stdio: "ignore" });
   const cli = join(root, "src/cli/livepatch-lens.mjs");
   const inspect = processTime(process.execPath, [cli, "inspect", "--json", RELOC], 3);
-  if (inspect !== null) rows.push({ name: "process: livepatch-lens inspect --json large-reloc.o", value: inspect, unit: "ms", note: "> /dev/null, includes tsx start-up" });
-  // The same CLI without tsx's start-up, to separate our own cost from the TS loader's.
-  const bundle = await bundleCli(cli);
-  if (bundle) {
-    const t = processTime(process.execPath, [bundle, "inspect", "--json", RELOC], 3);
-    if (t !== null) rows.push({ name: "process: inspect --json, esbuild bundle (no tsx)", value: t, unit: "ms", note: "what a prebuilt CLI would cost" });
-  }
+  if (inspect !== null) rows.push({ name: "process: livepatch-lens inspect --json large-reloc.o", value: inspect, unit: "ms", note: "> /dev/null, the installed bundle" });
+  const fromSource = processTime(process.execPath, ["--import", "tsx", sourceEntry(), "inspect", "--json", RELOC], 3);
+  if (fromSource !== null) rows.push({ name: "process: inspect --json from source (tsx)", value: fromSource, unit: "ms", note: "what an edited checkout pays until the next install" });
   if (onPath("llvm-readobj")) {
     const t = processTime("llvm-readobj", ["--elf-output-style=JSON", "-S", "-s", "-r", RELOC], 3);
     if (t !== null) rows.push({ name: "process: llvm-readobj --elf-output-style=JSON -S -s -r", value: t, unit: "ms" });
