@@ -72,6 +72,8 @@ class ParseClient {
 
   private queue: Promise<unknown> = Promise.resolve();
   private waiting = new Set<string>();
+  /** Files being read (a 50 MB read takes a while); true once cancelled during the read. */
+  private reading = new Map<string, boolean>();
 
   /**
    * Parses run one at a time: the worker gives up an older parse when a newer one arrives, and
@@ -80,13 +82,19 @@ class ParseClient {
   parse(id: string, read: () => Promise<ArrayBuffer>, fileName: string, onProgress: (fraction: number) => void): Promise<ParseOutcome> {
     this.waiting.add(id);
     const run = this.queue.then(async (): Promise<ParseOutcome> => {
-      if (!this.waiting.delete(id)) return { ok: false, workerDied: false, problem: { code: "CANCELLED", message: "cancelled", offset: null } };
+      const cancelled: ParseOutcome = { ok: false, workerDied: false, problem: { code: "CANCELLED", message: "cancelled", offset: null } };
+      if (!this.waiting.delete(id)) return cancelled;
       let buffer: ArrayBuffer;
+      this.reading.set(id, false);
       try {
         buffer = await read();
       } catch (e) {
+        this.reading.delete(id);
         return { ok: false, workerDied: false, problem: { code: "READ_FAILED", message: `could not read the file: ${(e as Error).message}`, offset: null } };
       }
+      const cancelledWhileReading = this.reading.get(id) === true;
+      this.reading.delete(id);
+      if (cancelledWhileReading) return cancelled;
       return this.parseNow(id, buffer, fileName, onProgress);
     });
     this.queue = run;
@@ -142,6 +150,10 @@ class ParseClient {
   /** Cancel a parse: settles it at once; a worker that does not let go within 1 s is replaced. */
   cancel(id: string): void {
     if (this.waiting.delete(id)) return;
+    if (this.reading.has(id)) {
+      this.reading.set(id, true);
+      return;
+    }
     const p = this.pending.get(id);
     if (!p) return;
     clearTimeout(p.timer);

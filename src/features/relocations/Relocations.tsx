@@ -74,6 +74,7 @@ export function Relocations({ file, parsed }: ViewProps) {
               budget = 0;
               yield;
             }
+            budget += 4; // a name costs a lowercase copy: several integer rows' worth
             const isSection = (symtab.info[s] & 0xf) === 3;
             const name = isSection ? (elf.sections[symtab.shndx[s]]?.name ?? "") : symtab.name[s];
             symMatch[s] = name.toLowerCase().includes(q) ? 1 : 0;

@@ -8,7 +8,9 @@ import { addr, grouped } from "../format.ts";
 import { FlatRows } from "../inspector/flat.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
 import { useFocus } from "../inspector/useFocus.ts";
-import { ROWS_PER_STEP, useSliced } from "../inspector/useSliced.ts";
+import { useSliced } from "../inspector/useSliced.ts";
+
+const NAMES_PER_STEP = 10_000;
 
 export function Symbols({ file, parsed }: ViewProps) {
   const { elf } = parsed;
@@ -30,7 +32,8 @@ export function Symbols({ file, parsed }: ViewProps) {
       for (let ti = 0; ti < tables.length; ti++) {
         const t = tables[ti];
         for (let i = 0; i < t.count; i++) {
-          if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
+          // Names cost a lowercase copy each: a smaller step than integer-only row scans.
+          if (i % NAMES_PER_STEP === NAMES_PER_STEP - 1) yield;
           if (type && describe.symbolTypeName(t.info[i] & 0xf, machine, osabi) !== type) continue;
           if (q && !t.name[i].toLowerCase().includes(q)) continue;
           out[n++] = flat.rowOf(ti, i);
