@@ -7,7 +7,7 @@ import { useScenario } from "../scenarios/scenarioStore.ts";
 import { openScenario } from "../scenarios/scenarioActions.ts";
 import { Explanation } from "../scenarios/Explanation.tsx";
 import { firstPayload, useSimViews } from "../scenarios/useSimViews.ts";
-import { useHighlights } from "../scenarios/useHighlights.ts";
+import { useStepHighlights } from "../scenarios/useHighlights.ts";
 import { StateDiagram } from "../simulator/state-diagram/StateDiagram.tsx";
 import { CpuLanes } from "../simulator/cpus/CpuLanes.tsx";
 import { MemoryView } from "../simulator/memory/MemoryView.tsx";
@@ -31,8 +31,7 @@ export default function Embed() {
   const speed = useSim((s) => s.speed);
   const playing = useSim((s) => s.playing);
   const root = useRef<HTMLDivElement>(null);
-  const st = sc.active && sc.step > 0 ? sc.active.scenario.steps[sc.step - 1] : null;
-  useHighlights(root, st?.highlight ?? []);
+  const marks = useStepHighlights();
 
   useEffect(() => {
     const place = parseScenarioHash(location.hash);
@@ -49,8 +48,8 @@ export default function Embed() {
         <section key={p} className={`sim-card embed-panel embed-${p}`} aria-label={TITLES[p]}>
           {p === "diagram" && (focus ? <StateDiagram payload={focus} state={snap.states.get(focus) ?? "none"} action={snap.actions.get(focus) ?? null} /> : <p className="hint">Nothing loaded yet.</p>)}
           {p === "explain" && <Explanation active={sc.active!} step={sc.step} />}
-          {p === "cpus" && <CpuLanes rv={rv} />}
-          {p === "memory" && <MemoryView windows={windows} arch={sim.image?.arch ?? null} payloads={sim.payloads} />}
+          {p === "cpus" && <CpuLanes rv={rv} hotCpus={marks.cpus} />}
+          {p === "memory" && <MemoryView windows={windows} arch={sim.image?.arch ?? null} payloads={sim.payloads} marks={marks} />}
           {p === "console" && <ConsolePanel entries={entries} history={sim.history} busy={sim.status === "busy"} onRun={(l) => void runConsole(l)} />}
           {p === "timeline" && (
             <Timeline items={sim.items} records={sim.records} cursor={sim.cursor} playing={playing} speed={speed} onCursor={setCursor} onStep={stepCursor} onPlay={togglePlay} onSpeed={(s) => useSim.setState({ speed: s })} />

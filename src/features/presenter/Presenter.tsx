@@ -7,7 +7,7 @@ import { useScenario } from "../scenarios/scenarioStore.ts";
 import { goToStep, nextStep, prevStep, setMode } from "../scenarios/scenarioActions.ts";
 import { Explanation } from "../scenarios/Explanation.tsx";
 import { firstPayload, useSimViews } from "../scenarios/useSimViews.ts";
-import { useHighlights } from "../scenarios/useHighlights.ts";
+import { useStepHighlights } from "../scenarios/useHighlights.ts";
 import { StateDiagram } from "../simulator/state-diagram/StateDiagram.tsx";
 import { CpuLanes } from "../simulator/cpus/CpuLanes.tsx";
 import { MemoryView } from "../simulator/memory/MemoryView.tsx";
@@ -28,7 +28,7 @@ export async function enterFullscreen(): Promise<boolean> {
   }
 }
 
-function StackList({ stack }: { stack: string[] }) {
+function StackList({ stack, hot }: { stack: string[]; hot: ReadonlySet<string> }) {
   return (
     <div className="pr-stack scn-stack" aria-label="Applied stack">
       <span className="pr-stack-title">applied stack</span>
@@ -37,7 +37,7 @@ function StackList({ stack }: { stack: string[] }) {
       ) : (
         <ol reversed>
           {[...stack].reverse().map((n, i) => (
-            <li key={n}>
+            <li key={n} className={hot.has(n) ? "scn-hot" : undefined}>
               {n}
               {i === 0 ? " ← top" : ""}
             </li>
@@ -58,7 +58,7 @@ export default function Presenter() {
   }, []);
   usePresenterKeys(fullscreen);
   const st = sc.active && sc.step > 0 ? sc.active.scenario.steps[sc.step - 1] : null;
-  useHighlights(root, st?.highlight ?? []);
+  const marks = useStepHighlights();
 
   useEffect(() => {
     const prev = document.title;
@@ -116,20 +116,20 @@ export default function Presenter() {
           </div>
           <div className="pr-states">
             {[...snap.states.entries()].map(([name, state]) => (
-              <span key={name} className={`chip pr-chip s-${state}`}>
+              <span key={name} className={`chip pr-chip s-${state} ${marks.payloads.has(name) ? "scn-hot" : ""}`}>
                 {name} <b>{state === "none" ? "—" : state}</b>
               </span>
             ))}
-            <StackList stack={snap.stack} />
+            <StackList stack={snap.stack} hot={marks.payloads} />
           </div>
           {wantsCpus && (
             <div className="pr-extra">
-              <CpuLanes rv={rv} />
+              <CpuLanes rv={rv} hotCpus={marks.cpus} />
             </div>
           )}
           {!wantsCpus && wantsMemory && (
             <div className="pr-extra">
-              <MemoryView windows={windows} arch={sim.image?.arch ?? null} payloads={sim.payloads} />
+              <MemoryView windows={windows} arch={sim.image?.arch ?? null} payloads={sim.payloads} marks={marks} />
             </div>
           )}
         </section>

@@ -9,7 +9,6 @@ import type { SimInput } from "../simulator/model/types.ts";
 import { useScenario } from "./scenarioStore.ts";
 import { closeScenario, ensureCatalogue, goToStep, nextStep, openScenario, openUserScenario, prevStep, returnToScenario, setMode } from "./scenarioActions.ts";
 import { Explanation } from "./Explanation.tsx";
-import { useHighlights } from "./useHighlights.ts";
 import { downloadScenario, readScenarioFile } from "./scenarioFile.ts";
 import { ScenarioEditor } from "./ScenarioEditor.tsx";
 import "./scenarios.css";
@@ -30,15 +29,20 @@ export function ScenarioPanel() {
   );
   const path = useOffPath();
   const root = useRef<HTMLElement>(null);
-  const simRoot = useRef<HTMLElement | null>(null);
   const picker = useRef<HTMLInputElement>(null);
+  const stepList = useRef<HTMLOListElement>(null);
   useEffect(() => {
     void ensureCatalogue();
-    simRoot.current = root.current?.closest<HTMLElement>(".simulator") ?? root.current;
   }, []);
-  const st = sc.active && sc.step > 0 ? sc.active.scenario.steps[sc.step - 1] : null;
-  useHighlights(simRoot, st?.highlight ?? []);
-  useSim((s) => s.cursor);
+  // The steps are one scrolling row: keep the current one in view (scrolling only that row).
+  useEffect(() => {
+    const ol = stepList.current;
+    const cur = ol?.querySelector<HTMLElement>("button.current");
+    if (!ol || !cur) return;
+    const o = ol.getBoundingClientRect();
+    const c = cur.getBoundingClientRect();
+    if (c.left < o.left || c.right > o.right) ol.scrollLeft += c.left - o.left - (o.width - c.width) / 2;
+  }, [sc.step, sc.active]);
 
   const onPick = async (e: ChangeEvent<HTMLInputElement>) => {
     const f = e.target.files?.[0];
@@ -94,24 +98,24 @@ export function ScenarioPanel() {
         )}
         <span className="spacer" />
         {a && (
-          <button type="button" className="small" onClick={() => setMode("present")} title="Full screen, large type, keyboard and clicker control">
+          <button type="button" className="small scn-present" onClick={() => setMode("present")} title="Full screen, large type, keyboard and clicker control">
             Present
           </button>
         )}
-        <button type="button" className="small ghost" onClick={() => useScenario.setState({ editorOpen: true })} title="Write a scenario (starts from the open one)" aria-label="Write a scenario">
+        <button type="button" className="small ghost scn-file" onClick={() => useScenario.setState({ editorOpen: true })} title="Write a scenario (starts from the open one)" aria-label="Write a scenario">
           Write…
         </button>
-        <button type="button" className="small ghost" onClick={() => picker.current?.click()} title="Load a scenario file (.json); dropping one on the page works too">
+        <button type="button" className="small ghost scn-file" onClick={() => picker.current?.click()} title="Load a scenario file (.json); dropping one on the page works too">
           Load…
         </button>
         <input ref={picker} type="file" accept=".json,application/json" hidden onChange={(e) => void onPick(e)} aria-label="Scenario file" />
         {a && (
-          <button type="button" className="small ghost" onClick={() => downloadScenario(a.scenario)} title="Save this scenario as a file">
+          <button type="button" className="small ghost scn-file" onClick={() => downloadScenario(a.scenario)} title="Save this scenario as a file">
             Save
           </button>
         )}
         {a && (
-          <button type="button" className="small ghost" onClick={closeScenario} aria-label="Close the scenario">
+          <button type="button" className="small ghost scn-file" onClick={closeScenario} aria-label="Close the scenario">
             ×
           </button>
         )}
@@ -134,7 +138,7 @@ export function ScenarioPanel() {
       )}
       {a && (
         <div className="scn-body">
-          <ol className="scn-steps" aria-label="Steps">
+          <ol className="scn-steps" aria-label="Steps" ref={stepList}>
             <li>
               <button type="button" className={sc.step === 0 ? "current" : ""} aria-current={sc.step === 0 ? "step" : undefined} onClick={() => goToStep(0)}>
                 start

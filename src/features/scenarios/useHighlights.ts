@@ -1,28 +1,38 @@
-// Marks what a step is about inside the simulator's views (CPU lanes, memory windows, payload
-// chips) by adding a class to their elements after each render, so those views need no
-// knowledge of scenarios.
-import { useEffect, type RefObject } from "react";
+// What the current scenario step is about, as sets the simulator's views take as props (CPU lanes,
+// memory windows, payload chips, the presenter's stack), so a mark is part of each render and no
+// re-render can drop it.
+import { useMemo } from "react";
 import type { Highlight } from "../../scenarios/index.ts";
+import { useScenario } from "./scenarioStore.ts";
 
-const HOT = "scn-hot";
-
-function matches(el: Element, h: Highlight): boolean {
-  if (h.kind === "cpu" && el.matches(".lane")) {
-    const label = el.querySelector(".lane-label")?.textContent ?? "";
-    return new RegExp(`^CPU${h.cpu}(\\D|$)`).test(label);
-  }
-  if (h.kind === "symbol" && el.matches(".mem-window")) return el.getAttribute("aria-label") === `Memory at ${h.name}`;
-  if (h.kind === "addr" && el.matches(".mem-window")) return (el.textContent ?? "").includes(h.addr);
-  if (h.kind === "payload" && el.matches(".chip, .scn-stack li")) return (el.textContent ?? "").startsWith(h.name);
-  return false;
+export interface Highlights {
+  cpus: ReadonlySet<number>;
+  /** Memory windows by function name (or 0x address when the window has no name). */
+  symbols: ReadonlySet<string>;
+  /** Addresses (0x… lower case) whose window, or whose jump target, to mark. */
+  addrs: readonly bigint[];
+  payloads: ReadonlySet<string>;
 }
 
-export function useHighlights(root: RefObject<HTMLElement | null>, highlights: readonly Highlight[]): void {
-  useEffect(() => {
-    const el = root.current;
-    if (!el) return;
-    for (const node of el.querySelectorAll(".lane, .mem-window, .chip, .scn-stack li")) {
-      node.classList.toggle(HOT, highlights.some((h) => matches(node, h)));
-    }
-  });
+export const NO_HIGHLIGHTS: Highlights = { cpus: new Set(), symbols: new Set(), addrs: [], payloads: new Set() };
+
+export function highlightSets(list: readonly Highlight[]): Highlights {
+  if (!list.length) return NO_HIGHLIGHTS;
+  const cpus = new Set<number>();
+  const symbols = new Set<string>();
+  const addrs: bigint[] = [];
+  const payloads = new Set<string>();
+  for (const h of list) {
+    if (h.kind === "cpu") cpus.add(h.cpu);
+    else if (h.kind === "symbol") symbols.add(h.name);
+    else if (h.kind === "addr") addrs.push(BigInt(h.addr));
+    else if (h.kind === "payload") payloads.add(h.name);
+  }
+  return { cpus, symbols, addrs, payloads };
+}
+
+/** The highlights of the open scenario's current step (none at the start or with no scenario). */
+export function useStepHighlights(): Highlights {
+  const list = useScenario((s) => (s.active && s.step > 0 ? s.active.scenario.steps[s.step - 1]?.highlight : undefined));
+  return useMemo(() => highlightSets(list ?? []), [list]);
 }

@@ -30,6 +30,7 @@ import { PayloadActions } from "./actions/PayloadActions.tsx";
 import { Knobs } from "./knobs/Knobs.tsx";
 import { rcText } from "./state-diagram/layout.ts";
 import { ScenarioPanel } from "../scenarios/ScenarioPanel.tsx";
+import { useStepHighlights } from "../scenarios/useHighlights.ts";
 import "./simulator.css";
 
 function typingIn(el: EventTarget | null): boolean {
@@ -60,6 +61,7 @@ export default function SimulatorPage() {
       history: s.history,
     })),
   );
+  const marks = useStepHighlights();
   const files = useLens((s) => s.files);
   const images = files.filter((f) => f.status === "ready" && f.parsed?.role === "image");
   const payloadFiles = useMemo(() => {
@@ -169,7 +171,7 @@ export default function SimulatorPage() {
           <div className="payload-pick" role="radiogroup" aria-label="Payload">
             {names.length === 0 && <span className="hint">Load a payload (sample menu, left) to drive it here.</span>}
             {names.map((n) => (
-              <button key={n} type="button" role="radio" aria-checked={n === selected} className="chip" onClick={() => selectPayload(n)}>
+              <button key={n} type="button" role="radio" aria-checked={n === selected} className={`chip ${marks.payloads.has(n) ? "scn-hot" : ""}`} onClick={() => selectPayload(n)}>
                 {n}
                 <span className={`chip-state s-${snap.states.get(n) ?? "none"}`}>{snap.states.get(n) ?? "—"}</span>
               </button>
@@ -178,10 +180,24 @@ export default function SimulatorPage() {
         </div>
         <div className="diagram-body">
           {selected ? <StateDiagram payload={selected} state={state} action={action} /> : <div className="hint sim-empty">No payload yet.</div>}
+        </div>
+        <div className="diagram-foot">
+          {selected && (
+            <PayloadActions
+              name={selected}
+              state={state}
+              stack={snap.stack}
+              file={payloadFiles.get(selected) ?? null}
+              inFlight={inFlight}
+              timeoutMs={sim.timeoutMs}
+              onRun={(i) => void runInput(i)}
+            />
+          )}
           <aside className="applied-stack" aria-label="Applied stack">
             <h3>Applied stack</h3>
+            <span className="stack-base">Xen{sim.image ? ` (${sim.image.name})` : ""}</span>
             {snap.stack.length === 0 ? (
-              <p className="hint">empty</p>
+              <span className="hint">empty</span>
             ) : (
               <ol reversed>
                 {[...snap.stack].reverse().map((n, i) => (
@@ -192,29 +208,17 @@ export default function SimulatorPage() {
                 ))}
               </ol>
             )}
-            <p className="hint stack-base">Xen {sim.image ? `(${sim.image.name})` : ""}</p>
           </aside>
-        </div>
-        {selected && (
-          <div className="diagram-foot">
-            <PayloadActions
-              name={selected}
-              state={state}
-              stack={snap.stack}
-              file={payloadFiles.get(selected) ?? null}
-              inFlight={inFlight}
-              timeoutMs={sim.timeoutMs}
-              onRun={(i) => void runInput(i)}
-            />
+          {selected && (
             <p className={`edge-status ${action?.phase === "failed" ? "bad" : ""}`} role="status" title={statusText}>
               {statusText}
             </p>
-          </div>
-        )}
+          )}
+        </div>
       </section>
       <section className="sim-card sim-cpus" aria-label="CPUs at the rendezvous">
         <h3 className="sim-card-title">CPUs at the rendezvous</h3>
-        <CpuLanes rv={rv} />
+        <CpuLanes rv={rv} hotCpus={marks.cpus} />
         <details className="knobs-box">
           <summary>Scenario knobs</summary>
           <Knobs
@@ -229,7 +233,7 @@ export default function SimulatorPage() {
       </section>
       <section className="sim-card sim-memory" aria-label="Memory">
         <h3 className="sim-card-title">Memory at the patched addresses</h3>
-        <MemoryView windows={windows} arch={sim.image?.arch ?? null} payloads={sim.payloads} />
+        <MemoryView windows={windows} arch={sim.image?.arch ?? null} payloads={sim.payloads} marks={marks} />
       </section>
       <section className="sim-card sim-console-card" aria-label="Console panel">
         <h3 className="sim-card-title">Console</h3>

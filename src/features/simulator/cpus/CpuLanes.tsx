@@ -2,7 +2,9 @@
 // idle loop, the CPU phase, the IRQ phase, patching on the master and release, against the shared
 // deadline. The time axis is piecewise (laneScale.ts) so the sub-microsecond phases show; d3's
 // scale computes positions, React renders.
+import { useRef } from "react";
 import { laneScale } from "./laneScale.ts";
+import { useElementSize } from "../useElementSize.ts";
 import type { LaneSegmentKind, RendezvousView } from "../model/rendezvous.ts";
 import { rcText } from "../state-diagram/layout.ts";
 
@@ -23,20 +25,41 @@ export function msText(ns: number): string {
 
 const LANE_H = 22;
 const LEFT = 92;
-const WIDTH = 640;
 const TOP = 22;
+/** Width in drawing units at which text is drawn at its CSS size; wider boxes scale it up. */
+const NATURAL_WIDTH = 620;
+/** Advance of the tick labels' monospace digits (10.5 px) in drawing units, and the air between. */
+const TICK_CHAR = 6.5;
+const TICK_AIR = 14;
 
-export function CpuLanes({ rv }: { rv: RendezvousView | null }) {
-  if (!rv) {
-    return <p className="hint sim-empty">No action has run yet. Apply a payload and the CPUs gather here, lane by lane.</p>;
-  }
+export function CpuLanes({ rv, hotCpus }: { rv: RendezvousView | null; hotCpus?: ReadonlySet<number> }) {
+  const box = useRef<HTMLDivElement>(null);
+  const { width: px } = useElementSize(box, { width: NATURAL_WIDTH, height: 200 });
+  return (
+    <div className="cpu-lanes" ref={box}>
+      {rv ? <Lanes rv={rv} px={px} hotCpus={hotCpus} /> : <p className="hint sim-empty">No action has run yet. Apply a payload and the CPUs gather here, lane by lane.</p>}
+    </div>
+  );
+}
+
+function Lanes({ rv, px, hotCpus }: { rv: RendezvousView; px: number; hotCpus?: ReadonlySet<number> }) {
+  // The drawing is as wide as its box in units that keep text at its CSS size (never smaller than
+  // smaller); the tick labels are spaced by their own width, so they cannot overlap.
+  const k = Math.min(1.5, Math.max(1, px / NATURAL_WIDTH));
+  const WIDTH = Math.max(360, px / k);
   const timedOut = rv.lanes.some((l) => l.missed);
-  const scale = laneScale(rv.moments, LEFT, WIDTH - 14);
+  const labels = rv.moments.map((t) => `+${msText(t - rv.start)}`);
+  const widest = labels.reduce((m, l) => Math.max(m, l.length), 0);
+  const scale = laneScale(rv.moments, LEFT, WIDTH - 14, { minGap: widest * TICK_CHAR + TICK_AIR });
   const height = TOP + rv.lanes.length * LANE_H + 22;
   const deadlineAt = rv.deadline === null ? -1 : rv.moments.findIndex((t) => t >= rv.deadline!);
   const deadlineIn = deadlineAt >= 0;
+  const tickAnchor = (x: number, label: string): "start" | "middle" | "end" => {
+    const half = (label.length * TICK_CHAR) / 2;
+    return x + half > WIDTH - 2 ? "end" : x - half < LEFT - 30 ? "start" : "middle";
+  };
   return (
-    <div className="cpu-lanes">
+    <>
       <p className="sim-caption">
         <b>{rv.action}</b> of <code>{rv.payload}</code>: {rv.lanes.length} CPU{rv.lanes.length === 1 ? "" : "s"}, deadline{" "}
         {rv.timeoutNs ? `+${msText(rv.timeoutNs)}` : "—"}
@@ -54,13 +77,13 @@ export function CpuLanes({ rv }: { rv: RendezvousView | null }) {
         {scale.ticks.map((i) => (
           <g key={i} className="lane-tick">
             <line x1={scale.at(i)} x2={scale.at(i)} y1={TOP - 6} y2={height - 20} />
-            <text x={scale.at(i)} y={height - 6} textAnchor="middle">
-              +{msText(rv.moments[i] - rv.start)}
+            <text x={scale.at(i)} y={height - 6} textAnchor={tickAnchor(scale.at(i), labels[i])}>
+              {labels[i]}
             </text>
           </g>
         ))}
         {rv.lanes.map((l, i) => (
-          <g key={l.cpu} transform={`translate(0, ${TOP + i * LANE_H})`} className={`lane ${l.missed ? "missed" : ""}`}>
+          <g key={l.cpu} transform={`translate(0, ${TOP + i * LANE_H})`} className={`lane ${l.missed ? "missed" : ""} ${hotCpus?.has(l.cpu) ? "scn-hot" : ""}`}>
             <text x={4} y={LANE_H / 2 + 4} className="lane-label">
               CPU{l.cpu}
               {l.master ? " ★" : ""}
@@ -97,6 +120,6 @@ export function CpuLanes({ rv }: { rv: RendezvousView | null }) {
         ))}
         <li>★ master</li>
       </ul>
-    </div>
+    </>
   );
 }

@@ -17,4 +17,12 @@ describe("lane scale", () => {
     const s = laneScale([0, 0, 1_000, 2_000_000, 2_000_000], 0, 500, { minGap: 40 });
     expect(s.ticks).toEqual([0, 3]);
   });
+
+  it("keeps the latest time as a tick and drops the one that would collide with it", () => {
+    const moments = [0, 1_000_000, 2_000_000, 2_000_050];
+    const s = laneScale(moments, 0, 400, { minGap: 60, minShare: 0.05 });
+    expect(s.ticks[s.ticks.length - 1]).toBe(3);
+    for (let i = 1; i < s.ticks.length; i++) expect(s.at(s.ticks[i]) - s.at(s.ticks[i - 1])).toBeGreaterThanOrEqual(60);
+    expect(s.ticks).not.toContain(2);
+  });
 });

@@ -7,7 +7,8 @@
 export interface LaneScale {
   /** x of the i-th moment. */
   at(i: number): number;
-  /** Indices of moments worth a tick (where the clock moved), at least `minGap` px apart. */
+  /** Indices of moments worth a tick (where the clock moved), at least `minGap` px apart, the last
+   *  such moment always among them when it has room. */
   ticks: number[];
 }
 
@@ -29,10 +30,18 @@ export function laneScale(moments: readonly number[], x0: number, x1: number, op
     pos.push(x0 + ((x1 - x0) * acc) / sum);
   }
   const ticks: number[] = [];
+  let lastMoved = 0;
   for (let i = 0; i < n; i++) {
     if (i > 0 && moments[i] === moments[i - 1]) continue;
+    lastMoved = i;
     if (ticks.length && pos[i] - pos[ticks[ticks.length - 1]] < minGap) continue;
     ticks.push(i);
+  }
+  // The latest time is the one people read (where the rendezvous ended): keep its tick, and drop
+  // the ticks before it that would collide with it rather than it.
+  if (ticks[ticks.length - 1] !== lastMoved) {
+    while (ticks.length > 1 && pos[lastMoved] - pos[ticks[ticks.length - 1]] < minGap) ticks.pop();
+    if (pos[lastMoved] - pos[ticks[ticks.length - 1]] >= minGap) ticks.push(lastMoved);
   }
   return { at: (i) => pos[Math.max(0, Math.min(n - 1, i))], ticks };
 }

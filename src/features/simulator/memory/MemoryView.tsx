@@ -50,7 +50,13 @@ function Listing({ state, base, nameAt, changed }: { state: DisasmState; base: b
   );
 }
 
-function Window({ w, arch, payloads }: { w: WindowAtCursor; arch: DisasmArch; payloads: Record<string, PayloadInfo> }) {
+/** Marks a window asks for: its function by name, or an address inside it or where it jumps. */
+export interface MemoryMarks {
+  symbols?: ReadonlySet<string>;
+  addrs?: readonly bigint[];
+}
+
+function Window({ w, arch, payloads, marks }: { w: WindowAtCursor; arch: DisasmArch; payloads: Record<string, PayloadInfo>; marks?: MemoryMarks }) {
   const { window: win, bytes, changed, last } = w;
   const original = useDisasm(arch, win.base, win.addr);
   const now = useDisasm(arch, bytes, win.addr);
@@ -59,8 +65,10 @@ function Window({ w, arch, payloads }: { w: WindowAtCursor; arch: DisasmArch; pa
   const label = win.func || `0x${win.addr.toString(16)}`;
   const nameAt = (a: bigint) => nameFor(a, payloads);
   const targetName = target !== null ? nameAt(target) : null;
+  const end = win.addr + BigInt(win.base.length);
+  const hot = (marks?.symbols?.has(label) ?? false) || (marks?.addrs ?? []).some((a) => (a >= win.addr && a < end) || a === target);
   return (
-    <article className={`mem-window ${patched ? "patched" : "original"}`} aria-label={`Memory at ${label}`}>
+    <article className={`mem-window ${patched ? "patched" : "original"} ${hot ? "scn-hot" : ""}`} aria-label={`Memory at ${label}`}>
       <header>
         <code className="mem-func">{label}</code> <span className="muted mono">0x{win.addr.toString(16)}</span>
         <span className="spacer" />
@@ -89,13 +97,13 @@ function Window({ w, arch, payloads }: { w: WindowAtCursor; arch: DisasmArch; pa
   );
 }
 
-export function MemoryView({ windows, arch, payloads }: { windows: WindowAtCursor[]; arch: string | null; payloads: Record<string, PayloadInfo> }) {
+export function MemoryView({ windows, arch, payloads, marks }: { windows: WindowAtCursor[]; arch: string | null; payloads: Record<string, PayloadInfo>; marks?: MemoryMarks }) {
   const a = useMemo<DisasmArch>(() => (arch === "aarch64" || arch === "arm32" ? arch : "x86_64"), [arch]);
   if (!windows.length) return <p className="hint sim-empty">Nothing patched yet. The bytes at each old_addr appear here once an action writes them.</p>;
   return (
     <div className="mem-list">
       {windows.map((w) => (
-        <Window key={w.window.addr.toString()} w={w} arch={a} payloads={payloads} />
+        <Window key={w.window.addr.toString()} w={w} arch={a} payloads={payloads} marks={marks} />
       ))}
     </div>
   );

@@ -1,9 +1,12 @@
 // The LIVEPATCH state diagram for one payload: (not loaded) → CHECKED ⇄ APPLIED → (unloaded), the
 // actions on the edges, the action in flight animated along its edge by the timeline cursor, and a
-// failure's rc and reason on the edge while the state stays. d3 computes the geometry (layout.ts);
-// React renders it, so the picture is a pure function of the cursor.
+// failure's rc on the edge with its reason in the caption area while the state stays. The drawing
+// is laid out for the box it sits in (layout.ts, pixels), so it fills a panel or a projector
+// screen with readable text; React renders it, so the picture is a pure function of the cursor.
+import { useRef, type CSSProperties } from "react";
 import type { ActionProgress, NodeState } from "../model/derive.ts";
-import { EDGES, NODE, NODES, VIEW, pointOn, rcText, type EdgeGeom } from "./layout.ts";
+import { diagramLayout, pointOn, rcText, wrapText, type EdgeGeom } from "./layout.ts";
+import { useElementSize } from "../useElementSize.ts";
 
 function edgeClass(e: EdgeGeom, action: ActionProgress | null): string {
   if (!action || action.action !== e.id) return "edge";
@@ -12,98 +15,137 @@ function edgeClass(e: EdgeGeom, action: ActionProgress | null): string {
   return "edge active";
 }
 
-/** Short edges: the rc goes on its own line under the action's name. */
-const STACKED = new Set(["UPLOAD", "UNLOAD"]);
-
-function clip(text: string, n: number): string {
-  return text.length > n ? `${text.slice(0, n - 1)}…` : text;
-}
-
-function phaseWords(a: ActionProgress): string {
+/** What goes on the edge itself: the rc, short enough to sit between two states. */
+function rcWords(a: ActionProgress): string {
   switch (a.phase) {
     case "checking":
-      return "checks";
+      return "checks…";
     case "pending":
-      return `rc ${rcText(a.rc ?? -11)}: scheduled`;
     case "rendezvous":
-      return `rc ${rcText(a.rc ?? -11)}: CPUs gathering`;
     case "patching":
-      return `rc ${rcText(a.rc ?? -11)}: patching`;
+      return `rc ${rcText(a.rc ?? -11)}`;
     case "ok":
-      return `rc 0${a.by ? ` (by REPLACE ${a.by})` : ""}`;
+      return "rc 0";
     case "failed":
       return `rc ${rcText(a.rc ?? 0)}`;
   }
 }
 
+/** What goes in the caption: the phase of an action under way, or why it failed. */
+export function captionText(a: ActionProgress | null): string | null {
+  if (!a) return null;
+  switch (a.phase) {
+    case "checking":
+      return `${a.action}: checks running`;
+    case "pending":
+      return `${a.action}: scheduled`;
+    case "rendezvous":
+      return `${a.action}: CPUs gathering`;
+    case "patching":
+      return `${a.action}: patching`;
+    case "ok":
+      return a.by ? `${a.action} by REPLACE ${a.by}` : null;
+    case "failed":
+      return `${a.action} ${rcText(a.rc ?? 0)}: ${a.reason ?? "failed"}`;
+  }
+}
+
+const FALLBACK = { width: 600, height: 250 };
+
 export function StateDiagram({ payload, state, action }: { payload: string; state: NodeState; action: ActionProgress | null }) {
-  const active = action ? EDGES.find((e) => e.id === action.action) ?? null : null;
+  const box = useRef<HTMLDivElement>(null);
+  const size = useElementSize(box, FALLBACK);
+  const caption = captionText(action);
+  const L = diagramLayout(size.width, size.height, caption?.length ?? 0);
+  const { f } = L;
+  const active = action ? (L.edges.find((e) => e.id === action.action) ?? null) : null;
   const token = active && action ? pointOn(active, action.phase === "failed" ? Math.min(action.progress, 0.5) : action.progress) : null;
+  const captionLines = caption ? wrapText(caption, L.caption.chars, L.caption.maxLines) : [];
+  const style = { "--sd-f": f.toFixed(3) } as CSSProperties;
   return (
-    <svg className="state-diagram" viewBox={`${VIEW.x} ${VIEW.y} ${VIEW.width} ${VIEW.height}`} role="group" aria-label={`LIVEPATCH states of ${payload}`}>
-      <defs>
-        <marker id="sd-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-          <path d="M0,0 L10,5 L0,10 z" className="sd-arrowhead" />
-        </marker>
-        <marker id="sd-arrow-hot" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-          <path d="M0,0 L10,5 L0,10 z" className="sd-arrowhead hot" />
-        </marker>
-        <marker id="sd-arrow-bad" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-          <path d="M0,0 L10,5 L0,10 z" className="sd-arrowhead bad" />
-        </marker>
-      </defs>
-      {EDGES.map((e) => {
-        const cls = edgeClass(e, action);
-        const mine = action && action.action === e.id ? action : null;
-        const marker = cls.includes("failed") ? "url(#sd-arrow-bad)" : cls === "edge" ? "url(#sd-arrow)" : "url(#sd-arrow-hot)";
-        return (
-          <g key={e.id} className={cls} data-edge={e.id}>
-            <path d={e.d} className="sd-edge-line" markerEnd={marker} />
-            <text x={e.label[0]} y={e.label[1]} className="sd-edge-label" textAnchor="middle">
-              {e.id}
-              {mine && !STACKED.has(e.id) && <tspan className="sd-edge-rc"> · {phaseWords(mine)}</tspan>}
-            </text>
-            {mine && STACKED.has(e.id) && (
-              <text x={e.label[0]} y={e.label[1] + 26} className="sd-edge-label sd-edge-rc" textAnchor="middle">
-                {phaseWords(mine)}
+    <div className="sd-box" ref={box}>
+      <svg
+        className="state-diagram"
+        width={L.width}
+        height={L.height}
+        viewBox={`0 0 ${L.width} ${L.height}`}
+        style={style}
+        role="group"
+        aria-label={`LIVEPATCH states of ${payload}`}
+      >
+        <defs>
+          <marker id="sd-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
+            <path d="M0,0 L10,5 L0,10 z" className="sd-arrowhead" />
+          </marker>
+          <marker id="sd-arrow-hot" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse">
+            <path d="M0,0 L10,5 L0,10 z" className="sd-arrowhead hot" />
+          </marker>
+          <marker id="sd-arrow-ok" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse">
+            <path d="M0,0 L10,5 L0,10 z" className="sd-arrowhead ok" />
+          </marker>
+          <marker id="sd-arrow-bad" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse">
+            <path d="M0,0 L10,5 L0,10 z" className="sd-arrowhead bad" />
+          </marker>
+        </defs>
+        <text x={L.title[0]} y={L.title[1]} className="sd-title">
+          {payload}
+        </text>
+        {L.edges.map((e) => {
+          const cls = edgeClass(e, action);
+          const mine = action && action.action === e.id ? action : null;
+          const marker = cls === "edge" ? "url(#sd-arrow)" : cls === "edge failed" ? "url(#sd-arrow-bad)" : cls === "edge done" ? "url(#sd-arrow-ok)" : "url(#sd-arrow-hot)";
+          return (
+            <g key={e.id} className={cls} data-edge={e.id}>
+              <path d={e.d} className="sd-edge-line" markerEnd={marker} />
+              <text x={e.label.x} y={e.label.y} className="sd-edge-label" textAnchor={e.label.anchor}>
+                {e.id}
+                {mine && e.rc.inline && <tspan className="sd-edge-rc"> · {rcWords(mine)}</tspan>}
               </text>
-            )}
-            {mine?.phase === "failed" && mine.reason && (
-              <text x={e.label[0]} y={e.label[1] + (STACKED.has(e.id) ? 40 : 15)} className="sd-edge-reason" textAnchor="middle">
-                <title>{mine.reason}</title>
-                {clip(mine.reason, 58)}
+              {mine && !e.rc.inline && (
+                <text x={e.rc.x} y={e.rc.y} className="sd-edge-label sd-edge-rc" textAnchor={e.rc.anchor}>
+                  {rcWords(mine)}
+                </text>
+              )}
+              {mine && caption && (
+                <text x={L.caption.x} y={L.caption.y} className={`sd-caption ${mine.phase === "failed" ? "sd-edge-reason" : ""}`}>
+                  <title>{caption}</title>
+                  {captionLines.map((line, i) => (
+                    <tspan key={i} x={L.caption.x} dy={i === 0 ? 0 : L.caption.lineHeight}>
+                      {line}
+                    </tspan>
+                  ))}
+                </text>
+              )}
+            </g>
+          );
+        })}
+        {token && action && (
+          <g className={`sd-token ${action.phase}`} style={{ transform: `translate(${token[0]}px, ${token[1]}px)` }} aria-hidden="true">
+            <circle r={(action.phase === "failed" ? 9 : 7) * f} />
+            {action.phase === "failed" && <path d={`M${-4 * f},${-4 * f} L${4 * f},${4 * f} M${4 * f},${-4 * f} L${-4 * f},${4 * f}`} className="sd-token-x" />}
+          </g>
+        )}
+        {L.nodes.map((n) => {
+          const current = n.id === state;
+          const r = n.ghost ? L.node.h / 2 : 10 * f;
+          return (
+            <g
+              key={n.id}
+              className={`sd-node ${n.ghost ? "ghost" : ""} ${current ? "current" : ""} n-${n.id}`}
+              role="img"
+              aria-label={n.label}
+              aria-current={current ? "true" : undefined}
+              transform={`translate(${n.x - L.node.w / 2}, ${n.y - L.node.h / 2})`}
+            >
+              {current && <rect className="sd-halo" x={-6 * f} y={-6 * f} width={L.node.w + 12 * f} height={L.node.h + 12 * f} rx={r + 6 * f} />}
+              <rect width={L.node.w} height={L.node.h} rx={r} />
+              <text x={L.node.w / 2} y={L.node.h / 2} dy="0.35em" textAnchor="middle">
+                {n.label}
               </text>
-            )}
-          </g>
-        );
-      })}
-      {token && action && (
-        <g className={`sd-token ${action.phase}`} style={{ transform: `translate(${token[0]}px, ${token[1]}px)` }} aria-hidden="true">
-          <circle r={action.phase === "failed" ? 9 : 7} />
-          {action.phase === "failed" && <path d="M-4,-4 L4,4 M4,-4 L-4,4" className="sd-token-x" />}
-        </g>
-      )}
-      <text x={VIEW.x + 10} y={VIEW.y + 18} className="sd-title">
-        {payload}
-      </text>
-      {NODES.map((n) => {
-        const current = n.id === state;
-        return (
-          <g
-            key={n.id}
-            className={`sd-node ${n.ghost ? "ghost" : ""} ${current ? "current" : ""} n-${n.id}`}
-            role="img"
-            aria-label={n.label}
-            aria-current={current ? "true" : undefined}
-            transform={`translate(${n.x - NODE.w / 2}, ${n.y - NODE.h / 2})`}
-          >
-            <rect width={NODE.w} height={NODE.h} rx={n.ghost ? 25 : 10} />
-            <text x={NODE.w / 2} y={NODE.h / 2 + 5} textAnchor="middle">
-              {n.label}
-            </text>
-          </g>
-        );
-      })}
-    </svg>
+            </g>
+          );
+        })}
+      </svg>
+    </div>
   );
 }

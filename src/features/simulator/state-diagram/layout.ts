@@ -1,12 +1,25 @@
-// Geometry of the LIVEPATCH state diagram, computed with d3-path: node boxes, one quadratic edge
-// per action, and the point a given fraction along an edge (where the action's token sits).
-// Pure numbers and strings; React draws them.
+// Geometry of the LIVEPATCH state diagram for the box it is drawn in (CSS pixels, so the SVG's
+// user units are pixels and text sizes are real): one row of states (not loaded → CHECKED →
+// APPLIED) with REPLACE arcing over and REVERT under, "unloaded" below, and a caption area at the
+// bottom right that belongs to no edge, where a failure's reason or an action's phase is written
+// without ever crossing a label. The drawing scales with the box (`f`) and stretches its gaps when
+// the box is wider or taller than the drawing's natural shape. Pure numbers and strings (d3-path
+// for the curves); React draws them.
 import { path } from "d3";
 import type { ActionName } from "../model/types.ts";
 import type { NodeState } from "../model/derive.ts";
 
-export const VIEW = { x: 0, y: 28, width: 600, height: 252 };
-export const NODE = { w: 116, h: 46 };
+/** The drawing's natural size at f = 1, before any caption lines beyond two. */
+const BASE_W = 600;
+const BASE_H = 170;
+const NODE_W = 112;
+const NODE_H = 46;
+const MARGIN = 6;
+/** Font sizes at f = 1 (the CSS multiplies these by --sd-f, see simulator.css). */
+export const FONT = { node: 16, label: 13, rc: 12, caption: 12, title: 13.5 };
+/** Monospace advance as a share of the font size (DejaVu Sans Mono and most others: ~0.6). */
+const MONO_ADVANCE = 0.61;
+const CAPTION_LINE = 1.3;
 
 export interface NodeGeom {
   id: NodeState;
@@ -16,13 +29,11 @@ export interface NodeGeom {
   ghost: boolean;
 }
 
-const ROW = 130;
-export const NODES: NodeGeom[] = [
-  { id: "none", label: "not loaded", x: 68, y: ROW, ghost: true },
-  { id: "CHECKED", label: "CHECKED", x: 265, y: ROW, ghost: false },
-  { id: "APPLIED", label: "APPLIED", x: 500, y: ROW, ghost: false },
-  { id: "unloaded", label: "unloaded", x: 110, y: 232, ghost: true },
-];
+export interface TextSpot {
+  x: number;
+  y: number;
+  anchor: "start" | "middle" | "end";
+}
 
 export interface EdgeGeom {
   id: ActionName;
@@ -31,26 +42,156 @@ export interface EdgeGeom {
   p0: [number, number];
   c: [number, number];
   p1: [number, number];
-  /** Where the edge's label sits. */
-  label: [number, number];
   d: string;
+  /** The action's name. */
+  label: TextSpot;
+  /** Where the rc goes: after the name on the same line (arcs), or on its own line (straight edges). */
+  rc: TextSpot & { inline: boolean };
 }
 
-function edge(id: ActionName, from: NodeState, to: NodeState, p0: [number, number], c: [number, number], p1: [number, number], label: [number, number]): EdgeGeom {
+export interface CaptionBox {
+  x: number;
+  /** Baseline of the first line. */
+  y: number;
+  lineHeight: number;
+  /** Characters that fit on one line. */
+  chars: number;
+  maxLines: number;
+}
+
+export interface DiagramLayout {
+  width: number;
+  height: number;
+  /** Scale of everything drawn (text, nodes, strokes) against the natural size. */
+  f: number;
+  node: { w: number; h: number };
+  nodes: NodeGeom[];
+  edges: EdgeGeom[];
+  title: [number, number];
+  caption: CaptionBox;
+}
+
+const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+
+function curve(id: ActionName, from: NodeState, to: NodeState, p0: [number, number], c: [number, number], p1: [number, number], label: TextSpot, rc: EdgeGeom["rc"]): EdgeGeom {
   const p = path();
   p.moveTo(p0[0], p0[1]);
   p.quadraticCurveTo(c[0], c[1], p1[0], p1[1]);
-  return { id, from, to, p0, c, p1, label, d: p.toString() };
+  return { id, from, to, p0, c, p1, d: p.toString(), label, rc };
 }
 
-const half = NODE.h / 2;
-export const EDGES: EdgeGeom[] = [
-  edge("UPLOAD", "none", "CHECKED", [68 + NODE.w / 2, ROW], [167, ROW], [265 - NODE.w / 2 - 3, ROW], [167, ROW - 9]),
-  edge("APPLY", "CHECKED", "APPLIED", [300, ROW - half], [382, 58], [462, ROW - half - 3], [382, 75]),
-  edge("REPLACE", "CHECKED", "APPLIED", [245, ROW - half], [385, -12], [522, ROW - half - 3], [385, 41]),
-  edge("REVERT", "APPLIED", "CHECKED", [470, ROW + half], [385, 207], [300, ROW + half + 3], [385, 197]),
-  edge("UNLOAD", "CHECKED", "unloaded", [240, ROW + half], [225, 226], [110 + NODE.w / 2 + 4, 232], [222, 186]),
-];
+/** Caption lines (at most) that fit without growing the drawing. */
+const FREE_CAPTION_LINES = 2;
+
+/**
+ * The diagram laid out in a `width`×`height` box. `captionLength` (characters) lets the drawing
+ * grow its caption area for a long reason instead of clipping it to two lines.
+ */
+export function diagramLayout(width: number, height: number, captionLength = 0): DiagramLayout {
+  const W = Math.max(width, 160);
+  const H = Math.max(height, 90);
+  const w = W - 2 * MARGIN;
+  const h = H - 2 * MARGIN;
+  // First pass at the natural height, then once more if the caption wants more lines.
+  let baseH = BASE_H;
+  let f = clamp(Math.min(w / BASE_W, h / baseH), 0.5, 2.2);
+  const capLine = FONT.caption * CAPTION_LINE;
+  // The caption's width in natural units is 482·sx − 166 (see capX below), whatever f is.
+  const charsAt = (scale: number) => Math.max(12, Math.floor((482 * clamp(w / (BASE_W * scale), 1, 1.6) - 166) / (FONT.caption * MONO_ADVANCE)));
+  if (captionLength > 0) {
+    const lines = Math.min(4, Math.ceil((captionLength * 1.08) / charsAt(f)));
+    if (lines > FREE_CAPTION_LINES) {
+      baseH = BASE_H + (lines - FREE_CAPTION_LINES) * capLine;
+      f = clamp(Math.min(w / BASE_W, h / baseH), 0.5, 2.2);
+    }
+  }
+  const sx = clamp(w / (BASE_W * f), 1, 1.6);
+  const sy = clamp(h / (baseH * f), 1, 1.45);
+  const cw = BASE_W * f * sx;
+  const ch = baseH * f * sy;
+  const ox = MARGIN + Math.max(0, (w - cw) / 2);
+  const oy = MARGIN + Math.max(0, (h - ch) / 2);
+  const nw = NODE_W * f;
+  const nh = NODE_H * f;
+  const half = nh / 2;
+
+  const row = oy + 68 * f * sy;
+  const xNone = ox + nw / 2 + 2;
+  const xApplied = ox + cw - nw / 2 - 2;
+  // Gaps: 118 between not loaded and CHECKED, 142 between CHECKED and APPLIED (at f = 1), room
+  // for an rc such as "rc −EAGAIN (11)" under each straight edge.
+  const xChecked = xNone + nw + 118 * f * sx;
+  const xUnloaded = xNone + 10 * f;
+  const yUnloaded = row + 72 * f * sy;
+  const nodes: NodeGeom[] = [
+    { id: "none", label: "not loaded", x: xNone, y: row, ghost: true },
+    { id: "CHECKED", label: "CHECKED", x: xChecked, y: row, ghost: false },
+    { id: "APPLIED", label: "APPLIED", x: xApplied, y: row, ghost: false },
+    { id: "unloaded", label: "unloaded", x: xUnloaded, y: yUnloaded, ghost: true },
+  ];
+
+  const gap = 3 * f;
+  const mid = (a: number, b: number) => (a + b) / 2;
+  const upX0 = xNone + nw / 2;
+  const upX1 = xChecked - nw / 2 - gap;
+  const apX0 = xChecked + nw / 2;
+  const apX1 = xApplied - nw / 2 - gap;
+  const arcL = xChecked + nw * 0.22;
+  const arcR = xApplied - nw * 0.22;
+  const top = row - half;
+  const bottom = row + half;
+  const replaceApex = oy + 23 * f * sy;
+  const revertApex = bottom + 22 * f * sy;
+  const unloadX = xChecked - nw * 0.3;
+  const labelDy = FONT.label * f;
+  const edges: EdgeGeom[] = [
+    curve("UPLOAD", "none", "CHECKED", [upX0, row], [mid(upX0, upX1), row], [upX1, row], { x: mid(upX0, upX1), y: row - 7 * f, anchor: "middle" }, { x: mid(upX0, upX1), y: row + 7 * f + labelDy, anchor: "middle", inline: false }),
+    curve("APPLY", "CHECKED", "APPLIED", [apX0, row], [mid(apX0, apX1), row], [apX1, row], { x: mid(apX0, apX1), y: row - 7 * f, anchor: "middle" }, { x: mid(apX0, apX1), y: row + 7 * f + labelDy, anchor: "middle", inline: false }),
+    curve("REPLACE", "CHECKED", "APPLIED", [arcL, top], [mid(arcL, arcR), 2 * replaceApex - top], [arcR, top - gap], { x: mid(arcL, arcR), y: replaceApex - 5 * f, anchor: "middle" }, { x: 0, y: 0, anchor: "middle", inline: true }),
+    curve("REVERT", "APPLIED", "CHECKED", [arcR, bottom], [mid(arcL, arcR), 2 * revertApex - bottom], [arcL, bottom + gap], { x: mid(arcL, arcR), y: revertApex + 5 * f + labelDy, anchor: "middle" }, { x: 0, y: 0, anchor: "middle", inline: true }),
+    curve("UNLOAD", "CHECKED", "unloaded", [unloadX, bottom], [unloadX, yUnloaded], [xUnloaded + nw / 2 + gap + 1, yUnloaded], { x: unloadX - 8 * f, y: bottom + 6 * f + labelDy, anchor: "end" }, { x: unloadX - 8 * f, y: bottom + 8 * f + 2 * labelDy, anchor: "end", inline: false }),
+  ];
+
+  // The caption: right of the UNLOAD curve, under REVERT's label, to the bottom of the drawing.
+  const capTop = revertApex + 5 * f + labelDy + 8 * f;
+  const capX = xChecked - nw * 0.2;
+  const capChars = Math.max(12, Math.floor((ox + cw - capX) / (FONT.caption * f * MONO_ADVANCE)));
+  const capRoom = oy + ch - capTop;
+  const caption: CaptionBox = {
+    x: capX,
+    y: capTop + FONT.caption * f,
+    lineHeight: capLine * f,
+    chars: capChars,
+    maxLines: Math.max(1, Math.min(4, Math.floor((capRoom - FONT.caption * f * 0.25) / (capLine * f)))),
+  };
+  return { width: W, height: H, f, node: { w: nw, h: nh }, nodes, edges, title: [MARGIN + 2, MARGIN + FONT.title * f], caption };
+}
+
+/**
+ * `text` cut into at most `maxLines` lines of `chars` characters, at spaces where it can be. Each
+ * line keeps its trailing space, so the lines joined are the text again (what a reader or a search
+ * of the SVG's text finds); the last line ends in "…" when the text does not fit.
+ */
+export function wrapText(text: string, chars: number, maxLines: number): string[] {
+  const lines: string[] = [];
+  let rest = text.trim();
+  while (rest.length > 0 && lines.length < maxLines) {
+    if (rest.length <= chars) {
+      lines.push(rest);
+      rest = "";
+      break;
+    }
+    let cut = rest.lastIndexOf(" ", chars);
+    if (cut < chars * 0.4) cut = chars - 1;
+    lines.push(rest.slice(0, cut + 1));
+    rest = rest.slice(cut + 1);
+  }
+  if (rest.length > 0 && lines.length) {
+    const last = lines[lines.length - 1];
+    lines[lines.length - 1] = `${last.slice(0, Math.max(1, chars - 1)).trimEnd()}…`;
+  }
+  return lines;
+}
 
 /** The point `t` (0..1) along an edge. */
 export function pointOn(e: EdgeGeom, t: number): [number, number] {

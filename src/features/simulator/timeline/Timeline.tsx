@@ -1,7 +1,7 @@
 // The timeline: every input and every event in order, with the cursor. Step back/forward, play,
 // speed and a scrubber; every other view derives from `items[0..cursor)`, so moving the cursor is
 // all it takes to show an earlier moment.
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { SPEEDS } from "../../../state/simulator.ts";
 import { inputText, type InputRecord, type TimelineItem } from "../model/types.ts";
 
@@ -31,12 +31,28 @@ export interface TimelineProps {
   onSpeed(s: number): void;
 }
 
+/** Height of one log row in px; .tl-item in simulator.css has the same. */
+export const ROW_PX = 18;
+/** Above this many entries only the rows near the visible ones are in the document. */
+const WINDOW_FROM = 400;
+const OVERSCAN = 60;
+
 export function Timeline({ items, records, cursor, playing, speed, onCursor, onStep, onPlay, onSpeed }: TimelineProps) {
   const list = useRef<HTMLOListElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  // Keep the current row in view, scrolled by whole rows so no row is ever cut at the top.
   useEffect(() => {
-    const el = list.current?.querySelector<HTMLElement>(".tl-item.current");
-    if (el && list.current) list.current.scrollTop = el.offsetTop - list.current.clientHeight / 2 + el.clientHeight / 2;
+    const el = list.current;
+    if (!el || cursor <= 0) return;
+    const visible = Math.max(1, Math.floor(el.clientHeight / ROW_PX));
+    const top = Math.max(0, Math.min(items.length - visible, cursor - 1 - Math.floor((visible - 1) / 2)));
+    el.scrollTop = top * ROW_PX;
+    setScrollTop(el.scrollTop);
   }, [cursor, items.length]);
+  const windowed = items.length > WINDOW_FROM;
+  const height = list.current?.clientHeight ?? ROW_PX * 6;
+  const from = windowed ? Math.max(0, Math.floor(scrollTop / ROW_PX) - OVERSCAN) : 0;
+  const to = windowed ? Math.min(items.length, Math.ceil((scrollTop + height) / ROW_PX) + OVERSCAN) : items.length;
   const current = cursor > 0 ? items[cursor - 1] : null;
   return (
     <section className="sim-timeline" aria-label="Timeline">
@@ -83,8 +99,15 @@ export function Timeline({ items, records, cursor, playing, speed, onCursor, onS
           <span className="muted">The start: the simulator has just booted.</span>
         )}
       </p>
-      <ol className="tl-list" ref={list} aria-label="Event log">
-        {items.map((it, i) => {
+      <ol
+        className="tl-list"
+        ref={list}
+        aria-label="Event log"
+        onScroll={windowed ? (e) => setScrollTop(e.currentTarget.scrollTop) : undefined}
+        style={windowed ? { paddingTop: from * ROW_PX, paddingBottom: (items.length - to) * ROW_PX } : undefined}
+      >
+        {items.slice(from, to).map((it, j) => {
+          const i = from + j;
           const d = describe(it, records);
           const state = i < cursor - 1 ? "past" : i === cursor - 1 ? "current" : "future";
           return (

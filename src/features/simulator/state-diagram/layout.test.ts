@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { diagramLayout, FONT, wrapText, type DiagramLayout, type TextSpot } from "./layout.ts";
+
+interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+const overlaps = (a: Box, b: Box) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+
+function nodeBoxes(L: DiagramLayout): Box[] {
+  return L.nodes.map((n) => ({ x0: n.x - L.node.w / 2, y0: n.y - L.node.h / 2, x1: n.x + L.node.w / 2, y1: n.y + L.node.h / 2 }));
+}
+
+/** A generous box round a line of text (mono advance 0.62 of the size, sans a little wider). */
+function textBox(at: TextSpot, chars: number, size: number, advance = 0.62): Box {
+  const w = chars * size * advance;
+  const x0 = at.anchor === "start" ? at.x : at.anchor === "end" ? at.x - w : at.x - w / 2;
+  return { x0, y0: at.y - size, x1: x0 + w, y1: at.y + size * 0.25 };
+}
+
+const SIZES: [number, number][] = [
+  [569, 150],
+  [569, 236],
+  [750, 300],
+  [924, 361],
+  [620, 430],
+  [1100, 620],
+];
+
+describe("state diagram layout", () => {
+  it.each(SIZES)("keeps every state inside a %i×%i box without overlaps", (w, h) => {
+    const L = diagramLayout(w, h);
+    const boxes = nodeBoxes(L);
+    for (const b of boxes) {
+      expect(b.x0).toBeGreaterThanOrEqual(0);
+      expect(b.y0).toBeGreaterThanOrEqual(0);
+      expect(b.x1).toBeLessThanOrEqual(w);
+      expect(b.y1).toBeLessThanOrEqual(h);
+    }
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) expect(overlaps(boxes[i], boxes[j])).toBe(false);
+  });
+
+  it("scales text with the box, so a wider panel draws larger labels", () => {
+    const small = diagramLayout(569, 200).f;
+    const mid = diagramLayout(750, 300).f;
+    const big = diagramLayout(924, 400).f;
+    expect(small).toBeLessThan(mid);
+    expect(mid).toBeLessThan(big);
+    // At 1600×900 the node labels are at least 18 px.
+    expect(FONT.node * mid).toBeGreaterThanOrEqual(18);
+  });
+
+  it.each(SIZES)("puts the rc under a straight edge between its two states (%i×%i)", (w, h) => {
+    const L = diagramLayout(w, h);
+    const boxes = nodeBoxes(L);
+    for (const e of L.edges.filter((x) => !x.rc.inline && x.id !== "UNLOAD")) {
+      const rc = textBox(e.rc, "rc −EAGAIN (11)".length, FONT.rc * L.f);
+      for (const b of boxes) expect(overlaps(rc, b), `${e.id} rc`).toBe(false);
+    }
+  });
+
+  it.each(SIZES)("keeps the caption clear of every edge label and state (%i×%i)", (w, h) => {
+    const L = diagramLayout(w, h, 90);
+    const c = L.caption;
+    const caption: Box = { x0: c.x, y0: c.y - FONT.caption * L.f, x1: w, y1: c.y + (c.maxLines - 1) * c.lineHeight + FONT.caption * L.f * 0.25 };
+    for (const b of nodeBoxes(L)) expect(overlaps(caption, b)).toBe(false);
+    for (const e of L.edges) {
+      const label = e.rc.inline ? textBox(e.label, `${e.id} · rc −EBUSY (16)`.length, FONT.label * L.f, 0.7) : textBox(e.label, e.id.length, FONT.label * L.f, 0.75);
+      expect(overlaps(caption, label), `${e.id} label`).toBe(false);
+    }
+    expect(c.maxLines).toBeGreaterThanOrEqual(1);
+  });
+
+  it("grows the drawing's height for a long caption instead of cutting it to two lines", () => {
+    const short = diagramLayout(750, 400, 20);
+    const long = diagramLayout(750, 400, 160);
+    expect(long.caption.maxLines).toBeGreaterThan(2);
+    expect(long.caption.maxLines * long.caption.chars).toBeGreaterThanOrEqual(160);
+    expect(short.caption.maxLines).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("wrapText", () => {
+  it("breaks at spaces, and the lines joined are the text", () => {
+    const text = "not the top of the applied stack (top is xen_bye_world)";
+    const lines = wrapText(text, 20, 5);
+    expect(lines.length).toBeGreaterThan(1);
+    for (const l of lines) expect(l.trimEnd().length).toBeLessThanOrEqual(20);
+    expect(lines.join("")).toBe(text);
+  });
+
+  it("ends with an ellipsis when the text needs more lines than allowed", () => {
+    const lines = wrapText("a b c d e f g h i j k l m n o p q r s t u v w x y z", 6, 2);
+    expect(lines).toHaveLength(2);
+    expect(lines[1].endsWith("…")).toBe(true);
+    expect(lines[1].length).toBeLessThanOrEqual(6);
+  });
+
+  it("cuts a word longer than a line", () => {
+    const lines = wrapText("x".repeat(25), 10, 3);
+    expect(lines.map((l) => l.length)).toEqual([10, 10, 5]);
+  });
+});
