@@ -6,6 +6,7 @@ import { parseClient } from "./services/parseClient.ts";
 import { useLens } from "./state/store.ts";
 import { selectCurrentFile } from "./state/selectors.ts";
 import { startHashSync } from "./state/urlHash.ts";
+import { armSimulatorTrap } from "./state/simulatorActions.ts";
 import { FileRail } from "./features/shell/FileRail.tsx";
 import { Notices } from "./features/shell/Notices.tsx";
 import { nextTheme, useTheme } from "./features/shell/useTheme.ts";
@@ -16,8 +17,9 @@ import { SimulatorOutlet, SimulatorToggle } from "./features/simulator/Simulator
 import { AuditPanel } from "./features/audit/AuditPanel.tsx";
 import { ScenarioHost } from "./features/scenarios/ScenarioHost.tsx";
 
-// Lets end-to-end tests kill the parse worker the way a crash would.
-(globalThis as { __livepatchLens?: unknown }).__livepatchLens = { crashParseWorker: () => parseClient.crash() };
+// Test hooks for end-to-end tests: kill the parse worker the way a crash would; make the
+// simulator's next call trap in its wasm.
+(globalThis as { __livepatchLens?: unknown }).__livepatchLens = { crashParseWorker: () => parseClient.crash(), trapSimulator: armSimulatorTrap };
 
 export function App() {
   const [simulator, setSimulator] = useState("starting…");

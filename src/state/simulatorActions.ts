@@ -192,6 +192,15 @@ export async function runInputs(inputs: SimInput[], cursor = 0): Promise<boolean
   }
 }
 
+/**
+ * TEST HOOK ONLY (window.__livepatchLens.trapSimulator): the simulator's next call traps in its
+ * wasm, so an end-to-end test can drive the trap recovery through an ordinary command.
+ */
+export async function armSimulatorTrap(): Promise<void> {
+  const r = await hypervisor().armSelfTestTrap();
+  if (!r.ok) throw new Error(r.error.message);
+}
+
 export function runConsole(line: string, via: "console" | "button" | "knob" = "console"): Promise<void> {
   return runInput({ kind: "console", line, via });
 }
