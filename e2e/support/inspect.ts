@@ -2,6 +2,7 @@
 import { execFileSync } from "node:child_process";
 
 export interface InspectJson {
+  size: number;
   sections: { name: string }[];
   symbols: { name: string }[];
   relocations: { section: string; entries: unknown[] }[];
@@ -13,11 +14,14 @@ export interface InspectJson {
     depends: string | null;
     xenDepends: string | null;
     funcs: { index: number; name: string | null; newSize: number; oldSize: number; version: number }[];
+    trampolines: { func: number; kind: string; oldAddr: string | null; bytes: string; description: string }[];
   } | null;
 }
 
-export function inspectJson(samplePath: string): InspectJson {
-  const out = execFileSync(process.execPath, ["src/cli/livepatch-lens.mjs", "inspect", "--json", `public/samples/${samplePath}`], {
+/** `inspect --json` of a sample, against a sample image (`--xen`) when `imagePath` is given. */
+export function inspectJson(samplePath: string, imagePath?: string): InspectJson {
+  const xen = imagePath ? ["--xen", `public/samples/${imagePath}`] : [];
+  const out = execFileSync(process.execPath, ["src/cli/livepatch-lens.mjs", "inspect", "--json", ...xen, `public/samples/${samplePath}`], {
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });
