@@ -160,7 +160,7 @@ export async function runInput(input: SimInput): Promise<void> {
     if (e instanceof SimError && e.code === "HV_TRAP") {
       publish(s.data);
       useSim.setState({ status: "ready", cursor: useSim.getState().items.length, playing: false });
-      say("error", `${e.message}. The step was dropped and your earlier steps were replayed; the page carries on.`);
+      say("error", `${e.message}, and your earlier steps were replayed on it; the command that hit the error was dropped and the page carries on.`);
     } else {
       useSim.setState({ status: "ready" });
       say("error", e instanceof Error ? e.message : String(e));
