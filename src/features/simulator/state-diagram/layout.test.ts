@@ -74,6 +74,16 @@ describe("state diagram layout", () => {
     expect(c.maxLines).toBeGreaterThanOrEqual(1);
   });
 
+  it.each(SIZES)("keeps the payload's name in the corner, clear of states and labels (%i×%i)", (w, h) => {
+    const L = diagramLayout(w, h);
+    const title = textBox({ x: L.title[0], y: L.title[1], anchor: "start" }, "xen_replace_world".length, FONT.title * L.f);
+    expect(title.x0).toBeGreaterThanOrEqual(0);
+    expect(title.y0).toBeGreaterThanOrEqual(0);
+    for (const b of nodeBoxes(L)) expect(overlaps(title, b)).toBe(false);
+    const replace = L.edges.find((e) => e.id === "REPLACE")!;
+    expect(overlaps(title, textBox(replace.label, "REPLACE · rc −EBUSY (16)".length, FONT.label * L.f, 0.7))).toBe(false);
+  });
+
   it("grows the drawing's height for a long caption instead of cutting it to two lines", () => {
     const short = diagramLayout(750, 400, 20);
     const long = diagramLayout(750, 400, 160);

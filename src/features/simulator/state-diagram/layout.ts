@@ -164,7 +164,7 @@ export function diagramLayout(width: number, height: number, captionLength = 0):
     chars: capChars,
     maxLines: Math.max(1, Math.min(4, Math.floor((capRoom - FONT.caption * f * 0.25) / (capLine * f)))),
   };
-  return { width: W, height: H, f, node: { w: nw, h: nh }, nodes, edges, title: [MARGIN + 2, MARGIN + FONT.title * f], caption };
+  return { width: W, height: H, f, node: { w: nw, h: nh }, nodes, edges, title: [ox + 2, oy + FONT.title * f], caption };
 }
 
 /**
