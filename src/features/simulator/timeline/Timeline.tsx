@@ -104,8 +104,8 @@ export function Timeline({ items, records, cursor, playing, speed, onCursor, onS
         ref={list}
         aria-label="Event log"
         onScroll={windowed ? (e) => setScrollTop(e.currentTarget.scrollTop) : undefined}
-        style={windowed ? { paddingTop: from * ROW_PX, paddingBottom: (items.length - to) * ROW_PX } : undefined}
       >
+        {from > 0 && <li className="tl-spacer" aria-hidden="true" style={{ height: from * ROW_PX }} />}
         {items.slice(from, to).map((it, j) => {
           const i = from + j;
           const d = describe(it, records);
@@ -120,6 +120,7 @@ export function Timeline({ items, records, cursor, playing, speed, onCursor, onS
             </li>
           );
         })}
+        {to < items.length && <li className="tl-spacer" aria-hidden="true" style={{ height: (items.length - to) * ROW_PX }} />}
       </ol>
     </section>
   );
