@@ -195,7 +195,9 @@ export default function SimulatorPage() {
           )}
           <aside className="applied-stack" aria-label="Applied stack">
             <h3>Applied stack</h3>
-            <span className="stack-base">Xen{sim.image ? ` (${sim.image.name})` : ""}</span>
+            <span className="stack-base" title={sim.image ? `Xen, booted from ${sim.image.name}` : "Xen"}>
+              Xen
+            </span>
             {snap.stack.length === 0 ? (
               <span className="hint">empty</span>
             ) : (

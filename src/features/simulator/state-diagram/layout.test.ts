@@ -88,6 +88,9 @@ describe("state diagram layout", () => {
     const short = diagramLayout(750, 400, 20);
     const long = diagramLayout(750, 400, 160);
     expect(long.caption.maxLines).toBeGreaterThan(2);
+    // Every line the caption needs fits, down to a short panel at 1280×720.
+    const panel = diagramLayout(569, 163, 76);
+    expect(panel.caption.maxLines * panel.caption.chars).toBeGreaterThanOrEqual(76);
     expect(long.caption.maxLines * long.caption.chars).toBeGreaterThanOrEqual(160);
     expect(short.caption.maxLines).toBeGreaterThanOrEqual(1);
   });

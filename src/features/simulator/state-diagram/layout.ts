@@ -9,7 +9,7 @@ import { path } from "d3";
 import type { ActionName } from "../model/types.ts";
 import type { NodeState } from "../model/derive.ts";
 
-/** The drawing's natural size at f = 1, before any caption lines beyond two. */
+/** The drawing's natural size at f = 1, with room for one caption line. */
 const BASE_W = 600;
 const BASE_H = 170;
 const NODE_W = 112;
@@ -81,7 +81,7 @@ function curve(id: ActionName, from: NodeState, to: NodeState, p0: [number, numb
 }
 
 /** Caption lines (at most) that fit without growing the drawing. */
-const FREE_CAPTION_LINES = 2;
+const FREE_CAPTION_LINES = 1;
 
 /**
  * The diagram laid out in a `width`×`height` box. `captionLength` (characters) lets the drawing
