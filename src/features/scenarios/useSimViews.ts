@@ -1,13 +1,8 @@
-// The simulator's views derived at the cursor, for the presenter and embeds (the simulator page
-// derives the same from the same store): snapshot, rendezvous lanes, memory windows, console.
-import { useMemo } from "react";
+// The simulator's views derived at the cursor, for the presenter and embeds: snapshot, rendezvous
+// lanes, memory windows, console (the same derivation the simulator page uses).
 import { useShallow } from "zustand/react/shallow";
 import { useSim } from "../../state/simulator.ts";
-import { deriveSnapshot } from "../simulator/model/derive.ts";
-import { deriveRendezvous } from "../simulator/model/rendezvous.ts";
-import { windowAt, writesUpTo } from "../simulator/model/memory.ts";
-import { recordEnds } from "../simulator/model/types.ts";
-import type { ConsoleEntry } from "../simulator/console/ConsolePanel.tsx";
+import { useDerivedViews } from "../simulator/useDerivedViews.ts";
 import { baseName, type Scenario } from "../../scenarios/index.ts";
 
 /** The payload a scenario is first about, for the diagram before anything is loaded. */
@@ -32,22 +27,7 @@ export function useSimViews() {
       status: s.status,
     })),
   );
-  const { items, cursor, records } = sim;
-  const snap = useMemo(() => deriveSnapshot(items, cursor, sim.bootCpus), [items, cursor, sim.bootCpus]);
-  const rv = useMemo(() => deriveRendezvous(items, cursor, snap.cpus), [items, cursor, snap.cpus]);
-  const windows = useMemo(() => {
-    const writes = writesUpTo(items, cursor);
-    return sim.windows.map((w) => windowAt(w, writes)).filter((w) => w.last !== null);
-  }, [items, cursor, sim.windows]);
-  const entries = useMemo<ConsoleEntry[]>(() => {
-    const ends = recordEnds(records);
-    const out: ConsoleEntry[] = [];
-    records.forEach((r, i) => {
-      const start = ends[i] - 1 - (r.eventsTo - r.eventsFrom);
-      if (start < cursor) out.push({ record: r, complete: cursor >= ends[i] });
-    });
-    return out;
-  }, [records, cursor]);
+  const { snap, rv, windows, entries } = useDerivedViews(sim);
   const names = [...snap.states.keys()];
   const focus = sim.selected && snap.states.has(sim.selected) ? sim.selected : sim.selected ?? snap.lastPayload ?? names[0] ?? null;
   return { sim, snap, rv, windows, entries, focus };

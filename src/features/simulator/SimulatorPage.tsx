@@ -16,14 +16,11 @@ import {
   step,
   togglePlay,
 } from "../../state/simulatorActions.ts";
-import { deriveSnapshot } from "./model/derive.ts";
-import { deriveRendezvous } from "./model/rendezvous.ts";
-import { windowAt, writesUpTo } from "./model/memory.ts";
-import { recordEnds } from "./model/types.ts";
+import { useDerivedViews } from "./useDerivedViews.ts";
 import { StateDiagram } from "./state-diagram/StateDiagram.tsx";
 import { CpuLanes } from "./cpus/CpuLanes.tsx";
 import { MemoryView } from "./memory/MemoryView.tsx";
-import { ConsolePanel, type ConsoleEntry } from "./console/ConsolePanel.tsx";
+import { ConsolePanel } from "./console/ConsolePanel.tsx";
 import { Timeline } from "./timeline/Timeline.tsx";
 import { usePlayback } from "./timeline/usePlayback.ts";
 import { PayloadActions } from "./actions/PayloadActions.tsx";
@@ -88,22 +85,7 @@ export default function SimulatorPage() {
     return () => window.removeEventListener("keydown", onKey);
   }, []);
 
-  const { items, cursor } = sim;
-  const snap = useMemo(() => deriveSnapshot(items, cursor, sim.bootCpus), [items, cursor, sim.bootCpus]);
-  const rv = useMemo(() => deriveRendezvous(items, cursor, snap.cpus), [items, cursor, snap.cpus]);
-  const windows = useMemo(() => {
-    const writes = writesUpTo(items, cursor);
-    return sim.windows.map((w) => windowAt(w, writes)).filter((w) => w.last !== null);
-  }, [items, cursor, sim.windows]);
-  const entries = useMemo<ConsoleEntry[]>(() => {
-    const ends = recordEnds(sim.records);
-    const out: ConsoleEntry[] = [];
-    sim.records.forEach((r, i) => {
-      const start = ends[i] - 1 - (r.eventsTo - r.eventsFrom);
-      if (start < cursor) out.push({ record: r, complete: cursor >= ends[i] });
-    });
-    return out;
-  }, [sim.records, cursor]);
+  const { snap, rv, windows, entries } = useDerivedViews(sim);
 
   const names = useMemo(() => {
     const set = new Set<string>([...payloadFiles.keys(), ...snap.states.keys()]);
@@ -242,9 +224,9 @@ export default function SimulatorPage() {
         <ConsolePanel entries={entries} history={sim.history} busy={busy} onRun={(line) => void runConsole(line)} />
       </section>
       <Timeline
-        items={items}
+        items={sim.items}
         records={sim.records}
-        cursor={cursor}
+        cursor={sim.cursor}
         playing={sim.playing}
         speed={sim.speed}
         onCursor={setCursor}
