@@ -1,5 +1,5 @@
 // The main area for one file: tabs of views above, the hex dock below.
-import { useDeferredValue, useEffect, type ReactNode } from "react";
+import { useDeferredValue, useEffect, useRef, type ReactNode } from "react";
 import { useLens, type ViewId } from "../../state/store.ts";
 import type { LoadedFile } from "../../state/store.ts";
 import { HexPane } from "../hex/HexPane.tsx";
@@ -65,6 +65,14 @@ export function FileStatusPanel({ file }: { file: LoadedFile }) {
   );
 }
 
+function focusFilter(): boolean {
+  const filter = document.querySelector<HTMLInputElement>(".panel [data-filter]");
+  if (!filter) return false;
+  filter.focus();
+  filter.select();
+  return true;
+}
+
 export function Inspector({ file: current }: { file: LoadedFile }) {
   // A newly parsed file, another file or another view renders in the background (React time-
   // slices it) while the previous screen stays up, so building a big view never blocks input.
@@ -76,6 +84,17 @@ export function Inspector({ file: current }: { file: LoadedFile }) {
   const hexOpen = useLens((s) => s.hexOpen);
   const toggleHex = useLens((s) => s.toggleHex);
   const parsed = file.parsed;
+  // `/` pressed while a new view is still being rendered in the background focuses that view's
+  // filter once it is on screen, not whatever filter the previous view had.
+  const shownView = useRef(view);
+  const filterWanted = useRef(false);
+  useEffect(() => {
+    shownView.current = view;
+    if (filterWanted.current) {
+      filterWanted.current = false;
+      focusFilter();
+    }
+  }, [view]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -83,12 +102,10 @@ export function Inspector({ file: current }: { file: LoadedFile }) {
       const typing = el && (el.tagName === "INPUT" || el.tagName === "SELECT" || el.tagName === "TEXTAREA");
       if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
       if (e.key === "/") {
-        const filter = document.querySelector<HTMLInputElement>(".panel [data-filter]");
-        if (filter) {
+        if (useLens.getState().view !== shownView.current) {
           e.preventDefault();
-          filter.focus();
-          filter.select();
-        }
+          filterWanted.current = true;
+        } else if (focusFilter()) e.preventDefault();
       } else if (/^[1-8]$/.test(e.key) && parsed) {
         const tabs = tabsFor({ file, parsed });
         const t = tabs[Number(e.key) - 1];
