@@ -23,6 +23,9 @@ export default defineConfig({
   base: "./",
   plugins: [react(), contentSecurityPolicy()],
   worker: { format: "es", plugins: () => [icedForBrowser()] },
+  // The dev server pre-bundles iced-x86 (CommonJS) before any Vite plugin sees it, so the same
+  // shim has to be given to the dependency optimizer too.
+  optimizeDeps: { rolldownOptions: { plugins: [icedForBrowser()] } },
   build: {
     target: "es2022",
     sourcemap: true,
