@@ -15,6 +15,7 @@ export type {
 } from "./types.ts";
 export { ElfCancelledError, ElfFormatError, type ElfErrorCode } from "./errors.ts";
 export { parseElf } from "./parse.ts";
+export { ByteReader } from "./reader.ts";
 export { parseNotes } from "./notes.ts";
 export { transferablesOf } from "./transfer.ts";
 export {

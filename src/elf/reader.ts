@@ -43,6 +43,11 @@ export class ByteReader {
     return this.view.getUint32(offset, this.le);
   }
 
+  s32(offset: number): number {
+    this.check(offset, 4);
+    return this.view.getInt32(offset, this.le);
+  }
+
   u64(offset: number): bigint {
     this.check(offset, 8);
     return this.view.getBigUint64(offset, this.le);
@@ -51,6 +56,12 @@ export class ByteReader {
   /** A 32- or 64-bit word (ELF32 / ELF64 address-sized field), widened to bigint. */
   word(offset: number, is64: boolean): bigint {
     return is64 ? this.u64(offset) : BigInt(this.u32(offset));
+  }
+
+  /** A view (not a copy) of `[offset, offset+size)`. */
+  slice(offset: number, size: number): Uint8Array {
+    this.check(offset, size);
+    return this.bytes.subarray(offset, offset + size);
   }
 
   private checkColumn(base: number, stride: number, count: number, field: number, width: number): void {

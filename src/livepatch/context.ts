@@ -1,6 +1,7 @@
 // Shared state for one analysis: the file, its arch, its symbol table and the relocations that
 // hit each section Xen interprets. Built once; every decoder reads through it.
 import {
+  ByteReader,
   EM_AARCH64,
   EM_ARM,
   EM_X86_64,
@@ -11,7 +12,6 @@ import {
   type RelocationTable,
   type SymbolTable,
 } from "../elf/index.ts";
-import { ByteReader } from "./bytes.ts";
 import type { LpDiagnostic } from "./diagnostics.ts";
 import type { LivepatchArch } from "./trampoline.ts";
 

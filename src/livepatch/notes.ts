@@ -1,6 +1,7 @@
 // The three build-id notes Xen reads, parsed with Xen's own rules (facts §1.4), and the two
 // signature formats that exist only as proposals (facts §17).
-import { ByteReader, text, toHex } from "./bytes.ts";
+import { ByteReader } from "../elf/index.ts";
+import { text, toHex } from "./bytes.ts";
 import type { LpDiagnostic } from "./diagnostics.ts";
 
 export const NT_GNU_BUILD_ID = 3;

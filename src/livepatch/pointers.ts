@@ -1,6 +1,7 @@
 // Pointer and self-relative fields decoded symbolically: the relocation that fills a field wins
 // over the bytes in the file, exactly as Xen overwrites them at upload.
-import { ByteReader, hexNum } from "./bytes.ts";
+import { ByteReader } from "../elf/index.ts";
+import { hexNum } from "./bytes.ts";
 import type { Context } from "./context.ts";
 import { isPointerReloc, isPrel32Reloc, type SectionRelocs } from "./relocs.ts";
 import { resolveTarget, symbolInSection } from "./symbols.ts";
@@ -22,7 +23,7 @@ export function fieldSource(ctx: Context, sectionIndex: number, data: Uint8Array
 
 export function readPointer(ctx: Context, src: FieldSource, at: number, what: string): PointerField {
   const size = ctx.pointerSize;
-  const raw = src.data.word(at, size);
+  const raw = src.data.word(at, size === 8);
   const reloc = src.relocs.at.get(at) ?? null;
   const offset = src.fileOffset + at;
   if (!reloc) return { offset, raw, reloc: null, target: raw === 0n ? { kind: "null" } : { kind: "absolute", value: raw } };

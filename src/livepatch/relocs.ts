@@ -1,7 +1,7 @@
 // The relocations that land inside one section, keyed by offset, with REL implicit addends read
 // from the section bytes (ARM32), so decoders can say which relocation fills which field.
-import { SHT_SYMTAB } from "../elf/index.ts";
-import { ByteReader, hexNum } from "./bytes.ts";
+import { ByteReader, SHT_SYMTAB } from "../elf/index.ts";
+import { hexNum } from "./bytes.ts";
 import type { Context } from "./context.ts";
 import { displayName } from "./symbols.ts";
 import type { RelocRef } from "./types.ts";
