@@ -4,6 +4,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { createConsole, tokenize, type Console } from "./index.ts";
 import type { ConsoleGet, ConsoleListEntry, ConsoleTarget } from "./target.ts";
+import { inertTarget } from "./test-support/inertTarget.ts";
 import { booted, sample } from "../../workers/hypervisor/tests/harness.ts";
 import type { HypervisorApi } from "../../workers/hypervisor/host/api.ts";
 
@@ -148,18 +149,7 @@ function scripted(gets: ConsoleGet[], actionRc = 0, list: ConsoleListEntry[] = [
     action: () => actionRc,
     advance: (ns: bigint | number) => void (t.advanced += BigInt(ns)),
     now: () => t.advanced,
-    cpus: () => 4,
-    setCpus: () => {},
-    setCpuDelay: () => {},
-    setHookResult: () => {},
-    setHookMarks: () => {},
-    injectNmi: () => {},
-    scheduleNmi: () => {},
-    readMemory: () => null,
-    symbol: () => undefined,
-    consoleLines: () => [],
-    debugKeys: () => "",
-    halted: () => false,
+    ...inertTarget(),
   };
   return t;
 }

@@ -3,6 +3,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { createConsole, type Console } from "./index.ts";
 import type { ConsoleListEntry, ConsoleListOp, ConsoleTarget } from "./target.ts";
+import { inertTarget } from "./test-support/inertTarget.ts";
 import { booted, eventsOf, sample } from "../../workers/hypervisor/tests/harness.ts";
 import type { HypervisorApi } from "../../workers/hypervisor/host/api.ts";
 
@@ -86,18 +87,7 @@ function listing(answer: (idx: number, nr: number, nameCap: number, metaCap: num
     action: () => 0,
     advance: () => {},
     now: () => 0n,
-    cpus: () => 4,
-    setCpus: () => {},
-    setCpuDelay: () => {},
-    setHookResult: () => {},
-    setHookMarks: () => {},
-    injectNmi: () => {},
-    scheduleNmi: () => {},
-    readMemory: () => null,
-    symbol: () => undefined,
-    consoleLines: () => [],
-    debugKeys: () => "",
-    halted: () => false,
+    ...inertTarget(),
   } satisfies ConsoleTarget;
   return { con: createConsole({ hv: t, resolveFile: () => null }), calls };
 }
