@@ -66,19 +66,22 @@ async function runScenario(s: Scenario) {
   return { failures };
 }
 
+// The catalogue issue #8 asks for, in catalogue order.
+const ISSUE_8_SCENARIOS = [
+  "hello-world",
+  "stacking",
+  "replace",
+  "nop-out",
+  "expectation-fail",
+  "hook-veto",
+  "rendezvous-timeout",
+  "reapply-data",
+  "build-id-mismatch",
+];
+
 describe("scenario catalogue", () => {
   it("lists the nine scenarios of issue #8, every one valid", () => {
-    expect(entries.map((e) => e.id)).toEqual([
-      "hello-world",
-      "stacking",
-      "replace",
-      "nop-out",
-      "expectation-fail",
-      "hook-veto",
-      "rendezvous-timeout",
-      "reapply-data",
-      "build-id-mismatch",
-    ]);
+    expect(entries.map((e) => e.id)).toEqual(ISSUE_8_SCENARIOS);
     for (const e of entries) expect(e.problem, e.id).toBeNull();
   });
 
@@ -108,17 +111,7 @@ describe("scenario catalogue", () => {
     }
   });
 
-  it.each([
-    "hello-world",
-    "stacking",
-    "replace",
-    "nop-out",
-    "expectation-fail",
-    "hook-veto",
-    "rendezvous-timeout",
-    "reapply-data",
-    "build-id-mismatch",
-  ])("%s does what its explanations claim on the simulated hypervisor", async (id) => {
+  it.each(ISSUE_8_SCENARIOS)("%s does what its explanations claim on the simulated hypervisor", async (id) => {
     const s = entries.find((e) => e.id === id)!.scenario!;
     const { failures } = await runScenario(s);
     expect(failures).toEqual([]);
