@@ -51,7 +51,7 @@ export default tseslint.config(
   },
   {
     // Pure like src/livepatch, but they may build on it: no UI, workers, services or Node.
-    files: ["src/audit/**/*.ts", "src/console/**/*.ts", "src/scenarios/**/*.ts"],
+    files: ["src/audit/**/*.ts", "src/console/**/*.ts", "src/scenarios/**/*.ts", "src/simulator/**/*.ts"],
     ignores: ["src/**/*.test.ts", "src/**/test-support/**"],
     rules: {
       "no-restricted-imports": [
@@ -61,7 +61,7 @@ export default tseslint.config(
             { group: uiAndRuntime, message: "pure modules: no UI, worker or Node imports" },
             {
               group: ["**/features/**", "**/state/**", "**/services/**", "**/components/**", "**/workers/**", "**/disasm/**", "**/cli/**", "**/App*"],
-              message: "pure modules import only other pure modules (elf, livepatch, protocol, audit, console, scenarios)",
+              message: "pure modules import only other pure modules (elf, livepatch, protocol, audit, console, scenarios, simulator)",
             },
           ],
         },

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createHypervisorService } from "../../workers/hypervisor/host/service.ts";
 import { compileHypervisorModule } from "../../workers/hypervisor/host/node.ts";
-import { createSession, type SimBackend } from "../features/simulator/model/session.ts";
+import { createSession, type SimBackend } from "../simulator/session.ts";
 import { loadCatalogue, type CatalogueEntry } from "./catalogue.ts";
 import { stepInputs } from "./inputs.ts";
 import { baseName, type Scenario } from "./schema.ts";

@@ -3,7 +3,7 @@
 // knobs. A separate store from the inspector's: nothing here is per file.
 import { create } from "zustand";
 import type { LoggedEvent } from "../protocol/events.ts";
-import type { InputRecord, MemoryWindow, PayloadInfo, TimelineItem } from "../features/simulator/model/types.ts";
+import type { InputRecord, MemoryWindow, PayloadInfo, TimelineItem } from "../simulator/types.ts";
 
 export type SimStatus = "off" | "booting" | "ready" | "busy" | "error";
 

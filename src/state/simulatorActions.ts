@@ -2,8 +2,8 @@
 // buttons, the console, the keyboard and tests alike). The session talks to the hypervisor worker;
 // this module publishes its data to the store and moves the cursor.
 import { hypervisor } from "../services/hypervisorClient.ts";
-import { createSession, SimError, type SessionData, type SimBackend, type SimSession } from "../features/simulator/model/session.ts";
-import { buildTimeline, recordEnds, type SimInput } from "../features/simulator/model/types.ts";
+import { createSession, SimError, type SessionData, type SimBackend, type SimSession } from "../simulator/session.ts";
+import { buildTimeline, recordEnds, type SimInput } from "../simulator/types.ts";
 import { loadSample } from "./loadFiles.ts";
 import { useLens, type LoadedFile } from "./store.ts";
 import { useSim, type SimMessage } from "./simulator.ts";

@@ -5,7 +5,7 @@ import { useEffect, useRef, type ChangeEvent } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { useSim } from "../../state/simulator.ts";
 import { inputsThrough, stepLabel, pathStatus } from "../../scenarios/index.ts";
-import type { SimInput } from "../simulator/model/types.ts";
+import type { SimInput } from "../../simulator/types.ts";
 import { useScenario } from "./scenarioStore.ts";
 import { closeScenario, ensureCatalogue, goToStep, nextStep, openScenario, openUserScenario, prevStep, returnToScenario, setMode } from "./scenarioActions.ts";
 import { Explanation } from "./Explanation.tsx";

@@ -2,7 +2,7 @@
 // steps as the session's inputs (the simulator can then show any step by moving the cursor),
 // move between steps, notice when the user has typed their way off the path, and go back to it.
 import { loadCatalogue, formatScenarioHash, pathStatus, stepInputs, type Panel, type Scenario, type ScenarioMode } from "../../scenarios/index.ts";
-import type { SimInput } from "../simulator/model/types.ts";
+import type { SimInput } from "../../simulator/types.ts";
 import { loadSample } from "../../state/loadFiles.ts";
 import { useLens, type LoadedFile } from "../../state/store.ts";
 import { useSim } from "../../state/simulator.ts";

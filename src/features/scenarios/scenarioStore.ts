@@ -2,7 +2,7 @@
 // presenter mode or an embed), and the presenter's screen states. The simulator's own slice keeps
 // the session, the timeline and the cursor; this store only says where in the scenario we are.
 import { create } from "zustand";
-import type { SimInput } from "../simulator/model/types.ts";
+import type { SimInput } from "../../simulator/types.ts";
 import type { CatalogueEntry, Panel, Scenario, ScenarioMode } from "../../scenarios/index.ts";
 
 export interface ActiveScenario {

@@ -1,10 +1,10 @@
 // Every simulator view is a function of the event log up to the cursor; this is the one place
 // that derives them, for the simulator page, the presenter and embeds alike.
 import { useMemo } from "react";
-import { deriveSnapshot } from "./model/derive.ts";
-import { deriveRendezvous } from "./model/rendezvous.ts";
-import { windowAt, writesUpTo } from "./model/memory.ts";
-import { recordEnds, type InputRecord, type MemoryWindow, type TimelineItem } from "./model/types.ts";
+import { deriveSnapshot } from "../../simulator/derive.ts";
+import { deriveRendezvous } from "../../simulator/rendezvous.ts";
+import { windowAt, writesUpTo } from "../../simulator/memory.ts";
+import { recordEnds, type InputRecord, type MemoryWindow, type TimelineItem } from "../../simulator/types.ts";
 import type { ConsoleEntry } from "./console/ConsolePanel.tsx";
 
 export interface DerivedInputs {

@@ -1,8 +1,8 @@
 // Upload/Apply/Revert/Replace/Unload for the selected payload, enabled by its state at the cursor.
 // Each button types the console command the user could have typed (so the transcript shows it);
 // with a non-default timeout the action goes as a raw hypercall instead.
-import type { NodeState } from "../model/derive.ts";
-import type { ActionName, SimInput } from "../model/types.ts";
+import type { NodeState } from "../../../simulator/derive.ts";
+import type { ActionName, SimInput } from "../../../simulator/types.ts";
 import { availability } from "./availability.ts";
 
 const LABEL: Record<ActionName, string> = { UPLOAD: "Upload", APPLY: "Apply", REVERT: "Revert", REPLACE: "Replace", UNLOAD: "Unload" };

@@ -1,8 +1,8 @@
 // Which actions make sense for a payload at the cursor, and in words why not when they don't.
 // The hypervisor would answer most of them anyway (the console still lets you try), but the
 // buttons say up front what Xen's state machine allows.
-import type { NodeState } from "../model/derive.ts";
-import type { ActionName } from "../model/types.ts";
+import type { NodeState } from "../../../simulator/derive.ts";
+import type { ActionName } from "../../../simulator/types.ts";
 
 export const ACTION_ORDER: ActionName[] = ["UPLOAD", "APPLY", "REVERT", "REPLACE", "UNLOAD"];
 

@@ -3,7 +3,7 @@
 // script ("# command", then exactly its output), up to the timeline cursor; while an action is
 // still playing, only the part the real tool has printed so far ("Applying x... ") shows.
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
-import { inputText, type InputRecord } from "../model/types.ts";
+import { inputText, type InputRecord } from "../../../simulator/types.ts";
 
 export interface ConsoleEntry {
   record: InputRecord;

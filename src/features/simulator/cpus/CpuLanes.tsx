@@ -5,7 +5,7 @@
 import { useRef } from "react";
 import { laneScale } from "./laneScale.ts";
 import { useElementSize } from "../useElementSize.ts";
-import type { LaneSegmentKind, RendezvousView } from "../model/rendezvous.ts";
+import type { LaneSegmentKind, RendezvousView } from "../../../simulator/rendezvous.ts";
 import { rcText } from "../state-diagram/layout.ts";
 
 const KIND_TEXT: Record<LaneSegmentKind, string> = {

@@ -4,8 +4,8 @@
 import { useMemo } from "react";
 import { useDisasm, type DisasmState } from "../../functions/useDisasm.ts";
 import type { DisasmArch } from "../../../disasm/types.ts";
-import { writeTarget, type WindowAtCursor } from "../model/memory.ts";
-import type { PayloadInfo } from "../model/types.ts";
+import { writeTarget, type WindowAtCursor } from "../../../simulator/memory.ts";
+import type { PayloadInfo } from "../../../simulator/types.ts";
 
 function Bytes({ bytes, changed, label }: { bytes: Uint8Array; changed: boolean[] | null; label: string }) {
   return (

@@ -4,7 +4,7 @@
 // is laid out for the box it sits in (layout.ts, pixels), so it fills a panel or a projector
 // screen with readable text; React renders it, so the picture is a pure function of the cursor.
 import { useRef, type CSSProperties } from "react";
-import type { ActionProgress, NodeState } from "../model/derive.ts";
+import type { ActionProgress, NodeState } from "../../../simulator/derive.ts";
 import { diagramLayout, pointOn, rcText, wrapText, type EdgeGeom } from "./layout.ts";
 import { useElementSize } from "../useElementSize.ts";
 

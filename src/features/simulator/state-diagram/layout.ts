@@ -6,8 +6,8 @@
 // the box is wider or taller than the drawing's natural shape. Pure numbers and strings (d3-path
 // for the curves); React draws them.
 import { path } from "d3";
-import type { ActionName } from "../model/types.ts";
-import type { NodeState } from "../model/derive.ts";
+import type { ActionName } from "../../../simulator/types.ts";
+import type { NodeState } from "../../../simulator/derive.ts";
 
 /** The drawing's natural size at f = 1, with room for one caption line. */
 const BASE_W = 600;

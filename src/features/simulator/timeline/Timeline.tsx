@@ -3,7 +3,7 @@
 // all it takes to show an earlier moment.
 import { useEffect, useRef, useState } from "react";
 import { SPEEDS } from "../../../state/simulator.ts";
-import { inputText, type InputRecord, type TimelineItem } from "../model/types.ts";
+import { inputText, type InputRecord, type TimelineItem } from "../../../simulator/types.ts";
 
 function describe(it: TimelineItem, records: readonly InputRecord[]): { who: string; text: string; kind: string } {
   if (it.type === "input") return { who: "you", text: inputText(records[it.record].input), kind: "input" };

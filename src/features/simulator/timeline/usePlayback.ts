@@ -3,7 +3,7 @@
 // view reads the cursor from the store.
 import { useEffect } from "react";
 import { useSim } from "../../../state/simulator.ts";
-import type { TimelineItem } from "../model/types.ts";
+import type { TimelineItem } from "../../../simulator/types.ts";
 
 export function beatMs(it: TimelineItem | undefined): number {
   if (!it) return 200;

@@ -3,18 +3,16 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-// eslint-disable-next-line no-restricted-imports -- the test drives the worker's own service in Node
-import { createHypervisorService } from "../../../../workers/hypervisor/host/service.ts";
-// eslint-disable-next-line no-restricted-imports -- same
-import { compileHypervisorModule } from "../../../../workers/hypervisor/host/node.ts";
-import { parseElf, readVirtual } from "../../../elf/index.ts";
+import { createHypervisorService } from "../../workers/hypervisor/host/service.ts";
+import { compileHypervisorModule } from "../../workers/hypervisor/host/node.ts";
+import { parseElf, readVirtual } from "../elf/index.ts";
 import { createSession, type SimBackend } from "./session.ts";
 import { buildTimeline, recordEnds } from "./types.ts";
 import { deriveSnapshot } from "./derive.ts";
 import { deriveRendezvous } from "./rendezvous.ts";
 import { hex, windowAt, writesUpTo } from "./memory.ts";
 
-const SAMPLES = fileURLToPath(new URL("../../../../public/samples/x86_64/", import.meta.url));
+const SAMPLES = fileURLToPath(new URL("../../public/samples/x86_64/", import.meta.url));
 const file = (n: string) => new Uint8Array(readFileSync(SAMPLES + n));
 const image = file("xen-syms");
 const elf = parseElf(image);

@@ -1,7 +1,7 @@
 // The CPUs at the latest rendezvous up to the cursor: one lane per CPU, each a list of segments on
 // the virtual clock (reaching idle, CPU phase, IRQ phase, patching on the master, released),
 // plus the shared deadline. Pure, from the event log.
-import type { LoggedEvent } from "../../../protocol/events.ts";
+import type { LoggedEvent } from "../protocol/events.ts";
 import type { TimelineItem } from "./types.ts";
 
 export type LaneSegmentKind = "reaching" | "cpu" | "irq" | "patching" | "released" | "stalled";

@@ -3,10 +3,10 @@
 // rebuilds the simulator by booting again and replaying the kept inputs (the simulator is
 // deterministic: virtual clock, seeded CPU delays), then checks the replay produced the same events.
 // Environment-neutral: the backend is the hypervisor worker's API (or the service itself in tests).
-import type { LoggedEvent } from "../../../protocol/events.ts";
-import type { Result } from "../../../protocol/result.ts";
-import type { CommandResult } from "../../../console/index.ts";
-import { strerror } from "../../../console/index.ts";
+import type { LoggedEvent } from "../protocol/events.ts";
+import type { Result } from "../protocol/result.ts";
+import type { CommandResult } from "../console/index.ts";
+import { strerror } from "../console/index.ts";
 import { rewind, toWrite, WINDOW_BYTES, writeFunc, type WriteEvent } from "./memory.ts";
 import { ACTION_CMD, type InputRecord, type MemoryWindow, type PayloadInfo, type SimInput } from "./types.ts";
 

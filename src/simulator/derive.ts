@@ -1,7 +1,7 @@
 // What the hypervisor looked like after the first `cursor` timeline items: every payload's state,
 // the applied stack, and each payload's latest action with its phase, rc and the reason it failed.
 // Pure: a function of the event log, so stepping back is just deriving again with a smaller cursor.
-import type { LoggedEvent } from "../../../protocol/events.ts";
+import type { LoggedEvent } from "../protocol/events.ts";
 import type { ActionName, TimelineItem } from "./types.ts";
 
 export type NodeState = "none" | "CHECKED" | "APPLIED" | "unloaded";

@@ -1,7 +1,7 @@
 // Bytes at patched addresses at any point of the timeline. The simulator reports every write
 // with the bytes it replaced, so a window read once from the live simulator can be rewound to its
 // original bytes and replayed forward to the cursor: exact, and no simulator call per step.
-import type { LoggedEvent } from "../../../protocol/events.ts";
+import type { LoggedEvent } from "../protocol/events.ts";
 import type { MemoryWindow, TimelineItem } from "./types.ts";
 
 export const WINDOW_BYTES = 16;
