@@ -9,6 +9,16 @@ const domGlobals = ["window", "document", "self", "postMessage", "navigator", "l
   (name) => ({ name, message: "src/elf and src/livepatch must not touch DOM or worker globals" }),
 );
 
+// The page has one zustand store (src/state/store.ts); its slices' actions are the only writers.
+const oneStore = [{ name: "zustand", importNames: ["create", "createStore"], message: "one store: add a slice to src/state/store.ts" }];
+const writesOutsideSlices = [
+  {
+    selector: "MemberExpression[object.name='useLens'][property.name='setState']",
+    message: "change the store through a slice's action (src/state), not setState",
+  },
+];
+const toWorkers = { group: ["**/workers/*"], message: "UI reaches workers only through src/services" };
+
 export default tseslint.config(
   { ignores: ["dist", "node_modules", "workers/hypervisor/build", "workers/hypervisor/assembly", "test-results", "playwright-report", "fixtures/out", "bench/out"] },
   js.configs.recommended,
@@ -70,9 +80,29 @@ export default tseslint.config(
     },
   },
   {
-    files: ["src/features/**", "src/components/**", "src/state/**", "src/App.tsx"],
+    files: ["src/features/**", "src/components/**", "src/state/**", "src/App.tsx", "src/main.tsx"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["**/workers/*"], message: "UI reaches workers only through src/services" }] }],
+      "no-restricted-imports": ["error", { paths: oneStore, patterns: [toWorkers] }],
+      "no-restricted-syntax": ["error", ...writesOutsideSlices],
     },
+  },
+  {
+    // The store sits under the views: it may use services and pure modules, never a view.
+    files: ["src/state/**"],
+    ignores: ["src/state/store.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: oneStore,
+          patterns: [toWorkers, { group: ["**/features/**", "**/components/**", "**/App*", "**/main*"], message: "src/state never imports a feature or a component" }],
+        },
+      ],
+      "no-restricted-syntax": "off",
+    },
+  },
+  {
+    files: ["src/state/store.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [toWorkers, { group: ["**/features/**", "**/components/**", "**/App*", "**/main*"], message: "src/state never imports a feature or a component" }] }] },
   },
 );

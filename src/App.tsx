@@ -2,11 +2,9 @@
 // Simulator views will join the inspector's tabs; this file only arranges the pieces.
 import { useEffect, useState } from "react";
 import { hypervisor } from "./services/hypervisorClient.ts";
-import { parseClient } from "./services/parseClient.ts";
 import { useLens } from "./state/store.ts";
 import { selectCurrentFile } from "./state/selectors.ts";
 import { startHashSync } from "./state/urlHash.ts";
-import { armSimulatorTrap } from "./state/simulatorActions.ts";
 import { FileRail } from "./features/shell/FileRail.tsx";
 import { Notices } from "./features/shell/Notices.tsx";
 import { nextTheme, useTheme } from "./features/shell/useTheme.ts";
@@ -17,17 +15,13 @@ import { SimulatorOutlet, SimulatorToggle } from "./features/simulator/Simulator
 import { AuditPanel } from "./features/audit/AuditPanel.tsx";
 import { ScenarioHost } from "./features/scenarios/ScenarioHost.tsx";
 
-// Test hooks for end-to-end tests: kill the parse worker the way a crash would; make the
-// simulator's next call trap in its wasm.
-(globalThis as { __livepatchLens?: unknown }).__livepatchLens = { crashParseWorker: () => parseClient.crash(), trapSimulator: armSimulatorTrap };
-
 export function App() {
   const [simulator, setSimulator] = useState("starting…");
   const current = useLens(selectCurrentFile);
-  const theme = useLens((s) => s.theme);
-  const setTheme = useLens((s) => s.setTheme);
-  const largeText = useLens((s) => s.largeText);
-  const toggleLargeText = useLens((s) => s.toggleLargeText);
+  const theme = useLens((s) => s.ui.theme);
+  const setTheme = useLens((s) => s.ui.setTheme);
+  const largeText = useLens((s) => s.ui.largeText);
+  const toggleLargeText = useLens((s) => s.ui.toggleLargeText);
   const { dragging } = useFileIntake();
   useTheme();
 

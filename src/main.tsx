@@ -1,7 +1,10 @@
 import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App.tsx";
+import { installTestHooks } from "./testHooks.ts";
 import "./styles.css";
+
+installTestHooks();
 
 // `#embed&scenario=…` shows one scenario step's panels with no chrome (for an iframe).
 const Embed = lazy(() => import("./features/presenter/Embed.tsx"));

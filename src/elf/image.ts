@@ -163,3 +163,9 @@ export function buildId(file: ElfFile): Uint8Array | null {
   if (!preferred) return null;
   return file.bytes.subarray(preferred.desc.offset, preferred.desc.offset + preferred.desc.size);
 }
+
+/** The build-id as build-ids are compared and shown: lowercase hex, no separators. */
+export function buildIdHex(file: ElfFile): string | null {
+  const id = buildId(file);
+  return id ? Array.from(id, (b) => b.toString(16).padStart(2, "0")).join("") : null;
+}

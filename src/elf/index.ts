@@ -20,6 +20,7 @@ export { parseNotes } from "./notes.ts";
 export { transferablesOf } from "./transfer.ts";
 export {
   buildId,
+  buildIdHex,
   findSymbol,
   readVirtual,
   sectionByName,

@@ -29,12 +29,6 @@ export function sizeText(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }
 
-/** Build-ids are compared and displayed as lowercase hex without separators. */
-export function buildIdHex(bytes: Uint8Array | null): string | null {
-  if (!bytes) return null;
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 /**
  * 1234567 → "1,234,567", as `toLocaleString("en-US")` spells it. Hand-rolled because the first
  * Intl call in a page loads locale data (tens of ms on the main thread) right when a big file is

@@ -4,3 +4,5 @@ export { validateScenario, parseScenario, serializeScenario, filesNamedBy } from
 export { type SimInput as ScenarioInput, stepInputs, inputsThrough, pathStatus, sameInput, stepLabel, knobLine } from "./inputs.ts";
 export { parseScenarioHash, formatScenarioHash, isScenarioHash, isScenarioRef, PANELS, DEFAULT_EMBED_PANELS, type Panel, type ScenarioPlace, type ScenarioMode } from "./hash.ts";
 export { loadCatalogue, parseCatalogueIndex, type CatalogueEntry } from "./catalogue.ts";
+export { cursorForStep, stepAtCursor } from "./stepCursor.ts";
+export { firstPayload } from "./focus.ts";

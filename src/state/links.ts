@@ -1,10 +1,9 @@
 // How loaded files relate: which image a payload targets (xen_depends == image build-id), and
 // what each payload stacks on (depends == an image's or another payload's build-id).
-import { buildId as elfBuildId } from "../elf/index.ts";
+import { buildIdHex } from "../elf/index.ts";
 import { ET_EXEC, ET_REL } from "../elf/constants.ts";
-import { buildIdHex } from "../features/format.ts";
 import type { ParsedFile } from "./parsedFile.ts";
-import type { LoadedFile } from "./store.ts";
+import type { LoadedFile } from "./files.ts";
 
 export type Role = "payload" | "image" | "other";
 
@@ -47,7 +46,7 @@ export function fileLinks(files: LoadedFile[]): FileLinks {
   for (const f of ready) {
     const r = roleOf(f.parsed!);
     role.set(f.id, r);
-    buildId.set(f.id, r === "payload" ? (f.parsed!.livepatch?.buildId?.buildId ?? null) : buildIdHex(elfBuildId(f.parsed!.elf)));
+    buildId.set(f.id, r === "payload" ? (f.parsed!.livepatch?.buildId?.buildId ?? null) : buildIdHex(f.parsed!.elf));
   }
   const images = ready.filter((f) => role.get(f.id) === "image");
   const byBuildId = new Map<string, LoadedFile>();

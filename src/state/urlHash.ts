@@ -1,8 +1,7 @@
 // The URL hash remembers which samples are open, which file is selected and which view, so a
 // link reopens the same place. A user's own file is never named in it: only the view is kept.
-import { loadSample } from "./loadFiles.ts";
 import { isScenarioHash } from "../scenarios/hash.ts";
-import { useLens, VIEWS, type LensState, type ViewId } from "./store.ts";
+import { useLens, VIEWS, type LensState, type LoadedFile, type ViewId } from "./store.ts";
 
 export interface HashState {
   samples: string[];
@@ -25,7 +24,7 @@ export function parseHash(hash: string): HashState {
   };
 }
 
-export function formatHash(s: Pick<LensState, "files" | "selectedFileId" | "view">): string {
+export function formatHash(s: { files: LoadedFile[]; selectedFileId: string | null; view: ViewId }): string {
   const samples = s.files.flatMap((f) => (f.origin.kind === "sample" && f.status !== "error" ? [f.origin.path] : []));
   const current = s.files.find((f) => f.id === s.selectedFileId);
   const params = new URLSearchParams();
@@ -38,13 +37,15 @@ export function formatHash(s: Pick<LensState, "files" | "selectedFileId" | "view
 /** Open what the hash names, then keep the hash in step with the store. */
 export async function startHashSync(): Promise<() => void> {
   const wanted = parseHash(location.hash);
-  if (wanted.view) useLens.getState().setView(wanted.view);
-  const ids = await Promise.all(wanted.samples.map((p) => loadSample(p)));
-  if (wanted.file) useLens.getState().selectFile(ids[wanted.samples.indexOf(wanted.file)]);
-  const write = (s: LensState) => {
+  const { files, ui } = useLens.getState();
+  if (wanted.view) ui.setView(wanted.view);
+  const ids = await Promise.all(wanted.samples.map((p) => files.loadSample(p)));
+  if (wanted.file) useLens.getState().ui.selectFile(ids[wanted.samples.indexOf(wanted.file)]);
+  const write = (s: LensState, prev?: LensState) => {
+    if (prev && s.files.list === prev.files.list && s.ui.selectedFileId === prev.ui.selectedFileId && s.ui.view === prev.ui.view) return;
     // A scenario link (#scenario=…) belongs to the scenario view, which keeps it up to date.
     if (isScenarioHash(location.hash)) return;
-    const next = formatHash(s);
+    const next = formatHash({ files: s.files.list, selectedFileId: s.ui.selectedFileId, view: s.ui.view });
     if (next !== location.hash) history.replaceState(null, "", next);
   };
   write(useLens.getState());

@@ -27,20 +27,17 @@ function targetOf(f: Finding): NavTarget {
 }
 
 function useFollow() {
-  const selectFile = useLens((s) => s.selectFile);
-  const navigate = useLens((s) => s.navigate);
-  const selectBytes = useLens((s) => s.selectBytes);
-  const setCursor = useLens((s) => s.setHexCursor);
   return (fileId: string, f: Finding) => {
-    selectFile(fileId);
-    navigate(targetOf(f));
-    if (!useLens.getState().hexOpen) useLens.getState().toggleHex();
+    const { ui } = useLens.getState();
+    ui.navigate(fileId, targetOf(f));
+    ui.showHex();
     if (f.offset === undefined) return;
     const offset = f.offset;
     // After the target view has reacted to the navigation (it may select its own item).
     setTimeout(() => {
-      setCursor(offset);
-      selectBytes({ fileId, offset, size: f.length ?? 1, label: f.id });
+      const { ui } = useLens.getState();
+      ui.setHexCursor(fileId, offset);
+      ui.selectBytes({ fileId, offset, size: f.length ?? 1, label: f.id });
     }, 0);
   };
 }

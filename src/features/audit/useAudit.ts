@@ -7,9 +7,9 @@ import { crossCheck, type AuditResult, type SimulationResult } from "../../audit
 import { auditInWorker } from "../../services/auditClient.ts";
 import { auditSimulator, exclusive } from "../../services/auditSimulator.ts";
 import { roleOf } from "../../state/links.ts";
+import { selectFiles } from "../../state/selectors.ts";
 import { useLens, type LoadedFile } from "../../state/store.ts";
-import { buildIdHex } from "../format.ts";
-import { buildId } from "../../elf/index.ts";
+import { buildIdHex } from "../../elf/index.ts";
 
 export interface AuditView {
   /** Null while the first audit of this set of files is still running. */
@@ -23,13 +23,13 @@ export interface AuditView {
 
 function chooseImage(payloads: LoadedFile[], images: LoadedFile[]): LoadedFile | null {
   const want = payloads.map((p) => p.parsed!.livepatch?.xenDepends?.buildId).find(Boolean);
-  return images.find((i) => want && buildIdHex(buildId(i.parsed!.elf)) === want) ?? images[0] ?? null;
+  return images.find((i) => want && buildIdHex(i.parsed!.elf) === want) ?? images[0] ?? null;
 }
 
 type Outcome = { for: unknown; result: AuditResult } | { for: unknown; error: string };
 
 export function useAudit(): AuditView | null {
-  const files = useLens((s) => s.files);
+  const files = useLens(selectFiles);
   const computed = useMemo(() => {
     const ready = files.filter((f) => f.parsed);
     const payloads = ready.filter((f) => roleOf(f.parsed!) === "payload");

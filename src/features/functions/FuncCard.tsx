@@ -32,7 +32,7 @@ function Expectation({ fn, ctx }: { fn: LivepatchFunc; ctx: ImageContext }) {
 }
 
 export function FuncCard({ fn, model, elf, fileId, ctx }: { fn: LivepatchFunc; model: LivepatchModel; elf: ElfFile; fileId: string; ctx: ImageContext }) {
-  const selectBytes = useLens((s) => s.selectBytes);
+  const selectBytes = useLens((s) => s.ui.selectBytes);
   const ps = model.pointerSize;
   const name = fn.name.text ?? `#${fn.index}`;
   const num = (label: string, value: number, at: number, size: number, note?: string) => (

@@ -1,8 +1,7 @@
 // The .livepatch.funcs table: a list of functions and the selected one's card.
-import { useState } from "react";
 import { useLens } from "../../state/store.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
-import { useFocus } from "../inspector/useFocus.ts";
+import { usePick } from "../inspector/usePick.ts";
 import { FuncCard } from "./FuncCard.tsx";
 import { useImageContext } from "./useImageContext.ts";
 import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
@@ -10,15 +9,16 @@ import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
 export function Functions({ file, parsed }: ViewProps) {
   const ctx = useImageContext(file, parsed);
   const model = ctx.model ?? parsed.livepatch;
-  const [selected, setSelected] = useState<number | null>(model && model.funcs.length ? 0 : null);
-  const selectBytes = useLens((s) => s.selectBytes);
-  useFocus("functions", (t) => setSelected(t.index));
+  const picked = usePick(file.id, parsed, "functions")?.index ?? null;
+  const selected = picked !== null && model && picked < model.funcs.length ? picked : model && model.funcs.length ? 0 : null;
+  const setPick = useLens((s) => s.ui.pick);
+  const selectBytes = useLens((s) => s.ui.selectBytes);
   if (!model) return <p className="view">Not a livepatch payload: no functions to patch.</p>;
   if (model.funcs.length === 0)
     return <p className="view">No <code>.livepatch.funcs</code> entries{model.hooks.length ? ": this payload only runs hooks (see Overview)." : "."}</p>;
   const funcs = model.funcs;
   const select = (i: number) => {
-    setSelected(i);
+    setPick(file.id, { view: "functions", index: i });
     const f = funcs[i];
     selectBytes({ fileId: file.id, offset: f.offset, size: f.size, label: `livepatch_func ${i} (${f.name.text ?? "?"})` });
   };

@@ -23,8 +23,8 @@ export function provenanceText(f: PointerField): string {
 }
 
 export function PointerText({ field, fileId, label, size, elf }: { field: PointerField; fileId: string; label: string; size: number; elf: ElfFile }) {
-  const selectBytes = useLens((s) => s.selectBytes);
-  const navigate = useLens((s) => s.navigate);
+  const selectBytes = useLens((s) => s.ui.selectBytes);
+  const navigate = useLens((s) => s.ui.navigate);
   return (
     <span className="ptr">
       <button type="button" className="linkish mono" title={provenanceText(field)} onClick={() => selectBytes({ fileId, offset: field.offset, size, label })}>
@@ -37,7 +37,7 @@ export function PointerText({ field, fileId, label, size, elf }: { field: Pointe
           title="Show the relocation"
           onClick={() => {
             const table = elf.relocationTables.findIndex((t) => t.sectionIndex === field.reloc!.sectionIndex);
-            if (table >= 0) navigate({ view: "relocations", table, index: field.reloc!.index });
+            if (table >= 0) navigate(fileId, { view: "relocations", table, index: field.reloc!.index });
           }}
         >
           ↳ {field.reloc.typeName}

@@ -7,6 +7,7 @@ import { readVirtual, symbolAt, type ElfFile } from "../../elf/index.ts";
 import { analyzePayload, imageOptions, type LivepatchModel } from "../../livepatch/index.ts";
 import { fileLinks } from "../../state/links.ts";
 import type { ParsedFile } from "../../state/parsedFile.ts";
+import { selectFiles } from "../../state/selectors.ts";
 import { useLens, type LoadedFile } from "../../state/store.ts";
 import { placeInSection } from "../inspector/symbolize.ts";
 import { analyzeInWorker } from "../../services/auditClient.ts";
@@ -70,7 +71,7 @@ function useWorkerModel(parsed: ParsedFile, image: LoadedFile | null, wanted: bo
 }
 
 export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageContext {
-  const files = useLens((s) => s.files);
+  const files = useLens(selectFiles);
   const chosen = useMemo(() => {
     const links = fileLinks(files);
     const t = links.target.get(file.id);

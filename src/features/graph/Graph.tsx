@@ -3,6 +3,7 @@
 import { useMemo } from "react";
 import { groups, linkHorizontal, max, scaleBand, scalePoint } from "d3";
 import { fileLinks } from "../../state/links.ts";
+import { selectFiles } from "../../state/selectors.ts";
 import { useLens } from "../../state/store.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
 import { buildGraph, type GraphNode } from "./buildGraph.ts";
@@ -12,8 +13,8 @@ const NODE_H = 40;
 const ROW_GAP = 12;
 
 export function Graph({ file }: ViewProps) {
-  const files = useLens((s) => s.files);
-  const selectFile = useLens((s) => s.selectFile);
+  const files = useLens(selectFiles);
+  const selectFile = useLens((s) => s.ui.selectFile);
   const data = useMemo(() => buildGraph(files, fileLinks(files)), [files]);
 
   const layout = useMemo(() => {

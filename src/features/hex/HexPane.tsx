@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { HexView, type HexSpan } from "../../components/HexView.tsx";
 import { useLens } from "../../state/store.ts";
+import { selectFileView } from "../../state/selectors.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
 import { hex } from "../format.ts";
 import { byteIndexIfReady, byteIndexLater } from "./buildByteIndex.ts";
@@ -27,11 +28,12 @@ function useByteIndex(parsed: ParsedFile): IntervalIndex | null {
 }
 
 export function HexPane({ file, parsed }: ViewProps) {
-  const selection = useLens((s) => (s.selection?.fileId === file.id ? s.selection : null));
-  const cursor = useLens((s) => s.hexCursor);
-  const setCursor = useLens((s) => s.setHexCursor);
-  const navigate = useLens((s) => s.navigate);
-  const selectBytes = useLens((s) => s.selectBytes);
+  const selection = useLens((s) => selectFileView(s, file.id).selection);
+  const cursor = useLens((s) => selectFileView(s, file.id).hexCursor);
+  const setHexCursor = useLens((s) => s.ui.setHexCursor);
+  const navigate = useLens((s) => s.ui.navigate);
+  const selectBytes = useLens((s) => s.ui.selectBytes);
+  const setCursor = useCallback((offset: number | null) => setHexCursor(file.id, offset), [setHexCursor, file.id]);
   const index = useByteIndex(parsed);
   const bytes = parsed.elf.bytes;
 
@@ -66,7 +68,7 @@ export function HexPane({ file, parsed }: ViewProps) {
                     className="small"
                     onClick={() => {
                       if (hitRange) selectBytes({ fileId: file.id, ...hitRange, label: hit.interval.label(hit.record) });
-                      navigate(target);
+                      navigate(file.id, target);
                     }}
                   >
                     Show in {target.view}

@@ -14,8 +14,7 @@ import { Graph } from "../graph/Graph.tsx";
 import { Tabs, type TabDef } from "./Tabs.tsx";
 import type { ViewProps } from "./viewProps.ts";
 import { sizeText } from "../format.ts";
-import { cancelLoad } from "../../state/loadFiles.ts";
-import { describeProblem } from "../../state/loadFiles.ts";
+import { describeProblem } from "../../state/files.ts";
 
 const VIEW_COMPONENTS: Record<ViewId, (p: ViewProps) => ReactNode> = {
   overview: Overview,
@@ -52,7 +51,7 @@ export function FileStatusPanel({ file }: { file: LoadedFile }) {
         </p>
         <progress value={file.progress ?? undefined} max={1} aria-label={`Parsing ${file.name}`} />
         <p>
-          <button type="button" onClick={() => cancelLoad(file.id)}>
+          <button type="button" onClick={() => useLens.getState().files.cancel(file.id)}>
             Cancel
           </button>
         </p>
@@ -78,11 +77,11 @@ export function Inspector({ file: current }: { file: LoadedFile }) {
   // slices it) while the previous screen stays up, so building a big view never blocks input.
   // File and parse result are deferred together: a view never sees one file's id with another's data.
   const file = useDeferredValue(current);
-  const viewNow = useLens((s) => s.view);
+  const viewNow = useLens((s) => s.ui.view);
   const view = useDeferredValue(viewNow);
-  const setView = useLens((s) => s.setView);
-  const hexOpen = useLens((s) => s.hexOpen);
-  const toggleHex = useLens((s) => s.toggleHex);
+  const setView = useLens((s) => s.ui.setView);
+  const hexOpen = useLens((s) => s.ui.hexOpen);
+  const toggleHex = useLens((s) => s.ui.toggleHex);
   const parsed = file.parsed;
   // `/` pressed while a new view is still being rendered in the background focuses that view's
   // filter once it is on screen, not whatever filter the previous view had.
@@ -102,7 +101,7 @@ export function Inspector({ file: current }: { file: LoadedFile }) {
       const typing = el && (el.tagName === "INPUT" || el.tagName === "SELECT" || el.tagName === "TEXTAREA");
       if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
       if (e.key === "/") {
-        if (useLens.getState().view !== shownView.current) {
+        if (useLens.getState().ui.view !== shownView.current) {
           e.preventDefault();
           filterWanted.current = true;
         } else if (focusFilter()) e.preventDefault();

@@ -25,3 +25,18 @@ export class FlatRows {
     return this.starts[table] + index;
   }
 }
+
+/** Where flat row `row` is shown: its place among the (ascending) filtered rows, or null if filtered out. */
+export function shownAt(rows: Uint32Array | null, row: number | null): number | null {
+  if (row === null) return null;
+  if (!rows) return row;
+  let lo = 0;
+  let hi = rows.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (rows[mid] === row) return mid;
+    if (rows[mid] < row) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return null;
+}

@@ -3,19 +3,22 @@ import { describe } from "../../elf/index.ts";
 import { useLens } from "../../state/store.ts";
 import { bytesHex, hex } from "../format.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
-import { useFocus } from "../inspector/useFocus.ts";
-import { useState } from "react";
+import { usePick, useReveal } from "../inspector/usePick.ts";
 
 export function Notes({ file, parsed }: ViewProps) {
   const { elf, livepatch: lp } = parsed;
-  const selectBytes = useLens((s) => s.selectBytes);
-  const [selected, setSelected] = useState<number | null>(null);
-  const select = (i: number) => {
+  const selectBytes = useLens((s) => s.ui.selectBytes);
+  const setPick = useLens((s) => s.ui.pick);
+  const selected = usePick(file.id, parsed, "notes")?.index ?? null;
+  const selectNote = (i: number) => {
     const n = elf.notes[i];
-    setSelected(i);
     selectBytes({ fileId: file.id, offset: n.record.offset, size: n.record.size, label: `note ${n.name} in ${elf.sections[n.sectionIndex]?.name}` });
   };
-  useFocus("notes", (t) => select(t.index));
+  const select = (i: number) => {
+    setPick(file.id, { view: "notes", index: i });
+    selectNote(i);
+  };
+  useReveal(file.id, parsed, "notes", (t) => selectNote(t.index));
   const xenNotes = lp ? ([["own build-id", lp.buildId], ["depends", lp.depends], ["xen_depends", lp.xenDepends]] as const) : [];
   return (
     <div className="view notes">

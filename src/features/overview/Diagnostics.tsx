@@ -6,8 +6,8 @@ import { hex } from "../format.ts";
 const RANK = { error: 0, warning: 1, info: 2 } as const;
 
 export function Diagnostics({ fileId, items }: { fileId: string; items: Diagnostic[] }) {
-  const selectBytes = useLens((s) => s.selectBytes);
-  const setCursor = useLens((s) => s.setHexCursor);
+  const selectBytes = useLens((s) => s.ui.selectBytes);
+  const setCursor = useLens((s) => s.ui.setHexCursor);
   const sorted = [...items].sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.offset - b.offset);
   return (
     <section className="diagnostics" aria-label="Diagnostics">
@@ -26,7 +26,7 @@ export function Diagnostics({ fileId, items }: { fileId: string; items: Diagnost
                 type="button"
                 className="linkish mono"
                 onClick={() => {
-                  setCursor(d.offset);
+                  setCursor(fileId, d.offset);
                   selectBytes({ fileId, offset: d.offset, size: 1, label: d.code });
                 }}
               >

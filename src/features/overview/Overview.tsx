@@ -2,16 +2,17 @@
 // every diagnostic. Each fact links to its bytes.
 import { describe } from "../../elf/index.ts";
 import { fileLinks } from "../../state/links.ts";
+import { selectFiles } from "../../state/selectors.ts";
 import { useLens } from "../../state/store.ts";
 import type { NoteInfo } from "../../livepatch/index.ts";
-import { buildIdHex, grouped, hex, sizeText } from "../format.ts";
-import { buildId as elfBuildId } from "../../elf/index.ts";
+import { grouped, hex, sizeText } from "../format.ts";
+import { buildIdHex } from "../../elf/index.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
 import { Diagnostics } from "./Diagnostics.tsx";
 import { PointerText } from "../functions/PointerText.tsx";
 
 function BuildId({ note, fileId, label }: { note: NoteInfo | null; fileId: string; label: string }) {
-  const selectBytes = useLens((s) => s.selectBytes);
+  const selectBytes = useLens((s) => s.ui.selectBytes);
   if (!note) return <span className="bad">missing</span>;
   return (
     <button type="button" className="linkish mono" onClick={() => selectBytes({ fileId, offset: note.offset, size: note.size, label: `${note.section} (${label})` })}>
@@ -21,14 +22,14 @@ function BuildId({ note, fileId, label }: { note: NoteInfo | null; fileId: strin
 }
 
 export function Overview({ file, parsed }: ViewProps) {
-  const files = useLens((s) => s.files);
+  const files = useLens(selectFiles);
   const links = fileLinks(files);
   const { elf, livepatch: lp } = parsed;
   const h = elf.header;
   const nameOf = (id: string) => files.find((f) => f.id === id)?.name ?? id;
   const target = links.target.get(file.id);
   const depends = links.depends.get(file.id);
-  const imageBuildId = parsed.role === "image" ? buildIdHex(elfBuildId(elf)) : null;
+  const imageBuildId = parsed.role === "image" ? buildIdHex(elf) : null;
 
   return (
     <div className="view overview">

@@ -2,19 +2,16 @@
 // slides or docs (`#embed&scenario=replace&step=4&panels=diagram,memory`).
 import { useEffect, useRef } from "react";
 import { useShallow } from "zustand/react/shallow";
-import { parseScenarioHash, type Panel } from "../../scenarios/index.ts";
-import { useScenario } from "../scenarios/scenarioStore.ts";
-import { openScenario } from "../scenarios/scenarioActions.ts";
+import { firstPayload, parseScenarioHash, type Panel } from "../../scenarios/index.ts";
+import { useLens } from "../../state/store.ts";
 import { Explanation } from "../scenarios/Explanation.tsx";
-import { firstPayload, useSimViews } from "../scenarios/useSimViews.ts";
+import { useSimViews } from "../scenarios/useSimViews.ts";
 import { useStepHighlights } from "../scenarios/useHighlights.ts";
 import { StateDiagram } from "../simulator/state-diagram/StateDiagram.tsx";
 import { CpuLanes } from "../simulator/cpus/CpuLanes.tsx";
 import { MemoryView } from "../simulator/memory/MemoryView.tsx";
 import { ConsolePanel } from "../simulator/console/ConsolePanel.tsx";
 import { Timeline } from "../simulator/timeline/Timeline.tsx";
-import { runConsole, setCursor, step as stepCursor, togglePlay } from "../../state/simulatorActions.ts";
-import { useSim } from "../../state/simulator.ts";
 import { usePlayback } from "../simulator/timeline/usePlayback.ts";
 import { useTheme } from "../shell/useTheme.ts";
 import "../simulator/simulator.css";
@@ -26,17 +23,19 @@ const TITLES: Record<Panel, string> = { diagram: "State", explain: "Explanation"
 export default function Embed() {
   useTheme();
   usePlayback();
-  const sc = useScenario(useShallow((s) => ({ active: s.active, step: s.step, panels: s.panels, problem: s.problem, loading: s.loading })));
+  const { runConsole, setCursor, step: stepCursor, togglePlay, setSpeed } = useLens.getState().sim;
+  const sc = useLens(useShallow(({ scenario: s }) => ({ active: s.active, step: s.step, panels: s.panels, problem: s.problem, loading: s.loading })));
   const { sim, snap, rv, windows, entries, focus: seen } = useSimViews();
-  const speed = useSim((s) => s.speed);
-  const playing = useSim((s) => s.playing);
+  const speed = useLens((s) => s.sim.speed);
+  const playing = useLens((s) => s.sim.playing);
   const root = useRef<HTMLDivElement>(null);
   const marks = useStepHighlights();
 
   useEffect(() => {
     const place = parseScenarioHash(location.hash);
-    if (place) void openScenario(place.scenario, place.step, "embed", place.panels);
-    else useScenario.setState({ problem: "This embed link names no scenario (#embed&scenario=ID&step=N&panels=…)." });
+    const { open, fail } = useLens.getState().scenario;
+    if (place) void open(place.scenario, place.step, "embed", place.panels);
+    else fail("This embed link names no scenario (#embed&scenario=ID&step=N&panels=…).");
   }, []);
 
   if (sc.problem) return <p className="embed-problem" role="alert">{sc.problem}</p>;
@@ -52,7 +51,7 @@ export default function Embed() {
           {p === "memory" && <MemoryView windows={windows} arch={sim.image?.arch ?? null} payloads={sim.payloads} marks={marks} />}
           {p === "console" && <ConsolePanel entries={entries} history={sim.history} busy={sim.status === "busy"} onRun={(l) => void runConsole(l)} />}
           {p === "timeline" && (
-            <Timeline items={sim.items} records={sim.records} cursor={sim.cursor} playing={playing} speed={speed} onCursor={setCursor} onStep={stepCursor} onPlay={togglePlay} onSpeed={(s) => useSim.setState({ speed: s })} />
+            <Timeline items={sim.items} records={sim.records} cursor={sim.cursor} playing={playing} speed={speed} onCursor={setCursor} onStep={stepCursor} onPlay={togglePlay} onSpeed={setSpeed} />
           )}
         </section>
       ))}

@@ -3,10 +3,10 @@
 // clickers (which send Right/Left/PageDown/PageUp), with exports of the diagram for slides.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
-import { useScenario } from "../scenarios/scenarioStore.ts";
-import { goToStep, nextStep, prevStep, setMode } from "../scenarios/scenarioActions.ts";
+import { firstPayload } from "../../scenarios/index.ts";
+import { useLens } from "../../state/store.ts";
 import { Explanation } from "../scenarios/Explanation.tsx";
-import { firstPayload, useSimViews } from "../scenarios/useSimViews.ts";
+import { useSimViews } from "../scenarios/useSimViews.ts";
 import { useStepHighlights } from "../scenarios/useHighlights.ts";
 import { StateDiagram } from "../simulator/state-diagram/StateDiagram.tsx";
 import { CpuLanes } from "../simulator/cpus/CpuLanes.tsx";
@@ -49,7 +49,8 @@ function StackList({ stack, hot }: { stack: string[]; hot: ReadonlySet<string> }
 }
 
 export default function Presenter() {
-  const sc = useScenario(useShallow((s) => ({ active: s.active, step: s.step, blank: s.blank, help: s.help, loading: s.loading, catalogue: s.catalogue })));
+  const { goToStep, next: nextStep, prev: prevStep, setMode, setHelp } = useLens.getState().scenario;
+  const sc = useLens(useShallow(({ scenario: s }) => ({ active: s.active, step: s.step, blank: s.blank, help: s.help, loading: s.loading, catalogue: s.catalogue })));
   const { sim, snap, rv, windows, focus: seen } = useSimViews();
   const root = useRef<HTMLDivElement>(null);
   const [note, setNote] = useState<string | null>(null);
@@ -164,7 +165,7 @@ export default function Presenter() {
         <button type="button" onClick={() => void exportVideo()} disabled={!videoSupported()} title="The whole scenario as a WebM video (one step per 1.6 s)">
           Video
         </button>
-        <button type="button" onClick={() => useScenario.setState({ help: !sc.help })} aria-label="Keys">
+        <button type="button" onClick={() => setHelp(!sc.help)} aria-label="Keys">
           ?
         </button>
         <button type="button" onClick={() => setMode("page")} aria-label="Leave presenter mode">

@@ -5,10 +5,10 @@ import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
 import { describe } from "../../elf/index.ts";
 import { useLens } from "../../state/store.ts";
 import { addr, grouped } from "../format.ts";
-import { FlatRows } from "../inspector/flat.ts";
+import { FlatRows, shownAt } from "../inspector/flat.ts";
 import { relocText, symbolTableFor } from "../inspector/symbolize.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
-import { useFocus } from "../inspector/useFocus.ts";
+import { usePick, useReveal } from "../inspector/usePick.ts";
 import { ROWS_PER_STEP, useSliced } from "../inspector/useSliced.ts";
 
 const NO_TYPES: number[] = [];
@@ -22,8 +22,9 @@ export function Relocations({ file, parsed }: ViewProps) {
   const [symbol, setSymbol] = useState("");
   const q = useDeferredValue(symbol.trim().toLowerCase());
   const sec = useDeferredValue(section.trim().toLowerCase());
-  const [selected, setSelected] = useState<number | null>(null);
-  const selectBytes = useLens((s) => s.selectBytes);
+  const pick = usePick(file.id, parsed, "relocations");
+  const setPick = useLens((s) => s.ui.pick);
+  const selectBytes = useLens((s) => s.ui.selectBytes);
   const machine = elf.header.machine;
   const elfClass = elf.header.elfClass;
 
@@ -108,16 +109,17 @@ export function Relocations({ file, parsed }: ViewProps) {
     selectBytes({ fileId: file.id, offset: t.recordOffset + i * t.entsize, size: t.entsize, label: label(ti, i) });
   };
   const select = (r: number) => {
-    setSelected(r);
-    selectRow(...at(r));
+    const [table, index] = at(r);
+    setPick(file.id, { view: "relocations", table, index });
+    selectRow(table, index);
   };
-  useFocus("relocations", (f) => {
+  useReveal(file.id, parsed, "relocations", (f) => {
     setSection("");
     setType("");
     setSymbol("");
-    setSelected(flat.rowOf(f.table, f.index));
     selectRow(f.table, f.index);
   });
+  const selected = shownAt(rows, pick ? flat.rowOf(pick.table, pick.index) : null);
 
   const columns: Column[] = [
     { id: "sec", header: "Section", width: "minmax(14ch, 1fr)", cell: (r) => elf.sections[tables[at(r)[0]].sectionIndex]?.name },
@@ -132,9 +134,9 @@ export function Relocations({ file, parsed }: ViewProps) {
   return (
     <div className="view view-table">
       <div className="filters" role="search">
-        <input type="search" data-filter placeholder="Symbol ( / )" aria-label="Filter relocations by symbol" value={symbol} onChange={(e) => { setSymbol(e.target.value); setSelected(null); }} />
-        <input type="search" placeholder="Section" aria-label="Filter relocations by section" value={section} onChange={(e) => { setSection(e.target.value); setSelected(null); }} />
-        <select aria-label="Relocation type" value={type} onChange={(e) => { setType(e.target.value); setSelected(null); }}>
+        <input type="search" data-filter placeholder="Symbol ( / )" aria-label="Filter relocations by symbol" value={symbol} onChange={(e) => setSymbol(e.target.value)} />
+        <input type="search" placeholder="Section" aria-label="Filter relocations by section" value={section} onChange={(e) => setSection(e.target.value)} />
+        <select aria-label="Relocation type" value={type} onChange={(e) => setType(e.target.value)}>
           <option value="">any type</option>
           {typesPresent.map((t) => (
             <option key={t} value={t}>

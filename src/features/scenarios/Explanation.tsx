@@ -2,9 +2,9 @@
 // now and why, the payload function fields the step is about, and what the command printed.
 import { stepLabel, type Highlight } from "../../scenarios/index.ts";
 import { knobLine } from "../../scenarios/index.ts";
-import type { ActiveScenario } from "./scenarioStore.ts";
+import type { ActiveScenario } from "../../state/scenario.ts";
 import { FuncFields } from "./FuncFields.tsx";
-import { useSim } from "../../state/simulator.ts";
+import { useLens } from "../../state/store.ts";
 import { inputsThrough } from "../../scenarios/index.ts";
 
 function typed(a: ActiveScenario, step: number): string {
@@ -27,11 +27,11 @@ function chip(h: Highlight): string | null {
 export function Explanation({ active, step, showOutput = true }: { active: ActiveScenario; step: number; showOutput?: boolean }) {
   const n = active.scenario.steps.length;
   const st = step > 0 ? active.scenario.steps[step - 1] : null;
-  const record = useSim((s) => {
+  const record = useLens(({ sim: s }) => {
     if (!st || !active.inputs[step - 1]) return null;
     return s.records[inputsThrough(active.inputs, step) - 1] ?? null;
   });
-  const complete = useSim((s) => {
+  const complete = useLens(({ sim: s }) => {
     if (!record) return false;
     const i = s.records.indexOf(record);
     let end = 0;

@@ -4,7 +4,6 @@
 import type { FuncField } from "../../scenarios/index.ts";
 import type { LivepatchFunc, PointerField } from "../../livepatch/types.ts";
 import { useLens } from "../../state/store.ts";
-import { useSim } from "../../state/simulator.ts";
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
 
@@ -18,14 +17,14 @@ function pointerText(p: PointerField): string {
 
 function useFileFunc(payload: string, index: number): LivepatchFunc | null {
   return useLens((s) => {
-    const f = s.files.find((x) => x.status === "ready" && x.parsed?.livepatch && x.name.replace(/\.[^.]*$/, "") === payload);
+    const f = s.files.list.find((x) => x.status === "ready" && x.parsed?.livepatch && x.name.replace(/\.[^.]*$/, "") === payload);
     return f?.parsed?.livepatch?.funcs[index] ?? null;
   });
 }
 
 export function FuncFields({ payload, func, field }: { payload: string; func: number; field: FuncField }) {
   const file = useFileFunc(payload, func);
-  const live = useSim((s) => s.payloads[payload]?.funcs[func] ?? null);
+  const live = useLens((s) => s.sim.payloads[payload]?.funcs[func] ?? null);
   const rows: { id: FuncField; label: string; file: string; xen: string }[] = [
     { id: "name", label: "name", file: file ? `"${file.name.text ?? "?"}"` : "…", xen: live?.name ?? "—" },
     { id: "new_addr", label: "new_addr", file: file ? pointerText(file.newAddr) : "…", xen: live?.newAddr ?? "—" },

@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useState } from "react";
 import { loadSampleCatalogue, type SampleEntry } from "../../services/samples.ts";
 import { knobLine, SCENARIO_FORMAT, SCENARIO_VERSION, ScenarioError, validateScenario, type Scenario, type Step } from "../../scenarios/index.ts";
-import { openUserScenario } from "./scenarioActions.ts";
+import { useLens } from "../../state/store.ts";
 import { downloadScenario } from "./scenarioFile.ts";
 
 interface DraftStep {
@@ -173,7 +173,7 @@ export function ScenarioEditor({ start, onClose }: { start: Scenario | null; onC
               const s = build();
               if (s) {
                 onClose();
-                void openUserScenario(s);
+                void useLens.getState().scenario.openUser(s);
               }
             }}
           >

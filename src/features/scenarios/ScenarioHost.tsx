@@ -3,8 +3,7 @@
 // intake sees them, and shows presenter mode over the page.
 import { lazy, Suspense, useEffect } from "react";
 import { parseScenarioHash } from "../../scenarios/index.ts";
-import { useScenario } from "./scenarioStore.ts";
-import { openScenario, openUserScenario, goToStep, setMode } from "./scenarioActions.ts";
+import { useLens } from "../../state/store.ts";
 import { isScenarioFile, readScenarioFile } from "./scenarioFile.ts";
 
 const Presenter = lazy(() => import("../presenter/Presenter.tsx"));
@@ -14,25 +13,26 @@ function followHash(): void {
   if (!place) return;
   // An embed is a different page (no chrome): load it as such.
   if (place.mode === "embed") return location.reload();
-  const { active, mode, step } = useScenario.getState();
+  const { active, mode, step, setMode, goToStep, open } = useLens.getState().scenario;
   if (active?.ref === place.scenario) {
     if (mode !== place.mode) setMode(place.mode);
     if (step !== place.step) goToStep(place.step, { animate: false });
     return;
   }
-  void openScenario(place.scenario, place.step, place.mode);
+  void open(place.scenario, place.step, place.mode);
 }
 
 async function takeFile(f: File): Promise<void> {
+  const { openUser, fail } = useLens.getState().scenario;
   try {
-    await openUserScenario(await readScenarioFile(f));
+    await openUser(await readScenarioFile(f));
   } catch (e) {
-    useScenario.setState({ problem: e instanceof Error ? e.message : String(e) });
+    fail(e instanceof Error ? e.message : String(e));
   }
 }
 
 export function ScenarioHost() {
-  const presenting = useScenario((s) => s.mode === "present");
+  const presenting = useLens((s) => s.scenario.mode === "present");
   useEffect(() => {
     followHash();
     window.addEventListener("hashchange", followHash);

@@ -3,19 +3,17 @@
 // save and load scenario files.
 import { useEffect, useRef, type ChangeEvent } from "react";
 import { useShallow } from "zustand/react/shallow";
-import { useSim } from "../../state/simulator.ts";
+import { useLens } from "../../state/store.ts";
 import { inputsThrough, stepLabel, pathStatus } from "../../scenarios/index.ts";
 import type { SimInput } from "../../simulator/types.ts";
-import { useScenario } from "./scenarioStore.ts";
-import { closeScenario, ensureCatalogue, goToStep, nextStep, openScenario, openUserScenario, prevStep, returnToScenario, setMode } from "./scenarioActions.ts";
 import { Explanation } from "./Explanation.tsx";
 import { downloadScenario, readScenarioFile } from "./scenarioFile.ts";
 import { ScenarioEditor } from "./ScenarioEditor.tsx";
 import "./scenarios.css";
 
 function useOffPath(): { off: boolean; shared: number } {
-  const active = useScenario((s) => s.active);
-  const records = useSim((s) => s.records);
+  const active = useLens((s) => s.scenario.active);
+  const records = useLens((s) => s.sim.records);
   if (!active) return { off: false, shared: 0 };
   return pathStatus(
     active.inputs.filter((i): i is SimInput => i !== null),
@@ -24,8 +22,10 @@ function useOffPath(): { off: boolean; shared: number } {
 }
 
 export function ScenarioPanel() {
-  const sc = useScenario(
-    useShallow((s) => ({ catalogue: s.catalogue, active: s.active, step: s.step, loading: s.loading, problem: s.problem, editorOpen: s.editorOpen, problemCat: s.catalogueProblem })),
+  const { close: closeScenario, ensureCatalogue, goToStep, next: nextStep, prev: prevStep, open: openScenario, openUser: openUserScenario, returnTo: returnToScenario, setMode, setEditorOpen, fail } =
+    useLens.getState().scenario;
+  const sc = useLens(
+    useShallow(({ scenario: s }) => ({ catalogue: s.catalogue, active: s.active, step: s.step, loading: s.loading, problem: s.problem, editorOpen: s.editorOpen, problemCat: s.catalogueProblem })),
   );
   const path = useOffPath();
   const root = useRef<HTMLElement>(null);
@@ -33,7 +33,7 @@ export function ScenarioPanel() {
   const stepList = useRef<HTMLOListElement>(null);
   useEffect(() => {
     void ensureCatalogue();
-  }, []);
+  }, [ensureCatalogue]);
   // The steps are one scrolling row: keep the current one in view (scrolling only that row).
   useEffect(() => {
     const ol = stepList.current;
@@ -51,7 +51,7 @@ export function ScenarioPanel() {
     try {
       await openUserScenario(await readScenarioFile(f));
     } catch (err) {
-      useScenario.setState({ problem: err instanceof Error ? err.message : String(err) });
+      fail(err instanceof Error ? err.message : String(err));
     }
   };
 
@@ -102,7 +102,7 @@ export function ScenarioPanel() {
             Present
           </button>
         )}
-        <button type="button" className="small ghost scn-file" onClick={() => useScenario.setState({ editorOpen: true })} title="Write a scenario (starts from the open one)" aria-label="Write a scenario">
+        <button type="button" className="small ghost scn-file" onClick={() => setEditorOpen(true)} title="Write a scenario (starts from the open one)" aria-label="Write a scenario">
           Write…
         </button>
         <button type="button" className="small ghost scn-file" onClick={() => picker.current?.click()} title="Load a scenario file (.json); dropping one on the page works too">
@@ -161,7 +161,7 @@ export function ScenarioPanel() {
           <Explanation active={a} step={sc.step} />
         </div>
       )}
-      {sc.editorOpen && <ScenarioEditor start={a?.scenario ?? null} onClose={() => useScenario.setState({ editorOpen: false })} />}
+      {sc.editorOpen && <ScenarioEditor start={a?.scenario ?? null} onClose={() => setEditorOpen(false)} />}
     </section>
   );
 }

@@ -3,7 +3,7 @@
 // re-render can drop it.
 import { useMemo } from "react";
 import type { Highlight } from "../../scenarios/index.ts";
-import { useScenario } from "./scenarioStore.ts";
+import { useLens } from "../../state/store.ts";
 
 export interface Highlights {
   cpus: ReadonlySet<number>;
@@ -33,6 +33,6 @@ export function highlightSets(list: readonly Highlight[]): Highlights {
 
 /** The highlights of the open scenario's current step (none at the start or with no scenario). */
 export function useStepHighlights(): Highlights {
-  const list = useScenario((s) => (s.active && s.step > 0 ? s.active.scenario.steps[s.step - 1]?.highlight : undefined));
+  const list = useLens(({ scenario: s }) => (s.active && s.step > 0 ? s.active.scenario.steps[s.step - 1]?.highlight : undefined));
   return useMemo(() => highlightSets(list ?? []), [list]);
 }

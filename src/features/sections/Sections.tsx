@@ -1,28 +1,32 @@
 // Section headers as readelf -SW prints them, plus the region (text/rw/ro) and load address each
 // SHF_ALLOC section would get in Xen.
-import { useMemo, useState } from "react";
+import { useMemo } from "react";
 import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
 import { describe } from "../../elf/index.ts";
 import { useLens } from "../../state/store.ts";
 import type { PlacedSection } from "../../livepatch/index.ts";
 import { addr, grouped, hex } from "../format.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
-import { useFocus } from "../inspector/useFocus.ts";
+import { usePick, useReveal } from "../inspector/usePick.ts";
 
 export function Sections({ file, parsed }: ViewProps) {
   const { elf, livepatch: lp } = parsed;
-  const [selected, setSelected] = useState<number | null>(null);
-  const selectBytes = useLens((s) => s.selectBytes);
+  const selected = usePick(file.id, parsed, "sections")?.section ?? null;
+  const setPick = useLens((s) => s.ui.pick);
+  const selectBytes = useLens((s) => s.ui.selectBytes);
   const placed = useMemo(() => new Map<number, PlacedSection>((lp?.regions.sections ?? []).map((p) => [p.sectionIndex, p])), [lp]);
   const { machine, osabi, elfClass } = { ...elf.header };
 
-  const select = (row: number) => {
-    setSelected(row);
+  const selectRow = (row: number) => {
     const s = elf.sections[row];
     const range = s.dataSize > 0 ? { offset: s.dataOffset, size: s.dataSize } : s.header;
     selectBytes({ fileId: file.id, ...range, label: `section [${row}] ${s.name}${s.dataSize > 0 ? "" : " (header; no file data)"}` });
   };
-  useFocus("sections", (t) => select(t.section));
+  const select = (row: number) => {
+    setPick(file.id, { view: "sections", section: row });
+    selectRow(row);
+  };
+  useReveal(file.id, parsed, "sections", (t) => selectRow(t.section));
 
   const columns: Column[] = [
     { id: "nr", header: "Nr", width: "5ch", align: "right", cell: (r) => r },

@@ -1,7 +1,7 @@
 // The left rail: loaded files (payloads and images, with what each targets), then the samples.
 import { useRef } from "react";
-import { cancelLoad, loadUserFiles, unloadFile } from "../../state/loadFiles.ts";
 import { fileLinks, roleLabel, type FileLinks } from "../../state/links.ts";
+import { selectFiles } from "../../state/selectors.ts";
 import { useLens, type LoadedFile } from "../../state/store.ts";
 import { sizeText } from "../format.ts";
 import { SampleMenu } from "./SampleMenu.tsx";
@@ -23,7 +23,8 @@ function TargetLine({ f, links, files }: { f: LoadedFile; links: FileLinks; file
 }
 
 function FileRow({ f, links, files, selected }: { f: LoadedFile; links: FileLinks; files: LoadedFile[]; selected: boolean }) {
-  const selectFile = useLens((s) => s.selectFile);
+  const selectFile = useLens((s) => s.ui.selectFile);
+  const { cancel, unload } = useLens.getState().files;
   const role = links.role.get(f.id);
   return (
     <li className={`file ${selected ? "selected" : ""} ${f.status}`}>
@@ -36,7 +37,7 @@ function FileRow({ f, links, files, selected }: { f: LoadedFile; links: FileLink
         {f.status === "parsing" && (
           <>
             <progress value={f.progress ?? undefined} max={1} aria-label={`Parsing ${f.name}`} />
-            <button type="button" className="small" onClick={() => cancelLoad(f.id)}>
+            <button type="button" className="small" onClick={() => cancel(f.id)}>
               Cancel
             </button>
           </>
@@ -45,7 +46,7 @@ function FileRow({ f, links, files, selected }: { f: LoadedFile; links: FileLink
         {f.status === "cancelled" && <span className="link muted">cancelled</span>}
         {f.status === "ready" && role === "payload" && <TargetLine f={f} links={links} files={files} />}
         {f.status !== "parsing" && (
-          <button type="button" className="small ghost" aria-label={`Close ${f.name}`} onClick={() => unloadFile(f.id)}>
+          <button type="button" className="small ghost" aria-label={`Close ${f.name}`} onClick={() => unload(f.id)}>
             close
           </button>
         )}
@@ -55,8 +56,8 @@ function FileRow({ f, links, files, selected }: { f: LoadedFile; links: FileLink
 }
 
 export function FileRail() {
-  const files = useLens((s) => s.files);
-  const selectedId = useLens((s) => s.selectedFileId);
+  const files = useLens(selectFiles);
+  const selectedId = useLens((s) => s.ui.selectedFileId);
   const input = useRef<HTMLInputElement>(null);
   const links = fileLinks(files);
   return (
@@ -74,7 +75,7 @@ export function FileRail() {
             hidden
             aria-label="Open payloads or hypervisor images"
             onChange={(e) => {
-              if (e.target.files) void loadUserFiles(Array.from(e.target.files));
+              if (e.target.files) void useLens.getState().files.loadUser(Array.from(e.target.files));
               e.target.value = "";
             }}
           />

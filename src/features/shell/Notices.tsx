@@ -2,8 +2,8 @@
 import { useLens } from "../../state/store.ts";
 
 export function Notices() {
-  const notices = useLens((s) => s.notices);
-  const dismiss = useLens((s) => s.dismiss);
+  const notices = useLens((s) => s.ui.notices);
+  const dismiss = useLens((s) => s.ui.dismiss);
   return (
     <div className="notices">
       {notices.map((n) => (

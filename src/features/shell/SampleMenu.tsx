@@ -1,7 +1,7 @@
 // Bundled samples from public/samples/index.json, grouped by architecture.
 import { useEffect, useState } from "react";
 import { loadSampleCatalogue, type SampleEntry } from "../../services/samples.ts";
-import { loadSample } from "../../state/loadFiles.ts";
+import { useLens } from "../../state/store.ts";
 
 export function SampleMenu() {
   const [samples, setSamples] = useState<SampleEntry[] | null>(null);
@@ -29,9 +29,7 @@ export function SampleMenu() {
                 <button
                   type="button"
                   title={`${s.summary}${s.expect ? `\nExpected: ${s.expect}` : ""}`}
-                  onClick={() => {
-                    void loadSample(s.path);
-                  }}
+                  onClick={() => void useLens.getState().files.loadSample(s.path)}
                 >
                   <span className={`badge ${s.kind === "image" ? "image" : "payload"}`}>{s.kind === "image" ? "image" : "payload"}</span>
                   <span className="sample-title">{s.title}</span>

@@ -1,4 +1,4 @@
-import { loadSample } from "../../state/loadFiles.ts";
+import { useLens } from "../../state/store.ts";
 
 // The bundled demo a first-time visitor can open in one click: the x86-64 sample image and the
 // hello-world payload that patches its xen_extra_version.
@@ -6,8 +6,9 @@ const DEMO_IMAGE = "x86_64/xen-syms";
 const DEMO_PAYLOAD = "x86_64/xen_hello_world.livepatch";
 
 async function openDemo(): Promise<void> {
-  await loadSample(DEMO_IMAGE);
-  await loadSample(DEMO_PAYLOAD);
+  const { files } = useLens.getState();
+  await files.loadSample(DEMO_IMAGE);
+  await files.loadSample(DEMO_PAYLOAD);
 }
 
 // Shown before any file is open.

@@ -1,6 +1,6 @@
 // Files arrive by drag and drop anywhere on the page and by paste (clipboard files).
 import { useEffect, useState } from "react";
-import { loadUserFiles } from "../../state/loadFiles.ts";
+import { useLens } from "../../state/store.ts";
 
 export function useFileIntake(): { dragging: boolean } {
   const [dragging, setDragging] = useState(false);
@@ -25,13 +25,13 @@ export function useFileIntake(): { dragging: boolean } {
       const files = e.dataTransfer?.files;
       if (!files || files.length === 0) return;
       e.preventDefault();
-      void loadUserFiles(Array.from(files));
+      void useLens.getState().files.loadUser(Array.from(files));
     };
     const paste = (e: ClipboardEvent) => {
       const files = e.clipboardData?.files;
       if (!files || files.length === 0) return;
       e.preventDefault();
-      void loadUserFiles(Array.from(files));
+      void useLens.getState().files.loadUser(Array.from(files));
     };
     window.addEventListener("dragenter", enter);
     window.addEventListener("dragleave", leave);

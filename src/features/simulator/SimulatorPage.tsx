@@ -4,18 +4,7 @@
 import { useEffect, useMemo } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { useLens } from "../../state/store.ts";
-import { useSim } from "../../state/simulator.ts";
-import {
-  bootFrom,
-  dismissMessage,
-  runConsole,
-  runInput,
-  selectPayload,
-  setCursor,
-  setSimulatorOpen,
-  step,
-  togglePlay,
-} from "../../state/simulatorActions.ts";
+import { selectFiles } from "../../state/selectors.ts";
 import { useDerivedViews } from "./useDerivedViews.ts";
 import { StateDiagram } from "./state-diagram/StateDiagram.tsx";
 import { CpuLanes } from "./cpus/CpuLanes.tsx";
@@ -40,8 +29,9 @@ const stem = (file: string) => (file.includes(".") ? file.slice(0, file.lastInde
 
 export default function SimulatorPage() {
   usePlayback();
-  const sim = useSim(
-    useShallow((s) => ({
+  const { bootFrom, dismissMessage, runConsole, runInput, selectPayload, setCursor, setOpen, step, togglePlay, setSpeed, setTimeoutMs } = useLens.getState().sim;
+  const sim = useLens(
+    useShallow(({ sim: s }) => ({
       status: s.status,
       message: s.message,
       image: s.image,
@@ -59,7 +49,7 @@ export default function SimulatorPage() {
     })),
   );
   const marks = useStepHighlights();
-  const files = useLens((s) => s.files);
+  const files = useLens(selectFiles);
   const images = files.filter((f) => f.status === "ready" && f.parsed?.role === "image");
   const payloadFiles = useMemo(() => {
     const m = new Map<string, string>();
@@ -83,7 +73,7 @@ export default function SimulatorPage() {
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, []);
+  }, [step, togglePlay]);
 
   const { snap, rv, windows, entries } = useDerivedViews(sim);
 
@@ -135,7 +125,7 @@ export default function SimulatorPage() {
           {snap.halted && <b className="bad"> · host halted (panic)</b>}
         </span>
         <span className="spacer" />
-        <button type="button" className="small ghost" onClick={() => setSimulatorOpen(false)}>
+        <button type="button" className="small ghost" onClick={() => setOpen(false)}>
           Back to the inspector
         </button>
       </header>
@@ -211,7 +201,7 @@ export default function SimulatorPage() {
             selected={selected}
             timeoutMs={sim.timeoutMs}
             onCommand={(line) => void runConsole(line, "knob")}
-            onTimeout={(ms) => useSim.setState({ timeoutMs: ms })}
+            onTimeout={setTimeoutMs}
           />
         </details>
       </section>
@@ -232,7 +222,7 @@ export default function SimulatorPage() {
         onCursor={setCursor}
         onStep={step}
         onPlay={togglePlay}
-        onSpeed={(s) => useSim.setState({ speed: s })}
+        onSpeed={setSpeed}
       />
     </div>
   );

@@ -1,22 +1,22 @@
 // How the shell reaches the simulator: a toggle for the top bar, and an outlet that shows the
 // (lazy-loaded) simulator page in the workspace instead of its usual content while it is open.
 import { lazy, Suspense, type ReactNode } from "react";
-import { useSim } from "../../state/simulator.ts";
-import { setSimulatorOpen } from "../../state/simulatorActions.ts";
+import { useLens } from "../../state/store.ts";
 
 const SimulatorPage = lazy(() => import("./SimulatorPage.tsx"));
 
 export function SimulatorToggle() {
-  const open = useSim((s) => s.open);
+  const open = useLens((s) => s.sim.open);
+  const setOpen = useLens((s) => s.sim.setOpen);
   return (
-    <button type="button" className="small" aria-pressed={open} onClick={() => setSimulatorOpen(!open)} title="Watch a simulated Xen apply payloads">
+    <button type="button" className="small" aria-pressed={open} onClick={() => setOpen(!open)} title="Watch a simulated Xen apply payloads">
       Simulator
     </button>
   );
 }
 
 export function SimulatorOutlet({ children }: { children: ReactNode }) {
-  const open = useSim((s) => s.open);
+  const open = useLens((s) => s.sim.open);
   if (!open) return <>{children}</>;
   return (
     <Suspense fallback={<p className="hint" style={{ padding: 16 }}>Loading the simulator…</p>}>

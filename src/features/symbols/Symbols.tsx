@@ -5,9 +5,9 @@ import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
 import { describe } from "../../elf/index.ts";
 import { useLens } from "../../state/store.ts";
 import { addr, grouped } from "../format.ts";
-import { FlatRows } from "../inspector/flat.ts";
+import { FlatRows, shownAt } from "../inspector/flat.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
-import { useFocus } from "../inspector/useFocus.ts";
+import { usePick, useReveal } from "../inspector/usePick.ts";
 import { useSliced } from "../inspector/useSliced.ts";
 
 const NAMES_PER_STEP = 10_000;
@@ -19,8 +19,9 @@ export function Symbols({ file, parsed }: ViewProps) {
   const [query, setQuery] = useState("");
   const [type, setType] = useState("");
   const deferredQuery = useDeferredValue(query);
-  const [selected, setSelected] = useState<number | null>(null);
-  const selectBytes = useLens((s) => s.selectBytes);
+  const pick = usePick(file.id, parsed, "symbols");
+  const setPick = useLens((s) => s.ui.pick);
+  const selectBytes = useLens((s) => s.ui.selectBytes);
   const { machine, osabi, elfClass } = elf.header;
 
   const scan = useMemo(() => {
@@ -46,20 +47,21 @@ export function Symbols({ file, parsed }: ViewProps) {
   const rows = filtered.value;
 
   const at = (r: number) => flat.locate(rows ? rows[r] : r);
-  const select = (r: number) => {
-    setSelected(r);
-    const [ti, i] = at(r);
+  const selectRow = (ti: number, i: number) => {
     const t = tables[ti];
     selectBytes({ fileId: file.id, offset: t.recordOffset + i * t.entsize, size: t.entsize, label: `symbol ${i}: ${t.name[i] || "(no name)"}` });
   };
-  useFocus("symbols", (f) => {
+  const select = (r: number) => {
+    const [table, index] = at(r);
+    setPick(file.id, { view: "symbols", table, index });
+    selectRow(table, index);
+  };
+  useReveal(file.id, parsed, "symbols", (f) => {
     setQuery("");
     setType("");
-    const row = flat.rowOf(f.table, f.index);
-    setSelected(row);
-    const t = tables[f.table];
-    selectBytes({ fileId: file.id, offset: t.recordOffset + f.index * t.entsize, size: t.entsize, label: `symbol ${f.index}: ${t.name[f.index]}` });
+    selectRow(f.table, f.index);
   });
+  const selected = shownAt(rows, pick ? flat.rowOf(pick.table, pick.index) : null);
 
   const secName = (i: number) => elf.sections[elf.symbolTables[i].sectionIndex]?.name ?? "";
   const columns: Column[] = [
@@ -79,8 +81,8 @@ export function Symbols({ file, parsed }: ViewProps) {
   return (
     <div className="view view-table">
       <div className="filters" role="search">
-        <input type="search" data-filter placeholder="Filter by name ( / )" aria-label="Filter symbols by name" value={query} onChange={(e) => { setQuery(e.target.value); setSelected(null); }} />
-        <select aria-label="Symbol type" value={type} onChange={(e) => { setType(e.target.value); setSelected(null); }}>
+        <input type="search" data-filter placeholder="Filter by name ( / )" aria-label="Filter symbols by name" value={query} onChange={(e) => setQuery(e.target.value)} />
+        <select aria-label="Symbol type" value={type} onChange={(e) => setType(e.target.value)}>
           <option value="">any type</option>
           {types.map((t) => <option key={t}>{t}</option>)}
         </select>

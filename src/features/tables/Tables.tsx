@@ -1,11 +1,11 @@
 // Alternatives, exception table, bug frames and alt_call sites, each entry's self-relative
 // fields resolved to symbol+offset through their relocations.
-import { useState, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import type { SelfRelative } from "../../livepatch/index.ts";
 import { useLens } from "../../state/store.ts";
 import { hex, signedAddend } from "../format.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
-import { useFocus } from "../inspector/useFocus.ts";
+import { usePick } from "../inspector/usePick.ts";
 
 function rel(f: SelfRelative): string {
   const t = f.target;
@@ -26,9 +26,10 @@ interface Block {
 
 export function Tables({ file, parsed }: ViewProps) {
   const lp = parsed.livepatch;
-  const selectBytes = useLens((s) => s.selectBytes);
-  const [selected, setSelected] = useState<string | null>(null);
-  useFocus("tables", (t) => setSelected(`${t.kind}:${t.index}`));
+  const selectBytes = useLens((s) => s.ui.selectBytes);
+  const setPick = useLens((s) => s.ui.pick);
+  const pick = usePick(file.id, parsed, "tables");
+  const selected = pick ? `${pick.kind}:${pick.index}` : null;
   if (!lp) return <p className="view">Not a livepatch payload.</p>;
   const altSize = lp.arch === "x86_64" ? 14 : 12;
   const blocks: Block[] = [
@@ -65,6 +66,11 @@ export function Tables({ file, parsed }: ViewProps) {
       empty: "No alt_call sites.",
     },
   ];
+  const choose = (b: Block, i: number) => {
+    const r = b.rows[i];
+    setPick(file.id, { view: "tables", kind: b.id, index: i });
+    selectBytes({ fileId: file.id, offset: r.offset, size: r.size, label: `${b.title} entry ${i}` });
+  };
   return (
     <div className="view tables">
       {blocks.map((b) => (
@@ -91,16 +97,8 @@ export function Tables({ file, parsed }: ViewProps) {
                     key={i}
                     tabIndex={0}
                     className={selected === `${b.id}:${i}` ? "selected" : undefined}
-                    onClick={() => {
-                      setSelected(`${b.id}:${i}`);
-                      selectBytes({ fileId: file.id, offset: r.offset, size: r.size, label: `${b.title} entry ${i}` });
-                    }}
-                    onKeyDown={(e) => {
-                      if (e.key === "Enter") {
-                        setSelected(`${b.id}:${i}`);
-                        selectBytes({ fileId: file.id, offset: r.offset, size: r.size, label: `${b.title} entry ${i}` });
-                      }
-                    }}
+                    onClick={() => choose(b, i)}
+                    onKeyDown={(e) => e.key === "Enter" && choose(b, i)}
                   >
                     {r.cells.map((c, j) => (
                       <td key={j} className="mono">

@@ -2,7 +2,7 @@
 // speed and a scrubber; every other view derives from `items[0..cursor)`, so moving the cursor is
 // all it takes to show an earlier moment.
 import { useEffect, useRef, useState } from "react";
-import { SPEEDS } from "../../../state/simulator.ts";
+import { SPEEDS } from "../../../state/sim.ts";
 import { inputText, type InputRecord, type TimelineItem } from "../../../simulator/types.ts";
 
 function describe(it: TimelineItem, records: readonly InputRecord[]): { who: string; text: string; kind: string } {

@@ -1,6 +1,6 @@
 // Scenario steps ↔ timeline cursor, including steps that run nothing (the timeout knob).
 import { describe, expect, it } from "vitest";
-import type { InputRecord, SimInput } from "../../simulator/types.ts";
+import type { InputRecord, SimInput } from "../simulator/types.ts";
 import { cursorForStep, stepAtCursor } from "./stepCursor.ts";
 
 const input = (line: string): SimInput => ({ kind: "console", line, via: "console" });

@@ -1,6 +1,6 @@
 // Scenarios the user wrote, kept in this browser (localStorage) under their id so that a
 // `#scenario=user:<id>` link reopens them here. The saved file is the portable form.
-import { parseScenario, serializeScenario, type Scenario } from "../../scenarios/index.ts";
+import { parseScenario, serializeScenario, type Scenario } from "../scenarios/index.ts";
 
 const KEY = "livepatch-lens.user-scenarios";
 const MAX_KEPT = 50;

@@ -1,8 +1,7 @@
 // Scenario steps ↔ timeline cursor. Step k has happened when the session's first
 // inputsThrough(k) records and all their events are behind the cursor.
-import { recordEnds, type InputRecord } from "../../simulator/types.ts";
-import { inputsThrough } from "../../scenarios/index.ts";
-import type { SimInput } from "../../simulator/types.ts";
+import { recordEnds, type InputRecord, type SimInput } from "../simulator/types.ts";
+import { inputsThrough } from "./inputs.ts";
 
 export function cursorForStep(records: readonly InputRecord[], inputs: readonly (SimInput | null)[], step: number): number {
   const n = Math.min(inputsThrough(inputs, step), records.length);

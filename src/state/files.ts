@@ -1,0 +1,136 @@
+// The files slice: every loaded file (user files from drop, picker or paste, and bundled samples)
+// with its parse status. Each file is read, transferred to the parse worker and tracked here;
+// failures name the file, the problem and the byte offset, and never disturb what was loaded before.
+import { parseClient, type ParseOutcome } from "../services/parseClient.ts";
+import { sampleUrl } from "../services/samples.ts";
+import type { ParsedFile } from "./parsedFile.ts";
+import type { SliceApi } from "./slice.ts";
+
+export type FileOrigin = { kind: "sample"; path: string } | { kind: "user" };
+
+export interface FileProblem {
+  code: string;
+  message: string;
+  /** Byte offset in the file, when the problem is tied to one. */
+  offset: number | null;
+}
+
+export type FileStatus = "parsing" | "ready" | "error" | "cancelled";
+
+export interface LoadedFile {
+  id: string;
+  name: string;
+  size: number;
+  origin: FileOrigin;
+  status: FileStatus;
+  /** 0..1 while parsing a large file. */
+  progress: number | null;
+  problem: FileProblem | null;
+  parsed: ParsedFile | null;
+}
+
+export interface FilesSlice {
+  list: LoadedFile[];
+  /** Reads, parses and selects each file; resolves to their ids once each has settled. */
+  loadUser(files: Iterable<File>): Promise<string[]>;
+  /** A bundled sample (already loaded: selected again); resolves to its id once settled. */
+  loadSample(path: string): Promise<string>;
+  cancel(id: string): void;
+  unload(id: string): void;
+  /** The file once it is no longer parsing (null if it was closed). */
+  settled(id: string): Promise<LoadedFile | null>;
+  update(id: string, patch: Partial<LoadedFile>): void;
+}
+
+export function describeProblem(name: string, p: FileProblem): string {
+  const at = p.offset === null || p.message.includes(`0x${p.offset.toString(16)}`) ? "" : ` at byte 0x${p.offset.toString(16)}`;
+  const message = p.message.startsWith(`${name}: `) ? p.message : `${name}: ${p.message}`;
+  return `${message}${at} (${p.code})`;
+}
+
+let seq = 0;
+
+export function createFilesSlice({ set, get, setStore, subscribe }: SliceApi<"files">): FilesSlice {
+  const has = (id: string) => get().files.list.some((f) => f.id === id);
+
+  async function parseWithRetry(id: string, name: string, read: (id: string) => Promise<ArrayBuffer>): Promise<ParseOutcome> {
+    const onProgress = (fraction: number) => get().files.update(id, { progress: fraction });
+    let outcome = await parseClient.parse(id, () => read(id), name, onProgress);
+    // The worker died under someone else's file: a fresh worker gets one more try.
+    if (!outcome.ok && outcome.workerDied && outcome.problem.code !== "TIMEOUT" && has(id)) {
+      outcome = await parseClient.parse(id, () => read(id), name, onProgress);
+    }
+    return outcome;
+  }
+
+  async function load(name: string, size: number, origin: FileOrigin, read: (id: string) => Promise<ArrayBuffer>): Promise<string> {
+    const id = `f${++seq}`;
+    const previous = get().ui.selectedFileId;
+    const file: LoadedFile = { id, name, size, origin, status: "parsing", progress: null, problem: null, parsed: null };
+    setStore((s) => ({ files: { ...s.files, list: [...s.files.list, file] }, ui: { ...s.ui, selectedFileId: id } }));
+    const outcome = await parseWithRetry(id, name, read);
+    // Receiving a big result (structured-clone deserialization) is one main-thread task; rendering
+    // it starts in the next one, so neither blocks input for the sum of both.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (!has(id)) return id;
+    const { files, ui } = get();
+    if (outcome.ok) {
+      files.update(id, { status: "ready", progress: null, parsed: outcome.value });
+      return id;
+    }
+    const cancelled = outcome.problem.code === "CANCELLED";
+    files.update(id, { status: cancelled ? "cancelled" : "error", progress: null, problem: outcome.problem });
+    if (!cancelled) ui.notify("error", describeProblem(name, outcome.problem));
+    // Keep showing what the user was looking at before this file arrived.
+    if (get().ui.selectedFileId === id && previous && get().files.list.some((f) => f.id === previous && f.status === "ready")) ui.selectFile(previous);
+    return id;
+  }
+
+  parseClient.onRestart((reason) => get().ui.notify("warning", `Parse worker restarted: ${reason}. Parsing works again.`));
+
+  return {
+    list: [],
+    loadUser: (files) => Promise.all([...files].map((f) => load(f.name, f.size, { kind: "user" }, () => f.arrayBuffer()))),
+    loadSample(path) {
+      const existing = get().files.list.find((f) => f.origin.kind === "sample" && f.origin.path === path && f.status !== "error");
+      if (existing) {
+        get().ui.selectFile(existing.id);
+        return Promise.resolve(existing.id);
+      }
+      const name = path.split("/").pop() ?? path;
+      return load(name, 0, { kind: "sample", path }, async (id) => {
+        const r = await fetch(sampleUrl(path));
+        if (!r.ok) throw new Error(`HTTP ${r.status} for sample ${path}`);
+        const buf = await r.arrayBuffer();
+        get().files.update(id, { size: buf.byteLength });
+        return buf;
+      });
+    },
+    cancel: (id) => parseClient.cancel(id),
+    unload(id) {
+      parseClient.cancel(id);
+      setStore((s) => {
+        const list = s.files.list.filter((f) => f.id !== id);
+        const selectedFileId = s.ui.selectedFileId === id ? (list.at(-1)?.id ?? null) : s.ui.selectedFileId;
+        const byFile = { ...s.ui.byFile };
+        delete byFile[id];
+        return { files: { ...s.files, list }, ui: { ...s.ui, selectedFileId, byFile } };
+      });
+    },
+    settled(id) {
+      return new Promise((done) => {
+        const check = () => {
+          const f = get().files.list.find((x) => x.id === id);
+          if (f?.status === "parsing") return false;
+          done(f ?? null);
+          return true;
+        };
+        if (check()) return;
+        const stop = subscribe(() => {
+          if (check()) stop();
+        });
+      });
+    },
+    update: (id, patch) => set((s) => ({ list: s.list.map((f) => (f.id === id ? { ...f, ...patch } : f)) })),
+  };
+}

@@ -1,0 +1,296 @@
+// The scenario slice: which scenario is being walked, the step shown, how it is shown (the
+// simulator page, presenter mode or an embed) and the presenter's screen states; and what a
+// scenario does to the page: load its samples, boot the simulator from its image, run its steps
+// as the session's inputs (the simulator then shows any step by moving the cursor), move between
+// steps, notice when the user has typed their way off the path, and go back to it.
+import {
+  cursorForStep,
+  firstPayload,
+  formatScenarioHash,
+  loadCatalogue,
+  pathStatus,
+  stepAtCursor,
+  stepInputs,
+  type CatalogueEntry,
+  type Panel,
+  type Scenario,
+  type ScenarioMode,
+} from "../scenarios/index.ts";
+import type { SimInput } from "../simulator/types.ts";
+import type { StoreApi } from "zustand";
+import type { SliceApi } from "./slice.ts";
+import type { LensState } from "./store.ts";
+import { beatMs } from "./playback.ts";
+import { prefersReducedMotion } from "./sim.ts";
+import { findUserScenario, keepUserScenario } from "./userScenarios.ts";
+
+export interface ActiveScenario {
+  /** Catalogue id, or `user:<id>` for one written in this browser. */
+  ref: string;
+  scenario: Scenario;
+  /** One per step: the input it runs, or null for a setting-only step. */
+  inputs: (SimInput | null)[];
+}
+
+export interface ScenarioSlice {
+  catalogue: CatalogueEntry[] | null;
+  catalogueProblem: string | null;
+  active: ActiveScenario | null;
+  /** 0 = the start (nothing run yet); k = step k (1-based) has run. */
+  step: number;
+  mode: ScenarioMode | null;
+  panels: Panel[];
+  loading: boolean;
+  problem: string | null;
+  /** Presenter: the screen is blanked (the '.' key). */
+  blank: boolean;
+  /** Presenter: the key list is showing (the '?' key). */
+  help: boolean;
+  editorOpen: boolean;
+  /** A step animation is running from one step's end to the next. */
+  animating: boolean;
+
+  ensureCatalogue(): Promise<void>;
+  /** Opens a scenario at `step`: samples, boot, every step run, then the cursor placed. */
+  open(ref: string, step?: number, mode?: ScenarioMode, panels?: Panel[], given?: Scenario): Promise<boolean>;
+  /** Runs a scenario the user wrote or loaded from a file (kept in this browser for its link). */
+  openUser(s: Scenario, mode?: ScenarioMode): Promise<boolean>;
+  /** Shows step `k`: played from the previous step's end when moving one forward, else at once. */
+  goToStep(k: number, opts?: { animate?: boolean }): void;
+  next(): void;
+  prev(): void;
+  /** Puts the simulator back on the scenario's path, at `step` (the current one by default). */
+  returnTo(step?: number): Promise<void>;
+  setMode(mode: ScenarioMode | null): void;
+  close(): void;
+  fail(problem: string): void;
+  setBlank(blank: boolean): void;
+  setHelp(help: boolean): void;
+  setEditorOpen(open: boolean): void;
+  /** The step follows the cursor when the user moves it with the timeline's own controls. */
+  followCursor(): void;
+}
+
+export function scenarioUrl(rel: string): string {
+  return new URL(`scenarios/${rel}`, document.baseURI).href;
+}
+
+async function fetchText(rel: string): Promise<string> {
+  const r = await fetch(scenarioUrl(rel));
+  if (!r.ok) throw new Error(`HTTP ${r.status} for scenarios/${rel}`);
+  return r.text();
+}
+
+const onPath = (inputs: (SimInput | null)[]) => inputs.filter((i): i is SimInput => i !== null);
+
+/** Whether the session has left the active scenario's path, and how many inputs it shares with it. */
+export function offPath(s: Pick<LensState, "scenario" | "sim">): { off: boolean; shared: number } {
+  const a = s.scenario.active;
+  if (!a) return { off: false, shared: 0 };
+  return pathStatus(onPath(a.inputs), s.sim.records.map((r) => r.input));
+}
+
+function writeHash(sc: ScenarioSlice): void {
+  const { active, mode, step, panels } = sc;
+  if (!active || !mode) return;
+  const next = formatScenarioHash({ mode, scenario: active.ref, step, panels });
+  if (next !== location.hash) history.replaceState(null, "", next);
+}
+
+export function createScenarioSlice({ set, get }: SliceApi<"scenario">): ScenarioSlice {
+  const sc = () => get().scenario;
+  let cataloguePromise: Promise<void> | null = null;
+  let opening = 0;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+
+  const stopAnimation = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (sc().animating) set({ animating: false });
+  };
+  // Plays the timeline from one step's end to the next at the simulator's own pace, twice as
+  // brisk: a scenario step is watched for its outcome.
+  const animateTo = (target: number) => {
+    stopAnimation();
+    set({ animating: true });
+    const tick = () => {
+      const { cursor, items, speed, setCursor } = get().sim;
+      if (cursor >= target || cursor >= items.length) {
+        timer = null;
+        set({ animating: false });
+        return;
+      }
+      setCursor(cursor + 1);
+      timer = setTimeout(tick, beatMs(items[cursor]) / speed / 2);
+    };
+    tick();
+  };
+
+  async function resolve(ref: string): Promise<Scenario> {
+    if (ref.startsWith("user:")) {
+      const s = findUserScenario(ref.slice(5));
+      if (!s) throw new Error(`No scenario "${ref.slice(5)}" was saved in this browser. Load its file instead.`);
+      return s;
+    }
+    await sc().ensureCatalogue();
+    const { catalogue, catalogueProblem } = sc();
+    const entry = catalogue?.find((e) => e.id === ref);
+    if (!entry) throw new Error(catalogueProblem ?? `There is no scenario "${ref}" in the catalogue.`);
+    if (!entry.scenario) throw new Error(entry.problem ?? `Scenario "${ref}" could not be read.`);
+    return entry.scenario;
+  }
+
+  /** Loads the scenario's samples into the page (the console finds payloads by their file names). */
+  async function loadSamples(s: Scenario): Promise<string> {
+    const { files, ui } = get();
+    const previous = ui.selectedFileId;
+    const paths = [s.image, ...s.payloads];
+    const ids = await Promise.all(paths.map((p) => files.loadSample(p)));
+    if (previous) get().ui.selectFile(previous);
+    const loaded = await Promise.all(ids.map((id) => get().files.settled(id)));
+    loaded.forEach((f, i) => {
+      if (!f || f.status !== "ready") throw new Error(`The sample ${paths[i]} could not be loaded${f?.problem ? `: ${f.problem.message}` : ""}.`);
+    });
+    if (loaded[0]!.parsed?.role !== "image") throw new Error(`${s.image} is not a hypervisor image.`);
+    return ids[0];
+  }
+
+  function focusPayload(a: ActiveScenario, step: number): void {
+    const { selectPayload } = get().sim;
+    if (step === 0) return selectPayload(firstPayload(a.scenario));
+    const hl = a.scenario.steps[step - 1]?.highlight.find((h) => h.kind === "payload" || h.kind === "field");
+    if (hl && (hl.kind === "payload" || hl.kind === "field")) selectPayload(hl.kind === "payload" ? hl.name : hl.payload);
+  }
+
+  return {
+    catalogue: null,
+    catalogueProblem: null,
+    active: null,
+    step: 0,
+    mode: null,
+    panels: [],
+    loading: false,
+    problem: null,
+    blank: false,
+    help: false,
+    editorOpen: false,
+    animating: false,
+
+    ensureCatalogue() {
+      cataloguePromise ??= loadCatalogue(fetchText).then(
+        (catalogue) => set({ catalogue, catalogueProblem: null }),
+        (e: unknown) => {
+          cataloguePromise = null;
+          set({ catalogueProblem: `Scenario catalogue: ${e instanceof Error ? e.message : String(e)}` });
+        },
+      );
+      return cataloguePromise;
+    },
+
+    async open(ref, step = 0, mode = "page", panels = [], given) {
+      const token = ++opening;
+      stopAnimation();
+      set({ loading: true, problem: null, mode, panels, blank: false, help: false });
+      const sim = () => get().sim;
+      // Open the simulator page without its default boot: the scenario boots its own image.
+      if (mode !== "embed") sim().setOpen(true, { boot: false });
+      try {
+        const scenario = given ?? (await resolve(ref));
+        const imageId = await loadSamples(scenario);
+        if (token !== opening) return false;
+        await sim().bootFrom(imageId, scenario.cpus);
+        if (token !== opening) return false;
+        if (sim().status !== "ready") throw new Error(sim().message?.text ?? "The simulator did not boot.");
+        const inputs = stepInputs(scenario);
+        if (!(await sim().runInputs(onPath(inputs), 0))) throw new Error(sim().message?.text ?? "The steps did not run.");
+        if (token !== opening) return false;
+        set({ active: { ref, scenario, inputs }, loading: false, step: 0 });
+        sc().goToStep(Math.min(step, scenario.steps.length), { animate: false });
+        return true;
+      } catch (e) {
+        if (token === opening) set({ loading: false, problem: e instanceof Error ? e.message : String(e) });
+        return false;
+      }
+    },
+
+    openUser: (s, mode = "page") => sc().open(keepUserScenario(s), 0, mode, [], s),
+
+    goToStep(k, opts = {}) {
+      const { active, step: was } = sc();
+      if (!active) return;
+      const step = Math.max(0, Math.min(active.scenario.steps.length, Math.round(k)));
+      if (offPath(get()).off) {
+        void sc().returnTo(step);
+        return;
+      }
+      const { records, setCursor } = get().sim;
+      const target = cursorForStep(records, active.inputs, step);
+      const from = cursorForStep(records, active.inputs, step - 1);
+      stopAnimation();
+      set({ step });
+      if (opts.animate !== false && step === was + 1 && target > from && !prefersReducedMotion()) {
+        setCursor(from);
+        animateTo(target);
+      } else {
+        setCursor(target);
+      }
+      focusPayload(active, step);
+      writeHash(sc());
+    },
+
+    next: () => sc().goToStep(sc().step + 1),
+    prev: () => sc().goToStep(sc().step - 1, { animate: false }),
+
+    async returnTo(step = sc().step) {
+      const a = sc().active;
+      if (!a) return;
+      stopAnimation();
+      set({ loading: true });
+      const ok = await get().sim.runInputs(onPath(a.inputs), 0);
+      set({ loading: false, ...(ok ? {} : { problem: get().sim.message?.text ?? "Could not return to the scenario." }) });
+      if (ok) sc().goToStep(step, { animate: false });
+    },
+
+    setMode(mode) {
+      set({ mode, blank: false, help: false });
+      if (mode) writeHash(sc());
+    },
+
+    close() {
+      stopAnimation();
+      set({ active: null, mode: null, step: 0, problem: null, blank: false, help: false });
+      history.replaceState(null, "", location.pathname + location.search);
+    },
+
+    fail: (problem) => set({ problem }),
+    setBlank: (blank) => set({ blank }),
+    setHelp: (help) => set({ help }),
+    setEditorOpen: (editorOpen) => set({ editorOpen }),
+
+    followCursor() {
+      const { active, step, animating, loading } = sc();
+      if (!active || animating || loading || offPath(get()).off) return;
+      const { records, cursor } = get().sim;
+      const lo = cursorForStep(records, active.inputs, step - 1);
+      const hi = cursorForStep(records, active.inputs, step);
+      if (cursor >= lo && cursor <= hi) return;
+      set({ step: stepAtCursor(records, active.inputs, cursor) });
+      writeHash(sc());
+    },
+  };
+}
+
+/**
+ * Keeps the scenario in step with the simulator: the step follows the cursor, leaving the
+ * simulator page hands the URL back to the inspector, and coming back restores the scenario's link.
+ */
+export function followSimulator(store: StoreApi<LensState>): void {
+  store.subscribe((s, prev) => {
+    const { sim, scenario: sc } = s;
+    if (sim.open !== prev.sim.open && sc.active && sc.mode === "page") {
+      if (!sim.open) history.replaceState(null, "", location.pathname + location.search);
+      else writeHash(sc);
+    }
+    if (sim.cursor !== prev.sim.cursor || sim.records !== prev.sim.records) sc.followCursor();
+  });
+}
