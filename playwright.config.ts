@@ -4,6 +4,16 @@ import { defineConfig } from "@playwright/test";
 // Point LIVEPATCH_LENS_CHROMIUM at another Chromium/Chrome binary to use your own.
 const executablePath = process.env.LIVEPATCH_LENS_CHROMIUM ?? "/usr/bin/chromium";
 
+// Each checkout serves its own build on its own port (a reused server from another checkout
+// would test someone else's build). LIVEPATCH_LENS_E2E_PORT overrides it.
+function portFor(dir: string): number {
+  let h = 0;
+  for (const c of dir) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return 4200 + (h % 700);
+}
+const port = Number(process.env.LIVEPATCH_LENS_E2E_PORT ?? portFor(process.cwd()));
+const origin = `http://127.0.0.1:${port}/`;
+
 export default defineConfig({
   testDir: "e2e",
   testMatch: "**/*.spec.ts",
@@ -14,7 +24,7 @@ export default defineConfig({
   retries: process.env.CI ? 1 : 0,
   reporter: [["list"]],
   use: {
-    baseURL: "http://127.0.0.1:4173/",
+    baseURL: origin,
     viewport: { width: 1280, height: 720 },
     trace: "retain-on-failure",
     launchOptions: {
@@ -31,8 +41,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: "npx vite preview --host 127.0.0.1 --port 4173 --strictPort",
-    url: "http://127.0.0.1:4173/",
+    command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
+    url: origin,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
   },
