@@ -3,6 +3,6 @@
 export { auditPayloads, type AuditImage } from "./audit.ts";
 export { crossCheck, compare } from "./simulate.ts";
 export { toJson, toMarkdown, toText } from "./report.ts";
-export { RULES, RULE_IDS, type Rule, type RuleId } from "./rules.ts";
+export { RULES, RULE_IDS, SIMULATOR_RULES, CATALOGUE, type Rule, type RuleId, type SimulatorRuleId } from "./rules.ts";
 export { payloadName } from "./context.ts";
 export type * from "./types.ts";

@@ -4,6 +4,8 @@ import type { FindingSeverity, FindingStage } from "./types.ts";
 
 export const EPERM = 1;
 export const ENOENT = 2;
+export const E2BIG = 7;
+export const ENOMEM = 12;
 export const EFAULT = 14;
 export const EEXIST = 17;
 export const EINVAL = 22;
@@ -123,3 +125,47 @@ export const RULES = {
 
 export type RuleId = keyof typeof RULES;
 export const RULE_IDS = Object.keys(RULES) as RuleId[];
+
+export const EBUSY = 16;
+
+/**
+ * Checks the simulated hypervisor makes that the static audit has no rule for: hypercall
+ * arguments, checks at action time, the rendezvous, and what panics the host. Their ids come in
+ * the wasm's failure and panic events (workers/hypervisor/assembly/rules.ts lists them all); this
+ * is their review metadata.
+ */
+export const SIMULATOR_RULES = {
+  "op-flags-invalid": up(1, -EINVAL, "The sysctl's flags word may carry only FORCE; other bits are refused unless FORCE is set too."),
+  "payload-name-invalid": up(1, -EINVAL, "A payload name is at most 127 bytes plus its NUL, and the name struct's pad words must be zero."),
+  "payload-not-found": ap(0, -ENOENT, "No payload with this name is loaded."),
+  "list-nr-too-large": up(1, -E2BIG, "LIST returns at most 1024 entries per call."),
+  "list-pad-nonzero": up(1, -EINVAL, "LIST's pad word must be zero."),
+  "list-idx-out-of-range": up(1, -EINVAL, "LIST's start index must be below the number of loaded payloads."),
+  "action-pad-nonzero": ap(0, -EINVAL, "The action struct's pad word must be zero; Xen tests it before anything else."),
+  "payload-empty": up(2, -EINVAL, "An upload of zero bytes is refused before anything is read."),
+  "payload-no-memory": up(9, -ENOMEM, "Xen could not allocate the pages the payload's text, rw and ro regions need."),
+  "funcs-not-allocated": rt("A .livepatch.funcs section without SHF_ALLOC is never loaded, so Xen reads the function records through a NULL pointer and the host crashes."),
+  "func-name-unreadable": rt("With old_addr 0 Xen looks the function up by its name; a name pointer that points nowhere makes the hypervisor take a fatal page fault."),
+  "action-already-scheduled": ap(0, -EBUSY, "An action for this payload is already waiting for its rendezvous."),
+  "unload-not-checked": ap(0, -EINVAL, "Only a payload that is not applied (CHECKED) can be unloaded; revert it first."),
+  "revert-not-top": ap(0, -EBUSY, "Payloads are reverted in the reverse order they were applied: only the top of the applied stack can go."),
+  "hook-prerevert-failed": ap(3, -EPERM, "The payload's pre-revert hook vetoed the revert; the hypercall returns the hook's value and the status rc keeps it."),
+  "reapply-refused": ap(0, -EINVAL, "A payload with writable data is not applied again after a revert (its data may be stale): the hypercall returns 0 and the status rc is −EINVAL. Unload it and upload it afresh."),
+  "expect-old-addr-zero": ap(2, -EFAULT, "An enabled expectation needs an old function to compare with."),
+  "hook-preapply-failed": ap(3, -EPERM, "The payload's pre-apply hook vetoed the apply; the hypercall returns the hook's value and the status rc keeps it."),
+  "replace-vetoing-hooks": ap(1, -EOPNOTSUPP, "REPLACE is refused when the payload or any applied payload has a pre/post apply/revert hook: those hooks cannot be run in one rendezvous safely."),
+  "action-pending": ap(4, -EBUSY, "Xen runs one action at a time; another payload's action is still waiting for its rendezvous. The status rc of this payload is left at −EAGAIN."),
+  "rendezvous-timeout": ap(5, -EBUSY, "Every online CPU must reach the rendezvous (and then disable IRQs) within the action's timeout; one that does not makes the action give up with status rc −EBUSY, nothing patched."),
+  "hook-apply-failed": ap(5, -EPERM, "The apply action hook, which replaces Xen's own apply routine, returned an error: the payload stays CHECKED with that status rc."),
+  "hook-revert-failed": ap(5, -EPERM, "The revert action hook, which replaces Xen's own revert routine, returned an error: the payload stays APPLIED with that status rc."),
+  "replace-revert-failed": ap(5, -EINVAL, "REPLACE reverts every applied payload first; one of those reverts failed, so the new payload is not applied."),
+  "action-inconsistent": rt("After an apply or revert Xen checks every function's applied state against the rc; a partial result panics the host."),
+  "func-nop-overrun": rt("A NOP-out longer than the 31-byte buffer Xen saves the original bytes in overruns it during APPLY and brings the host down."),
+  "func-outside-xen-text": rt("On ARM Xen writes patches through a writable alias of its own text; an old function outside that text makes the write fault."),
+  "patch-write-fault": rt("The address Xen writes the patch to is not mapped, so the write takes a fatal page fault."),
+} satisfies Record<string, Rule>;
+
+export type SimulatorRuleId = keyof typeof SIMULATOR_RULES;
+
+/** Every rule id, the audit's and the simulator's, with its review metadata. */
+export const CATALOGUE: Readonly<Record<RuleId | SimulatorRuleId, Rule>> = { ...RULES, ...SIMULATOR_RULES };

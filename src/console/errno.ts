@@ -33,3 +33,20 @@ export const ENOBUFS = 105;
 export function strerror(errno: number): string {
   return STRERROR[errno] ?? `Unknown error ${errno}`;
 }
+
+const ERRNO_NAMES: Record<number, string> = {
+  1: "EPERM", 2: "ENOENT", 7: "E2BIG", 11: "EAGAIN", 12: "ENOMEM", 14: "EFAULT", 16: "EBUSY", 17: "EEXIST",
+  22: "EINVAL", 28: "ENOSPC", 34: "ERANGE", 38: "ENOSYS", 61: "ENODATA", 75: "EOVERFLOW", 95: "EOPNOTSUPP", 105: "ENOBUFS",
+};
+
+/** "EINVAL" for 22; null for numbers the livepatch code never returns. */
+export function errnoName(errno: number): string | null {
+  return ERRNO_NAMES[errno] ?? null;
+}
+
+/** −EBUSY (16), or the plain number for an rc that is not an errno (a hook's −1). */
+export function rcText(rc: number): string {
+  if (rc === 0) return "0";
+  const name = ERRNO_NAMES[-rc];
+  return name ? `−${name} (${-rc})` : `${rc}`.replace("-", "−");
+}

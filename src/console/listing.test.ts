@@ -29,11 +29,11 @@ describe("list over the simulator", () => {
     const calls = hv
       .events()
       .slice(from)
-      .filter((e) => e.kind === "hypercall");
-    expect(calls.map((e) => e.note)).toEqual([
-      "LIST idx=0 nr=0 name_total_size=0 metadata_total_size=0",
+      .flatMap((e) => (e.kind === "hypercall" && e.op === "LIST" ? [e.args] : []));
+    expect(calls).toEqual([
+      { idx: 0, nr: 0, nameCap: 0, metaCap: 0, pad: 0, opFlags: 0 },
       // 16 + 8 name bytes with NULs, 16 bytes of .modinfo.
-      "LIST idx=0 nr=2 name_total_size=24 metadata_total_size=16",
+      { idx: 0, nr: 2, nameCap: 24, metaCap: 16, pad: 0, opFlags: 0 },
     ]);
   });
 

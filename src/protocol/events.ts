@@ -1,109 +1,179 @@
-// Events the simulated hypervisor reports, one JSON object per line on the wire (see
-// workers/hypervisor/assembly/events.ts). The page draws its timeline and CPU lanes from these.
+// The one decoder of the simulated hypervisor's event log: JSON lines (as the wasm writes them) in,
+// validated `HvEvent`s (src/protocol/hypervisor.ts) out. Each kind's fields are described once
+// below; an event that does not match its description is a simulator bug and throws.
+import type { HvEvent } from "./hypervisor.ts";
 
-export type HvEventKind =
-  | "hypercall"
-  | "hypercall-return"
-  | "check"
-  | "state"
-  | "rendezvous"
-  | "cpu-phase"
-  | "write"
-  | "hook"
-  | "nmi"
-  | "console"
-  | "panic"
-  | "upload";
-
-export type PayloadStateName = "CHECKED" | "APPLIED";
-
-/**
- * Phases of `nmi` events: "handled" (outside a rendezvous), "lost" (swallowed by the livepatch
- * NMI callback during one), "torn" (a labelled hazard, not simulated: do_nmi's path goes through
- * a function the action rewrites, so on real hardware an NMI landing mid-write would run
- * half-written code), "arm" (ARM has no NMI).
- */
-export type NmiPhase = "handled" | "lost" | "torn" | "arm";
-
-/** The sysctl sub-ops as named in `hypercall`/`hypercall-return` notes. */
-export type HypercallOp = "UPLOAD" | "GET" | "LIST" | "ACTION";
-
-export interface HvEvent {
-  /** Virtual time in nanoseconds since boot. */
-  t: number;
-  /** The CPU the event happened on, or -1 when it is not CPU-specific. */
-  cpu: number;
-  /** Known kinds are listed in `HvEventKind`; an unknown kind from a newer wasm is kept as is. */
-  kind: HvEventKind | (string & {});
-  payload: string | null;
-  rc: number | null;
-  addr?: string;
-  before?: string;
-  after?: string;
-  state?: PayloadStateName;
-  phase?: string;
-  line?: string;
-  note?: string;
+/** A field's type: number, string, boolean, number array, one of a set of values, or an object. */
+type Ty = "n" | "s" | "b" | "n[]" | "s|null" | readonly (string | null)[] | Fields;
+/** Field name → type; a name ending in "?" may be absent. */
+interface Fields {
+  readonly [name: string]: Ty;
 }
 
-/** Sequence number of the event within the log since boot, added by the host. */
-export type LoggedEvent = HvEvent & { seq: number };
+interface KindSpec {
+  fields: Fields;
+  /** A field whose value picks more fields (a discriminated sub-union). */
+  by?: string;
+  variants?: Readonly<Record<string, Fields>>;
+}
+
+const ACTIONS = ["UNLOAD", "REVERT", "APPLY", "REPLACE"] as const;
+const STATES = ["CHECKED", "APPLIED"] as const;
+const QUIESCE = ["CPU", "IRQ"] as const;
+const REGION: Fields = { addr: "s", size: "n" };
+
+const SPECS: Readonly<Record<string, KindSpec>> = {
+  hypercall: {
+    fields: {},
+    by: "op",
+    variants: {
+      UPLOAD: { args: { size: "n", flags: "n", namePad: "n" } },
+      GET: { args: { opFlags: "n", namePad: "n" } },
+      LIST: { args: { idx: "n", nr: "n", nameCap: "n", metaCap: "n", pad: "n", opFlags: "n" } },
+      ACTION: { args: { action: [...ACTIONS, null], cmd: "n", timeout: "n", flags: "n", pad: "n", opFlags: "n", namePad: "n" } },
+    },
+  },
+  "hypercall-return": {
+    fields: { ret: "n" },
+    by: "op",
+    variants: {
+      UPLOAD: {},
+      GET: { "state?": STATES, "statusRc?": "n" },
+      LIST: { "list?": { written: "n", remaining: "n", version: "n", nameTotal: "n", metaTotal: "n" } },
+      ACTION: { action: [...ACTIONS, null] },
+    },
+  },
+  state: { fields: { state: [...STATES, "UNLOADED"], statusRc: "n" } },
+  placed: { fields: { funcs: "n", pages: "n", text: REGION, rw: REGION, ro: REGION } },
+  cpus: { fields: { online: "n" } },
+  rendezvous: {
+    fields: {},
+    by: "phase",
+    variants: {
+      scheduled: { action: ACTIONS, masterDelay: "n", timeout: "n" },
+      master: { deadline: "n", timeout: "n", cpus: "n" },
+      "cpu-phase-done": { cpus: "n" },
+      "irq-phase-done": { action: ACTIONS },
+      quiesce: { how: ["cr0-wp", "alias"] },
+      revive: { how: ["cr0-wp", "alias"] },
+      timeout: { quiesce: QUIESCE, arrived: "n", cpus: "n", late: "n[]", statusRc: "n" },
+      done: { action: ACTIONS, statusRc: "n", actionRan: "b" },
+    },
+  },
+  "cpu-phase": {
+    fields: {},
+    by: "phase",
+    variants: {
+      master: {},
+      cpu: { arrived: "n", cpus: "n" },
+      irq: { arrived: "n", cpus: "n" },
+      release: {},
+      missed: { quiesce: QUIESCE },
+      late: { quiesce: QUIESCE },
+    },
+  },
+  write: {
+    fields: { addr: "s", old: "s", new: "s", func: { index: "n", name: "s" }, by: ["apply", "revert"], insn: ["branch", "nop", "restore"], "target?": "s" },
+  },
+  hook: {
+    fields: {
+      hook: ["load", "unload", "preapply", "apply", "postapply", "prerevert", "revert", "postrevert"],
+      index: "n",
+      fn: "s",
+      "rc?": "n",
+      overridden: "b",
+      executed: "b",
+      "marks?": ["consistent", "none", "all", "first"],
+    },
+  },
+  console: { fields: { line: "s", level: ["err", "warning", "info", "debug", "none"] } },
+  panic: { fields: { message: "s", "rule?": "s", explanation: "s" } },
+  nmi: {
+    fields: {},
+    by: "phase",
+    variants: {
+      handled: {},
+      lost: {},
+      arm: {},
+      torn: { via: "s", action: ACTIONS, func: "s", addr: "s", patchedBy: "s" },
+    },
+  },
+  check: { fields: { op: ACTIONS, check: ["depends", "expectations", "noop"], "against?": "s" } },
+  "check-failed": {
+    fields: {
+      rule: "s",
+      op: ["UPLOAD", ...ACTIONS, "GET", "LIST", "ACTION"],
+      rc: "n",
+      rcKind: ["hypercall", "status"],
+      explanation: "s",
+      "offset?": "n",
+      "length?": "n",
+      "section?": "s",
+      "sectionIndex?": "n",
+      "func?": { index: "n", "name?": "s" },
+      "reloc?": { section: "s", sectionIndex: "n", index: "n" },
+      "symbol?": { index: "n", name: "s" },
+      "expected?": "s",
+      "actual?": "s",
+      "other?": "s",
+    },
+  },
+};
+
+const BASE: Fields = { t: "n", cpu: "n", payload: "s|null" };
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-const OPTIONAL_STRINGS = ["addr", "before", "after", "phase", "line", "note"] as const;
-
-/** One line → one event; throws on anything that does not have the documented shape. */
-export function parseEvent(line: string): HvEvent {
-  const raw: unknown = JSON.parse(line);
-  if (!isRecord(raw)) throw new Error(`event is not an object: ${line.slice(0, 80)}`);
-  const { t, cpu, kind, payload, rc } = raw;
-  if (typeof t !== "number" || typeof cpu !== "number" || typeof kind !== "string") {
-    throw new Error(`event lacks t/cpu/kind: ${line.slice(0, 80)}`);
-  }
-  const ev: HvEvent = {
-    t,
-    cpu,
-    kind,
-    payload: typeof payload === "string" ? payload : null,
-    rc: typeof rc === "number" ? rc : null,
-  };
-  for (const key of OPTIONAL_STRINGS) {
-    const v = raw[key];
-    if (typeof v === "string") ev[key] = v;
-  }
-  if (raw.state === "CHECKED" || raw.state === "APPLIED") ev.state = raw.state;
-  return ev;
+function fits(v: unknown, ty: Ty): boolean {
+  if (ty === "n") return typeof v === "number" && Number.isFinite(v);
+  if (ty === "s") return typeof v === "string";
+  if (ty === "b") return typeof v === "boolean";
+  if (ty === "s|null") return v === null || typeof v === "string";
+  if (ty === "n[]") return Array.isArray(v) && v.every((x) => typeof x === "number");
+  if (Array.isArray(ty)) return (typeof v === "string" || v === null) && ty.includes(v);
+  return isRecord(v) && problem(v, ty as Fields) === null;
 }
 
-/** The `takeEvents()` text: zero or more lines. */
-export function parseEventLines(text: string): HvEvent[] {
+/** The first field that does not match, or null. */
+function problem(raw: Record<string, unknown>, fields: Fields): string | null {
+  for (const key in fields) {
+    const optional = key.endsWith("?");
+    const name = optional ? key.slice(0, -1) : key;
+    const v = raw[name];
+    if (v === undefined && optional) continue;
+    if (!fits(v, fields[key])) return name;
+  }
+  return null;
+}
+
+/** One line → one event; throws on anything that does not have its kind's shape. */
+export function decodeEvent(line: string): HvEvent {
+  const raw: unknown = JSON.parse(line);
+  const fail = (why: string) => new Error(`hypervisor event ${why}: ${line.slice(0, 160)}`);
+  if (!isRecord(raw)) throw fail("is not an object");
+  const spec = typeof raw.kind === "string" ? SPECS[raw.kind] : undefined;
+  if (!spec) throw fail("has an unknown kind");
+  let bad = problem(raw, BASE) ?? problem(raw, spec.fields);
+  if (bad === null && spec.by) {
+    const variant = spec.variants?.[String(raw[spec.by])];
+    if (!variant) throw fail(`has an unknown ${spec.by}`);
+    bad = problem(raw, variant);
+  }
+  if (bad !== null) throw fail(`has a bad or missing field '${bad}'`);
+  return raw as unknown as HvEvent;
+}
+
+/** The log text: zero or more "\n"-separated lines. */
+export function decodeEvents(text: string): HvEvent[] {
   const out: HvEvent[] = [];
-  for (const line of text.split("\n")) {
-    if (line.trim() !== "") out.push(parseEvent(line));
+  let from = 0;
+  while (from < text.length) {
+    let to = text.indexOf("\n", from);
+    if (to < 0) to = text.length;
+    if (to > from) out.push(decodeEvent(text.slice(from, to)));
+    from = to + 1;
   }
   return out;
-}
-
-/**
- * Which sub-op a `hypercall` or `hypercall-return` event belongs to, from its note (UPLOAD and
- * ACTION returns carry no note: null). GET and LIST are reads: a timeline may want to show them
- * quietly, and a GET returning −ENOENT says nothing about an action in progress.
- */
-export function hypercallOp(ev: HvEvent): HypercallOp | null {
-  if (ev.kind !== "hypercall" && ev.kind !== "hypercall-return") return null;
-  const m = /^(UPLOAD|GET|LIST|ACTION)\b/.exec(ev.note ?? "");
-  return m ? (m[1] as HypercallOp) : null;
-}
-
-/**
- * The deadline of a rendezvous, from its `rendezvous`/`master` event (note
- * `deadline=<ns> timeout=<ns> cpus=<n>`), so CPU lanes can be drawn against it. Null otherwise.
- */
-export function rendezvousDeadline(ev: HvEvent): { deadline: number; timeout: number; cpus: number } | null {
-  if (ev.kind !== "rendezvous" || ev.phase !== "master" || !ev.note) return null;
-  const m = /deadline=(\d+) timeout=(\d+) cpus=(\d+)/.exec(ev.note);
-  return m ? { deadline: Number(m[1]), timeout: Number(m[2]), cpus: Number(m[3]) } : null;
 }

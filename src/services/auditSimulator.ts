@@ -27,7 +27,7 @@ export function auditSimulator(): SimulatorPort {
     apply: (name) => unwrap(w.action(name, 3)),
     advance: async (ns) => void (await unwrap(w.advance(ns))),
     get: (name) => unwrap(w.get(name)),
-    consoleLines: async () => (await unwrap(w.events(0))).filter((e) => e.kind === "console" && e.line !== undefined).map((e) => e.line!),
+    consoleLines: async () => (await unwrap(w.events(0))).flatMap((e) => (e.kind === "console" ? [e.line] : [])),
     halted: () => unwrap(w.halted()),
   };
 }

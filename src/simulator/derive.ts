@@ -1,7 +1,7 @@
 // What the hypervisor looked like after the first `cursor` timeline items: every payload's state,
 // the applied stack, and each payload's latest action with its phase, rc and the reason it failed.
 // Pure: a function of the event log, so stepping back is just deriving again with a smaller cursor.
-import type { LoggedEvent } from "../protocol/events.ts";
+import type { CheckFailedEvent, LoggedEvent } from "../protocol/hypervisor.ts";
 import type { ActionName, TimelineItem } from "./types.ts";
 
 export type NodeState = "none" | "CHECKED" | "APPLIED" | "unloaded";
@@ -14,7 +14,7 @@ export interface ActionProgress {
   phase: ActionPhase;
   /** The status rc as GET would show it now: −EAGAIN while the rendezvous runs, then the outcome. */
   rc: number | null;
-  /** Why it failed, in words taken from the simulator's own events. */
+  /** Why it failed, from the typed fields of the simulator's failure events. */
   reason: string | null;
   /** 0..1 along the edge, from the phase reached. */
   progress: number;
@@ -53,17 +53,9 @@ const PROGRESS: Record<string, number> = {
   done: 1,
 };
 
-function actionOf(note: string | undefined): ActionName | null {
-  if (!note) return null;
-  const m = /^(?:ACTION )?(UPLOAD|APPLY|REVERT|REPLACE|UNLOAD)\b/.exec(note);
-  return m ? (m[1] as ActionName) : null;
-}
-
 /** "expected deadc0debabe, found 488d05fa0e00" → the first byte that differs. */
-export function expectationReason(note: string): string {
-  const m = /^(.*?):?\s*expected ([0-9a-f]+), found ([0-9a-f]+)/.exec(note);
-  if (!m) return note;
-  const [, func, want, got] = m;
+export function expectationReason(func: string | undefined, want: string, got: string | undefined): string {
+  if (got === undefined) return `expectation of ${func ?? "a function"}: the old function's bytes are not mapped`;
   let i = 0;
   while (i * 2 < want.length && want.slice(i * 2, i * 2 + 2) === got.slice(i * 2, i * 2 + 2)) i++;
   return `expectation mismatch at byte ${i}${func ? ` of ${func}` : ""}: expected ${want.slice(i * 2, i * 2 + 2)}, found ${got.slice(i * 2, i * 2 + 2)}`;
@@ -73,29 +65,16 @@ function short(hex: string): string {
   return hex.length > 8 ? `${hex.slice(0, 4)}…` : hex;
 }
 
-/** A failing check or console line, reworded for an edge label where that helps. */
-export function reasonOf(ev: LoggedEvent, stack: readonly string[]): string {
-  const note = ev.note ?? ev.line?.replace(/^livepatch: [^:]+: /, "") ?? "";
-  if (ev.kind === "check" && ev.phase === "expectations") return expectationReason(note);
-  if (ev.kind === "check" && ev.phase === "build-id") {
-    const m = /depends ([0-9a-f]+) != (.+?) build-id ([0-9a-f]+)/.exec(note);
-    if (m) {
-      const top = stack.length ? stack[stack.length - 1] : null;
-      return top
-        ? `depends on build-id ${short(m[1])} but the top of the stack is ${top} (${short(m[3])})`
-        : `depends on build-id ${short(m[1])} but the hypervisor is ${short(m[3])}`;
-    }
+/** A failed check, reworded for an edge label from its typed fields where that helps. */
+export function reasonOf(ev: CheckFailedEvent): string {
+  if (ev.rule === "expect-mismatch" && ev.expected !== undefined) return expectationReason(ev.func?.name, ev.expected, ev.actual);
+  if (ev.rule === "depends-chain-mismatch" && ev.expected !== undefined && ev.actual !== undefined) {
+    return ev.other && ev.other !== "hypervisor"
+      ? `depends on build-id ${short(ev.expected)} but the top of the stack is ${ev.other} (${short(ev.actual)})`
+      : `depends on build-id ${short(ev.expected)} but the hypervisor is ${short(ev.actual)}`;
   }
-  if (ev.kind === "check" && ev.phase === "stack") {
-    const top = /top is (\S+)/.exec(note)?.[1];
-    if (top) return `not the top of the applied stack (top is ${top})`;
-  }
-  if (ev.kind === "rendezvous" && ev.phase === "timeout") {
-    const m = /^(CPU|IRQ) phase: (\d+)\/(\d+); late: (.+)$/.exec(note);
-    if (m) return `${m[4]} missed the deadline: timed out in the ${m[1]} phase with ${m[2]} of ${m[3]} CPUs`;
-    return `rendezvous timed out (${note})`;
-  }
-  return note;
+  if (ev.rule === "revert-not-top" && ev.other) return `not the top of the applied stack (top is ${ev.other})`;
+  return ev.explanation;
 }
 
 function setAction(s: SimSnapshot, p: ActionProgress): void {
@@ -106,15 +85,20 @@ export function emptySnapshot(cpus: number): SimSnapshot {
   return { states: new Map(), stack: [], actions: new Map(), lastPayload: null, now: 0, cpus, halted: false };
 }
 
+function startedAction(ev: LoggedEvent): ActionName | null {
+  if (ev.kind !== "hypercall") return null;
+  if (ev.op === "UPLOAD") return "UPLOAD";
+  return ev.op === "ACTION" ? ev.args.action : null;
+}
+
 /** Folds one event into the snapshot (mutates it). */
 export function applyEvent(s: SimSnapshot, ev: LoggedEvent): void {
   s.now = ev.t;
   const name = ev.payload;
   if (name) s.lastPayload = name;
   if (ev.kind === "panic") s.halted = true;
-  if (ev.kind === "rendezvous" && ev.phase === "cpus") {
-    const n = Number(/^(\d+)/.exec(ev.note ?? "")?.[1]);
-    if (n > 0) s.cpus = n;
+  if (ev.kind === "cpus") {
+    if (ev.online > 0) s.cpus = ev.online;
     return;
   }
   if (!name) return;
@@ -122,13 +106,13 @@ export function applyEvent(s: SimSnapshot, ev: LoggedEvent): void {
   const stateNow = s.states.get(name) ?? "none";
 
   if (ev.kind === "hypercall") {
-    const action = actionOf(ev.note);
+    const action = startedAction(ev);
     if (action) setAction(s, { payload: name, action, phase: "checking", rc: null, reason: null, progress: PROGRESS.hypercall, from: stateNow, by: null });
     return;
   }
   if (ev.kind === "state") {
     const was = stateNow;
-    const next: NodeState = ev.state ?? (ev.note === "unloaded" ? "unloaded" : was);
+    const next: NodeState = ev.state === "UNLOADED" ? "unloaded" : ev.state;
     s.states.set(name, next);
     if (next === "APPLIED" && !s.stack.includes(name)) s.stack.push(name);
     if (next !== "APPLIED") s.stack = s.stack.filter((n) => n !== name);
@@ -149,13 +133,13 @@ export function applyEvent(s: SimSnapshot, ev: LoggedEvent): void {
     return;
   }
   if (!cur || cur.phase === "ok" || cur.phase === "failed") {
-    // Rendezvous lines of a REPLACE name the payloads it reverts; they belong to the replacer.
+    // Rendezvous events of a REPLACE name the payloads it reverts; they belong to the replacer.
     return;
   }
-  if ((ev.kind === "check" || ev.kind === "console") && ev.rc !== null && ev.rc < 0) {
-    // "finished APPLY with rc=-16" repeats the rc; the line before it says why.
-    if (!/ finished \w+ with rc=/.test(ev.line ?? "")) cur.reason = reasonOf(ev, s.stack);
-    if (ev.kind === "console" && cur.phase === "checking" && /can't revert as payload has \.data/.test(ev.line ?? "")) {
+  if (ev.kind === "check-failed") {
+    cur.reason = reasonOf(ev);
+    // A check that sets the status rc while the hypercall returns 0 ends the action at once.
+    if (ev.rcKind === "status" && cur.phase === "checking") {
       cur.phase = "failed";
       cur.rc = ev.rc;
       cur.progress = 1;
@@ -167,7 +151,7 @@ export function applyEvent(s: SimSnapshot, ev: LoggedEvent): void {
     return;
   }
   if (ev.kind === "hypercall-return") {
-    const rc = ev.rc ?? 0;
+    const rc = ev.ret;
     if (rc !== 0) {
       cur.phase = "failed";
       cur.rc = rc;
@@ -185,16 +169,13 @@ export function applyEvent(s: SimSnapshot, ev: LoggedEvent): void {
     if (ev.phase === "scheduled") {
       cur.phase = "pending";
       cur.rc = -EAGAIN;
-    } else if (ev.phase === "timeout") {
-      cur.reason = reasonOf(ev, s.stack);
     } else if (ev.phase === "done") {
-      const rc = ev.rc ?? 0;
-      cur.rc = rc;
-      cur.phase = rc === 0 ? "ok" : "failed";
-      if (rc !== 0) cur.reason ??= ev.note ?? `finished with rc=${rc}`;
+      cur.rc = ev.statusRc;
+      cur.phase = ev.statusRc === 0 ? "ok" : "failed";
+      if (ev.statusRc !== 0) cur.reason ??= `finished with status rc ${ev.statusRc}`;
     } else if (ev.phase === "master" || ev.phase === "cpu-phase-done") cur.phase = "rendezvous";
     else if (ev.phase === "irq-phase-done" || ev.phase === "quiesce") cur.phase = "patching";
-    const p = PROGRESS[ev.phase ?? ""];
+    const p = PROGRESS[ev.phase];
     if (p !== undefined) cur.progress = Math.max(cur.progress, p);
     return;
   }

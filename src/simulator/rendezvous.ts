@@ -1,7 +1,7 @@
 // The CPUs at the latest rendezvous up to the cursor: one lane per CPU, each a list of segments on
 // the virtual clock (reaching idle, CPU phase, IRQ phase, patching on the master, released),
 // plus the shared deadline. Pure, from the event log.
-import type { LoggedEvent } from "../protocol/events.ts";
+import type { RendezvousEvent } from "../protocol/hypervisor.ts";
 import type { TimelineItem } from "./types.ts";
 
 export type LaneSegmentKind = "reaching" | "cpu" | "irq" | "patching" | "released" | "stalled";
@@ -36,7 +36,8 @@ export interface RendezvousView {
   lanes: Lane[];
   /** The time of each event of the rendezvous in order (index 0 is the start). */
   moments: number[];
-  outcome: { rc: number; note: string } | null;
+  /** The status rc the action finished with, and whether the master got to run it. */
+  outcome: { rc: number; actionRan: boolean } | null;
 }
 
 function open(lane: Lane, kind: LaneSegmentKind, t: number, at: number): void {
@@ -60,14 +61,13 @@ export function deriveRendezvous(items: readonly TimelineItem[], cursor: number,
     }
   }
   if (startAt < 0) return null;
-  const first = (items[startAt] as { event: LoggedEvent }).event;
-  const action = /^(\w+) scheduled/.exec(first.note ?? "")?.[1] ?? "ACTION";
+  const first = (items[startAt] as { event: RendezvousEvent & { phase: "scheduled" } }).event;
   const view: RendezvousView = {
     payload: first.payload ?? "",
-    action,
+    action: first.action,
     start: first.t,
     deadline: null,
-    timeoutNs: Number(/timeout (\d+) ns/.exec(first.note ?? "")?.[1]) || null,
+    timeoutNs: first.timeout,
     now: first.t,
     lanes: [],
     moments: [first.t],
@@ -99,20 +99,18 @@ export function deriveRendezvous(items: readonly TimelineItem[], cursor: number,
     at = view.moments.length - 1;
     if (ev.kind === "rendezvous") {
       if (ev.phase === "master") {
-        const d = /deadline=(\d+)/.exec(ev.note ?? "");
-        if (d) view.deadline = Number(d[1]);
-        const n = /cpus=(\d+)/.exec(ev.note ?? "");
-        if (n) lane(Number(n[1]));
+        view.deadline = ev.deadline;
+        lane(ev.cpus);
       } else if (ev.phase === "irq-phase-done") {
         const m = lane(Math.max(0, ev.cpu));
         open(m, "patching", ev.t, at);
         m.status = "patching with IRQs off";
       } else if (ev.phase === "done") {
-        view.outcome = { rc: ev.rc ?? 0, note: ev.note ?? "" };
+        view.outcome = { rc: ev.statusRc, actionRan: ev.actionRan };
         const m = lane(Math.max(0, ev.cpu));
         if (!m.missed) {
           open(m, "released", ev.t, at);
-          m.status = ev.rc === 0 ? "done, back to work" : "gave up, back to work";
+          m.status = ev.statusRc === 0 ? "done, back to work" : "gave up, back to work";
         }
         finished = true;
       }

@@ -59,7 +59,7 @@ describe("simulator session", () => {
 
     // Mid-way: at the `scheduled` event the status rc is -EAGAIN and nothing is written yet.
     const ends = recordEnds(s.data.records);
-    const sched = items.findIndex((it) => it.type === "event" && it.event.phase === "scheduled");
+    const sched = items.findIndex((it) => it.type === "event" && it.event.kind === "rendezvous" && it.event.phase === "scheduled");
     const mid = view(s, sched + 1);
     expect(mid.snap.actions.get("xen_hello_world")).toMatchObject({ phase: "pending", rc: -11 });
     expect(mid.snap.states.get("xen_hello_world")).toBe("CHECKED");

@@ -3,11 +3,11 @@
 // rebuilds the simulator by booting again and replaying the kept inputs (the simulator is
 // deterministic: virtual clock, seeded CPU delays), then checks the replay produced the same events.
 // Environment-neutral: the backend is the hypervisor worker's API (or the service itself in tests).
-import type { LoggedEvent } from "../protocol/events.ts";
+import type { LoggedEvent, PayloadDetails } from "../protocol/hypervisor.ts";
 import type { Result } from "../protocol/result.ts";
 import type { CommandResult } from "../console/index.ts";
 import { strerror } from "../console/index.ts";
-import { rewind, toWrite, WINDOW_BYTES, writeFunc, type WriteEvent } from "./memory.ts";
+import { rewind, toWrite, WINDOW_BYTES, type ByteWrite } from "./memory.ts";
 import { ACTION_CMD, type InputRecord, type MemoryWindow, type PayloadInfo, type SimInput } from "./types.ts";
 
 type Async<T> = Promise<Result<T>>;
@@ -22,7 +22,7 @@ export interface SimBackend {
   get(name: string): Async<{ ret: number; state: number; rc: number }>;
   events(since?: number): Async<LoggedEvent[]>;
   readMemory(addr: bigint, len: number): Async<Uint8Array | null>;
-  payload(name: string): Async<Record<string, unknown> | null>;
+  payload(name: string): Async<PayloadDetails | null>;
   list(): Async<{ name: string; state: number; rc: number; metadata: string }[]>;
 }
 
@@ -58,19 +58,12 @@ export interface SessionData {
 
 const MIN_WAIT_NS = 60_000_000;
 
-function toPayloadInfo(raw: Record<string, unknown>): PayloadInfo {
-  const arr = (v: unknown) => (Array.isArray(v) ? (v as Record<string, unknown>[]) : []);
+function toPayloadInfo(d: PayloadDetails): PayloadInfo {
   return {
-    name: String(raw.name ?? ""),
-    funcs: arr(raw.funcs).map((f) => ({
-      name: String(f.name ?? ""),
-      oldAddr: String(f.oldAddr ?? "0x0"),
-      newAddr: String(f.newAddr ?? "0x0"),
-      oldSize: Number(f.oldSize ?? 0),
-      newSize: Number(f.newSize ?? 0),
-    })),
-    symbols: arr(raw.symbols).map((s) => ({ name: String(s.name ?? ""), addr: String(s.addr ?? "0x0"), size: Number(s.size ?? 0) })),
-    hooks: arr(raw.hooks).map((h) => ({ kind: String(h.kind ?? ""), present: Boolean(h.present) })),
+    name: d.name,
+    funcs: d.funcs.map((f) => ({ name: f.name, oldAddr: f.oldAddr, newAddr: f.newAddr, oldSize: f.oldSize, newSize: f.newSize })),
+    symbols: d.symbols.map((s) => ({ name: s.name, addr: s.addr, size: s.size })),
+    hooks: d.hooks.map((h) => ({ kind: h.kind, present: h.present })),
   };
 }
 
@@ -130,16 +123,16 @@ export function createSession(backend: SimBackend) {
   }
 
   async function noteWindows(into: SessionData, fresh: LoggedEvent[]): Promise<void> {
-    const writes = fresh.map(toWrite).filter((w): w is WriteEvent => w !== null);
+    const writes = fresh.map(toWrite).filter((w): w is ByteWrite => w !== null);
     if (!writes.length) return;
-    const all = into.events.map(toWrite).filter((w): w is WriteEvent => w !== null);
+    const all = into.events.map(toWrite).filter((w): w is ByteWrite => w !== null);
     const windows = [...into.windows];
     for (const w of writes) {
       if (windows.some((x) => x.addr === w.addr)) continue;
       let live = unwrap(await backend.readMemory(w.addr, WINDOW_BYTES));
       live ??= unwrap(await backend.readMemory(w.addr, w.after.length));
       if (!live) continue;
-      windows.push({ addr: w.addr, base: rewind(live, w.addr, all), func: writeFunc(w.note) });
+      windows.push({ addr: w.addr, base: rewind(live, w.addr, all), func: w.func });
     }
     windows.sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
     into.windows = windows;

@@ -1,7 +1,7 @@
 // The simulator page's data: what the user did (inputs), what the hypervisor reported (events),
 // and the flat timeline the cursor walks. Plain data only, so d3 and React get copies of numbers
 // and strings, never store objects.
-import type { LoggedEvent } from "../protocol/events.ts";
+import type { LoggedEvent } from "../protocol/hypervisor.ts";
 
 export type ActionName = "UPLOAD" | "APPLY" | "REVERT" | "REPLACE" | "UNLOAD";
 /** XEN_SYSCTL_LIVEPATCH_ACTION numbering. */
@@ -40,7 +40,7 @@ export interface MemoryWindow {
   addr: bigint;
   /** Original bytes of the window (every write to it undone). */
   base: Uint8Array;
-  /** The Xen function the window starts in, from the write's note. */
+  /** The Xen function the window starts in (the first write's function). */
   func: string;
 }
 

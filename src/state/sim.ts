@@ -2,7 +2,7 @@
 // cursor walks, memory windows), the cursor and its playback, the selected payload and the knobs,
 // and what the simulator page does (callable from buttons, the console, the keyboard and
 // scenarios alike). The session talks to the hypervisor worker; this slice publishes its data.
-import type { LoggedEvent } from "../protocol/events.ts";
+import type { LoggedEvent } from "../protocol/hypervisor.ts";
 import { hypervisor } from "../services/hypervisorClient.ts";
 import { createSession, SimError, type SessionData, type SimBackend, type SimSession } from "../simulator/session.ts";
 import { buildTimeline, recordEnds, type InputRecord, type MemoryWindow, type PayloadInfo, type SimInput, type TimelineItem } from "../simulator/types.ts";

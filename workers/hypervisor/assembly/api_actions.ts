@@ -2,7 +2,7 @@
 // re-exported from index.ts.
 import { clockNow } from "./clock";
 import { setCpuCount } from "./image";
-import { Ev, emit, eventsPtr, eventsByteLength, clearEvents } from "./events";
+import { begin, end, fInt, eventsPtr, eventsByteLength, clearEvents } from "./events";
 import { doAction } from "./actions";
 import { getStateOf, getRcOf, listAsJson, doGet } from "./get";
 import { doList } from "./list";
@@ -76,10 +76,9 @@ export function setCpus(n: i32): void {
   if (isBusy() || isHalted()) return;
   const c = n < 1 ? 1 : n > MAX_CPUS ? MAX_CPUS : n;
   setCpuCount(c);
-  const e = new Ev("rendezvous");
-  e.phase = "cpus";
-  e.note = c.toString() + " CPUs online";
-  emit(e);
+  begin("cpus", -1, null);
+  fInt("online", c);
+  end();
 }
 
 export function setHookResult(name: string, kind: i32, rc: i32): void {

@@ -2,7 +2,8 @@
 // Headers are read with the booted hypervisor's native layout (ELF64 on x86-64/AArch64, ELF32
 // on ARM32), as Xen reads them through its own Elf_Ehdr/Elf_Shdr types.
 import { Bytes } from "./bytes";
-import { fail } from "./diag";
+import { fail, lp, at, Loc } from "./diag";
+import * as R from "./rules";
 import { EINVAL, EOPNOTSUPP } from "./errno";
 import { arch, ARCH_X86_64, ARCH_ARM64, ARCH_ARM32 } from "./image";
 
@@ -108,35 +109,64 @@ export function cstr(b: Bytes, off: u64, end: u64): string {
   return s;
 }
 
+/** The section header of section `i` in the file. */
+export function shdrLoc(e: Elf, i: i32): Loc {
+  const l = at(e.shoff + <u64>i * <u64>e.shentsize, <u64>e.shentsize);
+  return l.sec(i < e.secs.length ? e.secs[i].name : "", i);
+}
+
+/** A section's bytes in the file (none for NOBITS), with its name and index. */
+export function dataLoc(s: Sec): Loc {
+  return at(s.offset, s.type == SHT_NOBITS ? 0 : s.size).sec(s.name, s.index);
+}
+
+/** Symbol `i`'s entry in the symbol table. */
+export function symLoc(e: Elf, i: i32): Loc {
+  const st = e.secs[e.symtabIdx];
+  const l = at(st.offset + st.entsize * <u64>i, st.entsize).sec(st.name, st.index);
+  return l.sym(i, i < e.syms.length ? e.syms[i].name : "");
+}
+
 function headerCheck(e: Elf): i32 {
   const b = e.b;
   const len = <u64>b.length;
-  if (len < e.ehdrSize()) return fail(EINVAL, "Section header is bigger than payload!");
+  if (len < e.ehdrSize()) return fail(R.R_ELF_UNPARSABLE, EINVAL, lp("Section header is bigger than payload!"), "", at(0, len));
   if (b.u8(0) != 0x7f || b.u8(1) != 0x45 || b.u8(2) != 0x4c || b.u8(3) != 0x46)
-    return fail(EINVAL, "Not an ELF payload!");
+    return fail(R.R_ELF_UNPARSABLE, EINVAL, lp("Not an ELF payload!"), "", at(0, 4));
   const osabi = b.u8(7);
-  const phnum = e.is64 ? b.u16(56) : b.u16(44);
-  if (b.u32(20) != 1 || b.u8(6) != 1 || b.u8(8) != 0 || (osabi != 0 && osabi != 9) || b.u16(16) != 1 || phnum != 0)
-    return fail(EOPNOTSUPP, "Invalid ELF payload!");
+  const phnumAt: u64 = e.is64 ? 56 : 44;
+  const phnum = b.u16(phnumAt);
+  const why = b.u32(20) != 1 ? "e_version is not 1" : b.u8(6) != 1 ? "EI_VERSION is not 1" : b.u8(8) != 0 ? "EI_ABIVERSION is not 0"
+    : osabi != 0 && osabi != 9 ? "EI_OSABI is neither SYSV nor FreeBSD" : b.u16(16) != 1 ? "e_type is not ET_REL" : phnum != 0 ? "the file has program headers" : "";
+  if (why.length > 0) {
+    const where = b.u32(20) != 1 ? at(20, 4) : b.u8(6) != 1 ? at(6, 1) : b.u8(8) != 0 ? at(8, 1) : osabi != 0 && osabi != 9 ? at(7, 1) : b.u16(16) != 1 ? at(16, 2) : at(phnumAt, 2);
+    return fail(R.R_ELF_HEADER, EOPNOTSUPP, lp("Invalid ELF payload!"), why, where);
+  }
   const machine = b.u16(18);
   const cls = b.u8(4);
   let archOk = false;
   if (arch == ARCH_X86_64) archOk = machine == 62 && cls == 2 && b.u8(5) == 1;
   else if (arch == ARCH_ARM64) archOk = machine == 183 && cls == 2;
   else if (arch == ARCH_ARM32) archOk = machine == 40 && cls == 1 && (b.u32(36) & 0xff000000) == 0x05000000;
-  if (!archOk) return fail(EOPNOTSUPP, "Unsupported ELF Machine type");
+  if (!archOk)
+    return fail(R.R_ELF_ARCH, EOPNOTSUPP, lp("Unsupported ELF Machine type"), "e_machine " + machine.toString() + ", ELFCLASS" + (cls == 2 ? "64" : "32") + " is not what this hypervisor loads", at(18, 2));
   e.shoff = e.is64 ? b.u64(40) : <u64>b.u32(32);
   e.shentsize = e.is64 ? b.u16(58) : b.u16(46);
   e.shnum = e.is64 ? b.u16(60) : b.u16(48);
   e.shstrndx = e.is64 ? b.u16(62) : b.u16(50);
-  if (e.shstrndx == 0) return fail(EINVAL, "Section name idx is undefined!?");
-  if (e.shnum >= 1024) return fail(EOPNOTSUPP, "Too many (" + e.shnum.toString() + ") sections!");
+  const shoffAt: u64 = e.is64 ? 40 : 32;
+  const shentAt: u64 = e.is64 ? 58 : 46;
+  const shnumAt: u64 = e.is64 ? 60 : 48;
+  const shstrAt: u64 = e.is64 ? 62 : 50;
+  if (e.shstrndx == 0) return fail(R.R_SECTION_TABLE, EINVAL, lp("Section name idx is undefined!?"), "", at(shstrAt, 2));
+  if (e.shnum >= 1024) return fail(R.R_TOO_MANY_SECTIONS, EOPNOTSUPP, lp("Too many (" + e.shnum.toString() + ") sections!"), "", at(shnumAt, 2));
   if (e.shstrndx >= e.shnum)
-    return fail(EINVAL, "Section name idx (" + e.shstrndx.toString() + ") is past end of sections (" + e.shnum.toString() + ")!");
-  if (e.shoff >= len) return fail(EINVAL, "Bogus e_shoff!");
+    return fail(R.R_SECTION_TABLE, EINVAL, lp("Section name idx (" + e.shstrndx.toString() + ") is past end of sections (" + e.shnum.toString() + ")!"), "", at(shstrAt, 2));
+  if (e.shoff >= len) return fail(R.R_SECTION_TABLE, EINVAL, lp("Bogus e_shoff!"), "e_shoff is at or past the end of the file", at(shoffAt, e.is64 ? 8 : 4));
   if (e.shentsize < e.shdrSize())
-    return fail(EINVAL, "Section header size is " + e.shentsize.toString() + "! Expected " + e.shdrSize().toString() + "!?");
-  if ((len - e.shoff) / <u64>e.shentsize < <u64>e.shnum) return fail(EINVAL, "Section header size is corrupted!");
+    return fail(R.R_SECTION_TABLE, EINVAL, lp("Section header size is " + e.shentsize.toString() + "! Expected " + e.shdrSize().toString() + "!?"), "", at(shentAt, 2));
+  if ((len - e.shoff) / <u64>e.shentsize < <u64>e.shnum)
+    return fail(R.R_SECTION_TABLE, EINVAL, lp("Section header size is corrupted!"), "the section header table runs past the end of the file", at(e.shoff, len - e.shoff));
   return 0;
 }
 
@@ -183,37 +213,37 @@ function resolveSections(e: Elf): i32 {
     // Xen adds offset and size without a wrap check; we refuse a wrapping sum instead of
     // following it past the buffer.
     if (s.offset < e.ehdrSize())
-      return fail(EINVAL, "Section [" + i.toString() + "] data at ELF header of payload!");
+      return fail(R.R_SECTION_OFFSET, EINVAL, lp("Section [" + i.toString() + "] data at ELF header of payload!"), "", shdrLoc(e, i));
     if (s.type != SHT_NOBITS && (s.offset > len || s.size > len - s.offset))
-      return fail(EINVAL, "Section [" + i.toString() + "] data is past end of payload!");
+      return fail(R.R_SECTION_OFFSET, EINVAL, lp("Section [" + i.toString() + "] data is past end of payload!"), "", shdrLoc(e, i));
     if (s.addralign != 0 && (s.addralign & (s.addralign - 1)) != 0)
-      return fail(EOPNOTSUPP, "Section [" + i.toString() + "] alignment " + s.addralign.toString() + " is not a power of two");
+      return fail(R.R_SECTION_ALIGN, EOPNOTSUPP, lp("Section [" + i.toString() + "] alignment " + s.addralign.toString() + " is not a power of two"), "", shdrLoc(e, i));
     if (s.addralign != 0 && s.addr % s.addralign != 0)
-      return fail(EINVAL, "Section [" + i.toString() + "] address is not aligned to " + s.addralign.toString());
+      return fail(R.R_SECTION_ADDR, EINVAL, lp("Section [" + i.toString() + "] address is not aligned to " + s.addralign.toString()), "", shdrLoc(e, i));
     if ((s.flags & (SHF_WRITE | SHF_ALLOC)) != 0 && s.type == SHT_NOBITS && s.size > MAX_PAYLOAD)
-      return fail(EINVAL, "Section [" + i.toString() + "] .bss is bigger than 2 MiB", "Xen fails this check without a message");
+      return fail(R.R_NOBITS_LARGE, EINVAL, lp("Section [" + i.toString() + "] .bss is bigger than 2 MiB"), "Xen fails this check without a message", shdrLoc(e, i));
     if (s.type == SHT_SYMTAB) {
-      if (e.symtabIdx >= 0) return fail(EOPNOTSUPP, "Unsupported multiple symbol tables!");
+      if (e.symtabIdx >= 0) return fail(R.R_SYMTAB_DUP, EOPNOTSUPP, lp("Unsupported multiple symbol tables!"), "", shdrLoc(e, i));
       e.symtabIdx = i;
       if (s.link >= e.shnum)
-        return fail(EINVAL, "Symbol table idx (" + s.link.toString() + ") to strtab past end (" + e.shnum.toString() + ")");
+        return fail(R.R_SYMTAB_BAD, EINVAL, lp("Symbol table idx (" + s.link.toString() + ") to strtab past end (" + e.shnum.toString() + ")"), "", shdrLoc(e, i));
     }
   }
-  if (e.symtabIdx < 0) return fail(EINVAL, "No symbol table found!");
+  if (e.symtabIdx < 0) return fail(R.R_SYMTAB_MISSING, EINVAL, lp("No symbol table found!"), "", at(e.shoff, <u64>e.shnum * <u64>e.shentsize));
   const st = e.secs[e.symtabIdx];
   if (st.size == 0 || st.entsize < e.symSize() || st.size % st.entsize != 0)
-    return fail(EINVAL, "Symbol table header is corrupted!");
+    return fail(R.R_SYMTAB_BAD, EINVAL, lp("Symbol table header is corrupted!"), "", shdrLoc(e, e.symtabIdx));
   e.strtabIdx = <i32>st.link;
-  if (e.strtabIdx == 0 || !strtabOk(e, e.secs[e.strtabIdx])) return fail(EINVAL, "String table section is corrupted");
+  if (e.strtabIdx == 0 || !strtabOk(e, e.secs[e.strtabIdx])) return fail(R.R_STRTAB_BAD, EINVAL, lp("String table section is corrupted"), "", shdrLoc(e, e.strtabIdx));
   return 0;
 }
 
 function resolveNames(e: Elf): i32 {
   const sh = e.secs[e.shstrndx];
-  if (!strtabOk(e, sh)) return fail(EINVAL, "Section string table is corrupted");
+  if (!strtabOk(e, sh)) return fail(R.R_STRTAB_BAD, EINVAL, lp("Section string table is corrupted"), "", shdrLoc(e, <i32>e.shstrndx));
   for (let i = 1; i < <i32>e.shnum; i++) {
     const s = e.secs[i];
-    if (<u64>s.nameOff >= sh.size) return fail(EINVAL, "Section " + i.toString() + " name is not within .shstrtab!");
+    if (<u64>s.nameOff >= sh.size) return fail(R.R_STRTAB_BAD, EINVAL, lp("Section " + i.toString() + " name is not within .shstrtab!"), "", shdrLoc(e, i));
     s.name = cstr(e.b, sh.offset + <u64>s.nameOff, sh.offset + sh.size);
   }
   return 0;
@@ -240,11 +270,11 @@ function readSymbols(e: Elf): i32 {
       y.info = b.u8(o + 12);
       y.shndx = b.u16(o + 14);
     }
-    if (<u64>nameOff >= str.size) return fail(EINVAL, "Symbol [" + i.toString() + "] name is not within .strtab!");
+    if (<u64>nameOff >= str.size) return fail(R.R_STRTAB_BAD, EINVAL, lp("Symbol [" + i.toString() + "] name is not within .strtab!"), "", symLoc(e, i));
     y.name = cstr(b, str.offset + <u64>nameOff, str.offset + str.size);
-    if (arch == ARCH_ARM32 && y.name.startsWith("$t") && (y.name.length == 2 || y.name.charAt(2) == "."))
-      return fail(EINVAL, "Symbol [" + i.toString() + "] " + y.name + " should not be in payload!");
     e.syms.push(y);
+    if (arch == ARCH_ARM32 && y.name.startsWith("$t") && (y.name.length == 2 || y.name.charAt(2) == "."))
+      return fail(R.R_THUMB, EINVAL, lp("Symbol [" + i.toString() + "] " + y.name + " should not be in payload!"), "", symLoc(e, i));
   }
   return 0;
 }

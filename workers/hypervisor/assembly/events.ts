@@ -1,31 +1,9 @@
-// The event log: one JSON object per line, in the order things happened. The host drains it with
-// takeEvents(). Building the JSON here keeps the wire format in one place and deterministic.
+// The event log: one JSON object per line, in the order things happened. The host drains it and
+// decodes it with src/protocol/events.ts; the shapes are the union in src/protocol/hypervisor.ts.
+// An event is written field by field straight into one growing UTF-16 buffer (begin, fields, end),
+// so it costs no intermediate strings: the incremental GC, not the formatting, was what made GET
+// and large actions slow. Nothing between begin() and end() may emit another event.
 import { clockNow } from "./clock";
-
-export class Ev {
-  kind: string;
-  cpu: i32 = -1;
-  payload: string | null = null;
-  hasRc: bool = false;
-  rc: i32 = 0;
-  addr: string | null = null;
-  before: string | null = null;
-  after: string | null = null;
-  state: string | null = null;
-  phase: string | null = null;
-  line: string | null = null;
-  note: string | null = null;
-
-  constructor(kind: string) {
-    this.kind = kind;
-  }
-
-  withRc(rc: i32): Ev {
-    this.hasRc = true;
-    this.rc = rc;
-    return this;
-  }
-}
 
 const HEX = "0123456789abcdef";
 
@@ -51,9 +29,6 @@ export function jsonStr(s: string): string {
   return out + '"';
 }
 
-// The log is one growing UTF-16 buffer: emit() writes each line straight into it, so an event
-// costs no intermediate strings (the incremental GC, not the formatting, was what made GET and
-// large actions slow). Lines are separated by "\n"; takeEventLines() hands the text out.
 let buf = new ArrayBuffer(1 << 16);
 let used: i32 = 0;
 let count: i32 = 0;
@@ -95,11 +70,17 @@ function putU64(v: u64): void {
   used += digits << 1;
 }
 
-function putI32(v: i32): void {
+function putI64(v: i64): void {
   if (v < 0) {
     putChar(0x2d);
-    putU64(<u64>(-(<i64>v)));
+    putU64(<u64>0 - <u64>v);
   } else putU64(<u64>v);
+}
+
+function putHexDigits(v: u64): void {
+  let n = 1;
+  for (let x = v >> 4; x != 0; x >>= 4) n++;
+  for (let i = n - 1; i >= 0; i--) putChar(HEX.charCodeAt(<i32>((v >> (<u64>i * 4)) & 15)));
 }
 
 /** A JSON string literal written into the log (same escaping as jsonStr). */
@@ -125,45 +106,120 @@ function putJsonStr(s: string): void {
   putChar(0x22);
 }
 
-function putField(name: string, value: string | null): void {
-  if (value === null) return;
+// Set by objBegin(): the next key opens a nested object and takes no comma.
+let firstKey = false;
+
+function key(name: string): void {
+  if (firstKey) {
+    firstKey = false;
+    putChar(0x22);
+  } else putRaw(',"');
   putRaw(name);
-  putJsonStr(value);
+  putRaw('":');
 }
 
-export function emit(e: Ev): void {
+/** Starts an event: the fields every event has. */
+export function begin(kind: string, cpu: i32, payload: string | null): void {
   if (count > 0) putChar(10);
   count++;
   putRaw('{"t":');
   putU64(clockNow());
   putRaw(',"cpu":');
-  putI32(e.cpu);
+  putI64(cpu);
   putRaw(',"kind":');
-  putJsonStr(e.kind);
+  putJsonStr(kind);
   putRaw(',"payload":');
-  const p = e.payload;
-  if (p === null) putRaw("null");
-  else putJsonStr(p);
-  putRaw(',"rc":');
-  if (e.hasRc) putI32(e.rc);
-  else putRaw("null");
-  putField(',"addr":', e.addr);
-  putField(',"before":', e.before);
-  putField(',"after":', e.after);
-  putField(',"state":', e.state);
-  putField(',"phase":', e.phase);
-  putField(',"line":', e.line);
-  putField(',"note":', e.note);
+  if (payload === null) putRaw("null");
+  else putJsonStr(payload);
+}
+
+export function fStr(name: string, v: string): void {
+  key(name);
+  putJsonStr(v);
+}
+
+/** A string, or JSON null. */
+export function fStrOrNull(name: string, v: string | null): void {
+  key(name);
+  if (v === null) putRaw("null");
+  else putJsonStr(v);
+}
+
+export function fInt(name: string, v: i64): void {
+  key(name);
+  putI64(v);
+}
+
+export function fU64(name: string, v: u64): void {
+  key(name);
+  putU64(v);
+}
+
+export function fBool(name: string, v: bool): void {
+  key(name);
+  putRaw(v ? "true" : "false");
+}
+
+export function fInts(name: string, v: i32[]): void {
+  key(name);
+  putChar(0x5b);
+  for (let i = 0; i < v.length; i++) {
+    if (i > 0) putChar(0x2c);
+    putI64(v[i]);
+  }
+  putChar(0x5d);
+}
+
+/** An address as a "0x…" string (u64 does not fit a JSON number). */
+export function fAddr(name: string, v: u64): void {
+  key(name);
+  putRaw('"0x');
+  putHexDigits(v);
+  putChar(0x22);
+}
+
+/** Bytes as a lower-case hex string without separators. */
+export function fBytes(name: string, b: Uint8Array): void {
+  key(name);
+  putChar(0x22);
+  reserve(b.length << 2);
+  for (let i = 0; i < b.length; i++) {
+    const v = <i32>unchecked(b[i]);
+    putChar(HEX.charCodeAt(v >> 4));
+    putChar(HEX.charCodeAt(v & 15));
+  }
+  putChar(0x22);
+}
+
+/** Opens a nested object field; its fields follow (at least one), then objEnd(). */
+export function objBegin(name: string): void {
+  key(name);
+  putChar(0x7b);
+  firstKey = true;
+}
+
+export function objEnd(): void {
   putChar(0x7d);
 }
 
+export function end(): void {
+  putChar(0x7d);
+}
+
+/** Xen's log levels (XENLOG_*), as the console event carries them. */
+export const LEVEL_ERR = "err";
+export const LEVEL_WARNING = "warning";
+export const LEVEL_INFO = "info";
+export const LEVEL_DEBUG = "debug";
+/** A printk without a level (the 'x' key's dump, the panic banner). */
+export const LEVEL_NONE = "none";
+
 /** A console line Xen would print, attributed to a payload. */
-export function consoleLine(payload: string | null, line: string, rc: i32, hasRc: bool): void {
-  const e = new Ev("console");
-  e.payload = payload;
-  e.line = line;
-  if (hasRc) e.withRc(rc);
-  emit(e);
+export function consoleLine(payload: string | null, line: string, level: string = LEVEL_INFO, cpu: i32 = -1): void {
+  begin("console", cpu, payload);
+  fStr("line", line);
+  fStr("level", level);
+  end();
 }
 
 /** Every line since the last take, "\n"-separated; empties the log. */

@@ -2,9 +2,10 @@
 // events; plus the event-free reads the host uses for its own views (getState/getRc/listJson).
 import { ENOENT, ENOSYS } from "./errno";
 import { findPayload, payloads, STATE_APPLIED, STATE_CHECKED } from "./payload";
-import { Ev, emit, jsonStr } from "./events";
+import { begin, end, fStr, fInt, fU64, objBegin, objEnd, jsonStr } from "./events";
 import { isHalted } from "./halt";
-import { opFlagsError, opFlagsNote, nameError, nameErrorWhy, cutName, argCheck } from "./op";
+import { opFlagsError, nameError, cutName, argFail, opFlagsFail, nameFail } from "./op";
+import * as R from "./rules";
 
 /** GET's state, or its negative errno (−EINVAL bad name, −ENOENT unknown, −ENOSYS host down). No event. */
 export function getStateOf(name: string): i32 {
@@ -33,25 +34,29 @@ function stateWord(s: i32): string {
  */
 export function doGet(rawName: string, opFlags: u32, namePad: u32): i64 {
   if (isHalted()) return -ENOSYS;
-  const call = new Ev("hypercall");
-  call.cpu = 0;
-  call.payload = rawName;
-  call.note = "GET" + (namePad != 0 ? " name.pad=0x" + namePad.toString(16) : "") + opFlagsNote(opFlags);
-  emit(call);
-  let ret: i32 = opFlagsError(opFlags);
-  if (ret != 0) argCheck(rawName, "op-flags", ret, "op.flags 0x" + opFlags.toString(16) + " has bits other than FORCE and FORCE is clear");
-  else {
-    ret = nameError(rawName, namePad);
-    if (ret != 0) argCheck(rawName, "name", ret, nameErrorWhy(rawName, namePad));
-  }
+  begin("hypercall", 0, rawName);
+  fStr("op", "GET");
+  objBegin("args");
+  fU64("opFlags", opFlags);
+  fU64("namePad", namePad);
+  objEnd();
+  end();
+  let ret: i32 = 0;
+  if (opFlagsError(opFlags) != 0) ret = opFlagsFail(rawName, "GET", opFlags);
+  else if (nameError(rawName, namePad) != 0) ret = nameFail(rawName, "GET", rawName, namePad);
   const p = ret == 0 ? findPayload(cutName(rawName)) : null;
-  if (ret == 0 && p === null) ret = -ENOENT;
-  const r = new Ev("hypercall-return");
-  r.cpu = 0;
-  r.payload = rawName;
-  r.withRc(ret);
-  r.note = p !== null ? "GET: " + stateWord(p.state) + ", rc " + p.rc.toString() : "GET";
-  emit(r);
+  if (ret == 0 && p === null) {
+    ret = -ENOENT;
+    argFail(rawName, "GET", R.R_NOT_FOUND, ret, "no payload is loaded under this name");
+  }
+  begin("hypercall-return", 0, rawName);
+  fStr("op", "GET");
+  fInt("ret", ret);
+  if (p !== null) {
+    fStr("state", stateWord(p.state));
+    fInt("statusRc", p.rc);
+  }
+  end();
   if (p === null) return <i64>ret;
   return (<i64>p.state << 32) | (<i64>p.rc & 0xffffffff);
 }

@@ -2,7 +2,7 @@
 // from the scenario (setHookResult, default 0) and the event log says so. For the apply/revert
 // action hooks the scenario also decides what the hook does to the per-function state, since
 // that is what the consistency check (§12) looks at.
-import { Ev, emit, consoleLine } from "./events";
+import { begin, end, fStr, fInt, fBool, fAddr, consoleLine, LEVEL_ERR } from "./events";
 import {
   Payload,
   HOOK_KINDS,
@@ -15,8 +15,8 @@ import {
   HOOK_REVERT,
   HOOK_POSTREVERT,
 } from "./payload";
-import { addrStr } from "./fmt";
 import { panic } from "./halt";
+import * as R from "./rules";
 
 /** What a simulated apply/revert action hook does to `fstate[].applied`. */
 export const MARKS_CONSISTENT: i32 = 0; // all functions to the target state when rc == 0, none otherwise
@@ -25,7 +25,9 @@ export const MARKS_ALL: i32 = 2; // all functions to the target state whatever r
 export const MARKS_FIRST: i32 = 3; // only the first function (a partial apply/revert)
 
 const KIND_NAMES: string[] = ["load", "unload", "pre-apply", "apply", "post-apply", "pre-revert", "revert", "post-revert"];
-const MARK_NAMES: string[] = ["consistent with rc", "no function", "every function", "only the first function"];
+/** The names the host API and the `hook` event use (HookKind). */
+const KIND_IDS: string[] = ["load", "unload", "preapply", "apply", "postapply", "prerevert", "revert", "postrevert"];
+const MARK_IDS: string[] = ["consistent", "none", "all", "first"];
 
 let results = new Map<string, Int32Array>();
 let marks = new Map<string, Int32Array>();
@@ -33,6 +35,7 @@ let marks = new Map<string, Int32Array>();
 export function resetHooks(): void {
   results = new Map<string, Int32Array>();
   marks = new Map<string, Int32Array>();
+  forced = new Map<string, Int32Array>();
 }
 
 export function hookKindName(kind: i32): string {
@@ -43,6 +46,8 @@ export function setResult(name: string, kind: i32, rc: i32): void {
   if (kind < 0 || kind >= HOOK_KINDS) return;
   if (!results.has(name)) results.set(name, new Int32Array(HOOK_KINDS));
   results.get(name)[kind] = rc;
+  if (!forced.has(name)) forced.set(name, new Int32Array(HOOK_KINDS));
+  forced.get(name)[kind] = 1;
 }
 
 export function setMarks(name: string, kind: i32, how: i32): void {
@@ -51,34 +56,46 @@ export function setMarks(name: string, kind: i32, how: i32): void {
   marks.get(name)[kind] = how;
 }
 
+// Which results a knob set (so the hook event can say the value was forced).
+let forced = new Map<string, Int32Array>();
+
 function resultOf(name: string, kind: i32): i32 {
   return results.has(name) ? results.get(name)[kind] : 0;
+}
+
+function isForced(name: string, kind: i32): bool {
+  return forced.has(name) && forced.get(name)[kind] != 0;
 }
 
 function marksOf(name: string, kind: i32): i32 {
   return marks.has(name) ? marks.get(name)[kind] : MARKS_CONSISTENT;
 }
 
-function hookEvent(p: Payload, cpu: i32, kind: i32, rc: i32, hasRc: bool, note: string): void {
-  const e = new Ev("hook");
-  e.cpu = cpu;
-  e.payload = p.name;
-  e.phase = hookKindName(kind);
-  if (hasRc) e.withRc(rc);
+/**
+ * A hook call. Hooks are not executed: `rc` is the simulated return (null for void hooks), and
+ * `overridden` says a knob chose it. `marks` is what an action hook did to the applied flags.
+ */
+function hookEvent(p: Payload, cpu: i32, kind: i32, index: i32, rc: i32, hasRc: bool, marks: i32 = -1): void {
+  begin("hook", cpu, p.name);
+  fStr("hook", KIND_IDS[kind]);
+  fInt("index", index);
   const ptrs = p.hookPtrs[kind];
-  if (ptrs.length > 0) e.addr = addrStr(ptrs[0]);
-  e.note = note;
-  emit(e);
+  fAddr("fn", index < ptrs.length ? ptrs[index] : 0);
+  if (hasRc) fInt("rc", rc);
+  fBool("overridden", hasRc && isForced(p.name, kind));
+  fBool("executed", false);
+  if (marks >= 0) fStr("marks", MARK_IDS[marks]);
+  end();
 }
 
 /** A pre-apply / pre-revert hook in hypercall context: its (simulated) return value, 0 = go on. */
 export function runPreHook(p: Payload, kind: i32): i32 {
   const label = kind == HOOK_PREAPPLY ? "pre-apply" : "pre-revert";
-  consoleLine(p.name, "livepatch: " + p.name + ": Calling " + label + " hook function", 0, false);
+  consoleLine(p.name, "livepatch: " + p.name + ": Calling " + label + " hook function", "info", 0);
   const rc = resultOf(p.name, kind);
-  hookEvent(p, 0, kind, rc, true, "hook not executed: simulated return value " + rc.toString());
+  hookEvent(p, 0, kind, 0, rc, true);
   if (rc != 0) {
-    consoleLine(p.name, "livepatch: " + p.name + ": " + label + " hook failed (rc=" + rc.toString() + "), aborting!", rc, true);
+    consoleLine(p.name, "livepatch: " + p.name + ": " + label + " hook failed (rc=" + rc.toString() + "), aborting!", LEVEL_ERR, 0);
   }
   return rc;
 }
@@ -86,8 +103,8 @@ export function runPreHook(p: Payload, kind: i32): i32 {
 /** A post-apply / post-revert hook on the master after the rendezvous; `void`, so nothing comes back. */
 export function runPostHook(p: Payload, kind: i32, cpu: i32): void {
   const label = kind == HOOK_POSTAPPLY ? "post-apply" : "post-revert";
-  consoleLine(p.name, "livepatch: " + p.name + ": Calling " + label + " hook function with rc=" + p.rc.toString(), p.rc, true);
-  hookEvent(p, cpu, kind, 0, false, "hook not executed (returns void)");
+  consoleLine(p.name, "livepatch: " + p.name + ": Calling " + label + " hook function with rc=" + p.rc.toString(), "info", cpu);
+  hookEvent(p, cpu, kind, 0, 0, false);
 }
 
 /**
@@ -96,7 +113,7 @@ export function runPostHook(p: Payload, kind: i32, cpu: i32): void {
  */
 export function runActionHook(p: Payload, kind: i32, cpu: i32): i32 {
   const apply = kind == HOOK_APPLY;
-  consoleLine(p.name, "livepatch: " + p.name + ": Calling " + (apply ? "apply" : "revert") + " action hook function", 0, false);
+  consoleLine(p.name, "livepatch: " + p.name + ": Calling " + (apply ? "apply" : "revert") + " action hook function", "info", cpu);
   const rc = resultOf(p.name, kind);
   const how = marksOf(p.name, kind);
   const target: i32 = apply ? 1 : 0;
@@ -108,14 +125,7 @@ export function runActionHook(p: Payload, kind: i32, cpu: i32): i32 {
     else if (how == MARKS_FIRST) set = i == 0;
     if (set) p.fstate[i].applied = target;
   }
-  hookEvent(
-    p,
-    cpu,
-    kind,
-    rc,
-    true,
-    "hook not executed: simulated return value " + rc.toString() + "; it marks " + MARK_NAMES[how] + " " + (apply ? "applied" : "not applied") + ", no bytes written",
-  );
+  hookEvent(p, cpu, kind, 0, rc, true, how);
   return rc;
 }
 
@@ -128,19 +138,12 @@ export function runVoidHooks(p: Payload, kind: i32, cpu: i32): bool {
   if (!p.hookPresent[kind]) return true;
   const ptrs = p.hookPtrs[kind];
   for (let i = 0; i < ptrs.length; i++) {
-    const e = new Ev("hook");
-    e.cpu = cpu;
-    e.payload = p.name;
-    e.phase = hookKindName(kind);
-    e.addr = addrStr(ptrs[i]);
+    hookEvent(p, cpu, kind, i, 0, false);
     if (ptrs[i] == 0) {
-      e.note = hookKindName(kind) + " hook #" + i.toString() + " is NULL and gets called anyway";
-      emit(e);
-      panic(cpu, p.name, "FATAL TRAP: page fault calling NULL " + hookKindName(kind) + " hook of " + p.name);
+      panic(cpu, p.name, "FATAL TRAP: page fault calling NULL " + hookKindName(kind) + " hook of " + p.name, R.R_HOOK_NULL,
+        hookKindName(kind) + " hook #" + i.toString() + " is NULL and Xen calls it anyway");
       return false;
     }
-    e.note = hookKindName(kind) + " hook #" + i.toString() + " not executed (returns void)";
-    emit(e);
   }
   return true;
 }

@@ -8,6 +8,8 @@ import { clockNow, clockSet } from "./clock";
 import { resetPayloads, findPayload } from "./payload";
 import { doUpload } from "./upload";
 import { payloadToJson } from "./payload_json";
+import { previewJson } from "./preview";
+import { ruleIds as allRuleIds } from "./rules";
 import { resetActionSide } from "./reset_actions";
 import { isHalted } from "./halt";
 
@@ -59,6 +61,17 @@ export function readMemory(addr: u64, len: u32): Uint8Array | null {
 export function payloadJson(name: string): string {
   const p = findPayload(name);
   return p === null ? "null" : payloadToJson(p);
+}
+
+/** What APPLY would write for each of the payload's functions (JSON array), or "null". */
+export function previewPatch(name: string): string {
+  const p = findPayload(name);
+  return p === null ? "null" : previewJson(p);
+}
+
+/** Every rule id a check-failed or panic event can carry, comma-separated. */
+export function ruleIds(): string {
+  return allRuleIds();
 }
 
 export function takeEvents(): string {

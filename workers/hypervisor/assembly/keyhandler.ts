@@ -1,5 +1,5 @@
 // Xen's 'x' debug key (facts §16): a dump of every payload, also written to the console log.
-import { consoleLine } from "./events";
+import { consoleLine, LEVEL_NONE } from "./events";
 import { xenBuildId, is64 } from "./image";
 import { payloads, STATE_APPLIED, STATE_CHECKED } from "./payload";
 import { hexBytes, ptrStr } from "./fmt";
@@ -45,6 +45,6 @@ export function keyhandler(key: string): string {
     if (p.depends.length > 0) lines.push("depend-on=" + hexBytes(p.depends));
     if (p.xenDepends.length > 0) lines.push("depend-on-xen=" + hexBytes(p.xenDepends));
   }
-  for (let i = 0; i < lines.length; i++) consoleLine(null, lines[i], 0, false);
+  for (let i = 0; i < lines.length; i++) consoleLine(null, lines[i], LEVEL_NONE);
   return lines.join("\n") + "\n";
 }

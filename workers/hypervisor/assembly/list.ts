@@ -3,10 +3,11 @@
 // `idx` on into buffers whose capacities come in as name_total_size/metadata_total_size.
 // The answer is a JSON object carrying the return value and every OUT field of the struct.
 import { E2BIG, EINVAL, ENOBUFS, ENOSYS } from "./errno";
-import { Ev, emit, jsonStr } from "./events";
+import { begin, end, fStr, fInt, fU64, objBegin, objEnd, jsonStr } from "./events";
 import { payloads, payloadVersion } from "./payload";
 import { isHalted } from "./halt";
-import { opFlagsError, opFlagsNote, argCheck } from "./op";
+import { opFlagsError, argFail, opFlagsFail } from "./op";
+import * as R from "./rules";
 import { metadataText } from "./get";
 
 /** Xen's cap on `nr` per call. */
@@ -19,7 +20,8 @@ class ListOut {
   nameTotal: u32 = 0;
   metaTotal: u32 = 0;
   entries: string = "";
-  note: string = "";
+  /** Entries written by a fetch. */
+  written: u32 = 0;
 }
 
 function nameBytes(name: string): u32 {
@@ -39,22 +41,18 @@ function toJson(o: ListOut, idx: u32): string {
 
 /** Argument checks in Xen's order; 0 or −errno (the struct then comes back as it went in). */
 function listArgs(nr: u32, pad: u32, idx: u32, opFlags: u32): i32 {
-  const f = opFlagsError(opFlags);
-  if (f != 0) {
-    argCheck(null, "op-flags", f, "op.flags 0x" + opFlags.toString(16) + " has bits other than FORCE and FORCE is clear");
-    return f;
-  }
+  if (opFlagsError(opFlags) != 0) return opFlagsFail(null, "LIST", opFlags);
   if (nr > LIST_MAX_NR) {
-    argCheck(null, "nr", -E2BIG, "nr " + nr.toString() + " is above 1024");
+    argFail(null, "LIST", R.R_LIST_NR, -E2BIG, "nr " + nr.toString() + " is above 1024");
     return -E2BIG;
   }
   if (pad != 0) {
-    argCheck(null, "pad", -EINVAL, "xen_sysctl_livepatch_list.pad is not zero (0x" + pad.toString(16) + ")");
+    argFail(null, "LIST", R.R_LIST_PAD, -EINVAL, "xen_sysctl_livepatch_list.pad is not zero (0x" + pad.toString(16) + ")");
     return -EINVAL;
   }
   const count = <u32>payloads.length;
   if (count > 0 && idx >= count) {
-    argCheck(null, "idx", -EINVAL, "idx " + idx.toString() + " is not below the payload count " + count.toString());
+    argFail(null, "LIST", R.R_LIST_IDX, -EINVAL, "idx " + idx.toString() + " is not below the payload count " + count.toString());
     return -EINVAL;
   }
   return 0;
@@ -70,7 +68,6 @@ function probe(o: ListOut): void {
   o.nr = <u32>payloads.length;
   o.nameTotal = names;
   o.metaTotal = meta;
-  o.note = "LIST probe: " + o.nr.toString() + " payload(s), version " + o.version.toString() + ", names " + names.toString() + " bytes, metadata " + meta.toString() + " bytes";
 }
 
 function fetch(o: ListOut, idx: u32, nr: u32, nameCap: u32, metaCap: u32): void {
@@ -80,7 +77,6 @@ function fetch(o: ListOut, idx: u32, nr: u32, nameCap: u32, metaCap: u32): void 
   let nameUsed: u32 = 0;
   let metaUsed: u32 = 0;
   let entries = "";
-  let why = "";
   for (let i = 0; i < payloads.length; i++) {
     const p = payloads[i];
     // Xen counts every entry it walks, skipped ones and the one that did not fit included:
@@ -90,8 +86,8 @@ function fetch(o: ListOut, idx: u32, nr: u32, nameCap: u32, metaCap: u32): void 
     const nl = nameBytes(p.name);
     const ml = metaBytes(p.modinfo);
     if (<u64>nameUsed + nl > <u64>nameCap || <u64>metaUsed + ml > <u64>metaCap) {
+      // Xen counts the entry that did not fit as walked: "remaining" comes out one too small.
       o.rc = -ENOBUFS;
-      why = (<u64>nameUsed + nl > <u64>nameCap ? "name" : "metadata") + " buffer too small for " + p.name;
       break;
     }
     if (written > 0) entries += ",";
@@ -107,9 +103,8 @@ function fetch(o: ListOut, idx: u32, nr: u32, nameCap: u32, metaCap: u32): void 
   o.nameTotal = nameUsed;
   o.metaTotal = metaUsed;
   o.entries = entries;
+  o.written = written;
   if (o.rc == 0) o.rc = <i32>written;
-  o.note = "LIST fetch from idx " + idx.toString() + ": " + written.toString() + " entr" + (written == 1 ? "y" : "ies") + ", " + o.nr.toString() + " remaining, version " + o.version.toString();
-  if (why.length > 0) o.note += "; -ENOBUFS: " + why + " (the entry that did not fit is counted, so remaining is one too small)";
 }
 
 /** The LIST hypercall with its events; JSON with rc and the struct's OUT fields. */
@@ -123,22 +118,35 @@ export function doList(idx: u32, nr: u32, pad: u32, nameCap: u32, metaCap: u32, 
     o.rc = -ENOSYS;
     return toJson(o, idx);
   }
-  const call = new Ev("hypercall");
-  call.cpu = 0;
-  call.note =
-    "LIST idx=" + idx.toString() + " nr=" + nr.toString() + " name_total_size=" + nameCap.toString() + " metadata_total_size=" + metaCap.toString() +
-    (pad != 0 ? " pad=0x" + pad.toString(16) : "") + opFlagsNote(opFlags);
-  emit(call);
+  begin("hypercall", 0, null);
+  fStr("op", "LIST");
+  objBegin("args");
+  fU64("idx", idx);
+  fU64("nr", nr);
+  fU64("nameCap", nameCap);
+  fU64("metaCap", metaCap);
+  fU64("pad", pad);
+  fU64("opFlags", opFlags);
+  objEnd();
+  end();
   o.rc = listArgs(nr, pad, idx, opFlags);
   if (o.rc == 0) {
     o.version = payloadVersion;
     if (nr == 0) probe(o);
     else fetch(o, idx, nr, nameCap, metaCap);
   }
-  const r = new Ev("hypercall-return");
-  r.cpu = 0;
-  r.withRc(o.rc);
-  r.note = o.note.length > 0 ? o.note : "LIST: refused";
-  emit(r);
+  begin("hypercall-return", 0, null);
+  fStr("op", "LIST");
+  fInt("ret", o.rc);
+  if (o.version != 0) {
+    objBegin("list");
+    fU64("written", o.written);
+    fU64("remaining", o.nr);
+    fU64("version", o.version);
+    fU64("nameTotal", o.nameTotal);
+    fU64("metaTotal", o.metaTotal);
+    objEnd();
+  }
+  end();
   return toJson(o, idx);
 }

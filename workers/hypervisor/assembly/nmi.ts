@@ -4,10 +4,9 @@
 // (with plain stores, no int3 staging), an NMI landing mid-write would execute half-written
 // code. The simulator writes instantaneously, so that part is reported as a labelled hazard,
 // not simulated. ARM has no NMI here; only SError is masked, on the master.
-import { Ev, emit } from "./events";
+import { begin, end, fStr, fAddr } from "./events";
 import { arch, ARCH_X86_64, imageFind, imageSymAddr, imageSymSize } from "./image";
 import { Payload } from "./payload";
-import { hex64 } from "./bytes";
 import { appliedStack, cmdName, CMD_REPLACE } from "./actions";
 
 /** The NMI path used when an NMI names none. Absent from an image, it matches nothing. */
@@ -42,17 +41,15 @@ function tornHazards(cpu: i32, work: Payload, cmd: i32, path: string): void {
       for (let i = 0; i < p.funcs.length; i++) {
         const f = p.funcs[i];
         if (f.oldAddr == 0 || !overlaps(sa, sz, f.oldAddr, <u64>f.oldSize)) continue;
-        const e = new Ev("nmi");
-        e.cpu = cpu;
-        e.payload = work.name;
-        e.phase = "torn";
-        e.addr = hex64(f.oldAddr);
-        e.note =
-          "MODELLED HAZARD (not simulated): on real hardware the NMI is still taken, so the entry stub and do_nmi run " +
-          "before the callback swallows it; that path goes through " + sym + ", and this " + cmdName(cmd) + " rewrites " +
-          (f.name.length > 0 ? f.name : "a function") + " at " + hex64(f.oldAddr) + " (payload " + p.name + ") with plain stores. " +
-          "An NMI landing while the master writes those bytes would run half-written code in do_nmi's path.";
-        emit(e);
+        // A modelled hazard, not simulated: the view explains it from these fields.
+        begin("nmi", cpu, work.name);
+        fStr("phase", "torn");
+        fStr("via", sym);
+        fStr("action", cmdName(cmd));
+        fStr("func", f.name);
+        fAddr("addr", f.oldAddr);
+        fStr("patchedBy", p.name);
+        end();
       }
     }
   }
@@ -60,23 +57,20 @@ function tornHazards(cpu: i32, work: Payload, cmd: i32, path: string): void {
 
 /** Reports an NMI on `cpu`. `masked`: a rendezvous holds NMIs; `work`/`cmd`: its action. */
 export function nmiArrives(cpu: i32, masked: bool, work: Payload | null, cmd: i32, path: string): void {
-  const e = new Ev("nmi");
-  e.cpu = cpu;
   if (arch != ARCH_X86_64) {
-    e.phase = "arm";
-    e.note = "ARM has no NMI; only SError is masked, and only on the master, during a rendezvous";
-    emit(e);
+    begin("nmi", cpu, null);
+    fStr("phase", "arm");
+    end();
     return;
   }
   if (!masked || work === null) {
-    e.phase = "handled";
-    e.note = "handled by do_nmi as usual";
-    emit(e);
+    begin("nmi", cpu, null);
+    fStr("phase", "handled");
+    end();
     return;
   }
-  e.payload = work.name;
-  e.phase = "lost";
-  e.note = "swallowed by the livepatch NMI callback during the rendezvous: this NMI is lost";
-  emit(e);
+  begin("nmi", cpu, work.name);
+  fStr("phase", "lost");
+  end();
   tornHazards(cpu, work, cmd, path);
 }

@@ -2,7 +2,8 @@
 // (facts §5.1 step 0, §18 #12) and `struct xen_livepatch_name` (size and pad[], §8). Names
 // here are JS strings; Xen counts bytes, so sizes are UTF-8 lengths plus the NUL.
 import { EINVAL } from "./errno";
-import { Ev, emit } from "./events";
+import { fail, report } from "./diag";
+import * as R from "./rules";
 
 export const FLAG_FORCE: u32 = 1;
 export const NAME_SIZE: i32 = 128;
@@ -41,18 +42,20 @@ export function cutName(name: string): string {
   return z >= 0 ? name.substring(0, z) : name;
 }
 
-/** A `check` event on the hypercall CPU for an argument the op refused. */
-export function argCheck(payload: string | null, what: string, rc: i32, note: string): void {
-  const e = new Ev("check");
-  e.cpu = 0;
-  e.payload = payload;
-  e.phase = what;
-  e.withRc(rc);
-  e.note = note;
-  emit(e);
+/** A refused argument: its check-failed event on the hypercall CPU (Xen prints nothing). */
+export function argFail(payload: string | null, op: string, rule: i32, rc: i32, explanation: string): void {
+  fail(rule, -rc, "", explanation);
+  report(payload, op, "hypercall");
 }
 
-/** Text for op flags in a hypercall note; empty when zero (keeps old notes unchanged). */
-export function opFlagsNote(flags: u32): string {
-  return flags == 0 ? "" : " op.flags=0x" + flags.toString(16);
+/** op.flags refused: the event, then the errno. */
+export function opFlagsFail(payload: string | null, op: string, flags: u32): i32 {
+  argFail(payload, op, R.R_OP_FLAGS, -EINVAL, "op.flags 0x" + flags.toString(16) + " has bits other than FORCE and FORCE is clear");
+  return -EINVAL;
+}
+
+/** A name refused by get_name(): the event, then the errno. */
+export function nameFail(payload: string | null, op: string, name: string, namePad: u32): i32 {
+  argFail(payload, op, R.R_NAME, -EINVAL, nameErrorWhy(name, namePad));
+  return -EINVAL;
 }

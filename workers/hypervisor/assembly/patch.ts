@@ -1,12 +1,13 @@
 // The bytes Xen writes over an old function and puts back on revert (facts §7): x86 `e9 rel32`
 // after an optional ENDBR64, P6 NOPs for NOP-out; AArch64 `B`/NOP; ARM32 `B`/`mov r0,r0`.
 // The write itself is instantaneous: every other CPU is parked with IRQs off while it happens.
-import { Ev, emit, consoleLine } from "./events";
+import { begin, end, fStr, fInt, fAddr, fBytes, objBegin, objEnd, consoleLine, LEVEL_WARNING } from "./events";
 import { memRead, memWrite } from "./memory";
 import { arch, ARCH_X86_64, ARCH_ARM64, ARCH_ARM32, imageStart, imageEnd } from "./image";
 import { Payload, OPAQUE_SIZE } from "./payload";
-import { addrStr, hexBytes } from "./fmt";
+import { addrStr } from "./fmt";
 import { panic } from "./halt";
+import * as R from "./rules";
 
 const X86_JMP_LEN: u32 = 5;
 const ARM_INSN_LEN: u32 = 4;
@@ -84,15 +85,76 @@ export function arm32Branch(pc: u64, target: u64): u32 {
   return 0xea000000 | (<u32>((target - (pc + 8)) >> 2) & 0x00ffffff);
 }
 
-function writeEvent(p: Payload, cpu: i32, addr: u64, before: Uint8Array, after: Uint8Array, note: string): void {
-  const e = new Ev("write");
-  e.cpu = cpu;
-  e.payload = p.name;
-  e.addr = addrStr(addr);
-  e.before = hexBytes(before);
-  e.after = hexBytes(after);
-  e.note = note;
-  emit(e);
+export const INSN_BRANCH: i32 = 1;
+export const INSN_NOP: i32 = 2;
+
+/**
+ * What APPLY writes for one function: where, which bytes, or why it would bring the host down
+ * instead. Both applyFunc() and the preview export use this, so they cannot disagree.
+ */
+export class PatchPlan {
+  /** old_addr + patchOffset. */
+  at: u64 = 0;
+  patchOffset: u32 = 0;
+  insn: Uint8Array = new Uint8Array(0);
+  kind: i32 = 0;
+  /** A rule id from rules.ts when writing would panic the host (-1: it writes). */
+  fault: i32 = -1;
+  faultMessage: string = "";
+}
+
+/** `endbrOffset` >= 0 replaces the ENDBR64 probe (an applied function's saved patch offset). */
+export function planPatch(p: Payload, i: i32, endbrOffset: i32 = -1): PatchPlan {
+  const f = p.funcs[i];
+  const plan = new PatchPlan();
+  plan.kind = f.newAddr != 0 ? INSN_BRANCH : INSN_NOP;
+  let offset: u32 = 0;
+  if (arch == ARCH_X86_64) {
+    if (endbrOffset >= 0) offset = <u32>endbrOffset;
+    else if (startsWithEndbr(f.oldAddr)) offset = 4;
+    if (f.newAddr != 0) plan.insn = x86Jmp(f.oldAddr + offset, f.newAddr);
+    else {
+      // Unsigned like Xen's: new_size < 4 after an ENDBR wraps around (facts §7.2).
+      const len = f.newSize - offset;
+      if (len > <u32>OPAQUE_SIZE) {
+        plan.fault = R.R_NOP_OVERRUN;
+        plan.faultMessage = "livepatch: " + p.name + ": NOP length " + len.toString() + " for " + funcLabel(p, i) + " overruns the 31-byte save buffer";
+      } else plan.insn = x86Nops(<i32>len);
+    }
+  } else {
+    if (f.newAddr != 0) plan.insn = words(arch == ARCH_ARM64 ? arm64Branch(f.oldAddr, f.newAddr) : arm32Branch(f.oldAddr, f.newAddr), 1);
+    else if (f.newSize > <u32>OPAQUE_SIZE) {
+      plan.fault = R.R_NOP_OVERRUN;
+      plan.faultMessage = "livepatch: " + p.name + ": NOP length " + f.newSize.toString() + " overruns the 31-byte save buffer";
+    } else plan.insn = words(arch == ARCH_ARM64 ? AARCH64_NOP : ARM32_NOP, <i32>(f.newSize / ARM_INSN_LEN));
+    if (plan.fault < 0 && !armAliasCovers(f.oldAddr, <u64>plan.insn.length)) {
+      plan.fault = R.R_OUTSIDE_ALIAS;
+      plan.faultMessage = "livepatch: " + p.name + ": " + addrStr(f.oldAddr) + " is outside the Xen text alias used for writing";
+    }
+  }
+  plan.patchOffset = offset;
+  plan.at = f.oldAddr + <u64>offset;
+  if (plan.fault < 0 && plan.insn.length > 0 && memRead(plan.at, plan.insn.length) === null) {
+    plan.fault = R.R_WRITE_FAULT;
+    plan.faultMessage = "FATAL PAGE FAULT: livepatch write to unmapped " + addrStr(plan.at);
+  }
+  return plan;
+}
+
+function writeEvent(p: Payload, i: i32, cpu: i32, addr: u64, before: Uint8Array, after: Uint8Array, by: string, insn: string): void {
+  const f = p.funcs[i];
+  begin("write", cpu, p.name);
+  fAddr("addr", addr);
+  fBytes("old", before);
+  fBytes("new", after);
+  objBegin("func");
+  fInt("index", i);
+  fStr("name", f.name);
+  objEnd();
+  fStr("by", by);
+  fStr("insn", insn);
+  if (insn == "branch") fAddr("target", f.newAddr);
+  end();
 }
 
 function funcLabel(p: Payload, i: i32): string {
@@ -110,58 +172,28 @@ function armAliasCovers(addr: u64, len: u64): bool {
 
 /** Patches function `i` (common_livepatch_apply). False when it brought the host down. */
 export function applyFunc(p: Payload, i: i32, cpu: i32): bool {
-  const f = p.funcs[i];
   const st = p.fstate[i];
   if (st.applied != 0) {
-    consoleLine(p.name, "livepatch: " + p.name + ": " + funcLabel(p, i) + " has been already applied before", 0, false);
+    consoleLine(p.name, "livepatch: " + p.name + ": " + funcLabel(p, i) + " has been already applied before", LEVEL_WARNING, cpu);
     return true;
   }
-  let offset: u32 = 0;
-  let insn: Uint8Array;
-  if (arch == ARCH_X86_64) {
-    if (startsWithEndbr(f.oldAddr)) offset = 4;
-    if (f.newAddr != 0) insn = x86Jmp(f.oldAddr + offset, f.newAddr);
-    else {
-      // Unsigned like Xen's: new_size < 4 after an ENDBR wraps around (facts §7.2).
-      const len = f.newSize - offset;
-      if (len > <u32>OPAQUE_SIZE) {
-        panic(cpu, p.name, "livepatch: " + p.name + ": NOP length " + len.toString() + " for " + funcLabel(p, i) + " overruns the 31-byte save buffer");
-        return false;
-      }
-      insn = x86Nops(<i32>len);
-    }
-  } else if (arch == ARCH_ARM64 || arch == ARCH_ARM32) {
-    if (f.newAddr != 0) {
-      const word = arch == ARCH_ARM64 ? arm64Branch(f.oldAddr, f.newAddr) : arm32Branch(f.oldAddr, f.newAddr);
-      insn = words(word, 1);
-    } else {
-      if (f.newSize > <u32>OPAQUE_SIZE) {
-        panic(cpu, p.name, "livepatch: " + p.name + ": NOP length " + f.newSize.toString() + " overruns the 31-byte save buffer");
-        return false;
-      }
-      insn = words(arch == ARCH_ARM64 ? AARCH64_NOP : ARM32_NOP, <i32>(f.newSize / ARM_INSN_LEN));
-    }
-    if (!armAliasCovers(f.oldAddr, <u64>insn.length)) {
-      panic(cpu, p.name, "livepatch: " + p.name + ": " + addrStr(f.oldAddr) + " is outside the Xen text alias used for writing");
-      return false;
-    }
-  } else {
-    return true;
+  if (arch != ARCH_X86_64 && arch != ARCH_ARM64 && arch != ARCH_ARM32) return true;
+  const plan = planPatch(p, i);
+  if (plan.fault >= 0) {
+    panic(cpu, p.name, plan.faultMessage, plan.fault);
+    return false;
   }
-  const at = f.oldAddr + <u64>offset;
-  st.patchOffset = offset;
+  const insn = plan.insn;
+  st.patchOffset = plan.patchOffset;
   st.savedLen = insn.length;
   if (insn.length == 0) {
     st.applied = 1;
     return true;
   }
-  const before = memRead(at, insn.length);
-  if (before === null || !memWrite(at, insn, 0, insn.length)) {
-    panic(cpu, p.name, "FATAL PAGE FAULT: livepatch write to unmapped " + addrStr(at));
-    return false;
-  }
+  const before = memRead(plan.at, insn.length)!;
+  memWrite(plan.at, insn, 0, insn.length);
   for (let k = 0; k < insn.length; k++) st.insnBuffer[k] = before[k];
-  writeEvent(p, cpu, at, before, insn, funcLabel(p, i) + (f.newAddr != 0 ? ": branch to " + addrStr(f.newAddr) : ": NOP-out"));
+  writeEvent(p, i, cpu, plan.at, before, insn, "apply", plan.kind == INSN_BRANCH ? "branch" : "nop");
   st.applied = 1;
   return true;
 }
@@ -171,7 +203,7 @@ export function revertFunc(p: Payload, i: i32, cpu: i32): bool {
   const f = p.funcs[i];
   const st = p.fstate[i];
   if (f.oldAddr == 0 || st.applied == 0) {
-    consoleLine(p.name, "livepatch: " + p.name + ": " + funcLabel(p, i) + " has not been applied before", 0, false);
+    consoleLine(p.name, "livepatch: " + p.name + ": " + funcLabel(p, i) + " has not been applied before", LEVEL_WARNING, cpu);
     return true;
   }
   const len = st.savedLen;
@@ -179,10 +211,10 @@ export function revertFunc(p: Payload, i: i32, cpu: i32): bool {
   if (len > 0) {
     const before = memRead(at, len);
     if (before === null || !memWrite(at, st.insnBuffer, 0, len)) {
-      panic(cpu, p.name, "FATAL PAGE FAULT: livepatch write to unmapped " + addrStr(at));
+      panic(cpu, p.name, "FATAL PAGE FAULT: livepatch write to unmapped " + addrStr(at), R.R_WRITE_FAULT);
       return false;
     }
-    writeEvent(p, cpu, at, before, st.insnBuffer.slice(0, len), funcLabel(p, i) + ": original bytes restored");
+    writeEvent(p, i, cpu, at, before, st.insnBuffer.slice(0, len), "revert", "restore");
   }
   st.applied = 0;
   return true;

@@ -28,6 +28,10 @@ export const OPAQUE_SIZE: i32 = 31;
 
 /** One `struct livepatch_func` after relocation (the fields Xen reads). */
 export class Func {
+  index: i32 = 0;
+  /** Where the record is in the uploaded file, and its size. */
+  fileOffset: u64 = 0;
+  fileSize: u64 = 0;
   structAddr: u64 = 0;
   name: string = "";
   nameAddr: u64 = 0;
@@ -52,6 +56,9 @@ export class FState {
 /** Where one section of the payload landed. */
 export class Placed {
   index: i32 = 0;
+  /** sh_offset in the uploaded file; NOBITS sections have no bytes there. */
+  offset: u64 = 0;
+  nobits: bool = false;
   name: string = "";
   region: string = "";
   addr: u64 = 0;
@@ -60,6 +67,8 @@ export class Placed {
 
 /** A symbol the payload defines; `isNew` ones are exported to later payloads. */
 export class PayloadSymbol {
+  /** Its index in the uploaded symbol table. */
+  index: i32 = 0;
   name: string = "";
   addr: u64 = 0;
   size: u64 = 0;
@@ -82,9 +91,14 @@ export class Payload {
   roAddr: u64 = 0;
   roSize: u64 = 0;
   placed: Placed[] = [];
+  /** The first non-empty writable section other than `.livepatch.funcs` (why a re-apply is refused). */
+  dataSection: Placed | null = null;
 
   funcs: Func[] = [];
   fstate: FState[] = [];
+  /** `.livepatch.funcs` in the uploaded file (-1: none). */
+  funcsSecIndex: i32 = -1;
+  funcsSecName: string = "";
 
   hookPresent: bool[] = new Array<bool>(HOOK_KINDS);
   hookSecAddr: u64[] = new Array<u64>(HOOK_KINDS);
@@ -93,6 +107,10 @@ export class Payload {
 
   buildId: Uint8Array = new Uint8Array(0);
   depends: Uint8Array = new Uint8Array(0);
+  /** `.livepatch.depends` in the uploaded file, for failures at APPLY. */
+  dependsOffset: u64 = 0;
+  dependsSize: u64 = 0;
+  dependsSecIndex: i32 = -1;
   xenDepends: Uint8Array = new Uint8Array(0);
   modinfo: Uint8Array | null = null;
   symbols: PayloadSymbol[] = [];

@@ -3,6 +3,11 @@
 import { Payload, HOOK_KINDS, HOOK_SECTIONS, STATE_APPLIED } from "./payload";
 import { jsonStr } from "./events";
 import { hex64, toHex } from "./bytes";
+import { PAGE_SIZE } from "./memory";
+
+function region(name: string, addr: u64, size: u64): string {
+  return q(name) + ':{"addr":' + q(hex64(addr)) + ',"size":' + size.toString() + ',"pages":' + ((size + PAGE_SIZE - 1) / PAGE_SIZE).toString() + "}";
+}
 
 const HOOK_NAMES: string[] = ["load", "unload", "preapply", "apply", "postapply", "prerevert", "revert", "postrevert"];
 
@@ -16,23 +21,21 @@ export function payloadToJson(p: Payload): string {
   s += ',"rc":' + p.rc.toString();
   s += ',"reverted":' + (p.reverted ? "true" : "false");
   s += ',"safeToReapply":' + (p.safeToReapply ? "true" : "false");
-  s += ',"pages":' + p.pages.toString();
-  s += ',"regions":{"text":{"addr":' + q(hex64(p.textAddr)) + ',"size":' + p.textSize.toString() + "}";
-  s += ',"rw":{"addr":' + q(hex64(p.rwAddr)) + ',"size":' + p.rwSize.toString() + "}";
-  s += ',"ro":{"addr":' + q(hex64(p.roAddr)) + ',"size":' + p.roSize.toString() + "}}";
+  s += ',"pages":' + p.pages.toString() + ',"base":' + q(hex64(p.base));
+  s += ',"regions":{' + region("text", p.textAddr, p.textSize) + "," + region("rw", p.rwAddr, p.rwSize) + "," + region("ro", p.roAddr, p.roSize) + "}";
   s += ',"sections":[';
   for (let i = 0; i < p.placed.length; i++) {
     const x = p.placed[i];
     if (i > 0) s += ",";
     s += '{"index":' + x.index.toString() + ',"name":' + q(x.name) + ',"region":' + q(x.region);
-    s += ',"addr":' + q(hex64(x.addr)) + ',"size":' + x.size.toString() + "}";
+    s += ',"addr":' + q(hex64(x.addr)) + ',"size":' + x.size.toString() + ',"offset":' + x.offset.toString() + ',"nobits":' + (x.nobits ? "true" : "false") + "}";
   }
   s += '],"funcs":[';
   for (let i = 0; i < p.funcs.length; i++) {
     const f = p.funcs[i];
     const st = p.fstate[i];
     if (i > 0) s += ",";
-    s += '{"name":' + q(f.name) + ',"struct":' + q(hex64(f.structAddr));
+    s += '{"index":' + f.index.toString() + ',"fileOffset":' + f.fileOffset.toString() + ',"name":' + q(f.name) + ',"struct":' + q(hex64(f.structAddr));
     s += ',"oldAddr":' + q(hex64(f.oldAddr)) + ',"newAddr":' + q(hex64(f.newAddr));
     s += ',"oldSize":' + f.oldSize.toString() + ',"newSize":' + f.newSize.toString();
     s += ',"version":' + f.version.toString() + ',"expect":' + q(toHex(f.expect));

@@ -1,7 +1,8 @@
 // Placement of a payload's ALLOC sections into text / rw / ro regions (facts §2), at Xen-like
 // addresses in the simulated memory, and the final page permissions.
-import { Elf, Sec, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, REGION_TEXT, REGION_RW, REGION_RO } from "./elf";
-import { fail } from "./diag";
+import { Elf, Sec, shdrLoc, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, REGION_TEXT, REGION_RW, REGION_RO } from "./elf";
+import { fail, lp } from "./diag";
+import * as R from "./rules";
 import { ENOMEM, EOPNOTSUPP } from "./errno";
 import { arch, ARCH_X86_64, ARCH_ARM32, imageEnd, imageSymbolCount, imageSymAddr, imageSymSize } from "./image";
 import { mapRange, unmapRange, memWrite, memFill, setPerm, PAGE_SIZE, PERM_RX, PERM_RW, PERM_RO } from "./memory";
@@ -76,14 +77,15 @@ export function movePayload(p: Payload, e: Elf): i32 {
     if ((s.flags & SHF_ALLOC) == 0) continue;
     const x = (s.flags & SHF_EXECINSTR) != 0;
     const w = (s.flags & SHF_WRITE) != 0;
-    if (x && w) return fail(EOPNOTSUPP, "Not supporting " + s.name + " section!");
+    if (x && w) return fail(R.R_WRITE_EXEC, EOPNOTSUPP, lp("Not supporting " + s.name + " section!"), "", shdrLoc(e, i));
     const r = x ? REGION_TEXT : w ? REGION_RW : REGION_RO;
     s.region = r;
     const at = roundup(sizes[r], s.addralign);
     off[i] = at;
     const next = at + s.size;
     // A sum past 2^64 or beyond 4 GiB cannot be allocated; Xen's vmalloc fails the same way.
-    if (next < at || next > 0x100000000) return fail(ENOMEM, "Could not allocate memory for payload");
+    if (next < at || next > 0x100000000)
+      return fail(R.R_NO_MEMORY, ENOMEM, lp("Could not allocate memory for payload"), "the regions add up to more than 4 GiB", shdrLoc(e, i));
     sizes[r] = next;
   }
   p.textSize = sizes[REGION_TEXT];
@@ -92,7 +94,7 @@ export function movePayload(p: Payload, e: Elf): i32 {
   const total = pageAlign(p.textSize) + pageAlign(p.rwSize) + p.roSize;
   const pages = (total + PAGE_SIZE - 1) / PAGE_SIZE;
   const base = pages == 0 ? 0 : vmAlloc(pages * PAGE_SIZE);
-  if (base == 0) return fail(ENOMEM, "Could not allocate memory for payload");
+  if (base == 0) return fail(R.R_NO_MEMORY, ENOMEM, lp("Could not allocate memory for payload"), "no room for " + pages.toString() + " pages in the livepatch area");
   mapRange(base, pages * PAGE_SIZE, PERM_RW);
   p.base = base;
   p.pages = pages;
@@ -109,12 +111,15 @@ export function movePayload(p: Payload, e: Elf): i32 {
     s.loadAddr = regionBase + off[i];
     if (s.type == SHT_NOBITS) memFill(s.loadAddr, 0, <i32>s.size);
     else memWrite(s.loadAddr, e.b.data, <i32>s.offset, <i32>s.size);
+    const pl = new Placed();
     if (s.region == REGION_RW && s.size != 0) {
       rwCount++;
       rwLast = s;
+      if (p.dataSection === null && s.name != ".livepatch.funcs") p.dataSection = pl;
     }
-    const pl = new Placed();
     pl.index = i;
+    pl.offset = s.offset;
+    pl.nobits = s.type == SHT_NOBITS;
     pl.name = s.name;
     pl.region = s.region == REGION_TEXT ? "text" : s.region == REGION_RW ? "rw" : "ro";
     pl.addr = s.loadAddr;

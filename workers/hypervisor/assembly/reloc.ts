@@ -1,7 +1,8 @@
 // The generic relocation pass (facts §4.1): which sections are processed and the per-entry
 // symbol checks; the arch files apply the types.
-import { Elf, Sec, Sym, SHF_ALLOC, SHT_REL, SHT_RELA } from "./elf";
-import { fail } from "./diag";
+import { Elf, Sec, Sym, shdrLoc, SHF_ALLOC, SHT_REL, SHT_RELA } from "./elf";
+import { fail, lp, at, Loc } from "./diag";
+import * as R from "./rules";
 import { EINVAL, ENOSYS, EOPNOTSUPP } from "./errno";
 import { arch, ARCH_X86_64, ARCH_ARM64 } from "./image";
 import { relocX86 } from "./reloc_x86";
@@ -40,21 +41,28 @@ function readRel(e: Elf, r: Sec, i: i32): Rel {
   return x;
 }
 
+/** Where relocation `x` of section `r` is in the file, with the symbol it names when valid. */
+export function relLoc(e: Elf, r: Sec, x: Rel): Loc {
+  const l = at(r.offset + r.entsize * <u64>x.index, r.entsize).sec(r.name, r.index).reloc(r.name, r.index, x.index);
+  if (x.sym > 0 && <u64>x.sym < <u64>e.syms.length) l.sym(<i32>x.sym, e.syms[x.sym].name);
+  return l;
+}
+
 /** The per-entry symbol checks every arch shares; returns the symbol or sets `relRc`. */
 export let relRc: i32 = 0;
-export function relSymbol(e: Elf, x: Rel): Sym | null {
+export function relSymbol(e: Elf, r: Sec, x: Rel): Sym | null {
   relRc = 0;
   if (x.sym == 0) {
-    relRc = fail(EOPNOTSUPP, "Encountered STN_UNDEF");
+    relRc = fail(R.R_RELOC_SYM_NONE, EOPNOTSUPP, lp("Encountered STN_UNDEF"), "", relLoc(e, r, x));
     return null;
   }
   if (<u64>x.sym >= <u64>e.syms.length) {
-    relRc = fail(EINVAL, "Relative relocation wants symbol@" + x.sym.toString() + " which is past end");
+    relRc = fail(R.R_RELOC_SYM_RANGE, EINVAL, lp("Relative relocation wants symbol@" + x.sym.toString() + " which is past end"), "", relLoc(e, r, x));
     return null;
   }
   const y = e.syms[x.sym];
   if (y.ignored) {
-    relRc = fail(EINVAL, "Relocation against ignored symbol " + y.name);
+    relRc = fail(R.R_RELOC_IGNORED, EINVAL, lp("Relocation against ignored symbol " + y.name), "", relLoc(e, r, x));
     return null;
   }
   return y;
@@ -70,13 +78,13 @@ export function performRelocs(e: Elf): i32 {
     const base = e.secs[r.info];
     if ((base.flags & SHF_ALLOC) == 0) continue;
     if (<i32>r.link != e.symtabIdx)
-      return fail(EINVAL, "Relative link of " + r.name + " is incorrect (" + r.link.toString() + ", expected=" + e.symtabIdx.toString() + ")");
+      return fail(R.R_RELOC_SECTION, EINVAL, lp("Relative link of " + r.name + " is incorrect (" + r.link.toString() + ", expected=" + e.symtabIdx.toString() + ")"), "", shdrLoc(e, i));
     if (r.size == 0) continue;
     const need = r.type == SHT_RELA ? relaSize : relSize;
     if (r.entsize < need || r.size % r.entsize != 0)
-      return fail(EINVAL, "Relocation section " + r.name + " is corrupted (entsize " + r.entsize.toString() + ")");
-    if (arch == ARCH_X86_64 && r.type == SHT_REL) return fail(EOPNOTSUPP, "SHT_REL relocation unsupported");
-    if (arch == ARCH_ARM64 && r.type == SHT_REL) return fail(ENOSYS, "SHT_REL relocation unsupported", "Xen returns this without a message");
+      return fail(R.R_RELOC_SECTION, EINVAL, lp("Relocation section " + r.name + " is corrupted (entsize " + r.entsize.toString() + ")"), "", shdrLoc(e, i));
+    if (arch == ARCH_X86_64 && r.type == SHT_REL) return fail(R.R_RELOC_REL, EOPNOTSUPP, lp("SHT_REL relocation unsupported"), "", shdrLoc(e, i));
+    if (arch == ARCH_ARM64 && r.type == SHT_REL) return fail(R.R_RELOC_REL, ENOSYS, "", "AArch64 Xen has no SHT_REL support and returns -ENOSYS without a message", shdrLoc(e, i));
     const n = <i32>(r.size / r.entsize);
     for (let k = 0; k < n; k++) {
       const x = readRel(e, r, k);

@@ -2,10 +2,11 @@
 // outside the payload's own pages would corrupt or fault the real host, so the simulator
 // refuses such an entry with -EINVAL instead (documented deviation).
 import { Elf, Sec } from "./elf";
-import { fail } from "./diag";
+import { fail, lp } from "./diag";
+import * as R from "./rules";
 import { EINVAL, EOPNOTSUPP, EOVERFLOW } from "./errno";
 import { memReadLe, memWriteLe } from "./memory";
-import { Rel, relSymbol, relRc } from "./reloc";
+import { Rel, relSymbol, relRc, relLoc } from "./reloc";
 
 export let allocLo: u64 = 0;
 export let allocHi: u64 = 0;
@@ -21,16 +22,16 @@ function signExtend(v: u32, bits: i32): i32 {
 }
 
 export function relocArm32(e: Elf, base: Sec, r: Sec, x: Rel): i32 {
-  const y = relSymbol(e, x);
+  const y = relSymbol(e, r, x);
   if (y === null) return relRc;
   const t = x.type;
   if (t == 0) return 0;
   if (t != 2 && t != 3 && t != 43 && t != 44 && t != 28 && t != 29)
-    return fail(EOPNOTSUPP, "Unhandled relocation #" + t.toString(16));
+    return fail(R.R_RELOC_TYPE, EOPNOTSUPP, lp("Unhandled relocation #" + t.toString(16)), "", relLoc(e, r, x));
   const place = <u64>(<u32>(base.loadAddr + x.offset));
   if (place < allocLo || place + 4 > allocHi)
-    return fail(EINVAL, "Relocation " + x.index.toString() + " in " + r.name + " writes outside the payload",
-      "Xen has no bounds check here and would write outside the payload");
+    return fail(R.R_RELOC_OFFSET, EINVAL, lp("Relocation " + x.index.toString() + " in " + r.name + " writes outside the payload"),
+      "Xen has no bounds check here and would write outside the payload", relLoc(e, r, x));
   let insn = <u32>memReadLe(place, 4);
   let addend: i32;
   if (x.hasAddend) addend = <i32>x.addend;
@@ -47,7 +48,7 @@ export function relocArm32(e: Elf, base: Sec, r: Sec, x: Rel): i32 {
   } else {
     const d = <i32>(sa - <u32>place);
     if (d < -0x2000000 || d >= 0x2000000)
-      return fail(EOVERFLOW, "Overflow in relocation " + x.index.toString() + " in " + r.name + " for " + base.name);
+      return fail(R.R_RELOC_OVERFLOW, EOVERFLOW, lp("Overflow in relocation " + x.index.toString() + " in " + r.name + " for " + base.name), "", relLoc(e, r, x));
     if (addend != 0) insn &= 0xff000000;
     insn |= (<u32>d >> 2) & 0x00fffffe;
   }

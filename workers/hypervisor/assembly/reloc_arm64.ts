@@ -1,10 +1,11 @@
 // AArch64 RELA types Xen handles (facts §4.3). Like Xen, the value is written before the
 // overflow test, and only "checked" types turn an overflow into -EOVERFLOW.
 import { Elf, Sec } from "./elf";
-import { fail } from "./diag";
+import { fail, lp } from "./diag";
+import * as R from "./rules";
 import { EINVAL, EOPNOTSUPP, EOVERFLOW } from "./errno";
 import { memReadLe, memWriteLe } from "./memory";
-import { Rel, relSymbol, relRc } from "./reloc";
+import { Rel, relSymbol, relRc, relLoc } from "./reloc";
 
 const OP_ABS: i32 = 1;
 const OP_PREL: i32 = 2;
@@ -81,18 +82,18 @@ function relocImm(op: i32, place: u64, val: u64, lsb: i32, len: i32, kind: i32):
 }
 
 export function relocArm64(e: Elf, base: Sec, r: Sec, x: Rel): i32 {
-  const y = relSymbol(e, x);
+  const y = relSymbol(e, r, x);
   if (y === null) return relRc;
   const place = base.loadAddr + x.offset;
   const val: u64 = y.value + <u64>x.addend;
   // Every AArch64 relocation touches at least 32 bits.
   if (x.offset >= base.size || x.offset + 4 > base.size)
-    return fail(EINVAL, "Relative relocation offset is past " + base.name + " section!");
+    return fail(R.R_RELOC_OFFSET, EINVAL, lp("Relative relocation offset is past " + base.name + " section!"), "", relLoc(e, r, x));
   let checked: bool = true;
   let ovf: bool = false;
   const t = x.type;
   if (t == 257 || t == 260) {
-    if (x.offset + 8 > base.size) return fail(EINVAL, "Relative relocation offset is past " + base.name + " section!");
+    if (x.offset + 8 > base.size) return fail(R.R_RELOC_OFFSET, EINVAL, lp("Relative relocation offset is past " + base.name + " section!"), "", relLoc(e, r, x));
     checked = false;
     ovf = relocData(t == 257 ? OP_ABS : OP_PREL, place, val, 64);
   } else if (t == 258) ovf = relocData(OP_ABS, place, val, 32);
@@ -131,8 +132,8 @@ export function relocArm64(e: Elf, base: Sec, r: Sec, x: Rel): i32 {
     ovf = relocImm(OP_PREL, place, val, 2, 19, IMM_14);
   } else if (t == 280) ovf = relocImm(OP_PREL, place, val, 2, 19, IMM_19);
   else if (t == 282 || t == 283) ovf = relocImm(OP_PREL, place, val, 2, 26, IMM_26);
-  else return fail(EOPNOTSUPP, "Unhandled relocation " + t.toString());
+  else return fail(R.R_RELOC_TYPE, EOPNOTSUPP, lp("Unhandled relocation " + t.toString()), "", relLoc(e, r, x));
   if (checked && ovf)
-    return fail(EOVERFLOW, "Overflow in relocation " + x.index.toString() + " in " + r.name + " for " + base.name + "!");
+    return fail(R.R_RELOC_OVERFLOW, EOVERFLOW, lp("Overflow in relocation " + x.index.toString() + " in " + r.name + " for " + base.name + "!"), "", relLoc(e, r, x));
   return 0;
 }

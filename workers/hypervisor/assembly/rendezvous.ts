@@ -5,7 +5,9 @@
 // and checks in. Then the master runs the action. Missing the deadline in either phase gives
 // status rc -EBUSY, patches nothing and runs no post hook.
 import { EBUSY } from "./errno";
-import { Ev, emit, consoleLine } from "./events";
+import { begin, end, fStr, fInt, fInts, fU64, fBool, consoleLine, LEVEL_ERR, LEVEL_INFO } from "./events";
+import { fail, report } from "./diag";
+import * as R from "./rules";
 import { clockNow, clockSet } from "./clock";
 import { cpuCount } from "./image";
 import { Payload, HOOK_POSTAPPLY, HOOK_POSTREVERT } from "./payload";
@@ -184,34 +186,33 @@ export function isBusy(): bool {
   return doWork;
 }
 
-function rv(phase: string, note: string): Ev {
-  const e = new Ev("rendezvous");
-  e.cpu = 0;
-  e.payload = workPayload === null ? null : workPayload!.name;
-  e.phase = phase;
-  e.note = note;
-  return e;
+function workName(): string | null {
+  return workPayload === null ? null : workPayload!.name;
 }
 
-function cpuPhase(cpu: i32, phase: string, note: string): void {
-  const e = new Ev("cpu-phase");
-  e.cpu = cpu;
-  e.payload = workPayload === null ? null : workPayload!.name;
-  e.phase = phase;
-  e.note = note;
-  emit(e);
+/** Starts a `rendezvous` event of `phase` on the master; the caller adds its fields and ends it. */
+function rv(phase: string): void {
+  begin("rendezvous", 0, workName());
+  fStr("phase", phase);
+}
+
+/** A `cpu-phase` event; `arrived` < 0 leaves the count out. */
+function cpuPhase(cpu: i32, phase: string, arrivedNow: i32 = -1, quiesce: string = ""): void {
+  begin("cpu-phase", cpu, workName());
+  fStr("phase", phase);
+  if (arrivedNow >= 0) {
+    fInt("arrived", arrivedNow);
+    fInt("cpus", expected);
+  }
+  if (quiesce.length > 0) fStr("quiesce", quiesce);
+  end();
 }
 
 /** schedule_work: one global slot. The caller has already set status rc to -EAGAIN. */
 export function scheduleWork(p: Payload, cmd: i32, timeoutNs: u32): i32 {
   if (doWork) {
-    const e = new Ev("check");
-    e.cpu = 0;
-    e.payload = p.name;
-    e.phase = "schedule";
-    e.withRc(-EBUSY);
-    e.note = "another action is pending; status rc stays -EAGAIN although nothing is scheduled";
-    emit(e);
+    fail(R.R_PENDING, EBUSY, "", "another action is pending; status rc stays -EAGAIN although nothing is scheduled");
+    report(p.name, cmdName(cmd), "hypercall");
     return -EBUSY;
   }
   gen++;
@@ -228,7 +229,11 @@ export function scheduleWork(p: Payload, cmd: i32, timeoutNs: u32): i32 {
   }
   const d = takeDelay(0);
   push(later(d), Q_MASTER_IDLE, 0);
-  emit(rv("scheduled", cmdName(cmd) + " scheduled; tasklet on CPU0, which reaches its idle loop in " + d.toString() + " ns; timeout " + workTimeout.toString() + " ns"));
+  rv("scheduled");
+  fStr("action", cmdName(cmd));
+  fU64("masterDelay", d);
+  fU64("timeout", workTimeout);
+  end();
   return 0;
 }
 
@@ -238,9 +243,12 @@ function masterStart(): void {
   nmiMasked = true;
   expected = onlineCpus() - 1;
   deadline = later(workTimeout);
-  cpuPhase(0, "master", "CPU0 won the election (semaphore -1 -> 0); NMIs masked; kicking " + expected.toString() + " CPUs");
-  const e = rv("master", "deadline=" + deadline.toString() + " timeout=" + workTimeout.toString() + " cpus=" + expected.toString());
-  emit(e);
+  cpuPhase(0, "master", -1);
+  rv("master");
+  fU64("deadline", deadline);
+  fU64("timeout", workTimeout);
+  fInt("cpus", expected);
+  end();
   for (let i = 1; i <= expected; i++) push(later(takeDelay(i)), Q_CPU_ARRIVE, i);
   push(deadline, Q_DEADLINE, 0);
   if (expected == 0) cpuPhaseDone();
@@ -249,7 +257,9 @@ function masterStart(): void {
 function cpuPhaseDone(): void {
   semaphore = 0;
   ready = true;
-  emit(rv("cpu-phase-done", "all " + expected.toString() + " CPUs in do_livepatch_work; ready=1"));
+  rv("cpu-phase-done");
+  fInt("cpus", expected);
+  end();
   if (expected == 0) {
     irqPhaseDone();
     return;
@@ -259,7 +269,9 @@ function cpuPhaseDone(): void {
 
 function irqPhaseDone(): void {
   const p = workPayload!;
-  emit(rv("irq-phase-done", "every CPU has IRQs off; master runs " + cmdName(workCmd)));
+  rv("irq-phase-done");
+  fStr("action", cmdName(workCmd));
+  end();
   runAction(p, workCmd, 0);
   if (isHalted()) {
     doWork = false;
@@ -276,37 +288,39 @@ function finish(actionDone: bool): void {
   masterRunning = false;
   for (let i = 1; i <= expected; i++) {
     // A CPU stalled before disabling IRQs is not spinning; it finds do_work clear when it resumes.
-    if (arrived[i] && (!ready || irqAcked[i])) cpuPhase(i, "release", "do_work cleared: TLB flush, IRQs restored, back to work");
+    if (arrived[i] && (!ready || irqAcked[i])) cpuPhase(i, "release");
   }
   if (actionDone) {
     if (workCmd == CMD_APPLY && p.hasHook(HOOK_POSTAPPLY)) runPostHook(p, HOOK_POSTAPPLY, 0);
     if (workCmd == CMD_REVERT && p.hasHook(HOOK_POSTREVERT)) runPostHook(p, HOOK_POSTREVERT, 0);
   }
-  consoleLine(p.name, "livepatch: " + p.name + " finished " + cmdName(workCmd) + " with rc=" + p.rc.toString(), p.rc, true);
-  const e = rv("done", actionDone ? "action ran" : "aborted: nothing patched, no post hook");
-  e.withRc(p.rc);
-  emit(e);
+  consoleLine(p.name, "livepatch: " + p.name + " finished " + cmdName(workCmd) + " with rc=" + p.rc.toString(), LEVEL_INFO, 0);
+  rv("done");
+  fStr("action", cmdName(workCmd));
+  fInt("statusRc", p.rc);
+  fBool("actionRan", actionDone);
+  end();
 }
 
 function onArrive(cpu: i32, stale: bool): void {
   if (stale || !doWork || clockNow() >= deadline) {
-    cpuPhase(cpu, "late", "reached its idle loop after the rendezvous was abandoned; leaves at once");
+    cpuPhase(cpu, "late", -1, "CPU");
     return;
   }
   arrived[cpu] = true;
   semaphore++;
-  cpuPhase(cpu, "cpu", "in do_livepatch_work, spinning until ready (" + semaphore.toString() + "/" + expected.toString() + ")");
+  cpuPhase(cpu, "cpu", semaphore);
   if (semaphore == expected) cpuPhaseDone();
 }
 
 function onIrqAck(cpu: i32): void {
   if (!doWork || clockNow() >= deadline) {
-    if (arrived[cpu] && !irqAcked[cpu]) cpuPhase(cpu, "late", "got to disable IRQs after the rendezvous was abandoned; leaves at once");
+    if (arrived[cpu] && !irqAcked[cpu]) cpuPhase(cpu, "late", -1, "IRQ");
     return;
   }
   irqAcked[cpu] = true;
   semaphore++;
-  cpuPhase(cpu, "irq", "IRQs disabled, spinning until the master is done (" + semaphore.toString() + "/" + expected.toString() + ")");
+  cpuPhase(cpu, "irq", semaphore);
   if (semaphore == expected) irqPhaseDone();
 }
 
@@ -317,23 +331,26 @@ function onDeadline(): void {
   consoleLine(
     p.name,
     "livepatch: " + p.name + ": Timed out on semaphore in " + phase + " quiesce phase " + semaphore.toString() + "/" + expected.toString(),
-    -EBUSY,
-    true,
+    LEVEL_ERR,
+    0,
   );
-  let late = "";
+  const late: i32[] = [];
   for (let i = 1; i <= expected; i++) {
-    if (!ready && !arrived[i]) {
-      late += (late.length > 0 ? ", CPU" : "CPU") + i.toString();
-      cpuPhase(i, "missed", "had not reached its idle loop by the deadline");
-    } else if (ready && !irqAcked[i]) {
-      late += (late.length > 0 ? ", CPU" : "CPU") + i.toString();
-      cpuPhase(i, "missed", "had not disabled its IRQs by the deadline");
+    if ((!ready && !arrived[i]) || (ready && !irqAcked[i])) {
+      late.push(i);
+      cpuPhase(i, "missed", -1, phase);
     }
   }
   p.rc = -EBUSY;
-  const e = rv("timeout", phase + " phase: " + semaphore.toString() + "/" + expected.toString() + (late.length > 0 ? "; late: " + late : ""));
-  e.withRc(-EBUSY);
-  emit(e);
+  rv("timeout");
+  fStr("quiesce", phase);
+  fInt("arrived", semaphore);
+  fInt("cpus", expected);
+  fInts("late", late);
+  fInt("statusRc", -EBUSY);
+  end();
+  fail(R.R_TIMEOUT, EBUSY, "", "CPU" + late.join(", CPU") + " missed the deadline in the " + phase + " quiesce phase (" + semaphore.toString() + "/" + expected.toString() + ")");
+  report(p.name, cmdName(workCmd), "status");
   finish(false);
 }
 

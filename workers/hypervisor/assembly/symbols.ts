@@ -1,7 +1,8 @@
 // Symbol resolution (facts §4.1), the lookup order Xen then loaded payloads (§5.2), and the
 // table of symbols a payload records and exports (§5.3).
-import { Elf, SHF_ALLOC, SHF_MERGE, SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_LORESERVE } from "./elf";
-import { fail } from "./diag";
+import { Elf, symLoc, SHF_ALLOC, SHF_MERGE, SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_LORESERVE } from "./elf";
+import { fail, lp } from "./diag";
+import * as R from "./rules";
 import { EEXIST, EINVAL, ENOENT, EOPNOTSUPP } from "./errno";
 import { arch, ARCH_ARM64, ARCH_ARM32, imageFind, imageSymAddr } from "./image";
 import { Payload, PayloadSymbol, payloads } from "./payload";
@@ -34,16 +35,16 @@ export function resolveSymbols(e: Elf): i32 {
   for (let i = 1; i < e.syms.length; i++) {
     const y = e.syms[i];
     const idx = y.shndx;
-    if (idx == SHN_COMMON) return fail(EINVAL, "Unexpected common symbol: " + y.name);
+    if (idx == SHN_COMMON) return fail(R.R_SYM_COMMON, EINVAL, lp("Unexpected common symbol: " + y.name), "", symLoc(e, i));
     if (idx == SHN_UNDEF) {
       const v = lookupAny(y.name);
-      if (v == 0) return fail(ENOENT, "Unknown symbol: " + y.name);
+      if (v == 0) return fail(R.R_SYM_UNRESOLVED, ENOENT, lp("Unknown symbol: " + y.name), "", symLoc(e, i));
       y.value = v;
       continue;
     }
     if (idx == SHN_ABS) continue;
-    if (idx >= SHN_LORESERVE) return fail(EOPNOTSUPP, "Out of bounds symbol section 0x" + idx.toString(16));
-    if (idx >= e.shnum) return fail(EINVAL, "Out of bounds symbol section 0x" + idx.toString(16));
+    if (idx >= SHN_LORESERVE) return fail(R.R_SYM_RESERVED, EOPNOTSUPP, lp("Out of bounds symbol section 0x" + idx.toString(16)), "", symLoc(e, i));
+    if (idx >= e.shnum) return fail(R.R_SYM_SECTION, EINVAL, lp("Out of bounds symbol section 0x" + idx.toString(16)), "", symLoc(e, i));
     const s = e.secs[idx];
     if ((s.flags & SHF_ALLOC) == 0) {
       y.ignored = true;
@@ -75,6 +76,7 @@ export function buildSymbolTable(p: Payload, e: Elf): i32 {
     if ((s.flags & SHF_MERGE) != 0 && y.name.startsWith(".L")) continue;
     if ((arch == ARCH_ARM64 || arch == ARCH_ARM32) && isMappingSymbol(y.name)) continue;
     const r = new PayloadSymbol();
+    r.index = i;
     r.name = y.name.length >= KSYM_NAME_LEN ? y.name.substring(0, KSYM_NAME_LEN - 1) : y.name;
     r.addr = y.value;
     r.size = y.size;
@@ -85,7 +87,7 @@ export function buildSymbolTable(p: Payload, e: Elf): i32 {
   for (let i = 0; i < out.length; i++) {
     const r = out[i];
     if (newAddrs.has(r.addr)) continue;
-    if (lookupAny(r.name) != 0) return fail(EEXIST, "duplicate new symbol: " + r.name);
+    if (lookupAny(r.name) != 0) return fail(R.R_SYM_DUP, EEXIST, lp("duplicate new symbol: " + r.name), "", symLoc(e, r.index));
     r.isNew = true;
   }
   p.symbols = out;

@@ -1,9 +1,10 @@
 // The UPLOAD hypercall (facts §5.1), step by step, in HEAD/4.22 order. Any failure frees what
 // was mapped, leaves the payload list untouched and logs the reason as Xen's console would.
-import { Ev, emit } from "./events";
-import { diagMsg, diagNote, fail, resetDiag } from "./diag";
+import { begin, end, fStr, fInt, fU64, fAddr, objBegin, objEnd } from "./events";
+import { fail, lp, at, report, resetDiag } from "./diag";
+import * as R from "./rules";
 import { EEXIST, EINVAL, ENODATA } from "./errno";
-import { Elf, loadElf, MAX_PAYLOAD } from "./elf";
+import { Elf, loadElf, dataLoc, MAX_PAYLOAD } from "./elf";
 import { is64, xenBuildId } from "./image";
 import { parseBuildIdNote, noteDesc } from "./notes";
 import { Payload, payloads, findPayload, bumpPayloadVersion } from "./payload";
@@ -14,7 +15,7 @@ import { setAllocBounds } from "./reloc_arm32";
 import { checkFuncs } from "./funcs";
 import { checkSpecialSections, checkPatchingSections, checkHooks, checkNotes, checkBugFrames, checkExTable, checkModinfo } from "./specials";
 import { checkAlternatives, checkAltCalls } from "./alternatives";
-import { bytesEqual, toHex, hex64 } from "./bytes";
+import { bytesEqual, toHex } from "./bytes";
 import { PAGE_SIZE } from "./memory";
 import { opFlagsError, nameSize, NAME_SIZE } from "./op";
 
@@ -23,16 +24,17 @@ import { opFlagsError, nameSize, NAME_SIZE } from "./op";
 function checkXenDepends(p: Payload, e: Elf): i32 {
   const name = ".livepatch.xen_depends";
   const s = e.byName(name);
-  if (s === null) return fail(EINVAL, name + " is missing");
-  if (s.size <= 12) return fail(EINVAL, name + " is too small to hold a note");
-  if (!e.b.has(s.offset, s.size)) return fail(EINVAL, name + " lies outside the payload", "NOBITS note: Xen would read past the uploaded buffer");
+  if (s === null) return fail(R.R_XEN_DEPENDS_MISSING, EINVAL, lp(name + " is missing"));
+  const where = dataLoc(s);
+  if (s.size <= 12) return fail(R.R_XEN_DEPENDS_BAD, EINVAL, lp(name + " is too small to hold a note"), "", where);
+  if (!e.b.has(s.offset, s.size)) return fail(R.R_XEN_DEPENDS_BAD, EINVAL, lp(name + " lies outside the payload"), "NOBITS note: Xen would read past the uploaded buffer", where);
   const rc = parseBuildIdNote(e.b.slice(s.offset, s.size));
-  if (rc != 0 || noteDesc.length == 0) return fail(EINVAL, name + " is not a valid build-id note");
+  if (rc != 0 || noteDesc.length == 0) return fail(R.R_XEN_DEPENDS_BAD, EINVAL, lp(name + " is not a valid build-id note"), "", where);
   p.xenDepends = noteDesc;
   const xen = xenBuildId;
-  if (xen === null) return fail(ENODATA, "the running hypervisor has no build-id");
+  if (xen === null) return fail(R.R_XEN_NO_BUILD_ID, ENODATA, lp("the running hypervisor has no build-id"), "", where);
   if (!bytesEqual(xen, p.xenDepends))
-    return fail(EINVAL, "check against hypervisor build-id failed", "payload wants " + toHex(p.xenDepends) + ", Xen is " + toHex(xen));
+    return fail(R.R_XEN_DEPENDS_MISMATCH, EINVAL, lp("check against hypervisor build-id failed"), "payload wants " + toHex(p.xenDepends) + ", Xen is " + toHex(xen), where.bytes(p.xenDepends, xen));
   return 0;
 }
 
@@ -67,51 +69,60 @@ function xenName(name: string): string {
 }
 
 function finish(name: string | null, rc: i32): i32 {
-  const e = new Ev("hypercall-return");
-  e.payload = name;
-  e.withRc(rc);
-  emit(e);
+  begin("hypercall-return", 0, name);
+  fStr("op", "UPLOAD");
+  fInt("ret", rc);
+  end();
   return rc;
 }
 
 function reject(name: string | null, rc: i32): i32 {
-  const shown = name === null ? "(invalid name)" : name;
-  const e = new Ev("console");
-  e.payload = name;
-  e.withRc(rc);
-  e.line = "livepatch: " + shown + ": " + diagMsg;
-  if (diagNote.length > 0) e.note = diagNote;
-  emit(e);
+  report(name, "UPLOAD", "hypercall");
   return finish(name, rc);
+}
+
+function region(name: string, addr: u64, size: u64): void {
+  objBegin(name);
+  fAddr("addr", addr);
+  fU64("size", size);
+  objEnd();
 }
 
 /** UPLOAD. `flags` is the op flags word; `namePad` the name struct's pad[] (0 from libxc). */
 export function doUpload(rawName: string, data: Uint8Array, flags: u32, namePad: u32 = 0): i32 {
-  resetDiag();
   const name = xenName(rawName);
-  const call = new Ev("hypercall");
-  call.payload = name;
-  call.note = "UPLOAD " + data.length.toString() + " bytes, flags=" + flags.toString() + (namePad != 0 ? " name.pad=0x" + namePad.toString(16) : "");
-  emit(call);
+  resetDiag(name);
+  begin("hypercall", 0, name);
+  fStr("op", "UPLOAD");
+  objBegin("args");
+  fInt("size", data.length);
+  fU64("flags", flags);
+  fU64("namePad", namePad);
+  objEnd();
+  end();
   if (opFlagsError(flags) != 0) {
-    fail(EINVAL, "unknown op flags 0x" + flags.toString(16));
+    fail(R.R_OP_FLAGS, EINVAL, "", "op.flags 0x" + flags.toString(16) + " has bits other than FORCE and FORCE is clear");
     return reject(name, -EINVAL);
   }
   const size = nameSize(rawName);
   if (size > NAME_SIZE) {
-    fail(EINVAL, "name is " + size.toString() + " bytes with its NUL (at most 128)");
+    fail(R.R_NAME, EINVAL, "", "name is " + size.toString() + " bytes with its NUL (at most 128)");
     return reject(null, -EINVAL);
   }
   if (namePad != 0) {
-    fail(EINVAL, "xen_livepatch_name.pad[] is not zero (0x" + namePad.toString(16) + ")");
+    fail(R.R_NAME, EINVAL, "", "xen_livepatch_name.pad[] is not zero (0x" + namePad.toString(16) + ")");
     return reject(name, -EINVAL);
   }
-  if (data.length == 0 || <u64>data.length > MAX_PAYLOAD) {
-    fail(EINVAL, "payload size " + data.length.toString() + " is 0 or above 2 MiB");
+  if (data.length == 0) {
+    fail(R.R_PAYLOAD_EMPTY, EINVAL, "", "an upload of 0 bytes is refused before anything is read");
+    return reject(name, -EINVAL);
+  }
+  if (<u64>data.length > MAX_PAYLOAD) {
+    fail(R.R_TOO_LARGE, EINVAL, "", "payload size " + data.length.toString() + " is above 2 MiB", at(0, data.length));
     return reject(name, -EINVAL);
   }
   if (findPayload(name) !== null) {
-    fail(EEXIST, "a payload with this name is already loaded", "Xen returns this without a message");
+    fail(R.R_NAME_DUP, EEXIST, "", "a payload with this name is already loaded; Xen returns this without a message");
     return reject(name, -EEXIST);
   }
   const p = new Payload(name);
@@ -122,12 +133,16 @@ export function doUpload(rawName: string, data: Uint8Array, flags: u32, namePad:
   }
   payloads.push(p);
   bumpPayloadVersion();
-  const st = new Ev("state");
-  st.payload = name;
-  st.state = "CHECKED";
-  st.withRc(0);
-  st.addr = hex64(p.textAddr);
-  st.note = "uploaded: " + p.funcs.length.toString() + " function(s); text " + hex64(p.textAddr) + ", rw " + hex64(p.rwAddr) + ", ro " + hex64(p.roAddr) + ", " + p.pages.toString() + " page(s)";
-  emit(st);
+  begin("placed", 0, name);
+  fInt("funcs", p.funcs.length);
+  fU64("pages", p.pages);
+  region("text", p.textAddr, p.textSize);
+  region("rw", p.rwAddr, p.rwSize);
+  region("ro", p.roAddr, p.roSize);
+  end();
+  begin("state", 0, name);
+  fStr("state", "CHECKED");
+  fInt("statusRc", 0);
+  end();
   return finish(name, 0);
 }

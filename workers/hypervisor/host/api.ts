@@ -1,75 +1,33 @@
-// The hypervisor API as the page and the CLI see it: a typed face over the wasm exports (bigint
-// for u64, parsed events, plain objects). Environment-neutral: the caller supplies a compiled
-// WebAssembly.Module (fetched in the browser, read from disk in Node).
+// The hypervisor API as the page and the CLI see it (the contract in src/protocol/hypervisor.ts)
+// over the wasm's generated bindings: bigint for u64, decoded events, plain objects.
+// Environment-neutral: the caller supplies a compiled WebAssembly.Module (fetched in the browser,
+// read from disk in Node).
 //
 // A wasm trap is a simulator bug, never a result. When one happens the instance is thrown away,
 // a fresh one is booted from the same image (boot, symbols and memory are recorded for that),
 // and the call throws `HypervisorTrapError` so the caller can say so and carry on.
 import { instantiate } from "../build/hypervisor.js";
-import { parseEventLines, type LoggedEvent } from "../../../src/protocol/events.ts";
+import { decodeEvents } from "../../../src/protocol/events.ts";
+import type { HypervisorApi, LoggedEvent, PatchPreview, PayloadDetails } from "../../../src/protocol/hypervisor.ts";
 import {
   ARCH_CODE,
   DEFAULT_TIMEOUT_NS,
   HOOK_KINDS,
   HOOK_MARKS,
   STALL_PHASE_CODE,
-  type ActionExtras,
-  type HypercallExtras,
-  type ListExtras,
+  type ListEntry,
   type ListOpResult,
-  type StallPhase,
-  type HookMarks,
-  type ActionCmd,
   type Arch,
   type BootSpec,
-  type GetResult,
-  type HookKind,
-  type ListEntry,
   type MemPerm,
-  type PayloadDetails,
   type XenSymbol,
 } from "./types.ts";
 
 export * from "./types.ts";
+export type { HypervisorApi } from "../../../src/protocol/hypervisor.ts";
 
-/** The wasm exports this wrapper uses, as the raw bindings lift and lower them. */
-interface WasmExports {
-  payloadVersion(): number;
-  boot(arch: number, cpus: number, buildId: Uint8Array | null): void;
-  addSymbol(name: string, addr: bigint, size: number, kind: number): void;
-  mapMemory(addr: bigint, bytes: Uint8Array, perm: number): void;
-  upload(name: string, payload: Uint8Array, flags: number): number;
-  uploadOp(name: string, payload: Uint8Array, flags: number, namePad: number): number;
-  getState(name: string): number;
-  getRc(name: string): number;
-  getOp(name: string, opFlags: number, namePad: number): bigint;
-  action(name: string, cmd: number, timeoutNs: number, flags: number): number;
-  actionOp(name: string, cmd: number, timeoutNs: number, flags: number, pad: number, opFlags: number, namePad: number): number;
-  listOp(idx: number, nr: number, pad: number, nameCap: number, metaCap: number, opFlags: number): string;
-  setCpuStall(cpu: number, ns: bigint, phase: number, persistent: boolean): void;
-  clearCpuStall(cpu: number, phase: number): void;
-  injectNmiPath(cpu: number, path: string): void;
-  scheduleNmiPath(cpu: number, ns: bigint, path: string): void;
-  advance(ns: bigint): void;
-  now(): bigint;
-  setCpuDelay(cpu: number, ns: bigint): void;
-  setCpus(n: number): void;
-  setHookResult(name: string, kind: number, rc: number): void;
-  setHookMarks(name: string, kind: number, how: number): void;
-  injectNmi(cpu: number): void;
-  scheduleNmi(cpu: number, ns: bigint): void;
-  readMemory(addr: bigint, len: number): Uint8Array | null;
-  listJson(): string;
-  payloadJson(name: string): string;
-  takeEvents(): string;
-  eventLogPtr(): number;
-  eventLogBytes(): number;
-  eventLogClear(): void;
-  readonly memory: WebAssembly.Memory;
-  debugKeys(key: string): string;
-  halted(): number | boolean;
-  selfTestTrap(): void;
-}
+/** The wasm's exports, as asc's generated bindings (build/hypervisor.d.ts) type them. */
+type WasmExports = Awaited<ReturnType<typeof instantiate>>;
 
 export class HypervisorTrapError extends Error {
   override readonly name = "HypervisorTrapError";
@@ -86,76 +44,6 @@ export class HypervisorTrapError extends Error {
   }
 }
 
-export interface HypervisorApi {
-  /** Resets everything and boots an empty Xen. Symbols and memory are added afterwards. */
-  boot(spec: BootSpec): void;
-  addSymbol(sym: XenSymbol): void;
-  mapMemory(addr: bigint, bytes: Uint8Array, perm: MemPerm): void;
-  readonly bootSpec: BootSpec | null;
-  /** Xen's symbol table as booted, by name (host-side copy, for the console's `mem`). */
-  symbol(name: string): XenSymbol | undefined;
-
-  /** UPLOAD: 0 or −errno. `flags` is the op flags word (FORCE = 1). */
-  upload(name: string, payload: Uint8Array, flags?: number, extras?: Pick<HypercallExtras, "namePad">): number;
-  /** The GET hypercall (logged as hypercall/hypercall-return events). */
-  get(name: string, extras?: HypercallExtras): GetResult;
-  /**
-   * Every payload in upload order: a host-side view of the list (no hypercall, no events).
-   * `listOp` is the LIST hypercall itself.
-   */
-  list(): ListEntry[];
-  /** The LIST hypercall: nr 0 probes; otherwise fetches up to nr entries from idx into buffers of nameCap/metaCap bytes. */
-  listOp(idx: number, nr: number, nameCap: number, metaCap: number, extras?: ListExtras): ListOpResult;
-  /** ACTION: the hypercall's return; the outcome arrives later through `get`. Timeout 0 = 30 ms. */
-  action(name: string, cmd: ActionCmd, timeoutNs?: number, flags?: number, extras?: ActionExtras): number;
-
-  /** Moves the virtual clock forward, running whatever the CPUs do meanwhile. */
-  advance(ns: bigint | number): void;
-  now(): bigint;
-  cpus(): number;
-  setCpus(n: number): void;
-  /** How long `cpu` takes to reach its idle loop at the next rendezvous. */
-  setCpuDelay(cpu: number, ns: bigint | number): void;
-  /**
-   * A stall of `ns` on `cpu`: "idle" (default) delays reaching the idle loop (the CPU quiesce
-   * phase), "irq" delays disabling IRQs once `ready` is set (the IRQ quiesce phase). One-shot
-   * (the next rendezvous only) unless `persistent`, which lasts until `clearCpuStall`.
-   */
-  setCpuStall(cpu: number, ns: bigint | number, opts?: { phase?: StallPhase; persistent?: boolean }): void;
-  /** Back to the default timing for `cpu` in `phase` (both when omitted). */
-  clearCpuStall(cpu: number, phase?: StallPhase): void;
-  /** The value a payload's hook "returns" (hooks are not executed; the scenario decides). */
-  setHookResult(name: string, kind: HookKind, rc: number): void;
-  /**
-   * What a simulated apply/revert action hook does to the functions' applied flags: "consistent"
-   * (all when it returns 0, none otherwise; the default), "none", "all", or "first" (a partial
-   * apply/revert, which Xen's consistency check turns into a panic).
-   */
-  setHookMarks(name: string, kind: "apply" | "revert", how: HookMarks): void;
-  /**
-   * An NMI on `cpu` now. `path`: Xen symbols do_nmi's path goes through (default `do_nmi`); when
-   * the NMI is lost inside a rendezvous whose action rewrites one of them, a `torn` hazard event
-   * says do_nmi would run half-written code on real hardware.
-   */
-  injectNmi(cpu: number, opts?: { path?: readonly string[] }): void;
-  /** An NMI on `cpu` after `ns` more nanoseconds of virtual time (e.g. inside a rendezvous). */
-  scheduleNmi(cpu: number, ns: bigint | number, opts?: { path?: readonly string[] }): void;
-
-  readMemory(addr: bigint, len: number): Uint8Array | null;
-  payload(name: string): PayloadDetails | null;
-  /** Every event since boot (drains the wasm first). */
-  events(): readonly LoggedEvent[];
-  /** Xen's console lines since boot, as `dmesg` shows them (without the `(XEN) ` prefix). */
-  consoleLines(): string[];
-  debugKeys(key: string): string;
-  halted(): boolean;
-  payloadVersion(): number;
-  /** Makes the wasm trap on purpose (tests of the recovery path). */
-  selfTestTrap(): void;
-  /** Resolves when a spare instance is ready again after a trap. */
-  ready(): Promise<void>;
-}
-
 type Recorded =
   | { op: "boot"; spec: BootSpec }
   | { op: "sym"; sym: XenSymbol }
@@ -165,7 +53,7 @@ type Recorded =
 const u64 = (v: bigint | number): bigint => BigInt.asUintN(64, typeof v === "bigint" ? v : BigInt(Math.max(0, Math.floor(v))));
 
 export async function createHypervisor(module: WebAssembly.Module): Promise<HypervisorApi> {
-  const fresh = async () => (await instantiate(module, { env: {} })) as unknown as WasmExports;
+  const fresh = (): Promise<WasmExports> => instantiate(module, { env: {} });
   // A spare instance is kept ready so a trap can be recovered from synchronously.
   let spare: Promise<WasmExports> = fresh();
   let wasm: WasmExports | null = await fresh();
@@ -231,7 +119,7 @@ export async function createHypervisor(module: WebAssembly.Module): Promise<Hype
       return s;
     });
     if (!text) return;
-    for (const ev of parseEventLines(text)) log.push({ ...ev, seq: log.length });
+    for (const ev of decodeEvents(text)) log.push({ ...ev, seq: log.length });
   }
 
   return {
@@ -328,22 +216,29 @@ export async function createHypervisor(module: WebAssembly.Module): Promise<Hype
     readMemory: (addr, len) => call((w) => w.readMemory(u64(addr), len >>> 0)),
     payload(name) {
       const text = call((w) => w.payloadJson(name));
-      return text ? (JSON.parse(text) as PayloadDetails) : null;
+      return text ? (JSON.parse(text) as PayloadDetails | null) : null;
     },
+    previewPatch(name) {
+      const text = call((w) => w.previewPatch(name));
+      return text ? (JSON.parse(text) as PatchPreview[] | null) : null;
+    },
+    ruleIds: () => call((w) => w.ruleIds()).split(",").filter((id) => id !== ""),
     events() {
       drain();
       return log;
     },
     consoleLines() {
       drain();
-      return log.filter((e) => e.kind === "console" && e.line !== undefined).map((e) => e.line!);
+      const lines: string[] = [];
+      for (const e of log) if (e.kind === "console") lines.push(e.line);
+      return lines;
     },
     debugKeys(key) {
       const text = call((w) => w.debugKeys(key));
       drain();
       return text;
     },
-    halted: () => call((w) => Boolean(w.halted())),
+    halted: () => call((w) => w.halted()),
     payloadVersion: () => call((w) => w.payloadVersion()),
     selfTestTrap: () => call((w) => w.selfTestTrap()),
     async ready() {

@@ -2,7 +2,7 @@
 // Every method returns a Result: a simulator trap or a bad input comes back as data, and the
 // simulator is reset (see api.ts) so the page keeps working.
 import { err, ok, type Result } from "../../../src/protocol/result.ts";
-import type { LoggedEvent } from "../../../src/protocol/events.ts";
+import type { LoggedEvent, PatchPreview } from "../../../src/protocol/hypervisor.ts";
 import { parseElf } from "../../../src/elf/index.ts";
 import { createConsole, type CommandResult } from "../../../src/console/index.ts";
 import { createHypervisor, HypervisorTrapError, type HypervisorApi } from "./api.ts";
@@ -100,6 +100,8 @@ export function createHypervisorService(module: WebAssembly.Module | Promise<Web
     scheduleNmi: (cpu: number, ns: bigint | number, opts?: { path?: readonly string[] }) => guard((hv) => hv.scheduleNmi(cpu, ns, opts)),
     readMemory: (addr: bigint, len: number) => guard((hv) => hv.readMemory(addr, len)),
     payload: (name: string): Promise<Result<PayloadDetails | null>> => guard((hv) => hv.payload(name)),
+    /** Per function, the bytes APPLY would write and where (null: no such payload). */
+    previewPatch: (name: string): Promise<Result<PatchPreview[] | null>> => guard((hv) => hv.previewPatch(name)),
     /** Events from sequence number `since` on (the page keeps its own cursor). */
     events: (since = 0): Promise<Result<LoggedEvent[]>> => guard((hv) => hv.events().slice(since)),
     debugKeys: (key: string) => guard((hv) => hv.debugKeys(key)),

@@ -7,6 +7,7 @@ import { createHypervisor, type HypervisorApi } from "../host/api.ts";
 import { compileHypervisorModule } from "../host/node.ts";
 import { bootFromImage } from "../host/image.ts";
 import { ACTION, type Arch, type ActionCmd } from "../host/types.ts";
+import type { HvEventKind, LoggedEvent } from "../../../src/protocol/hypervisor.ts";
 
 export const SAMPLES = fileURLToPath(new URL("../../../public/samples/", import.meta.url));
 export const EAGAIN = 11;
@@ -90,7 +91,7 @@ interface FuncJson {
 export function funcs(hv: HypervisorApi, name: string): FuncJson[] {
   const p = hv.payload(name);
   if (!p) throw new Error(`no payload ${name}`);
-  return p.funcs as FuncJson[];
+  return p.funcs;
 }
 
 /** `e9 rel32` from `from` (the patched address) to `to`, little-endian hex. */
@@ -106,8 +107,13 @@ export function lines(hv: HypervisorApi): string[] {
   return hv.consoleLines();
 }
 
-export function eventsOf(hv: HypervisorApi, kind: string) {
-  return hv.events().filter((e) => e.kind === kind);
+export function eventsOf<K extends HvEventKind>(hv: HypervisorApi, kind: K): Extract<LoggedEvent, { kind: K }>[] {
+  return hv.events().filter((e): e is Extract<LoggedEvent, { kind: K }> => e.kind === kind);
+}
+
+/** The check-failed events so far. */
+export function failures(hv: HypervisorApi) {
+  return eventsOf(hv, "check-failed");
 }
 
 export { ACTION };

@@ -2,9 +2,8 @@
 // capacities, payload_version, the pad words, the op flags FORCE quirk, and GET/LIST events.
 import { beforeEach, describe, expect, it } from "vitest";
 import { parseElf, sectionByName } from "../../../src/elf/index.ts";
-import { hypercallOp } from "../../../src/protocol/events.ts";
 import type { HypervisorApi } from "../host/api.ts";
-import { ACTION, APPLIED, CHECKED, EINVAL, ENOENT, MS, apply, booted, eventsOf, revert, sample, upload } from "./harness.ts";
+import { ACTION, APPLIED, CHECKED, EINVAL, ENOENT, MS, apply, booted, eventsOf, failures, revert, sample, upload } from "./harness.ts";
 
 const X = "x86_64";
 const E2BIG = 7;
@@ -104,16 +103,16 @@ describe("LIST: fetch mode", () => {
     expect(hv.listOp(2, 1, 1000, 1000).rc).toBe(1);
     // A refused call hands the struct back unchanged (version not stamped).
     expect(hv.listOp(5, 2, 11, 22)).toEqual({ rc: -EINVAL, idx: 5, nr: 2, version: 0, nameTotal: 11, metaTotal: 22, entries: [] });
-    const checks = eventsOf(hv, "check").filter((e) => e.payload === null).map((e) => [e.phase, e.rc]);
+    const checks = failures(hv).filter((e) => e.payload === null).map((e) => [e.op, e.rule, e.rc, e.rcKind]);
     expect(checks).toEqual([
-      ["nr", -E2BIG],
-      ["nr", -E2BIG],
-      ["op-flags", -EINVAL],
-      ["pad", -EINVAL],
-      ["pad", -EINVAL],
-      ["idx", -EINVAL],
-      ["idx", -EINVAL],
-      ["idx", -EINVAL],
+      ["LIST", "list-nr-too-large", -E2BIG, "hypercall"],
+      ["LIST", "list-nr-too-large", -E2BIG, "hypercall"],
+      ["LIST", "op-flags-invalid", -EINVAL, "hypercall"],
+      ["LIST", "list-pad-nonzero", -EINVAL, "hypercall"],
+      ["LIST", "list-pad-nonzero", -EINVAL, "hypercall"],
+      ["LIST", "list-idx-out-of-range", -EINVAL, "hypercall"],
+      ["LIST", "list-idx-out-of-range", -EINVAL, "hypercall"],
+      ["LIST", "list-idx-out-of-range", -EINVAL, "hypercall"],
     ]);
   });
 
@@ -129,10 +128,12 @@ describe("LIST: fetch mode", () => {
     expect(meta).toMatchObject({ rc: -ENOBUFS, nr: 2, entries: [] });
     // From idx 1 the skipped entry counts as walked too: nop fits, bye does not → nr 0.
     expect(hv.listOp(1, 2, nameBytes("xen_nop"), 0)).toMatchObject({ rc: -ENOBUFS, nr: 0 });
-    const ret = eventsOf(hv, "hypercall-return").filter((e) => e.rc === -ENOBUFS);
-    expect(ret).toHaveLength(3);
-    expect(ret[0].note).toContain("name buffer too small for xen_bye_world");
-    expect(ret[1].note).toContain("metadata buffer too small for xen_hello_world");
+    const ret = eventsOf(hv, "hypercall-return").filter((e) => e.ret === -ENOBUFS);
+    expect(ret.map((e) => e.op === "LIST" && e.list)).toEqual([
+      { written: 2, remaining: 0, version: 4, nameTotal: nameBytes("xen_hello_world") + nameBytes("xen_nop"), metaTotal: expect.any(Number) },
+      { written: 0, remaining: 2, version: 4, nameTotal: 0, metaTotal: 0 },
+      { written: 1, remaining: 0, version: 4, nameTotal: nameBytes("xen_nop"), metaTotal: 0 },
+    ]);
   });
 
   it("the FORCE quirk: unknown op flag bits pass only when FORCE is set", () => {
@@ -148,15 +149,12 @@ describe("LIST: fetch mode", () => {
     hv.listOp(0, 0, 0, 0);
     hv.listOp(0, 3, 1, 0);
     const evs = hv.events().slice(before);
-    expect(evs.map((e) => [e.kind, e.rc])).toEqual([
-      ["hypercall", null],
-      ["hypercall-return", 0],
-      ["hypercall", null],
-      ["hypercall-return", -ENOBUFS],
+    expect(evs).toMatchObject([
+      { kind: "hypercall", op: "LIST", args: { idx: 0, nr: 0, nameCap: 0, metaCap: 0, pad: 0, opFlags: 0 } },
+      { kind: "hypercall-return", op: "LIST", ret: 0, list: { written: 0, remaining: 3, version: 4, metaTotal: 16 } },
+      { kind: "hypercall", op: "LIST", args: { idx: 0, nr: 3, nameCap: 1, metaCap: 0 } },
+      { kind: "hypercall-return", op: "LIST", ret: -ENOBUFS, list: { written: 0, remaining: 2, version: 4 } },
     ]);
-    expect(evs[0].note).toBe("LIST idx=0 nr=0 name_total_size=0 metadata_total_size=0");
-    expect(evs[1].note).toMatch(/^LIST probe: 3 payload\(s\), version 4, names \d+ bytes, metadata 16 bytes$/);
-    expect(evs[3].note).toMatch(/^LIST fetch from idx 0: 0 entries, 2 remaining, version 4; -ENOBUFS/);
   });
 });
 
@@ -167,12 +165,15 @@ describe("GET as a hypercall", () => {
     expect(hv.get("xen_nop")).toEqual({ ret: 0, state: CHECKED, rc: 0 });
     expect(hv.get("nope")).toEqual({ ret: -ENOENT, state: 0, rc: 0 });
     const evs = hv.events().slice(before);
-    expect(evs.map((e) => [e.kind, e.payload, e.rc, e.note])).toEqual([
-      ["hypercall", "xen_nop", null, "GET"],
-      ["hypercall-return", "xen_nop", 0, "GET: CHECKED, rc 0"],
-      ["hypercall", "nope", null, "GET"],
-      ["hypercall-return", "nope", -ENOENT, "GET"],
+    expect(evs.map((e) => e.kind)).toEqual(["hypercall", "hypercall-return", "hypercall", "check-failed", "hypercall-return"]);
+    expect(evs).toMatchObject([
+      { kind: "hypercall", op: "GET", payload: "xen_nop" },
+      { kind: "hypercall-return", op: "GET", payload: "xen_nop", ret: 0, state: "CHECKED", statusRc: 0 },
+      { kind: "hypercall", op: "GET", payload: "nope" },
+      { kind: "check-failed", op: "GET", payload: "nope", rule: "payload-not-found", rc: -ENOENT, rcKind: "hypercall" },
+      { kind: "hypercall-return", op: "GET", payload: "nope", ret: -ENOENT },
     ]);
+    expect(evs[4]).not.toHaveProperty("state");
     expect(hv.get("xen_nop", { opFlags: 2 }).ret).toBe(-EINVAL);
     expect(hv.get("xen_nop", { opFlags: FORCE | 2 })).toEqual({ ret: 0, state: CHECKED, rc: 0 });
     expect(hv.get("xen_nop", { namePad: 1 }).ret).toBe(-EINVAL);
@@ -195,10 +196,10 @@ describe("ACTION and UPLOAD: pad words and op flags", () => {
     hv.advance(60 * MS);
     expect(hv.get("xen_nop")).toEqual({ ret: 0, state: CHECKED, rc: 0 });
     expect(eventsOf(hv, "rendezvous").filter((e) => e.phase === "scheduled")).toHaveLength(0);
-    expect(eventsOf(hv, "check").map((e) => [e.payload, e.phase, e.rc])).toEqual([
-      ["nope", "pad", -EINVAL],
-      ["x".repeat(200), "pad", -EINVAL],
-      ["xen_nop", "pad", -EINVAL],
+    expect(failures(hv).map((e) => [e.payload, e.rule, e.rc])).toEqual([
+      ["nope", "action-pad-nonzero", -EINVAL],
+      ["x".repeat(200), "action-pad-nonzero", -EINVAL],
+      ["xen_nop", "action-pad-nonzero", -EINVAL],
     ]);
   });
 
@@ -215,12 +216,12 @@ describe("ACTION and UPLOAD: pad words and op flags", () => {
     expect(hv.action("xen_nop", ACTION.APPLY, 0, 0, { opFlags: 2 })).toBe(-EINVAL);
     // The flags test comes before the action's own pad test (its check event says which).
     expect(hv.action("xen_nop", ACTION.APPLY, 0, 0, { opFlags: 2, pad: 1 })).toBe(-EINVAL);
-    expect(eventsOf(hv, "check").map((e) => e.phase)).toEqual(["op-flags", "op-flags"]);
+    expect(failures(hv).map((e) => e.rule)).toEqual(["op-flags-invalid", "op-flags-invalid"]);
     expect(hv.action("xen_nop", ACTION.APPLY, 30 * MS, 0, { opFlags: FORCE | 6 })).toBe(0);
     hv.advance(60 * MS);
     expect(hv.get("xen_nop")).toEqual({ ret: 0, state: APPLIED, rc: 0 });
-    const call = eventsOf(hv, "hypercall").find((e) => e.note?.includes("op.flags=0x7"));
-    expect(call?.note).toBe("ACTION APPLY timeout=30000000ns flags=0 op.flags=0x7");
+    const call = eventsOf(hv, "hypercall").find((e) => e.op === "ACTION" && e.args.opFlags === 7);
+    expect(call).toMatchObject({ args: { action: "APPLY", cmd: 3, timeout: 30 * MS, flags: 0, pad: 0, opFlags: 7, namePad: 0 } });
 
     const v = probe().version;
     expect(hv.upload("a", sample(`${X}/xen_dup_a.livepatch`), 2)).toBe(-EINVAL);
@@ -240,16 +241,16 @@ describe("hypercall events name their sub-op", () => {
     hv.listOp(0, 0, 0, 0);
     hv.listOp(0, 2000, 0, 0);
     apply(hv, "xen_nop");
-    const calls = eventsOf(hv, "hypercall").map(hypercallOp);
+    const calls = eventsOf(hv, "hypercall").map((e) => e.op);
     expect(calls).toEqual(["UPLOAD", "GET", "GET", "LIST", "LIST", "ACTION"]);
-    const returns = eventsOf(hv, "hypercall-return").map((e) => [hypercallOp(e), e.rc]);
+    const returns = eventsOf(hv, "hypercall-return").map((e) => [e.op, e.ret]);
     expect(returns).toEqual([
-      [null, 0],
+      ["UPLOAD", 0],
       ["GET", 0],
       ["GET", -EINVAL],
       ["LIST", 0],
       ["LIST", -E2BIG],
-      [null, 0],
+      ["ACTION", 0],
     ]);
   });
 });

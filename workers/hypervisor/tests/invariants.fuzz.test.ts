@@ -306,7 +306,7 @@ describe("simulator invariants under random scenarios", () => {
         }
         hv.advance(200_000_000);
         check(hv, stack, new Map(hv.list().map((e) => [e.name, e.state])), version);
-        reverts += hv.events().filter((e) => e.kind === "write" && e.note?.endsWith("original bytes restored")).length;
+        reverts += hv.events().filter((e) => e.kind === "write" && e.insn === "restore").length;
       }),
       { numRuns: RUNS },
     );

@@ -69,14 +69,14 @@ describe("x86-64: hello world", () => {
     );
     const writes = eventsOf(hv, "write");
     expect(writes).toHaveLength(1);
-    expect(writes[0]).toMatchObject({ addr: `0x${old.toString(16)}`, before: before.slice(0, 10), after: patched });
+    expect(writes[0]).toMatchObject({ addr: `0x${old.toString(16)}`, old: before.slice(0, 10), new: patched, by: "apply", insn: "branch", func: { index: 0, name: "xen_extra_version" } });
     // Two load hooks ran (not executed, logged) before the write.
-    expect(eventsOf(hv, "hook").filter((e) => e.phase === "load")).toHaveLength(2);
+    expect(eventsOf(hv, "hook").filter((e) => e.hook === "load")).toHaveLength(2);
 
     expect(revert(hv, "xen_hello_world")).toBe(0);
     expect(hv.get("xen_hello_world")).toEqual({ ret: 0, state: CHECKED, rc: 0 });
     expect(bytesAt(hv, old, 16)).toBe(before);
-    expect(eventsOf(hv, "hook").filter((e) => e.phase === "unload")).toHaveLength(3);
+    expect(eventsOf(hv, "hook").filter((e) => e.hook === "unload")).toHaveLength(3);
   });
 
   it("refuses a second apply after revert (it has .bss): hypercall 0, status rc -EINVAL", () => {
@@ -277,7 +277,7 @@ describe("x86-64: rendezvous", () => {
     expect(lines(hv)).toContain("livepatch: xen_prepost_hooks: Timed out on semaphore in CPU quiesce phase 2/3");
     expect(lines(hv).some((l) => l.includes("post-apply"))).toBe(false);
     const timeout = eventsOf(hv, "rendezvous").find((e) => e.phase === "timeout")!;
-    expect(timeout.note).toContain("late: CPU2");
+    expect(timeout).toMatchObject({ quiesce: "CPU", late: [2] });
     const master = eventsOf(hv, "rendezvous").find((e) => e.phase === "master")!;
     expect(timeout.t - master.t).toBe(30 * MS);
     // The stalled CPU turns up after the deadline and leaves at once.
@@ -327,7 +327,7 @@ describe("x86-64: rendezvous", () => {
     hv.advance(60 * MS);
     hv.injectNmi(2);
     const nmis = eventsOf(hv, "nmi");
-    expect(nmis.map((e) => [e.cpu, e.note!.startsWith("swallowed")])).toEqual([
+    expect(nmis.map((e) => [e.cpu, e.phase === "lost"])).toEqual([
       [1, false],
       [1, true],
       [2, false],

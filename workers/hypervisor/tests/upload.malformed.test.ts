@@ -21,32 +21,42 @@ interface Case {
   base: string;
   edit: (e: Edit) => unknown;
   rc: number;
+  /** The rule id the failure event carries (every refused case has one). */
+  rule?: string;
   line?: string;
   /** Bytes instead of an edit result (for truncation and the like). */
   bytes?: (e: Edit) => Uint8Array;
 }
 
-async function run(c: Case): Promise<{ hv: HypervisorApi; rc: number }> {
+async function run(c: Case): Promise<{ hv: HypervisorApi; rc: number; size: number }> {
   const arch = c.arch ?? "x86_64";
   const hv = await bootArch(arch);
   const e = new Edit(payloadBytes(arch, c.base));
   c.edit(e);
   const bytes = c.bytes ? c.bytes(e) : e.bytes;
   const rc = hv.upload("p", bytes);
-  return { hv, rc };
+  return { hv, rc, size: bytes.length };
 }
 
 function table(title: string, cases: Case[]): void {
   describe(title, () => {
     for (const c of cases) {
       it(`${c.name} → ${c.rc}`, async () => {
-        const { hv, rc } = await run(c);
+        const { hv, rc, size } = await run(c);
         expect(rc).toBe(c.rc);
         if (c.line !== undefined) expect(hv.consoleLines().at(-1)).toBe(`livepatch: p: ${c.line}`);
+        const failed = hv.events().filter((e) => e.kind === "check-failed");
         if (rc !== 0) {
+          expect(c.rule, "a refused case names its rule").toBeDefined();
+          expect(failed).toHaveLength(1);
+          const f = failed[0];
+          expect(f).toMatchObject({ payload: "p", op: "UPLOAD", rule: c.rule, rc, rcKind: "hypercall" });
+          if (f.offset !== undefined) expect(f.offset + (f.length ?? 0)).toBeLessThanOrEqual(size);
+          expect(f.explanation.length).toBeGreaterThan(5);
           expect(hv.list()).toEqual([]);
           expect(hv.readMemory(firstPayloadBase(hv, c.arch ?? "x86_64"), 1)).toBeNull();
         } else {
+          expect(failed).toEqual([]);
           expect(hv.readMemory(firstPayloadBase(hv, c.arch ?? "x86_64"), 1)).not.toBeNull();
         }
       });
@@ -61,49 +71,49 @@ const ALT = "xen_alternatives";
 const funcs = ".livepatch.funcs";
 
 table("§1.1 ELF header checks, in Xen's order", [
-  { name: "shorter than an Elf64_Ehdr", base: NOP, edit: () => 0, bytes: (e) => e.bytes.slice(0, 63), rc: EINVAL },
-  { name: "bad magic", base: NOP, edit: (e) => e.u8(1, 0x46), rc: EINVAL, line: "Not an ELF payload!" },
-  { name: "e_version 2", base: NOP, edit: (e) => e.u32(20, 2), rc: EOPNOTSUPP, line: "Invalid ELF payload!" },
-  { name: "EI_VERSION 0", base: NOP, edit: (e) => e.u8(6, 0), rc: EOPNOTSUPP },
-  { name: "EI_ABIVERSION 1", base: NOP, edit: (e) => e.u8(8, 1), rc: EOPNOTSUPP },
-  { name: "EI_OSABI Linux", base: NOP, edit: (e) => e.u8(7, 3), rc: EOPNOTSUPP },
+  { name: "shorter than an Elf64_Ehdr", rule: "elf-unparsable", base: NOP, edit: () => 0, bytes: (e) => e.bytes.slice(0, 63), rc: EINVAL },
+  { name: "bad magic", rule: "elf-unparsable", base: NOP, edit: (e) => e.u8(1, 0x46), rc: EINVAL, line: "Not an ELF payload!" },
+  { name: "e_version 2", rule: "elf-header-unsupported", base: NOP, edit: (e) => e.u32(20, 2), rc: EOPNOTSUPP, line: "Invalid ELF payload!" },
+  { name: "EI_VERSION 0", rule: "elf-header-unsupported", base: NOP, edit: (e) => e.u8(6, 0), rc: EOPNOTSUPP },
+  { name: "EI_ABIVERSION 1", rule: "elf-header-unsupported", base: NOP, edit: (e) => e.u8(8, 1), rc: EOPNOTSUPP },
+  { name: "EI_OSABI Linux", rule: "elf-header-unsupported", base: NOP, edit: (e) => e.u8(7, 3), rc: EOPNOTSUPP },
   { name: "EI_OSABI FreeBSD is accepted", base: NOP, edit: (e) => e.u8(7, 9), rc: 0 },
-  { name: "ET_EXEC", base: NOP, edit: (e) => e.u16(16, 2), rc: EOPNOTSUPP },
-  { name: "program headers present", base: NOP, edit: (e) => e.u16(56, 1), rc: EOPNOTSUPP },
-  { name: "e_machine AArch64 on x86", base: NOP, edit: (e) => e.u16(18, 183), rc: EOPNOTSUPP, line: "Unsupported ELF Machine type" },
-  { name: "ELFCLASS32 on x86", base: NOP, edit: (e) => e.u8(4, 1), rc: EOPNOTSUPP },
-  { name: "big-endian EI_DATA on x86", base: NOP, edit: (e) => e.u8(5, 2), rc: EOPNOTSUPP },
+  { name: "ET_EXEC", rule: "elf-header-unsupported", base: NOP, edit: (e) => e.u16(16, 2), rc: EOPNOTSUPP },
+  { name: "program headers present", rule: "elf-header-unsupported", base: NOP, edit: (e) => e.u16(56, 1), rc: EOPNOTSUPP },
+  { name: "e_machine AArch64 on x86", rule: "elf-arch-unsupported", base: NOP, edit: (e) => e.u16(18, 183), rc: EOPNOTSUPP, line: "Unsupported ELF Machine type" },
+  { name: "ELFCLASS32 on x86", rule: "elf-arch-unsupported", base: NOP, edit: (e) => e.u8(4, 1), rc: EOPNOTSUPP },
+  { name: "big-endian EI_DATA on x86", rule: "elf-arch-unsupported", base: NOP, edit: (e) => e.u8(5, 2), rc: EOPNOTSUPP },
   { name: "big-endian EI_DATA is not checked on AArch64", arch: "aarch64", base: NOP, edit: (e) => e.u8(5, 2), rc: 0 },
-  { name: "ARM32 EABI version 4", arch: "arm32", base: HELLO, edit: (e) => e.u32(36, 0x04000000), rc: EOPNOTSUPP },
-  { name: "e_shstrndx SHN_UNDEF", base: NOP, edit: (e) => e.u16(62, 0), rc: EINVAL },
-  { name: "e_shnum 1024 (tested before shstrndx range)", base: NOP, edit: (e) => e.u16(60, 1024), rc: EOPNOTSUPP },
-  { name: "e_shstrndx = e_shnum", base: NOP, edit: (e) => e.u16(62, e.elf.header.shnum), rc: EINVAL },
-  { name: "e_shoff at the end of the file", base: NOP, edit: (e) => e.u64(40, BigInt(e.bytes.length)), rc: EINVAL, line: "Bogus e_shoff!" },
-  { name: "e_shentsize 63", base: NOP, edit: (e) => e.u16(58, 63), rc: EINVAL },
-  { name: "section table longer than the file", base: NOP, edit: (e) => e.u16(60, e.elf.header.shnum + 1), rc: EINVAL, line: "Section header size is corrupted!" },
+  { name: "ARM32 EABI version 4", rule: "elf-arch-unsupported", arch: "arm32", base: HELLO, edit: (e) => e.u32(36, 0x04000000), rc: EOPNOTSUPP },
+  { name: "e_shstrndx SHN_UNDEF", rule: "elf-section-table-bad", base: NOP, edit: (e) => e.u16(62, 0), rc: EINVAL },
+  { name: "e_shnum 1024 (tested before shstrndx range)", rule: "elf-too-many-sections", base: NOP, edit: (e) => e.u16(60, 1024), rc: EOPNOTSUPP },
+  { name: "e_shstrndx = e_shnum", rule: "elf-section-table-bad", base: NOP, edit: (e) => e.u16(62, e.elf.header.shnum), rc: EINVAL },
+  { name: "e_shoff at the end of the file", rule: "elf-section-table-bad", base: NOP, edit: (e) => e.u64(40, BigInt(e.bytes.length)), rc: EINVAL, line: "Bogus e_shoff!" },
+  { name: "e_shentsize 63", rule: "elf-section-table-bad", base: NOP, edit: (e) => e.u16(58, 63), rc: EINVAL },
+  { name: "section table longer than the file", rule: "elf-section-table-bad", base: NOP, edit: (e) => e.u16(60, e.elf.header.shnum + 1), rc: EINVAL, line: "Section header size is corrupted!" },
 ]);
 
 table("§1.2 section header checks", [
-  { name: "data at the ELF header", base: NOP, edit: (e) => e.sh(".rodata.str1.1", "offset", 0x10n), rc: EINVAL },
-  { name: "NOBITS data at the ELF header too", base: NOP, edit: (e) => e.sh(".bss", "offset", 0n), rc: EINVAL },
-  { name: "data past the end", base: NOP, edit: (e) => e.sh(".rodata.str1.1", "size", BigInt(e.bytes.length)), rc: EINVAL },
+  { name: "data at the ELF header", rule: "section-offset-bad", base: NOP, edit: (e) => e.sh(".rodata.str1.1", "offset", 0x10n), rc: EINVAL },
+  { name: "NOBITS data at the ELF header too", rule: "section-offset-bad", base: NOP, edit: (e) => e.sh(".bss", "offset", 0n), rc: EINVAL },
+  { name: "data past the end", rule: "section-offset-bad", base: NOP, edit: (e) => e.sh(".rodata.str1.1", "size", BigInt(e.bytes.length)), rc: EINVAL },
   { name: "NOBITS past the end is fine", base: NOP, edit: (e) => e.sh(".bss", "offset", 0x100000n), rc: 0 },
-  { name: "alignment 3", base: NOP, edit: (e) => e.sh(".rodata.str1.1", "addralign", 3n), rc: EOPNOTSUPP },
-  { name: "sh_addr not aligned", base: NOP, edit: (e) => e.sh(funcs, "addr", 4n), rc: EINVAL },
-  { name: ".bss over 2 MiB", base: NOP, edit: (e) => e.sh(".bss", "size", 0x200001n), rc: EINVAL },
+  { name: "alignment 3", rule: "section-align-not-power-of-two", base: NOP, edit: (e) => e.sh(".rodata.str1.1", "addralign", 3n), rc: EOPNOTSUPP },
+  { name: "sh_addr not aligned", rule: "section-addr-misaligned", base: NOP, edit: (e) => e.sh(funcs, "addr", 4n), rc: EINVAL },
+  { name: ".bss over 2 MiB", rule: "section-nobits-too-large", base: NOP, edit: (e) => e.sh(".bss", "size", 0x200001n), rc: EINVAL },
   { name: ".bss of exactly 2 MiB", base: NOP, edit: (e) => e.sh(".bss", "size", 0x200000n), rc: 0 },
-  { name: "a second SHT_SYMTAB", base: NOP, edit: (e) => e.sh(".note.GNU-stack", "type", 2), rc: EOPNOTSUPP, line: "Unsupported multiple symbol tables!" },
-  { name: "symtab sh_link past e_shnum", base: NOP, edit: (e) => e.sh(".symtab", "link", 99), rc: EINVAL },
-  { name: "no symbol table", base: NOP, edit: (e) => e.sh(".symtab", "type", 1), rc: EINVAL, line: "No symbol table found!" },
-  { name: "symtab entsize 16", base: NOP, edit: (e) => e.sh(".symtab", "entsize", 16n), rc: EINVAL },
-  { name: "symtab size not a multiple of entsize", base: NOP, edit: (e) => e.sh(".symtab", "size", e.section(".symtab").size - 1n), rc: EINVAL },
-  { name: "strtab is not SHT_STRTAB", base: NOP, edit: (e) => e.sh(".strtab", "type", 1), rc: EINVAL },
-  { name: "strtab does not start with NUL", base: NOP, edit: (e) => e.u8(e.dataAt(".strtab"), 0x41), rc: EINVAL },
-  { name: ".shstrtab does not end with NUL", base: NOP, edit: (e) => e.u8(e.dataAt(".shstrtab", Number(e.section(".shstrtab").size) - 1), 0x41), rc: EINVAL },
-  { name: "section name outside .shstrtab", base: NOP, edit: (e) => e.sh(".text", "name", 0x1000), rc: EINVAL },
-  { name: "symbol name outside .strtab", base: NOP, edit: (e) => e.u32(e.symField(1, "name"), 0x10000), rc: EINVAL },
+  { name: "a second SHT_SYMTAB", rule: "symtab-duplicate", base: NOP, edit: (e) => e.sh(".note.GNU-stack", "type", 2), rc: EOPNOTSUPP, line: "Unsupported multiple symbol tables!" },
+  { name: "symtab sh_link past e_shnum", rule: "symtab-malformed", base: NOP, edit: (e) => e.sh(".symtab", "link", 99), rc: EINVAL },
+  { name: "no symbol table", rule: "symtab-missing", base: NOP, edit: (e) => e.sh(".symtab", "type", 1), rc: EINVAL, line: "No symbol table found!" },
+  { name: "symtab entsize 16", rule: "symtab-malformed", base: NOP, edit: (e) => e.sh(".symtab", "entsize", 16n), rc: EINVAL },
+  { name: "symtab size not a multiple of entsize", rule: "symtab-malformed", base: NOP, edit: (e) => e.sh(".symtab", "size", e.section(".symtab").size - 1n), rc: EINVAL },
+  { name: "strtab is not SHT_STRTAB", rule: "strtab-malformed", base: NOP, edit: (e) => e.sh(".strtab", "type", 1), rc: EINVAL },
+  { name: "strtab does not start with NUL", rule: "strtab-malformed", base: NOP, edit: (e) => e.u8(e.dataAt(".strtab"), 0x41), rc: EINVAL },
+  { name: ".shstrtab does not end with NUL", rule: "strtab-malformed", base: NOP, edit: (e) => e.u8(e.dataAt(".shstrtab", Number(e.section(".shstrtab").size) - 1), 0x41), rc: EINVAL },
+  { name: "section name outside .shstrtab", rule: "strtab-malformed", base: NOP, edit: (e) => e.sh(".text", "name", 0x1000), rc: EINVAL },
+  { name: "symbol name outside .strtab", rule: "strtab-malformed", base: NOP, edit: (e) => e.u32(e.symField(1, "name"), 0x10000), rc: EINVAL },
   {
-    name: "ARM32 Thumb mapping symbol $t",
+    name: "ARM32 Thumb mapping symbol $t", rule: "arm32-thumb-symbol",
     arch: "arm32",
     base: HELLO,
     edit: (e) => e.renameSymbol("hello_world_count", "$t"),
@@ -112,42 +122,42 @@ table("§1.2 section header checks", [
 ]);
 
 table("§4.1 symbols and the generic relocation pass", [
-  { name: "SHN_COMMON symbol", base: EXP, edit: (e) => e.u16(e.symField(e.symIndex("xen_hello_world"), "shndx"), 0xfff2), rc: EINVAL, line: "Unexpected common symbol: xen_hello_world" },
-  { name: "unknown undefined symbol", base: EXP, edit: (e) => e.renameSymbol("xen_extra_version", "xen_extra_versiom"), rc: ENOENT, line: "Unknown symbol: xen_extra_versiom" },
-  { name: "reserved section index", base: EXP, edit: (e) => e.u16(e.symField(e.symIndex("xen_hello_world"), "shndx"), 0xff00), rc: EOPNOTSUPP },
-  { name: "section index past e_shnum", base: EXP, edit: (e) => e.u16(e.symField(e.symIndex("xen_hello_world"), "shndx"), 200), rc: EINVAL },
-  { name: "relocation section linked to the wrong table", base: EXP, edit: (e) => e.sh(".rela.livepatch.funcs", "link", 0), rc: EINVAL },
-  { name: "RELA entsize 16", base: EXP, edit: (e) => e.sh(".rela.livepatch.funcs", "entsize", 16n), rc: EINVAL },
-  { name: "RELA size not a multiple of entsize", base: EXP, edit: (e) => e.sh(".rela.livepatch.funcs", "size", 0x47n), rc: EINVAL },
-  { name: "SHT_REL on x86", base: EXP, edit: (e) => e.sh(".rela.livepatch.funcs", "type", 9), rc: EOPNOTSUPP, line: "SHT_REL relocation unsupported" },
-  { name: "SHT_REL on AArch64", arch: "aarch64", base: HELLO, edit: (e) => e.sh(".rela.livepatch.funcs", "type", 9), rc: ENOSYS },
-  { name: "relocation against STN_UNDEF", base: EXP, edit: (e) => e.relSym(funcs, 0, 0), rc: EOPNOTSUPP, line: "Encountered STN_UNDEF" },
-  { name: "relocation symbol past the table", base: EXP, edit: (e) => e.relSym(funcs, 0, 999), rc: EINVAL },
-  { name: "relocation symbol index with the top bit set", base: EXP, edit: (e) => e.relSym(funcs, 0, 0x80000010), rc: EINVAL },
-  { name: "relocation against a non-ALLOC section's symbol", base: EXP, edit: (e) => e.relSym(funcs, 0, e.sectionSymbol(".note.GNU-stack")), rc: EINVAL },
+  { name: "SHN_COMMON symbol", rule: "symbol-common", base: EXP, edit: (e) => e.u16(e.symField(e.symIndex("xen_hello_world"), "shndx"), 0xfff2), rc: EINVAL, line: "Unexpected common symbol: xen_hello_world" },
+  { name: "unknown undefined symbol", rule: "symbol-unresolved", base: EXP, edit: (e) => e.renameSymbol("xen_extra_version", "xen_extra_versiom"), rc: ENOENT, line: "Unknown symbol: xen_extra_versiom" },
+  { name: "reserved section index", rule: "symbol-section-reserved", base: EXP, edit: (e) => e.u16(e.symField(e.symIndex("xen_hello_world"), "shndx"), 0xff00), rc: EOPNOTSUPP },
+  { name: "section index past e_shnum", rule: "symbol-section-out-of-range", base: EXP, edit: (e) => e.u16(e.symField(e.symIndex("xen_hello_world"), "shndx"), 200), rc: EINVAL },
+  { name: "relocation section linked to the wrong table", rule: "reloc-section-bad", base: EXP, edit: (e) => e.sh(".rela.livepatch.funcs", "link", 0), rc: EINVAL },
+  { name: "RELA entsize 16", rule: "reloc-section-bad", base: EXP, edit: (e) => e.sh(".rela.livepatch.funcs", "entsize", 16n), rc: EINVAL },
+  { name: "RELA size not a multiple of entsize", rule: "reloc-section-bad", base: EXP, edit: (e) => e.sh(".rela.livepatch.funcs", "size", 0x47n), rc: EINVAL },
+  { name: "SHT_REL on x86", rule: "reloc-rel-unsupported", base: EXP, edit: (e) => e.sh(".rela.livepatch.funcs", "type", 9), rc: EOPNOTSUPP, line: "SHT_REL relocation unsupported" },
+  { name: "SHT_REL on AArch64", rule: "reloc-rel-unsupported", arch: "aarch64", base: HELLO, edit: (e) => e.sh(".rela.livepatch.funcs", "type", 9), rc: ENOSYS },
+  { name: "relocation against STN_UNDEF", rule: "reloc-symbol-none", base: EXP, edit: (e) => e.relSym(funcs, 0, 0), rc: EOPNOTSUPP, line: "Encountered STN_UNDEF" },
+  { name: "relocation symbol past the table", rule: "reloc-symbol-out-of-range", base: EXP, edit: (e) => e.relSym(funcs, 0, 999), rc: EINVAL },
+  { name: "relocation symbol index with the top bit set", rule: "reloc-symbol-out-of-range", base: EXP, edit: (e) => e.relSym(funcs, 0, 0x80000010), rc: EINVAL },
+  { name: "relocation against a non-ALLOC section's symbol", rule: "reloc-against-ignored-symbol", base: EXP, edit: (e) => e.relSym(funcs, 0, e.sectionSymbol(".note.GNU-stack")), rc: EINVAL },
   { name: "relocations for a target past e_shnum are skipped", base: NOP, edit: (e) => e.sh(".rela.livepatch.funcs", "info", 999), rc: 0 },
 ]);
 
 const pc32 = ".text.xen_hello_world";
 table("§4.2 x86-64 relocations", [
-  { name: "R_X86_64_64 past the section end", base: EXP, edit: (e) => e.u64(e.relField(funcs, 0, "offset"), 100n), rc: EINVAL, line: "Relative relocation offset is past .livepatch.funcs section" },
-  { name: "PC32 past the section end", base: EXP, edit: (e) => e.u64(e.relField(pc32, 0, "offset"), 6n), rc: EINVAL },
-  { name: "PC32 overflow", base: EXP, edit: (e) => e.u64(e.relField(pc32, 0, "addend"), 1n << 32n), rc: EOVERFLOW, line: "Overflow in relocation 0 in .rela.text.xen_hello_world for .text.xen_hello_world" },
-  { name: "PLT32 overflows like PC32", base: EXP, edit: (e) => e.relType(pc32, 0, 4).u64(e.relField(pc32, 0, "addend"), 1n << 32n), rc: EOVERFLOW },
-  { name: "R_X86_64_32 is unhandled", base: EXP, edit: (e) => e.relType(funcs, 0, 10), rc: EOPNOTSUPP, line: "Unhandled relocation 10" },
+  { name: "R_X86_64_64 past the section end", rule: "reloc-offset-out-of-range", base: EXP, edit: (e) => e.u64(e.relField(funcs, 0, "offset"), 100n), rc: EINVAL, line: "Relative relocation offset is past .livepatch.funcs section" },
+  { name: "PC32 past the section end", rule: "reloc-offset-out-of-range", base: EXP, edit: (e) => e.u64(e.relField(pc32, 0, "offset"), 6n), rc: EINVAL },
+  { name: "PC32 overflow", rule: "reloc-overflow", base: EXP, edit: (e) => e.u64(e.relField(pc32, 0, "addend"), 1n << 32n), rc: EOVERFLOW, line: "Overflow in relocation 0 in .rela.text.xen_hello_world for .text.xen_hello_world" },
+  { name: "PLT32 overflows like PC32", rule: "reloc-overflow", base: EXP, edit: (e) => e.relType(pc32, 0, 4).u64(e.relField(pc32, 0, "addend"), 1n << 32n), rc: EOVERFLOW },
+  { name: "R_X86_64_32 is unhandled", rule: "reloc-type-unsupported", base: EXP, edit: (e) => e.relType(funcs, 0, 10), rc: EOPNOTSUPP, line: "Unhandled relocation 10" },
   { name: "R_X86_64_NONE is accepted", base: EXP, edit: (e) => e.relType(funcs, 0, 0), rc: 0 },
 ]);
 
 const a64Jump = ".text.hello_world_load";
 table("§4.3 AArch64 relocations", [
-  { name: "offset past the section end", arch: "aarch64", base: HELLO, edit: (e) => e.u64(e.relField(funcs, 0, "offset"), 102n), rc: EINVAL },
-  { name: "ABS64 needs 8 bytes", arch: "aarch64", base: HELLO, edit: (e) => e.u64(e.relField(funcs, 0, "offset"), 98n), rc: EINVAL },
-  { name: "JUMP26 beyond 128 MiB", arch: "aarch64", base: HELLO, edit: (e) => e.u64(e.relField(a64Jump, 2, "addend"), 1n << 28n), rc: EOVERFLOW },
-  { name: "R_AARCH64_NONE is unhandled", arch: "aarch64", base: HELLO, edit: (e) => e.relType(funcs, 0, 0), rc: EOPNOTSUPP },
-  { name: "ABS32 of a 64-bit address overflows", arch: "aarch64", base: HELLO, edit: (e) => e.relType(funcs, 0, 258), rc: EOVERFLOW },
-  { name: "ABS16 overflows", arch: "aarch64", base: HELLO, edit: (e) => e.relType(funcs, 0, 259), rc: EOVERFLOW },
+  { name: "offset past the section end", rule: "reloc-offset-out-of-range", arch: "aarch64", base: HELLO, edit: (e) => e.u64(e.relField(funcs, 0, "offset"), 102n), rc: EINVAL },
+  { name: "ABS64 needs 8 bytes", rule: "reloc-offset-out-of-range", arch: "aarch64", base: HELLO, edit: (e) => e.u64(e.relField(funcs, 0, "offset"), 98n), rc: EINVAL },
+  { name: "JUMP26 beyond 128 MiB", rule: "reloc-overflow", arch: "aarch64", base: HELLO, edit: (e) => e.u64(e.relField(a64Jump, 2, "addend"), 1n << 28n), rc: EOVERFLOW },
+  { name: "R_AARCH64_NONE is unhandled", rule: "reloc-type-unsupported", arch: "aarch64", base: HELLO, edit: (e) => e.relType(funcs, 0, 0), rc: EOPNOTSUPP },
+  { name: "ABS32 of a 64-bit address overflows", rule: "reloc-overflow", arch: "aarch64", base: HELLO, edit: (e) => e.relType(funcs, 0, 258), rc: EOVERFLOW },
+  { name: "ABS16 overflows", rule: "reloc-overflow", arch: "aarch64", base: HELLO, edit: (e) => e.relType(funcs, 0, 259), rc: EOVERFLOW },
   { name: "PREL64 is never checked", arch: "aarch64", base: HELLO, edit: (e) => e.relType(".livepatch.hooks.load", 0, 260), rc: 0 },
-  { name: "MOVW_UABS_G0 checks the range", arch: "aarch64", base: HELLO, edit: (e) => e.relType(a64Jump, 2, 263), rc: EOVERFLOW },
+  { name: "MOVW_UABS_G0 checks the range", rule: "reloc-overflow", arch: "aarch64", base: HELLO, edit: (e) => e.relType(a64Jump, 2, 263), rc: EOVERFLOW },
   { name: "MOVW_UABS_G0_NC does not", arch: "aarch64", base: HELLO, edit: (e) => e.relType(a64Jump, 2, 264), rc: 0 },
   {
     name: "TSTBR14 tests 19 bits (a 64 KiB branch passes)",
@@ -157,7 +167,7 @@ table("§4.3 AArch64 relocations", [
     rc: 0,
   },
   {
-    name: "TSTBR14 beyond the 19-bit range",
+    name: "TSTBR14 beyond the 19-bit range", rule: "reloc-overflow",
     arch: "aarch64",
     base: HELLO,
     edit: (e) => e.relType(a64Jump, 2, 279).relSym(a64Jump, 2, e.sectionSymbol(a64Jump)).u64(e.relField(a64Jump, 2, "addend"), 0x200000n),
@@ -166,71 +176,71 @@ table("§4.3 AArch64 relocations", [
 ]);
 
 table("§4.4 ARM32 relocations", [
-  { name: "unhandled type", arch: "arm32", base: HELLO, edit: (e) => e.relType(a64Jump, 2, 10), rc: EOPNOTSUPP },
-  { name: "JUMP24 beyond 32 MiB", arch: "arm32", base: HELLO, edit: (e) => e.u32(e.dataAt(a64Jump, 8), 0xea800000), rc: EOVERFLOW },
+  { name: "unhandled type", rule: "reloc-type-unsupported", arch: "arm32", base: HELLO, edit: (e) => e.relType(a64Jump, 2, 10), rc: EOPNOTSUPP },
+  { name: "JUMP24 beyond 32 MiB", rule: "reloc-overflow", arch: "arm32", base: HELLO, edit: (e) => e.u32(e.dataAt(a64Jump, 8), 0xea800000), rc: EOVERFLOW },
 ]);
 
 table("§5.1 notes and mandatory sections", [
-  { name: ".livepatch.xen_depends of 12 bytes", base: NOP, edit: (e) => e.sh(".livepatch.xen_depends", "size", 12n), rc: EINVAL },
-  { name: ".livepatch.xen_depends of the wrong note type", base: NOP, edit: (e) => e.u32(e.dataAt(".livepatch.xen_depends", 8), 4), rc: EINVAL },
-  { name: ".livepatch.depends missing", base: NOP, edit: (e) => e.rename(".livepatch.depends", ".livepatch.dependz"), rc: EINVAL, line: ".livepatch.depends is missing" },
-  { name: ".note.gnu.build-id empty", base: NOP, edit: (e) => e.sh(".note.gnu.build-id", "size", 0n), rc: EINVAL, line: ".note.gnu.build-id is empty" },
-  { name: "nothing to patch", base: NOP, edit: (e) => e.rename(funcs, ".livepatch.funcz"), rc: EINVAL, line: "Nothing to patch. Aborting..." },
-  { name: ".livepatch.funcs empty", base: NOP, edit: (e) => e.sh(".rela.livepatch.funcs", "size", 0n).sh(funcs, "size", 0n), rc: EINVAL, line: ".livepatch.funcs is empty" },
-  { name: ".livepatch.funcs of 103 bytes", base: NOP, edit: (e) => e.sh(funcs, "size", 103n), rc: EINVAL, line: "Wrong size 103 of .livepatch.funcs (must be multiple of 104)" },
-  { name: "build-id of another note type", base: NOP, edit: (e) => e.u32(e.dataAt(".note.gnu.build-id", 8), 4), rc: ENODATA },
-  { name: "build-id namesz 3", base: NOP, edit: (e) => e.u32(e.dataAt(".note.gnu.build-id", 0), 3), rc: EINVAL },
-  { name: "build-id owner not GNU", base: NOP, edit: (e) => e.u8(e.dataAt(".note.gnu.build-id", 12), 0x58), rc: ENODATA },
-  { name: "build-id with an empty desc", base: NOP, edit: (e) => e.u32(e.dataAt(".note.gnu.build-id", 4), 0), rc: EINVAL },
-  { name: "depends note of another type", base: NOP, edit: (e) => e.u32(e.dataAt(".livepatch.depends", 8), 1), rc: ENODATA },
+  { name: ".livepatch.xen_depends of 12 bytes", rule: "xen-depends-malformed", base: NOP, edit: (e) => e.sh(".livepatch.xen_depends", "size", 12n), rc: EINVAL },
+  { name: ".livepatch.xen_depends of the wrong note type", rule: "xen-depends-malformed", base: NOP, edit: (e) => e.u32(e.dataAt(".livepatch.xen_depends", 8), 4), rc: EINVAL },
+  { name: ".livepatch.depends missing", rule: "depends-missing", base: NOP, edit: (e) => e.rename(".livepatch.depends", ".livepatch.dependz"), rc: EINVAL, line: ".livepatch.depends is missing" },
+  { name: ".note.gnu.build-id empty", rule: "build-id-missing", base: NOP, edit: (e) => e.sh(".note.gnu.build-id", "size", 0n), rc: EINVAL, line: ".note.gnu.build-id is empty" },
+  { name: "nothing to patch", rule: "nothing-to-patch", base: NOP, edit: (e) => e.rename(funcs, ".livepatch.funcz"), rc: EINVAL, line: "Nothing to patch. Aborting..." },
+  { name: ".livepatch.funcs empty", rule: "patch-section-empty", base: NOP, edit: (e) => e.sh(".rela.livepatch.funcs", "size", 0n).sh(funcs, "size", 0n), rc: EINVAL, line: ".livepatch.funcs is empty" },
+  { name: ".livepatch.funcs of 103 bytes", rule: "funcs-size-not-multiple", base: NOP, edit: (e) => e.sh(funcs, "size", 103n), rc: EINVAL, line: "Wrong size 103 of .livepatch.funcs (must be multiple of 104)" },
+  { name: "build-id of another note type", rule: "build-id-malformed", base: NOP, edit: (e) => e.u32(e.dataAt(".note.gnu.build-id", 8), 4), rc: ENODATA },
+  { name: "build-id namesz 3", rule: "build-id-malformed", base: NOP, edit: (e) => e.u32(e.dataAt(".note.gnu.build-id", 0), 3), rc: EINVAL },
+  { name: "build-id owner not GNU", rule: "build-id-malformed", base: NOP, edit: (e) => e.u8(e.dataAt(".note.gnu.build-id", 12), 0x58), rc: ENODATA },
+  { name: "build-id with an empty desc", rule: "build-id-malformed", base: NOP, edit: (e) => e.u32(e.dataAt(".note.gnu.build-id", 4), 0), rc: EINVAL },
+  { name: "depends note of another type", rule: "depends-malformed", base: NOP, edit: (e) => e.u32(e.dataAt(".livepatch.depends", 8), 1), rc: ENODATA },
 ]);
 
 const funcAt = (e: Edit, off: number) => e.dataAt(funcs, off);
 table("§6 per-function checks", [
-  { name: "version 1", base: EXP, edit: (e) => e.u8(funcAt(e, 32), 1), rc: EOPNOTSUPP, line: "Wrong version (1). Expected 2" },
-  { name: "old_size 0", base: EXP, edit: (e) => e.u32(funcAt(e, 28), 0), rc: EINVAL, line: "Address or size fields are zero" },
+  { name: "version 1", rule: "func-version-mismatch", base: EXP, edit: (e) => e.u8(funcAt(e, 32), 1), rc: EOPNOTSUPP, line: "Wrong version (1). Expected 2" },
+  { name: "old_size 0", rule: "func-old-size-zero", base: EXP, edit: (e) => e.u32(funcAt(e, 28), 0), rc: EINVAL, line: "Address or size fields are zero" },
   {
-    name: "old_addr 0 and an unknown name",
+    name: "old_addr 0 and an unknown name", rule: "func-old-addr-unresolved",
     base: "xen_replace_world",
     edit: (e) => e.u8(e.dataAt(".rodata.str1.1", "xen_extra_version".length - 1), 0x58),
     rc: ENOENT,
     line: "Could not resolve old address of xen_extra_versioX",
   },
-  { name: "x86 trampoline over 4 bytes", base: EXP, edit: (e) => e.u32(funcAt(e, 28), 4), rc: EINVAL },
+  { name: "x86 trampoline over 4 bytes", rule: "func-old-size-too-small", base: EXP, edit: (e) => e.u32(funcAt(e, 28), 4), rc: EINVAL },
   { name: "x86 trampoline of exactly 5 bytes", base: EXP, edit: (e) => e.u32(funcAt(e, 28), 5), rc: 0 },
-  { name: "ENDBR64 function with old_size 8", base: "xen_endbr", edit: (e) => e.u32(funcAt(e, 28), 8), rc: EINVAL },
+  { name: "ENDBR64 function with old_size 8", rule: "func-old-size-too-small", base: "xen_endbr", edit: (e) => e.u32(funcAt(e, 28), 8), rc: EINVAL },
   { name: "ENDBR64 function with old_size 9", base: "xen_endbr", edit: (e) => e.u32(funcAt(e, 28), 9), rc: 0 },
-  { name: "x86 NOP of 32 bytes", base: NOP, edit: (e) => e.u32(funcAt(e, 24), 32).u32(funcAt(e, 28), 40), rc: EOPNOTSUPP },
-  { name: "x86 NOP longer than the function", base: NOP, edit: (e) => e.u32(funcAt(e, 24), e.readU32(funcAt(e, 28)) + 1), rc: EINVAL },
-  { name: "x86 target beyond ±2 GiB", base: EXP, edit: (e) => e.u64(e.relField(funcs, 1, "addend"), 1n << 32n), rc: EOVERFLOW },
-  { name: "ARM64 trampoline over 3 bytes", arch: "aarch64", base: HELLO, edit: (e) => e.u32(funcAt(e, 28), 3), rc: EINVAL },
-  { name: "ARM64 NOP of 6 bytes", arch: "aarch64", base: NOP, edit: (e) => e.u32(funcAt(e, 24), 6), rc: EOPNOTSUPP },
-  { name: "ARM64 NOP of 32 bytes", arch: "aarch64", base: NOP, edit: (e) => e.u32(funcAt(e, 24), 32).u32(funcAt(e, 28), 64), rc: EOPNOTSUPP },
-  { name: "ARM64 target beyond 128 MiB", arch: "aarch64", base: HELLO, edit: (e) => e.u64(e.relField(funcs, 1, "addend"), 1n << 28n), rc: EOVERFLOW },
-  { name: "ARM32 target beyond 32 MiB", arch: "arm32", base: HELLO, edit: (e) => e.u32(e.dataAt(funcs, 4), 0x4000000), rc: EOVERFLOW },
+  { name: "x86 NOP of 32 bytes", rule: "func-nop-too-long", base: NOP, edit: (e) => e.u32(funcAt(e, 24), 32).u32(funcAt(e, 28), 40), rc: EOPNOTSUPP },
+  { name: "x86 NOP longer than the function", rule: "func-nop-exceeds-old-size", base: NOP, edit: (e) => e.u32(funcAt(e, 24), e.readU32(funcAt(e, 28)) + 1), rc: EINVAL },
+  { name: "x86 target beyond ±2 GiB", rule: "func-distance-out-of-range", base: EXP, edit: (e) => e.u64(e.relField(funcs, 1, "addend"), 1n << 32n), rc: EOVERFLOW },
+  { name: "ARM64 trampoline over 3 bytes", rule: "func-old-size-too-small", arch: "aarch64", base: HELLO, edit: (e) => e.u32(funcAt(e, 28), 3), rc: EINVAL },
+  { name: "ARM64 NOP of 6 bytes", rule: "func-nop-too-long", arch: "aarch64", base: NOP, edit: (e) => e.u32(funcAt(e, 24), 6), rc: EOPNOTSUPP },
+  { name: "ARM64 NOP of 32 bytes", rule: "func-nop-too-long", arch: "aarch64", base: NOP, edit: (e) => e.u32(funcAt(e, 24), 32).u32(funcAt(e, 28), 64), rc: EOPNOTSUPP },
+  { name: "ARM64 target beyond 128 MiB", rule: "func-distance-out-of-range", arch: "aarch64", base: HELLO, edit: (e) => e.u64(e.relField(funcs, 1, "addend"), 1n << 28n), rc: EOVERFLOW },
+  { name: "ARM32 target beyond 32 MiB", rule: "func-distance-out-of-range", arch: "arm32", base: HELLO, edit: (e) => e.u32(e.dataAt(funcs, 4), 0x4000000), rc: EOVERFLOW },
 ]);
 
 table("§1.3 hooks and optional sections", [
-  { name: "single hook section with two pointers", base: "xen_prepost_hooks", edit: (e) => e.sh(".livepatch.hooks.preapply", "size", 16n), rc: EINVAL },
+  { name: "single hook section with two pointers", rule: "hook-size-bad", base: "xen_prepost_hooks", edit: (e) => e.sh(".livepatch.hooks.preapply", "size", 16n), rc: EINVAL },
   {
-    name: "load hooks not a multiple of 8",
+    name: "load hooks not a multiple of 8", rule: "hook-size-bad",
     base: HELLO,
     edit: (e) => e.sh(".rela.livepatch.hooks.load", "size", 0n).sh(".livepatch.hooks.load", "size", 12n),
     rc: EINVAL,
     line: "Wrong size 12 of .livepatch.hooks.load (must be multiple of 8)",
   },
-  { name: ".bug_frames.1 of 12 bytes", base: ALT, edit: (e) => e.sh(".bug_frames.1", "size", 12n), rc: EINVAL },
-  { name: ".altinstructions of 13 bytes", base: ALT, edit: (e) => e.sh(".altinstructions", "size", 13n), rc: EINVAL },
-  { name: ".altinstructions without .altinstr_replacement", base: ALT, edit: (e) => e.rename(".altinstr_replacement", ".altinstr_replacemenX"), rc: EINVAL },
-  { name: "replacement longer than origin + padding", base: ALT, edit: (e) => e.u8(e.dataAt(".altinstructions", 12), 1), rc: ENOSPC },
-  { name: "feature outside the featureset", base: ALT, edit: (e) => e.u16(e.dataAt(".altinstructions", 8), 0x7fff), rc: ERANGE },
-  { name: "origin outside the payload text", base: ALT, edit: (e) => e.u64(e.relField(".altinstructions", 0, "addend"), 0x100000n), rc: EINVAL },
-  { name: ".ex_table on AArch64", arch: "aarch64", base: HELLO, edit: (e) => e.rename(".note.GNU-stack", ".ex_table"), rc: EOPNOTSUPP },
-  { name: ".alt_call_sites on AArch64", arch: "aarch64", base: HELLO, edit: (e) => e.rename(".note.GNU-stack", ".alt_call_sites"), rc: EOPNOTSUPP },
-  { name: ".alt_call_sites pointing outside the text", base: ALT, edit: (e) => e.rename(".rodata.bug_file", ".alt_call_sites"), rc: EINVAL },
-  { name: ".ex_table of 12 bytes", base: ALT, edit: (e) => e.sh(".ex_table", "size", 12n), rc: EINVAL },
-  { name: ".modinfo without a final NUL", base: HELLO, edit: (e) => e.u8(e.dataAt(".modinfo", 15), 0x41), rc: EINVAL, line: "Incorrect metadata format detected" },
-  { name: "empty .modinfo", base: HELLO, edit: (e) => e.sh(".modinfo", "size", 0n), rc: EINVAL },
+  { name: ".bug_frames.1 of 12 bytes", rule: "bug-frames-size", base: ALT, edit: (e) => e.sh(".bug_frames.1", "size", 12n), rc: EINVAL },
+  { name: ".altinstructions of 13 bytes", rule: "alternatives-malformed", base: ALT, edit: (e) => e.sh(".altinstructions", "size", 13n), rc: EINVAL },
+  { name: ".altinstructions without .altinstr_replacement", rule: "alternatives-malformed", base: ALT, edit: (e) => e.rename(".altinstr_replacement", ".altinstr_replacemenX"), rc: EINVAL },
+  { name: "replacement longer than origin + padding", rule: "alternatives-too-long", base: ALT, edit: (e) => e.u8(e.dataAt(".altinstructions", 12), 1), rc: ENOSPC },
+  { name: "feature outside the featureset", rule: "alternatives-malformed", base: ALT, edit: (e) => e.u16(e.dataAt(".altinstructions", 8), 0x7fff), rc: ERANGE },
+  { name: "origin outside the payload text", rule: "alternatives-malformed", base: ALT, edit: (e) => e.u64(e.relField(".altinstructions", 0, "addend"), 0x100000n), rc: EINVAL },
+  { name: ".ex_table on AArch64", rule: "section-unsupported-on-arch", arch: "aarch64", base: HELLO, edit: (e) => e.rename(".note.GNU-stack", ".ex_table"), rc: EOPNOTSUPP },
+  { name: ".alt_call_sites on AArch64", rule: "section-unsupported-on-arch", arch: "aarch64", base: HELLO, edit: (e) => e.rename(".note.GNU-stack", ".alt_call_sites"), rc: EOPNOTSUPP },
+  { name: ".alt_call_sites pointing outside the text", rule: "alt-call-sites-bad", base: ALT, edit: (e) => e.rename(".rodata.bug_file", ".alt_call_sites"), rc: EINVAL },
+  { name: ".ex_table of 12 bytes", rule: "ex-table-size", base: ALT, edit: (e) => e.sh(".ex_table", "size", 12n), rc: EINVAL },
+  { name: ".modinfo without a final NUL", rule: "modinfo-malformed", base: HELLO, edit: (e) => e.u8(e.dataAt(".modinfo", 15), 0x41), rc: EINVAL, line: "Incorrect metadata format detected" },
+  { name: "empty .modinfo", rule: "modinfo-malformed", base: HELLO, edit: (e) => e.sh(".modinfo", "size", 0n), rc: EINVAL },
 ]);
 
 describe("§5.1 name, size and flags", () => {

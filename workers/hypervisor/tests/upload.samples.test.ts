@@ -2,34 +2,9 @@
 // relocated bytes in simulated memory checked against an independent parse (src/elf).
 import { describe, expect, it } from "vitest";
 import { parseElf, type ElfFile } from "../../../src/elf/index.ts";
-import type { HypervisorApi } from "../host/api.ts";
+import type { HypervisorApi, PayloadDetails as Details } from "../host/api.ts";
 import { bootArch, payloadBytes, sampleBytes, type SampleArch } from "./support/payloads.ts";
-
-interface Placed {
-  index: number;
-  name: string;
-  region: string;
-  addr: string;
-  size: number;
-}
-interface Details {
-  name: string;
-  state: string;
-  safeToReapply: boolean;
-  pages: number;
-  regions: Record<"text" | "rw" | "ro", { addr: string; size: number }>;
-  sections: Placed[];
-  funcs: { name: string; struct: string; oldAddr: string; newAddr: string; oldSize: number; newSize: number }[];
-  hooks: { kind: string; present: boolean; pointers: string[] }[];
-  buildId: string;
-  depends: string;
-  xenDepends: string;
-  modinfo: string | null;
-  alternatives: number;
-  exTable: number;
-  bugFrames: number[];
-  symbols: { name: string; addr: string; exported: boolean }[];
-}
+import { eventsOf, failures } from "./harness.ts";
 
 const index = JSON.parse(new TextDecoder().decode(sampleBytes("index.json"))) as { path: string; kind: string; arch: string }[];
 
@@ -40,10 +15,17 @@ const REFUSED: Record<string, number> = {
   xen_too_small: -22,
 };
 
+/** The rule each refusal reports (the samples README says why each is refused). */
+const REFUSED_RULE: Record<string, string> = {
+  xen_no_xen_buildid: "xen-depends-missing",
+  xen_wrong_xen_buildid: "xen-depends-mismatch",
+  xen_too_small: "func-old-size-too-small",
+};
+
 function details(hv: HypervisorApi, name: string): Details {
   const d = hv.payload(name);
   if (!d) throw new Error(`no payload ${name}`);
-  return d as unknown as Details;
+  return d;
 }
 
 const toHex = (b: Uint8Array) => Buffer.from(b).toString("hex");
@@ -140,8 +122,7 @@ describe("upload of each sample payload", () => {
         expect(rc).toBe(REFUSED[name] ?? 0);
         if (rc !== 0) {
           expect(hv.payload(name)).toBeNull();
-          const line = hv.consoleLines().at(-1)!;
-          expect(line.startsWith(`livepatch: ${name}: `)).toBe(true);
+          expect(failures(hv)).toMatchObject([{ payload: name, op: "UPLOAD", rc, rcKind: "hypercall", rule: REFUSED_RULE[name] }]);
           return;
         }
         const d = details(hv, name);
@@ -289,8 +270,11 @@ describe("upload sequences", () => {
     expect(hv.consoleLines().at(-1)).toBe("livepatch: xen_no_xen_buildid: .livepatch.xen_depends is missing");
     expect(hv.upload("xen_wrong_xen_buildid", payloadBytes("x86_64", "xen_wrong_xen_buildid"))).toBe(-22);
     expect(hv.consoleLines().at(-1)).toBe("livepatch: xen_wrong_xen_buildid: check against hypervisor build-id failed");
-    const ev = hv.events().filter((e) => e.kind === "hypercall-return");
-    expect(ev.map((e) => e.rc)).toEqual([-22, -22]);
+    expect(eventsOf(hv, "hypercall-return").map((e) => e.ret)).toEqual([-22, -22]);
+    expect(failures(hv).map((e) => [e.rule, e.rc, e.rcKind])).toEqual([
+      ["xen-depends-missing", -22, "hypercall"],
+      ["xen-depends-mismatch", -22, "hypercall"],
+    ]);
   });
 
   it("legacy layouts are refused by a 4.22 hypervisor with -EINVAL", async () => {

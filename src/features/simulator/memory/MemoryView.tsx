@@ -4,7 +4,7 @@
 import { useMemo } from "react";
 import { useDisasm, type DisasmState } from "../../functions/useDisasm.ts";
 import type { DisasmArch } from "../../../disasm/types.ts";
-import { writeTarget, type WindowAtCursor } from "../../../simulator/memory.ts";
+import type { WindowAtCursor } from "../../../simulator/memory.ts";
 import type { PayloadInfo } from "../../../simulator/types.ts";
 
 function Bytes({ bytes, changed, label }: { bytes: Uint8Array; changed: boolean[] | null; label: string }) {
@@ -61,7 +61,7 @@ function Window({ w, arch, payloads, marks }: { w: WindowAtCursor; arch: DisasmA
   const original = useDisasm(arch, win.base, win.addr);
   const now = useDisasm(arch, bytes, win.addr);
   const patched = changed.some(Boolean);
-  const target = patched && last ? writeTarget(last.note) : null;
+  const target = patched && last ? last.target : null;
   const label = win.func || `0x${win.addr.toString(16)}`;
   const nameAt = (a: bigint) => nameFor(a, payloads);
   const targetName = target !== null ? nameAt(target) : null;

@@ -199,14 +199,4 @@ export function pointOn(e: EdgeGeom, t: number): [number, number] {
   return [u * u * e.p0[0] + 2 * u * t * e.c[0] + t * t * e.p1[0], u * u * e.p0[1] + 2 * u * t * e.c[1] + t * t * e.p1[1]];
 }
 
-const ERRNO_NAMES: Record<number, string> = {
-  1: "EPERM", 2: "ENOENT", 7: "E2BIG", 11: "EAGAIN", 12: "ENOMEM", 14: "EFAULT", 16: "EBUSY", 17: "EEXIST",
-  22: "EINVAL", 28: "ENOSPC", 34: "ERANGE", 38: "ENOSYS", 61: "ENODATA", 75: "EOVERFLOW", 95: "EOPNOTSUPP", 105: "ENOBUFS",
-};
-
-/** −EBUSY (16), or the plain number for an rc that is not an errno (a hook's −1). */
-export function rcText(rc: number): string {
-  if (rc === 0) return "0";
-  const name = ERRNO_NAMES[-rc];
-  return name ? `−${name} (${-rc})` : `${rc}`.replace("-", "−");
-}
+export { rcText } from "../../../console/errno.ts";

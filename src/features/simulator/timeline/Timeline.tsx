@@ -4,14 +4,13 @@
 import { useEffect, useRef, useState } from "react";
 import { SPEEDS } from "../../../state/sim.ts";
 import { inputText, type InputRecord, type TimelineItem } from "../../../simulator/types.ts";
+import { describeEvent } from "../../../simulator/describe.ts";
 
 function describe(it: TimelineItem, records: readonly InputRecord[]): { who: string; text: string; kind: string } {
   if (it.type === "input") return { who: "you", text: inputText(records[it.record].input), kind: "input" };
   const e = it.event;
   const who = e.cpu >= 0 ? `CPU${e.cpu}` : "xen";
-  const what = e.line ?? [e.phase, e.state, e.note].filter(Boolean).join(" · ");
-  const rc = e.rc !== null && e.kind !== "console" ? ` rc=${e.rc}` : "";
-  return { who, text: `${e.kind}${e.payload ? ` ${e.payload}` : ""}: ${what}${rc}`, kind: e.kind };
+  return { who, text: `${e.kind}${e.payload ? ` ${e.payload}` : ""}: ${describeEvent(e)}`, kind: e.kind };
 }
 
 function tText(it: TimelineItem): string {

@@ -1,0 +1,167 @@
+// What the master CPU does inside the rendezvous (livepatch_do_action, facts §10.2): apply,
+// revert or replace, the consistency check (§12) that panics on a partial action, and the
+// applied stack.
+import { EINVAL } from "./errno";
+import { begin, end, fStr, consoleLine, LEVEL_INFO, LEVEL_ERR } from "./events";
+import { fail, report } from "./diag";
+import * as R from "./rules";
+import { arch, ARCH_X86_64 } from "./image";
+import { Payload, STATE_CHECKED, STATE_APPLIED } from "./payload";
+import { isHalted, panic } from "./halt";
+import { runActionHook, runVoidHooks, HOOK_APPLY, HOOK_REVERT, HOOK_LOAD, HOOK_UNLOAD } from "./hooks";
+import { applyFunc, revertFunc } from "./patch";
+import { checkExpectations, stateEvent } from "./actions";
+
+export const CMD_UNLOAD: i32 = 1;
+export const CMD_REVERT: i32 = 2;
+export const CMD_APPLY: i32 = 3;
+export const CMD_REPLACE: i32 = 4;
+export const ACTION_APPLY_NODEPS: u32 = 1;
+
+const CMD_NAMES: string[] = ["?", "UNLOAD", "REVERT", "APPLY", "REPLACE"];
+
+export function cmdName(cmd: i32): string {
+  return cmd >= 1 && cmd <= 4 ? CMD_NAMES[cmd] : "cmd " + cmd.toString();
+}
+
+/** Applied payloads, oldest first: APPLY pushes, REVERT pops, only the top may be reverted. */
+export let appliedStack: Payload[] = [];
+
+export function resetActions(): void {
+  appliedStack = [];
+}
+
+export function topApplied(): Payload | null {
+  return appliedStack.length > 0 ? appliedStack[appliedStack.length - 1] : null;
+}
+
+function printMetadata(p: Payload, cpu: i32): void {
+  const m = p.modinfo;
+  if (m === null || m.length == 0) return;
+  consoleLine(p.name, "livepatch: module metadata:", LEVEL_INFO, cpu);
+  let s = "";
+  for (let i = 0; i < m.length; i++) {
+    const c = <i32>m[i];
+    if (c == 0) {
+      consoleLine(p.name, "livepatch:   " + s, LEVEL_INFO, cpu);
+      s = "";
+    } else s += String.fromCharCode(c);
+  }
+  if (s.length > 0) consoleLine(p.name, "livepatch:   " + s, LEVEL_INFO, cpu);
+}
+
+/** arch_livepatch_quiesce / _revive: x86 makes text writable (CR0.WP); ARM maps a writable alias. */
+function quiesceEvent(p: Payload, cpu: i32, on: bool): void {
+  begin("rendezvous", cpu, p.name);
+  fStr("phase", on ? "quiesce" : "revive");
+  fStr("how", arch == ARCH_X86_64 ? "cr0-wp" : "alias");
+  end();
+}
+
+/** apply_payload: native routine. rc, or 1 when the host went down mid-way. */
+function applyPayload(p: Payload, cpu: i32): i32 {
+  consoleLine(p.name, "livepatch: " + p.name + ": Applying " + p.funcs.length.toString() + " functions", LEVEL_INFO, cpu);
+  quiesceEvent(p, cpu, true);
+  if (!runVoidHooks(p, HOOK_LOAD, cpu)) return 1;
+  for (let i = 0; i < p.funcs.length; i++) if (!applyFunc(p, i, cpu)) return 1;
+  quiesceEvent(p, cpu, false);
+  printMetadata(p, cpu);
+  return 0;
+}
+
+function revertPayload(p: Payload, cpu: i32): i32 {
+  consoleLine(p.name, "livepatch: " + p.name + ": Reverting", LEVEL_INFO, cpu);
+  quiesceEvent(p, cpu, true);
+  for (let i = 0; i < p.funcs.length; i++) if (!revertFunc(p, i, cpu)) return 1;
+  if (!runVoidHooks(p, HOOK_UNLOAD, cpu)) return 1;
+  quiesceEvent(p, cpu, false);
+  return 0;
+}
+
+/** was_action_consistent; panics (and returns false) when a function disagrees. */
+function consistent(p: Payload, wantApplied: bool, cpu: i32, applying: bool): bool {
+  const want: i32 = wantApplied ? 1 : 0;
+  for (let i = 0; i < p.fstate.length; i++) {
+    if (p.fstate[i].applied != want) {
+      const fname = p.funcs[i].name.length > 0 ? p.funcs[i].name : "noname";
+      consoleLine(p.name, "livepatch: " + p.name + ": Payload has a function: '" + fname + "' with inconsistent applied state.", LEVEL_ERR, cpu);
+      panic(cpu, p.name, "livepatch: partially " + (applying ? "applied" : "reverted") + " payload '" + p.name + "'!", R.R_INCONSISTENT,
+        "the " + (applying ? "apply" : "revert") + " left " + fname + " " + (wantApplied ? "not applied" : "applied") + " while the rc says otherwise");
+      return false;
+    }
+  }
+  return true;
+}
+
+function applyTail(p: Payload, cpu: i32): void {
+  appliedStack.push(p);
+  p.state = STATE_APPLIED;
+  stateEvent(p, cpu, "APPLIED");
+}
+
+function revertTail(p: Payload, cpu: i32): void {
+  const i = appliedStack.indexOf(p);
+  if (i >= 0) appliedStack.splice(i, 1);
+  p.reverted = true;
+  p.state = STATE_CHECKED;
+  stateEvent(p, cpu, "CHECKED");
+}
+
+/** A status rc the master sets for `p` (`op` is the action the rendezvous runs). */
+function statusFailure(p: Payload, op: string, rule: i32, rc: i32, why: string, cpu: i32): void {
+  fail(rule, -rc, "", why);
+  report(p.name, op, "status", cpu);
+}
+
+/** One apply (hook or native) with its consistency check. Returns rc; `halted` tells a panic. */
+function applyOne(p: Payload, op: string, cpu: i32): i32 {
+  const hook = p.hasHook(HOOK_APPLY);
+  const rc = hook ? runActionHook(p, HOOK_APPLY, cpu) : applyPayload(p, cpu);
+  if (isHalted()) return rc;
+  if (!consistent(p, rc == 0, cpu, true)) return rc;
+  if (rc == 0) applyTail(p, cpu);
+  else if (hook) statusFailure(p, op, R.R_APPLY_HOOK, rc, "the apply action hook returned " + rc.toString() + " (a simulated value; hooks are not executed)", cpu);
+  return rc;
+}
+
+function revertOne(p: Payload, op: string, cpu: i32): i32 {
+  const hook = p.hasHook(HOOK_REVERT);
+  const rc = hook ? runActionHook(p, HOOK_REVERT, cpu) : revertPayload(p, cpu);
+  if (isHalted()) return rc;
+  if (!consistent(p, rc != 0, cpu, false)) return rc;
+  if (rc == 0) revertTail(p, cpu);
+  else if (hook) statusFailure(p, op, R.R_REVERT_HOOK, rc, "the revert action hook returned " + rc.toString() + " (a simulated value; hooks are not executed)", cpu);
+  return rc;
+}
+
+/** livepatch_do_action: the master, IRQs off, everyone else parked. */
+export function runAction(p: Payload, cmd: i32, cpu: i32): void {
+  let rc: i32 = 0;
+  const op = cmdName(cmd);
+  if (cmd == CMD_APPLY) rc = applyOne(p, op, cpu);
+  else if (cmd == CMD_REVERT) rc = revertOne(p, op, cpu);
+  else if (cmd == CMD_REPLACE) {
+    for (let k = appliedStack.length - 1; k >= 0 && !isHalted(); k--) {
+      const other = appliedStack[k];
+      other.rc = revertOne(other, op, cpu);
+      if (other.rc != 0) {
+        rc = -EINVAL;
+        statusFailure(p, op, R.R_REPLACE_REVERT, rc, "reverting " + other.name + " failed with " + other.rc.toString() + "; nothing is applied", cpu);
+        break;
+      }
+    }
+    if (rc == 0 && !isHalted()) {
+      rc = checkExpectations(p, cmd);
+      if (rc != 0) {
+        report(p.name, op, "status", cpu);
+        consoleLine(
+          p.name,
+          "livepatch: " + p.name + ": SYSTEM MIGHT BE INSECURE: Replace action has been aborted after reverting ALL payloads!",
+          LEVEL_ERR,
+          cpu,
+        );
+      } else rc = applyOne(p, op, cpu);
+    }
+  }
+  if (!isHalted()) p.rc = rc;
+}

@@ -1,0 +1,122 @@
+// Failure events say where: the rule, the rc and whether it is the hypercall's return or the
+// status rc, and the record in the uploaded file (offsets from an independent parse, src/elf).
+import { describe, expect, it } from "vitest";
+import { bootArch, Edit, payloadBytes } from "./support/payloads.ts";
+import { ACTION, EBUSY, EINVAL, MS, apply, booted, failures, revert, upload } from "./harness.ts";
+
+const EOPNOTSUPP = 95;
+const ENOENT = 2;
+
+async function refused(edit: (e: Edit) => unknown, base = "xen_expectations") {
+  const hv = await bootArch("x86_64");
+  const e = new Edit(payloadBytes("x86_64", base));
+  edit(e);
+  expect(hv.upload("p", e.bytes)).toBeLessThan(0);
+  const f = failures(hv);
+  expect(f).toHaveLength(1);
+  return { e, f: f[0] };
+}
+
+describe("upload failures locate their record", () => {
+  it("a section header check points at the section header", async () => {
+    const { e, f } = await refused((x) => x.sh(".rodata.str1.1", "addralign", 3n), "xen_nop");
+    const s = e.section(".rodata.str1.1");
+    expect(f).toMatchObject({ rule: "section-align-not-power-of-two", rc: -EOPNOTSUPP, sectionIndex: s.index, offset: s.header.offset, length: 64 });
+  });
+
+  it("a relocation check names the relocation section, the entry and its symbol", async () => {
+    const { e, f } = await refused((x) => x.relType(".livepatch.funcs", 1, 10));
+    const t = e.relocs(".livepatch.funcs");
+    const rs = e.elf.sections[t.sectionIndex];
+    expect(f).toMatchObject({
+      rule: "reloc-type-unsupported",
+      section: rs.name,
+      sectionIndex: rs.index,
+      offset: t.recordOffset + 24,
+      length: 24,
+      reloc: { section: rs.name, sectionIndex: rs.index, index: 1 },
+    });
+    expect(f.symbol?.index).toBe(t.symbolIndex[1]);
+  });
+
+  it("a symbol check names the symbol and its table entry", async () => {
+    const { e, f } = await refused((x) => x.renameSymbol("xen_extra_version", "xen_extra_versiom"));
+    const i = e.symIndex("xen_extra_version");
+    const symtab = e.section(".symtab");
+    expect(f).toMatchObject({ rule: "symbol-unresolved", rc: -ENOENT, symbol: { index: i, name: "xen_extra_versiom" }, offset: symtab.dataOffset + i * 24, length: 24 });
+  });
+
+  it("a function check names the record in .livepatch.funcs", async () => {
+    const { e, f } = await refused((x) => x.u8(x.dataAt(".livepatch.funcs", 32), 1));
+    const s = e.section(".livepatch.funcs");
+    expect(f).toMatchObject({ rule: "func-version-mismatch", section: ".livepatch.funcs", sectionIndex: s.index, offset: s.dataOffset, length: 104, func: { index: 0, name: "xen_extra_version" } });
+  });
+
+  it("the xen_depends check carries both build-ids", async () => {
+    const hv = await bootArch("x86_64");
+    expect(hv.upload("w", payloadBytes("x86_64", "xen_wrong_xen_buildid"))).toBe(-EINVAL);
+    const f = failures(hv)[0];
+    const e = new Edit(payloadBytes("x86_64", "xen_wrong_xen_buildid"));
+    const note = e.dataAt(".livepatch.xen_depends");
+    const descsz = e.readU32(note + 4);
+    expect(f).toMatchObject({ rule: "xen-depends-mismatch", section: ".livepatch.xen_depends", offset: note });
+    expect(f.actual).toBe(Buffer.from(hv.bootSpec!.buildId!).toString("hex"));
+    expect(f.expected).toBe(Buffer.from(e.bytes.subarray(note + 16, note + 16 + descsz)).toString("hex"));
+    expect(f.expected).not.toBe(f.actual);
+  });
+});
+
+describe("action failures", () => {
+  it("an expectation mismatch at APPLY: hypercall rc, the record, expected and actual bytes", async () => {
+    const hv = await booted();
+    upload(hv, "x86_64", "xen_expectations_fail");
+    expect(apply(hv, "xen_expectations_fail")).toBe(-EINVAL);
+    const old = hv.symbol("xen_extra_version")!.addr;
+    const [f] = failures(hv);
+    expect(f).toMatchObject({ op: "APPLY", rule: "expect-mismatch", rc: -EINVAL, rcKind: "hypercall", section: ".livepatch.funcs", func: { index: 0 }, expected: "deadc0debabe" });
+    expect(f.actual).toBe(Buffer.from(hv.readMemory(old, 6)!).toString("hex"));
+    expect(f.offset).toBeGreaterThan(0);
+  });
+
+  it("a re-apply after revert of a payload with data: status rc, hypercall 0, its data section", async () => {
+    const hv = await booted();
+    upload(hv, "x86_64", "xen_data_bss");
+    apply(hv, "xen_data_bss");
+    revert(hv, "xen_data_bss");
+    expect(apply(hv, "xen_data_bss")).toBe(0);
+    expect(failures(hv)).toMatchObject([{ op: "APPLY", rule: "reapply-refused", rc: -EINVAL, rcKind: "status" }]);
+    expect([".data", ".bss"]).toContain(failures(hv)[0].section);
+  });
+
+  it("a depends mismatch names what it was compared with; revert out of order names the top", async () => {
+    const hv = await booted();
+    upload(hv, "x86_64", "xen_bye_world");
+    expect(apply(hv, "xen_bye_world")).toBe(-EINVAL);
+    expect(failures(hv).at(-1)).toMatchObject({ rule: "depends-chain-mismatch", other: "hypervisor", section: ".livepatch.depends", rcKind: "hypercall" });
+    upload(hv, "x86_64", "xen_hello_world");
+    apply(hv, "xen_hello_world");
+    apply(hv, "xen_bye_world");
+    expect(revert(hv, "xen_hello_world")).toBe(-EBUSY);
+    expect(failures(hv).at(-1)).toMatchObject({ op: "REVERT", rule: "revert-not-top", rc: -EBUSY, rcKind: "hypercall", other: "xen_bye_world" });
+  });
+
+  it("a rendezvous timeout is a status rc failure of the action", async () => {
+    const hv = await booted();
+    upload(hv, "x86_64", "xen_nop");
+    hv.setCpuDelay(2, 45 * MS);
+    expect(hv.action("xen_nop", ACTION.APPLY, 30 * MS, 0)).toBe(0);
+    hv.advance(60 * MS);
+    expect(failures(hv)).toMatchObject([{ op: "APPLY", rule: "rendezvous-timeout", rc: -EBUSY, rcKind: "status" }]);
+  });
+
+  it("a vetoing pre-revert hook: the hook event says a knob set its value", async () => {
+    const hv = await booted();
+    upload(hv, "x86_64", "xen_prepost_hooks");
+    apply(hv, "xen_prepost_hooks");
+    hv.setHookResult("xen_prepost_hooks", "prerevert", -1);
+    expect(revert(hv, "xen_prepost_hooks")).toBe(-1);
+    const hook = hv.events().filter((e) => e.kind === "hook" && e.hook === "prerevert");
+    expect(hook).toMatchObject([{ rc: -1, overridden: true, executed: false }]);
+    expect(failures(hv)).toMatchObject([{ op: "REVERT", rule: "hook-prerevert-failed", rc: -1, rcKind: "hypercall" }]);
+  });
+});
