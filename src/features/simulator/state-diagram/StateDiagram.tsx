@@ -5,7 +5,7 @@
 // screen with readable text; React renders it, so the picture is a pure function of the cursor.
 import { useRef, type CSSProperties } from "react";
 import type { ActionProgress, NodeState } from "../../../simulator/derive.ts";
-import { diagramLayout, pointOn, rcText, wrapText, type EdgeGeom } from "./layout.ts";
+import { diagramLayout, HALO, pointOn, rcText, wrapText, type EdgeGeom } from "./layout.ts";
 import { useElementSize } from "../useElementSize.ts";
 
 function edgeClass(e: EdgeGeom, action: ActionProgress | null): string {
@@ -128,6 +128,8 @@ export function StateDiagram({ payload, state, action }: { payload: string; stat
         {L.nodes.map((n) => {
           const current = n.id === state;
           const r = n.ghost ? L.node.h / 2 : 10 * f;
+          // The halo's outer edge (its centre line plus half its 3·f stroke) is HALO·f out.
+          const halo = (HALO - 1.5) * f;
           return (
             <g
               key={n.id}
@@ -137,7 +139,7 @@ export function StateDiagram({ payload, state, action }: { payload: string; stat
               aria-current={current ? "true" : undefined}
               transform={`translate(${n.x - L.node.w / 2}, ${n.y - L.node.h / 2})`}
             >
-              {current && <rect className="sd-halo" x={-6 * f} y={-6 * f} width={L.node.w + 12 * f} height={L.node.h + 12 * f} rx={r + 6 * f} />}
+              {current && <rect className="sd-halo" x={-halo} y={-halo} width={L.node.w + 2 * halo} height={L.node.h + 2 * halo} rx={r + halo} />}
               <rect width={L.node.w} height={L.node.h} rx={r} />
               <text x={L.node.w / 2} y={L.node.h / 2} dy="0.35em" textAnchor="middle">
                 {n.label}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diagramLayout, FONT, wrapText, type DiagramLayout, type TextSpot } from "./layout.ts";
+import { diagramLayout, FONT, HALO, wrapText, type DiagramLayout, type TextSpot } from "./layout.ts";
 
 interface Box {
   x0: number;
@@ -41,6 +41,17 @@ describe("state diagram layout", () => {
       expect(b.y1).toBeLessThanOrEqual(h);
     }
     for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) expect(overlaps(boxes[i], boxes[j])).toBe(false);
+  });
+
+  it.each([...SIZES, [1800, 1000], [1040, 520]] as [number, number][])("leaves room for the current state's halo round every state (%i×%i)", (w, h) => {
+    const L = diagramLayout(w, h);
+    const reach = HALO * L.f;
+    for (const b of nodeBoxes(L)) {
+      expect(b.x0 - reach).toBeGreaterThanOrEqual(0);
+      expect(b.y0 - reach).toBeGreaterThanOrEqual(0);
+      expect(b.x1 + reach).toBeLessThanOrEqual(w);
+      expect(b.y1 + reach).toBeLessThanOrEqual(h);
+    }
   });
 
   it("scales text with the box, so a wider panel draws larger labels", () => {

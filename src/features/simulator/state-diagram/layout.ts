@@ -15,6 +15,8 @@ const BASE_H = 170;
 const NODE_W = 112;
 const NODE_H = 46;
 const MARGIN = 6;
+/** The current state's halo reaches this far past its node (gap plus half its stroke), at f = 1. */
+export const HALO = 8;
 /** Font sizes at f = 1 (the CSS multiplies these by --sd-f, see simulator.css). */
 export const FONT = { node: 16, label: 13, rc: 12, caption: 12, title: 13.5 };
 /** Monospace advance as a share of the font size (DejaVu Sans Mono and most others: ~0.6). */
@@ -90,11 +92,15 @@ const FREE_CAPTION_LINES = 1;
 export function diagramLayout(width: number, height: number, captionLength = 0): DiagramLayout {
   const W = Math.max(width, 160);
   const H = Math.max(height, 90);
-  const w = W - 2 * MARGIN;
-  const h = H - 2 * MARGIN;
+  // The margin grows with the drawing so a state's halo at the edge is never cut off: the scale
+  // solves (W − 2·(MARGIN + HALO·f)) / BASE_W = f.
+  const scaleFor = (baseH: number) => clamp(Math.min((W - 2 * MARGIN) / (BASE_W + 2 * HALO), (H - 2 * MARGIN) / (baseH + 2 * HALO)), 0.5, 2.2);
   // First pass at the natural height, then once more if the caption wants more lines.
   let baseH = BASE_H;
-  let f = clamp(Math.min(w / BASE_W, h / baseH), 0.5, 2.2);
+  let f = scaleFor(baseH);
+  let pad = MARGIN + HALO * f;
+  let w = W - 2 * pad;
+  let h = H - 2 * pad;
   const capLine = FONT.caption * CAPTION_LINE;
   // The caption's width in natural units is 482·sx − 166 (see capX below), whatever f is.
   const charsAt = (scale: number) => Math.max(12, Math.floor((482 * clamp(w / (BASE_W * scale), 1, 1.6) - 166) / (FONT.caption * MONO_ADVANCE)));
@@ -102,15 +108,18 @@ export function diagramLayout(width: number, height: number, captionLength = 0):
     const lines = Math.min(4, Math.ceil((captionLength * 1.08) / charsAt(f)));
     if (lines > FREE_CAPTION_LINES) {
       baseH = BASE_H + (lines - FREE_CAPTION_LINES) * capLine;
-      f = clamp(Math.min(w / BASE_W, h / baseH), 0.5, 2.2);
+      f = scaleFor(baseH);
+      pad = MARGIN + HALO * f;
+      w = W - 2 * pad;
+      h = H - 2 * pad;
     }
   }
   const sx = clamp(w / (BASE_W * f), 1, 1.6);
   const sy = clamp(h / (baseH * f), 1, 1.45);
   const cw = BASE_W * f * sx;
   const ch = baseH * f * sy;
-  const ox = MARGIN + Math.max(0, (w - cw) / 2);
-  const oy = MARGIN + Math.max(0, (h - ch) / 2);
+  const ox = pad + Math.max(0, (w - cw) / 2);
+  const oy = pad + Math.max(0, (h - ch) / 2);
   const nw = NODE_W * f;
   const nh = NODE_H * f;
   const half = nh / 2;
