@@ -1,5 +1,7 @@
 // An embed: one scenario at one step with the chosen panels and no chrome, for an iframe in
-// slides or docs (`#embed&scenario=replace&step=4&panels=diagram,memory`).
+// slides or docs (`#embed&scenario=replace&step=4&panels=diagram,memory`). Focused, it takes the
+// presenter's keys (next, back, first, last, blank), so one iframe walks a whole scenario; its text
+// is sized to the frame.
 import { useEffect, useRef } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { firstPayload, parseScenarioHash, type Panel } from "../../scenarios/index.ts";
@@ -14,6 +16,7 @@ import { ConsolePanel } from "../simulator/console/ConsolePanel.tsx";
 import { Timeline } from "../simulator/timeline/Timeline.tsx";
 import { usePlayback } from "../simulator/timeline/usePlayback.ts";
 import { useTheme } from "../shell/useTheme.ts";
+import { useSlideKeys } from "./usePresenterKeys.ts";
 import "../simulator/simulator.css";
 import "../scenarios/scenarios.css";
 import "./presenter.css";
@@ -24,12 +27,13 @@ export default function Embed() {
   useTheme();
   usePlayback();
   const { runConsole, setCursor, step: stepCursor, togglePlay, setSpeed } = useLens.getState().sim;
-  const sc = useLens(useShallow(({ scenario: s }) => ({ active: s.active, step: s.step, panels: s.panels, problem: s.problem, loading: s.loading })));
+  const sc = useLens(useShallow(({ scenario: s }) => ({ active: s.active, step: s.step, panels: s.panels, problem: s.problem, loading: s.loading, blank: s.blank })));
   const { sim, snap, rv, windows, entries, focus: seen } = useSimViews();
   const speed = useLens((s) => s.sim.speed);
   const playing = useLens((s) => s.sim.playing);
   const root = useRef<HTMLDivElement>(null);
   const marks = useStepHighlights();
+  useSlideKeys("embed");
 
   useEffect(() => {
     const place = parseScenarioHash(location.hash);
@@ -42,7 +46,9 @@ export default function Embed() {
   if (!sc.active) return <p className="embed-loading">{sc.loading ? "Loading the scenario…" : ""}</p>;
   const focus = seen ?? firstPayload(sc.active.scenario);
   return (
-    <div className={`embed simulator-embed n${sc.panels.length}`} ref={root} data-step={sc.step}>
+    // Focusable, so a click into the frame (or Tab) gives it the slide keys.
+    <div className={`embed simulator-embed n${sc.panels.length}`} ref={root} data-step={sc.step} tabIndex={0} aria-label={`${sc.active.scenario.title}, step ${sc.step} of ${sc.active.scenario.steps.length}: arrow keys step`}>
+      {sc.blank && <div className="pr-blank" data-testid="embed-blank" aria-label="Blanked" role="img" />}
       {sc.panels.map((p) => (
         <section key={p} className={`sim-card embed-panel embed-${p}`} aria-label={TITLES[p]}>
           {p === "diagram" && (focus ? <StateDiagram payload={focus} state={snap.states.get(focus) ?? "none"} action={snap.actions.get(focus) ?? null} /> : <p className="hint">Nothing loaded yet.</p>)}

@@ -1,21 +1,25 @@
-// Presenter mode: the whole window (full screen on request), large type, high contrast, the state
-// diagram and the step's explanation side by side. Driven by the keyboard and presentation
-// clickers (which send Right/Left/PageDown/PageUp), with exports of the diagram for slides.
-import { useCallback, useEffect, useRef, useState } from "react";
+// Presenter mode: a modal dialog over the page (the page behind is inert and Tab stays inside),
+// high contrast, the step as one 16:9 slide that fills the window, and the controls on a bar that
+// shows while the pointer moves or a control has the focus. Driven by the keyboard and clickers
+// (usePresenterKeys), with exports of the whole slide (SVG, PNG) and of the scenario (video).
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
-import { firstPayload } from "../../scenarios/index.ts";
+import { createFocusTrap } from "focus-trap";
+import { cursorForStep } from "../../scenarios/index.ts";
 import { useLens } from "../../state/store.ts";
-import { Explanation } from "../scenarios/Explanation.tsx";
-import { useSimViews } from "../scenarios/useSimViews.ts";
-import { useStepHighlights } from "../scenarios/useHighlights.ts";
-import { StateDiagram } from "../simulator/state-diagram/StateDiagram.tsx";
-import { CpuLanes } from "../simulator/cpus/CpuLanes.tsx";
-import { MemoryView } from "../simulator/memory/MemoryView.tsx";
-import { usePresenterKeys, PRESENTER_KEYS } from "./usePresenterKeys.ts";
-import { downloadBlob, pageBackground, serializeSvg, svgSize, svgToPng } from "./exportDiagram.ts";
-import { collectFrames, recordWebm, videoSupported } from "./recordVideo.ts";
+import { useSlideKeys, PRESENTER_KEYS } from "./usePresenterKeys.ts";
+import { Slide } from "./Slide.tsx";
+import { downloadBlob, drawSlide, slidePng, slideSvg } from "./exportSlide.ts";
+import { recordVideo, videoSupported, VIDEO_HEIGHT, VIDEO_WIDTH, type Shot } from "./recordVideo.ts";
 import "../simulator/simulator.css";
+import "../scenarios/scenarios.css";
 import "./presenter.css";
+
+/** Seconds each step's picture holds in a video, and the seconds its action takes to play. */
+export const VIDEO_HOLD_S = 2;
+export const VIDEO_MOVE_S = 1;
+/** Pictures drawn while a step's action plays (each held VIDEO_MOVE_S / VIDEO_MOVE_SHOTS). */
+const VIDEO_MOVE_SHOTS = 5;
 
 export async function enterFullscreen(): Promise<boolean> {
   const el = document.documentElement;
@@ -28,38 +32,66 @@ export async function enterFullscreen(): Promise<boolean> {
   }
 }
 
-function StackList({ stack, hot }: { stack: string[]; hot: ReadonlySet<string> }) {
-  return (
-    <div className="pr-stack scn-stack" aria-label="Applied stack">
-      <span className="pr-stack-title">applied stack</span>
-      {stack.length === 0 ? (
-        <span className="pr-stack-empty">empty</span>
-      ) : (
-        <ol reversed>
-          {[...stack].reverse().map((n, i) => (
-            <li key={n} className={hot.has(n) ? "scn-hot" : undefined}>
-              {n}
-              {i === 0 ? " ← top" : ""}
-            </li>
-          ))}
-        </ol>
-      )}
-    </div>
-  );
+const frame = () => new Promise((r) => requestAnimationFrame(r));
+
+/** Waits until the slide has drawn what it shows (the disassembly comes from a worker). */
+async function drawn(slide: HTMLElement): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    await frame();
+    if (!slide.querySelector("[data-pending]")) return;
+  }
+}
+
+/** Where the cursor stands for step `k` with its action played `share` (0..1) of the way. */
+function cursorAt(k: number, share: number): number {
+  const { scenario: { active }, sim: { records } } = useLens.getState();
+  if (!active) return 0;
+  const to = cursorForStep(records, active.inputs, k);
+  if (share >= 1 || k === 0) return to;
+  const from = cursorForStep(records, active.inputs, k - 1);
+  return Math.round(from + (to - from) * share);
+}
+
+/** Shows step `k` with the cursor at `cursor` (inside the step), for a video's picture. */
+function showAt(k: number, cursor: number): void {
+  const { scenario, sim } = useLens.getState();
+  scenario.goToStep(k, { animate: false });
+  if (useLens.getState().sim.cursor !== cursor) sim.setCursor(cursor);
 }
 
 export default function Presenter() {
   const { goToStep, next: nextStep, prev: prevStep, setMode, setHelp } = useLens.getState().scenario;
   const sc = useLens(useShallow(({ scenario: s }) => ({ active: s.active, step: s.step, blank: s.blank, help: s.help, loading: s.loading, catalogue: s.catalogue })));
-  const { sim, snap, rv, windows, focus: seen } = useSimViews();
-  const root = useRef<HTMLDivElement>(null);
+  const dialog = useRef<HTMLDialogElement>(null);
+  const slide = useRef<HTMLDivElement>(null);
   const [note, setNote] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [pointer, setPointer] = useState(false);
   const fullscreen = useCallback(() => {
     void enterFullscreen().then((ok) => !ok && setNote("Full screen is not available here; the presenter already fills the window (F11 may help)."));
   }, []);
-  usePresenterKeys(fullscreen);
-  const st = sc.active && sc.step > 0 ? sc.active.scenario.steps[sc.step - 1] : null;
-  const marks = useStepHighlights();
+  useSlideKeys("present", fullscreen);
+
+  // Modal: the page behind is inert, the focus moves in (off whatever input had it) and Tab cycles
+  // inside. Escape is the key handler's, so the dialog's own cancel is refused.
+  useLayoutEffect(() => {
+    const d = dialog.current;
+    if (!d) return;
+    if (!d.open) d.showModal();
+    const trap = createFocusTrap(d, { initialFocus: d, fallbackFocus: d, escapeDeactivates: false, allowOutsideClick: true, returnFocusOnDeactivate: false });
+    trap.activate();
+    return () => {
+      trap.deactivate();
+      if (d.open) d.close();
+    };
+  }, []);
+
+  // The controls show while the pointer moves, and hide again after a while.
+  useEffect(() => {
+    if (!pointer) return;
+    const t = setTimeout(() => setPointer(false), 2500);
+    return () => clearTimeout(t);
+  }, [pointer]);
 
   useEffect(() => {
     const prev = document.title;
@@ -69,83 +101,94 @@ export default function Presenter() {
     };
   }, [sc.active]);
 
-  if (!sc.active) {
-    return (
-      <div className="presenter" role="dialog" aria-label="Presenter">
-        <p className="pr-loading">{sc.loading ? "Loading the scenario…" : "No scenario."}</p>
-      </div>
-    );
-  }
   const a = sc.active;
-  const n = a.scenario.steps.length;
-  const focus = seen ?? firstPayload(a.scenario);
-  const wantsCpus = st?.highlight.some((h) => h.kind === "cpu") ?? false;
-  const wantsMemory = st?.highlight.some((h) => h.kind === "symbol" || h.kind === "addr") ?? false;
-  const diagramSvg = () => root.current?.querySelector<SVGSVGElement>("svg.state-diagram") ?? null;
-  const fileBase = `${a.scenario.id}-step${sc.step}`;
+  const n = a?.scenario.steps.length ?? 0;
+  const fileBase = a ? `${a.scenario.id}-step${sc.step}` : "slide";
 
-  const exportSvg = () => {
-    const svg = diagramSvg();
-    if (!svg) return setNote("No diagram to export yet.");
-    downloadBlob(new Blob([serializeSvg(svg, pageBackground(svg))], { type: "image/svg+xml" }), `${fileBase}.svg`);
+  /** Runs an export with the slide still (no transition half way) and says what came of it. */
+  const exporting = async (what: string, job: (el: HTMLDivElement) => Promise<string>) => {
+    const el = slide.current;
+    if (!el || busy) return;
+    setBusy(true);
+    dialog.current?.classList.add("capturing");
+    try {
+      setNote(await job(el));
+    } catch (e) {
+      setNote(`${what} failed: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      dialog.current?.classList.remove("capturing");
+      setBusy(false);
+    }
   };
-  const exportPng = async () => {
-    const svg = diagramSvg();
-    if (!svg) return setNote("No diagram to export yet.");
-    const { width, height } = svgSize(svg);
-    downloadBlob(await svgToPng(serializeSvg(svg, pageBackground(svg)), width, height, 2), `${fileBase}.png`);
-  };
-  const exportVideo = async () => {
-    if (!videoSupported()) return setNote("This browser cannot record video.");
-    const at = sc.step;
-    setNote("Recording: showing each step…");
-    const svg = diagramSvg();
-    const bg = svg ? pageBackground(svg) : "#000";
-    const frames = await collectFrames(n, (k) => goToStep(k, { animate: false }), diagramSvg, (k) => (k === 0 ? a.scenario.title : `${k}/${n} · ${a.scenario.steps[k - 1].title ?? a.scenario.steps[k - 1].command ?? ""}`), bg);
-    goToStep(at, { animate: false });
-    const blob = await recordWebm(frames, { bg, fg: getComputedStyle(root.current!).color }, (d) => setNote(`Recording: ${d}/${frames.length} steps`));
-    downloadBlob(blob, `${a.scenario.id}.webm`);
-    setNote(`Saved ${a.scenario.id}.webm (${(blob.size / 1024).toFixed(0)} KiB, ${frames.length} steps).`);
-  };
+  const exportSvg = () =>
+    exporting("Export SVG", async (el) => {
+      downloadBlob(new Blob([await slideSvg(el)], { type: "image/svg+xml" }), `${fileBase}.svg`, dialog.current!);
+      return `Saved ${fileBase}.svg`;
+    });
+  const exportPng = () =>
+    exporting("Export PNG", async (el) => {
+      downloadBlob(await slidePng(el), `${fileBase}.png`, dialog.current!);
+      return `Saved ${fileBase}.png`;
+    });
+  const exportVideo = () =>
+    exporting("Export video", async (el) => {
+      if (!a) return "No scenario.";
+      const at = sc.step;
+      const shot = (k: number, share: number, seconds: number): Shot => {
+        const cursor = cursorAt(k, share);
+        return {
+          seconds,
+          key: `${k}:${cursor}`,
+          show: async () => {
+            showAt(k, cursor);
+            await drawn(el);
+          },
+        };
+      };
+      const shots: Shot[] = [shot(0, 1, VIDEO_HOLD_S)];
+      for (let k = 1; k <= n; k++) {
+        for (let j = 1; j < VIDEO_MOVE_SHOTS; j++) shots.push(shot(k, j / VIDEO_MOVE_SHOTS, VIDEO_MOVE_S / VIDEO_MOVE_SHOTS));
+        shots.push(shot(k, 1, VIDEO_MOVE_S / VIDEO_MOVE_SHOTS + VIDEO_HOLD_S));
+      }
+      const started = performance.now();
+      try {
+        const r = await recordVideo(
+          shots,
+          (ctx) => drawSlide(el, ctx),
+          (d) => setNote(`Rendering the video: picture ${d} of ${shots.length}`),
+        );
+        const name = `${a.scenario.id}.${r.extension}`;
+        downloadBlob(r.blob, name, dialog.current!);
+        const took = (performance.now() - started) / 1000;
+        return `Saved ${name}: ${r.seconds.toFixed(1)} s, ${r.frames} frames, ${VIDEO_WIDTH}×${VIDEO_HEIGHT}, ${(r.blob.size / 1024).toFixed(0)} KiB; rendered in ${took.toFixed(1)} s${r.via === "mediarecorder" ? " (recorded in real time: this browser has no WebCodecs encoder)" : ""}.`;
+      } finally {
+        goToStep(at, { animate: false });
+      }
+    });
 
   return (
-    <div className="presenter" role="dialog" aria-modal="true" aria-label={`Presenting ${a.scenario.title}`} ref={root} data-step={sc.step}>
-      <div className="pr-stage">
-        <section className="pr-left" aria-label="Diagram">
-          <div className="pr-diagram">
-            {focus ? <StateDiagram payload={focus} state={snap.states.get(focus) ?? "none"} action={snap.actions.get(focus) ?? null} /> : <p className="pr-loading">Nothing loaded yet.</p>}
-          </div>
-          <div className="pr-states">
-            {[...snap.states.entries()].map(([name, state]) => (
-              <span key={name} className={`chip pr-chip s-${state} ${marks.payloads.has(name) ? "scn-hot" : ""}`}>
-                {name} <b>{state === "none" ? "—" : state}</b>
-              </span>
-            ))}
-            <StackList stack={snap.stack} hot={marks.payloads} />
-          </div>
-          {wantsCpus && (
-            <div className="pr-extra">
-              <CpuLanes rv={rv} hotCpus={marks.cpus} />
-            </div>
-          )}
-          {!wantsCpus && wantsMemory && (
-            <div className="pr-extra">
-              <MemoryView windows={windows} arch={sim.image?.arch ?? null} payloads={sim.payloads} marks={marks} />
-            </div>
-          )}
-        </section>
-        <section className="pr-right" aria-label="Explanation">
-          <p className="pr-title">{a.scenario.title}</p>
-          <Explanation key={sc.step} active={a} step={sc.step} />
-        </section>
-      </div>
-      <footer className="pr-foot">
+    <dialog
+      className={`presenter ${pointer ? "pointer" : ""} ${busy ? "busy" : ""}`}
+      ref={dialog}
+      aria-modal="true"
+      aria-label={a ? `Presenting ${a.scenario.title}` : "Presenter"}
+      data-step={sc.step}
+      tabIndex={-1}
+      onCancel={(e) => e.preventDefault()}
+      onMouseMove={() => setPointer(true)}
+    >
+      {a ? <Slide ref={slide} active={a} step={sc.step} /> : <p className="pr-loading">{sc.loading ? "Loading the scenario…" : "No scenario."}</p>}
+      <footer className="pr-controls" aria-label="Presenter controls">
         <span className="pr-progress" aria-label={`Step ${sc.step} of ${n}`}>
           {Array.from({ length: n + 1 }, (_, k) => (
             <button key={k} type="button" className={k === sc.step ? "on" : k < sc.step ? "past" : ""} onClick={() => goToStep(k, { animate: k === sc.step + 1 })} aria-label={k === 0 ? "Start" : `Step ${k}`} />
           ))}
         </span>
-        {note && <span className="pr-note" role="status">{note}</span>}
+        {note && (
+          <span className="pr-note" role="status">
+            {note}
+          </span>
+        )}
         <span className="spacer" />
         <button type="button" onClick={prevStep} aria-label="Back">
           ◀
@@ -156,14 +199,14 @@ export default function Presenter() {
         <button type="button" onClick={fullscreen}>
           Full screen
         </button>
-        <button type="button" onClick={exportSvg}>
-          SVG
+        <button type="button" onClick={() => void exportSvg()} disabled={!a || busy} title="This slide as an SVG file">
+          Export SVG
         </button>
-        <button type="button" onClick={() => void exportPng()}>
-          PNG
+        <button type="button" onClick={() => void exportPng()} disabled={!a || busy} title="This slide as a PNG, at least 1920 px wide">
+          Export PNG
         </button>
-        <button type="button" onClick={() => void exportVideo()} disabled={!videoSupported()} title="The whole scenario as a WebM video (one step per 1.6 s)">
-          Video
+        <button type="button" onClick={() => void exportVideo()} disabled={!a || busy || !videoSupported()} title={`The whole scenario as a video, ${VIDEO_WIDTH}×${VIDEO_HEIGHT}`}>
+          Export video
         </button>
         <button type="button" onClick={() => setHelp(!sc.help)} aria-label="Keys">
           ?
@@ -193,6 +236,6 @@ export default function Presenter() {
         </div>
       )}
       {sc.blank && <div className="pr-blank" data-testid="presenter-blank" aria-label="Screen blanked" role="img" />}
-    </div>
+    </dialog>
   );
 }

@@ -1,75 +1,140 @@
-// The whole scenario as a WebM video for slides: each step's diagram (serialized like the SVG
-// export) is drawn onto a canvas with a caption, and MediaRecorder records the canvas stream.
-// Runs in real time (about 1.6 s per step); no network, no encoder of our own.
-import { serializeSvg, svgImage } from "./exportDiagram.ts";
+// A scenario as a video file for slides. The caller gives shots (bring the page to a picture,
+// hold it so long); each picture is drawn once from the slide at one fixed size, so the scale never
+// changes between frames. With WebCodecs the frames are encoded as fast as the machine allows
+// (mediabunny muxes them, writing the duration and cues, so the file seeks); without it a
+// MediaRecorder films the canvas in real time and mediabunny copies its packets into a new file
+// that has its duration.
+import { BlobSource, BufferTarget, CanvasSource, Conversion, getFirstEncodableVideoCodec, Input, Mp4OutputFormat, Output, QUALITY_HIGH, WEBM, WebMOutputFormat, ALL_FORMATS } from "mediabunny";
 
-export interface VideoFrame {
-  svg: string;
-  caption: string;
+export const VIDEO_FPS = 30;
+export const VIDEO_WIDTH = 1920;
+export const VIDEO_HEIGHT = 1080;
+/** A key frame at least this often, so a player seeks quickly. */
+const KEY_EVERY_S = 2;
+
+export interface Shot {
+  /** Brings the page to this shot's picture (and waits until it is drawn). */
+  show(): Promise<void>;
+  /** Shots in a row with the same key show the same picture: it is drawn once. */
+  key: string;
+  /** How long the picture stays, in seconds (rounded to whole frames). */
+  seconds: number;
 }
 
-const W = 1280;
-const H = 720;
-const HOLD_MS = 1600;
+export interface VideoResult {
+  blob: Blob;
+  extension: "webm" | "mp4";
+  frames: number;
+  seconds: number;
+  /** "webcodecs", or "mediarecorder" for the real-time fallback. */
+  via: "webcodecs" | "mediarecorder";
+}
+
+export function framesOf(shots: readonly Pick<Shot, "seconds">[], fps = VIDEO_FPS): number[] {
+  return shots.map((s) => Math.max(1, Math.round(s.seconds * fps)));
+}
 
 export function videoSupported(): boolean {
-  return typeof MediaRecorder === "function" && typeof HTMLCanvasElement.prototype.captureStream === "function";
+  return typeof VideoEncoder === "function" || (typeof MediaRecorder === "function" && typeof HTMLCanvasElement.prototype.captureStream === "function");
 }
 
-function pickType(): string {
-  for (const t of ["video/webm;codecs=vp9", "video/webm;codecs=vp8", "video/webm"]) if (MediaRecorder.isTypeSupported(t)) return t;
-  return "";
-}
-
-/** Collects one frame per step by showing each step and serializing the live diagram. */
-export async function collectFrames(steps: number, show: (k: number) => void, svg: () => SVGSVGElement | null, caption: (k: number) => string, background: string): Promise<VideoFrame[]> {
-  const frames: VideoFrame[] = [];
-  for (let k = 0; k <= steps; k++) {
-    show(k);
-    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-    const el = svg();
-    if (el) frames.push({ svg: serializeSvg(el, background), caption: caption(k) });
-  }
-  return frames;
-}
-
-export async function recordWebm(frames: VideoFrame[], colors: { bg: string; fg: string }, onProgress?: (done: number) => void): Promise<Blob> {
-  if (!videoSupported()) throw new Error("this browser cannot record video (no MediaRecorder)");
-  const images = await Promise.all(frames.map((f) => svgImage(f.svg)));
+function stage(draw: (into: CanvasRenderingContext2D) => Promise<void>) {
   const canvas = document.createElement("canvas");
-  canvas.width = W;
-  canvas.height = H;
-  const ctx = canvas.getContext("2d")!;
-  const draw = (i: number) => {
-    ctx.fillStyle = colors.bg;
-    ctx.fillRect(0, 0, W, H);
-    const img = images[i];
-    const box = { w: W - 80, h: H - 150 };
-    const s = Math.min(box.w / img.width, box.h / img.height);
-    ctx.drawImage(img, (W - img.width * s) / 2, 30, img.width * s, img.height * s);
-    ctx.fillStyle = colors.fg;
-    ctx.font = "600 34px 'DejaVu Sans', sans-serif";
-    ctx.textAlign = "center";
-    ctx.fillText(frames[i].caption, W / 2, H - 50, W - 80);
-  };
-  draw(0);
-  const stream = canvas.captureStream(30);
-  const type = pickType();
-  const rec = new MediaRecorder(stream, type ? { mimeType: type, videoBitsPerSecond: 2_500_000 } : undefined);
+  canvas.width = VIDEO_WIDTH;
+  canvas.height = VIDEO_HEIGHT;
+  const ctx = canvas.getContext("2d");
+  if (!ctx) throw new Error("no 2D canvas");
+  return { canvas, paint: () => draw(ctx) };
+}
+
+async function encodeWithWebCodecs(shots: readonly Shot[], paint: () => Promise<void>, canvas: HTMLCanvasElement, onProgress: (done: number) => void): Promise<VideoResult | null> {
+  const size = { width: VIDEO_WIDTH, height: VIDEO_HEIGHT, bitrate: QUALITY_HIGH };
+  let codec = await getFirstEncodableVideoCodec(["vp9", "vp8", "av1"], size);
+  let extension: VideoResult["extension"] = "webm";
+  if (!codec) {
+    codec = await getFirstEncodableVideoCodec(["avc"], size);
+    extension = "mp4";
+  }
+  if (!codec) return null;
+  const target = new BufferTarget();
+  const output = new Output({ format: extension === "webm" ? new WebMOutputFormat() : new Mp4OutputFormat({ fastStart: "in-memory" }), target });
+  const source = new CanvasSource(canvas, { codec, bitrate: QUALITY_HIGH, keyFrameInterval: KEY_EVERY_S, sizeChangeBehavior: "deny" });
+  output.addVideoTrack(source, { frameRate: VIDEO_FPS });
+  await output.start();
+  const counts = framesOf(shots);
+  let frame = 0;
+  for (let i = 0; i < shots.length; i++) {
+    if (shots[i].key !== shots[i - 1]?.key) {
+      await shots[i].show();
+      await paint();
+    }
+    for (let k = 0; k < counts[i]; k++, frame++) await source.add(frame / VIDEO_FPS, 1 / VIDEO_FPS);
+    onProgress(i + 1);
+  }
+  await output.finalize();
+  const type = extension === "webm" ? "video/webm" : "video/mp4";
+  return { blob: new Blob([target.buffer!], { type }), extension, frames: frame, seconds: frame / VIDEO_FPS, via: "webcodecs" };
+}
+
+/** Copies a MediaRecorder file's packets into a new WebM, which then has its duration and cues. */
+async function withDuration(recorded: Blob): Promise<Blob> {
+  const input = new Input({ source: new BlobSource(recorded), formats: ALL_FORMATS });
+  const target = new BufferTarget();
+  const output = new Output({ format: new WebMOutputFormat(), target });
+  const conversion = await Conversion.init({ input, output });
+  if (!conversion.isValid) throw new Error("the recorded video could not be rewritten with its duration");
+  await conversion.execute();
+  return new Blob([target.buffer!], { type: WEBM.mimeType });
+}
+
+async function recordInRealTime(shots: readonly Shot[], paint: () => Promise<void>, canvas: HTMLCanvasElement, onProgress: (done: number) => void): Promise<VideoResult> {
+  if (typeof MediaRecorder !== "function") throw new Error("this browser can neither encode (WebCodecs) nor record (MediaRecorder) video");
+  const stream = canvas.captureStream(VIDEO_FPS);
+  const type = ["video/webm;codecs=vp9", "video/webm;codecs=vp8", "video/webm"].find((t) => MediaRecorder.isTypeSupported(t)) ?? "";
+  const rec = new MediaRecorder(stream, type ? { mimeType: type, videoBitsPerSecond: 4_000_000 } : undefined);
   const chunks: Blob[] = [];
   rec.ondataavailable = (e) => e.data.size && chunks.push(e.data);
-  const done = new Promise<Blob>((resolve) => (rec.onstop = () => resolve(new Blob(chunks, { type: type || "video/webm" }))));
-  rec.start(250);
-  for (let i = 0; i < frames.length; i++) {
-    const until = performance.now() + HOLD_MS;
-    // Repaint while holding: captureStream sends a frame when the canvas changes.
-    while (performance.now() < until) {
-      draw(i);
-      await new Promise((r) => setTimeout(r, 100));
+  const stopped = new Promise<void>((resolve) => (rec.onstop = () => resolve()));
+  const counts = framesOf(shots);
+  // Every picture is ready before filming starts, so the real-time pacing holds.
+  const pictures: ImageBitmap[] = [];
+  for (let i = 0; i < shots.length; i++) {
+    if (shots[i].key !== shots[i - 1]?.key) {
+      await shots[i].show();
+      await paint();
     }
-    onProgress?.(i + 1);
+    pictures.push(await createImageBitmap(canvas));
+  }
+  const ctx = canvas.getContext("2d")!;
+  rec.start(250);
+  const t0 = performance.now();
+  let at = 0;
+  for (let i = 0; i < shots.length; i++) {
+    at += counts[i] / VIDEO_FPS;
+    // Repaint while holding: captureStream sends a frame when the canvas changes.
+    while (performance.now() - t0 < at * 1000) {
+      ctx.drawImage(pictures[i], 0, 0);
+      await new Promise((r) => setTimeout(r, 1000 / VIDEO_FPS));
+    }
+    onProgress(i + 1);
   }
   rec.stop();
   stream.getTracks().forEach((t) => t.stop());
-  return done;
+  await stopped;
+  const blob = await withDuration(new Blob(chunks, { type: type || "video/webm" }));
+  const frames = counts.reduce((a, b) => a + b, 0);
+  return { blob, extension: "webm", frames, seconds: frames / VIDEO_FPS, via: "mediarecorder" };
+}
+
+/**
+ * Renders `shots` as a video of `VIDEO_WIDTH`×`VIDEO_HEIGHT` at `VIDEO_FPS`. `picture` draws the
+ * page's current picture into a canvas of that size.
+ */
+export async function recordVideo(shots: readonly Shot[], picture: (into: CanvasRenderingContext2D) => Promise<void>, onProgress: (done: number) => void = () => {}): Promise<VideoResult> {
+  const { canvas, paint } = stage(picture);
+  if (typeof VideoEncoder === "function") {
+    const r = await encodeWithWebCodecs(shots, paint, canvas, onProgress);
+    if (r) return r;
+  }
+  return recordInRealTime(shots, paint, canvas, onProgress);
 }

@@ -17,7 +17,10 @@ export function SimulatorToggle() {
 
 export function SimulatorOutlet({ children }: { children: ReactNode }) {
   const open = useLens((s) => s.sim.open);
+  // Under presenter mode nothing of the page shows: it is not drawn again for every step.
+  const presenting = useLens((s) => s.scenario.mode === "present" && s.scenario.active !== null);
   if (!open) return <>{children}</>;
+  if (presenting) return null;
   return (
     <Suspense fallback={<p className="hint" style={{ padding: 16 }}>Loading the simulator…</p>}>
       <SimulatorPage />

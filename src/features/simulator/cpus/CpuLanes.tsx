@@ -32,20 +32,24 @@ const NATURAL_WIDTH = 620;
 const TICK_CHAR = 6.5;
 const TICK_AIR = 14;
 
-export function CpuLanes({ rv, hotCpus }: { rv: RendezvousView | null; hotCpus?: ReadonlySet<number> }) {
+/**
+ * `natural`: the box width at which text is drawn at its CSS size (a slide asks for a smaller one,
+ * so its text is larger); `maxScale`: how far text may grow with a wide box.
+ */
+export function CpuLanes({ rv, hotCpus, natural = NATURAL_WIDTH, maxScale = 1.5 }: { rv: RendezvousView | null; hotCpus?: ReadonlySet<number>; natural?: number; maxScale?: number }) {
   const box = useRef<HTMLDivElement>(null);
   const { width: px } = useElementSize(box, { width: NATURAL_WIDTH, height: 200 });
   return (
     <div className="cpu-lanes" ref={box}>
-      {rv ? <Lanes rv={rv} px={px} hotCpus={hotCpus} /> : <p className="hint sim-empty">No action has run yet. Apply a payload and the CPUs gather here, lane by lane.</p>}
+      {rv ? <Lanes rv={rv} px={px} hotCpus={hotCpus} natural={natural} maxScale={maxScale} /> : <p className="hint sim-empty">No action has run yet. Apply a payload and the CPUs gather here, lane by lane.</p>}
     </div>
   );
 }
 
-function Lanes({ rv, px, hotCpus }: { rv: RendezvousView; px: number; hotCpus?: ReadonlySet<number> }) {
+function Lanes({ rv, px, hotCpus, natural, maxScale }: { rv: RendezvousView; px: number; hotCpus?: ReadonlySet<number>; natural: number; maxScale: number }) {
   // The drawing is as wide as its box in units that keep text at its CSS size (never smaller than
   // smaller); the tick labels are spaced by their own width, so they cannot overlap.
-  const k = Math.min(1.5, Math.max(1, px / NATURAL_WIDTH));
+  const k = Math.min(maxScale, Math.max(1, px / natural));
   const WIDTH = Math.max(360, px / k);
   const timedOut = rv.lanes.some((l) => l.missed);
   const labels = rv.moments.map((t) => `+${msText(t - rv.start)}`);

@@ -29,7 +29,8 @@ export function nameFor(addr: bigint, payloads: Record<string, PayloadInfo>): st
 
 function Listing({ state, base, nameAt, changed }: { state: DisasmState; base: bigint; nameAt(a: bigint): string | null; changed: boolean[] | null }) {
   if (state.status === "error") return <p className="bad">Could not disassemble: {state.message}</p>;
-  if (state.status !== "ok") return <p className="muted mem-asm">…</p>;
+  // data-pending: still disassembling (an export waits for it to be drawn).
+  if (state.status !== "ok") return <p className="muted mem-asm" data-pending="">…</p>;
   return (
     <ol className="mem-asm">
       {state.insns.map((ins) => {

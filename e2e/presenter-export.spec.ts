@@ -1,0 +1,116 @@
+// Presenter exports: the whole 16:9 slide as SVG and PNG, and the whole scenario as a video that
+// has its duration, seeks, and holds the frame count and size its plan says (decoded here, by
+// Chromium's own player and frame by frame through WebCodecs).
+import { readFile } from "node:fs/promises";
+import { test, expect } from "./support/guards.ts";
+import type { Page } from "@playwright/test";
+import { decodeVideo } from "./support/decodeVideo.ts";
+
+const presenter = (page: Page) => page.locator(".presenter");
+
+async function present(page: Page, scenario: string, step: number) {
+  await page.goto(`./#present&scenario=${scenario}&step=${step}`);
+  await expect(presenter(page)).toHaveAttribute("data-step", String(step), { timeout: 30_000 });
+  await expect(presenter(page).locator(`.scn-explain[data-step="${step}"]`)).toBeVisible();
+  await expect.poll(() => page.evaluate(() => document.querySelector(".presenter .sd-token.pending, .presenter .sd-token.rendezvous, .presenter .sd-token.patching, .presenter .sd-token.checking") === null), { timeout: 20_000 }).toBe(true);
+}
+
+/** Steps in a catalogue scenario, read from its file (not from the page). */
+async function stepsOf(id: string): Promise<number> {
+  return (JSON.parse(await readFile(`public/scenarios/${id}.json`, "utf8")) as { steps: unknown[] }).steps.length;
+}
+
+async function decodePng(page: Page, png: Buffer) {
+  return page.evaluate(async (b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const bmp = await createImageBitmap(new Blob([bytes], { type: "image/png" }));
+    const c = new OffscreenCanvas(bmp.width, bmp.height);
+    const ctx = c.getContext("2d")!;
+    ctx.drawImage(bmp, 0, 0);
+    const data = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
+    const colours = new Set<number>();
+    let lit = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+      if (data[i] + data[i + 1] + data[i + 2] > 60) lit++;
+    }
+    return { w: bmp.width, h: bmp.height, colours: colours.size, lit };
+  }, png.toString("base64"));
+}
+
+for (const [w, h] of [
+  [1280, 720],
+  [1920, 1080],
+] as const) {
+  test(`Export SVG and Export PNG hold the whole slide (${w}×${h})`, async ({ page }) => {
+    await page.setViewportSize({ width: w, height: h });
+    await present(page, "replace", 4);
+    const svgDl = page.waitForEvent("download");
+    await presenter(page).getByRole("button", { name: "Export SVG", exact: true }).click();
+    const svgFile = await svgDl;
+    expect(svgFile.suggestedFilename()).toBe("replace-step4.svg");
+    const svg = await readFile((await svgFile.path())!, "utf8");
+    expect(svg).toMatch(/^<\?xml/);
+    expect(svg).toContain('xmlns="http://www.w3.org/2000/svg"');
+    // The slide's size, 16:9, as on screen.
+    expect(svg).toMatch(new RegExp(`<svg[^>]* width="${w}"`));
+    expect(svg).toMatch(new RegExp(`<svg[^>]* height="${h}"`));
+    // Every panel: the diagram at APPLIED, the explanation, the CPU lanes and the memory card.
+    expect(svg).toMatch(/aria-current="true"[^>]*>|aria-label="APPLIED"/);
+    expect(svg).toContain(">xen_replace_world</text>");
+    expect(svg).toContain("Replacing all live patches with xen_replace_world... completed");
+    expect(svg).toContain("CPUs at the rendezvous");
+    expect(svg).toContain("CPU3");
+    expect(svg).toContain("Memory at xen_extra_version");
+    expect(svg).toContain("jumps to");
+    // Styles inlined: the file renders without the page's stylesheets.
+    expect(svg).toMatch(/style="[^"]*color: rgb\(/);
+
+    const pngDl = page.waitForEvent("download");
+    await presenter(page).getByRole("button", { name: "Export PNG", exact: true }).click();
+    const pngFile = await pngDl;
+    expect(pngFile.suggestedFilename()).toBe("replace-step4.png");
+    const png = await readFile((await pngFile.path())!);
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const d = await decodePng(page, png);
+    expect(d.w).toBeGreaterThanOrEqual(1920);
+    expect(d.w / d.h).toBeCloseTo(16 / 9, 2);
+    expect(d.colours).toBeGreaterThan(50);
+    expect(d.lit).toBeGreaterThan(d.w * d.h * 0.03);
+    // The slide on screen did not move or change size while it was drawn.
+    const box = await presenter(page).locator(".sl").boundingBox();
+    expect(box).toMatchObject({ x: 0, y: 0, width: w, height: h });
+  });
+}
+
+test("Export video: a seekable file with its duration, every frame the same size, frame count as planned", async ({ page, baseURL }) => {
+  test.setTimeout(240_000);
+  const steps = await stepsOf("hello-world");
+  // The plan: the start held 2 s, then each step 1 s of its action and 2 s held, at 30 fps.
+  const seconds = 2 + steps * 3;
+  const frames = seconds * 30;
+  await present(page, "hello-world", 2);
+  const dl = page.waitForEvent("download", { timeout: 200_000 });
+  await presenter(page).getByRole("button", { name: "Export video", exact: true }).click();
+  const file = await dl;
+  expect(file.suggestedFilename()).toBe("hello-world.webm");
+  const bytes = await readFile((await file.path())!);
+  expect([...bytes.subarray(0, 4)]).toEqual([0x1a, 0x45, 0xdf, 0xa3]);
+  const note = presenter(page).getByRole("status");
+  await expect(note).toContainText(`Saved hello-world.webm: ${seconds.toFixed(1)} s, ${frames} frames, 1920×1080`);
+  await expect(note).not.toContainText("real time");
+  console.log(`video export: ${await note.textContent()}`);
+  // The presenter is back where it was.
+  await expect(presenter(page)).toHaveAttribute("data-step", "2");
+
+  // Every frame decoded (WebCodecs, through mediabunny's demuxer).
+  const decoded = await decodeVideo(page.context(), baseURL!, bytes, 30);
+  expect(decoded.frames).toBe(frames);
+  expect(decoded.steady).toBe(true);
+  expect(decoded.sizes).toEqual(["1920x1080"]);
+  expect(decoded.duration).toBeCloseTo(seconds, 2);
+  // Chromium's own player: a finite duration, and a seek lands where asked.
+  expect(decoded.player.duration).toBeCloseTo(seconds, 1);
+  expect(decoded.player.seekedTo).toBeCloseTo(seconds / 2, 1);
+  expect(decoded.player).toMatchObject({ width: 1920, height: 1080 });
+});
