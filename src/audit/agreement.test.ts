@@ -12,6 +12,7 @@ const ALONE: Record<string, "accept" | "upload-fails" | "apply-fails"> = {
   "xen_bye_world.livepatch": "apply-fails",
   "xen_replace_world.livepatch": "accept",
   "xen_nop.livepatch": "accept",
+  "xen_nop_thunk.livepatch": "accept",
   "xen_expectations.livepatch": "accept",
   "xen_expectations_fail.livepatch": "apply-fails",
   "xen_prepost_hooks.livepatch": "accept",
