@@ -4,6 +4,7 @@
 // file is the return code Xen would give.
 import { ElfFormatError, parseElf, type ElfFile } from "../elf/index.ts";
 import { analyzePayload, computePatch, DEFAULT_TEXT_BASE, PAGE_SIZE, type LivepatchModel } from "../livepatch/index.ts";
+import { reviewBoundaries, type Decode } from "./checks/boundaries.ts";
 import { checkElf, checkWriteExec } from "./checks/elf.ts";
 import { checkExpectations, checkFuncs, checkFuncsArray, checkHookSizes, checkPatchingSections, reviewTargets, type PatchTarget } from "./checks/funcs.ts";
 import { checkNotesParse, checkNotesPresent, checkXenDepends } from "./checks/notes.ts";
@@ -130,7 +131,12 @@ function patchedTwice(findings: Finding[], all: { file: string; fileIndex: numbe
     }
 }
 
-export function auditPayloads(files: readonly AuditFile[], imageInput: AuditImage | null = null): AuditResult {
+export interface AuditOptions {
+  /** Instruction decoder for the image's arch; without it the instruction-boundary review is skipped. */
+  decode?: Decode;
+}
+
+export function auditPayloads(files: readonly AuditFile[], imageInput: AuditImage | null = null, options: AuditOptions = {}): AuditResult {
   const image: XenImage | null = imageInput ? xenImage(imageInput.file, imageInput.elf) : null;
   const findings: Finding[] = [];
   const loaded: LoadedPayload[] = [];
@@ -185,6 +191,7 @@ export function auditPayloads(files: readonly AuditFile[], imageInput: AuditImag
     }
     if (uploadRc === null || !ctx.findings.some((f) => f.stage === "upload" && f.severity === "error" && f.id.startsWith("elf"))) {
       reviewTargets(ctx, up.targets);
+      reviewBoundaries(ctx, up.targets, options.decode);
       reviewHooks(ctx);
       reviewReapply(ctx);
       reviewReplace(

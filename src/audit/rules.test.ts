@@ -5,6 +5,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { nodeSimulator } from "../cli/auditSimulator.ts";
 import { auditPayloads, crossCheck, RULE_IDS, RULES, type RuleId, type SimulatorPort } from "./index.ts";
 import { imageFor, Patch, sample } from "./test-support/samples.ts";
+import { createSyncDisassembler } from "../disasm/index.ts";
+import { nodeEngines } from "../disasm/nodeEngines.ts";
 
 interface Case {
   files: [string, Uint8Array][];
@@ -101,6 +103,11 @@ const CASES: Record<RuleId, [trigger: () => Case, clean: () => Case]> = {
   "func-patched-twice": [() => set([HELLO, x("xen_bye_world")]), () => set([HELLO])],
   "func-applied-byte-set": [() => patched(NOP, (p) => p.u8(p.func(0, "applied"), 1)), () => one(NOP)],
   "not-safe-to-reapply": [() => one(x("xen_data_bss")), () => one(NOP)],
+  "func-patch-ends-inside-instruction": [() => one(x("xen_nop_thunk")), () => one(NOP)],
+  // The thunk function's jmp retargeted to +2, inside the 5-byte NOP a new_size of 5 writes.
+  "func-branch-into-patch": [() => ({ ...patched(x("xen_nop_thunk"), (p) => p.u32(p.func(0, "new_size"), 5)), image: "@branch-into-nop" }), () => one(NOP)],
+  // xen_extra_version starts with a 7-byte lea; xen_major_version with a 5-byte mov.
+  "func-jump-ends-inside-instruction": [() => one(HELLO), () => one(x("xen_alternatives"))],
   "hook-not-function": [() => patched(HELLO, (p) => p.reloc(".rela.livepatch.hooks.load", 0, { sym: p.symbol("livepatch_xen_hello_world").index })), () => one(HELLO)],
   "depends-target": [() => one(HELLO), () => one(x("xen_bye_world"))],
   "hook-runs": [() => one(HELLO), () => one(NOP)],
@@ -117,6 +124,14 @@ const CASES: Record<RuleId, [trigger: () => Case, clean: () => Case]> = {
 };
 
 function imageOf(path: string) {
+  if (path === "@branch-into-nop") {
+    const p = new Patch(sample(X));
+    const t = p.elf.symbolTables.find((x) => x.sectionType === 2)!;
+    const text = p.section(".text");
+    const at = text.dataOffset + Number(t.value[t.name.indexOf("xen_thunk_minor_version")] - text.addr) + 5;
+    p.bytes.set([0xe9, 0xf8, 0xff, 0xff, 0xff], at); // jmp to the function's +2 (next insn at +10)
+    return { file: "xen-syms (thunk jmp retargeted)", bytes: p.bytes, elf: new Patch(p.bytes).elf };
+  }
   if (path !== "@no-build-id") return imageFor(path);
   const p = new Patch(sample(X));
   p.u32(p.section(".note.gnu.build-id").dataOffset + 8, 4);
@@ -126,12 +141,14 @@ function imageOf(path: string) {
 function run(c: Case) {
   const files = c.files.map(([file, bytes]) => ({ file, bytes }));
   const image = c.image ? imageOf(c.image) : null;
-  return { files, image, result: auditPayloads(files, image) };
+  return { files, image, result: auditPayloads(files, image, { decode: decoder.decode }) };
 }
 
 let port: SimulatorPort;
+const decoder = createSyncDisassembler(nodeEngines);
 beforeAll(async () => {
   port = await nodeSimulator();
+  await Promise.all([decoder.load("x86_64"), decoder.load("aarch64")]);
 });
 
 describe("audit rules", () => {

@@ -106,6 +106,8 @@ export const RULES = {
   "func-patched-twice": warn("When two payloads patch the same function, the later applied one's branch overwrites the earlier, and Xen refuses to revert them out of order."),
   "func-applied-byte-set": warn("Xen 4.14–4.18.0 trusted the record's 'applied' byte and would skip this function; newer Xen ignores it."),
   "not-safe-to-reapply": warn("The payload has writable data, so after a REVERT Xen refuses to APPLY it again (its data may be stale); it must be unloaded and uploaded afresh."),
+  "func-patch-ends-inside-instruction": warn("Xen writes bytes, not instructions: when a NOP-out ends inside an instruction of the old function, the rest of that instruction stays and the CPU runs it, with whatever follows, as new code. A NOP-out sized for a 1-byte ret does this on builds that end functions with a 5-byte jmp to a return thunk."),
+  "func-branch-into-patch": warn("A branch left after the NOPs lands in the middle of one of them, so taking it runs part of a NOP instruction as new code."),
   "hook-not-function": warn("A hook pointer that does not point at a function will crash or misbehave when Xen calls it."),
   // --- information ---
   "depends-target": info("APPLY checks .livepatch.depends against Xen's build-id or the payload applied just before."),
@@ -113,6 +115,7 @@ export const RULES = {
   "replace-possible": info("REPLACE reverts every applied payload and applies this one in a single rendezvous; Xen allows it only when no payload involved has pre/post hooks."),
   "replace-refused": info("REPLACE reverts every applied payload and applies this one in a single rendezvous; Xen allows it only when no payload involved has pre/post hooks."),
   "func-endbr-skip": info("The old function starts with ENDBR64; Xen keeps it and writes the branch 4 bytes later, so CET indirect-branch tracking still works."),
+  "func-jump-ends-inside-instruction": info("The jump Xen writes covers part of an instruction; the rest of it stays as dead code, harmless unless something branches into the old function past its entry."),
   "func-no-expectation": info("Without an expectation, APPLY does not verify that the bytes being replaced are the ones the payload was built against."),
   // Without an image, one finding per family of checks that could not run.
   "unchecked-xen-build-id": info("Without the target hypervisor image, .livepatch.xen_depends cannot be compared with its build-id; supply --xen (or load a xen-syms)."),

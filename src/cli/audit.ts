@@ -4,6 +4,8 @@ import { readFileSync, statSync } from "node:fs";
 import { ElfFormatError, parseElf, type ElfFile } from "../elf/index.ts";
 import { auditPayloads, crossCheck, toJson, toMarkdown, toText, type AuditFile } from "../audit/index.ts";
 import { nodeSimulator } from "./auditSimulator.ts";
+import { createSyncDisassembler, decoderForMachine } from "../disasm/index.ts";
+import { nodeEngines } from "../disasm/nodeEngines.ts";
 
 const USAGE = "usage: livepatch-lens audit [--xen IMAGE] [--json | --markdown] [--no-sim] FILE...";
 
@@ -85,7 +87,8 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`livepatch-lens audit: ${e.message.replace(/\s*\n\s*/g, " ")}${usage ? ` (${USAGE})` : ""}\n`);
     return 2;
   }
-  const result = auditPayloads(files, image);
+  const decode = image ? await decoderForMachine(createSyncDisassembler(nodeEngines), image.elf.header.machine) : undefined;
+  const result = auditPayloads(files, image, { decode });
   if (image && o.sim) {
     result.simulator = await crossCheck(await nodeSimulator(), image.bytes, files, result.predictions);
     if (!result.simulator.agrees)

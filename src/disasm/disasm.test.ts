@@ -1,14 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createDisassembler } from "./index.ts";
-import type { CapstoneModule } from "./arm.ts";
+import { nodeEngines } from "./nodeEngines.ts";
 
-const disassemble = createDisassembler({
-  iced: () => import("iced-x86"),
-  capstone: async () => {
-    const m = (await import("@alexaltea/capstone-js")) as unknown as { default: () => Promise<CapstoneModule> };
-    return m.default();
-  },
-});
+const disassemble = createDisassembler(nodeEngines);
 
 describe("disassembler adapters", () => {
   it("decodes an x86-64 trampoline after ENDBR64, with the branch target", async () => {

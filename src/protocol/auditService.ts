@@ -3,7 +3,7 @@
 // against the image (old addresses and bytes from xen-syms: ~130 ms for 2,000 functions). The
 // image is sent once per key and kept parsed, since it is the big one (a xen-syms is tens of MB).
 import { ElfFormatError, parseElf, type ElfFile } from "../elf/index.ts";
-import { auditPayloads, type AuditFile, type AuditResult } from "../audit/index.ts";
+import { auditPayloads, type AuditFile, type AuditResult, type Decode } from "../audit/index.ts";
 import { analyzePayload, imageOptions, type LivepatchModel } from "../livepatch/index.ts";
 import { err, ok, type Result } from "./result.ts";
 
@@ -28,7 +28,10 @@ export interface AuditWorkerApi {
 /** Parsed images kept, most recent last. */
 const KEEP_IMAGES = 2;
 
-export function createAuditService(): AuditWorkerApi {
+/** Loads the instruction decoder for an image's ELF machine (the host's engines); undefined when none. */
+export type DecoderLoader = (machine: number) => Promise<Decode | undefined>;
+
+export function createAuditService(loadDecoder: DecoderLoader = () => Promise.resolve(undefined)): AuditWorkerApi {
   const images = new Map<string, ElfFile>();
 
   function imageFor(input: AuditImageInput): Result<ElfFile> {
@@ -47,17 +50,18 @@ export function createAuditService(): AuditWorkerApi {
   }
 
   return {
-    audit(payloads, image) {
+    async audit(payloads, image) {
       try {
         let elf: ElfFile | null = null;
         if (image) {
           const r = imageFor(image);
-          if (!r.ok) return Promise.resolve(r);
+          if (!r.ok) return r;
           elf = r.value;
         }
-        return Promise.resolve(ok(auditPayloads(payloads, image && elf ? { file: image.file, elf } : null)));
+        const decode = elf ? await loadDecoder(elf.header.machine) : undefined;
+        return ok(auditPayloads(payloads, image && elf ? { file: image.file, elf } : null, { decode }));
       } catch (e) {
-        return Promise.resolve(err("INTERNAL", `audit failed: ${e instanceof Error ? e.message : String(e)}`));
+        return err("INTERNAL", `audit failed: ${e instanceof Error ? e.message : String(e)}`);
       }
     },
     analyzeAgainst(payload, image) {
