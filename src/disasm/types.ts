@@ -11,6 +11,8 @@ export interface Insn {
   text: string;
   /** Direct branch or call target, when the instruction has one. */
   target: bigint | null;
+  /** Address a RIP-relative memory operand designates (x86); null otherwise. */
+  memAddress?: bigint | null;
   invalid: boolean;
 }
 

@@ -29,6 +29,7 @@ export function disassembleX86(iced: IcedModule, bytes: Uint8Array, address: big
         bytes: hexBytes(bytes.subarray(at, at + ins.length)),
         text: invalid ? "(bad)" : formatter.format(ins),
         target: direct ? ins.nearBranchTarget : null,
+        memAddress: !invalid && ins.isIpRelMemoryOperand ? ins.ipRelMemoryAddress : null,
         invalid,
       });
       at += ins.length;

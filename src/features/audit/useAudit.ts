@@ -28,7 +28,22 @@ function chooseImage(payloads: LoadedFile[], images: LoadedFile[]): LoadedFile |
 
 type Outcome = { for: unknown; result: AuditResult } | { for: unknown; error: string };
 
-export function useAudit(): AuditView | null {
+// One worker run per set of files, however many views ask for its result.
+const runs = new Map<string, Promise<AuditResult | null>>();
+const KEEP_RUNS = 4;
+function sharedRun(key: string, start: () => Promise<AuditResult | null>): Promise<AuditResult | null> {
+  let run = runs.get(key);
+  if (!run) {
+    run = start();
+    runs.set(key, run);
+    run.catch(() => runs.delete(key));
+    while (runs.size > KEEP_RUNS) runs.delete(runs.keys().next().value as string);
+  }
+  return run;
+}
+
+/** The static audit of what is loaded (no simulator run), shared by every caller. */
+export function useStaticAudit() {
   const files = useLens(selectFiles);
   const computed = useMemo(() => {
     const ready = files.filter((f) => f.parsed);
@@ -46,13 +61,12 @@ export function useAudit(): AuditView | null {
   const key = computed?.key ?? null;
   const stable = useMemo(() => computed, [key]); // eslint-disable-line react-hooks/exhaustive-deps -- keyed by file ids: a rename or progress update is the same audit
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const [sim, setSim] = useState<{ for: unknown; value: SimulationResult } | null>(null);
 
   useEffect(() => {
     if (!stable) return;
     let live = true;
     const image = stable.image ? { file: stable.image.name, key: stable.image.id, bytes: stable.image.parsed!.elf.bytes } : null;
-    auditInWorker(stable.inputs, image, () => live).then(
+    sharedRun(stable.key, () => auditInWorker(stable.inputs, image)).then(
       (result) => {
         if (live && result) setOutcome({ for: stable, result });
       },
@@ -66,6 +80,13 @@ export function useAudit(): AuditView | null {
   }, [stable]);
 
   const result = outcome?.for === stable && outcome && "result" in outcome ? outcome.result : null;
+  const error = outcome?.for === stable && outcome && "error" in outcome ? outcome.error : null;
+  return { stable, result, error };
+}
+
+export function useAudit(): AuditView | null {
+  const { stable, result, error } = useStaticAudit();
+  const [sim, setSim] = useState<{ for: unknown; value: SimulationResult } | null>(null);
 
   useEffect(() => {
     if (!stable?.image || !result) return;
@@ -83,7 +104,6 @@ export function useAudit(): AuditView | null {
   }, [stable, result]);
 
   if (!stable) return null;
-  const error = outcome?.for === stable && outcome && "error" in outcome ? outcome.error : null;
   const simulator = !stable.image ? null : sim?.for === result && sim ? sim.value : "running";
   return {
     result: result && simulator && simulator !== "running" ? { ...result, simulator } : result,

@@ -5,6 +5,8 @@ import type { LivepatchFunc, LivepatchModel } from "../../livepatch/index.ts";
 import { useLens } from "../../state/store.ts";
 import { bytesHex, hex } from "../format.ts";
 import { NewCode } from "./NewCode.tsx";
+import { OldNew } from "./OldNew.tsx";
+import { useFileFindings } from "../audit/useFileFindings.ts";
 import { PointerText, provenanceText } from "./PointerText.tsx";
 import { Trampoline } from "./Trampoline.tsx";
 import type { ImageContext } from "./useImageContext.ts";
@@ -28,6 +30,21 @@ function Expectation({ fn, ctx }: { fn: LivepatchFunc; ctx: ImageContext }) {
         </p>
       )}
     </div>
+  );
+}
+
+function FuncFindings({ fileId, index }: { fileId: string; index: number }) {
+  const audit = useFileFindings(fileId);
+  const list = (audit.byFunc.get(index) ?? []).filter((f) => f.severity !== "info");
+  if (list.length === 0) return null;
+  return (
+    <ul className="func-findings" aria-label="Audit findings for this function">
+      {list.map((f, i) => (
+        <li key={i} className={f.severity === "error" ? "bad" : "warn"}>
+          <b>{f.severity}</b> <code>{f.id}</code>: {f.message}
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -66,7 +83,9 @@ export function FuncCard({ fn, model, elf, fileId, ctx }: { fn: LivepatchFunc; m
           record #{fn.index} at {hex(fn.offset)} ({fn.size} bytes)
         </button>
       </header>
+      <FuncFindings fileId={fileId} index={fn.index} />
       <Trampoline fn={fn} model={model} ctx={ctx} />
+      <OldNew fn={fn} model={model} elf={elf} ctx={ctx} />
       <h4>Fields of the record</h4>
       <table className="plain fields">
         <thead>

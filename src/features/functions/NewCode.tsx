@@ -8,24 +8,17 @@ import { hex } from "../format.ts";
 import { CodeListing, type InlineReloc } from "./CodeListing.tsx";
 import { useDisasm } from "./useDisasm.ts";
 import { placeInSection } from "../inspector/symbolize.ts";
-
-const MAX_CODE_BYTES = 16 * 1024;
+import { newCodeLocation } from "./newCodeLocation.ts";
 
 export function NewCode({ fn, model, elf, nameAt }: { fn: LivepatchFunc; model: LivepatchModel; elf: ElfFile; nameAt(a: bigint): string | null }) {
   const t = fn.newAddr.target;
   const where = useMemo(() => {
-    if (t.kind !== "symbol" || !t.defined || t.sectionIndex === undefined || t.sectionOffset === undefined) return null;
-    const section = elf.sections[t.sectionIndex];
-    if (!section || section.dataSize === 0) return null;
-    const start = Number(t.sectionOffset);
-    const size = Math.min(Number(t.symbolSize ?? BigInt(fn.newSize)) || fn.newSize, section.dataSize - start, MAX_CODE_BYTES);
-    if (start < 0 || size <= 0) return null;
-    const placed = model.regions.sections.find((p) => p.sectionIndex === t.sectionIndex);
-    const base = placed ? placed.address : 0n;
-    const bytes = elf.bytes.subarray(section.dataOffset + start, section.dataOffset + start + size);
+    const loc = newCodeLocation(fn, model, elf);
+    if (!loc) return null;
+    const { section, start, size, base } = loc;
     const relocs: InlineReloc[] = [];
     for (const r of elf.relocationTables) {
-      if (r.targetSection !== t.sectionIndex) continue;
+      if (r.targetSection !== section.index) continue;
       for (let i = 0; i < r.count && relocs.length < 2000; i++) {
         const off = r.offset[i];
         if (off < BigInt(start) || off >= BigInt(start + size)) continue;
@@ -33,8 +26,8 @@ export function NewCode({ fn, model, elf, nameAt }: { fn: LivepatchFunc; model: 
         relocs.push({ address: base + off, text: `${txt.type}\t${txt.target}${txt.resolved ? `  (${txt.resolved})` : ""}` });
       }
     }
-    return { section, start, size, base, bytes, relocs, placed: !!placed };
-  }, [t, elf, fn.newSize, model]);
+    return { ...loc, relocs };
+  }, [fn, elf, model]);
   const state = useDisasm(model.arch, where?.bytes ?? null, where ? where.base + BigInt(where.start) : null);
   if (!where) return <p className="muted">The new code is not in this file (NOP-out, or the symbol is undefined here).</p>;
   const localName = (a: bigint) => {

@@ -11,6 +11,7 @@ import { selectFiles } from "../../state/selectors.ts";
 import { useLens, type LoadedFile } from "../../state/store.ts";
 import { placeInSection } from "../inspector/symbolize.ts";
 import { analyzeInWorker } from "../../services/auditClient.ts";
+import { imageString, quoted } from "./references.ts";
 
 export interface ImageContext {
   image: LoadedFile | null;
@@ -21,6 +22,10 @@ export interface ImageContext {
   pending: boolean;
   readOld(address: bigint, length: number): Uint8Array | null;
   nameAt(address: bigint): string | null;
+  /** The image's function containing `address` (its symbol's start and size). */
+  oldFunction(address: bigint): { name: string; address: bigint; size: number } | null;
+  /** The quoted string at `address` in the image's data, when there is one. */
+  stringAt(address: bigint): string | null;
 }
 
 // Files bigger than this are not re-analysed (beyond any real payload; the worker copies the bytes).
@@ -94,6 +99,14 @@ export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageCont
       model,
       pending: reanalyze && !againstImage,
       readOld: (address, length) => (imageElf ? readVirtual(imageElf, address, length) : null),
+      oldFunction: (address) => {
+        const s = imageElf ? symbolAt(imageElf, address) : null;
+        return s ? { name: s.name, address: s.value, size: Number(s.size) } : null;
+      },
+      stringAt: (address) => {
+        const str = imageElf ? imageString(imageElf, address) : null;
+        return str === null ? null : quoted(str);
+      },
       nameAt: (address) => {
         const local = model ? payloadNameAt(parsed.elf, model, address) : null;
         if (local) return local;
