@@ -9,6 +9,7 @@ import { grouped, hex, sizeText } from "../format.ts";
 import { buildIdHex } from "../../elf/index.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
 import { Diagnostics } from "./Diagnostics.tsx";
+import { Replaces } from "./Replaces.tsx";
 import { PointerText } from "../functions/PointerText.tsx";
 
 function BuildId({ note, fileId, label }: { note: NoteInfo | null; fileId: string; label: string }) {
@@ -127,6 +128,7 @@ export function Overview({ file, parsed }: ViewProps) {
           {grouped(elf.relocationTables.reduce((n, t) => n + t.count, 0))} relocations · {elf.notes.length} notes
         </dd>
       </dl>
+      {lp && <Replaces file={file} parsed={parsed} />}
       <Diagnostics fileId={file.id} items={[...elf.diagnostics, ...(lp?.diagnostics ?? [])]} />
     </div>
   );

@@ -1,0 +1,162 @@
+// Old and new code side by side, checked against binutils: each column lists exactly the
+// instructions objdump decodes from the same bytes, and the rows the page calls "same" are a
+// longest common subsequence of objdump's instructions, computed here from objdump's own text.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page } from "@playwright/test";
+import { test, expect, openApp } from "./support/guards.ts";
+
+const S = "public/samples";
+const OBJDUMP: Record<string, string> = { x86_64: "objdump", aarch64: "aarch64-linux-gnu-objdump" };
+
+interface DumpInsn {
+  offset: number;
+  bytes: string;
+  text: string;
+}
+
+/** objdump -dr of one function: offset from its start, bytes in memory order, text with its relocation. */
+function objdump(arch: string, file: string, fn: string, extra: string[] = []): DumpInsn[] {
+  const out = execFileSync(OBJDUMP[arch], ["-dr", "-w", `--disassemble=${fn}`, ...extra, file], { encoding: "utf8" });
+  const head = /^([0-9a-f]+) <[^>]+>:$/m.exec(out);
+  if (!head) throw new Error(`objdump shows no ${fn} in ${file}`);
+  const base = BigInt(`0x${head[1]}`);
+  const insns: DumpInsn[] = [];
+  for (const line of out.slice(head.index).split("\n").slice(1)) {
+    const m = /^\s*([0-9a-f]+):\t([0-9a-f ]+?)\s*\t(.*)$/.exec(line);
+    if (!m) continue;
+    // AArch64 objdump prints each instruction as one little-endian word.
+    const raw = m[2].trim();
+    const bytes = arch === "aarch64" ? raw.match(/../g)!.reverse().join(" ") : raw;
+    insns.push({ offset: Number(BigInt(`0x${m[1]}`) - base), bytes, text: m[3] });
+  }
+  return insns;
+}
+
+/** objdump's text reduced to what the instruction does; `ref` stands for the string it loads. */
+function key(text: string, ref: string): string {
+  const [insn] = text.split(/\t\s*[0-9a-f]+: R_/);
+  const bare = insn
+    .replace(/#\s.*$/, "")
+    .replace(/<[^>]*>/g, "")
+    .replace(/(?<![\w%])[$#]?-?(?:0x)?[0-9a-f]+\b/g, "N")
+    .replace(/\s+/g, " ")
+    .trim();
+  const loads = /\bR_[A-Z0-9_]+/.test(text) || /\(%rip\)/.test(insn) || /^(adrp|add\s+x\d+,\s*x\d+,\s*#)/.test(insn);
+  return loads ? `${bare} → ${ref}` : bare;
+}
+
+function lcs(a: string[], b: string[]): number {
+  const d = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  for (let i = a.length - 1; i >= 0; i--) for (let j = b.length - 1; j >= 0; j--) d[i][j] = a[i] === b[j] ? d[i + 1][j + 1] + 1 : Math.max(d[i + 1][j], d[i][j + 1]);
+  return d[0][0];
+}
+
+async function rows(page: Page) {
+  const table = page.getByRole("table", { name: "Old and new instructions" });
+  await expect(table).toBeVisible({ timeout: 20_000 });
+  return table.locator("tbody tr").evaluateAll((trs) =>
+    trs.map((tr) => ({
+      kind: tr.getAttribute("data-kind"),
+      old: tr.querySelector("td.on-old .on-bytes")?.textContent ?? null,
+      oldText: tr.querySelector("td.on-old .on-text")?.textContent ?? null,
+      oldPatched: !!tr.querySelector("td.on-old.patched"),
+      new: tr.querySelector("td.on-new .on-bytes")?.textContent ?? null,
+      newText: tr.querySelector("td.on-new .on-text")?.textContent ?? null,
+    })),
+  );
+}
+
+// The strings the sample functions return, from the sample catalogue (public/samples/README.md).
+const CASES = [
+  { arch: "x86_64", payload: "xen_hello_world", newFn: "xen_hello_world", oldString: "-unstable", newString: "Hello World" },
+  { arch: "aarch64", payload: "xen_hello_world", newFn: "xen_hello_world", oldString: "-unstable", newString: "Hello World" },
+  { arch: "x86_64", payload: "xen_bye_world", newFn: "xen_bye_world", oldString: "-unstable", newString: "Bye World!" },
+];
+
+for (const c of CASES)
+  test(`${c.arch}/${c.payload}: old xen_extra_version beside ${c.newFn}, aligned as objdump's instructions align`, async ({ page }) => {
+    const image = `${c.arch}/xen-syms`;
+    const path = `${c.arch}/${c.payload}.livepatch`;
+    const old = objdump(c.arch, join(S, image), "xen_extra_version");
+    const neu = objdump(c.arch, join(S, path), c.newFn);
+    const samples = c.payload === "xen_bye_world" ? [image, `${c.arch}/xen_hello_world.livepatch`, path] : [image, path];
+    await openApp(page, `#samples=${samples.join(",")}&file=${path}&view=functions`);
+    const got = await rows(page);
+
+    expect(got.filter((r) => r.old !== null).map((r) => r.old)).toEqual(old.map((i) => i.bytes));
+    expect(got.filter((r) => r.new !== null).map((r) => r.new)).toEqual(neu.map((i) => i.bytes));
+    const oldKeys = old.map((i) => key(i.text, c.oldString));
+    const newKeys = neu.map((i) => key(i.text, c.newString));
+    expect(got.filter((r) => r.kind === "same")).toHaveLength(lcs(oldKeys, newKeys));
+    for (const r of got.filter((x) => x.kind === "same")) expect(oldKeys[old.findIndex((i) => i.bytes === r.old)]).toBe(newKeys[neu.findIndex((i) => i.bytes === r.new)]);
+
+    // References resolved: the strings each side loads, and the overwritten bytes marked.
+    await expect(page.getByRole("table", { name: "Old and new instructions" })).toContainText(`"${c.oldString}"`);
+    await expect(page.getByRole("table", { name: "Old and new instructions" })).toContainText(`"${c.newString}"`);
+    const jump = c.arch === "x86_64" ? 5 : 4;
+    expect(got.filter((r) => r.old !== null).map((r) => r.oldPatched)).toEqual(old.map((i) => i.offset < jump));
+  });
+
+test("NOP-out cutting an instruction: the old function beside itself after the NOPs, as objdump decodes both", async ({ page }) => {
+  const image = join(S, "x86_64/xen-syms");
+  const fn = "xen_thunk_minor_version";
+  const old = objdump("x86_64", image, fn);
+  const nm = execFileSync("nm", ["-S", image], { encoding: "utf8" }).split("\n").find((l) => l.endsWith(` ${fn}`))!.split(" ");
+  const [addr, size] = [BigInt(`0x${nm[0]}`), parseInt(nm[1], 16)];
+  const nops = size - 1; // fixtures/payloads/nop.c: all but the last byte
+  // Xen's x86 NOP for 9 bytes (P6 table, arch/x86/alternative.c): one instruction.
+  expect(nops).toBe(9);
+  const patched = Buffer.from(old.map((i) => i.bytes).join(" ").split(" ").map((h) => parseInt(h, 16)));
+  Buffer.from([0x66, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0]).copy(patched, 0);
+  const dir = mkdtempSync(join(tmpdir(), "oldnew-"));
+  writeFileSync(join(dir, "after.bin"), patched);
+  const after = execFileSync("objdump", ["-D", "-w", "-b", "binary", "-m", "i386:x86-64", `--adjust-vma=0x${addr.toString(16)}`, join(dir, "after.bin")], { encoding: "utf8" })
+    .split("\n")
+    .map((l) => /^\s*[0-9a-f]+:\t([0-9a-f ]+?)\s*\t/.exec(l)?.[1])
+    .filter((b): b is string => !!b);
+
+  const path = "x86_64/xen_nop_thunk.livepatch";
+  await openApp(page, `#samples=x86_64/xen-syms,${path}&file=${path}&view=functions`);
+  const got = await rows(page);
+  expect(got.filter((r) => r.old !== null).map((r) => r.old)).toEqual(old.map((i) => i.bytes));
+  expect(got.filter((r) => r.new !== null).map((r) => r.new)).toEqual(after);
+  // Which old instructions the NOPs cover (wholly or in part).
+  expect(got.filter((r) => r.old !== null).map((r) => r.oldPatched)).toEqual(old.map((i) => i.offset < nops));
+  const card = page.getByRole("article", { name: `Function ${fn}` });
+  await expect(card.getByRole("list", { name: "Audit findings for this function" })).toContainText("func-patch-ends-inside-instruction");
+  const jmp = old[old.length - 1];
+  await expect(card.getByRole("list", { name: "Audit findings for this function" })).toContainText(`(${jmp.bytes}) at ${fn}+0x${jmp.offset.toString(16)}`);
+});
+
+test("without an image the page says the old function is missing, and still shows the new one", async ({ page }) => {
+  const path = "x86_64/xen_hello_world.livepatch";
+  await openApp(page, `#samples=${path}&file=${path}&view=functions`);
+  const section = page.getByRole("region", { name: "Old and new code" });
+  await expect(section).toContainText("Load the xen-syms this payload targets");
+  const got = await rows(page);
+  expect(got.every((r) => r.old === null && r.kind === "new-only")).toBe(true);
+  expect(got.map((r) => r.new)).toEqual(objdump("x86_64", join(S, path), "xen_hello_world").map((i) => i.bytes));
+});
+
+test("Overview lists each replaced function with its replacement, sizes and audit status", async ({ page }) => {
+  const path = "x86_64/xen_nop_thunk.livepatch";
+  await openApp(page, `#samples=x86_64/xen-syms,${path}&file=${path}&view=overview`);
+  const table = page.getByRole("region", { name: "What this payload replaces" });
+  const row = table.getByRole("row").filter({ hasText: "xen_thunk_minor_version" });
+  await expect(row).toContainText("NOP-out of 9 bytes");
+  await expect(row).toContainText("10 / 9");
+  await expect(row).toContainText("func-patch-ends-inside-instruction", { timeout: 20_000 });
+});
+
+test("Overview: a trampoline row names the new function and links to it", async ({ page }) => {
+  const hello = "x86_64/xen_hello_world.livepatch";
+  await openApp(page, `#samples=x86_64/xen-syms,${hello}&file=${hello}&view=overview`);
+  const helloRow = page.getByRole("region", { name: "What this payload replaces" }).getByRole("row").filter({ hasText: "xen_extra_version" });
+  await expect(helloRow).toContainText("xen_hello_world");
+  await expect(helloRow).toContainText("no error or warning", { timeout: 20_000 });
+  await helloRow.getByRole("button", { name: "xen_extra_version" }).click();
+  await expect(page.getByRole("tab", { name: /^Functions/ })).toHaveAttribute("aria-selected", "true");
+});
