@@ -20,7 +20,7 @@ const writesOutsideSlices = [
 const toWorkers = { group: ["**/workers/*"], message: "UI reaches workers only through src/services" };
 
 export default tseslint.config(
-  { ignores: ["dist", "node_modules", "workers/hypervisor/build", "workers/hypervisor/assembly", "test-results", "playwright-report", "fixtures/out", "bench/out"] },
+  { ignores: ["dist", "dist-e2e", "node_modules", "workers/hypervisor/build", "workers/hypervisor/assembly", "test-results", "playwright-report", "fixtures/out", "bench/out"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

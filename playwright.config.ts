@@ -40,10 +40,12 @@ export default defineConfig({
       ],
     },
   },
+  // The tests drive an e2e build (vite --mode e2e, into dist-e2e): the production build with the
+  // test hooks of src/testHooks.ts. `npm run build` (what users serve) has none of them.
   webServer: {
-    command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
+    command: `npm run build:e2e && npx vite preview --outDir dist-e2e --host 127.0.0.1 --port ${port} --strictPort`,
     url: origin,
     reuseExistingServer: !process.env.CI,
-    timeout: 60_000,
+    timeout: 180_000,
   },
 });

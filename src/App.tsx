@@ -14,6 +14,7 @@ import { Welcome } from "./features/shell/Welcome.tsx";
 import { SimulatorOutlet, SimulatorToggle } from "./features/simulator/SimulatorSwitch.tsx";
 import { AuditPanel } from "./features/audit/AuditPanel.tsx";
 import { ScenarioHost } from "./features/scenarios/ScenarioHost.tsx";
+import { Guard } from "./components/Guard.tsx";
 
 export function App() {
   const [simulator, setSimulator] = useState("starting…");
@@ -48,7 +49,9 @@ export function App() {
         <span className="privacy">Files never leave your browser.</span>
         <span className="spacer" />
         <SimulatorToggle />
-        <AuditPanel />
+        <Guard what="audit">
+          <AuditPanel />
+        </Guard>
         <button type="button" className="small ghost" aria-pressed={largeText} onClick={toggleLargeText} title="Larger text, for a projector">
           Larger text
         </button>
@@ -57,13 +60,21 @@ export function App() {
         </button>
       </header>
       <div className="body">
-        <FileRail />
+        <Guard what="file list">
+          <FileRail />
+        </Guard>
         <main className="workspace">
-          <SimulatorOutlet>{current ? <Inspector key={current.id} file={current} /> : <Welcome />}</SimulatorOutlet>
+          <SimulatorOutlet>
+            <Guard what="inspector" resetKeys={[current?.id]}>
+              {current ? <Inspector key={current.id} file={current} /> : <Welcome />}
+            </Guard>
+          </SimulatorOutlet>
         </main>
       </div>
       <Notices />
-      <ScenarioHost />
+      <Guard what="presenter">
+        <ScenarioHost />
+      </Guard>
       <footer>Simulated hypervisor: {simulator}</footer>
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">

@@ -1,10 +1,11 @@
 import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App.tsx";
+import { Guard } from "./components/Guard.tsx";
 import { installTestHooks } from "./testHooks.ts";
 import "./styles.css";
 
-installTestHooks();
+if (import.meta.env.MODE === "e2e") installTestHooks();
 
 // `#embed&scenario=…` shows one scenario step's panels with no chrome (for an iframe).
 const Embed = lazy(() => import("./features/presenter/Embed.tsx"));
@@ -12,12 +13,14 @@ const embed = /^#embed(&|$)/.test(location.hash);
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
-    {embed ? (
-      <Suspense fallback={null}>
-        <Embed />
-      </Suspense>
-    ) : (
-      <App />
-    )}
+    <Guard what="page">
+      {embed ? (
+        <Suspense fallback={null}>
+          <Embed />
+        </Suspense>
+      ) : (
+        <App />
+      )}
+    </Guard>
   </StrictMode>,
 );

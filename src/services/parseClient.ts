@@ -167,12 +167,6 @@ class ParseClient {
       .then(() => undefined)
       .finally(() => clearTimeout(stillBusy));
   }
-
-  /** Test hook: kill the worker as a crash would. */
-  crash(): void {
-    this.ensure();
-    this.restart("the parse worker was terminated");
-  }
 }
 
 export const parseClient = new ParseClient();

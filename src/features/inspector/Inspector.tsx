@@ -12,6 +12,7 @@ import { Notes } from "../notes/Notes.tsx";
 import { Tables } from "../tables/Tables.tsx";
 import { Graph } from "../graph/Graph.tsx";
 import { Tabs, type TabDef } from "./Tabs.tsx";
+import { Guard } from "../../components/Guard.tsx";
 import type { ViewProps } from "./viewProps.ts";
 import { sizeText } from "../format.ts";
 import { describeProblem } from "../../state/files.ts";
@@ -123,18 +124,26 @@ export function Inspector({ file: current }: { file: LoadedFile }) {
   if (!parsed) return <FileStatusPanel file={file} />;
   const props = { file, parsed };
   const View = VIEW_COMPONENTS[view];
+  const tabs = tabsFor(props);
+  const label = tabs.find((t) => t.id === view)?.label ?? view;
   return (
     <div className={`inspector ${hexOpen ? "with-hex" : ""}`}>
       <div className="inspector-head">
-        <Tabs tabs={tabsFor(props)} current={viewNow} onSelect={setView} />
+        <Tabs tabs={tabs} current={viewNow} onSelect={setView} />
         <button type="button" className="small ghost" aria-pressed={hexOpen} onClick={toggleHex} title="Show or hide the bytes (x)">
           Hex
         </button>
       </div>
       <div className="panel" role="tabpanel" id={`panel-${view}`} aria-labelledby={`tab-${view}`}>
-        <View key={`${file.id}:${view}`} {...props} />
+        <Guard what={`${label} view`} resetKeys={[file.id, view]}>
+          <View key={`${file.id}:${view}`} {...props} />
+        </Guard>
       </div>
-      {hexOpen && <HexPane {...props} />}
+      {hexOpen && (
+        <Guard what="hex view" resetKeys={[file.id]}>
+          <HexPane {...props} />
+        </Guard>
+      )}
     </div>
   );
 }

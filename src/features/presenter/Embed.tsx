@@ -6,6 +6,7 @@ import { useEffect, useRef } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { firstPayload, parseScenarioHash, type Panel } from "../../scenarios/index.ts";
 import { useLens } from "../../state/store.ts";
+import { Guard } from "../../components/Guard.tsx";
 import { Explanation } from "../scenarios/Explanation.tsx";
 import { useSimViews } from "../scenarios/useSimViews.ts";
 import { useStepHighlights } from "../scenarios/useHighlights.ts";
@@ -51,14 +52,16 @@ export default function Embed() {
       {sc.blank && <div className="pr-blank" data-testid="embed-blank" aria-label="Blanked" role="img" />}
       {sc.panels.map((p) => (
         <section key={p} className={`sim-card embed-panel embed-${p}`} aria-label={TITLES[p]}>
-          {p === "diagram" && (focus ? <StateDiagram payload={focus} state={snap.states.get(focus) ?? "none"} action={snap.actions.get(focus) ?? null} /> : <p className="hint">Nothing loaded yet.</p>)}
-          {p === "explain" && <Explanation active={sc.active!} step={sc.step} />}
-          {p === "cpus" && <CpuLanes rv={rv} hotCpus={marks.cpus} />}
-          {p === "memory" && <MemoryView windows={windows} arch={sim.image?.arch ?? null} payloads={sim.payloads} marks={marks} />}
-          {p === "console" && <ConsolePanel entries={entries} history={sim.history} busy={sim.status === "busy"} onRun={(l) => void runConsole(l)} />}
-          {p === "timeline" && (
-            <Timeline items={sim.items} records={sim.records} cursor={sim.cursor} playing={playing} speed={speed} onCursor={setCursor} onStep={stepCursor} onPlay={togglePlay} onSpeed={setSpeed} />
-          )}
+          <Guard what={`${TITLES[p]} panel`}>
+            {p === "diagram" && (focus ? <StateDiagram payload={focus} state={snap.states.get(focus) ?? "none"} action={snap.actions.get(focus) ?? null} /> : <p className="hint">Nothing loaded yet.</p>)}
+            {p === "explain" && <Explanation active={sc.active!} step={sc.step} />}
+            {p === "cpus" && <CpuLanes rv={rv} hotCpus={marks.cpus} />}
+            {p === "memory" && <MemoryView windows={windows} arch={sim.image?.arch ?? null} payloads={sim.payloads} marks={marks} />}
+            {p === "console" && <ConsolePanel entries={entries} history={sim.history} busy={sim.status === "busy"} onRun={(l) => void runConsole(l)} />}
+            {p === "timeline" && (
+              <Timeline items={sim.items} records={sim.records} cursor={sim.cursor} playing={playing} speed={speed} onCursor={setCursor} onStep={stepCursor} onPlay={togglePlay} onSpeed={setSpeed} />
+            )}
+          </Guard>
         </section>
       ))}
     </div>

@@ -17,6 +17,7 @@ import { Knobs } from "./knobs/Knobs.tsx";
 import { rcText } from "./state-diagram/layout.ts";
 import { ScenarioPanel } from "../scenarios/ScenarioPanel.tsx";
 import { useStepHighlights } from "../scenarios/useHighlights.ts";
+import { Guard } from "../../components/Guard.tsx";
 import "./simulator.css";
 
 function typingIn(el: EventTarget | null): boolean {
@@ -137,7 +138,9 @@ export default function SimulatorPage() {
           </button>
         </div>
       )}
-      <ScenarioPanel />
+      <Guard what="scenario panel">
+        <ScenarioPanel />
+      </Guard>
       <section className="sim-card sim-diagram" aria-label="State diagram">
         <div className="sim-card-head">
           <div className="payload-pick" role="radiogroup" aria-label="Payload">
@@ -151,19 +154,23 @@ export default function SimulatorPage() {
           </div>
         </div>
         <div className="diagram-body">
-          {selected ? <StateDiagram payload={selected} state={state} action={action} /> : <div className="hint sim-empty">No payload yet.</div>}
+          <Guard what="state diagram" resetKeys={[selected]}>
+            {selected ? <StateDiagram payload={selected} state={state} action={action} /> : <div className="hint sim-empty">No payload yet.</div>}
+          </Guard>
         </div>
         <div className="diagram-foot">
           {selected && (
-            <PayloadActions
-              name={selected}
-              state={state}
-              stack={snap.stack}
-              file={payloadFiles.get(selected) ?? null}
-              inFlight={inFlight}
-              timeoutMs={sim.timeoutMs}
-              onRun={(i) => void runInput(i)}
-            />
+            <Guard what="payload actions" resetKeys={[selected]}>
+              <PayloadActions
+                name={selected}
+                state={state}
+                stack={snap.stack}
+                file={payloadFiles.get(selected) ?? null}
+                inFlight={inFlight}
+                timeoutMs={sim.timeoutMs}
+                onRun={(i) => void runInput(i)}
+              />
+            </Guard>
           )}
           <aside className="applied-stack" aria-label="Applied stack">
             <h3>Applied stack</h3>
@@ -192,38 +199,48 @@ export default function SimulatorPage() {
       </section>
       <section className="sim-card sim-cpus" aria-label="CPUs at the rendezvous">
         <h3 className="sim-card-title">CPUs at the rendezvous</h3>
-        <CpuLanes rv={rv} hotCpus={marks.cpus} />
+        <Guard what="CPU lanes">
+          <CpuLanes rv={rv} hotCpus={marks.cpus} />
+        </Guard>
         <details className="knobs-box">
           <summary>Scenario knobs</summary>
-          <Knobs
-            cpus={snap.cpus}
-            payloads={names}
-            selected={selected}
-            timeoutMs={sim.timeoutMs}
-            onCommand={(line) => void runConsole(line, "knob")}
-            onTimeout={setTimeoutMs}
-          />
+          <Guard what="knobs">
+            <Knobs
+              cpus={snap.cpus}
+              payloads={names}
+              selected={selected}
+              timeoutMs={sim.timeoutMs}
+              onCommand={(line) => void runConsole(line, "knob")}
+              onTimeout={setTimeoutMs}
+            />
+          </Guard>
         </details>
       </section>
       <section className="sim-card sim-memory" aria-label="Memory">
         <h3 className="sim-card-title">Memory at the patched addresses</h3>
-        <MemoryView windows={windows} arch={sim.image?.arch ?? null} payloads={sim.payloads} marks={marks} />
+        <Guard what="memory view">
+          <MemoryView windows={windows} arch={sim.image?.arch ?? null} payloads={sim.payloads} marks={marks} />
+        </Guard>
       </section>
       <section className="sim-card sim-console-card" aria-label="Console panel">
         <h3 className="sim-card-title">Console</h3>
-        <ConsolePanel entries={entries} history={sim.history} busy={busy} onRun={(line) => void runConsole(line)} />
+        <Guard what="console">
+          <ConsolePanel entries={entries} history={sim.history} busy={busy} onRun={(line) => void runConsole(line)} />
+        </Guard>
       </section>
-      <Timeline
-        items={sim.items}
-        records={sim.records}
-        cursor={sim.cursor}
-        playing={sim.playing}
-        speed={sim.speed}
-        onCursor={setCursor}
-        onStep={step}
-        onPlay={togglePlay}
-        onSpeed={setSpeed}
-      />
+      <Guard what="timeline">
+        <Timeline
+          items={sim.items}
+          records={sim.records}
+          cursor={sim.cursor}
+          playing={sim.playing}
+          speed={sim.speed}
+          onCursor={setCursor}
+          onStep={step}
+          onPlay={togglePlay}
+          onSpeed={setSpeed}
+        />
+      </Guard>
     </div>
   );
 }

@@ -2,6 +2,7 @@
 // (lazy-loaded) simulator page in the workspace instead of its usual content while it is open.
 import { lazy, Suspense, type ReactNode } from "react";
 import { useLens } from "../../state/store.ts";
+import { Guard } from "../../components/Guard.tsx";
 
 const SimulatorPage = lazy(() => import("./SimulatorPage.tsx"));
 
@@ -23,7 +24,9 @@ export function SimulatorOutlet({ children }: { children: ReactNode }) {
   if (presenting) return null;
   return (
     <Suspense fallback={<p className="hint" style={{ padding: 16 }}>Loading the simulator…</p>}>
-      <SimulatorPage />
+      <Guard what="simulator">
+        <SimulatorPage />
+      </Guard>
     </Suspense>
   );
 }

@@ -28,23 +28,22 @@ function failure(e: unknown): Result<never> {
   return err(name === "ImageError" || name === "ElfFormatError" ? "BAD_IMAGE" : "HV_ERROR", message);
 }
 
-export function createHypervisorService(module: WebAssembly.Module | Promise<WebAssembly.Module>) {
+export interface ServiceOptions {
+  /** Runs before each call that reaches a booted simulator (an e2e build arms a trap here). */
+  beforeCall?(hv: HypervisorApi): void;
+}
+
+export function createHypervisorService(module: WebAssembly.Module | Promise<WebAssembly.Module>, opts: ServiceOptions = {}) {
   const hvPromise: Promise<HypervisorApi> = Promise.resolve(module).then(createHypervisor);
   const files = new Map<string, Uint8Array>();
   let booted = false;
-  // Test hook (armSelfTestTrap): the next guarded call traps inside the wasm, so the page's
-  // recovery from a trap can be tested end to end through an ordinary call.
-  let trapNext = false;
 
   async function guard<T>(fn: (hv: HypervisorApi) => T): Promise<Result<T>> {
     try {
       const hv = await hvPromise;
       await hv.ready();
       if (!booted) return err("NOT_BOOTED", "boot an image first");
-      if (trapNext) {
-        trapNext = false;
-        hv.selfTestTrap();
-      }
+      opts.beforeCall?.(hv);
       return ok(fn(hv));
     } catch (e) {
       return failure(e);
@@ -106,11 +105,6 @@ export function createHypervisorService(module: WebAssembly.Module | Promise<Web
     events: (since = 0): Promise<Result<LoggedEvent[]>> => guard((hv) => hv.events().slice(since)),
     debugKeys: (key: string) => guard((hv) => hv.debugKeys(key)),
     halted: () => guard((hv) => hv.halted()),
-    /** TEST HOOK ONLY: the next call that reaches the simulator traps in the wasm (as a simulator bug would). */
-    armSelfTestTrap: async (): Promise<Result<true>> => {
-      trapNext = true;
-      return ok(true);
-    },
   };
 }
 
