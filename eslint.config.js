@@ -87,6 +87,24 @@ export default tseslint.config(
     },
   },
   {
+    // Every spec gets the page guards (e2e/support/guards.ts): its `test`, on the fixture's pages.
+    files: ["e2e/**/*.ts"],
+    ignores: ["e2e/support/guards.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { paths: [{ name: "@playwright/test", importNames: ["test"], message: "import test from ./support/guards.ts: its page guards apply to every test" }] },
+      ],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "CallExpression[callee.object.name='browser'][callee.property.name=/^new(Page|Context)$/]",
+          message: "use the page/context fixtures: the guards watch their pages",
+        },
+      ],
+    },
+  },
+  {
     // The store sits under the views: it may use services and pure modules, never a view.
     files: ["src/state/**"],
     ignores: ["src/state/store.ts"],

@@ -1,29 +1,60 @@
-import { test as base, expect, type Page } from "@playwright/test";
+import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
 
-// Every page in every test is watched: a console error or a request that leaves the app's own
-// origin fails the test that caused it.
+// Every spec imports `test` from here (lint enforces it), and this fixture is automatic: every page
+// of every test is watched. An uncaught page error, a console error, a request that leaves the
+// page's own origin, or an error boundary left showing fails the test that caused it. A test that
+// provokes an error on purpose says which with `guards.allow(...)`, and clears any boundary it
+// tripped (Retry) before it ends.
 export interface Guards {
+  pageErrors: string[];
   consoleErrors: string[];
   foreignRequests: string[];
+  /** Page errors and console errors this test expects. */
+  allow(pattern: RegExp): void;
+}
+
+function watch(page: Page, origin: string, g: Guards): void {
+  page.on("pageerror", (err) => g.pageErrors.push(`${err.name}: ${err.message}`));
+  page.on("console", (msg) => {
+    if (msg.type() === "error") g.consoleErrors.push(msg.text());
+  });
+  page.on("request", (req) => {
+    const url = new URL(req.url());
+    if (url.protocol === "data:" || url.protocol === "blob:") return;
+    if (url.origin !== origin) g.foreignRequests.push(req.url());
+  });
+}
+
+async function trippedBoundaries(context: BrowserContext): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of context.pages()) {
+    if (p.isClosed()) continue;
+    const texts = await p
+      .locator("[data-guard]")
+      .allTextContents()
+      .catch(() => []);
+    out.push(...texts);
+  }
+  return out;
 }
 
 export const test = base.extend<{ guards: Guards }>({
-  guards: async ({ page, baseURL }, use) => {
-    const origin = new URL(baseURL!).origin;
-    const guards: Guards = { consoleErrors: [], foreignRequests: [] };
-    page.on("console", (msg) => {
-      if (msg.type() === "error") guards.consoleErrors.push(msg.text());
-    });
-    page.on("pageerror", (err) => guards.consoleErrors.push(String(err)));
-    page.on("request", (req) => {
-      const url = new URL(req.url());
-      if (url.protocol === "data:" || url.protocol === "blob:") return;
-      if (url.origin !== origin) guards.foreignRequests.push(req.url());
-    });
-    await use(guards);
-    expect(guards.foreignRequests, "requests outside the app's origin").toEqual([]);
-    expect(guards.consoleErrors, "console errors").toEqual([]);
-  },
+  guards: [
+    async ({ context, baseURL }, use) => {
+      const origin = new URL(baseURL!).origin;
+      const allowed: RegExp[] = [];
+      const guards: Guards = { pageErrors: [], consoleErrors: [], foreignRequests: [], allow: (p) => void allowed.push(p) };
+      for (const p of context.pages()) watch(p, origin, guards);
+      context.on("page", (p) => watch(p, origin, guards));
+      await use(guards);
+      const unexpected = (xs: string[]) => xs.filter((x) => !allowed.some((a) => a.test(x)));
+      expect(guards.foreignRequests, "requests outside the page's origin").toEqual([]);
+      expect(unexpected(guards.pageErrors), "uncaught page errors").toEqual([]);
+      expect(unexpected(guards.consoleErrors), "console errors").toEqual([]);
+      expect(await trippedBoundaries(context), "error boundaries showing at the end of the test").toEqual([]);
+    },
+    { auto: true },
+  ],
 });
 
 export { expect };

@@ -1,6 +1,12 @@
 // The CLI's `inspect --json` is the single source of truth the page is compared with.
 import { execFileSync } from "node:child_process";
 
+/** Where a pointer field of a livepatch_func comes from (`provenance` in inspect --json). */
+export interface FieldProvenance {
+  fileOffset: number;
+  relocation: { section: string; index: number; type: string; symbol: string; recordOffset: number } | null;
+}
+
 export interface InspectJson {
   size: number;
   sections: { name: string }[];
@@ -13,7 +19,14 @@ export interface InspectJson {
     buildId: string | null;
     depends: string | null;
     xenDepends: string | null;
-    funcs: { index: number; name: string | null; newSize: number; oldSize: number; version: number }[];
+    funcs: {
+      index: number;
+      name: string | null;
+      newSize: number;
+      oldSize: number;
+      version: number;
+      provenance: { name: FieldProvenance; newAddr: FieldProvenance; oldAddr: FieldProvenance };
+    }[];
     trampolines: { func: number; kind: string; oldAddr: string | null; bytes: string; description: string }[];
   } | null;
 }
