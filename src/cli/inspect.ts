@@ -16,7 +16,9 @@ function fail(message: string): number {
 function readInput(file: string): Uint8Array | string {
   try {
     if (statSync(file).isDirectory()) return `${file}: is a directory`;
-    return new Uint8Array(readFileSync(file));
+    // One read into one buffer; viewed, not copied (a copy of a 62 MB file costs ~60 ms).
+    const b = readFileSync(file);
+    return new Uint8Array(b.buffer, b.byteOffset, b.length);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return `${file}: no such file`;

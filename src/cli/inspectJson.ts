@@ -2,13 +2,26 @@
 import { SHT_SYMTAB, describe, stVisibility, type ElfFile } from "../elf/index.ts";
 import { livepatchJson } from "../livepatch/json.ts";
 import type { LivepatchModel } from "../livepatch/index.ts";
-import { u64Hex, words32, type StreamOut } from "./output.ts";
+import { halvesOf, u64Text } from "./listingBytes.ts";
+import type { StreamOut } from "./output.ts";
 import { writeRelocations } from "./relocJson.ts";
 import { createView, symbolBind, symbolType } from "./inspectView.ts";
 
 const q = JSON.stringify;
 const hex = (n: bigint | number) => `0x${n.toString(16)}`;
-const n = (v: bigint) => (v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : hex(v));
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+/** A 64-bit field as JSON: a number when it fits in 2^53, else a hex string. */
+const num = (v: bigint) => (v <= MAX_SAFE ? String(Number(v)) : `"${hex(v)}"`);
+/** The same for entry `i` of a column given as halves, without a BigInt. */
+const numAt = (halves: Uint32Array, i: number) => {
+  const hi = halves[2 * i + 1];
+  return hi < 0x200000 ? String(hi * 4294967296 + halves[2 * i]) : `"${u64Text(halves, i)}"`;
+};
+
+function memoByte(make: (byte: number) => string): (byte: number) => string {
+  const cache: string[] = new Array(256);
+  return (byte) => (cache[byte] ??= make(byte));
+}
 
 export async function writeJson(out: StreamOut, fileName: string, elf: ElfFile, model: LivepatchModel | null): Promise<void> {
   const view = createView(elf);
@@ -26,7 +39,7 @@ export async function writeJson(out: StreamOut, fileName: string, elf: ElfFile, 
   out.w(`,"sections":[`);
   elf.sections.forEach((s, i) => {
     out.w(
-      `${i ? "," : ""}{"index":${s.index},"name":${q(s.name)},"type":${q(describe.sectionTypeName(s.type, view.machine))},"flags":${q(describe.sectionFlagLetters(s.flags, view.machine, view.osabi))},"address":"${hex(s.addr)}","offset":${q(n(s.offset))},"size":${q(n(s.size))},"link":${s.link},"info":${s.info},"align":${q(n(s.addralign))},"entsize":${q(n(s.entsize))}}`,
+      `${i ? "," : ""}{"index":${s.index},"name":${q(s.name)},"type":${q(describe.sectionTypeName(s.type, view.machine))},"flags":${q(view.sectionFlags(s.flags))},"address":"${hex(s.addr)}","offset":${num(s.offset)},"size":${num(s.size)},"link":${s.link},"info":${s.info},"align":${num(s.addralign)},"entsize":${num(s.entsize)}}`,
     );
   });
   out.w("]");
@@ -35,11 +48,15 @@ export async function writeJson(out: StreamOut, fileName: string, elf: ElfFile, 
   out.w(`,"symbols":[`);
   const symtab = elf.symbolTables.find((t) => t.sectionType === SHT_SYMTAB);
   if (symtab) {
-    const values = words32(symtab.value);
+    const values = halvesOf(symtab.value);
+    const sizes = halvesOf(symtab.size);
+    // st_info and st_other are bytes: their JSON text is made once per value.
+    const typeBind = memoByte((info) => `"type":${q(symbolType(view, info))},"bind":${q(symbolBind(view, info))}`);
+    const visibility = memoByte((other) => `"visibility":${q(describe.symbolVisibilityName(stVisibility(other)))}`);
     for (let i = 0; i < symtab.count; i++) {
       const sec = view.symbolSection(symtab.shndx[i]);
       out.w(
-        `${i ? "," : ""}{"index":${i},"name":${q(view.symbolDisplay(symtab, i))},"value":"${u64Hex(values, i, symtab.value)}","size":${q(n(symtab.size[i]))},"type":${q(symbolType(view, symtab.info[i]))},"bind":${q(symbolBind(view, symtab.info[i]))},"visibility":${q(describe.symbolVisibilityName(stVisibility(symtab.other[i])))},"section":${typeof sec === "number" ? sec : q(sec)}}`,
+        `${i ? "," : ""}{"index":${i},"name":${q(view.symbolDisplay(symtab, i))},"value":"${u64Text(values, i)}","size":${numAt(sizes, i)},${typeBind(symtab.info[i])},${visibility(symtab.other[i])},"section":${typeof sec === "number" ? sec : q(sec)}}`,
       );
       if ((i & 1023) === 0) await out.maybeFlush();
     }

@@ -1,9 +1,12 @@
 // `inspect` without --json: readable text, ELF first, then the livepatch view.
-import { SHT_SYMTAB, describe, stVisibility, type ElfFile } from "../elf/index.ts";
+import { SHT_SYMTAB, describe, stVisibility, type ElfFile, type SymbolTable } from "../elf/index.ts";
 import { pointerJson, type PointerJson } from "../livepatch/json.ts";
 import type { LivepatchModel, PointerField, PointerTarget } from "../livepatch/index.ts";
-import { s64Hex, swords32, u64Hex, words32, type StreamOut } from "./output.ts";
-import { createView, symbolBind, symbolType } from "./inspectView.ts";
+import { createView, symbolBind, symbolType, type View } from "./inspectView.ts";
+import { halvesOf, u64Text } from "./listingBytes.ts";
+import type { StreamOut } from "./output.ts";
+import { writeRelocationsText } from "./relocText.ts";
+import { formatTable, type Column } from "./textTable.ts";
 
 const hex = (v: bigint | number) => (v < 0 ? `-0x${(-BigInt(v)).toString(16)}` : `0x${v.toString(16)}`);
 const pad = (s: string | number, w: number) => String(s).padEnd(w);
@@ -24,50 +27,90 @@ function provenance(f: PointerField): string {
   return `filled by ${r.typeName} against ${r.symbol}${addend} (${r.section}[${r.index}], record at ${hex(r.recordOffset)})`;
 }
 
+const SECTION_COLUMNS: Column[] = [
+  { title: "[Nr]" },
+  { title: "Name", min: 28 },
+  { title: "Type", min: 14 },
+  { title: "Flags", min: 5 },
+  { title: "Offset", min: 10 },
+  { title: "Size", min: 10 },
+  { title: "Lk", min: 3 },
+  { title: "Inf", min: 3 },
+  { title: "Al" },
+];
+
+const SYMBOL_COLUMNS: Column[] = [
+  { title: "Num:", right: true, min: 7 },
+  { title: "Value", min: 18 },
+  { title: "Size", right: true, min: 6 },
+  { title: "Type", min: 7 },
+  { title: "Bind", min: 6 },
+  { title: "Vis", min: 9 },
+  { title: "Ndx", right: true, min: 4 },
+  { title: "Name" },
+];
+
+function sectionRows(elf: ElfFile, view: View): string[][] {
+  const digits = String(Math.max(0, elf.sections.length - 1)).length;
+  return elf.sections.map((s) => [
+    `[${lpad(s.index, Math.max(2, digits))}]`,
+    s.name,
+    describe.sectionTypeName(s.type, view.machine),
+    view.sectionFlags(s.flags),
+    hex(s.offset),
+    hex(s.size),
+    String(s.link),
+    String(s.info),
+    String(s.addralign),
+  ]);
+}
+
+async function writeSymbols(out: StreamOut, view: View, symtab: SymbolTable): Promise<void> {
+  const values = halvesOf(symtab.value);
+  const rows: string[][] = new Array(symtab.count);
+  for (let i = 0; i < symtab.count; i++) {
+    rows[i] = [
+      `${i}:`,
+      u64Text(values, i),
+      String(symtab.size[i]),
+      symbolType(view, symtab.info[i]),
+      symbolBind(view, symtab.info[i]),
+      describe.symbolVisibilityName(stVisibility(symtab.other[i])),
+      String(view.symbolSection(symtab.shndx[i])),
+      view.symbolDisplay(symtab, i),
+    ];
+  }
+  out.w(`\nSymbols (.symtab, ${symtab.count}):\n`);
+  const lines = formatTable(SYMBOL_COLUMNS, rows, { indent: "" });
+  for (let i = 0; i < lines.length; i++) {
+    out.w(lines[i]);
+    if ((i & 1023) === 0) await out.maybeFlush();
+  }
+}
+
 export async function writeText(out: StreamOut, fileName: string, elf: ElfFile, model: LivepatchModel | null): Promise<void> {
   const view = createView(elf);
   const h = elf.header;
   out.w(`File: ${fileName} (${elf.bytes.length} bytes)\n`);
   out.w(`ELF${h.elfClass} ${h.littleEndian ? "little" : "big"} endian, ${describe.fileTypeName(h.type)}, ${describe.machineName(h.machine)}, flags ${hex(h.flags)}\n`);
 
-  out.w(`\nSections (${elf.sections.length}):\n  [Nr] ${pad("Name", 28)} ${pad("Type", 14)} ${pad("Flags", 5)} ${pad("Offset", 10)} ${pad("Size", 10)} Lk  Inf Al\n`);
-  for (const s of elf.sections) {
-    out.w(
-      `  [${lpad(s.index, 2)}] ${pad(s.name, 28)} ${pad(describe.sectionTypeName(s.type, view.machine), 14)} ${pad(describe.sectionFlagLetters(s.flags, view.machine, view.osabi), 5)} ${pad(hex(s.offset), 10)} ${pad(hex(s.size), 10)} ${pad(s.link, 3)} ${pad(s.info, 3)} ${s.addralign}\n`,
-    );
-  }
+  out.w(`\nSections (${elf.sections.length}):\n`);
+  for (const line of formatTable(SECTION_COLUMNS, sectionRows(elf, view))) out.w(line);
   await out.maybeFlush();
 
   const symtab = elf.symbolTables.find((t) => t.sectionType === SHT_SYMTAB);
-  if (symtab) {
-    out.w(`\nSymbols (.symtab, ${symtab.count}):\n   Num: ${pad("Value", 18)} ${lpad("Size", 6)} ${pad("Type", 7)} ${pad("Bind", 6)} ${pad("Vis", 9)} ${lpad("Ndx", 4)} Name\n`);
-    const values = words32(symtab.value);
-    for (let i = 0; i < symtab.count; i++) {
-      out.w(
-        `${lpad(i, 6)}: ${pad(u64Hex(values, i, symtab.value), 18)} ${lpad(String(symtab.size[i]), 6)} ${pad(symbolType(view, symtab.info[i]), 7)} ${pad(symbolBind(view, symtab.info[i]), 6)} ${pad(describe.symbolVisibilityName(stVisibility(symtab.other[i])), 9)} ${lpad(view.symbolSection(symtab.shndx[i]), 4)} ${view.symbolDisplay(symtab, i)}\n`,
-      );
-      if ((i & 1023) === 0) await out.maybeFlush();
-    }
-  } else out.w("\nNo .symtab.\n");
+  if (symtab) await writeSymbols(out, view, symtab);
+  else out.w("\nNo .symtab.\n");
 
-  for (const t of elf.relocationTables) {
-    const table = elf.symbolTables.find((s) => s.sectionIndex === t.symbolTableSection);
-    out.w(`\nRelocations in ${view.sectionName(t.sectionIndex)} for ${view.sectionName(t.targetSection)} (${t.count}):\n`);
-    const offsets = words32(t.offset);
-    const addends = swords32(t.addend);
-    for (let i = 0; i < t.count; i++) {
-      const addend = t.isRela ? ` ${s64Hex(addends, i, t.addend).replace(/^0x/, "+ 0x").replace(/^-0x/, "- 0x")}` : "";
-      out.w(`  ${pad(u64Hex(offsets, i, t.offset), 18)} ${pad(view.relocType(t.type[i]), 24)} ${view.symbolDisplay(table, t.symbolIndex[i])}${addend}\n`);
-      if ((i & 4095) === 0) await out.maybeFlush();
-    }
-  }
+  await writeRelocationsText(out, view, elf);
 
   if (elf.notes.length) {
     out.w("\nNotes:\n");
-    for (const note of elf.notes) {
+    const rows = elf.notes.map((note) => {
       const desc = elf.bytes.subarray(note.desc.offset, note.desc.offset + Math.min(note.desc.size, 64));
-      out.w(`  ${pad(view.sectionName(note.sectionIndex), 24)} ${pad(note.name, 6)} ${describe.noteTypeName(note.name, note.type)}: ${Array.from(desc, (b) => b.toString(16).padStart(2, "0")).join("")}\n`);
-    }
+      return [view.sectionName(note.sectionIndex), note.name, `${describe.noteTypeName(note.name, note.type)}: ${Array.from(desc, (b) => b.toString(16).padStart(2, "0")).join("")}`];
+    });
+    for (const line of formatTable(NOTE_COLUMNS, rows, { header: false })) out.w(line);
   }
 
   if (model) writeLivepatch(out, model);
@@ -76,10 +119,15 @@ export async function writeText(out: StreamOut, fileName: string, elf: ElfFile, 
   const diagnostics = [...elf.diagnostics, ...(model?.diagnostics ?? [])];
   if (diagnostics.length) {
     out.w(`\nDiagnostics (${diagnostics.length}):\n`);
-    for (const d of diagnostics) out.w(`  ${pad(d.severity, 7)} ${pad(d.code, 28)} at ${pad(hex(d.offset), 8)} ${d.message}\n`);
+    const rows = diagnostics.map((d) => [d.severity, d.code, "at", hex(d.offset), d.message]);
+    for (const line of formatTable(DIAGNOSTIC_COLUMNS, rows, { header: false })) out.w(line);
   }
   await out.flush();
 }
+
+const NOTE_COLUMNS: Column[] = [{ title: "Section", min: 24 }, { title: "Owner", min: 6 }, { title: "Description" }];
+const DIAGNOSTIC_COLUMNS: Column[] = [{ title: "Severity", min: 7 }, { title: "Code", min: 28 }, { title: "at" }, { title: "Offset", min: 8 }, { title: "Message" }];
+const REGION_COLUMNS: Column[] = [{ title: "Region", min: 5 }, { title: "Address" }, { title: "Section", min: 28 }, { title: "Size" }];
 
 function writeLivepatch(out: StreamOut, m: LivepatchModel): void {
   out.w(`\nLivepatch payload (${m.arch ?? "unknown arch"}, layout ${m.layout ?? "none"}${m.funcsSection ? ` in ${m.funcsSection}` : ""}):\n`);
@@ -107,7 +155,8 @@ function writeLivepatch(out: StreamOut, m: LivepatchModel): void {
   for (const name of ["text", "rw", "ro"] as const) out.w(`  ${pad(name, 5)} ${hex(r[name].address)}  ${r[name].size} bytes\n`);
   const order = { text: 0, rw: 1, ro: 2 };
   const placed = [...r.sections].sort((a, b) => order[a.region] - order[b.region] || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
-  for (const s of placed) out.w(`    ${pad(s.region, 5)} ${hex(s.address)}  ${pad(s.name, 28)} ${s.size} bytes\n`);
+  const rows = placed.map((s) => [s.region, `${hex(s.address)} `, s.name, `${s.size} bytes`]);
+  for (const line of formatTable(REGION_COLUMNS, rows, { indent: "    ", header: false })) out.w(line);
 
   out.w("\nTrampolines:\n");
   for (const fn of m.funcs) {

@@ -7,6 +7,8 @@ export interface View {
   osabi: number;
   sectionName(index: number): string;
   relocType(type: number): string;
+  /** readelf's flag letters (memoised: a .o repeats a handful of flag sets thousands of times). */
+  sectionFlags(flags: bigint): string;
   /** Symbol name as readelf prints it in relocation listings (section name for SECTION symbols). */
   symbolDisplay(table: SymbolTable | undefined, index: number): string;
   symbolSection(shndx: number): number | string;
@@ -17,6 +19,7 @@ export function createView(elf: ElfFile): View {
   const osabi = elf.header.osabi;
   const types = new Map<number, string>();
   const names = new Map<SymbolTable, string[]>();
+  const flagLetters = new Map<bigint, string>();
   const sectionName = (i: number) => (i >= 0 && i < elf.sections.length ? elf.sections[i].name : "");
   return {
     elf,
@@ -30,6 +33,14 @@ export function createView(elf: ElfFile): View {
         types.set(type, name);
       }
       return name;
+    },
+    sectionFlags(flags) {
+      let letters = flagLetters.get(flags);
+      if (letters === undefined) {
+        letters = describe.sectionFlagLetters(flags, machine, osabi);
+        flagLetters.set(flags, letters);
+      }
+      return letters;
     },
     symbolDisplay(table, index) {
       if (!table || index >= table.count) return "";

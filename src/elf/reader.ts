@@ -72,6 +72,17 @@ export class ByteReader {
     }
   }
 
+  /**
+   * The bytes `[offset, offset + 4*count)` as little-endian 32-bit words, bounds-checked,
+   * without a copy; null unless both the file and the host are little-endian and `offset` is
+   * 4-aligned in memory (callers then read through the column readers).
+   */
+  words(offset: number, count: number): Uint32Array | null {
+    this.check(offset, count * 4);
+    if (!this.le || !hostLittleEndian || (this.bytes.byteOffset + offset) % 4 !== 0) return null;
+    return new Uint32Array(this.bytes.buffer, this.bytes.byteOffset + offset, count);
+  }
+
   /** out[i] = u8 at base + i*stride + field. */
   column8(base: number, stride: number, count: number, field: number, out: Uint8Array): void {
     this.checkColumn(base, stride, count, field, 1);

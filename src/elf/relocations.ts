@@ -88,6 +88,11 @@ function fillTable(ctx: ParseContext, t: RelocationTable): void {
   const f = L.rel;
   const stride = t.entsize;
   const base = t.recordOffset;
+  const words = L.is64 ? r.words(base, (t.count * stride) / 4) : null;
+  if (words) {
+    fillTable64(ctx, t, words);
+    return;
+  }
   ctx.chunked(t.count, base, (start, end) => {
     const at = base + start * stride;
     const m = end - start;
@@ -104,6 +109,31 @@ function fillTable(ctx: ParseContext, t: RelocationTable): void {
       for (let i = 0; i < m; i++) {
         types[i] = syms[i] & 0xff;
         syms[i] = syms[i] >>> 8;
+      }
+    }
+  });
+}
+
+/**
+ * ELF64 little-endian records read as words in one pass (the common case: every x86-64 and
+ * AArch64 object), writing the four columns at once instead of one strided pass per field.
+ */
+function fillTable64(ctx: ParseContext, t: RelocationTable, w: Uint32Array): void {
+  const perRecord = t.entsize / 4;
+  const offset = new Uint32Array(t.offset.buffer, t.offset.byteOffset, t.count * 2);
+  const addend = new Uint32Array(t.addend.buffer, t.addend.byteOffset, t.count * 2);
+  const type = t.type;
+  const sym = t.symbolIndex;
+  const rela = t.isRela;
+  ctx.chunked(t.count, t.recordOffset, (start, end) => {
+    for (let i = start, p = start * perRecord; i < end; i++, p += perRecord) {
+      offset[2 * i] = w[p];
+      offset[2 * i + 1] = w[p + 1];
+      type[i] = w[p + 2];
+      sym[i] = w[p + 3];
+      if (rela) {
+        addend[2 * i] = w[p + 4];
+        addend[2 * i + 1] = w[p + 5];
       }
     }
   });

@@ -1,0 +1,102 @@
+// Shared by inspect's JSON and text listings; the relocation loops are the hottest of the CLI
+// (a real prelink.o has 1.2M relocations): hex digits written straight into the output buffer,
+// and the text that depends only on an entry's (type, symbol) pair encoded once and copied.
+const HEX = new TextEncoder().encode("0123456789abcdef");
+const littleHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Writes `v` (32-bit unsigned) as hex at b[p…], at least `min` digits; returns the new position. */
+export function hex32(b: Uint8Array, p: number, v: number, min: number): number {
+  let digits = (35 - Math.clz32(v)) >> 2;
+  if (digits < min) digits = min;
+  for (let d = digits - 1; d >= 0; d--) b[p++] = HEX[(v >>> (d * 4)) & 0xf];
+  return p;
+}
+
+/** Writes the 64-bit value (hi, lo) as minimal hex; returns the new position. */
+export function hex64(b: Uint8Array, p: number, hi: number, lo: number): number {
+  return hi !== 0 ? hex32(b, hex32(b, p, hi, 1), lo, 8) : hex32(b, p, lo, 1);
+}
+
+/**
+ * A 64-bit column as 32-bit halves, [2i] low and [2i+1] high: a view on little-endian hosts,
+ * a converted copy otherwise, so the loops never make a BigInt per entry.
+ */
+export function halvesOf(column: BigUint64Array | BigInt64Array): Uint32Array {
+  if (littleHost) return new Uint32Array(column.buffer, column.byteOffset, column.length * 2);
+  const out = new Uint32Array(column.length * 2);
+  for (let i = 0; i < column.length; i++) {
+    out[2 * i] = Number(BigInt.asUintN(32, column[i]));
+    out[2 * i + 1] = Number(BigInt.asUintN(64, column[i]) >> 32n);
+  }
+  return out;
+}
+
+/** Minimal hex text (`0x…`) of entry `i` of a column given as halves. */
+export function u64Text(halves: Uint32Array, i: number): string {
+  const hi = halves[2 * i + 1];
+  const lo = halves[2 * i];
+  return hi === 0 ? `0x${lo.toString(16)}` : `0x${hi.toString(16)}${lo.toString(16).padStart(8, "0")}`;
+}
+
+/**
+ * The magnitude of the signed 64-bit (hi, lo) written as minimal hex after `negative` or
+ * `positive` (the sign text each format wants); returns the new position.
+ */
+export function signedHex64(b: Uint8Array, p: number, hi: number, lo: number, negative: Uint8Array, positive: Uint8Array): number {
+  let h = hi >>> 0;
+  let l = lo >>> 0;
+  const sign = h >= 0x80000000 ? negative : positive;
+  if (sign === negative) {
+    l = (~l + 1) >>> 0;
+    h = (~h + (l === 0 ? 1 : 0)) >>> 0;
+  }
+  for (let k = 0; k < sign.length; k++) b[p++] = sign[k];
+  return hex64(b, p, h, l);
+}
+
+/** Pairs cached beyond each symbol's first type; past this, fragments are built per entry. */
+const MAX_OTHER_PAIRS = 1 << 16;
+const MAX_CACHED_TYPE = 4096;
+
+/**
+ * Encoded text per (relocation type, symbol index) pair. Most symbols meet one type, so the
+ * first pair per symbol sits in an array; other pairs in a bounded map (hostile files get no
+ * unbounded cache).
+ */
+export class PairFragments {
+  private readonly fragments: Buffer[] = [];
+  /** Index in `fragments` of each symbol's first pair, -1 before it is made. */
+  private readonly first: Int32Array;
+  private readonly firstType: Float64Array;
+  private readonly others = new Map<number, Buffer>();
+
+  constructor(
+    symbolCount: number,
+    private readonly make: (type: number, symbol: number) => string,
+  ) {
+    this.first = new Int32Array(symbolCount).fill(-1);
+    this.firstType = new Float64Array(symbolCount);
+  }
+
+  get(type: number, symbol: number): Buffer {
+    if (symbol < this.first.length) {
+      const k = this.first[symbol];
+      if (k >= 0 && this.firstType[symbol] === type) return this.fragments[k];
+      if (k < 0) {
+        const made = Buffer.from(this.make(type, symbol));
+        this.first[symbol] = this.fragments.length;
+        this.firstType[symbol] = type;
+        this.fragments.push(made);
+        return made;
+      }
+    }
+    if (type >= MAX_CACHED_TYPE) return Buffer.from(this.make(type, symbol));
+    const key = symbol * MAX_CACHED_TYPE + type;
+    let f = this.others.get(key);
+    if (f === undefined) {
+      f = Buffer.from(this.make(type, symbol));
+      if (this.others.size < MAX_OTHER_PAIRS) this.others.set(key, f);
+    }
+    return f;
+  }
+}

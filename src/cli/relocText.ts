@@ -1,0 +1,71 @@
+// The relocation listings of `inspect` (text), one line per entry written as bytes:
+//   OFFSET  TYPE  SYMBOL[ + ADDEND]
+// with the type column as wide as the longest type name in the file.
+import type { ElfFile, RelocationTable } from "../elf/index.ts";
+import type { View } from "./inspectView.ts";
+import { PairFragments, halvesOf, hex64, signedHex64 } from "./listingBytes.ts";
+import type { StreamOut } from "./output.ts";
+
+const ascii = (s: string) => Buffer.from(s, "latin1");
+const MINUS = ascii(" - 0x");
+const PLUS = ascii(" + 0x");
+/** `0x` and up to 16 digits. */
+const OFFSET_WIDTH = 18;
+const TYPE_MIN_WIDTH = 24;
+const ENTRY_FIXED = 64;
+
+function typeWidth(view: View, elf: ElfFile): number {
+  const seen = new Set<number>();
+  let width = TYPE_MIN_WIDTH;
+  for (const t of elf.relocationTables) {
+    for (let i = 0; i < t.count; i++) {
+      const ty = t.type[i];
+      if (seen.has(ty)) continue;
+      seen.add(ty);
+      width = Math.max(width, view.relocType(ty).length);
+    }
+  }
+  return width;
+}
+
+export async function writeRelocationsText(out: StreamOut, view: View, elf: ElfFile): Promise<void> {
+  const width = typeWidth(view, elf);
+  const caches = new Map<number, PairFragments>();
+  for (const t of elf.relocationTables) {
+    const table = elf.symbolTables.find((s) => s.sectionIndex === t.symbolTableSection);
+    out.w(`\nRelocations in ${view.sectionName(t.sectionIndex)} for ${view.sectionName(t.targetSection)} (${t.count}):\n`);
+    let pairs = caches.get(t.symbolTableSection);
+    if (!pairs) {
+      pairs = new PairFragments(table ? table.count : 0, (type, symbol) => `${view.relocType(type).padEnd(width)} ${view.symbolDisplay(table, symbol)}`);
+      caches.set(t.symbolTableSection, pairs);
+    }
+    await writeLines(out, t, pairs);
+  }
+}
+
+async function writeLines(out: StreamOut, t: RelocationTable, pairs: PairFragments): Promise<void> {
+  const off = halvesOf(t.offset);
+  const add = t.isRela ? halvesOf(t.addend) : null;
+  const types = t.type;
+  const symbols = t.symbolIndex;
+  for (let i = 0; i < t.count; i++) {
+    const pair = pairs.get(types[i], symbols[i]);
+    out.reserve(ENTRY_FIXED + pair.length);
+    const b = out.buf;
+    let p = out.pos;
+    b[p++] = 0x20;
+    b[p++] = 0x20;
+    const start = p;
+    b[p++] = 0x30; // 0
+    b[p++] = 0x78; // x
+    p = hex64(b, p, off[2 * i + 1], off[2 * i]);
+    while (p - start < OFFSET_WIDTH) b[p++] = 0x20;
+    b[p++] = 0x20;
+    b.set(pair, p);
+    p += pair.length;
+    if (add !== null) p = signedHex64(b, p, add[2 * i + 1], add[2 * i], MINUS, PLUS);
+    b[p++] = 0x0a;
+    out.pos = p;
+    if (out.full) await out.flush();
+  }
+}
