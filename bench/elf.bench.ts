@@ -1,28 +1,18 @@
 // ELF parse throughput on the large generated inputs (fixtures/gen-large.ts), with elfy (an npm
 // parser that reads only the file and section headers) alongside for scale, and the cost of
 // moving a parsed model across a worker boundary (structuredClone with transfer).
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { basename } from "node:path";
 import { parseElf } from "../src/elf/parse.ts";
 import { formatReadelf } from "../src/elf/readelf.ts";
 import { transferablesOf } from "../src/elf/transfer.ts";
+import { LARGE_IMAGE, prelinkInputs } from "./inputs.ts";
 import type { BenchRow } from "./run.ts";
 
 export const title = "ELF reader (src/elf)";
 
-const root = join(import.meta.dirname, "..");
-const out = join(root, "fixtures", "out");
 const RUNS = 7;
-
-async function ensureInputs(): Promise<void> {
-  const reloc = join(out, "large-reloc.o");
-  const image = join(out, "xen-syms-large");
-  if (existsSync(reloc) && existsSync(image)) return;
-  const gen = (await import("../fixtures/gen-large.ts")) as { writeLargeReloc(p: string): void; writeLargeImage(p: string): void };
-  if (!existsSync(reloc)) gen.writeLargeReloc(reloc);
-  if (!existsSync(image)) gen.writeLargeImage(image);
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -53,11 +43,12 @@ function loadElfy(): Elfy | null {
 }
 
 export async function run(): Promise<BenchRow[]> {
-  await ensureInputs();
+  const inputs = [...(await prelinkInputs()), { label: "generated xen-syms-large", path: LARGE_IMAGE }];
   const rows: BenchRow[] = [];
   const elfy = loadElfy();
-  for (const name of ["large-reloc.o", "xen-syms-large"]) {
-    const buf = readFileSync(join(out, name));
+  for (const { label, path } of inputs) {
+    const name = label;
+    const buf = readFileSync(path);
     const bytes = new Uint8Array(buf);
     const mb = bytes.length / 1e6;
     const f = parseElf(bytes);
@@ -66,7 +57,7 @@ export async function run(): Promise<BenchRow[]> {
     const what = `${mb.toFixed(1)} MB, ${f.sections.length} sections, ${syms} symbols, ${relocs} relocations, median of ${RUNS}`;
     const ms = time(() => parseElf(bytes));
     rows.push({ name: `parseElf ${name}`, value: ms, unit: "ms", note: what });
-    rows.push({ name: `parseElf ${name} throughput`, value: mb / (ms / 1000), unit: "MB/s" });
+    rows.push({ name: `parseElf ${name} throughput`, value: mb / ms, unit: "GB/s", note: "goal on the 62 MB prelink.o: >= 1.5 GB/s (< 40 ms)" });
     if (elfy) {
       const ems = time(() => elfy.parse(buf));
       rows.push({ name: `elfy.parse ${name}`, value: ems, unit: "ms", note: "headers and sections only: no symbols, relocations or notes" });
@@ -76,8 +67,8 @@ export async function run(): Promise<BenchRow[]> {
       structuredClone(g, { transfer: transferablesOf(g) });
     }, 3);
     rows.push({ name: `parse + structuredClone(transfer) ${name}`, value: cloneMs, unit: "ms", note: "includes a copy of the input so it can be transferred" });
-    if (name === "large-reloc.o") {
-      rows.push({ name: `formatReadelf ${name}`, value: time(() => formatReadelf(f, name), 1), unit: "ms", note: "readelf -hSsrnW text" });
+    if (path !== LARGE_IMAGE) {
+      rows.push({ name: `formatReadelf ${name}`, value: time(() => formatReadelf(f, basename(path)), 1), unit: "ms", note: "readelf -hSsrnW text" });
     }
   }
   if (!elfy) rows.push({ name: "elfy", value: NaN, unit: "", note: "not installed: comparison skipped" });

@@ -13,7 +13,8 @@ export interface BenchRow {
 
 export interface BenchModule {
   title: string;
-  run(): Promise<BenchRow[]>;
+  /** Rows for the table, or ready-made text. */
+  run(): Promise<BenchRow[] | string>;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -34,6 +35,10 @@ for (const file of files) {
   const mod = (await import(pathToFileURL(join(here, file)).href)) as BenchModule;
   console.log(`\n## ${mod.title} (${file})\n`);
   const rows = await mod.run();
+  if (typeof rows === "string") {
+    console.log(rows);
+    continue;
+  }
   const width = Math.max(...rows.map((r) => r.name.length), 4);
   for (const row of rows) {
     console.log(`${row.name.padEnd(width)}  ${format(row.value).padStart(12)} ${row.unit}${row.note ? `  (${row.note})` : ""}`);

@@ -101,10 +101,11 @@ export function shapeOf(elf: ElfFile): ShapeRow[] {
 /** Rows of several files side by side: one name column, one value column per file. */
 export function sideBySide(files: { label: string; rows: ShapeRow[] }[]): string {
   const names = files[0].rows.map((r) => r.name);
-  const width = Math.max(...names.map((n) => n.length));
-  const lines = [`${"".padEnd(width)}  ${files.map((f) => f.label).join("  |  ")}`];
+  const width = Math.max(...names.map((n) => n.length), ...files.map((f) => f.label.length));
+  const lines: string[] = [];
   for (const name of names) {
-    lines.push(`${name.padEnd(width)}  ${files.map((f) => f.rows.find((r) => r.name === name)?.value ?? "-").join("  |  ")}`);
+    lines.push(name);
+    for (const f of files) lines.push(`  ${f.label.padEnd(width)}  ${f.rows.find((r) => r.name === name)?.value ?? "-"}`);
   }
   return lines.join("\n");
 }
