@@ -1,12 +1,13 @@
-// `livepatch-lens inspect [--json] FILE`: the ELF structure and the livepatch view of one file.
+// `livepatch-lens inspect [--json] [--xen IMAGE] FILE`: the ELF structure and the livepatch view
+// of one file.
 import { readFileSync, statSync } from "node:fs";
 import { ElfFormatError, parseElf, type ElfFile } from "../elf/index.ts";
 import { analyzePayload, imageOptions } from "../livepatch/index.ts";
+import { parseCommand } from "./args.ts";
+import { INSPECT } from "./commands.ts";
 import { writeJson } from "./inspectJson.ts";
 import { writeText } from "./inspectText.ts";
 import { StreamOut } from "./output.ts";
-
-const USAGE = "usage: livepatch-lens inspect [--json] [--xen IMAGE] FILE\n";
 
 function fail(message: string): number {
   process.stderr.write(`livepatch-lens inspect: ${message.replace(/\s*\n\s*/g, " ")}\n`);
@@ -39,19 +40,11 @@ function load(file: string): ElfFile | string {
 }
 
 export async function run(args: string[]): Promise<number> {
-  let json = false;
-  let image: string | null = null;
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === "--json") json = true;
-    else if (args[i] === "--xen" && i + 1 < args.length) image = args[++i];
-    else rest.push(args[i]);
-  }
-  if (rest.length !== 1 || rest[0].startsWith("-")) {
-    process.stderr.write(USAGE);
-    return 2;
-  }
-  const file = rest[0];
+  const parsed = parseCommand(INSPECT, args);
+  if (!parsed.ok) return parsed.exitCode;
+  const json = parsed.values.json === true;
+  const image = typeof parsed.values.xen === "string" ? parsed.values.xen : null;
+  const file = parsed.positionals[0];
   const elf = load(file);
   if (typeof elf === "string") return fail(elf);
   let options = {};

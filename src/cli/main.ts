@@ -1,25 +1,12 @@
 // Command dispatch for `livepatch-lens`. Each subcommand lives in its own module and returns
 // its exit code; nothing here writes a stack trace for a user error.
+import { PROGRAM, programUsage } from "./args.ts";
+import { COMMANDS } from "./commands.ts";
 
-export const USAGE = `Usage: livepatch-lens <command> [options]
-
-Inspect, audit and simulate Xen hypervisor livepatch payloads.
-
-Commands:
-  inspect [--json] FILE                 Show a payload's ELF structure and livepatch view
-  audit [--xen IMAGE] [--json] FILE...  Would this Xen accept it, and what would it do?
-  sim --xen IMAGE [--cpus N] [SCRIPT]   A simulated hypervisor with xen-livepatch's console
-  help                                  Show this text
-`;
-
-type Command = (args: string[]) => Promise<number>;
-
-// Loaded lazily so `help` and a fast `inspect` never pay for the simulator's start-up.
-const commands: Record<string, () => Promise<Command>> = {
-  inspect: () => import("./inspect.ts").then((m) => m.run),
-  audit: () => import("./audit.ts").then((m) => m.run),
-  sim: () => import("./sim.ts").then((m) => m.run),
-};
+export const USAGE = programUsage(
+  COMMANDS.map((c) => c.spec),
+  "Inspect, audit and simulate Xen hypervisor livepatch payloads.",
+);
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -27,10 +14,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const load = commands[name];
-  if (!load) {
-    process.stderr.write(`livepatch-lens: unknown command '${name}'\n\n${USAGE}`);
+  const command = COMMANDS.find((c) => c.spec.name === name);
+  if (!command) {
+    process.stderr.write(`${PROGRAM}: unknown command '${name}' (see '${PROGRAM} help')\n`);
     return 2;
   }
-  return (await load())(rest);
+  return (await command.load())(rest);
 }

@@ -7,23 +7,8 @@ import { createConsole, type CommandResult } from "../console/index.ts";
 import { parseElf } from "../elf/index.ts";
 import { loadHypervisorNode } from "../../workers/hypervisor/host/node.ts";
 import { bootFromImage } from "../../workers/hypervisor/host/image.ts";
-
-export const SIM_HELP = `Usage: livepatch-lens sim --xen IMAGE [--cpus N] [SCRIPT]
-
-Boots a simulated Xen from IMAGE (a xen-syms ELF) on N CPUs (default 4, at most 64) and runs
-console commands: xen-livepatch's (upload, apply, revert, replace, unload, load, list, with
---force and --nodeps) and the simulator's (debug-keys x, dmesg, mem, cpus, stall (idle or IRQ
-phase, once or always), hook, nmi (with --path for do_nmi's path), advance). Type 'help' for
-the full list. FILE arguments are relative to the current directory.
-
-Commands come from SCRIPT, else from standard input (with a prompt when it is a terminal).
-From a script or a pipe each command is echoed as '# <command>' before its output, blank lines
-and lines starting with '#' are skipped, and a failing command does not stop the run.
-
-Exit status: 0 when every command succeeded, otherwise the status of the last command that
-failed (xen-livepatch's own: 1 error, 2 retry/timeout; 127 unknown command; 70 simulator error);
-2 when the image or the script cannot be read.
-`;
+import { parseCommand, usageError } from "./args.ts";
+import { SIM } from "./commands.ts";
 
 interface SimArgs {
   xen: string;
@@ -31,25 +16,15 @@ interface SimArgs {
   script: string | null;
 }
 
-function parseArgs(args: string[]): SimArgs | string {
-  let xen: string | null = null;
+function simArgs(args: string[]): SimArgs | number {
+  const parsed = parseCommand(SIM, args);
+  if (!parsed.ok) return parsed.exitCode;
   let cpus = 4;
-  let script: string | null = null;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === "--xen") {
-      if (args[i + 1] === undefined) return "--xen needs an IMAGE";
-      xen = args[++i];
-    } else if (a === "--cpus") {
-      const n = Number(args[++i]);
-      if (!Number.isInteger(n) || n < 1 || n > 64) return "--cpus needs a number from 1 to 64";
-      cpus = n;
-    } else if (a.startsWith("-") && a !== "-") return `unknown option '${a}'`;
-    else if (script === null) script = a;
-    else return `unexpected argument '${a}'`;
+  if (parsed.values.cpus !== undefined) {
+    cpus = Number(parsed.values.cpus);
+    if (!/^\d+$/.test(String(parsed.values.cpus)) || cpus < 1 || cpus > 64) return usageError(SIM, "--cpus needs a number from 1 to 64").exitCode;
   }
-  if (xen === null) return "--xen IMAGE is required";
-  return { xen, cpus, script };
+  return { xen: String(parsed.values.xen), cpus, script: parsed.positionals[0] ?? null };
 }
 
 function readFileOrNull(name: string): Uint8Array | null {
@@ -67,15 +42,8 @@ function print(result: CommandResult): void {
 }
 
 export async function run(args: string[]): Promise<number> {
-  if (args.includes("--help") || args.includes("-h")) {
-    process.stdout.write(SIM_HELP);
-    return 0;
-  }
-  const parsed = parseArgs(args);
-  if (typeof parsed === "string") {
-    process.stderr.write(`livepatch-lens sim: ${parsed}\n\n${SIM_HELP}`);
-    return 2;
-  }
+  const parsed = simArgs(args);
+  if (typeof parsed === "number") return parsed;
   const image = readFileOrNull(parsed.xen);
   if (!image) {
     process.stderr.write(`livepatch-lens sim: cannot read image '${parsed.xen}'\n`);

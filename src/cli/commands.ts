@@ -1,0 +1,65 @@
+// Every subcommand's declaration (options, positionals, help) and how to load it. Kept apart
+// from the commands themselves so the top-level usage and `--help` never load the simulator.
+import type { CommandSpec } from "./args.ts";
+
+export const INSPECT: CommandSpec = {
+  name: "inspect",
+  summary: "Show a payload's ELF structure and livepatch view",
+  options: {
+    json: { type: "boolean", description: "One JSON document (schema in the README)" },
+    xen: { type: "string", value: "IMAGE", description: "The target xen-syms: resolves old addresses, reads old bytes, checks the build-id" },
+  },
+  positionals: "FILE",
+  minPositionals: 1,
+  maxPositionals: 1,
+  details: "Exit status: 0; 1 with a one-line message when FILE or IMAGE cannot be read as ELF; 2 for bad arguments.",
+};
+
+export const AUDIT: CommandSpec = {
+  name: "audit",
+  summary: "Would this Xen accept it, and what would it do?",
+  options: {
+    xen: { type: "string", value: "IMAGE", description: "The target xen-syms (enables the checks that need it and the simulator cross-check)" },
+    json: { type: "boolean", description: "The report as JSON" },
+    markdown: { type: "boolean", description: "The report as Markdown" },
+    "no-sim": { type: "boolean", description: "Skip the cross-check against the simulated hypervisor" },
+  },
+  positionals: "FILE...",
+  minPositionals: 1,
+  maxPositionals: Infinity,
+  details: "Payloads are taken in upload order. Exit status: 0 when there is no error finding, 1 when there is, 2 on a usage or read failure.",
+};
+
+export const SIM: CommandSpec = {
+  name: "sim",
+  summary: "A simulated hypervisor with xen-livepatch's console",
+  options: {
+    xen: { type: "string", value: "IMAGE", required: true, description: "The xen-syms ELF to boot" },
+    cpus: { type: "string", value: "N", description: "Simulated CPUs, 1 to 64 (default 4)" },
+  },
+  positionals: "[SCRIPT]",
+  minPositionals: 0,
+  maxPositionals: 1,
+  details: `Boots a simulated Xen from IMAGE on N CPUs and runs console commands: xen-livepatch's
+(upload, apply, revert, replace, unload, load, list, with --force and --nodeps) and the
+simulator's (debug-keys x, dmesg, mem, cpus, stall (idle or IRQ phase, once or always), hook,
+nmi (with --path for do_nmi's path), advance). Type 'help' for the full list. FILE arguments
+are relative to the current directory.
+
+Commands come from SCRIPT ('-' or none: standard input, with a prompt when it is a terminal).
+From a script or a pipe each command is echoed as '# <command>' before its output, blank lines
+and lines starting with '#' are skipped, and a failing command does not stop the run.
+
+Exit status: 0 when every command succeeded, otherwise the status of the last command that
+failed (xen-livepatch's own: 1 error, 2 retry/timeout; 127 unknown command; 70 simulator error);
+2 when the arguments are wrong or the image or the script cannot be read.`,
+};
+
+export type Command = (args: string[]) => Promise<number>;
+
+/** In the order the top-level usage lists them; each module is loaded only when run. */
+export const COMMANDS: { spec: CommandSpec; load(): Promise<Command> }[] = [
+  { spec: INSPECT, load: () => import("./inspect.ts").then((m) => m.run) },
+  { spec: AUDIT, load: () => import("./audit.ts").then((m) => m.run) },
+  { spec: SIM, load: () => import("./sim.ts").then((m) => m.run) },
+];

@@ -1,0 +1,94 @@
+// `inspect` text keeps its tables in columns when names are long: real prelink.o section names
+// run past 50 characters, beyond the columns' usual widths.
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { parseElf } from "../elf/index.ts";
+import { buildElf } from "../livepatch/testing/elfBuilder.ts";
+import { writeText } from "./inspectText.ts";
+import { StreamOut } from "./output.ts";
+
+const LONG = ".text.hvm_vcpu_virtual_to_linear_nested_guest_interrupt_handle";
+const LONGER = `.rodata.${"x86_emulate_".repeat(6)}str1.8`;
+
+async function inspectText(bytes: Uint8Array): Promise<string[]> {
+  const chunks: Buffer[] = [];
+  const sink = new Writable({
+    write(c, _e, done) {
+      chunks.push(Buffer.from(c));
+      done();
+    },
+  });
+  await writeText(new StreamOut(sink), "t.o", parseElf(bytes), null);
+  return Buffer.concat(chunks).toString("utf8").split("\n");
+}
+
+/** The lines of the block that starts with `title`, up to the next blank line. */
+function block(lines: string[], title: RegExp): string[] {
+  const start = lines.findIndex((l) => title.test(l));
+  expect(start, `no ${title}`).toBeGreaterThanOrEqual(0);
+  const end = lines.indexOf("", start);
+  return lines.slice(start + 1, end < 0 ? undefined : end);
+}
+
+describe("inspect text tables with long names", () => {
+  const built = buildElf({
+    sections: [
+      { name: ".text", flags: 6, data: new Uint8Array(32) },
+      { name: LONG, flags: 6, data: new Uint8Array(64) },
+      { name: LONGER, flags: 0x32, data: new Uint8Array(8) },
+      { name: ".bss.x", type: 8, flags: 3, size: 16 },
+    ],
+    symbols: [
+      { name: "static_fn", section: LONG, size: 64, bind: 0 },
+      { name: "a_rather_long_global_function_name_from_the_x86_emulator", section: LONG, size: 12345678 },
+      { name: "printk", section: "UND" },
+    ],
+    relocs: {
+      [LONG]: [
+        { offset: 1, type: 4, symbol: "printk", addend: -4 }, // R_X86_64_PLT32
+        { offset: 8, type: 1, symbol: LONGER, addend: 0x10 }, // R_X86_64_64
+        { offset: 0x20, type: 10, symbol: ".text", addend: 0 }, // R_X86_64_32
+        { offset: 0x28, type: 24, symbol: "static_fn", addend: 0 }, // R_X86_64_PC64
+      ],
+    },
+  });
+
+  it("aligns every column of the section table under its title", async () => {
+    const [header, ...rows] = block(await inspectText(built.bytes), /^Sections \(/);
+    const names = rows.map((r) => r.slice(header.indexOf("Name")).split(" ")[0]);
+    expect(names).toEqual(["", ".text", LONG, LONGER, ".bss.x", `.rela${LONG}`, ".symtab", ".strtab", ".shstrtab"]);
+    for (const title of ["Type", "Offset", "Size", "Lk", "Inf", "Al"]) {
+      const at = header.indexOf(title);
+      for (const row of rows) {
+        expect(row[at - 1], `${title} in ${JSON.stringify(row)}`).toBe(" ");
+        expect(row[at], `${title} in ${JSON.stringify(row)}`).not.toBe(" ");
+      }
+    }
+    const cells = (title: string) => rows.map((r) => r.slice(header.indexOf(title)).split(" ")[0]);
+    expect(cells("Type")).toEqual(["NULL", "PROGBITS", "PROGBITS", "PROGBITS", "NOBITS", "RELA", "SYMTAB", "STRTAB", "STRTAB"]);
+    expect(cells("Flags")).toEqual(["", "AX", "AX", "AMS", "WA", "I", "", "", ""]);
+  });
+
+  it("aligns the symbol table, a 12345678-byte size included", async () => {
+    const [header, ...rows] = block(await inspectText(built.bytes), /^Symbols \(/);
+    const nameAt = header.indexOf("Name");
+    const sizeEnd = header.indexOf("Size") + 4;
+    const sized = rows.find((r) => r.endsWith("a_rather_long_global_function_name_from_the_x86_emulator"))!;
+    expect(sized.slice(sizeEnd - 8, sizeEnd)).toBe("12345678");
+    for (const row of rows.filter((r) => r.length > nameAt)) expect(row[nameAt - 1]).toBe(" ");
+    expect(rows.map((r) => r.slice(nameAt))).toContain("printk");
+  });
+
+  it("starts every relocation's symbol in the same column", async () => {
+    const lines = block(await inspectText(built.bytes), /^Relocations in \.rela\.text\.hvm/);
+    expect(lines).toHaveLength(4);
+    const symbolAt = lines[0].indexOf("printk");
+    expect(lines.map((l) => l.slice(symbolAt))).toEqual(["printk - 0x4", `${LONGER} + 0x10`, ".text + 0x0", "static_fn + 0x0"]);
+    expect(lines.map((l) => l.slice(0, symbolAt).trim().split(/\s+/))).toEqual([
+      ["0x1", "R_X86_64_PLT32"],
+      ["0x8", "R_X86_64_64"],
+      ["0x20", "R_X86_64_32"],
+      ["0x28", "R_X86_64_PC64"],
+    ]);
+  });
+});
