@@ -11,7 +11,10 @@ export interface ByteWrite {
   addr: bigint;
   before: Uint8Array;
   after: Uint8Array;
+  /** The payload whose action wrote these bytes (a revert's restore is written by the reverted payload). */
   payload: string;
+  /** Written by an APPLY (the payload's code goes live) or by a REVERT (the bytes it saved come back). */
+  by: "apply" | "revert";
   /** The Xen function whose bytes these are. */
   func: string;
   /** Where a branch written here goes; null for NOPs and restored bytes. */
@@ -31,6 +34,7 @@ export function toWrite(ev: LoggedEvent): ByteWrite | null {
     before: hexToBytes(ev.old),
     after: hexToBytes(ev.new),
     payload: ev.payload ?? "",
+    by: ev.by,
     func: ev.func.name,
     target: ev.target !== undefined ? BigInt(ev.target) : null,
   };
@@ -74,19 +78,34 @@ export interface WindowAtCursor {
   changed: boolean[];
   /** The last write into this window up to the cursor, if any. */
   last: ByteWrite | null;
+  /**
+   * The apply whose bytes are live in this window now: each apply stacks on the ones before and
+   * each revert takes its payload's off, so after bye is reverted the owner is hello again (with
+   * hello's jump target), not bye, which wrote the restoring bytes. Null once every patch is gone.
+   */
+  owner: ByteWrite | null;
 }
 
 export function windowAt(window: MemoryWindow, writes: readonly ByteWrite[]): WindowAtCursor {
   const bytes = window.base.slice();
   let last: ByteWrite | null = null;
+  const applied: ByteWrite[] = [];
   const end = window.addr + BigInt(window.base.length);
   for (const w of writes) {
     if (w.addr + BigInt(w.after.length) <= window.addr || w.addr >= end) continue;
     overlay(bytes, window.addr, w.after, w.addr);
     last = w;
+    if (w.by === "apply") applied.push(w);
+    else {
+      for (let i = applied.length - 1; i >= 0; i--) {
+        if (applied[i].payload !== w.payload || applied[i].addr !== w.addr) continue;
+        applied.splice(i, 1);
+        break;
+      }
+    }
   }
   const changed = Array.from(bytes, (b, i) => b !== window.base[i]);
-  return { window, bytes, changed, last };
+  return { window, bytes, changed, last, owner: changed.some(Boolean) ? (applied[applied.length - 1] ?? null) : null };
 }
 
 export function hex(bytes: Uint8Array): string {

@@ -23,6 +23,8 @@ export interface Lane {
   /** Where the lane stands at the cursor, in words. */
   status: string;
   missed: boolean;
+  /** When a CPU that missed the deadline reached its idle loop after all (past the rendezvous's end). */
+  lateAt: number | null;
 }
 
 export interface RendezvousView {
@@ -36,8 +38,11 @@ export interface RendezvousView {
   lanes: Lane[];
   /** The time of each event of the rendezvous in order (index 0 is the start). */
   moments: number[];
-  /** The status rc the action finished with, and whether the master got to run it. */
-  outcome: { rc: number; actionRan: boolean } | null;
+  /**
+   * The status rc the action finished with, whether the master got to run it, and when (the
+   * rendezvous's `done`): the drawing ends there, so lanes and log agree on when it was decided.
+   */
+  outcome: { rc: number; actionRan: boolean; at: number } | null;
 }
 
 function open(lane: Lane, kind: LaneSegmentKind, t: number, at: number): void {
@@ -76,7 +81,7 @@ export function deriveRendezvous(items: readonly TimelineItem[], cursor: number,
   let at = 0;
   const lane = (cpu: number): Lane => {
     while (view.lanes.length <= cpu) {
-      const l: Lane = { cpu: view.lanes.length, master: false, segments: [], status: "running guests", missed: false };
+      const l: Lane = { cpu: view.lanes.length, master: false, segments: [], status: "running guests", missed: false, lateAt: null };
       open(l, "reaching", first.t, 0);
       l.status = "on its way to the idle loop";
       view.lanes.push(l);
@@ -94,6 +99,15 @@ export function deriveRendezvous(items: readonly TimelineItem[], cursor: number,
     const ev = it.event;
     if (ev.kind === "rendezvous" && ev.phase === "scheduled") break;
     if (ev.kind !== "rendezvous" && ev.kind !== "cpu-phase" && ev.kind !== "write") continue;
+    if (finished) {
+      // After `done` the rendezvous is over: a straggler's arrival is noted, not drawn.
+      if (ev.kind === "cpu-phase" && ev.phase === "late") {
+        const l = lane(ev.cpu);
+        l.lateAt = ev.t;
+        l.status = "arrived after the rendezvous was abandoned";
+      }
+      continue;
+    }
     view.now = Math.max(view.now, ev.t);
     view.moments.push(ev.t);
     at = view.moments.length - 1;
@@ -106,7 +120,7 @@ export function deriveRendezvous(items: readonly TimelineItem[], cursor: number,
         open(m, "patching", ev.t, at);
         m.status = "patching with IRQs off";
       } else if (ev.phase === "done") {
-        view.outcome = { rc: ev.statusRc, actionRan: ev.actionRan };
+        view.outcome = { rc: ev.statusRc, actionRan: ev.actionRan, at: ev.t };
         const m = lane(Math.max(0, ev.cpu));
         if (!m.missed) {
           open(m, "released", ev.t, at);

@@ -56,7 +56,12 @@ function Lanes({ rv, px, hotCpus, natural, maxScale }: { rv: RendezvousView; px:
   const widest = labels.reduce((m, l) => Math.max(m, l.length), 0);
   const scale = laneScale(rv.moments, LEFT, WIDTH - 14, { minGap: widest * TICK_CHAR + TICK_AIR });
   const height = TOP + rv.lanes.length * LANE_H + 22;
-  const deadlineAt = rv.deadline === null ? -1 : rv.moments.findIndex((t) => t >= rv.deadline!);
+  // Events at one instant are drawn one after another; the deadline line stands after the last
+  // event at (or before) the deadline, so what happened at the deadline is on its left.
+  const reached = rv.deadline !== null && rv.moments.some((t) => t >= rv.deadline!);
+  let deadlineAt = -1;
+  if (reached) for (let i = 0; i < rv.moments.length && rv.moments[i] <= rv.deadline!; i++) deadlineAt = i;
+  if (reached && deadlineAt < 0) deadlineAt = 0;
   const deadlineIn = deadlineAt >= 0;
   const tickAnchor = (x: number, label: string): "start" | "middle" | "end" => {
     const half = (label.length * TICK_CHAR) / 2;
@@ -70,7 +75,7 @@ function Lanes({ rv, px, hotCpus, natural, maxScale }: { rv: RendezvousView; px:
         {rv.outcome ? (
           <span className={rv.outcome.rc === 0 ? "ok" : "bad"}>
             {" "}
-            → rc {rcText(rv.outcome.rc)} at +{msText(rv.now - rv.start)}
+            → rc {rcText(rv.outcome.rc)} at +{msText(rv.outcome.at - rv.start)}
             {timedOut && " (a CPU stalled)"}
           </span>
         ) : (

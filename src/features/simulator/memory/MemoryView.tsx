@@ -58,11 +58,11 @@ export interface MemoryMarks {
 }
 
 function Window({ w, arch, payloads, marks }: { w: WindowAtCursor; arch: DisasmArch; payloads: Record<string, PayloadInfo>; marks?: MemoryMarks }) {
-  const { window: win, bytes, changed, last } = w;
+  const { window: win, bytes, changed, owner } = w;
   const original = useDisasm(arch, win.base, win.addr);
   const now = useDisasm(arch, bytes, win.addr);
   const patched = changed.some(Boolean);
-  const target = patched && last ? last.target : null;
+  const target = owner?.target ?? null;
   const label = win.func || `0x${win.addr.toString(16)}`;
   const nameAt = (a: bigint) => nameFor(a, payloads);
   const targetName = target !== null ? nameAt(target) : null;
@@ -73,7 +73,7 @@ function Window({ w, arch, payloads, marks }: { w: WindowAtCursor; arch: DisasmA
       <header>
         <code className="mem-func">{label}</code> <span className="muted mono">0x{win.addr.toString(16)}</span>
         <span className="spacer" />
-        {patched ? <span className="badge payload">patched by {last?.payload}</span> : <span className="badge image">original bytes</span>}
+        {owner ? <span className="badge payload">patched by {owner.payload}</span> : <span className="badge image">{patched ? "changed" : "original bytes"}</span>}
       </header>
       <div className="mem-grid">
         <span className="mem-head">before</span>
