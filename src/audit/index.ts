@@ -6,4 +6,5 @@ export { crossCheck, compare } from "./simulate.ts";
 export { toJson, toMarkdown, toText } from "./report.ts";
 export { RULES, RULE_IDS, SIMULATOR_RULES, CATALOGUE, type Rule, type RuleId, type SimulatorRuleId } from "./rules.ts";
 export { payloadName } from "./context.ts";
+export { xenImage, type XenImage } from "./image.ts";
 export type * from "./types.ts";

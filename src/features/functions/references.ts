@@ -4,7 +4,9 @@
 // payload) in the relocations that will fill it.
 import { EM_X86_64, SHF_ALLOC, SHF_EXECINSTR, SHF_STRINGS, SHT_NOBITS, type ElfFile, type RelocationTable } from "../../elf/index.ts";
 import type { DisasmArch, Insn } from "../../disasm/types.ts";
-import { placeInSection, symbolTableFor } from "../inspector/symbolize.ts";
+import { cString, describeInSection, symbolTableFor } from "../inspector/symbolize.ts";
+
+export { cString };
 
 /** Per instruction: the address its data operand designates (null when none or unknown). */
 export function linkedRefs(arch: DisasmArch, insns: readonly Insn[]): (bigint | null)[] {
@@ -31,20 +33,6 @@ export function linkedRefs(arch: DisasmArch, insns: readonly Insn[]): (bigint | 
     }
   });
   return out;
-}
-
-const MAX_STRING = 80;
-
-/** A printable NUL-terminated string starting at `at`, or null. */
-export function cString(bytes: Uint8Array, at: number): string | null {
-  let s = "";
-  for (let i = at; i < bytes.length && i < at + MAX_STRING; i++) {
-    const b = bytes[i];
-    if (b === 0) return s.length ? s : null;
-    if ((b < 0x20 || b > 0x7e) && b !== 0x09 && b !== 0x0a) return null;
-    s += String.fromCharCode(b);
-  }
-  return s.length ? `${s}…` : null;
 }
 
 export const quoted = (s: string) => JSON.stringify(s);
@@ -120,5 +108,5 @@ export function relocLabel(elf: ElfFile, ref: RelocRef): string {
     const str = (flags & SHF_STRINGS || sec.name.startsWith(".rodata")) ? cString(elf.bytes.subarray(sec.dataOffset, sec.dataOffset + sec.dataSize), Number(ref.offset)) : null;
     if (str !== null) return quoted(str);
   }
-  return placeInSection(elf, ref.section, ref.offset) ?? `${sec.name}${ref.offset === 0n ? "" : `+0x${ref.offset.toString(16)}`}`;
+  return describeInSection(elf, ref.section, ref.offset);
 }

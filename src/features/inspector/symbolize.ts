@@ -1,11 +1,17 @@
 // Names for places in a relocatable file: "function+offset" for a section offset, and the
 // target of a relocation spelled the way objdump -r does, plus where a section symbol lands.
-import { describe, EM_X86_64, type ElfFile, type RelocationTable, type SymbolTable } from "../../elf/index.ts";
+import { describe, EM_X86_64, SHN_LORESERVE, type ElfFile, type RelocationTable, type SymbolTable } from "../../elf/index.ts";
 import { signedAddend } from "../format.ts";
 
+const STT_NOTYPE = 0;
 const STT_OBJECT = 1;
 const STT_FUNC = 2;
 const STT_SECTION = 3;
+
+/** ARM mapping symbols ($a, $d, $t, $x and their $x.N forms) mark code/data ranges; they are not names. */
+export function isMappingSymbol(name: string): boolean {
+  return /^\$[adtx](?:\..*)?$/.test(name);
+}
 
 interface SectionSymbols {
   values: bigint[];
@@ -14,15 +20,25 @@ interface SectionSymbols {
 }
 
 const bySectionCache = new WeakMap<SymbolTable, Map<number, SectionSymbols>>();
+const labelsCache = new WeakMap<SymbolTable, Map<number, SectionSymbols>>();
 
 /** FUNC/OBJECT symbols of each section, sorted by value; built once per table on first use. */
 function sectionSymbols(t: SymbolTable): Map<number, SectionSymbols> {
-  let map = bySectionCache.get(t);
+  return grouped(t, bySectionCache, (type) => type === STT_FUNC || type === STT_OBJECT);
+}
+
+/** Every named FUNC/OBJECT/NOTYPE symbol (labels such as .LC0 too), mapping symbols left out. */
+function sectionLabels(t: SymbolTable): Map<number, SectionSymbols> {
+  return grouped(t, labelsCache, (type, name) => (type === STT_FUNC || type === STT_OBJECT || type === STT_NOTYPE) && name !== "" && !isMappingSymbol(name));
+}
+
+function grouped(t: SymbolTable, cache: WeakMap<SymbolTable, Map<number, SectionSymbols>>, keep: (type: number, name: string) => boolean): Map<number, SectionSymbols> {
+  let map = cache.get(t);
   if (map) return map;
   const groups = new Map<number, number[]>();
   for (let i = 0; i < t.count; i++) {
     const type = t.info[i] & 0xf;
-    if (type !== STT_FUNC && type !== STT_OBJECT) continue;
+    if (!keep(type, t.name[i])) continue;
     const list = groups.get(t.shndx[i]) ?? [];
     list.push(i);
     groups.set(t.shndx[i], list);
@@ -32,16 +48,12 @@ function sectionSymbols(t: SymbolTable): Map<number, SectionSymbols> {
     list.sort((a, b) => (t.value[a] < t.value[b] ? -1 : t.value[a] > t.value[b] ? 1 : 0));
     map.set(shndx, { values: list.map((i) => t.value[i]), sizes: list.map((i) => t.size[i]), names: list.map((i) => t.name[i]) });
   }
-  bySectionCache.set(t, map);
+  cache.set(t, map);
   return map;
 }
 
-/** "name+0x10" for an offset inside section `shndx`, using its FUNC/OBJECT symbols. */
-export function placeInSection(elf: ElfFile, shndx: number, offset: bigint): string | null {
-  const t = elf.symbolTables[0];
-  if (!t) return null;
-  const s = sectionSymbols(t).get(shndx);
-  if (!s) return null;
+/** Index of the last entry whose value is ≤ offset, or −1. */
+function lastAtOrBefore(s: SectionSymbols, offset: bigint): number {
   let lo = 0;
   let hi = s.values.length - 1;
   let found = -1;
@@ -52,6 +64,27 @@ export function placeInSection(elf: ElfFile, shndx: number, offset: bigint): str
       lo = mid + 1;
     } else hi = mid - 1;
   }
+  return found;
+}
+
+/** "label+0x4" from the nearest named symbol at or before `offset` in section `shndx`. */
+function nearestLabel(elf: ElfFile, shndx: number, offset: bigint): string | null {
+  const t = elf.symbolTables[0];
+  const s = t ? sectionLabels(t).get(shndx) : undefined;
+  if (!s) return null;
+  const k = lastAtOrBefore(s, offset);
+  if (k < 0) return null;
+  const delta = offset - s.values[k];
+  return delta === 0n ? s.names[k] : `${s.names[k]}+0x${delta.toString(16)}`;
+}
+
+/** "name+0x10" for an offset inside section `shndx`, using its FUNC/OBJECT symbols. */
+export function placeInSection(elf: ElfFile, shndx: number, offset: bigint): string | null {
+  const t = elf.symbolTables[0];
+  if (!t) return null;
+  const s = sectionSymbols(t).get(shndx);
+  if (!s) return null;
+  const found = lastAtOrBefore(s, offset);
   if (found < 0) return null;
   const delta = offset - s.values[found];
   if (delta >= s.sizes[found] && !(delta === 0n)) return null;
@@ -73,7 +106,41 @@ export interface RelocText {
   resolved: string;
 }
 
-export function relocText(elf: ElfFile, r: RelocationTable, i: number): RelocText {
+/** The hypervisor image an undefined symbol is resolved against (the one the payload targets). */
+export interface ImageNames {
+  file: string;
+  lookup(name: string): bigint | null;
+}
+
+const MAX_STRING = 80;
+
+/** A printable NUL-terminated string starting at `at`, or null. */
+export function cString(bytes: Uint8Array, at: number): string | null {
+  let s = "";
+  for (let i = at; i < bytes.length && i < at + MAX_STRING; i++) {
+    const b = bytes[i];
+    if (b === 0) return s.length ? s : null;
+    if ((b < 0x20 || b > 0x7e) && b !== 0x09 && b !== 0x0a) return null;
+    s += String.fromCharCode(b);
+  }
+  return s.length ? `${s}…` : null;
+}
+
+const SHF_EXECINSTR = 0x4n;
+const SHF_STRINGS = 0x20n;
+const SHT_NOBITS = 8;
+
+/** What section `shndx` holds at `offset`: function+offset, else the nearest label, with the string there. */
+export function describeInSection(elf: ElfFile, shndx: number, offset: bigint): string {
+  const sec = elf.sections[shndx];
+  if (!sec) return `section ${shndx}+0x${offset.toString(16)}`;
+  const name = placeInSection(elf, shndx, offset) ?? nearestLabel(elf, shndx, offset) ?? `${sec.name}${offset === 0n ? "" : signedAddend(offset)}`;
+  const data = (sec.flags & SHF_STRINGS || sec.name.startsWith(".rodata")) && !(sec.flags & SHF_EXECINSTR) && sec.type !== SHT_NOBITS && offset >= 0n && offset < BigInt(sec.dataSize);
+  const str = data ? cString(elf.bytes.subarray(sec.dataOffset, sec.dataOffset + sec.dataSize), Number(offset)) : null;
+  return str === null ? name : `${name} ${JSON.stringify(str)}`;
+}
+
+export function relocText(elf: ElfFile, r: RelocationTable, i: number, image: ImageNames | null = null): RelocText {
   const machine = elf.header.machine;
   const type = describe.relocationTypeName(machine, r.type[i]) ?? `unknown (${r.type[i]})`;
   const t = symbolTableFor(elf, r);
@@ -82,13 +149,24 @@ export function relocText(elf: ElfFile, r: RelocationTable, i: number): RelocTex
   if (!t || s >= t.count) return { type, target: s === 0 ? hexAddend(addend) : `bad symbol ${s}`, resolved: "" };
   const symType = t.info[s] & 0xf;
   const shndx = t.shndx[s];
-  const name = symType === STT_SECTION ? (elf.sections[shndx]?.name ?? `section ${shndx}`) : t.name[s];
+  const mapping = symType !== STT_SECTION && isMappingSymbol(t.name[s]);
+  const secName = elf.sections[shndx]?.name ?? `section ${shndx}`;
+  const name = symType === STT_SECTION ? secName : mapping ? `${secName}${t.value[s] === 0n ? "" : signedAddend(t.value[s])}` : t.name[s];
   const target = s === 0 ? hexAddend(addend) : `${name}${addend === 0n ? "" : signedAddend(addend)}`;
   let resolved = "";
-  if (s !== 0 && shndx === 0) resolved = "undefined: resolved by the hypervisor at upload";
-  else if (symType === STT_SECTION) {
-    const at = addend + (machine === EM_X86_64 && X86_PCREL.has(r.type[i]) ? 4n : 0n);
-    resolved = placeInSection(elf, shndx, at) ?? "";
+  if (s !== 0 && shndx === 0) {
+    const a = image?.lookup(t.name[s]) ?? null;
+    resolved = !image
+      ? "undefined: resolved by the hypervisor at upload (load its xen-syms to see where)"
+      : a !== null
+        ? `${t.name[s]} = 0x${a.toString(16)} in ${image.file}`
+        : `not in ${image.file}: only a payload loaded earlier can provide it, else UPLOAD fails (−ENOENT)`;
+  } else if (s !== 0 && shndx < SHN_LORESERVE) {
+    // Where the CPU ends up: x86 PC-relative fields count from the end of a 4-byte field.
+    const base = symType === STT_SECTION ? 0n : t.value[s];
+    const at = base + addend + (machine === EM_X86_64 && X86_PCREL.has(r.type[i]) ? 4n : 0n);
+    const place = describeInSection(elf, shndx, at);
+    resolved = place === target ? "" : place;
   }
   return { type, target, resolved };
 }

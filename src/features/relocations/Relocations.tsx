@@ -6,12 +6,30 @@ import { describe } from "../../elf/index.ts";
 import { useLens } from "../../state/store.ts";
 import { addr, grouped } from "../format.ts";
 import { FlatRows, shownAt } from "../inspector/flat.ts";
-import { relocText, symbolTableFor } from "../inspector/symbolize.ts";
+import { relocText, symbolTableFor, type ImageNames } from "../inspector/symbolize.ts";
+import { useImageContext } from "../functions/useImageContext.ts";
+import { xenImage } from "../../audit/index.ts";
+import type { ElfFile } from "../../elf/index.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
 import { usePick, useReveal } from "../inspector/usePick.ts";
+import { follow } from "../inspector/follow.ts";
 import { ROWS_PER_STEP, useSliced } from "../inspector/useSliced.ts";
 
 const NO_TYPES: number[] = [];
+// 64-bit absolute relocations (x86-64 R_X86_64_64, AArch64 R_AARCH64_ABS64) patch 8 bytes; the rest here 4.
+const FIELD_8 = new Set(["62:1", "183:257"]);
+
+const namesCache = new WeakMap<ElfFile, ImageNames>();
+/** The image's symbols by name, spelled as Xen looks them up; built once per image. */
+function imageNames(name: string, elf: ElfFile): ImageNames {
+  let n = namesCache.get(elf);
+  if (!n) {
+    const x = xenImage(name, elf);
+    n = { file: name, lookup: (s) => x.lookup(s)?.addr ?? null };
+    namesCache.set(elf, n);
+  }
+  return n;
+}
 
 export function Relocations({ file, parsed }: ViewProps) {
   const { elf } = parsed;
@@ -27,6 +45,9 @@ export function Relocations({ file, parsed }: ViewProps) {
   const selectBytes = useLens((s) => s.ui.selectBytes);
   const machine = elf.header.machine;
   const elfClass = elf.header.elfClass;
+  const imageFile = useImageContext(file, parsed).image;
+  const imageElf = imageFile?.parsed?.elf ?? null;
+  const image = useMemo(() => (imageFile && imageElf ? imageNames(imageFile.name, imageElf) : null), [imageFile, imageElf]);
 
   // A bitmap, not a Set: this runs over every relocation (1.8M in the large fixture), in slices.
   const scanTypes = useMemo(
@@ -60,9 +81,18 @@ export function Relocations({ file, parsed }: ViewProps) {
       let n = 0;
       let budget = 0;
       const matchBySymtab = new Map<object, Uint8Array>();
+      // The quick filter also matches type names and section names (the REL/RELA section or the one it patches).
+      const typeHit = new Map<number, boolean>();
+      const typeMatches = (v: number) => {
+        let hit = typeHit.get(v);
+        if (hit === undefined) typeHit.set(v, (hit = (describe.relocationTypeName(machine, v) ?? "").toLowerCase().includes(q)));
+        return hit;
+      };
+      const secName = (i: number) => (elf.sections[i]?.name ?? "").toLowerCase();
       for (let ti = 0; ti < tables.length; ti++) {
         const t = tables[ti];
-        if (sec && !(elf.sections[t.sectionIndex]?.name ?? "").toLowerCase().includes(sec)) continue;
+        if (sec && !secName(t.sectionIndex).includes(sec)) continue;
+        const wholeTable = q !== "" && (secName(t.sectionIndex).includes(q) || secName(t.targetSection).includes(q));
         const symtab = symbolTableFor(elf, t);
         // Decide per symbol once, not per relocation: a million relocations share a few thousand
         // symbols, and thousands of relocation sections share one symbol table.
@@ -87,14 +117,14 @@ export function Relocations({ file, parsed }: ViewProps) {
             yield;
           }
           if (wantType >= 0 && t.type[i] !== wantType) continue;
-          if (q && !(symMatch && symMatch[t.symbolIndex[i]])) continue;
+          if (q && !wholeTable && !(symMatch && symMatch[t.symbolIndex[i]]) && !typeMatches(t.type[i])) continue;
           out[n++] = flat.starts[ti] + i;
         }
         budget += 20; // a table's own overhead, so thousands of small tables still yield
       }
       return out.subarray(0, n);
     };
-  }, [q, sec, type, tables, flat, elf]);
+  }, [q, sec, type, tables, flat, elf, machine]);
   const filtered = useSliced<Uint32Array | null>(scan, null);
   const rows = filtered.value;
 
@@ -127,14 +157,14 @@ export function Relocations({ file, parsed }: ViewProps) {
     { id: "off", header: "Offset", width: `${elfClass / 4 + 1}ch`, cell: (r) => { const [t, i] = at(r); return addr(tables[t].offset[i], elfClass); } },
     { id: "type", header: "Type", width: "minmax(16ch, 0.8fr)", cell: (r) => { const [t, i] = at(r); return describe.relocationTypeName(machine, tables[t].type[i]) ?? `unknown (${tables[t].type[i]})`; } },
     { id: "target", header: "Symbol + addend", width: "minmax(18ch, 1.2fr)", cell: (r) => { const [t, i] = at(r); return relocText(elf, tables[t], i).target; } },
-    { id: "resolved", header: "Resolves to", width: "minmax(18ch, 1.2fr)", cell: (r) => { const [t, i] = at(r); return <span className="muted">{relocText(elf, tables[t], i).resolved}</span>; } },
+    { id: "resolved", header: "Resolves to", width: "minmax(18ch, 1.2fr)", cell: (r) => { const [t, i] = at(r); return <span className="muted">{relocText(elf, tables[t], i, image).resolved}</span>; } },
   ];
   const count = rows ? rows.length : flat.total;
 
   return (
     <div className="view view-table">
       <div className="filters" role="search">
-        <input type="search" data-filter placeholder="Symbol ( / )" aria-label="Filter relocations by symbol" value={symbol} onChange={(e) => setSymbol(e.target.value)} />
+        <input type="search" data-filter placeholder="Symbol, type or section ( / )" aria-label="Filter relocations by symbol, type or section" value={symbol} onChange={(e) => setSymbol(e.target.value)} />
         <input type="search" placeholder="Section" aria-label="Filter relocations by section" value={section} onChange={(e) => setSection(e.target.value)} />
         <select aria-label="Relocation type" value={type} onChange={(e) => setType(e.target.value)}>
           <option value="">any type</option>
@@ -149,7 +179,27 @@ export function Relocations({ file, parsed }: ViewProps) {
           {grouped(count)} of {grouped(flat.total)} relocations in {grouped(tables.length)} sections
         </span>
       </div>
-      <VirtualTable label="Relocations" columns={columns} rowCount={count} selected={selected} onSelect={select} empty={flat.total === 0 ? "No relocation sections." : "No relocation matches."} />
+      <VirtualTable
+        label="Relocations"
+        columns={columns}
+        rowCount={count}
+        selected={selected}
+        onSelect={select}
+        onActivate={(r) => {
+          // The symbol it refers to, and the bytes it will patch.
+          const [ti, i] = at(r);
+          const t = tables[ti];
+          const symtab = elf.symbolTables.findIndex((x) => x.sectionIndex === t.symbolTableSection);
+          const target = elf.sections[t.targetSection];
+          const width = FIELD_8.has(`${machine}:${t.type[i]}`) ? 8 : 4;
+          const inTarget = target && target.dataSize > 0 && t.offset[i] < BigInt(target.dataSize);
+          follow(
+            file.id,
+            symtab >= 0 && t.symbolIndex[i] !== 0 ? { view: "symbols", table: symtab, index: t.symbolIndex[i] } : null,
+            inTarget ? { offset: target.dataOffset + Number(t.offset[i]), size: Math.min(width, target.dataSize - Number(t.offset[i])), label: `patched by ${label(ti, i)}` } : null,
+          );
+        }}
+        empty={flat.total === 0 ? "No relocation sections." : "No relocation matches."} />
     </div>
   );
 }
