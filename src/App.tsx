@@ -44,6 +44,17 @@ export function App() {
 
   return (
     <div className={`app ${largeText ? "large-text" : ""}`}>
+      <a
+        className="skip-link"
+        href="#workspace"
+        onClick={(e) => {
+          // Not a hash change: the hash holds the page's state.
+          e.preventDefault();
+          document.getElementById("workspace")?.focus();
+        }}
+      >
+        Skip to the workspace
+      </a>
       <header className="topbar">
         <h1>Livepatch Lens</h1>
         <span className="privacy">Files never leave your browser.</span>
@@ -63,7 +74,7 @@ export function App() {
         <Guard what="file list">
           <FileRail />
         </Guard>
-        <main className="workspace">
+        <main className="workspace" id="workspace" tabIndex={-1}>
           <SimulatorOutlet>
             <Guard what="inspector" resetKeys={[current?.id]}>
               {current ? <Inspector key={current.id} file={current} /> : <Welcome />}

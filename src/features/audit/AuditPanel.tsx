@@ -1,7 +1,7 @@
 // The audit, one click from anywhere: a verdict button in the top bar that opens the findings
 // per payload (filter by severity), the simulator's result beside the static verdict, and
 // Markdown/JSON exports. Each finding links to its view and highlights its bytes.
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { toJson, toMarkdown, type AuditResult, type Finding, type FindingSeverity } from "../../audit/index.ts";
 import { useLens } from "../../state/store.ts";
 import type { NavTarget } from "../../state/nav.ts";
@@ -109,6 +109,19 @@ function Findings({ view, shown }: { view: AuditView & { result: AuditResult }; 
 export function AuditPanel() {
   const view = useAudit();
   const [open, setOpen] = useState(false);
+  const toggle = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    // Esc closes the drawer from anywhere on the page, and focus returns to the button that opened it.
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "Escape" || e.defaultPrevented) return;
+      e.preventDefault();
+      setOpen(false);
+      toggle.current?.focus();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [open]);
   const [shown, setShown] = useState<Set<FindingSeverity>>(new Set(["error", "warning", "info"]));
   if (!view) return null;
   const { result } = view;
@@ -121,7 +134,7 @@ export function AuditPanel() {
   const n = (s: FindingSeverity) => result.findings.filter((f) => f.severity === s).length;
   return (
     <>
-      <button type="button" className={`small audit-toggle ${result.verdict}`} aria-expanded={open} onClick={() => setOpen(!open)}>
+      <button ref={toggle} type="button" className={`small audit-toggle ${result.verdict}`} aria-expanded={open} onClick={() => setOpen(!open)}>
         Audit: {result.verdict === "accept" ? "accept" : "reject"}
       </button>
       {open && (

@@ -3,6 +3,8 @@ import { useLens } from "../../state/store.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
 import { usePick } from "../inspector/usePick.ts";
 import { FuncCard } from "./FuncCard.tsx";
+import { follow } from "../inspector/follow.ts";
+import { newCodeLocation } from "./newCodeLocation.ts";
 import { useImageContext } from "./useImageContext.ts";
 import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
 
@@ -44,7 +46,21 @@ export function Functions({ file, parsed }: ViewProps) {
             <> · no image loaded</>
           )}
         </p>
-        <VirtualTable label="Functions" columns={columns} rowCount={funcs.length} selected={selected} onSelect={select} rowHeight={26} />
+        <VirtualTable
+          label="Functions"
+          columns={columns}
+          rowCount={funcs.length}
+          selected={selected}
+          onSelect={select}
+          onActivate={(i) => {
+            // The replacement's code (its bytes in the payload); the record itself for a NOP-out.
+            const f = funcs[i];
+            const loc = newCodeLocation(f, model, parsed.elf);
+            follow(file.id, null, loc ? { offset: loc.section.dataOffset + loc.start, size: loc.size, label: `new code of ${f.name.text ?? `#${i}`}` } : { offset: f.offset, size: f.size, label: `livepatch_func ${i}` });
+            document.querySelector<HTMLElement>(".func-detail .old-new")?.scrollIntoView({ block: "nearest" });
+          }}
+          rowHeight={26}
+        />
       </div>
       <div className="func-detail">{fn && <FuncCard key={fn.index} fn={fn} model={model} elf={parsed.elf} fileId={file.id} ctx={ctx} />}</div>
     </div>

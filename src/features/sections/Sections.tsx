@@ -8,6 +8,7 @@ import type { PlacedSection } from "../../livepatch/index.ts";
 import { addr, grouped, hex } from "../format.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
 import { usePick, useReveal } from "../inspector/usePick.ts";
+import { follow } from "../inspector/follow.ts";
 
 export function Sections({ file, parsed }: ViewProps) {
   const { elf, livepatch: lp } = parsed;
@@ -64,7 +65,17 @@ export function Sections({ file, parsed }: ViewProps) {
         {grouped(elf.sections.length)} sections.
         {lp && ` ${lp.regions.assumption}. text ${lp.regions.text.size} B, rw ${lp.regions.rw.size} B, ro ${lp.regions.ro.size} B (${lp.regions.pages} pages).`}
       </p>
-      <VirtualTable label="Sections" columns={columns} rowCount={elf.sections.length} selected={selected} onSelect={select} />
+      <VirtualTable
+        label="Sections"
+        columns={columns}
+        rowCount={elf.sections.length}
+        selected={selected}
+        onSelect={select}
+        onActivate={(row) => {
+          const s = elf.sections[row];
+          follow(file.id, null, { ...(s.dataSize > 0 ? { offset: s.dataOffset, size: s.dataSize } : s.header), label: `section [${row}] ${s.name}` });
+        }}
+      />
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { addr, grouped } from "../format.ts";
 import { FlatRows, shownAt } from "../inspector/flat.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
 import { usePick, useReveal } from "../inspector/usePick.ts";
+import { follow, symbolBytes } from "../inspector/follow.ts";
 import { useSliced } from "../inspector/useSliced.ts";
 
 const NAMES_PER_STEP = 10_000;
@@ -91,7 +92,21 @@ export function Symbols({ file, parsed }: ViewProps) {
           {grouped(count)} of {grouped(flat.total)} symbols
         </span>
       </div>
-      <VirtualTable label="Symbols" columns={columns} rowCount={count} selected={selected} onSelect={select} empty={flat.total === 0 ? "No symbol table." : "No symbol matches."} />
+      <VirtualTable
+        label="Symbols"
+        columns={columns}
+        rowCount={count}
+        selected={selected}
+        onSelect={select}
+        onActivate={(r) => {
+          // The symbol's section, and the bytes the symbol covers there.
+          const [ti, i] = at(r);
+          const t = tables[ti];
+          const shndx = t.shndx[i];
+          const bytes = symbolBytes(elf, shndx, t.value[i], t.size[i]);
+          follow(file.id, shndx > 0 && shndx < elf.sections.length ? { view: "sections", section: shndx } : null, bytes && { ...bytes, label: `${t.name[i] || "symbol"} (${bytes.size} bytes)` });
+        }}
+        empty={flat.total === 0 ? "No symbol table." : "No symbol matches."} />
     </div>
   );
 }
