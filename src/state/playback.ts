@@ -1,5 +1,6 @@
 // The pace of playback: one timeline item at a time, the CPU phases and the write given the
-// longest beats. The simulator page's player and a scenario's step animation share it.
+// longest beats. The simulator page's player and a scenario's step animation share it. A command
+// the user gives (console, button, knob) plays briskly instead: its result within about a second.
 import type { TimelineItem } from "../simulator/types.ts";
 
 export function beatMs(it: TimelineItem | undefined): number {
@@ -18,4 +19,18 @@ export function beatMs(it: TimelineItem | undefined): number {
     default:
       return 140;
   }
+}
+
+/** The longest a command the user gave takes to play out, ms. */
+export const BRISK_MS = 800;
+
+/** The beat cap (ms per item) that plays `items` timeline items within BRISK_MS. */
+export function briskPace(items: number): number {
+  return BRISK_MS / Math.max(1, items);
+}
+
+/** How long the player holds `it`: its beat at `speed`, capped by a brisk pace when one is set. */
+export function delayMs(it: TimelineItem | undefined, speed: number, pace: number | null): number {
+  const beat = beatMs(it) / speed;
+  return pace === null ? beat : Math.min(beat, pace);
 }

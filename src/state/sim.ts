@@ -8,6 +8,7 @@ import { createSession, SimError, type SessionData, type SimBackend, type SimSes
 import { buildTimeline, recordEnds, type InputRecord, type MemoryWindow, type PayloadInfo, type SimInput, type TimelineItem } from "../simulator/types.ts";
 import type { LoadedFile } from "./files.ts";
 import type { SliceApi } from "./slice.ts";
+import { briskPace } from "./playback.ts";
 
 export type SimStatus = "off" | "booting" | "ready" | "busy" | "error";
 
@@ -33,6 +34,8 @@ export interface SimSlice {
   playing: boolean;
   /** Timeline items per second at 1×. */
   speed: number;
+  /** While playing a command the user just gave: the most each item may take, ms (null: the teaching pace). */
+  pace: number | null;
   selected: string | null;
   /** ACTION timeout the buttons ask for, ms (xen-livepatch always uses 30). */
   timeoutMs: number;
@@ -127,6 +130,7 @@ export function createSimSlice({ set, get }: SliceApi<"sim">): SimSlice {
     payloads: {},
     cursor: 0,
     playing: false,
+    pace: null,
     speed: 1,
     selected: null,
     timeoutMs: 30,
@@ -197,6 +201,7 @@ export function createSimSlice({ set, get }: SliceApi<"sim">): SimSlice {
           status: "ready",
           cursor: reduced ? items : cur.playing && keep === null ? cur.cursor : startCursor,
           playing: !reduced && items > startCursor,
+          pace: briskPace(items - startCursor),
           selected: target ?? cur.selected,
         }));
         if (r.rebuilt) {
@@ -241,7 +246,7 @@ export function createSimSlice({ set, get }: SliceApi<"sim">): SimSlice {
 
     setCursor: (cursor) => set((cur) => ({ cursor: Math.max(0, Math.min(cur.items.length, Math.round(cursor))), playing: false })),
     step: (delta) => sim().setCursor(sim().cursor + delta),
-    togglePlay: () => set((cur) => (cur.playing ? { playing: false } : { playing: true, cursor: cur.cursor >= cur.items.length ? 0 : cur.cursor })),
+    togglePlay: () => set((cur) => (cur.playing ? { playing: false } : { playing: true, pace: null, cursor: cur.cursor >= cur.items.length ? 0 : cur.cursor })),
     advancePlayback: (from) =>
       set((cur) => {
         if (!cur.playing || cur.cursor !== from) return {};

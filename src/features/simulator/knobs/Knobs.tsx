@@ -1,5 +1,5 @@
-// Scenario knobs. Each one types the simulator's own console command (cpus, stall, hook), so a
-// session stays a script the CLI can replay; the action timeout is what the buttons ask for.
+// Scenario knobs. Each one types the simulator's own console command (cpus, stall, nmi, hook), so
+// a session stays a script the CLI can replay; the action timeout is what the buttons ask for.
 import { useState } from "react";
 
 const HOOK_KINDS = ["preapply", "apply", "postapply", "prerevert", "revert", "postrevert"] as const;
@@ -16,6 +16,10 @@ export function Knobs(props: {
   const [n, setN] = useState(String(cpus));
   const [cpu, setCpu] = useState("1");
   const [ms, setMs] = useState("40");
+  const [nmiCpu, setNmiCpu] = useState("1");
+  const [nmiMs, setNmiMs] = useState("");
+  const [nmiPath, setNmiPath] = useState("");
+  const nmiLine = `nmi ${nmiCpu}${nmiMs.trim() ? ` ${nmiMs.trim()}` : ""}${nmiPath.trim() ? ` --path ${nmiPath.trim().replace(/\s+/g, "")}` : ""}`;
   const [hookPayload, setHookPayload] = useState<string>("");
   const [kind, setKind] = useState<(typeof HOOK_KINDS)[number]>("preapply");
   const [rc, setRc] = useState("-1");
@@ -42,6 +46,22 @@ export function Knobs(props: {
         <span className="unit">ms</span>
         <button type="button" className="small" onClick={() => onCommand(`stall ${cpu} ${ms}`)}>
           Stall
+        </button>
+      </fieldset>
+      <fieldset>
+        <legend>NMI</legend>
+        <select value={nmiCpu} onChange={(e) => setNmiCpu(e.target.value)} aria-label="CPU to send an NMI">
+          {Array.from({ length: cpus }, (_, i) => (
+            <option key={i} value={i}>
+              CPU{i}
+            </option>
+          ))}
+        </select>
+        <input type="number" min={0} step="0.1" value={nmiMs} onChange={(e) => setNmiMs(e.target.value)} aria-label="NMI after ms (empty: now)" placeholder="now" />
+        <span className="unit">ms</span>
+        <input type="text" value={nmiPath} onChange={(e) => setNmiPath(e.target.value)} aria-label="Functions the NMI handler runs" placeholder="do_nmi path" className="mono" size={14} />
+        <button type="button" className="small" onClick={() => onCommand(nmiLine)} title={`Types: ${nmiLine}. With a delay the NMI arrives that long into the next rendezvous; a path names Xen functions its handler runs (a patched one is the torn-code hazard).`}>
+          Send NMI
         </button>
       </fieldset>
       <fieldset>

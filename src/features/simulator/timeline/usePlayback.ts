@@ -1,19 +1,20 @@
 // Plays the timeline: one item at a time at the simulator's pace (state/playback.ts), scaled by
-// the speed. Input is never blocked: this is a timer, and every view reads the cursor from the store.
+// the speed, or briskly for a command the user just gave. Input is never blocked: this is a timer, and every view reads the cursor from the store.
 import { useEffect } from "react";
 import { useLens } from "../../../state/store.ts";
-import { beatMs } from "../../../state/playback.ts";
+import { delayMs } from "../../../state/playback.ts";
 
 export function usePlayback(): void {
   const playing = useLens((s) => s.sim.playing);
   const cursor = useLens((s) => s.sim.cursor);
   const speed = useLens((s) => s.sim.speed);
   const count = useLens((s) => s.sim.items.length);
+  const pace = useLens((s) => s.sim.pace);
   useEffect(() => {
     if (!playing) return;
     const { items, advancePlayback } = useLens.getState().sim;
     if (cursor >= count) return advancePlayback(cursor);
-    const timer = setTimeout(() => advancePlayback(cursor), beatMs(items[cursor]) / speed);
+    const timer = setTimeout(() => advancePlayback(cursor), delayMs(items[cursor], speed, pace));
     return () => clearTimeout(timer);
-  }, [playing, cursor, speed, count]);
+  }, [playing, cursor, speed, count, pace]);
 }
