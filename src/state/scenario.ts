@@ -21,7 +21,8 @@ import type { StoreApi } from "zustand";
 import type { SliceApi } from "./slice.ts";
 import type { LensState } from "./store.ts";
 import { beatMs } from "./playback.ts";
-import { prefersReducedMotion } from "./sim.ts";
+import { DEFAULT_IMAGE, prefersReducedMotion } from "./sim.ts";
+import type { LoadedFile } from "./files.ts";
 import { findUserScenario, keepUserScenario } from "./userScenarios.ts";
 
 export interface ActiveScenario {
@@ -140,18 +141,41 @@ export function createScenarioSlice({ set, get }: SliceApi<"scenario">): Scenari
     return entry.scenario;
   }
 
+  /** The files the open scenario brought into the page (it owns them: the next one replaces them). */
+  let owned = new Set<string>();
+
+  /**
+   * Clears the page for scenario `s`: files an earlier scenario brought go unless `s` uses them
+   * too; files the user added go only if the user agrees (asked once, naming them).
+   */
+  function replaceFiles(s: Scenario): void {
+    const wanted = new Set([s.image, ...s.payloads]);
+    const keep = (f: LoadedFile) => f.origin.kind === "sample" && wanted.has(f.origin.path);
+    const list = get().files.list.filter((f) => !keep(f));
+    const theirs = list.filter((f) => owned.has(f.id));
+    const users = list.filter((f) => !owned.has(f.id) && !(f.origin.kind === "sample" && f.origin.path === DEFAULT_IMAGE));
+    const gone = [...theirs, ...list.filter((f) => f.origin.kind === "sample" && f.origin.path === DEFAULT_IMAGE)];
+    if (users.length && typeof confirm === "function") {
+      const names = users.map((f) => f.name).join(", ");
+      if (confirm(`"${s.title}" brings its own files. Remove the ${users.length === 1 ? "file" : `${users.length} files`} you added too (${names})?\n\nOK removes them; Cancel keeps them beside the scenario's.`)) gone.push(...users);
+    }
+    for (const f of gone) get().files.unload(f.id);
+  }
+
   /** Loads the scenario's samples into the page (the console finds payloads by their file names). */
   async function loadSamples(s: Scenario): Promise<string> {
+    replaceFiles(s);
     const { files, ui } = get();
     const previous = ui.selectedFileId;
     const paths = [s.image, ...s.payloads];
     const ids = await Promise.all(paths.map((p) => files.loadSample(p)));
-    if (previous) get().ui.selectFile(previous);
+    if (previous && get().files.list.some((f) => f.id === previous)) get().ui.selectFile(previous);
     const loaded = await Promise.all(ids.map((id) => get().files.settled(id)));
     loaded.forEach((f, i) => {
       if (!f || f.status !== "ready") throw new Error(`The sample ${paths[i]} could not be loaded${f?.problem ? `: ${f.problem.message}` : ""}.`);
     });
     if (loaded[0]!.parsed?.role !== "image") throw new Error(`${s.image} is not a hypervisor image.`);
+    owned = new Set(ids);
     return ids[0];
   }
 
