@@ -1,13 +1,13 @@
 // Image helpers and the worker-boundary contract (structured clone + transfer) on a synthetic
 // linked image whose layout the test controls, and on the committed xen-syms sample when present.
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buildId, findSymbol, readVirtual, sectionByName, sectionData, symbolAt, symbolsByName } from "./image.ts";
 import { parseElf } from "./parse.ts";
 import { buildElf, note, strtab, symbols } from "./test-support/build-elf.ts";
 import { transferablesOf } from "./transfer.ts";
+import { samplePath } from "../test-support/samples.ts";
 
 const BASE = 0xffff82d040200000n;
 
@@ -86,9 +86,9 @@ describe("image helpers", () => {
   });
 });
 
-const xenSyms = join(import.meta.dirname, "..", "..", "public", "samples", "x86_64", "xen-syms");
+const xenSyms = samplePath("x86_64/xen-syms");
 
-describe.skipIf(!existsSync(xenSyms))("x86-64 xen-syms sample", () => {
+describe("x86-64 xen-syms sample", () => {
   it("every FUNC symbol is found at its own address and by name, and its bytes are readable", () => {
     const f = parseElf(new Uint8Array(readFileSync(xenSyms)));
     const t = f.symbolTables[0];

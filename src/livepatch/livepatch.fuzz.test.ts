@@ -1,21 +1,15 @@
 // Mutated samples through parse + analyze: the only acceptable outcomes are a model with
 // diagnostics or an ElfFormatError; never another exception, never an internal-error diagnostic.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ElfFormatError, parseElf } from "../elf/index.ts";
 import { analyzePayload } from "./analyze.ts";
 import { imageOptions } from "./image.ts";
 import { livepatchJson } from "./json.ts";
+import { listSamples, readSample } from "../test-support/samples.ts";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
-const samples = join(import.meta.dirname, "../../public/samples");
-const inputs = existsSync(samples)
-  ? readdirSync(samples, { withFileTypes: true })
-      .filter((d) => d.isDirectory())
-      .flatMap((d) => readdirSync(join(samples, d.name)).filter((f) => f !== "xen-syms").map((f) => new Uint8Array(readFileSync(join(samples, d.name, f)))))
-  : [];
+const inputs = listSamples((rel) => !rel.endsWith("xen-syms") && !rel.endsWith(".md") && !rel.endsWith(".json")).map(readSample);
 
 // Regions worth hitting hard: the livepatch sections and their relocations.
 function hotRanges(bytes: Uint8Array): [number, number][] {
@@ -30,8 +24,7 @@ function hotRanges(bytes: Uint8Array): [number, number][] {
 }
 const hot = inputs.map(hotRanges);
 // Half the runs analyze against the x86 image, so trampoline, ENDBR and expectation paths run too.
-const imagePath = join(samples, "x86_64/xen-syms");
-const withImage = existsSync(imagePath) ? imageOptions(parseElf(new Uint8Array(readFileSync(imagePath)))) : {};
+const withImage = imageOptions(parseElf(readSample("x86_64/xen-syms")));
 
 const mutation = fc.record({
   sample: fc.nat(),
@@ -40,7 +33,7 @@ const mutation = fc.record({
   image: fc.boolean(),
 });
 
-describe.skipIf(inputs.length === 0)("fuzz: mutated payloads", () => {
+describe("fuzz: mutated payloads", () => {
   it(`parse + analyze never throw anything but ElfFormatError (${RUNS} runs)`, () => {
     fc.assert(
       fc.property(mutation, ({ sample, edits, truncate, image }) => {
