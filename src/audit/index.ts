@@ -1,10 +1,11 @@
-// Public surface of the audit: "would this Xen accept it, and what would it do?" Pure: imports
-// only src/elf and src/livepatch; the simulator is reached through the SimulatorPort interface.
-export { auditPayloads, type AuditImage, type AuditOptions } from "./audit.ts";
-export { instructionBoundaries, describeBoundary, type Decode, type DecodedInsn, type BoundaryProblem, type PatchedRange } from "./checks/boundaries.ts";
-export { crossCheck, compare } from "./simulate.ts";
+// Public surface of the audit: "would this Xen accept this plan, and what would it write?" Pure:
+// what Xen decides comes from the simulated hypervisor, reached through the AuditHost interface.
+export { runAudit, type RunOptions } from "./run.ts";
+export { executionOrder, planProblem, PLAN_ROLES, ROLE_LABEL, type AuditPlan, type PlanFile, type PlanRole } from "./plan.ts";
+export { syntheticImage, type SyntheticImage, type SyntheticSymbol } from "./synthetic.ts";
 export { toJson, toMarkdown, toText } from "./report.ts";
-export { RULES, RULE_IDS, SIMULATOR_RULES, CATALOGUE, type Rule, type RuleId, type SimulatorRuleId } from "./rules.ts";
-export { payloadName } from "./context.ts";
+export { RULES, RULE_IDS, CATALOGUE, type Rule, type RuleId } from "./rules.ts";
+export { payloadName, rcText } from "./context.ts";
+export type { AuditHost, HostCommand, HostStep, Placement } from "./host.ts";
 export { xenImage, type XenImage } from "./image.ts";
 export type * from "./types.ts";

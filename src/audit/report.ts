@@ -34,21 +34,27 @@ function counts(result: AuditResult): string {
   return SEVERITIES.map((s) => `${result.findings.filter((f) => f.severity === s).length} ${s}${s === "info" ? "" : "s"}`).join(", ");
 }
 
-function simulatorLine(result: AuditResult): string | null {
-  const s = result.simulator;
-  if (!s) return null;
-  if (s.error) return `simulator: could not run (${s.error})`;
-  const per = s.outcomes.map((o) => `${o.name}: upload ${rcText(o.upload ?? 0)}${o.upload === 0 ? `, apply ${o.apply === null ? "—" : rcText(o.apply)}` : ""}`).join("; ");
-  return `simulator: ${s.agrees ? "agrees" : "DISAGREES"} (${per})${s.halted ? "; host halted" : ""}`;
+const ROLE_WORD: Record<string, string> = { applied: "on the host", apply: "apply", upload: "upload only", replace: "REPLACE" };
+
+function stepLine(st: AuditResult["steps"][number]): string {
+  const op = st.op.toUpperCase();
+  if (st.op === "upload") return `${op} ${st.name}: ${rcText(st.ret)}`;
+  const after = st.ret === 0 ? `; then ${st.state === 2 ? "APPLIED" : st.state === 1 ? "CHECKED" : "gone"}, status rc ${rcText(st.statusRc ?? 0)}` : "";
+  return `${op} ${st.name}: hypercall ${rcText(st.ret)}${after}${st.panic ? "; the host panicked" : ""}`;
+}
+
+function planLine(result: AuditResult): string {
+  return result.files.map((f) => `${f.name} (${ROLE_WORD[f.role] ?? f.role})`).join(", ");
 }
 
 export function toText(result: AuditResult): string {
   const out: string[] = [];
-  const image = result.image ? ` against ${result.image.file} (build-id ${result.image.buildId ?? "none"})` : " without a hypervisor image";
+  const image = result.image ? ` against ${result.image.file} (build-id ${result.image.buildId ?? "none"})` : " without a hypervisor image (a stand-in Xen built from the payloads' assumptions)";
   out.push(`verdict: ${result.verdict.toUpperCase()}${image}: ${counts(result)}`);
-  const sim = simulatorLine(result);
-  if (sim) out.push(sim);
-  for (const d of result.simulator?.disagreements ?? []) out.push(`  ! ${d}`);
+  if (result.reason) out.push(`reason: ${result.reason}`);
+  out.push(`plan: ${planLine(result)}`);
+  for (const st of result.steps) out.push(`  ${stepLine(st)}`);
+  if (result.halted) out.push("  the simulated host halted (panic)");
   for (const g of groups(result)) {
     out.push("", `${g.file}:`);
     for (const sev of SEVERITIES)
@@ -68,16 +74,16 @@ export function toMarkdown(result: AuditResult): string {
   out.push(`# Livepatch audit: ${result.verdict === "accept" ? "ACCEPT" : "REJECT"}`, "");
   out.push(`- Hypervisor image: ${result.image ? `\`${result.image.file}\` (${result.image.arch ?? "?"}, build-id \`${result.image.buildId ?? "none"}\`)` : "none given (checks that need it are listed as info)"}`);
   out.push(`- Findings: ${counts(result)}`);
-  const sim = simulatorLine(result);
-  if (sim) out.push(`- ${sim.replace(/^simulator: /, "Simulator cross-check: ")}`);
-  for (const d of result.simulator?.disagreements ?? []) out.push(`  - ${md(d)}`);
-  out.push("", "## Payloads (upload order)", "", "| # | File | Build-id | Depends on | Functions | Hooks | Re-apply after revert | REPLACE |", "|---|---|---|---|---|---|---|---|");
+  if (result.reason) out.push(`- Reason: ${md(result.reason)}`);
+  for (const a of result.assumptions) out.push(`- Assumed: ${md(a)}`);
+  out.push("", "## Plan, as the simulated hypervisor ran it", "", "| # | File | Role | Text at | Functions | Re-apply after revert |", "|---|---|---|---|---|---|");
   result.files.forEach((f, i) => {
-    const fns = f.functions.map((x) => `${x.name ?? "?"} (${x.kind}, old_size ${x.oldSize})`).join(", ") || "—";
-    const hooks = f.hooks.map((h) => `${h.kind}×${h.count}`).join(", ") || "—";
-    const yn = (b: boolean | null) => (b === null ? "?" : b ? "yes" : "no");
-    out.push(`| ${i + 1} | \`${md(f.file)}\` | ${f.buildId ? `\`${f.buildId.slice(0, 12)}…\`` : "—"} | ${f.dependsOn} | ${md(fns)} | ${hooks} | ${yn(f.safeToReapply)} | ${yn(f.replacePossible)} |`);
+    const p = f.placement;
+    const fns = p ? p.patches.map((x) => `${x.name || "?"} @ ${x.oldAddr} (${x.viaHook ? "by its apply hook" : x.bytes ? `writes ${x.bytes} at ${x.addr}` : "writes nothing"})`).join(", ") || "—" : "not uploaded";
+    out.push(`| ${i + 1} | \`${md(f.file)}\` | ${ROLE_WORD[f.role] ?? f.role} | ${p ? `\`${p.payload.regions.text.addr}\`` : "—"} | ${md(fns)} | ${p ? (p.payload.safeToReapply ? "yes" : "no") : "?"} |`);
   });
+  out.push("", "Steps:", "");
+  for (const st of result.steps) out.push(`- ${md(stepLine(st))}`);
   for (const g of groups(result)) {
     out.push("", `## ${md(g.file)}`);
     for (const sev of SEVERITIES) {

@@ -1,8 +1,12 @@
 // The rule catalogue: every finding id the audit can emit, with its severity, when it bites, the
-// UPLOAD step (facts §5.1) or APPLY check (§9.1) that orders it, and the reason a reviewer reads.
+// step of Xen's UPLOAD (xen/common/livepatch.c, livepatch_upload) or ACTION
+// (livepatch_action) that orders it, and the reason a reviewer reads. The checks themselves live
+// only in the simulated hypervisor (workers/hypervisor/assembly/rules.ts names them); this file is
+// their review metadata, plus the review rules that are not Xen checks.
 import type { FindingSeverity, FindingStage } from "./types.ts";
 
 export const EPERM = 1;
+export const EBUSY = 16;
 export const ENOENT = 2;
 export const E2BIG = 7;
 export const ENOMEM = 12;
@@ -29,10 +33,16 @@ export interface Rule {
 const up = (step: number, rc: number, why: string): Rule => ({ severity: "error", stage: "upload", step, rc, why });
 const ap = (step: number, rc: number, why: string): Rule => ({ severity: "error", stage: "apply", step, rc, why });
 const rt = (why: string): Rule => ({ severity: "error", stage: "runtime", step: 0, why });
+const unreadable: Rule = { severity: "error", stage: "read", step: 0, why: "The audit could not read this file whole, so it cannot say what Xen would do with it; a file it could not read is never passed." };
 const warn = (why: string): Rule => ({ severity: "warning", stage: "review", step: 0, why });
 const info = (why: string): Rule => ({ severity: "info", stage: "review", step: 0, why });
 
 export const RULES = {
+  // --- before anything runs ---
+  "file-unreadable": unreadable,
+  "plan-invalid": { severity: "error", stage: "read", step: 0, why: "The plan cannot happen on a real host as written, so no verdict about it can be trusted." },
+  "simulator-rule-unknown": { severity: "error", stage: "upload", step: 0, why: "The simulated Xen refused or did not finish a step without naming one of the checks this audit knows; the audit fails closed rather than guess." },
+  "host-panic": rt("The simulated Xen crashed while carrying out the plan (Xen's panic message is quoted): on a real host this takes the machine down."),
   // --- UPLOAD, in Xen's order ---
   "payload-too-large": up(2, -EINVAL, "Xen copies at most 2 MiB from the toolstack; a bigger payload is refused before it is even read."),
   "payload-name-duplicate": up(4, -EEXIST, "Payload names are unique on a host; the second upload under a name already loaded fails."),
@@ -112,8 +122,6 @@ export const RULES = {
   // --- information ---
   "depends-target": info("APPLY checks .livepatch.depends against Xen's build-id or the payload applied just before."),
   "hook-runs": info("Hooks run payload code inside the hypervisor; reviewers should know what runs, and when."),
-  "replace-possible": info("REPLACE reverts every applied payload and applies this one in a single rendezvous; Xen allows it only when no payload involved has pre/post hooks."),
-  "replace-refused": info("REPLACE reverts every applied payload and applies this one in a single rendezvous; Xen allows it only when no payload involved has pre/post hooks."),
   "func-endbr-skip": info("The old function starts with ENDBR64; Xen keeps it and writes the branch 4 bytes later, so CET indirect-branch tracking still works."),
   "func-jump-ends-inside-instruction": info("The jump Xen writes covers part of an instruction; the rest of it stays as dead code, harmless unless something branches into the old function past its entry."),
   "func-no-expectation": info("Without an expectation, APPLY does not verify that the bytes being replaced are the ones the payload was built against."),
@@ -124,20 +132,7 @@ export const RULES = {
   "unchecked-expectations": info("Without the image, expectation bytes cannot be compared with the bytes at old_addr; APPLY would check them."),
   "unchecked-displacement": info("Without the image, Xen's placement of the payload and the old functions' addresses are unknown, so branch and relocation ranges cannot be checked."),
   "elf-unparsable": up(7, -EINVAL, "The file is not an ELF object Xen could read."),
-} satisfies Record<string, Rule>;
-
-export type RuleId = keyof typeof RULES;
-export const RULE_IDS = Object.keys(RULES) as RuleId[];
-
-export const EBUSY = 16;
-
-/**
- * Checks the simulated hypervisor makes that the static audit has no rule for: hypercall
- * arguments, checks at action time, the rendezvous, and what panics the host. Their ids come in
- * the wasm's failure and panic events (workers/hypervisor/assembly/rules.ts lists them all); this
- * is their review metadata.
- */
-export const SIMULATOR_RULES = {
+  // --- hypercall arguments, action-time checks, the rendezvous, and what panics the host ---
   "op-flags-invalid": up(1, -EINVAL, "The sysctl's flags word may carry only FORCE; other bits are refused unless FORCE is set too."),
   "payload-name-invalid": up(1, -EINVAL, "A payload name is at most 127 bytes plus its NUL, and the name struct's pad words must be zero."),
   "payload-not-found": ap(0, -ENOENT, "No payload with this name is loaded."),
@@ -168,7 +163,9 @@ export const SIMULATOR_RULES = {
   "patch-write-fault": rt("The address Xen writes the patch to is not mapped, so the write takes a fatal page fault."),
 } satisfies Record<string, Rule>;
 
-export type SimulatorRuleId = keyof typeof SIMULATOR_RULES;
+export type RuleId = keyof typeof RULES;
+export const RULE_IDS = Object.keys(RULES) as RuleId[];
 
-/** Every rule id, the audit's and the simulator's, with its review metadata. */
-export const CATALOGUE: Readonly<Record<RuleId | SimulatorRuleId, Rule>> = { ...RULES, ...SIMULATOR_RULES };
+
+/** Every rule id with its review metadata (the wasm's failure and panic events carry these ids). */
+export const CATALOGUE: Readonly<Record<RuleId, Rule>> = RULES;

@@ -1,14 +1,17 @@
-// The audit's public data: findings, the verdict, and what the simulator cross-check reports.
-// Plain data (no classes, no bigint) so a result crosses a worker boundary and serialises as is.
+// The audit's public data: the verdict, findings, what the simulator did at each plan step, and
+// where each payload landed. Plain data (no classes, no bigint) so a result crosses a worker
+// boundary and serialises as is.
+import type { Placement } from "./host.ts";
+import type { PlanRole } from "./plan.ts";
 
 export type FindingSeverity = "error" | "warning" | "info";
 
 /**
- * When a problem bites: `upload` and `apply` are hypercall failures (the simulator must see the
+ * When a problem bites: `read` means the audit could not read the file whole (fail closed); `upload` and `apply` are hypercall failures (the simulator must see the
  * same rc); `runtime` means Xen accepts it but the host would break (outside what the simulator
  * models); `review` is advice for a human.
  */
-export type FindingStage = "upload" | "apply" | "runtime" | "review";
+export type FindingStage = "read" | "upload" | "apply" | "runtime" | "review";
 
 export interface Finding {
   /** Stable kebab-case rule id, e.g. `xen-depends-mismatch`. */
@@ -32,90 +35,54 @@ export interface Finding {
   func?: { index: number; name: string | null };
   /** The negative errno Xen returns for an upload/apply failure. */
   rc?: number;
+  /** Whether `rc` is the hypercall's return or the payload's status rc. */
+  rcKind?: "hypercall" | "status";
+  /** Where the simulator's model differs from Xen for this check. */
+  note?: string;
 }
 
 export type Verdict = "accept" | "reject";
 
-/** What the audit predicts the hypervisor returns for one payload, in upload order. */
-export interface Prediction {
+/** What the simulator did for one plan step, and what it answered. */
+export interface PlanStep {
   file: string;
   name: string;
-  /** UPLOAD hypercall return (0 or −errno); null when it cannot be predicted (no image). */
-  upload: number | null;
-  /** APPLY outcome (hypercall return, or the status rc when the hypercall returned 0); null when not attempted or unknown. */
-  apply: number | null;
+  op: "upload" | "apply" | "replace";
+  /** The hypercall's return. */
+  ret: number;
+  /** After an action settled: 1 CHECKED, 2 APPLIED. */
+  state?: number;
+  /** After an action settled: the payload's status rc (GET). */
+  statusRc?: number;
+  /** Xen's console lines printed during the step. */
+  console: string[];
+  panic?: string;
 }
 
 export interface FileSummary {
   file: string;
+  /** The payload name used for UPLOAD (as `xen-livepatch load` derives it). */
   name: string;
+  role: PlanRole;
   size: number;
-  arch: string | null;
-  buildId: string | null;
-  depends: string | null;
-  dependsOn: string;
-  functions: { index: number; name: string | null; oldAddr: string | null; oldSize: number; newSize: number; kind: "trampoline" | "nop" }[];
-  hooks: { kind: string; count: number }[];
-  safeToReapply: boolean | null;
-  replacePossible: boolean | null;
-}
-
-export interface SimulatedStep {
-  file: string;
-  name: string;
-  op: "upload" | "apply";
-  /** Hypercall return. */
-  ret: number;
-  /** GET status rc after the action settled (apply only). */
-  statusRc?: number;
-  /** GET state after the step (1 CHECKED, 2 APPLIED, 0 not loaded). */
-  state?: number;
-  /** Xen's console lines printed during the step. */
-  console: string[];
-}
-
-export interface SimulationResult {
-  steps: SimulatedStep[];
-  halted: boolean;
-  /** Per file, the outcome in the same shape as `Prediction`. */
-  outcomes: Prediction[];
-  /** True when every prediction equals the simulator's outcome. */
-  agrees: boolean;
-  /** Human-readable differences (empty when they agree). */
-  disagreements: string[];
-  error?: string;
+  /** False when the audit could not read it whole (a `file-unreadable` finding says why). */
+  readable: boolean;
+  /** Where Xen put it and what APPLY writes, from the simulator; null when the upload failed. */
+  placement: Placement | null;
 }
 
 export interface AuditResult {
   verdict: Verdict;
+  /** The first error's message, for the one-line verdict; null when accepted. */
+  reason: string | null;
   findings: Finding[];
   files: FileSummary[];
   image: { file: string; arch: string | null; buildId: string | null } | null;
-  predictions: Prediction[];
-  simulator?: SimulationResult;
-}
-
-/** One input payload, in upload order. */
-export interface AuditFile {
-  /** Display name (path or file name); also the basis of the payload name. */
-  file: string;
-  bytes: Uint8Array;
-}
-
-/**
- * The slice of the simulated hypervisor the cross-check drives. The Node host API and a thin
- * adapter over the worker both satisfy it; `src/audit` never imports either.
- */
-export interface SimulatorPort {
-  /** Boots a fresh Xen from the image bytes. */
-  boot(image: Uint8Array): Promise<void>;
-  upload(name: string, payload: Uint8Array): Promise<number>;
-  /** ACTION with cmd APPLY (3), default timeout, no flags. */
-  apply(name: string): Promise<number>;
-  /** Lets virtual time pass so a scheduled action completes. */
-  advance(ns: number): Promise<void>;
-  get(name: string): Promise<{ ret: number; state: number; rc: number }>;
-  /** Console lines printed since boot. */
-  consoleLines(): Promise<string[]>;
-  halted(): Promise<boolean>;
+  /** True when no image was given and the simulator ran a stand-in Xen built from the payloads' assumptions. */
+  assumed: boolean;
+  /** What the stand-in Xen assumed (empty with a real image). */
+  assumptions: string[];
+  steps: PlanStep[];
+  /** The simulated host panicked. */
+  halted: boolean;
 }

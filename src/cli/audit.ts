@@ -1,99 +1,91 @@
-// `livepatch-lens audit [--xen IMAGE] [--json | --markdown] [--no-sim] FILE...`
-// Exit 0: no error finding; 1: at least one; 2: usage or read failure (one line on stderr).
+// `livepatch-lens audit [--xen IMAGE] [--applied FILE]... [--replace FILE] [--json|--markdown] FILE...`
+// The plan runs through the simulated hypervisor: --applied payloads are on the host already (in
+// the order given), FILE... are uploaded and applied in order, --replace is uploaded last and
+// applied with REPLACE. Exit 0: accepted; 1: rejected (an unreadable file is a rejection); 2: usage.
 import { readFileSync, statSync } from "node:fs";
-import { ElfFormatError, parseElf, type ElfFile } from "../elf/index.ts";
-import { auditPayloads, crossCheck, toJson, toMarkdown, toText, type AuditFile } from "../audit/index.ts";
-import { nodeSimulator } from "./auditSimulator.ts";
-import { createSyncDisassembler, decoderForMachine } from "../disasm/index.ts";
-import { nodeEngines } from "../disasm/nodeEngines.ts";
+import { parseArgs } from "node:util";
+import { runAudit, toJson, toMarkdown, toText, type AuditPlan, type PlanFile } from "../audit/index.ts";
+import { nodeAuditHost } from "./auditHost.ts";
 
-const USAGE = "usage: livepatch-lens audit [--xen IMAGE] [--json | --markdown] [--no-sim] FILE...";
+export const AUDIT_USAGE = "usage: livepatch-lens audit [--xen IMAGE] [--applied FILE]... [--replace FILE] [--json | --markdown] FILE...";
 
-class InputError extends Error {}
+const HELP = `${AUDIT_USAGE}
 
-function readInput(file: string): Uint8Array {
+Runs a plan through the simulated hypervisor and reports what Xen would accept, refuse and write.
+  --xen IMAGE       the target xen-syms; without it a stand-in Xen is booted from the payloads'
+                    own assumptions and the checks that need the real image are listed as info
+  --applied FILE    a payload already uploaded and applied on the host (repeat, in order)
+  --replace FILE    uploaded last and applied with REPLACE
+  FILE...           uploaded and applied in the order given
+  --json            { verdict, reason, findings: [ { id, severity, message, why, ... } ], ... }
+  --markdown        a report for a review or a ticket
+Exit status: 0 accept, 1 reject (a file that cannot be read is a rejection), 2 usage error.
+`;
+
+class UsageError extends Error {}
+
+/** The file's bytes; a file that cannot be read becomes empty bytes plus the reason (never a crash). */
+function readBytes(file: string): { bytes: Uint8Array; problem: string | null } {
   try {
-    if (statSync(file).isDirectory()) throw new InputError(`${file}: is a directory`);
-    return new Uint8Array(readFileSync(file));
+    if (statSync(file).isDirectory()) return { bytes: new Uint8Array(0), problem: "is a directory" };
+    return { bytes: new Uint8Array(readFileSync(file)), problem: null };
   } catch (e) {
-    if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new InputError(`${file}: no such file`);
-    if (code === "EACCES") throw new InputError(`${file}: permission denied`);
-    throw new InputError(`${file}: cannot read (${code ?? (e as Error).message})`);
+    return { bytes: new Uint8Array(0), problem: code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : `cannot read (${code ?? (e as Error).message})` };
   }
 }
 
-function parse(file: string, bytes: Uint8Array): ElfFile {
+function options(args: string[]) {
   try {
-    return parseElf(bytes);
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        xen: { type: "string" },
+        applied: { type: "string", multiple: true },
+        replace: { type: "string" },
+        json: { type: "boolean" },
+        markdown: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+    if (values.help) return { help: true as const };
+    if (values.json && values.markdown) throw new UsageError("--json and --markdown exclude each other");
+    if (positionals.length === 0 && !values.replace && !values.applied?.length) throw new UsageError("no payload FILE given");
+    return { help: false as const, xen: values.xen ?? null, applied: values.applied ?? [], replace: values.replace ?? null, files: positionals, format: values.json ? "json" : values.markdown ? "markdown" : "text" };
   } catch (e) {
-    if (e instanceof ElfFormatError) throw new InputError(`${file}: ${e.message} (${e.code} at byte 0x${e.offset.toString(16)})`);
-    throw new InputError(`${file}: cannot parse (${(e as Error).message})`);
+    if (e instanceof UsageError) throw e;
+    throw new UsageError((e as Error).message);
   }
-}
-
-interface Options {
-  xen: string | null;
-  format: "text" | "json" | "markdown";
-  sim: boolean;
-  files: string[];
-}
-
-function options(args: string[]): Options {
-  const o: Options = { xen: null, format: "text", sim: true, files: [] };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === "--xen") {
-      if (i + 1 >= args.length) throw new InputError("--xen needs an IMAGE argument");
-      o.xen = args[++i];
-    } else if (a.startsWith("--xen=")) o.xen = a.slice(6);
-    else if (a === "--json") o.format = "json";
-    else if (a === "--markdown" || a === "--md") o.format = "markdown";
-    else if (a === "--no-sim") o.sim = false;
-    else if (a === "--") {
-      o.files.push(...args.slice(i + 1));
-      break;
-    }
-    else if (a.startsWith("-")) throw new InputError(`unknown option ${a}`);
-    else o.files.push(a);
-  }
-  if (o.files.length === 0) throw new InputError("no payload FILE given");
-  return o;
 }
 
 export async function run(args: string[]): Promise<number> {
-  let o: Options;
-  let files: AuditFile[];
-  let image: { file: string; bytes: Uint8Array; elf: ElfFile } | null = null;
+  let o: ReturnType<typeof options>;
   try {
-    if (args.includes("--help") || args.includes("-h")) {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
     o = options(args);
-    files = o.files.map((file) => {
-      const bytes = readInput(file);
-      parse(file, bytes);
-      return { file, bytes };
-    });
-    if (o.xen !== null) {
-      const bytes = readInput(o.xen);
-      image = { file: o.xen, bytes, elf: parse(o.xen, bytes) };
-    }
   } catch (e) {
-    if (!(e instanceof InputError)) throw e;
-    const usage = e.message.startsWith("unknown") || e.message.startsWith("no payload") || e.message.startsWith("--xen");
-    process.stderr.write(`livepatch-lens audit: ${e.message.replace(/\s*\n\s*/g, " ")}${usage ? ` (${USAGE})` : ""}\n`);
+    process.stderr.write(`livepatch-lens audit: ${(e as Error).message} (${AUDIT_USAGE})\n`);
     return 2;
   }
-  const decode = image ? await decoderForMachine(createSyncDisassembler(nodeEngines), image.elf.header.machine) : undefined;
-  const result = auditPayloads(files, image, { decode });
-  if (image && o.sim) {
-    result.simulator = await crossCheck(await nodeSimulator(), image.bytes, files, result.predictions);
-    if (!result.simulator.agrees)
-      process.stderr.write(`livepatch-lens audit: the static audit and the simulator disagree (a bug in one of them): ${[result.simulator.error, ...result.simulator.disagreements].filter(Boolean).join("; ")}\n`);
+  if (o.help) {
+    process.stdout.write(HELP);
+    return 0;
   }
+  const unreadable = new Map<string, string>();
+  const load = (file: string, role: PlanFile["role"]): PlanFile => {
+    const { bytes, problem } = readBytes(file);
+    if (problem) unreadable.set(file, problem);
+    return { file, bytes, role };
+  };
+  const plan: AuditPlan = {
+    image: o.xen === null ? null : { file: o.xen, bytes: readBytes(o.xen).bytes },
+    files: [...o.applied.map((f) => load(f, "applied")), ...o.files.map((f) => load(f, "apply")), ...(o.replace ? [load(o.replace, "replace")] : [])],
+  };
+  if (o.xen !== null) {
+    const p = readBytes(o.xen).problem;
+    if (p) unreadable.set(o.xen, p);
+  }
+  const result = await runAudit(plan, await nodeAuditHost(), { unreadable });
   process.stdout.write(o.format === "json" ? toJson(result) : o.format === "markdown" ? toMarkdown(result) : toText(result));
   return result.verdict === "reject" ? 1 : 0;
 }

@@ -1,0 +1,37 @@
+// The slice of the simulated hypervisor an audit drives. The Node host and the audit worker both
+// provide it over the same wasm (workers/hypervisor/host/auditHost.ts), so the page and the CLI
+// reach one verdict; `src/audit` sees only this interface and the wasm's typed contract.
+import type { ElfFile } from "../elf/index.ts";
+import type { CheckFailedEvent, PanicEvent, PatchPreview, PayloadDetails } from "../protocol/hypervisor.ts";
+import type { SyntheticImage } from "./synthetic.ts";
+
+export type HostCommand = "APPLY" | "REPLACE";
+
+export interface HostStep {
+  /** The hypercall's return. */
+  ret: number;
+  /** After an action settled: the payload's state (1 CHECKED, 2 APPLIED, 0 gone) and status rc. */
+  state?: number;
+  statusRc?: number;
+  /** The checks that failed during the step, as the simulated Xen reported them. */
+  failures: CheckFailedEvent[];
+  /** Xen's console lines printed during the step, as dmesg shows them. */
+  console: string[];
+  /** The host panicked during the step. */
+  panic?: PanicEvent;
+}
+
+/** Where Xen put a payload and what APPLY writes: the one placement every view shows. */
+export interface Placement {
+  payload: PayloadDetails;
+  patches: PatchPreview[];
+}
+
+export interface AuditHost {
+  boot(image: { real: ElfFile } | { synthetic: SyntheticImage }): Promise<void>;
+  upload(name: string, bytes: Uint8Array): Promise<HostStep>;
+  /** Runs the action to completion (virtual time advanced past its deadline). */
+  action(name: string, cmd: HostCommand): Promise<HostStep>;
+  placement(name: string): Promise<Placement | null>;
+  halted(): Promise<boolean>;
+}

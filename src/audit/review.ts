@@ -1,0 +1,166 @@
+// The reviewer's advice: what is worth knowing about a payload that Xen itself does not check.
+// Facts about Xen's behaviour (where the payload landed, the old address Xen resolved, the bytes
+// APPLY writes, re-apply safety) come from the simulator's placement; the file's own content comes
+// from the livepatch model; the image's symbols tell what the old function really is.
+import type { ElfFile } from "../elf/index.ts";
+import type { HookSection, LivepatchModel } from "../livepatch/index.ts";
+import { makeFinding, type Where } from "./context.ts";
+import type { PatchPreview } from "../protocol/hypervisor.ts";
+import type { Placement } from "./host.ts";
+import type { XenImage } from "./image.ts";
+import type { PlanRole } from "./plan.ts";
+import type { ReadFile } from "./read.ts";
+import type { RuleId } from "./rules.ts";
+import type { Finding } from "./types.ts";
+
+export interface ReviewInput {
+  file: string;
+  fileIndex: number;
+  elf: ElfFile;
+  model: LivepatchModel;
+  placement: Placement | null;
+  image: XenImage | null;
+  role: PlanRole;
+  /** Build-ids of the other payloads in the plan, by file, to name what `.livepatch.depends` points at. */
+  others: { file: string; buildId: string | null }[];
+}
+
+export interface Reviewed {
+  file: string;
+  fileIndex: number;
+  placement: Placement | null;
+  findings: Finding[];
+}
+
+const WHEN: Record<string, string> = {
+  load: "on the master CPU inside the rendezvous, with IRQs off, before any function is patched (native APPLY and the apply half of REPLACE)",
+  unload: "on the master CPU inside the rendezvous, with IRQs off, after the functions are reverted (native REVERT and REPLACE; not on UNLOAD)",
+  preapply: "in hypercall context (dom0's vCPU, IRQs on) before APPLY is scheduled; a non-zero return vetoes the APPLY",
+  apply: "instead of Xen's own apply routine, inside the rendezvous: no load hooks or patching happen unless it does them, and it must leave every function's applied state consistent or Xen panics",
+  postapply: "on the master CPU after the rendezvous is released (IRQs back on), only when the action ran; never after REPLACE or a timeout",
+  prerevert: "in hypercall context before REVERT is scheduled; a non-zero return vetoes the REVERT",
+  revert: "instead of Xen's own revert routine (REVERT, and for this payload during a REPLACE); it must keep the functions' state consistent or Xen panics",
+  postrevert: "on the master CPU after the rendezvous is released, only when the REVERT ran",
+};
+
+const hexAddr = (v: bigint): string => `0x${BigInt.asUintN(64, v).toString(16)}`;
+
+function hookTarget(h: HookSection, i: number): string {
+  const t = h.entries[i].pointer.target;
+  if (t.kind === "null") return "NULL";
+  if (t.kind === "absolute") return hexAddr(t.value);
+  return t.addend ? `${t.symbol}+0x${t.addend.toString(16)}` : t.symbol;
+}
+
+export function reviewPayload(input: ReviewInput): Reviewed {
+  const { file, fileIndex, model, placement, image } = input;
+  const findings: Finding[] = [];
+  const emit = (id: RuleId, message: string, where: Where = {}) => findings.push(makeFinding(id, message, where, { file, fileIndex }));
+  const ptr = model.pointerSize;
+  const funcWhere = (index: number, field: number, length: number): Where => {
+    const fn = model.funcs[index];
+    return { section: model.funcsSection ?? ".livepatch.funcs", offset: fn.offset + field, length, func: { index, name: fn.name.text } };
+  };
+
+  for (const h of model.hooks) {
+    const where = { section: `.livepatch.hooks.${h.kind}`, sectionIndex: h.sectionIndex, offset: h.offset, length: Math.max(1, h.size) };
+    const names = h.entries.map((_, i) => hookTarget(h, i));
+    emit("hook-runs", `${h.kind} hook${names.length > 1 ? "s" : ""} ${names.join(", ")} run${names.length > 1 ? "" : "s"} ${WHEN[h.kind]}`, where);
+    h.entries.forEach((e, i) => {
+      const t = e.pointer.target;
+      const at = { section: where.section, sectionIndex: h.sectionIndex, offset: e.offset, length: ptr };
+      if (t.kind === "null" && (h.kind === "load" || h.kind === "unload")) emit("hook-null-entry", `.livepatch.hooks.${h.kind}[${i}] is NULL; Xen would call address 0`, at);
+      else if (t.kind === "symbol" && t.defined && t.symbolType !== undefined && t.symbolType !== 2) emit("hook-not-function", `.livepatch.hooks.${h.kind}[${i}] points at ${hookTarget(h, i)}, which is not a function`, at);
+    });
+  }
+
+  const d = model.depends;
+  if (d?.buildId) {
+    const xen = image?.buildId ?? model.xenDepends?.buildId ?? null;
+    const other = input.others.find((o) => o.buildId === d.buildId);
+    const target = d.buildId === xen ? "Xen itself" : other ? other.file : "a payload that is not in this plan";
+    emit("depends-target", `depends on ${target} (${d.buildId})`, { section: d.section, sectionIndex: d.sectionIndex, offset: d.offset, length: Math.max(1, d.size) });
+  }
+
+  for (const fn of model.funcs) {
+    const label = `funcs[${fn.index}] (${fn.name.text ?? "unnamed"})`;
+    if (fn.appliedByte) emit("func-applied-byte-set", `${label}: the 'applied' byte is ${fn.appliedByte}`, funcWhere(fn.index, ptr === 8 ? 64 : 52, 1));
+    if (fn.expect && !fn.expect.enabled) emit("func-no-expectation", `${label}: no expectation guards the bytes at old_addr`, funcWhere(fn.index, ptr === 8 ? 72 : 60, 1));
+  }
+
+  if (placement) {
+    if (!placement.payload.safeToReapply) {
+      const rw = placement.payload.sections.filter((s) => s.region === "rw" && s.size > 0 && s.name !== ".livepatch.funcs");
+      const first = rw[0] ? input.elf.sections[rw[0].index] : null;
+      emit(
+        "not-safe-to-reapply",
+        `writable data in ${rw.map((s) => `${s.name} (${s.size} bytes)`).join(", ")}: after a REVERT, APPLY sets status rc −EINVAL until the payload is unloaded and uploaded again`,
+        first ? { section: first.name, sectionIndex: first.index, offset: first.header.offset, length: first.header.size } : {},
+      );
+    }
+    for (const pf of placement.patches) reviewTarget(pf, placement.payload.funcs[pf.index]?.oldSize ?? 0, input, emit, funcWhere);
+  }
+  return { file, fileIndex, placement, findings };
+}
+
+function reviewTarget(pf: PatchPreview, oldSize: number, input: ReviewInput, emit: (id: RuleId, message: string, where?: Where) => void, funcWhere: (i: number, field: number, len: number) => Where): void {
+  const { model, image } = input;
+  const ptr = model.pointerSize;
+  const fn = model.funcs[pf.index];
+  if (!fn) return;
+  const label = `funcs[${pf.index}] (${pf.name ?? "unnamed"})`;
+  const oldAddr = BigInt(pf.oldAddr);
+  if (pf.patchOffset > 0 && pf.bytes.length > 0)
+    emit("func-endbr-skip", `${label}: ${pf.oldAddr} starts with ENDBR64; Xen writes ${pf.bytes} at ${pf.addr}`, funcWhere(pf.index, 2 * ptr, ptr));
+  if (!image) return;
+  const sym = image.symbolAt(oldAddr);
+  if (!sym) {
+    emit("func-old-addr-not-function-start", `${label}: old_addr ${pf.oldAddr} is not inside any function of ${image.file}`, funcWhere(pf.index, 2 * ptr, ptr));
+    return;
+  }
+  if (sym.addr !== oldAddr) {
+    emit("func-old-addr-not-function-start", `${label}: old_addr ${pf.oldAddr} is ${sym.name}+${hexAddr(oldAddr - sym.addr)}, not the start of a function`, funcWhere(pf.index, 2 * ptr, ptr));
+    return;
+  }
+  const bare = (n: string) => n.slice(n.indexOf("#") + 1);
+  if (pf.name && bare(pf.name) !== bare(sym.name) && image.lookup(pf.name)?.addr !== oldAddr)
+    emit("func-name-mismatch", `${label}: the record names ${pf.name}, but ${pf.oldAddr} is ${sym.name} in ${image.file}`, funcWhere(pf.index, 0, ptr));
+  if (sym.size !== BigInt(oldSize)) emit("func-old-size-mismatch", `${label}: old_size is ${oldSize} but ${sym.name} is ${sym.size} bytes in ${image.file}`, funcWhere(pf.index, ptr === 8 ? 28 : 16, 4));
+  const written = pf.patchOffset + pf.bytes.length / 2;
+  if (sym.func && sym.size > 0n && BigInt(written) > sym.size)
+    emit("func-patch-overruns-symbol", `${label}: Xen writes ${written} bytes at ${sym.name}, which is only ${sym.size} bytes long`, funcWhere(pf.index, ptr === 8 ? 28 : 16, 4));
+}
+
+/** Two records (in one payload or across the plan) that patch the same old function. */
+export function patchedTwice(all: readonly Reviewed[]): Finding[] {
+  const out: Finding[] = [];
+  const seen = new Map<string, { file: string; index: number; name: string | null }>();
+  for (const r of all)
+    for (const pf of r.placement?.patches ?? []) {
+      const prev = seen.get(pf.oldAddr);
+      if (prev) {
+        const what = pf.name ?? pf.oldAddr;
+        const msg =
+          prev.file === r.file
+            ? `${what} is patched twice by this payload (funcs[${prev.index}] and funcs[${pf.index}]); the second branch overwrites the first`
+            : `${what} is also patched by ${prev.file}; applied after it, this payload's branch wins, and ${prev.file} cannot be reverted before this one (−EBUSY)`;
+        out.push(makeFinding("func-patched-twice", msg, { section: ".livepatch.funcs", func: { index: pf.index, name: pf.name } }, { file: r.file, fileIndex: r.fileIndex }));
+      }
+      seen.set(pf.oldAddr, { file: r.file, index: pf.index, name: pf.name });
+    }
+  return out;
+}
+
+/** Without the image, the families of checks that ran only against assumptions. */
+export function uncheckedFamilies(r: ReadFile, assumptions: readonly string[]): Finding[] {
+  if (!r.model) return [];
+  const file = { file: r.file, fileIndex: r.fileIndex };
+  const out = [makeFinding("unchecked-xen-build-id", `.livepatch.xen_depends is taken as the target's build-id (${assumptions[0] ?? "assumed"})`, {}, file)];
+  out.push(makeFinding("unchecked-symbols", `undefined symbols and name lookups resolve against invented Xen functions, not the real image`, {}, file));
+  if (r.model.funcs.length) {
+    out.push(makeFinding("unchecked-old-function", `old_size and ENDBR64 of ${r.model.funcs.length} old function(s) cannot be checked against the image`, {}, file));
+    out.push(makeFinding("unchecked-displacement", "branch distances and relocation ranges hold for the stand-in Xen's addresses, not necessarily the real one's", {}, file));
+    if (r.model.funcs.some((f) => f.expect?.enabled)) out.push(makeFinding("unchecked-expectations", "expectation bytes are assumed to be present; APPLY on the real host compares them", {}, file));
+  }
+  return out;
+}

@@ -1,0 +1,139 @@
+// An audit runs the reviewer's plan through the simulated hypervisor: what Xen accepts, refuses and
+// writes is decided there alone (the wasm), and this module turns its typed failures into findings,
+// then adds the review advice that is not a Xen check. Without an image it boots a stand-in Xen
+// (synthetic.ts) and says which families of checks rest on assumptions.
+import type { ElfFile } from "../elf/index.ts";
+import { makeFinding, payloadName } from "./context.ts";
+import type { CheckFailedEvent } from "../protocol/hypervisor.ts";
+import type { AuditHost, HostStep, Placement } from "./host.ts";
+import { executionOrder, planProblem, type AuditPlan } from "./plan.ts";
+import { readInput, type ReadFile } from "./read.ts";
+import { reviewPayload, patchedTwice, uncheckedFamilies, type Reviewed } from "./review.ts";
+import { RULES, type RuleId } from "./rules.ts";
+import { syntheticImage } from "./synthetic.ts";
+import { xenImage, type XenImage } from "./image.ts";
+import type { AuditResult, Finding, PlanStep } from "./types.ts";
+
+function isRule(id: string): id is RuleId {
+  return Object.prototype.hasOwnProperty.call(RULES, id);
+}
+
+function failureFinding(f: CheckFailedEvent, file: { file: string; fileIndex: number }, prefix: string): Finding {
+  const id: RuleId = isRule(f.rule) ? f.rule : "simulator-rule-unknown";
+  const func = f.func ? { index: f.func.index, name: f.func.name ?? null } : undefined;
+  const text = isRule(f.rule) ? f.explanation : `${f.explanation} (simulator rule ${f.rule})`;
+  const finding = makeFinding(id, `${prefix}${text}`, { section: f.section, sectionIndex: f.sectionIndex, offset: f.offset, length: f.length, func, rc: f.rc }, file);
+  finding.rc = f.rc;
+  finding.rcKind = f.rcKind;
+  return finding;
+}
+
+function stepRecord(file: string, name: string, op: PlanStep["op"], s: HostStep): PlanStep {
+  const rec: PlanStep = { file, name, op, ret: s.ret, console: s.console };
+  if (s.state !== undefined) rec.state = s.state;
+  if (s.statusRc !== undefined) rec.statusRc = s.statusRc;
+  if (s.panic) rec.panic = s.panic.message;
+  return rec;
+}
+
+/** The first error's reason, for the one-line verdict. */
+function reasonOf(findings: readonly Finding[]): string | null {
+  const e = findings.find((f) => f.severity === "error");
+  return e ? `${e.file ? `${e.file}: ` : ""}${e.message}` : null;
+}
+
+export interface RunOptions {
+  /** Files whose bytes could not be fetched at all, with the reason (no such file, ...). */
+  unreadable?: ReadonlyMap<string, string>;
+}
+
+export async function runAudit(plan: AuditPlan, host: AuditHost, opts: RunOptions = {}): Promise<AuditResult> {
+  const findings: Finding[] = [];
+  const problem = planProblem(plan.files);
+  if (problem) findings.push(makeFinding("plan-invalid", problem, {}));
+
+  const inputs: ReadFile[] = plan.files.map((f, i) => readInput(f.file, i, f.bytes, "payload", opts.unreadable?.get(f.file)));
+  for (const r of inputs) if (r.unreadable) findings.push(r.unreadable);
+
+  let image: XenImage | null = null;
+  let imageElf: ElfFile | null = null;
+  if (plan.image) {
+    const r = readInput(plan.image.file, -1, plan.image.bytes, "image", opts.unreadable?.get(plan.image.file));
+    if (r.unreadable || !r.elf) {
+      const f = r.unreadable!;
+      delete f.fileIndex;
+      findings.push(f);
+      return finish(plan, inputs, findings, [], null, false, []);
+    }
+    imageElf = r.elf;
+    image = xenImage(plan.image.file, r.elf);
+  }
+
+  const readable = inputs.filter((r): r is ReadFile & { elf: ElfFile; model: NonNullable<ReadFile["model"]> } => r.elf !== null && r.model !== null);
+  const synthetic = imageElf ? null : syntheticImage(readable.map((r) => ({ elf: r.elf, model: r.model })));
+  const steps: PlanStep[] = [];
+  const placements = new Map<number, Placement>();
+  if (!imageElf && !synthetic) return finish(plan, inputs, findings, steps, null, false, []);
+  await host.boot(imageElf ? { real: imageElf } : { synthetic: synthetic! });
+
+  for (const i of executionOrder(plan.files)) {
+    const pf = plan.files[i];
+    const file = { file: pf.file, fileIndex: i };
+    const name = payloadName(pf.file);
+    const prefix = pf.role === "applied" ? "on the host: " : "";
+    const up = await host.upload(name, pf.bytes);
+    steps.push(stepRecord(pf.file, name, "upload", up));
+    for (const f of up.failures) findings.push(failureFinding(f, file, prefix));
+    if (up.panic) findings.push(makeFinding("host-panic", `${prefix}the host panics during UPLOAD: ${up.panic.message} (${up.panic.explanation})`, {}, file));
+    if (up.ret !== 0) continue;
+    const placed = await host.placement(name);
+    if (placed) placements.set(i, placed);
+    if (pf.role === "upload") continue;
+    const cmd = pf.role === "replace" ? "REPLACE" : "APPLY";
+    const act = await host.action(name, cmd);
+    steps.push(stepRecord(pf.file, name, cmd === "REPLACE" ? "replace" : "apply", act));
+    for (const f of act.failures) findings.push(failureFinding(f, file, prefix));
+    if (act.panic) findings.push(makeFinding("host-panic", `${prefix}the host panics during ${cmd}: ${act.panic.message} (${act.panic.explanation})`, {}, file));
+    else if (act.failures.length === 0 && (act.ret !== 0 || act.state !== 2)) {
+      // An outcome without a typed failure is a simulator gap: never read it as success.
+      findings.push(makeFinding("simulator-rule-unknown", `${prefix}${cmd} did not apply (hypercall ${act.ret}, status rc ${act.statusRc ?? "?"}) and the simulator named no check`, { rc: act.ret || act.statusRc }, file));
+    }
+    if (await host.halted()) break;
+  }
+
+  const reviewed: Reviewed[] = [];
+  for (const r of inputs) {
+    if (!r.elf || !r.model) continue;
+    const others = inputs.filter((o) => o !== r).map((o) => ({ file: o.file, buildId: o.model?.buildId?.buildId ?? null }));
+    const out = reviewPayload({ file: r.file, fileIndex: r.fileIndex, elf: r.elf, model: r.model, placement: placements.get(r.fileIndex) ?? null, image, role: plan.files[r.fileIndex].role, others });
+    findings.push(...out.findings);
+    reviewed.push(out);
+    if (!image) findings.push(...uncheckedFamilies(r, synthetic?.assumptions ?? []));
+  }
+  findings.push(...patchedTwice(reviewed));
+  return finish(plan, inputs, findings, steps, image, !imageElf, synthetic?.assumptions ?? [], placements, await host.halted());
+}
+
+function finish(
+  plan: AuditPlan,
+  inputs: ReadFile[],
+  findings: Finding[],
+  steps: PlanStep[],
+  image: XenImage | null,
+  assumed: boolean,
+  assumptions: string[],
+  placements: Map<number, Placement> = new Map(),
+  halted = false,
+): AuditResult {
+  return {
+    verdict: findings.some((f) => f.severity === "error") ? "reject" : "accept",
+    reason: reasonOf(findings),
+    findings,
+    files: inputs.map((r) => ({ file: r.file, name: payloadName(r.file), role: plan.files[r.fileIndex].role, size: r.bytes.length, readable: !r.unreadable, placement: placements.get(r.fileIndex) ?? null })),
+    image: plan.image ? { file: plan.image.file, arch: image?.arch ?? null, buildId: image?.buildId ?? null } : null,
+    assumed,
+    assumptions,
+    steps,
+    halted,
+  };
+}

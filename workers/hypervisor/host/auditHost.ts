@@ -1,0 +1,62 @@
+// The audit's view of the simulated hypervisor (src/audit/host.ts) over the one wasm API, for the
+// CLI (Node) and the page's audit worker alike: boot from a real image or the audit's stand-in,
+// run each plan step to completion, and hand back what Xen said in typed events.
+import type { AuditHost, HostStep, Placement, SyntheticImage } from "../../../src/audit/index.ts";
+import type { CheckFailedEvent, HypervisorApi, LoggedEvent, PanicEvent } from "../../../src/protocol/hypervisor.ts";
+import { bootFromImage } from "./image.ts";
+
+const CMD = { APPLY: 3, REPLACE: 4 } as const;
+/** Past any deadline an action can have with the default 30 ms timeout. */
+const SETTLE_NS = 100_000_000;
+const PERM = { RX: 1, RW: 2, RO: 3 } as const;
+
+function bootSynthetic(hv: HypervisorApi, img: SyntheticImage, cpus: number): void {
+  hv.boot({ arch: img.arch, cpus, buildId: img.buildId.slice() });
+  for (const s of img.symbols) hv.addSymbol({ name: s.name, addr: s.addr, size: s.size, kind: s.kind });
+  hv.mapMemory(img.text.addr, img.text.bytes, PERM.RX);
+  for (const p of img.pinned) hv.mapMemory(p.addr, p.bytes, PERM.RX);
+}
+
+export function auditHostOver(hv: HypervisorApi, cpus = 4): AuditHost {
+  let seen = 0;
+  const since = (): LoggedEvent[] => {
+    const all = hv.events();
+    const out = all.slice(seen);
+    seen = all.length;
+    return out;
+  };
+  const step = (ret: number, events: LoggedEvent[], extra: Partial<HostStep> = {}): HostStep => {
+    const failures = events.filter((e): e is CheckFailedEvent & LoggedEvent => e.kind === "check-failed");
+    const panic = events.find((e): e is PanicEvent & LoggedEvent => e.kind === "panic");
+    const console = events.flatMap((e) => (e.kind === "console" ? [e.line] : []));
+    return { ret, failures, console, ...(panic ? { panic } : {}), ...extra };
+  };
+  return {
+    async boot(image) {
+      if ("real" in image) bootFromImage(hv, image.real, { cpus });
+      else bootSynthetic(hv, image.synthetic, cpus);
+      seen = hv.events().length;
+    },
+    async upload(name, bytes) {
+      const ret = hv.upload(name, bytes);
+      return step(ret, since());
+    },
+    async action(name, cmd) {
+      const ret = hv.action(name, CMD[cmd]);
+      if (ret === 0) hv.advance(SETTLE_NS);
+      const events = since();
+      if (ret !== 0) return step(ret, events);
+      const g = hv.get(name);
+      since();
+      return step(ret, events, g.ret === 0 ? { state: g.state, statusRc: g.rc } : { state: 0 });
+    },
+    async placement(name): Promise<Placement | null> {
+      const payload = hv.payload(name);
+      const patches = hv.previewPatch(name);
+      return payload && patches ? { payload, patches } : null;
+    },
+    async halted() {
+      return hv.halted();
+    },
+  };
+}
