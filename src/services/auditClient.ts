@@ -1,11 +1,11 @@
-// The page's side of the audit worker (the audit, and payload analysis against an image). Runs
-// one job at a time; sends an image's bytes only when the worker does not have that image yet
-// (a fresh worker, or evicted).
+// The page's side of the audit worker (a plan run through the simulated hypervisor, and payload
+// analysis against an image). Runs one job at a time; sends an image's bytes only when the worker
+// does not have that image yet (a fresh worker, or evicted).
 import * as Comlink from "comlink";
-import type { AuditFile, AuditResult } from "../audit/index.ts";
+import type { AuditResult, PlanRole } from "../audit/index.ts";
 import type { LivepatchModel } from "../livepatch/index.ts";
 import type { Result } from "../protocol/result.ts";
-import type { AuditImageInput, AuditWorkerApi } from "../protocol/auditService.ts";
+import type { AuditImageInput, AuditWorkerApi } from "../../workers/audit/service.ts";
 
 let remote: Comlink.Remote<AuditWorkerApi> | null = null;
 let queue: Promise<unknown> = Promise.resolve();
@@ -31,10 +31,18 @@ async function withImage<T>(image: AuditImageSource, job: (w: Comlink.Remote<Aud
   return r.value;
 }
 
-async function runOnce(payloads: AuditFile[], image: AuditImageSource | null): Promise<AuditResult> {
+export interface PlanSource {
+  file: string;
+  bytes: Uint8Array;
+  role: PlanRole;
+  /** Why the file could not be loaded (the audit reports it unreadable). */
+  problem?: string;
+}
+
+async function runOnce(files: PlanSource[], image: AuditImageSource | null): Promise<AuditResult> {
   // Structured clone copies each payload (and the image, when sent); the page keeps its own.
-  if (image) return withImage(image, (w, img) => w.audit(payloads, img));
-  const r = await worker().audit(payloads, null);
+  if (image) return withImage(image, (w, img) => w.audit({ image: img, files }));
+  const r = await worker().audit({ image: null, files });
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
 }
@@ -45,9 +53,9 @@ function queued<T>(job: () => Promise<T>, isCurrent: () => boolean): Promise<T |
   return next;
 }
 
-/** Audits off the main thread. `isCurrent` lets a queued run that went stale skip its turn. */
-export function auditInWorker(payloads: AuditFile[], image: AuditImageSource | null, isCurrent: () => boolean = () => true): Promise<AuditResult | null> {
-  return queued(() => runOnce(payloads, image), isCurrent);
+/** Runs a plan off the main thread. `isCurrent` lets a queued run that went stale skip its turn. */
+export function auditInWorker(files: PlanSource[], image: AuditImageSource | null, isCurrent: () => boolean = () => true): Promise<AuditResult | null> {
+  return queued(() => runOnce(files, image), isCurrent);
 }
 
 /** A payload's model against an image, computed off the main thread (null: not a payload, or stale). */

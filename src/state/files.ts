@@ -5,6 +5,7 @@ import { parseClient, type ParseOutcome } from "../services/parseClient.ts";
 import { sampleUrl } from "../services/samples.ts";
 import type { ParsedFile } from "./parsedFile.ts";
 import type { SliceApi } from "./slice.ts";
+import type { PlanRole } from "../audit/index.ts";
 
 export type FileOrigin = { kind: "sample"; path: string } | { kind: "user" };
 
@@ -40,6 +41,10 @@ export interface FilesSlice {
   /** The file once it is no longer parsing (null if it was closed). */
   settled(id: string): Promise<LoadedFile | null>;
   update(id: string, patch: Partial<LoadedFile>): void;
+  /** Each payload's role in the audit plan, by file id (absent: "apply"). */
+  roles: Readonly<Record<string, PlanRole>>;
+  /** One REPLACE per plan: choosing it for a file turns an earlier REPLACE back into "apply". */
+  setRole(id: string, role: PlanRole): void;
 }
 
 export function describeProblem(name: string, p: FileProblem): string {
@@ -114,7 +119,9 @@ export function createFilesSlice({ set, get, setStore, subscribe }: SliceApi<"fi
         const selectedFileId = s.ui.selectedFileId === id ? (list.at(-1)?.id ?? null) : s.ui.selectedFileId;
         const byFile = { ...s.ui.byFile };
         delete byFile[id];
-        return { files: { ...s.files, list }, ui: { ...s.ui, selectedFileId, byFile } };
+        const roles = { ...s.files.roles };
+        delete roles[id];
+        return { files: { ...s.files, list, roles }, ui: { ...s.ui, selectedFileId, byFile } };
       });
     },
     settled(id) {
@@ -132,5 +139,13 @@ export function createFilesSlice({ set, get, setStore, subscribe }: SliceApi<"fi
       });
     },
     update: (id, patch) => set((s) => ({ list: s.list.map((f) => (f.id === id ? { ...f, ...patch } : f)) })),
+    roles: {},
+    setRole: (id, role) =>
+      set((s) => {
+        const roles: Record<string, PlanRole> = {};
+        for (const [k, v] of Object.entries(s.roles)) roles[k] = role === "replace" && v === "replace" ? "apply" : v;
+        roles[id] = role;
+        return { roles };
+      }),
   };
 }

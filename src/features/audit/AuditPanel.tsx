@@ -1,8 +1,9 @@
-// The audit, one click from anywhere: a verdict button in the top bar that opens the findings
-// per payload (filter by severity), the simulator's result beside the static verdict, and
-// Markdown/JSON exports. Each finding links to its view and highlights its bytes.
+// The audit, one click from anywhere: a verdict button in the top bar (with the first error's
+// reason) that opens the plan (each payload's role: on the host, apply, upload only, replace),
+// what the simulated hypervisor answered at each step, the findings per payload (filter by
+// severity), and Markdown/JSON exports. Each finding links to its view and highlights its bytes.
 import { useEffect, useRef, useState } from "react";
-import { toJson, toMarkdown, type AuditResult, type Finding, type FindingSeverity } from "../../audit/index.ts";
+import { PLAN_ROLES, ROLE_LABEL, rcText, toJson, toMarkdown, type AuditResult, type Finding, type FindingSeverity, type PlanRole } from "../../audit/index.ts";
 import { useLens } from "../../state/store.ts";
 import type { NavTarget } from "../../state/nav.ts";
 import { hex } from "../format.ts";
@@ -42,28 +43,47 @@ function useFollow() {
   };
 }
 
-function SimulatorResult({ view }: { view: AuditView & { result: AuditResult } }) {
-  const s = view.simulator;
-  if (s === null) return <p className="audit-sim muted">Simulator: load the target xen-syms to cross-check in the simulated hypervisor.</p>;
-  if (s === "running") return <p className="audit-sim muted">Simulator: running the uploads…</p>;
-  if (s.error) return <p className="audit-sim bad">Simulator: could not run ({s.error})</p>;
+function Plan({ view }: { view: AuditView & { result: AuditResult } }) {
+  const setRole = useLens((st) => st.files.setRole);
   return (
-    <div className={`audit-sim ${s.agrees ? "ok" : "bad"}`} data-testid="audit-simulator">
-      <b>Simulator {s.agrees ? "agrees" : "disagrees"}</b>
-      <ul>
-        {s.outcomes.map((o) => (
-          <li key={o.file}>
-            <code>{o.name}</code>: upload {o.upload}
-            {o.upload === 0 && <> · apply {o.apply ?? "—"}</>}
-          </li>
-        ))}
-        {s.disagreements.map((d) => (
-          <li key={d} className="bad">
-            {d}
+    <section className="audit-plan" aria-label="Plan">
+      <h3>Plan</h3>
+      <ol>
+        {view.result.files.map((f) => {
+          const id = view.fileIds.get(f.file);
+          return (
+            <li key={f.file}>
+              <code>{f.name}</code>{" "}
+              <label>
+                <span className="visually-hidden">Role of {f.name}</span>
+                <select value={f.role} disabled={!id} onChange={(e) => id && setRole(id, e.target.value as PlanRole)}>
+                  {PLAN_ROLES.map((r) => (
+                    <option key={r} value={r}>
+                      {ROLE_LABEL[r]}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              {f.placement && <span className="mono muted"> text at {f.placement.payload.regions.text.addr}</span>}
+            </li>
+          );
+        })}
+      </ol>
+      <ul className="audit-steps" data-testid="audit-steps">
+        {view.result.steps.map((st, i) => (
+          <li key={i} className={st.ret !== 0 || (st.op !== "upload" && st.state !== 2) ? "bad" : "ok"}>
+            {st.op.toUpperCase()} <code>{st.name}</code>: hypercall returned {rcText(st.ret)}
+            {st.op !== "upload" && st.ret === 0 && (
+              <>
+                {" "}
+                · then {st.state === 2 ? "APPLIED" : st.state === 1 ? "CHECKED" : "gone"}, status rc {rcText(st.statusRc ?? 0)}
+              </>
+            )}
+            {st.panic && <> · the host panicked</>}
           </li>
         ))}
       </ul>
-    </div>
+    </section>
   );
 }
 
@@ -134,7 +154,7 @@ export function AuditPanel() {
   const n = (s: FindingSeverity) => result.findings.filter((f) => f.severity === s).length;
   return (
     <>
-      <button ref={toggle} type="button" className={`small audit-toggle ${result.verdict}`} aria-expanded={open} onClick={() => setOpen(!open)}>
+      <button ref={toggle} type="button" className={`small audit-toggle ${result.verdict}`} aria-expanded={open} onClick={() => setOpen(!open)} title={result.reason ?? "No error found"}>
         Audit: {result.verdict === "accept" ? "accept" : "reject"}
       </button>
       {open && (
@@ -147,16 +167,21 @@ export function AuditPanel() {
               ×
             </button>
           </header>
+          {result.reason && (
+            <p className="audit-reason" data-testid="audit-reason">
+              {result.reason}
+            </p>
+          )}
           <p className="muted">
             {result.image ? (
               <>
-                Against <code>{result.image.file}</code>
+                Run through the simulated hypervisor booted from <code>{result.image.file}</code>
               </>
             ) : (
-              "No hypervisor image loaded: checks that need it are listed as info."
+              "No hypervisor image loaded: the simulated hypervisor booted a stand-in Xen built from the payloads' own assumptions; checks that need the real image are listed as info."
             )}
           </p>
-          <SimulatorResult view={{ ...view, result }} />
+          <Plan view={{ ...view, result }} />
           <div className="audit-tools">
             <fieldset>
               <legend>Show</legend>

@@ -1,22 +1,20 @@
-// The audit of what is loaded: every payload in rail order (that is the upload order), against
-// the image its xen_depends names (else the first image), plus the simulator cross-check. The
-// static audit runs in its own worker (it re-parses and re-analyses every payload), so loading a
-// big payload never blocks the page on it.
+// The audit of what is loaded: every payload in rail order with the role the reviewer gave it
+// (on the host, apply, upload only, replace), against the image its xen_depends names (else the
+// first image), run through the simulated hypervisor in the audit worker, so a big payload never
+// blocks the page on it.
 import { useEffect, useMemo, useState } from "react";
-import { crossCheck, type AuditResult, type SimulationResult } from "../../audit/index.ts";
+import type { AuditResult, PlanRole } from "../../audit/index.ts";
 import { auditInWorker } from "../../services/auditClient.ts";
-import { auditSimulator, exclusive } from "../../services/auditSimulator.ts";
 import { roleOf } from "../../state/links.ts";
-import { selectFiles } from "../../state/selectors.ts";
 import { useLens, type LoadedFile } from "../../state/store.ts";
 import { buildIdHex } from "../../elf/index.ts";
+import { selectFiles } from "../../state/selectors.ts";
 
 export interface AuditView {
   /** Null while the first audit of this set of files is still running. */
   result: AuditResult | null;
   /** Audit file name → loaded file id, so findings can link to the file's views. */
   fileIds: Map<string, string>;
-  simulator: SimulationResult | "running" | null;
   /** The audit failed to run (the worker broke); the message says why. */
   error: string | null;
 }
@@ -28,45 +26,42 @@ function chooseImage(payloads: LoadedFile[], images: LoadedFile[]): LoadedFile |
 
 type Outcome = { for: unknown; result: AuditResult } | { for: unknown; error: string };
 
-// One worker run per set of files, however many views ask for its result.
-const runs = new Map<string, Promise<AuditResult | null>>();
-const KEEP_RUNS = 4;
-function sharedRun(key: string, start: () => Promise<AuditResult | null>): Promise<AuditResult | null> {
-  let run = runs.get(key);
-  if (!run) {
-    run = start();
-    runs.set(key, run);
-    run.catch(() => runs.delete(key));
-    while (runs.size > KEEP_RUNS) runs.delete(runs.keys().next().value as string);
-  }
-  return run;
-}
+const roleOf_ = (roles: Readonly<Record<string, PlanRole>>, id: string): PlanRole => roles[id] ?? "apply";
 
-/** The static audit of what is loaded (no simulator run), shared by every caller. */
-export function useStaticAudit() {
+export function useAudit(): AuditView | null {
   const files = useLens(selectFiles);
+  const roles = useLens((s) => s.files.roles);
   const computed = useMemo(() => {
     const ready = files.filter((f) => f.parsed);
-    const payloads = ready.filter((f) => roleOf(f.parsed!) === "payload");
+    // A file that failed to load is still in the plan: the audit fails closed on it.
+    const broken = files.filter((f) => f.status === "error");
+    const payloads = [...ready.filter((f) => roleOf(f.parsed!) === "payload"), ...broken];
     if (payloads.length === 0) return null;
     const image = chooseImage(
-      payloads,
+      payloads.filter((f) => f.parsed),
       ready.filter((f) => roleOf(f.parsed!) === "image"),
     );
-    const inputs = payloads.map((f) => ({ file: f.name, bytes: f.parsed!.elf.bytes }));
-    // Same inputs (by identity) as the previous set: the same audit.
-    const key = [...payloads, ...(image ? [image] : [])].map((f) => f.id).join(",");
-    return { key, inputs, image, fileIds: new Map(payloads.map((f) => [f.name, f.id])) };
-  }, [files]);
+    const inputs = payloads.map((f) => ({
+      file: f.name,
+      bytes: f.parsed?.elf.bytes ?? new Uint8Array(0),
+      role: roleOf_(roles, f.id),
+      ...(f.parsed ? {} : { problem: f.problem?.message ?? "it could not be loaded" }),
+    }));
+    const pending = files.some((f) => f.status === "parsing");
+    // Same inputs (by identity) and roles as the previous set: the same audit.
+    const key = [...payloads.map((f) => `${f.id}:${f.status}:${roleOf_(roles, f.id)}`), ...(image ? [image.id] : []), pending ? "pending" : ""].join(",");
+    return { key, inputs, image, pending, fileIds: new Map(payloads.map((f) => [f.name, f.id])) };
+  }, [files, roles]);
   const key = computed?.key ?? null;
   const stable = useMemo(() => computed, [key]); // eslint-disable-line react-hooks/exhaustive-deps -- keyed by file ids: a rename or progress update is the same audit
   const [outcome, setOutcome] = useState<Outcome | null>(null);
 
   useEffect(() => {
-    if (!stable) return;
+    // While a file is still loading the plan is not known yet: no verdict rather than a partial one.
+    if (!stable || stable.pending) return;
     let live = true;
     const image = stable.image ? { file: stable.image.name, key: stable.image.id, bytes: stable.image.parsed!.elf.bytes } : null;
-    sharedRun(stable.key, () => auditInWorker(stable.inputs, image)).then(
+    auditInWorker(stable.inputs, image, () => live).then(
       (result) => {
         if (live && result) setOutcome({ for: stable, result });
       },
@@ -80,35 +75,7 @@ export function useStaticAudit() {
   }, [stable]);
 
   const result = outcome?.for === stable && outcome && "result" in outcome ? outcome.result : null;
-  const error = outcome?.for === stable && outcome && "error" in outcome ? outcome.error : null;
-  return { stable, result, error };
-}
-
-export function useAudit(): AuditView | null {
-  const { stable, result, error } = useStaticAudit();
-  const [sim, setSim] = useState<{ for: unknown; value: SimulationResult } | null>(null);
-
-  useEffect(() => {
-    if (!stable?.image || !result) return;
-    let live = true;
-    const image = stable.image.parsed!.elf.bytes;
-    void exclusive(async () => {
-      // A newer set of files replaced this one while it waited: skip the stale run.
-      if (!live) return;
-      const value = await crossCheck(auditSimulator(), image, stable.inputs, result.predictions);
-      if (live) setSim({ for: result, value });
-    });
-    return () => {
-      live = false;
-    };
-  }, [stable, result]);
-
   if (!stable) return null;
-  const simulator = !stable.image ? null : sim?.for === result && sim ? sim.value : "running";
-  return {
-    result: result && simulator && simulator !== "running" ? { ...result, simulator } : result,
-    fileIds: stable.fileIds,
-    simulator,
-    error,
-  };
+  const error = outcome?.for === stable && outcome && "error" in outcome ? outcome.error : null;
+  return { result, fileIds: stable.fileIds, error };
 }

@@ -1,0 +1,103 @@
+// The page's audit worker: runs a reviewer's plan through its own simulated hypervisor (the same
+// wasm and adapter as `livepatch-lens audit`), and analyses a payload against an image. The image
+// is sent once per key and kept, since it is the big one (a xen-syms is tens of MB).
+import { ElfFormatError, parseElf, type ElfFile } from "../../src/elf/index.ts";
+import { runAudit, type AuditResult, type PlanRole } from "../../src/audit/index.ts";
+import { analyzePayload, imageOptions, type LivepatchModel } from "../../src/livepatch/index.ts";
+import { err, ok, type Result } from "../../src/protocol/result.ts";
+import { createHypervisor } from "../hypervisor/host/api.ts";
+import { auditHostOver } from "../hypervisor/host/auditHost.ts";
+
+export interface AuditImageInput {
+  file: string;
+  /** Identifies the image's bytes (the page uses its file id); bytes are needed the first time only. */
+  key: string;
+  bytes?: Uint8Array;
+}
+
+export interface AuditPlanInput {
+  image: AuditImageInput | null;
+  /** `problem`: why the page could not load the file (it is then reported unreadable). */
+  files: { file: string; bytes: Uint8Array; role: PlanRole; problem?: string }[];
+}
+
+export interface AuditWorkerApi {
+  /** `NEED_IMAGE` when `image.bytes` is absent and the key is not cached: send the bytes again. */
+  audit(plan: AuditPlanInput): Promise<Result<AuditResult>>;
+  /**
+   * The payload's model with old addresses and old bytes taken from the image; `ok(null)` when it
+   * is not a livepatch payload. `NEED_IMAGE` as for `audit`.
+   */
+  analyzeAgainst(payload: Uint8Array, image: AuditImageInput): Promise<Result<LivepatchModel | null>>;
+}
+
+/** Images kept, most recent last. */
+const KEEP_IMAGES = 2;
+
+interface Kept {
+  bytes: Uint8Array;
+  elf: ElfFile;
+}
+
+export function createAuditService(module: WebAssembly.Module | Promise<WebAssembly.Module>): AuditWorkerApi {
+  const images = new Map<string, Kept>();
+  const hv = Promise.resolve(module).then(createHypervisor);
+
+  function imageFor(input: AuditImageInput): Result<Kept> {
+    const hit = images.get(input.key);
+    if (hit && !input.bytes) return ok(hit);
+    if (!input.bytes) return err("NEED_IMAGE", `image ${input.file} is not cached here`);
+    // An unreadable image is the audit's to report (fail closed), so keep it even if it does not parse.
+    let elf: ElfFile;
+    try {
+      elf = parseElf(input.bytes);
+    } catch (e) {
+      if (!(e instanceof ElfFormatError)) throw e;
+      elf = null as unknown as ElfFile;
+    }
+    const kept = { bytes: input.bytes, elf };
+    images.delete(input.key);
+    images.set(input.key, kept);
+    while (images.size > KEEP_IMAGES) images.delete(images.keys().next().value as string);
+    return ok(kept);
+  }
+
+  // One plan at a time: a run boots, uploads and applies on the one simulator.
+  let queue: Promise<unknown> = Promise.resolve();
+  function exclusive<T>(run: () => Promise<T>): Promise<T> {
+    const next = queue.then(run, run);
+    queue = next.catch(() => undefined);
+    return next;
+  }
+
+  return {
+    audit(plan) {
+      return exclusive(async () => {
+        try {
+          let image: { file: string; bytes: Uint8Array } | null = null;
+          if (plan.image) {
+            const r = imageFor(plan.image);
+            if (!r.ok) return r;
+            image = { file: plan.image.file, bytes: r.value.bytes };
+          }
+          const host = auditHostOver(await hv);
+          const unreadable = new Map(plan.files.flatMap((f) => (f.problem ? [[f.file, f.problem] as const] : [])));
+          return ok(await runAudit({ image, files: plan.files.map(({ file, bytes, role }) => ({ file, bytes, role })) }, host, { unreadable }));
+        } catch (e) {
+          return err("INTERNAL", `audit failed: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      });
+    },
+    async analyzeAgainst(payload, image) {
+      try {
+        const r = imageFor(image);
+        if (!r.ok) return r;
+        if (!r.value.elf) return err("NOT_ELF", `${image.file} is not an ELF image`);
+        return ok(analyzePayload(parseElf(payload), imageOptions(r.value.elf)));
+      } catch (e) {
+        const code = e instanceof ElfFormatError ? e.code : "INTERNAL";
+        return err(code, `analysis against ${image.file} failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    },
+  };
+}
