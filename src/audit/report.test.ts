@@ -1,34 +1,42 @@
-// Exports: JSON keeps the contract keys; Markdown and text group findings by file, then severity.
-import { describe, expect, it } from "vitest";
-import { auditPayloads, toJson, toMarkdown, toText } from "./index.ts";
-import { imageFor, sample } from "./test-support/samples.ts";
+// Exports: JSON keeps the contract keys; Markdown and text lead with the verdict and its reason,
+// show the plan as the simulator ran it, and group findings by file, then severity.
+import { beforeAll, describe, expect, it } from "vitest";
+import { nodeAuditHost } from "../cli/auditHost.ts";
+import { runAudit, toJson, toMarkdown, toText, type AuditResult } from "./index.ts";
+import { sample } from "./test-support/samples.ts";
 
-const files = ["x86_64/xen_hello_world.livepatch", "x86_64/xen_expectations_fail.livepatch"].map((file) => ({ file, bytes: sample(file) }));
-const result = auditPayloads(files, imageFor("x86_64/xen-syms"));
+let result: AuditResult;
+beforeAll(async () => {
+  const files = ["x86_64/xen_hello_world.livepatch", "x86_64/xen_expectations_fail.livepatch"].map((file) => ({ file, bytes: sample(file), role: "apply" as const }));
+  result = await runAudit({ image: { file: "x86_64/xen-syms", bytes: sample("x86_64/xen-syms") }, files }, await nodeAuditHost());
+});
 
 describe("audit reports", () => {
-  it("JSON round-trips with verdict and findings carrying id/severity/message/why", () => {
+  it("JSON round-trips with verdict, reason, steps and findings carrying id/severity/message/why", () => {
     const j = JSON.parse(toJson(result));
     expect(j.verdict).toBe("reject");
+    expect(j.reason).toMatch(/^x86_64\/xen_expectations_fail\.livepatch: /);
     expect(j.findings.length).toBe(result.findings.length);
     for (const f of j.findings) for (const k of ["id", "severity", "message", "why"]) expect(typeof f[k]).toBe("string");
-    expect(j.predictions.map((p: { apply: number }) => p.apply)).toEqual([0, -22]);
+    // hello: upload 0, apply 0 then APPLIED; expectations_fail: upload 0, then APPLY refused.
+    expect(j.steps.map((s: { op: string; ret: number }) => `${s.op}:${s.ret}`)).toEqual(["upload:0", "apply:0", "upload:0", "apply:-22"]);
   });
 
-  it("Markdown has the verdict, a payload table and findings under their file, errors first", () => {
+  it("Markdown has the verdict, the plan table and findings under their file, errors first", () => {
     const md = toMarkdown(result);
     expect(md.split("\n")[0]).toBe("# Livepatch audit: REJECT");
-    expect(md).toContain("| 2 | `x86_64/xen_expectations_fail.livepatch` |");
+    expect(md).toContain("| 2 | `x86_64/xen_expectations_fail.livepatch` | apply |");
     const section = md.slice(md.indexOf("## x86_64/xen_expectations_fail.livepatch"));
-    expect(section.indexOf("### Errors")).toBeLessThan(section.indexOf("### Warnings"));
+    expect(section.indexOf("### Errors")).toBeLessThan(section.indexOf("### Info"));
     // Applied after hello, the chain check fails before the expectation is looked at.
     expect(section).toMatch(/- \*\*`depends-chain-mismatch`\*\* \(\.livepatch\.depends @0x[0-9a-f]+\) → −EINVAL/);
-    expect(section).toContain("### Info");
   });
 
-  it("text starts with the verdict line and lists each file once", () => {
-    const text = toText(result);
-    expect(text.split("\n")[0]).toMatch(/^verdict: REJECT against x86_64\/xen-syms/);
-    expect(text.match(/^x86_64\/xen_hello_world\.livepatch:$/gm)).toHaveLength(1);
+  it("text starts with the verdict line, then the reason and the plan, and lists each file once", () => {
+    const lines = toText(result).split("\n");
+    expect(lines[0]).toMatch(/^verdict: REJECT against x86_64\/xen-syms/);
+    expect(lines[1]).toMatch(/^reason: x86_64\/xen_expectations_fail\.livepatch: /);
+    expect(lines[2]).toBe("plan: xen_hello_world (apply), xen_expectations_fail (apply)");
+    expect(toText(result).match(/^x86_64\/xen_hello_world\.livepatch:$/gm)).toHaveLength(1);
   });
 });
