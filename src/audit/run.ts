@@ -4,7 +4,7 @@
 // (synthetic.ts) and says which families of checks rest on assumptions.
 import type { ElfFile } from "../elf/index.ts";
 import { makeFinding, payloadName } from "./context.ts";
-import type { CheckFailedEvent } from "../protocol/hypervisor.ts";
+import type { CheckFailedEvent, PanicEvent } from "../protocol/hypervisor.ts";
 import type { AuditHost, HostStep, Placement } from "./host.ts";
 import { executionOrder, planProblem, type AuditPlan } from "./plan.ts";
 import { readInput, type ReadFile } from "./read.ts";
@@ -26,6 +26,12 @@ function failureFinding(f: CheckFailedEvent, file: { file: string; fileIndex: nu
   finding.rc = f.rc;
   finding.rcKind = f.rcKind;
   return finding;
+}
+
+/** A panic carries the rule that brought the host down when the simulator knows it. */
+function panicFinding(p: PanicEvent, op: string, file: { file: string; fileIndex: number }, prefix: string): Finding {
+  const id: RuleId = p.rule && isRule(p.rule) ? p.rule : "host-panic";
+  return makeFinding(id, `${prefix}the host panics during ${op}: "${p.message}" (${p.explanation})`, {}, file);
 }
 
 function stepRecord(file: string, name: string, op: PlanStep["op"], s: HostStep): PlanStep {
@@ -84,7 +90,7 @@ export async function runAudit(plan: AuditPlan, host: AuditHost, opts: RunOption
     const up = await host.upload(name, pf.bytes);
     steps.push(stepRecord(pf.file, name, "upload", up));
     for (const f of up.failures) findings.push(failureFinding(f, file, prefix));
-    if (up.panic) findings.push(makeFinding("host-panic", `${prefix}the host panics during UPLOAD: ${up.panic.message} (${up.panic.explanation})`, {}, file));
+    if (up.panic) findings.push(panicFinding(up.panic, "UPLOAD", file, prefix));
     if (up.ret !== 0) continue;
     const placed = await host.placement(name);
     if (placed) placements.set(i, placed);
@@ -93,7 +99,7 @@ export async function runAudit(plan: AuditPlan, host: AuditHost, opts: RunOption
     const act = await host.action(name, cmd);
     steps.push(stepRecord(pf.file, name, cmd === "REPLACE" ? "replace" : "apply", act));
     for (const f of act.failures) findings.push(failureFinding(f, file, prefix));
-    if (act.panic) findings.push(makeFinding("host-panic", `${prefix}the host panics during ${cmd}: ${act.panic.message} (${act.panic.explanation})`, {}, file));
+    if (act.panic) findings.push(panicFinding(act.panic, cmd, file, prefix));
     else if (act.failures.length === 0 && (act.ret !== 0 || act.state !== 2)) {
       // An outcome without a typed failure is a simulator gap: never read it as success.
       findings.push(makeFinding("simulator-rule-unknown", `${prefix}${cmd} did not apply (hypercall ${act.ret}, status rc ${act.statusRc ?? "?"}) and the simulator named no check`, { rc: act.ret || act.statusRc }, file));

@@ -1,21 +1,26 @@
-// The audit service gives the same result as the in-process audit, and caches the image by key.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+// The audit worker's service over a real MessageChannel: the same result as the CLI's runner, the
+// image cached by key, a page-side load failure reported unreadable, and analysis against an image.
 import * as Comlink from "comlink";
-import { afterEach, describe, expect, it } from "vitest";
-import { auditPayloads } from "../audit/index.ts";
-import { parseElf } from "../elf/index.ts";
-import { analyzePayload, imageOptions } from "../livepatch/index.ts";
-import { createAuditService, type AuditWorkerApi } from "./auditService.ts";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { runAudit } from "../../src/audit/index.ts";
+import { parseElf } from "../../src/elf/index.ts";
+import { analyzePayload, imageOptions } from "../../src/livepatch/index.ts";
+import { readSample } from "../../src/test-support/samples.ts";
+import { nodeAuditHost } from "../../src/cli/auditHost.ts";
+import { compileHypervisorModule } from "../hypervisor/host/node.ts";
+import { createAuditService, type AuditWorkerApi } from "./service.ts";
 
-const samples = join(import.meta.dirname, "../../public/samples/x86_64");
-const read = (name: string) => new Uint8Array(readFileSync(join(samples, name)));
+const read = (name: string) => readSample(`x86_64/${name}`);
+let module: WebAssembly.Module;
+beforeAll(async () => {
+  module = await compileHypervisorModule();
+});
 
 const open: MessagePort[] = [];
 function connect(): Comlink.Remote<AuditWorkerApi> {
   const { port1, port2 } = new MessageChannel();
   open.push(port1, port2);
-  Comlink.expose(createAuditService(), port2);
+  Comlink.expose(createAuditService(module), port2);
   return Comlink.wrap<AuditWorkerApi>(port1);
 }
 afterEach(() => {
@@ -23,19 +28,39 @@ afterEach(() => {
 });
 
 describe("audit service over a MessageChannel", () => {
-  it("matches the in-process audit, with and without an image", async () => {
+  it("gives the CLI runner's result, with and without an image, and caches the image by key", async () => {
     const remote = connect();
-    const payloads = ["xen_hello_world.livepatch", "xen_expectations_fail.livepatch"].map((file) => ({ file, bytes: read(file) }));
+    const files = ["xen_hello_world.livepatch", "xen_expectations_fail.livepatch"].map((file) => ({ file, bytes: read(file), role: "apply" as const }));
     const image = read("xen-syms");
-    const alone = await remote.audit(payloads, null);
-    expect(alone).toEqual({ ok: true, value: auditPayloads(payloads, null) });
-    const withImage = await remote.audit(payloads, { file: "xen-syms", key: "img1", bytes: image });
-    const expected = auditPayloads(payloads, { file: "xen-syms", elf: parseElf(image) });
-    expect(withImage).toEqual({ ok: true, value: expected });
+    const host = await nodeAuditHost();
+    expect(await remote.audit({ image: null, files })).toEqual({ ok: true, value: await runAudit({ image: null, files }, host) });
+    const expected = await runAudit({ image: { file: "xen-syms", bytes: image }, files }, host);
     expect(expected.verdict).toBe("reject");
+    expect(await remote.audit({ image: { file: "xen-syms", key: "img1", bytes: image }, files })).toEqual({ ok: true, value: expected });
     // Cached by key: no bytes needed the second time; an unknown key asks for them.
-    expect(await remote.audit(payloads, { file: "xen-syms", key: "img1" })).toEqual({ ok: true, value: expected });
-    expect(await remote.audit(payloads, { file: "xen-syms", key: "other" })).toMatchObject({ ok: false, error: { code: "NEED_IMAGE" } });
+    expect(await remote.audit({ image: { file: "xen-syms", key: "img1" }, files })).toEqual({ ok: true, value: expected });
+    expect(await remote.audit({ image: { file: "xen-syms", key: "other" }, files })).toMatchObject({ ok: false, error: { code: "NEED_IMAGE" } });
+  });
+
+  it("a file the page could not load is in the plan, unreadable, and the verdict is reject", async () => {
+    const remote = connect();
+    const r = await remote.audit({
+      image: null,
+      files: [
+        { file: "xen_hello_world.livepatch", bytes: read("xen_hello_world.livepatch"), role: "apply" },
+        { file: "cut.livepatch", bytes: new Uint8Array(0), role: "apply", problem: "section header offset 0xa80 is past the end of the file" },
+      ],
+    });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.verdict).toBe("reject");
+    expect(r.value.findings.find((f) => f.id === "file-unreadable")).toMatchObject({ file: "cut.livepatch", message: expect.stringMatching(/cut\.livepatch cannot be read as a payload: section header offset/) });
+  });
+
+  it("reports an image that is not ELF as unreadable (reject), not as a broken service", async () => {
+    const remote = connect();
+    const r = await remote.audit({ image: { file: "junk", key: "j", bytes: new TextEncoder().encode("not elf") }, files: [{ file: "p.livepatch", bytes: read("xen_hello_world.livepatch"), role: "apply" }] });
+    expect(r).toMatchObject({ ok: true, value: { verdict: "reject", findings: [{ id: "file-unreadable", message: expect.stringMatching(/^junk cannot be read as a hypervisor image/) }] } });
   });
 
   it("analyses a payload against an image as the page would in process", async () => {
@@ -43,16 +68,9 @@ describe("audit service over a MessageChannel", () => {
     const image = read("xen-syms");
     const payload = read("xen_expectations.livepatch");
     const expected = analyzePayload(parseElf(payload), imageOptions(parseElf(image)));
-    expect(expected?.funcs[0].patch?.assumed).toMatch(/old bytes read from the image/);
     expect(await remote.analyzeAgainst(payload, { file: "xen-syms", key: "i" })).toMatchObject({ ok: false, error: { code: "NEED_IMAGE" } });
     expect(await remote.analyzeAgainst(payload, { file: "xen-syms", key: "i", bytes: image })).toEqual({ ok: true, value: expected });
     expect(await remote.analyzeAgainst(read("xen-syms"), { file: "xen-syms", key: "i" })).toEqual({ ok: true, value: null });
     expect(await remote.analyzeAgainst(new Uint8Array(3), { file: "xen-syms", key: "i" })).toMatchObject({ ok: false, error: { code: "NOT_ELF" } });
-  });
-
-  it("reports an unreadable image as a Result error", async () => {
-    const remote = connect();
-    const r = await remote.audit([{ file: "p.livepatch", bytes: read("xen_hello_world.livepatch") }], { file: "junk", key: "j", bytes: new TextEncoder().encode("not elf") });
-    expect(r).toMatchObject({ ok: false, error: { code: "NOT_ELF" } });
   });
 });
