@@ -1,67 +1,100 @@
-// The audit drawer: verdict, the simulator's agreement, severity filter, exports, and a finding
-// followed to its bytes (the hex view highlights the finding's offset).
+// The audit drawer: the plan run through the simulated hypervisor (roles, steps), the verdict and
+// its reason, severity filter, exports, a finding followed to its bytes, failing closed on a
+// file it cannot read, and one placement shared by Overview, Sections and the simulator. Expected
+// values come from the CLI (`livepatch-lens audit --json`, `sim`), which the page must agree with.
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { test, expect, openApp } from "./support/guards.ts";
 
 interface AuditJson {
   verdict: string;
+  reason: string | null;
   findings: { id: string; severity: string; offset?: number; length?: number; file?: string }[];
+  files: { placement: { payload: { regions: { text: { addr: string } }; sections: { index: number; addr: string }[] } } | null }[];
 }
 
-function auditJson(...paths: string[]): AuditJson {
-  const args = ["src/cli/livepatch-lens.mjs", "audit", "--json", "--no-sim", "--xen", "public/samples/x86_64/xen-syms", ...paths.map((p) => `public/samples/${p}`)];
+function cli(...args: string[]): string {
   try {
-    return JSON.parse(execFileSync(process.execPath, args, { encoding: "utf8" })) as AuditJson;
+    return execFileSync(process.execPath, ["src/cli/livepatch-lens.mjs", ...args], { encoding: "utf8" });
   } catch (e) {
-    return JSON.parse((e as { stdout: string }).stdout) as AuditJson;
+    return (e as { stdout: string }).stdout;
   }
 }
 
-test("a failing expectation: REJECT, the simulator agrees, and the finding leads to its bytes", async ({ page }) => {
+const auditJson = (...args: string[]): AuditJson => JSON.parse(cli("audit", "--json", "--xen", "public/samples/x86_64/xen-syms", ...args)) as AuditJson;
+const sample = (p: string) => `public/samples/${p}`;
+
+test("a failing expectation: REJECT with its reason, the APPLY step the simulator refused, and the finding leads to its bytes", async ({ page }) => {
   const path = "x86_64/xen_expectations_fail.livepatch";
-  const cli = auditJson(path);
-  const mismatch = cli.findings.find((f) => f.id === "expect-mismatch")!;
-  expect(cli.verdict).toBe("reject");
+  const cliResult = auditJson(sample(path));
+  const mismatch = cliResult.findings.find((f) => f.id === "expect-mismatch")!;
+  expect(cliResult.verdict).toBe("reject");
   await openApp(page, `#samples=x86_64/xen-syms,${path}&file=${path}&view=overview`);
   await expect(page.getByRole("tablist", { name: "Views" })).toBeVisible({ timeout: 20_000 });
 
   await page.getByRole("button", { name: "Audit: reject" }).click();
   const panel = page.getByRole("complementary", { name: "Audit findings" });
   await expect(panel.getByRole("heading", { name: /Verdict: REJECT/ })).toBeVisible();
-  await expect(panel.getByTestId("audit-simulator")).toContainText("Simulator agrees", { timeout: 20_000 });
-  await expect(panel.getByTestId("audit-simulator")).toContainText("apply -22");
+  await expect(panel.getByTestId("audit-reason")).toHaveText(cliResult.reason!.replace(/^[^:]*\//, ""));
+  await expect(panel.getByTestId("audit-steps")).toContainText("APPLY xen_expectations_fail: hypercall returned −EINVAL");
 
   // The severity filter hides and shows the info findings.
   const infos = panel.locator(".audit-finding.info");
   await expect(infos.first()).toBeVisible();
   await panel.getByRole("checkbox", { name: /^info/ }).uncheck();
   await expect(infos).toHaveCount(0);
-  await expect(panel.locator(".audit-finding.error")).toHaveCount(cli.findings.filter((f) => f.severity === "error").length);
+  await expect(panel.locator(".audit-finding.error")).toHaveCount(cliResult.findings.filter((f) => f.severity === "error").length);
 
-  // Exports download the same report the CLI prints.
   const download = page.waitForEvent("download");
   await panel.getByRole("button", { name: "Export JSON" }).click();
-  const file = await download;
-  expect(file.suggestedFilename()).toBe("livepatch-audit.json");
+  expect((await download).suggestedFilename()).toBe("livepatch-audit.json");
 
   await panel.getByRole("button", { name: "expect-mismatch" }).click();
   await expect(page.getByRole("tab", { name: /^Functions/ })).toHaveAttribute("aria-selected", "true");
   const hex = page.getByRole("grid", { name: "Hex view" });
-  const first = hex.locator(`.hx-bytes span[data-off="${mismatch.offset}"]`);
-  await expect(first).toHaveClass(/\bsel\b/);
-  const last = hex.locator(`.hx-bytes span[data-off="${mismatch.offset! + mismatch.length! - 1}"]`);
-  await expect(last).toHaveClass(/\bsel\b/);
-  await expect(hex.locator(`.hx-bytes span[data-off="${mismatch.offset! + mismatch.length!}"]`)).not.toHaveClass(/\bsel\b/);
+  await expect(hex.locator(`.hx-bytes span[data-off="${mismatch.offset}"]`)).toHaveClass(/\bsel\b/);
+  await expect(hex.locator(`.hx-bytes span[data-off="${mismatch.offset! - 1}"]`)).not.toHaveClass(/\bsel\b/);
 });
 
-test("an accepted pair: hello then bye stack, and the drawer says so", async ({ page }) => {
-  const set = ["x86_64/xen_hello_world.livepatch", "x86_64/xen_bye_world.livepatch"];
-  expect(auditJson(...set).verdict).toBe("accept");
-  await openApp(page, `#samples=x86_64/xen-syms,${set.join(",")}&file=${set[1]}&view=overview`);
-  await expect(page.getByRole("tablist", { name: "Views" })).toBeVisible({ timeout: 20_000 });
-  await page.getByRole("button", { name: "Audit: accept" }).click();
+test("fails closed: hello world plus a copy cut at 2,000 bytes is REJECT, naming the cut file", async ({ page }) => {
+  const hello = "x86_64/xen_hello_world.livepatch";
+  await openApp(page, `#samples=x86_64/xen-syms,${hello}&file=${hello}&view=overview`);
+  await expect(page.getByRole("button", { name: "Audit: accept" })).toBeVisible({ timeout: 20_000 });
+  const cut = readFileSync(sample(hello)).subarray(0, 2000);
+  await page.locator("input[type=file]").setInputFiles({ name: "hello_cut.livepatch", mimeType: "application/octet-stream", buffer: Buffer.from(cut) });
+  await page.getByRole("button", { name: "Audit: reject" }).click({ timeout: 20_000 });
   const panel = page.getByRole("complementary", { name: "Audit findings" });
-  await expect(panel.getByRole("heading", { name: /Verdict: ACCEPT/ })).toBeVisible();
-  await expect(panel.getByTestId("audit-simulator")).toContainText("Simulator agrees", { timeout: 20_000 });
-  await expect(panel.getByRole("region", { name: "Findings for xen_bye_world.livepatch" })).toContainText("func-patched-twice");
+  await expect(panel.getByTestId("audit-reason")).toContainText("hello_cut.livepatch cannot be read as a payload");
+  await expect(panel.getByRole("region", { name: "Findings for hello_cut.livepatch" })).toContainText("file-unreadable");
+});
+
+test("a plan: hello, bye and replace_world in order is REJECT; replace_world by REPLACE is ACCEPT, as the CLI says", async ({ page }) => {
+  const set = ["x86_64/xen_hello_world.livepatch", "x86_64/xen_bye_world.livepatch", "x86_64/xen_replace_world.livepatch"];
+  expect(auditJson(...set.map(sample)).verdict).toBe("reject");
+  expect(auditJson(sample(set[0]), sample(set[1]), "--replace", sample(set[2])).verdict).toBe("accept");
+  await openApp(page, `#samples=x86_64/xen-syms,${set.join(",")}&file=${set[2]}&view=overview`);
+  await page.getByRole("button", { name: "Audit: reject" }).click({ timeout: 20_000 });
+  const panel = page.getByRole("complementary", { name: "Audit findings" });
+  await expect(panel.getByTestId("audit-reason")).toContainText("xen_replace_world");
+  await panel.getByLabel("Role of xen_replace_world").selectOption("replace");
+  await expect(panel.getByRole("heading", { name: /Verdict: ACCEPT/ })).toBeVisible({ timeout: 20_000 });
+  await expect(panel.getByTestId("audit-steps")).toContainText("REPLACE xen_replace_world: hypercall returned 0 · then APPLIED, status rc 0");
+  // "On the host": hello already applied there, bye on top of it.
+  await panel.getByLabel("Role of xen_replace_world").selectOption("upload");
+  await panel.getByLabel("Role of xen_hello_world").selectOption("applied");
+  await expect(panel.getByRole("heading", { name: /Verdict: ACCEPT/ })).toBeVisible({ timeout: 20_000 });
+});
+
+test("one placement: Overview, Sections and the simulator put the payload's text at the same address", async ({ page }) => {
+  const path = "x86_64/xen_hello_world.livepatch";
+  const placed = auditJson(sample(path)).files[0].placement!.payload;
+  // The simulator's own word, through the CLI's xen-livepatch console ('x' prints each payload's text address).
+  const x = execFileSync(process.execPath, ["src/cli/livepatch-lens.mjs", "sim", "--xen", "public/samples/x86_64/xen-syms"], { input: `upload xen_hello_world ${sample(path)}\ndebug-keys x\n`, encoding: "utf8" });
+  expect(x).toContain(placed.regions.text.addr.replace(/^0x/, ""));
+
+  await openApp(page, `#samples=x86_64/xen-syms,${path}&file=${path}&view=overview`);
+  await expect(page.getByTestId("placement")).toContainText(`text ${placed.regions.text.addr}`, { timeout: 20_000 });
+  await page.getByRole("tab", { name: /^Sections/ }).click();
+  const textSection = placed.sections.find((s) => s.addr === placed.regions.text.addr)!;
+  await expect(page.getByRole("grid", { name: "Sections" })).toContainText(`text ${textSection.addr}`);
 });

@@ -13,6 +13,7 @@ import { Inspector } from "./features/inspector/Inspector.tsx";
 import { Welcome } from "./features/shell/Welcome.tsx";
 import { SimulatorOutlet, SimulatorToggle } from "./features/simulator/SimulatorSwitch.tsx";
 import { AuditPanel } from "./features/audit/AuditPanel.tsx";
+import { useAuditRunner } from "./features/audit/useAudit.ts";
 import { ScenarioHost } from "./features/scenarios/ScenarioHost.tsx";
 import { Guard } from "./components/Guard.tsx";
 
@@ -25,6 +26,7 @@ export function App() {
   const toggleLargeText = useLens((s) => s.ui.toggleLargeText);
   const { dragging } = useFileIntake();
   useTheme();
+  useAuditRunner();
 
   useEffect(() => {
     let stop: (() => void) | undefined;

@@ -5,7 +5,7 @@ import { parseClient, type ParseOutcome } from "../services/parseClient.ts";
 import { sampleUrl } from "../services/samples.ts";
 import type { ParsedFile } from "./parsedFile.ts";
 import type { SliceApi } from "./slice.ts";
-import type { PlanRole } from "../audit/index.ts";
+import type { AuditResult, Placement, PlanRole } from "../audit/index.ts";
 
 export type FileOrigin = { kind: "sample"; path: string } | { kind: "user" };
 
@@ -30,6 +30,16 @@ export interface LoadedFile {
   parsed: ParsedFile | null;
 }
 
+/** The latest audit of the loaded payloads (features/audit runs it; everyone reads it here). */
+export interface AuditState {
+  /** Null while the audit of the current plan runs (or when it failed). */
+  result: AuditResult | null;
+  /** The loaded file id of each plan file, in plan order (result.files[i] is ids[i]). */
+  ids: string[];
+  error: string | null;
+  running: boolean;
+}
+
 export interface FilesSlice {
   list: LoadedFile[];
   /** Reads, parses and selects each file; resolves to their ids once each has settled. */
@@ -45,6 +55,18 @@ export interface FilesSlice {
   roles: Readonly<Record<string, PlanRole>>;
   /** One REPLACE per plan: choosing it for a file turns an earlier REPLACE back into "apply". */
   setRole(id: string, role: PlanRole): void;
+  audit: AuditState;
+  setAudit(audit: AuditState): void;
+}
+
+/** Where the simulated hypervisor placed a loaded payload, with what its upload said. */
+export interface FilePlacement {
+  placement: Placement | null;
+  /** The simulator booted a stand-in Xen (no image loaded): addresses are assumed. */
+  assumed: boolean;
+  imageFile: string | null;
+  /** Why there is no placement: the first error finding about this file. */
+  reason: string | null;
 }
 
 export function describeProblem(name: string, p: FileProblem): string {
@@ -139,6 +161,8 @@ export function createFilesSlice({ set, get, setStore, subscribe }: SliceApi<"fi
       });
     },
     update: (id, patch) => set((s) => ({ list: s.list.map((f) => (f.id === id ? { ...f, ...patch } : f)) })),
+    audit: { result: null, ids: [], error: null, running: false },
+    setAudit: (audit) => set({ audit }),
     roles: {},
     setRole: (id, role) =>
       set((s) => {

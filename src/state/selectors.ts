@@ -1,6 +1,6 @@
 // Derived views of the store. Selectors return existing objects (stable identity) or primitives.
 import type { LensState } from "./store.ts";
-import type { LoadedFile } from "./files.ts";
+import type { AuditState, FilePlacement, LoadedFile } from "./files.ts";
 import { EMPTY_FILE_VIEW, type FileView } from "./ui.ts";
 
 export const selectFiles = (s: LensState): LoadedFile[] => s.files.list;
@@ -10,3 +10,13 @@ export const selectCurrentFile = (s: LensState): LoadedFile | null =>
 
 /** What is selected in one file (an empty record for a file nothing was selected in yet). */
 export const selectFileView = (s: LensState, fileId: string): FileView => s.ui.byFile[fileId] ?? EMPTY_FILE_VIEW;
+
+/** Where the audit's simulated hypervisor placed a file (the one placement every view shows); null while no audit result covers the file. */
+export function placementIn(audit: AuditState, fileId: string): FilePlacement | null {
+  const { result, ids } = audit;
+  const i = ids.indexOf(fileId);
+  if (!result || i < 0 || !result.files[i]) return null;
+  const f = result.files[i];
+  const reason = result.findings.find((x) => x.fileIndex === i && x.severity === "error")?.message ?? null;
+  return { placement: f.placement, assumed: result.assumed, imageFile: result.image?.file ?? null, reason };
+}

@@ -7,7 +7,10 @@ import { PLAN_ROLES, ROLE_LABEL, rcText, toJson, toMarkdown, type AuditResult, t
 import { useLens } from "../../state/store.ts";
 import type { NavTarget } from "../../state/nav.ts";
 import { hex } from "../format.ts";
-import { useAudit, type AuditView } from "./useAudit.ts";
+import { useAudit } from "./useAudit.ts";
+import type { AuditState } from "../../state/files.ts";
+
+type AuditView = AuditState;
 import "./audit.css";
 
 const SEVERITIES: FindingSeverity[] = ["error", "warning", "info"];
@@ -49,10 +52,10 @@ function Plan({ view }: { view: AuditView & { result: AuditResult } }) {
     <section className="audit-plan" aria-label="Plan">
       <h3>Plan</h3>
       <ol>
-        {view.result.files.map((f) => {
-          const id = view.fileIds.get(f.file);
+        {view.result.files.map((f, i) => {
+          const id = view.ids[i];
           return (
-            <li key={f.file}>
+            <li key={`${i}:${f.file}`}>
               <code>{f.name}</code>{" "}
               <label>
                 <span className="visually-hidden">Role of {f.name}</span>
@@ -89,16 +92,18 @@ function Plan({ view }: { view: AuditView & { result: AuditResult } }) {
 
 function Findings({ view, shown }: { view: AuditView & { result: AuditResult }; shown: Set<FindingSeverity> }) {
   const follow = useFollow();
-  const names = [...view.result.files.map((f) => f.file), undefined];
+  const groups: (number | undefined)[] = [...view.result.files.map((_, i) => i), undefined];
   return (
     <>
-      {names.map((name) => {
-        const list = view.result.findings.filter((f) => f.file === name && shown.has(f.severity));
-        const all = view.result.findings.filter((f) => f.file === name);
+      {groups.map((index) => {
+        const name = index === undefined ? undefined : view.result.files[index].file;
+        const mine = (f: Finding) => (index === undefined ? f.fileIndex === undefined || f.fileIndex < 0 : f.fileIndex === index);
+        const list = view.result.findings.filter((f) => mine(f) && shown.has(f.severity));
+        const all = view.result.findings.filter(mine);
         if (all.length === 0) return null;
-        const fileId = name ? view.fileIds.get(name) : undefined;
+        const fileId = index === undefined ? undefined : view.ids[index];
         return (
-          <section key={name ?? "(set)"} className="audit-file" aria-label={`Findings for ${name ?? "the set"}`}>
+          <section key={index ?? "(set)"} className="audit-file" aria-label={`Findings for ${name ?? "the set"}`}>
             <h3>
               {name ?? "Across the set"} <span className="count">{list.length}</span>
             </h3>
@@ -114,6 +119,7 @@ function Findings({ view, shown }: { view: AuditView & { result: AuditResult }; 
                     <code>{f.id}</code>
                   )}
                   {f.offset !== undefined && <span className="mono muted"> {hex(f.offset)}</span>}
+                  {f.rc !== undefined && <span className="mono muted"> {f.rcKind === "status" ? "status rc" : "hypercall returned"} {rcText(f.rc)}</span>}
                   <p>{f.message}</p>
                   {f.severity !== "info" && <p className="why">{f.why}</p>}
                 </li>

@@ -5,12 +5,13 @@ import { fileLinks } from "../../state/links.ts";
 import { selectFiles } from "../../state/selectors.ts";
 import { useLens } from "../../state/store.ts";
 import type { NoteInfo } from "../../livepatch/index.ts";
-import { grouped, hex, sizeText } from "../format.ts";
+import { grouped, sizeText } from "../format.ts";
 import { buildIdHex } from "../../elf/index.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
 import { Diagnostics } from "./Diagnostics.tsx";
 import { Replaces } from "./Replaces.tsx";
 import { PointerText } from "../functions/PointerText.tsx";
+import { PlacementFacts } from "./PlacementFacts.tsx";
 
 function BuildId({ note, fileId, label }: { note: NoteInfo | null; fileId: string; label: string }) {
   const selectBytes = useLens((s) => s.ui.selectBytes);
@@ -99,15 +100,9 @@ export function Overview({ file, parsed }: ViewProps) {
             </dd>
             <dt>.modinfo</dt>
             <dd className="mono">{lp.modinfo ? lp.modinfo.display || "(empty)" : "none"}</dd>
-            <dt>Re-apply</dt>
-            <dd>{lp.safeToReapply ? <span className="ok">safe to re-apply after revert</span> : <span className="warn">not safe to re-apply after revert (it has writable data)</span>}</dd>
+            <PlacementFacts fileId={file.id} />
             <dt>REPLACE</dt>
             <dd>{lp.replacePossible ? <span className="ok">possible</span> : <span className="warn">not possible (a veto hook or no functions)</span>}</dd>
-            <dt>Regions</dt>
-            <dd className="mono">
-              text {hex(lp.regions.text.address)} ({lp.regions.text.size} B) · rw {hex(lp.regions.rw.address)} ({lp.regions.rw.size} B) · ro {hex(lp.regions.ro.address)} ({lp.regions.ro.size} B)
-              <div className="muted sans">{lp.regions.assumption}</div>
-            </dd>
             {(lp.appendedSignature || lp.xenSignature) && (
               <>
                 <dt>Signature</dt>

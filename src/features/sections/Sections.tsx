@@ -1,11 +1,12 @@
 // Section headers as readelf -SW prints them, plus the region (text/rw/ro) and load address each
-// SHF_ALLOC section would get in Xen.
+// SHF_ALLOC section got in the audit's simulated hypervisor (the placement every view shares).
 import { useMemo } from "react";
 import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
 import { describe } from "../../elf/index.ts";
 import { useLens } from "../../state/store.ts";
-import type { PlacedSection } from "../../livepatch/index.ts";
-import { addr, grouped, hex } from "../format.ts";
+import type { PlacedSection } from "../../protocol/hypervisor.ts";
+import { usePlacement } from "../placement/usePlacement.ts";
+import { addr, grouped } from "../format.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
 import { usePick, useReveal } from "../inspector/usePick.ts";
 import { follow } from "../inspector/follow.ts";
@@ -15,7 +16,9 @@ export function Sections({ file, parsed }: ViewProps) {
   const selected = usePick(file.id, parsed, "sections")?.section ?? null;
   const setPick = useLens((s) => s.ui.pick);
   const selectBytes = useLens((s) => s.ui.selectBytes);
-  const placed = useMemo(() => new Map<number, PlacedSection>((lp?.regions.sections ?? []).map((p) => [p.sectionIndex, p])), [lp]);
+  const { at } = usePlacement(file.id);
+  const payload = at?.placement?.payload ?? null;
+  const placed = useMemo(() => new Map<number, PlacedSection>((payload?.sections ?? []).map((p) => [p.index, p])), [payload]);
   const { machine, osabi, elfClass } = { ...elf.header };
 
   const selectRow = (row: number) => {
@@ -51,7 +54,7 @@ export function Sections({ file, parsed }: ViewProps) {
         const p = placed.get(r);
         return p ? (
           <span className={`region ${p.region}`}>
-            {p.region} {hex(p.address)}
+            {p.region} {p.addr}
           </span>
         ) : (
           ""
@@ -63,7 +66,8 @@ export function Sections({ file, parsed }: ViewProps) {
     <div className="view view-table">
       <p className="view-note">
         {grouped(elf.sections.length)} sections.
-        {lp && ` ${lp.regions.assumption}. text ${lp.regions.text.size} B, rw ${lp.regions.rw.size} B, ro ${lp.regions.ro.size} B (${lp.regions.pages} pages).`}
+        {lp && payload && ` Placed by the simulated hypervisor booted from ${at!.assumed ? "a stand-in Xen (no image loaded: addresses assumed)" : at!.imageFile}: text ${payload.regions.text.size} B, rw ${payload.regions.rw.size} B, ro ${payload.regions.ro.size} B (${payload.pages} pages).`}
+        {lp && at && !payload && ` Not placed: ${at.reason ?? "the upload failed"}.`}
       </p>
       <VirtualTable
         label="Sections"
