@@ -6,6 +6,7 @@ import type { ElfFile } from "../elf/index.ts";
 import type { HookSection, LivepatchModel } from "../livepatch/index.ts";
 import { makeFinding, type Where } from "./context.ts";
 import type { PatchPreview } from "../protocol/hypervisor.ts";
+import { reviewBoundaries, type Decode } from "./checks/boundaries.ts";
 import type { Placement } from "./host.ts";
 import type { XenImage } from "./image.ts";
 import type { PlanRole } from "./plan.ts";
@@ -23,6 +24,8 @@ export interface ReviewInput {
   role: PlanRole;
   /** Build-ids of the other payloads in the plan, by file, to name what `.livepatch.depends` points at. */
   others: { file: string; buildId: string | null }[];
+  /** The image's instruction decoder (instruction-boundary review); absent: that review is skipped. */
+  decode?: Decode;
 }
 
 export interface Reviewed {
@@ -99,6 +102,9 @@ export function reviewPayload(input: ReviewInput): Reviewed {
       );
     }
     for (const pf of placement.patches) reviewTarget(pf, placement.payload.funcs[pf.index]?.oldSize ?? 0, input, emit, funcWhere);
+    if (image && input.decode && model.arch)
+      for (const b of reviewBoundaries(model.arch, image, placement.patches, input.decode))
+        emit(b.id, b.message, b.field === "new_size" ? funcWhere(b.index, 3 * ptr, 4) : funcWhere(b.index, 2 * ptr, ptr));
   }
   return { file, fileIndex, placement, findings };
 }

@@ -5,6 +5,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { nodeAuditHost } from "../cli/auditHost.ts";
 import { runAudit, RULE_IDS, RULES, type AuditHost, type AuditResult, type PlanRole, type RuleId } from "./index.ts";
 import { Patch, sample } from "./test-support/samples.ts";
+import { createSyncDisassembler, decoderForMachine } from "../disasm/index.ts";
+import { nodeEngines } from "../disasm/nodeEngines.ts";
 
 interface Case {
   files: [string, Uint8Array][];
@@ -143,6 +145,11 @@ const CASES: Partial<Record<RuleId, [trigger: () => Case, clean: () => Case]>> =
   "func-old-addr-not-function-start": [() => patched(HELLO, (p) => p.addend(".rela.livepatch.funcs", 2, 1n)), () => one(HELLO)],
   "func-name-mismatch": [() => patched(HELLO, (p) => p.text("xen_extra_version", "xen_major_version", p.section(".rodata.xen_hello_world.str1.1").dataOffset)), () => one(HELLO)],
   "func-patched-twice": [() => set([HELLO, x("xen_bye_world")]), () => set([HELLO])],
+  "func-patch-ends-inside-instruction": [() => one(x("xen_nop_thunk")), () => one(NOP)],
+  // The thunk function's jmp retargeted to +2, inside the 5-byte NOP a new_size of 5 writes.
+  "func-branch-into-patch": [() => ({ ...patched(x("xen_nop_thunk"), (p) => p.u32(p.func(0, "new_size"), 5)), image: "@branch-into-nop" }), () => one(NOP)],
+  // xen_extra_version starts with a 7-byte lea; xen_major_version with a 5-byte mov.
+  "func-jump-ends-inside-instruction": [() => one(HELLO), () => one(x("xen_alternatives"))],
   "func-applied-byte-set": [() => patched(NOP, (p) => p.u8(p.func(0, "applied"), 1)), () => one(NOP)],
   "not-safe-to-reapply": [() => one(x("xen_data_bss")), () => one(NOP)],
   "hook-not-function": [() => patched(HELLO, (p) => p.reloc(".rela.livepatch.hooks.load", 0, { sym: p.symbol("livepatch_xen_hello_world").index })), () => one(HELLO)],
@@ -159,6 +166,14 @@ const CASES: Partial<Record<RuleId, [trigger: () => Case, clean: () => Case]>> =
 };
 
 function imageOf(path: string): { file: string; bytes: Uint8Array } {
+  if (path === "@branch-into-nop") {
+    const p = new Patch(sample(X));
+    const t = p.elf.symbolTables.find((x) => x.sectionType === 2)!;
+    const text = p.section(".text");
+    const at = text.dataOffset + Number(t.value[t.name.indexOf("xen_thunk_minor_version")] - text.addr) + 5;
+    p.bytes.set([0xe9, 0xf8, 0xff, 0xff, 0xff], at); // jmp to the function's +2 (next insn at +10)
+    return { file: "xen-syms (thunk jmp retargeted)", bytes: p.bytes };
+  }
   if (path !== "@no-build-id") return { file: path, bytes: sample(path) };
   const p = new Patch(sample(X));
   p.u32(p.section(".note.gnu.build-id").dataOffset + 8, 4);
@@ -166,14 +181,16 @@ function imageOf(path: string): { file: string; bytes: Uint8Array } {
 }
 
 let host: AuditHost;
+const decoder = createSyncDisassembler(nodeEngines);
 beforeAll(async () => {
   host = await nodeAuditHost();
+  await Promise.all([decoder.load("x86_64"), decoder.load("aarch64")]);
 });
 
 async function run(c: Case): Promise<{ files: { file: string; bytes: Uint8Array }[]; result: AuditResult }> {
   const files = c.files.map(([file, bytes], i) => ({ file, bytes, role: c.roles?.[i] ?? ("apply" as const) }));
   const image = c.image ? imageOf(c.image) : null;
-  return { files, result: await runAudit({ image: image ? { file: image.file, bytes: image.bytes } : null, files }, host) };
+  return { files, result: await runAudit({ image: image ? { file: image.file, bytes: image.bytes } : null, files }, host, { decoder: (m) => decoderForMachine(decoder, m) }) };
 }
 
 /** Rules no input can trigger on a correct simulator: they exist so a gap fails closed. */

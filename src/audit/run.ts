@@ -12,6 +12,7 @@ import { reviewPayload, patchedTwice, uncheckedFamilies, type Reviewed } from ".
 import { RULES, type RuleId } from "./rules.ts";
 import { syntheticImage } from "./synthetic.ts";
 import { xenImage, type XenImage } from "./image.ts";
+import type { Decode } from "./checks/boundaries.ts";
 import type { AuditResult, Finding, PlanStep } from "./types.ts";
 
 function isRule(id: string): id is RuleId {
@@ -51,6 +52,8 @@ function reasonOf(findings: readonly Finding[]): string | null {
 export interface RunOptions {
   /** Files whose bytes could not be fetched at all, with the reason (no such file, ...). */
   unreadable?: ReadonlyMap<string, string>;
+  /** Loads the instruction decoder for the image's ELF machine (instruction-boundary review). */
+  decoder?: (machine: number) => Promise<Decode | undefined>;
 }
 
 export async function runAudit(plan: AuditPlan, host: AuditHost, opts: RunOptions = {}): Promise<AuditResult> {
@@ -107,11 +110,12 @@ export async function runAudit(plan: AuditPlan, host: AuditHost, opts: RunOption
     if (await host.halted()) break;
   }
 
+  const decode = imageElf && opts.decoder ? await opts.decoder(imageElf.header.machine) : undefined;
   const reviewed: Reviewed[] = [];
   for (const r of inputs) {
     if (!r.elf || !r.model) continue;
     const others = inputs.filter((o) => o !== r).map((o) => ({ file: o.file, buildId: o.model?.buildId?.buildId ?? null }));
-    const out = reviewPayload({ file: r.file, fileIndex: r.fileIndex, elf: r.elf, model: r.model, placement: placements.get(r.fileIndex) ?? null, image, role: plan.files[r.fileIndex].role, others });
+    const out = reviewPayload({ file: r.file, fileIndex: r.fileIndex, elf: r.elf, model: r.model, placement: placements.get(r.fileIndex) ?? null, image, role: plan.files[r.fileIndex].role, others, decode });
     findings.push(...out.findings);
     reviewed.push(out);
     if (!image) findings.push(...uncheckedFamilies(r, synthetic?.assumptions ?? []));

@@ -6,6 +6,8 @@ import { readFileSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { runAudit, toJson, toMarkdown, toText, type AuditPlan, type PlanFile } from "../audit/index.ts";
 import { nodeAuditHost } from "./auditHost.ts";
+import { createSyncDisassembler, decoderForMachine } from "../disasm/index.ts";
+import { nodeEngines } from "../disasm/nodeEngines.ts";
 
 export const AUDIT_USAGE = "usage: livepatch-lens audit [--xen IMAGE] [--applied FILE]... [--replace FILE] [--json | --markdown] FILE...";
 
@@ -85,7 +87,8 @@ export async function run(args: string[]): Promise<number> {
     const p = readBytes(o.xen).problem;
     if (p) unreadable.set(o.xen, p);
   }
-  const result = await runAudit(plan, await nodeAuditHost(), { unreadable });
+  const engines = createSyncDisassembler(nodeEngines);
+  const result = await runAudit(plan, await nodeAuditHost(), { unreadable, decoder: (machine) => decoderForMachine(engines, machine) });
   process.stdout.write(o.format === "json" ? toJson(result) : o.format === "markdown" ? toMarkdown(result) : toText(result));
   return result.verdict === "reject" ? 1 : 0;
 }

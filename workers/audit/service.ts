@@ -2,7 +2,7 @@
 // wasm and adapter as `livepatch-lens audit`), and analyses a payload against an image. The image
 // is sent once per key and kept, since it is the big one (a xen-syms is tens of MB).
 import { ElfFormatError, parseElf, type ElfFile } from "../../src/elf/index.ts";
-import { runAudit, type AuditResult, type PlanRole } from "../../src/audit/index.ts";
+import { runAudit, type AuditResult, type Decode, type PlanRole } from "../../src/audit/index.ts";
 import { analyzePayload, imageOptions, type LivepatchModel } from "../../src/livepatch/index.ts";
 import { err, ok, type Result } from "../../src/protocol/result.ts";
 import { createHypervisor } from "../hypervisor/host/api.ts";
@@ -39,7 +39,10 @@ interface Kept {
   elf: ElfFile;
 }
 
-export function createAuditService(module: WebAssembly.Module | Promise<WebAssembly.Module>): AuditWorkerApi {
+/** Loads the instruction decoder for an image's ELF machine (the host's engines); undefined when none. */
+export type DecoderLoader = (machine: number) => Promise<Decode | undefined>;
+
+export function createAuditService(module: WebAssembly.Module | Promise<WebAssembly.Module>, decoder?: DecoderLoader): AuditWorkerApi {
   const images = new Map<string, Kept>();
   const hv = Promise.resolve(module).then(createHypervisor);
 
@@ -82,7 +85,7 @@ export function createAuditService(module: WebAssembly.Module | Promise<WebAssem
           }
           const host = auditHostOver(await hv);
           const unreadable = new Map(plan.files.flatMap((f) => (f.problem ? [[f.file, f.problem] as const] : [])));
-          return ok(await runAudit({ image, files: plan.files.map(({ file, bytes, role }) => ({ file, bytes, role })) }, host, { unreadable }));
+          return ok(await runAudit({ image, files: plan.files.map(({ file, bytes, role }) => ({ file, bytes, role })) }, host, { unreadable, decoder }));
         } catch (e) {
           return err("INTERNAL", `audit failed: ${e instanceof Error ? e.message : String(e)}`);
         }

@@ -4,16 +4,23 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseElf } from "../../elf/index.ts";
-import { createSyncDisassembler } from "../../disasm/index.ts";
+import { createSyncDisassembler, decoderForMachine } from "../../disasm/index.ts";
 import { nodeEngines } from "../../disasm/nodeEngines.ts";
-import { auditPayloads, instructionBoundaries } from "../index.ts";
-import { imageFor, sample } from "../test-support/samples.ts";
+import { nodeAuditHost } from "../../cli/auditHost.ts";
+import { instructionBoundaries, runAudit, type AuditHost, type Finding } from "../index.ts";
+import { sample } from "../test-support/samples.ts";
 
 const decoder = createSyncDisassembler(nodeEngines);
+let host: AuditHost;
 beforeAll(async () => {
   await Promise.all([decoder.load("x86_64"), decoder.load("aarch64"), decoder.load("arm32")]);
+  host = await nodeAuditHost();
 });
+
+async function auditBytes(file: string, bytes: Uint8Array, imageFile: string, image: Uint8Array): Promise<Finding[]> {
+  const r = await runAudit({ image: { file: imageFile, bytes: image }, files: [{ file, bytes, role: "apply" }] }, host, { decoder: (m) => decoderForMachine(decoder, m) });
+  return r.findings;
+}
 
 interface ObjdumpInsn {
   offset: number;
@@ -40,11 +47,10 @@ function nmSize(image: string, name: string): number {
   return parseInt(line.split(" ")[1], 16);
 }
 
-const audit = (payload: string, image: string) =>
-  auditPayloads([{ file: payload, bytes: sample(payload) }], imageFor(image), { decode: decoder.decode }).findings;
+const audit = (payload: string, image: string) => auditBytes(payload, sample(payload), image, sample(image));
 
 describe("instruction boundaries", () => {
-  it("xen_nop_thunk: the NOPs (size - 1 bytes) end inside the return-thunk jmp, whose last byte stays live", () => {
+  it("xen_nop_thunk: the NOPs (size - 1 bytes) end inside the return-thunk jmp, whose last byte stays live", async () => {
     const image = join("public/samples", "x86_64/xen-syms");
     const fn = "xen_thunk_minor_version";
     const end = nmSize(image, fn) - 1; // the payload's new_size, as fixtures/payloads/nop.c computes it
@@ -53,7 +59,7 @@ describe("instruction boundaries", () => {
     expect(cut, "objdump shows an instruction across the end of the NOPs").toBeDefined();
     const live = cut.bytes.slice(end - cut.offset);
 
-    const hits = audit("x86_64/xen_nop_thunk.livepatch", "x86_64/xen-syms").filter((f) => f.id === "func-patch-ends-inside-instruction");
+    const hits = (await audit("x86_64/xen_nop_thunk.livepatch", "x86_64/xen-syms")).filter((f) => f.id === "func-patch-ends-inside-instruction");
     expect(hits).toHaveLength(1);
     expect(hits[0].severity).toBe("warning");
     expect(hits[0].message).toContain(`(${cut.bytes.join(" ")}) at ${fn}+0x${cut.offset.toString(16)}`);
@@ -61,33 +67,33 @@ describe("instruction boundaries", () => {
     expect(hits[0].message).toMatch(/jmp 0x[0-9a-f]+ <__x86_return_thunk>/);
   });
 
-  it("xen_nop on a function that ends in a 1-byte ret: the NOPs end on a boundary, nothing to say", () => {
+  it("xen_nop on a function that ends in a 1-byte ret: the NOPs end on a boundary, nothing to say", async () => {
     const image = join("public/samples", "x86_64/xen-syms");
     const end = nmSize(image, "xen_minor_version") - 1;
     expect(objdumpFunction(image, "xen_minor_version").some((i) => i.offset === end)).toBe(true);
-    const ids = audit("x86_64/xen_nop.livepatch", "x86_64/xen-syms").map((f) => f.id);
+    const ids = (await audit("x86_64/xen_nop.livepatch", "x86_64/xen-syms")).map((f) => f.id);
     expect(ids).not.toContain("func-patch-ends-inside-instruction");
     expect(ids).not.toContain("func-branch-into-patch");
   });
 
-  it("ARM: whole 4-byte instructions, so neither the NOPs nor the branch cut one", () => {
+  it("ARM: whole 4-byte instructions, so neither the NOPs nor the branch cut one", async () => {
     for (const p of ["aarch64/xen_nop.livepatch", "aarch64/xen_hello_world.livepatch", "arm32/xen_nop.livepatch", "arm32/xen_hello_world.livepatch"]) {
-      const ids = audit(p, `${p.split("/")[0]}/xen-syms`).map((f) => f.id);
+      const ids = (await audit(p, `${p.split("/")[0]}/xen-syms`)).map((f) => f.id);
       expect(ids.filter((id) => /ends-inside|branch-into/.test(id)), p).toEqual([]);
     }
   });
 
-  it("a trampoline cutting xen_extra_version's first instruction is reported as dead code (info), not a warning", () => {
+  it("a trampoline cutting xen_extra_version's first instruction is reported as dead code (info), not a warning", async () => {
     const image = join("public/samples", "x86_64/xen-syms");
     const first = objdumpFunction(image, "xen_extra_version")[0];
     expect(first.bytes.length).toBeGreaterThan(5);
-    const hits = audit("x86_64/xen_hello_world.livepatch", "x86_64/xen-syms").filter((f) => /ends-inside/.test(f.id));
+    const hits = (await audit("x86_64/xen_hello_world.livepatch", "x86_64/xen-syms")).filter((f) => /ends-inside/.test(f.id));
     expect(hits.map((f) => [f.id, f.severity])).toEqual([["func-jump-ends-inside-instruction", "info"]]);
     expect(hits[0].message).toContain(`(${first.bytes.join(" ")}) at xen_extra_version+0x0`);
     expect(hits[0].message).toContain(`its last ${first.bytes.length - 5} bytes (${first.bytes.slice(5).join(" ")})`);
   });
 
-  it("names what the live tail runs as when more bytes follow, and branches back into the NOPs (hand-made bytes)", () => {
+  it("names what the live tail runs as when more bytes follow, and branches back into the NOPs (hand-made bytes)", async () => {
     // mov $0x16,%eax; jne .-4 (back to +2: inside the NOP5 that covers the mov); jmp rel32; then
     // bytes that follow the function in memory.
     const code = Uint8Array.of(0xb8, 0x16, 0, 0, 0, 0x75, 0xfb, 0xe9, 0x10, 0, 0, 0, 0x00, 0xc3);
@@ -104,7 +110,7 @@ describe("instruction boundaries", () => {
     ]);
   });
 
-  it("claims nothing when the old code does not decode up to the end of the range", () => {
+  it("claims nothing when the old code does not decode up to the end of the range", async () => {
     const at = 0x1000n;
     const junk = Uint8Array.of(0x06, 0x06, 0x06, 0x06, 0x06, 0x06, 0xc3); // push %es: invalid in 64-bit mode
     expect(instructionBoundaries("x86_64", { address: at, size: 7, bytes: junk }, [{ kind: "nop", start: at, bytes: Uint8Array.of(0x0f, 0x1f, 0x00) }], decoder.decode)).toEqual([]);
@@ -113,13 +119,13 @@ describe("instruction boundaries", () => {
 
 const REAL = process.env.XEN_TEST_PAYLOADS;
 describe.runIf(REAL)("instruction boundaries on Xen's own build (XEN_TEST_PAYLOADS)", () => {
-  it("Xen's xen_nop on a return-thunk xen-syms ends inside the jmp to __x86_return_thunk", () => {
+  it("Xen's xen_nop on a return-thunk xen-syms ends inside the jmp to __x86_return_thunk", async () => {
     const dir = join(REAL!, "x86_64");
     const image = join(dir, "xen-syms");
     for (const f of [image, join(dir, "xen_nop.livepatch")]) if (!existsSync(f)) throw new Error(`XEN_TEST_PAYLOADS is set but ${f} is missing`);
     const insns = objdumpFunction(image, "xen_minor_version");
     const last = insns[insns.length - 1];
-    const findings = auditPayloads([{ file: "xen_nop.livepatch", bytes: readFileSync(join(dir, "xen_nop.livepatch")) }], { file: "xen-syms", elf: parseElf(readFileSync(image)) }, { decode: decoder.decode }).findings;
+    const findings = await auditBytes("xen_nop.livepatch", readFileSync(join(dir, "xen_nop.livepatch")), "xen-syms", readFileSync(image));
     const hit = findings.find((f) => f.id === "func-patch-ends-inside-instruction");
     if (last.bytes.length === 1) expect(hit, "a build with a 1-byte ret").toBeUndefined();
     else {

@@ -2,10 +2,12 @@
 // instructions: a NOP-out sized for a 1-byte `ret` ends inside the 5-byte `jmp` a return-thunk
 // build ends with, and the rest of that jmp then runs as whatever it decodes to. The decoder is
 // supplied by the host (iced-x86 / capstone), so this file stays pure and the audit, the Functions
-// view and the disassembly agree on every instruction boundary.
-import { computePatch, type LivepatchArch } from "../../livepatch/index.ts";
-import { hexAddr, type FileContext } from "../context.ts";
-import type { PatchTarget } from "./funcs.ts";
+// view and the disassembly agree on every instruction boundary; the bytes and where they go are
+// the simulator's own preview of APPLY.
+import type { LivepatchArch } from "../../livepatch/index.ts";
+import type { PatchPreview } from "../../protocol/hypervisor.ts";
+import { hexAddr } from "../context.ts";
+import type { XenImage } from "../image.ts";
 
 /** One decoded instruction, as the disassembly adapters return it. */
 export interface DecodedInsn {
@@ -122,40 +124,49 @@ export function describeBoundary(p: BoundaryProblem, fnName: string, fnAddr: big
   return `the NOPs end inside ${cut}; ${tail} ${n === 1 ? "stays" : "stay"} live and run${n === 1 ? "s" : ""} right after the NOPs${as}`;
 }
 
-// ---- wiring into the audit of one payload (adapted by the audit's owner as it evolves) ----
+// ---- the review of one placed payload ----
 
 const MAX_OLD_FUNCTION = 64 * 1024;
 // Bytes after the function, so what a live tail runs as can be decoded (an x86 instruction is ≤ 15).
 const LOOKAHEAD = 15;
 
-export function reviewBoundaries(ctx: FileContext, targets: readonly PatchTarget[], decode: Decode | undefined): void {
-  const image = ctx.image;
-  const arch = ctx.arch;
-  if (!decode || !image || !arch) return;
-  for (const t of targets) {
-    if (t.oldAddr === null) continue;
-    const fn = ctx.model.funcs[t.index];
-    const sym = image.symbolAt(t.oldAddr);
-    const whole = sym && sym.addr === t.oldAddr && sym.size > 0n;
-    const address = whole ? sym.addr : t.oldAddr;
-    const size = Math.min(whole ? Number(sym.size) : fn.oldSize, MAX_OLD_FUNCTION);
-    // The function as built (the image), not as earlier payloads in the set left it.
+const fromHex = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16));
+
+export interface BoundaryFinding {
+  id: "func-patch-ends-inside-instruction" | "func-branch-into-patch" | "func-jump-ends-inside-instruction";
+  index: number;
+  /** The funcs field that decides the range: new_size sizes a NOP-out, old_addr places a jump. */
+  field: "new_size" | "old_addr";
+  message: string;
+}
+
+/**
+ * Each write the simulator would make (its own preview: where and which bytes) against the old
+ * function as built (the image, not as earlier payloads left it).
+ */
+export function reviewBoundaries(arch: LivepatchArch, image: XenImage, patches: readonly PatchPreview[], decode: Decode): BoundaryFinding[] {
+  const out: BoundaryFinding[] = [];
+  for (const pt of patches) {
+    if (pt.viaHook || pt.bytes.length === 0) continue;
+    const oldAddr = BigInt(pt.oldAddr);
+    const sym = image.symbolAt(oldAddr);
+    const whole = sym && sym.addr === oldAddr && sym.size > 0n;
+    const address = whole ? sym.addr : oldAddr;
+    const size = Math.min(whole ? Number(sym.size) : pt.bytes.length / 2 + pt.patchOffset, MAX_OLD_FUNCTION);
     let bytes: Uint8Array | null = null;
     for (let extra = LOOKAHEAD; extra >= 0 && !bytes; extra--) bytes = image.read(address, size + extra);
     if (!bytes) continue;
-    const preview = computePatch({ arch, oldAddr: t.oldAddr, newAddr: t.nop ? 0n : (t.newAddr ?? 0n), newSize: fn.newSize, oldBytes: bytes.subarray(0, 4) });
-    const range: PatchedRange = { kind: preview.kind, start: t.oldAddr + BigInt(preview.patchOffset), bytes: preview.bytes };
-    const name = whole ? sym.name : (t.name ?? hexAddr(address));
-    const label = `funcs[${t.index}] (${t.name ?? "unnamed"})`;
-    const field = t.nop ? 3 * ctx.ptr : 2 * ctx.ptr; // new_size sizes a NOP-out; old_addr places a jump
-    const where = { section: ".livepatch.funcs", offset: fn.offset + field, length: t.nop ? 4 : ctx.ptr, func: { index: t.index, name: t.name } };
+    const range: PatchedRange = { kind: pt.insn === "nop" ? "nop" : "trampoline", start: BigInt(pt.addr), bytes: fromHex(pt.bytes) };
+    const name = whole ? sym.name : (pt.name || hexAddr(address));
+    const label = `funcs[${pt.index}] (${pt.name || "unnamed"})`;
+    const nameAt = (a: bigint) => {
+      const s = image.symbolAt(a);
+      return s ? (s.addr === a ? s.name : `${s.name}+${hexAddr(a - s.addr)}`) : null;
+    };
     for (const p of instructionBoundaries(arch, { address, size, bytes }, [range], decode)) {
       const id = p.kind === "nop-ends-inside" ? "func-patch-ends-inside-instruction" : p.kind === "branch-into-patch" ? "func-branch-into-patch" : "func-jump-ends-inside-instruction";
-      const nameAt = (a: bigint) => {
-        const s = image.symbolAt(a);
-        return s ? (s.addr === a ? s.name : `${s.name}+${hexAddr(a - s.addr)}`) : null;
-      };
-      ctx.emit(id, `${label}: ${describeBoundary(p, name, address, nameAt)}`, where);
+      out.push({ id, index: pt.index, field: pt.insn === "nop" ? "new_size" : "old_addr", message: `${label}: ${describeBoundary(p, name, address, nameAt)}` });
     }
   }
+  return out;
 }

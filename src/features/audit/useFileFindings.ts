@@ -1,7 +1,7 @@
 // One loaded payload's share of the audit: its findings, and those about each livepatch_func.
 import { useMemo } from "react";
 import type { Finding, FindingSeverity } from "../../audit/index.ts";
-import { useStaticAudit } from "./useAudit.ts";
+import { useLens } from "../../state/store.ts";
 
 export interface FileFindings {
   /** The audit of this set of files is still running (or failed: `error`). */
@@ -15,11 +15,13 @@ const RANK: Record<FindingSeverity, number> = { error: 0, warning: 1, info: 2 };
 export const bySeverity = (a: Finding, b: Finding) => RANK[a.severity] - RANK[b.severity];
 
 export function useFileFindings(fileId: string): FileFindings {
-  const { stable, result, error } = useStaticAudit();
+  const audit = useLens((s) => s.files.audit);
   return useMemo(() => {
-    const all = result && stable ? result.findings.filter((f) => f.file !== undefined && stable.fileIds.get(f.file) === fileId).sort(bySeverity) : [];
+    const { result, ids, error } = audit;
+    const index = ids.indexOf(fileId);
+    const all = result && index >= 0 ? result.findings.filter((f) => f.fileIndex === index).sort(bySeverity) : [];
     const byFunc = new Map<number, Finding[]>();
     for (const f of all) if (f.func) byFunc.set(f.func.index, [...(byFunc.get(f.func.index) ?? []), f]);
     return { pending: !result && !error, error, all, byFunc };
-  }, [result, stable, error, fileId]);
+  }, [audit, fileId]);
 }
