@@ -5,6 +5,7 @@
 // steps, notice when the user has typed their way off the path, and go back to it.
 import {
   cursorForStep,
+  inputsThrough,
   firstPayload,
   formatScenarioHash,
   loadCatalogue,
@@ -16,7 +17,7 @@ import {
   type Scenario,
   type ScenarioMode,
 } from "../scenarios/index.ts";
-import type { SimInput } from "../simulator/types.ts";
+import { recordEnds, type SimInput } from "../simulator/types.ts";
 import type { StoreApi } from "zustand";
 import type { SliceApi } from "./slice.ts";
 import type { LensState } from "./store.ts";
@@ -50,6 +51,12 @@ export interface ScenarioSlice {
   editorOpen: boolean;
   /** A step animation is running from one step's end to the next. */
   animating: boolean;
+  /**
+   * "What if": the run left the script (a command or knob of the user's) after step `from`, and
+   * the steps after it ran on top of what the user did; `ends[k]` is how many records the session
+   * had once step k had run so. Null while the run follows the script.
+   */
+  whatIf: { from: number; ends: Record<number, number> } | null;
 
   ensureCatalogue(): Promise<void>;
   /** Opens a scenario at `step`: samples, boot, every step run, then the cursor placed. */
@@ -179,6 +186,46 @@ export function createScenarioSlice({ set, get }: SliceApi<"scenario">): Scenari
     return ids[0];
   }
 
+  let branching = false;
+  /**
+   * Moves to step `k` of a run that has left the script: steps up to where it left show as they
+   * were; later ones run their inputs on top of what the user did (once: going back and forth
+   * moves the cursor), so a knob or command given mid-scenario carries into the following steps.
+   */
+  async function whatIfTo(k: number): Promise<void> {
+    const a = sc().active;
+    if (!a || branching) return;
+    const sim = () => get().sim;
+    const wi = sc().whatIf ?? { from: sc().step, ends: {} };
+    stopAnimation();
+    const show = (records: number, step: number) => {
+      set({ step, whatIf: wi });
+      sim().setCursor(records === 0 ? 0 : recordEnds(sim().records)[records - 1]);
+      focusPayload(a, step);
+      writeHash(sc());
+    };
+    if (k <= wi.from) return show(Math.min(inputsThrough(a.inputs, k), offPath(get()).shared), k);
+    branching = true;
+    try {
+      for (let j = wi.from + 1; j <= k; j++) {
+        if (wi.ends[j] !== undefined) continue;
+        const input = a.inputs[j - 1];
+        if (input) {
+          sim().setCursor(sim().items.length);
+          await sim().runInput(input, { teach: true });
+        }
+        wi.ends[j] = sim().records.length;
+      }
+    } finally {
+      branching = false;
+    }
+    const end = wi.ends[k];
+    set({ step: k, whatIf: wi });
+    // Played from the step before when moving one forward, as on the script.
+    if (!prefersReducedMotion() && sim().playing) return;
+    show(end, k);
+  }
+
   function focusPayload(a: ActiveScenario, step: number): void {
     const { selectPayload } = get().sim;
     if (step === 0) return selectPayload(firstPayload(a.scenario));
@@ -199,6 +246,7 @@ export function createScenarioSlice({ set, get }: SliceApi<"scenario">): Scenari
     help: false,
     editorOpen: false,
     animating: false,
+    whatIf: null,
 
     ensureCatalogue() {
       cataloguePromise ??= loadCatalogue(fetchText).then(
@@ -228,7 +276,7 @@ export function createScenarioSlice({ set, get }: SliceApi<"scenario">): Scenari
         const inputs = stepInputs(scenario);
         if (!(await sim().runInputs(onPath(inputs), 0))) throw new Error(sim().message?.text ?? "The steps did not run.");
         if (token !== opening) return false;
-        set({ active: { ref, scenario, inputs }, loading: false, step: 0 });
+        set({ active: { ref, scenario, inputs }, loading: false, step: 0, whatIf: null });
         sc().goToStep(Math.min(step, scenario.steps.length), { animate: false });
         return true;
       } catch (e) {
@@ -244,7 +292,7 @@ export function createScenarioSlice({ set, get }: SliceApi<"scenario">): Scenari
       if (!active) return;
       const step = Math.max(0, Math.min(active.scenario.steps.length, Math.round(k)));
       if (offPath(get()).off) {
-        void sc().returnTo(step);
+        void whatIfTo(step);
         return;
       }
       const { records, setCursor } = get().sim;
@@ -271,7 +319,7 @@ export function createScenarioSlice({ set, get }: SliceApi<"scenario">): Scenari
       stopAnimation();
       set({ loading: true });
       const ok = await get().sim.runInputs(onPath(a.inputs), 0);
-      set({ loading: false, ...(ok ? {} : { problem: get().sim.message?.text ?? "Could not return to the scenario." }) });
+      set({ loading: false, whatIf: null, ...(ok ? {} : { problem: get().sim.message?.text ?? "Could not return to the scenario." }) });
       if (ok) sc().goToStep(step, { animate: false });
     },
 
@@ -282,7 +330,7 @@ export function createScenarioSlice({ set, get }: SliceApi<"scenario">): Scenari
 
     close() {
       stopAnimation();
-      set({ active: null, mode: null, step: 0, problem: null, blank: false, help: false });
+      set({ active: null, mode: null, step: 0, problem: null, blank: false, help: false, whatIf: null });
       history.replaceState(null, "", location.pathname + location.search);
     },
 

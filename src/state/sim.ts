@@ -47,8 +47,11 @@ export interface SimSlice {
   bootDefault(): Promise<void>;
   /** Boots a fresh simulator from a loaded image file; the timeline starts over. */
   bootFrom(fileId: string, cpus?: number): Promise<void>;
-  /** Runs one input; the timeline then plays it (or jumps to its end under reduced motion). */
-  runInput(input: SimInput): Promise<void>;
+  /**
+   * Runs one input; the timeline then plays it (or jumps to its end under reduced motion), briskly
+   * unless `teach` (a scenario step keeps the teaching pace).
+   */
+  runInput(input: SimInput, opts?: { teach?: boolean }): Promise<void>;
   runConsole(line: string, via?: "console" | "button" | "knob"): Promise<void>;
   /**
    * Boots again and runs `inputs` in order in place of the timeline (a scenario's path); playback
@@ -175,7 +178,7 @@ export function createSimSlice({ set, get }: SliceApi<"sim">): SimSlice {
       }
     },
 
-    async runInput(input) {
+    async runInput(input, opts = {}) {
       const st = sim();
       if (st.status === "off" || st.status === "booting" || !st.image) {
         say("warning", "The simulator is still booting; try again in a moment.");
@@ -201,7 +204,7 @@ export function createSimSlice({ set, get }: SliceApi<"sim">): SimSlice {
           status: "ready",
           cursor: reduced ? items : cur.playing && keep === null ? cur.cursor : startCursor,
           playing: !reduced && items > startCursor,
-          pace: briskPace(items - startCursor),
+          pace: opts.teach ? null : briskPace(items - startCursor),
           selected: target ?? cur.selected,
         }));
         if (r.rebuilt) {

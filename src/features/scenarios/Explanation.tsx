@@ -27,9 +27,11 @@ function chip(h: Highlight): string | null {
 export function Explanation({ active, step, showOutput = true }: { active: ActiveScenario; step: number; showOutput?: boolean }) {
   const n = active.scenario.steps.length;
   const st = step > 0 ? active.scenario.steps[step - 1] : null;
-  const record = useLens(({ sim: s }) => {
+  const record = useLens(({ sim: s, scenario: { whatIf } }) => {
     if (!st || !active.inputs[step - 1]) return null;
-    return s.records[inputsThrough(active.inputs, step) - 1] ?? null;
+    // Off the script, a later step's record is where the what-if run put it.
+    const at = whatIf && step > whatIf.from ? whatIf.ends[step] : inputsThrough(active.inputs, step);
+    return at === undefined ? null : (s.records[at - 1] ?? null);
   });
   const complete = useLens(({ sim: s }) => {
     if (!record) return false;

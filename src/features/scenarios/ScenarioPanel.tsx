@@ -28,6 +28,7 @@ export function ScenarioPanel() {
     useShallow(({ scenario: s }) => ({ catalogue: s.catalogue, active: s.active, step: s.step, loading: s.loading, problem: s.problem, editorOpen: s.editorOpen, problemCat: s.catalogueProblem })),
   );
   const path = useOffPath();
+  const whatIf = useLens((s) => s.scenario.whatIf);
   const root = useRef<HTMLElement>(null);
   const picker = useRef<HTMLInputElement>(null);
   const stepList = useRef<HTMLOListElement>(null);
@@ -129,7 +130,9 @@ export function ScenarioPanel() {
       {a && path.off && (
         <div className="scn-offpath" role="status">
           <span>
-            <b>Off the scenario's path</b> — the console went its own way after step {branchStep}. The views show what you did.
+            <b>Off the scenario's path</b> — what if: the run left the script after step {branchStep}
+            {whatIf && sc.step > whatIf.from ? `, and steps ${whatIf.from + 1}–${sc.step} ran on top of what you did` : "; Next runs the following steps on top of what you did"}. The
+            explanations are the script's; the views show this run.
           </span>
           <button type="button" className="small primary" onClick={() => void returnToScenario()}>
             Return to the scenario
