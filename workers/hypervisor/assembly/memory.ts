@@ -16,9 +16,21 @@ let perms = new Map<u64, i32>();
 /** Cleared by the scalar readers when the access failed. */
 export let memOk: bool = true;
 
+/**
+ * Bumped by every change to the mapping, the permissions or the bytes made through this module.
+ * The interpreter (cpu/) caches page pointers and decoded instructions for one generation.
+ */
+export let memGeneration: u32 = 0;
+
+/** The bytes of page number `pn` in wasm memory, 0 when unmapped (the interpreter's TLB fill). */
+export function pageBytes(pn: u64): usize {
+  return pages.has(pn) ? pages.get(pn).dataStart : 0;
+}
+
 export function resetMemory(): void {
   pages = new Map<u64, Uint8Array>();
   perms = new Map<u64, i32>();
+  memGeneration++;
 }
 
 /** addr + len without wrapping past 2^64; false when it would wrap. */
@@ -30,6 +42,7 @@ function rangeFits(addr: u64, len: u64): bool {
 export function mapRange(addr: u64, len: u64, perm: i32): bool {
   if (len == 0) return true;
   if (!rangeFits(addr, len)) return false;
+  memGeneration++;
   const first = addr >> PAGE_SHIFT;
   const last = (addr + len - 1) >> PAGE_SHIFT;
   for (let pn = first; ; pn++) {
@@ -42,6 +55,7 @@ export function mapRange(addr: u64, len: u64, perm: i32): bool {
 
 export function unmapRange(addr: u64, len: u64): void {
   if (len == 0 || !rangeFits(addr, len)) return;
+  memGeneration++;
   const first = addr >> PAGE_SHIFT;
   const last = (addr + len - 1) >> PAGE_SHIFT;
   for (let pn = first; ; pn++) {
@@ -55,6 +69,7 @@ export function unmapRange(addr: u64, len: u64): void {
 
 export function setPerm(addr: u64, len: u64, perm: i32): void {
   if (len == 0 || !rangeFits(addr, len)) return;
+  memGeneration++;
   const first = addr >> PAGE_SHIFT;
   const last = (addr + len - 1) >> PAGE_SHIFT;
   for (let pn = first; ; pn++) {
@@ -84,6 +99,7 @@ export function isMapped(addr: u64, len: u64): bool {
 export function memWrite(addr: u64, src: Uint8Array, srcOff: i32, len: i32): bool {
   if (len < 0 || srcOff < 0 || srcOff > src.length || len > src.length - srcOff) return false;
   if (!isMapped(addr, <u64>len)) return false;
+  memGeneration++;
   let done: i32 = 0;
   while (done < len) {
     const a = addr + <u64>done;
@@ -101,6 +117,7 @@ export function memWrite(addr: u64, src: Uint8Array, srcOff: i32, len: i32): boo
 /** Fills [addr, addr+len) with `value`. */
 export function memFill(addr: u64, value: u8, len: i32): bool {
   if (len < 0 || !isMapped(addr, <u64>len)) return false;
+  memGeneration++;
   for (let i = 0; i < len; i++) {
     const a = addr + <u64>i;
     const page = pages.get(a >> PAGE_SHIFT);
