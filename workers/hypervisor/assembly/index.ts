@@ -81,3 +81,7 @@ export function takeEvents(): string {
 // ---- actions side ----
 
 export * from "./api_actions";
+
+// ---- interpreter (cpu/) ----
+
+export * from "./cpu/api";
