@@ -391,7 +391,8 @@ function decode1(b: u32): bool {
     case 0xae:
     case 0xaf: {
       setOp(O.OP_STRING, (b & 1) == 0 ? 1 : size);
-      setAux(b < 0xa8 ? (b - 0xa4) >> 1 : (b - 0xa8) >> 1);
+      // movs 0, cmps 1, stos 2, lods 3, scas 4
+      setAux(b < 0xa8 ? (b - 0xa4) >> 1 : ((b - 0xaa) >> 1) + 2);
       return true;
     }
     case 0xa8:
