@@ -138,7 +138,8 @@ export function a64Run(budget: u64): void {
       break;
     }
     if (stopped) break;
-    jumped = next != at + 4;
+    // a branch, even one to the next instruction, may enter a service
+    jumped = (group & 0xe) == 0xa;
     at = next;
     n++;
   }
