@@ -3,6 +3,10 @@
 import { instantiate } from "../../build/hypervisor.js";
 import { compileHypervisorModule } from "../../host/node.ts";
 import { cpuRunner, type CpuArch, type CpuExports, type CpuRunner, type CpuStop } from "../../host/cpu.ts";
+import { bootFromImage, type ImageSummary } from "../../host/image.ts";
+import { ARCH_CODE, type BootSpec, type XenSymbol } from "../../host/types.ts";
+import type { HypervisorApi } from "../../host/api.ts";
+import { findSymbol, type ElfFile } from "../../../../src/elf/index.ts";
 
 export const CODE = 0x400000n;
 export const DATA = 0x600000n;
@@ -14,6 +18,7 @@ export const STACK_TOP = STACK + STACK_SIZE;
 export interface Box {
   w: CpuExports & {
     boot(arch: number, cpus: number, buildId: Uint8Array | null): void;
+    addSymbol(name: string, addr: bigint, size: number, kind: number): void;
     mapMemory(addr: bigint, bytes: Uint8Array, perm: number): void;
     readMemory(addr: bigint, len: number): Uint8Array | null;
   };
@@ -65,4 +70,22 @@ export function hex(v: bigint): string {
 
 export function bytesOf(hexText: string): Uint8Array {
   return new Uint8Array(Buffer.from(hexText.replace(/\s+/g, ""), "hex"));
+}
+
+/** Boots `box` from a linked image exactly as the hypervisor host does (every ALLOC section mapped). */
+export function bootElf(box: Box, elf: ElfFile): ImageSummary {
+  const api = {
+    boot: (spec: BootSpec) => box.w.boot(ARCH_CODE[spec.arch], spec.cpus, spec.buildId),
+    addSymbol: (s: XenSymbol) => box.w.addSymbol(s.name, s.addr, s.size, s.kind),
+    mapMemory: (addr: bigint, bytes: Uint8Array, perm: number) => box.w.mapMemory(addr, bytes, perm),
+  };
+  const summary = bootFromImage(api as unknown as HypervisorApi, elf, { cpus: 1 });
+  box.cpu.reset();
+  return summary;
+}
+
+export function symbolAddress(elf: ElfFile, name: string): bigint {
+  const s = findSymbol(elf, name);
+  if (!s) throw new Error(`no symbol ${name}`);
+  return s.value;
 }
