@@ -228,6 +228,10 @@ describe("x86 memory operands and string instructions", () => {
     expect(mem.readBigUInt64LE(16)).toBe(0n);
     expect(mem.readBigUInt64LE(24)).toBe(2n);
   });
+  it("movnti stores (clear_page's form)", () => {
+    expect(returned(runCode(box, "x86_64", x86("mov edi, 0x600000; mov rax, -2; movnti [rdi + 8], rax; mov rax, [rdi + 8]; ret")))).toBe(u64(-2n));
+    expect(runCode(box, "x86_64", bytesOf("480fc3c0"))).toMatchObject({ kind: "fault", vector: 6 });
+  });
   it("bt with a negative register offset reads below the operand", () => {
     const code = x86("mov edx, 0x600010; mov byte ptr [rdx - 1], 0x80; mov rcx, -1; bt dword ptr [rdx], ecx; setc al; movzx eax, al; ret");
     expect(returned(runCode(box, "x86_64", code))).toBe(1n);
@@ -432,6 +436,8 @@ describe("x86 unsupported instructions and the budget", () => {
     ["swapgs", "0f01f8", "swapgs"],
     ["xgetbv", "0f01d0", "xgetbv"],
     ["wbinvd", "0f09", "wbinvd"],
+    ["vmread rax, rcx", "0f78c8", "vmread"],
+    ["vmwrite rcx, [rax+0x10]", "0f794810", "vmwrite"],
     ["clflush [rdi]", "0fae3f", "clflush"],
     ["rdrand eax", "0fc7f0", "rdrand"],
     ["cmpxchg16b [rdi]", "480fc70f", "cmpxchg16b"],

@@ -16,6 +16,7 @@ import {
   undefinedOp,
   peek8,
   setLockable,
+  memOp,
 } from "./decode";
 import { stopUnsupportedAfter, stopUnsupportedOpcode, ccName, MAP_0F } from "./names";
 
@@ -107,6 +108,14 @@ export function decode0f(): bool {
       modrm(false);
       setOp(O.OP_IMUL, size);
       return true;
+    case 0xc3: {
+      // movnti: a store with a non-temporal hint (memory destination only)
+      if (repPrefix != 0 || osz16) break;
+      modrm(false);
+      setOp(O.OP_MOV_EG, size);
+      if (!memOp) undefinedOp();
+      return true;
+    }
     case 0xb0:
     case 0xb1:
     case 0xc0:

@@ -194,6 +194,10 @@ function skip0f(op: u32): string {
       const n = ["sgdt", "sidt", "lgdt", "lidt", "smsw", "", "lmsw", "invlpg"];
       return n[reg];
     }
+    case 0x78:
+      return repPrefix == 0 && !osz16 ? "vmread" : "";
+    case 0x79:
+      return repPrefix == 0 && !osz16 ? "vmwrite" : "";
     case 0x02:
       return "lar";
     case 0x03:
