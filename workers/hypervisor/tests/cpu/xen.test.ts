@@ -102,8 +102,7 @@ function survey(arch: CpuArch, elf: ElfFile): { stops: Record<string, number>; u
   for (const [name, s] of symbolsByName(elf)) {
     if ((s.info & 0xf) !== STT_FUNC || s.size === 0n || name.includes("#")) continue;
     functions++;
-    let stop: CpuStop;
-    stop = box.cpu.call(arch, s.value, [], { base: STACK[arch], size: STACK_SIZE }, 2000n);
+    const stop: CpuStop = box.cpu.call(arch, s.value, [], { base: STACK[arch], size: STACK_SIZE }, 2000n);
     stops[stop.kind] = (stops[stop.kind] ?? 0) + 1;
     if (stop.kind === "unsupported") {
       const key = stop.mnemonic ?? `(${Buffer.from(stop.bytes.subarray(0, 4)).toString("hex")}...)`;

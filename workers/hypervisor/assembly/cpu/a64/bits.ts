@@ -1,6 +1,19 @@
 // The A64 pseudocode's DecodeBitMasks and helpers shared by the logical-immediate and bitfield
 // instructions.
 
+/** Bits [lo, lo+width) of an instruction word. */
+// @ts-ignore: decorator
+@inline export function field(insn: u32, lo: u32, width: u32): u32 {
+  return (insn >> lo) & ((1 << width) - 1);
+}
+
+/** Sign-extends the low `bits` bits of `v`. */
+// @ts-ignore: decorator
+@inline export function sext(v: u64, bits: u64): u64 {
+  const s = 64 - bits;
+  return <u64>(<i64>(v << s) >> s);
+}
+
 /** Results of decodeBitMasks. */
 export let wmask: u64 = 0;
 export let tmask: u64 = 0;

@@ -1,12 +1,7 @@
 // A64 data processing (immediate): adr/adrp, add/sub, logical, move wide, bitfield, extract.
 // Each returns false for an encoding it does not implement (the caller reports it).
 import { x, setX, xsp, setXsp, addWithCarry, logicFlags } from "./regs";
-import { decodeBitMasks, wmask, tmask, rorN, ones } from "./bits";
-
-// @ts-ignore: decorator
-@inline function field(insn: u32, lo: u32, width: u32): u32 {
-  return (insn >> lo) & ((1 << width) - 1);
-}
+import { decodeBitMasks, wmask, tmask, rorN, ones, field } from "./bits";
 
 export function dataProcessingImm(insn: u32, pc: u64): bool {
   const op1 = field(insn, 23, 3);

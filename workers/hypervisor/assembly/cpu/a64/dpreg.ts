@@ -2,13 +2,8 @@
 // conditional compare and select, 1- and 2-source (bit ops, divides, variable shifts) and
 // 3-source (multiply-add, long and high multiplies). False: not implemented here.
 import { x, setX, xsp, setXsp, nzcv, setNzcv, addWithCarry, logicFlags, condHolds, C_BIT } from "./regs";
-import { ones } from "./bits";
-import { mulhu, mulhs } from "../x86/alu";
-
-// @ts-ignore: decorator
-@inline function field(insn: u32, lo: u32, width: u32): u32 {
-  return (insn >> lo) & ((1 << width) - 1);
-}
+import { ones, field } from "./bits";
+import { mulhu, mulhs } from "../x86/muldiv";
 
 /** Shift `v` (already at width) by type 0 LSL, 1 LSR, 2 ASR, 3 ROR. */
 function shiftReg(v: u64, type: u32, amount: u64, width: u64): u64 {

@@ -21,6 +21,7 @@ import {
   setRegByNumber,
 } from "./regs";
 import { dataProcessingImm } from "./dpimm";
+import { sext } from "./bits";
 import { dataProcessingReg } from "./dpreg";
 import { loadStore, ldstName } from "./ldst";
 import { a64Raise, a64RaiseMemory } from "./faults";
@@ -62,12 +63,6 @@ export function a64Pc(): u64 {
 }
 export function a64SetPc(v: u64): void {
   setPc(v);
-}
-
-// @ts-ignore: decorator
-@inline function sext(v: u64, bits: u64): u64 {
-  const s = 64 - bits;
-  return <u64>(<i64>(v << s) >> s);
 }
 
 function unsupported(at: u64, insn: u32, name: string): void {

@@ -6,20 +6,10 @@
 import { x, setX, xsp, setXsp, exclusiveOpen, exclusiveAddr, setExclusive } from "./regs";
 import { rd, wr, canWrite, fKind } from "../mmu";
 import { FAULT_NONE } from "../consts";
+import { field, sext } from "./bits";
 
 /** Why the last false return happened, for naming: "" when it is plainly not implemented. */
 export let ldstName: string = "";
-
-// @ts-ignore: decorator
-@inline function field(insn: u32, lo: u32, width: u32): u32 {
-  return (insn >> lo) & ((1 << width) - 1);
-}
-
-// @ts-ignore: decorator
-@inline function sext(v: u64, bits: u64): u64 {
-  const s = 64 - bits;
-  return <u64>(<i64>(v << s) >> s);
-}
 
 function unsupported(name: string): bool {
   ldstName = name;

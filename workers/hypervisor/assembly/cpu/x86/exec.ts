@@ -15,22 +15,18 @@ import {
   setEfl,
   rflags,
   setRflags,
-  rflagsRest,
-  setRflagsRest,
+  flagOp,
   maskOf,
   RSP,
-  CF,
   ZF,
-  IF,
-  DF,
-  AC,
   OF,
 } from "./regs";
 import { ea, offsetOf, isReg, readE, writeE, readG, writeG, push, top, signExtend } from "./operands";
-import { alu, unary, shift, doubleShift, mulWide, imul, divide, bitTest, bitScan } from "./alu";
+import { alu, unary, shift, doubleShift, bitTest, bitScan } from "./alu";
+import { mulWide, imul, divide } from "./muldiv";
 import { stringOp } from "./strings";
-import { raise, raiseMemory } from "./faults";
-import { rd, wr, canWrite, fKind, fAddr, clearFault, isCanonical, mmuSync } from "../mmu";
+import { raise, raiseMemory, stackFault } from "./faults";
+import { rd, wr, canWrite, fKind, clearFault, isCanonical, mmuSync } from "../mmu";
 import { serviceGeneration, SERVICE_RETURN } from "../services";
 import { memGeneration } from "../../memory";
 import { FAULT_NONE, FAULT_UNDEFINED, FAULT_BREAKPOINT, FAULT_NONCANONICAL, X86_UD, X86_BP, X86_GP, STOP_BUDGET, STOP_HALT } from "../consts";
@@ -394,25 +390,4 @@ function loopTaken(e: usize): bool {
   if (kind == 2) return nz;
   const zf = (arith() & ZF) != 0;
   return nz && (kind == 1 ? zf : !zf);
-}
-
-function flagOp(kind: u32): void {
-  if (kind < 3) {
-    const f = arith();
-    setEfl(kind == 0 ? f & ~CF : kind == 1 ? f | CF : f ^ CF);
-    return;
-  }
-  const bit = kind < 5 ? DF : kind < 7 ? IF : AC;
-  const on = kind == 4 || kind == 6 || kind == 8;
-  setRflagsRest(on ? rflagsRest | bit : rflagsRest & ~bit);
-}
-
-/** The fault hit the stack of an instruction that uses it implicitly (#SS rather than #GP). */
-function stackFault(op: u16): bool {
-  const implicit =
-    op == O.OP_PUSH_E || op == O.OP_PUSH_I || op == O.OP_POP_E || op == O.OP_CALL || op == O.OP_CALL_E || op == O.OP_RET ||
-    op == O.OP_LEAVE || op == O.OP_ENTER || op == O.OP_PUSHF || op == O.OP_POPF;
-  if (!implicit) return false;
-  const sp = op == O.OP_LEAVE ? reg(5) : reg(RSP);
-  return fAddr - (sp - 16) <= 32;
 }

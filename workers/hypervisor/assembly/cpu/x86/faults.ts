@@ -15,6 +15,8 @@ import {
 } from "../consts";
 import { stopFault } from "../state";
 import { findFixup } from "../extable";
+import * as O from "./ops";
+import { reg, RSP } from "./regs";
 
 /** Stops the run with exception `vector` at `pc`; `resume` is where a trap (int3) continues. */
 export function raise(pc: u64, kind: i32, vector: i32, addr: u64, error: u32, info: u64, resume: u64): void {
@@ -36,4 +38,14 @@ export function raiseMemory(pc: u64, stackSegment: bool): void {
   if (access == ACCESS_WRITE) err |= PFEC_WRITE;
   if (access == ACCESS_FETCH) err |= PFEC_INSN;
   raise(pc, kind == FAULT_UNMAPPED || kind == FAULT_WRITE_RO || kind == FAULT_FETCH_NX ? kind : FAULT_UNMAPPED, X86_PF, addr, err, 0, pc);
+}
+
+/** The fault hit the stack of an instruction that uses it implicitly (#SS rather than #GP). */
+export function stackFault(op: u16): bool {
+  const implicit =
+    op == O.OP_PUSH_E || op == O.OP_PUSH_I || op == O.OP_POP_E || op == O.OP_CALL || op == O.OP_CALL_E || op == O.OP_RET ||
+    op == O.OP_LEAVE || op == O.OP_ENTER || op == O.OP_PUSHF || op == O.OP_POPF;
+  if (!implicit) return false;
+  const sp = op == O.OP_LEAVE ? reg(5) : reg(RSP);
+  return fAddr - (sp - 16) <= 32;
 }

@@ -208,3 +208,15 @@ export function setRflags(v: u64): void {
   setEfl(<u32>v);
   rflagsRest = (<u32>v & 0x247700) | 0x2;
 }
+
+/** clc 0, stc 1, cmc 2, cld 3, std 4, cli 5, sti 6, clac 7, stac 8. */
+export function flagOp(kind: u32): void {
+  if (kind < 3) {
+    const f = arith();
+    setEfl(kind == 0 ? f & ~CF : kind == 1 ? f | CF : f ^ CF);
+    return;
+  }
+  const bit = kind < 5 ? DF : kind < 7 ? IF : AC;
+  const on = kind == 4 || kind == 6 || kind == 8;
+  setRflagsRest(on ? rflagsRest | bit : rflagsRest & ~bit);
+}
