@@ -70,6 +70,8 @@ describe("x86 faults", () => {
     expect(faultOf(x86("mov edx, 1; xor eax, eax; mov ecx, 1; div ecx; ret"))).toMatchObject({ fault: "divide", vector: 0 });
     expect(faultOf(x86("mov eax, 0x80000000; cdq; mov ecx, -1; idiv ecx; ret"))).toMatchObject({ fault: "divide", vector: 0 });
     expect(faultOf(x86("mov rdx, 1; xor eax, eax; mov ecx, 1; div rcx; ret"))).toMatchObject({ fault: "divide", vector: 0 });
+    expect(faultOf(x86("mov edx, 0x80000000; xor eax, eax; mov ecx, -1; idiv ecx; ret"))).toMatchObject({ fault: "divide", vector: 0 });
+    expect(faultOf(x86("movabs rdx, 0x8000000000000000; xor eax, eax; mov rcx, -1; idiv rcx; ret"))).toMatchObject({ fault: "divide", vector: 0 });
   });
   it("ud2, invalid opcodes and LOCK on a register: #UD", () => {
     expect(faultOf(x86("mov eax, 1; ud2"))).toMatchObject({ fault: "undefined", vector: 6, pc: CODE + 5n });

@@ -152,6 +152,8 @@ export function divide(e: usize, size: i32, signed: bool, pc: u64): bool {
   } else {
     const sd = <i64>signExtend(dividend, size * 2);
     const sv = <i64>signExtend(d, size);
+    // INT64_MIN / -1 would trap the wasm; its quotient does not fit any x86 size either
+    if (sv == -1 && sd == i64.MIN_VALUE) return divideError(pc);
     const sq = sd / sv;
     const lim = <i64>1 << <i64>(bits - 1);
     if (sq >= lim || sq < -lim) return divideError(pc);
