@@ -2,8 +2,8 @@
 // run ends in a result (return or halt), a fault, an unsupported instruction, a service stop or
 // the step budget, with the instruction count inside the budget. Half the inputs are random
 // bytes, half are random sequences of real encodings (the test snippets) with random bytes
-// mixed in, so that decoding gets past the first instruction. Registers start as random values
-// or addresses inside the mapped data. FUZZ_RUNS sets the number of runs per architecture.
+// mixed in, so that decoding gets past the first instruction. Registers start as random values,
+// addresses inside the mapped data or boundary values. FUZZ_RUNS sets the runs per architecture.
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
@@ -39,7 +39,9 @@ function code(arch: CpuArch) {
   return fc.oneof(random, mixed);
 }
 
-const arg = fc.oneof(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), fc.bigInt({ min: 0n, max: 0x1ff8n }).map((o) => DATA + o), fc.constant(0n));
+// boundary values reach the edges of division, shifts and sign extension
+const EDGES = [0n, 1n, 0xffffffffffffffffn, 0x8000000000000000n, 0x7fffffffffffffffn, 0x80000000n, 0xffffffffn, 0x7fffffffn, 0x8000n, 0x80n];
+const arg = fc.oneof(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), fc.bigInt({ min: 0n, max: 0x1ff8n }).map((o) => DATA + o), fc.constantFrom(...EDGES));
 
 describe("random code never traps the wasm", () => {
   for (const arch of ["x86_64", "aarch64"] as CpuArch[]) {
