@@ -3,7 +3,7 @@
 // aarch64-linux-gnu-as (asm.ts).
 import { beforeAll, describe, expect, it } from "vitest";
 import { a64 } from "./asm.ts";
-import { newBox, runCode, returned, CODE, STACK_TOP, type Box } from "./harness.ts";
+import { newBox, runCode, returned, CMP_PAIRS, CODE, STACK_TOP, type Box } from "./harness.ts";
 
 let box: Box;
 beforeAll(async () => {
@@ -217,21 +217,10 @@ const CSET: Record<string, Uint8Array> = {
   le: a64("cmp x0, x1; cset x0, le; ret"),
 };
 
-const PAIRS: [bigint, bigint][] = [
-  [5n, 7n],
-  [7n, 5n],
-  [5n, 5n],
-  [-1n, 1n],
-  [1n, -1n],
-  [0x8000000000000000n, 1n],
-  [0x7fffffffffffffffn, -1n],
-  [0n, 0x8000000000000000n],
-];
-
 describe("A64 conditions: b.cond and cset on every condition", () => {
   for (const cond of Object.keys(BCOND)) {
-    it(`${cond} on ${PAIRS.length} pairs`, () => {
-      for (const [a, b] of PAIRS) {
+    it(`${cond} on ${CMP_PAIRS.length} pairs`, () => {
+      for (const [a, b] of CMP_PAIRS) {
         const want = holds(cond, u64(a), u64(b)) ? 1n : 0n;
         expect(returned(runCode(box, "aarch64", BCOND[cond], { args: [u64(a), u64(b)] })), `b.${cond} ${a} ${b}`).toBe(want);
         if (CSET[cond]) expect(returned(runCode(box, "aarch64", CSET[cond], { args: [u64(a), u64(b)] })), `cset ${cond} ${a} ${b}`).toBe(want);

@@ -89,3 +89,16 @@ export function symbolAddress(elf: ElfFile, name: string): bigint {
   if (!s) throw new Error(`no symbol ${name}`);
   return s.value;
 }
+
+/** Operand pairs for condition tests: equal, both orders, signed/unsigned disagreements, overflow. */
+export const CMP_PAIRS: [bigint, bigint][] = [
+  [5n, 7n],
+  [7n, 5n],
+  [5n, 5n],
+  [-1n, 1n],
+  [1n, -1n],
+  [0x8000000000000000n, 1n],
+  [0x7fffffffffffffffn, -1n],
+  [0n, 0x8000000000000000n],
+  [3n, 0n],
+];

@@ -2,7 +2,7 @@
 // operands, string instructions and NOP forms, against results worked out by hand.
 import { beforeAll, describe, expect, it } from "vitest";
 import { x86 } from "./asm.ts";
-import { newBox, runCode, returned, bytesOf, type Box } from "./harness.ts";
+import { newBox, runCode, returned, CMP_PAIRS, bytesOf, type Box } from "./harness.ts";
 
 let box: Box;
 beforeAll(async () => {
@@ -35,18 +35,6 @@ function holds(cc: string, a: bigint, b: bigint): boolean {
   const base = { no: "o", ae: "b", ne: "e", a: "be", ns: "s", np: "p", ge: "l", g: "le" }[cc]!;
   return !table[base];
 }
-
-const PAIRS: [bigint, bigint][] = [
-  [5n, 7n],
-  [7n, 5n],
-  [5n, 5n],
-  [-1n, 1n],
-  [1n, -1n],
-  [0x8000000000000000n, 1n],
-  [0x7fffffffffffffffn, -1n],
-  [0n, 0x8000000000000000n],
-  [3n, 0n],
-];
 
 const SETCC: Record<string, Uint8Array> = {
   o: x86("cmp rdi, rsi; seto al; movzx eax, al; ret"),
@@ -91,8 +79,8 @@ const JCC_LONG = x86("cmp rdi, rsi; jg 1f; xor eax, eax; ret; .skip 300, 0xcc; 1
 
 describe("x86 conditions: setcc, jcc rel8/rel32, cmovcc", () => {
   for (const cc of Object.keys(SETCC)) {
-    it(`set${cc} and j${cc} on cmp of ${PAIRS.length} pairs`, () => {
-      for (const [a, b] of PAIRS) {
+    it(`set${cc} and j${cc} on cmp of ${CMP_PAIRS.length} pairs`, () => {
+      for (const [a, b] of CMP_PAIRS) {
         const want = holds(cc, u64(a), u64(b)) ? 1n : 0n;
         expect(returned(runCode(box, "x86_64", SETCC[cc], { args: [u64(a), u64(b)] })), `set${cc} ${a} ${b}`).toBe(want);
         expect(returned(runCode(box, "x86_64", JCC[cc], { args: [u64(a), u64(b)] })), `j${cc} ${a} ${b}`).toBe(want);

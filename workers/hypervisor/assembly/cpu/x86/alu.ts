@@ -22,7 +22,7 @@ import {
   OF,
 } from "./regs";
 import { rd, wr, canWrite, fKind } from "../mmu";
-import { ea, isReg, readE, writeE, readG, writeG, signExtend } from "./operands";
+import { ea, isReg, readE, writeE, readG, writeG, signExtend, rmwRead, rmwWrite } from "./operands";
 
 /** `a op b` for ALU kind `kind` at `size` bytes (operands already masked); sets the lazy flags. */
 // @ts-ignore: decorator
@@ -61,14 +61,8 @@ import { ea, isReg, readE, writeE, readG, writeG, signExtend } from "./operands"
 /** inc/dec (CF kept), not, neg on the ModRM operand. */
 export function unary(e: usize, op: u16, size: i32): void {
   const m = maskOf(size);
-  let addr: u64 = 0;
-  let a: u64;
-  if (isReg(e)) a = readE(e, size);
-  else {
-    addr = ea(e);
-    if (!canWrite(addr, size)) return;
-    a = rd(addr, size);
-  }
+  const a = rmwRead(e, size);
+  if (fKindSet()) return;
   let r: u64;
   if (op == O.OP_INC || op == O.OP_DEC) {
     const c = carry();
@@ -80,8 +74,7 @@ export function unary(e: usize, op: u16, size: i32): void {
     r = (0 - a) & m;
     setCc(CC_SUB, 0, a, r, size);
   }
-  if (isReg(e)) writeE(e, r, size);
-  else wr(addr, r, size);
+  rmwWrite(e, r, size);
 }
 
 /** SF, ZF, PF of `r` at `size`. */
@@ -103,20 +96,10 @@ function msb(v: u64, size: i32): u64 {
 export function shift(e: usize, size: i32): void {
   const kind = <u32>load<u8>(e + O.E_AUX);
   const bits = size << 3;
-  let cnt = <i32>(load<u8>(e + O.E_AUX2) != 0 ? reg(1) : load<u64>(e + O.E_IMM));
-  cnt &= size == 8 ? 0x3f : 0x1f;
-  if (cnt == 0) {
-    if (!isReg(e)) readE(e, size); // the operand is still accessed (and may fault)
-    return;
-  }
-  let addr: u64 = 0;
-  let a: u64;
-  if (isReg(e)) a = readE(e, size);
-  else {
-    addr = ea(e);
-    if (!canWrite(addr, size)) return;
-    a = rd(addr, size);
-  }
+  const cnt = shiftCount(e, size);
+  if (cnt == 0) return;
+  const a = rmwRead(e, size);
+  if (fKindSet()) return;
   const m = maskOf(size);
   const ub = <u64>bits;
   let r: u64 = 0;
@@ -172,26 +155,22 @@ export function shift(e: usize, size: i32): void {
     f = szp(r, size) | <u32>cf | (<u32>ovf << 11);
   }
   setEfl(f);
-  if (isReg(e)) writeE(e, r, size);
-  else wr(addr, r, size);
+  rmwWrite(e, r, size);
+}
+
+/** The masked count of a shift (imm8 or cl); a count of 0 still reads a memory operand (it may fault). */
+function shiftCount(e: usize, size: i32): i32 {
+  const cnt = <i32>(load<u8>(e + O.E_AUX2) != 0 ? reg(1) : load<u64>(e + O.E_IMM)) & (size == 8 ? 0x3f : 0x1f);
+  if (cnt == 0 && !isReg(e)) readE(e, size);
+  return cnt;
 }
 
 /** shld (left) / shrd: the destination shifted with bits from the register operand filling in. */
 export function doubleShift(e: usize, size: i32, left: bool): void {
-  let cnt = <i32>(load<u8>(e + O.E_AUX2) != 0 ? reg(1) : load<u64>(e + O.E_IMM));
-  cnt &= size == 8 ? 0x3f : 0x1f;
-  if (cnt == 0) {
-    if (!isReg(e)) readE(e, size);
-    return;
-  }
-  let addr: u64 = 0;
-  let a: u64;
-  if (isReg(e)) a = readE(e, size);
-  else {
-    addr = ea(e);
-    if (!canWrite(addr, size)) return;
-    a = rd(addr, size);
-  }
+  const cnt = shiftCount(e, size);
+  if (cnt == 0) return;
+  const a = rmwRead(e, size);
+  if (fKindSet()) return;
   const b = readG(e, size);
   const m = maskOf(size);
   const ub = <u64>(size << 3);
@@ -212,8 +191,7 @@ export function doubleShift(e: usize, size: i32, left: bool): void {
   }
   r &= m;
   setEfl(szp(r, size) | <u32>cf | (<u32>(msb(r, size) ^ msb(a, size)) << 11));
-  if (isReg(e)) writeE(e, r, size);
-  else wr(addr, r, size);
+  rmwWrite(e, r, size);
 }
 
 /** bt/bts/btr/btc: CF = the bit; ZF kept; OF/SF/AF/PF undefined (kept). */

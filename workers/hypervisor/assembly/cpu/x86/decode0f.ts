@@ -12,13 +12,13 @@ import {
   setAux2,
   setImm,
   setRm,
-  relTarget,
   undefinedOp,
   peek8,
   setLockable,
   memOp,
 } from "./decode";
-import { stopUnsupportedAfter, stopUnsupportedOpcode, ccName, MAP_0F } from "./names";
+import { stopUnsupportedAfter, stopUnsupportedOpcode, MAP_0F } from "./names";
+import { condJump } from "./decode1";
 
 export function decode0f(): bool {
   const b = nb();
@@ -29,13 +29,7 @@ export function decode0f(): bool {
     setAux(b & 0xf);
     return true;
   }
-  if (b >= 0x80 && b < 0x90) {
-    setOp(O.OP_JCC, 8);
-    setAux(b & 0xf);
-    const rel = ns32();
-    setImm(relTarget(rel));
-    return !osz16 || stopUnsupportedAfter("j" + ccName(b & 0xf));
-  }
+  if (b >= 0x80 && b < 0x90) return condJump(b & 0xf, ns32());
   if (b >= 0x90 && b < 0xa0) {
     modrm(true);
     setOp(O.OP_SETCC, 1);

@@ -29,6 +29,14 @@ import {
 import { stopUnsupportedAfter, stopUnsupportedOpcode, ccName, MAP_1, MAP_XOP } from "./names";
 
 /** The one-byte opcode map. */
+/** jcc with its displacement just read (rel8 here, rel32 in the 0F map). */
+export function condJump(cc: u32, rel: u64): bool {
+  setOp(O.OP_JCC, 8);
+  setAux(cc);
+  setImm(relTarget(rel));
+  return !osz16 || stopUnsupportedAfter("j" + ccName(cc));
+}
+
 export function decode1(b: u32): bool {
   const size = opSize();
   if (b < 0x40 && (b & 7) < 6) {
@@ -53,13 +61,7 @@ export function decode1(b: u32): bool {
     setRm(<u8>((b & 7) | ((rex & 1) << 3)));
     return true;
   }
-  if (b >= 0x70 && b < 0x80) {
-    setOp(O.OP_JCC, 8);
-    setAux(b & 0xf);
-    const rel = ns8();
-    setImm(relTarget(rel));
-    return !osz16 || stopUnsupportedAfter("j" + ccName(b & 0xf));
-  }
+  if (b >= 0x70 && b < 0x80) return condJump(b & 0xf, ns8());
   if (b >= 0x91 && b < 0x98) {
     setOp(O.OP_XCHG, size);
     setRegField(0);

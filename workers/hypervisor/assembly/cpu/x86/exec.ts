@@ -21,12 +21,12 @@ import {
   ZF,
   OF,
 } from "./regs";
-import { ea, offsetOf, isReg, readE, writeE, readG, writeG, push, top, signExtend } from "./operands";
+import { ea, offsetOf, isReg, readE, writeE, readG, writeG, push, top, signExtend, rmwRead, rmwWrite } from "./operands";
 import { alu, unary, shift, doubleShift, bitTest, bitScan } from "./alu";
 import { mulWide, imul, divide } from "./muldiv";
 import { stringOp } from "./strings";
 import { raise, raiseMemory, stackFault } from "./faults";
-import { rd, wr, canWrite, fKind, clearFault, isCanonical, mmuSync } from "../mmu";
+import { rd, wr, fKind, clearFault, isCanonical, mmuSync } from "../mmu";
 import { serviceGeneration, SERVICE_RETURN } from "../services";
 import { memGeneration } from "../../memory";
 import { FAULT_NONE, FAULT_UNDEFINED, FAULT_BREAKPOINT, FAULT_NONCANONICAL, X86_UD, X86_BP, X86_GP, STOP_BUDGET, STOP_HALT } from "../consts";
@@ -108,17 +108,14 @@ export function x86Run(budget: u64): void {
       case O.OP_ALU_EI: {
         const kind = <u32>load<u8>(e + O.E_AUX);
         const b = load<u16>(e + O.E_OP) == O.OP_ALU_EG ? readG(e, size) : load<u64>(e + O.E_IMM);
-        if (isReg(e)) {
-          const r = alu(kind, readE(e, size), b, size);
-          if (kind < O.ALU_CMP) writeE(e, r, size);
-        } else {
-          const addr = ea(e);
-          if (kind < O.ALU_CMP && !canWrite(addr, size)) break;
-          const a = rd(addr, size);
-          if (fKind != FAULT_NONE) break;
-          const r = alu(kind, a, b, size);
-          if (kind < O.ALU_CMP) wr(addr, r, size);
+        if (kind >= O.ALU_CMP) {
+          const a = readE(e, size);
+          if (fKind == FAULT_NONE) alu(kind, a, b, size);
+          break;
         }
+        const a = rmwRead(e, size);
+        if (fKind != FAULT_NONE) break;
+        rmwWrite(e, alu(kind, a, b, size), size);
         break;
       }
       case O.OP_ALU_GE: {
@@ -216,39 +213,28 @@ export function x86Run(budget: u64): void {
         break;
       }
       case O.OP_XCHG: {
-        if (isReg(e)) {
-          const a = readE(e, size);
-          writeE(e, readG(e, size), size);
-          writeG(e, a, size);
-        } else {
-          const addr = ea(e);
-          if (!canWrite(addr, size)) break;
-          const a = rd(addr, size);
-          wr(addr, readG(e, size), size);
-          writeG(e, a, size);
-        }
+        const a = rmwRead(e, size);
+        if (fKind != FAULT_NONE) break;
+        rmwWrite(e, readG(e, size), size);
+        writeG(e, a, size);
         break;
       }
       case O.OP_CMPXCHG: {
-        const addr = isReg(e) ? 0 : ea(e);
-        if (!isReg(e) && !canWrite(addr, size)) break;
-        const d = isReg(e) ? readE(e, size) : rd(addr, size);
+        const d = rmwRead(e, size);
+        if (fKind != FAULT_NONE) break;
         const acc = getR(0, size);
         alu(O.ALU_CMP, acc, d, size);
-        const nv = acc == d ? readG(e, size) : d;
+        // the destination is written either way (with itself when the compare fails)
+        rmwWrite(e, acc == d ? readG(e, size) : d, size);
         if (acc != d) setR(0, d, size);
-        if (isReg(e)) writeE(e, nv, size);
-        else wr(addr, nv, size);
         break;
       }
       case O.OP_XADD: {
-        const addr = isReg(e) ? 0 : ea(e);
-        if (!isReg(e) && !canWrite(addr, size)) break;
-        const d = isReg(e) ? readE(e, size) : rd(addr, size);
+        const d = rmwRead(e, size);
+        if (fKind != FAULT_NONE) break;
         const sum = alu(O.ALU_ADD, d, readG(e, size), size);
         writeG(e, d, size);
-        if (isReg(e)) writeE(e, sum, size);
-        else wr(addr, sum, size);
+        rmwWrite(e, sum, size);
         break;
       }
       case O.OP_BSWAP: {

@@ -2,7 +2,7 @@
 // memory), and the stack.
 import * as O from "./ops";
 import { reg, setReg, getR, setR, NO_RM, RSP } from "./regs";
-import { rd, wr, fKind } from "../mmu";
+import { rd, wr, canWrite, fKind } from "../mmu";
 import { FAULT_NONE } from "../consts";
 
 /** The address an operand names before the segment base (what lea computes). */
@@ -77,4 +77,23 @@ import { FAULT_NONE } from "../consts";
 @inline export function signExtend(v: u64, size: i32): u64 {
   const s = <u64>(64 - (size << 3));
   return <u64>((<i64>(v << s)) >> s);
+}
+
+let rmwAddr: u64 = 0;
+
+/**
+ * The r/m operand of a read-modify-write instruction. A memory operand is checked writable
+ * before it is read, so a fault leaves memory and flags untouched (callers check fKind).
+ */
+export function rmwRead(e: usize, size: i32): u64 {
+  if (isReg(e)) return readE(e, size);
+  rmwAddr = ea(e);
+  if (!canWrite(rmwAddr, size)) return 0;
+  return rd(rmwAddr, size);
+}
+
+/** Writes back the operand read by rmwRead. */
+export function rmwWrite(e: usize, v: u64, size: i32): void {
+  if (isReg(e)) writeE(e, v, size);
+  else wr(rmwAddr, v, size);
 }
