@@ -3,6 +3,7 @@
 // page's fake clock, so the test measures the player's schedule, not this machine's speed.
 import type { Page } from "@playwright/test";
 import { test, expect, openApp } from "./support/guards.ts";
+import { type } from "./support/console.ts";
 
 async function openSimulator(page: Page, hash = "#samples=x86_64/xen_hello_world.livepatch") {
   await openApp(page, hash);
@@ -10,12 +11,6 @@ async function openSimulator(page: Page, hash = "#samples=x86_64/xen_hello_world
   await expect(page.getByRole("status").filter({ hasText: /^t = / })).toBeVisible({ timeout: 20_000 });
 }
 
-async function type(page: Page, line: string) {
-  const box = page.getByRole("textbox", { name: "Console" });
-  await box.fill(line);
-  await box.press("Enter");
-  await expect(page.getByTestId("console-output")).toContainText(`# ${line}`);
-}
 
 /** Stops the page's clock (at most 100 ms on); from then on time moves only by runFor. */
 async function freeze(page: Page) {

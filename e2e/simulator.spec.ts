@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Page } from "@playwright/test";
 import { test, expect, openApp } from "./support/guards.ts";
+import { type } from "./support/console.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const X86 = join(ROOT, "public/samples/x86_64");
@@ -38,12 +39,6 @@ async function openSimulator(page: Page) {
   for (const p of PAYLOADS) await expect(page.getByRole("radio", { name: new RegExp(`^${p}`) })).toBeVisible();
 }
 
-async function type(page: Page, line: string) {
-  const box = page.getByRole("textbox", { name: "Console" });
-  await box.fill(line);
-  await box.press("Enter");
-  await expect(page.getByTestId("console-output")).toContainText(`# ${line}`);
-}
 
 const diagram = (page: Page, payload: string) => page.getByRole("group", { name: `LIVEPATCH states of ${payload}` });
 const current = (page: Page, payload: string) => diagram(page, payload).locator('[aria-current="true"]');

@@ -4,6 +4,18 @@ import { useState } from "react";
 
 const HOOK_KINDS = ["preapply", "apply", "postapply", "prerevert", "revert", "postrevert"] as const;
 
+function CpuSelect({ cpus, value, onChange, label }: { cpus: number; value: string; onChange(v: string): void; label: string }) {
+  return (
+    <select value={value} onChange={(e) => onChange(e.target.value)} aria-label={label}>
+      {Array.from({ length: cpus }, (_, i) => (
+        <option key={i} value={i}>
+          CPU{i}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 export function Knobs(props: {
   cpus: number;
   payloads: string[];
@@ -35,13 +47,7 @@ export function Knobs(props: {
       </fieldset>
       <fieldset>
         <legend>Stall</legend>
-        <select value={cpu} onChange={(e) => setCpu(e.target.value)} aria-label="CPU to stall">
-          {Array.from({ length: cpus }, (_, i) => (
-            <option key={i} value={i}>
-              CPU{i}
-            </option>
-          ))}
-        </select>
+        <CpuSelect cpus={cpus} value={cpu} onChange={setCpu} label="CPU to stall" />
         <input type="number" min={0} step="0.1" value={ms} onChange={(e) => setMs(e.target.value)} aria-label="Stall for ms" />
         <span className="unit">ms</span>
         <button type="button" className="small" onClick={() => onCommand(`stall ${cpu} ${ms}`)}>
@@ -50,13 +56,7 @@ export function Knobs(props: {
       </fieldset>
       <fieldset>
         <legend>NMI</legend>
-        <select value={nmiCpu} onChange={(e) => setNmiCpu(e.target.value)} aria-label="CPU to send an NMI">
-          {Array.from({ length: cpus }, (_, i) => (
-            <option key={i} value={i}>
-              CPU{i}
-            </option>
-          ))}
-        </select>
+        <CpuSelect cpus={cpus} value={nmiCpu} onChange={setNmiCpu} label="CPU to send an NMI" />
         <input type="number" min={0} step="0.1" value={nmiMs} onChange={(e) => setNmiMs(e.target.value)} aria-label="NMI after ms (empty: now)" placeholder="now" />
         <span className="unit">ms</span>
         <input type="text" value={nmiPath} onChange={(e) => setNmiPath(e.target.value)} aria-label="Functions the NMI handler runs" placeholder="do_nmi path" className="mono" size={14} />
