@@ -1,6 +1,7 @@
 import { defineConfig, type Plugin } from "vite";
 import react from "@vitejs/plugin-react";
 import { icedForBrowser } from "./src/disasm/vitePlugin.ts";
+import { offlineApp } from "./vite.pwa.ts";
 
 // The built page may talk to nobody but its own origin: files never leave the browser.
 // Added at build time only, because the dev server injects inline scripts for hot reload.
@@ -21,7 +22,7 @@ function contentSecurityPolicy(): Plugin {
 
 export default defineConfig({
   base: "./",
-  plugins: [react(), contentSecurityPolicy()],
+  plugins: [react(), contentSecurityPolicy(), offlineApp()],
   worker: { format: "es", plugins: () => [icedForBrowser()] },
   // The dev server pre-bundles iced-x86 (CommonJS) before any Vite plugin sees it, so the same
   // shim has to be given to the dependency optimizer too.
