@@ -120,16 +120,19 @@ export function HexView(props: HexViewProps) {
   };
 
   return (
-    <div
-      className="hx"
-      role="grid"
-      aria-label="Hex view"
-      aria-rowcount={rowCount}
-      tabIndex={0}
-      onKeyDown={onKeyDown}
-      onClick={onClick}
-    >
-      <div className="hx-scroller" ref={win.scrollerRef} onScroll={win.onScroll}>
+    <div className="hx">
+      {/* The grid is the scrolling element itself, so keyboard focus reaches what scrolls. */}
+      <div
+        className="hx-scroller"
+        ref={win.scrollerRef}
+        onScroll={win.onScroll}
+        role="grid"
+        aria-label="Hex view"
+        aria-rowcount={rowCount}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        onClick={onClick}
+      >
         <div style={{ height: win.spacer, position: "relative" }}>
           <div className="vt-window" style={{ height: win.viewportHeight }}>
             <div role="rowgroup" style={{ transform: `translateY(${-win.shift}px)` }}>

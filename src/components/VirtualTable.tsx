@@ -83,24 +83,29 @@ export function VirtualTable(props: VirtualTableProps) {
   }
 
   return (
-    <div
-      className="vt"
-      role="grid"
-      aria-label={props.label}
-      aria-rowcount={rowCount + 1}
-      aria-colcount={columns.length}
-      tabIndex={0}
-      onKeyDown={onKeyDown}
-      aria-activedescendant={selected !== null && selected >= win.first && selected < win.first + win.count ? `${idBase}-r${selected}` : undefined}
-    >
-      <div role="row" aria-rowindex={1} className="vt-head" style={{ gridTemplateColumns: template }}>
+    <div className="vt">
+      {/* The grid is the scrolling element (keyboard focus reaches what scrolls); the header row,
+          drawn above it, belongs to it through aria-owns. */}
+      <div role="row" id={`${idBase}-head`} aria-rowindex={1} className="vt-head" style={{ gridTemplateColumns: template }}>
         {columns.map((c) => (
           <div key={c.id} role="columnheader" className={c.align === "right" ? "num" : undefined}>
             {c.header}
           </div>
         ))}
       </div>
-      <div className="vt-scroller" ref={win.scrollerRef} onScroll={win.onScroll}>
+      <div
+        className="vt-scroller"
+        ref={win.scrollerRef}
+        onScroll={win.onScroll}
+        role="grid"
+        aria-label={props.label}
+        aria-owns={`${idBase}-head`}
+        aria-rowcount={rowCount + 1}
+        aria-colcount={columns.length}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        aria-activedescendant={selected !== null && selected >= win.first && selected < win.first + win.count ? `${idBase}-r${selected}` : undefined}
+      >
         <div style={{ height: win.spacer, position: "relative" }}>
           <div className="vt-window" style={{ height: win.viewportHeight }}>
             <div role="rowgroup" style={{ transform: `translateY(${-win.shift}px)` }}>
