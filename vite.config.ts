@@ -24,9 +24,16 @@ export default defineConfig({
   base: "./",
   plugins: [react(), contentSecurityPolicy(), offlineApp()],
   worker: { format: "es", plugins: () => [icedForBrowser()] },
-  // The dev server pre-bundles iced-x86 (CommonJS) before any Vite plugin sees it, so the same
-  // shim has to be given to the dependency optimizer too.
-  optimizeDeps: { rolldownOptions: { plugins: [icedForBrowser()] } },
+  optimizeDeps: {
+    // Workers are not reached from index.html, and the disassemblers are imported only when the
+    // Functions view first needs them: without these the dev server discovers them on that first
+    // visit, re-bundles and reloads the page.
+    entries: ["index.html", "workers/*.worker.ts", "src/**/*.worker.ts"],
+    include: ["iced-x86", "@alexaltea/capstone-js"],
+    // The dev server pre-bundles iced-x86 (CommonJS) before any Vite plugin sees it, so the same
+    // shim has to be given to the dependency optimizer too.
+    rolldownOptions: { plugins: [icedForBrowser()] },
+  },
   build: {
     target: "es2022",
     sourcemap: true,
