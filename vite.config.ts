@@ -40,5 +40,7 @@ export default defineConfig({
     chunkSizeWarningLimit: 2048,
   },
   server: { port: 5173 },
-  preview: { port: 4173, strictPort: true },
+  // `npm start` serves the build with the policy as a header too (the meta tag cannot carry
+  // every directive, and a header also covers what is not HTML).
+  preview: { port: 4173, strictPort: true, headers: { "Content-Security-Policy": CSP } },
 });
