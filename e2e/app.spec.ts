@@ -1,13 +1,19 @@
 import { test, expect, openApp } from "./support/guards.ts";
 
-test("the built app opens with its title, the sample menu and a running simulator", async ({ page, guards }) => {
+test("the built app opens with its title and the sample menu; the simulator starts when first used", async ({ page, guards }) => {
+  const requested: string[] = [];
+  page.on("request", (r) => requested.push(new URL(r.url()).pathname));
   await openApp(page);
   await expect(page).toHaveTitle("Livepatch Lens");
   const menu = page.getByRole("navigation", { name: "Samples" });
   await expect(menu).toBeVisible();
   await expect(menu.getByRole("button", { name: /Hello world/i }).first()).toBeVisible();
   await expect(page.getByText("Files never leave your browser.")).toBeVisible();
-  await expect(page.getByText(/Simulated hypervisor: ready/)).toBeVisible();
+  await expect(page.getByText("Simulated hypervisor: starts when first used")).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  expect(requested.filter((p) => /hypervisor|\.wasm$/.test(p)), "the engine is not loaded with the first screen").toEqual([]);
+  await page.getByRole("button", { name: "Simulator", exact: true }).click();
+  await expect(page.getByText(/Simulated hypervisor: ready/)).toBeVisible({ timeout: 30_000 });
   expect(guards.foreignRequests).toEqual([]);
 });
 

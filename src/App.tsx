@@ -1,7 +1,7 @@
 // The page: a rail of loaded files on the left, the inspector for the selected file on the right.
 // Simulator views will join the inspector's tabs; this file only arranges the pieces.
-import { useEffect, useState } from "react";
-import { hypervisor } from "./services/hypervisorClient.ts";
+import { lazy, Suspense, useEffect, useState } from "react";
+import { hypervisorStatus, onHypervisorStatus, type HypervisorStatus } from "./services/hypervisorClient.ts";
 import { useLens } from "./state/store.ts";
 import { selectCurrentFile } from "./state/selectors.ts";
 import { startHashSync } from "./state/urlHash.ts";
@@ -9,38 +9,61 @@ import { FileRail } from "./features/shell/FileRail.tsx";
 import { Notices } from "./features/shell/Notices.tsx";
 import { nextTheme, useTheme } from "./features/shell/useTheme.ts";
 import { useFileIntake } from "./features/shell/useFileIntake.ts";
-import { Inspector } from "./features/inspector/Inspector.tsx";
 import { Welcome } from "./features/shell/Welcome.tsx";
 import { SimulatorOutlet, SimulatorToggle } from "./features/simulator/SimulatorSwitch.tsx";
-import { AuditPanel } from "./features/audit/AuditPanel.tsx";
-import { useAuditRunner } from "./features/audit/useAudit.ts";
 import { ScenarioHost } from "./features/scenarios/ScenarioHost.tsx";
 import { Guard } from "./components/Guard.tsx";
 
+// The views, the audit and their engines load with the first file (while it is read and
+// parsed), not with the first screen.
+const Inspector = lazy(() => import("./features/inspector/Inspector.tsx").then((m) => ({ default: m.Inspector })));
+const AuditPanel = lazy(() => import("./features/audit/AuditPanel.tsx").then((m) => ({ default: m.AuditPanel })));
+const AuditRunner = lazy(() =>
+  import("./features/audit/useAudit.ts").then((m) => ({
+    default: function AuditRunner() {
+      m.useAuditRunner();
+      return null;
+    },
+  })),
+);
+
+function statusText(s: HypervisorStatus): string {
+  switch (s.state) {
+    case "idle":
+      return "starts when first used";
+    case "starting":
+      return "starting…";
+    case "ready":
+      return `ready (payload version ${s.payloadVersion})`;
+    case "failed":
+      return `failed: ${s.message}`;
+  }
+}
+
 export function App() {
-  const [simulator, setSimulator] = useState("starting…");
+  const [simulator, setSimulator] = useState<HypervisorStatus>(hypervisorStatus);
   const current = useLens(selectCurrentFile);
+  const anyFile = useLens((s) => s.files.list.length > 0);
+  // Once started, the audit runner stays: it also clears the verdict when every file is gone.
+  const [auditStarted, setAuditStarted] = useState(false);
+  if (anyFile && !auditStarted) setAuditStarted(true);
   const theme = useLens((s) => s.ui.theme);
   const setTheme = useLens((s) => s.ui.setTheme);
   const largeText = useLens((s) => s.ui.largeText);
   const toggleLargeText = useLens((s) => s.ui.toggleLargeText);
   const { dragging } = useFileIntake();
   useTheme();
-  useAuditRunner();
 
   useEffect(() => {
     let stop: (() => void) | undefined;
     let live = true;
     void startHashSync().then((unsubscribe) => (live ? (stop = unsubscribe) : unsubscribe()));
-    hypervisor()
-      .payloadVersion()
-      .then(
-        (v) => setSimulator(`ready (payload version ${v})`),
-        (e: Error) => setSimulator(`failed: ${e.message}`),
-      );
+    setSimulator(hypervisorStatus());
+    const unwatch = onHypervisorStatus(setSimulator);
     return () => {
       live = false;
       stop?.();
+      unwatch();
     };
   }, []);
 
@@ -62,9 +85,18 @@ export function App() {
         <span className="privacy">Files never leave your browser.</span>
         <span className="spacer" />
         <SimulatorToggle />
-        <Guard what="audit">
-          <AuditPanel />
-        </Guard>
+        {anyFile && (
+          <Guard what="audit">
+            <Suspense fallback={null}>
+              <AuditPanel />
+            </Suspense>
+          </Guard>
+        )}
+        {auditStarted && (
+          <Suspense fallback={null}>
+            <AuditRunner />
+          </Suspense>
+        )}
         <button type="button" className="small ghost" aria-pressed={largeText} onClick={toggleLargeText} title="Larger text, for a projector">
           Larger text
         </button>
@@ -79,7 +111,13 @@ export function App() {
         <main className="workspace" id="workspace" tabIndex={-1}>
           <SimulatorOutlet>
             <Guard what="inspector" resetKeys={[current?.id]}>
-              {current ? <Inspector key={current.id} file={current} /> : <Welcome />}
+              {current ? (
+                <Suspense fallback={<p className="hint" style={{ padding: 16 }}>Opening {current.name}…</p>}>
+                  <Inspector key={current.id} file={current} />
+                </Suspense>
+              ) : (
+                <Welcome />
+              )}
             </Guard>
           </SimulatorOutlet>
         </main>
@@ -88,7 +126,7 @@ export function App() {
       <Guard what="presenter">
         <ScenarioHost />
       </Guard>
-      <footer>Simulated hypervisor: {simulator}</footer>
+      <footer>Simulated hypervisor: {statusText(simulator)}</footer>
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
           Drop payloads or a xen-syms to inspect them
