@@ -26,14 +26,16 @@ export type ProgressCallback = (done: number, total: number) => void;
 
 export interface ParseWorkerApi {
   /**
-   * Parse `buffer` (transfer it: the caller's copy is detached). A newer `parse` cancels any
+   * Parse `input`: the file's bytes (transfer them: the caller's copy is detached), or the File
+   * or Blob itself, which the worker then reads (the page thread never holds or copies the
+   * bytes before the parse). A newer `parse` cancels any
    * older one still running. Cancellation is honoured between phases (ELF parse, livepatch
    * analysis, hand-back), not inside one: the parser is synchronous, so a cancel message can only
    * be received at those yields. Progress arrives at most 10 times a second.
    * Never rejects for a bad file: failures are `{ ok: false, error }` (codes from ElfFormatError,
-   * plus `CANCELLED` and `INTERNAL`).
+   * plus `CANCELLED`, `READ_FAILED` and `INTERNAL`).
    */
-  parse(id: ParseId, buffer: ArrayBuffer, fileName: string, onProgress?: ProgressCallback): Promise<Result<ParsedWire>>;
+  parse(id: ParseId, input: ArrayBuffer | Blob, fileName: string, onProgress?: ProgressCallback): Promise<Result<ParsedWire>>;
   /**
    * Part `index` (0-based, below `head.parts`) of parse `id`'s result: one message each, so the
    * receiver deserialises a bounded amount per task. Parts are kept for the most recent parse

@@ -125,6 +125,30 @@ describe("parse service over a MessageChannel", () => {
   });
 });
 
+describe("parse service given a Blob (the page hands over the dropped File)", () => {
+  it("reads it itself and gives the same result as for the bytes", async () => {
+    const service = createParseService({ transferResult: false });
+    const bytes = samplePayload();
+    const fromBlob = await service.parse(1, new Blob([bytes]), "p.livepatch");
+    const fromBytes = await service.parse(2, bytes.slice(0), "p.livepatch");
+    expect(fromBlob.ok && fromBytes.ok).toBe(true);
+    if (!fromBlob.ok || !fromBytes.ok) return;
+    expect(fromBlob.value.size).toBe(bytes.byteLength);
+    expect(fromBlob.value.livepatch).toEqual(fromBytes.value.livepatch);
+    expect(fromBlob.value.elf.sections).toEqual(fromBytes.value.elf.sections);
+  });
+
+  it("says READ_FAILED, naming the file, when the Blob cannot be read", async () => {
+    class Vanished extends Blob {
+      override arrayBuffer(): Promise<ArrayBuffer> {
+        return Promise.reject(new Error("the file was removed"));
+      }
+    }
+    const r = await createParseService({ transferResult: false }).parse(1, new Vanished(["x"]), "gone.livepatch");
+    expect(r).toEqual({ ok: false, error: expect.objectContaining({ code: "READ_FAILED", message: "gone.livepatch: could not read the file: the file was removed" }) });
+  });
+});
+
 describe("parse service in process", () => {
   it("honours a cancel issued before the first phase", async () => {
     const service = createParseService({ transferResult: false });

@@ -44,7 +44,7 @@ export function createParseService(options: ParseServiceOptions = {}): ParseWork
   // Parts of the latest result, until the receiver has taken the last one.
   let pending: { id: ParseId; parts: WirePart[] } | null = null;
 
-  async function parse(id: ParseId, buffer: ArrayBuffer, fileName: string, onProgress?: ProgressCallback): Promise<Result<ParsedWire>> {
+  async function parse(id: ParseId, input: ArrayBuffer | Blob, fileName: string, onProgress?: ProgressCallback): Promise<Result<ParsedWire>> {
     for (const token of running.values()) token.cancelled = true;
     pending = null;
     const token = { cancelled: false };
@@ -54,7 +54,15 @@ export function createParseService(options: ParseServiceOptions = {}): ParseWork
       if (token.cancelled) throw new Cancelled();
     };
     try {
-      if (!(buffer instanceof ArrayBuffer)) return err("BAD_INPUT", `${fileName}: expected an ArrayBuffer`);
+      let buffer: ArrayBuffer;
+      if (input instanceof ArrayBuffer) buffer = input;
+      else if (typeof Blob !== "undefined" && input instanceof Blob) {
+        try {
+          buffer = await input.arrayBuffer();
+        } catch (e) {
+          return err("READ_FAILED", `${fileName}: could not read the file: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      } else return err("BAD_INPUT", `${fileName}: expected an ArrayBuffer or a Blob`);
       const progress = throttled(onProgress, now);
       await checkpoint();
       const elf = parseElf(new Uint8Array(buffer), { onProgress: progress, shouldCancel: () => token.cancelled });

@@ -79,12 +79,18 @@ class ParseClient {
    * Parses run one at a time: the worker gives up an older parse when a newer one arrives, and
    * one big file at a time also bounds memory. `read` runs when the file's turn comes.
    */
-  parse(id: string, read: () => Promise<ArrayBuffer>, fileName: string, onProgress: (fraction: number) => void): Promise<ParseOutcome> {
+  /**
+   * `read` gives the bytes, or a File/Blob that the worker reads itself (a 60 MB read then never
+   * occupies this thread).
+   */
+  parse(id: string, read: () => Promise<ArrayBuffer | Blob>, fileName: string, onProgress: (fraction: number) => void): Promise<ParseOutcome> {
+    // The worker boots (fetches and compiles its module) while the file is being read.
+    this.ensure();
     this.waiting.add(id);
     const run = this.queue.then(async (): Promise<ParseOutcome> => {
       const cancelled: ParseOutcome = { ok: false, workerDied: false, problem: { code: "CANCELLED", message: "cancelled", offset: null } };
       if (!this.waiting.delete(id)) return cancelled;
-      let buffer: ArrayBuffer;
+      let buffer: ArrayBuffer | Blob;
       this.reading.set(id, false);
       try {
         buffer = await read();
@@ -101,9 +107,9 @@ class ParseClient {
     return run;
   }
 
-  private parseNow(id: string, buffer: ArrayBuffer, fileName: string, onProgress: (fraction: number) => void): Promise<ParseOutcome> {
+  private parseNow(id: string, input: ArrayBuffer | Blob, fileName: string, onProgress: (fraction: number) => void): Promise<ParseOutcome> {
     const remote = this.ensure();
-    const size = buffer.byteLength;
+    const size = input instanceof ArrayBuffer ? input.byteLength : input.size;
     return new Promise<ParseOutcome>((resolve) => {
       let settled = false;
       const settle = (o: ParseOutcome) => {
@@ -126,7 +132,7 @@ class ParseClient {
         onProgress(total > 0 ? done / total : 0);
       });
       remote
-        .parse(id, Comlink.transfer(buffer, [buffer]), fileName, progress)
+        .parse(id, input instanceof ArrayBuffer ? Comlink.transfer(input, [input]) : input, fileName, progress)
         // The head arrives in one message; the rest comes part by part and is rebuilt in slices,
         // so no single main-thread task deserialises or builds the whole result.
         .then((head) => (head.ok ? receiveParsed(remote, id, head.value, { pause: nextTask, stop: () => settled }) : head))

@@ -80,7 +80,7 @@ let seq = 0;
 export function createFilesSlice({ set, get, setStore, subscribe }: SliceApi<"files">): FilesSlice {
   const has = (id: string) => get().files.list.some((f) => f.id === id);
 
-  async function parseWithRetry(id: string, name: string, read: (id: string) => Promise<ArrayBuffer>): Promise<ParseOutcome> {
+  async function parseWithRetry(id: string, name: string, read: (id: string) => Promise<ArrayBuffer | Blob>): Promise<ParseOutcome> {
     const onProgress = (fraction: number) => get().files.update(id, { progress: fraction });
     let outcome = await parseClient.parse(id, () => read(id), name, onProgress);
     // The worker died under someone else's file: a fresh worker gets one more try.
@@ -90,7 +90,7 @@ export function createFilesSlice({ set, get, setStore, subscribe }: SliceApi<"fi
     return outcome;
   }
 
-  async function load(name: string, size: number, origin: FileOrigin, read: (id: string) => Promise<ArrayBuffer>): Promise<string> {
+  async function load(name: string, size: number, origin: FileOrigin, read: (id: string) => Promise<ArrayBuffer | Blob>): Promise<string> {
     const id = `f${++seq}`;
     const previous = get().ui.selectedFileId;
     const file: LoadedFile = { id, name, size, origin, status: "parsing", progress: null, problem: null, parsed: null };
@@ -117,7 +117,8 @@ export function createFilesSlice({ set, get, setStore, subscribe }: SliceApi<"fi
 
   return {
     list: [],
-    loadUser: (files) => Promise.all([...files].map((f) => load(f.name, f.size, { kind: "user" }, () => f.arrayBuffer()))),
+    // The parse worker reads each File itself.
+    loadUser: (files) => Promise.all([...files].map((f) => load(f.name, f.size, { kind: "user" }, () => Promise.resolve(f)))),
     loadSample(path) {
       const existing = get().files.list.find((f) => f.origin.kind === "sample" && f.origin.path === path && f.status !== "error");
       if (existing) {
