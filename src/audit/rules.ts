@@ -161,6 +161,11 @@ export const RULES = {
   "func-nop-overrun": rt("A NOP-out longer than the 31-byte buffer Xen saves the original bytes in overruns it during APPLY and brings the host down."),
   "func-outside-xen-text": rt("On ARM Xen writes patches through a writable alias of its own text; an old function outside that text makes the write fault."),
   "patch-write-fault": rt("The address Xen writes the patch to is not mapped, so the write takes a fatal page fault."),
+  "note-read-fault": rt("Xen reads a section (a note, .modinfo, .ex_table, an alternative) where the file says it is; outside the uploaded bytes that read takes a fatal page fault."),
+  "symtab-link-zero": rt("A symbol table whose sh_link is 0 makes Xen 4.23 take section 0, which has no header, as the string table: it reads through a NULL pointer and the host crashes."),
+  "reloc-info-zero": rt("A relocation section whose sh_info is 0 makes Xen 4.23 take section 0, which has no header, as the section to relocate: it reads through a NULL pointer and the host crashes."),
+  "dangling-pointer": rt("A funcs, hook, build-id, depends, .modinfo, bug-frame or .ex_table section without SHF_ALLOC is accepted, but Xen keeps a pointer to it inside the upload buffer, which it frees when the upload ends: it leaves pointers into freed memory."),
+  "dangling-pointer-use": rt("Xen read a payload's data through a pointer into the freed upload buffer (the section was not SHF_ALLOC): the host takes a fatal page fault."),
 } satisfies Record<string, Rule>;
 
 export type RuleId = keyof typeof RULES;

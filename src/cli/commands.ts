@@ -36,6 +36,7 @@ export const SIM: CommandSpec = {
   options: {
     xen: { type: "string", value: "IMAGE", required: true, description: "The xen-syms ELF to boot" },
     cpus: { type: "string", value: "N", description: "Simulated CPUs, 1 to 64 (default 4)" },
+    "debug-build": { type: "boolean", description: "A debug build of Xen (CONFIG_DEBUG): the console also carries Xen's dprintk lines" },
   },
   positionals: "[SCRIPT]",
   minPositionals: 0,
@@ -44,7 +45,9 @@ export const SIM: CommandSpec = {
 (upload, apply, revert, replace, unload, load, list, with --force and --nodeps) and the
 simulator's (debug-keys x, dmesg, mem, cpus, stall (idle or IRQ phase, once or always), hook,
 nmi (with --path for do_nmi's path), advance). Type 'help' for the full list. FILE arguments
-are relative to the current directory.
+are relative to the current directory. The simulated Xen is a release build unless
+--debug-build makes it a debug build, whose console also prints Xen's dprintk lines
+("common/livepatch.c:NNN: ...").
 
 Commands come from SCRIPT ('-' or none: standard input, with a prompt when it is a terminal).
 From a script or a pipe each command is echoed as '# <command>' before its output, blank lines

@@ -13,6 +13,7 @@ import { SIM } from "./commands.ts";
 interface SimArgs {
   xen: string;
   cpus: number;
+  debugBuild: boolean;
   script: string | null;
 }
 
@@ -24,7 +25,7 @@ function simArgs(args: string[]): SimArgs | number {
     cpus = Number(parsed.values.cpus);
     if (!/^\d+$/.test(String(parsed.values.cpus)) || cpus < 1 || cpus > 64) return usageError(SIM, "--cpus needs a number from 1 to 64").exitCode;
   }
-  return { xen: String(parsed.values.xen), cpus, script: parsed.positionals[0] ?? null };
+  return { xen: String(parsed.values.xen), cpus, debugBuild: parsed.values["debug-build"] === true, script: parsed.positionals[0] ?? null };
 }
 
 function readFileOrNull(name: string): Uint8Array | null {
@@ -61,7 +62,7 @@ export async function run(args: string[]): Promise<number> {
 
   const hv = await loadHypervisorNode();
   try {
-    bootFromImage(hv, parseElf(image), { cpus: parsed.cpus });
+    bootFromImage(hv, parseElf(image), { cpus: parsed.cpus, debugBuild: parsed.debugBuild });
   } catch (err) {
     process.stderr.write(`livepatch-lens sim: cannot boot '${parsed.xen}': ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;

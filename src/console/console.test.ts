@@ -2,15 +2,16 @@
 // real simulator for the ordinary paths, and against a scripted target for the paths a healthy
 // simulator cannot reach on demand (GET failing after the action, for instance).
 import { beforeEach, describe, expect, it } from "vitest";
-import { createConsole, tokenize, type Console } from "./index.ts";
+import { createConsole, tokenize, TOOL_USAGE, type Console } from "./index.ts";
 import type { ConsoleGet, ConsoleListEntry, ConsoleTarget } from "./target.ts";
 import { inertTarget } from "./test-support/inertTarget.ts";
 import { booted, sample } from "../../workers/hypervisor/tests/harness.ts";
 import type { HypervisorApi } from "../../workers/hypervisor/host/api.ts";
 
 const files = (name: string) => {
+  if (name === "empty.livepatch") return new Uint8Array(0);
   try {
-    return sample(`x86_64/${name}`);
+    return sample(`x86_64/${name.replace(/^\.\/dir\//, "")}`);
   } catch {
     return null;
   }
@@ -120,19 +121,48 @@ describe("xen-livepatch over the simulator", () => {
     expect(run("hook a apply 0 sideways").status).toBe(1);
   });
 
-  it("prefix matching, --force, help, bad usage", () => {
+  // tools/misc/xen-livepatch.c (4.23): main() compares the command with strcmp (exact names since
+  // 4.19), get_flags() takes any number of the action's flags after the name, show_help() is the usage.
+  it("exact command names, --force, help, flags, usage, an empty file", () => {
     run("upload xen_nop xen_nop.livepatch");
-    expect(run("xen-livepatch ap xen_nop").output).toBe("Applying xen_nop... completed\n");
+    // main(): "Unrecognised command '%s' -- try 'xen-livepatch help'\n", exit 1
+    expect(run("xen-livepatch ap xen_nop")).toMatchObject({ output: "Unrecognised command 'ap' -- try 'xen-livepatch help'\n", status: 1 });
+    expect(run("xen-livepatch li")).toMatchObject({ output: "Unrecognised command 'li' -- try 'xen-livepatch help'\n", status: 1 });
     expect(run("xen-livepatch frob").output).toBe("Unrecognised command 'frob' -- try 'xen-livepatch help'\n");
-    expect(run("xen-livepatch --force").status).toBe(1);
-    expect(run("xen-livepatch").status).toBe(0);
+    // main(): "--force" alone shows the help and fails; no arguments shows it and succeeds.
+    expect(run("xen-livepatch --force")).toMatchObject({ output: TOOL_USAGE, status: 1 });
+    expect(run("xen-livepatch")).toMatchObject({ output: TOOL_USAGE, status: 0 });
+    expect(run("xen-livepatch help")).toMatchObject({ output: TOOL_USAGE, status: 0 });
     expect(run("--force upload xen_dup_a xen_dup_a.livepatch").output).toBe("Uploading xen_dup_a.livepatch... completed\n");
+    // get_flags(): "Unsupported flag: %s.\n" (revert has none), checked after the name.
     expect(run("revert xen_nop extra")).toMatchObject({ output: "Unsupported flag: extra.\n", status: 1 });
-    expect(run("upload onlyname").status).toBe(1);
+    expect(run("apply xen_nop --nodeps --frob")).toMatchObject({ output: "Unsupported flag: --frob.\n", status: 1 });
+    expect(run("apply xen_nop --nodeps --nodeps")).toMatchObject({ output: "Applying xen_nop... completed\n", status: 0 });
+    // upload_func(): a wrong argument count shows the help.
+    expect(run("upload onlyname")).toMatchObject({ output: TOOL_USAGE, status: 1 });
+    // get_name(): "ID must be no more than %d characters.\n" (bytes, strlen), before any flag.
     const long = "n".repeat(129);
-    expect(run(`apply ${long}`)).toMatchObject({ output: "ID must be no more than 128 characters.\n", status: 1 });
+    expect(run(`apply ${long} --frob`)).toMatchObject({ output: "ID must be no more than 128 characters.\n", status: 1 });
+    expect(run(`apply ${"é".repeat(65)}`)).toMatchObject({ output: "ID must be no more than 128 characters.\n", status: 1 });
+    // libxc: the name and its NUL must fit in 128 bytes (errno EINVAL, no hypercall).
     expect(run(`upload ${"n".repeat(128)} xen_nop.livepatch`)).toMatchObject({
       output: "Uploading xen_nop.livepatch... failed\nError 22: Invalid argument\n",
+      status: 1,
+    });
+    // upload_func(): mmap() of an empty file fails: "Could not map %s.\nError %d: %s\n", no hypercall.
+    const calls = hv.events().filter((e) => e.kind === "hypercall").length;
+    expect(run("upload e empty.livepatch")).toMatchObject({ output: "Could not map empty.livepatch.\nError 22: Invalid argument\n", status: 1 });
+    expect(hv.events().filter((e) => e.kind === "hypercall").length).toBe(calls);
+  });
+
+  it("load: the name is the file's basename without its last extension; flags follow the file", () => {
+    expect(run("load ./dir/xen_nop.livepatch --nodeps")).toMatchObject({
+      output: "Uploading ./dir/xen_nop.livepatch... completed\nApplying xen_nop... completed\n",
+      status: 0,
+    });
+    // The apply's flags are checked after the upload; the tool then unloads what it uploaded.
+    expect(run("load xen_hello_world.livepatch --frob")).toMatchObject({
+      output: "Uploading xen_hello_world.livepatch... completed\nUnsupported flag: --frob.\nUnloading xen_hello_world... completed\n",
       status: 1,
     });
   });

@@ -21,6 +21,7 @@ const ACTIONS = ["UNLOAD", "REVERT", "APPLY", "REPLACE"] as const;
 const STATES = ["CHECKED", "APPLIED"] as const;
 const QUIESCE = ["CPU", "IRQ"] as const;
 const REGION: Fields = { addr: "s", size: "n" };
+const HOOKS = ["load", "unload", "preapply", "apply", "postapply", "prerevert", "revert", "postrevert"] as const;
 
 const SPECS: Readonly<Record<string, KindSpec>> = {
   hypercall: {
@@ -77,7 +78,7 @@ const SPECS: Readonly<Record<string, KindSpec>> = {
   },
   hook: {
     fields: {
-      hook: ["load", "unload", "preapply", "apply", "postapply", "prerevert", "revert", "postrevert"],
+      hook: HOOKS,
       index: "n",
       fn: "s",
       "rc?": "n",
@@ -99,6 +100,16 @@ const SPECS: Readonly<Record<string, KindSpec>> = {
     },
   },
   check: { fields: { op: ACTIONS, check: ["depends", "expectations", "noop"], "against?": "s" } },
+  dangling: {
+    fields: {
+      rule: "s",
+      what: ["funcs", "build-id", "depends", "modinfo", "bug-frames", "ex-table", ...HOOKS.map((h) => `hook-${h}`)],
+      section: "s",
+      sectionIndex: "n",
+      addr: "s",
+      explanation: "s",
+    },
+  },
   "check-failed": {
     fields: {
       rule: "s",

@@ -194,6 +194,7 @@ export interface ConsoleEvent extends EventBase {
   level: ConsoleLevel;
 }
 
+/** The host went down. `message` is Xen's panic message ("" where Xen corrupts memory without one). */
 export interface PanicEvent extends EventBase {
   kind: "panic";
   message: string;
@@ -249,6 +250,31 @@ export interface CheckFailedEvent extends EventBase {
   other?: string;
 }
 
+/** Which pointer a payload keeps into its freed upload buffer (a section that is not SHF_ALLOC). */
+export type DanglingWhat =
+  | "funcs"
+  | "build-id"
+  | "depends"
+  | "modinfo"
+  | "bug-frames"
+  | "ex-table"
+  | `hook-${HookKind}`;
+
+/**
+ * An upload Xen accepts although it keeps a pointer into the upload buffer it frees at the end of
+ * the upload: the first read through it faults (a later panic event names it).
+ */
+export interface DanglingEvent extends EventBase {
+  kind: "dangling";
+  rule: string;
+  what: DanglingWhat;
+  section: string;
+  sectionIndex: number;
+  /** Where the pointer points (inside the freed buffer). */
+  addr: string;
+  explanation: string;
+}
+
 export type HvEvent =
   | HypercallEvent
   | HypercallReturnEvent
@@ -263,7 +289,8 @@ export type HvEvent =
   | PanicEvent
   | NmiEvent
   | CheckEvent
-  | CheckFailedEvent;
+  | CheckFailedEvent
+  | DanglingEvent;
 
 export type HvEventKind = HvEvent["kind"];
 

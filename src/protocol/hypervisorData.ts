@@ -1,7 +1,7 @@
 // Plain data the simulated hypervisor hands out besides its events (see ./hypervisor.ts):
 // hypercall results, a loaded payload's placement and state, the patch preview, boot input.
 // Structured-clone friendly, so the same shapes cross the worker boundary unchanged.
-import type { Arch, HookKind, PayloadStateName } from "./hypervisor.ts";
+import type { Arch, DanglingWhat, HookKind, PayloadStateName } from "./hypervisor.ts";
 
 /** The GET hypercall: `ret` is the hypercall's return; `state`/`rc` (the status rc) are meaningful when it is 0. */
 export interface GetResult {
@@ -126,6 +126,8 @@ export interface PayloadDetails {
   exTable: number;
   bugFrames: number[];
   symbols: PayloadSymbol[];
+  /** Pointers Xen keeps into the freed upload buffer (sections that are not SHF_ALLOC). */
+  dangling: { what: DanglingWhat; addr: string }[];
 }
 
 /** What APPLY would write for one function, from the code APPLY writes with. */
@@ -164,6 +166,8 @@ export interface BootSpec {
   arch: Arch;
   cpus: number;
   buildId: Uint8Array | null;
+  /** A debug build (CONFIG_DEBUG) also prints Xen's dprintk lines; the default is a release build. */
+  debugBuild?: boolean;
 }
 
 /** Struct words a well-behaved caller leaves at 0; tests set them to reach Xen's checks. */

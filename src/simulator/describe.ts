@@ -80,7 +80,9 @@ export function describeEvent(e: HvEvent): string {
     case "console":
       return e.line;
     case "panic":
-      return `PANIC: ${e.message}`;
+      return `PANIC: ${e.message ? e.message.replace(/\n/g, " / ") : e.explanation}`;
+    case "dangling":
+      return `${e.section} is not SHF_ALLOC: Xen keeps a pointer to its ${e.what} in the freed upload buffer (${e.addr}); the first read through it will fault`;
     case "nmi":
       if (e.phase === "handled") return "NMI handled by do_nmi";
       if (e.phase === "lost") return "NMI lost: swallowed by the livepatch NMI callback during the rendezvous";

@@ -1,16 +1,18 @@
-// ACTION (facts §9): the synchronous checks in the hypercall, in Xen's order, then the work is
-// scheduled for the rendezvous (do_action.ts runs it on the master).
+// ACTION (livepatch_action() in xen/common/livepatch.c): the synchronous checks in the hypercall,
+// in Xen's order, then the work is scheduled for the rendezvous (do_action.ts runs it on the master).
 import { EAGAIN, EBUSY, EFAULT, EINVAL, ENODATA, ENOENT, EOPNOTSUPP, ERANGE, ENOSYS } from "./errno";
-import { begin, end, fStr, fStrOrNull, fInt, fU64, objBegin, objEnd, consoleLine } from "./events";
+import { begin, end, fStr, fStrOrNull, fInt, fU64, objBegin, objEnd, consoleLine, LEVEL_INFO } from "./events";
 import { fail, report, resetDiag, at, Loc } from "./diag";
 import * as R from "./rules";
 import { memRead } from "./memory";
 import { xenBuildId } from "./image";
-import { Payload, findPayload, removePayload, bumpPayloadVersion, STATE_CHECKED, STATE_APPLIED } from "./payload";
+import { Payload, Func, findPayload, removePayload, bumpPayloadVersion, STATE_CHECKED, STATE_APPLIED, DANG_FUNCS, DANG_BUILD_ID, DANG_DEPENDS } from "./payload";
 import { unmapRange, PAGE_SHIFT } from "./memory";
 import { hexBytes, sameBytes } from "./fmt";
 import { isHalted } from "./halt";
-import { runPreHook, hasVetoingHooks, HOOK_PREAPPLY, HOOK_PREREVERT } from "./hooks";
+import { runPreHook, hasVetoingHooks, hookEnabled, HOOK_PREAPPLY, HOOK_PREREVERT } from "./hooks";
+import { touch } from "./dangling";
+import { xenRead } from "./xenlog";
 import { scheduleWork, isWorkScheduledFor } from "./rendezvous";
 import { opFlagsError, nameError as opNameError, cutName, argFail, opFlagsFail, nameFail } from "./op";
 import { funcLoc } from "./funcs";
@@ -46,54 +48,66 @@ function dependsLoc(p: Payload): Loc {
   return at(p.dependsOffset, p.dependsSize).sec(".livepatch.depends", p.dependsSecIndex);
 }
 
-/** build_id_dep: against Xen (`internal`) or the last applied payload. */
+/** build_id_dep(): `.livepatch.depends` against Xen's build-id (`internal`) or the last applied payload's. */
 function buildIdDep(p: Payload, cmd: i32, internal: bool): i32 {
   let id: Uint8Array;
   let against = "hypervisor";
   if (internal) {
     const x = xenBuildId;
-    if (x === null) return fail(R.R_XEN_NO_BUILD_ID, ENODATA, "", "the running Xen has no build-id", dependsLoc(p));
+    if (x === null) return fail(R.R_XEN_NO_BUILD_ID, ENODATA, "", "the running Xen has no build-id; Xen returns -ENODATA without a message", dependsLoc(p));
     id = x;
   } else {
     const top = topApplied()!;
     id = top.buildId;
     against = top.name;
+    if (p.depends.length == id.length && !touch(top, DANG_BUILD_ID, 0, "build_id_dep()")) return -ENOSYS;
   }
+  if (p.depends.length == id.length && !touch(p, DANG_DEPENDS, 0, "build_id_dep()")) return -ENOSYS;
   if (!sameBytes(p.depends, id)) {
     const why = ".livepatch.depends " + hexBytes(p.depends) + " != " + against + " build-id " + hexBytes(id);
+    // build_id_dep(): "%s: check against %s build-id failed"
     return fail(R.R_DEPENDS_CHAIN, EINVAL, "livepatch: " + p.name + ": check against " + against + " build-id failed", why, dependsLoc(p).bytes(p.depends, id).against(against));
   }
   passed(p, cmd, "depends", against);
   return 0;
 }
 
-/** livepatch_check_expectations (facts §3.3), first failure wins; 0 or -errno with fail() set. */
-export function checkExpectations(p: Payload, cmd: i32): i32 {
-  let announced = false;
+/** `%s` of a possibly NULL name (xen/common/vsprintf.c string() prints "<NULL>"). */
+function nameOrNull(f: Func): string {
+  return f.nameAddr == 0 && f.name.length == 0 ? "<NULL>" : f.name;
+}
+
+/**
+ * livepatch_check_expectations() / livepatch_verify_expectation_fn(): first failure wins; 0 or
+ * -errno with fail() set (-ENOSYS after a fault brought the host down).
+ */
+export function checkExpectations(p: Payload, cmd: i32, cpu: i32 = 0): i32 {
+  // "%s: Verifying enabled expectations for all functions", whether or not any is enabled.
+  consoleLine(p.name, "livepatch: " + p.name + ": Verifying enabled expectations for all functions", LEVEL_INFO, cpu);
+  if (p.funcs.length > 0 && !touch(p, DANG_FUNCS, cpu, "livepatch_check_expectations()")) return -ENOSYS;
   for (let i = 0; i < p.funcs.length; i++) {
     const f = p.funcs[i];
     const b0 = <i32>f.expect[0];
     if ((b0 & 1) == 0) continue;
-    if (!announced) {
-      consoleLine(p.name, "livepatch: " + p.name + ": Verifying enabled expectations for all functions", "info", 0);
-      announced = true;
-    }
     // The len bit-field is 5 bits wide, so it never exceeds the 31-byte data (no -EOVERFLOW here).
     const len = (b0 >> 1) & 31;
     const rsv = b0 >> 6;
     const where = funcLoc(p.funcsSecName, p.funcsSecIndex, f);
-    const head = "livepatch: " + p.name + ": expectation failed for " + f.name + ": ";
-    if (f.oldAddr == 0) return fail(R.R_EXPECT_NO_OLD, EFAULT, head + "old_addr is 0", "", where);
-    if (rsv != 0) return fail(R.R_EXPECT_RSV, EINVAL, head + "reserved bits set", "", where);
-    if (f.oldSize < <u32>len) return fail(R.R_EXPECT_LEN, ERANGE, head + "len " + len.toString() + " > old_size " + f.oldSize.toString(), "", where);
-    const actual = memRead(f.oldAddr, len);
+    // "%s: expectations of %s failed (rc=%d), aborting!"
+    const tail = "livepatch: " + p.name + ": expectations of " + (f.nameAddr == 0 && f.name.length == 0 ? "unknown" : f.name) + " failed (rc=";
+    if (f.oldAddr == 0) return fail(R.R_EXPECT_NO_OLD, EFAULT, tail + "-14), aborting!", "an enabled expectation but no old function", where);
+    if (rsv != 0) return fail(R.R_EXPECT_RSV, EINVAL, tail + "-22), aborting!", "the expectation's reserved bits are set", where);
+    if (f.oldSize < <u32>len) return fail(R.R_EXPECT_LEN, ERANGE, tail + "-34), aborting!", "len " + len.toString() + " is more than old_size " + f.oldSize.toString(), where);
+    const actual = xenRead(f.oldAddr, len, p.name, R.R_NOTE_FAULT, "the old function of " + f.name + " is not mapped", cpu);
+    if (actual === null) return -ENOSYS;
     const expected = f.expect.slice(1, 1 + len);
-    if (actual === null || !sameBytes(actual, expected)) {
-      const found = actual === null ? "unmapped memory" : hexBytes(actual);
-      return fail(R.R_EXPECT_MISMATCH, EINVAL, head + "expected " + hexBytes(expected) + ", found " + found, "", where.bytes(expected, actual));
+    if (!sameBytes(actual, expected)) {
+      // "%s: expectation failed: expected:%*phN, actual:%*phN" (the function's name, not the payload's)
+      const first = "livepatch: " + nameOrNull(f) + ": expectation failed: expected:" + hexBytes(expected) + ", actual:" + hexBytes(actual);
+      return fail(R.R_EXPECT_MISMATCH, EINVAL, first + "\n" + tail + "-22), aborting!", "", where.bytes(expected, actual));
     }
   }
-  if (announced) passed(p, cmd, "expectations");
+  passed(p, cmd, "expectations");
   return 0;
 }
 
@@ -153,6 +167,8 @@ export function doAction(rawName: string, cmd: i32, timeoutNs: u32, flags: u32, 
       argFail(rawName, op, R.R_NOT_FOUND, rc, "no payload is loaded under this name");
     } else {
       rc = actionBody(p, cmd, timeoutNs, flags);
+      // A fault in the hypercall brought the host down: it never returns.
+      if (isHalted()) return -ENOSYS;
       report(p.name, op, rc == 0 ? "status" : "hypercall");
     }
   }
@@ -174,7 +190,9 @@ function actionBody(p: Payload, cmd: i32, timeoutNs: u32, flags: u32): i32 {
       const topName = top === null ? "(none)" : top.name;
       return fail(R.R_REVERT_TOP, EBUSY, "livepatch: " + p.name + ": can't unload. Top is " + topName, "only the last applied payload can be reverted; top is " + topName, new Loc().against(topName));
     }
-    if (p.hasHook(HOOK_PREREVERT)) {
+    const pre = hookEnabled(p, HOOK_PREREVERT, 0);
+    if (isHalted()) return -ENOSYS;
+    if (pre) {
       const hr = runPreHook(p, HOOK_PREREVERT);
       if (hr != 0) {
         p.rc = hr;
@@ -201,7 +219,9 @@ function actionBody(p: Payload, cmd: i32, timeoutNs: u32, flags: u32): i32 {
     }
     const x = checkExpectations(p, cmd);
     if (x != 0) return x;
-    if (p.hasHook(HOOK_PREAPPLY)) {
+    const pre = hookEnabled(p, HOOK_PREAPPLY, 0);
+    if (isHalted()) return -ENOSYS;
+    if (pre) {
       const hr = runPreHook(p, HOOK_PREAPPLY);
       if (hr != 0) {
         p.rc = hr;
@@ -215,13 +235,15 @@ function actionBody(p: Payload, cmd: i32, timeoutNs: u32, flags: u32): i32 {
     if (p.state != STATE_CHECKED) return noop(p, cmd);
     const d = buildIdDep(p, cmd, true);
     if (d != 0) return d;
+    // has_payload_any_vetoing_hooks(data) || livepatch_applied_have_vetoing_hooks()
     let vetoing = hasVetoingHooks(p);
     let who = p.name;
-    for (let i = 0; i < appliedStack.length; i++)
+    for (let i = 0; i < appliedStack.length && !vetoing && !isHalted(); i++)
       if (hasVetoingHooks(appliedStack[i])) {
-        if (!vetoing) who = appliedStack[i].name;
+        who = appliedStack[i].name;
         vetoing = true;
       }
+    if (isHalted()) return -ENOSYS;
     if (vetoing)
       return fail(R.R_REPLACE_HOOKS, EOPNOTSUPP, "livepatch: " + p.name + ": REPLACE action is not supported on livepatches with vetoing hooks!",
         "REPLACE refused: " + who + " has a pre/post apply/revert hook", new Loc().against(who));

@@ -1,4 +1,6 @@
-// .altinstructions and .alt_call_sites: validated and applied at upload (facts §1.3, §15).
+// .altinstructions and .alt_call_sites: validated in prepare_payload() (xen/common/livepatch.c)
+// and applied at upload by _apply_alternatives() / apply_alt_calls() (xen/arch/x86/alternative.c;
+// xen/arch/arm/alternative.c on ARM), with their console lines.
 //
 // The simulated x86 CPU: NCAPINTS = 22 words of features. Every feature in words 0..20 (the
 // CPUID-derived and synthetic ones) is present; word 21 (Xen's X86_BUG_* bits) is absent. So an
@@ -6,9 +8,14 @@
 // The simulated ARM CPUs have no optional capabilities, so ARM alternatives keep the original
 // code (their entries are still validated).
 import { Elf, Sec, dataLoc, shdrLoc } from "./elf";
-import { fail, lp, at, Loc } from "./diag";
+import { fail, lp, at, Loc, diagName, failAppend } from "./diag";
+import { isHalted } from "./halt";
+import { consoleLine, LEVEL_INFO } from "./events";
+import { ptr, hexAlt, xenRead } from "./xenlog";
+import { wrongSize } from "./specials";
+import { hexBytes } from "./fmt";
 import * as R from "./rules";
-import { EFAULT, EINVAL, ENOSPC, EOPNOTSUPP, ERANGE } from "./errno";
+import { EINVAL, ENOSPC, ENOSYS, EOPNOTSUPP, ERANGE } from "./errno";
 import { arch, ARCH_X86_64 } from "./image";
 import { memRead, memReadLe, memWrite, memWriteLe } from "./memory";
 import { Payload } from "./payload";
@@ -44,13 +51,14 @@ export function checkAlternatives(p: Payload, e: Elf): i32 {
   if (s === null) return 0;
   const x86 = arch == ARCH_X86_64;
   const entry: u64 = x86 ? 14 : 12;
-  if (s.size % entry != 0)
-    return fail(R.R_ALT_BAD, EINVAL, lp("Wrong size " + s.size.toString() + " of .altinstructions (must be multiple of " + entry.toString() + ")"), "", dataLoc(s));
+  if (s.size % entry != 0) return wrongSize(R.R_ALT_BAD, s, entry);
   if (s.size == 0) return 0;
-  if (p.textSize == 0) return fail(R.R_ALT_BAD, EINVAL, lp(".altinstructions present but there is no payload text"), "", shdrLoc(e, s.index));
+  const name = diagName;
+  // "%s Alternatives provided, but no .text"
+  if (p.textSize == 0) return fail(R.R_ALT_BAD, EINVAL, "livepatch: " + name + " Alternatives provided, but no .text", "", shdrLoc(e, s.index));
   const repl: Sec | null = e.byName(".altinstr_replacement");
-  if (repl === null) return fail(R.R_ALT_BAD, EINVAL, lp(".altinstructions present but .altinstr_replacement is missing"), "", shdrLoc(e, s.index));
-  if (!s.alloc) return fail(R.R_ALT_BAD, EINVAL, lp(".altinstructions has no load address"), "real Xen would read the entries through a NULL address", shdrLoc(e, s.index));
+  // "%s .altinstructions provided, but no .altinstr_replacement"
+  if (repl === null) return fail(R.R_ALT_BAD, EINVAL, "livepatch: " + name + " .altinstructions provided, but no .altinstr_replacement", "", shdrLoc(e, s.index));
   altSec = s;
   const n = <i32>(s.size / entry);
   for (let i = 0; i < n; i++) {
@@ -59,11 +67,25 @@ export function checkAlternatives(p: Payload, e: Elf): i32 {
     const rp = a + 4 + <u64>s32At(a + 4);
     const origLen = <u64>memReadLe(a + 10, 1);
     const replLen = <u64>memReadLe(a + 11, 1);
-    if (!inside(orig, origLen, p.textAddr, p.textSize) || !inside(rp, replLen, repl.loadAddr, repl.size))
-      return fail(R.R_ALT_BAD, EINVAL, lp("Alt patching outside payload: " + hex64(orig)), "", entryLoc(i, entry));
+    // "%s Alternative orig %p+%#x outside payload text %p+%#zx"
+    if (!inside(orig, origLen, p.textAddr, p.textSize))
+      return fail(R.R_ALT_BAD, EINVAL, "livepatch: " + name + " Alternative orig " + ptr(orig) + "+" + hexAlt(origLen) + " outside payload text " + ptr(p.textAddr) + "+" + hexAlt(p.textSize), "", entryLoc(i, entry));
+    // "%s Alternative repl %p+%#x outside .altinstr_replacement %p+%#"PRIxElfWord
+    if (!inside(rp, replLen, repl.loadAddr, repl.size))
+      return fail(R.R_ALT_BAD, EINVAL, "livepatch: " + name + " Alternative repl " + ptr(rp) + "+" + hexAlt(replLen) + " outside .altinstr_replacement " + ptr(repl.loadAddr) + "+" + hexAlt(repl.size), "", entryLoc(i, entry));
   }
-  if (!x86) return 0;
-  return applyX86(p, s.loadAddr, n);
+  if (!x86) {
+    // xen/arch/arm/alternative.c __apply_alternatives(); the simulated ARM CPUs have no optional
+    // capabilities, so every entry keeps its original code.
+    consoleLine(name, "alternatives: Patching with alt table " + ptr(s.loadAddr) + " -> " + ptr(s.loadAddr + s.size), LEVEL_INFO, 0);
+    return 0;
+  }
+  // xen/arch/x86/alternative.c _apply_alternatives(): "alt table %p -> %p"
+  consoleLine(name, "alt table " + ptr(s.loadAddr) + " -> " + ptr(s.loadAddr + s.size), LEVEL_INFO, 0);
+  const rc = applyX86(p, s.loadAddr, n);
+  // "%s applying alternatives failed: %d"
+  if (rc != 0 && !isHalted()) failAppend("livepatch: " + name + " applying alternatives failed: " + rc.toString());
+  return rc;
 }
 
 function applyX86(p: Payload, start: u64, n: i32): i32 {
@@ -78,13 +100,17 @@ function applyX86(p: Payload, start: u64, n: i32): i32 {
     const padLen = <u32>memReadLe(a + 12, 1);
     const priv = <u32>memReadLe(a + 13, 1);
     const total = origLen + padLen;
+    // The payload is not registered yet, so %ps finds no symbol and prints the address.
+    // "Alt for %ps, replacement size %#x larger than origin %#x"
     if (replLen > total)
-      return fail(R.R_ALT_LONG, ENOSPC, lp("Alt for " + hex64(orig) + ", replacement size 0x" + replLen.toString(16) + " larger than origin 0x" + total.toString(16)), "", entryLoc(i, 14));
+      return fail(R.R_ALT_LONG, ENOSPC, "Alt for " + ptr(orig) + ", replacement size " + hexAlt(replLen) + " larger than origin " + hexAlt(total), "", entryLoc(i, 14));
+    // "Alt for %ps, origin size %#x bigger than buffer %#zx"
     if (total > MAX_PATCH_LEN)
-      return fail(R.R_ALT_LONG, ENOSPC, lp("Alt for " + hex64(orig) + ", origin size 0x" + total.toString(16) + " bigger than buffer 0x" + MAX_PATCH_LEN.toString(16)), "", entryLoc(i, 14));
+      return fail(R.R_ALT_LONG, ENOSPC, "Alt for " + ptr(orig) + ", origin size " + hexAlt(total) + " bigger than buffer " + hexAlt(MAX_PATCH_LEN), "", entryLoc(i, 14));
     const feat = cpuid & ~ALT_FLAG_NOT;
+    // "Alt for %ps, feature %#x outside of featureset range %#x"
     if (feat >= X86_NCAPINTS * 32)
-      return fail(R.R_ALT_BAD, ERANGE, lp("Alt for " + hex64(orig) + ", feature 0x" + feat.toString(16) + " outside of featureset range 0x" + (X86_NCAPINTS * 32).toString(16)), "", entryLoc(i, 14));
+      return fail(R.R_ALT_BAD, ERANGE, "Alt for " + ptr(orig) + ", feature " + hexAlt(feat) + " outside of featureset range " + hexAlt(X86_NCAPINTS * 32), "", entryLoc(i, 14));
     // Entries patching the same site share the first one's `priv` marker.
     if (base + <u64>s32At(base) != orig) base = a;
     if (priv != 0) continue;
@@ -95,8 +121,8 @@ function applyX86(p: Payload, start: u64, n: i32): i32 {
       continue;
     }
     const buf = new Uint8Array(<i32>total);
-    const rb = memRead(rp, <i32>replLen);
-    if (rb === null) return fail(R.R_ALT_BAD, EFAULT, lp("Alt replacement at " + hex64(rp) + " is unreadable"), "", entryLoc(i, 14));
+    const rb = xenRead(rp, <i32>replLen, p.name, R.R_NOTE_FAULT, "the alternative's replacement bytes are not mapped");
+    if (rb === null) return -ENOSYS;
     for (let k = 0; k < <i32>replLen; k++) buf[k] = rb[k];
     // A leading near call/jmp is relative to where it now sits.
     if (replLen >= 5 && (buf[0] & 0xfe) == 0xe8) {
@@ -119,37 +145,43 @@ function applyX86(p: Payload, start: u64, n: i32): i32 {
 export function checkAltCalls(p: Payload, e: Elf): i32 {
   const s = e.byName(".alt_call_sites");
   if (s === null) return 0;
-  if (arch != ARCH_X86_64) return fail(R.R_ARCH_SECTION, EOPNOTSUPP, lp("We don't support alternative call patching"), "", shdrLoc(e, s.index));
-  if (s.size % 4 != 0) return fail(R.R_ALT_CALLS, EINVAL, lp("Wrong size " + s.size.toString() + " of .alt_call_sites (must be multiple of 4)"), "", dataLoc(s));
+  const name = diagName;
+  // prepare_payload() without CONFIG_ALTERNATIVE_CALL: "%s: Alternative calls not supported"
+  if (arch != ARCH_X86_64) return fail(R.R_ARCH_SECTION, EOPNOTSUPP, lp("Alternative calls not supported"), "", shdrLoc(e, s.index));
+  if (s.size % 4 != 0) return wrongSize(R.R_ALT_CALLS, s, 4);
   if (s.size == 0) return 0;
-  if (p.textSize == 0) return fail(R.R_ALT_CALLS, EINVAL, lp(".alt_call_sites present but there is no payload text"), "", shdrLoc(e, s.index));
-  if (!s.alloc) return fail(R.R_ALT_CALLS, EINVAL, lp(".alt_call_sites has no load address"), "real Xen would read the entries through a NULL address", shdrLoc(e, s.index));
+  // "%s Alternative calls provided, but no .text"
+  if (p.textSize == 0) return fail(R.R_ALT_CALLS, EINVAL, "livepatch: " + name + " Alternative calls provided, but no .text", "", shdrLoc(e, s.index));
   altSec = s;
   const n = <i32>(s.size / 4);
   const sites = new Array<u64>(n);
-  const targets = new Array<u64>(n);
   for (let i = 0; i < n; i++) {
     const a = s.loadAddr + <u64>(i * 4);
-    const site = a + <u64>s32At(a);
-    if (!inside(site, 6, p.textAddr, p.textSize)) return fail(R.R_ALT_CALLS, EINVAL, lp("alt_call site " + hex64(site) + " is outside the payload text"), "", entryLoc(i, 4));
-    const op = memRead(site, 6);
-    if (op === null || op[0] != 0xff || op[1] != 0x15) return fail(R.R_ALT_CALLS, EINVAL, lp("alt_call site " + hex64(site) + " is not an indirect call"), "", entryLoc(i, 4));
-    const slot = site + 6 + <u64>s32At(site + 2);
-    const t = memReadLe(slot, 8);
-    if (memRead(slot, 8) === null)
-      return fail(R.R_ALT_CALLS, EFAULT, "", "alt_call target pointer at " + hex64(slot) + " is unreadable; real Xen would take a fatal page fault", entryLoc(i, 4));
-    sites[i] = site;
-    targets[i] = t;
+    sites[i] = a + <u64>s32At(a);
+    // "%s: Alternative call %p+%#zx outside payload text %p+%#zx"
+    if (!inside(sites[i], 6, p.textAddr, p.textSize))
+      return fail(R.R_ALT_CALLS, EINVAL, lp("Alternative call " + ptr(sites[i]) + "+0x6 outside payload text " + ptr(p.textAddr) + "+" + hexAlt(p.textSize)), "", entryLoc(i, 4));
   }
+  // apply_alt_calls(), one site at a time.
   for (let i = 0; i < n; i++) {
+    const site = sites[i];
+    const op = memRead(site, 6)!;
+    if (op[0] != 0xff || op[1] != 0x15) {
+      // "Altcall for %ps [%6ph] not CALL *RIPREL", then "%s: Applying alternative calls failed: %d"
+      return fail(R.R_ALT_CALLS, EINVAL, "Altcall for " + ptr(site) + " [" + spacedHex(op) + "] not CALL *RIPREL\n" + lp("Applying alternative calls failed: -22"), "", entryLoc(i, 4));
+    }
+    const slot = site + 6 + <u64>s32At(site + 2);
+    const tb = xenRead(slot, 8, p.name, R.R_NOTE_FAULT, "the alt_call's function pointer slot is not mapped");
+    if (tb === null) return -ENOSYS;
+    const t = memReadLe(slot, 8);
     const out = new Uint8Array(6);
-    if (targets[i] == 0) {
+    if (t == 0) {
       for (let k = 0; k < 6; k += 2) {
         out[k] = 0x0f;
         out[k + 1] = 0x0b;
       }
     } else {
-      const rel = <u32>(targets[i] - (sites[i] + 6));
+      const rel = <u32>(t - (site + 6));
       out[0] = 0x2e;
       out[1] = 0xe8;
       out[2] = <u8>rel;
@@ -157,8 +189,15 @@ export function checkAltCalls(p: Payload, e: Elf): i32 {
       out[4] = <u8>(rel >> 16);
       out[5] = <u8>(rel >> 24);
     }
-    memWrite(sites[i], out, 0, 6);
+    memWrite(site, out, 0, 6);
   }
   p.altCallCount = n;
   return 0;
+}
+
+/** `%6ph`: bytes as hex separated by spaces. */
+function spacedHex(b: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < b.length; i++) s += (i > 0 ? " " : "") + hexBytes(b.subarray(i, i + 1));
+  return s;
 }

@@ -106,6 +106,11 @@ export function fail(rule: i32, rc: i32, lines: string, explanation: string = ""
   return -rc;
 }
 
+/** One more console line for the recorded failure (a caller's follow-up message). */
+export function failAppend(line: string): void {
+  failLines = failLines.length > 0 ? failLines + "\n" + line : line;
+}
+
 /** The recorded failure's console lines (each at XENLOG_ERR unless given) and its event. */
 export function report(payload: string | null, op: string, rcKind: string, cpu: i32 = 0): void {
   if (failRule < 0) return;

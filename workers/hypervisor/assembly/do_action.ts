@@ -1,14 +1,15 @@
-// What the master CPU does inside the rendezvous (livepatch_do_action, facts §10.2): apply,
-// revert or replace, the consistency check (§12) that panics on a partial action, and the
-// applied stack.
+// What the master CPU does inside the rendezvous (livepatch_do_action() in xen/common/livepatch.c):
+// apply_payload() / revert_payload() or the payload's action hooks, the consistency check
+// (was_action_consistent()) that panics on a partial action, and the applied stack.
 import { EINVAL } from "./errno";
 import { begin, end, fStr, consoleLine, LEVEL_INFO, LEVEL_ERR } from "./events";
 import { fail, report } from "./diag";
 import * as R from "./rules";
 import { arch, ARCH_X86_64 } from "./image";
-import { Payload, STATE_CHECKED, STATE_APPLIED } from "./payload";
+import { Payload, STATE_CHECKED, STATE_APPLIED, DANG_FUNCS, DANG_MODINFO } from "./payload";
 import { isHalted, panic } from "./halt";
-import { runActionHook, runVoidHooks, HOOK_APPLY, HOOK_REVERT, HOOK_LOAD, HOOK_UNLOAD } from "./hooks";
+import { runActionHook, runVoidHooks, hookEnabled, HOOK_APPLY, HOOK_REVERT, HOOK_LOAD, HOOK_UNLOAD } from "./hooks";
+import { touch } from "./dangling";
 import { applyFunc, revertFunc } from "./patch";
 import { checkExpectations, stateEvent } from "./actions";
 
@@ -35,9 +36,11 @@ export function topApplied(): Payload | null {
   return appliedStack.length > 0 ? appliedStack[appliedStack.length - 1] : null;
 }
 
-function printMetadata(p: Payload, cpu: i32): void {
+/** livepatch_display_metadata(): "module metadata:", then each string. False after a fault. */
+export function printMetadata(p: Payload, cpu: i32): bool {
   const m = p.modinfo;
-  if (m === null || m.length == 0) return;
+  if (m === null || m.length == 0) return true;
+  if (!touch(p, DANG_MODINFO, cpu, "livepatch_display_metadata()")) return false;
   consoleLine(p.name, "livepatch: module metadata:", LEVEL_INFO, cpu);
   let s = "";
   for (let i = 0; i < m.length; i++) {
@@ -48,6 +51,7 @@ function printMetadata(p: Payload, cpu: i32): void {
     } else s += String.fromCharCode(c);
   }
   if (s.length > 0) consoleLine(p.name, "livepatch:   " + s, LEVEL_INFO, cpu);
+  return true;
 }
 
 /** arch_livepatch_quiesce / _revive: x86 makes text writable (CR0.WP); ARM maps a writable alias. */
@@ -58,20 +62,25 @@ function quiesceEvent(p: Payload, cpu: i32, on: bool): void {
   end();
 }
 
-/** apply_payload: native routine. rc, or 1 when the host went down mid-way. */
+/** apply_payload(): Xen's own routine. rc, or 1 when the host went down mid-way. */
 function applyPayload(p: Payload, cpu: i32): i32 {
+  // "%s: Applying %u functions"
   consoleLine(p.name, "livepatch: " + p.name + ": Applying " + p.funcs.length.toString() + " functions", LEVEL_INFO, cpu);
   quiesceEvent(p, cpu, true);
   if (!runVoidHooks(p, HOOK_LOAD, cpu)) return 1;
+  if (p.funcs.length > 0 && !touch(p, DANG_FUNCS, cpu, "apply_payload()")) return 1;
   for (let i = 0; i < p.funcs.length; i++) if (!applyFunc(p, i, cpu)) return 1;
   quiesceEvent(p, cpu, false);
-  printMetadata(p, cpu);
+  if (!printMetadata(p, cpu)) return 1;
   return 0;
 }
 
+/** revert_payload(): Xen's own routine. rc, or 1 when the host went down mid-way. */
 function revertPayload(p: Payload, cpu: i32): i32 {
+  // "%s: Reverting"
   consoleLine(p.name, "livepatch: " + p.name + ": Reverting", LEVEL_INFO, cpu);
   quiesceEvent(p, cpu, true);
+  if (p.funcs.length > 0 && !touch(p, DANG_FUNCS, cpu, "revert_payload()")) return 1;
   for (let i = 0; i < p.funcs.length; i++) if (!revertFunc(p, i, cpu)) return 1;
   if (!runVoidHooks(p, HOOK_UNLOAD, cpu)) return 1;
   quiesceEvent(p, cpu, false);
@@ -115,7 +124,8 @@ function statusFailure(p: Payload, op: string, rule: i32, rc: i32, why: string, 
 
 /** One apply (hook or native) with its consistency check. Returns rc; `halted` tells a panic. */
 function applyOne(p: Payload, op: string, cpu: i32): i32 {
-  const hook = p.hasHook(HOOK_APPLY);
+  const hook = hookEnabled(p, HOOK_APPLY, cpu);
+  if (isHalted()) return 1;
   const rc = hook ? runActionHook(p, HOOK_APPLY, cpu) : applyPayload(p, cpu);
   if (isHalted()) return rc;
   if (!consistent(p, rc == 0, cpu, true)) return rc;
@@ -125,7 +135,8 @@ function applyOne(p: Payload, op: string, cpu: i32): i32 {
 }
 
 function revertOne(p: Payload, op: string, cpu: i32): i32 {
-  const hook = p.hasHook(HOOK_REVERT);
+  const hook = hookEnabled(p, HOOK_REVERT, cpu);
+  if (isHalted()) return 1;
   const rc = hook ? runActionHook(p, HOOK_REVERT, cpu) : revertPayload(p, cpu);
   if (isHalted()) return rc;
   if (!consistent(p, rc != 0, cpu, false)) return rc;
@@ -151,9 +162,11 @@ export function runAction(p: Payload, cmd: i32, cpu: i32): void {
       }
     }
     if (rc == 0 && !isHalted()) {
-      rc = checkExpectations(p, cmd);
+      rc = checkExpectations(p, cmd, cpu);
+      if (isHalted()) return;
       if (rc != 0) {
         report(p.name, op, "status", cpu);
+        // livepatch_do_action(): "%s: SYSTEM MIGHT BE INSECURE: Replace action has been aborted after reverting ALL payloads!"
         consoleLine(
           p.name,
           "livepatch: " + p.name + ": SYSTEM MIGHT BE INSECURE: Replace action has been aborted after reverting ALL payloads!",

@@ -1,10 +1,12 @@
-// The payload ELF checks Xen runs before loading anything (facts §1.1, §1.2), in Xen's order.
+// The payload ELF checks Xen runs before loading anything (livepatch_elf_load() in
+// xen/common/livepatch_elf.c), in Xen's order, with Xen's console lines.
 // Headers are read with the booted hypervisor's native layout (ELF64 on x86-64/AArch64, ELF32
 // on ARM32), as Xen reads them through its own Elf_Ehdr/Elf_Shdr types.
 import { Bytes } from "./bytes";
-import { fail, lp, at, Loc } from "./diag";
+import { fail, lp, at, Loc, diagName } from "./diag";
+import { fatalFault, hexAlt } from "./xenlog";
 import * as R from "./rules";
-import { EINVAL, EOPNOTSUPP } from "./errno";
+import { EINVAL, ENOSYS, EOPNOTSUPP } from "./errno";
 import { arch, ARCH_X86_64, ARCH_ARM64, ARCH_ARM32 } from "./image";
 
 export const SHT_SYMTAB: u32 = 2;
@@ -43,7 +45,7 @@ export class Sec {
   info: u32 = 0;
   addralign: u64 = 0;
   entsize: u64 = 0;
-  /** Where move_payload put it; 0 for sections that are not loaded. */
+  /** Xen's `sec->addr`: in the upload buffer, then where move_payload put an ALLOC section. */
   loadAddr: u64 = 0;
   region: i32 = REGION_NONE;
 
@@ -64,6 +66,8 @@ export class Sym {
 
 export class Elf {
   b: Bytes;
+  /** Where the upload buffer is mapped: every section's `addr` starts at rawBase + sh_offset. */
+  rawBase: u64 = 0;
   is64: bool;
   shnum: u32 = 0;
   shstrndx: u32 = 0;
@@ -127,12 +131,16 @@ export function symLoc(e: Elf, i: i32): Loc {
   return l.sym(i, i < e.syms.length ? e.syms[i].name : "");
 }
 
+// livepatch_header_check() in xen/common/livepatch_elf.c, with arch_livepatch_verify_elf() from
+// xen/arch/{x86,arm/arm64,arm/arm32}/livepatch.c, in Xen's order.
 function headerCheck(e: Elf): i32 {
   const b = e.b;
   const len = <u64>b.length;
-  if (len < e.ehdrSize()) return fail(R.R_ELF_UNPARSABLE, EINVAL, lp("Section header is bigger than payload!"), "", at(0, len));
+  // "%s: Section header is bigger than payload"
+  if (len < e.ehdrSize()) return fail(R.R_ELF_UNPARSABLE, EINVAL, lp("Section header is bigger than payload"), "the file is shorter than an ELF header", at(0, len));
+  // "%s: Not an ELF payload"
   if (b.u8(0) != 0x7f || b.u8(1) != 0x45 || b.u8(2) != 0x4c || b.u8(3) != 0x46)
-    return fail(R.R_ELF_UNPARSABLE, EINVAL, lp("Not an ELF payload!"), "", at(0, 4));
+    return fail(R.R_ELF_UNPARSABLE, EINVAL, lp("Not an ELF payload"), "the file does not start with the ELF magic", at(0, 4));
   const osabi = b.u8(7);
   const phnumAt: u64 = e.is64 ? 56 : 44;
   const phnum = b.u16(phnumAt);
@@ -140,16 +148,21 @@ function headerCheck(e: Elf): i32 {
     : osabi != 0 && osabi != 9 ? "EI_OSABI is neither SYSV nor FreeBSD" : b.u16(16) != 1 ? "e_type is not ET_REL" : phnum != 0 ? "the file has program headers" : "";
   if (why.length > 0) {
     const where = b.u32(20) != 1 ? at(20, 4) : b.u8(6) != 1 ? at(6, 1) : b.u8(8) != 0 ? at(8, 1) : osabi != 0 && osabi != 9 ? at(7, 1) : b.u16(16) != 1 ? at(16, 2) : at(phnumAt, 2);
-    return fail(R.R_ELF_HEADER, EOPNOTSUPP, lp("Invalid ELF payload!"), why, where);
+    // "%s: Invalid ELF payload"
+    return fail(R.R_ELF_HEADER, EOPNOTSUPP, lp("Invalid ELF payload"), why, where);
   }
   const machine = b.u16(18);
   const cls = b.u8(4);
   let archOk = false;
   if (arch == ARCH_X86_64) archOk = machine == 62 && cls == 2 && b.u8(5) == 1;
   else if (arch == ARCH_ARM64) archOk = machine == 183 && cls == 2;
-  else if (arch == ARCH_ARM32) archOk = machine == 40 && cls == 1 && (b.u32(36) & 0xff000000) == 0x05000000;
+  else if (arch == ARCH_ARM32) archOk = machine == 40 && cls == 1;
+  // arch_livepatch_verify_elf(): "%s: Unsupported ELF Machine type"
   if (!archOk)
     return fail(R.R_ELF_ARCH, EOPNOTSUPP, lp("Unsupported ELF Machine type"), "e_machine " + machine.toString() + ", ELFCLASS" + (cls == 2 ? "64" : "32") + " is not what this hypervisor loads", at(18, 2));
+  // xen/arch/arm/arm32/livepatch.c arch_livepatch_verify_elf(): "%s: Unsupported ELF EABI(%x)"
+  if (arch == ARCH_ARM32 && (b.u32(36) & 0xff000000) != 0x05000000)
+    return fail(R.R_ELF_ARCH, EOPNOTSUPP, lp("Unsupported ELF EABI(" + b.u32(36).toString(16) + ")"), "ARM32 Xen loads EABI version 5 objects only", at(36, 4));
   e.shoff = e.is64 ? b.u64(40) : <u64>b.u32(32);
   e.shentsize = e.is64 ? b.u16(58) : b.u16(46);
   e.shnum = e.is64 ? b.u16(60) : b.u16(48);
@@ -158,15 +171,21 @@ function headerCheck(e: Elf): i32 {
   const shentAt: u64 = e.is64 ? 58 : 46;
   const shnumAt: u64 = e.is64 ? 60 : 48;
   const shstrAt: u64 = e.is64 ? 62 : 50;
-  if (e.shstrndx == 0) return fail(R.R_SECTION_TABLE, EINVAL, lp("Section name idx is undefined!?"), "", at(shstrAt, 2));
-  if (e.shnum >= 1024) return fail(R.R_TOO_MANY_SECTIONS, EOPNOTSUPP, lp("Too many (" + e.shnum.toString() + ") sections!"), "", at(shnumAt, 2));
+  // "%s: Section name idx is undefined"
+  if (e.shstrndx == 0) return fail(R.R_SECTION_TABLE, EINVAL, lp("Section name idx is undefined"), "e_shstrndx is SHN_UNDEF", at(shstrAt, 2));
+  // "%s: Too many (%u) sections"
+  if (e.shnum >= 1024) return fail(R.R_TOO_MANY_SECTIONS, EOPNOTSUPP, lp("Too many (" + e.shnum.toString() + ") sections"), "Xen takes at most 1023 sections", at(shnumAt, 2));
+  // "%s: Section name idx (%u) is past end of sections (%u)"
   if (e.shstrndx >= e.shnum)
-    return fail(R.R_SECTION_TABLE, EINVAL, lp("Section name idx (" + e.shstrndx.toString() + ") is past end of sections (" + e.shnum.toString() + ")!"), "", at(shstrAt, 2));
-  if (e.shoff >= len) return fail(R.R_SECTION_TABLE, EINVAL, lp("Bogus e_shoff!"), "e_shoff is at or past the end of the file", at(shoffAt, e.is64 ? 8 : 4));
+    return fail(R.R_SECTION_TABLE, EINVAL, lp("Section name idx (" + e.shstrndx.toString() + ") is past end of sections (" + e.shnum.toString() + ")"), "", at(shstrAt, 2));
+  // "%s: Bogus e_shoff"
+  if (e.shoff >= len) return fail(R.R_SECTION_TABLE, EINVAL, lp("Bogus e_shoff"), "e_shoff is at or past the end of the file", at(shoffAt, e.is64 ? 8 : 4));
+  // "%s: Section header size is %u! Expected %zu."
   if (e.shentsize < e.shdrSize())
-    return fail(R.R_SECTION_TABLE, EINVAL, lp("Section header size is " + e.shentsize.toString() + "! Expected " + e.shdrSize().toString() + "!?"), "", at(shentAt, 2));
+    return fail(R.R_SECTION_TABLE, EINVAL, lp("Section header size is " + e.shentsize.toString() + "! Expected " + e.shdrSize().toString() + "."), "", at(shentAt, 2));
+  // "%s: Section header size is corrupted"
   if ((len - e.shoff) / <u64>e.shentsize < <u64>e.shnum)
-    return fail(R.R_SECTION_TABLE, EINVAL, lp("Section header size is corrupted!"), "the section header table runs past the end of the file", at(e.shoff, len - e.shoff));
+    return fail(R.R_SECTION_TABLE, EINVAL, lp("Section header size is corrupted"), "the section header table runs past the end of the file", at(e.shoff, len - e.shoff));
   return 0;
 }
 
@@ -199,56 +218,84 @@ function readSection(e: Elf, i: i32): Sec {
   return s;
 }
 
+/** elf_verify_strtab(): SHT_STRTAB, non-empty, NUL at both ends. */
 function strtabOk(e: Elf, s: Sec): bool {
   if (s.type != SHT_STRTAB || s.size == 0) return false;
   return e.b.u8(s.offset) == 0 && e.b.u8(s.offset + s.size - 1) == 0;
 }
 
+/** Offset of sh_type / sh_flags in Elf_Shdr: what a NULL `sec->sec` dereference reads. */
+export const SHDR_TYPE_OFF: u64 = 4;
+export const SHDR_FLAGS_OFF: u64 = 8;
+
+// elf_resolve_sections() in xen/common/livepatch_elf.c.
 function resolveSections(e: Elf): i32 {
   const len = <u64>e.b.length;
   e.secs = [new Sec()];
   for (let i = 1; i < <i32>e.shnum; i++) {
     const s = readSection(e, i);
     e.secs.push(s);
-    // Xen adds offset and size without a wrap check; we refuse a wrapping sum instead of
-    // following it past the buffer.
+    const si = i.toString();
+    // "%s: Section [%u] data %s of payload" ("at ELF header" / "is past end")
     if (s.offset < e.ehdrSize())
-      return fail(R.R_SECTION_OFFSET, EINVAL, lp("Section [" + i.toString() + "] data at ELF header of payload!"), "", shdrLoc(e, i));
-    if (s.type != SHT_NOBITS && (s.offset > len || s.size > len - s.offset))
-      return fail(R.R_SECTION_OFFSET, EINVAL, lp("Section [" + i.toString() + "] data is past end of payload!"), "", shdrLoc(e, i));
+      return fail(R.R_SECTION_OFFSET, EINVAL, lp("Section [" + si + "] data at ELF header of payload"), "", shdrLoc(e, i));
+    if (s.type != SHT_NOBITS && (s.offset > len || s.offset + s.size > len))
+      return fail(R.R_SECTION_OFFSET, EINVAL, lp("Section [" + si + "] data is past end of payload"), "", shdrLoc(e, i));
+    // Xen adds offset and size without a wrap check, so a wrapping size passes there and Xen
+    // would read outside the upload; the simulator refuses it instead.
+    if (s.type != SHT_NOBITS && s.size > len - s.offset)
+      return fail(R.R_SECTION_OFFSET, EINVAL, "", "sh_offset + sh_size wraps around 2^64: Xen's check passes and it would read outside the upload; the simulator refuses the payload", shdrLoc(e, i));
+    // "%s: Section [%u] alignment (%#"PRIxElfAddr") is not supported"
     if (s.addralign != 0 && (s.addralign & (s.addralign - 1)) != 0)
-      return fail(R.R_SECTION_ALIGN, EOPNOTSUPP, lp("Section [" + i.toString() + "] alignment " + s.addralign.toString() + " is not a power of two"), "", shdrLoc(e, i));
+      return fail(R.R_SECTION_ALIGN, EOPNOTSUPP, lp("Section [" + si + "] alignment (" + hexAlt(s.addralign) + ") is not supported"), "", shdrLoc(e, i));
+    // "%s: Section [%u] addr (%#"PRIxElfAddr") is not aligned properly (%#"PRIxElfAddr")"
     if (s.addralign != 0 && s.addr % s.addralign != 0)
-      return fail(R.R_SECTION_ADDR, EINVAL, lp("Section [" + i.toString() + "] address is not aligned to " + s.addralign.toString()), "", shdrLoc(e, i));
+      return fail(R.R_SECTION_ADDR, EINVAL, lp("Section [" + si + "] addr (" + hexAlt(s.addr) + ") is not aligned properly (" + hexAlt(s.addralign) + ")"), "", shdrLoc(e, i));
     if ((s.flags & (SHF_WRITE | SHF_ALLOC)) != 0 && s.type == SHT_NOBITS && s.size > MAX_PAYLOAD)
-      return fail(R.R_NOBITS_LARGE, EINVAL, lp("Section [" + i.toString() + "] .bss is bigger than 2 MiB"), "Xen fails this check without a message", shdrLoc(e, i));
+      return fail(R.R_NOBITS_LARGE, EINVAL, "", "a writable or allocated NOBITS section of more than 2 MiB; Xen refuses it without a message", shdrLoc(e, i));
+    s.loadAddr = e.rawBase + s.offset;
     if (s.type == SHT_SYMTAB) {
-      if (e.symtabIdx >= 0) return fail(R.R_SYMTAB_DUP, EOPNOTSUPP, lp("Unsupported multiple symbol tables!"), "", shdrLoc(e, i));
+      // "%s: Unsupported multiple symbol tables"
+      if (e.symtabIdx >= 0) return fail(R.R_SYMTAB_DUP, EOPNOTSUPP, lp("Unsupported multiple symbol tables"), "", shdrLoc(e, i));
       e.symtabIdx = i;
+      // "%s: Symbol table idx (%u) to strtab past end (%u)"
       if (s.link >= e.shnum)
         return fail(R.R_SYMTAB_BAD, EINVAL, lp("Symbol table idx (" + s.link.toString() + ") to strtab past end (" + e.shnum.toString() + ")"), "", shdrLoc(e, i));
     }
   }
-  if (e.symtabIdx < 0) return fail(R.R_SYMTAB_MISSING, EINVAL, lp("No symbol table found!"), "", at(e.shoff, <u64>e.shnum * <u64>e.shentsize));
+  // "%s: No symbol table found"
+  if (e.symtabIdx < 0) return fail(R.R_SYMTAB_MISSING, EINVAL, lp("No symbol table found"), "", at(e.shoff, <u64>e.shnum * <u64>e.shentsize));
   const st = e.secs[e.symtabIdx];
+  // "%s: Symbol table header is corrupted"
   if (st.size == 0 || st.entsize < e.symSize() || st.size % st.entsize != 0)
-    return fail(R.R_SYMTAB_BAD, EINVAL, lp("Symbol table header is corrupted!"), "", shdrLoc(e, e.symtabIdx));
+    return fail(R.R_SYMTAB_BAD, EINVAL, lp("Symbol table header is corrupted"), "", shdrLoc(e, e.symtabIdx));
   e.strtabIdx = <i32>st.link;
-  if (e.strtabIdx == 0 || !strtabOk(e, e.secs[e.strtabIdx])) return fail(R.R_STRTAB_BAD, EINVAL, lp("String table section is corrupted"), "", shdrLoc(e, e.strtabIdx));
+  // sh_link 0 picks sec[0], whose header pointer is NULL: elf_verify_strtab() reads its sh_type.
+  if (e.strtabIdx == 0) {
+    fatalFault(0, diagName, SHDR_TYPE_OFF, false, R.R_STRTAB_NULL,
+      "the symbol table's sh_link is 0, so Xen takes section 0 (which has no header) as the string table and reads its sh_type through a NULL pointer");
+    return -ENOSYS;
+  }
+  // "%s: String table section is corrupted"
+  if (!strtabOk(e, e.secs[e.strtabIdx])) return fail(R.R_STRTAB_BAD, EINVAL, lp("String table section is corrupted"), "", shdrLoc(e, e.strtabIdx));
   return 0;
 }
 
+// elf_resolve_section_names() in xen/common/livepatch_elf.c.
 function resolveNames(e: Elf): i32 {
   const sh = e.secs[e.shstrndx];
+  // "%s: Section string table is corrupted"
   if (!strtabOk(e, sh)) return fail(R.R_STRTAB_BAD, EINVAL, lp("Section string table is corrupted"), "", shdrLoc(e, <i32>e.shstrndx));
   for (let i = 1; i < <i32>e.shnum; i++) {
     const s = e.secs[i];
-    if (<u64>s.nameOff >= sh.size) return fail(R.R_STRTAB_BAD, EINVAL, lp("Section " + i.toString() + " name is not within .shstrtab!"), "", shdrLoc(e, i));
+    // "%s: Section %u name is not within .shstrtab"
+    if (<u64>s.nameOff >= sh.size) return fail(R.R_STRTAB_BAD, EINVAL, lp("Section " + i.toString() + " name is not within .shstrtab"), "", shdrLoc(e, i));
     s.name = cstr(e.b, sh.offset + <u64>s.nameOff, sh.offset + sh.size);
   }
   return 0;
 }
 
+// elf_get_sym() in xen/common/livepatch_elf.c.
 function readSymbols(e: Elf): i32 {
   const b = e.b;
   const st = e.secs[e.symtabIdx];
@@ -270,16 +317,18 @@ function readSymbols(e: Elf): i32 {
       y.info = b.u8(o + 12);
       y.shndx = b.u16(o + 14);
     }
-    if (<u64>nameOff >= str.size) return fail(R.R_STRTAB_BAD, EINVAL, lp("Symbol [" + i.toString() + "] name is not within .strtab!"), "", symLoc(e, i));
+    // "%s: Symbol [%u] name is not within .strtab"
+    if (<u64>nameOff >= str.size) return fail(R.R_STRTAB_BAD, EINVAL, lp("Symbol [" + i.toString() + "] name is not within .strtab"), "", symLoc(e, i));
     y.name = cstr(b, str.offset + <u64>nameOff, str.offset + str.size);
     e.syms.push(y);
+    // arch_livepatch_symbol_deny() (ARM32: $t mapping symbols): "%s: Symbol '%s' should not be in payload"
     if (arch == ARCH_ARM32 && y.name.startsWith("$t") && (y.name.length == 2 || y.name.charAt(2) == "."))
-      return fail(R.R_THUMB, EINVAL, lp("Symbol [" + i.toString() + "] " + y.name + " should not be in payload!"), "", symLoc(e, i));
+      return fail(R.R_THUMB, EINVAL, lp("Symbol '" + y.name + "' should not be in payload"), "Thumb code in the payload", symLoc(e, i));
   }
   return 0;
 }
 
-/** Runs the header, section, name-table and symbol checks; 0 or -errno (message in diag). */
+/** livepatch_elf_load(): header, sections, names, symbols; 0 or -errno (message in diag). */
 export function loadElf(e: Elf): i32 {
   let rc = headerCheck(e);
   if (rc == 0) rc = resolveSections(e);

@@ -1,12 +1,17 @@
-// .livepatch.funcs: the size rule and the per-function checks at upload (facts §3, §6), in the
-// 4.17+ order: version, old_size, old_addr resolution, arch minimums, distance.
+// .livepatch.funcs: the size rule and the per-function checks at upload (prepare_payload() and
+// resolve_old_address() in xen/common/livepatch.c, arch_livepatch_verify_func() per arch,
+// livepatch_verify_distance()), in Xen's order: version, old_size, old_addr resolution, arch
+// minimums, distance.
 import { Elf, Sec, shdrLoc } from "./elf";
 import { fail, lp, at, Loc } from "./diag";
+import { fatalFault, dprintk, hexAlt, ptr } from "./xenlog";
+import { markDangling } from "./dangling";
+import { wrongSize } from "./specials";
 import * as R from "./rules";
-import { EFAULT, EINVAL, ENOENT, EOPNOTSUPP, EOVERFLOW } from "./errno";
+import { EFAULT, EINVAL, ENOENT, ENOSYS, EOPNOTSUPP, EOVERFLOW } from "./errno";
 import { arch, ARCH_X86_64, ARCH_ARM64, is64 } from "./image";
 import { memRead, memReadLe, memWriteLe } from "./memory";
-import { Func, FState, Payload } from "./payload";
+import { Func, FState, Payload, DANG_FUNCS } from "./payload";
 import { lookupAny } from "./symbols";
 import { hex64 } from "./bytes";
 
@@ -19,17 +24,25 @@ export function funcStructSize(): u64 {
 
 const NAME_MAX: i32 = 1024;
 
-/** A NUL-terminated string in simulated memory; null when unmapped or unterminated. */
+/** Set by memCString() when it hit unmapped memory: the address of the byte it could not read. */
+export let cstrFault: u64 = 0;
+
+/**
+ * A NUL-terminated string in simulated memory (at most 1024 bytes of it); null when a byte is
+ * not mapped, with `cstrFault` saying which (address 0 for a NULL pointer).
+ */
 export function memCString(addr: u64): string | null {
-  if (addr == 0) return null;
   let s = "";
   for (let i = 0; i < NAME_MAX; i++) {
     const b = memRead(addr + <u64>i, 1);
-    if (b === null) return null;
+    if (b === null) {
+      cstrFault = addr + <u64>i;
+      return null;
+    }
     if (b[0] == 0) return s;
     s += String.fromCharCode(b[0]);
   }
-  return null;
+  return s;
 }
 
 function readFunc(at: u64): Func {
@@ -45,8 +58,10 @@ function readFunc(at: u64): Func {
   f.version = <u32>memReadLe(at + o + 8, 1);
   const ex = memRead(at + (is64() ? 72 : 60), 32);
   if (ex !== null) f.expect = ex;
-  const n = memCString(f.nameAddr);
-  f.name = n === null ? "" : n;
+  if (f.nameAddr != 0) {
+    const n = memCString(f.nameAddr);
+    if (n !== null) f.name = n;
+  }
   return f;
 }
 
@@ -102,7 +117,7 @@ function verifyDistance(f: Func): i32 {
   return 0;
 }
 
-/** Validates `.livepatch.funcs` (when present) and fills p.funcs / p.fstate. */
+/** prepare_payload()'s `.livepatch.funcs` part: validates every record and fills p.funcs / p.fstate. */
 export function checkFuncs(p: Payload, e: Elf): i32 {
   const sec: Sec | null = e.byName(".livepatch.funcs");
   if (sec === null) return 0;
@@ -110,26 +125,36 @@ export function checkFuncs(p: Payload, e: Elf): i32 {
   p.funcsSecIndex = sec.index;
   p.funcsSecName = sec.name;
   const sz = funcStructSize();
-  if (sec.size % sz != 0)
-    return fail(R.R_FUNCS_SIZE, EINVAL, lp("Wrong size " + sec.size.toString() + " of .livepatch.funcs (must be multiple of " + sz.toString() + ")"), "", shdrLoc(e, sec.index));
-  if (!sec.alloc)
-    return fail(R.R_FUNCS_NOALLOC, EINVAL, lp(".livepatch.funcs is not loaded"), "real Xen would read the functions through a NULL address", shdrLoc(e, sec.index));
+  if (sec.size % sz != 0) return wrongSize(R.R_FUNCS_SIZE, sec, sz);
+  // A section that is not SHF_ALLOC was never moved nor relocated: Xen reads the records in the
+  // upload buffer as the file has them (name pointers still 0) and keeps that pointer.
+  markDangling(p, DANG_FUNCS, sec, sec.loadAddr);
   const n = <i32>(sec.size / sz);
   for (let i = 0; i < n; i++) {
     const f = readFunc(sec.loadAddr + <u64>i * sz);
     f.index = i;
     f.fileOffset = sec.offset + <u64>i * sz;
     f.fileSize = sz;
+    // "%s: Wrong version (%u). Expected %d"
     if (f.version != PAYLOAD_VERSION)
       return fail(R.R_FUNC_VERSION, EOPNOTSUPP, lp("Wrong version (" + f.version.toString() + "). Expected " + PAYLOAD_VERSION.toString()), "", here(f));
+    // "%s: Address or size fields are zero"
     if (f.oldSize == 0) return fail(R.R_FUNC_OLD_SIZE, EINVAL, lp("Address or size fields are zero"), "", here(f));
     if (f.oldAddr == 0) {
+      // resolve_old_address(): symbols_lookup_by_name(f->name) reads the name first.
       const nm = memCString(f.nameAddr);
-      if (nm === null)
-        return fail(R.R_FUNC_NAME, EFAULT, "", "Could not read the name of function " + i.toString() + "; real Xen would take a fatal page fault on the name pointer " + hex64(f.nameAddr), here(f));
+      if (nm === null) {
+        fatalFault(0, p.name, cstrFault, false, sec.alloc ? R.R_FUNC_NAME : R.R_FUNCS_NOALLOC,
+          "function " + i.toString() + " has old_addr 0, so Xen looks its name up through the name pointer " + hexAlt(f.nameAddr) +
+            (sec.alloc ? ", which points nowhere" : ": .livepatch.funcs is not SHF_ALLOC, so that pointer was never relocated"));
+        return -ENOSYS;
+      }
+      f.name = nm;
       f.oldAddr = lookupAny(nm);
+      // "%s: Could not resolve old address of %s"
       if (f.oldAddr == 0) return fail(R.R_FUNC_UNRESOLVED, ENOENT, lp("Could not resolve old address of " + nm), "", here(f));
-      // Xen stores the resolved address back into the struct (pages are still writable here).
+      dprintk(p.name, "common/livepatch.c", 219, lp("Resolved old address " + nm + " => " + ptr(f.oldAddr)));
+      // Xen stores the resolved address back into the record.
       memWriteLe(f.structAddr + <u64>(is64() ? 16 : 8), f.oldAddr, is64() ? 8 : 4);
     }
     let rc = archVerify(f);

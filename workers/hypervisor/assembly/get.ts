@@ -1,4 +1,4 @@
-// GET (facts §8.1): a synchronous read of one payload's state and rc, as a hypercall with its
+// GET (livepatch_get() in xen/common/livepatch.c): a synchronous read of one payload's state and rc, as a hypercall with its
 // events; plus the event-free reads the host uses for its own views (getState/getRc/listJson).
 import { ENOENT, ENOSYS } from "./errno";
 import { findPayload, payloads, STATE_APPLIED, STATE_CHECKED } from "./payload";

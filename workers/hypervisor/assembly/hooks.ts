@@ -1,7 +1,8 @@
-// Hooks (facts §11). The simulator does not execute payload code, so a hook's return value comes
-// from the scenario (setHookResult, default 0) and the event log says so. For the apply/revert
-// action hooks the scenario also decides what the hook does to the per-function state, since
-// that is what the consistency check (§12) looks at.
+// Hooks (the hooks.* calls in livepatch_action(), livepatch_do_action() and do_livepatch_work(),
+// xen/common/livepatch.c). The simulator does not execute payload code, so a hook's return value
+// comes from the scenario (setHookResult, default 0) and the event log says so. For the
+// apply/revert action hooks the scenario also decides what the hook does to the per-function
+// state, since that is what the consistency check (was_action_consistent()) looks at.
 import { begin, end, fStr, fInt, fBool, fAddr, consoleLine, LEVEL_ERR } from "./events";
 import {
   Payload,
@@ -14,8 +15,10 @@ import {
   HOOK_PREREVERT,
   HOOK_REVERT,
   HOOK_POSTREVERT,
+  DANG_HOOK,
 } from "./payload";
 import { panic } from "./halt";
+import { touch } from "./dangling";
 import * as R from "./rules";
 
 /** What a simulated apply/revert action hook does to `fstate[].applied`. */
@@ -137,6 +140,7 @@ export function runVoidHooks(p: Payload, kind: i32, cpu: i32): bool {
   if (kind != HOOK_LOAD && kind != HOOK_UNLOAD) return true;
   if (!p.hookPresent[kind]) return true;
   const ptrs = p.hookPtrs[kind];
+  if (ptrs.length > 0 && !touch(p, DANG_HOOK + kind, cpu, kind == HOOK_LOAD ? "apply_payload()" : "revert_payload()")) return false;
   for (let i = 0; i < ptrs.length; i++) {
     hookEvent(p, cpu, kind, i, 0, false);
     if (ptrs[i] == 0) {
@@ -148,9 +152,19 @@ export function runVoidHooks(p: Payload, kind: i32, cpu: i32): bool {
   return true;
 }
 
-/** Xen's "vetoing" payload: any pre/post apply/revert hook. REPLACE refuses those. */
+/**
+ * is_hook_enabled() as Xen runs it: it reads the hook pointer, which faults when the section was
+ * not SHF_ALLOC (a pointer into the freed upload buffer). False after such a fault.
+ */
+export function hookEnabled(p: Payload, kind: i32, cpu: i32): bool {
+  if (!p.hookPresent[kind]) return false;
+  if (!touch(p, DANG_HOOK + kind, cpu, "is_hook_enabled()")) return false;
+  return p.hasHook(kind);
+}
+
+/** has_payload_any_vetoing_hooks(): any pre/post apply/revert hook, read in Xen's order. */
 export function hasVetoingHooks(p: Payload): bool {
-  return p.hasHook(HOOK_PREAPPLY) || p.hasHook(HOOK_POSTAPPLY) || p.hasHook(HOOK_PREREVERT) || p.hasHook(HOOK_POSTREVERT);
+  return hookEnabled(p, HOOK_PREAPPLY, 0) || hookEnabled(p, HOOK_POSTAPPLY, 0) || hookEnabled(p, HOOK_PREREVERT, 0) || hookEnabled(p, HOOK_POSTREVERT, 0);
 }
 
 export { HOOK_PREAPPLY, HOOK_APPLY, HOOK_POSTAPPLY, HOOK_PREREVERT, HOOK_REVERT, HOOK_POSTREVERT, HOOK_LOAD, HOOK_UNLOAD };

@@ -12,6 +12,7 @@ import { previewJson } from "./preview";
 import { ruleIds as allRuleIds } from "./rules";
 import { resetActionSide } from "./reset_actions";
 import { isHalted } from "./halt";
+import { setDebugBuild } from "./xenlog";
 
 /** Xen's livepatch payload version this simulated hypervisor accepts. */
 export function payloadVersion(): i32 {
@@ -22,12 +23,18 @@ export function payloadVersion(): i32 {
 
 /** Resets everything and boots a Xen of `arch` (1 x86_64, 2 aarch64, 3 arm32). */
 export function boot(arch: i32, cpus: i32, buildId: Uint8Array | null): void {
+  setDebugBuild(false);
   resetImage(arch, cpus, buildId);
   resetMemory();
   resetEvents();
   resetPayloads();
   resetActionSide();
   clockSet(0);
+}
+
+/** A debug build (CONFIG_DEBUG) prints every dprintk; a release build (the default after boot) none. */
+export function debugBuild(on: bool): void {
+  setDebugBuild(on);
 }
 
 export function addSymbol(name: string, addr: u64, size: u32, kind: i32): void {

@@ -1,10 +1,11 @@
-// The LIST hypercall (facts §8.2, 4.21+ ABI): probe mode (nr == 0) reports the payload count,
+// The LIST hypercall (livepatch_list() in xen/common/livepatch.c, the 4.21+ ABI): probe mode (nr == 0) reports the payload count,
 // the buffer sizes a full listing needs and `payload_version`; fetch mode copies entries from
 // `idx` on into buffers whose capacities come in as name_total_size/metadata_total_size.
 // The answer is a JSON object carrying the return value and every OUT field of the struct.
 import { E2BIG, EINVAL, ENOBUFS, ENOSYS } from "./errno";
 import { begin, end, fStr, fInt, fU64, objBegin, objEnd, jsonStr } from "./events";
-import { payloads, payloadVersion } from "./payload";
+import { payloads, payloadVersion, DANG_MODINFO } from "./payload";
+import { touch } from "./dangling";
 import { isHalted } from "./halt";
 import { opFlagsError, argFail, opFlagsFail } from "./op";
 import * as R from "./rules";
@@ -85,6 +86,8 @@ function fetch(o: ListOut, idx: u32, nr: u32, nameCap: u32, metaCap: u32): void 
     if (walked <= idx) continue;
     const nl = nameBytes(p.name);
     const ml = metaBytes(p.modinfo);
+    // The copy of the metadata reads through a pointer into a freed upload buffer: it faults.
+    if (ml > 0 && <u64>nameUsed + nl <= <u64>nameCap && <u64>metaUsed + ml <= <u64>metaCap && !touch(p, DANG_MODINFO, 0, "LIVEPATCH_LIST")) return;
     if (<u64>nameUsed + nl > <u64>nameCap || <u64>metaUsed + ml > <u64>metaCap) {
       // Xen counts the entry that did not fit as walked: "remaining" comes out one too small.
       o.rc = -ENOBUFS;
@@ -134,6 +137,11 @@ export function doList(idx: u32, nr: u32, pad: u32, nameCap: u32, metaCap: u32, 
     o.version = payloadVersion;
     if (nr == 0) probe(o);
     else fetch(o, idx, nr, nameCap, metaCap);
+  }
+  // A fault in the hypercall brought the host down: it never returns.
+  if (isHalted()) {
+    o.rc = -ENOSYS;
+    return toJson(o, idx);
   }
   begin("hypercall-return", 0, null);
   fStr("op", "LIST");

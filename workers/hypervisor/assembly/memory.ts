@@ -95,6 +95,16 @@ export function isMapped(addr: u64, len: u64): bool {
   return true;
 }
 
+/** The first address of [addr, addr+len) that is not mapped (addr when the range wraps). */
+export function firstUnmapped(addr: u64, len: u64): u64 {
+  if (!rangeFits(addr, len)) return addr;
+  for (let pn = addr >> PAGE_SHIFT; ; pn++) {
+    if (!pages.has(pn)) return pn << PAGE_SHIFT > addr ? pn << PAGE_SHIFT : addr;
+    if (pn == (addr + (len == 0 ? 0 : len - 1)) >> PAGE_SHIFT) return addr;
+  }
+  return addr;
+}
+
 /** Copies src[srcOff, srcOff+len) to addr. Ignores permissions (the hypervisor's own writes). */
 export function memWrite(addr: u64, src: Uint8Array, srcOff: i32, len: i32): bool {
   if (len < 0 || srcOff < 0 || srcOff > src.length || len > src.length - srcOff) return false;

@@ -1,4 +1,4 @@
-// An NMI reaching a CPU (facts §15). Outside a rendezvous do_nmi handles it. Inside one (x86),
+// An NMI reaching a CPU (arch_livepatch_mask() in xen/arch/x86/livepatch.c). Outside a rendezvous do_nmi handles it. Inside one (x86),
 // the master's NMI callback swallows every NMI, so it is lost; the NMI is still taken, though:
 // the entry stub and do_nmi run, and if that path goes through a function this action rewrites
 // (with plain stores, no int3 staging), an NMI landing mid-write would execute half-written

@@ -1,41 +1,64 @@
-// Build-id notes as xen_build_id_check() reads them (facts §1.4). Only the first note counts.
+// Build-id notes as parse_buildid() (xen/common/livepatch.c) and xen_build_id_check()
+// (xen/common/version.c) read them: from wherever the section's `addr` points (the upload buffer
+// before move_payload, the loaded copy after), only the first note counting.
 import { EINVAL, ENODATA } from "./errno";
+import { memRead, memReadLe } from "./memory";
 
 export let noteDesc: Uint8Array = new Uint8Array(0);
+/** Where the desc lives (Xen keeps this pointer: id.p / dep.p). */
+export let noteDescAddr: u64 = 0;
+/** Set when a read hit unmapped memory: the first address that faulted (Xen would crash). */
+export let noteFault: u64 = 0;
+export let noteFaulted: bool = false;
 
-function le32(d: Uint8Array, off: i32): u32 {
-  if (off < 0 || off + 4 > d.length) return 0;
-  return <u32>d[off] | (<u32>d[off + 1] << 8) | (<u32>d[off + 2] << 16) | (<u32>d[off + 3] << 24);
+function word(addr: u64): u32 {
+  const v = <u32>memReadLe(addr, 4);
+  if (memRead(addr, 4) === null && !noteFaulted) {
+    noteFaulted = true;
+    noteFault = addr;
+  }
+  return v;
 }
 
 /**
- * Parses `d` (the section's bytes, `d.length` = sh_size > 12). Returns 0 and sets noteDesc, or
- * -EINVAL / -ENODATA exactly where Xen's parser returns them. An empty desc is the caller's check.
+ * parse_buildid() for a section of `size` bytes at `addr`: 0 and noteDesc set, or -EINVAL /
+ * -ENODATA exactly where Xen returns them (an empty desc included). `noteFaulted` says a read
+ * found no memory, where Xen would have taken a fatal fault.
  */
-export function parseBuildIdNote(d: Uint8Array): i32 {
+export function parseBuildIdNote(addr: u64, size: u64): i32 {
   noteDesc = new Uint8Array(0);
-  const namesz = le32(d, 0);
-  const descsz = le32(d, 4);
-  const type = le32(d, 8);
+  noteFaulted = false;
+  if (size <= 12) return -EINVAL;
+  const namesz = word(addr);
+  const descsz = word(addr + 4);
+  const type = word(addr + 8);
+  if (noteFaulted) return -EINVAL;
   if (type != 3) return -ENODATA;
   if (namesz + descsz < namesz) return -EINVAL;
   if (namesz < 4) return -EINVAL;
-  if (<u64>namesz + <u64>descsz > <u64>(d.length - 12)) return -EINVAL;
+  if (<u64>namesz + <u64>descsz > size - 12) return -EINVAL;
   // strncmp against "GNU" over namesz bytes: it stops after the terminating NUL matches.
   const gnu: u8[] = [0x47, 0x4e, 0x55, 0];
   for (let i = 0; i < 4; i++) {
     if (<u32>i >= namesz) break;
-    if (d[12 + i] != gnu[i]) return -ENODATA;
+    const b = memRead(addr + 12 + <u64>i, 1);
+    if (b === null) {
+      noteFaulted = true;
+      noteFault = addr + 12 + <u64>i;
+      return -EINVAL;
+    }
+    if (b[0] != gnu[i]) return -ENODATA;
   }
   // The desc starts after the name padded to 4 bytes; the size check above did not count the
-  // padding, so up to 3 desc bytes may lie past the section. Xen reads whatever follows; we
-  // read zeros there.
-  const start = 12 + <i32>((namesz + 3) & ~3);
-  const out = new Uint8Array(<i32>descsz);
-  for (let i = 0; i < <i32>descsz; i++) {
-    const p = start + i;
-    out[i] = p < d.length ? d[p] : 0;
+  // padding, so up to 3 desc bytes may lie past the section: Xen reads whatever follows.
+  if (descsz == 0) return -EINVAL;
+  noteDescAddr = addr + 12 + <u64>((namesz + 3) & ~3);
+  const d = memRead(noteDescAddr, <i32>descsz);
+  if (d === null) {
+    noteFaulted = true;
+    noteFault = noteDescAddr;
+    return -EINVAL;
   }
-  noteDesc = out;
+  noteDesc = d;
   return 0;
 }

@@ -1,5 +1,5 @@
 // Checks shared by every livepatch sysctl before it does its own work: the op `flags` word
-// (facts §5.1 step 0, §18 #12) and `struct xen_livepatch_name` (size and pad[], §8). Names
+// (livepatch_op() in xen/common/livepatch.c) and `struct xen_livepatch_name` (get_name()). Names
 // here are JS strings; Xen counts bytes, so sizes are UTF-8 lengths plus the NUL.
 import { EINVAL } from "./errno";
 import { fail, report } from "./diag";
@@ -10,7 +10,7 @@ export const NAME_SIZE: i32 = 128;
 
 /**
  * The op-level flags test. It only rejects unknown bits while FORCE is clear: with FORCE set,
- * any bits pass (the quirk of §18 #12). 0 or −EINVAL.
+ * any bits pass. 0 or −EINVAL.
  */
 export function opFlagsError(flags: u32): i32 {
   return (flags & ~FLAG_FORCE) != 0 && (flags & FLAG_FORCE) == 0 ? -EINVAL : 0;

@@ -1,12 +1,15 @@
-// The bytes Xen writes over an old function and puts back on revert (facts §7): x86 `e9 rel32`
+// The bytes Xen writes over an old function and puts back on revert (arch_livepatch_apply() and
+// arch_livepatch_revert() in xen/arch/x86/livepatch.c, xen/arch/arm/arm{64,32}/livepatch.c,
+// xen/arch/arm/livepatch.c): x86 `e9 rel32`
 // after an optional ENDBR64, P6 NOPs for NOP-out; AArch64 `B`/NOP; ARM32 `B`/`mov r0,r0`.
 // The write itself is instantaneous: every other CPU is parked with IRQs off while it happens.
 import { begin, end, fStr, fInt, fAddr, fBytes, objBegin, objEnd, consoleLine, LEVEL_WARNING } from "./events";
-import { memRead, memWrite } from "./memory";
+import { memRead, memWrite, firstUnmapped } from "./memory";
 import { arch, ARCH_X86_64, ARCH_ARM64, ARCH_ARM32, imageStart, imageEnd } from "./image";
 import { Payload, OPAQUE_SIZE } from "./payload";
 import { addrStr } from "./fmt";
-import { panic } from "./halt";
+import { panic, halt } from "./halt";
+import { fatalFault, ptr } from "./xenlog";
 import * as R from "./rules";
 
 const X86_JMP_LEN: u32 = 5;
@@ -98,9 +101,21 @@ export class PatchPlan {
   patchOffset: u32 = 0;
   insn: Uint8Array = new Uint8Array(0);
   kind: i32 = 0;
-  /** A rule id from rules.ts when writing would panic the host (-1: it writes). */
+  /** A rule id from rules.ts when writing would bring the host down (-1: it writes). */
   fault: i32 = -1;
+  /** Xen's panic message for it ("" when Xen corrupts memory without a message). */
   faultMessage: string = "";
+  /** The address that faults, and whether Xen faults writing it (else reading). */
+  faultAddr: u64 = 0;
+  faultWrite: bool = false;
+  explanation: string = "";
+}
+
+/** The panic message fatalFault() prints for a fault at `addr`. */
+function faultText(addr: u64, write: bool): string {
+  return arch == ARCH_X86_64
+    ? "FATAL PAGE FAULT\n[error_code=" + (write ? "0002" : "0000") + "]\nFaulting linear address: " + ptr(addr)
+    : "CPU0: Unexpected Trap: Data Abort";
 }
 
 /** `endbrOffset` >= 0 replaces the ENDBR64 probe (an applied function's saved patch offset). */
@@ -114,30 +129,37 @@ export function planPatch(p: Payload, i: i32, endbrOffset: i32 = -1): PatchPlan 
     else if (startsWithEndbr(f.oldAddr)) offset = 4;
     if (f.newAddr != 0) plan.insn = x86Jmp(f.oldAddr + offset, f.newAddr);
     else {
-      // Unsigned like Xen's: new_size < 4 after an ENDBR wraps around (facts §7.2).
+      // Unsigned like Xen's livepatch_insn_len(): new_size < 4 after an ENDBR wraps around.
       const len = f.newSize - offset;
       if (len > <u32>OPAQUE_SIZE) {
         plan.fault = R.R_NOP_OVERRUN;
-        plan.faultMessage = "livepatch: " + p.name + ": NOP length " + len.toString() + " for " + funcLabel(p, i) + " overruns the 31-byte save buffer";
+        plan.explanation = "a NOP-out of " + len.toString() + " bytes for " + funcLabel(p, i) + " overruns Xen's 31-byte insn buffers: memory corruption without a message; the simulator stops the host";
       } else plan.insn = x86Nops(<i32>len);
     }
   } else {
     if (f.newAddr != 0) plan.insn = words(arch == ARCH_ARM64 ? arm64Branch(f.oldAddr, f.newAddr) : arm32Branch(f.oldAddr, f.newAddr), 1);
     else if (f.newSize > <u32>OPAQUE_SIZE) {
       plan.fault = R.R_NOP_OVERRUN;
-      plan.faultMessage = "livepatch: " + p.name + ": NOP length " + f.newSize.toString() + " overruns the 31-byte save buffer";
+      plan.explanation = "a NOP-out of " + f.newSize.toString() + " bytes overruns Xen's 31-byte insn buffer: memory corruption without a message; the simulator stops the host";
     } else plan.insn = words(arch == ARCH_ARM64 ? AARCH64_NOP : ARM32_NOP, <i32>(f.newSize / ARM_INSN_LEN));
-    if (plan.fault < 0 && !armAliasCovers(f.oldAddr, <u64>plan.insn.length)) {
-      plan.fault = R.R_OUTSIDE_ALIAS;
-      plan.faultMessage = "livepatch: " + p.name + ": " + addrStr(f.oldAddr) + " is outside the Xen text alias used for writing";
-    }
   }
   plan.patchOffset = offset;
   plan.at = f.oldAddr + <u64>offset;
-  if (plan.fault < 0 && plan.insn.length > 0 && memRead(plan.at, plan.insn.length) === null) {
-    plan.fault = R.R_WRITE_FAULT;
-    plan.faultMessage = "FATAL PAGE FAULT: livepatch write to unmapped " + addrStr(plan.at);
+  const len = plan.insn.length;
+  if (plan.fault < 0 && len > 0) {
+    // Xen first saves the old bytes (a read at old_addr), then writes (on ARM through the alias).
+    if (memRead(plan.at, len) === null) {
+      plan.fault = R.R_WRITE_FAULT;
+      plan.faultAddr = firstUnmapped(plan.at, <u64>len);
+      plan.explanation = "the old function of " + funcLabel(p, i) + " at " + addrStr(plan.at) + " is not mapped";
+    } else if (arch != ARCH_X86_64 && !armAliasCovers(f.oldAddr, <u64>len)) {
+      plan.fault = R.R_OUTSIDE_ALIAS;
+      plan.faultWrite = true;
+      plan.faultAddr = plan.at;
+      plan.explanation = addrStr(f.oldAddr) + " is outside Xen's own text, so its place in the writable alias of that text is not mapped";
+    }
   }
+  if (plan.fault >= 0 && plan.fault != R.R_NOP_OVERRUN) plan.faultMessage = faultText(plan.faultAddr, plan.faultWrite);
   return plan;
 }
 
@@ -157,12 +179,18 @@ function writeEvent(p: Payload, i: i32, cpu: i32, addr: u64, before: Uint8Array,
   end();
 }
 
+/** A function's name as Xen's %s prints it ("<NULL>" for a NULL pointer). */
+function funcName(p: Payload, i: i32): string {
+  const f = p.funcs[i];
+  return f.nameAddr == 0 && f.name.length == 0 ? "<NULL>" : f.name;
+}
+
 function funcLabel(p: Payload, i: i32): string {
   const n = p.funcs[i].name;
   return n.length > 0 ? n : "noname";
 }
 
-/** On ARM the writes go through an alias of Xen's own image only (facts §7.5). */
+/** On ARM the writes go through vmap_of_xen_text, an alias of Xen's own image only. */
 function armAliasCovers(addr: u64, len: u64): bool {
   const s = imageStart();
   const e = imageEnd();
@@ -174,13 +202,15 @@ function armAliasCovers(addr: u64, len: u64): bool {
 export function applyFunc(p: Payload, i: i32, cpu: i32): bool {
   const st = p.fstate[i];
   if (st.applied != 0) {
-    consoleLine(p.name, "livepatch: " + p.name + ": " + funcLabel(p, i) + " has been already applied before", LEVEL_WARNING, cpu);
+    // apply_payload(): "%s: %s has been already applied before", with __func__ and the function's name.
+    consoleLine(p.name, "livepatch: apply_payload: " + funcName(p, i) + " has been already applied before", LEVEL_WARNING, cpu);
     return true;
   }
   if (arch != ARCH_X86_64 && arch != ARCH_ARM64 && arch != ARCH_ARM32) return true;
   const plan = planPatch(p, i);
   if (plan.fault >= 0) {
-    panic(cpu, p.name, plan.faultMessage, plan.fault);
+    if (plan.faultMessage.length == 0) halt(cpu, p.name, plan.fault, plan.explanation);
+    else panic(cpu, p.name, plan.faultMessage, plan.fault, plan.explanation);
     return false;
   }
   const insn = plan.insn;
@@ -203,7 +233,8 @@ export function revertFunc(p: Payload, i: i32, cpu: i32): bool {
   const f = p.funcs[i];
   const st = p.fstate[i];
   if (f.oldAddr == 0 || st.applied == 0) {
-    consoleLine(p.name, "livepatch: " + p.name + ": " + funcLabel(p, i) + " has not been applied before", LEVEL_WARNING, cpu);
+    // revert_payload(): "%s: %s has not been applied before", with __func__ and the function's name.
+    consoleLine(p.name, "livepatch: revert_payload: " + funcName(p, i) + " has not been applied before", LEVEL_WARNING, cpu);
     return true;
   }
   const len = st.savedLen;
@@ -211,7 +242,7 @@ export function revertFunc(p: Payload, i: i32, cpu: i32): bool {
   if (len > 0) {
     const before = memRead(at, len);
     if (before === null || !memWrite(at, st.insnBuffer, 0, len)) {
-      panic(cpu, p.name, "FATAL PAGE FAULT: livepatch write to unmapped " + addrStr(at), R.R_WRITE_FAULT);
+      fatalFault(cpu, p.name, firstUnmapped(at, <u64>len), true, R.R_WRITE_FAULT, "the old function at " + addrStr(at) + " is no longer mapped");
       return false;
     }
     writeEvent(p, i, cpu, at, before, st.insnBuffer.slice(0, len), "revert", "restore");

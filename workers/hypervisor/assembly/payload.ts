@@ -26,6 +26,17 @@ export const HOOK_SECTIONS: string[] = [
 
 export const OPAQUE_SIZE: i32 = 31;
 
+// Pointers Xen keeps into the upload buffer when their section is not SHF_ALLOC (that buffer is
+// freed when the upload ends). Index into Payload.danglingAddr; hook kinds follow DANG_HOOK.
+export const DANG_FUNCS: i32 = 0;
+export const DANG_BUILD_ID: i32 = 1;
+export const DANG_DEPENDS: i32 = 2;
+export const DANG_MODINFO: i32 = 3;
+export const DANG_BUG_FRAMES: i32 = 4;
+export const DANG_EX_TABLE: i32 = 5;
+export const DANG_HOOK: i32 = 6;
+export const DANG_KINDS: i32 = DANG_HOOK + 8;
+
 /** One `struct livepatch_func` after relocation (the fields Xen reads). */
 export class Func {
   index: i32 = 0;
@@ -115,6 +126,9 @@ export class Payload {
   modinfo: Uint8Array | null = null;
   symbols: PayloadSymbol[] = [];
 
+  /** Where each kept pointer into the freed upload buffer points (0: not dangling). */
+  danglingAddr: u64[] = new Array<u64>(DANG_KINDS);
+
   /** Applied x86 alternatives / altcalls / sorted ex_table entries, for the UI. */
   altCount: i32 = 0;
   altCallCount: i32 = 0;
@@ -123,6 +137,7 @@ export class Payload {
 
   constructor(name: string) {
     this.name = name;
+    for (let i = 0; i < DANG_KINDS; i++) this.danglingAddr[i] = 0;
     for (let i = 0; i < HOOK_KINDS; i++) {
       this.hookPresent[i] = false;
       this.hookSecAddr[i] = 0;

@@ -1,6 +1,7 @@
 // payloadJson(): the payload as the UI and tests see it. Addresses are hex strings (u64 does not
 // fit a JSON number), sizes are numbers.
-import { Payload, HOOK_KINDS, HOOK_SECTIONS, STATE_APPLIED } from "./payload";
+import { Payload, HOOK_KINDS, HOOK_SECTIONS, STATE_APPLIED, DANG_KINDS } from "./payload";
+import { danglingName } from "./dangling";
 import { jsonStr } from "./events";
 import { hex64, toHex } from "./bytes";
 import { PAGE_SIZE } from "./memory";
@@ -59,6 +60,14 @@ export function payloadToJson(p: Payload): string {
   s += ',"modinfo":' + (mi === null ? "null" : q(toHex(mi)));
   s += ',"alternatives":' + p.altCount.toString() + ',"altCalls":' + p.altCallCount.toString() + ',"exTable":' + p.exTableCount.toString();
   s += ',"bugFrames":[' + p.bugFrameCounts.join(",") + "]";
+  s += ',"dangling":[';
+  let firstD = true;
+  for (let k = 0; k < DANG_KINDS; k++) {
+    if (p.danglingAddr[k] == 0) continue;
+    s += (firstD ? "" : ",") + '{"what":' + q(danglingName(k)) + ',"addr":' + q(hex64(p.danglingAddr[k])) + "}";
+    firstD = false;
+  }
+  s += "]";
   s += ',"symbols":[';
   for (let i = 0; i < p.symbols.length; i++) {
     const y = p.symbols[i];

@@ -1,7 +1,9 @@
-// Placement of a payload's ALLOC sections into text / rw / ro regions (facts §2), at Xen-like
-// addresses in the simulated memory, and the final page permissions.
+// Placement of a payload's ALLOC sections into text / rw / ro regions (move_payload() in
+// xen/common/livepatch.c), at Xen-like addresses in the simulated memory, and the final page
+// permissions (secure_payload()).
 import { Elf, Sec, shdrLoc, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, REGION_TEXT, REGION_RW, REGION_RO } from "./elf";
-import { fail, lp } from "./diag";
+import { fail, lp, diagName } from "./diag";
+import { dprintk, ptr } from "./xenlog";
 import * as R from "./rules";
 import { ENOMEM, EOPNOTSUPP } from "./errno";
 import { arch, ARCH_X86_64, ARCH_ARM32, imageEnd, imageSymbolCount, imageSymAddr, imageSymSize } from "./image";
@@ -63,7 +65,7 @@ function vmAlloc(bytes: u64): u64 {
   return cand;
 }
 
-/** Xen's ROUNDUP(x, a) for a power of two `a`; ROUNDUP(x, 0) is 0 (the quirk in facts §2). */
+/** Xen's ROUNDUP(x, a) for a power of two `a`; ROUNDUP(x, 0) is 0, so sh_addralign 0 places a section at offset 0. */
 function roundup(x: u64, a: u64): u64 {
   return (x + a - 1) & ~(a - 1);
 }
@@ -77,7 +79,11 @@ export function movePayload(p: Payload, e: Elf): i32 {
     if ((s.flags & SHF_ALLOC) == 0) continue;
     const x = (s.flags & SHF_EXECINSTR) != 0;
     const w = (s.flags & SHF_WRITE) != 0;
-    if (x && w) return fail(R.R_WRITE_EXEC, EOPNOTSUPP, lp("Not supporting " + s.name + " section!"), "", shdrLoc(e, i));
+    if (x && w) {
+      // move_payload(): a debug-only dprintk, so a release build refuses it without a message.
+      dprintk(diagName, "common/livepatch.c", 313, lp("Not supporting " + s.name + " section!"));
+      return fail(R.R_WRITE_EXEC, EOPNOTSUPP, "", s.name + " is writable and executable; Xen refuses it (a debug build says so)", shdrLoc(e, i));
+    }
     const r = x ? REGION_TEXT : w ? REGION_RW : REGION_RO;
     s.region = r;
     const at = roundup(sizes[r], s.addralign);
@@ -94,6 +100,7 @@ export function movePayload(p: Payload, e: Elf): i32 {
   const total = pageAlign(p.textSize) + pageAlign(p.rwSize) + p.roSize;
   const pages = (total + PAGE_SIZE - 1) / PAGE_SIZE;
   const base = pages == 0 ? 0 : vmAlloc(pages * PAGE_SIZE);
+  // move_payload(): "%s: Could not allocate memory for payload"
   if (base == 0) return fail(R.R_NO_MEMORY, ENOMEM, lp("Could not allocate memory for payload"), "no room for " + pages.toString() + " pages in the livepatch area");
   mapRange(base, pages * PAGE_SIZE, PERM_RW);
   p.base = base;
@@ -110,7 +117,10 @@ export function movePayload(p: Payload, e: Elf): i32 {
     const regionBase = s.region == REGION_TEXT ? p.textAddr : s.region == REGION_RW ? p.rwAddr : p.roAddr;
     s.loadAddr = regionBase + off[i];
     if (s.type == SHT_NOBITS) memFill(s.loadAddr, 0, <i32>s.size);
-    else memWrite(s.loadAddr, e.b.data, <i32>s.offset, <i32>s.size);
+    else {
+      memWrite(s.loadAddr, e.b.data, <i32>s.offset, <i32>s.size);
+      dprintk(diagName, "common/livepatch.c", 381, lp("Loaded " + s.name + " at " + ptr(s.loadAddr)));
+    }
     const pl = new Placed();
     if (s.region == REGION_RW && s.size != 0) {
       rwCount++;

@@ -25,7 +25,7 @@ export function previewJson(p: Payload): string {
     s += ',"bytes":' + jsonStr(toHex(plan.insn)) + ',"old":' + (old === null ? "null" : jsonStr(toHex(old)));
     s += ',"applied":' + (st.applied != 0 ? "true" : "false") + ',"viaHook":' + (viaHook ? "true" : "false");
     s += ',"fault":' + (plan.fault >= 0 ? jsonStr(ruleName(plan.fault)) : "null");
-    s += ',"faultMessage":' + (plan.fault >= 0 ? jsonStr(plan.faultMessage) : "null") + "}";
+    s += ',"faultMessage":' + (plan.fault >= 0 ? jsonStr(plan.faultMessage.length > 0 ? plan.faultMessage : plan.explanation) : "null") + "}";
   }
   return s + "]";
 }

@@ -1,10 +1,12 @@
-// The generic relocation pass (facts §4.1): which sections are processed and the per-entry
-// symbol checks; the arch files apply the types.
-import { Elf, Sec, Sym, shdrLoc, SHF_ALLOC, SHT_REL, SHT_RELA } from "./elf";
-import { fail, lp, at, Loc } from "./diag";
+// The generic relocation pass (livepatch_elf_perform_relocs() in xen/common/livepatch_elf.c):
+// which sections are processed, and the per-entry symbol checks every arch's
+// arch_livepatch_perform_rela() makes first; the arch files apply the types.
+import { Elf, Sec, Sym, shdrLoc, SHDR_FLAGS_OFF, SHF_ALLOC, SHT_REL, SHT_RELA } from "./elf";
+import { fail, lp, at, Loc, diagName } from "./diag";
+import { fatalFault } from "./xenlog";
 import * as R from "./rules";
 import { EINVAL, ENOSYS, EOPNOTSUPP } from "./errno";
-import { arch, ARCH_X86_64, ARCH_ARM64 } from "./image";
+import { arch, ARCH_X86_64, ARCH_ARM64, ARCH_ARM32 } from "./image";
 import { relocX86 } from "./reloc_x86";
 import { relocArm64 } from "./reloc_arm64";
 import { relocArm32 } from "./reloc_arm32";
@@ -52,17 +54,21 @@ export function relLoc(e: Elf, r: Sec, x: Rel): Loc {
 export let relRc: i32 = 0;
 export function relSymbol(e: Elf, r: Sec, x: Rel): Sym | null {
   relRc = 0;
+  // "%s: Encountered STN_UNDEF"
   if (x.sym == 0) {
     relRc = fail(R.R_RELOC_SYM_NONE, EOPNOTSUPP, lp("Encountered STN_UNDEF"), "", relLoc(e, r, x));
     return null;
   }
+  // "%s: Relative relocation wants symbol@%u which is past end" (ARM32: "Relative symbol wants ...")
   if (<u64>x.sym >= <u64>e.syms.length) {
-    relRc = fail(R.R_RELOC_SYM_RANGE, EINVAL, lp("Relative relocation wants symbol@" + x.sym.toString() + " which is past end"), "", relLoc(e, r, x));
+    const what = arch == ARCH_ARM32 ? "Relative symbol wants symbol@" : "Relative relocation wants symbol@";
+    relRc = fail(R.R_RELOC_SYM_RANGE, EINVAL, lp(what + x.sym.toString() + " which is past end"), "", relLoc(e, r, x));
     return null;
   }
   const y = e.syms[x.sym];
+  // "%s: Relocation against ignored symbol %s cannot be resolved"
   if (y.ignored) {
-    relRc = fail(R.R_RELOC_IGNORED, EINVAL, lp("Relocation against ignored symbol " + y.name), "", relLoc(e, r, x));
+    relRc = fail(R.R_RELOC_IGNORED, EINVAL, lp("Relocation against ignored symbol " + y.name + " cannot be resolved"), "", relLoc(e, r, x));
     return null;
   }
   return y;
@@ -75,14 +81,23 @@ export function performRelocs(e: Elf): i32 {
     const r = e.secs[i];
     if (r.type != SHT_RELA && r.type != SHT_REL) continue;
     if (r.info >= e.shnum) continue;
+    // sh_info 0 picks sec[0], whose header pointer is NULL: Xen reads its sh_flags.
+    if (r.info == 0) {
+      fatalFault(0, diagName, SHDR_FLAGS_OFF, false, R.R_RELOC_BASE_NULL,
+        r.name + " has sh_info 0, so Xen takes section 0 (which has no header) as the section to relocate and reads its sh_flags through a NULL pointer");
+      return -ENOSYS;
+    }
     const base = e.secs[r.info];
     if ((base.flags & SHF_ALLOC) == 0) continue;
+    // "%s: Relative link of %s is incorrect (%d, expected=%d)"
     if (<i32>r.link != e.symtabIdx)
-      return fail(R.R_RELOC_SECTION, EINVAL, lp("Relative link of " + r.name + " is incorrect (" + r.link.toString() + ", expected=" + e.symtabIdx.toString() + ")"), "", shdrLoc(e, i));
+      return fail(R.R_RELOC_SECTION, EINVAL, lp("Relative link of " + r.name + " is incorrect (" + (<i32>r.link).toString() + ", expected=" + e.symtabIdx.toString() + ")"), "", shdrLoc(e, i));
     if (r.size == 0) continue;
     const need = r.type == SHT_RELA ? relaSize : relSize;
     if (r.entsize < need || r.size % r.entsize != 0)
-      return fail(R.R_RELOC_SECTION, EINVAL, lp("Relocation section " + r.name + " is corrupted (entsize " + r.entsize.toString() + ")"), "", shdrLoc(e, i));
+      // "%s: Section relative header is corrupted"
+      return fail(R.R_RELOC_SECTION, EINVAL, lp("Section relative header is corrupted"), r.name + ": sh_entsize " + r.entsize.toString() + " is too small or does not divide sh_size", shdrLoc(e, i));
+    // xen/arch/x86/livepatch.c arch_livepatch_perform_rel(): "%s: SHT_REL relocation unsupported"
     if (arch == ARCH_X86_64 && r.type == SHT_REL) return fail(R.R_RELOC_REL, EOPNOTSUPP, lp("SHT_REL relocation unsupported"), "", shdrLoc(e, i));
     if (arch == ARCH_ARM64 && r.type == SHT_REL) return fail(R.R_RELOC_REL, ENOSYS, "", "AArch64 Xen has no SHT_REL support and returns -ENOSYS without a message", shdrLoc(e, i));
     const n = <i32>(r.size / r.entsize);

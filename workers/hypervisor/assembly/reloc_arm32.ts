@@ -1,4 +1,5 @@
-// ARM32 REL/RELA types Xen handles (facts §4.4). Xen does not bounds-check r_offset; writing
+// ARM32 REL/RELA types Xen handles (arch_livepatch_perform() in xen/arch/arm/arm32/livepatch.c,
+// whose messages these are). Xen does not bounds-check r_offset; writing
 // outside the payload's own pages would corrupt or fault the real host, so the simulator
 // refuses such an entry with -EINVAL instead (documented deviation).
 import { Elf, Sec } from "./elf";
@@ -30,8 +31,8 @@ export function relocArm32(e: Elf, base: Sec, r: Sec, x: Rel): i32 {
     return fail(R.R_RELOC_TYPE, EOPNOTSUPP, lp("Unhandled relocation #" + t.toString(16)), "", relLoc(e, r, x));
   const place = <u64>(<u32>(base.loadAddr + x.offset));
   if (place < allocLo || place + 4 > allocHi)
-    return fail(R.R_RELOC_OFFSET, EINVAL, lp("Relocation " + x.index.toString() + " in " + r.name + " writes outside the payload"),
-      "Xen has no bounds check here and would write outside the payload", relLoc(e, r, x));
+    return fail(R.R_RELOC_OFFSET, EINVAL, "",
+      "relocation " + x.index.toString() + " in " + r.name + " would write outside the payload; Xen has no bounds check here (it would write there), the simulator refuses", relLoc(e, r, x));
   let insn = <u32>memReadLe(place, 4);
   let addend: i32;
   if (x.hasAddend) addend = <i32>x.addend;

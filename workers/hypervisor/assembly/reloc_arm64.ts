@@ -1,4 +1,5 @@
-// AArch64 RELA types Xen handles (facts §4.3). Like Xen, the value is written before the
+// AArch64 RELA types Xen handles (arch_livepatch_perform_rela() in xen/arch/arm/arm64/livepatch.c,
+// whose messages these are). Like Xen, the value is written before the
 // overflow test, and only "checked" types turn an overflow into -EOVERFLOW.
 import { Elf, Sec } from "./elf";
 import { fail, lp } from "./diag";
@@ -88,12 +89,12 @@ export function relocArm64(e: Elf, base: Sec, r: Sec, x: Rel): i32 {
   const val: u64 = y.value + <u64>x.addend;
   // Every AArch64 relocation touches at least 32 bits.
   if (x.offset >= base.size || x.offset + 4 > base.size)
-    return fail(R.R_RELOC_OFFSET, EINVAL, lp("Relative relocation offset is past " + base.name + " section!"), "", relLoc(e, r, x));
+    return fail(R.R_RELOC_OFFSET, EINVAL, lp("Relative relocation offset is past " + base.name + " section"), "", relLoc(e, r, x));
   let checked: bool = true;
   let ovf: bool = false;
   const t = x.type;
   if (t == 257 || t == 260) {
-    if (x.offset + 8 > base.size) return fail(R.R_RELOC_OFFSET, EINVAL, lp("Relative relocation offset is past " + base.name + " section!"), "", relLoc(e, r, x));
+    if (x.offset + 8 > base.size) return fail(R.R_RELOC_OFFSET, EINVAL, lp("Relative relocation offset is past " + base.name + " section"), "", relLoc(e, r, x));
     checked = false;
     ovf = relocData(t == 257 ? OP_ABS : OP_PREL, place, val, 64);
   } else if (t == 258) ovf = relocData(OP_ABS, place, val, 32);
@@ -128,12 +129,12 @@ export function relocArm64(e: Elf, base: Sec, r: Sec, x: Rel): i32 {
     const lsb = t == 284 ? 1 : t == 285 ? 2 : t == 286 ? 3 : 4;
     ovf = relocImm(OP_ABS, place, val, lsb, 12 - lsb, IMM_12);
   } else if (t == 279) {
-    // TSTBR14: Xen tests the range with 19 bits although the field holds 14 (facts §18 #15).
+    // TSTBR14: Xen's reloc_insn_imm() call tests the range with 19 bits although the field holds 14.
     ovf = relocImm(OP_PREL, place, val, 2, 19, IMM_14);
   } else if (t == 280) ovf = relocImm(OP_PREL, place, val, 2, 19, IMM_19);
   else if (t == 282 || t == 283) ovf = relocImm(OP_PREL, place, val, 2, 26, IMM_26);
   else return fail(R.R_RELOC_TYPE, EOPNOTSUPP, lp("Unhandled relocation " + t.toString()), "", relLoc(e, r, x));
   if (checked && ovf)
-    return fail(R.R_RELOC_OVERFLOW, EOVERFLOW, lp("Overflow in relocation " + x.index.toString() + " in " + r.name + " for " + base.name + "!"), "", relLoc(e, r, x));
+    return fail(R.R_RELOC_OVERFLOW, EOVERFLOW, lp("Overflow in relocation " + x.index.toString() + " in " + r.name + " for " + base.name), "", relLoc(e, r, x));
   return 0;
 }

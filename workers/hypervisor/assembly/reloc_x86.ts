@@ -1,4 +1,5 @@
-// x86-64 RELA types Xen handles (facts §4.2).
+// x86-64 RELA types Xen handles (arch_livepatch_perform_rela() in xen/arch/x86/livepatch.c, whose
+// messages these are).
 import { Elf, Sec } from "./elf";
 import { fail, lp } from "./diag";
 import * as R from "./rules";

@@ -1,4 +1,5 @@
-// Carrying out an action on the virtual clock (facts §10, 4.14+ flow). The hypercall CPU (CPU 0)
+// Carrying out an action on the virtual clock (schedule_work(), do_livepatch_work() and
+// livepatch_spin() in xen/common/livepatch.c). The hypercall CPU (CPU 0)
 // reaches its idle loop, runs its livepatch tasklet and wins the master election; it masks NMIs,
 // kicks every other online CPU and sets ONE deadline for both quiesce phases. Phase "CPU": each
 // other CPU arrives when it reaches idle (its scenario delay). Phase "IRQ": each disables IRQs
@@ -12,7 +13,8 @@ import { clockNow, clockSet } from "./clock";
 import { cpuCount } from "./image";
 import { Payload, HOOK_POSTAPPLY, HOOK_POSTREVERT } from "./payload";
 import { isHalted } from "./halt";
-import { runPostHook } from "./hooks";
+import { runPostHook, hookEnabled } from "./hooks";
+import { dprintk } from "./xenlog";
 import { runAction, cmdName, CMD_APPLY, CMD_REVERT } from "./actions";
 import { nmiArrives } from "./nmi";
 
@@ -227,6 +229,7 @@ export function scheduleWork(p: Payload, cmd: i32, timeoutNs: u32): i32 {
     arrived[i] = false;
     irqAcked[i] = false;
   }
+  dprintk(p.name, "common/livepatch.c", 1747, "livepatch: " + p.name + ": timeout is " + workTimeout.toString() + "ns");
   const d = takeDelay(0);
   push(later(d), Q_MASTER_IDLE, 0);
   rv("scheduled");
@@ -244,6 +247,8 @@ function masterStart(): void {
   expected = onlineCpus() - 1;
   deadline = later(workTimeout);
   cpuPhase(0, "master", -1);
+  const name = workPayload!.name;
+  if (expected > 0) dprintk(name, "common/livepatch.c", 1855, "livepatch: " + name + ": CPU0 - IPIing the other " + expected.toString() + " CPUs");
   rv("master");
   fU64("deadline", deadline);
   fU64("timeout", workTimeout);
@@ -291,9 +296,11 @@ function finish(actionDone: bool): void {
     if (arrived[i] && (!ready || irqAcked[i])) cpuPhase(i, "release");
   }
   if (actionDone) {
-    if (workCmd == CMD_APPLY && p.hasHook(HOOK_POSTAPPLY)) runPostHook(p, HOOK_POSTAPPLY, 0);
-    if (workCmd == CMD_REVERT && p.hasHook(HOOK_POSTREVERT)) runPostHook(p, HOOK_POSTREVERT, 0);
+    if (workCmd == CMD_APPLY && hookEnabled(p, HOOK_POSTAPPLY, 0)) runPostHook(p, HOOK_POSTAPPLY, 0);
+    if (workCmd == CMD_REVERT && hookEnabled(p, HOOK_POSTREVERT, 0)) runPostHook(p, HOOK_POSTREVERT, 0);
+    if (isHalted()) return;
   }
+  // do_livepatch_work(): "%s finished %s with rc=%d"
   consoleLine(p.name, "livepatch: " + p.name + " finished " + cmdName(workCmd) + " with rc=" + p.rc.toString(), LEVEL_INFO, 0);
   rv("done");
   fStr("action", cmdName(workCmd));

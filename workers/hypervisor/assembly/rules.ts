@@ -115,3 +115,10 @@ export const R_INCONSISTENT = rule("action-inconsistent");
 export const R_NOP_OVERRUN = rule("func-nop-overrun");
 export const R_OUTSIDE_ALIAS = rule("func-outside-xen-text");
 export const R_WRITE_FAULT = rule("patch-write-fault");
+export const R_NOTE_FAULT = rule("note-read-fault");
+export const R_STRTAB_NULL = rule("symtab-link-zero");
+export const R_RELOC_BASE_NULL = rule("reloc-info-zero");
+export const R_DANGLING_USE = rule("dangling-pointer-use");
+
+// Accepted, but Xen keeps pointers into the upload buffer it frees: dangling-pointer events.
+export const R_DANGLING = rule("dangling-pointer");

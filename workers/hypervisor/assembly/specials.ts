@@ -1,59 +1,79 @@
 // Hook sections, the payload's own notes, and the optional sections Xen validates at upload
-// (facts §1.3, §5.1 steps 12-19) apart from alternatives.
+// (check_special_sections(), check_patching_sections() and prepare_payload() in
+// xen/common/livepatch.c) apart from .livepatch.funcs and alternatives. Sections are read where
+// Xen reads them: the loaded copy for SHF_ALLOC ones, the upload buffer for the others.
 import { Elf, Sec, dataLoc, shdrLoc } from "./elf";
-import { fail, lp } from "./diag";
+import { fail, lp, diagName } from "./diag";
 import * as R from "./rules";
-import { EEXIST, EINVAL, EOPNOTSUPP } from "./errno";
+import { EEXIST, EINVAL, ENOSYS, EOPNOTSUPP } from "./errno";
 import { arch, ARCH_X86_64, is64 } from "./image";
-import { memRead, memReadLe, memWrite } from "./memory";
-import { Payload, payloads, HOOK_KINDS, HOOK_SECTIONS, HOOK_LOAD, HOOK_UNLOAD } from "./payload";
-import { parseBuildIdNote, noteDesc } from "./notes";
+import { memReadLe, memWrite } from "./memory";
+import {
+  Payload,
+  payloads,
+  HOOK_KINDS,
+  HOOK_SECTIONS,
+  HOOK_LOAD,
+  HOOK_UNLOAD,
+  DANG_HOOK,
+  DANG_BUILD_ID,
+  DANG_DEPENDS,
+  DANG_MODINFO,
+  DANG_BUG_FRAMES,
+  DANG_EX_TABLE,
+} from "./payload";
+import { parseBuildIdNote, noteDesc, noteDescAddr, noteFaulted } from "./notes";
+import { noteCrash } from "./upload";
 import { bytesEqual } from "./bytes";
+import { dprintk, xenRead } from "./xenlog";
+import { markDangling, touch } from "./dangling";
 
-const NULL_NOTE = "real Xen would read this section through a NULL address because it is not SHF_ALLOC";
+const LIVEPATCH_C = "common/livepatch.c";
 
-/** The loaded bytes of an ALLOC section, or null when it has no load address. */
-export function loadedBytes(s: Sec): Uint8Array | null {
-  if (!s.alloc) return null;
-  return memRead(s.loadAddr, <i32>s.size);
+/** A section's bytes where Xen reads them; null after the host faulted on them. */
+export function sectionBytes(s: Sec): Uint8Array | null {
+  return xenRead(s.loadAddr, <i32>s.size, diagName, R.R_NOTE_FAULT, s.name + " is read where its sh_offset points, outside the upload");
 }
 
-/** Step 12: `.livepatch.depends` and `.note.gnu.build-id` exist and are non-empty. */
+/** check_special_sections(): `.livepatch.depends` and `.note.gnu.build-id` exist and are non-empty. */
 export function checkSpecialSections(e: Elf): i32 {
   const names: string[] = [".livepatch.depends", ".note.gnu.build-id"];
   for (let i = 0; i < names.length; i++) {
     const rule = i == 0 ? R.R_DEPENDS_MISSING : R.R_BUILD_ID_MISSING;
     const s = e.byName(names[i]);
+    // "%s: %s is missing"
     if (s === null) return fail(rule, EINVAL, lp(names[i] + " is missing"));
+    // "%s: %s is empty"
     if (s.size == 0) return fail(rule, EINVAL, lp(names[i] + " is empty"), "", shdrLoc(e, s.index));
   }
   return 0;
 }
 
-/** Step 13: at least one of funcs / the eight hook sections, none of them empty. */
+/** check_patching_sections(): at least one of funcs / the eight hook sections, none of them empty. */
 export function checkPatchingSections(e: Elf): i32 {
   let found = 0;
-  const s0 = e.byName(".livepatch.funcs");
-  if (s0 !== null) {
-    if (s0.size == 0) return fail(R.R_PATCH_EMPTY, EINVAL, lp(".livepatch.funcs is empty"), "", shdrLoc(e, s0.index));
+  for (let k = -1; k < HOOK_KINDS; k++) {
+    const name = k < 0 ? ".livepatch.funcs" : HOOK_SECTIONS[k];
+    const s = e.byName(name);
+    if (s === null) {
+      dprintk(diagName, LIVEPATCH_C, 577, lp(name + " is missing"));
+      continue;
+    }
+    // "%s: %s is empty"
+    if (s.size == 0) return fail(R.R_PATCH_EMPTY, EINVAL, lp(name + " is empty"), "", shdrLoc(e, s.index));
     found++;
   }
-  for (let k = 0; k < HOOK_KINDS; k++) {
-    const s = e.byName(HOOK_SECTIONS[k]);
-    if (s === null) continue;
-    if (s.size == 0) return fail(R.R_PATCH_EMPTY, EINVAL, lp(HOOK_SECTIONS[k] + " is empty"), "", shdrLoc(e, s.index));
-    found++;
-  }
+  // "%s: Nothing to patch. Aborting..."
   if (found == 0) return fail(R.R_NOTHING, EINVAL, lp("Nothing to patch. Aborting..."));
   return 0;
 }
 
-/** section_ok()'s refusal, under the rule of the section it checked. */
+/** section_ok(): "%s: Wrong size %u of %s (must be multiple of %zu)", under the rule of the section it checked. */
 export function wrongSize(rule: i32, s: Sec, unit: u64): i32 {
   return fail(rule, EINVAL, lp("Wrong size " + s.size.toString() + " of " + s.name + " (must be multiple of " + unit.toString() + ")"), "", dataLoc(s));
 }
 
-/** Step 15: hook sections, multi (load/unload) and single (the six others). */
+/** LIVEPATCH_ASSIGN_MULTI_HOOK / LIVEPATCH_ASSIGN_SINGLE_HOOK in prepare_payload(). */
 export function checkHooks(p: Payload, e: Elf): i32 {
   const ptr: u64 = is64() ? 8 : 4;
   for (let k = 0; k < HOOK_KINDS; k++) {
@@ -61,43 +81,45 @@ export function checkHooks(p: Payload, e: Elf): i32 {
     if (s === null) continue;
     const multi = k == HOOK_LOAD || k == HOOK_UNLOAD;
     if (s.size % ptr != 0) return wrongSize(R.R_HOOK_SIZE, s, ptr);
-    if (!multi && s.size != ptr) return fail(R.R_HOOK_SIZE, EINVAL, "", s.name + " must hold exactly one pointer; Xen returns this without a message", dataLoc(s));
+    if (!multi && s.size != ptr) return fail(R.R_HOOK_SIZE, EINVAL, "", s.name + " must hold exactly one pointer; Xen returns -EINVAL without a message", dataLoc(s));
     p.hookPresent[k] = true;
     p.hookSecAddr[k] = s.loadAddr;
-    // A section without a load address gives Xen a NULL hook pointer: no hook.
+    // The pointers as they are now; Xen reads them when it calls the hooks.
     const ptrs: u64[] = [];
-    if (s.alloc) {
-      const n = <i32>(s.size / ptr);
-      for (let i = 0; i < n; i++) ptrs.push(memReadLe(s.loadAddr + <u64>i * ptr, <i32>ptr));
-    }
+    const n = <i32>(s.size / ptr);
+    for (let i = 0; i < n; i++) ptrs.push(memReadLe(s.loadAddr + <u64>i * ptr, <i32>ptr));
     p.hookPtrs[k] = ptrs;
+    markDangling(p, DANG_HOOK + k, s, s.loadAddr);
   }
   return 0;
 }
 
-function noteOf(e: Elf, name: string, rule: i32): i32 {
-  const s = e.byName(name);
-  if (s === null) return fail(rule, EINVAL, "", name + " is missing");
-  if (s.size <= 12) return fail(rule, EINVAL, "", name + " is too small to hold a note; Xen returns this without a message", dataLoc(s));
-  const d = loadedBytes(s);
-  if (d === null) return fail(rule, EINVAL, lp(name + " has no load address"), NULL_NOTE, dataLoc(s));
-  const rc = parseBuildIdNote(d);
-  if (rc != 0) return fail(rule, -rc, "", name + " is not a valid build-id note (rc=" + rc.toString() + "); Xen returns this without a message", dataLoc(s));
-  if (noteDesc.length == 0) return fail(rule, EINVAL, "", name + " has an empty build-id; Xen returns this without a message", dataLoc(s));
+/** parse_buildid() of section `name`; Xen returns its rc without a message. */
+function noteOf(p: Payload, e: Elf, name: string, rule: i32, kind: i32): i32 {
+  const s = e.byName(name)!;
+  const rc = parseBuildIdNote(s.loadAddr, s.size);
+  if (noteFaulted) return noteCrash(e, name);
+  if (rc != 0) return fail(rule, -rc, "", name + " is not a valid GNU build-id note (rc " + rc.toString() + "); Xen returns this without a message", dataLoc(s));
+  markDangling(p, kind, s, noteDescAddr);
   return 0;
 }
 
-/** Steps 16-18: own build-id (unique among loaded payloads) and `.livepatch.depends`. */
+/** prepare_payload(): own build-id (unique among loaded payloads), then `.livepatch.depends`. */
 export function checkNotes(p: Payload, e: Elf): i32 {
-  let rc = noteOf(e, ".note.gnu.build-id", R.R_BUILD_ID_BAD);
+  let rc = noteOf(p, e, ".note.gnu.build-id", R.R_BUILD_ID_BAD, DANG_BUILD_ID);
   if (rc != 0) return rc;
   p.buildId = noteDesc;
   const own = e.byName(".note.gnu.build-id")!;
   for (let i = 0; i < payloads.length; i++) {
-    if (bytesEqual(payloads[i].buildId, p.buildId))
-      return fail(R.R_BUILD_ID_DUP, EEXIST, lp("Already loaded as " + payloads[i].name + "!"), "", dataLoc(own).against(payloads[i].name));
+    const q = payloads[i];
+    if (q.buildId.length != p.buildId.length) continue;
+    if (!touch(q, DANG_BUILD_ID, 0, "the duplicate build-id check of " + p.name)) return -ENOSYS;
+    if (bytesEqual(q.buildId, p.buildId)) {
+      dprintk(diagName, LIVEPATCH_C, 770, lp("Already loaded as " + q.name + "!"));
+      return fail(R.R_BUILD_ID_DUP, EEXIST, "", "the same build-id as " + q.name + ", already loaded; Xen returns -EEXIST without a message (a debug build says so)", dataLoc(own).against(q.name));
+    }
   }
-  rc = noteOf(e, ".livepatch.depends", R.R_DEPENDS_BAD);
+  rc = noteOf(p, e, ".livepatch.depends", R.R_DEPENDS_BAD, DANG_DEPENDS);
   if (rc != 0) return rc;
   p.depends = noteDesc;
   const dep = e.byName(".livepatch.depends")!;
@@ -107,13 +129,15 @@ export function checkNotes(p: Payload, e: Elf): i32 {
   return 0;
 }
 
-/** `.bug_frames.0` … `.3`: only the 8-byte multiple is checked. */
+/** `.bug_frames.0` … `.3`: section_ok() with sizeof(struct bug_frame), 8 bytes on x86 and 16 on ARM. */
 export function checkBugFrames(p: Payload, e: Elf): i32 {
+  const frame: u64 = arch == ARCH_X86_64 ? 8 : 16;
   for (let i = 0; i < 4; i++) {
     const s = e.byName(".bug_frames." + i.toString());
     if (s === null) continue;
-    if (s.size % 8 != 0) return wrongSize(R.R_BUG_FRAMES, s, 8);
-    p.bugFrameCounts[i] = <i32>(s.size / 8);
+    if (s.size % frame != 0) return wrongSize(R.R_BUG_FRAMES, s, frame);
+    p.bugFrameCounts[i] = <i32>(s.size / frame);
+    markDangling(p, DANG_BUG_FRAMES, s, s.loadAddr);
   }
   return 0;
 }
@@ -126,15 +150,17 @@ function byKey(a: i32, b: i32): i32 {
   return x < y ? -1 : x > y ? 1 : a - b;
 }
 
-/** `.ex_table` (x86 only): 8-byte self-relative entries, sorted by fault address. */
+/** `.ex_table` (x86 only): 8-byte self-relative entries, sorted by fault address (sort_exception_table()). */
 export function checkExTable(p: Payload, e: Elf): i32 {
   const s = e.byName(".ex_table");
   if (s === null) return 0;
+  // prepare_payload() without CONFIG_HAS_EX_TABLE: "%s: We don't support .ex_table"
   if (arch != ARCH_X86_64) return fail(R.R_ARCH_SECTION, EOPNOTSUPP, lp("We don't support .ex_table"), "", shdrLoc(e, s.index));
   if (s.size % 8 != 0) return wrongSize(R.R_EX_TABLE, s, 8);
   if (s.size == 0) return 0;
-  const d = loadedBytes(s);
-  if (d === null) return fail(R.R_EX_TABLE, EINVAL, lp(".ex_table has no load address"), NULL_NOTE, dataLoc(s));
+  const d = sectionBytes(s);
+  if (d === null) return -ENOSYS;
+  markDangling(p, DANG_EX_TABLE, s, s.loadAddr);
   const n = <i32>(s.size / 8);
   const addrs = new Array<u64>(n);
   const conts = new Array<u64>(n);
@@ -158,15 +184,18 @@ export function checkExTable(p: Payload, e: Elf): i32 {
   return 0;
 }
 
-/** `.modinfo`: key=value strings, the last byte must be NUL (an empty section is refused). */
+/** `.modinfo`: strings whose last byte must be NUL. */
 export function checkModinfo(p: Payload, e: Elf): i32 {
   const s = e.byName(".modinfo");
   if (s === null) return 0;
-  if (s.size == 0) return fail(R.R_MODINFO, EINVAL, lp("Incorrect metadata format detected"), "Xen reads before the start of an empty .modinfo; treated as invalid", shdrLoc(e, s.index));
-  const d = loadedBytes(s);
-  if (d === null) return fail(R.R_MODINFO, EINVAL, lp(".modinfo has no load address"), NULL_NOTE, dataLoc(s));
-  if (d[d.length - 1] != 0) return fail(R.R_MODINFO, EINVAL, lp("Incorrect metadata format detected"), "", dataLoc(s));
+  // "%s: Incorrect metadata format detected"
+  const bad = lp("Incorrect metadata format detected");
+  if (s.size == 0) return fail(R.R_MODINFO, EINVAL, bad, "Xen tests the byte before an empty .modinfo; the simulator treats it as not NUL", shdrLoc(e, s.index));
+  const d = sectionBytes(s);
+  if (d === null) return -ENOSYS;
+  if (d[d.length - 1] != 0) return fail(R.R_MODINFO, EINVAL, bad, "", dataLoc(s));
   p.modinfo = d;
+  markDangling(p, DANG_MODINFO, s, s.loadAddr);
   return 0;
 }
 

@@ -1,7 +1,9 @@
-// Symbol resolution (facts §4.1), the lookup order Xen then loaded payloads (§5.2), and the
-// table of symbols a payload records and exports (§5.3).
+// Symbol resolution (livepatch_elf_resolve_symbols()), the lookup order Xen then loaded payloads
+// (symbols_lookup_by_name(), livepatch_symbols_lookup_by_name()), and the
+// table of symbols a payload records and exports (build_symbol_table()).
 import { Elf, symLoc, SHF_ALLOC, SHF_MERGE, SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_LORESERVE } from "./elf";
-import { fail, lp } from "./diag";
+import { fail, lp, diagName } from "./diag";
+import { dprintk, hexAlt } from "./xenlog";
 import * as R from "./rules";
 import { EEXIST, EINVAL, ENOENT, EOPNOTSUPP } from "./errno";
 import { arch, ARCH_ARM64, ARCH_ARM32, imageFind, imageSymAddr } from "./image";
@@ -30,27 +32,39 @@ export function lookupAny(name: string): u64 {
   return v != 0 ? v : payloadLookup(name);
 }
 
-/** Turns every symbol value into a runtime address; 0 or -errno. */
+const ELF_C = "common/livepatch_elf.c";
+
+/** livepatch_elf_resolve_symbols() in xen/common/livepatch_elf.c: every symbol value becomes an address. */
 export function resolveSymbols(e: Elf): i32 {
+  const me = diagName;
   for (let i = 1; i < e.syms.length; i++) {
     const y = e.syms[i];
     const idx = y.shndx;
+    // "%s: Unexpected common symbol: %s"
     if (idx == SHN_COMMON) return fail(R.R_SYM_COMMON, EINVAL, lp("Unexpected common symbol: " + y.name), "", symLoc(e, i));
     if (idx == SHN_UNDEF) {
       const v = lookupAny(y.name);
+      // "%s: Unknown symbol: %s"
       if (v == 0) return fail(R.R_SYM_UNRESOLVED, ENOENT, lp("Unknown symbol: " + y.name), "", symLoc(e, i));
       y.value = v;
+      dprintk(me, ELF_C, 313, lp("Undefined symbol resolved: " + y.name + " => " + hexAlt(v)));
       continue;
     }
-    if (idx == SHN_ABS) continue;
-    if (idx >= SHN_LORESERVE) return fail(R.R_SYM_RESERVED, EOPNOTSUPP, lp("Out of bounds symbol section 0x" + idx.toString(16)), "", symLoc(e, i));
-    if (idx >= e.shnum) return fail(R.R_SYM_SECTION, EINVAL, lp("Out of bounds symbol section 0x" + idx.toString(16)), "", symLoc(e, i));
+    if (idx == SHN_ABS) {
+      dprintk(me, ELF_C, 318, lp("Absolute symbol: " + y.name + " => " + hexAlt(y.value)));
+      continue;
+    }
+    // "%s: Out of bounds symbol section %#x"
+    if (idx >= SHN_LORESERVE) return fail(R.R_SYM_RESERVED, EOPNOTSUPP, lp("Out of bounds symbol section " + hexAlt(idx)), "", symLoc(e, i));
+    if (idx >= e.shnum) return fail(R.R_SYM_SECTION, EINVAL, lp("Out of bounds symbol section " + hexAlt(idx)), "", symLoc(e, i));
     const s = e.secs[idx];
     if ((s.flags & SHF_ALLOC) == 0) {
       y.ignored = true;
+      dprintk(me, ELF_C, 338, lp("Symbol " + y.name + " from section " + s.name + " ignored"));
       continue;
     }
     y.value += s.loadAddr;
+    dprintk(me, ELF_C, 347, lp("Symbol resolved: " + y.name + " => " + hexAlt(y.value) + " (" + s.name + ")"));
   }
   return 0;
 }
@@ -86,9 +100,14 @@ export function buildSymbolTable(p: Payload, e: Elf): i32 {
   for (let j = 0; j < p.funcs.length; j++) newAddrs.add(p.funcs[j].newAddr);
   for (let i = 0; i < out.length; i++) {
     const r = out[i];
-    if (newAddrs.has(r.addr)) continue;
+    if (newAddrs.has(r.addr)) {
+      dprintk(diagName, "common/livepatch.c", 1120, lp("overriding symbol " + r.name));
+      continue;
+    }
+    // build_symbol_table() in xen/common/livepatch.c: "%s: duplicate new symbol: %s"
     if (lookupAny(r.name) != 0) return fail(R.R_SYM_DUP, EEXIST, lp("duplicate new symbol: " + r.name), "", symLoc(e, r.index));
     r.isNew = true;
+    dprintk(diagName, "common/livepatch.c", 1114, lp("new symbol " + r.name));
   }
   p.symbols = out;
   return 0;

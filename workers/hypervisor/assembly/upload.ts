@@ -1,12 +1,16 @@
-// The UPLOAD hypercall (facts §5.1), step by step, in HEAD/4.22 order. Any failure frees what
-// was mapped, leaves the payload list untouched and logs the reason as Xen's console would.
+// The UPLOAD hypercall (livepatch_upload() and load_payload_data() in xen/common/livepatch.c),
+// step by step, in Xen 4.23's order. Any failure frees what was mapped, leaves the payload list
+// untouched and logs the reason as Xen's console would; a fault on a bad pointer brings the host down.
 import { begin, end, fStr, fInt, fU64, fAddr, objBegin, objEnd } from "./events";
-import { fail, lp, at, report, resetDiag } from "./diag";
+import { fail, lp, at, report, resetDiag, diagName } from "./diag";
 import * as R from "./rules";
-import { EEXIST, EINVAL, ENODATA } from "./errno";
+import { EEXIST, EINVAL, ENODATA, ENOSYS } from "./errno";
 import { Elf, loadElf, dataLoc, MAX_PAYLOAD } from "./elf";
-import { is64, xenBuildId } from "./image";
-import { parseBuildIdNote, noteDesc } from "./notes";
+import { is64, xenBuildId, arch, ARCH_X86_64, ARCH_ARM32 } from "./image";
+import { isHalted } from "./halt";
+import { mapRange, unmapRange, memWrite, PERM_RW } from "./memory";
+import { parseBuildIdNote, noteDesc, noteFaulted, noteFault } from "./notes";
+import { fatalFault, hexAlt } from "./xenlog";
 import { Payload, payloads, findPayload, bumpPayloadVersion } from "./payload";
 import { movePayload, securePayload, freePayloadMemory } from "./place";
 import { resolveSymbols, buildSymbolTable } from "./symbols";
@@ -20,26 +24,52 @@ import { PAGE_SIZE } from "./memory";
 import { opFlagsError, nameSize, NAME_SIZE } from "./op";
 
 
-/** Step 8 (4.20+): `.livepatch.xen_depends`, read from the uploaded bytes, against Xen's id. */
+/** `%*phN`: bytes as hex without separators, at most 64 of them (xen/common/vsprintf.c). */
+export function phN(b: Uint8Array): string {
+  return toHex(b.length > 64 ? b.subarray(0, 64) : b);
+}
+
+/** A note read that found no memory: Xen dereferenced it and took a fatal fault. */
+export function noteCrash(e: Elf, what: string): i32 {
+  fatalFault(0, diagName, noteFault, false, R.R_NOTE_FAULT, what + ": the note's bytes are not in memory (at " + hexAlt(noteFault) + "), so reading it faults");
+  return -ENOSYS;
+}
+
+/** check_xen_buildid() in xen/common/livepatch.c: `.livepatch.xen_depends` against Xen's build-id. */
 function checkXenDepends(p: Payload, e: Elf): i32 {
   const name = ".livepatch.xen_depends";
   const s = e.byName(name);
-  if (s === null) return fail(R.R_XEN_DEPENDS_MISSING, EINVAL, lp(name + " is missing"));
+  // check_xen_buildid(): "%s: section %s is missing"
+  if (s === null) return fail(R.R_XEN_DEPENDS_MISSING, EINVAL, lp("section " + name + " is missing"));
   const where = dataLoc(s);
-  if (s.size <= 12) return fail(R.R_XEN_DEPENDS_BAD, EINVAL, lp(name + " is too small to hold a note"), "", where);
-  if (!e.b.has(s.offset, s.size)) return fail(R.R_XEN_DEPENDS_BAD, EINVAL, lp(name + " lies outside the payload"), "NOBITS note: Xen would read past the uploaded buffer", where);
-  const rc = parseBuildIdNote(e.b.slice(s.offset, s.size));
-  if (rc != 0 || noteDesc.length == 0) return fail(R.R_XEN_DEPENDS_BAD, EINVAL, lp(name + " is not a valid build-id note"), "", where);
+  const rc = parseBuildIdNote(s.loadAddr, s.size);
+  if (noteFaulted) return noteCrash(e, name);
+  // check_xen_buildid(): "%s: failed to parse section %s as build-id: %d", then -EINVAL whatever the rc.
+  if (rc != 0) return fail(R.R_XEN_DEPENDS_BAD, EINVAL, lp("failed to parse section " + name + " as build-id: " + rc.toString()), "", where);
   p.xenDepends = noteDesc;
   const xen = xenBuildId;
-  if (xen === null) return fail(R.R_XEN_NO_BUILD_ID, ENODATA, lp("the running hypervisor has no build-id"), "", where);
+  // check_xen_buildid(): "%s: unable to get running Xen build-id: %d" (rc is 0 by then).
+  if (xen === null) return fail(R.R_XEN_NO_BUILD_ID, ENODATA, lp("unable to get running Xen build-id: 0"), "", where);
+  // check_xen_buildid(): "%s: build-id mismatch:\n  livepatch: %*phN\n        xen: %*phN\n"
   if (!bytesEqual(xen, p.xenDepends))
-    return fail(R.R_XEN_DEPENDS_MISMATCH, EINVAL, lp("check against hypervisor build-id failed"), "payload wants " + toHex(p.xenDepends) + ", Xen is " + toHex(xen), where.bytes(p.xenDepends, xen));
+    return fail(R.R_XEN_DEPENDS_MISMATCH, EINVAL, lp("build-id mismatch:") + "\n  livepatch: " + phN(p.xenDepends) + "\n        xen: " + phN(xen),
+      "the payload was built for Xen " + toHex(p.xenDepends) + "; this one is " + toHex(xen), where.bytes(p.xenDepends, xen));
   return 0;
+}
+
+/**
+ * livepatch_upload() copies the payload into a vmalloc()ed buffer, and every section's `addr`
+ * points into it until move_payload() moves the ALLOC ones; the buffer is freed (unmapped) when
+ * the upload ends. The simulator maps it at the start of the arch's VMAP_DEFAULT area.
+ */
+function rawBufferBase(): u64 {
+  if (arch == ARCH_X86_64) return 0xffff82c000000000;
+  return arch == ARCH_ARM32 ? 0x10000000 : 0x00000a0040000000;
 }
 
 function loadPayloadData(p: Payload, data: Uint8Array): i32 {
   const e = new Elf(data, is64());
+  e.rawBase = rawBufferBase();
   let rc = loadElf(e);
   if (rc == 0) rc = checkXenDepends(p, e);
   if (rc == 0) rc = movePayload(p, e);
@@ -126,7 +156,14 @@ export function doUpload(rawName: string, data: Uint8Array, flags: u32, namePad:
     return reject(name, -EEXIST);
   }
   const p = new Payload(name);
+  const raw = rawBufferBase();
+  const rawLen = (<u64>data.length + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+  mapRange(raw, rawLen, PERM_RW);
+  memWrite(raw, data, 0, data.length);
   const rc = loadPayloadData(p, data);
+  // The hypercall never returns from a fatal fault: no return event, nothing freed.
+  if (isHalted()) return -ENOSYS;
+  unmapRange(raw, rawLen);
   if (rc != 0) {
     freePayloadMemory(p);
     return reject(name, rc);

@@ -65,9 +65,14 @@ export async function createHypervisor(module: WebAssembly.Module): Promise<Hype
   const symbols = new Map<string, XenSymbol>();
   let log: LoggedEvent[] = [];
 
+  function bootInto(w: WasmExports, spec: BootSpec): void {
+    w.boot(ARCH_CODE[spec.arch], spec.cpus, spec.buildId);
+    if (spec.debugBuild) w.debugBuild(true);
+  }
+
   function replay(w: WasmExports): void {
     for (const r of recording) {
-      if (r.op === "boot") w.boot(ARCH_CODE[r.spec.arch], r.spec.cpus, r.spec.buildId);
+      if (r.op === "boot") bootInto(w, r.spec);
       else if (r.op === "sym") w.addSymbol(r.sym.name, u64(r.sym.addr), r.sym.size, r.sym.kind);
       else if (r.op === "map") w.mapMemory(u64(r.addr), r.bytes, r.perm);
       else w.setCpus(r.n);
@@ -135,7 +140,7 @@ export async function createHypervisor(module: WebAssembly.Module): Promise<Hype
       cpuCount = spec.cpus;
       symbols.clear();
       log = [];
-      call((w) => w.boot(ARCH_CODE[spec.arch], spec.cpus, spec.buildId));
+      call((w) => bootInto(w, spec));
       drain();
     },
     addSymbol(sym) {

@@ -58,10 +58,10 @@ function kindOf(type: number): SymbolKind | null {
 }
 
 /** Resets `api` and boots the Xen described by `elf` on `cpus` CPUs. */
-export function bootFromImage(api: HypervisorApi, elf: ElfFile, opts: { cpus?: number } = {}): ImageSummary {
+export function bootFromImage(api: HypervisorApi, elf: ElfFile, opts: { cpus?: number; debugBuild?: boolean } = {}): ImageSummary {
   const arch = archOf(elf);
   const id = buildId(elf);
-  api.boot({ arch, cpus: Math.max(1, Math.min(64, Math.floor(opts.cpus ?? 4))), buildId: id ? id.slice() : null });
+  api.boot({ arch, cpus: Math.max(1, Math.min(64, Math.floor(opts.cpus ?? 4))), buildId: id ? id.slice() : null, debugBuild: opts.debugBuild ?? false });
 
   let symbols = 0;
   const table = elf.symbolTables.find((t) => t.sectionType === SHT_SYMTAB) ?? elf.symbolTables[0];

@@ -1,5 +1,6 @@
 // Property: mutated sample payloads never trap the simulator, UPLOAD answers 0 or one of Xen's
-// negative errno values, and a refused upload leaves the payload list and memory as they were.
+// negative errno values (or brings the host down where Xen itself crashes, naming why), and a
+// refused upload leaves the payload list and memory as they were.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { parseElf } from "../../../src/elf/index.ts";
@@ -95,6 +96,14 @@ describe("UPLOAD of mutated payloads", () => {
         if (m.truncate !== null) bytes = bytes.slice(0, m.truncate % (bytes.length + 1));
         const rc = w.hv.upload("fuzzed", bytes);
         expect(XEN_ERRNOS.has(rc)).toBe(true);
+        if (w.hv.halted()) {
+          // Where Xen 4.23 itself crashes (a NULL section header, a bad pointer it reads), the
+          // host goes down with Xen's panic, and the panic event names the rule.
+          const panicEv = w.hv.events().filter((e) => e.kind === "panic").at(-1);
+          expect(panicEv?.kind === "panic" && w.hv.ruleIds().includes(panicEv.rule ?? "")).toBe(true);
+          worlds.delete(s.arch);
+          return;
+        }
         expect(Array.from(w.hv.readMemory(w.probeAddr, 64)!)).toEqual(Array.from(w.imageProbe));
         if (rc !== 0) {
           refused++;

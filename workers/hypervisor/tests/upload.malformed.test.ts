@@ -1,6 +1,7 @@
-// One malformed payload per upload check (facts §1.1, §1.2, §4, §5, §6, §1.3), each built by
-// editing a real sample, each asserting Xen's exact return code (and, where Xen logs one, the
-// console line).
+// One malformed payload per upload check (livepatch_elf_load(), load_payload_data() and
+// prepare_payload() in xen/common/livepatch{,_elf}.c, the arch relocation code), each built by
+// editing a real sample, each asserting Xen's exact return code, its rule id, and where Xen logs
+// one, the console line (transcript.test.ts quotes every message with its Xen function).
 import { describe, expect, it } from "vitest";
 import type { HypervisorApi } from "../host/api.ts";
 import { bootArch, Edit, firstPayloadBase, payloadBytes, type SampleArch } from "./support/payloads.ts";
@@ -72,8 +73,8 @@ const funcs = ".livepatch.funcs";
 
 table("§1.1 ELF header checks, in Xen's order", [
   { name: "shorter than an Elf64_Ehdr", rule: "elf-unparsable", base: NOP, edit: () => 0, bytes: (e) => e.bytes.slice(0, 63), rc: EINVAL },
-  { name: "bad magic", rule: "elf-unparsable", base: NOP, edit: (e) => e.u8(1, 0x46), rc: EINVAL, line: "Not an ELF payload!" },
-  { name: "e_version 2", rule: "elf-header-unsupported", base: NOP, edit: (e) => e.u32(20, 2), rc: EOPNOTSUPP, line: "Invalid ELF payload!" },
+  { name: "bad magic", rule: "elf-unparsable", base: NOP, edit: (e) => e.u8(1, 0x46), rc: EINVAL, line: "Not an ELF payload" },
+  { name: "e_version 2", rule: "elf-header-unsupported", base: NOP, edit: (e) => e.u32(20, 2), rc: EOPNOTSUPP, line: "Invalid ELF payload" },
   { name: "EI_VERSION 0", rule: "elf-header-unsupported", base: NOP, edit: (e) => e.u8(6, 0), rc: EOPNOTSUPP },
   { name: "EI_ABIVERSION 1", rule: "elf-header-unsupported", base: NOP, edit: (e) => e.u8(8, 1), rc: EOPNOTSUPP },
   { name: "EI_OSABI Linux", rule: "elf-header-unsupported", base: NOP, edit: (e) => e.u8(7, 3), rc: EOPNOTSUPP },
@@ -88,9 +89,9 @@ table("§1.1 ELF header checks, in Xen's order", [
   { name: "e_shstrndx SHN_UNDEF", rule: "elf-section-table-bad", base: NOP, edit: (e) => e.u16(62, 0), rc: EINVAL },
   { name: "e_shnum 1024 (tested before shstrndx range)", rule: "elf-too-many-sections", base: NOP, edit: (e) => e.u16(60, 1024), rc: EOPNOTSUPP },
   { name: "e_shstrndx = e_shnum", rule: "elf-section-table-bad", base: NOP, edit: (e) => e.u16(62, e.elf.header.shnum), rc: EINVAL },
-  { name: "e_shoff at the end of the file", rule: "elf-section-table-bad", base: NOP, edit: (e) => e.u64(40, BigInt(e.bytes.length)), rc: EINVAL, line: "Bogus e_shoff!" },
+  { name: "e_shoff at the end of the file", rule: "elf-section-table-bad", base: NOP, edit: (e) => e.u64(40, BigInt(e.bytes.length)), rc: EINVAL, line: "Bogus e_shoff" },
   { name: "e_shentsize 63", rule: "elf-section-table-bad", base: NOP, edit: (e) => e.u16(58, 63), rc: EINVAL },
-  { name: "section table longer than the file", rule: "elf-section-table-bad", base: NOP, edit: (e) => e.u16(60, e.elf.header.shnum + 1), rc: EINVAL, line: "Section header size is corrupted!" },
+  { name: "section table longer than the file", rule: "elf-section-table-bad", base: NOP, edit: (e) => e.u16(60, e.elf.header.shnum + 1), rc: EINVAL, line: "Section header size is corrupted" },
 ]);
 
 table("§1.2 section header checks", [
@@ -102,9 +103,9 @@ table("§1.2 section header checks", [
   { name: "sh_addr not aligned", rule: "section-addr-misaligned", base: NOP, edit: (e) => e.sh(funcs, "addr", 4n), rc: EINVAL },
   { name: ".bss over 2 MiB", rule: "section-nobits-too-large", base: NOP, edit: (e) => e.sh(".bss", "size", 0x200001n), rc: EINVAL },
   { name: ".bss of exactly 2 MiB", base: NOP, edit: (e) => e.sh(".bss", "size", 0x200000n), rc: 0 },
-  { name: "a second SHT_SYMTAB", rule: "symtab-duplicate", base: NOP, edit: (e) => e.sh(".note.GNU-stack", "type", 2), rc: EOPNOTSUPP, line: "Unsupported multiple symbol tables!" },
+  { name: "a second SHT_SYMTAB", rule: "symtab-duplicate", base: NOP, edit: (e) => e.sh(".note.GNU-stack", "type", 2), rc: EOPNOTSUPP, line: "Unsupported multiple symbol tables" },
   { name: "symtab sh_link past e_shnum", rule: "symtab-malformed", base: NOP, edit: (e) => e.sh(".symtab", "link", 99), rc: EINVAL },
-  { name: "no symbol table", rule: "symtab-missing", base: NOP, edit: (e) => e.sh(".symtab", "type", 1), rc: EINVAL, line: "No symbol table found!" },
+  { name: "no symbol table", rule: "symtab-missing", base: NOP, edit: (e) => e.sh(".symtab", "type", 1), rc: EINVAL, line: "No symbol table found" },
   { name: "symtab entsize 16", rule: "symtab-malformed", base: NOP, edit: (e) => e.sh(".symtab", "entsize", 16n), rc: EINVAL },
   { name: "symtab size not a multiple of entsize", rule: "symtab-malformed", base: NOP, edit: (e) => e.sh(".symtab", "size", e.section(".symtab").size - 1n), rc: EINVAL },
   { name: "strtab is not SHT_STRTAB", rule: "strtab-malformed", base: NOP, edit: (e) => e.sh(".strtab", "type", 1), rc: EINVAL },

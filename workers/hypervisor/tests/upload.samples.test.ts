@@ -267,9 +267,16 @@ describe("upload sequences", () => {
   it("the tests' failure lines name the reason like Xen's console", async () => {
     const hv = await bootArch("x86_64");
     expect(hv.upload("xen_no_xen_buildid", payloadBytes("x86_64", "xen_no_xen_buildid"))).toBe(-22);
-    expect(hv.consoleLines().at(-1)).toBe("livepatch: xen_no_xen_buildid: .livepatch.xen_depends is missing");
+    // xen/common/livepatch.c check_xen_buildid(): "%s: section %s is missing"
+    expect(hv.consoleLines().at(-1)).toBe("livepatch: xen_no_xen_buildid: section .livepatch.xen_depends is missing");
     expect(hv.upload("xen_wrong_xen_buildid", payloadBytes("x86_64", "xen_wrong_xen_buildid"))).toBe(-22);
-    expect(hv.consoleLines().at(-1)).toBe("livepatch: xen_wrong_xen_buildid: check against hypervisor build-id failed");
+    // check_xen_buildid(): "%s: build-id mismatch:\n  livepatch: %*phN\n        xen: %*phN\n"
+    const xen = Buffer.from(hv.bootSpec!.buildId!).toString("hex");
+    expect(hv.consoleLines().slice(-3)).toEqual([
+      "livepatch: xen_wrong_xen_buildid: build-id mismatch:",
+      `  livepatch: ${xen.slice(0, -2)}${(parseInt(xen.slice(-2), 16) ^ 0xff).toString(16).padStart(2, "0")}`,
+      `        xen: ${xen}`,
+    ]);
     expect(eventsOf(hv, "hypercall-return").map((e) => e.ret)).toEqual([-22, -22]);
     expect(failures(hv).map((e) => [e.rule, e.rc, e.rcKind])).toEqual([
       ["xen-depends-missing", -22, "hypercall"],
