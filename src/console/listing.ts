@@ -1,5 +1,5 @@
-// `xen-livepatch list` the way the tool and libxc do it over the LIST hypercall (facts §8.2,
-// §13): a probe for the count and buffer sizes, then the fetch into buffers of exactly those
+// `xen-livepatch list` the way the tool and libxc do it over the LIST hypercall (list_func() in
+// tools/misc/xen-livepatch.c, xc_livepatch_list() in tools/libs/ctrl/xc_misc.c): a probe for the count and buffer sizes, then the fetch into buffers of exactly those
 // sizes, in batches. libxc halves its batch on −E2BIG; when `payload_version` moves under it,
 // the whole listing (probe included) runs again, at most 4 more times, then it gives up with
 // EBUSY. Comparing every fetch against the probe's version is our reading of "re-runs the whole

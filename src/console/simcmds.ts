@@ -50,6 +50,13 @@ export const SIM_USAGE = `Simulator commands:
                           real hardware do_nmi could run half-written code (not simulated)
   advance MS              let MS milliseconds of virtual time pass
   help                    this text and the xen-livepatch usage
+
+Two kinds of rc: the hypercall's return is what UPLOAD or ACTION answers at once ("failed" with
+"Error N" right after "Applying X... "); the status rc is what GET reports for a payload later,
+set by the work done at the rendezvous (-EAGAIN while it is pending; "Error N" after the tool's
+60 ms wait). In dmesg, "finished APPLY with rc=N" and "post-apply hook function with rc=N" show
+the status rc; "(rc=N), aborting!" after a pre-hook or an expectation shows the rc the hypercall
+returns (the status rc for REPLACE, which checks expectations at the rendezvous).
 `;
 
 function usage(out: Output, text: string): number {

@@ -1,7 +1,7 @@
 // What the hypervisor looked like after the first `cursor` timeline items: every payload's state,
 // the applied stack, and each payload's latest action with its phase, rc and the reason it failed.
 // Pure: a function of the event log, so stepping back is just deriving again with a smaller cursor.
-import type { CheckFailedEvent, LoggedEvent } from "../protocol/hypervisor.ts";
+import type { CheckFailedEvent, LoggedEvent, RcKind } from "../protocol/hypervisor.ts";
 import type { ActionName, TimelineItem } from "./types.ts";
 
 export type NodeState = "none" | "CHECKED" | "APPLIED" | "unloaded";
@@ -12,8 +12,10 @@ export interface ActionProgress {
   payload: string;
   action: ActionName;
   phase: ActionPhase;
-  /** The status rc as GET would show it now: −EAGAIN while the rendezvous runs, then the outcome. */
+  /** The rc that decides the action now: the hypercall's return, or the status rc as GET shows it. */
   rc: number | null;
+  /** Which of the two `rc` is. */
+  rcKind: RcKind | null;
   /** Why it failed, from the typed fields of the simulator's failure events. */
   reason: string | null;
   /** 0..1 along the edge, from the phase reached. */
@@ -107,7 +109,7 @@ export function applyEvent(s: SimSnapshot, ev: LoggedEvent): void {
 
   if (ev.kind === "hypercall") {
     const action = startedAction(ev);
-    if (action) setAction(s, { payload: name, action, phase: "checking", rc: null, reason: null, progress: PROGRESS.hypercall, from: stateNow, by: null });
+    if (action) setAction(s, { payload: name, action, phase: "checking", rc: null, rcKind: null, reason: null, progress: PROGRESS.hypercall, from: stateNow, by: null });
     return;
   }
   if (ev.kind === "state") {
@@ -119,7 +121,7 @@ export function applyEvent(s: SimSnapshot, ev: LoggedEvent): void {
     // A REPLACE reverts the payloads under it: show that as their own REVERT edge.
     const replacing = [...s.actions.values()].find((a) => a.action === "REPLACE" && a.payload !== name && a.phase !== "ok" && a.phase !== "failed");
     if (was === "APPLIED" && next === "CHECKED" && (!cur || cur.action !== "REVERT" || cur.phase === "ok" || cur.phase === "failed") && replacing) {
-      setAction(s, { payload: name, action: "REVERT", phase: "ok", rc: 0, reason: null, progress: 1, from: "APPLIED", by: replacing.payload });
+      setAction(s, { payload: name, action: "REVERT", phase: "ok", rc: 0, rcKind: "status", reason: null, progress: 1, from: "APPLIED", by: replacing.payload });
       return;
     }
     if (cur && cur.phase !== "ok" && cur.phase !== "failed") {
@@ -127,6 +129,7 @@ export function applyEvent(s: SimSnapshot, ev: LoggedEvent): void {
       if (cur.action === "UPLOAD" || cur.action === "UNLOAD") {
         cur.phase = "ok";
         cur.rc = 0;
+        cur.rcKind = "hypercall";
         cur.progress = 1;
       }
     }
@@ -142,6 +145,7 @@ export function applyEvent(s: SimSnapshot, ev: LoggedEvent): void {
     if (ev.rcKind === "status" && cur.phase === "checking") {
       cur.phase = "failed";
       cur.rc = ev.rc;
+      cur.rcKind = "status";
       cur.progress = 1;
     }
     return;
@@ -155,12 +159,14 @@ export function applyEvent(s: SimSnapshot, ev: LoggedEvent): void {
     if (rc !== 0) {
       cur.phase = "failed";
       cur.rc = rc;
+      cur.rcKind = "hypercall";
       cur.progress = 1;
       cur.reason ??= `the hypercall returned ${rc}`;
     } else if (cur.phase === "checking") {
       // No rendezvous was scheduled: done at once (upload, unload, or a no-op in the wrong state).
       cur.phase = "ok";
       cur.rc = 0;
+      cur.rcKind = "hypercall";
       cur.progress = 1;
     }
     return;
@@ -169,8 +175,10 @@ export function applyEvent(s: SimSnapshot, ev: LoggedEvent): void {
     if (ev.phase === "scheduled") {
       cur.phase = "pending";
       cur.rc = -EAGAIN;
+      cur.rcKind = "status";
     } else if (ev.phase === "done") {
       cur.rc = ev.statusRc;
+      cur.rcKind = "status";
       cur.phase = ev.statusRc === 0 ? "ok" : "failed";
       if (ev.statusRc !== 0) cur.reason ??= `finished with status rc ${ev.statusRc}`;
     } else if (ev.phase === "master" || ev.phase === "cpu-phase-done") cur.phase = "rendezvous";

@@ -45,7 +45,7 @@ describe("simulator session", () => {
     const { items, snap, writes } = view(s);
     expect(snap.states.get("xen_hello_world")).toBe("APPLIED");
     expect(snap.stack).toEqual(["xen_hello_world"]);
-    expect(snap.actions.get("xen_hello_world")).toMatchObject({ action: "APPLY", phase: "ok", rc: 0 });
+    expect(snap.actions.get("xen_hello_world")).toMatchObject({ action: "APPLY", phase: "ok", rc: 0, rcKind: "status" });
 
     const old = BigInt(s.data.payloads.xen_hello_world.funcs[0].oldAddr);
     const target = BigInt(s.data.payloads.xen_hello_world.funcs[0].newAddr);
@@ -61,7 +61,7 @@ describe("simulator session", () => {
     const ends = recordEnds(s.data.records);
     const sched = items.findIndex((it) => it.type === "event" && it.event.kind === "rendezvous" && it.event.phase === "scheduled");
     const mid = view(s, sched + 1);
-    expect(mid.snap.actions.get("xen_hello_world")).toMatchObject({ phase: "pending", rc: -11 });
+    expect(mid.snap.actions.get("xen_hello_world")).toMatchObject({ phase: "pending", rc: -11, rcKind: "status" });
     expect(mid.snap.states.get("xen_hello_world")).toBe("CHECKED");
     expect(hex(windowAt(w, mid.writes).bytes)).toBe(hex(w.base));
     expect(view(s, ends[0]).snap.states.get("xen_hello_world")).toBe("CHECKED");
@@ -78,7 +78,7 @@ describe("simulator session", () => {
     expect(snap.states.get("xen_hello_world")).toBe("APPLIED");
     expect(snap.stack).toEqual(["xen_hello_world", "xen_bye_world"]);
     const a = snap.actions.get("xen_hello_world")!;
-    expect(a).toMatchObject({ action: "REVERT", phase: "failed", rc: -16 });
+    expect(a).toMatchObject({ action: "REVERT", phase: "failed", rc: -16, rcKind: "hypercall" });
     expect(a.reason).toBe("not the top of the applied stack (top is xen_bye_world)");
   });
 
@@ -103,7 +103,7 @@ describe("simulator session", () => {
     const r = await s.run({ kind: "console", line: "apply xen_hello_world", via: "button" });
     expect(r.record.output).toBe("Applying xen_hello_world... failed\nError 16: Device or resource busy\n");
     const { snap, rv, writes } = view(s);
-    expect(snap.actions.get("xen_hello_world")).toMatchObject({ phase: "failed", rc: -16 });
+    expect(snap.actions.get("xen_hello_world")).toMatchObject({ phase: "failed", rc: -16, rcKind: "status" });
     expect(snap.actions.get("xen_hello_world")!.reason).toMatch(/^CPU2 missed the deadline/);
     expect(writes).toHaveLength(0);
     expect(rv!.lanes).toHaveLength(4);

@@ -14,7 +14,7 @@ import { Timeline } from "./timeline/Timeline.tsx";
 import { usePlayback } from "./timeline/usePlayback.ts";
 import { PayloadActions } from "./actions/PayloadActions.tsx";
 import { Knobs } from "./knobs/Knobs.tsx";
-import { rcText } from "./state-diagram/layout.ts";
+import { rcLabel } from "../../simulator/describe.ts";
 import { ScenarioPanel } from "../scenarios/ScenarioPanel.tsx";
 import { useStepHighlights } from "../scenarios/useHighlights.ts";
 import { Guard } from "../../components/Guard.tsx";
@@ -91,10 +91,10 @@ export default function SimulatorPage() {
     ? ""
     : `${action.action}${action.by ? ` (by REPLACE ${action.by})` : ""}: ${
         action.phase === "failed"
-          ? `failed, rc ${rcText(action.rc ?? 0)}${action.reason ? `: ${action.reason}` : ""}; ${selected} stays ${state}`
+          ? `failed, ${rcLabel(action.rcKind ?? "hypercall", action.rc ?? 0)}${action.reason ? `: ${action.reason}` : ""}; ${selected} stays ${state}`
           : action.phase === "ok"
-            ? `done, rc 0; ${selected} is ${state === "none" ? "not loaded" : state}`
-            : `in progress, rc ${rcText(action.rc ?? -11)}`
+            ? `done, ${rcLabel(action.rcKind ?? "hypercall", 0)}; ${selected} is ${state === "none" ? "not loaded" : state}`
+            : `in progress, ${action.rc === null ? "checks running" : rcLabel(action.rcKind ?? "status", action.rc)}`
       }`;
 
   return (

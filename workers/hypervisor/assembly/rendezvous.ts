@@ -17,20 +17,12 @@ import { runPostHook, hookEnabled } from "./hooks";
 import { dprintk } from "./xenlog";
 import { runAction, cmdName, CMD_APPLY, CMD_REVERT } from "./actions";
 import { nmiArrives } from "./nmi";
+import { takeDelay, takeIrqDelay, resetStalls, MAX_CPUS } from "./stalls";
 
-export const MAX_CPUS: i32 = 64;
+export { setDelay, setStall, clearStall, STALL_IDLE, STALL_IRQ } from "./stalls";
+
+export { MAX_CPUS } from "./stalls";
 const DEFAULT_TIMEOUT_NS: u64 = 30_000_000;
-/** The hypercall CPU leaves the guest and reaches idle quickly by default. */
-const MASTER_IDLE_NS: u64 = 20_000;
-/** Others: 0.1 ms to just under 2 ms, spread deterministically by CPU number. */
-function defaultIdleDelay(cpu: i32): u64 {
-  return 100_000 + <u64>((cpu * 7) % 20) * 95_000;
-}
-/** A parked CPU sees `ready` and disables IRQs within a few hundred ns. */
-function irqLatency(cpu: i32): u64 {
-  return 400 + <u64>cpu * 25;
-}
-
 const Q_MASTER_IDLE: i32 = 1;
 const Q_CPU_ARRIVE: i32 = 2;
 const Q_IRQ_ACK: i32 = 3;
@@ -71,14 +63,8 @@ let deadline: u64 = 0;
 let nmiMasked: bool = false;
 let arrived: bool[] = [];
 let irqAcked: bool[] = [];
-// Scenario stalls per CPU, in ns (-1 = none): one-shot ones are used by the next rendezvous
-// only; persistent ones by every rendezvous until cleared. One-shot wins when both are set.
-let delays: i64[] = [];
-let irqDelays: i64[] = [];
-let stickyIdle: i64[] = [];
-let stickyIrq: i64[] = [];
-
 export function resetRendezvous(): void {
+  resetStalls();
   queue = [];
   seq = 0;
   gen = 0;
@@ -90,17 +76,9 @@ export function resetRendezvous(): void {
   nmiMasked = false;
   arrived = new Array<bool>(MAX_CPUS);
   irqAcked = new Array<bool>(MAX_CPUS);
-  delays = new Array<i64>(MAX_CPUS);
-  irqDelays = new Array<i64>(MAX_CPUS);
-  stickyIdle = new Array<i64>(MAX_CPUS);
-  stickyIrq = new Array<i64>(MAX_CPUS);
   for (let i = 0; i < MAX_CPUS; i++) {
     arrived[i] = false;
     irqAcked[i] = false;
-    delays[i] = -1;
-    irqDelays[i] = -1;
-    stickyIdle[i] = -1;
-    stickyIrq[i] = -1;
   }
 }
 
@@ -113,67 +91,6 @@ function push(t: u64, kind: i32, cpu: i32): Step {
 function later(delta: u64): u64 {
   const n = clockNow();
   return n + delta < n ? u64.MAX_VALUE : n + delta;
-}
-
-function clampNs(ns: u64): i64 {
-  return ns > <u64>i64.MAX_VALUE ? i64.MAX_VALUE : <i64>ns;
-}
-
-export function setDelay(cpu: i32, ns: u64): void {
-  if (cpu < 0 || cpu >= MAX_CPUS) return;
-  delays[cpu] = clampNs(ns);
-}
-
-export const STALL_IDLE: i32 = 0;
-export const STALL_IRQ: i32 = 1;
-
-/**
- * A stall of `ns` on `cpu`: in the idle phase it is the time to reach the idle loop (like
- * setDelay); in the IRQ phase the time from `ready` to disabling IRQs. One-shot stalls apply to
- * the next rendezvous only; persistent ones to every rendezvous until cleared.
- */
-export function setStall(cpu: i32, ns: u64, phase: i32, persistent: bool): void {
-  if (cpu < 0 || cpu >= MAX_CPUS) return;
-  const v = clampNs(ns);
-  if (phase == STALL_IRQ) {
-    if (persistent) stickyIrq[cpu] = v;
-    else irqDelays[cpu] = v;
-  } else if (persistent) stickyIdle[cpu] = v;
-  else delays[cpu] = v;
-}
-
-/** Forgets every stall of `cpu` in `phase` (-1: both), one-shot and persistent. */
-export function clearStall(cpu: i32, phase: i32): void {
-  if (cpu < 0 || cpu >= MAX_CPUS) return;
-  if (phase != STALL_IRQ) {
-    delays[cpu] = -1;
-    stickyIdle[cpu] = -1;
-  }
-  if (phase != STALL_IDLE) {
-    irqDelays[cpu] = -1;
-    stickyIrq[cpu] = -1;
-  }
-}
-
-/** The scenario's one-shot delay for `cpu`, else its persistent one, else its default. */
-function takeDelay(cpu: i32): u64 {
-  const d = delays[cpu];
-  if (d >= 0) {
-    delays[cpu] = -1;
-    return <u64>d;
-  }
-  if (stickyIdle[cpu] >= 0) return <u64>stickyIdle[cpu];
-  return cpu == 0 ? MASTER_IDLE_NS : defaultIdleDelay(cpu);
-}
-
-function takeIrqDelay(cpu: i32): u64 {
-  const d = irqDelays[cpu];
-  if (d >= 0) {
-    irqDelays[cpu] = -1;
-    return <u64>d;
-  }
-  if (stickyIrq[cpu] >= 0) return <u64>stickyIrq[cpu];
-  return irqLatency(cpu);
 }
 
 export function onlineCpus(): i32 {

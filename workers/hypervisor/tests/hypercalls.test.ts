@@ -1,4 +1,5 @@
-// The hypercall ABI edges (facts §8, §9.1, §18 #9/#12/#25): LIST probe and fetch with 4.21+
+// The hypercall ABI edges (livepatch_op(), livepatch_list(), livepatch_get(), livepatch_action()
+// in xen/common/livepatch.c): LIST probe and fetch with 4.21+
 // capacities, payload_version, the pad words, the op flags FORCE quirk, and GET/LIST events.
 import { beforeEach, describe, expect, it } from "vitest";
 import { parseElf, sectionByName } from "../../../src/elf/index.ts";

@@ -1,4 +1,4 @@
-// Scenario knobs of the rendezvous (facts §10, §15): stalls in either quiesce phase, one-shot or
+// Scenario knobs of the rendezvous (do_livepatch_work(), arch_livepatch_mask()): stalls in either quiesce phase, one-shot or
 // persistent, and NMIs lost inside a rendezvous with the torn-code hazard on do_nmi's path.
 import { beforeEach, describe, expect, it } from "vitest";
 import type { HypervisorApi } from "../host/api.ts";

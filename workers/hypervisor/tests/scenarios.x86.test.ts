@@ -1,4 +1,4 @@
-// The canonical demo scenarios (facts §14) on the x86-64 sample image: hypercall rcs, states,
+// The canonical demo scenarios on the x86-64 sample image: hypercall rcs, states,
 // status rcs, the exact bytes at old_addr before/after/after revert, and Xen's console lines.
 import { beforeEach, describe, expect, it } from "vitest";
 import { parseElf, readVirtual } from "../../../src/elf/index.ts";

@@ -75,11 +75,11 @@ function Lanes({ rv, px, hotCpus, natural, maxScale }: { rv: RendezvousView; px:
         {rv.outcome ? (
           <span className={rv.outcome.rc === 0 ? "ok" : "bad"}>
             {" "}
-            → rc {rcText(rv.outcome.rc)} at +{msText(rv.outcome.at - rv.start)}
+            → status rc {rcText(rv.outcome.rc)} at +{msText(rv.outcome.at - rv.start)}
             {timedOut && " (a CPU stalled)"}
           </span>
         ) : (
-          <span className="warn"> → rc −EAGAIN (in progress, +{msText(rv.now - rv.start)})</span>
+          <span className="warn"> → status rc −EAGAIN (11) (in progress, +{msText(rv.now - rv.start)})</span>
         )}
       </p>
       <svg viewBox={`0 0 ${WIDTH} ${height}`} className="lanes-svg" role="img" aria-label={`CPU lanes: ${rv.lanes.map((l) => `CPU${l.cpu} ${l.status}`).join("; ")}`}>

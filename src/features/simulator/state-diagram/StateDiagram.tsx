@@ -6,6 +6,7 @@
 import { useRef, type CSSProperties } from "react";
 import type { ActionProgress, NodeState } from "../../../simulator/derive.ts";
 import { diagramLayout, HALO, pointOn, rcText, wrapText, type EdgeGeom } from "./layout.ts";
+import { rcLabel } from "../../../simulator/describe.ts";
 import { useElementSize } from "../useElementSize.ts";
 
 function edgeClass(e: EdgeGeom, action: ActionProgress | null): string {
@@ -15,7 +16,7 @@ function edgeClass(e: EdgeGeom, action: ActionProgress | null): string {
   return "edge active";
 }
 
-/** What goes on the edge itself: the rc, short enough to sit between two states. */
+/** What goes on the edge itself: the rc, short enough to sit between two states (its <title> says which rc). */
 function rcWords(a: ActionProgress): string {
   switch (a.phase) {
     case "checking":
@@ -46,8 +47,14 @@ export function captionText(a: ActionProgress | null): string | null {
     case "ok":
       return a.by ? `${a.action} by REPLACE ${a.by}` : null;
     case "failed":
-      return `${a.action} ${rcText(a.rc ?? 0)}: ${a.reason ?? "failed"}`;
+      return `${a.action} ${rcLabel(a.rcKind ?? "hypercall", a.rc ?? 0)}: ${a.reason ?? "failed"}`;
   }
+}
+
+/** The edge's rc in full: whether it is the hypercall's return or the payload's status rc. */
+function rcTitle(a: ActionProgress): string {
+  if (a.rc === null) return "the hypercall's checks are running";
+  return a.rcKind === "hypercall" ? `hypercall return ${rcText(a.rc)}` : `status rc ${rcText(a.rc)}: what GET reports for the payload`;
 }
 
 const FALLBACK = { width: 600, height: 250 };
@@ -99,11 +106,18 @@ export function StateDiagram({ payload, state, action }: { payload: string; stat
               <path d={e.d} className="sd-edge-line" markerEnd={marker} />
               <text x={e.label.x} y={e.label.y} className="sd-edge-label" textAnchor={e.label.anchor}>
                 {e.id}
-                {mine && e.rc.inline && <tspan className="sd-edge-rc"> · {rcWords(mine)}</tspan>}
+                {mine && e.rc.inline && (
+                  <tspan className="sd-edge-rc">
+                    {" · "}
+                    {rcWords(mine)}
+                    <title>{rcTitle(mine)}</title>
+                  </tspan>
+                )}
               </text>
               {mine && !e.rc.inline && (
                 <text x={e.rc.x} y={e.rc.y} className="sd-edge-label sd-edge-rc" textAnchor={e.rc.anchor}>
                   {rcWords(mine)}
+                  <title>{rcTitle(mine)}</title>
                 </text>
               )}
               {mine && caption && (
