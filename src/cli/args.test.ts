@@ -45,7 +45,7 @@ describe("top-level usage", () => {
     expect(commands).toEqual([
       "inspect [--json] [--xen IMAGE] FILE",
       "audit [--xen IMAGE] [--json] [--markdown] [--no-sim] FILE...",
-      "sim --xen IMAGE [--cpus N] [SCRIPT]",
+      "sim --xen IMAGE [--cpus N] [--debug-build] [SCRIPT]",
       "help",
     ]);
     expect(COMMANDS.map((c) => c.spec.name)).toEqual(["inspect", "audit", "sim"]);
@@ -102,7 +102,7 @@ describe("sim arguments", () => {
   it("--help shows its synopsis, options and exit status, exit 0", () => {
     const r = run("sim", "--help");
     expect(r.status).toBe(0);
-    expect(r.stdout.split("\n")[0]).toBe("Usage: livepatch-lens sim --xen IMAGE [--cpus N] [SCRIPT]");
+    expect(r.stdout.split("\n")[0]).toBe("Usage: livepatch-lens sim --xen IMAGE [--cpus N] [--debug-build] [SCRIPT]");
     expect(r.stdout).toMatch(/^ {2}--xen IMAGE {2,}\S/m);
     expect(r.stdout).toMatch(/^ {2}--cpus N {2,}\S/m);
     expect(r.stdout).toContain("Exit status: 0 when every command succeeded");
