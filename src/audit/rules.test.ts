@@ -62,6 +62,7 @@ const NOT_IN_A_PLAN: Partial<Record<RuleId, string>> = {
   "expect-old-addr-zero": "after a successful upload every old_addr is resolved, so APPLY never sees 0",
   "patch-write-fault": "UPLOAD reads the old function's first bytes, so an unmapped old_addr fails there first",
   "func-outside-xen-text": "needs an ARM payload patching another payload's function (covered by the hypervisor's tests)",
+  "dangling-pointer": "an accepted upload's dangling event is not a finding yet; the plan reports the fault it leads to (dangling-pointer-use)",
 };
 
 const CASES: Partial<Record<RuleId, [trigger: () => Case, clean: () => Case]>> = {
@@ -69,7 +70,14 @@ const CASES: Partial<Record<RuleId, [trigger: () => Case, clean: () => Case]>> =
   "plan-invalid": [() => withRoles(set([NOP, x("xen_replace_world")]), ["replace", "replace"]), () => withRoles(set([NOP, x("xen_replace_world")]), ["apply", "replace"])],
   "simulator-rule-unknown": [() => one(HELLO), () => one(HELLO)],
   "host-panic": [() => one(HELLO), () => one(HELLO)],
-  "funcs-not-allocated": [() => patched(NOP, (p) => p.shdr(".livepatch.funcs", "flags", 0)), () => one(NOP)],
+  // xen_replace_world has old_addr 0: Xen looks the name up through a pointer never relocated.
+  "funcs-not-allocated": [() => patched(x("xen_replace_world"), (p) => p.shdr(".livepatch.funcs", "flags", 0)), () => one(x("xen_replace_world"))],
+  "symtab-link-zero": [() => patched(NOP, (p) => p.shdr(".symtab", "link", 0)), () => one(NOP)],
+  "reloc-info-zero": [() => patched(HELLO, (p) => p.shdr(".rela.livepatch.funcs", "info", 0)), () => one(HELLO)],
+  // A NOBITS .livepatch.xen_depends far past the end of the file: Xen reads its note there.
+  "note-read-fault": [() => patched(NOP, (p) => p.shdr(".livepatch.xen_depends", "type", 8).shdr(".livepatch.xen_depends", "offset", 1n << 24n)), () => one(NOP)],
+  // Accepted with .modinfo in the freed upload buffer; APPLY faults displaying it.
+  "dangling-pointer-use": [() => patched(HELLO, (p) => p.shdr(".modinfo", "flags", 0)), () => one(HELLO)],
   "payload-empty": [() => ({ files: [[NOP, new Uint8Array(0)]], image: X }), () => one(NOP)],
   "replace-vetoing-hooks": [() => withRoles(one(x("xen_prepost_hooks")), ["replace"]), () => withRoles(one(x("xen_replace_world")), ["replace"])],
   "func-name-unreadable": [() => patched(x("xen_replace_world"), (p) => p.addend(".rela.livepatch.funcs", 0, 1n << 40n)), () => one(x("xen_replace_world"))],
