@@ -109,6 +109,8 @@ export interface PayloadDetails {
   rc: number;
   reverted: boolean;
   safeToReapply: boolean;
+  /** Xen's "vetoing" payload (a pre/post apply/revert hook): REPLACE refuses it, and refuses to run while it is applied. */
+  vetoing: boolean;
   pages: number;
   /** The first byte of the allocation (the text region's address). */
   base: string;

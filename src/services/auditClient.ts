@@ -1,9 +1,7 @@
-// The page's side of the audit worker (a plan run through the simulated hypervisor, and payload
-// analysis against an image). Runs one job at a time; sends an image's bytes only when the worker
+// The page's side of the audit worker (a plan run through the simulated hypervisor). Runs one job at a time; sends an image's bytes only when the worker
 // does not have that image yet (a fresh worker, or evicted).
 import * as Comlink from "comlink";
 import type { AuditResult, PlanRole } from "../audit/index.ts";
-import type { LivepatchModel } from "../livepatch/index.ts";
 import type { Result } from "../protocol/result.ts";
 import type { AuditImageInput, AuditWorkerApi } from "../../workers/audit/service.ts";
 
@@ -56,9 +54,4 @@ function queued<T>(job: () => Promise<T>, isCurrent: () => boolean): Promise<T |
 /** Runs a plan off the main thread. `isCurrent` lets a queued run that went stale skip its turn. */
 export function auditInWorker(files: PlanSource[], image: AuditImageSource | null, isCurrent: () => boolean = () => true): Promise<AuditResult | null> {
   return queued(() => runOnce(files, image), isCurrent);
-}
-
-/** A payload's model against an image, computed off the main thread (null: not a payload, or stale). */
-export function analyzeInWorker(payload: Uint8Array, image: AuditImageSource, isCurrent: () => boolean = () => true): Promise<LivepatchModel | null> {
-  return queued(() => withImage(image, (w, img) => w.analyzeAgainst(payload, img)), isCurrent);
 }

@@ -36,6 +36,8 @@ export interface AuditState {
   result: AuditResult | null;
   /** The loaded file id of each plan file, in plan order (result.files[i] is ids[i]). */
   ids: string[];
+  /** The loaded image the simulated hypervisor booted from (null: a stand-in Xen). */
+  imageId: string | null;
   error: string | null;
   running: boolean;
 }
@@ -162,7 +164,7 @@ export function createFilesSlice({ set, get, setStore, subscribe }: SliceApi<"fi
       });
     },
     update: (id, patch) => set((s) => ({ list: s.list.map((f) => (f.id === id ? { ...f, ...patch } : f)) })),
-    audit: { result: null, ids: [], error: null, running: false },
+    audit: { result: null, ids: [], imageId: null, error: null, running: false },
     setAudit: (audit) => set({ audit }),
     roles: {},
     setRole: (id, role) =>

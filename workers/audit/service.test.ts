@@ -1,10 +1,8 @@
 // The audit worker's service over a real MessageChannel: the same result as the CLI's runner, the
-// image cached by key, a page-side load failure reported unreadable, and analysis against an image.
+// image cached by key, and a page-side load failure reported unreadable.
 import * as Comlink from "comlink";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runAudit } from "../../src/audit/index.ts";
-import { parseElf } from "../../src/elf/index.ts";
-import { analyzePayload, imageOptions } from "../../src/livepatch/index.ts";
 import { readSample } from "../../src/test-support/samples.ts";
 import { nodeAuditHost } from "../../src/cli/auditHost.ts";
 import { compileHypervisorModule } from "../hypervisor/host/node.ts";
@@ -63,14 +61,4 @@ describe("audit service over a MessageChannel", () => {
     expect(r).toMatchObject({ ok: true, value: { verdict: "reject", findings: [{ id: "file-unreadable", message: expect.stringMatching(/^junk cannot be read as a hypervisor image/) }] } });
   });
 
-  it("analyses a payload against an image as the page would in process", async () => {
-    const remote = connect();
-    const image = read("xen-syms");
-    const payload = read("xen_expectations.livepatch");
-    const expected = analyzePayload(parseElf(payload), imageOptions(parseElf(image)));
-    expect(await remote.analyzeAgainst(payload, { file: "xen-syms", key: "i" })).toMatchObject({ ok: false, error: { code: "NEED_IMAGE" } });
-    expect(await remote.analyzeAgainst(payload, { file: "xen-syms", key: "i", bytes: image })).toEqual({ ok: true, value: expected });
-    expect(await remote.analyzeAgainst(read("xen-syms"), { file: "xen-syms", key: "i" })).toEqual({ ok: true, value: null });
-    expect(await remote.analyzeAgainst(new Uint8Array(3), { file: "xen-syms", key: "i" })).toMatchObject({ ok: false, error: { code: "NOT_ELF" } });
-  });
 });

@@ -1,9 +1,7 @@
 // The page's audit worker: runs a reviewer's plan through its own simulated hypervisor (the same
-// wasm and adapter as `livepatch-lens audit`), and analyses a payload against an image. The image
-// is sent once per key and kept, since it is the big one (a xen-syms is tens of MB).
-import { ElfFormatError, parseElf, type ElfFile } from "../../src/elf/index.ts";
+// wasm and adapter as `livepatch-lens audit`). The image is sent once per key and kept, since it
+// is the big one (a xen-syms is tens of MB).
 import { runAudit, type AuditResult, type Decode, type PlanRole } from "../../src/audit/index.ts";
-import { analyzePayload, imageOptions, type LivepatchModel } from "../../src/livepatch/index.ts";
 import { err, ok, type Result } from "../../src/protocol/result.ts";
 import { createHypervisor } from "../hypervisor/host/api.ts";
 import { auditHostOver } from "../hypervisor/host/auditHost.ts";
@@ -24,45 +22,26 @@ export interface AuditPlanInput {
 export interface AuditWorkerApi {
   /** `NEED_IMAGE` when `image.bytes` is absent and the key is not cached: send the bytes again. */
   audit(plan: AuditPlanInput): Promise<Result<AuditResult>>;
-  /**
-   * The payload's model with old addresses and old bytes taken from the image; `ok(null)` when it
-   * is not a livepatch payload. `NEED_IMAGE` as for `audit`.
-   */
-  analyzeAgainst(payload: Uint8Array, image: AuditImageInput): Promise<Result<LivepatchModel | null>>;
 }
 
 /** Images kept, most recent last. */
 const KEEP_IMAGES = 2;
 
-interface Kept {
-  bytes: Uint8Array;
-  elf: ElfFile;
-}
-
 /** Loads the instruction decoder for an image's ELF machine (the host's engines); undefined when none. */
 export type DecoderLoader = (machine: number) => Promise<Decode | undefined>;
 
 export function createAuditService(module: WebAssembly.Module | Promise<WebAssembly.Module>, decoder?: DecoderLoader): AuditWorkerApi {
-  const images = new Map<string, Kept>();
+  const images = new Map<string, Uint8Array>();
   const hv = Promise.resolve(module).then(createHypervisor);
 
-  function imageFor(input: AuditImageInput): Result<Kept> {
+  function imageFor(input: AuditImageInput): Result<Uint8Array> {
     const hit = images.get(input.key);
     if (hit && !input.bytes) return ok(hit);
     if (!input.bytes) return err("NEED_IMAGE", `image ${input.file} is not cached here`);
-    // An unreadable image is the audit's to report (fail closed), so keep it even if it does not parse.
-    let elf: ElfFile;
-    try {
-      elf = parseElf(input.bytes);
-    } catch (e) {
-      if (!(e instanceof ElfFormatError)) throw e;
-      elf = null as unknown as ElfFile;
-    }
-    const kept = { bytes: input.bytes, elf };
     images.delete(input.key);
-    images.set(input.key, kept);
+    images.set(input.key, input.bytes);
     while (images.size > KEEP_IMAGES) images.delete(images.keys().next().value as string);
-    return ok(kept);
+    return ok(input.bytes);
   }
 
   // One plan at a time: a run boots, uploads and applies on the one simulator.
@@ -81,7 +60,7 @@ export function createAuditService(module: WebAssembly.Module | Promise<WebAssem
           if (plan.image) {
             const r = imageFor(plan.image);
             if (!r.ok) return r;
-            image = { file: plan.image.file, bytes: r.value.bytes };
+            image = { file: plan.image.file, bytes: r.value };
           }
           const host = auditHostOver(await hv);
           const unreadable = new Map(plan.files.flatMap((f) => (f.problem ? [[f.file, f.problem] as const] : [])));
@@ -90,17 +69,6 @@ export function createAuditService(module: WebAssembly.Module | Promise<WebAssem
           return err("INTERNAL", `audit failed: ${e instanceof Error ? e.message : String(e)}`);
         }
       });
-    },
-    async analyzeAgainst(payload, image) {
-      try {
-        const r = imageFor(image);
-        if (!r.ok) return r;
-        if (!r.value.elf) return err("NOT_ELF", `${image.file} is not an ELF image`);
-        return ok(analyzePayload(parseElf(payload), imageOptions(r.value.elf)));
-      } catch (e) {
-        const code = e instanceof ElfFormatError ? e.code : "INTERNAL";
-        return err(code, `analysis against ${image.file} failed: ${e instanceof Error ? e.message : String(e)}`);
-      }
     },
   };
 }

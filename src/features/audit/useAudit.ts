@@ -50,19 +50,20 @@ export function useAuditRunner(): void {
 
   useEffect(() => {
     if (!plan) {
-      setAudit({ result: null, ids: [], error: null, running: false });
+      setAudit({ result: null, ids: [], imageId: null, error: null, running: false });
       return;
     }
-    setAudit({ result: null, ids: plan.ids, error: null, running: true });
+    const imageId = plan.image?.id ?? null;
+    setAudit({ result: null, ids: plan.ids, imageId, error: null, running: true });
     if (plan.pending) return;
     let live = true;
     const image = plan.image ? { file: plan.image.name, key: plan.image.id, bytes: plan.image.parsed!.elf.bytes } : null;
     auditInWorker(plan.inputs, image, () => live).then(
       (result) => {
-        if (live && result) setAudit({ result, ids: plan.ids, error: null, running: false });
+        if (live && result) setAudit({ result, ids: plan.ids, imageId, error: null, running: false });
       },
       (e: unknown) => {
-        if (live) setAudit({ result: null, ids: plan.ids, error: e instanceof Error ? e.message : String(e), running: false });
+        if (live) setAudit({ result: null, ids: plan.ids, imageId, error: e instanceof Error ? e.message : String(e), running: false });
       },
     );
     return () => {

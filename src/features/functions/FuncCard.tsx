@@ -15,7 +15,8 @@ function Expectation({ fn, ctx }: { fn: LivepatchFunc; ctx: ImageContext }) {
   const e = fn.expect;
   if (!e) return <p className="muted">No expectation block in this layout.</p>;
   if (!e.enabled) return <p>Expectation: disabled (Xen skips the check).</p>;
-  const actual = fn.patch && ctx.image ? ctx.readOld(fn.patch.oldAddr, e.len) : null;
+  const at = ctx.patch(fn.index);
+  const actual = at && ctx.image ? ctx.readOld(at.oldAddr, e.len) : null;
   const same = actual ? actual.every((b, i) => b === e.expected[i]) : null;
   return (
     <div className="expect">
@@ -106,7 +107,7 @@ export function FuncCard({ fn, model, elf, fileId, ctx }: { fn: LivepatchFunc; m
         </tbody>
       </table>
       <Expectation fn={fn} ctx={ctx} />
-      <NewCode fn={fn} model={model} elf={elf} nameAt={ctx.nameAt} />
+      <NewCode fn={fn} model={model} sections={ctx.sections} elf={elf} nameAt={ctx.nameAt} />
     </article>
   );
 }

@@ -55,7 +55,7 @@ export function Functions({ file, parsed }: ViewProps) {
           onActivate={(i) => {
             // The replacement's code (its bytes in the payload); the record itself for a NOP-out.
             const f = funcs[i];
-            const loc = newCodeLocation(f, model, parsed.elf);
+            const loc = newCodeLocation(f, ctx.sections, parsed.elf);
             follow(file.id, null, loc ? { offset: loc.section.dataOffset + loc.start, size: loc.size, label: `new code of ${f.name.text ?? `#${i}`}` } : { offset: f.offset, size: f.size, label: `livepatch_func ${i}` });
             document.querySelector<HTMLElement>(".func-detail .old-new")?.scrollIntoView({ block: "nearest" });
           }}

@@ -1,4 +1,4 @@
-// The replacement function's code, disassembled at its assumed load address, with the
+// The replacement function's code, disassembled where the simulated hypervisor placed it, with the
 // relocations that will be applied to it shown inline (objdump -dr).
 import { useMemo } from "react";
 import type { ElfFile } from "../../elf/index.ts";
@@ -9,11 +9,12 @@ import { CodeListing, type InlineReloc } from "./CodeListing.tsx";
 import { useDisasm } from "./useDisasm.ts";
 import { placeInSection } from "../inspector/symbolize.ts";
 import { newCodeLocation } from "./newCodeLocation.ts";
+import type { PlacedSection } from "../../protocol/hypervisor.ts";
 
-export function NewCode({ fn, model, elf, nameAt }: { fn: LivepatchFunc; model: LivepatchModel; elf: ElfFile; nameAt(a: bigint): string | null }) {
+export function NewCode({ fn, model, sections, elf, nameAt }: { fn: LivepatchFunc; model: LivepatchModel; sections: readonly PlacedSection[]; elf: ElfFile; nameAt(a: bigint): string | null }) {
   const t = fn.newAddr.target;
   const where = useMemo(() => {
-    const loc = newCodeLocation(fn, model, elf);
+    const loc = newCodeLocation(fn, sections, elf);
     if (!loc) return null;
     const { section, start, size, base } = loc;
     const relocs: InlineReloc[] = [];
@@ -27,7 +28,7 @@ export function NewCode({ fn, model, elf, nameAt }: { fn: LivepatchFunc; model: 
       }
     }
     return { ...loc, relocs };
-  }, [fn, elf, model]);
+  }, [fn, elf, sections]);
   const state = useDisasm(model.arch, where?.bytes ?? null, where ? where.base + BigInt(where.start) : null);
   if (!where) return <p className="muted">The new code is not in this file (NOP-out, or the symbol is undefined here).</p>;
   const localName = (a: bigint) => {
@@ -38,7 +39,7 @@ export function NewCode({ fn, model, elf, nameAt }: { fn: LivepatchFunc; model: 
     <section aria-label="New function code">
       <h4>
         New code: <code>{where.section.name}</code>+{hex(where.start)}, {where.size} bytes
-        {where.placed && <span className="muted"> at {hex(where.base + BigInt(where.start))} (assumed load address)</span>}
+        {where.placed && <span className="muted"> at {hex(where.base + BigInt(where.start))} (where the simulator placed it)</span>}
       </h4>
       <CodeListing label="New function disassembly" state={state} relocs={where.relocs} nameAt={(a) => localName(a) ?? nameAt(a)} addressDigits={model.pointerSize * 2} />
     </section>

@@ -36,7 +36,7 @@ const overlaps = (i: Insn, start: bigint, end: bigint) => i.address < end && i.a
 
 export function OldNew({ fn, model, elf, ctx }: { fn: LivepatchFunc; model: LivepatchModel; elf: ElfFile; ctx: ImageContext }) {
   const arch = model.arch;
-  const patch = fn.patch;
+  const patch = ctx.patch(fn.index);
   const nop = fn.newAddr.target.kind === "null";
   const name = fn.name.text ?? `#${fn.index}`;
 
@@ -54,7 +54,7 @@ export function OldNew({ fn, model, elf, ctx }: { fn: LivepatchFunc; model: Live
     [patch],
   );
 
-  const loc = useMemo(() => (nop ? null : newCodeLocation(fn, model, elf)), [nop, fn, model, elf]);
+  const loc = useMemo(() => (nop ? null : newCodeLocation(fn, ctx.sections, elf)), [nop, fn, ctx.sections, elf]);
   // NOP-out: the old function with the NOPs written over it (and the bytes after it).
   const afterNops = useMemo(() => {
     if (!nop || !old || !patch) return null;

@@ -12,7 +12,7 @@ const OLD_CONTEXT_BYTES = 32;
 
 export function Trampoline({ fn, model, ctx }: { fn: LivepatchFunc; model: LivepatchModel; ctx: ImageContext }) {
   const arch = model.arch;
-  const patch = fn.patch;
+  const patch = ctx.patch(fn.index);
   const name = fn.name.text ?? `#${fn.index}`;
   const writeAt = patch ? patch.oldAddr + BigInt(patch.patchOffset) : null;
   const written = useDisasm(arch, patch && patch.bytes.length ? patch.bytes : null, writeAt);
@@ -37,8 +37,11 @@ export function Trampoline({ fn, model, ctx }: { fn: LivepatchFunc; model: Livep
       />
       {!patch ? (
         <p className="warn">
-          The old address is not known from the payload alone (it is resolved by name at upload).{" "}
-          {ctx.image ? `The symbol ${name} was not found in ${ctx.image.name}.` : "Load the xen-syms this payload targets to see the exact bytes."}
+          {ctx.pending
+            ? "Placing the payload in the simulated hypervisor…"
+            : ctx.notPlaced
+              ? `The simulated hypervisor does not place this payload: ${ctx.notPlaced}`
+              : "The simulated hypervisor has no preview of this function."}
         </p>
       ) : (
         <>

@@ -1,7 +1,8 @@
 // Where a replacement function's code is in the payload: its section, offset and size (from the
-// symbol new_addr names), and the address it would run at in the assumed placement.
+// symbol new_addr names), and the address it runs at where the simulated hypervisor placed it.
 import type { ElfFile, ElfSection } from "../../elf/index.ts";
-import type { LivepatchFunc, LivepatchModel } from "../../livepatch/index.ts";
+import type { LivepatchFunc } from "../../livepatch/index.ts";
+import type { PlacedSection } from "../../protocol/hypervisor.ts";
 
 /** More than any real replacement function; a hostile size is cut here. */
 export const MAX_CODE_BYTES = 16 * 1024;
@@ -11,13 +12,13 @@ export interface NewCodeLocation {
   /** Offset of the function in its section, and its size. */
   start: number;
   size: number;
-  /** Address of section offset 0 in the assumed placement (0 when the section is not placed). */
+  /** Address of section offset 0 where the simulator placed it (0 when it is not placed). */
   base: bigint;
   placed: boolean;
   bytes: Uint8Array;
 }
 
-export function newCodeLocation(fn: LivepatchFunc, model: LivepatchModel, elf: ElfFile): NewCodeLocation | null {
+export function newCodeLocation(fn: LivepatchFunc, sections: readonly PlacedSection[], elf: ElfFile): NewCodeLocation | null {
   const t = fn.newAddr.target;
   if (t.kind !== "symbol" || !t.defined || t.sectionIndex === undefined || t.sectionOffset === undefined) return null;
   const section = elf.sections[t.sectionIndex];
@@ -25,7 +26,7 @@ export function newCodeLocation(fn: LivepatchFunc, model: LivepatchModel, elf: E
   const start = Number(t.sectionOffset);
   const size = Math.min(Number(t.symbolSize ?? BigInt(fn.newSize)) || fn.newSize, section.dataSize - start, MAX_CODE_BYTES);
   if (start < 0 || size <= 0) return null;
-  const placed = model.regions.sections.find((p) => p.sectionIndex === t.sectionIndex);
+  const placed = sections.find((p) => p.index === t.sectionIndex);
   const bytes = elf.bytes.subarray(section.dataOffset + start, section.dataOffset + start + size);
-  return { section, start, size, base: placed ? placed.address : 0n, placed: !!placed, bytes };
+  return { section, start, size, base: placed ? BigInt(placed.addr) : 0n, placed: !!placed, bytes };
 }

@@ -1,25 +1,47 @@
-// Payload analysis against a loaded hypervisor image: old addresses resolved through the image's
-// symbols, old bytes read from its text. Prefers the image whose build-id the payload targets.
-// Small payloads are re-analysed at once; bigger ones in the audit worker (2,000 functions against
-// a 140k-symbol xen-syms is ~130 ms), showing the payload's own model until that arrives.
-import { useEffect, useMemo, useState } from "react";
-import { readVirtual, symbolAt, type ElfFile } from "../../elf/index.ts";
-import { analyzePayload, imageOptions, type LivepatchModel } from "../../livepatch/index.ts";
-import { fileLinks } from "../../state/links.ts";
+// What the Functions and Overview views know about a payload against the hypervisor: the image the
+// audit booted the simulated hypervisor from (its symbols and bytes, for the old functions), and
+// what that hypervisor did with the payload: the old address it resolved for each function and the
+// bytes APPLY writes (its own preview), where the payload's sections landed. Nothing here computes
+// a Xen answer; it reads the audit's.
+import { useMemo } from "react";
+import { buildIdHex, readVirtual, symbolAt, type ElfFile } from "../../elf/index.ts";
+import type { LivepatchArch, LivepatchModel } from "../../livepatch/index.ts";
+import type { PlacedSection } from "../../protocol/hypervisor.ts";
 import type { ParsedFile } from "../../state/parsedFile.ts";
-import { selectFiles } from "../../state/selectors.ts";
 import { useLens, type LoadedFile } from "../../state/store.ts";
 import { placeInSection } from "../inspector/symbolize.ts";
-import { analyzeInWorker } from "../../services/auditClient.ts";
+import { usePlacement } from "../placement/usePlacement.ts";
 import { imageString, quoted } from "./references.ts";
+
+/** What APPLY writes for one function, as the simulated hypervisor previews it. */
+export interface FuncPatch {
+  kind: "trampoline" | "nop";
+  oldAddr: bigint;
+  /** Where the branch goes (trampolines). */
+  newAddr: bigint;
+  /** Bytes past old_addr where the write starts (4 after an x86 ENDBR64). */
+  patchOffset: number;
+  bytes: Uint8Array;
+  /** An apply action hook replaces Xen's own routine: APPLY writes nothing itself. */
+  viaHook: boolean;
+  /** Writing would bring the host down instead (Xen's panic message). */
+  fault: string | null;
+  description: string;
+  assumed: string;
+}
 
 export interface ImageContext {
   image: LoadedFile | null;
   /** True when the image's build-id is the one the payload's xen_depends names. */
   matches: boolean;
   model: LivepatchModel | null;
-  /** The model against the image is still being computed (`model` is the payload's own until then). */
+  /** The audit (and so the placement) is still running. */
   pending: boolean;
+  /** Why the payload has no placement (its upload fails), once the audit has run. */
+  notPlaced: string | null;
+  patch(index: number): FuncPatch | null;
+  /** Where the payload's ALLOC sections landed. */
+  sections: readonly PlacedSection[];
   readOld(address: bigint, length: number): Uint8Array | null;
   nameAt(address: bigint): string | null;
   /** The image's function containing `address` (its symbol's start and size). */
@@ -28,76 +50,54 @@ export interface ImageContext {
   stringAt(address: bigint): string | null;
 }
 
-// Files bigger than this are not re-analysed (beyond any real payload; the worker copies the bytes).
-const MAX_REANALYZE_BYTES = 4 * 1024 * 1024;
-// Up to this many functions the analysis takes a millisecond or two: done at once, on the page.
-const MAX_FUNCS_IN_PAGE = 64;
-const cache = new WeakMap<ParsedFile, WeakMap<ElfFile, LivepatchModel>>();
+const fromHex = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16));
 
-function cached(parsed: ParsedFile, image: ElfFile): LivepatchModel | null {
-  return cache.get(parsed)?.get(image) ?? null;
-}
-
-function remember(parsed: ParsedFile, image: ElfFile, m: LivepatchModel): void {
-  let inner = cache.get(parsed);
-  if (!inner) cache.set(parsed, (inner = new WeakMap()));
-  inner.set(image, m);
-}
-
-function reanalyzeNow(parsed: ParsedFile, image: ElfFile): LivepatchModel | null {
-  const hit = cached(parsed, image);
-  if (hit) return hit;
-  // Same symbols, bytes and payload base the simulator and `inspect --xen` use.
-  const m = analyzePayload(parsed.elf, imageOptions(image));
-  if (m) remember(parsed, image, m);
-  return m;
-}
-
-/** The worker's model for (payload, image), once it arrives; re-renders the caller when it does. */
-function useWorkerModel(parsed: ParsedFile, image: LoadedFile | null, wanted: boolean): LivepatchModel | null {
-  const imageElf = image?.parsed?.elf ?? null;
-  const [, setArrived] = useState(0);
-  useEffect(() => {
-    if (!wanted || !image || !imageElf || cached(parsed, imageElf)) return;
-    let live = true;
-    analyzeInWorker(parsed.elf.bytes, { file: image.name, key: image.id, bytes: imageElf.bytes }, () => live).then(
-      (m) => {
-        if (!m) return;
-        remember(parsed, imageElf, m);
-        if (live) setArrived((n) => n + 1);
-      },
-      () => undefined, // the payload's own model stays; the audit reports what is wrong with the file
-    );
-    return () => {
-      live = false;
-    };
-  }, [parsed, image, imageElf, wanted]);
-  return wanted && imageElf ? cached(parsed, imageElf) : null;
+function describe(arch: LivepatchArch | null, kind: FuncPatch["kind"], bytes: Uint8Array, target: string | null, patchOffset: number, viaHook: boolean, fault: string | null): string {
+  if (fault) return `Writing it would bring the host down: ${fault}`;
+  if (viaHook) return "The payload's apply action hook replaces Xen's own patching: APPLY writes nothing here itself, the hook does what it does";
+  const endbr = patchOffset > 0 ? `The old function starts with ENDBR64, which stays; ${patchOffset} bytes later, ` : "";
+  if (kind === "nop") return bytes.length ? `${endbr}${bytes.length} bytes of NOPs` : "Nothing is written (the NOP-out covers no bytes past ENDBR64)";
+  const insn = arch === "x86_64" ? "jmp rel32" : "B";
+  return `${endbr}${endbr ? "a" : "A"} ${insn} to the new function at ${target ?? "?"}`;
 }
 
 export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageContext {
-  const files = useLens(selectFiles);
-  const chosen = useMemo(() => {
-    const links = fileLinks(files);
-    const t = links.target.get(file.id);
-    const images = files.filter((f) => f.parsed && f.parsed.role === "image");
-    const matched = t?.status === "match" ? images.find((f) => f.id === t.imageId) : undefined;
-    const sameArch = images.find((f) => f.parsed!.elf.header.machine === parsed.elf.header.machine);
-    return { image: matched ?? sameArch ?? null, matches: !!matched };
-  }, [files, file.id, parsed]);
-  const imageElf = chosen.image?.parsed?.elf ?? null;
-  const reanalyze = imageElf !== null && parsed.livepatch !== null && parsed.elf.bytes.length <= MAX_REANALYZE_BYTES;
-  const inPage = reanalyze && parsed.livepatch!.funcs.length <= MAX_FUNCS_IN_PAGE;
-  const fromWorker = useWorkerModel(parsed, chosen.image, reanalyze && !inPage);
+  const imageId = useLens((s) => s.files.audit.imageId);
+  const image = useLens((s) => (imageId ? (s.files.list.find((f) => f.id === imageId) ?? null) : null));
+  const { at, running } = usePlacement(file.id);
   return useMemo(() => {
-    const { image, matches } = chosen;
-    const againstImage = !reanalyze ? null : inPage ? reanalyzeNow(parsed, imageElf!) : fromWorker;
-    const model = againstImage ?? parsed.livepatch;
+    const imageElf: ElfFile | null = image?.parsed?.elf ?? null;
+    const model = parsed.livepatch;
+    const p = at?.placement ?? null;
+    const sections = p?.payload.sections ?? [];
+    const assumed = at ? (at.assumed ? "a stand-in Xen (no image loaded: addresses assumed)" : `${at.imageFile}`) : "";
+    const patches = new Map(
+      (p?.patches ?? []).map((pt) => {
+        const bytes = fromHex(pt.bytes);
+        const kind = pt.insn === "nop" ? ("nop" as const) : ("trampoline" as const);
+        const fp: FuncPatch = {
+          kind,
+          oldAddr: BigInt(pt.oldAddr),
+          newAddr: pt.target ? BigInt(pt.target) : 0n,
+          patchOffset: pt.patchOffset,
+          bytes: pt.viaHook ? new Uint8Array(0) : bytes,
+          viaHook: pt.viaHook,
+          fault: pt.faultMessage,
+          description: describe(model?.arch ?? null, kind, bytes, pt.target, pt.patchOffset, pt.viaHook, pt.faultMessage),
+          assumed: `placed and resolved by the simulated hypervisor booted from ${assumed}`,
+        };
+        return [pt.index, fp] as const;
+      }),
+    );
+    const xenDepends = model?.xenDepends?.buildId ?? null;
     return {
       image,
-      matches,
+      matches: !!image && !!xenDepends && image.parsed?.role === "image" && !!imageElf && buildIdHex(imageElf) === xenDepends,
       model,
-      pending: reanalyze && !againstImage,
+      pending: running && !at,
+      notPlaced: at && !p ? (at.reason ?? "the upload failed") : null,
+      patch: (index) => patches.get(index) ?? null,
+      sections,
       readOld: (address, length) => (imageElf ? readVirtual(imageElf, address, length) : null),
       oldFunction: (address) => {
         const s = imageElf ? symbolAt(imageElf, address) : null;
@@ -108,7 +108,7 @@ export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageCont
         return str === null ? null : quoted(str);
       },
       nameAt: (address) => {
-        const local = model ? payloadNameAt(parsed.elf, model, address) : null;
+        const local = payloadNameAt(parsed.elf, sections, address);
         if (local) return local;
         if (!imageElf) return null;
         const s = symbolAt(imageElf, address);
@@ -117,15 +117,16 @@ export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageCont
         return d === 0n ? s.name : `${s.name}+0x${d.toString(16)}`;
       },
     };
-  }, [chosen, reanalyze, inPage, fromWorker, parsed, imageElf]);
+  }, [image, at, running, parsed]);
 }
 
-/** A name for an address inside the payload's assumed regions: function+offset or section+offset. */
-export function payloadNameAt(elf: ElfFile, model: LivepatchModel, address: bigint): string | null {
-  for (const p of model.regions.sections) {
-    if (p.size === 0 || address < p.address || address >= p.address + BigInt(p.size)) continue;
-    const off = address - p.address;
-    return placeInSection(elf, p.sectionIndex, off) ?? `${p.name}+0x${off.toString(16)}`;
+/** A name for an address inside the payload's placed sections: function+offset or section+offset. */
+export function payloadNameAt(elf: ElfFile, sections: readonly PlacedSection[], address: bigint): string | null {
+  for (const p of sections) {
+    const start = BigInt(p.addr);
+    if (p.size === 0 || address < start || address >= start + BigInt(p.size)) continue;
+    const off = address - start;
+    return placeInSection(elf, p.index, off) ?? `${p.name}+0x${off.toString(16)}`;
   }
   return null;
 }

@@ -101,8 +101,6 @@ export function Overview({ file, parsed }: ViewProps) {
             <dt>.modinfo</dt>
             <dd className="mono">{lp.modinfo ? lp.modinfo.display || "(empty)" : "none"}</dd>
             <PlacementFacts fileId={file.id} />
-            <dt>REPLACE</dt>
-            <dd>{lp.replacePossible ? <span className="ok">possible</span> : <span className="warn">not possible (a veto hook or no functions)</span>}</dd>
             {(lp.appendedSignature || lp.xenSignature) && (
               <>
                 <dt>Signature</dt>

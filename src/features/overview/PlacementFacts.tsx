@@ -1,5 +1,5 @@
-// Where the payload lands and whether it can be applied again after a revert: both are Xen's
-// answers, so they come from the audit's simulated hypervisor (the same placement the Sections and
+// Where the payload lands, whether it can be applied again after a revert, and whether REPLACE
+// takes it: all Xen's answers, so they come from the audit's simulated hypervisor (the same placement the Sections and
 // Functions views and the simulator use), never from a second computation here.
 import { usePlacement } from "../placement/usePlacement.ts";
 
@@ -28,6 +28,16 @@ export function PlacementFacts({ fileId }: { fileId: string }) {
           <span className="ok">safe to re-apply after revert</span>
         ) : (
           <span className="warn">not safe to re-apply after revert (it has writable data)</span>
+        )}
+      </dd>
+      <dt>REPLACE</dt>
+      <dd>
+        {!p ? (
+          <span className="muted">known once placed</span>
+        ) : p.payload.vetoing ? (
+          <span className="warn">refused (−EOPNOTSUPP): it has pre/post apply/revert hooks</span>
+        ) : (
+          <span className="ok">possible, while no applied payload has pre/post hooks</span>
         )}
       </dd>
     </>

@@ -50,7 +50,8 @@ export function Replaces({ file, parsed }: ViewProps) {
         </thead>
         <tbody>
           {shown.map((fn) => {
-            const old = fn.patch ? ctx.oldFunction(fn.patch.oldAddr) : null;
+            const patch = ctx.patch(fn.index);
+            const old = patch ? ctx.oldFunction(patch.oldAddr) : null;
             const oldName = fn.name.text ?? (old ? old.name : `#${fn.index}`);
             return (
               <tr key={fn.index}>
@@ -58,7 +59,7 @@ export function Replaces({ file, parsed }: ViewProps) {
                   <button type="button" className="linkish mono" onClick={() => navigate(file.id, { view: "functions", index: fn.index })}>
                     {oldName}
                   </button>
-                  {fn.patch ? <span className="muted mono"> {hex(fn.patch.oldAddr)}</span> : <span className="muted"> (address resolved at upload{ctx.image ? `; not in ${ctx.image.name}` : ""})</span>}
+                  {patch ? <span className="muted mono"> {hex(patch.oldAddr)}</span> : <span className="muted"> (address resolved at upload{ctx.image ? `; not in ${ctx.image.name}` : ""})</span>}
                 </td>
                 <td className="mono">{replacement(fn)}</td>
                 <td className="num mono">

@@ -5,6 +5,7 @@ import { danglingName } from "./dangling";
 import { jsonStr } from "./events";
 import { hex64, toHex } from "./bytes";
 import { PAGE_SIZE } from "./memory";
+import { hasVetoingHooks } from "./hooks";
 
 function region(name: string, addr: u64, size: u64): string {
   return q(name) + ':{"addr":' + q(hex64(addr)) + ',"size":' + size.toString() + ',"pages":' + ((size + PAGE_SIZE - 1) / PAGE_SIZE).toString() + "}";
@@ -22,6 +23,7 @@ export function payloadToJson(p: Payload): string {
   s += ',"rc":' + p.rc.toString();
   s += ',"reverted":' + (p.reverted ? "true" : "false");
   s += ',"safeToReapply":' + (p.safeToReapply ? "true" : "false");
+  s += ',"vetoing":' + (hasVetoingHooks(p) ? "true" : "false");
   s += ',"pages":' + p.pages.toString() + ',"base":' + q(hex64(p.base));
   s += ',"regions":{' + region("text", p.textAddr, p.textSize) + "," + region("rw", p.rwAddr, p.rwSize) + "," + region("ro", p.roAddr, p.roSize) + "}";
   s += ',"sections":[';
