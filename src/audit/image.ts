@@ -1,5 +1,5 @@
 // The target hypervisor as the audit sees it: its symbol table spelled the way Xen's own lookup
-// spells it (locals as `file#name`), its build-id, its bytes, and where payloads would go.
+// spells it (locals as `file#name`), its build-id and its bytes.
 import {
   EM_AARCH64,
   EM_ARM,
@@ -19,7 +19,7 @@ import {
   stType,
   type ElfFile,
 } from "../elf/index.ts";
-import { payloadBaseFor, type LivepatchArch } from "../livepatch/index.ts";
+import type { LivepatchArch } from "../livepatch/index.ts";
 
 export interface XenSym {
   name: string;
@@ -37,8 +37,6 @@ export interface XenImage {
   /** The function or object starting at or containing `addr`, preferring an exact start. */
   symbolAt(addr: bigint): XenSym | null;
   read(addr: bigint, length: number): Uint8Array | null;
-  /** Where the first payload's text region would start. */
-  payloadBase: bigint | null;
 }
 
 export function archOfMachine(machine: number): LivepatchArch | null {
@@ -93,6 +91,5 @@ export function xenImage(file: string, elf: ElfFile): XenImage {
       return null;
     },
     read: (addr, length) => readVirtual(elf, addr, length),
-    payloadBase: payloadBaseFor(elf) ?? null,
   };
 }

@@ -11,6 +11,7 @@ import { parseElf } from "../elf/index.ts";
 import { analyzePayload } from "../livepatch/index.ts";
 import { writeJson } from "./inspectJson.ts";
 import { StreamOut } from "./output.ts";
+import { simulateUpload } from "./xenView.ts";
 import { listSamples, samplePath } from "../test-support/samples.ts";
 
 const root = join(import.meta.dirname, "../..");
@@ -26,7 +27,8 @@ async function inspectJson(path: string): Promise<Record<string, unknown>> {
     },
   });
   const elf = parseElf(new Uint8Array(readFileSync(join(samples, path))));
-  await writeJson(new StreamOut(sink), path, elf, analyzePayload(elf));
+  const model = analyzePayload(elf);
+  await writeJson(new StreamOut(sink), path, elf, model, model ? await simulateUpload(path, elf.bytes, null) : null);
   return JSON.parse(chunks.join(""));
 }
 
@@ -84,9 +86,14 @@ describe("inspect --json contract", () => {
       return;
     }
     expect(lp).not.toBeNull();
-    for (const k of ["layout", "buildId", "depends", "xenDepends", "funcs", "hooks", "modinfo", "safeToReapply"]) expect(lp).toHaveProperty(k);
+    for (const k of ["layout", "buildId", "depends", "xenDepends", "funcs", "hooks", "modinfo", "safeToReapply", "replacePossible", "regions", "trampolines"]) expect(lp).toHaveProperty(k);
     for (const k of ["buildId", "depends", "xenDepends"]) if (lp![k] !== null) expect(lp![k]).toMatch(HEXSTR);
-    expect(typeof lp!.safeToReapply).toBe("boolean");
+    // Xen's answers (from the simulator, against a stand-in Xen here): null when the upload fails.
+    if (lp!.regions === null) expect([lp!.safeToReapply, lp!.replacePossible]).toEqual([null, null]);
+    else {
+      expect(typeof lp!.safeToReapply).toBe("boolean");
+      expect((lp!.regions as { text: { address: string } }).text.address).toMatch(HEX);
+    }
     for (const f of lp!.funcs as Record<string, unknown>[]) {
       for (const k of ["name", "newAddr", "oldAddr", "newSize", "oldSize", "version", "expect"]) expect(f).toHaveProperty(k);
       checkPointer(f.newAddr);

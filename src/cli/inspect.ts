@@ -8,6 +8,7 @@ import { INSPECT } from "./commands.ts";
 import { writeJson } from "./inspectJson.ts";
 import { writeText } from "./inspectText.ts";
 import { StreamOut } from "./output.ts";
+import { simulateUpload } from "./xenView.ts";
 
 function fail(message: string): number {
   process.stderr.write(`livepatch-lens inspect: ${message.replace(/\s*\n\s*/g, " ")}\n`);
@@ -48,14 +49,18 @@ export async function run(args: string[]): Promise<number> {
   const elf = load(file);
   if (typeof elf === "string") return fail(elf);
   let options = {};
+  let xenImage: { file: string; bytes: Uint8Array } | null = null;
   if (image !== null) {
     const xen = load(image);
     if (typeof xen === "string") return fail(xen);
     options = imageOptions(xen);
+    xenImage = { file: image, bytes: xen.bytes };
   }
   const model = analyzePayload(elf, options);
+  // Only a payload goes to the simulated hypervisor (a 60 MB link object is never uploaded).
+  const xen = model ? await simulateUpload(file, elf.bytes, xenImage) : null;
   const out = new StreamOut(process.stdout);
-  if (json) await writeJson(out, file, elf, model);
-  else await writeText(out, file, elf, model);
+  if (json) await writeJson(out, file, elf, model, xen);
+  else await writeText(out, file, elf, model, xen);
   return 0;
 }

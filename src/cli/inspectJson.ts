@@ -6,6 +6,7 @@ import { halvesOf, u64Text } from "./listingBytes.ts";
 import type { StreamOut } from "./output.ts";
 import { writeRelocations } from "./relocJson.ts";
 import { createView, symbolBind, symbolType } from "./inspectView.ts";
+import { xenKeys, type XenView } from "./xenView.ts";
 
 const q = JSON.stringify;
 const hex = (n: bigint | number) => `0x${n.toString(16)}`;
@@ -23,7 +24,7 @@ function memoByte(make: (byte: number) => string): (byte: number) => string {
   return (byte) => (cache[byte] ??= make(byte));
 }
 
-export async function writeJson(out: StreamOut, fileName: string, elf: ElfFile, model: LivepatchModel | null): Promise<void> {
+export async function writeJson(out: StreamOut, fileName: string, elf: ElfFile, model: LivepatchModel | null, xen: XenView | null = null): Promise<void> {
   const view = createView(elf);
   const h = elf.header;
   out.w(`{"file":${q(fileName)},"size":${elf.bytes.length},"header":${q({
@@ -73,7 +74,7 @@ export async function writeJson(out: StreamOut, fileName: string, elf: ElfFile, 
   });
   out.w("]");
 
-  out.w(`,"livepatch":${model ? q(livepatchJson(model)) : "null"}`);
+  out.w(`,"livepatch":${model ? q({ ...livepatchJson(model), ...(xen ? xenKeys(model, xen) : {}) }) : "null"}`);
   const diagnostics = [...elf.diagnostics, ...(model?.diagnostics ?? [])];
   out.w(`,"diagnostics":[${diagnostics.map((d) => q({ severity: d.severity, code: d.code, offset: d.offset, message: d.message })).join(",")}]}\n`);
   await out.flush();

@@ -1,6 +1,7 @@
 // `inspect` without --json: readable text, ELF first, then the livepatch view.
 import { SHT_SYMTAB, describe, stVisibility, type ElfFile, type SymbolTable } from "../elf/index.ts";
 import { pointerJson, type PointerJson } from "../livepatch/json.ts";
+import { xenKeys, type XenView } from "./xenView.ts";
 import type { LivepatchModel, PointerField, PointerTarget } from "../livepatch/index.ts";
 import { createView, symbolBind, symbolType, type View } from "./inspectView.ts";
 import { halvesOf, u64Text } from "./listingBytes.ts";
@@ -88,7 +89,7 @@ async function writeSymbols(out: StreamOut, view: View, symtab: SymbolTable): Pr
   }
 }
 
-export async function writeText(out: StreamOut, fileName: string, elf: ElfFile, model: LivepatchModel | null): Promise<void> {
+export async function writeText(out: StreamOut, fileName: string, elf: ElfFile, model: LivepatchModel | null, xen: XenView | null = null): Promise<void> {
   const view = createView(elf);
   const h = elf.header;
   out.w(`File: ${fileName} (${elf.bytes.length} bytes)\n`);
@@ -113,7 +114,7 @@ export async function writeText(out: StreamOut, fileName: string, elf: ElfFile, 
     for (const line of formatTable(NOTE_COLUMNS, rows, { header: false })) out.w(line);
   }
 
-  if (model) writeLivepatch(out, model);
+  if (model) writeLivepatch(out, model, xen);
   else out.w("\nNot a livepatch payload (no .livepatch.* or .xsplice.* sections).\n");
 
   const diagnostics = [...elf.diagnostics, ...(model?.diagnostics ?? [])];
@@ -129,12 +130,13 @@ const NOTE_COLUMNS: Column[] = [{ title: "Section", min: 24 }, { title: "Owner",
 const DIAGNOSTIC_COLUMNS: Column[] = [{ title: "Severity", min: 7 }, { title: "Code", min: 28 }, { title: "at" }, { title: "Offset", min: 8 }, { title: "Message" }];
 const REGION_COLUMNS: Column[] = [{ title: "Region", min: 5 }, { title: "Address" }, { title: "Section", min: 28 }, { title: "Size" }];
 
-function writeLivepatch(out: StreamOut, m: LivepatchModel): void {
+function writeLivepatch(out: StreamOut, m: LivepatchModel, xen: XenView | null): void {
   out.w(`\nLivepatch payload (${m.arch ?? "unknown arch"}, layout ${m.layout ?? "none"}${m.funcsSection ? ` in ${m.funcsSection}` : ""}):\n`);
   out.w(`  build-id       ${m.buildId?.buildId ?? "(none)"}\n  depends        ${m.depends?.buildId ?? "(none)"}\n  xen_depends    ${m.xenDepends?.buildId ?? "(none)"}\n`);
   out.w(`  depends on     ${m.dependsOn === null ? "(unknown)" : m.dependsOn.kind === "xen" ? "Xen itself" : m.dependsOn.kind === "payload" ? `the payload with build-id ${m.dependsOn.buildId}` : "unknown (no .livepatch.xen_depends to compare with; pass --xen IMAGE)"}\n`);
   if (m.modinfo) out.w(`  modinfo        ${m.modinfo.display}\n`);
-  out.w(`  safe to re-apply after revert: ${m.safeToReapply ? "yes" : "no (writable data)"}; REPLACE possible: ${m.replacePossible ? "yes" : "no (pre/post hooks)"}\n`);
+  const keys = xen ? xenKeys(m, xen) : null;
+  if (keys && keys.safeToReapply !== null) out.w(`  safe to re-apply after revert: ${keys.safeToReapply ? "yes" : "no (writable data)"}; REPLACE possible: ${keys.replacePossible ? "yes" : "no (pre/post hooks)"}\n`);
 
   out.w(`\nFunctions (${m.funcs.length}):\n`);
   for (const fn of m.funcs) {
@@ -150,22 +152,25 @@ function writeLivepatch(out: StreamOut, m: LivepatchModel): void {
     for (const h of m.hooks) out.w(`  ${pad(h.kind, 11)} ${h.entries.map((e) => target(e.pointer.target)).join(", ") || "(empty)"}\n`);
   }
 
-  const r = m.regions;
-  out.w(`\nRegions (${r.assumption}; ${r.pages} pages):\n`);
-  for (const name of ["text", "rw", "ro"] as const) out.w(`  ${pad(name, 5)} ${hex(r[name].address)}  ${r[name].size} bytes\n`);
-  const order = { text: 0, rw: 1, ro: 2 };
-  const placed = [...r.sections].sort((a, b) => order[a.region] - order[b.region] || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
-  const rows = placed.map((s) => [s.region, `${hex(s.address)} `, s.name, `${s.size} bytes`]);
-  for (const line of formatTable(REGION_COLUMNS, rows, { indent: "    ", header: false })) out.w(line);
+  const r = keys?.regions ?? null;
+  if (!r) out.w(`\nRegions: not placed (${xen?.reason ?? "not simulated"})\n`);
+  else {
+    out.w(`\nRegions (${r.assumption}; ${r.pages} pages):\n`);
+    for (const name of ["text", "rw", "ro"] as const) out.w(`  ${pad(name, 5)} ${r[name].address}  ${r[name].size} bytes\n`);
+    const order = { text: 0, rw: 1, ro: 2 };
+    const placed = [...r.sections].sort((a, b) => order[a.region] - order[b.region] || (BigInt(a.address) < BigInt(b.address) ? -1 : BigInt(a.address) > BigInt(b.address) ? 1 : 0));
+    const rows = placed.map((s) => [s.region, `${s.address} `, s.section, `${s.size} bytes`]);
+    for (const line of formatTable(REGION_COLUMNS, rows, { indent: "    ", header: false })) out.w(line);
+  }
 
   out.w("\nTrampolines:\n");
-  for (const fn of m.funcs) {
-    if (!fn.patch) {
-      out.w(`  [${fn.index}] old address unknown without the target image\n`);
+  for (const t of keys?.trampolines ?? []) {
+    if (t.kind === null) {
+      out.w(`  [${t.func}] ${t.description}\n`);
       continue;
     }
-    const bytes = Array.from(fn.patch.bytes, (b) => b.toString(16).padStart(2, "0")).join(" ");
-    out.w(`  [${fn.index}] at ${hex(fn.patch.oldAddr + BigInt(fn.patch.patchOffset))}: ${bytes || "(nothing)"}\n      ${fn.patch.description}\n      assumed: ${fn.patch.assumed}\n`);
+    const at = BigInt(t.oldAddr!) + BigInt(t.patchOffset!);
+    out.w(`  [${t.func}] at 0x${at.toString(16)}: ${t.bytes ? t.bytes.match(/../g)!.join(" ") : "(nothing)"}\n      ${t.description}\n      ${t.assumed}\n`);
   }
 
   if (m.alternatives.length) {

@@ -59,23 +59,9 @@ describe("analyzePayload on a well-formed payload", () => {
     expect(fn.offset).toBe(built.dataOffset[".livepatch.funcs"]);
     expect(model.buildId?.buildId).toBe(OWN_ID.map((b) => b.toString(16).padStart(2, "0")).join(""));
     expect(model.dependsOn).toEqual({ kind: "xen", buildId: XEN_ID.map((b) => b.toString(16)).join("") });
-    expect(model.safeToReapply).toBe(true);
-    expect(model.replacePossible).toBe(true);
-    expect(model.regions.text.size).toBe(16);
-    // Unknown old address: no trampoline preview without an image.
-    expect(fn.patch).toBeNull();
-  });
-
-  it("previews the trampoline once the image resolves old_fn", () => {
-    const built = buildElf(payload());
-    const model = analyzePayload(parseElf(built.bytes), {
-      textBase: 0xffff82d040a01000n,
-      resolveSymbol: (n) => (n === "old_fn" ? 0xffff82d040234560n : null),
-      readMemory: () => Uint8Array.of(0xf3, 0x0f, 0x1e, 0xfa),
-    })!;
-    const patch = model.funcs[0].patch!;
-    expect(patch.patchOffset).toBe(4);
-    expect(Array.from(patch.bytes)).toEqual([0xe9, 0x97, 0xca, 0x7c, 0x00]);
+    // Where it lands and what APPLY writes are the simulator's (workers/hypervisor/tests), not decoded here.
+    expect(model).not.toHaveProperty("regions");
+    expect(fn).not.toHaveProperty("patch");
   });
 
   it("returns null for an object without livepatch sections", () => {
@@ -135,8 +121,6 @@ describe("analyzePayload on a well-formed payload", () => {
       ["load", ["new_fn", "new_fn"]],
       ["postrevert", ["new_fn"]],
     ]);
-    expect(model.replacePossible).toBe(false);
-    expect(model.safeToReapply).toBe(false); // writable hook sections count as rw data
   });
 });
 
@@ -220,7 +204,7 @@ describe("malformed payloads: exact codes and offsets", () => {
     expect(find("LP_BAD_XEN_DEPENDS_MISSING")).toBeDefined();
   });
 
-  it("single hook with two pointers, NULL load hook, W+X section", () => {
+  it("single hook with two pointers, NULL load hook", () => {
     const spec = payload();
     spec.sections.push({ name: ".livepatch.hooks.preapply", flags: 3, data: new Uint8Array(16), align: 8 });
     spec.sections.push({ name: ".livepatch.hooks.load", flags: 3, data: new Uint8Array(8), align: 8 });
@@ -234,24 +218,6 @@ describe("malformed payloads: exact codes and offsets", () => {
       ["info", built.dataOffset[".livepatch.hooks.preapply"]],
       ["info", built.dataOffset[".livepatch.hooks.preapply"] + 8],
     ]);
-    expect(find("LP_SECTION_WX")?.offset).toBe(built.headerOffset[".text.wx"]);
-    // The preapply section holds only NULLs, so it is absent as far as REPLACE is concerned.
-    expect(model.replacePossible).toBe(true);
-  });
-
-  it("x86 too-small and NOP limits", () => {
-    const rec = [...funcRecord({ newSize: 16, oldSize: 4 }), ...funcRecord({ newSize: 40, oldSize: 8, oldAddr: 0xffff82d040201000n })];
-    const spec = payload({}, Uint8Array.from(rec));
-    const { model, built } = analyze(spec);
-    const at = built.dataOffset[".livepatch.funcs"];
-    const find = (code: string) => model.diagnostics.find((x) => x.code === code);
-    expect(find("LP_FUNC_TOO_SMALL")?.offset).toBe(at);
-    expect(find("LP_NOP_TOO_LONG")?.offset).toBe(at + 104);
-    expect(find("LP_NOP_BEYOND_OLD")?.offset).toBe(at + 104);
-    expect(model.funcs[1].patch?.kind).toBe("nop");
-    // Beyond Xen's 31-byte limit nothing is written, and the preview must not allocate new_size bytes.
-    expect(model.funcs[1].patch?.bytes.length).toBe(0);
-    expect(model.funcs[1].patch?.description).toContain("exceeds 31");
   });
 
   it("alternatives, alt-call sites and an ex_table where the arch has none", () => {

@@ -13,7 +13,7 @@ import {
   type SymbolTable,
 } from "../elf/index.ts";
 import type { LpDiagnostic } from "./diagnostics.ts";
-import type { LivepatchArch } from "./trampoline.ts";
+import type { LivepatchArch } from "./types.ts";
 
 export interface Context {
   elf: ElfFile;

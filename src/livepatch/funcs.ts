@@ -127,7 +127,6 @@ function decodeOne(ctx: Context, src: FieldSource, layout: StructLayout, id: Fun
     version: src.data.u8(f("version")),
     expect: v2 ? decodeExpectation(src.data.slice(f("expect"), 32)) : null,
     appliedByte: v2 ? src.data.u8(f("applied")) : null,
-    patch: null,
   };
 }
 
@@ -138,7 +137,7 @@ export function decodeFuncs(ctx: Context): FuncsResult {
   const data = ctx.data(section);
   const at = section.dataOffset;
   if (section.type === SHT_NOBITS || data.length === 0) {
-    ctx.diagnostics.push({ severity: "error", code: "LP_FUNCS_EMPTY", offset: section.header.offset, message: `${section.name} is empty; Xen refuses it (−EINVAL)`, section: section.index });
+    ctx.diagnostics.push({ severity: "error", code: "LP_FUNCS_EMPTY", offset: section.header.offset, message: `${section.name} is empty`, section: section.index });
     return { layout: null, section, funcs: [] };
   }
   const id = chooseLayout(ctx, section, data, xsplice);
@@ -148,7 +147,7 @@ export function decodeFuncs(ctx: Context): FuncsResult {
       severity: "error",
       code: "LP_FUNCS_SIZE",
       offset: at + data.length - (data.length % layout.size),
-      message: `${section.name} is ${data.length} bytes, not a multiple of the ${layout.size}-byte ${FUNC_LAYOUTS[id].description}; the last ${data.length % layout.size} bytes are no record (Xen: −EINVAL)`,
+      message: `${section.name} is ${data.length} bytes, not a multiple of the ${layout.size}-byte ${FUNC_LAYOUTS[id].description}; the last ${data.length % layout.size} bytes are no record`,
       section: section.index,
     });
   if (section.entsize !== 0n && section.entsize !== BigInt(layout.size))
@@ -177,10 +176,10 @@ function checkFuncFields(ctx: Context, fn: LivepatchFunc, expected: number, sect
       severity: "error",
       code: "LP_FUNC_VERSION",
       offset: versionAt,
-      message: `${where}: version ${fn.version} does not match the layout's ${expected}; a Xen expecting ${expected} refuses the payload (−EOPNOTSUPP)`,
+      message: `${where}: version ${fn.version} does not match the layout's ${expected}`,
     });
   if (fn.oldSize === 0)
-    ctx.diagnostics.push({ severity: "error", code: "LP_FUNC_OLD_SIZE_ZERO", offset: fn.offset + funcLayout("v1", ctx.pointerSize).field("old_size").offset, message: `${where}: old_size is 0 (Xen: −EINVAL)` });
+    ctx.diagnostics.push({ severity: "error", code: "LP_FUNC_OLD_SIZE_ZERO", offset: fn.offset + funcLayout("v1", ctx.pointerSize).field("old_size").offset, message: `${where}: old_size is 0` });
   if (fn.oldAddr.target.kind === "null" && fn.name.target.kind === "null")
     ctx.diagnostics.push({ severity: "error", code: "LP_FUNC_NO_TARGET", offset: fn.offset, message: `${where}: old_addr and name are both 0, so Xen cannot find the function to patch` });
   else if (fn.oldAddr.target.kind === "null")

@@ -19,7 +19,7 @@ export function decodeHooks(ctx: Context): HookSection[] {
     out.push(hook);
     const headerAt = section.header.offset;
     if (section.type === SHT_NOBITS || data.length === 0) {
-      ctx.diagnostics.push({ severity: "error", code: "LP_HOOK_EMPTY", offset: headerAt, message: `${name} is empty; Xen refuses it (−EINVAL)`, section: section.index });
+      ctx.diagnostics.push({ severity: "error", code: "LP_HOOK_EMPTY", offset: headerAt, message: `${name} is empty`, section: section.index });
       continue;
     }
     if (SINGLE_HOOKS.has(kind) && data.length !== ptr)
@@ -27,7 +27,7 @@ export function decodeHooks(ctx: Context): HookSection[] {
         severity: "error",
         code: "LP_HOOK_NOT_SINGLE",
         offset: headerAt,
-        message: `${name} is ${data.length} bytes; it must hold exactly one ${ptr}-byte pointer (Xen: −EINVAL)`,
+        message: `${name} is ${data.length} bytes; it must hold exactly one ${ptr}-byte pointer`,
         section: section.index,
       });
     else if (data.length % ptr !== 0)
@@ -35,7 +35,7 @@ export function decodeHooks(ctx: Context): HookSection[] {
         severity: "error",
         code: "LP_HOOK_SIZE",
         offset: section.dataOffset + data.length - (data.length % ptr),
-        message: `${name} is ${data.length} bytes, not a multiple of the ${ptr}-byte pointer size (Xen: −EINVAL)`,
+        message: `${name} is ${data.length} bytes, not a multiple of the ${ptr}-byte pointer size`,
         section: section.index,
       });
     const src = fieldSource(ctx, section.index, data, section.dataOffset, sectionRelocs(ctx, section.index, name, data));

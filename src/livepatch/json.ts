@@ -1,6 +1,8 @@
 // The JSON form of the livepatch model used by `livepatch-lens inspect --json` and exported
-// reports. Key names here are a published contract (README "inspect --json schema").
-import { hexNum, toHex } from "./bytes.ts";
+// reports. Key names here are a published contract (README "inspect --json schema"). The keys that
+// are Xen's answers (regions, trampolines, safeToReapply, replacePossible) are added by the CLI
+// from the simulated hypervisor's placement.
+import { hexNum } from "./bytes.ts";
 import type { LivepatchFunc, LivepatchModel, PointerField, PointerTarget, RelocRef, SelfRelative } from "./types.ts";
 
 export type PointerJson = null | { symbol: string; addend: number | string } | { value: string };
@@ -61,21 +63,6 @@ export function livepatchJson(m: LivepatchModel) {
     funcs: m.funcs.map(funcJson),
     hooks,
     modinfo: m.modinfo ? m.modinfo.entries.map((e) => (e.value === "" && !e.key.includes("=") ? e.key : `${e.key}=${e.value}`)) : null,
-    safeToReapply: m.safeToReapply,
-    replacePossible: m.replacePossible,
-    regions: {
-      assumption: m.regions.assumption,
-      text: { address: hexNum(m.regions.text.address), size: m.regions.text.size },
-      rw: { address: hexNum(m.regions.rw.address), size: m.regions.rw.size },
-      ro: { address: hexNum(m.regions.ro.address), size: m.regions.ro.size },
-      pages: m.regions.pages,
-      sections: m.regions.sections.map((s) => ({ section: s.name, index: s.sectionIndex, region: s.region, address: hexNum(s.address), size: s.size })),
-    },
-    trampolines: m.funcs.map((fn) =>
-      fn.patch
-        ? { func: fn.index, kind: fn.patch.kind, oldAddr: hexNum(fn.patch.oldAddr), patchOffset: fn.patch.patchOffset, bytes: toHex(fn.patch.bytes), savedLength: fn.patch.savedLength, description: fn.patch.description, assumed: fn.patch.assumed }
-        : { func: fn.index, kind: null, description: "old address unknown without the target image" },
-    ),
     alternatives: m.alternatives.map((a) => ({ index: a.index, offset: a.offset, orig: selfRelJson(a.orig), repl: selfRelJson(a.repl), feature: a.feature, origLen: a.origLen, replLen: a.replLen, padLen: a.padLen })),
     exTable: m.exTable.map((e) => ({ index: e.index, offset: e.offset, addr: selfRelJson(e.addr), cont: selfRelJson(e.cont) })),
     bugFrames: m.bugFrames.map((b) => ({ type: b.frameType, index: b.index, offset: b.offset, loc: selfRelJson(b.loc), ptr: selfRelJson(b.ptr) })),

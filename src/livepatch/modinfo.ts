@@ -29,7 +29,7 @@ export function parseModinfo(data: Uint8Array, fileOffset: number, diagnostics: 
       severity: "error",
       code: "LP_MODINFO_NOT_TERMINATED",
       offset: fileOffset + data.length - 1,
-      message: ".modinfo does not end with a NUL byte; Xen refuses it (−EINVAL)",
+      message: ".modinfo does not end with a NUL byte",
     });
     valid = false;
   }

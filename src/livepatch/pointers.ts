@@ -37,7 +37,7 @@ export function readPointer(ctx: Context, src: FieldSource, at: number, what: st
       section: reloc.sectionIndex,
     });
   if (reloc.symbolIndex === 0)
-    ctx.diagnostics.push({ severity: "error", code: "LP_RELOC_NO_SYMBOL", offset: reloc.recordOffset, message: `${what}: relocation against symbol 0 (Xen: −EOPNOTSUPP)`, section: reloc.sectionIndex });
+    ctx.diagnostics.push({ severity: "error", code: "LP_RELOC_NO_SYMBOL", offset: reloc.recordOffset, message: `${what}: relocation against symbol 0`, section: reloc.sectionIndex });
   // For REL, the implicit addend is the word itself, so raw must not be added twice.
   return { offset, raw, reloc, target: resolveTarget(ctx, reloc.symbolIndex, reloc.addend) };
 }

@@ -75,7 +75,7 @@ export function sectionRelocs(ctx: Context, sectionIndex: number, sectionName: s
         severity: "error",
         code: "LP_RELOC_BAD_LINK",
         offset: relSection.header.offset,
-        message: `${relSection.name}: sh_link ${t.symbolTableSection} is not the symbol table (${symtabIndex}); Xen refuses it (−EINVAL)`,
+        message: `${relSection.name}: sh_link ${t.symbolTableSection} is not the symbol table (${symtabIndex})`,
         section: t.sectionIndex,
       });
       continue;
@@ -92,8 +92,7 @@ export function sectionRelocs(ctx: Context, sectionIndex: number, sectionName: s
           severity: "error",
           code: "LP_RELOC_PAST_SECTION",
           offset: recordOffset,
-          message: `${relSection.name}[${i}]: ${typeName} at offset ${hexNum(offset)} writes ${width} bytes past the end of ${sectionName} (${data.length} bytes)` +
-            (ctx.arch === "arm32" ? "; ARM32 Xen does not check and would write out of bounds" : "; Xen refuses it (−EINVAL)"),
+          message: `${relSection.name}[${i}]: ${typeName} at offset ${hexNum(offset)} writes ${width} bytes past the end of ${sectionName} (${data.length} bytes)`,
           section: t.sectionIndex,
         });
       }

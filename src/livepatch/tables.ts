@@ -11,7 +11,7 @@ function records(ctx: Context, name: string, layout: StructLayout, allowed: bool
   const section = ctx.section(name);
   if (!section) return null;
   if (!allowed) {
-    ctx.diagnostics.push({ severity: "error", code: "LP_SECTION_UNSUPPORTED", offset: section.header.offset, message: `${name} is not supported on ${ctx.arch ?? "this architecture"} (Xen: −EOPNOTSUPP)`, section: section.index });
+    ctx.diagnostics.push({ severity: "error", code: "LP_SECTION_UNSUPPORTED", offset: section.header.offset, message: `${name} has no meaning on ${ctx.arch ?? "this architecture"}: not decoded`, section: section.index });
     return section;
   }
   if (section.type === SHT_NOBITS) return section;
@@ -21,7 +21,7 @@ function records(ctx: Context, name: string, layout: StructLayout, allowed: bool
       severity: "error",
       code: "LP_TABLE_SIZE",
       offset: section.dataOffset + data.length - (data.length % layout.size),
-      message: `${name} is ${data.length} bytes, not a multiple of the ${layout.size}-byte ${layout.name} (Xen: −EINVAL)`,
+      message: `${name} is ${data.length} bytes, not a multiple of the ${layout.size}-byte ${layout.name}`,
       section: section.index,
     });
   const src = fieldSource(ctx, section.index, data, section.dataOffset, sectionRelocs(ctx, section.index, name, data));
@@ -65,14 +65,14 @@ export function decodeAlternatives(ctx: Context): AltInstr[] {
   if (!section || out.length === 0) return out;
   const repl = ctx.section(".altinstr_replacement");
   if (!repl)
-    ctx.diagnostics.push({ severity: "error", code: "LP_ALT_NO_REPLACEMENT", offset: section.header.offset, message: ".altinstructions is non-empty but .altinstr_replacement is missing (Xen: −EINVAL)", section: section.index });
+    ctx.diagnostics.push({ severity: "error", code: "LP_ALT_NO_REPLACEMENT", offset: section.header.offset, message: ".altinstructions is non-empty but .altinstr_replacement is missing", section: section.index });
   for (const a of out) {
     if (!codeAt(ctx, a.orig.target, a.origLen))
-      ctx.diagnostics.push({ severity: "error", code: "LP_ALT_ORIG_OUTSIDE", offset: a.orig.offset, message: `.altinstructions[${a.index}]: the ${a.origLen} original bytes are not inside the payload's text (Xen: −EINVAL)` });
+      ctx.diagnostics.push({ severity: "error", code: "LP_ALT_ORIG_OUTSIDE", offset: a.orig.offset, message: `.altinstructions[${a.index}]: the ${a.origLen} original bytes are not inside the payload's text` });
     if (repl && !inSection(a.repl.target, repl.index))
-      ctx.diagnostics.push({ severity: "error", code: "LP_ALT_REPL_OUTSIDE", offset: a.repl.offset, message: `.altinstructions[${a.index}]: replacement is not inside .altinstr_replacement (Xen: −EINVAL)` });
+      ctx.diagnostics.push({ severity: "error", code: "LP_ALT_REPL_OUTSIDE", offset: a.repl.offset, message: `.altinstructions[${a.index}]: replacement is not inside .altinstr_replacement` });
     if (x86 && a.padLen !== null && a.replLen > a.origLen + a.padLen)
-      ctx.diagnostics.push({ severity: "error", code: "LP_ALT_TOO_LONG", offset: a.offset, message: `.altinstructions[${a.index}]: replacement (${a.replLen}) longer than original + padding (${a.origLen}+${a.padLen}) (Xen: −ENOSPC)` });
+      ctx.diagnostics.push({ severity: "error", code: "LP_ALT_TOO_LONG", offset: a.offset, message: `.altinstructions[${a.index}]: replacement (${a.replLen}) longer than original + padding (${a.origLen}+${a.padLen})` });
   }
   return out;
 }
@@ -103,7 +103,7 @@ export function decodeBugFrames(ctx: Context): BugFrame[] {
   const asserts = ctx.section(".bug_frames.3");
   if (asserts && asserts.dataSize > 0) {
     if (asserts.dataSize % BUG_FRAME_BASE.size !== 0)
-      ctx.diagnostics.push({ severity: "error", code: "LP_TABLE_SIZE", offset: asserts.dataOffset, message: `.bug_frames.3 is ${asserts.dataSize} bytes, not a multiple of 8 (Xen: −EINVAL)`, section: asserts.index });
+      ctx.diagnostics.push({ severity: "error", code: "LP_TABLE_SIZE", offset: asserts.dataOffset, message: `.bug_frames.3 is ${asserts.dataSize} bytes, not a multiple of 8`, section: asserts.index });
     ctx.diagnostics.push({ severity: "info", code: "LP_BUG_FRAMES_NOT_DECODED", offset: asserts.dataOffset, message: `.bug_frames.3 (${asserts.dataSize} bytes of assertion frames) is size-checked only: its entry layout differs between Xen releases`, section: asserts.index });
   }
   for (let frameType = 0; frameType < 3; frameType++) {
@@ -129,13 +129,13 @@ export function decodeAltCalls(ctx: Context): AltCallSite[] {
     // Each site is a 6-byte `call *disp32(%rip)` (ff 15) inside the payload's text.
     const code = codeAt(ctx, c.site.target, 6);
     if (!code)
-      ctx.diagnostics.push({ severity: "error", code: "LP_ALT_CALL_OUTSIDE", offset: c.offset, message: `.alt_call_sites[${c.index}]: the 6-byte call site is not inside the payload's text (Xen: −EINVAL)` });
+      ctx.diagnostics.push({ severity: "error", code: "LP_ALT_CALL_OUTSIDE", offset: c.offset, message: `.alt_call_sites[${c.index}]: the 6-byte call site is not inside the payload's text` });
     else if (code[0] !== 0xff || code[1] !== 0x15)
       ctx.diagnostics.push({
         severity: "error",
         code: "LP_ALT_CALL_NOT_INDIRECT",
         offset: c.offset,
-        message: `.alt_call_sites[${c.index}]: the site starts ${code[0].toString(16).padStart(2, "0")} ${code[1].toString(16).padStart(2, "0")}, not ff 15 (call *disp32(%rip)) (Xen: −EINVAL)`,
+        message: `.alt_call_sites[${c.index}]: the site starts ${code[0].toString(16).padStart(2, "0")} ${code[1].toString(16).padStart(2, "0")}, not ff 15 (call *disp32(%rip))`,
       });
   }
   return out;

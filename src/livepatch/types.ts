@@ -5,7 +5,9 @@ import type { FuncLayoutId, HookKind } from "./layouts.ts";
 import type { LpDiagnostic } from "./diagnostics.ts";
 import type { Modinfo } from "./modinfo.ts";
 import type { AppendedSignature, XenSignatureNote } from "./notes.ts";
-import type { LivepatchArch, PatchPreview } from "./trampoline.ts";
+
+/** The architectures Xen livepatches, by the payload's e_machine. */
+export type LivepatchArch = "x86_64" | "aarch64" | "arm32";
 
 /** The relocation that fills a field: its provenance. */
 export interface RelocRef {
@@ -72,8 +74,6 @@ export interface LivepatchFunc {
   expect: Expectation | null;
   /** v2: the `applied` byte 4.14–4.18.0 trusted from the file. */
   appliedByte: number | null;
-  /** Trampoline or NOP preview; null when the old address is unknown. */
-  patch: (PatchPreview & { oldAddr: bigint; newAddr: bigint; assumed: string }) | null;
 }
 
 export interface HookEntry {
@@ -96,30 +96,6 @@ export interface NoteInfo {
   size: number;
   buildId: string | null;
   rc: number;
-}
-
-export type RegionName = "text" | "rw" | "ro";
-
-export interface PlacedSection {
-  sectionIndex: number;
-  name: string;
-  region: RegionName;
-  /** Offset inside the region. */
-  offset: number;
-  size: number;
-  address: bigint;
-}
-
-export interface Regions {
-  base: bigint;
-  pageSize: number;
-  text: { address: bigint; size: number };
-  rw: { address: bigint; size: number };
-  ro: { address: bigint; size: number };
-  pages: number;
-  sections: PlacedSection[];
-  /** How `base` was chosen. */
-  assumption: string;
 }
 
 export interface SelfRelative {
@@ -189,22 +165,11 @@ export interface LivepatchModel {
   altCalls: AltCallSite[];
   appendedSignature: AppendedSignature | null;
   xenSignature: XenSignatureNote | null;
-  regions: Regions;
-  safeToReapply: boolean;
-  replacePossible: boolean;
   diagnostics: LpDiagnostic[];
 }
 
-/** What the hypervisor side (an image such as xen-syms) can tell the analysis. Optional. */
+/** What a target image (xen-syms) can tell the decoding: only its build-id, to name what `.livepatch.depends` points at. */
 export interface AnalyzeOptions {
-  /** Where the payload's text region would start; defaults per arch (see regions.ts). */
-  textBase?: bigint;
-  /** Why `textBase` has that value, for the stated assumptions. */
-  textBaseReason?: string;
-  /** Resolve a Xen (or earlier payload) symbol name to its address. */
-  resolveSymbol?(name: string): bigint | null;
-  /** Read bytes at a hypervisor address (for ENDBR64 detection and expectations). */
-  readMemory?(address: bigint, length: number): Uint8Array | null;
-  /** The target Xen's build-id (lowercase hex), checked against `.livepatch.xen_depends`. */
+  /** The target Xen's build-id (lowercase hex). */
   xenBuildId?: string;
 }

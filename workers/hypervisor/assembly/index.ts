@@ -92,3 +92,4 @@ export * from "./api_actions";
 // ---- interpreter (cpu/) ----
 
 export * from "./cpu/api";
+export * from "./encode";
