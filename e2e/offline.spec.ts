@@ -18,7 +18,8 @@ test("after one visit the page, its samples, the disassembler and the simulator 
   await context.setOffline(true);
   await page.reload();
   await expect(page.getByRole("heading", { name: "Livepatch Lens", level: 1 })).toBeVisible();
-  await expect(page.locator("footer")).toContainText("ready", { timeout: 20_000 });
+  // The simulated hypervisor starts on first use (the footer says so), not with the page.
+  await expect(page.locator("footer")).toContainText("Simulated hypervisor");
 
   const path = "x86_64/xen_hello_world.livepatch";
   await page.goto(`./#samples=x86_64/xen-syms,${path}&file=${path}&view=functions`);
@@ -27,5 +28,10 @@ test("after one visit the page, its samples, the disassembler and the simulator 
   const table = page.getByRole("table", { name: "Old and new instructions" });
   await expect(table).toContainText('"Hello World"', { timeout: 20_000 });
   await expect(table).toContainText('"-unstable"');
+
+  // First use of the simulator, still offline: its wasm comes from the precache and it boots.
+  await page.getByRole("button", { name: "Simulator" }).click();
+  await expect(page.locator("footer")).toContainText("ready", { timeout: 20_000 });
+  await expect(page.getByRole("status").filter({ hasText: /^t = / })).toBeVisible({ timeout: 20_000 });
   await context.setOffline(false);
 });

@@ -108,7 +108,7 @@ test.describe("under reduced motion (the simulator's views jump to the end of ea
 // boundary trips, and the first file's selection is there again on the way back.
 const SELECT: Record<string, (p: Locator) => Promise<void>> = {
   overview: (p) => p.locator("dl.facts button.linkish").first().click(),
-  functions: (p) => p.getByRole("grid", { name: "Functions" }).getByRole("row").nth(1).click(),
+  functions: (p) => p.getByRole("grid", { name: "Functions" }).getByRole("gridcell").first().click(),
   relocations: (p) => p.getByRole("grid", { name: "Relocations" }).getByRole("row").nth(3).click(),
   symbols: (p) => p.getByRole("grid", { name: "Symbols" }).getByRole("row").nth(5).click(),
   sections: (p) => p.getByRole("grid", { name: "Sections" }).getByRole("row").nth(4).click(),

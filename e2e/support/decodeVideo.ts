@@ -18,7 +18,10 @@ export interface DecodedVideo {
 const LIB = fileURLToPath(new URL("../../node_modules/mediabunny/dist/bundles/mediabunny.min.mjs", import.meta.url));
 
 export async function decodeVideo(context: BrowserContext, baseURL: string, bytes: Buffer, fps: number): Promise<DecodedVideo> {
-  const page = await context.newPage();
+  // A context of its own with service workers blocked: the app's worker (installed by the test's
+  // visit) would answer this origin's navigations itself, and routes never see them.
+  const own = await context.browser()!.newContext({ serviceWorkers: "block" });
+  const page = await own.newPage();
   const lib = await readFile(LIB, "utf8");
   await page.route("**/__decode-check/mediabunny.mjs", (r) => r.fulfill({ body: lib, contentType: "text/javascript" }));
   await page.route("**/__decode-check/", (r) =>
@@ -58,6 +61,6 @@ export async function decodeVideo(context: BrowserContext, baseURL: string, byte
       { b64: bytes.toString("base64"), fps },
     );
   } finally {
-    await page.close();
+    await own.close();
   }
 }
