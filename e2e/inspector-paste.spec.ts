@@ -83,7 +83,7 @@ test("a payload pasted from the clipboard is loaded, parsed, and its NOP-out fun
   const card = page.getByRole("article", { name: `Function ${fn.name}` });
   await expect(card).toBeVisible();
   await expect(card.getByRole("img", { name: `${fn.name} is NOPed out` })).toBeVisible();
-  await expect(card.getByText(nop.description, { exact: false })).toBeVisible();
+  await expect(card.locator("p", { hasText: nop.description })).toBeVisible();
   const written = card.getByRole("table", { name: "Bytes Xen writes" });
   // One 5-byte NOP (AT&T syntax: nopl), not five single-byte ones.
   await expect(written).toContainText(new RegExp(`${spaced(nop.bytes)}\\s*nopl? `));
@@ -113,7 +113,7 @@ test("a payload and its xen-syms dropped together are both loaded, linked, and t
   await expect(page.locator("dl.facts")).toContainText(/matches xen-syms/);
   await page.getByRole("tab", { name: /^Functions/ }).click();
   const card = page.getByRole("article", { name: `Function ${fn.name}` });
-  await expect(card.getByText(jump.description, { exact: false })).toBeVisible();
+  await expect(card.locator("p", { hasText: jump.description })).toBeVisible();
   await expect(card.getByRole("table", { name: "Bytes Xen writes" })).toContainText(spaced(jump.bytes));
   await expect(card.getByRole("table", { name: "Old function bytes" })).toBeVisible();
 });

@@ -84,6 +84,8 @@ for (const c of CASES)
     const neu = objdump(c.arch, join(S, path), c.newFn);
     const samples = c.payload === "xen_bye_world" ? [image, `${c.arch}/xen_hello_world.livepatch`, path] : [image, path];
     await openApp(page, `#samples=${samples.join(",")}&file=${path}&view=functions`);
+    // The old side comes from the image the audit booted its simulated hypervisor from, once it has.
+    await expect(page.getByRole("table", { name: "Old and new instructions" })).toContainText(`"${c.oldString}"`, { timeout: 20_000 });
     const got = await rows(page);
 
     expect(got.filter((r) => r.old !== null).map((r) => r.old)).toEqual(old.map((i) => i.bytes));

@@ -3,6 +3,7 @@
 // the simulator's own. The keys of the published JSON that are Xen's answers come from here.
 import { runAudit, type Placement } from "../audit/index.ts";
 import type { LivepatchModel } from "../livepatch/index.ts";
+import { describePatch } from "../simulator/patchText.ts";
 import { nodeAuditHost } from "./auditHost.ts";
 
 export interface XenView {
@@ -19,13 +20,6 @@ export async function simulateUpload(file: string, bytes: Uint8Array, image: { f
   const reason = result.findings.find((f) => f.severity === "error")?.message ?? null;
   return { placement: result.files[0]?.placement ?? null, source, reason };
 }
-
-const patchText = (insn: string, viaHook: boolean, fault: string | null, n: number, target: string | null, offset: number) =>
-  fault
-    ? `writing it would bring the host down: ${fault}`
-    : viaHook
-      ? "the apply action hook replaces Xen's own patching: APPLY writes nothing here itself"
-      : `${offset ? `after ENDBR64 (+${offset}), ` : ""}${insn === "nop" ? `${n} bytes of NOPs` : `a branch to the new function at ${target}`}`;
 
 /** The Xen-answer keys of `inspect --json`'s livepatch object (README "inspect --json schema"). */
 export function xenKeys(m: LivepatchModel, v: XenView) {
@@ -55,7 +49,7 @@ export function xenKeys(m: LivepatchModel, v: XenView) {
         patchOffset: t.patchOffset,
         bytes: t.viaHook ? "" : t.bytes,
         savedLength: n,
-        description: patchText(t.insn, t.viaHook, t.faultMessage, n, t.target, t.patchOffset),
+        description: describePatch(t, m.arch),
         assumed: v.source,
       };
     }),

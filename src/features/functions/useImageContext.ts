@@ -5,10 +5,11 @@
 // a Xen answer; it reads the audit's.
 import { useMemo } from "react";
 import { buildIdHex, readVirtual, symbolAt, type ElfFile } from "../../elf/index.ts";
-import type { LivepatchArch, LivepatchModel } from "../../livepatch/index.ts";
+import type { LivepatchModel } from "../../livepatch/index.ts";
 import type { PlacedSection } from "../../protocol/hypervisor.ts";
 import type { ParsedFile } from "../../state/parsedFile.ts";
 import { useLens, type LoadedFile } from "../../state/store.ts";
+import { describePatch } from "../../simulator/patchText.ts";
 import { placeInSection } from "../inspector/symbolize.ts";
 import { usePlacement } from "../placement/usePlacement.ts";
 import { imageString, quoted } from "./references.ts";
@@ -52,15 +53,6 @@ export interface ImageContext {
 
 const fromHex = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16));
 
-function describe(arch: LivepatchArch | null, kind: FuncPatch["kind"], bytes: Uint8Array, target: string | null, patchOffset: number, viaHook: boolean, fault: string | null): string {
-  if (fault) return `Writing it would bring the host down: ${fault}`;
-  if (viaHook) return "The payload's apply action hook replaces Xen's own patching: APPLY writes nothing here itself, the hook does what it does";
-  const endbr = patchOffset > 0 ? `The old function starts with ENDBR64, which stays; ${patchOffset} bytes later, ` : "";
-  if (kind === "nop") return bytes.length ? `${endbr}${bytes.length} bytes of NOPs` : "Nothing is written (the NOP-out covers no bytes past ENDBR64)";
-  const insn = arch === "x86_64" ? "jmp rel32" : "B";
-  return `${endbr}${endbr ? "a" : "A"} ${insn} to the new function at ${target ?? "?"}`;
-}
-
 export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageContext {
   const imageId = useLens((s) => s.files.audit.imageId);
   const image = useLens((s) => (imageId ? (s.files.list.find((f) => f.id === imageId) ?? null) : null));
@@ -83,7 +75,7 @@ export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageCont
           bytes: pt.viaHook ? new Uint8Array(0) : bytes,
           viaHook: pt.viaHook,
           fault: pt.faultMessage,
-          description: describe(model?.arch ?? null, kind, bytes, pt.target, pt.patchOffset, pt.viaHook, pt.faultMessage),
+          description: describePatch(pt, model?.arch ?? null),
           assumed: `placed and resolved by the simulated hypervisor booted from ${assumed}`,
         };
         return [pt.index, fp] as const;
