@@ -17,6 +17,7 @@ const HOOKS: [string, RegExp][] = [
   ["armSelfTestTrap (hypervisor worker)", /armSelfTestTrap/],
   ["failNextRender", /failNextRender/],
   ["render fault injection", /test fault injected/],
+  ["the wasm trap injector", /injected by the self-test/],
 ];
 
 const dirs: string[] = [];
@@ -39,6 +40,13 @@ describe("test hooks", { timeout: 300_000 }, () => {
   }, 300_000);
   afterAll(() => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it("the wasm the page loads exports nothing that traps on request", async () => {
+    const wasm = readFileSync(join(ROOT, "workers/hypervisor/build/hypervisor.wasm"));
+    const names = WebAssembly.Module.exports(await WebAssembly.compile(wasm)).map((e) => e.name);
+    expect(names).toContain("upload");
+    expect(names.filter((n) => /trap|selftest/i.test(n))).toEqual([]);
   });
 
   for (const [name, pattern] of HOOKS) {

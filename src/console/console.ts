@@ -11,6 +11,11 @@ export interface ConsoleOptions {
   resolveFile(name: string): Uint8Array | null;
   /** Called with each command's result as it completes (the CLI prints from here). */
   sink?(result: CommandResult, line: string): void;
+  /**
+   * Errors the caller handles itself instead of a "simulator error" line (the page's worker lets
+   * a wasm trap through, so the page can rebuild the session and say so).
+   */
+  passThrough?(err: unknown): boolean;
 }
 
 export interface Console {
@@ -82,6 +87,7 @@ export function createConsole(opts: ConsoleOptions): Console {
         try {
           status = dispatch(words, out);
         } catch (err) {
+          if (opts.passThrough?.(err)) throw err;
           // The host already reset the simulator; say so and keep the console alive.
           out.err(`simulator error: ${err instanceof Error ? err.message : String(err)}\n`);
           status = 70;

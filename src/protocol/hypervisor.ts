@@ -355,8 +355,6 @@ export interface HypervisorApi {
   debugKeys(key: string): string;
   halted(): boolean;
   payloadVersion(): number;
-  /** Makes the wasm trap on purpose (tests of the recovery path). */
-  selfTestTrap(): void;
   /** Resolves when a spare instance is ready again after a trap. */
   ready(): Promise<void>;
 }

@@ -132,8 +132,3 @@ export function eventLogBytes(): i32 {
 export function eventLogClear(): void {
   clearEvents();
 }
-
-/** Traps on purpose: the host's recovery path (reset + clear error) is tested through this. */
-export function selfTestTrap(): void {
-  unreachable();
-}

@@ -27,7 +27,7 @@ export * from "./types.ts";
 export type { HypervisorApi } from "../../../src/protocol/hypervisor.ts";
 
 /** The wasm's exports, as asc's generated bindings (build/hypervisor.d.ts) type them. */
-type WasmExports = Awaited<ReturnType<typeof instantiate>>;
+export type WasmExports = Awaited<ReturnType<typeof instantiate>>;
 
 export class HypervisorTrapError extends Error {
   override readonly name = "HypervisorTrapError";
@@ -52,8 +52,17 @@ type Recorded =
 
 const u64 = (v: bigint | number): bigint => BigInt.asUintN(64, typeof v === "bigint" ? v : BigInt(Math.max(0, Math.floor(v))));
 
-export async function createHypervisor(module: WebAssembly.Module): Promise<HypervisorApi> {
-  const fresh = (): Promise<WasmExports> => instantiate(module, { env: {} });
+export interface HypervisorOptions {
+  /**
+   * Wraps each wasm instance's exports. Only the e2e build and the recovery tests pass one (a
+   * fault injector, ./selfTestTrap.ts): the wasm itself has no way to trap on request.
+   */
+  wrapExports?: (exports: WasmExports) => WasmExports;
+}
+
+export async function createHypervisor(module: WebAssembly.Module, opts: HypervisorOptions = {}): Promise<HypervisorApi> {
+  const wrap = opts.wrapExports ?? ((w: WasmExports) => w);
+  const fresh = (): Promise<WasmExports> => instantiate(module, { env: {} }).then(wrap);
   // A spare instance is kept ready so a trap can be recovered from synchronously.
   let spare: Promise<WasmExports> = fresh();
   let wasm: WasmExports | null = await fresh();
@@ -245,7 +254,6 @@ export async function createHypervisor(module: WebAssembly.Module): Promise<Hype
     },
     halted: () => call((w) => w.halted()),
     payloadVersion: () => call((w) => w.payloadVersion()),
-    selfTestTrap: () => call((w) => w.selfTestTrap()),
     async ready() {
       if (wasm) return;
       const next = await spare;

@@ -5,7 +5,7 @@ import { err, ok, type Result } from "../../../src/protocol/result.ts";
 import type { LoggedEvent, PatchPreview } from "../../../src/protocol/hypervisor.ts";
 import { parseElf } from "../../../src/elf/index.ts";
 import { createConsole, type CommandResult } from "../../../src/console/index.ts";
-import { createHypervisor, HypervisorTrapError, type HypervisorApi } from "./api.ts";
+import { createHypervisor, HypervisorTrapError, type HypervisorApi, type HypervisorOptions } from "./api.ts";
 import { bootFromImage, type ImageSummary } from "./image.ts";
 import type {
   ActionCmd,
@@ -29,12 +29,14 @@ function failure(e: unknown): Result<never> {
 }
 
 export interface ServiceOptions {
-  /** Runs before each call that reaches a booted simulator (an e2e build arms a trap here). */
-  beforeCall?(hv: HypervisorApi): void;
+  /** How the simulator is created (an e2e build wraps its exports with a fault injector). */
+  hypervisor?: HypervisorOptions;
+  /** Runs before each call that reaches a booted simulator (an e2e build arms its injector here). */
+  beforeCall?(): void;
 }
 
 export function createHypervisorService(module: WebAssembly.Module | Promise<WebAssembly.Module>, opts: ServiceOptions = {}) {
-  const hvPromise: Promise<HypervisorApi> = Promise.resolve(module).then(createHypervisor);
+  const hvPromise: Promise<HypervisorApi> = Promise.resolve(module).then((m) => createHypervisor(m, opts.hypervisor));
   const files = new Map<string, Uint8Array>();
   let booted = false;
 
@@ -43,7 +45,7 @@ export function createHypervisorService(module: WebAssembly.Module | Promise<Web
       const hv = await hvPromise;
       await hv.ready();
       if (!booted) return err("NOT_BOOTED", "boot an image first");
-      opts.beforeCall?.(hv);
+      opts.beforeCall?.();
       return ok(fn(hv));
     } catch (e) {
       return failure(e);
@@ -60,7 +62,7 @@ export function createHypervisorService(module: WebAssembly.Module | Promise<Web
         await hv.ready();
         const summary = bootFromImage(hv, parseElf(image), { cpus });
         booted = true;
-        console_ = createConsole({ hv, resolveFile: (name) => files.get(name) ?? null });
+        console_ = createConsole({ hv, resolveFile: (name) => files.get(name) ?? null, passThrough: (e) => e instanceof HypervisorTrapError });
         return ok(summary);
       } catch (e) {
         return failure(e);

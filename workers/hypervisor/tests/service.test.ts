@@ -4,8 +4,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import * as Comlink from "comlink";
 import { compileHypervisorModule } from "../host/node.ts";
 import { createHypervisorService, type HypervisorService } from "../host/service.ts";
-import { HypervisorTrapError } from "../host/api.ts";
-import { APPLIED, CHECKED, booted, sample, upload } from "./harness.ts";
+import { createHypervisor, HypervisorTrapError } from "../host/api.ts";
+import { createTrappableService, trapSwitch } from "../host/selfTestTrap.ts";
+import { APPLIED, CHECKED, boot, sample, upload } from "./harness.ts";
 
 const ports: MessagePort[] = [];
 afterEach(() => {
@@ -51,9 +52,12 @@ describe("hypervisor worker service", () => {
 
 describe("trap recovery", () => {
   it("a trap throws HypervisorTrapError and leaves a freshly booted, working simulator", async () => {
-    const hv = await booted("x86_64", 2);
+    const trap = trapSwitch();
+    const hv = await createHypervisor(await compileHypervisorModule(), { wrapExports: trap.wrapExports });
+    boot(hv, "x86_64", 2);
     expect(upload(hv, "x86_64", "xen_nop")).toBe(0);
-    expect(() => hv.selfTestTrap()).toThrow(HypervisorTrapError);
+    trap.arm();
+    expect(() => hv.list()).toThrow(HypervisorTrapError);
     // Same image, no payloads, clock back at zero.
     expect(hv.list()).toEqual([]);
     expect(hv.now()).toBe(0n);
@@ -61,10 +65,22 @@ describe("trap recovery", () => {
     expect(upload(hv, "x86_64", "xen_nop")).toBe(0);
     expect(hv.get("xen_nop")).toEqual({ ret: 0, state: CHECKED, rc: 0 });
     // A second trap before the next spare is ready: calls fail clearly until ready() resolves.
-    expect(() => hv.selfTestTrap()).toThrow(/a fresh one is starting/);
+    trap.arm();
+    expect(() => hv.list()).toThrow(/a fresh one is starting/);
     expect(() => hv.list()).toThrow(HypervisorTrapError);
     await hv.ready();
     expect(hv.list()).toEqual([]);
     expect(upload(hv, "x86_64", "xen_nop")).toBe(0);
+  });
+
+  it("a trap in the middle of a console command reaches the page as HV_TRAP, not as a console line", async () => {
+    const svc = createTrappableService(compileHypervisorModule());
+    expect((await svc.bootImage(sample("x86_64/xen-syms").slice(), 2)).ok).toBe(true);
+    await svc.addFile("hello.livepatch", sample("x86_64/xen_hello_world.livepatch"));
+    expect(await svc.console("load hello.livepatch")).toMatchObject({ ok: true, value: { status: 0 } });
+    await svc.armSelfTestTrap();
+    const r = await svc.console("revert hello");
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatchObject({ code: "HV_TRAP", message: expect.stringContaining("unreachable") });
   });
 });

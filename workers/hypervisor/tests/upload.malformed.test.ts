@@ -71,7 +71,7 @@ const HELLO = "xen_hello_world";
 const ALT = "xen_alternatives";
 const funcs = ".livepatch.funcs";
 
-table("§1.1 ELF header checks, in Xen's order", [
+table("ELF header checks, in Xen's order (livepatch_elf.c: livepatch_header_check())", [
   { name: "shorter than an Elf64_Ehdr", rule: "elf-unparsable", base: NOP, edit: () => 0, bytes: (e) => e.bytes.slice(0, 63), rc: EINVAL },
   { name: "bad magic", rule: "elf-unparsable", base: NOP, edit: (e) => e.u8(1, 0x46), rc: EINVAL, line: "Not an ELF payload" },
   { name: "e_version 2", rule: "elf-header-unsupported", base: NOP, edit: (e) => e.u32(20, 2), rc: EOPNOTSUPP, line: "Invalid ELF payload" },
@@ -94,7 +94,7 @@ table("§1.1 ELF header checks, in Xen's order", [
   { name: "section table longer than the file", rule: "elf-section-table-bad", base: NOP, edit: (e) => e.u16(60, e.elf.header.shnum + 1), rc: EINVAL, line: "Section header size is corrupted" },
 ]);
 
-table("§1.2 section header checks", [
+table("section header checks (livepatch_elf.c: elf_resolve_sections())", [
   { name: "data at the ELF header", rule: "section-offset-bad", base: NOP, edit: (e) => e.sh(".rodata.str1.1", "offset", 0x10n), rc: EINVAL },
   { name: "NOBITS data at the ELF header too", rule: "section-offset-bad", base: NOP, edit: (e) => e.sh(".bss", "offset", 0n), rc: EINVAL },
   { name: "data past the end", rule: "section-offset-bad", base: NOP, edit: (e) => e.sh(".rodata.str1.1", "size", BigInt(e.bytes.length)), rc: EINVAL },
@@ -122,7 +122,7 @@ table("§1.2 section header checks", [
   },
 ]);
 
-table("§4.1 symbols and the generic relocation pass", [
+table("symbols and the generic relocation pass (livepatch_elf.c: livepatch_elf_resolve_symbols(), livepatch_elf_perform_relocs())", [
   { name: "SHN_COMMON symbol", rule: "symbol-common", base: EXP, edit: (e) => e.u16(e.symField(e.symIndex("xen_hello_world"), "shndx"), 0xfff2), rc: EINVAL, line: "Unexpected common symbol: xen_hello_world" },
   { name: "unknown undefined symbol", rule: "symbol-unresolved", base: EXP, edit: (e) => e.renameSymbol("xen_extra_version", "xen_extra_versiom"), rc: ENOENT, line: "Unknown symbol: xen_extra_versiom" },
   { name: "reserved section index", rule: "symbol-section-reserved", base: EXP, edit: (e) => e.u16(e.symField(e.symIndex("xen_hello_world"), "shndx"), 0xff00), rc: EOPNOTSUPP },
@@ -140,7 +140,7 @@ table("§4.1 symbols and the generic relocation pass", [
 ]);
 
 const pc32 = ".text.xen_hello_world";
-table("§4.2 x86-64 relocations", [
+table("x86-64 relocations (arch/x86/livepatch.c: arch_livepatch_perform_rela())", [
   { name: "R_X86_64_64 past the section end", rule: "reloc-offset-out-of-range", base: EXP, edit: (e) => e.u64(e.relField(funcs, 0, "offset"), 100n), rc: EINVAL, line: "Relative relocation offset is past .livepatch.funcs section" },
   { name: "PC32 past the section end", rule: "reloc-offset-out-of-range", base: EXP, edit: (e) => e.u64(e.relField(pc32, 0, "offset"), 6n), rc: EINVAL },
   { name: "PC32 overflow", rule: "reloc-overflow", base: EXP, edit: (e) => e.u64(e.relField(pc32, 0, "addend"), 1n << 32n), rc: EOVERFLOW, line: "Overflow in relocation 0 in .rela.text.xen_hello_world for .text.xen_hello_world" },
@@ -150,7 +150,7 @@ table("§4.2 x86-64 relocations", [
 ]);
 
 const a64Jump = ".text.hello_world_load";
-table("§4.3 AArch64 relocations", [
+table("AArch64 relocations (arch/arm/arm64/livepatch.c: arch_livepatch_perform_rela())", [
   { name: "offset past the section end", rule: "reloc-offset-out-of-range", arch: "aarch64", base: HELLO, edit: (e) => e.u64(e.relField(funcs, 0, "offset"), 102n), rc: EINVAL },
   { name: "ABS64 needs 8 bytes", rule: "reloc-offset-out-of-range", arch: "aarch64", base: HELLO, edit: (e) => e.u64(e.relField(funcs, 0, "offset"), 98n), rc: EINVAL },
   { name: "JUMP26 beyond 128 MiB", rule: "reloc-overflow", arch: "aarch64", base: HELLO, edit: (e) => e.u64(e.relField(a64Jump, 2, "addend"), 1n << 28n), rc: EOVERFLOW },
@@ -176,12 +176,12 @@ table("§4.3 AArch64 relocations", [
   },
 ]);
 
-table("§4.4 ARM32 relocations", [
+table("ARM32 relocations (arch/arm/arm32/livepatch.c: arch_livepatch_perform())", [
   { name: "unhandled type", rule: "reloc-type-unsupported", arch: "arm32", base: HELLO, edit: (e) => e.relType(a64Jump, 2, 10), rc: EOPNOTSUPP },
   { name: "JUMP24 beyond 32 MiB", rule: "reloc-overflow", arch: "arm32", base: HELLO, edit: (e) => e.u32(e.dataAt(a64Jump, 8), 0xea800000), rc: EOVERFLOW },
 ]);
 
-table("§5.1 notes and mandatory sections", [
+table("notes and mandatory sections (livepatch.c: check_xen_buildid(), check_special_sections(), prepare_payload())", [
   { name: ".livepatch.xen_depends of 12 bytes", rule: "xen-depends-malformed", base: NOP, edit: (e) => e.sh(".livepatch.xen_depends", "size", 12n), rc: EINVAL },
   { name: ".livepatch.xen_depends of the wrong note type", rule: "xen-depends-malformed", base: NOP, edit: (e) => e.u32(e.dataAt(".livepatch.xen_depends", 8), 4), rc: EINVAL },
   { name: ".livepatch.depends missing", rule: "depends-missing", base: NOP, edit: (e) => e.rename(".livepatch.depends", ".livepatch.dependz"), rc: EINVAL, line: ".livepatch.depends is missing" },
@@ -197,7 +197,7 @@ table("§5.1 notes and mandatory sections", [
 ]);
 
 const funcAt = (e: Edit, off: number) => e.dataAt(funcs, off);
-table("§6 per-function checks", [
+table("per-function checks (livepatch.c: prepare_payload(), arch_livepatch_verify_func(), livepatch_verify_distance(), resolve_old_address())", [
   { name: "version 1", rule: "func-version-mismatch", base: EXP, edit: (e) => e.u8(funcAt(e, 32), 1), rc: EOPNOTSUPP, line: "Wrong version (1). Expected 2" },
   { name: "old_size 0", rule: "func-old-size-zero", base: EXP, edit: (e) => e.u32(funcAt(e, 28), 0), rc: EINVAL, line: "Address or size fields are zero" },
   {
@@ -221,7 +221,7 @@ table("§6 per-function checks", [
   { name: "ARM32 target beyond 32 MiB", rule: "func-distance-out-of-range", arch: "arm32", base: HELLO, edit: (e) => e.u32(e.dataAt(funcs, 4), 0x4000000), rc: EOVERFLOW },
 ]);
 
-table("§1.3 hooks and optional sections", [
+table("hooks and optional sections (livepatch.c: prepare_payload())", [
   { name: "single hook section with two pointers", rule: "hook-size-bad", base: "xen_prepost_hooks", edit: (e) => e.sh(".livepatch.hooks.preapply", "size", 16n), rc: EINVAL },
   {
     name: "load hooks not a multiple of 8", rule: "hook-size-bad",
@@ -244,7 +244,7 @@ table("§1.3 hooks and optional sections", [
   { name: "empty .modinfo", rule: "modinfo-malformed", base: HELLO, edit: (e) => e.sh(".modinfo", "size", 0n), rc: EINVAL },
 ]);
 
-describe("§5.1 name, size and flags", () => {
+describe("name, size and flags (livepatch.c: verify_payload(), get_name())", () => {
   const nop = payloadBytes("x86_64", NOP);
   it("unknown op flag bits are refused unless FORCE is set", async () => {
     const hv = await bootArch("x86_64");
@@ -276,7 +276,7 @@ describe("§5.1 name, size and flags", () => {
   });
 });
 
-describe("§2 placement quirk and §5.3 exports", () => {
+describe("placement quirk and exports (livepatch.c: move_payload(), build_symbol_table())", () => {
   it("sh_addralign 0 places the section at offset 0 of its region (ROUNDUP(x, 0) = 0)", async () => {
     const hv = await bootArch("x86_64");
     const e = new Edit(payloadBytes("x86_64", HELLO)).sh(".text.xen_hello_world", "addralign", 0n);
