@@ -23,7 +23,7 @@ export const EOPNOTSUPP = 95;
 export interface Rule {
   severity: FindingSeverity;
   stage: FindingStage;
-  /** Xen's check order: the §5.1 step for upload rules, 1 (dependencies) / 2 (expectations) for apply. */
+  /** Xen's check order: the step in xen/common/livepatch.c: livepatch_upload() -> load_payload_data() for upload rules, 1 (dependencies) / 2 (expectations) for apply. */
   step: number;
   /** The usual return code; a finding may carry a different one (e.g. −ENODATA for a note). */
   rc?: number;

@@ -10,7 +10,7 @@ function le32(...words: number[]): number[] {
 const GNU = [0x47, 0x4e, 0x55, 0];
 const ID = Array.from({ length: 20 }, (_, i) => i * 13 + 1);
 
-describe("parseBuildIdNote (facts §1.4)", () => {
+describe("parseBuildIdNote (xen/common/livepatch.c: parse_buildid())", () => {
   const parse = (bytes: number[]) => parseBuildIdNote(".livepatch.depends", Uint8Array.from(bytes), 0x200, true, "LP_BAD_DEPENDS");
 
   it("reads a SHA-1 build-id note", () => {

@@ -1,4 +1,4 @@
-// The 32-byte expectation block of a v2 `livepatch_func` (facts §3.3).
+// The 32-byte expectation block of a v2 `livepatch_func` (xen/include/public/sysctl.h: struct livepatch_expectation).
 import { toHex } from "./bytes.ts";
 import { OPAQUE_SIZE } from "./layouts.ts";
 

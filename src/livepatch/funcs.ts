@@ -1,4 +1,4 @@
-// `.livepatch.funcs` (or `.xsplice.funcs`): layout detection and symbolic decoding (facts §3).
+// `.livepatch.funcs` (or `.xsplice.funcs`): layout detection and symbolic decoding (xen/include/public/sysctl.h: struct livepatch_func; xen/common/livepatch.c: prepare_payload()).
 import { SHF_EXECINSTR, SHT_NOBITS, STT_FUNC, type ElfSection } from "../elf/index.ts";
 import { hexNum, text } from "./bytes.ts";
 import type { Context } from "./context.ts";

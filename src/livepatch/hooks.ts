@@ -59,7 +59,7 @@ export function decodeHooks(ctx: Context): HookSection[] {
   return out;
 }
 
-/** A hook "counts" only when its section exists and holds a non-NULL pointer (facts §11). */
+/** A hook "counts" only when its section exists and holds a non-NULL pointer (xen/common/livepatch.c: prepare_payload(), LIVEPATCH_ASSIGN_SINGLE_HOOK). */
 export function hookPresent(hook: HookSection): boolean {
   return hook.entries.some((e) => e.pointer.target.kind !== "null");
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ALT_CALL_SITE, ARM_ALT_INSTR, EX_TABLE_ENTRY, funcLayout, X86_ALT_INSTR } from "./layouts.ts";
 
-describe("record layouts (facts §3.1, §1.3)", () => {
+describe("record layouts (xen/include/public/sysctl.h: struct livepatch_func; xen/include/xen/livepatch_payload.h)", () => {
   it.each([
     ["v2", 8, 104, { name: 0, new_addr: 8, old_addr: 16, new_size: 24, old_size: 28, version: 32, applied: 64, patch_offset: 65, expect: 72 }],
     ["v2", 4, 92, { name: 0, new_addr: 4, old_addr: 8, new_size: 12, old_size: 16, version: 20, applied: 52, patch_offset: 53, expect: 60 }],

@@ -1,5 +1,5 @@
 // On-disk layouts of the records Xen reads from a payload, each described once as a field table
-// and instantiated per pointer size (facts §1.3, §3). Offsets come from natural alignment, so the
+// and instantiated per pointer size (xen/include/public/sysctl.h: struct livepatch_func, struct livepatch_expectation). Offsets come from natural alignment, so the
 // 64- and 32-bit variants fall out of one description.
 
 export type FieldKind = "ptr" | "u8" | "u16" | "u32" | "s32" | "bytes";

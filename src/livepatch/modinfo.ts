@@ -1,4 +1,4 @@
-// `.modinfo`: `key=value\0key=value\0…`, shown by Xen in LIST and on apply (facts §1.3).
+// `.modinfo`: `key=value\0key=value\0…`, shown by Xen in LIST and on apply (xen/common/livepatch.c: prepare_payload(), .modinfo).
 import { text } from "./bytes.ts";
 import type { LpDiagnostic } from "./diagnostics.ts";
 
@@ -19,7 +19,7 @@ export interface Modinfo {
 
 export function parseModinfo(data: Uint8Array, fileOffset: number, diagnostics: LpDiagnostic[]): Modinfo {
   if (data.length === 0) {
-    // Xen reads byte len−1 without checking len (facts §18 #23), so empty can only be refused.
+    // Xen reads byte len−1 without checking len (xen/common/livepatch.c: prepare_payload()), so empty can only be refused.
     diagnostics.push({ severity: "error", code: "LP_MODINFO_EMPTY", offset: fileOffset, message: ".modinfo is empty; Xen reads its last byte unchecked, treat as invalid" });
     return { entries: [], display: "", valid: false };
   }

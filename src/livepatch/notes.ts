@@ -1,5 +1,5 @@
-// The three build-id notes Xen reads, parsed with Xen's own rules (facts §1.4), and the two
-// signature formats that exist only as proposals (facts §17).
+// The three build-id notes Xen reads, parsed with Xen's own rules (xen/common/livepatch.c: parse_buildid(), check_xen_buildid()), and the two
+// signature formats that exist only as proposals (Xen's docs/misc/livepatch.pandoc, signature checking).
 import { ByteReader } from "../elf/index.ts";
 import { text, toHex } from "./bytes.ts";
 import type { LpDiagnostic } from "./diagnostics.ts";

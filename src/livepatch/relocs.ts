@@ -39,7 +39,7 @@ function signExtend(value: number, bits: number): number {
   return (value << shift) >> shift;
 }
 
-/** The implicit addend of an ARM32 REL entry, read from the word it patches (facts §4.4). */
+/** The implicit addend of an ARM32 REL entry, read from the word it patches (xen/arch/arm/arm32/livepatch.c: get_addend()). */
 export function armImplicitAddend(type: number, word: number): bigint {
   switch (type) {
     case 43: // MOVW_ABS_NC

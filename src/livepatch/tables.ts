@@ -1,5 +1,5 @@
 // Alternatives, exception table, bug frames and alt-call sites: fixed-size records of
-// self-relative offsets, decoded with the relocations that fill them (facts §1.3).
+// self-relative offsets, decoded with the relocations that fill them (xen/arch/x86/include/asm/alternative.h: struct alt_instr; asm/uaccess.h: struct exception_table_entry).
 import { SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS, type ElfSection } from "../elf/index.ts";
 import type { Context } from "./context.ts";
 import { ALT_CALL_SITE, ARM_ALT_INSTR, BUG_FRAME_BASE, EX_TABLE_ENTRY, X86_ALT_INSTR, type StructLayout } from "./layouts.ts";
