@@ -8,6 +8,7 @@
 // and the call throws `HypervisorTrapError` so the caller can say so and carry on.
 import { instantiate } from "../build/hypervisor.js";
 import { decodeEvents } from "../../../src/protocol/events.ts";
+import { captureInstance, restoreInstance, snapshotGlobals, type InstanceState } from "./snapshot.ts";
 import type { HypervisorApi, LoggedEvent, PatchPreview, PayloadDetails } from "../../../src/protocol/hypervisor.ts";
 import {
   ARCH_CODE,
@@ -28,6 +29,33 @@ export type { HypervisorApi } from "../../../src/protocol/hypervisor.ts";
 
 /** The wasm's exports, as asc's generated bindings (build/hypervisor.d.ts) type them. */
 export type WasmExports = Awaited<ReturnType<typeof instantiate>>;
+
+/** The hypervisor with what only tests use: zero-copy reads and whole-state snapshots. */
+export interface HypervisorHost extends HypervisorApi {
+  /**
+   * readMemory without the copy out of the wasm: a view of the simulator's own buffer, valid only
+   * until the next call into the hypervisor (which may reuse or move that memory).
+   */
+  peekMemory(addr: bigint, len: number): Uint8Array | null;
+  /**
+   * The whole simulator state now (wasm memory and globals, the host's symbols, recording and
+   * event log). Needs a module compiled from `exportMutableGlobals` (./snapshot.ts); throws otherwise.
+   * `headroom` (default 1 MiB) is freed inside the wasm first, so that runs from the snapshot seldom
+   * grow its memory, which makes the next restore start a fresh instance.
+   */
+  snapshot(opts?: { headroom?: number }): HypervisorSnapshot;
+  /** Back to `snap`, as if nothing had run since it was taken. */
+  restore(snap: HypervisorSnapshot): Promise<void>;
+}
+
+export interface HypervisorSnapshot {
+  readonly instance: InstanceState;
+  readonly recording: readonly Recorded[];
+  readonly bootSpec: BootSpec | null;
+  readonly cpuCount: number;
+  readonly symbols: ReadonlyMap<string, XenSymbol>;
+  readonly log: readonly LoggedEvent[];
+}
 
 export class HypervisorTrapError extends Error {
   override readonly name = "HypervisorTrapError";
@@ -50,6 +78,16 @@ type Recorded =
   | { op: "map"; addr: bigint; bytes: Uint8Array; perm: MemPerm }
   | { op: "cpus"; n: number };
 
+/** The module's own exports, under the bindings' wrappers (which have them as prototype). */
+interface RawExports {
+  readMemory(addr: bigint, len: number): number;
+  __new(size: number, classId: number): number;
+  __collect(): void;
+}
+const raw = (w: WasmExports): RawExports => Object.getPrototypeOf(w) as RawExports;
+/** AssemblyScript's class id of ArrayBuffer (a leaf: the collector does not look inside). */
+const ARRAY_BUFFER_ID = 1;
+
 const u64 = (v: bigint | number): bigint => BigInt.asUintN(64, typeof v === "bigint" ? v : BigInt(Math.max(0, Math.floor(v))));
 
 export interface HypervisorOptions {
@@ -60,7 +98,7 @@ export interface HypervisorOptions {
   wrapExports?: (exports: WasmExports) => WasmExports;
 }
 
-export async function createHypervisor(module: WebAssembly.Module, opts: HypervisorOptions = {}): Promise<HypervisorApi> {
+export async function createHypervisor(module: WebAssembly.Module, opts: HypervisorOptions = {}): Promise<HypervisorHost> {
   const wrap = opts.wrapExports ?? ((w: WasmExports) => w);
   const fresh = (): Promise<WasmExports> => instantiate(module, { env: {} }).then(wrap);
   // A spare instance is kept ready so a trap can be recovered from synchronously.
@@ -71,8 +109,16 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
   let recording: Recorded[] = [];
   let bootSpec: BootSpec | null = null;
   let cpuCount = 0;
-  const symbols = new Map<string, XenSymbol>();
+  let symbols = new Map<string, XenSymbol>();
   let log: LoggedEvent[] = [];
+  // A snapshot shares the recording and the symbol map with the host until either changes.
+  let recordingShared = false;
+  let symbolsShared = false;
+  function record(r: Recorded): void {
+    if (recordingShared) recording = recording.slice();
+    recordingShared = false;
+    recording.push(r);
+  }
 
   function bootInto(w: WasmExports, spec: BootSpec): void {
     w.boot(ARCH_CODE[spec.arch], spec.cpus, spec.buildId);
@@ -105,6 +151,13 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
     }
     log = [];
     throw new HypervisorTrapError(detail, wasm !== null);
+  }
+
+  const snapshotGlobalsOf = new WeakMap<WasmExports, WebAssembly.Global[]>();
+  function globalsOf(w: WasmExports): WebAssembly.Global[] {
+    let g = snapshotGlobalsOf.get(w);
+    if (!g) snapshotGlobalsOf.set(w, (g = snapshotGlobals(raw(w))));
+    return g;
   }
 
   function live(): WasmExports {
@@ -147,18 +200,21 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
       recording = [{ op: "boot", spec: { ...spec, buildId: spec.buildId ? spec.buildId.slice() : null } }];
       bootSpec = spec;
       cpuCount = spec.cpus;
-      symbols.clear();
+      symbols = new Map();
+      recordingShared = symbolsShared = false;
       log = [];
       call((w) => bootInto(w, spec));
       drain();
     },
     addSymbol(sym) {
-      recording.push({ op: "sym", sym });
+      record({ op: "sym", sym });
+      if (symbolsShared) symbols = new Map(symbols);
+      symbolsShared = false;
       if (!symbols.has(sym.name)) symbols.set(sym.name, sym);
       call((w) => w.addSymbol(sym.name, u64(sym.addr), sym.size >>> 0, sym.kind));
     },
     mapMemory(addr, bytes, perm) {
-      recording.push({ op: "map", addr, bytes, perm });
+      record({ op: "map", addr, bytes, perm });
       call((w) => w.mapMemory(u64(addr), bytes, perm));
     },
     get bootSpec() {
@@ -207,7 +263,7 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
     now: () => call((w) => BigInt.asUintN(64, w.now())),
     cpus: () => cpuCount,
     setCpus(n) {
-      recording.push({ op: "cpus", n });
+      record({ op: "cpus", n });
       call((w) => w.setCpus(n));
       cpuCount = n;
       drain();
@@ -228,6 +284,44 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
     },
 
     readMemory: (addr, len) => call((w) => w.readMemory(u64(addr), len >>> 0)),
+    peekMemory(addr, len) {
+      return call((w) => {
+        // The raw export (the bindings' prototype) answers a pointer to an AssemblyScript
+        // Uint8Array: its data pointer at +4 and its byte length at +8.
+        const at = raw(w).readMemory(u64(addr), len >>> 0) >>> 0;
+        if (at === 0) return null;
+        const header = new DataView(w.memory.buffer, at, 12);
+        return new Uint8Array(w.memory.buffer, header.getUint32(4, true), header.getUint32(8, true));
+      });
+    },
+    snapshot({ headroom = 1 << 20 } = {}) {
+      const w = live();
+      const globals = globalsOf(w);
+      if (globals.length === 0) throw new Error("this hypervisor module does not export its globals (see exportMutableGlobals)");
+      drain();
+      // An unreferenced buffer of that size, collected at once, leaves the allocator that much free.
+      raw(w).__new(headroom, ARRAY_BUFFER_ID);
+      raw(w).__collect();
+      recordingShared = symbolsShared = true;
+      return { instance: captureInstance(w.memory, globals), recording, bootSpec, cpuCount, symbols, log: log.slice() };
+    },
+    async restore(snap) {
+      if (!restoreInstance(live().memory, globalsOf(live()), snap.instance)) {
+        // This instance's memory grew past the snapshot's: carry on in a fresh one.
+        const next = spareReady ?? (await spare);
+        spareReady = null;
+        spare = fresh();
+        void spare.then((s) => (spareReady = s));
+        if (!restoreInstance(next.memory, globalsOf(next), snap.instance)) throw new Error("a fresh hypervisor instance is larger than the snapshot");
+        wasm = next;
+      }
+      recording = snap.recording as Recorded[];
+      symbols = snap.symbols as Map<string, XenSymbol>;
+      recordingShared = symbolsShared = true;
+      bootSpec = snap.bootSpec;
+      cpuCount = snap.cpuCount;
+      log = snap.log.slice();
+    },
     payload(name) {
       const text = call((w) => w.payloadJson(name));
       return text ? (JSON.parse(text) as PayloadDetails | null) : null;

@@ -3,11 +3,17 @@ import { fileURLToPath } from "node:url";
 import { createHypervisor, type HypervisorApi } from "./api.ts";
 import { bootFromImage, type ImageSummary } from "./image.ts";
 import { parseElf } from "../../../src/elf/index.ts";
+import { exportMutableGlobals } from "./snapshot.ts";
 
 export const WASM_PATH = fileURLToPath(new URL("../build/hypervisor.wasm", import.meta.url));
 
 export async function compileHypervisorModule(): Promise<WebAssembly.Module> {
   return WebAssembly.compile(await readFile(WASM_PATH));
+}
+
+/** The module with its mutable globals exported, so its hypervisors can snapshot and restore (tests). */
+export async function compileSnapshotModule(): Promise<WebAssembly.Module> {
+  return WebAssembly.compile(exportMutableGlobals(new Uint8Array(await readFile(WASM_PATH))));
 }
 
 export async function loadHypervisorNode(): Promise<HypervisorApi> {

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseElf } from "../../../src/elf/index.ts";
 import { createHypervisor, type HypervisorApi } from "../host/api.ts";
-import { compileHypervisorModule } from "../host/node.ts";
+import { compileHypervisorModule, compileSnapshotModule } from "../host/node.ts";
 import { bootFromImage } from "../host/image.ts";
 import { ACTION, type Arch, type ActionCmd } from "../host/types.ts";
 import type { HvEventKind, LoggedEvent } from "../../../src/protocol/hypervisor.ts";
@@ -36,6 +36,14 @@ export function sample(path: string): Uint8Array {
 export async function freshHypervisor(): Promise<HypervisorApi> {
   modulePromise ??= compileHypervisorModule();
   return createHypervisor(await modulePromise);
+}
+
+let snapshotModulePromise: Promise<WebAssembly.Module> | null = null;
+
+/** The module whose hypervisors can snapshot and restore (see host/snapshot.ts). */
+export function snapshotModule(): Promise<WebAssembly.Module> {
+  snapshotModulePromise ??= compileSnapshotModule();
+  return snapshotModulePromise;
 }
 
 const parsedImages = new Map<Arch, ReturnType<typeof parseElf>>();
