@@ -1,17 +1,17 @@
-// Random sequences of hypercalls, stalls, NMIs and advances on the x86-64 sample image. After
-// every step: no trap; Xen's text differs from the image only inside ranges an applied function
-// wrote; with nothing applied it is byte-identical; payloads only move CHECKED<->APPLIED (and
-// appear/disappear only as CHECKED); the applied set behaves as a stack; the topmost trampoline
-// on each patched address is the one in memory; LIST's fetch agrees with the host's view and
-// payload_version moves by exactly the number of payloads that appeared or went away.
-// FUZZ_RUNS sets the number of sequences (default 200: about 3 s on one core).
+// Random sequences of hypercalls, stalls, NMIs and advances on the x86-64 sample image, each run
+// from the same booted host (a snapshot taken once). After every step: no trap, and the invariants
+// in support/invariants.ts (payload states and the applied stack, LIST and payload_version, every
+// change to Xen's text reported and taken back exactly, the text the image's outside applied
+// functions). FUZZ_RUNS sets the number of sequences (default 200).
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { parseElf, sectionByName, sectionData } from "../../../src/elf/index.ts";
-import { HypervisorTrapError, type HypervisorApi } from "../host/api.ts";
-import { APPLIED, CHECKED, addr, boot, freshHypervisor, jmp, sample } from "./harness.ts";
+import { createHypervisor, HypervisorTrapError, type HypervisorApi } from "../host/api.ts";
+import { fuzzRuns, fuzzTimeout, fuzzTimer } from "../../../src/test-support/fuzz.ts";
+import { boot, sample, snapshotModule } from "./harness.ts";
+import { RunChecker } from "./support/invariants.ts";
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
+const RUNS = fuzzRuns(200);
 // A few payloads often, so applies and reverts actually meet; the rest now and then.
 const CORE = ["xen_hello_world", "xen_bye_world", "xen_replace_world", "xen_nop", "xen_endbr"];
 const OTHERS = [
@@ -202,117 +202,41 @@ function step(hv: HypervisorApi, o: Op): void {
   }
 }
 
-interface Fn {
-  oldAddr: string;
-  newAddr: string;
-  applied: boolean;
-  patchOffset: number;
-  saved: string;
-}
-
-/** A plain assertion: `expect` costs tens of microseconds a call, and check() runs thousands of times. */
-function ensure(ok: boolean, what: () => string): void {
-  if (!ok) throw new Error(what());
-}
-
-function check(hv: HypervisorApi, stack: string[], before: Map<string, number>, versionBefore: number): number {
-  const list = hv.list();
-  // LIST agrees with the host's view; payload_version counts arrivals and departures.
-  const probe = hv.listOp(0, 0, 0, 0);
-  let version = versionBefore;
-  if (!hv.halted()) {
-    const fetched = hv.listOp(0, 1024, probe.nameTotal, probe.metaTotal);
-    const seen = JSON.stringify(fetched.entries.map(({ name, state, rc, metadata }) => ({ name, state, rc, metadata })));
-    ensure(fetched.rc === list.length && seen === JSON.stringify(list), () => `LIST fetch ${fetched.rc} ${seen} != ${JSON.stringify(list)}`);
-    const names = new Set(list.map((e) => e.name));
-    let moved = 0;
-    for (const n of before.keys()) if (!names.has(n)) moved++;
-    for (const n of names) if (!before.has(n)) moved++;
-    ensure(probe.version - versionBefore === moved, () => `payload_version ${versionBefore} -> ${probe.version} with ${moved} arrival(s)/departure(s)`);
-    version = probe.version;
-  }
-  const now = new Map(list.map((e) => [e.name, e.state]));
-  // Legal transitions only.
-  for (const [n, s] of before) {
-    const t = now.get(n);
-    if (t === undefined) ensure(s === CHECKED, () => `${n} vanished while APPLIED`);
-  }
-  for (const [n, t] of now) {
-    ensure(t === CHECKED || t === APPLIED, () => `${n} in state ${t}`);
-    if (!before.has(n)) ensure(t === CHECKED, () => `${n} appeared APPLIED`);
-  }
-  // Stack discipline: the surviving applied payloads are a prefix of the old stack.
-  const applied = new Set(list.filter((e) => e.state === APPLIED).map((e) => e.name));
-  let keep = 0;
-  while (keep < stack.length && applied.has(stack[keep])) keep++;
-  for (let i = keep; i < stack.length; i++) ensure(!applied.has(stack[i]), () => `${stack[i]} reverted out of order`);
-  stack.length = keep;
-  for (const e of list) if (e.state === APPLIED && !stack.includes(e.name)) stack.push(e.name);
-
-  // Memory: outside applied write ranges the text is the image's; with nothing applied, all of it.
-  const mem = hv.readMemory(TEXT_ADDR, TEXT.length)!;
-  const allowed = new Uint8Array(TEXT.length);
-  const topAt = new Map<bigint, { expect: string; at: bigint }>();
-  for (const n of stack) {
-    const p = hv.payload(n)!;
-    const hooked = (p.hooks as { kind: string; present: boolean }[]).some((h) => h.present && (h.kind === "apply" || h.kind === "revert"));
-    for (const f of p.funcs as Fn[]) {
-      if (!f.applied) continue;
-      const at = addr(f.oldAddr) + BigInt(f.patchOffset);
-      const len = f.saved.length / 2;
-      for (let k = 0; k < len; k++) {
-        const i = Number(at - TEXT_ADDR) + k;
-        if (i >= 0 && i < allowed.length) allowed[i] = 1;
-      }
-      if (!hooked && addr(f.newAddr) !== 0n && len === 5) topAt.set(at, { expect: jmp(at, addr(f.newAddr)), at });
-    }
-  }
-  // Compare in 256-byte chunks and look at single bytes only where a chunk differs.
-  for (let c = 0; c < TEXT.length; c += 256) {
-    const end = Math.min(c + 256, TEXT.length);
-    if (Buffer.compare(mem.subarray(c, end), TEXT.subarray(c, end)) === 0) continue;
-    for (let i = c; i < end; i++) {
-      if (!allowed[i] && mem[i] !== TEXT[i]) throw new Error(`text byte at +0x${i.toString(16)} changed outside any applied range`);
-    }
-  }
-  if (stack.length === 0 && !hv.halted()) ensure(Buffer.compare(mem, TEXT) === 0, () => "text differs with nothing applied");
-  for (const { expect: want, at } of topAt.values()) {
-    const got = Buffer.from(hv.readMemory(at, 5)!).toString("hex");
-    ensure(got === want, () => `at 0x${at.toString(16)}: ${got}, want the top trampoline ${want}`);
-  }
-  return version;
-}
-
 describe("simulator invariants under random scenarios", () => {
-  it("hold for every step", async () => {
-    const hv = await freshHypervisor();
-    const cpu0 = process.cpuUsage();
-    let reverts = 0;
-    await fc.assert(
-      fc.asyncProperty(fc.array(opArb, { minLength: 10, maxLength: 40, size: "max" }), async (ops) => {
-        await hv.ready();
-        boot(hv, "x86_64", 4);
-        const stack: string[] = [];
-        let version = 1;
-        for (const o of ops) {
-          const before = new Map(hv.list().map((e) => [e.name, e.state]));
-          try {
-            step(hv, o);
-          } catch (e) {
-            if (e instanceof HypervisorTrapError) throw new Error(`trap on ${JSON.stringify(o)}: ${e.detail}`);
-            throw e;
+  it(
+    `hold for every step (${RUNS} runs)`,
+    async () => {
+      const hv = await createHypervisor(await snapshotModule());
+      boot(hv, "x86_64", 4);
+      const start = RunChecker.baseline(hv);
+      const booted = hv.snapshot();
+      const timer = fuzzTimer("simulator invariants", RUNS);
+      let restores = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(opArb, { minLength: 10, maxLength: 40, size: "max" }), async (ops) => {
+          // Every run starts from the same freshly booted host.
+          await hv.restore(booted);
+          const run = new RunChecker(hv, TEXT_ADDR, TEXT, true, start);
+          for (const o of ops) {
+            try {
+              step(hv, o);
+            } catch (e) {
+              if (e instanceof HypervisorTrapError) throw new Error(`trap on ${JSON.stringify(o)}: ${e.detail}`);
+              throw e;
+            }
+            run.step();
           }
-          version = check(hv, stack, before, version);
-        }
-        hv.advance(200_000_000);
-        check(hv, stack, new Map(hv.list().map((e) => [e.name, e.state])), version);
-        reverts += hv.events().filter((e) => e.kind === "write" && e.insn === "restore").length;
-      }),
-      { numRuns: RUNS },
-    );
-    if (process.env.FUZZ_DEBUG) console.log(`reverts: ${reverts} over ${RUNS} runs; ${(process.cpuUsage(cpu0).user / 1000).toFixed(0)} ms CPU`);
-    // The generator must reach real reverts often enough for the byte checks to mean something.
-    expect(reverts).toBeGreaterThan(RUNS / 20);
-    // Generous: the machine running the suite may be shared; this bounds a hang, not speed.
-  }, 600_000);
+          hv.advance(200_000_000);
+          run.step();
+          run.end();
+          restores += run.restores;
+        }),
+        { numRuns: RUNS },
+      );
+      timer.report();
+      // The generator must reach real reverts often enough for the byte checks to mean something.
+      expect(restores).toBeGreaterThan(RUNS / 20);
+    },
+    fuzzTimeout(120_000),
+  );
 });
