@@ -52,6 +52,13 @@ const FILL: Record<LivepatchArch, number[]> = {
 
 const MIN_FUNC = 32;
 const ALIGN = 32n;
+/**
+ * The most bytes the stand-in gives one invented function, and all of them together. To the
+ * simulator old_size is only a number, and a hostile one (up to 4 GiB) must not make the stand-in
+ * allocate and fill that much.
+ */
+const MAX_FUNC = 64 * 1024;
+const MAX_TEXT = 16 * 1024 * 1024;
 
 function fromHex(hex: string): Uint8Array {
   const out = new Uint8Array(hex.length >> 1);
@@ -126,14 +133,24 @@ export function syntheticImage(inputs: readonly SyntheticInput[]): SyntheticImag
     }
   }
 
+  let room = MAX_TEXT;
+  const cut: string[] = [];
+  const sized = (name: string, size: number): number => {
+    const got = Math.max(MIN_FUNC, Math.min(size, MAX_FUNC, room));
+    room = Math.max(0, room - got);
+    if (got < size) cut.push(`${name} (${size} bytes, given ${got})`);
+    return got;
+  };
+
   const base = TEXT_BASE[arch];
   const symbols: SyntheticSymbol[] = [];
   const parts: { at: bigint; bytes: Uint8Array }[] = [];
   let at = base + 0x100n;
   for (const [name, w] of [...wanted].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    symbols.push({ name, addr: at, size: w.size, kind: 2 });
-    parts.push({ at, bytes: body(arch, w.size, w.expect) });
-    at = (at + BigInt(w.size) + ALIGN - 1n) & ~(ALIGN - 1n);
+    const size = sized(name, w.size);
+    symbols.push({ name, addr: at, size, kind: 2 });
+    parts.push({ at, bytes: body(arch, size, w.expect) });
+    at = (at + BigInt(size) + ALIGN - 1n) & ~(ALIGN - 1n);
   }
   const end = at + 0x100n;
   const text = new Uint8Array(Number(end - base));
@@ -142,6 +159,7 @@ export function syntheticImage(inputs: readonly SyntheticInput[]): SyntheticImag
   for (const p of parts) text.set(p.bytes, Number(p.at - base));
   // `_end` bounds Xen's image: payloads are placed after it, so it must lie past any pinned function.
   let imageEnd = end;
+  for (const p of pinned.values()) p.size = sized(p.name ?? "an absolute old address", p.size);
   for (const [addr, p] of pinned) if (addr > base && addr - base < 1n << 30n && addr + BigInt(p.size) > imageEnd) imageEnd = addr + BigInt(p.size);
   symbols.push({ name: "_start", addr: base, size: 0, kind: 2 }, { name: "_end", addr: imageEnd, size: 0, kind: 1 });
   if (wanted.size) assumptions.push(`${wanted.size} Xen symbol(s) the payloads use are invented functions at made-up addresses from ${hexAddr(base)}: ${[...wanted.keys()].slice(0, 6).join(", ")}${wanted.size > 6 ? ", …" : ""}`);
@@ -153,6 +171,7 @@ export function syntheticImage(inputs: readonly SyntheticInput[]): SyntheticImag
     if (p.name && !provided.has(p.name) && !wanted.has(p.name)) symbols.push({ name: p.name, addr, size: p.size, kind: 2 });
     pinnedOut.push({ addr, bytes: body(arch, p.size, p.expect) });
   }
+  if (cut.length) assumptions.push(`old_size is larger than the stand-in gives a function for ${cut.slice(0, 6).join(", ")}${cut.length > 6 ? ", …" : ""}`);
   if (pinnedOut.length) assumptions.push(`absolute old addresses are assumed to hold functions of old_size bytes: ${pinnedOut.map((p) => hexAddr(p.addr)).join(", ")}`);
   return { arch, buildId, symbols, text: { addr: base, bytes: text }, pinned: pinnedOut, assumptions };
 }

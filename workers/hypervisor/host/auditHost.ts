@@ -17,7 +17,16 @@ function bootSynthetic(hv: HypervisorApi, img: SyntheticImage, cpus: number): vo
   for (const p of img.pinned) hv.mapMemory(p.addr, p.bytes, PERM.RX);
 }
 
-export function auditHostOver(hv: HypervisorApi, cpus = 4): AuditHost {
+export type AuditImage = Parameters<AuditHost["boot"]>[0];
+
+/** Boots `hv` as the target hypervisor `image` describes. */
+export function bootAuditImage(hv: HypervisorApi, image: AuditImage, cpus: number): void {
+  if ("real" in image) bootFromImage(hv, image.real, { cpus });
+  else bootSynthetic(hv, image.synthetic, cpus);
+}
+
+/** `boot`: how to bring up the image (tests pass one that restores a booted snapshot). */
+export function auditHostOver(hv: HypervisorApi, cpus = 4, boot: (image: AuditImage) => void | Promise<void> = (image) => bootAuditImage(hv, image, cpus)): AuditHost {
   let seen = 0;
   const since = (): LoggedEvent[] => {
     const all = hv.events();
@@ -33,8 +42,7 @@ export function auditHostOver(hv: HypervisorApi, cpus = 4): AuditHost {
   };
   return {
     async boot(image) {
-      if ("real" in image) bootFromImage(hv, image.real, { cpus });
-      else bootSynthetic(hv, image.synthetic, cpus);
+      await boot(image);
       seen = hv.events().length;
     },
     async upload(name, bytes) {
