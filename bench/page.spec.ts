@@ -161,7 +161,7 @@ async function measure(page: Page, browser: Browser, input: { label: string; pat
       );
     });
   });
-  await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing", "toplevel", "mojom", "disabled-by-default-v8.cpu_profiler"] });
+  await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing", "toplevel", "mojom"] });
   await page.locator("input[type=file]").setInputFiles(input.path);
   const firstViewMs = await page.evaluate(() => (window as unknown as { __firstView: Promise<number> }).__firstView);
   await showInPage(page, "Relocations", "Relocations");
