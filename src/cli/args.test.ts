@@ -44,7 +44,7 @@ describe("top-level usage", () => {
     const commands = USAGE.split("\n").filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().split(/\s{2,}/)[0]);
     expect(commands).toEqual([
       "inspect [--json] [--xen IMAGE] FILE",
-      "audit [--xen IMAGE] [--json] [--markdown] [--no-sim] FILE...",
+      "audit [--xen IMAGE] [--applied FILE]... [--replace FILE] [--json] [--markdown] FILE...",
       "sim --xen IMAGE [--cpus N] [--debug-build] [SCRIPT]",
       "help",
     ]);

@@ -39,11 +39,11 @@ export interface Stop {
 
 export type ParsedArgs = { ok: true; values: OptionValues; positionals: string[] } | Stop;
 
-/** `inspect [--json] [--xen IMAGE] FILE`: options in declaration order, then positionals. */
+/** `inspect [--json] [--xen IMAGE] FILE`: options in declaration order (`...` when repeatable), then positionals. */
 export function synopsis(spec: CommandSpec): string {
   const parts = Object.entries(spec.options).map(([name, o]) => {
     const text = `--${name}${o.type === "string" ? ` ${o.value ?? "VALUE"}` : ""}`;
-    return o.required ? text : `[${text}]`;
+    return `${o.required ? text : `[${text}]`}${o.multiple ? "..." : ""}`;
   });
   return [spec.name, ...parts, spec.positionals].filter(Boolean).join(" ");
 }
@@ -57,12 +57,10 @@ export function commandHelp(spec: CommandSpec): string {
   return `Usage: ${PROGRAM} ${synopsis(spec)}\n\n${spec.summary}\n\nOptions:\n${options}\n${spec.details ? `\n${spec.details.trimEnd()}\n` : ""}`;
 }
 
-/** The top-level usage: every command's synopsis and summary. */
+/** The top-level usage: every command's synopsis, its summary indented below it. */
 export function programUsage(specs: CommandSpec[], about: string): string {
-  const lines = specs.map((s) => [synopsis(s), s.summary]);
-  lines.push(["help", "Show this text"]);
-  const width = Math.max(...lines.map(([syn]) => syn.length));
-  return `Usage: ${PROGRAM} <command> [options]\n\n${about}\n\nCommands:\n${lines.map(([syn, text]) => `  ${syn.padEnd(width)}  ${text}`).join("\n")}\n\nRun '${PROGRAM} <command> --help' for a command's options.\n`;
+  const commands = [...specs.map((s) => `  ${synopsis(s)}\n      ${s.summary}`), "  help\n      Show this text"].join("\n");
+  return `Usage: ${PROGRAM} <command> [options]\n\n${about}\n\nCommands:\n${commands}\n\nRun '${PROGRAM} <command> --help' for a command's options.\n`;
 }
 
 /** A usage error: one line on stderr naming the command, exit status 2. */

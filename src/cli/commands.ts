@@ -17,17 +17,18 @@ export const INSPECT: CommandSpec = {
 
 export const AUDIT: CommandSpec = {
   name: "audit",
-  summary: "Would this Xen accept it, and what would it do?",
+  summary: "Would this Xen accept the plan, and what would it write?",
   options: {
-    xen: { type: "string", value: "IMAGE", description: "The target xen-syms (enables the checks that need it and the simulator cross-check)" },
-    json: { type: "boolean", description: "The report as JSON" },
-    markdown: { type: "boolean", description: "The report as Markdown" },
-    "no-sim": { type: "boolean", description: "Skip the cross-check against the simulated hypervisor" },
+    xen: { type: "string", value: "IMAGE", description: "The target xen-syms; without it a stand-in Xen is booted from the payloads' own assumptions" },
+    applied: { type: "string", value: "FILE", multiple: true, description: "A payload already uploaded and applied on the host (repeat, in order)" },
+    replace: { type: "string", value: "FILE", description: "Uploaded last and applied with REPLACE" },
+    json: { type: "boolean", description: "{ verdict, reason, findings: [ { id, severity, message, why, ... } ], ... }" },
+    markdown: { type: "boolean", description: "A report for a review or a ticket" },
   },
   positionals: "FILE...",
-  minPositionals: 1,
+  minPositionals: 0,
   maxPositionals: Infinity,
-  details: "Payloads are taken in upload order. Exit status: 0 when there is no error finding, 1 when there is, 2 on a usage or read failure.",
+  details: "FILE... are uploaded and applied in the order given. Exit status: 0 accept, 1 reject (a file that cannot be read is a rejection), 2 usage error.",
 };
 
 export const SIM: CommandSpec = {
