@@ -1,6 +1,8 @@
 // Shared by inspect's JSON and text listings; the relocation loops are the hottest of the CLI
 // (a real prelink.o has 1.2M relocations): hex digits written straight into the output buffer,
 // and the text that depends only on an entry's (type, symbol) pair encoded once and copied.
+import type { ElfFile, RelocationTable, SymbolTable } from "../elf/index.ts";
+
 const HEX = new TextEncoder().encode("0123456789abcdef");
 const littleHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -99,4 +101,21 @@ export class PairFragments {
     }
     return f;
   }
+}
+
+/**
+ * The pair fragments for each relocation table: one cache per symbol table (a .o has one),
+ * shared by all of its relocation sections. `spell(table)` says how a pair reads.
+ */
+export function pairsPerTable(elf: ElfFile, spell: (table: SymbolTable | undefined) => (type: number, symbol: number) => string): (t: RelocationTable) => PairFragments {
+  const caches = new Map<number, PairFragments>();
+  return (t) => {
+    let pairs = caches.get(t.symbolTableSection);
+    if (!pairs) {
+      const table = elf.symbolTables.find((s) => s.sectionIndex === t.symbolTableSection);
+      pairs = new PairFragments(table ? table.count : 0, spell(table));
+      caches.set(t.symbolTableSection, pairs);
+    }
+    return pairs;
+  };
 }

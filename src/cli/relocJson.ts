@@ -3,7 +3,7 @@
 import type { ElfFile, RelocationTable, SymbolTable } from "../elf/index.ts";
 import type { View } from "./inspectView.ts";
 import type { StreamOut } from "./output.ts";
-import { PairFragments, halvesOf, hex64, signedHex64 } from "./listingBytes.ts";
+import { halvesOf, hex64, pairsPerTable, signedHex64, type PairFragments } from "./listingBytes.ts";
 
 const ascii = (s: string) => Buffer.from(s, "latin1");
 const OPEN_FIRST = ascii('{"offset":"0x');
@@ -16,19 +16,12 @@ const ENTRY_FIXED = 64;
 const q = JSON.stringify;
 
 export async function writeRelocations(out: StreamOut, view: View, elf: ElfFile): Promise<void> {
-  // One cache per symbol table (a .o has one), shared by all of its relocation sections.
-  const caches = new Map<number, PairFragments>();
+  const pairsFor = pairsPerTable(elf, (table) => (type, symbol) => pairText(view, table, type, symbol));
   out.w('"relocations":[');
   for (let n = 0; n < elf.relocationTables.length; n++) {
     const t = elf.relocationTables[n];
-    const table = elf.symbolTables.find((s) => s.sectionIndex === t.symbolTableSection);
     out.w(`${n ? "," : ""}{"section":${q(view.sectionName(t.sectionIndex))},"target":${q(view.sectionName(t.targetSection))},"entries":[`);
-    let pairs = caches.get(t.symbolTableSection);
-    if (!pairs) {
-      pairs = new PairFragments(table ? table.count : 0, (type, symbol) => pairText(view, table, type, symbol));
-      caches.set(t.symbolTableSection, pairs);
-    }
-    await writeEntries(out, t, pairs);
+    await writeEntries(out, t, pairsFor(t));
     out.w("]}");
   }
   out.w("]");

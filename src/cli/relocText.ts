@@ -3,7 +3,7 @@
 // with the type column as wide as the longest type name in the file.
 import type { ElfFile, RelocationTable } from "../elf/index.ts";
 import type { View } from "./inspectView.ts";
-import { PairFragments, halvesOf, hex64, signedHex64 } from "./listingBytes.ts";
+import { halvesOf, hex64, pairsPerTable, signedHex64, type PairFragments } from "./listingBytes.ts";
 import type { StreamOut } from "./output.ts";
 
 const ascii = (s: string) => Buffer.from(s, "latin1");
@@ -30,16 +30,10 @@ function typeWidth(view: View, elf: ElfFile): number {
 
 export async function writeRelocationsText(out: StreamOut, view: View, elf: ElfFile): Promise<void> {
   const width = typeWidth(view, elf);
-  const caches = new Map<number, PairFragments>();
+  const pairsFor = pairsPerTable(elf, (table) => (type, symbol) => `${view.relocType(type).padEnd(width)} ${view.symbolDisplay(table, symbol)}`);
   for (const t of elf.relocationTables) {
-    const table = elf.symbolTables.find((s) => s.sectionIndex === t.symbolTableSection);
     out.w(`\nRelocations in ${view.sectionName(t.sectionIndex)} for ${view.sectionName(t.targetSection)} (${t.count}):\n`);
-    let pairs = caches.get(t.symbolTableSection);
-    if (!pairs) {
-      pairs = new PairFragments(table ? table.count : 0, (type, symbol) => `${view.relocType(type).padEnd(width)} ${view.symbolDisplay(table, symbol)}`);
-      caches.set(t.symbolTableSection, pairs);
-    }
-    await writeLines(out, t, pairs);
+    await writeLines(out, t, pairsFor(t));
   }
 }
 
