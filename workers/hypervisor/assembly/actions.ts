@@ -5,7 +5,7 @@ import { begin, end, fStr, fStrOrNull, fInt, fU64, objBegin, objEnd, consoleLine
 import { fail, report, resetDiag, at, Loc } from "./diag";
 import * as R from "./rules";
 import { memRead } from "./memory";
-import { xenBuildId } from "./image";
+import { xenBuildId, is64 } from "./image";
 import { Payload, Func, findPayload, removePayload, bumpPayloadVersion, STATE_CHECKED, STATE_APPLIED, DANG_FUNCS, DANG_BUILD_ID, DANG_DEPENDS } from "./payload";
 import { unmapRange, PAGE_SHIFT } from "./memory";
 import { hexBytes, sameBytes } from "./fmt";
@@ -92,7 +92,8 @@ export function checkExpectations(p: Payload, cmd: i32, cpu: i32 = 0): i32 {
     // The len bit-field is 5 bits wide, so it never exceeds the 31-byte data (no -EOVERFLOW here).
     const len = (b0 >> 1) & 31;
     const rsv = b0 >> 6;
-    const where = funcLoc(p.funcsSecName, p.funcsSecIndex, f);
+    // The record's 32-byte expectation block (struct livepatch_expectation, after version and _pad[39]).
+    const where = funcLoc(p.funcsSecName, p.funcsSecIndex, f).range(f.fileOffset + <u64>(is64() ? 72 : 60), 32);
     // "%s: expectations of %s failed (rc=%d), aborting!"
     const tail = "livepatch: " + p.name + ": expectations of " + (f.nameAddr == 0 && f.name.length == 0 ? "unknown" : f.name) + " failed (rc=";
     if (f.oldAddr == 0) return fail(R.R_EXPECT_NO_OLD, EFAULT, tail + "-14), aborting!", "an enabled expectation but no old function", where);

@@ -1,8 +1,9 @@
 // Failure events say where: the rule, the rc and whether it is the hypercall's return or the
 // status rc, and the record in the uploaded file (offsets from an independent parse, src/elf).
 import { describe, expect, it } from "vitest";
+import { parseElf } from "../../../src/elf/index.ts";
 import { bootArch, Edit, payloadBytes } from "./support/payloads.ts";
-import { ACTION, EBUSY, EINVAL, MS, apply, booted, failures, revert, upload } from "./harness.ts";
+import { ACTION, EBUSY, EINVAL, MS, apply, booted, failures, revert, sample, upload } from "./harness.ts";
 
 const EOPNOTSUPP = 95;
 const ENOENT = 2;
@@ -75,7 +76,10 @@ describe("action failures", () => {
     const [f] = failures(hv);
     expect(f).toMatchObject({ op: "APPLY", rule: "expect-mismatch", rc: -EINVAL, rcKind: "hypercall", section: ".livepatch.funcs", func: { index: 0 }, expected: "deadc0debabe" });
     expect(f.actual).toBe(Buffer.from(hv.readMemory(old, 6)!).toString("hex"));
-    expect(f.offset).toBeGreaterThan(0);
+    // The expectation block of record 0: struct livepatch_func (xen/include/public/sysctl.h) puts
+    // it after name, new_addr, old_addr (8 each), new_size, old_size (4 each), version and _pad[39].
+    const funcs = parseElf(sample("x86_64/xen_expectations_fail.livepatch")).sections.find((s) => s.name === ".livepatch.funcs")!;
+    expect(f).toMatchObject({ offset: Number(funcs.offset) + 8 * 3 + 4 * 2 + 1 + 39, length: 32 });
   });
 
   it("a re-apply after revert of a payload with data: status rc, hypercall 0, its data section", async () => {
