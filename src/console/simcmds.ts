@@ -28,7 +28,7 @@ type Marks = (typeof MARKS)[number];
 export const SIM_USAGE = `Simulator commands:
   debug-keys x            Xen's 'x' debug key: dump every payload
   dmesg                   Xen's console log so far
-  mem SYMBOL|0xADDR LEN   hex dump of simulated memory (at most ${MAX_MEM_DUMP} bytes)
+  mem SYMBOL|0xADDR LEN   hex dump of simulated memory (at most ${MAX_MEM_DUMP} bytes); SYMBOL: Xen's or a loaded payload's
   cpus N                  number of online CPUs (1-${MAX_CPUS})
   stall CPU MS [idle|irq] [once|always]
                           CPU stalls MS milliseconds at the next rendezvous (once, the default)
@@ -114,7 +114,7 @@ export const SIM_COMMANDS: Record<string, SimCommand> = {
     const [where, lenText] = args;
     let addr = /^0[xX]/.test(where) ? parseInteger(where) : null;
     if (addr === null) {
-      const sym = hv.symbol(where);
+      const sym = hv.symbol(where) ?? hv.payloadSymbol?.(where);
       if (!sym) {
         out.err(`mem: no symbol or address '${where}'\n`);
         return 1;

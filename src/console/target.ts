@@ -50,6 +50,8 @@ export interface ConsoleTarget {
   scheduleNmi(cpu: number, ns: bigint | number, opts?: { path?: readonly string[] }): void;
   readMemory(addr: bigint, len: number): Uint8Array | null;
   symbol(name: string): { addr: bigint; size: number } | undefined;
+  /** A symbol of a loaded payload (Xen's symbol lookups see them too), in upload order. */
+  payloadSymbol?(name: string): { addr: bigint; size: number; payload: string } | undefined;
   consoleLines(): string[];
   debugKeys(key: string): string;
   halted(): boolean;

@@ -305,6 +305,8 @@ export interface HypervisorApi {
   readonly bootSpec: BootSpec | null;
   /** Xen's symbol table as booted, by name (host-side copy, for the console's `mem`). */
   symbol(name: string): XenSymbol | undefined;
+  /** A loaded payload's symbol by name, first match in upload order (for the console's `mem`). */
+  payloadSymbol(name: string): { addr: bigint; size: number; payload: string } | undefined;
 
   /** UPLOAD: 0 or −errno. `flags` is the op flags word (FORCE = 1). */
   upload(name: string, payload: Uint8Array, flags?: number, extras?: Pick<HypercallExtras, "namePad">): number;

@@ -3,34 +3,23 @@
 // hypervisor, exactly as the page runs it) and its stated exit status, output, states and status
 // rc are checked.
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createHypervisorService } from "../../workers/hypervisor/host/service.ts";
-import { compileHypervisorModule } from "../../workers/hypervisor/host/node.ts";
-import { createSession, type SimBackend } from "../simulator/session.ts";
 import { loadCatalogue, type CatalogueEntry } from "./catalogue.ts";
 import { stepInputs } from "./inputs.ts";
-import { baseName, type Scenario } from "./schema.ts";
+import type { Scenario } from "./schema.ts";
+import { PUBLIC as ROOT, readPublic as read, scenarioSession } from "./test-support/session.ts";
 
-const ROOT = fileURLToPath(new URL("../../public/", import.meta.url));
-const read = (rel: string) => readFileSync(ROOT + rel, "utf8");
 const samples = JSON.parse(read("samples/index.json")) as { path: string; kind: string; arch: string; image: string | null }[];
 
 let entries: CatalogueEntry[];
-let module: WebAssembly.Module;
 beforeAll(async () => {
   entries = await loadCatalogue(async (rel) => read(`scenarios/${rel}`));
-  module = await compileHypervisorModule();
 });
 
 const STATE: Record<number, string> = { 1: "CHECKED", 2: "APPLIED" };
 
 async function runScenario(s: Scenario) {
-  const service = createHypervisorService(module);
-  const backend = service as unknown as SimBackend;
-  const session = createSession(backend);
-  session.setFiles(s.payloads.map((p) => ({ name: baseName(p), bytes: new Uint8Array(readFileSync(ROOT + "samples/" + p)) })));
-  await session.boot({ name: baseName(s.image), bytes: new Uint8Array(readFileSync(ROOT + "samples/" + s.image)) }, s.cpus);
+  const { session, backend } = await scenarioSession(s);
   const inputs = stepInputs(s);
   const failures: string[] = [];
   for (let i = 0; i < s.steps.length; i++) {
@@ -66,8 +55,8 @@ async function runScenario(s: Scenario) {
   return { failures };
 }
 
-// The catalogue issue #8 asks for, in catalogue order.
-const ISSUE_8_SCENARIOS = [
+// The catalogue issue #8 asks for, then issue #15's lessons, in catalogue order.
+const CATALOGUE = [
   "hello-world",
   "stacking",
   "replace",
@@ -77,11 +66,12 @@ const ISSUE_8_SCENARIOS = [
   "rendezvous-timeout",
   "reapply-data",
   "build-id-mismatch",
+  "altcall",
 ];
 
 describe("scenario catalogue", () => {
-  it("lists the nine scenarios of issue #8, every one valid", () => {
-    expect(entries.map((e) => e.id)).toEqual(ISSUE_8_SCENARIOS);
+  it("lists the scenarios of issues #8 and #15, every one valid", () => {
+    expect(entries.map((e) => e.id)).toEqual(CATALOGUE);
     for (const e of entries) expect(e.problem, e.id).toBeNull();
   });
 
@@ -111,16 +101,14 @@ describe("scenario catalogue", () => {
     }
   });
 
-  it.each(ISSUE_8_SCENARIOS)("%s does what its explanations claim on the simulated hypervisor", async (id) => {
+  it.each(CATALOGUE)("%s does what its explanations claim on the simulated hypervisor", async (id) => {
     const s = entries.find((e) => e.id === id)!.scenario!;
     const { failures } = await runScenario(s);
     expect(failures).toEqual([]);
     // Replaying the inputs reproduces the same events, so stepping back through a scenario
     // shows what really happened. (A fresh run: the checks above make GET hypercalls of their
     // own, which the log records.)
-    const plain = createSession(createHypervisorService(module) as unknown as SimBackend);
-    plain.setFiles(s.payloads.map((p) => ({ name: baseName(p), bytes: new Uint8Array(readFileSync(ROOT + "samples/" + p)) })));
-    await plain.boot({ name: baseName(s.image), bytes: new Uint8Array(readFileSync(ROOT + "samples/" + s.image)) }, s.cpus);
+    const { session: plain } = await scenarioSession(s);
     await plain.load(stepInputs(s).filter((i) => i !== null));
     expect(plain.data.records).toHaveLength(stepInputs(s).filter((i) => i !== null).length);
     expect(await plain.verifyReplay()).toBe(true);

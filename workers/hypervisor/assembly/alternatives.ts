@@ -10,13 +10,13 @@
 import { Elf, Sec, dataLoc, shdrLoc } from "./elf";
 import { fail, lp, at, Loc, diagName, failAppend } from "./diag";
 import { isHalted } from "./halt";
-import { consoleLine, LEVEL_INFO } from "./events";
+import { consoleLine, LEVEL_INFO, LEVEL_WARNING } from "./events";
 import { ptr, hexAlt, xenRead } from "./xenlog";
 import { wrongSize } from "./specials";
 import { hexBytes } from "./fmt";
 import * as R from "./rules";
 import { EINVAL, ENOSPC, ENOSYS, EOPNOTSUPP, ERANGE } from "./errno";
-import { arch, ARCH_X86_64 } from "./image";
+import { arch, ARCH_X86_64, imageSymbolAt, imageSymAddr, imageSymName, imageSymSize } from "./image";
 import { memRead, memReadLe, memWrite, memWriteLe } from "./memory";
 import { Payload } from "./payload";
 import { addNops } from "./nops";
@@ -141,7 +141,33 @@ function applyX86(p: Payload, start: u64, n: i32): i32 {
   return 0;
 }
 
-/** x86 4.21+ altcall sites: `ff 15 disp32` becomes `2e e8 rel32`, or three ud2 for a NULL target. */
+const ENDBR64: u32 = 0xfa1e0ff3; // f3 0f 1e fa, little-endian
+
+/**
+ * The simulated x86 Xen is built as Xen's defconfig builds with a CET-capable compiler
+ * (CONFIG_XEN_IBT=y), so apply_alt_calls() (xen/arch/x86/alternative.c) calls past the target's
+ * endbr64, and warns when a target has none.
+ */
+function skipEndbr(site: u64, dest: u64): u64 {
+  const b = memRead(dest, 4);
+  if (b !== null && (<u32>b[0] | (<u32>b[1] << 8) | (<u32>b[2] << 16) | (<u32>b[3] << 24)) == ENDBR64) return dest + 4;
+  // "Altcall %ps dest %ps has no endbr64" (XENLOG_WARNING)
+  consoleLine(diagName, "Altcall " + ptr(site) + " dest " + psText(dest) + " has no endbr64", LEVEL_WARNING, 0);
+  return dest;
+}
+
+/**
+ * `%ps` for an address at upload: a symbol of Xen's image (name, and +offset/size when inside it);
+ * the payload being uploaded is not on the payload list yet, so its addresses print as numbers.
+ */
+function psText(a: u64): string {
+  const i = imageSymbolAt(a);
+  if (i < 0) return ptr(a);
+  const off = a - imageSymAddr(i);
+  return imageSymName(i) + (off == 0 ? "" : "+" + hexAlt(off) + "/" + hexAlt(<u64>imageSymSize(i)));
+}
+
+/** x86 4.21+ altcall sites: `ff 15 disp32` becomes `2e e8 rel32`, or three ud2 for a NULL target (xen/arch/x86/alternative.c apply_alt_calls(), run from prepare_payload() in xen/common/livepatch.c). */
 export function checkAltCalls(p: Payload, e: Elf): i32 {
   const s = e.byName(".alt_call_sites");
   if (s === null) return 0;
@@ -173,8 +199,9 @@ export function checkAltCalls(p: Payload, e: Elf): i32 {
     const slot = site + 6 + <u64>s32At(site + 2);
     const tb = xenRead(slot, 8, p.name, R.R_NOTE_FAULT, "the alt_call's function pointer slot is not mapped");
     if (tb === null) return -ENOSYS;
-    const t = memReadLe(slot, 8);
+    let t = memReadLe(slot, 8);
     const out = new Uint8Array(6);
+    if (t != 0) t = skipEndbr(site, t);
     if (t == 0) {
       for (let k = 0; k < 6; k += 2) {
         out[k] = 0x0f;

@@ -189,6 +189,12 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
     for (const ev of decodeEvents(text)) log.push({ ...ev, seq: log.length });
   }
 
+  const listPayloads = () => JSON.parse(call((w) => w.listJson())) as ListEntry[];
+  const payloadDetails = (name: string) => {
+    const text = call((w) => w.payloadJson(name));
+    return text ? (JSON.parse(text) as PayloadDetails | null) : null;
+  };
+
   return {
     boot(spec) {
       if (!wasm && spareReady) {
@@ -234,10 +240,7 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
       if (packed < 0n) return { ret: Number(packed), state: 0, rc: 0 };
       return { ret: 0, state: Number(packed >> 32n), rc: Number(BigInt.asIntN(32, packed)) };
     },
-    list() {
-      const text = call((w) => w.listJson());
-      return JSON.parse(text) as ListEntry[];
-    },
+    list: () => listPayloads(),
     listOp(idx, nr, nameCap, metaCap, extras = {}) {
       const text = call((w) => w.listOp(idx >>> 0, nr >>> 0, (extras.pad ?? 0) >>> 0, nameCap >>> 0, metaCap >>> 0, (extras.opFlags ?? 0) >>> 0));
       drain();
@@ -322,10 +325,14 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
       cpuCount = snap.cpuCount;
       log = snap.log.slice();
     },
-    payload(name) {
-      const text = call((w) => w.payloadJson(name));
-      return text ? (JSON.parse(text) as PayloadDetails | null) : null;
+    payloadSymbol(name) {
+      for (const e of listPayloads()) {
+        const s = payloadDetails(e.name)?.symbols.find((y) => y.name === name);
+        if (s) return { addr: BigInt(s.addr), size: s.size, payload: e.name };
+      }
+      return undefined;
     },
+    payload: (name) => payloadDetails(name),
     previewPatch(name) {
       const text = call((w) => w.previewPatch(name));
       return text ? (JSON.parse(text) as PatchPreview[] | null) : null;

@@ -11,6 +11,7 @@ const NO_WRITES: Record<string, string> = {
   xen_no_xen_buildid: "upload refused",
   xen_wrong_xen_buildid: "upload refused",
   xen_too_small: "upload refused",
+  xen_altcall_bad: "upload refused",
   xen_expectations_fail: "expect-mismatch",
   xen_action_hooks: "apply action hook",
   xen_action_hooks_nofunc: "apply action hook",
