@@ -114,6 +114,12 @@ describe("altcall lesson", () => {
     expect(insns.slice(0, 5).map((i) => i.text)).toEqual(["endbr64", "ud2", "ud2", "ud2", "ret"]);
   });
 
+  it("keeps nothing live in a caller-saved register across the site in altcall_minor_version", async () => {
+    const insns = await decoded("What a callee may destroy");
+    expect(insns.slice(0, 4).map((i) => i.text)).toEqual(["endbr64", "mov $7,%edi", `call 0x${(sym("altcall_scale") + 4n).toString(16)}`, "ret"]);
+    expect(insns[2].bytes).toBe("2e e8 b5 ff ff ff");
+  });
+
   it("refuses the call *%rax site, and Xen's line shows the bytes the file has there", async () => {
     expect(out.get("A site that is not CALL *RIPREL")!.status).toBe(1);
     const elf = parseElf(sampleBytes("x86_64/xen_altcall_bad.livepatch"));
