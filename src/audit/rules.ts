@@ -166,6 +166,13 @@ export const RULES = {
   "reloc-info-zero": rt("A relocation section whose sh_info is 0 makes Xen 4.23 take section 0, which has no header, as the section to relocate: it reads through a NULL pointer and the host crashes."),
   "dangling-pointer": rt("A funcs, hook, build-id, depends, .modinfo, bug-frame or .ex_table section without SHF_ALLOC is accepted, but Xen keeps a pointer to it inside the upload buffer, which it frees when the upload ends: it leaves pointers into freed memory."),
   "dangling-pointer-use": rt("Xen read a payload's data through a pointer into the freed upload buffer (the section was not SHF_ALLOC): the host takes a fatal page fault."),
+  "code-crash": rt("Code run on the simulated CPU (a payload's hook or replacement function, or Xen's own code it calls) crashed Xen: a fault no exception table fixes up, a BUG, a failed ASSERT or a panic()."),
+  "code-outcome-unknown": {
+    severity: "warning",
+    stage: "runtime",
+    step: 0,
+    why: "Code run on the simulated CPU could not be run to its end (an instruction the interpreter does not implement, or its step budget), so what Xen does next is unknown; the simulation stops there rather than guess.",
+  },
 } satisfies Record<string, Rule>;
 
 export type RuleId = keyof typeof RULES;

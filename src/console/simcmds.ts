@@ -1,6 +1,7 @@
 // The simulator's own console commands: knobs a scenario turns (CPUs, stalls, hook results,
 // NMIs, time) and windows into the host (Xen's log, memory, the 'x' debug key).
 import type { ConsoleHookKind, ConsoleStallPhase, ConsoleTarget, Output } from "./target.ts";
+import { runCall, runXl } from "./runcmds.ts";
 
 export const MAX_MEM_DUMP = 4096;
 export const MAX_CPUS = 64;
@@ -38,10 +39,11 @@ export const SIM_USAGE = `Simulator commands:
                           times out the "IRQ quiesce phase". The timeout is shared: 30 ms
   stall CPU 0 [idle|irq]  clears CPU's stalls (both phases unless one is named): default timing
   hook NAME KIND RC [MARKS]
-                          the value payload NAME's KIND hook returns (KIND: preapply apply
-                          postapply prerevert revert postrevert); hooks are not executed. For the
-                          apply/revert action hooks MARKS says which functions the hook marks
-                          done: consistent (default), none, all, first
+                          override the value payload NAME's KIND hook returns (KIND: preapply
+                          apply postapply prerevert revert postrevert): its code still runs, then
+                          Xen goes on with RC. For the apply/revert action hooks MARKS overrides
+                          which functions the hook leaves marked applied: consistent (with RC),
+                          none, all, first
   nmi CPU [MS] [--path SYMBOL[,SYMBOL...]]
                           deliver an NMI to CPU now, or after MS more milliseconds. Inside a
                           rendezvous it is lost (swallowed by the livepatch NMI callback); when
@@ -49,6 +51,10 @@ export const SIM_USAGE = `Simulator commands:
                           through a function the action rewrites, a "torn" event notes that on
                           real hardware do_nmi could run half-written code (not simulated)
   advance MS              let MS milliseconds of virtual time pass
+  xl info                 the xl info fields Xen's own functions produce (xen_major ... build_id),
+                          run on the simulated CPU as the version hypercalls run them
+  call SYMBOL [ARG...]    run a function of Xen or of a loaded payload with integer arguments:
+                          SYMBOL(...) = 0xVALUE, and the string when VALUE points at one
   help                    this text and the xen-livepatch usage
 
 Two kinds of rc: the hypercall's return is what UPLOAD or ACTION answers at once ("failed" with
@@ -191,10 +197,10 @@ export const SIM_COMMANDS: Record<string, SimCommand> = {
       return usage(out, "hook NAME KIND RC [consistent|none|all|first] (KIND: preapply apply postapply prerevert revert postrevert)");
     }
     hv.setHookResult(args[0], kind, Number(rc));
-    let text = `${args[0]}: the ${kind} hook will return ${rc} (simulated; hook code is not executed)`;
+    let text = `${args[0]}: the ${kind} hook's result is overridden: Xen goes on with ${rc} whatever its code returns`;
     if (marks !== undefined) {
       hv.setHookMarks(args[0], kind as "apply" | "revert", marks as Marks);
-      text += `; it marks ${marks === "consistent" ? "functions consistently with its rc" : `${marks} function(s)`}`;
+      text += `; afterwards ${marks === "consistent" ? "the functions are marked applied consistently with that rc" : `${marks} function(s) are marked`}`;
     }
     out.out(`${text}\n`);
     return 0;
@@ -233,6 +239,8 @@ export const SIM_COMMANDS: Record<string, SimCommand> = {
     }
     return 0;
   },
+  xl: (hv, out, args) => runXl(hv, out, args),
+  call: (hv, out, args) => runCall(hv, out, args),
   advance(hv, out, args) {
     const ns = parseMillis(args[0]);
     if (args.length !== 1 || ns === null) return usage(out, "advance MS");

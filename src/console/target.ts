@@ -28,6 +28,15 @@ export type ConsoleStallPhase = "idle" | "irq";
 
 export type ConsoleHookKind = "load" | "unload" | "preapply" | "apply" | "postapply" | "prerevert" | "revert" | "postrevert";
 
+/** `xl info`'s Xen fields (see XlInfo in src/protocol/hypervisorData.ts). */
+export interface ConsoleXlInfo {
+  hostDown: boolean;
+  fields: { key: string; value: string | null; outcome: string; detail?: string }[];
+}
+
+/** A function run from the console (see CallResult in src/protocol/hypervisorData.ts). */
+export type ConsoleCallResult = { error: string } | { outcome: string; value?: string; string?: string; detail?: string };
+
 export interface ConsoleTarget {
   upload(name: string, payload: Uint8Array, flags?: number): number;
   get(name: string): ConsoleGet;
@@ -49,6 +58,10 @@ export interface ConsoleTarget {
   injectNmi(cpu: number, opts?: { path?: readonly string[] }): void;
   scheduleNmi(cpu: number, ns: bigint | number, opts?: { path?: readonly string[] }): void;
   readMemory(addr: bigint, len: number): Uint8Array | null;
+  /** Runs a function of Xen's (or a payload's) on the simulated CPU; without it `call` is refused. */
+  call?(target: string, args: readonly bigint[]): ConsoleCallResult;
+  /** `xl info`'s Xen fields; without it `xl info` is refused. */
+  xlInfo?(): ConsoleXlInfo;
   symbol(name: string): { addr: bigint; size: number } | undefined;
   /** A symbol of a loaded payload (Xen's symbol lookups see them too), in upload order. */
   payloadSymbol?(name: string): { addr: bigint; size: number; payload: string } | undefined;

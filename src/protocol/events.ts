@@ -22,6 +22,8 @@ const STATES = ["CHECKED", "APPLIED"] as const;
 const QUIESCE = ["CPU", "IRQ"] as const;
 const REGION: Fields = { addr: "s", size: "n" };
 const HOOKS = ["load", "unload", "preapply", "apply", "postapply", "prerevert", "revert", "postrevert"] as const;
+const OUTCOMES = ["returned", "crashed", "unknown"] as const;
+const COUNTERS: Fields = { instructions: "n", calls: "n", faults: "n", fixups: "n", services: "n" };
 
 const SPECS: Readonly<Record<string, KindSpec>> = {
   hypercall: {
@@ -83,10 +85,25 @@ const SPECS: Readonly<Record<string, KindSpec>> = {
       fn: "s",
       "rc?": "n",
       overridden: "b",
-      executed: "b",
       "marks?": ["consistent", "none", "all", "first"],
     },
+    by: "executed",
+    variants: {
+      false: {},
+      true: { code: "s", outcome: OUTCOMES, "returned?": "n", ...COUNTERS },
+    },
   },
+  "run-stop": {
+    fields: {
+      reason: ["unsupported", "budget", "halt", "not-started", "unmodelled"],
+      fn: "s",
+      pc: "s",
+      "bytes?": "s",
+      mnemonic: "s|null",
+      "detail?": "s",
+    },
+  },
+  run: { fields: { fn: "s", addr: "s", via: ["call", "xl-info"], outcome: OUTCOMES, "value?": "s", ...COUNTERS } },
   console: { fields: { line: "s", level: ["err", "warning", "info", "debug", "none"] } },
   panic: { fields: { message: "s", "rule?": "s", explanation: "s" } },
   nmi: {

@@ -16,8 +16,11 @@ import type {
   MemPerm,
   PatchPreview,
   PayloadDetails,
+  RunOutcome,
   StallPhase,
   XenSymbol,
+  XlInfo,
+  CallResult,
 } from "./hypervisorData.ts";
 
 export type * from "./hypervisorData.ts";
@@ -171,21 +174,55 @@ export interface WriteEvent extends EventBase {
   target?: string;
 }
 
+/** What a run of code did: counted over the whole run, across faults, fixups and services. */
+export interface RunCounters {
+  instructions: number;
+  calls: number;
+  faults: number;
+  fixups: number;
+  /** Calls that reached a natively modelled Xen function (printk, panic). */
+  services: number;
+}
+
 /**
- * A hook call. Hooks are not executed by the simulator yet (`executed` false): `rc` is the
- * simulated return (absent for void hooks), `overridden` says a knob chose it, and for the
- * apply/revert action hooks `marks` is what the hook did to the functions' applied flags.
+ * A hook call. When `executed`, the hook's code ran on the simulated CPU (`code` names it,
+ * `outcome` says how it ended, the counters say what it did, and `returned` is what a pre/action
+ * hook's code returned). `rc` is the value Xen goes on with (absent for void hooks); `overridden`
+ * says a knob chose it instead of the code. Not executed: ARM32 (no interpreter), where the knobs
+ * alone decide. `marks` is what a knob made an apply/revert action hook do to the applied flags.
  */
-export interface HookEvent extends EventBase {
+export type HookEvent = EventBase & {
   kind: "hook";
   hook: HookKind;
   index: number;
   fn: string;
   rc?: number;
   overridden: boolean;
-  executed: boolean;
   marks?: HookMarks;
+} & ({ executed: false } | ({ executed: true; code: string; outcome: RunOutcome; returned?: number } & RunCounters));
+
+/** Why a run's outcome is unknown: an instruction the interpreter lacks, the step budget, ... */
+export interface RunStopEvent extends EventBase {
+  kind: "run-stop";
+  reason: "unsupported" | "budget" | "halt" | "not-started" | "unmodelled";
+  /** The function the run started at, and where it stopped. */
+  fn: string;
+  pc: string;
+  /** unsupported: the instruction's bytes (hex) and mnemonic when the decoder knows it. */
+  bytes?: string;
+  mnemonic: string | null;
+  detail?: string;
 }
+
+/** A function run from the console (`call`, or one of `xl info`'s version hypercalls). */
+export type RunEvent = EventBase & {
+  kind: "run";
+  fn: string;
+  addr: string;
+  via: "call" | "xl-info";
+  outcome: RunOutcome;
+  value?: string;
+} & RunCounters;
 
 /** A line Xen prints (without the "(XEN) " prefix). */
 export interface ConsoleEvent extends EventBase {
@@ -285,6 +322,8 @@ export type HvEvent =
   | CpuPhaseEvent
   | WriteEvent
   | HookEvent
+  | RunStopEvent
+  | RunEvent
   | ConsoleEvent
   | PanicEvent
   | NmiEvent
@@ -334,9 +373,9 @@ export interface HypervisorApi {
   setCpuStall(cpu: number, ns: bigint | number, opts?: { phase?: StallPhase; persistent?: boolean }): void;
   /** Back to the default timing for `cpu` in `phase` (both when omitted). */
   clearCpuStall(cpu: number, phase?: StallPhase): void;
-  /** The value a payload's hook "returns" (hooks are not executed; the scenario decides). */
+  /** Overrides the value a payload's hook returns (its code still runs; the event says overridden). */
   setHookResult(name: string, kind: HookKind, rc: number): void;
-  /** What a simulated apply/revert action hook does to the functions' applied flags. */
+  /** Overrides what an apply/revert action hook does to the functions' applied flags. */
   setHookMarks(name: string, kind: "apply" | "revert", how: HookMarks): void;
   /** An NMI on `cpu` now; `path`: Xen symbols do_nmi's path goes through (default do_nmi). */
   injectNmi(cpu: number, opts?: { path?: readonly string[] }): void;
@@ -344,6 +383,13 @@ export interface HypervisorApi {
   scheduleNmi(cpu: number, ns: bigint | number, opts?: { path?: readonly string[] }): void;
 
   readMemory(addr: bigint, len: number): Uint8Array | null;
+  /** Runs a Xen (or payload) function with integer arguments on CPU 0; a `run` event records it. */
+  call(target: string, args: readonly bigint[]): CallResult;
+  /**
+   * `xl info`'s fields from Xen's own version functions. `quiet`: a look that leaves no trace (no
+   * events, no panic, memory put back), for views between steps.
+   */
+  xlInfo(opts?: { quiet?: boolean }): XlInfo;
   /** A loaded payload's placement and state; null when no payload has that name. */
   payload(name: string): PayloadDetails | null;
   /** Per function, the bytes APPLY would write and where; null when no payload has that name. */

@@ -197,3 +197,56 @@ export type StallPhase = "idle" | "irq";
 /** XEN_SYSCTL_LIVEPATCH_ACTION cmd numbers. */
 export type ActionCmd = 1 | 2 | 3 | 4;
 
+
+/** How a run of Xen's (or a payload's) code on the simulated CPUs ended. */
+export type RunOutcome = "returned" | "crashed" | "unknown";
+
+/** The `xl info` keys whose values come from Xen's own functions, in xl's order. */
+export type XlInfoKey =
+  | "xen_major"
+  | "xen_minor"
+  | "xen_extra"
+  | "xen_version"
+  | "xen_changeset"
+  | "cc_compiler"
+  | "cc_compile_by"
+  | "cc_compile_domain"
+  | "cc_compile_date"
+  | "build_id";
+
+/** One `xl info` field. `value` is null when the code gave none (`outcome` and `detail` say why). */
+export interface XlInfoField {
+  key: XlInfoKey;
+  value: string | null;
+  /** "missing": the image lacks the function; "not-reached": the host went down first. */
+  outcome: RunOutcome | "missing" | "not-reached";
+  /** The Xen functions the value comes from. */
+  fns: string[];
+  detail?: string;
+}
+
+export interface XlInfo {
+  /** The host has crashed: nothing answers. */
+  hostDown: boolean;
+  fields: XlInfoField[];
+}
+
+/** The console's `call`: the function's outcome and counters (or `error` when it cannot be called). */
+export type CallResult =
+  | { error: string }
+  | {
+      fn: string;
+      addr: string;
+      outcome: RunOutcome;
+      /** What it returned ("0x…"), when it returned. */
+      value?: string;
+      /** The printable NUL-terminated string `value` points at, if any. */
+      string?: string;
+      /** Why it crashed (Xen's panic message) or why its outcome is unknown. */
+      detail?: string;
+      instructions: number;
+      calls: number;
+      faults: number;
+      fixups: number;
+      services: number;
+    };

@@ -73,9 +73,28 @@ export function describeEvent(e: HvEvent): string {
       return `${e.func.name || "noname"}: ${what} at ${e.addr}: ${e.old} → ${e.new}`;
     }
     case "hook": {
-      const rc = e.rc === undefined ? "returns void" : `returns ${rcText(e.rc)}${e.overridden ? " (set by a knob)" : ""}`;
-      const marks = e.marks ? `; marks ${e.marks === "consistent" ? "functions consistently with its rc" : `${e.marks} function(s)`}` : "";
-      return `${e.hook} hook #${e.index} at ${e.fn}: ${rc}${marks}${e.executed ? "" : " (not executed)"}`;
+      const marks = e.marks ? `; a knob marks ${e.marks === "consistent" ? "the functions consistently with the rc" : `${e.marks} function(s)`} applied` : "";
+      if (!e.executed) {
+        const rc = e.rc === undefined ? "void" : `${rcText(e.rc)}${e.overridden ? " (set by a knob)" : " (default)"}`;
+        return `${e.hook} hook #${e.index} at ${e.fn}, not executed (no ARM32 interpreter): ${rc}${marks}`;
+      }
+      const ran = `${e.instructions} instructions, ${e.calls} calls, ${e.faults} faults, ${e.fixups} fixups`;
+      let result: string;
+      if (e.outcome === "crashed") result = "crashed Xen";
+      else if (e.outcome === "unknown") result = e.rc === undefined || !e.overridden ? "outcome unknown" : `outcome unknown; a knob gives ${rcText(e.rc)}`;
+      else if (e.rc === undefined) result = "returned";
+      else if (e.overridden) result = `returned ${rcText(e.returned ?? 0)}, overridden by a knob: ${rcText(e.rc)}`;
+      else result = `returned ${rcText(e.rc)}`;
+      return `${e.hook} hook #${e.index} ${e.code} ran (${ran}): ${result}${marks}`;
+    }
+    case "run-stop": {
+      const what = e.reason === "unsupported" ? `unsupported instruction${e.mnemonic ? ` '${e.mnemonic}'` : ""}${e.bytes ? ` (${e.bytes})` : ""}` : e.reason === "budget" ? "step budget used up" : (e.detail ?? e.reason);
+      return `code at ${e.fn} stopped at ${e.pc}: ${what}; its outcome is unknown`;
+    }
+    case "run": {
+      const ran = `${e.instructions} instructions, ${e.calls} calls, ${e.faults} faults, ${e.fixups} fixups`;
+      const result = e.outcome === "returned" ? `returned ${e.value}` : e.outcome === "crashed" ? "crashed Xen" : "outcome unknown";
+      return `${e.via === "call" ? "call" : "xl info:"} ${e.fn}() ran (${ran}): ${result}`;
     }
     case "console":
       return e.line;

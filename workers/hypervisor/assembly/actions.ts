@@ -10,7 +10,7 @@ import { Payload, Func, findPayload, removePayload, bumpPayloadVersion, STATE_CH
 import { unmapRange, PAGE_SHIFT } from "./memory";
 import { hexBytes, sameBytes } from "./fmt";
 import { isHalted } from "./halt";
-import { runPreHook, hasVetoingHooks, hookEnabled, HOOK_PREAPPLY, HOOK_PREREVERT } from "./hooks";
+import { runPreHook, hasVetoingHooks, hookEnabled, hookOrigin, HOOK_PREAPPLY, HOOK_PREREVERT } from "./hooks";
 import { touch } from "./dangling";
 import { xenRead } from "./xenlog";
 import { scheduleWork, isWorkScheduledFor } from "./rendezvous";
@@ -195,9 +195,10 @@ function actionBody(p: Payload, cmd: i32, timeoutNs: u32, flags: u32): i32 {
     if (isHalted()) return -ENOSYS;
     if (pre) {
       const hr = runPreHook(p, HOOK_PREREVERT);
+      if (isHalted()) return -ENOSYS;
       if (hr != 0) {
         p.rc = hr;
-        return fail(R.R_PREREVERT, -hr, "", "the pre-revert hook returned " + hr.toString() + " (a simulated value; hooks are not executed)");
+        return fail(R.R_PREREVERT, -hr, "", "the pre-revert hook returned " + hr.toString() + hookOrigin(p, HOOK_PREREVERT));
       }
     }
     p.rc = -EAGAIN;
@@ -224,9 +225,10 @@ function actionBody(p: Payload, cmd: i32, timeoutNs: u32, flags: u32): i32 {
     if (isHalted()) return -ENOSYS;
     if (pre) {
       const hr = runPreHook(p, HOOK_PREAPPLY);
+      if (isHalted()) return -ENOSYS;
       if (hr != 0) {
         p.rc = hr;
-        return fail(R.R_PREAPPLY, -hr, "", "the pre-apply hook returned " + hr.toString() + " (a simulated value; hooks are not executed)");
+        return fail(R.R_PREAPPLY, -hr, "", "the pre-apply hook returned " + hr.toString() + hookOrigin(p, HOOK_PREAPPLY));
       }
     }
     p.rc = -EAGAIN;

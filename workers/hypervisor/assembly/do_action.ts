@@ -8,7 +8,7 @@ import * as R from "./rules";
 import { arch, ARCH_X86_64 } from "./image";
 import { Payload, STATE_CHECKED, STATE_APPLIED, DANG_FUNCS, DANG_MODINFO } from "./payload";
 import { isHalted, panic } from "./halt";
-import { runActionHook, runVoidHooks, hookEnabled, HOOK_APPLY, HOOK_REVERT, HOOK_LOAD, HOOK_UNLOAD } from "./hooks";
+import { runActionHook, runVoidHooks, hookEnabled, hookOrigin, HOOK_APPLY, HOOK_REVERT, HOOK_LOAD, HOOK_UNLOAD } from "./hooks";
 import { touch } from "./dangling";
 import { applyFunc, revertFunc } from "./patch";
 import { checkExpectations, stateEvent } from "./actions";
@@ -76,7 +76,7 @@ function applyPayload(p: Payload, cpu: i32): i32 {
 }
 
 /** revert_payload(): Xen's own routine. rc, or 1 when the host went down mid-way. */
-function revertPayload(p: Payload, cpu: i32): i32 {
+export function revertPayload(p: Payload, cpu: i32): i32 {
   // "%s: Reverting"
   consoleLine(p.name, "livepatch: " + p.name + ": Reverting", LEVEL_INFO, cpu);
   quiesceEvent(p, cpu, true);
@@ -108,7 +108,8 @@ function applyTail(p: Payload, cpu: i32): void {
   stateEvent(p, cpu, "APPLIED");
 }
 
-function revertTail(p: Payload, cpu: i32): void {
+/** revert_payload_tail(): off the applied list, reverted, CHECKED. */
+export function revertTail(p: Payload, cpu: i32): void {
   const i = appliedStack.indexOf(p);
   if (i >= 0) appliedStack.splice(i, 1);
   p.reverted = true;
@@ -130,7 +131,7 @@ function applyOne(p: Payload, op: string, cpu: i32): i32 {
   if (isHalted()) return rc;
   if (!consistent(p, rc == 0, cpu, true)) return rc;
   if (rc == 0) applyTail(p, cpu);
-  else if (hook) statusFailure(p, op, R.R_APPLY_HOOK, rc, "the apply action hook returned " + rc.toString() + " (a simulated value; hooks are not executed)", cpu);
+  else if (hook) statusFailure(p, op, R.R_APPLY_HOOK, rc, "the apply action hook returned " + rc.toString() + hookOrigin(p, HOOK_APPLY), cpu);
   return rc;
 }
 
@@ -141,7 +142,7 @@ function revertOne(p: Payload, op: string, cpu: i32): i32 {
   if (isHalted()) return rc;
   if (!consistent(p, rc != 0, cpu, false)) return rc;
   if (rc == 0) revertTail(p, cpu);
-  else if (hook) statusFailure(p, op, R.R_REVERT_HOOK, rc, "the revert action hook returned " + rc.toString() + " (a simulated value; hooks are not executed)", cpu);
+  else if (hook) statusFailure(p, op, R.R_REVERT_HOOK, rc, "the revert action hook returned " + rc.toString() + hookOrigin(p, HOOK_REVERT), cpu);
   return rc;
 }
 

@@ -14,6 +14,8 @@ import { memRead, memReadLe, memWriteLe } from "./memory";
 import { Func, FState, Payload, DANG_FUNCS } from "./payload";
 import { lookupAny } from "./symbols";
 import { hex64 } from "./bytes";
+import { xzalloc } from "./run/heap";
+import { FSTATE_SIZE } from "./run/layout";
 
 export const PAYLOAD_VERSION: u32 = 2;
 export const OPAQUE_SIZE: u32 = 31;
@@ -130,6 +132,8 @@ export function checkFuncs(p: Payload, e: Elf): i32 {
   // upload buffer as the file has them (name pointers still 0) and keeps that pointer.
   markDangling(p, DANG_FUNCS, sec, sec.loadAddr);
   const n = <i32>(sec.size / sz);
+  // prepare_payload(): xzalloc_array(struct livepatch_fstate, nfuncs)
+  const fstate = xzalloc(<u64>n * FSTATE_SIZE);
   for (let i = 0; i < n; i++) {
     const f = readFunc(sec.loadAddr + <u64>i * sz);
     f.index = i;
@@ -161,7 +165,7 @@ export function checkFuncs(p: Payload, e: Elf): i32 {
     if (rc == 0) rc = verifyDistance(f);
     if (rc != 0) return rc;
     p.funcs.push(f);
-    p.fstate.push(new FState());
+    p.fstate.push(new FState(fstate == 0 ? 0 : fstate + <u64>i * FSTATE_SIZE));
   }
   return 0;
 }

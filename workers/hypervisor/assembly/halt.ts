@@ -38,7 +38,7 @@ export function panic(cpu: i32, payload: string | null, message: string, rule: i
   down = true;
 }
 
-/** Stops the host without a banner: Xen corrupts memory there rather than panicking cleanly. */
+/** Stops the host without a banner: a state Xen reaches without a message, or one the simulator cannot go on from. */
 export function halt(cpu: i32, payload: string | null, rule: i32, explanation: string): void {
   if (down) return;
   begin("panic", cpu, payload);

@@ -1,8 +1,11 @@
-// Hooks (the hooks.* calls in livepatch_action(), livepatch_do_action() and do_livepatch_work(),
-// xen/common/livepatch.c). The simulator does not execute payload code, so a hook's return value
-// comes from the scenario (setHookResult, default 0) and the event log says so. For the
-// apply/revert action hooks the scenario also decides what the hook does to the per-function
-// state, since that is what the consistency check (was_action_consistent()) looks at.
+// Hooks (the hooks.* calls in livepatch_action(), livepatch_do_action(), do_livepatch_work(),
+// apply_payload() and revert_payload(), xen/common/livepatch.c), run as code at Xen's moments
+// (run/hook_exec.ts): their return values and what they write (an action hook's
+// fstate[].applied, which was_action_consistent() reads) come from the code. A scenario knob
+// (setHookResult / setHookMarks) overrides the value or the marks for teaching, and the event
+// says so. A run whose outcome is unknown stops the simulation unless a knob supplies the value.
+// On ARM32, which has no interpreter, hooks are not executed: their values come from the knobs
+// alone (default 0), as the events say.
 import { begin, end, fStr, fInt, fBool, fAddr, consoleLine, LEVEL_ERR } from "./events";
 import {
   Payload,
@@ -17,9 +20,12 @@ import {
   HOOK_POSTREVERT,
   DANG_HOOK,
 } from "./payload";
-import { panic } from "./halt";
+import { panic, halt, isHalted } from "./halt";
 import { touch } from "./dangling";
 import * as R from "./rules";
+import { RunResult, OUTCOME_NAMES, OUTCOME_RETURNED, OUTCOME_UNKNOWN } from "./run/runner";
+import { execHook, hooksRunnable, codeName } from "./run/hook_exec";
+import { runFields } from "./run/report";
 
 /** What a simulated apply/revert action hook does to `fstate[].applied`. */
 export const MARKS_CONSISTENT: i32 = 0; // all functions to the target state when rc == 0, none otherwise
@@ -34,11 +40,14 @@ const MARK_IDS: string[] = ["consistent", "none", "all", "first"];
 
 let results = new Map<string, Int32Array>();
 let marks = new Map<string, Int32Array>();
+// Which marks a knob set (the code decides the others).
+let marksForced = new Map<string, Int32Array>();
 
 export function resetHooks(): void {
   results = new Map<string, Int32Array>();
   marks = new Map<string, Int32Array>();
   forced = new Map<string, Int32Array>();
+  marksForced = new Map<string, Int32Array>();
 }
 
 export function hookKindName(kind: i32): string {
@@ -57,6 +66,12 @@ export function setMarks(name: string, kind: i32, how: i32): void {
   if ((kind != HOOK_APPLY && kind != HOOK_REVERT) || how < MARKS_CONSISTENT || how > MARKS_FIRST) return;
   if (!marks.has(name)) marks.set(name, new Int32Array(HOOK_KINDS));
   marks.get(name)[kind] = how;
+  if (!marksForced.has(name)) marksForced.set(name, new Int32Array(HOOK_KINDS));
+  marksForced.get(name)[kind] = 1;
+}
+
+function isMarksForced(name: string, kind: i32): bool {
+  return marksForced.has(name) && marksForced.get(name)[kind] != 0;
 }
 
 // Which results a knob set (so the hook event can say the value was forced).
@@ -75,28 +90,66 @@ function marksOf(name: string, kind: i32): i32 {
 }
 
 /**
- * A hook call. Hooks are not executed: `rc` is the simulated return (null for void hooks), and
- * `overridden` says a knob chose it. `marks` is what an action hook did to the applied flags.
+ * A hook call: `rc` is the value Xen goes on with (absent for void hooks), `overridden` says a
+ * knob chose it. When the code ran, `run` carries its outcome and counters, and `returned` what
+ * the code itself returned. `marks` is what a knob made an action hook do to the applied flags.
  */
-function hookEvent(p: Payload, cpu: i32, kind: i32, index: i32, rc: i32, hasRc: bool, marks: i32 = -1): void {
+function hookEvent(p: Payload, cpu: i32, kind: i32, index: i32, rc: i32, hasRc: bool, marks: i32 = -1, run: RunResult | null = null): void {
   begin("hook", cpu, p.name);
   fStr("hook", KIND_IDS[kind]);
   fInt("index", index);
   const ptrs = p.hookPtrs[kind];
-  fAddr("fn", index < ptrs.length ? ptrs[index] : 0);
+  const fn = index < ptrs.length ? ptrs[index] : 0;
+  fAddr("fn", fn);
   if (hasRc) fInt("rc", rc);
   fBool("overridden", hasRc && isForced(p.name, kind));
-  fBool("executed", false);
+  fBool("executed", run !== null);
+  if (run !== null) {
+    fStr("code", codeName(fn));
+    fStr("outcome", OUTCOME_NAMES[run.outcome]);
+    if (hasRc && run.outcome == OUTCOME_RETURNED) fInt("returned", <i32>run.value);
+    runFields(run);
+  }
   if (marks >= 0) fStr("marks", MARK_IDS[marks]);
   end();
 }
 
-/** A pre-apply / pre-revert hook in hypercall context: its (simulated) return value, 0 = go on. */
+/**
+ * The simulation cannot go on: a hook's outcome is unknown and no knob gives it. Stops the host
+ * without a Xen message (nothing crashed; the simulator cannot tell what Xen would do next).
+ */
+function stopUnknown(p: Payload, kind: i32, cpu: i32, fn: u64): void {
+  halt(cpu, p.name, R.R_RUN_UNKNOWN,
+    "the " + hookKindName(kind) + " hook " + codeName(fn) + " could not be run to its end (see the run-stop event), so what Xen does next is unknown; " +
+      "set its result with `hook " + p.name + " " + KIND_IDS[kind] + " RC` to go on");
+}
+
+/**
+ * Runs hook `kind` (a single-pointer hook) of `p` when it can be run. Null when it cannot (ARM32)
+ * or when it crashed Xen or left its outcome unknown without a knob (the host is down then).
+ */
+function execSingle(p: Payload, kind: i32, cpu: i32, irqsOn: bool): RunResult | null {
+  if (!hooksRunnable()) return null;
+  const fn = p.hookPtrs[kind][0];
+  const r = execHook(p, kind, hookKindName(kind), fn, cpu, irqsOn);
+  if (!isHalted() && r.outcome == OUTCOME_UNKNOWN && !isForced(p.name, kind)) stopUnknown(p, kind, cpu, fn);
+  return r;
+}
+
+/** The value Xen goes on with: the knob's when one is set, else what the code returned. */
+function valueOf(p: Payload, kind: i32, r: RunResult | null): i32 {
+  if (r === null || isForced(p.name, kind)) return resultOf(p.name, kind);
+  return <i32>r.value;
+}
+
+/** A pre-apply / pre-revert hook in hypercall context: its return value, 0 = go on. */
 export function runPreHook(p: Payload, kind: i32): i32 {
   const label = kind == HOOK_PREAPPLY ? "pre-apply" : "pre-revert";
   consoleLine(p.name, "livepatch: " + p.name + ": Calling " + label + " hook function", "info", 0);
-  const rc = resultOf(p.name, kind);
-  hookEvent(p, 0, kind, 0, rc, true);
+  const r = execSingle(p, kind, 0, true);
+  const rc = valueOf(p, kind, r);
+  hookEvent(p, 0, kind, 0, rc, true, -1, r);
+  if (isHalted()) return 0;
   if (rc != 0) {
     consoleLine(p.name, "livepatch: " + p.name + ": " + label + " hook failed (rc=" + rc.toString() + "), aborting!", LEVEL_ERR, 0);
   }
@@ -107,34 +160,48 @@ export function runPreHook(p: Payload, kind: i32): i32 {
 export function runPostHook(p: Payload, kind: i32, cpu: i32): void {
   const label = kind == HOOK_POSTAPPLY ? "post-apply" : "post-revert";
   consoleLine(p.name, "livepatch: " + p.name + ": Calling " + label + " hook function with rc=" + p.rc.toString(), "info", cpu);
-  hookEvent(p, cpu, kind, 0, 0, false);
+  const r = execSingle(p, kind, cpu, true);
+  hookEvent(p, cpu, kind, 0, 0, false, -1, r);
 }
 
 /**
- * The apply or revert action hook, which replaces Xen's native routine. Returns the simulated rc
- * after setting each function's applied flag the way the scenario says the hook does.
+ * The apply or revert action hook, which replaces Xen's native routine: it runs with IRQs off on
+ * the master and marks the functions applied (or not) itself. A knob (the marks, or the value,
+ * which then implies consistent marks) replaces what the code did to fstate[].applied: the
+ * state before the hook is put back and the knob's marks are made; on ARM32 the knobs alone decide.
  */
 export function runActionHook(p: Payload, kind: i32, cpu: i32): i32 {
   const apply = kind == HOOK_APPLY;
   consoleLine(p.name, "livepatch: " + p.name + ": Calling " + (apply ? "apply" : "revert") + " action hook function", "info", cpu);
-  const rc = resultOf(p.name, kind);
-  const how = marksOf(p.name, kind);
-  const target: i32 = apply ? 1 : 0;
   const n = p.fstate.length;
-  for (let i = 0; i < n; i++) {
-    let set = false;
-    if (how == MARKS_CONSISTENT) set = rc == 0;
-    else if (how == MARKS_ALL) set = true;
-    else if (how == MARKS_FIRST) set = i == 0;
-    if (set) p.fstate[i].applied = target;
+  const before = new Int32Array(n);
+  for (let i = 0; i < n; i++) before[i] = p.fstate[i].applied;
+  const r = execSingle(p, kind, cpu, false);
+  const rc = valueOf(p, kind, r);
+  if (isHalted()) {
+    hookEvent(p, cpu, kind, 0, rc, true, -1, r);
+    return rc;
   }
-  hookEvent(p, cpu, kind, 0, rc, true, how);
+  const knob = r === null || isMarksForced(p.name, kind) || isForced(p.name, kind);
+  const how = marksOf(p.name, kind);
+  if (knob) {
+    const target: i32 = apply ? 1 : 0;
+    for (let i = 0; i < n; i++) {
+      let set = false;
+      if (how == MARKS_CONSISTENT) set = rc == 0;
+      else if (how == MARKS_ALL) set = true;
+      else if (how == MARKS_FIRST) set = i == 0;
+      p.fstate[i].applied = set ? target : before[i];
+    }
+  }
+  hookEvent(p, cpu, kind, 0, rc, true, knob ? how : -1, r);
   return rc;
 }
 
 /**
  * Every load (or unload) hook in array order, on the master with IRQs off. They return void; a
- * NULL entry would be called, so it brings the host down. Returns false when it did.
+ * NULL entry would be called, so it brings the host down. Returns false when the host went down
+ * (or the simulation stopped on an unknown outcome).
  */
 export function runVoidHooks(p: Payload, kind: i32, cpu: i32): bool {
   if (kind != HOOK_LOAD && kind != HOOK_UNLOAD) return true;
@@ -142,14 +209,31 @@ export function runVoidHooks(p: Payload, kind: i32, cpu: i32): bool {
   const ptrs = p.hookPtrs[kind];
   if (ptrs.length > 0 && !touch(p, DANG_HOOK + kind, cpu, kind == HOOK_LOAD ? "apply_payload()" : "revert_payload()")) return false;
   for (let i = 0; i < ptrs.length; i++) {
-    hookEvent(p, cpu, kind, i, 0, false);
     if (ptrs[i] == 0) {
+      hookEvent(p, cpu, kind, i, 0, false);
       panic(cpu, p.name, "FATAL TRAP: page fault calling NULL " + hookKindName(kind) + " hook of " + p.name, R.R_HOOK_NULL,
         hookKindName(kind) + " hook #" + i.toString() + " is NULL and Xen calls it anyway");
       return false;
     }
+    if (!hooksRunnable()) {
+      hookEvent(p, cpu, kind, i, 0, false);
+      continue;
+    }
+    const r = execHook(p, kind, hookKindName(kind), ptrs[i], cpu, false);
+    hookEvent(p, cpu, kind, i, 0, false, -1, r);
+    if (isHalted()) return false;
+    if (r.outcome == OUTCOME_UNKNOWN) {
+      stopUnknown(p, kind, cpu, ptrs[i]);
+      return false;
+    }
   }
   return true;
+}
+
+/** Where a hook's value came from, for an explanation: " (a knob's value)" or "". */
+export function hookOrigin(p: Payload, kind: i32): string {
+  if (isForced(p.name, kind)) return " (the value a knob set; the code's own result was overridden)";
+  return hooksRunnable() ? "" : " (a knob's value: ARM32 hooks are not executed)";
 }
 
 /**

@@ -65,6 +65,10 @@ export function imageSymSize(i: i32): u32 {
   return i >= 0 && i < sizes.length ? unchecked(sizes[i]) : 0;
 }
 
+export function imageSymKind(i: i32): i32 {
+  return i >= 0 && i < kinds.length ? unchecked(kinds[i]) : SYM_NOTYPE;
+}
+
 export function imageSymName(i: i32): string {
   return i >= 0 && i < names.length ? unchecked(names[i]) : "";
 }

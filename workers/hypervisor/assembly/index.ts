@@ -13,6 +13,7 @@ import { ruleIds as allRuleIds } from "./rules";
 import { resetActionSide } from "./reset_actions";
 import { isHalted } from "./halt";
 import { setDebugBuild } from "./xenlog";
+import { resetRuntime } from "./run/runtime";
 
 /** Xen's livepatch payload version this simulated hypervisor accepts. */
 export function payloadVersion(): i32 {
@@ -29,6 +30,7 @@ export function boot(arch: i32, cpus: i32, buildId: Uint8Array | null): void {
   resetEvents();
   resetPayloads();
   resetActionSide();
+  resetRuntime();
   clockSet(0);
 }
 
@@ -93,3 +95,7 @@ export * from "./api_actions";
 
 export * from "./cpu/api";
 export * from "./encode";
+
+// ---- the running Xen (run/) ----
+
+export * from "./run/api";

@@ -22,6 +22,36 @@ export let memOk: bool = true;
  */
 export let memGeneration: u32 = 0;
 
+// A write journal for runs that must leave no trace (the page's look at `xl info`): while it is
+// on, the first write to a page keeps a copy of that page, and a rollback puts every copy back.
+let journaling: bool = false;
+let journal = new Map<u64, Uint8Array>();
+
+/** Starts journaling; the generation bump makes the interpreter refill its write TLB. */
+export function journalStart(): void {
+  journaling = true;
+  journal = new Map<u64, Uint8Array>();
+  memGeneration++;
+}
+
+/** Called before page `pn` is first written (the interpreter's write-TLB fill, memWrite). */
+export function journalNote(pn: u64): void {
+  if (!journaling || journal.has(pn) || !pages.has(pn)) return;
+  journal.set(pn, pages.get(pn).slice(0));
+}
+
+/** Puts back every journaled page and stops journaling. */
+export function journalRollback(): void {
+  const keys = journal.keys();
+  for (let i = 0; i < keys.length; i++) {
+    const pn = keys[i];
+    if (pages.has(pn)) memory.copy(pages.get(pn).dataStart, journal.get(pn).dataStart, <usize>PAGE_SIZE);
+  }
+  journal = new Map<u64, Uint8Array>();
+  journaling = false;
+  memGeneration++;
+}
+
 /** The bytes of page number `pn` in wasm memory, 0 when unmapped (the interpreter's TLB fill). */
 export function pageBytes(pn: u64): usize {
   return pages.has(pn) ? pages.get(pn).dataStart : 0;
@@ -113,6 +143,7 @@ export function memWrite(addr: u64, src: Uint8Array, srcOff: i32, len: i32): boo
   let done: i32 = 0;
   while (done < len) {
     const a = addr + <u64>done;
+    if (journaling) journalNote(a >> PAGE_SHIFT);
     const page = pages.get(a >> PAGE_SHIFT);
     const off = <i32>(a & (PAGE_SIZE - 1));
     let n = <i32>PAGE_SIZE - off;
@@ -130,6 +161,7 @@ export function memFill(addr: u64, value: u8, len: i32): bool {
   memGeneration++;
   for (let i = 0; i < len; i++) {
     const a = addr + <u64>i;
+    if (journaling) journalNote(a >> PAGE_SHIFT);
     const page = pages.get(a >> PAGE_SHIFT);
     page[<i32>(a & (PAGE_SIZE - 1))] = value;
   }

@@ -222,7 +222,7 @@ export function applyFunc(p: Payload, i: i32, cpu: i32): bool {
   }
   const before = memRead(plan.at, insn.length)!;
   memWrite(plan.at, insn, 0, insn.length);
-  for (let k = 0; k < insn.length; k++) st.insnBuffer[k] = before[k];
+  st.saveInsn(before, insn.length);
   writeEvent(p, i, cpu, plan.at, before, insn, "apply", plan.kind == INSN_BRANCH ? "branch" : "nop");
   st.applied = 1;
   return true;

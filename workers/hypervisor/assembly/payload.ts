@@ -1,4 +1,7 @@
 // A loaded payload as the hypervisor keeps it, and the global payload list (upload order).
+import { memRead, memWrite, memWriteLe } from "./memory";
+import { readLe } from "./run/mem";
+import { FS_APPLIED, FS_PATCH_OFFSET, FS_INSN_BUFFER } from "./run/layout";
 
 export const STATE_CHECKED: i32 = 1;
 export const STATE_APPLIED: i32 = 2;
@@ -55,13 +58,42 @@ export class Func {
   expect: Uint8Array = new Uint8Array(32);
 }
 
-/** Hypervisor-private per-function state (`struct livepatch_fstate`), zeroed at upload. */
+/**
+ * Xen's per-function state (`struct livepatch_fstate`), kept where Xen keeps it: in the array
+ * `struct payload`'s fstate points at, in simulated memory (zeroed at upload), so hook code that
+ * writes `fstate[i].applied` and Xen's consistency check read the same bytes.
+ */
 export class FState {
-  applied: i32 = 0;
-  patchOffset: u32 = 0;
-  insnBuffer: Uint8Array = new Uint8Array(OPAQUE_SIZE);
+  /** Address of this entry (0 when the heap could not give one: every read is then 0). */
+  addr: u64;
   /** How many bytes of insnBuffer hold saved code (the write length of the last apply). */
   savedLen: i32 = 0;
+
+  constructor(addr: u64) {
+    this.addr = addr;
+  }
+
+  get applied(): i32 {
+    return <i32>readLe(this.addr + FS_APPLIED, 4);
+  }
+  set applied(v: i32) {
+    memWriteLe(this.addr + FS_APPLIED, <u64>(<u32>v), 4);
+  }
+  get patchOffset(): u32 {
+    return <u32>readLe(this.addr + FS_PATCH_OFFSET, 4);
+  }
+  set patchOffset(v: u32) {
+    memWriteLe(this.addr + FS_PATCH_OFFSET, <u64>v, 4);
+  }
+  /** A copy of insn_buffer[]. */
+  get insnBuffer(): Uint8Array {
+    const b = memRead(this.addr + FS_INSN_BUFFER, OPAQUE_SIZE);
+    return b !== null ? b : new Uint8Array(OPAQUE_SIZE);
+  }
+  /** Saves `len` bytes of `src` into insn_buffer[]. */
+  saveInsn(src: Uint8Array, len: i32): void {
+    memWrite(this.addr + FS_INSN_BUFFER, src, 0, len < OPAQUE_SIZE ? len : OPAQUE_SIZE);
+  }
 }
 
 /** Where one section of the payload landed. */
@@ -107,6 +139,8 @@ export class Payload {
 
   funcs: Func[] = [];
   fstate: FState[] = [];
+  /** Where Xen's `struct payload` for this payload is (0 until a hook first needs it). */
+  xenStruct: u64 = 0;
   /** `.livepatch.funcs` in the uploaded file (-1: none). */
   funcsSecIndex: i32 = -1;
   funcsSecName: string = "";

@@ -122,3 +122,9 @@ export const R_DANGLING_USE = rule("dangling-pointer-use");
 
 // Accepted, but Xen keeps pointers into the upload buffer it frees: dangling-pointer events.
 export const R_DANGLING = rule("dangling-pointer");
+
+// Code run on the simulated CPUs: a fault without a fixup, BUG, ASSERT or panic() crashes Xen;
+// an instruction the interpreter lacks or the step budget leaves the outcome unknown, and the
+// simulation stops there rather than guess.
+export const R_CODE_CRASH = rule("code-crash");
+export const R_RUN_UNKNOWN = rule("code-outcome-unknown");

@@ -9,7 +9,7 @@
 import { instantiate } from "../build/hypervisor.js";
 import { decodeEvents } from "../../../src/protocol/events.ts";
 import { captureInstance, restoreInstance, snapshotGlobals, type InstanceState } from "./snapshot.ts";
-import type { HypervisorApi, LoggedEvent, PatchPreview, PayloadDetails } from "../../../src/protocol/hypervisor.ts";
+import type { CallResult, HypervisorApi, LoggedEvent, PatchPreview, PayloadDetails, XlInfo } from "../../../src/protocol/hypervisor.ts";
 import {
   ARCH_CODE,
   DEFAULT_TIMEOUT_NS,
@@ -331,6 +331,19 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
         if (s) return { addr: BigInt(s.addr), size: s.size, payload: e.name };
       }
       return undefined;
+    },
+    call(target, args) {
+      const text = call((w) => {
+        for (const a of args.slice(0, 8)) w.xenCallArg(u64(a));
+        return w.xenCall(target);
+      });
+      drain();
+      return JSON.parse(text) as CallResult;
+    },
+    xlInfo(opts = {}) {
+      const text = call((w) => w.xlInfo(opts.quiet ?? false));
+      drain();
+      return JSON.parse(text) as XlInfo;
     },
     payload: (name) => payloadDetails(name),
     previewPatch(name) {

@@ -113,14 +113,16 @@ describe("action failures", () => {
     expect(failures(hv)).toMatchObject([{ op: "APPLY", rule: "rendezvous-timeout", rc: -EBUSY, rcKind: "status" }]);
   });
 
-  it("a vetoing pre-revert hook: the hook event says a knob set its value", async () => {
+  it("a pre-revert hook overridden by a knob: the code runs, the event says the knob's value won", async () => {
     const hv = await booted();
     upload(hv, "x86_64", "xen_prepost_hooks");
     apply(hv, "xen_prepost_hooks");
-    hv.setHookResult("xen_prepost_hooks", "prerevert", -1);
-    expect(revert(hv, "xen_prepost_hooks")).toBe(-1);
+    // fixtures/payloads/prepost_hooks.c prepost_pre_revert() returns -1 on its first call: the
+    // knob's -22 is what Xen goes on with, the code's own -1 is kept as `returned`
+    hv.setHookResult("xen_prepost_hooks", "prerevert", -22);
+    expect(revert(hv, "xen_prepost_hooks")).toBe(-22);
     const hook = hv.events().filter((e) => e.kind === "hook" && e.hook === "prerevert");
-    expect(hook).toMatchObject([{ rc: -1, overridden: true, executed: false }]);
-    expect(failures(hv)).toMatchObject([{ op: "REVERT", rule: "hook-prerevert-failed", rc: -1, rcKind: "hypercall" }]);
+    expect(hook).toMatchObject([{ rc: -22, overridden: true, executed: true, outcome: "returned", returned: -1 }]);
+    expect(failures(hv)).toMatchObject([{ op: "REVERT", rule: "hook-prerevert-failed", rc: -22, rcKind: "hypercall" }]);
   });
 });

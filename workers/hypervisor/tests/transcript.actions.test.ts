@@ -26,6 +26,8 @@ describe("ACTION lines (livepatch_action(), livepatch_do_action(), do_livepatch_
       "livepatch: xen_hello_world: Verifying enabled expectations for all functions",
       // apply_payload(): "%s: Applying %u functions\n"
       "livepatch: xen_hello_world: Applying 1 functions",
+      // the sample's load hooks, run as code (fixtures/payloads/hello_world.c hello_world_load())
+      "Hook executing.",
       // livepatch_display_metadata(): "module metadata:\n", then "  %s\n" per string
       "livepatch: module metadata:",
       "livepatch:   LIVEPATCH_RULEZ",
@@ -35,7 +37,8 @@ describe("ACTION lines (livepatch_action(), livepatch_do_action(), do_livepatch_
     from = hv.consoleLines().length;
     expect(revert(hv, HELLO)).toBe(0);
     // revert_payload(): "%s: Reverting\n"
-    expect(newLines(hv, from)).toEqual(["livepatch: xen_hello_world: Reverting", "livepatch: xen_hello_world finished REVERT with rc=0"]);
+    // then the sample's unload hooks (fixtures/payloads/hello_world.c hello_world_unload())
+    expect(newLines(hv, from)).toEqual(["livepatch: xen_hello_world: Reverting", "Hook unloaded.", "livepatch: xen_hello_world finished REVERT with rc=0"]);
     from = hv.consoleLines().length;
     // livepatch_action(): "%s: can't revert as payload has .data. Please unload\n"
     expect(apply(hv, HELLO)).toBe(0);
@@ -92,6 +95,8 @@ describe("ACTION lines (livepatch_action(), livepatch_do_action(), do_livepatch_
       "livepatch: xen_prepost_hooks: Verifying enabled expectations for all functions",
       // livepatch_action(): "%s: Calling pre-apply hook function\n", "%s: pre-apply hook failed (rc=%d), aborting!\n"
       "livepatch: xen_prepost_hooks: Calling pre-apply hook function",
+      // the hook's code runs (fixtures/payloads/prepost_hooks.c prepost_pre_apply()); the knob overrides its 0
+      "pre-apply hook",
       "livepatch: xen_prepost_hooks: pre-apply hook failed (rc=-1), aborting!",
     ]);
     hv2.setHookResult("xen_prepost_hooks", "preapply", 0);
@@ -112,6 +117,7 @@ describe("ACTION lines (livepatch_action(), livepatch_do_action(), do_livepatch_
     expect(replace(hv, "xen_replace_world")).toBe(0);
     expect(newLines(hv, from)).toEqual([
       "livepatch: xen_hello_world: Reverting",
+      "Hook unloaded.",
       "livepatch: xen_replace_world: Verifying enabled expectations for all functions",
       "livepatch: xen_replace_world: Applying 1 functions",
       "livepatch: xen_replace_world finished REPLACE with rc=0",

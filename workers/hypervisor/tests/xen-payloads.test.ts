@@ -6,8 +6,10 @@
 // values read from the payload files by an independent parser), and every debug-build dprintk
 // line against the dprintk calls in Xen's sources (file, line and format).
 //
-// Not compared: the lines the test payloads' own hook functions print (the simulator does not run
-// payload code; each hook's return value is set by a knob, as the payload's C source returns it).
+// The payloads' hooks run as code on the simulated CPU (no knob sets a value): the lines they
+// print (KERN_DEBUG, so a debug build only) are written here from their C sources
+// (xen/test/livepatch/*.c), the order of a multi-hook array is read from the payload's relocations,
+// and each hook's rc is held to what its source returns.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -73,6 +75,59 @@ const XEN_DPRINTKS: RegExp[] = [
 
 const DPRINTK = /^[a-z0-9_/]+\.c:\d+: /;
 
+/** The printk formats of the test payloads' hooks (xen/test/livepatch/*.c), %s/%u open. */
+const HOOK_MESSAGES: RegExp[] = [
+  /^Hook (executing|unloaded)\.$/, // xen_hello_world.c apply_hook(), revert_hook()
+  /^hi_func: Hi! \(called \d+ times\)$/, // xen_hello_world.c hi_func()
+  /^check_fnc: Hi func called \d+ times$/, // xen_hello_world.c check_fnc()
+  /^(pre_|post_)?(apply|revert)_hook: Hook (starting|done)\.$/, // xen_prepost_hooks*.c, xen_action_hooks*.c
+  /^(pre_|post_)?(apply|revert)_hook: (applying|applied|reverting|reverted|pre applying|pre applied|post applied|pre reverted|post reverted): \w+$/,
+];
+
+/**
+ * The functions a payload's hook array points at, in array order, read from the relocations of
+ * the section (static functions are usually referenced as section + addend).
+ */
+function hookOrder(file: Uint8Array, section: string): string[] {
+  const elf = parseElf(file);
+  const target = elf.sections.findIndex((s) => s.name === section);
+  if (target < 0) throw new Error(`no ${section}`);
+  const rt = elf.relocationTables.find((t) => t.targetSection === target);
+  if (!rt) throw new Error(`no relocations for ${section}`);
+  const st = elf.symbolTables.find((t) => t.sectionIndex === rt.symbolTableSection)!;
+  const order = [...Array(rt.count).keys()].sort((a, b) => Number(rt.offset[a] - rt.offset[b]));
+  return order.map((k) => {
+    const sym = rt.symbolIndex[k];
+    const type = st.info[sym] & 0xf;
+    if (type === 2) return st.name[sym];
+    // STT_SECTION: the FUNC symbol of that section at the addend
+    const sec = st.shndx[sym];
+    const at = BigInt(rt.addend[k]);
+    const fn = [...Array(st.count).keys()].find((i) => (st.info[i] & 0xf) === 2 && st.shndx[i] === sec && st.value[i] === at);
+    if (fn === undefined) throw new Error(`${section}: no function at ${sec}+${at}`);
+    return st.name[fn];
+  });
+}
+
+/** xen_hello_world.c's load/unload hooks as its source prints, sharing hi_func()'s counter. */
+function helloHooks(file: Uint8Array, debug: boolean): (kind: "load" | "unload") => string[] {
+  let cnt = 0;
+  const say: Record<string, () => string> = {
+    apply_hook: () => "Hook executing.",
+    revert_hook: () => "Hook unloaded.",
+    hi_func: () => `hi_func: Hi! (called ${++cnt} times)`,
+    check_fnc: () => `check_fnc: Hi func called ${cnt} times`,
+  };
+  const arrays = { load: hookOrder(file, ".livepatch.hooks.load"), unload: hookOrder(file, ".livepatch.hooks.unload") };
+  return (kind) => {
+    const lines = arrays[kind].map((fn) => {
+      if (!say[fn]) throw new Error(`unexpected hook ${fn}`);
+      return say[fn]();
+    });
+    return debug ? lines : [];
+  };
+}
+
 /** The build's CONFIG_DEBUG, from xen_build_info()'s string (xen/common/version.c build_info). */
 function isDebugBuild(image: ElfFile): boolean {
   const t = image.symbolTables.find((x) => x.sectionType === 2)!;
@@ -102,11 +157,27 @@ function facts(file: Uint8Array): Facts {
 
 type Expect = string | RegExp;
 
+/** What a step's expectations can read: the payload facts, the arch, the hook-line helpers. */
+interface Ctx {
+  f: (name: string) => Facts;
+  arch: XenArch;
+  /** KERN_DEBUG lines: printed by a debug build only. */
+  dbg: (...lines: string[]) => string[];
+  /** The lines hello world's load/unload hooks print, in the payload's array order. */
+  hello: (kind: "load" | "unload") => string[];
+}
+
 interface Step {
   cmd: string;
   status: number;
   /** The ordinary (non-dprintk) console lines the command makes Xen print, in order. */
-  dmesg: (f: (name: string) => Facts, arch: XenArch) => Expect[];
+  dmesg: (c: Ctx) => Expect[];
+  /** The `hook` events of the step, in order: kind and rc (null for a void hook). */
+  hooks?: [string, number | null][];
+  /** The command's output must match. */
+  output?: RegExp;
+  /** The step's single `run` event (a `call`) must match. */
+  run?: (arch: XenArch) => Record<string, unknown>;
 }
 
 const v = "livepatch: ";
@@ -121,33 +192,57 @@ const revertLines = (name: string, rc = 0): Expect[] => [`${v}${name}: Reverting
 
 /** load = upload + apply (tools/misc/xen-livepatch.c load_func()). */
 function load(name: string, flags = ""): Step {
-  return { cmd: `load ${name}.livepatch${flags}`, status: 0, dmesg: (f, a) => [...uploadLines(f(name), a), ...applyLines(name, f(name))] };
+  return { cmd: `load ${name}.livepatch${flags}`, status: 0, dmesg: ({ f, arch }) => [...uploadLines(f(name), arch), ...applyLines(name, f(name))] };
 }
+
+/** xen_hello_world: APPLY runs its load hooks after "Applying", REVERT its unload hooks after "Reverting". */
+const helloApply = (c: Ctx): Expect[] => {
+  const x = applyLines("xen_hello_world", c.f("xen_hello_world"));
+  return [...uploadLines(c.f("xen_hello_world"), c.arch), x[0], x[1], ...c.hello("load"), ...x.slice(2)];
+};
+const helloLoad: Step = { cmd: "load xen_hello_world.livepatch", status: 0, dmesg: helloApply, hooks: [["load", null], ["load", null]] };
 
 const SCENARIOS: Record<string, Step[]> = {
   "hello and bye stack, an out-of-order revert, re-apply refused": [
-    load("xen_hello_world"),
-    { cmd: "upload xen_bye_world xen_bye_world.livepatch", status: 0, dmesg: (f, a) => uploadLines(f("xen_bye_world"), a) },
-    { cmd: "apply xen_bye_world", status: 0, dmesg: (f) => applyLines("xen_bye_world", f("xen_bye_world")) },
+    helloLoad,
+    { cmd: "upload xen_bye_world xen_bye_world.livepatch", status: 0, dmesg: ({ f, arch: a }) => uploadLines(f("xen_bye_world"), a) },
+    { cmd: "apply xen_bye_world", status: 0, dmesg: ({ f }) => applyLines("xen_bye_world", f("xen_bye_world")) },
     { cmd: "revert xen_hello_world", status: 2, dmesg: () => [`${v}xen_hello_world: can't unload. Top is xen_bye_world`] },
     { cmd: "revert xen_bye_world", status: 0, dmesg: () => revertLines("xen_bye_world") },
-    { cmd: "revert xen_hello_world", status: 0, dmesg: () => revertLines("xen_hello_world") },
+    {
+      cmd: "revert xen_hello_world",
+      status: 0,
+      dmesg: (c) => [`${v}xen_hello_world: Reverting`, ...c.hello("unload"), `${v}xen_hello_world finished REVERT with rc=0`],
+      hooks: [["unload", null], ["unload", null], ["unload", null]],
+    },
     { cmd: "apply xen_hello_world", status: 1, dmesg: () => [`${v}xen_hello_world: can't revert as payload has .data. Please unload`] },
     { cmd: "unload xen_bye_world", status: 0, dmesg: () => [] },
     { cmd: "unload xen_hello_world", status: 0, dmesg: () => [] },
   ],
   "bye before hello: the build-id chain": [
-    { cmd: "upload xen_bye_world xen_bye_world.livepatch", status: 0, dmesg: (f, a) => uploadLines(f("xen_bye_world"), a) },
+    { cmd: "upload xen_bye_world xen_bye_world.livepatch", status: 0, dmesg: ({ f, arch: a }) => uploadLines(f("xen_bye_world"), a) },
     { cmd: "apply xen_bye_world", status: 1, dmesg: () => [`${v}xen_bye_world: check against hypervisor build-id failed`] },
-    { cmd: "apply xen_bye_world --nodeps", status: 0, dmesg: (f) => applyLines("xen_bye_world", f("xen_bye_world")) },
+    { cmd: "apply xen_bye_world --nodeps", status: 0, dmesg: ({ f }) => applyLines("xen_bye_world", f("xen_bye_world")) },
+  ],
+  "hello world: xen_extra_version patched, xl info and call see it, REVERT gives the original back": [
+    { cmd: "xl info", status: 0, dmesg: () => [], output: /^xen_extra {14}: (?!Hello World$).*$/m },
+    helloLoad,
+    { cmd: "xl info", status: 0, dmesg: () => [], output: /^xen_extra {14}: Hello World$/m },
+    { cmd: "call xen_extra_version", status: 0, dmesg: () => [], output: /^xen_extra_version\(\) = 0x[0-9a-f]+ "Hello World"$/m,
+      // xen_hello_world_func.c: on x86 get_unsafe() of 0xdead000000000000 (non-canonical) faults
+      // once and the payload's .ex_table fixup makes it return -EFAULT; ARM has no such read.
+      run: (arch) => ({ fn: "xen_extra_version", outcome: "returned", faults: arch === "x86_64" ? 1 : 0, fixups: arch === "x86_64" ? 1 : 0 }),
+    },
+    { cmd: "revert xen_hello_world", status: 0, dmesg: (c) => [`${v}xen_hello_world: Reverting`, ...c.hello("unload"), `${v}xen_hello_world finished REVERT with rc=0`] },
+    { cmd: "xl info", status: 0, dmesg: () => [], output: /^xen_extra {14}: (?!Hello World$).*$/m },
   ],
   "REPLACE over hello": [
-    load("xen_hello_world"),
-    { cmd: "upload xen_replace_world xen_replace_world.livepatch", status: 0, dmesg: (f, a) => uploadLines(f("xen_replace_world"), a) },
+    helloLoad,
+    { cmd: "upload xen_replace_world xen_replace_world.livepatch", status: 0, dmesg: ({ f, arch: a }) => uploadLines(f("xen_replace_world"), a) },
     {
       cmd: "replace xen_replace_world",
       status: 0,
-      dmesg: (f) => [`${v}xen_hello_world: Reverting`, ...applyLines("xen_replace_world", f("xen_replace_world"), "REPLACE")],
+      dmesg: (c) => [`${v}xen_hello_world: Reverting`, ...c.hello("unload"), ...applyLines("xen_replace_world", c.f("xen_replace_world"), "REPLACE")],
     },
     { cmd: "revert xen_replace_world", status: 0, dmesg: () => revertLines("xen_replace_world") },
   ],
@@ -161,7 +256,7 @@ const SCENARIOS: Record<string, Step[]> = {
     {
       cmd: "load xen_expectations_fail.livepatch",
       status: 1,
-      dmesg: (f, a) => [
+      dmesg: ({ f, arch: a }) => [
         ...uploadLines(f("xen_expectations_fail"), a),
         `${v}xen_expectations_fail: Verifying enabled expectations for all functions`,
         new RegExp(`^${v}xen_extra_version: expectation failed: expected:deadc0debabe, actual:${H}$`),
@@ -171,111 +266,184 @@ const SCENARIOS: Record<string, Step[]> = {
     { cmd: "upload xen_no_xen_buildid xen_no_xen_buildid.livepatch", status: 1, dmesg: () => [`${v}xen_no_xen_buildid: section .livepatch.xen_depends is missing`] },
   ],
   "pre/post hooks: a vetoed revert, then REPLACE refused": [
-    // xen_prepost_hooks.c: pre_revert_hook() returns -(pre_revert_retry--), 1 at first.
-    { cmd: "hook xen_prepost_hooks prerevert -1", status: 0, dmesg: () => [] },
+    // xen_prepost_hooks.c: pre_revert_hook() returns -(pre_revert_retry--): -1, then 0; every
+    // hook walks payload->funcs (one function, xen_extra_version); post_revert_hook() BUG_ONs
+    // unless pre-apply and post-apply ran once and pre-revert twice.
     {
       cmd: "load xen_prepost_hooks.livepatch",
       status: 0,
-      dmesg: (f, a) => {
-        const x = applyLines("xen_prepost_hooks", f("xen_prepost_hooks"));
-        return [...uploadLines(f("xen_prepost_hooks"), a), x[0], `${v}xen_prepost_hooks: Calling pre-apply hook function`, ...x.slice(1, -1), `${v}xen_prepost_hooks: Calling post-apply hook function with rc=0`, x.at(-1)!];
+      dmesg: (c) => {
+        const x = applyLines("xen_prepost_hooks", c.f("xen_prepost_hooks"));
+        return [
+          ...uploadLines(c.f("xen_prepost_hooks"), c.arch),
+          x[0],
+          `${v}xen_prepost_hooks: Calling pre-apply hook function`,
+          ...c.dbg("pre_apply_hook: Hook starting.", "pre_apply_hook: applying: xen_extra_version", "pre_apply_hook: Hook done."),
+          ...x.slice(1, -1),
+          `${v}xen_prepost_hooks: Calling post-apply hook function with rc=0`,
+          ...c.dbg("post_apply_hook: Hook starting.", "post_apply_hook: applied: xen_extra_version", "post_apply_hook: Hook done."),
+          x.at(-1)!,
+        ];
       },
+      hooks: [["preapply", 0], ["postapply", null]],
     },
-    { cmd: "upload xen_replace_world xen_replace_world.livepatch", status: 0, dmesg: (f, a) => uploadLines(f("xen_replace_world"), a) },
-    { cmd: "replace xen_replace_world", status: 1, dmesg: () => [`${v}xen_replace_world: REPLACE action is not supported on livepatches with vetoing hooks!`] },
+    { cmd: "upload xen_replace_world xen_replace_world.livepatch", status: 0, dmesg: ({ f, arch }) => uploadLines(f("xen_replace_world"), arch) },
+    { cmd: "replace xen_replace_world", status: 1, dmesg: () => [`${v}xen_replace_world: REPLACE action is not supported on livepatches with vetoing hooks!`], hooks: [] },
     {
       cmd: "revert xen_prepost_hooks",
       status: 1,
-      dmesg: () => [`${v}xen_prepost_hooks: Calling pre-revert hook function`, `${v}xen_prepost_hooks: pre-revert hook failed (rc=-1), aborting!`],
+      dmesg: (c) => [
+        `${v}xen_prepost_hooks: Calling pre-revert hook function`,
+        ...c.dbg("pre_revert_hook: Hook starting.", "pre_revert_hook: reverting: xen_extra_version", "pre_revert_hook: Hook done."),
+        `${v}xen_prepost_hooks: pre-revert hook failed (rc=-1), aborting!`,
+      ],
+      hooks: [["prerevert", -1]],
     },
-    { cmd: "hook xen_prepost_hooks prerevert 0", status: 0, dmesg: () => [] },
     {
       cmd: "revert xen_prepost_hooks",
       status: 0,
-      dmesg: () => [`${v}xen_prepost_hooks: Calling pre-revert hook function`, `${v}xen_prepost_hooks: Reverting`, `${v}xen_prepost_hooks: Calling post-revert hook function with rc=0`, `${v}xen_prepost_hooks finished REVERT with rc=0`],
+      dmesg: (c) => [
+        `${v}xen_prepost_hooks: Calling pre-revert hook function`,
+        ...c.dbg("pre_revert_hook: Hook starting.", "pre_revert_hook: reverting: xen_extra_version", "pre_revert_hook: Hook done."),
+        `${v}xen_prepost_hooks: Reverting`,
+        `${v}xen_prepost_hooks: Calling post-revert hook function with rc=0`,
+        ...c.dbg("post_revert_hook: Hook starting.", "post_revert_hook: reverted: xen_extra_version", "post_revert_hook: Hook done."),
+        `${v}xen_prepost_hooks finished REVERT with rc=0`,
+      ],
+      hooks: [["prerevert", 0], ["postrevert", null]],
     },
   ],
   "a failing pre-apply hook": [
     // xen_prepost_hooks_fail.c: pre_apply_hook() returns -EINVAL.
-    { cmd: "hook xen_prepost_hooks_fail preapply -22", status: 0, dmesg: () => [] },
     {
       cmd: "load xen_prepost_hooks_fail.livepatch",
       status: 1,
-      dmesg: (f, a) => [
-        ...uploadLines(f("xen_prepost_hooks_fail"), a),
+      dmesg: (c) => [
+        ...uploadLines(c.f("xen_prepost_hooks_fail"), c.arch),
         `${v}xen_prepost_hooks_fail: Verifying enabled expectations for all functions`,
         `${v}xen_prepost_hooks_fail: Calling pre-apply hook function`,
+        ...c.dbg("pre_apply_hook: Hook starting.", "pre_apply_hook: pre applying: xen_extra_version", "pre_apply_hook: Hook done."),
         `${v}xen_prepost_hooks_fail: pre-apply hook failed (rc=-22), aborting!`,
       ],
+      hooks: [["preapply", -22]],
     },
   ],
   "action hooks replace Xen's own apply and revert": [
+    // xen_action_hooks.c: apply_hook()/revert_hook() set fstate[i].applied themselves and return
+    // 0; post_revert_hook() BUG_ONs unless each ran once. Nothing is written at the old function.
     {
       cmd: "load xen_action_hooks.livepatch",
       status: 0,
-      dmesg: (f, a) => [
-        ...uploadLines(f("xen_action_hooks"), a),
+      dmesg: (c) => [
+        ...uploadLines(c.f("xen_action_hooks"), c.arch),
         `${v}xen_action_hooks: Verifying enabled expectations for all functions`,
         `${v}xen_action_hooks: Calling apply action hook function`,
+        ...c.dbg("apply_hook: Hook starting.", "apply_hook: applying: xen_extra_version", "apply_hook: Hook done."),
         `${v}xen_action_hooks finished APPLY with rc=0`,
       ],
+      hooks: [["apply", 0]],
     },
     {
       cmd: "revert xen_action_hooks",
       status: 0,
-      dmesg: () => [`${v}xen_action_hooks: Calling revert action hook function`, `${v}xen_action_hooks: Calling post-revert hook function with rc=0`, `${v}xen_action_hooks finished REVERT with rc=0`],
+      dmesg: (c) => [
+        `${v}xen_action_hooks: Calling revert action hook function`,
+        ...c.dbg("revert_hook: Hook starting.", "revert_hook: reverting: xen_extra_version", "revert_hook: Hook done."),
+        `${v}xen_action_hooks: Calling post-revert hook function with rc=0`,
+        ...c.dbg("post_revert_hook: Hook starting.", "post_revert_hook: reverted: xen_extra_version", "post_revert_hook: Hook done."),
+        `${v}xen_action_hooks finished REVERT with rc=0`,
+      ],
+      hooks: [["revert", 0], ["postrevert", null]],
     },
     // Both define the new symbol apply_hook: the first must go before the second can load.
     { cmd: "unload xen_action_hooks", status: 0, dmesg: () => [] },
     {
+      // xen_action_hooks_nofunc.c: no functions, so the loops print nothing.
       cmd: "load xen_action_hooks_nofunc.livepatch",
       status: 0,
-      dmesg: (f, a) => [
-        ...uploadLines(f("xen_action_hooks_nofunc"), a),
+      dmesg: (c) => [
+        ...uploadLines(c.f("xen_action_hooks_nofunc"), c.arch),
         `${v}xen_action_hooks_nofunc: Verifying enabled expectations for all functions`,
         `${v}xen_action_hooks_nofunc: Calling apply action hook function`,
+        ...c.dbg("apply_hook: Hook starting.", "apply_hook: Hook done."),
         `${v}xen_action_hooks_nofunc finished APPLY with rc=0`,
       ],
+      hooks: [["apply", 0]],
+    },
+    {
+      // post_revert_hook() BUG_ONs when apply_cnt or revert_cnt is above 0: neither loop ran.
+      cmd: "revert xen_action_hooks_nofunc",
+      status: 0,
+      dmesg: (c) => [
+        `${v}xen_action_hooks_nofunc: Calling revert action hook function`,
+        ...c.dbg("revert_hook: Hook starting.", "revert_hook: Hook done."),
+        `${v}xen_action_hooks_nofunc: Calling post-revert hook function with rc=0`,
+        ...c.dbg("post_revert_hook: Hook starting.", "post_revert_hook: Hook done."),
+        `${v}xen_action_hooks_nofunc finished REVERT with rc=0`,
+      ],
+      hooks: [["revert", 0], ["postrevert", null]],
     },
   ],
   "an apply action hook that fails (noapply)": [
-    // xen_action_hooks_noapply.c: apply_hook() marks nothing and returns -EINVAL.
-    { cmd: "hook xen_action_hooks_noapply apply -22 none", status: 0, dmesg: () => [] },
+    // xen_action_hooks_noapply.c: apply_hook() marks nothing and returns -EINVAL; the post-apply
+    // hook BUG_ONs if the function were marked applied.
     {
       cmd: "load xen_action_hooks_noapply.livepatch",
       status: 1,
-      dmesg: (f, a) => [
-        ...uploadLines(f("xen_action_hooks_noapply"), a),
+      dmesg: (c) => [
+        ...uploadLines(c.f("xen_action_hooks_noapply"), c.arch),
         `${v}xen_action_hooks_noapply: Verifying enabled expectations for all functions`,
         `${v}xen_action_hooks_noapply: Calling pre-apply hook function`,
+        ...c.dbg("pre_apply_hook: Hook starting.", "pre_apply_hook: pre applied: xen_extra_version", "pre_apply_hook: Hook done."),
         `${v}xen_action_hooks_noapply: Calling apply action hook function`,
+        ...c.dbg("apply_hook: Hook starting.", "apply_hook: applying: xen_extra_version", "apply_hook: Hook done."),
         // do_livepatch_work() runs the post hook whenever the action ran, with the action's rc.
         `${v}xen_action_hooks_noapply: Calling post-apply hook function with rc=-22`,
+        ...c.dbg("post_apply_hook: Hook starting.", "post_apply_hook: post applied: xen_extra_version", "post_apply_hook: Hook done."),
         `${v}xen_action_hooks_noapply finished APPLY with rc=-22`,
       ],
+      hooks: [["preapply", 0], ["apply", -22], ["postapply", null]],
     },
   ],
-  "a revert action hook that fails (norevert)": [
-    // xen_action_hooks_norevert.c: revert_hook() marks nothing and returns -EINVAL.
-    { cmd: "hook xen_action_hooks_norevert revert -22 none", status: 0, dmesg: () => [] },
+  "a revert action hook that fails (norevert), the post-revert hook reverts by hand": [
+    // xen_action_hooks_norevert.c: revert_hook() marks nothing and returns -EINVAL; then
+    // post_revert_hook() calls Xen's revert_payload() and revert_payload_tail() itself.
     {
       cmd: "load xen_action_hooks_norevert.livepatch",
       status: 0,
-      dmesg: (f, a) => {
-        const x = applyLines("xen_action_hooks_norevert", f("xen_action_hooks_norevert"));
-        return [...uploadLines(f("xen_action_hooks_norevert"), a), x[0], `${v}xen_action_hooks_norevert: Calling pre-apply hook function`, ...x.slice(1, -1), `${v}xen_action_hooks_norevert: Calling post-apply hook function with rc=0`, x.at(-1)!];
+      dmesg: (c) => {
+        const x = applyLines("xen_action_hooks_norevert", c.f("xen_action_hooks_norevert"));
+        return [
+          ...uploadLines(c.f("xen_action_hooks_norevert"), c.arch),
+          x[0],
+          `${v}xen_action_hooks_norevert: Calling pre-apply hook function`,
+          ...c.dbg("pre_apply_hook: Hook starting.", "pre_apply_hook: pre applied: xen_extra_version", "pre_apply_hook: Hook done."),
+          ...x.slice(1, -1),
+          `${v}xen_action_hooks_norevert: Calling post-apply hook function with rc=0`,
+          ...c.dbg("post_apply_hook: Hook starting.", "post_apply_hook: post applied: xen_extra_version", "post_apply_hook: Hook done."),
+          x.at(-1)!,
+        ];
       },
+      hooks: [["preapply", 0], ["postapply", null]],
     },
     {
       cmd: "revert xen_action_hooks_norevert",
       status: 1,
-      dmesg: () => [
+      dmesg: (c) => [
         `${v}xen_action_hooks_norevert: Calling pre-revert hook function`,
+        ...c.dbg("pre_revert_hook: Hook starting.", "pre_revert_hook: pre reverted: xen_extra_version", "pre_revert_hook: Hook done."),
         `${v}xen_action_hooks_norevert: Calling revert action hook function`,
+        ...c.dbg("revert_hook: Hook starting.", "revert_hook: reverting: xen_extra_version", "revert_hook: Hook done."),
         `${v}xen_action_hooks_norevert: Calling post-revert hook function with rc=-22`,
+        ...c.dbg("post_revert_hook: Hook starting."),
+        `${v}xen_action_hooks_norevert: Reverting`,
+        ...c.dbg("post_revert_hook: Hook done."),
         `${v}xen_action_hooks_norevert finished REVERT with rc=-22`,
       ],
+      hooks: [["prerevert", 0], ["revert", -22], ["postrevert", null]],
     },
+    // revert_payload_tail() left it CHECKED: it can go.
+    { cmd: "unload xen_action_hooks_norevert", status: 0, dmesg: () => [] },
   ],
 };
 
@@ -301,17 +469,34 @@ describe.skipIf(!DIR)("Xen's own test payloads (XEN_TEST_PAYLOADS)", () => {
           bootFromImage(hv, image, { cpus: 4, debugBuild });
           const con = createConsole({ hv, resolveFile: (f) => read(f.replace(/^.*\//, "")) });
           const f = (name: string) => facts(read(`${name}.livepatch`));
+          const ctx: Ctx = {
+            f,
+            arch,
+            dbg: (...lines) => (debugBuild ? lines : []),
+            hello: helloHooks(read("xen_hello_world.livepatch"), debugBuild),
+          };
           for (const step of steps) {
             const from = hv.consoleLines().length;
+            const ev = hv.events().length;
             const r = con.run(step.cmd);
             expect(r.status, `${step.cmd}: ${r.output}`).toBe(step.status);
+            if (step.output) expect(r.output, step.cmd).toMatch(step.output);
             const lines = hv.consoleLines().slice(from);
             const debug = lines.filter((l) => DPRINTK.test(l));
             const ordinary = lines.filter((l) => !DPRINTK.test(l));
-            const want = step.dmesg(f, arch);
+            const want = step.dmesg(ctx);
             expect(ordinary.length, `${step.cmd}:\n${ordinary.join("\n")}`).toBe(want.length);
             ordinary.forEach((l, i) => expect(matches(l, want[i]), `${step.cmd}: line ${i} "${l}" vs ${String(want[i])}`).toBe(true));
-            for (const l of ordinary) expect(XEN_MESSAGES.some((m) => m.test(l)), `not a Xen message: ${l}`).toBe(true);
+            for (const l of ordinary) expect(XEN_MESSAGES.some((m) => m.test(l)) || HOOK_MESSAGES.some((m) => m.test(l)), `not a Xen message: ${l}`).toBe(true);
+            const hooks = hv.events().slice(ev).filter((e) => e.kind === "hook");
+            // every hook ran as code to its end, and nothing overrode what it returned
+            for (const h of hooks) expect(h, step.cmd).toMatchObject({ executed: true, outcome: "returned", overridden: false });
+            if (step.hooks) expect(hooks.map((h) => [h.hook, h.rc ?? null]), step.cmd).toEqual(step.hooks);
+            if (step.run) {
+              const runs = hv.events().slice(ev).filter((e) => e.kind === "run");
+              expect(runs.length, step.cmd).toBe(1);
+              expect(runs[0], step.cmd).toMatchObject(step.run(arch));
+            }
             for (const l of debug) expect(XEN_DPRINTKS.some((m) => m.test(l)), `not a Xen dprintk: ${l}`).toBe(true);
             if (!debugBuild) expect(debug).toEqual([]);
           }

@@ -18,9 +18,15 @@ import { x86Run } from "./x86/exec";
 import { raiseMemory } from "./x86/faults";
 import * as X from "./x86/regs";
 import { a64Run, a64Reset, a64Reg, a64SetReg, a64Pc, a64SetPc, A64_SP, A64_LR } from "./a64/exec";
+import { setDaif as a64SetDaif } from "./a64/regs";
+
+/** DAIF.I: IRQs masked. */
+const A64_DAIF_I: u32 = 0x80;
 
 const args = new StaticArray<u64>(S.MAX_ARGS);
 let autoFixup: bool = false;
+/** Whether a call starts with interrupts enabled (x86 RFLAGS.IF; A64 DAIF.I clear). */
+let entryIrqs: bool = true;
 
 /** Forgets services, exception tables, the paused run and every cache. */
 export function cpuReset(): void {
@@ -30,6 +36,7 @@ export function cpuReset(): void {
   S.setPaused(false);
   S.resetCounters();
   autoFixup = false;
+  entryIrqs = true;
 }
 
 export function cpuAddService(addr: u64, id: i32): void {
@@ -46,6 +53,11 @@ export function cpuAddExTable(textStart: u64, textEnd: u64, tableStart: u64, tab
 
 export function cpuRemoveExTable(textStart: u64): void {
   removeExTable(textStart);
+}
+
+/** Interrupts at the entry of the next calls: on (the default, hypercall context) or masked. */
+export function cpuSetEntryIrqs(on: bool): void {
+  entryIrqs = on;
 }
 
 /** When on, a fault with a fixup resumes there inside the run (counted) instead of stopping. */
@@ -97,7 +109,7 @@ export function cpuCall(arch: i32, entry: u64, nargs: i32, stackBase: u64, stack
   if (arch == ARCH_X86_64) {
     setCanonicalCheck(true);
     X.resetRegs();
-    X.setRflagsRest(X.IF);
+    X.setRflagsRest(entryIrqs ? X.IF : 0);
     const regs: u8[] = [7, 6, 2, 1, 8, 9];
     for (let i = 0; i < nargs && i < 6; i++) X.setReg(regs[i], unchecked(args[i]));
     // at entry rsp+8 is 16-byte aligned: [rsp] return address, then arguments 7 and 8
@@ -113,6 +125,7 @@ export function cpuCall(arch: i32, entry: u64, nargs: i32, stackBase: u64, stack
   } else {
     setCanonicalCheck(false);
     a64Reset();
+    if (!entryIrqs) a64SetDaif(A64_DAIF_I);
     for (let i = 0; i < nargs; i++) a64SetReg(i, unchecked(args[i]));
     a64SetReg(A64_SP, top);
     a64SetReg(A64_LR, RETURN_SENTINEL);

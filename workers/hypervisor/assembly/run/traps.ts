@@ -1,0 +1,149 @@
+// What Xen does with an exception taken in hypervisor context, as the interpreter reports it:
+// x86 do_invalid_op() / do_int3() / do_page_fault() / do_general_protection() / fatal_trap()
+// (xen/arch/x86/traps.c) and ARM do_trap_hyp_sync() / do_trap_brk() / do_unexpected_trap()
+// (xen/arch/arm/traps.c): a bug frame (WARN goes on, BUG and ASSERT panic), an exception-table
+// fixup, or the fatal message Xen panics with.
+import { arch, ARCH_X86_64 } from "../image";
+import { FAULT_UNDEFINED, FAULT_BREAKPOINT, X86_PF, A64_EC_BRK, A64_EC_DABT, A64_EC_IABT } from "../cpu/consts";
+import { cpuStopPc, cpuFaultKind, cpuFaultVector, cpuFaultAddr, cpuFaultError, cpuFaultFixup, cpuFaultInfo, cpuFaultResume, cpuReg } from "../cpu/api";
+import { readByte, readOk } from "./mem";
+import { findBugFrame, inTextRegion, BugHit, BUGFRAME_RUN_FN, BUGFRAME_WARN, BUGFRAME_BUG } from "./bugframe";
+import { symbolText } from "./symbolize";
+
+export const TRAP_RESUME: i32 = 0; // go on at `resumeAt` (after a WARN, an int3, or at a fixup)
+export const TRAP_FIXUP: i32 = 1; // resume at the exception-table fixup
+export const TRAP_PANIC: i32 = 2; // Xen panics with `message`
+export const TRAP_UNKNOWN: i32 = 3; // something the simulator does not model
+
+/** The decision, and what Xen prints on the way. */
+export class Trap {
+  action: i32 = TRAP_PANIC;
+  resumeAt: u64 = 0;
+  /** printk lines before the panic or the resume (with their XENLOG level marker). */
+  printed: string[] = [];
+  message: string = "";
+  why: string = "";
+}
+
+/** "%04x" */
+function hex4(v: u32): string {
+  let s = (v & 0xffff).toString(16);
+  while (s.length < 4) s = "0" + s;
+  return s;
+}
+
+/** "%p": 16 zero-padded hex digits. */
+function ptr(v: u64): string {
+  let s = v.toString(16);
+  while (s.length < 16) s = "0" + s;
+  return s;
+}
+
+const X86_VECTOR_NAMES: string[] = [
+  "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "CSO", "#TS", "#NP", "#SS", "#GP", "#PF", "SPV",
+  "#MF", "#AC", "#MC", "#XM", "#VE", "#CP", "", "", "", "", "", "", "#HV", "#VC", "#SX",
+];
+
+function vectorName(v: i32): string {
+  return v >= 0 && v < X86_VECTOR_NAMES.length && X86_VECTOR_NAMES[v].length > 0 ? X86_VECTOR_NAMES[v] : "???";
+}
+
+/** The bug-frame outcome shared by both architectures; `len` is the trapping instruction's size. */
+function bugFrame(t: Trap, hit: BugHit, pc: u64, len: u64): bool {
+  if (hit.kind == BUGFRAME_RUN_FN) {
+    t.action = TRAP_UNKNOWN;
+    t.why = "run_in_exception_handler() frame: calling its function from the trap is not modelled";
+    return true;
+  }
+  const file = hit.file;
+  if (file === null) return false;
+  const where = file + ":" + hit.line.toString();
+  if (hit.kind == BUGFRAME_WARN) {
+    t.printed.push("Xen WARN at " + where);
+    t.action = TRAP_RESUME;
+    t.resumeAt = pc + len;
+    return true;
+  }
+  const text = hit.kind == BUGFRAME_BUG ? "Xen BUG at " + where : "Assertion '" + hit.msg + "' failed at " + where;
+  t.printed.push(text);
+  t.action = TRAP_PANIC;
+  t.message = text;
+  return true;
+}
+
+function x86(t: Trap, irqsOn: bool): void {
+  const pc = cpuStopPc();
+  const kind = cpuFaultKind();
+  const vector = cpuFaultVector();
+  if (kind == FAULT_UNDEFINED && inTextRegion(pc)) {
+    // 4.23 emits BUG frames at a one-byte UDB (0xd6); earlier releases used ud2 (0f 0b).
+    const b0 = readByte(pc);
+    const ok = readOk;
+    const b1 = readByte(pc + 1);
+    const len: u64 = ok && b0 == 0xd6 ? 1 : ok && readOk && b0 == 0x0f && b1 == 0x0b ? 2 : 0;
+    if (len != 0) {
+      const hit = findBugFrame(pc);
+      if (hit !== null && bugFrame(t, hit, pc, len)) return;
+    }
+  }
+  if (cpuFaultFixup() != 0) {
+    t.action = TRAP_FIXUP;
+    return;
+  }
+  if (kind == FAULT_BREAKPOINT) {
+    t.printed.push("<3>Hit embedded breakpoint at " + ptr(pc) + " [" + symbolOrPtr(pc) + "]");
+    t.action = TRAP_RESUME;
+    t.resumeAt = cpuFaultResume();
+    return;
+  }
+  t.action = TRAP_PANIC;
+  if (vector == X86_PF) {
+    t.message = "FATAL PAGE FAULT\n[error_code=" + hex4(cpuFaultError()) + "]\nFaulting linear address: " + ptr(cpuFaultAddr());
+    return;
+  }
+  const ifOn = irqsOn && (cpuReg(17) & 0x200) != 0;
+  t.message = "FATAL TRAP: vec " + vector.toString() + ", " + vectorName(vector) + "[" + hex4(cpuFaultError()) + "]" + (ifOn ? "" : " IN INTERRUPT CONTEXT");
+}
+
+function symbolOrPtr(a: u64): string {
+  const s = symbolText(a, false);
+  return s !== null ? s : ptr(a);
+}
+
+function a64(t: Trap, cpu: i32): void {
+  const pc = cpuStopPc();
+  const ec = cpuFaultVector();
+  const unexpected = "CPU" + cpu.toString() + ": Unexpected Trap: ";
+  t.action = TRAP_PANIC;
+  if (ec == A64_EC_BRK) {
+    // BRK_BUG_FRAME_IMM
+    if (cpuFaultInfo() == 1) {
+      const hit = findBugFrame(pc);
+      if (hit !== null && bugFrame(t, hit, pc, 4)) return;
+    }
+    t.message = unexpected + "Undefined Breakpoint Value";
+    t.printed.push(t.message);
+    return;
+  }
+  const iss = cpuFaultError();
+  if (ec == A64_EC_DABT || ec == A64_EC_IABT) {
+    const what = ec == A64_EC_DABT ? "Data Abort" : "Instruction Abort";
+    t.printed.push(what + " Trap. Syndrome=" + (iss == 0 ? "0" : "0x" + iss.toString(16)));
+    t.message = unexpected + what;
+    t.printed.push(t.message);
+    return;
+  }
+  // HSR with IL set (a 32-bit instruction): EC << 26 | IL << 25 | ISS.
+  const hsr = (<u64>ec << 26) | (<u64>1 << 25) | <u64>iss;
+  t.printed.push("Hypervisor Trap. HSR=0x" + hsr.toString(16) + " EC=0x" + ec.toString(16) + " IL=1 Syndrome=0x" + iss.toString(16));
+  t.message = unexpected + "Hypervisor";
+  t.printed.push(t.message);
+}
+
+/** Xen's handling of the fault the last run stopped at, on `cpu` with IRQs `irqsOn` at entry. */
+export function xenTrap(cpu: i32, irqsOn: bool): Trap {
+  const t = new Trap();
+  if (arch == ARCH_X86_64) x86(t, irqsOn);
+  else a64(t, cpu);
+  return t;
+}
