@@ -70,7 +70,11 @@ function call(f: Field, name: string, args: u64[]): RunResult | null {
 }
 
 export function unknownText(r: RunResult): string {
-  if (r.reason == "unsupported") return "unsupported instruction " + (r.mnemonic.length > 0 ? "'" + r.mnemonic + "' " : "") + "at 0x" + r.pc.toString(16);
+  if (r.reason == "unsupported") {
+    let b = "";
+    for (let i = 0; i < r.bytes.length; i++) b += (i > 0 ? " " : "") + (r.bytes[i] < 16 ? "0" : "") + r.bytes[i].toString(16);
+    return "unsupported instruction " + (r.mnemonic.length > 0 ? "'" + r.mnemonic + "' " : "") + "(" + b + ") at 0x" + r.pc.toString(16);
+  }
   if (r.reason == "budget") return "still running after " + r.insns.toString() + " instructions (step budget) at 0x" + r.pc.toString(16);
   if (r.reason == "unmodelled") return r.message;
   return r.reason + " at 0x" + r.pc.toString(16);

@@ -21,6 +21,7 @@ export interface Box {
     addSymbol(name: string, addr: bigint, size: number, kind: number): void;
     mapMemory(addr: bigint, bytes: Uint8Array, perm: number): void;
     readMemory(addr: bigint, len: number): Uint8Array | null;
+    xenCall(target: string): string;
   };
   cpu: CpuRunner;
 }
