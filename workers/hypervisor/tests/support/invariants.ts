@@ -141,6 +141,13 @@ export class RunChecker {
   }
 
   private transitions(now: ListEntry[]): void {
+    // A crashed host answers no LIST: nothing moved, it just stopped. Its panic must name a rule
+    // (payload code can crash Xen mid-revert, e.g. a hook's own BUG_ON).
+    if (this.hv.halted()) {
+      const panic = this.hv.events().findLast((e) => e.kind === "panic");
+      ensure(panic?.kind === "panic" && this.hv.ruleIds().includes(panic.rule ?? ""), () => `halted without a panic naming a rule: ${JSON.stringify(panic)}`);
+      return;
+    }
     const before = new Map(this.list.map((e) => [e.name, e.state]));
     const after = new Map(now.map((e) => [e.name, e.state]));
     for (const [n, s] of before) if (!after.has(n)) ensure(s === CHECKED, () => `${n} vanished while APPLIED`);
