@@ -114,3 +114,33 @@ test("Export video: a seekable file with its duration, every frame the same size
   expect(decoded.player.seekedTo).toBeCloseTo(seconds / 2, 1);
   expect(decoded.player).toMatchObject({ width: 1920, height: 1080 });
 });
+
+test("Export video without WebCodecs: the MediaRecorder fallback's file has its duration, every frame the same size, frame count as planned", async ({ page, baseURL }) => {
+  test.setTimeout(240_000);
+  // A browser without WebCodecs' encoder (the decoder stays: the check below decodes with it).
+  await page.addInitScript(() => {
+    delete (window as { VideoEncoder?: unknown }).VideoEncoder;
+  });
+  const steps = await stepsOf("hello-world");
+  const seconds = 2 + steps * 3;
+  const frames = seconds * 30;
+  await present(page, "hello-world", 2);
+  expect(await page.evaluate(() => typeof (window as { VideoEncoder?: unknown }).VideoEncoder)).toBe("undefined");
+  const dl = page.waitForEvent("download", { timeout: 200_000 });
+  await presenter(page).getByRole("button", { name: "Export video", exact: true }).click();
+  const file = await dl;
+  expect(file.suggestedFilename()).toBe("hello-world.webm");
+  const bytes = await readFile((await file.path())!);
+  expect([...bytes.subarray(0, 4)]).toEqual([0x1a, 0x45, 0xdf, 0xa3]);
+  const note = presenter(page).getByRole("status");
+  await expect(note).toContainText("recorded in real time");
+  console.log(`video export (MediaRecorder): ${await note.textContent()}`);
+  const decoded = await decodeVideo(page.context(), baseURL!, bytes, 30);
+  console.log(JSON.stringify(decoded));
+  expect(decoded.sizes).toEqual(["1920x1080"]);
+  expect(decoded.frames).toBe(frames);
+  expect(decoded.steady).toBe(true);
+  expect(decoded.duration).toBeCloseTo(seconds, 2);
+  expect(decoded.player.duration).toBeCloseTo(seconds, 1);
+  expect(decoded.player.seekedTo).toBeCloseTo(seconds / 2, 1);
+});

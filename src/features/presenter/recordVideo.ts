@@ -2,9 +2,9 @@
 // hold it so long); each picture is drawn once from the slide at one fixed size, so the scale never
 // changes between frames. With WebCodecs the frames are encoded as fast as the machine allows
 // (mediabunny muxes them, writing the duration and cues, so the file seeks); without it a
-// MediaRecorder films the canvas in real time and mediabunny copies its packets into a new file
-// that has its duration.
-import { BlobSource, BufferTarget, CanvasSource, Conversion, getFirstEncodableVideoCodec, Input, Mp4OutputFormat, Output, QUALITY_HIGH, WEBM, WebMOutputFormat, ALL_FORMATS } from "mediabunny";
+// MediaRecorder films the canvas frame by frame in real time and mediabunny copies its packets into
+// a new file with steady timestamps and its duration.
+import { BlobSource, BufferTarget, CanvasSource, EncodedPacketSink, EncodedVideoPacketSource, getFirstEncodableVideoCodec, Input, Mp4OutputFormat, Output, QUALITY_HIGH, WEBM, WebMOutputFormat, ALL_FORMATS } from "mediabunny";
 
 export const VIDEO_FPS = 30;
 export const VIDEO_WIDTH = 1920;
@@ -25,6 +25,8 @@ export interface VideoResult {
   blob: Blob;
   extension: "webm" | "mp4";
   frames: number;
+  /** The frames the shots asked for; fewer came out when the real-time recorder dropped some. */
+  planned: number;
   seconds: number;
   /** "webcodecs", or "mediarecorder" for the real-time fallback. */
   via: "webcodecs" | "mediarecorder";
@@ -73,57 +75,82 @@ async function encodeWithWebCodecs(shots: readonly Shot[], paint: () => Promise<
   }
   await output.finalize();
   const type = extension === "webm" ? "video/webm" : "video/mp4";
-  return { blob: new Blob([target.buffer!], { type }), extension, frames: frame, seconds: frame / VIDEO_FPS, via: "webcodecs" };
+  return { blob: new Blob([target.buffer!], { type }), extension, frames: frame, planned: frame, seconds: frame / VIDEO_FPS, via: "webcodecs" };
 }
 
-/** Copies a MediaRecorder file's packets into a new WebM, which then has its duration and cues. */
-async function withDuration(recorded: Blob): Promise<Blob> {
+/**
+ * Copies a MediaRecorder file's packets into a new WebM, the n-th at n/fps for 1/fps: the file then
+ * has its duration and cues, and the same steady frame rate as the WebCodecs path. The recorder's
+ * own timestamps are wall-clock capture times (the pauses while a picture was drawn included), so
+ * they are not kept.
+ */
+async function retimed(recorded: Blob): Promise<{ blob: Blob; frames: number }> {
   const input = new Input({ source: new BlobSource(recorded), formats: ALL_FORMATS });
+  const track = await input.getPrimaryVideoTrack();
+  const codec = track?.codec;
+  const config = await track?.getDecoderConfig();
+  if (!track || !codec || !config) throw new Error("the recorded video has no video track this browser can read");
   const target = new BufferTarget();
   const output = new Output({ format: new WebMOutputFormat(), target });
-  const conversion = await Conversion.init({ input, output });
-  if (!conversion.isValid) throw new Error("the recorded video could not be rewritten with its duration");
-  await conversion.execute();
-  return new Blob([target.buffer!], { type: WEBM.mimeType });
+  const source = new EncodedVideoPacketSource(codec);
+  output.addVideoTrack(source, { frameRate: VIDEO_FPS });
+  await output.start();
+  let frames = 0;
+  for await (const packet of new EncodedPacketSink(track).packets()) {
+    await source.add(packet.clone({ timestamp: frames / VIDEO_FPS, duration: 1 / VIDEO_FPS }), frames === 0 ? { decoderConfig: config } : undefined);
+    frames++;
+  }
+  await output.finalize();
+  return { blob: new Blob([target.buffer!], { type: WEBM.mimeType }), frames };
 }
 
+/** Marks the canvas as drawn without changing a pixel, so the capture track takes a new frame. */
+function touch(ctx: CanvasRenderingContext2D): void {
+  ctx.drawImage(ctx.canvas, 0, 0, 1, 1, 0, 0, 1, 1);
+}
+
+/**
+ * Films the canvas one requested frame at a time, at most `VIDEO_FPS` a second so the recorder's
+ * encoder keeps up, and draws each picture only when its shot comes: one picture in memory at a
+ * time, and the recording itself in the recorder's Blobs (which the browser may keep on disk).
+ */
 async function recordInRealTime(shots: readonly Shot[], paint: () => Promise<void>, canvas: HTMLCanvasElement, onProgress: (done: number) => void): Promise<VideoResult> {
   if (typeof MediaRecorder !== "function") throw new Error("this browser can neither encode (WebCodecs) nor record (MediaRecorder) video");
-  const stream = canvas.captureStream(VIDEO_FPS);
-  const type = ["video/webm;codecs=vp9", "video/webm;codecs=vp8", "video/webm"].find((t) => MediaRecorder.isTypeSupported(t)) ?? "";
-  const rec = new MediaRecorder(stream, type ? { mimeType: type, videoBitsPerSecond: 4_000_000 } : undefined);
+  const stream = canvas.captureStream(0);
+  const track = stream.getVideoTracks()[0] as CanvasCaptureMediaStreamTrack;
+  const type = ["video/webm;codecs=vp8", "video/webm;codecs=vp9", "video/webm"].find((t) => MediaRecorder.isTypeSupported(t)) ?? "";
+  // videoKeyFrameIntervalCount is Chromium's; other browsers ignore it.
+  const options = { videoBitsPerSecond: 4_000_000, videoKeyFrameIntervalCount: KEY_EVERY_S * VIDEO_FPS, ...(type ? { mimeType: type } : {}) };
+  const rec = new MediaRecorder(stream, options);
   const chunks: Blob[] = [];
   rec.ondataavailable = (e) => e.data.size && chunks.push(e.data);
   const stopped = new Promise<void>((resolve) => (rec.onstop = () => resolve()));
-  const counts = framesOf(shots);
-  // Every picture is ready before filming starts, so the real-time pacing holds.
-  const pictures: ImageBitmap[] = [];
-  for (let i = 0; i < shots.length; i++) {
-    if (shots[i].key !== shots[i - 1]?.key) {
-      await shots[i].show();
-      await paint();
-    }
-    pictures.push(await createImageBitmap(canvas));
-  }
   const ctx = canvas.getContext("2d")!;
-  rec.start(250);
-  const t0 = performance.now();
-  let at = 0;
-  for (let i = 0; i < shots.length; i++) {
-    at += counts[i] / VIDEO_FPS;
-    // Repaint while holding: captureStream sends a frame when the canvas changes.
-    while (performance.now() - t0 < at * 1000) {
-      ctx.drawImage(pictures[i], 0, 0);
-      await new Promise((r) => setTimeout(r, 1000 / VIDEO_FPS));
+  const counts = framesOf(shots);
+  const frameMs = 1000 / VIDEO_FPS;
+  rec.start(1000);
+  try {
+    for (let i = 0; i < shots.length; i++) {
+      if (shots[i].key !== shots[i - 1]?.key) {
+        await shots[i].show();
+        await paint();
+      }
+      let due = performance.now();
+      for (let k = 0; k < counts[i]; k++) {
+        touch(ctx);
+        track.requestFrame();
+        due += frameMs;
+        await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+      }
+      onProgress(i + 1);
     }
-    onProgress(i + 1);
+  } finally {
+    rec.stop();
+    stream.getTracks().forEach((t) => t.stop());
+    await stopped;
   }
-  rec.stop();
-  stream.getTracks().forEach((t) => t.stop());
-  await stopped;
-  const blob = await withDuration(new Blob(chunks, { type: type || "video/webm" }));
-  const frames = counts.reduce((a, b) => a + b, 0);
-  return { blob, extension: "webm", frames, seconds: frames / VIDEO_FPS, via: "mediarecorder" };
+  const { blob, frames } = await retimed(new Blob(chunks, { type: type || "video/webm" }));
+  return { blob, extension: "webm", frames, planned: counts.reduce((a, b) => a + b, 0), seconds: frames / VIDEO_FPS, via: "mediarecorder" };
 }
 
 /**
