@@ -13,6 +13,7 @@ import { Welcome } from "./features/shell/Welcome.tsx";
 import { SimulatorOutlet, SimulatorToggle } from "./features/simulator/SimulatorSwitch.tsx";
 import { ScenarioHost } from "./features/scenarios/ScenarioHost.tsx";
 import { Guard } from "./components/Guard.tsx";
+import { TruncationTips } from "./components/TruncationTips.tsx";
 
 // The views, the audit and their engines load with the first file (while it is read and
 // parsed), not with the first screen.
@@ -123,6 +124,7 @@ export function App() {
         </main>
       </div>
       <Notices />
+      <TruncationTips large={largeText} />
       <Guard what="presenter">
         <ScenarioHost />
       </Guard>

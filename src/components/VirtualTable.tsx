@@ -1,6 +1,6 @@
 // A grid over any number of rows, drawing only the visible ones. Cells come from a per-row
 // callback, so callers read straight from columnar typed arrays and never build row objects.
-import { useEffect, useId, type KeyboardEvent, type ReactNode } from "react";
+import { useCallback, useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from "react";
 import { useVirtualWindow } from "./useVirtualWindow.ts";
 
 export interface Column {
@@ -25,12 +25,32 @@ export interface VirtualTableProps {
   empty?: ReactNode;
 }
 
+/**
+ * The narrowest the columns go: each track's minimum (a fixed width, or minmax's first
+ * argument; an fr track alone has none) plus the gaps and the row's padding, as CSS. Narrower
+ * than this, the grid scrolls sideways and the header moves with it.
+ */
+export function columnsMinWidth(columns: readonly Pick<Column, "width">[]): string {
+  const mins = columns.map((c) => /^minmax\(\s*([^,]+),/.exec(c.width)?.[1].trim() ?? (/fr$/.test(c.width) ? "0px" : c.width));
+  return `calc(${[...mins, `${Math.max(0, columns.length - 1) * GAP_PX + 2 * PAD_PX}px`].join(" + ")})`;
+}
+/** .vt-row's column gap and side padding (styles.css). */
+const GAP_PX = 10;
+const PAD_PX = 8;
+
 export function VirtualTable(props: VirtualTableProps) {
   const { columns, rowCount, selected, onSelect, onActivate, rowHeight = 24 } = props;
   const win = useVirtualWindow(rowCount, rowHeight);
   const idBase = useId();
   const template = columns.map((c) => c.width).join(" ");
-  const { reveal } = win;
+  const minWidth = columnsMinWidth(columns);
+  const { reveal, onScroll: onScrollRows, scrollerRef } = win;
+  const head = useRef<HTMLDivElement>(null);
+  const onScroll = useCallback(() => {
+    const h = head.current;
+    if (h && scrollerRef.current) h.style.transform = `translateX(${-scrollerRef.current.scrollLeft}px)`;
+    onScrollRows();
+  }, [onScrollRows, scrollerRef]);
 
   useEffect(() => {
     if (selected !== null) reveal(selected);
@@ -86,17 +106,19 @@ export function VirtualTable(props: VirtualTableProps) {
     <div className="vt">
       {/* The grid is the scrolling element (keyboard focus reaches what scrolls); the header row,
           drawn above it, belongs to it through aria-owns. */}
-      <div role="row" id={`${idBase}-head`} aria-rowindex={1} className="vt-head" style={{ gridTemplateColumns: template }}>
-        {columns.map((c) => (
-          <div key={c.id} role="columnheader" className={c.align === "right" ? "num" : undefined}>
-            {c.header}
-          </div>
-        ))}
+      <div className="vt-head-clip">
+        <div role="row" id={`${idBase}-head`} aria-rowindex={1} className="vt-head" ref={head} style={{ gridTemplateColumns: template, minWidth }}>
+          {columns.map((c) => (
+            <div key={c.id} role="columnheader" className={c.align === "right" ? "num" : undefined}>
+              {c.header}
+            </div>
+          ))}
+        </div>
       </div>
       <div
         className="vt-scroller"
         ref={win.scrollerRef}
-        onScroll={win.onScroll}
+        onScroll={onScroll}
         role="grid"
         aria-label={props.label}
         aria-owns={`${idBase}-head`}
@@ -106,7 +128,7 @@ export function VirtualTable(props: VirtualTableProps) {
         onKeyDown={onKeyDown}
         aria-activedescendant={selected !== null && selected >= win.first && selected < win.first + win.count ? `${idBase}-r${selected}` : undefined}
       >
-        <div style={{ height: win.spacer, position: "relative" }}>
+        <div style={{ height: win.spacer, position: "relative", minWidth }}>
           <div className="vt-window" style={{ height: win.viewportHeight }}>
             <div role="rowgroup" style={{ transform: `translateY(${-win.shift}px)` }}>
               {rows}

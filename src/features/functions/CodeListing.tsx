@@ -49,15 +49,29 @@ export function CodeListing({ label, state, relocs = [], nameAt, mark, addressDi
     }
   }
   return (
-    <table className="asm" aria-label={label}>
-      <thead className="sr-only">
-        <tr>
-          <th scope="col">Address</th>
-          <th scope="col">Bytes</th>
-          <th scope="col">Instruction</th>
-        </tr>
-      </thead>
-      <tbody>{rows}</tbody>
-    </table>
+    <AsmScroll label={label}>
+      <table className="asm" aria-label={label}>
+        <thead className="sr-only">
+          <tr>
+            <th scope="col">Address</th>
+            <th scope="col">Bytes</th>
+            <th scope="col">Instruction</th>
+          </tr>
+        </thead>
+        <tbody>{rows}</tbody>
+      </table>
+    </AsmScroll>
+  );
+}
+
+/**
+ * A listing keeps one instruction to a line, as objdump prints it: too narrow for that, the
+ * listing (not the page or the card) scrolls sideways, and it takes focus so the keyboard can.
+ */
+export function AsmScroll({ label, className = "", children }: { label: string; className?: string; children: ReactNode }) {
+  return (
+    <div className={`asm-scroll ${className}`} role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
   );
 }

@@ -6,6 +6,7 @@ import type { ElfFile } from "../../elf/index.ts";
 import type { LivepatchFunc, LivepatchModel } from "../../livepatch/index.ts";
 import type { Insn } from "../../disasm/types.ts";
 import { placeInSection } from "../inspector/symbolize.ts";
+import { AsmScroll } from "./CodeListing.tsx";
 import { alignListings, type Line, type Row } from "./align.ts";
 import { MAX_CODE_BYTES, newCodeLocation } from "./newCodeLocation.ts";
 import { linkedRefs, relocLabel, relocRefs } from "./references.ts";
@@ -171,7 +172,7 @@ function Cells({ line, base, side, nop }: { line: Line | null; base: bigint | un
 function OldNewTable({ rows, old, newBase, nop }: { rows: Row[]; old: Side | null; newBase: bigint | undefined; nop: boolean }) {
   const label: Record<Row["kind"], string> = { same: "same", changed: "differs", "old-only": "only in the old function", "new-only": "only in the new function" };
   return (
-    <div className="on-scroll">
+    <AsmScroll className="on-scroll" label="Old and new instructions">
       <table className="asm on-table" aria-label="Old and new instructions">
         <thead>
           <tr>
@@ -198,6 +199,6 @@ function OldNewTable({ rows, old, newBase, nop }: { rows: Row[]; old: Side | nul
           ))}
         </tbody>
       </table>
-    </div>
+    </AsmScroll>
   );
 }

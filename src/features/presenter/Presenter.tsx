@@ -160,7 +160,7 @@ export default function Presenter() {
         const name = `${a.scenario.id}.${r.extension}`;
         downloadBlob(r.blob, name, dialog.current!);
         const took = (performance.now() - started) / 1000;
-        return `Saved ${name}: ${r.seconds.toFixed(1)} s, ${r.frames} frames, ${VIDEO_WIDTH}×${VIDEO_HEIGHT}, ${(r.blob.size / 1024).toFixed(0)} KiB; rendered in ${took.toFixed(1)} s${r.via === "mediarecorder" ? " (recorded in real time: this browser has no WebCodecs encoder)" : ""}${r.frames < r.planned ? `; the recorder dropped ${r.planned - r.frames} of ${r.planned} frames, so it runs short` : ""}.`;
+        return `Saved ${name}: ${r.seconds.toFixed(1)} s, ${r.frames} frames, ${VIDEO_WIDTH}×${VIDEO_HEIGHT}, ${(r.blob.size / 1024).toFixed(0)} KiB; rendered in ${took.toFixed(1)} s${r.via === "mediarecorder" ? " (recorded in real time: this browser has no WebCodecs encoder)" : ""}${r.frames < r.planned ? `; the recorder kept ${r.frames} of the ${r.planned} frames asked for (each dropped one holds the picture before it)` : ""}.`;
       } finally {
         goToStep(at, { animate: false });
       }

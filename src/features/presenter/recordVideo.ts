@@ -2,9 +2,9 @@
 // hold it so long); each picture is drawn once from the slide at one fixed size, so the scale never
 // changes between frames. With WebCodecs the frames are encoded as fast as the machine allows
 // (mediabunny muxes them, writing the duration and cues, so the file seeks); without it a
-// MediaRecorder films the canvas frame by frame in real time and mediabunny copies its packets into
-// a new file with steady timestamps and its duration.
-import { BlobSource, BufferTarget, CanvasSource, EncodedPacketSink, EncodedVideoPacketSource, getFirstEncodableVideoCodec, Input, Mp4OutputFormat, Output, QUALITY_HIGH, WEBM, WebMOutputFormat, ALL_FORMATS } from "mediabunny";
+// MediaRecorder films the canvas in real time (paused while each picture is drawn) and mediabunny
+// copies its packets into a new file that has its duration and cues.
+import { BlobSource, BufferTarget, CanvasSource, type EncodedPacket, EncodedPacketSink, EncodedVideoPacketSource, getFirstEncodableVideoCodec, Input, Mp4OutputFormat, Output, QUALITY_HIGH, WEBM, WebMOutputFormat, ALL_FORMATS } from "mediabunny";
 
 export const VIDEO_FPS = 30;
 export const VIDEO_WIDTH = 1920;
@@ -25,7 +25,7 @@ export interface VideoResult {
   blob: Blob;
   extension: "webm" | "mp4";
   frames: number;
-  /** The frames the shots asked for; fewer came out when the real-time recorder dropped some. */
+  /** The frames the shots asked for; the real-time recorder may write fewer (each then lasts longer). */
   planned: number;
   seconds: number;
   /** "webcodecs", or "mediarecorder" for the real-time fallback. */
@@ -79,12 +79,12 @@ async function encodeWithWebCodecs(shots: readonly Shot[], paint: () => Promise<
 }
 
 /**
- * Copies a MediaRecorder file's packets into a new WebM, the n-th at n/fps for 1/fps: the file then
- * has its duration and cues, and the same steady frame rate as the WebCodecs path. The recorder's
- * own timestamps are wall-clock capture times (the pauses while a picture was drawn included), so
- * they are not kept.
+ * Copies a MediaRecorder file's packets into a new WebM that has its duration and cues, so it seeks.
+ * The recorder's timestamps are kept: they say when each picture was on screen (time paused while
+ * a picture was drawn is not in them), and a frame the recorder dropped only makes the one before
+ * it last longer. The last frame lasts to `seconds`, the length the shots asked for.
  */
-async function retimed(recorded: Blob): Promise<{ blob: Blob; frames: number }> {
+async function withDuration(recorded: Blob, seconds: number): Promise<{ blob: Blob; frames: number; seconds: number }> {
   const input = new Input({ source: new BlobSource(recorded), formats: ALL_FORMATS });
   const track = await input.getPrimaryVideoTrack();
   const codec = track?.codec;
@@ -96,12 +96,25 @@ async function retimed(recorded: Blob): Promise<{ blob: Blob; frames: number }> 
   output.addVideoTrack(source, { frameRate: VIDEO_FPS });
   await output.start();
   let frames = 0;
-  for await (const packet of new EncodedPacketSink(track).packets()) {
-    await source.add(packet.clone({ timestamp: frames / VIDEO_FPS, duration: 1 / VIDEO_FPS }), frames === 0 ? { decoderConfig: config } : undefined);
+  let start = 0;
+  let held: EncodedPacket | null = null;
+  const put = async (p: EncodedPacket, until: number) => {
+    const t = p.timestamp - start;
+    await source.add(p.clone({ timestamp: t, duration: Math.max(1 / VIDEO_FPS, until - t) }), frames === 0 ? { decoderConfig: config } : undefined);
     frames++;
+  };
+  for await (const packet of new EncodedPacketSink(track).packets()) {
+    if (held) await put(held, packet.timestamp - start);
+    else start = packet.timestamp;
+    held = packet;
+  }
+  let end = seconds;
+  if (held) {
+    end = Math.max(seconds, held.timestamp - start + 1 / VIDEO_FPS);
+    await put(held, end);
   }
   await output.finalize();
-  return { blob: new Blob([target.buffer!], { type: WEBM.mimeType }), frames };
+  return { blob: new Blob([target.buffer!], { type: WEBM.mimeType }), frames, seconds: end };
 }
 
 /** Marks the canvas as drawn without changing a pixel, so the capture track takes a new frame. */
@@ -109,10 +122,12 @@ function touch(ctx: CanvasRenderingContext2D): void {
   ctx.drawImage(ctx.canvas, 0, 0, 1, 1, 0, 0, 1, 1);
 }
 
+const tick = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
 /**
- * Films the canvas one requested frame at a time, at most `VIDEO_FPS` a second so the recorder's
- * encoder keeps up, and draws each picture only when its shot comes: one picture in memory at a
- * time, and the recording itself in the recorder's Blobs (which the browser may keep on disk).
+ * Films the canvas in real time, asking for a frame every 1/`VIDEO_FPS` s while a picture is held.
+ * The recorder is paused while the next picture is drawn, so drawing time is not in the film; one
+ * picture is in memory at a time, and the recording itself in the recorder's Blobs.
  */
 async function recordInRealTime(shots: readonly Shot[], paint: () => Promise<void>, canvas: HTMLCanvasElement, onProgress: (done: number) => void): Promise<VideoResult> {
   if (typeof MediaRecorder !== "function") throw new Error("this browser can neither encode (WebCodecs) nor record (MediaRecorder) video");
@@ -127,30 +142,34 @@ async function recordInRealTime(shots: readonly Shot[], paint: () => Promise<voi
   const stopped = new Promise<void>((resolve) => (rec.onstop = () => resolve()));
   const ctx = canvas.getContext("2d")!;
   const counts = framesOf(shots);
+  const planned = counts.reduce((a, b) => a + b, 0);
   const frameMs = 1000 / VIDEO_FPS;
-  rec.start(1000);
   try {
     for (let i = 0; i < shots.length; i++) {
       if (shots[i].key !== shots[i - 1]?.key) {
+        if (rec.state === "recording") rec.pause();
         await shots[i].show();
         await paint();
       }
-      let due = performance.now();
-      for (let k = 0; k < counts[i]; k++) {
+      if (rec.state === "inactive") rec.start(1000);
+      else if (rec.state === "paused") rec.resume();
+      // Held for its time on the clock, however many frames a busy machine manages in it.
+      const t0 = performance.now();
+      const until = t0 + counts[i] * frameMs;
+      for (let k = 1; performance.now() < until; k++) {
         touch(ctx);
         track.requestFrame();
-        due += frameMs;
-        await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+        await tick(Math.min(until, t0 + k * frameMs) - performance.now());
       }
       onProgress(i + 1);
     }
   } finally {
-    rec.stop();
+    if (rec.state !== "inactive") rec.stop();
     stream.getTracks().forEach((t) => t.stop());
     await stopped;
   }
-  const { blob, frames } = await retimed(new Blob(chunks, { type: type || "video/webm" }));
-  return { blob, extension: "webm", frames, planned: counts.reduce((a, b) => a + b, 0), seconds: frames / VIDEO_FPS, via: "mediarecorder" };
+  const r = await withDuration(new Blob(chunks, { type: type || "video/webm" }), planned / VIDEO_FPS);
+  return { blob: r.blob, extension: "webm", frames: r.frames, planned, seconds: r.seconds, via: "mediarecorder" };
 }
 
 /**

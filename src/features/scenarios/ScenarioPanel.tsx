@@ -35,14 +35,15 @@ export function ScenarioPanel() {
   useEffect(() => {
     void ensureCatalogue();
   }, [ensureCatalogue]);
-  // The steps are one scrolling row: keep the current one in view (scrolling only that row).
+  // The steps wrap in a box of two lines that scrolls: keep the current one in view (scrolling
+  // only that box).
   useEffect(() => {
     const ol = stepList.current;
     const cur = ol?.querySelector<HTMLElement>("button.current");
     if (!ol || !cur) return;
     const o = ol.getBoundingClientRect();
     const c = cur.getBoundingClientRect();
-    if (c.left < o.left || c.right > o.right) ol.scrollLeft += c.left - o.left - (o.width - c.width) / 2;
+    if (c.top < o.top || c.bottom > o.bottom) ol.scrollTop += c.top - o.top - (o.height - c.height) / 2;
   }, [sc.step, sc.active]);
 
   const onPick = async (e: ChangeEvent<HTMLInputElement>) => {
