@@ -37,7 +37,7 @@ test("keys move through a scenario: Right, Space, PageDown, Left, PageUp, End, H
   await page.keyboard.press("PageUp");
   await expect(presenter(page)).toHaveAttribute("data-step", "1");
   await page.keyboard.press("End");
-  await expect(presenter(page)).toHaveAttribute("data-step", "6");
+  await expect(presenter(page)).toHaveAttribute("data-step", "8");
   await expect(currentNode(page)).toHaveAttribute("aria-label", "unloaded");
   await page.keyboard.press("Home");
   await expect(presenter(page)).toHaveAttribute("data-step", "0");
@@ -192,9 +192,9 @@ test("a focused embed walks the scenario with the slide keys, and its text grows
   await expect(small.locator(".embed")).toHaveAttribute("data-step", "3");
   await expect(small.locator(".embed-diagram .sd-node[aria-current='true']")).toHaveAttribute("aria-label", "APPLIED", { timeout: 20_000 });
   await page.keyboard.press("End");
-  await expect(small.locator(".embed")).toHaveAttribute("data-step", "6");
+  await expect(small.locator(".embed")).toHaveAttribute("data-step", "8");
   await page.keyboard.press("PageUp");
-  await expect(small.locator(".embed")).toHaveAttribute("data-step", "5");
+  await expect(small.locator(".embed")).toHaveAttribute("data-step", "7");
   await page.keyboard.press("Home");
   await expect(small.locator(".embed")).toHaveAttribute("data-step", "0");
   await expect(big.locator(".embed")).toHaveAttribute("data-step", "2");

@@ -39,6 +39,27 @@ test("the altcall lesson: its own link shows the devirtualised site and the refu
   await expect(page.locator(".simulator .payload-pick")).toContainText("xen_altcall");
 });
 
+test("hello world in the page: xl info runs Xen's version function, Hello World while applied, -unstable after the revert", async ({ page }) => {
+  await openAt(page, "#scenario=hello-world&step=5", 5);
+  const panel = page.locator(".scn-panel");
+  await expect(panel.locator(".scn-step-title")).toHaveText("Ask Xen its version");
+  await expect(panel.locator(".scn-output")).toContainText("xen_extra              : Hello World");
+  await openAt(page, "#scenario=hello-world&step=7", 7);
+  await expect(panel.locator(".scn-output")).toContainText("xen_extra              : -unstable");
+});
+
+test("hooks for real: the pre-revert hook's own -1 refuses the first revert, the second goes through", async ({ page }) => {
+  await openAt(page, "#scenario=hooks-for-real&step=4", 4);
+  const panel = page.locator(".scn-panel");
+  await expect(panel.locator(".scn-output")).toContainText("Error 1");
+  await expect(node(page, "APPLIED")).toHaveAttribute("aria-current", "true");
+  await openAt(page, "#scenario=hooks-for-real&step=5", 5);
+  await expect(node(page, "CHECKED")).toHaveAttribute("aria-current", "true", { timeout: 20_000 });
+  await openAt(page, "#scenario=hooks-for-real&step=3", 3);
+  await expect(panel.locator(".scn-output")).toContainText("(XEN) pre-apply hook");
+  await page.screenshot({ path: "test-results/hooks-for-real-step3.png" });
+});
+
 test("steps move forward and back, and the URL follows", async ({ page }) => {
   await openAt(page, "#scenario=hello-world&step=2", 2);
   await expect(node(page, "CHECKED")).toHaveAttribute("aria-current", "true");
@@ -51,7 +72,7 @@ test("steps move forward and back, and the URL follows", async ({ page }) => {
   await expect(page.locator(".scn-panel .scn-explain")).toHaveAttribute("data-step", "2");
   await expect(node(page, "CHECKED")).toHaveAttribute("aria-current", "true");
   await page.getByRole("button", { name: "Last step" }).click();
-  await expect(page.locator(".scn-panel .scn-explain")).toHaveAttribute("data-step", "6");
+  await expect(page.locator(".scn-panel .scn-explain")).toHaveAttribute("data-step", "8");
   await expect(node(page, "unloaded")).toHaveAttribute("aria-current", "true");
 });
 

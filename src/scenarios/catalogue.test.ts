@@ -55,7 +55,7 @@ async function runScenario(s: Scenario) {
   return { failures };
 }
 
-// The catalogue issue #8 asks for, then issue #15's lessons, in catalogue order.
+// The catalogue issue #8 asks for, then issue #15's lessons and issue #11's hooks, in catalogue order.
 const CATALOGUE = [
   "hello-world",
   "stacking",
@@ -67,10 +67,11 @@ const CATALOGUE = [
   "reapply-data",
   "build-id-mismatch",
   "altcall",
+  "hooks-for-real",
 ];
 
 describe("scenario catalogue", () => {
-  it("lists the scenarios of issues #8 and #15, every one valid", () => {
+  it("lists the scenarios of issues #8, #15 and #11, every one valid", () => {
     expect(entries.map((e) => e.id)).toEqual(CATALOGUE);
     for (const e of entries) expect(e.problem, e.id).toBeNull();
   });
