@@ -1,5 +1,6 @@
 // Simulator figures: wasm size, boot from xen-syms (sample and 20 MB), UPLOAD/APPLY/REVERT of the
-// generated 2,000-function payload, and GET/LIST hypercalls per second (each logged as events).
+// generated 2,000-function payload, GET/LIST hypercalls per second (each logged as events), and
+// `xl info` (Xen's version functions run on the interpreter) before and after hello world's APPLY.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseElf } from "../src/elf/index.ts";
@@ -78,8 +79,42 @@ export async function run(): Promise<BenchRow[]> {
   });
   rows.push({ name: "LIST probe + fetch (what `list` does)", value: lists / (listMs / 1000), unit: "listings/s", note: "1 payload loaded" });
 
+  rows.push(...xlInfoRows(hv, sample, "sample xen-syms"));
+  // Xen's own build (docs/xen-test-payloads.md), when there: its version functions and, with
+  // hello world applied, the get_unsafe() fault and fixup on every xen_extra_version() call.
+  const xen = process.env.XEN_TEST_PAYLOADS;
+  if (xen && existsSync(`${xen}/x86_64/xen-syms`)) {
+    const real = new Uint8Array(readFileSync(`${xen}/x86_64/xen-syms`));
+    rows.push(...xlInfoRows(hv, real, "Xen's x86_64 xen-syms", new Uint8Array(readFileSync(`${xen}/x86_64/xen_hello_world.livepatch`))));
+  }
+
   const big = fileOr(path("fixtures/out/xen-syms-large"), () => new Uint8Array(buildLargeImage()));
   const [summary, bigMs] = timed(() => bootFromImage(hv, parseElf(big), { cpus: 8 }));
   rows.push({ name: "boot 20 MB xen-syms", value: bigMs, unit: "ms", note: `${summary.symbols} symbols, ${(summary.mappedBytes / 1048576).toFixed(1)} MiB mapped` });
+  return rows;
+}
+
+/** `xl info` per second on `image`, before and after hello world's APPLY (the quiet form the page uses). */
+function xlInfoRows(hv: Awaited<ReturnType<typeof createHypervisor>>, image: Uint8Array, label: string, hello?: Uint8Array): BenchRow[] {
+  bootFromImage(hv, parseElf(image), { cpus: 4 });
+  const n = 2_000;
+  const rate = () => {
+    hv.xlInfo({ quiet: true });
+    const [, ms] = timed(() => {
+      for (let i = 0; i < n; i++) hv.xlInfo({ quiet: true });
+    });
+    return n / (ms / 1000);
+  };
+  const answered = () => {
+    const f = hv.xlInfo({ quiet: true }).fields;
+    return `${f.filter((x) => x.value !== null).length} of ${f.length} fields answered by the image's code`;
+  };
+  const rows: BenchRow[] = [{ name: `xl info, ${label}`, value: rate(), unit: "calls/s", note: answered() }];
+  const payload = hello ?? new Uint8Array(readFileSync(path("public/samples/x86_64/xen_hello_world.livepatch")));
+  if (hv.upload("xen_hello_world", payload) !== 0 || hv.action("xen_hello_world", ACTION.APPLY, 0, 0) !== 0) throw new Error(`hello world on ${label} refused`);
+  hv.advance(60_000_000);
+  const extra = hv.xlInfo({ quiet: true }).fields.find((f) => f.key === "xen_extra")?.value;
+  if (extra !== "Hello World") throw new Error(`xl info on ${label} after APPLY says xen_extra ${extra}`);
+  rows.push({ name: `xl info, ${label}, hello world applied`, value: rate(), unit: "calls/s", note: `xen_extra: Hello World; ${answered()}` });
   return rows;
 }
