@@ -4,6 +4,7 @@
 // instruction the interpreter lacks, the step budget). Expected values come from the fixtures' C
 // sources (fixtures/xen/version.c, fixtures/payloads/*.c) and Xen's sources where named.
 import { beforeEach, describe, expect, it } from "vitest";
+import fc from "fast-check";
 import type { HypervisorApi, LoggedEvent } from "../../../src/protocol/hypervisor.ts";
 import { apply, booted, bytesAt, EPERM, eventsOf, revert, sample, upload, APPLIED, CHECKED } from "./harness.ts";
 import { newBox, load, CODE, bytesOf } from "./cpu/harness.ts";
@@ -159,4 +160,25 @@ describe("console: xl info, call, dmesg", () => {
     expect(at("livepatch: xen_hello_world: Applying 1 functions")).toBeGreaterThanOrEqual(0);
     expect(at("Hook executing.")).toBe(at("livepatch: xen_hello_world: Applying 1 functions") + 1);
   });
+});
+
+describe("random bytes run as Xen code through the runner", () => {
+  // The runner on top of the CPU (services, traps, bug frames, fixups, the panic path): whatever
+  // the bytes, `call` answers with one of the three outcomes and the wasm never traps.
+  for (const arch of ARCHES) {
+    it(`${arch}: returned, crashed or unknown, never a trap`, async () => {
+      const box = await newBox();
+      await fc.assert(
+        fc.property(fc.uint8Array({ minLength: 1, maxLength: 256 }), fc.array(fc.bigInt({ min: 0n, max: 0xffffffffffffffffn }), { maxLength: 4 }), (code, args) => {
+          load(box, arch, code);
+          for (const a of args) box.w.xenCallArg(a);
+          const r = JSON.parse(box.w.xenCall(`0x${CODE.toString(16)}`)) as { outcome: string; detail?: string; value?: string };
+          expect(["returned", "crashed", "unknown"]).toContain(r.outcome);
+          if (r.outcome === "returned") expect(r.value).toMatch(/^0x[0-9a-f]+$/);
+          else expect(r.detail?.length ?? 0).toBeGreaterThan(0);
+        }),
+        { numRuns: Number(process.env.FUZZ_RUNS ?? 200) },
+      );
+    });
+  }
 });

@@ -22,6 +22,7 @@ export interface Box {
     mapMemory(addr: bigint, bytes: Uint8Array, perm: number): void;
     readMemory(addr: bigint, len: number): Uint8Array | null;
     xenCall(target: string): string;
+    xenCallArg(v: bigint): void;
   };
   cpu: CpuRunner;
 }
