@@ -8,6 +8,7 @@ import fc from "fast-check";
 import type { HypervisorApi, LoggedEvent } from "../../../src/protocol/hypervisor.ts";
 import { apply, booted, bytesAt, EPERM, eventsOf, revert, sample, upload, APPLIED, CHECKED } from "./harness.ts";
 import { newBox, load, CODE, bytesOf } from "./cpu/harness.ts";
+import { describeEvent } from "../../../src/simulator/describe.ts";
 
 type Arch = "x86_64" | "aarch64";
 const ARCHES: Arch[] = ["x86_64", "aarch64"];
@@ -64,6 +65,8 @@ for (const arch of ARCHES) {
       let ev = hv.events().length;
       expect(revert(hv, "xen_prepost_hooks")).toBe(-EPERM);
       expect(hooks(hv, ev)).toMatchObject([{ hook: "prerevert", rc: -1, overridden: false, executed: true, returned: -1 }]);
+      // what the timeline says of that run
+      expect(describeEvent(hooks(hv, ev)[0])).toMatch(/^prerevert hook #0 prepost_pre_revert \[xen_prepost_hooks\] ran \(\d+ instructions, 0 calls, 0 faults, 0 fixups\): returned −EPERM \(1\)$/);
       expect(hv.get("xen_prepost_hooks")).toMatchObject({ state: APPLIED, rc: -EPERM });
       ev = hv.events().length;
       expect(revert(hv, "xen_prepost_hooks")).toBe(0);
