@@ -141,7 +141,7 @@ for (const [w, h] of [
     for (const [scenario, steps] of [
       ["stacking", 8],
       ["rendezvous-timeout", 7],
-      ["altcall", 10],
+      ["altcall", 14],
     ] as const) {
       await present(page, scenario, 0);
       for (let k = 0; k <= steps; k++) {

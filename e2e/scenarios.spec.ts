@@ -29,12 +29,14 @@ test("a scenario link opens at its step: explanation, diagram, stack and console
   expect(await page.evaluate(() => location.hash)).toBe("#scenario=stacking&step=6");
 });
 
-test("the altcall lesson: its own link shows the devirtualised site and the refused upload", async ({ page }) => {
-  await openAt(page, "#scenario=altcall&step=5", 5);
+test("the altcall lesson: its own link shows the devirtualised site, the same result through it, and the refused upload", async ({ page }) => {
+  await openAt(page, "#scenario=altcall&step=6", 6);
   const panel = page.locator(".scn-panel");
   await expect(panel.locator(".scn-step-title")).toHaveText("The listed site, devirtualised");
   await expect(panel.locator(".scn-output")).toContainText("f3 0f 1e fa 2e e8 ea ff ff ff c3");
-  await openAt(page, "#scenario=altcall&step=9", 9);
+  await page.getByRole("button", { name: "Next step" }).click();
+  await expect(panel.locator(".scn-output")).toContainText("altcall_via_site(0x7) = 0x17");
+  await openAt(page, "#scenario=altcall&step=12", 12);
   await expect(panel.locator(".scn-output")).toContainText("[ff d0 83 c0 01 c3] not CALL *RIPREL");
   await expect(page.locator(".simulator .payload-pick")).toContainText("xen_altcall");
 });

@@ -78,6 +78,13 @@ describe("altcall lesson", () => {
     expect(out.get("A site as the compiler left it")!.explain).toContain(`0x${next.toString(16)} + 0xfd6 = 0x${sym("altcall_ops").toString(16)}`);
   });
 
+  it("gets 3 * 7 + 2 through the indirect call, the direct call and xen_minor_version once applied", () => {
+    const want = `0x${(3 * 7 + 2).toString(16)}`;
+    expect(out.get("Run it as built")!.output).toBe(`altcall_via_pointer(0x7) = ${want}\n`);
+    expect(out.get("The same result, directly")!.output).toBe(`altcall_via_site(0x7) = ${want}\n`);
+    expect(out.get("Xen's function, through the site")!.output).toBe(`xen_minor_version() = ${want}\n`);
+  });
+
   it("reads altcall_scale's address from the first slot and NULL from the second", () => {
     const { addr, bytes } = dumped("The pointer Xen reads");
     expect(addr).toBe(sym("altcall_ops"));
