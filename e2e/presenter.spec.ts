@@ -136,12 +136,13 @@ for (const [w, h] of [
   [1920, 1080],
 ] as const) {
   test(`the slide fills the ${w}×${h} frame on every step, type readable, nothing clipped`, async ({ page }) => {
-    test.setTimeout(180_000);
+    test.setTimeout(240_000);
     await page.setViewportSize({ width: w, height: h });
     for (const [scenario, steps] of [
       ["stacking", 8],
       ["rendezvous-timeout", 7],
       ["altcall", 14],
+      ["nmi-mid-write", 8],
     ] as const) {
       await present(page, scenario, 0);
       for (let k = 0; k <= steps; k++) {

@@ -62,6 +62,19 @@ test("hooks for real: the pre-revert hook's own -1 refuses the first revert, the
   await page.screenshot({ path: "test-results/hooks-for-real-step3.png" });
 });
 
+test("the NMI mid-write lesson: torn bytes and what ran, then the same NMI under the rendezvous", async ({ page }) => {
+  await openAt(page, "#scenario=nmi-mid-write&step=4", 4);
+  const panel = page.locator(".scn-panel");
+  await expect(panel.locator(".scn-step-title")).toHaveText("Two bytes in: a wrong answer");
+  await expect(panel.locator(".scn-output")).toContainText("torn e9 0b 00 00 00 c3");
+  await expect(panel.locator(".scn-output")).toContainText("returned 0xffff82d04021101b");
+  await page.getByRole("button", { name: "Next step" }).click();
+  await page.getByRole("button", { name: "Next step" }).click();
+  await expect(panel.locator(".scn-explain")).toHaveAttribute("data-step", "6");
+  await expect(panel.locator(".scn-output")).toContainText("NMI swallowed, xen_minor_version not entered");
+  await expect(panel.locator(".scn-output")).toContainText("returned 0x17");
+});
+
 test("steps move forward and back, and the URL follows", async ({ page }) => {
   await openAt(page, "#scenario=hello-world&step=2", 2);
   await expect(node(page, "CHECKED")).toHaveAttribute("aria-current", "true");

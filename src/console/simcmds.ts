@@ -2,6 +2,7 @@
 // NMIs, time) and windows into the host (Xen's log, memory, the 'x' debug key).
 import type { ConsoleHookKind, ConsoleStallPhase, ConsoleTarget, Output } from "./target.ts";
 import { runCall, runXl } from "./runcmds.ts";
+import { runTorn } from "./torncmd.ts";
 
 export const MAX_MEM_DUMP = 4096;
 export const MAX_CPUS = 64;
@@ -50,6 +51,12 @@ export const SIM_USAGE = `Simulator commands:
                           do_nmi's path (default: do_nmi; --path names other Xen functions) goes
                           through a function the action rewrites, a "torn" event notes that on
                           real hardware do_nmi could run half-written code (not simulated)
+  torn PAYLOAD BYTES [--cpu N] [--rendezvous]
+                          what-if, leaving no trace: BYTES of the bytes APPLY would write for
+                          PAYLOAD's first function are stored when an NMI reaches CPU N (default
+                          1), whose handler calls that function. Plain stores (the default): it
+                          runs the half-written bytes; --rendezvous: Xen's way, the NMI is
+                          swallowed and the function runs after the release, whole
   advance MS              let MS milliseconds of virtual time pass
   xl info                 the xl info fields Xen's own functions produce (xen_major ... build_id),
                           run on the simulated CPU as the version hypercalls run them
@@ -241,6 +248,7 @@ export const SIM_COMMANDS: Record<string, SimCommand> = {
   },
   xl: (hv, out, args) => runXl(hv, out, args),
   call: (hv, out, args) => runCall(hv, out, args),
+  torn: (hv, out, args) => runTorn(hv, out, args),
   advance(hv, out, args) {
     const ns = parseMillis(args[0]);
     if (args.length !== 1 || ns === null) return usage(out, "advance MS");

@@ -37,6 +37,24 @@ export interface ConsoleXlInfo {
 /** A function run from the console (see CallResult in src/protocol/hypervisorData.ts). */
 export type ConsoleCallResult = { error: string } | { outcome: string; value?: string; string?: string; detail?: string };
 
+export type ConsoleTornResult =
+  | { error: string }
+  | {
+      payload: string;
+      func: string;
+      addr: string;
+      entry: string;
+      bytes: string;
+      written: number;
+      before: string;
+      seen: string;
+      mode: "plain" | "rendezvous";
+      cpu: number;
+      entered: boolean;
+      after?: string;
+      run: { outcome: string; value?: string; detail?: string; instructions: number; path: { addr: string; symbol: string | null }[] };
+    };
+
 export interface ConsoleTarget {
   upload(name: string, payload: Uint8Array, flags?: number): number;
   get(name: string): ConsoleGet;
@@ -60,6 +78,8 @@ export interface ConsoleTarget {
   readMemory(addr: bigint, len: number): Uint8Array | null;
   /** Runs a function of Xen's (or a payload's) on the simulated CPU; without it `call` is refused. */
   call?(target: string, args: readonly bigint[]): ConsoleCallResult;
+  /** The mid-write NMI what-if (TornResult in src/protocol); without it `torn` is refused. */
+  torn?(payload: string, written: number, cpu: number, rendezvous: boolean): ConsoleTornResult;
   /** `xl info`'s Xen fields; without it `xl info` is refused. */
   xlInfo?(): ConsoleXlInfo;
   symbol(name: string): { addr: bigint; size: number } | undefined;

@@ -21,6 +21,7 @@ import type {
   XenSymbol,
   XlInfo,
   CallResult,
+  TornResult,
 } from "./hypervisorData.ts";
 
 export type * from "./hypervisorData.ts";
@@ -385,6 +386,8 @@ export interface HypervisorApi {
   readMemory(addr: bigint, len: number): Uint8Array | null;
   /** Runs a Xen (or payload) function with integer arguments on CPU 0; a `run` event records it. */
   call(target: string, args: readonly bigint[]): CallResult;
+  /** The mid-write NMI what-if for `payload`'s first function (see TornResult); leaves no trace. */
+  torn(payload: string, written: number, cpu: number, rendezvous: boolean): TornResult;
   /**
    * `xl info`'s fields from Xen's own version functions. `quiet`: a look that leaves no trace (no
    * events, no panic, memory put back), for views between steps.

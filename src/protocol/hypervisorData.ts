@@ -250,3 +250,37 @@ export type CallResult =
       fixups: number;
       services: number;
     };
+
+/** An address the mid-write NMI's run went through, with Xen's %ps name for it (null: no text holds it). */
+export interface TornPathEntry {
+  addr: string;
+  symbol: string | null;
+}
+
+/**
+ * The console's `torn`: what an NMI handler calling a function sees when it lands after `written`
+ * of the bytes APPLY writes there (byte strings are hex without spaces). A what-if: nothing stays.
+ */
+export type TornResult =
+  | { error: string }
+  | {
+      payload: string;
+      func: string;
+      /** Where the bytes go (old_addr + patch offset) and the function's entry, which the handler calls. */
+      addr: string;
+      entry: string;
+      insn: "branch" | "nop";
+      bytes: string;
+      written: number;
+      /** The bytes there (one more than APPLY writes) before, and as the NMI finds them. */
+      before: string;
+      seen: string;
+      /** plain: stores with no rendezvous; rendezvous: Xen's way, the NMI swallowed. */
+      mode: "plain" | "rendezvous";
+      cpu: number;
+      /** Whether the handler ran the function mid-write. */
+      entered: boolean;
+      /** rendezvous: the bytes when the CPU next runs the function, after the release. */
+      after?: string;
+      run: { outcome: RunOutcome; value?: string; detail?: string; instructions: number; path: TornPathEntry[] };
+    };

@@ -68,6 +68,7 @@ const CATALOGUE = [
   "build-id-mismatch",
   "altcall",
   "hooks-for-real",
+  "nmi-mid-write",
 ];
 
 describe("scenario catalogue", () => {

@@ -9,7 +9,7 @@
 import { instantiate } from "../build/hypervisor.js";
 import { decodeEvents } from "../../../src/protocol/events.ts";
 import { captureInstance, restoreInstance, snapshotGlobals, type InstanceState } from "./snapshot.ts";
-import type { CallResult, HypervisorApi, LoggedEvent, PatchPreview, PayloadDetails, XlInfo } from "../../../src/protocol/hypervisor.ts";
+import type { CallResult, HypervisorApi, LoggedEvent, PatchPreview, PayloadDetails, TornResult, XlInfo } from "../../../src/protocol/hypervisor.ts";
 import {
   ARCH_CODE,
   DEFAULT_TIMEOUT_NS,
@@ -339,6 +339,9 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
       });
       drain();
       return JSON.parse(text) as CallResult;
+    },
+    torn(payload, written, cpu, rendezvous) {
+      return JSON.parse(call((w) => w.xenTorn(payload, written | 0, cpu | 0, rendezvous))) as TornResult;
     },
     xlInfo(opts = {}) {
       const text = call((w) => w.xlInfo(opts.quiet ?? false));

@@ -1,6 +1,7 @@
 // The running Xen's wasm exports: the console's `call` and `xl info`.
 import { callJson } from "./call";
 import { xlInfoJson } from "./xlinfo";
+import { tornJson } from "./torn";
 
 let callArgs: u64[] = [];
 
@@ -19,4 +20,9 @@ export function xenCall(target: string): string {
 /** `xl info`'s Xen fields as JSON; `quiet` leaves no trace (no events, memory put back). */
 export function xlInfo(quiet: bool): string {
   return xlInfoJson(quiet);
+}
+
+/** The mid-write NMI what-if (run/torn.ts): JSON. */
+export function xenTorn(payload: string, written: i32, cpu: i32, rendezvous: bool): string {
+  return tornJson(payload, written, cpu, rendezvous);
 }
