@@ -1,5 +1,6 @@
 // What the console needs from a simulated hypervisor. `HypervisorApi` (workers/hypervisor/host)
 // satisfies it; tests may pass anything of the same shape.
+import type { TornResult } from "../protocol/hypervisorData.ts";
 
 export interface ConsoleGet {
   ret: number;
@@ -37,23 +38,8 @@ export interface ConsoleXlInfo {
 /** A function run from the console (see CallResult in src/protocol/hypervisorData.ts). */
 export type ConsoleCallResult = { error: string } | { outcome: string; value?: string; string?: string; detail?: string };
 
-export type ConsoleTornResult =
-  | { error: string }
-  | {
-      payload: string;
-      func: string;
-      addr: string;
-      entry: string;
-      bytes: string;
-      written: number;
-      before: string;
-      seen: string;
-      mode: "plain" | "rendezvous";
-      cpu: number;
-      entered: boolean;
-      after?: string;
-      run: { outcome: string; value?: string; detail?: string; instructions: number; path: { addr: string; symbol: string | null }[] };
-    };
+/** The mid-write NMI what-if's answer: the simulator's own type (src/protocol), as it is. */
+export type ConsoleTornResult = TornResult;
 
 export interface ConsoleTarget {
   upload(name: string, payload: Uint8Array, flags?: number): number;
