@@ -219,7 +219,8 @@ test("reduced motion: a step changes at once, with no animation or transition ru
 test("full motion: the same step plays (animations run), so the reduced-motion test can tell", async ({ page }) => {
   await present(page, "hello-world", 2);
   await page.keyboard.press("ArrowRight");
-  expect(await page.evaluate(() => document.getAnimations().length)).toBeGreaterThan(0);
+  // The step may start a frame or two after the key on a loaded machine: look until it does.
+  await expect.poll(() => page.evaluate(() => document.getAnimations().length), { intervals: [0, 20, 50, 100] }).toBeGreaterThan(0);
   await expect(currentNode(page)).toHaveAttribute("aria-label", "APPLIED", { timeout: 20_000 });
 });
 

@@ -3,7 +3,7 @@
 // rebuilds the simulator by booting again and replaying the kept inputs (the simulator is
 // deterministic: virtual clock, seeded CPU delays), then checks the replay produced the same events.
 // Environment-neutral: the backend is the hypervisor worker's API (or the service itself in tests).
-import type { LoggedEvent, PayloadDetails } from "../protocol/hypervisor.ts";
+import type { LoggedEvent, PayloadDetails, XlInfo } from "../protocol/hypervisor.ts";
 import type { Result } from "../protocol/result.ts";
 import type { CommandResult } from "../console/index.ts";
 import { strerror } from "../console/index.ts";
@@ -24,6 +24,8 @@ export interface SimBackend {
   readMemory(addr: bigint, len: number): Async<Uint8Array | null>;
   payload(name: string): Async<PayloadDetails | null>;
   list(): Async<{ name: string; state: number; rc: number; metadata: string }[]>;
+  /** `xl info` as a quiet look (optional: a backend without it leaves the Running Xen panel empty). */
+  xlInfo?(): Async<XlInfo>;
 }
 
 export class SimError extends Error {
@@ -54,6 +56,8 @@ export interface SessionData {
   events: LoggedEvent[];
   windows: MemoryWindow[];
   payloads: Record<string, PayloadInfo>;
+  /** `xl info` right after boot (each record carries its own after it ran). */
+  bootXl: XlInfo | null;
 }
 
 const MIN_WAIT_NS = 60_000_000;
@@ -70,7 +74,7 @@ function toPayloadInfo(d: PayloadDetails): PayloadInfo {
 const STATE_NAMES: Record<number, string> = { 1: "CHECKED", 2: "APPLIED" };
 
 export function createSession(backend: SimBackend) {
-  let data: SessionData = { image: null, arch: null, bootCpus: 4, records: [], events: [], windows: [], payloads: {} };
+  let data: SessionData = { image: null, arch: null, bootCpus: 4, records: [], events: [], windows: [], payloads: {}, bootXl: null };
   const files = new Map<string, Uint8Array>();
   const sent = new Set<string>();
   let queue: Promise<unknown> = Promise.resolve();
@@ -116,9 +120,10 @@ export function createSession(backend: SimBackend) {
     const eventsFrom = into.events.length;
     into.events = into.events.concat(fresh);
     const record: InputRecord = { input, output, status, eventsFrom, eventsTo: into.events.length };
-    into.records = [...into.records, record];
     await noteWindows(into, fresh);
     await refreshPayloads(into);
+    record.xl = await lookXl();
+    into.records = [...into.records, record];
     return record;
   }
 
@@ -148,11 +153,15 @@ export function createSession(backend: SimBackend) {
     into.payloads = payloads;
   }
 
+  async function lookXl(): Promise<XlInfo | null> {
+    return backend.xlInfo ? unwrap(await backend.xlInfo()) : null;
+  }
+
   async function bootInto(image: SessionImage, cpus: number): Promise<SessionData> {
     const summary = unwrap(await backend.bootImage(image.bytes.slice(), cpus));
     sent.clear();
     const events = unwrap(await backend.events(0));
-    return { image, arch: summary.arch, bootCpus: cpus, records: [], events, windows: [], payloads: {} };
+    return { image, arch: summary.arch, bootCpus: cpus, records: [], events, windows: [], payloads: {}, bootXl: await lookXl() };
   }
 
   /** Boots again and replays `inputs`; the events must match `expect` when given. */

@@ -1,7 +1,7 @@
 // The simulator page's data: what the user did (inputs), what the hypervisor reported (events),
 // and the flat timeline the cursor walks. Plain data only, so d3 and React get copies of numbers
 // and strings, never store objects.
-import type { LoggedEvent } from "../protocol/hypervisor.ts";
+import type { LoggedEvent, XlInfo } from "../protocol/hypervisor.ts";
 
 export type ActionName = "UPLOAD" | "APPLY" | "REVERT" | "REPLACE" | "UNLOAD";
 /** XEN_SYSCTL_LIVEPATCH_ACTION numbering. */
@@ -33,6 +33,8 @@ export interface InputRecord {
   /** Events [eventsFrom, eventsTo) of the log belong to this input. */
   eventsFrom: number;
   eventsTo: number;
+  /** `xl info` once this input was done (a quiet look; null when the backend cannot say). */
+  xl?: XlInfo | null;
 }
 
 /** A bytes window at a patched address, as it was before any livepatch write touched it. */

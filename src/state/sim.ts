@@ -2,7 +2,7 @@
 // cursor walks, memory windows), the cursor and its playback, the selected payload and the knobs,
 // and what the simulator page does (callable from buttons, the console, the keyboard and
 // scenarios alike). The session talks to the hypervisor worker; this slice publishes its data.
-import type { LoggedEvent } from "../protocol/hypervisor.ts";
+import type { LoggedEvent, XlInfo } from "../protocol/hypervisor.ts";
 import { hypervisor } from "../services/hypervisorClient.ts";
 import { createSession, SimError, type SessionData, type SimBackend, type SimSession } from "../simulator/session.ts";
 import { buildTimeline, recordEnds, type InputRecord, type MemoryWindow, type PayloadInfo, type SimInput, type TimelineItem } from "../simulator/types.ts";
@@ -29,6 +29,8 @@ export interface SimSlice {
   items: TimelineItem[];
   windows: MemoryWindow[];
   payloads: Record<string, PayloadInfo>;
+  /** `xl info` right after boot (each record carries its own). */
+  bootXl: XlInfo | null;
   /** `items[0..cursor)` have happened in every view. */
   cursor: number;
   playing: boolean;
@@ -116,6 +118,7 @@ export function createSimSlice({ set, get }: SliceApi<"sim">): SimSlice {
       windows: data.windows,
       payloads: data.payloads,
       bootCpus: data.bootCpus,
+      bootXl: data.bootXl,
     });
   const syncFiles = (s: SimSession) =>
     s.setFiles(get().files.list.flatMap((f) => (f.status === "ready" && f.parsed ? [{ name: f.name, bytes: f.parsed.elf.bytes }] : [])));
@@ -131,6 +134,7 @@ export function createSimSlice({ set, get }: SliceApi<"sim">): SimSlice {
     items: [],
     windows: [],
     payloads: {},
+    bootXl: null,
     cursor: 0,
     playing: false,
     pace: null,

@@ -9,6 +9,7 @@ import { useDerivedViews } from "./useDerivedViews.ts";
 import { StateDiagram } from "./state-diagram/StateDiagram.tsx";
 import { CpuLanes } from "./cpus/CpuLanes.tsx";
 import { MemoryView } from "./memory/MemoryView.tsx";
+import { RunningXen } from "./running/RunningXen.tsx";
 import { ConsolePanel } from "./console/ConsolePanel.tsx";
 import { Timeline } from "./timeline/Timeline.tsx";
 import { usePlayback } from "./timeline/usePlayback.ts";
@@ -221,6 +222,12 @@ export default function SimulatorPage() {
         <Guard what="memory view">
           <MemoryView windows={windows} arch={sim.image?.arch ?? null} payloads={sim.payloads} marks={marks} />
         </Guard>
+        <section className="sim-running" aria-label="Running Xen">
+          <h3 className="sim-card-title">Running Xen (xl info)</h3>
+          <Guard what="Running Xen">
+            <RunningXen />
+          </Guard>
+        </section>
       </section>
       <section className="sim-card sim-console-card" aria-label="Console panel">
         <h3 className="sim-card-title">Console</h3>

@@ -2,7 +2,7 @@
 // Every method returns a Result: a simulator trap or a bad input comes back as data, and the
 // simulator is reset (see api.ts) so the page keeps working.
 import { err, ok, type Result } from "../../../src/protocol/result.ts";
-import type { LoggedEvent, PatchPreview } from "../../../src/protocol/hypervisor.ts";
+import type { LoggedEvent, PatchPreview, XlInfo } from "../../../src/protocol/hypervisor.ts";
 import { parseElf } from "../../../src/elf/index.ts";
 import { createConsole, type CommandResult } from "../../../src/console/index.ts";
 import { createHypervisor, HypervisorTrapError, type HypervisorApi, type HypervisorOptions } from "./api.ts";
@@ -83,6 +83,8 @@ export function createHypervisorService(module: WebAssembly.Module | Promise<Web
       guard((hv) => hv.upload(name, payload, flags, extras)),
     get: (name: string, extras?: HypercallExtras): Promise<Result<GetResult>> => guard((hv) => hv.get(name, extras)),
     list: (): Promise<Result<ListEntry[]>> => guard((hv) => hv.list()),
+    /** `xl info`'s Xen fields as a look, not a command: no events, every byte it wrote put back. */
+    xlInfo: (): Promise<Result<XlInfo>> => guard((hv) => hv.xlInfo({ quiet: true })),
     /** The LIST hypercall (probe with nr 0). */
     listOp: (idx: number, nr: number, nameCap: number, metaCap: number, extras?: ListExtras): Promise<Result<ListOpResult>> =>
       guard((hv) => hv.listOp(idx, nr, nameCap, metaCap, extras)),

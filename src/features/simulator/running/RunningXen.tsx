@@ -1,0 +1,40 @@
+// Running Xen: what `xl info` answers at boot and at the cursor, from Xen's own version functions
+// run on the simulated CPUs (a payload that patches one changes the answer).
+import { useLens } from "../../../state/store.ts";
+import { runningXen } from "../../../simulator/runningXen.ts";
+import { inputText } from "../../../simulator/types.ts";
+
+export function RunningXen() {
+  const bootXl = useLens((s) => s.sim.bootXl);
+  const records = useLens((s) => s.sim.records);
+  const cursor = useLens((s) => s.sim.cursor);
+  const r = runningXen(bootXl, records, cursor);
+  if (!r) return <p className="muted">xl info appears once the simulator has booted.</p>;
+  const changed = r.rows.filter((x) => x.changed).map((x) => x.key);
+  return (
+    <div className="running-xen">
+      <p className="rx-when">
+        {r.after < 0 ? "At boot" : <>After <code>{inputText(records[r.after].input)}</code></>}
+        {changed.length ? <> · changed: {changed.join(", ")}</> : r.hostDown ? " · the host is down" : " · as at boot"}
+      </p>
+      <table className="rx-table" aria-label="xl info at boot and now">
+        <thead>
+          <tr>
+            <th scope="col">Field</th>
+            <th scope="col">At boot</th>
+            <th scope="col">Now</th>
+          </tr>
+        </thead>
+        <tbody>
+          {r.rows.map((x) => (
+            <tr key={x.key} className={x.changed ? "rx-changed" : undefined} aria-label={x.changed ? `${x.key} changed` : undefined}>
+              <th scope="row">{x.key}</th>
+              <td className={x.before.startsWith("(") ? "muted" : undefined}>{x.before}</td>
+              <td className={x.noValue ? "muted" : undefined}>{x.now}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
