@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { fuzzRuns, fuzzTimer } from "../test-support/fuzz.ts";
 import { ElfFormatError } from "./errors.ts";
 import { buildId, findSymbol, readVirtual, sectionData, symbolAt } from "./image.ts";
 import { parseNotes } from "./notes.ts";
@@ -14,7 +15,7 @@ import { transferablesOf } from "./transfer.ts";
 import type { Diagnostic } from "./types.ts";
 import { listSamples, samplePath } from "../test-support/samples.ts";
 
-const runs = Number(process.env.FUZZ_RUNS ?? 300);
+const runs = fuzzRuns(300);
 const MAX_SEED = 256 * 1024;
 
 const seedPaths = [
@@ -114,20 +115,24 @@ function drive(bytes: Uint8Array): void {
 
 describe(`fuzz parseElf on mutated real files (${runs} runs, ${seeds.length} seeds)`, () => {
   it("only ElfFormatError or diagnostics result, and each input finishes", () => {
+    const timer = fuzzTimer("ELF reader, mutated samples", runs);
     fc.assert(
       fc.property(fc.nat({ max: seeds.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 8 }), (seed, muts) => {
         exercise(mutate(seed, muts));
       }),
       { numRuns: runs },
     );
+    timer.report();
   });
 
   it("random garbage after a valid ident", () => {
+    const timer = fuzzTimer("ELF reader, garbage after an ident", runs);
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 0, maxLength: 4096 }), fc.constantFrom(1, 2), fc.constantFrom(1, 2), (tail, cls, data) => {
         exercise(Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, cls, data, 1, 0, ...tail]));
       }),
       { numRuns: runs },
     );
+    timer.report();
   });
 });

@@ -2,13 +2,14 @@
 // diagnostics or an ElfFormatError; never another exception, never an internal-error diagnostic.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { fuzzRuns, fuzzTimer } from "../test-support/fuzz.ts";
 import { ElfFormatError, parseElf } from "../elf/index.ts";
 import { analyzePayload } from "./analyze.ts";
 import { imageOptions } from "./image.ts";
 import { livepatchJson } from "./json.ts";
 import { listSamples, readSample } from "../test-support/samples.ts";
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
+const RUNS = fuzzRuns(300);
 const inputs = listSamples((rel) => !rel.endsWith("xen-syms") && !rel.endsWith(".md") && !rel.endsWith(".json")).map(readSample);
 
 // Regions worth hitting hard: the livepatch sections and their relocations.
@@ -35,6 +36,7 @@ const mutation = fc.record({
 
 describe("fuzz: mutated payloads", () => {
   it(`parse + analyze never throw anything but ElfFormatError (${RUNS} runs)`, () => {
+    const timer = fuzzTimer("livepatch decoder", RUNS);
     fc.assert(
       fc.property(mutation, ({ sample, edits, truncate, image }) => {
         const i = sample % inputs.length;
@@ -66,5 +68,6 @@ describe("fuzz: mutated payloads", () => {
       }),
       { numRuns: RUNS },
     );
+    timer.report();
   });
 });

@@ -6,11 +6,12 @@
 // addresses inside the mapped data or boundary values. FUZZ_RUNS sets the runs per architecture.
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { fuzzRuns, fuzzTimer } from "../../../../src/test-support/fuzz.ts";
 import fc from "fast-check";
 import { newBox, runCode, DATA, type Box } from "./harness.ts";
 import type { CpuArch } from "../../host/cpu.ts";
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
+const RUNS = fuzzRuns(300);
 const BUDGET = 5000n;
 const table = JSON.parse(readFileSync(new URL("./fixtures/encodings.json", import.meta.url), "utf8")) as Record<string, string>;
 const pool = (prefix: string) =>
@@ -46,6 +47,7 @@ const arg = fc.oneof(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), fc.bigInt({ 
 describe("random code never traps the wasm", () => {
   for (const arch of ["x86_64", "aarch64"] as CpuArch[]) {
     it(`${arch}: every run ends in a defined way`, () => {
+      const timer = fuzzTimer(`interpreter ${arch}`, RUNS);
       fc.assert(
         fc.property(code(arch), fc.array(arg, { minLength: 8, maxLength: 8 }), (bytes, args) => {
           const stop = runCode(box, arch, bytes, { args, budget: BUDGET });
@@ -55,6 +57,7 @@ describe("random code never traps the wasm", () => {
         }),
         { numRuns: RUNS },
       );
+      timer.report();
     });
   }
 });
