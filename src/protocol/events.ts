@@ -154,6 +154,23 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/** A field list as checked: name without "?", whether it may be absent, its type. */
+type Checks = readonly { readonly name: string; readonly optional: boolean; readonly ty: Ty }[];
+const compiled = new WeakMap<Fields, Checks>();
+
+/** `fields` as a list, made once per description: every event of a big action is checked against it. */
+function checksOf(fields: Fields): Checks {
+  let c = compiled.get(fields);
+  if (!c) {
+    c = Object.keys(fields).map((key) => {
+      const optional = key.endsWith("?");
+      return { name: optional ? key.slice(0, -1) : key, optional, ty: fields[key] };
+    });
+    compiled.set(fields, c);
+  }
+  return c;
+}
+
 function fits(v: unknown, ty: Ty): boolean {
   if (ty === "n") return typeof v === "number" && Number.isFinite(v);
   if (ty === "s") return typeof v === "string";
@@ -166,30 +183,37 @@ function fits(v: unknown, ty: Ty): boolean {
 
 /** The first field that does not match, or null. */
 function problem(raw: Record<string, unknown>, fields: Fields): string | null {
-  for (const key in fields) {
-    const optional = key.endsWith("?");
-    const name = optional ? key.slice(0, -1) : key;
+  for (const { name, optional, ty } of checksOf(fields)) {
     const v = raw[name];
     if (v === undefined && optional) continue;
-    if (!fits(v, fields[key])) return name;
+    if (!fits(v, ty)) return name;
   }
   return null;
+}
+
+function eventError(line: string, why: string): Error {
+  return new Error(`hypervisor event ${why}: ${line.slice(0, 160)}`);
+}
+
+/** Why `raw` (parsed from one line) is not an event, or null when it is one. */
+function refusal(raw: unknown): string | null {
+  if (!isRecord(raw)) return "is not an object";
+  const spec = typeof raw.kind === "string" ? SPECS[raw.kind] : undefined;
+  if (!spec) return "has an unknown kind";
+  let bad = problem(raw, BASE) ?? problem(raw, spec.fields);
+  if (bad === null && spec.by) {
+    const variant = spec.variants?.[String(raw[spec.by])];
+    if (!variant) return `has an unknown ${spec.by}`;
+    bad = problem(raw, variant);
+  }
+  return bad === null ? null : `has a bad or missing field '${bad}'`;
 }
 
 /** One line → one event; throws on anything that does not have its kind's shape. */
 export function decodeEvent(line: string): HvEvent {
   const raw: unknown = JSON.parse(line);
-  const fail = (why: string) => new Error(`hypervisor event ${why}: ${line.slice(0, 160)}`);
-  if (!isRecord(raw)) throw fail("is not an object");
-  const spec = typeof raw.kind === "string" ? SPECS[raw.kind] : undefined;
-  if (!spec) throw fail("has an unknown kind");
-  let bad = problem(raw, BASE) ?? problem(raw, spec.fields);
-  if (bad === null && spec.by) {
-    const variant = spec.variants?.[String(raw[spec.by])];
-    if (!variant) throw fail(`has an unknown ${spec.by}`);
-    bad = problem(raw, variant);
-  }
-  if (bad !== null) throw fail(`has a bad or missing field '${bad}'`);
+  const why = refusal(raw);
+  if (why !== null) throw eventError(line, why);
   return raw as unknown as HvEvent;
 }
 

@@ -3,6 +3,7 @@
 // Headers are read with the booted hypervisor's native layout (ELF64 on x86-64/AArch64, ELF32
 // on ARM32), as Xen reads them through its own Elf_Ehdr/Elf_Shdr types.
 import { Bytes } from "./bytes";
+import { latin1 } from "./fmt";
 import { fail, lp, at, Loc, diagName } from "./diag";
 import { fatalFault, hexAlt } from "./xenlog";
 import * as R from "./rules";
@@ -102,15 +103,9 @@ export class Elf {
 
 /** A NUL-terminated string at `off`, read byte-per-char; stops at `end` at the latest. */
 export function cstr(b: Bytes, off: u64, end: u64): string {
-  let s = "";
   let p = off;
-  while (p < end && b.has(p, 1)) {
-    const c = b.u8(p);
-    if (c == 0) break;
-    s += String.fromCharCode(c);
-    p++;
-  }
-  return s;
+  while (p < end && b.has(p, 1) && unchecked(b.data[<i32>p]) != 0) p++;
+  return p == off ? "" : latin1(b.data.dataStart + <usize>off, <i32>(p - off));
 }
 
 /** The section header of section `i` in the file. */

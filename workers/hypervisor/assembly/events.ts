@@ -80,7 +80,14 @@ function putI64(v: i64): void {
 function putHexDigits(v: u64): void {
   let n = 1;
   for (let x = v >> 4; x != 0; x >>= 4) n++;
-  for (let i = n - 1; i >= 0; i--) putChar(HEX.charCodeAt(<i32>((v >> (<u64>i * 4)) & 15)));
+  reserve(n << 1);
+  const at = changetype<usize>(buf) + <usize>used;
+  for (let i = 0; i < n; i++) store<u16>(at + (<usize>i << 1), hexDigit(<i32>((v >> (<u64>(n - 1 - i) * 4)) & 15)));
+  used += n << 1;
+}
+
+function hexDigit(d: i32): u16 {
+  return <u16>(d < 10 ? 0x30 + d : 0x57 + d);
 }
 
 /** A JSON string literal written into the log (same escaping as jsonStr). */
@@ -182,12 +189,15 @@ export function fAddr(name: string, v: u64): void {
 export function fBytes(name: string, b: Uint8Array): void {
   key(name);
   putChar(0x22);
-  reserve(b.length << 2);
-  for (let i = 0; i < b.length; i++) {
+  const n = b.length;
+  reserve(n << 2);
+  const at = changetype<usize>(buf) + <usize>used;
+  for (let i = 0; i < n; i++) {
     const v = <i32>unchecked(b[i]);
-    putChar(HEX.charCodeAt(v >> 4));
-    putChar(HEX.charCodeAt(v & 15));
+    store<u16>(at + (<usize>i << 2), hexDigit(v >> 4));
+    store<u16>(at + (<usize>i << 2) + 2, hexDigit(v & 15));
   }
+  used += n << 2;
   putChar(0x22);
 }
 

@@ -13,13 +13,14 @@ export function hex(v: u64, width: i32 = 1): string {
   let n = 1;
   for (let x = v >> 4; x != 0; x >>= 4) n++;
   if (n < width) n = width;
-  const codes = new Array<i32>(n);
+  const s = changetype<string>(__new(<usize>n << 1, idof<string>()));
+  const out = changetype<usize>(s);
   let x = v;
   for (let i = n - 1; i >= 0; i--) {
-    unchecked((codes[i] = digit(<i32>(x & 15))));
+    store<u16>(out + (<usize>i << 1), <u16>digit(<i32>(x & 15)));
     x >>= 4;
   }
-  return String.fromCharCodes(codes);
+  return s;
 }
 
 export function addrStr(v: u64): string {
@@ -34,17 +35,31 @@ export function ptrStr(v: u64, is64: bool): string {
 /** Bytes as `e9 9b ca 7c 00`-style hex without separators: "e99bca7c00". */
 export function hexBytes(b: Uint8Array, len: i32 = -1): string {
   const n = len < 0 || len > b.length ? b.length : len;
-  const codes = new Array<i32>(n * 2);
+  if (n <= 0) return "";
+  const s = changetype<string>(__new(<usize>n << 2, idof<string>()));
+  const out = changetype<usize>(s);
   for (let i = 0; i < n; i++) {
     const v = <i32>unchecked(b[i]);
-    unchecked((codes[i * 2] = digit(v >> 4)));
-    unchecked((codes[i * 2 + 1] = digit(v & 15)));
+    store<u16>(out + (<usize>i << 2), <u16>digit(v >> 4));
+    store<u16>(out + (<usize>i << 2) + 2, <u16>digit(v & 15));
   }
-  return String.fromCharCodes(codes);
+  return s;
 }
 
 export function sameBytes(a: Uint8Array, b: Uint8Array): bool {
   if (a.length != b.length) return false;
   for (let i = 0; i < a.length; i++) if (unchecked(a[i]) != unchecked(b[i])) return false;
   return true;
+}
+
+/**
+ * The `len` bytes at `ptr` as a string of the same char codes (what String.fromCharCode gives per
+ * byte), built in one allocation: payload names and symbols are read thousands at a time.
+ */
+export function latin1(ptr: usize, len: i32): string {
+  if (len <= 0) return "";
+  const s = changetype<string>(__new(<usize>len << 1, idof<string>()));
+  const out = changetype<usize>(s);
+  for (let i = 0; i < len; i++) store<u16>(out + (<usize>i << 1), load<u8>(ptr + <usize>i));
+  return s;
 }

@@ -4,13 +4,14 @@
 // minimums, distance.
 import { Elf, Sec, shdrLoc } from "./elf";
 import { fail, lp, at, Loc } from "./diag";
-import { fatalFault, dprintk, hexAlt, ptr } from "./xenlog";
+import { fatalFault, debugBuild, dprintk, hexAlt, ptr } from "./xenlog";
 import { markDangling } from "./dangling";
 import { wrongSize } from "./specials";
 import * as R from "./rules";
 import { EFAULT, EINVAL, ENOENT, ENOSYS, EOPNOTSUPP, EOVERFLOW } from "./errno";
 import { arch, ARCH_X86_64, ARCH_ARM64, is64 } from "./image";
-import { memRead, memReadLe, memWriteLe } from "./memory";
+import { memByte, memRead, memReadLe, memWriteLe } from "./memory";
+import { latin1 } from "./fmt";
 import { Func, FState, Payload, DANG_FUNCS } from "./payload";
 import { lookupAny } from "./symbols";
 import { hex64 } from "./bytes";
@@ -25,6 +26,7 @@ export function funcStructSize(): u64 {
 }
 
 const NAME_MAX: i32 = 1024;
+const nameScratch = new Uint8Array(NAME_MAX);
 
 /** Set by memCString() when it hit unmapped memory: the address of the byte it could not read. */
 export let cstrFault: u64 = 0;
@@ -34,17 +36,17 @@ export let cstrFault: u64 = 0;
  * not mapped, with `cstrFault` saying which (address 0 for a NULL pointer).
  */
 export function memCString(addr: u64): string | null {
-  let s = "";
-  for (let i = 0; i < NAME_MAX; i++) {
-    const b = memRead(addr + <u64>i, 1);
-    if (b === null) {
-      cstrFault = addr + <u64>i;
+  let n: i32 = 0;
+  for (; n < NAME_MAX; n++) {
+    const c = memByte(addr + <u64>n);
+    if (c < 0) {
+      cstrFault = addr + <u64>n;
       return null;
     }
-    if (b[0] == 0) return s;
-    s += String.fromCharCode(b[0]);
+    if (c == 0) break;
+    unchecked((nameScratch[n] = <u8>c));
   }
-  return s;
+  return latin1(nameScratch.dataStart, n);
 }
 
 function readFunc(at: u64): Func {
@@ -157,7 +159,7 @@ export function checkFuncs(p: Payload, e: Elf): i32 {
       f.oldAddr = lookupAny(nm);
       // "%s: Could not resolve old address of %s"
       if (f.oldAddr == 0) return fail(R.R_FUNC_UNRESOLVED, ENOENT, lp("Could not resolve old address of " + nm), "", here(f));
-      dprintk(p.name, "common/livepatch.c", 219, lp("Resolved old address " + nm + " => " + ptr(f.oldAddr)));
+      if (debugBuild) dprintk(p.name, "common/livepatch.c", 219, lp("Resolved old address " + nm + " => " + ptr(f.oldAddr)));
       // Xen stores the resolved address back into the record.
       memWriteLe(f.structAddr + <u64>(is64() ? 16 : 8), f.oldAddr, is64() ? 8 : 4);
     }

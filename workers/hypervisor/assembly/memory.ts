@@ -184,8 +184,29 @@ export function memRead(addr: u64, len: i32): Uint8Array | null {
   return out;
 }
 
+/** The byte at `addr`, or -1 when its page is not mapped. */
+export function memByte(addr: u64): i32 {
+  const pn = addr >> PAGE_SHIFT;
+  if (!pages.has(pn)) return -1;
+  return <i32>unchecked(pages.get(pn)[<i32>(addr & (PAGE_SIZE - 1))]);
+}
+
+/** True when `size` (1..8) bytes at `addr` lie in one page: the scalar accessors' copy-free case. */
+function inOnePage(addr: u64, size: i32): bool {
+  return size >= 1 && size <= 8 && (addr & (PAGE_SIZE - 1)) + <u64>size <= PAGE_SIZE;
+}
+
 /** Little-endian scalar read of `size` (1..8) bytes; sets memOk. */
 export function memReadLe(addr: u64, size: i32): u64 {
+  if (inOnePage(addr, size)) {
+    const pn = addr >> PAGE_SHIFT;
+    memOk = pages.has(pn);
+    if (!memOk) return 0;
+    const at = pages.get(pn).dataStart + <usize>(addr & (PAGE_SIZE - 1));
+    let v: u64 = 0;
+    for (let i = size - 1; i >= 0; i--) v = (v << 8) | <u64>load<u8>(at + <usize>i);
+    return v;
+  }
   const b = memRead(addr, size);
   if (b === null) {
     memOk = false;
@@ -199,6 +220,15 @@ export function memReadLe(addr: u64, size: i32): u64 {
 
 /** Little-endian scalar write of `size` (1..8) bytes. */
 export function memWriteLe(addr: u64, value: u64, size: i32): bool {
+  if (inOnePage(addr, size)) {
+    const pn = addr >> PAGE_SHIFT;
+    if (!pages.has(pn)) return false;
+    memGeneration++;
+    if (journaling) journalNote(pn);
+    const at = pages.get(pn).dataStart + <usize>(addr & (PAGE_SIZE - 1));
+    for (let i = 0; i < size; i++) store<u8>(at + <usize>i, <u8>(value >> (<u64>(i * 8))));
+    return true;
+  }
   const b = new Uint8Array(size);
   for (let i = 0; i < size; i++) b[i] = <u8>(value >> (<u64>(i * 8)));
   return memWrite(addr, b, 0, size);

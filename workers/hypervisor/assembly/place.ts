@@ -3,7 +3,7 @@
 // permissions (secure_payload()).
 import { Elf, Sec, shdrLoc, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, REGION_TEXT, REGION_RW, REGION_RO } from "./elf";
 import { fail, lp, diagName } from "./diag";
-import { dprintk, ptr } from "./xenlog";
+import { debugBuild, dprintk, ptr } from "./xenlog";
 import * as R from "./rules";
 import { ENOMEM, EOPNOTSUPP } from "./errno";
 import { arch, ARCH_X86_64, ARCH_ARM32, imageEnd, imageSymbolCount, imageSymAddr, imageSymSize } from "./image";
@@ -81,7 +81,7 @@ export function movePayload(p: Payload, e: Elf): i32 {
     const w = (s.flags & SHF_WRITE) != 0;
     if (x && w) {
       // move_payload(): a debug-only dprintk, so a release build refuses it without a message.
-      dprintk(diagName, "common/livepatch.c", 313, lp("Not supporting " + s.name + " section!"));
+      if (debugBuild) dprintk(diagName, "common/livepatch.c", 313, lp("Not supporting " + s.name + " section!"));
       return fail(R.R_WRITE_EXEC, EOPNOTSUPP, "", s.name + " is writable and executable; Xen refuses it (a debug build says so)", shdrLoc(e, i));
     }
     const r = x ? REGION_TEXT : w ? REGION_RW : REGION_RO;
@@ -119,7 +119,7 @@ export function movePayload(p: Payload, e: Elf): i32 {
     if (s.type == SHT_NOBITS) memFill(s.loadAddr, 0, <i32>s.size);
     else {
       memWrite(s.loadAddr, e.b.data, <i32>s.offset, <i32>s.size);
-      dprintk(diagName, "common/livepatch.c", 381, lp("Loaded " + s.name + " at " + ptr(s.loadAddr)));
+      if (debugBuild) dprintk(diagName, "common/livepatch.c", 381, lp("Loaded " + s.name + " at " + ptr(s.loadAddr)));
     }
     const pl = new Placed();
     if (s.region == REGION_RW && s.size != 0) {

@@ -3,7 +3,7 @@
 // table of symbols a payload records and exports (build_symbol_table()).
 import { Elf, symLoc, SHF_ALLOC, SHF_MERGE, SHN_UNDEF, SHN_ABS, SHN_COMMON, SHN_LORESERVE } from "./elf";
 import { fail, lp, diagName } from "./diag";
-import { dprintk, hexAlt } from "./xenlog";
+import { debugBuild, dprintk, hexAlt } from "./xenlog";
 import * as R from "./rules";
 import { EEXIST, EINVAL, ENOENT, EOPNOTSUPP } from "./errno";
 import { arch, ARCH_ARM64, ARCH_ARM32, imageFind, imageSymAddr } from "./image";
@@ -47,11 +47,11 @@ export function resolveSymbols(e: Elf): i32 {
       // "%s: Unknown symbol: %s"
       if (v == 0) return fail(R.R_SYM_UNRESOLVED, ENOENT, lp("Unknown symbol: " + y.name), "", symLoc(e, i));
       y.value = v;
-      dprintk(me, ELF_C, 313, lp("Undefined symbol resolved: " + y.name + " => " + hexAlt(v)));
+      if (debugBuild) dprintk(me, ELF_C, 313, lp("Undefined symbol resolved: " + y.name + " => " + hexAlt(v)));
       continue;
     }
     if (idx == SHN_ABS) {
-      dprintk(me, ELF_C, 318, lp("Absolute symbol: " + y.name + " => " + hexAlt(y.value)));
+      if (debugBuild) dprintk(me, ELF_C, 318, lp("Absolute symbol: " + y.name + " => " + hexAlt(y.value)));
       continue;
     }
     // "%s: Out of bounds symbol section %#x"
@@ -60,11 +60,11 @@ export function resolveSymbols(e: Elf): i32 {
     const s = e.secs[idx];
     if ((s.flags & SHF_ALLOC) == 0) {
       y.ignored = true;
-      dprintk(me, ELF_C, 338, lp("Symbol " + y.name + " from section " + s.name + " ignored"));
+      if (debugBuild) dprintk(me, ELF_C, 338, lp("Symbol " + y.name + " from section " + s.name + " ignored"));
       continue;
     }
     y.value += s.loadAddr;
-    dprintk(me, ELF_C, 347, lp("Symbol resolved: " + y.name + " => " + hexAlt(y.value) + " (" + s.name + ")"));
+    if (debugBuild) dprintk(me, ELF_C, 347, lp("Symbol resolved: " + y.name + " => " + hexAlt(y.value) + " (" + s.name + ")"));
   }
   return 0;
 }
@@ -101,13 +101,13 @@ export function buildSymbolTable(p: Payload, e: Elf): i32 {
   for (let i = 0; i < out.length; i++) {
     const r = out[i];
     if (newAddrs.has(r.addr)) {
-      dprintk(diagName, "common/livepatch.c", 1120, lp("overriding symbol " + r.name));
+      if (debugBuild) dprintk(diagName, "common/livepatch.c", 1120, lp("overriding symbol " + r.name));
       continue;
     }
     // build_symbol_table() in xen/common/livepatch.c: "%s: duplicate new symbol: %s"
     if (lookupAny(r.name) != 0) return fail(R.R_SYM_DUP, EEXIST, lp("duplicate new symbol: " + r.name), "", symLoc(e, r.index));
     r.isNew = true;
-    dprintk(diagName, "common/livepatch.c", 1114, lp("new symbol " + r.name));
+    if (debugBuild) dprintk(diagName, "common/livepatch.c", 1114, lp("new symbol " + r.name));
   }
   p.symbols = out;
   return 0;

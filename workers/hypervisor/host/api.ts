@@ -186,7 +186,12 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
       return s;
     });
     if (!text) return;
-    for (const ev of decodeEvents(text)) log.push({ ...ev, seq: log.length });
+    // The decoded events are fresh objects: numbered in place rather than copied.
+    for (const ev of decodeEvents(text)) {
+      const logged = ev as LoggedEvent;
+      logged.seq = log.length;
+      log.push(logged);
+    }
   }
 
   const listPayloads = () => JSON.parse(call((w) => w.listJson())) as ListEntry[];
