@@ -217,7 +217,8 @@ export default function SimulatorPage() {
           </Guard>
         </details>
       </section>
-      <section className="sim-card sim-memory" aria-label="Memory">
+      {/* It scrolls (memory windows, then Running Xen), so it takes focus for keyboard scrolling. */}
+      <section className="sim-card sim-memory" aria-label="Memory" tabIndex={0}>
         <h3 className="sim-card-title">Memory at the patched addresses</h3>
         <Guard what="memory view">
           <MemoryView windows={windows} arch={sim.image?.arch ?? null} payloads={sim.payloads} marks={marks} />
