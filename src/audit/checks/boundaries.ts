@@ -8,6 +8,7 @@ import type { LivepatchArch } from "../../livepatch/index.ts";
 import type { PatchPreview } from "../../protocol/hypervisor.ts";
 import { hexAddr } from "../context.ts";
 import type { XenImage } from "../image.ts";
+import { hexToBytes } from "../../simulator/memory.ts";
 
 /** One decoded instruction, as the disassembly adapters return it. */
 export interface DecodedInsn {
@@ -130,8 +131,6 @@ const MAX_OLD_FUNCTION = 64 * 1024;
 // Bytes after the function, so what a live tail runs as can be decoded (an x86 instruction is ≤ 15).
 const LOOKAHEAD = 15;
 
-const fromHex = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16));
-
 export interface BoundaryFinding {
   id: "func-patch-ends-inside-instruction" | "func-branch-into-patch" | "func-jump-ends-inside-instruction";
   index: number;
@@ -156,7 +155,7 @@ export function reviewBoundaries(arch: LivepatchArch, image: XenImage, patches: 
     let bytes: Uint8Array | null = null;
     for (let extra = LOOKAHEAD; extra >= 0 && !bytes; extra--) bytes = image.read(address, size + extra);
     if (!bytes) continue;
-    const range: PatchedRange = { kind: pt.insn === "nop" ? "nop" : "trampoline", start: BigInt(pt.addr), bytes: fromHex(pt.bytes) };
+    const range: PatchedRange = { kind: pt.insn === "nop" ? "nop" : "trampoline", start: BigInt(pt.addr), bytes: hexToBytes(pt.bytes) };
     const name = whole ? sym.name : (pt.name || hexAddr(address));
     const label = `funcs[${pt.index}] (${pt.name || "unnamed"})`;
     const nameAt = (a: bigint) => {

@@ -9,6 +9,7 @@ import type { LivepatchModel } from "../../livepatch/index.ts";
 import type { PlacedSection } from "../../protocol/hypervisor.ts";
 import type { ParsedFile } from "../../state/parsedFile.ts";
 import { useLens, type LoadedFile } from "../../state/store.ts";
+import { hexToBytes } from "../../simulator/memory.ts";
 import { describePatch } from "../../simulator/patchText.ts";
 import { placeInSection } from "../inspector/symbolize.ts";
 import { usePlacement } from "../placement/usePlacement.ts";
@@ -51,8 +52,6 @@ export interface ImageContext {
   stringAt(address: bigint): string | null;
 }
 
-const fromHex = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16));
-
 export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageContext {
   const imageId = useLens((s) => s.files.audit.imageId);
   const image = useLens((s) => (imageId ? (s.files.list.find((f) => f.id === imageId) ?? null) : null));
@@ -65,7 +64,7 @@ export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageCont
     const assumed = at ? (at.assumed ? "a stand-in Xen (no image loaded: addresses assumed)" : `${at.imageFile}`) : "";
     const patches = new Map(
       (p?.patches ?? []).map((pt) => {
-        const bytes = fromHex(pt.bytes);
+        const bytes = hexToBytes(pt.bytes);
         const kind = pt.insn === "nop" ? ("nop" as const) : ("trampoline" as const);
         const fp: FuncPatch = {
           kind,
