@@ -26,4 +26,30 @@ describe("the event decoder", () => {
     expect(() => decodeEvents(`{${base},"kind":"check-failed","rule":"r","op":"APPLY","rc":-22,"rcKind":"later","explanation":""}`)).toThrow(/field 'rcKind'/);
     expect(() => decodeEvents(`{${base},"kind":"write","addr":"0x1","old":"","new":"","func":{"index":"0","name":""},"by":"apply","insn":"nop"}`)).toThrow(/field 'func'/);
   });
+
+  it("reads the compact write line as the same event its JSON form gives", () => {
+    const json =
+      '{"t":9,"cpu":1,"kind":"write","payload":"p","addr":"0x10","old":"0011223344","new":"e9fb0f0000","func":{"index":3,"name":"f"},"by":"apply","insn":"branch","target":"0x1010"}';
+    const compact = "W9,1,b,3,0x10,0011223344,e9fb0f0000,0x1010,1:p1:f";
+    expect(decodeEvents(compact)).toStrictEqual(decodeEvents(json));
+    // Counted strings hold any character; a NOP-out has no target, a revert restores.
+    const [nop, back, after] = decodeEvents('W12,-1,n,0,0xffff82d040200000,4889e5,0f1f00,,4:a,b\n4:x\ny,\nW13,0,r,0,0xffff82d040200000,0f1f00,4889e5,,4:a,b\n0:\n{"t":14,"cpu":0,"kind":"cpus","payload":null,"online":2}');
+    expect(nop).toStrictEqual({ t: 12, cpu: -1, kind: "write", payload: "a,b\n", addr: "0xffff82d040200000", old: "4889e5", new: "0f1f00", func: { index: 0, name: "x\ny," }, by: "apply", insn: "nop" });
+    expect(back).toStrictEqual({ t: 13, cpu: 0, kind: "write", payload: "a,b\n", addr: "0xffff82d040200000", old: "0f1f00", new: "4889e5", func: { index: 0, name: "" }, by: "revert", insn: "restore" });
+    expect(after).toStrictEqual({ t: 14, cpu: 0, kind: "cpus", payload: null, online: 2 });
+  });
+
+  it("rejects a malformed compact write line", () => {
+    for (const bad of [
+      "W9,1,x,3,0x10,00,e9,,1:p1:f", // unknown kind letter
+      "W9,1,b,3,0x10,00,e9,,1:p1:f", // a branch without its target
+      "W9,1,n,3,0x10,00,e9,0x20,1:p1:f", // a NOP-out with one
+      "W9,1,n,3,10,00,e9,,1:p1:f", // address without 0x
+      "W9,1,n,3,0x10,0G,e9,,1:p1:f", // not hex
+      "W9,1,n,3,0x10,00,e9,,5:p1:f", // count past the end
+      "W9,1,n,3,0x10,00,e9,,1:p1:fx", // trailing characters
+      "W,1,n,3,0x10,00,e9,,1:p1:f", // no time
+    ])
+      expect(() => decodeEvents(bad), bad).toThrow(/compact write line/);
+  });
 });

@@ -1,8 +1,9 @@
 // The contract at the wasm boundary: the simulated hypervisor's API as the page, the CLI and the
 // audit call it, the plain data it hands out, and the events it reports, each kind with typed
 // fields. Every view derives from these fields; none parses prose. The wasm writes events as
-// JSON lines (workers/hypervisor/assembly/events.ts); decodeEvents() in ./events.ts is the one
-// place that turns them into these types and rejects anything else.
+// JSON lines, `write` events in a compact line form (workers/hypervisor/assembly/events.ts);
+// decodeEvents() in ./events.ts is the one place that turns them into these types and rejects
+// anything else.
 
 import type {
   ActionCmd,

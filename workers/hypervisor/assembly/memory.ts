@@ -13,6 +13,29 @@ export const PERM_RO: i32 = 3;
 let pages = new Map<u64, Uint8Array>();
 let perms = new Map<u64, i32>();
 
+// Recently used pages, direct-mapped by page number: APPLY and UPLOAD touch a few pages thousands
+// of times, and a Map lookup hashes every time. Holds mapped pages only (their objects stay in
+// `pages`, so the pointers stay valid); emptied whenever a page is unmapped.
+const CACHE_WAYS: i32 = 16;
+const cachedPn = new StaticArray<u64>(CACHE_WAYS);
+const cachedAt = new StaticArray<usize>(CACHE_WAYS);
+
+function forgetPages(): void {
+  for (let i = 0; i < CACHE_WAYS; i++) unchecked((cachedAt[i] = 0));
+}
+
+/** The bytes of page `pn` in wasm memory, 0 when it is not mapped. */
+function pageAt(pn: u64): usize {
+  const way = <i32>pn & (CACHE_WAYS - 1);
+  const at = unchecked(cachedAt[way]);
+  if (at != 0 && unchecked(cachedPn[way]) == pn) return at;
+  if (!pages.has(pn)) return 0;
+  const fresh = pages.get(pn).dataStart;
+  unchecked((cachedPn[way] = pn));
+  unchecked((cachedAt[way] = fresh));
+  return fresh;
+}
+
 /** Cleared by the scalar readers when the access failed. */
 export let memOk: bool = true;
 
@@ -36,8 +59,12 @@ export function journalStart(): void {
 
 /** Called before page `pn` is first written (the interpreter's write-TLB fill, memWrite). */
 export function journalNote(pn: u64): void {
-  if (!journaling || journal.has(pn) || !pages.has(pn)) return;
-  journal.set(pn, pages.get(pn).slice(0));
+  if (!journaling || journal.has(pn)) return;
+  const at = pageAt(pn);
+  if (at == 0) return;
+  const copy = new Uint8Array(<i32>PAGE_SIZE);
+  memory.copy(copy.dataStart, at, <usize>PAGE_SIZE);
+  journal.set(pn, copy);
 }
 
 /** Puts back every journaled page and stops journaling. */
@@ -45,7 +72,8 @@ export function journalRollback(): void {
   const keys = journal.keys();
   for (let i = 0; i < keys.length; i++) {
     const pn = keys[i];
-    if (pages.has(pn)) memory.copy(pages.get(pn).dataStart, journal.get(pn).dataStart, <usize>PAGE_SIZE);
+    const at = pageAt(pn);
+    if (at != 0) memory.copy(at, journal.get(pn).dataStart, <usize>PAGE_SIZE);
   }
   journal = new Map<u64, Uint8Array>();
   journaling = false;
@@ -54,12 +82,13 @@ export function journalRollback(): void {
 
 /** The bytes of page number `pn` in wasm memory, 0 when unmapped (the interpreter's TLB fill). */
 export function pageBytes(pn: u64): usize {
-  return pages.has(pn) ? pages.get(pn).dataStart : 0;
+  return pageAt(pn);
 }
 
 export function resetMemory(): void {
   pages = new Map<u64, Uint8Array>();
   perms = new Map<u64, i32>();
+  forgetPages();
   memGeneration++;
 }
 
@@ -86,6 +115,7 @@ export function mapRange(addr: u64, len: u64, perm: i32): bool {
 export function unmapRange(addr: u64, len: u64): void {
   if (len == 0 || !rangeFits(addr, len)) return;
   memGeneration++;
+  forgetPages();
   const first = addr >> PAGE_SHIFT;
   const last = (addr + len - 1) >> PAGE_SHIFT;
   for (let pn = first; ; pn++) {
@@ -115,11 +145,11 @@ export function permAt(addr: u64): i32 {
 
 export function isMapped(addr: u64, len: u64): bool {
   if (!rangeFits(addr, len)) return false;
-  if (len == 0) return pages.has(addr >> PAGE_SHIFT);
+  if (len == 0) return pageAt(addr >> PAGE_SHIFT) != 0;
   const first = addr >> PAGE_SHIFT;
   const last = (addr + len - 1) >> PAGE_SHIFT;
   for (let pn = first; ; pn++) {
-    if (!pages.has(pn)) return false;
+    if (pageAt(pn) == 0) return false;
     if (pn == last) break;
   }
   return true;
@@ -129,7 +159,7 @@ export function isMapped(addr: u64, len: u64): bool {
 export function firstUnmapped(addr: u64, len: u64): u64 {
   if (!rangeFits(addr, len)) return addr;
   for (let pn = addr >> PAGE_SHIFT; ; pn++) {
-    if (!pages.has(pn)) return pn << PAGE_SHIFT > addr ? pn << PAGE_SHIFT : addr;
+    if (pageAt(pn) == 0) return pn << PAGE_SHIFT > addr ? pn << PAGE_SHIFT : addr;
     if (pn == (addr + (len == 0 ? 0 : len - 1)) >> PAGE_SHIFT) return addr;
   }
   return addr;
@@ -144,12 +174,12 @@ export function memWrite(addr: u64, src: Uint8Array, srcOff: i32, len: i32): boo
   while (done < len) {
     const a = addr + <u64>done;
     if (journaling) journalNote(a >> PAGE_SHIFT);
-    const page = pages.get(a >> PAGE_SHIFT);
+    const page = pageAt(a >> PAGE_SHIFT);
     const off = <i32>(a & (PAGE_SIZE - 1));
     let n = <i32>PAGE_SIZE - off;
     if (n > len - done) n = len - done;
     // Bounds were checked above (src range, every page mapped): copy the chunk in one go.
-    memory.copy(page.dataStart + <usize>off, src.dataStart + <usize>(srcOff + done), <usize>n);
+    memory.copy(page + <usize>off, src.dataStart + <usize>(srcOff + done), <usize>n);
     done += n;
   }
   return true;
@@ -162,8 +192,7 @@ export function memFill(addr: u64, value: u8, len: i32): bool {
   for (let i = 0; i < len; i++) {
     const a = addr + <u64>i;
     if (journaling) journalNote(a >> PAGE_SHIFT);
-    const page = pages.get(a >> PAGE_SHIFT);
-    page[<i32>(a & (PAGE_SIZE - 1))] = value;
+    store<u8>(pageAt(a >> PAGE_SHIFT) + <usize>(a & (PAGE_SIZE - 1)), value);
   }
   return true;
 }
@@ -171,24 +200,36 @@ export function memFill(addr: u64, value: u8, len: i32): bool {
 export function memRead(addr: u64, len: i32): Uint8Array | null {
   if (len < 0 || !isMapped(addr, <u64>len)) return null;
   const out = new Uint8Array(len);
+  copyOut(addr, out, len);
+  return out;
+}
+
+/** memRead into the first `len` bytes of `out`, without allocating; false (and `out` untouched) when unmapped. */
+export function memReadInto(addr: u64, out: Uint8Array, len: i32): bool {
+  if (len < 0 || len > out.length || !isMapped(addr, <u64>len)) return false;
+  copyOut(addr, out, len);
+  return true;
+}
+
+/** Copies [addr, addr+len) into `out`; the caller checked that it is mapped and fits. */
+function copyOut(addr: u64, out: Uint8Array, len: i32): void {
   let done: i32 = 0;
   while (done < len) {
     const a = addr + <u64>done;
-    const page = pages.get(a >> PAGE_SHIFT);
+    const page = pageAt(a >> PAGE_SHIFT);
     const off = <i32>(a & (PAGE_SIZE - 1));
     let n = <i32>PAGE_SIZE - off;
     if (n > len - done) n = len - done;
-    memory.copy(out.dataStart + <usize>done, page.dataStart + <usize>off, <usize>n);
+    memory.copy(out.dataStart + <usize>done, page + <usize>off, <usize>n);
     done += n;
   }
-  return out;
 }
 
 /** The byte at `addr`, or -1 when its page is not mapped. */
 export function memByte(addr: u64): i32 {
-  const pn = addr >> PAGE_SHIFT;
-  if (!pages.has(pn)) return -1;
-  return <i32>unchecked(pages.get(pn)[<i32>(addr & (PAGE_SIZE - 1))]);
+  const page = pageAt(addr >> PAGE_SHIFT);
+  if (page == 0) return -1;
+  return <i32>load<u8>(page + <usize>(addr & (PAGE_SIZE - 1)));
 }
 
 /** True when `size` (1..8) bytes at `addr` lie in one page: the scalar accessors' copy-free case. */
@@ -199,10 +240,10 @@ function inOnePage(addr: u64, size: i32): bool {
 /** Little-endian scalar read of `size` (1..8) bytes; sets memOk. */
 export function memReadLe(addr: u64, size: i32): u64 {
   if (inOnePage(addr, size)) {
-    const pn = addr >> PAGE_SHIFT;
-    memOk = pages.has(pn);
+    const page = pageAt(addr >> PAGE_SHIFT);
+    memOk = page != 0;
     if (!memOk) return 0;
-    const at = pages.get(pn).dataStart + <usize>(addr & (PAGE_SIZE - 1));
+    const at = page + <usize>(addr & (PAGE_SIZE - 1));
     let v: u64 = 0;
     for (let i = size - 1; i >= 0; i--) v = (v << 8) | <u64>load<u8>(at + <usize>i);
     return v;
@@ -222,10 +263,11 @@ export function memReadLe(addr: u64, size: i32): u64 {
 export function memWriteLe(addr: u64, value: u64, size: i32): bool {
   if (inOnePage(addr, size)) {
     const pn = addr >> PAGE_SHIFT;
-    if (!pages.has(pn)) return false;
+    const page = pageAt(pn);
+    if (page == 0) return false;
     memGeneration++;
     if (journaling) journalNote(pn);
-    const at = pages.get(pn).dataStart + <usize>(addr & (PAGE_SIZE - 1));
+    const at = page + <usize>(addr & (PAGE_SIZE - 1));
     for (let i = 0; i < size; i++) store<u8>(at + <usize>i, <u8>(value >> (<u64>(i * 8))));
     return true;
   }

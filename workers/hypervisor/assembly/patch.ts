@@ -3,8 +3,8 @@
 // xen/arch/arm/livepatch.c): x86 `e9 rel32`
 // after an optional ENDBR64, P6 NOPs for NOP-out; AArch64 `B`/NOP; ARM32 `B`/`mov r0,r0`.
 // The write itself is instantaneous: every other CPU is parked with IRQs off while it happens.
-import { begin, end, fStr, fInt, fAddr, fBytes, objBegin, objEnd, consoleLine, LEVEL_WARNING } from "./events";
-import { memRead, memWrite, firstUnmapped } from "./memory";
+import { writeEvent as writeLine, consoleLine, LEVEL_WARNING, WRITE_APPLY_BRANCH, WRITE_APPLY_NOP, WRITE_REVERT } from "./events";
+import { memRead, memReadInto, memReadLe, memOk, memWrite, isMapped, firstUnmapped } from "./memory";
 import { arch, ARCH_X86_64, ARCH_ARM64, ARCH_ARM32, imageStart, imageEnd } from "./image";
 import { Payload, OPAQUE_SIZE } from "./payload";
 import { addrStr } from "./fmt";
@@ -34,11 +34,9 @@ const P6_START: i32[] = [0, 0, 1, 3, 6, 10, 15, 21, 28, 36];
 
 /** True when the 4 bytes at `addr` are ENDBR64 or the poison Xen leaves in its place. */
 export function startsWithEndbr(addr: u64): bool {
-  const b = memRead(addr, 4);
-  if (b === null) return false;
-  const endbr = b[0] == 0xf3 && b[1] == 0x0f && b[2] == 0x1e && b[3] == 0xfa;
-  const poison = b[0] == 0x66 && b[1] == 0x0f && b[2] == 0x1f && b[3] == 0x01;
-  return endbr || poison;
+  // f3 0f 1e fa and 66 0f 1f 01, read little-endian.
+  const v = memReadLe(addr, 4);
+  return memOk && (v == 0xfa1e0ff3 || v == 0x011f0f66);
 }
 
 export function x86Nops(len: i32): Uint8Array {
@@ -88,6 +86,10 @@ export function arm32Branch(pc: u64, target: u64): u32 {
   return 0xea000000 | (<u32>((target - (pc + 8)) >> 2) & 0x00ffffff);
 }
 
+const NO_BYTES = new Uint8Array(0);
+/** The bytes an APPLY overwrites, read before the write (no write is longer than OPAQUE_SIZE). */
+const overwritten = new Uint8Array(OPAQUE_SIZE);
+
 export const INSN_BRANCH: i32 = 1;
 export const INSN_NOP: i32 = 2;
 
@@ -99,7 +101,7 @@ export class PatchPlan {
   /** old_addr + patchOffset. */
   at: u64 = 0;
   patchOffset: u32 = 0;
-  insn: Uint8Array = new Uint8Array(0);
+  insn: Uint8Array = NO_BYTES;
   kind: i32 = 0;
   /** A rule id from rules.ts when writing would bring the host down (-1: it writes). */
   fault: i32 = -1;
@@ -148,7 +150,7 @@ export function planPatch(p: Payload, i: i32, endbrOffset: i32 = -1): PatchPlan 
   const len = plan.insn.length;
   if (plan.fault < 0 && len > 0) {
     // Xen first saves the old bytes (a read at old_addr), then writes (on ARM through the alias).
-    if (memRead(plan.at, len) === null) {
+    if (!isMapped(plan.at, <u64>len)) {
       plan.fault = R.R_WRITE_FAULT;
       plan.faultAddr = firstUnmapped(plan.at, <u64>len);
       plan.explanation = "the old function of " + funcLabel(p, i) + " at " + addrStr(plan.at) + " is not mapped";
@@ -163,20 +165,9 @@ export function planPatch(p: Payload, i: i32, endbrOffset: i32 = -1): PatchPlan 
   return plan;
 }
 
-function writeEvent(p: Payload, i: i32, cpu: i32, addr: u64, before: Uint8Array, after: Uint8Array, by: string, insn: string): void {
+function writeEvent(p: Payload, i: i32, cpu: i32, addr: u64, before: Uint8Array, after: Uint8Array, len: i32, how: i32): void {
   const f = p.funcs[i];
-  begin("write", cpu, p.name);
-  fAddr("addr", addr);
-  fBytes("old", before);
-  fBytes("new", after);
-  objBegin("func");
-  fInt("index", i);
-  fStr("name", f.name);
-  objEnd();
-  fStr("by", by);
-  fStr("insn", insn);
-  if (insn == "branch") fAddr("target", f.newAddr);
-  end();
+  writeLine(cpu, p.name, addr, before, after, len, how, i, f.name, f.newAddr);
 }
 
 /** A function's name as Xen's %s prints it ("<NULL>" for a NULL pointer). */
@@ -220,10 +211,11 @@ export function applyFunc(p: Payload, i: i32, cpu: i32): bool {
     st.applied = 1;
     return true;
   }
-  const before = memRead(plan.at, insn.length)!;
+  const before = insn.length <= overwritten.length ? overwritten : new Uint8Array(insn.length);
+  memReadInto(plan.at, before, insn.length);
   memWrite(plan.at, insn, 0, insn.length);
   st.saveInsn(before, insn.length);
-  writeEvent(p, i, cpu, plan.at, before, insn, "apply", plan.kind == INSN_BRANCH ? "branch" : "nop");
+  writeEvent(p, i, cpu, plan.at, before, insn, insn.length, plan.kind == INSN_BRANCH ? WRITE_APPLY_BRANCH : WRITE_APPLY_NOP);
   st.applied = 1;
   return true;
 }
@@ -241,11 +233,12 @@ export function revertFunc(p: Payload, i: i32, cpu: i32): bool {
   const at = f.oldAddr + <u64>st.patchOffset;
   if (len > 0) {
     const before = memRead(at, len);
-    if (before === null || !memWrite(at, st.insnBuffer, 0, len)) {
+    const saved = st.insnBuffer;
+    if (before === null || !memWrite(at, saved, 0, len)) {
       fatalFault(cpu, p.name, firstUnmapped(at, <u64>len), true, R.R_WRITE_FAULT, "the old function at " + addrStr(at) + " is no longer mapped");
       return false;
     }
-    writeEvent(p, i, cpu, at, before, st.insnBuffer.slice(0, len), "revert", "restore");
+    writeEvent(p, i, cpu, at, before, saved, len, WRITE_REVERT);
   }
   st.applied = 0;
   return true;
