@@ -34,9 +34,13 @@ export class Bytes {
       this.ok = false;
       return 0;
     }
+    // wasm is little-endian: the common sizes are one load.
+    const at = this.data.dataStart + <usize>off;
+    if (size == 8) return load<u64>(at);
+    if (size == 4) return <u64>load<u32>(at);
+    if (size == 2) return <u64>load<u16>(at);
     let v: u64 = 0;
-    const base = <i32>off;
-    for (let i = size - 1; i >= 0; i--) v = (v << 8) | <u64>unchecked(this.data[base + i]);
+    for (let i = size - 1; i >= 0; i--) v = (v << 8) | <u64>load<u8>(at + <usize>i);
     return v;
   }
 

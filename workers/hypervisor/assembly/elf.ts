@@ -103,9 +103,13 @@ export class Elf {
 
 /** A NUL-terminated string at `off`, read byte-per-char; stops at `end` at the latest. */
 export function cstr(b: Bytes, off: u64, end: u64): string {
+  // Stops at the NUL, at `end` or at the end of the data, whichever comes first.
+  const n = <u64>b.data.length;
+  const stop = end < n ? end : n;
+  const base = b.data.dataStart;
   let p = off;
-  while (p < end && b.has(p, 1) && unchecked(b.data[<i32>p]) != 0) p++;
-  return p == off ? "" : latin1(b.data.dataStart + <usize>off, <i32>(p - off));
+  while (p < stop && load<u8>(base + <usize>p) != 0) p++;
+  return p <= off ? "" : latin1(base + <usize>off, <i32>(p - off));
 }
 
 /** The section header of section `i` in the file. */

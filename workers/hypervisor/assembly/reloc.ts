@@ -21,11 +21,15 @@ export class Rel {
   hasAddend: bool = false;
 }
 
+// One entry at a time: the arch code reads it and keeps nothing, so one object serves them all.
+const entry = new Rel();
+
 function readRel(e: Elf, r: Sec, i: i32): Rel {
   const b = e.b;
   const o = r.offset + r.entsize * <u64>i;
-  const x = new Rel();
+  const x = entry;
   x.index = i;
+  x.addend = 0;
   x.hasAddend = r.type == SHT_RELA;
   if (e.is64) {
     x.offset = b.u64(o);
