@@ -221,79 +221,41 @@ export function decodeEvent(line: string): HvEvent {
 // The compact form of a `write` event (workers/hypervisor/assembly/events.ts: writeEvent()), one per
 // function in an APPLY or REVERT:
 //   W<t>,<cpu>,<b|n|r>,<func index>,0x<addr>,<old hex>,<new hex>,[0x<target>],<n>:<payload><n>:<func name>
-// Read with a cursor rather than split: the counted strings may hold any character, a newline too.
+// Not split at newlines first: the counted strings may hold any character, a newline too.
 const WRITE_KINDS: Readonly<Record<string, readonly ["apply" | "revert", "branch" | "nop" | "restore"]>> = {
   b: ["apply", "branch"],
   n: ["apply", "nop"],
   r: ["revert", "restore"],
 };
 
-/** The cursor's position in the text; -1 once a field did not parse. */
-let at = 0;
+// Everything up to the counted strings, matched natively in one go.
+const WRITE_HEAD = /W(\d{1,20}),(-?\d{1,10}),([bnr]),(\d{1,10}),(0x[0-9a-f]{1,16}),([0-9a-f]*),([0-9a-f]*),(0x[0-9a-f]{1,16})?,(\d{1,10}):/y;
 
-/** A decimal integer (optionally negative) ended by `stop`, which is skipped. */
-function int(text: string, stop: number): number {
-  const neg = text.charCodeAt(at) === 0x2d;
-  const start = neg ? at + 1 : at;
-  let end = start;
-  let v = 0;
-  for (let c = text.charCodeAt(end); c >= 0x30 && c <= 0x39; c = text.charCodeAt(++end)) v = v * 10 + (c - 0x30);
-  if (end === start || text.charCodeAt(end) !== stop) {
-    at = -1;
-    return 0;
-  }
-  // Past 15 digits the running sum may round differently from JSON's numbers.
-  if (end - start > 15) v = Number(text.slice(start, end));
-  at = end + 1;
-  return neg ? -v : v;
-}
+const COUNT = /^\d{1,10}$/;
 
-/** Lower-case hex digits (after "0x" when `prefixed`, then at least one digit) ended by ",". */
-function hexField(text: string, prefixed: boolean): string {
-  const start = at;
-  let end = prefixed ? at + 2 : at;
-  if (prefixed && (text.charCodeAt(at) !== 0x30 || text.charCodeAt(at + 1) !== 0x78)) end = -1;
-  for (let c = text.charCodeAt(end); (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66); c = text.charCodeAt(++end));
-  if (end < 0 || (prefixed && end === start + 2) || text.charCodeAt(end) !== 0x2c) {
-    at = -1;
-    return "";
-  }
-  at = end + 1;
-  return text.slice(start, end);
-}
-
-/** `<n>:` and n characters. */
-function counted(text: string): string {
-  const n = int(text, 0x3a);
-  if (at < 0 || at + n > text.length) {
-    at = -1;
-    return "";
-  }
-  at += n;
-  return text.slice(at - n, at);
-}
+let lastPayload = "";
 
 /** The compact write line at `from` into `out`; returns where the next line starts. */
 function decodeWrite(text: string, from: number, out: HvEvent[]): number {
-  at = from + 1;
-  const t = int(text, 0x2c);
-  const cpu = at < 0 ? 0 : int(text, 0x2c);
-  const how = at < 0 ? undefined : WRITE_KINDS[text.charAt(at)];
-  if (how === undefined || text.charCodeAt(at + 1) !== 0x2c) throw eventError(text.slice(from), "has a bad compact write line (kind)");
-  at += 2;
-  const index = int(text, 0x2c);
-  const addr = at < 0 ? "" : hexField(text, true);
-  const old = at < 0 ? "" : hexField(text, false);
-  const neu = at < 0 ? "" : hexField(text, false);
-  let target: string | undefined;
-  if (at >= 0 && how[1] === "branch") target = hexField(text, true);
-  else if (at >= 0 && text.charCodeAt(at++) !== 0x2c) at = -1;
-  const payload = at < 0 ? "" : counted(text);
-  const name = at < 0 ? "" : counted(text);
-  if (at < 0 || (at < text.length && text.charCodeAt(at) !== 0x0a)) throw eventError(text.slice(from), "has a bad compact write line");
+  WRITE_HEAD.lastIndex = from;
+  const m = WRITE_HEAD.exec(text);
+  const how = m === null ? undefined : WRITE_KINDS[m[3]];
+  if (m === null || how === undefined || (how[1] === "branch") !== (m[8] !== undefined)) throw eventError(text.slice(from), "has a bad compact write line");
+  let at = WRITE_HEAD.lastIndex;
+  const n = Number(m[9]);
+  // Every write of an action names the same payload: one string for all of them.
+  if (n !== lastPayload.length || !text.startsWith(lastPayload, at)) lastPayload = text.slice(at, at + n);
+  const payload = lastPayload;
+  at += n;
+  const colon = text.indexOf(":", at);
+  const count = text.slice(at, colon);
+  const k = Number(count);
+  const name = text.slice(colon + 1, (at = colon + 1 + k));
+  if (at > text.length || colon < 0 || !COUNT.test(count) || (at < text.length && text.charCodeAt(at) !== 0x0a))
+    throw eventError(text.slice(from), "has a bad compact write line");
   // The same fields in the same order as the JSON form, so both decode to equal objects.
-  const ev: WriteEvent = { t, cpu, kind: "write", payload, addr, old, new: neu, func: { index, name }, by: how[0], insn: how[1] };
-  if (target !== undefined) ev.target = target;
+  const ev: WriteEvent = { t: Number(m[1]), cpu: Number(m[2]), kind: "write", payload, addr: m[5], old: m[6], new: m[7], func: { index: Number(m[4]), name }, by: how[0], insn: how[1] };
+  if (m[8] !== undefined) ev.target = m[8];
   out.push(ev);
   return at + 1;
 }
