@@ -9,6 +9,7 @@ export class ByteReader {
   readonly length: number;
   readonly le: boolean;
   private readonly view: DataView;
+  private wordView: Uint32Array | null | undefined;
 
   constructor(bytes: Uint8Array, littleEndian: boolean) {
     this.bytes = bytes;
@@ -73,14 +74,26 @@ export class ByteReader {
   }
 
   /**
-   * The bytes `[offset, offset + 4*count)` as little-endian 32-bit words, bounds-checked,
-   * without a copy; null unless both the file and the host are little-endian and `offset` is
-   * 4-aligned in memory (callers then read through the column readers).
+   * The whole file as little-endian 32-bit words (the tail past the last full word left out),
+   * or null unless both the file and the host are little-endian and the bytes start 4-aligned
+   * in memory (callers then read through the column readers). Index it through `wordIndex`.
    */
-  words(offset: number, count: number): Uint32Array | null {
+  get littleWords(): Uint32Array | null {
+    if (this.wordView === undefined) {
+      const b = this.bytes;
+      this.wordView = this.le && hostLittleEndian && b.byteOffset % 4 === 0 ? new Uint32Array(b.buffer, b.byteOffset, b.length >>> 2) : null;
+    }
+    return this.wordView;
+  }
+
+  /**
+   * The index in `littleWords` of the word at `offset`, after checking that
+   * `[offset, offset + 4*count)` lies in the file; -1 when `littleWords` is null or `offset` is
+   * not 4-aligned.
+   */
+  wordIndex(offset: number, count: number): number {
     this.check(offset, count * 4);
-    if (!this.le || !hostLittleEndian || (this.bytes.byteOffset + offset) % 4 !== 0) return null;
-    return new Uint32Array(this.bytes.buffer, this.bytes.byteOffset + offset, count);
+    return this.littleWords !== null && offset % 4 === 0 ? offset / 4 : -1;
   }
 
   /** out[i] = u8 at base + i*stride + field. */
