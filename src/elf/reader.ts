@@ -3,6 +3,8 @@
 import { ElfFormatError, hex } from "./errors.ts";
 
 const hostLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const SMALL_BIGINTS: readonly bigint[] = Array.from({ length: 1024 }, (_, i) => BigInt(i));
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 export class ByteReader {
   readonly bytes: Uint8Array;
@@ -51,7 +53,15 @@ export class ByteReader {
 
   u64(offset: number): bigint {
     this.check(offset, 8);
-    return this.view.getBigUint64(offset, this.le);
+    const v = this.view;
+    const le = this.le;
+    // Most header fields (flags, alignments, entry sizes, zero addresses) are small: share their
+    // bigints instead of allocating one per field.
+    if (v.getUint32(offset + (le ? 4 : 0), le) === 0) {
+      const lo = v.getUint32(offset + (le ? 0 : 4), le);
+      if (lo < SMALL_BIGINTS.length) return SMALL_BIGINTS[lo];
+    }
+    return v.getBigUint64(offset, le);
   }
 
   /** A 32- or 64-bit word (ELF32 / ELF64 address-sized field), widened to bigint. */
@@ -154,5 +164,5 @@ export class ByteReader {
 
 /** Checked narrowing of a bigint file offset/size to number. */
 export function toSafeNumber(x: bigint): number | null {
-  return x >= 0n && x <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x) : null;
+  return x >= 0n && x <= MAX_SAFE ? Number(x) : null;
 }
