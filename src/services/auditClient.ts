@@ -3,7 +3,7 @@
 import * as Comlink from "comlink";
 import type { AuditResult, PlanRole } from "../audit/index.ts";
 import type { Result } from "../protocol/result.ts";
-import type { AuditImageInput, AuditWorkerApi } from "../../workers/audit/service.ts";
+import type { AuditImageInput, AuditWorkerApi, Bytes } from "../../workers/audit/service.ts";
 
 let remote: Comlink.Remote<AuditWorkerApi> | null = null;
 let queue: Promise<unknown> = Promise.resolve();
@@ -16,7 +16,7 @@ function worker(): Comlink.Remote<AuditWorkerApi> {
 export interface AuditImageSource {
   file: string;
   key: string;
-  bytes: Uint8Array;
+  bytes: Bytes;
 }
 
 /** Calls `job` without the image's bytes first, and again with them if the worker asks. */
@@ -31,14 +31,15 @@ async function withImage<T>(image: AuditImageSource, job: (w: Comlink.Remote<Aud
 
 export interface PlanSource {
   file: string;
-  bytes: Uint8Array;
+  /** The user's File when there is one (sent as a reference), else the bytes (copied). */
+  bytes: Bytes;
   role: PlanRole;
   /** Why the file could not be loaded (the audit reports it unreadable). */
   problem?: string;
 }
 
 async function runOnce(files: PlanSource[], image: AuditImageSource | null): Promise<AuditResult> {
-  // Structured clone copies each payload (and the image, when sent); the page keeps its own.
+  // Structured clone copies Uint8Arrays (samples, small) and passes Files by reference.
   if (image) return withImage(image, (w, img) => w.audit({ image: img, files }));
   const r = await worker().audit({ image: null, files });
   if (!r.ok) throw new Error(r.error.message);

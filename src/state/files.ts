@@ -28,6 +28,8 @@ export interface LoadedFile {
   progress: number | null;
   problem: FileProblem | null;
   parsed: ParsedFile | null;
+  /** The File the user gave (null for samples): workers read it themselves rather than take a copy. */
+  source: Blob | null;
 }
 
 /** The latest audit of the loaded payloads (features/audit runs it; everyone reads it here). */
@@ -92,10 +94,10 @@ export function createFilesSlice({ set, get, setStore, subscribe }: SliceApi<"fi
     return outcome;
   }
 
-  async function load(name: string, size: number, origin: FileOrigin, read: (id: string) => Promise<ArrayBuffer | Blob>): Promise<string> {
+  async function load(name: string, size: number, origin: FileOrigin, read: (id: string) => Promise<ArrayBuffer | Blob>, source: Blob | null = null): Promise<string> {
     const id = `f${++seq}`;
     const previous = get().ui.selectedFileId;
-    const file: LoadedFile = { id, name, size, origin, status: "parsing", progress: null, problem: null, parsed: null };
+    const file: LoadedFile = { id, name, size, origin, status: "parsing", progress: null, problem: null, parsed: null, source };
     setStore((s) => ({ files: { ...s.files, list: [...s.files.list, file] }, ui: { ...s.ui, selectedFileId: id } }));
     const outcome = await parseWithRetry(id, name, read);
     // Receiving a big result (structured-clone deserialization) is one main-thread task; rendering
@@ -120,7 +122,7 @@ export function createFilesSlice({ set, get, setStore, subscribe }: SliceApi<"fi
   return {
     list: [],
     // The parse worker reads each File itself.
-    loadUser: (files) => Promise.all([...files].map((f) => load(f.name, f.size, { kind: "user" }, () => Promise.resolve(f)))),
+    loadUser: (files) => Promise.all([...files].map((f) => load(f.name, f.size, { kind: "user" }, () => Promise.resolve(f), f))),
     loadSample(path) {
       const existing = get().files.list.find((f) => f.origin.kind === "sample" && f.origin.path === path && f.status !== "error");
       if (existing) {

@@ -16,7 +16,7 @@ function parsedSample(name: string): ParsedFile {
   return { fileName: name, size: elf.bytes.length, role: "payload", elf, livepatch: analyzePayload(elf) };
 }
 
-const file = (id: string): LoadedFile => ({ id, name: id, size: 1, origin: { kind: "user" }, status: "ready", progress: null, problem: null, parsed: null });
+const file = (id: string): LoadedFile => ({ id, name: id, size: 1, origin: { kind: "user" }, status: "ready", progress: null, problem: null, parsed: null, source: null });
 
 describe("per-file selection", () => {
   beforeEach(() => {

@@ -3,7 +3,7 @@ import { formatHash, parseHash } from "./urlHash.ts";
 import type { LoadedFile } from "./store.ts";
 
 const file = (id: string, origin: LoadedFile["origin"]): LoadedFile => ({
-  id, name: id, size: 1, origin, status: "ready", progress: null, problem: null, parsed: null,
+  id, name: id, size: 1, origin, status: "ready", progress: null, problem: null, parsed: null, source: null,
 });
 
 describe("url hash", () => {

@@ -61,4 +61,23 @@ describe("audit service over a MessageChannel", () => {
     expect(r).toMatchObject({ ok: true, value: { verdict: "reject", findings: [{ id: "file-unreadable", message: expect.stringMatching(/^junk cannot be read as a hypervisor image/) }] } });
   });
 
+  it("reads a File or Blob itself (passed by reference) and gives the same result as the bytes", async () => {
+    const remote = connect();
+    const bytes = read("xen_hello_world.livepatch");
+    const image = read("xen-syms");
+    const asBytes = await remote.audit({ image: { file: "xen-syms", key: "b1", bytes: image }, files: [{ file: "h.livepatch", bytes, role: "apply" }] });
+    const asBlob = await remote.audit({ image: { file: "xen-syms", key: "b2", bytes: new Blob([image]) }, files: [{ file: "h.livepatch", bytes: new Blob([bytes]), role: "apply" }] });
+    expect(asBytes.ok).toBe(true);
+    expect(asBlob).toEqual(asBytes);
+  });
+
+  it("a File that can no longer be read is unreadable (reject), and an image that cannot be read is an error", async () => {
+    const service = createAuditService(module);
+    const gone = new Blob([read("xen_hello_world.livepatch")]);
+    gone.arrayBuffer = () => Promise.reject(new Error("the file changed on disk"));
+    const r = await service.audit({ image: null, files: [{ file: "gone.livepatch", bytes: gone, role: "apply" }] });
+    expect(r).toMatchObject({ ok: true, value: { verdict: "reject", findings: [{ id: "file-unreadable", file: "gone.livepatch", message: expect.stringMatching(/could not read the file: the file changed on disk/) }] } });
+    const noImage = await service.audit({ image: { file: "xen-syms", key: "k", bytes: gone }, files: [{ file: "p.livepatch", bytes: read("xen_hello_world.livepatch"), role: "apply" }] });
+    expect(noImage).toMatchObject({ ok: false, error: { code: "READ_FAILED", message: expect.stringMatching(/^image xen-syms: could not read the file/) } });
+  });
 });

@@ -10,13 +10,19 @@ export interface AuditImageInput {
   file: string;
   /** Identifies the image's bytes (the page uses its file id); bytes are needed the first time only. */
   key: string;
-  bytes?: Uint8Array;
+  bytes?: Bytes;
 }
+
+/**
+ * A file's bytes, or the File/Blob the page was given: a Blob crosses to the worker as a
+ * reference and is read here, so a 60 MB file is never copied on the page's thread.
+ */
+export type Bytes = Uint8Array | Blob;
 
 export interface AuditPlanInput {
   image: AuditImageInput | null;
   /** `problem`: why the page could not load the file (it is then reported unreadable). */
-  files: { file: string; bytes: Uint8Array; role: PlanRole; problem?: string }[];
+  files: { file: string; bytes: Bytes; role: PlanRole; problem?: string }[];
 }
 
 export interface AuditWorkerApi {
@@ -30,18 +36,30 @@ const KEEP_IMAGES = 2;
 /** Loads the instruction decoder for an image's ELF machine (the host's engines); undefined when none. */
 export type DecoderLoader = (machine: number) => Promise<Decode | undefined>;
 
+async function read(bytes: Bytes): Promise<Result<Uint8Array>> {
+  if (bytes instanceof Uint8Array) return ok(bytes);
+  try {
+    return ok(new Uint8Array(await bytes.arrayBuffer()));
+  } catch (e) {
+    // A File changed or removed on disk since it was chosen cannot be read again.
+    return err("READ_FAILED", `could not read the file: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 export function createAuditService(module: WebAssembly.Module | Promise<WebAssembly.Module>, decoder?: DecoderLoader): AuditWorkerApi {
   const images = new Map<string, Uint8Array>();
   const hv = Promise.resolve(module).then(createHypervisor);
 
-  function imageFor(input: AuditImageInput): Result<Uint8Array> {
+  async function imageFor(input: AuditImageInput): Promise<Result<Uint8Array>> {
     const hit = images.get(input.key);
     if (hit && !input.bytes) return ok(hit);
     if (!input.bytes) return err("NEED_IMAGE", `image ${input.file} is not cached here`);
+    const bytes = await read(input.bytes);
+    if (!bytes.ok) return err(bytes.error.code, `image ${input.file}: ${bytes.error.message}`);
     images.delete(input.key);
-    images.set(input.key, input.bytes);
+    images.set(input.key, bytes.value);
     while (images.size > KEEP_IMAGES) images.delete(images.keys().next().value as string);
-    return ok(input.bytes);
+    return bytes;
   }
 
   // One plan at a time: a run boots, uploads and applies on the one simulator.
@@ -58,13 +76,20 @@ export function createAuditService(module: WebAssembly.Module | Promise<WebAssem
         try {
           let image: { file: string; bytes: Uint8Array } | null = null;
           if (plan.image) {
-            const r = imageFor(plan.image);
+            const r = await imageFor(plan.image);
             if (!r.ok) return r;
             image = { file: plan.image.file, bytes: r.value };
           }
           const host = auditHostOver(await hv);
           const unreadable = new Map(plan.files.flatMap((f) => (f.problem ? [[f.file, f.problem] as const] : [])));
-          return ok(await runAudit({ image, files: plan.files.map(({ file, bytes, role }) => ({ file, bytes, role })) }, host, { unreadable, decoder }));
+          const files = [];
+          for (const { file, bytes, role } of plan.files) {
+            const r = await read(bytes);
+            // Fails closed: a file that cannot be read again is in the plan, unreadable.
+            if (!r.ok && !unreadable.has(file)) unreadable.set(file, r.error.message);
+            files.push({ file, bytes: r.ok ? r.value : new Uint8Array(0), role });
+          }
+          return ok(await runAudit({ image, files }, host, { unreadable, decoder }));
         } catch (e) {
           return err("INTERNAL", `audit failed: ${e instanceof Error ? e.message : String(e)}`);
         }

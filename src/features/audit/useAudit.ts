@@ -37,7 +37,7 @@ export function useAuditRunner(): void {
     );
     const inputs = payloads.map((f) => ({
       file: f.name,
-      bytes: f.parsed?.elf.bytes ?? new Uint8Array(0),
+      bytes: f.source ?? f.parsed?.elf.bytes ?? new Uint8Array(0),
       role: roleIn(roles, f.id),
       ...(f.parsed ? {} : { problem: f.problem?.message ?? "it could not be loaded" }),
     }));
@@ -57,7 +57,7 @@ export function useAuditRunner(): void {
     setAudit({ result: null, ids: plan.ids, imageId, error: null, running: true });
     if (plan.pending) return;
     let live = true;
-    const image = plan.image ? { file: plan.image.name, key: plan.image.id, bytes: plan.image.parsed!.elf.bytes } : null;
+    const image = plan.image ? { file: plan.image.name, key: plan.image.id, bytes: plan.image.source ?? plan.image.parsed!.elf.bytes } : null;
     auditInWorker(plan.inputs, image, () => live).then(
       (result) => {
         if (live && result) setAudit({ result, ids: plan.ids, imageId, error: null, running: false });

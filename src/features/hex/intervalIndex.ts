@@ -33,6 +33,22 @@ interface Level {
 
 const WALK_LIMIT = 512;
 
+/**
+ * Stable order by start. A comparator sort over ten thousand objects held the page for tens of
+ * milliseconds; a native numeric sort of (start, position) keys does the same in about one.
+ */
+function byStart(list: Interval[]): Interval[] {
+  const n = list.length;
+  // start * 2^21 + position is exact below 2^53 when start < 2^32 and n < 2^21.
+  if (n >= 1 << 21 || list.some((iv) => !(iv.start >= 0 && iv.start < 2 ** 32))) return list.sort((a, b) => a.start - b.start);
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = list[i].start * 2 ** 21 + i;
+  keys.sort();
+  const out: Interval[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = list[keys[i] % 2 ** 21];
+  return out;
+}
+
 export class IntervalIndex {
   private levels: Level[] = [];
 
@@ -45,7 +61,7 @@ export class IntervalIndex {
       list.push(iv);
     }
     for (const level of [...byLevel.keys()].sort((a, b) => b - a)) {
-      const items = byLevel.get(level)!.sort((a, b) => a.start - b.start);
+      const items = byStart(byLevel.get(level)!);
       const ends = items.map((i) => i.start + i.stride * i.count);
       const prefixMaxEnd: number[] = [];
       let max = -1;
