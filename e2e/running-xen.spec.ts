@@ -21,10 +21,17 @@ test("xl info at boot and now: xen_extra changes with APPLY, back with REVERT, a
   await expect(row("xen_extra").getByRole("cell").first()).toHaveText("-unstable");
   await expect(panel.getByRole("row", { name: "xen_extra changed" })).toBeVisible();
   await expect(panel).toContainText("changed: xen_extra, xen_version");
+  // The one-line summary at the top of the memory card says the same, in view without scrolling.
+  const summary = page.getByLabel("xl info now");
+  await expect(summary).toBeInViewport();
+  await expect(summary).toContainText(/xen_extra\s*-unstable\s*→\s*Hello World/);
+  await summary.getByRole("button", { name: "Running Xen ↓" }).click();
+  await expect(panel).toBeInViewport();
 
   await type(page, "revert xen_hello_world");
   await expect(row("xen_extra").getByRole("cell").last()).toHaveText("-unstable", { timeout: 20_000 });
   await expect(panel.getByRole("row", { name: /changed$/ })).toHaveCount(0);
+  await expect(page.getByLabel("xl info now")).toContainText("as at boot");
 
   // Back to the step after the load: the panel shows what the host answered then.
   await page.getByRole("button", { name: "Step back" }).click();

@@ -1,7 +1,7 @@
 // The simulator page: the state diagram of the selected payload with its actions and the applied
 // stack, the CPUs at the rendezvous, the bytes at each patched address, the console, and the
 // timeline whose cursor every view follows. Lazy-loaded: none of this is on the first screen.
-import { useEffect, useMemo } from "react";
+import { useEffect, useMemo, useRef } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { useLens } from "../../state/store.ts";
 import { selectFiles } from "../../state/selectors.ts";
@@ -9,7 +9,7 @@ import { useDerivedViews } from "./useDerivedViews.ts";
 import { StateDiagram } from "./state-diagram/StateDiagram.tsx";
 import { CpuLanes } from "./cpus/CpuLanes.tsx";
 import { MemoryView } from "./memory/MemoryView.tsx";
-import { RunningXen } from "./running/RunningXen.tsx";
+import { RunningXen, RunningXenSummary } from "./running/RunningXen.tsx";
 import { ConsolePanel } from "./console/ConsolePanel.tsx";
 import { Timeline } from "./timeline/Timeline.tsx";
 import { usePlayback } from "./timeline/usePlayback.ts";
@@ -51,6 +51,7 @@ export default function SimulatorPage() {
     })),
   );
   const marks = useStepHighlights();
+  const runningRef = useRef<HTMLElement>(null);
   const files = useLens(selectFiles);
   const images = files.filter((f) => f.status === "ready" && f.parsed?.role === "image");
   const payloadFiles = useMemo(() => {
@@ -220,10 +221,13 @@ export default function SimulatorPage() {
       {/* It scrolls (memory windows, then Running Xen), so it takes focus for keyboard scrolling. */}
       <section className="sim-card sim-memory" aria-label="Memory" tabIndex={0}>
         <h3 className="sim-card-title">Memory at the patched addresses</h3>
+        <Guard what="xl info summary">
+          <RunningXenSummary onShow={() => runningRef.current?.scrollIntoView({ block: "nearest", behavior: "smooth" })} />
+        </Guard>
         <Guard what="memory view">
           <MemoryView windows={windows} arch={sim.image?.arch ?? null} payloads={sim.payloads} marks={marks} />
         </Guard>
-        <section className="sim-running" aria-label="Running Xen">
+        <section className="sim-running" aria-label="Running Xen" ref={runningRef}>
           <h3 className="sim-card-title">Running Xen (xl info)</h3>
           <Guard what="Running Xen">
             <RunningXen />

@@ -4,6 +4,41 @@ import { useLens } from "../../../state/store.ts";
 import { runningXen } from "../../../simulator/runningXen.ts";
 import { inputText } from "../../../simulator/types.ts";
 
+/**
+ * One line at the top of the memory card, so what `xl info` now says differently is in view
+ * with the patched bytes (the full table sits below the memory windows).
+ */
+export function RunningXenSummary({ onShow }: { onShow: () => void }) {
+  const bootXl = useLens((s) => s.sim.bootXl);
+  const records = useLens((s) => s.sim.records);
+  const cursor = useLens((s) => s.sim.cursor);
+  const r = runningXen(bootXl, records, cursor);
+  if (!r) return null;
+  const changed = r.rows.filter((x) => x.changed);
+  return (
+    <p className="rx-summary" aria-label="xl info now">
+      <span className="rx-text" title={changed.map((x) => `${x.key}: ${x.before} → ${x.now}`).join("; ") || undefined}>
+        <span className="rx-label">xl info:</span>{" "}
+        {r.hostDown ? (
+          <span>no answer, the host is down</span>
+        ) : changed.length === 0 ? (
+          <span className="muted">as at boot</span>
+        ) : (
+          changed.map((x, i) => (
+            <span key={x.key}>
+              {i > 0 && "; "}
+              <code>{x.key}</code> <span className="muted">{x.before}</span> → <mark className="rx-now">{x.now}</mark>
+            </span>
+          ))
+        )}
+      </span>
+      <button type="button" className="linkish" onClick={onShow}>
+        Running Xen ↓
+      </button>
+    </p>
+  );
+}
+
 export function RunningXen() {
   const bootXl = useLens((s) => s.sim.bootXl);
   const records = useLens((s) => s.sim.records);
