@@ -9,18 +9,19 @@ import { FileRail } from "./features/shell/FileRail.tsx";
 import { Notices } from "./features/shell/Notices.tsx";
 import { nextTheme, useTheme } from "./features/shell/useTheme.ts";
 import { useFileIntake } from "./features/shell/useFileIntake.ts";
+import { loadAuditPanel, loadAuditRunner, loadInspector } from "./features/shell/warmUp.ts";
 import { Welcome } from "./features/shell/Welcome.tsx";
 import { SimulatorOutlet, SimulatorToggle } from "./features/simulator/SimulatorSwitch.tsx";
 import { ScenarioHost } from "./features/scenarios/ScenarioHost.tsx";
 import { Guard } from "./components/Guard.tsx";
 import { TruncationTips } from "./components/TruncationTips.tsx";
 
-// The views, the audit and their engines load with the first file (while it is read and
-// parsed), not with the first screen.
-const Inspector = lazy(() => import("./features/inspector/Inspector.tsx").then((m) => ({ default: m.Inspector })));
-const AuditPanel = lazy(() => import("./features/audit/AuditPanel.tsx").then((m) => ({ default: m.AuditPanel })));
+// The views, the audit and their engines load with the first file (or when one is on its way:
+// features/shell/warmUp.ts), not with the first screen.
+const Inspector = lazy(() => loadInspector().then((m) => ({ default: m.Inspector })));
+const AuditPanel = lazy(() => loadAuditPanel().then((m) => ({ default: m.AuditPanel })));
 const AuditRunner = lazy(() =>
-  import("./features/audit/useAudit.ts").then((m) => ({
+  loadAuditRunner().then((m) => ({
     default: function AuditRunner() {
       m.useAuditRunner();
       return null;

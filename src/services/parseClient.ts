@@ -40,6 +40,11 @@ class ParseClient {
     return () => this.listeners.delete(listener);
   }
 
+  /** Boots the worker ahead of the first file (fetch and compile take tens of ms). */
+  warm(): void {
+    this.ensure();
+  }
+
   private ensure(): Comlink.Remote<ParseWorkerApi> {
     if (!this.remote) {
       const worker = new Worker(new URL("../../workers/parse.worker.ts", import.meta.url), { type: "module", name: "parse" });

@@ -5,6 +5,7 @@ import { selectFiles } from "../../state/selectors.ts";
 import { useLens, type LoadedFile } from "../../state/store.ts";
 import { sizeText } from "../format.ts";
 import { SampleMenu } from "./SampleMenu.tsx";
+import { warmUpForFiles } from "./warmUp.ts";
 
 function TargetLine({ f, links, files }: { f: LoadedFile; links: FileLinks; files: LoadedFile[] }) {
   const t = links.target.get(f.id);
@@ -65,7 +66,13 @@ export function FileRail() {
       <section aria-label="Loaded files">
         <div className="rail-head">
           <h2>Files</h2>
-          <button type="button" onClick={() => input.current?.click()}>
+          <button
+            type="button"
+            onClick={() => {
+              warmUpForFiles();
+              input.current?.click();
+            }}
+          >
             Open files…
           </button>
           <input

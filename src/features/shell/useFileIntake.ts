@@ -1,6 +1,7 @@
 // Files arrive by drag and drop anywhere on the page and by paste (clipboard files).
 import { useEffect, useState } from "react";
 import { useLens } from "../../state/store.ts";
+import { warmUpForFiles } from "./warmUp.ts";
 
 export function useFileIntake(): { dragging: boolean } {
   const [dragging, setDragging] = useState(false);
@@ -9,6 +10,7 @@ export function useFileIntake(): { dragging: boolean } {
     const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer?.types ?? []).includes("Files");
     const enter = (e: DragEvent) => {
       if (!hasFiles(e)) return;
+      warmUpForFiles();
       depth++;
       setDragging(true);
     };
