@@ -68,6 +68,14 @@ test("fails closed: hello world plus a copy cut at 2,000 bytes is REJECT, naming
   await expect(panel.getByRole("region", { name: "Findings for hello_cut.livepatch" })).toContainText("file-unreadable");
 });
 
+test("files the user opens (read by the audit worker from the File itself) give the CLI's verdict", async ({ page }) => {
+  const files = ["x86_64/xen-syms", "x86_64/xen_hello_world.livepatch"].map(sample);
+  expect(auditJson(files[1]).verdict).toBe("accept");
+  await openApp(page);
+  await page.locator("input[type=file]").setInputFiles(files);
+  await expect(page.getByRole("button", { name: "Audit: accept" })).toBeVisible({ timeout: 20_000 });
+});
+
 test("a plan: hello, bye and replace_world in order is REJECT; replace_world by REPLACE is ACCEPT, as the CLI says", async ({ page }) => {
   const set = ["x86_64/xen_hello_world.livepatch", "x86_64/xen_bye_world.livepatch", "x86_64/xen_replace_world.livepatch"];
   expect(auditJson(...set.map(sample)).verdict).toBe("reject");
