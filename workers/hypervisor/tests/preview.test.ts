@@ -16,6 +16,8 @@ const NO_WRITES: Record<string, string> = {
   xen_action_hooks: "apply action hook",
   xen_action_hooks_nofunc: "apply action hook",
 };
+/** Per arch: Arm's do_bug_frame() refuses a payload's file name, so the pre-apply hook's WARN crashes Xen. */
+const CRASHES: Record<string, string> = { "aarch64/xen_warn_bug.livepatch": "pre-apply hook crashes" };
 
 describe("previewPatch equals what APPLY writes", () => {
   for (const arch of ["x86_64", "aarch64", "arm32"] as SampleArch[]) {
@@ -43,6 +45,11 @@ describe("previewPatch equals what APPLY writes", () => {
           expect(writes).toEqual([]);
           continue;
         }
+        if (CRASHES[path]) {
+          expect(hv.halted(), `${path} crashes`).toBe(true);
+          expect(writes).toEqual([]);
+          continue;
+        }
         if (why === "expect-mismatch") {
           expect(failures(hv).map((f) => f.rule)).toEqual(["expect-mismatch"]);
           expect(writes).toEqual([]);
@@ -58,7 +65,7 @@ describe("previewPatch equals what APPLY writes", () => {
         expect(after.map((p) => [p.applied, p.addr, p.bytes, p.old])).toEqual(preview.map((p) => [true, p.addr, p.bytes, p.old]));
         compared++;
       }
-      expect(compared).toBe(paths.filter((p) => !NO_WRITES[p.slice(arch.length + 1).replace(/\.livepatch$/, "")]).length);
+      expect(compared).toBe(paths.filter((p) => !NO_WRITES[p.slice(arch.length + 1).replace(/\.livepatch$/, "")] && !CRASHES[p]).length);
       expect(compared).toBeGreaterThan(0);
     });
   }

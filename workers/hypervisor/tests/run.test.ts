@@ -3,6 +3,7 @@
 // `call`, and how a run ends when it cannot return (a crash through the panic path, an
 // instruction the interpreter lacks, the step budget). Expected values come from the fixtures' C
 // sources (fixtures/xen/version.c, fixtures/payloads/*.c) and Xen's sources where named.
+import { readFileSync } from "node:fs";
 import { beforeEach, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { HypervisorApi, LoggedEvent } from "../../../src/protocol/hypervisor.ts";
@@ -101,6 +102,23 @@ for (const arch of ARCHES) {
       expect(apply(hv, "xen_action_hooks_nofunc")).toBe(0);
       // fixtures/payloads/action_hooks_nofunc.c: printk("nofunc_apply: %u functions\n", p->nfuncs)
       expect(hv.consoleLines()).toContain("nofunc_apply: 0 functions");
+    });
+
+    it("xl info: all ten fields come from the image's own functions", () => {
+      const info = hv.xlInfo!();
+      const byKey = Object.fromEntries(info.fields.map((f) => [f.key, f]));
+      // fixtures/xen/compile.c's fixed strings; the build-id from `readelf -n` (the golden)
+      const golden = readFileSync(new URL(`../../../fixtures/goldens/${arch}/xen-syms.readelf`, import.meta.url), "utf8");
+      const buildId = /Build ID: ([0-9a-f]{40})/.exec(golden)![1];
+      expect(Object.fromEntries(info.fields.map((f) => [f.key, f.value]))).toMatchObject({
+        cc_compiler: "gcc (Debian 12.2.0-14) 12.2.0",
+        cc_compile_by: "lens",
+        cc_compile_domain: "samples.invalid",
+        cc_compile_date: "Thu Jan  1 00:00:00 UTC 1970",
+        build_id: buildId,
+      });
+      expect(info.fields).toHaveLength(10);
+      for (const f of info.fields) expect(byKey[f.key], f.key).toMatchObject({ outcome: "returned" });
     });
 
     it("call: a version function's value and the string it points at", () => {
