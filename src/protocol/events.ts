@@ -96,7 +96,7 @@ const SPECS: Readonly<Record<string, KindSpec>> = {
   },
   "run-stop": {
     fields: {
-      reason: ["unsupported", "budget", "halt", "not-started", "unmodelled"],
+      reason: ["unsupported", "budget", "halt", "not-started", "deadlock", "unmodelled"],
       fn: "s",
       pc: "s",
       "bytes?": "s",

@@ -206,7 +206,7 @@ export type HookEvent = EventBase & {
 /** Why a run's outcome is unknown: an instruction the interpreter lacks, the step budget, ... */
 export interface RunStopEvent extends EventBase {
   kind: "run-stop";
-  reason: "unsupported" | "budget" | "halt" | "not-started" | "unmodelled";
+  reason: "unsupported" | "budget" | "halt" | "not-started" | "deadlock" | "unmodelled";
   /** The function the run started at, and where it stopped. */
   fn: string;
   pc: string;

@@ -18,7 +18,7 @@ import { x86Run } from "./x86/exec";
 import { raiseMemory } from "./x86/faults";
 import * as X from "./x86/regs";
 import { a64Run, a64Reset, a64Reg, a64SetReg, a64Pc, a64SetPc, A64_SP, A64_LR } from "./a64/exec";
-import { setDaif as a64SetDaif } from "./a64/regs";
+import { setDaif as a64SetDaif, daif as a64Daif } from "./a64/regs";
 
 /** DAIF.I: IRQs masked. */
 const A64_DAIF_I: u32 = 0x80;
@@ -257,4 +257,28 @@ export function cpuSetReg(arch: i32, which: i32, v: u64): void {
   }
   if (which == 32) a64SetPc(v);
   else a64SetReg(which, v);
+}
+
+/** The paused run's IRQ state as local_irq_save() reads it: RFLAGS on x86, DAIF on A64. */
+export function cpuIrqFlags(): u64 {
+  return S.arch == ARCH_X86_64 ? X.rflags() : <u64>a64Daif;
+}
+
+/** Whether the paused run takes interrupts (x86 RFLAGS.IF set, A64 DAIF.I clear). */
+export function cpuIrqsEnabled(): bool {
+  return S.arch == ARCH_X86_64 ? (X.rflags() & <u64>X.IF) != 0 : (a64Daif & A64_DAIF_I) == 0;
+}
+
+/** local_irq_disable() / local_irq_enable() on the paused run. */
+export function cpuSetIrqsEnabled(on: bool): void {
+  if (S.arch == ARCH_X86_64) {
+    const rest = <u32>X.rflags() & ~X.ARITH;
+    X.setRflagsRest(on ? rest | X.IF : rest & ~X.IF);
+  } else a64SetDaif(on ? a64Daif & ~A64_DAIF_I : a64Daif | A64_DAIF_I);
+}
+
+/** local_irq_restore(flags): x86 takes only IF from `flags`, A64 writes DAIF. */
+export function cpuRestoreIrqFlags(flags: u64): void {
+  if (S.arch == ARCH_X86_64) cpuSetIrqsEnabled((flags & <u64>X.IF) != 0);
+  else a64SetDaif(<u32>flags);
 }

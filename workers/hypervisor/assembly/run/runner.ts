@@ -16,7 +16,8 @@ import {
   cpuCall, cpuSetArg, cpuSetEntryIrqs, cpuServiceReturn, cpuFixup, cpuResumeAt, cpuServiceId, cpuServiceArg,
   cpuStopPc, cpuReturnValue, cpuCounter, cpuReg, cpuUnsupportedBytes, cpuUnsupportedMnemonic,
 } from "../cpu/api";
-import { ensureRuntime, SV_PRINTK, SV_PANIC, SV_REVERT_PAYLOAD, SV_REVERT_PAYLOAD_TAIL } from "./runtime";
+import { ensureRuntime, nativeName, SV_PRINTK, SV_PANIC, SV_REVERT_PAYLOAD, SV_REVERT_PAYLOAD_TAIL } from "./runtime";
+import { isLockOrTime, runNative, NATIVE_RETURN, NATIVE_FAULT } from "./natives";
 import { payloads, Payload } from "../payload";
 import { revertPayload, revertTail } from "../do_action";
 import { isHalted } from "../halt";
@@ -54,7 +55,7 @@ export class RunResult {
   faults: u64 = 0;
   fixups: u64 = 0;
   services: u64 = 0;
-  /** unknown: "unsupported", "budget", "halt", "not-started" or "unmodelled". */
+  /** unknown: "unsupported", "budget", "halt", "not-started", "deadlock" or "unmodelled". */
   reason: string = "";
   pc: u64 = 0;
   bytes: Uint8Array = new Uint8Array(0);
@@ -114,13 +115,29 @@ function crash(ctx: RunContext, r: RunResult, message: string): void {
   r.message = message;
 }
 
-/** Xen's own formatting code faulting on a bad pointer: a fatal page fault / data abort. */
-function crashRead(ctx: RunContext, r: RunResult, at: u64): void {
+/**
+ * Xen's own code (formatting, a lock) faulting on a bad pointer: a fatal page fault (error code
+ * bit 0 present, bit 1 write) / data abort.
+ */
+function crashRead(ctx: RunContext, r: RunResult, at: u64, write: bool = false, present: bool = false): void {
   if (arch == ARCH_X86_64) {
     let p = at.toString(16);
     while (p.length < 16) p = "0" + p;
-    crash(ctx, r, "FATAL PAGE FAULT\n[error_code=0000]\nFaulting linear address: " + p);
+    const code = (write ? 2 : 0) | (present ? 1 : 0);
+    crash(ctx, r, "FATAL PAGE FAULT\n[error_code=000" + code.toString() + "]\nFaulting linear address: " + p);
   } else crash(ctx, r, "CPU" + ctx.cpu.toString() + ": Unexpected Trap: Data Abort");
+}
+
+/** A lock or time entry point (natives.ts): its value, or the end of the run. */
+function lockOrTime(id: i32, ctx: RunContext, r: RunResult, left: u64): i32 {
+  const o = runNative(id, ctx.cpu, nativeName(id));
+  if (o.kind == NATIVE_RETURN) return cpuServiceReturn(o.value, left);
+  if (o.kind == NATIVE_FAULT) crashRead(ctx, r, o.faultAt, o.faultWrite, o.faultPresent);
+  else {
+    unknown(r, o.reason);
+    r.message = o.message;
+  }
+  return -1;
 }
 
 function unknown(r: RunResult, reason: string): void {
@@ -166,6 +183,7 @@ function step(stop: i32, ctx: RunContext, r: RunResult, left: u64): i32 {
   if (stop == STOP_SERVICE) {
     const id = cpuServiceId();
     if (id == SV_REVERT_PAYLOAD || id == SV_REVERT_PAYLOAD_TAIL) return livepatchCall(id, ctx, r, left);
+    if (isLockOrTime(id)) return lockOrTime(id, ctx, r, left);
     const text = format(ctx, r);
     if (text === null) return -1;
     if (id == SV_PANIC) {
@@ -178,7 +196,7 @@ function step(stop: i32, ctx: RunContext, r: RunResult, left: u64): i32 {
       return cpuServiceReturn(0, left);
     }
     unknown(r, "unmodelled");
-    r.message = "native service " + id.toString();
+    r.message = nativeName(id);
     return -1;
   }
   if (stop == STOP_FAULT) {

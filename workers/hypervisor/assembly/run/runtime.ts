@@ -1,7 +1,7 @@
 // The running Xen around the interpreter: which of the image's functions run natively (chosen by
 // symbol name), the exception tables of Xen and of every loaded payload, and the per-CPU stacks.
 //
-// Natively modelled, because each needs hardware the simulator does not have:
+// Natively modelled, because each needs hardware or other CPUs the simulator does not have:
 //   printk   the console: a UART and the console ring (formatting is Xen's vsnprintf, run/vsprintf.ts)
 //   panic    stops every CPU and reboots the machine (the simulator's panic path, halt.ts)
 //   revert_payload, revert_payload_tail
@@ -9,6 +9,17 @@
 //            under arch_livepatch_quiesce() (page tables, CR0.WP / a writable alias), which the
 //            simulator models in do_action.ts; the hook's call goes there, with the same effects
 //            (console line, restored bytes, fstate, unload hooks, the applied list)
+//   _spin_lock, _spin_lock_cb, _spin_trylock, _spin_unlock, _spin_is_locked
+//            xen/common/spinlock.c: waiting for a ticket is waiting for another CPU, and only one
+//            CPU runs code at a time here; the ticket word in memory is Xen's (run/natives.ts), and
+//            a lock already held when taken is reported as a deadlock instead of spinning
+//   _spin_lock_irq, _spin_unlock_irq, _spin_lock_irqsave, _spin_unlock_irqrestore
+//            the same locks plus the IRQ flag of the calling CPU (RFLAGS.IF / DAIF.I), which
+//            these out-of-line calls change for their caller
+//   get_s_time (NOW())
+//            system time comes from the TSC / generic timer scaled per CPU; here it is the
+//            simulator's virtual clock in ns since boot (clock.ts)
+// IRQ masking itself (local_irq_save() and friends) is inline code, so the interpreter runs it.
 // Everything else the paths run is the image's own code: the version functions, strncmp and
 // xen_build_id_check at boot, every payload hook, and whatever they call.
 import { arch, ARCH_X86_64, imageFind, imageSymAddr, imageSymbolCount } from "../image";
@@ -21,14 +32,21 @@ import { resetHeap } from "./heap";
 import { resetPrintk } from "./printk";
 import { resetSymbolize, xenTextStart, xenTextEnd } from "./symbolize";
 import { stackBase, STACK_SIZE } from "./layout";
+import { LOCK_TIME_NAMES, LOCK_TIME_IDS } from "./natives";
 
 export const SV_PRINTK: i32 = 1;
 export const SV_PANIC: i32 = 2;
 export const SV_REVERT_PAYLOAD: i32 = 3;
 export const SV_REVERT_PAYLOAD_TAIL: i32 = 4;
 
-const NATIVE_NAMES: string[] = ["printk", "panic", "revert_payload", "revert_payload_tail"];
-const NATIVE_IDS: i32[] = [SV_PRINTK, SV_PANIC, SV_REVERT_PAYLOAD, SV_REVERT_PAYLOAD_TAIL];
+const NATIVE_NAMES: string[] = ["printk", "panic", "revert_payload", "revert_payload_tail"].concat(LOCK_TIME_NAMES);
+const NATIVE_IDS: i32[] = [SV_PRINTK, SV_PANIC, SV_REVERT_PAYLOAD, SV_REVERT_PAYLOAD_TAIL].concat(LOCK_TIME_IDS);
+
+/** The symbol a native service id answers for. */
+export function nativeName(id: i32): string {
+  const i = NATIVE_IDS.indexOf(id);
+  return i < 0 ? "native service " + id.toString() : NATIVE_NAMES[i];
+}
 
 let registeredFor: i32 = -1;
 let probeAddr: u64 = 0;

@@ -9,6 +9,7 @@ import { cpuStopPc, cpuFaultKind, cpuFaultVector, cpuFaultAddr, cpuFaultError, c
 import { readByte, readOk } from "./mem";
 import { findBugFrame, inTextRegion, BugHit, BUGFRAME_RUN_FN, BUGFRAME_WARN, BUGFRAME_BUG } from "./bugframe";
 import { symbolText } from "./symbolize";
+import { x86ExecutionState } from "./regdump";
 
 export const TRAP_RESUME: i32 = 0; // go on at `resumeAt` (after a WARN, an int3, or at a fixup)
 export const TRAP_FIXUP: i32 = 1; // resume at the exception-table fixup
@@ -48,8 +49,15 @@ function vectorName(v: i32): string {
   return v >= 0 && v < X86_VECTOR_NAMES.length && X86_VECTOR_NAMES[v].length > 0 ? X86_VECTOR_NAMES[v] : "???";
 }
 
+/** show_execution_state() after do_bug_frame()'s first line: x86 only (run/regdump.ts). */
+function dump(t: Trap, cpu: i32, pc: u64): void {
+  if (arch != ARCH_X86_64) return;
+  const lines = x86ExecutionState(cpu, pc);
+  for (let i = 0; i < lines.length; i++) t.printed.push(lines[i]);
+}
+
 /** The bug-frame outcome shared by both architectures; `len` is the trapping instruction's size. */
-function bugFrame(t: Trap, hit: BugHit, pc: u64, len: u64): bool {
+function bugFrame(t: Trap, hit: BugHit, cpu: i32, pc: u64, len: u64): bool {
   if (hit.kind == BUGFRAME_RUN_FN) {
     t.action = TRAP_UNKNOWN;
     t.why = "run_in_exception_handler() frame: calling its function from the trap is not modelled";
@@ -60,18 +68,20 @@ function bugFrame(t: Trap, hit: BugHit, pc: u64, len: u64): bool {
   const where = file + ":" + hit.line.toString();
   if (hit.kind == BUGFRAME_WARN) {
     t.printed.push("Xen WARN at " + where);
+    dump(t, cpu, pc);
     t.action = TRAP_RESUME;
     t.resumeAt = pc + len;
     return true;
   }
   const text = hit.kind == BUGFRAME_BUG ? "Xen BUG at " + where : "Assertion '" + hit.msg + "' failed at " + where;
   t.printed.push(text);
+  dump(t, cpu, pc);
   t.action = TRAP_PANIC;
   t.message = text;
   return true;
 }
 
-function x86(t: Trap, irqsOn: bool): void {
+function x86(t: Trap, cpu: i32, irqsOn: bool): void {
   const pc = cpuStopPc();
   const kind = cpuFaultKind();
   const vector = cpuFaultVector();
@@ -83,7 +93,7 @@ function x86(t: Trap, irqsOn: bool): void {
     const len: u64 = ok && b0 == 0xd6 ? 1 : ok && readOk && b0 == 0x0f && b1 == 0x0b ? 2 : 0;
     if (len != 0) {
       const hit = findBugFrame(pc);
-      if (hit !== null && bugFrame(t, hit, pc, len)) return;
+      if (hit !== null && bugFrame(t, hit, cpu, pc, len)) return;
     }
   }
   if (cpuFaultFixup() != 0) {
@@ -119,7 +129,7 @@ function a64(t: Trap, cpu: i32): void {
     // BRK_BUG_FRAME_IMM
     if (cpuFaultInfo() == 1) {
       const hit = findBugFrame(pc);
-      if (hit !== null && bugFrame(t, hit, pc, 4)) return;
+      if (hit !== null && bugFrame(t, hit, cpu, pc, 4)) return;
     }
     t.message = unexpected + "Undefined Breakpoint Value";
     t.printed.push(t.message);
@@ -143,7 +153,7 @@ function a64(t: Trap, cpu: i32): void {
 /** Xen's handling of the fault the last run stopped at, on `cpu` with IRQs `irqsOn` at entry. */
 export function xenTrap(cpu: i32, irqsOn: bool): Trap {
   const t = new Trap();
-  if (arch == ARCH_X86_64) x86(t, irqsOn);
+  if (arch == ARCH_X86_64) x86(t, cpu, irqsOn);
   else a64(t, cpu);
   return t;
 }

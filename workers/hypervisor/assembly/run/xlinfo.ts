@@ -76,7 +76,7 @@ export function unknownText(r: RunResult): string {
     return "unsupported instruction " + (r.mnemonic.length > 0 ? "'" + r.mnemonic + "' " : "") + "(" + b + ") at 0x" + r.pc.toString(16);
   }
   if (r.reason == "budget") return "still running after " + r.insns.toString() + " instructions (step budget) at 0x" + r.pc.toString(16);
-  if (r.reason == "unmodelled") return r.message;
+  if (r.reason == "unmodelled" || r.reason == "deadlock") return r.message;
   return r.reason + " at 0x" + r.pc.toString(16);
 }
 

@@ -1,0 +1,95 @@
+// WARN and BUG frames firing in code the simulated CPU runs, on our own xen_warn_bug sample
+// (fixtures/payloads/warn_bug.c, frames from fixtures/include/bug_frame.h). What Xen does comes
+// from do_bug_frame() (xen/common/bug.c on x86, xen/arch/arm/traps.c on Arm): x86 prints
+// "Xen WARN at <file>:<line>", show_execution_state() and resumes after the trap; a BUG prints
+// "Xen BUG at <file>:<line>" and panics with the same words. Arm accepts only a file name inside
+// Xen's image (is_kernel()), so a payload's frame there is do_trap_brk()'s "Undefined
+// Breakpoint Value".
+//
+// Expected file and lines come from the C source (WARN() on line 36, BUG() on line 45 of
+// fixtures/payloads/warn_bug.c, compiled as "payloads/warn_bug.c" from fixtures/); instruction
+// offsets and sizes from `objdump -d` / `readelf -s` of public/samples/x86_64/xen_warn_bug.livepatch:
+// the ud2 at warn_bug_pre_apply+0x31 (size 0x4c), after `cmp $0x1,%ebx; jne` (83 fb 01 75 02),
+// followed by `mov %ebx,%esi; xor %eax,%eax; lea ..(%rip),%rdi` (89 de 31 c0 48 8d 3d); the ud2
+// of warn_bug_check at +0xb (size 0xd).
+import { describe, expect, it } from "vitest";
+import { apply, booted, eventsOf, upload, APPLIED } from "./harness.ts";
+
+const FILE = "payloads/warn_bug.c";
+const WARN_LINE = 36;
+const BUG_LINE = 45;
+
+const hex16 = (v: bigint) => v.toString(16).padStart(16, "0");
+
+describe("x86_64: a payload's WARN and BUG", () => {
+  it("WARN in the pre-apply hook: Xen prints where and the registers, resumes after the ud2, and the hook's 0 lets APPLY go on", async () => {
+    const hv = await booted("x86_64");
+    expect(upload(hv, "x86_64", "xen_warn_bug")).toBe(0);
+    const from = hv.consoleLines().length;
+    expect(apply(hv, "xen_warn_bug")).toBe(0);
+    expect(hv.halted()).toBe(false);
+    expect(hv.get("xen_warn_bug")).toMatchObject({ state: APPLIED, rc: 0 });
+    const [hook] = eventsOf(hv, "hook");
+    expect(hook).toMatchObject({ hook: "preapply", executed: true, outcome: "returned", returned: 0, faults: 1, fixups: 0 });
+    const fn = BigInt(hook.fn);
+    const rip = fn + 0x31n;
+    const lines = hv.consoleLines().slice(from);
+    const at = lines.indexOf(`Xen WARN at ${FILE}:${WARN_LINE}`);
+    expect(at).toBe(lines.indexOf("livepatch: xen_warn_bug: Calling pre-apply hook function") + 1);
+    // _show_registers() for CTXT_hypervisor on CPU 0 (the hypercall's CPU): __HYPERVISOR_CS e008;
+    // RFLAGS after `cmp $1,%ebx` with ebx 1: ZF and PF, plus IF (hypercall context) and bit 1
+    expect(lines.slice(at + 1, at + 4)).toEqual([
+      "CPU:    0",
+      `RIP:    e008:[<${hex16(rip)}>] warn_bug_pre_apply+0x31/0x4c [xen_warn_bug]`,
+      "RFLAGS: 0000000000000246   CONTEXT: hypervisor",
+    ]);
+    // rbx holds the count the hook just took under its lock: 1
+    expect(lines[at + 4]).toMatch(/^rax: [0-9a-f]{16} {3}rbx: 0000000000000001 {3}rcx: [0-9a-f]{16}$/);
+    expect(lines[at + 10]).toBe(`Xen code around <${hex16(rip)}> (warn_bug_pre_apply+0x31/0x4c [xen_warn_bug]):`);
+    expect(lines[at + 11]).toMatch(/^( [0-9a-f]{2}){3} 83 fb 01 75 02 <0f> 0b 89 de 31 c0 48 8d 3d( [0-9a-f]{2}){7}$/);
+    // then the hook's own code again, after the ud2
+    expect(lines[at + 12]).toBe("warn_bug: pre-apply hook call 1 carries on");
+    expect(lines[at + 13]).toBe("livepatch: xen_warn_bug: Applying 1 functions");
+  });
+
+  it("BUG in a function called from the console: Xen prints where, then panics with the same words", async () => {
+    const hv = await booted("x86_64");
+    upload(hv, "x86_64", "xen_warn_bug");
+    expect(hv.call!("warn_bug_check", [0n])).toMatchObject({ outcome: "returned", value: "0x1" });
+    expect(hv.halted()).toBe(false);
+    const from = hv.consoleLines().length;
+    const r = hv.call!("warn_bug_check", [1n]);
+    expect(r).toMatchObject({ outcome: "crashed", detail: `Xen BUG at ${FILE}:${BUG_LINE}`, faults: 1 });
+    expect(hv.halted()).toBe(true);
+    expect(eventsOf(hv, "panic")).toMatchObject([{ rule: "code-crash", message: `Xen BUG at ${FILE}:${BUG_LINE}` }]);
+    const lines = hv.consoleLines().slice(from);
+    const at = lines.indexOf(`Xen BUG at ${FILE}:${BUG_LINE}`);
+    expect(at).toBe(0);
+    expect(lines[at + 2]).toMatch(/^RIP: {4}e008:\[<[0-9a-f]{16}>\] warn_bug_check\+0xb\/0xd \[xen_warn_bug\]$/);
+    // the panic banner follows the register lines
+    expect(lines.indexOf("Panic on CPU 0:")).toBeGreaterThan(at + 10);
+  });
+});
+
+describe("aarch64: a payload's frames are not Xen's", () => {
+  const MESSAGE = "CPU0: Unexpected Trap: Undefined Breakpoint Value";
+
+  it("the pre-apply hook's WARN (brk #1) crashes Xen: the frame's file name is outside Xen's image", async () => {
+    const hv = await booted("aarch64");
+    expect(upload(hv, "aarch64", "xen_warn_bug")).toBe(0);
+    apply(hv, "xen_warn_bug");
+    expect(hv.halted()).toBe(true);
+    expect(eventsOf(hv, "panic")).toMatchObject([{ rule: "code-crash", message: MESSAGE }]);
+    expect(eventsOf(hv, "hook")).toMatchObject([{ hook: "preapply", outcome: "crashed", faults: 1 }]);
+    expect(hv.consoleLines().some((l) => l.startsWith("Xen WARN"))).toBe(false);
+    expect(hv.consoleLines()).not.toContain("warn_bug: pre-apply hook call 1 carries on");
+  });
+
+  it("so does the BUG", async () => {
+    const hv = await booted("aarch64");
+    upload(hv, "aarch64", "xen_warn_bug");
+    expect(hv.call!("warn_bug_check", [0n])).toMatchObject({ outcome: "returned", value: "0x1" });
+    expect(hv.call!("warn_bug_check", [1n])).toMatchObject({ outcome: "crashed", detail: MESSAGE });
+    expect(hv.halted()).toBe(true);
+  });
+});
