@@ -62,6 +62,19 @@ test("hooks for real: the pre-revert hook's own -1 refuses the first revert, the
   await page.screenshot({ path: "test-results/hooks-for-real-step3.png" });
 });
 
+test("hooks for real: a payload's WARN prints where and the registers and APPLY goes on; its BUG takes the host down", async ({ page }) => {
+  await openAt(page, "#scenario=hooks-for-real&step=13", 13);
+  const panel = page.locator(".scn-panel");
+  // fixtures/payloads/warn_bug.c: WARN() on line 36, BUG() on line 45
+  await expect(panel.locator(".scn-output")).toContainText("(XEN) Xen WARN at payloads/warn_bug.c:36");
+  await expect(panel.locator(".scn-output")).toContainText("warn_bug_pre_apply+0x31/0x4c [xen_warn_bug]");
+  await expect(panel.locator(".scn-output")).toContainText("(XEN) warn_bug: pre-apply hook call 1 carries on");
+  await page.screenshot({ path: "test-results/hooks-for-real-warn.png" });
+  await openAt(page, "#scenario=hooks-for-real&step=15", 15);
+  await expect(panel.locator(".scn-output")).toContainText("Xen crashed: Xen BUG at payloads/warn_bug.c:45");
+  await page.screenshot({ path: "test-results/hooks-for-real-bug.png" });
+});
+
 test("the NMI mid-write lesson: torn bytes and what ran, then the same NMI under the rendezvous", async ({ page }) => {
   await openAt(page, "#scenario=nmi-mid-write&step=4", 4);
   const panel = page.locator(".scn-panel");
