@@ -506,3 +506,38 @@ describe.skipIf(!DIR)("Xen's own test payloads (XEN_TEST_PAYLOADS)", () => {
     });
   }
 });
+
+// None of Xen's test payloads fires a BUG or WARN frame in its own flows; this makes one of their
+// BUG_ON()s fire. xen/test/livepatch/xen_action_hooks.c line 78, in post_revert_hook():
+// BUG_ON(apply_cnt != 1 || revert_cnt != 1). Called from the console before any APPLY, with a
+// "struct payload" pointer whose nfuncs (offset 120 on 64-bit: xen/include/xen/livepatch_payload.h)
+// is apply_cnt itself, still 0: the loop runs no time and the BUG_ON fires. The file name is the
+// string the payload's frame points at (`readelf -p .rodata.post_revert_hook.str1.8`:
+// "test/livepatch/xen_action_hooks.c"). x86's do_bug_frame() accepts a payload's file name
+// (is_patch()) and panics "Xen BUG at ..."; Arm's refuses it (is_kernel() only) and do_trap_brk()
+// ends in "Undefined Breakpoint Value".
+describe.skipIf(!DIR)("a BUG_ON in Xen's own test payload fires (XEN_TEST_PAYLOADS)", () => {
+  for (const arch of ARCHES) {
+    it(arch, async () => {
+      const path = (name: string) => join(DIR ?? "", arch, name);
+      for (const f of ["xen-syms", "xen_action_hooks.livepatch"]) if (!existsSync(path(f))) throw new Error(`${path(f)} is missing (see docs/xen-test-payloads.md)`);
+      const image = parseElf(new Uint8Array(readFileSync(path("xen-syms"))));
+      const hv = await freshHypervisor();
+      bootFromImage(hv, image, { cpus: 4, debugBuild: isDebugBuild(image) });
+      expect(hv.upload("xen_action_hooks", new Uint8Array(readFileSync(path("xen_action_hooks.livepatch"))))).toBe(0);
+      const applyCnt = BigInt(hv.payload("xen_action_hooks")!.symbols.find((s) => s.name === "apply_cnt")!.addr);
+      const from = hv.consoleLines().length;
+      const r = hv.call!("post_revert_hook", [applyCnt - 120n]);
+      expect(hv.halted()).toBe(true);
+      if (arch === "x86_64") {
+        expect(r).toMatchObject({ outcome: "crashed", detail: "Xen BUG at test/livepatch/xen_action_hooks.c:78" });
+        const lines = hv.consoleLines().slice(from);
+        const at = lines.indexOf("Xen BUG at test/livepatch/xen_action_hooks.c:78");
+        expect(at).toBeGreaterThanOrEqual(0);
+        expect(lines[at + 2]).toMatch(/^RIP: {4}e008:\[<[0-9a-f]{16}>\] post_revert_hook\+0x[0-9a-f]+\/0x8a \[xen_action_hooks\]$/);
+      } else {
+        expect(r).toMatchObject({ outcome: "crashed", detail: "CPU0: Unexpected Trap: Undefined Breakpoint Value" });
+      }
+    });
+  }
+});
