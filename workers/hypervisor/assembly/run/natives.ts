@@ -84,13 +84,19 @@ function holderText(lock: u64): string {
   return readOk && c != NO_CPU ? " by CPU" + c.toString() : "";
 }
 
+/** The ticket word at `lock`, or -1 after recording the read fault in `o`. */
+function tickets(o: NativeOutcome, lock: u64): i64 {
+  const t = readLe(lock, 4);
+  if (readOk) return <i64>t;
+  fault(o, lock, false);
+  return -1;
+}
+
 /** tail++ when the lock is free; a held lock is the deadlock. */
 function take(o: NativeOutcome, lock: u64, cpu: i32, name: string): bool {
-  const t = readLe(lock, 4);
-  if (!readOk) {
-    fault(o, lock, false);
-    return false;
-  }
+  const w = tickets(o, lock);
+  if (w < 0) return false;
+  const t = <u64>w;
   const head = t & 0xffff;
   const tail = (t >> 16) & 0xffff;
   if (head != tail) {
@@ -111,11 +117,9 @@ function take(o: NativeOutcome, lock: u64, cpu: i32, name: string): bool {
 
 /** head++ of a held lock. */
 function release(o: NativeOutcome, lock: u64, cpu: i32, name: string): bool {
-  const t = readLe(lock, 4);
-  if (!readOk) {
-    fault(o, lock, false);
-    return false;
-  }
+  const w = tickets(o, lock);
+  if (w < 0) return false;
+  const t = <u64>w;
   const head = t & 0xffff;
   if (head == ((t >> 16) & 0xffff)) {
     // a release build bumps head past tail and the lock is broken; a debug build's rel_lock() BUGs
@@ -145,16 +149,12 @@ export function runNative(id: i32, cpu: i32, name: string): NativeOutcome {
     o.value = clockNow();
     return o;
   }
-  if (id == SV_SPIN_IS_LOCKED) {
-    const t = readLe(lock, 4);
-    if (!readOk) return fault(o, lock, false);
-    o.value = (t & 0xffff) != ((t >> 16) & 0xffff) ? 1 : 0;
-    return o;
-  }
-  if (id == SV_SPIN_TRYLOCK) {
-    const t = readLe(lock, 4);
-    if (!readOk) return fault(o, lock, false);
-    if ((t & 0xffff) != ((t >> 16) & 0xffff)) return o;
+  if (id == SV_SPIN_IS_LOCKED || id == SV_SPIN_TRYLOCK) {
+    const w = tickets(o, lock);
+    if (w < 0) return o;
+    const held = (w & 0xffff) != ((w >> 16) & 0xffff);
+    if (id == SV_SPIN_IS_LOCKED) o.value = held ? 1 : 0;
+    if (id == SV_SPIN_IS_LOCKED || held) return o;
     if (!take(o, lock, cpu, name)) return o;
     o.value = 1;
     return o;
