@@ -6,7 +6,8 @@
 // Xen's image (is_kernel()), so a payload's frame there is do_trap_brk()'s "Undefined
 // Breakpoint Value".
 //
-// Expected file and lines come from the C source (WARN() on line 36, BUG() on line 45 of
+// Expected file and lines come from the C source (WARN() on line 36, BUG() on line 45, ASSERT(n < 100)
+// on line 89 of
 // fixtures/payloads/warn_bug.c, compiled as "payloads/warn_bug.c" from fixtures/); instruction
 // offsets and sizes from `objdump -d` / `readelf -s` of public/samples/x86_64/xen_warn_bug.livepatch:
 // the ud2 at warn_bug_pre_apply+0x31 (size 0x4c), after `cmp $0x1,%ebx; jne` (83 fb 01 75 02),
@@ -18,6 +19,7 @@ import { apply, booted, eventsOf, upload, APPLIED } from "./harness.ts";
 const FILE = "payloads/warn_bug.c";
 const WARN_LINE = 36;
 const BUG_LINE = 45;
+const ASSERT_LINE = 89;
 
 const hex16 = (v: bigint) => v.toString(16).padStart(16, "0");
 
@@ -71,6 +73,23 @@ describe("x86_64: a payload's WARN and BUG", () => {
   });
 });
 
+describe("x86_64: a payload's ASSERT", () => {
+  it("a failed ASSERT prints Xen's assertion line with the predicate's text and panics with it", async () => {
+    const hv = await booted("x86_64");
+    upload(hv, "x86_64", "xen_warn_bug");
+    expect(hv.call!("warn_bug_assert", [99n])).toMatchObject({ outcome: "returned", value: "0x63" });
+    const from = hv.consoleLines().length;
+    const msg = `Assertion 'n < 100' failed at ${FILE}:${ASSERT_LINE}`;
+    expect(hv.call!("warn_bug_assert", [100n])).toMatchObject({ outcome: "crashed", detail: msg });
+    expect(hv.halted()).toBe(true);
+    const lines = hv.consoleLines().slice(from);
+    expect(lines[0]).toBe(msg);
+    expect(lines[1]).toBe("CPU:    0");
+    expect(lines[2]).toMatch(/^RIP: {4}e008:\[<[0-9a-f]{16}>\] warn_bug_assert\+0x[0-9a-f]+\/0x[0-9a-f]+ \[xen_warn_bug\]$/);
+    expect(eventsOf(hv, "panic")).toMatchObject([{ message: msg }]);
+  });
+});
+
 describe("aarch64: a payload's frames are not Xen's", () => {
   const MESSAGE = "CPU0: Unexpected Trap: Undefined Breakpoint Value";
 
@@ -85,11 +104,14 @@ describe("aarch64: a payload's frames are not Xen's", () => {
     expect(hv.consoleLines()).not.toContain("warn_bug: pre-apply hook call 1 carries on");
   });
 
-  it("so does the BUG", async () => {
+  it("so does the BUG, and so does a failed ASSERT", async () => {
     const hv = await booted("aarch64");
     upload(hv, "aarch64", "xen_warn_bug");
     expect(hv.call!("warn_bug_check", [0n])).toMatchObject({ outcome: "returned", value: "0x1" });
     expect(hv.call!("warn_bug_check", [1n])).toMatchObject({ outcome: "crashed", detail: MESSAGE });
     expect(hv.halted()).toBe(true);
+    const hv2 = await booted("aarch64");
+    upload(hv2, "aarch64", "xen_warn_bug");
+    expect(hv2.call!("warn_bug_assert", [100n])).toMatchObject({ outcome: "crashed", detail: MESSAGE });
   });
 });
