@@ -113,12 +113,20 @@ test("NOP-out cutting an instruction: the old function beside itself after the N
   expect(nops).toBe(9);
   const patched = Buffer.from(old.map((i) => i.bytes).join(" ").split(" ").map((h) => parseInt(h, 16)));
   Buffer.from([0x66, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0]).copy(patched, 0);
+  // The last live byte runs together with whatever follows the function in .text (objdump -s
+  // shows those bytes), as the CPU would decode it; only instructions starting inside count.
+  const end = addr + BigInt(size);
+  const following = execFileSync("objdump", ["-s", "-j", ".text", `--start-address=0x${end.toString(16)}`, `--stop-address=0x${(end + 15n).toString(16)}`, image], { encoding: "utf8" })
+    .split("\n")
+    .flatMap((l) => (/^ [0-9a-f]{16} /.test(l) ? (l.slice(18, 53).replace(/ /g, "").match(/../g) ?? []) : []))
+    .map((h) => parseInt(h, 16));
   const dir = mkdtempSync(join(tmpdir(), "oldnew-"));
-  writeFileSync(join(dir, "after.bin"), patched);
+  writeFileSync(join(dir, "after.bin"), Buffer.concat([patched, Buffer.from(following)]));
   const after = execFileSync("objdump", ["-D", "-w", "-b", "binary", "-m", "i386:x86-64", `--adjust-vma=0x${addr.toString(16)}`, join(dir, "after.bin")], { encoding: "utf8" })
     .split("\n")
-    .map((l) => /^\s*[0-9a-f]+:\t([0-9a-f ]+?)\s*\t/.exec(l)?.[1])
-    .filter((b): b is string => !!b);
+    .map((l) => /^\s*([0-9a-f]+):\t([0-9a-f ]+?)\s*\t/.exec(l))
+    .filter((m): m is RegExpExecArray => !!m && BigInt(`0x${m[1]}`) < end)
+    .map((m) => m[2]);
 
   const path = "x86_64/xen_nop_thunk.livepatch";
   await openApp(page, `#samples=x86_64/xen-syms,${path}&file=${path}&view=functions`);
