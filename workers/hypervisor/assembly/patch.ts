@@ -41,6 +41,13 @@ export function startsWithEndbr(addr: u64): bool {
 
 export function x86Nops(len: i32): Uint8Array {
   const out = new Uint8Array(len);
+  x86NopsInto(out, len);
+  return out;
+}
+
+// The *Into forms write the first bytes of `out` (long enough) and return how many: APPLY
+// encodes into one buffer for all its functions.
+function x86NopsInto(out: Uint8Array, len: i32): i32 {
   let at = 0;
   while (at < len) {
     const n = len - at < 9 ? len - at : 9;
@@ -48,29 +55,33 @@ export function x86Nops(len: i32): Uint8Array {
     for (let i = 0; i < n; i++) out[at + i] = P6[s + i];
     at += n;
   }
-  return out;
+  return len;
 }
 
-function words(value: u32, count: i32): Uint8Array {
-  const out = new Uint8Array(count * 4);
+function wordsInto(out: Uint8Array, value: u32, count: i32): i32 {
   for (let i = 0; i < count; i++) {
     out[i * 4] = <u8>value;
     out[i * 4 + 1] = <u8>(value >> 8);
     out[i * 4 + 2] = <u8>(value >> 16);
     out[i * 4 + 3] = <u8>(value >> 24);
   }
-  return out;
+  return count * 4;
 }
 
 export function x86Jmp(from: u64, to: u64): Uint8Array {
-  const rel = <u32>(to - (from + <u64>X86_JMP_LEN));
   const out = new Uint8Array(5);
+  x86JmpInto(out, from, to);
+  return out;
+}
+
+function x86JmpInto(out: Uint8Array, from: u64, to: u64): i32 {
+  const rel = <u32>(to - (from + <u64>X86_JMP_LEN));
   out[0] = 0xe9;
   out[1] = <u8>rel;
   out[2] = <u8>(rel >> 8);
   out[3] = <u8>(rel >> 16);
   out[4] = <u8>(rel >> 24);
-  return out;
+  return 5;
 }
 
 /** AArch64 `B new`, or `BRK #2` when the target is misaligned or beyond ±128 MiB. */
@@ -86,9 +97,10 @@ export function arm32Branch(pc: u64, target: u64): u32 {
   return 0xea000000 | (<u32>((target - (pc + 8)) >> 2) & 0x00ffffff);
 }
 
-const NO_BYTES = new Uint8Array(0);
 /** The bytes an APPLY overwrites, read before the write (no write is longer than OPAQUE_SIZE). */
 const overwritten = new Uint8Array(OPAQUE_SIZE);
+/** The saved bytes a REVERT puts back. */
+const restored = new Uint8Array(OPAQUE_SIZE);
 
 export const INSN_BRANCH: i32 = 1;
 export const INSN_NOP: i32 = 2;
@@ -101,7 +113,9 @@ export class PatchPlan {
   /** old_addr + patchOffset. */
   at: u64 = 0;
   patchOffset: u32 = 0;
-  insn: Uint8Array = NO_BYTES;
+  /** The bytes written: the first `len` of `buf` (every encoding fits Xen's 31-byte buffer). */
+  buf: Uint8Array = new Uint8Array(OPAQUE_SIZE);
+  len: i32 = 0;
   kind: i32 = 0;
   /** A rule id from rules.ts when writing would bring the host down (-1: it writes). */
   fault: i32 = -1;
@@ -111,7 +125,27 @@ export class PatchPlan {
   faultAddr: u64 = 0;
   faultWrite: bool = false;
   explanation: string = "";
+
+  /** A copy of the bytes written. */
+  get insn(): Uint8Array {
+    return this.buf.slice(0, this.len);
+  }
+
+  reset(): void {
+    this.at = 0;
+    this.patchOffset = 0;
+    this.len = 0;
+    this.kind = 0;
+    this.fault = -1;
+    this.faultMessage = "";
+    this.faultAddr = 0;
+    this.faultWrite = false;
+    this.explanation = "";
+  }
 }
+
+/** The plan APPLY fills for each function in turn. */
+const applyPlan = new PatchPlan();
 
 /** The panic message fatalFault() prints for a fault at `addr`. */
 function faultText(addr: u64, write: bool): string {
@@ -120,34 +154,42 @@ function faultText(addr: u64, write: bool): string {
     : "CPU0: Unexpected Trap: Data Abort";
 }
 
-/** `endbrOffset` >= 0 replaces the ENDBR64 probe (an applied function's saved patch offset). */
-export function planPatch(p: Payload, i: i32, endbrOffset: i32 = -1): PatchPlan {
+/**
+ * `endbrOffset` >= 0 replaces the ENDBR64 probe (an applied function's saved patch offset).
+ * `reuse` is filled instead of a new plan (APPLY plans every function into one).
+ */
+export function planPatch(p: Payload, i: i32, endbrOffset: i32 = -1, reuse: PatchPlan | null = null): PatchPlan {
   const f = p.funcs[i];
-  const plan = new PatchPlan();
+  let plan: PatchPlan;
+  if (reuse === null) plan = new PatchPlan();
+  else {
+    plan = reuse;
+    plan.reset();
+  }
   plan.kind = f.newAddr != 0 ? INSN_BRANCH : INSN_NOP;
   let offset: u32 = 0;
   if (arch == ARCH_X86_64) {
     if (endbrOffset >= 0) offset = <u32>endbrOffset;
     else if (startsWithEndbr(f.oldAddr)) offset = 4;
-    if (f.newAddr != 0) plan.insn = x86Jmp(f.oldAddr + offset, f.newAddr);
+    if (f.newAddr != 0) plan.len = x86JmpInto(plan.buf, f.oldAddr + offset, f.newAddr);
     else {
       // Unsigned like Xen's livepatch_insn_len(): new_size < 4 after an ENDBR wraps around.
       const len = f.newSize - offset;
       if (len > <u32>OPAQUE_SIZE) {
         plan.fault = R.R_NOP_OVERRUN;
         plan.explanation = "a NOP-out of " + len.toString() + " bytes for " + funcLabel(p, i) + " overruns Xen's 31-byte insn buffers: memory corruption without a message; the simulator stops the host";
-      } else plan.insn = x86Nops(<i32>len);
+      } else plan.len = x86NopsInto(plan.buf, <i32>len);
     }
   } else {
-    if (f.newAddr != 0) plan.insn = words(arch == ARCH_ARM64 ? arm64Branch(f.oldAddr, f.newAddr) : arm32Branch(f.oldAddr, f.newAddr), 1);
+    if (f.newAddr != 0) plan.len = wordsInto(plan.buf, arch == ARCH_ARM64 ? arm64Branch(f.oldAddr, f.newAddr) : arm32Branch(f.oldAddr, f.newAddr), 1);
     else if (f.newSize > <u32>OPAQUE_SIZE) {
       plan.fault = R.R_NOP_OVERRUN;
       plan.explanation = "a NOP-out of " + f.newSize.toString() + " bytes overruns Xen's 31-byte insn buffer: memory corruption without a message; the simulator stops the host";
-    } else plan.insn = words(arch == ARCH_ARM64 ? AARCH64_NOP : ARM32_NOP, <i32>(f.newSize / ARM_INSN_LEN));
+    } else plan.len = wordsInto(plan.buf, arch == ARCH_ARM64 ? AARCH64_NOP : ARM32_NOP, <i32>(f.newSize / ARM_INSN_LEN));
   }
   plan.patchOffset = offset;
   plan.at = f.oldAddr + <u64>offset;
-  const len = plan.insn.length;
+  const len = plan.len;
   if (plan.fault < 0 && len > 0) {
     // Xen first saves the old bytes (a read at old_addr), then writes (on ARM through the alias).
     if (!isMapped(plan.at, <u64>len)) {
@@ -198,24 +240,24 @@ export function applyFunc(p: Payload, i: i32, cpu: i32): bool {
     return true;
   }
   if (arch != ARCH_X86_64 && arch != ARCH_ARM64 && arch != ARCH_ARM32) return true;
-  const plan = planPatch(p, i);
+  const plan = planPatch(p, i, -1, applyPlan);
   if (plan.fault >= 0) {
     if (plan.faultMessage.length == 0) halt(cpu, p.name, plan.fault, plan.explanation);
     else panic(cpu, p.name, plan.faultMessage, plan.fault, plan.explanation);
     return false;
   }
-  const insn = plan.insn;
+  const insn = plan.buf;
+  const len = plan.len;
   st.patchOffset = plan.patchOffset;
-  st.savedLen = insn.length;
-  if (insn.length == 0) {
+  st.savedLen = len;
+  if (len == 0) {
     st.applied = 1;
     return true;
   }
-  const before = insn.length <= overwritten.length ? overwritten : new Uint8Array(insn.length);
-  memReadInto(plan.at, before, insn.length);
-  memWrite(plan.at, insn, 0, insn.length);
-  st.saveInsn(before, insn.length);
-  writeEvent(p, i, cpu, plan.at, before, insn, insn.length, plan.kind == INSN_BRANCH ? WRITE_APPLY_BRANCH : WRITE_APPLY_NOP);
+  memReadInto(plan.at, overwritten, len);
+  memWrite(plan.at, insn, 0, len);
+  st.saveInsn(overwritten, len);
+  writeEvent(p, i, cpu, plan.at, overwritten, insn, len, plan.kind == INSN_BRANCH ? WRITE_APPLY_BRANCH : WRITE_APPLY_NOP);
   st.applied = 1;
   return true;
 }
@@ -232,13 +274,13 @@ export function revertFunc(p: Payload, i: i32, cpu: i32): bool {
   const len = st.savedLen;
   const at = f.oldAddr + <u64>st.patchOffset;
   if (len > 0) {
-    const before = memRead(at, len);
-    const saved = st.insnBuffer;
-    if (before === null || !memWrite(at, saved, 0, len)) {
+    const mapped = memReadInto(at, overwritten, len);
+    st.readInsn(restored);
+    if (!mapped || !memWrite(at, restored, 0, len)) {
       fatalFault(cpu, p.name, firstUnmapped(at, <u64>len), true, R.R_WRITE_FAULT, "the old function at " + addrStr(at) + " is no longer mapped");
       return false;
     }
-    writeEvent(p, i, cpu, at, before, saved, len, WRITE_REVERT);
+    writeEvent(p, i, cpu, at, overwritten, restored, len, WRITE_REVERT);
   }
   st.applied = 0;
   return true;

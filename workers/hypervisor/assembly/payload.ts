@@ -1,5 +1,5 @@
 // A loaded payload as the hypervisor keeps it, and the global payload list (upload order).
-import { memRead, memWrite, memWriteLe } from "./memory";
+import { memRead, memReadInto, memWrite, memWriteLe } from "./memory";
 import { readLe } from "./run/mem";
 import { FS_APPLIED, FS_PATCH_OFFSET, FS_INSN_BUFFER } from "./run/layout";
 
@@ -89,6 +89,10 @@ export class FState {
   get insnBuffer(): Uint8Array {
     const b = memRead(this.addr + FS_INSN_BUFFER, OPAQUE_SIZE);
     return b !== null ? b : new Uint8Array(OPAQUE_SIZE);
+  }
+  /** insn_buffer[] into `into` (OPAQUE_SIZE long) without allocating; zeros when it is not mapped. */
+  readInsn(into: Uint8Array): void {
+    if (!memReadInto(this.addr + FS_INSN_BUFFER, into, OPAQUE_SIZE)) into.fill(0);
   }
   /** Saves `len` bytes of `src` into insn_buffer[]. */
   saveInsn(src: Uint8Array, len: i32): void {
