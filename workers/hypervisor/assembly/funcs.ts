@@ -10,7 +10,8 @@ import { wrongSize } from "./specials";
 import * as R from "./rules";
 import { EFAULT, EINVAL, ENOENT, ENOSYS, EOPNOTSUPP, EOVERFLOW } from "./errno";
 import { arch, ARCH_X86_64, ARCH_ARM64, is64 } from "./image";
-import { memByte, memRead, memReadLe, memWriteLe } from "./memory";
+import { memByte, memReadInto, memReadLe, memWriteLe, isMapped } from "./memory";
+import { startsWithEndbr } from "./patch";
 import { latin1 } from "./fmt";
 import { Func, FState, Payload, DANG_FUNCS } from "./payload";
 import { lookupAny } from "./symbols";
@@ -60,8 +61,8 @@ function readFunc(at: u64): Func {
   f.newSize = <u32>memReadLe(at + o, 4);
   f.oldSize = <u32>memReadLe(at + o + 4, 4);
   f.version = <u32>memReadLe(at + o + 8, 1);
-  const ex = memRead(at + (is64() ? 72 : 60), 32);
-  if (ex !== null) f.expect = ex;
+  // Left all zero when not mapped.
+  memReadInto(at + (is64() ? 72 : 60), f.expect, 32);
   if (f.nameAddr != 0) {
     const n = memCString(f.nameAddr);
     if (n !== null) f.name = n;
@@ -69,11 +70,6 @@ function readFunc(at: u64): Func {
   return f;
 }
 
-function isEndbr(b: Uint8Array): bool {
-  const endbr = b[0] == 0xf3 && b[1] == 0x0f && b[2] == 0x1e && b[3] == 0xfa;
-  const poison = b[0] == 0x66 && b[1] == 0x0f && b[2] == 0x1f && b[3] == 0x01;
-  return endbr || poison;
-}
 
 /** Where function record `f` is in the uploaded file. */
 export function funcLoc(secName: string, secIndex: i32, f: Func): Loc {
@@ -94,10 +90,9 @@ function archVerify(f: Func): i32 {
       if (f.oldSize < f.newSize) return fail(R.R_FUNC_NOP_SIZE, EINVAL, "", f.name + ": old_size " + f.oldSize.toString() + " < new_size " + f.newSize.toString() + "; Xen returns this without a message", here(f));
       return 0;
     }
-    const head = memRead(f.oldAddr, 4);
-    if (head === null)
+    if (!isMapped(f.oldAddr, 4))
       return fail(R.R_FUNC_UNMAPPED, EFAULT, "", f.name + ": old_addr " + hex64(f.oldAddr) + " is not mapped; real Xen would take a fatal page fault reading the first bytes", here(f));
-    const need: u32 = isEndbr(head) ? 9 : 5;
+    const need: u32 = startsWithEndbr(f.oldAddr) ? 9 : 5;
     if (f.oldSize < need)
       return fail(R.R_FUNC_TOO_SMALL, EINVAL, "", f.name + ": old_size " + f.oldSize.toString() + " is too small (needs " + need.toString() + "); Xen returns this without a message", here(f));
     return 0;

@@ -20,6 +20,19 @@ const CACHE_WAYS: i32 = 16;
 const cachedPn = new StaticArray<u64>(CACHE_WAYS);
 const cachedAt = new StaticArray<usize>(CACHE_WAYS);
 
+// Pages unmapped, kept for the next mapping (zeroed then): every UPLOAD maps its whole file as
+// the upload buffer and unmaps it again, and a fresh 4 KiB allocation each time also paces the
+// incremental collector. At most SPARE_MAX pages (4 MiB) wait here.
+const SPARE_MAX: i32 = 1024;
+let spare: Uint8Array[] = [];
+
+function freshPage(): Uint8Array {
+  if (spare.length == 0) return new Uint8Array(<i32>PAGE_SIZE);
+  const page = spare.pop();
+  memory.fill(page.dataStart, 0, <usize>PAGE_SIZE);
+  return page;
+}
+
 function forgetPages(): void {
   for (let i = 0; i < CACHE_WAYS; i++) unchecked((cachedAt[i] = 0));
 }
@@ -88,6 +101,7 @@ export function pageBytes(pn: u64): usize {
 export function resetMemory(): void {
   pages = new Map<u64, Uint8Array>();
   perms = new Map<u64, i32>();
+  spare = [];
   forgetPages();
   memGeneration++;
 }
@@ -105,7 +119,7 @@ export function mapRange(addr: u64, len: u64, perm: i32): bool {
   const first = addr >> PAGE_SHIFT;
   const last = (addr + len - 1) >> PAGE_SHIFT;
   for (let pn = first; ; pn++) {
-    if (!pages.has(pn)) pages.set(pn, new Uint8Array(<i32>PAGE_SIZE));
+    if (!pages.has(pn)) pages.set(pn, freshPage());
     perms.set(pn, perm);
     if (pn == last) break;
   }
@@ -120,6 +134,7 @@ export function unmapRange(addr: u64, len: u64): void {
   const last = (addr + len - 1) >> PAGE_SHIFT;
   for (let pn = first; ; pn++) {
     if (pages.has(pn)) {
+      if (spare.length < SPARE_MAX) spare.push(pages.get(pn));
       pages.delete(pn);
       perms.delete(pn);
     }
