@@ -7,7 +7,7 @@ import { debugBuild, dprintk, hexAlt } from "./xenlog";
 import * as R from "./rules";
 import { EEXIST, EINVAL, ENOENT, EOPNOTSUPP } from "./errno";
 import { arch, ARCH_ARM64, ARCH_ARM32, imageFind, imageSymAddr } from "./image";
-import { Payload, PayloadSymbol, payloads } from "./payload";
+import { Payload, PayloadSymbol, payloads, payloadVersion } from "./payload";
 
 /** Xen's symbols_lookup_by_name: 0 means "not found", so a symbol at address 0 is invisible. */
 export function xenLookup(name: string): u64 {
@@ -15,16 +15,26 @@ export function xenLookup(name: string): u64 {
   return i < 0 ? 0 : imageSymAddr(i);
 }
 
+// The loaded payloads' new symbols by name, first (upload order, then symbol order) wins; built
+// again after any payload comes or goes (payloadVersion), so an UPLOAD's symbol checks do not walk
+// every symbol of every loaded payload per name.
+let exported = new Map<string, u64>();
+let exportedVersion: u32 = 0;
+
 /** The first loaded payload (upload order) exporting `name` as a new symbol; 0 when none. */
 export function payloadLookup(name: string): u64 {
-  for (let i = 0; i < payloads.length; i++) {
-    const syms = payloads[i].symbols;
-    for (let j = 0; j < syms.length; j++) {
-      const s = syms[j];
-      if (s.isNew && s.name == name) return s.addr;
+  if (exportedVersion != payloadVersion) {
+    exported = new Map<string, u64>();
+    for (let i = 0; i < payloads.length; i++) {
+      const syms = payloads[i].symbols;
+      for (let j = 0; j < syms.length; j++) {
+        const s = syms[j];
+        if (s.isNew && !exported.has(s.name)) exported.set(s.name, s.addr);
+      }
     }
+    exportedVersion = payloadVersion;
   }
-  return 0;
+  return exported.has(name) ? exported.get(name) : 0;
 }
 
 export function lookupAny(name: string): u64 {
