@@ -113,3 +113,33 @@ describe.each([
     expect(inB.length).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe("an ELF64 LSB relocation table at an offset that is not 8-aligned", () => {
+  it("reads the same values as an aligned one", () => {
+    const names = strtab(["f"]);
+    const syms = symbols(true, true, [{}, { info: 3, shndx: 1 }, { name: names.offsets[0], info: 0x12, shndx: 1 }, { info: 0x10 }]);
+    const records = rela(true, true, 70, 0x2000, 33);
+    // The records sit 4 bytes into a data blob; .rela.text points at them there.
+    const blob = new Uint8Array(4 + records.length);
+    blob.set(records, 4);
+    const spec = (offset?: bigint) => buildElf({
+      sections: [
+        { name: ".text", type: 1, flags: 6n, data: new Uint8Array(16), align: 16n },
+        { name: ".blob", type: 1, data: blob, align: 8n },
+        { name: ".rela.text", type: 4, flags: 0x40n, data: offset === undefined ? records : new Uint8Array(0), offset, size: BigInt(records.length), link: 4, info: 1, align: 8n, entsize: 24n },
+        { name: ".symtab", type: 2, data: syms, link: 5, info: 2, align: 8n, entsize: 24n },
+        { name: ".strtab", type: 3, data: names.data },
+      ],
+    });
+    const aligned = spec();
+    const misaligned = spec(BigInt(aligned.dataOffset(2) + 4));
+    expect(misaligned.dataOffset(2) % 8).toBe(0);
+    const [a] = parseElf(aligned.bytes).relocationTables;
+    const [b] = parseElf(misaligned.bytes).relocationTables;
+    expect(b.recordOffset % 8).toBe(4);
+    expect([b.count, [...b.offset], [...b.type], [...b.symbolIndex], [...b.addend]]).toEqual([a.count, [...a.offset], [...a.type], [...a.symbolIndex], [...a.addend]]);
+    const e = Array.from({ length: 70 }, (_, i) => expected(i, 0x2000, 33));
+    expect([...a.addend]).toEqual(e.map((x) => BigInt(x.addend)));
+    expect([...a.symbolIndex]).toEqual(e.map((x) => x.sym));
+  });
+});

@@ -6,12 +6,18 @@ const hostLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const SMALL_BIGINTS: readonly bigint[] = Array.from({ length: 1024 }, (_, i) => BigInt(i));
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
+/** The same file bytes read as 32- and as 64-bit words. */
+export interface LittleWords {
+  u32: Uint32Array;
+  u64: BigUint64Array;
+}
+
 export class ByteReader {
   readonly bytes: Uint8Array;
   readonly length: number;
   readonly le: boolean;
   private readonly view: DataView;
-  private wordView: Uint32Array | null | undefined;
+  private wordViews: LittleWords | null | undefined;
 
   constructor(bytes: Uint8Array, littleEndian: boolean) {
     this.bytes = bytes;
@@ -84,26 +90,27 @@ export class ByteReader {
   }
 
   /**
-   * The whole file as little-endian 32-bit words (the tail past the last full word left out),
-   * or null unless both the file and the host are little-endian and the bytes start 4-aligned
-   * in memory (callers then read through the column readers). Index it through `wordIndex`.
+   * The whole file as little-endian 32- and 64-bit words (a tail shorter than a word left out),
+   * or null unless both the file and the host are little-endian and the bytes start 8-aligned
+   * in memory (callers then read through the column readers). Index them through `wordIndex`.
    */
-  get littleWords(): Uint32Array | null {
-    if (this.wordView === undefined) {
+  get littleWords(): LittleWords | null {
+    if (this.wordViews === undefined) {
       const b = this.bytes;
-      this.wordView = this.le && hostLittleEndian && b.byteOffset % 4 === 0 ? new Uint32Array(b.buffer, b.byteOffset, b.length >>> 2) : null;
+      const ok = this.le && hostLittleEndian && b.byteOffset % 8 === 0;
+      this.wordViews = ok ? { u32: new Uint32Array(b.buffer, b.byteOffset, b.length >>> 2), u64: new BigUint64Array(b.buffer, b.byteOffset, Math.floor(b.length / 8)) } : null;
     }
-    return this.wordView;
+    return this.wordViews;
   }
 
   /**
-   * The index in `littleWords` of the word at `offset`, after checking that
-   * `[offset, offset + 4*count)` lies in the file; -1 when `littleWords` is null or `offset` is
-   * not 4-aligned.
+   * The index in `littleWords.u64` of the word at `offset` (twice that in `.u32`), after
+   * checking that `[offset, offset + size)` lies in the file; -1 when `littleWords` is null or
+   * `offset` is not 8-aligned.
    */
-  wordIndex(offset: number, count: number): number {
-    this.check(offset, count * 4);
-    return this.littleWords !== null && offset % 4 === 0 ? offset / 4 : -1;
+  wordIndex(offset: number, size: number): number {
+    this.check(offset, size);
+    return this.littleWords !== null && offset % 8 === 0 ? offset / 8 : -1;
   }
 
   /** out[i] = u8 at base + i*stride + field. */

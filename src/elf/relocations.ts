@@ -4,6 +4,7 @@ import { SHT_DYNSYM, SHT_REL, SHT_RELA, SHT_SYMTAB } from "./constants.ts";
 import { DiagnosticBudget, type ParseContext } from "./context.ts";
 import { hex } from "./errors.ts";
 import { MAX_DIAGNOSTICS_PER_TABLE, MAX_RELOCATIONS, PROGRESS_CHUNK } from "./limits.ts";
+import type { LittleWords } from "./reader.ts";
 import type { ElfSection, RelocationTable, SymbolTable } from "./types.ts";
 
 export function parseRelocationTables(ctx: ParseContext, sections: ElfSection[], symbolTables: SymbolTable[]): RelocationTable[] {
@@ -25,7 +26,7 @@ export function parseRelocationTables(ctx: ParseContext, sections: ElfSection[],
   const symbolIndex = new Uint32Array(total);
   const addend = new BigInt64Array(total);
   const words = ctx.L.is64 ? ctx.r.littleWords : null;
-  const fast: WordFill | null = words && { words, offset: halves(offset), addend: halves(addend), type, symbolIndex };
+  const fast: WordFill | null = words && { ...words, offset, addend, type, symbolIndex };
   ctx.total += total;
   let at = 0;
   let sinceTick = 0;
@@ -57,19 +58,13 @@ export function parseRelocationTables(ctx: ParseContext, sections: ElfSection[],
   return tables;
 }
 
-/**
- * The file as little-endian words and the shared columns, the 64-bit ones seen as u32 halves
- * (the host is little-endian whenever `words` exists), so filling allocates no BigInt.
- */
-interface WordFill {
-  words: Uint32Array;
-  offset: Uint32Array;
-  addend: Uint32Array;
+/** The file as little-endian words and the shared columns. */
+interface WordFill extends LittleWords {
+  offset: BigUint64Array;
+  addend: BigInt64Array;
   type: Uint32Array;
   symbolIndex: Uint32Array;
 }
-
-const halves = (a: BigUint64Array | BigInt64Array): Uint32Array => new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
 
 function describeTable(ctx: ParseContext, sections: ElfSection[], sec: ElfSection, room: number): RelocationTable {
   const { L } = ctx;
@@ -122,8 +117,8 @@ function fillRecords(ctx: ParseContext, t: RelocationTable, fast: WordFill | nul
   const stride = t.entsize;
   const at = t.recordOffset + start * stride;
   const m = end - start;
-  const p = fast ? r.wordIndex(at, (m * stride) / 4) : -1;
-  if (fast && p >= 0) return fillWords(fast, p, stride / 4, t.isRela, first + start, m);
+  const q = fast ? r.wordIndex(at, m * stride) : -1;
+  if (fast && q >= 0) return fillWords(fast, q, stride / 8, t.isRela, first + start, m);
   r.column64(at, stride, m, L.rel.offset, L.word, false, t.offset.subarray(start, end));
   if (t.isRela) r.column64(at, stride, m, L.rel.addend, L.word, true, t.addend.subarray(start, end));
   const types = t.type.subarray(start, end);
@@ -147,23 +142,21 @@ function fillRecords(ctx: ParseContext, t: RelocationTable, fast: WordFill | nul
 /**
  * ELF64 little-endian records read as words in one pass (the common case: every x86-64 and
  * AArch64 object), writing the four columns at once instead of one strided pass per field.
- * Writes shared records [i, i + count) from the records whose first word is `w[p]`.
+ * Writes shared records [i, i + count) from the records whose first 64-bit word is `u64[q]`;
+ * 64-bit fields move as one element each (no BigInt is allocated once the loop is optimized).
  */
-function fillWords(f: WordFill, p: number, perRecord: number, rela: boolean, i: number, count: number): number {
-  const { words: w, offset, addend, type, symbolIndex: sym } = f;
+function fillWords(f: WordFill, q: number, perRecord: number, rela: boolean, i: number, count: number): number {
+  const { u32, u64, offset, addend, type, symbolIndex: sym } = f;
   let max = 0;
   const end = i + count;
-  for (let j = 2 * i; i < end; i++, j += 2, p += perRecord) {
-    offset[j] = w[p];
-    offset[j + 1] = w[p + 1];
-    type[i] = w[p + 2];
-    const s = w[p + 3];
+  for (let p = 2 * q; i < end; i++, q += perRecord, p += 2 * perRecord) {
+    offset[i] = u64[q];
+    // r_info's low word is the type, its high word the symbol.
+    type[i] = u32[p + 2];
+    const s = u32[p + 3];
     sym[i] = s;
     if (s > max) max = s;
-    if (rela) {
-      addend[j] = w[p + 4];
-      addend[j + 1] = w[p + 5];
-    }
+    if (rela) addend[i] = u64[q + 2];
   }
   return max;
 }
