@@ -73,7 +73,7 @@ function parseSymbolTable(ctx: ParseContext, sections: ElfSection[], sec: ElfSec
   t.rawShndx = new Uint16Array(count);
   const base = sec.dataOffset;
   const s = L.sym;
-  ctx.total += count * 2;
+  ctx.total += count;
   ctx.chunked(count, base, (start, end) => {
     const at = base + start * entsize;
     const m = end - start;
