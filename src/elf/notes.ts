@@ -90,6 +90,9 @@ export function parseNoteSections(ctx: ParseContext, sections: ElfSection[]): El
     const found = parseNotes(ctx.r.bytes, sec.dataOffset, sec.dataSize, ctx.r.le, problems, sec.index, align, MAX_NOTES - out.length);
     for (const n of found) out.push(n);
     for (const d of problems) ctx.diag(d.severity, d.code as ElfErrorCode, d.offset, d.message, sec.index);
+    // Counted as found (their number is not known beforehand), so done stays below the total
+    // until the caller reports the end.
+    ctx.total += found.length;
     ctx.tick(found.length, sec.dataOffset);
   }
   return out;
