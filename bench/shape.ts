@@ -78,10 +78,15 @@ export function shapeOf(elf: ElfFile): ShapeRow[] {
   add("largest relocation sections", biggest.map((t) => `${elf.sections[t.sectionIndex].name} ${pct(t.count, total)}`).join(", "));
   const relTypes = new Map<string, number>();
   let againstSection = 0;
+  let pairChanges = 0;
+  let codeRefs = 0;
+  let codeNearby = 0;
   for (const t of tables) {
     const syms = elf.symbolTables.find((s) => s.sectionIndex === t.symbolTableSection);
     const names = new Map<number, string>();
+    let previousCode = -1;
     for (let i = 0; i < t.count; i++) {
+      if (i === 0 || t.type[i] !== t.type[i - 1] || t.symbolIndex[i] !== t.symbolIndex[i - 1]) pairChanges++;
       const ty = t.type[i];
       let name = names.get(ty);
       if (name === undefined) {
@@ -90,11 +95,23 @@ export function shapeOf(elf: ElfFile): ShapeRow[] {
       }
       bump(relTypes, name);
       const si = t.symbolIndex[i];
-      if (syms && si < syms.count && (syms.info[si] & 15) === 3) againstSection++;
+      if (syms && si < syms.count && (syms.info[si] & 15) === 3) {
+        againstSection++;
+        const target = elf.sections[syms.shndx[si]];
+        if (target && target.name.startsWith(".text.")) {
+          if (previousCode >= 0) {
+            codeRefs++;
+            if (si >= previousCode && si - previousCode <= 2) codeNearby++;
+          }
+          previousCode = si;
+        }
+      }
     }
   }
   add("relocation types", top(relTypes, total, 6));
   add("relocations against SECTION symbols", pct(againstSection, total));
+  add("relocations with another (type, symbol) than the entry before", pct(pairChanges, total));
+  add("code references to the .text.* section before or the next two", pct(codeNearby, codeRefs));
   return rows;
 }
 
