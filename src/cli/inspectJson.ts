@@ -5,7 +5,7 @@ import type { LivepatchModel } from "../livepatch/index.ts";
 import { halvesOf, u64Text } from "./listingBytes.ts";
 import type { StreamOut } from "./output.ts";
 import { writeRelocations } from "./relocJson.ts";
-import { createView, symbolBind, symbolType } from "./inspectView.ts";
+import { createView, memoByte, symbolBind, symbolType } from "./inspectView.ts";
 import { xenKeys, type XenView } from "./xenView.ts";
 
 const q = JSON.stringify;
@@ -18,11 +18,6 @@ const numAt = (halves: Uint32Array, i: number) => {
   const hi = halves[2 * i + 1];
   return hi < 0x200000 ? String(hi * 4294967296 + halves[2 * i]) : `"${u64Text(halves, i)}"`;
 };
-
-function memoByte(make: (byte: number) => string): (byte: number) => string {
-  const cache: string[] = new Array(256);
-  return (byte) => (cache[byte] ??= make(byte));
-}
 
 export async function writeJson(out: StreamOut, fileName: string, elf: ElfFile, model: LivepatchModel | null, xen: XenView | null = null): Promise<void> {
   const view = createView(elf);

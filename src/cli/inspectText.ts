@@ -3,7 +3,7 @@ import { SHT_SYMTAB, describe, stVisibility, type ElfFile, type SymbolTable } fr
 import { pointerJson, type PointerJson } from "../livepatch/json.ts";
 import { xenKeys, type XenView } from "./xenView.ts";
 import type { LivepatchModel, PointerField, PointerTarget } from "../livepatch/index.ts";
-import { createView, symbolBind, symbolType, type View } from "./inspectView.ts";
+import { createView, memoByte, symbolBind, symbolType, type View } from "./inspectView.ts";
 import { halvesOf, u64Text } from "./listingBytes.ts";
 import type { StreamOut } from "./output.ts";
 import { writeRelocationsText } from "./relocText.ts";
@@ -68,18 +68,14 @@ function sectionRows(elf: ElfFile, view: View): string[][] {
 
 async function writeSymbols(out: StreamOut, view: View, symtab: SymbolTable): Promise<void> {
   const values = halvesOf(symtab.value);
+  // st_info and st_other are bytes: their names are looked up once per value.
+  const types = memoByte((info) => symbolType(view, info));
+  const binds = memoByte((info) => symbolBind(view, info));
+  const visibilities = memoByte((other) => describe.symbolVisibilityName(stVisibility(other)));
   const rows: string[][] = new Array(symtab.count);
   for (let i = 0; i < symtab.count; i++) {
-    rows[i] = [
-      `${i}:`,
-      u64Text(values, i),
-      String(symtab.size[i]),
-      symbolType(view, symtab.info[i]),
-      symbolBind(view, symtab.info[i]),
-      describe.symbolVisibilityName(stVisibility(symtab.other[i])),
-      String(view.symbolSection(symtab.shndx[i])),
-      view.symbolDisplay(symtab, i),
-    ];
+    const info = symtab.info[i];
+    rows[i] = [`${i}:`, u64Text(values, i), String(symtab.size[i]), types(info), binds(info), visibilities(symtab.other[i]), String(view.symbolSection(symtab.shndx[i])), view.symbolDisplay(symtab, i)];
   }
   out.w(`\nSymbols (.symtab, ${symtab.count}):\n`);
   const lines = formatTable(SYMBOL_COLUMNS, rows, { indent: "" });

@@ -73,3 +73,9 @@ export function symbolType(view: View, info: number): string {
 export function symbolBind(view: View, info: number): string {
   return describe.symbolBindName(stBind(info), view.osabi);
 }
+
+/** `make` memoised over a byte's 256 values (st_info, st_other). */
+export function memoByte(make: (byte: number) => string): (byte: number) => string {
+  const cache: string[] = new Array(256);
+  return (byte) => (cache[byte] ??= make(byte));
+}

@@ -6,7 +6,7 @@
 
 const CHUNK = 1 << 20;
 /** Flush once this much room is left: the largest fixed-size entry writers reserve stays below it. */
-const HEADROOM = 1 << 16;
+export const HEADROOM = 1 << 16;
 /** Buffers in flight or spare; the writer waits for the stream when all of them are in flight. */
 const BUFFERS = 4;
 const TEXT_RUN = 1 << 14;

@@ -4,7 +4,7 @@
 import type { ElfFile, RelocationTable } from "../elf/index.ts";
 import type { View } from "./inspectView.ts";
 import { halvesOf, hex64, pairsPerTable, signedHex64, type PairFragments } from "./listingBytes.ts";
-import type { StreamOut } from "./output.ts";
+import { HEADROOM, type StreamOut } from "./output.ts";
 
 const ascii = (s: string) => Buffer.from(s, "latin1");
 const MINUS = ascii(" - 0x");
@@ -13,13 +13,19 @@ const PLUS = ascii(" + 0x");
 const OFFSET_WIDTH = 18;
 const TYPE_MIN_WIDTH = 24;
 const ENTRY_FIXED = 64;
+const NO_PAIR = Buffer.alloc(0);
 
 function typeWidth(view: View, elf: ElfFile): number {
   const seen = new Set<number>();
   let width = TYPE_MIN_WIDTH;
   for (const t of elf.relocationTables) {
+    const types = t.type;
+    let last = -1;
     for (let i = 0; i < t.count; i++) {
-      const ty = t.type[i];
+      const ty = types[i];
+      // Types come in runs: most entries repeat the one before.
+      if (ty === last) continue;
+      last = ty;
       if (seen.has(ty)) continue;
       seen.add(ty);
       width = Math.max(width, view.relocType(ty).length);
@@ -42,11 +48,28 @@ async function writeLines(out: StreamOut, t: RelocationTable, pairs: PairFragmen
   const add = t.isRela ? halvesOf(t.addend) : null;
   const types = t.type;
   const symbols = t.symbolIndex;
+  // Runs of entries share a (type, symbol) pair: the fragment is looked up when it changes.
+  let lastType = -1;
+  let lastSymbol = -1;
+  let pair: Buffer = NO_PAIR;
+  out.reserve(ENTRY_FIXED);
+  let b = out.buf;
+  let p = out.pos;
   for (let i = 0; i < t.count; i++) {
-    const pair = pairs.get(types[i], symbols[i]);
-    out.reserve(ENTRY_FIXED + pair.length);
-    const b = out.buf;
-    let p = out.pos;
+    const type = types[i];
+    const symbol = symbols[i];
+    if (type !== lastType || symbol !== lastSymbol) {
+      pair = pairs.get(type, symbol);
+      lastType = type;
+      lastSymbol = symbol;
+    }
+    const n = pair.length;
+    if (p + ENTRY_FIXED + n > b.length) {
+      out.pos = p;
+      out.reserve(ENTRY_FIXED + n);
+      b = out.buf;
+      p = out.pos;
+    }
     b[p++] = 0x20;
     b[p++] = 0x20;
     const start = p;
@@ -56,10 +79,15 @@ async function writeLines(out: StreamOut, t: RelocationTable, pairs: PairFragmen
     while (p - start < OFFSET_WIDTH) b[p++] = 0x20;
     b[p++] = 0x20;
     b.set(pair, p);
-    p += pair.length;
+    p += n;
     if (add !== null) p = signedHex64(b, p, add[2 * i + 1], add[2 * i], MINUS, PLUS);
     b[p++] = 0x0a;
-    out.pos = p;
-    if (out.full) await out.flush();
+    if (p > b.length - HEADROOM) {
+      out.pos = p;
+      await out.flush();
+      b = out.buf;
+      p = out.pos;
+    }
   }
+  out.pos = p;
 }

@@ -19,9 +19,12 @@ export function columnWidths(columns: Column[], rows: string[][]): number[] {
   return widths;
 }
 
-function line(cells: string[], columns: Column[], widths: number[], indent: string): string {
+function line(cells: string[], right: boolean[], widths: number[], indent: string): string {
   const last = cells.length - 1;
-  return `${indent}${cells.map((cell, c) => (c === last ? cell : columns[c].right ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join(" ")}`.trimEnd();
+  if (last < 0) return indent.trimEnd();
+  let s = indent;
+  for (let c = 0; c < last; c++) s += `${right[c] ? cells[c].padStart(widths[c]) : cells[c].padEnd(widths[c])} `;
+  return (s + cells[last]).trimEnd();
 }
 
 export interface TableOptions {
@@ -35,6 +38,9 @@ export interface TableOptions {
 export function formatTable(columns: Column[], rows: string[][], options: TableOptions = {}): string[] {
   const indent = options.indent ?? "  ";
   const widths = columnWidths(columns, rows);
-  const all = options.header === false ? rows : [columns.map((c) => c.title), ...rows];
-  return all.map((cells) => `${line(cells, columns, widths, indent)}\n`);
+  const right = columns.map((c) => c.right === true);
+  const lines: string[] = [];
+  if (options.header !== false) lines.push(`${line(columns.map((c) => c.title), right, widths, indent)}\n`);
+  for (let i = 0; i < rows.length; i++) lines.push(`${line(rows[i], right, widths, indent)}\n`);
+  return lines;
 }
