@@ -5,12 +5,12 @@ import { describe, expect, it } from "vitest";
 import { parseElf } from "../elf/index.ts";
 import { buildElf } from "../livepatch/testing/elfBuilder.ts";
 import { writeText } from "./inspectText.ts";
-import { StreamOut } from "./output.ts";
+import { HEADROOM, StreamOut } from "./output.ts";
 
 const LONG = ".text.hvm_vcpu_virtual_to_linear_nested_guest_interrupt_handle";
 const LONGER = `.rodata.${"x86_emulate_".repeat(6)}str1.8`;
 
-async function inspectText(bytes: Uint8Array): Promise<string[]> {
+async function inspectText(bytes: Uint8Array, chunk?: number): Promise<string[]> {
   const chunks: Buffer[] = [];
   const sink = new Writable({
     write(c, _e, done) {
@@ -18,7 +18,7 @@ async function inspectText(bytes: Uint8Array): Promise<string[]> {
       done();
     },
   });
-  await writeText(new StreamOut(sink), "t.o", parseElf(bytes), null);
+  await writeText(new StreamOut(sink, chunk), "t.o", parseElf(bytes), null);
   return Buffer.concat(chunks).toString("utf8").split("\n");
 }
 
@@ -90,5 +90,36 @@ describe("inspect text tables with long names", () => {
       ["0x20", "R_X86_64_32"],
       ["0x28", "R_X86_64_PC64"],
     ]);
+  });
+});
+
+describe("inspect text relocation listings across output buffers", () => {
+  // Names near the 64 KiB string limit, written through buffers of 64 KiB + 1000 bytes: the
+  // title of the second table fits in none (the buffer grows for it), the long entries fill a
+  // buffer each, and the short entries fill hundreds.
+  const HUGE_SECTION = `.text.${"s".repeat(60_000)}`;
+  const HUGE_SYMBOL = "y".repeat(65_500);
+  const many = Array.from({ length: 20_000 }, (_, i) => ({ offset: i * 8, type: 1, symbol: i % 3 ? "printk" : ".text", addend: i % 5 === 0 ? -(i + 1) : i }));
+  const huge = Array.from({ length: 40 }, (_, i) => ({ offset: 0x1000 + i, type: 2, symbol: HUGE_SYMBOL, addend: -4 }));
+  const built = buildElf({
+    sections: [
+      { name: ".text", flags: 6, data: new Uint8Array(0x30000) },
+      { name: HUGE_SECTION, flags: 6, data: new Uint8Array(0x2000) },
+    ],
+    symbols: [
+      { name: "printk", section: "UND" },
+      { name: HUGE_SYMBOL, section: "UND" },
+    ],
+    relocs: { ".text": many, [HUGE_SECTION]: [...huge, ...many.slice(0, 3000)] },
+  });
+  const line = (r: { offset: number; type: number; symbol: string; addend: number }) =>
+    `  ${`0x${r.offset.toString(16)}`.padEnd(18)} ${(r.type === 1 ? "R_X86_64_64" : "R_X86_64_PC32").padEnd(24)} ${r.symbol} ${r.addend < 0 ? "-" : "+"} 0x${Math.abs(r.addend).toString(16)}`;
+
+  it.each([["small buffers", HEADROOM + 1000], ["the default buffers", undefined]])("writes every entry once, in order (%s)", async (_, chunk) => {
+    const lines = await inspectText(built.bytes, chunk);
+    expect(block(lines, /^Relocations in \.rela\.text for \.text \(20000\):$/)).toEqual(many.map(line));
+    const title = `Relocations in .rela${HUGE_SECTION} for ${HUGE_SECTION} (3040):`;
+    expect(lines).toContain(title);
+    expect(lines.slice(lines.indexOf(title) + 1, lines.indexOf(title) + 3041)).toEqual([...huge, ...many.slice(0, 3000)].map(line));
   });
 });

@@ -21,9 +21,13 @@ export class StreamOut {
   private inFlight = 0;
   private waiting: (() => void) | null = null;
 
-  constructor(stream: NodeJS.WritableStream) {
+  private readonly chunk: number;
+
+  /** `chunk`: the size of the buffers handed to the stream (smaller in tests, above HEADROOM). */
+  constructor(stream: NodeJS.WritableStream, chunk = CHUNK) {
     this.stream = stream;
-    this.buf = Buffer.allocUnsafeSlow(CHUNK);
+    this.chunk = chunk;
+    this.buf = Buffer.allocUnsafeSlow(chunk);
   }
 
   /** Append text (UTF-8). */
@@ -51,7 +55,7 @@ export class StreamOut {
     if (this.pos + n <= this.buf.length) return;
     const next = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + n));
     this.buf.copy(next, 0, 0, this.pos);
-    if (this.buf.length === CHUNK) this.spare.push(this.buf);
+    if (this.buf.length === this.chunk) this.spare.push(this.buf);
     this.buf = next;
   }
 
@@ -71,7 +75,7 @@ export class StreamOut {
     this.inFlight++;
     const ok = this.stream.write(whole.subarray(0, this.pos), () => {
       this.inFlight--;
-      if (whole.length === CHUNK) this.spare.push(whole);
+      if (whole.length === this.chunk) this.spare.push(whole);
       const wake = this.waiting;
       this.waiting = null;
       wake?.();
@@ -85,7 +89,7 @@ export class StreamOut {
     for (;;) {
       const b = this.spare.pop();
       if (b) return b;
-      if (this.inFlight < BUFFERS) return Buffer.allocUnsafeSlow(CHUNK);
+      if (this.inFlight < BUFFERS) return Buffer.allocUnsafeSlow(this.chunk);
       // Every buffer is still with the stream: its write callbacks run once we yield.
       await new Promise<void>((resolve) => (this.waiting = resolve));
     }

@@ -13,7 +13,7 @@ const PLUS = ascii(" + 0x");
 const OFFSET_WIDTH = 18;
 const TYPE_MIN_WIDTH = 24;
 const ENTRY_FIXED = 64;
-const NO_PAIR = Buffer.alloc(0);
+const NO_PAIR: Buffer = Buffer.alloc(0);
 
 function typeWidth(view: View, elf: ElfFile): number {
   const seen = new Set<number>();
@@ -34,60 +34,87 @@ function typeWidth(view: View, elf: ElfFile): number {
   return width;
 }
 
+/** Where the listing stands between buffers. */
+interface Cursor {
+  /** Table and entry to write next. */
+  table: number;
+  entry: number;
+  /** The table's title line is written. */
+  titled: boolean;
+  /** Bytes the next entry needs when it did not fit in the buffer. */
+  need: number;
+}
+
+// All tables go through one loop (`fill`) that writes until the buffer is nearly full: a real
+// prelink.o has 4,000 tables, most of a few entries, and one hot loop is optimised once.
 export async function writeRelocationsText(out: StreamOut, view: View, elf: ElfFile): Promise<void> {
   const width = typeWidth(view, elf);
   const pairsFor = pairsPerTable(elf, (table) => (type, symbol) => `${view.relocType(type).padEnd(width)} ${view.symbolDisplay(table, symbol)}`);
-  for (const t of elf.relocationTables) {
-    out.w(`\nRelocations in ${view.sectionName(t.sectionIndex)} for ${view.sectionName(t.targetSection)} (${t.count}):\n`);
-    await writeLines(out, t, pairsFor(t));
+  const tables = elf.relocationTables;
+  const titles = tables.map((t) => Buffer.from(`\nRelocations in ${view.sectionName(t.sectionIndex)} for ${view.sectionName(t.targetSection)} (${t.count}):\n`));
+  const pairs = tables.map(pairsFor);
+  const at: Cursor = { table: 0, entry: 0, titled: false, need: 0 };
+  out.reserve(0);
+  while (at.table < tables.length) {
+    out.pos = fill(out.buf, out.pos, tables, titles, pairs, at);
+    if (at.need > 0) {
+      out.reserve(at.need);
+      at.need = 0;
+    } else if (at.table < tables.length || out.full) await out.flush();
   }
 }
 
-async function writeLines(out: StreamOut, t: RelocationTable, pairs: PairFragments): Promise<void> {
-  const off = halvesOf(t.offset);
-  const add = t.isRela ? halvesOf(t.addend) : null;
-  const types = t.type;
-  const symbols = t.symbolIndex;
-  // Runs of entries share a (type, symbol) pair: the fragment is looked up when it changes.
-  let lastType = -1;
-  let lastSymbol = -1;
-  let pair: Buffer = NO_PAIR;
-  out.reserve(ENTRY_FIXED);
-  let b = out.buf;
-  let p = out.pos;
-  for (let i = 0; i < t.count; i++) {
-    const type = types[i];
-    const symbol = symbols[i];
-    if (type !== lastType || symbol !== lastSymbol) {
-      pair = pairs.get(type, symbol);
-      lastType = type;
-      lastSymbol = symbol;
+/** Writes entries at b[p…] until the tables end or the buffer is nearly full; returns the new position. */
+function fill(b: Buffer, p: number, tables: RelocationTable[], titles: Buffer[], pairs: PairFragments[], at: Cursor): number {
+  const stop = b.length - HEADROOM;
+  for (; at.table < tables.length; at.table++, at.entry = 0, at.titled = false) {
+    if (p > stop) return p;
+    if (!at.titled) {
+      const title = titles[at.table];
+      if (p + title.length > b.length) {
+        at.need = title.length;
+        return p;
+      }
+      b.set(title, p);
+      p += title.length;
+      at.titled = true;
     }
-    const n = pair.length;
-    if (p + ENTRY_FIXED + n > b.length) {
-      out.pos = p;
-      out.reserve(ENTRY_FIXED + n);
-      b = out.buf;
-      p = out.pos;
-    }
-    b[p++] = 0x20;
-    b[p++] = 0x20;
-    const start = p;
-    b[p++] = 0x30; // 0
-    b[p++] = 0x78; // x
-    p = hex64(b, p, off[2 * i + 1], off[2 * i]);
-    while (p - start < OFFSET_WIDTH) b[p++] = 0x20;
-    b[p++] = 0x20;
-    b.set(pair, p);
-    p += n;
-    if (add !== null) p = signedHex64(b, p, add[2 * i + 1], add[2 * i], MINUS, PLUS);
-    b[p++] = 0x0a;
-    if (p > b.length - HEADROOM) {
-      out.pos = p;
-      await out.flush();
-      b = out.buf;
-      p = out.pos;
+    const t = tables[at.table];
+    const off = halvesOf(t.offset);
+    const add = t.isRela ? halvesOf(t.addend) : null;
+    const types = t.type;
+    const symbols = t.symbolIndex;
+    const fragments = pairs[at.table];
+    // Runs of entries share a (type, symbol) pair: the fragment is looked up when it changes.
+    let lastType = -1;
+    let lastSymbol = -1;
+    let pair = NO_PAIR;
+    for (let i = at.entry; i < t.count; i++) {
+      const type = types[i];
+      const symbol = symbols[i];
+      if (type !== lastType || symbol !== lastSymbol) {
+        pair = fragments.get(type, symbol);
+        lastType = type;
+        lastSymbol = symbol;
+      }
+      if (p > stop || p + ENTRY_FIXED + pair.length > b.length) {
+        at.entry = i;
+        if (p <= stop) at.need = ENTRY_FIXED + pair.length;
+        return p;
+      }
+      b[p++] = 0x20;
+      b[p++] = 0x20;
+      const start = p;
+      b[p++] = 0x30; // 0
+      b[p++] = 0x78; // x
+      p = hex64(b, p, off[2 * i + 1], off[2 * i]);
+      while (p - start < OFFSET_WIDTH) b[p++] = 0x20;
+      b[p++] = 0x20;
+      b.set(pair, p);
+      p += pair.length;
+      if (add !== null) p = signedHex64(b, p, add[2 * i + 1], add[2 * i], MINUS, PLUS);
+      b[p++] = 0x0a;
     }
   }
-  out.pos = p;
+  return p;
 }
