@@ -110,7 +110,7 @@ describe("inspect text relocation listings across output buffers", () => {
       { name: "printk", section: "UND" },
       { name: HUGE_SYMBOL, section: "UND" },
     ],
-    relocs: { ".text": many, [HUGE_SECTION]: [...huge, ...many.slice(0, 3000)] },
+    relocs: { ".text": many, [HUGE_SECTION]: [...huge, ...many.slice(0, 30)] },
   });
   const line = (r: { offset: number; type: number; symbol: string; addend: number }) =>
     `  ${`0x${r.offset.toString(16)}`.padEnd(18)} ${(r.type === 1 ? "R_X86_64_64" : "R_X86_64_PC32").padEnd(24)} ${r.symbol} ${r.addend < 0 ? "-" : "+"} 0x${Math.abs(r.addend).toString(16)}`;
@@ -118,8 +118,8 @@ describe("inspect text relocation listings across output buffers", () => {
   it.each([["small buffers", HEADROOM + 1000], ["the default buffers", undefined]])("writes every entry once, in order (%s)", async (_, chunk) => {
     const lines = await inspectText(built.bytes, chunk);
     expect(block(lines, /^Relocations in \.rela\.text for \.text \(20000\):$/)).toEqual(many.map(line));
-    const title = `Relocations in .rela${HUGE_SECTION} for ${HUGE_SECTION} (3040):`;
+    const title = `Relocations in .rela${HUGE_SECTION} for ${HUGE_SECTION} (70):`;
     expect(lines).toContain(title);
-    expect(lines.slice(lines.indexOf(title) + 1, lines.indexOf(title) + 3041)).toEqual([...huge, ...many.slice(0, 3000)].map(line));
+    expect(lines.slice(lines.indexOf(title) + 1, lines.indexOf(title) + 71)).toEqual([...huge, ...many.slice(0, 30)].map(line));
   });
 });
