@@ -4,12 +4,12 @@ import { describe, expect, it } from "vitest";
 import { parseElf } from "../elf/index.ts";
 import { buildElf } from "../livepatch/testing/elfBuilder.ts";
 import { createView } from "./inspectView.ts";
-import { StreamOut } from "./output.ts";
+import { HEADROOM, StreamOut } from "./output.ts";
 import { writeRelocations } from "./relocJson.ts";
 
 const signedHex = (v: bigint) => (v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`);
 
-async function relocationsJson(bytes: Uint8Array) {
+async function relocationsJson(bytes: Uint8Array, chunk?: number) {
   const chunks: Buffer[] = [];
   const sink = new Writable({
     write(c, _e, done) {
@@ -18,7 +18,7 @@ async function relocationsJson(bytes: Uint8Array) {
     },
   });
   const elf = parseElf(bytes);
-  const out = new StreamOut(sink);
+  const out = new StreamOut(sink, chunk);
   out.w("{");
   await writeRelocations(out, createView(elf), elf);
   out.w("}");
@@ -56,5 +56,38 @@ describe("relocation entries as bytes", () => {
     const wide = buildElf({ sections: [{ name: ".text", flags: 6, data: new Uint8Array(8) }], relocs: { ".text": offsets.map((o) => ({ offset: o, type: 1, symbol: ".text" })) } });
     const [t64] = await relocationsJson(wide.bytes);
     expect(t64.entries.map((e: { offset: string }) => e.offset)).toEqual(offsets.map((o) => `0x${o.toString(16)}`));
+  });
+
+  // Through buffers of 64 KiB + 1000 bytes: the second table's title (two names near the 64 KiB
+  // string limit) fits in none, and the short entries fill hundreds of buffers.
+  it("writes every entry once, in order, across output buffers", async () => {
+    const section = `.text.${"s".repeat(60_000)}`;
+    const name = "y".repeat(65_500);
+    const many = Array.from({ length: 20_000 }, (_, i) => ({ offset: i * 8, type: 1, symbol: i % 3 ? "printk" : ".text", addend: i % 5 === 0 ? -(i + 1) : i }));
+    const huge = Array.from({ length: 40 }, (_, i) => ({ offset: 0x1000 + i, type: 2, symbol: name, addend: -4 }));
+    const built = buildElf({
+      sections: [
+        { name: ".text", flags: 6, data: new Uint8Array(0x30000) },
+        { name: section, flags: 6, data: new Uint8Array(0x2000) },
+      ],
+      symbols: [
+        { name: "printk", section: "UND" },
+        { name, section: "UND" },
+      ],
+      relocs: { ".text": many, [section]: [...huge, ...many.slice(0, 30)] },
+    });
+    const entry = (r: { offset: number; type: number; symbol: string; addend: number }) => ({
+      offset: `0x${r.offset.toString(16)}`,
+      type: r.type === 1 ? "R_X86_64_64" : "R_X86_64_PC32",
+      symbol: r.symbol,
+      symbolIndex: r.symbol === ".text" ? 1 : r.symbol === "printk" ? 3 : 4,
+      addend: signedHex(BigInt(r.addend)),
+    });
+    for (const chunk of [HEADROOM + 1000, undefined]) {
+      const tables = await relocationsJson(built.bytes, chunk);
+      expect(tables.map((t: { section: string }) => t.section)).toEqual([".rela.text", `.rela${section}`]);
+      expect(tables[0].entries).toEqual(many.map(entry));
+      expect(tables[1].entries).toEqual([...huge, ...many.slice(0, 30)].map(entry));
+    }
   });
 });

@@ -3,7 +3,7 @@
 // with the type column as wide as the longest type name in the file.
 import type { ElfFile, RelocationTable } from "../elf/index.ts";
 import type { View } from "./inspectView.ts";
-import { halvesOf, hex64, pairsPerTable, signedHex64, type PairFragments } from "./listingBytes.ts";
+import { halvesOf, hex64, pairsPerTable, putTitle, signedHex64, writeListing, type Cursor, type PairFragments } from "./listingBytes.ts";
 import { HEADROOM, type StreamOut } from "./output.ts";
 
 const ascii = (s: string) => Buffer.from(s, "latin1");
@@ -34,34 +34,13 @@ function typeWidth(view: View, elf: ElfFile): number {
   return width;
 }
 
-/** Where the listing stands between buffers. */
-interface Cursor {
-  /** Table and entry to write next. */
-  table: number;
-  entry: number;
-  /** The table's title line is written. */
-  titled: boolean;
-  /** Bytes the next entry needs when it did not fit in the buffer. */
-  need: number;
-}
-
-// All tables go through one loop (`fill`) that writes until the buffer is nearly full: a real
-// prelink.o has 4,000 tables, most of a few entries, and one hot loop is optimised once.
 export async function writeRelocationsText(out: StreamOut, view: View, elf: ElfFile): Promise<void> {
   const width = typeWidth(view, elf);
   const pairsFor = pairsPerTable(elf, (table) => (type, symbol) => `${view.relocType(type).padEnd(width)} ${view.symbolDisplay(table, symbol)}`);
   const tables = elf.relocationTables;
   const titles = tables.map((t) => Buffer.from(`\nRelocations in ${view.sectionName(t.sectionIndex)} for ${view.sectionName(t.targetSection)} (${t.count}):\n`));
   const pairs = tables.map(pairsFor);
-  const at: Cursor = { table: 0, entry: 0, titled: false, need: 0 };
-  out.reserve(0);
-  while (at.table < tables.length) {
-    out.pos = fill(out.buf, out.pos, tables, titles, pairs, at);
-    if (at.need > 0) {
-      out.reserve(at.need);
-      at.need = 0;
-    } else if (at.table < tables.length || out.full) await out.flush();
-  }
+  await writeListing(out, tables.length, (b, p, at) => fill(b, p, tables, titles, pairs, at));
 }
 
 /** Writes entries at b[p…] until the tables end or the buffer is nearly full; returns the new position. */
@@ -69,16 +48,8 @@ function fill(b: Buffer, p: number, tables: RelocationTable[], titles: Buffer[],
   const stop = b.length - HEADROOM;
   for (; at.table < tables.length; at.table++, at.entry = 0, at.titled = false) {
     if (p > stop) return p;
-    if (!at.titled) {
-      const title = titles[at.table];
-      if (p + title.length > b.length) {
-        at.need = title.length;
-        return p;
-      }
-      b.set(title, p);
-      p += title.length;
-      at.titled = true;
-    }
+    p = putTitle(b, p, titles[at.table], at);
+    if (at.need > 0) return p;
     const t = tables[at.table];
     const off = halvesOf(t.offset);
     const add = t.isRela ? halvesOf(t.addend) : null;
