@@ -4,6 +4,7 @@ import * as Comlink from "comlink";
 import { ET_DYN, ET_EXEC, ElfFormatError, parseElf, type ElfFile } from "../elf/index.ts";
 import { analyzePayload } from "../livepatch/index.ts";
 import type { ParsedFile, ParseId, ParseWorkerApi, ProgressCallback, FileRole } from "./parse.ts";
+import { readBlob } from "./readBlob.ts";
 import { err, ok, type Result } from "./result.ts";
 import { encodeParsed, type ParsedWire, type WirePart } from "./wire.ts";
 
@@ -57,11 +58,9 @@ export function createParseService(options: ParseServiceOptions = {}): ParseWork
       let buffer: ArrayBuffer;
       if (input instanceof ArrayBuffer) buffer = input;
       else if (typeof Blob !== "undefined" && input instanceof Blob) {
-        try {
-          buffer = await input.arrayBuffer();
-        } catch (e) {
-          return err("READ_FAILED", `${fileName}: could not read the file: ${e instanceof Error ? e.message : String(e)}`);
-        }
+        const read = await readBlob(input);
+        if (!read.ok) return err(read.error.code, `${fileName}: ${read.error.message}`);
+        buffer = read.value;
       } else return err("BAD_INPUT", `${fileName}: expected an ArrayBuffer or a Blob`);
       const progress = throttled(onProgress, now);
       await checkpoint();

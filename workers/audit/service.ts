@@ -2,6 +2,7 @@
 // wasm and adapter as `livepatch-lens audit`). The image is sent once per key and kept, since it
 // is the big one (a xen-syms is tens of MB).
 import { runAudit, type AuditResult, type Decode, type PlanRole } from "../../src/audit/index.ts";
+import { readBlob } from "../../src/protocol/readBlob.ts";
 import { err, ok, type Result } from "../../src/protocol/result.ts";
 import { createHypervisor } from "../hypervisor/host/api.ts";
 import { auditHostOver } from "../hypervisor/host/auditHost.ts";
@@ -38,12 +39,8 @@ export type DecoderLoader = (machine: number) => Promise<Decode | undefined>;
 
 async function read(bytes: Bytes): Promise<Result<Uint8Array>> {
   if (bytes instanceof Uint8Array) return ok(bytes);
-  try {
-    return ok(new Uint8Array(await bytes.arrayBuffer()));
-  } catch (e) {
-    // A File changed or removed on disk since it was chosen cannot be read again.
-    return err("READ_FAILED", `could not read the file: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  const r = await readBlob(bytes);
+  return r.ok ? ok(new Uint8Array(r.value)) : r;
 }
 
 export function createAuditService(module: WebAssembly.Module | Promise<WebAssembly.Module>, decoder?: DecoderLoader): AuditWorkerApi {
