@@ -10,6 +10,7 @@ import { StateDiagram } from "./state-diagram/StateDiagram.tsx";
 import { CpuLanes } from "./cpus/CpuLanes.tsx";
 import { MemoryView } from "./memory/MemoryView.tsx";
 import { RunningXen, RunningXenSummary } from "./running/RunningXen.tsx";
+import { runningXen } from "../../simulator/runningXen.ts";
 import { ConsolePanel } from "./console/ConsolePanel.tsx";
 import { Timeline } from "./timeline/Timeline.tsx";
 import { usePlayback } from "./timeline/usePlayback.ts";
@@ -48,10 +49,12 @@ export default function SimulatorPage() {
       selected: s.selected,
       timeoutMs: s.timeoutMs,
       history: s.history,
+      bootXl: s.bootXl,
     })),
   );
   const marks = useStepHighlights();
   const runningRef = useRef<HTMLElement>(null);
+  const running = useMemo(() => runningXen(sim.bootXl, sim.records, sim.cursor), [sim.bootXl, sim.records, sim.cursor]);
   const files = useLens(selectFiles);
   const images = files.filter((f) => f.status === "ready" && f.parsed?.role === "image");
   const payloadFiles = useMemo(() => {
@@ -222,7 +225,7 @@ export default function SimulatorPage() {
       <section className="sim-card sim-memory" aria-label="Memory" tabIndex={0}>
         <h3 className="sim-card-title">Memory at the patched addresses</h3>
         <Guard what="xl info summary">
-          <RunningXenSummary onShow={() => runningRef.current?.scrollIntoView({ block: "nearest", behavior: "smooth" })} />
+          <RunningXenSummary r={running} onShow={() => runningRef.current?.scrollIntoView({ block: "nearest", behavior: "smooth" })} />
         </Guard>
         <Guard what="memory view">
           <MemoryView windows={windows} arch={sim.image?.arch ?? null} payloads={sim.payloads} marks={marks} />
@@ -230,7 +233,7 @@ export default function SimulatorPage() {
         <section className="sim-running" aria-label="Running Xen" ref={runningRef}>
           <h3 className="sim-card-title">Running Xen (xl info)</h3>
           <Guard what="Running Xen">
-            <RunningXen />
+            <RunningXen r={running} records={sim.records} />
           </Guard>
         </section>
       </section>

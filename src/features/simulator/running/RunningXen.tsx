@@ -1,18 +1,13 @@
 // Running Xen: what `xl info` answers at boot and at the cursor, from Xen's own version functions
 // run on the simulated CPUs (a payload that patches one changes the answer).
-import { useLens } from "../../../state/store.ts";
-import { runningXen } from "../../../simulator/runningXen.ts";
-import { inputText } from "../../../simulator/types.ts";
+import type { RunningXen as RunningXenRows } from "../../../simulator/runningXen.ts";
+import { inputText, type InputRecord } from "../../../simulator/types.ts";
 
 /**
  * One line at the top of the memory card, so what `xl info` now says differently is in view
  * with the patched bytes (the full table sits below the memory windows).
  */
-export function RunningXenSummary({ onShow }: { onShow: () => void }) {
-  const bootXl = useLens((s) => s.sim.bootXl);
-  const records = useLens((s) => s.sim.records);
-  const cursor = useLens((s) => s.sim.cursor);
-  const r = runningXen(bootXl, records, cursor);
+export function RunningXenSummary({ r, onShow }: { r: RunningXenRows | null; onShow: () => void }) {
   if (!r) return null;
   const changed = r.rows.filter((x) => x.changed);
   return (
@@ -39,11 +34,8 @@ export function RunningXenSummary({ onShow }: { onShow: () => void }) {
   );
 }
 
-export function RunningXen() {
-  const bootXl = useLens((s) => s.sim.bootXl);
-  const records = useLens((s) => s.sim.records);
-  const cursor = useLens((s) => s.sim.cursor);
-  const r = runningXen(bootXl, records, cursor);
+/** The whole table; `r` is computed once by the page for this and the summary. */
+export function RunningXen({ r, records }: { r: RunningXenRows | null; records: readonly InputRecord[] }) {
   if (!r) return <p className="muted">xl info appears once the simulator has booted.</p>;
   const changed = r.rows.filter((x) => x.changed).map((x) => x.key);
   return (
