@@ -1,13 +1,13 @@
 // The installable, offline app: a Workbox service worker precaches every built asset, the bundled
 // samples, scenarios and the wasm engines, so after one visit the page works with no network (an
-// air-gapped reviewer's machine). Registration is an external script (registerSW.js), so the
-// strict CSP, which allows no inline script, still holds.
+// air-gapped reviewer's machine). The page registers the worker itself once it is quiet
+// (src/services/offlineInstall.ts says why), so no registration script is injected.
 import { VitePWA } from "vite-plugin-pwa";
 
 export function offlineApp() {
   return VitePWA({
     registerType: "autoUpdate",
-    injectRegister: "script",
+    injectRegister: false,
     includeAssets: ["icons/*.png"],
     manifest: {
       name: "Livepatch Lens",
