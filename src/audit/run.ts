@@ -78,7 +78,9 @@ export async function runAudit(plan: AuditPlan, host: AuditHost, opts: RunOption
     image = xenImage(plan.image.file, r.elf);
   }
 
-  const readable = inputs.filter((r): r is ReadFile & { elf: ElfFile; model: NonNullable<ReadFile["model"]> } => r.elf !== null && r.model !== null);
+  // Every readable ELF shapes the stand-in, payload or not: a plan of plain objects must still be
+  // uploaded (and refused by Xen's checks), never passed because no payload named an architecture.
+  const readable = inputs.filter((r): r is ReadFile & { elf: ElfFile } => r.elf !== null);
   const synthetic = imageElf ? null : syntheticImage(readable.map((r) => ({ elf: r.elf, model: r.model })));
   const steps: PlanStep[] = [];
   const placements = new Map<number, Placement>();

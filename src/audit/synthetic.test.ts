@@ -6,6 +6,7 @@ import { parseElf } from "../elf/index.ts";
 import { analyzePayload } from "../livepatch/index.ts";
 import { nodeAuditHost } from "../cli/auditHost.ts";
 import { listSamples, readSample } from "../test-support/samples.ts";
+import { buildElf } from "../livepatch/testing/elfBuilder.ts";
 import { runAudit, syntheticImage, type AuditHost } from "./index.ts";
 
 const input = (rel: string) => {
@@ -57,5 +58,41 @@ describe("the stand-in Xen", () => {
         if (real.steps.every((s) => s.ret === 0 && (s.op === "upload" || s.state === 2))) expect(ok(standIn), rel).toBe(ok(real));
       }
     }
+  });
+});
+
+describe("a plan with no livepatch payload in it, and no image", () => {
+  // A plain relocatable object: code, a symbol, nothing of livepatch's.
+  const plain = (machine = 62, padTo = 0) =>
+    buildElf({
+      machine,
+      sections: [
+        { name: ".text", flags: 6, data: Uint8Array.of(0x31, 0xc0, 0xc3) },
+        ...(padTo ? [{ name: ".data", flags: 3, data: new Uint8Array(padTo) }] : []),
+      ],
+      symbols: [{ name: "f", section: ".text", size: 3 }],
+    }).bytes;
+  const audit = (bytes: Uint8Array) => runAudit({ image: null, files: [{ file: "plain.o", bytes, role: "apply" }] }, host);
+
+  it("still uploads it to the stand-in, which refuses it as Xen does (no .livepatch.xen_depends: -EINVAL)", async () => {
+    const r = await audit(plain());
+    // xen/common/livepatch.c load_payload_data(): check_xen_buildid() runs right after the ELF
+    // is loaded, and a missing section is -EINVAL.
+    expect(r.verdict).toBe("reject");
+    expect(r.steps.map((s) => `${s.op}:${s.ret}`)).toEqual(["upload:-22"]);
+    expect(r.findings.filter((f) => f.severity === "error").map((f) => f.id)).toEqual(["xen-depends-missing"]);
+  });
+
+  it("refuses one above 2 MiB before reading it (Xen's upload size limit)", async () => {
+    const r = await audit(plain(62, 2 * 1024 * 1024));
+    expect(r.verdict).toBe("reject");
+    expect(r.findings.filter((f) => f.severity === "error").map((f) => f.id)).toEqual(["payload-too-large"]);
+  });
+
+  it("refuses an object for an architecture Xen does not livepatch, and says the stand-in's is assumed", async () => {
+    const r = await audit(plain(243)); // EM_RISCV
+    expect(r.verdict).toBe("reject");
+    expect(r.findings.filter((f) => f.severity === "error").map((f) => f.id)).toEqual(["elf-arch-unsupported"]);
+    expect(r.assumptions.join(" ")).toMatch(/stand-in Xen is x86-64/);
   });
 });

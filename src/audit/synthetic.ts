@@ -4,7 +4,7 @@
 // made-up addresses. Everything it invents is listed in `assumptions`, and the audit reports those
 // families of checks as not really checked.
 import { SHN_UNDEF, SHT_SYMTAB, stType, STT_SECTION, STT_FILE, type ElfFile } from "../elf/index.ts";
-import type { LivepatchArch, LivepatchModel } from "../livepatch/index.ts";
+import { archOf, type LivepatchArch, type LivepatchModel } from "../livepatch/index.ts";
 
 export interface SyntheticSymbol {
   name: string;
@@ -27,7 +27,8 @@ export interface SyntheticImage {
 
 export interface SyntheticInput {
   elf: ElfFile;
-  model: LivepatchModel;
+  /** Null for a readable ELF that is not a livepatch payload: Xen is still asked to load it. */
+  model: LivepatchModel | null;
 }
 
 /** Where the made-up Xen's text starts: the link address real builds use (XEN_VIRT_START + 2 MiB). */
@@ -102,12 +103,18 @@ function body(arch: LivepatchArch, size: number, expect: Uint8Array | null): Uin
   return out;
 }
 
-/** Null when no payload tells the architecture (nothing in the set is a readable payload). */
+/**
+ * Null only when there is no readable ELF at all. The architecture comes from the payloads, else
+ * from any file's e_machine; when no file names one Xen supports, the stand-in is x86-64 and the
+ * simulator's own ELF checks refuse the files (an audit never accepts a plan it did not run).
+ */
 export function syntheticImage(inputs: readonly SyntheticInput[]): SyntheticImage | null {
-  const arch = inputs.map((i) => i.model.arch).find((a): a is LivepatchArch => a !== null);
-  if (!arch) return null;
+  if (inputs.length === 0) return null;
   const assumptions: string[] = [];
-  const xenDepends = inputs.map((i) => i.model.xenDepends?.buildId).find((b): b is string => !!b);
+  const named = inputs.map((i) => i.model?.arch ?? archOf(i.elf.header.machine)).find((a): a is LivepatchArch => a !== null);
+  const arch = named ?? "x86_64";
+  if (!named) assumptions.push("no file is built for an architecture Xen livepatches (x86-64, AArch64, ARM): the stand-in Xen is x86-64");
+  const xenDepends = inputs.map((i) => i.model?.xenDepends?.buildId).find((b): b is string => !!b);
   const buildId = xenDepends ? fromHex(xenDepends) : new Uint8Array(20);
   assumptions.push(xenDepends ? `Xen's build-id is ${xenDepends}, the one .livepatch.xen_depends names` : "Xen's build-id is unknown (no payload names one)");
 
@@ -123,7 +130,7 @@ export function syntheticImage(inputs: readonly SyntheticInput[]): SyntheticImag
   };
   for (const { elf, model } of inputs) {
     for (const n of undefinedNames(elf)) want(n, {});
-    for (const fn of model.funcs) {
+    for (const fn of model?.funcs ?? []) {
       const expect = fn.expect?.enabled && fn.expect.len > 0 ? fn.expect.expected.slice(0, fn.expect.len) : null;
       const size = Math.max(fn.oldSize, MIN_FUNC);
       const t = fn.oldAddr.target;

@@ -2,6 +2,7 @@
 // problems as diagnostics. No Xen verdict is made here (the simulated hypervisor makes them). Pure:
 // imports only src/elf.
 export { analyzePayload, isPayload } from "./analyze.ts";
+export { archOf } from "./context.ts";
 export { parseBuildIdNote, findAppendedSignature, parseXenSignatureNote, type AppendedSignature, type XenSignatureNote } from "./notes.ts";
 export { parseModinfo, type Modinfo, type ModinfoEntry } from "./modinfo.ts";
 export { decodeExpectation, type Expectation } from "./expectation.ts";
