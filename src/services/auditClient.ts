@@ -46,8 +46,18 @@ async function runOnce(files: PlanSource[], image: AuditImageSource | null): Pro
   return r.value;
 }
 
+/**
+ * Resolves when the page is next idle, or after `limit` ms. An audit starts the moment the files
+ * are parsed, which is also when the page decodes and draws the first view; the audit worker
+ * reading and parsing the same file then took one of the two cores from that first view.
+ */
+function pageIdle(limit = 500): Promise<void> {
+  if (typeof requestIdleCallback !== "function") return Promise.resolve();
+  return new Promise((resolve) => requestIdleCallback(() => resolve(), { timeout: limit }));
+}
+
 function queued<T>(job: () => Promise<T>, isCurrent: () => boolean): Promise<T | null> {
-  const next = queue.then(() => (isCurrent() ? job() : null));
+  const next = queue.then(() => pageIdle()).then(() => (isCurrent() ? job() : null));
   queue = next.catch(() => undefined);
   return next;
 }
