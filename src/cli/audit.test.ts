@@ -50,6 +50,16 @@ describe("livepatch-lens audit", () => {
     expect(j.reason).toMatch(/cut\.livepatch cannot be read as a payload: section header offset/);
   });
 
+  it("fails closed with no livepatch payload and no image: the hypervisor image given as a payload is refused by Xen's ELF check (exit 1)", () => {
+    // xen/common/livepatch_elf.c: livepatch_header_check() takes only ET_REL without program headers ("Invalid ELF payload", -EOPNOTSUPP).
+    const r = cli("--json", `${S}/x86_64/xen-syms`);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.out);
+    expect(j.verdict).toBe("reject");
+    expect(j.steps).toMatchObject([{ op: "upload", ret: -95 }]);
+    expect(j.findings.filter((f: { severity: string }) => f.severity === "error").map((f: { id: string }) => f.id)).toEqual(["elf-header-unsupported"]);
+  });
+
   it("exits 1 when a finding is an error, and prints it grouped under its file", () => {
     const r = cli("--xen", `${S}/x86_64/xen-syms`, `${S}/x86_64/xen_too_small.livepatch`);
     expect(r.code).toBe(1);
