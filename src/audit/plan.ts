@@ -36,6 +36,8 @@ export function executionOrder(files: readonly Pick<PlanFile, "role">[]): number
 
 /** A plan may REPLACE at most once: a second REPLACE would revert the first. */
 export function planProblem(files: readonly Pick<PlanFile, "role" | "file">[]): string | null {
+  // Nothing uploaded is nothing checked: an empty plan is never a pass.
+  if (files.length === 0) return "the plan names no payload, so nothing was checked";
   const replaces = files.filter((f) => f.role === "replace");
   if (replaces.length > 1) return `only one payload can be applied with REPLACE (${replaces.map((f) => f.file).join(", ")})`;
   return null;

@@ -89,6 +89,12 @@ describe("a plan with no livepatch payload in it, and no image", () => {
     expect(r.findings.filter((f) => f.severity === "error").map((f) => f.id)).toEqual(["payload-too-large"]);
   });
 
+  it("an empty plan is not a pass", async () => {
+    const r = await runAudit({ image: null, files: [] }, host);
+    expect(r.verdict).toBe("reject");
+    expect(r.findings.map((f) => f.id)).toEqual(["plan-invalid"]);
+  });
+
   it("refuses an object for an architecture Xen does not livepatch, and says the stand-in's is assumed", async () => {
     const r = await audit(plain(243)); // EM_RISCV
     expect(r.verdict).toBe("reject");
