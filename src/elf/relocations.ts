@@ -38,8 +38,9 @@ export function parseRelocationTables(ctx: ParseContext, sections: ElfSection[],
     t.addend = addend.subarray(at, end);
     const symtab = t.symbolTableSection;
     const symbols = symtab < 0 ? null : (symbolTables.find((s) => s.sectionIndex === symtab) ?? null);
-    // Any symbol index at or above this bound is out of range (0, STN_UNDEF, never is).
-    const bound = Math.max(1, symbols ? symbols.count : symtab < 0 ? 1 : 0);
+    // Any symbol index at or above this bound is out of range (0, STN_UNDEF, never is); with no
+    // symbol table linked only 0 is valid.
+    const bound = Math.max(1, symbols ? symbols.count : 0);
     let maxSymbol = 0;
     for (let i = 0; i < t.count; ) {
       const n = Math.min(t.count - i, PROGRESS_CHUNK - sinceTick);
@@ -51,7 +52,7 @@ export function parseRelocationTables(ctx: ParseContext, sections: ElfSection[],
         sinceTick = 0;
       }
     }
-    if (maxSymbol >= bound) reportSymbols(ctx, t, symbols);
+    if (maxSymbol >= bound) reportSymbols(ctx, t, symbols, bound);
     at = end;
   }
   ctx.tick(sinceTick, at === 0 ? 0 : tables[tables.length - 1].recordOffset);
@@ -161,13 +162,13 @@ function fillWords(f: WordFill, q: number, perRecord: number, rela: boolean, i: 
   return max;
 }
 
-function reportSymbols(ctx: ParseContext, t: RelocationTable, symbols: SymbolTable | null): void {
-  const limit = symbols ? symbols.count : t.symbolTableSection < 0 ? 1 : 0;
+/** A diagnostic for each entry whose symbol index is `bound` or more. */
+function reportSymbols(ctx: ParseContext, t: RelocationTable, symbols: SymbolTable | null, bound: number): void {
   const budget = new DiagnosticBudget(ctx, MAX_DIAGNOSTICS_PER_TABLE);
   const syms = t.symbolIndex;
   for (let i = 0; i < t.count; i++) {
     const s = syms[i];
-    if (s !== 0 && s >= limit) {
+    if (s >= bound) {
       const at = t.recordOffset + i * t.entsize;
       budget.diag("warning", "BAD_REL_SYMBOL", at, `relocation ${i} at ${hex(at)} uses symbol ${s}, out of range (${symbols ? symbols.count : 0} symbols)`, t.sectionIndex);
     }
