@@ -111,7 +111,8 @@ function body(arch: LivepatchArch, size: number, expect: Uint8Array | null): Uin
 export function syntheticImage(inputs: readonly SyntheticInput[]): SyntheticImage | null {
   if (inputs.length === 0) return null;
   const assumptions: string[] = [];
-  const named = inputs.map((i) => i.model?.arch ?? archOf(i.elf.header.machine)).find((a): a is LivepatchArch => a !== null);
+  // A payload's model.arch is this same archOf(e_machine): one reading for payloads and plain objects.
+  const named = inputs.map((i) => archOf(i.elf.header.machine)).find((a): a is LivepatchArch => a !== null);
   const arch = named ?? "x86_64";
   if (!named) assumptions.push("no file is built for an architecture Xen livepatches (x86-64, AArch64, ARM): the stand-in Xen is x86-64");
   const xenDepends = inputs.map((i) => i.model?.xenDepends?.buildId).find((b): b is string => !!b);
