@@ -7,6 +7,7 @@ import { resetEvents, takeEventLines } from "./events";
 import { clockNow, clockSet } from "./clock";
 import { resetPayloads, findPayload } from "./payload";
 import { doUpload } from "./upload";
+import { MAX_PAYLOAD } from "./elf";
 import { payloadToJson } from "./payload_json";
 import { previewJson } from "./preview";
 import { ruleIds as allRuleIds } from "./rules";
@@ -53,13 +54,29 @@ export function mapMemory(addr: u64, bytes: Uint8Array, perm: i32): void {
 
 export function upload(name: string, payload: Uint8Array, flags: u32): i32 {
   if (isHalted()) return -ENOSYS;
-  return doUpload(name, payload, flags);
+  return doUpload(name, payload, <u64>payload.length, flags);
 }
 
 /** UPLOAD with the name struct's pad[] word as well (non-zero: −EINVAL). */
 export function uploadOp(name: string, payload: Uint8Array, flags: u32, namePad: u32): i32 {
   if (isHalted()) return -ENOSYS;
-  return doUpload(name, payload, flags, namePad);
+  return doUpload(name, payload, <u64>payload.length, flags, namePad);
+}
+
+/** The largest payload UPLOAD copies; the host hands anything bigger to uploadOversize(). */
+export function maxPayloadSize(): u64 {
+  return MAX_PAYLOAD;
+}
+
+/**
+ * UPLOAD of a payload of `size` bytes, above maxPayloadSize(), whose bytes the host did not copy
+ * into wasm memory: the same checks in the same order as upload(), which refuse it (-EINVAL) at
+ * the size check at the latest. Copying a 1.5 GB file first ran the allocator out of memory.
+ */
+export function uploadOversize(name: string, size: u64, flags: u32, namePad: u32): i32 {
+  if (isHalted()) return -ENOSYS;
+  if (size <= MAX_PAYLOAD) unreachable();
+  return doUpload(name, null, size, flags, namePad);
 }
 
 export function readMemory(addr: u64, len: u32): Uint8Array | null {

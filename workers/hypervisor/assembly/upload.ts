@@ -118,14 +118,18 @@ function region(name: string, addr: u64, size: u64): void {
   objEnd();
 }
 
-/** UPLOAD. `flags` is the op flags word; `namePad` the name struct's pad[] (0 from libxc). */
-export function doUpload(rawName: string, data: Uint8Array, flags: u32, namePad: u32 = 0): i32 {
+/**
+ * UPLOAD of `size` bytes. `flags` is the op flags word; `namePad` the name struct's pad[] (0 from
+ * libxc). `data` is null when the host kept bytes above MAX_PAYLOAD out of wasm memory: Xen refuses
+ * such a size before it allocates or copies anything, and so does every check here.
+ */
+export function doUpload(rawName: string, data: Uint8Array | null, size: u64, flags: u32, namePad: u32 = 0): i32 {
   const name = xenName(rawName);
   resetDiag(name);
   begin("hypercall", 0, name);
   fStr("op", "UPLOAD");
   objBegin("args");
-  fInt("size", data.length);
+  fU64("size", size);
   fU64("flags", flags);
   fU64("namePad", namePad);
   objEnd();
@@ -134,33 +138,36 @@ export function doUpload(rawName: string, data: Uint8Array, flags: u32, namePad:
     fail(R.R_OP_FLAGS, EINVAL, "", "op.flags 0x" + flags.toString(16) + " has bits other than FORCE and FORCE is clear");
     return reject(name, -EINVAL);
   }
-  const size = nameSize(rawName);
-  if (size > NAME_SIZE) {
-    fail(R.R_NAME, EINVAL, "", "name is " + size.toString() + " bytes with its NUL (at most 128)");
+  const nameBytes = nameSize(rawName);
+  if (nameBytes > NAME_SIZE) {
+    fail(R.R_NAME, EINVAL, "", "name is " + nameBytes.toString() + " bytes with its NUL (at most 128)");
     return reject(null, -EINVAL);
   }
   if (namePad != 0) {
     fail(R.R_NAME, EINVAL, "", "xen_livepatch_name.pad[] is not zero (0x" + namePad.toString(16) + ")");
     return reject(name, -EINVAL);
   }
-  if (data.length == 0) {
+  if (size == 0) {
     fail(R.R_PAYLOAD_EMPTY, EINVAL, "", "an upload of 0 bytes is refused before anything is read");
     return reject(name, -EINVAL);
   }
-  if (<u64>data.length > MAX_PAYLOAD) {
-    fail(R.R_TOO_LARGE, EINVAL, "", "payload size " + data.length.toString() + " is above 2 MiB", at(0, data.length));
+  if (size > MAX_PAYLOAD) {
+    fail(R.R_TOO_LARGE, EINVAL, "", "payload size " + size.toString() + " is above 2 MiB", at(0, size));
     return reject(name, -EINVAL);
   }
   if (findPayload(name) !== null) {
     fail(R.R_NAME_DUP, EEXIST, "", "a payload with this name is already loaded; Xen returns this without a message");
     return reject(name, -EEXIST);
   }
+  // The host copies every payload of at most MAX_PAYLOAD bytes (index.ts: upload()).
+  if (data === null || <u64>data.length != size) unreachable();
+  const bytes = data!;
   const p = new Payload(name);
   const raw = rawBufferBase();
-  const rawLen = (<u64>data.length + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+  const rawLen = (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
   mapRange(raw, rawLen, PERM_RW);
-  memWrite(raw, data, 0, data.length);
-  const rc = loadPayloadData(p, data);
+  memWrite(raw, bytes, 0, bytes.length);
+  const rc = loadPayloadData(p, bytes);
   // The hypercall never returns from a fatal fault: no return event, nothing freed.
   if (isHalted()) return -ENOSYS;
   unmapRange(raw, rawLen);

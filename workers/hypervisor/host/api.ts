@@ -235,7 +235,12 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
 
     upload(name, payload, flags = 0, extras = {}) {
       const namePad = (extras.namePad ?? 0) >>> 0;
-      const rc = call((w) => (namePad === 0 ? w.upload(name, payload, flags >>> 0) : w.uploadOp(name, payload, flags >>> 0, namePad)));
+      const rc = call((w) => {
+        // Above the simulator's limit the bytes stay out of wasm memory, as Xen refuses the size
+        // before it copies anything: a 1.5 GB file copied first ran the wasm allocator out of memory.
+        if (BigInt(payload.length) > w.maxPayloadSize()) return w.uploadOversize(name, BigInt(payload.length), flags >>> 0, namePad);
+        return namePad === 0 ? w.upload(name, payload, flags >>> 0) : w.uploadOp(name, payload, flags >>> 0, namePad);
+      });
       drain();
       return rc;
     },

@@ -269,6 +269,19 @@ describe("name, size and flags (livepatch.c: verify_payload(), get_name())", () 
     expect(hv.upload("a", new Uint8Array(0))).toBe(EINVAL);
     expect(hv.upload("a", new Uint8Array(2 * 1024 * 1024 + 1))).toBe(EINVAL);
   });
+  it("a 1.5 GB payload is refused for its size, as Xen does before it copies a byte", async () => {
+    const hv = await bootArch("x86_64");
+    const before = hv.events().length;
+    // Untouched zero pages: the array costs address space, not memory. Copied into wasm memory
+    // first, it ran the simulator's allocator out of memory and reset the host.
+    expect(hv.upload("big", new Uint8Array(1_500_000_000))).toBe(EINVAL);
+    const events = hv.events().slice(before);
+    expect(events.find((e) => e.kind === "hypercall")).toMatchObject({ op: "UPLOAD", args: { size: 1_500_000_000 } });
+    expect(events.filter((e) => e.kind === "check-failed").map((e) => (e as { rule?: string }).rule)).toEqual(["payload-too-large"]);
+    // The host is still up, with its payload list as before.
+    expect(hv.upload("nop", nop)).toBe(0);
+    expect(hv.list().map((e) => e.name)).toEqual(["nop"]);
+  });
   it("a Xen without a build-id answers -ENODATA", async () => {
     const hv = await bootArch("x86_64");
     hv.boot({ arch: "x86_64", cpus: 1, buildId: null });
