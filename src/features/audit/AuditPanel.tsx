@@ -58,7 +58,7 @@ function Plan({ view }: { view: AuditView & { result: AuditResult } }) {
             <li key={`${i}:${f.file}`}>
               <code>{f.name}</code>{" "}
               <label>
-                <span className="visually-hidden">Role of {f.name}</span>
+                <span className="sr-only">Role of {f.name}</span>
                 <select value={f.role} disabled={!id} onChange={(e) => id && setRole(id, e.target.value as PlanRole)}>
                   {PLAN_ROLES.map((r) => (
                     <option key={r} value={r}>
