@@ -35,6 +35,10 @@ describe("audit reports", () => {
   it("text starts with the verdict line, then the reason and the plan, and lists each file once", () => {
     const lines = toText(result).split("\n");
     expect(lines[0]).toMatch(/^verdict: REJECT against x86_64\/xen-syms/);
+    // The counts agree with their nouns, checked against the findings themselves.
+    const n = (sev: string) => result.findings.filter((f) => f.severity === sev).length;
+    const word = (k: number, noun: string) => `${k} ${k === 1 ? noun : `${noun}s`}`;
+    expect(lines[0]).toMatch(new RegExp(`: ${word(n("error"), "error")}, ${word(n("warning"), "warning")}, ${n("info")} info$`));
     expect(lines[1]).toMatch(/^reason: x86_64\/xen_expectations_fail\.livepatch: /);
     expect(lines[2]).toBe("plan: xen_hello_world (apply), xen_expectations_fail (apply)");
     expect(toText(result).match(/^x86_64\/xen_hello_world\.livepatch:$/gm)).toHaveLength(1);

@@ -31,7 +31,10 @@ function where(f: Finding): string {
 }
 
 function counts(result: AuditResult): string {
-  return SEVERITIES.map((s) => `${result.findings.filter((f) => f.severity === s).length} ${s}${s === "info" ? "" : "s"}`).join(", ");
+  return SEVERITIES.map((s) => {
+    const n = result.findings.filter((f) => f.severity === s).length;
+    return `${n} ${s}${s === "info" || n === 1 ? "" : "s"}`;
+  }).join(", ");
 }
 
 const ROLE_WORD: Record<string, string> = { applied: "on the host", apply: "apply", upload: "upload only", replace: "REPLACE" };

@@ -29,6 +29,11 @@ export function sizeText(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }
 
+/** "1 note", "2 notes", "1,205,351 relocations": a count with its noun agreeing. */
+export function counted(n: number, noun: string, plural = `${noun}s`): string {
+  return `${grouped(n)} ${n === 1 ? noun : plural}`;
+}
+
 /**
  * 1234567 → "1,234,567", as `toLocaleString("en-US")` spells it. Hand-rolled because the first
  * Intl call in a page loads locale data (tens of ms on the main thread) right when a big file is

@@ -5,7 +5,7 @@ import { fileLinks } from "../../state/links.ts";
 import { selectFiles } from "../../state/selectors.ts";
 import { useLens } from "../../state/store.ts";
 import type { NoteInfo } from "../../livepatch/index.ts";
-import { grouped, sizeText } from "../format.ts";
+import { counted, grouped, sizeText } from "../format.ts";
 import { buildIdHex } from "../../elf/index.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
 import { Diagnostics } from "./Diagnostics.tsx";
@@ -59,7 +59,7 @@ export function Overview({ file, parsed }: ViewProps) {
             <dd>
               {lp.layout ? (
                 <>
-                  <b>{lp.layout}</b> in <code>{lp.funcsSection}</code> · {lp.funcs.length} function{lp.funcs.length === 1 ? "" : "s"}
+                  <b>{lp.layout}</b> in <code>{lp.funcsSection}</code> · {counted(lp.funcs.length, "function")}
                 </>
               ) : (
                 "no .livepatch.funcs"
@@ -117,8 +117,8 @@ export function Overview({ file, parsed }: ViewProps) {
         )}
         <dt>Structure</dt>
         <dd>
-          {grouped(elf.sections.length)} sections · {grouped(elf.symbolTables.reduce((n, t) => n + t.count, 0))} symbols ·{" "}
-          {grouped(elf.relocationTables.reduce((n, t) => n + t.count, 0))} relocations · {elf.notes.length} notes
+          {counted(elf.sections.length, "section")} · {counted(elf.symbolTables.reduce((n, t) => n + t.count, 0), "symbol")} ·{" "}
+          {counted(elf.relocationTables.reduce((n, t) => n + t.count, 0), "relocation")} · {counted(elf.notes.length, "note")}
         </dd>
       </dl>
       {lp && <Replaces file={file} parsed={parsed} />}

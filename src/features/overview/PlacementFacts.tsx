@@ -2,6 +2,7 @@
 // takes it: all Xen's answers, so they come from the audit's simulated hypervisor (the same placement the Sections and
 // Functions views and the simulator use), never from a second computation here.
 import { usePlacement } from "../placement/usePlacement.ts";
+import { counted } from "../format.ts";
 
 export function PlacementFacts({ fileId }: { fileId: string }) {
   const { at, running } = usePlacement(fileId);
@@ -15,7 +16,7 @@ export function PlacementFacts({ fileId }: { fileId: string }) {
         {at && !p && <span className="bad sans">Not placed: {at.reason ?? "the upload failed"}</span>}
         {p && (
           <>
-            text {p.payload.regions.text.addr} ({p.payload.regions.text.size} B) · rw {p.payload.regions.rw.addr} ({p.payload.regions.rw.size} B) · ro {p.payload.regions.ro.addr} ({p.payload.regions.ro.size} B) · {p.payload.pages} pages
+            text {p.payload.regions.text.addr} ({p.payload.regions.text.size} B) · rw {p.payload.regions.rw.addr} ({p.payload.regions.rw.size} B) · ro {p.payload.regions.ro.addr} ({p.payload.regions.ro.size} B) · {counted(p.payload.pages, "page")}
             <div className="muted sans">Placed by the simulated hypervisor booted from {source}.</div>
           </>
         )}

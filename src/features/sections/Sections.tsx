@@ -6,7 +6,7 @@ import { describe } from "../../elf/index.ts";
 import { useLens } from "../../state/store.ts";
 import type { PlacedSection } from "../../protocol/hypervisor.ts";
 import { usePlacement } from "../placement/usePlacement.ts";
-import { addr, grouped } from "../format.ts";
+import { addr, counted, grouped } from "../format.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
 import { usePick, useReveal } from "../inspector/usePick.ts";
 import { follow } from "../inspector/follow.ts";
@@ -66,7 +66,7 @@ export function Sections({ file, parsed }: ViewProps) {
     <div className="view view-table">
       <p className="view-note">
         {grouped(elf.sections.length)} sections.
-        {lp && payload && ` Placed by the simulated hypervisor booted from ${at!.assumed ? "a stand-in Xen (no image loaded: addresses assumed)" : at!.imageFile}: text ${payload.regions.text.size} B, rw ${payload.regions.rw.size} B, ro ${payload.regions.ro.size} B (${payload.pages} pages).`}
+        {lp && payload && ` Placed by the simulated hypervisor booted from ${at!.assumed ? "a stand-in Xen (no image loaded: addresses assumed)" : at!.imageFile}: text ${payload.regions.text.size} B, rw ${payload.regions.rw.size} B, ro ${payload.regions.ro.size} B (${counted(payload.pages, "page")}).`}
         {lp && at && !payload && ` Not placed: ${at.reason ?? "the upload failed"}.`}
       </p>
       <VirtualTable
