@@ -1,7 +1,7 @@
 // Reading each input before anything runs. The audit fails closed: a file it cannot read whole
 // (not ELF, truncated, a broken section table, an undecodable .livepatch section) is an error
 // finding naming the file and the reason, so a verdict never rests on a file it did not see.
-import { ElfFormatError, parseElf, type ElfFile } from "../elf/index.ts";
+import { ElfFormatError, locatedMessage, parseElf, type ElfFile } from "../elf/index.ts";
 import { analyzePayload, type LivepatchModel } from "../livepatch/index.ts";
 import { makeFinding } from "./context.ts";
 import type { Finding } from "./types.ts";
@@ -34,11 +34,11 @@ export function readInput(file: string, fileIndex: number, bytes: Uint8Array, ro
     out.elf = parseElf(bytes);
   } catch (e) {
     const err = e instanceof ElfFormatError ? e : null;
-    unreadable(err ? `${err.message} (${err.code})` : (e as Error).message, err?.offset ?? 0);
+    unreadable(err ? locatedMessage(err.message, err.code, err.offset) : (e as Error).message, err?.offset ?? 0);
     return out;
   }
   const broken = out.elf.diagnostics.find((d) => d.severity === "error");
-  if (broken) unreadable(`${broken.message} (${broken.code} at byte 0x${broken.offset.toString(16)})`, broken.offset);
+  if (broken) unreadable(locatedMessage(broken.message, broken.code, broken.offset), broken.offset);
   if (role === "image") return out;
   try {
     out.model = analyzePayload(out.elf);

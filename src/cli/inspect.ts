@@ -1,7 +1,7 @@
 // `livepatch-lens inspect [--json] [--xen IMAGE] FILE`: the ELF structure and the livepatch view
 // of one file.
 import { readFileSync, statSync } from "node:fs";
-import { ElfFormatError, parseElf, type ElfFile } from "../elf/index.ts";
+import { ElfFormatError, locatedMessage, parseElf, type ElfFile } from "../elf/index.ts";
 import { analyzePayload, imageOptions } from "../livepatch/index.ts";
 import { parseCommand } from "./args.ts";
 import { INSPECT } from "./commands.ts";
@@ -35,7 +35,7 @@ function load(file: string): ElfFile | string {
   try {
     return parseElf(bytes);
   } catch (e) {
-    if (e instanceof ElfFormatError) return `${file}: ${e.message} (${e.code} at byte 0x${e.offset.toString(16)})`;
+    if (e instanceof ElfFormatError) return `${file}: ${locatedMessage(e.message, e.code, e.offset)}`;
     return `${file}: internal error: ${(e as Error).message}`;
   }
 }

@@ -85,6 +85,15 @@ export function hex(n: number | bigint): string {
   return `0x${n.toString(16)}`;
 }
 
+/**
+ * `message at byte 0x1c0 (CODE)`, naming the byte once: many messages already say where they are,
+ * and every reader of an error (page, audit, CLI) spells it this way.
+ */
+export function locatedMessage(message: string, code: string, offset: number | null): string {
+  const named = offset === null || new RegExp(`\\b${hex(offset)}\\b`).test(message);
+  return `${message}${named ? "" : ` at byte ${hex(offset)}`} (${code})`;
+}
+
 /** Message in the house form: `bad section name index 77 in record at byte 0x1c0`. */
 export function recordMessage(what: string, value: number | bigint | string, recordOffset: number): string {
   return `${what} ${value} in record at byte ${hex(recordOffset)}`;

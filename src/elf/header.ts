@@ -18,7 +18,7 @@ export function parseHeader(bytes: Uint8Array): HeaderResult {
   const magic = [0x7f, 0x45, 0x4c, 0x46];
   for (let i = 0; i < 4; i++) {
     if (i >= bytes.length) throw new ElfFormatError("TRUNCATED_HEADER", bytes.length, `file is ${bytes.length} bytes, too short for the ELF magic`);
-    if (bytes[i] !== magic[i]) throw new ElfFormatError("NOT_ELF", i, `not an ELF file: bad magic byte 0x${bytes[i].toString(16)} at byte ${i}`, "e_ident", bytes[i]);
+    if (bytes[i] !== magic[i]) throw new ElfFormatError("NOT_ELF", i, `not an ELF file: bad magic byte 0x${bytes[i].toString(16)} at byte 0x${i.toString(16)}`, "e_ident", bytes[i]);
   }
   if (bytes.length < EI_NIDENT) throw new ElfFormatError("TRUNCATED_HEADER", bytes.length, `file is ${bytes.length} bytes, too short for e_ident`);
   const cls = bytes[EI_CLASS];

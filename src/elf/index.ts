@@ -13,7 +13,7 @@ export type {
   SymbolRef,
   SymbolTable,
 } from "./types.ts";
-export { ElfCancelledError, ElfFormatError, type ElfErrorCode } from "./errors.ts";
+export { ElfCancelledError, ElfFormatError, locatedMessage, type ElfErrorCode } from "./errors.ts";
 export { parseElf } from "./parse.ts";
 export { ByteReader } from "./reader.ts";
 export { parseNotes } from "./notes.ts";

@@ -1,6 +1,7 @@
 // The files slice: every loaded file (user files from drop, picker or paste, and bundled samples)
 // with its parse status. Each file is read, transferred to the parse worker and tracked here;
 // failures name the file, the problem and the byte offset, and never disturb what was loaded before.
+import { locatedMessage } from "../elf/errors.ts";
 import { parseClient, type ParseOutcome } from "../services/parseClient.ts";
 import { sampleUrl } from "../services/samples.ts";
 import type { ParsedFile } from "./parsedFile.ts";
@@ -74,9 +75,8 @@ export interface FilePlacement {
 }
 
 export function describeProblem(name: string, p: FileProblem): string {
-  const at = p.offset === null || p.message.includes(`0x${p.offset.toString(16)}`) ? "" : ` at byte 0x${p.offset.toString(16)}`;
   const message = p.message.startsWith(`${name}: `) ? p.message : `${name}: ${p.message}`;
-  return `${message}${at} (${p.code})`;
+  return locatedMessage(message, p.code, p.offset);
 }
 
 let seq = 0;
