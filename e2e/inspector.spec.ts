@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { test, expect, openApp } from "./support/guards.ts";
 import { inspectJson } from "./support/inspect.ts";
 import type { Page } from "@playwright/test";
@@ -55,6 +56,18 @@ test("the x86 trampoline is disassembled next to the bytes it replaces", async (
   await expect(old).toContainText("endbr64");
   await expect(page.getByText(/starts with ENDBR64/)).toBeVisible();
   await expect(page.getByRole("table", { name: "New function disassembly" })).toContainText("R_X86_64_PC32");
+});
+
+test("a payload Xen refuses still shows where the image has its old function, said as the image's symbol table", async ({ page }) => {
+  // Independent of the page: binutils' nm reads the same symbol table.
+  const nm = execFileSync("nm", ["public/samples/x86_64/xen-syms"], { encoding: "utf8" });
+  const addr = /^([0-9a-f]+) \w idle_loop_hook$/m.exec(nm)![1].replace(/^0+/, "");
+  await openSamples(page, ["x86_64/xen-syms", "x86_64/xen_too_small.livepatch"], "x86_64/xen_too_small.livepatch", "overview");
+  const row = page.getByRole("region", { name: "What this payload replaces" }).getByRole("row").nth(1);
+  await expect(row).toContainText(`upload refused: no address from the simulated Xen; the symbol table of xen-syms has it at 0x${addr}`);
+  await expect(row).not.toContainText("not in xen-syms");
+  await page.getByRole("tab", { name: /^Functions/ }).click();
+  await expect(page.getByText(/The simulated Xen refused the upload \(idle_loop_hook: old_size 1 is too small/)).toContainText(`has idle_loop_hook at 0x${addr} (1 byte).`);
 });
 
 test("ARM code is disassembled by the lazily loaded capstone under the page's CSP", async ({ page }) => {

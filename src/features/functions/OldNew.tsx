@@ -6,6 +6,7 @@ import type { ElfFile } from "../../elf/index.ts";
 import type { LivepatchFunc, LivepatchModel } from "../../livepatch/index.ts";
 import type { Insn } from "../../disasm/types.ts";
 import { placeInSection } from "../inspector/symbolize.ts";
+import { counted } from "../format.ts";
 import { AsmScroll } from "./CodeListing.tsx";
 import { alignListings, type Line, type Row } from "./align.ts";
 import { MAX_CODE_BYTES, newCodeLocation } from "./newCodeLocation.ts";
@@ -22,6 +23,15 @@ interface Side {
   address: bigint;
   size: number;
   bytes: Uint8Array;
+}
+
+/** Why the old function cannot be shown: the simulated Xen refused the upload, so it gave no old address. */
+function notResolved(ctx: ImageContext, name: string): string {
+  const image = ctx.image!.name;
+  if (!ctx.notPlaced) return `The old address of ${name} is not known, so the old function cannot be read from ${image}.`;
+  const sym = ctx.imageSymbol(name);
+  const where = sym ? ` The symbol table of ${image} has ${name} at 0x${sym.address.toString(16)} (${counted(sym.size, "byte")}).` : "";
+  return `The simulated Xen refused the upload (${ctx.notPlaced}): it patches nothing, so it gives no old address for ${name}.${where}`;
 }
 
 function readWithLookahead(ctx: ImageContext, address: bigint, size: number): Uint8Array | null {
@@ -105,7 +115,7 @@ export function OldNew({ fn, model, elf, ctx }: { fn: LivepatchFunc; model: Live
   const missingOld = !ctx.image
     ? "Load the xen-syms this payload targets: the old function's code is in the hypervisor image, not in the payload."
     : !patch
-      ? `The old address of ${name} is not known, so the old function cannot be read from ${ctx.image.name}.`
+      ? notResolved(ctx, name)
       : !old
         ? `${ctx.image.name} has no bytes at the old address.`
         : null;

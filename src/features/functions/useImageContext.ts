@@ -4,7 +4,7 @@
 // bytes APPLY writes (its own preview), where the payload's sections landed. Nothing here computes
 // a Xen answer; it reads the audit's.
 import { useMemo } from "react";
-import { buildIdHex, readVirtual, symbolAt, type ElfFile } from "../../elf/index.ts";
+import { buildIdHex, findSymbol, readVirtual, symbolAt, type ElfFile } from "../../elf/index.ts";
 import type { LivepatchModel } from "../../livepatch/index.ts";
 import type { PlacedSection } from "../../protocol/hypervisor.ts";
 import type { ParsedFile } from "../../state/parsedFile.ts";
@@ -46,6 +46,11 @@ export interface ImageContext {
   sections: readonly PlacedSection[];
   readOld(address: bigint, length: number): Uint8Array | null;
   nameAt(address: bigint): string | null;
+  /**
+   * The image's own symbol called `name`: what its symbol table says, for when the simulated Xen
+   * refused the upload before it resolved the old address itself.
+   */
+  imageSymbol(name: string): { name: string; address: bigint; size: number } | null;
   /** The image's function containing `address` (its symbol's start and size). */
   oldFunction(address: bigint): { name: string; address: bigint; size: number } | null;
   /** The quoted string at `address` in the image's data, when there is one. */
@@ -90,6 +95,10 @@ export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageCont
       patch: (index) => patches.get(index) ?? null,
       sections,
       readOld: (address, length) => (imageElf ? readVirtual(imageElf, address, length) : null),
+      imageSymbol: (name) => {
+        const s = imageElf ? findSymbol(imageElf, name) : null;
+        return s ? { name: s.name, address: s.value, size: Number(s.size) } : null;
+      },
       oldFunction: (address) => {
         const s = imageElf ? symbolAt(imageElf, address) : null;
         return s ? { name: s.name, address: s.value, size: Number(s.size) } : null;

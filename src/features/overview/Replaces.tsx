@@ -5,7 +5,7 @@ import type { LivepatchFunc } from "../../livepatch/index.ts";
 import { useLens } from "../../state/store.ts";
 import { useFileFindings } from "../audit/useFileFindings.ts";
 import { targetText } from "../functions/PointerText.tsx";
-import { useImageContext } from "../functions/useImageContext.ts";
+import { useImageContext, type ImageContext } from "../functions/useImageContext.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
 import { hex } from "../format.ts";
 import "./overview.css";
@@ -25,6 +25,15 @@ function Status({ findings, pending, error }: { findings: Finding[]; pending: bo
 function replacement(fn: LivepatchFunc): string {
   if (fn.newAddr.target.kind === "null") return `NOP-out of ${fn.newSize} byte${fn.newSize === 1 ? "" : "s"}`;
   return targetText(fn.newAddr);
+}
+
+/** Why a function has no old address from the simulated Xen, and what the image says instead. */
+function unresolved(ctx: ImageContext, fn: LivepatchFunc): string {
+  if (ctx.pending) return "(resolving…)";
+  if (!ctx.notPlaced) return "(address resolved at upload)";
+  const sym = fn.name.text && ctx.image ? ctx.imageSymbol(fn.name.text) : null;
+  const where = sym ? `; the symbol table of ${ctx.image!.name} has it at ${hex(sym.address)}` : "";
+  return `(upload refused: no address from the simulated Xen${where})`;
 }
 
 export function Replaces({ file, parsed }: ViewProps) {
@@ -59,7 +68,7 @@ export function Replaces({ file, parsed }: ViewProps) {
                   <button type="button" className="linkish mono" onClick={() => navigate(file.id, { view: "functions", index: fn.index })}>
                     {oldName}
                   </button>
-                  {patch ? <span className="muted mono"> {hex(patch.oldAddr)}</span> : <span className="muted"> (address resolved at upload{ctx.image ? `; not in ${ctx.image.name}` : ""})</span>}
+                  {patch ? <span className="muted mono"> {hex(patch.oldAddr)}</span> : <span className="muted"> {unresolved(ctx, fn)}</span>}
                 </td>
                 <td className="mono">{replacement(fn)}</td>
                 <td className="num mono">
