@@ -26,25 +26,29 @@ export function payloadToJson(p: Payload): string {
   s += ',"vetoing":' + (hasVetoingHooks(p) ? "true" : "false");
   s += ',"pages":' + p.pages.toString() + ',"base":' + q(hex64(p.base));
   s += ',"regions":{' + region("text", p.textAddr, p.textSize) + "," + region("rw", p.rwAddr, p.rwSize) + "," + region("ro", p.roAddr, p.roSize) + "}";
-  s += ',"sections":[';
+  // Each list is built item by item and joined once: appending to one growing string copied it
+  // again for every item, which made a 2,000-function payload take seconds.
+  const secs = new Array<string>(p.placed.length);
   for (let i = 0; i < p.placed.length; i++) {
     const x = p.placed[i];
-    if (i > 0) s += ",";
-    s += '{"index":' + x.index.toString() + ',"name":' + q(x.name) + ',"region":' + q(x.region);
-    s += ',"addr":' + q(hex64(x.addr)) + ',"size":' + x.size.toString() + ',"offset":' + x.offset.toString() + ',"nobits":' + (x.nobits ? "true" : "false") + "}";
+    secs[i] =
+      '{"index":' + x.index.toString() + ',"name":' + q(x.name) + ',"region":' + q(x.region) +
+      ',"addr":' + q(hex64(x.addr)) + ',"size":' + x.size.toString() + ',"offset":' + x.offset.toString() + ',"nobits":' + (x.nobits ? "true" : "false") + "}";
   }
-  s += '],"funcs":[';
+  s += ',"sections":[' + secs.join(",");
+  const funcs = new Array<string>(p.funcs.length);
   for (let i = 0; i < p.funcs.length; i++) {
     const f = p.funcs[i];
     const st = p.fstate[i];
-    if (i > 0) s += ",";
-    s += '{"index":' + f.index.toString() + ',"fileOffset":' + f.fileOffset.toString() + ',"name":' + q(f.name) + ',"struct":' + q(hex64(f.structAddr));
-    s += ',"oldAddr":' + q(hex64(f.oldAddr)) + ',"newAddr":' + q(hex64(f.newAddr));
-    s += ',"oldSize":' + f.oldSize.toString() + ',"newSize":' + f.newSize.toString();
-    s += ',"version":' + f.version.toString() + ',"expect":' + q(toHex(f.expect));
-    s += ',"applied":' + (st.applied != 0 ? "true" : "false") + ',"patchOffset":' + st.patchOffset.toString();
-    s += ',"saved":' + q(toHex(st.insnBuffer.subarray(0, st.savedLen))) + "}";
+    funcs[i] =
+      '{"index":' + f.index.toString() + ',"fileOffset":' + f.fileOffset.toString() + ',"name":' + q(f.name) + ',"struct":' + q(hex64(f.structAddr)) +
+      ',"oldAddr":' + q(hex64(f.oldAddr)) + ',"newAddr":' + q(hex64(f.newAddr)) +
+      ',"oldSize":' + f.oldSize.toString() + ',"newSize":' + f.newSize.toString() +
+      ',"version":' + f.version.toString() + ',"expect":' + q(toHex(f.expect)) +
+      ',"applied":' + (st.applied != 0 ? "true" : "false") + ',"patchOffset":' + st.patchOffset.toString() +
+      ',"saved":' + q(toHex(st.insnBuffer.subarray(0, st.savedLen))) + "}";
   }
+  s += '],"funcs":[' + funcs.join(",");
   s += '],"hooks":[';
   let first = true;
   for (let k = 0; k < HOOK_KINDS; k++) {
@@ -70,11 +74,11 @@ export function payloadToJson(p: Payload): string {
     firstD = false;
   }
   s += "]";
-  s += ',"symbols":[';
+  const syms = new Array<string>(p.symbols.length);
   for (let i = 0; i < p.symbols.length; i++) {
     const y = p.symbols[i];
-    if (i > 0) s += ",";
-    s += '{"name":' + q(y.name) + ',"addr":' + q(hex64(y.addr)) + ',"size":' + y.size.toString() + ',"exported":' + (y.isNew ? "true" : "false") + "}";
+    syms[i] = '{"name":' + q(y.name) + ',"addr":' + q(hex64(y.addr)) + ',"size":' + y.size.toString() + ',"exported":' + (y.isNew ? "true" : "false") + "}";
   }
+  s += ',"symbols":[' + syms.join(",");
   return s + "]}";
 }

@@ -9,7 +9,8 @@ import { ruleName } from "./rules";
 
 export function previewJson(p: Payload): string {
   const viaHook = p.hasHook(HOOK_APPLY);
-  let s = "[";
+  // One string per function, joined once (appending to one growing string was quadratic).
+  const items = new Array<string>(p.funcs.length);
   for (let i = 0; i < p.funcs.length; i++) {
     const f = p.funcs[i];
     const st = p.fstate[i];
@@ -17,8 +18,7 @@ export function previewJson(p: Payload): string {
     let old: Uint8Array | null;
     if (st.applied != 0) old = st.insnBuffer.slice(0, st.savedLen);
     else old = memRead(plan.at, plan.insn.length);
-    if (i > 0) s += ",";
-    s += '{"index":' + i.toString() + ',"name":' + jsonStr(f.name);
+    let s = '{"index":' + i.toString() + ',"name":' + jsonStr(f.name);
     s += ',"oldAddr":' + jsonStr(hex64(f.oldAddr)) + ',"addr":' + jsonStr(hex64(plan.at)) + ',"patchOffset":' + plan.patchOffset.toString();
     s += ',"insn":' + jsonStr(plan.kind == INSN_BRANCH ? "branch" : "nop");
     s += ',"target":' + (plan.kind == INSN_BRANCH ? jsonStr(hex64(f.newAddr)) : "null");
@@ -26,6 +26,7 @@ export function previewJson(p: Payload): string {
     s += ',"applied":' + (st.applied != 0 ? "true" : "false") + ',"viaHook":' + (viaHook ? "true" : "false");
     s += ',"fault":' + (plan.fault >= 0 ? jsonStr(ruleName(plan.fault)) : "null");
     s += ',"faultMessage":' + (plan.fault >= 0 ? jsonStr(plan.faultMessage.length > 0 ? plan.faultMessage : plan.explanation) : "null") + "}";
+    items[i] = s;
   }
-  return s + "]";
+  return "[" + items.join(",") + "]";
 }

@@ -256,6 +256,11 @@ describe("name, size and flags (livepatch.c: verify_payload(), get_name())", () 
     expect(hv.upload("n".repeat(128), nop)).toBe(EINVAL);
     expect(hv.upload("é".repeat(64), nop)).toBe(EINVAL);
     expect(hv.upload("é".repeat(63), nop)).toBe(0);
+    // Details and preview are looked up by the same name (the host lowers it itself for these).
+    expect(hv.payload("é".repeat(63))?.name).toBe("é".repeat(63));
+    expect(hv.previewPatch("é".repeat(63))?.length).toBeGreaterThan(0);
+    expect(hv.payload("é".repeat(62))).toBeNull();
+    expect(hv.previewPatch("é".repeat(62))).toBeNull();
     expect(hv.upload("n".repeat(127), nop)).toBe(EEXIST); // same build-id as the payload above
   });
   it("an embedded NUL cuts the name short", async () => {
