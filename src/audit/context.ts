@@ -1,6 +1,7 @@
 // Finding construction shared by the audit's modules, and the small naming helpers its reports use.
 import { RULES, type RuleId } from "./rules.ts";
 import type { Finding } from "./types.ts";
+import { loadName } from "../console/loadName.ts";
 
 export interface Where {
   section?: string;
@@ -11,11 +12,9 @@ export interface Where {
   rc?: number;
 }
 
-/** `dir/xen_hello_world.livepatch` → `xen_hello_world`, as `xen-livepatch load` names it. */
+/** `dir/fix.v2.livepatch` → `fix.v2`, as `xen-livepatch load` names it (a bare `.livepatch`: `payload`). */
 export function payloadName(file: string): string {
-  const base = file.split(/[\\/]/).pop() ?? file;
-  const dot = base.indexOf(".");
-  return (dot > 0 ? base.slice(0, dot) : base) || "payload";
+  return loadName(file) || "payload";
 }
 
 export function makeFinding(id: RuleId, message: string, where: Where, file?: { file: string; fileIndex: number }): Finding {

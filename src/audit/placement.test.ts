@@ -82,3 +82,23 @@ describe("the simulator's placement of the samples", () => {
     expect(p.patches[0].insn).toBe("branch");
   });
 });
+
+describe("payload names in a plan", () => {
+  it("two versions of one fix, fix.v1 and fix.v2, are two payloads as xen-livepatch load names them", async () => {
+    // Cut at the first dot both were named `fix`, and the second upload was refused (-EEXIST).
+    const image = "x86_64/xen-syms";
+    const r = await runAudit(
+      {
+        image: { file: image, bytes: readSample(image) },
+        files: [
+          { file: "fix.v1.livepatch", bytes: readSample("x86_64/xen_hello_world.livepatch"), role: "apply" },
+          { file: "fix.v2.livepatch", bytes: readSample("x86_64/xen_bye_world.livepatch"), role: "apply" },
+        ],
+      },
+      host,
+    );
+    expect(r.files.map((f) => f.name)).toEqual(["fix.v1", "fix.v2"]);
+    expect(r.steps.map((s) => `${s.op} ${s.name}: ${s.ret}`)).toEqual(["upload fix.v1: 0", "apply fix.v1: 0", "upload fix.v2: 0", "apply fix.v2: 0"]);
+    expect(r.verdict).toBe("accept");
+  });
+});

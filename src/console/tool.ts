@@ -5,6 +5,7 @@
 import { EAGAIN, EBUSY, EINVAL, ENOENT, strerror } from "./errno.ts";
 import type { ConsoleTarget, Output } from "./target.ts";
 import { listPayloads, reportListFailure } from "./listing.ts";
+import { loadName } from "./loadName.ts";
 
 /** XEN_LIVEPATCH_NAME_SIZE. */
 export const NAME_SIZE = 128;
@@ -264,23 +265,13 @@ function actionFunc(env: ToolEnv, args: string[], opt: ActionOption): number {
   return -1;
 }
 
-/** basename() (libgen): trailing slashes dropped, the last component kept. */
-function basename(path: string): string {
-  if (path === "") return ".";
-  const trimmed = path.replace(/\/+$/, "");
-  if (trimmed === "") return "/";
-  return trimmed.slice(trimmed.lastIndexOf("/") + 1);
-}
-
 function loadFunc(env: ToolEnv, args: string[]): number {
   if (args.length < 1) {
     env.out.err(TOOL_USAGE);
     return -1;
   }
   const [file, ...flags] = args;
-  const base = basename(file);
-  const dot = base.lastIndexOf(".");
-  const name = dot >= 0 ? base.slice(0, dot) : base;
+  const name = loadName(file);
   const up = uploadFunc(env, [name, file]);
   if (up !== 0) return up;
   const rc = actionFunc(env, [name, ...flags], APPLY);
