@@ -1,9 +1,9 @@
 // The target hypervisor as the audit sees it: its symbol table spelled the way Xen's own lookup
 // spells it (locals as `file#name`), its build-id and its bytes.
 import {
-  EM_AARCH64,
-  EM_ARM,
-  EM_X86_64,
+  ET_DYN,
+  ET_EXEC,
+  ET_REL,
   SHN_ABS,
   SHN_LORESERVE,
   SHN_UNDEF,
@@ -19,7 +19,7 @@ import {
   stType,
   type ElfFile,
 } from "../elf/index.ts";
-import type { LivepatchArch } from "../livepatch/index.ts";
+import { archOf, type LivepatchArch } from "../livepatch/index.ts";
 
 export interface XenSym {
   name: string;
@@ -39,8 +39,16 @@ export interface XenImage {
   read(addr: bigint, length: number): Uint8Array | null;
 }
 
-export function archOfMachine(machine: number): LivepatchArch | null {
-  return machine === EM_X86_64 ? "x86_64" : machine === EM_AARCH64 ? "aarch64" : machine === EM_ARM ? "arm32" : null;
+const E_TYPE: Record<number, string> = { [ET_REL]: "a relocatable object (ET_REL)", [ET_DYN]: "a shared object or PIE (ET_DYN)" };
+
+/**
+ * Why `elf` cannot be the hypervisor image, or null. xen-syms is a linked executable (ET_EXEC):
+ * a payload or any other object given as the image would have its section offsets taken for Xen's
+ * addresses, and an audit against it would judge old functions by bytes Xen does not have.
+ */
+export function imageProblem(elf: ElfFile): string | null {
+  const t = elf.header.type;
+  return t === ET_EXEC ? null : `it is ${E_TYPE[t] ?? `of e_type ${t}`}, not a linked executable (ET_EXEC) as xen-syms is`;
 }
 
 export const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
@@ -71,7 +79,7 @@ export function xenImage(file: string, elf: ElfFile): XenImage {
   const id = buildId(elf);
   return {
     file,
-    arch: archOfMachine(elf.header.machine),
+    arch: archOf(elf.header.machine),
     buildId: id ? hex(id) : null,
     lookup: (name) => byName.get(name) ?? null,
     symbolAt(addr) {

@@ -102,3 +102,16 @@ describe("payload names in a plan", () => {
     expect(r.verdict).toBe("accept");
   });
 });
+
+describe("the image given", () => {
+  it("a payload given as the image is refused as one, not taken for a Xen with another build-id", async () => {
+    const image = "x86_64/xen_hello_world.livepatch";
+    const r = await runAudit({ image: { file: image, bytes: readSample(image) }, files: [{ file: "x86_64/xen_nop.livepatch", bytes: readSample("x86_64/xen_nop.livepatch"), role: "apply" }] }, host);
+    expect(r.verdict).toBe("reject");
+    // readelf -h: Type REL (Relocatable file); a linked xen-syms is EXEC.
+    expect(r.findings.filter((f) => f.severity === "error").map((f) => [f.id, f.message])).toEqual([
+      ["file-unreadable", `${image} cannot be read as a hypervisor image: it is a relocatable object (ET_REL), not a linked executable (ET_EXEC) as xen-syms is`],
+    ]);
+    expect(r.steps).toEqual([]);
+  });
+});

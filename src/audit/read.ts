@@ -4,6 +4,7 @@
 import { ElfFormatError, locatedMessage, parseElf, type ElfFile } from "../elf/index.ts";
 import { analyzePayload, type LivepatchModel } from "../livepatch/index.ts";
 import { makeFinding } from "./context.ts";
+import { imageProblem } from "./image.ts";
 import type { Finding } from "./types.ts";
 
 export interface ReadFile {
@@ -39,7 +40,11 @@ export function readInput(file: string, fileIndex: number, bytes: Uint8Array, ro
   }
   const broken = out.elf.diagnostics.find((d) => d.severity === "error");
   if (broken) unreadable(locatedMessage(broken.message, broken.code, broken.offset), broken.offset);
-  if (role === "image") return out;
+  if (role === "image") {
+    const notImage = out.unreadable ? null : imageProblem(out.elf);
+    if (notImage) unreadable(notImage, 0x10);
+    return out;
+  }
   try {
     out.model = analyzePayload(out.elf);
   } catch (e) {

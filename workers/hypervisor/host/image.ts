@@ -16,6 +16,7 @@ import {
   STT_NOTYPE,
   type ElfFile,
 } from "../../../src/elf/index.ts";
+import { imageProblem } from "../../../src/audit/image.ts";
 import { MEM_PERM, SYMBOL_KIND, type Arch, type MemPerm, type SymbolKind } from "./types.ts";
 import type { HypervisorApi } from "./api.ts";
 
@@ -59,6 +60,8 @@ function kindOf(type: number): SymbolKind | null {
 
 /** Resets `api` and boots the Xen described by `elf` on `cpus` CPUs. */
 export function bootFromImage(api: HypervisorApi, elf: ElfFile, opts: { cpus?: number; debugBuild?: boolean } = {}): ImageSummary {
+  const problem = imageProblem(elf);
+  if (problem) throw new ImageError(`not a Xen image: ${problem}`);
   const arch = archOf(elf);
   const id = buildId(elf);
   api.boot({ arch, cpus: Math.max(1, Math.min(64, Math.floor(opts.cpus ?? 4))), buildId: id ? id.slice() : null, debugBuild: opts.debugBuild ?? false });
