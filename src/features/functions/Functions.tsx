@@ -39,7 +39,9 @@ export function Functions({ file, parsed }: ViewProps) {
             <>
               {" "}
               · against {ctx.image.name}
-              {!ctx.matches && <span className="bad"> (build-id differs)</span>}
+              {!ctx.matches && (
+                <span className="bad">{model.xenDepends ? " (its build-id is not the one .livepatch.xen_depends names)" : " (the payload has no .livepatch.xen_depends to check it against)"}</span>
+              )}
               {ctx.pending && <span className="muted"> (resolving old addresses in the image…)</span>}
             </>
           ) : (

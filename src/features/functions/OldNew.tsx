@@ -31,7 +31,8 @@ function notResolved(ctx: ImageContext, name: string): string {
   if (!ctx.notPlaced) return `The old address of ${name} is not known, so the old function cannot be read from ${image}.`;
   const sym = ctx.imageSymbol(name);
   const where = sym ? ` The symbol table of ${image} has ${name} at 0x${sym.address.toString(16)} (${counted(sym.size, "byte")}).` : "";
-  return `The simulated Xen refused the upload (${ctx.notPlaced}): it patches nothing, so it gives no old address for ${name}.${where}`;
+  // The reason is said just above, where the view says the payload is not placed.
+  return `The simulated Xen refused the upload, so it gives no old address for ${name}.${where}`;
 }
 
 function readWithLookahead(ctx: ImageContext, address: bigint, size: number): Uint8Array | null {

@@ -4,7 +4,7 @@ import { useDeferredValue, useMemo, useState } from "react";
 import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
 import { describe } from "../../elf/index.ts";
 import { useLens } from "../../state/store.ts";
-import { addr, grouped } from "../format.ts";
+import { addr, counted, grouped } from "../format.ts";
 import { FlatRows, shownAt } from "../inspector/flat.ts";
 import { relocText, symbolTableFor, type ImageNames } from "../inspector/symbolize.ts";
 import { useImageContext } from "../functions/useImageContext.ts";
@@ -176,7 +176,7 @@ export function Relocations({ file, parsed }: ViewProps) {
         </select>
         <span className="view-note" aria-live="polite">
           {filtered.pending ? "filtering… " : ""}
-          {grouped(count)} of {grouped(flat.total)} relocations in {grouped(tables.length)} sections
+          {grouped(count)} of {grouped(flat.total)} relocations · {counted(tables.length, "relocation section")} in the file
         </span>
       </div>
       <VirtualTable

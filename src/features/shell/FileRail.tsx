@@ -23,6 +23,22 @@ function TargetLine({ f, links, files }: { f: LoadedFile; links: FileLinks; file
   return <span className="link muted">target build-id {t.want.slice(0, 8)}…</span>;
 }
 
+/**
+ * A file that parsed only in part (a truncated payload, a section table past the end): its error
+ * diagnostics, said in the rail like a file that did not parse at all, not only in the Overview.
+ */
+function ReadErrors({ f }: { f: LoadedFile }) {
+  // The ELF reader's errors only: the livepatch decoder's are judgements on a file read whole.
+  const errors = f.parsed!.elf.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length === 0) return null;
+  return (
+    <span className="link bad" title={errors.map((d) => d.message).join("\n")}>
+      read in part: {errors[0].message}
+      {errors.length > 1 ? ` (+${errors.length - 1} more)` : ""}
+    </span>
+  );
+}
+
 function FileRow({ f, links, files, selected }: { f: LoadedFile; links: FileLinks; files: LoadedFile[]; selected: boolean }) {
   const selectFile = useLens((s) => s.ui.selectFile);
   const { cancel, unload } = useLens.getState().files;
@@ -45,6 +61,7 @@ function FileRow({ f, links, files, selected }: { f: LoadedFile; links: FileLink
         )}
         {f.status === "error" && <span className="link bad">{f.problem?.message}</span>}
         {f.status === "cancelled" && <span className="link muted">cancelled</span>}
+        {f.status === "ready" && f.parsed && <ReadErrors f={f} />}
         {f.status === "ready" && role === "payload" && <TargetLine f={f} links={links} files={files} />}
         {f.status !== "parsing" && (
           <button type="button" className="small ghost" aria-label={`Close ${f.name}`} onClick={() => unload(f.id)}>
