@@ -98,6 +98,41 @@ describe("inspect arguments", () => {
   });
 });
 
+describe("a single-value option given twice", () => {
+  // parseArgs keeps the last value silently: `--xen A --xen B` would inspect against B alone, and an
+  // audit with two --replace would drop one payload from the plan and could still pass.
+  it("is a usage error naming the option in inspect, audit and sim (exit 2, nothing run)", async () => {
+    const other = join(root, "public/samples/x86_64/xen_bye_world.livepatch");
+    expectUsageError(run("inspect", "--xen", image, "--xen", image, sample), "inspect", "option '--xen' given more than once");
+    expectUsageError(run("audit", "--xen", image, `--xen=${image}`, sample), "audit", "option '--xen' given more than once");
+    expectUsageError(run("audit", "--xen", image, "--replace", "/nonexistent", "--replace", other), "audit", "option '--replace' given more than once");
+    expectUsageError(run("sim", "--xen", image, "--xen", image), "sim", "option '--xen' given more than once");
+    expectUsageError(run("sim", "--xen", image, "--cpus", "2", "--cpus", "3"), "sim", "option '--cpus' given more than once");
+  });
+
+  it("leaves a repeatable option repeatable", () => {
+    const r = run("audit", "--json", "--xen", image, "--applied", sample, "--applied", join(root, "public/samples/x86_64/xen_bye_world.livepatch"), sample);
+    expect(JSON.parse(r.stdout).files.map((f: { role: string }) => f.role)).toEqual(["applied", "applied", "apply"]);
+  });
+});
+
+describe("audit arguments", () => {
+  it("--help comes from the same declaration as inspect's and sim's", () => {
+    const r = run("audit", "--help");
+    expect(r.status).toBe(0);
+    expect(r.stdout.split("\n")[0]).toBe("Usage: livepatch-lens audit [--xen IMAGE] [--applied FILE]... [--replace FILE] [--json] [--markdown] FILE...");
+    expect(r.stdout).toMatch(/^ {2}--replace FILE {2,}\S/m);
+    expect(r.stdout).toContain("Exit status: 0 accept, 1 reject");
+  });
+
+  it("gives one line and exit 2 for each usage error", () => {
+    expectUsageError(run("audit", "--frobnicate", sample), "audit", "unknown option '--frobnicate'");
+    expectUsageError(run("audit"), "audit", "no payload FILE given");
+    expectUsageError(run("audit", "--xen"), "audit", "option '--xen' needs a value");
+    expectUsageError(run("audit", "--json", "--markdown", sample), "audit", "--json and --markdown exclude each other");
+  });
+});
+
 describe("sim arguments", () => {
   it("--help shows its synopsis, options and exit status, exit 0", () => {
     const r = run("sim", "--help");

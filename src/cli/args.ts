@@ -84,7 +84,8 @@ function shortReason(e: Error & { code?: string }): string {
 
 /**
  * Parses `args` for `spec`. `--help` anywhere before `--` prints the help (exit 0); a bad
- * option, a missing required option or the wrong number of positionals is a usage error.
+ * option, a single-value option given twice, a missing required option or the wrong number of
+ * positionals is a usage error.
  */
 export function parseCommand(spec: CommandSpec, args: string[]): ParsedArgs {
   const end = args.indexOf("--");
@@ -96,15 +97,17 @@ export function parseCommand(spec: CommandSpec, args: string[]): ParsedArgs {
   const options = Object.fromEntries(
     Object.entries(spec.options).map(([name, o]) => [name, { type: o.type, multiple: o.multiple ?? false, ...(o.short ? { short: o.short } : {}) }]),
   );
-  let parsed: { values: OptionValues; positionals: string[] };
+  let parsed: { values: OptionValues; positionals: string[]; tokens: { kind: string; name?: string }[] };
   try {
-    parsed = parseArgs({ args, options, allowPositionals: true, strict: true }) as { values: OptionValues; positionals: string[] };
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true, tokens: true }) as typeof parsed;
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     if (typeof code !== "string" || !code.startsWith("ERR_PARSE_ARGS_")) throw e;
     return usageError(spec, shortReason(e as Error & { code?: string }));
   }
   for (const [name, o] of Object.entries(spec.options)) {
+    // parseArgs keeps the last of a repeated single-value option and drops the others unseen.
+    if (o.type === "string" && !o.multiple && parsed.tokens.filter((t) => t.kind === "option" && t.name === name).length > 1) return usageError(spec, `option '--${name}' given more than once`);
     if (o.required && parsed.values[name] === undefined) return usageError(spec, `--${name} ${o.value ?? "VALUE"} is required`);
   }
   const n = parsed.positionals.length;

@@ -3,28 +3,12 @@
 // the order given), FILE... are uploaded and applied in order, --replace is uploaded last and
 // applied with REPLACE. Exit 0: accepted; 1: rejected (an unreadable file is a rejection); 2: usage.
 import { readFileSync, statSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { runAudit, toJson, toMarkdown, toText, type AuditPlan, type PlanFile } from "../audit/index.ts";
 import { nodeAuditHost } from "./auditHost.ts";
 import { createSyncDisassembler, decoderForMachine } from "../disasm/index.ts";
 import { nodeEngines } from "../disasm/nodeEngines.ts";
-
-export const AUDIT_USAGE = "usage: livepatch-lens audit [--xen IMAGE] [--applied FILE]... [--replace FILE] [--json | --markdown] FILE...";
-
-const HELP = `${AUDIT_USAGE}
-
-Runs a plan through the simulated hypervisor and reports what Xen would accept, refuse and write.
-  --xen IMAGE       the target xen-syms; without it a stand-in Xen is booted from the payloads'
-                    own assumptions and the checks that need the real image are listed as info
-  --applied FILE    a payload already uploaded and applied on the host (repeat, in order)
-  --replace FILE    uploaded last and applied with REPLACE
-  FILE...           uploaded and applied in the order given
-  --json            { verdict, reason, findings: [ { id, severity, message, why, ... } ], ... }
-  --markdown        a report for a review or a ticket
-Exit status: 0 accept, 1 reject (a file that cannot be read is a rejection), 2 usage error.
-`;
-
-class UsageError extends Error {}
+import { parseCommand, usageError } from "./args.ts";
+import { AUDIT } from "./commands.ts";
 
 /** The file's bytes; a file that cannot be read becomes empty bytes plus the reason (never a crash). */
 function readBytes(file: string): { bytes: Uint8Array; problem: string | null } {
@@ -37,42 +21,28 @@ function readBytes(file: string): { bytes: Uint8Array; problem: string | null } 
   }
 }
 
-function options(args: string[]) {
-  try {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        xen: { type: "string" },
-        applied: { type: "string", multiple: true },
-        replace: { type: "string" },
-        json: { type: "boolean" },
-        markdown: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-    if (values.help) return { help: true as const };
-    if (values.json && values.markdown) throw new UsageError("--json and --markdown exclude each other");
-    if (positionals.length === 0 && !values.replace && !values.applied?.length) throw new UsageError("no payload FILE given");
-    return { help: false as const, xen: values.xen ?? null, applied: values.applied ?? [], replace: values.replace ?? null, files: positionals, format: values.json ? "json" : values.markdown ? "markdown" : "text" };
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError((e as Error).message);
-  }
+interface AuditArgs {
+  xen: string | null;
+  applied: string[];
+  replace: string | null;
+  files: string[];
+  format: "json" | "markdown" | "text";
+}
+
+function auditArgs(args: string[]): AuditArgs | number {
+  const parsed = parseCommand(AUDIT, args);
+  if (!parsed.ok) return parsed.exitCode;
+  const v = parsed.values;
+  if (v.json && v.markdown) return usageError(AUDIT, "--json and --markdown exclude each other").exitCode;
+  const applied = (v.applied as string[] | undefined) ?? [];
+  const replace = typeof v.replace === "string" ? v.replace : null;
+  if (parsed.positionals.length === 0 && replace === null && applied.length === 0) return usageError(AUDIT, "no payload FILE given").exitCode;
+  return { xen: typeof v.xen === "string" ? v.xen : null, applied, replace, files: parsed.positionals, format: v.json ? "json" : v.markdown ? "markdown" : "text" };
 }
 
 export async function run(args: string[]): Promise<number> {
-  let o: ReturnType<typeof options>;
-  try {
-    o = options(args);
-  } catch (e) {
-    process.stderr.write(`livepatch-lens audit: ${(e as Error).message} (${AUDIT_USAGE})\n`);
-    return 2;
-  }
-  if (o.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+  const o = auditArgs(args);
+  if (typeof o === "number") return o;
   const unreadable = new Map<string, string>();
   const load = (file: string, role: PlanFile["role"]): PlanFile => {
     const { bytes, problem } = readBytes(file);

@@ -28,7 +28,11 @@ export const AUDIT: CommandSpec = {
   positionals: "FILE...",
   minPositionals: 0,
   maxPositionals: Infinity,
-  details: "FILE... are uploaded and applied in the order given. Exit status: 0 accept, 1 reject (a file that cannot be read is a rejection), 2 usage error.",
+  details: `FILE... are uploaded and applied in the order given. Without --xen, the checks that need
+the real image are listed as info. --replace and --xen may each be given once; --json and
+--markdown exclude each other.
+
+Exit status: 0 accept, 1 reject (a file that cannot be read is a rejection), 2 usage error.`,
 };
 
 export const SIM: CommandSpec = {
