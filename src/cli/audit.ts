@@ -2,24 +2,13 @@
 // The plan runs through the simulated hypervisor: --applied payloads are on the host already (in
 // the order given), FILE... are uploaded and applied in order, --replace is uploaded last and
 // applied with REPLACE. Exit 0: accepted; 1: rejected (an unreadable file is a rejection); 2: usage.
-import { readFileSync, statSync } from "node:fs";
 import { runAudit, toJson, toMarkdown, toText, type AuditPlan, type PlanFile } from "../audit/index.ts";
 import { nodeAuditHost } from "./auditHost.ts";
 import { createSyncDisassembler, decoderForMachine } from "../disasm/index.ts";
 import { nodeEngines } from "../disasm/nodeEngines.ts";
 import { parseCommand, usageError } from "./args.ts";
 import { AUDIT } from "./commands.ts";
-
-/** The file's bytes; a file that cannot be read becomes empty bytes plus the reason (never a crash). */
-function readBytes(file: string): { bytes: Uint8Array; problem: string | null } {
-  try {
-    if (statSync(file).isDirectory()) return { bytes: new Uint8Array(0), problem: "is a directory" };
-    return { bytes: new Uint8Array(readFileSync(file)), problem: null };
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return { bytes: new Uint8Array(0), problem: code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : `cannot read (${code ?? (e as Error).message})` };
-  }
-}
+import { readRegularFile } from "./readFile.ts";
 
 interface AuditArgs {
   xen: string | null;
@@ -43,20 +32,19 @@ function auditArgs(args: string[]): AuditArgs | number {
 export async function run(args: string[]): Promise<number> {
   const o = auditArgs(args);
   if (typeof o === "number") return o;
+  // A file that cannot be read goes into the plan as empty bytes with the reason: runAudit makes
+  // it the file-unreadable rejection, so the plan is never run without it.
   const unreadable = new Map<string, string>();
-  const load = (file: string, role: PlanFile["role"]): PlanFile => {
-    const { bytes, problem } = readBytes(file);
-    if (problem) unreadable.set(file, problem);
-    return { file, bytes, role };
+  const read = (file: string): Uint8Array => {
+    const r = readRegularFile(file);
+    if (r.problem !== null) unreadable.set(file, r.problem);
+    return r.bytes ?? new Uint8Array(0);
   };
+  const load = (file: string, role: PlanFile["role"]): PlanFile => ({ file, bytes: read(file), role });
   const plan: AuditPlan = {
-    image: o.xen === null ? null : { file: o.xen, bytes: readBytes(o.xen).bytes },
+    image: o.xen === null ? null : { file: o.xen, bytes: read(o.xen) },
     files: [...o.applied.map((f) => load(f, "applied")), ...o.files.map((f) => load(f, "apply")), ...(o.replace ? [load(o.replace, "replace")] : [])],
   };
-  if (o.xen !== null) {
-    const p = readBytes(o.xen).problem;
-    if (p) unreadable.set(o.xen, p);
-  }
   const engines = createSyncDisassembler(nodeEngines);
   const result = await runAudit(plan, await nodeAuditHost(), { unreadable, decoder: (machine) => decoderForMachine(engines, machine) });
   process.stdout.write(o.format === "json" ? toJson(result) : o.format === "markdown" ? toMarkdown(result) : toText(result));

@@ -1,9 +1,9 @@
 // `livepatch-lens inspect [--json] [--xen IMAGE] FILE`: the ELF structure and the livepatch view
 // of one file.
-import { readFileSync, statSync } from "node:fs";
 import { ElfFormatError, locatedMessage, parseElf, type ElfFile } from "../elf/index.ts";
 import { analyzePayload, imageOptions } from "../livepatch/index.ts";
 import { parseCommand } from "./args.ts";
+import { readRegularFile } from "./readFile.ts";
 import { INSPECT } from "./commands.ts";
 import { writeJson } from "./inspectJson.ts";
 import { writeText } from "./inspectText.ts";
@@ -15,23 +15,9 @@ function fail(message: string): number {
   return 1;
 }
 
-function readInput(file: string): Uint8Array | string {
-  try {
-    if (statSync(file).isDirectory()) return `${file}: is a directory`;
-    // One read into one buffer; viewed, not copied (a copy of a 62 MB file costs ~60 ms).
-    const b = readFileSync(file);
-    return new Uint8Array(b.buffer, b.byteOffset, b.length);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return `${file}: no such file`;
-    if (code === "EACCES") return `${file}: permission denied`;
-    return `${file}: cannot read (${code ?? (e as Error).message})`;
-  }
-}
-
 function load(file: string): ElfFile | string {
-  const bytes = readInput(file);
-  if (typeof bytes === "string") return bytes;
+  const { bytes, problem } = readRegularFile(file);
+  if (problem !== null) return `${file}: ${problem}`;
   try {
     return parseElf(bytes);
   } catch (e) {

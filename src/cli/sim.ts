@@ -1,7 +1,5 @@
 // `livepatch-lens sim`: a simulated Xen booted from a xen-syms, driven by xen-livepatch's
 // commands and the simulator's own, from a script, a pipe or an interactive prompt.
-import { readFileSync, statSync } from "node:fs";
-import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { createConsole, type CommandResult } from "../console/index.ts";
 import { parseElf } from "../elf/index.ts";
@@ -9,6 +7,7 @@ import { loadHypervisorNode } from "../../workers/hypervisor/host/node.ts";
 import { bootFromImage } from "../../workers/hypervisor/host/image.ts";
 import { parseCommand, usageError } from "./args.ts";
 import { SIM } from "./commands.ts";
+import { readRegularFile } from "./readFile.ts";
 
 interface SimArgs {
   xen: string;
@@ -28,14 +27,9 @@ function simArgs(args: string[]): SimArgs | number {
   return { xen: String(parsed.values.xen), cpus, debugBuild: parsed.values["debug-build"] === true, script: parsed.positionals[0] ?? null };
 }
 
+/** The console's FILE arguments: a file that cannot be read is null (xen-livepatch's "Could not open"). */
 function readFileOrNull(name: string): Uint8Array | null {
-  try {
-    const path = resolve(process.cwd(), name);
-    if (!statSync(path).isFile()) return null;
-    return new Uint8Array(readFileSync(path));
-  } catch {
-    return null;
-  }
+  return readRegularFile(name).bytes;
 }
 
 function print(result: CommandResult): void {
@@ -45,16 +39,16 @@ function print(result: CommandResult): void {
 export async function run(args: string[]): Promise<number> {
   const parsed = simArgs(args);
   if (typeof parsed === "number") return parsed;
-  const image = readFileOrNull(parsed.xen);
-  if (!image) {
-    process.stderr.write(`livepatch-lens sim: cannot read image '${parsed.xen}'\n`);
+  const { bytes: image, problem } = readRegularFile(parsed.xen);
+  if (image === null) {
+    process.stderr.write(`livepatch-lens sim: cannot read image '${parsed.xen}': ${problem}\n`);
     return 2;
   }
   let script: string | null = null;
   if (parsed.script !== null && parsed.script !== "-") {
-    const bytes = readFileOrNull(parsed.script);
-    if (!bytes) {
-      process.stderr.write(`livepatch-lens sim: cannot read script '${parsed.script}'\n`);
+    const { bytes, problem } = readRegularFile(parsed.script);
+    if (bytes === null) {
+      process.stderr.write(`livepatch-lens sim: cannot read script '${parsed.script}': ${problem}\n`);
       return 2;
     }
     script = new TextDecoder().decode(bytes);

@@ -67,7 +67,7 @@ describe("livepatch-lens sim", () => {
 
   it("a missing image is one line and exit 2; --help documents the exit status", () => {
     const r = sim(["--xen", "no/such/xen-syms", "x.txt"]);
-    expect(r.stderr).toBe("livepatch-lens sim: cannot read image 'no/such/xen-syms'\n");
+    expect(r.stderr).toBe("livepatch-lens sim: cannot read image 'no/such/xen-syms': no such file\n");
     expect(r.status).toBe(2);
     const h = sim(["--help"]);
     expect(h.status).toBe(0);

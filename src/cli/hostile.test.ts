@@ -1,0 +1,71 @@
+// Hostile inputs to every command, run as a user runs them: files that are not regular files
+// (a FIFO nobody writes, an endless device), and what each command answers. Never a hang, never
+// unbounded memory, never a stack trace; one line and the documented exit status.
+import { spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = join(import.meta.dirname, "../..");
+const cli = join(root, "src/cli/livepatch-lens.mjs");
+const image = join(root, "public/samples/x86_64/xen-syms");
+const sample = join(root, "public/samples/x86_64/xen_hello_world.livepatch");
+
+/** A hang is killed after 20 s and shows as status null. */
+function run(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: "utf8", timeout: 20_000, input: input ?? "", maxBuffer: 16 << 20 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function fifo(): string {
+  const path = join(mkdtempSync(join(tmpdir(), "lpl-hostile-")), "fifo");
+  execFileSync("mkfifo", [path]);
+  return path;
+}
+
+describe("a file that is not a regular file", () => {
+  it("inspect: one line naming it, exit 1, for a FIFO and for /dev/zero, as FILE and as --xen IMAGE", () => {
+    const f = fifo();
+    for (const [args, named] of [
+      [["inspect", f], f],
+      [["inspect", "--json", "/dev/zero"], "/dev/zero"],
+      [["inspect", "--xen", f, sample], f],
+    ] as const) {
+      const r = run([...args]);
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toBe(`livepatch-lens inspect: ${named}: not a regular file\n`);
+    }
+  }, 60_000);
+
+  it("audit: the file-unreadable rejection (exit 1), for a payload, an --applied payload and the image", () => {
+    const f = fifo();
+    for (const [args, message] of [
+      [["--xen", image, f], `${f} cannot be read as a payload: not a regular file`],
+      [["--xen", image, "--applied", "/dev/zero", sample], "/dev/zero cannot be read as a payload: not a regular file"],
+      [["--xen", f, sample], `${f} cannot be read as a hypervisor image: not a regular file`],
+    ] as const) {
+      const r = run(["audit", "--json", ...args]);
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stderr).toBe("");
+      const j = JSON.parse(r.stdout);
+      expect(j.verdict).toBe("reject");
+      expect(j.findings.find((x: { id: string }) => x.id === "file-unreadable")).toMatchObject({ severity: "error", message });
+    }
+  }, 60_000);
+
+  it("sim: an image, a SCRIPT or an uploaded FILE that is a FIFO is refused, not waited on", () => {
+    const f = fifo();
+    const img = run(["sim", "--xen", f]);
+    expect(img.status).toBe(2);
+    expect(img.stderr).toBe(`livepatch-lens sim: cannot read image '${f}': not a regular file\n`);
+    const script = run(["sim", "--xen", image, f]);
+    expect(script.status).toBe(2);
+    expect(script.stderr).toBe(`livepatch-lens sim: cannot read script '${f}': not a regular file\n`);
+    const upload = run(["sim", "--xen", image], `upload x ${f}\n`);
+    expect(upload.stderr).toBe(`Could not open ${f}.\nError 2: No such file or directory\n`);
+    expect(upload.status).toBe(1);
+  }, 60_000);
+});
