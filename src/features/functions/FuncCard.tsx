@@ -52,7 +52,7 @@ function FuncFindings({ fileId, index }: { fileId: string; index: number }) {
 export function FuncCard({ fn, model, elf, fileId, ctx }: { fn: LivepatchFunc; model: LivepatchModel; elf: ElfFile; fileId: string; ctx: ImageContext }) {
   const selectBytes = useLens((s) => s.ui.selectBytes);
   const ps = model.pointerSize;
-  const name = fn.name.text ?? `#${fn.index}`;
+  const name = ctx.label(fn);
   const num = (label: string, value: number, at: number, size: number, note?: string) => (
     <tr>
       <th scope="row">{label}</th>

@@ -25,7 +25,7 @@ export function Functions({ file, parsed }: ViewProps) {
     selectBytes({ fileId: file.id, offset: f.offset, size: f.size, label: `livepatch_func ${i} (${f.name.text ?? "?"})` });
   };
   const columns: Column[] = [
-    { id: "name", header: "Function", width: "minmax(8ch, 1fr)", cell: (r) => funcs[r].name.text ?? "(unnamed)" },
+    { id: "name", header: "Function", width: "minmax(8ch, 1fr)", cell: (r) => ctx.label(funcs[r]) },
     { id: "kind", header: "Patch", width: "5ch", cell: (r) => (funcs[r].newAddr.target.kind === "null" ? "NOP" : "jump") },
     { id: "sizes", header: "old/new", width: "8ch", align: "right", cell: (r) => `${funcs[r].oldSize}/${funcs[r].newSize}` },
   ];
@@ -58,7 +58,7 @@ export function Functions({ file, parsed }: ViewProps) {
             // The replacement's code (its bytes in the payload); the record itself for a NOP-out.
             const f = funcs[i];
             const loc = newCodeLocation(f, ctx.sections, parsed.elf);
-            follow(file.id, null, loc ? { offset: loc.section.dataOffset + loc.start, size: loc.size, label: `new code of ${f.name.text ?? `#${i}`}` } : { offset: f.offset, size: f.size, label: `livepatch_func ${i}` });
+            follow(file.id, null, loc ? { offset: loc.section.dataOffset + loc.start, size: loc.size, label: `new code of ${ctx.label(f)}` } : { offset: f.offset, size: f.size, label: `livepatch_func ${i}` });
             document.querySelector<HTMLElement>(".func-detail .old-new")?.scrollIntoView({ block: "nearest" });
           }}
           rowHeight={26}

@@ -50,7 +50,7 @@ export function OldNew({ fn, model, elf, ctx }: { fn: LivepatchFunc; model: Live
   const arch = model.arch;
   const patch = ctx.patch(fn.index);
   const nop = fn.newAddr.target.kind === "null";
-  const name = fn.name.text ?? `#${fn.index}`;
+  const name = ctx.label(fn);
 
   const old = useMemo((): Side | null => {
     if (!patch || !ctx.image) return null;

@@ -13,7 +13,7 @@ const OLD_CONTEXT_BYTES = 32;
 export function Trampoline({ fn, model, ctx }: { fn: LivepatchFunc; model: LivepatchModel; ctx: ImageContext }) {
   const arch = model.arch;
   const patch = ctx.patch(fn.index);
-  const name = fn.name.text ?? `#${fn.index}`;
+  const name = ctx.label(fn);
   const writeAt = patch ? patch.oldAddr + BigInt(patch.patchOffset) : null;
   const written = useDisasm(arch, patch && patch.bytes.length ? patch.bytes : null, writeAt);
   const oldLen = Math.min(Math.max(fn.oldSize, patch ? patch.patchOffset + patch.bytes.length : 0), OLD_CONTEXT_BYTES);

@@ -5,7 +5,8 @@
 // a Xen answer; it reads the audit's.
 import { useMemo } from "react";
 import { buildIdHex, findSymbol, readVirtual, symbolAt, type ElfFile } from "../../elf/index.ts";
-import type { LivepatchModel } from "../../livepatch/index.ts";
+import type { LivepatchFunc, LivepatchModel } from "../../livepatch/index.ts";
+import { funcLabel } from "../../livepatch/label.ts";
 import type { PlacedSection } from "../../protocol/hypervisor.ts";
 import type { ParsedFile } from "../../state/parsedFile.ts";
 import { useLens, type LoadedFile } from "../../state/store.ts";
@@ -42,6 +43,11 @@ export interface ImageContext {
   /** Why the payload has no placement (its upload fails), once the audit has run. */
   notPlaced: string | null;
   patch(index: number): FuncPatch | null;
+  /**
+   * What the views call `fn`: its name, else the image's function at the old address the
+   * simulated Xen resolved (a NULL name patches by address), else funcLabel()'s answer.
+   */
+  label(fn: LivepatchFunc): string;
   /** Where the payload's ALLOC sections landed. */
   sections: readonly PlacedSection[];
   readOld(address: bigint, length: number): Uint8Array | null;
@@ -93,6 +99,14 @@ export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageCont
       pending: running && !at,
       notPlaced: at && !p ? (at.reason ?? "the upload failed") : null,
       patch: (index) => patches.get(index) ?? null,
+      label: (fn) => {
+        if (fn.name.text) return fn.name.text;
+        const at = patches.get(fn.index);
+        const s = at && imageElf ? symbolAt(imageElf, at.oldAddr) : null;
+        if (!s) return funcLabel(fn);
+        const off = at!.oldAddr - s.value;
+        return off === 0n ? s.name : `${s.name}+0x${off.toString(16)}`;
+      },
       sections,
       readOld: (address, length) => (imageElf ? readVirtual(imageElf, address, length) : null),
       imageSymbol: (name) => {

@@ -3,6 +3,7 @@
 // ever sees these copies.
 import type { FileLinks } from "../../state/links.ts";
 import type { LoadedFile } from "../../state/store.ts";
+import { funcLabel } from "../../livepatch/label.ts";
 
 export interface GraphNode {
   id: string;
@@ -64,7 +65,7 @@ export function buildGraph(files: LoadedFile[], links: FileLinks): GraphData {
     const d = links.depends.get(f.id);
     if (d && d.kind === "payload") edges.push({ from: f.id, to: d.id, kind: "depends", label: "depends" });
     for (const fn of f.parsed!.livepatch?.funcs ?? []) {
-      const name = fn.name.text ?? `#${fn.index}`;
+      const name = funcLabel(fn);
       const e = fnCount.get(name) ?? { count: 0, payloads: [] };
       if (!e.payloads.includes(f.id)) {
         e.count++;

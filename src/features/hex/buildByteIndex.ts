@@ -9,6 +9,7 @@ import { IntervalIndex, type Interval } from "./intervalIndex.ts";
 import { drain, runSliced } from "../../protocol/wire.ts";
 import { nextTask } from "../../services/nextTask.ts";
 import { relocText } from "../inspector/symbolize.ts";
+import { funcLabel } from "../../livepatch/label.ts";
 
 const SHF_EXECINSTR = 0x4n;
 
@@ -136,7 +137,7 @@ function* intervalsIn(parsed: ParsedFile): Generator<void, Interval[]> {
     yield;
     for (const f of lp.funcs) {
       if (f.index % STEP === STEP - 1) yield;
-      const name = f.name.text ?? `#${f.index}`;
+      const name = funcLabel(f);
       out.push(one(f.offset, f.size, 1, "func", `livepatch_func ${f.index}: ${name}`, () => ({ view: "functions", index: f.index })));
       for (const [field, p] of [["name", f.name], ["new_addr", f.newAddr], ["old_addr", f.oldAddr]] as const)
         out.push(one(p.offset, lp.pointerSize, 2, "field", `livepatch_func ${f.index} (${name}) .${field}`, () => ({ view: "functions", index: f.index })));

@@ -60,8 +60,7 @@ export function Replaces({ file, parsed }: ViewProps) {
         <tbody>
           {shown.map((fn) => {
             const patch = ctx.patch(fn.index);
-            const old = patch ? ctx.oldFunction(patch.oldAddr) : null;
-            const oldName = fn.name.text ?? (old ? old.name : `#${fn.index}`);
+            const oldName = ctx.label(fn);
             return (
               <tr key={fn.index}>
                 <td>
