@@ -32,6 +32,16 @@ describe("audit reports", () => {
     expect(section).toMatch(/- \*\*`depends-chain-mismatch`\*\* \(\.livepatch\.depends @0x[0-9a-f]+\) → −EINVAL/);
   });
 
+  it("Markdown keeps a hostile file name inert: backticks cannot close its code span, no raw HTML", () => {
+    const evil = "a`b<script>x</script>|c.livepatch";
+    const renamed: AuditResult = { ...result, files: result.files.map((f, i) => (i === 1 ? { ...f, file: evil } : f)), findings: result.findings.map((f) => (f.fileIndex === 1 ? { ...f, file: evil } : f)) };
+    const md = toMarkdown(renamed);
+    // A two-backtick fence, padded, around the name (CommonMark code spans); the table's pipe escaped.
+    expect(md).toContain("| 2 | `` a`b<script>x</script>\\|c.livepatch `` | apply |");
+    expect(md).toContain("## a`b&lt;script&gt;x&lt;/script&gt;\\|c.livepatch");
+    expect(md).not.toMatch(/^[^`]*<script>/m);
+  });
+
   it("text starts with the verdict line, then the reason and the plan, and lists each file once", () => {
     const lines = toText(result).split("\n");
     expect(lines[0]).toMatch(/^verdict: REJECT against x86_64\/xen-syms/);

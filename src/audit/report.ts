@@ -70,12 +70,22 @@ export function toText(result: AuditResult): string {
   return out.join("\n") + "\n";
 }
 
-const md = (s: string): string => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+/** Text for a Markdown line or table cell: pipes escaped, one line, no raw HTML from file names. */
+const md = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+/** `s` as a code span that any backticks in it cannot close early (CommonMark: a longer fence). */
+function code(s: string): string {
+  const flat = s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = longest > 0 ? " " : "";
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
 
 export function toMarkdown(result: AuditResult): string {
   const out: string[] = [];
   out.push(`# Livepatch audit: ${result.verdict === "accept" ? "ACCEPT" : "REJECT"}`, "");
-  out.push(`- Hypervisor image: ${result.image ? `\`${result.image.file}\` (${result.image.arch ?? "?"}, build-id \`${result.image.buildId ?? "none"}\`)` : "none given (checks that need it are listed as info)"}`);
+  out.push(`- Hypervisor image: ${result.image ? `${code(result.image.file)} (${result.image.arch ?? "?"}, build-id ${code(result.image.buildId ?? "none")})` : "none given (checks that need it are listed as info)"}`);
   out.push(`- Findings: ${counts(result)}`);
   if (result.reason) out.push(`- Reason: ${md(result.reason)}`);
   for (const a of result.assumptions) out.push(`- Assumed: ${md(a)}`);
@@ -83,7 +93,7 @@ export function toMarkdown(result: AuditResult): string {
   result.files.forEach((f, i) => {
     const p = f.placement;
     const fns = p ? p.patches.map((x) => `${x.name || "?"} @ ${x.oldAddr} (${x.viaHook ? "by its apply hook" : x.bytes ? `writes ${x.bytes} at ${x.addr}` : "writes nothing"})`).join(", ") || "—" : "not uploaded";
-    out.push(`| ${i + 1} | \`${md(f.file)}\` | ${ROLE_WORD[f.role] ?? f.role} | ${p ? `\`${p.payload.regions.text.addr}\`` : "—"} | ${md(fns)} | ${p ? (p.payload.safeToReapply ? "yes" : "no") : "?"} |`);
+    out.push(`| ${i + 1} | ${code(f.file)} | ${ROLE_WORD[f.role] ?? f.role} | ${p ? `\`${p.payload.regions.text.addr}\`` : "—"} | ${md(fns)} | ${p ? (p.payload.safeToReapply ? "yes" : "no") : "?"} |`);
   });
   out.push("", "Steps:", "");
   for (const st of result.steps) out.push(`- ${md(stepLine(st))}`);
