@@ -92,6 +92,11 @@ describe("xen-livepatch over the simulator", () => {
     expect(run("apply xen_nop")).toMatchObject({ output: "Applying xen_nop... failed\nOperation didn't complete.\n", status: 2 });
     expect(run("revert xen_nop")).toMatchObject({ output: "Cannot execute revert.\nOperation already in progress.\n", status: 2 });
     expect(run("advance 200").status).toBe(0);
+    // 2^64 - 1 ms would wrap the virtual clock: refused as a usage error, the clock unchanged.
+    const before = run("advance 0").output;
+    expect(before).toMatch(/^virtual time is now [0-9.]+ ms\n$/);
+    expect(run("advance 18446744073709551615").status).not.toBe(0);
+    expect(run("advance 0").output).toBe(before);
     expect(run("apply xen_nop")).toMatchObject({ output: "No action needed.\n", status: 0 });
   });
 

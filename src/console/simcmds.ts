@@ -88,10 +88,14 @@ export function parseInteger(text: string | undefined): bigint | null {
 }
 
 /** Milliseconds, fractions allowed, to whole nanoseconds. */
+/** A day of virtual time: more in one command is a typo, and 2^64 ns of clock would wrap. */
+const MAX_MS = 86_400_000n;
+
 export function parseMillis(text: string | undefined): bigint | null {
   if (text === undefined || !/^[0-9]+(\.[0-9]{1,6})?$/.test(text)) return null;
   const [whole, frac = ""] = text.split(".");
-  return BigInt(whole) * 1_000_000n + BigInt(frac.padEnd(6, "0"));
+  const ns = BigInt(whole) * 1_000_000n + BigInt(frac.padEnd(6, "0"));
+  return ns > MAX_MS * 1_000_000n ? null : ns;
 }
 
 function formatMs(ns: bigint): string {
@@ -251,7 +255,7 @@ export const SIM_COMMANDS: Record<string, SimCommand> = {
   torn: (hv, out, args) => runTorn(hv, out, args),
   advance(hv, out, args) {
     const ns = parseMillis(args[0]);
-    if (args.length !== 1 || ns === null) return usage(out, "advance MS");
+    if (args.length !== 1 || ns === null) return usage(out, "advance MS   (at most 86400000, a day)");
     hv.advance(ns);
     out.out(`virtual time is now ${formatMs(hv.now())} ms\n`);
     return 0;
