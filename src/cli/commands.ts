@@ -1,6 +1,7 @@
 // Every subcommand's declaration (options, positionals, help) and how to load it. Kept apart
 // from the commands themselves so the top-level usage and `--help` never load the simulator.
 import type { CommandSpec } from "./args.ts";
+import { LINE_MAX_BYTES, SCRIPT_MAX_BYTES } from "./commandLines.ts";
 
 export const INSPECT: CommandSpec = {
   name: "inspect",
@@ -56,7 +57,9 @@ are relative to the current directory. The simulated Xen is a release build unle
 
 Commands come from SCRIPT ('-' or none: standard input, with a prompt when it is a terminal).
 From a script or a pipe each command is echoed as '# <command>' before its output, blank lines
-and lines starting with '#' are skipped, and a failing command does not stop the run.
+and lines starting with '#' are skipped, and a failing command does not stop the run. A SCRIPT
+must be a regular file of at most ${SCRIPT_MAX_BYTES >> 20} MiB, and a line longer than ${LINE_MAX_BYTES >> 10} KiB stops the run
+(exit 2), from a SCRIPT or standard input alike.
 
 Exit status: 0 when every command succeeded, otherwise the status of the last command that
 failed (xen-livepatch's own: 1 error, 2 retry/timeout; 127 unknown command; 70 simulator error);

@@ -3,7 +3,7 @@
 // unbounded memory, never a stack trace; one line and the documented exit status.
 import { spawnSync } from "node:child_process";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, openSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -68,4 +68,40 @@ describe("a file that is not a regular file", () => {
     expect(upload.stderr).toBe(`Could not open ${f}.\nError 2: No such file or directory\n`);
     expect(upload.status).toBe(1);
   }, 60_000);
+});
+
+describe("sim's commands: a script or a pipe that is not a command stream", () => {
+  it("standard input without a newline (< /dev/zero) stops at the line cap: one line, exit 2, no stack trace", () => {
+    const r = spawnSync(process.execPath, [cli, "sim", "--xen", image, "-"], { cwd: root, encoding: "utf8", timeout: 20_000, stdio: [openSync("/dev/zero", "r"), "pipe", "pipe"] });
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe("livepatch-lens sim: cannot read standard input: line 1 is longer than 64 KiB\n");
+  }, 60_000);
+
+  it("runs the commands before an overlong line, then stops with exit 2", () => {
+    const r = run(["sim", "--xen", image], `list\n${"x".repeat(70_000)}\nlist\n`);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("# list\nNothing to list\n");
+    expect(r.stderr).toBe("livepatch-lens sim: cannot read standard input: line 2 is longer than 64 KiB\n");
+  }, 60_000);
+
+  it("a SCRIPT larger than 16 MiB is refused unread, and a long line in a SCRIPT is refused like one on standard input", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lpl-hostile-"));
+    const big = join(dir, "big.txt");
+    writeFileSync(big, "");
+    truncateSync(big, (16 << 20) + 1);
+    const r = run(["sim", "--xen", image, big]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`livepatch-lens sim: cannot read script '${big}': larger than 16 MiB\n`);
+    const long = join(dir, "long.txt");
+    writeFileSync(long, `list\n\0${"\0".repeat(70_000)}\n`);
+    const l = run(["sim", "--xen", image, long]);
+    expect(l.status).toBe(2);
+    expect(l.stdout).toBe("# list\nNothing to list\n");
+    expect(l.stderr).toBe(`livepatch-lens sim: cannot read script '${long}': line 2 is longer than 64 KiB\n`);
+  }, 60_000);
+
+  it("--help states the limits", () => {
+    expect(run(["sim", "--help"]).stdout).toMatch(/16 MiB[\s\S]*64 KiB|64 KiB[\s\S]*16 MiB/);
+  });
 });

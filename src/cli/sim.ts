@@ -8,6 +8,7 @@ import { bootFromImage } from "../../workers/hypervisor/host/image.ts";
 import { parseCommand, usageError } from "./args.ts";
 import { SIM } from "./commands.ts";
 import { readRegularFile } from "./readFile.ts";
+import { LineTooLong, SCRIPT_MAX_BYTES, lines } from "./commandLines.ts";
 
 interface SimArgs {
   xen: string;
@@ -44,14 +45,14 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`livepatch-lens sim: cannot read image '${parsed.xen}': ${problem}\n`);
     return 2;
   }
-  let script: string | null = null;
+  let script: Uint8Array | null = null;
   if (parsed.script !== null && parsed.script !== "-") {
-    const { bytes, problem } = readRegularFile(parsed.script);
+    const { bytes, problem } = readRegularFile(parsed.script, SCRIPT_MAX_BYTES);
     if (bytes === null) {
       process.stderr.write(`livepatch-lens sim: cannot read script '${parsed.script}': ${problem}\n`);
       return 2;
     }
-    script = new TextDecoder().decode(bytes);
+    script = bytes;
   }
 
   const hv = await loadHypervisorNode();
@@ -73,20 +74,25 @@ export async function run(args: string[]): Promise<number> {
     if (result.status !== 0) status = result.status;
   };
 
-  if (script !== null) {
-    for (const line of script.split(/\r?\n/)) runLine(line, true);
+  const interactive = Boolean(process.stdin.isTTY);
+  if (script !== null || !interactive) {
+    try {
+      for await (const line of lines(script ? [script] : process.stdin)) runLine(line, true);
+    } catch (e) {
+      if (!(e instanceof LineTooLong)) throw e;
+      process.stderr.write(`livepatch-lens sim: cannot read ${script ? `script '${parsed.script}'` : "standard input"}: ${e.message}\n`);
+      process.stdin.destroy();
+      return 2;
+    }
     return status;
   }
-  const interactive = Boolean(process.stdin.isTTY);
-  const rl = createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, terminal: interactive });
-  if (interactive) {
-    rl.setPrompt("xen-livepatch> ");
-    rl.prompt();
-  }
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+  rl.setPrompt("xen-livepatch> ");
+  rl.prompt();
   for await (const line of rl) {
-    if (interactive && (line.trim() === "exit" || line.trim() === "quit")) break;
-    runLine(line, !interactive);
-    if (interactive) rl.prompt();
+    if (line.trim() === "exit" || line.trim() === "quit") break;
+    runLine(line, false);
+    rl.prompt();
   }
   rl.close();
   return status;
