@@ -48,13 +48,16 @@ export function synopsis(spec: CommandSpec): string {
   return [spec.name, ...parts, spec.positionals].filter(Boolean).join(" ");
 }
 
+/** Exit statuses of the launcher (livepatch-lens.mjs), the same for every command. */
+export const COMMON_EXIT = "Exit status 2 also when the output cannot be written (one line: 'cannot write output'); 70 on an internal error.";
+
 /** What `<command> --help` prints. */
 export function commandHelp(spec: CommandSpec): string {
   const rows = Object.entries(spec.options).map(([name, o]) => [`${o.short ? `-${o.short}, ` : ""}--${name}${o.type === "string" ? ` ${o.value ?? "VALUE"}` : ""}`, o.description]);
   rows.push(["-h, --help", "Show this help"]);
   const width = Math.max(...rows.map(([flag]) => flag.length));
   const options = rows.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`).join("\n");
-  return `Usage: ${PROGRAM} ${synopsis(spec)}\n\n${spec.summary}\n\nOptions:\n${options}\n${spec.details ? `\n${spec.details.trimEnd()}\n` : ""}`;
+  return `Usage: ${PROGRAM} ${synopsis(spec)}\n\n${spec.summary}\n\nOptions:\n${options}\n${spec.details ? `\n${spec.details.trimEnd()}\n` : ""}\n${COMMON_EXIT}\n`;
 }
 
 /** The top-level usage: every command's synopsis, its summary indented below it. */

@@ -105,3 +105,21 @@ describe("sim's commands: a script or a pipe that is not a command stream", () =
     expect(run(["sim", "--help"]).stdout).toMatch(/16 MiB[\s\S]*64 KiB|64 KiB[\s\S]*16 MiB/);
   });
 });
+
+describe("output that cannot be written (> /dev/full)", () => {
+  it("every --help says so", () => {
+    for (const c of ["inspect", "audit", "sim"]) expect(run([c, "--help"]).stdout).toContain("Exit status 2 also when the output cannot be written");
+  });
+
+  // Exit 2, not 1: for audit 1 means a rejected plan, and no verdict was delivered.
+  it.each([
+    ["inspect --json", ["inspect", "--json", sample]],
+    ["inspect", ["inspect", sample]],
+    ["audit", ["audit", "--xen", image, sample]],
+    ["sim", ["sim", "--xen", image]],
+  ])("%s: one line, exit 2", (_what, args) => {
+    const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: "utf8", timeout: 20_000, input: "list\n", stdio: ["pipe", openSync("/dev/full", "w"), "pipe"] });
+    expect(r.stderr).toBe("livepatch-lens: cannot write output: ENOSPC\n");
+    expect(r.status).toBe(2);
+  }, 60_000);
+});

@@ -19,11 +19,21 @@ function bundleIsFresh() {
   }
 }
 
-// A reader that stops early (`| head`) is not an error.
+// A reader that stops early (`| head`) is not an error. Output that cannot be written (a full
+// disk) is one line and exit 2: never a stack trace, and never 1, which from audit reads as a verdict.
 process.stdout.on("error", (error) => {
   if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-  throw error;
+  process.stderr.write(`livepatch-lens: cannot write output: ${error.code ?? error.message}\n`);
+  process.exit(2);
 });
+
+// A bug must still not print a stack trace at a user: one line, and exit 70 (EX_SOFTWARE).
+function internalError(error) {
+  process.stderr.write(`livepatch-lens: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(70);
+}
+process.on("uncaughtException", internalError);
+process.on("unhandledRejection", internalError);
 
 let main;
 if (bundleIsFresh()) {
@@ -33,4 +43,8 @@ if (bundleIsFresh()) {
   register();
   ({ main } = await import("./main.ts"));
 }
-process.exitCode = await main(process.argv.slice(2));
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  internalError(error);
+}
