@@ -14,6 +14,48 @@ describe("disassembler adapters", () => {
     expect(out[2].invalid).toBe(true);
   });
 
+  // Expected text: `objdump -D -b binary -mi386:x86-64` on the same bytes (binutils 2.x), its
+  // column spacing folded to one space as this adapter prints.
+  it("prints 64-bit immediates whole, as objdump does", async () => {
+    const bytes = new Uint8Array(100);
+    for (let n = 0; n < 10; n++) bytes.set([0x48, 0xba, n, 0, 0, 0, 0, 0, 0xad, 0xde], n * 10);
+    const out = await disassemble("x86_64", bytes, 0n);
+    expect(out.map((i) => i.text)).toEqual([
+      "movabs $0xdead000000000000,%rdx",
+      "movabs $0xdead000000000001,%rdx",
+      "movabs $0xdead000000000002,%rdx",
+      "movabs $0xdead000000000003,%rdx",
+      "movabs $0xdead000000000004,%rdx",
+      "movabs $0xdead000000000005,%rdx",
+      "movabs $0xdead000000000006,%rdx",
+      "movabs $0xdead000000000007,%rdx",
+      "movabs $0xdead000000000008,%rdx",
+      "movabs $0xdead000000000009,%rdx",
+    ]);
+  });
+
+  it("prints other immediates and displacements in hex, negatives with a minus sign", async () => {
+    const bytes = Uint8Array.of(
+      ...[0x48, 0xb8, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x80],
+      ...[0x48, 0xb8, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00],
+      ...[0x83, 0xc0, 0x01],
+      ...[0x48, 0x8b, 0x45, 0xf8],
+      ...[0x48, 0x8b, 0x84, 0x24, 0x00, 0xff, 0xff, 0xff],
+      ...[0xb8, 0x2a, 0x00, 0x00, 0x00],
+      ...[0xc6, 0x45, 0xff, 0x80],
+    );
+    const out = await disassemble("x86_64", bytes, 0n);
+    expect(out.map((i) => i.text)).toEqual([
+      "movabs $0x80000000ffffffff,%rax",
+      "movabs $0x100000000,%rax",
+      "add $0x1,%eax",
+      "mov -0x8(%rbp),%rax",
+      "mov -0x100(%rsp),%rax",
+      "mov $0x2a,%eax",
+      "movb $0x80,-0x1(%rbp)",
+    ]);
+  });
+
   it("decodes AArch64 and keeps going past a word it cannot decode", async () => {
     const bytes = Uint8Array.of(0x1f, 0x20, 0x03, 0xd5, 0xff, 0xff, 0xff, 0xff, 0x00, 0x04, 0x00, 0x14);
     const out = await disassemble("aarch64", bytes, 0xa0000200000n);

@@ -12,6 +12,10 @@ export function disassembleX86(iced: IcedModule, bytes: Uint8Array, address: big
   formatter.hexPrefix = "0x";
   formatter.hexSuffix = "";
   formatter.spaceAfterOperandSeparator = false;
+  // objdump prints every number in hex. The decimal shortcut also judges "small" by the low 32 bits
+  // only, so a 64-bit immediate such as 0xdead000000000001 would print as $1.
+  formatter.smallHexNumbersInDecimal = false;
+  formatter.branchLeadingZeros = false;
   const out: Insn[] = [];
   try {
     decoder.ip = BigInt.asUintN(64, address);

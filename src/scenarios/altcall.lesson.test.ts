@@ -96,7 +96,7 @@ describe("altcall lesson", () => {
 
   it("shows the target starting with endbr64 and computing 3x + 2", async () => {
     const insns = await decoded("The target starts with endbr64");
-    expect(insns.map((i) => i.text)).toEqual(["endbr64", "lea 2(%rdi,%rdi,2),%rax", "ret"]);
+    expect(insns.map((i) => i.text)).toEqual(["endbr64", "lea 0x2(%rdi,%rdi,2),%rax", "ret"]);
   });
 
   it("devirtualises the listed site to a CS-prefixed direct call of the same length past the endbr64", async () => {
@@ -123,7 +123,7 @@ describe("altcall lesson", () => {
 
   it("keeps nothing live in a caller-saved register across the site in altcall_minor_version", async () => {
     const insns = await decoded("What a callee may destroy");
-    expect(insns.slice(0, 4).map((i) => i.text)).toEqual(["endbr64", "mov $7,%edi", `call 0x${(sym("altcall_scale") + 4n).toString(16)}`, "ret"]);
+    expect(insns.slice(0, 4).map((i) => i.text)).toEqual(["endbr64", "mov $0x7,%edi", `call 0x${(sym("altcall_scale") + 4n).toString(16)}`, "ret"]);
     expect(insns[2].bytes).toBe("2e e8 b5 ff ff ff");
   });
 
@@ -133,7 +133,7 @@ describe("altcall lesson", () => {
     const s = elf.sections.find((x) => x.name === ".text.altcall_bad_minor_version")!;
     const site = elf.bytes.subarray(s.dataOffset + 0xb, s.dataOffset + 0xb + 6);
     const insns = await disassemble("x86_64", site, 0n);
-    expect(insns.map((i) => i.text)).toEqual(["call *%rax", "add $1,%eax", "ret"]);
+    expect(insns.map((i) => i.text)).toEqual(["call *%rax", "add $0x1,%eax", "ret"]);
     expect(out.get("What Xen printed")!.output).toContain(`[${hex(site)}] not CALL *RIPREL`);
   });
 });
