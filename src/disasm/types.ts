@@ -13,6 +13,11 @@ export interface Insn {
   target: bigint | null;
   /** Address a RIP-relative memory operand designates (x86); null otherwise. */
   memAddress?: bigint | null;
+  /**
+   * The field the CPU adds to the next instruction's address (x86: a RIP-relative displacement or a
+   * relative branch's offset), as its offset in the instruction and its size; null when none.
+   */
+  pcRelField?: { offset: number; size: number } | null;
   invalid: boolean;
 }
 

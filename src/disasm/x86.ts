@@ -27,6 +27,7 @@ export function disassembleX86(iced: IcedModule, bytes: Uint8Array, address: big
       const direct =
         (flow === iced.FlowControl.UnconditionalBranch || flow === iced.FlowControl.ConditionalBranch || flow === iced.FlowControl.Call) &&
         (ins.op0Kind === iced.OpKind.NearBranch64 || ins.op0Kind === iced.OpKind.NearBranch32);
+      const pcRelField = invalid ? null : relativeField(iced, decoder, ins);
       out.push({
         address: ins.ip,
         size: ins.length,
@@ -34,6 +35,7 @@ export function disassembleX86(iced: IcedModule, bytes: Uint8Array, address: big
         text: invalid ? "(bad)" : formatter.format(ins),
         target: direct ? ins.nearBranchTarget : null,
         memAddress: !invalid && ins.isIpRelMemoryOperand ? ins.ipRelMemoryAddress : null,
+        pcRelField,
         invalid,
       });
       at += ins.length;
@@ -44,4 +46,19 @@ export function disassembleX86(iced: IcedModule, bytes: Uint8Array, address: big
     decoder.free();
   }
   return out;
+}
+
+function relativeField(iced: IcedModule, decoder: Iced.Decoder, ins: Iced.Instruction): Insn["pcRelField"] {
+  const rel = ins.isIpRelMemoryOperand;
+  const branch = ins.op0Kind === iced.OpKind.NearBranch64 || ins.op0Kind === iced.OpKind.NearBranch32 || ins.op0Kind === iced.OpKind.NearBranch16;
+  if (!rel && !branch) return null;
+  const co = decoder.getConstantOffsets(ins);
+  try {
+    // iced reports a relative branch's offset as the instruction's immediate.
+    if (rel && co.hasDisplacement) return { offset: co.displacementOffset, size: co.displacementSize };
+    if (branch && co.hasImmediate) return { offset: co.immediateOffset, size: co.immediateSize };
+    return null;
+  } finally {
+    co.free();
+  }
 }

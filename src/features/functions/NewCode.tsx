@@ -13,23 +13,25 @@ import type { PlacedSection } from "../../protocol/hypervisor.ts";
 
 export function NewCode({ fn, model, sections, elf, nameAt }: { fn: LivepatchFunc; model: LivepatchModel; sections: readonly PlacedSection[]; elf: ElfFile; nameAt(a: bigint): string | null }) {
   const t = fn.newAddr.target;
-  const where = useMemo(() => {
-    const loc = newCodeLocation(fn, sections, elf);
-    if (!loc) return null;
-    const { section, start, size, base } = loc;
-    const relocs: InlineReloc[] = [];
+  const where = useMemo(() => newCodeLocation(fn, sections, elf), [fn, elf, sections]);
+  const state = useDisasm(model.arch, where?.bytes ?? null, where ? where.base + BigInt(where.start) : null);
+  // Inline relocations once the code is decoded: a PC-relative one leads where its instruction ends.
+  const relocs = useMemo(() => {
+    if (!where || state.status !== "ok") return [];
+    const { section, start, size, base } = where;
+    const code = { insns: state.insns, base };
+    const out: InlineReloc[] = [];
     for (const r of elf.relocationTables) {
       if (r.targetSection !== section.index) continue;
-      for (let i = 0; i < r.count && relocs.length < 2000; i++) {
+      for (let i = 0; i < r.count && out.length < 2000; i++) {
         const off = r.offset[i];
         if (off < BigInt(start) || off >= BigInt(start + size)) continue;
-        const txt = relocText(elf, r, i);
-        relocs.push({ address: base + off, text: `${txt.type}\t${txt.target}${txt.resolved ? `  (${txt.resolved})` : ""}` });
+        const txt = relocText(elf, r, i, null, code);
+        out.push({ address: base + off, text: `${txt.type}\t${txt.target}${txt.resolved ? `  (${txt.resolved})` : ""}` });
       }
     }
-    return { ...loc, relocs };
-  }, [fn, elf, sections]);
-  const state = useDisasm(model.arch, where?.bytes ?? null, where ? where.base + BigInt(where.start) : null);
+    return out;
+  }, [where, state, elf]);
   if (!where) return <p className="muted">The new code is not in this file (NOP-out, or the symbol is undefined here).</p>;
   const localName = (a: bigint) => {
     const rel = a - where.base;
@@ -41,7 +43,7 @@ export function NewCode({ fn, model, sections, elf, nameAt }: { fn: LivepatchFun
         New code: <code>{where.section.name}</code>+{hex(where.start)}, {where.size} bytes
         {where.placed && <span className="muted"> at {hex(where.base + BigInt(where.start))} (where the simulator placed it)</span>}
       </h4>
-      <CodeListing label="New function disassembly" state={state} relocs={where.relocs} nameAt={(a) => localName(a) ?? nameAt(a)} addressDigits={model.pointerSize * 2} />
+      <CodeListing label="New function disassembly" state={state} relocs={relocs} nameAt={(a) => localName(a) ?? nameAt(a)} addressDigits={model.pointerSize * 2} />
     </section>
   );
 }

@@ -2,9 +2,11 @@
 // lands in a string, else a symbol. Linked code (the image) carries its references in the
 // instruction (a RIP-relative operand, an ADRP+ADD or MOVW+MOVT pair); relocatable code (the
 // payload) in the relocations that will fill it.
-import { EM_X86_64, SHF_ALLOC, SHF_EXECINSTR, SHF_STRINGS, SHT_NOBITS, type ElfFile, type RelocationTable } from "../../elf/index.ts";
+import { SHF_ALLOC, SHF_EXECINSTR, SHF_STRINGS, SHT_NOBITS, type ElfFile, type RelocationTable } from "../../elf/index.ts";
 import type { DisasmArch, Insn } from "../../disasm/types.ts";
-import { cString, describeInSection, symbolTableFor } from "../inspector/symbolize.ts";
+import { cString, describeInSection, insnHolding, relocLanding, symbolTableFor, type DecodedCode } from "../inspector/symbolize.ts";
+
+const STT_SECTION = 3;
 
 export { cString };
 
@@ -48,10 +50,6 @@ export function imageString(image: ElfFile, address: bigint): string | null {
   return null;
 }
 
-const STT_SECTION = 3;
-// x86-64 PC-relative types: the CPU adds the end of the instruction, not the field's address.
-const X86_PCREL = new Set([2, 4, 9, 41, 42]);
-
 export interface RelocRef {
   /** Where it lands in the payload: section and offset (null for an undefined symbol). */
   section: number | null;
@@ -63,40 +61,36 @@ export interface RelocRef {
 
 /**
  * For each instruction decoded from payload section `sectionIndex` (placed so that section offset 0
- * is at `base`), the target of the relocation that patches it (the first, when several do).
+ * is at `base`), where the relocation that patches it leads (the first, when several do).
  */
 export function relocRefs(elf: ElfFile, sectionIndex: number, insns: readonly Insn[], base: bigint): (RelocRef | null)[] {
   const out: (RelocRef | null)[] = insns.map(() => null);
   if (insns.length === 0) return out;
-  const x86 = elf.header.machine === EM_X86_64;
+  const code = { insns, base };
   for (const r of elf.relocationTables) {
     if (r.targetSection !== sectionIndex) continue;
     const symtab = symbolTableFor(elf, r);
     for (let i = 0; i < r.count; i++) {
-      const at = base + r.offset[i];
-      const k = insnAt(insns, at);
+      const insn = insnHolding(code, r.offset[i]);
+      const k = insn ? insns.indexOf(insn) : -1;
       if (k < 0 || out[k]) continue;
-      const end = insns[k].address + BigInt(insns[k].size);
-      out[k] = refOf(elf, r, i, symtab, x86 && X86_PCREL.has(r.type[i]) ? end - at : 0n);
+      out[k] = refOf(elf, r, i, symtab, code);
     }
   }
   return out;
 }
 
-function insnAt(insns: readonly Insn[], address: bigint): number {
-  for (let k = 0; k < insns.length; k++) if (address >= insns[k].address && address < insns[k].address + BigInt(insns[k].size)) return k;
-  return -1;
-}
-
-function refOf(elf: ElfFile, r: RelocationTable, i: number, symtab: ReturnType<typeof symbolTableFor>, pcAdjust: bigint): RelocRef | null {
+function refOf(elf: ElfFile, r: RelocationTable, i: number, symtab: ReturnType<typeof symbolTableFor>, code: DecodedCode): RelocRef | null {
   const s = r.symbolIndex[i];
   if (!symtab || s === 0 || s >= symtab.count) return null;
   const shndx = symtab.shndx[s];
-  const isSection = (symtab.info[s] & 0xf) === STT_SECTION;
-  const symbol = isSection ? (elf.sections[shndx]?.name ?? `section ${shndx}`) : symtab.name[s];
+  const symbol = (symtab.info[s] & 0xf) === STT_SECTION ? (elf.sections[shndx]?.name ?? `section ${shndx}`) : symtab.name[s];
   if (shndx === 0) return { section: null, offset: r.addend[i], symbol, defined: false };
   if (shndx >= elf.sections.length) return null;
-  return { section: shndx, offset: (isSection ? 0n : symtab.value[s]) + r.addend[i] + pcAdjust, symbol, defined: true };
+  const land = relocLanding(elf, r, i, code);
+  // A PC-relative field whose instruction did not decode: where it leads is not known, so say nothing.
+  if (!land || land.counted === "unknown") return null;
+  return { section: land.section, offset: land.offset, symbol, defined: true };
 }
 
 /** How a relocation target reads: the string there, else function+offset, else section+offset. */

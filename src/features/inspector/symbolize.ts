@@ -1,12 +1,17 @@
 // Names for places in a relocatable file: "function+offset" for a section offset, and the
-// target of a relocation spelled the way objdump -r does, plus where a section symbol lands.
+// target of a relocation spelled the way objdump -r does, plus where it lands (relocLanding, the
+// one place every view takes that from).
 import { describe, EM_X86_64, SHN_LORESERVE, type ElfFile, type RelocationTable, type SymbolTable } from "../../elf/index.ts";
+import type { Insn } from "../../disasm/types.ts";
 import { signedAddend } from "../format.ts";
 
 const STT_NOTYPE = 0;
 const STT_OBJECT = 1;
 const STT_FUNC = 2;
 const STT_SECTION = 3;
+const SHF_EXECINSTR = 0x4n;
+const SHF_STRINGS = 0x20n;
+const SHT_NOBITS = 8;
 
 /** ARM mapping symbols ($a, $d, $t, $x and their $x.N forms) mark code/data ranges; they are not names. */
 export function isMappingSymbol(name: string): boolean {
@@ -126,8 +131,62 @@ export function symbolTableFor(elf: ElfFile, r: RelocationTable): SymbolTable | 
   return elf.symbolTables.find((t) => t.sectionIndex === r.symbolTableSection);
 }
 
-// x86-64 PC-relative types whose addend is conventionally "−4 from the next instruction".
+// x86-64 PC-relative types: the CPU adds the field to the address of the next instruction.
 const X86_PCREL = new Set([2, 4, 9, 41, 42]);
+
+/** Decoded code of the section a relocation patches: its instructions, section offset 0 at `base`. */
+export interface DecodedCode {
+  insns: readonly Insn[];
+  base: bigint;
+}
+
+export interface Landing {
+  section: number;
+  offset: bigint;
+  /**
+   * `value`: S + A, what the field designates (data, or a field that is not an instruction's
+   * PC-relative one). `next-insn`: S + A plus the bytes from the field to the end of its decoded
+   * instruction, where the CPU lands. `unknown`: a PC-relative field in code whose instruction is
+   * not decoded; `offset` is then only S + A.
+   */
+  counted: "value" | "next-insn" | "unknown";
+}
+
+/**
+ * Where relocation `i` of `r` leads in this file, or null when its symbol is not defined here.
+ * `code` is the decoded code of the patched section, when it has been decoded.
+ */
+export function relocLanding(elf: ElfFile, r: RelocationTable, i: number, code: DecodedCode | null): Landing | null {
+  const t = symbolTableFor(elf, r);
+  const s = r.symbolIndex[i];
+  if (!t || s === 0 || s >= t.count) return null;
+  const shndx = t.shndx[s];
+  if (shndx === 0 || shndx >= SHN_LORESERVE) return null;
+  const value = ((t.info[s] & 0xf) === STT_SECTION ? 0n : t.value[s]) + r.addend[i];
+  const patched = elf.sections[r.targetSection];
+  if (elf.header.machine !== EM_X86_64 || !X86_PCREL.has(r.type[i]) || !patched || !(patched.flags & SHF_EXECINSTR)) return { section: shndx, offset: value, counted: "value" };
+  const insn = code ? insnHolding(code, r.offset[i]) : null;
+  if (!insn || !insn.pcRelField) return { section: shndx, offset: value, counted: "unknown" };
+  const place = code!.base + r.offset[i];
+  if (insn.address + BigInt(insn.pcRelField.offset) !== place) return { section: shndx, offset: value, counted: "value" };
+  return { section: shndx, offset: value + (insn.address + BigInt(insn.size) - place), counted: "next-insn" };
+}
+
+/** The decoded instruction whose bytes include section offset `offset`. */
+export function insnHolding(code: DecodedCode, offset: bigint): Insn | null {
+  const at = code.base + offset;
+  const list = code.insns;
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const ins = list[mid];
+    if (at < ins.address) hi = mid - 1;
+    else if (at >= ins.address + BigInt(ins.size)) lo = mid + 1;
+    else return ins;
+  }
+  return null;
+}
 
 export interface RelocText {
   type: string;
@@ -157,10 +216,6 @@ export function cString(bytes: Uint8Array, at: number): string | null {
   return s.length ? `${s}…` : null;
 }
 
-const SHF_EXECINSTR = 0x4n;
-const SHF_STRINGS = 0x20n;
-const SHT_NOBITS = 8;
-
 /** What section `shndx` holds at `offset`: function+offset, else the nearest label, with the string there. */
 export function describeInSection(elf: ElfFile, shndx: number, offset: bigint): string {
   const sec = elf.sections[shndx];
@@ -171,7 +226,7 @@ export function describeInSection(elf: ElfFile, shndx: number, offset: bigint): 
   return str === null ? name : `${name} ${JSON.stringify(str)}`;
 }
 
-export function relocText(elf: ElfFile, r: RelocationTable, i: number, image: ImageNames | null = null): RelocText {
+export function relocText(elf: ElfFile, r: RelocationTable, i: number, image: ImageNames | null = null, code: DecodedCode | null = null): RelocText {
   const machine = elf.header.machine;
   const type = describe.relocationTypeName(machine, r.type[i]) ?? `unknown (${r.type[i]})`;
   const t = symbolTableFor(elf, r);
@@ -192,15 +247,19 @@ export function relocText(elf: ElfFile, r: RelocationTable, i: number, image: Im
       : a !== null
         ? `${t.name[s]} = 0x${a.toString(16)} in ${image.file}`
         : `not in ${image.file}: only a payload loaded earlier can provide it, else UPLOAD fails (−ENOENT)`;
-  } else if (s !== 0 && shndx < SHN_LORESERVE) {
-    // Where the CPU ends up: x86 PC-relative fields count from the end of a 4-byte field.
-    const base = symType === STT_SECTION ? 0n : t.value[s];
-    const at = base + addend + (machine === EM_X86_64 && X86_PCREL.has(r.type[i]) ? 4n : 0n);
-    const place = describeInSection(elf, shndx, at);
-    resolved = place === target ? "" : place;
+  } else {
+    const land = relocLanding(elf, r, i, code);
+    if (land?.counted === "unknown") resolved = UNDECODED;
+    else if (land) {
+      const place = describeInSection(elf, land.section, land.offset);
+      resolved = place === target ? "" : place;
+    }
   }
   return { type, target, resolved };
 }
+
+/** What "resolves to" says for a PC-relative field in code whose instruction was not decoded. */
+export const UNDECODED = "not known: the instruction holding this field was not decoded";
 
 function hexAddend(a: bigint): string {
   return a < 0n ? `-0x${(-a).toString(16)}` : `0x${a.toString(16)}`;

@@ -6,10 +6,11 @@ import { describe } from "../../elf/index.ts";
 import { useLens } from "../../state/store.ts";
 import { addr, counted, grouped } from "../format.ts";
 import { FlatRows, shownAt } from "../inspector/flat.ts";
-import { relocText, symbolTableFor, type ImageNames } from "../inspector/symbolize.ts";
+import { relocLanding, relocText, symbolTableFor, type ImageNames } from "../inspector/symbolize.ts";
+import { useSectionCode } from "./useSectionCode.ts";
 import { useImageContext } from "../functions/useImageContext.ts";
 import { xenImage } from "../../audit/index.ts";
-import type { ElfFile } from "../../elf/index.ts";
+import type { ElfFile, RelocationTable } from "../../elf/index.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
 import { usePick, useReveal } from "../inspector/usePick.ts";
 import { follow } from "../inspector/follow.ts";
@@ -157,7 +158,7 @@ export function Relocations({ file, parsed }: ViewProps) {
     { id: "off", header: "Offset", width: `${elfClass / 4 + 1}ch`, cell: (r) => { const [t, i] = at(r); return addr(tables[t].offset[i], elfClass); } },
     { id: "type", header: "Type", width: "minmax(16ch, 0.8fr)", cell: (r) => { const [t, i] = at(r); return describe.relocationTypeName(machine, tables[t].type[i]) ?? `unknown (${tables[t].type[i]})`; } },
     { id: "target", header: "Symbol + addend", width: "minmax(18ch, 1.2fr)", cell: (r) => { const [t, i] = at(r); return relocText(elf, tables[t], i).target; } },
-    { id: "resolved", header: "Resolves to", width: "minmax(18ch, 1.2fr)", cell: (r) => { const [t, i] = at(r); return <span className="muted">{relocText(elf, tables[t], i, image).resolved}</span>; } },
+    { id: "resolved", header: "Resolves to", width: "minmax(18ch, 1.2fr)", cell: (r) => { const [t, i] = at(r); return <Resolved elf={elf} table={tables[t]} index={i} image={image} />; } },
   ];
   const count = rows ? rows.length : flat.total;
 
@@ -202,4 +203,15 @@ export function Relocations({ file, parsed }: ViewProps) {
         empty={flat.total === 0 ? "No relocation sections." : "No relocation matches."} />
     </div>
   );
+}
+
+/** "Resolves to": a PC-relative field in code waits for its section to be decoded. */
+function Resolved({ elf, table, index, image }: { elf: ElfFile; table: RelocationTable; index: number; image: ImageNames | null }) {
+  const inCode = relocLanding(elf, table, index, null)?.counted === "unknown";
+  return <span className="muted">{inCode ? <ResolvedInCode elf={elf} table={table} index={index} image={image} /> : relocText(elf, table, index, image).resolved}</span>;
+}
+
+function ResolvedInCode({ elf, table, index, image }: { elf: ElfFile; table: RelocationTable; index: number; image: ImageNames | null }) {
+  const code = useSectionCode(elf, table.targetSection);
+  return code === undefined ? "decoding…" : relocText(elf, table, index, image, code).resolved;
 }
