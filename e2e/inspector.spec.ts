@@ -71,6 +71,14 @@ test("a payload Xen refuses still shows where the image has its old function, sa
   await expect(page.getByText(/The simulated Xen refused the upload, so it gives no old address for idle_loop_hook/)).toContainText(`has idle_loop_hook at 0x${addr} (1 byte).`);
 });
 
+test("the new code's inline relocation leads where its instruction ends (objdump -dr: addq $0x1,0x0(%rip), 8 bytes, field at 3)", async ({ page }) => {
+  // idle_loop_hook_calls-0x5 + (8 - 3) is idle_loop_hook_calls itself.
+  await openSamples(page, ["x86_64/xen-syms", "x86_64/xen_too_small.livepatch"], "x86_64/xen_too_small.livepatch", "functions");
+  const listing = page.getByRole("table", { name: "New function disassembly" });
+  await expect(listing).toContainText("addq $0x1,");
+  await expect(listing).toContainText(/R_X86_64_PC32\s+idle_loop_hook_calls - 0x5\s+\(idle_loop_hook_calls\)/);
+});
+
 test("ARM code is disassembled by the lazily loaded capstone under the page's CSP", async ({ page }) => {
   const capstone: string[] = [];
   page.on("request", (r) => {

@@ -58,6 +58,20 @@ test("Resolves to: undefined symbols through the loaded image, section+addend to
   await expect(rowOf(page, ".rela.livepatch.funcs", 2)).toContainText("load its xen-syms");
 });
 
+test("Resolves to: a RIP-relative field counts from the end of its instruction, immediate included", async ({ page }) => {
+  const path = "x86_64/xen_hello_world.livepatch";
+  // objdump -dr: `83 05 <disp32> 01  addl $0x1,0x0(%rip)`, 7 bytes, field at 2, relocated
+  // .bss.hello_world_counter-0x5: S + A + (7 - 2) is the section's start. `8b 05 <disp32>  mov 0x0(%rip),%eax`,
+  // 6 bytes, field at 2, -0x4: the same place. readelf -s puts hello_world_counter there.
+  const dump = execFileSync("objdump", ["-dr", `${S}/${path}`], { encoding: "utf8" });
+  expect(dump).toMatch(/0:\s+83 05 00 00 00 00 01\s+addl\s+\$0x1,0x0\(%rip\).*\n\s+2: R_X86_64_PC32\s+\.bss\.hello_world_counter-0x5\n/);
+  expect(dump).toMatch(/0:\s+8b 05 00 00 00 00\s+mov\s+0x0\(%rip\),%eax.*\n\s+2: R_X86_64_PC32\s+\.bss\.hello_world_counter-0x4\n/);
+  expect(execFileSync("readelf", ["-sW", `${S}/${path}`], { encoding: "utf8" })).toMatch(/ 0000000000000000\s+4 OBJECT\s+LOCAL\s+DEFAULT\s+\d+ hello_world_counter\n/);
+  await open(page, ["x86_64/xen-syms", path], path, "relocations");
+  await expect(rowOf(page, ".rela.text.hello_world_count", 0).getByRole("gridcell").last()).toHaveText("hello_world_counter");
+  await expect(rowOf(page, ".rela.text.hello_world_check", 0).getByRole("gridcell").last()).toHaveText("hello_world_counter");
+});
+
 test("ARM mapping symbols ($a, $d, $t, $x) are never shown as names", async ({ page }) => {
   for (const [arch, image] of [["aarch64", "aarch64/xen-syms"], ["arm32", "arm32/xen-syms"]]) {
     const path = `${arch}/xen_hello_world.livepatch`;
