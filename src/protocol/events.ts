@@ -2,7 +2,7 @@
 // wasm writes them) in, validated `HvEvent`s (src/protocol/hypervisor.ts) out. Each kind's fields
 // are described once below; an event that does not match its description is a simulator bug and
 // throws.
-import type { HvEvent, WriteEvent } from "./hypervisor.ts";
+import type { HvEvent, QuiesceHow, WriteEvent } from "./hypervisor.ts";
 
 /** A field's type: number, string, boolean, number array, one of a set of values, or an object. */
 type Ty = "n" | "s" | "b" | "n[]" | "s|null" | readonly (string | null)[] | Fields;
@@ -21,6 +21,7 @@ interface KindSpec {
 const ACTIONS = ["UNLOAD", "REVERT", "APPLY", "REPLACE"] as const;
 const STATES = ["CHECKED", "APPLIED"] as const;
 const QUIESCE = ["CPU", "IRQ"] as const;
+const QUIESCE_HOW = ["region-perms", "alias"] as const satisfies readonly QuiesceHow[];
 const REGION: Fields = { addr: "s", size: "n" };
 const HOOKS = ["load", "unload", "preapply", "apply", "postapply", "prerevert", "revert", "postrevert"] as const;
 const OUTCOMES = ["returned", "crashed", "unknown"] as const;
@@ -58,8 +59,8 @@ const SPECS: Readonly<Record<string, KindSpec>> = {
       master: { deadline: "n", timeout: "n", cpus: "n" },
       "cpu-phase-done": { cpus: "n" },
       "irq-phase-done": { action: ACTIONS },
-      quiesce: { how: ["cr0-wp", "alias"] },
-      revive: { how: ["cr0-wp", "alias"] },
+      quiesce: { how: QUIESCE_HOW },
+      revive: { how: QUIESCE_HOW },
       timeout: { quiesce: QUIESCE, arrived: "n", cpus: "n", late: "n[]", statusRc: "n" },
       done: { action: ACTIONS, statusRc: "n", actionRan: "b" },
     },

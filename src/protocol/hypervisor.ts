@@ -139,15 +139,23 @@ export interface CpusEvent extends EventBase {
   online: number;
 }
 
+/** The mechanism arch_livepatch_quiesce() uses to make Xen's text writable (see RendezvousEvent). */
+export type QuiesceHow = "region-perms" | "alias";
+
 export type RendezvousEvent = EventBase & { kind: "rendezvous" } & (
     | { phase: "scheduled"; action: ActionName; masterDelay: number; timeout: number }
     /** The master won the election: `deadline` (absolute ns) is shared by both quiesce phases; `cpus` others are expected. */
     | { phase: "master"; deadline: number; timeout: number; cpus: number }
     | { phase: "cpu-phase-done"; cpus: number }
     | { phase: "irq-phase-done"; action: ActionName }
-    /** Text made writable for patching (x86: CR0.WP cleared; ARM: a writable alias) and back. */
-    | { phase: "quiesce"; how: "cr0-wp" | "alias" }
-    | { phase: "revive"; how: "cr0-wp" | "alias" }
+    /**
+     * arch_livepatch_quiesce() / _revive(): how Xen makes its text writable for patching and back.
+     * `region-perms` (x86): the page permissions of every virtual region (Xen and each loaded
+     * payload) relaxed to text RWX / rodata RW, then tightened to RX / RO. `alias` (ARM): a
+     * second, writable mapping of Xen's image, unmapped again after an I-cache invalidate.
+     */
+    | { phase: "quiesce"; how: QuiesceHow }
+    | { phase: "revive"; how: QuiesceHow }
     | { phase: "timeout"; quiesce: QuiescePhase; arrived: number; cpus: number; late: number[]; statusRc: number }
     | { phase: "done"; action: ActionName; statusRc: number; actionRan: boolean }
   );

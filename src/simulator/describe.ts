@@ -43,9 +43,13 @@ export function describeEvent(e: HvEvent): string {
         case "irq-phase-done":
           return `every CPU has IRQs off; the master runs ${e.action}`;
         case "quiesce":
-          return e.how === "cr0-wp" ? "text made writable (CR0.WP cleared)" : "writable alias of Xen's text mapped";
+          return e.how === "region-perms"
+            ? "page permissions relaxed: text RWX, rodata RW in Xen and every loaded payload; TLB flushed"
+            : "writable alias of Xen's text mapped";
         case "revive":
-          return e.how === "cr0-wp" ? "text write-protected again" : "I-cache invalidated, alias unmapped";
+          return e.how === "region-perms"
+            ? "page permissions tightened: text RX, rodata RO again; each CPU flushes its TLB on the way out"
+            : "I-cache invalidated, alias unmapped";
         case "timeout":
           return `timed out in the ${e.quiesce} quiesce phase, ${e.arrived}/${e.cpus}; late: ${e.late.map((c) => `CPU${c}`).join(", ")}; ${rcLabel("status", e.statusRc)}`;
         case "done":

@@ -11,6 +11,7 @@ import { buildTimeline, recordEnds } from "./types.ts";
 import { deriveSnapshot } from "./derive.ts";
 import { deriveRendezvous } from "./rendezvous.ts";
 import { hex, windowAt, writesUpTo } from "./memory.ts";
+import { describeEvent } from "./describe.ts";
 
 const SAMPLES = fileURLToPath(new URL("../../public/samples/x86_64/", import.meta.url));
 const file = (n: string) => new Uint8Array(readFileSync(SAMPLES + n));
@@ -136,5 +137,26 @@ describe("simulator session", () => {
     expect(s.data.records.map((x) => x.input.kind)).toEqual(["console", "console", "console"]);
     expect(s.data.events.slice(0, before.length)).toEqual(before);
     expect(after.record.output).toBe("Applying xen_hello_world... completed\n");
+  });
+
+  it("quiesce and revive name x86's mechanism: virtual-region page permissions, not CR0.WP", async () => {
+    const s = await session();
+    await s.run({ kind: "console", line: "upload xen_hello_world xen_hello_world.livepatch", via: "console" });
+    await s.run({ kind: "console", line: "apply xen_hello_world", via: "console" });
+    await s.run({ kind: "console", line: "revert xen_hello_world", via: "console" });
+    const phases = s.data.events.filter((e) => e.kind === "rendezvous" && (e.phase === "quiesce" || e.phase === "revive"));
+    // apply_payload() and revert_payload() each call arch_livepatch_quiesce() then _revive() once.
+    expect(phases.map((e) => (e.kind === "rendezvous" && "how" in e ? `${e.phase}:${e.how}` : ""))).toEqual([
+      "quiesce:region-perms",
+      "revive:region-perms",
+      "quiesce:region-perms",
+      "revive:region-perms",
+    ]);
+    // xen/common/virtual_region.c: relax_virtual_region_perms() maps text PAGE_HYPERVISOR_RWX and
+    // rodata PAGE_HYPERVISOR_RW; tighten_virtual_region_perms() puts back RX and RO.
+    const text = phases.map(describeEvent);
+    expect(text[0]).toContain("text RWX, rodata RW");
+    expect(text[1]).toContain("text RX, rodata RO");
+    for (const t of text) expect(t).not.toMatch(/CR0|WP/);
   });
 });

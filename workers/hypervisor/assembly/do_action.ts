@@ -54,11 +54,18 @@ export function printMetadata(p: Payload, cpu: i32): bool {
   return true;
 }
 
-/** arch_livepatch_quiesce / _revive: x86 makes text writable (CR0.WP); ARM maps a writable alias. */
+/**
+ * arch_livepatch_quiesce / _revive (xen/arch/x86/livepatch.c, xen/arch/arm/livepatch.c). x86
+ * relaxes the page permissions of every virtual region, Xen's and each loaded payload's
+ * (relax_virtual_region_perms(): text RWX, rodata RW) and flushes its own TLB, then tightens them
+ * back to RX / RO, each CPU flushing its TLB on the way out (arch_livepatch_post_action()). ARM
+ * maps Xen's image a second time, writable, and on revive invalidates the I-cache and unmaps it.
+ * The simulator writes patches directly; the event records which mechanism Xen uses.
+ */
 function quiesceEvent(p: Payload, cpu: i32, on: bool): void {
   begin("rendezvous", cpu, p.name);
   fStr("phase", on ? "quiesce" : "revive");
-  fStr("how", arch == ARCH_X86_64 ? "cr0-wp" : "alias");
+  fStr("how", arch == ARCH_X86_64 ? "region-perms" : "alias");
   end();
 }
 

@@ -1,6 +1,6 @@
 // The demo scenarios on the ARM sample images: AArch64 `B` and NOPs, ARM32 `B` with its +8 bias.
 import { describe, expect, it } from "vitest";
-import { APPLIED, CHECKED, EBUSY, EINVAL, ACTION, addr, apply, booted, bytesAt, funcs, lines, replace, revert, upload } from "./harness.ts";
+import { APPLIED, CHECKED, EBUSY, EINVAL, ACTION, addr, apply, booted, bytesAt, eventsOf, funcs, lines, replace, revert, upload } from "./harness.ts";
 
 function le32(v: number): string {
   const b = Buffer.alloc(4);
@@ -21,6 +21,9 @@ describe("aarch64", () => {
     expect(bytesAt(hv, old, 8)).toBe(le32(insn) + before.slice(8));
     expect(revert(hv, "xen_hello_world")).toBe(0);
     expect(bytesAt(hv, old, 8)).toBe(before);
+    // xen/arch/arm/livepatch.c: arch_livepatch_quiesce() maps a writable alias (vmap_of_xen_text).
+    const how = eventsOf(hv, "rendezvous").flatMap((e) => (e.phase === "quiesce" || e.phase === "revive" ? [`${e.phase}:${e.how}`] : []));
+    expect(how).toEqual(["quiesce:alias", "revive:alias", "quiesce:alias", "revive:alias"]);
   });
 
   it("NOP-out writes d503201f words", async () => {

@@ -6,7 +6,7 @@
 //   panic    stops every CPU and reboots the machine (the simulator's panic path, halt.ts)
 //   revert_payload, revert_payload_tail
 //            xen/common/livepatch.c, called by a hook that reverts by hand: they rewrite Xen's text
-//            under arch_livepatch_quiesce() (page tables, CR0.WP / a writable alias), which the
+//            under arch_livepatch_quiesce() (x86: relaxed page permissions; ARM: a writable alias), which the
 //            simulator models in do_action.ts; the hook's call goes there, with the same effects
 //            (console line, restored bytes, fstate, unload hooks, the applied list)
 //   _spin_lock, _spin_lock_cb, _spin_trylock, _spin_unlock, _spin_is_locked
