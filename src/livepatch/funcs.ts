@@ -1,11 +1,12 @@
 // `.livepatch.funcs` (or `.xsplice.funcs`): layout detection and symbolic decoding (xen/include/public/sysctl.h: struct livepatch_func; xen/common/livepatch.c: prepare_payload()).
 import { SHF_EXECINSTR, SHT_NOBITS, STT_FUNC, type ElfSection } from "../elf/index.ts";
-import { hexNum, text } from "./bytes.ts";
+import { hexNum } from "./bytes.ts";
 import type { Context } from "./context.ts";
 import { decodeExpectation } from "./expectation.ts";
 import { FUNC_LAYOUTS, funcLayout, type FuncLayoutId, type StructLayout } from "./layouts.ts";
 import { fieldSource, readPointer, reportUnusedRelocs, type FieldSource } from "./pointers.ts";
 import { sectionRelocs } from "./relocs.ts";
+import { stringAt } from "./strings.ts";
 import type { LivepatchFunc, PointerField } from "./types.ts";
 
 export interface FuncsResult {
@@ -67,44 +68,26 @@ function chooseLayout(ctx: Context, section: ElfSection, data: Uint8Array, xspli
   return id;
 }
 
-/** Longest function name we read; Xen's symbol names are far shorter. */
-const MAX_NAME = 4096;
-
 /** The NUL-terminated string a name pointer designates, bounds-checked; null with a diagnostic otherwise. */
 function readName(ctx: Context, field: PointerField, where: string): string | null {
   const t = field.target;
   if (t.kind !== "symbol") return null;
-  if (!t.defined || t.sectionIndex === undefined || t.sectionOffset === undefined) {
-    ctx.diagnostics.push({ severity: "warning", code: "LP_NAME_EXTERNAL", offset: field.reloc?.recordOffset ?? field.offset, message: `${where}: name points at ${t.symbol}, outside the payload` });
+  const at = field.reloc?.recordOffset ?? field.offset;
+  const found = stringAt(ctx, t);
+  if (!found.ok) {
+    if (found.external) ctx.diagnostics.push({ severity: "warning", code: "LP_NAME_EXTERNAL", offset: at, message: `${where}: name ${found.why}` });
+    else ctx.diagnostics.push({ severity: "error", code: "LP_NAME_NOT_STRING", offset: at, message: `${where}: ${found.why.startsWith("the string") ? found.why : `name ${found.why}`}` });
     return null;
   }
-  const section = ctx.elf.sections[t.sectionIndex];
-  const bad = (message: string): null => {
-    ctx.diagnostics.push({ severity: "error", code: "LP_NAME_NOT_STRING", offset: field.reloc?.recordOffset ?? field.offset, message: `${where}: ${message}` });
+  const { section, bytes, start } = found;
+  if (bytes.some((b) => b < 0x20 || b >= 0x7f)) {
+    ctx.diagnostics.push({ severity: "error", code: "LP_NAME_NOT_STRING", offset: at, message: `${where}: name points at ${section.name}+${hexNum(start)}, which holds bytes that are not printable ASCII, not a symbol name` });
     return null;
-  };
-  if (section.type === SHT_NOBITS) return bad(`name points into ${section.name}, which has no file contents`);
-  const data = ctx.data(section);
-  const start = t.sectionOffset;
-  if (start < 0n || start >= BigInt(data.length)) return bad(`name points at ${section.name}+${hexNum(start)}, outside its ${data.length} bytes`);
-  const from = Number(start);
-  // Bounded, so many pointers into one huge unterminated section cannot make this quadratic.
-  const window = data.subarray(from, Math.min(data.length, from + MAX_NAME));
-  const end = window.indexOf(0);
-  if (end < 0)
-    return bad(
-      window.length < MAX_NAME
-        ? `the string at ${section.name}+${hexNum(start)} has no NUL before the section ends`
-        : `the string at ${section.name}+${hexNum(start)} is longer than ${MAX_NAME} bytes`,
-    );
-  const nul = from + end;
-  const bytes = data.subarray(from, nul);
-  const s = text(bytes);
-  if (bytes.some((b) => b < 0x20 || b >= 0x7f)) return bad(`name points at ${section.name}+${hexNum(start)}, which holds bytes that are not printable ASCII, not a symbol name`);
+  }
   if ((section.flags & BigInt(SHF_EXECINSTR)) !== 0n)
-    ctx.diagnostics.push({ severity: "warning", code: "LP_NAME_IN_CODE", offset: field.reloc?.recordOffset ?? field.offset, message: `${where}: name points into executable section ${section.name}` });
-  if (s === "") ctx.diagnostics.push({ severity: "warning", code: "LP_NAME_EMPTY", offset: field.reloc?.recordOffset ?? field.offset, message: `${where}: name is the empty string` });
-  return s;
+    ctx.diagnostics.push({ severity: "warning", code: "LP_NAME_IN_CODE", offset: at, message: `${where}: name points into executable section ${section.name}` });
+  if (found.text === "") ctx.diagnostics.push({ severity: "warning", code: "LP_NAME_EMPTY", offset: at, message: `${where}: name is the empty string` });
+  return found.text;
 }
 
 function decodeOne(ctx: Context, src: FieldSource, layout: StructLayout, id: FuncLayoutId, index: number): LivepatchFunc {
