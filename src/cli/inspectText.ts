@@ -178,8 +178,12 @@ function writeLivepatch(out: StreamOut, m: LivepatchModel, xen: XenView | null):
     for (const e of m.exTable) out.w(`  [${e.index}] fault at ${target(e.addr.target)} continues at ${target(e.cont.target)}\n`);
   }
   if (m.bugFrames.length) {
-    out.w(`\nBug frames (${m.bugFrames.length}; base words only):\n`);
-    for (const b of m.bugFrames) out.w(`  .bug_frames.${b.frameType}[${b.index}] loc ${target(b.loc.target)}, ptr ${target(b.ptr.target)}\n`);
+    out.w(`\nBug frames (${m.bugFrames.length}):\n`);
+    for (const b of m.bugFrames) {
+      const where = b.line === null ? "" : ` ${b.file !== null ? JSON.stringify(b.file) : "file ?"}:${b.line}`;
+      const msg = b.msg ? `, msg ${target(b.msg.target)}${b.message !== null ? ` ${JSON.stringify(b.message)}` : ""}` : "";
+      out.w(`  .bug_frames.${b.frameType}[${b.index}] loc ${target(b.loc.target)}, ptr ${target(b.ptr.target)}${where}${msg}\n`);
+    }
   }
   if (m.altCalls.length) {
     out.w(`\nAlt-call sites (${m.altCalls.length}):\n`);

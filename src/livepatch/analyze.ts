@@ -7,7 +7,8 @@ import { decodeFuncs } from "./funcs.ts";
 import { decodeHooks } from "./hooks.ts";
 import { parseModinfo } from "./modinfo.ts";
 import { findAppendedSignature, parseBuildIdNote, parseXenSignatureNote } from "./notes.ts";
-import { decodeAltCalls, decodeAlternatives, decodeBugFrames, decodeExTable } from "./tables.ts";
+import { decodeBugFrames } from "./bugframes.ts";
+import { decodeAltCalls, decodeAlternatives, decodeExTable } from "./tables.ts";
 import type { AnalyzeOptions, DependencyTarget, LivepatchModel, NoteInfo } from "./types.ts";
 
 /** A file is a payload when it has any section Xen's livepatch code looks for by name. */

@@ -161,13 +161,29 @@ export const EX_TABLE_ENTRY = layoutStruct("exception_table_entry", [
 ], 8);
 
 /**
- * The 8-byte base of a bug frame, read as two self-relative words. Xen packs the line number
- * into spare high bits of these words in some releases; we do not split them out, we report the
- * words and the relocations that fill them.
+ * x86 `struct bug_frame` (xen/include/xen/bug.h): two 32-bit words, each a 24-bit displacement
+ * from the frame's start with 7 bits of the line number above it (bugframes.ts splits them).
  */
-export const BUG_FRAME_BASE = layoutStruct("bug_frame (base)", [
+export const X86_BUG_FRAME = layoutStruct("bug_frame", [
   { name: "loc_disp", kind: "s32" },
   { name: "ptr_disp", kind: "s32" },
+], 8);
+
+/** An x86 ASSERT frame (xen/arch/x86/include/asm/bug.h): the base, then a second half `0, msg − frame`. */
+export const X86_ASSERT_FRAME = layoutStruct("bug_frame (assert, with its message half)", [
+  { name: "loc_disp", kind: "s32" },
+  { name: "ptr_disp", kind: "s32" },
+  { name: "msg_zero", kind: "s32" },
+  { name: "msg_disp", kind: "s32" },
+], 8);
+
+/** Arm `struct bug_frame` (xen/arch/arm/include/asm/bug.h): three frame-relative offsets and a 16-bit line. */
+export const ARM_BUG_FRAME = layoutStruct("bug_frame", [
+  { name: "loc_disp", kind: "s32" },
+  { name: "file_disp", kind: "s32" },
+  { name: "msg_disp", kind: "s32" },
+  { name: "line", kind: "u16" },
+  { name: "pad0", kind: "u16" },
 ], 8);
 
 /** `struct alt_call`: one self-relative offset to a 6-byte `call *disp32(%rip)` site. */

@@ -47,17 +47,32 @@ export function readPointer(ctx: Context, src: FieldSource, at: number, what: st
  * (because Xen stores S + A − P at P); without one, it is only known relative to the field.
  */
 export function readSelfRelative(ctx: Context, src: FieldSource, at: number, what: string): SelfRelative {
+  return readRelative(ctx, src, at, at, what, null).field;
+}
+
+/** How a word packs extra bits above its displacement: the displacement and those bits, split. */
+export type WordSplit = (word: number) => { disp: number; bits: number };
+
+/**
+ * A 32-bit field holding `target − base`, where `base` is the start of its record (`at − base`
+ * bytes before the field), with extra bits packed above the displacement when `split` says how.
+ * A PC-relative relocation stores S + A − P at P = base + k, so the record-relative value is
+ * S + (A − k) − base: A − k carries the offset from S and the packed bits, split as Xen splits
+ * the linked word.
+ */
+export function readRelative(ctx: Context, src: FieldSource, at: number, base: number, what: string, split: WordSplit | null): { field: SelfRelative; bits: number } {
   const raw = src.data.s32(at);
   const reloc = src.relocs.at.get(at) ?? null;
   const offset = src.fileOffset + at;
   if (!reloc) {
     // Already resolved by the linker: the target lies in this same section.
-    const sectionOffset = BigInt(at + raw);
+    const w = split ? split(raw) : { disp: raw, bits: 0 };
+    const sectionOffset = BigInt(base + w.disp);
     const hit = symbolInSection(ctx, src.sectionIndex, sectionOffset);
     const target: PointerTarget = hit
       ? { kind: "symbol", symbol: hit.symbol.name, addend: hit.delta, defined: true, sectionIndex: src.sectionIndex, sectionOffset, symbolType: hit.symbol.type, symbolSize: hit.symbol.size }
       : { kind: "symbol", symbol: ctx.elf.sections[src.sectionIndex].name, addend: sectionOffset, defined: true, sectionIndex: src.sectionIndex, sectionOffset };
-    return { offset, raw, reloc: null, target };
+    return { field: { offset, raw, reloc: null, target }, bits: w.bits };
   }
   src.used.add(at);
   if (!isPrel32Reloc(ctx, reloc.type))
@@ -68,7 +83,9 @@ export function readSelfRelative(ctx: Context, src: FieldSource, at: number, wha
       message: `${what} is a self-relative offset but is filled by ${reloc.typeName} (addend ${hexNum(reloc.addend)})`,
       section: reloc.sectionIndex,
     });
-  return { offset, raw, reloc, target: resolveTarget(ctx, reloc.symbolIndex, reloc.addend) };
+  const rel = reloc.addend - BigInt(at - base);
+  const w = split ? split(Number(BigInt.asIntN(32, rel))) : { disp: rel, bits: 0 };
+  return { field: { offset, raw, reloc, target: resolveTarget(ctx, reloc.symbolIndex, BigInt(w.disp)) }, bits: w.bits };
 }
 
 /** Relocations in a section that fill no field Xen reads. */

@@ -1,13 +1,14 @@
-// Alternatives, exception table, bug frames and alt-call sites: fixed-size records of
+// Alternatives, exception table and alt-call sites (bug frames: bugframes.ts): fixed-size records of
 // self-relative offsets, decoded with the relocations that fill them (xen/arch/x86/include/asm/alternative.h: struct alt_instr; asm/uaccess.h: struct exception_table_entry).
 import { SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS, type ElfSection } from "../elf/index.ts";
 import type { Context } from "./context.ts";
-import { ALT_CALL_SITE, ARM_ALT_INSTR, BUG_FRAME_BASE, EX_TABLE_ENTRY, X86_ALT_INSTR, type StructLayout } from "./layouts.ts";
+import { ALT_CALL_SITE, ARM_ALT_INSTR, EX_TABLE_ENTRY, X86_ALT_INSTR, type StructLayout } from "./layouts.ts";
 import { fieldSource, readSelfRelative, reportUnusedRelocs, type FieldSource } from "./pointers.ts";
 import { sectionRelocs } from "./relocs.ts";
-import type { AltCallSite, AltInstr, BugFrame, ExTableEntry, PointerTarget } from "./types.ts";
+import type { AltCallSite, AltInstr, ExTableEntry, PointerTarget } from "./types.ts";
 
-function records(ctx: Context, name: string, layout: StructLayout, allowed: boolean, decode: (src: FieldSource, at: number, i: number, where: string) => void): ElfSection | null {
+/** Decodes each fixed-size record of section `name`, reporting a size that is not a whole number of them. */
+export function records(ctx: Context, name: string, layout: StructLayout, allowed: boolean, decode: (src: FieldSource, at: number, i: number, where: string) => void): ElfSection | null {
   const section = ctx.section(name);
   if (!section) return null;
   if (!allowed) {
@@ -88,35 +89,6 @@ export function decodeExTable(ctx: Context): ExTableEntry[] {
       cont: readSelfRelative(ctx, src, at + f("cont"), `${where}.cont`),
     });
   });
-  return out;
-}
-
-/**
- * Frames of `.bug_frames.0`–`.2` are decoded as two self-relative words (location, file/function
- * pointer); line-number bits that some releases pack into spare high bits are not split out.
- * Assertion frames (`.bug_frames.3`) carry a message offset after the base and their padding
- * differs between releases, so they are only size-checked and counted, not decoded.
- */
-export function decodeBugFrames(ctx: Context): BugFrame[] {
-  const out: BugFrame[] = [];
-  const f = (n: string) => BUG_FRAME_BASE.field(n).offset;
-  const asserts = ctx.section(".bug_frames.3");
-  if (asserts && asserts.dataSize > 0) {
-    if (asserts.dataSize % BUG_FRAME_BASE.size !== 0)
-      ctx.diagnostics.push({ severity: "error", code: "LP_TABLE_SIZE", offset: asserts.dataOffset, message: `.bug_frames.3 is ${asserts.dataSize} bytes, not a multiple of 8`, section: asserts.index });
-    ctx.diagnostics.push({ severity: "info", code: "LP_BUG_FRAMES_NOT_DECODED", offset: asserts.dataOffset, message: `.bug_frames.3 (${asserts.dataSize} bytes of assertion frames) is size-checked only: its entry layout differs between Xen releases`, section: asserts.index });
-  }
-  for (let frameType = 0; frameType < 3; frameType++) {
-    records(ctx, `.bug_frames.${frameType}`, BUG_FRAME_BASE, ctx.arch !== null, (src, at, index, where) => {
-      out.push({
-        frameType,
-        index,
-        offset: src.fileOffset + at,
-        loc: readSelfRelative(ctx, src, at + f("loc_disp"), `${where}.loc`),
-        ptr: readSelfRelative(ctx, src, at + f("ptr_disp"), `${where}.ptr`),
-      });
-    });
-  }
   return out;
 }
 

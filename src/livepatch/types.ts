@@ -130,8 +130,19 @@ export interface BugFrame {
   frameType: number;
   index: number;
   offset: number;
+  /** Bytes of the record: 8 on x86 (16 for an ASSERT, with its message half), 16 on Arm. */
+  size: number;
+  /** The trapping instruction (bug_loc()). */
   loc: SelfRelative;
+  /** WARN/BUG/ASSERT: the file name (bug_ptr(), Arm's file_disp); x86 run_fn: the function to run. */
   ptr: SelfRelative;
+  /** ASSERT: the predicate's text (bug_msg()); null for the other kinds. */
+  msg: SelfRelative | null;
+  /** bug_line(): split out of the x86 words, Arm's 16-bit field; null for run_fn frames. */
+  line: number | null;
+  /** The strings `ptr` and `msg` reach inside the payload, when they do. */
+  file: string | null;
+  message: string | null;
 }
 
 export interface AltCallSite {

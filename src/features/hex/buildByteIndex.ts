@@ -153,7 +153,7 @@ function* intervalsIn(parsed: ParsedFile): Generator<void, Interval[]> {
     ];
     for (const [items, kind, what] of tables) {
       const size = kind === "alt" ? (machine === 62 ? 14 : 12) : kind === "altcall" ? 4 : 8;
-      items.forEach((e, i) => out.push(one(e.offset, size, 1, "func", `${what} ${i}`, () => ({ view: "tables", kind, index: i }))));
+      items.forEach((e, i) => out.push(one(e.offset, "size" in e ? e.size : size, 1, "func", `${what} ${i}`, () => ({ view: "tables", kind, index: i }))));
     }
   }
   return out;

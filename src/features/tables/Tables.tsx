@@ -16,6 +16,14 @@ function rel(f: SelfRelative): string {
 
 const BUG_KINDS = ["run_fn", "warn", "bug", "assert"];
 
+function withText(pointer: string, text: string | null): ReactNode {
+  return text === null ? pointer : (
+    <>
+      {pointer} <q>{text}</q>
+    </>
+  );
+}
+
 interface Block {
   id: "alt" | "ex" | "bug" | "altcall";
   title: string;
@@ -54,8 +62,12 @@ export function Tables({ file, parsed }: ViewProps) {
     {
       id: "bug",
       title: ".bug_frames.*",
-      headers: ["#", "kind", "location", "pointer"],
-      rows: lp.bugFrames.map((b) => ({ offset: b.offset, size: 8, cells: [b.index, BUG_KINDS[b.frameType] ?? b.frameType, rel(b.loc), rel(b.ptr)] })),
+      headers: ["#", "kind", "location", "file (run_fn: function)", "line", "message"],
+      rows: lp.bugFrames.map((b) => ({
+        offset: b.offset,
+        size: b.size,
+        cells: [b.index, BUG_KINDS[b.frameType] ?? b.frameType, rel(b.loc), withText(rel(b.ptr), b.file), b.line ?? "—", b.msg ? withText(rel(b.msg), b.message) : "—"],
+      })),
       empty: "No bug frames.",
     },
     {

@@ -116,3 +116,4 @@ export * from "./encode";
 // ---- the running Xen (run/) ----
 
 export * from "./run/api";
+export { bugWordDisp, bugFrameLine } from "./run/bugframe";

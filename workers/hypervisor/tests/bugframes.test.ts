@@ -15,6 +15,10 @@
 // of warn_bug_check at +0xb (size 0xd).
 import { describe, expect, it } from "vitest";
 import { apply, booted, eventsOf, upload, APPLIED } from "./harness.ts";
+import { instantiate } from "../build/hypervisor.js";
+import { compileHypervisorModule } from "../host/node.ts";
+import { bugLine, splitBugWord } from "../../../src/livepatch/bugframes.ts";
+import { assembleBugWords as assemble, BUG_DISPLACEMENTS } from "../../../src/livepatch/testing/bugWords.ts";
 
 const FILE = "payloads/warn_bug.c";
 const WARN_LINE = 36;
@@ -113,5 +117,25 @@ describe("aarch64: a payload's frames are not Xen's", () => {
     const hv2 = await booted("aarch64");
     upload(hv2, "aarch64", "xen_warn_bug");
     expect(hv2.call!("warn_bug_assert", [100n])).toMatchObject({ outcome: "crashed", detail: MESSAGE });
+  });
+});
+
+// The page decodes payload files (src/livepatch/bugframes.ts), the simulated hypervisor placed
+// frames (assembly/run/bugframe.ts): one rule, held equal here on words assembled as
+// xen/arch/x86/include/asm/bug.h assembles them.
+describe("one x86 bug-frame rule for the page and the simulated hypervisor", () => {
+  it("the same displacement and line for every line number and displacements of either sign", async () => {
+    const w = await instantiate(await compileHypervisorModule(), { env: {} });
+    const wrong: string[] = [];
+    for (const [loc, ptr] of BUG_DISPLACEMENTS)
+      for (let line = 0; line < 1 << 14; line++) {
+        const [w0, w1] = assemble(loc, ptr, line);
+        const a = splitBugWord(w0 | 0);
+        const b = splitBugWord(w1 | 0);
+        const page = [a.disp, b.disp, bugLine(a.bits, b.bits)];
+        const wasm = [w.bugWordDisp(w0), w.bugWordDisp(w1), w.bugFrameLine(w0, w1)];
+        if (page.join() !== wasm.join() || wasm.join() !== [loc, ptr, line].join()) wrong.push(`${loc},${ptr},${line}: page ${page} wasm ${wasm}`);
+      }
+    expect(wrong).toEqual([]);
   });
 });

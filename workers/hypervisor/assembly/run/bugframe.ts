@@ -32,8 +32,24 @@ function symAt(name: string): u64 {
   return i < 0 ? 0 : imageSymAddr(i);
 }
 
-function sext24(v: u32): i64 {
-  return <i64>(<i32>(v << 8) >> 8);
+// xen/include/xen/bug.h; the page's decoder of payload files (src/livepatch/bugframes.ts) uses the
+// same rule, and a test holds the two equal.
+const BUG_DISP_WIDTH: u32 = 24;
+const BUG_LINE_LO_WIDTH: i32 = 31 - <i32>BUG_DISP_WIDTH;
+
+/** An x86 frame word's signed displacement (bug_loc() / bug_ptr()). */
+export function bugWordDisp(w: u32): i32 {
+  return <i32>(w << (32 - BUG_DISP_WIDTH)) >> (32 - BUG_DISP_WIDTH);
+}
+
+/** The line bits above a word's displacement, with the borrow a negative displacement took given back. */
+function lineBits(w: u32): i32 {
+  return ((<i32>(w >> BUG_DISP_WIDTH)) + (bugWordDisp(w) < 0 ? 1 : 0)) & ((1 << BUG_LINE_LO_WIDTH) - 1);
+}
+
+/** bug_line() of an x86 frame from its two words: high bits in the location word, low bits in the pointer word. */
+export function bugFrameLine(w0: u32, w1: u32): i32 {
+  return (lineBits(w0) << BUG_LINE_LO_WIDTH) + lineBits(w1);
 }
 
 /** is_kernel(): inside Xen's image [_start, _end). */
@@ -66,18 +82,15 @@ function scan(kind: i32, start: u64, stop: u64, pc: u64): BugHit | null {
     if (!readOk) return null;
     const w1 = <u32>readLe(b + 4, 4);
     if (!readOk) return null;
-    const locDisp = x86 ? sext24(w0) : <i64>(<i32>w0);
+    const locDisp: i64 = x86 ? <i64>bugWordDisp(w0) : <i64>(<i32>w0);
     if (b + <u64>locDisp != pc) continue;
     const hit = new BugHit();
     hit.kind = kind;
     hit.frame = b;
     let filePtr: u64;
     if (x86) {
-      const ptrDisp = sext24(w1);
-      filePtr = b + <u64>ptrDisp;
-      const hi = ((<i32>(w0 >> 24) & 0x7f) + (locDisp < 0 ? 1 : 0)) & 0x7f;
-      const lo = ((<i32>(w1 >> 24) & 0x7f) + (ptrDisp < 0 ? 1 : 0)) & 0x7f;
-      hit.line = (hi << 7) + lo;
+      filePtr = b + <u64>(<i64>bugWordDisp(w1));
+      hit.line = bugFrameLine(w0, w1);
     } else {
       filePtr = b + <u64>(<i64>(<i32>w1));
       hit.line = <i32>readLe(b + 12, 2);

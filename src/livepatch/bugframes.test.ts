@@ -1,0 +1,82 @@
+// Bug frames split as Xen 4.23 splits them. Expected values: words built by hand the way
+// xen/arch/x86/include/asm/bug.h's BUG_FRAME assembles them (displacement + (line >> 7) << 24 in the
+// location word, + (line & 0x7f) << 24 in the pointer word); the committed xen_warn_bug samples
+// against `readelf -r` / `objdump -s` of their .bug_frames.* and .rodata.bug_file and the lines of
+// fixtures/payloads/warn_bug.c (WARN() 36, BUG() 45, ASSERT(n < 100) 89); and, with
+// XEN_TEST_PAYLOADS, Xen's own xen_hello_world payload (BUG_ON on line 30 of
+// test/livepatch/xen_hello_world_func.c and line 37 of xen_hello_world.c).
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseElf } from "../elf/index.ts";
+import { analyzePayload } from "./analyze.ts";
+import { bugLine, splitBugWord } from "./bugframes.ts";
+import type { BugFrame, PointerTarget } from "./types.ts";
+import { samplePath } from "../test-support/samples.ts";
+import { assembleBugWords as assemble, BUG_DISPLACEMENTS } from "./testing/bugWords.ts";
+
+const frames = (path: string) => {
+  const model = analyzePayload(parseElf(new Uint8Array(readFileSync(path))));
+  if (!model) throw new Error(`${path}: not a livepatch payload`);
+  return model.bugFrames;
+};
+const at = (t: PointerTarget) => (t.kind === "symbol" ? `${t.symbol}+0x${t.addend.toString(16)}` : t.kind);
+const row = (b: BugFrame) => ({ type: b.frameType, size: b.size, loc: at(b.loc.target), ptr: at(b.ptr.target), line: b.line, file: b.file, msg: b.msg && at(b.msg.target), message: b.message });
+
+describe("the x86 word split (bug_loc, bug_ptr, bug_line)", () => {
+  it("worked by hand: 0x1dfffffc is displacement -4 with line bits 0x1e (the borrow given back)", () => {
+    expect(splitBugWord(0x1dfffffc | 0)).toEqual({ disp: -4, bits: 0x1e });
+    expect(splitBugWord(0x1e000004)).toEqual({ disp: 4, bits: 0x1e });
+    expect(splitBugWord(0xff800000 | 0)).toEqual({ disp: -0x800000, bits: 0 });
+    expect(splitBugWord(0x7f7fffff)).toEqual({ disp: 0x7fffff, bits: 0x7f });
+    expect(bugLine(1, 0)).toBe(128);
+  });
+
+  it("recovers every line 0-16383 and the displacement, either sign", () => {
+    const wrong: string[] = [];
+    for (const [loc, ptr] of BUG_DISPLACEMENTS)
+      for (let line = 0; line < 1 << 14; line++) {
+        const [w0, w1] = assemble(loc, ptr, line);
+        const a = splitBugWord(w0 | 0);
+        const b = splitBugWord(w1 | 0);
+        if (a.disp !== loc || b.disp !== ptr || bugLine(a.bits, b.bits) !== line) wrong.push(`${loc},${ptr},${line}`);
+      }
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe("bug frames of the committed samples", () => {
+  it("x86_64 xen_warn_bug: the file string, not the addend with line bits; lines 36, 45, 89", () => {
+    // readelf -r: .rodata.bug_file + 0x24000004 / 0x2d000018 / 0x5900002c at frame+4, + 0x48 at frame+12.
+    expect(frames(samplePath("x86_64/xen_warn_bug.livepatch")).map(row)).toEqual([
+      { type: 1, size: 8, loc: "warn_bug_pre_apply+0x31", ptr: ".rodata.bug_file+0x0", line: 36, file: "payloads/warn_bug.c", msg: null, message: null },
+      { type: 2, size: 8, loc: "warn_bug_check+0xb", ptr: ".rodata.bug_file+0x14", line: 45, file: "payloads/warn_bug.c", msg: null, message: null },
+      { type: 3, size: 16, loc: "warn_bug_assert+0xa", ptr: ".rodata.bug_file+0x28", line: 89, file: "payloads/warn_bug.c", msg: ".rodata.bug_file+0x3c", message: "n < 100" },
+    ]);
+  });
+
+  it("aarch64 xen_warn_bug: 16-byte frames, the line in its own field", () => {
+    // readelf -r: file at frame+4 (.rodata.bug_file + 0x4 / 0x19 / 0x2e), msg at frame+8 (+ 0x1c / 0x31 / 0x46);
+    // objdump -s: the u16 at frame+12 is 0x24, 0x2d, 0x59.
+    expect(frames(samplePath("aarch64/xen_warn_bug.livepatch")).map(row)).toEqual([
+      { type: 1, size: 16, loc: "warn_bug_pre_apply+0x3c", ptr: ".rodata.bug_file+0x0", line: 36, file: "payloads/warn_bug.c", msg: null, message: null },
+      { type: 2, size: 16, loc: "warn_bug_check+0xc", ptr: ".rodata.bug_file+0x15", line: 45, file: "payloads/warn_bug.c", msg: null, message: null },
+      { type: 3, size: 16, loc: "warn_bug_assert+0xc", ptr: ".rodata.bug_file+0x2a", line: 89, file: "payloads/warn_bug.c", msg: ".rodata.bug_file+0x3e", message: "n < 100" },
+    ]);
+  });
+});
+
+const REAL = process.env.XEN_TEST_PAYLOADS;
+describe.runIf(REAL)("bug frames of Xen's own xen_hello_world (XEN_TEST_PAYLOADS)", () => {
+  it("x86_64: .LC0 line 30 and .LC4 line 37, as `readelf -r` and the C sources say", () => {
+    const file = join(REAL!, "x86_64", "xen_hello_world.livepatch");
+    if (!existsSync(file)) throw new Error(`XEN_TEST_PAYLOADS is set but ${file} is missing`);
+    // readelf -r .rela.bug_frames.2: .text.xen_hello_world + 0x34, .LC0 + 0x1e000004,
+    // .text.check_fnc + 0x2a, .LC4 + 0x25000004 (.LC4 is .rodata.check_fnc.str1.8+0x20).
+    expect(frames(file).map(row)).toEqual([
+      { type: 2, size: 8, loc: "xen_hello_world+0x34", ptr: ".LC0+0x0", line: 30, file: "test/livepatch/xen_hello_world_func.c", msg: null, message: null },
+      { type: 2, size: 8, loc: "check_fnc+0x2a", ptr: ".LC4+0x0", line: 37, file: "test/livepatch/xen_hello_world.c", msg: null, message: null },
+    ]);
+  });
+});
+if (!REAL) console.log("bug frames of Xen's own payloads: XEN_TEST_PAYLOADS is not set, not run");

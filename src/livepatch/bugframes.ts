@@ -1,0 +1,69 @@
+// BUG/WARN/ASSERT/run_fn frames as Xen 4.23 lays them out and reads them. x86
+// (xen/include/xen/bug.h: struct bug_frame, bug_loc(), bug_ptr(), bug_line()): two words, each a
+// signed BUG_DISP_WIDTH-bit displacement from the frame's start with 7 line-number bits above it
+// (the location word holds the high bits, the pointer word the low ones); an ASSERT frame
+// (xen/arch/x86/include/asm/bug.h) adds a half `0, msg − frame`. Arm
+// (xen/arch/arm/include/asm/bug.h): location, file and message displacements and a 16-bit line.
+// The simulated hypervisor reads placed frames with the same rule (its run/bugframe.ts); a test
+// holds the two equal.
+import type { Context } from "./context.ts";
+import { ARM_BUG_FRAME, X86_ASSERT_FRAME, X86_BUG_FRAME } from "./layouts.ts";
+import { readRelative, type WordSplit } from "./pointers.ts";
+import { stringAt } from "./strings.ts";
+import { records } from "./tables.ts";
+import type { BugFrame, SelfRelative } from "./types.ts";
+
+export const BUG_DISP_WIDTH = 24;
+export const BUG_LINE_LO_WIDTH = 31 - BUG_DISP_WIDTH;
+export const BUG_LINE_HI_WIDTH = 31 - BUG_DISP_WIDTH;
+
+/**
+ * One x86 frame word: its signed displacement, and the line bits above it. A negative
+ * displacement borrowed one from those bits when the assembler added them; bug_line() gives it back.
+ */
+export const splitBugWord: WordSplit = (word) => {
+  const disp = (word << (32 - BUG_DISP_WIDTH)) >> (32 - BUG_DISP_WIDTH);
+  return { disp, bits: ((word >>> BUG_DISP_WIDTH) + (disp < 0 ? 1 : 0)) & ((1 << BUG_LINE_LO_WIDTH) - 1) };
+};
+
+/** bug_line(): the high bits (from the location word) above the low bits (from the pointer word). */
+export function bugLine(hiBits: number, loBits: number): number {
+  return (hiBits << BUG_LINE_LO_WIDTH) + loBits;
+}
+
+const KINDS = ["run_fn", "warn", "bug", "assert"] as const;
+
+function text(ctx: Context, f: SelfRelative): string | null {
+  const s = stringAt(ctx, f.target);
+  return s.ok ? s.text : null;
+}
+
+export function decodeBugFrames(ctx: Context): BugFrame[] {
+  const out: BugFrame[] = [];
+  const x86 = ctx.arch === "x86_64";
+  for (let frameType = 0; frameType < KINDS.length; frameType++) {
+    const layout = x86 ? (frameType === 3 ? X86_ASSERT_FRAME : X86_BUG_FRAME) : ARM_BUG_FRAME;
+    const f = (n: string) => layout.field(n).offset;
+    records(ctx, `.bug_frames.${frameType}`, layout, ctx.arch !== null, (src, at, index, where) => {
+      const word = (name: string, split: WordSplit | null) => readRelative(ctx, src, at + f(name), at, `${where}.${name}`, split);
+      const loc = word("loc_disp", x86 ? splitBugWord : null);
+      const ptr = word(x86 ? "ptr_disp" : "file_disp", x86 ? splitBugWord : null);
+      const msg = frameType === 3 ? word("msg_disp", null).field : null;
+      const run = frameType === 0;
+      out.push({
+        frameType,
+        index,
+        offset: src.fileOffset + at,
+        size: layout.size,
+        loc: loc.field,
+        ptr: ptr.field,
+        msg,
+        // run_fn frames carry no line: x86 passes 0, Arm has no pointer either (the function is in a register).
+        line: run ? null : x86 ? bugLine(loc.bits, ptr.bits) : src.data.u16(at + f("line")),
+        file: run ? null : text(ctx, ptr.field),
+        message: msg ? text(ctx, msg) : null,
+      });
+    });
+  }
+  return out;
+}
