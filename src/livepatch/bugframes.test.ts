@@ -55,6 +55,13 @@ describe("bug frames of the committed samples", () => {
     ]);
   });
 
+  it("x86_64 xen_alternatives: its WARN frame names alternatives_func.c, line 78", () => {
+    // readelf -r: .text.xen_alt_major_version + 0x19, .rodata.bug_file + 0x4e000004; __LINE__ of its asm is 78.
+    expect(frames(samplePath("x86_64/xen_alternatives.livepatch")).map(row)).toEqual([
+      { type: 1, size: 8, loc: "xen_alt_major_version+0x19", ptr: ".rodata.bug_file+0x0", line: 78, file: "alternatives_func.c", msg: null, message: null },
+    ]);
+  });
+
   it("aarch64 xen_warn_bug: 16-byte frames, the line in its own field", () => {
     // readelf -r: file at frame+4 (.rodata.bug_file + 0x4 / 0x19 / 0x2e), msg at frame+8 (+ 0x1c / 0x31 / 0x46);
     // objdump -s: the u16 at frame+12 is 0x24, 0x2d, 0x59.
