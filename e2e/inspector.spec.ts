@@ -48,6 +48,17 @@ for (const { path, image } of PAYLOADS) {
   });
 }
 
+// Lines from fixtures/payloads/warn_bug.c (WARN() 36, BUG() 45, ASSERT(n < 100) 89); the file
+// name is the string at .rodata.bug_file+0x14 (objdump -s), not an addend carrying line bits.
+test("bug frames show the file string and the line Xen splits out of the frame", async ({ page }) => {
+  await openSamples(page, ["x86_64/xen-syms", "x86_64/xen_warn_bug.livepatch"], "x86_64/xen_warn_bug.livepatch", "tables");
+  const rows = page.getByRole("region", { name: ".bug_frames.*" }).getByRole("row");
+  await expect(rows).toHaveCount(4);
+  await expect(rows.nth(1)).toContainText(/warn\s*warn_bug_pre_apply \+ 0x31\s*\.rodata\.bug_file payloads\/warn_bug\.c\s*36—/);
+  await expect(rows.nth(2)).toContainText(/bug\s*warn_bug_check \+ 0xb\s*\.rodata\.bug_file \+ 0x14 payloads\/warn_bug\.c\s*45—/);
+  await expect(rows.nth(3)).toContainText(/assert.*89\s*\.rodata\.bug_file \+ 0x3c n < 100$/);
+});
+
 test("the x86 trampoline is disassembled next to the bytes it replaces", async ({ page }) => {
   await openSamples(page, ["x86_64/xen-syms", "x86_64/xen_endbr.livepatch"], "x86_64/xen_endbr.livepatch", "functions");
   const written = page.getByRole("table", { name: "Bytes Xen writes" });
