@@ -7,4 +7,28 @@ export function assembleBugWords(locDisp: number, ptrDisp: number, line: number)
 }
 
 /** Displacements of either sign, up to the 24-bit limits, to pair with every line number. */
-export const BUG_DISPLACEMENTS: readonly (readonly [number, number])[] = [[0, 0], [0x34, 4], [-1, -0x28], [-0x800000, 0x7fffff], [0x123456, -0x654321]];
+const BUG_DISPLACEMENTS: readonly (readonly [number, number])[] = [[0, 0], [0x34, 4], [-1, -0x28], [-0x800000, 0x7fffff], [0x123456, -0x654321]];
+
+export interface AssembledFrame {
+  loc: number;
+  ptr: number;
+  line: number;
+  /** The two words as unsigned 32-bit values. */
+  w0: number;
+  w1: number;
+}
+
+/**
+ * Every line number Xen can pack (0-16383) with each of BUG_DISPLACEMENTS; the frames `check`
+ * gets wrong (it returns a description, or null when right), for a test to expect none.
+ */
+export function wrongFrames(check: (f: AssembledFrame) => string | null): string[] {
+  const wrong: string[] = [];
+  for (const [loc, ptr] of BUG_DISPLACEMENTS)
+    for (let line = 0; line < 1 << 14; line++) {
+      const [w0, w1] = assembleBugWords(loc, ptr, line);
+      const bad = check({ loc, ptr, line, w0, w1 });
+      if (bad !== null) wrong.push(`${loc},${ptr},${line}: ${bad}`);
+    }
+  return wrong;
+}
