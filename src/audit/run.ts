@@ -46,7 +46,8 @@ function stepRecord(file: string, name: string, op: PlanStep["op"], s: HostStep)
 /** The first error's reason, for the one-line verdict. */
 function reasonOf(findings: readonly Finding[]): string | null {
   const e = findings.find((f) => f.severity === "error");
-  return e ? `${e.file ? `${e.file}: ` : ""}${e.message}` : null;
+  // file-unreadable's message starts with its file already.
+  return e ? `${e.file && !e.message.startsWith(e.file) ? `${e.file}: ` : ""}${e.message}` : null;
 }
 
 export interface RunOptions {
@@ -89,6 +90,9 @@ export async function runAudit(plan: AuditPlan, host: AuditHost, opts: RunOption
 
   for (const i of executionOrder(plan.files)) {
     const pf = plan.files[i];
+    // Bytes that could not be fetched are not the file: uploading their empty stand-in would add a
+    // refusal (payload-empty) and a step Xen never saw; file-unreadable already rejects the plan.
+    if (opts.unreadable?.has(pf.file)) continue;
     const file = { file: pf.file, fileIndex: i };
     const name = payloadName(pf.file);
     const prefix = pf.role === "applied" ? "on the host: " : "";

@@ -50,6 +50,17 @@ describe("livepatch-lens audit", () => {
     expect(j.reason).toMatch(/cut\.livepatch cannot be read as a payload: section header offset/);
   });
 
+  it("a file it cannot fetch is the one file-unreadable finding: nothing of it is uploaded, and the reason names it once", () => {
+    const r = cli("--json", "--xen", `${S}/x86_64/xen-syms`, "/nonexistent/x.livepatch", `${S}/x86_64/xen_hello_world.livepatch`);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.out);
+    expect(j.reason).toBe("/nonexistent/x.livepatch cannot be read as a payload: no such file");
+    expect(j.findings.filter((f: { file?: string }) => f.file === "/nonexistent/x.livepatch").map((f: { id: string }) => f.id)).toEqual(["file-unreadable"]);
+    expect(j.steps.map((s: { op: string; name: string }) => `${s.op} ${s.name}`)).toEqual(["upload xen_hello_world", "apply xen_hello_world"]);
+    const text = cli("--xen", `${S}/x86_64/xen-syms`, "/nonexistent/x.livepatch");
+    expect(text.out.split("\n")[1]).toBe("reason: /nonexistent/x.livepatch cannot be read as a payload: no such file");
+  });
+
   it("fails closed with no livepatch payload and no image: the hypervisor image given as a payload is refused by Xen's ELF check (exit 1)", () => {
     // xen/common/livepatch_elf.c: livepatch_header_check() takes only ET_REL without program headers ("Invalid ELF payload", -EOPNOTSUPP).
     const r = cli("--json", `${S}/x86_64/xen-syms`);
