@@ -26,7 +26,10 @@ export function CodeListing({ label, state, relocs = [], nameAt, mark, addressDi
   for (const ins of state.insns) {
     const end = ins.address + BigInt(ins.size);
     const marked = mark && ins.address < mark.end && end > mark.start;
-    const target = ins.target !== null ? nameAt?.(ins.target) : null;
+    // A relocated field still holds the file's bytes here: the target decoded from it is not
+    // where the instruction goes, so only the relocation line under it names that.
+    const relocated = relocs.some((r) => r.address >= ins.address && r.address < end);
+    const target = ins.target !== null && !relocated ? nameAt?.(ins.target) : null;
     rows.push(
       <tr key={`i${ins.address}`} className={`${marked ? "marked" : ""} ${ins.invalid ? "invalid" : ""}`} title={marked ? mark!.title : undefined}>
         <td className="a">{ins.address.toString(16).padStart(addressDigits, "0")}:</td>

@@ -41,7 +41,7 @@ export function NewCode({ fn, model, sections, elf, nameAt }: { fn: LivepatchFun
     <section aria-label="New function code">
       <h4>
         New code: <code>{where.section.name}</code>+{hex(where.start)}, {where.size} bytes
-        {where.placed && <span className="muted"> at {hex(where.base + BigInt(where.start))} (where the simulator placed it)</span>}
+        {where.placed && <span className="muted"> at {hex(where.base + BigInt(where.start))} (where the simulator placed it; the file&apos;s bytes, before relocation)</span>}
       </h4>
       <CodeListing label="New function disassembly" state={state} relocs={relocs} nameAt={(a) => localName(a) ?? nameAt(a)} addressDigits={model.pointerSize * 2} />
     </section>

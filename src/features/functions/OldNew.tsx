@@ -112,7 +112,9 @@ export function OldNew({ fn, model, elf, ctx }: { fn: LivepatchFunc; model: Live
   }, [oldState, newState, arch, old, nop, loc, written, elf, ctx]);
 
   if (!arch) return null;
-  const newSide = nop ? (old ? `${old.name} after the NOPs` : null) : loc ? `${fn.newAddr.target.kind === "symbol" ? fn.newAddr.target.symbol : "new code"} (${loc.size} bytes, payload ${loc.section.name})` : null;
+  // The new side is the file's bytes: a relocated operand is named by its relocation, not by the
+  // number decoded from the unrelocated field.
+  const newSide = nop ? (old ? `${old.name} after the NOPs` : null) : loc ? `${fn.newAddr.target.kind === "symbol" ? fn.newAddr.target.symbol : "new code"} (${loc.size} bytes, payload ${loc.section.name}, before relocation)` : null;
   const missingOld = !ctx.image
     ? "Load the xen-syms this payload targets: the old function's code is in the hypervisor image, not in the payload."
     : !patch
