@@ -86,7 +86,9 @@ interface RawExports {
   __new(size: number, classId: number): number;
   __collect(): void;
 }
-const raw = (w: WasmExports): RawExports => Object.getPrototypeOf(w) as RawExports;
+/** Each instance's raw exports, noted before any wrapper (which may add a prototype level) sees it. */
+const rawOf = new WeakMap<WasmExports, RawExports>();
+const raw = (w: WasmExports): RawExports => rawOf.get(w) ?? (Object.getPrototypeOf(w) as RawExports);
 /** AssemblyScript's class id of ArrayBuffer (a leaf: the collector does not look inside). */
 const ARRAY_BUFFER_ID = 1;
 /** AssemblyScript's class id of String. */
@@ -104,7 +106,12 @@ export interface HypervisorOptions {
 
 export async function createHypervisor(module: WebAssembly.Module, opts: HypervisorOptions = {}): Promise<HypervisorHost> {
   const wrap = opts.wrapExports ?? ((w: WasmExports) => w);
-  const fresh = (): Promise<WasmExports> => instantiate(module, { env: {} }).then(wrap);
+  const fresh = (): Promise<WasmExports> =>
+    instantiate(module, { env: {} }).then((bindings) => {
+      const w = wrap(bindings);
+      rawOf.set(w, Object.getPrototypeOf(bindings) as RawExports);
+      return w;
+    });
   // A spare instance is kept ready so a trap can be recovered from synchronously.
   let spare: Promise<WasmExports> = fresh();
   let wasm: WasmExports | null = await fresh();

@@ -84,3 +84,17 @@ describe("trap recovery", () => {
     if (!r.ok) expect(r.error).toMatchObject({ code: "HV_TRAP", message: expect.stringContaining("unreachable") });
   });
 });
+
+describe("exports under a wrapper", () => {
+  it("a wrapper that adds a prototype level (as the bench's timer does) still reads payload details, the preview and memory", async () => {
+    const hv = await createHypervisor(await compileHypervisorModule(), { wrapExports: (w) => Object.create(w) as typeof w });
+    boot(hv, "x86_64", 2);
+    expect(upload(hv, "x86_64", "xen_hello_world")).toBe(0);
+    const details = hv.payload("xen_hello_world");
+    expect(details?.name).toBe("xen_hello_world");
+    const preview = hv.previewPatch("xen_hello_world")!;
+    expect(preview.map((p) => p.name)).toEqual(["xen_extra_version"]);
+    // The bytes the preview says are there now are what memory holds at that address.
+    expect(Array.from(hv.peekMemory(BigInt(preview[0].addr), preview[0].old!.length / 2)!, (b) => b.toString(16).padStart(2, "0")).join("")).toBe(preview[0].old);
+  });
+});
