@@ -87,10 +87,10 @@ export function parseInteger(text: string | undefined): bigint | null {
   return neg ? -v : v;
 }
 
-/** Milliseconds, fractions allowed, to whole nanoseconds. */
 /** A day of virtual time: more in one command is a typo, and 2^64 ns of clock would wrap. */
 const MAX_MS = 86_400_000n;
 
+/** Milliseconds, fractions allowed, to whole nanoseconds; null above MAX_MS. */
 export function parseMillis(text: string | undefined): bigint | null {
   if (text === undefined || !/^[0-9]+(\.[0-9]{1,6})?$/.test(text)) return null;
   const [whole, frac = ""] = text.split(".");

@@ -38,7 +38,7 @@ export function Functions({ file, parsed }: ViewProps) {
   const select = (i: number) => {
     setPick(file.id, { view: "functions", index: i });
     const f = funcs[i];
-    selectBytes({ fileId: file.id, offset: f.offset, size: f.size, label: `livepatch_func ${i} (${f.name.text ?? "?"})` });
+    selectBytes({ fileId: file.id, offset: f.offset, size: f.size, label: `livepatch_func ${i} (${ctx.label(f)})` });
   };
   const columns: Column[] = [
     { id: "name", header: "Function", width: "minmax(8ch, 1fr)", cell: (r) => ctx.label(funcs[r]) },

@@ -4,7 +4,7 @@
 // bytes APPLY writes (its own preview), where the payload's sections landed. Nothing here computes
 // a Xen answer; it reads the audit's.
 import { useMemo } from "react";
-import { buildIdHex, findSymbol, readVirtual, symbolAt, type ElfFile } from "../../elf/index.ts";
+import { buildIdHex, findSymbol, readVirtual, symbolAt, type ElfFile, type SymbolRef } from "../../elf/index.ts";
 import type { LivepatchFunc, LivepatchModel } from "../../livepatch/index.ts";
 import { funcLabel } from "../../livepatch/label.ts";
 import type { PlacedSection } from "../../protocol/hypervisor.ts";
@@ -63,6 +63,10 @@ export interface ImageContext {
   stringAt(address: bigint): string | null;
 }
 
+function imageFunc(s: SymbolRef | null): { name: string; address: bigint; size: number } | null {
+  return s ? { name: s.name, address: s.value, size: Number(s.size) } : null;
+}
+
 export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageContext {
   const imageId = useLens((s) => s.files.audit.imageId);
   const image = useLens((s) => (imageId ? (s.files.list.find((f) => f.id === imageId) ?? null) : null));
@@ -92,6 +96,13 @@ export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageCont
       }),
     );
     const xenDepends = model?.xenDepends?.buildId ?? null;
+    /** The image's symbol containing `address`, as `name` or `name+0x..`. */
+    const imageNameAt = (address: bigint): string | null => {
+      const s = imageElf ? symbolAt(imageElf, address) : null;
+      if (!s) return null;
+      const d = address - s.value;
+      return d === 0n ? s.name : `${s.name}+0x${d.toString(16)}`;
+    };
     return {
       image,
       matches: !!image && !!xenDepends && image.parsed?.role === "image" && !!imageElf && buildIdHex(imageElf) === xenDepends,
@@ -100,36 +111,18 @@ export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageCont
       notPlaced: at && !p ? (at.reason ?? "the upload failed") : null,
       patch: (index) => patches.get(index) ?? null,
       label: (fn) => {
-        if (fn.name.text) return fn.name.text;
-        const at = patches.get(fn.index);
-        const s = at && imageElf ? symbolAt(imageElf, at.oldAddr) : null;
-        if (!s) return funcLabel(fn);
-        const off = at!.oldAddr - s.value;
-        return off === 0n ? s.name : `${s.name}+0x${off.toString(16)}`;
+        const patch = patches.get(fn.index);
+        return fn.name.text ?? (patch ? imageNameAt(patch.oldAddr) : null) ?? funcLabel(fn);
       },
       sections,
       readOld: (address, length) => (imageElf ? readVirtual(imageElf, address, length) : null),
-      imageSymbol: (name) => {
-        const s = imageElf ? findSymbol(imageElf, name) : null;
-        return s ? { name: s.name, address: s.value, size: Number(s.size) } : null;
-      },
-      oldFunction: (address) => {
-        const s = imageElf ? symbolAt(imageElf, address) : null;
-        return s ? { name: s.name, address: s.value, size: Number(s.size) } : null;
-      },
+      imageSymbol: (name) => imageFunc(imageElf ? findSymbol(imageElf, name) : null),
+      oldFunction: (address) => imageFunc(imageElf ? symbolAt(imageElf, address) : null),
       stringAt: (address) => {
         const str = imageElf ? imageString(imageElf, address) : null;
         return str === null ? null : quoted(str);
       },
-      nameAt: (address) => {
-        const local = payloadNameAt(parsed.elf, sections, address);
-        if (local) return local;
-        if (!imageElf) return null;
-        const s = symbolAt(imageElf, address);
-        if (!s) return null;
-        const d = address - s.value;
-        return d === 0n ? s.name : `${s.name}+0x${d.toString(16)}`;
-      },
+      nameAt: (address) => payloadNameAt(parsed.elf, sections, address) ?? imageNameAt(address),
     };
   }, [image, at, running, parsed]);
 }
