@@ -17,10 +17,10 @@ import {
   type ElfFile,
 } from "../../../src/elf/index.ts";
 import { imageProblem } from "../../../src/audit/image.ts";
+import { archOf as archOfMachine } from "../../../src/livepatch/index.ts";
 import { MEM_PERM, SYMBOL_KIND, type Arch, type MemPerm, type SymbolKind } from "./types.ts";
 import type { HypervisorApi } from "./api.ts";
 
-const MACHINE_ARCH: Record<number, Arch> = { 62: "x86_64", 183: "aarch64", 40: "arm32" };
 /** A zero-filled .bss bigger than this is left unmapped (nothing the livepatch core reads). */
 const MAX_NOBITS_MAP = 64 * 1024 * 1024;
 const SHN_UNDEF = 0;
@@ -40,7 +40,8 @@ export interface ImageSummary {
 }
 
 export function archOf(elf: ElfFile): Arch {
-  const arch = MACHINE_ARCH[elf.header.machine];
+  // The same e_machine reading as the payload model's: one map of the architectures Xen livepatches.
+  const arch = archOfMachine(elf.header.machine);
   if (!arch) throw new ImageError(`not a Xen image for a supported architecture (e_machine ${elf.header.machine})`);
   return arch;
 }
