@@ -143,9 +143,11 @@ test("Export video without WebCodecs: the MediaRecorder fallback's file has its 
   expect(said).toContain(`${decoded.frames} frames`);
   expect(decoded.frames).toBeGreaterThan(0);
   expect(decoded.frames).toBeLessThanOrEqual(frames);
-  // MediaRecorder's own file says Infinity here; the rewritten one has the planned length.
+  // MediaRecorder's own file says Infinity here; the rewritten one has the planned length, even when
+  // the recorder's clock ran over on a busy machine (CI saw 27.6 s for 26 before it was scaled).
   expect(Number.isFinite(decoded.player.duration)).toBe(true);
-  expect(decoded.duration).toBeCloseTo(seconds, 0);
-  expect(decoded.player.duration).toBeCloseTo(seconds, 0);
+  expect(decoded.duration).toBeCloseTo(seconds, 1);
+  expect(decoded.player.duration).toBeCloseTo(seconds, 1);
+  expect(said).toContain(`${seconds.toFixed(1)} s`);
   expect(decoded.player.seekedTo).toBeCloseTo(decoded.player.duration / 2, 1);
 });

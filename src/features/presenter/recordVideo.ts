@@ -80,9 +80,11 @@ async function encodeWithWebCodecs(shots: readonly Shot[], paint: () => Promise<
 
 /**
  * Copies a MediaRecorder file's packets into a new WebM that has its duration and cues, so it seeks.
- * The recorder's timestamps are kept: they say when each picture was on screen (time paused while
- * a picture was drawn is not in them), and a frame the recorder dropped only makes the one before
- * it last longer. The last frame lasts to `seconds`, the length the shots asked for.
+ * The recorder's timestamps say when each picture was on screen (time paused while a picture was
+ * drawn is not in them), and a frame the recorder dropped only makes the one before it last longer.
+ * On a busy machine the recorder's clock runs past the plan (a pause takes effect late, a frame is
+ * captured late: 27.6 s for a 26 s plan was seen), so a longer timeline is scaled down to `seconds`,
+ * the length the shots asked for; the last frame lasts to it.
  */
 async function withDuration(recorded: Blob, seconds: number): Promise<{ blob: Blob; frames: number; seconds: number }> {
   const input = new Input({ source: new BlobSource(recorded), formats: ALL_FORMATS });
@@ -95,26 +97,40 @@ async function withDuration(recorded: Blob, seconds: number): Promise<{ blob: Bl
   const source = new EncodedVideoPacketSource(codec);
   output.addVideoTrack(source, { frameRate: VIDEO_FPS });
   await output.start();
+  const sink = new EncodedPacketSink(track);
+  const span = await timelineOf(sink);
+  const frame = 1 / VIDEO_FPS;
+  const scale = span && span.last - span.first + frame > seconds ? (seconds - frame) / (span.last - span.first) : 1;
+  const at = (p: EncodedPacket) => (p.timestamp - (span?.first ?? 0)) * scale;
   let frames = 0;
-  let start = 0;
   let held: EncodedPacket | null = null;
   const put = async (p: EncodedPacket, until: number) => {
-    const t = p.timestamp - start;
-    await source.add(p.clone({ timestamp: t, duration: Math.max(1 / VIDEO_FPS, until - t) }), frames === 0 ? { decoderConfig: config } : undefined);
+    const t = at(p);
+    await source.add(p.clone({ timestamp: t, duration: Math.max(frame, until - t) }), frames === 0 ? { decoderConfig: config } : undefined);
     frames++;
   };
-  for await (const packet of new EncodedPacketSink(track).packets()) {
-    if (held) await put(held, packet.timestamp - start);
-    else start = packet.timestamp;
+  for await (const packet of sink.packets()) {
+    if (held) await put(held, at(packet));
     held = packet;
   }
   let end = seconds;
   if (held) {
-    end = Math.max(seconds, held.timestamp - start + 1 / VIDEO_FPS);
+    end = Math.max(seconds, at(held) + frame);
     await put(held, end);
   }
   await output.finalize();
   return { blob: new Blob([target.buffer!], { type: WEBM.mimeType }), frames, seconds: end };
+}
+
+/** The first and last packet timestamps, read without the packets' data; null for no packets. */
+async function timelineOf(sink: EncodedPacketSink): Promise<{ first: number; last: number } | null> {
+  let first: number | null = null;
+  let last = 0;
+  for await (const p of sink.packets(undefined, undefined, { metadataOnly: true })) {
+    first ??= p.timestamp;
+    last = p.timestamp;
+  }
+  return first === null ? null : { first, last };
 }
 
 /** Marks the canvas as drawn without changing a pixel, so the capture track takes a new frame. */
