@@ -7,6 +7,7 @@ import type { HookSection, LivepatchModel } from "../livepatch/index.ts";
 import { makeFinding, type Where } from "./context.ts";
 import type { PatchPreview } from "../protocol/hypervisor.ts";
 import { reviewBoundaries, type Decode } from "./checks/boundaries.ts";
+import { reviewRelocSections } from "./checks/relocSections.ts";
 import type { Placement } from "./host.ts";
 import type { XenImage } from "./image.ts";
 import type { PlanRole } from "./plan.ts";
@@ -76,6 +77,8 @@ export function reviewPayload(input: ReviewInput): Reviewed {
       else if (t.kind === "symbol" && t.defined && t.symbolType !== undefined && t.symbolType !== 2) emit("hook-not-function", `.livepatch.hooks.${h.kind}[${i}] points at ${hookTarget(h, i)}, which is not a function`, at);
     });
   }
+
+  for (const r of reviewRelocSections(input.elf)) emit(r.id, r.message, r.where);
 
   const d = model.depends;
   if (d?.buildId) {

@@ -150,6 +150,9 @@ const CASES: Partial<Record<RuleId, [trigger: () => Case, clean: () => Case]>> =
   "expect-len-exceeds-old-size": [() => patched(x("xen_expectations"), (p) => p.u8(p.func(0, "expect"), (9 << 1) | 1)), () => one(x("xen_expectations"))],
   "expect-mismatch": [() => one(x("xen_expectations_fail")), () => one(x("xen_expectations"))],
   "hook-null-entry": [() => patched(HELLO, (p) => p.reloc(".rela.livepatch.hooks.load", 0, { offset: 8n })), () => one(HELLO)],
+  // sh_info past the section table: Xen passes over the section, and xen_hello_world's call stays unrelocated.
+  "reloc-section-skipped": [() => patched(HELLO, (p) => p.shdr(".rela.text.xen_hello_world", "info", 0xffffffff)), () => one(HELLO)],
+  "reloc-section-untyped": [() => patched(HELLO, (p) => p.shdr(".rela.text.xen_hello_world", "type", 1)), () => one(HELLO)],
   "func-patch-overruns-symbol": [() => patched(x("xen_too_small"), (p) => p.u32(p.func(0, "old_size"), 5)), () => one(HELLO)],
   "func-old-size-mismatch": [() => one(x("xen_expectations_fail")), () => one(HELLO)],
   "func-old-addr-not-function-start": [() => patched(HELLO, (p) => p.addend(".rela.livepatch.funcs", 2, 1n)), () => one(HELLO)],
