@@ -141,24 +141,29 @@ function headerCheck(e: Elf): i32 {
   if (b.u8(0) != 0x7f || b.u8(1) != 0x45 || b.u8(2) != 0x4c || b.u8(3) != 0x46)
     return fail(R.R_ELF_UNPARSABLE, EINVAL, lp("Not an ELF payload"), "the file does not start with the ELF magic", at(0, 4));
   const osabi = b.u8(7);
+  const cls = b.u8(4);
   const phnumAt: u64 = e.is64 ? 56 : 44;
   const phnum = b.u16(phnumAt);
   const why = b.u32(20) != 1 ? "e_version is not 1" : b.u8(6) != 1 ? "EI_VERSION is not 1" : b.u8(8) != 0 ? "EI_ABIVERSION is not 0"
     : osabi != 0 && osabi != 9 ? "EI_OSABI is neither SYSV nor FreeBSD" : b.u16(16) != 1 ? "e_type is not ET_REL" : phnum != 0 ? "the file has program headers" : "";
   if (why.length > 0) {
+    // Xen reads the header as its own class and byte order before it looks at either, so the field
+    // it trips on may be an artefact of reading another layout: say so beside it.
+    const layout = cls != (e.is64 ? 2 : 1) && (cls == 1 || cls == 2)
+      ? " (the file is ELFCLASS" + (cls == 2 ? "64" : "32") + ": Xen reads its header as the ELFCLASS" + (e.is64 ? "64" : "32") + " layout it loads)"
+      : b.u8(5) == 2 ? " (the file is big-endian: Xen reads its header little-endian)" : "";
     const where = b.u32(20) != 1 ? at(20, 4) : b.u8(6) != 1 ? at(6, 1) : b.u8(8) != 0 ? at(8, 1) : osabi != 0 && osabi != 9 ? at(7, 1) : b.u16(16) != 1 ? at(16, 2) : at(phnumAt, 2);
     // "%s: Invalid ELF payload"
-    return fail(R.R_ELF_HEADER, EOPNOTSUPP, lp("Invalid ELF payload"), why, where);
+    return fail(R.R_ELF_HEADER, EOPNOTSUPP, lp("Invalid ELF payload"), why + layout, where);
   }
   const machine = b.u16(18);
-  const cls = b.u8(4);
   let archOk = false;
   if (arch == ARCH_X86_64) archOk = machine == 62 && cls == 2 && b.u8(5) == 1;
   else if (arch == ARCH_ARM64) archOk = machine == 183 && cls == 2;
   else if (arch == ARCH_ARM32) archOk = machine == 40 && cls == 1;
   // arch_livepatch_verify_elf(): "%s: Unsupported ELF Machine type"
   if (!archOk)
-    return fail(R.R_ELF_ARCH, EOPNOTSUPP, lp("Unsupported ELF Machine type"), "e_machine " + machine.toString() + ", ELFCLASS" + (cls == 2 ? "64" : "32") + " is not what this hypervisor loads", at(18, 2));
+    return fail(R.R_ELF_ARCH, EOPNOTSUPP, lp("Unsupported ELF Machine type"), "e_machine " + machine.toString() + ", ELFCLASS" + (cls == 2 ? "64" : "32") + (b.u8(5) == 2 ? ", big-endian" : b.u8(5) == 1 ? "" : ", EI_DATA " + b.u8(5).toString()) + " is not what this hypervisor loads", at(18, 2));
   // xen/arch/arm/arm32/livepatch.c arch_livepatch_verify_elf(): "%s: Unsupported ELF EABI(%x)"
   if (arch == ARCH_ARM32 && (b.u32(36) & 0xff000000) != 0x05000000)
     return fail(R.R_ELF_ARCH, EOPNOTSUPP, lp("Unsupported ELF EABI(" + b.u32(36).toString(16) + ")"), "ARM32 Xen loads EABI version 5 objects only", at(36, 4));

@@ -71,6 +71,36 @@ const HELLO = "xen_hello_world";
 const ALT = "xen_alternatives";
 const funcs = ".livepatch.funcs";
 
+// Xen reads the header as its own class and byte order; when the field it trips on only looks wrong
+// because the file has another layout, the explanation says which.
+describe("a header refused because it has another layout says so", () => {
+  const refusal = async (arch: SampleArch, bytes: Uint8Array) => {
+    const hv = await bootArch(arch);
+    expect(hv.upload("p", bytes)).toBe(EOPNOTSUPP);
+    return hv.events().find((e) => e.kind === "check-failed");
+  };
+  it("an ELFCLASS32 payload on x86_64: Xen's e_phnum is its e_shentsize and e_shnum", async () => {
+    // arm32 hello world: e_shentsize 40, e_shnum 34 (readelf -h) sit where Elf64_Ehdr has e_phnum.
+    const f = await refusal("x86_64", payloadBytes("arm32", HELLO));
+    expect(f).toMatchObject({ rule: "elf-header-unsupported", offset: 56, length: 2 });
+    expect(f?.explanation).toBe("the file has program headers (the file is ELFCLASS32: Xen reads its header as the ELFCLASS64 layout it loads)");
+  });
+  it("a big-endian payload: e_version 1 read little-endian is 0x01000000", async () => {
+    const e = new Edit(payloadBytes("aarch64", NOP));
+    e.u8(5, 2).u32(20, 0x01000000);
+    const f = await refusal("aarch64", e.bytes);
+    expect(f).toMatchObject({ rule: "elf-header-unsupported", offset: 20, length: 4 });
+    expect(f?.explanation).toBe("e_version is not 1 (the file is big-endian: Xen reads its header little-endian)");
+  });
+  it("a big-endian x86_64 header that passes the common checks names its byte order", async () => {
+    const e = new Edit(payloadBytes("x86_64", NOP));
+    e.u8(5, 2);
+    const hv = await bootArch("x86_64");
+    expect(hv.upload("p", e.bytes)).toBe(EOPNOTSUPP);
+    expect(hv.events().find((x) => x.kind === "check-failed")?.explanation).toBe("e_machine 62, ELFCLASS64, big-endian is not what this hypervisor loads");
+  });
+});
+
 table("ELF header checks, in Xen's order (livepatch_elf.c: livepatch_header_check())", [
   { name: "shorter than an Elf64_Ehdr", rule: "elf-unparsable", base: NOP, edit: () => 0, bytes: (e) => e.bytes.slice(0, 63), rc: EINVAL },
   { name: "bad magic", rule: "elf-unparsable", base: NOP, edit: (e) => e.u8(1, 0x46), rc: EINVAL, line: "Not an ELF payload" },
