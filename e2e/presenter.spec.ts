@@ -63,6 +63,15 @@ test("keys move through a scenario: Right, Space, PageDown, Left, PageUp, End, H
   await page.keyboard.press("2");
   await expect(presenter(page)).toHaveAttribute("aria-label", "Presenting Stacking two payloads, and reverting out of order", { timeout: 30_000 });
   await expect(presenter(page).locator(".scn-explain")).toHaveAttribute("data-step", "0");
+  // Twelve scenarios: "1" waits for a second digit (1 2 is the twelfth), or for Enter.
+  await page.keyboard.press("1");
+  await page.keyboard.press("2");
+  await expect(presenter(page)).toHaveAttribute("aria-label", /^Presenting NMI mid-write/, { timeout: 30_000 });
+  await page.keyboard.press("1");
+  await page.keyboard.press("Enter");
+  await expect(presenter(page)).toHaveAttribute("aria-label", /^Presenting Hello world/, { timeout: 30_000 });
+  await page.keyboard.press("2");
+  await expect(presenter(page)).toHaveAttribute("aria-label", /^Presenting Stacking two payloads/, { timeout: 30_000 });
 
   await page.keyboard.press("Escape");
   await expect(presenter(page)).toHaveCount(0);

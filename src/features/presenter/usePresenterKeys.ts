@@ -4,19 +4,23 @@
 // is never typed anywhere nor pressed twice.
 import { useEffect } from "react";
 import { useLens } from "../../state/store.ts";
+import { commitTyped, typeDigit, type Typed } from "./scenarioNumber.ts";
+
+/** How long a digit that could start a two-digit number waits for the next one. */
+const NEXT_DIGIT_MS = 800;
 
 export const PRESENTER_KEYS: [string, string][] = [
   ["→  Space  PageDown", "next step"],
   ["←  PageUp", "previous step"],
   ["Home / End", "first / last step"],
-  ["1 – 9", "scenario 1–9 of the catalogue"],
+  ["1 – 9, 10 …", "that scenario of the catalogue (two digits: type both; Enter opens at once)"],
   ["?", "show or hide these keys"],
   [".", "blank the screen (again to come back)"],
   ["f", "full screen"],
   ["Esc", "leave presenter mode"],
 ];
 
-export type SlideCommand = "next" | "prev" | "first" | "last" | "help" | "blank" | "fullscreen" | "leave" | { scenario: number };
+export type SlideCommand = "next" | "prev" | "first" | "last" | "help" | "blank" | "fullscreen" | "leave" | { digit: string };
 
 /** What a key asks of the slides, or null when it is not a slide key. */
 export function slideCommand(e: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey" | "altKey">): SlideCommand | null {
@@ -42,7 +46,7 @@ export function slideCommand(e: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey
     case "Escape":
       return "leave";
   }
-  return /^[1-9]$/.test(e.key) ? { scenario: Number(e.key) } : null;
+  return /^[0-9]$/.test(e.key) ? { digit: e.key } : null;
 }
 
 /** Carries out a slide command; false when this surface has no use for it. */
@@ -67,22 +71,41 @@ function perform(cmd: SlideCommand, surface: "present" | "embed", onFullscreen?:
       if (document.fullscreenElement) void document.exitFullscreen?.();
       s.setMode("page");
     }
-  } else {
-    const entry = s.catalogue?.[cmd.scenario - 1];
-    if (entry?.scenario) void s.open(entry.id, 0, "present");
-  }
+  } else number.take(typeDigit(number.typed, cmd.digit, s.catalogue?.length ?? 0));
   return true;
 }
+
+/** The digits of a scenario number typed so far, and the pause that ends it. */
+const number = {
+  typed: "",
+  timer: undefined as ReturnType<typeof setTimeout> | undefined,
+  take(r: Typed): void {
+    clearTimeout(this.timer);
+    this.typed = r.typed;
+    if (r.typed) this.timer = setTimeout(() => this.take(commitTyped(this.typed)), NEXT_DIGIT_MS);
+    if (r.open === null) return;
+    const s = useLens.getState().scenario;
+    const entry = s.catalogue?.[r.open - 1];
+    if (entry?.scenario) void s.open(entry.id, 0, "present");
+  },
+};
 
 export function useSlideKeys(surface: "present" | "embed", onFullscreen?: () => void): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const cmd = slideCommand(e);
-      if (cmd === null || !perform(cmd, surface, onFullscreen)) return;
+      // Enter ends a scenario number being typed; otherwise it is left to the focused control.
+      if (e.key === "Enter" && number.typed && surface === "present") number.take(commitTyped(number.typed));
+      else {
+        const cmd = slideCommand(e);
+        if (cmd === null || !perform(cmd, surface, onFullscreen)) return;
+      }
       e.preventDefault();
       e.stopImmediatePropagation();
     };
     window.addEventListener("keydown", onKey, true);
-    return () => window.removeEventListener("keydown", onKey, true);
+    return () => {
+      window.removeEventListener("keydown", onKey, true);
+      number.take({ typed: "", open: null });
+    };
   }, [surface, onFullscreen]);
 }
