@@ -1,6 +1,8 @@
 // Old and new code side by side, checked against binutils: each column lists exactly the
 // instructions objdump decodes from the same bytes, and the rows the page calls "same" are a
 // longest common subsequence of objdump's instructions, computed here from objdump's own text.
+// The new side is the simulator's memory after UPLOAD: objdump's bytes outside the relocated
+// fields, and in them S + A − P from readelf and the placement the CLI reports.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,6 +17,8 @@ interface DumpInsn {
   offset: number;
   bytes: string;
   text: string;
+  /** Relocations objdump -dr prints on the instruction's line: field offset from the function's start, type. */
+  relocs: { offset: number; type: string }[];
 }
 
 /** objdump -dr of one function: offset from its start, bytes in memory order, text with its relocation. */
@@ -30,9 +34,22 @@ function objdump(arch: string, file: string, fn: string, extra: string[] = []): 
     // AArch64 objdump prints each instruction as one little-endian word.
     const raw = m[2].trim();
     const bytes = arch === "aarch64" ? raw.match(/../g)!.reverse().join(" ") : raw;
-    insns.push({ offset: Number(BigInt(`0x${m[1]}`) - base), bytes, text: m[3] });
+    const relocs = [...m[3].matchAll(/\t\s*([0-9a-f]+): (R_[A-Z0-9_]+)/g)].map((r) => ({ offset: Number(BigInt(`0x${r[1]}`) - base), type: r[2] }));
+    insns.push({ offset: Number(BigInt(`0x${m[1]}`) - base), bytes, text: m[3], relocs });
   }
   return insns;
+}
+
+/** Bytes a relocation writes: a whole AArch64 instruction word; 8 for x86's 64-bit types, else 4. */
+const fieldSize = (type: string) => (type.startsWith("R_AARCH64_") ? 4 : /^R_X86_64_(64|PC64)$/.test(type) ? 8 : 4);
+
+/** `insn`'s bytes with every relocated field shown as "..": what relocation leaves alone. */
+function unrelocated(insn: DumpInsn, bytes: string, all: DumpInsn[]): string {
+  const fields = all.flatMap((i) => i.relocs.map((r) => [r.offset, r.offset + fieldSize(r.type)] as const));
+  return bytes
+    .split(" ")
+    .map((b, k) => (fields.some(([s, e]) => insn.offset + k >= s && insn.offset + k < e) ? ".." : b))
+    .join(" ");
 }
 
 /** objdump's text reduced to what the instruction does; `ref` stands for the string it loads. */
@@ -89,11 +106,21 @@ for (const c of CASES)
     const got = await rows(page);
 
     expect(got.filter((r) => r.old !== null).map((r) => r.old)).toEqual(old.map((i) => i.bytes));
-    expect(got.filter((r) => r.new !== null).map((r) => r.new)).toEqual(neu.map((i) => i.bytes));
+    const newBytes = got.filter((r) => r.new !== null).map((r) => r.new!);
+    expect(newBytes.map((b, k) => unrelocated(neu[k], b, neu))).toEqual(neu.map((i) => unrelocated(i, i.bytes, neu)));
+    // Relocated: the fields no longer hold the file's placeholders.
+    expect(newBytes).not.toEqual(neu.map((i) => i.bytes));
+    await expect(page.locator(".old-new .on-legend")).toContainText(`${c.newFn} (`);
+    await expect(page.locator(".old-new .on-legend")).toContainText("relocated by its UPLOAD");
     const oldKeys = old.map((i) => key(i.text, c.oldString));
     const newKeys = neu.map((i) => key(i.text, c.newString));
     expect(got.filter((r) => r.kind === "same")).toHaveLength(lcs(oldKeys, newKeys));
-    for (const r of got.filter((x) => x.kind === "same")) expect(oldKeys[old.findIndex((i) => i.bytes === r.old)]).toBe(newKeys[neu.findIndex((i) => i.bytes === r.new)]);
+    // Rows pair instructions in order: the k-th new cell is objdump's k-th instruction.
+    let k = 0;
+    for (const r of got) {
+      if (r.kind === "same") expect(oldKeys[old.findIndex((i) => i.bytes === r.old)]).toBe(newKeys[k]);
+      if (r.new !== null) k++;
+    }
 
     // References resolved: the strings each side loads, and the overwritten bytes marked.
     await expect(page.getByRole("table", { name: "Old and new instructions" })).toContainText(`"${c.oldString}"`);
@@ -148,7 +175,10 @@ test("without an image the page says the old function is missing, and still show
   await expect(section).toContainText("Load the xen-syms this payload targets");
   const got = await rows(page);
   expect(got.every((r) => r.old === null && r.kind === "new-only")).toBe(true);
-  expect(got.map((r) => r.new)).toEqual(objdump("x86_64", join(S, path), "xen_hello_world").map((i) => i.bytes));
+  // Placed on the audit's stand-in Xen: relocated there, and said to be.
+  const neu = objdump("x86_64", join(S, path), "xen_hello_world");
+  expect(got.map((r, k) => unrelocated(neu[k], r.new!, neu))).toEqual(neu.map((i) => unrelocated(i, i.bytes, neu)));
+  await expect(section.locator(".on-legend")).toContainText("relocated by its UPLOAD on a stand-in Xen: addresses assumed");
 });
 
 test("Overview lists each replaced function with its replacement, sizes and audit status", async ({ page }) => {
@@ -169,4 +199,34 @@ test("Overview: a trampoline row names the new function and links to it", async 
   await expect(helloRow).toContainText("no error or warning", { timeout: 20_000 });
   await helloRow.getByRole("button", { name: "xen_extra_version" }).click();
   await expect(page.getByRole("tab", { name: /^Functions/ })).toHaveAttribute("aria-selected", "true");
+});
+
+test("x86_64 hello world's new code as it runs: the lea's field holds S + A − P from readelf's relocation and the placement inspect reports", async ({ page }) => {
+  const image = join(S, "x86_64/xen-syms");
+  const path = join(S, "x86_64/xen_hello_world.livepatch");
+  const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: "utf8" });
+  // readelf -rW: .text.xen_hello_world's one relocation, R_X86_64_PC32 against a local symbol
+  // (two are called .LC0: the info word's upper half says which).
+  const section = sh("readelf", ["-rW", path]).split("'.rela.text.xen_hello_world'")[1];
+  const rel = /^([0-9a-f]+)\s+([0-9a-f]{8})[0-9a-f]{8}\s+R_X86_64_PC32\s+([0-9a-f]+)\s+\S+ ([-+]) (\d+)$/m.exec(section)!;
+  const [, offset, symIndex, symValue, sign, addend] = rel;
+  // readelf -sW: the section that symbol is defined in (Num: Value Size Type Bind Vis Ndx Name).
+  const sym = sh("readelf", ["-sW", path])
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .find((f) => f[0] === `${parseInt(symIndex, 16)}:`)!;
+  const placed = (JSON.parse(sh(process.execPath, ["src/cli/livepatch-lens.mjs", "inspect", "--json", "--xen", image, path])) as { livepatch: { regions: { sections: { index: number; section: string; address: string }[] } } }).livepatch.regions.sections;
+  const at = (f: (s: (typeof placed)[number]) => boolean) => BigInt(placed.find(f)!.address);
+  const S_ = at((s) => s.index === Number(sym[6])) + BigInt(`0x${symValue}`);
+  const A = (sign === "-" ? -1n : 1n) * BigInt(addend);
+  const P = at((s) => s.section === ".text.xen_hello_world") + BigInt(`0x${offset}`);
+  const field = BigInt.asUintN(32, S_ + A - P);
+  const le = [0n, 1n, 2n, 3n].map((i) => ((field >> (8n * i)) & 0xffn).toString(16).padStart(2, "0")).join(" ");
+
+  await openApp(page, `#samples=x86_64/xen-syms,x86_64/xen_hello_world.livepatch&file=x86_64/xen_hello_world.livepatch&view=functions`);
+  const code = page.getByRole("region", { name: "New function code" });
+  await expect(code).toContainText("relocated by its UPLOAD: the bytes that run", { timeout: 20_000 });
+  await expect(code.getByRole("table", { name: "New function disassembly" })).toContainText(`48 8d 05 ${le}`);
+  // objdump -dr's relocation line stays under the instruction it patched.
+  await expect(code.getByRole("table", { name: "New function disassembly" })).toContainText("R_X86_64_PC32");
 });

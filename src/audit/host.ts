@@ -25,6 +25,18 @@ export interface HostStep {
 export interface Placement {
   payload: PayloadDetails;
   patches: PatchPreview[];
+  /**
+   * Each placed text-region section's bytes in the simulated memory after UPLOAD: relocated, with
+   * alternatives applied, the code that runs. Not in the audit's JSON report (its bytes are the file's
+   * sections, relocated); the page disassembles the new functions from here.
+   */
+  code: PlacedCode[];
+}
+
+export interface PlacedCode {
+  /** Section index in the uploaded file. */
+  index: number;
+  bytes: Uint8Array;
 }
 
 export interface AuditHost {

@@ -7,6 +7,6 @@ export { syntheticImage, type SyntheticImage, type SyntheticSymbol } from "./syn
 export { toJson, toMarkdown, toText } from "./report.ts";
 export { RULES, RULE_IDS, CATALOGUE, type Rule, type RuleId } from "./rules.ts";
 export { payloadName, rcText } from "./context.ts";
-export type { AuditHost, HostCommand, HostStep, Placement } from "./host.ts";
+export type { AuditHost, HostCommand, HostStep, PlacedCode, Placement } from "./host.ts";
 export { xenImage, type XenImage } from "./image.ts";
 export type * from "./types.ts";

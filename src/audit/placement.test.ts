@@ -115,3 +115,24 @@ describe("the image given", () => {
     expect(r.steps).toEqual([]);
   });
 });
+
+// readelf -rW / -sW of the x86_64 hello world sample: [13] .rela.text.xen_hello_world has one
+// R_X86_64_PC32 at offset 3 against .LC0 (value 0 in [18] .rodata.xen_hello_world.str1.1), addend
+// −4; objdump -d: 48 8d 05 00 00 00 00 c3 in the file.
+describe("the placed code is the simulator's memory after UPLOAD", () => {
+  it("x86_64 hello world: the lea's field holds S + A − P, the other bytes are the file's", async () => {
+    const p = await placed("x86_64/xen_hello_world.livepatch");
+    const addr = (i: number) => BigInt(p.payload.sections.find((s) => s.index === i)!.addr);
+    const code = p.code.find((c) => c.index === 12)!;
+    const field = BigInt.asUintN(32, addr(18) + 0n - 4n - (addr(12) + 3n));
+    expect([...code.bytes]).toEqual([0x48, 0x8d, 0x05, ...[0n, 8n, 16n, 24n].map((s) => Number((field >> s) & 0xffn)), 0xc3]);
+    expect(field).not.toBe(0n);
+  });
+
+  it("only the text region's sections are read", async () => {
+    const p = await placed("x86_64/xen_hello_world.livepatch");
+    const text = p.payload.sections.filter((s) => s.region === "text" && s.size > 0).map((s) => s.index);
+    expect(p.code.map((c) => c.index)).toEqual(text);
+    expect(text).toEqual([3, 5, 7, 9, 10, 12]);
+  });
+});

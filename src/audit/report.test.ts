@@ -20,6 +20,9 @@ describe("audit reports", () => {
     for (const f of j.findings) for (const k of ["id", "severity", "message", "why"]) expect(typeof f[k]).toBe("string");
     // hello: upload 0, apply 0 then APPLIED; expectations_fail: upload 0, then APPLY refused.
     expect(j.steps.map((s: { op: string; ret: number }) => `${s.op}:${s.ret}`)).toEqual(["upload:0", "apply:0", "upload:0", "apply:-22"]);
+    // The placed code (the page's disassembly) stays out: the report keeps the placement's keys.
+    expect(result.files[0].placement?.code.length).toBeGreaterThan(0);
+    expect(Object.keys(j.files[0].placement)).toEqual(["payload", "patches"]);
   });
 
   it("Markdown has the verdict, the plan table and findings under their file, errors first", () => {

@@ -7,7 +7,10 @@ const SEVERITIES: FindingSeverity[] = ["error", "warning", "info"];
 const SET = "(whole set)";
 
 export function toJson(result: AuditResult): string {
-  return JSON.stringify(result, null, 2) + "\n";
+  // A placement's code is the file's own sections relocated: bytes for the page's disassembly, not
+  // for a report (they would be a JSON object of numbers per byte).
+  const files = result.files.map((f) => (f.placement ? { ...f, placement: { payload: f.placement.payload, patches: f.placement.patches } } : f));
+  return JSON.stringify({ ...result, files }, null, 2) + "\n";
 }
 
 function groups(result: AuditResult): { file: string; bySeverity: Map<FindingSeverity, Finding[]> }[] {

@@ -14,22 +14,24 @@ export interface CodeListingProps {
   state: DisasmState;
   relocs?: InlineReloc[];
   nameAt?(address: bigint): string | null;
+  /** The bytes are after relocation (the simulator's memory): a relocated field's target is real. */
+  relocated?: boolean;
   /** Instructions overlapping [start, end) are marked (e.g. the bytes a trampoline overwrites). */
   mark?: { start: bigint; end: bigint; title: string };
   addressDigits?: number;
 }
 
-export function CodeListing({ label, state, relocs = [], nameAt, mark, addressDigits = 16 }: CodeListingProps) {
+export function CodeListing({ label, state, relocs = [], nameAt, relocated: afterRelocation = false, mark, addressDigits = 16 }: CodeListingProps) {
   if (state.status === "error") return <p className="bad">Could not disassemble: {state.message}</p>;
   if (state.status !== "ok") return state.status === "loading" ? <p className="muted">Disassembling…</p> : null;
   const rows: ReactNode[] = [];
   for (const ins of state.insns) {
     const end = ins.address + BigInt(ins.size);
     const marked = mark && ins.address < mark.end && end > mark.start;
-    // A relocated field still holds the file's bytes here: the target decoded from it is not
-    // where the instruction goes, so only the relocation line under it names that.
-    const relocated = relocs.some((r) => r.address >= ins.address && r.address < end);
-    const target = ins.target !== null && !relocated ? nameAt?.(ins.target) : null;
+    // In the file's bytes a relocated field still holds the assembler's placeholder: the target
+    // decoded from it is not where the instruction goes, so only the relocation line names that.
+    const placeholder = !afterRelocation && relocs.some((r) => r.address >= ins.address && r.address < end);
+    const target = ins.target !== null && !placeholder ? nameAt?.(ins.target) : null;
     rows.push(
       <tr key={`i${ins.address}`} className={`${marked ? "marked" : ""} ${ins.invalid ? "invalid" : ""}`} title={marked ? mark!.title : undefined}>
         <td className="a">{ins.address.toString(16).padStart(addressDigits, "0")}:</td>

@@ -1,5 +1,6 @@
 // One livepatch_func: every field with where its value comes from, the expectation block, the
 // trampoline and the new code.
+import { useMemo } from "react";
 import type { ElfFile } from "../../elf/index.ts";
 import type { LivepatchFunc, LivepatchModel } from "../../livepatch/index.ts";
 import { useLens } from "../../state/store.ts";
@@ -51,6 +52,8 @@ function FuncFindings({ fileId, index }: { fileId: string; index: number }) {
 
 export function FuncCard({ fn, model, elf, fileId, ctx }: { fn: LivepatchFunc; model: LivepatchModel; elf: ElfFile; fileId: string; ctx: ImageContext }) {
   const selectBytes = useLens((s) => s.ui.selectBytes);
+  // Memoised: the listing disassembles again whenever its bytes change identity.
+  const newCode = useMemo(() => ctx.newCode(fn), [ctx, fn]);
   const ps = model.pointerSize;
   const name = ctx.label(fn);
   const num = (label: string, value: number, at: number, size: number, note?: string) => (
@@ -107,7 +110,7 @@ export function FuncCard({ fn, model, elf, fileId, ctx }: { fn: LivepatchFunc; m
         </tbody>
       </table>
       <Expectation fn={fn} ctx={ctx} />
-      <NewCode fn={fn} model={model} sections={ctx.sections} elf={elf} nameAt={ctx.nameAt} />
+      <NewCode fn={fn} model={model} where={newCode} standIn={ctx.standIn} elf={elf} nameAt={ctx.nameAt} />
     </article>
   );
 }

@@ -7,7 +7,6 @@ import type { ViewProps } from "../inspector/viewProps.ts";
 import { usePick } from "../inspector/usePick.ts";
 import { FuncCard } from "./FuncCard.tsx";
 import { follow } from "../inspector/follow.ts";
-import { newCodeLocation } from "./newCodeLocation.ts";
 import { useImageContext } from "./useImageContext.ts";
 import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
 
@@ -71,7 +70,7 @@ export function Functions({ file, parsed }: ViewProps) {
           onActivate={(i) => {
             // The replacement's code (its bytes in the payload); the record itself for a NOP-out.
             const f = funcs[i];
-            const loc = newCodeLocation(f, ctx.sections, parsed.elf);
+            const loc = ctx.newCode(f);
             follow(file.id, null, loc ? { offset: loc.section.dataOffset + loc.start, size: loc.size, label: `new code of ${ctx.label(f)}` } : { offset: f.offset, size: f.size, label: `livepatch_func ${i}` });
             document.querySelector<HTMLElement>(".func-detail .old-new")?.scrollIntoView({ block: "nearest" });
           }}

@@ -8,12 +8,10 @@ import { hex } from "../format.ts";
 import { CodeListing, type InlineReloc } from "./CodeListing.tsx";
 import { useDisasm } from "./useDisasm.ts";
 import { placeInSection } from "../inspector/symbolize.ts";
-import { newCodeLocation } from "./newCodeLocation.ts";
-import type { PlacedSection } from "../../protocol/hypervisor.ts";
+import { bytesOrigin, type NewCodeLocation } from "./newCodeLocation.ts";
 
-export function NewCode({ fn, model, sections, elf, nameAt }: { fn: LivepatchFunc; model: LivepatchModel; sections: readonly PlacedSection[]; elf: ElfFile; nameAt(a: bigint): string | null }) {
+export function NewCode({ fn, model, where, standIn, elf, nameAt }: { fn: LivepatchFunc; model: LivepatchModel; where: NewCodeLocation | null; standIn: boolean; elf: ElfFile; nameAt(a: bigint): string | null }) {
   const t = fn.newAddr.target;
-  const where = useMemo(() => newCodeLocation(fn, sections, elf), [fn, elf, sections]);
   const state = useDisasm(model.arch, where?.bytes ?? null, where ? where.base + BigInt(where.start) : null);
   // Inline relocations once the code is decoded: a PC-relative one leads where its instruction ends.
   const relocs = useMemo(() => {
@@ -41,9 +39,14 @@ export function NewCode({ fn, model, sections, elf, nameAt }: { fn: LivepatchFun
     <section aria-label="New function code">
       <h4>
         New code: <code>{where.section.name}</code>+{hex(where.start)}, {where.size} bytes
-        {where.placed && <span className="muted"> at {hex(where.base + BigInt(where.start))} (where the simulator placed it; the file&apos;s bytes, before relocation)</span>}
+        {where.placed && (
+          <span className="muted">
+            {" "}
+            at {hex(where.base + BigInt(where.start))} (where the simulator placed it; {bytesOrigin(where, standIn)})
+          </span>
+        )}
       </h4>
-      <CodeListing label="New function disassembly" state={state} relocs={relocs} nameAt={(a) => localName(a) ?? nameAt(a)} addressDigits={model.pointerSize * 2} />
+      <CodeListing label="New function disassembly" state={state} relocs={relocs} relocated={where.relocated} nameAt={(a) => localName(a) ?? nameAt(a)} addressDigits={model.pointerSize * 2} />
     </section>
   );
 }

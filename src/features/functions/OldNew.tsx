@@ -9,7 +9,7 @@ import { placeInSection } from "../inspector/symbolize.ts";
 import { counted } from "../format.ts";
 import { AsmScroll } from "./CodeListing.tsx";
 import { alignListings, type Line, type Row } from "./align.ts";
-import { MAX_CODE_BYTES, newCodeLocation } from "./newCodeLocation.ts";
+import { bytesOrigin, MAX_CODE_BYTES } from "./newCodeLocation.ts";
 import { linkedRefs, relocLabel, relocRefs } from "./references.ts";
 import { useDisasm, type DisasmState } from "./useDisasm.ts";
 import type { ImageContext } from "./useImageContext.ts";
@@ -66,7 +66,7 @@ export function OldNew({ fn, model, elf, ctx }: { fn: LivepatchFunc; model: Live
     [patch],
   );
 
-  const loc = useMemo(() => (nop ? null : newCodeLocation(fn, ctx.sections, elf)), [nop, fn, ctx.sections, elf]);
+  const loc = useMemo(() => (nop ? null : ctx.newCode(fn)), [nop, fn, ctx]);
   // NOP-out: the old function with the NOPs written over it (and the bytes after it).
   const afterNops = useMemo(() => {
     if (!nop || !old || !patch) return null;
@@ -112,9 +112,15 @@ export function OldNew({ fn, model, elf, ctx }: { fn: LivepatchFunc; model: Live
   }, [oldState, newState, arch, old, nop, loc, written, elf, ctx]);
 
   if (!arch) return null;
-  // The new side is the file's bytes: a relocated operand is named by its relocation, not by the
-  // number decoded from the unrelocated field.
-  const newSide = nop ? (old ? `${old.name} after the NOPs` : null) : loc ? `${fn.newAddr.target.kind === "symbol" ? fn.newAddr.target.symbol : "new code"} (${loc.size} bytes, payload ${loc.section.name}, before relocation)` : null;
+  // A relocated operand is named by its relocation either way; in the file's bytes (no placement)
+  // the number decoded from the field is only the assembler's placeholder.
+  const newSide = nop
+    ? old
+      ? `${old.name} after the NOPs`
+      : null
+    : loc
+      ? `${fn.newAddr.target.kind === "symbol" ? fn.newAddr.target.symbol : "new code"} (${loc.size} bytes, payload ${loc.section.name}, ${bytesOrigin(loc, ctx.standIn)})`
+      : null;
   const missingOld = !ctx.image
     ? "Load the xen-syms this payload targets: the old function's code is in the hypervisor image, not in the payload."
     : !patch

@@ -1,5 +1,8 @@
 // Where a replacement function's code is in the payload: its section, offset and size (from the
-// symbol new_addr names), and the address it runs at where the simulated hypervisor placed it.
+// symbol new_addr names), the address it runs at where the simulated hypervisor placed it, and its
+// bytes: relocated, from the simulator's memory after UPLOAD, when the audit placed the payload;
+// the file's own otherwise.
+import type { PlacedCode } from "../../audit/index.ts";
 import type { ElfFile, ElfSection } from "../../elf/index.ts";
 import type { LivepatchFunc } from "../../livepatch/index.ts";
 import type { PlacedSection } from "../../protocol/hypervisor.ts";
@@ -15,10 +18,12 @@ export interface NewCodeLocation {
   /** Address of section offset 0 where the simulator placed it (0 when it is not placed). */
   base: bigint;
   placed: boolean;
+  /** True when `bytes` are the simulator's, after relocation; false for the file's, before it. */
+  relocated: boolean;
   bytes: Uint8Array;
 }
 
-export function newCodeLocation(fn: LivepatchFunc, sections: readonly PlacedSection[], elf: ElfFile): NewCodeLocation | null {
+export function newCodeLocation(fn: LivepatchFunc, sections: readonly PlacedSection[], elf: ElfFile, code: readonly PlacedCode[] = []): NewCodeLocation | null {
   const t = fn.newAddr.target;
   if (t.kind !== "symbol" || !t.defined || t.sectionIndex === undefined || t.sectionOffset === undefined) return null;
   const section = elf.sections[t.sectionIndex];
@@ -27,6 +32,13 @@ export function newCodeLocation(fn: LivepatchFunc, sections: readonly PlacedSect
   const size = Math.min(Number(t.symbolSize ?? BigInt(fn.newSize)) || fn.newSize, section.dataSize - start, MAX_CODE_BYTES);
   if (start < 0 || size <= 0) return null;
   const placed = sections.find((p) => p.index === t.sectionIndex);
-  const bytes = elf.bytes.subarray(section.dataOffset + start, section.dataOffset + start + size);
-  return { section, start, size, base: placed ? BigInt(placed.addr) : 0n, placed: !!placed, bytes };
+  const run = placed ? code.find((c) => c.index === t.sectionIndex && c.bytes.length >= start + size) : undefined;
+  const bytes = run ? run.bytes.subarray(start, start + size) : elf.bytes.subarray(section.dataOffset + start, section.dataOffset + start + size);
+  return { section, start, size, base: placed ? BigInt(placed.addr) : 0n, placed: !!placed, relocated: !!run, bytes };
+}
+
+/** Where a listing's bytes came from, in the words the new-code listing and old/new both show. */
+export function bytesOrigin(loc: NewCodeLocation, standIn: boolean): string {
+  if (!loc.relocated) return "the file's bytes, before relocation";
+  return standIn ? "relocated by its UPLOAD on a stand-in Xen: addresses assumed" : "relocated by its UPLOAD: the bytes that run";
 }

@@ -14,6 +14,7 @@ import { hexToBytes } from "../../simulator/memory.ts";
 import { describePatch } from "../../simulator/patchText.ts";
 import { placeInSection } from "../inspector/symbolize.ts";
 import { usePlacement } from "../placement/usePlacement.ts";
+import { newCodeLocation, type NewCodeLocation } from "./newCodeLocation.ts";
 import { imageString, quoted } from "./references.ts";
 
 /** What APPLY writes for one function, as the simulated hypervisor previews it. */
@@ -50,6 +51,10 @@ export interface ImageContext {
   label(fn: LivepatchFunc): string;
   /** Where the payload's ALLOC sections landed. */
   sections: readonly PlacedSection[];
+  /** The placement is on the audit's stand-in Xen (no image loaded): its addresses are assumed. */
+  standIn: boolean;
+  /** Where `fn`'s replacement code is, and its bytes: relocated once the audit placed the payload. */
+  newCode(fn: LivepatchFunc): NewCodeLocation | null;
   readOld(address: bigint, length: number): Uint8Array | null;
   nameAt(address: bigint): string | null;
   /**
@@ -76,6 +81,7 @@ export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageCont
     const model = parsed.livepatch;
     const p = at?.placement ?? null;
     const sections = p?.payload.sections ?? [];
+    const code = p?.code ?? [];
     const assumed = at ? (at.assumed ? "a stand-in Xen (no image loaded: addresses assumed)" : `${at.imageFile}`) : "";
     const patches = new Map(
       (p?.patches ?? []).map((pt) => {
@@ -115,6 +121,8 @@ export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageCont
         return fn.name.text ?? (patch ? imageNameAt(patch.oldAddr) : null) ?? funcLabel(fn);
       },
       sections,
+      standIn: !!at?.assumed,
+      newCode: (fn) => newCodeLocation(fn, sections, parsed.elf, code),
       readOld: (address, length) => (imageElf ? readVirtual(imageElf, address, length) : null),
       imageSymbol: (name) => imageFunc(imageElf ? findSymbol(imageElf, name) : null),
       oldFunction: (address) => imageFunc(imageElf ? symbolAt(imageElf, address) : null),

@@ -1,7 +1,7 @@
 // The audit's view of the simulated hypervisor (src/audit/host.ts) over the one wasm API, for the
 // CLI (Node) and the page's audit worker alike: boot from a real image or the audit's stand-in,
 // run each plan step to completion, and hand back what Xen said in typed events.
-import type { AuditHost, HostStep, Placement, SyntheticImage } from "../../../src/audit/index.ts";
+import type { AuditHost, HostStep, Placement, PlacedCode, SyntheticImage } from "../../../src/audit/index.ts";
 import type { CheckFailedEvent, HypervisorApi, LoggedEvent, PanicEvent } from "../../../src/protocol/hypervisor.ts";
 import { bootFromImage } from "./image.ts";
 
@@ -61,7 +61,14 @@ export function auditHostOver(hv: HypervisorApi, cpus = 4, boot: (image: AuditIm
     async placement(name): Promise<Placement | null> {
       const payload = hv.payload(name);
       const patches = hv.previewPatch(name);
-      return payload && patches ? { payload, patches } : null;
+      if (!payload || !patches) return null;
+      const code: PlacedCode[] = [];
+      for (const s of payload.sections) {
+        if (s.region !== "text" || s.nobits || s.size === 0) continue;
+        const bytes = hv.readMemory(BigInt(s.addr), s.size);
+        if (bytes) code.push({ index: s.index, bytes: bytes.slice() });
+      }
+      return { payload, patches, code };
     },
     async halted() {
       return hv.halted();
