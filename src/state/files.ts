@@ -33,9 +33,9 @@ export interface LoadedFile {
   source: Blob | null;
 }
 
-/** The latest audit of the loaded payloads (features/audit runs it; everyone reads it here). */
-export interface AuditState {
-  /** Null while the audit of the current plan runs (or when it failed). */
+/** One simulated host's audit: the payloads that target one loaded image (or the stand-in Xen). */
+export interface AuditRun {
+  /** Null while the audit of this host's plan runs (or when it failed). */
   result: AuditResult | null;
   /** The loaded file id of each plan file, in plan order (result.files[i] is ids[i]). */
   ids: string[];
@@ -43,6 +43,14 @@ export interface AuditState {
   imageId: string | null;
   error: string | null;
   running: boolean;
+}
+
+/**
+ * The latest audit of the loaded payloads (features/audit runs it; everyone reads it here): one run
+ * per target image (state/auditHosts.ts), so payloads for two Xen builds are each judged by their own.
+ */
+export interface AuditState {
+  runs: AuditRun[];
 }
 
 export interface FilesSlice {
@@ -166,7 +174,7 @@ export function createFilesSlice({ set, get, setStore, subscribe }: SliceApi<"fi
       });
     },
     update: (id, patch) => set((s) => ({ list: s.list.map((f) => (f.id === id ? { ...f, ...patch } : f)) })),
-    audit: { result: null, ids: [], imageId: null, error: null, running: false },
+    audit: { runs: [] },
     setAudit: (audit) => set({ audit }),
     roles: {},
     setRole: (id, role) =>

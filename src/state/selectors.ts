@@ -1,6 +1,6 @@
 // Derived views of the store. Selectors return existing objects (stable identity) or primitives.
 import type { LensState } from "./store.ts";
-import type { AuditState, FilePlacement, LoadedFile } from "./files.ts";
+import type { AuditRun, AuditState, FilePlacement, LoadedFile } from "./files.ts";
 import { EMPTY_FILE_VIEW, type FileView } from "./ui.ts";
 
 export const selectFiles = (s: LensState): LoadedFile[] => s.files.list;
@@ -11,10 +11,20 @@ export const selectCurrentFile = (s: LensState): LoadedFile | null =>
 /** What is selected in one file (an empty record for a file nothing was selected in yet). */
 export const selectFileView = (s: LensState, fileId: string): FileView => s.ui.byFile[fileId] ?? EMPTY_FILE_VIEW;
 
+/** The audit run a file is in, and its index in that run's plan. */
+export function auditRunOf(audit: AuditState, fileId: string): { run: AuditRun; index: number } | null {
+  for (const run of audit.runs) {
+    const index = run.ids.indexOf(fileId);
+    if (index >= 0) return { run, index };
+  }
+  return null;
+}
+
 /** Where the audit's simulated hypervisor placed a file (the one placement every view shows); null while no audit result covers the file. */
 export function placementIn(audit: AuditState, fileId: string): FilePlacement | null {
-  const { result, ids } = audit;
-  const i = ids.indexOf(fileId);
+  const at = auditRunOf(audit, fileId);
+  const result = at?.run.result;
+  const i = at?.index ?? -1;
   if (!result || i < 0 || !result.files[i]) return null;
   const f = result.files[i];
   const reason = result.findings.find((x) => x.fileIndex === i && x.severity === "error")?.message ?? null;

@@ -2,15 +2,16 @@
 // reason) that opens the plan (each payload's role: on the host, apply, upload only, replace),
 // what the simulated hypervisor answered at each step, the findings per payload (filter by
 // severity), and Markdown/JSON exports. Each finding links to its view and highlights its bytes.
-import { useEffect, useRef, useState } from "react";
+// With payloads for two images loaded there is one host per image, each with its own report.
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { PLAN_ROLES, ROLE_LABEL, rcText, toJson, toMarkdown, type AuditResult, type Finding, type FindingSeverity, type PlanRole } from "../../audit/index.ts";
 import { useLens } from "../../state/store.ts";
 import type { NavTarget } from "../../state/nav.ts";
 import { hex } from "../format.ts";
 import { useAudit } from "./useAudit.ts";
-import type { AuditState } from "../../state/files.ts";
+import type { AuditRun } from "../../state/files.ts";
 
-type AuditView = AuditState;
+type AuditView = AuditRun;
 import "./audit.css";
 
 const SEVERITIES: FindingSeverity[] = ["error", "warning", "info"];
@@ -150,73 +151,114 @@ export function AuditPanel() {
   }, [open]);
   const [shown, setShown] = useState<Set<FindingSeverity>>(new Set(["error", "warning", "info"]));
   if (!view) return null;
-  const { result } = view;
-  if (!result)
+  const failed = view.runs.find((r) => !r.result && r.error);
+  const done = view.runs.every((r) => r.result);
+  if (!done)
     return (
-      <button type="button" className="small audit-toggle" disabled title={view.error ?? "The audit runs in the background"}>
-        {view.error ? "Audit: failed" : "Audit: checking…"}
+      <button type="button" className="small audit-toggle" disabled title={failed?.error ?? "The audit runs in the background"}>
+        {failed ? "Audit: failed" : "Audit: checking…"}
       </button>
     );
-  const n = (s: FindingSeverity) => result.findings.filter((f) => f.severity === s).length;
+  const runs = view.runs as (AuditRun & { result: AuditResult })[];
+  const rejected = runs.find((r) => r.result.verdict !== "accept");
+  const verdict = rejected ? "reject" : "accept";
+  const n = (s: FindingSeverity) => runs.reduce((sum, r) => sum + r.result.findings.filter((f) => f.severity === s).length, 0);
+  const filter = (
+    <fieldset>
+      <legend>Show</legend>
+      {SEVERITIES.map((s) => (
+        <label key={s}>
+          <input
+            type="checkbox"
+            checked={shown.has(s)}
+            onChange={(e) => {
+              const next = new Set(shown);
+              if (e.target.checked) next.add(s);
+              else next.delete(s);
+              setShown(next);
+            }}
+          />
+          {s} ({n(s)})
+        </label>
+      ))}
+    </fieldset>
+  );
   return (
     <>
-      <button ref={toggle} type="button" className={`small audit-toggle ${result.verdict}`} aria-expanded={open} onClick={() => setOpen(!open)} title={result.reason ?? "No error found"}>
-        Audit: {result.verdict === "accept" ? "accept" : "reject"}
+      <button ref={toggle} type="button" className={`small audit-toggle ${verdict}`} aria-expanded={open} onClick={() => setOpen(!open)} title={rejected?.result.reason ?? "No error found"}>
+        Audit: {verdict}
       </button>
       {open && (
         <aside className="audit-panel" aria-label="Audit findings">
           <header>
             <h2>
-              Verdict: <span className={`verdict ${result.verdict}`}>{result.verdict.toUpperCase()}</span>
+              Verdict: <span className={`verdict ${verdict}`}>{verdict.toUpperCase()}</span>
             </h2>
             <button type="button" className="small ghost" onClick={() => setOpen(false)} aria-label="Close the audit">
               ×
             </button>
           </header>
-          {result.reason && (
-            <p className="audit-reason" data-testid="audit-reason">
-              {result.reason}
+          {runs.length > 1 && (
+            <p className="muted">
+              The payloads target {runs.length} different images: each image's payloads run on a simulated host booted from it, with a report of their own.
             </p>
           )}
-          <p className="muted">
-            {result.image ? (
-              <>
-                Run through the simulated hypervisor booted from <code>{result.image.file}</code>
-              </>
+          {runs.length > 1 && <div className="audit-tools">{filter}</div>}
+          {runs.map((run, i) =>
+            runs.length === 1 ? (
+              <RunReport key={i} run={run} shown={shown} filter={filter} />
             ) : (
-              "No hypervisor image loaded: the simulated hypervisor booted a stand-in Xen built from the payloads' own assumptions; checks that need the real image are listed as info."
-            )}
-          </p>
-          <Plan view={{ ...view, result }} />
-          <div className="audit-tools">
-            <fieldset>
-              <legend>Show</legend>
-              {SEVERITIES.map((s) => (
-                <label key={s}>
-                  <input
-                    type="checkbox"
-                    checked={shown.has(s)}
-                    onChange={(e) => {
-                      const next = new Set(shown);
-                      if (e.target.checked) next.add(s);
-                      else next.delete(s);
-                      setShown(next);
-                    }}
-                  />
-                  {s} ({n(s)})
-                </label>
-              ))}
-            </fieldset>
-            <button type="button" className="small" onClick={() => download("livepatch-audit.md", toMarkdown(result), "text/markdown")}>
-              Export Markdown
-            </button>
-            <button type="button" className="small" onClick={() => download("livepatch-audit.json", toJson(result), "application/json")}>
-              Export JSON
-            </button>
-          </div>
-          <Findings view={{ ...view, result }} shown={shown} />
+              <section key={i} className="audit-host" aria-label={`Host ${i + 1}: ${hostName(run.result)}`}>
+                <h3>
+                  Host {i + 1}: <code>{hostName(run.result)}</code> <span className={`verdict ${run.result.verdict}`}>{run.result.verdict.toUpperCase()}</span>
+                </h3>
+                <RunReport run={run} shown={shown} />
+              </section>
+            ),
+          )}
         </aside>
       )}
+    </>
+  );
+}
+
+/** Two images are often both called xen-syms: a host is named by its image's file, machine and build-id. */
+function hostName(result: AuditResult): string {
+  const img = result.image;
+  if (!img) return "stand-in Xen";
+  return `${img.file} (${[img.arch, img.buildId ? `build-id ${img.buildId.slice(0, 8)}…` : null].filter(Boolean).join(", ")})`;
+}
+
+/** One host's report: its reason, the image it booted, its plan and steps, exports, findings. */
+function RunReport({ run, shown, filter }: { run: AuditRun & { result: AuditResult }; shown: Set<FindingSeverity>; filter?: ReactNode }) {
+  const { result } = run;
+  return (
+    <>
+      {result.reason && (
+        <p className="audit-reason" data-testid="audit-reason">
+          {result.reason}
+        </p>
+      )}
+      <p className="muted">
+        {result.image ? (
+          <>
+            Run through the simulated hypervisor booted from <code>{result.image.file}</code>
+          </>
+        ) : (
+          "No hypervisor image loaded: the simulated hypervisor booted a stand-in Xen built from the payloads' own assumptions; checks that need the real image are listed as info."
+        )}
+      </p>
+      <Plan view={run} />
+      <div className="audit-tools">
+        {filter}
+        <button type="button" className="small" onClick={() => download("livepatch-audit.md", toMarkdown(result), "text/markdown")}>
+          Export Markdown
+        </button>
+        <button type="button" className="small" onClick={() => download("livepatch-audit.json", toJson(result), "application/json")}>
+          Export JSON
+        </button>
+      </div>
+      <Findings view={run} shown={shown} />
     </>
   );
 }

@@ -1,21 +1,16 @@
 // The audit of what is loaded, run once for the whole page: every payload in rail order with the
-// role the reviewer gave it (on the host, apply, upload only, replace), against the image its
-// xen_depends names (else the first image), through the simulated hypervisor in the audit worker
-// (so a big payload never blocks the page). The result lands in the store, where the drawer reads
-// the verdict and the views read where each payload was placed.
+// role the reviewer gave it (on the host, apply, upload only, replace), on a simulated host booted
+// from the image its xen_depends names (state/auditHosts.ts: one host per target image), through
+// the simulated hypervisor in the audit worker (so a big payload never blocks the page). The
+// results land in the store, where the drawer reads the verdicts and the views read where each
+// payload was placed.
 import { useEffect, useMemo } from "react";
 import type { PlanRole } from "../../audit/index.ts";
 import { auditInWorker } from "../../services/auditClient.ts";
-import { roleOf } from "../../state/links.ts";
-import { useLens, type LoadedFile } from "../../state/store.ts";
-import { buildIdHex } from "../../elf/index.ts";
+import { auditHosts } from "../../state/auditHosts.ts";
+import { useLens } from "../../state/store.ts";
 import { selectFiles } from "../../state/selectors.ts";
-import type { AuditState } from "../../state/files.ts";
-
-function chooseImage(payloads: LoadedFile[], images: LoadedFile[]): LoadedFile | null {
-  const want = payloads.map((p) => p.parsed!.livepatch?.xenDepends?.buildId).find(Boolean);
-  return images.find((i) => want && buildIdHex(i.parsed!.elf) === want) ?? images[0] ?? null;
-}
+import type { AuditRun, AuditState } from "../../state/files.ts";
 
 const roleIn = (roles: Readonly<Record<string, PlanRole>>, id: string): PlanRole => roles[id] ?? "apply";
 
@@ -25,55 +20,55 @@ export function useAuditRunner(): void {
   const roles = useLens((s) => s.files.roles);
   const setAudit = useLens((s) => s.files.setAudit);
   const plan = useMemo(() => {
-    const ready = files.filter((f) => f.parsed);
-    // Everything loaded that is not a hypervisor image is in the plan: a damaged payload often
-    // parses only as a plain object, and a file that failed to load is still there; the audit
-    // fails closed on both rather than leave them out.
-    const payloads = files.filter((f) => (f.parsed ? roleOf(f.parsed) !== "image" : f.status === "error"));
-    if (payloads.length === 0) return null;
-    const image = chooseImage(
-      payloads.filter((f) => f.parsed),
-      ready.filter((f) => roleOf(f.parsed!) === "image"),
-    );
-    const inputs = payloads.map((f) => ({
-      file: f.name,
-      bytes: f.source ?? f.parsed?.elf.bytes ?? new Uint8Array(0),
-      role: roleIn(roles, f.id),
-      ...(f.parsed ? {} : { problem: f.problem?.message ?? "it could not be loaded" }),
+    // A damaged payload often parses only as a plain object, and a file that failed to load is
+    // still there: both are in a plan, and the audit fails closed on them rather than leave them out.
+    const hosts = auditHosts(files).map(({ image, files: planned }) => ({
+      image,
+      ids: planned.map((f) => f.id),
+      inputs: planned.map((f) => ({
+        file: f.name,
+        bytes: f.source ?? f.parsed?.elf.bytes ?? new Uint8Array(0),
+        role: roleIn(roles, f.id),
+        ...(f.parsed ? {} : { problem: f.problem?.message ?? "it could not be loaded" }),
+      })),
     }));
+    if (hosts.length === 0) return null;
     // While a file is still loading the plan is not known yet: no verdict rather than a partial one.
     const pending = files.some((f) => f.status === "parsing");
-    const key = [...payloads.map((f) => `${f.id}:${f.status}:${roleIn(roles, f.id)}`), image?.id ?? "", pending ? "pending" : ""].join(",");
-    return { key, inputs, image, pending, ids: payloads.map((f) => f.id) };
+    const key = [...hosts.map((h) => `${h.image?.id ?? ""}:${h.ids.map((id) => `${id}:${files.find((f) => f.id === id)?.status}:${roleIn(roles, id)}`).join(",")}`), pending ? "pending" : ""].join("|");
+    return { key, hosts, pending };
   }, [files, roles]);
   const key = plan?.key ?? null;
 
   useEffect(() => {
     if (!plan) {
-      setAudit({ result: null, ids: [], imageId: null, error: null, running: false });
+      setAudit({ runs: [] });
       return;
     }
-    const imageId = plan.image?.id ?? null;
-    setAudit({ result: null, ids: plan.ids, imageId, error: null, running: true });
+    const runs: AuditRun[] = plan.hosts.map((h) => ({ result: null, ids: h.ids, imageId: h.image?.id ?? null, error: null, running: true }));
+    setAudit({ runs: [...runs] });
     if (plan.pending) return;
     let live = true;
-    const image = plan.image ? { file: plan.image.name, key: plan.image.id, bytes: plan.image.source ?? plan.image.parsed!.elf.bytes } : null;
-    auditInWorker(plan.inputs, image, () => live).then(
-      (result) => {
-        if (live && result) setAudit({ result, ids: plan.ids, imageId, error: null, running: false });
-      },
-      (e: unknown) => {
-        if (live) setAudit({ result: null, ids: plan.ids, imageId, error: e instanceof Error ? e.message : String(e), running: false });
-      },
-    );
+    const settle = (i: number, done: Partial<AuditRun>) => {
+      if (!live) return;
+      runs[i] = { ...runs[i], ...done, running: false };
+      setAudit({ runs: [...runs] });
+    };
+    plan.hosts.forEach((h, i) => {
+      const image = h.image ? { file: h.image.name, key: h.image.id, bytes: h.image.source ?? h.image.parsed!.elf.bytes } : null;
+      auditInWorker(h.inputs, image, () => live).then(
+        (result) => result && settle(i, { result }),
+        (e: unknown) => settle(i, { error: e instanceof Error ? e.message : String(e) }),
+      );
+    });
     return () => {
       live = false;
     };
-  }, [key]); // eslint-disable-line react-hooks/exhaustive-deps -- keyed by file ids, statuses and roles: a progress update is the same plan
+  }, [key]); // eslint-disable-line react-hooks/exhaustive-deps -- keyed by hosts, file ids, statuses and roles: a progress update is the same plan
 }
 
 /** The audit as the drawer shows it; null when no payload is loaded. */
 export function useAudit(): AuditState | null {
   const audit = useLens((s) => s.files.audit);
-  return audit.ids.length === 0 && !audit.result ? null : audit;
+  return audit.runs.length === 0 ? null : audit;
 }

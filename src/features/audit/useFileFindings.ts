@@ -1,6 +1,7 @@
 // One loaded payload's share of the audit: its findings, and those about each livepatch_func.
 import { useMemo } from "react";
 import type { Finding, FindingSeverity } from "../../audit/index.ts";
+import { auditRunOf } from "../../state/selectors.ts";
 import { useLens } from "../../state/store.ts";
 
 export interface FileFindings {
@@ -17,11 +18,13 @@ export const bySeverity = (a: Finding, b: Finding) => RANK[a.severity] - RANK[b.
 export function useFileFindings(fileId: string): FileFindings {
   const audit = useLens((s) => s.files.audit);
   return useMemo(() => {
-    const { result, ids, error } = audit;
-    const index = ids.indexOf(fileId);
+    const at = auditRunOf(audit, fileId);
+    const result = at?.run.result ?? null;
+    const error = at?.run.error ?? null;
+    const index = at?.index ?? -1;
     const all = result && index >= 0 ? result.findings.filter((f) => f.fileIndex === index).sort(bySeverity) : [];
     const byFunc = new Map<number, Finding[]>();
     for (const f of all) if (f.func) byFunc.set(f.func.index, [...(byFunc.get(f.func.index) ?? []), f]);
-    return { pending: !result && !error, error, all, byFunc };
+    return { pending: at !== null && !result && !error, error, all, byFunc };
   }, [audit, fileId]);
 }

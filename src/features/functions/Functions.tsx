@@ -1,8 +1,5 @@
 // The .livepatch.funcs table: a list of functions and the selected one's card.
-import { useLens, type LoadedFile } from "../../state/store.ts";
-import { fileLinks } from "../../state/links.ts";
-import { selectFiles } from "../../state/selectors.ts";
-import { buildIdHex } from "../../elf/index.ts";
+import { useLens } from "../../state/store.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
 import { usePick } from "../inspector/usePick.ts";
 import { FuncCard } from "./FuncCard.tsx";
@@ -11,20 +8,15 @@ import { useImageContext } from "./useImageContext.ts";
 import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
 
 /**
- * Why the audit's image is not this payload's. The audit runs one host: with two images loaded it
- * boots the one the first payload names, so a payload built for the other is judged against it.
+ * Why the audit's image is not this payload's. Each payload runs on a host booted from the image
+ * its xen_depends names when that image is loaded, so this is a payload whose image is not.
  */
-function mismatch(hasXenDepends: boolean, other: LoadedFile | null): string {
-  if (!hasXenDepends) return "(the payload has no .livepatch.xen_depends to check it against)";
-  if (other) return `(the audit runs one host, booted from another image; this payload targets the loaded ${other.name} ${buildIdHex(other.parsed!.elf)?.slice(0, 8)}…: close the other image to judge it against this one)`;
-  return "(its build-id is not the one .livepatch.xen_depends names)";
+function mismatch(hasXenDepends: boolean): string {
+  return hasXenDepends ? "(its build-id is not the one .livepatch.xen_depends names)" : "(the payload has no .livepatch.xen_depends to check it against)";
 }
 
 export function Functions({ file, parsed }: ViewProps) {
   const ctx = useImageContext(file, parsed);
-  const files = useLens(selectFiles);
-  const target = fileLinks(files).target.get(file.id);
-  const other = target?.status === "match" && target.imageId !== ctx.image?.id ? (files.find((f) => f.id === target.imageId) ?? null) : null;
   const model = ctx.model ?? parsed.livepatch;
   const picked = usePick(file.id, parsed, "functions")?.index ?? null;
   const selected = picked !== null && model && picked < model.funcs.length ? picked : model && model.funcs.length ? 0 : null;
@@ -54,7 +46,7 @@ export function Functions({ file, parsed }: ViewProps) {
             <>
               {" "}
               · against {ctx.image.name}
-              {!ctx.matches && <span className="bad"> {mismatch(model.xenDepends !== null, other)}</span>}
+              {!ctx.matches && <span className="bad"> {mismatch(model.xenDepends !== null)}</span>}
               {ctx.pending && <span className="muted"> (resolving old addresses in the image…)</span>}
             </>
           ) : (

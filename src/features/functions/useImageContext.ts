@@ -10,6 +10,7 @@ import { funcLabel } from "../../livepatch/label.ts";
 import type { PlacedSection } from "../../protocol/hypervisor.ts";
 import type { ParsedFile } from "../../state/parsedFile.ts";
 import { useLens, type LoadedFile } from "../../state/store.ts";
+import { auditRunOf } from "../../state/selectors.ts";
 import { hexToBytes } from "../../simulator/memory.ts";
 import { describePatch } from "../../simulator/patchText.ts";
 import { placeInSection } from "../inspector/symbolize.ts";
@@ -73,7 +74,8 @@ function imageFunc(s: SymbolRef | null): { name: string; address: bigint; size: 
 }
 
 export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageContext {
-  const imageId = useLens((s) => s.files.audit.imageId);
+  // The image of the host that audits this file: each payload's own, with two images loaded.
+  const imageId = useLens((s) => auditRunOf(s.files.audit, file.id)?.run.imageId ?? null);
   const image = useLens((s) => (imageId ? (s.files.list.find((f) => f.id === imageId) ?? null) : null));
   const { at, running } = usePlacement(file.id);
   return useMemo(() => {

@@ -1,0 +1,54 @@
+// One simulated host per target image. The samples' build-ids (readelf -n): each x86_64 payload's
+// .livepatch.xen_depends names the x86_64 sample xen-syms, each aarch64 payload's the aarch64 one;
+// xen_no_xen_buildid has no .livepatch.xen_depends and xen_wrong_xen_buildid names neither.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parseElf } from "../elf/index.ts";
+import { analyzePayload } from "../livepatch/index.ts";
+import { auditHosts } from "./auditHosts.ts";
+import type { LoadedFile } from "./files.ts";
+
+const SAMPLES = new URL("../../public/samples/", import.meta.url);
+
+function loaded(path: string): LoadedFile {
+  const elf = parseElf(new Uint8Array(readFileSync(new URL(path, SAMPLES))));
+  const image = path.endsWith("xen-syms");
+  const parsed = { fileName: path, size: elf.bytes.length, role: image ? ("image" as const) : ("payload" as const), elf, livepatch: image ? null : analyzePayload(elf) };
+  return { id: path, name: path, size: elf.bytes.length, origin: { kind: "user" }, status: "ready", progress: null, problem: null, parsed, source: null };
+}
+
+const broken: LoadedFile = { id: "junk", name: "junk.livepatch", size: 3, origin: { kind: "user" }, status: "error", progress: null, problem: { message: "not an ELF file" } as LoadedFile["problem"], parsed: null, source: null };
+
+const shape = (files: LoadedFile[]) => auditHosts(files).map((h) => [h.image?.id ?? null, h.files.map((f) => f.id)]);
+
+describe("audit hosts", () => {
+  it("nothing to audit: no host", () => {
+    expect(shape([loaded("x86_64/xen-syms")])).toEqual([]);
+  });
+
+  it("one image: one host for every payload, whatever it names", () => {
+    expect(shape([loaded("x86_64/xen-syms"), loaded("x86_64/xen_hello_world.livepatch"), loaded("x86_64/xen_wrong_xen_buildid.livepatch")])).toEqual([
+      ["x86_64/xen-syms", ["x86_64/xen_hello_world.livepatch", "x86_64/xen_wrong_xen_buildid.livepatch"]],
+    ]);
+  });
+
+  it("two images: each payload on the host of the image it names, in rail order", () => {
+    const files = ["x86_64/xen-syms", "aarch64/xen_hello_world.livepatch", "x86_64/xen_hello_world.livepatch", "aarch64/xen-syms", "x86_64/xen_bye_world.livepatch"].map(loaded);
+    expect(shape(files)).toEqual([
+      ["aarch64/xen-syms", ["aarch64/xen_hello_world.livepatch"]],
+      ["x86_64/xen-syms", ["x86_64/xen_hello_world.livepatch", "x86_64/xen_bye_world.livepatch"]],
+    ]);
+  });
+
+  it("a payload that names no loaded image goes to an image of its machine; a file that could not be read, with the first payload that names one", () => {
+    const files = [loaded("x86_64/xen_no_xen_buildid.livepatch"), broken, loaded("aarch64/xen-syms"), loaded("x86_64/xen-syms"), loaded("aarch64/xen_nop.livepatch"), loaded("x86_64/xen_nop.livepatch")];
+    expect(shape(files)).toEqual([
+      ["x86_64/xen-syms", ["x86_64/xen_no_xen_buildid.livepatch", "x86_64/xen_nop.livepatch"]],
+      ["aarch64/xen-syms", ["junk", "aarch64/xen_nop.livepatch"]],
+    ]);
+  });
+
+  it("no image: one host, the stand-in Xen", () => {
+    expect(shape([loaded("x86_64/xen_hello_world.livepatch"), loaded("aarch64/xen_hello_world.livepatch")])).toEqual([[null, ["x86_64/xen_hello_world.livepatch", "aarch64/xen_hello_world.livepatch"]]]);
+  });
+});
