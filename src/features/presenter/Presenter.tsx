@@ -228,7 +228,7 @@ export default function Presenter() {
           </dl>
           {sc.catalogue && (
             <ol className="pr-help-list">
-              {sc.catalogue.slice(0, 9).map((c) => (
+              {sc.catalogue.map((c) => (
                 <li key={c.id}>{c.scenario?.title ?? c.id}</li>
               ))}
             </ol>
