@@ -48,6 +48,9 @@ test("keys move through a scenario: Right, Space, PageDown, Left, PageUp, End, H
   const help = page.getByRole("dialog", { name: "Presenter keys" });
   await expect(help).toBeVisible();
   await expect(help).toContainText("blank the screen");
+  // Every scenario of the catalogue (public/scenarios/index.json lists twelve), each reachable by its number.
+  await expect(help.locator(".pr-help-list li")).toHaveCount(12);
+  await expect(help.locator(".pr-help-list li").last()).toContainText("NMI mid-write");
   await page.keyboard.press("?");
   await expect(help).toBeHidden();
 
