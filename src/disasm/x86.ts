@@ -16,6 +16,13 @@ export function disassembleX86(iced: IcedModule, bytes: Uint8Array, address: big
   // only, so a 64-bit immediate such as 0xdead000000000001 would print as $1.
   formatter.smallHexNumbersInDecimal = false;
   formatter.branchLeadingZeros = false;
+  // As objdump: a RIP-relative operand as its displacement off %rip (the address it reaches follows
+  // in a comment), and a zero displacement the encoding carries. (iced's alwaysShowScale also
+  // prints "(%rbx,)" for a base alone: a scale of 1 is added in objdumpText() instead.)
+  formatter.ripRelativeAddresses = true;
+  formatter.showZeroDisplacements = true;
+  // objdump names a prefix the instruction does not need ("cs nopw", padding in Xen's alignment).
+  formatter.showUselessPrefixes = true;
   const out: Insn[] = [];
   try {
     decoder.ip = BigInt.asUintN(64, address);
@@ -32,7 +39,7 @@ export function disassembleX86(iced: IcedModule, bytes: Uint8Array, address: big
         address: ins.ip,
         size: ins.length,
         bytes: hexBytes(bytes.subarray(at, at + ins.length)),
-        text: invalid ? "(bad)" : formatter.format(ins),
+        text: invalid ? "(bad)" : objdumpText(iced, ins, formatter.format(ins)),
         target: direct ? ins.nearBranchTarget : null,
         memAddress: !invalid && ins.isIpRelMemoryOperand ? ins.ipRelMemoryAddress : null,
         pcRelField,
@@ -61,4 +68,20 @@ function relativeField(iced: IcedModule, decoder: Iced.Decoder, ins: Iced.Instru
   } finally {
     co.free();
   }
+}
+
+/**
+ * The few places iced's GAS text differs from objdump's (binutils), applied to iced's text:
+ * an index register's scale of 1 is printed, the shift/rotate-by-one encodings (D0/D1/D3 /r) carry
+ * no `$0x1` operand, a three-operand imul whose source is its destination is written out, an
+ * indirect call/jmp and a push/pop of memory have no size suffix, in/out name the port as (%dx),
+ * and a RIP-relative operand is followed by the address it reaches as `# 0x<hex>`.
+ */
+function objdumpText(iced: IcedModule, ins: Iced.Instruction, text: string): string {
+  let out = text.replace(/^(call|jmp|push|pop)q /, "$1 ").replace(/^imul (\$[^,]+),(%\w+)$/, "imul $1,$2,$2");
+  out = out.replace(/^(in\w*) %dx,/, "$1 (%dx),").replace(/^(out\w*) (%\w+),%dx$/, "$1 $2,(%dx)");
+  if (ins.memoryIndex !== iced.Register.None && ins.memoryIndexScale === 1) out = out.replace(/\((%\w+)?,(%\w+)\)/, "($1,$2,1)");
+  if (/_1$/.test(iced.Code[ins.code] ?? "") && ins.opCount === 2 && ins.op1Kind === iced.OpKind.Immediate8 && ins.immediate8 === 1) out = out.replace(/ \$0x1,/, " ");
+  if (ins.isIpRelMemoryOperand) out += ` # 0x${ins.ipRelMemoryAddress.toString(16)}`;
+  return out;
 }

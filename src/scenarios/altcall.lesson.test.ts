@@ -72,7 +72,8 @@ describe("altcall lesson", () => {
   it("shows the unlisted twin as call *disp32(%rip) through altcall_ops.scale, with the explanation's arithmetic", async () => {
     const insns = await decoded("A site as the compiler left it");
     expect(insns.slice(0, 3).map((i) => i.bytes)).toEqual(["f3 0f 1e fa", "ff 15 d6 0f 00 00", "c3"]);
-    expect(insns[1].text).toBe(`callq *0x${sym("altcall_ops").toString(16)}`);
+    // objdump -d: "call *0xfd6(%rip)  # <altcall_ops>", the displacement off %rip and where it leads.
+    expect(insns[1].text).toBe(`call *0xfd6(%rip) # 0x${sym("altcall_ops").toString(16)}`);
     expect(insns[1].memAddress).toBe(sym("altcall_ops"));
     const next = insns[1].address + 6n;
     expect(out.get("A site as the compiler left it")!.explain).toContain(`0x${next.toString(16)} + 0xfd6 = 0x${sym("altcall_ops").toString(16)}`);
@@ -107,7 +108,8 @@ describe("altcall lesson", () => {
     expect(insns[1].size).toBe(6);
     expect(insns[1].bytes.startsWith("2e e8")).toBe(true);
     expect(insns[1].target).toBe(dest);
-    expect(insns[1].text).toBe(`call 0x${dest.toString(16)}`);
+    // objdump names the prefix: "cs call".
+    expect(insns[1].text).toBe(`cs call 0x${dest.toString(16)}`);
     expect(insns[2].text).toBe("ret");
     const disp = dest - (site + 6n);
     expect(disp).toBe(-0x16n);
@@ -123,7 +125,7 @@ describe("altcall lesson", () => {
 
   it("keeps nothing live in a caller-saved register across the site in altcall_minor_version", async () => {
     const insns = await decoded("What a callee may destroy");
-    expect(insns.slice(0, 4).map((i) => i.text)).toEqual(["endbr64", "mov $0x7,%edi", `call 0x${(sym("altcall_scale") + 4n).toString(16)}`, "ret"]);
+    expect(insns.slice(0, 4).map((i) => i.text)).toEqual(["endbr64", "mov $0x7,%edi", `cs call 0x${(sym("altcall_scale") + 4n).toString(16)}`, "ret"]);
     expect(insns[2].bytes).toBe("2e e8 b5 ff ff ff");
   });
 
