@@ -75,6 +75,18 @@ test("keys move through a scenario: Right, Space, PageDown, Left, PageUp, End, H
   await expect(presenter(page)).toHaveAttribute("aria-label", /^Presenting Hello world/, { timeout: 30_000 });
   await page.keyboard.press("2");
   await expect(presenter(page)).toHaveAttribute("aria-label", /^Presenting Stacking two payloads/, { timeout: 30_000 });
+  // A clicker's next key right after a number moves the scenario that number opens, not the old one.
+  await page.keyboard.press("1");
+  await page.keyboard.press("ArrowRight");
+  await expect(presenter(page)).toHaveAttribute("aria-label", /^Presenting Hello world/, { timeout: 30_000 });
+  await expect(presenter(page)).toHaveAttribute("data-step", "1");
+  await page.keyboard.press("3");
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowRight");
+  await expect(presenter(page)).toHaveAttribute("aria-label", /^Presenting REPLACE/, { timeout: 30_000 });
+  await expect(presenter(page)).toHaveAttribute("data-step", "2");
+  await page.keyboard.press("2");
+  await expect(presenter(page)).toHaveAttribute("aria-label", /^Presenting Stacking two payloads/, { timeout: 30_000 });
 
   await page.keyboard.press("Escape");
   await expect(presenter(page)).toHaveCount(0);

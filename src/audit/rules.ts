@@ -109,6 +109,7 @@ export const RULES = {
   // --- accepted by Xen, but the host would break ---
   "hook-null-entry": rt("Xen calls every entry of a load/unload hook array; a NULL entry makes it jump to address 0 and crash the host."),
   "reloc-section-skipped": rt("Xen skips a relocation section whose sh_info names no section, without an error: the payload loads, and its code runs with the placeholders the assembler left where addresses belong."),
+  "reloc-section-untyped": rt("Xen applies only SHT_REL and SHT_RELA sections: one named like a relocation section with another type is passed over without an error, and the code it was meant to relocate runs with the assembler's placeholders."),
   "func-patch-overruns-symbol": rt("The bytes Xen writes run past the end of the old function in the image, corrupting the code that follows it."),
   // --- warnings ---
   "func-old-size-mismatch": warn("old_size differs from the size of the function in the image; the payload may have been built against a different build."),
@@ -119,7 +120,6 @@ export const RULES = {
   "not-safe-to-reapply": warn("The payload has writable data, so after a REVERT Xen refuses to APPLY it again (its data may be stale); it must be unloaded and uploaded afresh."),
   "func-patch-ends-inside-instruction": warn("Xen writes bytes, not instructions: when a NOP-out ends inside an instruction of the old function, the rest of that instruction stays and the CPU runs it, with whatever follows, as new code. A NOP-out sized for a 1-byte ret does this on builds that end functions with a 5-byte jmp to a return thunk."),
   "func-branch-into-patch": warn("A branch left after the NOPs lands in the middle of one of them, so taking it runs part of a NOP instruction as new code."),
-  "reloc-section-untyped": warn("Xen applies only SHT_REL and SHT_RELA sections; one named like a relocation section with another type is ignored, so whatever relocations it was meant to hold are never applied."),
   "hook-not-function": warn("A hook pointer that does not point at a function will crash or misbehave when Xen calls it."),
   // --- information ---
   "depends-target": info("APPLY checks .livepatch.depends against Xen's build-id or the payload applied just before."),

@@ -40,15 +40,31 @@ describe("audit hosts", () => {
     ]);
   });
 
-  it("a payload that names no loaded image goes to an image of its machine; a file that could not be read, with the first payload that names one", () => {
+  it("a payload that names no loaded image goes to an image of its machine; a file that could not be read, to the first host", () => {
     const files = [loaded("x86_64/xen_no_xen_buildid.livepatch"), broken, loaded("aarch64/xen-syms"), loaded("x86_64/xen-syms"), loaded("aarch64/xen_nop.livepatch"), loaded("x86_64/xen_nop.livepatch")];
     expect(shape(files)).toEqual([
-      ["x86_64/xen-syms", ["x86_64/xen_no_xen_buildid.livepatch", "x86_64/xen_nop.livepatch"]],
-      ["aarch64/xen-syms", ["junk", "aarch64/xen_nop.livepatch"]],
+      ["x86_64/xen-syms", ["x86_64/xen_no_xen_buildid.livepatch", "x86_64/xen_nop.livepatch", "junk"]],
+      ["aarch64/xen-syms", ["aarch64/xen_nop.livepatch"]],
     ]);
   });
 
-  it("no image: one host, the stand-in Xen", () => {
-    expect(shape([loaded("x86_64/xen_hello_world.livepatch"), loaded("aarch64/xen_hello_world.livepatch")])).toEqual([[null, ["x86_64/xen_hello_world.livepatch", "aarch64/xen_hello_world.livepatch"]]]);
+  it("a payload for a machine no loaded image has runs on a stand-in Xen of its own, not on another architecture's image", () => {
+    const files = [loaded("x86_64/xen-syms"), loaded("x86_64/xen_hello_world.livepatch"), loaded("arm32/xen_hello_world.livepatch")];
+    expect(shape(files)).toEqual([
+      ["x86_64/xen-syms", ["x86_64/xen_hello_world.livepatch"]],
+      [null, ["arm32/xen_hello_world.livepatch"]],
+    ]);
+  });
+
+  it("only a file nobody could read: one host for it to fail closed in", () => {
+    expect(shape([broken])).toEqual([[null, ["junk"]]]);
+    expect(shape([loaded("x86_64/xen-syms"), broken])).toEqual([["x86_64/xen-syms", ["junk"]]]);
+  });
+
+  it("no image: a stand-in Xen per machine", () => {
+    expect(shape([loaded("x86_64/xen_hello_world.livepatch"), loaded("aarch64/xen_hello_world.livepatch"), loaded("x86_64/xen_bye_world.livepatch")])).toEqual([
+      [null, ["x86_64/xen_hello_world.livepatch", "x86_64/xen_bye_world.livepatch"]],
+      [null, ["aarch64/xen_hello_world.livepatch"]],
+    ]);
   });
 });

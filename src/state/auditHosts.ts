@@ -1,10 +1,10 @@
 // Which simulated host audits which loaded file. A payload whose .livepatch.xen_depends names a
 // loaded image is audited on a host booted from that image, so payloads for two Xen builds are each
 // judged against their own. Any other file (no xen_depends, a build-id no loaded image has, a plain
-// object) goes to the first loaded image of its own machine; what is left (a file that could not
-// be read, a machine no image has) to the host of the first payload that names a loaded image,
-// else the first image, else the audit's stand-in Xen. Hosts come in the order their first file
-// appears in the rail; files keep rail order within a host.
+// object) goes to the first loaded image of its own machine, else to the audit's stand-in Xen for
+// its machine: an AArch64 payload is never judged by an x86 hypervisor it does not target. A file
+// that could not be read goes to the first host. Hosts come in the order their first file appears
+// in the rail; files keep rail order within a host.
 import { fileLinks, roleOf } from "./links.ts";
 import type { LoadedFile } from "./files.ts";
 
@@ -24,18 +24,29 @@ export function auditHosts(files: LoadedFile[]): HostPlan[] {
   if (audited.length === 0) return [];
   const links = fileLinks(files);
   const images = files.filter((f) => f.parsed && roleOf(f.parsed) === "image");
-  const targetOf = (f: LoadedFile): LoadedFile | null => {
+  const machine = (f: LoadedFile) => f.parsed?.elf.header.machine ?? null;
+  /** The image a file runs on, or the machine of its stand-in Xen; null: it has neither (unreadable). */
+  const hostOf = (f: LoadedFile): LoadedFile | number | null => {
     const t = links.target.get(f.id);
-    return t?.status === "match" ? (images.find((i) => i.id === t.imageId) ?? null) : null;
+    const named = t?.status === "match" ? images.find((i) => i.id === t.imageId) : undefined;
+    return named ?? images.find((i) => machine(i) === machine(f)) ?? machine(f);
   };
-  const sameMachine = (f: LoadedFile): LoadedFile | null => images.find((i) => f.parsed && i.parsed!.elf.header.machine === f.parsed.elf.header.machine) ?? null;
-  const fallback = audited.map(targetOf).find((i) => i !== null) ?? images[0] ?? null;
-  const hosts: HostPlan[] = [];
+  const hosts: (HostPlan & { key: LoadedFile | number })[] = [];
+  const unplaced: LoadedFile[] = [];
   for (const f of audited) {
-    const image = targetOf(f) ?? sameMachine(f) ?? fallback;
-    let host = hosts.find((h) => h.image === image);
-    if (!host) hosts.push((host = { image, files: [] }));
+    const key = hostOf(f);
+    if (key === null) {
+      unplaced.push(f);
+      continue;
+    }
+    let host = hosts.find((h) => h.key === key);
+    if (!host) hosts.push((host = { key, image: typeof key === "number" ? null : key, files: [] }));
     host.files.push(f);
   }
-  return hosts;
+  // A file nobody could read still has a plan to fail closed in: the first host's, else its own.
+  if (unplaced.length) {
+    if (hosts.length) hosts[0].files.push(...unplaced);
+    else hosts.push({ key: -1, image: images[0] ?? null, files: unplaced });
+  }
+  return hosts.map(({ image, files: planned }) => ({ image, files: planned }));
 }

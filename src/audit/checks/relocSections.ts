@@ -3,6 +3,7 @@
 // relocation section but is not typed SHT_REL or SHT_RELA. Xen still loads the payload, so its
 // code then runs with the placeholders the assembler left where addresses belong. Xen's own checks
 // live in the simulated hypervisor; this is the reviewer's view of what those checks let through.
+// Both are errors: a payload whose code runs unrelocated is not one a reviewer can pass.
 import { SHT_NOBITS, SHT_NULL, SHT_REL, SHT_RELA } from "../../elf/constants.ts";
 import { sectionTypeName } from "../../elf/describe.ts";
 import type { ElfFile, ElfSection } from "../../elf/index.ts";

@@ -5,7 +5,9 @@
 // With payloads for two images loaded there is one host per image, each with its own report.
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { PLAN_ROLES, ROLE_LABEL, rcText, toJson, toMarkdown, type AuditResult, type Finding, type FindingSeverity, type PlanRole } from "../../audit/index.ts";
-import { useLens } from "../../state/store.ts";
+import { archOf } from "../../livepatch/index.ts";
+import { selectFiles } from "../../state/selectors.ts";
+import { useLens, type LoadedFile } from "../../state/store.ts";
 import type { NavTarget } from "../../state/nav.ts";
 import { hex } from "../format.ts";
 import { useAudit } from "./useAudit.ts";
@@ -135,6 +137,7 @@ function Findings({ view, shown }: { view: AuditView & { result: AuditResult }; 
 
 export function AuditPanel() {
   const view = useAudit();
+  const files = useLens(selectFiles);
   const [open, setOpen] = useState(false);
   const toggle = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -206,13 +209,13 @@ export function AuditPanel() {
           {runs.length > 1 && <div className="audit-tools">{filter}</div>}
           {runs.map((run, i) =>
             runs.length === 1 ? (
-              <RunReport key={i} run={run} shown={shown} filter={filter} />
+              <RunReport key={i} run={run} shown={shown} filter={filter} fileStem="livepatch-audit" />
             ) : (
-              <section key={i} className="audit-host" aria-label={`Host ${i + 1}: ${hostName(run.result)}`}>
+              <section key={i} className="audit-host" aria-label={`Host ${i + 1}: ${hostName(run, files)}`}>
                 <h3>
-                  Host {i + 1}: <code>{hostName(run.result)}</code> <span className={`verdict ${run.result.verdict}`}>{run.result.verdict.toUpperCase()}</span>
+                  Host {i + 1}: <code>{hostName(run, files)}</code> <span className={`verdict ${run.result.verdict}`}>{run.result.verdict.toUpperCase()}</span>
                 </h3>
-                <RunReport run={run} shown={shown} />
+                <RunReport run={run} shown={shown} fileStem={`livepatch-audit-host${i + 1}`} />
               </section>
             ),
           )}
@@ -222,15 +225,22 @@ export function AuditPanel() {
   );
 }
 
-/** Two images are often both called xen-syms: a host is named by its image's file, machine and build-id. */
-function hostName(result: AuditResult): string {
-  const img = result.image;
-  if (!img) return "stand-in Xen";
+/**
+ * Two images are often both called xen-syms: a host is named by its image's file, machine and
+ * build-id; a stand-in Xen by the machine of the payloads it runs.
+ */
+function hostName(run: AuditRun & { result: AuditResult }, files: readonly LoadedFile[]): string {
+  const img = run.result.image;
+  if (!img) {
+    const machine = files.find((f) => run.ids.includes(f.id) && f.parsed)?.parsed?.elf.header.machine;
+    const arch = machine === undefined ? null : archOf(machine);
+    return arch ? `stand-in Xen (${arch})` : "stand-in Xen";
+  }
   return `${img.file} (${[img.arch, img.buildId ? `build-id ${img.buildId.slice(0, 8)}…` : null].filter(Boolean).join(", ")})`;
 }
 
 /** One host's report: its reason, the image it booted, its plan and steps, exports, findings. */
-function RunReport({ run, shown, filter }: { run: AuditRun & { result: AuditResult }; shown: Set<FindingSeverity>; filter?: ReactNode }) {
+function RunReport({ run, shown, filter, fileStem }: { run: AuditRun & { result: AuditResult }; shown: Set<FindingSeverity>; filter?: ReactNode; fileStem: string }) {
   const { result } = run;
   return (
     <>
@@ -251,10 +261,10 @@ function RunReport({ run, shown, filter }: { run: AuditRun & { result: AuditResu
       <Plan view={run} />
       <div className="audit-tools">
         {filter}
-        <button type="button" className="small" onClick={() => download("livepatch-audit.md", toMarkdown(result), "text/markdown")}>
+        <button type="button" className="small" onClick={() => download(`${fileStem}.md`, toMarkdown(result), "text/markdown")}>
           Export Markdown
         </button>
-        <button type="button" className="small" onClick={() => download("livepatch-audit.json", toJson(result), "application/json")}>
+        <button type="button" className="small" onClick={() => download(`${fileStem}.json`, toJson(result), "application/json")}>
           Export JSON
         </button>
       </div>

@@ -3,14 +3,31 @@
 import { useMemo } from "react";
 import type { ElfFile } from "../../elf/index.ts";
 import type { LivepatchFunc, LivepatchModel } from "../../livepatch/index.ts";
-import { relocText } from "../inspector/symbolize.ts";
+import { relocText, type ImageNames } from "../inspector/symbolize.ts";
 import { hex } from "../format.ts";
 import { CodeListing, type InlineReloc } from "./CodeListing.tsx";
 import { useDisasm } from "./useDisasm.ts";
 import { placeInSection } from "../inspector/symbolize.ts";
 import { bytesOrigin, type NewCodeLocation } from "./newCodeLocation.ts";
 
-export function NewCode({ fn, model, where, standIn, elf, nameAt }: { fn: LivepatchFunc; model: LivepatchModel; where: NewCodeLocation | null; standIn: boolean; elf: ElfFile; nameAt(a: bigint): string | null }) {
+export function NewCode({
+  fn,
+  model,
+  where,
+  standIn,
+  image,
+  elf,
+  nameAt,
+}: {
+  fn: LivepatchFunc;
+  model: LivepatchModel;
+  where: NewCodeLocation | null;
+  standIn: boolean;
+  /** The loaded image's symbols: an undefined symbol's relocation resolves through them, as in Relocations. */
+  image: ImageNames | null;
+  elf: ElfFile;
+  nameAt(a: bigint): string | null;
+}) {
   const t = fn.newAddr.target;
   const state = useDisasm(model.arch, where?.bytes ?? null, where ? where.base + BigInt(where.start) : null);
   // Inline relocations once the code is decoded: a PC-relative one leads where its instruction ends.
@@ -24,12 +41,12 @@ export function NewCode({ fn, model, where, standIn, elf, nameAt }: { fn: Livepa
       for (let i = 0; i < r.count && out.length < 2000; i++) {
         const off = r.offset[i];
         if (off < BigInt(start) || off >= BigInt(start + size)) continue;
-        const txt = relocText(elf, r, i, null, code);
+        const txt = relocText(elf, r, i, image, code);
         out.push({ address: base + off, text: `${txt.type}\t${txt.target}${txt.resolved ? `  (${txt.resolved})` : ""}` });
       }
     }
     return out;
-  }, [where, state, elf]);
+  }, [where, state, elf, image]);
   if (!where) return <p className="muted">The new code is not in this file (NOP-out, or the symbol is undefined here).</p>;
   const localName = (a: bigint) => {
     const rel = a - where.base;

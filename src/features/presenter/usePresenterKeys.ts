@@ -75,10 +75,14 @@ function perform(cmd: SlideCommand, surface: "present" | "embed", onFullscreen?:
   return true;
 }
 
-/** The digits of a scenario number typed so far, and the pause that ends it. */
+/**
+ * The digits of a scenario number typed so far, the pause that ends it, and the scenario being
+ * opened: a clicker's next key waits for that open rather than move the scenario it replaces.
+ */
 const number = {
   typed: "",
   timer: undefined as ReturnType<typeof setTimeout> | undefined,
+  opening: null as Promise<unknown> | null,
   take(r: Typed): void {
     clearTimeout(this.timer);
     this.typed = r.typed;
@@ -86,7 +90,11 @@ const number = {
     if (r.open === null) return;
     const s = useLens.getState().scenario;
     const entry = s.catalogue?.[r.open - 1];
-    if (entry?.scenario) void s.open(entry.id, 0, "present");
+    if (!entry?.scenario) return;
+    const opening: Promise<unknown> = s.open(entry.id, 0, "present").finally(() => {
+      if (this.opening === opening) this.opening = null;
+    });
+    this.opening = opening;
   },
 };
 
@@ -97,7 +105,14 @@ export function useSlideKeys(surface: "present" | "embed", onFullscreen?: () => 
       if (e.key === "Enter" && number.typed && surface === "present") number.take(commitTyped(number.typed));
       else {
         const cmd = slideCommand(e);
-        if (cmd === null || !perform(cmd, surface, onFullscreen)) return;
+        if (cmd === null) return;
+        // Another key ends a number being typed (it opens now), and keys wait for a scenario opening:
+        // "1" then Right on a clicker is scenario 1's first step, not a step of the one it replaces.
+        if (typeof cmd === "string" && surface === "present" && number.typed) number.take(commitTyped(number.typed));
+        if (typeof cmd === "string" && number.opening) {
+          const after = number.opening;
+          void after.then(() => perform(cmd, surface, onFullscreen));
+        } else if (!perform(cmd, surface, onFullscreen)) return;
       }
       e.preventDefault();
       e.stopImmediatePropagation();

@@ -9,7 +9,7 @@ import { FlatRows, shownAt } from "../inspector/flat.ts";
 import { relocLanding, relocText, symbolTableFor, type ImageNames } from "../inspector/symbolize.ts";
 import { useSectionCode } from "./useSectionCode.ts";
 import { useImageContext } from "../functions/useImageContext.ts";
-import { xenImage } from "../../audit/index.ts";
+import { imageNames } from "../inspector/imageNames.ts";
 import type { ElfFile, RelocationTable } from "../../elf/index.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
 import { usePick, useReveal } from "../inspector/usePick.ts";
@@ -19,18 +19,6 @@ import { ROWS_PER_STEP, useSliced } from "../inspector/useSliced.ts";
 const NO_TYPES: number[] = [];
 // 64-bit absolute relocations (x86-64 R_X86_64_64, AArch64 R_AARCH64_ABS64) patch 8 bytes; the rest here 4.
 const FIELD_8 = new Set(["62:1", "183:257"]);
-
-const namesCache = new WeakMap<ElfFile, ImageNames>();
-/** The image's symbols by name, spelled as Xen looks them up; built once per image. */
-function imageNames(name: string, elf: ElfFile): ImageNames {
-  let n = namesCache.get(elf);
-  if (!n) {
-    const x = xenImage(name, elf);
-    n = { file: name, lookup: (s) => x.lookup(s)?.addr ?? null };
-    namesCache.set(elf, n);
-  }
-  return n;
-}
 
 export function Relocations({ file, parsed }: ViewProps) {
   const { elf } = parsed;
