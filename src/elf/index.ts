@@ -29,5 +29,6 @@ export {
   symbolsByName,
 } from "./image.ts";
 export { formatReadelf, type ReadelfOptions } from "./readelf.ts";
+export { isMappingSymbol } from "./symbols.ts";
 export * from "./constants.ts";
 export * as describe from "./describe.ts";

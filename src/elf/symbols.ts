@@ -172,3 +172,8 @@ function nameSymbols(ctx: ParseContext, sections: ElfSection[], sec: ElfSection,
     ctx.diag("warning", "STRTAB_NOT_TERMINATED", str.dataOffset + str.dataSize, `string table ${str.index} (for symbol table ${sec.index}) does not end with a NUL byte at ${hex(str.dataOffset + str.dataSize)}`, str.index);
   }
 }
+
+/** ARM mapping symbols ($a, $d, $t, $x and their $x.N forms) mark code/data ranges; they are not names. */
+export function isMappingSymbol(name: string): boolean {
+  return name.charCodeAt(0) === 0x24 && /^\$[adtx](?:\..*)?$/.test(name);
+}

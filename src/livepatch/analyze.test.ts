@@ -1,4 +1,5 @@
 // Builder-made payloads: every field path and every malformation with its exact code and offset.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseElf } from "../elf/index.ts";
 import { analyzePayload } from "./analyze.ts";
@@ -265,5 +266,15 @@ describe("many records", () => {
     expect(model.funcs).toHaveLength(n);
     expect(model.funcs[0].newAddr.target).toMatchObject({ symbol: `f${n - 1}`, addend: 0n });
     expect(model.funcs[n - 1].newAddr.target).toMatchObject({ symbol: "f0", addend: 0n });
+  });
+});
+
+// readelf -rW / -sW of the aarch64 hello world sample: funcs[0].name is filled by R_AARCH64_ABS64
+// against .rodata.str1.8 + 0, where a `$d` mapping symbol also sits; a mapping symbol is not a name.
+describe("ARM mapping symbols", () => {
+  it("a pointer into data that a $d marks is named by its section, not by $d", () => {
+    const elf = parseElf(new Uint8Array(readFileSync(new URL("../../public/samples/aarch64/xen_hello_world.livepatch", import.meta.url))));
+    const t = analyzePayload(elf)!.funcs[0].name.target;
+    expect(t).toMatchObject({ kind: "symbol", symbol: ".rodata.str1.8", addend: 0n, defined: true });
   });
 });

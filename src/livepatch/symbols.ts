@@ -1,5 +1,5 @@
 // Symbolic view of symbol + addend: who a pointer designates, without load addresses.
-import { SHN_ABS, SHN_COMMON, SHN_LORESERVE, SHN_UNDEF, STT_FUNC, STT_NOTYPE, STT_OBJECT, STT_SECTION, stType } from "../elf/index.ts";
+import { isMappingSymbol, SHN_ABS, SHN_COMMON, SHN_LORESERVE, SHN_UNDEF, STT_FUNC, STT_NOTYPE, STT_OBJECT, STT_SECTION, stType } from "../elf/index.ts";
 import type { Context } from "./context.ts";
 import type { PointerTarget } from "./types.ts";
 
@@ -39,7 +39,8 @@ function symbolsBySection(ctx: Context): SectionIndex {
     for (let i = 1; i < t.count; i++) {
       const type = stType(t.info[i]);
       if (type !== STT_FUNC && type !== STT_OBJECT && type !== STT_NOTYPE) continue;
-      if (t.name[i] === "" || t.shndx[i] === SHN_UNDEF || t.shndx[i] >= SHN_LORESERVE) continue;
+      // An ARM mapping symbol marks where data or code starts; it is never what a pointer names.
+      if (t.name[i] === "" || isMappingSymbol(t.name[i]) || t.shndx[i] === SHN_UNDEF || t.shndx[i] >= SHN_LORESERVE) continue;
       const list = index.get(t.shndx[i]) ?? [];
       list.push(i);
       index.set(t.shndx[i], list);

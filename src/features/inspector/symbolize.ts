@@ -13,10 +13,8 @@ const SHF_EXECINSTR = 0x4n;
 const SHF_STRINGS = 0x20n;
 const SHT_NOBITS = 8;
 
-/** ARM mapping symbols ($a, $d, $t, $x and their $x.N forms) mark code/data ranges; they are not names. */
-export function isMappingSymbol(name: string): boolean {
-  return name.charCodeAt(0) === 0x24 && /^\$[adtx](?:\..*)?$/.test(name);
-}
+import { isMappingSymbol } from "../../elf/index.ts";
+export { isMappingSymbol };
 
 interface SectionSymbols {
   values: bigint[];

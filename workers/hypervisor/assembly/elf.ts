@@ -148,13 +148,13 @@ function headerCheck(e: Elf): i32 {
     : osabi != 0 && osabi != 9 ? "EI_OSABI is neither SYSV nor FreeBSD" : b.u16(16) != 1 ? "e_type is not ET_REL" : phnum != 0 ? "the file has program headers" : "";
   if (why.length > 0) {
     // Xen reads the header as its own class and byte order before it looks at either, so the field
-    // it trips on may be an artefact of reading another layout: say so beside it.
+    // it trips on may be an artefact of reading another layout: that comes first.
     const layout = cls != (e.is64 ? 2 : 1) && (cls == 1 || cls == 2)
-      ? " (the file is ELFCLASS" + (cls == 2 ? "64" : "32") + ": Xen reads its header as the ELFCLASS" + (e.is64 ? "64" : "32") + " layout it loads)"
-      : b.u8(5) == 2 ? " (the file is big-endian: Xen reads its header little-endian)" : "";
+      ? "the file is ELFCLASS" + (cls == 2 ? "64" : "32") + " and Xen reads its header as the ELFCLASS" + (e.is64 ? "64" : "32") + " layout it loads; read so, "
+      : b.u8(5) == 2 ? "the file is big-endian and Xen reads its header little-endian; read so, " : "";
     const where = b.u32(20) != 1 ? at(20, 4) : b.u8(6) != 1 ? at(6, 1) : b.u8(8) != 0 ? at(8, 1) : osabi != 0 && osabi != 9 ? at(7, 1) : b.u16(16) != 1 ? at(16, 2) : at(phnumAt, 2);
     // "%s: Invalid ELF payload"
-    return fail(R.R_ELF_HEADER, EOPNOTSUPP, lp("Invalid ELF payload"), why + layout, where);
+    return fail(R.R_ELF_HEADER, EOPNOTSUPP, lp("Invalid ELF payload"), layout + why, where);
   }
   const machine = b.u16(18);
   let archOk = false;

@@ -83,14 +83,14 @@ describe("a header refused because it has another layout says so", () => {
     // arm32 hello world: e_shentsize 40, e_shnum 34 (readelf -h) sit where Elf64_Ehdr has e_phnum.
     const f = await refusal("x86_64", payloadBytes("arm32", HELLO));
     expect(f).toMatchObject({ rule: "elf-header-unsupported", offset: 56, length: 2 });
-    expect(f?.explanation).toBe("the file has program headers (the file is ELFCLASS32: Xen reads its header as the ELFCLASS64 layout it loads)");
+    expect(f?.explanation).toBe("the file is ELFCLASS32 and Xen reads its header as the ELFCLASS64 layout it loads; read so, the file has program headers");
   });
   it("a big-endian payload: e_version 1 read little-endian is 0x01000000", async () => {
     const e = new Edit(payloadBytes("aarch64", NOP));
     e.u8(5, 2).u32(20, 0x01000000);
     const f = await refusal("aarch64", e.bytes);
     expect(f).toMatchObject({ rule: "elf-header-unsupported", offset: 20, length: 4 });
-    expect(f?.explanation).toBe("e_version is not 1 (the file is big-endian: Xen reads its header little-endian)");
+    expect(f?.explanation).toBe("the file is big-endian and Xen reads its header little-endian; read so, e_version is not 1");
   });
   it("a big-endian x86_64 header that passes the common checks names its byte order", async () => {
     const e = new Edit(payloadBytes("x86_64", NOP));
