@@ -392,6 +392,7 @@ export interface HypervisorApi {
   /** An NMI on `cpu` after `ns` more nanoseconds of virtual time. */
   scheduleNmi(cpu: number, ns: bigint | number, opts?: { path?: readonly string[] }): void;
 
+  /** A copy of `len` bytes of simulated memory at `addr`; null when it cannot be read (unmapped, or over 64 MiB). */
   readMemory(addr: bigint, len: number): Uint8Array | null;
   /** Runs a Xen (or payload) function with integer arguments on CPU 0; a `run` event records it. */
   call(target: string, args: readonly bigint[]): CallResult;

@@ -203,7 +203,7 @@ export function AuditPanel() {
           </header>
           {runs.length > 1 && (
             <p className="muted">
-              The payloads target {runs.length} different images: each image's payloads run on a simulated host booted from it, with a report of their own.
+              The payloads run on {runs.length} simulated hosts, each with a report of its own: one per loaded image they target, and a stand-in Xen for a machine no loaded image has.
             </p>
           )}
           {runs.length > 1 && <div className="audit-tools">{filter}</div>}

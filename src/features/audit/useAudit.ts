@@ -24,6 +24,7 @@ export function useAuditRunner(): void {
     // still there: both are in a plan, and the audit fails closed on them rather than leave them out.
     const hosts = auditHosts(files).map(({ image, files: planned }) => ({
       image,
+      planned,
       ids: planned.map((f) => f.id),
       inputs: planned.map((f) => ({
         file: f.name,
@@ -35,7 +36,7 @@ export function useAuditRunner(): void {
     if (hosts.length === 0) return null;
     // While a file is still loading the plan is not known yet: no verdict rather than a partial one.
     const pending = files.some((f) => f.status === "parsing");
-    const key = [...hosts.map((h) => `${h.image?.id ?? ""}:${h.ids.map((id) => `${id}:${files.find((f) => f.id === id)?.status}:${roleIn(roles, id)}`).join(",")}`), pending ? "pending" : ""].join("|");
+    const key = [...hosts.map((h) => `${h.image?.id ?? ""}:${h.planned.map((f) => `${f.id}:${f.status}:${roleIn(roles, f.id)}`).join(",")}`), pending ? "pending" : ""].join("|");
     return { key, hosts, pending };
   }, [files, roles]);
   const key = plan?.key ?? null;

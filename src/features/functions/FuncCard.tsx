@@ -6,7 +6,6 @@ import type { LivepatchFunc, LivepatchModel } from "../../livepatch/index.ts";
 import { useLens } from "../../state/store.ts";
 import { bytesHex, hex } from "../format.ts";
 import { NewCode } from "./NewCode.tsx";
-import { imageNames } from "../inspector/imageNames.ts";
 import { OldNew } from "./OldNew.tsx";
 import { useFileFindings } from "../audit/useFileFindings.ts";
 import { PointerText, provenanceText } from "./PointerText.tsx";
@@ -55,8 +54,6 @@ export function FuncCard({ fn, model, elf, fileId, ctx }: { fn: LivepatchFunc; m
   const selectBytes = useLens((s) => s.ui.selectBytes);
   // Memoised: the listing disassembles again whenever its bytes change identity.
   const newCode = useMemo(() => ctx.newCode(fn), [ctx, fn]);
-  const imageElf = ctx.image?.parsed?.elf ?? null;
-  const imageNamesOf = useMemo(() => (ctx.image && imageElf ? imageNames(ctx.image.name, imageElf) : null), [ctx.image, imageElf]);
   const ps = model.pointerSize;
   const name = ctx.label(fn);
   const num = (label: string, value: number, at: number, size: number, note?: string) => (
@@ -113,7 +110,7 @@ export function FuncCard({ fn, model, elf, fileId, ctx }: { fn: LivepatchFunc; m
         </tbody>
       </table>
       <Expectation fn={fn} ctx={ctx} />
-      <NewCode fn={fn} model={model} where={newCode} standIn={ctx.standIn} image={imageNamesOf} elf={elf} nameAt={ctx.nameAt} />
+      <NewCode fn={fn} model={model} where={newCode} standIn={ctx.standIn} image={ctx.names} elf={elf} nameAt={ctx.nameAt} />
     </article>
   );
 }

@@ -16,6 +16,8 @@ import { describePatch } from "../../simulator/patchText.ts";
 import { placeInSection } from "../inspector/symbolize.ts";
 import { usePlacement } from "../placement/usePlacement.ts";
 import { newCodeLocation, type NewCodeLocation } from "./newCodeLocation.ts";
+import { imageNames } from "../inspector/imageNames.ts";
+import type { ImageNames } from "../inspector/symbolize.ts";
 import { imageString, quoted } from "./references.ts";
 
 /** What APPLY writes for one function, as the simulated hypervisor previews it. */
@@ -37,6 +39,8 @@ export interface FuncPatch {
 
 export interface ImageContext {
   image: LoadedFile | null;
+  /** The image's symbols by name, as Xen looks them up: where an undefined symbol's relocation resolves. */
+  names: ImageNames | null;
   /** True when the image's build-id is the one the payload's xen_depends names. */
   matches: boolean;
   model: LivepatchModel | null;
@@ -113,6 +117,7 @@ export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageCont
     };
     return {
       image,
+      names: image && imageElf ? imageNames(image.name, imageElf) : null,
       matches: !!image && !!xenDepends && image.parsed?.role === "image" && !!imageElf && buildIdHex(imageElf) === xenDepends,
       model,
       pending: running && !at,

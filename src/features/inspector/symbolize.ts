@@ -14,7 +14,6 @@ const SHF_STRINGS = 0x20n;
 const SHT_NOBITS = 8;
 
 import { isMappingSymbol } from "../../elf/index.ts";
-export { isMappingSymbol };
 
 interface SectionSymbols {
   values: bigint[];

@@ -9,7 +9,6 @@ import { FlatRows, shownAt } from "../inspector/flat.ts";
 import { relocLanding, relocText, symbolTableFor, type ImageNames } from "../inspector/symbolize.ts";
 import { useSectionCode } from "./useSectionCode.ts";
 import { useImageContext } from "../functions/useImageContext.ts";
-import { imageNames } from "../inspector/imageNames.ts";
 import type { ElfFile, RelocationTable } from "../../elf/index.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
 import { usePick, useReveal } from "../inspector/usePick.ts";
@@ -34,9 +33,7 @@ export function Relocations({ file, parsed }: ViewProps) {
   const selectBytes = useLens((s) => s.ui.selectBytes);
   const machine = elf.header.machine;
   const elfClass = elf.header.elfClass;
-  const imageFile = useImageContext(file, parsed).image;
-  const imageElf = imageFile?.parsed?.elf ?? null;
-  const image = useMemo(() => (imageFile && imageElf ? imageNames(imageFile.name, imageElf) : null), [imageFile, imageElf]);
+  const image = useImageContext(file, parsed).names;
 
   // A bitmap, not a Set: this runs over every relocation (1.8M in the large fixture), in slices.
   const scanTypes = useMemo(

@@ -1,7 +1,8 @@
 // Relocation targets as the Relocations view spells them, on committed samples (expected values
 // from readelf's tables of the same files, written out by hand).
 import { describe, expect, it } from "vitest";
-import { isMappingSymbol, relocText } from "../inspector/symbolize.ts";
+import { isMappingSymbol } from "../../elf/index.ts";
+import { relocText } from "../inspector/symbolize.ts";
 import { Patch, sample } from "../../audit/test-support/samples.ts";
 
 describe("relocation targets", () => {

@@ -66,7 +66,7 @@ export function auditHostOver(hv: HypervisorApi, cpus = 4, boot: (image: AuditIm
       for (const s of payload.sections) {
         if (s.region !== "text" || s.nobits || s.size === 0) continue;
         const bytes = hv.readMemory(BigInt(s.addr), s.size);
-        if (bytes) code.push({ index: s.index, bytes: bytes.slice() });
+        if (bytes) code.push({ index: s.index, bytes });
       }
       return { payload, patches, code };
     },
