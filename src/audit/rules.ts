@@ -181,5 +181,12 @@ export type RuleId = keyof typeof RULES;
 export const RULE_IDS = Object.keys(RULES) as RuleId[];
 
 
+/**
+ * Xen's refusals of an ELF header (its version/type/OS-ABI checks and its machine, class and byte
+ * order check). When Xen refuses a file's header it never reads past it, so that refusal is the
+ * file's headline; what the audit's own reader makes of the rest of the file comes after it.
+ */
+export const HEADER_REFUSALS: ReadonlySet<RuleId> = new Set<RuleId>(["elf-header-unsupported", "elf-arch-unsupported"]);
+
 /** Every rule id with its review metadata (the wasm's failure and panic events carry these ids). */
 export const CATALOGUE: Readonly<Record<RuleId, Rule>> = RULES;

@@ -9,7 +9,7 @@ import type { AuditHost, HostStep, Placement } from "./host.ts";
 import { executionOrder, planProblem, type AuditPlan } from "./plan.ts";
 import { readInput, type ReadFile } from "./read.ts";
 import { reviewPayload, patchedTwice, uncheckedFamilies, type Reviewed } from "./review.ts";
-import { RULES, type RuleId } from "./rules.ts";
+import { HEADER_REFUSALS, RULES, type RuleId } from "./rules.ts";
 import { syntheticImage } from "./synthetic.ts";
 import { xenImage, type XenImage } from "./image.ts";
 import type { Decode } from "./checks/boundaries.ts";
@@ -48,6 +48,24 @@ function reasonOf(findings: readonly Finding[]): string | null {
   const e = findings.find((f) => f.severity === "error");
   // file-unreadable's message starts with its file already.
   return e ? `${e.file && !e.message.startsWith(e.file) ? `${e.file}: ` : ""}${e.message}` : null;
+}
+
+/**
+ * A file whose header Xen refused leads with that refusal: the audit's reader, having read the file
+ * in the layout its header claims, may fail on what it finds there (a section table past the end of
+ * a file whose byte order was flipped), but that is a consequence of the header, not the reason Xen
+ * gives. Its file-unreadable finding moves to just after Xen's refusal and says what it follows.
+ */
+export function headerRefusalFirst(findings: readonly Finding[]): Finding[] {
+  const out = [...findings];
+  for (const refusal of findings.filter((f) => f.fileIndex !== undefined && HEADER_REFUSALS.has(f.id as RuleId))) {
+    const at = out.findIndex((f) => f.id === "file-unreadable" && f.fileIndex === refusal.fileIndex);
+    if (at < 0 || at > out.indexOf(refusal)) continue;
+    const [unreadable] = out.splice(at, 1);
+    const context = { ...unreadable, message: `${unreadable.message}; this is how the audit reads the file past the header Xen refused (${refusal.id})` };
+    out.splice(out.indexOf(refusal) + 1, 0, context);
+  }
+  return out;
 }
 
 export interface RunOptions {
@@ -141,10 +159,11 @@ function finish(
   placements: Map<number, Placement> = new Map(),
   halted = false,
 ): AuditResult {
+  const ordered = headerRefusalFirst(findings);
   return {
-    verdict: findings.some((f) => f.severity === "error") ? "reject" : "accept",
-    reason: reasonOf(findings),
-    findings,
+    verdict: ordered.some((f) => f.severity === "error") ? "reject" : "accept",
+    reason: reasonOf(ordered),
+    findings: ordered,
     files: inputs.map((r) => ({ file: r.file, name: payloadName(r.file), role: plan.files[r.fileIndex].role, size: r.bytes.length, readable: !r.unreadable, placement: placements.get(r.fileIndex) ?? null })),
     image: plan.image ? { file: plan.image.file, arch: image?.arch ?? null, buildId: image?.buildId ?? null } : null,
     assumed,

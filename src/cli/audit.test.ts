@@ -50,6 +50,43 @@ describe("livepatch-lens audit", () => {
     expect(j.reason).toMatch(/cut\.livepatch cannot be read as a payload: section header offset/);
   });
 
+  it("a big-endian payload leads with Xen's refusal of its header, then what the audit's reader made of the rest", () => {
+    const dir = mkdtempSync(join(tmpdir(), "audit-cli-"));
+    const hello = readFileSync(`${S}/x86_64/xen_hello_world.livepatch`);
+    // EI_DATA 2 (big-endian) on a little-endian file: Xen reads the header little-endian, so its
+    // machine check is what refuses it; the audit's reader honours EI_DATA and reads e_shoff 2688
+    // (readelf -h: 0xa80, bytes 80 0a 00 .. 00) as 0x800a000000000000, past the 4864-byte file.
+    const flipped = Uint8Array.from(hello);
+    flipped[5] = 2;
+    writeFileSync(join(dir, "be.livepatch"), flipped);
+    // With e_version byte-swapped too (00 00 00 01), the header check trips on e_version first.
+    const swapped = Uint8Array.from(flipped);
+    swapped.set([0, 0, 0, 1], 20);
+    writeFileSync(join(dir, "be_version.livepatch"), swapped);
+    const shoff = "section header offset 0x800a000000000000 is past the end of the file (4864 bytes) at byte 0x28 (SHOFF_PAST_END)";
+    for (const [file, id, message] of [
+      ["be.livepatch", "elf-arch-unsupported", "e_machine 62, ELFCLASS64, big-endian is not what this hypervisor loads"],
+      ["be_version.livepatch", "elf-header-unsupported", "the file is big-endian and Xen reads its header little-endian; read so, e_version is not 1"],
+    ] as const) {
+      const path = join(dir, file);
+      const unreadable = `${path} cannot be read as a payload: ${shoff}; this is how the audit reads the file past the header Xen refused (${id})`;
+      const j = cli("--json", "--xen", `${S}/x86_64/xen-syms`, path);
+      expect(j.code).toBe(1);
+      const json = JSON.parse(j.out);
+      expect(json.verdict).toBe("reject");
+      expect(json.reason).toBe(`${path}: ${message}`);
+      expect(json.findings.map((f: { id: string; message: string }) => [f.id, f.message])).toEqual([
+        [id, message],
+        ["file-unreadable", unreadable],
+      ]);
+      const t = cli("--xen", `${S}/x86_64/xen-syms`, path);
+      expect(t.code).toBe(1);
+      expect(t.out.split("\n")[1]).toBe(`reason: ${path}: ${message}`);
+      const listed = t.out.split("\n").filter((l) => l.startsWith("  error "));
+      expect(listed).toEqual([`  error   ${id} [@0x${id === "elf-arch-unsupported" ? "12" : "14"}]: ${message}`, `  error   file-unreadable [@0x28]: ${unreadable}`]);
+    }
+  });
+
   it("a file it cannot fetch is the one file-unreadable finding: nothing of it is uploaded, and the reason names it once", () => {
     const r = cli("--json", "--xen", `${S}/x86_64/xen-syms`, "/nonexistent/x.livepatch", `${S}/x86_64/xen_hello_world.livepatch`);
     expect(r.code).toBe(1);
