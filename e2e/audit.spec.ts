@@ -3,7 +3,9 @@
 // file it cannot read, and one placement shared by Overview, Sections and the simulator. Expected
 // values come from the CLI (`livepatch-lens audit --json`, `sim`), which the page must agree with.
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test, expect, openApp } from "./support/guards.ts";
 
 interface AuditJson {
@@ -66,6 +68,25 @@ test("fails closed: hello world plus a copy cut at 2,000 bytes is REJECT, naming
   const panel = page.getByRole("complementary", { name: "Audit findings" });
   await expect(panel.getByTestId("audit-reason")).toContainText("hello_cut.livepatch cannot be read as a payload");
   await expect(panel.getByRole("region", { name: "Findings for hello_cut.livepatch" })).toContainText("file-unreadable");
+});
+
+test("a big-endian payload: the drawer leads with Xen's refusal of its header, as the CLI does, then the reader's file-unreadable", async ({ page }) => {
+  const hello = "x86_64/xen_hello_world.livepatch";
+  const flipped = Buffer.from(readFileSync(sample(hello)));
+  flipped[5] = 2; // EI_DATA: ELFDATA2MSB
+  const dir = mkdtempSync(join(tmpdir(), "lpl-be-"));
+  writeFileSync(join(dir, "hello_be.livepatch"), flipped);
+  const cliResult = auditJson(join(dir, "hello_be.livepatch"));
+  expect(cliResult.findings.map((f) => f.id)).toEqual(["elf-arch-unsupported", "file-unreadable"]);
+  await openApp(page, `#samples=x86_64/xen-syms,${hello}&file=${hello}&view=overview`);
+  await expect(page.getByRole("button", { name: "Audit: accept" })).toBeVisible({ timeout: 20_000 });
+  await page.locator("input[type=file]").setInputFiles({ name: "hello_be.livepatch", mimeType: "application/octet-stream", buffer: flipped });
+  await page.getByRole("button", { name: "Audit: reject" }).click({ timeout: 20_000 });
+  const panel = page.getByRole("complementary", { name: "Audit findings" });
+  await expect(panel.getByTestId("audit-reason")).toHaveText("hello_be.livepatch: e_machine 62, ELFCLASS64, big-endian is not what this hypervisor loads");
+  const findings = panel.getByRole("region", { name: "Findings for hello_be.livepatch" }).locator(".audit-finding");
+  await expect(findings.locator(":is(button, code)")).toHaveText(["elf-arch-unsupported", "file-unreadable"]);
+  await expect(findings.nth(1)).toContainText("SHOFF_PAST_END); this is how the audit reads the file past the header Xen refused (elf-arch-unsupported)");
 });
 
 test("files the user opens (read by the audit worker from the File itself) give the CLI's verdict", async ({ page }) => {
