@@ -11,6 +11,7 @@ import { isHalted, panic } from "./halt";
 import { runActionHook, runVoidHooks, hookEnabled, hookOrigin, HOOK_APPLY, HOOK_REVERT, HOOK_LOAD, HOOK_UNLOAD } from "./hooks";
 import { touch } from "./dangling";
 import { applyFunc, revertFunc } from "./patch";
+import { relaxRegionPerms, tightenRegionPerms } from "./regions";
 import { checkExpectations, stateEvent } from "./actions";
 
 export const CMD_UNLOAD: i32 = 1;
@@ -60,9 +61,14 @@ export function printMetadata(p: Payload, cpu: i32): bool {
  * (relax_virtual_region_perms(): text RWX, rodata RW) and flushes its own TLB, then tightens them
  * back to RX / RO, each CPU flushing its TLB on the way out (arch_livepatch_post_action()). ARM
  * maps Xen's image a second time, writable, and on revive invalidates the I-cache and unmaps it.
- * The simulator writes patches directly; the event records which mechanism Xen uses.
+ * The simulator models x86's permissions (./regions.ts), which decide whether a load or unload
+ * hook's stores fault; it writes the patches themselves directly, on either architecture.
  */
-function quiesceEvent(p: Payload, cpu: i32, on: bool): void {
+function quiesceOrRevive(p: Payload, cpu: i32, on: bool): void {
+  if (arch == ARCH_X86_64) {
+    if (on) relaxRegionPerms();
+    else tightenRegionPerms();
+  }
   begin("rendezvous", cpu, p.name);
   fStr("phase", on ? "quiesce" : "revive");
   fStr("how", arch == ARCH_X86_64 ? "region-perms" : "alias");
@@ -73,11 +79,11 @@ function quiesceEvent(p: Payload, cpu: i32, on: bool): void {
 function applyPayload(p: Payload, cpu: i32): i32 {
   // "%s: Applying %u functions"
   consoleLine(p.name, "livepatch: " + p.name + ": Applying " + p.funcs.length.toString() + " functions", LEVEL_INFO, cpu);
-  quiesceEvent(p, cpu, true);
+  quiesceOrRevive(p, cpu, true);
   if (!runVoidHooks(p, HOOK_LOAD, cpu)) return 1;
   if (p.funcs.length > 0 && !touch(p, DANG_FUNCS, cpu, "apply_payload()")) return 1;
   for (let i = 0; i < p.funcs.length; i++) if (!applyFunc(p, i, cpu)) return 1;
-  quiesceEvent(p, cpu, false);
+  quiesceOrRevive(p, cpu, false);
   if (!printMetadata(p, cpu)) return 1;
   return 0;
 }
@@ -86,11 +92,11 @@ function applyPayload(p: Payload, cpu: i32): i32 {
 export function revertPayload(p: Payload, cpu: i32): i32 {
   // "%s: Reverting"
   consoleLine(p.name, "livepatch: " + p.name + ": Reverting", LEVEL_INFO, cpu);
-  quiesceEvent(p, cpu, true);
+  quiesceOrRevive(p, cpu, true);
   if (p.funcs.length > 0 && !touch(p, DANG_FUNCS, cpu, "revert_payload()")) return 1;
   for (let i = 0; i < p.funcs.length; i++) if (!revertFunc(p, i, cpu)) return 1;
   if (!runVoidHooks(p, HOOK_UNLOAD, cpu)) return 1;
-  quiesceEvent(p, cpu, false);
+  quiesceOrRevive(p, cpu, false);
   return 0;
 }
 

@@ -9,6 +9,18 @@ export const PERM_NONE: i32 = 0;
 export const PERM_RX: i32 = 1;
 export const PERM_RW: i32 = 2;
 export const PERM_RO: i32 = 3;
+/** Only while x86 Xen is quiesced for patching: relax_virtual_region_perms() maps text RWX. */
+export const PERM_RWX: i32 = 4;
+
+// @ts-ignore: decorator
+@inline export function permWritable(perm: i32): bool {
+  return perm == PERM_RW || perm == PERM_RWX;
+}
+
+// @ts-ignore: decorator
+@inline export function permExecutable(perm: i32): bool {
+  return perm == PERM_RX || perm == PERM_RWX;
+}
 
 let pages = new Map<u64, Uint8Array>();
 let perms = new Map<u64, i32>();

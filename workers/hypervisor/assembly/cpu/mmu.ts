@@ -5,7 +5,7 @@
 //
 // Accessors never trap: a failed access records the fault (fKind, fAddr, fAccess) and returns 0;
 // the executing instruction checks `fKind` and stops before touching any register.
-import { memGeneration, pageBytes, permAt, journalNote, PERM_RW, PERM_RX, PERM_NONE } from "../memory";
+import { memGeneration, pageBytes, permAt, journalNote, permWritable, permExecutable, PERM_NONE } from "../memory";
 import { FAULT_NONE, FAULT_UNMAPPED, FAULT_NONCANONICAL, FAULT_WRITE_RO, FAULT_FETCH_NX } from "./consts";
 
 const TLB_BITS: u64 = 8;
@@ -91,12 +91,12 @@ function fill(pn: u64, access: i32, addr: u64): usize {
     fault(FAULT_UNMAPPED, addr, access);
     return 0;
   }
-  if (access == ACCESS_WRITE && perm != PERM_RW) {
+  if (access == ACCESS_WRITE && !permWritable(perm)) {
     fault(FAULT_WRITE_RO, addr, access);
     return 0;
   }
   if (access == ACCESS_WRITE) journalNote(pn);
-  if (access == ACCESS_FETCH && perm != PERM_RX) {
+  if (access == ACCESS_FETCH && !permExecutable(perm)) {
     fault(FAULT_FETCH_NX, addr, access);
     return 0;
   }

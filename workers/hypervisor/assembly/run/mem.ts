@@ -1,7 +1,7 @@
 // Scalar reads and writes of simulated memory for the native services and the struct builders,
 // straight from the page bytes (no allocation per access). Reads ignore permissions except that
 // the page must be mapped; writes need a writable page, as Xen's own stores would.
-import { pageBytes, permAt, memWriteLe, PAGE_SHIFT, PAGE_SIZE, PERM_RW } from "../memory";
+import { pageBytes, permAt, permWritable, memWriteLe, PAGE_SHIFT, PAGE_SIZE } from "../memory";
 
 /** Cleared by a read that touched an unmapped byte. */
 export let readOk: bool = true;
@@ -42,6 +42,6 @@ export function readLe(a: u64, size: i32): u64 {
 
 /** A store of `size` bytes by Xen code: false (nothing written) when a page is not writable. */
 export function writeInt(a: u64, v: u64, size: i32): bool {
-  if (permAt(a) != PERM_RW || permAt(a + <u64>(size - 1)) != PERM_RW) return false;
+  if (!permWritable(permAt(a)) || !permWritable(permAt(a + <u64>(size - 1)))) return false;
   return memWriteLe(a, v, size);
 }

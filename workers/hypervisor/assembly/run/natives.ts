@@ -12,7 +12,7 @@
 import { cpuServiceArg, cpuIrqFlags, cpuSetIrqsEnabled, cpuRestoreIrqFlags } from "../cpu/api";
 import { clockNow } from "../clock";
 import { debugBuild } from "../xenlog";
-import { permAt, PERM_RW } from "../memory";
+import { permAt, permWritable } from "../memory";
 import { readLe, readOk, writeInt } from "./mem";
 
 export const SV_SPIN_LOCK: i32 = 10;
@@ -67,7 +67,7 @@ function fault(o: NativeOutcome, at: u64, write: bool): NativeOutcome {
   o.kind = NATIVE_FAULT;
   o.faultAt = at;
   o.faultWrite = write;
-  o.faultPresent = write && permAt(at) != 0 && permAt(at) != PERM_RW;
+  o.faultPresent = write && permAt(at) != 0 && !permWritable(permAt(at));
   return o;
 }
 
