@@ -4,6 +4,7 @@
 export { analyzePayload, isPayload } from "./analyze.ts";
 export { archOf } from "./context.ts";
 export { funcLabel } from "./label.ts";
+export { shortBuildId } from "./shortBuildId.ts";
 export { parseBuildIdNote, findAppendedSignature, parseXenSignatureNote, type AppendedSignature, type XenSignatureNote } from "./notes.ts";
 export { parseModinfo, type Modinfo, type ModinfoEntry } from "./modinfo.ts";
 export { decodeExpectation, type Expectation } from "./expectation.ts";

@@ -5,7 +5,7 @@
 // With payloads for two images loaded there is one host per image, each with its own report.
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { PLAN_ROLES, ROLE_LABEL, rcText, toJson, toMarkdown, type AuditResult, type Finding, type FindingSeverity, type PlanRole } from "../../audit/index.ts";
-import { archOf } from "../../livepatch/index.ts";
+import { archOf, shortBuildId } from "../../livepatch/index.ts";
 import { selectFiles } from "../../state/selectors.ts";
 import { useLens, type LoadedFile } from "../../state/store.ts";
 import type { NavTarget } from "../../state/nav.ts";
@@ -213,7 +213,7 @@ export function AuditPanel() {
             ) : (
               <section key={i} className="audit-host" aria-label={`Host ${i + 1}: ${hostName(run, files)}`}>
                 <h3>
-                  Host {i + 1}: <code>{hostName(run, files)}</code> <span className={`verdict ${run.result.verdict}`}>{run.result.verdict.toUpperCase()}</span>
+                  Host {i + 1}: <code title={run.result.image?.buildId ? `build-id ${run.result.image.buildId}` : undefined}>{hostName(run, files)}</code> <span className={`verdict ${run.result.verdict}`}>{run.result.verdict.toUpperCase()}</span>
                 </h3>
                 <RunReport run={run} shown={shown} fileStem={`livepatch-audit-host${i + 1}`} />
               </section>
@@ -236,7 +236,7 @@ function hostName(run: AuditRun & { result: AuditResult }, files: readonly Loade
     const arch = machine === undefined ? null : archOf(machine);
     return arch ? `stand-in Xen (${arch})` : "stand-in Xen";
   }
-  return `${img.file} (${[img.arch, img.buildId ? `build-id ${img.buildId.slice(0, 8)}…` : null].filter(Boolean).join(", ")})`;
+  return `${img.file} (${[img.arch, img.buildId ? `build-id ${shortBuildId(img.buildId)}` : null].filter(Boolean).join(", ")})`;
 }
 
 /** One host's report: its reason, the image it booted, its plan and steps, exports, findings. */

@@ -85,7 +85,7 @@ export function Graph({ file }: ViewProps) {
             transform={`translate(${x},${y})`}
             onClick={() => node.kind !== "function" && selectFile(node.id)}
           >
-            <title>{`${node.label}\n${node.sub}`}</title>
+            <title>{`${node.label}\n${node.detail}`}</title>
             <rect width={NODE_W} height={NODE_H} rx={6} />
             <text x={10} y={17} className="g-label">
               {node.label.length > 28 ? `${node.label.slice(0, 27)}…` : node.label}

@@ -4,12 +4,15 @@
 import type { FileLinks } from "../../state/links.ts";
 import type { LoadedFile } from "../../state/store.ts";
 import { funcLabel } from "../../livepatch/label.ts";
+import { shortBuildId } from "../../livepatch/shortBuildId.ts";
 
 export interface GraphNode {
   id: string;
   kind: "image" | "payload" | "function";
   label: string;
   sub: string;
+  /** What the node's tooltip adds under its label: `sub` in full (a whole build-id). */
+  detail: string;
   /** Column: images 0, payloads by stacking depth, functions last. */
   column: number;
   /** Functions: how many loaded payloads patch it (>1 stands out). */
@@ -51,7 +54,7 @@ export function buildGraph(files: LoadedFile[], links: FileLinks): GraphData {
     const col = isImage ? 0 : depthOf(f.id);
     maxDepth = Math.max(maxDepth, col);
     const bid = links.buildId.get(f.id);
-    nodes.push({ id: f.id, kind: isImage ? "image" : "payload", label: f.name, sub: bid ? bid.slice(0, 12) + "…" : "no build-id", column: col, patchedBy: 0 });
+    nodes.push({ id: f.id, kind: isImage ? "image" : "payload", label: f.name, sub: bid ? shortBuildId(bid) : "no build-id", detail: bid ? `build-id ${bid}` : "no build-id", column: col, patchedBy: 0 });
   }
   const fnCount = new Map<string, { count: number; payloads: string[] }>();
   for (const f of ready) {
@@ -78,7 +81,8 @@ export function buildGraph(files: LoadedFile[], links: FileLinks): GraphData {
   const fns = [...fnCount].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
   for (const [name, e] of fns.slice(0, MAX_FUNCTIONS)) {
     const id = `fn:${name}`;
-    nodes.push({ id, kind: "function", label: name, sub: e.count > 1 ? `patched by ${e.count} payloads` : "hypervisor function", column: maxDepth + 1, patchedBy: e.count });
+    const sub = e.count > 1 ? `patched by ${e.count} payloads` : "hypervisor function";
+    nodes.push({ id, kind: "function", label: name, sub, detail: sub, column: maxDepth + 1, patchedBy: e.count });
     for (const p of e.payloads) edges.push({ from: p, to: id, kind: "patches", label: "" });
   }
   return { nodes, edges, hiddenFunctions: Math.max(0, fns.length - MAX_FUNCTIONS) };

@@ -1,6 +1,7 @@
 // The left rail: loaded files (payloads and images, with what each targets), then the samples.
 import { useRef } from "react";
 import { fileLinks, roleLabel, type FileLinks } from "../../state/links.ts";
+import { shortBuildId } from "../../livepatch/index.ts";
 import { selectFiles } from "../../state/selectors.ts";
 import { useLens, type LoadedFile } from "../../state/store.ts";
 import { sizeText } from "../format.ts";
@@ -17,10 +18,14 @@ function TargetLine({ f, links, files }: { f: LoadedFile; links: FileLinks; file
   if (t.status === "mismatch")
     return (
       <span className="link bad" title={`xen_depends ${t.want}`}>
-        targets no loaded image (build-id {t.want.slice(0, 8)}…)
+        targets no loaded image (build-id {shortBuildId(t.want)})
       </span>
     );
-  return <span className="link muted">target build-id {t.want.slice(0, 8)}…</span>;
+  return (
+    <span className="link muted" title={`xen_depends ${t.want}`}>
+      target build-id {shortBuildId(t.want)}
+    </span>
+  );
 }
 
 /**
