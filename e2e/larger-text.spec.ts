@@ -157,3 +157,27 @@ for (const [w, h] of SIZES) {
     expect(await check(page, `simulator at ${w}×${h}`, `${w}-simulator`)).toBeGreaterThan(0);
   });
 }
+
+// The jump diagram is drawn in the page's pixels, so Larger text enlarges its words as it does the
+// sentences beside them (it was a fixed drawing shrunk to its card, whose words got smaller).
+test("Larger text enlarges the jump diagram's words with the page's", async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await openApp(page, "#samples=x86_64/xen-syms,x86_64/xen_hello_world.livepatch&file=x86_64/xen_hello_world.livepatch&view=functions");
+  const title = page.locator(".jump-diagram .jd-title").first();
+  const sentence = page.getByRole("heading", { name: "What Xen writes at the old function" });
+  await expect(title).toBeVisible({ timeout: 30_000 });
+  const heights = async () => ({ title: (await title.boundingBox())!.height, sentence: (await sentence.boundingBox())!.height });
+  const before = await heights();
+  await largerText(page);
+  await expect.poll(async () => (await heights()).sentence).toBeGreaterThan(before.sentence * 1.2);
+  const after = await heights();
+  // styles.css: .app.large-text { zoom: 1.3 }; both grow by about that factor (line boxes round).
+  for (const k of ["sentence", "title"] as const) {
+    expect(after[k] / before[k]).toBeGreaterThan(1.2);
+    expect(after[k] / before[k]).toBeLessThan(1.45);
+  }
+  // The whole drawing stays inside its card.
+  const card = (await page.getByRole("region", { name: "Trampoline" }).boundingBox())!;
+  const svg = (await page.locator(".jump-diagram").first().boundingBox())!;
+  expect(svg.x + svg.width).toBeLessThanOrEqual(card.x + card.width + 1);
+});

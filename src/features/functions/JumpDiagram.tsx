@@ -1,6 +1,19 @@
 // The patch drawn: the old function in the hypervisor, the new one in the payload, and the jump
-// Xen writes from one to the other (or the NOPs that blank the old code).
+// Xen writes from one to the other (or the NOPs that blank the old code). Drawn at the width of
+// its box, one user unit per CSS pixel, so its text is the page's size (Larger text too) rather
+// than shrunk with a fixed drawing; only a box narrower than MIN_WIDTH scales it down.
+import { useId, useRef } from "react";
+import { useElementSize } from "../../components/useElementSize.ts";
 import { hex } from "../format.ts";
+
+const MIN_WIDTH = 260;
+const MAX_WIDTH = 760;
+/** Room between the boxes for the jump's arc and its arrowhead. */
+const ARC_ROOM = 70;
+/** A box fits a 64-bit address, its size and the margins at the text sizes in styles.css. */
+const BOX_MIN = 200;
+const BOX_MAX = 230;
+const BOX_H = 64;
 
 export interface JumpDiagramProps {
   oldName: string;
@@ -14,46 +27,70 @@ export interface JumpDiagramProps {
 }
 
 export function JumpDiagram(p: JumpDiagramProps) {
-  const W = 640;
-  const H = 122;
-  const box = (x: number, title: string, sub: string, cls: string) => (
-    <g className={`jd-box ${cls}`} transform={`translate(${x},28)`}>
-      <rect width={230} height={64} rx={6} />
-      <text x={12} y={24} className="jd-title">
-        {title}
-      </text>
-      <text x={12} y={46} className="jd-mono">
-        {sub}
-      </text>
+  const holder = useRef<HTMLDivElement>(null);
+  const { width } = useElementSize(holder, { width: 640, height: 0 });
+  const W = Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, width));
+  const clip = `jd${useId().replace(/[^a-zA-Z0-9_-]/g, "")}`;
+  const jump = p.kind === "trampoline";
+  // Side by side when both boxes and the arc fit, else one above the other (a narrow card, or
+  // Larger text): the text keeps its size either way.
+  const across = W >= 2 * BOX_MIN + ARC_ROOM + 20;
+  const boxW = across ? Math.min(BOX_MAX, (W - 20 - ARC_ROOM) / 2) : Math.min(W - 20, BOX_MAX + 60);
+  const oldAt = { x: 10, y: across ? 28 : 20 };
+  const newAt = across ? { x: W - 10 - boxW, y: 28 } : { x: 10, y: 144 };
+  const H = across ? 122 : jump ? 236 : 130;
+  // A name longer than its box is clipped at the box's edge; the whole name is in the tooltip.
+  const box = (at: { x: number; y: number }, title: string, sub: string, cls: string) => (
+    <g className={`jd-box ${cls}`} transform={`translate(${at.x},${at.y})`}>
+      <title>{`${title}\n${sub}`}</title>
+      <clipPath id={`${clip}-${cls}`}>
+        <rect width={boxW - 8} height={BOX_H} />
+      </clipPath>
+      <rect width={boxW} height={BOX_H} rx={6} />
+      <g clipPath={`url(#${clip}-${cls})`}>
+        <text x={12} y={24} className="jd-title">
+          {title}
+        </text>
+        <text x={12} y={46} className="jd-mono">
+          {sub}
+        </text>
+      </g>
     </g>
   );
+  const note = (at: { x: number; y: number }, text: string) => (
+    <text x={at.x + 10} y={across ? at.y + BOX_H + 18 : at.y - 6} className="jd-note">
+      {text}
+    </text>
+  );
   return (
-    <svg className="jump-diagram" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${p.oldName} ${p.kind === "nop" ? "is NOPed out" : `jumps to ${p.newName}`}`}>
-      <defs>
-        <marker id="jd-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
-          <path d="M0,0 L10,5 L0,10 z" className="jd-arrowhead" />
-        </marker>
-      </defs>
-      {box(10, `old: ${p.oldName}`, `${p.oldAddr !== null ? hex(p.oldAddr) : "address unknown"} · ${p.oldSize} B`, "old")}
-      <text x={20} y={110} className="jd-note">
-        hypervisor text
-      </text>
-      {p.kind === "trampoline" ? (
-        <>
-          {box(W - 240, `new: ${p.newName ?? "?"}`, `${p.newAddr !== null ? hex(p.newAddr) : "?"} · ${p.newSize} B`, "new")}
-          <text x={W - 230} y={110} className="jd-note">
-            payload text
-          </text>
-          <path d={`M240,54 C${W / 2 - 40},8 ${W / 2 + 40},8 ${W - 242},54`} className="jd-jump" markerEnd="url(#jd-arrow)" />
-          <text x={W / 2} y={18} textAnchor="middle" className="jd-label">
+    <div ref={holder} className="jump-diagram-box">
+      <svg className="jump-diagram" width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${p.oldName} ${jump ? `jumps to ${p.newName}` : "is NOPed out"}`}>
+        <defs>
+          <marker id={`${clip}-arrow`} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
+            <path d="M0,0 L10,5 L0,10 z" className="jd-arrowhead" />
+          </marker>
+        </defs>
+        {box(oldAt, `old: ${p.oldName}`, `${p.oldAddr !== null ? hex(p.oldAddr) : "address unknown"} · ${p.oldSize} B`, "old")}
+        {note(oldAt, "hypervisor text")}
+        {jump ? (
+          <>
+            {box(newAt, `new: ${p.newName ?? "?"}`, `${p.newAddr !== null ? hex(p.newAddr) : "?"} · ${p.newSize} B`, "new")}
+            {note(newAt, "payload text")}
+            <path
+              d={across ? `M${10 + boxW},54 C${W / 2 - 30},8 ${W / 2 + 30},8 ${newAt.x - 2},54` : `M40,${oldAt.y + BOX_H} L40,${newAt.y - 24}`}
+              className="jd-jump"
+              markerEnd={`url(#${clip}-arrow)`}
+            />
+            <text x={across ? W / 2 : 56} y={across ? 18 : oldAt.y + BOX_H + 28} textAnchor={across ? "middle" : "start"} className="jd-label">
+              {p.patchLabel}
+            </text>
+          </>
+        ) : (
+          <text x={across ? boxW + 30 : 20} y={across ? 64 : oldAt.y + BOX_H + 28} className="jd-label">
             {p.patchLabel}
           </text>
-        </>
-      ) : (
-        <text x={260} y={64} className="jd-label">
-          {p.patchLabel}
-        </text>
-      )}
-    </svg>
+        )}
+      </svg>
+    </div>
   );
 }

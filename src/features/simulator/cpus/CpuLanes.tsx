@@ -4,7 +4,7 @@
 // scale computes positions, React renders.
 import { useRef } from "react";
 import { laneScale } from "./laneScale.ts";
-import { useElementSize } from "../useElementSize.ts";
+import { useElementSize } from "../../../components/useElementSize.ts";
 import type { LaneSegmentKind, RendezvousView } from "../../../simulator/rendezvous.ts";
 import { rcText } from "../state-diagram/layout.ts";
 

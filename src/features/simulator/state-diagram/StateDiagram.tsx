@@ -7,7 +7,7 @@ import { useRef, type CSSProperties } from "react";
 import type { ActionProgress, NodeState } from "../../../simulator/derive.ts";
 import { diagramLayout, HALO, pointOn, rcText, wrapText, type EdgeGeom } from "./layout.ts";
 import { rcLabel } from "../../../simulator/describe.ts";
-import { useElementSize } from "../useElementSize.ts";
+import { useElementSize } from "../../../components/useElementSize.ts";
 
 function edgeClass(e: EdgeGeom, action: ActionProgress | null): string {
   if (!action || action.action !== e.id) return "edge";

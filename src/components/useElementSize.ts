@@ -1,5 +1,6 @@
 // The content-box size of an element, kept current with a ResizeObserver and measured once before
-// the first paint, so views drawn in pixels (the state diagram, the CPU lanes) fit their box.
+// the first paint, so views drawn in pixels (the state diagram, the CPU lanes, the jump diagram) fit
+// their box, and their text stays the size of the page's (Larger text included).
 import { useLayoutEffect, useState, type RefObject } from "react";
 
 export interface Size {
