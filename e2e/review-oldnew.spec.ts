@@ -4,7 +4,7 @@
 // The new side is the simulator's memory after UPLOAD: objdump's bytes outside the relocated
 // fields, and in them S + A − P from readelf and the placement the CLI reports.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "@playwright/test";
@@ -229,4 +229,23 @@ test("x86_64 hello world's new code as it runs: the lea's field holds S + A − 
   await expect(code.getByRole("table", { name: "New function disassembly" })).toContainText(`48 8d 05 ${le}`);
   // objdump -dr's relocation line stays under the instruction it patched.
   await expect(code.getByRole("table", { name: "New function disassembly" })).toContainText("R_X86_64_PC32");
+});
+
+test("a relocation section Xen skips: the new code and old/new say the bytes that run keep the relocations left unapplied, naming the section and the finding", async ({ page }) => {
+  // readelf -hSW: section headers at 2688, 64 bytes each; [13] .rela.text.xen_hello_world's sh_info
+  // (+44) is at 2688 + 13 * 64 + 44 = 0xdec. 0xffffffff names no section: Xen skips it.
+  const bytes = Buffer.from(readFileSync(`${S}/x86_64/xen_hello_world.livepatch`));
+  expect(execFileSync("readelf", ["-SW", `${S}/x86_64/xen_hello_world.livepatch`], { encoding: "utf8" })).toMatch(/\[13\] \.rela\.text\.xen_hello_world\s+RELA\s+\S+\s+\S+\s+\S+\s+\S+\s+I\s+\d+\s+12\s/);
+  bytes.writeUInt32LE(0xffffffff, 0xdec);
+  await openApp(page, "#samples=x86_64/xen-syms");
+  await page.locator("input[type=file]").setInputFiles({ name: "hello_skip.livepatch", mimeType: "application/octet-stream", buffer: bytes });
+  await page.getByRole("button", { name: "Audit: reject" }).waitFor({ timeout: 20_000 });
+  await page.getByRole("tab", { name: /^Functions/ }).click();
+  const label = "placed by its UPLOAD: the bytes that run, with the relocations Xen skipped left unapplied (.rela.text.xen_hello_world: reloc-section-skipped)";
+  const code = page.getByRole("region", { name: "New function code" });
+  await expect(code).toContainText(label, { timeout: 20_000 });
+  await expect(code).not.toContainText("relocated by its UPLOAD");
+  // objdump -d: the assembler's placeholder, 48 8d 05 00 00 00 00, is what runs.
+  await expect(code.getByRole("table", { name: "New function disassembly" })).toContainText("48 8d 05 00 00 00 00");
+  await expect(page.locator(".old-new .on-legend")).toContainText(label);
 });

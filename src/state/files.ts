@@ -6,7 +6,7 @@ import { parseClient, type ParseOutcome } from "../services/parseClient.ts";
 import { sampleUrl } from "../services/samples.ts";
 import type { ParsedFile } from "./parsedFile.ts";
 import type { SliceApi } from "./slice.ts";
-import type { AuditResult, Placement, PlanRole } from "../audit/index.ts";
+import type { AuditResult, Finding, Placement, PlanRole } from "../audit/index.ts";
 
 export type FileOrigin = { kind: "sample"; path: string } | { kind: "user" };
 
@@ -80,6 +80,8 @@ export interface FilePlacement {
   imageFile: string | null;
   /** Why there is no placement: the first error finding about this file. */
   reason: string | null;
+  /** The audit's findings about this file. */
+  findings: Finding[];
 }
 
 export function describeProblem(name: string, p: FileProblem): string {

@@ -27,6 +27,7 @@ export function placementIn(audit: AuditState, fileId: string): FilePlacement | 
   const i = at?.index ?? -1;
   if (!result || i < 0 || !result.files[i]) return null;
   const f = result.files[i];
-  const reason = result.findings.find((x) => x.fileIndex === i && x.severity === "error")?.message ?? null;
-  return { placement: f.placement, assumed: result.assumed, imageFile: result.image?.file ?? null, reason };
+  const findings = result.findings.filter((x) => x.fileIndex === i);
+  const reason = findings.find((x) => x.severity === "error")?.message ?? null;
+  return { placement: f.placement, assumed: result.assumed, imageFile: result.image?.file ?? null, reason, findings };
 }

@@ -9,11 +9,34 @@ import { sectionTypeName } from "../../elf/describe.ts";
 import type { ElfFile, ElfSection } from "../../elf/index.ts";
 import type { Where } from "../context.ts";
 import type { RuleId } from "../rules.ts";
+import type { Finding } from "../types.ts";
 
 export interface RelocSectionFinding {
   id: Extract<RuleId, "reloc-section-skipped" | "reloc-section-untyped">;
   message: string;
   where: Where;
+}
+
+/** A relocation section the audit found Xen passes over, and the finding that says so. */
+export interface UnappliedRelocs {
+  /** The relocation section's name, e.g. `.rela.text.foo`. */
+  relocSection: string;
+  id: RelocSectionFinding["id"];
+}
+
+/**
+ * The relocations meant for `section` that Xen never applies, read from a file's audit findings:
+ * each `reloc-section-skipped` or `reloc-section-untyped` finding whose relocation section is named
+ * for it (`.rela.text.foo` and `.rel.text.foo` relocate `.text.foo`; the skipped one's sh_info names
+ * no section, so its name is all that says which section it was for).
+ */
+export function unappliedRelocs(findings: readonly Finding[], section: string): UnappliedRelocs[] {
+  const out: UnappliedRelocs[] = [];
+  for (const f of findings) {
+    if ((f.id !== "reloc-section-skipped" && f.id !== "reloc-section-untyped") || !f.section) continue;
+    if (/^\.rela?(\..*)$/.exec(f.section)?.[1] === section) out.push({ relocSection: f.section, id: f.id });
+  }
+  return out;
 }
 
 /** File offset of a section header field: sh_type is at 4 in both classes, sh_info at 44 (ELF64) or 28 (ELF32). */

@@ -129,7 +129,7 @@ export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageCont
       },
       sections,
       standIn: !!at?.assumed,
-      newCode: (fn) => newCodeLocation(fn, sections, parsed.elf, code),
+      newCode: (fn) => newCodeLocation(fn, sections, parsed.elf, code, at?.findings),
       readOld: (address, length) => (imageElf ? readVirtual(imageElf, address, length) : null),
       imageSymbol: (name) => imageFunc(imageElf ? findSymbol(imageElf, name) : null),
       oldFunction: (address) => imageFunc(imageElf ? symbolAt(imageElf, address) : null),
