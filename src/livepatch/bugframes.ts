@@ -49,6 +49,9 @@ export function decodeBugFrames(ctx: Context): BugFrame[] {
       const loc = word("loc_disp", x86 ? splitBugWord : null);
       const ptr = word(x86 ? "ptr_disp" : "file_disp", x86 ? splitBugWord : null);
       const msg = frameType === 3 ? word("msg_disp", null).field : null;
+      // Arm's BUG_FRAME() fills msg_disp in every frame (`.long (3b - 4b)`, a PREL32 to the end of
+      // the file name); only an assert frame's is read (bug_msg()), but it is a field of the frame.
+      if (!x86 && frameType !== 3) src.used.add(at + f("msg_disp"));
       const run = frameType === 0;
       out.push({
         frameType,
