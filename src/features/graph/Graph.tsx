@@ -51,7 +51,7 @@ export function Graph({ file }: ViewProps) {
         {contested.length > 0 && (
           <span className="bad">
             {" "}
-            {contested.length} function{contested.length === 1 ? " is" : "s are"} patched by more than one loaded payload: {contested.map((n) => n.label).join(", ")}.
+            {contested.length} function{contested.length === 1 ? " is" : "s are"} patched by more than one loaded payload: {contested.map((n) => (n.host ? `${n.label} in ${n.host}` : n.label)).join(", ")}.
           </span>
         )}
         {data.hiddenFunctions > 0 && <span className="muted"> ({data.hiddenFunctions} more functions not drawn.)</span>}

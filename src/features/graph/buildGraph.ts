@@ -1,10 +1,14 @@
 // The picture's data: loaded images and payloads, the build-id edges between them, and the
 // hypervisor functions each payload patches. Plain arrays built from the store's files; d3 only
-// ever sees these copies.
+// ever sees these copies. A hypervisor function belongs to the hypervisor a payload runs on, the
+// audit's host for it (auditHosts): xen_extra_version of an x86 xen-syms and of an AArch64 one
+// are two functions, and two payloads patch "the same function" only on the same host.
 import type { FileLinks } from "../../state/links.ts";
 import type { LoadedFile } from "../../state/store.ts";
 import { funcLabel } from "../../livepatch/label.ts";
 import { shortBuildId } from "../../livepatch/shortBuildId.ts";
+import { archOf } from "../../livepatch/context.ts";
+import { auditHosts, type HostPlan } from "../../state/auditHosts.ts";
 
 export interface GraphNode {
   id: string;
@@ -17,6 +21,8 @@ export interface GraphNode {
   column: number;
   /** Functions: how many loaded payloads patch it (>1 stands out). */
   patchedBy: number;
+  /** Functions, with payloads for several hypervisors loaded: the one it is in. */
+  host?: string | null;
 }
 
 export interface GraphEdge {
@@ -33,6 +39,17 @@ export interface GraphData {
 }
 
 const MAX_FUNCTIONS = 60;
+
+function hostArch(h: HostPlan): string | null {
+  const machine = (h.image ?? h.files.find((f) => f.parsed))?.parsed?.elf.header.machine;
+  return machine === undefined ? null : archOf(machine);
+}
+
+/** A host as the Map names it when there are several: its image's file and machine, or a stand-in. */
+function hostLabel(h: HostPlan): string {
+  const arch = hostArch(h);
+  return `${h.image ? h.image.name : "stand-in Xen"}${arch ? ` (${arch})` : ""}`;
+}
 
 export function buildGraph(files: LoadedFile[], links: FileLinks): GraphData {
   const ready = files.filter((f) => f.parsed && (f.parsed.role === "image" || f.parsed.role === "payload"));
@@ -56,7 +73,10 @@ export function buildGraph(files: LoadedFile[], links: FileLinks): GraphData {
     const bid = links.buildId.get(f.id);
     nodes.push({ id: f.id, kind: isImage ? "image" : "payload", label: f.name, sub: bid ? shortBuildId(bid) : "no build-id", detail: bid ? `build-id ${bid}` : "no build-id", column: col, patchedBy: 0 });
   }
-  const fnCount = new Map<string, { count: number; payloads: string[] }>();
+  const hosts = auditHosts(files);
+  const hostOf = new Map<string, number>();
+  hosts.forEach((h, i) => h.files.forEach((f) => hostOf.set(f.id, i)));
+  const fnCount = new Map<string, { name: string; host: number; count: number; payloads: string[] }>();
   for (const f of ready) {
     if (f.parsed!.role !== "payload") continue;
     const t = links.target.get(f.id);
@@ -67,22 +87,27 @@ export function buildGraph(files: LoadedFile[], links: FileLinks): GraphData {
     }
     const d = links.depends.get(f.id);
     if (d && d.kind === "payload") edges.push({ from: f.id, to: d.id, kind: "depends", label: "depends" });
+    const host = hostOf.get(f.id) ?? 0;
     for (const fn of f.parsed!.livepatch?.funcs ?? []) {
       const name = funcLabel(fn);
-      const e = fnCount.get(name) ?? { count: 0, payloads: [] };
+      const key = `${host}:${name}`;
+      const e = fnCount.get(key) ?? { name, host, count: 0, payloads: [] };
       if (!e.payloads.includes(f.id)) {
         e.count++;
         e.payloads.push(f.id);
       }
-      fnCount.set(name, e);
+      fnCount.set(key, e);
     }
   }
   // Contested functions first, so they are never the ones left out.
-  const fns = [...fnCount].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
-  for (const [name, e] of fns.slice(0, MAX_FUNCTIONS)) {
-    const id = `fn:${name}`;
-    const sub = e.count > 1 ? `patched by ${e.count} payloads` : "hypervisor function";
-    nodes.push({ id, kind: "function", label: name, sub, detail: sub, column: maxDepth + 1, patchedBy: e.count });
+  const fns = [...fnCount.values()].sort((a, b) => b.count - a.count || a.name.localeCompare(b.name) || a.host - b.host);
+  const several = hosts.length > 1;
+  for (const e of fns.slice(0, MAX_FUNCTIONS)) {
+    const id = `fn:${e.host}:${e.name}`;
+    const host = several && hosts[e.host] ? hosts[e.host] : null;
+    const what = e.count > 1 ? `patched by ${e.count} payloads` : "hypervisor function";
+    const sub = host ? `${hostArch(host) ?? "?"} · ${what}` : what;
+    nodes.push({ id, kind: "function", label: e.name, sub, detail: host ? `${what} in ${hostLabel(host)}` : what, column: maxDepth + 1, patchedBy: e.count, host: host ? hostLabel(host) : null });
     for (const p of e.payloads) edges.push({ from: p, to: id, kind: "patches", label: "" });
   }
   return { nodes, edges, hiddenFunctions: Math.max(0, fns.length - MAX_FUNCTIONS) };

@@ -1,0 +1,46 @@
+// The Map's hypervisor functions belong to the hypervisor a payload runs on. The samples: every
+// hello and bye world replaces xen_extra_version (fixtures/payloads/hello_world.c, bye_world.c),
+// and each architecture's payloads name their own sample xen-syms in .livepatch.xen_depends.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parseElf } from "../../elf/index.ts";
+import { analyzePayload } from "../../livepatch/index.ts";
+import { fileLinks } from "../../state/links.ts";
+import type { LoadedFile } from "../../state/files.ts";
+import { buildGraph } from "./buildGraph.ts";
+
+const SAMPLES = new URL("../../../public/samples/", import.meta.url);
+
+function loaded(path: string): LoadedFile {
+  const elf = parseElf(new Uint8Array(readFileSync(new URL(path, SAMPLES))));
+  const image = path.endsWith("xen-syms");
+  const parsed = { fileName: path, size: elf.bytes.length, role: image ? ("image" as const) : ("payload" as const), elf, livepatch: image ? null : analyzePayload(elf) };
+  return { id: path, name: path.split("/")[1], size: elf.bytes.length, origin: { kind: "user" }, status: "ready", progress: null, problem: null, parsed, source: null };
+}
+
+const functions = (files: LoadedFile[]) =>
+  buildGraph(files, fileLinks(files))
+    .nodes.filter((n) => n.kind === "function")
+    .map((n) => [n.label, n.sub, n.patchedBy]);
+
+describe("the Map's hypervisor functions", () => {
+  it("one hypervisor: hello and bye world patch the same xen_extra_version", () => {
+    expect(functions(["x86_64/xen-syms", "x86_64/xen_hello_world.livepatch", "x86_64/xen_bye_world.livepatch"].map(loaded))).toEqual([["xen_extra_version", "patched by 2 payloads", 2]]);
+  });
+
+  it("two hypervisors: each architecture's xen_extra_version is its own function, patched twice", () => {
+    const files = ["x86_64/xen-syms", "aarch64/xen-syms", "x86_64/xen_hello_world.livepatch", "x86_64/xen_bye_world.livepatch", "aarch64/xen_hello_world.livepatch", "aarch64/xen_bye_world.livepatch"].map(loaded);
+    expect(functions(files)).toEqual([
+      ["xen_extra_version", "x86_64 · patched by 2 payloads", 2],
+      ["xen_extra_version", "aarch64 · patched by 2 payloads", 2],
+    ]);
+  });
+
+  it("no image: one stand-in per machine keeps the architectures apart too", () => {
+    const files = ["x86_64/xen_hello_world.livepatch", "aarch64/xen_hello_world.livepatch"].map(loaded);
+    expect(functions(files)).toEqual([
+      ["xen_extra_version", "x86_64 · hypervisor function", 1],
+      ["xen_extra_version", "aarch64 · hypervisor function", 1],
+    ]);
+  });
+});
