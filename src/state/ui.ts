@@ -26,7 +26,8 @@ export interface FileView {
   selection: ByteSelection | null;
   hexCursor: number | null;
   /** A link asked `view` to show its pick (clear its filters, scroll to it); the token tells links apart. */
-  reveal: { view: NavView; token: number } | null;
+  /** A link's pending reveal; `bytes`, when the link names exact bytes (an audit finding), wins over the view's own choice. */
+  reveal: { view: NavView; token: number; bytes: Omit<ByteSelection, "token" | "fileId"> | null } | null;
 }
 
 export interface Notice {
@@ -49,7 +50,7 @@ export interface UiSlice {
   selectFile(id: string | null): void;
   setView(view: ViewId): void;
   /** Follow a link: show `fileId` and the target's view, with the target picked and revealed. */
-  navigate(fileId: string, target: NavTarget): void;
+  navigate(fileId: string, target: NavTarget, bytes?: Omit<ByteSelection, "token" | "fileId">): void;
   /** A view's own selection (a click on a row). */
   pick(fileId: string, target: NavTarget): void;
   /** The view has revealed what link `token` asked for. */
@@ -107,10 +108,10 @@ export function createUiSlice({ set }: SliceApi<"ui">): UiSlice {
     notices: [],
     selectFile: (id) => set((s) => (s.selectedFileId === id ? {} : { selectedFileId: id })),
     setView: (view) => set({ view }),
-    navigate: (fileId, target) =>
+    navigate: (fileId, target, bytes) =>
       set((s) => {
         const cur = s.byFile[fileId] ?? EMPTY_FILE_VIEW;
-        const next: FileView = { ...cur, picks: { ...cur.picks, [target.view]: target }, reveal: { view: target.view, token: ++tokenSeq } };
+        const next: FileView = { ...cur, picks: { ...cur.picks, [target.view]: target }, reveal: { view: target.view, token: ++tokenSeq, bytes: bytes ?? null } };
         return { selectedFileId: fileId, view: target.view, byFile: { ...s.byFile, [fileId]: next } };
       }),
     pick: (fileId, target) => edit(fileId, (v) => ({ picks: { ...v.picks, [target.view]: target } })),

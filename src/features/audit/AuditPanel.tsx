@@ -36,15 +36,17 @@ function targetOf(f: Finding): NavTarget {
 function useFollow() {
   return (fileId: string, f: Finding) => {
     const { ui } = useLens.getState();
-    ui.navigate(fileId, targetOf(f));
+    // The finding's own bytes travel with the link, so a view that reveals its item when it gets
+    // to (Sections, Symbols, ... once loaded) selects them after its item's bytes; views that
+    // select nothing of their own (Overview, Functions) get them straight away.
+    const bytes = f.offset === undefined ? undefined : { offset: f.offset, size: f.length ?? 1, label: f.id };
+    ui.navigate(fileId, targetOf(f), bytes);
     ui.showHex();
-    if (f.offset === undefined) return;
-    const offset = f.offset;
-    // After the target view has reacted to the navigation (it may select its own item).
+    if (!bytes) return;
     setTimeout(() => {
       const { ui } = useLens.getState();
-      ui.setHexCursor(fileId, offset);
-      ui.selectBytes({ fileId, offset, size: f.length ?? 1, label: f.id });
+      ui.setHexCursor(fileId, bytes.offset);
+      ui.selectBytes({ fileId, ...bytes });
     }, 0);
   };
 }

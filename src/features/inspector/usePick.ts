@@ -26,6 +26,12 @@ export function useReveal<V extends NavView>(fileId: string, parsed: ParsedFile,
     const pick = selectFileView(useLens.getState(), fileId).picks[view] as TargetOf<V> | undefined;
     ui.revealed(fileId, token);
     if (pick && targetIn(parsed, pick)) apply(pick);
+    // A link that names its bytes (an audit finding's offset and length) selects exactly those,
+    // after the view's own choice (a section's data), whenever the view gets to run this.
+    if (reveal?.bytes) {
+      ui.setHexCursor(fileId, reveal.bytes.offset);
+      ui.selectBytes({ fileId, ...reveal.bytes });
+    }
     // Only a new token should move the selection, not a new `apply` closure.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [token]);
