@@ -2,7 +2,7 @@
 import { SHT_SYMTAB, describe, stVisibility, type ElfFile, type SymbolTable } from "../elf/index.ts";
 import { pointerJson, type PointerJson } from "../livepatch/json.ts";
 import { xenKeys, type XenView } from "./xenView.ts";
-import type { LivepatchModel, PointerField, PointerTarget } from "../livepatch/index.ts";
+import { notPayload, type LivepatchModel, type PointerField, type PointerTarget } from "../livepatch/index.ts";
 import { createView, memoByte, symbolBind, symbolType, type View } from "./inspectView.ts";
 import { halvesOf, u64Text } from "./listingBytes.ts";
 import type { StreamOut } from "./output.ts";
@@ -111,7 +111,7 @@ export async function writeText(out: StreamOut, fileName: string, elf: ElfFile, 
   }
 
   if (model) writeLivepatch(out, model, xen);
-  else out.w("\nNot a livepatch payload (no .livepatch.* or .xsplice.* sections).\n");
+  else out.w(`\n${notPayload(elf).sentence}\n`);
 
   const diagnostics = [...elf.diagnostics, ...(model?.diagnostics ?? [])];
   if (diagnostics.length) {

@@ -13,3 +13,4 @@ export { imageOptions } from "./image.ts";
 export { livepatchJson, pointerJson } from "./json.ts";
 export type * from "./types.ts";
 export type { LpDiagnostic } from "./diagnostics.ts";
+export { notPayload, type NotPayload } from "./notPayload.ts";

@@ -4,7 +4,7 @@ import { describe } from "../../elf/index.ts";
 import { fileLinks } from "../../state/links.ts";
 import { selectFiles } from "../../state/selectors.ts";
 import { useLens } from "../../state/store.ts";
-import type { NoteInfo } from "../../livepatch/index.ts";
+import { notPayload, type NoteInfo } from "../../livepatch/index.ts";
 import { counted, grouped, sizeText } from "../format.ts";
 import { buildIdHex } from "../../elf/index.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
@@ -112,12 +112,13 @@ export function Overview({ file, parsed }: ViewProps) {
         {!lp && parsed.role !== "image" && (
           <>
             <dt>Livepatch</dt>
-            <dd>No <code>.livepatch.*</code> sections: this is not a livepatch payload.</dd>
+            <dd className={notPayload(elf).certain ? undefined : "warn"}>{notPayload(elf).sentence}</dd>
           </>
         )}
         <dt>Structure</dt>
         <dd>
-          {counted(elf.sections.length, "section")} · {counted(elf.symbolTables.reduce((n, t) => n + t.count, 0), "symbol")} ·{" "}
+          {counted(elf.sections.length, "section")}
+          {elf.sections.length !== elf.header.shnum && elf.header.shnum !== 0 ? ` (e_shnum says ${elf.header.shnum}; the table could not be read whole)` : ""} · {counted(elf.symbolTables.reduce((n, t) => n + t.count, 0), "symbol")} ·{" "}
           {counted(elf.relocationTables.reduce((n, t) => n + t.count, 0), "relocation")} · {counted(elf.notes.length, "note")}
         </dd>
       </dl>
