@@ -23,7 +23,7 @@ test("a first-time visitor reaches the demo in one click from the welcome page",
   // Both the image and the payload load; the payload is shown, matched to the image by build-id.
   await expect(page.getByText("targets xen-syms ✓")).toBeVisible();
   await page.getByRole("tab", { name: /Functions/ }).click();
-  await expect(page.getByText("old: xen_extra_version")).toBeVisible();
+  await expect(page.getByText("old: xen_extra_version", { exact: true })).toBeVisible();
 });
 
 test("the welcome page's scenario link opens the guided hello-world walk-through", async ({ page }) => {

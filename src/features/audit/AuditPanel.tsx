@@ -205,7 +205,7 @@ export function AuditPanel() {
           </header>
           {runs.length > 1 && (
             <p className="muted">
-              The payloads run on {runs.length} simulated hosts, each with a report of its own: one per loaded image they target, and a stand-in Xen for a machine no loaded image has.
+              The payloads run on {runs.length} simulated hosts, each with a report of its own: {hostsSentence(runs.filter((r) => r.imageId !== null).length, runs.filter((r) => r.imageId === null).length)}.
             </p>
           )}
           {runs.length > 1 && <div className="audit-tools">{filter}</div>}
@@ -225,6 +225,15 @@ export function AuditPanel() {
       )}
     </>
   );
+}
+
+/** How the hosts came to be: one per loaded image the payloads target, one stand-in per machine without one. */
+function hostsSentence(images: number, standIns: number): string {
+  const parts = [
+    images ? `${images === 1 ? "one" : "one per"} loaded image they target` : "",
+    standIns ? `${standIns === 1 ? "a stand-in Xen" : "a stand-in Xen per machine"} for ${standIns === 1 ? "a machine" : "machines"} no loaded image has` : "",
+  ];
+  return parts.filter(Boolean).join(", and ");
 }
 
 /**

@@ -1,19 +1,42 @@
 // The left rail: loaded files (payloads and images, with what each targets), then the samples.
 import { useRef } from "react";
 import { fileLinks, roleLabel, type FileLinks } from "../../state/links.ts";
-import { shortBuildId } from "../../livepatch/index.ts";
+import { archOf, shortBuildId } from "../../livepatch/index.ts";
 import { selectFiles } from "../../state/selectors.ts";
 import { useLens, type LoadedFile } from "../../state/store.ts";
 import { sizeText } from "../format.ts";
 import { SampleMenu } from "./SampleMenu.tsx";
 import { warmUpForFiles } from "./warmUp.ts";
 
+/** An image's machine, as the audit names its host. */
+function archText(f: LoadedFile | undefined): string | null {
+  const machine = f?.parsed?.elf.header.machine;
+  return machine === undefined ? null : (archOf(machine) ?? `e_machine ${machine}`);
+}
+
+/** Under an image: its machine and build-id, which tell two files both called xen-syms apart. */
+function ImageLine({ f, links }: { f: LoadedFile; links: FileLinks }) {
+  const bid = links.buildId.get(f.id);
+  return (
+    <span className="link muted" title={bid ? `build-id ${bid}` : undefined}>
+      {archText(f)} · {bid ? `build-id ${shortBuildId(bid)}` : "no build-id"}
+    </span>
+  );
+}
+
 function TargetLine({ f, links, files }: { f: LoadedFile; links: FileLinks; files: LoadedFile[] }) {
   const t = links.target.get(f.id);
   if (!t || t.status === "unknown") return null;
   if (t.status === "match") {
     const image = files.find((x) => x.id === t.imageId);
-    return <span className="link ok">targets {image?.name} ✓</span>;
+    // With several images loaded, say which one (they are often all called xen-syms).
+    const several = files.filter((x) => links.role.get(x.id) === "image").length > 1;
+    return (
+      <span className="link ok">
+        targets {image?.name}
+        {several ? ` (${archText(image)})` : ""} ✓
+      </span>
+    );
   }
   if (t.status === "mismatch")
     return (
@@ -68,6 +91,7 @@ function FileRow({ f, links, files, selected }: { f: LoadedFile; links: FileLink
         {f.status === "cancelled" && <span className="link muted">cancelled</span>}
         {f.status === "ready" && f.parsed && <ReadErrors f={f} />}
         {f.status === "ready" && role === "payload" && <TargetLine f={f} links={links} files={files} />}
+        {f.status === "ready" && role === "image" && <ImageLine f={f} links={links} />}
         {f.status !== "parsing" && (
           <button type="button" className="small ghost" aria-label={`Close ${f.name}`} onClick={() => unload(f.id)}>
             close
