@@ -28,7 +28,7 @@ export {
   symbolAt,
   symbolsByName,
 } from "./image.ts";
-export { formatReadelf, type ReadelfOptions } from "./readelf.ts";
+export { formatReadelf, printable, type ReadelfOptions } from "./readelf.ts";
 export { isMappingSymbol } from "./symbols.ts";
 export * from "./constants.ts";
 export * as describe from "./describe.ts";

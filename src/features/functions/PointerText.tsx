@@ -1,5 +1,5 @@
 // A pointer field of a livepatch struct, with its provenance: the relocation that fills it.
-import type { ElfFile } from "../../elf/index.ts";
+import { printable, type ElfFile } from "../../elf/index.ts";
 import type { PointerField } from "../../livepatch/index.ts";
 import { useLens } from "../../state/store.ts";
 import { hex, signedAddend } from "../format.ts";
@@ -8,13 +8,14 @@ export function targetText(f: PointerField): string {
   const t = f.target;
   if (t.kind === "null") return "NULL";
   if (t.kind === "absolute") return hex(t.value);
-  return `${t.symbol}${t.addend === 0n ? "" : signedAddend(t.addend)}`;
+  // A GNU as local label (.L3^B1) carries a control character readelf shows as ^B.
+  return `${printable(t.symbol)}${t.addend === 0n ? "" : signedAddend(t.addend)}`;
 }
 
 export function provenanceText(f: PointerField): string {
   const t = f.target;
   if (f.reloc) {
-    const how = `filled by ${f.reloc.typeName} (${f.reloc.section} #${f.reloc.index}) against ${f.reloc.symbol}${f.reloc.addend === 0n ? "" : signedAddend(f.reloc.addend)}`;
+    const how = `filled by ${f.reloc.typeName} (${f.reloc.section} #${f.reloc.index}) against ${printable(f.reloc.symbol)}${f.reloc.addend === 0n ? "" : signedAddend(f.reloc.addend)}`;
     if (t.kind === "symbol" && !t.defined) return `${how}; undefined here, resolved by the hypervisor`;
     return how;
   }

@@ -13,7 +13,7 @@ const SHF_EXECINSTR = 0x4n;
 const SHF_STRINGS = 0x20n;
 const SHT_NOBITS = 8;
 
-import { isMappingSymbol } from "../../elf/index.ts";
+import { isMappingSymbol, printable } from "../../elf/index.ts";
 
 interface SectionSymbols {
   values: bigint[];
@@ -234,7 +234,7 @@ export function relocText(elf: ElfFile, r: RelocationTable, i: number, image: Im
   const shndx = t.shndx[s];
   const mapping = symType !== STT_SECTION && isMappingSymbol(t.name[s]);
   const secName = elf.sections[shndx]?.name ?? `section ${shndx}`;
-  const name = symType === STT_SECTION ? secName : mapping ? `${secName}${t.value[s] === 0n ? "" : signedAddend(t.value[s])}` : t.name[s];
+  const name = symType === STT_SECTION ? secName : mapping ? `${secName}${t.value[s] === 0n ? "" : signedAddend(t.value[s])}` : printable(t.name[s]);
   const target = s === 0 ? hexAddend(addend) : `${name}${addend === 0n ? "" : signedAddend(addend)}`;
   let resolved = "";
   if (s !== 0 && shndx === 0) {

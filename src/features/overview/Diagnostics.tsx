@@ -1,5 +1,5 @@
 // Every problem found while parsing, worst first, each linked to its byte offset.
-import type { Diagnostic } from "../../elf/index.ts";
+import { printable, type Diagnostic } from "../../elf/index.ts";
 import { useLens } from "../../state/store.ts";
 import { hex } from "../format.ts";
 
@@ -33,7 +33,7 @@ export function Diagnostics({ fileId, items }: { fileId: string; items: Diagnost
               >
                 {hex(d.offset)}
               </button>
-              <span>{d.message}</span>
+              <span>{printable(d.message)}</span>
             </li>
           ))}
           {sorted.length > 500 && <li className="muted">… and {sorted.length - 500} more</li>}

@@ -2,7 +2,7 @@
 // columnar arrays; a filter builds one Uint32Array of matching rows.
 import { useDeferredValue, useMemo, useState } from "react";
 import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
-import { describe } from "../../elf/index.ts";
+import { describe, printable } from "../../elf/index.ts";
 import { useLens } from "../../state/store.ts";
 import { addr, grouped } from "../format.ts";
 import { FlatRows, shownAt } from "../inspector/flat.ts";
@@ -74,7 +74,7 @@ export function Symbols({ file, parsed }: ViewProps) {
     { id: "bind", header: "Bind", width: "7ch", cell: (r) => { const [t, i] = at(r); return describe.symbolBindName(tables[t].info[i] >> 4, osabi); } },
     { id: "vis", header: "Vis", width: "9ch", cell: (r) => { const [t, i] = at(r); return describe.symbolVisibilityName(tables[t].other[i]); } },
     { id: "ndx", header: "Ndx", width: "5ch", align: "right", cell: (r) => { const [t, i] = at(r); return describe.sectionIndexName(tables[t].shndx[i], machine, elf.sections.length).trim(); } },
-    { id: "name", header: "Name", width: "minmax(20ch, 1fr)", cell: (r) => { const [t, i] = at(r); return tables[t].name[i]; } },
+    { id: "name", header: "Name", width: "minmax(20ch, 1fr)", cell: (r) => { const [t, i] = at(r); return printable(tables[t].name[i]); } },
   ];
   const count = rows ? rows.length : flat.total;
   const types = ["NOTYPE", "OBJECT", "FUNC", "SECTION", "FILE"];
