@@ -3,6 +3,7 @@
 // shows while the pointer moves or a control has the focus. Driven by the keyboard and clickers
 // (usePresenterKeys), with exports of the whole slide (SVG, PNG) and of the scenario (video).
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { createPortal } from "react-dom";
 import { useShallow } from "zustand/react/shallow";
 import { createFocusTrap } from "focus-trap";
 import { cursorForStep } from "../../scenarios/index.ts";
@@ -166,7 +167,9 @@ export default function Presenter() {
       }
     });
 
-  return (
+  // On the document's body, outside the page's Larger text zoom: the slide sizes its own type to
+  // the window (it fills it at any zoom), and a zoomed slide would be cut at the window's edges.
+  return createPortal(
     <dialog
       className={`presenter ${pointer ? "pointer" : ""} ${busy ? "busy" : ""}`}
       ref={dialog}
@@ -236,6 +239,7 @@ export default function Presenter() {
         </div>
       )}
       {sc.blank && <div className="pr-blank" data-testid="presenter-blank" aria-label="Screen blanked" role="img" />}
-    </dialog>
+    </dialog>,
+    document.body,
   );
 }

@@ -3,7 +3,7 @@
 // addresses, on a fixed grid. Every size is a share of the slide's width (container units), so
 // the slide looks the same at 1280×720, 1920×1080 and in an export, and nothing moves between
 // steps. The slide is what the exports draw: nothing outside it (the controls) is in a file.
-import { forwardRef, useLayoutEffect, useRef } from "react";
+import { forwardRef, useLayoutEffect, useRef, useState } from "react";
 import { firstPayload } from "../../scenarios/index.ts";
 import type { ActiveScenario } from "../../state/scenario.ts";
 import { Explanation } from "../scenarios/Explanation.tsx";
@@ -44,29 +44,73 @@ function StackList({ stack, hot }: { stack: string[]; hot: ReadonlySet<string> }
   );
 }
 
-/** Shrinks the explanation's type (down to 0.72 of its size) until it fits its panel. */
-function useFitText(ref: React.RefObject<HTMLElement | null>, key: unknown): void {
+/**
+ * The smallest share of its full size the explanation's type shrinks to. The output and the field
+ * table are 0.6 of it, so at this floor they are still 1/72 of the frame's height (10 px at 720).
+ */
+export const FIT_FLOOR = 0.78;
+const FIT_STEP = 0.02;
+
+/**
+ * Shrinks the explanation's type (down to FIT_FLOOR) until it fits its card, again whenever the
+ * card or its content changes size (a scenario opened at the same step, the command's output
+ * arriving). A command's output too long for what is left shows its end; what still does not
+ * fit scrolls, with a cue, and the clicker's next key scrolls it
+ * (usePresenterKeys) before it moves on. Returns whether there is more below.
+ */
+function useFitText(ref: React.RefObject<HTMLElement | null>, place: string): boolean {
+  const [more, setMore] = useState(false);
   useLayoutEffect(() => {
     const box = ref.current;
     if (!box) return;
+    box.scrollTop = 0;
+    const below = () => setMore(box.scrollHeight - box.scrollTop > box.clientHeight + 1);
+    let busy = false;
     const fit = () => {
+      if (busy) return;
+      busy = true;
       let scale = 1;
+      const over = () => box.scrollHeight > box.clientHeight + 1;
+      const out = box.querySelector<HTMLElement>(".scn-output");
+      box.dataset.scrolls = "false";
+      box.dataset.trim = "false";
+      if (out) delete out.dataset.above;
       box.style.setProperty("--fit", "1");
-      while (box.scrollHeight > box.clientHeight + 1 && scale > 0.72) {
-        scale = Math.round((scale - 0.04) * 100) / 100;
+      while (over() && scale > FIT_FLOOR) {
+        scale = Math.max(FIT_FLOOR, Math.round((scale - FIT_STEP) * 100) / 100);
         box.style.setProperty("--fit", String(scale));
       }
+      // A long log (dmesg) shows its last lines, as a terminal would, and says how many are above.
+      if (over() && out) {
+        box.dataset.trim = "true";
+        out.scrollTop = out.scrollHeight;
+        if (out.scrollTop > 0) {
+          const line = parseFloat(getComputedStyle(out).lineHeight) || 1;
+          out.dataset.above = `▲ ${Math.ceil(out.scrollTop / line) + 1} earlier lines`;
+        } else box.dataset.trim = "false";
+      }
+      box.dataset.scrolls = String(over());
+      below();
+      busy = false;
     };
     fit();
-    if (typeof ResizeObserver === "undefined") return;
-    let last = box.clientWidth;
+    box.addEventListener("scroll", below, { passive: true });
+    if (typeof ResizeObserver === "undefined") return () => box.removeEventListener("scroll", below);
+    // The card's width, and the content's height at the current scale: a change of either refits.
+    let sizes = "";
     const ro = new ResizeObserver(() => {
-      if (box.clientWidth !== last) fit();
-      last = box.clientWidth;
+      const now = `${box.clientWidth}x${box.clientHeight}:${box.firstElementChild?.scrollHeight ?? 0}`;
+      if (now !== sizes) fit();
+      sizes = `${box.clientWidth}x${box.clientHeight}:${box.firstElementChild?.scrollHeight ?? 0}`;
     });
     ro.observe(box);
-    return () => ro.disconnect();
-  }, [ref, key]);
+    if (box.firstElementChild) ro.observe(box.firstElementChild);
+    return () => {
+      ro.disconnect();
+      box.removeEventListener("scroll", below);
+    };
+  }, [ref, place]);
+  return more;
 }
 
 export const Slide = forwardRef<HTMLDivElement, { active: ActiveScenario; step: number }>(function Slide({ active, step }, ref) {
@@ -75,8 +119,7 @@ export const Slide = forwardRef<HTMLDivElement, { active: ActiveScenario; step: 
   const explain = useRef<HTMLElement>(null);
   const n = active.scenario.steps.length;
   const focus = seen ?? firstPayload(active.scenario);
-  const outputs = sim.records.length;
-  useFitText(explain, `${step}:${outputs}:${sim.cursor}`);
+  const more = useFitText(explain, `${active.scenario.id}:${step}`);
   return (
     <div className="sl" ref={ref} data-step={step}>
       <div className="sl-in">
@@ -98,8 +141,13 @@ export const Slide = forwardRef<HTMLDivElement, { active: ActiveScenario; step: 
           </div>
         </section>
         <section className="sl-card sl-explain" aria-label="Explanation" ref={explain}>
-          <Explanation key={step} active={active} step={step} />
+          <Explanation key={`${active.scenario.id}:${step}`} active={active} step={step} />
         </section>
+        {more && (
+          <p className="sl-more" aria-hidden="true">
+            ▼ more: → scrolls
+          </p>
+        )}
         <section className="sl-card sl-lanes" aria-label="CPUs at the rendezvous">
           <h3 className="sl-label">CPUs at the rendezvous</h3>
           <CpuLanes rv={rv} hotCpus={marks.cpus} natural={470} maxScale={3} />

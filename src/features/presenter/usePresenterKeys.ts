@@ -49,6 +49,21 @@ export function slideCommand(e: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey
   return /^[0-9]$/.test(e.key) ? { digit: e.key } : null;
 }
 
+/**
+ * A clicker cannot scroll: when the slide's explanation is longer than its card (it shrank to its
+ * floor and still did not fit), next scrolls it down a card's height at a time before the step
+ * moves on, and back scrolls it up first. True when it scrolled.
+ */
+function scrollExplanation(dir: 1 | -1): boolean {
+  const card = document.querySelector<HTMLElement>(".presenter .sl-explain[data-scrolls='true']");
+  if (!card) return false;
+  const room = dir > 0 ? card.scrollHeight - card.clientHeight - card.scrollTop : card.scrollTop;
+  if (room <= 1) return false;
+  // Most of a card's height: the last lines seen stay on screen to read on from.
+  card.scrollBy({ top: dir * Math.ceil(card.clientHeight * 0.85), behavior: "instant" });
+  return true;
+}
+
 /** Carries out a slide command; false when this surface has no use for it. */
 function perform(cmd: SlideCommand, surface: "present" | "embed", onFullscreen?: () => void): boolean {
   const s = useLens.getState().scenario;
@@ -57,6 +72,7 @@ function perform(cmd: SlideCommand, surface: "present" | "embed", onFullscreen?:
     if (cmd === "leave") s.setBlank(false);
     return true;
   }
+  if ((cmd === "next" || cmd === "prev") && surface === "present" && scrollExplanation(cmd === "next" ? 1 : -1)) return true;
   if (cmd === "next") s.next();
   else if (cmd === "prev") s.prev();
   else if (cmd === "first") s.goToStep(0);

@@ -5,6 +5,7 @@ import { lazy, Suspense, useEffect } from "react";
 import { parseScenarioHash } from "../../scenarios/index.ts";
 import { useLens } from "../../state/store.ts";
 import { isScenarioFile, readScenarioFile } from "./scenarioFile.ts";
+import { returnFocusFromPresenter } from "../presenter/returnFocus.ts";
 
 const Presenter = lazy(() => import("../presenter/Presenter.tsx"));
 
@@ -47,7 +48,9 @@ export function ScenarioHost() {
       void takeFile(files[0]);
     };
     window.addEventListener("drop", onDrop, true);
+    const unwatch = returnFocusFromPresenter();
     return () => {
+      unwatch();
       window.removeEventListener("hashchange", followHash);
       window.removeEventListener("drop", onDrop, true);
     };
