@@ -97,13 +97,15 @@ export async function runAudit(plan: AuditPlan, host: AuditHost, opts: RunOption
     image = xenImage(plan.image.file, r.elf);
   }
 
-  // Every readable ELF shapes the stand-in, payload or not: a plan of plain objects must still be
-  // uploaded (and refused by Xen's checks), never passed because no payload named an architecture.
-  const readable = inputs.filter((r): r is ReadFile & { elf: ElfFile } => r.elf !== null);
-  const synthetic = imageElf ? null : syntheticImage(readable.map((r) => ({ elf: r.elf, model: r.model })));
+  // Every file whose bytes were fetched is uploaded, parsed or not: Xen refuses an empty upload or
+  // one that is not ELF with its own return code, so the simulator must be asked. Every readable ELF
+  // shapes the stand-in, payload or not; with none (a lone PNG) the stand-in is x86-64.
   const steps: PlanStep[] = [];
   const placements = new Map<number, Placement>();
-  if (!imageElf && !synthetic) return finish(plan, inputs, findings, steps, null, false, []);
+  const fetched = plan.files.some((f) => !opts.unreadable?.has(f.file));
+  if (!imageElf && !fetched) return finish(plan, inputs, findings, steps, null, false, []);
+  const readable = inputs.filter((r): r is ReadFile & { elf: ElfFile } => r.elf !== null);
+  const synthetic = imageElf ? null : syntheticImage(readable.map((r) => ({ elf: r.elf, model: r.model })));
   await host.boot(imageElf ? { real: imageElf } : { synthetic: synthetic! });
 
   for (const i of executionOrder(plan.files)) {

@@ -23,7 +23,7 @@ beforeAll(async () => {
 describe("the stand-in Xen", () => {
   it("carries the build-id xen_depends names and invents each undefined symbol (x86 hello world)", () => {
     const hello = input("x86_64/xen_hello_world.livepatch");
-    const img = syntheticImage([hello])!;
+    const img = syntheticImage([hello]);
     expect(img.arch).toBe("x86_64");
     expect(hex(img.buildId)).toBe(hello.model.xenDepends!.buildId);
     // readelf -s: the undefined names are printk and xen_extra_version; sorted, 32-byte slots
@@ -37,12 +37,12 @@ describe("the stand-in Xen", () => {
 
   it("writes an expectation's bytes where it looks, and keeps names a payload of the plan defines out of Xen", () => {
     const exp = input("x86_64/xen_expectations.livepatch");
-    const img = syntheticImage([exp])!;
+    const img = syntheticImage([exp]);
     const fn = exp.model.funcs[0];
     const at = img.symbols.find((s) => s.name === "xen_extra_version")!;
     const off = Number(at.addr - img.text.addr);
     expect(hex(img.text.bytes.subarray(off, off + fn.expect!.len))).toBe(hex(fn.expect!.expected.subarray(0, fn.expect!.len)));
-    const both = syntheticImage([input("x86_64/xen_dup_a.livepatch"), input("x86_64/xen_dup_b.livepatch")])!;
+    const both = syntheticImage([input("x86_64/xen_dup_a.livepatch"), input("x86_64/xen_dup_b.livepatch")]);
     // Both define shared_counter (readelf -s) and both use xen_stub_0000: only the latter is Xen's.
     expect(both.symbols.some((s) => s.name === "shared_counter")).toBe(false);
     expect(both.symbols.some((s) => s.name === "xen_stub_0000")).toBe(true);
@@ -87,6 +87,27 @@ describe("a plan with no livepatch payload in it, and no image", () => {
     const r = await audit(plain(62, 2 * 1024 * 1024));
     expect(r.verdict).toBe("reject");
     expect(r.findings.filter((f) => f.severity === "error").map((f) => f.id)).toEqual(["payload-too-large"]);
+  });
+
+  it("a lone file that is not ELF at all is still uploaded, to an x86-64 stand-in, and refused as Xen refuses it", async () => {
+    // xen/common/livepatch_elf.c livepatch_header_check(): "Not an ELF payload" is -EINVAL;
+    // xen/common/livepatch.c verify_payload(): an upload of size 0 is -EINVAL.
+    const png = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
+    for (const [bytes, refusal] of [[png, "elf-unparsable"], [new Uint8Array(0), "payload-empty"]] as const) {
+      const r = await audit(bytes);
+      expect(r.verdict).toBe("reject");
+      expect(r.steps.map((s) => `${s.op}:${s.ret}`)).toEqual(["upload:-22"]);
+      expect(r.findings.filter((f) => f.severity === "error").map((f) => f.id)).toEqual(["file-unreadable", refusal]);
+      expect(r.assumed).toBe(true);
+      expect(r.assumptions.join(" ")).toMatch(/stand-in Xen is x86-64/);
+    }
+  });
+
+  it("a lone file whose bytes could not be fetched is not uploaded, and is never passed", async () => {
+    const r = await runAudit({ image: null, files: [{ file: "gone.livepatch", bytes: new Uint8Array(0), role: "apply" }] }, host, { unreadable: new Map([["gone.livepatch", "no such file"]]) });
+    expect(r.verdict).toBe("reject");
+    expect(r.steps).toEqual([]);
+    expect(r.findings.map((f) => f.id)).toEqual(["file-unreadable"]);
   });
 
   it("an empty plan is not a pass", async () => {

@@ -104,12 +104,11 @@ function body(arch: LivepatchArch, size: number, expect: Uint8Array | null): Uin
 }
 
 /**
- * Null only when there is no readable ELF at all. The architecture comes from the payloads, else
- * from any file's e_machine; when no file names one Xen supports, the stand-in is x86-64 and the
- * simulator's own ELF checks refuse the files (an audit never accepts a plan it did not run).
+ * The architecture comes from the payloads, else from any file's e_machine; when no file names one
+ * Xen supports (none is a readable ELF at all: a lone empty file, a PNG), the stand-in is x86-64 and
+ * the simulator's own checks refuse the files (an audit never accepts a plan it did not run).
  */
-export function syntheticImage(inputs: readonly SyntheticInput[]): SyntheticImage | null {
-  if (inputs.length === 0) return null;
+export function syntheticImage(inputs: readonly SyntheticInput[]): SyntheticImage {
   const assumptions: string[] = [];
   // A payload's model.arch is this same archOf(e_machine): one reading for payloads and plain objects.
   const named = inputs.map((i) => archOf(i.elf.header.machine)).find((a): a is LivepatchArch => a !== null);
