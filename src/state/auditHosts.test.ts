@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseElf } from "../elf/index.ts";
 import { analyzePayload } from "../livepatch/index.ts";
-import { auditHosts } from "./auditHosts.ts";
+import { auditHosts, planInput } from "./auditHosts.ts";
 import type { LoadedFile } from "./files.ts";
 
 const SAMPLES = new URL("../../public/samples/", import.meta.url);
@@ -40,10 +40,10 @@ describe("audit hosts", () => {
     ]);
   });
 
-  it("a payload that names no loaded image goes to an image of its machine; a file that could not be read, to the first host", () => {
+  it("a payload that names no loaded image goes to an image of its machine; a file that could not be parsed, to the first host at its place in the rail", () => {
     const files = [loaded("x86_64/xen_no_xen_buildid.livepatch"), broken, loaded("aarch64/xen-syms"), loaded("x86_64/xen-syms"), loaded("aarch64/xen_nop.livepatch"), loaded("x86_64/xen_nop.livepatch")];
     expect(shape(files)).toEqual([
-      ["x86_64/xen-syms", ["x86_64/xen_no_xen_buildid.livepatch", "x86_64/xen_nop.livepatch", "junk"]],
+      ["x86_64/xen-syms", ["x86_64/xen_no_xen_buildid.livepatch", "junk", "x86_64/xen_nop.livepatch"]],
       ["aarch64/xen-syms", ["aarch64/xen_nop.livepatch"]],
     ]);
   });
@@ -66,5 +66,39 @@ describe("audit hosts", () => {
       [null, ["x86_64/xen_hello_world.livepatch", "x86_64/xen_bye_world.livepatch"]],
       [null, ["aarch64/xen_hello_world.livepatch"]],
     ]);
+  });
+});
+
+describe("what the audit is given for a loaded file", () => {
+  // A user's file that the parse worker refused (0 bytes: no ELF magic) keeps its File.
+  const empty = new Blob([]);
+  const refused: LoadedFile = {
+    ...broken,
+    id: "empty",
+    name: "empty.livepatch",
+    size: 0,
+    problem: { code: "TRUNCATED_HEADER", message: "empty.livepatch: file is 0 bytes, too short for the ELF magic", offset: 0 },
+    source: empty,
+  };
+
+  it("a file that could not be parsed goes with its bytes and no problem: the audit reads and uploads it as the CLI does", () => {
+    const input = planInput(refused, "apply");
+    expect(input).toEqual({ file: "empty.livepatch", bytes: empty, role: "apply" });
+    expect(input.bytes).toBe(empty);
+  });
+
+  it("a parsed sample goes with its bytes", () => {
+    const hello = loaded("x86_64/xen_hello_world.livepatch");
+    const input = planInput(hello, "replace");
+    expect(input.problem).toBeUndefined();
+    // readelf -h: 34 section headers of 64 bytes from byte 2688, the end of the file.
+    expect(input.bytes).toHaveLength(2688 + 34 * 64);
+  });
+
+  it("only a file whose bytes never arrived is unreadable, its reason said once, in the house form", () => {
+    const lost: LoadedFile = { ...refused, origin: { kind: "sample", path: "x86_64/gone.livepatch" }, name: "gone.livepatch", source: null, problem: { code: "READ_FAILED", message: "could not read the file: HTTP 404 for sample x86_64/gone.livepatch", offset: null } };
+    expect(planInput(lost, "apply")).toEqual({ file: "gone.livepatch", bytes: new Uint8Array(0), role: "apply", problem: "could not read the file: HTTP 404 for sample x86_64/gone.livepatch (READ_FAILED)" });
+    const named: LoadedFile = { ...lost, problem: { code: "TRUNCATED_HEADER", message: "gone.livepatch: file is 0 bytes, too short for the ELF magic", offset: 0 } };
+    expect(planInput(named, "apply").problem).toBe("file is 0 bytes, too short for the ELF magic at byte 0x0 (TRUNCATED_HEADER)");
   });
 });

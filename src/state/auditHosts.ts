@@ -3,10 +3,12 @@
 // judged against their own. Any other file (no xen_depends, a build-id no loaded image has, a plain
 // object) goes to the first loaded image of its own machine, else to the audit's stand-in Xen for
 // its machine: an AArch64 payload is never judged by an x86 hypervisor it does not target. A file
-// that could not be read goes to the first host. Hosts come in the order their first file appears
+// the page could not parse goes to the first host. Hosts come in the order their first file appears
 // in the rail; files keep rail order within a host.
+import type { PlanRole } from "../audit/index.ts";
+import type { PlanSource } from "../services/auditClient.ts";
 import { fileLinks, roleOf } from "./links.ts";
-import type { LoadedFile } from "./files.ts";
+import { problemText, type LoadedFile } from "./files.ts";
 
 export interface HostPlan {
   /** The loaded image the host boots from; null: the audit's stand-in Xen. */
@@ -25,7 +27,7 @@ export function auditHosts(files: LoadedFile[]): HostPlan[] {
   const links = fileLinks(files);
   const images = files.filter((f) => f.parsed && roleOf(f.parsed) === "image");
   const machine = (f: LoadedFile) => f.parsed?.elf.header.machine ?? null;
-  /** The image a file runs on, or the machine of its stand-in Xen; null: it has neither (unreadable). */
+  /** The image a file runs on, or the machine of its stand-in Xen; null: it has neither (not parsed). */
   const hostOf = (f: LoadedFile): LoadedFile | number | null => {
     const t = links.target.get(f.id);
     const named = t?.status === "match" ? images.find((i) => i.id === t.imageId) : undefined;
@@ -43,10 +45,25 @@ export function auditHosts(files: LoadedFile[]): HostPlan[] {
     if (!host) hosts.push((host = { key, image: typeof key === "number" ? null : key, files: [] }));
     host.files.push(f);
   }
-  // A file nobody could read still has a plan to fail closed in: the first host's, else its own.
+  // A file the page could not parse still has a plan to be uploaded in: the first host's, at its
+  // place in the rail (the CLI uploads its files in the order given), else a host of its own.
   if (unplaced.length) {
-    if (hosts.length) hosts[0].files.push(...unplaced);
-    else hosts.push({ key: -1, image: images[0] ?? null, files: unplaced });
+    if (hosts.length) {
+      const rail = (f: LoadedFile) => audited.indexOf(f);
+      hosts[0].files = [...hosts[0].files, ...unplaced].sort((a, b) => rail(a) - rail(b));
+    } else hosts.push({ key: -1, image: images[0] ?? null, files: unplaced });
   }
   return hosts.map(({ image, files: planned }) => ({ image, files: planned }));
+}
+
+/**
+ * A file is handed over with its bytes whenever the page has them, parsed or not: the audit reads
+ * and uploads them as `livepatch-lens audit` does, so an empty file or a PNG gets Xen's own refusal
+ * (and the reader's file-unreadable with its offset), as in the CLI. Only a file whose bytes never
+ * arrived (a read that failed, a sample that could not be fetched) goes as unreadable, with why.
+ */
+export function planInput(f: LoadedFile, role: PlanRole): PlanSource {
+  const bytes = f.source ?? f.parsed?.elf.bytes ?? null;
+  if (bytes) return { file: f.name, bytes, role };
+  return { file: f.name, bytes: new Uint8Array(0), role, problem: f.problem ? problemText(f.name, f.problem) : `its bytes did not reach the page (${f.status})` };
 }

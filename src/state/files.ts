@@ -84,9 +84,14 @@ export interface FilePlacement {
   findings: Finding[];
 }
 
-export function describeProblem(name: string, p: FileProblem): string {
-  const message = p.message.startsWith(`${name}: `) ? p.message : `${name}: ${p.message}`;
+/** The problem in the house form (`... at byte 0x0 (TRUNCATED_HEADER)`), without the file's name. */
+export function problemText(name: string, p: FileProblem): string {
+  const message = p.message.startsWith(`${name}: `) ? p.message.slice(name.length + 2) : p.message;
   return locatedMessage(message, p.code, p.offset);
+}
+
+export function describeProblem(name: string, p: FileProblem): string {
+  return `${name}: ${problemText(name, p)}`;
 }
 
 let seq = 0;

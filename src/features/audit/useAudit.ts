@@ -7,7 +7,7 @@
 import { useEffect, useMemo } from "react";
 import type { PlanRole } from "../../audit/index.ts";
 import { auditInWorker } from "../../services/auditClient.ts";
-import { auditHosts } from "../../state/auditHosts.ts";
+import { auditHosts, planInput } from "../../state/auditHosts.ts";
 import { useLens } from "../../state/store.ts";
 import { selectFiles } from "../../state/selectors.ts";
 import type { AuditRun, AuditState } from "../../state/files.ts";
@@ -20,18 +20,13 @@ export function useAuditRunner(): void {
   const roles = useLens((s) => s.files.roles);
   const setAudit = useLens((s) => s.files.setAudit);
   const plan = useMemo(() => {
-    // A damaged payload often parses only as a plain object, and a file that failed to load is
-    // still there: both are in a plan, and the audit fails closed on them rather than leave them out.
+    // A damaged payload often parses only as a plain object, and a file that failed to parse is
+    // still there: both are in a plan with their bytes, uploaded as the CLI uploads them.
     const hosts = auditHosts(files).map(({ image, files: planned }) => ({
       image,
       planned,
       ids: planned.map((f) => f.id),
-      inputs: planned.map((f) => ({
-        file: f.name,
-        bytes: f.source ?? f.parsed?.elf.bytes ?? new Uint8Array(0),
-        role: roleIn(roles, f.id),
-        ...(f.parsed ? {} : { problem: f.problem?.message ?? "it could not be loaded" }),
-      })),
+      inputs: planned.map((f) => planInput(f, roleIn(roles, f.id))),
     }));
     if (hosts.length === 0) return null;
     // While a file is still loading the plan is not known yet: no verdict rather than a partial one.
