@@ -11,7 +11,8 @@ import { test, expect, openApp } from "./support/guards.ts";
 interface AuditJson {
   verdict: string;
   reason: string | null;
-  findings: { id: string; severity: string; offset?: number; length?: number; file?: string }[];
+  findings: { id: string; severity: string; message: string; offset?: number; length?: number; file?: string }[];
+  steps: { op: string; name: string; ret: number }[];
   files: { placement: { payload: { regions: { text: { addr: string } }; sections: { index: number; addr: string }[] } } | null }[];
 }
 
@@ -150,4 +151,71 @@ test("payloads for two images: one host per image, each ACCEPT as the CLI says a
   const oldNew = page.getByRole("region", { name: "Old and new code" });
   await expect(oldNew).toContainText("adrp x0");
   await expect(oldNew).toContainText('"-unstable"');
+});
+
+/** Files no reader can parse, as a user might drop them: each is still uploaded, as Xen would be asked to take it. */
+function unparsableFiles(): string[] {
+  const hello = readFileSync(sample("x86_64/xen_hello_world.livepatch"));
+  const corrupt = Buffer.from(hello);
+  // Garbage over the section header table (e_shoff: the 8 bytes at 0x28), from a fixed generator.
+  const shoff = Number(corrupt.readBigUInt64LE(0x28));
+  for (let i = 64, x = 7; i < corrupt.length - shoff; i++) corrupt[shoff + i] = x = (x * 1103515245 + 12345) & 0xff;
+  const png = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a3a3d8a30000000049454e44ae426082", "hex");
+  const dir = mkdtempSync(join(tmpdir(), "lpl-unparsable-"));
+  const files: [string, Buffer][] = [["trunc.livepatch", hello.subarray(0, 2000)], ["corrupt.livepatch", corrupt], ["empty.livepatch", Buffer.alloc(0)], ["image.livepatch", png]];
+  return files.map(([name, bytes]) => {
+    writeFileSync(join(dir, name), bytes);
+    return join(dir, name);
+  });
+}
+
+/** What must agree between the page and the CLI: the verdict, its reason, each step, each finding (paths cut to names). */
+function comparable(r: AuditJson): unknown {
+  const base = (s: string) => s.replace(/(^|\s)\S*\//g, "$1");
+  return {
+    verdict: r.verdict,
+    reason: r.reason && base(r.reason),
+    steps: r.steps.map((s) => `${s.op} ${s.name} ${s.ret}`),
+    findings: r.findings.map((f) => `${f.id} ${f.file && base(f.file)} @${f.offset} ${base(f.message)}`),
+  };
+}
+
+async function drawerJson(page: import("@playwright/test").Page): Promise<AuditJson> {
+  await page.getByRole("button", { name: "Audit: reject" }).click({ timeout: 30_000 });
+  const download = page.waitForEvent("download");
+  await page.getByRole("complementary", { name: "Audit findings" }).getByRole("button", { name: "Export JSON" }).click();
+  return JSON.parse(readFileSync((await (await download).path())!, "utf8")) as AuditJson;
+}
+
+test("files that cannot be parsed are uploaded on the page as by the CLI: the same plan, steps and findings", async ({ page }) => {
+  const files = unparsableFiles();
+  const cliResult = auditJson(sample("x86_64/xen_hello_world.livepatch"), ...files);
+  // xen/common/livepatch.c verify_payload(): size 0 is -EINVAL; livepatch_elf.c livepatch_header_check():
+  // "Not an ELF payload" and "Bogus e_shoff" are -EINVAL.
+  expect(cliResult.steps.map((s) => `${s.op} ${s.name} ${s.ret}`)).toEqual(expect.arrayContaining(["upload trunc -22", "upload empty -22", "upload image -22"]));
+  expect(cliResult.steps.map((s) => s.name)).toEqual(["xen_hello_world", "xen_hello_world", "trunc", "corrupt", "empty", "image"]);
+  expect(cliResult.findings.map((f) => f.id)).toEqual(expect.arrayContaining(["payload-empty", "elf-unparsable"]));
+
+  const hello = "x86_64/xen_hello_world.livepatch";
+  await openApp(page, `#samples=x86_64/xen-syms,${hello}&file=${hello}&view=overview`);
+  await expect(page.getByRole("button", { name: "Audit: accept" })).toBeVisible({ timeout: 20_000 });
+  await page.locator("input[type=file]").setInputFiles(files);
+  const pageResult = await drawerJson(page);
+  expect(comparable(pageResult)).toEqual(comparable(cliResult));
+  const panel = page.getByRole("complementary", { name: "Audit findings" });
+  await expect(panel.getByTestId("audit-steps")).toContainText("UPLOAD image: hypercall returned −EINVAL");
+  const empty = panel.getByRole("region", { name: "Findings for empty.livepatch" });
+  await expect(empty).toContainText("empty.livepatch cannot be read as a payload: file is 0 bytes, too short for the ELF magic at byte 0x0 (TRUNCATED_HEADER)");
+  // file-unreadable now names byte 0x0, so it links to the bytes; payload-empty names none.
+  await expect(empty.locator(".audit-finding :is(button, code)")).toHaveText(["file-unreadable", "payload-empty"]);
+  await expect(empty.getByRole("button", { name: "file-unreadable" })).toBeVisible();
+});
+
+test("a lone file that is not ELF, with no image: uploaded to an x86-64 stand-in Xen on the page as by the CLI", async ({ page }) => {
+  const image = unparsableFiles()[3];
+  const cliResult = JSON.parse(cli("audit", "--json", image)) as AuditJson;
+  expect(cliResult.steps.map((s) => `${s.op} ${s.name} ${s.ret}`)).toEqual(["upload image -22"]);
+  await openApp(page);
+  await page.locator("input[type=file]").setInputFiles(image);
+  expect(comparable(await drawerJson(page))).toEqual(comparable(cliResult));
 });
