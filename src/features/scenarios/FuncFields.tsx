@@ -4,6 +4,7 @@
 import type { FuncField } from "../../scenarios/index.ts";
 import type { LivepatchFunc, PointerField } from "../../livepatch/types.ts";
 import { useLens } from "../../state/store.ts";
+import { printable } from "../../elf/index.ts";
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
 
@@ -12,7 +13,7 @@ function pointerText(p: PointerField): string {
   const via = p.reloc ? `${p.reloc.typeName} → ` : "";
   if (t.kind === "null") return "0";
   if (t.kind === "absolute") return `${via}${hex(t.value)} (absolute)`;
-  return `${via}${t.symbol}${t.addend ? `+${t.addend}` : ""}${t.defined ? "" : " (resolved by Xen)"}`;
+  return `${via}${printable(t.symbol)}${t.addend ? `+${t.addend}` : ""}${t.defined ? "" : " (resolved by Xen)"}`;
 }
 
 function useFileFunc(payload: string, index: number): LivepatchFunc | null {
