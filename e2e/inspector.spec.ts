@@ -116,6 +116,9 @@ test("a non-ELF file dropped on the page is refused by name, problem and offset;
   const alert = page.getByRole("alert").filter({ hasText: "notes.txt" });
   await expect(alert).toContainText(/notes\.txt: .*not an ELF/i);
   await expect(alert).toContainText("0x0");
+  // The rail says it in the same form, once, under the file's name.
+  const row = page.locator("li.file.error").filter({ hasText: "notes.txt" });
+  await expect(row.locator(".file-sub")).toContainText(/^not an ELF file.* at byte 0x0 \(NOT_ELF\)/);
   await expect(page.getByRole("tab", { name: /^Functions/ })).toHaveAttribute("aria-selected", "true");
   await expect(page.getByRole("article", { name: "Function xen_extra_version" })).toBeVisible();
   await expect(page.getByRole("button", { name: /xen_hello_world\.livepatch/ }).first()).toHaveAttribute("aria-current", "true");

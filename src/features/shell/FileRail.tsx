@@ -4,6 +4,7 @@ import { fileLinks, roleLabel, type FileLinks } from "../../state/links.ts";
 import { archOf, shortBuildId } from "../../livepatch/index.ts";
 import { selectFiles } from "../../state/selectors.ts";
 import { useLens, type LoadedFile } from "../../state/store.ts";
+import { problemText } from "../../state/files.ts";
 import { sizeText } from "../format.ts";
 import { SampleMenu } from "./SampleMenu.tsx";
 import { warmUpForFiles } from "./warmUp.ts";
@@ -87,7 +88,7 @@ function FileRow({ f, links, files, selected }: { f: LoadedFile; links: FileLink
             </button>
           </>
         )}
-        {f.status === "error" && <span className="link bad">{f.problem?.message}</span>}
+        {f.status === "error" && f.problem && <span className="link bad">{problemText(f.name, f.problem)}</span>}
         {f.status === "cancelled" && <span className="link muted">cancelled</span>}
         {f.status === "ready" && f.parsed && <ReadErrors f={f} />}
         {f.status === "ready" && role === "payload" && <TargetLine f={f} links={links} files={files} />}
