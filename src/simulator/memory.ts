@@ -2,7 +2,7 @@
 // with the bytes it replaced, so a window read once from the live simulator can be rewound to its
 // original bytes and replayed forward to the cursor: exact, and no simulator call per step.
 import type { LoggedEvent } from "../protocol/hypervisor.ts";
-import type { MemoryWindow, TimelineItem } from "./types.ts";
+import type { MemoryWindow, PayloadInfo, TimelineItem } from "./types.ts";
 
 export const WINDOW_BYTES = 16;
 
@@ -110,4 +110,20 @@ export function windowAt(window: MemoryWindow, writes: readonly ByteWrite[]): Wi
 
 export function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(" ");
+}
+
+/**
+ * Where the patched function holding `addr` ends (old_addr + old_size of a loaded payload's
+ * livepatch_func), so a window's listing stops there instead of decoding the next function's
+ * first bytes as a cut instruction; null when no loaded payload patches that address.
+ */
+export function funcEndAt(addr: bigint, payloads: Record<string, PayloadInfo>): bigint | null {
+  for (const p of Object.values(payloads)) {
+    for (const f of p.funcs) {
+      const start = BigInt(f.oldAddr);
+      const end = start + BigInt(f.oldSize);
+      if (addr >= start && addr < end) return end;
+    }
+  }
+  return null;
 }

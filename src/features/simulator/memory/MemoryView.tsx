@@ -4,7 +4,7 @@
 import { useMemo } from "react";
 import { useDisasm, type DisasmState } from "../../functions/useDisasm.ts";
 import type { DisasmArch } from "../../../disasm/types.ts";
-import type { WindowAtCursor } from "../../../simulator/memory.ts";
+import { funcEndAt, type WindowAtCursor } from "../../../simulator/memory.ts";
 import type { PayloadInfo } from "../../../simulator/types.ts";
 
 function Bytes({ bytes, changed, label }: { bytes: Uint8Array; changed: boolean[] | null; label: string }) {
@@ -27,7 +27,7 @@ export function nameFor(addr: bigint, payloads: Record<string, PayloadInfo>): st
   return null;
 }
 
-function Listing({ state, base, nameAt, changed }: { state: DisasmState; base: bigint; nameAt(a: bigint): string | null; changed: boolean[] | null }) {
+function Listing({ state, base, nameAt, changed, past }: { state: DisasmState; base: bigint; nameAt(a: bigint): string | null; changed: boolean[] | null; past: { at: number; bytes: number } | null }) {
   if (state.status === "error") return <p className="bad">Could not disassemble: {state.message}</p>;
   // data-pending: still disassembling (an export waits for it to be drawn).
   if (state.status !== "ok") return <p className="muted mem-asm" data-pending="">…</p>;
@@ -47,6 +47,12 @@ function Listing({ state, base, nameAt, changed }: { state: DisasmState; base: b
           </li>
         );
       })}
+      {past && (
+        <li className="muted" title={`old_size is ${past.at}: the window's last ${past.bytes} bytes belong to what follows the function`}>
+          <span className="off">+{past.at.toString(16)}</span>
+          <span className="txt">past its end</span>
+        </li>
+      )}
     </ol>
   );
 }
@@ -59,8 +65,12 @@ export interface MemoryMarks {
 
 function Window({ w, arch, payloads, marks }: { w: WindowAtCursor; arch: DisasmArch; payloads: Record<string, PayloadInfo>; marks?: MemoryMarks }) {
   const { window: win, bytes, changed, owner } = w;
-  const original = useDisasm(arch, win.base, win.addr);
-  const now = useDisasm(arch, bytes, win.addr);
+  // The listing stops where the patched function ends: the window's last bytes may be the next one's.
+  const fnEnd = funcEndAt(win.addr, payloads);
+  const shown = fnEnd !== null ? Math.min(bytes.length, Number(fnEnd - win.addr)) : bytes.length;
+  const past = shown < bytes.length ? { at: shown, bytes: bytes.length - shown } : null;
+  const original = useDisasm(arch, win.base.subarray(0, shown), win.addr);
+  const now = useDisasm(arch, bytes.subarray(0, shown), win.addr);
   const patched = changed.some(Boolean);
   const target = owner?.target ?? null;
   const label = win.func || `0x${win.addr.toString(16)}`;
@@ -78,10 +88,10 @@ function Window({ w, arch, payloads, marks }: { w: WindowAtCursor; arch: DisasmA
       <div className="mem-grid">
         <span className="mem-head">before</span>
         <Bytes bytes={win.base} changed={null} label={`${label} original bytes`} />
-        <Listing state={original} base={win.addr} nameAt={nameAt} changed={null} />
+        <Listing state={original} base={win.addr} nameAt={nameAt} changed={null} past={past} />
         <span className="mem-head">now</span>
         <Bytes bytes={bytes} changed={changed} label={`${label} bytes now`} />
-        <Listing state={now} base={win.addr} nameAt={nameAt} changed={changed} />
+        <Listing state={now} base={win.addr} nameAt={nameAt} changed={changed} past={past} />
       </div>
       {target !== null && (
         <div className="mem-jump" aria-label={`jump to ${targetName ?? `0x${target.toString(16)}`}`}>

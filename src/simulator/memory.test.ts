@@ -1,0 +1,26 @@
+// Where a memory window's listing stops. Values from `readelf -sW public/samples/x86_64/xen-syms`:
+// xen_extra_version is 8 bytes at 0xffff82d040200110 (the size its livepatch_func's old_size
+// carries in the hello world sample).
+import { describe, expect, it } from "vitest";
+import { funcEndAt } from "./memory.ts";
+import type { PayloadInfo } from "./types.ts";
+
+const hello: PayloadInfo = {
+  name: "xen_hello_world",
+  funcs: [{ name: "xen_extra_version", oldAddr: "0xffff82d040200110", newAddr: "0xffff82d040400050", oldSize: 8, newSize: 8 }],
+  symbols: [],
+  hooks: [],
+};
+
+describe("funcEndAt", () => {
+  it("the end of the patched function that holds the address", () => {
+    expect(funcEndAt(0xffff82d040200110n, { hello })).toBe(0xffff82d040200118n);
+    // An ENDBR64 target is written 4 bytes in: still the same function.
+    expect(funcEndAt(0xffff82d040200114n, { hello })).toBe(0xffff82d040200118n);
+  });
+
+  it("no end for an address no loaded payload patches", () => {
+    expect(funcEndAt(0xffff82d040200118n, { hello })).toBeNull();
+    expect(funcEndAt(0xffff82d040200110n, {})).toBeNull();
+  });
+});
