@@ -73,6 +73,11 @@ export function imageSymName(i: i32): string {
   return i >= 0 && i < names.length ? unchecked(names[i]) : "";
 }
 
+/** Address of the image's symbol called `name`, 0 when the image has none. */
+export function imageAddrOf(name: string): u64 {
+  return imageSymAddr(imageFind(name));
+}
+
 /** Address of `_start` / `_end`, 0 when the image did not supply them. */
 export function imageStart(): u64 {
   const i = imageFind("_start");

@@ -5,22 +5,17 @@
 // (relax_virtual_region_perms(): text RWX, rodata RW) and arch_livepatch_revive() tightens them
 // back (RX, RO), so a load or unload hook may write Xen's text or any payload's rodata, while the
 // same store from a pre- or post- hook, or an action hook, faults.
-import { imageFind, imageSymAddr } from "./image";
+import { imageAddrOf } from "./image";
 import { payloads } from "./payload";
 import { setPerm, PERM_RWX, PERM_RW, PERM_RX, PERM_RO } from "./memory";
-
-function symAt(name: string): u64 {
-  const i = imageFind(name);
-  return i < 0 ? 0 : imageSymAddr(i);
-}
 
 function setRange(start: u64, end: u64, perm: i32): void {
   if (start != 0 && end > start) setPerm(start, end - start, perm);
 }
 
 function setAll(text: i32, rodata: i32): void {
-  setRange(symAt("_stext"), symAt("_etext"), text);
-  setRange(symAt("_srodata"), symAt("_erodata"), rodata);
+  setRange(imageAddrOf("_stext"), imageAddrOf("_etext"), text);
+  setRange(imageAddrOf("_srodata"), imageAddrOf("_erodata"), rodata);
   for (let i = 0; i < payloads.length; i++) {
     const p = payloads[i];
     setRange(p.textAddr, p.textAddr + p.textSize, text);

@@ -4,7 +4,7 @@
 // x86 frames are 8 bytes, two self-relative 24-bit displacements with the line number's high and
 // low 7 bits packed above them (an ASSERT's frame has a second 8-byte half with the predicate);
 // ARM frames are 16 bytes: location, file and message displacements and a 16-bit line.
-import { arch, ARCH_X86_64, imageFind, imageSymAddr } from "../image";
+import { arch, ARCH_X86_64, imageAddrOf } from "../image";
 import { payloads } from "../payload";
 import { readLe, readOk } from "./mem";
 import { cString } from "./vsprintf";
@@ -25,11 +25,6 @@ export class BugHit {
   msg: string = "";
   /** run_in_exception_handler: the function to call (x86: in the frame; ARM: in x0). */
   fn: u64 = 0;
-}
-
-function symAt(name: string): u64 {
-  const i = imageFind(name);
-  return i < 0 ? 0 : imageSymAddr(i);
 }
 
 // xen/include/xen/bug.h; the page's decoder of payload files (src/livepatch/bugframes.ts) uses the
@@ -54,8 +49,8 @@ export function bugFrameLine(w0: u32, w1: u32): i32 {
 
 /** is_kernel(): inside Xen's image [_start, _end). */
 function isKernel(a: u64): bool {
-  const s = symAt("_start");
-  const e = symAt("_end");
+  const s = imageAddrOf("_start");
+  const e = imageAddrOf("_end");
   return s != 0 && e > s && a >= s && a < e;
 }
 
@@ -120,7 +115,7 @@ export function findBugFrame(pc: u64): BugHit | null {
   const xe = xenTextEnd();
   if (xs != 0 && pc >= xs && pc < xe) {
     for (let k = 0; k < 4; k++) {
-      const hit = scan(k, symAt("__start_bug_frames_" + k.toString()), symAt("__stop_bug_frames_" + k.toString()), pc);
+      const hit = scan(k, imageAddrOf("__start_bug_frames_" + k.toString()), imageAddrOf("__stop_bug_frames_" + k.toString()), pc);
       if (hit !== null) return hit;
     }
     return null;

@@ -22,7 +22,7 @@
 // IRQ masking itself (local_irq_save() and friends) is inline code, so the interpreter runs it.
 // Everything else the paths run is the image's own code: the version functions, strncmp and
 // xen_build_id_check at boot, every payload hook, and whatever they call.
-import { arch, ARCH_X86_64, imageFind, imageSymAddr, imageSymbolCount } from "../image";
+import { arch, ARCH_X86_64, imageSymbolCount, imageAddrOf } from "../image";
 import { payloads } from "../payload";
 import { mapRange, isMapped, PERM_RW } from "../memory";
 import { cpuAddService, cpuClearServices } from "../cpu/api";
@@ -65,11 +65,6 @@ export function resetRuntime(): void {
   resetSymbolize();
 }
 
-function symAt(name: string): u64 {
-  const i = imageFind(name);
-  return i < 0 ? 0 : imageSymAddr(i);
-}
-
 /** The native services by the image's symbols (again when the table changed or was cleared). */
 function registerServices(): void {
   const n = imageSymbolCount();
@@ -77,7 +72,7 @@ function registerServices(): void {
   cpuClearServices();
   probeAddr = 0;
   for (let i = 0; i < NATIVE_NAMES.length; i++) {
-    const a = symAt(NATIVE_NAMES[i]);
+    const a = imageAddrOf(NATIVE_NAMES[i]);
     if (a == 0) continue;
     cpuAddService(a, NATIVE_IDS[i]);
     probeAddr = a;
@@ -96,8 +91,8 @@ function syncExTables(): void {
   if (arch != ARCH_X86_64) return;
   const ts = xenTextStart();
   const te = xenTextEnd();
-  const s = symAt("__start___ex_table");
-  const e = symAt("__stop___ex_table");
+  const s = imageAddrOf("__start___ex_table");
+  const e = imageAddrOf("__stop___ex_table");
   if (ts != 0 && te > ts && s != 0 && e > s) addExTable(ts, te, s, e);
   for (let i = 0; i < payloads.length; i++) {
     const p = payloads[i];

@@ -3,7 +3,7 @@
 // holds the address (Xen's text, or a payload's), the symbol at or below it, and for a payload the
 // payload's name in brackets. Also where Xen's own text is, which the exception-table and
 // bug-frame lookups need too.
-import { imageFind, imageSymAddr, imageSymbolCount, imageSymName, imageSymKind, SYM_FUNC } from "../image";
+import { imageSymAddr, imageSymbolCount, imageSymName, imageSymKind, SYM_FUNC, imageAddrOf } from "../image";
 import { payloads } from "../payload";
 
 let xenSorted: i32[] = [];
@@ -17,19 +17,14 @@ export function resetSymbolize(): void {
   epoch++;
 }
 
-function symAt(name: string): u64 {
-  const i = imageFind(name);
-  return i < 0 ? 0 : imageSymAddr(i);
-}
-
 /** [start, end) of Xen's runtime text (_stext.._etext), or [0, 0). */
 export function xenTextStart(): u64 {
-  const s = symAt("_stext");
-  return s != 0 ? s : symAt("_start");
+  const s = imageAddrOf("_stext");
+  return s != 0 ? s : imageAddrOf("_start");
 }
 
 export function xenTextEnd(): u64 {
-  return symAt("_etext");
+  return imageAddrOf("_etext");
 }
 
 export function inXenText(a: u64): bool {

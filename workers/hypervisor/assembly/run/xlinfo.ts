@@ -8,7 +8,7 @@
 // what xen_build_init() found in the image's note at boot (4.7+: xen_build_id / xen_build_id_len),
 // or, in images that have it, what the older `int xen_build_id(const void **p, unsigned int *len)`
 // returns.
-import { imageFind, imageSymAddr, imageSymKind, SYM_FUNC } from "../image";
+import { imageFind, imageSymKind, SYM_FUNC, imageAddrOf } from "../image";
 import { isHalted } from "../halt";
 import { jsonStr } from "../events";
 import { runXen, quietBegin, quietEnd, xenReadFault, RunContext, RunResult, OUTCOME_NAMES, OUTCOME_RETURNED, OUTCOME_CRASHED } from "./runner";
@@ -35,11 +35,6 @@ class Field {
 let ctx = new RunContext();
 let down = false;
 
-function symAt(name: string): u64 {
-  const i = imageFind(name);
-  return i < 0 ? 0 : imageSymAddr(i);
-}
-
 function fail(f: Field, outcome: string, detail: string): void {
   f.value = null;
   f.outcome = outcome;
@@ -53,7 +48,7 @@ function call(f: Field, name: string, args: u64[]): RunResult | null {
     fail(f, "not-reached", "the host went down earlier in this command");
     return null;
   }
-  const at = symAt(name);
+  const at = imageAddrOf(name);
   if (at == 0) {
     fail(f, "missing", "the image has no " + name + "()");
     return null;
@@ -93,7 +88,7 @@ function xenString(f: Field, p: u64, max: i32, fn: string): string | null {
         break;
       }
     }
-    const r = xenReadFault(ctx, bad, symAt(fn));
+    const r = xenReadFault(ctx, bad, imageAddrOf(fn));
     down = true;
     fail(f, "crashed", r.message);
     return null;
@@ -117,7 +112,7 @@ function bootInit(): void {
   if (initEpoch == bootEpoch) return;
   initEpoch = bootEpoch;
   initOk = false;
-  const at = symAt("xen_build_init");
+  const at = imageAddrOf("xen_build_init");
   if (at == 0) return;
   const c = new RunContext();
   c.quiet = true;
@@ -142,8 +137,8 @@ let scratchEpoch: u32 = 0;
 
 function buildIdField(): Field {
   const f = new Field("build_id");
-  const varAt = symAt("xen_build_id");
-  const lenAt = symAt("xen_build_id_len");
+  const varAt = imageAddrOf("xen_build_id");
+  const lenAt = imageAddrOf("xen_build_id_len");
   const fnIdx = imageFind("xen_build_id");
   if (fnIdx >= 0 && imageSymKind(fnIdx) == SYM_FUNC) {
     // int xen_build_id(const void **p, unsigned int *len), before the variables existed
@@ -168,7 +163,7 @@ function buildIdField(): Field {
     return f;
   }
   if (!initOk) {
-    fail(f, symAt("xen_build_init") == 0 ? "missing" : "unknown", initDetail.length > 0 ? initDetail : "the image has no xen_build_init()");
+    fail(f, imageAddrOf("xen_build_init") == 0 ? "missing" : "unknown", initDetail.length > 0 ? initDetail : "the image has no xen_build_init()");
     return f;
   }
   const len = readLe(lenAt, 4);
