@@ -2,7 +2,7 @@
 // xen_extra_version is 8 bytes at 0xffff82d040200110 (the size its livepatch_func's old_size
 // carries in the hello world sample).
 import { describe, expect, it } from "vitest";
-import { funcEndAt } from "./memory.ts";
+import { funcEndAt, memoryNameAt } from "./memory.ts";
 import type { PayloadInfo } from "./types.ts";
 
 const hello: PayloadInfo = {
@@ -22,5 +22,21 @@ describe("funcEndAt", () => {
   it("no end for an address no loaded payload patches", () => {
     expect(funcEndAt(0xffff82d040200118n, { hello })).toBeNull();
     expect(funcEndAt(0xffff82d040200110n, {})).toBeNull();
+  });
+});
+
+describe("memoryNameAt", () => {
+  // readelf -sW public/samples/x86_64/xen-syms: __x86_return_thunk is 2 bytes at 0xffff82d0402101a9.
+  const image = (a: bigint) => (a === 0xffff82d0402101a9n ? "__x86_return_thunk" : null);
+  const withSym: PayloadInfo = { ...hello, symbols: [{ name: "xen_hello_world", addr: "0xffff82d040400050", size: 8 }] };
+
+  it("a loaded payload's symbol first, then Xen's through the image lookup", () => {
+    expect(memoryNameAt(0xffff82d040400050n, { hello: withSym }, image)).toBe("xen_hello_world");
+    expect(memoryNameAt(0xffff82d0402101a9n, { hello: withSym }, image)).toBe("__x86_return_thunk");
+  });
+
+  it("nothing when neither names the address, or no image is known", () => {
+    expect(memoryNameAt(0xffff82d040400051n, { hello: withSym }, image)).toBeNull();
+    expect(memoryNameAt(0xffff82d0402101a9n, { hello: withSym }, null)).toBeNull();
   });
 });

@@ -127,3 +127,16 @@ export function funcEndAt(addr: bigint, payloads: Record<string, PayloadInfo>): 
   }
   return null;
 }
+
+/**
+ * What the memory card calls an address a listing branches to: a loaded payload's symbol there
+ * (`name in payload` unless it is the payload's own name), else Xen's, through `inImage` (the
+ * lookup the Functions view names the image's addresses with), so a `jmp` to
+ * `__x86_return_thunk` in the patched function reads as it does there.
+ */
+export function memoryNameAt(addr: bigint, payloads: Record<string, PayloadInfo>, inImage: ((addr: bigint) => string | null) | null): string | null {
+  for (const p of Object.values(payloads)) {
+    for (const s of p.symbols) if (BigInt(s.addr) === addr && s.name) return s.name === p.name ? s.name : `${s.name} in ${p.name}`;
+  }
+  return inImage?.(addr) ?? null;
+}

@@ -16,7 +16,7 @@ import { describePatch } from "../../simulator/patchText.ts";
 import { placeInSection } from "../inspector/symbolize.ts";
 import { usePlacement } from "../placement/usePlacement.ts";
 import { newCodeLocation, type NewCodeLocation } from "./newCodeLocation.ts";
-import { imageNames } from "../inspector/imageNames.ts";
+import { imageNameAt, imageNames } from "../inspector/imageNames.ts";
 import type { ImageNames } from "../inspector/symbolize.ts";
 import { imageString, quoted } from "./references.ts";
 
@@ -108,13 +108,7 @@ export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageCont
       }),
     );
     const xenDepends = model?.xenDepends?.buildId ?? null;
-    /** The image's symbol containing `address`, as `name` or `name+0x..`. */
-    const imageNameAt = (address: bigint): string | null => {
-      const s = imageElf ? symbolAt(imageElf, address) : null;
-      if (!s) return null;
-      const d = address - s.value;
-      return d === 0n ? s.name : `${s.name}+0x${d.toString(16)}`;
-    };
+    const nameInImage = (address: bigint): string | null => (imageElf ? imageNameAt(imageElf, address) : null);
     return {
       image,
       names: image && imageElf ? imageNames(image.name, imageElf) : null,
@@ -125,7 +119,7 @@ export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageCont
       patch: (index) => patches.get(index) ?? null,
       label: (fn) => {
         const patch = patches.get(fn.index);
-        return fn.name.text ?? (patch ? imageNameAt(patch.oldAddr) : null) ?? funcLabel(fn);
+        return fn.name.text ?? (patch ? nameInImage(patch.oldAddr) : null) ?? funcLabel(fn);
       },
       sections,
       standIn: !!at?.assumed,
@@ -137,7 +131,7 @@ export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageCont
         const str = imageElf ? imageString(imageElf, address) : null;
         return str === null ? null : quoted(str);
       },
-      nameAt: (address) => payloadNameAt(parsed.elf, sections, address) ?? imageNameAt(address),
+      nameAt: (address) => payloadNameAt(parsed.elf, sections, address) ?? nameInImage(address),
     };
   }, [image, at, running, parsed]);
 }

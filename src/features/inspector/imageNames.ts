@@ -1,7 +1,8 @@
 // An image's symbols by name, spelled as Xen looks them up (so an undefined symbol in a payload
 // resolves as the simulated UPLOAD resolves it); built once per image and shared by every view.
+// And the other way: what the views call an address in the image.
 import { xenImage } from "../../audit/index.ts";
-import type { ElfFile } from "../../elf/index.ts";
+import { symbolAt, type ElfFile } from "../../elf/index.ts";
 import type { ImageNames } from "./symbolize.ts";
 
 const namesCache = new WeakMap<ElfFile, ImageNames>();
@@ -14,4 +15,15 @@ export function imageNames(name: string, elf: ElfFile): ImageNames {
     namesCache.set(elf, n);
   }
   return n;
+}
+
+/**
+ * The image's symbol containing `address`, as `name` or `name+0x..`: how the Functions view and
+ * the simulator's memory card name a branch target in Xen (e.g. `<__x86_return_thunk>`).
+ */
+export function imageNameAt(elf: ElfFile, address: bigint): string | null {
+  const s = symbolAt(elf, address);
+  if (!s) return null;
+  const d = address - s.value;
+  return d === 0n ? s.name : `${s.name}+0x${d.toString(16)}`;
 }

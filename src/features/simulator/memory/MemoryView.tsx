@@ -4,7 +4,10 @@
 import { useMemo } from "react";
 import { useDisasm, type DisasmState } from "../../functions/useDisasm.ts";
 import type { DisasmArch } from "../../../disasm/types.ts";
-import { funcEndAt, type WindowAtCursor } from "../../../simulator/memory.ts";
+import type { ElfFile } from "../../../elf/index.ts";
+import { funcEndAt, memoryNameAt, type WindowAtCursor } from "../../../simulator/memory.ts";
+import { useLens } from "../../../state/store.ts";
+import { imageNameAt } from "../../inspector/imageNames.ts";
 import type { PayloadInfo } from "../../../simulator/types.ts";
 
 function Bytes({ bytes, changed, label }: { bytes: Uint8Array; changed: boolean[] | null; label: string }) {
@@ -20,11 +23,12 @@ function Bytes({ bytes, changed, label }: { bytes: Uint8Array; changed: boolean[
   );
 }
 
-export function nameFor(addr: bigint, payloads: Record<string, PayloadInfo>): string | null {
-  for (const p of Object.values(payloads)) {
-    for (const s of p.symbols) if (BigInt(s.addr) === addr && s.name) return s.name === p.name ? s.name : `${s.name} in ${p.name}`;
-  }
-  return null;
+/** The image the simulator booted from, as the page holds it (parsed): its symbols name Xen's addresses. */
+function useBootedImage(): ElfFile | null {
+  return useLens((s) => {
+    const id = s.sim.image?.fileId;
+    return id ? (s.files.list.find((f) => f.id === id)?.parsed?.elf ?? null) : null;
+  });
 }
 
 function Listing({ state, base, nameAt, changed, past }: { state: DisasmState; base: bigint; nameAt(a: bigint): string | null; changed: boolean[] | null; past: { at: number; bytes: number } | null }) {
@@ -63,7 +67,7 @@ export interface MemoryMarks {
   addrs?: readonly bigint[];
 }
 
-function Window({ w, arch, payloads, marks }: { w: WindowAtCursor; arch: DisasmArch; payloads: Record<string, PayloadInfo>; marks?: MemoryMarks }) {
+function Window({ w, arch, payloads, image, marks }: { w: WindowAtCursor; arch: DisasmArch; payloads: Record<string, PayloadInfo>; image: ElfFile | null; marks?: MemoryMarks }) {
   const { window: win, bytes, changed, owner } = w;
   // The listing stops where the patched function ends: the window's last bytes may be the next one's.
   const fnEnd = funcEndAt(win.addr, payloads);
@@ -74,7 +78,7 @@ function Window({ w, arch, payloads, marks }: { w: WindowAtCursor; arch: DisasmA
   const patched = changed.some(Boolean);
   const target = owner?.target ?? null;
   const label = win.func || `0x${win.addr.toString(16)}`;
-  const nameAt = (a: bigint) => nameFor(a, payloads);
+  const nameAt = (a: bigint) => memoryNameAt(a, payloads, image ? (x) => imageNameAt(image, x) : null);
   const targetName = target !== null ? nameAt(target) : null;
   const end = win.addr + BigInt(win.base.length);
   const hot = (marks?.symbols?.has(label) ?? false) || (marks?.addrs ?? []).some((a) => (a >= win.addr && a < end) || a === target);
@@ -110,11 +114,12 @@ function Window({ w, arch, payloads, marks }: { w: WindowAtCursor; arch: DisasmA
 
 export function MemoryView({ windows, arch, payloads, marks }: { windows: WindowAtCursor[]; arch: string | null; payloads: Record<string, PayloadInfo>; marks?: MemoryMarks }) {
   const a = useMemo<DisasmArch>(() => (arch === "aarch64" || arch === "arm32" ? arch : "x86_64"), [arch]);
+  const image = useBootedImage();
   if (!windows.length) return <p className="hint sim-empty">Nothing patched yet. The bytes at each old_addr appear here once an action writes them.</p>;
   return (
     <div className="mem-list">
       {windows.map((w) => (
-        <Window key={w.window.addr.toString()} w={w} arch={a} payloads={payloads} marks={marks} />
+        <Window key={w.window.addr.toString()} w={w} arch={a} payloads={payloads} image={image} marks={marks} />
       ))}
     </div>
   );
