@@ -4,7 +4,7 @@ export { runAudit, type RunOptions } from "./run.ts";
 export { instructionBoundaries, describeBoundary, type Decode, type DecodedInsn, type BoundaryProblem, type PatchedRange } from "./checks/boundaries.ts";
 export { unappliedRelocs, type UnappliedRelocs } from "./checks/relocSections.ts";
 export { executionOrder, planProblem, PLAN_ROLES, ROLE_LABEL, type AuditPlan, type PlanFile, type PlanRole } from "./plan.ts";
-export { syntheticImage, type SyntheticImage, type SyntheticSymbol } from "./synthetic.ts";
+export { standInArch, syntheticImage, type SyntheticImage, type SyntheticSymbol } from "./synthetic.ts";
 export { toJson, toMarkdown, toText } from "./report.ts";
 export { RULES, RULE_IDS, CATALOGUE, type Rule, type RuleId } from "./rules.ts";
 export { payloadName, rcText } from "./context.ts";

@@ -104,15 +104,31 @@ function body(arch: LivepatchArch, size: number, expect: Uint8Array | null): Uin
 }
 
 /**
+ * The machine of the stand-in Xen for files with these ELF machines (every file of the plan the
+ * audit could read as ELF, in plan order): the first one Xen livepatches; null when none is (none is
+ * a readable ELF at all: a lone empty file, a PNG), and then the stand-in is x86-64
+ * (`standInArch()`). The page names a stand-in host by this rule too.
+ */
+function namedArch(machines: readonly number[]): LivepatchArch | null {
+  // A payload's model.arch is this same archOf(e_machine): one reading for payloads and plain objects.
+  return machines.map(archOf).find((a): a is LivepatchArch => a !== null) ?? null;
+}
+
+/** The machine a stand-in Xen is booted as for files with these ELF machines (see namedArch()). */
+export function standInArch(machines: readonly number[]): LivepatchArch {
+  return namedArch(machines) ?? "x86_64";
+}
+
+/**
  * The architecture comes from the payloads, else from any file's e_machine; when no file names one
  * Xen supports (none is a readable ELF at all: a lone empty file, a PNG), the stand-in is x86-64 and
  * the simulator's own checks refuse the files (an audit never accepts a plan it did not run).
  */
 export function syntheticImage(inputs: readonly SyntheticInput[]): SyntheticImage {
   const assumptions: string[] = [];
-  // A payload's model.arch is this same archOf(e_machine): one reading for payloads and plain objects.
-  const named = inputs.map((i) => archOf(i.elf.header.machine)).find((a): a is LivepatchArch => a !== null);
-  const arch = named ?? "x86_64";
+  const machines = inputs.map((i) => i.elf.header.machine);
+  const named = namedArch(machines);
+  const arch = standInArch(machines);
   if (!named) assumptions.push("no file is built for an architecture Xen livepatches (x86-64, AArch64, ARM): the stand-in Xen is x86-64");
   const xenDepends = inputs.map((i) => i.model?.xenDepends?.buildId).find((b): b is string => !!b);
   const buildId = xenDepends ? fromHex(xenDepends) : new Uint8Array(20);

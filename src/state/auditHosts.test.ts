@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseElf } from "../elf/index.ts";
 import { analyzePayload } from "../livepatch/index.ts";
-import { auditHosts, planInput } from "./auditHosts.ts";
+import { auditHosts, hostArch, planInput } from "./auditHosts.ts";
 import type { LoadedFile } from "./files.ts";
 
 const SAMPLES = new URL("../../public/samples/", import.meta.url);
@@ -100,5 +100,38 @@ describe("what the audit is given for a loaded file", () => {
     expect(planInput(lost, "apply")).toEqual({ file: "gone.livepatch", bytes: new Uint8Array(0), role: "apply", problem: "could not read the file: HTTP 404 for sample x86_64/gone.livepatch (READ_FAILED)" });
     const named: LoadedFile = { ...lost, problem: { code: "TRUNCATED_HEADER", message: "gone.livepatch: file is 0 bytes, too short for the ELF magic", offset: 0 } };
     expect(planInput(named, "apply").problem).toBe("file is 0 bytes, too short for the ELF magic at byte 0x0 (TRUNCATED_HEADER)");
+  });
+});
+
+// Which machine each host's Xen is, as the drawer and the Map name it. The samples' e_machine
+// (readelf -h): X86-64, AArch64, ARM. The stand-in's machine is the audit's rule (docs/architecture.md:
+// its architecture from any readable ELF, x86-64 when none is one Xen livepatches or none is ELF at
+// all); `livepatch-lens audit` says so in its assumptions for such a plan.
+describe("the machine a host's Xen is", () => {
+  /** x86_64 hello world with e_machine (2 bytes at 18) set to 8, EM_MIPS: an ELF for a machine Xen does not livepatch. */
+  function mips(): LoadedFile {
+    const bytes = new Uint8Array(readFileSync(new URL("x86_64/xen_hello_world.livepatch", SAMPLES)));
+    bytes[18] = 8;
+    bytes[19] = 0;
+    const elf = parseElf(bytes);
+    const parsed = { fileName: "mips.livepatch", size: bytes.length, role: "payload" as const, elf, livepatch: analyzePayload(elf) };
+    return { id: "mips", name: "mips.livepatch", size: bytes.length, origin: { kind: "user" }, status: "ready", progress: null, problem: null, parsed, source: null };
+  }
+
+  it("an image host is its image's machine; a stand-in, its payloads'", () => {
+    const hosts = auditHosts([loaded("aarch64/xen-syms"), loaded("aarch64/xen_hello_world.livepatch"), loaded("arm32/xen_hello_world.livepatch")]);
+    expect(hosts.map(hostArch)).toEqual(["aarch64", "arm32"]);
+  });
+
+  it("a stand-in for files that are not ELF is x86-64, the machine the audit boots it as", () => {
+    expect(hostArch({ image: null, files: [broken] })).toBe("x86_64");
+  });
+
+  it("a stand-in for an ELF of a machine Xen does not livepatch is x86-64, beside hosts of other machines", () => {
+    const hosts = auditHosts([loaded("arm32/xen_hello_world.livepatch"), mips()]);
+    expect(hosts.map((h) => [h.image?.id ?? null, h.files.map((f) => f.id), hostArch(h)])).toEqual([
+      [null, ["arm32/xen_hello_world.livepatch"], "arm32"],
+      [null, ["mips"], "x86_64"],
+    ]);
   });
 });

@@ -5,7 +5,8 @@
 // its machine: an AArch64 payload is never judged by an x86 hypervisor it does not target. A file
 // the page could not parse goes to the first host. Hosts come in the order their first file appears
 // in the rail; files keep rail order within a host.
-import type { PlanRole } from "../audit/index.ts";
+import { standInArch, type PlanRole } from "../audit/index.ts";
+import { archOf } from "../livepatch/index.ts";
 import type { PlanSource } from "../services/auditClient.ts";
 import { fileLinks, roleOf } from "./links.ts";
 import { problemText, type LoadedFile } from "./files.ts";
@@ -54,6 +55,20 @@ export function auditHosts(files: LoadedFile[]): HostPlan[] {
     } else hosts.push({ key: -1, image: images[0] ?? null, files: unplaced });
   }
   return hosts.map(({ image, files: planned }) => ({ image, files: planned }));
+}
+
+/**
+ * The machine of a host's simulated Xen, as its name says it: its image's; for a stand-in, the one
+ * the audit boots it as from the same files (standInArch(): the first file for a machine Xen
+ * livepatches, else x86-64), so a stand-in for files that are not ELF, or are for another machine,
+ * is x86-64 as in the audit. Null only for an image of a machine Xen does not livepatch.
+ */
+export function hostArch(host: HostPlan): string | null {
+  if (host.image) {
+    const m = host.image.parsed?.elf.header.machine;
+    return m === undefined ? null : archOf(m);
+  }
+  return standInArch(host.files.flatMap((f) => (f.parsed ? [f.parsed.elf.header.machine] : [])));
 }
 
 /**

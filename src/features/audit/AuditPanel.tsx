@@ -5,13 +5,14 @@
 // With payloads for two images loaded there is one host per image, each with its own report.
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { PLAN_ROLES, ROLE_LABEL, rcText, toJson, toMarkdown, type AuditResult, type Finding, type FindingSeverity, type PlanRole } from "../../audit/index.ts";
-import { archOf, shortBuildId } from "../../livepatch/index.ts";
+import { shortBuildId } from "../../livepatch/index.ts";
 import { selectFiles } from "../../state/selectors.ts";
 import { useLens, type LoadedFile } from "../../state/store.ts";
 import type { NavTarget } from "../../state/nav.ts";
 import { hex } from "../format.ts";
 import { useAudit } from "./useAudit.ts";
 import type { AuditRun } from "../../state/files.ts";
+import { hostArch } from "../../state/auditHosts.ts";
 
 type AuditView = AuditRun;
 import "./audit.css";
@@ -238,15 +239,12 @@ function hostsSentence(images: number, standIns: number): string {
 
 /**
  * Two images are often both called xen-syms: a host is named by its image's file, machine and
- * build-id; a stand-in Xen by the machine of the payloads it runs.
+ * build-id; a stand-in Xen by the machine the audit boots it as (hostArch(): x86-64 for files that
+ * are not ELF).
  */
 function hostName(run: AuditRun & { result: AuditResult }, files: readonly LoadedFile[]): string {
   const img = run.result.image;
-  if (!img) {
-    const machine = files.find((f) => run.ids.includes(f.id) && f.parsed)?.parsed?.elf.header.machine;
-    const arch = machine === undefined ? null : archOf(machine);
-    return arch ? `stand-in Xen (${arch})` : "stand-in Xen";
-  }
+  if (!img) return `stand-in Xen (${hostArch({ image: null, files: files.filter((f) => run.ids.includes(f.id)) })})`;
   return `${img.file} (${[img.arch, img.buildId ? `build-id ${shortBuildId(img.buildId)}` : null].filter(Boolean).join(", ")})`;
 }
 

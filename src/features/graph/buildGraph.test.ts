@@ -43,4 +43,21 @@ describe("the Map's hypervisor functions", () => {
       ["xen_extra_version", "aarch64 · hypervisor function", 1],
     ]);
   });
+
+  it("a stand-in for a payload of a machine Xen does not livepatch is named x86-64, the machine the audit boots it as", () => {
+    // x86_64 hello world with e_machine (2 bytes at 18) set to 8: readelf -h says MIPS R3000, and
+    // `livepatch-lens audit` on it assumes "the stand-in Xen is x86-64".
+    const mips = loaded("x86_64/xen_hello_world.livepatch");
+    const bytes = mips.parsed!.elf.bytes.slice();
+    bytes[18] = 8;
+    bytes[19] = 0;
+    const elf = parseElf(bytes);
+    const other: LoadedFile = { ...mips, id: "mips", name: "mips.livepatch", parsed: { ...mips.parsed!, elf, livepatch: analyzePayload(elf) } };
+    const files = [loaded("aarch64/xen-syms"), loaded("aarch64/xen_hello_world.livepatch"), other];
+    const nodes = buildGraph(files, fileLinks(files)).nodes.filter((n) => n.kind === "function");
+    expect(nodes.map((n) => [n.sub, n.host])).toEqual([
+      ["aarch64 · hypervisor function", "xen-syms (aarch64)"],
+      ["x86_64 · hypervisor function", "stand-in Xen (x86_64)"],
+    ]);
+  });
 });

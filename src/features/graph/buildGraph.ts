@@ -7,8 +7,7 @@ import type { FileLinks } from "../../state/links.ts";
 import type { LoadedFile } from "../../state/store.ts";
 import { funcLabel } from "../../livepatch/label.ts";
 import { shortBuildId } from "../../livepatch/shortBuildId.ts";
-import { archOf } from "../../livepatch/context.ts";
-import { auditHosts, type HostPlan } from "../../state/auditHosts.ts";
+import { auditHosts, hostArch, type HostPlan } from "../../state/auditHosts.ts";
 
 export interface GraphNode {
   id: string;
@@ -39,11 +38,6 @@ export interface GraphData {
 }
 
 const MAX_FUNCTIONS = 60;
-
-function hostArch(h: HostPlan): string | null {
-  const machine = (h.image ?? h.files.find((f) => f.parsed))?.parsed?.elf.header.machine;
-  return machine === undefined ? null : archOf(machine);
-}
 
 /** A host as the Map names it when there are several: its image's file and machine, or a stand-in. */
 function hostLabel(h: HostPlan): string {
