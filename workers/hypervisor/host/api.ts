@@ -93,6 +93,10 @@ const raw = (w: WasmExports): RawExports => rawOf.get(w) ?? (Object.getPrototype
 const ARRAY_BUFFER_ID = 1;
 /** AssemblyScript's class id of String. */
 const STRING_ID = 2;
+/** Bytes moved across the wasm boundary after which the host collects the wasm's garbage. */
+const COLLECT_AFTER = 8 << 20;
+/** Linear-memory growth since the last collection after which the host collects anyway. */
+const COLLECT_GROWN = 32 << 20;
 
 const u64 = (v: bigint | number): bigint => BigInt.asUintN(64, typeof v === "bigint" ? v : BigInt(Math.max(0, Math.floor(v))));
 
@@ -176,10 +180,47 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
     return wasm;
   }
 
-  function call<T>(fn: (w: WasmExports) => T): T {
+  // The wasm's runtime never collects on its own (asconfig's "minimal"): the incremental collector
+  // stepped on every allocation and re-marked the whole booted image during each big call, most of
+  // a 2,000-function UPLOAD's time. The host collects instead, when no wasm frame holds a pointer:
+  // once the event loop is idle after a call (the page's worker is, between any two messages), and
+  // before a call when the host has moved COLLECT_AFTER bytes across since the last collection (a
+  // caller that never yields, such as a benchmark loop: the garbage of a call goes with what it
+  // reads and logs) or, as a backstop, when the linear memory has grown by COLLECT_GROWN. Growth
+  // alone would not bound a loop: the allocator doubles memory when it runs out, so a loop that
+  // only collected then would double it again each time.
+  const grownFrom = new WeakMap<WasmExports, number>();
+  let moved = 0;
+  let idleCollect: ReturnType<typeof setTimeout> | null = null;
+  function collect(w: WasmExports): void {
+    raw(w).__collect();
+    grownFrom.set(w, w.memory.buffer.byteLength);
+    moved = 0;
+  }
+  function due(w: WasmExports): boolean {
+    const from = grownFrom.get(w);
+    if (from === undefined) grownFrom.set(w, w.memory.buffer.byteLength);
+    return moved >= COLLECT_AFTER || (from !== undefined && w.memory.buffer.byteLength - from >= COLLECT_GROWN);
+  }
+  function collectWhenIdle(w: WasmExports): void {
+    if (idleCollect !== null) return;
+    idleCollect = setTimeout(() => {
+      idleCollect = null;
+      if (wasm === w) collect(w);
+    }, 0);
+    // Node: a pending collection does not keep the CLI's process alive.
+    (idleCollect as { unref?: () => void }).unref?.();
+  }
+
+  /** `fn(w)`, which moves about `bytes` across the boundary (arguments and results). */
+  function call<T>(fn: (w: WasmExports) => T, bytes = 0): T {
     const w = live();
     try {
-      return fn(w);
+      if (due(w)) collect(w);
+      const out = fn(w);
+      moved += bytes + (typeof out === "string" ? out.length << 1 : 64);
+      collectWhenIdle(w);
+      return out;
     } catch (err) {
       return recover(err);
     }
@@ -253,7 +294,7 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
     },
     mapMemory(addr, bytes, perm) {
       record({ op: "map", addr, bytes, perm });
-      call((w) => w.mapMemory(u64(addr), bytes, perm));
+      call((w) => w.mapMemory(u64(addr), bytes, perm), bytes.length);
     },
     get bootSpec() {
       return bootSpec;
@@ -267,7 +308,7 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
         // before it copies anything: a 1.5 GB file copied first ran the wasm allocator out of memory.
         if (BigInt(payload.length) > w.maxPayloadSize()) return w.uploadOversize(name, BigInt(payload.length), flags >>> 0, namePad);
         return namePad === 0 ? w.upload(name, payload, flags >>> 0) : w.uploadOp(name, payload, flags >>> 0, namePad);
-      });
+      }, payload.length);
       drain();
       return rc;
     },
