@@ -2,6 +2,8 @@
 // keyboard control, the help and blank screens, scenario number keys, the 16:9 slide filling the
 // frame at 1280×720 and 1920×1080 (readable type, nothing clipped), reduced motion, embeds that
 // take the same keys and size their text to their frame. Exports: presenter-export.spec.ts.
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { test, expect } from "./support/guards.ts";
 import type { Page } from "@playwright/test";
 
@@ -93,6 +95,64 @@ test("keys move through a scenario: Right, Space, PageDown, Left, PageUp, End, H
   await expect(page.locator(".scn-panel .scn-explain[data-step='0']")).toContainText("Stacking two payloads");
   expect(await page.evaluate(() => location.hash)).toBe("#scenario=stacking&step=0");
 });
+
+for (const [w, h] of [
+  [1280, 720],
+  [1920, 1080],
+] as const) {
+  test(`${w}×${h}: a step about lines in the middle of a long log shows those lines, not the log's end`, async ({ page }) => {
+    // hooks-for-real step 13 runs dmesg after the WARN: what its text quotes, in the log
+    // `livepatch-lens sim` prints for the same commands (the last dmesg of the script).
+    const steps = (JSON.parse(readFileSync("public/scenarios/hooks-for-real.json", "utf8")) as { steps: { command?: string }[] }).steps;
+    const script = steps.slice(0, 13).map((st) => st.command!).join("\n") + "\n";
+    // Step 4's refused revert makes the script's exit status 1; its output is what counts here.
+    let out: string;
+    try {
+      out = execFileSync(process.execPath, ["../../../src/cli/livepatch-lens.mjs", "sim", "--xen", "xen-syms"], { cwd: "public/samples/x86_64", input: script, encoding: "utf8", stdio: ["pipe", "pipe", "ignore"] });
+    } catch (e) {
+      out = (e as { stdout: string }).stdout;
+    }
+    const log = out.slice(out.lastIndexOf("# dmesg")).split("\n").slice(1);
+    const quoted = ["Xen WARN at payloads/warn_bug.c:36", "warn_bug_pre_apply+0x31", "<0f> 0b", "pre-apply hook call 1 carries on"].map((q) => log.find((l) => l.includes(q))!);
+    expect(quoted.every(Boolean)).toBe(true);
+    // Each of them comes after the first 20 lines of the log: the slide has to look past its start.
+    expect(log.indexOf(quoted[0])).toBeGreaterThan(20);
+
+    await page.setViewportSize({ width: w, height: h });
+    await page.emulateMedia({ reducedMotion: "reduce" });
+    await present(page, "hooks-for-real", 13);
+    const output = presenter(page).locator(".sl-explain .scn-output");
+    await expect(output).toBeVisible({ timeout: 20_000 });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    // Every quoted line is drawn inside the output's box, not under a cue or scrolled away.
+    const seen = await output.evaluate((pre, lines) => {
+      const box = pre.getBoundingClientRect();
+      const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+      const nodes: Text[] = [];
+      while (walker.nextNode()) nodes.push(walker.currentNode as Text);
+      return lines.map((line) => {
+        const node = nodes.find((n) => n.data.includes(line));
+        if (!node) return `${line}: not in the output`;
+        const range = document.createRange();
+        const at = node.data.indexOf(line);
+        range.setStart(node, at);
+        range.setEnd(node, at + line.length);
+        const r = range.getClientRects()[0];
+        if (!r || r.height === 0) return `${line}: not drawn`;
+        if (r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5) return `${line}: outside the output's box`;
+        // The cues ("▲ N earlier lines" and the like) stick to the box's top and bottom edges.
+        const cue = (pseudo: string, on: string | undefined) => (on ? parseFloat(getComputedStyle(pre, pseudo).height) || 0 : 0);
+        if (r.top < box.top + cue("::before", pre.dataset.above) - 0.5 || r.bottom > box.bottom - cue("::after", pre.dataset.below) + 0.5) return `${line}: under a cue`;
+        return "seen";
+      });
+    }, quoted);
+    expect(seen).toEqual(quoted.map(() => "seen"));
+    // The clicker's next key moves on: nothing on the slide waits to be scrolled.
+    await expect(presenter(page).locator(".sl-more")).toHaveCount(0);
+    await page.keyboard.press("ArrowRight");
+    await expect(presenter(page)).toHaveAttribute("data-step", "14");
+  });
+}
 
 test("the presenter is modal: the focus moves in off the console, Tab stays inside, clicker keys drive it", async ({ page }) => {
   await page.goto("./#scenario=hello-world&step=1");

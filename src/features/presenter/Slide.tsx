@@ -51,10 +51,68 @@ function StackList({ stack, hot }: { stack: string[]; hot: ReadonlySet<string> }
 export const FIT_FLOOR = 0.78;
 const FIT_STEP = 0.02;
 
+const lines = (n: number, what: string) => `${n} ${what} line${n === 1 ? "" : "s"}`;
+
+/** Every line of a command's output shown again, without the cues focusOutput() put there. */
+function unfocus(out: HTMLElement): void {
+  delete out.dataset.above;
+  delete out.dataset.below;
+  for (const l of out.querySelectorAll<HTMLElement>(".scn-line")) {
+    delete l.dataset.hide;
+    delete l.dataset.gap;
+  }
+}
+
+/**
+ * Fits a command's output that is longer than its room around the lines the step's text talks
+ * about (marked data-ref by Explanation): the lines before the first go ("▲ N earlier lines"), then
+ * as many as it takes of those after the last ("▼ N later lines"), then the middle of the longest
+ * stretch between two of them that the text does not talk about ("⋯ N lines ⋯", e.g. a register
+ * dump between a WARN line and its code bytes), so no key press is needed to see what the speaker
+ * is talking about. "none" when the step singles out no line, "whole" when the output is not
+ * what overflows (it fits the room it has when trimmed, so nothing is left out).
+ */
+function focusOutput(out: HTMLElement): "none" | "whole" | "focused" {
+  const all = [...out.querySelectorAll<HTMLElement>(".scn-line")];
+  const refs = all.flatMap((l, i) => (l.dataset.ref !== undefined ? [i] : []));
+  if (refs.length === 0) return "none";
+  const first = refs[0];
+  const last = refs[refs.length - 1];
+  const fits = () => out.scrollHeight <= out.clientHeight + 1;
+  out.scrollTop = 0;
+  if (fits()) return "whole";
+  for (let i = 0; i < first; i++) all[i].dataset.hide = "";
+  if (first > 0) out.dataset.above = `▲ ${lines(first, "earlier")}`;
+  for (let i = all.length - 1, later = 1; i > last && !fits(); i--, later++) {
+    all[i].dataset.hide = "";
+    out.dataset.below = `▼ ${lines(later, "later")}`;
+  }
+  // The stretches between referred lines, longest first; each elided stretch costs a line for its cue.
+  const gaps: [number, number][] = [];
+  for (let k = 1; k < refs.length; k++) if (refs[k] - refs[k - 1] > 1) gaps.push([refs[k - 1] + 1, refs[k]]);
+  gaps.sort((a, b) => b[1] - b[0] - (a[1] - a[0]));
+  for (const [from, to] of gaps) {
+    const size = to - from;
+    for (let n = 2; n <= size && !fits(); n++) {
+      const start = from + Math.floor((size - n) / 2);
+      for (let i = from; i < to; i++) {
+        if (i >= start && i < start + n) all[i].dataset.hide = "";
+        else delete all[i].dataset.hide;
+        delete all[i].dataset.gap;
+      }
+      delete all[to].dataset.gap;
+      all[start + n < to ? start + n : to].dataset.gap = `⋯ ${n} lines ⋯`;
+    }
+    if (fits()) break;
+  }
+  return "focused";
+}
+
 /**
  * Shrinks the explanation's type (down to FIT_FLOOR) until it fits its card, again whenever the
  * card or its content changes size (a scenario opened at the same step, the command's output
- * arriving). A command's output too long for what is left shows its end; what still does not
+ * arriving). A command's output too long for what is left shows the lines the step talks about
+ * (focusOutput), else its end; what still does not
  * fit scrolls, with a cue, and the clicker's next key scrolls it
  * (usePresenterKeys) before it moves on. Returns whether there is more below.
  */
@@ -74,20 +132,25 @@ function useFitText(ref: React.RefObject<HTMLElement | null>, place: string): bo
       const out = box.querySelector<HTMLElement>(".scn-output");
       box.dataset.scrolls = "false";
       box.dataset.trim = "false";
-      if (out) delete out.dataset.above;
+      if (out) unfocus(out);
       box.style.setProperty("--fit", "1");
       while (over() && scale > FIT_FLOOR) {
         scale = Math.max(FIT_FLOOR, Math.round((scale - FIT_STEP) * 100) / 100);
         box.style.setProperty("--fit", String(scale));
       }
-      // A long log (dmesg) shows its last lines, as a terminal would, and says how many are above.
+      // A long log (dmesg) keeps the lines the step talks about in view (focusOutput); with none
+      // singled out it shows its last lines, as a terminal would. Either says how many are above.
       if (over() && out) {
         box.dataset.trim = "true";
-        out.scrollTop = out.scrollHeight;
-        if (out.scrollTop > 0) {
-          const line = parseFloat(getComputedStyle(out).lineHeight) || 1;
-          out.dataset.above = `▲ ${Math.ceil(out.scrollTop / line) + 1} earlier lines`;
-        } else box.dataset.trim = "false";
+        const focused = focusOutput(out);
+        if (focused === "whole") box.dataset.trim = "false";
+        else if (focused === "none") {
+          out.scrollTop = out.scrollHeight;
+          if (out.scrollTop > 0) {
+            const line = parseFloat(getComputedStyle(out).lineHeight) || 1;
+            out.dataset.above = `▲ ${Math.ceil(out.scrollTop / line) + 1} earlier lines`;
+          } else box.dataset.trim = "false";
+        }
       }
       box.dataset.scrolls = String(over());
       below();

@@ -5,7 +5,7 @@ import { knobLine } from "../../scenarios/index.ts";
 import type { ActiveScenario } from "../../state/scenario.ts";
 import { FuncFields } from "./FuncFields.tsx";
 import { useLens } from "../../state/store.ts";
-import { inputsThrough } from "../../scenarios/index.ts";
+import { inputsThrough, referredLines } from "../../scenarios/index.ts";
 
 function typed(a: ActiveScenario, step: number): string {
   const st = a.scenario.steps[step - 1];
@@ -73,12 +73,26 @@ export function Explanation({ active, step, showOutput = true }: { active: Activ
         </p>
       )}
       {st.highlight.map((h, i) => (h.kind === "field" ? <FuncFields key={i} payload={h.payload} func={h.func} field={h.field} /> : null))}
-      {showOutput && record && complete && (
-        <pre className={`scn-output ${record.status !== 0 ? "failed" : ""}`} aria-label="What the command printed">
-          {record.output.trimEnd() || "(no output)"}
-          {`\nexit status ${record.status}`}
-        </pre>
-      )}
+      {showOutput && record && complete && <Output output={record.output} status={record.status} expected={st.expect?.output} />}
     </div>
+  );
+}
+
+/**
+ * What the command printed, one element per line; the lines the step's text talks about (its
+ * expected output, referredLines()) are marked, so a slide too small for the whole log keeps
+ * those in view (Slide.tsx) instead of the log's last lines.
+ */
+function Output({ output, status, expected }: { output: string; status: number; expected: readonly string[] | undefined }) {
+  const refs = new Set(referredLines(output, expected));
+  const lines = [...(output.trimEnd() || "(no output)").split("\n"), `exit status ${status}`];
+  return (
+    <pre className={`scn-output ${status !== 0 ? "failed" : ""}`} aria-label="What the command printed">
+      {lines.map((l, i) => (
+        <span key={i} className="scn-line" data-ref={refs.has(i) ? "" : undefined}>
+          {i < lines.length - 1 ? `${l}\n` : l}
+        </span>
+      ))}
+    </pre>
   );
 }
