@@ -82,6 +82,16 @@ test("a payload Xen refuses still shows where the image has its old function, sa
   await expect(page.getByText(/The simulated Xen refused the upload, so it gives no old address for idle_loop_hook/)).toContainText(`has idle_loop_hook at 0x${addr} (1 byte).`);
 });
 
+test("a function Xen never got to check is not called clean: the upload was refused before placement", async ({ page }) => {
+  // The sample has no .livepatch.xen_depends (readelf -S): Xen's check_xen_buildid() refuses
+  // it with -EINVAL before any function is placed or checked.
+  expect(execFileSync("readelf", ["-SW", "public/samples/x86_64/xen_no_xen_buildid.livepatch"], { encoding: "utf8" })).not.toContain(".livepatch.xen_depends");
+  await openSamples(page, ["x86_64/xen-syms", "x86_64/xen_no_xen_buildid.livepatch"], "x86_64/xen_no_xen_buildid.livepatch", "overview");
+  const row = page.getByRole("region", { name: "What this payload replaces" }).getByRole("row").nth(1);
+  await expect(row).toContainText("not checked: Xen refused the upload (xen-depends-missing)");
+  await expect(row).not.toContainText("no error or warning");
+});
+
 test("the new code's inline relocation leads where its instruction ends (objdump -dr: addq $0x1,0x0(%rip), 8 bytes, field at 3)", async ({ page }) => {
   // idle_loop_hook_calls-0x5 + (8 - 3) is idle_loop_hook_calls itself.
   await openSamples(page, ["x86_64/xen-syms", "x86_64/xen_too_small.livepatch"], "x86_64/xen_too_small.livepatch", "functions");

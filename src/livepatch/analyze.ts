@@ -19,7 +19,8 @@ export function isPayload(elf: ElfFile): boolean {
 function note(ctx: Context, name: string, code: string, required: boolean): NoteInfo | null {
   const section = ctx.section(name);
   if (!section) {
-    if (required) ctx.diagnostics.push({ severity: "warning", code: `${code}_MISSING`, offset: 0, message: `${name} is missing` });
+    // Xen refuses the upload without it (check_special_sections(), check_xen_buildid(): -EINVAL).
+    if (required) ctx.diagnostics.push({ severity: "error", code: `${code}_MISSING`, offset: 0, message: `${name} is missing` });
     return null;
   }
   const data = ctx.data(section);

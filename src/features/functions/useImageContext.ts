@@ -51,7 +51,8 @@ export interface ImageContext {
   patch(index: number): FuncPatch | null;
   /**
    * What the views call `fn`: its name, else the image's function at the old address the
-   * simulated Xen resolved (a NULL name patches by address), else funcLabel()'s answer.
+   * simulated Xen resolved (a NULL name patches by address) or, with no placement, at the
+   * file's own non-zero old_addr, else funcLabel()'s answer.
    */
   label(fn: LivepatchFunc): string;
   /** Where the payload's ALLOC sections landed. */
@@ -119,7 +120,10 @@ export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageCont
       patch: (index) => patches.get(index) ?? null,
       label: (fn) => {
         const patch = patches.get(fn.index);
-        return fn.name.text ?? (patch ? nameInImage(patch.oldAddr) : null) ?? funcLabel(fn);
+        // With no placement (a refused upload), an old_addr the file holds outright is still the
+        // address Xen would patch: the image's function there names the record.
+        const fileAddr = fn.oldAddr.target.kind === "absolute" && fn.oldAddr.target.value !== 0n ? fn.oldAddr.target.value : null;
+        return fn.name.text ?? (patch ? nameInImage(patch.oldAddr) : fileAddr !== null ? nameInImage(fileAddr) : null) ?? funcLabel(fn);
       },
       sections,
       standIn: !!at?.assumed,

@@ -7,18 +7,22 @@ import { useFileFindings } from "../audit/useFileFindings.ts";
 import { targetText } from "../functions/PointerText.tsx";
 import { useImageContext, type ImageContext } from "../functions/useImageContext.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
+import { usePlacement } from "../placement/usePlacement.ts";
 import { hex } from "../format.ts";
 import "./overview.css";
 
 const MAX_ROWS = 200;
 
-function Status({ findings, pending, error }: { findings: Finding[]; pending: boolean; error: string | null }) {
+function Status({ findings, pending, error, refused }: { findings: Finding[]; pending: boolean; error: string | null; refused: string | null }) {
   if (error) return <span className="bad">audit failed</span>;
   if (pending) return <span className="muted">auditing…</span>;
   const errors = findings.filter((f) => f.severity === "error");
   const warnings = findings.filter((f) => f.severity === "warning");
   if (errors.length) return <span className="bad" title={errors.map((f) => f.message).join("\n")}>✗ {errors.map((f) => f.id).join(", ")}</span>;
   if (warnings.length) return <span className="warn" title={warnings.map((f) => f.message).join("\n")}>⚠ {warnings.map((f) => f.id).join(", ")}</span>;
+  // Xen stopped before it placed the payload: the checks on a placed function never ran, so
+  // no finding is not a clean bill.
+  if (refused) return <span className="muted">not checked: Xen refused the upload ({refused})</span>;
   return <span className="ok">✓ no error or warning</span>;
 }
 
@@ -31,6 +35,8 @@ function replacement(fn: LivepatchFunc): string {
 function unresolved(ctx: ImageContext, fn: LivepatchFunc): string {
   if (ctx.pending) return "(resolving…)";
   if (!ctx.notPlaced) return "(address resolved at upload)";
+  const t = fn.oldAddr.target;
+  if (t.kind === "absolute" && t.value !== 0n) return `(upload refused; old_addr ${hex(t.value)} is in the file, no relocation)`;
   const sym = fn.name.text && ctx.image ? ctx.imageSymbol(fn.name.text) : null;
   const where = sym ? `; the symbol table of ${ctx.image!.name} has it at ${hex(sym.address)}` : "";
   return `(upload refused: no address from the simulated Xen${where})`;
@@ -40,6 +46,8 @@ export function Replaces({ file, parsed }: ViewProps) {
   const ctx = useImageContext(file, parsed);
   const audit = useFileFindings(file.id);
   const navigate = useLens((s) => s.ui.navigate);
+  const { at } = usePlacement(file.id);
+  const refusedBy = ctx.notPlaced ? (at?.findings.find((f) => f.severity === "error")?.id ?? "its first error") : null;
   const model = ctx.model ?? parsed.livepatch;
   if (!model || model.funcs.length === 0) return null;
   const shown = model.funcs.slice(0, MAX_ROWS);
@@ -74,7 +82,7 @@ export function Replaces({ file, parsed }: ViewProps) {
                   {fn.oldSize} / {fn.newSize}
                 </td>
                 <td>
-                  <Status findings={audit.byFunc.get(fn.index) ?? []} pending={audit.pending} error={audit.error} />
+                  <Status findings={audit.byFunc.get(fn.index) ?? []} pending={audit.pending} error={audit.error} refused={refusedBy} />
                 </td>
               </tr>
             );
