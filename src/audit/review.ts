@@ -3,7 +3,7 @@
 // APPLY writes, re-apply safety) come from the simulator's placement; the file's own content comes
 // from the livepatch model; the image's symbols tell what the old function really is.
 import type { ElfFile } from "../elf/index.ts";
-import type { HookSection, LivepatchModel } from "../livepatch/index.ts";
+import type { HookKind, HookSection, LivepatchModel } from "../livepatch/index.ts";
 import { makeFinding, type Where } from "./context.ts";
 import type { PatchPreview } from "../protocol/hypervisor.ts";
 import { reviewBoundaries, type Decode } from "./checks/boundaries.ts";
@@ -36,16 +36,32 @@ export interface Reviewed {
   findings: Finding[];
 }
 
-const WHEN: Record<string, string> = {
-  load: "on the master CPU inside the rendezvous, with IRQs off, before any function is patched (native APPLY and the apply half of REPLACE)",
-  unload: "on the master CPU inside the rendezvous, with IRQs off, after the functions are reverted (native REVERT and REPLACE; not on UNLOAD)",
-  preapply: "in hypercall context (dom0's vCPU, IRQs on) before APPLY is scheduled; a non-zero return vetoes the APPLY",
-  apply: "instead of Xen's own apply routine, inside the rendezvous: no load hooks or patching happen unless it does them, and it must leave every function's applied state consistent or Xen panics",
-  postapply: "on the master CPU after the rendezvous is released (IRQs back on), only when the action ran; never after REPLACE or a timeout",
-  prerevert: "in hypercall context before REVERT is scheduled; a non-zero return vetoes the REVERT",
-  revert: "instead of Xen's own revert routine (REVERT, and for this payload during a REPLACE); it must keep the functions' state consistent or Xen panics",
-  postrevert: "on the master CPU after the rendezvous is released, only when the REVERT ran",
-};
+// Xen refuses a REPLACE when the replacing payload or any applied one has a pre/post apply or
+// revert hook (has_payload_any_vetoing_hooks(), livepatch_applied_have_vetoing_hooks() in
+// livepatch_action()): such a payload's hooks never run as part of one.
+const VETOING = new Set<HookKind>(["preapply", "postapply", "prerevert", "postrevert"]);
+const NO_REPLACE = "never in a REPLACE, which Xen refuses for a payload with pre/post hooks";
+
+function when(kind: HookKind, vetoing: boolean): string {
+  switch (kind) {
+    case "load":
+      return `on the master CPU inside the rendezvous, with IRQs off, before any function is patched (${vetoing ? `APPLY; ${NO_REPLACE}` : "native APPLY and the apply half of REPLACE"})`;
+    case "unload":
+      return `on the master CPU inside the rendezvous, with IRQs off, after the functions are reverted (${vetoing ? `REVERT; not on UNLOAD, and ${NO_REPLACE}` : "native REVERT and REPLACE; not on UNLOAD"})`;
+    case "preapply":
+      return "in hypercall context (dom0's vCPU, IRQs on) before APPLY is scheduled; a non-zero return vetoes the APPLY";
+    case "apply":
+      return "instead of Xen's own apply routine, inside the rendezvous: no load hooks or patching happen unless it does them, and it must leave every function's applied state consistent or Xen panics";
+    case "postapply":
+      return "on the master CPU after the rendezvous is released (IRQs back on), only when the action ran; never after REPLACE or a timeout";
+    case "prerevert":
+      return "in hypercall context before REVERT is scheduled; a non-zero return vetoes the REVERT";
+    case "revert":
+      return `instead of Xen's own revert routine (${vetoing ? `REVERT; ${NO_REPLACE}` : "REVERT, and when a later payload REPLACEs this one"}); it must keep the functions' state consistent or Xen panics`;
+    case "postrevert":
+      return "on the master CPU after the rendezvous is released, only when the REVERT ran";
+  }
+}
 
 const hexAddr = (v: bigint): string => `0x${BigInt.asUintN(64, v).toString(16)}`;
 
@@ -66,10 +82,11 @@ export function reviewPayload(input: ReviewInput): Reviewed {
     return { section: model.funcsSection ?? ".livepatch.funcs", offset: fn.offset + field, length, func: { index, name: fn.name.text } };
   };
 
+  const vetoing = model.hooks.some((h) => VETOING.has(h.kind));
   for (const h of model.hooks) {
     const where = { section: `.livepatch.hooks.${h.kind}`, sectionIndex: h.sectionIndex, offset: h.offset, length: Math.max(1, h.size) };
     const names = h.entries.map((_, i) => hookTarget(h, i));
-    emit("hook-runs", `${h.kind} hook${names.length > 1 ? "s" : ""} ${names.join(", ")} run${names.length > 1 ? "" : "s"} ${WHEN[h.kind]}`, where);
+    emit("hook-runs", `${h.kind} hook${names.length > 1 ? "s" : ""} ${names.join(", ")} run${names.length > 1 ? "" : "s"} ${when(h.kind, vetoing)}`, where);
     h.entries.forEach((e, i) => {
       const t = e.pointer.target;
       const at = { section: where.section, sectionIndex: h.sectionIndex, offset: e.offset, length: ptr };
