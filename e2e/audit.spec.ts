@@ -84,7 +84,10 @@ test("a big-endian payload: the drawer leads with Xen's refusal of its header, a
   await page.locator("input[type=file]").setInputFiles({ name: "hello_be.livepatch", mimeType: "application/octet-stream", buffer: flipped });
   await page.getByRole("button", { name: "Audit: reject" }).click({ timeout: 20_000 });
   const panel = page.getByRole("complementary", { name: "Audit findings" });
-  await expect(panel.getByTestId("audit-reason")).toHaveText("hello_be.livepatch: e_machine 62, ELFCLASS64, big-endian is not what this hypervisor loads");
+  await expect(panel.getByTestId("audit-reason")).toHaveText(
+    // xen/arch/x86/livepatch.c arch_livepatch_verify_elf(): "%s: Unsupported ELF Machine type\n", quoted first.
+    "hello_be.livepatch: livepatch: hello_be: Unsupported ELF Machine type (e_machine 62, ELFCLASS64, big-endian is not what this hypervisor loads)",
+  );
   const findings = panel.getByRole("region", { name: "Findings for hello_be.livepatch" }).locator(".audit-finding");
   await expect(findings.locator(":is(button, code)")).toHaveText(["elf-arch-unsupported", "file-unreadable"]);
   await expect(findings.nth(1)).toContainText("SHOFF_PAST_END); this is how the audit reads the file past the header Xen refused (elf-arch-unsupported)");

@@ -65,8 +65,11 @@ describe("livepatch-lens audit", () => {
     writeFileSync(join(dir, "be_version.livepatch"), swapped);
     const shoff = "section header offset 0x800a000000000000 is past the end of the file (4864 bytes) at byte 0x28 (SHOFF_PAST_END)";
     for (const [file, id, message] of [
-      ["be.livepatch", "elf-arch-unsupported", "e_machine 62, ELFCLASS64, big-endian is not what this hypervisor loads"],
-      ["be_version.livepatch", "elf-header-unsupported", "the file is big-endian and Xen reads its header little-endian; read so, e_version is not 1"],
+      // xen/arch/x86/livepatch.c arch_livepatch_verify_elf(): "%s: Unsupported ELF Machine type\n"; the
+      // findings quote Xen's line (the payload's name is the file's basename), then say why.
+      ["be.livepatch", "elf-arch-unsupported", "livepatch: be: Unsupported ELF Machine type (e_machine 62, ELFCLASS64, big-endian is not what this hypervisor loads)"],
+      // xen/common/livepatch_elf.c livepatch_header_check(): "%s: Invalid ELF payload\n".
+      ["be_version.livepatch", "elf-header-unsupported", "livepatch: be_version: Invalid ELF payload (the file is big-endian and Xen reads its header little-endian; read so, e_version is not 1)"],
     ] as const) {
       const path = join(dir, file);
       const unreadable = `${path} cannot be read as a payload: ${shoff}; this is how the audit reads the file past the header Xen refused (${id})`;

@@ -106,6 +106,15 @@ export function fail(rule: i32, rc: i32, lines: string, explanation: string = ""
   return -rc;
 }
 
+/**
+ * A failure Xen reports with one console line (`line`, Xen's words): the event's explanation, and so
+ * the audit's finding, leads with that line, the simulator's `detail` after it in parentheses, as a
+ * reviewer searching the host's console for the finding's text finds it.
+ */
+export function failQuoting(rule: i32, rc: i32, line: string, detail: string, loc: Loc | null = null): i32 {
+  return fail(rule, rc, line, line + " (" + detail + ")", loc);
+}
+
 /** One more console line for the recorded failure (a caller's follow-up message). */
 export function failAppend(line: string): void {
   failLines = failLines.length > 0 ? failLines + "\n" + line : line;

@@ -4,7 +4,7 @@
 // on ARM32), as Xen reads them through its own Elf_Ehdr/Elf_Shdr types.
 import { Bytes } from "./bytes";
 import { latin1 } from "./fmt";
-import { fail, lp, at, Loc, diagName } from "./diag";
+import { fail, failQuoting, lp, at, Loc, diagName } from "./diag";
 import { fatalFault, hexAlt } from "./xenlog";
 import * as R from "./rules";
 import { EINVAL, ENOSYS, EOPNOTSUPP } from "./errno";
@@ -154,7 +154,7 @@ function headerCheck(e: Elf): i32 {
       : b.u8(5) == 2 ? "the file is big-endian and Xen reads its header little-endian; read so, " : "";
     const where = b.u32(20) != 1 ? at(20, 4) : b.u8(6) != 1 ? at(6, 1) : b.u8(8) != 0 ? at(8, 1) : osabi != 0 && osabi != 9 ? at(7, 1) : b.u16(16) != 1 ? at(16, 2) : at(phnumAt, 2);
     // "%s: Invalid ELF payload"
-    return fail(R.R_ELF_HEADER, EOPNOTSUPP, lp("Invalid ELF payload"), layout + why, where);
+    return failQuoting(R.R_ELF_HEADER, EOPNOTSUPP, lp("Invalid ELF payload"), layout + why, where);
   }
   const machine = b.u16(18);
   let archOk = false;
@@ -163,7 +163,7 @@ function headerCheck(e: Elf): i32 {
   else if (arch == ARCH_ARM32) archOk = machine == 40 && cls == 1;
   // arch_livepatch_verify_elf(): "%s: Unsupported ELF Machine type"
   if (!archOk)
-    return fail(R.R_ELF_ARCH, EOPNOTSUPP, lp("Unsupported ELF Machine type"), "e_machine " + machine.toString() + ", ELFCLASS" + (cls == 2 ? "64" : "32") + (b.u8(5) == 2 ? ", big-endian" : b.u8(5) == 1 ? "" : ", EI_DATA " + b.u8(5).toString()) + " is not what this hypervisor loads", at(18, 2));
+    return failQuoting(R.R_ELF_ARCH, EOPNOTSUPP, lp("Unsupported ELF Machine type"), "e_machine " + machine.toString() + ", ELFCLASS" + (cls == 2 ? "64" : "32") + (b.u8(5) == 2 ? ", big-endian" : b.u8(5) == 1 ? "" : ", EI_DATA " + b.u8(5).toString()) + " is not what this hypervisor loads", at(18, 2));
   // xen/arch/arm/arm32/livepatch.c arch_livepatch_verify_elf(): "%s: Unsupported ELF EABI(%x)"
   if (arch == ARCH_ARM32 && (b.u32(36) & 0xff000000) != 0x05000000)
     return fail(R.R_ELF_ARCH, EOPNOTSUPP, lp("Unsupported ELF EABI(" + b.u32(36).toString(16) + ")"), "ARM32 Xen loads EABI version 5 objects only", at(36, 4));

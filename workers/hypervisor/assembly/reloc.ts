@@ -2,7 +2,7 @@
 // which sections are processed, and the per-entry symbol checks every arch's
 // arch_livepatch_perform_rela() makes first; the arch files apply the types.
 import { Elf, Sec, Sym, shdrLoc, SHDR_FLAGS_OFF, SHF_ALLOC, SHT_REL, SHT_RELA } from "./elf";
-import { fail, lp, at, Loc, diagName } from "./diag";
+import { fail, failQuoting, lp, at, Loc, diagName } from "./diag";
 import { fatalFault } from "./xenlog";
 import * as R from "./rules";
 import { EINVAL, ENOSYS, EOPNOTSUPP } from "./errno";
@@ -100,7 +100,8 @@ export function performRelocs(e: Elf): i32 {
     const need = r.type == SHT_RELA ? relaSize : relSize;
     if (r.entsize < need || r.size % r.entsize != 0)
       // "%s: Section relative header is corrupted"
-      return fail(R.R_RELOC_SECTION, EINVAL, lp("Section relative header is corrupted"), r.name + ": sh_entsize " + r.entsize.toString() + " is too small or does not divide sh_size", shdrLoc(e, i));
+      return failQuoting(R.R_RELOC_SECTION, EINVAL, lp("Section relative header is corrupted"), r.name + ": sh_entsize " + r.entsize.toString() +
+        (r.entsize < need ? " is smaller than one " + (r.type == SHT_RELA ? "Elf_Rela" : "Elf_Rel") + " (" + need.toString() + " bytes)" : " does not divide sh_size " + r.size.toString()), shdrLoc(e, i));
     // xen/arch/x86/livepatch.c arch_livepatch_perform_rel(): "%s: SHT_REL relocation unsupported"
     if (arch == ARCH_X86_64 && r.type == SHT_REL) return fail(R.R_RELOC_REL, EOPNOTSUPP, lp("SHT_REL relocation unsupported"), "", shdrLoc(e, i));
     if (arch == ARCH_ARM64 && r.type == SHT_REL) return fail(R.R_RELOC_REL, ENOSYS, "", "AArch64 Xen has no SHT_REL support and returns -ENOSYS without a message", shdrLoc(e, i));

@@ -83,21 +83,53 @@ describe("a header refused because it has another layout says so", () => {
     // arm32 hello world: e_shentsize 40, e_shnum 34 (readelf -h) sit where Elf64_Ehdr has e_phnum.
     const f = await refusal("x86_64", payloadBytes("arm32", HELLO));
     expect(f).toMatchObject({ rule: "elf-header-unsupported", offset: 56, length: 2 });
-    expect(f?.explanation).toBe("the file is ELFCLASS32 and Xen reads its header as the ELFCLASS64 layout it loads; read so, the file has program headers");
+    // xen/common/livepatch_elf.c livepatch_header_check(): "%s: Invalid ELF payload\n".
+    expect(f?.explanation).toBe("livepatch: p: Invalid ELF payload (the file is ELFCLASS32 and Xen reads its header as the ELFCLASS64 layout it loads; read so, the file has program headers)");
   });
   it("a big-endian payload: e_version 1 read little-endian is 0x01000000", async () => {
     const e = new Edit(payloadBytes("aarch64", NOP));
     e.u8(5, 2).u32(20, 0x01000000);
     const f = await refusal("aarch64", e.bytes);
     expect(f).toMatchObject({ rule: "elf-header-unsupported", offset: 20, length: 4 });
-    expect(f?.explanation).toBe("the file is big-endian and Xen reads its header little-endian; read so, e_version is not 1");
+    expect(f?.explanation).toBe("livepatch: p: Invalid ELF payload (the file is big-endian and Xen reads its header little-endian; read so, e_version is not 1)");
   });
   it("a big-endian x86_64 header that passes the common checks names its byte order", async () => {
     const e = new Edit(payloadBytes("x86_64", NOP));
     e.u8(5, 2);
     const hv = await bootArch("x86_64");
     expect(hv.upload("p", e.bytes)).toBe(EOPNOTSUPP);
-    expect(hv.events().find((x) => x.kind === "check-failed")?.explanation).toBe("e_machine 62, ELFCLASS64, big-endian is not what this hypervisor loads");
+    // xen/arch/x86/livepatch.c arch_livepatch_verify_elf(): "%s: Unsupported ELF Machine type\n".
+    expect(hv.events().find((x) => x.kind === "check-failed")?.explanation).toBe("livepatch: p: Unsupported ELF Machine type (e_machine 62, ELFCLASS64, big-endian is not what this hypervisor loads)");
+  });
+});
+
+// A refusal Xen prints one line for leads its explanation (the audit finding's text) with that line,
+// word for word, so a reviewer finds it on the host's console; the simulator's detail follows.
+describe("a refusal with one Xen line quotes it first", () => {
+  const explanation = async (base: string, edit: (e: Edit) => unknown, rc: number) => {
+    const e = new Edit(payloadBytes("x86_64", base));
+    edit(e);
+    const hv = await bootArch("x86_64");
+    expect(hv.upload("p", e.bytes)).toBe(rc);
+    return hv.events().find((x) => x.kind === "check-failed")?.explanation;
+  };
+  it("ET_EXEC: livepatch_header_check()'s line", async () => {
+    // xen/common/livepatch_elf.c livepatch_header_check(): hdr->e_type != ET_REL -> "%s: Invalid ELF payload\n", -EOPNOTSUPP.
+    expect(await explanation(NOP, (e) => e.u16(16, 2), EOPNOTSUPP)).toBe("livepatch: p: Invalid ELF payload (e_type is not ET_REL)");
+  });
+  it("ELFCLASS32 on x86: arch_livepatch_verify_elf()'s line", async () => {
+    // xen/arch/x86/livepatch.c arch_livepatch_verify_elf(): EI_CLASS != ELFCLASS64 -> "%s: Unsupported ELF Machine type\n".
+    expect(await explanation(NOP, (e) => e.u8(4, 1), EOPNOTSUPP)).toBe("livepatch: p: Unsupported ELF Machine type (e_machine 62, ELFCLASS32 is not what this hypervisor loads)");
+  });
+  it("a RELA section whose entries are too small or do not fill it: livepatch_elf_perform_relocs()'s line", async () => {
+    // xen/common/livepatch_elf.c livepatch_elf_perform_relocs(): sh_entsize < sizeof(Elf_RelA) (24 on
+    // ELF64) or sh_size % sh_entsize -> "%s: Section relative header is corrupted\n", -EINVAL.
+    expect(await explanation(EXP, (e) => e.sh(".rela.livepatch.funcs", "entsize", 16n), EINVAL)).toBe(
+      "livepatch: p: Section relative header is corrupted (.rela.livepatch.funcs: sh_entsize 16 is smaller than one Elf_Rela (24 bytes))",
+    );
+    expect(await explanation(EXP, (e) => e.sh(".rela.livepatch.funcs", "size", 0x47n), EINVAL)).toBe(
+      "livepatch: p: Section relative header is corrupted (.rela.livepatch.funcs: sh_entsize 24 does not divide sh_size 71)",
+    );
   });
 });
 
