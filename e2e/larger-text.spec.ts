@@ -9,8 +9,9 @@ import { test, expect, openApp } from "./support/guards.ts";
 // what they are, and each takes keyboard focus so the keyboard scrolls it:
 // - [role=grid]: the virtual tables, readelf's columns side by side (the header follows the rows);
 // - .hx-scroller: the hex view, 16 bytes and their ASCII to a row;
-// - .asm-scroll: disassembly listings, one instruction to a line as objdump prints it.
-const ALLOWED = '[role="grid"], .hx-scroller, .asm-scroll';
+// - .asm-scroll: disassembly listings, one instruction to a line as objdump prints it;
+// - .con-log: the simulator's console, xen-livepatch's fixed-width lines (list's table).
+const ALLOWED = '[role="grid"], .hx-scroller, .asm-scroll, .con-log';
 
 const VIEWS = ["overview", "functions", "relocations", "symbols", "sections", "notes", "tables", "graph"];
 const SIZES = [

@@ -28,6 +28,13 @@ function typingIn(el: EventTarget | null): boolean {
   return t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable;
 }
 
+/** A focused box that scrolls sideways (the console's wide lines): its Left/Right arrows scroll it. */
+function scrollsSideways(el: EventTarget | null): boolean {
+  if (!(el instanceof HTMLElement) || el.scrollWidth <= el.clientWidth) return false;
+  const x = getComputedStyle(el).overflowX;
+  return x === "auto" || x === "scroll";
+}
+
 const stem = (file: string) => (file.includes(".") ? file.slice(0, file.lastIndexOf(".")) : file);
 
 export default function SimulatorPage() {
@@ -66,6 +73,7 @@ export default function SimulatorPage() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (typingIn(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+      if ((e.key === "ArrowLeft" || e.key === "ArrowRight") && scrollsSideways(e.target)) return;
       if (e.key === "ArrowLeft") {
         e.preventDefault();
         step(-1);

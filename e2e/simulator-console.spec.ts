@@ -1,0 +1,93 @@
+// The simulator's console as a terminal: xen-livepatch prints fixed-width lines (list's table is
+// "%-40.*s| %s" per row, tools/misc/xen-livepatch.c: list_func()), so a console line never wraps;
+// a line wider than the console scrolls it sideways, and the scroller takes keyboard focus.
+import { execSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Page } from "@playwright/test";
+import { test, expect, openApp } from "./support/guards.ts";
+import { type } from "./support/console.ts";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const X86 = join(ROOT, "public/samples/x86_64");
+
+/** `livepatch-lens sim` on the x86-64 sample image; FILE names resolve in the samples folder. */
+function cli(lines: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), "lpl-con-"));
+  const script = join(dir, "script.txt");
+  writeFileSync(script, lines.join("\n") + "\n");
+  return execSync(`node ${JSON.stringify(join(ROOT, "src/cli/livepatch-lens.mjs"))} sim --xen xen-syms ${JSON.stringify(script)} 2>&1`, { cwd: X86, encoding: "utf8" });
+}
+
+/** Each line of the console's text with the number of rows it takes on screen (1 unless wrapped). */
+function rowsPerLine(page: Page): Promise<{ text: string; rows: number }[]> {
+  return page.getByTestId("console-output").evaluate((pre) => {
+    const out: { text: string; rows: number }[] = [];
+    const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode() as Text | null; n; n = walker.nextNode() as Text | null) {
+      let start = 0;
+      for (const part of n.data.split("\n")) {
+        if (part.length) {
+          const r = document.createRange();
+          r.setStart(n, start);
+          r.setEnd(n, start + part.length);
+          const tops = new Set([...r.getClientRects()].filter((b) => b.width > 0).map((b) => Math.round(b.top)));
+          out.push({ text: part, rows: tops.size });
+        }
+        start += part.length + 1;
+      }
+    }
+    return out;
+  });
+}
+
+const SCRIPT = ["load xen_hello_world.livepatch", "load xen_bye_world.livepatch", "upload rep xen_replace_world.livepatch", "replace rep", "list"];
+
+test("xen-livepatch list's table keeps one row per line; the console scrolls sideways, by keyboard too", async ({ page }) => {
+  test.setTimeout(120_000);
+  const expected = cli(SCRIPT);
+  const table = expected.slice(expected.indexOf(" ID ")).split("\n").filter(Boolean);
+  // The widest row: the metadata after the 40-column name and the status column.
+  expect(table).toContain("xen_hello_world                         | CHECKED    | LIVEPATCH_RULEZ");
+  expect(table[1]).toBe("-".repeat(40) + "+" + "-".repeat(12) + "+" + "-".repeat(15));
+
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  await openApp(page, "#samples=x86_64/xen-syms,x86_64/xen_hello_world.livepatch,x86_64/xen_bye_world.livepatch,x86_64/xen_replace_world.livepatch");
+  await page.getByRole("button", { name: "Simulator" }).click();
+  await expect(page.getByRole("status").filter({ hasText: /^t = / })).toBeVisible({ timeout: 20_000 });
+  for (const line of SCRIPT) await type(page, line);
+  const log = page.getByTestId("console-output");
+  await expect(log).toHaveText(expected);
+
+  for (const [w, h, larger] of [
+    [1440, 900, false],
+    [1280, 720, false],
+    [1280, 720, true],
+    [1440, 900, true],
+  ] as const) {
+    const where = `${w}×${h}${larger ? ", Larger text" : ""}`;
+    await page.setViewportSize({ width: w, height: h });
+    const button = page.getByRole("button", { name: "Larger text" });
+    if ((await button.getAttribute("aria-pressed")) !== String(larger)) await button.click();
+    await expect(button).toHaveAttribute("aria-pressed", String(larger));
+    const rows = await rowsPerLine(page);
+    for (const row of table) expect(rows.map((r) => r.text), where).toContain(row);
+    expect(
+      rows.filter((r) => r.rows !== 1),
+      `${where}: console lines that wrap`,
+    ).toEqual([]);
+    // The table is wider than the console here, so the console is a sideways scroll region: named,
+    // and a tab stop, whose arrow keys scroll it.
+    const size = await log.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+    expect(size.scroll, where).toBeGreaterThan(size.client);
+    await expect(log).toHaveAccessibleName("Console output");
+    await log.evaluate((el) => (el.scrollLeft = 0));
+    await log.focus();
+    await expect(log).toBeFocused();
+    await page.keyboard.press("ArrowRight");
+    await expect.poll(() => log.evaluate((el) => el.scrollLeft), where).toBeGreaterThan(0);
+  }
+});
