@@ -24,6 +24,8 @@ export interface JumpDiagramProps {
   newSize: number;
   kind: "trampoline" | "nop";
   patchLabel: string;
+  /** Said where the old address would be when there is none (placing, not placed). */
+  noAddr: string;
 }
 
 export function JumpDiagram(p: JumpDiagramProps) {
@@ -70,7 +72,7 @@ export function JumpDiagram(p: JumpDiagramProps) {
             <path d="M0,0 L10,5 L0,10 z" className="jd-arrowhead" />
           </marker>
         </defs>
-        {box(oldAt, `old: ${p.oldName}`, `${p.oldAddr !== null ? hex(p.oldAddr) : "address unknown"} · ${p.oldSize} B`, "old")}
+        {box(oldAt, `old: ${p.oldName}`, `${p.oldAddr !== null ? hex(p.oldAddr) : p.noAddr} · ${p.oldSize} B`, "old")}
         {note(oldAt, "hypervisor text")}
         {jump ? (
           <>

@@ -22,6 +22,9 @@ export function Trampoline({ fn, model, ctx }: { fn: LivepatchFunc; model: Livep
   const digits = model.pointerSize * 2;
   const newName = fn.newAddr.target.kind === "null" ? null : targetText(fn.newAddr);
 
+  // Why there is no address: said the same way in the diagram's two places.
+  const noAddr = ctx.pending ? "placing…" : ctx.notPlaced ? "not placed: upload refused" : "no preview";
+
   return (
     <section className="trampoline" aria-label="Trampoline">
       <h4>What Xen writes at the old function</h4>
@@ -33,7 +36,8 @@ export function Trampoline({ fn, model, ctx }: { fn: LivepatchFunc; model: Livep
         newAddr={patch && patch.kind === "trampoline" ? patch.newAddr : null}
         newSize={fn.newSize}
         kind={fn.newAddr.target.kind === "null" ? "nop" : "trampoline"}
-        patchLabel={patch ? (patch.kind === "nop" ? `${patch.bytes.length} bytes of NOPs` : `${bytesHex(patch.bytes)} at +${patch.patchOffset}`) : "address unknown"}
+        patchLabel={patch ? (patch.kind === "nop" ? `${patch.bytes.length} bytes of NOPs` : `${bytesHex(patch.bytes)} at +${patch.patchOffset}`) : noAddr}
+        noAddr={noAddr}
       />
       {!patch ? (
         <p className="warn">
