@@ -8,7 +8,7 @@
 import { standInArch, type PlanRole } from "../audit/index.ts";
 import { archOf } from "../livepatch/index.ts";
 import type { PlanSource } from "../services/auditClient.ts";
-import { fileLinks, roleOf } from "./links.ts";
+import { fileLinks, roleOf, type FileLinks } from "./links.ts";
 import { problemText, type LoadedFile } from "./files.ts";
 
 export interface HostPlan {
@@ -22,10 +22,13 @@ export function isAudited(f: LoadedFile): boolean {
   return f.parsed ? roleOf(f.parsed) !== "image" : f.status === "error";
 }
 
-export function auditHosts(files: LoadedFile[]): HostPlan[] {
+/**
+ * `links` are the files' own links (fileLinks(files)): a caller that already holds them (the Map)
+ * passes them in, so hosts are read from the same links it draws.
+ */
+export function auditHosts(files: LoadedFile[], links: FileLinks = fileLinks(files)): HostPlan[] {
   const audited = files.filter(isAudited);
   if (audited.length === 0) return [];
-  const links = fileLinks(files);
   const images = files.filter((f) => f.parsed && roleOf(f.parsed) === "image");
   const machine = (f: LoadedFile) => f.parsed?.elf.header.machine ?? null;
   /** The image a file runs on, or the machine of its stand-in Xen; null: it has neither (not parsed). */

@@ -67,7 +67,7 @@ export function buildGraph(files: LoadedFile[], links: FileLinks): GraphData {
     const bid = links.buildId.get(f.id);
     nodes.push({ id: f.id, kind: isImage ? "image" : "payload", label: f.name, sub: bid ? shortBuildId(bid) : "no build-id", detail: bid ? `build-id ${bid}` : "no build-id", column: col, patchedBy: 0 });
   }
-  const hosts = auditHosts(files);
+  const hosts = auditHosts(files, links);
   const hostOf = new Map<string, number>();
   hosts.forEach((h, i) => h.files.forEach((f) => hostOf.set(f.id, i)));
   const fnCount = new Map<string, { name: string; host: number; count: number; payloads: string[] }>();
