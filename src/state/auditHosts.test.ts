@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseElf } from "../elf/index.ts";
 import { analyzePayload } from "../livepatch/index.ts";
-import { auditHosts, hostArch, planInput } from "./auditHosts.ts";
+import { auditHosts, fileArch, hostArch, planInput } from "./auditHosts.ts";
 import type { LoadedFile } from "./files.ts";
 
 const SAMPLES = new URL("../../public/samples/", import.meta.url);
@@ -103,24 +103,45 @@ describe("what the audit is given for a loaded file", () => {
   });
 });
 
+/**
+ * An x86_64 sample with e_machine (2 bytes at 18) set to 8, EM_MIPS: an ELF for a machine Xen does
+ * not livepatch (readelf -h: MIPS R3000). Hello world by default; xen-syms gives an image.
+ */
+function mips(path = "x86_64/xen_hello_world.livepatch"): LoadedFile {
+  const bytes = new Uint8Array(readFileSync(new URL(path, SAMPLES)));
+  bytes[18] = 8;
+  bytes[19] = 0;
+  const elf = parseElf(bytes);
+  const image = path.endsWith("xen-syms");
+  const parsed = { fileName: "mips.livepatch", size: bytes.length, role: image ? ("image" as const) : ("payload" as const), elf, livepatch: image ? null : analyzePayload(elf) };
+  return { id: "mips", name: "mips.livepatch", size: bytes.length, origin: { kind: "user" }, status: "ready", progress: null, problem: null, parsed, source: null };
+}
+
+// The machine the rail names a file by. readelf -h: Machine "Advanced Micro Devices X86-64"
+// (e_machine 62), "AArch64" (183), "ARM" (40).
+describe("the machine a file is", () => {
+  it("a machine Xen livepatches by its short name, any other by its e_machine, an unparsed file by none", () => {
+    expect(fileArch(loaded("x86_64/xen-syms"))).toBe("x86_64");
+    expect(fileArch(loaded("aarch64/xen_hello_world.livepatch"))).toBe("aarch64");
+    expect(fileArch(loaded("arm32/xen-syms"))).toBe("arm32");
+    expect(fileArch(mips())).toBe("e_machine 8");
+    expect(fileArch(broken)).toBeNull();
+    expect(fileArch(null)).toBeNull();
+  });
+});
+
 // Which machine each host's Xen is, as the drawer and the Map name it. The samples' e_machine
 // (readelf -h): X86-64, AArch64, ARM. The stand-in's machine is the audit's rule (docs/architecture.md:
 // its architecture from any readable ELF, x86-64 when none is one Xen livepatches or none is ELF at
 // all); `livepatch-lens audit` says so in its assumptions for such a plan.
 describe("the machine a host's Xen is", () => {
-  /** x86_64 hello world with e_machine (2 bytes at 18) set to 8, EM_MIPS: an ELF for a machine Xen does not livepatch. */
-  function mips(): LoadedFile {
-    const bytes = new Uint8Array(readFileSync(new URL("x86_64/xen_hello_world.livepatch", SAMPLES)));
-    bytes[18] = 8;
-    bytes[19] = 0;
-    const elf = parseElf(bytes);
-    const parsed = { fileName: "mips.livepatch", size: bytes.length, role: "payload" as const, elf, livepatch: analyzePayload(elf) };
-    return { id: "mips", name: "mips.livepatch", size: bytes.length, origin: { kind: "user" }, status: "ready", progress: null, problem: null, parsed, source: null };
-  }
-
   it("an image host is its image's machine; a stand-in, its payloads'", () => {
     const hosts = auditHosts([loaded("aarch64/xen-syms"), loaded("aarch64/xen_hello_world.livepatch"), loaded("arm32/xen_hello_world.livepatch")]);
     expect(hosts.map(hostArch)).toEqual(["aarch64", "arm32"]);
+  });
+
+  it("an image host of a machine Xen does not livepatch is named as the rail names the image", () => {
+    expect(hostArch({ image: mips("x86_64/xen-syms"), files: [loaded("x86_64/xen_hello_world.livepatch")] })).toBe("e_machine 8");
   });
 
   it("a stand-in for files that are not ELF is x86-64, the machine the audit boots it as", () => {

@@ -17,6 +17,16 @@ export interface HostPlan {
   files: LoadedFile[];
 }
 
+/**
+ * The machine of a loaded file in the words every view uses (the rail under an image, the Map's and
+ * the drawer's image hosts): archOf()'s name for a machine Xen livepatches, else `e_machine N`;
+ * null while the file has not been parsed.
+ */
+export function fileArch(f: LoadedFile | null | undefined): string | null {
+  const machine = f?.parsed?.elf.header.machine;
+  return machine === undefined ? null : (archOf(machine) ?? `e_machine ${machine}`);
+}
+
 /** Everything loaded that is not a hypervisor image is audited, a file that failed to load too. */
 export function isAudited(f: LoadedFile): boolean {
   return f.parsed ? roleOf(f.parsed) !== "image" : f.status === "error";
@@ -61,16 +71,13 @@ export function auditHosts(files: LoadedFile[], links: FileLinks = fileLinks(fil
 }
 
 /**
- * The machine of a host's simulated Xen, as its name says it: its image's; for a stand-in, the one
- * the audit boots it as from the same files (standInArch(): the first file for a machine Xen
- * livepatches, else x86-64), so a stand-in for files that are not ELF, or are for another machine,
- * is x86-64 as in the audit. Null only for an image of a machine Xen does not livepatch.
+ * The machine of a host's simulated Xen, as its name says it: its image's (fileArch()); for a
+ * stand-in, the one the audit boots it as from the same files (standInArch(): the first file for a
+ * machine Xen livepatches, else x86-64), so a stand-in for files that are not ELF, or are for
+ * another machine, is x86-64 as in the audit. Null only for an image that has not been parsed.
  */
 export function hostArch(host: HostPlan): string | null {
-  if (host.image) {
-    const m = host.image.parsed?.elf.header.machine;
-    return m === undefined ? null : archOf(m);
-  }
+  if (host.image) return fileArch(host.image);
   return standInArch(host.files.flatMap((f) => (f.parsed ? [f.parsed.elf.header.machine] : [])));
 }
 

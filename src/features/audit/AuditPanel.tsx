@@ -238,14 +238,15 @@ function hostsSentence(images: number, standIns: number): string {
 }
 
 /**
- * Two images are often both called xen-syms: a host is named by its image's file, machine and
- * build-id; a stand-in Xen by the machine the audit boots it as (hostArch(): x86-64 for files that
- * are not ELF).
+ * Two images are often both called xen-syms: a host is named by its image's file, machine (as the
+ * rail names it) and build-id; a stand-in Xen by the machine the audit boots it as (hostArch():
+ * x86-64 for files that are not ELF).
  */
 function hostName(run: AuditRun & { result: AuditResult }, files: readonly LoadedFile[]): string {
   const img = run.result.image;
-  if (!img) return `stand-in Xen (${hostArch({ image: null, files: files.filter((f) => run.ids.includes(f.id)) })})`;
-  return `${img.file} (${[img.arch, img.buildId ? `build-id ${shortBuildId(img.buildId)}` : null].filter(Boolean).join(", ")})`;
+  const arch = hostArch({ image: files.find((f) => f.id === run.imageId) ?? null, files: files.filter((f) => run.ids.includes(f.id)) });
+  if (!img) return `stand-in Xen (${arch})`;
+  return `${img.file} (${[arch, img.buildId ? `build-id ${shortBuildId(img.buildId)}` : null].filter(Boolean).join(", ")})`;
 }
 
 /** One host's report: its reason, the image it booted, its plan and steps, exports, findings. */

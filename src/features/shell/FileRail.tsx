@@ -1,7 +1,8 @@
 // The left rail: loaded files (payloads and images, with what each targets), then the samples.
 import { useRef } from "react";
 import { fileLinks, roleLabel, type FileLinks } from "../../state/links.ts";
-import { archOf, shortBuildId } from "../../livepatch/index.ts";
+import { shortBuildId } from "../../livepatch/index.ts";
+import { fileArch } from "../../state/auditHosts.ts";
 import { selectFiles } from "../../state/selectors.ts";
 import { useLens, type LoadedFile } from "../../state/store.ts";
 import { problemText } from "../../state/files.ts";
@@ -9,18 +10,12 @@ import { sizeText } from "../format.ts";
 import { SampleMenu } from "./SampleMenu.tsx";
 import { warmUpForFiles } from "./warmUp.ts";
 
-/** An image's machine, as the audit names its host. */
-function archText(f: LoadedFile | undefined): string | null {
-  const machine = f?.parsed?.elf.header.machine;
-  return machine === undefined ? null : (archOf(machine) ?? `e_machine ${machine}`);
-}
-
 /** Under an image: its machine and build-id, which tell two files both called xen-syms apart. */
 function ImageLine({ f, links }: { f: LoadedFile; links: FileLinks }) {
   const bid = links.buildId.get(f.id);
   return (
     <span className="link muted" title={bid ? `build-id ${bid}` : undefined}>
-      {archText(f)} · {bid ? `build-id ${shortBuildId(bid)}` : "no build-id"}
+      {fileArch(f)} · {bid ? `build-id ${shortBuildId(bid)}` : "no build-id"}
     </span>
   );
 }
@@ -35,7 +30,7 @@ function TargetLine({ f, links, files }: { f: LoadedFile; links: FileLinks; file
     return (
       <span className="link ok">
         targets {image?.name}
-        {several ? ` (${archText(image)})` : ""} ✓
+        {several ? ` (${fileArch(image)})` : ""} ✓
       </span>
     );
   }
