@@ -37,18 +37,11 @@ function targetOf(f: Finding): NavTarget {
 function useFollow() {
   return (fileId: string, f: Finding) => {
     const { ui } = useLens.getState();
-    // The finding's own bytes travel with the link, so a view that reveals its item when it gets
-    // to (Sections, Symbols, ... once loaded) selects them after its item's bytes; views that
-    // select nothing of their own (Overview, Functions) get them straight away.
+    // The finding's own bytes travel with the link: the view it opens (Overview, Functions,
+    // Sections) selects them when it reveals its item (useReveal), after any bytes of the item's own.
     const bytes = f.offset === undefined ? undefined : { offset: f.offset, size: f.length ?? 1, label: f.id };
     ui.navigate(fileId, targetOf(f), bytes);
     ui.showHex();
-    if (!bytes) return;
-    setTimeout(() => {
-      const { ui } = useLens.getState();
-      ui.setHexCursor(fileId, bytes.offset);
-      ui.selectBytes({ fileId, ...bytes });
-    }, 0);
   };
 }
 

@@ -1,7 +1,7 @@
 // The .livepatch.funcs table: a list of functions and the selected one's card.
 import { useLens } from "../../state/store.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
-import { usePick } from "../inspector/usePick.ts";
+import { usePick, useReveal } from "../inspector/usePick.ts";
 import { FuncCard } from "./FuncCard.tsx";
 import { follow } from "../inspector/follow.ts";
 import { useImageContext } from "./useImageContext.ts";
@@ -19,6 +19,8 @@ export function Functions({ file, parsed }: ViewProps) {
   const ctx = useImageContext(file, parsed);
   const model = ctx.model ?? parsed.livepatch;
   const picked = usePick(file.id, parsed, "functions")?.index ?? null;
+  // A link selects no bytes of a function's own (the list shows the pick); the bytes it names, if any.
+  useReveal(file.id, parsed, "functions", () => {});
   const selected = picked !== null && model && picked < model.funcs.length ? picked : model && model.funcs.length ? 0 : null;
   const setPick = useLens((s) => s.ui.pick);
   const selectBytes = useLens((s) => s.ui.selectBytes);

@@ -8,6 +8,7 @@ import { notPayload, type NoteInfo } from "../../livepatch/index.ts";
 import { counted, grouped, sizeText } from "../format.ts";
 import { buildIdHex } from "../../elf/index.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
+import { useReveal } from "../inspector/usePick.ts";
 import { Diagnostics } from "./Diagnostics.tsx";
 import { Replaces } from "./Replaces.tsx";
 import { PointerText } from "../functions/PointerText.tsx";
@@ -26,6 +27,8 @@ function BuildId({ note, fileId, label }: { note: NoteInfo | null; fileId: strin
 export function Overview({ file, parsed }: ViewProps) {
   const files = useLens(selectFiles);
   const links = fileLinks(files);
+  // Overview has no item to pick: a link to it selects only the bytes it names, if any.
+  useReveal(file.id, parsed, "overview", () => {});
   const { elf, livepatch: lp } = parsed;
   const h = elf.header;
   const nameOf = (id: string) => files.find((f) => f.id === id)?.name ?? id;
