@@ -12,10 +12,6 @@ export function addr(value: bigint, elfClass: 32 | 64): string {
   return BigInt.asUintN(elfClass, value).toString(16).padStart(elfClass / 4, "0");
 }
 
-export function signedAddend(a: bigint): string {
-  return a < 0n ? ` - ${hex(-a)}` : ` + ${hex(a)}`;
-}
-
 export function bytesHex(bytes: Uint8Array, max = Infinity): string {
   const n = Math.min(bytes.length, max);
   let s = "";

@@ -1,10 +1,11 @@
-// The label every view gives a livepatch_func (expected values read off readelf -r by hand).
+// The label every view gives a livepatch_func, and the text of a pointer's target (expected values
+// read off readelf -r and -s by hand).
 import { describe, expect, it } from "vitest";
 import { parseElf } from "../elf/index.ts";
 import { readSample } from "../test-support/samples.ts";
 import { analyzePayload } from "./index.ts";
-import { funcLabel } from "./label.ts";
-import type { LivepatchFunc } from "./types.ts";
+import { funcLabel, targetText } from "./label.ts";
+import type { LivepatchFunc, PointerTarget } from "./types.ts";
 
 const first = (rel: string) => analyzePayload(parseElf(readSample(rel)))!.funcs[0];
 
@@ -21,5 +22,32 @@ describe("funcLabel", () => {
   it("with a NULL name and an absolute old_addr (Xen's xen_nop), is its index", () => {
     const fn = first("x86_64/xen_hello_world.livepatch");
     expect(funcLabel({ ...fn, index: 3, name: { ...fn.name, text: null }, oldAddr: { ...fn.oldAddr, target: { kind: "absolute", value: 0xffff82d040200110n } } })).toBe("#3");
+  });
+});
+
+describe("targetText", () => {
+  const symbol = (name: string, addend: bigint): PointerTarget => ({ kind: "symbol", symbol: name, addend, defined: true });
+
+  it("a pointer field: hello world's new_addr is R_X86_64_64 against xen_hello_world + 0", () => {
+    expect(targetText(first("x86_64/xen_hello_world.livepatch").newAddr.target)).toBe("xen_hello_world");
+  });
+
+  it("a self-relative field: xen_alternatives' one alternative, R_X86_64_PC32 against .text.xen_alt_major_version + 0 (where FUNC xen_alt_major_version starts) and .altinstr_replacement + 0", () => {
+    const [alt] = analyzePayload(parseElf(readSample("x86_64/xen_alternatives.livepatch")))!.alternatives;
+    expect([targetText(alt.orig.target), targetText(alt.repl.target)]).toEqual(["xen_alt_major_version", ".altinstr_replacement"]);
+  });
+
+  it("an addend is spaced and signed as readelf -r spells it; NULL and an absolute value as they are", () => {
+    expect(targetText(symbol("xen_extra_version", 8n))).toBe("xen_extra_version + 0x8");
+    expect(targetText(symbol("xen_extra_version", -4n))).toBe("xen_extra_version - 0x4");
+    expect(targetText({ kind: "null" })).toBe("NULL");
+    expect(targetText({ kind: "absolute", value: 0xffff82d040200110n })).toBe("0xffff82d040200110");
+  });
+
+  // readelf -sW on Xen's arm64 xen_hello_world.livepatch lists the GNU as local labels its
+  // BUG_FRAME()s leave as `.L2^B1` and `.L3^B1` (the name holds byte 0x02).
+  it("shows a control character in a symbol name as readelf does", () => {
+    expect(targetText(symbol(".L3\x021", 0n))).toBe(".L3^B1");
+    expect(targetText(symbol(".L2\x021", 8n))).toBe(".L2^B1 + 0x8");
   });
 });

@@ -1,11 +1,30 @@
 // What every view calls a livepatch_func: its name when the record has one, else the symbol its
 // old_addr is relocated against (Xen patches that address; a payload like xen_nop leaves name NULL),
 // else its index. One spelling, so the list, the card, the diagram and the Overview agree.
-import type { LivepatchFunc } from "./types.ts";
+import { printable } from "../elf/index.ts";
+import { hexNum } from "./bytes.ts";
+import type { LivepatchFunc, PointerTarget } from "./types.ts";
 
 export function funcLabel(fn: LivepatchFunc): string {
   if (fn.name.text) return fn.name.text;
   const t = fn.oldAddr.target;
   if (t.kind === "symbol" && !t.symbol.startsWith("#")) return t.addend === 0n ? t.symbol : `${t.symbol}${t.addend < 0n ? "-" : "+"}0x${(t.addend < 0n ? -t.addend : t.addend).toString(16)}`;
   return `#${fn.index}`;
+}
+
+/** An addend after a name, spaced as readelf -r spells it: ` + 0x8`, ` - 0x4`. */
+export function signedAddend(a: bigint): string {
+  return a < 0n ? ` - ${hexNum(-a)}` : ` + ${hexNum(a)}`;
+}
+
+/**
+ * Where a pointer leads, as every view prints it (a livepatch_func's or a hook's pointer field, an
+ * alternative's, exception-table entry's, bug frame's or alt_call site's self-relative one): NULL,
+ * an absolute value, or symbol ± addend, a control character in the name shown as readelf shows it
+ * (a GNU as local label .L3^B1 holds byte 0x02).
+ */
+export function targetText(t: PointerTarget): string {
+  if (t.kind === "null") return "NULL";
+  if (t.kind === "absolute") return hexNum(t.value);
+  return `${printable(t.symbol)}${t.addend === 0n ? "" : signedAddend(t.addend)}`;
 }

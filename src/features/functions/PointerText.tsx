@@ -1,16 +1,9 @@
 // A pointer field of a livepatch struct, with its provenance: the relocation that fills it.
 import { printable, type ElfFile } from "../../elf/index.ts";
 import type { PointerField } from "../../livepatch/index.ts";
+import { signedAddend, targetText } from "../../livepatch/label.ts";
 import { useLens } from "../../state/store.ts";
-import { hex, signedAddend } from "../format.ts";
-
-export function targetText(f: PointerField): string {
-  const t = f.target;
-  if (t.kind === "null") return "NULL";
-  if (t.kind === "absolute") return hex(t.value);
-  // A GNU as local label (.L3^B1) carries a control character readelf shows as ^B.
-  return `${printable(t.symbol)}${t.addend === 0n ? "" : signedAddend(t.addend)}`;
-}
+import { hex } from "../format.ts";
 
 export function provenanceText(f: PointerField): string {
   const t = f.target;
@@ -29,7 +22,7 @@ export function PointerText({ field, fileId, label, size, elf }: { field: Pointe
   return (
     <span className="ptr">
       <button type="button" className="linkish mono" title={provenanceText(field)} onClick={() => selectBytes({ fileId, offset: field.offset, size, label })}>
-        {targetText(field)}
+        {targetText(field.target)}
       </button>
       {field.reloc && (
         <button

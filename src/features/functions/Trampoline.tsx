@@ -5,7 +5,7 @@ import { CodeListing } from "./CodeListing.tsx";
 import { JumpDiagram } from "./JumpDiagram.tsx";
 import type { ImageContext } from "./useImageContext.ts";
 import { useDisasm } from "./useDisasm.ts";
-import { targetText } from "./PointerText.tsx";
+import { targetText } from "../../livepatch/label.ts";
 
 // Enough of the old function to show whole instructions around the patched bytes.
 const OLD_CONTEXT_BYTES = 32;
@@ -20,7 +20,7 @@ export function Trampoline({ fn, model, ctx }: { fn: LivepatchFunc; model: Livep
   const oldBytes = patch && ctx.image ? ctx.readOld(patch.oldAddr, oldLen) : null;
   const old = useDisasm(arch, oldBytes, patch ? patch.oldAddr : null);
   const digits = model.pointerSize * 2;
-  const newName = fn.newAddr.target.kind === "null" ? null : targetText(fn.newAddr);
+  const newName = fn.newAddr.target.kind === "null" ? null : targetText(fn.newAddr.target);
 
   // Why there is no address: said the same way in the diagram's two places.
   const noAddr = ctx.pending ? "placing…" : ctx.notPlaced ? "not placed: upload refused" : "no preview";

@@ -3,7 +3,7 @@
 // one place every view takes that from).
 import { describe, EM_X86_64, SHN_LORESERVE, type ElfFile, type RelocationTable, type SymbolTable } from "../../elf/index.ts";
 import type { Insn } from "../../disasm/types.ts";
-import { signedAddend } from "../format.ts";
+import { signedAddend } from "../../livepatch/label.ts";
 
 const STT_NOTYPE = 0;
 const STT_OBJECT = 1;

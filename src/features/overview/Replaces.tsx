@@ -4,7 +4,7 @@ import type { Finding } from "../../audit/index.ts";
 import type { LivepatchFunc } from "../../livepatch/index.ts";
 import { useLens } from "../../state/store.ts";
 import { useFileFindings } from "../audit/useFileFindings.ts";
-import { targetText } from "../functions/PointerText.tsx";
+import { targetText } from "../../livepatch/label.ts";
 import { useImageContext, type ImageContext } from "../functions/useImageContext.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
 import { usePlacement } from "../placement/usePlacement.ts";
@@ -28,7 +28,7 @@ function Status({ findings, pending, error, refused }: { findings: Finding[]; pe
 
 function replacement(fn: LivepatchFunc): string {
   if (fn.newAddr.target.kind === "null") return `NOP-out of ${fn.newSize} byte${fn.newSize === 1 ? "" : "s"}`;
-  return targetText(fn.newAddr);
+  return targetText(fn.newAddr.target);
 }
 
 /** Why a function has no old address from the simulated Xen, and what the image says instead. */

@@ -2,18 +2,12 @@
 // fields resolved to symbol+offset through their relocations.
 import type { ReactNode } from "react";
 import type { SelfRelative } from "../../livepatch/index.ts";
-import { printable } from "../../elf/index.ts";
+import { targetText } from "../../livepatch/label.ts";
 import { useLens } from "../../state/store.ts";
-import { hex, signedAddend } from "../format.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
 import { usePick } from "../inspector/usePick.ts";
 
-function rel(f: SelfRelative): string {
-  const t = f.target;
-  if (t.kind === "symbol") return `${printable(t.symbol)}${t.addend === 0n ? "" : signedAddend(t.addend)}`;
-  if (t.kind === "absolute") return hex(t.value);
-  return f.reloc ? "?" : `raw ${hex(f.raw)} (no relocation)`;
-}
+const rel = (f: SelfRelative): string => targetText(f.target);
 
 const BUG_KINDS = ["run_fn", "warn", "bug", "assert"];
 
