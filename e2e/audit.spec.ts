@@ -245,3 +245,21 @@ test("a stand-in host for a payload of a machine Xen does not livepatch is named
   expect(cliResult.steps.map((s) => `${s.op} ${s.name} ${s.ret}`)).toEqual(["upload mips -95"]);
   await expect(standIn.getByTestId("audit-steps")).toContainText("UPLOAD mips: hypercall returned −EOPNOTSUPP");
 });
+
+test("a bundled sample the parse worker dies under is still uploaded by the audit, as the CLI uploads it", async ({ page, guards }) => {
+  const path = "x86_64/xen_hello_world.livepatch";
+  // No image on the page: the CLI without --xen, on its stand-in Xen too.
+  const cliResult = JSON.parse(cli("audit", "--json", sample(path))) as AuditJson;
+  expect(cliResult.steps.map((s) => `${s.op} ${s.name} ${s.ret}`)).toEqual(["upload xen_hello_world 0", "apply xen_hello_world 0"]);
+  // Every parse worker crashes on its first message (the retry's fresh worker too): the sample is
+  // fetched, then never parsed on the page.
+  guards.allow(/simulated parse worker crash/);
+  await page.route("**/parse.worker-*.js", (r) => r.fulfill({ contentType: "text/javascript", body: 'self.onmessage = () => { throw new Error("simulated parse worker crash"); };' }));
+  await openApp(page, `#samples=${path}`);
+  await expect(page.locator("li.file.error").filter({ hasText: "xen_hello_world.livepatch" })).toBeVisible({ timeout: 30_000 });
+  await page.getByRole("button", { name: /^Audit: (accept|reject)$/ }).click({ timeout: 30_000 });
+  const download = page.waitForEvent("download");
+  await page.getByRole("complementary", { name: "Audit findings" }).getByRole("button", { name: "Export JSON" }).click();
+  const pageResult = JSON.parse(readFileSync((await (await download).path())!, "utf8")) as AuditJson;
+  expect(comparable(pageResult)).toEqual(comparable(cliResult));
+});

@@ -31,7 +31,7 @@ async function withImage<T>(image: AuditImageSource, job: (w: Comlink.Remote<Aud
 
 export interface PlanSource {
   file: string;
-  /** The user's File when there is one (sent as a reference), else the bytes (copied). */
+  /** The File or fetched sample the page holds (sent as a reference), else the bytes (copied). */
   bytes: Bytes;
   role: PlanRole;
   /** Why the file could not be loaded (the audit reports it unreadable). */

@@ -29,7 +29,10 @@ export interface LoadedFile {
   progress: number | null;
   problem: FileProblem | null;
   parsed: ParsedFile | null;
-  /** The File the user gave (null for samples): workers read it themselves rather than take a copy. */
+  /**
+   * The file's bytes as the page holds them: the File the user gave, or a sample once fetched (null
+   * before); workers read it themselves rather than take a copy.
+   */
   source: Blob | null;
 }
 
@@ -145,12 +148,14 @@ export function createFilesSlice({ set, get, setStore, subscribe }: SliceApi<"fi
         return Promise.resolve(existing.id);
       }
       const name = path.split("/").pop() ?? path;
+      // Kept as a Blob once fetched, as a user's File is: the parse worker reads it itself, and the
+      // audit still has the bytes to upload when parsing fails (a crashed or stuck worker).
       return load(name, 0, { kind: "sample", path }, async (id) => {
         const r = await fetch(sampleUrl(path));
         if (!r.ok) throw new Error(`HTTP ${r.status} for sample ${path}`);
-        const buf = await r.arrayBuffer();
-        get().files.update(id, { size: buf.byteLength });
-        return buf;
+        const blob = await r.blob();
+        get().files.update(id, { size: blob.size, source: blob });
+        return blob;
       });
     },
     cancel: (id) => parseClient.cancel(id),
