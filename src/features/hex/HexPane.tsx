@@ -52,7 +52,7 @@ export function HexPane({ file, parsed }: ViewProps) {
       <div className="hex-info" aria-live="polite">
         {selection && (
           <span className="hex-sel">
-            Selected: <b>{selection.label}</b> <code>{hex(selection.offset)}</code>–<code>{hex(selection.offset + selection.size)}</code> ({selection.size} bytes)
+            Selected: <b>{selection.label}</b> <code>{hex(selection.offset)}</code>–<code>{hex(selection.offset + selection.size)}</code> ({selection.size} byte{selection.size === 1 ? "" : "s"})
           </span>
         )}
         {at !== null && (
