@@ -78,7 +78,7 @@ test("a payload Xen refuses still shows where the image has its old function, sa
   await expect(row).toContainText(`upload refused: no address from the simulated Xen; the symbol table of xen-syms has it at 0x${addr}`);
   await expect(row).not.toContainText("not in xen-syms");
   await page.getByRole("tab", { name: /^Functions/ }).click();
-  await expect(page.getByText(/does not place this payload: idle_loop_hook: old_size 1 is too small/)).toBeVisible();
+  await expect(page.getByText(/does not place this payload: funcs\[0\] \(idle_loop_hook\): old_size 1 is too small/)).toBeVisible();
   await expect(page.getByRole("region", { name: "Trampoline" })).toContainText("not placed: upload refused");
   await expect(page.getByRole("region", { name: "Trampoline" })).not.toContainText("address unknown");
   await expect(page.getByText(/The simulated Xen refused the upload, so it gives no old address for idle_loop_hook/)).toContainText(`has idle_loop_hook at 0x${addr} (1 byte).`);

@@ -3,7 +3,7 @@
 // APPLY writes, re-apply safety) come from the simulator's placement; the file's own content comes
 // from the livepatch model; the image's symbols tell what the old function really is.
 import type { ElfFile } from "../elf/index.ts";
-import type { HookKind, HookSection, LivepatchModel } from "../livepatch/index.ts";
+import { funcRecordLabel, type HookKind, type HookSection, type LivepatchModel } from "../livepatch/index.ts";
 import { makeFinding, type Where } from "./context.ts";
 import type { PatchPreview } from "../protocol/hypervisor.ts";
 import { reviewBoundaries, type Decode } from "./checks/boundaries.ts";
@@ -106,7 +106,7 @@ export function reviewPayload(input: ReviewInput): Reviewed {
   }
 
   for (const fn of model.funcs) {
-    const label = `funcs[${fn.index}] (${fn.name.text ?? "unnamed"})`;
+    const label = funcRecordLabel(fn.index, fn.name.text);
     if (fn.appliedByte) emit("func-applied-byte-set", `${label}: the 'applied' byte is ${fn.appliedByte}`, funcWhere(fn.index, ptr === 8 ? 64 : 52, 1));
     if (fn.expect && !fn.expect.enabled) emit("func-no-expectation", `${label}: no expectation guards the bytes at old_addr`, funcWhere(fn.index, ptr === 8 ? 72 : 60, 1));
   }
@@ -134,7 +134,7 @@ function reviewTarget(pf: PatchPreview, oldSize: number, input: ReviewInput, emi
   const ptr = model.pointerSize;
   const fn = model.funcs[pf.index];
   if (!fn) return;
-  const label = `funcs[${pf.index}] (${pf.name ?? "unnamed"})`;
+  const label = funcRecordLabel(pf.index, pf.name);
   const oldAddr = BigInt(pf.oldAddr);
   if (pf.patchOffset > 0 && pf.bytes.length > 0)
     emit("func-endbr-skip", `${label}: ${pf.oldAddr} starts with ENDBR64; Xen writes ${pf.bytes} at ${pf.addr}`, funcWhere(pf.index, 2 * ptr, ptr));
@@ -165,7 +165,7 @@ export function patchedTwice(all: readonly Reviewed[]): Finding[] {
     for (const pf of r.placement?.patches ?? []) {
       const prev = seen.get(pf.oldAddr);
       if (prev) {
-        const what = pf.name ?? pf.oldAddr;
+        const what = pf.name || pf.oldAddr;
         const msg =
           prev.file === r.file
             ? `${what} is patched twice by this payload (funcs[${prev.index}] and funcs[${pf.index}]); the second branch overwrites the first`

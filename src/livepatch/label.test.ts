@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parseElf } from "../elf/index.ts";
 import { readSample } from "../test-support/samples.ts";
 import { analyzePayload } from "./index.ts";
-import { funcLabel, targetText } from "./label.ts";
+import { funcLabel, funcRecordLabel, targetText } from "./label.ts";
 import type { LivepatchFunc, PointerTarget } from "./types.ts";
 
 const first = (rel: string) => analyzePayload(parseElf(readSample(rel)))!.funcs[0];
@@ -49,5 +49,14 @@ describe("targetText", () => {
   it("shows a control character in a symbol name as readelf does", () => {
     expect(targetText(symbol(".L3\x021", 0n))).toBe(".L3^B1");
     expect(targetText(symbol(".L2\x021", 8n))).toBe(".L2^B1 + 0x8");
+  });
+});
+
+describe("funcRecordLabel", () => {
+  it("is the record's index and name, (unnamed) when the name pointer is NULL or the string empty", () => {
+    expect(funcRecordLabel(0, "xen_extra_version")).toBe("funcs[0] (xen_extra_version)");
+    expect(funcRecordLabel(3, null)).toBe("funcs[3] (unnamed)");
+    expect(funcRecordLabel(1, undefined)).toBe("funcs[1] (unnamed)");
+    expect(funcRecordLabel(2, "")).toBe("funcs[2] (unnamed)");
   });
 });

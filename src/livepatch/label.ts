@@ -5,6 +5,16 @@ import { printable } from "../elf/index.ts";
 import { hexNum } from "./bytes.ts";
 import type { LivepatchFunc, PointerTarget } from "./types.ts";
 
+/**
+ * How the tool's own words name one `.livepatch.funcs` record (audit findings, the simulator's log):
+ * its index and name, "(unnamed)" when the name pointer is NULL or the string is empty. The wasm
+ * spells it the same (funcRecordLabel() in workers/hypervisor/assembly/payload.ts). Where Xen
+ * prints the name itself ("%s"), the quoted line keeps what Xen prints.
+ */
+export function funcRecordLabel(index: number, name: string | null | undefined): string {
+  return `funcs[${index}] (${name ? name : "unnamed"})`;
+}
+
 export function funcLabel(fn: LivepatchFunc): string {
   if (fn.name.text) return fn.name.text;
   const t = fn.oldAddr.target;

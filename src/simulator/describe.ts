@@ -3,6 +3,7 @@
 // the payload's status rc.
 import type { HvEvent, RcKind } from "../protocol/hypervisor.ts";
 import { rcText } from "../console/errno.ts";
+import { funcRecordLabel } from "../livepatch/label.ts";
 
 /** "hypercall return −EINVAL (22)" or "status rc −EBUSY (16)". */
 export function rcLabel(kind: RcKind, rc: number): string {
@@ -74,7 +75,7 @@ export function describeEvent(e: HvEvent): string {
       break;
     case "write": {
       const what = e.insn === "branch" ? `branch to ${e.target}` : e.insn === "nop" ? "NOP-out" : "original bytes restored";
-      return `${e.func.name || "noname"}: ${what} at ${e.addr}: ${e.old} → ${e.new}`;
+      return `${funcRecordLabel(e.func.index, e.func.name)}: ${what} at ${e.addr}: ${e.old} → ${e.new}`;
     }
     case "hook": {
       const marks = e.marks ? `; a knob marks ${e.marks === "consistent" ? "the functions consistently with the rc" : `${e.marks} function(s)`} applied` : "";

@@ -4,7 +4,7 @@
 // supplied by the host (iced-x86 / capstone), so this file stays pure and the audit, the Functions
 // view and the disassembly agree on every instruction boundary; the bytes and where they go are
 // the simulator's own preview of APPLY.
-import type { LivepatchArch } from "../../livepatch/index.ts";
+import { funcRecordLabel, type LivepatchArch } from "../../livepatch/index.ts";
 import type { PatchPreview } from "../../protocol/hypervisor.ts";
 import { hexAddr } from "../context.ts";
 import type { XenImage } from "../image.ts";
@@ -157,7 +157,7 @@ export function reviewBoundaries(arch: LivepatchArch, image: XenImage, patches: 
     if (!bytes) continue;
     const range: PatchedRange = { kind: pt.insn === "nop" ? "nop" : "trampoline", start: BigInt(pt.addr), bytes: hexToBytes(pt.bytes) };
     const name = whole ? sym.name : (pt.name || hexAddr(address));
-    const label = `funcs[${pt.index}] (${pt.name || "unnamed"})`;
+    const label = funcRecordLabel(pt.index, pt.name);
     const nameAt = (a: bigint) => {
       const s = image.symbolAt(a);
       return s ? (s.addr === a ? s.name : `${s.name}+${hexAddr(a - s.addr)}`) : null;

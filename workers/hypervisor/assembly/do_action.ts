@@ -6,7 +6,7 @@ import { begin, end, fStr, consoleLine, LEVEL_INFO, LEVEL_ERR } from "./events";
 import { fail, report } from "./diag";
 import * as R from "./rules";
 import { arch, ARCH_X86_64 } from "./image";
-import { Payload, STATE_CHECKED, STATE_APPLIED, DANG_FUNCS, DANG_MODINFO } from "./payload";
+import { Payload, STATE_CHECKED, STATE_APPLIED, DANG_FUNCS, DANG_MODINFO, funcRecordLabel } from "./payload";
 import { isHalted, panic } from "./halt";
 import { runActionHook, runVoidHooks, hookEnabled, hookOrigin, HOOK_APPLY, HOOK_REVERT, HOOK_LOAD, HOOK_UNLOAD } from "./hooks";
 import { touch } from "./dangling";
@@ -105,10 +105,11 @@ function consistent(p: Payload, wantApplied: bool, cpu: i32, applying: bool): bo
   const want: i32 = wantApplied ? 1 : 0;
   for (let i = 0; i < p.fstate.length; i++) {
     if (p.fstate[i].applied != want) {
+      // Xen's line prints `f->name ?: "noname"`.
       const fname = p.funcs[i].name.length > 0 ? p.funcs[i].name : "noname";
       consoleLine(p.name, "livepatch: " + p.name + ": Payload has a function: '" + fname + "' with inconsistent applied state.", LEVEL_ERR, cpu);
       panic(cpu, p.name, "livepatch: partially " + (applying ? "applied" : "reverted") + " payload '" + p.name + "'!", R.R_INCONSISTENT,
-        "the " + (applying ? "apply" : "revert") + " left " + fname + " " + (wantApplied ? "not applied" : "applied") + " while the rc says otherwise");
+        "the " + (applying ? "apply" : "revert") + " left " + funcRecordLabel(p.funcs[i]) + " " + (wantApplied ? "not applied" : "applied") + " while the rc says otherwise");
       return false;
     }
   }

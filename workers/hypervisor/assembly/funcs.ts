@@ -13,7 +13,7 @@ import { arch, ARCH_X86_64, ARCH_ARM64, is64 } from "./image";
 import { memByte, memReadInto, memReadLe, memWriteLe, isMapped } from "./memory";
 import { startsWithEndbr } from "./patch";
 import { latin1 } from "./fmt";
-import { Func, FState, Payload, DANG_FUNCS } from "./payload";
+import { Func, FState, Payload, DANG_FUNCS, funcRecordLabel } from "./payload";
 import { lookupAny } from "./symbols";
 import { hex64 } from "./bytes";
 import { xzalloc } from "./run/heap";
@@ -86,20 +86,20 @@ function here(f: Func): Loc {
 function archVerify(f: Func): i32 {
   if (arch == ARCH_X86_64) {
     if (f.newAddr == 0) {
-      if (f.newSize > OPAQUE_SIZE) return fail(R.R_FUNC_NOP_LONG, EOPNOTSUPP, "", f.name + ": NOP size " + f.newSize.toString() + " exceeds 31 bytes; Xen returns this without a message", here(f));
-      if (f.oldSize < f.newSize) return fail(R.R_FUNC_NOP_SIZE, EINVAL, "", f.name + ": old_size " + f.oldSize.toString() + " < new_size " + f.newSize.toString() + "; Xen returns this without a message", here(f));
+      if (f.newSize > OPAQUE_SIZE) return fail(R.R_FUNC_NOP_LONG, EOPNOTSUPP, "", funcRecordLabel(f) + ": NOP size " + f.newSize.toString() + " exceeds 31 bytes; Xen returns this without a message", here(f));
+      if (f.oldSize < f.newSize) return fail(R.R_FUNC_NOP_SIZE, EINVAL, "", funcRecordLabel(f) + ": old_size " + f.oldSize.toString() + " < new_size " + f.newSize.toString() + "; Xen returns this without a message", here(f));
       return 0;
     }
     if (!isMapped(f.oldAddr, 4))
-      return fail(R.R_FUNC_UNMAPPED, EFAULT, "", f.name + ": old_addr " + hex64(f.oldAddr) + " is not mapped; real Xen would take a fatal page fault reading the first bytes", here(f));
+      return fail(R.R_FUNC_UNMAPPED, EFAULT, "", funcRecordLabel(f) + ": old_addr " + hex64(f.oldAddr) + " is not mapped; real Xen would take a fatal page fault reading the first bytes", here(f));
     const need: u32 = startsWithEndbr(f.oldAddr) ? 9 : 5;
     if (f.oldSize < need)
-      return fail(R.R_FUNC_TOO_SMALL, EINVAL, "", f.name + ": old_size " + f.oldSize.toString() + " is too small (needs " + need.toString() + "); Xen returns this without a message", here(f));
+      return fail(R.R_FUNC_TOO_SMALL, EINVAL, "", funcRecordLabel(f) + ": old_size " + f.oldSize.toString() + " is too small (needs " + need.toString() + "); Xen returns this without a message", here(f));
     return 0;
   }
   if (f.newAddr == 0 && (f.newSize > OPAQUE_SIZE || f.newSize % 4 != 0))
-    return fail(R.R_FUNC_NOP_LONG, EOPNOTSUPP, "", f.name + ": NOP size " + f.newSize.toString() + " is not a multiple of 4 up to 28; Xen returns this without a message", here(f));
-  if (f.oldSize < 4) return fail(R.R_FUNC_TOO_SMALL, EINVAL, "", f.name + ": old_size " + f.oldSize.toString() + " is below 4; Xen returns this without a message", here(f));
+    return fail(R.R_FUNC_NOP_LONG, EOPNOTSUPP, "", funcRecordLabel(f) + ": NOP size " + f.newSize.toString() + " is not a multiple of 4 up to 28; Xen returns this without a message", here(f));
+  if (f.oldSize < 4) return fail(R.R_FUNC_TOO_SMALL, EINVAL, "", funcRecordLabel(f) + ": old_size " + f.oldSize.toString() + " is below 4; Xen returns this without a message", here(f));
   return 0;
 }
 
@@ -108,11 +108,11 @@ function verifyDistance(f: Func): i32 {
   if (arch == ARCH_X86_64 || arch == ARCH_ARM64) {
     const range: i64 = arch == ARCH_X86_64 ? 0x80000000 : 0x8000000;
     const d = <i64>(f.oldAddr - f.newAddr);
-    if (d < -range || d >= range) return fail(R.R_FUNC_DISTANCE, EOVERFLOW, "", f.name + ": new function is out of branch range; Xen returns this without a message", here(f));
+    if (d < -range || d >= range) return fail(R.R_FUNC_DISTANCE, EOVERFLOW, "", funcRecordLabel(f) + ": new function is out of branch range; Xen returns this without a message", here(f));
     return 0;
   }
   const d32 = <i32>(<u32>f.oldAddr - <u32>f.newAddr);
-  if (d32 < -0x2000000 || d32 >= 0x2000000) return fail(R.R_FUNC_DISTANCE, EOVERFLOW, "", f.name + ": new function is out of branch range; Xen returns this without a message", here(f));
+  if (d32 < -0x2000000 || d32 >= 0x2000000) return fail(R.R_FUNC_DISTANCE, EOVERFLOW, "", funcRecordLabel(f) + ": new function is out of branch range; Xen returns this without a message", here(f));
   return 0;
 }
 
@@ -146,7 +146,7 @@ export function checkFuncs(p: Payload, e: Elf): i32 {
       const nm = memCString(f.nameAddr);
       if (nm === null) {
         fatalFault(0, p.name, cstrFault, false, sec.alloc ? R.R_FUNC_NAME : R.R_FUNCS_NOALLOC,
-          "function " + i.toString() + " has old_addr 0, so Xen looks its name up through the name pointer " + hexAlt(f.nameAddr) +
+          funcRecordLabel(f) + " has old_addr 0, so Xen looks its name up through the name pointer " + hexAlt(f.nameAddr) +
             (sec.alloc ? ", which points nowhere" : ": .livepatch.funcs is not SHF_ALLOC, so that pointer was never relocated"));
         return -ENOSYS;
       }

@@ -6,7 +6,7 @@
 import { writeEvent as writeLine, consoleLine, LEVEL_WARNING, WRITE_APPLY_BRANCH, WRITE_APPLY_NOP, WRITE_REVERT } from "./events";
 import { memRead, memReadInto, memReadLe, memOk, memWrite, isMapped, firstUnmapped } from "./memory";
 import { arch, ARCH_X86_64, ARCH_ARM64, ARCH_ARM32, imageStart, imageEnd } from "./image";
-import { Payload, OPAQUE_SIZE } from "./payload";
+import { Payload, OPAQUE_SIZE, funcRecordLabel } from "./payload";
 import { addrStr } from "./fmt";
 import { panic, halt } from "./halt";
 import { fatalFault, ptr } from "./xenlog";
@@ -177,14 +177,14 @@ export function planPatch(p: Payload, i: i32, endbrOffset: i32 = -1, reuse: Patc
       const len = f.newSize - offset;
       if (len > <u32>OPAQUE_SIZE) {
         plan.fault = R.R_NOP_OVERRUN;
-        plan.explanation = "a NOP-out of " + len.toString() + " bytes for " + funcLabel(p, i) + " overruns Xen's 31-byte insn buffers: memory corruption without a message; the simulator stops the host";
+        plan.explanation = "a NOP-out of " + len.toString() + " bytes for " + funcRecordLabel(f) + " overruns Xen's 31-byte insn buffers: memory corruption without a message; the simulator stops the host";
       } else plan.len = x86NopsInto(plan.buf, <i32>len);
     }
   } else {
     if (f.newAddr != 0) plan.len = wordsInto(plan.buf, arch == ARCH_ARM64 ? arm64Branch(f.oldAddr, f.newAddr) : arm32Branch(f.oldAddr, f.newAddr), 1);
     else if (f.newSize > <u32>OPAQUE_SIZE) {
       plan.fault = R.R_NOP_OVERRUN;
-      plan.explanation = "a NOP-out of " + f.newSize.toString() + " bytes overruns Xen's 31-byte insn buffer: memory corruption without a message; the simulator stops the host";
+      plan.explanation = "a NOP-out of " + f.newSize.toString() + " bytes for " + funcRecordLabel(f) + " overruns Xen's 31-byte insn buffer: memory corruption without a message; the simulator stops the host";
     } else plan.len = wordsInto(plan.buf, arch == ARCH_ARM64 ? AARCH64_NOP : ARM32_NOP, <i32>(f.newSize / ARM_INSN_LEN));
   }
   plan.patchOffset = offset;
@@ -195,7 +195,7 @@ export function planPatch(p: Payload, i: i32, endbrOffset: i32 = -1, reuse: Patc
     if (!isMapped(plan.at, <u64>len)) {
       plan.fault = R.R_WRITE_FAULT;
       plan.faultAddr = firstUnmapped(plan.at, <u64>len);
-      plan.explanation = "the old function of " + funcLabel(p, i) + " at " + addrStr(plan.at) + " is not mapped";
+      plan.explanation = "the old function of " + funcRecordLabel(f) + " at " + addrStr(plan.at) + " is not mapped";
     } else if (arch != ARCH_X86_64 && !armAliasCovers(f.oldAddr, <u64>len)) {
       plan.fault = R.R_OUTSIDE_ALIAS;
       plan.faultWrite = true;
@@ -216,11 +216,6 @@ function writeEvent(p: Payload, i: i32, cpu: i32, addr: u64, before: Uint8Array,
 function funcName(p: Payload, i: i32): string {
   const f = p.funcs[i];
   return f.nameAddr == 0 && f.name.length == 0 ? "<NULL>" : f.name;
-}
-
-function funcLabel(p: Payload, i: i32): string {
-  const n = p.funcs[i].name;
-  return n.length > 0 ? n : "noname";
 }
 
 /** On ARM the writes go through vmap_of_xen_text, an alias of Xen's own image only. */

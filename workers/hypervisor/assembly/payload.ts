@@ -41,6 +41,15 @@ export const DANG_HOOK: i32 = 6;
 export const DANG_KINDS: i32 = DANG_HOOK + 8;
 
 /** One `struct livepatch_func` after relocation (the fields Xen reads). */
+/**
+ * How the simulator's own words name function record `f`: "funcs[<index>] (<name>)", "(unnamed)"
+ * when it has no name. Spelled as funcRecordLabel() in src/livepatch/label.ts. Not for Xen's lines:
+ * where Xen prints the name with %s, the line keeps what Xen prints.
+ */
+export function funcRecordLabel(f: Func): string {
+  return "funcs[" + f.index.toString() + "] (" + (f.name.length > 0 ? f.name : "unnamed") + ")";
+}
+
 export class Func {
   index: i32 = 0;
   /** Where the record is in the uploaded file, and its size. */

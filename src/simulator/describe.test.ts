@@ -1,0 +1,16 @@
+// The simulator log's line for an APPLY/REVERT write names the funcs record as every finding does.
+import { describe, expect, it } from "vitest";
+import type { WriteEvent } from "../protocol/hypervisor.ts";
+import { describeEvent } from "./describe.ts";
+
+const write = (name: string): WriteEvent => ({
+  kind: "write", t: 0, cpu: 0, payload: "p", addr: "0xffff82d040200000", old: "f30f1efa55", new: "0f1f440000",
+  func: { index: 2, name }, by: "apply", insn: "nop",
+});
+
+describe("describeEvent: write", () => {
+  it("names the record funcs[<index>] (<name>), (unnamed) when it has no name", () => {
+    expect(describeEvent(write("xen_extra_version"))).toBe("funcs[2] (xen_extra_version): NOP-out at 0xffff82d040200000: f30f1efa55 → 0f1f440000");
+    expect(describeEvent(write(""))).toBe("funcs[2] (unnamed): NOP-out at 0xffff82d040200000: f30f1efa55 → 0f1f440000");
+  });
+});
