@@ -91,3 +91,45 @@ test("xen-livepatch list's table keeps one row per line; the console scrolls sid
     await expect.poll(() => log.evaluate((el) => el.scrollLeft), where).toBeGreaterThan(0);
   }
 });
+
+// The hint and the placeholder offer a command that works with the files loaded (FILE is a loaded
+// file's name), never one that fails: a fresh simulator has no payload at all.
+const hint = (page: Page) => page.getByTestId("console-hint");
+const box = (page: Page) => page.getByRole("textbox", { name: "Console" });
+
+async function openSimulator(page: Page, hash = "") {
+  await openApp(page, hash);
+  await page.getByRole("button", { name: "Simulator" }).click();
+  await expect(page.getByRole("status").filter({ hasText: /^t = / })).toBeVisible({ timeout: 20_000 });
+}
+
+test("a fresh simulator's console hint says how to get a payload, not a load that fails", async ({ page }) => {
+  await openSimulator(page);
+  await expect(hint(page)).toContainText("No payload for this Xen is loaded yet");
+  await expect(hint(page)).toContainText("Open files…");
+  await expect(hint(page)).toContainText("Samples");
+  await expect(hint(page)).not.toContainText("load xen_hello_world.livepatch");
+  await expect(box(page)).toHaveAttribute("placeholder", "help");
+});
+
+test("the console's hint offers a load of a loaded payload for the booted Xen, and it works", async ({ page }) => {
+  // An AArch64 payload cannot be loaded on the x86-64 sample Xen the simulator boots, and bye
+  // world stacks on hello world (its .livepatch.depends is hello's build-id): the hint offers the
+  // x86-64 hello world, then bye world once hello is applied, then list.
+  await openSimulator(page, "#samples=aarch64/xen_nop.livepatch,x86_64/xen_bye_world.livepatch,x86_64/xen_hello_world.livepatch");
+  await expect(page.locator(".sim-head")).toContainText(/x86_64/i);
+  await expect(hint(page)).toHaveText("Type a command, e.g. load xen_hello_world.livepatch, or help.");
+  const log = page.getByTestId("console-output");
+  for (const [file, name] of [
+    ["xen_hello_world.livepatch", "xen_hello_world"],
+    ["xen_bye_world.livepatch", "xen_bye_world"],
+  ]) {
+    await expect(box(page)).toHaveAttribute("placeholder", `load ${file}`);
+    await type(page, `load ${file}`);
+    // What it offers works: the tool's own success lines, no error.
+    await expect(log).toContainText(`Applying ${name}... completed`, { timeout: 20_000 });
+    await expect(log).not.toContainText("Error");
+  }
+  // Xen holds both now: loading either again would fail, so the placeholder offers list.
+  await expect(box(page)).toHaveAttribute("placeholder", "list");
+});

@@ -1,12 +1,31 @@
 // Derived views of the store. Selectors return existing objects (stable identity) or primitives.
 import type { LensState } from "./store.ts";
 import type { AuditRun, AuditState, FilePlacement, LoadedFile } from "./files.ts";
+import type { PayloadFile } from "../console/suggest.ts";
+import type { ParsedFile } from "./parsedFile.ts";
 import { EMPTY_FILE_VIEW, type FileView } from "./ui.ts";
 
 export const selectFiles = (s: LensState): LoadedFile[] => s.files.list;
 
 export const selectCurrentFile = (s: LensState): LoadedFile | null =>
   s.files.list.find((f) => f.id === s.ui.selectedFileId) ?? null;
+
+/** The loaded files the simulator's console opens as FILE, each under its name (the session's setFiles). */
+export const consoleFiles = (list: readonly LoadedFile[]): (LoadedFile & { parsed: ParsedFile })[] =>
+  list.filter((f): f is LoadedFile & { parsed: ParsedFile } => f.status === "ready" && f.parsed !== null);
+
+/**
+ * The FILE names of the payloads the console could load on the image the simulator booted
+ * (`imageFileId`): payloads for that image's machine (e_machine), in the rail's order.
+ */
+export function consolePayloadFiles(list: readonly LoadedFile[], imageFileId: string | null): PayloadFile[] {
+  const files = consoleFiles(list);
+  const machine = files.find((f) => f.id === imageFileId)?.parsed.elf.header.machine;
+  if (machine === undefined) return [];
+  return files
+    .filter((f) => f.parsed.role === "payload" && f.parsed.elf.header.machine === machine)
+    .map((f) => ({ name: f.name, stacksOnXen: f.parsed.livepatch?.dependsOn?.kind === "xen" }));
+}
 
 /** What is selected in one file (an empty record for a file nothing was selected in yet). */
 export const selectFileView = (s: LensState, fileId: string): FileView => s.ui.byFile[fileId] ?? EMPTY_FILE_VIEW;

@@ -7,6 +7,7 @@ import { hypervisor } from "../services/hypervisorClient.ts";
 import { createSession, SimError, type SessionData, type SimBackend, type SimSession } from "../simulator/session.ts";
 import { buildTimeline, recordEnds, type InputRecord, type MemoryWindow, type PayloadInfo, type SimInput, type TimelineItem } from "../simulator/types.ts";
 import type { LoadedFile } from "./files.ts";
+import { consoleFiles } from "./selectors.ts";
 import type { SliceApi } from "./slice.ts";
 import { briskPace } from "./playback.ts";
 
@@ -120,8 +121,7 @@ export function createSimSlice({ set, get }: SliceApi<"sim">): SimSlice {
       bootCpus: data.bootCpus,
       bootXl: data.bootXl,
     });
-  const syncFiles = (s: SimSession) =>
-    s.setFiles(get().files.list.flatMap((f) => (f.status === "ready" && f.parsed ? [{ name: f.name, bytes: f.parsed.elf.bytes }] : [])));
+  const syncFiles = (s: SimSession) => s.setFiles(consoleFiles(get().files.list).map((f) => ({ name: f.name, bytes: f.parsed.elf.bytes })));
 
   return {
     open: false,

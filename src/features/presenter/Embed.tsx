@@ -57,7 +57,7 @@ export default function Embed() {
             {p === "explain" && <Explanation active={sc.active!} step={sc.step} />}
             {p === "cpus" && <CpuLanes rv={rv} hotCpus={marks.cpus} />}
             {p === "memory" && <MemoryView windows={windows} arch={sim.image?.arch ?? null} payloads={sim.payloads} marks={marks} />}
-            {p === "console" && <ConsolePanel entries={entries} history={sim.history} busy={sim.status === "busy"} onRun={(l) => void runConsole(l)} />}
+            {p === "console" && <ConsolePanel entries={entries} history={sim.history} busy={sim.status === "busy"} states={snap.states} onRun={(l) => void runConsole(l)} />}
             {p === "timeline" && (
               <Timeline items={sim.items} records={sim.records} cursor={sim.cursor} playing={playing} speed={speed} onCursor={setCursor} onStep={stepCursor} onPlay={togglePlay} onSpeed={setSpeed} />
             )}

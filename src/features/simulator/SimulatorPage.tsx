@@ -248,7 +248,7 @@ export default function SimulatorPage() {
       <section className="sim-card sim-console-card" aria-label="Console panel">
         <h3 className="sim-card-title">Console</h3>
         <Guard what="console">
-          <ConsolePanel entries={entries} history={sim.history} busy={busy} onRun={(line) => void runConsole(line)} />
+          <ConsolePanel entries={entries} history={sim.history} busy={busy} states={snap.states} onRun={(line) => void runConsole(line)} />
         </Guard>
       </section>
       <Guard what="timeline">

@@ -2,8 +2,13 @@
 // worker), FILE being a file loaded into the page. The transcript reads like the CLI run as a
 // script ("# command", then exactly its output), up to the timeline cursor; while an action is
 // still playing, only the part the real tool has printed so far ("Applying x... ") shows.
-import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useShallow } from "zustand/react/shallow";
+import { suggestedCommand } from "../../../console/suggest.ts";
+import type { NodeState } from "../../../simulator/derive.ts";
 import { inputText, type InputRecord } from "../../../simulator/types.ts";
+import { consolePayloadFiles } from "../../../state/selectors.ts";
+import { useLens } from "../../../state/store.ts";
 
 export interface ConsoleEntry {
   record: InputRecord;
@@ -17,7 +22,37 @@ function shown(e: ConsoleEntry): string {
   return at >= 0 ? e.record.output.slice(0, at + 4) : "";
 }
 
-export function ConsolePanel({ entries, history, busy, onRun }: { entries: ConsoleEntry[]; history: string[]; busy: boolean; onRun(line: string): void }) {
+/** Xen holds the payload (CHECKED or APPLIED) at the cursor: `load` of its file would fail (-EEXIST). */
+const holds = (states: ReadonlyMap<string, NodeState>) => (payload: string) => {
+  const s = states.get(payload);
+  return s === "CHECKED" || s === "APPLIED";
+};
+
+/**
+ * The console's hint and placeholder: a command that works with the files loaded (the FILE names
+ * the console opens) and what Xen holds at the cursor (`states`), or how to get a payload.
+ */
+function useSuggestion(states: ReadonlyMap<string, NodeState>): string | null {
+  const { list, imageId } = useLens(useShallow((s) => ({ list: s.files.list, imageId: s.sim.image?.fileId ?? null })));
+  const files = useMemo(() => consolePayloadFiles(list, imageId), [list, imageId]);
+  return suggestedCommand(files, holds(states));
+}
+
+export function ConsolePanel({
+  entries,
+  history,
+  busy,
+  states,
+  onRun,
+}: {
+  entries: ConsoleEntry[];
+  history: string[];
+  busy: boolean;
+  /** Each payload's state at the cursor (the snapshot's). */
+  states: ReadonlyMap<string, NodeState>;
+  onRun(line: string): void;
+}) {
+  const suggestion = useSuggestion(states);
   const [line, setLine] = useState("");
   const [back, setBack] = useState(-1);
   const log = useRef<HTMLPreElement>(null);
@@ -56,7 +91,14 @@ export function ConsolePanel({ entries, history, busy, onRun }: { entries: Conso
   return (
     <div className="sim-console">
       <pre className="con-log" ref={log} aria-label="Console output" aria-live="polite" tabIndex={0} data-testid="console-output">
-        {entries.length === 0 && <span className="muted">Type a command, e.g. load xen_hello_world.livepatch, or help.{"\n"}</span>}
+        {entries.length === 0 && (
+          <span className="muted" data-testid="console-hint">
+            {suggestion
+              ? `Type a command, e.g. ${suggestion}, or help.`
+              : "No payload for this Xen is loaded yet: drop a .livepatch file on the page, open one with Open files…, or pick one under Samples; then load FILE. help lists the commands."}
+            {"\n"}
+          </span>
+        )}
         {entries.map((e, i) => (
           <span key={i} className={`con-entry ${e.record.status !== 0 && e.complete ? "failed" : ""}`}>
             <span className="con-echo">
@@ -77,7 +119,7 @@ export function ConsolePanel({ entries, history, busy, onRun }: { entries: Conso
           value={line}
           spellCheck={false}
           autoComplete="off"
-          placeholder={busy ? "running…" : "load xen_hello_world.livepatch"}
+          placeholder={busy ? "running…" : (suggestion ?? "help")}
           onChange={(e) => setLine(e.target.value)}
           onKeyDown={onKey}
         />
