@@ -60,3 +60,15 @@ test("a finding that opens Overview selects the finding's bytes", async ({ page 
   await expect(page.getByText("Selected: elf-arch-unsupported")).toBeVisible();
   await expect(page.getByText("(2 bytes)")).toBeVisible();
 });
+
+test("a byte of .ex_table followed from the hex pane selects its entry in Tables", async ({ page }) => {
+  // readelf -SW: .ex_table at file offset 0xbc = 188, 8 bytes (one entry: two 32-bit offsets).
+  const alt = "x86_64/xen_alternatives.livepatch";
+  await openApp(page, `#samples=${alt}&file=${alt}&view=overview`);
+  await selected(page, 190).click();
+  await page.getByRole("button", { name: "Show in tables" }).click();
+  await expect(page.getByRole("tab", { name: /^Alternatives & tables/ })).toHaveAttribute("aria-selected", "true");
+  await expect(page.getByText("Selected: .ex_table entry 0")).toBeVisible();
+  for (const off of [188, 195]) await expect(selected(page, off)).toHaveClass(/\bsel\b/);
+  for (const off of [187, 196]) await expect(selected(page, off)).not.toHaveClass(/\bsel\b/);
+});

@@ -1,11 +1,11 @@
 // Alternatives, exception table, bug frames and alt_call sites, each entry's self-relative
 // fields resolved to symbol+offset through their relocations.
 import type { ReactNode } from "react";
-import type { SelfRelative } from "../../livepatch/index.ts";
+import type { LivepatchModel, SelfRelative } from "../../livepatch/index.ts";
 import { targetText } from "../../livepatch/label.ts";
 import { useLens } from "../../state/store.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
-import { usePick } from "../inspector/usePick.ts";
+import { usePick, useReveal } from "../inspector/usePick.ts";
 
 const rel = (f: SelfRelative): string => targetText(f.target);
 
@@ -27,15 +27,10 @@ interface Block {
   empty: string;
 }
 
-export function Tables({ file, parsed }: ViewProps) {
-  const lp = parsed.livepatch;
-  const selectBytes = useLens((s) => s.ui.selectBytes);
-  const setPick = useLens((s) => s.ui.pick);
-  const pick = usePick(file.id, parsed, "tables");
-  const selected = pick ? `${pick.kind}:${pick.index}` : null;
-  if (!lp) return <p className="view">Not a livepatch payload.</p>;
+/** The four tables of a payload, each row with the bytes it was read from. */
+function blocksOf(lp: LivepatchModel): Block[] {
   const altSize = lp.arch === "x86_64" ? 14 : 12;
-  const blocks: Block[] = [
+  return [
     {
       id: "alt",
       title: ".altinstructions",
@@ -73,11 +68,29 @@ export function Tables({ file, parsed }: ViewProps) {
       empty: "No alt_call sites.",
     },
   ];
-  const choose = (b: Block, i: number) => {
+}
+
+export function Tables({ file, parsed }: ViewProps) {
+  const lp = parsed.livepatch;
+  const selectBytes = useLens((s) => s.ui.selectBytes);
+  const setPick = useLens((s) => s.ui.pick);
+  const pick = usePick(file.id, parsed, "tables");
+  const selected = pick ? `${pick.kind}:${pick.index}` : null;
+  const blocks = lp ? blocksOf(lp) : [];
+  const selectEntry = (b: Block, i: number) => {
     const r = b.rows[i];
-    setPick(file.id, { view: "tables", kind: b.id, index: i });
-    selectBytes({ fileId: file.id, offset: r.offset, size: r.size, label: `${b.title} entry ${i}` });
+    if (r) selectBytes({ fileId: file.id, offset: r.offset, size: r.size, label: `${b.title} entry ${i}` });
   };
+  const choose = (b: Block, i: number) => {
+    setPick(file.id, { view: "tables", kind: b.id, index: i });
+    selectEntry(b, i);
+  };
+  // A link (an audit finding, Enter on a reference) selects its entry as soon as the view shows.
+  useReveal(file.id, parsed, "tables", (t) => {
+    const b = blocks.find((x) => x.id === t.kind);
+    if (b) selectEntry(b, t.index);
+  });
+  if (!lp) return <p className="view">Not a livepatch payload.</p>;
   return (
     <div className="view tables">
       {blocks.map((b) => (
