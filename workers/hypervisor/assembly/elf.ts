@@ -136,10 +136,10 @@ function headerCheck(e: Elf): i32 {
   const b = e.b;
   const len = <u64>b.length;
   // "%s: Section header is bigger than payload"
-  if (len < e.ehdrSize()) return fail(R.R_ELF_UNPARSABLE, EINVAL, lp("Section header is bigger than payload"), "the file is shorter than an ELF header", at(0, len));
+  if (len < e.ehdrSize()) return failQuoting(R.R_ELF_UNPARSABLE, EINVAL, lp("Section header is bigger than payload"), "the file is shorter than an ELF header", at(0, len));
   // "%s: Not an ELF payload"
   if (b.u8(0) != 0x7f || b.u8(1) != 0x45 || b.u8(2) != 0x4c || b.u8(3) != 0x46)
-    return fail(R.R_ELF_UNPARSABLE, EINVAL, lp("Not an ELF payload"), "the file does not start with the ELF magic", at(0, 4));
+    return failQuoting(R.R_ELF_UNPARSABLE, EINVAL, lp("Not an ELF payload"), "the file does not start with the ELF magic", at(0, 4));
   const osabi = b.u8(7);
   const cls = b.u8(4);
   const phnumAt: u64 = e.is64 ? 56 : 44;
@@ -166,7 +166,7 @@ function headerCheck(e: Elf): i32 {
     return failQuoting(R.R_ELF_ARCH, EOPNOTSUPP, lp("Unsupported ELF Machine type"), "e_machine " + machine.toString() + ", ELFCLASS" + (cls == 2 ? "64" : "32") + (b.u8(5) == 2 ? ", big-endian" : b.u8(5) == 1 ? "" : ", EI_DATA " + b.u8(5).toString()) + " is not what this hypervisor loads", at(18, 2));
   // xen/arch/arm/arm32/livepatch.c arch_livepatch_verify_elf(): "%s: Unsupported ELF EABI(%x)"
   if (arch == ARCH_ARM32 && (b.u32(36) & 0xff000000) != 0x05000000)
-    return fail(R.R_ELF_ARCH, EOPNOTSUPP, lp("Unsupported ELF EABI(" + b.u32(36).toString(16) + ")"), "ARM32 Xen loads EABI version 5 objects only", at(36, 4));
+    return failQuoting(R.R_ELF_ARCH, EOPNOTSUPP, lp("Unsupported ELF EABI(" + b.u32(36).toString(16) + ")"), "ARM32 Xen loads EABI version 5 objects only", at(36, 4));
   e.shoff = e.is64 ? b.u64(40) : <u64>b.u32(32);
   e.shentsize = e.is64 ? b.u16(58) : b.u16(46);
   e.shnum = e.is64 ? b.u16(60) : b.u16(48);
@@ -176,20 +176,20 @@ function headerCheck(e: Elf): i32 {
   const shnumAt: u64 = e.is64 ? 60 : 48;
   const shstrAt: u64 = e.is64 ? 62 : 50;
   // "%s: Section name idx is undefined"
-  if (e.shstrndx == 0) return fail(R.R_SECTION_TABLE, EINVAL, lp("Section name idx is undefined"), "e_shstrndx is SHN_UNDEF", at(shstrAt, 2));
+  if (e.shstrndx == 0) return failQuoting(R.R_SECTION_TABLE, EINVAL, lp("Section name idx is undefined"), "e_shstrndx is SHN_UNDEF", at(shstrAt, 2));
   // "%s: Too many (%u) sections"
-  if (e.shnum >= 1024) return fail(R.R_TOO_MANY_SECTIONS, EOPNOTSUPP, lp("Too many (" + e.shnum.toString() + ") sections"), "Xen takes at most 1023 sections", at(shnumAt, 2));
+  if (e.shnum >= 1024) return failQuoting(R.R_TOO_MANY_SECTIONS, EOPNOTSUPP, lp("Too many (" + e.shnum.toString() + ") sections"), "Xen takes at most 1023 sections", at(shnumAt, 2));
   // "%s: Section name idx (%u) is past end of sections (%u)"
   if (e.shstrndx >= e.shnum)
     return fail(R.R_SECTION_TABLE, EINVAL, lp("Section name idx (" + e.shstrndx.toString() + ") is past end of sections (" + e.shnum.toString() + ")"), "", at(shstrAt, 2));
   // "%s: Bogus e_shoff"
-  if (e.shoff >= len) return fail(R.R_SECTION_TABLE, EINVAL, lp("Bogus e_shoff"), "e_shoff is at or past the end of the file", at(shoffAt, e.is64 ? 8 : 4));
+  if (e.shoff >= len) return failQuoting(R.R_SECTION_TABLE, EINVAL, lp("Bogus e_shoff"), "e_shoff is at or past the end of the file", at(shoffAt, e.is64 ? 8 : 4));
   // "%s: Section header size is %u! Expected %zu."
   if (e.shentsize < e.shdrSize())
     return fail(R.R_SECTION_TABLE, EINVAL, lp("Section header size is " + e.shentsize.toString() + "! Expected " + e.shdrSize().toString() + "."), "", at(shentAt, 2));
   // "%s: Section header size is corrupted"
   if ((len - e.shoff) / <u64>e.shentsize < <u64>e.shnum)
-    return fail(R.R_SECTION_TABLE, EINVAL, lp("Section header size is corrupted"), "the section header table runs past the end of the file", at(e.shoff, len - e.shoff));
+    return failQuoting(R.R_SECTION_TABLE, EINVAL, lp("Section header size is corrupted"), "the section header table runs past the end of the file", at(e.shoff, len - e.shoff));
   return 0;
 }
 
@@ -327,7 +327,7 @@ function readSymbols(e: Elf): i32 {
     e.syms.push(y);
     // arch_livepatch_symbol_deny() (ARM32: $t mapping symbols): "%s: Symbol '%s' should not be in payload"
     if (arch == ARCH_ARM32 && y.name.startsWith("$t") && (y.name.length == 2 || y.name.charAt(2) == "."))
-      return fail(R.R_THUMB, EINVAL, lp("Symbol '" + y.name + "' should not be in payload"), "Thumb code in the payload", symLoc(e, i));
+      return failQuoting(R.R_THUMB, EINVAL, lp("Symbol '" + y.name + "' should not be in payload"), "Thumb code in the payload", symLoc(e, i));
   }
   return 0;
 }

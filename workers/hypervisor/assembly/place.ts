@@ -2,7 +2,7 @@
 // xen/common/livepatch.c), at Xen-like addresses in the simulated memory, and the final page
 // permissions (secure_payload()).
 import { Elf, Sec, shdrLoc, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, REGION_TEXT, REGION_RW, REGION_RO } from "./elf";
-import { fail, lp, diagName } from "./diag";
+import { fail, failQuoting, lp, diagName } from "./diag";
 import { debugBuild, dprintk, ptr } from "./xenlog";
 import * as R from "./rules";
 import { ENOMEM, EOPNOTSUPP } from "./errno";
@@ -91,7 +91,7 @@ export function movePayload(p: Payload, e: Elf): i32 {
     const next = at + s.size;
     // A sum past 2^64 or beyond 4 GiB cannot be allocated; Xen's vmalloc fails the same way.
     if (next < at || next > 0x100000000)
-      return fail(R.R_NO_MEMORY, ENOMEM, lp("Could not allocate memory for payload"), "the regions add up to more than 4 GiB", shdrLoc(e, i));
+      return failQuoting(R.R_NO_MEMORY, ENOMEM, lp("Could not allocate memory for payload"), "the regions add up to more than 4 GiB", shdrLoc(e, i));
     sizes[r] = next;
   }
   p.textSize = sizes[REGION_TEXT];
@@ -101,7 +101,7 @@ export function movePayload(p: Payload, e: Elf): i32 {
   const pages = (total + PAGE_SIZE - 1) / PAGE_SIZE;
   const base = pages == 0 ? 0 : vmAlloc(pages * PAGE_SIZE);
   // move_payload(): "%s: Could not allocate memory for payload"
-  if (base == 0) return fail(R.R_NO_MEMORY, ENOMEM, lp("Could not allocate memory for payload"), "no room for " + pages.toString() + " pages in the livepatch area");
+  if (base == 0) return failQuoting(R.R_NO_MEMORY, ENOMEM, lp("Could not allocate memory for payload"), "no room for " + pages.toString() + " pages in the livepatch area");
   mapRange(base, pages * PAGE_SIZE, PERM_RW);
   p.base = base;
   p.pages = pages;

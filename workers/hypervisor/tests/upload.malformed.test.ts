@@ -121,6 +121,15 @@ describe("a refusal with one Xen line quotes it first", () => {
     // xen/arch/x86/livepatch.c arch_livepatch_verify_elf(): EI_CLASS != ELFCLASS64 -> "%s: Unsupported ELF Machine type\n".
     expect(await explanation(NOP, (e) => e.u8(4, 1), EOPNOTSUPP)).toBe("livepatch: p: Unsupported ELF Machine type (e_machine 62, ELFCLASS32 is not what this hypervisor loads)");
   });
+  it("the other header refusals: livepatch_header_check()'s lines", async () => {
+    // xen/common/livepatch_elf.c livepatch_header_check(): !IS_ELF -> "%s: Not an ELF payload\n";
+    // e_shstrndx == SHN_UNDEF -> "%s: Section name idx is undefined\n"; e_shnum >= 1024 ->
+    // "%s: Too many (%u) sections\n"; e_shoff >= len -> "%s: Bogus e_shoff\n".
+    expect(await explanation(NOP, (e) => e.u8(1, 0x46), EINVAL)).toBe("livepatch: p: Not an ELF payload (the file does not start with the ELF magic)");
+    expect(await explanation(NOP, (e) => e.u16(62, 0), EINVAL)).toBe("livepatch: p: Section name idx is undefined (e_shstrndx is SHN_UNDEF)");
+    expect(await explanation(NOP, (e) => e.u16(60, 1024), EOPNOTSUPP)).toBe("livepatch: p: Too many (1024) sections (Xen takes at most 1023 sections)");
+    expect(await explanation(NOP, (e) => e.u32(40, 0x7fffffff), EINVAL)).toBe("livepatch: p: Bogus e_shoff (e_shoff is at or past the end of the file)");
+  });
   it("a RELA section whose entries are too small or do not fill it: livepatch_elf_perform_relocs()'s line", async () => {
     // xen/common/livepatch_elf.c livepatch_elf_perform_relocs(): sh_entsize < sizeof(Elf_RelA) (24 on
     // ELF64) or sh_size % sh_entsize -> "%s: Section relative header is corrupted\n", -EINVAL.
