@@ -154,6 +154,23 @@ for (const [w, h] of [
   });
 }
 
+// PowerPoint, Keynote and reveal.js go back on Shift+Space; a speaker's hands expect the same here.
+test("Shift+Space goes back a step, Space on; the key help lists it with the other back keys", async ({ page }) => {
+  await present(page, "hello-world", 0);
+  await page.keyboard.press("Space");
+  await expect(presenter(page)).toHaveAttribute("data-step", "1");
+  await page.keyboard.press("Space");
+  await expect(presenter(page)).toHaveAttribute("data-step", "2");
+  await page.keyboard.press("Shift+Space");
+  await expect(presenter(page)).toHaveAttribute("data-step", "1");
+  await page.keyboard.press("Shift+Space");
+  await expect(presenter(page)).toHaveAttribute("data-step", "0");
+  await page.keyboard.press("?");
+  const help = page.getByRole("dialog", { name: "Presenter keys" });
+  await expect(help.locator("div").filter({ hasText: "previous step" }).locator("dt")).toHaveText(/Shift\+Space/);
+  await expect(help.locator("div").filter({ hasText: "next step" }).locator("dt")).not.toHaveText(/Shift/);
+});
+
 test("the presenter is modal: the focus moves in off the console, Tab stays inside, clicker keys drive it", async ({ page }) => {
   await page.goto("./#scenario=hello-world&step=1");
   await expect(page.locator(".scn-panel .scn-explain[data-step='1']")).toBeVisible({ timeout: 30_000 });

@@ -1,4 +1,5 @@
-// Slide keys, shared by presenter mode and embeds. Clickers send Right/PageDown and Left/PageUp.
+// Slide keys, shared by presenter mode and embeds. Clickers send Right/PageDown and Left/PageUp;
+// Space goes on and Shift+Space goes back, as in PowerPoint, Keynote and reveal.js.
 // Listened for on the window in the capture phase and stopped there: whatever had the focus (the
 // console's input under the presenter, a button in the footer), a clicker key moves the slides and
 // is never typed anywhere nor pressed twice.
@@ -11,7 +12,7 @@ const NEXT_DIGIT_MS = 800;
 
 export const PRESENTER_KEYS: [string, string][] = [
   ["→  Space  PageDown", "next step"],
-  ["←  PageUp", "previous step"],
+  ["←  Shift+Space  PageUp", "previous step"],
   ["Home / End", "first / last step"],
   ["1 – 9, 10 …", "that scenario of the catalogue (two digits: type both; Enter opens at once)"],
   ["?", "show or hide these keys"],
@@ -23,11 +24,12 @@ export const PRESENTER_KEYS: [string, string][] = [
 export type SlideCommand = "next" | "prev" | "first" | "last" | "help" | "blank" | "fullscreen" | "leave" | { digit: string };
 
 /** What a key asks of the slides, or null when it is not a slide key. */
-export function slideCommand(e: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey" | "altKey">): SlideCommand | null {
+export function slideCommand(e: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey" | "altKey" | "shiftKey">): SlideCommand | null {
   if (e.ctrlKey || e.metaKey || e.altKey) return null;
   switch (e.key) {
-    case "ArrowRight":
     case " ":
+      return e.shiftKey ? "prev" : "next";
+    case "ArrowRight":
     case "PageDown":
       return "next";
     case "ArrowLeft":
