@@ -111,7 +111,10 @@ export function sectionRelocs(ctx: Context, sectionIndex: number, sectionName: s
         offset,
       };
       all.push(ref);
-      if (fits) at.set(Number(offset), ref);
+      // Type 0 is NONE on x86-64, AArch64 and ARM: x86 and ARM skip it (livepatch.c's
+      // `case R_X86_64_NONE: break`, `case R_ARM_NONE: /* ignore */`) and arm64 refuses it, so it
+      // never sets the field it names.
+      if (fits && type !== 0) at.set(Number(offset), ref);
     }
   }
   return { at, all };
