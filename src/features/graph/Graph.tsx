@@ -1,46 +1,19 @@
 // The map: build-id dependency chain across loaded files, and which payload patches which
-// hypervisor function. d3 computes scales and link paths; React renders the SVG.
+// hypervisor function. layout.ts places the nodes (d3 scales) and routes the edges; React renders the SVG.
 import { useMemo } from "react";
-import { groups, linkHorizontal, max, scaleBand, scalePoint } from "d3";
 import { fileLinks } from "../../state/links.ts";
 import { selectFiles } from "../../state/selectors.ts";
 import { useLens } from "../../state/store.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
-import { buildGraph, type GraphNode } from "./buildGraph.ts";
-
-const NODE_W = 210;
-const NODE_H = 40;
-const ROW_GAP = 12;
+import { buildGraph } from "./buildGraph.ts";
+import { layoutGraph, NODE_H, NODE_W } from "./layout.ts";
 
 export function Graph({ file }: ViewProps) {
   const files = useLens(selectFiles);
   const selectFile = useLens((s) => s.ui.selectFile);
   const data = useMemo(() => buildGraph(files, fileLinks(files)), [files]);
 
-  const layout = useMemo(() => {
-    const columns = groups(data.nodes, (n) => n.column).sort((a, b) => a[0] - b[0]);
-    const maxRows = max(columns, ([, ns]) => ns.length) ?? 1;
-    const height = Math.max(160, maxRows * (NODE_H + ROW_GAP) + 40);
-    const width = Math.max(640, columns.length * (NODE_W + 90) + 20);
-    const x = scalePoint<number>().domain(columns.map(([c]) => c)).range([10, width - NODE_W - 10]).padding(0);
-    const pos = new Map<string, { x: number; y: number; node: GraphNode }>();
-    for (const [col, ns] of columns) {
-      const y = scaleBand<string>().domain(ns.map((n) => n.id)).range([20, 20 + ns.length * (NODE_H + ROW_GAP)]).paddingInner(ROW_GAP / (NODE_H + ROW_GAP));
-      const offset = (height - ns.length * (NODE_H + ROW_GAP)) / 2 - 20;
-      for (const n of ns) pos.set(n.id, { x: x(col) ?? 10, y: (y(n.id) ?? 0) + offset, node: n });
-    }
-    const link = linkHorizontal<{ source: [number, number]; target: [number, number] }, [number, number]>();
-    const paths = data.edges.flatMap((e) => {
-      const a = pos.get(e.from);
-      const b = pos.get(e.to);
-      if (!a || !b) return [];
-      const leftToRight = b.x > a.x;
-      const source: [number, number] = [leftToRight ? a.x + NODE_W : a.x, a.y + NODE_H / 2];
-      const target: [number, number] = [leftToRight ? b.x : b.x + NODE_W, b.y + NODE_H / 2];
-      return [{ e, d: link({ source, target }) ?? "", mid: [(source[0] + target[0]) / 2, (source[1] + target[1]) / 2 - 4] as const }];
-    });
-    return { width, height, pos, paths };
-  }, [data]);
+  const layout = useMemo(() => layoutGraph(data), [data]);
 
   if (data.nodes.length === 0) return <p className="view">Load payloads and a hypervisor image to see how they relate.</p>;
   const contested = data.nodes.filter((n) => n.patchedBy > 1);
