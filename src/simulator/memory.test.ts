@@ -2,7 +2,8 @@
 // xen_extra_version is 8 bytes at 0xffff82d040200110 (the size its livepatch_func's old_size
 // carries in the hello world sample).
 import { describe, expect, it } from "vitest";
-import { funcEndAt, memoryNameAt } from "./memory.ts";
+import fc from "fast-check";
+import { funcEndAt, memoryNameAt, rewinder, type ByteWrite } from "./memory.ts";
 import type { PayloadInfo } from "./types.ts";
 
 const hello: PayloadInfo = {
@@ -38,5 +39,29 @@ describe("memoryNameAt", () => {
   it("nothing when neither names the address, or no image is known", () => {
     expect(memoryNameAt(0xffff82d040400051n, { hello: withSym }, image)).toBeNull();
     expect(memoryNameAt(0xffff82d0402101a9n, { hello: withSym }, null)).toBeNull();
+  });
+});
+
+describe("rewinder", () => {
+  // The definition: undo every write, newest first, byte by byte where it falls in the window.
+  function naive(live: Uint8Array, addr: bigint, writes: readonly ByteWrite[]): Uint8Array {
+    const base = live.slice();
+    for (let i = writes.length - 1; i >= 0; i--)
+      writes[i].before.forEach((b, j) => {
+        const off = writes[i].addr + BigInt(j) - addr;
+        if (off >= 0n && off < BigInt(base.length)) base[Number(off)] = b;
+      });
+    return base;
+  }
+  const write = fc.record({ at: fc.integer({ min: 0, max: 96 }), before: fc.uint8Array({ minLength: 1, maxLength: 31 }) });
+
+  it("undoes the same bytes as undoing every write, for overlapping writes at any address", () => {
+    fc.assert(
+      fc.property(fc.array(write, { maxLength: 40 }), fc.integer({ min: 0, max: 100 }), fc.uint8Array({ minLength: 16, maxLength: 16 }), (ws, at, live) => {
+        const writes = ws.map((w) => ({ addr: 0x1000n + BigInt(w.at), before: w.before }) as ByteWrite);
+        const addr = 0x1000n + BigInt(at);
+        expect(rewinder(writes)(live, addr)).toEqual(naive(live, addr, writes));
+      }),
+    );
   });
 });

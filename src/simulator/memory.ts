@@ -66,9 +66,38 @@ export function writesUpTo(items: readonly TimelineItem[], cursor: number): Byte
  * undo them newest first.
  */
 export function rewind(live: Uint8Array, addr: bigint, writesSoFar: readonly ByteWrite[]): Uint8Array {
-  const base = live.slice();
-  for (let i = writesSoFar.length - 1; i >= 0; i--) overlay(base, addr, writesSoFar[i].before, writesSoFar[i].addr);
-  return base;
+  return rewinder(writesSoFar)(live, addr);
+}
+
+/**
+ * rewind() for many windows over the same writes: each window undoes only the writes that can
+ * reach it, found by address, rather than all of them (an APPLY of 2,000 functions opens 2,000
+ * windows over 2,000 writes).
+ */
+export function rewinder(writesSoFar: readonly ByteWrite[]): (live: Uint8Array, addr: bigint) => Uint8Array {
+  const order = writesSoFar.map((_, i) => i).sort((a, b) => (writesSoFar[a].addr < writesSoFar[b].addr ? -1 : writesSoFar[a].addr > writesSoFar[b].addr ? 1 : a - b));
+  const longest = BigInt(Math.max(0, ...writesSoFar.map((w) => w.before.length)));
+  /** The first position in `order` whose write starts at or after `addr`. */
+  const from = (addr: bigint): number => {
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (writesSoFar[order[mid]].addr < addr) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return (live, addr) => {
+    const base = live.slice();
+    const end = addr + BigInt(live.length);
+    const reaching: number[] = [];
+    for (let k = from(addr - longest); k < order.length && writesSoFar[order[k]].addr < end; k++) reaching.push(order[k]);
+    // Newest first, as the writes happened.
+    reaching.sort((a, b) => b - a);
+    for (const i of reaching) overlay(base, addr, writesSoFar[i].before, writesSoFar[i].addr);
+    return base;
+  };
 }
 
 export interface WindowAtCursor {

@@ -7,7 +7,7 @@ import type { LoggedEvent, PayloadDetails, XlInfo } from "../protocol/hypervisor
 import type { Result } from "../protocol/result.ts";
 import type { CommandResult } from "../console/index.ts";
 import { strerror } from "../console/index.ts";
-import { rewind, toWrite, WINDOW_BYTES, type ByteWrite } from "./memory.ts";
+import { rewinder, toWrite, WINDOW_BYTES, type ByteWrite } from "./memory.ts";
 import { ACTION_CMD, type InputRecord, type MemoryWindow, type PayloadInfo, type SimInput } from "./types.ts";
 
 type Async<T> = Promise<Result<T>>;
@@ -22,6 +22,8 @@ export interface SimBackend {
   get(name: string): Async<{ ret: number; state: number; rc: number }>;
   events(since?: number): Async<LoggedEvent[]>;
   readMemory(addr: bigint, len: number): Async<Uint8Array | null>;
+  /** Several reads in one round trip (an APPLY of 2,000 functions opens 2,000 windows). */
+  readMemoryAll(reads: readonly { addr: bigint; len: number }[]): Async<(Uint8Array | null)[]>;
   payload(name: string): Async<PayloadDetails | null>;
   list(): Async<{ name: string; state: number; rc: number; metadata: string }[]>;
   /** `xl info` as a quiet look (optional: a backend without it leaves the Running Xen panel empty). */
@@ -132,13 +134,18 @@ export function createSession(backend: SimBackend) {
     if (!writes.length) return;
     const all = into.events.map(toWrite).filter((w): w is ByteWrite => w !== null);
     const windows = [...into.windows];
-    for (const w of writes) {
-      if (windows.some((x) => x.addr === w.addr)) continue;
-      let live = unwrap(await backend.readMemory(w.addr, WINDOW_BYTES));
-      live ??= unwrap(await backend.readMemory(w.addr, w.after.length));
-      if (!live) continue;
-      windows.push({ addr: w.addr, base: rewind(live, w.addr, all), func: w.func });
-    }
+    const known = new Set(windows.map((x) => x.addr));
+    const opening = writes.filter((w) => !known.has(w.addr) && known.add(w.addr));
+    // A whole window where it is mapped, else just the bytes written (a write near a mapping's end).
+    const whole = unwrap(await backend.readMemoryAll(opening.map((w) => ({ addr: w.addr, len: WINDOW_BYTES }))));
+    const short = opening.filter((_, i) => !whole[i]);
+    const written = short.length ? unwrap(await backend.readMemoryAll(short.map((w) => ({ addr: w.addr, len: w.after.length })))) : [];
+    const undo = rewinder(all);
+    let k = 0;
+    opening.forEach((w, i) => {
+      const live = whole[i] ?? written[k++];
+      if (live) windows.push({ addr: w.addr, base: undo(live, w.addr), func: w.func });
+    });
     windows.sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
     into.windows = windows;
   }

@@ -102,6 +102,7 @@ export function createHypervisorService(module: WebAssembly.Module | Promise<Web
     injectNmi: (cpu: number, opts?: { path?: readonly string[] }) => guard((hv) => hv.injectNmi(cpu, opts)),
     scheduleNmi: (cpu: number, ns: bigint | number, opts?: { path?: readonly string[] }) => guard((hv) => hv.scheduleNmi(cpu, ns, opts)),
     readMemory: (addr: bigint, len: number) => guard((hv) => hv.readMemory(addr, len)),
+    readMemoryAll: (reads: readonly { addr: bigint; len: number }[]) => guard((hv) => reads.map((r) => hv.readMemory(r.addr, r.len))),
     payload: (name: string): Promise<Result<PayloadDetails | null>> => guard((hv) => hv.payload(name)),
     /** Per function, the bytes APPLY would write and where (null: no such payload). */
     previewPatch: (name: string): Promise<Result<PatchPreview[] | null>> => guard((hv) => hv.previewPatch(name)),
