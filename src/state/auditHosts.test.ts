@@ -7,15 +7,11 @@ import { parseElf } from "../elf/index.ts";
 import { analyzePayload } from "../livepatch/index.ts";
 import { auditHosts, fileArch, hostArch, planInput } from "./auditHosts.ts";
 import type { LoadedFile } from "./files.ts";
+import { loadedSample } from "./test-support/loaded.ts";
 
 const SAMPLES = new URL("../../public/samples/", import.meta.url);
 
-function loaded(path: string): LoadedFile {
-  const elf = parseElf(new Uint8Array(readFileSync(new URL(path, SAMPLES))));
-  const image = path.endsWith("xen-syms");
-  const parsed = { fileName: path, size: elf.bytes.length, role: image ? ("image" as const) : ("payload" as const), elf, livepatch: image ? null : analyzePayload(elf) };
-  return { id: path, name: path, size: elf.bytes.length, origin: { kind: "user" }, status: "ready", progress: null, problem: null, parsed, source: null };
-}
+const loaded = (path: string): LoadedFile => loadedSample(path, path);
 
 const broken: LoadedFile = { id: "junk", name: "junk.livepatch", size: 3, origin: { kind: "user" }, status: "error", progress: null, problem: { message: "not an ELF file" } as LoadedFile["problem"], parsed: null, source: null };
 

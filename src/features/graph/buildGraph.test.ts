@@ -1,22 +1,16 @@
 // The Map's hypervisor functions belong to the hypervisor a payload runs on. The samples: every
 // hello and bye world replaces xen_extra_version (fixtures/payloads/hello_world.c, bye_world.c),
 // and each architecture's payloads name their own sample xen-syms in .livepatch.xen_depends.
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseElf } from "../../elf/index.ts";
 import { analyzePayload } from "../../livepatch/index.ts";
 import { fileLinks } from "../../state/links.ts";
 import type { LoadedFile } from "../../state/files.ts";
+import { loadedSample } from "../../state/test-support/loaded.ts";
 import { buildGraph } from "./buildGraph.ts";
 
-const SAMPLES = new URL("../../../public/samples/", import.meta.url);
 
-function loaded(path: string): LoadedFile {
-  const elf = parseElf(new Uint8Array(readFileSync(new URL(path, SAMPLES))));
-  const image = path.endsWith("xen-syms");
-  const parsed = { fileName: path, size: elf.bytes.length, role: image ? ("image" as const) : ("payload" as const), elf, livepatch: image ? null : analyzePayload(elf) };
-  return { id: path, name: path.split("/")[1], size: elf.bytes.length, origin: { kind: "user" }, status: "ready", progress: null, problem: null, parsed, source: null };
-}
+const loaded = (path: string): LoadedFile => loadedSample(path);
 
 const functions = (files: LoadedFile[]) =>
   buildGraph(files, fileLinks(files))

@@ -2,23 +2,15 @@
 // replace_world stack on Xen, bye world on hello world, and all three patch xen_extra_version
 // (fixtures/payloads/*.c), so bye world's box stands in the column between replace_world and the
 // function it patches (QA: the edge ran beneath bye world and looked like bye's).
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseElf } from "../../elf/index.ts";
-import { analyzePayload } from "../../livepatch/index.ts";
 import { fileLinks } from "../../state/links.ts";
 import type { LoadedFile } from "../../state/files.ts";
+import { loadedSample } from "../../state/test-support/loaded.ts";
 import { buildGraph } from "./buildGraph.ts";
 import { layoutGraph, NODE_H, NODE_W } from "./layout.ts";
 
-const SAMPLES = new URL("../../../public/samples/", import.meta.url);
 
-function loaded(path: string): LoadedFile {
-  const elf = parseElf(new Uint8Array(readFileSync(new URL(path, SAMPLES))));
-  const image = path.endsWith("xen-syms");
-  const parsed = { fileName: path, size: elf.bytes.length, role: image ? ("image" as const) : ("payload" as const), elf, livepatch: image ? null : analyzePayload(elf) };
-  return { id: path, name: path.split("/")[1], size: elf.bytes.length, origin: { kind: "user" }, status: "ready", progress: null, problem: null, parsed, source: null };
-}
+const loaded = (path: string): LoadedFile => loadedSample(path);
 
 /** Points along an SVG path of M, L and C commands (absolute), sampled by this test itself. */
 function sample(d: string): [number, number][] {
