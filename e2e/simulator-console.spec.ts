@@ -1,25 +1,13 @@
 // The simulator's console as a terminal: xen-livepatch prints fixed-width lines (list's table is
 // "%-40.*s| %s" per row, tools/misc/xen-livepatch.c: list_func()), so a console line never wraps;
 // a line wider than the console scrolls it sideways, and the scroller takes keyboard focus.
-import { execSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Page } from "@playwright/test";
 import { test, expect, openApp } from "./support/guards.ts";
 import { type } from "./support/console.ts";
+import { simCli } from "./support/cli.ts";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const X86 = join(ROOT, "public/samples/x86_64");
 
-/** `livepatch-lens sim` on the x86-64 sample image; FILE names resolve in the samples folder. */
-function cli(lines: string[]): string {
-  const dir = mkdtempSync(join(tmpdir(), "lpl-con-"));
-  const script = join(dir, "script.txt");
-  writeFileSync(script, lines.join("\n") + "\n");
-  return execSync(`node ${JSON.stringify(join(ROOT, "src/cli/livepatch-lens.mjs"))} sim --xen xen-syms ${JSON.stringify(script)} 2>&1`, { cwd: X86, encoding: "utf8" });
-}
+const cli = simCli;
 
 /** Each line of the console's text with the number of rows it takes on screen (1 unless wrapped). */
 function rowsPerLine(page: Page): Promise<{ text: string; rows: number }[]> {

@@ -2,28 +2,17 @@
 // state diagram, memory, CPU lanes and console must agree with `livepatch-lens sim` run on the
 // same image and script (expected bytes and text come from the CLI, not from this file).
 import { execSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Page } from "@playwright/test";
 import { test, expect, openApp } from "./support/guards.ts";
 import { type } from "./support/console.ts";
+import { simCli } from "./support/cli.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const X86 = join(ROOT, "public/samples/x86_64");
 
-/** Runs `livepatch-lens sim` on the x86-64 sample image; FILE names resolve in the samples folder. */
-function cli(lines: string[]): string {
-  const dir = mkdtempSync(join(tmpdir(), "lpl-sim-"));
-  const script = join(dir, "script.txt");
-  writeFileSync(script, lines.join("\n") + "\n");
-  try {
-    return execSync(`node ${JSON.stringify(join(ROOT, "src/cli/livepatch-lens.mjs"))} sim --xen xen-syms ${JSON.stringify(script)} 2>&1`, { cwd: X86, encoding: "utf8" });
-  } catch (e) {
-    return (e as { stdout: string }).stdout;
-  }
-}
+const cli = simCli;
 
 /** The bytes `mem SYMBOL 16` printed, in order of the mem commands. */
 function memLines(out: string): string[] {

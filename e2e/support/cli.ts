@@ -1,0 +1,23 @@
+// The CLI as the e2e specs' independent witness: what `livepatch-lens sim` prints for a script.
+import { execSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const X86 = join(ROOT, "public/samples/x86_64");
+
+/**
+ * `livepatch-lens sim` on the x86-64 sample image, FILE names resolving in the samples folder:
+ * its output, also when a command in the script fails (the CLI then exits non-zero).
+ */
+export function simCli(lines: string[]): string {
+  const script = join(mkdtempSync(join(tmpdir(), "lpl-sim-")), "script.txt");
+  writeFileSync(script, lines.join("\n") + "\n");
+  try {
+    return execSync(`node ${JSON.stringify(join(ROOT, "src/cli/livepatch-lens.mjs"))} sim --xen xen-syms ${JSON.stringify(script)} 2>&1`, { cwd: X86, encoding: "utf8" });
+  } catch (e) {
+    return (e as { stdout: string }).stdout;
+  }
+}
