@@ -4,7 +4,7 @@
 // made-up addresses. Everything it invents is listed in `assumptions`, and the audit reports those
 // families of checks as not really checked.
 import { SHN_UNDEF, SHT_SYMTAB, stType, STT_SECTION, STT_FILE, type ElfFile } from "../elf/index.ts";
-import { archOf, type LivepatchArch, type LivepatchModel } from "../livepatch/index.ts";
+import { archOf, heldOldAddr, type LivepatchArch, type LivepatchModel } from "../livepatch/index.ts";
 
 export interface SyntheticSymbol {
   name: string;
@@ -150,8 +150,9 @@ export function syntheticImage(inputs: readonly SyntheticInput[]): SyntheticImag
       const expect = fn.expect?.enabled && fn.expect.len > 0 ? fn.expect.expected.slice(0, fn.expect.len) : null;
       const size = Math.max(fn.oldSize, MIN_FUNC);
       const t = fn.oldAddr.target;
+      const held = heldOldAddr(fn);
       if (t.kind === "symbol" && !t.defined) want(t.symbol, { size, expect, func: true });
-      else if (t.kind === "absolute" && t.value !== 0n) pinned.set(t.value, { size, expect, name: fn.name.text });
+      else if (held !== null) pinned.set(held, { size, expect, name: fn.name.text });
       else if (t.kind === "null" && fn.name.text) want(fn.name.text, { size, expect, func: true });
     }
   }

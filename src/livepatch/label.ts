@@ -38,3 +38,12 @@ export function targetText(t: PointerTarget): string {
   if (t.kind === "absolute") return hexNum(t.value);
   return `${printable(t.symbol)}${t.addend === 0n ? "" : signedAddend(t.addend)}`;
 }
+
+/**
+ * The old_addr a record holds outright (a non-zero value with no relocation): the address Xen
+ * patches before any symbol lookup, known from the file alone; null otherwise.
+ */
+export function heldOldAddr(fn: LivepatchFunc): bigint | null {
+  const t = fn.oldAddr.target;
+  return t.kind === "absolute" && t.value !== 0n ? t.value : null;
+}

@@ -4,7 +4,7 @@ import type { Finding } from "../../audit/index.ts";
 import type { LivepatchFunc } from "../../livepatch/index.ts";
 import { useLens } from "../../state/store.ts";
 import { useFileFindings } from "../audit/useFileFindings.ts";
-import { targetText } from "../../livepatch/label.ts";
+import { heldOldAddr, targetText } from "../../livepatch/label.ts";
 import { useImageContext, type ImageContext } from "../functions/useImageContext.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
 import { usePlacement } from "../placement/usePlacement.ts";
@@ -35,8 +35,8 @@ function replacement(fn: LivepatchFunc): string {
 function unresolved(ctx: ImageContext, fn: LivepatchFunc): string {
   if (ctx.pending) return "(resolving…)";
   if (!ctx.notPlaced) return "(address resolved at upload)";
-  const t = fn.oldAddr.target;
-  if (t.kind === "absolute" && t.value !== 0n) return `(upload refused; old_addr ${hex(t.value)} is in the file, no relocation)`;
+  const held = heldOldAddr(fn);
+  if (held !== null) return `(upload refused; old_addr ${hex(held)} is in the file, no relocation)`;
   const sym = fn.name.text && ctx.image ? ctx.imageSymbol(fn.name.text) : null;
   const where = sym ? `; the symbol table of ${ctx.image!.name} has it at ${hex(sym.address)}` : "";
   return `(upload refused: no address from the simulated Xen${where})`;
