@@ -62,17 +62,9 @@ export function writesUpTo(items: readonly TimelineItem[], cursor: number): Byte
 }
 
 /**
- * The original bytes of a window read from the live simulator after `writesSoFar` happened:
- * undo them newest first.
- */
-export function rewind(live: Uint8Array, addr: bigint, writesSoFar: readonly ByteWrite[]): Uint8Array {
-  return rewinder(writesSoFar)(live, addr);
-}
-
-/**
- * rewind() for many windows over the same writes: each window undoes only the writes that can
- * reach it, found by address, rather than all of them (an APPLY of 2,000 functions opens 2,000
- * windows over 2,000 writes).
+ * The original bytes of windows read from the live simulator after `writesSoFar` happened: each
+ * undoes them newest first, only those that can reach it, found by address (an APPLY of 2,000
+ * functions opens 2,000 windows over 2,000 writes).
  */
 export function rewinder(writesSoFar: readonly ByteWrite[]): (live: Uint8Array, addr: bigint) => Uint8Array {
   const order = writesSoFar.map((_, i) => i).sort((a, b) => (writesSoFar[a].addr < writesSoFar[b].addr ? -1 : writesSoFar[a].addr > writesSoFar[b].addr ? 1 : a - b));

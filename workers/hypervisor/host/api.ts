@@ -382,7 +382,7 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
       drain();
       // An unreferenced buffer of that size, collected at once, leaves the allocator that much free.
       raw(w).__new(headroom, ARRAY_BUFFER_ID);
-      raw(w).__collect();
+      collect(w);
       recordingShared = symbolsShared = true;
       return { instance: captureInstance(w.memory, globals), recording, bootSpec, cpuCount, symbols, log: log.slice() };
     },
