@@ -97,6 +97,32 @@ describe("simulator session", () => {
     expect(snap.actions.get("bye")!.reason).toMatch(/^depends on build-id [0-9a-f]{4}… but the hypervisor is [0-9a-f]{4}…$/);
   });
 
+  it("fetches a payload's details when an upload places it, not after every command", async () => {
+    const service = createHypervisorService(module) as unknown as SimBackend;
+    const fetched: string[] = [];
+    const backend: SimBackend = { ...service, payload: (name) => (fetched.push(name), service.payload(name)) };
+    const s = createSession(backend);
+    s.setFiles(PAYLOADS.map((p) => ({ name: `${p}.livepatch`, bytes: file(`${p}.livepatch`) })));
+    await s.boot({ name: "xen-syms", bytes: image }, 4);
+    const run = (line: string) => s.run({ kind: "console", line, via: "console" });
+    await run("upload p xen_hello_world.livepatch");
+    for (const line of ["apply p", "list", "revert p"]) await run(line);
+    expect(fetched).toEqual(["p"]);
+    // Unloaded and uploaded again from another file: the same name, new details (readelf -s: bye
+    // world's only function symbol is xen_bye_world).
+    await run("unload p");
+    await run("upload p xen_bye_world.livepatch");
+    expect(fetched).toEqual(["p", "p"]);
+    expect(s.data.payloads.p.symbols.map((x) => x.name)).toContain("xen_bye_world");
+    expect(s.data.payloads.p.symbols.map((x) => x.name)).not.toContain("xen_hello_world");
+    // A name Object.prototype already has is still a payload of its own.
+    await run("upload constructor xen_hello_world.livepatch");
+    await run("upload __proto__ xen_replace_world.livepatch");
+    expect(fetched).toEqual(["p", "p", "constructor", "__proto__"]);
+    expect(Object.keys(s.data.payloads).sort()).toEqual(["__proto__", "constructor", "p"]);
+    expect(s.data.payloads.constructor.symbols.map((x) => x.name)).toContain("xen_hello_world");
+  });
+
   it("a stalled CPU misses the deadline: −EBUSY, its lane stalled, nothing written", async () => {
     const s = await session();
     await s.run({ kind: "console", line: "upload xen_hello_world xen_hello_world.livepatch", via: "console" });

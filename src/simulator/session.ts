@@ -123,7 +123,7 @@ export function createSession(backend: SimBackend) {
     into.events = into.events.concat(fresh);
     const record: InputRecord = { input, output, status, eventsFrom, eventsTo: into.events.length };
     await noteWindows(into, fresh);
-    await refreshPayloads(into);
+    await refreshPayloads(into, fresh);
     record.xl = await lookXl();
     into.records = [...into.records, record];
     return record;
@@ -150,12 +150,20 @@ export function createSession(backend: SimBackend) {
     into.windows = windows;
   }
 
-  async function refreshPayloads(into: SessionData): Promise<void> {
-    const list = unwrap(await backend.list());
+  /**
+   * A payload's details are fixed when its upload places it, so only a name new to the session or
+   * placed again by these events (unloaded, then uploaded anew) is fetched: the details of a
+   * 2,000-function payload are most of a megabyte.
+   */
+  async function refreshPayloads(into: SessionData, fresh: LoggedEvent[]): Promise<void> {
+    const placed = new Set(fresh.flatMap((e) => (e.kind === "placed" && e.payload !== null ? [e.payload] : [])));
+    const stale = unwrap(await backend.list()).filter((e) => placed.has(e.name) || !Object.hasOwn(into.payloads, e.name));
+    if (!stale.length) return;
     const payloads = { ...into.payloads };
-    for (const e of list) {
+    for (const e of stale) {
       const raw = unwrap(await backend.payload(e.name));
-      if (raw) payloads[e.name] = toPayloadInfo(raw);
+      // Defined, not assigned: a payload may be called `__proto__`.
+      if (raw) Object.defineProperty(payloads, e.name, { value: toPayloadInfo(raw), enumerable: true, writable: true, configurable: true });
     }
     into.payloads = payloads;
   }
