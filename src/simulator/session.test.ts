@@ -120,7 +120,7 @@ describe("simulator session", () => {
     await run("upload __proto__ xen_replace_world.livepatch");
     expect(fetched).toEqual(["p", "p", "constructor", "__proto__"]);
     expect(Object.keys(s.data.payloads).sort()).toEqual(["__proto__", "constructor", "p"]);
-    expect(s.data.payloads.constructor.symbols.map((x) => x.name)).toContain("xen_hello_world");
+    expect(s.data.payloads["constructor"].symbols.map((x) => x.name)).toContain("xen_hello_world");
   });
 
   it("a stalled CPU misses the deadline: −EBUSY, its lane stalled, nothing written", async () => {
