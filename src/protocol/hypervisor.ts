@@ -273,10 +273,10 @@ export interface CheckEvent extends EventBase {
 /**
  * A failed check: which rule, the rc and whether it is the hypercall's return or the status rc,
  * where in the uploaded file, and the explanation the audit's finding reads. An upload refusal Xen
- * prints one line for gives that line word for word, with the simulator's detail after it in
- * parentheses when it has one (failQuoting() in assembly/diag.ts); where Xen prints nothing, and
- * for the build-id mismatch and the action-time refusals, it is the simulator's own words. Xen's
- * lines themselves are console events before it.
+ * prints a line for, and either build-id check (check_xen_buildid(), build_id_dep()), gives Xen's
+ * first line word for word, with the simulator's detail after it in parentheses when it has one
+ * (failQuoting() in assembly/diag.ts); where Xen prints nothing, and for the other action-time
+ * refusals, it is the simulator's own words. Xen's lines themselves are console events before it.
  */
 export interface CheckFailedEvent extends EventBase {
   kind: "check-failed";

@@ -2,7 +2,7 @@
 // in Xen's order, then the work is scheduled for the rendezvous (do_action.ts runs it on the master).
 import { EAGAIN, EBUSY, EFAULT, EINVAL, ENODATA, ENOENT, EOPNOTSUPP, ERANGE, ENOSYS } from "./errno";
 import { begin, end, fStr, fStrOrNull, fInt, fU64, objBegin, objEnd, consoleLine, LEVEL_INFO } from "./events";
-import { fail, report, resetDiag, at, Loc } from "./diag";
+import { fail, failQuoting, report, resetDiag, at, Loc } from "./diag";
 import * as R from "./rules";
 import { memRead } from "./memory";
 import { xenBuildId, is64 } from "./image";
@@ -66,7 +66,7 @@ function buildIdDep(p: Payload, cmd: i32, internal: bool): i32 {
   if (!sameBytes(p.depends, id)) {
     const why = ".livepatch.depends " + hexBytes(p.depends) + " != " + against + " build-id " + hexBytes(id);
     // build_id_dep(): "%s: check against %s build-id failed"
-    return fail(R.R_DEPENDS_CHAIN, EINVAL, "livepatch: " + p.name + ": check against " + against + " build-id failed", why, dependsLoc(p).bytes(p.depends, id).against(against));
+    return failQuoting(R.R_DEPENDS_CHAIN, EINVAL, "livepatch: " + p.name + ": check against " + against + " build-id failed", why, dependsLoc(p).bytes(p.depends, id).against(against));
   }
   passed(p, cmd, "depends", against);
   return 0;

@@ -106,13 +106,28 @@ export function fail(rule: i32, rc: i32, lines: string, explanation: string = ""
   return -rc;
 }
 
+/** `line` (Xen's words), then the simulator's `detail` in parentheses when there is one. */
+function quoted(line: string, detail: string): string {
+  return detail.length > 0 ? line + " (" + detail + ")" : line;
+}
+
 /**
- * A failure Xen reports with one console line (`line`, Xen's words): the event's explanation, and so
- * the audit's finding, leads with that line, the simulator's `detail` after it in parentheses, as a
- * reviewer searching the host's console for the finding's text finds it.
+ * A failure Xen reports on the console (`lines`, Xen's words, "\n" between lines): the event's
+ * explanation, and so the audit's finding, leads with Xen's first line, the simulator's `detail`
+ * after it in parentheses, as a reviewer searching the host's console for the finding's text finds it.
  */
-export function failQuoting(rule: i32, rc: i32, line: string, detail: string, loc: Loc | null = null): i32 {
-  return fail(rule, rc, line, line + " (" + detail + ")", loc);
+export function failQuoting(rule: i32, rc: i32, lines: string, detail: string, loc: Loc | null = null): i32 {
+  const nl = lines.indexOf("\n");
+  return fail(rule, rc, lines, quoted(nl >= 0 ? lines.substring(0, nl) : lines, detail), loc);
+}
+
+/**
+ * A failure whose one Xen line (`line`) the caller has already printed, where Xen prints it (a hook's
+ * veto, a rendezvous timeout): the explanation leads with it as failQuoting()'s does, without a
+ * second console line.
+ */
+export function failPrinted(rule: i32, rc: i32, line: string, detail: string, loc: Loc | null = null): i32 {
+  return fail(rule, rc, "", quoted(line, detail), loc);
 }
 
 /** One more console line for the recorded failure (a caller's follow-up message). */

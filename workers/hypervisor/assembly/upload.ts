@@ -2,7 +2,7 @@
 // step by step, in Xen 4.23's order. Any failure frees what was mapped, leaves the payload list
 // untouched and logs the reason as Xen's console would; a fault on a bad pointer brings the host down.
 import { begin, end, fStr, fInt, fU64, fAddr, objBegin, objEnd } from "./events";
-import { fail, lp, at, report, resetDiag, diagName } from "./diag";
+import { fail, failQuoting, lp, at, report, resetDiag, diagName } from "./diag";
 import * as R from "./rules";
 import { EEXIST, EINVAL, ENODATA, ENOSYS } from "./errno";
 import { Elf, loadElf, dataLoc, MAX_PAYLOAD } from "./elf";
@@ -52,7 +52,7 @@ function checkXenDepends(p: Payload, e: Elf): i32 {
   if (xen === null) return fail(R.R_XEN_NO_BUILD_ID, ENODATA, lp("unable to get running Xen build-id: 0"), "", where);
   // check_xen_buildid(): "%s: build-id mismatch:\n  livepatch: %*phN\n        xen: %*phN\n"
   if (!bytesEqual(xen, p.xenDepends))
-    return fail(R.R_XEN_DEPENDS_MISMATCH, EINVAL, lp("build-id mismatch:") + "\n  livepatch: " + phN(p.xenDepends) + "\n        xen: " + phN(xen),
+    return failQuoting(R.R_XEN_DEPENDS_MISMATCH, EINVAL, lp("build-id mismatch:") + "\n  livepatch: " + phN(p.xenDepends) + "\n        xen: " + phN(xen),
       "the payload was built for Xen " + toHex(p.xenDepends) + "; this one is " + toHex(xen), where.bytes(p.xenDepends, xen));
   return 0;
 }

@@ -64,6 +64,9 @@ describe("upload failures locate their record", () => {
     expect(f.actual).toBe(Buffer.from(hv.bootSpec!.buildId!).toString("hex"));
     expect(f.expected).toBe(Buffer.from(e.bytes.subarray(note + 16, note + 16 + descsz)).toString("hex"));
     expect(f.expected).not.toBe(f.actual);
+    // xen/common/livepatch.c check_xen_buildid(): LIVEPATCH "%s: build-id mismatch:\n" (LIVEPATCH is
+    // "livepatch: "), then the two %*phN lines; the finding leads with the first line.
+    expect(f.explanation).toBe(`livepatch: w: build-id mismatch: (the payload was built for Xen ${f.expected}; this one is ${f.actual})`);
   });
 });
 
@@ -97,6 +100,9 @@ describe("action failures", () => {
     upload(hv, "x86_64", "xen_bye_world");
     expect(apply(hv, "xen_bye_world")).toBe(-EINVAL);
     expect(failures(hv).at(-1)).toMatchObject({ rule: "depends-chain-mismatch", other: "hypervisor", section: ".livepatch.depends", rcKind: "hypercall" });
+    // xen/common/livepatch.c build_id_dep(): LIVEPATCH "%s: check against %s build-id failed\n" with
+    // the payload's name and "hypervisor" when nothing is applied.
+    expect(failures(hv).at(-1)!.explanation).toMatch(/^livepatch: xen_bye_world: check against hypervisor build-id failed \(/);
     upload(hv, "x86_64", "xen_hello_world");
     apply(hv, "xen_hello_world");
     apply(hv, "xen_bye_world");
