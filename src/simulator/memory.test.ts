@@ -3,7 +3,7 @@
 // carries in the hello world sample).
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { funcEndAt, memoryNameAt, rewinder, type ByteWrite } from "./memory.ts";
+import { memoryIndex, rewinder, type ByteWrite } from "./memory.ts";
 import type { PayloadInfo } from "./types.ts";
 
 const hello: PayloadInfo = {
@@ -12,6 +12,9 @@ const hello: PayloadInfo = {
   symbols: [],
   hooks: [],
 };
+
+const funcEndAt = (addr: bigint, payloads: Record<string, PayloadInfo>) => memoryIndex(payloads).funcEndAt(addr);
+const memoryNameAt = (addr: bigint, payloads: Record<string, PayloadInfo>, inImage: ((a: bigint) => string | null) | null) => memoryIndex(payloads).nameAt(addr, inImage);
 
 describe("funcEndAt", () => {
   it("the end of the patched function that holds the address", () => {
@@ -39,6 +42,44 @@ describe("memoryNameAt", () => {
   it("nothing when neither names the address, or no image is known", () => {
     expect(memoryNameAt(0xffff82d040400051n, { hello: withSym }, image)).toBeNull();
     expect(memoryNameAt(0xffff82d0402101a9n, { hello: withSym }, null)).toBeNull();
+  });
+});
+
+describe("memoryIndex", () => {
+  // The definition, written as a scan: the first record (payload order, then funcs order) whose
+  // [old_addr, old_addr + old_size) holds the address; the first named symbol at the address.
+  const scanEnd = (addr: bigint, ps: PayloadInfo[]) => {
+    for (const p of ps) for (const f of p.funcs) if (addr >= BigInt(f.oldAddr) && addr < BigInt(f.oldAddr) + BigInt(f.oldSize)) return BigInt(f.oldAddr) + BigInt(f.oldSize);
+    return null;
+  };
+  const scanName = (addr: bigint, ps: PayloadInfo[]) => {
+    for (const p of ps) for (const s of p.symbols) if (BigInt(s.addr) === addr && s.name) return s.name === p.name ? s.name : `${s.name} in ${p.name}`;
+    return null;
+  };
+  const at = fc.integer({ min: 0, max: 64 });
+  const payload = (i: number) =>
+    fc.record({
+      funcs: fc.array(fc.record({ at, size: fc.integer({ min: 0, max: 24 }) }), { maxLength: 6 }),
+      symbols: fc.array(fc.record({ at, name: fc.constantFrom("", "f", "g", `p${i}`) }), { maxLength: 6 }),
+    });
+
+  it("answers as a scan of every payload does, overlapping and empty records included", () => {
+    fc.assert(
+      fc.property(fc.tuple(payload(0), payload(1), payload(2)), fc.array(at, { minLength: 1, maxLength: 20 }), (raw, queries) => {
+        const ps: PayloadInfo[] = raw.map((r, i) => ({
+          name: `p${i}`,
+          funcs: r.funcs.map((f) => ({ name: "", oldAddr: `0x${(0x1000 + f.at).toString(16)}`, newAddr: "0x0", oldSize: f.size, newSize: 0 })),
+          symbols: r.symbols.map((s) => ({ name: s.name, addr: `0x${(0x1000 + s.at).toString(16)}`, size: 0 })),
+          hooks: [],
+        }));
+        const ix = memoryIndex(Object.fromEntries(ps.map((p) => [p.name, p])));
+        for (const q of queries) {
+          const a = 0x1000n + BigInt(q);
+          expect(ix.funcEndAt(a)).toBe(scanEnd(a, ps));
+          expect(ix.nameAt(a, null)).toBe(scanName(a, ps));
+        }
+      }),
+    );
   });
 });
 

@@ -133,31 +133,65 @@ export function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(" ");
 }
 
-/**
- * Where the patched function holding `addr` ends (old_addr + old_size of a loaded payload's
- * livepatch_func), so a window's listing stops there instead of decoding the next function's
- * first bytes as a cut instruction; null when no loaded payload patches that address.
- */
-export function funcEndAt(addr: bigint, payloads: Record<string, PayloadInfo>): bigint | null {
-  for (const p of Object.values(payloads)) {
-    for (const f of p.funcs) {
-      const start = BigInt(f.oldAddr);
-      const end = start + BigInt(f.oldSize);
-      if (addr >= start && addr < end) return end;
-    }
-  }
-  return null;
+/** Addresses the memory card looks up for each window and each instruction, indexed once per set of loaded payloads. */
+export interface MemoryIndex {
+  /**
+   * Where the patched function holding `addr` ends (old_addr + old_size of a loaded payload's
+   * livepatch_func), so a window's listing stops there instead of decoding the next function's
+   * first bytes as a cut instruction; null when no loaded payload patches that address. Where
+   * hostile records overlap, the first record (payload order, then funcs order) wins.
+   */
+  funcEndAt(addr: bigint): bigint | null;
+  /**
+   * What the card calls an address a listing branches to: a loaded payload's symbol there
+   * (`name in payload` unless it is the payload's own name; the first in payload order), else
+   * Xen's, through `inImage` (the lookup the Functions view names the image's addresses with), so
+   * a `jmp` to `__x86_return_thunk` in the patched function reads as it does there.
+   */
+  nameAt(addr: bigint, inImage: ((addr: bigint) => string | null) | null): string | null;
 }
 
-/**
- * What the memory card calls an address a listing branches to: a loaded payload's symbol there
- * (`name in payload` unless it is the payload's own name), else Xen's, through `inImage` (the
- * lookup the Functions view names the image's addresses with), so a `jmp` to
- * `__x86_return_thunk` in the patched function reads as it does there.
- */
-export function memoryNameAt(addr: bigint, payloads: Record<string, PayloadInfo>, inImage: ((addr: bigint) => string | null) | null): string | null {
+interface Range {
+  start: bigint;
+  end: bigint;
+  order: number;
+}
+
+// With 2,000 functions applied the card lists 2,000 windows, each asking about its address and
+// every branch in it: a scan of every payload per question was millions of comparisons a render.
+export function memoryIndex(payloads: Record<string, PayloadInfo>): MemoryIndex {
+  const names = new Map<bigint, string>();
+  const ranges: Range[] = [];
   for (const p of Object.values(payloads)) {
-    for (const s of p.symbols) if (BigInt(s.addr) === addr && s.name) return s.name === p.name ? s.name : `${s.name} in ${p.name}`;
+    for (const s of p.symbols) {
+      const a = BigInt(s.addr);
+      if (s.name && !names.has(a)) names.set(a, s.name === p.name ? s.name : `${s.name} in ${p.name}`);
+    }
+    for (const f of p.funcs) {
+      const start = BigInt(f.oldAddr);
+      ranges.push({ start, end: start + BigInt(f.oldSize), order: ranges.length });
+    }
   }
-  return inImage?.(addr) ?? null;
+  ranges.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.order - b.order));
+  // reach[i]: the furthest end among ranges[0..i], so a lookup stops once nothing earlier can hold the address.
+  const reach: bigint[] = [];
+  ranges.forEach((r, i) => reach.push(i && reach[i - 1] > r.end ? reach[i - 1] : r.end));
+  return {
+    funcEndAt(addr) {
+      let lo = 0;
+      let hi = ranges.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (ranges[mid].start <= addr) lo = mid + 1;
+        else hi = mid;
+      }
+      let best: Range | null = null;
+      for (let k = lo - 1; k >= 0 && reach[k] > addr; k--) {
+        const r = ranges[k];
+        if (addr < r.end && (!best || r.order < best.order)) best = r;
+      }
+      return best?.end ?? null;
+    },
+    nameAt: (addr, inImage) => names.get(addr) ?? inImage?.(addr) ?? null,
+  };
 }

@@ -5,7 +5,7 @@ import { useMemo } from "react";
 import { useDisasm, type DisasmState } from "../../functions/useDisasm.ts";
 import type { DisasmArch } from "../../../disasm/types.ts";
 import type { ElfFile } from "../../../elf/index.ts";
-import { funcEndAt, memoryNameAt, type WindowAtCursor } from "../../../simulator/memory.ts";
+import { memoryIndex, type MemoryIndex, type WindowAtCursor } from "../../../simulator/memory.ts";
 import { useLens } from "../../../state/store.ts";
 import { imageNameAt } from "../../inspector/imageNames.ts";
 import type { PayloadInfo } from "../../../simulator/types.ts";
@@ -67,10 +67,10 @@ export interface MemoryMarks {
   addrs?: readonly bigint[];
 }
 
-function Window({ w, arch, payloads, image, marks }: { w: WindowAtCursor; arch: DisasmArch; payloads: Record<string, PayloadInfo>; image: ElfFile | null; marks?: MemoryMarks }) {
+function Window({ w, arch, index, image, marks }: { w: WindowAtCursor; arch: DisasmArch; index: MemoryIndex; image: ElfFile | null; marks?: MemoryMarks }) {
   const { window: win, bytes, changed, owner } = w;
   // The listing stops where the patched function ends: the window's last bytes may be the next one's.
-  const fnEnd = funcEndAt(win.addr, payloads);
+  const fnEnd = index.funcEndAt(win.addr);
   const shown = fnEnd !== null ? Math.min(bytes.length, Number(fnEnd - win.addr)) : bytes.length;
   const past = shown < bytes.length ? { at: shown, bytes: bytes.length - shown } : null;
   const original = useDisasm(arch, win.base.subarray(0, shown), win.addr);
@@ -78,7 +78,7 @@ function Window({ w, arch, payloads, image, marks }: { w: WindowAtCursor; arch: 
   const patched = changed.some(Boolean);
   const target = owner?.target ?? null;
   const label = win.func || `0x${win.addr.toString(16)}`;
-  const nameAt = (a: bigint) => memoryNameAt(a, payloads, image ? (x) => imageNameAt(image, x) : null);
+  const nameAt = (a: bigint) => index.nameAt(a, image ? (x) => imageNameAt(image, x) : null);
   const targetName = target !== null ? nameAt(target) : null;
   const end = win.addr + BigInt(win.base.length);
   const hot = (marks?.symbols?.has(label) ?? false) || (marks?.addrs ?? []).some((a) => (a >= win.addr && a < end) || a === target);
@@ -115,11 +115,12 @@ function Window({ w, arch, payloads, image, marks }: { w: WindowAtCursor; arch: 
 export function MemoryView({ windows, arch, payloads, marks }: { windows: WindowAtCursor[]; arch: string | null; payloads: Record<string, PayloadInfo>; marks?: MemoryMarks }) {
   const a = useMemo<DisasmArch>(() => (arch === "aarch64" || arch === "arm32" ? arch : "x86_64"), [arch]);
   const image = useBootedImage();
+  const index = useMemo(() => memoryIndex(payloads), [payloads]);
   if (!windows.length) return <p className="hint sim-empty">Nothing patched yet. The bytes at each old_addr appear here once an action writes them.</p>;
   return (
     <div className="mem-list">
       {windows.map((w) => (
-        <Window key={w.window.addr.toString()} w={w} arch={a} payloads={payloads} image={image} marks={marks} />
+        <Window key={w.window.addr.toString()} w={w} arch={a} index={index} image={image} marks={marks} />
       ))}
     </div>
   );
