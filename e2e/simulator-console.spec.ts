@@ -103,8 +103,10 @@ test("a fresh simulator's console hint says how to get a payload, not a load tha
 test("the console's hint offers a load of a loaded payload for the booted Xen, and it works", async ({ page }) => {
   // An AArch64 payload cannot be loaded on the x86-64 sample Xen the simulator boots, and bye
   // world stacks on hello world (its .livepatch.depends is hello's build-id): the hint offers the
-  // x86-64 hello world, then bye world once hello is applied, then list.
-  await openSimulator(page, "#samples=aarch64/xen_nop.livepatch,x86_64/xen_bye_world.livepatch,x86_64/xen_hello_world.livepatch");
+  // x86-64 hello world, then bye world once hello is applied, then list. Replace world's depends
+  // is Xen's: once anything is applied, APPLY checks it against the top payload (build_id_dep())
+  // and refuses it, so it is never offered.
+  await openSimulator(page, "#samples=aarch64/xen_nop.livepatch,x86_64/xen_bye_world.livepatch,x86_64/xen_hello_world.livepatch,x86_64/xen_replace_world.livepatch");
   await expect(page.locator(".sim-head")).toContainText(/x86_64/i);
   await expect(hint(page)).toHaveText("Type a command, e.g. load xen_hello_world.livepatch, or help.");
   const log = page.getByTestId("console-output");
@@ -118,6 +120,7 @@ test("the console's hint offers a load of a loaded payload for the booted Xen, a
     await expect(log).toContainText(`Applying ${name}... completed`, { timeout: 20_000 });
     await expect(log).not.toContainText("Error");
   }
-  // Xen holds both now: loading either again would fail, so the placeholder offers list.
+  // Xen holds both now (loading either again would fail) and replace world's apply would be
+  // refused on top of bye world, so the placeholder offers list.
   await expect(box(page)).toHaveAttribute("placeholder", "list");
 });

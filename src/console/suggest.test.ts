@@ -3,43 +3,64 @@ import { tokenize } from "./console.ts";
 import { quoteWord, suggestedCommand } from "./suggest.ts";
 
 // Payload names as xen-livepatch's load_func() makes them (basename, cut at the last '.'),
-// worked out by hand for each file name below.
+// worked out by hand for each file name below. Build-ids are the x86_64 samples' (readelf -n and
+// readelf -x .livepatch.depends): hello world and nop depend on Xen's, bye world on hello world's.
+const XEN = "4ec75d0c03955d6ceb51a6275c7801ce3d2acc43";
+const HELLO = "7d9f5ed556628938fd57497a5bb93f59e7a235b8";
+const BYE = "78a3977ab23e12e0b3eac44b8b9816d64b778d08";
 const none = () => false;
-const onXen = (...names: string[]) => names.map((name) => ({ name, stacksOnXen: true }));
+const onXen = (...names: string[]) => names.map((name) => ({ name, depends: XEN }));
 const holding = (...names: string[]) => (n: string) => names.includes(n);
+// build_id_dep(): against the hypervisor while applied_list is empty, else its last entry.
+const bare = { against: "hypervisor", buildId: XEN };
+const onHello = { against: "xen_hello_world", buildId: HELLO };
+const onBye = { against: "xen_bye_world", buildId: BYE };
 
 describe("suggestedCommand", () => {
   it("suggests nothing without a payload file: the hint then says how to get one", () => {
-    expect(suggestedCommand([], none)).toBeNull();
+    expect(suggestedCommand([], none, bare)).toBeNull();
   });
 
   it("loads the first payload file Xen does not hold", () => {
     const files = onXen("xen_hello_world.livepatch", "xen_nop.livepatch");
-    expect(suggestedCommand(files, none)).toBe("load xen_hello_world.livepatch");
-    expect(suggestedCommand(files, holding("xen_hello_world"))).toBe("load xen_nop.livepatch");
+    expect(suggestedCommand(files, none, bare)).toBe("load xen_hello_world.livepatch");
+    // Xen still holds hello world CHECKED (its apply failed), so nothing is applied.
+    expect(suggestedCommand(files, holding("xen_hello_world"), bare)).toBe("load xen_nop.livepatch");
   });
 
-  it("prefers a payload that stacks on Xen to one that stacks on another payload", () => {
-    // xen_bye_world's .livepatch.depends is hello world's build-id: loaded first, its apply fails.
+  it("offers only a payload whose .livepatch.depends is the build-id APPLY checks against", () => {
     const files = [
-      { name: "xen_bye_world.livepatch", stacksOnXen: false },
-      { name: "xen_hello_world.livepatch", stacksOnXen: true },
+      { name: "xen_bye_world.livepatch", depends: HELLO },
+      { name: "xen_hello_world.livepatch", depends: XEN },
+      { name: "xen_nop.livepatch", depends: XEN },
     ];
-    expect(suggestedCommand(files, none)).toBe("load xen_hello_world.livepatch");
-    expect(suggestedCommand(files, holding("xen_hello_world"))).toBe("load xen_bye_world.livepatch");
+    // Nothing applied: against Xen, so not bye world (its apply would fail -EINVAL).
+    expect(suggestedCommand(files, none, bare)).toBe("load xen_hello_world.livepatch");
+    // Hello world applied: against hello world, so bye world, not nop (whose depends is Xen's).
+    expect(suggestedCommand(files, holding("xen_hello_world"), onHello)).toBe("load xen_bye_world.livepatch");
+    // Bye world on top: nop's apply would be refused, so nothing to load.
+    expect(suggestedCommand(files, holding("xen_hello_world", "xen_bye_world"), onBye)).toBe("list");
+    // A file without .livepatch.depends is refused at upload (-EINVAL): never offered.
+    expect(suggestedCommand([{ name: "nodeps.livepatch", depends: null }], none, bare)).toBe("list");
+    // Xen has no build-id: every APPLY fails -ENODATA.
+    expect(suggestedCommand(files, none, { against: "hypervisor", buildId: null })).toBe("list");
+  });
+
+  it("without an answer from the backend, offers the first file Xen does not hold", () => {
+    expect(suggestedCommand([{ name: "xen_bye_world.livepatch", depends: HELLO }], none, null)).toBe("load xen_bye_world.livepatch");
   });
 
   it("lists once Xen holds every payload file's name (load would fail with -EEXIST)", () => {
-    expect(suggestedCommand(onXen("xen_hello_world.livepatch", "xen_nop.livepatch"), holding("xen_hello_world", "xen_nop"))).toBe("list");
+    expect(suggestedCommand(onXen("xen_hello_world.livepatch", "xen_nop.livepatch"), holding("xen_hello_world", "xen_nop"), bare)).toBe("list");
     // load names the payload by the name cut at the last dot: fix.v2, not fix.
-    expect(suggestedCommand(onXen("fix.v2.livepatch"), holding("fix"))).toBe("load fix.v2.livepatch");
-    expect(suggestedCommand(onXen("fix.v2.livepatch"), holding("fix.v2"))).toBe("list");
+    expect(suggestedCommand(onXen("fix.v2.livepatch"), holding("fix"), bare)).toBe("load fix.v2.livepatch");
+    expect(suggestedCommand(onXen("fix.v2.livepatch"), holding("fix.v2"), bare)).toBe("list");
   });
 
   it("quotes a file name the console would otherwise split or unquote", () => {
     expect(quoteWord("xen_hello_world.livepatch")).toBe("xen_hello_world.livepatch");
     for (const name of ["my patch.livepatch", "it's.livepatch", 'say "hi".livepatch', "back\\slash.livepatch"]) {
-      const line = suggestedCommand(onXen(name), none)!;
+      const line = suggestedCommand(onXen(name), none, bare)!;
       expect(tokenize(line)).toEqual(["load", name]);
     }
   });

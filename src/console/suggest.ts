@@ -1,5 +1,6 @@
 // The command the console's hint offers: one that works with the files the console can open
 // (FILE names are the loaded files' names) and what the simulated Xen already holds.
+import type { DependsTarget } from "../protocol/hypervisor.ts";
 import { loadName } from "./loadName.ts";
 
 /** `name` as one console word (tokenize()'s shell quoting) when it holds spaces or quotes. */
@@ -8,20 +9,22 @@ export function quoteWord(name: string): string {
   return `'${name.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A payload file the console can open, and whether its .livepatch.depends names Xen's own build-id. */
+/** A payload file the console can open, and the build-id its .livepatch.depends names (hex; null: none or unreadable). */
 export interface PayloadFile {
   name: string;
-  stacksOnXen: boolean;
+  depends: string | null;
 }
 
 /**
- * `load FILE` for a payload file whose payload name (`load`'s, loadName()) Xen does not hold yet,
- * one that stacks on Xen itself first (one that stacks on another payload applies only on top of
- * it), else the first in order; `list` once Xen holds them all; null with no payload file.
+ * `load FILE` for a payload file whose payload name (`load`'s, loadName()) Xen does not hold yet
+ * and whose .livepatch.depends names the build-id APPLY would check it against now (`target`,
+ * the simulated Xen's own answer: the last applied payload's, or Xen's while none is applied),
+ * in order; `list` when no file's load would apply; null with no payload file. A null `target`
+ * (the backend cannot say) offers the first file Xen does not hold.
  */
-export function suggestedCommand(payloadFiles: readonly PayloadFile[], held: (payload: string) => boolean): string | null {
+export function suggestedCommand(payloadFiles: readonly PayloadFile[], held: (payload: string) => boolean, target: DependsTarget | null): string | null {
   if (payloadFiles.length === 0) return null;
   const free = payloadFiles.filter((f) => !held(loadName(f.name)));
-  const next = free.find((f) => f.stacksOnXen) ?? free[0];
+  const next = target === null ? free[0] : free.find((f) => f.depends !== null && f.depends === target.buildId);
   return next === undefined ? "list" : `load ${quoteWord(next.name)}`;
 }

@@ -349,6 +349,15 @@ export type HvEventKind = HvEvent["kind"];
 /** Sequence number of the event within the log since boot, added by the host. */
 export type LoggedEvent = HvEvent & { seq: number };
 
+/**
+ * What APPLY's build_id_dep() compares `.livepatch.depends` with: the last applied payload's
+ * build-id, or Xen's ("hypervisor") while none is applied. buildId null: Xen has none (-ENODATA).
+ */
+export interface DependsTarget {
+  against: string;
+  buildId: string | null;
+}
+
 export interface HypervisorApi {
   /** Resets everything and boots an empty Xen. Symbols and memory are added afterwards. */
   boot(spec: BootSpec): void;
@@ -412,6 +421,8 @@ export interface HypervisorApi {
   previewPatch(name: string): PatchPreview[] | null;
   /** Every rule id the wasm's failure and panic events can carry. */
   ruleIds(): string[];
+  /** Whom APPLY (without NODEPS) would check `.livepatch.depends` against now; a look, no events. */
+  applyDependsTarget(): DependsTarget;
   /** Every event since boot (drains the wasm first). */
   events(): readonly LoggedEvent[];
   /** Xen's console lines since boot, as `dmesg` shows them (without the `(XEN) ` prefix). */

@@ -7,7 +7,9 @@ import { createHypervisorService } from "../../workers/hypervisor/host/service.t
 import { compileHypervisorModule } from "../../workers/hypervisor/host/node.ts";
 import { parseElf, readVirtual } from "../elf/index.ts";
 import { createSession, type SimBackend } from "./session.ts";
-import { buildTimeline, recordEnds } from "./types.ts";
+import { buildTimeline, dependsTargetAt, recordEnds } from "./types.ts";
+import { suggestedCommand } from "../console/suggest.ts";
+import { analyzePayload } from "../livepatch/analyze.ts";
 import { deriveSnapshot } from "./derive.ts";
 import { deriveRendezvous } from "./rendezvous.ts";
 import { hex, windowAt, writesUpTo } from "./memory.ts";
@@ -184,5 +186,42 @@ describe("simulator session", () => {
     expect(text[0]).toContain("text RWX, rodata RW");
     expect(text[1]).toContain("text RX, rodata RO");
     for (const t of text) expect(t).not.toMatch(/CR0|WP/);
+  });
+
+  it("records whom APPLY checks .livepatch.depends against, and the console's hint offers only a load Xen accepts", async () => {
+    // Build-ids from readelf -n: xen-syms 4ec75d0c…, hello world 7d9f5ed5…, bye world 78a3977a…;
+    // .livepatch.depends (readelf -x): hello world and nop name Xen's, bye world hello world's.
+    const XEN = "4ec75d0c03955d6ceb51a6275c7801ce3d2acc43";
+    const HELLO = "7d9f5ed556628938fd57497a5bb93f59e7a235b8";
+    const BYE = "78a3977ab23e12e0b3eac44b8b9816d64b778d08";
+    const s = await session();
+    s.setFiles([{ name: "xen_nop.livepatch", bytes: file("xen_nop.livepatch") }]);
+    // build_id_dep(): against the hypervisor while applied_list is empty, else its last entry.
+    expect(s.data.bootDepends).toEqual({ against: "hypervisor", buildId: XEN });
+    const payloadFiles = ["xen_hello_world", "xen_nop", "xen_bye_world"].map((n) => ({ name: `${n}.livepatch`, depends: analyzePayload(parseElf(file(`${n}.livepatch`)))!.depends!.buildId }));
+    const hint = () => {
+      const items = buildTimeline(s.data.records, s.data.events);
+      const snap = deriveSnapshot(items, items.length, s.data.bootCpus);
+      const held = (n: string) => snap.states.get(n) === "CHECKED" || snap.states.get(n) === "APPLIED";
+      return suggestedCommand(payloadFiles, held, dependsTargetAt(s.data.bootDepends, s.data.records, items.length));
+    };
+    expect(hint()).toBe("load xen_hello_world.livepatch");
+    const hello = await s.run({ kind: "console", line: hint()!, via: "console" });
+    expect(hello.record.status).toBe(0);
+    expect(hello.record.depends).toEqual({ against: "xen_hello_world", buildId: HELLO });
+    // nop stacks on Xen, but Xen now checks against hello world: bye world, not nop.
+    expect(hint()).toBe("load xen_bye_world.livepatch");
+    const bye = await s.run({ kind: "console", line: hint()!, via: "console" });
+    expect(bye.record.status).toBe(0);
+    expect(bye.record.depends).toEqual({ against: "xen_bye_world", buildId: BYE });
+    expect(hint()).toBe("list");
+    // What the old hint offered here: Xen refuses it ("check against xen_bye_world build-id failed").
+    const nop = await s.run({ kind: "console", line: "load xen_nop.livepatch", via: "console" });
+    expect(nop.record.status).not.toBe(0);
+    expect(nop.record.output).toContain("Error 22");
+    // Stepped back to just after hello world: the target is hello world's again.
+    const ends = recordEnds(s.data.records);
+    expect(dependsTargetAt(s.data.bootDepends, s.data.records, ends[0])).toEqual({ against: "xen_hello_world", buildId: HELLO });
+    expect(dependsTargetAt(s.data.bootDepends, s.data.records, 0)).toEqual({ against: "hypervisor", buildId: XEN });
   });
 });

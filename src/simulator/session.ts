@@ -3,7 +3,7 @@
 // rebuilds the simulator by booting again and replaying the kept inputs (the simulator is
 // deterministic: virtual clock, seeded CPU delays), then checks the replay produced the same events.
 // Environment-neutral: the backend is the hypervisor worker's API (or the service itself in tests).
-import type { LoggedEvent, PayloadDetails, XlInfo } from "../protocol/hypervisor.ts";
+import type { DependsTarget, LoggedEvent, PayloadDetails, XlInfo } from "../protocol/hypervisor.ts";
 import type { Result } from "../protocol/result.ts";
 import type { CommandResult } from "../console/index.ts";
 import { strerror } from "../console/index.ts";
@@ -28,6 +28,8 @@ export interface SimBackend {
   list(): Async<{ name: string; state: number; rc: number; metadata: string }[]>;
   /** `xl info` as a quiet look (optional: a backend without it leaves the Running Xen panel empty). */
   xlInfo?(): Async<XlInfo>;
+  /** Whom APPLY would check `.livepatch.depends` against (optional: without it the console's hint cannot tell). */
+  applyDependsTarget?(): Async<DependsTarget>;
 }
 
 export class SimError extends Error {
@@ -60,6 +62,8 @@ export interface SessionData {
   payloads: Record<string, PayloadInfo>;
   /** `xl info` right after boot (each record carries its own after it ran). */
   bootXl: XlInfo | null;
+  /** Whom APPLY would check `.livepatch.depends` against right after boot (each record carries its own). */
+  bootDepends: DependsTarget | null;
 }
 
 const MIN_WAIT_NS = 60_000_000;
@@ -76,7 +80,7 @@ function toPayloadInfo(d: PayloadDetails): PayloadInfo {
 const STATE_NAMES: Record<number, string> = { 1: "CHECKED", 2: "APPLIED" };
 
 export function createSession(backend: SimBackend) {
-  let data: SessionData = { image: null, arch: null, bootCpus: 4, records: [], events: [], windows: [], payloads: {}, bootXl: null };
+  let data: SessionData = { image: null, arch: null, bootCpus: 4, records: [], events: [], windows: [], payloads: {}, bootXl: null, bootDepends: null };
   const files = new Map<string, Uint8Array>();
   const sent = new Set<string>();
   let queue: Promise<unknown> = Promise.resolve();
@@ -125,6 +129,7 @@ export function createSession(backend: SimBackend) {
     await noteWindows(into, fresh);
     await refreshPayloads(into, fresh);
     record.xl = await lookXl();
+    record.depends = await lookDepends();
     into.records = [...into.records, record];
     return record;
   }
@@ -172,11 +177,15 @@ export function createSession(backend: SimBackend) {
     return backend.xlInfo ? unwrap(await backend.xlInfo()) : null;
   }
 
+  async function lookDepends(): Promise<DependsTarget | null> {
+    return backend.applyDependsTarget ? unwrap(await backend.applyDependsTarget()) : null;
+  }
+
   async function bootInto(image: SessionImage, cpus: number): Promise<SessionData> {
     const summary = unwrap(await backend.bootImage(image.bytes.slice(), cpus));
     sent.clear();
     const events = unwrap(await backend.events(0));
-    return { image, arch: summary.arch, bootCpus: cpus, records: [], events, windows: [], payloads: {}, bootXl: await lookXl() };
+    return { image, arch: summary.arch, bootCpus: cpus, records: [], events, windows: [], payloads: {}, bootXl: await lookXl(), bootDepends: await lookDepends() };
   }
 
   /** Boots again and replays `inputs`; the events must match `expect` when given. */

@@ -1,7 +1,7 @@
 // The simulator page's data: what the user did (inputs), what the hypervisor reported (events),
 // and the flat timeline the cursor walks. Plain data only, so d3 and React get copies of numbers
 // and strings, never store objects.
-import type { LoggedEvent, XlInfo } from "../protocol/hypervisor.ts";
+import type { DependsTarget, LoggedEvent, XlInfo } from "../protocol/hypervisor.ts";
 
 export type ActionName = "UPLOAD" | "APPLY" | "REVERT" | "REPLACE" | "UNLOAD";
 /** XEN_SYSCTL_LIVEPATCH_ACTION numbering. */
@@ -35,6 +35,8 @@ export interface InputRecord {
   eventsTo: number;
   /** `xl info` once this input was done (a quiet look; null when the backend cannot say). */
   xl?: XlInfo | null;
+  /** Whom APPLY would check `.livepatch.depends` against once this input was done (null: cannot say). */
+  depends?: DependsTarget | null;
 }
 
 /** A bytes window at a patched address, as it was before any livepatch write touched it. */
@@ -72,4 +74,12 @@ export function recordEnds(records: readonly InputRecord[]): number[] {
 export function inputText(input: SimInput): string {
   if (input.kind === "console") return input.line;
   return `ACTION ${input.cmd} ${input.name} (timeout ${input.timeoutNs / 1e6} ms)`;
+}
+
+/** Whom APPLY would check `.livepatch.depends` against after the last input done before `cursor` (`boot` before any). */
+export function dependsTargetAt(boot: DependsTarget | null, records: readonly InputRecord[], cursor: number): DependsTarget | null {
+  const ends = recordEnds(records);
+  let now = boot;
+  for (let i = 0; i < records.length && ends[i] <= cursor; i++) if (records[i].depends !== undefined) now = records[i].depends ?? null;
+  return now;
 }

@@ -2,7 +2,7 @@
 // cursor walks, memory windows), the cursor and its playback, the selected payload and the knobs,
 // and what the simulator page does (callable from buttons, the console, the keyboard and
 // scenarios alike). The session talks to the hypervisor worker; this slice publishes its data.
-import type { LoggedEvent, XlInfo } from "../protocol/hypervisor.ts";
+import type { DependsTarget, LoggedEvent, XlInfo } from "../protocol/hypervisor.ts";
 import { hypervisor } from "../services/hypervisorClient.ts";
 import { createSession, SimError, type SessionData, type SimBackend, type SimSession } from "../simulator/session.ts";
 import { buildTimeline, recordEnds, type InputRecord, type MemoryWindow, type PayloadInfo, type SimInput, type TimelineItem } from "../simulator/types.ts";
@@ -32,6 +32,8 @@ export interface SimSlice {
   payloads: Record<string, PayloadInfo>;
   /** `xl info` right after boot (each record carries its own). */
   bootXl: XlInfo | null;
+  /** Whom APPLY would check `.livepatch.depends` against right after boot (each record carries its own). */
+  bootDepends: DependsTarget | null;
   /** `items[0..cursor)` have happened in every view. */
   cursor: number;
   playing: boolean;
@@ -120,6 +122,7 @@ export function createSimSlice({ set, get }: SliceApi<"sim">): SimSlice {
       payloads: data.payloads,
       bootCpus: data.bootCpus,
       bootXl: data.bootXl,
+      bootDepends: data.bootDepends,
     });
   const syncFiles = (s: SimSession) => s.setFiles(consoleFiles(get().files.list).map((f) => ({ name: f.name, bytes: f.parsed.elf.bytes })));
 
@@ -135,6 +138,7 @@ export function createSimSlice({ set, get }: SliceApi<"sim">): SimSlice {
     windows: [],
     payloads: {},
     bootXl: null,
+    bootDepends: null,
     cursor: 0,
     playing: false,
     pace: null,

@@ -1,7 +1,8 @@
 // ACTION (livepatch_action() in xen/common/livepatch.c): the synchronous checks in the hypercall,
 // in Xen's order, then the work is scheduled for the rendezvous (do_action.ts runs it on the master).
 import { EAGAIN, EBUSY, EFAULT, EINVAL, ENODATA, ENOENT, EOPNOTSUPP, ERANGE, ENOSYS } from "./errno";
-import { begin, end, fStr, fStrOrNull, fInt, fU64, objBegin, objEnd, consoleLine, LEVEL_INFO } from "./events";
+import { begin, end, fStr, fStrOrNull, fInt, fU64, objBegin, objEnd, consoleLine, LEVEL_INFO, jsonStr } from "./events";
+import { toHex } from "./bytes";
 import { fail, failQuoting, report, resetDiag, at, Loc } from "./diag";
 import * as R from "./rules";
 import { memRead } from "./memory";
@@ -48,16 +49,25 @@ function dependsLoc(p: Payload): Loc {
   return at(p.dependsOffset, p.dependsSize).sec(".livepatch.depends", p.dependsSecIndex);
 }
 
+/**
+ * Whom build_id_dep() checks `.livepatch.depends` against: APPLY (without NODEPS) the last applied
+ * payload, or Xen itself while none is applied; REPLACE always Xen (`internal`). Null: Xen, and
+ * the running Xen has no build-id.
+ */
+function dependsAgainst(internal: bool): Payload | null {
+  return internal ? null : topApplied();
+}
+
 /** build_id_dep(): `.livepatch.depends` against Xen's build-id (`internal`) or the last applied payload's. */
 function buildIdDep(p: Payload, cmd: i32, internal: bool): i32 {
   let id: Uint8Array;
   let against = "hypervisor";
-  if (internal) {
+  const top = dependsAgainst(internal);
+  if (top === null) {
     const x = xenBuildId;
     if (x === null) return fail(R.R_XEN_NO_BUILD_ID, ENODATA, "", "the running Xen has no build-id; Xen returns -ENODATA without a message", dependsLoc(p));
     id = x;
   } else {
-    const top = topApplied()!;
     id = top.buildId;
     against = top.name;
     if (p.depends.length == id.length && !touch(top, DANG_BUILD_ID, 0, "build_id_dep()")) return -ENOSYS;
@@ -70,6 +80,24 @@ function buildIdDep(p: Payload, cmd: i32, internal: bool): i32 {
   }
   passed(p, cmd, "depends", against);
   return 0;
+}
+
+/** APPLY's build_id_dep(data, list_empty(&applied_list)): against Xen while no payload is applied. */
+function applyIsInternal(): bool {
+  return appliedStack.length == 0;
+}
+
+/**
+ * The build-id APPLY (without NODEPS) would check a payload's `.livepatch.depends` against now,
+ * from the same choice build_id_dep() makes: JSON {"against": "hypervisor" or the payload's name,
+ * "buildId": hex}; buildId is null when that is Xen and it has no build-id (APPLY: -ENODATA).
+ * A look: no events, and no dangling-pointer touch.
+ */
+export function applyDependsTarget(): string {
+  const top = dependsAgainst(applyIsInternal());
+  const x = xenBuildId;
+  if (top !== null) return '{"against":' + jsonStr(top.name) + ',"buildId":"' + toHex(top.buildId) + '"}';
+  return '{"against":"hypervisor","buildId":' + (x === null ? "null" : '"' + toHex(x) + '"') + "}";
 }
 
 /** `%s` of a possibly NULL name (xen/common/vsprintf.c string() prints "<NULL>"). */
@@ -216,7 +244,7 @@ function actionBody(p: Payload, cmd: i32, timeoutNs: u32, flags: u32): i32 {
       return 0;
     }
     if ((flags & ACTION_APPLY_NODEPS) == 0) {
-      const d = buildIdDep(p, cmd, appliedStack.length == 0);
+      const d = buildIdDep(p, cmd, applyIsInternal());
       if (d != 0) return d;
     }
     const x = checkExpectations(p, cmd);

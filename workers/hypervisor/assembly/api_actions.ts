@@ -4,6 +4,7 @@ import { clockNow } from "./clock";
 import { setCpuCount } from "./image";
 import { begin, end, fInt, eventsPtr, eventsByteLength, clearEvents } from "./events";
 import { doAction } from "./actions";
+export { applyDependsTarget } from "./actions";
 import { getStateOf, getRcOf, listAsJson, doGet } from "./get";
 import { doList } from "./list";
 import { keyhandler } from "./keyhandler";

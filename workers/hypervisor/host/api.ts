@@ -9,7 +9,7 @@
 import { instantiate } from "../build/hypervisor.js";
 import { decodeEvents } from "../../../src/protocol/events.ts";
 import { captureInstance, restoreInstance, snapshotGlobals, type InstanceState } from "./snapshot.ts";
-import type { CallResult, HypervisorApi, LoggedEvent, PatchPreview, PayloadDetails, TornResult, XlInfo } from "../../../src/protocol/hypervisor.ts";
+import type { CallResult, DependsTarget, HypervisorApi, LoggedEvent, PatchPreview, PayloadDetails, TornResult, XlInfo } from "../../../src/protocol/hypervisor.ts";
 import {
   ARCH_CODE,
   DEFAULT_TIMEOUT_NS,
@@ -432,6 +432,7 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
       return text ? (JSON.parse(text) as PatchPreview[] | null) : null;
     },
     ruleIds: () => call((w) => w.ruleIds()).split(",").filter((id) => id !== ""),
+    applyDependsTarget: () => JSON.parse(call((w) => w.applyDependsTarget())) as DependsTarget,
     events() {
       drain();
       return log;

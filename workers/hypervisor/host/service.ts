@@ -2,7 +2,7 @@
 // Every method returns a Result: a simulator trap or a bad input comes back as data, and the
 // simulator is reset (see api.ts) so the page keeps working.
 import { err, ok, type Result } from "../../../src/protocol/result.ts";
-import type { LoggedEvent, PatchPreview, XlInfo } from "../../../src/protocol/hypervisor.ts";
+import type { DependsTarget, LoggedEvent, PatchPreview, XlInfo } from "../../../src/protocol/hypervisor.ts";
 import { parseElf } from "../../../src/elf/index.ts";
 import { createConsole, type CommandResult } from "../../../src/console/index.ts";
 import { createHypervisor, HypervisorTrapError, type HypervisorApi, type HypervisorOptions } from "./api.ts";
@@ -104,6 +104,8 @@ export function createHypervisorService(module: WebAssembly.Module | Promise<Web
     readMemory: (addr: bigint, len: number) => guard((hv) => hv.readMemory(addr, len)),
     readMemoryAll: (reads: readonly { addr: bigint; len: number }[]) => guard((hv) => reads.map((r) => hv.readMemory(r.addr, r.len))),
     payload: (name: string): Promise<Result<PayloadDetails | null>> => guard((hv) => hv.payload(name)),
+    /** Whom APPLY would check `.livepatch.depends` against now (a look). */
+    applyDependsTarget: (): Promise<Result<DependsTarget>> => guard((hv) => hv.applyDependsTarget()),
     /** Per function, the bytes APPLY would write and where (null: no such payload). */
     previewPatch: (name: string): Promise<Result<PatchPreview[] | null>> => guard((hv) => hv.previewPatch(name)),
     /** Events from sequence number `since` on (the page keeps its own cursor). */

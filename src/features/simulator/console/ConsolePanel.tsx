@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react"
 import { useShallow } from "zustand/react/shallow";
 import { suggestedCommand } from "../../../console/suggest.ts";
 import type { NodeState } from "../../../simulator/derive.ts";
-import { inputText, type InputRecord } from "../../../simulator/types.ts";
+import { dependsTargetAt, inputText, type InputRecord } from "../../../simulator/types.ts";
 import { consolePayloadFiles } from "../../../state/selectors.ts";
 import { useLens } from "../../../state/store.ts";
 
@@ -30,12 +30,16 @@ const holds = (states: ReadonlyMap<string, NodeState>) => (payload: string) => {
 
 /**
  * The console's hint and placeholder: a command that works with the files loaded (the FILE names
- * the console opens) and what Xen holds at the cursor (`states`), or how to get a payload.
+ * the console opens), what Xen holds at the cursor (`states`) and whom APPLY checks
+ * .livepatch.depends against there, or how to get a payload.
  */
 function useSuggestion(states: ReadonlyMap<string, NodeState>): string | null {
-  const { list, imageId } = useLens(useShallow((s) => ({ list: s.files.list, imageId: s.sim.image?.fileId ?? null })));
+  const { list, imageId, bootDepends, records, cursor } = useLens(
+    useShallow((s) => ({ list: s.files.list, imageId: s.sim.image?.fileId ?? null, bootDepends: s.sim.bootDepends, records: s.sim.records, cursor: s.sim.cursor })),
+  );
   const files = useMemo(() => consolePayloadFiles(list, imageId), [list, imageId]);
-  return suggestedCommand(files, holds(states));
+  const target = useMemo(() => dependsTargetAt(bootDepends, records, cursor), [bootDepends, records, cursor]);
+  return suggestedCommand(files, holds(states), target);
 }
 
 export function ConsolePanel({
