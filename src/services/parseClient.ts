@@ -152,7 +152,8 @@ class ParseClient {
           clearTimeout(timer);
           const message = e instanceof Error ? e.message : String(e);
           settle({ ok: false, workerDied: true, problem: { code: "WORKER_BUG", message, offset: null } });
-          this.restart(`the parse worker threw: ${message}`);
+          // Not a worker that already replaced this one (a retry's): that one did nothing wrong.
+          if (this.remote === remote) this.restart(`the parse worker threw: ${message}`);
         },
       );
     });

@@ -135,12 +135,29 @@ export function createFilesSlice({ set, get, setStore, subscribe }: SliceApi<"fi
     return id;
   }
 
-  parseClient.onRestart((reason) => get().ui.notify("warning", `Parse worker restarted: ${reason}. Parsing works again.`));
+  // One restart notice per user action (a load of files or of a sample, or several at once): a
+  // worker that crashes at boot or on every parse dies again on the retry and under each file, and
+  // each of those restarts said the same thing again. A crash while nothing loads is told on its own.
+  let loading = 0;
+  let told = false;
+  parseClient.onRestart((reason) => {
+    if (loading > 0 && told) return;
+    if (loading > 0) told = true;
+    get().ui.notify("warning", `Parse worker restarted: ${reason}. Parsing works again.`);
+  });
+  async function action<T>(run: () => Promise<T>): Promise<T> {
+    if (loading++ === 0) told = false;
+    try {
+      return await run();
+    } finally {
+      loading--;
+    }
+  }
 
   return {
     list: [],
     // The parse worker reads each File itself.
-    loadUser: (files) => Promise.all([...files].map((f) => load(f.name, f.size, { kind: "user" }, () => Promise.resolve(f), f))),
+    loadUser: (files) => action(() => Promise.all([...files].map((f) => load(f.name, f.size, { kind: "user" }, () => Promise.resolve(f), f)))),
     loadSample(path) {
       const existing = get().files.list.find((f) => f.origin.kind === "sample" && f.origin.path === path && f.status !== "error");
       if (existing) {
@@ -150,13 +167,15 @@ export function createFilesSlice({ set, get, setStore, subscribe }: SliceApi<"fi
       const name = path.split("/").pop() ?? path;
       // Kept as a Blob once fetched, as a user's File is: the parse worker reads it itself, and the
       // audit still has the bytes to upload when parsing fails (a crashed or stuck worker).
-      return load(name, 0, { kind: "sample", path }, async (id) => {
-        const r = await fetch(sampleUrl(path));
-        if (!r.ok) throw new Error(`HTTP ${r.status} for sample ${path}`);
-        const blob = await r.blob();
-        get().files.update(id, { size: blob.size, source: blob });
-        return blob;
-      });
+      return action(() =>
+        load(name, 0, { kind: "sample", path }, async (id) => {
+          const r = await fetch(sampleUrl(path));
+          if (!r.ok) throw new Error(`HTTP ${r.status} for sample ${path}`);
+          const blob = await r.blob();
+          get().files.update(id, { size: blob.size, source: blob });
+          return blob;
+        }),
+      );
     },
     cancel: (id) => parseClient.cancel(id),
     unload(id) {
