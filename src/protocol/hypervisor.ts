@@ -272,11 +272,12 @@ export interface CheckEvent extends EventBase {
 
 /**
  * A failed check: which rule, the rc and whether it is the hypercall's return or the status rc,
- * where in the uploaded file, and the explanation the audit's finding reads. An upload refusal Xen
- * prints a line for, and either build-id check (check_xen_buildid(), build_id_dep()), gives Xen's
- * first line word for word, with the simulator's detail after it in parentheses when it has one
- * (failQuoting() in assembly/diag.ts); where Xen prints nothing, and for the other action-time
- * refusals, it is the simulator's own words. Xen's lines themselves are console events before it.
+ * where in the uploaded file, and the explanation the audit's finding reads. A refusal Xen prints a
+ * line for (at UPLOAD, or at APPLY, REVERT and REPLACE: build-id checks, expectations, hook vetoes,
+ * the revert order, a rendezvous timeout) gives Xen's first line word for word, with the
+ * simulator's detail after it in parentheses when it has one (failQuoting() and failPrinted() in
+ * assembly/diag.ts); where Xen prints nothing, the simulator's own words say that it does not. Xen's
+ * lines themselves are console events before it.
  */
 export interface CheckFailedEvent extends EventBase {
   kind: "check-failed";

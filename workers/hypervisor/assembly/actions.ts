@@ -3,7 +3,7 @@
 import { EAGAIN, EBUSY, EFAULT, EINVAL, ENODATA, ENOENT, EOPNOTSUPP, ERANGE, ENOSYS } from "./errno";
 import { begin, end, fStr, fStrOrNull, fInt, fU64, objBegin, objEnd, consoleLine, LEVEL_INFO, jsonStr } from "./events";
 import { toHex } from "./bytes";
-import { fail, failQuoting, report, resetDiag, at, Loc } from "./diag";
+import { fail, failQuoting, failPrinted, report, resetDiag, at, Loc } from "./diag";
 import * as R from "./rules";
 import { memRead } from "./memory";
 import { xenBuildId, is64 } from "./image";
@@ -11,7 +11,7 @@ import { Payload, Func, findPayload, removePayload, bumpPayloadVersion, STATE_CH
 import { unmapRange, PAGE_SHIFT } from "./memory";
 import { hexBytes, sameBytes } from "./fmt";
 import { isHalted } from "./halt";
-import { runPreHook, hasVetoingHooks, hookEnabled, hookOrigin, HOOK_PREAPPLY, HOOK_PREREVERT } from "./hooks";
+import { runPreHook, preHookFailedLine, hasVetoingHooks, hookEnabled, hookOrigin, HOOK_PREAPPLY, HOOK_PREREVERT } from "./hooks";
 import { touch } from "./dangling";
 import { xenRead } from "./xenlog";
 import { scheduleWork, isWorkScheduledFor } from "./rendezvous";
@@ -124,16 +124,16 @@ export function checkExpectations(p: Payload, cmd: i32, cpu: i32 = 0): i32 {
     const where = funcLoc(p.funcsSecName, p.funcsSecIndex, f).range(f.fileOffset + <u64>(is64() ? 72 : 60), 32);
     // "%s: expectations of %s failed (rc=%d), aborting!"
     const tail = "livepatch: " + p.name + ": expectations of " + (f.nameAddr == 0 && f.name.length == 0 ? "unknown" : f.name) + " failed (rc=";
-    if (f.oldAddr == 0) return fail(R.R_EXPECT_NO_OLD, EFAULT, tail + "-14), aborting!", "an enabled expectation but no old function", where);
-    if (rsv != 0) return fail(R.R_EXPECT_RSV, EINVAL, tail + "-22), aborting!", "the expectation's reserved bits are set", where);
-    if (f.oldSize < <u32>len) return fail(R.R_EXPECT_LEN, ERANGE, tail + "-34), aborting!", "len " + len.toString() + " is more than old_size " + f.oldSize.toString(), where);
+    if (f.oldAddr == 0) return failQuoting(R.R_EXPECT_NO_OLD, EFAULT, tail + "-14), aborting!", "an enabled expectation but no old function", where);
+    if (rsv != 0) return failQuoting(R.R_EXPECT_RSV, EINVAL, tail + "-22), aborting!", "the expectation's reserved bits are set", where);
+    if (f.oldSize < <u32>len) return failQuoting(R.R_EXPECT_LEN, ERANGE, tail + "-34), aborting!", "len " + len.toString() + " is more than old_size " + f.oldSize.toString(), where);
     const actual = xenRead(f.oldAddr, len, p.name, R.R_NOTE_FAULT, "the old function of " + f.name + " is not mapped", cpu);
     if (actual === null) return -ENOSYS;
     const expected = f.expect.slice(1, 1 + len);
     if (!sameBytes(actual, expected)) {
       // "%s: expectation failed: expected:%*phN, actual:%*phN" (the function's name, not the payload's)
       const first = "livepatch: " + nameOrNull(f) + ": expectation failed: expected:" + hexBytes(expected) + ", actual:" + hexBytes(actual);
-      return fail(R.R_EXPECT_MISMATCH, EINVAL, first + "\n" + tail + "-22), aborting!", "", where.bytes(expected, actual));
+      return failQuoting(R.R_EXPECT_MISMATCH, EINVAL, first + "\n" + tail + "-22), aborting!", "", where.bytes(expected, actual));
     }
   }
   passed(p, cmd, "expectations");
@@ -210,14 +210,15 @@ export function doAction(rawName: string, cmd: i32, timeoutNs: u32, flags: u32, 
 }
 
 function actionBody(p: Payload, cmd: i32, timeoutNs: u32, flags: u32): i32 {
-  if (isWorkScheduledFor(p)) return fail(R.R_SCHEDULED, EBUSY, "", "an action for this payload is already scheduled");
+  if (isWorkScheduledFor(p)) return fail(R.R_SCHEDULED, EBUSY, "", "an action for this payload is already scheduled; Xen returns -EBUSY without a message");
   if (cmd == CMD_UNLOAD) return unload(p);
   if (cmd == CMD_REVERT) {
     if (p.state != STATE_APPLIED) return noop(p, cmd);
     const top = topApplied();
     if (top !== p) {
       const topName = top === null ? "(none)" : top.name;
-      return fail(R.R_REVERT_TOP, EBUSY, "livepatch: " + p.name + ": can't unload. Top is " + topName, "only the last applied payload can be reverted; top is " + topName, new Loc().against(topName));
+      // livepatch_action(): "%s: can't unload. Top is %s"
+      return failQuoting(R.R_REVERT_TOP, EBUSY, "livepatch: " + p.name + ": can't unload. Top is " + topName, "only the last applied payload can be reverted", new Loc().against(topName));
     }
     const pre = hookEnabled(p, HOOK_PREREVERT, 0);
     if (isHalted()) return -ENOSYS;
@@ -226,7 +227,7 @@ function actionBody(p: Payload, cmd: i32, timeoutNs: u32, flags: u32): i32 {
       if (isHalted()) return -ENOSYS;
       if (hr != 0) {
         p.rc = hr;
-        return fail(R.R_PREREVERT, -hr, "", "the pre-revert hook returned " + hr.toString() + hookOrigin(p, HOOK_PREREVERT));
+        return failPrinted(R.R_PREREVERT, -hr, preHookFailedLine(p, HOOK_PREREVERT, hr), "the hook's veto: nothing is scheduled" + hookOrigin(p, HOOK_PREREVERT));
       }
     }
     p.rc = -EAGAIN;
@@ -239,7 +240,8 @@ function actionBody(p: Payload, cmd: i32, timeoutNs: u32, flags: u32): i32 {
       const d = p.dataSection;
       let where: Loc | null = null;
       if (d !== null) where = at(d.offset, d.nobits ? 0 : d.size).sec(d.name, d.index);
-      fail(R.R_REAPPLY, EINVAL, "livepatch: " + p.name + ": can't revert as payload has .data. Please unload",
+      // livepatch_action(): "%s: can't revert as payload has .data. Please unload"
+      failQuoting(R.R_REAPPLY, EINVAL, "livepatch: " + p.name + ": can't revert as payload has .data. Please unload",
         "reverted before and has writable data: status rc -EINVAL, the hypercall returns 0", where);
       return 0;
     }
@@ -256,7 +258,7 @@ function actionBody(p: Payload, cmd: i32, timeoutNs: u32, flags: u32): i32 {
       if (isHalted()) return -ENOSYS;
       if (hr != 0) {
         p.rc = hr;
-        return fail(R.R_PREAPPLY, -hr, "", "the pre-apply hook returned " + hr.toString() + hookOrigin(p, HOOK_PREAPPLY));
+        return failPrinted(R.R_PREAPPLY, -hr, preHookFailedLine(p, HOOK_PREAPPLY, hr), "the hook's veto: nothing is scheduled" + hookOrigin(p, HOOK_PREAPPLY));
       }
     }
     p.rc = -EAGAIN;
@@ -276,8 +278,9 @@ function actionBody(p: Payload, cmd: i32, timeoutNs: u32, flags: u32): i32 {
       }
     if (isHalted()) return -ENOSYS;
     if (vetoing)
-      return fail(R.R_REPLACE_HOOKS, EOPNOTSUPP, "livepatch: " + p.name + ": REPLACE action is not supported on livepatches with vetoing hooks!",
-        "REPLACE refused: " + who + " has a pre/post apply/revert hook", new Loc().against(who));
+      // livepatch_action(): "%s: REPLACE action is not supported on livepatches with vetoing hooks!"
+      return failQuoting(R.R_REPLACE_HOOKS, EOPNOTSUPP, "livepatch: " + p.name + ": REPLACE action is not supported on livepatches with vetoing hooks!",
+        who + " has a pre/post apply/revert hook", new Loc().against(who));
     p.rc = -EAGAIN;
     return scheduleWork(p, cmd, timeoutNs);
   }

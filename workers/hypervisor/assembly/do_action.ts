@@ -145,7 +145,7 @@ function applyOne(p: Payload, op: string, cpu: i32): i32 {
   if (isHalted()) return rc;
   if (!consistent(p, rc == 0, cpu, true)) return rc;
   if (rc == 0) applyTail(p, cpu);
-  else if (hook) statusFailure(p, op, R.R_APPLY_HOOK, rc, "the apply action hook returned " + rc.toString() + hookOrigin(p, HOOK_APPLY), cpu);
+  else if (hook) statusFailure(p, op, R.R_APPLY_HOOK, rc, "the apply action hook returned " + rc.toString() + "; Xen prints no line for it" + hookOrigin(p, HOOK_APPLY), cpu);
   return rc;
 }
 
@@ -156,7 +156,7 @@ function revertOne(p: Payload, op: string, cpu: i32): i32 {
   if (isHalted()) return rc;
   if (!consistent(p, rc != 0, cpu, false)) return rc;
   if (rc == 0) revertTail(p, cpu);
-  else if (hook) statusFailure(p, op, R.R_REVERT_HOOK, rc, "the revert action hook returned " + rc.toString() + hookOrigin(p, HOOK_REVERT), cpu);
+  else if (hook) statusFailure(p, op, R.R_REVERT_HOOK, rc, "the revert action hook returned " + rc.toString() + "; Xen prints no line for it" + hookOrigin(p, HOOK_REVERT), cpu);
   return rc;
 }
 
@@ -172,7 +172,7 @@ export function runAction(p: Payload, cmd: i32, cpu: i32): void {
       other.rc = revertOne(other, op, cpu);
       if (other.rc != 0) {
         rc = -EINVAL;
-        statusFailure(p, op, R.R_REPLACE_REVERT, rc, "reverting " + other.name + " failed with " + other.rc.toString() + "; nothing is applied", cpu);
+        statusFailure(p, op, R.R_REPLACE_REVERT, rc, "reverting " + other.name + " failed with " + other.rc.toString() + "; nothing is applied, and Xen prints no line for it", cpu);
         break;
       }
     }

@@ -150,10 +150,13 @@ export function runPreHook(p: Payload, kind: i32): i32 {
   const rc = valueOf(p, kind, r);
   hookEvent(p, 0, kind, 0, rc, true, -1, r);
   if (isHalted()) return 0;
-  if (rc != 0) {
-    consoleLine(p.name, "livepatch: " + p.name + ": " + label + " hook failed (rc=" + rc.toString() + "), aborting!", LEVEL_ERR, 0);
-  }
+  if (rc != 0) consoleLine(p.name, preHookFailedLine(p, kind, rc), LEVEL_ERR, 0);
   return rc;
+}
+
+/** livepatch_action(): "%s: pre-apply hook failed (rc=%d), aborting!" (or pre-revert), printed on a veto. */
+export function preHookFailedLine(p: Payload, kind: i32, rc: i32): string {
+  return "livepatch: " + p.name + ": " + (kind == HOOK_PREAPPLY ? "pre-apply" : "pre-revert") + " hook failed (rc=" + rc.toString() + "), aborting!";
 }
 
 /** A post-apply / post-revert hook on the master after the rendezvous; `void`, so nothing comes back. */
@@ -230,10 +233,10 @@ export function runVoidHooks(p: Payload, kind: i32, cpu: i32): bool {
   return true;
 }
 
-/** Where a hook's value came from, for an explanation: " (a knob's value)" or "". */
+/** Where a hook's value came from, for an explanation: "; a knob's value ..." or "". */
 export function hookOrigin(p: Payload, kind: i32): string {
-  if (isForced(p.name, kind)) return " (the value a knob set; the code's own result was overridden)";
-  return hooksRunnable() ? "" : " (a knob's value: ARM32 hooks are not executed)";
+  if (isForced(p.name, kind)) return "; the value a knob set, the code's own result overridden";
+  return hooksRunnable() ? "" : "; a knob's value: ARM32 hooks are not executed";
 }
 
 /**

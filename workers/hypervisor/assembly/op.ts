@@ -42,9 +42,9 @@ export function cutName(name: string): string {
   return z >= 0 ? name.substring(0, z) : name;
 }
 
-/** A refused argument: its check-failed event on the hypercall CPU (Xen prints nothing). */
+/** A refused argument: its check-failed event on the hypercall CPU (Xen prints nothing, and the explanation says so). */
 export function argFail(payload: string | null, op: string, rule: i32, rc: i32, explanation: string): void {
-  fail(rule, -rc, "", explanation);
+  fail(rule, -rc, "", explanation + "; Xen returns this without a message");
   report(payload, op, "hypercall");
 }
 

@@ -7,7 +7,7 @@
 // status rc -EBUSY, patches nothing and runs no post hook.
 import { EBUSY } from "./errno";
 import { begin, end, fStr, fInt, fInts, fU64, fBool, consoleLine, LEVEL_ERR, LEVEL_INFO } from "./events";
-import { fail, report } from "./diag";
+import { fail, failPrinted, report } from "./diag";
 import * as R from "./rules";
 import { clockNow, clockSet } from "./clock";
 import { cpuCount } from "./image";
@@ -130,7 +130,7 @@ function cpuPhase(cpu: i32, phase: string, arrivedNow: i32 = -1, quiesce: string
 /** schedule_work: one global slot. The caller has already set status rc to -EAGAIN. */
 export function scheduleWork(p: Payload, cmd: i32, timeoutNs: u32): i32 {
   if (doWork) {
-    fail(R.R_PENDING, EBUSY, "", "another action is pending; status rc stays -EAGAIN although nothing is scheduled");
+    fail(R.R_PENDING, EBUSY, "", "another action is pending; status rc stays -EAGAIN although nothing is scheduled; Xen returns -EBUSY without a message");
     report(p.name, cmdName(cmd), "hypercall");
     return -EBUSY;
   }
@@ -252,12 +252,9 @@ function onDeadline(): void {
   if (!doWork) return;
   const p = workPayload!;
   const phase = ready ? "IRQ" : "CPU";
-  consoleLine(
-    p.name,
-    "livepatch: " + p.name + ": Timed out on semaphore in " + phase + " quiesce phase " + semaphore.toString() + "/" + expected.toString(),
-    LEVEL_ERR,
-    0,
-  );
+  // livepatch_spin(): "%s: Timed out on semaphore in %s quiesce phase %u/%u"
+  const line = "livepatch: " + p.name + ": Timed out on semaphore in " + phase + " quiesce phase " + semaphore.toString() + "/" + expected.toString();
+  consoleLine(p.name, line, LEVEL_ERR, 0);
   const late: i32[] = [];
   for (let i = 1; i <= expected; i++) {
     if ((!ready && !arrived[i]) || (ready && !irqAcked[i])) {
@@ -273,7 +270,7 @@ function onDeadline(): void {
   fInts("late", late);
   fInt("statusRc", -EBUSY);
   end();
-  fail(R.R_TIMEOUT, EBUSY, "", "CPU" + late.join(", CPU") + " missed the deadline in the " + phase + " quiesce phase (" + semaphore.toString() + "/" + expected.toString() + ")");
+  failPrinted(R.R_TIMEOUT, EBUSY, line, "CPU" + late.join(", CPU") + " missed the deadline");
   report(p.name, cmdName(workCmd), "status");
   finish(false);
 }

@@ -132,3 +132,80 @@ describe("action failures", () => {
     expect(failures(hv)).toMatchObject([{ op: "REVERT", rule: "hook-prerevert-failed", rc: -22, rcKind: "hypercall" }]);
   });
 });
+
+// An action-time refusal Xen prints a line for leads its explanation (the console's check-failed
+// line and the audit's finding) with that line; one Xen refuses silently says so. The expected
+// fragments are copied from xen/common/livepatch.c (LIVEPATCH is "livepatch: ").
+describe("action refusals lead with the line Xen prints", () => {
+  const last = (hv: Awaited<ReturnType<typeof booted>>) => failures(hv).at(-1)!.explanation;
+
+  it("REVERT out of order: \"%s: can't unload. Top is %s\"", async () => {
+    const hv = await booted();
+    upload(hv, "x86_64", "xen_hello_world");
+    upload(hv, "x86_64", "xen_bye_world");
+    apply(hv, "xen_hello_world");
+    apply(hv, "xen_bye_world");
+    expect(revert(hv, "xen_hello_world")).toBe(-EBUSY);
+    expect(last(hv)).toBe("livepatch: xen_hello_world: can't unload. Top is xen_bye_world (only the last applied payload can be reverted)");
+  });
+
+  it("re-APPLY with .data: \"%s: can't revert as payload has .data. Please unload\"", async () => {
+    const hv = await booted();
+    upload(hv, "x86_64", "xen_data_bss");
+    apply(hv, "xen_data_bss");
+    revert(hv, "xen_data_bss");
+    apply(hv, "xen_data_bss");
+    expect(last(hv)).toMatch(/^livepatch: xen_data_bss: can't revert as payload has \.data\. Please unload \(/);
+  });
+
+  it("pre-apply and pre-revert vetoes: \"%s: pre-apply hook failed (rc=%d), aborting!\"", async () => {
+    const hv = await booted();
+    upload(hv, "x86_64", "xen_prepost_hooks");
+    hv.setHookResult("xen_prepost_hooks", "preapply", -EINVAL);
+    expect(apply(hv, "xen_prepost_hooks")).toBe(-EINVAL);
+    expect(last(hv)).toMatch(/^livepatch: xen_prepost_hooks: pre-apply hook failed \(rc=-22\), aborting! \(/);
+    hv.setHookResult("xen_prepost_hooks", "preapply", 0);
+    expect(apply(hv, "xen_prepost_hooks")).toBe(0);
+    hv.setHookResult("xen_prepost_hooks", "prerevert", -1);
+    expect(revert(hv, "xen_prepost_hooks")).toBe(-1);
+    expect(last(hv)).toMatch(/^livepatch: xen_prepost_hooks: pre-revert hook failed \(rc=-1\), aborting! \(/);
+    // The line is printed once, where Xen prints it.
+    expect(hv.consoleLines().filter((l) => l.includes("pre-revert hook failed"))).toHaveLength(1);
+  });
+
+  it("REPLACE with vetoing hooks: \"%s: REPLACE action is not supported on livepatches with vetoing hooks!\"", async () => {
+    const hv = await booted();
+    upload(hv, "x86_64", "xen_prepost_hooks");
+    expect(hv.action("xen_prepost_hooks", ACTION.REPLACE, 0, 0)).toBe(-EOPNOTSUPP);
+    expect(last(hv)).toBe("livepatch: xen_prepost_hooks: REPLACE action is not supported on livepatches with vetoing hooks! (xen_prepost_hooks has a pre/post apply/revert hook)");
+  });
+
+  it("an expectation mismatch: \"%s: expectation failed: expected:%*phN, actual:%*phN\" (the function's name)", async () => {
+    const hv = await booted();
+    upload(hv, "x86_64", "xen_expectations_fail");
+    expect(apply(hv, "xen_expectations_fail")).toBe(-EINVAL);
+    const actual = Buffer.from(hv.readMemory(hv.symbol("xen_extra_version")!.addr, 6)!).toString("hex");
+    expect(last(hv)).toBe(`livepatch: xen_extra_version: expectation failed: expected:deadc0debabe, actual:${actual}`);
+  });
+
+  it("a rendezvous timeout: \"%s: Timed out on semaphore in %s quiesce phase %u/%u\"", async () => {
+    const hv = await booted();
+    upload(hv, "x86_64", "xen_nop");
+    hv.setCpuDelay(2, 45 * MS);
+    expect(hv.action("xen_nop", ACTION.APPLY, 30 * MS, 0)).toBe(0);
+    hv.advance(60 * MS);
+    expect(last(hv)).toMatch(/^livepatch: xen_nop: Timed out on semaphore in CPU quiesce phase \d+\/\d+ \(CPU2 missed the deadline\)$/);
+  });
+
+  it("a refusal Xen prints nothing for says so: -EBUSY when scheduled, -ENOENT for an unknown name", async () => {
+    const hv = await booted();
+    upload(hv, "x86_64", "xen_nop");
+    // livepatch_action(): is_work_scheduled() -> rc = -EBUSY, no printk.
+    expect(hv.action("xen_nop", ACTION.APPLY, 30 * MS, 0)).toBe(0);
+    expect(hv.action("xen_nop", ACTION.APPLY, 30 * MS, 0)).toBe(-EBUSY);
+    expect(last(hv)).toMatch(/Xen returns -EBUSY without a message$/);
+    // find_payload() finds nothing -> -ENOENT, no printk.
+    expect(hv.action("nope", ACTION.APPLY, 0, 0)).toBe(-ENOENT);
+    expect(last(hv)).toMatch(/Xen returns this without a message$/);
+  });
+});
