@@ -27,6 +27,25 @@ function cli(...args: string[]): string {
 const auditJson = (...args: string[]): AuditJson => JSON.parse(cli("audit", "--json", "--xen", "public/samples/x86_64/xen-syms", ...args)) as AuditJson;
 const sample = (p: string) => `public/samples/${p}`;
 
+test("the single-host drawer keeps both export buttons on one line at 1400 px, in larger text too", async ({ page }) => {
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await openApp(page, "#samples=x86_64/xen-syms,x86_64/xen_hello_world.livepatch&file=x86_64/xen_hello_world.livepatch&view=overview");
+  await page.getByRole("button", { name: /^Audit: accept/ }).click({ timeout: 20_000 });
+  const panel = page.getByRole("complementary", { name: "Audit findings" });
+  const line = async (name: string) => {
+    const box = (await panel.getByRole("button", { name }).boundingBox())!;
+    return { top: Math.round(box.y), height: Math.round(box.height) };
+  };
+  for (const larger of [false, true]) {
+    if (larger) await page.getByRole("button", { name: "Larger text" }).click();
+    const md = await line("Export Markdown");
+    const json = await line("Export JSON");
+    // Side by side, and neither label broken over two lines (same height as the other).
+    expect(json.top).toBe(md.top);
+    expect(json.height).toBe(md.height);
+  }
+});
+
 test("a failing expectation: REJECT with its reason, the APPLY step the simulator refused, and the finding leads to its bytes", async ({ page }) => {
   const path = "x86_64/xen_expectations_fail.livepatch";
   const cliResult = auditJson(sample(path));

@@ -262,8 +262,9 @@ function RunReport({ run, shown, filter, fileStem }: { run: AuditRun & { result:
         )}
       </p>
       <Plan view={run} />
-      <div className="audit-tools">
-        {filter}
+      {filter && <div className="audit-tools">{filter}</div>}
+      {/* A row of its own: beside the filter, the drawer's width left Export JSON alone on a second line. */}
+      <div className="audit-tools audit-exports">
         <button type="button" className="small" onClick={() => download(`${fileStem}.md`, toMarkdown(result), "text/markdown")}>
           Export Markdown
         </button>
