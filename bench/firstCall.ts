@@ -22,11 +22,17 @@ let t0 = performance.now();
 if (hv.upload("large", payload) !== 0) throw new Error("upload refused");
 const upload = performance.now() - t0;
 const uploadWasm = inWasm;
+// The page's session reads each call's events right after it.
+const before = hv.events().length;
 inWasm = 0;
 t0 = performance.now();
 if (hv.action("large", ACTION.APPLY, 0, 0) !== 0) throw new Error("apply refused");
 hv.advance(60_000_000);
 const apply = performance.now() - t0;
 const applyWasm = inWasm;
+// The events are decoded into typed objects when first read.
+t0 = performance.now();
+const applyEvents = hv.events().length - before;
+const applyDecode = performance.now() - t0;
 if (hv.get("large").state !== 2) throw new Error("not applied");
-console.log(JSON.stringify({ upload, apply, uploadWasm, applyWasm }));
+console.log(JSON.stringify({ upload, apply, uploadWasm, applyWasm, applyDecode, applyEvents }));

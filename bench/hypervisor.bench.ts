@@ -35,10 +35,12 @@ interface Split {
   ms: number;
   wasm: number;
   events: number;
+  /** Decoding the call's events into typed objects, when they are first read after it. */
+  decode: number;
 }
 
 function split(c: Split): string {
-  return `wasm ${c.wasm.toFixed(1)} ms + host ${(c.ms - c.wasm).toFixed(1)} ms draining and decoding ${c.events} events`;
+  return `wasm ${c.wasm.toFixed(1)} ms + host ${(c.ms - c.wasm).toFixed(1)} ms; then ${c.events} events decoded when read, ${c.decode.toFixed(1)} ms`;
 }
 
 export async function run(): Promise<BenchRow[]> {
@@ -46,7 +48,7 @@ export async function run(): Promise<BenchRow[]> {
   rows.push({ name: "wasm size", value: statSync(WASM_PATH).size / 1024, unit: "KiB" });
   const module = await compileHypervisorModule();
   // Time spent inside the wasm's upload/action/advance, so the rows can say how much of each
-  // call was the simulator and how much the host draining and decoding the events it logged.
+  // call was the simulator and how much the host moving the events it logged out of the wasm.
   let inWasm = 0;
   const hv = await createHypervisor(module, { wrapExports: (w) => timeInside(w, ["upload", "action", "advance"], (ms) => (inWasm += ms)) });
 
@@ -55,14 +57,17 @@ export async function run(): Promise<BenchRow[]> {
   rows.push({ name: "boot sample xen-syms (parse + symbols + memory)", value: bootMs, unit: "ms" });
 
   // Every UPLOAD/APPLY/REVERT row is the whole API call as the page's worker and the CLI make it:
-  // the hypercall, the rendezvous (advance) and the host draining and decoding every event logged.
+  // the hypercall, the rendezvous (advance) and the host moving the logged events out of the wasm.
+  // The events are decoded into typed objects when they are read: each row's note says how long
+  // that took, read right after the call (the page's session does).
   const payload = fileOr(path("fixtures/out/large-2000funcs.livepatch"), () => new Uint8Array(buildLargePayload(sample)));
   /** Times `what`, then checks the payload ended in `state` (2 APPLIED, 1 CHECKED). */
   const measure = (what: () => void, state: number): Split => {
     const logged = hv.events().length;
     inWasm = 0;
     const [, ms] = timed(what);
-    const split = { ms, wasm: inWasm, events: hv.events().length - logged };
+    const [events, decode] = timed(() => hv.events().length);
+    const split = { ms, wasm: inWasm, events: events - logged, decode };
     const got = hv.get("large");
     if (got.state !== state) throw new Error(`the payload is not in state ${state}: ${JSON.stringify(got)}`);
     return split;
@@ -189,7 +194,7 @@ function freshProcessRows(payload: Uint8Array): BenchRow[] {
     const runs = Array.from({ length: 5 }, () => {
       const r = spawnSync(process.execPath, [...flags, "--import", "tsx", script, file], { encoding: "utf8" });
       if (r.status !== 0) throw new Error(`bench/firstCall.ts failed: ${r.stderr}`);
-      return JSON.parse(r.stdout) as { upload: number; apply: number; uploadWasm: number; applyWasm: number };
+      return JSON.parse(r.stdout) as { upload: number; apply: number; uploadWasm: number; applyWasm: number; applyDecode: number; applyEvents: number };
     });
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[2];
     return {
@@ -197,6 +202,8 @@ function freshProcessRows(payload: Uint8Array): BenchRow[] {
       apply: median(runs.map((r) => r.apply)),
       uploadWasm: median(runs.map((r) => r.uploadWasm)),
       applyWasm: median(runs.map((r) => r.applyWasm)),
+      applyDecode: median(runs.map((r) => r.applyDecode)),
+      applyEvents: runs[0].applyEvents,
       all: runs,
     };
   };
@@ -205,8 +212,9 @@ function freshProcessRows(payload: Uint8Array): BenchRow[] {
   const spread = (xs: number[]) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)} ms`;
   return [
     { name: "UPLOAD 2,000 functions, first call in a fresh process", value: base.upload, unit: "ms", note: `median of 5 processes (${spread(base.all.map((r) => r.upload))}), in the wasm ${base.uploadWasm.toFixed(1)} ms; V8's default tiers, as the CLI and the page run it; goal < 20 ms` },
-    { name: "APPLY 2,000 functions, first call in a fresh process", value: base.apply, unit: "ms", note: `median of 5 (${spread(base.all.map((r) => r.apply))}), in the wasm ${base.applyWasm.toFixed(1)} ms, the rest decoding 2,037 events; goal < 10 ms` },
+    { name: "APPLY 2,000 functions, first call in a fresh process", value: base.apply, unit: "ms", note: `median of 5 (${spread(base.all.map((r) => r.apply))}), in the wasm ${base.applyWasm.toFixed(1)} ms; goal < 10 ms` },
+    { name: "APPLY's events decoded when first read, fresh process", value: base.applyDecode, unit: "ms", note: `median of 5 (${spread(base.all.map((r) => r.applyDecode))}): its ${base.applyEvents} events into typed objects, as the page's session reads them right after the call; APPLY + this is the whole wait` },
     { name: "UPLOAD 2,000 functions, first call, wasm optimised up front", value: opt.upload, unit: "ms", note: `median of 5 (${spread(opt.all.map((r) => r.upload))}), in the wasm ${opt.uploadWasm.toFixed(1)} ms; node --no-liftoff --no-wasm-lazy-compilation: the simulator's own cost without V8's warm-up` },
-    { name: "APPLY 2,000 functions, first call, wasm optimised up front", value: opt.apply, unit: "ms", note: `median of 5 (${spread(opt.all.map((r) => r.apply))}), in the wasm ${opt.applyWasm.toFixed(1)} ms; the event decoding in JavaScript is still cold` },
+    { name: "APPLY 2,000 functions, first call, wasm optimised up front", value: opt.apply, unit: "ms", note: `median of 5 (${spread(opt.all.map((r) => r.apply))}), in the wasm ${opt.applyWasm.toFixed(1)} ms; then its events decoded in ${opt.applyDecode.toFixed(1)} ms` },
   ];
 }

@@ -1,5 +1,5 @@
 // Times named wasm exports, so a benchmark can say how much of an API call ran in the simulator
-// and how much in the host draining and decoding the events it logged.
+// and how much in the host around it.
 
 /** `w` with the named exports timed (the bindings object is frozen, so a wrapper inherits from it). */
 export function timeInside<W extends object>(w: W, names: readonly string[], add: (ms: number) => void): W {

@@ -164,7 +164,7 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
         // A boot that traps again leaves the host without a simulator until the next boot().
       }
     }
-    log = [];
+    resetLog([]);
     throw new HypervisorTrapError(detail, wasm !== null);
   }
 
@@ -227,8 +227,11 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
   }
 
   // The log is read straight out of wasm memory: TextDecoder is native, where lifting a string
-  // through the bindings costs a JS call per 1,024 characters.
+  // through the bindings costs a JS call per 1,024 characters. It is decoded into typed events when
+  // they are read, not by the call that logged them: decoding is the viewer's work, not the
+  // simulated Xen's, and it is most of a 2,000-function APPLY's time when its code is still cold.
   const utf16 = new TextDecoder("utf-16le");
+  let undecoded: string[] = [];
   function drain(): void {
     const text = call((w) => {
       const n = w.eventLogBytes();
@@ -237,13 +240,26 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
       w.eventLogClear();
       return s;
     });
-    if (!text) return;
+    if (text) undecoded.push(text);
+  }
+  function resetLog(to: LoggedEvent[]): void {
+    log = to;
+    undecoded = [];
+  }
+  /** Every event so far, typed. */
+  function logged(): LoggedEvent[] {
+    drain();
+    const texts = undecoded;
+    undecoded = [];
     // The decoded events are fresh objects: numbered in place rather than copied.
-    for (const ev of decodeEvents(text)) {
-      const logged = ev as LoggedEvent;
-      logged.seq = log.length;
-      log.push(logged);
+    for (const text of texts) {
+      for (const ev of decodeEvents(text)) {
+        const e = ev as LoggedEvent;
+        e.seq = log.length;
+        log.push(e);
+      }
     }
+    return log;
   }
 
   /**
@@ -281,7 +297,7 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
       cpuCount = spec.cpus;
       symbols = new Map();
       recordingShared = symbolsShared = false;
-      log = [];
+      resetLog([]);
       call((w) => bootInto(w, spec));
       drain();
     },
@@ -379,12 +395,12 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
       const w = live();
       const globals = globalsOf(w);
       if (globals.length === 0) throw new Error("this hypervisor module does not export its globals (see exportMutableGlobals)");
-      drain();
+      const events = logged();
       // An unreferenced buffer of that size, collected at once, leaves the allocator that much free.
       raw(w).__new(headroom, ARRAY_BUFFER_ID);
       collect(w);
       recordingShared = symbolsShared = true;
-      return { instance: captureInstance(w.memory, globals), recording, bootSpec, cpuCount, symbols, log: log.slice() };
+      return { instance: captureInstance(w.memory, globals), recording, bootSpec, cpuCount, symbols, log: events.slice() };
     },
     async restore(snap) {
       if (!restoreInstance(live().memory, globalsOf(live()), snap.instance)) {
@@ -401,7 +417,7 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
       recordingShared = symbolsShared = true;
       bootSpec = snap.bootSpec;
       cpuCount = snap.cpuCount;
-      log = snap.log.slice();
+      resetLog(snap.log.slice());
     },
     payloadSymbol(name) {
       for (const e of listPayloads()) {
@@ -433,14 +449,10 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
     },
     ruleIds: () => call((w) => w.ruleIds()).split(",").filter((id) => id !== ""),
     applyDependsTarget: () => JSON.parse(call((w) => w.applyDependsTarget())) as DependsTarget,
-    events() {
-      drain();
-      return log;
-    },
+    events: () => logged(),
     consoleLines() {
-      drain();
       const lines: string[] = [];
-      for (const e of log) if (e.kind === "console") lines.push(e.line);
+      for (const e of logged()) if (e.kind === "console") lines.push(e.line);
       return lines;
     },
     debugKeys(key) {
