@@ -210,8 +210,9 @@ for (const input of inputs()) {
 /**
  * The simulator in the page: the 2,000-function payload's first UPLOAD and APPLY, each typed
  * into the console as a person would (the xen-livepatch tool's `upload` and `apply`), timed as
- * the hypervisor worker's task that ran the command: the hypercall, the rendezvous, the tool's
- * polling and the events decoded and posted back. The page has been open a few seconds first,
+ * the hypervisor worker's longest task while it ran: the command (the hypercall, the rendezvous,
+ * the tool's polling) or the session reading its events back (decoded when read, then posted).
+ * Every worker task over 1 ms is listed, and the worker's CPU in all. The page has been open a few seconds first,
  * as it has when a person gets to the console; V8 in Chromium, not Node's.
  */
 test("simulator in the page's worker: first UPLOAD and APPLY of 2,000 functions", async ({ page, browser }) => {
@@ -252,7 +253,8 @@ test("simulator in the page's worker: first UPLOAD and APPLY of 2,000 functions"
     const longest = tasks.reduce<TraceEvent | null>((a, e) => (a === null || (e.dur ?? 0) > (a.dur ?? 0) ? e : a), null);
     if (!longest) throw new Error(`no worker task ran \`${line}\``);
     const allCpu = tasks.reduce((n, e) => n + (e.tdur ?? 0), 0) / 1000;
+    const over1 = tasks.filter((e) => (e.tdur ?? 0) > 1000).map((e) => ((e.tdur ?? 0) / 1000).toFixed(1));
     const goal = i === 0 ? "goal < 20 ms" : "goal < 10 ms";
-    report(`\`${line.split(" ")[0]}\` in the page's worker, first time, 2,000 functions: CPU`, (longest.tdur ?? 0) / 1000, "ms", `the hypervisor worker's task that ran it (wall ${((longest.dur ?? 0) / 1000).toFixed(1)} ms, longer when the machine is busy): hypercall, rendezvous, the tool's polling, events decoded and posted; the worker's CPU from the key press to the line's completion, its clock ticks included, ${allCpu.toFixed(1)} ms; Chromium's V8; ${goal}`);
+    report(`\`${line.split(" ")[0]}\` in the page's worker, first time, 2,000 functions: CPU`, (longest.tdur ?? 0) / 1000, "ms", `the hypervisor worker's longest task while it ran (wall ${((longest.dur ?? 0) / 1000).toFixed(1)} ms, longer when the machine is busy): the command, or its events decoded and posted; its tasks over 1 ms of CPU, in order: ${over1.join(", ")} ms; the worker's CPU from the key press to the line's completion, its clock ticks included, ${allCpu.toFixed(1)} ms; Chromium's V8; ${goal}`);
   }
 });
