@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadCatalogue, type CatalogueEntry } from "./catalogue.ts";
+import { referredLines } from "./focus.ts";
 import { stepInputs } from "./inputs.ts";
 import type { Scenario } from "./schema.ts";
 import { PUBLIC as ROOT, readPublic as read, scenarioSession } from "./test-support/session.ts";
@@ -34,6 +35,15 @@ async function runScenario(s: Scenario) {
     const e = st.expect;
     if (!e) continue;
     if (e.status !== undefined && record.status !== e.status) failures.push(`${where}: status ${record.status}, expected ${e.status}\n${record.output}`);
+    // A slide too small for the output keeps only the lines the step refers to (Slide.tsx): the
+    // explanation must not name what a line it does not refer to starts with ("RFLAGS:", "rax:").
+    if (e.output) {
+      const refs = new Set(referredLines(record.output, e.output));
+      record.output.split("\n").forEach((line, n) => {
+        const label = /^\(XEN\)\s+([A-Za-z][\w ]*?):/.exec(line)?.[1];
+        if (label && !refs.has(n) && new RegExp(`\\b${label}\\b`).test(st.explain)) failures.push(`${where}: the explanation names ${label}, a line the step does not refer to (a slide elides it)`);
+      });
+    }
     let from = 0;
     for (const text of e.output ?? []) {
       const at = record.output.indexOf(text, from);
