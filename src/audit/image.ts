@@ -19,7 +19,7 @@ import {
   stType,
   type ElfFile,
 } from "../elf/index.ts";
-import { archOf, type LivepatchArch } from "../livepatch/index.ts";
+import { archOf, machineLabel, type LivepatchArch } from "../livepatch/index.ts";
 
 export interface XenSym {
   name: string;
@@ -31,6 +31,8 @@ export interface XenSym {
 export interface XenImage {
   file: string;
   arch: LivepatchArch | null;
+  /** The image's e_machine. */
+  machine: number;
   buildId: string | null;
   /** First definition wins, as in the simulator's boot. */
   lookup(name: string): XenSym | null;
@@ -44,11 +46,21 @@ const E_TYPE: Record<number, string> = { [ET_REL]: "a relocatable object (ET_REL
 /**
  * Why `elf` cannot be the hypervisor image, or null. xen-syms is a linked executable (ET_EXEC):
  * a payload or any other object given as the image would have its section offsets taken for Xen's
- * addresses, and an audit against it would judge old functions by bytes Xen does not have.
+ * addresses, and an audit against it would judge old functions by bytes Xen does not have. Nor
+ * can an image of a machine Xen does not livepatch be booted. `offset`: the header field (e_type at
+ * 0x10, e_machine at 0x12).
  */
-export function imageProblem(elf: ElfFile): string | null {
+export function imageProblem(elf: ElfFile): { reason: string; offset: number } | null {
   const t = elf.header.type;
-  return t === ET_EXEC ? null : `it is ${E_TYPE[t] ?? `of e_type ${t}`}, not a linked executable (ET_EXEC) as xen-syms is`;
+  if (t !== ET_EXEC) return { reason: `it is ${E_TYPE[t] ?? `of e_type ${t}`}, not a linked executable (ET_EXEC) as xen-syms is`, offset: 0x10 };
+  const m = elf.header.machine;
+  return archOf(m) ? null : { reason: `its machine is ${machineLabel(m)}, and Xen livepatches x86_64, aarch64 and arm32 only`, offset: 0x12 };
+}
+
+/** An image as the reports head it: its machine in the page's words (machineLabel()) and its build-id. */
+export function imageHeading(elf: ElfFile): { arch: string; buildId: string | null } {
+  const id = buildId(elf);
+  return { arch: machineLabel(elf.header.machine), buildId: id ? hex(id) : null };
 }
 
 export const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
@@ -80,6 +92,7 @@ export function xenImage(file: string, elf: ElfFile): XenImage {
   return {
     file,
     arch: archOf(elf.header.machine),
+    machine: elf.header.machine,
     buildId: id ? hex(id) : null,
     lookup: (name) => byName.get(name) ?? null,
     symbolAt(addr) {

@@ -42,7 +42,7 @@ export function readInput(file: string, fileIndex: number, bytes: Uint8Array, ro
   if (broken) unreadable(locatedMessage(broken.message, broken.code, broken.offset), broken.offset);
   if (role === "image") {
     const notImage = out.unreadable ? null : imageProblem(out.elf);
-    if (notImage) unreadable(notImage, 0x10);
+    if (notImage) unreadable(notImage.reason, notImage.offset);
     return out;
   }
   try {

@@ -57,3 +57,22 @@ describe("audit reports", () => {
     expect(toText(result).match(/^x86_64\/xen_hello_world\.livepatch:$/gm)).toHaveLength(1);
   });
 });
+
+describe("the image's machine in the reports", () => {
+  it("is named as the page names it: x86_64, or e_machine N for a machine Xen does not livepatch", async () => {
+    expect(toText(result).split("\n")[0]).toContain(" against x86_64/xen-syms (x86_64, build-id ");
+    // e_machine is the ELF header's u16 at offset 18 (ELF spec); 3 is EM_386, which Xen does not livepatch.
+    const bytes = sample("x86_64/xen-syms").slice();
+    bytes[18] = 3;
+    bytes[19] = 0;
+    const files = [{ file: "x86_64/xen_nop.livepatch", bytes: sample("x86_64/xen_nop.livepatch"), role: "apply" as const }];
+    const other = await runAudit({ image: { file: "i386-xen-syms", bytes }, files }, await nodeAuditHost());
+    // The simulated hypervisor cannot boot it: the image is refused with its header field, not an internal error.
+    expect(other.verdict).toBe("reject");
+    expect(other.findings).toContainEqual(expect.objectContaining({ id: "file-unreadable", file: "i386-xen-syms", offset: 18 }));
+    // The build-id is the one readelf -n prints for public/samples/x86_64/xen-syms.
+    const id = "4ec75d0c03955d6ceb51a6275c7801ce3d2acc43";
+    expect(toText(other).split("\n")[0]).toContain(` against i386-xen-syms (e_machine 3, build-id ${id})`);
+    expect(toMarkdown(other)).toContain(`- Hypervisor image: \`i386-xen-syms\` (e_machine 3, build-id \`${id}\`)`);
+  });
+});

@@ -55,7 +55,7 @@ function planLine(result: AuditResult): string {
 
 export function toText(result: AuditResult): string {
   const out: string[] = [];
-  const image = result.image ? ` against ${result.image.file} (build-id ${result.image.buildId ?? "none"})` : " without a hypervisor image (a stand-in Xen built from the payloads' assumptions)";
+  const image = result.image ? ` against ${result.image.file} (${result.image.arch ?? "not read"}, build-id ${result.image.buildId ?? "none"})` : " without a hypervisor image (a stand-in Xen built from the payloads' assumptions)";
   out.push(`verdict: ${result.verdict.toUpperCase()}${image}: ${counts(result)}`);
   if (result.reason) out.push(`reason: ${result.reason}`);
   out.push(`plan: ${planLine(result)}`);
@@ -88,7 +88,7 @@ function code(s: string): string {
 export function toMarkdown(result: AuditResult): string {
   const out: string[] = [];
   out.push(`# Livepatch audit: ${result.verdict === "accept" ? "ACCEPT" : "REJECT"}`, "");
-  out.push(`- Hypervisor image: ${result.image ? `${code(result.image.file)} (${result.image.arch ?? "?"}, build-id ${code(result.image.buildId ?? "none")})` : "none given (checks that need it are listed as info)"}`);
+  out.push(`- Hypervisor image: ${result.image ? `${code(result.image.file)} (${result.image.arch ?? "not read"}, build-id ${code(result.image.buildId ?? "none")})` : "none given (checks that need it are listed as info)"}`);
   out.push(`- Findings: ${counts(result)}`);
   if (result.reason) out.push(`- Reason: ${md(result.reason)}`);
   for (const a of result.assumptions) out.push(`- Assumed: ${md(a)}`);

@@ -11,7 +11,8 @@ import { readInput, type ReadFile } from "./read.ts";
 import { reviewPayload, patchedTwice, uncheckedFamilies, type Reviewed } from "./review.ts";
 import { HEADER_REFUSALS, RULES, type RuleId } from "./rules.ts";
 import { syntheticImage } from "./synthetic.ts";
-import { xenImage, type XenImage } from "./image.ts";
+import { imageHeading, xenImage, type XenImage } from "./image.ts";
+import { machineLabel } from "../livepatch/index.ts";
 import type { Decode } from "./checks/boundaries.ts";
 import type { AuditResult, Finding, PlanStep } from "./types.ts";
 
@@ -91,7 +92,7 @@ export async function runAudit(plan: AuditPlan, host: AuditHost, opts: RunOption
       const f = r.unreadable!;
       delete f.fileIndex;
       findings.push(f);
-      return finish(plan, inputs, findings, [], null, false, []);
+      return finish(plan, inputs, findings, [], null, false, [], new Map(), false, r.elf ? imageHeading(r.elf) : null);
     }
     imageElf = r.elf;
     image = xenImage(plan.image.file, r.elf);
@@ -160,6 +161,8 @@ function finish(
   assumptions: string[],
   placements: Map<number, Placement> = new Map(),
   halted = false,
+  /** The image's machine and build-id, also when the image was refused after its header was read. */
+  heading: { arch: string; buildId: string | null } | null = image ? { arch: machineLabel(image.machine), buildId: image.buildId } : null,
 ): AuditResult {
   const ordered = headerRefusalFirst(findings);
   return {
@@ -167,7 +170,7 @@ function finish(
     reason: reasonOf(ordered),
     findings: ordered,
     files: inputs.map((r) => ({ file: r.file, name: payloadName(r.file), role: plan.files[r.fileIndex].role, size: r.bytes.length, readable: !r.unreadable, placement: placements.get(r.fileIndex) ?? null })),
-    image: plan.image ? { file: plan.image.file, arch: image?.arch ?? null, buildId: image?.buildId ?? null } : null,
+    image: plan.image ? { file: plan.image.file, arch: heading?.arch ?? null, buildId: heading?.buildId ?? null } : null,
     assumed,
     assumptions,
     steps,

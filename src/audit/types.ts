@@ -77,6 +77,7 @@ export interface AuditResult {
   reason: string | null;
   findings: Finding[];
   files: FileSummary[];
+  /** The image; `arch` is its machine as the page names it (machineLabel(): `x86_64`, ..., or `e_machine N`), null when it was not read. */
   image: { file: string; arch: string | null; buildId: string | null } | null;
   /** True when no image was given and the simulator ran a stand-in Xen built from the payloads' assumptions. */
   assumed: boolean;

@@ -37,6 +37,14 @@ export function archOf(machine: number): LivepatchArch | null {
   return null;
 }
 
+/**
+ * A machine in the words every view and the CLI's reports use: archOf()'s name for a machine Xen
+ * livepatches, else `e_machine N`.
+ */
+export function machineLabel(machine: number): string {
+  return archOf(machine) ?? `e_machine ${machine}`;
+}
+
 export function createContext(elf: ElfFile): Context {
   const byName = new Map<string, ElfSection>();
   for (const s of elf.sections) if (s.nameValid && !byName.has(s.name)) byName.set(s.name, s);

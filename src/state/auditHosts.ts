@@ -6,7 +6,7 @@
 // the page could not parse goes to the first host. Hosts come in the order their first file appears
 // in the rail; files keep rail order within a host.
 import { standInArch, type PlanRole } from "../audit/index.ts";
-import { archOf } from "../livepatch/index.ts";
+import { machineLabel } from "../livepatch/index.ts";
 import type { PlanSource } from "../services/auditClient.ts";
 import { fileLinks, roleOf, type FileLinks } from "./links.ts";
 import { problemText, type LoadedFile } from "./files.ts";
@@ -19,12 +19,12 @@ export interface HostPlan {
 
 /**
  * The machine of a loaded file in the words every view uses (the rail under an image, the Map's and
- * the drawer's image hosts): archOf()'s name for a machine Xen livepatches, else `e_machine N`;
- * null while the file has not been parsed.
+ * the drawer's image hosts) and the CLI's audit reports: machineLabel(); null while the file has not
+ * been parsed.
  */
 export function fileArch(f: LoadedFile | null | undefined): string | null {
   const machine = f?.parsed?.elf.header.machine;
-  return machine === undefined ? null : (archOf(machine) ?? `e_machine ${machine}`);
+  return machine === undefined ? null : machineLabel(machine);
 }
 
 /** Everything loaded that is not a hypervisor image is audited, a file that failed to load too. */
