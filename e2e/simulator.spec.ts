@@ -136,26 +136,30 @@ test.describe("under reduced motion (views jump to the end of each action)", () 
     await expect(diagram(page, "xen_hello_world")).toHaveScreenshot("diagram-mid-apply.png", { animations: "disabled", caret: "hide" });
   });
 
-  test("the memory card names Xen's symbols as objdump does: the thunk function's jmp <__x86_return_thunk>", async ({ page }) => {
-    const fn = "xen_thunk_minor_version";
-    const image = join(X86, "xen-syms");
-    // objdump -d of the function in the image: the names it prints after each branch target (not a
-    // '#' comment's), one entry per instruction.
-    const dump = execSync(`objdump -d -w --disassemble=${fn} ${JSON.stringify(image)}`, { encoding: "utf8" });
-    const named = [...dump.matchAll(/^\s*[0-9a-f]+:\t[0-9a-f ]+\t([^#\n]*)/gm)].map((m) => /<([^>]+)>/.exec(m[1])?.[1] ?? null);
-    expect(named).toContain("__x86_return_thunk");
-    await openApp(page, "#samples=x86_64/xen-syms,x86_64/xen_nop_thunk.livepatch");
-    await page.getByRole("button", { name: "Simulator" }).click();
-    await expect(page.getByRole("status").filter({ hasText: /^t = / })).toBeVisible({ timeout: 20_000 });
-    await type(page, "load xen_nop_thunk.livepatch");
-    const card = page.getByRole("article", { name: `Memory at ${fn}` });
-    await expect(card).toHaveClass(/patched/);
-    // The listing of the original bytes stops at the function's end, as objdump's does.
-    const before = card.locator("ol.mem-asm").first().locator("li:not(.muted)");
-    await expect(before).toHaveCount(named.length);
-    const got = await before.evaluateAll((lis) => lis.map((li) => /<([^>]+)>$/.exec(li.querySelector(".sym")?.textContent?.trim() ?? "")?.[1] ?? null));
-    expect(got).toEqual(named);
-  });
+  for (const [fn, payload, what] of [
+    ["xen_thunk_minor_version", "xen_nop_thunk", "the thunk function's jmp <__x86_return_thunk>"],
+    ["xen_extra_version", "xen_hello_world", "a RIP-relative lea's # addr <_srodata+0x11>"],
+  ]) {
+    test(`the memory card names Xen's symbols as objdump does: ${what}`, async ({ page }) => {
+      const image = join(X86, "xen-syms");
+      // objdump -d of the function in the image: the name it prints after each branch target or
+      // RIP-relative operand's address, one entry per instruction.
+      const dump = execSync(`objdump -d -w --disassemble=${fn} ${JSON.stringify(image)}`, { encoding: "utf8" });
+      const named = [...dump.matchAll(/^\s*[0-9a-f]+:\t[0-9a-f ]+\t([^\n]*)/gm)].map((m) => /<([^>]+)>/.exec(m[1])?.[1] ?? null);
+      expect(named).toContain(what.replace(/.*<(.*)>$/, "$1"));
+      await openApp(page, `#samples=x86_64/xen-syms,x86_64/${payload}.livepatch`);
+      await page.getByRole("button", { name: "Simulator" }).click();
+      await expect(page.getByRole("status").filter({ hasText: /^t = / })).toBeVisible({ timeout: 20_000 });
+      await type(page, `load ${payload}.livepatch`);
+      const card = page.getByRole("article", { name: `Memory at ${fn}` });
+      await expect(card).toHaveClass(/patched/);
+      // The listing of the original bytes stops at the function's end, as objdump's does.
+      const before = card.locator("ol.mem-asm").first().locator("li:not(.muted)");
+      await expect(before).toHaveCount(named.length);
+      const got = await before.evaluateAll((lis) => lis.map((li) => /<([^>]+)>$/.exec(li.querySelector(".sym")?.textContent?.trim() ?? "")?.[1] ?? null));
+      expect(got).toEqual(named);
+    });
+  }
 });
 
 test("playback animates an action to its end without blocking the console", async ({ page }) => {

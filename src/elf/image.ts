@@ -1,13 +1,15 @@
 // Helpers for linked images (xen-syms) and for anyone who needs bytes or symbols by name or
 // address. Indexes are built once per ElfFile and cached outside it (a WeakMap), so the file
 // itself stays plain cloneable data.
-import { NT_GNU_BUILD_ID, SHF_ALLOC, SHN_UNDEF, SHT_DYNSYM, SHT_NOBITS, SHT_SYMTAB, STT_FILE, STT_FUNC, STT_SECTION, stType } from "./constants.ts";
+import { NT_GNU_BUILD_ID, SHF_ALLOC, SHN_UNDEF, SHT_DYNSYM, SHT_NOBITS, SHT_SYMTAB, STT_FILE, STT_FUNC, STT_NOTYPE, STT_SECTION, stType } from "./constants.ts";
 import type { ElfFile, ElfSection, SymbolRef, SymbolTable } from "./types.ts";
 
 interface Indexes {
   byName?: Map<string, SymbolRef>;
   /** FUNC symbols sorted by address, as (table, index) pairs. */
   byAddress?: { table: Uint32Array; index: Uint32Array; value: BigUint64Array; size: BigUint64Array };
+  /** Every named defined symbol in an SHF_ALLOC section, sorted by address (symbolBefore()). */
+  labels?: { refs: SymbolRef[]; value: bigint[] };
 }
 
 const cache = new WeakMap<ElfFile, Indexes>();
@@ -106,6 +108,58 @@ export function symbolAt(file: ElfFile, address: bigint): SymbolRef | null {
     if (address < start + size || (size === 0n && address === start)) return ref(file, ix.table[k], ix.index[k]);
   }
   return null;
+}
+
+function labelIndex(file: ElfFile): NonNullable<Indexes["labels"]> {
+  const x = indexes(file);
+  if (x.labels) return x.labels;
+  const refs: SymbolRef[] = [];
+  for (const ti of tablesInOrder(file)) {
+    const t = file.symbolTables[ti];
+    for (let i = 1; i < t.count; i++) {
+      const sec = file.sections[t.shndx[i]];
+      if (isNamedDefinition(t, i) && sec && sec.flags & BigInt(SHF_ALLOC)) refs.push(ref(file, ti, i));
+    }
+  }
+  // Stable: at one address the first symbol in table order wins.
+  refs.sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  x.labels = { refs, value: refs.map((r) => r.value) };
+  return x.labels;
+}
+
+/**
+ * How objdump -d names an address no FUNC symbol holds (`<_srodata+0x11>` for a RIP-relative
+ * string): the nearest defined symbol at or before it in the SHF_ALLOC section the address is in
+ * (section and file symbols aside). Null when the address is in no such section or nothing in
+ * that section comes before it.
+ */
+export function symbolBefore(file: ElfFile, address: bigint): SymbolRef | null {
+  const alloc = (s: ElfSection) => (s.flags & BigInt(SHF_ALLOC)) !== 0n && s.size > 0n;
+  let sec = file.sections.findIndex((s) => alloc(s) && address >= s.addr && address < s.addr + s.size);
+  // Just past a section's end (a `_end` label's address, no section holds it): that section's labels.
+  if (sec < 0) sec = file.sections.findIndex((s) => alloc(s) && address === s.addr + s.size);
+  if (sec < 0) return null;
+  const { refs, value } = labelIndex(file);
+  let lo = 0;
+  let hi = value.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (value[mid] <= address) lo = mid + 1;
+    else hi = mid;
+  }
+  let k = lo - 1;
+  while (k >= 0 && refs[k].shndx !== sec) k--;
+  if (k < 0) return null;
+  // Of the symbols at that address, a typed one (an OBJECT's `printk_head` over the NOTYPE
+  // `__bss_start` beside it, as objdump picks), else the first in table order.
+  const at = refs[k].value;
+  let best: SymbolRef | null = null;
+  for (let j = k; j >= 0 && refs[j].value === at; j--) {
+    const r = refs[j];
+    if (r.shndx !== sec) continue;
+    if (!best || (stType(r.info) !== STT_NOTYPE) >= (stType(best.info) !== STT_NOTYPE)) best = r;
+  }
+  return best;
 }
 
 /** The section's file bytes as a subarray; empty for NOBITS/NULL or an unusable range. */

@@ -26,6 +26,7 @@ export {
   sectionByName,
   sectionData,
   symbolAt,
+  symbolBefore,
   symbolsByName,
 } from "./image.ts";
 export { formatReadelf, printable, type ReadelfOptions } from "./readelf.ts";

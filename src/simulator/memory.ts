@@ -143,7 +143,7 @@ export interface MemoryIndex {
    */
   funcEndAt(addr: bigint): bigint | null;
   /**
-   * What the card calls an address a listing branches to: a loaded payload's symbol there
+   * What the card calls an address a listing branches to or a RIP-relative operand reaches: a loaded payload's symbol there
    * (`name in payload` unless it is the payload's own name; the first in payload order), else
    * Xen's, through `inImage` (the lookup the Functions view names the image's addresses with), so
    * a `jmp` to `__x86_return_thunk` in the patched function reads as it does there.

@@ -40,7 +40,9 @@ function Listing({ state, base, nameAt, changed, past }: { state: DisasmState; b
       {state.insns.map((ins) => {
         const off = Number(ins.address - base);
         const hot = changed?.slice(off, off + ins.size).some(Boolean);
-        const name = ins.target !== null ? nameAt(ins.target) : null;
+        // A branch's target, or the address a RIP-relative operand reaches (objdump: `# addr <name>`).
+        const to = ins.target ?? ins.memAddress ?? null;
+        const name = to !== null ? nameAt(to) : null;
         return (
           <li key={off} className={`${hot ? "hot" : ""} ${ins.invalid ? "invalid" : ""}`}>
             <span className="off">+{off.toString(16)}</span>
