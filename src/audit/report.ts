@@ -1,5 +1,6 @@
 // Exports of an audit: JSON (stable keys for CI), Markdown (for a review or a ticket) and the
 // terminal text the CLI prints. All three list findings grouped by file, then by severity.
+import { escapeName } from "../livepatch/index.ts";
 import { rcText } from "./context.ts";
 import type { AuditResult, Finding, FindingSeverity } from "./types.ts";
 
@@ -28,7 +29,7 @@ function groups(result: AuditResult): { file: string; bySeverity: Map<FindingSev
 function where(f: Finding): string {
   const parts: string[] = [];
   if (f.section) parts.push(f.section);
-  if (f.func) parts.push(`func ${f.func.index}${f.func.name ? ` ${f.func.name}` : ""}`);
+  if (f.func) parts.push(`func ${f.func.index}${f.func.name ? ` ${escapeName(f.func.name)}` : ""}`);
   if (f.offset !== undefined) parts.push(`@0x${f.offset.toString(16)}`);
   return parts.join(" ");
 }
@@ -95,7 +96,7 @@ export function toMarkdown(result: AuditResult): string {
   out.push("", "## Plan, as the simulated hypervisor ran it", "", "| # | File | Role | Text at | Functions | Re-apply after revert |", "|---|---|---|---|---|---|");
   result.files.forEach((f, i) => {
     const p = f.placement;
-    const fns = p ? p.patches.map((x) => `${x.name || "?"} @ ${x.oldAddr} (${x.viaHook ? "by its apply hook" : x.bytes ? `writes ${x.bytes} at ${x.addr}` : "writes nothing"})`).join(", ") || "—" : "not uploaded";
+    const fns = p ? p.patches.map((x) => `${x.name ? escapeName(x.name) : "?"} @ ${x.oldAddr} (${x.viaHook ? "by its apply hook" : x.bytes ? `writes ${x.bytes} at ${x.addr}` : "writes nothing"})`).join(", ") || "—" : "not uploaded";
     out.push(`| ${i + 1} | ${code(f.file)} | ${ROLE_WORD[f.role] ?? f.role} | ${p ? `\`${p.payload.regions.text.addr}\`` : "—"} | ${md(fns)} | ${p ? (p.payload.safeToReapply ? "yes" : "no") : "?"} |`);
   });
   out.push("", "Steps:", "");

@@ -3,7 +3,7 @@
 // unbounded memory, never a stack trace; one line and the documented exit status.
 import { spawnSync } from "node:child_process";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, openSync, truncateSync, writeFileSync } from "node:fs";
+import { mkdtempSync, openSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -122,4 +122,34 @@ describe("output that cannot be written (> /dev/full)", () => {
     expect(r.stderr).toBe("livepatch-lens: cannot write output: ENOSPC\n");
     expect(r.status).toBe(2);
   }, 60_000);
+});
+
+describe("a function name with control characters", () => {
+  // xen_hello_world with its one record's name string (.rodata.str1.1 at file offset 0xe9, readelf -S;
+  // "xen_extra_version" and its NUL) made "evil<LF><ESC>[31mname", and old_size (record at 0x160,
+  // + 28) made 1, so the upload is refused with the record's label in the finding.
+  function hostile(): string {
+    const b = Buffer.from(readFileSync(sample));
+    expect(b.subarray(0xe9, 0xe9 + 18).toString("latin1")).toBe("xen_extra_version\0");
+    b.fill(0, 0xe9, 0xe9 + 18);
+    b.write("evil\n\x1b[31mname", 0xe9, "latin1");
+    b.writeUInt32LE(1, 0x160 + 28);
+    const path = join(mkdtempSync(join(tmpdir(), "lpl-hostile-")), "evil.livepatch");
+    writeFileSync(path, b);
+    return path;
+  }
+
+  it("audit and inspect print it escaped, \\xNN, in the record's label: no raw LF or ESC", () => {
+    const file = hostile();
+    const audit = run(["audit", "--xen", image, file]);
+    expect(audit.status, audit.stderr).toBe(1);
+    expect(audit.stdout).not.toContain("\x1b");
+    expect(audit.stdout).toMatch(/^ {2}error {3}func-old-size-too-small \[.*\]: funcs\[0\] \(evil\\x0a\\x1b\[31mname\): old_size 1 is too small/m);
+    const inspect = run(["inspect", file]);
+    expect(inspect.status, inspect.stderr).toBe(0);
+    expect(inspect.stdout).not.toContain("\x1b");
+    // The page's model takes such a name for no string at all (LP_NAME_NOT_STRING); the simulator's label escapes it.
+    expect(inspect.stdout).toContain("  [0] (no name)  version 2, old_size 1,");
+    expect(inspect.stdout).toContain("  [0] not placed: funcs[0] (evil\\x0a\\x1b[31mname): old_size 1 is too small");
+  });
 });

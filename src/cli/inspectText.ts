@@ -2,7 +2,7 @@
 import { SHT_SYMTAB, describe, stVisibility, type ElfFile, type SymbolTable } from "../elf/index.ts";
 import { pointerJson, type PointerJson } from "../livepatch/json.ts";
 import { xenKeys, type XenView } from "./xenView.ts";
-import { notPayload, type LivepatchModel, type PointerField, type PointerTarget } from "../livepatch/index.ts";
+import { escapeName, notPayload, type LivepatchModel, type PointerField, type PointerTarget } from "../livepatch/index.ts";
 import { createView, memoByte, symbolBind, symbolType, type View } from "./inspectView.ts";
 import { halvesOf, u64Text } from "./listingBytes.ts";
 import type { StreamOut } from "./output.ts";
@@ -136,7 +136,7 @@ function writeLivepatch(out: StreamOut, m: LivepatchModel, xen: XenView | null):
 
   out.w(`\nFunctions (${m.funcs.length}):\n`);
   for (const fn of m.funcs) {
-    out.w(`  [${fn.index}] ${fn.name.text ?? "(no name)"}  version ${fn.version}, old_size ${fn.oldSize}, new_size ${fn.newSize}  (record at ${hex(fn.offset)})\n`);
+    out.w(`  [${fn.index}] ${fn.name.text === null ? "(no name)" : escapeName(fn.name.text)}  version ${fn.version}, old_size ${fn.oldSize}, new_size ${fn.newSize}  (record at ${hex(fn.offset)})\n`);
     out.w(`      name     ${fn.name.text === null ? target(fn.name.target) : JSON.stringify(fn.name.text)}; ${provenance(fn.name)}\n`);
     out.w(`      new_addr ${fn.newAddr.target.kind === "null" ? "0 (NOP-out)" : target(fn.newAddr.target)}; ${provenance(fn.newAddr)}\n`);
     out.w(`      old_addr ${fn.oldAddr.target.kind === "null" ? "0 (Xen resolves the name)" : target(fn.oldAddr.target)}; ${provenance(fn.oldAddr)}\n`);

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parseElf } from "../elf/index.ts";
 import { readSample } from "../test-support/samples.ts";
 import { analyzePayload } from "./index.ts";
-import { funcLabel, funcRecordLabel, targetText } from "./label.ts";
+import { escapeName, funcLabel, funcRecordLabel, targetText } from "./label.ts";
 import type { LivepatchFunc, PointerTarget } from "./types.ts";
 
 const first = (rel: string) => analyzePayload(parseElf(readSample(rel)))!.funcs[0];
@@ -58,5 +58,19 @@ describe("funcRecordLabel", () => {
     expect(funcRecordLabel(3, null)).toBe("funcs[3] (unnamed)");
     expect(funcRecordLabel(1, undefined)).toBe("funcs[1] (unnamed)");
     expect(funcRecordLabel(2, "")).toBe("funcs[2] (unnamed)");
+  });
+});
+
+describe("a hostile name is escaped in every label", () => {
+  const fn = first("x86_64/xen_hello_world.livepatch");
+  it("control characters (C0, DEL, C1) become \\xNN; printable text, UTF-8 included, stays", () => {
+    // By hand: LF is 0x0a, ESC 0x1b, DEL 0x7f, CSI (C1) 0x9b; "é" is U+00E9, printable.
+    expect(escapeName("a\nb\x1b[31mc\x7fd\x9be é")).toBe("a\\x0ab\\x1b[31mc\\x7fd\\x9be é");
+  });
+  it("funcRecordLabel and funcLabel, by name and by old_addr's symbol (a GNU as local label holds 0x02)", () => {
+    expect(funcRecordLabel(0, "evil\n\x1bname")).toBe("funcs[0] (evil\\x0a\\x1bname)");
+    expect(funcLabel({ ...fn, name: { ...fn.name, text: "evil\n\x1bname" } })).toBe("evil\\x0a\\x1bname");
+    const bySymbol = { ...fn, name: { ...fn.name, text: null }, oldAddr: { ...fn.oldAddr, target: { kind: "symbol" as const, symbol: ".L3\x021", addend: 4n, defined: true } } };
+    expect(funcLabel(bySymbol)).toBe(".L3\\x021+0x4");
   });
 });

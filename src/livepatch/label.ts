@@ -6,19 +6,30 @@ import { hexNum } from "./bytes.ts";
 import type { LivepatchFunc, PointerTarget } from "./types.ts";
 
 /**
- * How the tool's own words name one `.livepatch.funcs` record (audit findings, the simulator's log):
- * its index and name, "(unnamed)" when the name pointer is NULL or the string is empty. The wasm
- * spells it the same (funcRecordLabel() in workers/hypervisor/assembly/payload.ts). Where Xen
- * prints the name itself ("%s"), the quoted line keeps what Xen prints.
+ * A name from the payload (a record's name string, a symbol) as the tool's labels print it: a control
+ * character (C0, DEL, C1), which would break the CLI's lines or drive a terminal (ESC), as `\xNN`.
+ * The wasm escapes the same way (escapeName() in workers/hypervisor/assembly/payload.ts).
  */
-export function funcRecordLabel(index: number, name: string | null | undefined): string {
-  return `funcs[${index}] (${name ? name : "unnamed"})`;
+export function escapeName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  return name.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
+/**
+ * How the tool's own words name one `.livepatch.funcs` record (audit findings, the simulator's log):
+ * its index and name (escapeName()), "(unnamed)" when the name pointer is NULL or the string is
+ * empty. The wasm spells it the same (funcRecordLabel() in workers/hypervisor/assembly/payload.ts).
+ * Where Xen prints the name itself ("%s"), the quoted line keeps what Xen prints.
+ */
+export function funcRecordLabel(index: number, name: string | null | undefined): string {
+  return `funcs[${index}] (${name ? escapeName(name) : "unnamed"})`;
+}
+
+/** What every view calls a record (see the head of this file), its name or symbol through escapeName(). */
 export function funcLabel(fn: LivepatchFunc): string {
-  if (fn.name.text) return fn.name.text;
+  if (fn.name.text) return escapeName(fn.name.text);
   const t = fn.oldAddr.target;
-  if (t.kind === "symbol" && !t.symbol.startsWith("#")) return t.addend === 0n ? t.symbol : `${t.symbol}${t.addend < 0n ? "-" : "+"}0x${(t.addend < 0n ? -t.addend : t.addend).toString(16)}`;
+  if (t.kind === "symbol" && !t.symbol.startsWith("#")) return escapeName(t.addend === 0n ? t.symbol : `${t.symbol}${t.addend < 0n ? "-" : "+"}0x${(t.addend < 0n ? -t.addend : t.addend).toString(16)}`);
   return `#${fn.index}`;
 }
 

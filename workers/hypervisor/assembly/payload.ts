@@ -47,7 +47,21 @@ export const DANG_KINDS: i32 = DANG_HOOK + 8;
  * where Xen prints the name with %s, the line keeps what Xen prints.
  */
 export function funcRecordLabel(f: Func): string {
-  return "funcs[" + f.index.toString() + "] (" + (f.name.length > 0 ? f.name : "unnamed") + ")";
+  return "funcs[" + f.index.toString() + "] (" + (f.name.length > 0 ? escapeName(f.name) : "unnamed") + ")";
+}
+
+/**
+ * A name from the payload as the tool's labels print it: a control character (C0, DEL, C1) as
+ * `\xNN`, as escapeName() in src/livepatch/label.ts does.
+ */
+export function escapeName(name: string): string {
+  let out = "";
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) out += "\\x" + (c < 0x10 ? "0" : "") + c.toString(16);
+    else out += String.fromCharCode(c);
+  }
+  return out;
 }
 
 export class Func {
