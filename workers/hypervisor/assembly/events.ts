@@ -5,114 +5,18 @@
 // so it costs no intermediate strings: the incremental GC, not the formatting, was what made GET
 // and large actions slow. Nothing between begin() and end() may emit another event.
 import { clockNow } from "./clock";
+import { TextOut, hexDigit } from "./textout";
 
-const HEX = "0123456789abcdef";
-
-/** JSON string literal; escapes quotes, backslashes and every control character. */
+/** JSON string literal; escapes quotes, backslashes and every control character (as TextOut does). */
 export function jsonStr(s: string): string {
-  let clean = true;
-  for (let i = 0; i < s.length && clean; i++) {
-    const c = s.charCodeAt(i);
-    if (c == 0x22 || c == 0x5c || c < 0x20) clean = false;
-  }
-  if (clean) return '"' + s + '"';
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c == 0x22) out += '\\"';
-    else if (c == 0x5c) out += "\\\\";
-    else if (c < 0x20) {
-      out += "\\u00";
-      out += HEX.charAt((c >> 4) & 15);
-      out += HEX.charAt(c & 15);
-    } else out += String.fromCharCode(c);
-  }
-  return out + '"';
+  const o = new TextOut((s.length << 1) + 16);
+  o.jsonStr(s);
+  return o.toString();
 }
 
-let buf = new ArrayBuffer(1 << 16);
-let used: i32 = 0;
+// The log's text; `count` is its number of lines.
+const log = new TextOut(1 << 16);
 let count: i32 = 0;
-
-function reserve(extra: i32): void {
-  const need = used + extra;
-  if (need <= buf.byteLength) return;
-  let cap = buf.byteLength << 1;
-  while (cap < need) cap <<= 1;
-  const next = new ArrayBuffer(cap);
-  memory.copy(changetype<usize>(next), changetype<usize>(buf), <usize>used);
-  buf = next;
-}
-
-function putChar(c: i32): void {
-  reserve(2);
-  store<u16>(changetype<usize>(buf) + <usize>used, <u16>c);
-  used += 2;
-}
-
-function putRaw(s: string): void {
-  const n = s.length << 1;
-  reserve(n);
-  memory.copy(changetype<usize>(buf) + <usize>used, changetype<usize>(s), <usize>n);
-  used += n;
-}
-
-function putU64(v: u64): void {
-  let digits = 1;
-  for (let x = v / 10; x != 0; x /= 10) digits++;
-  reserve(digits << 1);
-  let at = changetype<usize>(buf) + <usize>used + (<usize>(digits - 1) << 1);
-  let x = v;
-  for (let i = 0; i < digits; i++) {
-    store<u16>(at, <u16>(0x30 + <i32>(x % 10)));
-    x /= 10;
-    at -= 2;
-  }
-  used += digits << 1;
-}
-
-function putI64(v: i64): void {
-  if (v < 0) {
-    putChar(0x2d);
-    putU64(<u64>0 - <u64>v);
-  } else putU64(<u64>v);
-}
-
-function putHexDigits(v: u64): void {
-  let n = 1;
-  for (let x = v >> 4; x != 0; x >>= 4) n++;
-  reserve(n << 1);
-  const at = changetype<usize>(buf) + <usize>used;
-  for (let i = 0; i < n; i++) store<u16>(at + (<usize>i << 1), hexDigit(<i32>((v >> (<u64>(n - 1 - i) * 4)) & 15)));
-  used += n << 1;
-}
-
-function hexDigit(d: i32): u16 {
-  return <u16>(d < 10 ? 0x30 + d : 0x57 + d);
-}
-
-/** A JSON string literal written into the log (same escaping as jsonStr). */
-function putJsonStr(s: string): void {
-  putChar(0x22);
-  let from = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c != 0x22 && c != 0x5c && c >= 0x20) continue;
-    if (i > from) putRaw(s.substring(from, i));
-    if (c == 0x22 || c == 0x5c) {
-      putChar(0x5c);
-      putChar(c);
-    } else {
-      putRaw("\\u00");
-      putChar(HEX.charCodeAt((c >> 4) & 15));
-      putChar(HEX.charCodeAt(c & 15));
-    }
-    from = i + 1;
-  }
-  if (from == 0) putRaw(s);
-  else if (from < s.length) putRaw(s.substring(from));
-  putChar(0x22);
-}
 
 // Set by objBegin(): the next key opens a nested object and takes no comma.
 let firstKey = false;
@@ -120,101 +24,89 @@ let firstKey = false;
 function key(name: string): void {
   if (firstKey) {
     firstKey = false;
-    putChar(0x22);
-  } else putRaw(',"');
-  putRaw(name);
-  putRaw('":');
+    log.char(0x22);
+  } else log.raw(',"');
+  log.raw(name);
+  log.raw('":');
 }
 
 /** Starts an event: the fields every event has. */
 export function begin(kind: string, cpu: i32, payload: string | null): void {
-  if (count > 0) putChar(10);
+  if (count > 0) log.char(10);
   count++;
-  putRaw('{"t":');
-  putU64(clockNow());
-  putRaw(',"cpu":');
-  putI64(cpu);
-  putRaw(',"kind":');
-  putJsonStr(kind);
-  putRaw(',"payload":');
-  if (payload === null) putRaw("null");
-  else putJsonStr(payload);
+  log.raw('{"t":');
+  log.u64(clockNow());
+  log.raw(',"cpu":');
+  log.i64(cpu);
+  log.raw(',"kind":');
+  log.jsonStr(kind);
+  log.raw(',"payload":');
+  if (payload === null) log.raw("null");
+  else log.jsonStr(payload);
 }
 
 export function fStr(name: string, v: string): void {
   key(name);
-  putJsonStr(v);
+  log.jsonStr(v);
 }
 
 /** A string, or JSON null. */
 export function fStrOrNull(name: string, v: string | null): void {
   key(name);
-  if (v === null) putRaw("null");
-  else putJsonStr(v);
+  if (v === null) log.raw("null");
+  else log.jsonStr(v);
 }
 
 export function fInt(name: string, v: i64): void {
   key(name);
-  putI64(v);
+  log.i64(v);
 }
 
 export function fU64(name: string, v: u64): void {
   key(name);
-  putU64(v);
+  log.u64(v);
 }
 
 export function fBool(name: string, v: bool): void {
   key(name);
-  putRaw(v ? "true" : "false");
+  log.raw(v ? "true" : "false");
 }
 
 export function fInts(name: string, v: i32[]): void {
   key(name);
-  putChar(0x5b);
+  log.char(0x5b);
   for (let i = 0; i < v.length; i++) {
-    if (i > 0) putChar(0x2c);
-    putI64(v[i]);
+    if (i > 0) log.char(0x2c);
+    log.i64(v[i]);
   }
-  putChar(0x5d);
+  log.char(0x5d);
 }
 
 /** An address as a "0x…" string (u64 does not fit a JSON number). */
 export function fAddr(name: string, v: u64): void {
   key(name);
-  putRaw('"0x');
-  putHexDigits(v);
-  putChar(0x22);
+  log.jsonAddr(v);
 }
 
 /** Bytes as a lower-case hex string without separators. */
 export function fBytes(name: string, b: Uint8Array): void {
   key(name);
-  putChar(0x22);
-  const n = b.length;
-  reserve(n << 2);
-  const at = changetype<usize>(buf) + <usize>used;
-  for (let i = 0; i < n; i++) {
-    const v = <i32>unchecked(b[i]);
-    store<u16>(at + (<usize>i << 2), hexDigit(v >> 4));
-    store<u16>(at + (<usize>i << 2) + 2, hexDigit(v & 15));
-  }
-  used += n << 2;
-  putChar(0x22);
+  log.jsonHex(b);
 }
 
 /** Opens a nested object field; its fields follow (at least one), then objEnd(). */
 export function objBegin(name: string): void {
   key(name);
-  putChar(0x7b);
+  log.char(0x7b);
   firstKey = true;
 }
 
 export function objEnd(): void {
-  putChar(0x7d);
+  log.char(0x7d);
 }
 
 export function end(): void {
-  putChar(0x7d);
+  log.char(0x7d);
 }
 
 // The compact write line is stored through a raw pointer after one reserve() for the whole line.
@@ -284,8 +176,8 @@ export function writeEvent(cpu: i32, payload: string, addr: u64, old: Uint8Array
   const nNew = len < neu.length ? len : neu.length;
   // Characters at most: W, t (20), cpu and index (11 each), how, two addresses (18 each), seven
   // separators, two counts (10 each) with their colons, a newline; then the hex and the strings.
-  reserve((128 + ((nOld + nNew) << 1) + payload.length + name.length) << 1);
-  let at = changetype<usize>(buf) + <usize>used;
+  log.reserve((128 + ((nOld + nNew) << 1) + payload.length + name.length) << 1);
+  let at = log.end;
   if (count > 0) {
     store<u16>(at, 10);
     at += 2;
@@ -311,7 +203,7 @@ export function writeEvent(cpu: i32, payload: string, addr: u64, old: Uint8Array
   store<u16>(at, 0x2c);
   at = storeCounted(at + 2, payload);
   at = storeCounted(at, name);
-  used = <i32>(at - changetype<usize>(buf));
+  log.used = <i32>(at - changetype<usize>(log.buf));
 }
 
 /** Xen's log levels (XENLOG_*), as the console event carries them. */
@@ -332,25 +224,24 @@ export function consoleLine(payload: string | null, line: string, level: string 
 
 /** Every line since the last take, "\n"-separated; empties the log. */
 export function takeEventLines(): string {
-  const text = String.UTF16.decodeUnsafe(changetype<usize>(buf), <usize>used);
+  const text = log.toString();
   clearEvents();
   return text;
 }
 
 /** The log's bytes (UTF-16LE) for a host that decodes them itself: pointer and length. */
 export function eventsPtr(): usize {
-  return changetype<usize>(buf);
+  return changetype<usize>(log.buf);
 }
 
 export function eventsByteLength(): i32 {
-  return used;
+  return log.used;
 }
 
 /** Empties the log; a buffer grown past 1 MiB by a big action is given back. */
 export function clearEvents(): void {
-  used = 0;
+  log.clear(1 << 20, 1 << 16);
   count = 0;
-  if (buf.byteLength > 1 << 20) buf = new ArrayBuffer(1 << 16);
 }
 
 export function resetEvents(): void {

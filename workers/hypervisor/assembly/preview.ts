@@ -1,16 +1,15 @@
 // previewPatch(): per function, what APPLY would write and where, from planPatch(), the code
 // applyFunc() writes with. JSON; the shape is PatchPreview in src/protocol/hypervisor.ts.
-import { jsonStr } from "./events";
 import { Payload, HOOK_APPLY } from "./payload";
 import { planPatch, INSN_BRANCH } from "./patch";
 import { memRead } from "./memory";
-import { hex64, toHex } from "./bytes";
+import { TextOut } from "./textout";
 import { ruleName } from "./rules";
 
 export function previewJson(p: Payload): string {
   const viaHook = p.hasHook(HOOK_APPLY);
-  // One string per function, joined once (appending to one growing string was quadratic).
-  const items = new Array<string>(p.funcs.length);
+  const o = new TextOut(64 + p.funcs.length * 480);
+  o.char(0x5b);
   for (let i = 0; i < p.funcs.length; i++) {
     const f = p.funcs[i];
     const st = p.fstate[i];
@@ -18,15 +17,39 @@ export function previewJson(p: Payload): string {
     let old: Uint8Array | null;
     if (st.applied != 0) old = st.insnBuffer.slice(0, st.savedLen);
     else old = memRead(plan.at, plan.insn.length);
-    let s = '{"index":' + i.toString() + ',"name":' + jsonStr(f.name);
-    s += ',"oldAddr":' + jsonStr(hex64(f.oldAddr)) + ',"addr":' + jsonStr(hex64(plan.at)) + ',"patchOffset":' + plan.patchOffset.toString();
-    s += ',"insn":' + jsonStr(plan.kind == INSN_BRANCH ? "branch" : "nop");
-    s += ',"target":' + (plan.kind == INSN_BRANCH ? jsonStr(hex64(f.newAddr)) : "null");
-    s += ',"bytes":' + jsonStr(toHex(plan.insn)) + ',"old":' + (old === null ? "null" : jsonStr(toHex(old)));
-    s += ',"applied":' + (st.applied != 0 ? "true" : "false") + ',"viaHook":' + (viaHook ? "true" : "false");
-    s += ',"fault":' + (plan.fault >= 0 ? jsonStr(ruleName(plan.fault)) : "null");
-    s += ',"faultMessage":' + (plan.fault >= 0 ? jsonStr(plan.faultMessage.length > 0 ? plan.faultMessage : plan.explanation) : "null") + "}";
-    items[i] = s;
+    if (i > 0) o.char(0x2c);
+    o.raw('{"index":');
+    o.i64(i);
+    o.raw(',"name":');
+    o.jsonStr(f.name);
+    o.raw(',"oldAddr":');
+    o.jsonAddr(f.oldAddr);
+    o.raw(',"addr":');
+    o.jsonAddr(plan.at);
+    o.raw(',"patchOffset":');
+    o.i64(plan.patchOffset);
+    o.raw(',"insn":');
+    o.jsonStr(plan.kind == INSN_BRANCH ? "branch" : "nop");
+    o.raw(',"target":');
+    if (plan.kind == INSN_BRANCH) o.jsonAddr(f.newAddr);
+    else o.raw("null");
+    o.raw(',"bytes":');
+    o.jsonHex(plan.insn);
+    o.raw(',"old":');
+    if (old === null) o.raw("null");
+    else o.jsonHex(old);
+    o.raw(',"applied":');
+    o.bool(st.applied != 0);
+    o.raw(',"viaHook":');
+    o.bool(viaHook);
+    o.raw(',"fault":');
+    if (plan.fault >= 0) o.jsonStr(ruleName(plan.fault));
+    else o.raw("null");
+    o.raw(',"faultMessage":');
+    if (plan.fault >= 0) o.jsonStr(plan.faultMessage.length > 0 ? plan.faultMessage : plan.explanation);
+    else o.raw("null");
+    o.char(0x7d);
   }
-  return "[" + items.join(",") + "]";
+  o.char(0x5d);
+  return o.toString();
 }
