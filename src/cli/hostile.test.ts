@@ -128,12 +128,12 @@ describe("a function name with control characters", () => {
   // xen_hello_world with its one record's name string (.rodata.str1.1 at file offset 0xe9, readelf -S;
   // "xen_extra_version" and its NUL) made "evil<LF><ESC>[31mname", and old_size (record at 0x160,
   // + 28) made 1, so the upload is refused with the record's label in the finding.
-  function hostile(): string {
+  function hostile(tooSmall = true): string {
     const b = Buffer.from(readFileSync(sample));
     expect(b.subarray(0xe9, 0xe9 + 18).toString("latin1")).toBe("xen_extra_version\0");
     b.fill(0, 0xe9, 0xe9 + 18);
     b.write("evil\n\x1b[31mname", 0xe9, "latin1");
-    b.writeUInt32LE(1, 0x160 + 28);
+    if (tooSmall) b.writeUInt32LE(1, 0x160 + 28);
     const path = join(mkdtempSync(join(tmpdir(), "lpl-hostile-")), "evil.livepatch");
     writeFileSync(path, b);
     return path;
@@ -151,5 +151,17 @@ describe("a function name with control characters", () => {
     // The page's model takes such a name for no string at all (LP_NAME_NOT_STRING); the simulator's label escapes it.
     expect(inspect.stdout).toContain("  [0] (no name)  version 2, old_size 1,");
     expect(inspect.stdout).toContain("  [0] not placed: funcs[0] (evil\\x0a\\x1b[31mname): old_size 1 is too small");
+  });
+
+  it("sim prints Xen's lines about it with the name escaped: no raw ESC reaches the terminal", () => {
+    // Its old_addr comes from a relocation, not the name: the upload succeeds with the name kept.
+    const file = hostile(false);
+    const r = run(["sim", "--xen", image], `upload evil ${file}\ndebug-keys x\n`);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain("\x1b");
+    // xen/common/livepatch.c livepatch_printall(): "    %s patch %p(%u) with %p (%u)\n", the name as
+    // Xen prints it (its newline too, which starts a line of its own with Xen's prefix), the ESC
+    // shown as \x1b.
+    expect(r.stdout).toContain("(XEN)     evil\n(XEN) \\x1b[31mname patch ffff82d040200110(8) with ffff82d040400050 (8)\n");
   });
 });
