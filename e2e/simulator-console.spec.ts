@@ -105,8 +105,14 @@ test("the console's hint offers a load of a loaded payload for the booted Xen, a
   // world stacks on hello world (its .livepatch.depends is hello's build-id): the hint offers the
   // x86-64 hello world, then bye world once hello is applied, then list. Replace world's depends
   // is Xen's: once anything is applied, APPLY checks it against the top payload (build_id_dep())
-  // and refuses it, so it is never offered.
-  await openSimulator(page, "#samples=aarch64/xen_nop.livepatch,x86_64/xen_bye_world.livepatch,x86_64/xen_hello_world.livepatch,x86_64/xen_replace_world.livepatch");
+  // and refuses it, so it is never offered. The two files ahead of hello world name Xen's build-id
+  // in .livepatch.depends, but UPLOAD refuses them (check_xen_buildid(), -EINVAL): wrong_xen_buildid's
+  // .livepatch.xen_depends is not xen-syms' build-id (readelf -x / readelf -n), and no_xen_buildid
+  // has no .livepatch.xen_depends (readelf -S); so they are never offered either.
+  await openSimulator(
+    page,
+    "#samples=x86_64/xen_wrong_xen_buildid.livepatch,x86_64/xen_no_xen_buildid.livepatch,aarch64/xen_nop.livepatch,x86_64/xen_bye_world.livepatch,x86_64/xen_hello_world.livepatch,x86_64/xen_replace_world.livepatch",
+  );
   await expect(page.locator(".sim-head")).toContainText(/x86_64/i);
   await expect(hint(page)).toHaveText("Type a command, e.g. load xen_hello_world.livepatch, or help.");
   const log = page.getByTestId("console-output");
@@ -123,4 +129,10 @@ test("the console's hint offers a load of a loaded payload for the booted Xen, a
   // Xen holds both now (loading either again would fail) and replace world's apply would be
   // refused on top of bye world, so the placeholder offers list.
   await expect(box(page)).toHaveAttribute("placeholder", "list");
+  // The files the hint skipped: Xen refuses their upload.
+  for (const file of ["xen_wrong_xen_buildid.livepatch", "xen_no_xen_buildid.livepatch"]) {
+    await type(page, `load ${file}`);
+    await expect(log).toContainText(`Uploading ${file}... failed`, { timeout: 20_000 });
+  }
+  await expect(log).toContainText("Error 22");
 });

@@ -5,16 +5,20 @@ import { quoteWord, suggestedCommand } from "./suggest.ts";
 // Payload names as xen-livepatch's load_func() makes them (basename, cut at the last '.'),
 // worked out by hand for each file name below. Build-ids are the x86_64 samples' (readelf -n and
 // readelf -x .livepatch.depends): hello world and nop depend on Xen's, bye world on hello world's.
+// .livepatch.xen_depends (readelf -x): Xen's in each of those; xen_wrong_xen_buildid's differs in
+// its last byte (…3d2accbc), and xen_no_xen_buildid has no such section (readelf -S).
 const XEN = "4ec75d0c03955d6ceb51a6275c7801ce3d2acc43";
+const WRONG_XEN = "4ec75d0c03955d6ceb51a6275c7801ce3d2accbc";
 const HELLO = "7d9f5ed556628938fd57497a5bb93f59e7a235b8";
 const BYE = "78a3977ab23e12e0b3eac44b8b9816d64b778d08";
 const none = () => false;
-const onXen = (...names: string[]) => names.map((name) => ({ name, depends: XEN }));
+const onXen = (...names: string[]) => names.map((name) => ({ name, depends: XEN, xenDepends: XEN }));
 const holding = (...names: string[]) => (n: string) => names.includes(n);
-// build_id_dep(): against the hypervisor while applied_list is empty, else its last entry.
-const bare = { against: "hypervisor", buildId: XEN };
-const onHello = { against: "xen_hello_world", buildId: HELLO };
-const onBye = { against: "xen_bye_world", buildId: BYE };
+// build_id_dep(): against the hypervisor while applied_list is empty, else its last entry;
+// check_xen_buildid(): always against Xen's.
+const bare = { against: "hypervisor", buildId: XEN, xenBuildId: XEN };
+const onHello = { against: "xen_hello_world", buildId: HELLO, xenBuildId: XEN };
+const onBye = { against: "xen_bye_world", buildId: BYE, xenBuildId: XEN };
 
 describe("suggestedCommand", () => {
   it("suggests nothing without a payload file: the hint then says how to get one", () => {
@@ -30,9 +34,9 @@ describe("suggestedCommand", () => {
 
   it("offers only a payload whose .livepatch.depends is the build-id APPLY checks against", () => {
     const files = [
-      { name: "xen_bye_world.livepatch", depends: HELLO },
-      { name: "xen_hello_world.livepatch", depends: XEN },
-      { name: "xen_nop.livepatch", depends: XEN },
+      { name: "xen_bye_world.livepatch", depends: HELLO, xenDepends: XEN },
+      { name: "xen_hello_world.livepatch", depends: XEN, xenDepends: XEN },
+      { name: "xen_nop.livepatch", depends: XEN, xenDepends: XEN },
     ];
     // Nothing applied: against Xen, so not bye world (its apply would fail -EINVAL).
     expect(suggestedCommand(files, none, bare)).toBe("load xen_hello_world.livepatch");
@@ -41,13 +45,23 @@ describe("suggestedCommand", () => {
     // Bye world on top: nop's apply would be refused, so nothing to load.
     expect(suggestedCommand(files, holding("xen_hello_world", "xen_bye_world"), onBye)).toBe("list");
     // A file without .livepatch.depends is refused at upload (-EINVAL): never offered.
-    expect(suggestedCommand([{ name: "nodeps.livepatch", depends: null }], none, bare)).toBe("list");
-    // Xen has no build-id: every APPLY fails -ENODATA.
-    expect(suggestedCommand(files, none, { against: "hypervisor", buildId: null })).toBe("list");
+    expect(suggestedCommand([{ name: "nodeps.livepatch", depends: null, xenDepends: XEN }], none, bare)).toBe("list");
+    // Xen has no build-id: every UPLOAD and APPLY fails -ENODATA.
+    expect(suggestedCommand(files, none, { against: "hypervisor", buildId: null, xenBuildId: null })).toBe("list");
+  });
+
+  it("offers no payload whose .livepatch.xen_depends UPLOAD would refuse (check_xen_buildid())", () => {
+    // Both name Xen's build-id in .livepatch.depends, so APPLY alone would take them.
+    const wrong = { name: "xen_wrong_xen_buildid.livepatch", depends: XEN, xenDepends: WRONG_XEN };
+    const missing = { name: "xen_no_xen_buildid.livepatch", depends: XEN, xenDepends: null };
+    const hello = { name: "xen_hello_world.livepatch", depends: XEN, xenDepends: XEN };
+    // "build-id mismatch" and "section .livepatch.xen_depends is missing": -EINVAL at upload.
+    expect(suggestedCommand([wrong, missing, hello], none, bare)).toBe("load xen_hello_world.livepatch");
+    expect(suggestedCommand([wrong, missing], none, bare)).toBe("list");
   });
 
   it("without an answer from the backend, offers the first file Xen does not hold", () => {
-    expect(suggestedCommand([{ name: "xen_bye_world.livepatch", depends: HELLO }], none, null)).toBe("load xen_bye_world.livepatch");
+    expect(suggestedCommand([{ name: "xen_bye_world.livepatch", depends: HELLO, xenDepends: XEN }], none, null)).toBe("load xen_bye_world.livepatch");
   });
 
   it("lists once Xen holds every payload file's name (load would fail with -EEXIST)", () => {

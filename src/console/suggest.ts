@@ -9,22 +9,29 @@ export function quoteWord(name: string): string {
   return `'${name.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A payload file the console can open, and the build-id its .livepatch.depends names (hex; null: none or unreadable). */
+/**
+ * A payload file the console can open, and the build-ids its .livepatch.depends and
+ * .livepatch.xen_depends name (hex; null: none or unreadable).
+ */
 export interface PayloadFile {
   name: string;
   depends: string | null;
+  xenDepends: string | null;
 }
 
 /**
  * `load FILE` for a payload file whose payload name (`load`'s, loadName()) Xen does not hold yet
- * and whose .livepatch.depends names the build-id APPLY would check it against now (`target`,
- * the simulated Xen's own answer: the last applied payload's, or Xen's while none is applied),
- * in order; `list` when no file's load would apply; null with no payload file. A null `target`
- * (the backend cannot say) offers the first file Xen does not hold.
+ * whose .livepatch.xen_depends names the build-id UPLOAD checks it against (`target.xenBuildId`,
+ * Xen's) and whose .livepatch.depends names the one APPLY would check it against now
+ * (`target.buildId`: the last applied payload's, or Xen's while none is applied), both the
+ * simulated Xen's own answer, in order; `list` when no file's load would upload and apply; null
+ * with no payload file. A null `target` (the backend cannot say) offers the first file Xen does not hold.
  */
 export function suggestedCommand(payloadFiles: readonly PayloadFile[], held: (payload: string) => boolean, target: DependsTarget | null): string | null {
   if (payloadFiles.length === 0) return null;
   const free = payloadFiles.filter((f) => !held(loadName(f.name)));
-  const next = target === null ? free[0] : free.find((f) => f.depends !== null && f.depends === target.buildId);
+  // UPLOAD's check_xen_buildid() first, then APPLY's build_id_dep(): a file failing either is refused.
+  const accepted = (f: PayloadFile, t: DependsTarget) => f.xenDepends !== null && f.xenDepends === t.xenBuildId && f.depends !== null && f.depends === t.buildId;
+  const next = target === null ? free[0] : free.find((f) => accepted(f, target));
   return next === undefined ? "list" : `load ${quoteWord(next.name)}`;
 }

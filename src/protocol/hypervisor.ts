@@ -353,10 +353,13 @@ export type LoggedEvent = HvEvent & { seq: number };
 /**
  * What APPLY's build_id_dep() compares `.livepatch.depends` with: the last applied payload's
  * build-id, or Xen's ("hypervisor") while none is applied. buildId null: Xen has none (-ENODATA).
+ * xenBuildId: what UPLOAD's check_xen_buildid() compares `.livepatch.xen_depends` with (the
+ * running Xen's; null: it has none, and every UPLOAD fails -ENODATA).
  */
 export interface DependsTarget {
   against: string;
   buildId: string | null;
+  xenBuildId: string | null;
 }
 
 export interface HypervisorApi {

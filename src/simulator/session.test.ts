@@ -198,8 +198,12 @@ describe("simulator session", () => {
     const s = await session();
     s.setFiles([{ name: "xen_nop.livepatch", bytes: file("xen_nop.livepatch") }]);
     // build_id_dep(): against the hypervisor while applied_list is empty, else its last entry.
-    expect(s.data.bootDepends).toEqual({ against: "hypervisor", buildId: XEN });
-    const payloadFiles = ["xen_hello_world", "xen_nop", "xen_bye_world"].map((n) => ({ name: `${n}.livepatch`, depends: analyzePayload(parseElf(file(`${n}.livepatch`)))!.depends!.buildId }));
+    // check_xen_buildid(): .livepatch.xen_depends against Xen's own, whatever is applied.
+    expect(s.data.bootDepends).toEqual({ against: "hypervisor", buildId: XEN, xenBuildId: XEN });
+    const payloadFiles = ["xen_hello_world", "xen_nop", "xen_bye_world"].map((n) => {
+      const m = analyzePayload(parseElf(file(`${n}.livepatch`)))!;
+      return { name: `${n}.livepatch`, depends: m.depends!.buildId, xenDepends: m.xenDepends!.buildId };
+    });
     const hint = () => {
       const items = buildTimeline(s.data.records, s.data.events);
       const snap = deriveSnapshot(items, items.length, s.data.bootCpus);
@@ -209,12 +213,12 @@ describe("simulator session", () => {
     expect(hint()).toBe("load xen_hello_world.livepatch");
     const hello = await s.run({ kind: "console", line: hint()!, via: "console" });
     expect(hello.record.status).toBe(0);
-    expect(hello.record.depends).toEqual({ against: "xen_hello_world", buildId: HELLO });
+    expect(hello.record.depends).toEqual({ against: "xen_hello_world", buildId: HELLO, xenBuildId: XEN });
     // nop stacks on Xen, but Xen now checks against hello world: bye world, not nop.
     expect(hint()).toBe("load xen_bye_world.livepatch");
     const bye = await s.run({ kind: "console", line: hint()!, via: "console" });
     expect(bye.record.status).toBe(0);
-    expect(bye.record.depends).toEqual({ against: "xen_bye_world", buildId: BYE });
+    expect(bye.record.depends).toEqual({ against: "xen_bye_world", buildId: BYE, xenBuildId: XEN });
     expect(hint()).toBe("list");
     // What the old hint offered here: Xen refuses it ("check against xen_bye_world build-id failed").
     const nop = await s.run({ kind: "console", line: "load xen_nop.livepatch", via: "console" });
@@ -222,7 +226,30 @@ describe("simulator session", () => {
     expect(nop.record.output).toContain("Error 22");
     // Stepped back to just after hello world: the target is hello world's again.
     const ends = recordEnds(s.data.records);
-    expect(dependsTargetAt(s.data.bootDepends, s.data.records, ends[0])).toEqual({ against: "xen_hello_world", buildId: HELLO });
-    expect(dependsTargetAt(s.data.bootDepends, s.data.records, 0)).toEqual({ against: "hypervisor", buildId: XEN });
+    expect(dependsTargetAt(s.data.bootDepends, s.data.records, ends[0])).toEqual({ against: "xen_hello_world", buildId: HELLO, xenBuildId: XEN });
+    expect(dependsTargetAt(s.data.bootDepends, s.data.records, 0)).toEqual({ against: "hypervisor", buildId: XEN, xenBuildId: XEN });
+  });
+
+  it("the console's hint offers no payload UPLOAD refuses for its .livepatch.xen_depends, and those loads do fail", async () => {
+    // readelf -x .livepatch.depends: all three name Xen's build-id (xen-syms, readelf -n:
+    // 4ec75d0c…3d2acc43), so APPLY's check alone would take them. readelf -x .livepatch.xen_depends:
+    // wrong_xen_buildid names …3d2accbc; readelf -S: no_xen_buildid has no such section.
+    const names = ["xen_wrong_xen_buildid", "xen_no_xen_buildid", "xen_hello_world"];
+    const s = await session();
+    s.setFiles(names.map((n) => ({ name: `${n}.livepatch`, bytes: file(`${n}.livepatch`) })));
+    const payloadFiles = names.map((n) => {
+      const m = analyzePayload(parseElf(file(`${n}.livepatch`)))!;
+      return { name: `${n}.livepatch`, depends: m.depends?.buildId ?? null, xenDepends: m.xenDepends?.buildId ?? null };
+    });
+    const held = () => false;
+    expect(suggestedCommand(payloadFiles, held, s.data.bootDepends)).toBe("load xen_hello_world.livepatch");
+    expect(suggestedCommand(payloadFiles.slice(0, 2), held, s.data.bootDepends)).toBe("list");
+    // check_xen_buildid(): "build-id mismatch" and "section .livepatch.xen_depends is missing", -EINVAL.
+    for (const n of names.slice(0, 2)) {
+      const r = await s.run({ kind: "console", line: `load ${n}.livepatch`, via: "console" });
+      expect(r.record.status).not.toBe(0);
+      expect(r.record.output).toContain(`Uploading ${n}.livepatch... failed`);
+      expect(r.record.output).toContain("Error 22");
+    }
   });
 });

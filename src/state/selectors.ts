@@ -24,7 +24,7 @@ export function consolePayloadFiles(list: readonly LoadedFile[], imageFileId: st
   if (machine === undefined) return [];
   return files
     .filter((f) => f.parsed.role === "payload" && f.parsed.elf.header.machine === machine)
-    .map((f) => ({ name: f.name, depends: f.parsed.livepatch?.depends?.buildId ?? null }));
+    .map((f) => ({ name: f.name, depends: f.parsed.livepatch?.depends?.buildId ?? null, xenDepends: f.parsed.livepatch?.xenDepends?.buildId ?? null }));
 }
 
 /** What is selected in one file (an empty record for a file nothing was selected in yet). */

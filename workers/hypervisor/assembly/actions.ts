@@ -3,6 +3,7 @@
 import { EAGAIN, EBUSY, EFAULT, EINVAL, ENODATA, ENOENT, EOPNOTSUPP, ERANGE, ENOSYS } from "./errno";
 import { begin, end, fStr, fStrOrNull, fInt, fU64, objBegin, objEnd, consoleLine, LEVEL_INFO, jsonStr } from "./events";
 import { toHex } from "./bytes";
+import { xenDependsAgainst } from "./upload";
 import { fail, failQuoting, failPrinted, report, resetDiag, at, Loc } from "./diag";
 import * as R from "./rules";
 import { memRead } from "./memory";
@@ -90,14 +91,18 @@ function applyIsInternal(): bool {
 /**
  * The build-id APPLY (without NODEPS) would check a payload's `.livepatch.depends` against now,
  * from the same choice build_id_dep() makes: JSON {"against": "hypervisor" or the payload's name,
- * "buildId": hex}; buildId is null when that is Xen and it has no build-id (APPLY: -ENODATA).
+ * "buildId": hex, "xenBuildId": hex}; buildId is null when that is Xen and it has no build-id
+ * (APPLY: -ENODATA). xenBuildId is what UPLOAD's check_xen_buildid() compares
+ * `.livepatch.xen_depends` with (xenDependsAgainst(); null: Xen has none, UPLOAD: -ENODATA).
  * A look: no events, and no dangling-pointer touch.
  */
 export function applyDependsTarget(): string {
   const top = dependsAgainst(applyIsInternal());
   const x = xenBuildId;
-  if (top !== null) return '{"against":' + jsonStr(top.name) + ',"buildId":"' + toHex(top.buildId) + '"}';
-  return '{"against":"hypervisor","buildId":' + (x === null ? "null" : '"' + toHex(x) + '"') + "}";
+  const u = xenDependsAgainst();
+  const upload = ',"xenBuildId":' + (u === null ? "null" : '"' + toHex(u) + '"') + "}";
+  if (top !== null) return '{"against":' + jsonStr(top.name) + ',"buildId":"' + toHex(top.buildId) + '"' + upload;
+  return '{"against":"hypervisor","buildId":' + (x === null ? "null" : '"' + toHex(x) + '"') + upload;
 }
 
 /** `%s` of a possibly NULL name (xen/common/vsprintf.c string() prints "<NULL>"). */

@@ -35,6 +35,11 @@ export function noteCrash(e: Elf, what: string): i32 {
   return -ENOSYS;
 }
 
+/** The build-id check_xen_buildid() compares `.livepatch.xen_depends` with: the running Xen's (null: none, -ENODATA). */
+export function xenDependsAgainst(): Uint8Array | null {
+  return xenBuildId;
+}
+
 /** check_xen_buildid() in xen/common/livepatch.c: `.livepatch.xen_depends` against Xen's build-id. */
 function checkXenDepends(p: Payload, e: Elf): i32 {
   const name = ".livepatch.xen_depends";
@@ -47,7 +52,7 @@ function checkXenDepends(p: Payload, e: Elf): i32 {
   // check_xen_buildid(): "%s: failed to parse section %s as build-id: %d", then -EINVAL whatever the rc.
   if (rc != 0) return fail(R.R_XEN_DEPENDS_BAD, EINVAL, lp("failed to parse section " + name + " as build-id: " + rc.toString()), "", where);
   p.xenDepends = noteDesc;
-  const xen = xenBuildId;
+  const xen = xenDependsAgainst();
   // check_xen_buildid(): "%s: unable to get running Xen build-id: %d" (rc is 0 by then).
   if (xen === null) return fail(R.R_XEN_NO_BUILD_ID, ENODATA, lp("unable to get running Xen build-id: 0"), "", where);
   // check_xen_buildid(): "%s: build-id mismatch:\n  livepatch: %*phN\n        xen: %*phN\n"
