@@ -165,3 +165,25 @@ describe("a function name with control characters", () => {
     expect(r.stdout).toContain("(XEN)     evil\n(XEN) \\x1b[31mname patch ffff82d040200110(8) with ffff82d040400050 (8)\n");
   });
 });
+
+describe("a symbol name with a control character", () => {
+  // xen_hello_world with the '_' after "livepatch_xen" in .strtab (file offset 0x6d4 + 13, strings -t x;
+  // the string "livepatch_xen_hello_world" whose tail is also the symbol xen_hello_world, the new
+  // function) made ESC. readelf -sW prints the two symbols as "xen^[hello_world" and
+  // "livepatch_xen^[hello_world", and readelf -rW the relocation against the first the same way.
+  it("inspect prints it as readelf does (^[), in the symbol table, the relocations and the livepatch view: no raw ESC", () => {
+    const b = Buffer.from(readFileSync(sample));
+    expect(b.subarray(0x6d4, 0x6d4 + 26).toString("latin1")).toBe("livepatch_xen_hello_world\0");
+    b[0x6d4 + 13] = 0x1b;
+    const file = join(mkdtempSync(join(tmpdir(), "lpl-hostile-")), "esc.livepatch");
+    writeFileSync(file, b);
+    const r = run(["inspect", file]);
+    expect(r.status, r.stderr).toBe(0);
+    // eslint-disable-next-line no-control-regex
+    expect(r.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    expect(r.stdout).toMatch(/^ +37: 0x0 +8 FUNC +GLOBAL HIDDEN +12 xen\^\[hello_world$/m);
+    expect(r.stdout).toMatch(/^ +40: 0x0 +104 OBJECT +GLOBAL HIDDEN +22 livepatch_xen\^\[hello_world$/m);
+    expect(r.stdout).toMatch(/^ {2}0x8 +R_X86_64_64 +xen\^\[hello_world \+ 0x0$/m);
+    expect(r.stdout).toContain("      new_addr xen^[hello_world; filled by R_X86_64_64 against xen^[hello_world (");
+  });
+});

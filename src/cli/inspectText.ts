@@ -1,5 +1,5 @@
 // `inspect` without --json: readable text, ELF first, then the livepatch view.
-import { SHT_SYMTAB, describe, stVisibility, type ElfFile, type SymbolTable } from "../elf/index.ts";
+import { SHT_SYMTAB, describe, printable, stVisibility, type ElfFile, type SymbolTable } from "../elf/index.ts";
 import { pointerJson, type PointerJson } from "../livepatch/json.ts";
 import { xenKeys, type XenView } from "./xenView.ts";
 import { escapeName, notPayload, type LivepatchModel, type PointerField, type PointerTarget } from "../livepatch/index.ts";
@@ -18,14 +18,14 @@ function target(t: PointerTarget): string {
   if (p === null) return "0";
   if ("value" in p) return `${p.value} (absolute)`;
   const addend = typeof p.addend === "number" ? (p.addend === 0 ? "" : p.addend > 0 ? `+${hex(p.addend)}` : hex(p.addend)) : `+${p.addend}`;
-  return `${p.symbol}${addend}${t.kind === "symbol" && !t.defined ? " (undefined: resolved by the hypervisor)" : ""}`;
+  return `${printable(p.symbol)}${addend}${t.kind === "symbol" && !t.defined ? " (undefined: resolved by the hypervisor)" : ""}`;
 }
 
 function provenance(f: PointerField): string {
   if (!f.reloc) return f.raw === 0n ? "no relocation, 0 in the file" : `no relocation, ${hex(f.raw)} in the file`;
   const r = f.reloc;
   const addend = r.addend === 0n ? "" : r.addend > 0n ? `+${hex(r.addend)}` : hex(r.addend);
-  return `filled by ${r.typeName} against ${r.symbol}${addend} (${r.section}[${r.index}], record at ${hex(r.recordOffset)})`;
+  return `filled by ${r.typeName} against ${printable(r.symbol)}${addend} (${printable(r.section)}[${r.index}], record at ${hex(r.recordOffset)})`;
 }
 
 const SECTION_COLUMNS: Column[] = [
@@ -55,7 +55,7 @@ function sectionRows(elf: ElfFile, view: View): string[][] {
   const digits = String(Math.max(0, elf.sections.length - 1)).length;
   return elf.sections.map((s) => [
     `[${lpad(s.index, Math.max(2, digits))}]`,
-    s.name,
+    view.sectionName(s.index),
     describe.sectionTypeName(s.type, view.machine),
     view.sectionFlags(s.flags),
     hex(s.offset),
@@ -105,7 +105,7 @@ export async function writeText(out: StreamOut, fileName: string, elf: ElfFile, 
     out.w("\nNotes:\n");
     const rows = elf.notes.map((note) => {
       const desc = elf.bytes.subarray(note.desc.offset, note.desc.offset + Math.min(note.desc.size, 64));
-      return [view.sectionName(note.sectionIndex), note.name, `${describe.noteTypeName(note.name, note.type)}: ${Array.from(desc, (b) => b.toString(16).padStart(2, "0")).join("")}`];
+      return [view.sectionName(note.sectionIndex), printable(note.name), `${describe.noteTypeName(note.name, note.type)}: ${Array.from(desc, (b) => b.toString(16).padStart(2, "0")).join("")}`];
     });
     for (const line of formatTable(NOTE_COLUMNS, rows, { header: false })) out.w(line);
   }
@@ -130,7 +130,7 @@ function writeLivepatch(out: StreamOut, m: LivepatchModel, xen: XenView | null):
   out.w(`\nLivepatch payload (${m.arch ?? "unknown arch"}, layout ${m.layout ?? "none"}${m.funcsSection ? ` in ${m.funcsSection}` : ""}):\n`);
   out.w(`  build-id       ${m.buildId?.buildId ?? "(none)"}\n  depends        ${m.depends?.buildId ?? "(none)"}\n  xen_depends    ${m.xenDepends?.buildId ?? "(none)"}\n`);
   out.w(`  depends on     ${m.dependsOn === null ? "(unknown)" : m.dependsOn.kind === "xen" ? "Xen itself" : m.dependsOn.kind === "payload" ? `the payload with build-id ${m.dependsOn.buildId}` : "unknown (no .livepatch.xen_depends to compare with; pass --xen IMAGE)"}\n`);
-  if (m.modinfo) out.w(`  modinfo        ${m.modinfo.display}\n`);
+  if (m.modinfo) out.w(`  modinfo        ${printable(m.modinfo.display)}\n`);
   const keys = xen ? xenKeys(m, xen) : null;
   if (keys && keys.safeToReapply !== null) out.w(`  safe to re-apply after revert: ${keys.safeToReapply ? "yes" : "no (writable data)"}; REPLACE possible: ${keys.replacePossible ? "yes" : "no (pre/post hooks)"}\n`);
 
@@ -155,7 +155,7 @@ function writeLivepatch(out: StreamOut, m: LivepatchModel, xen: XenView | null):
     for (const name of ["text", "rw", "ro"] as const) out.w(`  ${pad(name, 5)} ${r[name].address}  ${r[name].size} bytes\n`);
     const order = { text: 0, rw: 1, ro: 2 };
     const placed = [...r.sections].sort((a, b) => order[a.region] - order[b.region] || (BigInt(a.address) < BigInt(b.address) ? -1 : BigInt(a.address) > BigInt(b.address) ? 1 : 0));
-    const rows = placed.map((s) => [s.region, `${s.address} `, s.section, `${s.size} bytes`]);
+    const rows = placed.map((s) => [s.region, `${s.address} `, printable(s.section), `${s.size} bytes`]);
     for (const line of formatTable(REGION_COLUMNS, rows, { indent: "    ", header: false })) out.w(line);
   }
 

@@ -1,5 +1,5 @@
 // Display helpers shared by inspect's text and JSON writers: readelf names, cached per file.
-import { SHN_ABS, SHN_COMMON, SHN_UNDEF, STT_SECTION, describe, stBind, stType, type ElfFile, type SymbolTable } from "../elf/index.ts";
+import { SHN_ABS, SHN_COMMON, SHN_UNDEF, STT_SECTION, describe, printable, stBind, stType, type ElfFile, type SymbolTable } from "../elf/index.ts";
 
 export interface View {
   elf: ElfFile;
@@ -20,7 +20,8 @@ export function createView(elf: ElfFile): View {
   const types = new Map<number, string>();
   const names = new Map<SymbolTable, string[]>();
   const flagLetters = new Map<bigint, string>();
-  const sectionName = (i: number) => (i >= 0 && i < elf.sections.length ? elf.sections[i].name : "");
+  // Names as readelf prints them: a control character as ^X (printable()), never raw to the terminal.
+  const sectionName = (i: number) => (i >= 0 && i < elf.sections.length ? printable(elf.sections[i].name) : "");
   return {
     elf,
     machine,
@@ -51,7 +52,7 @@ export function createView(elf: ElfFile): View {
       }
       let name = cache[index];
       if (name === undefined) {
-        name = stType(table.info[index]) === STT_SECTION && table.name[index] === "" ? sectionName(table.shndx[index]) : table.name[index];
+        name = stType(table.info[index]) === STT_SECTION && table.name[index] === "" ? sectionName(table.shndx[index]) : printable(table.name[index]);
         cache[index] = name;
       }
       return name;
