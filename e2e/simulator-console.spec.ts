@@ -136,3 +136,25 @@ test("the console's hint offers a load of a loaded payload for the booted Xen, a
   }
   await expect(log).toContainText("Error 22");
 });
+
+test("while a load plays, the console's hint already describes Xen where a typed command would run", async ({ page }) => {
+  // A command typed while the timeline plays runs after everything (runInput), so with hello world
+  // being applied, replace world (whose .livepatch.depends is Xen's) would be refused by APPLY's
+  // check against hello world (build_id_dep()): the placeholder must never offer it meanwhile. It
+  // offered it while the load played (the cursor before the record's end) on the page before.
+  await openSimulator(page, "#samples=x86_64/xen_hello_world.livepatch,x86_64/xen_bye_world.livepatch,x86_64/xen_replace_world.livepatch");
+  await expect(box(page)).toHaveAttribute("placeholder", "load xen_hello_world.livepatch");
+  await box(page).evaluate((el) => {
+    const seen: string[] = ((window as unknown as { __placeholders: string[] }).__placeholders = []);
+    new MutationObserver(() => seen.push(el.getAttribute("placeholder") ?? "")).observe(el, { attributes: true, attributeFilter: ["placeholder"] });
+  });
+  await type(page, "load xen_hello_world.livepatch");
+  // The playback goes on to its end (the Pause button turns back to Play).
+  await expect(page.getByRole("button", { name: "Play", exact: true })).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId("console-output")).toContainText("Applying xen_hello_world... completed");
+  const seen = await page.evaluate(() => (window as unknown as { __placeholders: string[] }).__placeholders);
+  expect(seen.filter((p) => p.startsWith("load ")), "placeholders offered while it played").toEqual(expect.arrayContaining(["load xen_bye_world.livepatch"]));
+  expect(seen).not.toContain("load xen_replace_world.livepatch");
+  expect(seen).not.toContain("load xen_hello_world.livepatch");
+  await expect(box(page)).toHaveAttribute("placeholder", "load xen_bye_world.livepatch");
+});

@@ -94,6 +94,22 @@ export function recordsBefore(records: readonly InputRecord[], cursor: number): 
   return n;
 }
 
+/**
+ * How many records a command typed now keeps (runInput): null, all of them, while playing or with
+ * the cursor at the end (the command runs after the last); else those started before the cursor
+ * (a record the cursor is inside is kept whole, and the command runs after it).
+ */
+export function keptRecords(st: { records: readonly InputRecord[]; items: readonly unknown[]; cursor: number; playing: boolean }): number | null {
+  return !st.playing && st.cursor < st.items.length ? recordsBefore(st.records, st.cursor) : null;
+}
+
+/** Where on the timeline a command typed now runs (after keptRecords()): the console's hint describes Xen there. */
+export function commandCursor(st: { records: readonly InputRecord[]; items: readonly unknown[]; cursor: number; playing: boolean }): number {
+  const keep = keptRecords(st);
+  if (keep === null) return st.items.length;
+  return keep === 0 ? 0 : recordEnds(st.records)[keep - 1];
+}
+
 function payloadOf(data: SessionData, from: number): string | null {
   for (let i = from; i < data.events.length; i++) {
     const e = data.events[i];
@@ -194,8 +210,7 @@ export function createSimSlice({ set, get }: SliceApi<"sim">): SimSlice {
       }
       const s = live();
       syncFiles(s);
-      const atEnd = st.cursor >= st.items.length;
-      const keep = !st.playing && !atEnd ? recordsBefore(st.records, st.cursor) : null;
+      const keep = keptRecords(st);
       if (input.kind === "console" && input.via === "console") {
         set({ history: [...st.history.filter((h) => h !== input.line), input.line].slice(-100) });
       }

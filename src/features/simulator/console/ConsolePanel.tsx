@@ -5,9 +5,10 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { suggestedCommand } from "../../../console/suggest.ts";
-import type { NodeState } from "../../../simulator/derive.ts";
+import { deriveSnapshot, type NodeState } from "../../../simulator/derive.ts";
 import { dependsTargetAt, inputText, type InputRecord } from "../../../simulator/types.ts";
 import { consolePayloadFiles } from "../../../state/selectors.ts";
+import { commandCursor } from "../../../state/sim.ts";
 import { useLens } from "../../../state/store.ts";
 
 export interface ConsoleEntry {
@@ -30,16 +31,30 @@ const holds = (states: ReadonlyMap<string, NodeState>) => (payload: string) => {
 
 /**
  * The console's hint and placeholder: a command that works with the files loaded (the FILE names
- * the console opens), what Xen holds at the cursor (`states`) and whom APPLY checks
- * .livepatch.depends against there, or how to get a payload.
+ * the console opens), what Xen holds where a typed command runs (commandCursor(): the end of the
+ * timeline while it plays, else the end of the record the cursor is in) and whom APPLY checks
+ * .livepatch.depends against there, or how to get a payload. `states` are the cursor's, used when
+ * the command runs at the cursor.
  */
 function useSuggestion(states: ReadonlyMap<string, NodeState>): string | null {
-  const { list, imageId, bootDepends, records, cursor } = useLens(
-    useShallow((s) => ({ list: s.files.list, imageId: s.sim.image?.fileId ?? null, bootDepends: s.sim.bootDepends, records: s.sim.records, cursor: s.sim.cursor })),
+  const { list, imageId, bootDepends, records, cursor, items, playing, bootCpus } = useLens(
+    useShallow((s) => ({
+      list: s.files.list,
+      imageId: s.sim.image?.fileId ?? null,
+      bootDepends: s.sim.bootDepends,
+      records: s.sim.records,
+      cursor: s.sim.cursor,
+      items: s.sim.items,
+      playing: s.sim.playing,
+      bootCpus: s.sim.bootCpus,
+    })),
   );
   const files = useMemo(() => consolePayloadFiles(list, imageId), [list, imageId]);
-  const target = useMemo(() => dependsTargetAt(bootDepends, records, cursor), [bootDepends, records, cursor]);
-  return suggestedCommand(files, holds(states), target);
+  const runAt = commandCursor({ records, items, cursor, playing });
+  const target = useMemo(() => dependsTargetAt(bootDepends, records, runAt), [bootDepends, records, runAt]);
+  const elsewhere = runAt !== cursor;
+  const there = useMemo(() => (elsewhere ? deriveSnapshot(items, runAt, bootCpus).states : null), [items, runAt, elsewhere, bootCpus]);
+  return suggestedCommand(files, holds(there ?? states), target);
 }
 
 export function ConsolePanel({
