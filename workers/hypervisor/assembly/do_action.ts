@@ -132,6 +132,15 @@ export function revertTail(p: Payload, cpu: i32): void {
 }
 
 /** A status rc the master sets for `p` (`op` is the action the rendezvous runs). */
+/**
+ * The one line Xen prints about an action whose status rc is not 0 without a printk of its own
+ * (check_for_livepatch_work(): "%s finished %s with rc=%d", XENLOG_INFO, once the action ran),
+ * leading the explanation that follows in brackets.
+ */
+function finishedLine(p: Payload, op: string, rc: i32, why: string): string {
+  return "livepatch: " + p.name + " finished " + op + " with rc=" + rc.toString() + " (" + why + ")";
+}
+
 function statusFailure(p: Payload, op: string, rule: i32, rc: i32, why: string, cpu: i32): void {
   fail(rule, -rc, "", why);
   report(p.name, op, "status", cpu);
@@ -145,7 +154,7 @@ function applyOne(p: Payload, op: string, cpu: i32): i32 {
   if (isHalted()) return rc;
   if (!consistent(p, rc == 0, cpu, true)) return rc;
   if (rc == 0) applyTail(p, cpu);
-  else if (hook) statusFailure(p, op, R.R_APPLY_HOOK, rc, "the apply action hook returned " + rc.toString() + "; Xen prints no line for it" + hookOrigin(p, HOOK_APPLY), cpu);
+  else if (hook) statusFailure(p, op, R.R_APPLY_HOOK, rc, finishedLine(p, op, rc, "the apply action hook returned " + rc.toString() + "; Xen prints no error line for it" + hookOrigin(p, HOOK_APPLY)), cpu);
   return rc;
 }
 
@@ -156,7 +165,11 @@ function revertOne(p: Payload, op: string, cpu: i32): i32 {
   if (isHalted()) return rc;
   if (!consistent(p, rc != 0, cpu, false)) return rc;
   if (rc == 0) revertTail(p, cpu);
-  else if (hook) statusFailure(p, op, R.R_REVERT_HOOK, rc, "the revert action hook returned " + rc.toString() + "; Xen prints no line for it" + hookOrigin(p, HOOK_REVERT), cpu);
+  else if (hook) {
+    // In REVERT the status rc is the hook's; inside REPLACE Xen's line is the replacement's (below).
+    const why = "the revert action hook returned " + rc.toString() + "; Xen prints no error line for it" + hookOrigin(p, HOOK_REVERT);
+    statusFailure(p, op, R.R_REVERT_HOOK, rc, op == "REVERT" ? finishedLine(p, op, rc, why) : why, cpu);
+  }
   return rc;
 }
 
@@ -172,7 +185,7 @@ export function runAction(p: Payload, cmd: i32, cpu: i32): void {
       other.rc = revertOne(other, op, cpu);
       if (other.rc != 0) {
         rc = -EINVAL;
-        statusFailure(p, op, R.R_REPLACE_REVERT, rc, "reverting " + other.name + " failed with " + other.rc.toString() + "; nothing is applied, and Xen prints no line for it", cpu);
+        statusFailure(p, op, R.R_REPLACE_REVERT, rc, finishedLine(p, op, rc, "reverting " + other.name + " failed with " + other.rc.toString() + "; nothing is applied, and Xen prints no error line for it"), cpu);
         break;
       }
     }

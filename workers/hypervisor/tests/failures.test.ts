@@ -197,6 +197,23 @@ describe("action refusals lead with the line Xen prints", () => {
     expect(last(hv)).toMatch(/^livepatch: xen_nop: Timed out on semaphore in CPU quiesce phase \d+\/\d+ \(CPU2 missed the deadline\)$/);
   });
 
+  it("a failing action hook: Xen's only line is \"%s finished %s with rc=%d\" (check_for_livepatch_work())", async () => {
+    // livepatch_do_action() stores the hook's rc in data->rc with no printk of its own; the one line
+    // is the XENLOG_INFO "finished" line printed after the rendezvous.
+    const hv = await booted();
+    upload(hv, "x86_64", "xen_action_hooks");
+    hv.setHookResult("xen_action_hooks", "apply", -EINVAL);
+    expect(apply(hv, "xen_action_hooks")).toBe(0);
+    expect(hv.consoleLines()).toContain("livepatch: xen_action_hooks finished APPLY with rc=-22");
+    expect(last(hv)).toMatch(/^livepatch: xen_action_hooks finished APPLY with rc=-22 \(the apply action hook returned -22; Xen prints no error line for it/);
+    hv.setHookResult("xen_action_hooks", "apply", 0);
+    expect(apply(hv, "xen_action_hooks")).toBe(0);
+    hv.setHookResult("xen_action_hooks", "revert", -1);
+    expect(revert(hv, "xen_action_hooks")).toBe(0);
+    expect(hv.consoleLines()).toContain("livepatch: xen_action_hooks finished REVERT with rc=-1");
+    expect(last(hv)).toMatch(/^livepatch: xen_action_hooks finished REVERT with rc=-1 \(the revert action hook returned -1; Xen prints no error line for it/);
+  });
+
   it("a refusal Xen prints nothing for says so: -EBUSY when scheduled, -ENOENT for an unknown name", async () => {
     const hv = await booted();
     upload(hv, "x86_64", "xen_nop");
