@@ -34,6 +34,11 @@ describe("memoryNameAt", () => {
   const image = (a: bigint) => (a === 0xffff82d0402101a9n ? "__x86_return_thunk" : null);
   const withSym: PayloadInfo = { ...hello, symbols: [{ name: "xen_hello_world", addr: "0xffff82d040400050", size: 8 }] };
 
+  it("a symbol name with a control character is spelled as readelf -sW spells it (^[), as the inspector does", () => {
+    const esc: PayloadInfo = { ...hello, symbols: [{ name: "xen\x1bhello_world", addr: "0xffff82d040400050", size: 8 }] };
+    expect(memoryNameAt(0xffff82d040400050n, { hello: esc }, null)).toBe("xen^[hello_world in xen_hello_world");
+  });
+
   it("a loaded payload's symbol first, then Xen's through the image lookup", () => {
     expect(memoryNameAt(0xffff82d040400050n, { hello: withSym }, image)).toBe("xen_hello_world");
     expect(memoryNameAt(0xffff82d0402101a9n, { hello: withSym }, image)).toBe("__x86_return_thunk");

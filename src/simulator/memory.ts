@@ -1,6 +1,7 @@
 // Bytes at patched addresses at any point of the timeline. The simulator reports every write
 // with the bytes it replaced, so a window read once from the live simulator can be rewound to its
 // original bytes and replayed forward to the cursor: exact, and no simulator call per step.
+import { printable } from "../elf/index.ts";
 import type { LoggedEvent } from "../protocol/hypervisor.ts";
 import type { MemoryWindow, PayloadInfo, TimelineItem } from "./types.ts";
 
@@ -165,7 +166,8 @@ export function memoryIndex(payloads: Record<string, PayloadInfo>): MemoryIndex 
   for (const p of Object.values(payloads)) {
     for (const s of p.symbols) {
       const a = BigInt(s.addr);
-      if (s.name && !names.has(a)) names.set(a, s.name === p.name ? s.name : `${s.name} in ${p.name}`);
+      // A control character in a name as readelf spells it (^X), as the inspector's views print it.
+      if (s.name && !names.has(a)) names.set(a, printable(s.name === p.name ? s.name : `${s.name} in ${p.name}`));
     }
     for (const f of p.funcs) {
       const start = BigInt(f.oldAddr);

@@ -2,7 +2,7 @@
 // instruction by instruction, with what each refers to resolved and the overwritten bytes marked.
 // For a NOP-out the right-hand side is the old function as it is after the NOPs are written.
 import { useMemo } from "react";
-import type { ElfFile } from "../../elf/index.ts";
+import { printable, type ElfFile } from "../../elf/index.ts";
 import type { LivepatchFunc, LivepatchModel } from "../../livepatch/index.ts";
 import type { Insn } from "../../disasm/types.ts";
 import { placeInSection } from "../inspector/symbolize.ts";
@@ -119,7 +119,7 @@ export function OldNew({ fn, model, elf, ctx }: { fn: LivepatchFunc; model: Live
       ? `${old.name} after the NOPs`
       : null
     : loc
-      ? `${fn.newAddr.target.kind === "symbol" ? fn.newAddr.target.symbol : "new code"} (${loc.size} bytes, payload ${loc.section.name}, ${bytesOrigin(loc, ctx.standIn)})`
+      ? `${fn.newAddr.target.kind === "symbol" ? printable(fn.newAddr.target.symbol) : "new code"} (${loc.size} bytes, payload ${printable(loc.section.name)}, ${bytesOrigin(loc, ctx.standIn)})`
       : null;
   const missingOld = !ctx.image
     ? "Load the xen-syms this payload targets: the old function's code is in the hypervisor image, not in the payload."

@@ -4,7 +4,7 @@
 // bytes APPLY writes (its own preview), where the payload's sections landed. Nothing here computes
 // a Xen answer; it reads the audit's.
 import { useMemo } from "react";
-import { buildIdHex, findSymbol, readVirtual, symbolAt, type ElfFile, type SymbolRef } from "../../elf/index.ts";
+import { buildIdHex, findSymbol, printable, readVirtual, symbolAt, type ElfFile, type SymbolRef } from "../../elf/index.ts";
 import type { LivepatchFunc, LivepatchModel } from "../../livepatch/index.ts";
 import { escapeName, funcLabel, heldOldAddr } from "../../livepatch/label.ts";
 import type { PlacedSection } from "../../protocol/hypervisor.ts";
@@ -146,7 +146,7 @@ export function payloadNameAt(elf: ElfFile, sections: readonly PlacedSection[], 
     const start = BigInt(p.addr);
     if (p.size === 0 || address < start || address >= start + BigInt(p.size)) continue;
     const off = address - start;
-    return placeInSection(elf, p.index, off) ?? `${p.name}+0x${off.toString(16)}`;
+    return placeInSection(elf, p.index, off) ?? `${printable(p.name)}+0x${off.toString(16)}`;
   }
   return null;
 }

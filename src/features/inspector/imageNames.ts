@@ -2,7 +2,7 @@
 // resolves as the simulated UPLOAD resolves it); built once per image and shared by every view.
 // And the other way: what the views call an address in the image.
 import { xenImage } from "../../audit/index.ts";
-import { symbolAt, symbolBefore, type ElfFile } from "../../elf/index.ts";
+import { printable, symbolAt, symbolBefore, type ElfFile } from "../../elf/index.ts";
 import type { ImageNames } from "./symbolize.ts";
 
 const namesCache = new WeakMap<ElfFile, ImageNames>();
@@ -27,5 +27,6 @@ export function imageNameAt(elf: ElfFile, address: bigint): string | null {
   const s = symbolAt(elf, address) ?? symbolBefore(elf, address);
   if (!s) return null;
   const d = address - s.value;
-  return d === 0n ? s.name : `${s.name}+0x${d.toString(16)}`;
+  const name = printable(s.name);
+  return d === 0n ? name : `${name}+0x${d.toString(16)}`;
 }

@@ -23,4 +23,15 @@ describe("placeInSection", () => {
     expect(placeInSection(elf, text, 0x14n)).toBe("low+0x4");
     expect(placeInSection(elf, text, 0x18n)).toBeNull();
   });
+
+  it("spells a control character in the name as readelf -sW does (^[), never raw", () => {
+    const built = buildElf({
+      sections: [{ name: ".text", flags: 6, data: new Uint8Array(16) }],
+      symbols: [{ name: "xen\x1bhello", section: ".text", value: 0, size: 8 }],
+    });
+    const elf = parseElf(built.bytes);
+    const text = elf.sections.findIndex((s) => s.name === ".text");
+    expect(placeInSection(elf, text, 0n)).toBe("xen^[hello");
+    expect(placeInSection(elf, text, 4n)).toBe("xen^[hello+0x4");
+  });
 });

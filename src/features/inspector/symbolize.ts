@@ -121,7 +121,9 @@ export function placeInSection(elf: ElfFile, shndx: number, offset: bigint): str
   if (found < 0) return null;
   const delta = offset - s.values[found];
   if (delta >= s.sizes[found] && !(delta === 0n)) return null;
-  return delta === 0n ? s.names[found] : `${s.names[found]}+0x${delta.toString(16)}`;
+  // A control character in the name as readelf spells it (^X), as every view prints a symbol.
+  const name = printable(s.names[found]);
+  return delta === 0n ? name : `${name}+0x${delta.toString(16)}`;
 }
 
 export function symbolTableFor(elf: ElfFile, r: RelocationTable): SymbolTable | undefined {
