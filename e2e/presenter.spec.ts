@@ -371,3 +371,16 @@ test("without the Fullscreen API the presenter still fills the window and says s
   const box = await presenter(page).boundingBox();
   expect(box).toMatchObject({ x: 0, y: 0, width: 1280, height: 720 });
 });
+
+test("a link to a scenario the catalogue lacks says so on the slide, not the previous scenario's slides", async ({ page }) => {
+  // A speaker's typo in the link while presenting: the deck that was open must not go on showing
+  // under a link that names another scenario; the slide says what is wrong.
+  await present(page, "hello-world", 2);
+  await page.evaluate(() => (location.hash = "#present&scenario=hello-wrld&step=1"));
+  await expect(presenter(page).getByRole("alert")).toHaveText('There is no scenario "hello-wrld" in the catalogue.');
+  await expect(presenter(page).locator(".scn-explain")).toHaveCount(0);
+  // Back to a real one: its slides return.
+  await page.evaluate(() => (location.hash = "#present&scenario=hello-world&step=1"));
+  await expect(presenter(page).locator('.scn-explain[data-step="1"]')).toBeVisible({ timeout: 30_000 });
+  await expect(presenter(page).getByRole("alert")).toHaveCount(0);
+});

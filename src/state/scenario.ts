@@ -280,7 +280,9 @@ export function createScenarioSlice({ set, get }: SliceApi<"scenario">): Scenari
         sc().goToStep(Math.min(step, scenario.steps.length), { animate: false });
         return true;
       } catch (e) {
-        if (token === opening) set({ loading: false, problem: e instanceof Error ? e.message : String(e) });
+        // The page no longer shows what was asked for: a scenario still open from before (another
+        // ref) would go on showing its slides under the new link, so it is closed, and the problem says why.
+        if (token === opening) set((cur) => ({ loading: false, problem: e instanceof Error ? e.message : String(e), ...(cur.active && cur.active.ref !== ref ? { active: null, step: 0, whatIf: null } : {}) }));
         return false;
       }
     },

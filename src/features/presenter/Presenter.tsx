@@ -62,7 +62,7 @@ function showAt(k: number, cursor: number): void {
 
 export default function Presenter() {
   const { goToStep, next: nextStep, prev: prevStep, setMode, setHelp } = useLens.getState().scenario;
-  const sc = useLens(useShallow(({ scenario: s }) => ({ active: s.active, step: s.step, blank: s.blank, help: s.help, loading: s.loading, catalogue: s.catalogue })));
+  const sc = useLens(useShallow(({ scenario: s }) => ({ active: s.active, step: s.step, blank: s.blank, help: s.help, loading: s.loading, catalogue: s.catalogue, problem: s.problem })));
   const dialog = useRef<HTMLDialogElement>(null);
   const slide = useRef<HTMLDivElement>(null);
   const [note, setNote] = useState<string | null>(null);
@@ -180,7 +180,7 @@ export default function Presenter() {
       onCancel={(e) => e.preventDefault()}
       onMouseMove={() => setPointer(true)}
     >
-      {a ? <Slide ref={slide} active={a} step={sc.step} /> : <p className="pr-loading">{sc.loading ? "Loading the scenario…" : "No scenario."}</p>}
+      {a ? <Slide ref={slide} active={a} step={sc.step} /> : <p className="pr-loading" role={sc.problem && !sc.loading ? "alert" : undefined}>{sc.loading ? "Loading the scenario…" : (sc.problem ?? "No scenario.")}</p>}
       <footer className="pr-controls" aria-label="Presenter controls">
         <span className="pr-progress" aria-label={`Step ${sc.step} of ${n}`}>
           {Array.from({ length: n + 1 }, (_, k) => (
