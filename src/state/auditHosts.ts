@@ -5,7 +5,10 @@
 // its machine: an AArch64 payload is never judged by an x86 hypervisor it does not target. A file
 // the page could not parse goes to the first host. Hosts come in the order their first file appears
 // in the rail; files keep rail order within a host.
-import { standInArch, type PlanRole } from "../audit/index.ts";
+import type { PlanRole } from "../audit/index.ts";
+// Not through the audit barrel: its rule table (src/audit/rules.ts, built by calls, so never
+// tree-shaken) would join the first screen's JavaScript, 8 KB gzip the first screen does not use.
+import { standInArch } from "../audit/synthetic.ts";
 import { machineLabel } from "../livepatch/index.ts";
 import type { PlanSource } from "../services/auditClient.ts";
 import { fileLinks, roleOf, type FileLinks } from "./links.ts";
