@@ -18,6 +18,17 @@ async function refused(edit: (e: Edit) => unknown, base = "xen_expectations") {
   return { e, f: f[0] };
 }
 
+
+/** xen_nop's APPLY with CPU 2 arriving 45 ms late at a 30 ms rendezvous: it times out. */
+async function timedOutApply() {
+  const hv = await booted();
+  upload(hv, "x86_64", "xen_nop");
+  hv.setCpuDelay(2, 45 * MS);
+  expect(hv.action("xen_nop", ACTION.APPLY, 30 * MS, 0)).toBe(0);
+  hv.advance(60 * MS);
+  return hv;
+}
+
 describe("upload failures locate their record", () => {
   it("a section header check points at the section header", async () => {
     const { e, f } = await refused((x) => x.sh(".rodata.str1.1", "addralign", 3n), "xen_nop");
@@ -111,11 +122,7 @@ describe("action failures", () => {
   });
 
   it("a rendezvous timeout is a status rc failure of the action", async () => {
-    const hv = await booted();
-    upload(hv, "x86_64", "xen_nop");
-    hv.setCpuDelay(2, 45 * MS);
-    expect(hv.action("xen_nop", ACTION.APPLY, 30 * MS, 0)).toBe(0);
-    hv.advance(60 * MS);
+    const hv = await timedOutApply();
     expect(failures(hv)).toMatchObject([{ op: "APPLY", rule: "rendezvous-timeout", rc: -EBUSY, rcKind: "status" }]);
   });
 
@@ -189,11 +196,7 @@ describe("action refusals lead with the line Xen prints", () => {
   });
 
   it("a rendezvous timeout: \"%s: Timed out on semaphore in %s quiesce phase %u/%u\"", async () => {
-    const hv = await booted();
-    upload(hv, "x86_64", "xen_nop");
-    hv.setCpuDelay(2, 45 * MS);
-    expect(hv.action("xen_nop", ACTION.APPLY, 30 * MS, 0)).toBe(0);
-    hv.advance(60 * MS);
+    const hv = await timedOutApply();
     expect(last(hv)).toMatch(/^livepatch: xen_nop: Timed out on semaphore in CPU quiesce phase \d+\/\d+ \(CPU2 missed the deadline\)$/);
   });
 
