@@ -154,6 +154,28 @@ for (const [w, h] of [
   });
 }
 
+// hooks-for-real step 15 calls warn_bug_check(1), which reaches BUG() (fixtures/payloads/warn_bug.c
+// line 45) and Xen panics; step 14's deadlocked call leaves the host up (its text says so).
+test("the BUG step's slide shows Xen halted on every panel, as the simulator page's header does; a step back takes it away", async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  await present(page, "hooks-for-real", 15);
+  const slide = presenter(page).locator(".sl");
+  await expect(presenter(page).locator(".scn-output")).toContainText("Xen crashed: Xen BUG at payloads/warn_bug.c:45", { timeout: 20_000 });
+  await expect(slide).toHaveAttribute("data-halted", "true");
+  for (const where of [".sl-diagram", ".sl-lanes", ".sl-memory"]) await expect(slide.locator(`${where} .sl-halted`)).toHaveText("Xen halted (panic)");
+  // What the panels still show (the last state before the panic) is dimmed, the mark is not.
+  expect(await slide.locator(".sl-diagram .sl-chip").first().evaluate((e) => getComputedStyle(e).opacity)).toBe("0.4");
+  expect(await slide.locator(".sl-diagram .sl-halted").evaluate((e) => getComputedStyle(e).opacity)).toBe("1");
+  await page.keyboard.press("ArrowLeft");
+  await expect(presenter(page)).toHaveAttribute("data-step", "14");
+  await expect(presenter(page).locator(".scn-output")).toContainText("spin here forever", { timeout: 20_000 });
+  await expect(slide).not.toHaveAttribute("data-halted", /.*/);
+  await expect(slide.locator(".sl-halted")).toHaveCount(0);
+  await page.keyboard.press("ArrowRight");
+  await expect(slide.locator(".sl-halted")).toHaveCount(3, { timeout: 20_000 });
+});
+
 // PowerPoint, Keynote and reveal.js go back on Shift+Space; a speaker's hands expect the same here.
 test("Shift+Space goes back a step, Space on; the key help lists it with the other back keys", async ({ page }) => {
   await present(page, "hello-world", 0);

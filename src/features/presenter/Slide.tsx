@@ -176,6 +176,14 @@ function useFitText(ref: React.RefObject<HTMLElement | null>, place: string): bo
   return more;
 }
 
+/**
+ * The host panicked at or before the cursor: the panels show Xen as it was when it stopped (dimmed,
+ * presenter.css), not a live host, and each says so.
+ */
+function Halted() {
+  return <span className="sl-halted">Xen halted (panic)</span>;
+}
+
 export const Slide = forwardRef<HTMLDivElement, { active: ActiveScenario; step: number }>(function Slide({ active, step }, ref) {
   const { sim, snap, rv, windows, focus: seen } = useSimViews();
   const marks = useStepHighlights();
@@ -183,8 +191,12 @@ export const Slide = forwardRef<HTMLDivElement, { active: ActiveScenario; step: 
   const n = active.scenario.steps.length;
   const focus = seen ?? firstPayload(active.scenario);
   const more = useFitText(explain, `${active.scenario.id}:${step}`);
+  // The same fact the simulator page's header shows ("host halted (panic)"): deriveSnapshot's
+  // halted at the cursor, so stepping back before the panic takes the mark away again.
+  const halted = snap.halted;
+  const down = halted ? <Halted /> : null;
   return (
-    <div className="sl" ref={ref} data-step={step}>
+    <div className="sl" ref={ref} data-step={step} data-halted={halted ? "true" : undefined}>
       <div className="sl-in">
         <header className="sl-head">
           <p className="sl-scenario">{active.scenario.title}</p>
@@ -192,6 +204,7 @@ export const Slide = forwardRef<HTMLDivElement, { active: ActiveScenario; step: 
         </header>
         <section className="sl-card sl-diagram" aria-label="Diagram">
           <div className="sl-states">
+            {down}
             {[...snap.states.entries()].map(([name, state]) => (
               <span key={name} className={`sl-chip s-${state} ${marks.payloads.has(name) ? "scn-hot" : ""}`}>
                 {name} <b>{state === "none" ? "—" : state}</b>
@@ -212,11 +225,11 @@ export const Slide = forwardRef<HTMLDivElement, { active: ActiveScenario; step: 
           </p>
         )}
         <section className="sl-card sl-lanes" aria-label="CPUs at the rendezvous">
-          <h3 className="sl-label">CPUs at the rendezvous</h3>
+          <h3 className="sl-label">CPUs at the rendezvous {down}</h3>
           <CpuLanes rv={rv} hotCpus={marks.cpus} natural={470} maxScale={3} />
         </section>
         <section className="sl-card sl-memory" aria-label="Memory">
-          <h3 className="sl-label">Memory at the patched addresses</h3>
+          <h3 className="sl-label">Memory at the patched addresses {down}</h3>
           <MemoryView windows={slideWindows(windows, marks)} arch={sim.image?.arch ?? null} payloads={sim.payloads} marks={marks} />
         </section>
       </div>
