@@ -3,7 +3,7 @@
 // carries in the hello world sample).
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { memoryIndex, rewinder, type ByteWrite } from "./memory.ts";
+import { memoryIndex, rewinder, windowAt, windowsAt, type ByteWrite } from "./memory.ts";
 import type { PayloadInfo } from "./types.ts";
 
 const hello: PayloadInfo = {
@@ -108,6 +108,31 @@ describe("rewinder", () => {
         const addr = 0x1000n + BigInt(at);
         expect(rewinder(writes)(live, addr)).toEqual(naive(live, addr, writes));
       }),
+    );
+  });
+});
+
+describe("windowsAt", () => {
+  // The definition is windowAt() of each window against every write; windowsAt() hands each window
+  // only the writes that reach it. Windows overlap, some are longer than WINDOW_BYTES, writes
+  // stack, revert and straddle window edges.
+  const write = fc.record({
+    at: fc.integer({ min: 0, max: 80 }),
+    bytes: fc.uint8Array({ minLength: 1, maxLength: 40 }),
+    payload: fc.constantFrom("a", "b"),
+    by: fc.constantFrom("apply" as const, "revert" as const),
+  });
+  // Mostly WINDOW_BYTES (16), sometimes a longer one (what was written near a mapping's end).
+  const window = fc.record({ at: fc.integer({ min: 0, max: 80 }), base: fc.oneof(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.uint8Array({ minLength: 17, maxLength: 40 }), fc.uint8Array({ minLength: 1, maxLength: 8 })) });
+
+  it("equals windowAt() of every window against every write", () => {
+    fc.assert(
+      fc.property(fc.array(window, { maxLength: 12 }), fc.array(write, { maxLength: 30 }), (ws, wr) => {
+        const windows = ws.map((w) => ({ addr: 0x1000n + BigInt(w.at), base: w.base, func: "f" })).sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
+        const writes: ByteWrite[] = wr.map((w) => ({ addr: 0x1000n + BigInt(w.at), before: new Uint8Array(w.bytes.length), after: w.bytes, payload: w.payload, by: w.by, func: "f", target: null }));
+        expect(windowsAt(windows, writes)).toEqual(windows.map((w) => windowAt(w, writes)));
+      }),
+      { numRuns: 500 },
     );
   });
 });

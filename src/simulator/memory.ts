@@ -130,6 +130,32 @@ export function windowAt(window: MemoryWindow, writes: readonly ByteWrite[]): Wi
   return { window, bytes, changed, last, owner: changed.some(Boolean) ? (applied[applied.length - 1] ?? null) : null };
 }
 
+/**
+ * Every window at the cursor: windowAt() for each, with each write taken only to the windows it
+ * can reach (`windows` sorted by address, as the session keeps them), so a 2,000-function APPLY
+ * is not 2,000 windows times 2,000 writes at every step of the playback.
+ */
+export function windowsAt(windows: readonly MemoryWindow[], writes: readonly ByteWrite[]): WindowAtCursor[] {
+  const reaching: ByteWrite[][] = windows.map(() => []);
+  // Usually WINDOW_BYTES; a window holding only what was written (near a mapping's end) may be longer.
+  const span = BigInt(windows.reduce((n, w) => Math.max(n, w.base.length), 0));
+  for (const w of writes) {
+    const end = w.addr + BigInt(w.after.length);
+    // The first window that may reach the write: one starting after w.addr - span.
+    let lo = 0;
+    let hi = windows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (windows[mid].addr + span <= w.addr) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < windows.length && windows[i].addr < end; i++) {
+      if (windows[i].addr + BigInt(windows[i].base.length) > w.addr) reaching[i].push(w);
+    }
+  }
+  return windows.map((win, i) => windowAt(win, reaching[i]));
+}
+
 export function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(" ");
 }

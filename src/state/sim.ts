@@ -68,7 +68,8 @@ export interface SimSlice {
   step(delta: number): void;
   togglePlay(): void;
   /** One beat of playback: the cursor moves on from `from` if it is still there and playing. */
-  advancePlayback(from: number): void;
+  /** Moves a playing cursor from `from` to `to` (the next item by default); stops at the end. */
+  advancePlayback(from: number, to?: number): void;
   setSpeed(speed: number): void;
   setTimeoutMs(ms: number): void;
   selectPayload(name: string | null): void;
@@ -273,10 +274,10 @@ export function createSimSlice({ set, get }: SliceApi<"sim">): SimSlice {
     setCursor: (cursor) => set((cur) => ({ cursor: Math.max(0, Math.min(cur.items.length, Math.round(cursor))), playing: false })),
     step: (delta) => sim().setCursor(sim().cursor + delta),
     togglePlay: () => set((cur) => (cur.playing ? { playing: false } : { playing: true, pace: null, cursor: cur.cursor >= cur.items.length ? 0 : cur.cursor })),
-    advancePlayback: (from) =>
+    advancePlayback: (from, to = from + 1) =>
       set((cur) => {
         if (!cur.playing || cur.cursor !== from) return {};
-        return from >= cur.items.length ? { playing: false } : { cursor: from + 1 };
+        return from >= cur.items.length ? { playing: false } : { cursor: Math.min(to, cur.items.length) };
       }),
     setSpeed: (speed) => set({ speed }),
     setTimeoutMs: (timeoutMs) => set({ timeoutMs }),

@@ -3,7 +3,7 @@
 import { useMemo } from "react";
 import { deriveSnapshot } from "../../simulator/derive.ts";
 import { deriveRendezvous } from "../../simulator/rendezvous.ts";
-import { windowAt, writesUpTo } from "../../simulator/memory.ts";
+import { windowsAt, writesUpTo } from "../../simulator/memory.ts";
 import { recordEnds, type InputRecord, type MemoryWindow, type TimelineItem } from "../../simulator/types.ts";
 import type { ConsoleEntry } from "./console/ConsolePanel.tsx";
 
@@ -20,7 +20,7 @@ export function useDerivedViews({ items, records, cursor, bootCpus, windows: mem
   const rv = useMemo(() => deriveRendezvous(items, cursor, snap.cpus), [items, cursor, snap.cpus]);
   const windows = useMemo(() => {
     const writes = writesUpTo(items, cursor);
-    return memWindows.map((w) => windowAt(w, writes)).filter((w) => w.last !== null);
+    return windowsAt(memWindows, writes).filter((w) => w.last !== null);
   }, [items, cursor, memWindows]);
   const entries = useMemo<ConsoleEntry[]>(() => {
     const ends = recordEnds(records);

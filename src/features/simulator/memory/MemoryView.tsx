@@ -1,7 +1,7 @@
 // Bytes at each patched old_addr: the original bytes and the bytes at the cursor, both
 // disassembled, the changed bytes marked, and the jump drawn to the new function. Reverting shows
 // the original bytes again, because the window is rebuilt from the events up to the cursor.
-import { useMemo } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useDisasm, type DisasmState } from "../../functions/useDisasm.ts";
 import type { DisasmArch } from "../../../disasm/types.ts";
 import type { ElfFile } from "../../../elf/index.ts";
@@ -69,7 +69,19 @@ export interface MemoryMarks {
   addrs?: readonly bigint[];
 }
 
-function Window({ w, arch, index, image, marks }: { w: WindowAtCursor; arch: DisasmArch; index: MemoryIndex; image: ElfFile | null; marks?: MemoryMarks }) {
+const windowLabel = (win: WindowAtCursor["window"]) => win.func || `0x${win.addr.toString(16)}`;
+
+/** A window the marks ask for: its function by name, or an address inside it or where it jumps. */
+function isHot(w: WindowAtCursor, marks: MemoryMarks | undefined): boolean {
+  if (!marks) return false;
+  const win = w.window;
+  const label = windowLabel(win);
+  const target = w.owner?.target ?? null;
+  const end = win.addr + BigInt(win.base.length);
+  return (marks.symbols?.has(label) ?? false) || (marks.addrs ?? []).some((a) => (a >= win.addr && a < end) || a === target);
+}
+
+function Window({ w, arch, index, image, hot }: { w: WindowAtCursor; arch: DisasmArch; index: MemoryIndex; image: ElfFile | null; hot: boolean }) {
   const { window: win, bytes, changed, owner } = w;
   // The listing stops where the patched function ends: the window's last bytes may be the next one's.
   const fnEnd = index.funcEndAt(win.addr);
@@ -79,11 +91,9 @@ function Window({ w, arch, index, image, marks }: { w: WindowAtCursor; arch: Dis
   const now = useDisasm(arch, bytes.subarray(0, shown), win.addr);
   const patched = changed.some(Boolean);
   const target = owner?.target ?? null;
-  const label = win.func || `0x${win.addr.toString(16)}`;
+  const label = windowLabel(win);
   const nameAt = (a: bigint) => index.nameAt(a, image ? (x) => imageNameAt(image, x) : null);
   const targetName = target !== null ? nameAt(target) : null;
-  const end = win.addr + BigInt(win.base.length);
-  const hot = (marks?.symbols?.has(label) ?? false) || (marks?.addrs ?? []).some((a) => (a >= win.addr && a < end) || a === target);
   return (
     <article className={`mem-window ${patched ? "patched" : "original"} ${hot ? "scn-hot" : ""}`} aria-label={`Memory at ${label}`}>
       <header>
@@ -114,16 +124,44 @@ function Window({ w, arch, index, image, marks }: { w: WindowAtCursor; arch: Dis
   );
 }
 
+/** Windows drawn at first, and added per step as the list is scrolled to its end. */
+const BATCH = 24;
+
+/** The end of a long list: draws the next windows when it scrolls into view, or on a click. */
+function More({ left, onMore }: { left: number; onMore(): void }) {
+  const ref = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof IntersectionObserver !== "function") return;
+    const io = new IntersectionObserver((seen) => seen.some((e) => e.isIntersecting) && onMore());
+    io.observe(el);
+    return () => io.disconnect();
+  }, [onMore]);
+  return (
+    <button ref={ref} type="button" className="mem-more" onClick={onMore}>
+      {left} more {left === 1 ? "window" : "windows"}: show {Math.min(left, BATCH)} more
+    </button>
+  );
+}
+
 export function MemoryView({ windows, arch, payloads, marks }: { windows: WindowAtCursor[]; arch: string | null; payloads: Record<string, PayloadInfo>; marks?: MemoryMarks }) {
   const a = useMemo<DisasmArch>(() => (arch === "aarch64" || arch === "arm32" ? arch : "x86_64"), [arch]);
   const image = useBootedImage();
   const index = useMemo(() => memoryIndex(payloads), [payloads]);
+  // A 2,000-function APPLY opens 2,000 windows: drawn all at once, with their listings, they took
+  // the page seconds. The first BATCH are drawn, more as the list is scrolled; a window the marks
+  // ask for is always among those drawn.
+  const [shown, setShown] = useState(BATCH);
+  const more = useMemo(() => () => setShown((n) => n + BATCH), []);
+  const hot = useMemo(() => windows.map((w) => isHot(w, marks)), [windows, marks]);
   if (!windows.length) return <p className="hint sim-empty">Nothing patched yet. The bytes at each old_addr appear here once an action writes them.</p>;
+  const count = Math.min(windows.length, Math.max(shown, hot.lastIndexOf(true) + 1));
   return (
     <div className="mem-list">
-      {windows.map((w) => (
-        <Window key={w.window.addr.toString()} w={w} arch={a} index={index} image={image} marks={marks} />
+      {windows.slice(0, count).map((w, i) => (
+        <Window key={w.window.addr.toString()} w={w} arch={a} index={index} image={image} hot={hot[i]} />
       ))}
+      {count < windows.length && <More left={windows.length - count} onMore={more} />}
     </div>
   );
 }

@@ -1,8 +1,8 @@
 // Plays the timeline: one item at a time at the simulator's pace (state/playback.ts), scaled by
-// the speed, or briskly for a command the user just gave. Input is never blocked: this is a timer, and every view reads the cursor from the store.
+// the speed, or briskly for a command the user just gave (several items a frame when their beats are shorter). Input is never blocked: this is a timer, and every view reads the cursor from the store.
 import { useEffect } from "react";
 import { useLens } from "../../../state/store.ts";
-import { delayMs } from "../../../state/playback.ts";
+import { playbackStep } from "../../../state/playback.ts";
 
 export function usePlayback(): void {
   const playing = useLens((s) => s.sim.playing);
@@ -14,7 +14,8 @@ export function usePlayback(): void {
     if (!playing) return;
     const { items, advancePlayback } = useLens.getState().sim;
     if (cursor >= count) return advancePlayback(cursor);
-    const timer = setTimeout(() => advancePlayback(cursor), delayMs(items[cursor], speed, pace));
+    const { to, delay } = playbackStep(items, cursor, speed, pace);
+    const timer = setTimeout(() => advancePlayback(cursor, to), delay);
     return () => clearTimeout(timer);
   }, [playing, cursor, speed, count, pace]);
 }
