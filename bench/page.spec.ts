@@ -228,13 +228,18 @@ test("simulator in the page's worker: first UPLOAD and APPLY of 2,000 functions"
   const output = page.getByTestId("console-output");
   const commands = ["upload large large-2000funcs.livepatch", "apply large"];
   await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing", "toplevel"] });
+  const shownAfter: number[] = [];
   for (const [i, line] of commands.entries()) {
     await page.evaluate((i) => performance.mark(`bench-command-${i}`), i);
     const box = page.getByRole("textbox", { name: "Console" });
     await box.fill(line);
+    const t0 = Date.now();
     await box.press("Enter");
-    await expect.poll(async () => ((await output.textContent()) ?? "").split("completed").length - 1, { timeout: 60_000 }).toBe(i + 1);
+    // Checked every frame: the page has shown the command's end (its views with it) when the line completes.
+    await page.waitForFunction((n) => (document.querySelector("[data-testid=console-output]")?.textContent ?? "").split("completed").length - 1 >= n, i + 1, { polling: "raf", timeout: 60_000 });
+    shownAfter.push(Date.now() - t0);
   }
+  await expect(output).toContainText("completed");
   await page.evaluate(() => performance.mark(`bench-command-end`));
   const trace = await browser.stopTracing();
   const parsed = JSON.parse(trace.toString("utf8")) as { traceEvents: TraceEvent[] } | TraceEvent[];
@@ -255,6 +260,6 @@ test("simulator in the page's worker: first UPLOAD and APPLY of 2,000 functions"
     const allCpu = tasks.reduce((n, e) => n + (e.tdur ?? 0), 0) / 1000;
     const over1 = tasks.filter((e) => (e.tdur ?? 0) > 1000).map((e) => ((e.tdur ?? 0) / 1000).toFixed(1));
     const goal = i === 0 ? "goal < 20 ms" : "goal < 10 ms";
-    report(`\`${line.split(" ")[0]}\` in the page's worker, first time, 2,000 functions: CPU`, (longest.tdur ?? 0) / 1000, "ms", `the hypervisor worker's longest task while it ran (wall ${((longest.dur ?? 0) / 1000).toFixed(1)} ms, longer when the machine is busy): the command, or its events decoded and posted; its tasks over 1 ms of CPU, in order: ${over1.join(", ")} ms; the worker's CPU from the key press to the line's completion, its clock ticks included, ${allCpu.toFixed(1)} ms; Chromium's V8; ${goal}`);
+    report(`\`${line.split(" ")[0]}\` in the page's worker, first time, 2,000 functions: CPU`, (longest.tdur ?? 0) / 1000, "ms", `the hypervisor worker's longest task while it ran (wall ${((longest.dur ?? 0) / 1000).toFixed(1)} ms, longer when the machine is busy): the command, or its events decoded and posted; its tasks over 1 ms of CPU, in order: ${over1.join(", ")} ms; the worker's CPU from the key press to the line's completion, its clock ticks included, ${allCpu.toFixed(1)} ms; the page showed the line completed ${shownAfter[i]} ms after Enter (reduced motion: the views jump to the end); Chromium's V8; ${goal}`);
   }
 });
