@@ -176,6 +176,20 @@ test("the BUG step's slide shows Xen halted on every panel, as the simulator pag
   await expect(slide.locator(".sl-halted")).toHaveCount(3, { timeout: 20_000 });
 });
 
+test("an embed of the BUG step marks its diagram, CPU and memory panels halted, not its explanation; the step before has no mark", async ({ page }) => {
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  await page.goto("./#embed&scenario=hooks-for-real&step=15&panels=diagram,explain,cpus,memory");
+  const embed = page.locator(".embed");
+  await expect(embed).toHaveAttribute("data-halted", "true", { timeout: 30_000 });
+  for (const p of ["diagram", "cpus", "memory"]) await expect(embed.locator(`.embed-${p} > .sl-halted`)).toHaveText("Xen halted (panic)");
+  await expect(embed.locator(".embed-explain .sl-halted")).toHaveCount(0);
+  await embed.focus();
+  await page.keyboard.press("ArrowLeft");
+  await expect(embed).toHaveAttribute("data-step", "14");
+  await expect(embed).not.toHaveAttribute("data-halted", /.*/, { timeout: 20_000 });
+  await expect(embed.locator(".sl-halted")).toHaveCount(0);
+});
+
 // PowerPoint, Keynote and reveal.js go back on Shift+Space; a speaker's hands expect the same here.
 test("Shift+Space goes back a step, Space on; the key help lists it with the other back keys", async ({ page }) => {
   await present(page, "hello-world", 0);

@@ -18,9 +18,13 @@ import { Timeline } from "../simulator/timeline/Timeline.tsx";
 import { usePlayback } from "../simulator/timeline/usePlayback.ts";
 import { useTheme } from "../shell/useTheme.ts";
 import { useSlideKeys } from "./usePresenterKeys.ts";
+import { Halted } from "./Halted.tsx";
 import "../simulator/simulator.css";
 import "../scenarios/scenarios.css";
 import "./presenter.css";
+
+/** The panels that show the host's state: marked and dimmed once it has panicked. */
+const LIVE: ReadonlySet<Panel> = new Set(["diagram", "cpus", "memory"]);
 
 const TITLES: Record<Panel, string> = { diagram: "State", explain: "Explanation", cpus: "CPUs at the rendezvous", memory: "Memory", console: "Console", timeline: "Timeline" };
 
@@ -48,10 +52,11 @@ export default function Embed() {
   const focus = seen ?? firstPayload(sc.active.scenario);
   return (
     // Focusable, so a click into the frame (or Tab) gives it the slide keys.
-    <div className={`embed simulator-embed n${sc.panels.length}`} ref={root} data-step={sc.step} tabIndex={0} aria-label={`${sc.active.scenario.title}, step ${sc.step} of ${sc.active.scenario.steps.length}: arrow keys step`}>
+    <div className={`embed simulator-embed n${sc.panels.length}`} ref={root} data-step={sc.step} data-halted={snap.halted ? "true" : undefined} tabIndex={0} aria-label={`${sc.active.scenario.title}, step ${sc.step} of ${sc.active.scenario.steps.length}: arrow keys step`}>
       {sc.blank && <div className="pr-blank" data-testid="embed-blank" aria-label="Blanked" role="img" />}
       {sc.panels.map((p) => (
         <section key={p} className={`sim-card embed-panel embed-${p}`} aria-label={TITLES[p]}>
+          {snap.halted && LIVE.has(p) && <Halted />}
           <Guard what={`${TITLES[p]} panel`}>
             {p === "diagram" && (focus ? <StateDiagram payload={focus} state={snap.states.get(focus) ?? "none"} action={snap.actions.get(focus) ?? null} /> : <p className="hint">Nothing loaded yet.</p>)}
             {p === "explain" && <Explanation active={sc.active!} step={sc.step} />}

@@ -12,6 +12,7 @@ import { useStepHighlights, type Highlights } from "../scenarios/useHighlights.t
 import { StateDiagram } from "../simulator/state-diagram/StateDiagram.tsx";
 import { CpuLanes } from "../simulator/cpus/CpuLanes.tsx";
 import { MemoryView } from "../simulator/memory/MemoryView.tsx";
+import { Halted } from "./Halted.tsx";
 import type { WindowAtCursor } from "../../simulator/memory.ts";
 
 /** The memory windows that fit on a slide: the step's own first, then those patched now. */
@@ -174,14 +175,6 @@ function useFitText(ref: React.RefObject<HTMLElement | null>, place: string): bo
     };
   }, [ref, place]);
   return more;
-}
-
-/**
- * The host panicked at or before the cursor: the panels show Xen as it was when it stopped (dimmed,
- * presenter.css), not a live host, and each says so.
- */
-function Halted() {
-  return <span className="sl-halted">Xen halted (panic)</span>;
 }
 
 export const Slide = forwardRef<HTMLDivElement, { active: ActiveScenario; step: number }>(function Slide({ active, step }, ref) {
