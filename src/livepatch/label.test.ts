@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parseElf } from "../elf/index.ts";
 import { readSample } from "../test-support/samples.ts";
 import { analyzePayload } from "./index.ts";
-import { escapeName, funcLabel, funcRecordLabel, targetText } from "./label.ts";
+import { escapeName, funcLabel, funcRecordLabel, recordName, targetText } from "./label.ts";
 import type { LivepatchFunc, PointerTarget } from "./types.ts";
 
 const first = (rel: string) => analyzePayload(parseElf(readSample(rel)))!.funcs[0];
@@ -71,6 +71,11 @@ describe("a hostile name is escaped in every label", () => {
     expect(funcRecordLabel(0, "evil\n\x1bname")).toBe("funcs[0] (evil\\x0a\\x1bname)");
     expect(funcLabel({ ...fn, name: { ...fn.name, text: "evil\n\x1bname" } })).toBe("evil\\x0a\\x1bname");
     const bySymbol = { ...fn, name: { ...fn.name, text: null }, oldAddr: { ...fn.oldAddr, target: { kind: "symbol" as const, symbol: ".L3\x021", addend: 4n, defined: true } } };
-    expect(funcLabel(bySymbol)).toBe(".L3\\x021+0x4");
+    // A symbol is spelled as targetText() and readelf spell it, in the label too.
+    expect(funcLabel(bySymbol)).toBe(".L3^B1+0x4");
+    expect(targetText(bySymbol.oldAddr.target)).toBe(".L3^B1 + 0x4");
+    // An empty name string is no name: the label falls back to old_addr's symbol, as for NULL.
+    expect(recordName({ ...fn, name: { ...fn.name, text: "" } })).toBeNull();
+    expect(funcLabel({ ...bySymbol, name: { ...bySymbol.name, text: "" } })).toBe(".L3^B1+0x4");
   });
 });

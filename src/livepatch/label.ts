@@ -6,9 +6,10 @@ import { hexNum } from "./bytes.ts";
 import type { LivepatchFunc, PointerTarget } from "./types.ts";
 
 /**
- * A name from the payload (a record's name string, a symbol) as the tool's labels print it: a control
- * character (C0, DEL, C1), which would break the CLI's lines or drive a terminal (ESC), as `\xNN`.
- * The wasm escapes the same way (escapeName() in workers/hypervisor/assembly/payload.ts).
+ * A record's name string as the tool's labels print it: a control character (C0, DEL, C1), which
+ * would break the CLI's lines or drive a terminal (ESC), as `\xNN`. The wasm escapes the same way
+ * (escapeName() in workers/hypervisor/assembly/payload.ts). A symbol is spelled as readelf spells
+ * it instead (printable(): `.L3^B1`), in every view and in the labels below.
  */
 export function escapeName(name: string): string {
   // eslint-disable-next-line no-control-regex
@@ -25,11 +26,20 @@ export function funcRecordLabel(index: number, name: string | null | undefined):
   return `funcs[${index}] (${name ? escapeName(name) : "unnamed"})`;
 }
 
-/** What every view calls a record (see the head of this file), its name or symbol through escapeName(). */
+/** The record's own name as a label (escapeName()); null when its name is NULL or empty. */
+export function recordName(fn: LivepatchFunc): string | null {
+  return fn.name.text ? escapeName(fn.name.text) : null;
+}
+
+/**
+ * What every view calls a record (see the head of this file): recordName(), else old_addr's symbol
+ * as every view spells a symbol (printable(), as targetText() does), else its index.
+ */
 export function funcLabel(fn: LivepatchFunc): string {
-  if (fn.name.text) return escapeName(fn.name.text);
+  const own = recordName(fn);
+  if (own !== null) return own;
   const t = fn.oldAddr.target;
-  if (t.kind === "symbol" && !t.symbol.startsWith("#")) return escapeName(t.addend === 0n ? t.symbol : `${t.symbol}${t.addend < 0n ? "-" : "+"}0x${(t.addend < 0n ? -t.addend : t.addend).toString(16)}`);
+  if (t.kind === "symbol" && !t.symbol.startsWith("#")) return `${printable(t.symbol)}${t.addend === 0n ? "" : `${t.addend < 0n ? "-" : "+"}0x${(t.addend < 0n ? -t.addend : t.addend).toString(16)}`}`;
   return `#${fn.index}`;
 }
 

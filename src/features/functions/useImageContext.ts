@@ -6,7 +6,7 @@
 import { useMemo } from "react";
 import { buildIdHex, findSymbol, printable, readVirtual, symbolAt, type ElfFile, type SymbolRef } from "../../elf/index.ts";
 import type { LivepatchFunc, LivepatchModel } from "../../livepatch/index.ts";
-import { escapeName, funcLabel, heldOldAddr } from "../../livepatch/label.ts";
+import { funcLabel, heldOldAddr, recordName } from "../../livepatch/label.ts";
 import type { PlacedSection } from "../../protocol/hypervisor.ts";
 import type { ParsedFile } from "../../state/parsedFile.ts";
 import { useLens, type LoadedFile } from "../../state/store.ts";
@@ -123,7 +123,7 @@ export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageCont
         // With no placement (a refused upload), an old_addr the file holds outright is still the
         // address Xen would patch: the image's function there names the record.
         const fileAddr = heldOldAddr(fn);
-        return (fn.name.text !== null ? escapeName(fn.name.text) : null) ?? (patch ? nameInImage(patch.oldAddr) : fileAddr !== null ? nameInImage(fileAddr) : null) ?? funcLabel(fn);
+        return recordName(fn) ?? (patch ? nameInImage(patch.oldAddr) : fileAddr !== null ? nameInImage(fileAddr) : null) ?? funcLabel(fn);
       },
       sections,
       standIn: !!at?.assumed,
