@@ -5,7 +5,7 @@
 // so it costs no intermediate strings: the incremental GC, not the formatting, was what made GET
 // and large actions slow. Nothing between begin() and end() may emit another event.
 import { clockNow } from "./clock";
-import { TextOut, hexDigit } from "./textout";
+import { TextOut, storeAddr, storeCounted, storeHexBytes, storeI64, storeU64 } from "./textout";
 
 /** JSON string literal; escapes quotes, backslashes and every control character (as TextOut does). */
 export function jsonStr(s: string): string {
@@ -110,54 +110,6 @@ export function end(): void {
 }
 
 // The compact write line is stored through a raw pointer after one reserve() for the whole line.
-
-/** Decimal digits of `v` at `at`; returns the position after them. */
-function storeU64(at: usize, v: u64): usize {
-  let digits: usize = 1;
-  for (let x = v / 10; x != 0; x /= 10) digits++;
-  let p = at + ((digits - 1) << 1);
-  let x = v;
-  for (let i: usize = 0; i < digits; i++) {
-    store<u16>(p, <u16>(0x30 + <i32>(x % 10)));
-    x /= 10;
-    p -= 2;
-  }
-  return at + (digits << 1);
-}
-
-function storeI64(at: usize, v: i64): usize {
-  if (v >= 0) return storeU64(at, <u64>v);
-  store<u16>(at, 0x2d);
-  return storeU64(at + 2, <u64>0 - <u64>v);
-}
-
-/** "0x" and the hex digits of `v`. */
-function storeAddr(at: usize, v: u64): usize {
-  store<u32>(at, 0x00780030);
-  let n: usize = 1;
-  for (let x = v >> 4; x != 0; x >>= 4) n++;
-  const p = at + 4;
-  for (let i: usize = 0; i < n; i++) store<u16>(p + (i << 1), hexDigit(<i32>((v >> (<u64>(n - 1 - i) * 4)) & 15)));
-  return p + (n << 1);
-}
-
-function storeHexBytes(at: usize, b: Uint8Array, n: i32): usize {
-  for (let i = 0; i < n; i++) {
-    const v = <i32>unchecked(b[i]);
-    store<u16>(at + (<usize>i << 2), hexDigit(v >> 4));
-    store<u16>(at + (<usize>i << 2) + 2, hexDigit(v & 15));
-  }
-  return at + (<usize>n << 2);
-}
-
-/** `<length>:<chars>`: any character may follow, a newline included. */
-function storeCounted(at: usize, s: string): usize {
-  const p = storeU64(at, <u64>s.length);
-  store<u16>(p, 0x3a);
-  const n = <usize>s.length << 1;
-  memory.copy(p + 2, changetype<usize>(s), n);
-  return p + 2 + n;
-}
 
 export const WRITE_APPLY_BRANCH: i32 = 0x62; // "b"
 export const WRITE_APPLY_NOP: i32 = 0x6e; // "n"

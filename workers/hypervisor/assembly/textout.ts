@@ -9,6 +9,58 @@ export function hexDigit(d: i32): u16 {
   return <u16>(d < 10 ? 0x30 + d : 0x57 + d);
 }
 
+// Pointer-level writers: each stores at `at` (room reserved by the caller) and returns where it
+// ended. TextOut's methods use them, and so does the log's compact write line (one reserve a line).
+
+/** Decimal digits of `v` at `at`; returns the position after them. */
+export function storeU64(at: usize, v: u64): usize {
+  let digits: usize = 1;
+  for (let x = v / 10; x != 0; x /= 10) digits++;
+  let p = at + ((digits - 1) << 1);
+  let x = v;
+  for (let i: usize = 0; i < digits; i++) {
+    store<u16>(p, <u16>(0x30 + <i32>(x % 10)));
+    x /= 10;
+    p -= 2;
+  }
+  return at + (digits << 1);
+}
+
+export function storeI64(at: usize, v: i64): usize {
+  if (v >= 0) return storeU64(at, <u64>v);
+  store<u16>(at, 0x2d);
+  return storeU64(at + 2, <u64>0 - <u64>v);
+}
+
+/** "0x" and the hex digits of `v`. */
+export function storeAddr(at: usize, v: u64): usize {
+  store<u32>(at, 0x00780030);
+  let n: usize = 1;
+  for (let x = v >> 4; x != 0; x >>= 4) n++;
+  const p = at + 4;
+  for (let i: usize = 0; i < n; i++) store<u16>(p + (i << 1), hexDigit(<i32>((v >> (<u64>(n - 1 - i) * 4)) & 15)));
+  return p + (n << 1);
+}
+
+export function storeHexBytes(at: usize, b: Uint8Array, n: i32): usize {
+  for (let i = 0; i < n; i++) {
+    const v = <i32>unchecked(b[i]);
+    store<u16>(at + (<usize>i << 2), hexDigit(v >> 4));
+    store<u16>(at + (<usize>i << 2) + 2, hexDigit(v & 15));
+  }
+  return at + (<usize>n << 2);
+}
+
+/** `<length>:<chars>`: any character may follow, a newline included. */
+export function storeCounted(at: usize, s: string): usize {
+  const p = storeU64(at, <u64>s.length);
+  store<u16>(p, 0x3a);
+  const n = <usize>s.length << 1;
+  memory.copy(p + 2, changetype<usize>(s), n);
+  return p + 2 + n;
+}
+
+
 export class TextOut {
   buf: ArrayBuffer;
   /** Bytes written (two per character). */
@@ -47,53 +99,35 @@ export class TextOut {
     this.used += n;
   }
 
+  /** Moves `used` to `end`, a position a pointer-level writer returned. */
+  @inline private upTo(end: usize): void {
+    this.used = <i32>(end - changetype<usize>(this.buf));
+  }
+
   u64(v: u64): void {
-    let digits = 1;
-    for (let x = v / 10; x != 0; x /= 10) digits++;
-    this.reserve(digits << 1);
-    let at = this.end + (<usize>(digits - 1) << 1);
-    let x = v;
-    for (let i = 0; i < digits; i++) {
-      store<u16>(at, <u16>(0x30 + <i32>(x % 10)));
-      x /= 10;
-      at -= 2;
-    }
-    this.used += digits << 1;
+    this.reserve(40);
+    this.upTo(storeU64(this.end, v));
   }
 
   i64(v: i64): void {
-    if (v < 0) {
-      this.char(0x2d);
-      this.u64(<u64>0 - <u64>v);
-    } else this.u64(<u64>v);
-  }
-
-  hexDigits(v: u64): void {
-    let n = 1;
-    for (let x = v >> 4; x != 0; x >>= 4) n++;
-    this.reserve(n << 1);
-    const at = this.end;
-    for (let i = 0; i < n; i++) store<u16>(at + (<usize>i << 1), hexDigit(<i32>((v >> (<u64>(n - 1 - i) * 4)) & 15)));
-    this.used += n << 1;
+    this.reserve(42);
+    this.upTo(storeI64(this.end, v));
   }
 
   /** An address as a JSON string, "0x…" (u64 does not fit a JSON number). */
   jsonAddr(v: u64): void {
-    this.raw('"0x');
-    this.hexDigits(v);
-    this.char(0x22);
+    this.reserve(40);
+    const at = this.end;
+    store<u16>(at, 0x22);
+    const end = storeAddr(at + 2, v);
+    store<u16>(end, 0x22);
+    this.upTo(end + 2);
   }
 
   /** `n` bytes of `b` as lower-case hex without separators. */
   hexBytes(b: Uint8Array, n: i32): void {
     this.reserve(n << 2);
-    const at = this.end;
-    for (let i = 0; i < n; i++) {
-      const v = <i32>unchecked(b[i]);
-      store<u16>(at + (<usize>i << 2), hexDigit(v >> 4));
-      store<u16>(at + (<usize>i << 2) + 2, hexDigit(v & 15));
-    }
-    this.used += n << 2;
+    this.upTo(storeHexBytes(this.end, b, n));
   }
 
   /** Bytes as a JSON string of lower-case hex. */
