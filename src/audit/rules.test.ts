@@ -47,6 +47,7 @@ const NOT_IN_A_PLAN: Partial<Record<RuleId, string>> = {
   "list-idx-out-of-range": "a plan does not LIST",
   "action-pad-nonzero": "xen-livepatch always zeroes the pad word",
   "action-already-scheduled": "a plan waits for each action to finish",
+  "action-cmd-unknown": "xen-livepatch sends only UNLOAD, REVERT, APPLY and REPLACE",
   "action-pending": "a plan waits for each action to finish",
   "unload-not-checked": "a plan does not UNLOAD",
   "revert-not-top": "a plan does not REVERT",

@@ -147,6 +147,7 @@ export const RULES = {
   "funcs-not-allocated": rt("A .livepatch.funcs section without SHF_ALLOC is never loaded, so Xen reads the function records through a NULL pointer and the host crashes."),
   "func-name-unreadable": rt("With old_addr 0 Xen looks the function up by its name; a name pointer that points nowhere makes the hypervisor take a fatal page fault."),
   "action-already-scheduled": ap(0, -EBUSY, "An action for this payload is already waiting for its rendezvous."),
+  "action-cmd-unknown": ap(0, -EOPNOTSUPP, "ACTION knows four commands (UNLOAD 1, REVERT 2, APPLY 3, REPLACE 4); any other cmd is refused, without a console line, once the payload is found and has no action scheduled."),
   "unload-not-checked": ap(0, -EINVAL, "Only a payload that is not applied (CHECKED) can be unloaded; revert it first."),
   "revert-not-top": ap(0, -EBUSY, "Payloads are reverted in the reverse order they were applied: only the top of the applied stack can go."),
   "hook-prerevert-failed": ap(3, -EPERM, "The payload's pre-revert hook vetoed the revert; the hypercall returns the hook's value and the status rc keeps it."),

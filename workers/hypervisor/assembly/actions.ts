@@ -289,5 +289,7 @@ function actionBody(p: Payload, cmd: i32, timeoutNs: u32, flags: u32): i32 {
     p.rc = -EAGAIN;
     return scheduleWork(p, cmd, timeoutNs);
   }
-  return -EOPNOTSUPP;
+  // livepatch_action(): the switch's default, after the payload lookup and the -EBUSY test; silent.
+  return fail(R.R_ACTION_CMD, EOPNOTSUPP, "", "cmd " + (<u32>cmd).toString() +
+    " is not an action Xen knows (UNLOAD 1, REVERT 2, APPLY 3, REPLACE 4); Xen returns -EOPNOTSUPP without a message");
 }

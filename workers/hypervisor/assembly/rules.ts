@@ -92,6 +92,7 @@ export const R_SYM_DUP = rule("symbol-duplicate-export");
 
 // ACTION (APPLY, REVERT, REPLACE, UNLOAD), in Xen's order.
 export const R_SCHEDULED = rule("action-already-scheduled");
+export const R_ACTION_CMD = rule("action-cmd-unknown");
 export const R_UNLOAD_STATE = rule("unload-not-checked");
 export const R_REVERT_TOP = rule("revert-not-top");
 export const R_PREREVERT = rule("hook-prerevert-failed");

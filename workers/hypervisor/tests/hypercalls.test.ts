@@ -4,7 +4,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { parseElf, sectionByName } from "../../../src/elf/index.ts";
 import type { HypervisorApi } from "../host/api.ts";
-import { ACTION, APPLIED, CHECKED, EINVAL, ENOENT, MS, apply, booted, eventsOf, failures, revert, sample, upload } from "./harness.ts";
+import { ACTION, APPLIED, CHECKED, EBUSY, EINVAL, ENOENT, EOPNOTSUPP, MS, apply, booted, eventsOf, failures, revert, sample, upload } from "./harness.ts";
 
 const X = "x86_64";
 const E2BIG = 7;
@@ -231,6 +231,41 @@ describe("ACTION and UPLOAD: pad words and op flags", () => {
     expect(hv.list().map((e) => e.name)).toEqual(["xen_nop"]);
     expect(hv.upload("a", sample(`${X}/xen_dup_a.livepatch`), FORCE | 2)).toBe(0);
     expect(probe().version).toBe(v + 1);
+  });
+});
+
+describe("ACTION: a cmd Xen does not know", () => {
+  // xen/common/livepatch.c livepatch_action(): pad, get_name(), find_payload() (-ENOENT),
+  // is_work_scheduled() (-EBUSY), then `switch ( action->cmd )` whose default is
+  // `rc = -EOPNOTSUPP; break;` with no printk. LIVEPATCH_ACTION_UNLOAD..REPLACE are 1..4
+  // (xen/include/public/sysctl.h).
+  it("-EOPNOTSUPP with a typed failure and no console line, after the lookup and the -EBUSY test", () => {
+    upload(hv, X, "xen_nop");
+    const before = hv.consoleLines().length;
+    expect(hv.action("xen_nop", 7 as 1, 0, 0)).toBe(-EOPNOTSUPP);
+    expect(hv.action("xen_nop", 0 as 1, 0, 0)).toBe(-EOPNOTSUPP);
+    expect(hv.action("xen_nop", 0xffffffff as 1, 0, 0)).toBe(-EOPNOTSUPP);
+    expect(hv.consoleLines().length).toBe(before);
+    expect(failures(hv).map((e) => [e.payload, e.rule, e.op, e.rc, e.rcKind])).toEqual([
+      ["xen_nop", "action-cmd-unknown", "ACTION", -EOPNOTSUPP, "hypercall"],
+      ["xen_nop", "action-cmd-unknown", "ACTION", -EOPNOTSUPP, "hypercall"],
+      ["xen_nop", "action-cmd-unknown", "ACTION", -EOPNOTSUPP, "hypercall"],
+    ]);
+    expect(failures(hv).map((e) => e.explanation)).toEqual([
+      "cmd 7 is not an action Xen knows (UNLOAD 1, REVERT 2, APPLY 3, REPLACE 4); Xen returns -EOPNOTSUPP without a message",
+      "cmd 0 is not an action Xen knows (UNLOAD 1, REVERT 2, APPLY 3, REPLACE 4); Xen returns -EOPNOTSUPP without a message",
+      "cmd 4294967295 is not an action Xen knows (UNLOAD 1, REVERT 2, APPLY 3, REPLACE 4); Xen returns -EOPNOTSUPP without a message",
+    ]);
+    expect(hv.get("xen_nop")).toEqual({ ret: 0, state: CHECKED, rc: 0 });
+
+    // The lookup and the scheduled-work test come first.
+    expect(hv.action("nope", 7 as 1, 0, 0)).toBe(-ENOENT);
+    expect(hv.action("xen_nop", ACTION.APPLY, 30 * MS, 0)).toBe(0);
+    expect(hv.action("xen_nop", 7 as 1, 0, 0)).toBe(-EBUSY);
+    expect(failures(hv).slice(3).map((e) => [e.payload, e.rule, e.rc])).toEqual([
+      ["nope", "payload-not-found", -ENOENT],
+      ["xen_nop", "action-already-scheduled", -EBUSY],
+    ]);
   });
 });
 
