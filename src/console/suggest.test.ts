@@ -60,8 +60,16 @@ describe("suggestedCommand", () => {
     expect(suggestedCommand([wrong, missing], none, bare)).toBe("list");
   });
 
-  it("without an answer from the backend, offers the first file Xen does not hold", () => {
-    expect(suggestedCommand([{ name: "xen_bye_world.livepatch", depends: HELLO, xenDepends: XEN }], none, null)).toBe("load xen_bye_world.livepatch");
+  it("without an answer from the backend, offers no load (it cannot tell which one Xen would take)", () => {
+    // Bye world on a bare Xen: APPLY would check its depends (hello's build-id) against Xen's
+    // and refuse it (build_id_dep(), -EINVAL). The first file Xen does not hold is no safe offer.
+    expect(suggestedCommand([{ name: "xen_bye_world.livepatch", depends: HELLO, xenDepends: XEN }], none, null)).toBe("list");
+    // A file whose build-ids look right is not vouched for either: whom they are checked against is unknown.
+    expect(suggestedCommand(onXen("xen_hello_world.livepatch"), none, null)).toBe("list");
+    // The wrong-Xen file UPLOAD refuses (check_xen_buildid()) is never offered.
+    expect(suggestedCommand([{ name: "xen_wrong_xen_buildid.livepatch", depends: XEN, xenDepends: WRONG_XEN }], none, null)).toBe("list");
+    // Still no payload file: the hint says how to get one.
+    expect(suggestedCommand([], none, null)).toBeNull();
   });
 
   it("lists once Xen holds every payload file's name (load would fail with -EEXIST)", () => {

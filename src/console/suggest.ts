@@ -25,13 +25,16 @@ export interface PayloadFile {
  * Xen's) and whose .livepatch.depends names the one APPLY would check it against now
  * (`target.buildId`: the last applied payload's, or Xen's while none is applied), both the
  * simulated Xen's own answer, in order; `list` when no file's load would upload and apply; null
- * with no payload file. A null `target` (the backend cannot say) offers the first file Xen does not hold.
+ * with no payload file. A null `target` (the backend cannot say whom UPLOAD and APPLY check
+ * against) offers `list` too: the hint never offers a load it cannot vouch for, and a payload
+ * file's build-ids alone cannot say whether Xen would take it.
  */
 export function suggestedCommand(payloadFiles: readonly PayloadFile[], held: (payload: string) => boolean, target: DependsTarget | null): string | null {
   if (payloadFiles.length === 0) return null;
+  if (target === null) return "list";
   const free = payloadFiles.filter((f) => !held(loadName(f.name)));
   // UPLOAD's check_xen_buildid() first, then APPLY's build_id_dep(): a file failing either is refused.
-  const accepted = (f: PayloadFile, t: DependsTarget) => f.xenDepends !== null && f.xenDepends === t.xenBuildId && f.depends !== null && f.depends === t.buildId;
-  const next = target === null ? free[0] : free.find((f) => accepted(f, target));
+  const accepted = (f: PayloadFile) => f.xenDepends !== null && f.xenDepends === target.xenBuildId && f.depends !== null && f.depends === target.buildId;
+  const next = free.find(accepted);
   return next === undefined ? "list" : `load ${quoteWord(next.name)}`;
 }
