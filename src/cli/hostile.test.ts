@@ -187,3 +187,33 @@ describe("a symbol name with a control character", () => {
     expect(r.stdout).toContain("      new_addr xen^[hello_world; filled by R_X86_64_64 against xen^[hello_world (");
   });
 });
+
+describe("a symbol name and a file name with C1 controls (CSI, U+009B)", () => {
+  // The same symbols as above, with "_h" after "livepatch_xen" made C2 9B, UTF-8 for U+009B (CSI).
+  // LC_ALL=C readelf 2.40 -sW prints its two bytes raw, which a terminal may take for CSI;
+  // `readelf -U escape -sW` prints "xen\u009bello_world" and "livepatch_xen\u009bello_world",
+  // and `readelf -U escape -rW` the relocation against the first the same way.
+  it("inspect spells the symbol as readelf -U escape does and escapes the file name: no C1 control or ESC in its output", () => {
+    const b = Buffer.from(readFileSync(sample));
+    expect(b.subarray(0x6d4, 0x6d4 + 26).toString("latin1")).toBe("livepatch_xen_hello_world\0");
+    b[0x6d4 + 13] = 0xc2;
+    b[0x6d4 + 14] = 0x9b;
+    const dir = mkdtempSync(join(tmpdir(), "lpl-hostile-"));
+    const file = join(dir, "c1\x1b[2J\u009b2J.livepatch");
+    writeFileSync(file, b);
+    const r = spawnSync(process.execPath, [cli, "inspect", file], { cwd: root, timeout: 20_000 });
+    expect(r.status, r.stderr.toString()).toBe(0);
+    const raw = r.stdout;
+    // Byte for byte: no ESC, and no C1 control as UTF-8 (C2 80..C2 9F).
+    expect(raw.includes(0x1b)).toBe(false);
+    for (let i = raw.indexOf(0xc2); i >= 0; i = raw.indexOf(0xc2, i + 1)) expect(raw[i + 1] < 0x80 || raw[i + 1] > 0x9f, `C1 at byte ${i}`).toBe(true);
+    const out = raw.toString("utf8");
+    // eslint-disable-next-line no-control-regex
+    expect(out).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]/);
+    expect(out).toContain(`File: ${dir}/c1\\x1b[2J\\x9b2J.livepatch (`);
+    expect(out).toMatch(/^ +37: 0x0 +8 FUNC +GLOBAL HIDDEN +12 xen\\u009bello_world$/m);
+    expect(out).toMatch(/^ +40: 0x0 +104 OBJECT +GLOBAL HIDDEN +22 livepatch_xen\\u009bello_world$/m);
+    expect(out).toMatch(/^ {2}0x8 +R_X86_64_64 +xen\\u009bello_world \+ 0x0$/m);
+    expect(out).toContain("      new_addr xen\\u009bello_world; filled by R_X86_64_64 against xen\\u009bello_world (");
+  });
+});

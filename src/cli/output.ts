@@ -23,11 +23,23 @@ export class StreamOut {
 
   private readonly chunk: number;
 
-  /** `chunk`: the size of the buffers handed to the stream (smaller in tests, above HEADROOM). */
-  constructor(stream: NodeJS.WritableStream, chunk = CHUNK) {
+  /** What every text written passes through (terminalSafe() for a terminal's text); null: none. */
+  private readonly filter: ((text: string) => string) | null;
+
+  /**
+   * `chunk`: the size of the buffers handed to the stream (smaller in tests, above HEADROOM).
+   * `filter`: applied to all text, w()'s and the fragments writers encode through filtered().
+   */
+  constructor(stream: NodeJS.WritableStream, chunk = CHUNK, filter: ((text: string) => string) | null = null) {
     this.stream = stream;
     this.chunk = chunk;
+    this.filter = filter;
     this.buf = Buffer.allocUnsafeSlow(chunk);
+  }
+
+  /** `s` as this output writes text (through the filter), for writers that encode fragments themselves. */
+  filtered(s: string): string {
+    return this.filter === null ? s : this.filter(s);
   }
 
   /** Append text (UTF-8). */
@@ -38,7 +50,7 @@ export class StreamOut {
 
   /** Encode gathered text into the buffer, before bytes are written after it. */
   private settle(): void {
-    const t = this.text;
+    const t = this.filter === null ? this.text : this.filter(this.text);
     this.text = "";
     this.ensure(t.length * 3);
     this.pos += this.buf.write(t, this.pos);

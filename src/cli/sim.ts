@@ -9,7 +9,7 @@ import { parseCommand, usageError } from "./args.ts";
 import { SIM } from "./commands.ts";
 import { readRegularFile } from "./readFile.ts";
 import { LineTooLong, SCRIPT_MAX_BYTES, lines } from "./commandLines.ts";
-import { escapeName } from "../livepatch/label.ts";
+import { terminalSafe } from "./terminal.ts";
 
 interface SimArgs {
   xen: string;
@@ -32,18 +32,6 @@ function simArgs(args: string[]): SimArgs | number {
 /** The console's FILE arguments: a file that cannot be read is null (xen-livepatch's "Could not open"). */
 function readFileOrNull(name: string): Uint8Array | null {
   return readRegularFile(name).bytes;
-}
-
-/**
- * The console's text with every control character but newline and tab shown as \xNN
- * (escapeName()): Xen's quoted lines carry a payload's strings as Xen prints them, and a hostile
- * function name would otherwise drive the reader's terminal.
- */
-export function terminalSafe(text: string): string {
-  return text
-    .split("\n")
-    .map((line) => line.split("\t").map(escapeName).join("\t"))
-    .join("\n");
 }
 
 function print(result: CommandResult): void {

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseElf } from "./parse.ts";
-import { formatReadelf } from "./readelf.ts";
+import { formatReadelf, printable } from "./readelf.ts";
 import { buildElf, note, relocations, strtab, symbols } from "./test-support/build-elf.ts";
 import { GOLDENS_DIR, goldenPath, listSamples, readSample } from "../test-support/samples.ts";
 
@@ -150,4 +150,17 @@ describe("synthetic files against readelf 2.40 (live, or its committed goldens)"
       });
     }
   }
+});
+
+describe("printable()", () => {
+  // readelf 2.40 -sW on symbols named with these bytes (objcopy --redefine-sym): C0 as ^X ("c^[[31md"
+  // for ESC), DEL as ^ and 0x7f + 0x40; a C1 control (UTF-8 C2 9B, C2 85) raw under LC_ALL=C, and
+  // "\u009b", "\u0085" under -U escape, which is the spelling taken; other UTF-8 ("é") stays.
+  it("spells C0 and DEL as readelf does, C1 as readelf -U escape does, and leaves other text", () => {
+    expect(printable("c\x1b[31md")).toBe("c^[[31md");
+    expect(printable("e\x7ff")).toBe("e^\u00bff");
+    expect(printable("a\u009b31mb")).toBe("a\\u009b31mb");
+    expect(printable("h\u00e9i\u0085j")).toBe("h\u00e9i\\u0085j");
+    expect(printable("plain_name")).toBe("plain_name");
+  });
 });

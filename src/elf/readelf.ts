@@ -34,10 +34,19 @@ const is64 = (f: ElfFile): boolean => f.header.elfClass === 64;
 /** print_vma LONG_HEX: the address width of the class. */
 const vma = (f: ElfFile, n: bigint): string => hx(BigInt.asUintN(64, n), is64(f) ? 16 : 8);
 
-/** readelf's print_symbol: control characters as ^X, no truncation under -W. */
+/**
+ * readelf's print_symbol: C0 controls and DEL as ^X, no truncation under -W. A C1 control
+ * (U+0080–U+009F; U+009B is CSI, which some terminals act on) readelf 2.40 passes through as its
+ * bytes; it is spelled here as `readelf -U escape` spells it (`\u009b`), so no name drives a terminal.
+ */
 export function printable(name: string): string {
   // eslint-disable-next-line no-control-regex
-  return /[\x00-\x1f\x7f]/.test(name) ? name.replace(/[\x00-\x1f\x7f]/g, (c) => `^${String.fromCharCode(c.charCodeAt(0) + 0x40)}`) : name;
+  return /[\x00-\x1f\x7f-\x9f]/.test(name) ? name.replace(/[\x00-\x1f\x7f-\x9f]/g, controlText) : name;
+}
+
+function controlText(c: string): string {
+  const n = c.charCodeAt(0);
+  return n < 0x80 ? `^${String.fromCharCode(n + 0x40)}` : `\\u00${n.toString(16)}`;
 }
 
 /** Section name as readelf prints it, with its `<no-strings>`/`<corrupt>` fallbacks. */
