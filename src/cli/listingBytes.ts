@@ -2,7 +2,7 @@
 // (a real prelink.o has 1.2M relocations): hex digits written straight into the output buffer,
 // and the text that depends only on an entry's (type, symbol) pair encoded once and copied.
 import type { ElfFile, RelocationTable, SymbolTable } from "../elf/index.ts";
-import type { StreamOut } from "./output.ts";
+import { HEADROOM, type StreamOut } from "./output.ts";
 
 const HEX = new TextEncoder().encode("0123456789abcdef");
 const littleHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -151,7 +151,7 @@ export async function writeListing(out: StreamOut, tables: number, fill: (b: Buf
 }
 
 /** Writes a table's title at b[p…] unless it is written; when it does not fit, sets `at.need`. */
-export function putTitle(b: Buffer, p: number, title: Buffer, at: Cursor): number {
+function putTitle(b: Buffer, p: number, title: Buffer, at: Cursor): number {
   if (at.titled) return p;
   if (p + title.length > b.length) {
     at.need = title.length;
@@ -160,4 +160,54 @@ export function putTitle(b: Buffer, p: number, title: Buffer, at: Cursor): numbe
   b.set(title, p);
   at.titled = true;
   return p + title.length;
+}
+
+/**
+ * Writes entry `i` at b[p…] and returns the new position. `pair` is its (type, symbol) text,
+ * `offset` and `addend` its table's columns as halves (`addend` null for SHT_REL); `first` says it
+ * opens its table.
+ */
+export type EntryWriter = (b: Buffer, p: number, i: number, first: boolean, pair: Buffer, offset: Uint32Array, addend: Uint32Array | null) => number;
+
+const NO_PAIR: Buffer = Buffer.alloc(0);
+
+/**
+ * A `writeListing` fill for relocation tables: each table's title, then its entries through
+ * `entry`, which needs at most `fixed` bytes beyond its pair. Returns the new position.
+ */
+export function relocationFill(tables: RelocationTable[], titles: Buffer[], pairs: PairFragments[], fixed: number, entry: EntryWriter): (b: Buffer, p: number, at: Cursor) => number {
+  return (b, p, at) => {
+    const stop = b.length - HEADROOM;
+    for (; at.table < tables.length; at.table++, at.entry = 0, at.titled = false) {
+      if (p > stop) return p;
+      p = putTitle(b, p, titles[at.table], at);
+      if (at.need > 0) return p;
+      const t = tables[at.table];
+      const off = halvesOf(t.offset);
+      const add = t.isRela ? halvesOf(t.addend) : null;
+      const types = t.type;
+      const symbols = t.symbolIndex;
+      const fragments = pairs[at.table];
+      // Runs of entries share a (type, symbol) pair: the fragment is looked up when it changes.
+      let lastType = -1;
+      let lastSymbol = -1;
+      let pair = NO_PAIR;
+      for (let i = at.entry; i < t.count; i++) {
+        const type = types[i];
+        const symbol = symbols[i];
+        if (type !== lastType || symbol !== lastSymbol) {
+          pair = fragments.get(type, symbol);
+          lastType = type;
+          lastSymbol = symbol;
+        }
+        if (p > stop || p + fixed + pair.length > b.length) {
+          at.entry = i;
+          if (p <= stop) at.need = fixed + pair.length;
+          return p;
+        }
+        p = entry(b, p, i, i === 0, pair, off, add);
+      }
+    }
+    return p;
+  };
 }
