@@ -1,6 +1,7 @@
 // What the hypervisor looked like after the first `cursor` timeline items: every payload's state,
 // the applied stack, and each payload's latest action with its phase, rc and the reason it failed.
-// Pure: a function of the event log, so stepping back is just deriving again with a smaller cursor.
+// Pure: a function of the event log, so stepping back is just deriving again with a smaller cursor;
+// stepping forward may fold only the events passed (cursorViews.ts), with the same applyEvent().
 import type { CheckFailedEvent, LoggedEvent, RcKind } from "../protocol/hypervisor.ts";
 import type { ActionName, TimelineItem } from "./types.ts";
 
@@ -191,6 +192,16 @@ export function applyEvent(s: SimSnapshot, ev: LoggedEvent): void {
     cur.phase = "patching";
     cur.progress = Math.max(cur.progress, PROGRESS.write);
   }
+}
+
+/** A copy that shares nothing mutable with `s`: folding more events into one leaves the other as it was. */
+export function cloneSnapshot(s: SimSnapshot): SimSnapshot {
+  return {
+    ...s,
+    states: new Map(s.states),
+    stack: s.stack.slice(),
+    actions: new Map([...s.actions].map(([k, a]) => [k, { ...a }])),
+  };
 }
 
 export function deriveSnapshot(items: readonly TimelineItem[], cursor: number, bootCpus: number): SimSnapshot {

@@ -108,26 +108,72 @@ export interface WindowAtCursor {
   owner: ByteWrite | null;
 }
 
-export function windowAt(window: MemoryWindow, writes: readonly ByteWrite[]): WindowAtCursor {
-  const bytes = window.base.slice();
-  let last: ByteWrite | null = null;
-  const applied: ByteWrite[] = [];
-  const end = window.addr + BigInt(window.base.length);
-  for (const w of writes) {
-    if (w.addr + BigInt(w.after.length) <= window.addr || w.addr >= end) continue;
-    overlay(bytes, window.addr, w.after, w.addr);
-    last = w;
-    if (w.by === "apply") applied.push(w);
-    else {
-      for (let i = applied.length - 1; i >= 0; i--) {
-        if (applied[i].payload !== w.payload || applied[i].addr !== w.addr) continue;
-        applied.splice(i, 1);
-        break;
-      }
+/** A window being replayed write by write: its bytes so far, the last write and the applies still live. */
+export interface WindowReplay {
+  window: MemoryWindow;
+  bytes: Uint8Array;
+  last: ByteWrite | null;
+  applied: ByteWrite[];
+}
+
+export function startReplay(window: MemoryWindow): WindowReplay {
+  return { window, bytes: window.base.slice(), last: null, applied: [] };
+}
+
+/** Whether `w` writes any byte of `window`. */
+export function reaches(window: MemoryWindow, w: ByteWrite): boolean {
+  return w.addr + BigInt(w.after.length) > window.addr && w.addr < window.addr + BigInt(window.base.length);
+}
+
+/** Folds the next write into the replay (mutates it); a write that does not reach the window changes nothing. */
+export function replayWrite(r: WindowReplay, w: ByteWrite): void {
+  if (!reaches(r.window, w)) return;
+  overlay(r.bytes, r.window.addr, w.after, w.addr);
+  r.last = w;
+  if (w.by === "apply") r.applied.push(w);
+  else {
+    for (let i = r.applied.length - 1; i >= 0; i--) {
+      if (r.applied[i].payload !== w.payload || r.applied[i].addr !== w.addr) continue;
+      r.applied.splice(i, 1);
+      break;
     }
   }
+}
+
+/** The window as the replay stands: its own copy of the bytes, so the replay can go on. */
+export function replayView(r: WindowReplay): WindowAtCursor {
+  const { window, applied } = r;
+  const bytes = r.bytes.slice();
   const changed = Array.from(bytes, (b, i) => b !== window.base[i]);
-  return { window, bytes, changed, last, owner: changed.some(Boolean) ? (applied[applied.length - 1] ?? null) : null };
+  return { window, bytes, changed, last: r.last, owner: changed.some(Boolean) ? (applied[applied.length - 1] ?? null) : null };
+}
+
+export function windowAt(window: MemoryWindow, writes: readonly ByteWrite[]): WindowAtCursor {
+  const r = startReplay(window);
+  for (const w of writes) replayWrite(r, w);
+  return replayView(r);
+}
+
+/** The longest window, bytes: how far before a write a window reaching it may start. */
+export function windowSpan(windows: readonly MemoryWindow[]): bigint {
+  // Usually WINDOW_BYTES; a window holding only what was written (near a mapping's end) may be longer.
+  return BigInt(windows.reduce((n, w) => Math.max(n, w.base.length), 0));
+}
+
+/** Indices of the windows (sorted by address) that `w` writes into, found by address. */
+export function windowsReached(windows: readonly MemoryWindow[], span: bigint, w: ByteWrite): number[] {
+  const end = w.addr + BigInt(w.after.length);
+  // The first window that may reach the write: one starting after w.addr - span.
+  let lo = 0;
+  let hi = windows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (windows[mid].addr + span <= w.addr) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: number[] = [];
+  for (let i = lo; i < windows.length && windows[i].addr < end; i++) if (reaches(windows[i], w)) out.push(i);
+  return out;
 }
 
 /**
@@ -137,22 +183,8 @@ export function windowAt(window: MemoryWindow, writes: readonly ByteWrite[]): Wi
  */
 export function windowsAt(windows: readonly MemoryWindow[], writes: readonly ByteWrite[]): WindowAtCursor[] {
   const reaching: ByteWrite[][] = windows.map(() => []);
-  // Usually WINDOW_BYTES; a window holding only what was written (near a mapping's end) may be longer.
-  const span = BigInt(windows.reduce((n, w) => Math.max(n, w.base.length), 0));
-  for (const w of writes) {
-    const end = w.addr + BigInt(w.after.length);
-    // The first window that may reach the write: one starting after w.addr - span.
-    let lo = 0;
-    let hi = windows.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (windows[mid].addr + span <= w.addr) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < windows.length && windows[i].addr < end; i++) {
-      if (windows[i].addr + BigInt(windows[i].base.length) > w.addr) reaching[i].push(w);
-    }
-  }
+  const span = windowSpan(windows);
+  for (const w of writes) for (const i of windowsReached(windows, span, w)) reaching[i].push(w);
   return windows.map((win, i) => windowAt(win, reaching[i]));
 }
 

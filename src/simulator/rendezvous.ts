@@ -54,124 +54,166 @@ function open(lane: Lane, kind: LaneSegmentKind, t: number, at: number): void {
   lane.segments.push({ kind, from: t, to: -1, fromAt: at, toAt: -1 });
 }
 
+/**
+ * A rendezvous being read event by event: the view with its open segments (`to` < 0), the lanes
+ * as far as the events go. deriveRendezvous() reads one from its `scheduled` event to the cursor;
+ * a cursor moving forward feeds it the items it passes (cursorViews.ts), so both read the same.
+ */
+export interface RendezvousReading {
+  view: RendezvousView;
+  /** `done` was seen: later events only note stragglers. */
+  finished: boolean;
+  /** Past its end (an input after `done`, or the next `scheduled`): nothing more belongs to it. */
+  stopped: boolean;
+  /** The CPUs online it was started with (lanes 0..cpus-1 are drawn from the start). */
+  cpus: number;
+}
+
+/** A `scheduled` rendezvous event, or null. */
+export function scheduledAt(it: TimelineItem | undefined): (RendezvousEvent & { phase: "scheduled" }) | null {
+  return it?.type === "event" && it.event.kind === "rendezvous" && it.event.phase === "scheduled" ? it.event : null;
+}
+
+function laneOf(r: RendezvousReading, cpu: number): Lane {
+  const { view } = r;
+  while (view.lanes.length <= cpu) {
+    const l: Lane = { cpu: view.lanes.length, master: false, segments: [], status: "running guests", missed: false, lateAt: null };
+    open(l, "reaching", view.start, 0);
+    l.status = "on its way to the idle loop";
+    view.lanes.push(l);
+  }
+  return view.lanes[cpu];
+}
+
+/** Starts reading the rendezvous `first` schedules, with `cpus` CPUs online. */
+export function startRendezvous(first: RendezvousEvent & { phase: "scheduled" }, cpus: number): RendezvousReading {
+  const r: RendezvousReading = {
+    view: {
+      payload: first.payload ?? "",
+      action: first.action,
+      start: first.t,
+      deadline: null,
+      timeoutNs: first.timeout,
+      now: first.t,
+      lanes: [],
+      moments: [first.t],
+      outcome: null,
+    },
+    finished: false,
+    stopped: false,
+    cpus,
+  };
+  laneOf(r, Math.max(0, cpus - 1));
+  return r;
+}
+
+/** Folds the next timeline item into the reading (mutates it). */
+export function readRendezvous(r: RendezvousReading, it: TimelineItem): void {
+  if (r.stopped) return;
+  if (it.type !== "event") {
+    if (r.finished) r.stopped = true;
+    return;
+  }
+  const ev = it.event;
+  const view = r.view;
+  if (ev.kind === "rendezvous" && ev.phase === "scheduled") {
+    r.stopped = true;
+    return;
+  }
+  if (ev.kind !== "rendezvous" && ev.kind !== "cpu-phase" && ev.kind !== "write") return;
+  if (r.finished) {
+    // After `done` the rendezvous is over: a straggler's arrival is noted, not drawn.
+    if (ev.kind === "cpu-phase" && ev.phase === "late") {
+      const l = laneOf(r, ev.cpu);
+      l.lateAt = ev.t;
+      l.status = "arrived after the rendezvous was abandoned";
+    }
+    return;
+  }
+  view.now = Math.max(view.now, ev.t);
+  view.moments.push(ev.t);
+  const at = view.moments.length - 1;
+  if (ev.kind === "rendezvous") {
+    if (ev.phase === "master") {
+      view.deadline = ev.deadline;
+      laneOf(r, ev.cpus);
+    } else if (ev.phase === "irq-phase-done") {
+      const m = laneOf(r, Math.max(0, ev.cpu));
+      open(m, "patching", ev.t, at);
+      m.status = "patching with IRQs off";
+    } else if (ev.phase === "done") {
+      view.outcome = { rc: ev.statusRc, actionRan: ev.actionRan, at: ev.t };
+      const m = laneOf(r, Math.max(0, ev.cpu));
+      if (!m.missed) {
+        open(m, "released", ev.t, at);
+        m.status = ev.statusRc === 0 ? "done, back to work" : "gave up, back to work";
+      }
+      r.finished = true;
+    }
+    return;
+  }
+  if (ev.kind === "write") return;
+  const l = laneOf(r, ev.cpu);
+  switch (ev.phase) {
+    case "master":
+      l.master = true;
+      open(l, "cpu", ev.t, at);
+      l.status = "master: waiting for the others";
+      break;
+    case "cpu":
+      open(l, "cpu", ev.t, at);
+      l.status = "in do_livepatch_work, spinning until ready";
+      break;
+    case "irq":
+      open(l, "irq", ev.t, at);
+      l.status = "IRQs off, spinning until the master is done";
+      break;
+    case "release":
+      open(l, "released", ev.t, at);
+      l.status = "released";
+      break;
+    case "missed": {
+      const last = l.segments[l.segments.length - 1];
+      if (last) {
+        last.kind = "stalled";
+        last.to = ev.t;
+        last.toAt = at;
+      }
+      l.missed = true;
+      l.status = "stalled: missed the deadline";
+      break;
+    }
+    case "late":
+      open(l, "released", ev.t, at);
+      l.status = "arrived after the rendezvous was abandoned";
+      break;
+  }
+}
+
+/** The view as it stands: a copy, its open segments running to the last moment. The reading goes on unchanged. */
+export function rendezvousView(r: RendezvousReading): RendezvousView {
+  const v = r.view;
+  const last = v.moments.length - 1;
+  return {
+    ...v,
+    moments: v.moments.slice(),
+    outcome: v.outcome && { ...v.outcome },
+    lanes: v.lanes.map((l) => ({ ...l, segments: l.segments.map((s) => (s.to < 0 ? { ...s, to: v.now, toAt: last } : { ...s })) })),
+  };
+}
+
+/** Where the rendezvous the cursor shows starts: the last `scheduled` event before `cursor`, or -1. */
+export function rendezvousStart(items: readonly TimelineItem[], cursor: number): number {
+  for (let i = Math.min(cursor, items.length) - 1; i >= 0; i--) if (scheduledAt(items[i])) return i;
+  return -1;
+}
+
 /** The rendezvous whose `scheduled` event is the last one before `cursor`, or null. */
 export function deriveRendezvous(items: readonly TimelineItem[], cursor: number, cpus: number): RendezvousView | null {
   const end = Math.min(cursor, items.length);
-  let startAt = -1;
-  for (let i = end - 1; i >= 0; i--) {
-    const it = items[i];
-    if (it.type === "event" && it.event.kind === "rendezvous" && it.event.phase === "scheduled") {
-      startAt = i;
-      break;
-    }
-  }
+  const startAt = rendezvousStart(items, end);
   if (startAt < 0) return null;
-  const first = (items[startAt] as { event: RendezvousEvent & { phase: "scheduled" } }).event;
-  const view: RendezvousView = {
-    payload: first.payload ?? "",
-    action: first.action,
-    start: first.t,
-    deadline: null,
-    timeoutNs: first.timeout,
-    now: first.t,
-    lanes: [],
-    moments: [first.t],
-    outcome: null,
-  };
-  let at = 0;
-  const lane = (cpu: number): Lane => {
-    while (view.lanes.length <= cpu) {
-      const l: Lane = { cpu: view.lanes.length, master: false, segments: [], status: "running guests", missed: false, lateAt: null };
-      open(l, "reaching", first.t, 0);
-      l.status = "on its way to the idle loop";
-      view.lanes.push(l);
-    }
-    return view.lanes[cpu];
-  };
-  lane(Math.max(0, cpus - 1));
-  let finished = false;
-  for (let i = startAt + 1; i < end; i++) {
-    const it = items[i];
-    if (it.type !== "event") {
-      if (finished) break;
-      continue;
-    }
-    const ev = it.event;
-    if (ev.kind === "rendezvous" && ev.phase === "scheduled") break;
-    if (ev.kind !== "rendezvous" && ev.kind !== "cpu-phase" && ev.kind !== "write") continue;
-    if (finished) {
-      // After `done` the rendezvous is over: a straggler's arrival is noted, not drawn.
-      if (ev.kind === "cpu-phase" && ev.phase === "late") {
-        const l = lane(ev.cpu);
-        l.lateAt = ev.t;
-        l.status = "arrived after the rendezvous was abandoned";
-      }
-      continue;
-    }
-    view.now = Math.max(view.now, ev.t);
-    view.moments.push(ev.t);
-    at = view.moments.length - 1;
-    if (ev.kind === "rendezvous") {
-      if (ev.phase === "master") {
-        view.deadline = ev.deadline;
-        lane(ev.cpus);
-      } else if (ev.phase === "irq-phase-done") {
-        const m = lane(Math.max(0, ev.cpu));
-        open(m, "patching", ev.t, at);
-        m.status = "patching with IRQs off";
-      } else if (ev.phase === "done") {
-        view.outcome = { rc: ev.statusRc, actionRan: ev.actionRan, at: ev.t };
-        const m = lane(Math.max(0, ev.cpu));
-        if (!m.missed) {
-          open(m, "released", ev.t, at);
-          m.status = ev.statusRc === 0 ? "done, back to work" : "gave up, back to work";
-        }
-        finished = true;
-      }
-      continue;
-    }
-    if (ev.kind === "write") continue;
-    const l = lane(ev.cpu);
-    switch (ev.phase) {
-      case "master":
-        l.master = true;
-        open(l, "cpu", ev.t, at);
-        l.status = "master: waiting for the others";
-        break;
-      case "cpu":
-        open(l, "cpu", ev.t, at);
-        l.status = "in do_livepatch_work, spinning until ready";
-        break;
-      case "irq":
-        open(l, "irq", ev.t, at);
-        l.status = "IRQs off, spinning until the master is done";
-        break;
-      case "release":
-        open(l, "released", ev.t, at);
-        l.status = "released";
-        break;
-      case "missed": {
-        const last = l.segments[l.segments.length - 1];
-        if (last) {
-          last.kind = "stalled";
-          last.to = ev.t;
-          last.toAt = at;
-        }
-        l.missed = true;
-        l.status = "stalled: missed the deadline";
-        break;
-      }
-      case "late":
-        open(l, "released", ev.t, at);
-        l.status = "arrived after the rendezvous was abandoned";
-        break;
-    }
-  }
-  for (const l of view.lanes)
-    for (const s of l.segments)
-      if (s.to < 0) {
-        s.to = view.now;
-        s.toAt = view.moments.length - 1;
-      }
-  return view;
+  const r = startRendezvous(scheduledAt(items[startAt])!, cpus);
+  for (let i = startAt + 1; i < end && !r.stopped; i++) readRendezvous(r, items[i]);
+  return rendezvousView(r);
 }

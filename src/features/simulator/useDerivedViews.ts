@@ -1,9 +1,8 @@
 // Every simulator view is a function of the event log up to the cursor; this is the one place
-// that derives them, for the simulator page, the presenter and embeds alike.
-import { useMemo } from "react";
-import { deriveSnapshot } from "../../simulator/derive.ts";
-import { deriveRendezvous } from "../../simulator/rendezvous.ts";
-import { windowsAt, writesUpTo } from "../../simulator/memory.ts";
+// that derives them, for the simulator page, the presenter and embeds alike. Each user keeps its
+// own deriver, which carries the views forward as the cursor plays on (simulator/cursorViews.ts).
+import { useMemo, useState } from "react";
+import { cursorDeriver } from "../../simulator/cursorViews.ts";
 import { recordEnds, type InputRecord, type MemoryWindow, type TimelineItem } from "../../simulator/types.ts";
 import type { ConsoleEntry } from "./console/ConsolePanel.tsx";
 
@@ -16,12 +15,8 @@ export interface DerivedInputs {
 }
 
 export function useDerivedViews({ items, records, cursor, bootCpus, windows: memWindows }: DerivedInputs) {
-  const snap = useMemo(() => deriveSnapshot(items, cursor, bootCpus), [items, cursor, bootCpus]);
-  const rv = useMemo(() => deriveRendezvous(items, cursor, snap.cpus), [items, cursor, snap.cpus]);
-  const windows = useMemo(() => {
-    const writes = writesUpTo(items, cursor);
-    return windowsAt(memWindows, writes).filter((w) => w.last !== null);
-  }, [items, cursor, memWindows]);
+  const [deriver] = useState(cursorDeriver);
+  const { snap, rv, windows } = useMemo(() => deriver.at(items, cursor, bootCpus, memWindows), [deriver, items, cursor, bootCpus, memWindows]);
   const entries = useMemo<ConsoleEntry[]>(() => {
     const ends = recordEnds(records);
     const out: ConsoleEntry[] = [];
