@@ -1,30 +1,29 @@
 // Text helpers for the actions side's console lines and events (hex the way Xen prints it).
 
-// Built with one allocation each: the event log formats thousands of these per action, and
-// per-character concatenation kept the incremental GC busy.
-const ZERO: i32 = 0x30;
+// Built with one allocation each (the event log formats thousands of these per action, and
+// per-character concatenation kept the incremental GC busy), their digits written by textout.ts's
+// pointer-level writers: one spelling of a number for the whole wasm.
+import { hexDigitCount, storeAddr, storeHex, storeHexBytes } from "./textout";
 
-function digit(n: i32): i32 {
-  return n < 10 ? ZERO + n : 0x57 + n;
+/** A string of `n` characters, to be filled in place. */
+function blank(n: i32): string {
+  return changetype<string>(__new(<usize>n << 1, idof<string>()));
 }
 
 /** Lower-case hex of `v`, at least `width` digits. */
 export function hex(v: u64, width: i32 = 1): string {
-  let n = 1;
-  for (let x = v >> 4; x != 0; x >>= 4) n++;
+  let n = hexDigitCount(v);
   if (n < width) n = width;
-  const s = changetype<string>(__new(<usize>n << 1, idof<string>()));
-  const out = changetype<usize>(s);
-  let x = v;
-  for (let i = n - 1; i >= 0; i--) {
-    store<u16>(out + (<usize>i << 1), <u16>digit(<i32>(x & 15)));
-    x >>= 4;
-  }
+  const s = blank(n);
+  storeHex(changetype<usize>(s), v, n);
   return s;
 }
 
+/** "0x" and the hex digits of `v`. */
 export function addrStr(v: u64): string {
-  return "0x" + hex(v);
+  const s = blank(hexDigitCount(v) + 2);
+  storeAddr(changetype<usize>(s), v);
+  return s;
 }
 
 /** Xen's `%p`: zero-padded to the pointer width, no prefix. */
@@ -36,13 +35,8 @@ export function ptrStr(v: u64, is64: bool): string {
 export function hexBytes(b: Uint8Array, len: i32 = -1): string {
   const n = len < 0 || len > b.length ? b.length : len;
   if (n <= 0) return "";
-  const s = changetype<string>(__new(<usize>n << 2, idof<string>()));
-  const out = changetype<usize>(s);
-  for (let i = 0; i < n; i++) {
-    const v = <i32>unchecked(b[i]);
-    store<u16>(out + (<usize>i << 2), <u16>digit(v >> 4));
-    store<u16>(out + (<usize>i << 2) + 2, <u16>digit(v & 15));
-  }
+  const s = blank(n << 1);
+  storeHexBytes(changetype<usize>(s), b, n);
   return s;
 }
 

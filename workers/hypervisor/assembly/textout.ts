@@ -3,14 +3,21 @@
 // a record's text again for every field appended to it (most of a 2,000-function payload's
 // details time).
 
-const HEX = "0123456789abcdef";
-
+/** The character of hex digit `d` (0..15), lower case: how the wasm spells every hex digit. */
 export function hexDigit(d: i32): u16 {
   return <u16>(d < 10 ? 0x30 + d : 0x57 + d);
 }
 
 // Pointer-level writers: each stores at `at` (room reserved by the caller) and returns where it
-// ended. TextOut's methods use them, and so does the log's compact write line (one reserve a line).
+// ended. TextOut's methods use them, so does the log's compact write line (one reserve a line),
+// and fmt.ts's string versions write into a string of the length they need.
+
+/** How many hex digits `v` has (1 for 0). */
+export function hexDigitCount(v: u64): i32 {
+  let n = 1;
+  for (let x = v >> 4; x != 0; x >>= 4) n++;
+  return n;
+}
 
 /** Decimal digits of `v` at `at`; returns the position after them. */
 export function storeU64(at: usize, v: u64): usize {
@@ -32,14 +39,22 @@ export function storeI64(at: usize, v: i64): usize {
   return storeU64(at + 2, <u64>0 - <u64>v);
 }
 
+/** The hex digits of `v`, zero-padded to at least `width`. */
+export function storeHex(at: usize, v: u64, width: i32 = 1): usize {
+  let n = hexDigitCount(v);
+  if (n < width) n = width;
+  let x = v;
+  for (let i = n - 1; i >= 0; i--) {
+    store<u16>(at + (<usize>i << 1), hexDigit(<i32>(x & 15)));
+    x >>= 4;
+  }
+  return at + (<usize>n << 1);
+}
+
 /** "0x" and the hex digits of `v`. */
 export function storeAddr(at: usize, v: u64): usize {
   store<u32>(at, 0x00780030);
-  let n: usize = 1;
-  for (let x = v >> 4; x != 0; x >>= 4) n++;
-  const p = at + 4;
-  for (let i: usize = 0; i < n; i++) store<u16>(p + (i << 1), hexDigit(<i32>((v >> (<u64>(n - 1 - i) * 4)) & 15)));
-  return p + (n << 1);
+  return storeHex(at + 4, v);
 }
 
 export function storeHexBytes(at: usize, b: Uint8Array, n: i32): usize {
@@ -154,8 +169,8 @@ export class TextOut {
         this.char(c);
       } else {
         this.raw("\\u00");
-        this.char(HEX.charCodeAt((c >> 4) & 15));
-        this.char(HEX.charCodeAt(c & 15));
+        this.char(hexDigit((c >> 4) & 15));
+        this.char(hexDigit(c & 15));
       }
       from = i + 1;
     }
