@@ -6,7 +6,13 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, openSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { parseElf } from "../elf/index.ts";
+import { analyzePayload } from "../livepatch/index.ts";
+import { writeJson } from "./inspectJson.ts";
+import { StreamOut } from "./output.ts";
+import { simulateUpload } from "./xenView.ts";
 
 const root = join(import.meta.dirname, "../..");
 const cli = join(root, "src/cli/livepatch-lens.mjs");
@@ -215,5 +221,75 @@ describe("a symbol name and a file name with C1 controls (CSI, U+009B)", () => {
     expect(out).toMatch(/^ +40: 0x0 +104 OBJECT +GLOBAL HIDDEN +22 livepatch_xen\\u009bello_world$/m);
     expect(out).toMatch(/^ {2}0x8 +R_X86_64_64 +xen\\u009bello_world \+ 0x0$/m);
     expect(out).toContain("      new_addr xen\\u009bello_world; filled by R_X86_64_64 against xen\\u009bello_world (");
+  });
+});
+
+describe("inspect --json: DEL and C1 controls (U+009B is CSI) in names", () => {
+  // xen_hello_world with, in .strtab, "livepatch_xen_hello_world" (0x6d4, as above) made
+  // "livepatch_xen<C2 9B>ello_<7F>orld", and in .shstrtab ".text.xen_hello_world" (0x93e, strings
+  // -t x; the tail of ".rela.text.xen_hello_world" at 0x939) the same way. `readelf -U escape -SW`
+  // prints sections 12 and 13 as ".text.xen\u009bello_^…orld" and ".rela.text.xen\u009bello_^…orld",
+  // `-sW` symbols 37 and 40 as "xen\u009bello_^…orld" and "livepatch_xen\u009bello_^…orld".
+  // JSON.stringify escapes C0 but writes DEL and C1 raw; the document on a terminal must not.
+  function crafted(): { file: string; bytes: Buffer } {
+    const b = Buffer.from(readFileSync(sample));
+    expect(b.subarray(0x6d4, 0x6d4 + 26).toString("latin1")).toBe("livepatch_xen_hello_world\0");
+    expect(b.subarray(0x93e, 0x93e + 22).toString("latin1")).toBe(".text.xen_hello_world\0");
+    for (const at of [0x6d4 + 13, 0x93e + 9]) {
+      b[at] = 0xc2;
+      b[at + 1] = 0x9b;
+      b[at + 7] = 0x7f;
+    }
+    const file = join(mkdtempSync(join(tmpdir(), "lpl-hostile-")), "c1\u009b2J\x7f.livepatch");
+    writeFileSync(file, b);
+    return { file, bytes: b };
+  }
+
+  /** The document as the writer makes it with no filter: DEL and C1 raw, as JSON.stringify leaves them. */
+  async function unfiltered(file: string, bytes: Buffer): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    const sink = new Writable({
+      write(c, _e, done) {
+        chunks.push(Buffer.from(c));
+        done();
+      },
+    });
+    const elf = parseElf(new Uint8Array(bytes));
+    const model = analyzePayload(elf);
+    await writeJson(new StreamOut(sink, 1 << 17), file, elf, model, model ? await simulateUpload(file, elf.bytes, null) : null);
+    return Buffer.concat(chunks);
+  }
+
+  const rawControls = (raw: Buffer) => {
+    const at: number[] = [];
+    for (let i = 0; i < raw.length; i++) if (raw[i] === 0x7f || (raw[i] === 0xc2 && raw[i + 1] >= 0x80 && raw[i + 1] <= 0x9f)) at.push(i);
+    return at;
+  };
+
+  it("spells them \\u007f and \\u009b: no raw 0x7f or C2 80..C2 9F in its bytes, the same JSON value as unescaped", async () => {
+    const { file, bytes } = crafted();
+    const r = spawnSync(process.execPath, [cli, "inspect", "--json", file], { cwd: root, timeout: 20_000, maxBuffer: 16 << 20 });
+    expect(r.status, r.stderr.toString()).toBe(0);
+    const raw = r.stdout;
+    expect(rawControls(raw)).toEqual([]);
+    const before = await unfiltered(file, bytes);
+    // The unfiltered writer does emit them raw (the file name, section names, the livepatch view): the case is real.
+    expect(rawControls(before).length).toBeGreaterThan(0);
+    const doc = JSON.parse(raw.toString("utf8"));
+    expect(doc).toEqual(JSON.parse(before.toString("utf8")));
+    // Spelled as JSON escapes in the text, which parse back to the file's characters.
+    const text = raw.toString("utf8");
+    expect(text).toContain('"name":".text.xen\\u009bello_\\u007forld"');
+    expect(text).toContain('"name":".rela.text.xen\\u009bello_\\u007forld"');
+    expect(text).toContain('c1\\u009b2J\\u007f.livepatch"');
+    expect(doc.file).toBe(file);
+    expect(doc.sections[12].name).toBe(".text.xen\u009bello_\x7forld");
+    expect(doc.sections[13].name).toBe(".rela.text.xen\u009bello_\x7forld");
+    // Symbols and relocation titles are readelf's names (printable()): C1 as the text \u009b, DEL as ^ and 0xbf.
+    expect(doc.symbols[37].name).toBe("xen\\u009bello_^\u00bforld");
+    expect(doc.symbols[40].name).toBe("livepatch_xen\\u009bello_^\u00bforld");
+    const table = doc.relocations.find((t: { section: string }) => t.section.startsWith(".rela.text.xen"));
+    expect(table.section).toBe(".rela.text.xen\\u009bello_^\u00bforld");
+    expect(table.target).toBe(".text.xen\\u009bello_^\u00bforld");
   });
 });

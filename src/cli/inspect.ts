@@ -8,7 +8,7 @@ import { INSPECT } from "./commands.ts";
 import { writeJson } from "./inspectJson.ts";
 import { writeText } from "./inspectText.ts";
 import { StreamOut } from "./output.ts";
-import { terminalSafe } from "./terminal.ts";
+import { jsonTerminalSafe, terminalSafe } from "./terminal.ts";
 import { simulateUpload } from "./xenView.ts";
 
 function fail(message: string): number {
@@ -46,8 +46,9 @@ export async function run(args: string[]): Promise<number> {
   const model = analyzePayload(elf, options);
   // Only a payload goes to the simulated hypervisor (a 60 MB link object is never uploaded).
   const xen = model ? await simulateUpload(file, elf.bytes, xenImage) : null;
-  // Text is read on a terminal: no control character in it may drive one (terminalSafe()).
-  const out = new StreamOut(process.stdout, undefined, json ? null : terminalSafe);
+  // Either is read on a terminal: no control character in it may drive one (terminalSafe(); the
+  // JSON's strings spell DEL and C1 as \u escapes, jsonTerminalSafe()).
+  const out = new StreamOut(process.stdout, undefined, json ? jsonTerminalSafe : terminalSafe);
   if (json) await writeJson(out, file, elf, model, xen);
   else await writeText(out, file, elf, model, xen);
   return 0;

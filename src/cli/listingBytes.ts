@@ -76,6 +76,7 @@ export class PairFragments {
   constructor(
     symbolCount: number,
     private readonly make: (type: number, symbol: number) => string,
+    private readonly encode: (text: string) => Buffer,
   ) {
     this.first = new Int32Array(symbolCount).fill(-1);
     this.firstType = new Float64Array(symbolCount);
@@ -86,18 +87,18 @@ export class PairFragments {
       const k = this.first[symbol];
       if (k >= 0 && this.firstType[symbol] === type) return this.fragments[k];
       if (k < 0) {
-        const made = Buffer.from(this.make(type, symbol));
+        const made = this.encode(this.make(type, symbol));
         this.first[symbol] = this.fragments.length;
         this.firstType[symbol] = type;
         this.fragments.push(made);
         return made;
       }
     }
-    if (type >= MAX_CACHED_TYPE) return Buffer.from(this.make(type, symbol));
+    if (type >= MAX_CACHED_TYPE) return this.encode(this.make(type, symbol));
     const key = symbol * MAX_CACHED_TYPE + type;
     let f = this.others.get(key);
     if (f === undefined) {
-      f = Buffer.from(this.make(type, symbol));
+      f = this.encode(this.make(type, symbol));
       if (this.others.size < MAX_OTHER_PAIRS) this.others.set(key, f);
     }
     return f;
@@ -106,15 +107,16 @@ export class PairFragments {
 
 /**
  * The pair fragments for each relocation table: one cache per symbol table (a .o has one),
- * shared by all of its relocation sections. `spell(table)` says how a pair reads.
+ * shared by all of its relocation sections. `spell(table)` says how a pair reads; each fragment
+ * is encoded as `out` writes text (out.fragment(): through its filter), once per pair.
  */
-export function pairsPerTable(elf: ElfFile, spell: (table: SymbolTable | undefined) => (type: number, symbol: number) => string): (t: RelocationTable) => PairFragments {
+export function pairsPerTable(out: StreamOut, elf: ElfFile, spell: (table: SymbolTable | undefined) => (type: number, symbol: number) => string): (t: RelocationTable) => PairFragments {
   const caches = new Map<number, PairFragments>();
   return (t) => {
     let pairs = caches.get(t.symbolTableSection);
     if (!pairs) {
       const table = elf.symbolTables.find((s) => s.sectionIndex === t.symbolTableSection);
-      pairs = new PairFragments(table ? table.count : 0, spell(table));
+      pairs = new PairFragments(table ? table.count : 0, spell(table), (text) => out.fragment(text));
       caches.set(t.symbolTableSection, pairs);
     }
     return pairs;

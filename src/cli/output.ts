@@ -28,7 +28,7 @@ export class StreamOut {
 
   /**
    * `chunk`: the size of the buffers handed to the stream (smaller in tests, above HEADROOM).
-   * `filter`: applied to all text, w()'s and the fragments writers encode through filtered().
+   * `filter`: applied to all text, w()'s and the fragments writers encode through fragment().
    */
   constructor(stream: NodeJS.WritableStream, chunk = CHUNK, filter: ((text: string) => string) | null = null) {
     this.stream = stream;
@@ -37,9 +37,12 @@ export class StreamOut {
     this.buf = Buffer.allocUnsafeSlow(chunk);
   }
 
-  /** `s` as this output writes text (through the filter), for writers that encode fragments themselves. */
-  filtered(s: string): string {
-    return this.filter === null ? s : this.filter(s);
+  /**
+   * `s` encoded as this output writes text (through the filter), for writers that copy ready-made
+   * fragments into `buf` themselves: encode each fragment once, not once per entry that copies it.
+   */
+  fragment(s: string): Buffer {
+    return Buffer.from(this.filter === null ? s : this.filter(s));
   }
 
   /** Append text (UTF-8). */

@@ -9,7 +9,7 @@ import { writeRelocations } from "./relocJson.ts";
 
 const signedHex = (v: bigint) => (v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`);
 
-async function relocationsJson(bytes: Uint8Array, chunk?: number) {
+async function relocationsJson(bytes: Uint8Array, chunk?: number, filter: ((text: string) => string) | null = null) {
   const chunks: Buffer[] = [];
   const sink = new Writable({
     write(c, _e, done) {
@@ -18,7 +18,7 @@ async function relocationsJson(bytes: Uint8Array, chunk?: number) {
     },
   });
   const elf = parseElf(bytes);
-  const out = new StreamOut(sink, chunk);
+  const out = new StreamOut(sink, chunk, filter);
   out.w("{");
   await writeRelocations(out, createView(elf), elf);
   out.w("}");
@@ -89,5 +89,25 @@ describe("relocation entries as bytes", () => {
       expect(tables[0].entries).toEqual(many.map(entry));
       expect(tables[1].entries).toEqual([...huge, ...many.slice(0, 30)].map(entry));
     }
+  });
+
+  // The filter (jsonTerminalSafe() in the CLI) is the output's: the relocation fragments pass
+  // through it once each, not once per entry (a real prelink.o has 1.2M entries, ~30k pairs).
+  it("passes each title and (type, symbol) fragment through the output's filter once, not per entry", async () => {
+    const relocs = Array.from({ length: 5000 }, (_, i) => ({ offset: i * 8, type: 1 + (i % 2), symbol: i % 3 ? "printk" : ".text", addend: 0 }));
+    const built = buildElf({ sections: [{ name: ".text", flags: 6, data: new Uint8Array(0x10000) }], symbols: [{ name: "printk", section: "UND" }], relocs: { ".text": relocs } });
+    const seen: string[] = [];
+    const tables = await relocationsJson(built.bytes, undefined, (text) => {
+      seen.push(text);
+      return text.replaceAll("printk", "PRINTK");
+    });
+    expect(tables[0].entries).toHaveLength(5000);
+    expect(tables[0].entries[1]).toEqual({ offset: "0x8", type: "R_X86_64_PC32", symbol: "PRINTK", symbolIndex: 2, addend: "0x0" });
+    expect(tables[0].entries[3]).toEqual({ offset: "0x18", type: "R_X86_64_PC32", symbol: ".text", symbolIndex: 1, addend: "0x0" });
+    // One title, four pairs ((R_X86_64_64 | R_X86_64_PC32) x (.text | printk)), and the text
+    // written through w(): "{", '"relocations":[', the close and "}", in at most four runs.
+    const fragments = seen.filter((t) => t.includes('"type":') || t.includes('"section":'));
+    expect(fragments).toHaveLength(5);
+    expect(seen.length).toBeLessThanOrEqual(5 + 4);
   });
 });

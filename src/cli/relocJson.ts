@@ -16,10 +16,11 @@ const ENTRY_FIXED = 64;
 const q = JSON.stringify;
 
 export async function writeRelocations(out: StreamOut, view: View, elf: ElfFile): Promise<void> {
-  const pairsFor = pairsPerTable(elf, (table) => (type, symbol) => pairText(view, table, type, symbol));
+  // Fragments are encoded here, not through out.w(): out.fragment() gives them the output's filter.
+  const pairsFor = pairsPerTable(out, elf, (table) => (type, symbol) => pairText(view, table, type, symbol));
   const tables = elf.relocationTables;
   // A table's title closes the table before it.
-  const titles = tables.map((t, n) => Buffer.from(`${n ? "]}," : ""}{"section":${q(view.sectionName(t.sectionIndex))},"target":${q(view.sectionName(t.targetSection))},"entries":[`));
+  const titles = tables.map((t, n) => out.fragment(`${n ? "]}," : ""}{"section":${q(view.sectionName(t.sectionIndex))},"target":${q(view.sectionName(t.targetSection))},"entries":[`));
   const pairs = tables.map(pairsFor);
   out.w('"relocations":[');
   await writeListing(out, tables.length, relocationFill(tables, titles, pairs, ENTRY_FIXED, entry));

@@ -35,10 +35,10 @@ function typeWidth(view: View, elf: ElfFile): number {
 
 export async function writeRelocationsText(out: StreamOut, view: View, elf: ElfFile): Promise<void> {
   const width = typeWidth(view, elf);
-  // Fragments are encoded here, not through out.w(): they take the output's filter themselves.
-  const pairsFor = pairsPerTable(elf, (table) => (type, symbol) => out.filtered(`${view.relocType(type).padEnd(width)} ${view.symbolDisplay(table, symbol)}`));
+  // Fragments are encoded here, not through out.w(): out.fragment() gives them the output's filter.
+  const pairsFor = pairsPerTable(out, elf, (table) => (type, symbol) => `${view.relocType(type).padEnd(width)} ${view.symbolDisplay(table, symbol)}`);
   const tables = elf.relocationTables;
-  const titles = tables.map((t) => Buffer.from(out.filtered(`\nRelocations in ${view.sectionName(t.sectionIndex)} for ${view.sectionName(t.targetSection)} (${t.count}):\n`)));
+  const titles = tables.map((t) => out.fragment(`\nRelocations in ${view.sectionName(t.sectionIndex)} for ${view.sectionName(t.targetSection)} (${t.count}):\n`));
   const pairs = tables.map(pairsFor);
   await writeListing(out, tables.length, relocationFill(tables, titles, pairs, ENTRY_FIXED, entry));
 }

@@ -16,3 +16,18 @@ export function terminalSafe(text: string): string {
     .map((line) => line.split("\t").map(escapeName).join("\t"))
     .join("\n");
 }
+
+/** DEL and the C1 controls: JSON.stringify escapes C0 but writes these raw. */
+const RAW_IN_JSON = /[\x7f-\x9f]/;
+const RAW_IN_JSON_ALL = /[\x7f-\x9f]/g;
+
+/**
+ * JSON text (JSON.stringify's, or fragments of it) with DEL and every C1 control spelled as a
+ * JSON escape, \u007f … \u009f: the same JSON value (outside strings JSON text is ASCII, and
+ * inside one the escape means the character), and none of its bytes drives a terminal the
+ * document is printed on. C0 controls need nothing: JSON.stringify already escapes them.
+ */
+export function jsonTerminalSafe(text: string): string {
+  if (!RAW_IN_JSON.test(text)) return text;
+  return text.replace(RAW_IN_JSON_ALL, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+}
