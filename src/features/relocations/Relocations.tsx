@@ -3,15 +3,14 @@
 import { useDeferredValue, useMemo, useState } from "react";
 import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
 import { describe } from "../../elf/index.ts";
-import { useLens } from "../../state/store.ts";
 import { addr, counted, grouped } from "../format.ts";
-import { FlatRows, shownAt } from "../inspector/flat.ts";
+import { FlatRows } from "../inspector/flat.ts";
 import { relocLanding, relocText, symbolTableFor, type ImageNames } from "../inspector/symbolize.ts";
 import { useSectionCode } from "./useSectionCode.ts";
 import { useImageContext } from "../functions/useImageContext.ts";
 import type { ElfFile, RelocationTable } from "../../elf/index.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
-import { usePick, useReveal } from "../inspector/usePick.ts";
+import { useEntryList } from "../inspector/useEntryList.ts";
 import { follow } from "../inspector/follow.ts";
 import { ROWS_PER_STEP, useSliced } from "../inspector/useSliced.ts";
 
@@ -28,9 +27,6 @@ export function Relocations({ file, parsed }: ViewProps) {
   const [symbol, setSymbol] = useState("");
   const q = useDeferredValue(symbol.trim().toLowerCase());
   const sec = useDeferredValue(section.trim().toLowerCase());
-  const pick = usePick(file.id, parsed, "relocations");
-  const setPick = useLens((s) => s.ui.pick);
-  const selectBytes = useLens((s) => s.ui.selectBytes);
   const machine = elf.header.machine;
   const elfClass = elf.header.elfClass;
   const image = useImageContext(file, parsed).names;
@@ -111,31 +107,17 @@ export function Relocations({ file, parsed }: ViewProps) {
       return out.subarray(0, n);
     };
   }, [q, sec, type, tables, flat, elf, machine]);
-  const filtered = useSliced<Uint32Array | null>(scan, null);
-  const rows = filtered.value;
-
-  const at = (r: number) => flat.locate(rows ? rows[r] : r);
   const label = (ti: number, i: number) => {
     const t = tables[ti];
     const txt = relocText(elf, t, i);
     return `relocation ${i} in ${elf.sections[t.sectionIndex]?.name}: ${txt.type} → ${txt.target}`;
   };
-  const selectRow = (ti: number, i: number) => {
-    const t = tables[ti];
-    selectBytes({ fileId: file.id, offset: t.recordOffset + i * t.entsize, size: t.entsize, label: label(ti, i) });
-  };
-  const select = (r: number) => {
-    const [table, index] = at(r);
-    setPick(file.id, { view: "relocations", table, index });
-    selectRow(table, index);
-  };
-  useReveal(file.id, parsed, "relocations", (f) => {
+  const list = useEntryList(file.id, parsed, "relocations", tables, flat, scan, label, () => {
     setSection("");
     setType("");
     setSymbol("");
-    selectRow(f.table, f.index);
   });
-  const selected = shownAt(rows, pick ? flat.rowOf(pick.table, pick.index) : null);
+  const { at, count } = list;
 
   const columns: Column[] = [
     { id: "sec", header: "Section", width: "minmax(14ch, 1fr)", cell: (r) => elf.sections[tables[at(r)[0]].sectionIndex]?.name },
@@ -145,7 +127,6 @@ export function Relocations({ file, parsed }: ViewProps) {
     { id: "target", header: "Symbol + addend", width: "minmax(18ch, 1.2fr)", cell: (r) => { const [t, i] = at(r); return relocText(elf, tables[t], i).target; } },
     { id: "resolved", header: "Resolves to", width: "minmax(18ch, 1.2fr)", cell: (r) => { const [t, i] = at(r); return <Resolved elf={elf} table={tables[t]} index={i} image={image} />; } },
   ];
-  const count = rows ? rows.length : flat.total;
 
   return (
     <div className="view view-table">
@@ -161,16 +142,14 @@ export function Relocations({ file, parsed }: ViewProps) {
           ))}
         </select>
         <span className="view-note" aria-live="polite">
-          {filtered.pending ? "filtering… " : ""}
+          {list.pending ? "filtering… " : ""}
           {grouped(count)} of {grouped(flat.total)} relocations · {counted(tables.length, "relocation section")} in the file
         </span>
       </div>
       <VirtualTable
         label="Relocations"
         columns={columns}
-        rowCount={count}
-        selected={selected}
-        onSelect={select}
+        {...list.table}
         onActivate={(r) => {
           // The symbol it refers to, and the bytes it will patch.
           const [ti, i] = at(r);

@@ -3,13 +3,11 @@
 import { useDeferredValue, useMemo, useState } from "react";
 import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
 import { describe, printable } from "../../elf/index.ts";
-import { useLens } from "../../state/store.ts";
 import { addr, grouped } from "../format.ts";
-import { FlatRows, shownAt } from "../inspector/flat.ts";
+import { FlatRows } from "../inspector/flat.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
-import { usePick, useReveal } from "../inspector/usePick.ts";
+import { useEntryList } from "../inspector/useEntryList.ts";
 import { follow, symbolBytes } from "../inspector/follow.ts";
-import { useSliced } from "../inspector/useSliced.ts";
 
 const NAMES_PER_STEP = 10_000;
 
@@ -20,9 +18,6 @@ export function Symbols({ file, parsed }: ViewProps) {
   const [query, setQuery] = useState("");
   const [type, setType] = useState("");
   const deferredQuery = useDeferredValue(query);
-  const pick = usePick(file.id, parsed, "symbols");
-  const setPick = useLens((s) => s.ui.pick);
-  const selectBytes = useLens((s) => s.ui.selectBytes);
   const { machine, osabi, elfClass } = elf.header;
 
   const scan = useMemo(() => {
@@ -44,25 +39,20 @@ export function Symbols({ file, parsed }: ViewProps) {
       return out.subarray(0, n);
     };
   }, [deferredQuery, type, tables, flat, machine, osabi]);
-  const filtered = useSliced<Uint32Array | null>(scan, null);
-  const rows = filtered.value;
-
-  const at = (r: number) => flat.locate(rows ? rows[r] : r);
-  const selectRow = (ti: number, i: number) => {
-    const t = tables[ti];
-    selectBytes({ fileId: file.id, offset: t.recordOffset + i * t.entsize, size: t.entsize, label: `symbol ${i}: ${t.name[i] || "(no name)"}` });
-  };
-  const select = (r: number) => {
-    const [table, index] = at(r);
-    setPick(file.id, { view: "symbols", table, index });
-    selectRow(table, index);
-  };
-  useReveal(file.id, parsed, "symbols", (f) => {
-    setQuery("");
-    setType("");
-    selectRow(f.table, f.index);
-  });
-  const selected = shownAt(rows, pick ? flat.rowOf(pick.table, pick.index) : null);
+  const list = useEntryList(
+    file.id,
+    parsed,
+    "symbols",
+    tables,
+    flat,
+    scan,
+    (ti, i) => `symbol ${i}: ${tables[ti].name[i] || "(no name)"}`,
+    () => {
+      setQuery("");
+      setType("");
+    },
+  );
+  const { at, count } = list;
 
   const secName = (i: number) => elf.sections[elf.symbolTables[i].sectionIndex]?.name ?? "";
   const columns: Column[] = [
@@ -76,7 +66,6 @@ export function Symbols({ file, parsed }: ViewProps) {
     { id: "ndx", header: "Ndx", width: "5ch", align: "right", cell: (r) => { const [t, i] = at(r); return describe.sectionIndexName(tables[t].shndx[i], machine, elf.sections.length).trim(); } },
     { id: "name", header: "Name", width: "minmax(20ch, 1fr)", cell: (r) => { const [t, i] = at(r); return printable(tables[t].name[i]); } },
   ];
-  const count = rows ? rows.length : flat.total;
   const types = ["NOTYPE", "OBJECT", "FUNC", "SECTION", "FILE"];
 
   return (
@@ -88,16 +77,14 @@ export function Symbols({ file, parsed }: ViewProps) {
           {types.map((t) => <option key={t}>{t}</option>)}
         </select>
         <span className="view-note" aria-live="polite">
-          {filtered.pending ? "filtering… " : ""}
+          {list.pending ? "filtering… " : ""}
           {grouped(count)} of {grouped(flat.total)} symbols
         </span>
       </div>
       <VirtualTable
         label="Symbols"
         columns={columns}
-        rowCount={count}
-        selected={selected}
-        onSelect={select}
+        {...list.table}
         onActivate={(r) => {
           // The symbol's section, and the bytes the symbol covers there.
           const [ti, i] = at(r);
