@@ -33,7 +33,7 @@ export interface Rule {
 const up = (step: number, rc: number, why: string): Rule => ({ severity: "error", stage: "upload", step, rc, why });
 const ap = (step: number, rc: number, why: string): Rule => ({ severity: "error", stage: "apply", step, rc, why });
 const rt = (why: string): Rule => ({ severity: "error", stage: "runtime", step: 0, why });
-const unreadable: Rule = { severity: "error", stage: "read", step: 0, why: "The audit could not read this file whole, so it cannot say what Xen would do with it; a file it could not read is never passed." };
+const unreadable: Rule = { severity: "error", stage: "read", step: 0, why: "The audit could not read this file whole, so it cannot vouch for it, whatever the simulated Xen did with the parts Xen reads (Xen never reads some sections, such as debug information); a file it could not read is never passed." };
 const warn = (why: string): Rule => ({ severity: "warning", stage: "review", step: 0, why });
 const info = (why: string): Rule => ({ severity: "info", stage: "review", step: 0, why });
 

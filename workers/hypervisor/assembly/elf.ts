@@ -78,6 +78,8 @@ export class Elf {
   symtabIdx: i32 = -1;
   strtabIdx: i32 = -1;
   syms: Sym[] = [];
+  /** Sections whose sh_offset + sh_size wraps around 2^64 (Xen's bounds check passes them). */
+  wrapping: i32[] = [];
 
   constructor(data: Uint8Array, is64: bool) {
     this.b = new Bytes(data);
@@ -245,10 +247,9 @@ function resolveSections(e: Elf): i32 {
       return fail(R.R_SECTION_OFFSET, EINVAL, lp("Section [" + si + "] data at ELF header of payload"), "", shdrLoc(e, i));
     if (s.type != SHT_NOBITS && (s.offset > len || s.offset + s.size > len))
       return fail(R.R_SECTION_OFFSET, EINVAL, lp("Section [" + si + "] data is past end of payload"), "", shdrLoc(e, i));
-    // Xen adds offset and size without a wrap check, so a wrapping size passes there and Xen
-    // would read outside the upload; the simulator refuses it instead.
-    if (s.type != SHT_NOBITS && s.size > len - s.offset)
-      return fail(R.R_SECTION_OFFSET, EINVAL, "", "sh_offset + sh_size wraps around 2^64: Xen's check passes and it would read outside the upload; the simulator refuses the payload", shdrLoc(e, i));
+    // Xen adds offset and size without a wrap check, so a wrapping size passes there. Harmless
+    // for a section Xen never reads (.debug_*); refusedWrap() stops at one it does read.
+    if (s.type != SHT_NOBITS && s.size > len - s.offset) e.wrapping.push(i);
     // "%s: Section [%u] alignment (%#"PRIxElfAddr") is not supported"
     if (s.addralign != 0 && (s.addralign & (s.addralign - 1)) != 0)
       return fail(R.R_SECTION_ALIGN, EOPNOTSUPP, lp("Section [" + si + "] alignment (" + hexAlt(s.addralign) + ") is not supported"), "", shdrLoc(e, i));
@@ -280,13 +281,51 @@ function resolveSections(e: Elf): i32 {
       "the symbol table's sh_link is 0, so Xen takes section 0 (which has no header) as the string table and reads its sh_type through a NULL pointer");
     return -ENOSYS;
   }
+  const strWrap = refusedWrap(e, e.strtabIdx, "it is the symbol table's string table, which elf_verify_strtab() and elf_get_sym() read");
+  if (strWrap != 0) return strWrap;
   // "%s: String table section is corrupted"
   if (!strtabOk(e, e.secs[e.strtabIdx])) return fail(R.R_STRTAB_BAD, EINVAL, lp("String table section is corrupted"), "", shdrLoc(e, e.strtabIdx));
   return 0;
 }
 
+/** Sections Xen looks up by name and reads (livepatch.c: check_special_sections, prepare_payload and the hooks). */
+function readByName(name: string): bool {
+  return name.startsWith(".livepatch.") || name.startsWith(".bug_frames.") || name == ".note.gnu.build-id" || name == ".altinstructions" ||
+    name == ".altinstr_replacement" || name == ".alt_call_sites" || name == ".ex_table" || name == ".modinfo";
+}
+
+/** Why Xen reads section `s`'s bytes after livepatch_elf_load(), or "" when it never does. */
+function laterReader(e: Elf, s: Sec): string {
+  if (s.alloc) return "it is SHF_ALLOC, so move_payload() copies it";
+  if ((s.type == SHT_RELA || s.type == SHT_REL) && s.info < e.shnum && e.secs[s.info].alloc) return "it relocates an SHF_ALLOC section, so Xen reads its entries";
+  if (readByName(s.name)) return "Xen looks it up by name and reads it";
+  return "";
+}
+
+/**
+ * Xen is about to read section `i` because `why`: when its size wraps, that read runs past the
+ * end of the upload, which the simulator cannot follow, so it refuses the payload there.
+ */
+function refusedWrap(e: Elf, i: i32, why: string): i32 {
+  if (!e.wrapping.includes(i)) return 0;
+  return fail(R.R_SECTION_OFFSET, EINVAL, "", "section [" + i.toString() + "]: sh_offset + sh_size wraps around 2^64, so Xen's bounds check passed it; " + why +
+    ", past the end of the upload. The simulator cannot follow that read and refuses the payload here: Xen gives no return code for this", shdrLoc(e, i));
+}
+
+/** A wrapping section that Xen reads after loading the ELF (a section it never reads is harmless). */
+function refusedLaterWrap(e: Elf): i32 {
+  for (let k = 0; k < e.wrapping.length; k++) {
+    const i = e.wrapping[k];
+    const why = laterReader(e, e.secs[i]);
+    if (why.length > 0) return refusedWrap(e, i, why);
+  }
+  return 0;
+}
+
 // elf_resolve_section_names() in xen/common/livepatch_elf.c.
 function resolveNames(e: Elf): i32 {
+  const shWrap = refusedWrap(e, <i32>e.shstrndx, "it is the section name table, which elf_resolve_section_names() reads");
+  if (shWrap != 0) return shWrap;
   const sh = e.secs[e.shstrndx];
   // "%s: Section string table is corrupted"
   if (!strtabOk(e, sh)) return fail(R.R_STRTAB_BAD, EINVAL, lp("Section string table is corrupted"), "", shdrLoc(e, <i32>e.shstrndx));
@@ -337,6 +376,8 @@ export function loadElf(e: Elf): i32 {
   let rc = headerCheck(e);
   if (rc == 0) rc = resolveSections(e);
   if (rc == 0) rc = resolveNames(e);
+  if (rc == 0) rc = refusedWrap(e, e.symtabIdx, "it is the symbol table, which elf_get_sym() reads");
   if (rc == 0) rc = readSymbols(e);
+  if (rc == 0) rc = refusedLaterWrap(e);
   return rc;
 }

@@ -170,6 +170,12 @@ table("section header checks (livepatch_elf.c: elf_resolve_sections())", [
   { name: "NOBITS data at the ELF header too", rule: "section-offset-bad", base: NOP, edit: (e) => e.sh(".bss", "offset", 0n), rc: EINVAL },
   { name: "data past the end", rule: "section-offset-bad", base: NOP, edit: (e) => e.sh(".rodata.str1.1", "size", BigInt(e.bytes.length)), rc: EINVAL },
   { name: "NOBITS past the end is fine", base: NOP, edit: (e) => e.sh(".bss", "offset", 0x100000n), rc: 0 },
+  // sh_offset + sh_size = 2^64 + 1: the sum Xen compares wraps to 1, so its check passes.
+  { name: "a size that wraps, on a section Xen never reads, passes as in Xen", base: NOP, edit: (e) => e.sh(".note.GNU-stack", "size", wrapTo1(e, ".note.GNU-stack")), rc: 0 },
+  { name: "a size that wraps, on an ALLOC section move_payload() copies", rule: "section-offset-bad", base: NOP, edit: (e) => e.sh(".rodata.str1.1", "size", wrapTo1(e, ".rodata.str1.1")), rc: EINVAL },
+  { name: "a size that wraps, on the symbols' string table", rule: "section-offset-bad", base: NOP, edit: (e) => e.sh(".strtab", "size", wrapTo1(e, ".strtab")), rc: EINVAL },
+  { name: "a size that wraps, on the relocations of an ALLOC section", rule: "section-offset-bad", base: EXP, edit: (e) => e.sh(".rela.livepatch.funcs", "size", wrapTo1(e, ".rela.livepatch.funcs")), rc: EINVAL },
+
   { name: "alignment 3", rule: "section-align-not-power-of-two", base: NOP, edit: (e) => e.sh(".rodata.str1.1", "addralign", 3n), rc: EOPNOTSUPP },
   { name: "sh_addr not aligned", rule: "section-addr-misaligned", base: NOP, edit: (e) => e.sh(funcs, "addr", 4n), rc: EINVAL },
   { name: ".bss over 2 MiB", rule: "section-nobits-too-large", base: NOP, edit: (e) => e.sh(".bss", "size", 0x200001n), rc: EINVAL },
@@ -209,6 +215,11 @@ table("symbols and the generic relocation pass (livepatch_elf.c: livepatch_elf_r
   { name: "relocation against a non-ALLOC section's symbol", rule: "reloc-against-ignored-symbol", base: EXP, edit: (e) => e.relSym(funcs, 0, e.sectionSymbol(".note.GNU-stack")), rc: EINVAL },
   { name: "relocations for a target past e_shnum are skipped", base: NOP, edit: (e) => e.sh(".rela.livepatch.funcs", "info", 999), rc: 0 },
 ]);
+
+/** A section size that makes sh_offset + sh_size come to 2^64 + 1. */
+function wrapTo1(e: Edit, name: string): bigint {
+  return (1n << 64n) - e.section(name).offset + 1n;
+}
 
 const pc32 = ".text.xen_hello_world";
 table("x86-64 relocations (arch/x86/livepatch.c: arch_livepatch_perform_rela())", [
