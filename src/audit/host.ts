@@ -2,7 +2,7 @@
 // provide it over the same wasm (workers/hypervisor/host/auditHost.ts), so the page and the CLI
 // reach one verdict; `src/audit` sees only this interface and the wasm's typed contract.
 import type { ElfFile } from "../elf/index.ts";
-import type { CheckFailedEvent, PanicEvent, PatchPreview, PayloadDetails } from "../protocol/hypervisor.ts";
+import type { CheckFailedEvent, PanicEvent, PatchPreview, PayloadDetails, StateEvent } from "../protocol/hypervisor.ts";
 import type { SyntheticImage } from "./synthetic.ts";
 
 export type HostCommand = "APPLY" | "REPLACE";
@@ -19,6 +19,12 @@ export interface HostStep {
   console: string[];
   /** The host panicked during the step. */
   panic?: PanicEvent;
+  /**
+   * Every payload state change during the step, in order, as the simulated Xen's `state` events
+   * report it: a REPLACE's own revert of the applied payloads (CHECKED) shows here before the
+   * replacing payload's APPLIED.
+   */
+  states: { payload: string; state: StateEvent["state"] }[];
 }
 
 /** Where Xen put a payload and what APPLY writes: the one placement every view shows. */

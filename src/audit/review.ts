@@ -157,23 +157,57 @@ function reviewTarget(pf: PatchPreview, oldSize: number, input: ReviewInput, emi
     emit("func-patch-overruns-symbol", `${label}: Xen writes ${written} bytes at ${sym.name}, which is only ${sym.size} bytes long`, funcWhere(pf.index, ptr === 8 ? 28 : 16, 4));
 }
 
-/** Two records (in one payload or across the plan) that patch the same old function. */
-export function patchedTwice(all: readonly Reviewed[]): Finding[] {
+/**
+ * What the simulated Xen did when it applied a payload (plan indices, read from its state events):
+ * the payloads still APPLIED under it, in order, and those its REPLACE reverted first.
+ */
+export interface AppliedOver {
+  under: number[];
+  replaced: number[];
+}
+
+/**
+ * Two records that patch the same old function: in one payload, or in two payloads the simulated
+ * Xen held APPLIED at once (the later one's branch wins, and Xen reverts only the top of the
+ * applied list: "can't unload. Top is", −EBUSY). A REPLACE holds nothing at once: Xen reverts every
+ * applied payload before it applies the replacing one (livepatch_do_action(), REPLACE), so for each
+ * payload it reverted the finding says that instead, and which functions change hands or go back
+ * to Xen's own code.
+ */
+export function patchedTwice(all: readonly Reviewed[], applies: ReadonlyMap<number, AppliedOver>): Finding[] {
   const out: Finding[] = [];
-  const seen = new Map<string, { file: string; index: number; name: string | null }>();
-  for (const r of all)
-    for (const pf of r.placement?.patches ?? []) {
-      const prev = seen.get(pf.oldAddr);
-      if (prev) {
-        const what = pf.name || pf.oldAddr;
-        const msg =
-          prev.file === r.file
-            ? `${what} is patched twice by this payload (funcs[${prev.index}] and funcs[${pf.index}]); the second branch overwrites the first`
-            : `${what} is also patched by ${prev.file}; applied after it, this payload's branch wins, and ${prev.file} cannot be reverted before this one (−EBUSY)`;
-        out.push(makeFinding("func-patched-twice", msg, { section: ".livepatch.funcs", func: { index: pf.index, name: pf.name } }, { file: r.file, fileIndex: r.fileIndex }));
-      }
-      seen.set(pf.oldAddr, { file: r.file, index: pf.index, name: pf.name });
+  const byIndex = new Map(all.map((r) => [r.fileIndex, r]));
+  const what = (pf: PatchPreview) => pf.name || pf.oldAddr;
+  for (const r of all) {
+    const patches = r.placement?.patches ?? [];
+    const file = { file: r.file, fileIndex: r.fileIndex };
+    const push = (id: RuleId, msg: string, pf?: PatchPreview) =>
+      out.push(makeFinding(id, msg, pf ? { section: ".livepatch.funcs", func: { index: pf.index, name: pf.name } } : {}, file));
+    const own = new Map<string, number>();
+    for (const pf of patches) {
+      const prev = own.get(pf.oldAddr);
+      if (prev !== undefined) push("func-patched-twice", `${what(pf)} is patched twice by this payload (funcs[${prev}] and funcs[${pf.index}]); the second branch overwrites the first`, pf);
+      own.set(pf.oldAddr, pf.index);
     }
+    const a = applies.get(r.fileIndex);
+    if (!a) continue;
+    for (const pf of patches) {
+      const prev = [...a.under].reverse().map((j) => byIndex.get(j)).find((o) => o?.placement?.patches.some((q) => q.oldAddr === pf.oldAddr));
+      if (prev) push("func-patched-twice", `${what(pf)} is also patched by ${prev.file}; applied after it, this payload's branch wins, and ${prev.file} cannot be reverted before this one (−EBUSY)`, pf);
+    }
+    for (const j of a.replaced) {
+      const o = byIndex.get(j);
+      if (!o) continue;
+      const theirs = o.placement?.patches ?? [];
+      const shared = theirs.filter((q) => patches.some((pf) => pf.oldAddr === q.oldAddr)).map(what);
+      const dropped = theirs.filter((q) => !patches.some((pf) => pf.oldAddr === q.oldAddr)).map(what);
+      const runs = (n: string[]) => (n.length > 1 ? "run" : "runs");
+      let msg = `the REPLACE first reverts ${o.file} (it stays loaded, as CHECKED)`;
+      if (shared.length) msg += `: ${shared.join(", ")} then ${runs(shared)} this payload's code, and reverting this payload later restores Xen's own code there, not that payload's`;
+      if (dropped.length) msg += `${shared.length ? "; " : ": "}${dropped.join(", ")}, which this payload does not patch, ${runs(dropped)} Xen's own code again`;
+      push("replace-reverts", msg);
+    }
+  }
   return out;
 }
 

@@ -158,7 +158,9 @@ const CASES: Partial<Record<RuleId, [trigger: () => Case, clean: () => Case]>> =
   "func-old-size-mismatch": [() => one(x("xen_expectations_fail")), () => one(HELLO)],
   "func-old-addr-not-function-start": [() => patched(HELLO, (p) => p.addend(".rela.livepatch.funcs", 2, 1n)), () => one(HELLO)],
   "func-name-mismatch": [() => patched(HELLO, (p) => p.text("xen_extra_version", "xen_major_version", p.section(".rodata.xen_hello_world.str1.1").dataOffset)), () => one(HELLO)],
-  "func-patched-twice": [() => set([HELLO, x("xen_bye_world")]), () => set([HELLO])],
+  // REPLACE reverts hello before it applies replace_world: the two are never applied together.
+  "func-patched-twice": [() => set([HELLO, x("xen_bye_world")]), () => withRoles(set([HELLO, x("xen_replace_world")]), ["apply", "replace"])],
+  "replace-reverts": [() => withRoles(set([HELLO, x("xen_replace_world")]), ["apply", "replace"]), () => set([HELLO, x("xen_bye_world")])],
   "func-patch-ends-inside-instruction": [() => one(x("xen_nop_thunk")), () => one(NOP)],
   // The thunk function's jmp retargeted to +2, inside the 5-byte NOP a new_size of 5 writes.
   "func-branch-into-patch": [() => ({ ...patched(x("xen_nop_thunk"), (p) => p.u32(p.func(0, "new_size"), 5)), image: "@branch-into-nop" }), () => one(NOP)],

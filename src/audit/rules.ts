@@ -115,7 +115,7 @@ export const RULES = {
   "func-old-size-mismatch": warn("old_size differs from the size of the function in the image; the payload may have been built against a different build."),
   "func-old-addr-not-function-start": warn("old_addr is not the start of a function in the image; Xen would write its branch into the middle of code."),
   "func-name-mismatch": warn("The function the record names is not the function at old_addr in the image; the payload may patch the wrong code."),
-  "func-patched-twice": warn("When two payloads patch the same function, the later applied one's branch overwrites the earlier, and Xen refuses to revert them out of order."),
+  "func-patched-twice": warn("When two applied payloads patch the same function, the later applied one's branch overwrites the earlier, and Xen refuses to revert them out of order."),
   "func-applied-byte-set": warn("Xen 4.14–4.18.0 trusted the record's 'applied' byte and would skip this function; newer Xen ignores it."),
   "not-safe-to-reapply": warn("The payload has writable data, so after a REVERT Xen refuses to APPLY it again (its data may be stale); it must be unloaded and uploaded afresh."),
   "func-patch-ends-inside-instruction": warn("Xen writes bytes, not instructions: when a NOP-out ends inside an instruction of the old function, the rest of that instruction stays and the CPU runs it, with whatever follows, as new code. A NOP-out sized for a 1-byte ret does this on builds that end functions with a 5-byte jmp to a return thunk."),
@@ -126,6 +126,7 @@ export const RULES = {
   "hook-runs": info("Hooks run payload code inside the hypervisor; reviewers should know what runs, and when."),
   "func-endbr-skip": info("The old function starts with ENDBR64; Xen keeps it and writes the branch 4 bytes later, so CET indirect-branch tracking still works."),
   "func-jump-ends-inside-instruction": info("The jump Xen writes covers part of an instruction; the rest of it stays as dead code, harmless unless something branches into the old function past its entry."),
+  "replace-reverts": info("REPLACE reverts every applied payload, newest first, before it applies the replacing one: their functions run the replacing payload's code or Xen's own, they stay loaded as CHECKED, and reverting the replacing payload later brings none of them back."),
   "func-no-expectation": info("Without an expectation, APPLY does not verify that the bytes being replaced are the ones the payload was built against."),
   // Without an image, one finding per family of checks that could not run.
   "unchecked-xen-build-id": info("Without the target hypervisor image, .livepatch.xen_depends cannot be compared with its build-id; supply --xen (or load a xen-syms)."),

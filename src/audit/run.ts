@@ -8,7 +8,7 @@ import type { CheckFailedEvent, PanicEvent } from "../protocol/hypervisor.ts";
 import type { AuditHost, HostStep, Placement } from "./host.ts";
 import { executionOrder, planProblem, type AuditPlan } from "./plan.ts";
 import { readInput, type ReadFile } from "./read.ts";
-import { reviewPayload, patchedTwice, uncheckedFamilies, type Reviewed } from "./review.ts";
+import { reviewPayload, patchedTwice, uncheckedFamilies, type AppliedOver, type Reviewed } from "./review.ts";
 import { HEADER_REFUSALS, RULES, type RuleId } from "./rules.ts";
 import { syntheticImage } from "./synthetic.ts";
 import { imageHeading, xenImage, type XenImage } from "./image.ts";
@@ -103,6 +103,19 @@ export async function runAudit(plan: AuditPlan, host: AuditHost, opts: RunOption
   // shapes the stand-in, payload or not; with none (a lone PNG) the stand-in is x86-64.
   const steps: PlanStep[] = [];
   const placements = new Map<number, Placement>();
+  // Which payloads the simulated Xen holds APPLIED, in order, read from its state events only;
+  // and, for each payload it applied, the ones still applied under it and those its REPLACE reverted.
+  const byName = new Map<string, number>();
+  let applied: number[] = [];
+  const track = (s: HostStep) => {
+    for (const e of s.states) {
+      const at = byName.get(e.payload);
+      if (at === undefined) continue;
+      applied = applied.filter((j) => j !== at);
+      if (e.state === "APPLIED") applied.push(at);
+    }
+  };
+  const applies = new Map<number, AppliedOver>();
   const fetched = plan.files.some((f) => !opts.unreadable?.has(f.file));
   if (!imageElf && !fetched) return finish(plan, inputs, findings, steps, null, false, []);
   const readable = inputs.filter((r): r is ReadFile & { elf: ElfFile } => r.elf !== null);
@@ -118,6 +131,8 @@ export async function runAudit(plan: AuditPlan, host: AuditHost, opts: RunOption
     const name = payloadName(pf.file);
     const prefix = pf.role === "applied" ? "on the host: " : "";
     const up = await host.upload(name, pf.bytes);
+    if (up.ret === 0) byName.set(name, i);
+    track(up);
     steps.push(stepRecord(pf.file, name, "upload", up));
     for (const f of up.failures) findings.push(failureFinding(f, file, prefix));
     if (up.panic) findings.push(panicFinding(up.panic, "UPLOAD", file, prefix));
@@ -126,7 +141,14 @@ export async function runAudit(plan: AuditPlan, host: AuditHost, opts: RunOption
     if (placed) placements.set(i, placed);
     if (pf.role === "upload") continue;
     const cmd = pf.role === "replace" ? "REPLACE" : "APPLY";
+    const before = applied;
     const act = await host.action(name, cmd);
+    track(act);
+    if (applied.includes(i)) {
+      // In the order Xen reverted them (newest first), as its state events say.
+      const replaced = [...new Set(act.states.map((e) => byName.get(e.payload)))].filter((j): j is number => j !== undefined && before.includes(j) && !applied.includes(j));
+      applies.set(i, { under: applied.filter((j) => j !== i), replaced });
+    }
     steps.push(stepRecord(pf.file, name, cmd === "REPLACE" ? "replace" : "apply", act));
     for (const f of act.failures) findings.push(failureFinding(f, file, prefix));
     if (act.panic) findings.push(panicFinding(act.panic, cmd, file, prefix));
@@ -147,7 +169,7 @@ export async function runAudit(plan: AuditPlan, host: AuditHost, opts: RunOption
     reviewed.push(out);
     if (!image) findings.push(...uncheckedFamilies(r, synthetic?.assumptions ?? []));
   }
-  findings.push(...patchedTwice(reviewed));
+  findings.push(...patchedTwice(reviewed, applies));
   return finish(plan, inputs, findings, steps, image, !imageElf, synthetic?.assumptions ?? [], placements, await host.halted());
 }
 

@@ -38,7 +38,8 @@ export function auditHostOver(hv: HypervisorApi, cpus = 4, boot: (image: AuditIm
     const failures = events.filter((e): e is CheckFailedEvent & LoggedEvent => e.kind === "check-failed");
     const panic = events.find((e): e is PanicEvent & LoggedEvent => e.kind === "panic");
     const console = events.flatMap((e) => (e.kind === "console" ? [e.line] : []));
-    return { ret, failures, console, ...(panic ? { panic } : {}), ...extra };
+    const states = events.flatMap((e) => (e.kind === "state" && e.payload !== null ? [{ payload: e.payload, state: e.state }] : []));
+    return { ret, failures, console, states, ...(panic ? { panic } : {}), ...extra };
   };
   return {
     async boot(image) {
