@@ -9,6 +9,7 @@ import { nodeEngines } from "../disasm/nodeEngines.ts";
 import { parseCommand, usageError } from "./args.ts";
 import { AUDIT } from "./commands.ts";
 import { readRegularFile } from "./readFile.ts";
+import { jsonTerminalSafe } from "./terminal.ts";
 
 interface AuditArgs {
   xen: string | null;
@@ -47,6 +48,7 @@ export async function run(args: string[]): Promise<number> {
   };
   const engines = createSyncDisassembler(nodeEngines);
   const result = await runAudit(plan, await nodeAuditHost(), { unreadable, decoder: (machine) => decoderForMachine(engines, machine) });
-  process.stdout.write(o.format === "json" ? toJson(result) : o.format === "markdown" ? toMarkdown(result) : toText(result));
+  // The JSON may be printed on a terminal: DEL and C1 in its strings as \u escapes, as inspect --json.
+  process.stdout.write(o.format === "json" ? jsonTerminalSafe(toJson(result)) : o.format === "markdown" ? toMarkdown(result) : toText(result));
   return result.verdict === "reject" ? 1 : 0;
 }

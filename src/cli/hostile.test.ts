@@ -10,6 +10,10 @@ import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { parseElf } from "../elf/index.ts";
 import { analyzePayload } from "../livepatch/index.ts";
+import { runAudit, toJson } from "../audit/index.ts";
+import { createSyncDisassembler, decoderForMachine } from "../disasm/index.ts";
+import { nodeEngines } from "../disasm/nodeEngines.ts";
+import { nodeAuditHost } from "./auditHost.ts";
 import { writeJson } from "./inspectJson.ts";
 import { StreamOut } from "./output.ts";
 import { simulateUpload } from "./xenView.ts";
@@ -224,7 +228,7 @@ describe("a symbol name and a file name with C1 controls (CSI, U+009B)", () => {
   });
 });
 
-describe("inspect --json: DEL and C1 controls (U+009B is CSI) in names", () => {
+describe("--json (inspect, audit): DEL and C1 controls (U+009B is CSI) in names", () => {
   // xen_hello_world with, in .strtab, "livepatch_xen_hello_world" (0x6d4, as above) made
   // "livepatch_xen<C2 9B>ello_<7F>orld", and in .shstrtab ".text.xen_hello_world" (0x93e, strings
   // -t x; the tail of ".rela.text.xen_hello_world" at 0x939) the same way. `readelf -U escape -SW`
@@ -292,4 +296,19 @@ describe("inspect --json: DEL and C1 controls (U+009B is CSI) in names", () => {
     expect(table.section).toBe(".rela.text.xen\\u009bello_^\u00bforld");
     expect(table.target).toBe(".text.xen\\u009bello_^\u00bforld");
   });
+
+  it("audit --json spells them the same way: no raw 0x7f or C2 80..C2 9F, the same JSON value as toJson()'s", async () => {
+    const { file, bytes } = crafted();
+    const r = spawnSync(process.execPath, [cli, "audit", "--json", "--xen", image, file], { cwd: root, timeout: 20_000, maxBuffer: 16 << 20 });
+    expect(r.stderr.toString()).toBe("");
+    expect(rawControls(r.stdout)).toEqual([]);
+    const doc = JSON.parse(r.stdout.toString("utf8"));
+    const plan = { image: { file: image, bytes: new Uint8Array(readFileSync(image)) }, files: [{ file, bytes: new Uint8Array(bytes), role: "apply" as const }] };
+    const engines = createSyncDisassembler(nodeEngines);
+    const result = await runAudit(plan, await nodeAuditHost(), { decoder: (machine) => decoderForMachine(engines, machine) });
+    const before = Buffer.from(toJson(result));
+    expect(rawControls(before).length).toBeGreaterThan(0);
+    expect(doc).toEqual(JSON.parse(before.toString("utf8")));
+    expect(r.status).toBe(result.verdict === "reject" ? 1 : 0);
+  }, 60_000);
 });
