@@ -1,6 +1,9 @@
 // The simulator's console as a terminal: xen-livepatch prints fixed-width lines (list's table is
 // "%-40.*s| %s" per row, tools/misc/xen-livepatch.c: list_func()), so a console line never wraps;
 // a line wider than the console scrolls it sideways, and the scroller takes keyboard focus.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Page } from "@playwright/test";
 import { test, expect, openApp } from "./support/guards.ts";
 import { type } from "./support/console.ts";
@@ -8,6 +11,7 @@ import { simCli } from "./support/cli.ts";
 
 
 const cli = simCli;
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /** Each line of the console's text with the number of rows it takes on screen (1 unless wrapped). */
 function rowsPerLine(page: Page): Promise<{ text: string; rows: number }[]> {
@@ -157,4 +161,26 @@ test("while a load plays, the console's hint already describes Xen where a typed
   expect(seen).not.toContain("load xen_replace_world.livepatch");
   expect(seen).not.toContain("load xen_hello_world.livepatch");
   await expect(box(page)).toHaveAttribute("placeholder", "load xen_bye_world.livepatch");
+});
+
+test("a file the page could not parse is still a FILE the console opens, as xen-livepatch opens any file", async ({ page }) => {
+  // An empty file: xen-livepatch mmap()s st_size bytes, which fails with EINVAL ("Could not map");
+  // the page said "Could not open" (ENOENT), contradicting its own file rail. A payload cut short:
+  // the hypervisor's own refusal, as in the CLI.
+  const hello = readFileSync(join(ROOT, "public/samples/x86_64/xen_hello_world.livepatch"));
+  const files = { "empty.livepatch": new Uint8Array(0), "cut.livepatch": new Uint8Array(hello.subarray(0, 1000)) };
+  const script = ["upload e empty.livepatch", "upload c cut.livepatch", "list"];
+  const expected = cli(script, files);
+  expect(expected).toContain("Could not map empty.livepatch.\nError 22: Invalid argument");
+  expect(expected).toContain("Uploading cut.livepatch... failed");
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  await openApp(page);
+  await page.locator("input[type=file]").setInputFiles(Object.entries(files).map(([name, bytes]) => ({ name, mimeType: "application/octet-stream", buffer: Buffer.from(bytes) })));
+  // The rail says the empty one could not be read; the cut one reads as a plain object.
+  await expect(page.getByRole("button", { name: "error empty.livepatch" })).toBeVisible();
+  await expect(page.getByRole("button", { name: /^object cut\.livepatch/ })).toBeVisible();
+  await page.getByRole("button", { name: "Simulator" }).click();
+  await expect(page.getByRole("status").filter({ hasText: /^t = / })).toBeVisible({ timeout: 20_000 });
+  for (const line of script) await type(page, line);
+  await expect(page.getByTestId("console-output")).toHaveText(expected);
 });

@@ -127,6 +127,35 @@ function live(): SimSession {
   return session;
 }
 
+
+/** Bytes of files the parser could not read, read once each (their Blob does not change). */
+const unparsedBytes = new WeakMap<Blob, Promise<Uint8Array | null>>();
+
+/**
+ * What the console's FILE names open: every loaded file, as xen-livepatch opens any file, not only
+ * those this page could parse (a truncated or empty one gets Xen's or the tool's own answer, as in
+ * `livepatch-lens sim`). A file still parsing or cancelled is not there yet; one whose bytes
+ * cannot be read again (a sample whose fetch failed) is not there at all.
+ */
+export async function consoleFileBytes(list: readonly LoadedFile[]): Promise<{ name: string; bytes: Uint8Array }[]> {
+  const parsed = consoleFiles(list).map((f) => ({ name: f.name, bytes: f.parsed.elf.bytes }));
+  const unparsed = await Promise.all(
+    list
+      .filter((f) => f.status === "error" && f.source !== null)
+      .map(async (f) => {
+        const blob = f.source!;
+        let read = unparsedBytes.get(blob);
+        if (!read) {
+          read = blob.arrayBuffer().then((b) => new Uint8Array(b), () => null);
+          unparsedBytes.set(blob, read);
+        }
+        const bytes = await read;
+        return bytes === null ? null : { name: f.name, bytes };
+      }),
+  );
+  return [...parsed, ...unparsed.filter((f): f is { name: string; bytes: Uint8Array } => f !== null)];
+}
+
 export function createSimSlice({ set, get }: SliceApi<"sim">): SimSlice {
   const sim = () => get().sim;
   const say = (level: SimMessage["level"], text: string) => set({ message: { level, text } });
@@ -141,7 +170,7 @@ export function createSimSlice({ set, get }: SliceApi<"sim">): SimSlice {
       bootXl: data.bootXl,
       bootDepends: data.bootDepends,
     });
-  const syncFiles = (s: SimSession) => s.setFiles(consoleFiles(get().files.list).map((f) => ({ name: f.name, bytes: f.parsed.elf.bytes })));
+  const syncFiles = async (s: SimSession) => s.setFiles(await consoleFileBytes(get().files.list));
 
   return {
     open: false,
@@ -210,7 +239,7 @@ export function createSimSlice({ set, get }: SliceApi<"sim">): SimSlice {
         return;
       }
       const s = live();
-      syncFiles(s);
+      await syncFiles(s);
       const keep = keptRecords(st);
       if (input.kind === "console" && input.via === "console") {
         set({ history: [...st.history.filter((h) => h !== input.line), input.line].slice(-100) });
@@ -257,7 +286,7 @@ export function createSimSlice({ set, get }: SliceApi<"sim">): SimSlice {
         return false;
       }
       const s = live();
-      syncFiles(s);
+      await syncFiles(s);
       set({ status: "busy", playing: false });
       try {
         publish(await s.load(inputs));
