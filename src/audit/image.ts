@@ -14,6 +14,7 @@ import {
   STT_NOTYPE,
   STT_OBJECT,
   buildId,
+  imageNameAt,
   readVirtual,
   stBind,
   stType,
@@ -38,6 +39,8 @@ export interface XenImage {
   lookup(name: string): XenSym | null;
   /** The function or object starting at or containing `addr`, preferring an exact start. */
   symbolAt(addr: bigint): XenSym | null;
+  /** What every view calls `addr` (imageNameAt()): `name` or `name+0x..`. */
+  nameAt(addr: bigint): string | null;
   read(addr: bigint, length: number): Uint8Array | null;
 }
 
@@ -111,6 +114,7 @@ export function xenImage(file: string, elf: ElfFile): XenImage {
       if (s.addr === addr || addr < s.addr + s.size) return s;
       return null;
     },
+    nameAt: (addr) => imageNameAt(elf, addr),
     read: (addr, length) => readVirtual(elf, addr, length),
   };
 }

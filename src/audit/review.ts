@@ -3,12 +3,13 @@
 // APPLY writes, re-apply safety) come from the simulator's placement; the file's own content comes
 // from the livepatch model; the image's symbols tell what the old function really is.
 import type { ElfFile } from "../elf/index.ts";
-import { funcRecordLabel, type HookKind, type HookSection, type LivepatchModel } from "../livepatch/index.ts";
+import { type HookKind, type HookSection, type LivepatchModel } from "../livepatch/index.ts";
 import { makeFinding, type Where } from "./context.ts";
 import type { PatchPreview } from "../protocol/hypervisor.ts";
 import { reviewBoundaries, type Decode } from "./checks/boundaries.ts";
 import { reviewRelocSections } from "./checks/relocSections.ts";
 import type { Placement } from "./host.ts";
+import { recordLabels, type RecordLabel } from "./labels.ts";
 import type { XenImage } from "./image.ts";
 import type { PlanRole } from "./plan.ts";
 import type { ReadFile } from "./read.ts";
@@ -105,8 +106,9 @@ export function reviewPayload(input: ReviewInput): Reviewed {
     emit("depends-target", `depends on ${target} (${d.buildId})`, { section: d.section, sectionIndex: d.sectionIndex, offset: d.offset, length: Math.max(1, d.size) });
   }
 
+  const labelOf = recordLabels(model, placement, image);
   for (const fn of model.funcs) {
-    const label = funcRecordLabel(fn.index, fn.name.text);
+    const label = labelOf(fn.index, fn.name.text);
     if (fn.appliedByte) emit("func-applied-byte-set", `${label}: the 'applied' byte is ${fn.appliedByte}`, funcWhere(fn.index, ptr === 8 ? 64 : 52, 1));
     if (fn.expect && !fn.expect.enabled) emit("func-no-expectation", `${label}: no expectation guards the bytes at old_addr`, funcWhere(fn.index, ptr === 8 ? 72 : 60, 1));
   }
@@ -121,20 +123,20 @@ export function reviewPayload(input: ReviewInput): Reviewed {
         first ? { section: first.name, sectionIndex: first.index, offset: first.header.offset, length: first.header.size } : {},
       );
     }
-    for (const pf of placement.patches) reviewTarget(pf, placement.payload.funcs[pf.index]?.oldSize ?? 0, input, emit, funcWhere);
+    for (const pf of placement.patches) reviewTarget(pf, placement.payload.funcs[pf.index]?.oldSize ?? 0, input, emit, funcWhere, labelOf);
     if (image && input.decode && model.arch)
-      for (const b of reviewBoundaries(model.arch, image, placement.patches, input.decode))
+      for (const b of reviewBoundaries(model.arch, image, placement.patches, input.decode, labelOf))
         emit(b.id, b.message, b.field === "new_size" ? funcWhere(b.index, 3 * ptr, 4) : funcWhere(b.index, 2 * ptr, ptr));
   }
   return { file, fileIndex, placement, findings };
 }
 
-function reviewTarget(pf: PatchPreview, oldSize: number, input: ReviewInput, emit: (id: RuleId, message: string, where?: Where) => void, funcWhere: (i: number, field: number, len: number) => Where): void {
+function reviewTarget(pf: PatchPreview, oldSize: number, input: ReviewInput, emit: (id: RuleId, message: string, where?: Where) => void, funcWhere: (i: number, field: number, len: number) => Where, labelOf: RecordLabel): void {
   const { model, image } = input;
   const ptr = model.pointerSize;
   const fn = model.funcs[pf.index];
   if (!fn) return;
-  const label = funcRecordLabel(pf.index, pf.name);
+  const label = labelOf(pf.index, pf.name);
   const oldAddr = BigInt(pf.oldAddr);
   if (pf.patchOffset > 0 && pf.bytes.length > 0)
     emit("func-endbr-skip", `${label}: ${pf.oldAddr} starts with ENDBR64; Xen writes ${pf.bytes} at ${pf.addr}`, funcWhere(pf.index, 2 * ptr, ptr));

@@ -12,7 +12,8 @@ import { reviewPayload, patchedTwice, uncheckedFamilies, type AppliedOver, type 
 import { HEADER_REFUSALS, RULES, type RuleId } from "./rules.ts";
 import { syntheticImage } from "./synthetic.ts";
 import { imageHeading, xenImage, type XenImage } from "./image.ts";
-import { machineLabel } from "../livepatch/index.ts";
+import { funcRecordLabel, machineLabel } from "../livepatch/index.ts";
+import { recordLabels } from "./labels.ts";
 import type { Decode } from "./checks/boundaries.ts";
 import type { AuditResult, Finding, PlanStep } from "./types.ts";
 
@@ -157,6 +158,15 @@ export async function runAudit(plan: AuditPlan, host: AuditHost, opts: RunOption
       findings.push(makeFinding("simulator-rule-unknown", `${prefix}${cmd} did not apply (hypercall ${act.ret}, status rc ${act.statusRc ?? "?"}) and the simulator named no check`, { rc: act.ret || act.statusRc }, file));
     }
     if (await host.halted()) break;
+  }
+
+  // The wasm spells a nameless record funcs[<index>] (unnamed) (its funcRecordLabel()); a finding it
+  // worded names the record as the review and every view do once the placement is known.
+  for (const f of findings) {
+    if (f.fileIndex === undefined || !f.func || f.func.name) continue;
+    const r = inputs[f.fileIndex];
+    const label = recordLabels(r?.model ?? null, placements.get(f.fileIndex) ?? null, image)(f.func.index, null);
+    f.message = f.message.split(funcRecordLabel(f.func.index, null)).join(label);
   }
 
   const decode = imageElf && opts.decoder ? await opts.decoder(imageElf.header.machine) : undefined;

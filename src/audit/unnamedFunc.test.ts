@@ -1,7 +1,11 @@
 // A .livepatch.funcs record without a name (name pointer NULL, or pointing at an empty string) is
-// called "funcs[<index>] (unnamed)" by every finding, those the wasm words and those the review
-// adds, never an empty name, "()" or "noname". The payload is the project's generated one
-// (fixtures/gen-large.ts, one function) with its relocations edited; expected text by hand.
+// called by every finding, those the wasm words and those the review adds, what every view calls
+// it: "funcs[<index>] (<name>)" with the image's name for the address it patches, else the symbol
+// its old_addr is relocated against, "funcs[<index>] (unnamed)" when nothing names it; never an
+// empty name, "()" or "noname". The payload is the project's generated one (fixtures/gen-large.ts,
+// one function; readelf -r: old_addr is R_X86_64_64 against xen_stub_0000 + 0) with its relocations
+// edited; nm -S on the sample xen-syms: xen_stub_0000 is 0xffff82d0402001b0, 0x13 bytes. Expected
+// text by hand.
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildLargePayload } from "../../fixtures/gen-large.ts";
 import { parseElf } from "../elf/index.ts";
@@ -62,20 +66,33 @@ const audit = (bytes: Uint8Array): Promise<AuditResult> =>
   runAudit({ image: { file: IMAGE, bytes: readSample(IMAGE) }, files: [{ file: FILE, bytes, role: "apply" }] }, host);
 const messages = (r: AuditResult) => r.findings.map((f) => [f.id, f.message]);
 
-describe("a funcs record without a name is funcs[0] (unnamed) in every finding", () => {
+describe("a funcs record without a name is named the same in every finding", () => {
   it("NULL name, NOP of 32 bytes: Xen's x86 arch_livepatch_verify_func() refuses it silently (-EOPNOTSUPP)", async () => {
     const r = await audit(payload({ name: "null", newSize: 32, oldSize: 32 }));
     expect(r.verdict).toBe("reject");
-    expect(r.reason).toBe(`${FILE}: funcs[0] (unnamed): NOP size 32 exceeds 31 bytes; Xen returns this without a message`);
-    expect(messages(r)).toContainEqual(["func-nop-too-long", "funcs[0] (unnamed): NOP size 32 exceeds 31 bytes; Xen returns this without a message"]);
-    expect(messages(r)).toContainEqual(["func-no-expectation", "funcs[0] (unnamed): no expectation guards the bytes at old_addr"]);
+    // Refused before anything is placed: old_addr's relocation names it, in the wasm's words too.
+    expect(r.reason).toBe(`${FILE}: funcs[0] (xen_stub_0000): NOP size 32 exceeds 31 bytes; Xen returns this without a message`);
+    expect(messages(r)).toContainEqual(["func-nop-too-long", "funcs[0] (xen_stub_0000): NOP size 32 exceeds 31 bytes; Xen returns this without a message"]);
+    expect(messages(r)).toContainEqual(["func-no-expectation", "funcs[0] (xen_stub_0000): no expectation guards the bytes at old_addr"]);
   });
 
   it("empty name, NOP of 9 bytes over an 8-byte old function: refused silently (-EINVAL)", async () => {
     const r = await audit(payload({ name: "empty", newSize: 9, oldSize: 8 }));
-    expect(r.reason).toBe(`${FILE}: funcs[0] (unnamed): old_size 8 < new_size 9; Xen returns this without a message`);
-    expect(messages(r)).toContainEqual(["func-nop-exceeds-old-size", "funcs[0] (unnamed): old_size 8 < new_size 9; Xen returns this without a message"]);
-    expect(messages(r)).toContainEqual(["func-no-expectation", "funcs[0] (unnamed): no expectation guards the bytes at old_addr"]);
+    expect(r.reason).toBe(`${FILE}: funcs[0] (xen_stub_0000): old_size 8 < new_size 9; Xen returns this without a message`);
+    expect(messages(r)).toContainEqual(["func-nop-exceeds-old-size", "funcs[0] (xen_stub_0000): old_size 8 < new_size 9; Xen returns this without a message"]);
+    expect(messages(r)).toContainEqual(["func-no-expectation", "funcs[0] (xen_stub_0000): no expectation guards the bytes at old_addr"]);
+  });
+
+  it("NULL name, old_addr held outright (as Xen's xen_nop): named by the image's function there, xen_stub_0000, as the views name it", async () => {
+    const r = await audit(payload({ name: "null", newSize: 5, oldSize: 0x13, oldAddr: 0xffff82d0402001b0n }));
+    expect(r.verdict).toBe("accept");
+    expect(messages(r)).toContainEqual(["func-no-expectation", "funcs[0] (xen_stub_0000): no expectation guards the bytes at old_addr"]);
+    for (const f of r.findings.filter((x) => x.func)) expect(f.message).not.toMatch(/unnamed/);
+  });
+
+  it("NULL name, old_addr inside a function: the image's name with the offset, beside the finding that says so", async () => {
+    const r = await audit(payload({ name: "null", newSize: 5, oldSize: 0x12, oldAddr: 0xffff82d0402001b1n }));
+    expect(messages(r)).toContainEqual(["func-old-addr-not-function-start", "funcs[0] (xen_stub_0000+0x1): old_addr 0xffff82d0402001b1 is xen_stub_0000+0x1, not the start of a function"]);
   });
 
   it("NULL name, old_addr far past Xen's text: the review and the APPLY fault name the same record the same way", async () => {

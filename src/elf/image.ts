@@ -3,6 +3,7 @@
 // itself stays plain cloneable data.
 import { NT_GNU_BUILD_ID, SHF_ALLOC, SHN_UNDEF, SHT_DYNSYM, SHT_NOBITS, SHT_SYMTAB, STT_FILE, STT_FUNC, STT_NOTYPE, STT_SECTION, stType } from "./constants.ts";
 import type { ElfFile, ElfSection, SymbolRef, SymbolTable } from "./types.ts";
+import { printable } from "./readelf.ts";
 
 interface Indexes {
   byName?: Map<string, SymbolRef>;
@@ -222,4 +223,19 @@ export function buildId(file: ElfFile): Uint8Array | null {
 export function buildIdHex(file: ElfFile): string | null {
   const id = buildId(file);
   return id ? Array.from(id, (b) => b.toString(16).padStart(2, "0")).join("") : null;
+}
+
+/**
+ * What the tool calls an address in an image: the function containing it, else (as objdump -d
+ * does) the nearest symbol before it in its section, as `name` or `name+0x..` (printable()). How
+ * the Functions view and the simulator's memory card name a branch target in Xen (e.g.
+ * `<__x86_return_thunk>`) or a RIP-relative operand's address (`<_srodata+0x11>`), and what a
+ * nameless livepatch_func record is called (recordTargetName() in src/livepatch/label.ts).
+ */
+export function imageNameAt(elf: ElfFile, address: bigint): string | null {
+  const s = symbolAt(elf, address) ?? symbolBefore(elf, address);
+  if (!s) return null;
+  const d = address - s.value;
+  const name = printable(s.name);
+  return d === 0n ? name : `${name}+0x${d.toString(16)}`;
 }

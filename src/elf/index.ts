@@ -22,6 +22,7 @@ export {
   buildId,
   buildIdHex,
   findSymbol,
+  imageNameAt,
   readVirtual,
   sectionByName,
   sectionData,

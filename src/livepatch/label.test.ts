@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parseElf } from "../elf/index.ts";
 import { readSample } from "../test-support/samples.ts";
 import { analyzePayload } from "./index.ts";
-import { escapeName, funcLabel, funcRecordLabel, recordName, targetText } from "./label.ts";
+import { escapeName, funcLabel, funcRecordLabel, recordName, recordTargetName, targetText } from "./label.ts";
 import type { LivepatchFunc, PointerTarget } from "./types.ts";
 
 const first = (rel: string) => analyzePayload(parseElf(readSample(rel)))!.funcs[0];
@@ -58,6 +58,20 @@ describe("funcRecordLabel", () => {
     expect(funcRecordLabel(3, null)).toBe("funcs[3] (unnamed)");
     expect(funcRecordLabel(1, undefined)).toBe("funcs[1] (unnamed)");
     expect(funcRecordLabel(2, "")).toBe("funcs[2] (unnamed)");
+  });
+  // Xen's xen_nop: name pointer 0, old_addr 0xffff82d04023c527 held outright, which nm xen-syms
+  // calls xen_minor_version. The views say xen_minor_version; the findings funcs[0] (xen_minor_version).
+  it("a nameless record is named as every view names it: the image's name for its old address, else old_addr's symbol", () => {
+    const fn = first("x86_64/xen_hello_world.livepatch");
+    const nop: LivepatchFunc = { ...fn, name: { ...fn.name, text: null }, oldAddr: { ...fn.oldAddr, target: { kind: "absolute", value: 0xffff82d04023c527n } } };
+    expect(funcLabel(nop, "xen_minor_version")).toBe("xen_minor_version");
+    expect(funcRecordLabel(0, null, recordTargetName(nop, "xen_minor_version"))).toBe("funcs[0] (xen_minor_version)");
+    expect(funcRecordLabel(0, null, recordTargetName(nop, null))).toBe("funcs[0] (unnamed)");
+    expect(funcLabel(nop)).toBe("#0");
+    const relocated: LivepatchFunc = { ...nop, oldAddr: { ...fn.oldAddr, target: { kind: "symbol", symbol: "xen_minor_version", addend: 4n, defined: false } } };
+    expect(funcRecordLabel(0, null, recordTargetName(relocated))).toBe("funcs[0] (xen_minor_version+0x4)");
+    // Its own name always wins: the record, not the address, is what the name says.
+    expect(funcRecordLabel(0, "xen_extra_version", recordTargetName(nop, "xen_minor_version"))).toBe("funcs[0] (xen_extra_version)");
   });
 });
 

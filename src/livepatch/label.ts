@@ -17,13 +17,16 @@ export function escapeName(name: string): string {
 }
 
 /**
- * How the tool's own words name one `.livepatch.funcs` record (audit findings, the simulator's log):
- * its index and name (escapeName()), "(unnamed)" when the name pointer is NULL or the string is
- * empty. The wasm spells it the same (funcRecordLabel() in workers/hypervisor/assembly/payload.ts).
- * Where Xen prints the name itself ("%s"), the quoted line keeps what Xen prints.
+ * How the tool's own words name one `.livepatch.funcs` record (audit findings): its index and the
+ * name every view gives it (recordName(), else `targetName`: recordTargetName()), "(unnamed)" when
+ * nothing names it: `funcs[0] (xen_extra_version)`, `funcs[0] (xen_minor_version)` for xen_nop's
+ * NULL name patching xen_minor_version, `funcs[0] (unnamed)`. The wasm spells a nameless record
+ * `funcs[<index>] (unnamed)` (funcRecordLabel() in workers/hypervisor/assembly/payload.ts); the audit
+ * names it here instead (recordLabels() in src/audit/labels.ts). Where Xen prints the name itself
+ * ("%s"), the quoted line keeps what Xen prints.
  */
-export function funcRecordLabel(index: number, name: string | null | undefined): string {
-  return `funcs[${index}] (${name ? escapeName(name) : "unnamed"})`;
+export function funcRecordLabel(index: number, name: string | null | undefined, targetName: string | null = null): string {
+  return `funcs[${index}] (${name ? escapeName(name) : (targetName ?? "unnamed")})`;
 }
 
 /** The record's own name as a label (escapeName()); null when its name is NULL or empty. */
@@ -32,15 +35,25 @@ export function recordName(fn: LivepatchFunc): string | null {
 }
 
 /**
- * What every view calls a record (see the head of this file): recordName(), else old_addr's symbol
- * as every view spells a symbol (printable(), as targetText() does), else its index.
+ * What names a record whose own name is NULL or empty (xen_nop's patches by address): the image's
+ * name for the address Xen patches (`imageName`: imageNameAt() of the old_addr the simulated Xen
+ * resolved, or of the non-zero one the file holds), else the symbol the file relocates old_addr
+ * against, spelled as every view spells a symbol (printable(), as targetText() does); null when
+ * nothing does. The one rule behind funcLabel() (views) and funcRecordLabel() (findings).
  */
-export function funcLabel(fn: LivepatchFunc): string {
-  const own = recordName(fn);
-  if (own !== null) return own;
+export function recordTargetName(fn: LivepatchFunc, imageName: string | null = null): string | null {
+  if (imageName !== null) return imageName;
   const t = fn.oldAddr.target;
   if (t.kind === "symbol" && !t.symbol.startsWith("#")) return `${printable(t.symbol)}${t.addend === 0n ? "" : `${t.addend < 0n ? "-" : "+"}0x${(t.addend < 0n ? -t.addend : t.addend).toString(16)}`}`;
-  return `#${fn.index}`;
+  return null;
+}
+
+/**
+ * What every view calls a record (see the head of this file): recordName(), else
+ * recordTargetName(), else its index.
+ */
+export function funcLabel(fn: LivepatchFunc, imageName: string | null = null): string {
+  return recordName(fn) ?? recordTargetName(fn, imageName) ?? `#${fn.index}`;
 }
 
 /** An addend after a name, spaced as readelf -r spells it: ` + 0x8`, ` - 0x4`. */

@@ -4,7 +4,8 @@
 // supplied by the host (iced-x86 / capstone), so this file stays pure and the audit, the Functions
 // view and the disassembly agree on every instruction boundary; the bytes and where they go are
 // the simulator's own preview of APPLY.
-import { funcRecordLabel, type LivepatchArch } from "../../livepatch/index.ts";
+import type { LivepatchArch } from "../../livepatch/index.ts";
+import type { RecordLabel } from "../labels.ts";
 import type { PatchPreview } from "../../protocol/hypervisor.ts";
 import { hexAddr } from "../context.ts";
 import type { XenImage } from "../image.ts";
@@ -143,7 +144,8 @@ export interface BoundaryFinding {
  * Each write the simulator would make (its own preview: where and which bytes) against the old
  * function as built (the image, not as earlier payloads left it).
  */
-export function reviewBoundaries(arch: LivepatchArch, image: XenImage, patches: readonly PatchPreview[], decode: Decode): BoundaryFinding[] {
+/** `label`: what the findings call a record (recordLabels()). */
+export function reviewBoundaries(arch: LivepatchArch, image: XenImage, patches: readonly PatchPreview[], decode: Decode, label: RecordLabel): BoundaryFinding[] {
   const out: BoundaryFinding[] = [];
   for (const pt of patches) {
     if (pt.viaHook || pt.bytes.length === 0) continue;
@@ -157,14 +159,13 @@ export function reviewBoundaries(arch: LivepatchArch, image: XenImage, patches: 
     if (!bytes) continue;
     const range: PatchedRange = { kind: pt.insn === "nop" ? "nop" : "trampoline", start: BigInt(pt.addr), bytes: hexToBytes(pt.bytes) };
     const name = whole ? sym.name : (pt.name || hexAddr(address));
-    const label = funcRecordLabel(pt.index, pt.name);
     const nameAt = (a: bigint) => {
       const s = image.symbolAt(a);
       return s ? (s.addr === a ? s.name : `${s.name}+${hexAddr(a - s.addr)}`) : null;
     };
     for (const p of instructionBoundaries(arch, { address, size, bytes }, [range], decode)) {
       const id = p.kind === "nop-ends-inside" ? "func-patch-ends-inside-instruction" : p.kind === "branch-into-patch" ? "func-branch-into-patch" : "func-jump-ends-inside-instruction";
-      out.push({ id, index: pt.index, field: pt.insn === "nop" ? "new_size" : "old_addr", message: `${label}: ${describeBoundary(p, name, address, nameAt)}` });
+      out.push({ id, index: pt.index, field: pt.insn === "nop" ? "new_size" : "old_addr", message: `${label(pt.index, pt.name)}: ${describeBoundary(p, name, address, nameAt)}` });
     }
   }
   return out;

@@ -123,7 +123,7 @@ export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageCont
         // With no placement (a refused upload), an old_addr the file holds outright is still the
         // address Xen would patch: the image's function there names the record.
         const fileAddr = heldOldAddr(fn);
-        return recordName(fn) ?? (patch ? nameInImage(patch.oldAddr) : fileAddr !== null ? nameInImage(fileAddr) : null) ?? funcLabel(fn);
+        return recordName(fn) ?? funcLabel(fn, patch ? nameInImage(patch.oldAddr) : fileAddr !== null ? nameInImage(fileAddr) : null);
       },
       sections,
       standIn: !!at?.assumed,
