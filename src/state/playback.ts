@@ -38,16 +38,24 @@ export function delayMs(it: TimelineItem | undefined, speed: number, pace: numbe
 /** The shortest hold the player schedules: about a frame. Shorter beats are taken together. */
 export const FRAME_MS = 16;
 
+/** The most a late player catches up in one step, ms: a page left in the background does not skip to the end. */
+export const CATCH_UP_MS = 250;
+
 /**
- * The player's next move from `cursor`: hold `delay` ms, then show item `to` - 1's end. Items
+ * The player's next move from `cursor`: `delay` ms of beats after the last step was due, show
+ * item `to` - 1's end (in `wait` ms from now). Items
  * whose beats are shorter than a frame (a brisk 2,000-function APPLY: 800 ms over 2,035 items) are
  * taken together, so the page redraws once a frame instead of once per item, which kept it busy
- * for over a minute.
+ * for over a minute. `behind`: how late the player is (ms past when this step was due, the time
+ * the page took to draw the last one); that much more is taken, and held that much less, so a
+ * page that draws slower than a frame still plays on the clock (a brisk command within BRISK_MS)
+ * instead of stretching every beat by its drawing time.
  */
-export function playbackStep(items: readonly TimelineItem[], cursor: number, speed: number, pace: number | null): { to: number; delay: number } {
+export function playbackStep(items: readonly TimelineItem[], cursor: number, speed: number, pace: number | null, behind = 0): { to: number; delay: number; wait: number } {
+  const late = Math.max(0, behind);
   let to = cursor;
   let delay = 0;
   do delay += delayMs(items[to++], speed, pace);
-  while (delay < FRAME_MS && to < items.length);
-  return { to, delay };
+  while (delay < FRAME_MS + Math.min(late, CATCH_UP_MS) && to < items.length);
+  return { to, delay, wait: Math.max(0, delay - late) };
 }
