@@ -86,6 +86,17 @@ export function TruncationTips({ large }: { large: boolean }) {
     // row shows another one): look again once it has. The browser reports a new element under a
     // still pointer after a scroll itself.
     const later = () => setTimeout(refresh, 0);
+    // A scroll moves or swaps only what is inside the scrolled box: a box apart from both the
+    // hovered and the focused element (neither inside it, nor the focus around it, as a grid's is
+    // around its rows) changes no tip (the simulator's log following a playing cursor while the
+    // console keeps focus), and looking again would lay the page out at every frame.
+    const onScroll = (e: Event) => {
+      const box = e.target;
+      // The body holding the focus is no focus (refresh() looks at no element then).
+      const focus = document.activeElement === document.body ? null : document.activeElement;
+      if (box instanceof Element && !box.contains(hovered) && !box.contains(focus) && !focus?.contains(box)) return;
+      later();
+    };
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== "Escape") return later();
       hovered = null;
@@ -98,7 +109,7 @@ export function TruncationTips({ large }: { large: boolean }) {
     document.addEventListener("focusout", later, true);
     document.addEventListener("click", later, true);
     document.addEventListener("keyup", onKey, true);
-    document.addEventListener("scroll", later, true);
+    document.addEventListener("scroll", onScroll, true);
     return () => {
       describe(null);
       document.removeEventListener("pointerover", onOver, true);
@@ -107,7 +118,7 @@ export function TruncationTips({ large }: { large: boolean }) {
       document.removeEventListener("focusout", later, true);
       document.removeEventListener("click", later, true);
       document.removeEventListener("keyup", onKey, true);
-      document.removeEventListener("scroll", later, true);
+      document.removeEventListener("scroll", onScroll, true);
     };
   }, []);
 

@@ -1,7 +1,7 @@
 // Bytes at each patched old_addr: the original bytes and the bytes at the cursor, both
 // disassembled, the changed bytes marked, and the jump drawn to the new function. Reverting shows
 // the original bytes again, because the window is rebuilt from the events up to the cursor.
-import { useEffect, useMemo, useRef, useState } from "react";
+import { memo, useEffect, useMemo, useRef, useState } from "react";
 import { useDisasm, type DisasmState } from "../../functions/useDisasm.ts";
 import type { DisasmArch } from "../../../disasm/types.ts";
 import type { ElfFile } from "../../../elf/index.ts";
@@ -81,7 +81,9 @@ function isHot(w: WindowAtCursor, marks: MemoryMarks | undefined): boolean {
   return (marks.symbols?.has(label) ?? false) || (marks.addrs ?? []).some((a) => (a >= win.addr && a < end) || a === target);
 }
 
-function Window({ w, arch, index, image, hot }: { w: WindowAtCursor; arch: DisasmArch; index: MemoryIndex; image: ElfFile | null; hot: boolean }) {
+// A window no write reached since the last step is the same object (simulator/cursorViews.ts):
+// while an APPLY plays, the windows already drawn are not drawn again.
+const Window = memo(function Window({ w, arch, index, image, hot }: { w: WindowAtCursor; arch: DisasmArch; index: MemoryIndex; image: ElfFile | null; hot: boolean }) {
   const { window: win, bytes, changed, owner } = w;
   // The listing stops where the patched function ends: the window's last bytes may be the next one's.
   const fnEnd = index.funcEndAt(win.addr);
@@ -122,7 +124,7 @@ function Window({ w, arch, index, image, hot }: { w: WindowAtCursor; arch: Disas
       )}
     </article>
   );
-}
+});
 
 /** Windows drawn at first, and added per step as the list is scrolled to its end. */
 const BATCH = 24;
