@@ -96,6 +96,55 @@ test("keys move through a scenario: Right, Space, PageDown, Left, PageUp, End, H
   expect(await page.evaluate(() => location.hash)).toBe("#scenario=stacking&step=0");
 });
 
+/** Whether the embed console's last occurrence of `text` is where it can be seen (not scrolled away). */
+function consoleShows(page: Page, text: string) {
+  return page.locator(".embed-console [data-testid='console-output']").evaluate((log, wanted) => {
+    const walk = document.createTreeWalker(log, NodeFilter.SHOW_TEXT);
+    let hit: Text | null = null;
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) if (n.textContent?.includes(wanted)) hit = n as Text;
+    if (!hit) return "not in the log";
+    const range = document.createRange();
+    const at = hit.textContent!.lastIndexOf(wanted);
+    range.setStart(hit, at);
+    range.setEnd(hit, at + wanted.length);
+    const line = range.getBoundingClientRect();
+    // What shows of the log: its box, clipped by every ancestor that scrolls or clips (the card).
+    let top = log.getBoundingClientRect().top;
+    let bottom = log.getBoundingClientRect().bottom;
+    for (let el = log.parentElement; el; el = el.parentElement) {
+      if (getComputedStyle(el).overflowY === "visible") continue;
+      const r = el.getBoundingClientRect();
+      top = Math.max(top, r.top);
+      bottom = Math.min(bottom, r.bottom);
+    }
+    return line.top >= top - 1 && line.bottom <= bottom + 1 ? "visible" : `scrolled away (line ${Math.round(line.top)}–${Math.round(line.bottom)}, shown ${Math.round(top)}–${Math.round(bottom)})`;
+  }, text);
+}
+
+test("an embed's console shows the step's command and output, as the page's console does, also after stepping", async ({ page }) => {
+  await page.setViewportSize({ width: 900, height: 600 });
+  // Step 6 of replace is `revert xen_replace_world`: xen-livepatch prints "Reverting <id>... completed"
+  // (tools/misc/xen-livepatch.c: action_options' verb, then "completed"), the transcript's last line.
+  await page.goto("./#embed&scenario=replace&step=6&panels=diagram,memory,cpus,console");
+  const embed = page.locator(".embed");
+  await expect(embed).toHaveAttribute("data-step", "6", { timeout: 30_000 });
+  await expect.poll(() => consoleShows(page, "Reverting xen_replace_world... completed"), { timeout: 20_000 }).toBe("visible");
+  await expect(embed.locator(".embed-console .con-input")).toBeInViewport();
+
+  // Stepping with the slide keys keeps the newest lines in view: step 4 is the replace, 5 the list.
+  // (A fresh load: the embed reads its hash once, when it opens.)
+  await page.goto("about:blank");
+  await page.goto("./#embed&scenario=replace&step=4&panels=diagram,memory,cpus,console");
+  await expect(embed).toHaveAttribute("data-step", "4", { timeout: 30_000 });
+  await expect.poll(() => consoleShows(page, "Replacing all live patches with xen_replace_world... completed"), { timeout: 20_000 }).toBe("visible");
+  await embed.focus();
+  await page.keyboard.press("PageDown");
+  await page.keyboard.press("PageDown");
+  await expect(embed).toHaveAttribute("data-step", "6");
+  await expect.poll(() => consoleShows(page, "Reverting xen_replace_world... completed"), { timeout: 20_000 }).toBe("visible");
+  await expect(embed.locator(".embed-console .con-input")).toBeInViewport();
+});
+
 for (const [w, h] of [
   [1280, 720],
   [1920, 1080],
