@@ -5,7 +5,7 @@
 // screen with readable text; React renders it, so the picture is a pure function of the cursor.
 import { useRef, type CSSProperties } from "react";
 import type { ActionProgress, NodeState } from "../../../simulator/derive.ts";
-import { diagramLayout, HALO, pointOn, rcText, wrapText, type EdgeGeom } from "./layout.ts";
+import { diagramLayout, HALO, pointOn, rcText, TOKEN, wrapText, type EdgeGeom } from "./layout.ts";
 import { rcLabel } from "../../../simulator/describe.ts";
 import { useElementSize } from "../../../components/useElementSize.ts";
 
@@ -66,7 +66,7 @@ export function StateDiagram({ payload, state, action }: { payload: string; stat
   const L = diagramLayout(size.width, size.height, caption?.length ?? 0);
   const { f } = L;
   const active = action ? (L.edges.find((e) => e.id === action.action) ?? null) : null;
-  const token = active && action ? pointOn(active, action.phase === "failed" ? Math.min(action.progress, 0.5) : action.progress) : null;
+  const token = active && action ? pointOn(active, action.phase === "failed" ? Math.min(action.progress, active.stop) : action.progress) : null;
   const captionLines = caption ? wrapText(caption, L.caption.chars, L.caption.maxLines) : [];
   const style = { "--sd-f": f.toFixed(3) } as CSSProperties;
   return (
@@ -135,7 +135,7 @@ export function StateDiagram({ payload, state, action }: { payload: string; stat
         })}
         {token && action && (
           <g className={`sd-token ${action.phase}`} style={{ transform: `translate(${token[0]}px, ${token[1]}px)` }} aria-hidden="true">
-            <circle r={(action.phase === "failed" ? 9 : 7) * f} />
+            <circle r={(action.phase === "failed" ? TOKEN.failed : TOKEN.moving) * f} />
             {action.phase === "failed" && <path d={`M${-4 * f},${-4 * f} L${4 * f},${4 * f} M${4 * f},${-4 * f} L${-4 * f},${4 * f}`} className="sd-token-x" />}
           </g>
         )}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diagramLayout, FONT, HALO, wrapText, type DiagramLayout, type TextSpot } from "./layout.ts";
+import { diagramLayout, FONT, HALO, pointOn, TOKEN, wrapText, type DiagramLayout, type EdgeGeom, type TextSpot } from "./layout.ts";
 
 interface Box {
   x0: number;
@@ -93,6 +93,34 @@ describe("state diagram layout", () => {
     for (const b of nodeBoxes(L)) expect(overlaps(title, b)).toBe(false);
     const replace = L.edges.find((e) => e.id === "REPLACE")!;
     expect(overlaps(title, textBox(replace.label, "REPLACE · rc −EBUSY (16)".length, FONT.label * L.f, 0.7))).toBe(false);
+  });
+
+  // The longest rc an edge shows: REPLACE refused with -EOPNOTSUPP (95) (common/livepatch.c,
+  // "REPLACE action is not supported on livepatches with vetoing hooks!"); the others -EBUSY (16).
+  const rcOf = (e: EdgeGeom) => (e.id === "REPLACE" ? "rc −EOPNOTSUPP (95)" : "rc −EBUSY (16)");
+  const labelBoxes = (L: DiagramLayout, e: EdgeGeom): Box[] =>
+    e.rc.inline
+      ? [textBox(e.label, `${e.id} · ${rcOf(e)}`.length, FONT.label * L.f, 0.7)]
+      : [textBox(e.label, e.id.length, FONT.label * L.f, 0.75), textBox(e.rc, rcOf(e).length, FONT.rc * L.f)];
+
+  it.each(SIZES)("stops a failed action's ✖ beside its edge's label and rc, never on them (%i×%i)", (w, h) => {
+    const L = diagramLayout(w, h, 60);
+    const r = (TOKEN.failed + TOKEN.ring) * L.f;
+    const hits: string[] = [];
+    for (const e of L.edges) {
+      // A failed action's marker stops where the action failed, at most at the edge's stop (half
+      // way at most; the hypercall's own checks already move it a little), so from 0.08 on.
+      expect(e.stop).toBeLessThanOrEqual(0.5);
+      for (let t = 0.08; t <= e.stop + 1e-9; t += 0.02) {
+        const [x, y] = pointOn(e, t);
+        const marker: Box = { x0: x - r, y0: y - r, x1: x + r, y1: y + r };
+        for (const other of L.edges) {
+          const boxes = other === e ? labelBoxes(L, e) : [textBox(other.label, other.id.length, FONT.label * L.f, 0.75)];
+          if (boxes.some((b) => overlaps(marker, b))) hits.push(`${e.id} ✖ at t=${t.toFixed(2)} on ${other.id}'s text`);
+        }
+      }
+    }
+    expect(hits).toEqual([]);
   });
 
   it("grows the drawing's height for a long caption instead of cutting it to two lines", () => {

@@ -19,6 +19,9 @@ const MARGIN = 6;
 export const HALO = 8;
 /** Font sizes at f = 1 (the CSS multiplies these by --sd-f, see simulator.css). */
 export const FONT = { node: 16, label: 13, rc: 12, caption: 12, title: 13.5 };
+/** Radius of the token riding an edge, and of the ✖ marker where a failed action stops (its
+ * middle at most, see StateDiagram.tsx), at f = 1; the ring round it (its 2.5·f stroke, simulator.css) adds `ring`. */
+export const TOKEN = { moving: 7, failed: 9, ring: 1.25 };
 /** Monospace advance as a share of the font size (DejaVu Sans Mono and most others: ~0.6). */
 const MONO_ADVANCE = 0.61;
 const CAPTION_LINE = 1.3;
@@ -49,6 +52,8 @@ export interface EdgeGeom {
   label: TextSpot;
   /** Where the rc goes: after the name on the same line (arcs), or on its own line (straight edges). */
   rc: TextSpot & { inline: boolean };
+  /** How far along the edge (0..1) a failed action's ✖ may stop: beside the label and rc, not on them. */
+  stop: number;
 }
 
 export interface CaptionBox {
@@ -75,11 +80,11 @@ export interface DiagramLayout {
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
-function curve(id: ActionName, from: NodeState, to: NodeState, p0: [number, number], c: [number, number], p1: [number, number], label: TextSpot, rc: EdgeGeom["rc"]): EdgeGeom {
+function curve(id: ActionName, from: NodeState, to: NodeState, p0: [number, number], c: [number, number], p1: [number, number], label: TextSpot, rc: EdgeGeom["rc"], stop = 0.5): EdgeGeom {
   const p = path();
   p.moveTo(p0[0], p0[1]);
   p.quadraticCurveTo(c[0], c[1], p1[0], p1[1]);
-  return { id, from, to, p0, c, p1, d: p.toString(), label, rc };
+  return { id, from, to, p0, c, p1, d: p.toString(), label, rc, stop };
 }
 
 /** Caption lines (at most) that fit without growing the drawing. */
@@ -153,16 +158,25 @@ export function diagramLayout(width: number, height: number, captionLength = 0):
   const revertApex = bottom + 22 * f * sy;
   const unloadX = xChecked - nw * 0.3;
   const labelDy = FONT.label * f;
+  // Every label and rc sits clear of the ✖ a failed action leaves on its edge (at most half way:
+  // on an arc that is the apex, on a straight edge between its name above and its rc below), or
+  // the ✖ covers the rc's minus sign and the audience reads a positive errno.
+  const mark = (TOKEN.failed + TOKEN.ring) * f;
+  const clear = mark + 5 * f;
+  const over = row - mark - 4 * f;
+  const under = row + mark + 4 * f + FONT.rc * f;
+  // UNLOAD turns left under its label at once: its ✖ stops on the first, straight stretch.
+  const unloadLabelX = unloadX - mark - 3 * f;
   const edges: EdgeGeom[] = [
-    curve("UPLOAD", "none", "CHECKED", [upX0, row], [mid(upX0, upX1), row], [upX1, row], { x: mid(upX0, upX1), y: row - 7 * f, anchor: "middle" }, { x: mid(upX0, upX1), y: row + 7 * f + labelDy, anchor: "middle", inline: false }),
-    curve("APPLY", "CHECKED", "APPLIED", [apX0, row], [mid(apX0, apX1), row], [apX1, row], { x: mid(apX0, apX1), y: row - 7 * f, anchor: "middle" }, { x: mid(apX0, apX1), y: row + 7 * f + labelDy, anchor: "middle", inline: false }),
-    curve("REPLACE", "CHECKED", "APPLIED", [arcL, top], [mid(arcL, arcR), 2 * replaceApex - top], [arcR, top - gap], { x: mid(arcL, arcR), y: replaceApex - 5 * f, anchor: "middle" }, { x: 0, y: 0, anchor: "middle", inline: true }),
-    curve("REVERT", "APPLIED", "CHECKED", [arcR, bottom], [mid(arcL, arcR), 2 * revertApex - bottom], [arcL, bottom + gap], { x: mid(arcL, arcR), y: revertApex + 5 * f + labelDy, anchor: "middle" }, { x: 0, y: 0, anchor: "middle", inline: true }),
-    curve("UNLOAD", "CHECKED", "unloaded", [unloadX, bottom], [unloadX, yUnloaded], [xUnloaded + nw / 2 + gap + 1, yUnloaded], { x: unloadX - 8 * f, y: bottom + 6 * f + labelDy, anchor: "end" }, { x: unloadX - 8 * f, y: bottom + 8 * f + 2 * labelDy, anchor: "end", inline: false }),
+    curve("UPLOAD", "none", "CHECKED", [upX0, row], [mid(upX0, upX1), row], [upX1, row], { x: mid(upX0, upX1), y: over, anchor: "middle" }, { x: mid(upX0, upX1), y: under, anchor: "middle", inline: false }),
+    curve("APPLY", "CHECKED", "APPLIED", [apX0, row], [mid(apX0, apX1), row], [apX1, row], { x: mid(apX0, apX1), y: over, anchor: "middle" }, { x: mid(apX0, apX1), y: under, anchor: "middle", inline: false }),
+    curve("REPLACE", "CHECKED", "APPLIED", [arcL, top], [mid(arcL, arcR), 2 * replaceApex - top], [arcR, top - gap], { x: mid(arcL, arcR), y: replaceApex - clear, anchor: "middle" }, { x: 0, y: 0, anchor: "middle", inline: true }),
+    curve("REVERT", "APPLIED", "CHECKED", [arcR, bottom], [mid(arcL, arcR), 2 * revertApex - bottom], [arcL, bottom + gap], { x: mid(arcL, arcR), y: revertApex + clear + labelDy, anchor: "middle" }, { x: 0, y: 0, anchor: "middle", inline: true }),
+    curve("UNLOAD", "CHECKED", "unloaded", [unloadX, bottom], [unloadX, yUnloaded], [xUnloaded + nw / 2 + gap + 1, yUnloaded], { x: unloadLabelX, y: bottom + 6 * f + labelDy, anchor: "end" }, { x: unloadLabelX, y: bottom + 8 * f + 2 * labelDy, anchor: "end", inline: false }, 0.12),
   ];
 
   // The caption: right of the UNLOAD curve, under REVERT's label, to the bottom of the drawing.
-  const capTop = revertApex + 5 * f + labelDy + 8 * f;
+  const capTop = revertApex + clear + labelDy + 8 * f;
   const capX = xChecked - nw * 0.2;
   const capChars = Math.max(12, Math.floor((ox + cw - capX) / (FONT.caption * f * MONO_ADVANCE)));
   const capRoom = oy + ch - capTop;
