@@ -225,6 +225,12 @@ export function buildIdHex(file: ElfFile): string | null {
   return id ? Array.from(id, (b) => b.toString(16).padStart(2, "0")).join("") : null;
 }
 
+/** Where the image's sized symbol holding `address` ends (a function as objdump lists it), or null. */
+export function imageSymbolEnd(elf: ElfFile, address: bigint): bigint | null {
+  const s = symbolAt(elf, address);
+  return s && s.size > 0n ? s.value + s.size : null;
+}
+
 /**
  * What the tool calls an address in an image: the function containing it, else (as objdump -d
  * does) the nearest symbol before it in its section, as `name` or `name+0x..` (printable()). How

@@ -23,6 +23,7 @@ export {
   buildIdHex,
   findSymbol,
   imageNameAt,
+  imageSymbolEnd,
   readVirtual,
   sectionByName,
   sectionData,

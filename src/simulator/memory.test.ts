@@ -23,6 +23,18 @@ describe("funcEndAt", () => {
     expect(funcEndAt(0xffff82d040200114n, { hello })).toBe(0xffff82d040200118n);
   });
 
+  it("the image's own symbol sets the end, over a payload's old_size", () => {
+    // nm -S public/samples/x86_64/xen-syms: xen_extra_version is 8 bytes at 0xffff82d040200110.
+    // xen_expectations_fail claims old_size 6 for it; a failed APPLY never wrote there.
+    const failing: PayloadInfo = { ...hello, name: "xen_expectations_fail", funcs: hello.funcs.map((f) => ({ ...f, oldSize: 6 })) };
+    const image = (a: bigint) => (a >= 0xffff82d040200110n && a < 0xffff82d040200118n ? 0xffff82d040200118n : null);
+    const ix = memoryIndex({ xen_expectations_fail: failing, hello });
+    expect(ix.funcEndAt(0xffff82d040200110n)).toBe(0xffff82d040200116n);
+    expect(ix.funcEndAt(0xffff82d040200110n, image)).toBe(0xffff82d040200118n);
+    // Where the image knows no symbol, the payloads' records still say.
+    expect(ix.funcEndAt(0xffff82d040200110n, () => null)).toBe(0xffff82d040200116n);
+  });
+
   it("no end for an address no loaded payload patches", () => {
     expect(funcEndAt(0xffff82d040200118n, { hello })).toBeNull();
     expect(funcEndAt(0xffff82d040200110n, {})).toBeNull();

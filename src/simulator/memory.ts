@@ -195,12 +195,15 @@ export function hex(bytes: Uint8Array): string {
 /** Addresses the memory card looks up for each window and each instruction, indexed once per set of loaded payloads. */
 export interface MemoryIndex {
   /**
-   * Where the patched function holding `addr` ends (old_addr + old_size of a loaded payload's
-   * livepatch_func), so a window's listing stops there instead of decoding the next function's
-   * first bytes as a cut instruction; null when no loaded payload patches that address. Where
-   * hostile records overlap, the first record (payload order, then funcs order) wins.
+   * Where the patched function holding `addr` ends, so a window's listing stops there instead of
+   * decoding the next function's first bytes as a cut instruction: the image's own symbol for it
+   * (`inImage`: its st_size, as objdump lists the function), else old_addr + old_size of a loaded
+   * payload's livepatch_func (the first record, payload order then funcs order, where records
+   * overlap); null when neither knows the address. The image comes first: payloads may claim
+   * different old_size for one function, and one only CHECKED (a failed expectation's) never
+   * wrote there.
    */
-  funcEndAt(addr: bigint): bigint | null;
+  funcEndAt(addr: bigint, inImage?: ((addr: bigint) => bigint | null) | null): bigint | null;
   /**
    * What the card calls an address a listing branches to or a RIP-relative operand reaches: a loaded payload's symbol there
    * (`name in payload` unless it is the payload's own name; the first in payload order), else
@@ -237,7 +240,9 @@ export function memoryIndex(payloads: Record<string, PayloadInfo>): MemoryIndex 
   const reach: bigint[] = [];
   ranges.forEach((r, i) => reach.push(i && reach[i - 1] > r.end ? reach[i - 1] : r.end));
   return {
-    funcEndAt(addr) {
+    funcEndAt(addr, inImage) {
+      const imageEnd = inImage?.(addr) ?? null;
+      if (imageEnd !== null) return imageEnd;
       let lo = 0;
       let hi = ranges.length;
       while (lo < hi) {

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseElf } from "../../elf/index.ts";
 import { samplePath } from "../../test-support/samples.ts";
-import { imageNameAt } from "./imageNames.ts";
+import { imageNameAt, imageSymbolEnd } from "./imageNames.ts";
 
 const path = samplePath("x86_64/xen-syms");
 const elf = parseElf(new Uint8Array(readFileSync(path)));
@@ -18,6 +18,19 @@ function objdump(): string | null {
   }
 }
 const listing = objdump();
+
+describe("imageSymbolEnd on xen-syms", () => {
+  it("ends a function where its symbol's size does (nm -S: xen_extra_version 8 bytes at ffff82d040200110)", () => {
+    expect(imageSymbolEnd(elf, 0xffff82d040200110n)).toBe(0xffff82d040200118n);
+    expect(imageSymbolEnd(elf, 0xffff82d040200115n)).toBe(0xffff82d040200118n);
+    // nm -S: xen_minor_version, 6 bytes at ffff82d040200130.
+    expect(imageSymbolEnd(elf, 0xffff82d040200130n)).toBe(0xffff82d040200136n);
+  });
+
+  it("no end where no sized symbol holds the address (_srodata is NOTYPE, size 0)", () => {
+    expect(imageSymbolEnd(elf, 0xffff82d040211000n)).toBeNull();
+  });
+});
 
 describe("imageNameAt on xen-syms", () => {
   it("names a RIP-relative string by the symbol before it in .rodata, as objdump does", () => {

@@ -18,5 +18,5 @@ export function imageNames(name: string, elf: ElfFile): ImageNames {
 }
 
 // What the views call an address in the image: imageNameAt() in src/elf (the audit names a
-// nameless funcs record with it too).
-export { imageNameAt } from "../../elf/index.ts";
+// nameless funcs record with it too); where the function holding it ends: imageSymbolEnd().
+export { imageNameAt, imageSymbolEnd } from "../../elf/index.ts";

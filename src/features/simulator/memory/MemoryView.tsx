@@ -7,7 +7,7 @@ import type { DisasmArch } from "../../../disasm/types.ts";
 import type { ElfFile } from "../../../elf/index.ts";
 import { memoryIndex, type MemoryIndex, type WindowAtCursor } from "../../../simulator/memory.ts";
 import { useLens } from "../../../state/store.ts";
-import { imageNameAt } from "../../inspector/imageNames.ts";
+import { imageNameAt, imageSymbolEnd } from "../../inspector/imageNames.ts";
 import type { PayloadInfo } from "../../../simulator/types.ts";
 
 function Bytes({ bytes, changed, label }: { bytes: Uint8Array; changed: boolean[] | null; label: string }) {
@@ -86,7 +86,7 @@ function isHot(w: WindowAtCursor, marks: MemoryMarks | undefined): boolean {
 const Window = memo(function Window({ w, arch, index, image, hot }: { w: WindowAtCursor; arch: DisasmArch; index: MemoryIndex; image: ElfFile | null; hot: boolean }) {
   const { window: win, bytes, changed, owner } = w;
   // The listing stops where the patched function ends: the window's last bytes may be the next one's.
-  const fnEnd = index.funcEndAt(win.addr);
+  const fnEnd = index.funcEndAt(win.addr, image ? (x) => imageSymbolEnd(image, x) : null);
   const shown = fnEnd !== null ? Math.min(bytes.length, Number(fnEnd - win.addr)) : bytes.length;
   const past = shown < bytes.length ? { at: shown, bytes: bytes.length - shown } : null;
   const original = useDisasm(arch, win.base.subarray(0, shown), win.addr);
