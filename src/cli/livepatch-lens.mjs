@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Runs the CLI bundle made at install time when it is up to date with its sources; otherwise the
 // TypeScript sources straight through tsx, so an edited checkout never runs stale code.
+import { spawnSync } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { wasmIsFresh } from "../../workers/hypervisor/fresh.mjs";
 
 const bundle = fileURLToPath(new URL("../../workers/hypervisor/build/cli.mjs", import.meta.url));
 const inputs = fileURLToPath(new URL("../../workers/hypervisor/build/cli.inputs.json", import.meta.url));
@@ -34,6 +36,17 @@ function internalError(error) {
 }
 process.on("uncaughtException", internalError);
 process.on("unhandledRejection", internalError);
+
+// The simulated Xen is a wasm built from AssemblyScript sources: rebuilt first when they changed
+// since (a git pull without npm install), as `npm start` rebuilds the page.
+if (!wasmIsFresh()) {
+  process.stderr.write("livepatch-lens: the simulator's sources changed since its wasm was built: rebuilding it (npm run build:wasm)…\n");
+  const build = spawnSync(process.execPath, [fileURLToPath(new URL("../../workers/hypervisor/build.mjs", import.meta.url))], { encoding: "utf8" });
+  if (build.status !== 0) {
+    process.stderr.write(`${build.stderr ?? ""}livepatch-lens: the simulator's wasm could not be rebuilt (npm run build:wasm says why)\n`);
+    process.exit(70);
+  }
+}
 
 let main;
 if (bundleIsFresh()) {
