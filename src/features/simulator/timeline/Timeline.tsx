@@ -1,7 +1,7 @@
 // The timeline: every input and every event in order, with the cursor. Step back/forward, play,
 // speed and a scrubber; every other view derives from `items[0..cursor)`, so moving the cursor is
 // all it takes to show an earlier moment.
-import { useEffect, useRef, useState } from "react";
+import { useLayoutEffect, useRef, useState } from "react";
 import { SPEEDS } from "../../../state/sim.ts";
 import { inputText, type InputRecord, type TimelineItem } from "../../../simulator/types.ts";
 import { describeEvent } from "../../../simulator/describe.ts";
@@ -39,15 +39,25 @@ const OVERSCAN = 60;
 export function Timeline({ items, records, cursor, playing, speed, onCursor, onStep, onPlay, onSpeed }: TimelineProps) {
   const list = useRef<HTMLOListElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
-  // Keep the current row in view, scrolled by whole rows so no row is ever cut at the top.
-  useEffect(() => {
+  // Keep the current row in view, scrolled by whole rows so no row is ever cut at the top. The
+  // rows there are drawn first, then the list scrolls to them: a long list scrolled to rows not
+  // drawn yet (the cursor jumped to the end, or a playback step passed more than OVERSCAN rows)
+  // snapped back (scroll-snap) to the last row drawn, and the log stopped following the cursor.
+  useLayoutEffect(() => {
     const el = list.current;
     if (!el || cursor <= 0) return;
     const visible = Math.max(1, Math.floor(el.clientHeight / ROW_PX));
     const top = Math.max(0, Math.min(items.length - visible, cursor - 1 - Math.floor((visible - 1) / 2)));
-    el.scrollTop = top * ROW_PX;
-    setScrollTop(el.scrollTop);
+    if (el.scrollTop === top * ROW_PX) return;
+    if (top * ROW_PX === scrollTop) el.scrollTop = scrollTop;
+    else setScrollTop(top * ROW_PX);
+    // `scrollTop` is read, not followed: the list moves with the cursor, and a scroll of its own stays.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [cursor, items.length]);
+  useLayoutEffect(() => {
+    const el = list.current;
+    if (el && el.scrollTop !== scrollTop) el.scrollTop = scrollTop;
+  }, [scrollTop]);
   const windowed = items.length > WINDOW_FROM;
   const height = list.current?.clientHeight ?? ROW_PX * 6;
   const from = windowed ? Math.max(0, Math.floor(scrollTop / ROW_PX) - OVERSCAN) : 0;
@@ -102,7 +112,7 @@ export function Timeline({ items, records, cursor, playing, speed, onCursor, onS
         className="tl-list"
         ref={list}
         aria-label="Event log"
-        onScroll={windowed ? (e) => setScrollTop(e.currentTarget.scrollTop) : undefined}
+        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
       >
         {from > 0 && <li className="tl-spacer" aria-hidden="true" style={{ height: from * ROW_PX }} />}
         {items.slice(from, to).map((it, j) => {
