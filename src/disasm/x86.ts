@@ -30,20 +30,31 @@ export function disassembleX86(iced: IcedModule, bytes: Uint8Array, address: big
     while (decoder.canDecode && out.length < MAX_INSNS) {
       const ins = decoder.decode();
       const invalid = ins.code === iced.Code.INVALID;
+      if (invalid) {
+        // As objdump: a byte that starts no valid instruction is one "(bad)" byte, and decoding
+        // goes on at the next byte. iced's invalid instruction spans the bytes it read (d6 e8 is
+        // two), which would put every later instruction out of step with objdump's listing.
+        ins.free();
+        out.push({ address: BigInt.asUintN(64, address + BigInt(at)), size: 1, bytes: hexBytes(bytes.subarray(at, at + 1)), text: "(bad)", target: null, memAddress: null, pcRelField: null, invalid: true });
+        at += 1;
+        decoder.position = at;
+        decoder.ip = BigInt.asUintN(64, address + BigInt(at));
+        continue;
+      }
       const flow = ins.flowControl;
       const direct =
         (flow === iced.FlowControl.UnconditionalBranch || flow === iced.FlowControl.ConditionalBranch || flow === iced.FlowControl.Call) &&
         (ins.op0Kind === iced.OpKind.NearBranch64 || ins.op0Kind === iced.OpKind.NearBranch32);
-      const pcRelField = invalid ? null : relativeField(iced, decoder, ins);
+      const pcRelField = relativeField(iced, decoder, ins);
       out.push({
         address: ins.ip,
         size: ins.length,
         bytes: hexBytes(bytes.subarray(at, at + ins.length)),
-        text: invalid ? "(bad)" : objdumpText(iced, ins, formatter.format(ins)),
+        text: objdumpText(iced, ins, formatter.format(ins)),
         target: direct ? ins.nearBranchTarget : null,
-        memAddress: !invalid && ins.isIpRelMemoryOperand ? ins.ipRelMemoryAddress : null,
+        memAddress: ins.isIpRelMemoryOperand ? ins.ipRelMemoryAddress : null,
         pcRelField,
-        invalid,
+        invalid: false,
       });
       at += ins.length;
       ins.free();

@@ -2,6 +2,9 @@
 // CPU adds the field to the address of the next instruction, so the target is S + A + (end of the
 // instruction − the field's place); in data it is S + A. The instruction bounds are objdump -dr's
 // (quoted beside each case), the symbols readelf -sW's.
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseElf, type ElfFile, type RelocationTable } from "../../elf/index.ts";
 import { buildElf } from "../../livepatch/testing/elfBuilder.ts";
@@ -100,3 +103,67 @@ describe("relocLanding", () => {
     expect(refs[0]).toEqual({ section: calls, offset: 0n, symbol: "idle_loop_hook_calls", defined: true });
   });
 });
+
+// A call after a byte that starts no instruction, as Xen's prelink.o .text has at 0x1ac:
+//   objdump -D -b binary -mi386:x86-64 on the .text bytes below:
+//   0: e8 00 00 00 00  call 0x5   (field at 1: R_X86_64_PLT32 early-0x4)
+//   5: d6              (bad)
+//   6: e8 00 00 00 00  call 0xb   (field at 7: R_X86_64_PLT32 late-0x4)
+//   b: d6              (bad)
+// Each field is the last 4 bytes of its call, so the CPU lands on S - 4 + 4 = the symbol itself.
+const afterBad = parseElf(
+  buildElf({
+    machine: 62,
+    sections: [
+      { name: ".text", flags: 6, data: Uint8Array.of(0xe8, 0, 0, 0, 0, 0xd6, 0xe8, 0, 0, 0, 0, 0xd6) },
+      { name: ".text.callees", flags: 6, data: Uint8Array.of(0xc3, 0xc3) },
+    ],
+    symbols: [
+      { name: "early", section: ".text.callees", value: 0, size: 1 },
+      { name: "late", section: ".text.callees", value: 1, size: 1 },
+    ],
+    relocs: {
+      ".text": [
+        { offset: 1, type: 4, symbol: "early", addend: -4 },
+        { offset: 7, type: 4, symbol: "late", addend: -4 },
+      ],
+    },
+  }).bytes,
+);
+
+describe("relocLanding after an undecodable byte", () => {
+  it("the call after a (bad) byte is decoded where objdump decodes it, so its field resolves", async () => {
+    const code = await codeOf(afterBad, ".text");
+    const callees = afterBad.sections.findIndex((s) => s.name === ".text.callees");
+    const [r0, i0] = relocFor(afterBad, ".rela.text", 0);
+    const [r1, i1] = relocFor(afterBad, ".rela.text", 1);
+    expect(relocLanding(afterBad, r0, i0, code)).toEqual({ section: callees, offset: 0n, counted: "next-insn" });
+    expect(relocLanding(afterBad, r1, i1, code)).toEqual({ section: callees, offset: 1n, counted: "next-insn" });
+    expect(relocText(afterBad, r1, i1, null, code).resolved).toBe("late");
+  });
+});
+
+// Xen's own prelink.o (XEN_TEST_PAYLOADS): .rela.text rows 17-19 are calls placed right after an
+// invalid d6 byte (QA s26 defect 8). Expected: objdump -dr on the same file, run here.
+const REAL = process.env.XEN_TEST_PAYLOADS;
+describe.runIf(REAL)("relocLanding on Xen's prelink.o (XEN_TEST_PAYLOADS)", () => {
+  it(".rela.text rows 17-19 land where objdump's decoded call ends: on the called function", async () => {
+    const file = join(REAL!, "x86_64", "prelink.o");
+    if (!existsSync(file)) throw new Error(`XEN_TEST_PAYLOADS is set but ${file} is missing`);
+    const elf = parseElf(new Uint8Array(readFileSync(file)));
+    const code = await codeOf(elf, ".text");
+    const dump = execFileSync("objdump", ["-dr", "-w", "-j", ".text", file], { encoding: "utf8", maxBuffer: 1 << 26 });
+    const insns = [...dump.matchAll(/^\s*([0-9a-f]+):\t((?:[0-9a-f]{2} )+)/gm)].map((m) => ({ at: BigInt(`0x${m[1]}`), size: BigInt(m[2].trim().split(" ").length) }));
+    const relocs = [...dump.matchAll(/\t([0-9a-f]+): R_X86_64_PLT32\t(\w+)-0x4$/gm)].map((m) => ({ at: BigInt(`0x${m[1]}`), symbol: m[2] }));
+    const r = elf.relocationTables.find((t) => elf.sections[t.sectionIndex]?.name === ".rela.text")!;
+    for (const row of [17, 18, 19]) {
+      const seen = relocs.find((x) => x.at === r.offset[row]);
+      expect(seen, `objdump shows row ${row}'s relocation at 0x${r.offset[row].toString(16)}`).toBeDefined();
+      const holder = insns.find((x) => x.at < seen!.at && seen!.at < x.at + x.size)!;
+      // The field is the last 4 bytes of objdump's instruction, so the landing is the symbol.
+      expect(holder.at + holder.size - seen!.at).toBe(4n);
+      expect(relocText(elf, r, row, null, code).resolved, `row ${row}`).toBe(seen!.symbol);
+    }
+  });
+});
+if (!REAL) console.log("relocLanding on Xen's prelink.o: XEN_TEST_PAYLOADS is not set, not run");
