@@ -39,27 +39,30 @@ const OVERSCAN = 60;
 export function Timeline({ items, records, cursor, playing, speed, onCursor, onStep, onPlay, onSpeed }: TimelineProps) {
   const list = useRef<HTMLOListElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
+  // Read while rendering, when the page is laid out (before the commit changes it).
+  const measured = list.current?.clientHeight;
+  const height = measured ?? ROW_PX * 6;
+  /** The list's scroll position as last seen in a scroll event (the user's, or ours arriving). */
+  const seen = useRef(0);
   // Keep the current row in view, scrolled by whole rows so no row is ever cut at the top. The
   // rows there are drawn first, then the list scrolls to them: a long list scrolled to rows not
   // drawn yet (the cursor jumped to the end, or a playback step passed more than OVERSCAN rows)
   // snapped back (scroll-snap) to the last row drawn, and the log stopped following the cursor.
+  // Past the first drawing neither effect reads the list's layout (its height is read while
+  // rendering), so a playback step lays the page out once, when the list scrolls, not per read.
   useLayoutEffect(() => {
-    const el = list.current;
-    if (!el || cursor <= 0) return;
-    const visible = Math.max(1, Math.floor(el.clientHeight / ROW_PX));
+    if (cursor <= 0) return;
+    const visible = Math.max(1, Math.floor((measured ?? list.current?.clientHeight ?? height) / ROW_PX));
     const top = Math.max(0, Math.min(items.length - visible, cursor - 1 - Math.floor((visible - 1) / 2)));
-    if (el.scrollTop === top * ROW_PX) return;
-    if (top * ROW_PX === scrollTop) el.scrollTop = scrollTop;
-    else setScrollTop(top * ROW_PX);
-    // `scrollTop` is read, not followed: the list moves with the cursor, and a scroll of its own stays.
+    setScrollTop(top * ROW_PX);
+    // The height is read, not followed: the list moves with the cursor, and a scroll of its own stays.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [cursor, items.length]);
   useLayoutEffect(() => {
     const el = list.current;
-    if (el && el.scrollTop !== scrollTop) el.scrollTop = scrollTop;
+    if (el && seen.current !== scrollTop) el.scrollTop = scrollTop;
   }, [scrollTop]);
   const windowed = items.length > WINDOW_FROM;
-  const height = list.current?.clientHeight ?? ROW_PX * 6;
   const from = windowed ? Math.max(0, Math.floor(scrollTop / ROW_PX) - OVERSCAN) : 0;
   const to = windowed ? Math.min(items.length, Math.ceil((scrollTop + height) / ROW_PX) + OVERSCAN) : items.length;
   const current = cursor > 0 ? items[cursor - 1] : null;
@@ -112,7 +115,7 @@ export function Timeline({ items, records, cursor, playing, speed, onCursor, onS
         className="tl-list"
         ref={list}
         aria-label="Event log"
-        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+        onScroll={(e) => setScrollTop((seen.current = e.currentTarget.scrollTop))}
       >
         {from > 0 && <li className="tl-spacer" aria-hidden="true" style={{ height: from * ROW_PX }} />}
         {items.slice(from, to).map((it, j) => {
