@@ -244,6 +244,20 @@ for (const input of inputs()) {
 }
 
 /**
+ * The sample image booted in the Simulator with the 2,000-function payload loaded beside it, the
+ * page open a few seconds, as it has been when a person gets to the console.
+ */
+async function simulatorWithLargePayload(page: Page): Promise<void> {
+  const file = join(root, "fixtures/out/large-2000funcs.livepatch");
+  test.skip(!existsSync(file), `${file} not generated (npm run gen:large)`);
+  await openApp(page, "#samples=x86_64/xen-syms");
+  await page.locator("input[type=file]").setInputFiles(file);
+  await page.getByRole("button", { name: "Simulator" }).click();
+  await expect(page.getByRole("status").filter({ hasText: /^t = / })).toBeVisible({ timeout: 30_000 });
+  await page.waitForTimeout(3000);
+}
+
+/**
  * The simulator in the page: the 2,000-function payload's first UPLOAD and APPLY, each typed
  * into the console as a person would (the xen-livepatch tool's `upload` and `apply`), timed as
  * the hypervisor worker's longest task while it ran: the command (the hypercall, the rendezvous,
@@ -252,15 +266,9 @@ for (const input of inputs()) {
  * as it has when a person gets to the console; V8 in Chromium, not Node's.
  */
 test("simulator in the page's worker: first UPLOAD and APPLY of 2,000 functions", async ({ page, browser }) => {
-  const file = join(root, "fixtures/out/large-2000funcs.livepatch");
-  test.skip(!existsSync(file), `${file} not generated (npm run gen:large)`);
   // The console's line completes when the action's playback does: reduced motion jumps to the end.
   await page.emulateMedia({ reducedMotion: "reduce" });
-  await openApp(page, "#samples=x86_64/xen-syms");
-  await page.locator("input[type=file]").setInputFiles(file);
-  await page.getByRole("button", { name: "Simulator" }).click();
-  await expect(page.getByRole("status").filter({ hasText: /^t = / })).toBeVisible({ timeout: 30_000 });
-  await page.waitForTimeout(3000);
+  await simulatorWithLargePayload(page);
   const output = page.getByTestId("console-output");
   const commands = ["upload large large-2000funcs.livepatch", "apply large"];
   await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing", "toplevel"] });
@@ -308,13 +316,7 @@ test("simulator in the page's worker: first UPLOAD and APPLY of 2,000 functions"
  * polling from the test), and the main thread's tasks during it read from a Chromium trace.
  */
 test("simulator in the page, animated: APPLY of 2,000 functions played out", async ({ page, browser }) => {
-  const file = join(root, "fixtures/out/large-2000funcs.livepatch");
-  test.skip(!existsSync(file), `${file} not generated (npm run gen:large)`);
-  await openApp(page, "#samples=x86_64/xen-syms");
-  await page.locator("input[type=file]").setInputFiles(file);
-  await page.getByRole("button", { name: "Simulator" }).click();
-  await expect(page.getByRole("status").filter({ hasText: /^t = / })).toBeVisible({ timeout: 30_000 });
-  await page.waitForTimeout(3000);
+  await simulatorWithLargePayload(page);
   const output = page.getByTestId("console-output");
   const box = page.getByRole("textbox", { name: "Console" });
   await box.fill("upload large large-2000funcs.livepatch");
