@@ -13,4 +13,11 @@ describe("describeEvent: write", () => {
     expect(describeEvent(write("xen_extra_version"))).toBe("funcs[2] (xen_extra_version): NOP-out at 0xffff82d040200000: f30f1efa55 → 0f1f440000");
     expect(describeEvent(write(""))).toBe("funcs[2] (unnamed): NOP-out at 0xffff82d040200000: f30f1efa55 → 0f1f440000");
   });
+
+  it("a nameless record takes the name every view gives it (Xen's xen_nop: xen_minor_version), its own name first", () => {
+    const target = (payload: string, index: number) => (payload === "p" && index === 2 ? "xen_minor_version" : null);
+    expect(describeEvent(write(""), target)).toBe("funcs[2] (xen_minor_version): NOP-out at 0xffff82d040200000: f30f1efa55 → 0f1f440000");
+    expect(describeEvent(write("xen_extra_version"), target)).toBe("funcs[2] (xen_extra_version): NOP-out at 0xffff82d040200000: f30f1efa55 → 0f1f440000");
+    expect(describeEvent(write(""), () => null)).toBe("funcs[2] (unnamed): NOP-out at 0xffff82d040200000: f30f1efa55 → 0f1f440000");
+  });
 });

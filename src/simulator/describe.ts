@@ -14,7 +14,12 @@ function ms(ns: number): string {
   return `${+(ns / 1e6).toFixed(3)} ms`;
 }
 
-export function describeEvent(e: HvEvent): string {
+/**
+ * `recordTarget(payload, index)`: what names a nameless funcs record (the image's name for the
+ * old address the simulated Xen resolved, as every view calls it: recordTargetName()); null or
+ * absent, such a record is `(unnamed)`.
+ */
+export function describeEvent(e: HvEvent, recordTarget?: (payload: string, index: number) => string | null): string {
   switch (e.kind) {
     case "hypercall":
       if (e.op === "UPLOAD") return `UPLOAD of ${e.args.size} bytes${e.args.flags ? `, flags 0x${e.args.flags.toString(16)}` : ""}`;
@@ -75,7 +80,8 @@ export function describeEvent(e: HvEvent): string {
       break;
     case "write": {
       const what = e.insn === "branch" ? `branch to ${e.target}` : e.insn === "nop" ? "NOP-out" : "original bytes restored";
-      return `${funcRecordLabel(e.func.index, e.func.name)}: ${what} at ${e.addr}: ${e.old} → ${e.new}`;
+      const target = e.func.name || e.payload === null ? null : (recordTarget?.(e.payload, e.func.index) ?? null);
+      return `${funcRecordLabel(e.func.index, e.func.name, target)}: ${what} at ${e.addr}: ${e.old} → ${e.new}`;
     }
     case "hook": {
       const marks = e.marks ? `; a knob marks ${e.marks === "consistent" ? "the functions consistently with the rc" : `${e.marks} function(s)`} applied` : "";

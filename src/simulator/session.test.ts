@@ -183,7 +183,7 @@ describe("simulator session", () => {
     ]);
     // xen/common/virtual_region.c: relax_virtual_region_perms() maps text PAGE_HYPERVISOR_RWX and
     // rodata PAGE_HYPERVISOR_RW; tighten_virtual_region_perms() puts back RX and RO.
-    const text = phases.map(describeEvent);
+    const text = phases.map((e) => describeEvent(e));
     expect(text[0]).toContain("text RWX, rodata RW");
     expect(text[1]).toContain("text RX, rodata RO");
     for (const t of text) expect(t).not.toMatch(/CR0|WP/);

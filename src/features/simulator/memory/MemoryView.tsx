@@ -6,7 +6,7 @@ import { useDisasm, type DisasmState } from "../../functions/useDisasm.ts";
 import type { DisasmArch } from "../../../disasm/types.ts";
 import type { ElfFile } from "../../../elf/index.ts";
 import { memoryIndex, type MemoryIndex, type WindowAtCursor } from "../../../simulator/memory.ts";
-import { useLens } from "../../../state/store.ts";
+import { useBootedImage } from "../useBootedImage.ts";
 import { imageNameAt, imageSymbolEnd } from "../../inspector/imageNames.ts";
 import type { PayloadInfo } from "../../../simulator/types.ts";
 
@@ -21,14 +21,6 @@ function Bytes({ bytes, changed, label }: { bytes: Uint8Array; changed: boolean[
       ))}
     </code>
   );
-}
-
-/** The image the simulator booted from, as the page holds it (parsed): its symbols name Xen's addresses. */
-function useBootedImage(): ElfFile | null {
-  return useLens((s) => {
-    const id = s.sim.image?.fileId;
-    return id ? (s.files.list.find((f) => f.id === id)?.parsed?.elf ?? null) : null;
-  });
 }
 
 function Listing({ state, base, nameAt, changed, past }: { state: DisasmState; base: bigint; nameAt(a: bigint): string | null; changed: boolean[] | null; past: { at: number; bytes: number } | null }) {

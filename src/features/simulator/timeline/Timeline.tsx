@@ -5,12 +5,27 @@ import { useLayoutEffect, useRef, useState } from "react";
 import { SPEEDS } from "../../../state/sim.ts";
 import { inputText, type InputRecord, type TimelineItem } from "../../../simulator/types.ts";
 import { describeEvent } from "../../../simulator/describe.ts";
+import { imageNameAt } from "../../../elf/index.ts";
+import { useLens } from "../../../state/store.ts";
+import { useBootedImage } from "../useBootedImage.ts";
 
-function describe(it: TimelineItem, records: readonly InputRecord[]): { who: string; text: string; kind: string } {
+type RecordTarget = (payload: string, index: number) => string | null;
+
+function describe(it: TimelineItem, records: readonly InputRecord[], recordTarget: RecordTarget): { who: string; text: string; kind: string } {
   if (it.type === "input") return { who: "you", text: inputText(records[it.record].input), kind: "input" };
   const e = it.event;
   const who = e.cpu >= 0 ? `CPU${e.cpu}` : "xen";
-  return { who, text: `${e.kind}${e.payload ? ` ${e.payload}` : ""}: ${describeEvent(e)}`, kind: e.kind };
+  return { who, text: `${e.kind}${e.payload ? ` ${e.payload}` : ""}: ${describeEvent(e, recordTarget)}`, kind: e.kind };
+}
+
+/** A nameless funcs record is called by the image's name for its resolved old address, as every view calls it. */
+function useRecordTarget(): RecordTarget {
+  const image = useBootedImage();
+  const payloads = useLens((s) => s.sim.payloads);
+  return (payload, index) => {
+    const f = payloads[payload]?.funcs[index];
+    return f && image ? imageNameAt(image, BigInt(f.oldAddr)) : null;
+  };
 }
 
 function tText(it: TimelineItem): string {
@@ -38,6 +53,7 @@ const OVERSCAN = 60;
 
 export function Timeline({ items, records, cursor, playing, speed, onCursor, onStep, onPlay, onSpeed }: TimelineProps) {
   const list = useRef<HTMLOListElement>(null);
+  const recordTarget = useRecordTarget();
   const [scrollTop, setScrollTop] = useState(0);
   // Read while rendering, when the page is laid out (before the commit changes it).
   const measured = list.current?.clientHeight;
@@ -105,7 +121,7 @@ export function Timeline({ items, records, cursor, playing, speed, onCursor, onS
       <p className="tl-now" aria-live="polite">
         {current ? (
           <>
-            <span className="mono muted">{tText(current)}</span> {describe(current, records).text}
+            <span className="mono muted">{tText(current)}</span> {describe(current, records, recordTarget).text}
           </>
         ) : (
           <span className="muted">The start: the simulator has just booted.</span>
@@ -120,7 +136,7 @@ export function Timeline({ items, records, cursor, playing, speed, onCursor, onS
         {from > 0 && <li className="tl-spacer" aria-hidden="true" style={{ height: from * ROW_PX }} />}
         {items.slice(from, to).map((it, j) => {
           const i = from + j;
-          const d = describe(it, records);
+          const d = describe(it, records, recordTarget);
           const state = i < cursor - 1 ? "past" : i === cursor - 1 ? "current" : "future";
           return (
             <li key={i} className={`tl-item ${state} k-${d.kind}`} aria-current={state === "current" ? "step" : undefined}>
