@@ -25,8 +25,9 @@ class ListOut {
   written: u32 = 0;
 }
 
+/** A name's bytes with its NUL: the host passes names as bytes, one character each. */
 function nameBytes(name: string): u32 {
-  return <u32>String.UTF8.byteLength(name, false) + 1;
+  return <u32>name.length + 1;
 }
 
 function metaBytes(m: Uint8Array | null): u32 {

@@ -16,9 +16,9 @@ export function opFlagsError(flags: u32): i32 {
   return (flags & ~FLAG_FORCE) != 0 && (flags & FLAG_FORCE) == 0 ? -EINVAL : 0;
 }
 
-/** Bytes of the name buffer as the caller passes it: the UTF-8 bytes plus the NUL. */
+/** Bytes of the name buffer as the caller passes it: its bytes (the host passes a name's UTF-8 bytes, one character each) plus the NUL. */
 export function nameSize(name: string): i32 {
-  return String.UTF8.byteLength(name, false) + 1;
+  return name.length + 1;
 }
 
 /** get_name(): size 1..128 (with the NUL), then every pad[] word zero. 0 or −EINVAL. */

@@ -57,6 +57,39 @@ export interface HypervisorSnapshot {
   readonly log: readonly LoggedEvent[];
 }
 
+// The simulated Xen keeps every name as Xen does, as bytes (the wasm reads a payload's strings
+// one byte per character), and its own words are ASCII. So a name goes in as its UTF-8 bytes and
+// everything the wasm says comes out decoded as UTF-8: a non-ASCII name reads as the parser reads
+// it, and a payload's symbol matches the image's symbol of the same bytes.
+const utf8 = new TextEncoder();
+const utf8Text = new TextDecoder("utf-8");
+
+/** `s` as the bytes Xen would hold, one character per byte. */
+export function toXen(s: string): string {
+  if (/^\p{ASCII}*$/u.test(s)) return s;
+  let out = "";
+  for (const b of utf8.encode(s)) out += String.fromCharCode(b);
+  return out;
+}
+
+/** What the wasm wrote (one character per byte), decoded as UTF-8. */
+export function fromXen(s: string): string {
+  if (!/[\x80-\xff]/.test(s) || /[^\p{ASCII}\x80-\xff]/u.test(s)) return s;
+  const bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  return utf8Text.decode(bytes);
+}
+
+/** Every string inside a decoded event, decoded as UTF-8 in place (fromXen()). */
+function fromXenDeep(o: object): void {
+  const bag = o as Record<string, unknown>;
+  for (const k of Object.keys(bag)) {
+    const v = bag[k];
+    if (typeof v === "string") bag[k] = fromXen(v);
+    else if (v !== null && typeof v === "object") fromXenDeep(v);
+  }
+}
+
 export class HypervisorTrapError extends Error {
   override readonly name = "HypervisorTrapError";
   readonly code = "HV_TRAP";
@@ -143,7 +176,7 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
   function replay(w: WasmExports): void {
     for (const r of recording) {
       if (r.op === "boot") bootInto(w, r.spec);
-      else if (r.op === "sym") w.addSymbol(r.sym.name, u64(r.sym.addr), r.sym.size, r.sym.kind);
+      else if (r.op === "sym") w.addSymbol(toXen(r.sym.name), u64(r.sym.addr), r.sym.size, r.sym.kind);
       else if (r.op === "map") w.mapMemory(u64(r.addr), r.bytes, r.perm);
       else w.setCpus(r.n);
     }
@@ -253,7 +286,10 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
     undecoded = [];
     // The decoded events are fresh objects: numbered in place rather than copied.
     for (const text of texts) {
+      // Decoded after the line is read: a compact write line counts its strings in bytes.
+      const bytesInside = /[\x80-\xff]/.test(text);
       for (const ev of decodeEvents(text)) {
+        if (bytesInside) fromXenDeep(ev);
         const e = ev as LoggedEvent;
         e.seq = log.length;
         log.push(e);
@@ -268,6 +304,7 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
    * 0.3 s for a 2,000-function payload's 0.8 MB. The name is lowered as the bindings lower it.
    */
   function namedJson(w: WasmExports, fn: "payloadJson" | "previewPatch", name: string): string {
+    name = toXen(name);
     const r = raw(w);
     const at = r.__new(name.length << 1, STRING_ID) >>> 0;
     const units = new Uint16Array(w.memory.buffer, at, name.length);
@@ -275,10 +312,10 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
     const out = r[fn](at) >>> 0;
     if (out === 0) return "";
     const bytes = new Uint32Array(w.memory.buffer)[(out - 4) >>> 2];
-    return utf16.decode(new Uint8Array(w.memory.buffer, out, bytes));
+    return fromXen(utf16.decode(new Uint8Array(w.memory.buffer, out, bytes)));
   }
 
-  const listPayloads = () => JSON.parse(call((w) => w.listJson())) as ListEntry[];
+  const listPayloads = () => JSON.parse(fromXen(call((w) => w.listJson()))) as ListEntry[];
   const payloadDetails = (name: string) => {
     const text = call((w) => namedJson(w, "payloadJson", name));
     return text ? (JSON.parse(text) as PayloadDetails | null) : null;
@@ -306,7 +343,7 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
       if (symbolsShared) symbols = new Map(symbols);
       symbolsShared = false;
       if (!symbols.has(sym.name)) symbols.set(sym.name, sym);
-      call((w) => w.addSymbol(sym.name, u64(sym.addr), sym.size >>> 0, sym.kind));
+      call((w) => w.addSymbol(toXen(sym.name), u64(sym.addr), sym.size >>> 0, sym.kind));
     },
     mapMemory(addr, bytes, perm) {
       record({ op: "map", addr, bytes, perm });
@@ -318,6 +355,7 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
     symbol: (name) => symbols.get(name),
 
     upload(name, payload, flags = 0, extras = {}) {
+      name = toXen(name);
       const namePad = (extras.namePad ?? 0) >>> 0;
       const rc = call((w) => {
         // Above the simulator's limit the bytes stay out of wasm memory, as Xen refuses the size
@@ -329,18 +367,19 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
       return rc;
     },
     get(name, extras = {}) {
-      const packed = BigInt.asIntN(64, call((w) => w.getOp(name, (extras.opFlags ?? 0) >>> 0, (extras.namePad ?? 0) >>> 0)));
+      const packed = BigInt.asIntN(64, call((w) => w.getOp(toXen(name), (extras.opFlags ?? 0) >>> 0, (extras.namePad ?? 0) >>> 0)));
       drain();
       if (packed < 0n) return { ret: Number(packed), state: 0, rc: 0 };
       return { ret: 0, state: Number(packed >> 32n), rc: Number(BigInt.asIntN(32, packed)) };
     },
     list: () => listPayloads(),
     listOp(idx, nr, nameCap, metaCap, extras = {}) {
-      const text = call((w) => w.listOp(idx >>> 0, nr >>> 0, (extras.pad ?? 0) >>> 0, nameCap >>> 0, metaCap >>> 0, (extras.opFlags ?? 0) >>> 0));
+      const text = fromXen(call((w) => w.listOp(idx >>> 0, nr >>> 0, (extras.pad ?? 0) >>> 0, nameCap >>> 0, metaCap >>> 0, (extras.opFlags ?? 0) >>> 0)));
       drain();
       return JSON.parse(text) as ListOpResult;
     },
     action(name, cmd, timeoutNs = 0, flags = 0, extras = {}) {
+      name = toXen(name);
       const pad = (extras.pad ?? 0) >>> 0;
       const opFlags = (extras.opFlags ?? 0) >>> 0;
       const namePad = (extras.namePad ?? 0) >>> 0;
@@ -368,15 +407,15 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
     setCpuDelay: (cpu, ns) => call((w) => w.setCpuDelay(cpu, u64(ns))),
     setCpuStall: (cpu, ns, opts = {}) => call((w) => w.setCpuStall(cpu, u64(ns), STALL_PHASE_CODE[opts.phase ?? "idle"], opts.persistent ?? false)),
     clearCpuStall: (cpu, phase) => call((w) => w.clearCpuStall(cpu, phase === undefined ? -1 : STALL_PHASE_CODE[phase])),
-    setHookResult: (name, kind, rc) => call((w) => w.setHookResult(name, HOOK_KINDS.indexOf(kind), rc | 0)),
-    setHookMarks: (name, kind, how) => call((w) => w.setHookMarks(name, HOOK_KINDS.indexOf(kind), HOOK_MARKS.indexOf(how))),
+    setHookResult: (name, kind, rc) => call((w) => w.setHookResult(toXen(name), HOOK_KINDS.indexOf(kind), rc | 0)),
+    setHookMarks: (name, kind, how) => call((w) => w.setHookMarks(toXen(name), HOOK_KINDS.indexOf(kind), HOOK_MARKS.indexOf(how))),
     injectNmi(cpu, opts = {}) {
-      const path = opts.path?.join(",") ?? "";
+      const path = toXen(opts.path?.join(",") ?? "");
       call((w) => (path === "" ? w.injectNmi(cpu) : w.injectNmiPath(cpu, path)));
       drain();
     },
     scheduleNmi(cpu, ns, opts = {}) {
-      const path = opts.path?.join(",") ?? "";
+      const path = toXen(opts.path?.join(",") ?? "");
       call((w) => (path === "" ? w.scheduleNmi(cpu, u64(ns)) : w.scheduleNmiPath(cpu, u64(ns), path)));
     },
 
@@ -429,16 +468,16 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
     call(target, args) {
       const text = call((w) => {
         for (const a of args.slice(0, 8)) w.xenCallArg(u64(a));
-        return w.xenCall(target);
+        return fromXen(w.xenCall(toXen(target)));
       });
       drain();
       return JSON.parse(text) as CallResult;
     },
     torn(payload, written, cpu, rendezvous) {
-      return JSON.parse(call((w) => w.xenTorn(payload, written | 0, cpu | 0, rendezvous))) as TornResult;
+      return JSON.parse(fromXen(call((w) => w.xenTorn(toXen(payload), written | 0, cpu | 0, rendezvous)))) as TornResult;
     },
     xlInfo(opts = {}) {
-      const text = call((w) => w.xlInfo(opts.quiet ?? false));
+      const text = fromXen(call((w) => w.xlInfo(opts.quiet ?? false)));
       drain();
       return JSON.parse(text) as XlInfo;
     },
@@ -448,7 +487,7 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
       return text ? (JSON.parse(text) as PatchPreview[] | null) : null;
     },
     ruleIds: () => call((w) => w.ruleIds()).split(",").filter((id) => id !== ""),
-    applyDependsTarget: () => JSON.parse(call((w) => w.applyDependsTarget())) as DependsTarget,
+    applyDependsTarget: () => JSON.parse(fromXen(call((w) => w.applyDependsTarget()))) as DependsTarget,
     events: () => logged(),
     consoleLines() {
       const lines: string[] = [];
@@ -456,7 +495,7 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
       return lines;
     },
     debugKeys(key) {
-      const text = call((w) => w.debugKeys(key));
+      const text = fromXen(call((w) => w.debugKeys(key)));
       drain();
       return text;
     },

@@ -90,7 +90,9 @@ function writeFixed(p: Payload, a: u64): void {
   for (let i = 0; i < kinds.length; i++) w64(a + L.pHooks() + <u64>i * 8, hookArray(p, kinds[i]));
   w32(a + L.pNLoadFuncs(), <u64>(p.hookPresent[HOOK_LOAD] ? p.hookPtrs[HOOK_LOAD].length : 0));
   w32(a + L.pNUnloadFuncs(), <u64>(p.hookPresent[HOOK_UNLOAD] ? p.hookPtrs[HOOK_UNLOAD].length : 0));
-  const name = Uint8Array.wrap(String.UTF8.encode(p.name));
+  // The name's bytes (the host passes them one character each).
+  const name = new Uint8Array(p.name.length);
+  for (let i = 0; i < name.length; i++) name[i] = <u8>p.name.charCodeAt(i);
   memWrite(a + L.pName(), name, 0, name.length < L.NAME_SIZE - 1 ? name.length : L.NAME_SIZE - 1);
   const mod = placed(p, ".modinfo");
   const m = p.modinfo;
