@@ -337,8 +337,13 @@ for (const [w, h] of [
           await expect(presenter(page)).toHaveAttribute("data-step", String(k));
           await settled(page);
         }
-        const m = await measureSlide(page);
         const where = `${scenario} step ${k}`;
+        // The explanation's type is fitted again when its content changes size (a ResizeObserver,
+        // a frame later): measure the slide once that has happened. Content still cut after it fails.
+        let m = await measureSlide(page);
+        await expect
+          .poll(async () => (m = await measureSlide(page)).panels.filter((p) => p.cut).map((p) => p.name), { message: `${where}: panels cut off`, timeout: 3_000 })
+          .toEqual([]);
         expect(m.slide, where).toMatchObject({ x: 0, y: 0, width: w, height: h });
         expect(m.panels.map((p) => p.name)).toEqual(["Diagram", "Explanation", "CPUs at the rendezvous", "Memory"]);
         // The four panels cover most of the frame, and none has content cut off.
