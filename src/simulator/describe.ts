@@ -15,11 +15,13 @@ function ms(ns: number): string {
 }
 
 /**
- * `recordTarget(payload, index)`: what names a nameless funcs record (the image's name for the
- * old address the simulated Xen resolved, as every view calls it: recordTargetName()); null or
- * absent, such a record is `(unnamed)`.
+ * What names a nameless funcs record, given its payload and index: the image's name for the old
+ * address the simulated Xen resolved, as every view calls it (recordTargetName()); null when
+ * nothing does, and the record is `(unnamed)`.
  */
-export function describeEvent(e: HvEvent, recordTarget?: (payload: string, index: number) => string | null): string {
+export type RecordTarget = (payload: string, index: number) => string | null;
+
+export function describeEvent(e: HvEvent, recordTarget?: RecordTarget): string {
   switch (e.kind) {
     case "hypercall":
       if (e.op === "UPLOAD") return `UPLOAD of ${e.args.size} bytes${e.args.flags ? `, flags 0x${e.args.flags.toString(16)}` : ""}`;

@@ -127,7 +127,6 @@ function live(): SimSession {
   return session;
 }
 
-
 /** Bytes of files the parser could not read, read once each (their Blob does not change). */
 const unparsedBytes = new WeakMap<Blob, Promise<Uint8Array | null>>();
 

@@ -4,7 +4,7 @@
 // bytes APPLY writes (its own preview), where the payload's sections landed. Nothing here computes
 // a Xen answer; it reads the audit's.
 import { useMemo } from "react";
-import { buildIdHex, findSymbol, printable, readVirtual, symbolAt, type ElfFile, type SymbolRef } from "../../elf/index.ts";
+import { buildIdHex, findSymbol, imageNameAt, printable, readVirtual, symbolAt, type ElfFile, type SymbolRef } from "../../elf/index.ts";
 import type { LivepatchFunc, LivepatchModel } from "../../livepatch/index.ts";
 import { funcLabel, heldOldAddr, recordName } from "../../livepatch/label.ts";
 import type { PlacedSection } from "../../protocol/hypervisor.ts";
@@ -16,7 +16,7 @@ import { describePatch } from "../../simulator/patchText.ts";
 import { placeInSection } from "../inspector/symbolize.ts";
 import { usePlacement } from "../placement/usePlacement.ts";
 import { newCodeLocation, type NewCodeLocation } from "./newCodeLocation.ts";
-import { imageNameAt, imageNames } from "../inspector/imageNames.ts";
+import { imageNames } from "../inspector/imageNames.ts";
 import type { ImageNames } from "../inspector/symbolize.ts";
 import { imageString, quoted } from "./references.ts";
 

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseElf } from "../../elf/index.ts";
 import { samplePath } from "../../test-support/samples.ts";
-import { imageNameAt, imageSymbolEnd } from "./imageNames.ts";
+import { imageNameAt, imageSymbolEnd } from "../../elf/index.ts";
 
 const path = samplePath("x86_64/xen-syms");
 const elf = parseElf(new Uint8Array(readFileSync(path)));

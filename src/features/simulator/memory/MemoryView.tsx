@@ -4,10 +4,9 @@
 import { memo, useEffect, useMemo, useRef, useState } from "react";
 import { useDisasm, type DisasmState } from "../../functions/useDisasm.ts";
 import type { DisasmArch } from "../../../disasm/types.ts";
-import type { ElfFile } from "../../../elf/index.ts";
+import { imageNameAt, imageSymbolEnd, type ElfFile } from "../../../elf/index.ts";
 import { memoryIndex, type MemoryIndex, type WindowAtCursor } from "../../../simulator/memory.ts";
 import { useBootedImage } from "../useBootedImage.ts";
-import { imageNameAt, imageSymbolEnd } from "../../inspector/imageNames.ts";
 import type { PayloadInfo } from "../../../simulator/types.ts";
 
 function Bytes({ bytes, changed, label }: { bytes: Uint8Array; changed: boolean[] | null; label: string }) {

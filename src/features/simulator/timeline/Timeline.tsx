@@ -4,12 +4,10 @@
 import { useLayoutEffect, useRef, useState } from "react";
 import { SPEEDS } from "../../../state/sim.ts";
 import { inputText, type InputRecord, type TimelineItem } from "../../../simulator/types.ts";
-import { describeEvent } from "../../../simulator/describe.ts";
+import { describeEvent, type RecordTarget } from "../../../simulator/describe.ts";
 import { imageNameAt } from "../../../elf/index.ts";
 import { useLens } from "../../../state/store.ts";
 import { useBootedImage } from "../useBootedImage.ts";
-
-type RecordTarget = (payload: string, index: number) => string | null;
 
 function describe(it: TimelineItem, records: readonly InputRecord[], recordTarget: RecordTarget): { who: string; text: string; kind: string } {
   if (it.type === "input") return { who: "you", text: inputText(records[it.record].input), kind: "input" };
