@@ -13,7 +13,8 @@ export interface Guards {
   allow(pattern: RegExp): void;
 }
 
-function watch(page: Page, origin: string, g: Guards): void {
+/** Watches a page the fixture does not know of (one in a context a test makes itself). */
+export function watchPage(page: Page, origin: string, g: Guards): void {
   page.on("pageerror", (err) => g.pageErrors.push(`${err.name}: ${err.message}`));
   page.on("console", (msg) => {
     if (msg.type() === "error") g.consoleErrors.push(msg.text());
@@ -44,8 +45,8 @@ export const test = base.extend<{ guards: Guards }>({
       const origin = new URL(baseURL!).origin;
       const allowed: RegExp[] = [];
       const guards: Guards = { pageErrors: [], consoleErrors: [], foreignRequests: [], allow: (p) => void allowed.push(p) };
-      for (const p of context.pages()) watch(p, origin, guards);
-      context.on("page", (p) => watch(p, origin, guards));
+      for (const p of context.pages()) watchPage(p, origin, guards);
+      context.on("page", (p) => watchPage(p, origin, guards));
       await use(guards);
       const unexpected = (xs: string[]) => xs.filter((x) => !allowed.some((a) => a.test(x)));
       expect(guards.foreignRequests, "requests outside the page's origin").toEqual([]);
