@@ -10,7 +10,8 @@ import { parseElf, type ElfFile, type RelocationTable } from "../../elf/index.ts
 import { buildElf } from "../../livepatch/testing/elfBuilder.ts";
 import { createDisassembler } from "../../disasm/index.ts";
 import { nodeEngines } from "../../disasm/nodeEngines.ts";
-import { relocLanding, relocText, UNDECODED, type DecodedCode } from "./symbolize.ts";
+import { decodeSpan, relocLanding, relocText, UNDECODED, type DecodedCode } from "./symbolize.ts";
+import { MAX_INSNS } from "../../disasm/types.ts";
 import { relocRefs } from "../functions/references.ts";
 import { sample } from "../../audit/test-support/samples.ts";
 
@@ -143,6 +144,56 @@ describe("relocLanding after an undecodable byte", () => {
   });
 });
 
+/** The code the Relocations view decodes for a row at `offset` (useSectionCode): its decodeSpan(). */
+async function spanOf(elf: ElfFile, section: string, offset: bigint): Promise<DecodedCode> {
+  const shndx = elf.sections.findIndex((x) => x.name === section);
+  const s = elf.sections[shndx];
+  const { start, end } = decodeSpan(elf, shndx, offset);
+  return { insns: await disassemble("x86_64", elf.bytes.subarray(s.dataOffset + start, s.dataOffset + end), BigInt(start)), base: 0n };
+}
+
+// .text: f = 5,000 one-byte nops (0x90), more instructions than one decode takes (MAX_INSNS), then
+// g at 5000: c7 05 <disp32> 2a 00 00 00 (movl $0x2a,0x0(%rip)), disp32 at 5002, ends at 5010; c3.
+const NOPS = 5000;
+const farText = new Uint8Array(NOPS + 11).fill(0x90);
+farText.set([0xc7, 0x05, 0, 0, 0, 0, 0x2a, 0, 0, 0, 0xc3], NOPS);
+const far = parseElf(
+  buildElf({
+    machine: 62,
+    sections: [
+      { name: ".text", flags: 6, data: farText },
+      { name: ".data", flags: 3, data: new Uint8Array(16) },
+    ],
+    symbols: [
+      { name: "f", section: ".text", value: 0, size: NOPS },
+      { name: "g", section: ".text", value: NOPS, size: 11 },
+      { name: "counter", section: ".data", value: 8, size: 4, type: 1 },
+    ],
+    relocs: { ".text": [{ offset: NOPS + 2, type: 2, symbol: "counter", addend: -8 }] },
+  }).bytes,
+);
+
+describe("decodeSpan: code is decoded from the label before the row", () => {
+  const text = far.sections.findIndex((s) => s.name === ".text");
+  it("spans run from a label to the next, or to the section's end", () => {
+    expect(decodeSpan(far, text, 0n)).toEqual({ start: 0, end: NOPS });
+    expect(decodeSpan(far, text, BigInt(NOPS - 1))).toEqual({ start: 0, end: NOPS });
+    expect(decodeSpan(far, text, BigInt(NOPS + 2))).toEqual({ start: NOPS, end: NOPS + 11 });
+    // Past the section: the whole section, as before labels were used.
+    expect(decodeSpan(far, text, BigInt(NOPS + 11))).toEqual({ start: 0, end: NOPS + 11 });
+  });
+
+  it("a field past the first MAX_INSNS instructions resolves: counter-0x8 at 5002, movl ends at 5010, so counter", async () => {
+    expect(NOPS).toBeGreaterThan(MAX_INSNS);
+    const [r, i] = relocFor(far, ".rela.text", 0);
+    // Decoded from the section's start, one request stops before g.
+    expect(relocText(far, r, i, null, await codeOf(far, ".text")).resolved).toBe(UNDECODED);
+    const code = await spanOf(far, ".text", r.offset[i]);
+    expect(relocLanding(far, r, i, code)).toEqual({ section: far.sections.findIndex((s) => s.name === ".data"), offset: 8n, counted: "next-insn" });
+    expect(relocText(far, r, i, null, code).resolved).toBe("counter");
+  });
+});
+
 // Xen's own prelink.o (XEN_TEST_PAYLOADS): .rela.text rows 17-19 are calls placed right after an
 // invalid d6 byte (QA s26 defect 8). Expected: objdump -dr on the same file, run here.
 const REAL = process.env.XEN_TEST_PAYLOADS;
@@ -163,6 +214,26 @@ describe.runIf(REAL)("relocLanding on Xen's prelink.o (XEN_TEST_PAYLOADS)", () =
       // The field is the last 4 bytes of objdump's instruction, so the landing is the symbol.
       expect(holder.at + holder.size - seen!.at).toBe(4n);
       expect(relocText(elf, r, row, null, code).resolved, `row ${row}`).toBe(seen!.symbol);
+    }
+  });
+
+  it(".rela.init.text calls past the first 64 KB land on the called function, as objdump decodes them", async () => {
+    const file = join(REAL!, "x86_64", "prelink.o");
+    const elf = parseElf(new Uint8Array(readFileSync(file)));
+    const dump = execFileSync("objdump", ["-dr", "-w", "-j", ".init.text", file], { encoding: "utf8", maxBuffer: 1 << 28 });
+    const insns = [...dump.matchAll(/^\s*([0-9a-f]+):\t((?:[0-9a-f]{2} )+)/gm)].map((m) => ({ at: BigInt(`0x${m[1]}`), size: BigInt(m[2].trim().split(" ").length) }));
+    // Calls whose field is an instruction's last 4 bytes land on the callee itself.
+    const calls = [...dump.matchAll(/\t([0-9a-f]+): R_X86_64_PLT32\t(\w+)-0x4$/gm)]
+      .map((m) => ({ at: BigInt(`0x${m[1]}`), symbol: m[2] }))
+      .filter((c) => c.at >= 0x10000n && insns.some((x) => x.at + x.size - c.at === 4n && x.at < c.at));
+    expect(calls.length).toBeGreaterThan(100);
+    const r = elf.relocationTables.find((t) => elf.sections[t.sectionIndex]?.name === ".rela.init.text")!;
+    const rows = new Map<bigint, number>();
+    for (let i = 0; i < r.count; i++) rows.set(r.offset[i], i);
+    for (const c of calls.filter((_, k) => k % 10 === 0)) {
+      const row = rows.get(c.at)!;
+      const code = await spanOf(elf, ".init.text", c.at);
+      expect(relocText(elf, r, row, null, code).resolved, `row ${row} at 0x${c.at.toString(16)}`).toBe(c.symbol);
     }
   });
 });

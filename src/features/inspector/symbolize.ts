@@ -111,6 +111,24 @@ function nearestLabel(elf: ElfFile, shndx: number, offset: bigint): string | nul
   return delta === 0n ? s.names[k] : `${s.names[k]}+0x${delta.toString(16)}`;
 }
 
+/**
+ * The stretch of code section `shndx` to decode for the instruction at `offset`: from the nearest
+ * named label at or before it (a function or an assembler label starts an instruction, and
+ * objdump -d starts decoding again at each) up to the next label, or the section's start and end
+ * where there is none. Rows under one label share one decode, and a large section (prelink.o's
+ * 310 KB .init.text) is decoded where it is looked at, not only its first instructions.
+ */
+export function decodeSpan(elf: ElfFile, shndx: number, offset: bigint): { start: number; end: number } {
+  const size = elf.sections[shndx]?.dataSize ?? 0;
+  const t = elf.symbolTables[0];
+  const s = t ? sectionLabels(t).get(shndx) : undefined;
+  if (!s || offset < 0n || offset >= BigInt(size)) return { start: 0, end: size };
+  // The last label at or before `offset`, so the one after it is past `offset`.
+  const k = lastAtOrBefore(s, offset);
+  const next = k + 1 < s.values.length ? s.values[k + 1] : null;
+  return { start: k < 0 ? 0 : Number(s.values[k]), end: next === null || next > BigInt(size) ? size : Number(next) };
+}
+
 /** "name+0x10" for an offset inside section `shndx`, using its FUNC/OBJECT symbols. */
 export function placeInSection(elf: ElfFile, shndx: number, offset: bigint): string | null {
   const t = elf.symbolTables[0];

@@ -176,6 +176,6 @@ function Resolved({ elf, table, index, image }: { elf: ElfFile; table: Relocatio
 }
 
 function ResolvedInCode({ elf, table, index, image }: { elf: ElfFile; table: RelocationTable; index: number; image: ImageNames | null }) {
-  const code = useSectionCode(elf, table.targetSection);
+  const code = useSectionCode(elf, table.targetSection, table.offset[index]);
   return code === undefined ? "decoding…" : relocText(elf, table, index, image, code).resolved;
 }
