@@ -76,9 +76,15 @@ export function ConsolePanel({
   const [back, setBack] = useState(-1);
   const log = useRef<HTMLPreElement>(null);
   const last = entries.length ? shown(entries[entries.length - 1]) : "";
+  // To the latest line in the next frame, where the page is laid out anyway: here, in the commit,
+  // reading the log's height laid out a page a playback step had just changed, a second time.
   useEffect(() => {
     const el = log.current;
-    if (el) el.scrollTop = el.scrollHeight;
+    if (!el) return;
+    const frame = requestAnimationFrame(() => {
+      el.scrollTop = el.scrollHeight;
+    });
+    return () => cancelAnimationFrame(frame);
   }, [entries.length, last]);
 
   const onKey = (e: KeyboardEvent<HTMLInputElement>) => {

@@ -8,6 +8,7 @@ import { describeEvent, type RecordTarget } from "../../../simulator/describe.ts
 import { imageNameAt } from "../../../elf/index.ts";
 import { useLens } from "../../../state/store.ts";
 import { useBootedImage } from "../useBootedImage.ts";
+import { useElementSize } from "../../../components/useElementSize.ts";
 
 function describe(it: TimelineItem, records: readonly InputRecord[], recordTarget: RecordTarget): { who: string; text: string; kind: string } {
   if (it.type === "input") return { who: "you", text: inputText(records[it.record].input), kind: "input" };
@@ -53,25 +54,23 @@ export function Timeline({ items, records, cursor, playing, speed, onCursor, onS
   const list = useRef<HTMLOListElement>(null);
   const recordTarget = useRecordTarget();
   const [scrollTop, setScrollTop] = useState(0);
-  // Read while rendering, when the page is laid out (before the commit changes it).
-  const measured = list.current?.clientHeight;
-  const height = measured ?? ROW_PX * 6;
+  // The list's height from a ResizeObserver, never read while rendering: a read there, after a
+  // playback step changed the page, laid the whole page out in the middle of the step.
+  const height = useElementSize(list, { width: 0, height: ROW_PX * 6 }).height;
   /** The list's scroll position as last seen in a scroll event (the user's, or ours arriving). */
   const seen = useRef(0);
   // Keep the current row in view, scrolled by whole rows so no row is ever cut at the top. The
-  // rows there are drawn first, then the list scrolls to them: a long list scrolled to rows not
-  // drawn yet (the cursor jumped to the end, or a playback step passed more than OVERSCAN rows)
-  // snapped back (scroll-snap) to the last row drawn, and the log stopped following the cursor.
-  // Past the first drawing neither effect reads the list's layout (its height is read while
-  // rendering), so a playback step lays the page out once, when the list scrolls, not per read.
-  useLayoutEffect(() => {
-    if (cursor <= 0) return;
-    const visible = Math.max(1, Math.floor((measured ?? list.current?.clientHeight ?? height) / ROW_PX));
-    const top = Math.max(0, Math.min(items.length - visible, cursor - 1 - Math.floor((visible - 1) / 2)));
-    setScrollTop(top * ROW_PX);
-    // The height is read, not followed: the list moves with the cursor, and a scroll of its own stays.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [cursor, items.length]);
+  // position is worked out while rendering, so the rows there are drawn in the same commit the
+  // list scrolls in: a long list scrolled to rows not drawn yet (the cursor jumped to the end, or a
+  // playback step passed more than OVERSCAN rows) snapped back (scroll-snap) to the last row
+  // drawn, and the log stopped following the cursor. Set from an effect instead, the position took
+  // a second render and a second layout of the page per playback step.
+  const [followed, setFollowed] = useState({ cursor: 0, length: 0, height: 0 });
+  if (cursor > 0 && (followed.cursor !== cursor || followed.length !== items.length || followed.height !== height)) {
+    const visible = Math.max(1, Math.floor(height / ROW_PX));
+    setFollowed({ cursor, length: items.length, height });
+    setScrollTop(Math.max(0, Math.min(items.length - visible, cursor - 1 - Math.floor((visible - 1) / 2))) * ROW_PX);
+  }
   useLayoutEffect(() => {
     const el = list.current;
     if (el && seen.current !== scrollTop) el.scrollTop = scrollTop;
