@@ -12,7 +12,7 @@ import { reviewPayload, patchedTwice, uncheckedFamilies, type AppliedOver, type 
 import { HEADER_REFUSALS, RULES, type RuleId } from "./rules.ts";
 import { syntheticImage } from "./synthetic.ts";
 import { imageHeading, xenImage, type XenImage } from "./image.ts";
-import { funcRecordLabel, machineLabel } from "../livepatch/index.ts";
+import { machineLabel, nameNamelessRecord } from "../livepatch/index.ts";
 import { recordLabels } from "./labels.ts";
 import type { Decode } from "./checks/boundaries.ts";
 import type { AuditResult, Finding, PlanStep } from "./types.ts";
@@ -165,8 +165,7 @@ export async function runAudit(plan: AuditPlan, host: AuditHost, opts: RunOption
   for (const f of findings) {
     if (f.fileIndex === undefined || !f.func || f.func.name) continue;
     const r = inputs[f.fileIndex];
-    const label = recordLabels(r?.model ?? null, placements.get(f.fileIndex) ?? null, image)(f.func.index, null);
-    f.message = f.message.split(funcRecordLabel(f.func.index, null)).join(label);
+    f.message = nameNamelessRecord(f.message, f.func.index, recordLabels(r?.model ?? null, placements.get(f.fileIndex) ?? null, image)(f.func.index, null));
   }
 
   const decode = imageElf && opts.decoder ? await opts.decoder(imageElf.header.machine) : undefined;

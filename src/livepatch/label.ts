@@ -29,6 +29,15 @@ export function funcRecordLabel(index: number, name: string | null | undefined, 
   return `funcs[${index}] (${name ? escapeName(name) : (targetName ?? "unnamed")})`;
 }
 
+/**
+ * A line the simulated Xen worded about record `index` (a typed failure's explanation), with a
+ * nameless record called `label` instead of the wasm's `funcs[<index>] (unnamed)`: the wasm holds
+ * no image names, the host does. `label` is funcRecordLabel()'s, so only that exact token changes.
+ */
+export function nameNamelessRecord(text: string, index: number, label: string): string {
+  return text.split(funcRecordLabel(index, null)).join(label);
+}
+
 /** The record's own name as a label (escapeName()); null when its name is NULL or empty. */
 export function recordName(fn: LivepatchFunc): string | null {
   return fn.name.text ? escapeName(fn.name.text) : null;

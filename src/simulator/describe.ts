@@ -3,7 +3,7 @@
 // the payload's status rc.
 import type { HvEvent, RcKind } from "../protocol/hypervisor.ts";
 import { rcText } from "../console/errno.ts";
-import { funcRecordLabel } from "../livepatch/label.ts";
+import { funcRecordLabel, nameNamelessRecord } from "../livepatch/label.ts";
 
 /** "hypercall return −EINVAL (22)" or "status rc −EBUSY (16)". */
 export function rcLabel(kind: RcKind, rc: number): string {
@@ -124,8 +124,12 @@ export function describeEvent(e: HvEvent, recordTarget?: RecordTarget): string {
       if (e.check === "noop") return `${e.op} in this state does nothing; the hypercall returns 0`;
       if (e.check === "depends") return `.livepatch.depends matches the ${e.against} build-id`;
       return "every enabled expectation matches";
-    case "check-failed":
-      return `${e.rule}: ${e.explanation} (${rcLabel(e.rcKind, e.rc)})`;
+    case "check-failed": {
+      const f = e.func;
+      const target = f && !f.name && e.payload !== null ? (recordTarget?.(e.payload, f.index) ?? null) : null;
+      const explanation = f && target !== null ? nameNamelessRecord(e.explanation, f.index, funcRecordLabel(f.index, null, target)) : e.explanation;
+      return `${e.rule}: ${explanation} (${rcLabel(e.rcKind, e.rc)})`;
+    }
   }
   return "";
 }
