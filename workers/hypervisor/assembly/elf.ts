@@ -49,6 +49,13 @@ export class Sec {
   /** Xen's `sec->addr`: in the upload buffer, then where move_payload put an ALLOC section. */
   loadAddr: u64 = 0;
   region: i32 = REGION_NONE;
+  /**
+   * The later section move_payload() copied over part of this one (index), or -1: only a section
+   * with sh_addralign 0 lands below its region's end, since ROUNDUP(x, 0) is 0.
+   */
+  overlaidBy: i32 = -1;
+  /** This section's offset inside its region, as move_payload() computed it. */
+  regionOffset: u64 = 0;
 
   get alloc(): bool {
     return (this.flags & SHF_ALLOC) != 0;

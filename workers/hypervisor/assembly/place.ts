@@ -88,7 +88,15 @@ export function movePayload(p: Payload, e: Elf): i32 {
     s.region = r;
     const at = roundup(sizes[r], s.addralign);
     off[i] = at;
+    s.regionOffset = at;
     const next = at + s.size;
+    // Copied in section order, so a section placed below its region's end overwrites the earlier
+    // ones it overlaps (NOBITS too: it is cleared there).
+    if (at < sizes[r] && s.size != 0)
+      for (let j = 1; j < i; j++) {
+        const o = e.secs[j];
+        if (o.region == r && o.size != 0 && off[j] < next && at < off[j] + o.size) o.overlaidBy = i;
+      }
     // A sum past 2^64 or beyond 4 GiB cannot be allocated; Xen's vmalloc fails the same way.
     if (next < at || next > 0x100000000)
       return failQuoting(R.R_NO_MEMORY, ENOMEM, lp("Could not allocate memory for payload"), "the regions add up to more than 4 GiB", shdrLoc(e, i));

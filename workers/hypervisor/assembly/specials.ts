@@ -94,12 +94,35 @@ export function checkHooks(p: Payload, e: Elf): i32 {
   return 0;
 }
 
+const REGION_NAMES: string[] = ["", "text", "read-write", "read-only"];
+
+/**
+ * A note that parse_buildid() refuses because move_payload() copied a later section over it: the
+ * cause is that section's sh_addralign 0 (ROUNDUP(x, 0) is 0), not the note in the file.
+ */
+function overlaidNote(e: Elf, s: Sec, rule: i32, rc: i32): i32 {
+  const o = e.secs[s.overlaidBy];
+  const region = REGION_NAMES[s.region];
+  return fail(
+    rule,
+    -rc,
+    "",
+    "section " + o.index.toString() + " (" + o.name + ") has sh_addralign " + o.addralign.toString() + ": move_payload() rounds its offset in the " + region + " region to 0x" + o.regionOffset.toString(16) +
+      " (ROUNDUP(x, 0) is 0) and copies it over " + s.name + " (" + s.size.toString() + " bytes at offset 0x" + s.regionOffset.toString(16) + "), copied there before it; parse_buildid() then reads " + o.name +
+      " bytes as the note and returns rc " + rc.toString() + ", without a message",
+    shdrLoc(e, o.index),
+  );
+}
+
 /** parse_buildid() of section `name`; Xen returns its rc without a message. */
 function noteOf(p: Payload, e: Elf, name: string, rule: i32, kind: i32): i32 {
   const s = e.byName(name)!;
   const rc = parseBuildIdNote(s.loadAddr, s.size);
   if (noteFaulted) return noteCrash(e, name);
-  if (rc != 0) return fail(rule, -rc, "", name + " is not a valid GNU build-id note (rc " + rc.toString() + "); Xen returns this without a message", dataLoc(s));
+  if (rc != 0) {
+    if (s.overlaidBy >= 0) return overlaidNote(e, s, rule, rc);
+    return fail(rule, -rc, "", name + " is not a valid GNU build-id note (rc " + rc.toString() + "); Xen returns this without a message", dataLoc(s));
+  }
   markDangling(p, kind, s, noteDescAddr);
   return 0;
 }

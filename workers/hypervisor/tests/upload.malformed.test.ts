@@ -384,6 +384,23 @@ describe("placement quirk and exports (livepatch.c: move_payload(), build_symbol
     const d = hv.payload("p") as unknown as { regions: { text: { addr: string } }; sections: { name: string; addr: string }[] };
     expect(d.sections.find((s) => s.name === ".text.xen_hello_world")!.addr).toBe(d.regions.text.addr);
   });
+  it("sh_addralign 0 on .livepatch.funcs puts it over the build-id note, and the refusal names that cause", async () => {
+    // xen_nop's sections in the read-only region: the note (1, 36 bytes) at 0, then .rodata.str1.1,
+    // the depends notes and .livepatch.funcs (7). ROUNDUP(x, 0) = (x - 1) & ~(0 - 1) = 0, so
+    // .livepatch.funcs is copied at 0, over the note; parse_buildid() then reads funcs[0]'s bytes:
+    // n_type is bytes 8..11, the low half of new_addr, 0 for a NOP (no relocation fills it), not
+    // NT_GNU_BUILD_ID, so xen_build_id_check() returns -ENODATA.
+    const hv = await bootArch("x86_64");
+    const e = new Edit(payloadBytes("x86_64", NOP)).sh(".livepatch.funcs", "addralign", 0n);
+    const funcs = e.section(".livepatch.funcs");
+    expect(hv.upload("p", e.bytes)).toBe(ENODATA);
+    const [f] = hv.events().filter((x) => x.kind === "check-failed");
+    expect(f).toMatchObject({ rule: "build-id-malformed", rc: ENODATA, offset: funcs.header.offset });
+    expect(f.explanation).toContain(`section ${funcs.index} (.livepatch.funcs) has sh_addralign 0`);
+    expect(f.explanation).toContain("read-only region to 0x0 (ROUNDUP(x, 0) is 0)");
+    expect(f.explanation).toContain("over .note.gnu.build-id (36 bytes at offset 0x0)");
+    expect(f.explanation).not.toContain("is not a valid GNU build-id note");
+  });
   it("ARM: the livepatch window is 2 MiB, so a payload that does not fit gets -ENOMEM", async () => {
     const hv = await bootArch("aarch64");
     const e = new Edit(payloadBytes("aarch64", NOP)).sh(".bss", "size", 0x200000n);
