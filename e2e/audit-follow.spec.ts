@@ -42,9 +42,9 @@ test("a finding that opens Functions selects the finding's bytes", async ({ page
 test("a finding that opens Overview selects the finding's bytes", async ({ page }) => {
   // xen_no_xen_buildid (readelf -SW: no .livepatch.xen_depends, so no loaded image claims it) with
   // e_machine, the 16-bit field after e_ident[16] and e_type (bytes 18 and 19), set to 3: readelf -h
-  // says "Machine: Intel 80386". No image of that machine is loaded, so it runs on a stand-in Xen of
-  // its own (x86-64: no file of it is for a machine Xen livepatches), which refuses the header
-  // (elf-arch-unsupported) at those two bytes, in no section.
+  // says "Machine: Intel 80386". No image of that machine is loaded, so it runs on the loaded x86-64
+  // image's Xen (as `audit --xen` would), which refuses the header (elf-arch-unsupported) at those
+  // two bytes, in no section.
   const hello = "x86_64/xen_hello_world.livepatch";
   const i386 = Buffer.from(readFileSync("public/samples/x86_64/xen_no_xen_buildid.livepatch"));
   i386.writeUInt16LE(3, 18);
@@ -52,7 +52,7 @@ test("a finding that opens Overview selects the finding's bytes", async ({ page 
   await expect(page.getByRole("button", { name: "Audit: accept" })).toBeVisible({ timeout: 20_000 });
   await page.locator("input[type=file]").setInputFiles({ name: "i386.livepatch", mimeType: "application/octet-stream", buffer: i386 });
   await page.getByRole("button", { name: "Audit: reject" }).click({ timeout: 20_000 });
-  const host = page.getByRole("complementary", { name: "Audit findings" }).getByRole("region", { name: "Host 2: stand-in Xen (x86_64)" });
+  const host = page.getByRole("complementary", { name: "Audit findings" }).getByRole("region", { name: "Findings for i386.livepatch" });
   await host.getByRole("button", { name: "elf-arch-unsupported" }).click();
   await expect(page.getByRole("tab", { name: /^Overview/ })).toHaveAttribute("aria-selected", "true");
   for (const off of [18, 19]) await expect(selected(page, off)).toHaveClass(/\bsel\b/);

@@ -1,10 +1,13 @@
 // Which simulated host audits which loaded file. A payload whose .livepatch.xen_depends names a
 // loaded image is audited on a host booted from that image, so payloads for two Xen builds are each
 // judged against their own. Any other file (no xen_depends, a build-id no loaded image has, a plain
-// object) goes to the first loaded image of its own machine, else to the audit's stand-in Xen for
-// its machine: an AArch64 payload is never judged by an x86 hypervisor it does not target. A file
-// the page could not parse goes to the first host. Hosts come in the order their first file appears
-// in the rail; files keep rail order within a host.
+// object) goes to the first loaded image of its own machine, else to the first loaded image: the
+// question is whether the Xen the user loaded accepts it, and `audit --xen IMAGE` judges every file
+// by that image too, so an x86-64 payload beside only an AArch64 xen-syms gets that Xen's refusal
+// (−EOPNOTSUPP), as in the CLI, not a stand-in's acceptance. Only with no image loaded does a file
+// go to the audit's stand-in Xen for its machine, one per machine. A file the page could not parse
+// goes to the first host. Hosts come in the order their first file appears in the rail; files keep
+// rail order within a host.
 import type { PlanRole } from "../audit/index.ts";
 // Not through the audit barrel: its rule table (src/audit/rules.ts, built by calls, so never
 // tree-shaken) would join the first screen's JavaScript, 8 KB gzip the first screen does not use.
@@ -48,7 +51,9 @@ export function auditHosts(files: LoadedFile[], links: FileLinks = fileLinks(fil
   const hostOf = (f: LoadedFile): LoadedFile | number | null => {
     const t = links.target.get(f.id);
     const named = t?.status === "match" ? images.find((i) => i.id === t.imageId) : undefined;
-    return named ?? images.find((i) => machine(i) === machine(f)) ?? machine(f);
+    const m = machine(f);
+    if (m === null) return null;
+    return named ?? images.find((i) => machine(i) === m) ?? images[0] ?? m;
   };
   const hosts: (HostPlan & { key: LoadedFile | number })[] = [];
   const unplaced: LoadedFile[] = [];
