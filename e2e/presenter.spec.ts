@@ -63,6 +63,11 @@ test("keys move through a scenario: Right, Space, PageDown, Left, PageUp, End, H
   await expect(presenter(page)).toHaveAttribute("data-step", "0");
   await page.keyboard.press(".");
   await expect(page.getByTestId("presenter-blank")).toBeHidden();
+  // A clicker's blank button sends b.
+  await page.keyboard.press("b");
+  await expect(page.getByTestId("presenter-blank")).toBeVisible();
+  await page.keyboard.press("b");
+  await expect(page.getByTestId("presenter-blank")).toBeHidden();
 
   // 2 is the second scenario of the catalogue.
   await page.keyboard.press("2");

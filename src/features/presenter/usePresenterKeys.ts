@@ -16,7 +16,7 @@ export const PRESENTER_KEYS: [string, string][] = [
   ["Home / End", "first / last step"],
   ["1 – 9, 10 …", "that scenario of the catalogue (two digits: type both; Enter opens at once)"],
   ["?", "show or hide these keys"],
-  [".", "blank the screen (again to come back)"],
+  [".  b", "blank the screen (again to come back)"],
   ["f", "full screen"],
   ["Esc", "leave presenter mode"],
 ];
@@ -41,7 +41,10 @@ export function slideCommand(e: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey
       return "last";
     case "?":
       return "help";
+    // A clicker's blank button sends b or . (as PowerPoint and reveal.js take either).
     case ".":
+    case "b":
+    case "B":
       return "blank";
     case "f":
       return "fullscreen";
