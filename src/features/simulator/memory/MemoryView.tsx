@@ -95,7 +95,7 @@ const Window = memo(function Window({ w, arch, index, image, hot }: { w: WindowA
         {owner ? <span className="badge payload">patched by {owner.payload}</span> : <span className="badge image">{patched ? "changed" : "original bytes"}</span>}
       </header>
       <div className="mem-grid">
-        <span className="mem-head">before</span>
+        <span className="mem-head" title="the bytes as Xen booted, before any payload wrote here">at boot</span>
         <Bytes bytes={win.base} changed={null} label={`${label} original bytes`} />
         <Listing state={original} base={win.addr} nameAt={nameAt} changed={null} past={past} />
         <span className="mem-head">now</span>
