@@ -8,9 +8,12 @@ import type { SyntheticImage } from "./synthetic.ts";
 export type HostCommand = "APPLY" | "REPLACE";
 
 export interface HostStep {
-  /** The hypercall's return. */
-  ret: number;
-  /** After an action settled: the payload's state (1 CHECKED, 2 APPLIED, 0 gone) and status rc. */
+  /**
+   * The hypercall's return, or null when the host panicked inside the hypercall: it never returned
+   * (the wasm's −ENOSYS then only says the host is down; no Xen returns it there).
+   */
+  ret: number | null;
+  /** After an action settled: the payload's state (1 CHECKED, 2 APPLIED, 0 gone) and status rc; absent when the host panicked before it settled. */
   state?: number;
   statusRc?: number;
   /** The checks that failed during the step, as the simulated Xen reported them. */

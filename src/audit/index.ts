@@ -5,7 +5,7 @@ export { instructionBoundaries, describeBoundary, type Decode, type DecodedInsn,
 export { unappliedRelocs, type UnappliedRelocs } from "./checks/relocSections.ts";
 export { executionOrder, planProblem, PLAN_ROLES, ROLE_LABEL, type AuditPlan, type PlanFile, type PlanRole } from "./plan.ts";
 export { standInArch, syntheticImage, type SyntheticImage, type SyntheticSymbol } from "./synthetic.ts";
-export { toJson, toMarkdown, toText } from "./report.ts";
+export { NO_RETURN, toJson, toMarkdown, toText } from "./report.ts";
 export { RULES, RULE_IDS, CATALOGUE, type Rule, type RuleId } from "./rules.ts";
 export { payloadName, rcText } from "./context.ts";
 export type { AuditHost, HostCommand, HostStep, PlacedCode, Placement } from "./host.ts";

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { nodeAuditHost } from "../cli/auditHost.ts";
 import { runAudit, toJson, toMarkdown, toText, type AuditResult } from "./index.ts";
-import { sample } from "./test-support/samples.ts";
+import { Patch, sample } from "./test-support/samples.ts";
 
 let result: AuditResult;
 beforeAll(async () => {
@@ -74,5 +74,38 @@ describe("the image's machine in the reports", () => {
     const id = "4ec75d0c03955d6ceb51a6275c7801ce3d2acc43";
     expect(toText(other).split("\n")[0]).toContain(` against i386-xen-syms (e_machine 3, build-id ${id})`);
     expect(toMarkdown(other)).toContain(`- Hypervisor image: \`i386-xen-syms\` (e_machine 3, build-id \`${id}\`)`);
+  });
+});
+
+// `.rela.livepatch.funcs` with sh_info 5000 (past the section table): Xen skips it
+// (livepatch_elf.c: sh_info >= e_shnum, continue), so funcs[0]'s old_addr and name stay 0 and
+// resolve_old_address() calls symbols_lookup_by_name(NULL), which reads through the NULL name:
+// a fatal page fault inside the UPLOAD hypercall, which never returns.
+describe("audit reports: the host panics during UPLOAD", () => {
+  let down: AuditResult;
+  beforeAll(async () => {
+    const hello = new Patch(sample("x86_64/xen_hello_world.livepatch")).shdr(".rela.livepatch.funcs", "info", 5000).bytes;
+    const files = [
+      { file: "x86_64/xen_hello_world.livepatch", bytes: hello, role: "apply" as const },
+      { file: "x86_64/xen_bye_world.livepatch", bytes: sample("x86_64/xen_bye_world.livepatch"), role: "apply" as const },
+    ];
+    down = await runAudit({ image: { file: "x86_64/xen-syms", bytes: sample("x86_64/xen-syms") }, files }, await nodeAuditHost());
+  });
+
+  it("JSON: the step has ret null (no return) and the panic's message; no later step is run on the dead host", () => {
+    const j = JSON.parse(toJson(down));
+    expect(j.halted).toBe(true);
+    expect(j.steps).toHaveLength(1);
+    expect(j.steps[0]).toMatchObject({ op: "upload", name: "xen_hello_world", ret: null });
+    expect(j.steps[0].panic).toMatch(/^FATAL PAGE FAULT\n/);
+    expect(Object.keys(j.steps[0])).not.toContain("state");
+  });
+
+  it("text and Markdown: the UPLOAD line says it never returned, with no errno", () => {
+    const text = toText(down);
+    expect(text).toContain("\n  UPLOAD xen_hello_world: hypercall never returned: the host panicked during it\n  the simulated host halted (panic)\n");
+    expect(toMarkdown(down)).toContain("\n- UPLOAD xen_hello_world: hypercall never returned: the host panicked during it\n");
+    for (const out of [text, toMarkdown(down), toJson(down)]) expect(out).not.toMatch(/ENOSYS|-38\b/);
+    expect(text).not.toContain("xen_bye_world:");
   });
 });

@@ -43,10 +43,17 @@ function counts(result: AuditResult): string {
 
 const ROLE_WORD: Record<string, string> = { applied: "on the host", apply: "apply", upload: "upload only", replace: "REPLACE" };
 
+/**
+ * A step whose hypercall never returned (`ret` null: the host panicked inside it), in every view:
+ * the text and Markdown reports and the page's Audit panel. No rc, for Xen gave none.
+ */
+export const NO_RETURN = "hypercall never returned: the host panicked during it";
+
 function stepLine(st: AuditResult["steps"][number]): string {
   const op = st.op.toUpperCase();
+  if (st.ret === null) return `${op} ${st.name}: ${NO_RETURN}`;
   if (st.op === "upload") return `${op} ${st.name}: ${rcText(st.ret)}`;
-  const after = st.ret === 0 ? `; then ${st.state === 2 ? "APPLIED" : st.state === 1 ? "CHECKED" : "gone"}, status rc ${rcText(st.statusRc ?? 0)}` : "";
+  const after = st.ret === 0 && st.state !== undefined ? `; then ${st.state === 2 ? "APPLIED" : st.state === 1 ? "CHECKED" : "gone"}, status rc ${rcText(st.statusRc ?? 0)}` : "";
   return `${op} ${st.name}: hypercall ${rcText(st.ret)}${after}${st.panic ? "; the host panicked" : ""}`;
 }
 

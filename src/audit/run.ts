@@ -137,6 +137,8 @@ export async function runAudit(plan: AuditPlan, host: AuditHost, opts: RunOption
     steps.push(stepRecord(pf.file, name, "upload", up));
     for (const f of up.failures) findings.push(failureFinding(f, file, prefix));
     if (up.panic) findings.push(panicFinding(up.panic, "UPLOAD", file, prefix));
+    // A host that panicked answers no later hypercall: the plan stops at the step that brought it down.
+    if (await host.halted()) break;
     if (up.ret !== 0) continue;
     const placed = await host.placement(name);
     if (placed) placements.set(i, placed);
@@ -155,7 +157,7 @@ export async function runAudit(plan: AuditPlan, host: AuditHost, opts: RunOption
     if (act.panic) findings.push(panicFinding(act.panic, cmd, file, prefix));
     else if (act.failures.length === 0 && (act.ret !== 0 || act.state !== 2)) {
       // An outcome without a typed failure is a simulator gap: never read it as success.
-      findings.push(makeFinding("simulator-rule-unknown", `${prefix}${cmd} did not apply (hypercall ${act.ret}, status rc ${act.statusRc ?? "?"}) and the simulator named no check`, { rc: act.ret || act.statusRc }, file));
+      findings.push(makeFinding("simulator-rule-unknown", `${prefix}${cmd} did not apply (hypercall ${act.ret}, status rc ${act.statusRc ?? "?"}) and the simulator named no check`, { rc: (act.ret || act.statusRc) ?? undefined }, file));
     }
     if (await host.halted()) break;
   }

@@ -48,14 +48,18 @@ export interface PlanStep {
   file: string;
   name: string;
   op: "upload" | "apply" | "replace";
-  /** The hypercall's return. */
-  ret: number;
-  /** After an action settled: 1 CHECKED, 2 APPLIED. */
+  /**
+   * The hypercall's return; null when the host panicked during the hypercall, which therefore never
+   * returned (`panic` holds Xen's panic message).
+   */
+  ret: number | null;
+  /** After an action settled: 1 CHECKED, 2 APPLIED, 0 gone; absent when the host panicked first. */
   state?: number;
   /** After an action settled: the payload's status rc (GET). */
   statusRc?: number;
   /** Xen's console lines printed during the step. */
   console: string[];
+  /** The host panicked during the step: Xen's panic message. With `ret` null it panicked inside the hypercall; with a `ret`, after it returned, while the action ran. */
   panic?: string;
 }
 

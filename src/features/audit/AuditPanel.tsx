@@ -4,7 +4,7 @@
 // severity), and Markdown/JSON exports. Each finding links to its view and highlights its bytes.
 // With payloads for two images loaded there is one host per image, each with its own report.
 import { useEffect, useRef, useState, type ReactNode } from "react";
-import { PLAN_ROLES, ROLE_LABEL, rcText, toJson, toMarkdown, type AuditResult, type Finding, type FindingSeverity, type PlanRole } from "../../audit/index.ts";
+import { NO_RETURN, PLAN_ROLES, ROLE_LABEL, rcText, toJson, toMarkdown, type AuditResult, type Finding, type FindingSeverity, type PlanRole } from "../../audit/index.ts";
 import { shortBuildId } from "../../livepatch/index.ts";
 import { selectFiles } from "../../state/selectors.ts";
 import { useLens, type LoadedFile } from "../../state/store.ts";
@@ -74,14 +74,14 @@ function Plan({ view }: { view: AuditView & { result: AuditResult } }) {
       <ul className="audit-steps" data-testid="audit-steps">
         {view.result.steps.map((st, i) => (
           <li key={i} className={st.ret !== 0 || (st.op !== "upload" && st.state !== 2) ? "bad" : "ok"}>
-            {st.op.toUpperCase()} <code>{st.name}</code>: hypercall returned {rcText(st.ret)}
-            {st.op !== "upload" && st.ret === 0 && (
+            {st.op.toUpperCase()} <code>{st.name}</code>: {st.ret === null ? NO_RETURN : <>hypercall returned {rcText(st.ret)}</>}
+            {st.op !== "upload" && st.ret === 0 && st.state !== undefined && (
               <>
                 {" "}
                 · then {st.state === 2 ? "APPLIED" : st.state === 1 ? "CHECKED" : "gone"}, status rc {rcText(st.statusRc ?? 0)}
               </>
             )}
-            {st.panic && <> · the host panicked</>}
+            {st.panic && st.ret !== null && <> · the host panicked</>}
           </li>
         ))}
       </ul>

@@ -34,7 +34,7 @@ export function auditHostOver(hv: HypervisorApi, cpus = 4, boot: (image: AuditIm
     seen = all.length;
     return out;
   };
-  const step = (ret: number, events: LoggedEvent[], extra: Partial<HostStep> = {}): HostStep => {
+  const step = (ret: number | null, events: LoggedEvent[], extra: Partial<HostStep> = {}): HostStep => {
     const failures = events.filter((e): e is CheckFailedEvent & LoggedEvent => e.kind === "check-failed");
     const panic = events.find((e): e is PanicEvent & LoggedEvent => e.kind === "panic");
     const console = events.flatMap((e) => (e.kind === "console" ? [e.line] : []));
@@ -46,15 +46,20 @@ export function auditHostOver(hv: HypervisorApi, cpus = 4, boot: (image: AuditIm
       await boot(image);
       seen = hv.events().length;
     },
+    // A hypercall the host panicked inside never returns: its ret is null, whatever the wasm answered
+    // (−ENOSYS, its word for "the host is down"). Only halted() tells a panic; a real −ENOSYS
+    // (AArch64's SHT_REL) comes from a host that is still up.
     async upload(name, bytes) {
       const ret = hv.upload(name, bytes);
-      return step(ret, since());
+      return step(hv.halted() ? null : ret, since());
     },
     async action(name, cmd) {
       const ret = hv.action(name, CMD[cmd]);
+      if (hv.halted()) return step(null, since());
       if (ret === 0) hv.advance(SETTLE_NS);
       const events = since();
-      if (ret !== 0) return step(ret, events);
+      // Panicked after the hypercall returned, while the action ran: no GET is answered.
+      if (ret !== 0 || hv.halted()) return step(ret, events);
       const g = hv.get(name);
       since();
       return step(ret, events, g.ret === 0 ? { state: g.state, statusRc: g.rc } : { state: 0 });
