@@ -7,6 +7,7 @@ import type { ConsoleGet, ConsoleListEntry, ConsoleTarget } from "./target.ts";
 import { inertTarget } from "./test-support/inertTarget.ts";
 import { booted, sample } from "../../workers/hypervisor/tests/harness.ts";
 import type { HypervisorApi } from "../../workers/hypervisor/host/api.ts";
+import { Patch } from "../audit/test-support/samples.ts";
 
 const files = (name: string) => {
   if (name === "empty.livepatch") return new Uint8Array(0);
@@ -236,5 +237,47 @@ describe("xen-livepatch's rarer paths", () => {
     expect(tokenize(`upload "a b" 'c d' e\\ f`)).toEqual(["upload", "a b", "c d", "e f"]);
     expect(tokenize(`load "x`)).toBeNull();
     expect(con(scripted([])).run(`load "x`).status).toBe(2);
+  });
+});
+
+// A payload whose `.rela.livepatch.funcs` names section 5000 (sh_info past the table): Xen skips
+// it (livepatch_elf.c), so funcs[0]'s old_addr and name stay 0 and resolve_old_address() calls
+// symbols_lookup_by_name(NULL): a fatal page fault inside UPLOAD. A panicking hypercall never
+// returns, and a host that panicked answers nothing after it: no errno is printed for either.
+describe("after the host panicked", () => {
+  const oob = new Patch(sample("x86_64/xen_hello_world.livepatch")).shdr(".rela.livepatch.funcs", "info", 5000).bytes;
+  const withOob = (name: string) => (name === "oob.livepatch" ? oob : files(name));
+  const down = (step: number, command: string) => `the host is down since the panic at step ${step} (${command}); nothing answers, see dmesg\n`;
+
+  it("the command that panicked says so; every later one names that step, with no errno", async () => {
+    const hv = await booted("x86_64", 4);
+    const con = createConsole({ hv, resolveFile: withOob });
+    expect(con.run("load xen_hello_world.livepatch").status).toBe(0);
+    expect(con.run("upload oob oob.livepatch")).toMatchObject({
+      output: "Uploading oob.livepatch... \n(simulator) the host panicked during this hypercall, which never returns; see dmesg\n",
+      status: 1,
+    });
+    const at = down(2, "upload oob oob.livepatch");
+    for (const line of ["upload xen_bye_world xen_bye_world.livepatch", "revert xen_hello_world", "apply xen_hello_world", "unload xen_hello_world", "replace xen_hello_world", "list", "load xen_bye_world.livepatch", "xen-livepatch list"])
+      expect(con.run(line), line).toMatchObject({ chunks: [{ stream: "stderr", text: `(simulator) ${at}` }], status: 1 });
+    for (const cmd of ["call xen_minor_version", "xl info", "debug-keys x"]) expect(con.run(cmd), cmd).toMatchObject({ output: `${cmd.split(" ")[0]}: ${at}`, status: 1 });
+    // What needs no hypercall still works: xen-livepatch's own checks, and the console log.
+    expect(con.run("upload x missing.livepatch").output).toBe("Could not open missing.livepatch.\nError 2: No such file or directory\n");
+    expect(con.run("dmesg").output).toContain("(XEN) Panic on CPU 0:\n(XEN) FATAL PAGE FAULT\n");
+  });
+
+  it("a panic during a `call` (code at address 0: a fatal page fault) is the step later commands name", async () => {
+    const hv = await booted("x86_64", 4);
+    const con = createConsole({ hv, resolveFile: withOob });
+    expect(con.run("list").status).toBe(0);
+    expect(con.run("call 0x0").output).toMatch(/^0x0\(\): Xen crashed: FATAL PAGE FAULT/);
+    expect(con.run("upload xen_bye_world xen_bye_world.livepatch").output).toBe(`(simulator) ${down(2, "call 0x0")}`);
+  });
+
+  it("a panic in a hypercall made outside the console: the host is down since an earlier panic", async () => {
+    const hv = await booted("x86_64", 4);
+    const con = createConsole({ hv, resolveFile: withOob });
+    hv.upload("oob", oob);
+    expect(con.run("list")).toMatchObject({ output: "(simulator) the host is down since an earlier panic; nothing answers, see dmesg\n", status: 1 });
   });
 });

@@ -4,6 +4,7 @@
 import { SIM_COMMANDS, SIM_USAGE } from "./simcmds.ts";
 import { Output, type CommandResult, type ConsoleTarget } from "./target.ts";
 import { TOOL_USAGE, runTool } from "./tool.ts";
+import { downSince, type PanicAt } from "./down.ts";
 
 export interface ConsoleOptions {
   hv: ConsoleTarget;
@@ -23,6 +24,8 @@ export interface Console {
 }
 
 const TOOL_WORDS = new Set(["upload", "apply", "revert", "replace", "unload", "load", "list", "--force"]);
+/** Simulator commands that run Xen's code or ask Xen: refused once the host is down. */
+const NEEDS_XEN = new Set(["call", "torn", "xl", "debug-keys"]);
 
 /** Splits like a shell would for simple cases: whitespace, '…' and "…" quoting, backslash escapes. */
 export function tokenize(line: string): string[] | null {
@@ -58,18 +61,26 @@ export function tokenize(line: string): string[] | null {
 
 export function createConsole(opts: ConsoleOptions): Console {
   const { hv, resolveFile, sink } = opts;
+  /** Commands run so far (the step numbers the CLI's echo and the page's transcript count). */
+  let steps = 0;
+  /** The command during which the host panicked; null while it is up (or it went down outside this console). */
+  let panicAt: PanicAt | null = null;
 
   function dispatch(words: string[], out: Output): number {
     const [first, ...rest] = words;
-    if (first === "xen-livepatch") return runTool({ hv, resolveFile, out }, rest);
+    if (first === "xen-livepatch") return runTool({ hv, resolveFile, out, panicAt }, rest);
     if (first === "help") {
       out.err(TOOL_USAGE);
       out.out(SIM_USAGE);
       return 0;
     }
     const sim = SIM_COMMANDS[first];
+    if (NEEDS_XEN.has(first) && hv.halted()) {
+      out.err(`${first}: ${downSince(panicAt)}\n`);
+      return 1;
+    }
     if (sim) return sim(hv, out, rest);
-    if (TOOL_WORDS.has(first)) return runTool({ hv, resolveFile, out }, words);
+    if (TOOL_WORDS.has(first)) return runTool({ hv, resolveFile, out, panicAt }, words);
     out.err(`${first}: unknown command -- try 'help'\n`);
     return 127;
   }
@@ -77,6 +88,8 @@ export function createConsole(opts: ConsoleOptions): Console {
   return {
     run(line) {
       const out = new Output();
+      if (line.trim() !== "") steps++;
+      const up = !hv.halted();
       const words = tokenize(line.trim());
       let status: number;
       if (words === null) {
@@ -93,6 +106,7 @@ export function createConsole(opts: ConsoleOptions): Console {
           status = 70;
         }
       }
+      if (up && hv.halted()) panicAt = { step: steps, command: line.trim() };
       const result = out.result(status);
       sink?.(result, line);
       return result;

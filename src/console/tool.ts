@@ -6,6 +6,7 @@ import { EAGAIN, EBUSY, EINVAL, ENOENT, strerror } from "./errno.ts";
 import type { ConsoleTarget, Output } from "./target.ts";
 import { listPayloads, reportListFailure } from "./listing.ts";
 import { loadName } from "./loadName.ts";
+import { downSince, type PanicAt } from "./down.ts";
 
 /** XEN_LIVEPATCH_NAME_SIZE. */
 export const NAME_SIZE = 128;
@@ -82,6 +83,8 @@ export interface ToolEnv {
   out: Output;
   /** --force: the UPLOAD op flags word gets LIVEPATCH_FLAG_FORCE. */
   force?: boolean;
+  /** The console command during which the host panicked, when the console saw it (see down.ts). */
+  panicAt?: PanicAt | null;
 }
 
 /** strlen(): names are counted in bytes. */
@@ -144,6 +147,12 @@ function hostDown(env: ToolEnv): number {
   return 1;
 }
 
+/** The host was down before the hypercall: nothing is asked, and no errno is made up for it. */
+function alreadyDown(env: ToolEnv): number {
+  env.out.err(`(simulator) ${downSince(env.panicAt ?? null)}\n`);
+  return 1;
+}
+
 /** libxc: the name and its NUL must fit in XEN_LIVEPATCH_NAME_SIZE, else errno EINVAL, no hypercall. */
 function libxcNameOk(name: string): boolean {
   return byteLength(name) + 1 <= NAME_SIZE;
@@ -169,6 +178,7 @@ function uploadFunc(env: ToolEnv, args: string[]): number {
     errLine(env, EINVAL);
     return EINVAL;
   }
+  if (hv.halted()) return alreadyDown(env);
   out.out(`Uploading ${file}... `);
   const rc = libxcNameOk(name) ? hv.upload(name, bytes, env.force ? FORCE : 0) : -EINVAL;
   if (hv.halted()) return hostDown(env);
@@ -215,6 +225,7 @@ function actionFunc(env: ToolEnv, args: string[], opt: ActionOption): number {
   const flags = parseFlags(env, flagArgs, opt);
   if (flags === null) return EINVAL;
 
+  if (hv.halted()) return alreadyDown(env);
   const before = get(env, name);
   if (before.ret !== 0) {
     out.err(`Failed to get status of ${name}.\n`);
@@ -285,6 +296,7 @@ function listFunc(env: ToolEnv, args: string[]): number {
     out.err(TOOL_USAGE);
     return -1;
   }
+  if (hv.halted()) return alreadyDown(env);
   let entries;
   if (hv.listOp) {
     const listing = listPayloads(hv.listOp.bind(hv));

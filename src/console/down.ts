@@ -1,0 +1,14 @@
+// The simulated host after a panic: it answers no hypercall and runs no code again. The console
+// says so, naming the command during which it panicked, instead of issuing a hypercall whose
+// answer (the wasm's −ENOSYS for "down") no Xen would give and xen-livepatch would never print.
+
+/** The console command during which the host panicked: its number in the session (1 = the first) and its text. */
+export interface PanicAt {
+  step: number;
+  command: string;
+}
+
+/** One wording for every command refused after the panic (tool and simulator commands alike). */
+export function downSince(at: PanicAt | null): string {
+  return at ? `the host is down since the panic at step ${at.step} (${at.command}); nothing answers, see dmesg` : "the host is down since an earlier panic; nothing answers, see dmesg";
+}
