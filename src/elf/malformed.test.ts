@@ -171,6 +171,14 @@ describe("section header table", () => {
     poke(b, E64.phnum, 2, 3);
     expect(codes(parseElf(b.bytes))).toEqual([{ code: "PHOFF_PAST_END", offset: E64.phoff }]);
   });
+  it("program headers counted but e_phoff 0: said so, not that offset 0 is outside the file", () => {
+    const b = sample();
+    poke(b, E64.phnum, 2, 1);
+    const f = parseElf(b.bytes);
+    expect(codes(f)).toEqual([{ code: "PHOFF_PAST_END", offset: E64.phoff }]);
+    expect(f.diagnostics[0].message).toBe("e_phnum is 1 but e_phoff is 0: no program headers");
+    expect(f.segments).toEqual([]);
+  });
 });
 
 describe("symbols", () => {

@@ -11,7 +11,12 @@ export function parseSegments(ctx: ParseContext): ElfSegment[] {
   let n = header.programCount;
   if (n === 0) return [];
   const phoff = toSafeNumber(header.phoff);
-  if (header.phoff === 0n || phoff === null || phoff >= r.length) {
+  if (header.phoff === 0n) {
+    // Offset 0 is the ELF header itself, as a section table at 0 is (sections.ts).
+    ctx.diag("error", "PHOFF_PAST_END", e.phoff, `e_phnum is ${n} but e_phoff is 0: no program headers`);
+    return [];
+  }
+  if (phoff === null || phoff >= r.length) {
     ctx.diag("error", "PHOFF_PAST_END", e.phoff, `program header offset ${hex(header.phoff)} is outside the file (${r.length} bytes)`);
     return [];
   }
