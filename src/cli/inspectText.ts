@@ -127,7 +127,7 @@ const DIAGNOSTIC_COLUMNS: Column[] = [{ title: "Severity", min: 7 }, { title: "C
 const REGION_COLUMNS: Column[] = [{ title: "Region", min: 5 }, { title: "Address" }, { title: "Section", min: 28 }, { title: "Size" }];
 
 function writeLivepatch(out: StreamOut, m: LivepatchModel, xen: XenView | null): void {
-  out.w(`\nLivepatch payload (${m.arch ?? "unknown arch"}, layout ${m.layout ?? "none"}${m.funcsSection ? ` in ${m.funcsSection}` : ""}):\n`);
+  out.w(`\nLivepatch payload (${m.arch ?? "unknown arch"}, layout ${m.layout ?? "none"}${m.funcsSection ? `${m.layout ? " in" : ": could not read"} ${m.funcsSection}` : ""}):\n`);
   out.w(`  build-id       ${m.buildId?.buildId ?? "(none)"}\n  depends        ${m.depends?.buildId ?? "(none)"}\n  xen_depends    ${m.xenDepends?.buildId ?? "(none)"}\n`);
   out.w(`  depends on     ${m.dependsOn === null ? "(unknown)" : m.dependsOn.kind === "xen" ? "Xen itself" : m.dependsOn.kind === "payload" ? `the payload with build-id ${m.dependsOn.buildId}` : "unknown (no .livepatch.xen_depends to compare with; pass --xen IMAGE)"}\n`);
   if (m.modinfo) out.w(`  modinfo        ${printable(m.modinfo.display)}\n`);

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parseElf } from "../elf/index.ts";
 import { analyzePayload } from "./analyze.ts";
 import { buildElf, buildIdNote, funcRecord, le, type BuildSection, type BuildSpec } from "./testing/elfBuilder.ts";
+import { Patch, sample } from "../audit/test-support/samples.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const XEN_ID = Array.from({ length: 20 }, (_, i) => 0xa0 + i);
@@ -276,5 +277,21 @@ describe("ARM mapping symbols", () => {
     const elf = parseElf(new Uint8Array(readFileSync(new URL("../../public/samples/aarch64/xen_hello_world.livepatch", import.meta.url))));
     const t = analyzePayload(elf)!.funcs[0].name.target;
     expect(t).toMatchObject({ kind: "symbol", symbol: ".rodata.str1.8", addend: 0n, defined: true });
+  });
+});
+
+describe("a .livepatch.funcs the file cannot hold", () => {
+  it("says its bytes run past the end of the file, not that it is empty (QA s27-a defect 3)", () => {
+    // readelf -SW keeps such a section, with its size: it is there, and no record of it can be read.
+    const elf = parseElf(new Patch(sample("x86_64/xen_hello_world.livepatch")).shdr(".livepatch.funcs", "size", 0xffffffffffn).bytes);
+    expect(elf.diagnostics.map((d) => d.code)).toContain("SECTION_DATA_PAST_END");
+    const model = analyzePayload(elf)!;
+    const funcs = elf.sections.find((s) => s.name === ".livepatch.funcs")!;
+    expect(model.diagnostics.map((d) => d.code)).not.toContain("LP_FUNCS_EMPTY");
+    const d = model.diagnostics.find((x) => x.code === "LP_FUNCS_PAST_END")!;
+    expect(d.severity).toBe("error");
+    expect(d.offset).toBe(funcs.header.offset);
+    expect(d.message).toBe(`.livepatch.funcs's 1099511627775 bytes (sh_size 0xffffffffff) at offset 0x${funcs.offset.toString(16)} run past the end of the file: no record can be read`);
+    expect(model.funcs).toEqual([]);
   });
 });

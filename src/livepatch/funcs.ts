@@ -119,6 +119,11 @@ export function decodeFuncs(ctx: Context): FuncsResult {
   const { section, xsplice } = found;
   const data = ctx.data(section);
   const at = section.dataOffset;
+  if (section.type !== SHT_NOBITS && section.size > 0n && data.length === 0) {
+    // The reader said why (SECTION_DATA_PAST_END); here, what it costs: no record can be read.
+    ctx.diagnostics.push({ severity: "error", code: "LP_FUNCS_PAST_END", offset: section.header.offset, message: `${section.name}'s ${section.size} bytes (sh_size 0x${section.size.toString(16)}) at offset 0x${section.offset.toString(16)} run past the end of the file: no record can be read`, section: section.index });
+    return { layout: null, section, funcs: [] };
+  }
   if (section.type === SHT_NOBITS || data.length === 0) {
     ctx.diagnostics.push({ severity: "error", code: "LP_FUNCS_EMPTY", offset: section.header.offset, message: `${section.name} is empty`, section: section.index });
     return { layout: null, section, funcs: [] };

@@ -64,6 +64,10 @@ export function Overview({ file, parsed }: ViewProps) {
                 <>
                   <b>{lp.layout}</b> in <code>{lp.funcsSection}</code> · {counted(lp.funcs.length, "function")}
                 </>
+              ) : lp.funcsSection ? (
+                <>
+                  none: <code>{lp.funcsSection}</code> could not be read (see Diagnostics)
+                </>
               ) : (
                 "no .livepatch.funcs"
               )}
