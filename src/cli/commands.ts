@@ -13,7 +13,7 @@ export const INSPECT: CommandSpec = {
   positionals: "FILE",
   minPositionals: 1,
   maxPositionals: 1,
-  details: "Exit status: 0; 1 with a one-line message when FILE or IMAGE cannot be read as ELF; 2 for bad arguments.",
+  details: "Exit status: 0 when the file is shown, also one read only in part (a section table past its end, say: each error is listed under Diagnostics; `audit` is the gate that fails closed); 1 with a one-line message when FILE or IMAGE cannot be read as ELF at all (no ELF header); 2 for bad arguments.",
 };
 
 export const AUDIT: CommandSpec = {

@@ -50,6 +50,16 @@ describe("a file that is not a regular file", () => {
     }
   }, 60_000);
 
+  it("a file over the 2 GiB Node reads in one buffer: said in words, not ERR_FS_FILE_TOO_LARGE (QA s27-a defect 8)", () => {
+    // Sparse: no disk is used.
+    const big = join(mkdtempSync(join(tmpdir(), "lpl-hostile-")), "big.livepatch");
+    writeFileSync(big, "");
+    truncateSync(big, 5 * 2 ** 30);
+    const r = run(["inspect", big]);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toBe(`livepatch-lens inspect: ${big}: larger than 2 GiB, more than this tool reads\n`);
+  }, 60_000);
+
   it("audit: the file-unreadable rejection (exit 1), for a payload, an --applied payload and the image", () => {
     const f = fifo();
     for (const [args, message] of [

@@ -11,6 +11,8 @@ function reason(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === "ENOENT") return "no such file";
   if (code === "EACCES") return "permission denied";
+  // Node reads at most 2 GiB into one buffer; a payload is kilobytes, a link object tens of MB.
+  if (code === "ERR_FS_FILE_TOO_LARGE") return "larger than 2 GiB, more than this tool reads";
   return `cannot read (${code ?? (e as Error).message})`;
 }
 
