@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { test, expect } from "./support/guards.ts";
-import type { Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
 
 const presenter = (page: Page) => page.locator(".presenter");
 const currentNode = (page: Page) => page.locator(".presenter svg.state-diagram .sd-node[aria-current='true']");
@@ -362,6 +362,79 @@ for (const [w, h] of [
         // The current state's glow is inside the drawing's box.
         expect(m.haloInside, where).toBe(true);
       }
+    }
+  });
+}
+
+/**
+ * How each line of a command's output is drawn: on how many rows of the screen (a Range over its
+ * text, one rect per row it takes), and whether the box shows all of its width.
+ */
+async function outputRows(out: Locator) {
+  return out.evaluate((pre) => {
+    const rows = [...pre.querySelectorAll(".scn-line")].map((l) => {
+      const r = document.createRange();
+      r.selectNodeContents(l);
+      const tops = new Set([...r.getClientRects()].filter((x) => x.width > 0.5).map((x) => Math.round(x.top)));
+      return { text: l.textContent!.trimEnd(), rows: tops.size };
+    });
+    const box = pre.getBoundingClientRect();
+    return { rows, scrollWidth: pre.scrollWidth, clientWidth: pre.clientWidth, px: parseFloat(getComputedStyle(pre).fontSize), right: box.right };
+  });
+}
+
+/** Where a piece of text is drawn (its first occurrence under `root`). */
+async function textBox(root: Locator, text: string) {
+  return root.evaluate((el, t) => {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const at = n.textContent!.indexOf(t);
+      if (at < 0) continue;
+      const r = document.createRange();
+      r.setStart(n, at);
+      r.setEnd(n, at + t.length);
+      const b = r.getBoundingClientRect();
+      return { top: b.top, bottom: b.bottom, left: b.left, right: b.right };
+    }
+    return null;
+  }, text);
+}
+
+for (const [w, h] of [
+  [1280, 720],
+  [1920, 1080],
+] as const) {
+  test(`${w}×${h}: xen-livepatch's list table on a slide keeps each row on one line, as list_func() prints it`, async ({ page }) => {
+    await page.setViewportSize({ width: w, height: h });
+    await page.emulateMedia({ reducedMotion: "reduce" });
+    // tools/misc/xen-livepatch.c list_func(): a 40-column `%-40.*s` ID, then `| status | metadata`.
+    for (const [scenario, step, rows] of [
+      ["hello-world", 2, ["xen_hello_world"]],
+      ["replace", 5, ["xen_hello_world", "xen_bye_world", "xen_replace_world"]],
+    ] as const) {
+      const where = `${scenario} step ${step}`;
+      await present(page, scenario, step);
+      const out = presenter(page).locator(".sl-explain .scn-output");
+      await expect(out).toContainText("LIVEPATCH_RULEZ", { timeout: 20_000 });
+      await expect(out).toContainText("exit status 0");
+      let m = await outputRows(out);
+      // The type is fitted a frame after the output arrives: measure once nothing wraps, or fail.
+      await expect
+        .poll(async () => (m = await outputRows(out)).rows.filter((r) => r.rows !== 1).map((r) => `"${r.text}" on ${r.rows} rows`), { message: `${where}: lines wrapped`, timeout: 3_000 })
+        .toEqual([]);
+      expect(m.scrollWidth, `${where}: the widest line fits the box`).toBeLessThanOrEqual(m.clientWidth + 1);
+      const card = await presenter(page).locator(".sl-explain").boundingBox();
+      expect(m.right, `${where}: inside its card`).toBeLessThanOrEqual(card!.x + card!.width + 0.5);
+      // Still readable from the back of the room: the slide's smallest type, 1/72 of its height.
+      expect(m.px, where).toBeGreaterThanOrEqual(h / 72);
+      // The metadata column is on its payload's row, not a row of its own under it.
+      const id = await textBox(out, rows[0]);
+      const meta = await textBox(out, "LIVEPATCH_RULEZ");
+      expect(Math.abs(meta!.top - id!.top), `${where}: LIVEPATCH_RULEZ on ${rows[0]}'s row`).toBeLessThan(2);
+      expect(meta!.left).toBeGreaterThan(id!.right);
+      // One screen row per table row: the header, the ruler, each payload, the exit status.
+      expect(m.rows.length, where).toBe(rows.length + 3);
+      for (const name of rows) expect(m.rows.some((r) => r.text.startsWith(name) && r.rows === 1), `${where}: ${name}`).toBe(true);
     }
   });
 }

@@ -14,6 +14,7 @@ import { CpuLanes } from "../simulator/cpus/CpuLanes.tsx";
 import { MemoryView } from "../simulator/memory/MemoryView.tsx";
 import { Halted } from "./Halted.tsx";
 import type { WindowAtCursor } from "../../simulator/memory.ts";
+import { fitWidth } from "./fit.ts";
 
 /** The memory windows that fit on a slide: the step's own first, then those patched now. */
 const SLIDE_WINDOWS = 2;
@@ -133,12 +134,29 @@ function useFitText(ref: React.RefObject<HTMLElement | null>, place: string): bo
       const out = box.querySelector<HTMLElement>(".scn-output");
       box.dataset.scrolls = "false";
       box.dataset.trim = "false";
-      if (out) unfocus(out);
       box.style.setProperty("--fit", "1");
+      // The output's lines as the tool printed them, one a line (a `list` row is one row): its type
+      // shrinks until the widest fits the card's width (fitWidth), to no less than the
+      // explanation's floor; only a line too wide even then wraps. `outW` is that share at full
+      // size; as the explanation shrinks the output keeps the smaller of the two.
+      let outW = 1;
+      if (out) {
+        unfocus(out);
+        delete out.dataset.wrap;
+        const w = fitWidth(out, FIT_FLOOR);
+        outW = w.scale;
+        if (!w.fits) out.dataset.wrap = "true";
+      }
+      const setScale = (s: number) => {
+        box.style.setProperty("--fit", String(s));
+        out?.style.setProperty("--fit-w", String(Math.min(1, outW / s)));
+      };
       while (over() && scale > FIT_FLOOR) {
         scale = Math.max(FIT_FLOOR, Math.round((scale - FIT_STEP) * 100) / 100);
-        box.style.setProperty("--fit", String(scale));
+        setScale(scale);
       }
+      // The type's sizes round to the pixel: the output's width checked again at the final scale.
+      if (out && out.dataset.wrap === undefined && scale < 1) fitWidth(out, FIT_FLOOR / scale, Math.min(1, outW / scale));
       // A long log (dmesg) keeps the lines the step talks about in view (focusOutput); with none
       // singled out it shows its last lines, as a terminal would. Either says how many are above.
       if (over() && out) {
