@@ -4,6 +4,7 @@
 // stepping forward may fold only the events passed (cursorViews.ts), with the same applyEvent().
 import type { CheckFailedEvent, LoggedEvent, RcKind } from "../protocol/hypervisor.ts";
 import type { ActionName, TimelineItem } from "./types.ts";
+import { rcLabel } from "./describe.ts";
 
 export type NodeState = "none" | "CHECKED" | "APPLIED" | "unloaded";
 
@@ -13,7 +14,10 @@ export interface ActionProgress {
   payload: string;
   action: ActionName;
   phase: ActionPhase;
-  /** The rc that decides the action now: the hypercall's return, or the status rc as GET shows it. */
+  /**
+   * The rc that decides the action now: the hypercall's return, or the status rc as GET shows it.
+   * Null while its checks run, and for good when the host panicked during the action (no rc: see panicReason()).
+   */
   rc: number | null;
   /** Which of the two `rc` is. */
   rcKind: RcKind | null;
@@ -80,6 +84,21 @@ export function reasonOf(ev: CheckFailedEvent): string {
   return ev.explanation;
 }
 
+/**
+ * Why an action failed without an rc: the host panicked inside its hypercall (still checking:
+ * the hypercall never returned), or after the hypercall returned, while the action ran.
+ */
+export function panicReason(inHypercall: boolean, message: string): string {
+  const what = message.split("\n")[0];
+  return `${inHypercall ? "the host panicked during the hypercall, which never returned" : "the host panicked while the action ran"}${what ? ` (${what})` : ""}`;
+}
+
+/** A failed action's rc and reason, as every view words it: "hypercall return −EBUSY (16): why", or just why when there is no rc (a panic). */
+export function failureText(a: Pick<ActionProgress, "rc" | "rcKind" | "reason">): string {
+  if (a.rc === null) return a.reason ?? "failed";
+  return `${rcLabel(a.rcKind ?? "hypercall", a.rc)}: ${a.reason ?? "failed"}`;
+}
+
 function setAction(s: SimSnapshot, p: ActionProgress): void {
   s.actions.set(p.payload, p);
 }
@@ -99,7 +118,17 @@ export function applyEvent(s: SimSnapshot, ev: LoggedEvent): void {
   s.now = ev.t;
   const name = ev.payload;
   if (name) s.lastPayload = name;
-  if (ev.kind === "panic") s.halted = true;
+  if (ev.kind === "panic") {
+    s.halted = true;
+    // The action under way never ends: it fails without an rc, saying where the host went down.
+    for (const a of s.actions.values()) {
+      if (a.phase === "ok" || a.phase === "failed") continue;
+      a.reason = panicReason(a.phase === "checking", ev.message);
+      a.phase = "failed";
+      a.rc = null;
+      a.rcKind = null;
+    }
+  }
   if (ev.kind === "cpus") {
     if (ev.online > 0) s.cpus = ev.online;
     return;

@@ -14,6 +14,7 @@ import { deriveSnapshot } from "./derive.ts";
 import { deriveRendezvous } from "./rendezvous.ts";
 import { hex, windowAt, writesUpTo } from "./memory.ts";
 import { describeEvent } from "./describe.ts";
+import { Patch } from "../audit/test-support/samples.ts";
 
 const SAMPLES = fileURLToPath(new URL("../../public/samples/x86_64/", import.meta.url));
 const file = (n: string) => new Uint8Array(readFileSync(SAMPLES + n));
@@ -149,6 +150,29 @@ describe("simulator session", () => {
     expect(rv!.lanes.filter((l) => l.missed)).toHaveLength(1);
     expect(rv!.lanes[0].master).toBe(true);
     expect(rv!.outcome?.rc).toBe(-16);
+  });
+
+  // `.rela.livepatch.funcs` naming section 5000 (past the table): Xen skips it (livepatch_elf.c),
+  // funcs[0]'s old_addr and name stay 0, and resolve_old_address() calls
+  // symbols_lookup_by_name(NULL): a fatal page fault inside UPLOAD, which never returns.
+  it("an UPLOAD the host panicked in fails without an rc, saying so; the console names that step after it", async () => {
+    const s = await session();
+    const oob = new Patch(file("xen_hello_world.livepatch")).shdr(".rela.livepatch.funcs", "info", 5000).bytes;
+    s.setFiles([...PAYLOADS.map((p) => ({ name: `${p}.livepatch`, bytes: file(`${p}.livepatch`) })), { name: "oob.livepatch", bytes: oob }]);
+    await s.run({ kind: "console", line: "load xen_hello_world.livepatch", via: "console" });
+    await s.run({ kind: "console", line: "upload oob oob.livepatch", via: "console" });
+    const { snap } = view(s);
+    expect(snap.halted).toBe(true);
+    expect(snap.actions.get("oob")).toMatchObject({
+      action: "UPLOAD",
+      phase: "failed",
+      rc: null,
+      reason: "the host panicked during the hypercall, which never returned (FATAL PAGE FAULT)",
+    });
+    // What was already done stays done.
+    expect(snap.actions.get("xen_hello_world")).toMatchObject({ action: "APPLY", phase: "ok", rc: 0 });
+    const later = await s.run({ kind: "console", line: "revert xen_hello_world", via: "console" });
+    expect(later.record.output).toBe("(simulator) the host is down since the panic at step 2 (upload oob oob.livepatch); nothing answers, see dmesg\n");
   });
 
   it("a raw action with a short timeout, and replay after stepping back gives the same events", async () => {

@@ -17,6 +17,7 @@ import { usePlayback } from "./timeline/usePlayback.ts";
 import { PayloadActions } from "./actions/PayloadActions.tsx";
 import { Knobs } from "./knobs/Knobs.tsx";
 import { rcLabel } from "../../simulator/describe.ts";
+import { failureText } from "../../simulator/derive.ts";
 import { ScenarioPanel } from "../scenarios/ScenarioPanel.tsx";
 import { useStepHighlights } from "../scenarios/useHighlights.ts";
 import { Guard } from "../../components/Guard.tsx";
@@ -104,7 +105,7 @@ export default function SimulatorPage() {
     ? ""
     : `${action.action}${action.by ? ` (by REPLACE ${action.by})` : ""}: ${
         action.phase === "failed"
-          ? `failed, ${rcLabel(action.rcKind ?? "hypercall", action.rc ?? 0)}${action.reason ? `: ${action.reason}` : ""}; ${selected} stays ${state}`
+          ? `failed, ${failureText(action)}; ${selected} stays ${state}`
           : action.phase === "ok"
             ? `done, ${rcLabel(action.rcKind ?? "hypercall", 0)}; ${selected} is ${state === "none" ? "not loaded" : state}`
             : `in progress, ${action.rc === null ? "checks running" : rcLabel(action.rcKind ?? "status", action.rc)}`

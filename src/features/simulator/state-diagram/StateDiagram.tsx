@@ -4,9 +4,8 @@
 // is laid out for the box it sits in (layout.ts, pixels), so it fills a panel or a projector
 // screen with readable text; React renders it, so the picture is a pure function of the cursor.
 import { useRef, type CSSProperties } from "react";
-import type { ActionProgress, NodeState } from "../../../simulator/derive.ts";
+import { failureText, type ActionProgress, type NodeState } from "../../../simulator/derive.ts";
 import { diagramLayout, HALO, pointOn, rcText, TOKEN, wrapText, type EdgeGeom } from "./layout.ts";
-import { rcLabel } from "../../../simulator/describe.ts";
 import { useElementSize } from "../../../components/useElementSize.ts";
 
 function edgeClass(e: EdgeGeom, action: ActionProgress | null): string {
@@ -28,7 +27,7 @@ function rcWords(a: ActionProgress): string {
     case "ok":
       return "rc 0";
     case "failed":
-      return `rc ${rcText(a.rc ?? 0)}`;
+      return a.rc === null ? "panic" : `rc ${rcText(a.rc)}`;
   }
 }
 
@@ -47,13 +46,13 @@ export function captionText(a: ActionProgress | null): string | null {
     case "ok":
       return a.by ? `${a.action} by REPLACE ${a.by}` : null;
     case "failed":
-      return `${a.action} ${rcLabel(a.rcKind ?? "hypercall", a.rc ?? 0)}: ${a.reason ?? "failed"}`;
+      return `${a.action}${a.rc === null ? ":" : ""} ${failureText(a)}`;
   }
 }
 
 /** The edge's rc in full: whether it is the hypercall's return or the payload's status rc. */
 function rcTitle(a: ActionProgress): string {
-  if (a.rc === null) return "the hypercall's checks are running";
+  if (a.rc === null) return a.phase === "failed" ? failureText(a) : "the hypercall's checks are running";
   return a.rcKind === "hypercall" ? `hypercall return ${rcText(a.rc)}` : `status rc ${rcText(a.rc)}: what GET reports for the payload`;
 }
 
