@@ -161,6 +161,15 @@ export function applyEvent(s: SimSnapshot, ev: LoggedEvent): void {
         cur.rc = 0;
         cur.rcKind = "hypercall";
         cur.progress = 1;
+      } else if (next === (cur.action === "REVERT" ? "CHECKED" : "APPLIED")) {
+        // The action's own state flip: livepatch_do_action() stores the status rc before any CPU
+        // can read the new state, and the event carries both, so the edge takes its rc here,
+        // at the same event as the state and the stack (the `done` that follows agrees).
+        cur.rc = ev.statusRc;
+        cur.rcKind = "status";
+        cur.phase = ev.statusRc === 0 ? "ok" : "failed";
+        cur.progress = 1;
+        if (ev.statusRc !== 0) cur.reason ??= `finished with status rc ${ev.statusRc}`;
       }
     }
     return;
@@ -171,8 +180,10 @@ export function applyEvent(s: SimSnapshot, ev: LoggedEvent): void {
   }
   if (ev.kind === "check-failed") {
     cur.reason = reasonOf(ev);
-    // A check that sets the status rc while the hypercall returns 0 ends the action at once.
-    if (ev.rcKind === "status" && cur.phase === "checking") {
+    // A check that sets the status rc ends the action at once: one in the hypercall (which then
+    // returns 0), or the master's in livepatch_do_action() or at the deadline (livepatch_spin()),
+    // which GET reports from then on, before the CPUs are released.
+    if (ev.rcKind === "status") {
       cur.phase = "failed";
       cur.rc = ev.rc;
       cur.rcKind = "status";

@@ -4,6 +4,9 @@
 import type { RendezvousEvent } from "../protocol/hypervisor.ts";
 import type { TimelineItem } from "./types.ts";
 
+/** The status rc livepatch_action() stores when it schedules the work (−EAGAIN). */
+export const STATUS_EAGAIN = -11;
+
 export type LaneSegmentKind = "reaching" | "cpu" | "irq" | "patching" | "released" | "stalled";
 
 export interface LaneSegment {
@@ -43,6 +46,12 @@ export interface RendezvousView {
    * rendezvous's `done`): the drawing ends there, so lanes and log agree on when it was decided.
    */
   outcome: { rc: number; actionRan: boolean; at: number } | null;
+  /**
+   * The payload's status rc as GET would report it at the cursor: −EAGAIN from `scheduled`, then
+   * what the master stored with the state it published (the `state` event), the deadline's −EBUSY,
+   * or the `done` rc; `at` is when it was set.
+   */
+  status: { rc: number; at: number };
 }
 
 function open(lane: Lane, kind: LaneSegmentKind, t: number, at: number): void {
@@ -98,6 +107,7 @@ export function startRendezvous(first: RendezvousEvent & { phase: "scheduled" },
       lanes: [],
       moments: [first.t],
       outcome: null,
+      status: { rc: STATUS_EAGAIN, at: first.t },
     },
     finished: false,
     stopped: false,
@@ -118,6 +128,11 @@ export function readRendezvous(r: RendezvousReading, it: TimelineItem): void {
   const view = r.view;
   if (ev.kind === "rendezvous" && ev.phase === "scheduled") {
     r.stopped = true;
+    return;
+  }
+  if ((ev.kind === "state" || (ev.kind === "check-failed" && ev.rcKind === "status")) && ev.payload === view.payload && !r.finished) {
+    // Not a moment of the drawing: the master storing the payload's status rc (with its state).
+    view.status = { rc: ev.kind === "state" ? ev.statusRc : ev.rc, at: ev.t };
     return;
   }
   if (ev.kind !== "rendezvous" && ev.kind !== "cpu-phase" && ev.kind !== "write") return;
@@ -141,8 +156,11 @@ export function readRendezvous(r: RendezvousReading, it: TimelineItem): void {
       const m = laneOf(r, Math.max(0, ev.cpu));
       open(m, "patching", ev.t, at);
       m.status = "patching with IRQs off";
+    } else if (ev.phase === "timeout") {
+      view.status = { rc: ev.statusRc, at: ev.t };
     } else if (ev.phase === "done") {
       view.outcome = { rc: ev.statusRc, actionRan: ev.actionRan, at: ev.t };
+      if (view.status.rc !== ev.statusRc) view.status = { rc: ev.statusRc, at: ev.t };
       const m = laneOf(r, Math.max(0, ev.cpu));
       if (!m.missed) {
         open(m, "released", ev.t, at);
@@ -198,6 +216,7 @@ export function rendezvousView(r: RendezvousReading): RendezvousView {
     ...v,
     moments: v.moments.slice(),
     outcome: v.outcome && { ...v.outcome },
+    status: { ...v.status },
     lanes: v.lanes.map((l) => ({ ...l, segments: l.segments.map((s) => (s.to < 0 ? { ...s, to: v.now, toAt: last } : { ...s })) })),
   };
 }

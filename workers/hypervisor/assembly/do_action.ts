@@ -31,6 +31,33 @@ export let appliedStack: Payload[] = [];
 
 export function resetActions(): void {
   appliedStack = [];
+  inAction = false;
+  flipped = [];
+}
+
+/** True while the master runs livepatch_do_action(): a state it flips is published with the rc, at the end. */
+let inAction: bool = false;
+/** Payloads whose state the action flipped, in order, not yet published. */
+let flipped: Payload[] = [];
+
+/**
+ * A payload's state changed (apply_payload_tail() / revert_payload_tail()). Inside
+ * livepatch_do_action() Xen stores the status rc only at its end (`data->rc = rc`), still on the
+ * master with IRQs off and every other CPU parked, so nothing can read the new state with the old
+ * rc: the state and the rc are published together, in one `state` event when data->rc is set
+ * (publishFlipped()). Called from elsewhere (a post hook calling revert_payload_tail()), at once.
+ */
+function stateFlipped(p: Payload, cpu: i32): void {
+  if (!inAction) stateEvent(p, cpu, p.state == STATE_APPLIED ? "APPLIED" : "CHECKED");
+  else if (!flipped.includes(p)) flipped.push(p);
+}
+
+/** The end of livepatch_do_action(): each flipped payload's state with the status rc it has now. */
+function publishFlipped(cpu: i32): void {
+  const list = flipped;
+  flipped = [];
+  inAction = false;
+  for (let i = 0; i < list.length; i++) stateEvent(list[i], cpu, list[i].state == STATE_APPLIED ? "APPLIED" : "CHECKED");
 }
 
 export function topApplied(): Payload | null {
@@ -119,7 +146,7 @@ function consistent(p: Payload, wantApplied: bool, cpu: i32, applying: bool): bo
 function applyTail(p: Payload, cpu: i32): void {
   appliedStack.push(p);
   p.state = STATE_APPLIED;
-  stateEvent(p, cpu, "APPLIED");
+  stateFlipped(p, cpu);
 }
 
 /** revert_payload_tail(): off the applied list, reverted, CHECKED. */
@@ -128,7 +155,7 @@ export function revertTail(p: Payload, cpu: i32): void {
   if (i >= 0) appliedStack.splice(i, 1);
   p.reverted = true;
   p.state = STATE_CHECKED;
-  stateEvent(p, cpu, "CHECKED");
+  stateFlipped(p, cpu);
 }
 
 /** A status rc the master sets for `p` (`op` is the action the rendezvous runs). */
@@ -175,6 +202,13 @@ function revertOne(p: Payload, op: string, cpu: i32): i32 {
 
 /** livepatch_do_action: the master, IRQs off, everyone else parked. */
 export function runAction(p: Payload, cmd: i32, cpu: i32): void {
+  inAction = true;
+  flipped = [];
+  doAction(p, cmd, cpu);
+  publishFlipped(cpu);
+}
+
+function doAction(p: Payload, cmd: i32, cpu: i32): void {
   let rc: i32 = 0;
   const op = cmdName(cmd);
   if (cmd == CMD_APPLY) rc = applyOne(p, op, cpu);
@@ -204,5 +238,6 @@ export function runAction(p: Payload, cmd: i32, cpu: i32): void {
       } else rc = applyOne(p, op, cpu);
     }
   }
+  // "We must set rc as livepatch_action sets it to -EAGAIN when kicking of."
   if (!isHalted()) p.rc = rc;
 }

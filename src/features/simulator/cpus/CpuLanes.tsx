@@ -5,7 +5,7 @@
 import { useRef } from "react";
 import { laneScale } from "./laneScale.ts";
 import { useElementSize } from "../../../components/useElementSize.ts";
-import type { LaneSegmentKind, RendezvousView } from "../../../simulator/rendezvous.ts";
+import { STATUS_EAGAIN, type LaneSegmentKind, type RendezvousView } from "../../../simulator/rendezvous.ts";
 import { rcText } from "../state-diagram/layout.ts";
 
 const KIND_TEXT: Record<LaneSegmentKind, string> = {
@@ -75,11 +75,19 @@ function Lanes({ rv, px, hotCpus, natural, maxScale }: { rv: RendezvousView; px:
         {rv.outcome ? (
           <span className={rv.outcome.rc === 0 ? "ok" : "bad"}>
             {" "}
-            → status rc {rcText(rv.outcome.rc)} at +{msText(rv.outcome.at - rv.start)}
+            → status rc {rcText(rv.outcome.rc)} at +{msText(rv.status.at - rv.start)}
             {timedOut && " (a CPU stalled)"}
           </span>
+        ) : rv.status.rc === STATUS_EAGAIN ? (
+          <span className="warn">
+            {" "}
+            → status rc {rcText(rv.status.rc)} (in progress, +{msText(rv.now - rv.start)})
+          </span>
         ) : (
-          <span className="warn"> → status rc −EAGAIN (11) (in progress, +{msText(rv.now - rv.start)})</span>
+          <span className={rv.status.rc === 0 ? "ok" : "bad"}>
+            {" "}
+            → status rc {rcText(rv.status.rc)} at +{msText(rv.status.at - rv.start)} (releasing the CPUs)
+          </span>
         )}
       </p>
       <svg viewBox={`0 0 ${WIDTH} ${height}`} className="lanes-svg" role="img" aria-label={`CPU lanes: ${rv.lanes.map((l) => `CPU${l.cpu} ${l.status}`).join("; ")}`}>
