@@ -21,6 +21,16 @@ beforeAll(async () => {
 });
 
 describe("the stand-in Xen", () => {
+  it("is the machine Xen reads e_machine as: an AArch64 payload marked big-endian (EI_DATA 2) is AArch64 (QA s27-a defect 2)", () => {
+    // Xen reads the header in place on a little-endian host; AArch64's arch_livepatch_verify_elf()
+    // checks e_machine and EI_CLASS, never EI_DATA. The reader honours byte 5: e_machine 0xb700.
+    const bytes = readSample("aarch64/xen_hello_world.livepatch").slice();
+    bytes[5] = 2;
+    const elf = parseElf(bytes);
+    expect(elf.header.machine).toBe(0xb700);
+    expect(syntheticImage([{ elf, model: analyzePayload(elf) }]).arch).toBe("aarch64");
+  });
+
   it("carries the build-id xen_depends names and invents each undefined symbol (x86 hello world)", () => {
     const hello = input("x86_64/xen_hello_world.livepatch");
     const img = syntheticImage([hello]);

@@ -4,7 +4,7 @@
 // made-up addresses. Everything it invents is listed in `assumptions`, and the audit reports those
 // families of checks as not really checked.
 import { SHN_UNDEF, SHT_SYMTAB, stType, STT_SECTION, STT_FILE, type ElfFile } from "../elf/index.ts";
-import { archOf, heldOldAddr, type LivepatchArch, type LivepatchModel } from "../livepatch/index.ts";
+import { archOf, heldOldAddr, xenMachine, type LivepatchArch, type LivepatchModel } from "../livepatch/index.ts";
 
 export interface SyntheticSymbol {
   name: string;
@@ -126,7 +126,7 @@ export function standInArch(machines: readonly number[]): LivepatchArch {
  */
 export function syntheticImage(inputs: readonly SyntheticInput[]): SyntheticImage {
   const assumptions: string[] = [];
-  const machines = inputs.map((i) => i.elf.header.machine);
+  const machines = inputs.map((i) => xenMachine(i.elf));
   const named = namedArch(machines);
   const arch = standInArch(machines);
   if (!named) assumptions.push("no file is built for an architecture Xen livepatches (x86-64, AArch64, ARM): the stand-in Xen is x86-64");

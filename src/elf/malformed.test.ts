@@ -88,6 +88,20 @@ describe("section header table", () => {
     expect(codes(f)).toEqual([{ code: "SHOFF_PAST_END", offset: E64.shoff }]);
     expect(f.sections).toEqual([]);
   });
+  it("shoff past end because EI_DATA says big-endian in a little-endian file: said so", () => {
+    const b = sample();
+    b.bytes[5] = 2;
+    const f = parseElf(b.bytes);
+    // Read big-endian, e_version and e_ehsize are wrong too; then the section table.
+    expect(codes(f)).toEqual([
+      { code: "BAD_VERSION", offset: 20 },
+      { code: "BAD_EHSIZE", offset: 52 },
+      { code: "SHOFF_PAST_END", offset: E64.shoff },
+    ]);
+    expect(f.diagnostics[2].message).toContain(`; it was read big-endian, as EI_DATA (byte 5) says, and read little-endian it is 0x${b.shoff.toString(16)}, inside the file: the file looks little-endian`);
+    // A file really big-endian reads whole, with nothing to say.
+    expect(codes(parseElf(sample(true, false).bytes))).toEqual([]);
+  });
   it("shoff beyond 2^53", () => {
     const b = sample();
     poke(b, E64.shoff, 8, 0xffffffffffffff00n);

@@ -31,6 +31,20 @@ function readSection(ctx: ParseContext, index: number, at: number): ElfSection {
   };
 }
 
+/**
+ * A file whose EI_DATA (byte 5) says big-endian but whose e_shoff only makes sense read
+ * little-endian (a flipped byte, or a tool that wrote the wrong mark) gets that said, so the
+ * reader's complaint names the cause, not a wild offset.
+ */
+function byteOrderHint(ctx: ParseContext): string {
+  const { r, L } = ctx;
+  if (r.le || !L.is64 || r.length < 0x30) return "";
+  let swapped = 0n;
+  for (let i = 7; i >= 0; i--) swapped = (swapped << 8n) | BigInt(r.u8(L.eh.shoff + i));
+  if (swapped === 0n || swapped >= BigInt(r.length)) return "";
+  return `; it was read big-endian, as EI_DATA (byte 5) says, and read little-endian it is ${hex(swapped)}, inside the file: the file looks little-endian`;
+}
+
 /** Reads the section headers; fills header.sectionCount/sectionNamesIndex/programCount. */
 export function parseSections(ctx: ParseContext): ElfSection[] {
   const { r, L, header } = ctx;
@@ -43,7 +57,7 @@ export function parseSections(ctx: ParseContext): ElfSection[] {
   }
   const shoff = toSafeNumber(header.shoff);
   if (shoff === null || shoff >= r.length) {
-    ctx.diag("error", "SHOFF_PAST_END", e.shoff, `section header offset ${hex(header.shoff)} is past the end of the file (${r.length} bytes)`);
+    ctx.diag("error", "SHOFF_PAST_END", e.shoff, `section header offset ${hex(header.shoff)} is past the end of the file (${r.length} bytes)${byteOrderHint(ctx)}`);
     header.sectionCount = 0;
     header.sectionNamesIndex = 0;
     return [];

@@ -30,6 +30,17 @@ export interface Context {
   relocTypeName(type: number): string;
 }
 
+/**
+ * e_machine as Xen reads it: the 16 bits at byte 18, little-endian whatever EI_DATA (byte 5) says.
+ * Xen runs little-endian and reads the header in place; x86's arch_livepatch_verify_elf() refuses
+ * an EI_DATA other than LSB, AArch64's and ARM's never look at it. The reader honours EI_DATA, so
+ * an AArch64 payload marked big-endian reads as e_machine 0xb700 there and as AArch64 here.
+ */
+export function xenMachine(elf: ElfFile): number {
+  const b = elf.bytes;
+  return b.length >= 20 ? b[18] | (b[19] << 8) : elf.header.machine;
+}
+
 export function archOf(machine: number): LivepatchArch | null {
   if (machine === EM_X86_64) return "x86_64";
   if (machine === EM_AARCH64) return "aarch64";

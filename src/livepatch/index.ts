@@ -2,7 +2,7 @@
 // problems as diagnostics. No Xen verdict is made here (the simulated hypervisor makes them). Pure:
 // imports only src/elf.
 export { analyzePayload, isPayload } from "./analyze.ts";
-export { archOf, machineLabel } from "./context.ts";
+export { archOf, machineLabel, xenMachine } from "./context.ts";
 export { escapeName, funcLabel, funcRecordLabel, heldOldAddr, nameNamelessRecord, recordName, recordTargetName } from "./label.ts";
 export { shortBuildId } from "./shortBuildId.ts";
 export { parseBuildIdNote, findAppendedSignature, parseXenSignatureNote, type AppendedSignature, type XenSignatureNote } from "./notes.ts";

@@ -12,7 +12,7 @@ import type { PlanRole } from "../audit/index.ts";
 // Not through the audit barrel: its rule table (src/audit/rules.ts, built by calls, so never
 // tree-shaken) would join the first screen's JavaScript, 8 KB gzip the first screen does not use.
 import { standInArch } from "../audit/synthetic.ts";
-import { machineLabel } from "../livepatch/index.ts";
+import { machineLabel, xenMachine } from "../livepatch/index.ts";
 import type { PlanSource } from "../services/auditClient.ts";
 import { fileLinks, roleOf, type FileLinks } from "./links.ts";
 import { problemText, type LoadedFile } from "./files.ts";
@@ -46,7 +46,8 @@ export function auditHosts(files: LoadedFile[], links: FileLinks = fileLinks(fil
   const audited = files.filter(isAudited);
   if (audited.length === 0) return [];
   const images = files.filter((f) => f.parsed && roleOf(f.parsed) === "image");
-  const machine = (f: LoadedFile) => f.parsed?.elf.header.machine ?? null;
+  // As Xen reads it (xenMachine()): an AArch64 payload marked big-endian is still AArch64 to Xen.
+  const machine = (f: LoadedFile) => (f.parsed ? xenMachine(f.parsed.elf) : null);
   /** The image a file runs on, or the machine of its stand-in Xen; null: it has neither (not parsed). */
   const hostOf = (f: LoadedFile): LoadedFile | number | null => {
     const t = links.target.get(f.id);
@@ -86,7 +87,7 @@ export function auditHosts(files: LoadedFile[], links: FileLinks = fileLinks(fil
  */
 export function hostArch(host: HostPlan): string | null {
   if (host.image) return fileArch(host.image);
-  return standInArch(host.files.flatMap((f) => (f.parsed ? [f.parsed.elf.header.machine] : [])));
+  return standInArch(host.files.flatMap((f) => (f.parsed ? [xenMachine(f.parsed.elf)] : [])));
 }
 
 /**
