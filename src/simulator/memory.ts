@@ -98,6 +98,13 @@ export interface WindowAtCursor {
   bytes: Uint8Array;
   /** Which bytes differ from the original. */
   changed: boolean[];
+  /**
+   * Which bytes the applies still live here wrote: each write's whole range (Xen's memcpy of
+   * livepatch_insn_len() bytes: the 5-byte jmp, or new_size bytes of NOPs), so a written byte equal
+   * to the one it replaced is marked too. None once every patch is reverted (the bytes are the
+   * original ones again, put back by the reverts).
+   */
+  written: boolean[];
   /** The last write into this window up to the cursor, if any. */
   last: ByteWrite | null;
   /**
@@ -145,7 +152,14 @@ export function replayView(r: WindowReplay): WindowAtCursor {
   const { window, applied } = r;
   const bytes = r.bytes.slice();
   const changed = Array.from(bytes, (b, i) => b !== window.base[i]);
-  return { window, bytes, changed, last: r.last, owner: changed.some(Boolean) ? (applied[applied.length - 1] ?? null) : null };
+  const written = changed.map(() => false);
+  for (const w of applied) {
+    for (let i = 0; i < w.after.length; i++) {
+      const off = w.addr + BigInt(i) - window.addr;
+      if (off >= 0n && off < BigInt(written.length)) written[Number(off)] = true;
+    }
+  }
+  return { window, bytes, changed, written, last: r.last, owner: changed.some(Boolean) ? (applied[applied.length - 1] ?? null) : null };
 }
 
 export function windowAt(window: MemoryWindow, writes: readonly ByteWrite[]): WindowAtCursor {

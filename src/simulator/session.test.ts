@@ -20,7 +20,7 @@ const SAMPLES = fileURLToPath(new URL("../../public/samples/x86_64/", import.met
 const file = (n: string) => new Uint8Array(readFileSync(SAMPLES + n));
 const image = file("xen-syms");
 const elf = parseElf(image);
-const PAYLOADS = ["xen_hello_world", "xen_bye_world", "xen_replace_world", "xen_expectations_fail", "xen_no_xen_buildid"];
+const PAYLOADS = ["xen_hello_world", "xen_bye_world", "xen_replace_world", "xen_expectations_fail", "xen_no_xen_buildid", "xen_nop"];
 
 let module: WebAssembly.Module;
 beforeAll(async () => {
@@ -275,5 +275,40 @@ describe("simulator session", () => {
       expect(r.record.output).toContain(`Uploading ${n}.livepatch... failed`);
       expect(r.record.output).toContain("Error 22");
     }
+  });
+
+  it("the memory card marks every byte Xen writes, even one equal to the byte it replaced, and none once reverted", async () => {
+    // xen_nop's .livepatch.funcs (readelf -x): new_addr 0 (a NOP-out), old_addr 0xffff82d040200130
+    // (xen_minor_version, whose first bytes are b8 16 00 00 00: mov $0x16,%eax), new_size 5,
+    // old_size 6. arch_livepatch_apply() (xen/arch/x86/livepatch.c) memcpy()s
+    // livepatch_insn_len() = new_size - patch_offset = 5 bytes of ideal NOPs: P6 NOP5 0f 1f 44 00 00,
+    // whose last two bytes equal the old ones.
+    const s = await session();
+    await s.run({ kind: "console", line: "upload xen_nop xen_nop.livepatch", via: "console" });
+    await s.run({ kind: "console", line: "apply xen_nop", via: "console" });
+    const w = s.data.windows.find((x) => x.addr === 0xffff82d040200130n)!;
+    expect(hex(w.base.slice(0, 5))).toBe("b8 16 00 00 00");
+    const applied = windowAt(w, view(s).writes);
+    expect(hex(applied.bytes.slice(0, 5))).toBe("0f 1f 44 00 00");
+    expect(applied.written).toEqual(Array.from(w.base, (_, i) => i < 5));
+    expect(applied.changed.slice(0, 5)).toEqual([true, true, true, false, false]);
+
+    await s.run({ kind: "console", line: "revert xen_nop", via: "console" });
+    const reverted = windowAt(w, view(s).writes);
+    expect(hex(reverted.bytes)).toBe(hex(w.base));
+    expect(reverted.written.some(Boolean)).toBe(false);
+  });
+
+  it("stacked jumps: the marks cover the live jmp's 5 bytes, hello's again once bye is reverted", async () => {
+    const s = await session();
+    for (const line of ["upload xen_hello_world xen_hello_world.livepatch", "apply xen_hello_world", "upload xen_bye_world xen_bye_world.livepatch", "apply xen_bye_world", "revert xen_bye_world"]) {
+      await s.run({ kind: "console", line, via: "console" });
+    }
+    const { items } = view(s);
+    const w = s.data.windows.find((x) => x.addr === 0xffff82d040200110n)!;
+    // ARCH_PATCH_INSN_SIZE: a jmp rel32 is 5 bytes; the window is WINDOW_BYTES (16) long.
+    const five = Array.from(w.base, (_, i) => i < 5);
+    const ends = recordEnds(s.data.records);
+    for (const k of [1, 3, 4]) expect(windowAt(w, writesUpTo(items, ends[k])).written, `after input ${k}`).toEqual(five);
   });
 });

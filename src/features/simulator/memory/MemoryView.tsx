@@ -1,5 +1,5 @@
 // Bytes at each patched old_addr: the original bytes and the bytes at the cursor, both
-// disassembled, the changed bytes marked, and the jump drawn to the new function. Reverting shows
+// disassembled, the bytes the live patches wrote marked, and the jump drawn to the new function. Reverting shows
 // the original bytes again, because the window is rebuilt from the events up to the cursor.
 import { memo, useEffect, useMemo, useRef, useState } from "react";
 import { useDisasm, type DisasmState } from "../../functions/useDisasm.ts";
@@ -9,11 +9,11 @@ import { memoryIndex, type MemoryIndex, type WindowAtCursor } from "../../../sim
 import { useBootedImage } from "../useBootedImage.ts";
 import type { PayloadInfo } from "../../../simulator/types.ts";
 
-function Bytes({ bytes, changed, label }: { bytes: Uint8Array; changed: boolean[] | null; label: string }) {
+function Bytes({ bytes, written, label }: { bytes: Uint8Array; written: boolean[] | null; label: string }) {
   return (
     <code className="mem-bytes" aria-label={label}>
       {Array.from(bytes, (b, i) => (
-        <span key={i} className={changed?.[i] ? "chg" : undefined}>
+        <span key={i} className={written?.[i] ? "chg" : undefined}>
           {b.toString(16).padStart(2, "0")}
           {i < bytes.length - 1 ? " " : ""}
         </span>
@@ -22,7 +22,7 @@ function Bytes({ bytes, changed, label }: { bytes: Uint8Array; changed: boolean[
   );
 }
 
-function Listing({ state, base, nameAt, changed, past }: { state: DisasmState; base: bigint; nameAt(a: bigint): string | null; changed: boolean[] | null; past: { at: number; bytes: number } | null }) {
+function Listing({ state, base, nameAt, written, past }: { state: DisasmState; base: bigint; nameAt(a: bigint): string | null; written: boolean[] | null; past: { at: number; bytes: number } | null }) {
   if (state.status === "error") return <p className="bad">Could not disassemble: {state.message}</p>;
   // data-pending: still disassembling (an export waits for it to be drawn).
   if (state.status !== "ok") return <p className="muted mem-asm" data-pending="">…</p>;
@@ -30,7 +30,7 @@ function Listing({ state, base, nameAt, changed, past }: { state: DisasmState; b
     <ol className="mem-asm">
       {state.insns.map((ins) => {
         const off = Number(ins.address - base);
-        const hot = changed?.slice(off, off + ins.size).some(Boolean);
+        const hot = written?.slice(off, off + ins.size).some(Boolean);
         // A branch's target, or the address a RIP-relative operand reaches (objdump: `# addr <name>`).
         const to = ins.target ?? ins.memAddress ?? null;
         const name = to !== null ? nameAt(to) : null;
@@ -60,6 +60,10 @@ export interface MemoryMarks {
   addrs?: readonly bigint[];
 }
 
+/** What the NOW row's marks mean (memory.ts `written`). */
+const NOW_TITLE =
+  "the bytes at the cursor; marked: every byte the patches live here wrote (Xen copies the whole instruction, livepatch_insn_len() bytes: the 5-byte jmp or the NOPs), even one equal to the byte it replaced";
+
 const windowLabel = (win: WindowAtCursor["window"]) => win.func || `0x${win.addr.toString(16)}`;
 
 /** A window the marks ask for: its function by name, or an address inside it or where it jumps. */
@@ -75,7 +79,7 @@ function isHot(w: WindowAtCursor, marks: MemoryMarks | undefined): boolean {
 // A window no write reached since the last step is the same object (simulator/cursorViews.ts):
 // while an APPLY plays, the windows already drawn are not drawn again.
 const Window = memo(function Window({ w, arch, index, image, hot }: { w: WindowAtCursor; arch: DisasmArch; index: MemoryIndex; image: ElfFile | null; hot: boolean }) {
-  const { window: win, bytes, changed, owner } = w;
+  const { window: win, bytes, changed, written, owner } = w;
   // The listing stops where the patched function ends: the window's last bytes may be the next one's.
   const fnEnd = index.funcEndAt(win.addr, image ? (x) => imageSymbolEnd(image, x) : null);
   const shown = fnEnd !== null ? Math.min(bytes.length, Number(fnEnd - win.addr)) : bytes.length;
@@ -96,11 +100,13 @@ const Window = memo(function Window({ w, arch, index, image, hot }: { w: WindowA
       </header>
       <div className="mem-grid">
         <span className="mem-head" title="the bytes as Xen booted, before any payload wrote here">at boot</span>
-        <Bytes bytes={win.base} changed={null} label={`${label} original bytes`} />
-        <Listing state={original} base={win.addr} nameAt={nameAt} changed={null} past={past} />
-        <span className="mem-head">now</span>
-        <Bytes bytes={bytes} changed={changed} label={`${label} bytes now`} />
-        <Listing state={now} base={win.addr} nameAt={nameAt} changed={changed} past={past} />
+        <Bytes bytes={win.base} written={null} label={`${label} original bytes`} />
+        <Listing state={original} base={win.addr} nameAt={nameAt} written={null} past={past} />
+        <span className="mem-head" title={NOW_TITLE}>
+          now
+        </span>
+        <Bytes bytes={bytes} written={written} label={`${label} bytes now`} />
+        <Listing state={now} base={win.addr} nameAt={nameAt} written={written} past={past} />
       </div>
       {target !== null && (
         <div className="mem-jump" aria-label={`jump to ${targetName ?? `0x${target.toString(16)}`}`}>
