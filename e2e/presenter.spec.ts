@@ -504,6 +504,47 @@ test("an embed shows one step with the chosen panels and no chrome", async ({ pa
   await expect(page.getByRole("article", { name: "Memory at xen_extra_version" })).toContainText("xen_replace_world");
 });
 
+/** The embedded diagram as drawn: its panel's inner box, and every state and word of the SVG. */
+async function embedDiagram(page: Page) {
+  return page.evaluate(() => {
+    const panel = document.querySelector(".embed-diagram")!;
+    const p = panel.getBoundingClientRect();
+    const cs = getComputedStyle(panel);
+    const inner = { left: p.left + parseFloat(cs.borderLeftWidth), top: p.top + parseFloat(cs.borderTopWidth), right: p.right - parseFloat(cs.borderRightWidth), bottom: p.bottom - parseFloat(cs.borderBottomWidth) };
+    const parts = [...panel.querySelectorAll("svg .sd-node rect, svg text")].map((el) => {
+      const b = el.getBoundingClientRect();
+      return { what: el.textContent?.trim() || el.closest(".sd-node")?.getAttribute("aria-label") || el.tagName, left: b.left, top: b.top, right: b.right, bottom: b.bottom };
+    });
+    const out = parts.filter((b) => b.left < inner.left - 0.5 || b.top < inner.top - 0.5 || b.right > inner.right + 0.5 || b.bottom > inner.bottom + 0.5).map((b) => b.what);
+    const drawn = { top: Math.min(...parts.map((b) => b.top)), bottom: Math.max(...parts.map((b) => b.bottom)), left: Math.min(...parts.map((b) => b.left)), right: Math.max(...parts.map((b) => b.right)) };
+    return { out, across: (drawn.right - drawn.left) / (inner.right - inner.left), down: (drawn.bottom - drawn.top) / (inner.bottom - inner.top), states: panel.querySelectorAll("svg .sd-node").length };
+  });
+}
+
+for (const [w, h, hash] of [
+  [640, 360, "scenario=hello-world&step=3&panels=diagram,memory,cpus,console"],
+  [400, 300, "scenario=stacking&step=6&panels=diagram,console"],
+  [900, 600, "scenario=replace&step=4&panels=diagram,memory"],
+  [1920, 1080, "scenario=replace&step=4&panels=diagram,memory"],
+] as const) {
+  test(`an embed's state diagram at ${w}×${h} fits its panel both ways: nothing cut, and the panel used`, async ({ page }) => {
+    await page.setViewportSize({ width: w, height: h });
+    await page.emulateMedia({ reducedMotion: "reduce" });
+    await page.goto(`./#embed&${hash}`);
+    const step = /step=(\d+)/.exec(hash)![1];
+    await expect(page.locator(".embed")).toHaveAttribute("data-step", step, { timeout: 30_000 });
+    await expect(page.locator(".embed-diagram .sd-node[aria-current='true']")).toBeVisible({ timeout: 20_000 });
+    let m = await embedDiagram(page);
+    // Every state and every word (labels, rc, a failure's reason) inside the panel, at any size.
+    await expect.poll(async () => (m = await embedDiagram(page)).out, { message: `${w}×${h}: cut off at the panel's edge`, timeout: 5_000 }).toEqual([]);
+    expect(m.states).toBe(4);
+    // As large as the panel allows: bounded by one direction, it spans most of it; and a panel
+    // taller than the drawing's shape is not left half empty.
+    expect(Math.max(m.across, m.down), `${w}×${h}: across ${m.across.toFixed(2)}, down ${m.down.toFixed(2)}`).toBeGreaterThan(0.75);
+    expect(m.down, `${w}×${h}: share of the panel's height drawn on`).toBeGreaterThan(0.38);
+  });
+}
+
 for (const [w, h] of [
   [1280, 720],
   [1920, 1080],

@@ -11,6 +11,7 @@ import { Explanation } from "../scenarios/Explanation.tsx";
 import { useSimViews } from "../scenarios/useSimViews.ts";
 import { useStepHighlights } from "../scenarios/useHighlights.ts";
 import { StateDiagram } from "../simulator/state-diagram/StateDiagram.tsx";
+import { FILL_FIT } from "../simulator/state-diagram/layout.ts";
 import { CpuLanes } from "../simulator/cpus/CpuLanes.tsx";
 import { MemoryView } from "../simulator/memory/MemoryView.tsx";
 import { ConsolePanel } from "../simulator/console/ConsolePanel.tsx";
@@ -58,7 +59,7 @@ export default function Embed() {
         <section key={p} className={`sim-card embed-panel embed-${p}`} aria-label={TITLES[p]}>
           {snap.halted && LIVE.has(p) && <Halted />}
           <Guard what={`${TITLES[p]} panel`}>
-            {p === "diagram" && (focus ? <StateDiagram payload={focus} state={snap.states.get(focus) ?? "none"} action={snap.actions.get(focus) ?? null} /> : <p className="hint">Nothing loaded yet.</p>)}
+            {p === "diagram" && (focus ? <StateDiagram payload={focus} state={snap.states.get(focus) ?? "none"} action={snap.actions.get(focus) ?? null} fit={FILL_FIT} /> : <p className="hint">Nothing loaded yet.</p>)}
             {p === "explain" && <Explanation active={sc.active!} step={sc.step} />}
             {p === "cpus" && <CpuLanes rv={rv} hotCpus={marks.cpus} />}
             {p === "memory" && <MemoryView windows={windows} arch={sim.image?.arch ?? null} payloads={sim.payloads} marks={marks} />}

@@ -5,7 +5,7 @@
 // screen with readable text; React renders it, so the picture is a pure function of the cursor.
 import { useRef, type CSSProperties } from "react";
 import { failureText, type ActionProgress, type NodeState } from "../../../simulator/derive.ts";
-import { diagramLayout, HALO, pointOn, rcText, TOKEN, wrapText, type EdgeGeom } from "./layout.ts";
+import { diagramLayout, HALO, PANEL_FIT, pointOn, rcText, TOKEN, wrapText, type EdgeGeom, type Fit } from "./layout.ts";
 import { useElementSize } from "../../../components/useElementSize.ts";
 
 function edgeClass(e: EdgeGeom, action: ActionProgress | null): string {
@@ -58,11 +58,12 @@ function rcTitle(a: ActionProgress): string {
 
 const FALLBACK = { width: 600, height: 250 };
 
-export function StateDiagram({ payload, state, action }: { payload: string; state: NodeState; action: ActionProgress | null }) {
+/** `fit`: how the drawing grows in a box larger than it needs (layout.ts; an embed fills its panel). */
+export function StateDiagram({ payload, state, action, fit = PANEL_FIT }: { payload: string; state: NodeState; action: ActionProgress | null; fit?: Fit }) {
   const box = useRef<HTMLDivElement>(null);
   const size = useElementSize(box, FALLBACK);
   const caption = captionText(action);
-  const L = diagramLayout(size.width, size.height, caption?.length ?? 0);
+  const L = diagramLayout(size.width, size.height, caption?.length ?? 0, fit);
   const { f } = L;
   const active = action ? (L.edges.find((e) => e.id === action.action) ?? null) : null;
   const token = active && action ? pointOn(active, action.phase === "failed" ? Math.min(action.progress, active.stop) : action.progress) : null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diagramLayout, FONT, HALO, pointOn, TOKEN, wrapText, type DiagramLayout, type EdgeGeom, type TextSpot } from "./layout.ts";
+import { diagramLayout, FILL_FIT, FONT, HALO, pointOn, TOKEN, wrapText, type DiagramLayout, type EdgeGeom, type TextSpot } from "./layout.ts";
 
 interface Box {
   x0: number;
@@ -132,6 +132,43 @@ describe("state diagram layout", () => {
     expect(panel.caption.maxLines * panel.caption.chars).toBeGreaterThanOrEqual(76);
     expect(long.caption.maxLines * long.caption.chars).toBeGreaterThanOrEqual(160);
     expect(short.caption.maxLines).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("state diagram layout filling its box (an embed's panel)", () => {
+  // Embeds' diagram panels: 400×300 with a console beside it, 640×360 with four panels, 900×600
+  // and 1920×1080 with two, and a panel narrower than the drawing's smallest page size.
+  const EMBEDS: [number, number][] = [
+    [182, 262],
+    [296, 150],
+    [120, 90],
+    [426, 560],
+    [926, 1030],
+    [1880, 1040],
+  ];
+
+  it.each(EMBEDS)("keeps every state, its halo, the name and the labels inside a %i×%i box", (w, h) => {
+    const L = diagramLayout(w, h, 60, FILL_FIT);
+    const reach = HALO * L.f;
+    const inside = (b: Box) => b.x0 >= -0.5 && b.y0 >= -0.5 && b.x1 <= w + 0.5 && b.y1 <= h + 0.5;
+    for (const b of nodeBoxes(L)) expect(inside({ x0: b.x0 - reach, y0: b.y0 - reach, x1: b.x1 + reach, y1: b.y1 + reach })).toBe(true);
+    expect(inside(textBox({ x: L.title[0], y: L.title[1], anchor: "start" }, "xen_replace_world".length, FONT.title * L.f))).toBe(true);
+    for (const e of L.edges) expect(inside(textBox(e.label, e.id.length, FONT.label * L.f, 0.75)), e.id).toBe(true);
+  });
+
+  const extent = (L: DiagramLayout) => {
+    const boxes = nodeBoxes(L);
+    const top = L.title[1] - FONT.title * L.f;
+    return { w: Math.max(...boxes.map((b) => b.x1)) - Math.min(...boxes.map((b) => b.x0)), h: Math.max(...boxes.map((b) => b.y1)) - top };
+  };
+
+  it.each(EMBEDS)("is as large as a %i×%i box allows, and stretches down into a tall one", (w, h) => {
+    const fill = extent(diagramLayout(w, h, 0, FILL_FIT));
+    const panel = extent(diagramLayout(w, h, 0));
+    // Bounded by one direction, it spans most of it (what is left is margin and halo).
+    expect(Math.max(fill.w / w, fill.h / h)).toBeGreaterThan(0.8);
+    // A box taller than the drawing's shape: its gaps down stretch further than a page panel's.
+    if (h / w > 170 / 600) expect(fill.h / h).toBeGreaterThanOrEqual(Math.min(0.75, 1.4 * (panel.h / h)));
   });
 });
 

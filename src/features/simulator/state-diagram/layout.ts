@@ -90,16 +90,35 @@ function curve(id: ActionName, from: NodeState, to: NodeState, p0: [number, numb
 /** Caption lines (at most) that fit without growing the drawing. */
 const FREE_CAPTION_LINES = 1;
 
+/** How the drawing uses a box unlike its own shape (wider or taller than 600:170). */
+export interface Fit {
+  /** Largest scale (text, nodes) against the natural size. */
+  maxF: number;
+  /** Largest stretch of the gaps across and down, past which the drawing is centred instead. */
+  maxSx: number;
+  maxSy: number;
+}
+
+/** In a page's panel: no larger than 2.2×, the gaps stretched a little, the rest centred. */
+export const PANEL_FIT: Fit = { maxF: 2.2, maxSx: 1.6, maxSy: 1.45 };
+/**
+ * Filling its box (an embed's panel, a frame of its own): as large as the box allows either way,
+ * and the gaps down stretched to its height, so a tall panel is not half empty.
+ */
+export const FILL_FIT: Fit = { maxF: 4, maxSx: 1.6, maxSy: 3 };
+
 /**
  * The diagram laid out in a `width`×`height` box. `captionLength` (characters) lets the drawing
- * grow its caption area for a long reason instead of clipping it to two lines.
+ * grow its caption area for a long reason instead of clipping it to two lines. Whatever the box,
+ * the drawing is scaled to fit it both ways, so nothing is cut off, however small (an embed in a
+ * 400×300 frame); `fit` says how it grows in a box larger than it needs.
  */
-export function diagramLayout(width: number, height: number, captionLength = 0): DiagramLayout {
-  const W = Math.max(width, 160);
-  const H = Math.max(height, 90);
+export function diagramLayout(width: number, height: number, captionLength = 0, fit: Fit = PANEL_FIT): DiagramLayout {
+  const W = Math.max(width, 40);
+  const H = Math.max(height, 20);
   // The margin grows with the drawing so a state's halo at the edge is never cut off: the scale
   // solves (W − 2·(MARGIN + HALO·f)) / BASE_W = f.
-  const scaleFor = (baseH: number) => clamp(Math.min((W - 2 * MARGIN) / (BASE_W + 2 * HALO), (H - 2 * MARGIN) / (baseH + 2 * HALO)), 0.5, 2.2);
+  const scaleFor = (baseH: number) => clamp(Math.min((W - 2 * MARGIN) / (BASE_W + 2 * HALO), (H - 2 * MARGIN) / (baseH + 2 * HALO)), 0.01, fit.maxF);
   // First pass at the natural height, then once more if the caption wants more lines.
   let baseH = BASE_H;
   let f = scaleFor(baseH);
@@ -108,7 +127,7 @@ export function diagramLayout(width: number, height: number, captionLength = 0):
   let h = H - 2 * pad;
   const capLine = FONT.caption * CAPTION_LINE;
   // The caption's width in natural units is 482·sx − 166 (see capX below), whatever f is.
-  const charsAt = (scale: number) => Math.max(12, Math.floor((482 * clamp(w / (BASE_W * scale), 1, 1.6) - 166) / (FONT.caption * MONO_ADVANCE)));
+  const charsAt = (scale: number) => Math.max(12, Math.floor((482 * clamp(w / (BASE_W * scale), 1, fit.maxSx) - 166) / (FONT.caption * MONO_ADVANCE)));
   if (captionLength > 0) {
     const lines = Math.min(4, Math.ceil((captionLength * 1.08) / charsAt(f)));
     if (lines > FREE_CAPTION_LINES) {
@@ -119,8 +138,8 @@ export function diagramLayout(width: number, height: number, captionLength = 0):
       h = H - 2 * pad;
     }
   }
-  const sx = clamp(w / (BASE_W * f), 1, 1.6);
-  const sy = clamp(h / (baseH * f), 1, 1.45);
+  const sx = clamp(w / (BASE_W * f), 1, fit.maxSx);
+  const sy = clamp(h / (baseH * f), 1, fit.maxSy);
   const cw = BASE_W * f * sx;
   const ch = baseH * f * sy;
   const ox = pad + Math.max(0, (w - cw) / 2);
