@@ -4,6 +4,7 @@
 // from the livepatch model; the image's symbols tell what the old function really is.
 import type { ElfFile } from "../elf/index.ts";
 import { type HookKind, type HookSection, type LivepatchModel } from "../livepatch/index.ts";
+import { UNRESOLVED } from "../livepatch/label.ts";
 import { makeFinding, type Where } from "./context.ts";
 import type { PatchPreview } from "../protocol/hypervisor.ts";
 import { reviewBoundaries, type Decode } from "./checks/boundaries.ts";
@@ -70,6 +71,7 @@ function hookTarget(h: HookSection, i: number): string {
   const t = h.entries[i].pointer.target;
   if (t.kind === "null") return "NULL";
   if (t.kind === "absolute") return hexAddr(t.value);
+  if (t.kind === "unresolved") return UNRESOLVED;
   return t.addend ? `${t.symbol}+0x${t.addend.toString(16)}` : t.symbol;
 }
 
@@ -95,6 +97,9 @@ export function reviewPayload(input: ReviewInput): Reviewed {
       else if (t.kind === "symbol" && t.defined && t.symbolType !== undefined && t.symbolType !== 2) emit("hook-not-function", `.livepatch.hooks.${h.kind}[${i}] points at ${hookTarget(h, i)}, which is not a function`, at);
     });
   }
+
+  // The reason fields are unresolved, said once per reason (LP_UNRESOLVED, from unresolvedSymbol()).
+  for (const d of model.diagnostics) if (d.code === "LP_UNRESOLVED") emit("fields-unresolved", d.message);
 
   for (const r of reviewRelocSections(input.elf)) emit(r.id, r.message, r.where);
 

@@ -171,6 +171,8 @@ const CASES: Partial<Record<RuleId, [trigger: () => Case, clean: () => Case]>> =
   "hook-not-function": [() => patched(HELLO, (p) => p.reloc(".rela.livepatch.hooks.load", 0, { sym: p.symbol("livepatch_xen_hello_world").index })), () => one(HELLO)],
   "depends-target": [() => one(HELLO), () => patched(NOP, (p) => p.rename(".livepatch.depends", ".livepatch.depend"))],
   "hook-runs": [() => one(HELLO), () => one(NOP)],
+  // .symtab linked to the build-id note, not a string table: no symbol has a name.
+  "fields-unresolved": [() => patched(HELLO, (p) => p.shdr(".symtab", "link", 1)), () => one(HELLO)],
   "func-endbr-skip": [() => one(x("xen_endbr")), () => one(HELLO)],
   "func-no-expectation": [() => one(HELLO), () => one(x("xen_expectations"))],
   "unchecked-xen-build-id": [() => one(NOP, NONE), () => one(NOP)],

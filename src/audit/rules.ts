@@ -127,6 +127,9 @@ export const RULES = {
   "func-endbr-skip": info("The old function starts with ENDBR64; Xen keeps it and writes the branch 4 bytes later, so CET indirect-branch tracking still works."),
   "func-jump-ends-inside-instruction": info("The jump Xen writes covers part of an instruction; the rest of it stays as dead code, harmless unless something branches into the old function past its entry."),
   "replace-reverts": info("REPLACE reverts every applied payload, newest first, before it applies the replacing one: their functions run the replacing payload's code or Xen's own, they stay loaded as CHECKED, and reverting the replacing payload later brings none of them back."),
+  "fields-unresolved": info(
+    "A field filled by a relocation whose symbol the reader cannot resolve (symbol tables it cannot read or tell apart, a name it cannot read) has no known value, so the audit derives nothing from it: no NULL hook, no hook that is not a function, no NOP-out. Every view shows such a field as (unresolved).",
+  ),
   "func-no-expectation": info("Without an expectation, APPLY does not verify that the bytes being replaced are the ones the payload was built against."),
   // Without an image, one finding per family of checks that could not run.
   "unchecked-xen-build-id": info("Without the target hypervisor image, .livepatch.xen_depends cannot be compared with its build-id; supply --xen (or load a xen-syms)."),

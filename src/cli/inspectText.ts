@@ -2,6 +2,7 @@
 import { SHT_SYMTAB, describe, printable, stVisibility, type ElfFile, type SymbolTable } from "../elf/index.ts";
 import { pointerJson, type PointerJson } from "../livepatch/json.ts";
 import { xenKeys, type XenView } from "./xenView.ts";
+import { UNRESOLVED, UNRESOLVED_NAME } from "../livepatch/label.ts";
 import { escapeName, notPayload, type LivepatchModel, type PointerField, type PointerTarget } from "../livepatch/index.ts";
 import { createView, memoByte, symbolBind, symbolType, type View } from "./inspectView.ts";
 import { halvesOf, u64Text } from "./listingBytes.ts";
@@ -17,6 +18,7 @@ function target(t: PointerTarget): string {
   const p: PointerJson = pointerJson(t);
   if (p === null) return "0";
   if ("value" in p) return `${p.value} (absolute)`;
+  if ("unresolved" in p) return UNRESOLVED;
   const addend = typeof p.addend === "number" ? (p.addend === 0 ? "" : p.addend > 0 ? `+${hex(p.addend)}` : hex(p.addend)) : `+${p.addend}`;
   return `${printable(p.symbol)}${addend}${t.kind === "symbol" && !t.defined ? " (undefined: resolved by the hypervisor)" : ""}`;
 }
@@ -136,7 +138,7 @@ function writeLivepatch(out: StreamOut, m: LivepatchModel, xen: XenView | null):
 
   out.w(`\nFunctions (${m.funcs.length}):\n`);
   for (const fn of m.funcs) {
-    out.w(`  [${fn.index}] ${fn.name.text === null ? "(no name)" : escapeName(fn.name.text)}  version ${fn.version}, old_size ${fn.oldSize}, new_size ${fn.newSize}  (record at ${hex(fn.offset)})\n`);
+    out.w(`  [${fn.index}] ${fn.name.text !== null ? escapeName(fn.name.text) : fn.name.target.kind === "unresolved" ? `(${UNRESOLVED_NAME})` : "(no name)"}  version ${fn.version}, old_size ${fn.oldSize}, new_size ${fn.newSize}  (record at ${hex(fn.offset)})\n`);
     out.w(`      name     ${fn.name.text === null ? target(fn.name.target) : JSON.stringify(fn.name.text)}; ${provenance(fn.name)}\n`);
     out.w(`      new_addr ${fn.newAddr.target.kind === "null" ? "0 (NOP-out)" : target(fn.newAddr.target)}; ${provenance(fn.newAddr)}\n`);
     out.w(`      old_addr ${fn.oldAddr.target.kind === "null" ? "0 (Xen resolves the name)" : target(fn.oldAddr.target)}; ${provenance(fn.oldAddr)}\n`);

@@ -71,6 +71,16 @@ export function analyzePayload(elf: ElfFile, options: AnalyzeOptions = {}): Live
   const appendedSignature = findAppendedSignature(elf.bytes, ctx.diagnostics);
   const sigSection = ctx.section(".note.Xen.signature");
   const xenSignature = sigSection ? parseXenSignatureNote(ctx.data(sigSection), sigSection.dataOffset, elf.header.littleEndian, ctx.diagnostics) : null;
+  for (const [reason, fields] of ctx.unresolved)
+    ctx.diagnostics.push({
+      severity: "warning",
+      code: "LP_UNRESOLVED",
+      offset: 0,
+      message:
+        fields.length === 1
+          ? `1 field (${fields[0]}) is filled by a relocation whose symbol cannot be resolved: ${reason}; its value is unknown`
+          : `${fields.length} fields (${fields[0]}, …) are filled by relocations whose symbols cannot be resolved: ${reason}; their values are unknown`,
+    });
 
   return {
     arch: ctx.arch,

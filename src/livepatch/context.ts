@@ -22,6 +22,8 @@ export interface Context {
   pointerSize: 4 | 8;
   symtab: SymbolTable | null;
   diagnostics: LpDiagnostic[];
+  /** The fields left unresolved (kind "unresolved"), by reason, named as the diagnostics name them. */
+  unresolved: Map<string, string[]>;
   /** Section by name, first match wins (as Xen looks them up). */
   section(name: string): ElfSection | null;
   /** The section's file bytes (empty for NOBITS or an unusable range). */
@@ -74,6 +76,7 @@ export function createContext(elf: ElfFile): Context {
     pointerSize: elf.header.elfClass === 64 ? 8 : 4,
     symtab,
     diagnostics: [],
+    unresolved: new Map(),
     section: (name) => byName.get(name) ?? null,
     data: (s) => elf.bytes.subarray(s.dataOffset, s.dataOffset + s.dataSize),
     relocsFor: (index) => relocs.get(index) ?? [],

@@ -5,13 +5,15 @@
 import { hexNum } from "./bytes.ts";
 import type { LivepatchFunc, LivepatchModel, PointerField, PointerTarget, RelocRef, SelfRelative } from "./types.ts";
 
-export type PointerJson = null | { symbol: string; addend: number | string } | { value: string };
+export type PointerJson = null | { symbol: string; addend: number | string } | { value: string } | { unresolved: true };
 
 const num = (n: bigint): number | string => (n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : hexNum(n));
 
 export function pointerJson(t: PointerTarget): PointerJson {
   if (t.kind === "null") return null;
   if (t.kind === "absolute") return { value: hexNum(t.value) };
+  // The reason is said once, in the LP_UNRESOLVED diagnostic.
+  if (t.kind === "unresolved") return { unresolved: true };
   return { symbol: t.symbol, addend: num(t.addend) };
 }
 
@@ -44,12 +46,13 @@ function funcJson(fn: LivepatchFunc) {
 }
 
 export function livepatchJson(m: LivepatchModel) {
-  const hooks: Record<string, { symbol: string | null; addend?: number | string; value?: string }[]> = {};
+  const hooks: Record<string, { symbol: string | null; addend?: number | string; value?: string; unresolved?: true }[]> = {};
   for (const h of m.hooks) {
     hooks[h.kind] = h.entries.map((e) => {
       const p = pointerJson(e.pointer.target);
       if (p === null) return { symbol: null };
       if ("value" in p) return { symbol: null, value: p.value };
+      if ("unresolved" in p) return { symbol: null, unresolved: p.unresolved };
       return p.addend === 0 ? { symbol: p.symbol } : { symbol: p.symbol, addend: p.addend };
     });
   }

@@ -5,6 +5,11 @@ import { printable } from "../elf/index.ts";
 import { hexNum } from "./bytes.ts";
 import type { LivepatchFunc, PointerTarget } from "./types.ts";
 
+/** How every view shows a field whose relocation's symbol the reader could not resolve (PointerTarget "unresolved"). */
+export const UNRESOLVED = "(unresolved)";
+/** What names a record whose name field is unresolved (recordTargetName()). */
+export const UNRESOLVED_NAME = "name unresolved";
+
 /**
  * A record's name string as the tool's labels print it: a control character (C0, DEL, C1), which
  * would break the CLI's lines or drive a terminal (ESC), as `\xNN`. The wasm escapes the same way
@@ -48,12 +53,14 @@ export function recordName(fn: LivepatchFunc): string | null {
  * name for the address Xen patches (`imageName`: imageNameAt() of the old_addr the simulated Xen
  * resolved, or of the non-zero one the file holds), else the symbol the file relocates old_addr
  * against, spelled as every view spells a symbol (printable(), as targetText() does); null when
- * nothing does. The one rule behind funcLabel() (views) and funcRecordLabel() (findings).
+ * nothing does (`name unresolved` when a relocation fills the name but its symbol is unresolved). The one rule behind funcLabel() (views) and funcRecordLabel() (findings).
  */
 export function recordTargetName(fn: LivepatchFunc, imageName: string | null = null): string | null {
   if (imageName !== null) return imageName;
   const t = fn.oldAddr.target;
   if (t.kind === "symbol" && !t.symbol.startsWith("#")) return `${printable(t.symbol)}${t.addend === 0n ? "" : `${t.addend < 0n ? "-" : "+"}0x${(t.addend < 0n ? -t.addend : t.addend).toString(16)}`}`;
+  // A relocation fills the name but its symbol is unresolved: the record is not known to be nameless.
+  if (fn.name.target.kind === "unresolved") return UNRESOLVED_NAME;
   return null;
 }
 
@@ -73,12 +80,13 @@ export function signedAddend(a: bigint): string {
 /**
  * Where a pointer leads, as every view prints it (a livepatch_func's or a hook's pointer field, an
  * alternative's, exception-table entry's, bug frame's or alt_call site's self-relative one): NULL,
- * an absolute value, or symbol ± addend, a control character in the name shown as readelf shows it
+ * an absolute value, symbol ± addend, or (unresolved), a control character in the name shown as readelf shows it
  * (a GNU as local label .L3^B1 holds byte 0x02).
  */
 export function targetText(t: PointerTarget): string {
   if (t.kind === "null") return "NULL";
   if (t.kind === "absolute") return hexNum(t.value);
+  if (t.kind === "unresolved") return UNRESOLVED;
   return `${printable(t.symbol)}${t.addend === 0n ? "" : signedAddend(t.addend)}`;
 }
 

@@ -36,6 +36,7 @@ export function readPointer(ctx: Context, src: FieldSource, at: number, what: st
       message: `${what} is filled by ${reloc.typeName}, not a ${size * 8}-bit absolute relocation`,
       section: reloc.sectionIndex,
     });
+  if (reloc.unresolved !== null) return { offset, raw, reloc, target: unresolvedField(ctx, reloc.unresolved, what) };
   if (reloc.symbolIndex === 0)
     ctx.diagnostics.push({ severity: "error", code: "LP_RELOC_NO_SYMBOL", offset: reloc.recordOffset, message: `${what}: relocation against symbol 0`, section: reloc.sectionIndex });
   // For REL, the implicit addend is the word itself, so raw must not be added twice.
@@ -85,7 +86,17 @@ export function readRelative(ctx: Context, src: FieldSource, at: number, base: n
     });
   const rel = reloc.addend - BigInt(at - base);
   const w = split ? split(Number(BigInt.asIntN(32, rel))) : { disp: rel, bits: 0 };
+  // The packed bits come from the addend alone, so they are known even when the symbol is not.
+  if (reloc.unresolved !== null) return { field: { offset, raw, reloc, target: unresolvedField(ctx, reloc.unresolved, what) }, bits: w.bits };
   return { field: { offset, raw, reloc, target: resolveTarget(ctx, reloc.symbolIndex, BigInt(w.disp)) }, bits: w.bits };
+}
+
+/** The target of a field whose relocation's symbol is unresolved; the field is counted under its reason (LP_UNRESOLVED). */
+function unresolvedField(ctx: Context, reason: string, what: string): PointerTarget {
+  const fields = ctx.unresolved.get(reason) ?? [];
+  fields.push(what);
+  ctx.unresolved.set(reason, fields);
+  return { kind: "unresolved", reason };
 }
 
 /** Relocations in a section that fill no field Xen reads. */

@@ -3,7 +3,7 @@
 import { ByteReader, SHT_SYMTAB } from "../elf/index.ts";
 import { hexNum } from "./bytes.ts";
 import type { Context } from "./context.ts";
-import { displayName } from "./symbols.ts";
+import { displayName, unresolvedSymbol } from "./symbols.ts";
 import type { RelocRef } from "./types.ts";
 
 // Relocation types that store a full pointer, per arch (what a pointer field should carry).
@@ -71,6 +71,7 @@ export function sectionRelocs(ctx: Context, sectionIndex: number, sectionName: s
   for (const t of ctx.relocsFor(sectionIndex)) {
     const relSection = ctx.elf.sections[t.sectionIndex];
     if (t.symbolTableSection !== symtabIndex) {
+      // Still listed: the fields they fill are unresolved (unresolvedSymbol()), not the file's bytes.
       ctx.diagnostics.push({
         severity: "error",
         code: "LP_RELOC_BAD_LINK",
@@ -78,7 +79,6 @@ export function sectionRelocs(ctx: Context, sectionIndex: number, sectionName: s
         message: `${relSection.name}: sh_link ${t.symbolTableSection} is not the symbol table (${symtabIndex})`,
         section: t.sectionIndex,
       });
-      continue;
     }
     for (let i = 0; i < t.count; i++) {
       const recordOffset = t.recordOffset + i * t.entsize;
@@ -96,6 +96,7 @@ export function sectionRelocs(ctx: Context, sectionIndex: number, sectionName: s
           section: t.sectionIndex,
         });
       }
+      const unresolved = unresolvedSymbol(ctx, t.symbolTableSection, t.symbolIndex[i]);
       let addend = t.addend[i];
       if (!t.isRela && fits) addend = armImplicitAddend(type, dataReader.u32(Number(offset)));
       const ref: RelocRef = {
@@ -106,7 +107,8 @@ export function sectionRelocs(ctx: Context, sectionIndex: number, sectionName: s
         type,
         typeName,
         symbolIndex: t.symbolIndex[i],
-        symbol: displayName(ctx, t.symbolIndex[i]),
+        symbol: unresolved === null ? displayName(ctx, t.symbolIndex[i]) : `#${t.symbolIndex[i]}`,
+        unresolved,
         addend,
         offset,
       };

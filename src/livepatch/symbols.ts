@@ -1,5 +1,5 @@
 // Symbolic view of symbol + addend: who a pointer designates, without load addresses.
-import { isMappingSymbol, SHN_ABS, SHN_COMMON, SHN_LORESERVE, SHN_UNDEF, STT_FUNC, STT_NOTYPE, STT_OBJECT, STT_SECTION, stType } from "../elf/index.ts";
+import { isMappingSymbol, SHN_ABS, SHN_COMMON, SHN_LORESERVE, SHN_UNDEF, SHT_SYMTAB, STT_FUNC, STT_NOTYPE, STT_OBJECT, STT_SECTION, stType } from "../elf/index.ts";
 import type { Context } from "./context.ts";
 import type { PointerTarget } from "./types.ts";
 
@@ -16,6 +16,50 @@ export function symbolInfo(ctx: Context, index: number): SymbolInfo | null {
   const t = ctx.symtab;
   if (!t || index <= 0 || index >= t.count) return null;
   return { index, name: t.name[index], value: t.value[index], size: t.size[index], type: stType(t.info[index]), shndx: t.shndx[index] };
+}
+
+/**
+ * Why symbol `symbolIndex` of the table in section `table` (a relocation's sh_link and r_info)
+ * cannot be resolved, or null when it can: the one rule that decides whether a field a relocation
+ * fills has a known value. Every case is one Xen refuses at upload (livepatch_elf.c: more than one
+ * SHT_SYMTAB, a symbol table without a string table, a name outside it, a symbol past the end), so
+ * the file never gets as far as using the field; nothing is derived from it (no "NULL", no "not a
+ * function", no NOP-out), in any view.
+ */
+export function unresolvedSymbol(ctx: Context, table: number, symbolIndex: number): string | null {
+  const whole = tableUnresolved(ctx, table);
+  if (whole !== null) return whole;
+  const t = ctx.symtab!;
+  // Said per kind, not per symbol: one reason covers every field it leaves unresolved.
+  if (symbolIndex >= t.count) return `the symbol index is past the end of the symbol table (${t.count} symbols)`;
+  if (symbolIndex > 0 && t.nameValid[symbolIndex] === 0 && t.nameOffset[symbolIndex] !== 0) return "the symbol's name (st_name) cannot be read from the string table";
+  return null;
+}
+
+const tableReasons = new WeakMap<Context, Map<number, string | null>>();
+
+/** unresolvedSymbol()'s answer for every symbol of the table in section `table`, or null when it depends on the symbol. */
+function tableUnresolved(ctx: Context, table: number): string | null {
+  let byTable = tableReasons.get(ctx);
+  if (!byTable) tableReasons.set(ctx, (byTable = new Map()));
+  const known = byTable.get(table);
+  if (known !== undefined) return known;
+  const reason = tableReason(ctx, table);
+  byTable.set(table, reason);
+  return reason;
+}
+
+function tableReason(ctx: Context, table: number): string | null {
+  const tables = ctx.elf.symbolTables.filter((t) => t.sectionType === SHT_SYMTAB);
+  if (tables.length > 1) return `the file has ${tables.length} symbol tables (sections ${tables.map((t) => t.sectionIndex).join(", ")}), so which one names a relocation's symbol is not known`;
+  const t = ctx.symtab;
+  if (!t) return "the file has no symbol table";
+  if (table < 0) return `the relocation section's sh_link does not name a symbol table (the symbol table is section ${t.sectionIndex})`;
+  if (table !== t.sectionIndex) return `the relocation section's sh_link names section ${table}, not the symbol table (section ${t.sectionIndex})`;
+  const symSize = ctx.pointerSize === 8 ? 24 : 16;
+  if (t.entsize < symSize) return `the symbol table's entry size is ${t.entsize}, smaller than a symbol (${symSize} bytes), so no symbol can be read`;
+  if (t.stringTableIndex < 0) return `the symbol table links to section ${ctx.elf.sections[t.sectionIndex].link}, which is not a string table, so no symbol has a name`;
+  return null;
 }
 
 /** How readelf names a relocation's symbol: a SECTION symbol prints as its section's name. */

@@ -68,9 +68,10 @@ export function decodeAlternatives(ctx: Context): AltInstr[] {
   if (!repl)
     ctx.diagnostics.push({ severity: "error", code: "LP_ALT_NO_REPLACEMENT", offset: section.header.offset, message: ".altinstructions is non-empty but .altinstr_replacement is missing", section: section.index });
   for (const a of out) {
-    if (!codeAt(ctx, a.orig.target, a.origLen))
+    // An unresolved target (unresolvedSymbol()) is not known to be outside: nothing is said of it.
+    if (a.orig.target.kind !== "unresolved" && !codeAt(ctx, a.orig.target, a.origLen))
       ctx.diagnostics.push({ severity: "error", code: "LP_ALT_ORIG_OUTSIDE", offset: a.orig.offset, message: `.altinstructions[${a.index}]: the ${a.origLen} original bytes are not inside the payload's text` });
-    if (repl && !inSection(a.repl.target, repl.index))
+    if (repl && a.repl.target.kind !== "unresolved" && !inSection(a.repl.target, repl.index))
       ctx.diagnostics.push({ severity: "error", code: "LP_ALT_REPL_OUTSIDE", offset: a.repl.offset, message: `.altinstructions[${a.index}]: replacement is not inside .altinstr_replacement` });
     if (x86 && a.padLen !== null && a.replLen > a.origLen + a.padLen)
       ctx.diagnostics.push({ severity: "error", code: "LP_ALT_TOO_LONG", offset: a.offset, message: `.altinstructions[${a.index}]: replacement (${a.replLen}) longer than original + padding (${a.origLen}+${a.padLen})` });
@@ -98,6 +99,7 @@ export function decodeAltCalls(ctx: Context): AltCallSite[] {
     out.push({ index, offset: src.fileOffset + at, site: readSelfRelative(ctx, src, at, `${where}.site`) });
   });
   for (const c of out) {
+    if (c.site.target.kind === "unresolved") continue;
     // Each site is a 6-byte `call *disp32(%rip)` (ff 15) inside the payload's text.
     const code = codeAt(ctx, c.site.target, 6);
     if (!code)

@@ -21,8 +21,10 @@ export interface RelocRef {
   type: number;
   typeName: string;
   symbolIndex: number;
-  /** As readelf prints it: the section name for SECTION symbols. */
+  /** As readelf prints it: the section name for SECTION symbols; `#<index>` when the symbol is unresolved. */
   symbol: string;
+  /** Why the reader cannot resolve the symbol (unresolvedSymbol()), or null when it can. */
+  unresolved: string | null;
   /** RELA addend, or for REL the implicit addend read from the patched word. */
   addend: bigint;
   /** `r_offset`: offset inside the target section. */
@@ -33,6 +35,11 @@ export interface RelocRef {
 export type PointerTarget =
   | { kind: "null" }
   | { kind: "absolute"; value: bigint }
+  /**
+   * A relocation fills the field, but the reader could not resolve its symbol (unresolvedSymbol()):
+   * its value is not known, so nothing is derived from it. `reason` is said once, in LP_UNRESOLVED.
+   */
+  | { kind: "unresolved"; reason: string }
   | {
       kind: "symbol";
       /** The symbol to report: for a section symbol, the function or object found at section+addend. */

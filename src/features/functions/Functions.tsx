@@ -35,7 +35,7 @@ export function Functions({ file, parsed }: ViewProps) {
   };
   const columns: Column[] = [
     { id: "name", header: "Function", width: "minmax(8ch, 1fr)", cell: (r) => ctx.label(funcs[r]) },
-    { id: "kind", header: "Patch", width: "5ch", cell: (r) => (funcs[r].newAddr.target.kind === "null" ? "NOP" : "jump") },
+    { id: "kind", header: "Patch", width: "5ch", cell: (r) => ({ null: "NOP", unresolved: "?" } as Record<string, string>)[funcs[r].newAddr.target.kind] ?? "jump" },
     { id: "sizes", header: "old/new", width: "8ch", align: "right", cell: (r) => `${funcs[r].oldSize}/${funcs[r].newSize}` },
   ];
   const fn = selected !== null ? funcs[selected] : null;

@@ -1,5 +1,6 @@
 // The replacement function's code, disassembled where the simulated hypervisor placed it, with the
 // relocations that will be applied to it shown inline (objdump -dr).
+import { UNRESOLVED } from "../../livepatch/label.ts";
 import { useMemo } from "react";
 import type { ElfFile } from "../../elf/index.ts";
 import type { LivepatchFunc, LivepatchModel } from "../../livepatch/index.ts";
@@ -47,7 +48,8 @@ export function NewCode({
     }
     return out;
   }, [where, state, elf, image]);
-  if (!where) return <p className="muted">The new code is not in this file (NOP-out, or the symbol is undefined here).</p>;
+  if (!where)
+    return <p className="muted">{t.kind === "unresolved" ? `The new code's location is unknown: new_addr is ${UNRESOLVED}.` : "The new code is not in this file (NOP-out, or the symbol is undefined here)."}</p>;
   const localName = (a: bigint) => {
     const rel = a - where.base;
     return rel >= 0n ? placeInSection(elf, t.kind === "symbol" ? (t.sectionIndex ?? 0) : 0, rel) : null;

@@ -1,6 +1,7 @@
 // The whole old function (from the image) beside the whole new one (from the payload), aligned
 // instruction by instruction, with what each refers to resolved and the overwritten bytes marked.
 // For a NOP-out the right-hand side is the old function as it is after the NOPs are written.
+import { UNRESOLVED } from "../../livepatch/label.ts";
 import { useMemo } from "react";
 import { printable, type ElfFile } from "../../elf/index.ts";
 import type { LivepatchFunc, LivepatchModel } from "../../livepatch/index.ts";
@@ -135,7 +136,7 @@ export function OldNew({ fn, model, elf, ctx }: { fn: LivepatchFunc; model: Live
       <h4>Old and new, instruction by instruction</h4>
       {missingOld && <p className="warn">{missingOld}</p>}
       {nop && !old ? null : !newSide ? (
-        <p className="muted">The new code is not in this file (its symbol is undefined here).</p>
+        <p className="muted">{fn.newAddr.target.kind === "unresolved" ? `The new code's location is unknown: new_addr is ${UNRESOLVED}.` : "The new code is not in this file (its symbol is undefined here)."}</p>
       ) : failed?.status === "error" ? (
         <p className="bad">Could not disassemble: {failed.message}</p>
       ) : !rows ? (

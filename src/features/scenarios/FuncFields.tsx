@@ -5,6 +5,7 @@ import type { FuncField } from "../../scenarios/index.ts";
 import type { LivepatchFunc, PointerField } from "../../livepatch/types.ts";
 import { useLens } from "../../state/store.ts";
 import { printable } from "../../elf/index.ts";
+import { UNRESOLVED } from "../../livepatch/label.ts";
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
 
@@ -13,6 +14,7 @@ function pointerText(p: PointerField): string {
   const via = p.reloc ? `${p.reloc.typeName} → ` : "";
   if (t.kind === "null") return "0";
   if (t.kind === "absolute") return `${via}${hex(t.value)} (absolute)`;
+  if (t.kind === "unresolved") return `${via}${UNRESOLVED}`;
   return `${via}${printable(t.symbol)}${t.addend ? `+${t.addend}` : ""}${t.defined ? "" : " (resolved by Xen)"}`;
 }
 
