@@ -545,6 +545,53 @@ for (const [w, h, hash] of [
   });
 }
 
+/** An embed's panels as drawn: what overflows its box, and whether it says so. */
+async function embedPanels(page: Page) {
+  return page.evaluate(() => {
+    const cut = (el: Element) => el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1;
+    const log = document.querySelector<HTMLElement>(".embed-console .con-log")!;
+    const memory = document.querySelector<HTMLElement>(".embed-memory")!;
+    const cue = memory.dataset.more !== undefined && getComputedStyle(memory, "::after").content.includes("more");
+    // The transcript's lines as drawn: one screen row each (a Range's rects, one per row), and
+    // how many reach past the log's inner right edge.
+    const right = log.getBoundingClientRect().left + log.clientLeft + log.clientWidth;
+    const r = document.createRange();
+    r.selectNodeContents(log);
+    const rects = [...r.getClientRects()].filter((b) => b.width > 0.5);
+    const rows = new Set(rects.map((b) => Math.round(b.top))).size;
+    const lines = log.textContent!.replace(/\n$/, "").split("\n").filter((l) => l.length > 0).length;
+    const wide = rects.filter((b) => b.right > right + 0.5).length;
+    const css = getComputedStyle(log);
+    // A log wider than its box says so: it scrolls across, and its right edge glows.
+    const says = css.overflowX === "scroll" && css.boxShadow.includes("inset") && log.dataset.wide !== undefined;
+    return { logWide: log.scrollWidth > log.clientWidth + 1, wide, rows, lines, says, logPx: parseFloat(css.fontSize), memoryCut: cut(memory), cue };
+  });
+}
+
+for (const [w, h, hash] of [
+  [900, 600, "scenario=replace&step=6&panels=diagram,memory,cpus,console"],
+  [640, 360, "scenario=hello-world&step=3&panels=diagram,memory,cpus,console"],
+] as const) {
+  test(`an embed at ${w}×${h} cuts nothing without a sign: the console's lines fit its width, the memory card fits or says it scrolls`, async ({ page }) => {
+    await page.setViewportSize({ width: w, height: h });
+    await page.emulateMedia({ reducedMotion: "reduce" });
+    await page.goto(`./#embed&${hash}`);
+    const step = /step=(\d+)/.exec(hash)![1];
+    await expect(page.locator(".embed")).toHaveAttribute("data-step", step, { timeout: 30_000 });
+    await expect(page.locator(".embed-console .con-log")).toContainText("completed", { timeout: 20_000 });
+    await expect(page.locator(".embed-memory .mem-window")).toBeVisible();
+    let m = await embedPanels(page);
+    // Fitted a frame after the panels change: measure once that has happened, or fail.
+    await expect.poll(async () => ((m = await embedPanels(page)), (m.logWide || m.wide > 0) && !m.says), { message: `${w}×${h}: console lines cut at the right, no sign`, timeout: 5_000 }).toBe(false);
+    // Never wrapped (a `list` row stays one row), in type no smaller than 8 px.
+    expect(m.rows, `${w}×${h}: screen rows of the transcript's ${m.lines} lines`).toBe(m.lines);
+    expect(m.logPx, `${w}×${h}: console type`).toBeGreaterThanOrEqual(8);
+    // At 900×600 every line fits: nothing to scroll across.
+    if (w >= 900) expect(m.logWide, `${w}×${h}: console wider than its box`).toBe(false);
+    expect(m.memoryCut && !m.cue, `${w}×${h}: memory card cut with no cue`).toBe(false);
+  });
+}
+
 for (const [w, h] of [
   [1280, 720],
   [1920, 1080],

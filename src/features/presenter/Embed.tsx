@@ -20,6 +20,7 @@ import { usePlayback } from "../simulator/timeline/usePlayback.ts";
 import { useTheme } from "../shell/useTheme.ts";
 import { useSlideKeys } from "./usePresenterKeys.ts";
 import { Halted } from "./Halted.tsx";
+import { fitEmbed } from "./fit.ts";
 import "../simulator/simulator.css";
 import "../scenarios/scenarios.css";
 import "./presenter.css";
@@ -28,6 +29,42 @@ import "./presenter.css";
 const LIVE: ReadonlySet<Panel> = new Set(["diagram", "cpus", "memory"]);
 
 const TITLES: Record<Panel, string> = { diagram: "State", explain: "Explanation", cpus: "CPUs at the rendezvous", memory: "Memory", console: "Console", timeline: "Timeline" };
+
+/**
+ * Fits the panels' type to the frame (fitEmbed) once drawn, and again in the next frame after the
+ * frame's size or what a panel shows changes (a step, the console's next line).
+ */
+function useEmbedFit(root: React.RefObject<HTMLDivElement | null>): void {
+  useEffect(() => {
+    let frame = 0;
+    let observed: HTMLElement | null = null;
+    const later = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        if (root.current) fitEmbed(root.current);
+      });
+    };
+    // The embed's root appears once the scenario is open; after that only a change in a fitted
+    // panel refits (not the lanes' or the timeline's text while a step plays).
+    const fitted = (n: Node) => (n instanceof Element ? n : n.parentElement)?.closest(".embed-console, .embed-explain, .embed-memory") != null;
+    const mo = new MutationObserver((records) => {
+      if (root.current && observed !== root.current) {
+        observed = root.current;
+        ro.disconnect();
+        ro.observe(observed);
+        later();
+      } else if (records.some((r) => fitted(r.target))) later();
+    });
+    const ro = new ResizeObserver(later);
+    mo.observe(document.body, { childList: true, subtree: true, characterData: true });
+    later();
+    return () => {
+      cancelAnimationFrame(frame);
+      mo.disconnect();
+      ro.disconnect();
+    };
+  }, [root]);
+}
 
 export default function Embed() {
   useTheme();
@@ -40,6 +77,7 @@ export default function Embed() {
   const root = useRef<HTMLDivElement>(null);
   const marks = useStepHighlights();
   useSlideKeys("embed");
+  useEmbedFit(root);
 
   useEffect(() => {
     const place = parseScenarioHash(location.hash);

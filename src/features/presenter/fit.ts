@@ -1,6 +1,7 @@
-// Type fitted to a box's width: a command's output (xen-livepatch's `list` table) is shown as the
-// tool prints it, one line per line, never wrapped, so its type is shrunk until its widest line
-// fits. The slide fits its output through this (Slide.tsx, with the explanation's fit to its card).
+// Type fitted to a box's width: a command's output (xen-livepatch's `list` table, an embed's
+// console) is shown as the tool prints it, one line per line, never wrapped, so its type is shrunk
+// until its widest line fits. The slide fits its output through this (Slide.tsx, with the
+// explanation's fit to its card), the embed its console, its output and its memory (useEmbedFit).
 
 const STEP = 0.01;
 const round = (s: number) => Math.round(s * 100) / 100;
@@ -25,4 +26,45 @@ export function fitWidth(el: HTMLElement, floor: number, cap = 1): { scale: numb
     el.style.setProperty("--fit-w", String(scale));
   }
   return { scale, fits: !wide() };
+}
+
+/** The share of its type's size at which `el`'s type is `px` (its type at --fit-w 1 being read). */
+function shareFor(el: HTMLElement, px: number, prop: string): number {
+  el.style.setProperty(prop, "1");
+  const full = parseFloat(getComputedStyle(el).fontSize) || px;
+  return Math.min(1, px / full);
+}
+
+/** An embed's type is never fitted below this (CSS px), nor below FLOOR of its size. */
+const MIN_PX = 8;
+const FLOOR = 0.6;
+
+/**
+ * Fits an embed's panels to its frame (Embed.tsx), again whenever the frame or what the panels
+ * show changes: the console's transcript and a command's output fit their width (fitWidth; lines
+ * too wide even at the floor still do not wrap, a `list` row stays a row: they scroll across, and
+ * the box says so, data-wide), and the memory card's type shrinks (`--fit`) until
+ * it fits its panel; what still does not fit scrolls, and says so (data-more, a cue at the
+ * panel's foot). Nothing on an embed is cut off without a sign.
+ */
+export function fitEmbed(root: HTMLElement): void {
+  for (const el of root.querySelectorAll<HTMLElement>(".embed-console .con-log, .embed-explain .scn-output")) {
+    const end = el.scrollTop + el.clientHeight >= el.scrollHeight - 2;
+    delete el.dataset.wide;
+    const floor = Math.max(FLOOR, shareFor(el, MIN_PX, "--fit-w"));
+    if (!fitWidth(el, floor).fits) el.dataset.wide = "true";
+    // The console follows its latest line (ConsolePanel): a smaller type keeps it there.
+    if (end) el.scrollTop = el.scrollHeight;
+  }
+  for (const panel of root.querySelectorAll<HTMLElement>(".embed-memory")) {
+    const over = () => panel.scrollHeight > panel.clientHeight + 1 || panel.scrollWidth > panel.clientWidth + 1;
+    delete panel.dataset.more;
+    const floor = Math.max(FLOOR, shareFor(panel, MIN_PX, "--fit"));
+    let scale = 1;
+    while (over() && scale > floor) {
+      scale = Math.max(floor, round(scale - 0.02));
+      panel.style.setProperty("--fit", String(scale));
+    }
+    if (over()) panel.dataset.more = "true";
+  }
 }
