@@ -205,3 +205,51 @@ for (const size of [
     await page.screenshot({ path: test.info().outputPath(`simulator-${size.width}x${size.height}.png`) });
   });
 }
+
+// A trainer on a narrow or short window reads the current step's whole explanation and both byte
+// rows of the memory card: the page stacks its cards, each as tall as its content, and scrolls as a
+// page (at 1024×768 the explanation was one line of a 566 px text, the NOW row hidden; QA s27-b
+// defect 3).
+for (const size of [
+  { width: 1024, height: 768 },
+  { width: 1280, height: 800 },
+  { width: 1280, height: 720 },
+]) {
+  test(`a scenario step reads whole at ${size.width}×${size.height}: explanation, pills and memory card are not cut`, async ({ page }) => {
+    await page.setViewportSize(size);
+    await page.emulateMedia({ reducedMotion: "reduce" });
+    await openApp(page, "#scenario=hello-world&step=3");
+    await expect(page.locator('.scn-panel .scn-explain[data-step="3"]')).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByLabel("xen_extra_version bytes now")).toHaveText(/^e9 /);
+    const cut = (sel: string) =>
+      page.locator(sel).first().evaluate((el) => ({ scroll: el.scrollHeight, client: el.clientHeight, sideways: el.scrollWidth - el.clientWidth }));
+    for (const sel of [".scn-explain", ".scn-steps", ".sim-memory"]) {
+      const c = await cut(sel);
+      expect(c.scroll, `${sel}: content height vs its box`).toBeLessThanOrEqual(c.client + 1);
+    }
+    // The page scrolls down, never sideways; the page scrolls, not the window (the header stays).
+    expect((await cut(".simulator")).sideways, "simulator scrolls sideways").toBeLessThanOrEqual(1);
+    const win = await cut("html");
+    expect(win.scroll, "the window itself scrolls").toBeLessThanOrEqual(win.client + 1);
+    const names = ["State diagram", "Memory", "CPUs at the rendezvous", "Console panel", "Timeline"];
+    const boxes = [{ n: "scenario", ...(await page.locator(".scn-panel").boundingBox())! }];
+    for (const n of names) boxes.push({ n, ...(await page.getByRole("region", { name: n }).boundingBox())! });
+    for (const b of boxes) expect(b.x + b.width, `${b.n} right edge`).toBeLessThanOrEqual(size.width + 1);
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i], boxes[j]];
+        const overlap = a.x < b.x + b.width - 1 && b.x < a.x + a.width - 1 && a.y < b.y + b.height - 1 && b.y < a.y + a.height - 1;
+        expect(overlap, `${a.n} overlaps ${b.n}`).toBe(false);
+      }
+    // Both byte rows sit inside the memory card's box, and the page scrolls them into the window.
+    for (const label of ["xen_extra_version original bytes", "xen_extra_version bytes now"]) {
+      const row = page.getByLabel(label);
+      const card = await page.getByRole("region", { name: "Memory" }).boundingBox();
+      const r = (await row.boundingBox())!;
+      expect(r.y >= card!.y && r.y + r.height <= card!.y + card!.height + 1, `${label} inside the memory card`).toBe(true);
+      await row.scrollIntoViewIfNeeded();
+      await expect(row).toBeInViewport({ ratio: 1 });
+    }
+    await page.screenshot({ path: test.info().outputPath(`scenario-${size.width}x${size.height}.png`), fullPage: true });
+  });
+}
