@@ -280,4 +280,60 @@ describe("after the host panicked", () => {
     hv.upload("oob", oob);
     expect(con.run("list")).toMatchObject({ output: "(simulator) the host is down since an earlier panic; nothing answers, see dmesg\n", status: 1 });
   });
+
+  // A raw action (the page's buttons with a timeout other than 30 ms) is a step like any command.
+  const raw = (cmd: "APPLY" | "REVERT" | "UNLOAD" | "REPLACE", name: string) => ({ cmd, name, timeoutNs: 5_000_000 });
+
+  it("a raw action is a step: the panic after it is named by its own number", async () => {
+    const hv = await booted("x86_64", 4);
+    const con = createConsole({ hv, resolveFile: withOob });
+    expect(con.run("upload xen_hello_world xen_hello_world.livepatch").status).toBe(0);
+    // Twice the timeout is 10 ms, so the GET comes after xen-livepatch's own 60 ms.
+    expect(con.action(raw("APPLY", "xen_hello_world"))).toMatchObject({
+      output: "ACTION APPLY xen_hello_world timeout=5000000ns: hypercall returned 0\nGET after 60 ms: APPLIED, rc 0\n",
+      status: 0,
+    });
+    expect(con.run("upload oob oob.livepatch").status).toBe(1);
+    expect(con.run("list").output).toBe(`(simulator) ${down(3, "upload oob oob.livepatch")}`);
+    expect(con.action(raw("REVERT", "xen_hello_world"))).toMatchObject({
+      chunks: [{ stream: "stderr", text: `ACTION REVERT xen_hello_world timeout=5000000ns: ${down(3, "upload oob oob.livepatch")}` }],
+      status: 1,
+    });
+  });
+
+  // xen_action_hooks' apply hook marks no function applied while returning 0: apply_payload()'s
+  // check panics, "livepatch: partially applied payload 'xen_action_hooks'!", after the hypercall
+  // returned 0 (the patching runs at the rendezvous, during the wait).
+  it("a raw action the host panicked in says so without a GET's errno; later steps name it", async () => {
+    const hv = await booted("x86_64", 4);
+    const con = createConsole({ hv, resolveFile: withOob });
+    expect(con.run("upload xen_action_hooks xen_action_hooks.livepatch").status).toBe(0);
+    expect(con.run("hook xen_action_hooks apply 0 none").status).toBe(0);
+    expect(con.action(raw("APPLY", "xen_action_hooks"))).toMatchObject({
+      chunks: [
+        { stream: "stdout", text: "ACTION APPLY xen_action_hooks timeout=5000000ns: hypercall returned 0\n" },
+        { stream: "stderr", text: "GET after 60 ms: not asked: the host panicked while the action ran; see dmesg\n" },
+      ],
+      status: 1,
+    });
+    expect(hv.halted()).toBe(true);
+    const at = down(3, "ACTION APPLY xen_action_hooks (timeout 5 ms)");
+    expect(con.run("revert xen_action_hooks").output).toBe(`(simulator) ${at}`);
+    expect(con.run("call xen_minor_version").output).toBe(`call: ${at}`);
+    expect(con.action(raw("REVERT", "xen_action_hooks")).output).toBe(`ACTION REVERT xen_action_hooks timeout=5000000ns: ${at}`);
+    expect(con.run("dmesg").output).toContain("livepatch: partially applied payload 'xen_action_hooks'!");
+  });
+
+  it("a raw action whose hypercall never returned: no rc, and it is the step later ones name", async () => {
+    const hv = await booted("x86_64", 4);
+    // A hypercall during which the host goes down (here by the UPLOAD above, made from inside it).
+    const target: ConsoleTarget = { ...hv, action: () => hv.upload("oob", oob) };
+    const con = createConsole({ hv: target, resolveFile: withOob });
+    expect(con.run("list").status).toBe(0);
+    expect(con.action(raw("UNLOAD", "oob"))).toMatchObject({
+      chunks: [{ stream: "stderr", text: "ACTION UNLOAD oob timeout=5000000ns: the host panicked during this hypercall, which never returns; see dmesg\n" }],
+      status: 1,
+    });
+    expect(con.run("list").output).toBe(`(simulator) ${down(2, "ACTION UNLOAD oob (timeout 5 ms)")}`);
+  });
 });

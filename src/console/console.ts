@@ -5,6 +5,7 @@ import { SIM_COMMANDS, SIM_USAGE } from "./simcmds.ts";
 import { Output, type CommandResult, type ConsoleTarget } from "./target.ts";
 import { TOOL_USAGE, runTool } from "./tool.ts";
 import { downSince, type PanicAt } from "./down.ts";
+import { rawActionText, runRawAction, type RawAction } from "./rawAction.ts";
 
 export interface ConsoleOptions {
   hv: ConsoleTarget;
@@ -21,6 +22,11 @@ export interface ConsoleOptions {
 
 export interface Console {
   run(line: string): CommandResult;
+  /**
+   * A raw ACTION hypercall with its own timeout (the page's buttons off xen-livepatch's 30 ms): a
+   * step numbered with the commands, whose panic later steps name (rawAction.ts).
+   */
+  action(a: RawAction): CommandResult;
 }
 
 const TOOL_WORDS = new Set(["upload", "apply", "revert", "replace", "unload", "load", "list", "--force"]);
@@ -61,9 +67,9 @@ export function tokenize(line: string): string[] | null {
 
 export function createConsole(opts: ConsoleOptions): Console {
   const { hv, resolveFile, sink } = opts;
-  /** Commands run so far (the step numbers the CLI's echo and the page's transcript count). */
+  /** Steps run so far: commands and raw actions alike (the step numbers the CLI's echo and the page's timeline count). */
   let steps = 0;
-  /** The command during which the host panicked; null while it is up (or it went down outside this console). */
+  /** The step during which the host panicked; null while it is up (or it went down outside this console). */
   let panicAt: PanicAt | null = null;
 
   function dispatch(words: string[], out: Output): number {
@@ -85,30 +91,40 @@ export function createConsole(opts: ConsoleOptions): Console {
     return 127;
   }
 
+  /** Runs one step: numbers it, and notes it as the panic's step when the host went down during it. */
+  function step(text: string, counts: boolean, body: (out: Output) => number): CommandResult {
+    const out = new Output();
+    if (counts) steps++;
+    const up = !hv.halted();
+    let status: number;
+    try {
+      status = body(out);
+    } catch (err) {
+      if (opts.passThrough?.(err)) throw err;
+      // The host already reset the simulator; say so and keep the console alive.
+      out.err(`simulator error: ${err instanceof Error ? err.message : String(err)}\n`);
+      status = 70;
+    }
+    if (up && hv.halted()) panicAt = { step: steps, command: text };
+    return out.result(status);
+  }
+
   return {
     run(line) {
-      const out = new Output();
-      if (line.trim() !== "") steps++;
-      const up = !hv.halted();
       const words = tokenize(line.trim());
-      let status: number;
-      if (words === null) {
-        out.err("unterminated quote\n");
-        status = 2;
-      } else if (words.length === 0) status = 0;
-      else {
-        try {
-          status = dispatch(words, out);
-        } catch (err) {
-          if (opts.passThrough?.(err)) throw err;
-          // The host already reset the simulator; say so and keep the console alive.
-          out.err(`simulator error: ${err instanceof Error ? err.message : String(err)}\n`);
-          status = 70;
+      const result = step(line.trim(), line.trim() !== "", (out) => {
+        if (words === null) {
+          out.err("unterminated quote\n");
+          return 2;
         }
-      }
-      if (up && hv.halted()) panicAt = { step: steps, command: line.trim() };
-      const result = out.result(status);
+        return words.length === 0 ? 0 : dispatch(words, out);
+      });
       sink?.(result, line);
+      return result;
+    },
+    action(a) {
+      const result = step(rawActionText(a), true, (out) => runRawAction(hv, out, a, panicAt));
+      sink?.(result, rawActionText(a));
       return result;
     },
   };

@@ -6,7 +6,7 @@ import { EAGAIN, EBUSY, EINVAL, ENOENT, strerror } from "./errno.ts";
 import type { ConsoleTarget, Output } from "./target.ts";
 import { listPayloads, reportListFailure } from "./listing.ts";
 import { loadName } from "./loadName.ts";
-import { downSince, type PanicAt } from "./down.ts";
+import { downSince, PANICKED_IN_HYPERCALL, type PanicAt } from "./down.ts";
 
 /** XEN_LIVEPATCH_NAME_SIZE. */
 export const NAME_SIZE = 128;
@@ -143,7 +143,7 @@ function errLine(env: ToolEnv, errno: number): void {
 /** The simulated host went down inside the call: the real tool would never get an answer. */
 function hostDown(env: ToolEnv): number {
   env.out.out("\n");
-  env.out.err("(simulator) the host panicked during this hypercall, which never returns; see dmesg\n");
+  env.out.err(`(simulator) ${PANICKED_IN_HYPERCALL}\n`);
   return 1;
 }
 

@@ -7,7 +7,7 @@ import { createHypervisorService } from "../../workers/hypervisor/host/service.t
 import { compileHypervisorModule } from "../../workers/hypervisor/host/node.ts";
 import { parseElf, readVirtual } from "../elf/index.ts";
 import { createSession, type SimBackend } from "./session.ts";
-import { buildTimeline, dependsTargetAt, recordEnds } from "./types.ts";
+import { buildTimeline, dependsTargetAt, inputText, recordEnds } from "./types.ts";
 import { suggestedCommand } from "../console/suggest.ts";
 import { analyzePayload } from "../livepatch/analyze.ts";
 import { deriveSnapshot } from "./derive.ts";
@@ -173,6 +173,35 @@ describe("simulator session", () => {
     expect(snap.actions.get("xen_hello_world")).toMatchObject({ action: "APPLY", phase: "ok", rc: 0 });
     const later = await s.run({ kind: "console", line: "revert xen_hello_world", via: "console" });
     expect(later.record.output).toBe("(simulator) the host is down since the panic at step 2 (upload oob oob.livepatch); nothing answers, see dmesg\n");
+  });
+
+  // xen_action_hooks' apply hook marks no function applied while returning 0: apply_payload()'s
+  // check panics ("partially applied payload") at the rendezvous, after the hypercall returned 0.
+  it("a raw action is a step of the console's numbering; one the host panicked in has no rc, and later raw actions say the host is down", async () => {
+    const s = await session();
+    s.setFiles([{ name: "xen_action_hooks.livepatch", bytes: file("xen_action_hooks.livepatch") }]);
+    await s.run({ kind: "console", line: "upload xen_hello_world xen_hello_world.livepatch", via: "console" });
+    const first = await s.run({ kind: "action", name: "xen_hello_world", cmd: "APPLY", timeoutNs: 5_000_000 });
+    expect(first.record.output).toBe("ACTION APPLY xen_hello_world timeout=5000000ns: hypercall returned 0\nGET after 60 ms: APPLIED, rc 0\n");
+    // Reverted, so APPLY checks xen_action_hooks' .livepatch.depends against Xen's build-id (build_id_dep()).
+    await s.run({ kind: "action", name: "xen_hello_world", cmd: "REVERT", timeoutNs: 5_000_000 });
+    await s.run({ kind: "console", line: "upload xen_action_hooks xen_action_hooks.livepatch", via: "console" });
+    await s.run({ kind: "console", line: "hook xen_action_hooks apply 0 none", via: "knob" });
+    const r = await s.run({ kind: "action", name: "xen_action_hooks", cmd: "APPLY", timeoutNs: 5_000_000 });
+    expect(r.record).toMatchObject({
+      output: "ACTION APPLY xen_action_hooks timeout=5000000ns: hypercall returned 0\nGET after 60 ms: not asked: the host panicked while the action ran; see dmesg\n",
+      status: 1,
+    });
+    const { snap } = view(s);
+    expect(snap.halted).toBe(true);
+    expect(snap.actions.get("xen_action_hooks")).toMatchObject({ action: "APPLY", phase: "failed", rc: null });
+    // Step 6 is the sixth record: the console and the session count the same steps.
+    const at = "the host is down since the panic at step 6 (ACTION APPLY xen_action_hooks (timeout 5 ms)); nothing answers, see dmesg\n";
+    expect(inputText(s.data.records[5].input)).toBe("ACTION APPLY xen_action_hooks (timeout 5 ms)");
+    const later = await s.run({ kind: "action", name: "xen_hello_world", cmd: "UNLOAD", timeoutNs: 5_000_000 });
+    expect(later.record).toMatchObject({ output: `ACTION UNLOAD xen_hello_world timeout=5000000ns: ${at}`, status: 1 });
+    expect((await s.run({ kind: "console", line: "list", via: "console" })).record.output).toBe(`(simulator) ${at}`);
+    expect(await s.verifyReplay()).toBe(true);
   });
 
   it("a raw action with a short timeout, and replay after stepping back gives the same events", async () => {

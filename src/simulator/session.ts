@@ -5,10 +5,9 @@
 // Environment-neutral: the backend is the hypervisor worker's API (or the service itself in tests).
 import type { DependsTarget, LoggedEvent, PayloadDetails, XlInfo } from "../protocol/hypervisor.ts";
 import type { Result } from "../protocol/result.ts";
-import type { CommandResult } from "../console/index.ts";
-import { strerror } from "../console/index.ts";
+import type { CommandResult, RawAction } from "../console/index.ts";
 import { rewinder, toWrite, WINDOW_BYTES, type ByteWrite } from "./memory.ts";
-import { ACTION_CMD, type InputRecord, type MemoryWindow, type PayloadInfo, type SimInput } from "./types.ts";
+import { type InputRecord, type MemoryWindow, type PayloadInfo, type SimInput } from "./types.ts";
 
 type Async<T> = Promise<Result<T>>;
 
@@ -17,8 +16,8 @@ export interface SimBackend {
   bootImage(image: Uint8Array, cpus?: number): Async<{ arch: string }>;
   addFile(name: string, bytes: Uint8Array): Async<number>;
   console(line: string): Async<CommandResult>;
-  action(name: string, cmd: 1 | 2 | 3 | 4, timeoutNs?: number, flags?: number): Async<number>;
-  advance(ns: number): Async<void>;
+  /** A raw ACTION with its own timeout, run by the console as one of its steps. */
+  consoleAction(action: RawAction): Async<CommandResult>;
   get(name: string): Async<{ ret: number; state: number; rc: number }>;
   events(since?: number): Async<LoggedEvent[]>;
   readMemory(addr: bigint, len: number): Async<Uint8Array | null>;
@@ -66,8 +65,6 @@ export interface SessionData {
   bootDepends: DependsTarget | null;
 }
 
-const MIN_WAIT_NS = 60_000_000;
-
 function toPayloadInfo(d: PayloadDetails): PayloadInfo {
   return {
     name: d.name,
@@ -76,8 +73,6 @@ function toPayloadInfo(d: PayloadDetails): PayloadInfo {
     hooks: d.hooks.map((h) => ({ kind: h.kind, present: h.present })),
   };
 }
-
-const STATE_NAMES: Record<number, string> = { 1: "CHECKED", 2: "APPLIED" };
 
 export function createSession(backend: SimBackend) {
   let data: SessionData = { image: null, arch: null, bootCpus: 4, records: [], events: [], windows: [], payloads: {}, bootXl: null, bootDepends: null };
@@ -99,29 +94,11 @@ export function createSession(backend: SimBackend) {
     }
   }
 
-  async function rawAction(input: Extract<SimInput, { kind: "action" }>): Promise<{ output: string; status: number }> {
-    const hc = unwrap(await backend.action(input.name, ACTION_CMD[input.cmd], input.timeoutNs, 0));
-    let output = `ACTION ${input.cmd} ${input.name} timeout=${input.timeoutNs}ns: hypercall returned ${hc}${hc < 0 ? ` (${strerror(-hc)})` : ""}\n`;
-    if (hc !== 0) return { output, status: 1 };
-    const wait = Math.max(MIN_WAIT_NS, 2 * input.timeoutNs);
-    unwrap(await backend.advance(wait));
-    const g = unwrap(await backend.get(input.name));
-    const ms = wait / 1e6;
-    if (g.ret !== 0) output += `GET after ${ms} ms: ${g.ret} (${strerror(-g.ret)})\n`;
-    else output += `GET after ${ms} ms: ${STATE_NAMES[g.state] ?? g.state}, rc ${g.rc}${g.rc < 0 ? ` (${strerror(-g.rc)})` : ""}\n`;
-    return { output, status: g.ret === 0 && g.rc === 0 ? 0 : 1 };
-  }
-
   /** Runs one input against the backend and records what it did (no queueing). */
   async function execute(input: SimInput, into: SessionData): Promise<InputRecord> {
     await pushFiles();
-    let output: string;
-    let status: number;
-    if (input.kind === "console") {
-      const r = unwrap(await backend.console(input.line));
-      output = r.output;
-      status = r.status;
-    } else ({ output, status } = await rawAction(input));
+    // A raw action is a console step too: one numbering, and one answer once the host is down.
+    const { output, status } = unwrap(await (input.kind === "console" ? backend.console(input.line) : backend.consoleAction({ name: input.name, cmd: input.cmd, timeoutNs: input.timeoutNs })));
     const fresh = unwrap(await backend.events(into.events.length));
     const eventsFrom = into.events.length;
     into.events = into.events.concat(fresh);

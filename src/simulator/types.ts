@@ -2,6 +2,7 @@
 // and the flat timeline the cursor walks. Plain data only, so d3 and React get copies of numbers
 // and strings, never store objects.
 import type { DependsTarget, LoggedEvent, XlInfo } from "../protocol/hypervisor.ts";
+import { rawActionText } from "../console/index.ts";
 
 export type ActionName = "UPLOAD" | "APPLY" | "REVERT" | "REPLACE" | "UNLOAD";
 /** XEN_SYSCTL_LIVEPATCH_ACTION numbering. */
@@ -73,7 +74,7 @@ export function recordEnds(records: readonly InputRecord[]): number[] {
 
 export function inputText(input: SimInput): string {
   if (input.kind === "console") return input.line;
-  return `ACTION ${input.cmd} ${input.name} (timeout ${input.timeoutNs / 1e6} ms)`;
+  return rawActionText(input);
 }
 
 /** Whom APPLY would check `.livepatch.depends` against after the last input done before `cursor` (`boot` before any). */

@@ -4,7 +4,7 @@
 import { err, ok, type Result } from "../../../src/protocol/result.ts";
 import type { DependsTarget, LoggedEvent, PatchPreview, XlInfo } from "../../../src/protocol/hypervisor.ts";
 import { parseElf } from "../../../src/elf/index.ts";
-import { createConsole, type CommandResult } from "../../../src/console/index.ts";
+import { createConsole, type CommandResult, type RawAction } from "../../../src/console/index.ts";
 import { createHypervisor, HypervisorTrapError, type HypervisorApi, type HypervisorOptions } from "./api.ts";
 import { bootFromImage, type ImageSummary } from "./image.ts";
 import type {
@@ -78,6 +78,10 @@ export function createHypervisorService(module: WebAssembly.Module | Promise<Web
     },
     async console(line: string): Promise<Result<CommandResult>> {
       return guard(() => console_!.run(line));
+    },
+    /** A raw ACTION with its own timeout, run as a console step (numbered with the commands; see src/console/rawAction.ts). */
+    async consoleAction(action: RawAction): Promise<Result<CommandResult>> {
+      return guard(() => console_!.action(action));
     },
     upload: (name: string, payload: Uint8Array, flags = 0, extras?: Pick<HypercallExtras, "namePad">) =>
       guard((hv) => hv.upload(name, payload, flags, extras)),
