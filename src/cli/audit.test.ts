@@ -63,7 +63,9 @@ describe("livepatch-lens audit", () => {
     const swapped = Uint8Array.from(flipped);
     swapped.set([0, 0, 0, 1], 20);
     writeFileSync(join(dir, "be_version.livepatch"), swapped);
-    const shoff = "section header offset 0x800a000000000000 is past the end of the file (4864 bytes) at byte 0x28 (SHOFF_PAST_END)";
+    // Read little-endian, e_shoff is readelf's 0xa80, inside the file: the reader says so.
+    const shoff =
+      "section header offset 0x800a000000000000 is past the end of the file (4864 bytes); it was read big-endian, as EI_DATA (byte 5) says, and read little-endian it is 0xa80, inside the file: the file looks little-endian at byte 0x28 (SHOFF_PAST_END)";
     for (const [file, id, message] of [
       // xen/arch/x86/livepatch.c arch_livepatch_verify_elf(): "%s: Unsupported ELF Machine type\n"; the
       // findings quote Xen's line (the payload's name is the file's basename), then say why.

@@ -38,7 +38,7 @@ describe("the Map's hypervisor functions", () => {
     ]);
   });
 
-  it("a stand-in for a payload of a machine Xen does not livepatch is named x86-64, the machine the audit boots it as", () => {
+  it("a stand-in for a payload of a machine Xen does not livepatch is named x86-64, the machine the audit boots it as; beside a loaded image it runs on that image", () => {
     // x86_64 hello world with e_machine (2 bytes at 18) set to 8: readelf -h says MIPS R3000, and
     // `livepatch-lens audit` on it assumes "the stand-in Xen is x86-64".
     const mips = loaded("x86_64/xen_hello_world.livepatch");
@@ -47,11 +47,14 @@ describe("the Map's hypervisor functions", () => {
     bytes[19] = 0;
     const elf = parseElf(bytes);
     const other: LoadedFile = { ...mips, id: "mips", name: "mips.livepatch", parsed: { ...mips.parsed!, elf, livepatch: analyzePayload(elf) } };
-    const files = [loaded("aarch64/xen-syms"), loaded("aarch64/xen_hello_world.livepatch"), other];
-    const nodes = buildGraph(files, fileLinks(files)).nodes.filter((n) => n.kind === "function");
-    expect(nodes.map((n) => [n.sub, n.host])).toEqual([
-      ["aarch64 · hypervisor function", "xen-syms (aarch64)"],
+    const functions = (files: LoadedFile[]) => buildGraph(files, fileLinks(files)).nodes.filter((n) => n.kind === "function").map((n) => [n.sub, n.host]);
+    // No image loaded: a stand-in per machine.
+    expect(functions([loaded("aarch64/xen_hello_world.livepatch"), other])).toEqual([
+      ["aarch64 · hypervisor function", "stand-in Xen (aarch64)"],
       ["x86_64 · hypervisor function", "stand-in Xen (x86_64)"],
     ]);
+    // An AArch64 image loaded: the audit runs both on it, as `audit --xen` would (its Xen refuses
+    // the MIPS one), so the Map has one host and both name its xen_extra_version.
+    expect(functions([loaded("aarch64/xen-syms"), loaded("aarch64/xen_hello_world.livepatch"), other])).toEqual([["patched by 2 payloads", null]]);
   });
 });
