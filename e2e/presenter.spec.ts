@@ -640,3 +640,41 @@ test("a link to a scenario the catalogue lacks says so on the slide, not the pre
   await expect(presenter(page).locator('.scn-explain[data-step="1"]')).toBeVisible({ timeout: 30_000 });
   await expect(presenter(page).getByRole("alert")).toHaveCount(0);
 });
+
+// A speaker's slides at 1280×720: no type under 12 px (1/60 of the frame, the same share at any
+// size), the memory card's badge and the field table included, and no card cut, the memory card
+// of a hooks payload (its long symbol wraps) included (QA s27-b defect 10).
+test("1280×720: applied steps' slides have no type under 12 px and no card cut", async ({ page }) => {
+  test.setTimeout(180_000);
+  const [w, h] = [1280, 720];
+  await page.setViewportSize({ width: w, height: h });
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  for (const [scenario, step] of [
+    ["hello-world", 3],
+    ["hook-veto", 5],
+    ["hook-veto", 6],
+    ["hook-veto", 7],
+    ["hooks-for-real", 2],
+    ["hooks-for-real", 3],
+    ["hooks-for-real", 4],
+  ] as const) {
+    const where = `${scenario} step ${step}`;
+    await present(page, scenario, step);
+    await settled(page);
+    await expect(presenter(page).locator(".sl-memory .mem-window .badge").first()).toBeVisible();
+    let m = await measureSlide(page);
+    await expect
+      .poll(async () => (m = await measureSlide(page)).panels.filter((p) => p.cut).map((p) => p.name), { message: `${where}: panels cut off`, timeout: 3_000 })
+      .toEqual([]);
+    expect(m.smallest.px, `${where}: "${m.smallest.text}"`).toBeGreaterThanOrEqual(h / 60 - 0.05);
+    // The memory card's last line is inside its border.
+    const inside = await presenter(page)
+      .locator(".sl-memory")
+      .evaluate((card) => {
+        const c = card.getBoundingClientRect();
+        const last = [...card.querySelectorAll(".mem-window *")].reduce((b, el) => Math.max(b, el.getBoundingClientRect().bottom), 0);
+        return last <= c.bottom - parseFloat(getComputedStyle(card).borderBottomWidth) + 0.5;
+      });
+    expect(inside, `${where}: memory card's last line inside its border`).toBe(true);
+  }
+});

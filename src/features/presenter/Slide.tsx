@@ -48,7 +48,7 @@ function StackList({ stack, hot }: { stack: string[]; hot: ReadonlySet<string> }
 
 /**
  * The smallest share of its full size the explanation's type shrinks to. The output and the field
- * table are 0.6 of it, so at this floor they are still 1/72 of the frame's height (10 px at 720).
+ * table are 0.6 of it, but never under the slide's floor (presenter.css --sl-floor, 12 px at 720).
  */
 export const FIT_FLOOR = 0.78;
 const FIT_STEP = 0.02;
