@@ -3,7 +3,6 @@
 // Both files are ones Xen refuses before it applies a relocation (livepatch_elf.c:
 // elf_resolve_sections(): "Unsupported multiple symbol tables" −EOPNOTSUPP, "String table section
 // is corrupted" −EINVAL), so a NULL hook or a hook that is not a function is never the reason.
-import { Writable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
 import { nodeAuditHost } from "../cli/auditHost.ts";
 import { writeText } from "../cli/inspectText.ts";
@@ -14,6 +13,7 @@ import { analyzePayload, funcLabel } from "../livepatch/index.ts";
 import { targetText } from "../livepatch/label.ts";
 import { runAudit, type AuditHost } from "./index.ts";
 import { Patch, sample } from "./test-support/samples.ts";
+import { collectingSink } from "../cli/test-support/sink.ts";
 
 const HELLO = "x86_64/xen_hello_world.livepatch";
 
@@ -39,16 +39,10 @@ beforeAll(async () => {
 });
 
 async function inspectText(bytes: Uint8Array): Promise<string> {
-  const chunks: Buffer[] = [];
-  const sink = new Writable({
-    write(c, _e, done) {
-      chunks.push(Buffer.from(c));
-      done();
-    },
-  });
+  const { sink, text } = collectingSink();
   const elf = parseElf(bytes);
   await writeText(new StreamOut(sink, HEADROOM * 2), "t.livepatch", elf, analyzePayload(elf));
-  return Buffer.concat(chunks).toString("utf8");
+  return text();
 }
 
 describe.each(CASES)("$what", ({ edit, reason }) => {

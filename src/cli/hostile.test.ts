@@ -6,7 +6,6 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, openSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { parseElf } from "../elf/index.ts";
 import { analyzePayload } from "../livepatch/index.ts";
@@ -17,6 +16,7 @@ import { nodeAuditHost } from "./auditHost.ts";
 import { writeJson } from "./inspectJson.ts";
 import { StreamOut } from "./output.ts";
 import { simulateUpload } from "./xenView.ts";
+import { collectingSink } from "./test-support/sink.ts";
 
 const root = join(import.meta.dirname, "../..");
 const cli = join(root, "src/cli/livepatch-lens.mjs");
@@ -261,17 +261,11 @@ describe("--json (inspect, audit): DEL and C1 controls (U+009B is CSI) in names"
 
   /** The document as the writer makes it with no filter: DEL and C1 raw, as JSON.stringify leaves them. */
   async function unfiltered(file: string, bytes: Buffer): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    const sink = new Writable({
-      write(c, _e, done) {
-        chunks.push(Buffer.from(c));
-        done();
-      },
-    });
+    const { sink, bytes: written } = collectingSink();
     const elf = parseElf(new Uint8Array(bytes));
     const model = analyzePayload(elf);
     await writeJson(new StreamOut(sink, 1 << 17), file, elf, model, model ? await simulateUpload(file, elf.bytes, null) : null);
-    return Buffer.concat(chunks);
+    return written();
   }
 
   const rawControls = (raw: Buffer) => {

@@ -4,7 +4,6 @@ import { execFile } from "node:child_process";
 import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { parseElf } from "../elf/index.ts";
@@ -13,23 +12,18 @@ import { writeJson } from "./inspectJson.ts";
 import { StreamOut } from "./output.ts";
 import { simulateUpload } from "./xenView.ts";
 import { listSamples, samplePath } from "../test-support/samples.ts";
+import { collectingSink } from "./test-support/sink.ts";
 
 const root = join(import.meta.dirname, "../..");
 const samples = join(root, "public/samples");
 const files = listSamples();
 
 async function inspectJson(path: string): Promise<Record<string, unknown>> {
-  const chunks: string[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
+  const { sink, text } = collectingSink();
   const elf = parseElf(new Uint8Array(readFileSync(join(samples, path))));
   const model = analyzePayload(elf);
   await writeJson(new StreamOut(sink), path, elf, model, model ? await simulateUpload(path, elf.bytes, null) : null);
-  return JSON.parse(chunks.join(""));
+  return JSON.parse(text());
 }
 
 const keys = (o: unknown) => Object.keys(o as object).sort();

@@ -1,25 +1,19 @@
 // `inspect` text keeps its tables in columns when names are long: real prelink.o section names
 // run past 50 characters, beyond the columns' usual widths.
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { parseElf } from "../elf/index.ts";
 import { buildElf } from "../livepatch/testing/elfBuilder.ts";
 import { writeText } from "./inspectText.ts";
 import { HEADROOM, StreamOut } from "./output.ts";
+import { collectingSink } from "./test-support/sink.ts";
 
 const LONG = ".text.hvm_vcpu_virtual_to_linear_nested_guest_interrupt_handle";
 const LONGER = `.rodata.${"x86_emulate_".repeat(6)}str1.8`;
 
 async function inspectText(bytes: Uint8Array, chunk?: number): Promise<string[]> {
-  const chunks: Buffer[] = [];
-  const sink = new Writable({
-    write(c, _e, done) {
-      chunks.push(Buffer.from(c));
-      done();
-    },
-  });
+  const { sink, text } = collectingSink();
   await writeText(new StreamOut(sink, chunk), "t.o", parseElf(bytes), null);
-  return Buffer.concat(chunks).toString("utf8").split("\n");
+  return text().split("\n");
 }
 
 /** The lines of the block that starts with `title`, up to the next blank line. */

@@ -1,29 +1,23 @@
 // The byte-level relocation writer must print exactly what BigInt formatting would.
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { parseElf } from "../elf/index.ts";
 import { buildElf } from "../livepatch/testing/elfBuilder.ts";
 import { createView } from "./inspectView.ts";
 import { HEADROOM, StreamOut } from "./output.ts";
 import { writeRelocations } from "./relocJson.ts";
+import { collectingSink } from "./test-support/sink.ts";
 
 const signedHex = (v: bigint) => (v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`);
 
 async function relocationsJson(bytes: Uint8Array, chunk?: number, filter: ((text: string) => string) | null = null) {
-  const chunks: Buffer[] = [];
-  const sink = new Writable({
-    write(c, _e, done) {
-      chunks.push(Buffer.from(c));
-      done();
-    },
-  });
+  const { sink, text } = collectingSink();
   const elf = parseElf(bytes);
   const out = new StreamOut(sink, chunk, filter);
   out.w("{");
   await writeRelocations(out, createView(elf), elf);
   out.w("}");
   await out.flush();
-  return JSON.parse(Buffer.concat(chunks).toString("utf8")).relocations;
+  return JSON.parse(text()).relocations;
 }
 
 describe("relocation entries as bytes", () => {
