@@ -143,6 +143,7 @@ function useFitText(ref: React.RefObject<HTMLElement | null>, place: string): bo
       if (out) {
         unfocus(out);
         delete out.dataset.wrap;
+        delete out.dataset.tight;
         const w = fitWidth(out, FIT_FLOOR);
         outW = w.scale;
         if (!w.fits) out.dataset.wrap = "true";
@@ -161,7 +162,15 @@ function useFitText(ref: React.RefObject<HTMLElement | null>, place: string): bo
       // singled out it shows its last lines, as a terminal would. Either says how many are above.
       if (over() && out) {
         box.dataset.trim = "true";
-        const focused = focusOutput(out);
+        let focused = focusOutput(out);
+        // The lines the step talks about do not fit even alone at the slide's type floor (a WARN
+        // with its registers and code bytes on a 1280×720 slide): the output alone may go a size
+        // smaller (data-tight, presenter.css) rather than hide one of them under a cue.
+        if (focused === "focused" && out.scrollHeight > out.clientHeight) {
+          unfocus(out);
+          out.dataset.tight = "";
+          focused = focusOutput(out);
+        }
         if (focused === "whole") box.dataset.trim = "false";
         else if (focused === "none") {
           out.scrollTop = out.scrollHeight;
