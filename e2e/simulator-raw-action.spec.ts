@@ -1,6 +1,7 @@
 // A button with the timeout knob off xen-livepatch's 30 ms sends a raw ACTION hypercall. It is a
 // step like any console command (one numbering): the host panicking during it is said without an
-// rc, and after a panic a raw action says the host is down since that step, never Error 38.
+// rc (the state diagram's edge and the CPU lanes alike), and after a panic a raw action says the
+// host is down since that step, never Error 38.
 import { test, expect, openApp } from "./support/guards.ts";
 import { type } from "./support/console.ts";
 
@@ -26,6 +27,16 @@ test("raw actions after and during a panic: no −ENOSYS, the step that panicked
     { timeout: 20_000 },
   );
   await expect(page.getByText("host halted (panic)")).toBeVisible();
+  // The CPU lanes say what the state diagram's edge says: the host panicked in this APPLY, on the
+  // master (livepatch_do_action(), xen/common/livepatch.c), so no status rc and nothing in progress.
+  const reason = "the host panicked while the action ran (livepatch: partially applied payload 'xen_action_hooks'!)";
+  const caption = page.locator(".simulator .cpu-lanes .sim-caption");
+  await expect(caption).toContainText(/APPLY of xen_action_hooks: 4 CPUs, deadline \+5\.00 ms → panic on CPU0 at \+[0-9.]+ ms: /);
+  await expect(caption).toContainText(reason);
+  await expect(caption).not.toContainText("in progress");
+  await expect(caption).not.toContainText("EAGAIN");
+  await expect(page.getByRole("img", { name: /^CPU lanes: / })).toHaveAttribute("aria-label", /^CPU lanes: CPU0 panicked \(was: patching with IRQs off\); CPU1 halted with the host/);
+  await expect(page.locator(".state-diagram")).toContainText("panic");
 
   await page.getByRole("radio", { name: /^xen_hello_world/ }).click();
   await page.getByRole("group", { name: "Actions for xen_hello_world" }).getByRole("button", { name: "Apply" }).click();

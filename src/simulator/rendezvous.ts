@@ -3,6 +3,7 @@
 // plus the shared deadline. Pure, from the event log.
 import type { RendezvousEvent } from "../protocol/hypervisor.ts";
 import type { TimelineItem } from "./types.ts";
+import { panicReason } from "./derive.ts";
 
 /** The status rc livepatch_action() stores when it schedules the work (−EAGAIN). */
 export const STATUS_EAGAIN = -11;
@@ -52,6 +53,14 @@ export interface RendezvousView {
    * or the `done` rc; `at` is when it was set.
    */
   status: { rc: number; at: number };
+  /**
+   * The host panicked before the rendezvous was done (the `panic` event, the one that ends the
+   * state diagram's action without an rc): no `done` follows. When, on which CPU (-1: not said),
+   * and the action's failure as the diagram words it (`panicReason()`), or, when the status rc was
+   * already decided (an action that finished before the host went down), Xen's message alone (the
+   * event's explanation when Xen prints none).
+   */
+  panic: { at: number; cpu: number; reason: string } | null;
 }
 
 function open(lane: Lane, kind: LaneSegmentKind, t: number, at: number): void {
@@ -108,6 +117,7 @@ export function startRendezvous(first: RendezvousEvent & { phase: "scheduled" },
       moments: [first.t],
       outcome: null,
       status: { rc: STATUS_EAGAIN, at: first.t },
+      panic: null,
     },
     finished: false,
     stopped: false,
@@ -133,6 +143,26 @@ export function readRendezvous(r: RendezvousReading, it: TimelineItem): void {
   if ((ev.kind === "state" || (ev.kind === "check-failed" && ev.rcKind === "status")) && ev.payload === view.payload && !r.finished) {
     // Not a moment of the drawing: the master storing the payload's status rc (with its state).
     view.status = { rc: ev.kind === "state" ? ev.statusRc : ev.rc, at: ev.t };
+    return;
+  }
+  if (ev.kind === "panic" && !r.finished) {
+    // The host went down with the rendezvous under way: it ends here, undecided unless the
+    // master had already stored the status rc (applyEvent() ends the diagram's action the same way).
+    view.now = Math.max(view.now, ev.t);
+    view.moments.push(ev.t);
+    const at = view.moments.length - 1;
+    const decided = view.status.rc !== STATUS_EAGAIN;
+    const what = ev.message.split("\n")[0];
+    view.panic = { at: ev.t, cpu: ev.cpu, reason: decided ? what || ev.explanation : panicReason(false, ev.message) };
+    for (const l of view.lanes) {
+      const last = l.segments[l.segments.length - 1];
+      if (last && last.to < 0) {
+        last.to = ev.t;
+        last.toAt = at;
+      }
+      l.status = `${l.cpu === ev.cpu ? "panicked" : "halted with the host"} (was: ${l.status})`;
+    }
+    r.finished = true;
     return;
   }
   if (ev.kind !== "rendezvous" && ev.kind !== "cpu-phase" && ev.kind !== "write") return;
@@ -217,6 +247,7 @@ export function rendezvousView(r: RendezvousReading): RendezvousView {
     moments: v.moments.slice(),
     outcome: v.outcome && { ...v.outcome },
     status: { ...v.status },
+    panic: v.panic && { ...v.panic },
     lanes: v.lanes.map((l) => ({ ...l, segments: l.segments.map((s) => (s.to < 0 ? { ...s, to: v.now, toAt: last } : { ...s })) })),
   };
 }

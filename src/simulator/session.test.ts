@@ -192,9 +192,20 @@ describe("simulator session", () => {
       output: "ACTION APPLY xen_action_hooks timeout=5000000ns: hypercall returned 0\nGET after 60 ms: not asked: the host panicked while the action ran; see dmesg\n",
       status: 1,
     });
-    const { snap } = view(s);
+    const { snap, rv } = view(s);
     expect(snap.halted).toBe(true);
-    expect(snap.actions.get("xen_action_hooks")).toMatchObject({ action: "APPLY", phase: "failed", rc: null });
+    const reason = "the host panicked while the action ran (livepatch: partially applied payload 'xen_action_hooks'!)";
+    expect(snap.actions.get("xen_action_hooks")).toMatchObject({ action: "APPLY", phase: "failed", rc: null, reason });
+    // The lanes tell the same story: livepatch_do_action() panics on the master (CPU0 here) with
+    // IRQs off, right after the IRQ phase (xen/common/livepatch.c: "livepatch: partially applied
+    // payload '%s'!"), so no `done` and no status rc; the other three CPUs were spinning with IRQs off.
+    const irqDone = s.data.events.find((e) => e.kind === "rendezvous" && e.phase === "irq-phase-done" && e.payload === "xen_action_hooks")!;
+    expect(rv).toMatchObject({ action: "APPLY", payload: "xen_action_hooks", outcome: null, panic: { cpu: 0, at: irqDone.t, reason } });
+    expect(rv!.lanes.map((l) => l.status)).toEqual([
+      "panicked (was: patching with IRQs off)",
+      ...[1, 2, 3].map(() => "halted with the host (was: IRQs off, spinning until the master is done)"),
+    ]);
+    for (const l of rv!.lanes) for (const seg of l.segments) expect(seg.to, `CPU${l.cpu} ${seg.kind}`).toBeLessThanOrEqual(irqDone.t);
     // Step 6 is the sixth record: the console and the session count the same steps.
     const at = "the host is down since the panic at step 6 (ACTION APPLY xen_action_hooks (timeout 5 ms)); nothing answers, see dmesg\n";
     expect(inputText(s.data.records[5].input)).toBe("ACTION APPLY xen_action_hooks (timeout 5 ms)");

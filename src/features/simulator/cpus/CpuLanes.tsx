@@ -72,7 +72,13 @@ function Lanes({ rv, px, hotCpus, natural, maxScale }: { rv: RendezvousView; px:
       <p className="sim-caption">
         <b>{rv.action}</b> of <code>{rv.payload}</code>: {rv.lanes.length} CPU{rv.lanes.length === 1 ? "" : "s"}, deadline{" "}
         {rv.timeoutNs ? `+${msText(rv.timeoutNs)}` : "—"}
-        {rv.outcome ? (
+        {rv.panic ? (
+          <span className="bad">
+            {" "}
+            → {rv.status.rc !== STATUS_EAGAIN && `status rc ${rcText(rv.status.rc)} at +${msText(rv.status.at - rv.start)}, then `}panic
+            {rv.panic.cpu >= 0 && ` on CPU${rv.panic.cpu}`} at +{msText(rv.panic.at - rv.start)}: {rv.panic.reason}
+          </span>
+        ) : rv.outcome ? (
           <span className={rv.outcome.rc === 0 ? "ok" : "bad"}>
             {" "}
             → status rc {rcText(rv.outcome.rc)} at +{msText(rv.status.at - rv.start)}
@@ -100,7 +106,8 @@ function Lanes({ rv, px, hotCpus, natural, maxScale }: { rv: RendezvousView; px:
           </g>
         ))}
         {rv.lanes.map((l, i) => (
-          <g key={l.cpu} transform={`translate(0, ${TOP + i * LANE_H})`} className={`lane ${l.missed ? "missed" : ""} ${hotCpus?.has(l.cpu) ? "scn-hot" : ""}`}>
+          <g key={l.cpu} transform={`translate(0, ${TOP + i * LANE_H})`} className={`lane ${l.missed ? "missed" : ""} ${rv.panic?.cpu === l.cpu ? "panicked" : ""} ${hotCpus?.has(l.cpu) ? "scn-hot" : ""}`}>
+            <title>{`CPU${l.cpu}: ${l.status}`}</title>
             <text x={4} y={LANE_H / 2 + 4} className="lane-label">
               CPU{l.cpu}
               {l.master ? " ★" : ""}
@@ -126,7 +133,7 @@ function Lanes({ rv, px, hotCpus, natural, maxScale }: { rv: RendezvousView; px:
             </text>
           )
         )}
-        <line className="now-line" x1={scale.at(rv.moments.length - 1)} x2={scale.at(rv.moments.length - 1)} y1={TOP - 4} y2={height - 20} />
+        <line className={rv.panic ? "now-line panic" : "now-line"} x1={scale.at(rv.moments.length - 1)} x2={scale.at(rv.moments.length - 1)} y1={TOP - 4} y2={height - 20} />
       </svg>
       <ul className="lane-legend" aria-label="Legend">
         {(Object.keys(KIND_TEXT) as LaneSegmentKind[]).map((k) => (
