@@ -641,6 +641,35 @@ test("a link to a scenario the catalogue lacks says so on the slide, not the pre
   await expect(presenter(page).getByRole("alert")).toHaveCount(0);
 });
 
+// The memory card's marks explained on the card itself: a pointer's tooltip is nothing an audience
+// sees. The key sits on the card's title row, so it costs the card no height.
+test("a slide's memory card shows the key to its marked bytes on its title row, in type at the slide's floor", async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  await present(page, "hello-world", 3);
+  await settled(page);
+  const card = presenter(page).locator(".sl-memory");
+  const key = card.locator(".mem-key");
+  await expect(key).toBeVisible();
+  await expect(key).toHaveText("e9 written by a live patch");
+  // APPLY wrote the 5-byte jmp: its bytes are marked as the key's sample is.
+  const marked = card.getByLabel("xen_extra_version bytes now").locator(".chg");
+  await expect(marked).toHaveCount(5);
+  const look = (el: Locator) => el.evaluate((e) => { const c = getComputedStyle(e); return [c.backgroundColor, c.color]; });
+  expect(await look(key.locator(".chg"))).toEqual(await look(marked.first()));
+  const m = await card.evaluate((c) => {
+    const title = c.querySelector(".sl-label > span")!.getBoundingClientRect();
+    const k = c.querySelector(".mem-key")!.getBoundingClientRect();
+    return { sameRow: Math.abs(k.top + k.height / 2 - (title.top + title.height / 2)) < 3, inside: k.right <= c.getBoundingClientRect().right, px: parseFloat(getComputedStyle(c.querySelector(".mem-key")!).fontSize) };
+  });
+  expect(m).toEqual({ sameRow: true, inside: true, px: expect.any(Number) });
+  expect(m.px).toBeGreaterThanOrEqual(720 / 60 - 0.05);
+  // Before anything is patched there is nothing to explain: no key.
+  await present(page, "hello-world", 1);
+  await expect(card.locator(".mem-window")).toHaveCount(0);
+  await expect(key).toHaveCount(0);
+});
+
 // A speaker's slides at 1280×720: no type under 12 px (1/60 of the frame, the same share at any
 // size), the memory card's badge and the field table included, and no card cut, the memory card
 // of a hooks payload (its long symbol wraps) included (QA s27-b defect 10).

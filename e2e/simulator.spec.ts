@@ -4,7 +4,7 @@
 import { execSync } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
 import { test, expect, openApp } from "./support/guards.ts";
 import { type } from "./support/console.ts";
 import { simCli } from "./support/cli.ts";
@@ -47,6 +47,15 @@ test.describe("under reduced motion (views jump to the end of each action)", () 
     await expect(page.getByLabel("xen_extra_version bytes now")).toHaveText(patched);
     await expect(page.getByLabel("xen_extra_version original bytes")).toHaveText(restored);
     await expect(page.getByRole("region", { name: "Memory" })).toContainText("jumps to xen_hello_world");
+    // What the marks mean is on the card, not only in a tooltip: the key's sample is drawn as the
+    // written bytes are (all five bytes of the jmp are marked).
+    const key = page.getByRole("region", { name: "Memory" }).locator(".mem-key");
+    await expect(key).toBeVisible();
+    await expect(key).toHaveText("e9 written by a live patch");
+    const bg = (el: Locator) => el.evaluate((e) => getComputedStyle(e).backgroundColor);
+    const marked = page.getByLabel("xen_extra_version bytes now").locator(".chg");
+    await expect(marked).toHaveCount(5);
+    expect(await bg(key.locator(".chg"))).toBe(await bg(marked.first()));
     await expect(page.getByRole("complementary", { name: "Applied stack" })).toContainText("xen_hello_world");
 
     await page.getByRole("group", { name: "Actions for xen_hello_world" }).getByRole("button", { name: "Revert" }).click();

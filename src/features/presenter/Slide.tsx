@@ -11,7 +11,7 @@ import { useSimViews } from "../scenarios/useSimViews.ts";
 import { useStepHighlights, type Highlights } from "../scenarios/useHighlights.ts";
 import { StateDiagram } from "../simulator/state-diagram/StateDiagram.tsx";
 import { CpuLanes } from "../simulator/cpus/CpuLanes.tsx";
-import { MemoryView } from "../simulator/memory/MemoryView.tsx";
+import { MemoryKey, MemoryView } from "../simulator/memory/MemoryView.tsx";
 import { Halted } from "./Halted.tsx";
 import type { WindowAtCursor } from "../../simulator/memory.ts";
 import { fitWidth } from "./fit.ts";
@@ -249,7 +249,10 @@ export const Slide = forwardRef<HTMLDivElement, { active: ActiveScenario; step: 
           <CpuLanes rv={rv} hotCpus={marks.cpus} natural={470} maxScale={3} />
         </section>
         <section className="sl-card sl-memory" aria-label="Memory">
-          <h3 className="sl-label">Memory at the patched addresses {down}</h3>
+          <h3 className="sl-label sl-memory-title">
+            <span>Memory at the patched addresses {down}</span>
+            {windows.length > 0 && <MemoryKey />}
+          </h3>
           <MemoryView windows={slideWindows(windows, marks)} arch={sim.image?.arch ?? null} payloads={sim.payloads} marks={marks} />
         </section>
       </div>

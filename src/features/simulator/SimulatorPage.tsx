@@ -8,7 +8,7 @@ import { selectFiles } from "../../state/selectors.ts";
 import { useDerivedViews } from "./useDerivedViews.ts";
 import { StateDiagram } from "./state-diagram/StateDiagram.tsx";
 import { CpuLanes } from "./cpus/CpuLanes.tsx";
-import { MemoryView } from "./memory/MemoryView.tsx";
+import { MemoryKey, MemoryView } from "./memory/MemoryView.tsx";
 import { RunningXen, RunningXenSummary } from "./running/RunningXen.tsx";
 import { runningXen } from "../../simulator/runningXen.ts";
 import { ConsolePanel } from "./console/ConsolePanel.tsx";
@@ -232,7 +232,10 @@ export default function SimulatorPage() {
       </section>
       {/* It scrolls (memory windows, then Running Xen), so it takes focus for keyboard scrolling. */}
       <section className="sim-card sim-memory" aria-label="Memory" tabIndex={0}>
-        <h3 className="sim-card-title">Memory at the patched addresses</h3>
+        <h3 className="sim-card-title sim-memory-title">
+          <span>Memory at the patched addresses</span>
+          {windows.length > 0 && <MemoryKey />}
+        </h3>
         <Guard what="xl info summary">
           <RunningXenSummary r={running} onShow={() => runningRef.current?.scrollIntoView({ block: "nearest", behavior: "smooth" })} />
         </Guard>

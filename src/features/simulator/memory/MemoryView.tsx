@@ -64,6 +64,22 @@ export interface MemoryMarks {
 const NOW_TITLE =
   "the bytes at the cursor; marked: every byte the patches live here wrote (Xen copies the whole instruction, livepatch_insn_len() bytes: the 5-byte jmp or the NOPs), even one equal to the byte it replaced";
 
+/**
+ * The marks' key, shown on the card (beside its title) wherever the windows are, so an audience
+ * reads what a marked byte is without a pointer over it: a sample drawn as the NOW row draws a
+ * written byte, and the words. The full wording (the whole instruction, equal bytes) stays its title.
+ */
+export function MemoryKey() {
+  return (
+    <span className="mem-key" title={NOW_TITLE}>
+      <code className="mem-bytes" aria-hidden="true">
+        <span className="chg">e9</span>
+      </code>{" "}
+      written by a live patch
+    </span>
+  );
+}
+
 const windowLabel = (win: WindowAtCursor["window"]) => win.func || `0x${win.addr.toString(16)}`;
 
 /** A window the marks ask for: its function by name, or an address inside it or where it jumps. */
