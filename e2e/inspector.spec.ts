@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { test, expect, openApp } from "./support/guards.ts";
 import { inspectJson } from "./support/inspect.ts";
 import type { Page } from "@playwright/test";
@@ -82,6 +83,28 @@ test("a payload Xen refuses still shows where the image has its old function, sa
   await expect(page.getByRole("region", { name: "Trampoline" })).toContainText("not placed: upload refused");
   await expect(page.getByRole("region", { name: "Trampoline" })).not.toContainText("address unknown");
   await expect(page.getByText(/The simulated Xen refused the upload, so it gives no old address for idle_loop_hook/)).toContainText(`has idle_loop_hook at 0x${addr} (1 byte).`);
+});
+
+test("unresolved old_addr and new_addr: the jump diagram says (unresolved), as the fields do, never \"payload text\" nor a jump", async ({ page }) => {
+  // .symtab's sh_link set to 1 (the build-id note, not a string table): no symbol has a name, so
+  // every field a relocation fills is unresolved (unresolvedSymbol()); Xen refuses the upload
+  // (livepatch_elf.c: "String table section is corrupted").
+  const hello = readFileSync("public/samples/x86_64/xen_hello_world.livepatch");
+  const b = Buffer.from(hello);
+  // readelf -SW: .symtab is section 31; e_shoff at 0x28, e_shentsize 64, sh_link at +0x28.
+  expect(execFileSync("readelf", ["-SW", "public/samples/x86_64/xen_hello_world.livepatch"], { encoding: "utf8" })).toMatch(/\[31\] \.symtab\s+SYMTAB/);
+  b.writeUInt32LE(1, Number(b.readBigUInt64LE(0x28)) + 31 * 64 + 0x28);
+  await openApp(page);
+  await page.locator("input[type=file]").setInputFiles({ name: "hello_unresolved.livepatch", mimeType: "application/octet-stream", buffer: b });
+  await page.getByRole("tab", { name: /^Functions/ }).click({ timeout: 20_000 });
+  await expect(page.getByRole("row", { name: /name unresolved/ })).toContainText("?");
+  const card = page.getByRole("region", { name: "Trampoline" });
+  const diagram = card.getByRole("img");
+  await expect(diagram).toHaveAttribute("aria-label", "name unresolved: new_addr is (unresolved), so what Xen writes is not known");
+  await expect(diagram.locator(".jd-box.new .jd-title")).toHaveText("new: (unresolved)");
+  // Nor is the old function's place known: old_addr is unresolved too.
+  await expect(diagram.locator(".jd-note")).toHaveText(["(unresolved)", "(unresolved)"]);
+  await expect(diagram).not.toContainText("payload text");
 });
 
 test("a function Xen never got to check is not called clean: the upload was refused before placement", async ({ page }) => {

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { parseElf } from "../elf/index.ts";
 import { readSample } from "../test-support/samples.ts";
 import { analyzePayload } from "./index.ts";
-import { escapeName, funcLabel, funcRecordLabel, recordName, recordTargetName, targetText } from "./label.ts";
+import { escapeName, funcLabel, funcRecordLabel, newCodeWhere, oldCodeWhere, patchKind, recordName, recordTargetName, targetText } from "./label.ts";
+import { Patch } from "../audit/test-support/samples.ts";
 import type { LivepatchFunc, PointerTarget } from "./types.ts";
 
 const first = (rel: string) => analyzePayload(parseElf(readSample(rel)))!.funcs[0];
@@ -91,5 +92,44 @@ describe("a hostile name is escaped in every label", () => {
     // An empty name string is no name: the label falls back to old_addr's symbol, as for NULL.
     expect(recordName({ ...fn, name: { ...fn.name, text: "" } })).toBeNull();
     expect(funcLabel({ ...bySymbol, name: { ...bySymbol.name, text: "" } })).toBe(".L3^B1+0x4");
+  });
+});
+
+describe("what APPLY does with a record and where its new code is (the jump diagram's words)", () => {
+  const hello = parseElf(readSample("x86_64/xen_hello_world.livepatch"));
+  const fn = analyzePayload(hello)!.funcs[0];
+  const at = (target: PointerTarget) => newCodeWhere(target, hello.sections);
+
+  it("hello world: new_addr is R_X86_64_64 against xen_hello_world, FUNC in section 12 (.text.xen_hello_world, flags AX): a jump into the payload's text", () => {
+    expect(patchKind(fn)).toBe("jump");
+    expect(at(fn.newAddr.target)).toBe("payload text");
+    // old_addr is R_X86_64_64 against xen_extra_version, undefined here: Xen's own function.
+    expect(oldCodeWhere(fn)).toBe("hypervisor text");
+  });
+
+  it("xen_nop: new_addr 0 with no relocation, so NOPs, and no new code anywhere", () => {
+    const nop = analyzePayload(parseElf(readSample("x86_64/xen_nop.livepatch")))!.funcs[0];
+    expect(patchKind(nop)).toBe("nop");
+    expect(at(nop.newAddr.target)).toBe("");
+  });
+
+  it("an unresolved new_addr (.symtab's sh_link set to section 1, not a string table) is neither a jump nor NOPs, and is where every view says: (unresolved)", () => {
+    const p = new Patch(readSample("x86_64/xen_hello_world.livepatch")).shdr(".symtab", "link", 1);
+    const elf = parseElf(p.bytes);
+    const unresolved = analyzePayload(elf)!.funcs[0];
+    expect(patchKind(unresolved)).toBe("unknown");
+    expect(newCodeWhere(unresolved.newAddr.target, elf.sections)).toBe("(unresolved)");
+    // old_addr too: the address Xen would patch is not known.
+    expect(oldCodeWhere(unresolved)).toBe("(unresolved)");
+    // A NULL old_addr sends Xen to the name, which is unresolved as well.
+    expect(oldCodeWhere({ ...unresolved, oldAddr: { ...unresolved.oldAddr, target: { kind: "null" } } })).toBe("(unresolved)");
+    expect(oldCodeWhere({ ...fn, oldAddr: { ...fn.oldAddr, target: { kind: "null" } } })).toBe("hypervisor text");
+  });
+
+  it("a symbol undefined here is the hypervisor's; an absolute value is only an address; a non-code section is named", () => {
+    expect(at({ kind: "symbol", symbol: "do_domctl", addend: 0n, defined: false })).toBe("resolved by the hypervisor");
+    expect(at({ kind: "absolute", value: 0xffff82d040200000n })).toBe("absolute address in the file");
+    // readelf -SW: section 14 is .rodata.hello_world_load.str1.1, flags AMS (no X).
+    expect(at({ kind: "symbol", symbol: ".rodata.hello_world_load.str1.1", addend: 0n, defined: true, sectionIndex: 14, sectionOffset: 0n })).toBe("payload .rodata.hello_world_load.str1.1 (not code)");
   });
 });

@@ -1,7 +1,7 @@
 // What every view calls a livepatch_func: its name when the record has one, else the symbol its
 // old_addr is relocated against (Xen patches that address; a payload like xen_nop leaves name NULL),
 // else its index. One spelling, so the list, the card, the diagram and the Overview agree.
-import { printable } from "../elf/index.ts";
+import { printable, SHF_EXECINSTR, type ElfSection } from "../elf/index.ts";
 import { hexNum } from "./bytes.ts";
 import type { LivepatchFunc, PointerTarget } from "./types.ts";
 
@@ -88,6 +88,41 @@ export function targetText(t: PointerTarget): string {
   if (t.kind === "absolute") return hexNum(t.value);
   if (t.kind === "unresolved") return UNRESOLVED;
   return `${printable(t.symbol)}${t.addend === 0n ? "" : signedAddend(t.addend)}`;
+}
+
+/**
+ * What APPLY does with a record, as far as its new_addr tells: NULL blanks the old function with
+ * NOPs, anything else is jumped to (xen/arch/x86/livepatch.c, arch_livepatch_apply(): `if ( func->new_addr )` a jump, else NOPs; arm64 alike), and
+ * an unresolved new_addr (unresolvedSymbol()) is neither, since its value is not known.
+ */
+export function patchKind(fn: LivepatchFunc): "jump" | "nop" | "unknown" {
+  const t = fn.newAddr.target;
+  return t.kind === "null" ? "nop" : t.kind === "unresolved" ? "unknown" : "jump";
+}
+
+/**
+ * Where the old function lives, in words under its box: Xen's text, unless the address Xen would
+ * patch is not known: old_addr unresolved, or NULL with the name Xen would look up unresolved.
+ */
+export function oldCodeWhere(fn: LivepatchFunc): string {
+  const t = fn.oldAddr.target;
+  return t.kind === "unresolved" || (t.kind === "null" && fn.name.target.kind === "unresolved") ? UNRESOLVED : "hypervisor text";
+}
+
+/**
+ * Where the code new_addr leads to lives, in words under the new function's box: the payload's
+ * text (a symbol defined in an executable section; another section is named), the hypervisor
+ * (a symbol undefined here, which Xen resolves), an absolute address the file holds, or
+ * (unresolved), said as every view says it; "" for NULL (nothing is jumped to).
+ */
+export function newCodeWhere(t: PointerTarget, sections: readonly ElfSection[]): string {
+  if (t.kind === "null") return "";
+  if (t.kind === "unresolved") return UNRESOLVED;
+  if (t.kind === "absolute") return "absolute address in the file";
+  if (!t.defined) return "resolved by the hypervisor";
+  const s = t.sectionIndex !== undefined ? sections[t.sectionIndex] : undefined;
+  if (s && (s.flags & BigInt(SHF_EXECINSTR)) === 0n) return `payload ${s.name ? printable(s.name) : `section ${s.index}`} (not code)`;
+  return "payload text";
 }
 
 /**

@@ -88,7 +88,7 @@ export function FuncCard({ fn, model, elf, fileId, ctx }: { fn: LivepatchFunc; m
         </button>
       </header>
       <FuncFindings fileId={fileId} index={fn.index} />
-      <Trampoline fn={fn} model={model} ctx={ctx} />
+      <Trampoline fn={fn} model={model} elf={elf} ctx={ctx} />
       <OldNew fn={fn} model={model} elf={elf} ctx={ctx} />
       <h4>Fields of the record</h4>
       <table className="plain fields">

@@ -6,6 +6,10 @@ import { FuncCard } from "./FuncCard.tsx";
 import { follow } from "../inspector/follow.ts";
 import { useImageContext } from "./useImageContext.ts";
 import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
+import { patchKind } from "../../livepatch/label.ts";
+
+/** The list's Patch column: patchKind() in a word ("?" when an unresolved new_addr leaves it unknown). */
+const PATCH_WORD = { jump: "jump", nop: "NOP", unknown: "?" } as const;
 
 /**
  * Why the audit's image is not this payload's. Each payload runs on a host booted from the image
@@ -35,7 +39,7 @@ export function Functions({ file, parsed }: ViewProps) {
   };
   const columns: Column[] = [
     { id: "name", header: "Function", width: "minmax(8ch, 1fr)", cell: (r) => ctx.label(funcs[r]) },
-    { id: "kind", header: "Patch", width: "5ch", cell: (r) => ({ null: "NOP", unresolved: "?" } as Record<string, string>)[funcs[r].newAddr.target.kind] ?? "jump" },
+    { id: "kind", header: "Patch", width: "5ch", cell: (r) => PATCH_WORD[patchKind(funcs[r])] },
     { id: "sizes", header: "old/new", width: "8ch", align: "right", cell: (r) => `${funcs[r].oldSize}/${funcs[r].newSize}` },
   ];
   const fn = selected !== null ? funcs[selected] : null;

@@ -22,7 +22,11 @@ export interface JumpDiagramProps {
   newName: string | null;
   newAddr: bigint | null;
   newSize: number;
-  kind: "trampoline" | "nop";
+  /** patchKind(): a jump to the new function, NOPs, or not known (new_addr unresolved). */
+  kind: "jump" | "nop" | "unknown";
+  /** Where the old and the new function live, under their boxes (oldCodeWhere(), newCodeWhere()). */
+  oldWhere: string;
+  newWhere: string;
   patchLabel: string;
   /** Said where the old address would be when there is none (placing, not placed). */
   noAddr: string;
@@ -33,7 +37,9 @@ export function JumpDiagram(p: JumpDiagramProps) {
   const { width } = useElementSize(holder, { width: 640, height: 0 });
   const W = Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, width));
   const clip = `jd${useId().replace(/[^a-zA-Z0-9_-]/g, "")}`;
-  const jump = p.kind === "trampoline";
+  // An unresolved new_addr is drawn like a jump to a box that says so, the arc dashed: it is not
+  // known to be a jump (nor NOPs).
+  const jump = p.kind !== "nop";
   // Side by side when both boxes and the arc fit, else one above the other (a narrow card, or
   // Larger text): the text keeps its size either way.
   const across = W >= 2 * BOX_MIN + ARC_ROOM + 20;
@@ -66,21 +72,21 @@ export function JumpDiagram(p: JumpDiagramProps) {
   );
   return (
     <div ref={holder} className="jump-diagram-box">
-      <svg className="jump-diagram" width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${p.oldName} ${jump ? `jumps to ${p.newName}` : "is NOPed out"}`}>
+      <svg className="jump-diagram" width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={p.kind === "jump" ? `${p.oldName} jumps to ${p.newName}` : p.kind === "nop" ? `${p.oldName} is NOPed out` : `${p.oldName}: new_addr is ${p.newName}, so what Xen writes is not known`}>
         <defs>
           <marker id={`${clip}-arrow`} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
             <path d="M0,0 L10,5 L0,10 z" className="jd-arrowhead" />
           </marker>
         </defs>
         {box(oldAt, `old: ${p.oldName}`, `${p.oldAddr !== null ? hex(p.oldAddr) : p.noAddr} · ${p.oldSize} B`, "old")}
-        {note(oldAt, "hypervisor text")}
+        {note(oldAt, p.oldWhere)}
         {jump ? (
           <>
             {box(newAt, `new: ${p.newName ?? "?"}`, `${p.newAddr !== null ? hex(p.newAddr) : "?"} · ${p.newSize} B`, "new")}
-            {note(newAt, "payload text")}
+            {note(newAt, p.newWhere)}
             <path
               d={across ? `M${10 + boxW},54 C${W / 2 - 30},8 ${W / 2 + 30},8 ${newAt.x - 2},54` : `M40,${oldAt.y + BOX_H} L40,${newAt.y - 24}`}
-              className="jd-jump"
+              className={p.kind === "unknown" ? "jd-jump unknown" : "jd-jump"}
               markerEnd={`url(#${clip}-arrow)`}
             />
             <text x={across ? W / 2 : 56} y={across ? 18 : oldAt.y + BOX_H + 28} textAnchor={across ? "middle" : "start"} className="jd-label">

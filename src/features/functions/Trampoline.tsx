@@ -1,16 +1,17 @@
 // What Xen would write over the old function, next to the bytes it replaces, both disassembled.
+import type { ElfFile } from "../../elf/index.ts";
 import type { LivepatchFunc, LivepatchModel } from "../../livepatch/index.ts";
 import { bytesHex, hex } from "../format.ts";
 import { CodeListing } from "./CodeListing.tsx";
 import { JumpDiagram } from "./JumpDiagram.tsx";
 import type { ImageContext } from "./useImageContext.ts";
 import { useDisasm } from "./useDisasm.ts";
-import { targetText } from "../../livepatch/label.ts";
+import { newCodeWhere, oldCodeWhere, patchKind, targetText } from "../../livepatch/label.ts";
 
 // Enough of the old function to show whole instructions around the patched bytes.
 const OLD_CONTEXT_BYTES = 32;
 
-export function Trampoline({ fn, model, ctx }: { fn: LivepatchFunc; model: LivepatchModel; ctx: ImageContext }) {
+export function Trampoline({ fn, model, elf, ctx }: { fn: LivepatchFunc; model: LivepatchModel; elf: ElfFile; ctx: ImageContext }) {
   const arch = model.arch;
   const patch = ctx.patch(fn.index);
   const name = ctx.label(fn);
@@ -35,7 +36,9 @@ export function Trampoline({ fn, model, ctx }: { fn: LivepatchFunc; model: Livep
         newName={newName}
         newAddr={patch && patch.kind === "trampoline" ? patch.newAddr : null}
         newSize={fn.newSize}
-        kind={fn.newAddr.target.kind === "null" ? "nop" : "trampoline"}
+        kind={patchKind(fn)}
+        oldWhere={oldCodeWhere(fn)}
+        newWhere={newCodeWhere(fn.newAddr.target, elf.sections)}
         patchLabel={patch ? (patch.kind === "nop" ? `${patch.bytes.length} bytes of NOPs` : `${bytesHex(patch.bytes)} at +${patch.patchOffset}`) : noAddr}
         noAddr={noAddr}
       />
