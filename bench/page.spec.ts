@@ -120,6 +120,7 @@ function taskFigures(trace: Buffer, sinceMark: string, untilMs: number): TaskFig
 async function showInPage(page: Page, tab: string | null, grid: string): Promise<void> {
   await page.evaluate(
     async ([tab, grid]) => {
+      performance.mark(`bench-show ${grid}`);
       const rowShown = () => (document.querySelector(`[role="grid"][aria-label="${grid}"]`)?.querySelectorAll('[role="row"]').length ?? 0) >= 2;
       if (tab === null) {
         if (!document.querySelector(`[role="grid"][aria-label="${grid}"]`)) [...document.querySelectorAll("button")].find((b) => b.textContent?.trim() === "Hex")?.click();
@@ -220,7 +221,9 @@ async function measure(page: Page, browser: Browser, input: { label: string; pat
       }, DRAG_MS);
     };
   }
-  await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing", "toplevel", "mojom"] });
+  // BENCH_TRACE_JS=1 adds JavaScript samples to the kept traces (slower: not for the figures).
+  const js = process.env.BENCH_TRACE_JS ? ["disabled-by-default-v8.cpu_profiler"] : [];
+  await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing", "toplevel", "mojom", ...js] });
   await choose(input.path);
   const firstViewMs = await page.evaluate(() => (window as unknown as { __firstView: Promise<number> }).__firstView);
   await showInPage(page, "Relocations", "Relocations");

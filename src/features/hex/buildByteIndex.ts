@@ -37,7 +37,7 @@ const building = new WeakMap<ParsedFile, Promise<IntervalIndex>>();
 
 export function byteIndexOf(parsed: ParsedFile): IntervalIndex {
   let index = cache.get(parsed);
-  if (!index) cache.set(parsed, (index = new IntervalIndex(intervalsOf(parsed))));
+  if (!index) cache.set(parsed, (index = IntervalIndex.of(intervalsOf(parsed))));
   return index;
 }
 
@@ -52,15 +52,19 @@ export function byteIndexLater(parsed: ParsedFile): Promise<IntervalIndex> {
   if (hit) return Promise.resolve(hit);
   let p = building.get(parsed);
   if (!p) {
-    p = runSliced(intervalsIn(parsed), nextTask).then(async (list) => {
-      await nextTask();
-      const index = new IntervalIndex(list!);
-      cache.set(parsed, index);
-      return index;
+    p = runSliced(indexIn(parsed), nextTask).then((index) => {
+      cache.set(parsed, index!);
+      return index!;
     });
     building.set(parsed, p);
   }
   return p;
+}
+
+function* indexIn(parsed: ParsedFile): Generator<void, IntervalIndex> {
+  const list = yield* intervalsIn(parsed);
+  yield;
+  return yield* IntervalIndex.build(list);
 }
 
 export function intervalsOf(parsed: ParsedFile): Interval[] {

@@ -2,6 +2,7 @@
 // ranges. Tables are one interval each with a record stride, so a million relocations cost one
 // entry and the record under a byte is found by arithmetic.
 import type { NavTarget } from "../../state/nav.ts";
+import { drain } from "../../protocol/wire.ts";
 
 export type { NavTarget };
 
@@ -26,48 +27,75 @@ export interface Hit {
 
 interface Level {
   items: Interval[];
-  ends: number[];
+  ends: Float64Array;
   /** prefixMaxEnd[i] = max end of items[0..i]; bounds the backward walk for nested/overlapping items. */
-  prefixMaxEnd: number[];
+  prefixMaxEnd: Float64Array;
 }
 
 const WALK_LIMIT = 512;
+/** Items per slice while building: a real hypervisor link object has ten thousand sections. */
+const STEP = 2000;
 
 /**
  * Stable order by start. A comparator sort over ten thousand objects held the page for tens of
  * milliseconds; a native numeric sort of (start, position) keys does the same in about one.
  */
-function byStart(list: Interval[]): Interval[] {
+function* byStart(list: Interval[]): Generator<void, Interval[]> {
   const n = list.length;
   // start * 2^21 + position is exact below 2^53 when start < 2^32 and n < 2^21.
   if (n >= 1 << 21 || list.some((iv) => !(iv.start >= 0 && iv.start < 2 ** 32))) return list.sort((a, b) => a.start - b.start);
   const keys = new Float64Array(n);
   for (let i = 0; i < n; i++) keys[i] = list[i].start * 2 ** 21 + i;
+  yield;
   keys.sort();
-  const out: Interval[] = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = list[keys[i] % 2 ** 21];
+  yield;
+  const out: Interval[] = new Array<Interval>(n);
+  for (let i = 0; i < n; i++) {
+    if (i % STEP === STEP - 1) yield;
+    out[i] = list[keys[i] % 2 ** 21];
+  }
   return out;
 }
 
-export class IntervalIndex {
-  private levels: Level[] = [];
+function* buildLevels(intervals: Interval[]): Generator<void, Level[]> {
+  const byLevel = new Map<number, Interval[]>();
+  for (let i = 0; i < intervals.length; i++) {
+    if (i % STEP === STEP - 1) yield;
+    const iv = intervals[i];
+    if (iv.count <= 0 || iv.stride <= 0) continue;
+    let list = byLevel.get(iv.level);
+    if (!list) byLevel.set(iv.level, (list = []));
+    list.push(iv);
+  }
+  const levels: Level[] = [];
+  for (const level of [...byLevel.keys()].sort((a, b) => b - a)) {
+    yield;
+    const items = yield* byStart(byLevel.get(level)!);
+    const ends = new Float64Array(items.length);
+    const prefixMaxEnd = new Float64Array(items.length);
+    let max = -1;
+    for (let i = 0; i < items.length; i++) {
+      if (i % STEP === STEP - 1) yield;
+      const iv = items[i];
+      ends[i] = iv.start + iv.stride * iv.count;
+      prefixMaxEnd[i] = max = Math.max(max, ends[i]);
+    }
+    levels.push({ items, ends, prefixMaxEnd });
+  }
+  return levels;
+}
 
-  constructor(intervals: Interval[]) {
-    const byLevel = new Map<number, Interval[]>();
-    for (const iv of intervals) {
-      if (iv.count <= 0 || iv.stride <= 0) continue;
-      let list = byLevel.get(iv.level);
-      if (!list) byLevel.set(iv.level, (list = []));
-      list.push(iv);
-    }
-    for (const level of [...byLevel.keys()].sort((a, b) => b - a)) {
-      const items = byStart(byLevel.get(level)!);
-      const ends = items.map((i) => i.start + i.stride * i.count);
-      const prefixMaxEnd: number[] = [];
-      let max = -1;
-      for (const e of ends) prefixMaxEnd.push((max = Math.max(max, e)));
-      this.levels.push({ items, ends, prefixMaxEnd });
-    }
+export class IntervalIndex {
+  private constructor(private readonly levels: Level[]) {}
+
+  /** Builds the index in one go (tests, tools). */
+  static of(intervals: Interval[]): IntervalIndex {
+    return drain(IntervalIndex.build(intervals));
+  }
+
+  /** Builds the index, yielding between bounded steps: run it with `runSliced` on the page. */
+  static *build(intervals: Interval[]): Generator<void, IntervalIndex> {
+    return new IntervalIndex(yield* buildLevels(intervals));
   }
 
   private static lastStartAtOrBefore(items: Interval[], offset: number): number {
