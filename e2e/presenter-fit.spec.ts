@@ -1,6 +1,7 @@
 // Presenter mode, text that fits: every step of every scenario, opened as a speaker does (number
 // keys, then the clicker), has its whole explanation inside its card at 1280×720 and 1920×1080,
-// with and without Larger text, in type still readable from the back of a room. A text longer
+// with and without Larger text, in type still readable from the back of a room, and no output line
+// wrapped without a mark. A text longer
 // than the card at its smallest type shows a cue and the clicker scrolls it before moving on.
 // Leaving presenter mode gives the focus back to the Present button.
 import type { Page } from "@playwright/test";
@@ -38,6 +39,27 @@ function explanation(page: Page) {
   });
 }
 
+/**
+ * A command's output lines as drawn: a line drawn on more than one row must say so, wrapping only
+ * with the ↪ mark at the head of each row after its first.
+ */
+function unmarkedWraps(page: Page) {
+  return page.evaluate(() => {
+    const unmarked: string[] = [];
+    for (const line of document.querySelectorAll<HTMLElement>(".presenter .sl-explain .scn-output .scn-line")) {
+      if (line.dataset.hide !== undefined) continue;
+      const r = document.createRange();
+      r.selectNodeContents(line);
+      const rows = new Set([...r.getClientRects()].filter((x) => x.width > 0.5).map((x) => Math.round(x.top))).size;
+      if (rows <= 1) continue;
+      const mark = getComputedStyle(line, "::after");
+      const marked = Math.round(parseFloat(mark.height) / parseFloat(getComputedStyle(line).lineHeight));
+      if (!mark.content.includes("↪") || marked !== rows - 1) unmarked.push(`"${line.textContent!.trim().slice(0, 60)}" on ${rows} rows, ${mark.content === "none" ? "no" : marked} marks`);
+    }
+    return unmarked;
+  });
+}
+
 /** Two frames: a layout change made in answer to the last one (the type fitted) is drawn. */
 const frames = (page: Page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
@@ -53,7 +75,7 @@ for (const [w, h] of [
   [1920, 1080],
 ] as const) {
   for (const larger of [false, true]) {
-    test(`${w}×${h}${larger ? ", Larger text" : ""}: every step of every scenario fits its card`, async ({ page }) => {
+    test(`${w}×${h}${larger ? ", Larger text" : ""}: every step of every scenario fits its card, no silent wrap`, async ({ page }) => {
       await page.setViewportSize({ width: w, height: h });
       // The end of each step at once: what is measured is what the step leaves on the slide.
       await page.emulateMedia({ reducedMotion: "reduce" });
@@ -87,6 +109,8 @@ for (const [w, h] of [
           if (m.scrollHeight > m.clientHeight + 1 || m.cue) cut.push(`${where}: ${m.scrollHeight} px of text in a ${m.clientHeight} px card${m.cue ? " (cue shown)" : ""}`);
           // Shrunk to fit, never below 1/45 of the frame's height (16 px at 720, 24 px at 1080).
           expect.soft(m.textPx, where).toBeGreaterThanOrEqual(h / 45);
+          // No output line wrapped without its mark.
+          expect.soft(await unmarkedWraps(page), `${where}: output lines wrapped with no mark`).toEqual([]);
         }
       }
       expect(cut).toEqual([]);

@@ -137,7 +137,8 @@ function useFitText(ref: React.RefObject<HTMLElement | null>, place: string): bo
       box.style.setProperty("--fit", "1");
       // The output's lines as the tool printed them, one a line (a `list` row is one row): its type
       // shrinks until the widest fits the card's width (fitWidth), to no less than the
-      // explanation's floor; only a line too wide even then wraps. `outW` is that share at full
+      // explanation's floor; only a line too wide even then wraps, each row after its first under a
+      // ↪ mark (presenter.css data-wrap), never silently. `outW` is that share at full
       // size; as the explanation shrinks the output keeps the smaller of the two.
       let outW = 1;
       if (out) {

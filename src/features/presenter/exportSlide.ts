@@ -33,7 +33,10 @@ const SLIDE_PROPERTIES = [
   ...["overflow-x", "overflow-y", "visibility", "opacity", "transform", "transform-origin", "transform-box", "box-shadow", "outline-style", "outline-width", "outline-color", "outline-offset"],
   ...["border-top-width", "border-right-width", "border-bottom-width", "border-left-width", "border-top-style", "border-right-style", "border-bottom-style", "border-left-style"],
   ...["border-top-color", "border-right-color", "border-bottom-color", "border-left-color", "border-top-left-radius", "border-top-right-radius", "border-bottom-right-radius", "border-bottom-left-radius"],
-  ...["background-color", "color", "font-family", "font-size", "font-weight", "font-style", "line-height", "letter-spacing", "text-align", "text-transform", "text-overflow", "text-decoration-line", "white-space", "word-break", "overflow-wrap", "vertical-align", "list-style-type", "columns"],
+  ...["background-color", "color", "font-family", "font-size", "font-weight", "font-style", "line-height", "letter-spacing", "text-align", "text-transform", "text-overflow", "text-decoration-line", "white-space", "word-break", "overflow-wrap", "vertical-align", "list-style-type", "columns", "text-indent"],
+  // A pseudo-element is drawn only with its content: the output's cues (▲ N earlier lines, ⋯ N
+  // lines ⋯) and a wrapped line's ↪ marks (presenter.css) are in a file as on the screen.
+  "content",
   ...["fill", "fill-opacity", "stroke", "stroke-width", "stroke-dasharray", "stroke-dashoffset", "stroke-linecap", "stroke-linejoin", "stroke-opacity", "paint-order", "text-anchor", "dominant-baseline"],
 ];
 
