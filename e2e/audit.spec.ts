@@ -112,6 +112,26 @@ test("a big-endian payload: the drawer leads with Xen's refusal of its header, a
   await expect(findings.nth(1)).toContainText("SHOFF_PAST_END); this is how the audit reads the file past the header Xen refused (elf-arch-unsupported)");
 });
 
+test("an AArch64 payload marked big-endian with no image: the drawer, as the CLI, has no build-id mismatch from the stand-in, only file-unreadable and the check it could not make", async ({ page }) => {
+  // AArch64 Xen never checks EI_DATA (xen/arch/arm/arm64/livepatch.c); the audit's reader honours
+  // it and reads no section, so the stand-in Xen has no build-id from this file to compare with.
+  const flipped = Buffer.from(readFileSync(sample("aarch64/xen_hello_world.livepatch")));
+  flipped[5] = 2;
+  const dir = mkdtempSync(join(tmpdir(), "lpl-be-"));
+  writeFileSync(join(dir, "hello_be.livepatch"), flipped);
+  const cliResult = JSON.parse(cli("audit", "--json", join(dir, "hello_be.livepatch"))) as AuditJson;
+  expect(cliResult.verdict).toBe("reject");
+  expect(cliResult.findings.map((f) => f.id)).toEqual(["file-unreadable", "unchecked-xen-build-id"]);
+  await openApp(page);
+  await page.locator("input[type=file]").setInputFiles({ name: "hello_be.livepatch", mimeType: "application/octet-stream", buffer: flipped });
+  await page.getByRole("button", { name: "Audit: reject" }).click({ timeout: 20_000 });
+  const panel = page.getByRole("complementary", { name: "Audit findings" });
+  const findings = panel.getByRole("region", { name: "Findings for hello_be.livepatch" }).locator(".audit-finding");
+  await expect(findings.locator(":is(button, code)")).toHaveText(["file-unreadable", "unchecked-xen-build-id"]);
+  await expect(findings.nth(1)).toContainText("not checked: the stand-in Xen refused UPLOAD by xen-depends-mismatch, −EINVAL (22), but the audit could not read this file");
+  await expect(panel).not.toContainText("build-id mismatch");
+});
+
 test("files the user opens (read by the audit worker from the File itself) give the CLI's verdict", async ({ page }) => {
   const files = ["x86_64/xen-syms", "x86_64/xen_hello_world.livepatch"].map(sample);
   expect(auditJson(files[1]).verdict).toBe("accept");

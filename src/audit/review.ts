@@ -6,7 +6,8 @@ import type { ElfFile } from "../elf/index.ts";
 import { type HookKind, type HookSection, type LivepatchModel } from "../livepatch/index.ts";
 import { UNRESOLVED } from "../livepatch/label.ts";
 import { makeFinding, type Where } from "./context.ts";
-import type { PatchPreview } from "../protocol/hypervisor.ts";
+import type { CheckFailedEvent, PatchPreview } from "../protocol/hypervisor.ts";
+import { rcText } from "../console/errno.ts";
 import { reviewBoundaries, type Decode } from "./checks/boundaries.ts";
 import { reviewRelocSections } from "./checks/relocSections.ts";
 import type { Placement } from "./host.ts";
@@ -14,7 +15,7 @@ import { recordLabels, type RecordLabel } from "./labels.ts";
 import type { XenImage } from "./image.ts";
 import type { PlanRole } from "./plan.ts";
 import type { ReadFile } from "./read.ts";
-import type { RuleId } from "./rules.ts";
+import { STAND_IN_ASSUMED, type RuleId } from "./rules.ts";
 import type { Finding } from "./types.ts";
 
 export interface ReviewInput {
@@ -216,6 +217,33 @@ export function patchedTwice(all: readonly Reviewed[], applies: ReadonlyMap<numb
     }
   }
   return out;
+}
+
+/** What the stand-in takes from a file for each family of STAND_IN_ASSUMED checks. */
+const STAND_IN_TAKES: Partial<Record<RuleId, string>> = {
+  "unchecked-xen-build-id": "the build-id its .livepatch.xen_depends names",
+  "unchecked-symbols": "the Xen symbols it uses",
+  "unchecked-old-function": "its old functions",
+  "unchecked-expectations": "the bytes its expectations want",
+  "unchecked-displacement": "addresses that fit its branches and relocations",
+};
+
+/**
+ * A stand-in Xen's refusal of a file the audit could not read, in a check whose answer rests on
+ * what the stand-in took from the files (STAND_IN_ASSUMED): it took nothing from this one (the
+ * reader could not read it), so the refusal is no answer about the real Xen, and no finding is
+ * derived from it, as nothing is derived from an unresolved symbol (unresolvedSymbol()). The
+ * family is said unchecked instead, naming the refusal the plan shows. Null for any other refusal.
+ */
+export function standInRefusal(f: CheckFailedEvent, op: string, file: { file: string; fileIndex: number }, prefix = ""): Finding | null {
+  const family = STAND_IN_ASSUMED[f.rule as RuleId];
+  if (!family || (f.rule === "depends-chain-mismatch" && f.other !== "hypervisor")) return null;
+  return makeFinding(
+    family,
+    `${prefix}not checked: the stand-in Xen refused ${op} by ${f.rule}, ${rcText(f.rc)}, but the audit could not read this file, so the stand-in took nothing from it (${STAND_IN_TAKES[family]}) and its refusal says nothing of the real Xen's answer`,
+    {},
+    file,
+  );
 }
 
 /** Without the image, the families of checks that ran only against assumptions. */

@@ -193,5 +193,25 @@ export const RULE_IDS = Object.keys(RULES) as RuleId[];
  */
 export const HEADER_REFUSALS: ReadonlySet<RuleId> = new Set<RuleId>(["elf-header-unsupported", "elf-arch-unsupported"]);
 
+/**
+ * Xen checks whose answer on a stand-in Xen (synthetic.ts) rests on what the stand-in took from the
+ * files the audit could read: its build-id (from .livepatch.xen_depends), its symbols and old
+ * functions (invented for the names and addresses the payloads use), the bytes an expectation wants,
+ * its addresses. Each maps to the family the audit reports unchecked without an image. A file the
+ * audit could not read gave the stand-in nothing, so such a refusal of it is no answer
+ * (standInRefusal() in review.ts). depends-chain-mismatch rests on the stand-in only when it
+ * compares with the hypervisor's build-id, not with an applied payload's.
+ */
+export const STAND_IN_ASSUMED: Readonly<Partial<Record<RuleId, RuleId>>> = {
+  "xen-depends-mismatch": "unchecked-xen-build-id",
+  "depends-chain-mismatch": "unchecked-xen-build-id",
+  "symbol-unresolved": "unchecked-symbols",
+  "func-old-addr-unresolved": "unchecked-symbols",
+  "func-old-addr-unmapped": "unchecked-old-function",
+  "expect-mismatch": "unchecked-expectations",
+  "reloc-overflow": "unchecked-displacement",
+  "func-distance-out-of-range": "unchecked-displacement",
+};
+
 /** Every rule id with its review metadata (the wasm's failure and panic events carry these ids). */
 export const CATALOGUE: Readonly<Record<RuleId, Rule>> = RULES;

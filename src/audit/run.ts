@@ -8,7 +8,7 @@ import type { CheckFailedEvent, PanicEvent } from "../protocol/hypervisor.ts";
 import type { AuditHost, HostStep, Placement } from "./host.ts";
 import { executionOrder, planProblem, type AuditPlan } from "./plan.ts";
 import { readInput, type ReadFile } from "./read.ts";
-import { reviewPayload, patchedTwice, uncheckedFamilies, type AppliedOver, type Reviewed } from "./review.ts";
+import { reviewPayload, patchedTwice, standInRefusal, uncheckedFamilies, type AppliedOver, type Reviewed } from "./review.ts";
 import { HEADER_REFUSALS, RULES, type RuleId } from "./rules.ts";
 import { syntheticImage } from "./synthetic.ts";
 import { imageHeading, xenImage, type XenImage } from "./image.ts";
@@ -131,11 +131,15 @@ export async function runAudit(plan: AuditPlan, host: AuditHost, opts: RunOption
     const file = { file: pf.file, fileIndex: i };
     const name = payloadName(pf.file);
     const prefix = pf.role === "applied" ? "on the host: " : "";
+    // A stand-in took nothing from a file the audit could not read: its refusals that rest on what
+    // the stand-in took are no answer (standInRefusal()); Xen's own checks of the bytes still are.
+    const noAnswer = synthetic !== null && inputs[i].unreadable !== null;
+    const refusal = (f: CheckFailedEvent, op: string) => (noAnswer && standInRefusal(f, op, file, prefix)) || failureFinding(f, file, prefix);
     const up = await host.upload(name, pf.bytes);
     if (up.ret === 0) byName.set(name, i);
     track(up);
     steps.push(stepRecord(pf.file, name, "upload", up));
-    for (const f of up.failures) findings.push(failureFinding(f, file, prefix));
+    for (const f of up.failures) findings.push(refusal(f, "UPLOAD"));
     if (up.panic) findings.push(panicFinding(up.panic, "UPLOAD", file, prefix));
     // A host that panicked answers no later hypercall: the plan stops at the step that brought it down.
     if (await host.halted()) break;
@@ -153,7 +157,7 @@ export async function runAudit(plan: AuditPlan, host: AuditHost, opts: RunOption
       applies.set(i, { under: applied.filter((j) => j !== i), replaced });
     }
     steps.push(stepRecord(pf.file, name, cmd === "REPLACE" ? "replace" : "apply", act));
-    for (const f of act.failures) findings.push(failureFinding(f, file, prefix));
+    for (const f of act.failures) findings.push(refusal(f, cmd));
     if (act.panic) findings.push(panicFinding(act.panic, cmd, file, prefix));
     else if (act.failures.length === 0 && (act.ret !== 0 || act.state !== 2)) {
       // An outcome without a typed failure is a simulator gap: never read it as success.

@@ -8,6 +8,8 @@ import { nodeAuditHost } from "../cli/auditHost.ts";
 import { listSamples, readSample } from "../test-support/samples.ts";
 import { buildElf } from "../livepatch/testing/elfBuilder.ts";
 import { runAudit, syntheticImage, type AuditHost } from "./index.ts";
+import { standInRefusal } from "./review.ts";
+import type { CheckFailedEvent } from "../protocol/hypervisor.ts";
 
 const input = (rel: string) => {
   const elf = parseElf(readSample(rel));
@@ -131,5 +133,25 @@ describe("a plan with no livepatch payload in it, and no image", () => {
     expect(r.verdict).toBe("reject");
     expect(r.findings.filter((f) => f.severity === "error").map((f) => f.id)).toEqual(["elf-arch-unsupported"]);
     expect(r.assumptions.join(" ")).toMatch(/stand-in Xen is x86-64/);
+  });
+});
+
+describe("a stand-in's refusal of a file the audit could not read", () => {
+  const file = { file: "f.livepatch", fileIndex: 0 };
+  const failed = (rule: string, other?: string): CheckFailedEvent => ({ t: 0, cpu: 0, payload: "f", kind: "check-failed", rule, op: "UPLOAD", rc: -22, rcKind: "hypercall", explanation: "x", ...(other ? { other } : {}) });
+  it("is no finding when it rests on what the stand-in took from the files (build-id, symbols, old functions, expectations, addresses)", () => {
+    expect(standInRefusal(failed("xen-depends-mismatch"), "UPLOAD", file)?.id).toBe("unchecked-xen-build-id");
+    expect(standInRefusal(failed("depends-chain-mismatch", "hypervisor"), "APPLY", file)?.id).toBe("unchecked-xen-build-id");
+    expect(standInRefusal(failed("symbol-unresolved"), "UPLOAD", file)?.id).toBe("unchecked-symbols");
+    expect(standInRefusal(failed("expect-mismatch"), "APPLY", file)?.id).toBe("unchecked-expectations");
+    expect(standInRefusal(failed("reloc-overflow"), "UPLOAD", file)?.id).toBe("unchecked-displacement");
+  });
+  it("stays Xen's answer when it does not: a header refusal, a missing xen_depends, a depends chain against an applied payload", () => {
+    // Xen reads these from the file alone (xen/arch/x86/livepatch.c arch_livepatch_verify_elf(),
+    // xen/common/livepatch.c check_xen_buildid()'s "section %s is missing", build_id_dep() against
+    // the payload applied before).
+    expect(standInRefusal(failed("elf-arch-unsupported"), "UPLOAD", file)).toBeNull();
+    expect(standInRefusal(failed("xen-depends-missing"), "UPLOAD", file)).toBeNull();
+    expect(standInRefusal(failed("depends-chain-mismatch", "xen_hello_world"), "APPLY", file)).toBeNull();
   });
 });

@@ -92,6 +92,34 @@ describe("livepatch-lens audit", () => {
     }
   });
 
+  it("an AArch64 payload marked big-endian, with no image: no finding from the stand-in's build-id, which the unreadable file could not give it", () => {
+    // AArch64's arch_livepatch_verify_elf() (xen/arch/arm/arm64/livepatch.c) checks e_machine and
+    // EI_CLASS, never EI_DATA: Xen reads the file in place, little-endian, and its
+    // .livepatch.xen_depends (readelf -x: 5554d225...2fd1a76e) names the sample xen-syms' build-id
+    // (readelf -n). The audit's reader honours EI_DATA: e_shoff 3072 (readelf -h, 0xc00) read
+    // big-endian is 0xc000000000000, past the 5184-byte file, so it reads no section, and the stand-in
+    // Xen gets no build-id from it.
+    const dir = mkdtempSync(join(tmpdir(), "audit-cli-"));
+    const flipped = Uint8Array.from(readFileSync(`${S}/aarch64/xen_hello_world.livepatch`));
+    flipped[5] = 2;
+    const path = join(dir, "hello_be.livepatch");
+    writeFileSync(path, flipped);
+    const unreadable = `${path} cannot be read as a payload: section header offset 0xc000000000000 is past the end of the file (5184 bytes); it was read big-endian, as EI_DATA (byte 5) says, and read little-endian it is 0xc00, inside the file: the file looks little-endian at byte 0x28 (SHOFF_PAST_END)`;
+    const standIn = JSON.parse(cli("--json", path).out);
+    expect(standIn.verdict).toBe("reject");
+    expect(standIn.reason).toBe(unreadable);
+    // The stand-in's refusal (its placeholder build-id against the one Xen reads) is said unchecked, not a mismatch.
+    expect(standIn.findings.map((f: { id: string; severity: string }) => `${f.severity} ${f.id}`)).toEqual(["error file-unreadable", "info unchecked-xen-build-id"]);
+    expect(standIn.findings[1].message).toBe(
+      "not checked: the stand-in Xen refused UPLOAD by xen-depends-mismatch, −EINVAL (22), but the audit could not read this file, so the stand-in took nothing from it (the build-id its .livepatch.xen_depends names) and its refusal says nothing of the real Xen's answer",
+    );
+    // Against the image it names, Xen takes it: no build-id finding at all, as the real Xen would.
+    const real = JSON.parse(cli("--json", "--xen", `${S}/aarch64/xen-syms`, path).out);
+    expect(real.findings.map((f: { id: string }) => f.id)).toEqual(["file-unreadable"]);
+    // The step's state is LIVEPATCH_STATE_APPLIED, 2 in xen/include/public/sysctl.h.
+    expect(real.steps.map((x: { op: string; ret: number; state?: number }) => `${x.op} ${x.ret} ${x.state ?? ""}`.trim())).toEqual(["upload 0", "apply 0 2"]);
+  });
+
   it("a file it cannot fetch is the one file-unreadable finding: nothing of it is uploaded, and the reason names it once", () => {
     const r = cli("--json", "--xen", `${S}/x86_64/xen-syms`, "/nonexistent/x.livepatch", `${S}/x86_64/xen_hello_world.livepatch`);
     expect(r.code).toBe(1);
