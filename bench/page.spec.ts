@@ -381,7 +381,8 @@ test("simulator in the page, animated: APPLY of 2,000 functions played out", asy
       mo.observe(document.body, { childList: true, subtree: true, characterData: true });
     });
   });
-  await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing", "toplevel", "mojom"] });
+  const js = process.env.BENCH_TRACE_JS ? ["disabled-by-default-v8.cpu_profiler"] : [];
+  await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing", "toplevel", "mojom", ...js] });
   await box.press("Enter");
   const { resultMs, completedMs } = await page.evaluate(() => (window as unknown as { __applied: Promise<{ resultMs: number; completedMs: number }> }).__applied);
   const trace = await browser.stopTracing();

@@ -5,6 +5,7 @@
 // families of checks as not really checked.
 import { SHN_UNDEF, SHT_SYMTAB, stType, STT_SECTION, STT_FILE, type ElfFile } from "../elf/index.ts";
 import { archOf, heldOldAddr, xenMachine, type LivepatchArch, type LivepatchModel } from "../livepatch/index.ts";
+import { hexToBytes } from "../simulator/memory.ts";
 
 export interface SyntheticSymbol {
   name: string;
@@ -60,12 +61,6 @@ const ALIGN = 32n;
  */
 const MAX_FUNC = 64 * 1024;
 const MAX_TEXT = 16 * 1024 * 1024;
-
-function fromHex(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
 
 /** Names each payload defines in a loaded section: Xen must not have them, or they would clash. */
 function definedNames(elf: ElfFile): Set<string> {
@@ -131,7 +126,7 @@ export function syntheticImage(inputs: readonly SyntheticInput[]): SyntheticImag
   const arch = standInArch(machines);
   if (!named) assumptions.push("no file is built for an architecture Xen livepatches (x86-64, AArch64, ARM): the stand-in Xen is x86-64");
   const xenDepends = inputs.map((i) => i.model?.xenDepends?.buildId).find((b): b is string => !!b);
-  const buildId = xenDepends ? fromHex(xenDepends) : new Uint8Array(20);
+  const buildId = xenDepends ? hexToBytes(xenDepends) : new Uint8Array(20);
   assumptions.push(xenDepends ? `Xen's build-id is ${xenDepends}, the one .livepatch.xen_depends names` : "Xen's build-id is unknown (no payload names one)");
 
   const provided = new Set<string>();

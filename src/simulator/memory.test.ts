@@ -3,7 +3,7 @@
 // carries in the hello world sample).
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { memoryIndex, rewinder, windowAt, windowsAt, type ByteWrite } from "./memory.ts";
+import { hexToBytes, memoryIndex, rewinder, windowAt, windowsAt, type ByteWrite } from "./memory.ts";
 import type { PayloadInfo } from "./types.ts";
 
 const hello: PayloadInfo = {
@@ -146,5 +146,40 @@ describe("windowsAt", () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("windowAt, byte by byte", () => {
+  // Written out per byte in bigints, as the card's definition reads: a write lands where its
+  // address plus its index falls inside the window, whatever side of the window it starts on.
+  const write = fc.record({ at: fc.integer({ min: 0, max: 60 }), bytes: fc.uint8Array({ minLength: 1, maxLength: 24 }) });
+
+  it("puts each applied byte where it belongs and marks every byte an apply wrote", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 60 }), fc.uint8Array({ minLength: 1, maxLength: 24 }), fc.array(write, { maxLength: 12 }), (at, base, wr) => {
+        const window = { addr: 0x2000n + BigInt(at), base, func: "f" };
+        const writes: ByteWrite[] = wr.map((w) => ({ addr: 0x2000n + BigInt(w.at), before: new Uint8Array(w.bytes.length), after: w.bytes, payload: "p", by: "apply", func: "f", target: null }));
+        const bytes = base.slice();
+        const written = Array.from(base, () => false);
+        for (const w of writes)
+          w.after.forEach((b, j) => {
+            const off = w.addr + BigInt(j) - window.addr;
+            if (off >= 0n && off < BigInt(base.length)) {
+              bytes[Number(off)] = b;
+              written[Number(off)] = true;
+            }
+          });
+        const got = windowAt(window, writes);
+        expect(got.bytes).toEqual(bytes);
+        expect(got.written).toEqual(written);
+        expect(got.changed).toEqual(Array.from(bytes, (b, i) => b !== base[i]));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("reads the simulator's hex as bytes, in either case", () => {
+    expect([...hexToBytes("e9fB0fa0ff")]).toEqual([0xe9, 0xfb, 0x0f, 0xa0, 0xff]);
+    expect(hexToBytes("")).toHaveLength(0);
   });
 });

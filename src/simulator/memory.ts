@@ -22,9 +22,20 @@ export interface ByteWrite {
   target: bigint | null;
 }
 
+/** The value of an ASCII hex digit's code, 0 for anything else (as parseInt's NaN became 0 in a Uint8Array). */
+function nibble(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  c |= 0x20;
+  return c >= 97 && c <= 102 ? c - 87 : -1;
+}
+
 export function hexToBytes(hex: string): Uint8Array {
   const out = new Uint8Array(hex.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  for (let i = 0; i < out.length; i++) {
+    const hi = nibble(hex.charCodeAt(i * 2));
+    const lo = nibble(hex.charCodeAt(i * 2 + 1));
+    out[i] = hi < 0 ? 0 : lo < 0 ? hi : hi * 16 + lo;
+  }
   return out;
 }
 
@@ -43,10 +54,20 @@ export function toWrite(ev: LoggedEvent): ByteWrite | null {
 
 /** Copies `bytes` (written at `at`) into `window` (starting at `start`) where they overlap. */
 export function overlay(window: Uint8Array, start: bigint, bytes: Uint8Array, at: bigint): void {
-  for (let i = 0; i < bytes.length; i++) {
-    const off = at + BigInt(i) - start;
-    if (off >= 0n && off < BigInt(window.length)) window[Number(off)] = bytes[i];
-  }
+  const [from, to, shift] = overlap(window.length, start, bytes.length, at);
+  for (let i = from; i < to; i++) window[i + shift] = bytes[i];
+}
+
+/**
+ * Which bytes of a write of `length` at `at` land in a window of `size` at `start`: indices
+ * [from, to) of the write, at `index + shift` in the window. Worked out once in bigints, so the
+ * byte loops run on small integers (a 2,000-function APPLY replays 2,000 windows).
+ */
+function overlap(size: number, start: bigint, length: number, at: bigint): [from: number, to: number, shift: number] {
+  const d = at - start;
+  if (d >= BigInt(size) || d + BigInt(length) <= 0n) return [0, 0, 0];
+  const shift = Number(d);
+  return [Math.max(0, -shift), Math.min(length, size - shift), shift];
 }
 
 /** Every write among the first `cursor` items, in order. */
@@ -154,10 +175,8 @@ export function replayView(r: WindowReplay): WindowAtCursor {
   const changed = Array.from(bytes, (b, i) => b !== window.base[i]);
   const written = changed.map(() => false);
   for (const w of applied) {
-    for (let i = 0; i < w.after.length; i++) {
-      const off = w.addr + BigInt(i) - window.addr;
-      if (off >= 0n && off < BigInt(written.length)) written[Number(off)] = true;
-    }
+    const [from, to, shift] = overlap(written.length, window.addr, w.after.length, w.addr);
+    for (let i = from; i < to; i++) written[i + shift] = true;
   }
   return { window, bytes, changed, written, last: r.last, owner: changed.some(Boolean) ? (applied[applied.length - 1] ?? null) : null };
 }

@@ -1,7 +1,7 @@
 // The timeline: every input and every event in order, with the cursor. Step back/forward, play,
 // speed and a scrubber; every other view derives from `items[0..cursor)`, so moving the cursor is
 // all it takes to show an earlier moment.
-import { useLayoutEffect, useRef, useState } from "react";
+import { useLayoutEffect, useMemo, useRef, useState } from "react";
 import { SPEEDS } from "../../../state/sim.ts";
 import { inputText, type InputRecord, type TimelineItem } from "../../../simulator/types.ts";
 import { describeEvent, type RecordTarget } from "../../../simulator/describe.ts";
@@ -17,14 +17,29 @@ function describe(it: TimelineItem, records: readonly InputRecord[], recordTarge
   return { who, text: `${e.kind}${e.payload ? ` ${e.payload}` : ""}: ${describeEvent(e, recordTarget)}`, kind: e.kind };
 }
 
-/** A nameless funcs record is called by the image's name for its resolved old address, as every view calls it. */
-function useRecordTarget(): RecordTarget {
+type Described = ReturnType<typeof describe>;
+
+/**
+ * Each row's words, worked out once per item while the records and the names they use stay the
+ * same: a playback step redraws about 130 rows, and describing them again took tens of ms a step
+ * in a 2,000-function APPLY. A nameless funcs record is called by the image's name for its resolved
+ * old address, as every view calls it.
+ */
+function useDescribe(records: readonly InputRecord[]): (it: TimelineItem) => Described {
   const image = useBootedImage();
   const payloads = useLens((s) => s.sim.payloads);
-  return (payload, index) => {
-    const f = payloads[payload]?.funcs[index];
-    return f && image ? imageNameAt(image, BigInt(f.oldAddr)) : null;
-  };
+  return useMemo(() => {
+    const recordTarget: RecordTarget = (payload, index) => {
+      const f = payloads[payload]?.funcs[index];
+      return f && image ? imageNameAt(image, BigInt(f.oldAddr)) : null;
+    };
+    const seen = new WeakMap<TimelineItem, Described>();
+    return (it) => {
+      let d = seen.get(it);
+      if (!d) seen.set(it, (d = describe(it, records, recordTarget)));
+      return d;
+    };
+  }, [image, payloads, records]);
 }
 
 function tText(it: TimelineItem): string {
@@ -52,7 +67,7 @@ const OVERSCAN = 60;
 
 export function Timeline({ items, records, cursor, playing, speed, onCursor, onStep, onPlay, onSpeed }: TimelineProps) {
   const list = useRef<HTMLOListElement>(null);
-  const recordTarget = useRecordTarget();
+  const described = useDescribe(records);
   const [scrollTop, setScrollTop] = useState(0);
   // The list's height from a ResizeObserver, never read while rendering: a read there, after a
   // playback step changed the page, laid the whole page out in the middle of the step.
@@ -118,7 +133,7 @@ export function Timeline({ items, records, cursor, playing, speed, onCursor, onS
       <p className="tl-now" aria-live="polite">
         {current ? (
           <>
-            <span className="mono muted">{tText(current)}</span> {describe(current, records, recordTarget).text}
+            <span className="mono muted">{tText(current)}</span> {described(current).text}
           </>
         ) : (
           <span className="muted">The start: the simulator has just booted.</span>
@@ -133,7 +148,7 @@ export function Timeline({ items, records, cursor, playing, speed, onCursor, onS
         {from > 0 && <li className="tl-spacer" aria-hidden="true" style={{ height: from * ROW_PX }} />}
         {items.slice(from, to).map((it, j) => {
           const i = from + j;
-          const d = describe(it, records, recordTarget);
+          const d = described(it);
           const state = i < cursor - 1 ? "past" : i === cursor - 1 ? "current" : "future";
           return (
             <li key={i} className={`tl-item ${state} k-${d.kind}`} aria-current={state === "current" ? "step" : undefined}>
