@@ -57,4 +57,17 @@ describe("the Map's hypervisor functions", () => {
     // the MIPS one), so the Map has one host and both name its xen_extra_version.
     expect(functions([loaded("aarch64/xen-syms"), loaded("aarch64/xen_hello_world.livepatch"), other])).toEqual([["patched by 2 payloads", null]]);
   });
+
+  it("a nameless record is named what the host's image calls its old address, as every other view names it", () => {
+    // The sample xen_nop with its name taken away, as Xen's own xen_nop has it: old_addr is held
+    // outright, 0xffff82d040200130, which `nm public/samples/x86_64/xen-syms` calls xen_minor_version.
+    const nop = loaded("x86_64/xen_nop.livepatch");
+    const lp = nop.parsed!.livepatch!;
+    const fn = lp.funcs[0];
+    expect(fn.oldAddr.target).toEqual({ kind: "absolute", value: 0xffff82d040200130n });
+    const nameless: LoadedFile = { ...nop, parsed: { ...nop.parsed!, livepatch: { ...lp, funcs: [{ ...fn, name: { ...fn.name, text: null } }] } } };
+    expect(functions([loaded("x86_64/xen-syms"), nameless])).toEqual([["xen_minor_version", "hypervisor function", 1]]);
+    // No image to ask: the record's index, as the other views say then.
+    expect(functions([nameless])).toEqual([["#0", "hypervisor function", 1]]);
+  });
 });

@@ -5,7 +5,8 @@
 // are two functions, and two payloads patch "the same function" only on the same host.
 import type { FileLinks } from "../../state/links.ts";
 import type { LoadedFile } from "../../state/store.ts";
-import { funcLabel } from "../../livepatch/label.ts";
+import { funcLabel, heldOldAddr } from "../../livepatch/label.ts";
+import { imageNameAt } from "../../elf/index.ts";
 import { shortBuildId } from "../../livepatch/shortBuildId.ts";
 import { auditHosts, hostArch, type HostPlan } from "../../state/auditHosts.ts";
 
@@ -82,8 +83,12 @@ export function buildGraph(files: LoadedFile[], links: FileLinks): GraphData {
     const d = links.depends.get(f.id);
     if (d && d.kind === "payload") edges.push({ from: f.id, to: d.id, kind: "depends", label: "depends" });
     const host = hostOf.get(f.id) ?? 0;
+    const imageElf = hosts[host]?.image?.parsed?.elf ?? null;
     for (const fn of f.parsed!.livepatch?.funcs ?? []) {
-      const name = funcLabel(fn);
+      // A nameless record (xen_nop patches by address) is called what the host's image calls the
+      // address it holds, as the Functions view and the audit call it.
+      const held = heldOldAddr(fn);
+      const name = funcLabel(fn, imageElf && held !== null ? imageNameAt(imageElf, held) : null);
       const key = `${host}:${name}`;
       const e = fnCount.get(key) ?? { name, host, count: 0, payloads: [] };
       if (!e.payloads.includes(f.id)) {
