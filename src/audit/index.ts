@@ -2,6 +2,7 @@
 // what Xen decides comes from the simulated hypervisor, reached through the AuditHost interface.
 export { runAudit, type RunOptions } from "./run.ts";
 export { instructionBoundaries, describeBoundary, type Decode, type DecodedInsn, type BoundaryProblem, type PatchedRange } from "./checks/boundaries.ts";
+export { overlapOf, writeOverlaps, type WriteOverlap } from "./checks/overlaps.ts";
 export { unappliedRelocs, type UnappliedRelocs } from "./checks/relocSections.ts";
 export { executionOrder, planProblem, PLAN_ROLES, ROLE_LABEL, type AuditPlan, type PlanFile, type PlanRole } from "./plan.ts";
 export { standInArch, syntheticImage, type SyntheticImage, type SyntheticSymbol } from "./synthetic.ts";

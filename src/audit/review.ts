@@ -10,6 +10,7 @@ import type { CheckFailedEvent, PatchPreview } from "../protocol/hypervisor.ts";
 import { rcText } from "../console/errno.ts";
 import { reviewBoundaries, type Decode } from "./checks/boundaries.ts";
 import { reviewRelocSections } from "./checks/relocSections.ts";
+import { writeOverlaps } from "./checks/overlaps.ts";
 import type { Placement } from "./host.ts";
 import { recordLabels, type RecordLabel } from "./labels.ts";
 import type { XenImage } from "./image.ts";
@@ -129,6 +130,21 @@ export function reviewPayload(input: ReviewInput): Reviewed {
         first ? { section: first.name, sectionIndex: first.index, offset: first.header.offset, length: first.header.size } : {},
       );
     }
+    for (const o of writeOverlaps(placement.patches)) {
+      const pf = placement.patches.find((p) => p.index === o.later)!;
+      const first = labelOf(o.earlier, placement.patches.find((p) => p.index === o.earlier)?.name);
+      const n = Number(o.to - o.from);
+      const what = o.earlierInsn === "nop" ? "NOPs" : "branch";
+      const left =
+        o.coversEarlier && o.earlierInsn === "branch"
+          ? `puts funcs[${o.earlier}]'s branch back: Xen keeps running the payload's code there, and after UNLOAD branches into freed memory`
+          : `leaves ${n} byte${n === 1 ? "" : "s"} of funcs[${o.earlier}]'s ${what} in Xen's code at ${hexAddr(o.from)}, not Xen's own bytes`;
+      emit(
+        "func-writes-overlap",
+        `${labelOf(o.later, pf.name)}: its ${pf.bytes.length / 2}-byte write at ${pf.addr} overlaps ${first}'s at ${hexAddr(o.from)}..${hexAddr(o.to)}: APPLY (records in order) saves funcs[${o.earlier}]'s ${what} there instead of Xen's bytes, and REVERT restores funcs[${o.later}] after funcs[${o.earlier}], so it ${left}`,
+        funcWhere(o.later, 2 * ptr, ptr),
+      );
+    }
     for (const pf of placement.patches) reviewTarget(pf, placement.payload.funcs[pf.index]?.oldSize ?? 0, input, emit, funcWhere, labelOf);
     if (image && input.decode && model.arch)
       for (const b of reviewBoundaries(model.arch, image, placement.patches, input.decode, labelOf))
@@ -175,8 +191,8 @@ export interface AppliedOver {
 }
 
 /**
- * Two records that patch the same old function: in one payload, or in two payloads the simulated
- * Xen held APPLIED at once (the later one's branch wins, and Xen reverts only the top of the
+ * Two records that patch the same old function in two payloads the simulated Xen held APPLIED at
+ * once (two records of one payload are writeOverlaps(), reviewed per payload) (the later one's branch wins, and Xen reverts only the top of the
  * applied list: "can't unload. Top is", −EBUSY). A REPLACE holds nothing at once: Xen reverts every
  * applied payload before it applies the replacing one (livepatch_do_action(), REPLACE), so for each
  * payload it reverted the finding says that instead, and which functions change hands or go back
@@ -191,12 +207,6 @@ export function patchedTwice(all: readonly Reviewed[], applies: ReadonlyMap<numb
     const file = { file: r.file, fileIndex: r.fileIndex };
     const push = (id: RuleId, msg: string, pf?: PatchPreview) =>
       out.push(makeFinding(id, msg, pf ? { section: ".livepatch.funcs", func: { index: pf.index, name: pf.name } } : {}, file));
-    const own = new Map<string, number>();
-    for (const pf of patches) {
-      const prev = own.get(pf.oldAddr);
-      if (prev !== undefined) push("func-patched-twice", `${what(pf)} is patched twice by this payload (funcs[${prev}] and funcs[${pf.index}]); the second branch overwrites the first`, pf);
-      own.set(pf.oldAddr, pf.index);
-    }
     const a = applies.get(r.fileIndex);
     if (!a) continue;
     for (const pf of patches) {

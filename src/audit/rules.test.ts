@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { nodeAuditHost } from "../cli/auditHost.ts";
 import { runAudit, RULE_IDS, RULES, type AuditHost, type AuditResult, type PlanRole, type RuleId } from "./index.ts";
-import { Patch, sample } from "./test-support/samples.ts";
+import { Patch, sample, withFuncsDoubled } from "./test-support/samples.ts";
 import { createSyncDisassembler, decoderForMachine } from "../disasm/index.ts";
 import { nodeEngines } from "../disasm/nodeEngines.ts";
 
@@ -154,6 +154,8 @@ const CASES: Partial<Record<RuleId, [trigger: () => Case, clean: () => Case]>> =
   // sh_info past the section table: Xen passes over the section, and xen_hello_world's call stays unrelocated.
   "reloc-section-skipped": [() => patched(HELLO, (p) => p.shdr(".rela.text.xen_hello_world", "info", 0xffffffff)), () => one(HELLO)],
   "reloc-section-untyped": [() => patched(HELLO, (p) => p.shdr(".rela.text.xen_hello_world", "type", 1)), () => one(HELLO)],
+  // hello world's one record twice: funcs[1] saves funcs[0]'s jmp, and REVERT writes it back.
+  "func-writes-overlap": [() => ({ files: [[HELLO, withFuncsDoubled(sample(HELLO)).bytes]], image: X }), () => one(HELLO)],
   "func-patch-overruns-symbol": [() => patched(x("xen_too_small"), (p) => p.u32(p.func(0, "old_size"), 5)), () => one(HELLO)],
   "func-old-size-mismatch": [() => one(x("xen_expectations_fail")), () => one(HELLO)],
   "func-old-addr-not-function-start": [() => patched(HELLO, (p) => p.addend(".rela.livepatch.funcs", 2, 1n)), () => one(HELLO)],

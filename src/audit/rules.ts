@@ -110,12 +110,15 @@ export const RULES = {
   "hook-null-entry": rt("Xen calls every entry of a load/unload hook array; a NULL entry makes it jump to address 0 and crash the host."),
   "reloc-section-skipped": rt("Xen skips a relocation section whose sh_info names no section, without an error: the payload loads, and its code runs with the placeholders the assembler left where addresses belong."),
   "reloc-section-untyped": rt("Xen applies only SHT_REL and SHT_RELA sections: one named like a relocation section with another type is passed over without an error, and the code it was meant to relocate runs with the assembler's placeholders."),
+  "func-writes-overlap": rt(
+    "Xen applies and reverts a payload's records in order (apply_payload() and revert_payload() loop forwards), each saving the bytes it overwrites and writing them back on REVERT; it does not check that two records of one payload write different bytes. When they overlap, the later record saves the earlier one's branch or NOPs instead of Xen's code, and REVERT, restoring it last, writes them back: the revert does not restore Xen's code, and after UNLOAD a branch left there leads into freed memory.",
+  ),
   "func-patch-overruns-symbol": rt("The bytes Xen writes run past the end of the old function in the image, corrupting the code that follows it."),
   // --- warnings ---
   "func-old-size-mismatch": warn("old_size differs from the size of the function in the image; the payload may have been built against a different build."),
   "func-old-addr-not-function-start": warn("old_addr is not the start of a function in the image; Xen would write its branch into the middle of code."),
   "func-name-mismatch": warn("The function the record names is not the function at old_addr in the image; the payload may patch the wrong code."),
-  "func-patched-twice": warn("When two applied payloads patch the same function, the later applied one's branch overwrites the earlier, and Xen refuses to revert them out of order."),
+  "func-patched-twice": warn("When two payloads applied at once patch the same function, the later applied one's branch overwrites the earlier, and Xen refuses to revert them out of order."),
   "func-applied-byte-set": warn("Xen 4.14–4.18.0 trusted the record's 'applied' byte and would skip this function; newer Xen ignores it."),
   "not-safe-to-reapply": warn("The payload has writable data, so after a REVERT Xen refuses to APPLY it again (its data may be stale); it must be unloaded and uploaded afresh."),
   "func-patch-ends-inside-instruction": warn("Xen writes bytes, not instructions: when a NOP-out ends inside an instruction of the old function, the rest of that instruction stays and the CPU runs it, with whatever follows, as new code. A NOP-out sized for a 1-byte ret does this on builds that end functions with a 5-byte jmp to a return thunk."),

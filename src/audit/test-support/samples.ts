@@ -150,3 +150,35 @@ export class Patch {
     return s.dataOffset + i * (this.is64 ? 104 : 92) + (this.is64 ? off64 : off32)[field];
   }
 }
+
+/**
+ * A copy of `source` whose `.livepatch.funcs` holds its records twice (the copy after the
+ * original) and whose `.rela.livepatch.funcs` holds its relocations twice, the copies' r_offset
+ * moved by the section's size so each copied record is relocated as its original: two records that
+ * patch the same function. Both sections move to the end of the file (8-aligned).
+ */
+export function withFuncsDoubled(source: Uint8Array): Patch {
+  const p = new Patch(source);
+  const funcs = p.section(".livepatch.funcs");
+  const rela = p.section(".rela.livepatch.funcs");
+  const align8 = (n: number) => (n + 7) & ~7;
+  const f = source.slice(funcs.dataOffset, funcs.dataOffset + funcs.dataSize);
+  const r = source.slice(rela.dataOffset, rela.dataOffset + rela.dataSize);
+  const fOff = align8(source.length);
+  const rOff = align8(fOff + 2 * f.length);
+  const out = new Uint8Array(rOff + 2 * r.length);
+  out.set(source);
+  out.set(f, fOff);
+  out.set(f, fOff + f.length);
+  out.set(r, rOff);
+  out.set(r, rOff + r.length);
+  const view = new DataView(out.buffer);
+  const entsize = p.is64 ? 24 : 12;
+  for (let at = rOff + r.length; at < out.length; at += entsize)
+    if (p.is64) view.setBigUint64(at, view.getBigUint64(at, true) + BigInt(f.length), true);
+    else view.setUint32(at, view.getUint32(at, true) + f.length, true);
+  const q = new Patch(out);
+  q.shdr(".livepatch.funcs", "offset", fOff).shdr(".livepatch.funcs", "size", 2 * f.length);
+  q.shdr(".rela.livepatch.funcs", "offset", rOff).shdr(".rela.livepatch.funcs", "size", 2 * r.length);
+  return new Patch(q.bytes);
+}

@@ -21,6 +21,9 @@ export function Trampoline({ fn, model, elf, ctx }: { fn: LivepatchFunc; model: 
   const oldBytes = patch && ctx.image ? ctx.readOld(patch.oldAddr, oldLen) : null;
   const old = useDisasm(arch, oldBytes, patch ? patch.oldAddr : null);
   const digits = model.pointerSize * 2;
+  const overlap = ctx.overlap(fn.index);
+  const earlierFn = overlap ? model.funcs[overlap.earlier] : undefined;
+  const earlierName = overlap ? `funcs[${overlap.earlier}]${earlierFn ? ` (${ctx.label(earlierFn)})` : ""}` : "";
   const newName = fn.newAddr.target.kind === "null" ? null : targetText(fn.newAddr.target);
 
   // Why there is no address: said the same way in the diagram's two places.
@@ -65,8 +68,14 @@ export function Trampoline({ fn, model, elf, ctx }: { fn: LivepatchFunc; model: 
             </div>
             <div>
               <h5>
-                Replaced bytes {ctx.image ? <>from {ctx.image.name}</> : null}
+                {overlap ? "Xen's bytes" : "Replaced bytes"} {ctx.image ? <>from {ctx.image.name}</> : null}
               </h5>
+              {overlap && (
+                <p className="bad">
+                  {earlierName} writes {hex(overlap.from)}..{hex(overlap.to)} first: APPLY saves its {overlap.earlierInsn === "nop" ? "NOPs" : "branch"} for this record, not the bytes below, and
+                  REVERT, which restores the records in order, writes them back last, so Xen&apos;s code is not restored (audit: func-writes-overlap).
+                </p>
+              )}
               {ctx.image ? (
                 oldBytes ? (
                   <CodeListing

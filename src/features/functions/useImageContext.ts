@@ -13,6 +13,7 @@ import { useLens, type LoadedFile } from "../../state/store.ts";
 import { auditRunOf } from "../../state/selectors.ts";
 import { hexToBytes } from "../../simulator/memory.ts";
 import { describePatch } from "../../simulator/patchText.ts";
+import { overlapOf, writeOverlaps, type WriteOverlap } from "../../audit/index.ts";
 import { placeInSection } from "../inspector/symbolize.ts";
 import { usePlacement } from "../placement/usePlacement.ts";
 import { newCodeLocation, type NewCodeLocation } from "./newCodeLocation.ts";
@@ -49,6 +50,12 @@ export interface ImageContext {
   /** Why the payload has no placement (its upload fails), once the audit has run. */
   notPlaced: string | null;
   patch(index: number): FuncPatch | null;
+  /**
+   * The earlier record of this payload whose written bytes record `index` overlaps (writeOverlaps(),
+   * the audit's func-writes-overlap rule): what APPLY saves for it, and REVERT writes back, are that
+   * record's, not the image's.
+   */
+  overlap(index: number): WriteOverlap | null;
   /**
    * What the views call `fn`: its name, else the image's function at the old address the
    * simulated Xen resolved (a NULL name patches by address) or, with no placement, at the
@@ -108,6 +115,7 @@ export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageCont
         return [pt.index, fp] as const;
       }),
     );
+    const overlaps = writeOverlaps(p?.patches ?? []);
     const xenDepends = model?.xenDepends?.buildId ?? null;
     const nameInImage = (address: bigint): string | null => (imageElf ? imageNameAt(imageElf, address) : null);
     return {
@@ -118,6 +126,7 @@ export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageCont
       pending: running && !at,
       notPlaced: at && !p ? (at.reason ?? "the upload failed") : null,
       patch: (index) => patches.get(index) ?? null,
+      overlap: (index) => overlapOf(overlaps, index),
       label: (fn) => {
         const patch = patches.get(fn.index);
         // With no placement (a refused upload), an old_addr the file holds outright is still the
