@@ -182,3 +182,21 @@ test("Larger text enlarges the jump diagram's words with the page's", async ({ p
   const svg = (await page.locator(".jump-diagram").first().boundingBox())!;
   expect(svg.x + svg.width).toBeLessThanOrEqual(card.x + card.width + 1);
 });
+
+// The state diagram scales with its panel's width. With the zoom and the wider rail, an even share
+// of the row drew its labels smaller than without Larger text (QA s28 #16); its column now takes
+// more of the row under 1600×1000, so they come out at least as large, and larger at 1280×800.
+test("Larger text never shrinks the state diagram's labels", async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await openApp(page, "#scenario=stacking&step=6");
+  const node = page.locator("svg.state-diagram .sd-node text", { hasText: "CHECKED" });
+  const edge = page.locator("svg.state-diagram .sd-edge-label", { hasText: "UPLOAD" });
+  await expect(node).toBeVisible({ timeout: 30_000 });
+  const heights = async () => ({ node: (await node.boundingBox())!.height, edge: (await edge.boundingBox())!.height });
+  const before = await heights();
+  await largerText(page);
+  await expect.poll(async () => (await heights()).node).toBeGreaterThan(before.node * 1.1);
+  expect((await heights()).edge).toBeGreaterThanOrEqual(before.edge);
+  // Nothing is pushed sideways out of the window.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+});
