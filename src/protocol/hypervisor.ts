@@ -367,6 +367,11 @@ export interface HypervisorApi {
   boot(spec: BootSpec): void;
   addSymbol(sym: XenSymbol): void;
   mapMemory(addr: bigint, bytes: Uint8Array, perm: MemPerm): void;
+  /**
+   * The end of boot, after the image's symbols and memory: what Xen does once before any
+   * hypercall (xen_build_init(); the wasm's run/boot.ts).
+   */
+  initDone(): void;
   readonly bootSpec: BootSpec | null;
   /** Xen's symbol table as booted, by name (host-side copy, for the console's `mem`). */
   symbol(name: string): XenSymbol | undefined;

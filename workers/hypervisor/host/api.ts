@@ -109,7 +109,8 @@ type Recorded =
   | { op: "boot"; spec: BootSpec }
   | { op: "sym"; sym: XenSymbol }
   | { op: "map"; addr: bigint; bytes: Uint8Array; perm: MemPerm }
-  | { op: "cpus"; n: number };
+  | { op: "cpus"; n: number }
+  | { op: "init" };
 
 /** The module's own exports, under the bindings' wrappers (which have them as prototype). */
 interface RawExports {
@@ -178,6 +179,7 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
       if (r.op === "boot") bootInto(w, r.spec);
       else if (r.op === "sym") w.addSymbol(toXen(r.sym.name), u64(r.sym.addr), r.sym.size, r.sym.kind);
       else if (r.op === "map") w.mapMemory(u64(r.addr), r.bytes, r.perm);
+      else if (r.op === "init") w.initDone();
       else w.setCpus(r.n);
     }
   }
@@ -348,6 +350,11 @@ export async function createHypervisor(module: WebAssembly.Module, opts: Hypervi
     mapMemory(addr, bytes, perm) {
       record({ op: "map", addr, bytes, perm });
       call((w) => w.mapMemory(u64(addr), bytes, perm), bytes.length);
+    },
+    initDone() {
+      record({ op: "init" });
+      call((w) => w.initDone());
+      drain();
     },
     get bootSpec() {
       return bootSpec;

@@ -15,6 +15,7 @@ function bootSynthetic(hv: HypervisorApi, img: SyntheticImage, cpus: number): vo
   for (const s of img.symbols) hv.addSymbol({ name: s.name, addr: s.addr, size: s.size, kind: s.kind });
   hv.mapMemory(img.text.addr, img.text.bytes, PERM.RX);
   for (const p of img.pinned) hv.mapMemory(p.addr, p.bytes, PERM.RX);
+  hv.initDone();
 }
 
 export type AuditImage = Parameters<AuditHost["boot"]>[0];

@@ -2,6 +2,7 @@
 import { callJson } from "./call";
 import { xlInfoJson } from "./xlinfo";
 import { tornJson } from "./torn";
+import { initDone as endOfBoot } from "./boot";
 
 let callArgs: u64[] = [];
 
@@ -25,4 +26,12 @@ export function xlInfo(quiet: bool): string {
 /** The mid-write NMI what-if (run/torn.ts): JSON. */
 export function xenTorn(payload: string, written: i32, cpu: i32, rendezvous: bool): string {
   return tornJson(payload, written, cpu, rendezvous);
+}
+
+/**
+ * The end of boot, once the host has mapped the image: xen_build_init() (run/boot.ts). Every
+ * later answer reads what it left.
+ */
+export function initDone(): void {
+  endOfBoot();
 }

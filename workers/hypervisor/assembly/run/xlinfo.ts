@@ -17,6 +17,7 @@ import { cString } from "./vsprintf";
 import { readLe, readOk, readByte } from "./mem";
 import { xzalloc } from "./heap";
 import { bootEpoch } from "./runtime";
+import { buildInitReturned, buildInitWhy } from "./boot";
 
 /** The longest string Xen hands out through a varbuf op (KB(64)). */
 const VARBUF_MAX: i32 = 65536;
@@ -103,24 +104,6 @@ function stringField(key: string, fn: string, max: i32): Field {
   return f;
 }
 
-// xen_build_init() runs once per boot, before any look at the build-id.
-let initEpoch: u32 = 0;
-let initOk = false;
-let initDetail = "";
-
-function bootInit(): void {
-  if (initEpoch == bootEpoch) return;
-  initEpoch = bootEpoch;
-  initOk = false;
-  const at = imageAddrOf("xen_build_init");
-  if (at == 0) return;
-  const c = new RunContext();
-  c.quiet = true;
-  const r = runXen(at, [], c);
-  initOk = r.outcome == OUTCOME_RETURNED;
-  initDetail = initOk ? "" : "xen_build_init() at boot: " + (r.outcome == OUTCOME_CRASHED ? r.message : unknownText(r));
-}
-
 function hexOf(p: u64, len: u64): string | null {
   let s = "";
   for (let i: u64 = 0; i < len; i++) {
@@ -162,8 +145,10 @@ function buildIdField(): Field {
     fail(f, "missing", "the image has neither xen_build_id() nor the xen_build_id variables");
     return f;
   }
-  if (!initOk) {
-    fail(f, imageAddrOf("xen_build_init") == 0 ? "missing" : "unknown", initDetail.length > 0 ? initDetail : "the image has no xen_build_init()");
+  // xen_build_init() ran once at boot (run/boot.ts); XENVER_build_id only reads what it set
+  if (!buildInitReturned()) {
+    const why = buildInitWhy();
+    fail(f, imageAddrOf("xen_build_init") == 0 ? "missing" : "unknown", why.length > 0 ? why : "the image has no xen_build_init()");
     return f;
   }
   const len = readLe(lenAt, 4);
@@ -198,7 +183,6 @@ function fieldsJson(fields: Field[], hostDown: bool): string {
  */
 export function xlInfoJson(quiet: bool): string {
   if (isHalted()) return fieldsJson([], true);
-  bootInit();
   ctx = new RunContext();
   ctx.quiet = quiet;
   ctx.crashWhat = "Xen crashed answering xl info's version hypercalls";

@@ -20,6 +20,7 @@ export interface Box {
     boot(arch: number, cpus: number, buildId: Uint8Array | null): void;
     addSymbol(name: string, addr: bigint, size: number, kind: number): void;
     mapMemory(addr: bigint, bytes: Uint8Array, perm: number): void;
+    initDone(): void;
     readMemory(addr: bigint, len: number): Uint8Array | null;
     xenCall(target: string): string;
     xenCallArg(v: bigint): void;
@@ -80,6 +81,7 @@ export function bootElf(box: Box, elf: ElfFile): ImageSummary {
     boot: (spec: BootSpec) => box.w.boot(ARCH_CODE[spec.arch], spec.cpus, spec.buildId),
     addSymbol: (s: XenSymbol) => box.w.addSymbol(s.name, s.addr, s.size, s.kind),
     mapMemory: (addr: bigint, bytes: Uint8Array, perm: number) => box.w.mapMemory(addr, bytes, perm),
+    initDone: () => box.w.initDone(),
   };
   const summary = bootFromImage(api as unknown as HypervisorApi, elf, { cpus: 1 });
   box.cpu.reset();
