@@ -1,8 +1,9 @@
 // Presenter mode, text that fits: every step of every scenario, opened as a speaker does (number
 // keys, then the clicker), has its whole explanation inside its card at 1280×720 and 1920×1080,
-// with and without Larger text, in type still readable from the back of a room: nothing on any
-// slide under its floor (1/60 of the frame) but an output at 7/8 of it whose talked-about lines
-// need it (data-tight), and no output line wrapped without a mark. A text longer
+// with and without Larger text, and on a 4:3 projector's 1024×768 (the whole frame, not a
+// letterbox), in type still readable from the back of a room: nothing on any slide under its
+// floor (12 px at 1280×720 and 1024×768, 18 px at 1920×1080) but an output at 7/8 of it whose
+// talked-about lines need it (data-tight), and no output line wrapped without a mark. A text longer
 // than the card at its smallest type shows a cue and the clicker scrolls it before moving on.
 // Leaving presenter mode gives the focus back to the Present button.
 import type { Page } from "@playwright/test";
@@ -41,17 +42,16 @@ function explanation(page: Page) {
 }
 
 /**
- * The slide's type against its floor, 1/60 of the frame's height (12 px at 720, 18 px at 1080), and
+ * The slide's type against its floor (12 px at 1280×720 and 1024×768, 18 px at 1920×1080), and
  * a command's output lines as drawn: every text on the slide (SVG text at its drawn scale), what is
  * under the floor, and whether that is the one allowed exception: an output whose talked-about
  * lines (data-ref) do not fit at the floor goes to 7/8 of it, data-tight, and shows every one of
  * them. A line drawn on more than one row must say so: it wraps only with the ↪ mark at the head of
  * each row after its first.
  */
-function slideType(page: Page) {
-  return page.evaluate(() => {
+function slideType(page: Page, floor: number) {
+  return page.evaluate((floor) => {
     const slide = document.querySelector<HTMLElement>(".presenter .sl")!;
-    const floor = slide.getBoundingClientRect().height / 60;
     const under: string[] = [];
     const tight: string[] = [];
     const walker = document.createTreeWalker(slide, NodeFilter.SHOW_TEXT);
@@ -79,7 +79,7 @@ function slideType(page: Page) {
       if (!mark.content.includes("↪") || marked !== rows - 1) unmarked.push(`"${line.textContent!.trim().slice(0, 60)}" on ${rows} rows, ${mark.content === "none" ? "no" : marked} marks`);
     }
     return { floor, under, tight, unmarked };
-  });
+  }, floor);
 }
 
 /** Two frames: a layout change made in answer to the last one (the type fitted) is drawn. */
@@ -92,11 +92,15 @@ async function typeNumber(page: Page, n: number) {
 
 test.describe.configure({ timeout: 300_000 });
 
-for (const [w, h] of [
-  [1280, 720],
-  [1920, 1080],
+// The slide's floor and its explanation's smallest type: 1/60 and 1/45 of a 16:9 frame's height
+// (12 and 16 px at 720, 18 and 24 px at 1080). A 4:3 projector's 1024×768 frame is filled whole,
+// laid out as 80 units across instead of 100, so it keeps 1280×720's sizes: 12 and 16 px.
+for (const [w, h, floor, text, variants] of [
+  [1280, 720, 12, 16, [false, true]],
+  [1920, 1080, 18, 24, [false, true]],
+  [1024, 768, 12, 16, [false]],
 ] as const) {
-  for (const larger of [false, true]) {
+  for (const larger of variants) {
     test(`${w}×${h}${larger ? ", Larger text" : ""}: every step of every scenario fits its card, no type under the floor, no silent wrap`, async ({ page }) => {
       await page.setViewportSize({ width: w, height: h });
       // The end of each step at once: what is measured is what the step leaves on the slide.
@@ -130,11 +134,11 @@ for (const [w, h] of [
           const m = await explanation(page);
           const where = `${s.id} step ${k}`;
           if (m.scrollHeight > m.clientHeight + 1 || m.cue) cut.push(`${where}: ${m.scrollHeight} px of text in a ${m.clientHeight} px card${m.cue ? " (cue shown)" : ""}`);
-          // Shrunk to fit, never below 1/45 of the frame's height (16 px at 720, 24 px at 1080).
-          expect.soft(m.textPx, where).toBeGreaterThanOrEqual(h / 45);
+          // Shrunk to fit, never below `text`.
+          expect.soft(m.textPx, where).toBeGreaterThanOrEqual(text - 0.05);
           // Nothing on the slide under its floor but the documented exception, and no output line
           // wrapped without its mark.
-          const t = await slideType(page);
+          const t = await slideType(page, floor);
           expect.soft(t.under, `${where}: under ${t.floor.toFixed(2)} px`).toEqual([]);
           expect.soft(t.unmarked, `${where}: output lines wrapped with no mark`).toEqual([]);
           if (t.tight.length > 0) tight.push(where);

@@ -1,5 +1,5 @@
 // Presenter mode: a modal dialog over the page (the page behind is inert and Tab stays inside),
-// high contrast, the step as one 16:9 slide that fills the window, and the controls on a bar that
+// high contrast, the step as one slide that fills the window (16:9 to 4:3), and the controls on a bar that
 // shows while the pointer moves or a control has the focus. Driven by the keyboard and clickers
 // (usePresenterKeys), with exports of the whole slide (SVG, PNG) and of the scenario (video).
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";

@@ -1,8 +1,8 @@
-// One 16:9 slide of a scenario step: the state diagram with the payloads' states and the applied
+// One slide of a scenario step: the state diagram with the payloads' states and the applied
 // stack, the CPUs at the rendezvous, the step's explanation and the bytes at the patched
-// addresses, on a fixed grid. Every size is a share of the slide's width (container units), so
-// the slide looks the same at 1280×720, 1920×1080 and in an export, and nothing moves between
-// steps. The slide is what the exports draw: nothing outside it (the controls) is in a file.
+// addresses, on a fixed grid (16:9; a 4:3 frame is filled with a grid of its own, presenter.css).
+// Every size is in slide units (container units), so the slide looks the same at 1280×720,
+// 1920×1080 and in an export, 1024×768 has 1280×720's type, and nothing moves between steps. The slide is what the exports draw: nothing outside it (the controls) is in a file.
 import { forwardRef, useLayoutEffect, useRef, useState } from "react";
 import { firstPayload } from "../../scenarios/index.ts";
 import type { ActiveScenario } from "../../state/scenario.ts";
@@ -15,6 +15,9 @@ import { MemoryKey, MemoryView } from "../simulator/memory/MemoryView.tsx";
 import { Halted } from "./Halted.tsx";
 import type { WindowAtCursor } from "../../simulator/memory.ts";
 import { fitWidth } from "./fit.ts";
+
+/** The slide's type floor as a share of its base type (presenter.css: 0.94 and 1.15 slide units). */
+const SLIDE_FLOOR_EM = 0.94 / 1.15;
 
 /** The memory windows that fit on a slide: the step's own first, then those patched now. */
 const SLIDE_WINDOWS = 2;
@@ -234,7 +237,7 @@ export const Slide = forwardRef<HTMLDivElement, { active: ActiveScenario; step: 
             <StackList stack={snap.stack} hot={marks.payloads} />
           </div>
           <div className="sl-drawing">
-            {focus ? <StateDiagram payload={focus} state={snap.states.get(focus) ?? "none"} action={snap.actions.get(focus) ?? null} /> : <p className="sl-muted">Nothing loaded yet.</p>}
+            {focus ? <StateDiagram payload={focus} state={snap.states.get(focus) ?? "none"} action={snap.actions.get(focus) ?? null} floorEm={SLIDE_FLOOR_EM} /> : <p className="sl-muted">Nothing loaded yet.</p>}
           </div>
         </section>
         <section className="sl-card sl-explain" aria-label="Explanation" ref={explain}>
@@ -247,7 +250,7 @@ export const Slide = forwardRef<HTMLDivElement, { active: ActiveScenario; step: 
         )}
         <section className="sl-card sl-lanes" aria-label="CPUs at the rendezvous">
           <h3 className="sl-label">CPUs at the rendezvous {down}</h3>
-          <CpuLanes rv={rv} hotCpus={marks.cpus} natural={470} maxScale={3} />
+          <CpuLanes rv={rv} hotCpus={marks.cpus} natural={470} maxScale={3} floorEm={SLIDE_FLOOR_EM} />
         </section>
         <section className="sl-card sl-memory" aria-label="Memory">
           <h3 className="sl-label sl-memory-title">

@@ -58,12 +58,21 @@ function slideCanvas(slide: HTMLElement, width: number): Promise<HTMLCanvasEleme
   return toCanvas(slide, { ...o, pixelRatio: width / o.width! });
 }
 
-/** Draws the slide into `ctx`, filling its canvas (for a video's frames). */
+/**
+ * Draws the slide into `ctx` (for a video's frames) as large as its canvas allows, centred on the
+ * slide's own colour: a 16:9 slide fills a 16:9 video, a 4:3 one is not stretched.
+ */
 export async function drawSlide(slide: HTMLElement, ctx: CanvasRenderingContext2D): Promise<void> {
+  const o = options(slide);
   const img = new Image();
-  img.src = await toSvg(slide, options(slide));
+  img.src = await toSvg(slide, o);
   await img.decode();
-  ctx.drawImage(img, 0, 0, ctx.canvas.width, ctx.canvas.height);
+  const { width: cw, height: ch } = ctx.canvas;
+  const k = Math.min(cw / o.width!, ch / o.height!);
+  const [w, h] = [o.width! * k, o.height! * k];
+  ctx.fillStyle = o.backgroundColor!;
+  ctx.fillRect(0, 0, cw, ch);
+  ctx.drawImage(img, (cw - w) / 2, (ch - h) / 2, w, h);
 }
 
 export async function slidePng(slide: HTMLElement): Promise<Blob> {

@@ -30,27 +30,36 @@ const TOP = 22;
 const NATURAL_WIDTH = 620;
 /** Advance of the tick labels' monospace digits (10.5 px) in drawing units, and the air between. */
 const TICK_CHAR = 6.5;
+/** The tick labels' size (simulator.css .lane-tick text), the drawing's smallest text. */
+const TICK_PX = 10.5;
 const TICK_AIR = 14;
 
 /**
  * `natural`: the box width at which text is drawn at its CSS size (a slide asks for a smaller one,
- * so its text is larger); `maxScale`: how far text may grow with a wide box.
+ * so its text is larger); `maxScale`: how far text may grow with a wide box; `floorEm`: the
+ * smallest the drawing's text may be drawn, as a share of the box's font size (a slide's floor,
+ * which a narrow box, a 4:3 slide's column, would otherwise take it under).
  */
-export function CpuLanes({ rv, hotCpus, natural = NATURAL_WIDTH, maxScale = 1.5 }: { rv: RendezvousView | null; hotCpus?: ReadonlySet<number>; natural?: number; maxScale?: number }) {
+export function CpuLanes({ rv, hotCpus, natural = NATURAL_WIDTH, maxScale = 1.5, floorEm = 0 }: { rv: RendezvousView | null; hotCpus?: ReadonlySet<number>; natural?: number; maxScale?: number; floorEm?: number }) {
   const box = useRef<HTMLDivElement>(null);
   const { width: px } = useElementSize(box, { width: NATURAL_WIDTH, height: 200 });
+  // Read again with each size change (useElementSize renders anew): the slide's type follows its frame.
+  const floorPx = floorEm > 0 && box.current ? floorEm * parseFloat(getComputedStyle(box.current).fontSize) : 0;
   return (
     <div className="cpu-lanes" ref={box}>
-      {rv ? <Lanes rv={rv} px={px} hotCpus={hotCpus} natural={natural} maxScale={maxScale} /> : <p className="hint sim-empty">No action has run yet. Apply a payload and the CPUs gather here, lane by lane.</p>}
+      {rv ? <Lanes rv={rv} px={px} hotCpus={hotCpus} natural={natural} maxScale={maxScale} floorPx={floorPx} /> : <p className="hint sim-empty">No action has run yet. Apply a payload and the CPUs gather here, lane by lane.</p>}
     </div>
   );
 }
 
-function Lanes({ rv, px, hotCpus, natural, maxScale }: { rv: RendezvousView; px: number; hotCpus?: ReadonlySet<number>; natural: number; maxScale: number }) {
+function Lanes({ rv, px, hotCpus, natural, maxScale, floorPx }: { rv: RendezvousView; px: number; hotCpus?: ReadonlySet<number>; natural: number; maxScale: number; floorPx: number }) {
   // The drawing is as wide as its box in units that keep text at its CSS size (never smaller than
-  // smaller); the tick labels are spaced by their own width, so they cannot overlap.
-  const k = Math.min(maxScale, Math.max(1, px / natural));
-  const WIDTH = Math.max(360, px / k);
+  // smaller), its smallest text (the 10.5 px ticks) at floorPx at least; the tick labels are spaced
+  // by their own width, so they cannot overlap.
+  const k = Math.max(Math.min(maxScale, Math.max(1, px / natural)), floorPx / TICK_PX);
+  // At least 360 units wide (the CPU names and a few ticks), unless that would take the text under
+  // its floor: then as wide as the floor allows.
+  const WIDTH = floorPx > 0 ? px / k : Math.max(360, px / k);
   const timedOut = rv.lanes.some((l) => l.missed);
   const labels = rv.moments.map((t) => `+${msText(t - rv.start)}`);
   const widest = labels.reduce((m, l) => Math.max(m, l.length), 0);

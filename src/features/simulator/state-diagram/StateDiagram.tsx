@@ -58,12 +58,15 @@ function rcTitle(a: ActionProgress): string {
 
 const FALLBACK = { width: 600, height: 250 };
 
-/** `fit`: how the drawing grows in a box larger than it needs (layout.ts; an embed fills its panel). */
-export function StateDiagram({ payload, state, action, fit = PANEL_FIT }: { payload: string; state: NodeState; action: ActionProgress | null; fit?: Fit }) {
+/** `fit`: how the drawing grows in a box larger than it needs (layout.ts; an embed fills its panel). `floorEm`: see below. */
+export function StateDiagram({ payload, state, action, fit = PANEL_FIT, floorEm = 0 }: { payload: string; state: NodeState; action: ActionProgress | null; fit?: Fit; floorEm?: number }) {
   const box = useRef<HTMLDivElement>(null);
   const size = useElementSize(box, FALLBACK);
   const caption = captionText(action);
-  const L = diagramLayout(size.width, size.height, caption?.length ?? 0, fit);
+  // `floorEm`: a slide's type floor as a share of the box's type (its CSS holds the caption there);
+  // read again with each size change, as the slide's type follows its frame.
+  const floorPx = floorEm > 0 && box.current ? floorEm * parseFloat(getComputedStyle(box.current).fontSize) : 0;
+  const L = diagramLayout(size.width, size.height, caption?.length ?? 0, fit, floorPx);
   const { f } = L;
   const active = action ? (L.edges.find((e) => e.id === action.action) ?? null) : null;
   const token = active && action ? pointOn(active, action.phase === "failed" ? Math.min(action.progress, active.stop) : action.progress) : null;

@@ -133,6 +133,20 @@ describe("state diagram layout", () => {
     expect(long.caption.maxLines * long.caption.chars).toBeGreaterThanOrEqual(160);
     expect(short.caption.maxLines).toBeGreaterThanOrEqual(1);
   });
+
+  it("cuts the caption for the size it is drawn at when a slide holds it at a floor above 12·f", () => {
+    // A 4:3 slide's diagram box (1024×768: 565×230 px), its caption held at 12.03 px (presenter.css).
+    const free = diagramLayout(565, 230, 120);
+    const floored = diagramLayout(565, 230, 120, undefined, 12.03);
+    expect(free.f).toBeLessThan(1);
+    expect(floored.f).toBe(free.f);
+    // Monospace at ~0.61 of the type: a line of `chars` ends inside the drawing at 12.03 px.
+    expect(floored.caption.x + floored.caption.chars * 12.03 * 0.61).toBeLessThanOrEqual(floored.width);
+    expect(free.caption.x + free.caption.chars * 12.03 * 0.61).toBeGreaterThan(free.width - 2 * 6);
+    expect(floored.caption.lineHeight).toBeCloseTo(12.03 * 1.3, 5);
+    // And a floor under 12·f changes nothing.
+    expect(diagramLayout(565, 230, 120, undefined, 5)).toEqual(free);
+  });
 });
 
 describe("state diagram layout filling its box (an embed's panel)", () => {

@@ -111,9 +111,10 @@ export const FILL_FIT: Fit = { maxF: 4, maxSx: 1.6, maxSy: 3 };
  * The diagram laid out in a `width`×`height` box. `captionLength` (characters) lets the drawing
  * grow its caption area for a long reason instead of clipping it to two lines. Whatever the box,
  * the drawing is scaled to fit it both ways, so nothing is cut off, however small (an embed in a
- * 400×300 frame); `fit` says how it grows in a box larger than it needs.
+ * 400×300 frame); `fit` says how it grows in a box larger than it needs. `minCaptionPx`: the
+ * caption's type is never drawn smaller (a slide's floor), so its lines are cut for that size.
  */
-export function diagramLayout(width: number, height: number, captionLength = 0, fit: Fit = PANEL_FIT): DiagramLayout {
+export function diagramLayout(width: number, height: number, captionLength = 0, fit: Fit = PANEL_FIT, minCaptionPx = 0): DiagramLayout {
   const W = Math.max(width, 40);
   const H = Math.max(height, 20);
   // The margin grows with the drawing so a state's halo at the edge is never cut off: the scale
@@ -125,13 +126,16 @@ export function diagramLayout(width: number, height: number, captionLength = 0, 
   let pad = MARGIN + HALO * f;
   let w = W - 2 * pad;
   let h = H - 2 * pad;
+  // The caption's type is FONT.caption·f, or minCaptionPx when that is larger (a slide's floor,
+  // presenter.css): `grow` is how much larger, in natural units.
+  const grow = (scale: number) => Math.max(1, minCaptionPx / (FONT.caption * scale));
   const capLine = FONT.caption * CAPTION_LINE;
   // The caption's width in natural units is 482·sx − 166 (see capX below), whatever f is.
-  const charsAt = (scale: number) => Math.max(12, Math.floor((482 * clamp(w / (BASE_W * scale), 1, fit.maxSx) - 166) / (FONT.caption * MONO_ADVANCE)));
+  const charsAt = (scale: number) => Math.max(12, Math.floor((482 * clamp(w / (BASE_W * scale), 1, fit.maxSx) - 166) / (FONT.caption * grow(scale) * MONO_ADVANCE)));
   if (captionLength > 0) {
     const lines = Math.min(4, Math.ceil((captionLength * 1.08) / charsAt(f)));
     if (lines > FREE_CAPTION_LINES) {
-      baseH = BASE_H + (lines - FREE_CAPTION_LINES) * capLine;
+      baseH = BASE_H + (lines - FREE_CAPTION_LINES) * capLine * grow(f);
       f = scaleFor(baseH);
       pad = MARGIN + HALO * f;
       w = W - 2 * pad;
@@ -197,14 +201,15 @@ export function diagramLayout(width: number, height: number, captionLength = 0, 
   // The caption: right of the UNLOAD curve, under REVERT's label, to the bottom of the drawing.
   const capTop = revertApex + clear + labelDy + 8 * f;
   const capX = xChecked - nw * 0.2;
-  const capChars = Math.max(12, Math.floor((ox + cw - capX) / (FONT.caption * f * MONO_ADVANCE)));
+  const capFont = Math.max(FONT.caption * f, minCaptionPx);
+  const capChars = Math.max(12, Math.floor((ox + cw - capX) / (capFont * MONO_ADVANCE)));
   const capRoom = oy + ch - capTop;
   const caption: CaptionBox = {
     x: capX,
-    y: capTop + FONT.caption * f,
-    lineHeight: capLine * f,
+    y: capTop + capFont,
+    lineHeight: capFont * CAPTION_LINE,
     chars: capChars,
-    maxLines: Math.max(1, Math.min(4, Math.floor((capRoom - FONT.caption * f * 0.25) / (capLine * f)))),
+    maxLines: Math.max(1, Math.min(4, Math.floor((capRoom - capFont * 0.25) / (capFont * CAPTION_LINE)))),
   };
   return { width: W, height: H, f, node: { w: nw, h: nh }, nodes, edges, title: [ox + 2, oy + FONT.title * f], caption };
 }
