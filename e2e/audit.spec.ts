@@ -183,8 +183,13 @@ test("payloads for two images: one host per image, each ACCEPT as the CLI says a
   const panel = page.getByRole("complementary", { name: "Audit findings" });
   const host1 = panel.getByRole("region", { name: "Host 1: xen-syms (x86_64, build-id 4ec75d0c…cc43)" });
   const host2 = panel.getByRole("region", { name: "Host 2: xen-syms (aarch64, build-id 5554d225…a76e)" });
-  await expect(host1.getByTestId("audit-steps")).toHaveText("UPLOAD xen_hello_world: hypercall returned 0APPLY xen_hello_world: hypercall returned 0 · then APPLIED, status rc 0");
+  // Then the rollback: hello reverted on the same host; on host 2 bye (the top) before hello.
+  await expect(host1.getByTestId("audit-steps")).toHaveText(
+    "UPLOAD xen_hello_world: hypercall returned 0APPLY xen_hello_world: hypercall returned 0 · then APPLIED, status rc 0REVERT xen_hello_world: hypercall returned 0 · then CHECKED, status rc 0" +
+      "rollback: exercised: REVERT of xen_hello_world, with the unload and pre-/post-revert hooks: every payload went back to CHECKED, the host stays up",
+  );
   await expect(host2.getByTestId("audit-steps")).toContainText("APPLY xen_bye_world: hypercall returned 0 · then APPLIED");
+  await expect(host2.getByTestId("audit-rollback")).toHaveText("rollback: exercised: REVERT of xen_bye_world, xen_hello_world (top of the applied stack first), with the unload and pre-/post-revert hooks: every payload went back to CHECKED, the host stays up");
   // The text addresses each host gave, as the CLI gives them against the same image.
   await expect(host1.getByRole("region", { name: "Plan" })).toContainText(`text at ${x86.files[0].placement!.payload.regions.text.addr}`);
   await expect(host2.getByRole("region", { name: "Plan" })).toContainText(`text at ${arm.files[1].placement!.payload.regions.text.addr}`);

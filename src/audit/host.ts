@@ -5,7 +5,7 @@ import type { ElfFile } from "../elf/index.ts";
 import type { CheckFailedEvent, PanicEvent, PatchPreview, PayloadDetails, StateEvent } from "../protocol/hypervisor.ts";
 import type { SyntheticImage } from "./synthetic.ts";
 
-export type HostCommand = "APPLY" | "REPLACE";
+export type HostCommand = "APPLY" | "REPLACE" | "REVERT";
 
 export interface HostStep {
   /**

@@ -7,6 +7,7 @@ export { unappliedRelocs, type UnappliedRelocs } from "./checks/relocSections.ts
 export { executionOrder, planProblem, PLAN_ROLES, ROLE_LABEL, type AuditPlan, type PlanFile, type PlanRole } from "./plan.ts";
 export { standInArch, syntheticImage, type SyntheticImage, type SyntheticSymbol } from "./synthetic.ts";
 export { NO_RETURN, toJson, toMarkdown, toText } from "./report.ts";
+export { rollbackText } from "./rollback.ts";
 export { RULES, RULE_IDS, CATALOGUE, type Rule, type RuleId } from "./rules.ts";
 export { payloadName, rcText } from "./context.ts";
 export type { AuditHost, HostCommand, HostStep, PlacedCode, Placement } from "./host.ts";

@@ -103,7 +103,7 @@ describe("audit reports: the host panics during UPLOAD", () => {
 
   it("text and Markdown: the UPLOAD line says it never returned, with no errno", () => {
     const text = toText(down);
-    expect(text).toContain("\n  UPLOAD xen_hello_world: hypercall never returned: the host panicked during it\n  the simulated host halted (panic)\n");
+    expect(text).toContain("\n  UPLOAD xen_hello_world: hypercall never returned: the host panicked during it\n  rollback: not exercised: the host panicked during the plan\n  the simulated host halted (panic)\n");
     expect(toMarkdown(down)).toContain("\n- UPLOAD xen_hello_world: hypercall never returned: the host panicked during it\n");
     for (const out of [text, toMarkdown(down), toJson(down)]) expect(out).not.toMatch(/ENOSYS|-38\b/);
     expect(text).not.toContain("xen_bye_world:");

@@ -2,6 +2,7 @@
 // terminal text the CLI prints. All three list findings grouped by file, then by severity.
 import { escapeName } from "../livepatch/index.ts";
 import { rcText } from "./context.ts";
+import { rollbackText } from "./rollback.ts";
 import type { AuditResult, Finding, FindingSeverity } from "./types.ts";
 
 const SEVERITIES: FindingSeverity[] = ["error", "warning", "info"];
@@ -68,6 +69,8 @@ export function toText(result: AuditResult): string {
   if (result.reason) out.push(`reason: ${result.reason}`);
   out.push(`plan: ${planLine(result)}`);
   for (const st of result.steps) out.push(`  ${stepLine(st)}`);
+  for (const st of result.rollback.steps) out.push(`  ${stepLine(st)}`);
+  out.push(`  ${rollbackText(result.rollback)}`);
   if (result.halted) out.push("  the simulated host halted (panic)");
   for (const g of groups(result)) {
     out.push("", `${g.file}:`);
@@ -108,6 +111,8 @@ export function toMarkdown(result: AuditResult): string {
   });
   out.push("", "Steps:", "");
   for (const st of result.steps) out.push(`- ${md(stepLine(st))}`);
+  for (const st of result.rollback.steps) out.push(`- ${md(stepLine(st))}`);
+  out.push("", md(rollbackText(result.rollback)));
   for (const g of groups(result)) {
     out.push("", `## ${md(g.file)}`);
     for (const sev of SEVERITIES) {

@@ -14,8 +14,9 @@ import { syntheticImage } from "./synthetic.ts";
 import { imageHeading, xenImage, type XenImage } from "./image.ts";
 import { machineLabel, nameNamelessRecord } from "../livepatch/index.ts";
 import { recordLabels } from "./labels.ts";
+import { exerciseRollback, rollbackSkipped } from "./rollback.ts";
 import type { Decode } from "./checks/boundaries.ts";
-import type { AuditResult, Finding, PlanStep } from "./types.ts";
+import type { AuditResult, Finding, PlanStep, Rollback } from "./types.ts";
 
 function isRule(id: string): id is RuleId {
   return Object.prototype.hasOwnProperty.call(RULES, id);
@@ -166,6 +167,17 @@ export async function runAudit(plan: AuditPlan, host: AuditHost, opts: RunOption
     if (await host.halted()) break;
   }
 
+  // The rollback: what the plan applied is reverted, top first, on the same host (rollback.ts).
+  let rollback: Rollback;
+  if (await host.halted()) rollback = rollbackSkipped("the host panicked during the plan");
+  else if (applied.length === 0) rollback = rollbackSkipped("the plan left no payload applied");
+  else {
+    const files = plan.files.map((f) => ({ file: f.file, name: payloadName(f.file) }));
+    const out = await exerciseRollback({ host, applied, files, failure: failureFinding, panic: panicFinding, record: stepRecord });
+    findings.push(...out.findings);
+    rollback = out.rollback;
+  }
+
   // The wasm spells a nameless record funcs[<index>] (unnamed) (its funcRecordLabel()); a finding it
   // worded names the record as the review and every view do once the placement is known.
   for (const f of findings) {
@@ -185,7 +197,7 @@ export async function runAudit(plan: AuditPlan, host: AuditHost, opts: RunOption
     if (!image) findings.push(...uncheckedFamilies(r, synthetic?.assumptions ?? []));
   }
   findings.push(...patchedTwice(reviewed, applies));
-  return finish(plan, inputs, findings, steps, image, !imageElf, synthetic?.assumptions ?? [], placements, await host.halted());
+  return finish(plan, inputs, findings, steps, image, !imageElf, synthetic?.assumptions ?? [], placements, await host.halted(), undefined, rollback);
 }
 
 function finish(
@@ -200,6 +212,7 @@ function finish(
   halted = false,
   /** The image's machine and build-id, also when the image was refused after its header was read. */
   heading: { arch: string; buildId: string | null } | null = image ? { arch: machineLabel(image.machine), buildId: image.buildId } : null,
+  rollback: Rollback = rollbackSkipped(steps.length ? "the plan left no payload applied" : "nothing was uploaded"),
 ): AuditResult {
   const ordered = headerRefusalFirst(findings);
   return {
@@ -212,5 +225,6 @@ function finish(
     assumptions,
     steps,
     halted,
+    rollback,
   };
 }

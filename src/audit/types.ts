@@ -47,7 +47,8 @@ export type Verdict = "accept" | "reject";
 export interface PlanStep {
   file: string;
   name: string;
-  op: "upload" | "apply" | "replace";
+  /** `revert`: a step of the rollback after the plan, only in `rollback.steps`. */
+  op: "upload" | "apply" | "replace" | "revert";
   /**
    * The hypercall's return; null when the host panicked during the hypercall, which therefore never
    * returned (`panic` holds Xen's panic message).
@@ -61,6 +62,29 @@ export interface PlanStep {
   console: string[];
   /** The host panicked during the step: Xen's panic message. With `ret` null it panicked inside the hypercall; with a `ret`, after it returned, while the action ran. */
   panic?: string;
+}
+
+/**
+ * The rollback after the plan: each payload Xen holds APPLIED is reverted, top of the stack first, on
+ * the same simulated host (src/audit/rollback.ts), after the plan's own `steps`.
+ */
+export interface Rollback {
+  /** False when nothing was applied or the host was already down (`skipped` says which). */
+  exercised: boolean;
+  /** The payload names the rollback reverts, in the order it reverts them. */
+  payloads: string[];
+  /** Those Xen reverted (CHECKED again, host up). */
+  reverted: string[];
+  /** Every payload was reverted and the host stayed up. */
+  ok: boolean;
+  /** The host panicked during the rollback. */
+  halted: boolean;
+  /** The payload whose REVERT failed or panicked; null when none did. */
+  failedAt: string | null;
+  /** Why the rollback was not exercised; null when it was. */
+  skipped: string | null;
+  /** Its REVERT steps, in order (a vetoed REVERT and its retry are two steps). */
+  steps: PlanStep[];
 }
 
 export interface FileSummary {
@@ -88,6 +112,8 @@ export interface AuditResult {
   /** What the stand-in Xen assumed (empty with a real image). */
   assumptions: string[];
   steps: PlanStep[];
-  /** The simulated host panicked. */
+  /** The simulated host panicked (during the plan or its rollback). */
   halted: boolean;
+  /** The rollback after the plan: whether REVERT was exercised, and how it went. */
+  rollback: Rollback;
 }

@@ -4,7 +4,7 @@
 // severity), and Markdown/JSON exports. Each finding links to its view and highlights its bytes.
 // With payloads for two images loaded there is one host per image, each with its own report.
 import { useEffect, useRef, useState, type ReactNode } from "react";
-import { NO_RETURN, PLAN_ROLES, ROLE_LABEL, rcText, toJson, toMarkdown, type AuditResult, type Finding, type FindingSeverity, type PlanRole } from "../../audit/index.ts";
+import { NO_RETURN, PLAN_ROLES, ROLE_LABEL, rcText, rollbackText, toJson, toMarkdown, type AuditResult, type Finding, type FindingSeverity, type PlanRole } from "../../audit/index.ts";
 import { shortBuildId } from "../../livepatch/index.ts";
 import { selectFiles } from "../../state/selectors.ts";
 import { useLens, type LoadedFile } from "../../state/store.ts";
@@ -72,8 +72,8 @@ function Plan({ view }: { view: AuditView & { result: AuditResult } }) {
         })}
       </ol>
       <ul className="audit-steps" data-testid="audit-steps">
-        {view.result.steps.map((st, i) => (
-          <li key={i} className={st.ret !== 0 || (st.op !== "upload" && st.state !== 2) ? "bad" : "ok"}>
+        {[...view.result.steps, ...view.result.rollback.steps].map((st, i) => (
+          <li key={i} className={st.ret !== 0 || (st.op !== "upload" && st.state !== (st.op === "revert" ? 1 : 2)) ? "bad" : "ok"}>
             {st.op.toUpperCase()} <code>{st.name}</code>: {st.ret === null ? NO_RETURN : <>hypercall returned {rcText(st.ret)}</>}
             {st.op !== "upload" && st.ret === 0 && st.state !== undefined && (
               <>
@@ -84,6 +84,9 @@ function Plan({ view }: { view: AuditView & { result: AuditResult } }) {
             {st.panic && st.ret !== null && <> · the host panicked</>}
           </li>
         ))}
+        <li className={view.result.rollback.ok ? "ok" : "bad"} data-testid="audit-rollback">
+          {rollbackText(view.result.rollback)}
+        </li>
       </ul>
     </section>
   );

@@ -5,7 +5,7 @@ import type { AuditHost, HostStep, Placement, PlacedCode, SyntheticImage } from 
 import type { CheckFailedEvent, HypervisorApi, LoggedEvent, PanicEvent } from "../../../src/protocol/hypervisor.ts";
 import { bootFromImage } from "./image.ts";
 
-const CMD = { APPLY: 3, REPLACE: 4 } as const;
+const CMD = { REVERT: 2, APPLY: 3, REPLACE: 4 } as const;
 /** Past any deadline an action can have with the default 30 ms timeout. */
 const SETTLE_NS = 100_000_000;
 const PERM = { RX: 1, RW: 2, RO: 3 } as const;
