@@ -542,6 +542,61 @@ for (const [w, h, hash] of [
     // taller than the drawing's shape is not left half empty.
     expect(Math.max(m.across, m.down), `${w}×${h}: across ${m.across.toFixed(2)}, down ${m.down.toFixed(2)}`).toBeGreaterThan(0.75);
     expect(m.down, `${w}×${h}: share of the panel's height drawn on`).toBeGreaterThan(0.38);
+    // Its words at 8 px or more, else the panel says it is too small to read (the 400×300 and
+    // 640×360 frames: their words would be about 3 and 6 px).
+    const small = page.locator(".embed-diagram[data-small]");
+    if (w < 900) {
+      await expect(small).toHaveCount(1);
+      expect(await small.evaluate((p) => getComputedStyle(p, "::before").content)).toContain("Too small to read here");
+    } else await expect(small).toHaveCount(0);
+  });
+}
+
+/** Every text of an embed as drawn (SVG at its drawn scale), per panel: the smallest, unless covered by a note. */
+async function embedType(page: Page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>(".embed-panel")].map((p) => {
+      let px = Infinity;
+      let text = "";
+      const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const el = n.parentElement!;
+        if (!n.textContent!.trim() || el.closest("title") || el.getBoundingClientRect().width === 0) continue;
+        let size = parseFloat(getComputedStyle(el).fontSize);
+        if (el instanceof SVGGraphicsElement) size *= (el.closest("text") ?? el).getScreenCTM()?.a ?? 1;
+        if (el.closest("tspan") && n.textContent!.trim() === "·") continue; // a separator, not a word
+        if (size < px) [px, text] = [size, n.textContent!.trim().slice(0, 30)];
+      }
+      const note = p.dataset.small !== undefined ? getComputedStyle(p, "::before") : null;
+      const over = p.scrollHeight > p.clientHeight + 1;
+      const cue = p.dataset.more !== undefined && getComputedStyle(p, "::after").content.includes("more");
+      return { panel: p.getAttribute("aria-label"), px, text, note: note ? { says: note.content.includes("Too small to read here"), px: parseFloat(note.fontSize), covers: note.position === "absolute" && [note.top, note.right, note.bottom, note.left].every((v) => v === "0px") && note.backgroundColor !== "rgba(0, 0, 0, 0)" } : null, over, cue };
+    }),
+  );
+}
+
+// A 400×300 frame with four panels gave 3–5 px type: unreadable. Now no word is drawn under 8 px:
+// text panels hold it and scroll, with a cue; a drawing that would be smaller says so instead.
+for (const hash of ["scenario=hello-world&step=3&panels=diagram,memory,cpus,console", "scenario=replace&step=4&panels=diagram,explain"]) {
+  test(`a 400×300 embed (${/panels=(.*)/.exec(hash)![1]}): no word under 8 px; a drawing too small for that says so; what is longer scrolls with a cue`, async ({ page }) => {
+    await page.setViewportSize({ width: 400, height: 300 });
+    await page.emulateMedia({ reducedMotion: "reduce" });
+    await page.goto(`./#embed&${hash}`);
+    await expect(page.locator(".embed")).toHaveAttribute("data-step", /^\d+$/, { timeout: 30_000 });
+    await expect(page.locator(".embed-diagram .sd-node[aria-current='true']")).toHaveCount(1, { timeout: 20_000 });
+    let m = await embedType(page);
+    // Fitted a frame after the panels are drawn: measure once the diagram's note is up, or fail.
+    await expect.poll(async () => (m = await embedType(page)).find((p) => p.panel === "State")?.note?.says, { timeout: 5_000 }).toBe(true);
+    for (const p of m) {
+      if (p.note) {
+        // Covered whole by the note, in type that reads (11 px at least).
+        expect(p.note.covers, `${p.panel}: note covers the panel`).toBe(true);
+        expect(p.note.px, `${p.panel}: note type`).toBeGreaterThanOrEqual(11);
+        expect(p.px, `${p.panel}: a drawing is covered only when its words would be under 8 px`).toBeLessThan(8);
+      } else expect(p.px, `${p.panel}: "${p.text}"`).toBeGreaterThanOrEqual(7.95);
+      // Longer than its panel: it scrolls and the cue says so (the console follows its last line).
+      if (p.over && !p.note && p.panel !== "Console") expect(p.cue, `${p.panel}: scrolls with no cue`).toBe(true);
+    }
   });
 }
 

@@ -35,8 +35,13 @@ function shareFor(el: HTMLElement, px: number, prop: string): number {
   return Math.min(1, px / full);
 }
 
-/** An embed's type is never fitted below this (CSS px), nor below FLOOR of its size. */
-const MIN_PX = 8;
+/**
+ * An embed's type floor (CSS px; presenter.css --embed-floor): nothing is fitted below it, the
+ * shared views' small words are held at it, and a drawing that would put its words under it says
+ * it is too small instead (fitEmbed).
+ */
+export const EMBED_FLOOR_PX = 8;
+const MIN_PX = EMBED_FLOOR_PX;
 const FLOOR = 0.6;
 
 /**
@@ -45,7 +50,10 @@ const FLOOR = 0.6;
  * too wide even at the floor still do not wrap, a `list` row stays a row: they scroll across, and
  * the box says so, data-wide), and the memory card's type shrinks (`--fit`) until
  * it fits its panel; what still does not fit scrolls, and says so (data-more, a cue at the
- * panel's foot). Nothing on an embed is cut off without a sign.
+ * panel's foot), as do an explanation and CPU lanes longer than their panel. A drawing (the state diagram,
+ * the CPU lanes) whose words its panel would draw under EMBED_FLOOR_PX is covered by a note that
+ * says so (data-small: the size they would have had), never shown unreadably small. Nothing on an
+ * embed is cut off without a sign.
  */
 export function fitEmbed(root: HTMLElement): void {
   for (const el of root.querySelectorAll<HTMLElement>(".embed-console .con-log, .embed-explain .scn-output")) {
@@ -67,4 +75,24 @@ export function fitEmbed(root: HTMLElement): void {
     }
     if (over()) panel.dataset.more = "true";
   }
+  for (const panel of root.querySelectorAll<HTMLElement>(".embed-explain, .embed-cpus")) {
+    if (panel.scrollHeight > panel.clientHeight + 1) panel.dataset.more = "true";
+    else delete panel.dataset.more;
+  }
+  for (const panel of root.querySelectorAll<HTMLElement>(".embed-diagram, .embed-cpus")) {
+    const px = smallestSvgText(panel);
+    if (px < EMBED_FLOOR_PX - 0.05) panel.dataset.small = px.toFixed(1);
+    else delete panel.dataset.small;
+  }
+}
+
+/** The smallest type a panel's drawings put on screen (CSS px): each SVG text at its drawn scale. */
+function smallestSvgText(panel: HTMLElement): number {
+  let px = Infinity;
+  for (const t of panel.querySelectorAll<SVGTextElement>("svg text")) {
+    if (!t.textContent?.trim()) continue;
+    const scale = t.getScreenCTM()?.a ?? 1;
+    px = Math.min(px, parseFloat(getComputedStyle(t).fontSize) * scale);
+  }
+  return px;
 }
