@@ -37,3 +37,15 @@ describe("hook-runs and REPLACE", () => {
     expect(texts.find((t) => t.startsWith("load hook"))).toContain("native APPLY and the apply half of REPLACE");
   });
 });
+
+describe("a NULL single hook", () => {
+  it("is skipped, as Xen's is_hook_enabled() skips it: no run, no veto", async () => {
+    // xen_prepost_hooks with its pre-apply hook's relocation dropped: the one pointer stays 0.
+    const p = new Patch(sample("x86_64/xen_prepost_hooks.livepatch")).shdr(".rela.livepatch.hooks.preapply", "size", 0);
+    const texts = await hookRuns("preapply_null.livepatch", p.bytes);
+    const pre = texts.filter((t) => t.startsWith("preapply hook"));
+    expect(pre).toEqual(["preapply hook is NULL: Xen skips it (is_hook_enabled() in xen/common/livepatch.c), so nothing runs and nothing can veto"]);
+    // The other hooks are still there and still said to run.
+    expect(texts.find((t) => t.startsWith("prerevert hook"))).toContain("a non-zero return vetoes the REVERT");
+  });
+});

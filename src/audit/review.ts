@@ -67,6 +67,20 @@ function when(kind: HookKind, vetoing: boolean): string {
   }
 }
 
+/**
+ * A single hook (pre-/post- apply/revert, apply/revert action) whose pointer is NULL: Xen calls one
+ * only `if ( is_hook_enabled(...) )`, `(hook) && *(hook)` (xen/common/livepatch.c), so it is skipped.
+ * Only the load/unload arrays call every entry, NULL or not (hook-null-entry).
+ */
+function skippedSingleHook(h: HookSection): boolean {
+  return h.kind !== "load" && h.kind !== "unload" && h.entries.length > 0 && h.entries.every((e) => e.pointer.target.kind === "null");
+}
+
+function skippedSingleHookText(kind: HookKind): string {
+  const instead = kind === "apply" ? "; Xen runs its own apply_payload() instead" : kind === "revert" ? "; Xen runs its own revert_payload() instead" : "";
+  return `${kind} hook is NULL: Xen skips it (is_hook_enabled() in xen/common/livepatch.c), so nothing runs and nothing can veto${instead}`;
+}
+
 const hexAddr = (v: bigint): string => `0x${BigInt.asUintN(64, v).toString(16)}`;
 
 function hookTarget(h: HookSection, i: number): string {
@@ -87,9 +101,14 @@ export function reviewPayload(input: ReviewInput): Reviewed {
     return { section: model.funcsSection ?? ".livepatch.funcs", offset: fn.offset + field, length, func: { index, name: fn.name.text } };
   };
 
-  const vetoing = model.hooks.some((h) => VETOING.has(h.kind));
+  // A NULL single hook is no hook: Xen's is_hook_enabled() skips it, for the vetoing check too.
+  const vetoing = model.hooks.some((h) => VETOING.has(h.kind) && !skippedSingleHook(h));
   for (const h of model.hooks) {
     const where = { section: `.livepatch.hooks.${h.kind}`, sectionIndex: h.sectionIndex, offset: h.offset, length: Math.max(1, h.size) };
+    if (skippedSingleHook(h)) {
+      emit("hook-runs", skippedSingleHookText(h.kind), where);
+      continue;
+    }
     const names = h.entries.map((_, i) => hookTarget(h, i));
     emit("hook-runs", `${h.kind} hook${names.length > 1 ? "s" : ""} ${names.join(", ")} run${names.length > 1 ? "" : "s"} ${when(h.kind, vetoing)}`, where);
     h.entries.forEach((e, i) => {
