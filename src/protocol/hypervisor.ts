@@ -369,7 +369,7 @@ export interface HypervisorApi {
   mapMemory(addr: bigint, bytes: Uint8Array, perm: MemPerm): void;
   /**
    * The end of boot, after the image's symbols and memory: what Xen does once before any
-   * hypercall (xen_build_init(); the wasm's run/boot.ts).
+   * hypercall (xen_build_init(), init_done() freeing .init; the wasm's run/boot.ts).
    */
   initDone(): void;
   readonly bootSpec: BootSpec | null;

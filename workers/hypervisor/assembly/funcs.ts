@@ -17,6 +17,7 @@ import { Func, FState, Payload, DANG_FUNCS, funcRecordLabel } from "./payload";
 import { lookupAny } from "./symbols";
 import { hex64 } from "./bytes";
 import { xzalloc } from "./run/heap";
+import { freedInitNote } from "./run/boot";
 import { FSTATE_SIZE } from "./run/layout";
 
 export const PAYLOAD_VERSION: u32 = 2;
@@ -91,7 +92,7 @@ function archVerify(f: Func): i32 {
       return 0;
     }
     if (!isMapped(f.oldAddr, 4))
-      return fail(R.R_FUNC_UNMAPPED, EFAULT, "", funcRecordLabel(f) + ": old_addr " + hex64(f.oldAddr) + " is not mapped; real Xen would take a fatal page fault reading the first bytes", here(f));
+      return fail(R.R_FUNC_UNMAPPED, EFAULT, "", funcRecordLabel(f) + ": old_addr " + hex64(f.oldAddr) + " is not mapped" + freedInitNote(f.oldAddr) + "; real Xen would take a fatal page fault reading the first bytes", here(f));
     const need: u32 = startsWithEndbr(f.oldAddr) ? 9 : 5;
     if (f.oldSize < need)
       return fail(R.R_FUNC_TOO_SMALL, EINVAL, "", funcRecordLabel(f) + ": old_size " + f.oldSize.toString() + " is too small (needs " + need.toString() + "); Xen returns this without a message", here(f));

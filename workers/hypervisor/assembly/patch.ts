@@ -11,6 +11,7 @@ import { addrStr } from "./fmt";
 import { panic, halt } from "./halt";
 import { fatalFault, ptr } from "./xenlog";
 import * as R from "./rules";
+import { freedInitNote } from "./run/boot";
 
 const X86_JMP_LEN: u32 = 5;
 const ARM_INSN_LEN: u32 = 4;
@@ -195,7 +196,7 @@ export function planPatch(p: Payload, i: i32, endbrOffset: i32 = -1, reuse: Patc
     if (!isMapped(plan.at, <u64>len)) {
       plan.fault = R.R_WRITE_FAULT;
       plan.faultAddr = firstUnmapped(plan.at, <u64>len);
-      plan.explanation = "the old function of " + funcRecordLabel(f) + " at " + addrStr(plan.at) + " is not mapped";
+      plan.explanation = "the old function of " + funcRecordLabel(f) + " at " + addrStr(plan.at) + " is not mapped" + freedInitNote(plan.at);
     } else if (arch != ARCH_X86_64 && !armAliasCovers(f.oldAddr, <u64>len)) {
       plan.fault = R.R_OUTSIDE_ALIAS;
       plan.faultWrite = true;

@@ -1,7 +1,7 @@
 // Boots the simulated hypervisor from a real (or sample) xen-syms: architecture from e_machine,
 // Xen's build-id, its symbol table as Xen's own lookup sees it (locals as `file#name`), and the
 // bytes of every allocated section mapped at their link addresses with the page permissions the
-// section flags imply; then the end of boot (what Xen does once before any hypercall).
+// section flags imply; then the end of boot (init_done(): .init freed, ro_after_init read-only).
 import {
   buildId,
   sectionData,
@@ -107,7 +107,7 @@ export function bootFromImage(api: HypervisorApi, elf: ElfFile, opts: { cpus?: n
     mappedBytes += bytes.length;
     sections++;
   }
-  // What Xen does once before any hypercall (xen_build_init()).
+  // What Xen does once before any hypercall: xen_build_init(), init_done() freeing .init.
   api.initDone();
   return { arch, buildId: id, symbols, mappedBytes, sections };
 }

@@ -1,12 +1,15 @@
 // The end of boot on Xen's real builds (XEN_TEST_PAYLOADS, like xen-payloads.test.ts): what Xen
 // does once before any hypercall, and what later answers read. Expected values come from binutils
-// on the same files (readelf -n for the build-id), never from the simulator.
+// on the same files (readelf -n for the build-id, nm for addresses), never from the simulator.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseElf } from "../../../src/elf/index.ts";
 import { createConsole } from "../../../src/console/index.ts";
+import { runAudit } from "../../../src/audit/index.ts";
+import { Patch } from "../../../src/audit/test-support/samples.ts";
+import { nodeAuditHost } from "../../../src/cli/auditHost.ts";
 import { bootFromImage } from "../host/image.ts";
 import { freshHypervisor } from "./harness.ts";
 
@@ -35,6 +38,30 @@ async function bootReal(arch: string) {
   return { hv, con };
 }
 
+/** `nm`'s address of `name` in the image. */
+function nmAddr(file: string, name: string): bigint {
+  const line = execFileSync("nm", [file], { encoding: "utf8", maxBuffer: 64 << 20 })
+    .split("\n")
+    .find((l) => l.split(" ")[2] === name);
+  if (!line) throw new Error(`nm ${file}: no ${name}`);
+  return BigInt("0x" + line.split(" ")[0]);
+}
+
+/**
+ * Xen's xen_hello_world with funcs[0].old_addr moved from xen_extra_version to xen_build_init:
+ * the RELA addend of the relocation that fills old_addr grows by their distance (nm).
+ */
+function helloPatchingBuildInit(arch: string): Uint8Array {
+  const image = path(arch, "xen-syms");
+  const p = new Patch(new Uint8Array(readFileSync(path(arch, "xen_hello_world.livepatch"))));
+  const funcs = p.section(".livepatch.funcs");
+  const t = p.elf.relocationTables.find((r) => p.elf.sections[r.sectionIndex].name === ".rela.livepatch.funcs")!;
+  const oldAddrField = BigInt(p.func(0, "old_addr") - funcs.dataOffset);
+  const k = t.offset.findIndex((o) => o === oldAddrField);
+  if (k < 0) throw new Error("no relocation fills funcs[0].old_addr");
+  return p.addend(".rela.livepatch.funcs", k, t.addend[k] + nmAddr(image, "xen_build_init") - nmAddr(image, "xen_extra_version")).bytes;
+}
+
 const buildIdLine = (out: string) => /^build_id {15}: (.*)$/m.exec(out)?.[1];
 
 describe.skipIf(!DIR)("the end of boot on Xen's real builds (XEN_TEST_PAYLOADS)", () => {
@@ -52,6 +79,36 @@ describe.skipIf(!DIR)("the end of boot on Xen's real builds (XEN_TEST_PAYLOADS)"
       expect(con.run("revert xen_hello_world").status).toBe(0);
       expect(buildIdLine(con.run("xl info").output)).toBe(want);
       expect(hv.halted()).toBe(false);
+    });
+
+    // init_done() (x86 setup.c; Arm setup.c free_init_memory()) clears and unmaps
+    // __init_begin..__init_end after boot.
+    it(`${arch}: .init is unmapped after boot, the page before it is not`, async () => {
+      const image = path(arch, "xen-syms");
+      const { hv, con } = await bootReal(arch);
+      const begin = nmAddr(image, "__init_begin");
+      const end = nmAddr(image, "__init_end");
+      expect(hv.readMemory(begin, 1)).toBeNull();
+      expect(hv.readMemory(nmAddr(image, "xen_build_init"), 1)).toBeNull();
+      expect(hv.readMemory(end - 1n, 1)).toBeNull();
+      expect(hv.readMemory(begin - 1n, 1)).not.toBeNull();
+      expect(con.run("mem xen_build_init 8").output).toMatch(/is not mapped/);
+    });
+
+    // A payload patching xen_build_init: x86 arch_livepatch_verify_func() reads is_endbr64(old_addr)
+    // at UPLOAD; Arm's UPLOAD does not read it, and arch_livepatch_apply() memcpy()s from it at APPLY.
+    it(`${arch}: a payload patching __init code is rejected at ${arch === "x86_64" ? "UPLOAD" : "APPLY"}, naming the freed .init`, async () => {
+      const result = await runAudit(
+        { image: { file: "xen-syms", bytes: new Uint8Array(readFileSync(path(arch, "xen-syms"))) }, files: [{ file: "init.livepatch", bytes: helloPatchingBuildInit(arch), role: "apply" }] },
+        await nodeAuditHost(),
+      );
+      expect(result.verdict).toBe("reject");
+      const errors = result.findings.filter((f) => f.severity === "error");
+      expect(errors.map((f) => f.id)).toEqual([arch === "x86_64" ? "func-old-addr-unmapped" : "patch-write-fault"]);
+      if (arch === "x86_64") expect(errors[0].stage).toBe("upload");
+      else expect(errors[0].message).toMatch(/^the host panics during APPLY: "CPU0: Unexpected Trap: Data Abort"/);
+      expect(errors[0].message).toMatch(/__init code or data, which Xen freed and unmapped after boot/);
+      expect(result.halted).toBe(arch !== "x86_64");
     });
   }
 });

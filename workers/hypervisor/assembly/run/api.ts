@@ -29,8 +29,8 @@ export function xenTorn(payload: string, written: i32, cpu: i32, rendezvous: boo
 }
 
 /**
- * The end of boot, once the host has mapped the image: xen_build_init() (run/boot.ts). Every
- * later answer reads what it left.
+ * The end of boot, once the host has mapped the image: xen_build_init() and init_done() freeing
+ * .init (run/boot.ts). Every later answer reads what it left.
  */
 export function initDone(): void {
   endOfBoot();

@@ -3,8 +3,17 @@
 // runs it once per boot (the host calls it when it has mapped the image; bootFromImage() in
 // workers/hypervisor/host/image.ts), with the image's own page permissions:
 //   - xen_build_init() (xen/common/version.c, an __initcall): finds the build-id note and sets
-//     xen_build_id / xen_build_id_len, which XENVER_build_id (`xl info`) only reads afterwards.
-import { imageAddrOf } from "../image";
+//     xen_build_id / xen_build_id_len, which XENVER_build_id (`xl info`) only reads afterwards;
+//   - init_done(): x86 (xen/arch/x86/setup.c) zeroes __init_begin..__init_end (the 2M-aligned
+//     __2M_init_start..__2M_init_end when the image is laid out in 2M pages, using_2M_mapping()),
+//     destroys those mappings, and marks __2M_rodata_start..__2M_rodata_end (.rodata and
+//     .data.ro_after_init) read-only; Arm (xen/arch/arm/setup.c) marks .data.ro_after_init
+//     read-only (modify_after_init_mappings()) and free_init_memory() (arch/arm/mmu/setup.c)
+//     zeroes and unmaps __init_begin..__init_end. An __init function's symbol stays in Xen's
+//     symbol table, so a payload can still name it (or relocate against it); its code is gone:
+//     x86 UPLOAD's is_endbr64(old_addr) and Arm APPLY's copy of the old bytes read unmapped memory.
+import { arch, ARCH_X86_64, imageAddrOf } from "../image";
+import { unmapRange, setPerm, PAGE_SIZE, PERM_RO } from "../memory";
 import { runXen, RunContext, RunResult, OUTCOME_RETURNED, OUTCOME_CRASHED } from "./runner";
 import { bootEpoch } from "./runtime";
 import { unknownText } from "./xlinfo";
@@ -13,6 +22,8 @@ let doneEpoch: u32 = 0;
 let buildInitRan = false;
 let buildInitOk = false;
 let buildInitDetail = "";
+let initStart: u64 = 0;
+let initEnd: u64 = 0;
 
 /** Whether initDone() ran for the current boot. */
 export function bootDone(): bool {
@@ -34,6 +45,7 @@ export function initDone(): void {
   buildInitRan = false;
   buildInitOk = false;
   buildInitDetail = "";
+  initStart = initEnd = 0;
 
   const b = quietRun("xen_build_init");
   if (b !== null) {
@@ -41,6 +53,50 @@ export function initDone(): void {
     buildInitOk = b.outcome == OUTCOME_RETURNED;
     if (!buildInitOk) buildInitDetail = "xen_build_init() at boot: " + (b.outcome == OUTCOME_CRASHED ? b.message : unknownText(b));
   }
+
+  let start = imageAddrOf("__init_begin");
+  let end = imageAddrOf("__init_end");
+  if (arch == ARCH_X86_64) {
+    if (using2MMapping()) {
+      start = imageAddrOf("__2M_init_start");
+      end = imageAddrOf("__2M_init_end");
+    }
+  } else setReadOnly(imageAddrOf("__ro_after_init_start"), imageAddrOf("__ro_after_init_end"));
+  if (start != 0 && end > start) {
+    // Whole pages (both linker scripts page-align the section; destroy_xen_mappings() takes pages).
+    const s = (start + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    const e = end & ~(PAGE_SIZE - 1);
+    if (e > s) {
+      // zeroed, then unmapped: nothing of it can be read again
+      unmapRange(s, e - s);
+      initStart = s;
+      initEnd = e;
+    }
+  }
+  if (arch == ARCH_X86_64) setReadOnly(imageAddrOf("__2M_rodata_start"), imageAddrOf("__2M_rodata_end"));
+}
+
+function setReadOnly(start: u64, end: u64): void {
+  if (start != 0 && end > start) setPerm(start, end - start, PERM_RO);
+}
+
+/** x86 using_2M_mapping(): every 2M boundary of the layout is 2M-aligned. */
+function using2MMapping(): bool {
+  const names = ["__2M_text_end", "__2M_rodata_start", "__2M_rodata_end", "__2M_init_start", "__2M_init_end", "__2M_rwdata_start", "__2M_rwdata_end"];
+  for (let i = 0; i < names.length; i++) {
+    const a = imageAddrOf(names[i]);
+    if (a == 0 || (a & 0x1fffff) != 0) return false;
+  }
+  return true;
+}
+
+/**
+ * Why `addr` is not mapped when it lies in what init_done() freed, else "": the words every
+ * "not mapped" finding about an old function adds.
+ */
+export function freedInitNote(addr: u64): string {
+  if (initEnd <= initStart || addr < initStart || addr >= initEnd) return "";
+  return " (it is __init code or data, which Xen freed and unmapped after boot: init_done() clears and unmaps __init_begin..__init_end)";
 }
 
 /** Whether xen_build_init() ran at boot and returned. */
