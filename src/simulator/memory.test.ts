@@ -3,8 +3,9 @@
 // carries in the hello world sample).
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { hexToBytes, memoryIndex, rewinder, windowAt, windowsAt, type ByteWrite } from "./memory.ts";
-import type { PayloadInfo } from "./types.ts";
+import { freedHolder, hexToBytes, memoryIndex, payloadMemoryAt, rewinder, windowAt, windowsAt, type ByteWrite } from "./memory.ts";
+import type { PayloadInfo, TimelineItem } from "./types.ts";
+import type { LoggedEvent } from "../protocol/hypervisor.ts";
 
 const hello: PayloadInfo = {
   name: "xen_hello_world",
@@ -181,5 +182,45 @@ describe("windowAt, byte by byte", () => {
   it("reads the simulator's hex as bytes, in either case", () => {
     expect([...hexToBytes("e9fB0fa0ff")]).toEqual([0xe9, 0xfb, 0x0f, 0xa0, 0xff]);
     expect(hexToBytes("")).toHaveLength(0);
+  });
+});
+
+// QA s28 #7: dup_same (two records on xen_extra_version) loaded, reverted, unloaded: its REVERT
+// leaves funcs[0]'s jmp at xen_extra_version, into the text Xen freed at UNLOAD
+// (common/livepatch.c free_payload()). The card must not call that target a live symbol.
+describe("where the payloads are at the cursor", () => {
+  let seq = 0;
+  const ev = (e: Record<string, unknown>): TimelineItem => ({ type: "event", event: { t: 0, cpu: -1, seq: seq++, ...e } as unknown as LoggedEvent });
+  const region = (addr: bigint, size: number) => ({ addr: `0x${addr.toString(16)}`, size });
+  // The page's placement of dup_same on the real xen-syms (the QA's screenshot): text at 0xffff82d040600000.
+  const TEXT = 0xffff82d040600000n;
+  const placed = (payload: string, base: bigint) => ev({ kind: "placed", payload, funcs: 2, pages: 3, text: region(base, 0x2f), rw: region(base + 0x1000n, 0x68), ro: region(base + 0x2000n, 0x40) });
+  const state = (payload: string, s: string) => ev({ kind: "state", payload, state: s, statusRc: 0 });
+  const dup: PayloadInfo = { name: "dup_same", funcs: [], symbols: [{ name: "xen_hello_world", addr: `0x${TEXT.toString(16)}`, size: 0x2f }], hooks: [] };
+  const timeline = [placed("dup_same", TEXT), state("dup_same", "CHECKED"), state("dup_same", "APPLIED"), state("dup_same", "CHECKED"), state("dup_same", "UNLOADED")];
+  const ix = memoryIndex({ dup_same: dup });
+  const image = () => null;
+
+  it("while uploaded, the payload's symbol names its text; once unloaded, the address is its freed memory", () => {
+    const loaded = payloadMemoryAt(timeline, 4);
+    expect(ix.nameAt(TEXT, image, loaded)).toBe("xen_hello_world in dup_same");
+    const gone = payloadMemoryAt(timeline, 5);
+    expect(gone.placed.size).toBe(0);
+    expect(ix.nameAt(TEXT, image, gone)).toBe("freed memory of unloaded dup_same");
+    // Any byte of any of its regions, not only where a symbol was.
+    expect(freedHolder(gone, TEXT + 0x1000n + 0x67n)).toBe("dup_same");
+    expect(freedHolder(gone, TEXT + 0x1000n + 0x68n)).toBeNull();
+    // Before its upload the payload names nothing (the cursor is before `placed`).
+    expect(ix.nameAt(TEXT, image, payloadMemoryAt(timeline, 0))).toBeNull();
+  });
+
+  it("a region a later upload places again is that payload's, not freed", () => {
+    // other's rw page lands on dup_same's old text, its ro page on dup_same's old rw page.
+    const again = [...timeline, placed("other", TEXT - 0x1000n)];
+    const m = payloadMemoryAt(again, again.length);
+    expect(freedHolder(m, TEXT)).toBeNull();
+    expect(m.freed.map((f) => f.start)).toEqual([TEXT + 0x2000n]);
+    // dup_same's symbol does not name other's text.
+    expect(ix.nameAt(TEXT, () => "xen_something", m)).toBe("xen_something");
   });
 });

@@ -2,7 +2,7 @@
 // with the bytes it replaced, so a window read once from the live simulator can be rewound to its
 // original bytes and replayed forward to the cursor: exact, and no simulator call per step.
 import { printable } from "../elf/index.ts";
-import type { LoggedEvent } from "../protocol/hypervisor.ts";
+import type { LoggedEvent, PlacedEvent } from "../protocol/hypervisor.ts";
 import type { MemoryWindow, PayloadInfo, TimelineItem } from "./types.ts";
 
 export const WINDOW_BYTES = 16;
@@ -225,6 +225,60 @@ export function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(" ");
 }
 
+/** Where the uploaded payloads are in memory at a point of the timeline, and what UNLOAD freed. */
+export interface PayloadMemory {
+  /** Each uploaded payload's regions (text, rw, ro) from its latest `placed`, [start, end). */
+  placed: Map<string, { start: bigint; end: bigint }[]>;
+  /**
+   * The regions of payloads unloaded since (xen/common/livepatch.c free_payload() vfree()s them),
+   * oldest first; a region a later upload placed again is no longer freed.
+   */
+  freed: { payload: string; start: bigint; end: bigint }[];
+}
+
+const regionsOf = (ev: PlacedEvent) =>
+  [ev.text, ev.rw, ev.ro].filter((r) => r.size > 0).map((r) => ({ start: BigInt(r.addr), end: BigInt(r.addr) + BigInt(r.size) }));
+
+/** The payloads' memory after the first `cursor` items: `placed` events place, a state UNLOADED frees. */
+export function payloadMemoryAt(items: readonly TimelineItem[], cursor: number): PayloadMemory {
+  const placed = new Map<string, { start: bigint; end: bigint }[]>();
+  let freed: PayloadMemory["freed"] = [];
+  const end = Math.min(cursor, items.length);
+  for (let i = 0; i < end; i++) {
+    const it = items[i];
+    if (it.type !== "event" || it.event.payload === null) continue;
+    const ev = it.event;
+    const name = ev.payload!;
+    if (ev.kind === "placed") {
+      const now = regionsOf(ev);
+      placed.set(name, now);
+      freed = freed.filter((f) => !now.some((r) => r.start < f.end && f.start < r.end));
+    } else if (ev.kind === "state" && ev.state === "UNLOADED") {
+      for (const r of placed.get(name) ?? []) freed.push({ payload: name, ...r });
+      placed.delete(name);
+    }
+  }
+  return { placed, freed };
+}
+
+/** Whether two readings place and free the same regions. */
+export function samePayloadMemory(a: PayloadMemory, b: PayloadMemory): boolean {
+  const same = (x: { start: bigint; end: bigint }[], y: { start: bigint; end: bigint }[]) => x.length === y.length && x.every((r, i) => r.start === y[i].start && r.end === y[i].end);
+  if (a.placed.size !== b.placed.size || a.freed.length !== b.freed.length) return false;
+  for (const [k, v] of a.placed) if (!b.placed.has(k) || !same(v, b.placed.get(k)!)) return false;
+  return a.freed.every((f, i) => f.payload === b.freed[i].payload && f.start === b.freed[i].start && f.end === b.freed[i].end);
+}
+
+/** The payload whose freed memory holds `addr`, if no payload uploaded now holds it. */
+export function freedHolder(memory: PayloadMemory, addr: bigint): string | null {
+  for (const rs of memory.placed.values()) if (rs.some((r) => addr >= r.start && addr < r.end)) return null;
+  for (let i = memory.freed.length - 1; i >= 0; i--) {
+    const f = memory.freed[i];
+    if (addr >= f.start && addr < f.end) return f.payload;
+  }
+  return null;
+}
+
 /** Addresses the memory card looks up for each window and each instruction, indexed once per set of loaded payloads. */
 export interface MemoryIndex {
   /**
@@ -241,9 +295,12 @@ export interface MemoryIndex {
    * What the card calls an address a listing branches to or a RIP-relative operand reaches: a loaded payload's symbol there
    * (`name in payload` unless it is the payload's own name; the first in payload order), else
    * Xen's, through `inImage` (the lookup the Functions view names the image's addresses with), so
-   * a `jmp` to `__x86_return_thunk` in the patched function reads as it does there.
+   * a `jmp` to `__x86_return_thunk` in the patched function reads as it does there. Given where the
+   * payloads are at the cursor (`memory`), only a payload uploaded then names its addresses, and an
+   * address in an unloaded payload's freed region reads `freed memory of unloaded NAME`: the branch a
+   * REVERT left behind goes nowhere Xen still maps.
    */
-  nameAt(addr: bigint, inImage: ((addr: bigint) => string | null) | null): string | null;
+  nameAt(addr: bigint, inImage: ((addr: bigint) => string | null) | null, memory?: PayloadMemory): string | null;
 }
 
 interface Range {
@@ -255,13 +312,18 @@ interface Range {
 // With 2,000 functions applied the card lists 2,000 windows, each asking about its address and
 // every branch in it: a scan of every payload per question was millions of comparisons a render.
 export function memoryIndex(payloads: Record<string, PayloadInfo>): MemoryIndex {
-  const names = new Map<bigint, string>();
+  // Per address, every payload symbol there (payload order): the first one uploaded at the cursor names it.
+  const names = new Map<bigint, { payload: string; label: string }[]>();
   const ranges: Range[] = [];
   for (const p of Object.values(payloads)) {
     for (const s of p.symbols) {
       const a = BigInt(s.addr);
+      if (!s.name) continue;
       // A control character in a name as readelf spells it (^X), as the inspector's views print it.
-      if (s.name && !names.has(a)) names.set(a, printable(s.name === p.name ? s.name : `${s.name} in ${p.name}`));
+      const entry = { payload: p.name, label: printable(s.name === p.name ? s.name : `${s.name} in ${p.name}`) };
+      const at = names.get(a);
+      if (!at) names.set(a, [entry]);
+      else if (!at.some((e) => e.payload === p.name)) at.push(entry);
     }
     for (const f of p.funcs) {
       const start = BigInt(f.oldAddr);
@@ -290,6 +352,14 @@ export function memoryIndex(payloads: Record<string, PayloadInfo>): MemoryIndex 
       }
       return best?.end ?? null;
     },
-    nameAt: (addr, inImage) => names.get(addr) ?? inImage?.(addr) ?? null,
+    nameAt(addr, inImage, memory) {
+      const at = names.get(addr);
+      if (!memory) return at?.[0].label ?? inImage?.(addr) ?? null;
+      const live = at?.find((e) => memory.placed.get(e.payload)?.some((r) => addr >= r.start && addr < r.end));
+      if (live) return live.label;
+      const gone = freedHolder(memory, addr);
+      if (gone !== null) return `freed memory of unloaded ${printable(gone)}`;
+      return inImage?.(addr) ?? null;
+    },
   };
 }

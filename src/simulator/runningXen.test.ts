@@ -36,10 +36,40 @@ describe("runningXen", () => {
 
   it("a field the code could not answer is shown as its outcome, never as a change", () => {
     const r = runningXen(boot, [rec(0, xl(null))], 3)!;
-    expect(r.rows.find((x) => x.key === "xen_extra")).toMatchObject({ now: "(crashed: page fault)", changed: false, noValue: true });
+    expect(r.rows.find((x) => x.key === "xen_extra")).toMatchObject({ now: "(Xen would crash here: page fault)", changed: false, noValue: true, differs: true, crashes: true });
     const down = runningXen(boot, [rec(0, xl("x", true))], 3)!;
     expect(down.hostDown).toBe(true);
     expect(down.rows.every((x) => x.noValue && !x.changed)).toBe(true);
+  });
+
+  // QA s28 #7: after dup_same's load/revert/unload the rows predicted a crash while the summary said "as at boot".
+  it("the summary is read from the rows: never as at boot while a row would crash or lost its value", () => {
+    const fault = "FATAL PAGE FAULT\n[error_code=0010]\nFaulting linear address: ffff82d040600000";
+    const crashed: XlInfo = {
+      hostDown: false,
+      fields: [
+        { key: "xen_major", value: "4", outcome: "returned", fns: ["xen_major_version"] },
+        { key: "xen_extra", value: null, outcome: "crashed", fns: ["xen_extra_version"], detail: fault },
+        { key: "xen_changeset", value: null, outcome: "not-reached", fns: ["xen_changeset"], detail: "the host went down earlier in this command" },
+      ],
+    };
+    const bootAll: XlInfo = { hostDown: false, fields: [...boot.fields, { key: "xen_changeset", value: "git:c447b7308b", outcome: "returned", fns: ["xen_changeset"] }] };
+    const r = runningXen(bootAll, [rec(0, crashed)], 3)!;
+    expect(r.rows.map((x) => [x.key, x.now])).toEqual([
+      ["xen_major", "4"],
+      ["xen_extra", "(Xen would crash here: FATAL PAGE FAULT / [error_code=0010] / Faulting linear address: ffff82d040600000)"],
+      ["xen_changeset", "(not reached: Xen would already have crashed at xen_extra)"],
+    ]);
+    expect(r.rows.some((x) => x.now.includes("not-reached"))).toBe(false);
+    expect(r.summary).toMatchObject({ kind: "differs", crash: { key: "xen_extra", detail: "FATAL PAGE FAULT" } });
+    expect(r.summary.kind === "differs" && r.summary.rows.map((x) => x.key)).toEqual(["xen_extra", "xen_changeset"]);
+    // A value lost to an unknown outcome differs too; the same answer at both ends does not.
+    const unknown: XlInfo = { hostDown: false, fields: [boot.fields[0], { key: "xen_extra", value: null, outcome: "unknown", fns: ["xen_extra_version"], detail: "unsupported instruction 'lret'" }] };
+    const u = runningXen(boot, [rec(0, unknown)], 3)!;
+    expect(u.rows[1].now).toBe("(outcome unknown: unsupported instruction 'lret')");
+    expect(u.summary).toMatchObject({ kind: "differs", crash: null });
+    expect(runningXen(boot, [rec(0, xl("-unstable"))], 3)!.summary).toEqual({ kind: "as-at-boot" });
+    expect(runningXen(boot, [rec(0, xl("x", true))], 3)!.summary).toEqual({ kind: "down" });
   });
 
   it("no boot answer, no panel", () => {

@@ -104,6 +104,29 @@ for (const arch of ARCHES) {
       expect(hv.consoleLines()).toContain("nofunc_apply: 0 functions");
     });
 
+    it("xl info: once a field's code would crash Xen, no later field is answered, the build-id included", () => {
+      // xen_extra_version made to read address 0: x86 `mov 0x0,%rax` (48 8b 04 25 00 00 00 00),
+      // A64 `ldr x0, [xzr... ]` is not encodable, so `movz x0, #0; ldr x0, [x0]` (d2800000 f9400000).
+      const code = arch === "x86_64" ? Uint8Array.of(0x48, 0x8b, 0x04, 0x25, 0, 0, 0, 0, 0xc3) : Uint8Array.of(0x00, 0x00, 0x80, 0xd2, 0x00, 0x00, 0x40, 0xf9);
+      hv.mapMemory(hv.symbol("xen_extra_version")!.addr, code, 1);
+      const info = hv.xlInfo!({ quiet: true });
+      const outcome = Object.fromEntries(info.fields.map((f) => [f.key, f.outcome]));
+      // xl's order (libxl_get_version_info()): version, extraversion, changeset, compile info, build-id.
+      expect(outcome).toEqual({
+        xen_major: "returned",
+        xen_minor: "returned",
+        xen_extra: "crashed",
+        xen_version: "crashed",
+        xen_changeset: "not-reached",
+        cc_compiler: "not-reached",
+        cc_compile_by: "not-reached",
+        cc_compile_domain: "not-reached",
+        cc_compile_date: "not-reached",
+        build_id: "not-reached",
+      });
+      expect(info.fields.find((f) => f.key === "build_id")!.value).toBeNull();
+    });
+
     it("xl info: all ten fields come from the image's own functions", () => {
       const info = hv.xlInfo!();
       const byKey = Object.fromEntries(info.fields.map((f) => [f.key, f]));

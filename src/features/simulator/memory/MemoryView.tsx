@@ -5,8 +5,9 @@ import { memo, useEffect, useMemo, useRef, useState } from "react";
 import { useDisasm, type DisasmState } from "../../functions/useDisasm.ts";
 import type { DisasmArch } from "../../../disasm/types.ts";
 import { imageNameAt, imageSymbolEnd, type ElfFile } from "../../../elf/index.ts";
-import { memoryIndex, type MemoryIndex, type WindowAtCursor } from "../../../simulator/memory.ts";
+import { memoryIndex, payloadMemoryAt, samePayloadMemory, type MemoryIndex, type PayloadMemory, type WindowAtCursor } from "../../../simulator/memory.ts";
 import { useBootedImage } from "../useBootedImage.ts";
+import { useLens } from "../../../state/store.ts";
 import type { PayloadInfo } from "../../../simulator/types.ts";
 
 function Bytes({ bytes, written, label }: { bytes: Uint8Array; written: boolean[] | null; label: string }) {
@@ -94,7 +95,7 @@ function isHot(w: WindowAtCursor, marks: MemoryMarks | undefined): boolean {
 
 // A window no write reached since the last step is the same object (simulator/cursorViews.ts):
 // while an APPLY plays, the windows already drawn are not drawn again.
-const Window = memo(function Window({ w, arch, index, image, hot }: { w: WindowAtCursor; arch: DisasmArch; index: MemoryIndex; image: ElfFile | null; hot: boolean }) {
+const Window = memo(function Window({ w, arch, index, image, hot, memory }: { w: WindowAtCursor; arch: DisasmArch; index: MemoryIndex; image: ElfFile | null; hot: boolean; memory: PayloadMemory }) {
   const { window: win, bytes, changed, written, owner } = w;
   // The listing stops where the patched function ends: the window's last bytes may be the next one's.
   const fnEnd = index.funcEndAt(win.addr, image ? (x) => imageSymbolEnd(image, x) : null);
@@ -105,14 +106,23 @@ const Window = memo(function Window({ w, arch, index, image, hot }: { w: WindowA
   const patched = changed.some(Boolean);
   const target = owner?.target ?? null;
   const label = windowLabel(win);
-  const nameAt = (a: bigint) => index.nameAt(a, image ? (x) => imageNameAt(image, x) : null);
+  const nameAt = (a: bigint) => index.nameAt(a, image ? (x) => imageNameAt(image, x) : null, memory);
   const targetName = target !== null ? nameAt(target) : null;
   return (
     <article className={`mem-window ${patched ? "patched" : "original"} ${hot ? "scn-hot" : ""}`} aria-label={`Memory at ${label}`}>
       <header>
         <code className="mem-func">{label}</code> <span className="muted mono">0x{win.addr.toString(16)}</span>
         <span className="spacer" />
-        {owner ? <span className="badge payload">patched by {owner.payload}</span> : <span className="badge image">{patched ? "changed" : "original bytes"}</span>}
+        {owner ? (
+          <span className="badge payload">patched by {owner.payload}</span>
+        ) : patched && w.last?.by === "revert" ? (
+          // No live patch owns these bytes, yet they are not Xen's: the REVERT wrote back what another record of its own had put here.
+          <span className="badge image bad" title={`${w.last.payload}'s REVERT wrote back bytes that differ from the ones Xen booted with`}>
+            not restored by REVERT of {w.last.payload}
+          </span>
+        ) : (
+          <span className="badge image">{patched ? "changed" : "original bytes"}</span>
+        )}
       </header>
       <div className="mem-grid">
         <span className="mem-head" title="the bytes as Xen booted, before any payload wrote here">at boot</span>
@@ -163,6 +173,16 @@ export function MemoryView({ windows, arch, payloads, marks }: { windows: Window
   const a = useMemo<DisasmArch>(() => (arch === "aarch64" || arch === "arm32" ? arch : "x86_64"), [arch]);
   const image = useBootedImage();
   const index = useMemo(() => memoryIndex(payloads), [payloads]);
+  // Where the payloads are at the cursor (the store's timeline, which every caller's windows come from).
+  const items = useLens((s) => s.sim.items);
+  const cursor = useLens((s) => s.sim.cursor);
+  // The same object while no upload or unload was passed, so a playback step redraws no window for it.
+  const last = useRef<PayloadMemory | null>(null);
+  const memory = useMemo(() => {
+    const next = payloadMemoryAt(items, cursor);
+    if (last.current && samePayloadMemory(last.current, next)) return last.current;
+    return (last.current = next);
+  }, [items, cursor]);
   // A 2,000-function APPLY opens 2,000 windows: drawn all at once, with their listings, they took
   // the page seconds. The first BATCH are drawn, more as the list is scrolled; a window the marks
   // ask for is always among those drawn.
@@ -174,7 +194,7 @@ export function MemoryView({ windows, arch, payloads, marks }: { windows: Window
   return (
     <div className="mem-list">
       {windows.slice(0, count).map((w, i) => (
-        <Window key={w.window.addr.toString()} w={w} arch={a} index={index} image={image} hot={hot[i]} />
+        <Window key={w.window.addr.toString()} w={w} arch={a} index={index} image={image} hot={hot[i]} memory={memory} />
       ))}
       {count < windows.length && <More left={windows.length - count} onMore={more} />}
     </div>

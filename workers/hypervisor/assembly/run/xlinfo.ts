@@ -141,6 +141,11 @@ function buildIdField(): Field {
     return f;
   }
   f.fns.push("xen_build_init");
+  // XENVER_build_id is xl's last question: once an earlier one crashed Xen, it gets no answer.
+  if (down) {
+    fail(f, "not-reached", "the host went down earlier in this command");
+    return f;
+  }
   if (varAt == 0 || lenAt == 0) {
     fail(f, "missing", "the image has neither xen_build_id() nor the xen_build_id variables");
     return f;
