@@ -55,7 +55,7 @@ function stepLine(st: AuditResult["steps"][number]): string {
   if (st.ret === null) return `${op} ${st.name}: ${NO_RETURN}`;
   if (st.op === "upload") return `${op} ${st.name}: ${rcText(st.ret)}`;
   const after = st.ret === 0 && st.state !== undefined ? `; then ${st.state === 2 ? "APPLIED" : st.state === 1 ? "CHECKED" : "gone"}, status rc ${rcText(st.statusRc ?? 0)}` : "";
-  return `${op} ${st.name}: hypercall ${rcText(st.ret)}${after}${st.panic ? "; the host panicked" : ""}`;
+  return `${op} ${st.name}: hypercall ${rcText(st.ret)}${after}${st.panic !== undefined ? "; the host panicked" : ""}`;
 }
 
 function planLine(result: AuditResult): string {

@@ -10,6 +10,7 @@ import type { CheckFailedEvent, PatchPreview } from "../protocol/hypervisor.ts";
 import { rcText } from "../console/errno.ts";
 import { reviewBoundaries, type Decode } from "./checks/boundaries.ts";
 import { reviewRelocSections } from "./checks/relocSections.ts";
+import { endbrOnlyNop } from "./checks/endbrNop.ts";
 import { writeOverlaps } from "./checks/overlaps.ts";
 import type { Placement } from "./host.ts";
 import { recordLabels, type RecordLabel } from "./labels.ts";
@@ -181,6 +182,8 @@ function reviewTarget(pf: PatchPreview, oldSize: number, input: ReviewInput, emi
   const oldAddr = BigInt(pf.oldAddr);
   if (pf.patchOffset > 0 && pf.bytes.length > 0)
     emit("func-endbr-skip", `${label}: ${pf.oldAddr} starts with ENDBR64; Xen writes ${pf.bytes} at ${pf.addr}`, funcWhere(pf.index, 2 * ptr, ptr));
+  const endbrOnly = endbrOnlyNop(pf, label);
+  if (endbrOnly) emit("func-nop-endbr-only", endbrOnly, funcWhere(pf.index, 3 * ptr, 4));
   if (!image) return;
   const sym = image.symbolAt(oldAddr);
   if (!sym) {

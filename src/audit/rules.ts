@@ -124,6 +124,7 @@ export const RULES = {
   "func-patch-ends-inside-instruction": warn("Xen writes bytes, not instructions: when a NOP-out ends inside an instruction of the old function, the rest of that instruction stays and the CPU runs it, with whatever follows, as new code. A NOP-out sized for a 1-byte ret does this on builds that end functions with a 5-byte jmp to a return thunk."),
   "func-branch-into-patch": warn("A branch left after the NOPs lands in the middle of one of them, so taking it runs part of a NOP instruction as new code."),
   "revert-vetoed-once": warn("The rollback's first REVERT was vetoed by the payload's pre-revert hook and a second one reverted it: whoever rolls the host back must expect to run REVERT twice."),
+  "func-nop-endbr-only": warn("On an old function that starts with ENDBR64 Xen keeps those 4 bytes and NOPs out new_size - 4 bytes after them (livepatch_insn_len()); a NOP-out of exactly 4 bytes writes nothing, so APPLY succeeds and the function runs unchanged."),
   "hook-not-function": warn("A hook pointer that does not point at a function will crash or misbehave when Xen calls it."),
   // --- information ---
   "depends-target": info("APPLY checks .livepatch.depends against Xen's build-id or the payload applied just before."),

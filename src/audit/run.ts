@@ -35,7 +35,9 @@ function failureFinding(f: CheckFailedEvent, file: { file: string; fileIndex: nu
 /** A panic carries the rule that brought the host down when the simulator knows it. */
 function panicFinding(p: PanicEvent, op: string, file: { file: string; fileIndex: number }, prefix: string): Finding {
   const id: RuleId = p.rule && isRule(p.rule) ? p.rule : "host-panic";
-  return makeFinding(id, `${prefix}the host panics during ${op}: "${p.message}" (${p.explanation})`, {}, file);
+  // A host the simulator stops without a panic() (memory corruption Xen does not notice) has no message to quote.
+  const what = p.message ? `the host panics during ${op}: "${p.message}"` : `the host goes down during ${op}, with no message from Xen`;
+  return makeFinding(id, `${prefix}${what} (${p.explanation})`, {}, file);
 }
 
 function stepRecord(file: string, name: string, op: PlanStep["op"], s: HostStep): PlanStep {

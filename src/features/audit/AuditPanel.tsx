@@ -81,7 +81,7 @@ function Plan({ view }: { view: AuditView & { result: AuditResult } }) {
                 · then {st.state === 2 ? "APPLIED" : st.state === 1 ? "CHECKED" : "gone"}, status rc {rcText(st.statusRc ?? 0)}
               </>
             )}
-            {st.panic && st.ret !== null && <> · the host panicked</>}
+            {st.panic !== undefined && st.ret !== null && <> · the host panicked</>}
           </li>
         ))}
         <li className={view.result.rollback.ok ? "ok" : "bad"} data-testid="audit-rollback">
