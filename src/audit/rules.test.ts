@@ -89,6 +89,8 @@ const CASES: Partial<Record<RuleId, [trigger: () => Case, clean: () => Case]>> =
   "func-name-unreadable": [() => patched(x("xen_replace_world"), (p) => p.addend(".rela.livepatch.funcs", 0, 1n << 40n)), () => one(x("xen_replace_world"))],
   // xen_changeset starts with ENDBR64: a NOP-out of new_size 4 leaves livepatch_insn_len() = 4 - 4 = 0; 8 writes 4 NOP bytes.
   "func-nop-endbr-only": [() => patched(x("xen_endbr"), (p) => p.reloc(".rela.livepatch.funcs", 1, { type: 0 }).u32(p.func(0, "new_size"), 4)), () => patched(x("xen_endbr"), (p) => p.reloc(".rela.livepatch.funcs", 1, { type: 0 }).u32(p.func(0, "new_size"), 8))],
+  // hello applied, then a REPLACE whose expectation fails: Xen has reverted hello by then. replace_world replaces it cleanly.
+  "replace-left-unpatched": [() => withRoles(set([HELLO, x("xen_expectations_fail")]), ["applied", "replace"]), () => withRoles(set([HELLO, x("xen_replace_world")]), ["applied", "replace"])],
   "func-nop-overrun": [() => patched(x("xen_endbr"), (p) => p.reloc(".rela.livepatch.funcs", 1, { type: 0 }).u32(p.func(0, "new_size"), 2)), () => one(x("xen_endbr"))],
   "payload-too-large": [() => ({ files: [[NOP, Uint8Array.from([...sample(NOP), ...new Uint8Array(2 * 1024 * 1024)])]], image: X }), () => one(NOP)],
   "payload-name-duplicate": [() => set([NOP, NOP]), () => set([NOP, HELLO])],

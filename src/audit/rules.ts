@@ -113,6 +113,7 @@ export const RULES = {
   "func-writes-overlap": rt(
     "Xen applies and reverts a payload's records in order (apply_payload() and revert_payload() loop forwards), each saving the bytes it overwrites and writing them back on REVERT; it does not check that two records of one payload write different bytes. When they overlap, the later record saves the earlier one's branch or NOPs instead of Xen's code, and REVERT, restoring it last, writes them back: the revert does not restore Xen's code, and after UNLOAD a branch left there leads into freed memory.",
   ),
+  "replace-left-unpatched": rt("REPLACE reverts every applied payload before it checks and applies the replacing one; when that fails they stay reverted, so the host runs unpatched (Xen logs \"SYSTEM MIGHT BE INSECURE\"), and a reverted payload with writable data cannot be applied again without an unload and a new upload."),
   "func-patch-overruns-symbol": rt("The bytes Xen writes run past the end of the old function in the image, corrupting the code that follows it."),
   // --- warnings ---
   "func-old-size-mismatch": warn("old_size differs from the size of the function in the image; the payload may have been built against a different build."),

@@ -15,6 +15,7 @@ import { imageHeading, xenImage, type XenImage } from "./image.ts";
 import { machineLabel, nameNamelessRecord } from "../livepatch/index.ts";
 import { recordLabels } from "./labels.ts";
 import { exerciseRollback, rollbackSkipped } from "./rollback.ts";
+import { replaceAborted } from "./replaceAbort.ts";
 import type { Decode } from "./checks/boundaries.ts";
 import type { AuditResult, Finding, PlanStep, Rollback } from "./types.ts";
 
@@ -160,7 +161,16 @@ export async function runAudit(plan: AuditPlan, host: AuditHost, opts: RunOption
       applies.set(i, { under: applied.filter((j) => j !== i), replaced });
     }
     steps.push(stepRecord(pf.file, name, cmd === "REPLACE" ? "replace" : "apply", act));
-    for (const f of act.failures) findings.push(refusal(f, cmd));
+    const refused = act.failures.map((f) => refusal(f, cmd));
+    findings.push(...refused);
+    if (cmd === "REPLACE" && !applied.includes(i)) {
+      // Xen reverted the applied payloads before the REPLACE failed: say so (replaceAbort.ts).
+      const reapply = (n: string) => {
+        const j = byName.get(n);
+        return j === undefined ? null : (placements.get(j)?.payload.safeToReapply ?? null);
+      };
+      findings.push(...replaceAborted({ act, name, before: before.map((j) => payloadName(plan.files[j].file)), safeToReapply: reapply, file, prefix }, refused));
+    }
     if (act.panic) findings.push(panicFinding(act.panic, cmd, file, prefix));
     else if (act.failures.length === 0 && (act.ret !== 0 || act.state !== 2)) {
       // An outcome without a typed failure is a simulator gap: never read it as success.
