@@ -85,7 +85,7 @@ export const RULES = {
   "func-old-size-zero": up(14, -EINVAL, "old_size tells Xen how much of the old function it may overwrite; 0 is refused."),
   "func-old-addr-unresolved": up(14, -ENOENT, "With old_addr 0, Xen looks the function up by name; a name it cannot find means there is nothing to patch."),
   "func-old-size-too-small": up(14, -EINVAL, "The old function must be big enough for the branch Xen writes (5 bytes on x86, 9 after an ENDBR64; one 4-byte instruction on ARM)."),
-  "func-old-addr-unmapped": up(14, -EFAULT, "On x86 Xen reads the first bytes of the old function (to look for ENDBR64) before patching; an address the hypervisor has not mapped makes it take a fatal page fault. The simulator reports this as −EFAULT."),
+  "func-old-addr-unmapped": rt("On x86 UPLOAD reads the first 4 bytes of the old function (is_endbr64() in arch_livepatch_verify_func(), a plain read with no fixup); an address the hypervisor has not mapped makes it take a fatal page fault: the hypercall never returns and the host is down."),
   "func-nop-too-long": up(14, -EOPNOTSUPP, "A NOP-out may cover at most 31 bytes (28, in whole 4-byte instructions, on ARM): Xen saves the original bytes in a 31-byte buffer."),
   "func-nop-exceeds-old-size": up(14, -EINVAL, "NOP-ing more bytes than the old function has would overwrite whatever follows it."),
   "func-distance-out-of-range": up(14, -EOVERFLOW, "The branch from the old function to the new one must reach: ±2 GiB on x86, ±128 MiB on ARM64, ±32 MiB on ARM32."),

@@ -8,9 +8,9 @@ import { fatalFault, debugBuild, dprintk, hexAlt, ptr } from "./xenlog";
 import { markDangling } from "./dangling";
 import { wrongSize } from "./specials";
 import * as R from "./rules";
-import { EFAULT, EINVAL, ENOENT, ENOSYS, EOPNOTSUPP, EOVERFLOW } from "./errno";
+import { EINVAL, ENOENT, ENOSYS, EOPNOTSUPP, EOVERFLOW } from "./errno";
 import { arch, ARCH_X86_64, ARCH_ARM64, is64 } from "./image";
-import { memByte, memReadInto, memReadLe, memWriteLe, isMapped } from "./memory";
+import { memByte, memReadInto, memReadLe, memWriteLe, isMapped, firstUnmapped } from "./memory";
 import { startsWithEndbr } from "./patch";
 import { latin1 } from "./fmt";
 import { Func, FState, Payload, DANG_FUNCS, funcRecordLabel } from "./payload";
@@ -84,15 +84,20 @@ function here(f: Func): Loc {
   return funcLoc(s.name, s.index, f);
 }
 
-function archVerify(f: Func): i32 {
+function archVerify(payloadName: string, f: Func): i32 {
   if (arch == ARCH_X86_64) {
     if (f.newAddr == 0) {
       if (f.newSize > OPAQUE_SIZE) return fail(R.R_FUNC_NOP_LONG, EOPNOTSUPP, "", funcRecordLabel(f) + ": NOP size " + f.newSize.toString() + " exceeds 31 bytes; Xen returns this without a message", here(f));
       if (f.oldSize < f.newSize) return fail(R.R_FUNC_NOP_SIZE, EINVAL, "", funcRecordLabel(f) + ": old_size " + f.oldSize.toString() + " < new_size " + f.newSize.toString() + "; Xen returns this without a message", here(f));
       return 0;
     }
-    if (!isMapped(f.oldAddr, 4))
-      return fail(R.R_FUNC_UNMAPPED, EFAULT, "", funcRecordLabel(f) + ": old_addr " + hex64(f.oldAddr) + " is not mapped" + freedInitNote(f.oldAddr) + "; real Xen would take a fatal page fault reading the first bytes", here(f));
+    // is_endbr64() (arch/x86/include/asm/endbr.h) reads *(const uint32_t *)old_addr with no
+    // exception-table fixup: an unmapped old_addr is a FATAL PAGE FAULT inside the hypercall, no rc.
+    if (!isMapped(f.oldAddr, 4)) {
+      fatalFault(0, payloadName, firstUnmapped(f.oldAddr, 4), false, R.R_FUNC_UNMAPPED,
+        funcRecordLabel(f) + ": old_addr " + hex64(f.oldAddr) + " is not mapped" + freedInitNote(f.oldAddr) + "; is_endbr64() in arch_livepatch_verify_func() reads its first 4 bytes and takes a fatal page fault");
+      return -ENOSYS;
+    }
     const need: u32 = startsWithEndbr(f.oldAddr) ? 9 : 5;
     if (f.oldSize < need)
       return fail(R.R_FUNC_TOO_SMALL, EINVAL, "", funcRecordLabel(f) + ": old_size " + f.oldSize.toString() + " is too small (needs " + need.toString() + "); Xen returns this without a message", here(f));
@@ -159,7 +164,7 @@ export function checkFuncs(p: Payload, e: Elf): i32 {
       // Xen stores the resolved address back into the record.
       memWriteLe(f.structAddr + <u64>(is64() ? 16 : 8), f.oldAddr, is64() ? 8 : 4);
     }
-    let rc = archVerify(f);
+    let rc = archVerify(p.name, f);
     if (rc == 0) rc = verifyDistance(f);
     if (rc != 0) return rc;
     p.funcs.push(f);
