@@ -4,6 +4,8 @@ import {
   ET_DYN,
   ET_EXEC,
   ET_REL,
+  SHF_ALLOC,
+  SHF_EXECINSTR,
   SHN_ABS,
   SHN_LORESERVE,
   SHN_UNDEF,
@@ -42,6 +44,8 @@ export interface XenImage {
   /** What every view calls `addr` (imageNameAt()): `name` or `name+0x..`. */
   nameAt(addr: bigint): string | null;
   read(addr: bigint, length: number): Uint8Array | null;
+  /** The SHF_ALLOC section holding `addr`, and whether it is code (SHF_EXECINSTR). */
+  sectionAt(addr: bigint): { name: string; exec: boolean } | null;
 }
 
 const E_TYPE: Record<number, string> = { [ET_REL]: "a relocatable object (ET_REL)", [ET_DYN]: "a shared object or PIE (ET_DYN)" };
@@ -116,5 +120,9 @@ export function xenImage(file: string, elf: ElfFile): XenImage {
     },
     nameAt: (addr) => imageNameAt(elf, addr),
     read: (addr, length) => readVirtual(elf, addr, length),
+    sectionAt(addr) {
+      const s = elf.sections.find((x) => (x.flags & BigInt(SHF_ALLOC)) !== 0n && x.size > 0n && addr >= x.addr && addr < x.addr + x.size);
+      return s ? { name: s.name, exec: (s.flags & BigInt(SHF_EXECINSTR)) !== 0n } : null;
+    },
   };
 }

@@ -12,6 +12,7 @@ import { reviewBoundaries, type Decode } from "./checks/boundaries.ts";
 import { reviewRelocSections } from "./checks/relocSections.ts";
 import { endbrOnlyNop } from "./checks/endbrNop.ts";
 import { writeOverlaps } from "./checks/overlaps.ts";
+import { reviewNewAddr } from "./checks/newAddr.ts";
 import type { Placement } from "./host.ts";
 import { recordLabels, type RecordLabel } from "./labels.ts";
 import type { XenImage } from "./image.ts";
@@ -165,6 +166,7 @@ export function reviewPayload(input: ReviewInput): Reviewed {
         funcWhere(o.later, 2 * ptr, ptr),
       );
     }
+    for (const n of reviewNewAddr(input.elf, model, placement.payload.sections, placement.patches, image, labelOf)) emit(n.id, n.message, funcWhere(n.index, ptr, ptr));
     for (const pf of placement.patches) reviewTarget(pf, placement.payload.funcs[pf.index]?.oldSize ?? 0, input, emit, funcWhere, labelOf);
     if (image && input.decode && model.arch)
       for (const b of reviewBoundaries(model.arch, image, placement.patches, input.decode, labelOf))

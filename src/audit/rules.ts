@@ -114,6 +114,9 @@ export const RULES = {
     "Xen applies and reverts a payload's records in order (apply_payload() and revert_payload() loop forwards), each saving the bytes it overwrites and writing them back on REVERT; it does not check that two records of one payload write different bytes. When they overlap, the later record saves the earlier one's branch or NOPs instead of Xen's code, and REVERT, restoring it last, writes them back: the revert does not restore Xen's code, and after UNLOAD a branch left there leads into freed memory.",
   ),
   "replace-left-unpatched": rt("REPLACE reverts every applied payload before it checks and applies the replacing one; when that fails they stay reverted, so the host runs unpatched (Xen logs \"SYSTEM MIGHT BE INSECURE\"), and a reverted payload with writable data cannot be applied again without an unload and a new upload."),
+  "func-new-addr-not-code": rt(
+    "Xen checks only that the branch to new_addr reaches it, never what is there: a new_addr in the payload's data, in the image's data or in no section at all is not code, and the first call of the patched function, after APPLY, takes a fatal page fault.",
+  ),
   "func-patch-overruns-symbol": rt("The bytes Xen writes run past the end of the old function in the image, corrupting the code that follows it."),
   // --- warnings ---
   "func-old-size-mismatch": warn("old_size differs from the size of the function in the image; the payload may have been built against a different build."),
@@ -126,6 +129,9 @@ export const RULES = {
   "func-branch-into-patch": warn("A branch left after the NOPs lands in the middle of one of them, so taking it runs part of a NOP instruction as new code."),
   "revert-vetoed-once": warn("The rollback's first REVERT was vetoed by the payload's pre-revert hook and a second one reverted it: whoever rolls the host back must expect to run REVERT twice."),
   "func-nop-endbr-only": warn("On an old function that starts with ENDBR64 Xen keeps those 4 bytes and NOPs out new_size - 4 bytes after them (livepatch_insn_len()); a NOP-out of exactly 4 bytes writes nothing, so APPLY succeeds and the function runs unchanged."),
+  "func-new-addr-not-function-start": warn(
+    "new_addr should be the start of a replacement function in the payload's own text; Xen branches to whatever it points at. The middle of a function, a spot no function holds, or Xen's own code runs something other than the replacement the payload was built to provide.",
+  ),
   "hook-not-function": warn("A hook pointer that does not point at a function will crash or misbehave when Xen calls it."),
   // --- information ---
   "depends-target": info("APPLY checks .livepatch.depends against Xen's build-id or the payload applied just before."),
