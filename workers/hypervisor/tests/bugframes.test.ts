@@ -19,6 +19,8 @@ import { instantiate } from "../build/hypervisor.js";
 import { compileHypervisorModule } from "../host/node.ts";
 import { bugLine, splitBugWord } from "../../../src/livepatch/bugframes.ts";
 import { wrongFrames } from "../../../src/livepatch/testing/bugWords.ts";
+import { Patch } from "../../../src/audit/test-support/samples.ts";
+import { sample } from "./harness.ts";
 
 const FILE = "payloads/warn_bug.c";
 const WARN_LINE = 36;
@@ -74,6 +76,29 @@ describe("x86_64: a payload's WARN and BUG", () => {
     expect(lines[at + 2]).toMatch(/^RIP: {4}e008:\[<[0-9a-f]{16}>\] warn_bug_check\+0xb\/0xd \[xen_warn_bug\]$/);
     // the panic banner follows the register lines
     expect(lines.indexOf("Panic on CPU 0:")).toBeGreaterThan(at + 10);
+  });
+});
+
+// x86 do_invalid_op() takes one bug instruction, by release: ud2 (0f 0b) up to 4.22, the one-byte
+// UDB (0xd6) from 4.23 (xen/arch/x86/traps.c, commit 1f3dd605ea in /work/xen). The sample image
+// says it is 4.22 (fixtures/xen/version.c: xen_minor_version() returns 22), so its payloads' frames
+// sit on ud2 (fixtures/include/bug_frame.h) and a UDB at the same place is a plain #UD:
+// fatal_trap() "FATAL TRAP: vec 6, #UD[0000]" with no frame lookup (vector 6, error code 0).
+describe("x86_64: the bug instruction follows the booted image's release", () => {
+  it("on the 4.22 sample image a UDB (0xd6) where warn_bug_check's BUG frame points is a fatal #UD, not Xen's BUG line", async () => {
+    const hv = await booted("x86_64");
+    expect(hv.xlInfo!().fields.find((f) => f.key === "xen_minor")?.value).toBe("22");
+    const p = new Patch(sample("x86_64/xen_warn_bug.livepatch"));
+    // objdump -d: warn_bug_check+0xb is `0f 0b` (ud2), the function's last two bytes (size 0xd)
+    const at = p.section(".text.warn_bug_check").dataOffset + 0xb;
+    expect([p.bytes[at], p.bytes[at + 1]]).toEqual([0x0f, 0x0b]);
+    p.u8(at, 0xd6).u8(at + 1, 0x90);
+    expect(hv.upload("xen_warn_bug", p.bytes)).toBe(0);
+    const from = hv.consoleLines().length;
+    const r = hv.call!("warn_bug_check", [1n]);
+    expect(r).toMatchObject({ outcome: "crashed", detail: expect.stringMatching(/^FATAL TRAP: vec 6, #UD\[0000\]/) });
+    expect(hv.halted()).toBe(true);
+    expect(hv.consoleLines().slice(from).some((l) => l.startsWith("Xen BUG at"))).toBe(false);
   });
 });
 

@@ -62,6 +62,15 @@ function helloPatchingBuildInit(arch: string): Uint8Array {
   return p.addend(".rela.livepatch.funcs", k, t.addend[k] + nmAddr(image, "xen_build_init") - nmAddr(image, "xen_extra_version")).bytes;
 }
 
+/** The offset in `fn` of the first instruction `objdump -d` prints as `want` (e.g. "(bad)"). */
+function objdumpOffset(file: string, fn: string, want: string): number {
+  const out = execFileSync("objdump", ["-d", "--no-show-raw-insn", file], { encoding: "utf8", maxBuffer: 64 << 20 });
+  const body = out.split(`<${fn}>:\n`)[1]?.split("\n\n")[0] ?? "";
+  const line = body.split("\n").find((l) => l.split("\t")[1]?.trim() === want);
+  if (!line) throw new Error(`objdump ${file}: no ${want} in ${fn}`);
+  return parseInt(line.trim().split(":")[0], 16);
+}
+
 const buildIdLine = (out: string) => /^build_id {15}: (.*)$/m.exec(out)?.[1];
 
 describe.skipIf(!DIR)("the end of boot on Xen's real builds (XEN_TEST_PAYLOADS)", () => {
@@ -94,6 +103,29 @@ describe.skipIf(!DIR)("the end of boot on Xen's real builds (XEN_TEST_PAYLOADS)"
       expect(hv.readMemory(begin - 1n, 1)).not.toBeNull();
       expect(con.run("mem xen_build_init 8").output).toMatch(/is not mapped/);
     });
+
+    // Xen 4.23's do_invalid_op() takes only UDB (0xd6) for a bug frame (commit 1f3dd605ea); a ud2
+    // is a plain #UD. xen_action_hooks.c:78's BUG_ON in post_revert_hook is a UDB (objdump prints
+    // it "(bad)"); called as xen-payloads.test.ts does it (a struct payload whose nfuncs is the
+    // still-0 apply_cnt), it fires. With ud2 (0f 0b) written over it, Xen dies with fatal_trap().
+    if (arch === "x86_64")
+      it("x86_64: on the 4.23 build a ud2 where a BUG frame points is a fatal #UD, not Xen's BUG line", async () => {
+        const file = path(arch, "xen_action_hooks.livepatch");
+        const p = new Patch(new Uint8Array(readFileSync(file)));
+        const sym = p.elf.symbolTables.find((t) => t.sectionType === 2)!;
+        const i = sym.name.indexOf("post_revert_hook");
+        const at = p.elf.sections[sym.shndx[i]].dataOffset + Number(sym.value[i]) + objdumpOffset(file, "post_revert_hook", "(bad)");
+        expect(p.bytes[at]).toBe(0xd6);
+        p.u8(at, 0x0f).u8(at + 1, 0x0b);
+        const { hv } = await bootReal(arch);
+        expect(hv.upload("xen_action_hooks", p.bytes)).toBe(0);
+        const applyCnt = BigInt(hv.payload("xen_action_hooks")!.symbols.find((s) => s.name === "apply_cnt")!.addr);
+        const from = hv.consoleLines().length;
+        const r = hv.call!("post_revert_hook", [applyCnt - 120n]);
+        expect(r).toMatchObject({ outcome: "crashed", detail: expect.stringMatching(/^FATAL TRAP: vec 6, #UD\[0000\]/) });
+        expect(hv.halted()).toBe(true);
+        expect(hv.consoleLines().slice(from).some((l) => l.startsWith("Xen BUG at"))).toBe(false);
+      });
 
     // A payload patching xen_build_init: x86 arch_livepatch_verify_func() reads is_endbr64(old_addr)
     // at UPLOAD; Arm's UPLOAD does not read it, and arch_livepatch_apply() memcpy()s from it at APPLY.

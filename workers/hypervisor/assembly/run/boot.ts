@@ -4,6 +4,8 @@
 // workers/hypervisor/host/image.ts), with the image's own page permissions:
 //   - xen_build_init() (xen/common/version.c, an __initcall): finds the build-id note and sets
 //     xen_build_id / xen_build_id_len, which XENVER_build_id (`xl info`) only reads afterwards;
+//   - the release the image is, as its xen_major_version() / xen_minor_version() answer at boot
+//     (a payload may patch them later; a rule that follows the release must not move with it);
 //   - init_done(): x86 (xen/arch/x86/setup.c) zeroes __init_begin..__init_end (the 2M-aligned
 //     __2M_init_start..__2M_init_end when the image is laid out in 2M pages, using_2M_mapping()),
 //     destroys those mappings, and marks __2M_rodata_start..__2M_rodata_end (.rodata and
@@ -22,6 +24,8 @@ let doneEpoch: u32 = 0;
 let buildInitRan = false;
 let buildInitOk = false;
 let buildInitDetail = "";
+let major: i32 = -1;
+let minor: i32 = -1;
 let initStart: u64 = 0;
 let initEnd: u64 = 0;
 
@@ -46,12 +50,25 @@ export function initDone(): void {
   buildInitOk = false;
   buildInitDetail = "";
   initStart = initEnd = 0;
+  major = minor = -1;
 
   const b = quietRun("xen_build_init");
   if (b !== null) {
     buildInitRan = true;
     buildInitOk = b.outcome == OUTCOME_RETURNED;
     if (!buildInitOk) buildInitDetail = "xen_build_init() at boot: " + (b.outcome == OUTCOME_CRASHED ? b.message : unknownText(b));
+  }
+
+  const ma = quietRun("xen_major_version");
+  const mi = quietRun("xen_minor_version");
+  if (ma !== null && mi !== null && ma.outcome == OUTCOME_RETURNED && mi.outcome == OUTCOME_RETURNED) {
+    // XENVER_version is (major << 16) | minor; xl reads major = v >> 16, minor = v & 0xff
+    const v = (<u32>ma.value << 16) | (<u32>mi.value & 0xffff);
+    // No Xen release is 0.x: that is a stand-in's invented body returning 0, not a version.
+    if (v >> 16 != 0) {
+      major = <i32>(v >> 16);
+      minor = <i32>(v & 0xff);
+    }
   }
 
   let start = imageAddrOf("__init_begin");
@@ -88,6 +105,14 @@ function using2MMapping(): bool {
     if (a == 0 || (a & 0x1fffff) != 0) return false;
   }
   return true;
+}
+
+/**
+ * The release the booted image reported at boot, (major << 16) | minor; -1 when its version
+ * functions could not answer or said 0.x (a stand-in Xen has none, or invented ones returning 0).
+ */
+export function bootRelease(): i32 {
+  return major < 0 ? -1 : (major << 16) | minor;
 }
 
 /**

@@ -10,6 +10,7 @@ import { readByte, readOk } from "./mem";
 import { findBugFrame, inTextRegion, BugHit, BUGFRAME_RUN_FN, BUGFRAME_WARN, BUGFRAME_BUG } from "./bugframe";
 import { symbolText } from "./symbolize";
 import { x86ExecutionState } from "./regdump";
+import { bootRelease } from "./boot";
 
 export const TRAP_RESUME: i32 = 0; // go on at `resumeAt` (after a WARN, an int3, or at a fixup)
 export const TRAP_FIXUP: i32 = 1; // resume at the exception-table fixup
@@ -81,16 +82,34 @@ function bugFrame(t: Trap, hit: BugHit, cpu: i32, pc: u64, len: u64): bool {
   return true;
 }
 
+/** Xen 4.23, the first release that marks bug frames with UDB. */
+const UDB_RELEASE: i32 = (4 << 16) | 23;
+
+/**
+ * The length of the instruction at `pc` if x86 do_invalid_op() takes it for a bug frame, else 0.
+ * From 4.23 (commit 1f3dd605ea, "x86: use / "support" UDB") only the one-byte UDB (0xd6,
+ * asm/bug.h BUG_INSTR); before, only ud2 (0f 0b). The other one is a plain #UD: no frame lookup,
+ * a fatal trap. It follows the release the booted image reported at boot (run/boot.ts); a Xen
+ * that reported none (the audit's stand-in) may be either, so either is taken.
+ */
+export function x86BugInsnLen(pc: u64): u64 {
+  const b0 = readByte(pc);
+  if (!readOk) return 0;
+  const udb = b0 == 0xd6;
+  const b1 = readByte(pc + 1);
+  const ud2 = readOk && b0 == 0x0f && b1 == 0x0b;
+  const r = bootRelease();
+  if (r < 0) return udb ? 1 : ud2 ? 2 : 0;
+  if (r >= UDB_RELEASE) return udb ? 1 : 0;
+  return ud2 ? 2 : 0;
+}
+
 function x86(t: Trap, cpu: i32, irqsOn: bool): void {
   const pc = cpuStopPc();
   const kind = cpuFaultKind();
   const vector = cpuFaultVector();
   if (kind == FAULT_UNDEFINED && inTextRegion(pc)) {
-    // 4.23 emits BUG frames at a one-byte UDB (0xd6); earlier releases used ud2 (0f 0b).
-    const b0 = readByte(pc);
-    const ok = readOk;
-    const b1 = readByte(pc + 1);
-    const len: u64 = ok && b0 == 0xd6 ? 1 : ok && readOk && b0 == 0x0f && b1 == 0x0b ? 2 : 0;
+    const len = x86BugInsnLen(pc);
     if (len != 0) {
       const hit = findBugFrame(pc);
       if (hit !== null && bugFrame(t, hit, cpu, pc, len)) return;
