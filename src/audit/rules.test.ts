@@ -160,6 +160,12 @@ const CASES: Partial<Record<RuleId, [trigger: () => Case, clean: () => Case]>> =
   "hook-null-entry": [() => patched(HELLO, (p) => p.reloc(".rela.livepatch.hooks.load", 0, { offset: 8n })), () => one(HELLO)],
   // sh_info past the section table: Xen passes over the section, and xen_hello_world's call stays unrelocated.
   "reloc-section-skipped": [() => patched(HELLO, (p) => p.shdr(".rela.text.xen_hello_world", "info", 0xffffffff)), () => one(HELLO)],
+  // sh_info 30 (.note.GNU-stack, not SHF_ALLOC): Xen skips it, and .text.xen_hello_world keeps its placeholder.
+  "reloc-section-meant-for-loaded": [() => patched(HELLO, (p) => p.shdr(".rela.text.xen_hello_world", "info", 30)), () => one(HELLO)],
+  "reloc-section-target-unloaded": [
+    () => patched(HELLO, (p) => p.shdr(".rela.text.xen_hello_world", "info", 30).reloc(".rela.text.xen_hello_world", 0, { offset: 0x100n })),
+    () => one(HELLO),
+  ],
   "reloc-section-untyped": [() => patched(HELLO, (p) => p.shdr(".rela.text.xen_hello_world", "type", 1)), () => one(HELLO)],
   // hello world's one record twice: funcs[1] saves funcs[0]'s jmp, and REVERT writes it back.
   "func-writes-overlap": [() => ({ files: [[HELLO, withFuncsDoubled(sample(HELLO)).bytes]], image: X }), () => one(HELLO)],

@@ -109,6 +109,12 @@ export const RULES = {
   // --- accepted by Xen, but the host would break ---
   "hook-null-entry": rt("Xen calls every entry of a load/unload hook array; a NULL entry makes it jump to address 0 and crash the host."),
   "reloc-section-skipped": rt("Xen skips a relocation section whose sh_info names no section, without an error: the payload loads, and its code runs with the placeholders the assembler left where addresses belong."),
+  "reloc-section-meant-for-loaded": rt(
+    "Xen skips a relocation section whose sh_info names a section it does not load (no SHF_ALLOC), without an error (livepatch_elf_perform_relocs()). When the relocation section's name and offsets belong to a section Xen does load, that section runs, or is read, with the placeholders the assembler left where addresses belong.",
+  ),
+  "reloc-section-target-unloaded": warn(
+    "Xen skips a relocation section whose sh_info names a section it does not load (no SHF_ALLOC), without an error. This one's name says it is for another section, so something the payload expects relocated may not be.",
+  ),
   "reloc-section-untyped": rt("Xen applies only SHT_REL and SHT_RELA sections: one named like a relocation section with another type is passed over without an error, and the code it was meant to relocate runs with the assembler's placeholders."),
   "func-writes-overlap": rt(
     "Xen applies and reverts a payload's records in order (apply_payload() and revert_payload() loop forwards), each saving the bytes it overwrites and writing them back on REVERT; it does not check that two records of one payload write different bytes. When they overlap, the later record saves the earlier one's branch or NOPs instead of Xen's code, and REVERT, restoring it last, writes them back: the revert does not restore Xen's code, and after UNLOAD a branch left there leads into freed memory.",

@@ -50,3 +50,38 @@ describe("relocation sections Xen passes over", () => {
     ]);
   });
 });
+
+// sh_info naming a section Xen does not load. x86_64 hello world (readelf -SW): [12]
+// .text.xen_hello_world AX, 8 bytes; [13] .rela.text.xen_hello_world, one relocation, readelf -rW:
+// offset 0x3 R_X86_64_PC32 .LC0 - 4; [30] .note.GNU-stack has no SHF_ALLOC. Xen:
+// livepatch_elf_perform_relocs() `if ( !(base->sec->sh_flags & SHF_ALLOC) ) continue;`.
+describe("a relocation section whose sh_info names a section Xen does not load", () => {
+  const info = 2688 + 13 * 64 + 44;
+
+  it("named for a loaded code section its offsets fit: an error naming the fields left unrelocated", () => {
+    const p = new Patch(sample(X86)).shdr(".rela.text.xen_hello_world", "info", 30);
+    expect(reviewRelocSections(parseElf(p.bytes))).toEqual([
+      {
+        id: "reloc-section-meant-for-loaded",
+        message:
+          ".rela.text.xen_hello_world names .note.GNU-stack (section 30, not SHF_ALLOC) as the one it relocates (sh_info): Xen does not load that section, so it skips .rela.text.xen_hello_world; its name and its relocation's offset are .text.xen_hello_world's, loaded code, which keeps its field unrelocated (the assembler's placeholders): +0x3 R_X86_64_PC32 .LC0-0x4",
+        where: { section: ".rela.text.xen_hello_world", sectionIndex: 13, offset: info, length: 4 },
+      },
+    ]);
+  });
+
+  it("offsets past the section its name says: a warning that nothing in it is applied", () => {
+    const p = new Patch(sample(X86)).shdr(".rela.text.xen_hello_world", "info", 30).reloc(".rela.text.xen_hello_world", 0, { offset: 0x100n });
+    const [f] = reviewRelocSections(parseElf(p.bytes));
+    expect(f.id).toBe("reloc-section-target-unloaded");
+    expect(f.message).toBe(
+      ".rela.text.xen_hello_world names .note.GNU-stack (section 30, not SHF_ALLOC) as the one it relocates (sh_info): Xen does not load that section, so it skips .rela.text.xen_hello_world, and its relocation is never applied (its name says .text.xen_hello_world, whose size its offsets do not fit)",
+    );
+  });
+
+  it("named for the unloaded section it relocates (as .rela.debug_info is): nothing to say", () => {
+    // .text.xen_hello_world made non-ALLOC: the relocation section names the very section its name says.
+    const p = new Patch(sample(X86)).shdr(".text.xen_hello_world", "flags", 4);
+    expect(reviewRelocSections(parseElf(p.bytes))).toEqual([]);
+  });
+});

@@ -4,15 +4,15 @@
 // code then runs with the placeholders the assembler left where addresses belong. Xen's own checks
 // live in the simulated hypervisor; this is the reviewer's view of what those checks let through.
 // Both are errors: a payload whose code runs unrelocated is not one a reviewer can pass.
-import { SHT_NOBITS, SHT_NULL, SHT_REL, SHT_RELA } from "../../elf/constants.ts";
-import { sectionTypeName } from "../../elf/describe.ts";
+import { SHF_ALLOC, SHT_NOBITS, SHT_NULL, SHT_REL, SHT_RELA, STT_SECTION, stType } from "../../elf/constants.ts";
+import { relocationTypeName, sectionTypeName } from "../../elf/describe.ts";
 import type { ElfFile, ElfSection } from "../../elf/index.ts";
 import type { Where } from "../context.ts";
 import type { RuleId } from "../rules.ts";
 import type { Finding } from "../types.ts";
 
 export interface RelocSectionFinding {
-  id: Extract<RuleId, "reloc-section-skipped" | "reloc-section-untyped">;
+  id: Extract<RuleId, "reloc-section-skipped" | "reloc-section-untyped" | "reloc-section-target-unloaded" | "reloc-section-meant-for-loaded">;
   message: string;
   where: Where;
 }
@@ -24,17 +24,19 @@ export interface UnappliedRelocs {
   id: RelocSectionFinding["id"];
 }
 
+const UNAPPLIED: ReadonlySet<string> = new Set<RelocSectionFinding["id"]>(["reloc-section-skipped", "reloc-section-untyped", "reloc-section-target-unloaded", "reloc-section-meant-for-loaded"]);
+
 /**
  * The relocations meant for `section` that Xen never applies, read from a file's audit findings:
- * each `reloc-section-skipped` or `reloc-section-untyped` finding whose relocation section is named
- * for it (`.rela.text.foo` and `.rel.text.foo` relocate `.text.foo`; the skipped one's sh_info names
- * no section, so its name is all that says which section it was for).
+ * each finding of a relocation section Xen passes over (UNAPPLIED) whose relocation section is named
+ * for it (`.rela.text.foo` and `.rel.text.foo` relocate `.text.foo`; a skipped one's sh_info names
+ * no section, or one Xen does not load, so its name is what says which section it was for).
  */
 export function unappliedRelocs(findings: readonly Finding[], section: string): UnappliedRelocs[] {
   const out: UnappliedRelocs[] = [];
   for (const f of findings) {
-    if ((f.id !== "reloc-section-skipped" && f.id !== "reloc-section-untyped") || !f.section) continue;
-    if (/^\.rela?(\..*)$/.exec(f.section)?.[1] === section) out.push({ relocSection: f.section, id: f.id });
+    if (!UNAPPLIED.has(f.id) || !f.section) continue;
+    if (/^\.rela?(\..*)$/.exec(f.section)?.[1] === section) out.push({ relocSection: f.section, id: f.id as RelocSectionFinding["id"] });
   }
   return out;
 }
@@ -61,7 +63,12 @@ export function reviewRelocSections(elf: ElfFile): RelocSectionFinding[] {
     const name = s.name || `section ${s.index}`;
     if (s.type === SHT_REL || s.type === SHT_RELA) {
       // sh_info 0 is not skipped: Xen takes section 0 as the base (the hypervisor's reloc-info-zero).
-      if (s.info < count) continue;
+      if (s.info === 0) continue;
+      if (s.info < count) {
+        const f = unloadedTarget(elf, s);
+        if (f) out.push(f);
+        continue;
+      }
       const n = entries(elf, s);
       out.push({
         id: "reloc-section-skipped",
@@ -77,4 +84,60 @@ export function reviewRelocSections(elf: ElfFile): RelocSectionFinding[] {
     }
   }
   return out;
+}
+
+/** The section a relocation section's name says it relocates (`.rela.text.foo` → `.text.foo`). */
+function namedFor(elf: ElfFile, s: ElfSection): ElfSection | null {
+  const m = /^\.rela?(\..+)$/.exec(s.name);
+  return m ? (elf.sections.find((x) => x.name === m[1] && x.index !== s.index) ?? null) : null;
+}
+
+const loaded = (s: ElfSection) => (s.flags & BigInt(SHF_ALLOC)) !== 0n;
+
+/** `+0x2b R_X86_64_PC32 .LC1-0x4`, as readelf -r and objdump -dr name a relocation. */
+function fieldText(elf: ElfFile, s: ElfSection, k: number): string {
+  const t = elf.relocationTables.find((r) => r.sectionIndex === s.index)!;
+  const type = relocationTypeName(elf.header.machine, t.type[k]) ?? `type ${t.type[k]}`;
+  const st = elf.symbolTables.find((x) => x.sectionIndex === t.symbolTableSection);
+  const i = t.symbolIndex[k];
+  let sym = `symbol ${i}`;
+  if (st && i < st.count) sym = st.name[i] || (stType(st.info[i]) === STT_SECTION ? (elf.sections[st.shndx[i]]?.name ?? sym) : sym);
+  const a = t.addend[k];
+  return `+0x${t.offset[k].toString(16)} ${type} ${sym}${a ? `${a < 0n ? "-" : "+"}0x${(a < 0n ? -a : a).toString(16)}` : ""}`;
+}
+
+/**
+ * sh_info names a section Xen does not load (no SHF_ALLOC): livepatch_elf_perform_relocs() skips
+ * the relocation section (`if ( !(base->sec->sh_flags & SHF_ALLOC) ) continue;`) without a word.
+ * That is how Xen's payloads carry .rela.debug_info and the like, so a relocation section named for
+ * the very section it names is not reported. One whose name says it is for another section, which
+ * the payload loads and every relocation offset fits in, was evidently meant for that one: Xen
+ * loads it with the assembler's placeholders where the addresses belong (an error). Named for
+ * another section that is not loaded or its offsets do not fit: a warning that nothing in it is
+ * applied.
+ */
+function unloadedTarget(elf: ElfFile, s: ElfSection): RelocSectionFinding | null {
+  const base = elf.sections[s.info];
+  if (!base || loaded(base)) return null;
+  const meant = namedFor(elf, s);
+  if (meant === base || (!meant && /^\.rela?\./.test(s.name) && s.name.replace(/^\.rela?/, "") === base.name)) return null;
+  const t = elf.relocationTables.find((r) => r.sectionIndex === s.index);
+  const n = t?.count ?? entries(elf, s);
+  if (!t || n === 0) return null;
+  const name = s.name || `section ${s.index}`;
+  const head = `${name} names ${base.name || `section ${s.info}`} (section ${s.info}, not SHF_ALLOC) as the one it relocates (sh_info): Xen does not load that section, so it skips ${name}`;
+  if (meant && loaded(meant) && Array.from(t.offset).every((o) => o < meant.size)) {
+    const shown = Array.from({ length: Math.min(n, 4) }, (_, k) => fieldText(elf, s, k));
+    const kind = meant.flags & 4n ? "code" : "data";
+    return {
+      id: "reloc-section-meant-for-loaded",
+      message: `${head}; its name and ${n === 1 ? "its relocation's offset are" : `its ${n} relocations' offsets are`} ${meant.name}'s, loaded ${kind}, which keeps ${n === 1 ? "its field" : `${n} fields`} unrelocated (the assembler's placeholders): ${shown.join(", ")}${n > shown.length ? `, and ${n - shown.length} more` : ""}`,
+      where: headerField(elf, s, "info"),
+    };
+  }
+  return {
+    id: "reloc-section-target-unloaded",
+    message: `${head}, and ${n === 1 ? "its relocation is" : `its ${n} relocations are`} never applied${meant ? ` (its name says ${meant.name}, ${loaded(meant) ? "whose size its offsets do not fit" : "which Xen does not load either"})` : ""}`,
+    where: headerField(elf, s, "info"),
+  };
 }
