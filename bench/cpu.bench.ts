@@ -26,6 +26,7 @@ type Wasm = CpuExports & {
   boot(arch: number, cpus: number, buildId: Uint8Array | null): void;
   addSymbol(name: string, addr: bigint, size: number, kind: number): void;
   mapMemory(addr: bigint, bytes: Uint8Array, perm: number): void;
+  initDone(): void;
 };
 
 const hex = (h: string) => Buffer.from(h.replace(/\s+/g, ""), "hex");
@@ -129,6 +130,7 @@ export async function run(): Promise<BenchRow[]> {
       boot: (spec: BootSpec) => w.boot(ARCH_CODE[spec.arch], spec.cpus, spec.buildId),
       addSymbol: (s: XenSymbol) => w.addSymbol(s.name, s.addr, s.size, s.kind),
       mapMemory: (a: bigint, b: Uint8Array, p: number) => w.mapMemory(a, b, p),
+      initDone: () => w.initDone(),
     };
     bootFromImage(api as unknown as HypervisorApi, elf, { cpus: 1 });
     cpu.reset();
