@@ -44,4 +44,6 @@ export interface ParseWorkerApi {
   part(id: ParseId, index: number): Promise<Result<WirePart>>;
   /** Cancel parse `id` if it is still running; unknown ids are ignored. */
   cancel(id: ParseId): void;
+  /** Answers once the worker runs: the caller learns its module has been fetched and compiled. */
+  ready(): true;
 }

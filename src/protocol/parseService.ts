@@ -94,5 +94,6 @@ export function createParseService(options: ParseServiceOptions = {}): ParseWork
       const token = running.get(id);
       if (token) token.cancelled = true;
     },
+    ready: () => true,
   };
 }

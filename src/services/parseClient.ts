@@ -31,6 +31,8 @@ type RestartListener = (reason: string) => void;
 class ParseClient {
   private worker: Worker | null = null;
   private remote: Comlink.Remote<ParseWorkerApi> | null = null;
+  /** The current worker has answered `ready`: its module is fetched, compiled and running. */
+  private booted = false;
   private pending = new Map<string, Pending>();
   private listeners = new Set<RestartListener>();
   restarts = 0;
@@ -52,8 +54,16 @@ class ParseClient {
         e.preventDefault();
         this.restart(`the parse worker failed (${e.message || "script error"})`);
       });
+      const remote = Comlink.wrap<ParseWorkerApi>(worker);
       this.worker = worker;
-      this.remote = Comlink.wrap<ParseWorkerApi>(worker);
+      this.remote = remote;
+      this.booted = false;
+      remote.ready().then(
+        () => {
+          if (this.remote === remote) this.booted = true;
+        },
+        () => undefined,
+      );
     }
     return this.remote;
   }
@@ -85,8 +95,8 @@ class ParseClient {
    * one big file at a time also bounds memory. `read` runs when the file's turn comes.
    */
   /**
-   * `read` gives the bytes, or a File/Blob that the worker reads itself (a 60 MB read then never
-   * occupies this thread).
+   * `read` gives the bytes, or a File/Blob that a booted worker reads itself (a 60 MB read then
+   * never occupies this thread; while the worker boots, this thread reads it, see below).
    */
   parse(id: string, read: () => Promise<ArrayBuffer | Blob>, fileName: string, onProgress: (fraction: number) => void): Promise<ParseOutcome> {
     // The worker boots (fetches and compiles its module) while the file is being read.
@@ -99,6 +109,10 @@ class ParseClient {
       this.reading.set(id, false);
       try {
         buffer = await read();
+        // A file handed over with no warning (no drag over the page, no picker) finds the worker
+        // still booting: read it here meanwhile rather than in the worker after its boot, and
+        // transfer the bytes. A booted worker reads the File itself, off this thread.
+        if (buffer instanceof Blob && !this.booted) buffer = await buffer.arrayBuffer();
       } catch (e) {
         this.reading.delete(id);
         return { ok: false, workerDied: false, problem: { code: "READ_FAILED", message: `could not read the file: ${(e as Error).message}`, offset: null } };
