@@ -156,7 +156,7 @@ export function createFilesSlice({ set, get, setStore, subscribe }: SliceApi<"fi
 
   return {
     list: [],
-    // The parse worker reads each File itself.
+    // A booted parse worker reads each File itself (services/parseClient.ts).
     loadUser: (files) => action(() => Promise.all([...files].map((f) => load(f.name, f.size, { kind: "user" }, () => Promise.resolve(f), f)))),
     loadSample(path) {
       const existing = get().files.list.find((f) => f.origin.kind === "sample" && f.origin.path === path && f.status !== "error");
