@@ -2,6 +2,7 @@
 // state diagram, memory, CPU lanes and console must agree with `livepatch-lens sim` run on the
 // same image and script (expected bytes and text come from the CLI, not from this file).
 import { execSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Locator, Page } from "@playwright/test";
@@ -169,6 +170,40 @@ test.describe("under reduced motion (views jump to the end of each action)", () 
       expect(got).toEqual(named);
     });
   }
+  test("a record whose old_addr is not where its named function starts opens a window titled by that address (xen_extra_version+0x1)", async ({ page }) => {
+    // xen_hello_world with funcs[0].old_addr made absolute: its R_X86_64_64 against xen_extra_version
+    // (readelf -rW: the third entry, at offset 0x10 of .livepatch.funcs) turned into R_X86_64_NONE,
+    // and xen_extra_version's address plus one (nm) written at that offset. The record is still named
+    // xen_extra_version; Xen writes its jmp at the address the record gives.
+    const file = join(X86, "xen_hello_world.livepatch");
+    const image = join(X86, "xen-syms");
+    const sections = execSync(`readelf -SW ${JSON.stringify(file)}`, { encoding: "utf8" });
+    const offsetOf = (name: string) => BigInt(`0x${new RegExp(`\\] ${name.replace(/\./g, "\\.")} +\\S+ +\\S+ +([0-9a-f]+) `).exec(sections)![1]}`);
+    const relas = execSync(`readelf -rW ${JSON.stringify(file)}`, { encoding: "utf8" }).split("\n\n").find((b) => b.includes("'.rela.livepatch.funcs'"))!;
+    const entries = [...relas.matchAll(/^([0-9a-f]{16}) +([0-9a-f]{16}) +(\S+) +[0-9a-f]+ +(\S+)/gm)].map((m) => ({ off: BigInt(`0x${m[1]}`), type: m[3], sym: m[4] }));
+    const k = entries.findIndex((e) => e.sym === "xen_extra_version");
+    expect(entries[k]).toMatchObject({ off: 0x10n, type: "R_X86_64_64" });
+    const start = BigInt(`0x${/^([0-9a-f]+) T xen_extra_version$/m.exec(execSync(`nm ${JSON.stringify(image)}`, { encoding: "utf8" }))![1]}`);
+    const bytes = Buffer.from(readFileSync(file));
+    // Elf64_Rela is 24 bytes: r_offset, r_info (type in the low 32 bits), r_addend.
+    bytes.writeUInt32LE(0, Number(offsetOf(".rela.livepatch.funcs")) + k * 24 + 8);
+    bytes.writeBigUInt64LE(start + 1n, Number(offsetOf(".livepatch.funcs")) + 0x10);
+
+    await openApp(page, "#samples=x86_64/xen-syms");
+    await page.locator("input[type=file]").setInputFiles({ name: "mid.livepatch", mimeType: "application/octet-stream", buffer: bytes });
+    await page.getByRole("button", { name: "Simulator" }).click();
+    await expect(page.getByRole("status").filter({ hasText: /^t = / })).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByRole("radio", { name: /^mid/ })).toBeVisible();
+    await type(page, "load mid.livepatch");
+    await expect(current(page, "mid")).toHaveAccessibleName("APPLIED");
+    const memory = page.getByRole("region", { name: "Memory" });
+    await expect(memory.getByRole("article")).toHaveCount(1);
+    const card = memory.getByRole("article", { name: "Memory at xen_extra_version+0x1", exact: true });
+    await expect(card).toHaveClass(/patched/);
+    await expect(card.locator("header")).toContainText(`xen_extra_version+0x1 0x${(start + 1n).toString(16)}`);
+    // The jmp is written at old_addr: the first byte of the window, not of xen_extra_version.
+    await expect(page.getByLabel("xen_extra_version+0x1 bytes now")).toHaveText(/^e9 /);
+  });
 });
 
 test("playback animates an action to its end without blocking the console", async ({ page }) => {

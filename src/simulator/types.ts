@@ -45,7 +45,11 @@ export interface MemoryWindow {
   addr: bigint;
   /** Original bytes of the window (every write to it undone). */
   base: Uint8Array;
-  /** The Xen function the window starts in (the first write's function). */
+  /**
+   * The name of the livepatch_func record whose write opened the window (the first write's), empty
+   * for a nameless one. Not necessarily where the window starts: a record named xen_extra_version may
+   * give old_addr xen_extra_version+1. The card's title names the address itself (MemoryView).
+   */
   func: string;
 }
 

@@ -81,16 +81,22 @@ export function MemoryKey() {
   );
 }
 
-const windowLabel = (win: WindowAtCursor["window"]) => win.func || `0x${win.addr.toString(16)}`;
+/**
+ * A window's title: what the card's one symbolizer (nameAt: a loaded payload's symbol, else the
+ * booted image's imageNameAt()) calls its first address, so a record whose old_addr is
+ * xen_extra_version+1 opens a window titled `xen_extra_version+0x1`, not the record's name at an
+ * address that is not where that function starts. Without an image to ask, the name of the record
+ * that wrote there, else the address.
+ */
+const windowLabel = (win: WindowAtCursor["window"], nameAt: (a: bigint) => string | null) => nameAt(win.addr) ?? (win.func || `0x${win.addr.toString(16)}`);
 
-/** A window the marks ask for: its function by name, or an address inside it or where it jumps. */
+/** A window the marks ask for: its function by name (the record's), or an address inside it or where it jumps. */
 function isHot(w: WindowAtCursor, marks: MemoryMarks | undefined): boolean {
   if (!marks) return false;
   const win = w.window;
-  const label = windowLabel(win);
   const target = w.owner?.target ?? null;
   const end = win.addr + BigInt(win.base.length);
-  return (marks.symbols?.has(label) ?? false) || (marks.addrs ?? []).some((a) => (a >= win.addr && a < end) || a === target);
+  return (marks.symbols?.has(win.func) ?? false) || (marks.addrs ?? []).some((a) => (a >= win.addr && a < end) || a === target);
 }
 
 // A window no write reached since the last step is the same object (simulator/cursorViews.ts):
@@ -105,8 +111,8 @@ const Window = memo(function Window({ w, arch, index, image, hot, memory }: { w:
   const now = useDisasm(arch, bytes.subarray(0, shown), win.addr);
   const patched = changed.some(Boolean);
   const target = owner?.target ?? null;
-  const label = windowLabel(win);
   const nameAt = (a: bigint) => index.nameAt(a, image ? (x) => imageNameAt(image, x) : null, memory);
+  const label = windowLabel(win, nameAt);
   const targetName = target !== null ? nameAt(target) : null;
   return (
     <article className={`mem-window ${patched ? "patched" : "original"} ${hot ? "scn-hot" : ""}`} aria-label={`Memory at ${label}`}>
