@@ -4,24 +4,12 @@
 import type { Page } from "@playwright/test";
 import { test, expect, openApp } from "./support/guards.ts";
 import { type } from "./support/console.ts";
+import { freeze } from "./support/clock.ts";
 
 async function openSimulator(page: Page, hash = "#samples=x86_64/xen_hello_world.livepatch") {
   await openApp(page, hash);
   await page.getByRole("button", { name: "Simulator" }).click();
   await expect(page.getByRole("status").filter({ hasText: /^t = / })).toBeVisible({ timeout: 20_000 });
-}
-
-
-/** Stops the page's clock (at most 100 ms on); from then on time moves only by runFor. */
-async function freeze(page: Page) {
-  for (let tries = 0; ; tries++) {
-    try {
-      await page.clock.pauseAt(await page.evaluate(() => Date.now() + 100));
-      return;
-    } catch (e) {
-      if (tries > 20) throw e;
-    }
-  }
 }
 
 test("the NMI knob types nmi CPU [MS] [--path …], and the simulator takes it", async ({ page }) => {
