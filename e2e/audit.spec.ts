@@ -172,7 +172,7 @@ test("one placement: Overview, Sections and the simulator put the payload's text
 });
 
 // Each sample payload's .livepatch.xen_depends names its own architecture's sample xen-syms
-// (readelf -n: x86_64 4ec75d0c03955d6ceb51a6275c7801ce3d2acc43, aarch64 5554d22549f6d981b67e1f7a3e6940f12fd1a76e): with both images loaded, each runs on its own host.
+// (readelf -n: x86_64 edb3406f68fc5942d2ae9b0188056f8b25bc2910, aarch64 2c237be61932345a7644513061908fb510a5f423): with both images loaded, each runs on its own host.
 test("payloads for two images: one host per image, each ACCEPT as the CLI says against its own --xen", async ({ page }) => {
   const x86 = JSON.parse(cli("audit", "--json", "--xen", sample("x86_64/xen-syms"), sample("x86_64/xen_hello_world.livepatch"))) as AuditJson;
   const arm = JSON.parse(cli("audit", "--json", "--xen", sample("aarch64/xen-syms"), sample("aarch64/xen_hello_world.livepatch"), sample("aarch64/xen_bye_world.livepatch"))) as AuditJson;
@@ -181,8 +181,8 @@ test("payloads for two images: one host per image, each ACCEPT as the CLI says a
   await openApp(page, `#samples=${files.join(",")}&file=aarch64/xen_hello_world.livepatch&view=functions`);
   await page.getByRole("button", { name: "Audit: accept" }).click({ timeout: 30_000 });
   const panel = page.getByRole("complementary", { name: "Audit findings" });
-  const host1 = panel.getByRole("region", { name: "Host 1: xen-syms (x86_64, build-id 4ec75d0c…cc43)" });
-  const host2 = panel.getByRole("region", { name: "Host 2: xen-syms (aarch64, build-id 5554d225…a76e)" });
+  const host1 = panel.getByRole("region", { name: "Host 1: xen-syms (x86_64, build-id edb3406f…2910)" });
+  const host2 = panel.getByRole("region", { name: "Host 2: xen-syms (aarch64, build-id 2c237be6…f423)" });
   // Then the rollback: hello reverted on the same host; on host 2 bye (the top) before hello.
   await expect(host1.getByTestId("audit-steps")).toHaveText(
     "UPLOAD xen_hello_world: hypercall returned 0APPLY xen_hello_world: hypercall returned 0 · then APPLIED, status rc 0REVERT xen_hello_world: hypercall returned 0 · then CHECKED, status rc 0" +

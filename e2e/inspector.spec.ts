@@ -227,12 +227,12 @@ test("the map shows which payload targets which image and flags functions patche
   await expect(page.locator(".g-node.contested")).toContainText("patched by 2 payloads");
   await expect(page.locator(".g-edge.mismatch")).toHaveCount(1);
   const rail = page.getByRole("region", { name: "Loaded files" });
-  // xen_depends 4ec75d0c…3d2accbc (readelf -x .livepatch.xen_depends) differs from the image's build-id
-  // 4ec75d0c…3d2acc43 (readelf -n) only in its last byte: the shortened ids must still differ.
+  // xen_depends edb3406f…25bc29ef (readelf -x .livepatch.xen_depends) differs from the image's build-id
+  // edb3406f…25bc2910 (readelf -n) only in its last byte: the shortened ids must still differ.
   const wrong = rail.getByRole("listitem").filter({ hasText: "xen_wrong_xen_buildid" }).locator(".link.bad");
-  await expect(wrong).toHaveText("targets no loaded image (build-id 4ec75d0c…ccbc)");
-  await expect(wrong).toHaveAttribute("title", "xen_depends 4ec75d0c03955d6ceb51a6275c7801ce3d2accbc");
-  await expect(page.locator(".g-node.image")).toContainText("image · 4ec75d0c…cc43");
+  await expect(wrong).toHaveText("targets no loaded image (build-id edb3406f…29ef)");
+  await expect(wrong).toHaveAttribute("title", "xen_depends edb3406f68fc5942d2ae9b0188056f8b25bc29ef");
+  await expect(page.locator(".g-node.image")).toContainText("image · edb3406f…2910");
   await expect(rail.getByRole("listitem").filter({ hasText: "xen_replace_world" })).toContainText(/targets xen-syms ✓/);
 });
 

@@ -167,7 +167,7 @@ for (const [w, h] of [
       out = (e as { stdout: string }).stdout;
     }
     const log = out.slice(out.lastIndexOf("# dmesg")).split("\n").slice(1);
-    const quoted = ["Xen WARN at payloads/warn_bug.c:36", "warn_bug_pre_apply+0x31", "<0f> 0b", "pre-apply hook call 1 carries on"].map((q) => log.find((l) => l.includes(q))!);
+    const quoted = ["Xen WARN at payloads/warn_bug.c:36", "warn_bug_pre_apply+0x31", "<d6> 89 de", "pre-apply hook call 1 carries on"].map((q) => log.find((l) => l.includes(q))!);
     expect(quoted.every(Boolean)).toBe(true);
     // Each of them comes after the first 20 lines of the log: the slide has to look past its start.
     expect(log.indexOf(quoted[0])).toBeGreaterThan(20);

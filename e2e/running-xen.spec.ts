@@ -15,6 +15,9 @@ test("xl info at boot and now: xen_extra changes with APPLY, back with REVERT, a
   await expect(panel).toContainText("At boot");
   await expect(row("xen_extra")).toContainText("-unstable");
   await expect(row("xen_major")).toContainText("4");
+  // fixtures/xen/version.c: a 4.23-unstable build, as XEN_SUBVERSION in Xen's own Makefile
+  await expect(row("xen_minor").getByRole("cell").first()).toHaveText("23");
+  await expect(row("xen_version").getByRole("cell").first()).toHaveText("4.23-unstable");
 
   await type(page, "load xen_hello_world.livepatch");
   await expect(row("xen_extra").getByRole("cell").last()).toHaveText("Hello World", { timeout: 20_000 });

@@ -35,7 +35,7 @@ test("the altcall lesson: its own link shows the devirtualised site, the same re
   await expect(panel.locator(".scn-step-title")).toHaveText("The listed site, devirtualised");
   await expect(panel.locator(".scn-output")).toContainText("f3 0f 1e fa 2e e8 ea ff ff ff c3");
   await page.getByRole("button", { name: "Next step" }).click();
-  await expect(panel.locator(".scn-output")).toContainText("altcall_via_site(0x7) = 0x17");
+  await expect(panel.locator(".scn-output")).toContainText("altcall_via_site(0x8) = 0x1a");
   await openAt(page, "#scenario=altcall&step=12", 12);
   await expect(panel.locator(".scn-output")).toContainText("[ff d0 83 c0 01 c3] not CALL *RIPREL");
   await expect(page.locator(".simulator .payload-pick")).toContainText("xen_altcall");
@@ -67,7 +67,7 @@ test("hooks for real: a payload's WARN prints where and the registers and APPLY 
   const panel = page.locator(".scn-panel");
   // fixtures/payloads/warn_bug.c: WARN() on line 36, BUG() on line 45
   await expect(panel.locator(".scn-output")).toContainText("(XEN) Xen WARN at payloads/warn_bug.c:36");
-  await expect(panel.locator(".scn-output")).toContainText("warn_bug_pre_apply+0x31/0x4c [xen_warn_bug]");
+  await expect(panel.locator(".scn-output")).toContainText("warn_bug_pre_apply+0x31/0x4b [xen_warn_bug]");
   await expect(panel.locator(".scn-output")).toContainText("(XEN) warn_bug: pre-apply hook call 1 carries on");
   await page.screenshot({ path: "test-results/hooks-for-real-warn.png" });
   await openAt(page, "#scenario=hooks-for-real&step=15", 15);
@@ -85,7 +85,7 @@ test("the NMI mid-write lesson: torn bytes and what ran, then the same NMI under
   await page.getByRole("button", { name: "Next step" }).click();
   await expect(panel.locator(".scn-explain")).toHaveAttribute("data-step", "6");
   await expect(panel.locator(".scn-output")).toContainText("NMI swallowed, xen_minor_version not entered");
-  await expect(panel.locator(".scn-output")).toContainText("returned 0x17");
+  await expect(panel.locator(".scn-output")).toContainText("returned 0x1a");
 });
 
 test("steps move forward and back, and the URL follows", async ({ page }) => {

@@ -71,7 +71,7 @@ describe("the image's machine in the reports", () => {
     expect(other.verdict).toBe("reject");
     expect(other.findings).toContainEqual(expect.objectContaining({ id: "file-unreadable", file: "i386-xen-syms", offset: 18 }));
     // The build-id is the one readelf -n prints for public/samples/x86_64/xen-syms.
-    const id = "4ec75d0c03955d6ceb51a6275c7801ce3d2acc43";
+    const id = "edb3406f68fc5942d2ae9b0188056f8b25bc2910";
     expect(toText(other).split("\n")[0]).toContain(` against i386-xen-syms (e_machine 3, build-id ${id})`);
     expect(toMarkdown(other)).toContain(`- Hypervisor image: \`i386-xen-syms\` (e_machine 3, build-id \`${id}\`)`);
   });

@@ -95,7 +95,7 @@ describe("livepatch-lens audit", () => {
   it("an AArch64 payload marked big-endian, with no image: no finding from the stand-in's build-id, which the unreadable file could not give it", () => {
     // AArch64's arch_livepatch_verify_elf() (xen/arch/arm/arm64/livepatch.c) checks e_machine and
     // EI_CLASS, never EI_DATA: Xen reads the file in place, little-endian, and its
-    // .livepatch.xen_depends (readelf -x: 5554d225...2fd1a76e) names the sample xen-syms' build-id
+    // .livepatch.xen_depends (readelf -x: 2c237be6...10a5f423) names the sample xen-syms' build-id
     // (readelf -n). The audit's reader honours EI_DATA: e_shoff 3072 (readelf -h, 0xc00) read
     // big-endian is 0xc000000000000, past the 5184-byte file, so it reads no section, and the stand-in
     // Xen gets no build-id from it.

@@ -6,11 +6,11 @@ import { quoteWord, suggestedCommand } from "./suggest.ts";
 // worked out by hand for each file name below. Build-ids are the x86_64 samples' (readelf -n and
 // readelf -x .livepatch.depends): hello world and nop depend on Xen's, bye world on hello world's.
 // .livepatch.xen_depends (readelf -x): Xen's in each of those; xen_wrong_xen_buildid's differs in
-// its last byte (…3d2accbc), and xen_no_xen_buildid has no such section (readelf -S).
-const XEN = "4ec75d0c03955d6ceb51a6275c7801ce3d2acc43";
-const WRONG_XEN = "4ec75d0c03955d6ceb51a6275c7801ce3d2accbc";
-const HELLO = "7d9f5ed556628938fd57497a5bb93f59e7a235b8";
-const BYE = "78a3977ab23e12e0b3eac44b8b9816d64b778d08";
+// its last byte (…25bc29ef), and xen_no_xen_buildid has no such section (readelf -S).
+const XEN = "edb3406f68fc5942d2ae9b0188056f8b25bc2910";
+const WRONG_XEN = "edb3406f68fc5942d2ae9b0188056f8b25bc29ef";
+const HELLO = "b459f5e84266ecbd9de4c35c4724b4ed63b84c51";
+const BYE = "65a1bdefa522ad572c740772676efb5313c6a878";
 const none = () => false;
 const onXen = (...names: string[]) => names.map((name) => ({ name, depends: XEN, xenDepends: XEN }));
 const holding = (...names: string[]) => (n: string) => names.includes(n);

@@ -5,7 +5,7 @@
 const HEAD = 8;
 const TAIL = 4;
 
-/** `4ec75d0c03955d6ceb51a6275c7801ce3d2acc43` → `4ec75d0c…cc43`; an id too short to save anything is returned whole. */
+/** `edb3406f68fc5942d2ae9b0188056f8b25bc2910` → `edb3406f…2910`; an id too short to save anything is returned whole. */
 export function shortBuildId(id: string): string {
   return id.length <= HEAD + 1 + TAIL ? id : `${id.slice(0, HEAD)}…${id.slice(-TAIL)}`;
 }

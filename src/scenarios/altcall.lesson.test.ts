@@ -79,10 +79,10 @@ describe("altcall lesson", () => {
     expect(out.get("A site as the compiler left it")!.explain).toContain(`0x${next.toString(16)} + 0xfd6 = 0x${sym("altcall_ops").toString(16)}`);
   });
 
-  it("gets 3 * 7 + 2 through the indirect call, the direct call and xen_minor_version once applied", () => {
-    const want = `0x${(3 * 7 + 2).toString(16)}`;
-    expect(out.get("Run it as built")!.output).toBe(`altcall_via_pointer(0x7) = ${want}\n`);
-    expect(out.get("The same result, directly")!.output).toBe(`altcall_via_site(0x7) = ${want}\n`);
+  it("gets 3 * 8 + 2 through the indirect call, the direct call and xen_minor_version once applied", () => {
+    const want = `0x${(3 * 8 + 2).toString(16)}`;
+    expect(out.get("Run it as built")!.output).toBe(`altcall_via_pointer(0x8) = ${want}\n`);
+    expect(out.get("The same result, directly")!.output).toBe(`altcall_via_site(0x8) = ${want}\n`);
     expect(out.get("Xen's function, through the site")!.output).toBe(`xen_minor_version() = ${want}\n`);
   });
 
@@ -125,7 +125,7 @@ describe("altcall lesson", () => {
 
   it("keeps nothing live in a caller-saved register across the site in altcall_minor_version", async () => {
     const insns = await decoded("What a callee may destroy");
-    expect(insns.slice(0, 4).map((i) => i.text)).toEqual(["endbr64", "mov $0x7,%edi", `cs call 0x${(sym("altcall_scale") + 4n).toString(16)}`, "ret"]);
+    expect(insns.slice(0, 4).map((i) => i.text)).toEqual(["endbr64", "mov $0x8,%edi", `cs call 0x${(sym("altcall_scale") + 4n).toString(16)}`, "ret"]);
     expect(insns[2].bytes).toBe("2e e8 b5 ff ff ff");
   });
 

@@ -53,20 +53,21 @@ async function firstInsn(bytes: Uint8Array, at: bigint) {
 }
 
 describe("NMI mid-write lesson", () => {
-  it("starts from mov $0x16,%eax; ret and a jmp to altcall_minor_version", async () => {
-    expect(hex(torn(0))).toBe("b8 16 00 00 00 c3");
+  it("starts from mov $0x17,%eax; ret (23, Xen's XEN_SUBVERSION) and a jmp to altcall_minor_version", async () => {
+    expect(hex(torn(0))).toBe("b8 17 00 00 00 c3");
     expect(out.get("The bytes before")).toContain(hex(torn(0)));
     expect((await firstInsn(jmp, minor)).target).toBe(newFn);
   });
 
   it("one byte in: a jmp into xen_deny's padding, whose 00 00 writes through %rax", async () => {
     const insn = await firstInsn(torn(1), minor);
-    expect(insn.text).toBe(`jmp 0x${(minor + 0x1bn).toString(16)}`);
-    expect(insn.target).toBe(addr("xen_deny") + 0xbn);
+    // e9 17 00 00 00: minor + 5 + 0x17.
+    expect(insn.text).toBe(`jmp 0x${(minor + 0x1cn).toString(16)}`);
+    expect(insn.target).toBe(addr("xen_deny") + 0xcn);
     expect((await firstInsn(readVirtual(image, insn.target!, 2)!, insn.target!)).text).toBe("add %al,(%rax)");
     const o = out.get("One byte in: a crash")!;
     expect(o).toContain(`torn ${hex(torn(1))}`);
-    expect(o).toContain("ran xen_minor_version -> xen_deny+0xb/");
+    expect(o).toContain("ran xen_minor_version -> xen_deny+0xc/");
     expect(scenario.steps[2].explain).toContain(`jmp 0x${insn.target!.toString(16)}`);
     expect(o).toContain("Faulting linear address: 0000000000000000");
   });
@@ -86,12 +87,12 @@ describe("NMI mid-write lesson", () => {
     expect(out.get("Three bytes in: someone else's code")).toContain(`returned 0x${(2036).toString(16)}`);
   });
 
-  it("under the rendezvous the handler is not entered and the whole jmp runs: 3 * 7 + 2", () => {
+  it("under the rendezvous the handler is not entered and the whole jmp runs: 3 * 8 + 2", () => {
     const o = out.get("The same NMI under Xen's rendezvous")!;
     expect(o).toContain(`torn ${hex(torn(2))}: NMI swallowed, xen_minor_version not entered`);
     expect(o).toContain(`released: ${hex(torn(5))}`);
-    expect(o).toContain(`returned 0x${(3 * 7 + 2).toString(16)}`);
-    expect(out.get("#MC is left alone")).toBe(`xen_minor_version() = 0x${(3 * 7 + 2).toString(16)}\n`);
+    expect(o).toContain(`returned 0x${(3 * 8 + 2).toString(16)}`);
+    expect(out.get("#MC is left alone")).toBe(`xen_minor_version() = 0x${(3 * 8 + 2).toString(16)}\n`);
   });
 
   it("leaves no trace: the real APPLY still finds the image's bytes and writes the whole jmp", () => {

@@ -254,11 +254,11 @@ describe("simulator session", () => {
   });
 
   it("records whom APPLY checks .livepatch.depends against, and the console's hint offers only a load Xen accepts", async () => {
-    // Build-ids from readelf -n: xen-syms 4ec75d0c…, hello world 7d9f5ed5…, bye world 78a3977a…;
+    // Build-ids from readelf -n: xen-syms edb3406f…, hello world b459f5e8…, bye world 65a1bdef…;
     // .livepatch.depends (readelf -x): hello world and nop name Xen's, bye world hello world's.
-    const XEN = "4ec75d0c03955d6ceb51a6275c7801ce3d2acc43";
-    const HELLO = "7d9f5ed556628938fd57497a5bb93f59e7a235b8";
-    const BYE = "78a3977ab23e12e0b3eac44b8b9816d64b778d08";
+    const XEN = "edb3406f68fc5942d2ae9b0188056f8b25bc2910";
+    const HELLO = "b459f5e84266ecbd9de4c35c4724b4ed63b84c51";
+    const BYE = "65a1bdefa522ad572c740772676efb5313c6a878";
     const s = await session();
     s.setFiles([{ name: "xen_nop.livepatch", bytes: file("xen_nop.livepatch") }]);
     // build_id_dep(): against the hypervisor while applied_list is empty, else its last entry.
@@ -296,8 +296,8 @@ describe("simulator session", () => {
 
   it("the console's hint offers no payload UPLOAD refuses for its .livepatch.xen_depends, and those loads do fail", async () => {
     // readelf -x .livepatch.depends: all three name Xen's build-id (xen-syms, readelf -n:
-    // 4ec75d0c…3d2acc43), so APPLY's check alone would take them. readelf -x .livepatch.xen_depends:
-    // wrong_xen_buildid names …3d2accbc; readelf -S: no_xen_buildid has no such section.
+    // edb3406f…25bc2910), so APPLY's check alone would take them. readelf -x .livepatch.xen_depends:
+    // wrong_xen_buildid names …25bc29ef; readelf -S: no_xen_buildid has no such section.
     const names = ["xen_wrong_xen_buildid", "xen_no_xen_buildid", "xen_hello_world"];
     const s = await session();
     s.setFiles(names.map((n) => ({ name: `${n}.livepatch`, bytes: file(`${n}.livepatch`) })));
@@ -319,7 +319,7 @@ describe("simulator session", () => {
 
   it("the memory card marks every byte Xen writes, even one equal to the byte it replaced, and none once reverted", async () => {
     // xen_nop's .livepatch.funcs (readelf -x): new_addr 0 (a NOP-out), old_addr 0xffff82d040200130
-    // (xen_minor_version, whose first bytes are b8 16 00 00 00: mov $0x16,%eax), new_size 5,
+    // (xen_minor_version, whose first bytes are b8 17 00 00 00: mov $0x17,%eax), new_size 5,
     // old_size 6. arch_livepatch_apply() (xen/arch/x86/livepatch.c) memcpy()s
     // livepatch_insn_len() = new_size - patch_offset = 5 bytes of ideal NOPs: P6 NOP5 0f 1f 44 00 00,
     // whose last two bytes equal the old ones.
@@ -327,7 +327,7 @@ describe("simulator session", () => {
     await s.run({ kind: "console", line: "upload xen_nop xen_nop.livepatch", via: "console" });
     await s.run({ kind: "console", line: "apply xen_nop", via: "console" });
     const w = s.data.windows.find((x) => x.addr === 0xffff82d040200130n)!;
-    expect(hex(w.base.slice(0, 5))).toBe("b8 16 00 00 00");
+    expect(hex(w.base.slice(0, 5))).toBe("b8 17 00 00 00");
     const applied = windowAt(w, view(s).writes);
     expect(hex(applied.bytes.slice(0, 5))).toBe("0f 1f 44 00 00");
     expect(applied.written).toEqual(Array.from(w.base, (_, i) => i < 5));

@@ -39,8 +39,8 @@ describe("apply_alt_calls() at upload (xen_altcall)", () => {
     expect(hex(hv.readMemory(base + 0x20n, 11))).toBe(`f3 0f 1e fa ff 15 ${rel32(base + 0x2an, ops)} c3`);
     // altcall_unset: NULL pointer.
     expect(hex(hv.readMemory(base + 0x30n, 11))).toBe("f3 0f 1e fa 0f 0b 0f 0b 0f 0b c3");
-    // altcall_minor_version: mov $7,%edi, then the site at +0x49.
-    expect(hex(hv.readMemory(base + 0x40n, 16))).toBe(`f3 0f 1e fa bf 07 00 00 00 2e e8 ${rel32(base + 0x4fn, scale + 4n)} c3`);
+    // altcall_minor_version: mov $8,%edi, then the site at +0x49.
+    expect(hex(hv.readMemory(base + 0x40n, 16))).toBe(`f3 0f 1e fa bf 08 00 00 00 2e e8 ${rel32(base + 0x4fn, scale + 4n)} c3`);
     // The pointers the sites read: altcall_scale, then NULL.
     expect(hex(hv.readMemory(ops, 16))).toBe(`${hex(new Uint8Array(new BigUint64Array([scale]).buffer))} 00 00 00 00 00 00 00 00`);
   });

@@ -10,17 +10,19 @@
 // on line 89 of
 // fixtures/payloads/warn_bug.c, compiled as "payloads/warn_bug.c" from fixtures/); instruction
 // offsets and sizes from `objdump -d` / `readelf -s` of public/samples/x86_64/xen_warn_bug.livepatch:
-// the ud2 at warn_bug_pre_apply+0x31 (size 0x4c), after `cmp $0x1,%ebx; jne` (83 fb 01 75 02),
-// followed by `mov %ebx,%esi; xor %eax,%eax; lea ..(%rip),%rdi` (89 de 31 c0 48 8d 3d); the ud2
-// of warn_bug_check at +0xb (size 0xd).
+// the UDB (d6, objdump "(bad)") at warn_bug_pre_apply+0x31 (size 0x4b), after `cmp $0x1,%ebx; jne`
+// (83 fb 01 75 01), followed by `mov %ebx,%esi; xor %eax,%eax; lea ..(%rip),%rdi`
+// (89 de 31 c0 48 8d 3d); the UDB of warn_bug_check at +0xb, its last byte (size 0xc).
 import { describe, expect, it } from "vitest";
 import { apply, booted, eventsOf, upload, APPLIED } from "./harness.ts";
 import { instantiate } from "../build/hypervisor.js";
+import { bootFromImage } from "../host/image.ts";
+import { parseElf } from "../../../src/elf/index.ts";
 import { compileHypervisorModule } from "../host/node.ts";
 import { bugLine, splitBugWord } from "../../../src/livepatch/bugframes.ts";
 import { wrongFrames } from "../../../src/livepatch/testing/bugWords.ts";
 import { Patch } from "../../../src/audit/test-support/samples.ts";
-import { sample } from "./harness.ts";
+import { freshHypervisor, sample } from "./harness.ts";
 
 const FILE = "payloads/warn_bug.c";
 const WARN_LINE = 36;
@@ -30,7 +32,7 @@ const ASSERT_LINE = 89;
 const hex16 = (v: bigint) => v.toString(16).padStart(16, "0");
 
 describe("x86_64: a payload's WARN and BUG", () => {
-  it("WARN in the pre-apply hook: Xen prints where and the registers, resumes after the ud2, and the hook's 0 lets APPLY go on", async () => {
+  it("WARN in the pre-apply hook: Xen prints where and the registers, resumes after the UDB, and the hook's 0 lets APPLY go on", async () => {
     const hv = await booted("x86_64");
     expect(upload(hv, "x86_64", "xen_warn_bug")).toBe(0);
     const from = hv.consoleLines().length;
@@ -48,14 +50,15 @@ describe("x86_64: a payload's WARN and BUG", () => {
     // RFLAGS after `cmp $1,%ebx` with ebx 1: ZF and PF, plus IF (hypercall context) and bit 1
     expect(lines.slice(at + 1, at + 4)).toEqual([
       "CPU:    0",
-      `RIP:    e008:[<${hex16(rip)}>] warn_bug_pre_apply+0x31/0x4c [xen_warn_bug]`,
+      `RIP:    e008:[<${hex16(rip)}>] warn_bug_pre_apply+0x31/0x4b [xen_warn_bug]`,
       "RFLAGS: 0000000000000246   CONTEXT: hypervisor",
     ]);
     // rbx holds the count the hook just took under its lock: 1
     expect(lines[at + 4]).toMatch(/^rax: [0-9a-f]{16} {3}rbx: 0000000000000001 {3}rcx: [0-9a-f]{16}$/);
-    expect(lines[at + 10]).toBe(`Xen code around <${hex16(rip)}> (warn_bug_pre_apply+0x31/0x4c [xen_warn_bug]):`);
-    expect(lines[at + 11]).toMatch(/^( [0-9a-f]{2}){3} 83 fb 01 75 02 <0f> 0b 89 de 31 c0 48 8d 3d( [0-9a-f]{2}){7}$/);
-    // then the hook's own code again, after the ud2
+    expect(lines[at + 10]).toBe(`Xen code around <${hex16(rip)}> (warn_bug_pre_apply+0x31/0x4b [xen_warn_bug]):`);
+    // show_code(): 8 bytes before RIP, then 16 from it
+    expect(lines[at + 11]).toMatch(/^( [0-9a-f]{2}){3} 83 fb 01 75 01 <d6> 89 de 31 c0 48 8d 3d( [0-9a-f]{2}){8}$/);
+    // then the hook's own code again, after the UDB
     expect(lines[at + 12]).toBe("warn_bug: pre-apply hook call 1 carries on");
     expect(lines[at + 13]).toBe("livepatch: xen_warn_bug: Applying 1 functions");
   });
@@ -73,32 +76,71 @@ describe("x86_64: a payload's WARN and BUG", () => {
     const lines = hv.consoleLines().slice(from);
     const at = lines.indexOf(`Xen BUG at ${FILE}:${BUG_LINE}`);
     expect(at).toBe(0);
-    expect(lines[at + 2]).toMatch(/^RIP: {4}e008:\[<[0-9a-f]{16}>\] warn_bug_check\+0xb\/0xd \[xen_warn_bug\]$/);
+    expect(lines[at + 2]).toMatch(/^RIP: {4}e008:\[<[0-9a-f]{16}>\] warn_bug_check\+0xb\/0xc \[xen_warn_bug\]$/);
     // the panic banner follows the register lines
     expect(lines.indexOf("Panic on CPU 0:")).toBeGreaterThan(at + 10);
   });
 });
 
 // x86 do_invalid_op() takes one bug instruction, by release: ud2 (0f 0b) up to 4.22, the one-byte
-// UDB (0xd6) from 4.23 (xen/arch/x86/traps.c, commit 1f3dd605ea in /work/xen). The sample image
-// says it is 4.22 (fixtures/xen/version.c: xen_minor_version() returns 22), so its payloads' frames
-// sit on ud2 (fixtures/include/bug_frame.h) and a UDB at the same place is a plain #UD:
-// fatal_trap() "FATAL TRAP: vec 6, #UD[0000]" with no frame lookup (vector 6, error code 0).
+// UDB (0xd6) from 4.23 (xen/arch/x86/traps.c, commit 1f3dd605ea in /work/xen); the other one is a
+// plain #UD: fatal_trap() "FATAL TRAP: vec 6, #UD[0000]" with no frame lookup (vector 6, error
+// code 0). The sample image is 4.23 (fixtures/xen/version.c: xen_minor_version() returns 23, as
+// XEN_SUBVERSION in /work/xen/xen/Makefile) and its payloads' frames sit on UDB
+// (fixtures/include/bug_frame.h). A 4.22 Xen is the same image with xen_minor_version's
+// `mov $0x17,%eax` (b8 17 00 00 00) made `mov $0x16,%eax`: the release is what that code answers
+// at boot, and the build-id note, which payloads depend on, is left as it is.
+const asRelease = (minor: number) => {
+  const img = new Patch(sample("x86_64/xen-syms"));
+  const fn = img.elf.symbolTables.find((t) => t.sectionType === 2)!;
+  const i = fn.name.indexOf("xen_minor_version");
+  const sec = img.elf.sections[fn.shndx[i]];
+  const off = sec.dataOffset + Number(fn.value[i] - sec.addr);
+  expect([...img.bytes.subarray(off, off + 6)]).toEqual([0xb8, 0x17, 0, 0, 0, 0xc3]);
+  return img.u8(off + 1, minor).bytes;
+};
+const bootedAs = async (minor: number) => {
+  const hv = await freshHypervisor();
+  bootFromImage(hv, parseElf(asRelease(minor)), { cpus: 4 });
+  expect(hv.xlInfo!().fields.find((f) => f.key === "xen_minor")?.value).toBe(String(minor));
+  return hv;
+};
+// warn_bug_check rewritten to trap with a ud2 where its BUG frame points, in its own 12 bytes
+// (objdump -D -b binary of these bytes): test %rdi,%rdi; je +2; ud2; push $1; pop %rax; ret,
+// and the frame's location moved from +0xb to +5 (.rela.bug_frames.2 record 0: line 45 >> 7 is
+// 0, so the addend is the offset alone).
+const withUd2Check = () => {
+  const p = new Patch(sample("x86_64/xen_warn_bug.livepatch"));
+  const at = p.section(".text.warn_bug_check").dataOffset;
+  // objdump -d: test; jne +6; mov $1,%eax; ret; UDB at +0xb
+  expect([...p.bytes.subarray(at, at + 12)]).toEqual([0x48, 0x85, 0xff, 0x75, 0x06, 0xb8, 0x01, 0, 0, 0, 0xc3, 0xd6]);
+  p.bytes.set([0x48, 0x85, 0xff, 0x74, 0x02, 0x0f, 0x0b, 0x6a, 0x01, 0x58, 0xc3, 0xd6], at);
+  return p.addend(".rela.bug_frames.2", 0, 5n).bytes;
+};
+const bugCheck = (hv: Awaited<ReturnType<typeof freshHypervisor>>, bytes: Uint8Array) => {
+  expect(hv.upload("xen_warn_bug", bytes)).toBe(0);
+  expect(hv.call!("warn_bug_check", [0n])).toMatchObject({ outcome: "returned", value: "0x1" });
+  const from = hv.consoleLines().length;
+  const r = hv.call!("warn_bug_check", [1n]);
+  expect(hv.halted()).toBe(true);
+  return { r, bugLine: hv.consoleLines().slice(from).some((l) => l.startsWith("Xen BUG at")) };
+};
 describe("x86_64: the bug instruction follows the booted image's release", () => {
-  it("on the 4.22 sample image a UDB (0xd6) where warn_bug_check's BUG frame points is a fatal #UD, not Xen's BUG line", async () => {
+  it("the sample image is 4.23: a ud2 where warn_bug_check's BUG frame points is a fatal #UD, not Xen's BUG line", async () => {
     const hv = await booted("x86_64");
-    expect(hv.xlInfo!().fields.find((f) => f.key === "xen_minor")?.value).toBe("22");
-    const p = new Patch(sample("x86_64/xen_warn_bug.livepatch"));
-    // objdump -d: warn_bug_check+0xb is `0f 0b` (ud2), the function's last two bytes (size 0xd)
-    const at = p.section(".text.warn_bug_check").dataOffset + 0xb;
-    expect([p.bytes[at], p.bytes[at + 1]]).toEqual([0x0f, 0x0b]);
-    p.u8(at, 0xd6).u8(at + 1, 0x90);
-    expect(hv.upload("xen_warn_bug", p.bytes)).toBe(0);
-    const from = hv.consoleLines().length;
-    const r = hv.call!("warn_bug_check", [1n]);
+    expect(hv.xlInfo!().fields.find((f) => f.key === "xen_minor")?.value).toBe("23");
+    const { r, bugLine } = bugCheck(hv, withUd2Check());
     expect(r).toMatchObject({ outcome: "crashed", detail: expect.stringMatching(/^FATAL TRAP: vec 6, #UD\[0000\]/) });
-    expect(hv.halted()).toBe(true);
-    expect(hv.consoleLines().slice(from).some((l) => l.startsWith("Xen BUG at"))).toBe(false);
+    expect(bugLine).toBe(false);
+  });
+
+  it("on the same image made 4.22, that ud2 is Xen's BUG line and the sample's UDB is the fatal #UD", async () => {
+    const withUd2 = bugCheck(await bootedAs(0x16), withUd2Check());
+    expect(withUd2.r).toMatchObject({ outcome: "crashed", detail: `Xen BUG at ${FILE}:${BUG_LINE}` });
+    expect(withUd2.bugLine).toBe(true);
+    const withUdb = bugCheck(await bootedAs(0x16), sample("x86_64/xen_warn_bug.livepatch"));
+    expect(withUdb.r).toMatchObject({ outcome: "crashed", detail: expect.stringMatching(/^FATAL TRAP: vec 6, #UD\[0000\]/) });
+    expect(withUdb.bugLine).toBe(false);
   });
 });
 

@@ -28,10 +28,10 @@ for (const arch of ARCHES) {
     });
 
     it("hello world: load and unload hooks print and count; xl info says Hello World while it is applied", () => {
-      // fixtures/xen/version.c: xen_extra_version() returns "-unstable", major 4, minor 22
+      // fixtures/xen/version.c: xen_extra_version() returns "-unstable", major 4, minor 23 (4.23, Xen's XEN_SUBVERSION)
       expect(xl(hv, "xen_extra")).toBe("-unstable");
       expect(xl(hv, "xen_major")).toBe("4");
-      expect(xl(hv, "xen_minor")).toBe("22");
+      expect(xl(hv, "xen_minor")).toBe("23");
       upload(hv, arch, "xen_hello_world");
       let from = hv.consoleLines().length;
       expect(apply(hv, "xen_hello_world")).toBe(0);
@@ -43,7 +43,7 @@ for (const arch of ARCHES) {
       ]);
       // fixtures/payloads/hello_world_func.c: xen_hello_world() returns "Hello World"
       expect(xl(hv, "xen_extra")).toBe("Hello World");
-      expect(xl(hv, "xen_version")).toBe("4.22Hello World");
+      expect(xl(hv, "xen_version")).toBe("4.23Hello World");
       const call = hv.call!("xen_extra_version", []);
       expect(call).toMatchObject({ outcome: "returned", string: "Hello World" });
       from = hv.consoleLines().length;
@@ -146,7 +146,7 @@ for (const arch of ARCHES) {
 
     it("call: a version function's value and the string it points at", () => {
       expect(hv.call!("xen_major_version", [])).toMatchObject({ outcome: "returned", value: "0x4" });
-      expect(hv.call!("xen_minor_version", [])).toMatchObject({ outcome: "returned", value: "0x16" });
+      expect(hv.call!("xen_minor_version", [])).toMatchObject({ outcome: "returned", value: "0x17" });
       expect(hv.call!("xen_extra_version", [])).toMatchObject({ outcome: "returned", string: "-unstable" });
       expect(hv.call!("no_such_function", [])).toMatchObject({ error: expect.stringContaining("no_such_function") });
     });
@@ -194,7 +194,7 @@ describe("console: xl info, call, dmesg", () => {
     const hv = await booted("x86_64");
     const con = createConsole({ hv, resolveFile: (f) => sample(`x86_64/${f}`) });
     // tools/xl/xl_info.c: "%-23s: %s" style key column
-    expect(con.run("xl info").output).toMatch(/^xen_major {14}: 4\nxen_minor {14}: 22\nxen_extra {14}: -unstable\nxen_version {12}: 4\.22-unstable\n/);
+    expect(con.run("xl info").output).toMatch(/^xen_major {14}: 4\nxen_minor {14}: 23\nxen_extra {14}: -unstable\nxen_version {12}: 4\.23-unstable\n/);
     expect(con.run("call xen_major_version").output).toBe("xen_major_version() = 0x4\n");
     expect(con.run("call xen_extra_version").output).toMatch(/^xen_extra_version\(\) = 0x[0-9a-f]+ "-unstable"\n$/);
     expect(con.run("load xen_hello_world.livepatch").status).toBe(0);

@@ -295,7 +295,7 @@ describe("upload sequences", () => {
     ]);
   });
 
-  it("legacy layouts are refused by a 4.22 hypervisor with -EINVAL", async () => {
+  it("legacy layouts are refused by a 4.23 hypervisor with -EINVAL", async () => {
     const hv = await bootArch("x86_64");
     for (const f of ["legacy/xen_hello_world_v1.livepatch", "legacy/xsplice_hello_world.xsplice"]) {
       expect(hv.upload(f.split("/")[1].split(".")[0], sampleBytes(f))).toBe(-22);
