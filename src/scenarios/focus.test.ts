@@ -8,16 +8,16 @@ const log = [
   "(XEN) pre-apply hook", // 1
   "(XEN) livepatch: xen_warn_bug: Calling pre-apply hook function", // 2
   "(XEN) Xen WARN at payloads/warn_bug.c:36", // 3
-  "(XEN) RIP:    e008:[<ffff82d040408031>] warn_bug_pre_apply+0x31/0x4c [xen_warn_bug]", // 4
+  "(XEN) RIP:    e008:[<ffff82d040408031>] warn_bug_pre_apply+0x31/0x4b [xen_warn_bug]", // 4
   "(XEN) rax: 0000000000000000", // 5
-  "(XEN)  81 e0 ff 83 fb 01 75 02 <0f> 0b 89 de", // 6
+  "(XEN)  81 e0 ff 83 fb 01 75 01 <d6> 89 de", // 6
   "(XEN) warn_bug: pre-apply hook call 1 carries on", // 7
   "(XEN) livepatch: xen_warn_bug finished APPLY with rc=0", // 8
 ].join("\n");
 
 describe("referredLines", () => {
   it("every line a multi-line text spans, each text found after the one before", () => {
-    expect(referredLines(log, ["(XEN) livepatch: xen_warn_bug: Calling pre-apply hook function\n(XEN) Xen WARN at", "warn_bug_pre_apply+0x31", "<0f> 0b", "carries on"])).toEqual([2, 3, 4, 6, 7]);
+    expect(referredLines(log, ["(XEN) livepatch: xen_warn_bug: Calling pre-apply hook function\n(XEN) Xen WARN at", "warn_bug_pre_apply+0x31", "<d6> 89 de", "carries on"])).toEqual([2, 3, 4, 6, 7]);
   });
 
   it("a text found only before the previous one's end is missing: nothing singled out", () => {
