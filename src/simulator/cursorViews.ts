@@ -1,12 +1,28 @@
-// The simulator's views at the cursor (snapshot, rendezvous, memory windows), carried forward as
-// the cursor moves on: a playback step folds only the items it passes into the state it carried,
-// with the same steps the from-scratch derivations use (applyEvent, readRendezvous, replayWrite),
+// The simulator's views at the cursor (snapshot, rendezvous, memory windows, where the payloads
+// are), carried forward as the cursor moves on: a playback step folds only the items it passes
+// into the state it carried, with the same steps the from-scratch derivations use (applyEvent,
+// readRendezvous, replayWrite, placeEvent),
 // so a 2,000-function APPLY no longer re-reads its whole timeline at each of its ~50 redraws. A
 // cursor moving back, a new timeline, other windows or another CPU count start again from item 0.
 // Every view handed out is a copy: carrying on never changes one a caller holds.
 import { applyEvent, cloneSnapshot, deriveSnapshot, emptySnapshot, type SimSnapshot } from "./derive.ts";
 import { deriveRendezvous, readRendezvous, rendezvousStart, rendezvousView, scheduledAt, startRendezvous, type RendezvousReading, type RendezvousView } from "./rendezvous.ts";
-import { replayView, replayWrite, startReplay, toWrite, windowSpan, windowsAt, windowsReached, writesUpTo, type WindowAtCursor, type WindowReplay } from "./memory.ts";
+import {
+  clonePayloadMemory,
+  emptyPayloadMemory,
+  placeEvent,
+  replayView,
+  replayWrite,
+  startReplay,
+  toWrite,
+  windowSpan,
+  windowsAt,
+  windowsReached,
+  writesUpTo,
+  type PayloadMemory,
+  type WindowAtCursor,
+  type WindowReplay,
+} from "./memory.ts";
 import type { MemoryWindow, TimelineItem } from "./types.ts";
 
 export interface CursorViews {
@@ -14,15 +30,20 @@ export interface CursorViews {
   rv: RendezvousView | null;
   /** The windows some write has reached by the cursor, in address order. */
   windows: WindowAtCursor[];
+  /** Where the uploaded payloads are and what UNLOAD freed (the memory card names addresses by it). */
+  memory: PayloadMemory;
 }
 
 /** The views from scratch: every item up to the cursor read again. */
 export function deriveCursorViews(items: readonly TimelineItem[], cursor: number, bootCpus: number, windows: readonly MemoryWindow[]): CursorViews {
   const snap = deriveSnapshot(items, cursor, bootCpus);
+  const memory = emptyPayloadMemory();
+  for (const it of items.slice(0, Math.max(0, cursor))) if (it.type === "event") placeEvent(memory, it.event);
   return {
     snap,
     rv: deriveRendezvous(items, cursor, snap.cpus),
     windows: windowsAt(windows, writesUpTo(items, cursor)).filter((w) => w.last !== null),
+    memory,
   };
 }
 
@@ -40,11 +61,13 @@ interface Carried {
   replays: (WindowReplay | null)[];
   /** Per window, the view handed out last; null when a write reached it since. */
   shown: (WindowAtCursor | null)[];
+  memory: PayloadMemory;
   /** The last views handed out, and whether anything changed since. */
   out: CursorViews | null;
   snapDirty: boolean;
   rvDirty: boolean;
   windowsDirty: boolean;
+  memoryDirty: boolean;
 }
 
 function start(items: readonly TimelineItem[], bootCpus: number, windows: readonly MemoryWindow[]): Carried {
@@ -58,10 +81,12 @@ function start(items: readonly TimelineItem[], bootCpus: number, windows: readon
     span: windowSpan(windows),
     replays: windows.map(() => null),
     shown: windows.map(() => null),
+    memory: emptyPayloadMemory(),
     out: null,
     snapDirty: true,
     rvDirty: true,
     windowsDirty: true,
+    memoryDirty: true,
   };
 }
 
@@ -82,6 +107,7 @@ function foldTo(c: Carried, to: number): void {
     if (it.type !== "event") continue;
     applyEvent(c.snap, it.event);
     c.snapDirty = true;
+    if (placeEvent(c.memory, it.event)) c.memoryDirty = true;
     const w = toWrite(it.event);
     if (!w) continue;
     for (const k of windowsReached(windows, c.span, w)) {
@@ -116,7 +142,7 @@ export function cursorDeriver(): { at(items: readonly TimelineItem[], cursor: nu
         c.rvDirty = true;
       }
       const prev = c.out;
-      if (prev && !c.snapDirty && !c.rvDirty && !c.windowsDirty) return prev;
+      if (prev && !c.snapDirty && !c.rvDirty && !c.windowsDirty && !c.memoryDirty) return prev;
       const snap = !prev || c.snapDirty ? cloneSnapshot(c.snap) : prev.snap;
       const rv = !prev || c.rvDirty ? (c.rv && rendezvousView(c.rv)) : prev.rv;
       let shownWindows = prev?.windows ?? [];
@@ -126,8 +152,9 @@ export function cursorDeriver(): { at(items: readonly TimelineItem[], cursor: nu
           if (r) shownWindows.push((c!.shown[k] ??= replayView(r)));
         });
       }
-      c.snapDirty = c.rvDirty = c.windowsDirty = false;
-      c.out = { snap, rv, windows: shownWindows };
+      const memory = !prev || c.memoryDirty ? clonePayloadMemory(c.memory) : prev.memory;
+      c.snapDirty = c.rvDirty = c.windowsDirty = c.memoryDirty = false;
+      c.out = { snap, rv, windows: shownWindows, memory };
       return c.out;
     },
   };

@@ -3,7 +3,8 @@
 // carries in the hello world sample).
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { freedHolder, hexToBytes, memoryIndex, payloadMemoryAt, rewinder, windowAt, windowsAt, type ByteWrite } from "./memory.ts";
+import { freedHolder, hexToBytes, memoryIndex, rewinder, windowAt, windowsAt, type ByteWrite } from "./memory.ts";
+import { cursorDeriver } from "./cursorViews.ts";
 import type { PayloadInfo, TimelineItem } from "./types.ts";
 import type { LoggedEvent } from "../protocol/hypervisor.ts";
 
@@ -200,24 +201,26 @@ describe("where the payloads are at the cursor", () => {
   const timeline = [placed("dup_same", TEXT), state("dup_same", "CHECKED"), state("dup_same", "APPLIED"), state("dup_same", "CHECKED"), state("dup_same", "UNLOADED")];
   const ix = memoryIndex({ dup_same: dup });
   const image = () => null;
+  /** Where the payloads are after the first `cursor` items, as the card gets it (the cursor's views). */
+  const memoryAt = (items: TimelineItem[], cursor: number) => cursorDeriver().at(items, cursor, 1, []).memory;
 
   it("while uploaded, the payload's symbol names its text; once unloaded, the address is its freed memory", () => {
-    const loaded = payloadMemoryAt(timeline, 4);
+    const loaded = memoryAt(timeline, 4);
     expect(ix.nameAt(TEXT, image, loaded)).toBe("xen_hello_world in dup_same");
-    const gone = payloadMemoryAt(timeline, 5);
+    const gone = memoryAt(timeline, 5);
     expect(gone.placed.size).toBe(0);
     expect(ix.nameAt(TEXT, image, gone)).toBe("freed memory of unloaded dup_same");
     // Any byte of any of its regions, not only where a symbol was.
     expect(freedHolder(gone, TEXT + 0x1000n + 0x67n)).toBe("dup_same");
     expect(freedHolder(gone, TEXT + 0x1000n + 0x68n)).toBeNull();
     // Before its upload the payload names nothing (the cursor is before `placed`).
-    expect(ix.nameAt(TEXT, image, payloadMemoryAt(timeline, 0))).toBeNull();
+    expect(ix.nameAt(TEXT, image, memoryAt(timeline, 0))).toBeNull();
   });
 
   it("a region a later upload places again is that payload's, not freed", () => {
     // other's rw page lands on dup_same's old text, its ro page on dup_same's old rw page.
     const again = [...timeline, placed("other", TEXT - 0x1000n)];
-    const m = payloadMemoryAt(again, again.length);
+    const m = memoryAt(again, again.length);
     expect(freedHolder(m, TEXT)).toBeNull();
     expect(m.freed.map((f) => f.start)).toEqual([TEXT + 0x2000n]);
     // dup_same's symbol does not name other's text.

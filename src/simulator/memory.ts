@@ -239,34 +239,34 @@ export interface PayloadMemory {
 const regionsOf = (ev: PlacedEvent) =>
   [ev.text, ev.rw, ev.ro].filter((r) => r.size > 0).map((r) => ({ start: BigInt(r.addr), end: BigInt(r.addr) + BigInt(r.size) }));
 
-/** The payloads' memory after the first `cursor` items: `placed` events place, a state UNLOADED frees. */
-export function payloadMemoryAt(items: readonly TimelineItem[], cursor: number): PayloadMemory {
-  const placed = new Map<string, { start: bigint; end: bigint }[]>();
-  let freed: PayloadMemory["freed"] = [];
-  const end = Math.min(cursor, items.length);
-  for (let i = 0; i < end; i++) {
-    const it = items[i];
-    if (it.type !== "event" || it.event.payload === null) continue;
-    const ev = it.event;
-    const name = ev.payload!;
-    if (ev.kind === "placed") {
-      const now = regionsOf(ev);
-      placed.set(name, now);
-      freed = freed.filter((f) => !now.some((r) => r.start < f.end && f.start < r.end));
-    } else if (ev.kind === "state" && ev.state === "UNLOADED") {
-      for (const r of placed.get(name) ?? []) freed.push({ payload: name, ...r });
-      placed.delete(name);
-    }
-  }
-  return { placed, freed };
+export function emptyPayloadMemory(): PayloadMemory {
+  return { placed: new Map(), freed: [] };
 }
 
-/** Whether two readings place and free the same regions. */
-export function samePayloadMemory(a: PayloadMemory, b: PayloadMemory): boolean {
-  const same = (x: { start: bigint; end: bigint }[], y: { start: bigint; end: bigint }[]) => x.length === y.length && x.every((r, i) => r.start === y[i].start && r.end === y[i].end);
-  if (a.placed.size !== b.placed.size || a.freed.length !== b.freed.length) return false;
-  for (const [k, v] of a.placed) if (!b.placed.has(k) || !same(v, b.placed.get(k)!)) return false;
-  return a.freed.every((f, i) => f.payload === b.freed[i].payload && f.start === b.freed[i].start && f.end === b.freed[i].end);
+/** A copy to hand out: folding on into `m` leaves it as it was. */
+export function clonePayloadMemory(m: PayloadMemory): PayloadMemory {
+  return { placed: new Map([...m.placed].map(([k, rs]) => [k, rs.map((r) => ({ ...r }))])), freed: m.freed.map((f) => ({ ...f })) };
+}
+
+/**
+ * Folds the next event into `m` (mutates it): a `placed` places its payload's regions, a state
+ * UNLOADED frees them. True when the reading changed; any other event changes nothing.
+ */
+export function placeEvent(m: PayloadMemory, ev: LoggedEvent): boolean {
+  const name = ev.payload;
+  if (name === null) return false;
+  if (ev.kind === "placed") {
+    const now = regionsOf(ev);
+    m.placed.set(name, now);
+    m.freed = m.freed.filter((f) => !now.some((r) => r.start < f.end && f.start < r.end));
+    return true;
+  }
+  if (ev.kind !== "state" || ev.state !== "UNLOADED") return false;
+  const gone = m.placed.get(name);
+  if (!gone) return false;
+  for (const r of gone) m.freed.push({ payload: name, ...r });
+  m.placed.delete(name);
+  return true;
 }
 
 /** The payload whose freed memory holds `addr`, if no payload uploaded now holds it. */

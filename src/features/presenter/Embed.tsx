@@ -71,7 +71,7 @@ export default function Embed() {
   usePlayback();
   const { runConsole, setCursor, step: stepCursor, togglePlay, setSpeed } = useLens.getState().sim;
   const sc = useLens(useShallow(({ scenario: s }) => ({ active: s.active, step: s.step, panels: s.panels, problem: s.problem, loading: s.loading, blank: s.blank })));
-  const { sim, snap, rv, windows, entries, focus: seen } = useSimViews();
+  const { sim, snap, rv, windows, memory, entries, focus: seen } = useSimViews();
   const speed = useLens((s) => s.sim.speed);
   const playing = useLens((s) => s.sim.playing);
   const root = useRef<HTMLDivElement>(null);
@@ -100,7 +100,7 @@ export default function Embed() {
             {p === "diagram" && (focus ? <StateDiagram payload={focus} state={snap.states.get(focus) ?? "none"} action={snap.actions.get(focus) ?? null} fit={FILL_FIT} /> : <p className="hint">Nothing loaded yet.</p>)}
             {p === "explain" && <Explanation active={sc.active!} step={sc.step} />}
             {p === "cpus" && <CpuLanes rv={rv} hotCpus={marks.cpus} />}
-            {p === "memory" && <MemoryView windows={windows} arch={sim.image?.arch ?? null} payloads={sim.payloads} marks={marks} />}
+            {p === "memory" && <MemoryView windows={windows} memory={memory} arch={sim.image?.arch ?? null} payloads={sim.payloads} marks={marks} />}
             {p === "console" && <ConsolePanel entries={entries} history={sim.history} busy={sim.status === "busy"} states={snap.states} onRun={(l) => void runConsole(l)} />}
             {p === "timeline" && (
               <Timeline items={sim.items} records={sim.records} cursor={sim.cursor} playing={playing} speed={speed} onCursor={setCursor} onStep={stepCursor} onPlay={togglePlay} onSpeed={setSpeed} />

@@ -209,7 +209,7 @@ function useFitText(ref: React.RefObject<HTMLElement | null>, place: string): bo
 }
 
 export const Slide = forwardRef<HTMLDivElement, { active: ActiveScenario; step: number }>(function Slide({ active, step }, ref) {
-  const { sim, snap, rv, windows, focus: seen } = useSimViews();
+  const { sim, snap, rv, windows, memory, focus: seen } = useSimViews();
   const marks = useStepHighlights();
   const explain = useRef<HTMLElement>(null);
   const n = active.scenario.steps.length;
@@ -257,7 +257,7 @@ export const Slide = forwardRef<HTMLDivElement, { active: ActiveScenario; step: 
             <span>Memory at the patched addresses {down}</span>
             {windows.length > 0 && <MemoryKey />}
           </h3>
-          <MemoryView windows={slideWindows(windows, marks)} arch={sim.image?.arch ?? null} payloads={sim.payloads} marks={marks} />
+          <MemoryView windows={slideWindows(windows, marks)} memory={memory} arch={sim.image?.arch ?? null} payloads={sim.payloads} marks={marks} />
         </section>
       </div>
     </div>

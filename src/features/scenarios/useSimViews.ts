@@ -1,5 +1,5 @@
 // The simulator's views derived at the cursor, for the presenter and embeds: snapshot, rendezvous
-// lanes, memory windows, console (the same derivation the simulator page uses).
+// lanes, memory windows and where the payloads are, console (the same derivation the simulator page uses).
 import { useShallow } from "zustand/react/shallow";
 import { useLens } from "../../state/store.ts";
 import { useDerivedViews } from "../simulator/useDerivedViews.ts";
@@ -19,8 +19,8 @@ export function useSimViews() {
       status: s.status,
     })),
   );
-  const { snap, rv, windows, entries } = useDerivedViews(sim);
+  const { snap, rv, windows, memory, entries } = useDerivedViews(sim);
   const names = [...snap.states.keys()];
   const focus = sim.selected && snap.states.has(sim.selected) ? sim.selected : sim.selected ?? snap.lastPayload ?? names[0] ?? null;
-  return { sim, snap, rv, windows, entries, focus };
+  return { sim, snap, rv, windows, memory, entries, focus };
 }

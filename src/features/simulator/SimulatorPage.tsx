@@ -90,7 +90,7 @@ export default function SimulatorPage() {
     return () => window.removeEventListener("keydown", onKey);
   }, [step, togglePlay]);
 
-  const { snap, rv, windows, entries } = useDerivedViews(sim);
+  const { snap, rv, windows, memory, entries } = useDerivedViews(sim);
 
   const names = useMemo(() => {
     const set = new Set<string>([...payloadFiles.keys(), ...snap.states.keys()]);
@@ -240,7 +240,7 @@ export default function SimulatorPage() {
           <RunningXenSummary r={running} onShow={() => runningRef.current?.scrollIntoView({ block: "nearest", behavior: "smooth" })} />
         </Guard>
         <Guard what="memory view">
-          <MemoryView windows={windows} arch={sim.image?.arch ?? null} payloads={sim.payloads} marks={marks} />
+          <MemoryView windows={windows} memory={memory} arch={sim.image?.arch ?? null} payloads={sim.payloads} marks={marks} />
         </Guard>
         <section className="sim-running" aria-label="Running Xen" ref={runningRef}>
           <h3 className="sim-card-title">Running Xen (xl info)</h3>

@@ -16,7 +16,7 @@ export interface DerivedInputs {
 
 export function useDerivedViews({ items, records, cursor, bootCpus, windows: memWindows }: DerivedInputs) {
   const [deriver] = useState(cursorDeriver);
-  const { snap, rv, windows } = useMemo(() => deriver.at(items, cursor, bootCpus, memWindows), [deriver, items, cursor, bootCpus, memWindows]);
+  const { snap, rv, windows, memory } = useMemo(() => deriver.at(items, cursor, bootCpus, memWindows), [deriver, items, cursor, bootCpus, memWindows]);
   const entries = useMemo<ConsoleEntry[]>(() => {
     const ends = recordEnds(records);
     const out: ConsoleEntry[] = [];
@@ -26,5 +26,5 @@ export function useDerivedViews({ items, records, cursor, bootCpus, windows: mem
     });
     return out;
   }, [records, cursor]);
-  return { snap, rv, windows, entries };
+  return { snap, rv, windows, memory, entries };
 }

@@ -5,9 +5,8 @@ import { memo, useEffect, useMemo, useRef, useState } from "react";
 import { useDisasm, type DisasmState } from "../../functions/useDisasm.ts";
 import type { DisasmArch } from "../../../disasm/types.ts";
 import { imageNameAt, imageSymbolEnd, type ElfFile } from "../../../elf/index.ts";
-import { memoryIndex, payloadMemoryAt, samePayloadMemory, type MemoryIndex, type PayloadMemory, type WindowAtCursor } from "../../../simulator/memory.ts";
+import { memoryIndex, type MemoryIndex, type PayloadMemory, type WindowAtCursor } from "../../../simulator/memory.ts";
 import { useBootedImage } from "../useBootedImage.ts";
-import { useLens } from "../../../state/store.ts";
 import type { PayloadInfo } from "../../../simulator/types.ts";
 
 function Bytes({ bytes, written, label }: { bytes: Uint8Array; written: boolean[] | null; label: string }) {
@@ -175,20 +174,15 @@ function More({ left, onMore }: { left: number; onMore(): void }) {
   );
 }
 
-export function MemoryView({ windows, arch, payloads, marks }: { windows: WindowAtCursor[]; arch: string | null; payloads: Record<string, PayloadInfo>; marks?: MemoryMarks }) {
+/**
+ * `windows` and `memory` are the cursor's views (useDerivedViews): `memory`, where the payloads are
+ * at the cursor, is the same object while no upload or unload was passed, so a playback step
+ * redraws no window for it.
+ */
+export function MemoryView({ windows, memory, arch, payloads, marks }: { windows: WindowAtCursor[]; memory: PayloadMemory; arch: string | null; payloads: Record<string, PayloadInfo>; marks?: MemoryMarks }) {
   const a = useMemo<DisasmArch>(() => (arch === "aarch64" || arch === "arm32" ? arch : "x86_64"), [arch]);
   const image = useBootedImage();
   const index = useMemo(() => memoryIndex(payloads), [payloads]);
-  // Where the payloads are at the cursor (the store's timeline, which every caller's windows come from).
-  const items = useLens((s) => s.sim.items);
-  const cursor = useLens((s) => s.sim.cursor);
-  // The same object while no upload or unload was passed, so a playback step redraws no window for it.
-  const last = useRef<PayloadMemory | null>(null);
-  const memory = useMemo(() => {
-    const next = payloadMemoryAt(items, cursor);
-    if (last.current && samePayloadMemory(last.current, next)) return last.current;
-    return (last.current = next);
-  }, [items, cursor]);
   // A 2,000-function APPLY opens 2,000 windows: drawn all at once, with their listings, they took
   // the page seconds. The first BATCH are drawn, more as the list is scrolled; a window the marks
   // ask for is always among those drawn.
