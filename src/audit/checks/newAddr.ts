@@ -8,7 +8,7 @@
 // middle of a function, a spot in the payload's text no function holds, or Xen's own code runs, but
 // not as a replacement function the payload was built to provide. A NOP-out (new_addr 0) and a
 // new_addr the reader could not resolve (fields-unresolved) are not judged.
-import { SHT_SYMTAB, STT_FUNC, STT_OBJECT, printable, stType, type ElfFile } from "../../elf/index.ts";
+import { STT_FUNC, printable, symbolInSection, type ElfFile } from "../../elf/index.ts";
 import type { LivepatchModel } from "../../livepatch/index.ts";
 import type { PatchPreview, PlacedSection } from "../../protocol/hypervisor.ts";
 import { hexAddr } from "../context.ts";
@@ -20,23 +20,6 @@ export interface NewAddrFinding {
   id: Extract<RuleId, "func-new-addr-not-code" | "func-new-addr-not-function-start">;
   index: number;
   message: string;
-}
-
-/** The payload's FUNC or OBJECT symbol in section `shndx` holding `offset` (a FUNC first), as `name` or `name+0x..`. */
-function payloadSymbolAt(elf: ElfFile, shndx: number, offset: bigint): { name: string; func: boolean; start: boolean } | null {
-  const t = elf.symbolTables.find((x) => x.sectionType === SHT_SYMTAB);
-  if (!t) return null;
-  let best: { name: string; func: boolean; start: boolean } | null = null;
-  for (let i = 1; i < t.count; i++) {
-    const type = stType(t.info[i]);
-    if (t.shndx[i] !== shndx || (type !== STT_FUNC && type !== STT_OBJECT) || !t.name[i] || !t.nameValid[i]) continue;
-    const v = t.value[i];
-    if (offset < v || (offset >= v + t.size[i] && offset !== v)) continue;
-    const d = offset - v;
-    const found = { name: d ? `${printable(t.name[i])}+0x${d.toString(16)}` : printable(t.name[i]), func: type === STT_FUNC, start: d === 0n };
-    if (!best || (found.func && !best.func) || (found.func === best.func && found.start && !best.start)) best = found;
-  }
-  return best;
 }
 
 const REGION_WORDS: Record<PlacedSection["region"], string> = { text: "text", ro: "read-only data", rw: "writable data" };
@@ -54,11 +37,13 @@ export function reviewNewAddr(elf: ElfFile, model: LivepatchModel, sections: rea
     const sec = sections.find((s) => s.size > 0 && at >= BigInt(s.addr) && at < BigInt(s.addr) + BigInt(s.size));
     if (sec) {
       const off = at - BigInt(sec.addr);
-      const sym = payloadSymbolAt(elf, sec.index, off);
-      const what = `${sym ? `${sym.name} in ` : ""}${printable(sec.name)}${sym ? "" : `+0x${off.toString(16)}`}, the payload's ${REGION_WORDS[sec.region]}`;
+      // The payload's FUNC or OBJECT symbol holding it (a FUNC first), as `name` or `name+0x..`.
+      const sym = symbolInSection(elf, sec.index, off);
+      const func = sym?.type === STT_FUNC;
+      const what = `${sym ? `${sym.label} in ` : ""}${printable(sec.name)}${sym ? "" : `+0x${off.toString(16)}`}, the payload's ${REGION_WORDS[sec.region]}`;
       if (sec.region !== "text") push("func-new-addr-not-code", `${who} is ${what}, ${FAULT}`);
-      else if (!sym?.func || !sym.start)
-        push("func-new-addr-not-function-start", `${who} is ${what}, ${sym?.func ? "not the start of a function: the branch enters it mid-way" : "not inside any function"}`);
+      else if (!func || !sym.start)
+        push("func-new-addr-not-function-start", `${who} is ${what}, ${func ? "not the start of a function: the branch enters it mid-way" : "not inside any function"}`);
       continue;
     }
     if (!image) continue; // a stand-in Xen's addresses are assumed (unchecked-symbols)

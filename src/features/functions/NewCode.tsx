@@ -2,13 +2,12 @@
 // relocations that will be applied to it shown inline (objdump -dr).
 import { UNRESOLVED } from "../../livepatch/label.ts";
 import { useMemo } from "react";
-import type { ElfFile } from "../../elf/index.ts";
+import { symbolInSection, type ElfFile } from "../../elf/index.ts";
 import type { LivepatchFunc, LivepatchModel } from "../../livepatch/index.ts";
 import { relocText, type ImageNames } from "../inspector/symbolize.ts";
 import { hex } from "../format.ts";
 import { CodeListing, type InlineReloc } from "./CodeListing.tsx";
 import { useDisasm } from "./useDisasm.ts";
-import { placeInSection } from "../inspector/symbolize.ts";
 import { bytesOrigin, type NewCodeLocation } from "./newCodeLocation.ts";
 
 export function NewCode({
@@ -52,7 +51,7 @@ export function NewCode({
     return <p className="muted">{t.kind === "unresolved" ? `The new code's location is unknown: new_addr is ${UNRESOLVED}.` : "The new code is not in this file (NOP-out, or the symbol is undefined here)."}</p>;
   const localName = (a: bigint) => {
     const rel = a - where.base;
-    return rel >= 0n ? placeInSection(elf, t.kind === "symbol" ? (t.sectionIndex ?? 0) : 0, rel) : null;
+    return rel >= 0n ? (symbolInSection(elf, t.kind === "symbol" ? (t.sectionIndex ?? 0) : 0, rel)?.label ?? null) : null;
   };
   return (
     <section aria-label="New function code">

@@ -3,10 +3,9 @@
 // For a NOP-out the right-hand side is the old function as it is after the NOPs are written.
 import { UNRESOLVED } from "../../livepatch/label.ts";
 import { useMemo } from "react";
-import { printable, type ElfFile } from "../../elf/index.ts";
+import { printable, symbolInSection, type ElfFile } from "../../elf/index.ts";
 import type { LivepatchFunc, LivepatchModel } from "../../livepatch/index.ts";
 import type { Insn } from "../../disasm/types.ts";
-import { placeInSection } from "../inspector/symbolize.ts";
 import { counted } from "../format.ts";
 import { AsmScroll } from "./CodeListing.tsx";
 import { alignListings, type Line, type Row } from "./align.ts";
@@ -101,7 +100,7 @@ export function OldNew({ fn, model, elf, ctx }: { fn: LivepatchFunc; model: Live
       );
     } else if (loc) {
       const refs = relocRefs(elf, loc.section.index, ni, loc.base);
-      const localName = (a: bigint) => (a >= loc.base ? placeInSection(elf, loc.section.index, a - loc.base) : null);
+      const localName = (a: bigint) => (a >= loc.base ? (symbolInSection(elf, loc.section.index, a - loc.base)?.label ?? null) : null);
       newLines = ni.map((insn, k) => ({
         insn,
         ref: refs[k] ? relocLabel(elf, refs[k]) : null,

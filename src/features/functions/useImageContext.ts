@@ -4,7 +4,7 @@
 // bytes APPLY writes (its own preview), where the payload's sections landed. Nothing here computes
 // a Xen answer; it reads the audit's.
 import { useMemo } from "react";
-import { buildIdHex, findSymbol, imageNameAt, printable, readVirtual, symbolAt, type ElfFile, type SymbolRef } from "../../elf/index.ts";
+import { buildIdHex, findSymbol, imageNameAt, printable, readVirtual, symbolAt, symbolInSection, type ElfFile, type SymbolRef } from "../../elf/index.ts";
 import type { LivepatchFunc, LivepatchModel } from "../../livepatch/index.ts";
 import { funcLabel, heldOldAddr, recordName } from "../../livepatch/label.ts";
 import type { PlacedSection } from "../../protocol/hypervisor.ts";
@@ -14,7 +14,6 @@ import { auditRunOf } from "../../state/selectors.ts";
 import { hexToBytes } from "../../simulator/memory.ts";
 import { describePatch } from "../../simulator/patchText.ts";
 import { overlapOf, writeOverlaps, type WriteOverlap } from "../../audit/index.ts";
-import { placeInSection } from "../inspector/symbolize.ts";
 import { usePlacement } from "../placement/usePlacement.ts";
 import { newCodeLocation, type NewCodeLocation } from "./newCodeLocation.ts";
 import { imageNames } from "../inspector/imageNames.ts";
@@ -155,7 +154,7 @@ export function payloadNameAt(elf: ElfFile, sections: readonly PlacedSection[], 
     const start = BigInt(p.addr);
     if (p.size === 0 || address < start || address >= start + BigInt(p.size)) continue;
     const off = address - start;
-    return placeInSection(elf, p.index, off) ?? `${printable(p.name)}+0x${off.toString(16)}`;
+    return symbolInSection(elf, p.index, off)?.label ?? `${printable(p.name)}+0x${off.toString(16)}`;
   }
   return null;
 }

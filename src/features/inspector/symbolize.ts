@@ -1,114 +1,23 @@
-// Names for places in a relocatable file: "function+offset" for a section offset, and the
-// target of a relocation spelled the way objdump -r does, plus where it lands (relocLanding, the
-// one place every view takes that from).
-import { describe, EM_X86_64, SHN_LORESERVE, type ElfFile, type RelocationTable, type SymbolTable } from "../../elf/index.ts";
+// Names for places in a relocatable file: the target of a relocation spelled the way objdump -r
+// does, plus where it lands (relocLanding, the one place every view takes that from), and what a
+// section offset holds. "function+offset" for a section offset is symbolInSection() in
+// src/elf/sectionSymbols.ts, which the audit asks too.
+import { describe, EM_X86_64, isMappingSymbol, labelsAround, printable, SHN_LORESERVE, symbolInSection, type ElfFile, type RelocationTable, type SymbolTable } from "../../elf/index.ts";
 import type { Insn } from "../../disasm/types.ts";
 import { signedAddend } from "../../livepatch/label.ts";
 
-const STT_NOTYPE = 0;
-const STT_OBJECT = 1;
-const STT_FUNC = 2;
 const STT_SECTION = 3;
 const SHF_EXECINSTR = 0x4n;
 const SHF_STRINGS = 0x20n;
 const SHT_NOBITS = 8;
 
-import { isMappingSymbol, printable } from "../../elf/index.ts";
-
-interface SectionSymbols {
-  values: bigint[];
-  sizes: bigint[];
-  names: string[];
-}
-
-/** The kept symbols of each section, sorted by value, made per section on first ask. */
-interface BySection {
-  get(shndx: number): SectionSymbols | undefined;
-}
-
-const bySectionCache = new WeakMap<SymbolTable, BySection>();
-const labelsCache = new WeakMap<SymbolTable, BySection>();
-
-/** FUNC/OBJECT symbols of each section, sorted by value; built once per table on first use. */
-function sectionSymbols(t: SymbolTable): BySection {
-  return grouped(t, bySectionCache, (type) => type === STT_FUNC || type === STT_OBJECT);
-}
-
-/** Every named FUNC/OBJECT/NOTYPE symbol (labels such as .LC0 too), mapping symbols left out. */
-function sectionLabels(t: SymbolTable): BySection {
-  return grouped(t, labelsCache, (type, name) => (type === STT_FUNC || type === STT_OBJECT || type === STT_NOTYPE) && name !== "" && !isMappingSymbol(name));
-}
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-/** Section indices beyond this (hostile extended indices) hold no symbols for naming. */
-const MAX_SHNDX = 1 << 20;
-
-/**
- * Symbol indices bucketed by section (a counting sort), each bucket sorted by value. Typed
- * arrays and no BigInt per comparison: on a 20,000-symbol prelink.o the Map-of-arrays version
- * with BigInt compares was ~30 ms of the first Relocations render.
- */
-function grouped(t: SymbolTable, cache: WeakMap<SymbolTable, BySection>, keep: (type: number, name: string) => boolean): BySection {
-  const known = cache.get(t);
-  if (known) return known;
-  let top = -1;
-  const kept = new Uint8Array(t.count);
-  for (let i = 0; i < t.count; i++) {
-    const shndx = t.shndx[i];
-    if (shndx >= MAX_SHNDX || !keep(t.info[i] & 0xf, t.name[i])) continue;
-    kept[i] = 1;
-    if (shndx > top) top = shndx;
-  }
-  const start = new Uint32Array(top + 2);
-  for (let i = 0; i < t.count; i++) if (kept[i]) start[t.shndx[i] + 1]++;
-  for (let k = 1; k < start.length; k++) start[k] += start[k - 1];
-  const order = new Int32Array(start[start.length - 1] ?? 0);
-  const fill = start.slice(0, top + 1);
-  for (let i = 0; i < t.count; i++) if (kept[i]) order[fill[t.shndx[i]]++] = i;
-  const words = new Uint32Array(t.value.buffer, t.value.byteOffset, t.count * 2);
-  const [lo, hi] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
-  const byValue = (a: number, b: number) => words[2 * a + hi] - words[2 * b + hi] || words[2 * a + lo] - words[2 * b + lo];
-  const made = new Map<number, SectionSymbols>();
-  const bySection: BySection = {
-    get(shndx) {
-      if (!(shndx >= 0 && shndx <= top) || start[shndx] === start[shndx + 1]) return undefined;
-      let s = made.get(shndx);
-      if (!s) {
-        const list = Array.from(order.subarray(start[shndx], start[shndx + 1])).sort(byValue);
-        s = { values: list.map((i) => t.value[i]), sizes: list.map((i) => t.size[i]), names: list.map((i) => t.name[i]) };
-        made.set(shndx, s);
-      }
-      return s;
-    },
-  };
-  cache.set(t, bySection);
-  return bySection;
-}
-
-/** Index of the last entry whose value is ≤ offset, or −1. */
-function lastAtOrBefore(s: SectionSymbols, offset: bigint): number {
-  let lo = 0;
-  let hi = s.values.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (s.values[mid] <= offset) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return found;
-}
-
 /** "label+0x4" from the nearest named symbol at or before `offset` in section `shndx`. */
 function nearestLabel(elf: ElfFile, shndx: number, offset: bigint): string | null {
   const t = elf.symbolTables[0];
-  const s = t ? sectionLabels(t).get(shndx) : undefined;
-  if (!s) return null;
-  const k = lastAtOrBefore(s, offset);
-  if (k < 0) return null;
-  const delta = offset - s.values[k];
-  return delta === 0n ? s.names[k] : `${s.names[k]}+0x${delta.toString(16)}`;
+  const at = t ? labelsAround(t, shndx, offset)?.before : null;
+  if (!at) return null;
+  const delta = offset - at.value;
+  return delta === 0n ? at.name : `${at.name}+0x${delta.toString(16)}`;
 }
 
 /**
@@ -121,27 +30,11 @@ function nearestLabel(elf: ElfFile, shndx: number, offset: bigint): string | nul
 export function decodeSpan(elf: ElfFile, shndx: number, offset: bigint): { start: number; end: number } {
   const size = elf.sections[shndx]?.dataSize ?? 0;
   const t = elf.symbolTables[0];
-  const s = t ? sectionLabels(t).get(shndx) : undefined;
-  if (!s || offset < 0n || offset >= BigInt(size)) return { start: 0, end: size };
-  // The last label at or before `offset`, so the one after it is past `offset`.
-  const k = lastAtOrBefore(s, offset);
-  const next = k + 1 < s.values.length ? s.values[k + 1] : null;
-  return { start: k < 0 ? 0 : Number(s.values[k]), end: next === null || next > BigInt(size) ? size : Number(next) };
-}
-
-/** "name+0x10" for an offset inside section `shndx`, using its FUNC/OBJECT symbols. */
-export function placeInSection(elf: ElfFile, shndx: number, offset: bigint): string | null {
-  const t = elf.symbolTables[0];
-  if (!t) return null;
-  const s = sectionSymbols(t).get(shndx);
-  if (!s) return null;
-  const found = lastAtOrBefore(s, offset);
-  if (found < 0) return null;
-  const delta = offset - s.values[found];
-  if (delta >= s.sizes[found] && !(delta === 0n)) return null;
-  // A control character in the name as readelf spells it (^X), as every view prints a symbol.
-  const name = printable(s.names[found]);
-  return delta === 0n ? name : `${name}+0x${delta.toString(16)}`;
+  const around = t ? labelsAround(t, shndx, offset) : null;
+  if (!around || offset < 0n || offset >= BigInt(size)) return { start: 0, end: size };
+  // The last label at or before `offset`, and the one after it, past `offset`.
+  const { before, next } = around;
+  return { start: before === null ? 0 : Number(before.value), end: next === null || next > BigInt(size) ? size : Number(next) };
 }
 
 export function symbolTableFor(elf: ElfFile, r: RelocationTable): SymbolTable | undefined {
@@ -237,7 +130,7 @@ export function cString(bytes: Uint8Array, at: number): string | null {
 export function describeInSection(elf: ElfFile, shndx: number, offset: bigint): string {
   const sec = elf.sections[shndx];
   if (!sec) return `section ${shndx}+0x${offset.toString(16)}`;
-  const name = placeInSection(elf, shndx, offset) ?? nearestLabel(elf, shndx, offset) ?? `${sec.name}${offset === 0n ? "" : signedAddend(offset)}`;
+  const name = symbolInSection(elf, shndx, offset)?.label ?? nearestLabel(elf, shndx, offset) ?? `${sec.name}${offset === 0n ? "" : signedAddend(offset)}`;
   const data = (sec.flags & SHF_STRINGS || sec.name.startsWith(".rodata")) && !(sec.flags & SHF_EXECINSTR) && sec.type !== SHT_NOBITS && offset >= 0n && offset < BigInt(sec.dataSize);
   const str = data ? cString(elf.bytes.subarray(sec.dataOffset, sec.dataOffset + sec.dataSize), Number(offset)) : null;
   return str === null ? name : `${name} ${JSON.stringify(str)}`;
