@@ -33,6 +33,10 @@ describe("patched twice: only payloads applied together", () => {
   it("APPLY hello then bye: bye's branch wins and hello cannot be reverted first", async () => {
     const r = await audit([[HELLO, "apply"], [BYE, "apply"]]);
     expect(about(r, "func-patched-twice", "replace-reverts")).toEqual([TWICE_BYE_OVER_HELLO]);
+    // Located at bye's (the later payload's) record, its old_addr field: readelf -S puts bye's
+    // .livepatch.funcs at file offset 0xe0, and readelf -r relocates funcs[0]'s old_addr
+    // (R_X86_64_64 xen_extra_version) at 0x10 in it: 0xf0, 8 bytes.
+    expect(r.findings.find((f) => f.id === "func-patched-twice")).toMatchObject({ file: BYE, section: ".livepatch.funcs", offset: 0xf0, length: 8, func: { index: 0, name: "xen_extra_version" } });
   });
 
   it("hello, then REPLACE with replace_world: no −EBUSY claim; the REPLACE reverts hello first", async () => {

@@ -40,6 +40,8 @@ export interface Reviewed {
   fileIndex: number;
   placement: Placement | null;
   findings: Finding[];
+  /** Where record `index`'s old_addr field is in the file (.livepatch.funcs), for a finding about what it patches. */
+  oldAddrWhere(index: number): Where;
 }
 
 // Xen refuses a REPLACE when the replacing payload or any applied one has a pre/post apply or
@@ -102,6 +104,7 @@ export function reviewPayload(input: ReviewInput): Reviewed {
     const fn = model.funcs[index];
     return { section: model.funcsSection ?? ".livepatch.funcs", offset: fn.offset + field, length, func: { index, name: fn.name.text } };
   };
+  const oldAddrWhere = (index: number): Where => (model.funcs[index] ? funcWhere(index, 2 * ptr, ptr) : { section: model.funcsSection ?? ".livepatch.funcs" });
 
   // A NULL single hook is no hook: Xen's is_hook_enabled() skips it, for the vetoing check too.
   const vetoing = model.hooks.some((h) => VETOING.has(h.kind) && !skippedSingleHook(h));
@@ -163,7 +166,7 @@ export function reviewPayload(input: ReviewInput): Reviewed {
       emit(
         "func-writes-overlap",
         `${labelOf(o.later, pf.name)}: its ${pf.bytes.length / 2}-byte write at ${pf.addr} overlaps ${first}'s at ${hexAddr(o.from)}..${hexAddr(o.to)}: APPLY (records in order) saves funcs[${o.earlier}]'s ${what} there instead of Xen's bytes, and REVERT restores funcs[${o.later}] after funcs[${o.earlier}], so it ${left}`,
-        funcWhere(o.later, 2 * ptr, ptr),
+        oldAddrWhere(o.later),
       );
     }
     for (const n of reviewNewAddr(input.elf, model, placement.payload.sections, placement.patches, image, labelOf)) emit(n.id, n.message, funcWhere(n.index, ptr, ptr));
@@ -172,7 +175,7 @@ export function reviewPayload(input: ReviewInput): Reviewed {
       for (const b of reviewBoundaries(model.arch, image, placement.patches, input.decode, labelOf))
         emit(b.id, b.message, b.field === "new_size" ? funcWhere(b.index, 3 * ptr, 4) : funcWhere(b.index, 2 * ptr, ptr));
   }
-  return { file, fileIndex, placement, findings };
+  return { file, fileIndex, placement, findings, oldAddrWhere };
 }
 
 function reviewTarget(pf: PatchPreview, oldSize: number, input: ReviewInput, emit: (id: RuleId, message: string, where?: Where) => void, funcWhere: (i: number, field: number, len: number) => Where, labelOf: RecordLabel): void {
@@ -229,8 +232,9 @@ export function patchedTwice(all: readonly Reviewed[], applies: ReadonlyMap<numb
   for (const r of all) {
     const patches = r.placement?.patches ?? [];
     const file = { file: r.file, fileIndex: r.fileIndex };
-    const push = (id: RuleId, msg: string, pf?: PatchPreview) =>
-      out.push(makeFinding(id, msg, pf ? { section: ".livepatch.funcs", func: { index: pf.index, name: pf.name } } : {}, file));
+    // A record patched twice is located at this (the later) payload's record, at its old_addr field,
+    // as func-writes-overlap locates the later of two records of one payload.
+    const push = (id: RuleId, msg: string, pf?: PatchPreview) => out.push(makeFinding(id, msg, pf ? { ...r.oldAddrWhere(pf.index), func: { index: pf.index, name: pf.name } } : {}, file));
     const a = applies.get(r.fileIndex);
     if (!a) continue;
     for (const pf of patches) {

@@ -24,6 +24,9 @@ describe("livepatch-lens audit", () => {
     expect(r.out.split("\n")[0]).toMatch(/^verdict: ACCEPT against .*xen-syms/);
     expect(r.out).toContain("plan: xen_hello_world (apply), xen_bye_world (apply)");
     expect(r.out).toContain("APPLY xen_bye_world: hypercall 0; then APPLIED, status rc 0");
+    // bye patches hello's function: located at bye's record like every func finding (its old_addr
+    // field: .livepatch.funcs at 0xe0 in readelf -S, funcs[0].old_addr relocated at +0x10).
+    expect(r.out).toContain("  warning func-patched-twice [.livepatch.funcs func 0 xen_extra_version @0xf0]: xen_extra_version is also patched by");
   });
 
   it("plans: bye alone is refused, on top of hello (on the host) it applies, and replace_world replaces both", () => {
