@@ -99,6 +99,8 @@ describe("audit reports: the host panics during UPLOAD", () => {
     expect(j.steps[0]).toMatchObject({ op: "upload", name: "xen_hello_world", ret: null });
     expect(j.steps[0].panic).toMatch(/^FATAL PAGE FAULT\n/);
     expect(Object.keys(j.steps[0])).not.toContain("state");
+    // The two `halted` keys (README): the host is down, but no rollback REVERT crashed it; none ran.
+    expect(j.rollback).toMatchObject({ exercised: false, halted: false, skipped: "the host panicked during the plan" });
   });
 
   it("text and Markdown: the UPLOAD line says it never returned, with no errno", () => {
