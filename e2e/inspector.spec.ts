@@ -125,6 +125,15 @@ test("the new code's inline relocation leads where its instruction ends (objdump
   await expect(listing).toContainText(/R_X86_64_PC32\s+idle_loop_hook_calls - 0x5\s+\(idle_loop_hook_calls\)/);
 });
 
+test("an instruction a bug frame marks says what Xen prints when a CPU reaches it", async ({ page }) => {
+  // fixtures/payloads/alternatives_func.c: a WARN frame whose __LINE__ is 78, file "alternatives_func.c"
+  // (readelf -x .bug_frames.1 and -x .rodata.bug_file of the sample); Xen's common/bug.c prints
+  // "Xen WARN at %s%s:%d".
+  await openSamples(page, ["x86_64/xen-syms", "x86_64/xen_alternatives.livepatch"], "x86_64/xen_alternatives.livepatch", "functions");
+  const listing = page.getByRole("table", { name: "New function disassembly" });
+  await expect(listing.getByRole("row").filter({ hasText: "Xen WARN at alternatives_func.c:78 (.bug_frames.1 #0)" })).toHaveCount(1);
+});
+
 test("ARM code is disassembled by the lazily loaded capstone under the page's CSP", async ({ page }) => {
   const capstone: string[] = [];
   page.on("request", (r) => {

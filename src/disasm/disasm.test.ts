@@ -66,24 +66,28 @@ describe("disassembler adapters", () => {
     expect(out[2].memAddress).toBe(0x13n);
   });
 
-  // Expected: `objdump -D -b binary -mi386:x86-64` on these bytes (the shape of Xen's prelink.o
-  // .text at 0x1ac: call, an invalid d6, call, d6, padding):
-  //   0: e8 00 00 00 00  call 0x5 / 5: d6 (bad) / 6: e8 00 00 00 00  call 0xb / b: d6 (bad) /
+  // Expected: `objdump -D -b binary -mi386:x86-64` (binutils 2.40) on these bytes (the shape of
+  // Xen's prelink.o .text at 0x1ac: call, d6, call, d6, padding), with 06 (push %es, invalid in
+  // 64-bit mode) for the second d6:
+  //   0: e8 00 00 00 00  call 0x5 / 5: d6 (bad) / 6: e8 00 00 00 00  call 0xb / b: 06 (bad) /
   //   c: 0f 1f 84 00 00 00 00 00  nopl 0x0(%rax,%rax,1)
   // objdump takes an undecodable byte as one "(bad)" byte and goes on at the next; iced alone
   // reads d6 e8 as one invalid instruction and decodes the call's zeros as add instructions.
-  it("resynchronises after an invalid byte as objdump does: one (bad) byte, then the next byte", async () => {
-    const bytes = Uint8Array.of(0xe8, 0, 0, 0, 0, 0xd6, 0xe8, 0, 0, 0, 0, 0xd6, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0);
+  // d6 is UDB, the instruction Xen 4.23's BUG frames mark (xen/arch/x86/include/asm/bug.h:
+  // `#define BUG_INSTR ".byte 0xd6" /* UDB, requiring gas 2.46 */`): binutils 2.46 names it udb.
+  it("resynchronises after an invalid byte as objdump does: one (bad) byte, then the next byte; d6 is udb", async () => {
+    const bytes = Uint8Array.of(0xe8, 0, 0, 0, 0, 0xd6, 0xe8, 0, 0, 0, 0, 0x06, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0);
     const out = await disassemble("x86_64", bytes, 0n);
     expect(out.map((i) => [Number(i.address), i.size, i.text])).toEqual([
       [0x0, 5, "call 0x5"],
-      [0x5, 1, "(bad)"],
+      [0x5, 1, "udb"],
       [0x6, 5, "call 0xb"],
       [0xb, 1, "(bad)"],
       [0xc, 8, "nopl 0x0(%rax,%rax,1)"],
     ]);
-    expect(out.map((i) => i.invalid)).toEqual([false, true, false, true, false]);
+    expect(out.map((i) => i.invalid)).toEqual([false, false, false, true, false]);
     expect(out[1].bytes).toBe("d6");
+    expect(out[3].bytes).toBe("06");
     expect(out[2].target).toBe(0xbn);
     expect(out[2].pcRelField).toEqual({ offset: 1, size: 4 });
   });

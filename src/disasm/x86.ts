@@ -34,8 +34,11 @@ export function disassembleX86(iced: IcedModule, bytes: Uint8Array, address: big
         // As objdump: a byte that starts no valid instruction is one "(bad)" byte, and decoding
         // goes on at the next byte. iced's invalid instruction spans the bytes it read (d6 e8 is
         // two), which would put every later instruction out of step with objdump's listing.
+        // d6 is UDB in 64-bit mode: the one-byte #UD that Xen 4.23's BUG()/WARN() emit (its
+        // asm/bug.h: "UDB, requiring gas 2.46"); binutils names it from 2.46, older objdump says (bad).
         ins.free();
-        out.push({ address: BigInt.asUintN(64, address + BigInt(at)), size: 1, bytes: hexBytes(bytes.subarray(at, at + 1)), text: "(bad)", target: null, memAddress: null, pcRelField: null, invalid: true });
+        const udb = bytes[at] === 0xd6;
+        out.push({ address: BigInt.asUintN(64, address + BigInt(at)), size: 1, bytes: hexBytes(bytes.subarray(at, at + 1)), text: udb ? "udb" : "(bad)", target: null, memAddress: null, pcRelField: null, invalid: !udb });
         at += 1;
         decoder.position = at;
         decoder.ip = BigInt.asUintN(64, address + BigInt(at));

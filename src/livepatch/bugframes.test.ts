@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseElf } from "../elf/index.ts";
 import { analyzePayload } from "./analyze.ts";
-import { bugLine, splitBugWord } from "./bugframes.ts";
+import { bugFrameText, bugLine, splitBugWord } from "./bugframes.ts";
 import type { BugFrame, PointerTarget } from "./types.ts";
 import { samplePath } from "../test-support/samples.ts";
 import { wrongFrames } from "./testing/bugWords.ts";
@@ -92,3 +92,26 @@ describe.runIf(REAL)("bug frames of Xen's own xen_hello_world (XEN_TEST_PAYLOADS
   });
 });
 if (!REAL) console.log("bug frames of Xen's own payloads: XEN_TEST_PAYLOADS is not set, not run");
+
+// xen/common/bug.c do_bug_frame(): "Xen WARN at %s%s:%d", "Xen BUG at %s%s:%d",
+// "Assertion '%s' failed at %s%s:%d", the prefix "..." and the last 47 characters of a file name
+// longer than 50.
+describe("bugFrameText: what Xen prints at the frame", () => {
+  it("x86_64 xen_warn_bug's three frames", () => {
+    expect(frames(samplePath("x86_64/xen_warn_bug.livepatch")).map(bugFrameText)).toEqual([
+      "Xen WARN at payloads/warn_bug.c:36",
+      "Xen BUG at payloads/warn_bug.c:45",
+      "Assertion 'n < 100' failed at payloads/warn_bug.c:89",
+    ]);
+  });
+
+  it("a file name over 50 characters keeps its last 47 after ...; exactly 50 is whole", () => {
+    const base = frames(samplePath("x86_64/xen_warn_bug.livepatch"))[1];
+    const long = `${"d/".repeat(10)}${"x".repeat(36)}.c`; // 58 characters
+    expect(long.length).toBe(58);
+    expect(bugFrameText({ ...base, file: long })).toBe(`Xen BUG at ...${long.slice(11)}:45`);
+    const fifty = `${"y".repeat(48)}.c`;
+    expect(bugFrameText({ ...base, file: fifty })).toBe(`Xen BUG at ${fifty}:45`);
+    expect(bugFrameText({ ...base, file: null })).toBeNull();
+  });
+});

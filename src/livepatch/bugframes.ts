@@ -70,3 +70,17 @@ export function decodeBugFrames(ctx: Context): BugFrame[] {
   }
   return out;
 }
+
+/**
+ * What Xen prints when a CPU reaches the frame's instruction (xen/common/bug.c do_bug_frame():
+ * a file name over 50 characters keeps its last 47 after "..."), or for a run_fn frame what it
+ * does instead; null when the frame's file name could not be read.
+ */
+export function bugFrameText(b: BugFrame): string | null {
+  if (b.frameType === 0) return "run_in_exception_handler()";
+  if (b.file === null) return null;
+  const where = `${b.file.length > 50 ? `...${b.file.slice(-47)}` : b.file}:${b.line ?? 0}`;
+  if (b.frameType === 1) return `Xen WARN at ${where}`;
+  if (b.frameType === 2) return `Xen BUG at ${where}`;
+  return `Assertion '${b.message ?? "<unknown>"}' failed at ${where}`;
+}

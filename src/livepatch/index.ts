@@ -8,6 +8,7 @@ export { shortBuildId } from "./shortBuildId.ts";
 export { parseBuildIdNote, findAppendedSignature, parseXenSignatureNote, type AppendedSignature, type XenSignatureNote } from "./notes.ts";
 export { parseModinfo, type Modinfo, type ModinfoEntry } from "./modinfo.ts";
 export { decodeExpectation, type Expectation } from "./expectation.ts";
+export { bugFrameText } from "./bugframes.ts";
 export { funcLayout, FUNC_LAYOUTS, HOOK_KINDS, type FuncLayoutId, type HookKind, type StructLayout } from "./layouts.ts";
 export { imageOptions } from "./image.ts";
 export { livepatchJson, pointerJson } from "./json.ts";

@@ -19,9 +19,11 @@ export interface CodeListingProps {
   /** Instructions overlapping [start, end) are marked (e.g. the bytes a trampoline overwrites). */
   mark?: { start: bigint; end: bigint; title: string };
   addressDigits?: number;
+  /** A comment after an instruction, by its address (e.g. what Xen prints when a bug frame's instruction runs). */
+  notes?: ReadonlyMap<bigint, string>;
 }
 
-export function CodeListing({ label, state, relocs = [], nameAt, relocated: afterRelocation = false, mark, addressDigits = 16 }: CodeListingProps) {
+export function CodeListing({ label, state, relocs = [], nameAt, relocated: afterRelocation = false, mark, addressDigits = 16, notes }: CodeListingProps) {
   if (state.status === "error") return <p className="bad">Could not disassemble: {state.message}</p>;
   if (state.status !== "ok") return state.status === "loading" ? <p className="muted">Disassembling…</p> : null;
   const rows: ReactNode[] = [];
@@ -32,6 +34,7 @@ export function CodeListing({ label, state, relocs = [], nameAt, relocated: afte
     // decoded from it is not where the instruction goes, so only the relocation line names that.
     const placeholder = !afterRelocation && relocs.some((r) => r.address >= ins.address && r.address < end);
     const target = ins.target !== null && !placeholder ? nameAt?.(ins.target) : null;
+    const note = notes?.get(ins.address);
     rows.push(
       <tr key={`i${ins.address}`} className={`${marked ? "marked" : ""} ${ins.invalid ? "invalid" : ""}`} title={marked ? mark!.title : undefined}>
         <td className="a">{ins.address.toString(16).padStart(addressDigits, "0")}:</td>
@@ -39,6 +42,7 @@ export function CodeListing({ label, state, relocs = [], nameAt, relocated: afte
         <td className="t">
           {ins.text}
           {target && <span className="sym"> &lt;{target}&gt;</span>}
+          {note && <span className="note"> # {note}</span>}
         </td>
       </tr>,
     );

@@ -3,7 +3,7 @@
 import { UNRESOLVED } from "../../livepatch/label.ts";
 import { useMemo } from "react";
 import { symbolInSection, type ElfFile } from "../../elf/index.ts";
-import type { LivepatchFunc, LivepatchModel } from "../../livepatch/index.ts";
+import { bugFrameText, type LivepatchFunc, type LivepatchModel } from "../../livepatch/index.ts";
 import { relocText, type ImageNames } from "../inspector/symbolize.ts";
 import { hex } from "../format.ts";
 import { CodeListing, type InlineReloc } from "./CodeListing.tsx";
@@ -47,6 +47,19 @@ export function NewCode({
     }
     return out;
   }, [where, state, elf, image]);
+  // Each bug frame whose instruction is in this code: what Xen prints when a CPU reaches it.
+  const notes = useMemo(() => {
+    const out = new Map<bigint, string>();
+    if (!where) return out;
+    for (const b of model.bugFrames) {
+      const t = b.loc.target;
+      if (t.kind !== "symbol" || t.sectionIndex !== where.section.index || t.sectionOffset === undefined) continue;
+      if (t.sectionOffset < BigInt(where.start) || t.sectionOffset >= BigInt(where.start + where.size)) continue;
+      const text = bugFrameText(b);
+      if (text) out.set(where.base + t.sectionOffset, `${text} (.bug_frames.${b.frameType} #${b.index})`);
+    }
+    return out;
+  }, [where, model]);
   if (!where)
     return <p className="muted">{t.kind === "unresolved" ? `The new code's location is unknown: new_addr is ${UNRESOLVED}.` : "The new code is not in this file (NOP-out, or the symbol is undefined here)."}</p>;
   const localName = (a: bigint) => {
@@ -64,7 +77,7 @@ export function NewCode({
           </span>
         )}
       </h4>
-      <CodeListing label="New function disassembly" state={state} relocs={relocs} relocated={where.relocated} nameAt={(a) => localName(a) ?? nameAt(a)} addressDigits={model.pointerSize * 2} />
+      <CodeListing label="New function disassembly" state={state} relocs={relocs} relocated={where.relocated} nameAt={(a) => localName(a) ?? nameAt(a)} addressDigits={model.pointerSize * 2} notes={notes} />
     </section>
   );
 }

@@ -108,7 +108,7 @@ describe("relocLanding", () => {
 // A call after a byte that starts no instruction, as Xen's prelink.o .text has at 0x1ac:
 //   objdump -D -b binary -mi386:x86-64 on the .text bytes below:
 //   0: e8 00 00 00 00  call 0x5   (field at 1: R_X86_64_PLT32 early-0x4)
-//   5: d6              (bad)
+//   5: d6              (bad)    (UDB, Xen 4.23's BUG instruction; binutils 2.46 prints udb)
 //   6: e8 00 00 00 00  call 0xb   (field at 7: R_X86_64_PLT32 late-0x4)
 //   b: d6              (bad)
 // Each field is the last 4 bytes of its call, so the CPU lands on S - 4 + 4 = the symbol itself.
