@@ -68,28 +68,35 @@ const OVERSCAN = 60;
 export function Timeline({ items, records, cursor, playing, speed, onCursor, onStep, onPlay, onSpeed }: TimelineProps) {
   const list = useRef<HTMLOListElement>(null);
   const described = useDescribe(records);
-  const [scrollTop, setScrollTop] = useState(0);
   // The list's height from a ResizeObserver, never read while rendering: a read there, after a
   // playback step changed the page, laid the whole page out in the middle of the step.
   const height = useElementSize(list, { width: 0, height: ROW_PX * 6 }).height;
-  /** The list's scroll position as last seen in a scroll event (the user's, or ours arriving). */
+  // Keep the current row in view, scrolled by whole rows so no row is ever cut at the top: the log
+  // is where it was last scrolled (by the user, or ours arriving) while the cursor, the length and
+  // the height stay what they were then; once one changes, it is where the current row is in view.
+  // The position is worked out while rendering, from props and state alone, so the rows there are
+  // drawn in the same commit the list scrolls in: a long list scrolled to rows not drawn yet (the
+  // cursor jumped to the end, or a playback step passed more than OVERSCAN rows) snapped back
+  // (scroll-snap) to the last row drawn, and the log stopped following the cursor. Set from an
+  // effect instead, the position took a second render and a second layout of the page per step.
+  // It is never stored by a state update made while rendering: React 19 drops such an update at
+  // the component's next render when the same state has an update of lower priority waiting (a
+  // scroll event that changed nothing), so a re-render before the list's scroll event (another
+  // view measuring itself in a layout effect, the CPU lanes appearing at a jump to the end) drew
+  // the rows of the old position under the new one, and scroll-snap took the list back there.
+  const follow = `${cursor}/${items.length}/${height}`;
+  const [scrolled, setScrolled] = useState({ top: 0, follow: "" });
+  const visible = Math.max(1, Math.floor(height / ROW_PX));
+  const scrollTop = scrolled.follow === follow ? scrolled.top : Math.max(0, Math.min(items.length - visible, cursor - 1 - Math.floor((visible - 1) / 2))) * ROW_PX;
+  /** What a scroll event arriving now belongs to: the follow key of the last commit. */
+  const committed = useRef(follow);
+  /** The list's scroll position as last set here or seen in a scroll event. */
   const seen = useRef(0);
-  // Keep the current row in view, scrolled by whole rows so no row is ever cut at the top. The
-  // position is worked out while rendering, so the rows there are drawn in the same commit the
-  // list scrolls in: a long list scrolled to rows not drawn yet (the cursor jumped to the end, or a
-  // playback step passed more than OVERSCAN rows) snapped back (scroll-snap) to the last row
-  // drawn, and the log stopped following the cursor. Set from an effect instead, the position took
-  // a second render and a second layout of the page per playback step.
-  const [followed, setFollowed] = useState({ cursor: 0, length: 0, height: 0 });
-  if (cursor > 0 && (followed.cursor !== cursor || followed.length !== items.length || followed.height !== height)) {
-    const visible = Math.max(1, Math.floor(height / ROW_PX));
-    setFollowed({ cursor, length: items.length, height });
-    setScrollTop(Math.max(0, Math.min(items.length - visible, cursor - 1 - Math.floor((visible - 1) / 2))) * ROW_PX);
-  }
   useLayoutEffect(() => {
+    committed.current = follow;
     const el = list.current;
-    if (el && seen.current !== scrollTop) el.scrollTop = scrollTop;
-  }, [scrollTop]);
+    if (el && seen.current !== scrollTop) el.scrollTop = seen.current = scrollTop;
+  }, [follow, scrollTop]);
   const windowed = items.length > WINDOW_FROM;
   const from = windowed ? Math.max(0, Math.floor(scrollTop / ROW_PX) - OVERSCAN) : 0;
   const to = windowed ? Math.min(items.length, Math.ceil((scrollTop + height) / ROW_PX) + OVERSCAN) : items.length;
@@ -143,7 +150,7 @@ export function Timeline({ items, records, cursor, playing, speed, onCursor, onS
         className="tl-list"
         ref={list}
         aria-label="Event log"
-        onScroll={(e) => setScrollTop((seen.current = e.currentTarget.scrollTop))}
+        onScroll={(e) => setScrolled({ top: (seen.current = e.currentTarget.scrollTop), follow: committed.current })}
       >
         {from > 0 && <li className="tl-spacer" aria-hidden="true" style={{ height: from * ROW_PX }} />}
         {items.slice(from, to).map((it, j) => {
