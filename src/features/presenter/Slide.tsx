@@ -250,7 +250,7 @@ export const Slide = forwardRef<HTMLDivElement, { active: ActiveScenario; step: 
         )}
         <section className="sl-card sl-lanes" aria-label="CPUs at the rendezvous">
           <h3 className="sl-label">CPUs at the rendezvous {down}</h3>
-          <CpuLanes rv={rv} hotCpus={marks.cpus} natural={470} maxScale={3} floorEm={SLIDE_FLOOR_EM} />
+          <CpuLanes rv={rv} hotCpus={marks.cpus} natural={470} maxScale={3} floorEm={SLIDE_FLOOR_EM} fitHeight />
         </section>
         <section className="sl-card sl-memory" aria-label="Memory">
           <h3 className="sl-label sl-memory-title">
