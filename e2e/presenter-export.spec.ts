@@ -38,13 +38,49 @@ async function decodePng(page: Page, png: Buffer) {
   }, png.toString("base64"));
 }
 
+type Box = { x: number; y: number; width: number; height: number };
+
+/**
+ * In each box (CSS pixels of the slide, times `scale` for the picture), the pixels with anything
+ * on them (R+G+B over 60) and the bright ones (each channel over 200: white text, not text at 20 %).
+ */
+async function inkIn(page: Page, png: Buffer, boxes: Box[], scale: number) {
+  return page.evaluate(
+    async ({ b64, boxes, scale }) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const bmp = await createImageBitmap(new Blob([bytes], { type: "image/png" }));
+      const ctx = new OffscreenCanvas(bmp.width, bmp.height).getContext("2d")!;
+      ctx.drawImage(bmp, 0, 0);
+      return boxes.map((b) => {
+        const [x, y, w, h] = [b.x, b.y, b.width, b.height].map((v) => Math.round(v * scale));
+        const d = ctx.getImageData(x, y, w, h).data;
+        let lit = 0;
+        let bright = 0;
+        for (let i = 0; i < d.length; i += 4) {
+          if (d[i] + d[i + 1] + d[i + 2] > 60) lit++;
+          if (d[i] > 200 && d[i + 1] > 200 && d[i + 2] > 200) bright++;
+        }
+        return { lit, bright };
+      });
+    },
+    { b64: png.toString("base64"), boxes, scale },
+  );
+}
+
 for (const [w, h] of [
   [1280, 720],
   [1920, 1080],
+  [1024, 768],
 ] as const) {
   test(`Export SVG and Export PNG hold the whole slide (${w}×${h})`, async ({ page }) => {
     await page.setViewportSize({ width: w, height: h });
     await present(page, "replace", 4);
+    // The slide as Chromium draws it on the screen, and where its drawings and explanation are.
+    const slide = presenter(page).locator(".sl");
+    const screen = await slide.screenshot({ animations: "disabled" });
+    const parts = ["svg.state-diagram", "svg.lanes-svg", ".scn-explain"];
+    const boxes: Box[] = [];
+    for (const sel of parts) boxes.push((await slide.locator(sel).boundingBox())!);
     const svgDl = page.waitForEvent("download");
     await presenter(page).getByRole("button", { name: "Export SVG", exact: true }).click();
     const svgFile = await svgDl;
@@ -74,9 +110,20 @@ for (const [w, h] of [
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     const d = await decodePng(page, png);
     expect(d.w).toBeGreaterThanOrEqual(1920);
-    expect(d.w / d.h).toBeCloseTo(16 / 9, 2);
+    expect(d.w / d.h).toBeCloseTo(w / h, 2);
     expect(d.colours).toBeGreaterThan(50);
     expect(d.lit).toBeGreaterThan(d.w * d.h * 0.03);
+    // The drawings are drawn (their parts are styled by class: unstyled, they were black on the
+    // black slide, an empty panel) and the explanation is at full strength (not caught in its
+    // fade-in): about as much ink and white in each as on the screen.
+    const onScreen = await inkIn(page, screen, boxes, 1);
+    const inFile = await inkIn(page, png, boxes, d.w / w);
+    const area = (d.w / w) ** 2;
+    parts.forEach((part, i) => {
+      expect(onScreen[i].lit, `${part} on the screen`).toBeGreaterThan(500);
+      expect(inFile[i].lit / area, `${part} in the PNG, against the screen's ${onScreen[i].lit} px with ink`).toBeGreaterThan(onScreen[i].lit * 0.6);
+      expect(inFile[i].bright / area, `${part} in the PNG, against the screen's ${onScreen[i].bright} bright px`).toBeGreaterThan(onScreen[i].bright * 0.6);
+    });
     // The slide on screen did not move or change size while it was drawn.
     const box = await presenter(page).locator(".sl").boundingBox();
     expect(box).toMatchObject({ x: 0, y: 0, width: w, height: h });

@@ -3,7 +3,7 @@
 // shows while the pointer moves or a control has the focus. Driven by the keyboard and clickers
 // (usePresenterKeys), with exports of the whole slide (SVG, PNG) and of the scenario (video).
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
-import { createPortal } from "react-dom";
+import { createPortal, flushSync } from "react-dom";
 import { useShallow } from "zustand/react/shallow";
 import { createFocusTrap } from "focus-trap";
 import { cursorForStep } from "../../scenarios/index.ts";
@@ -106,18 +106,21 @@ export default function Presenter() {
   const n = a?.scenario.steps.length ?? 0;
   const fileBase = a ? `${a.scenario.id}-step${sc.step}` : "slide";
 
-  /** Runs an export with the slide still (no transition half way) and says what came of it. */
+  /**
+   * Runs an export with the slide still (no transition half way) and says what came of it. The
+   * dialog's class says so (`busy capturing`), drawn before the job starts: added by hand, the next
+   * render's className took it off again, and the explanation's fade-in restarted under the copy
+   * (a PNG with the explanation at 20 % opacity).
+   */
   const exporting = async (what: string, job: (el: HTMLDivElement) => Promise<string>) => {
     const el = slide.current;
     if (!el || busy) return;
-    setBusy(true);
-    dialog.current?.classList.add("capturing");
+    flushSync(() => setBusy(true));
     try {
       setNote(await job(el));
     } catch (e) {
       setNote(`${what} failed: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
-      dialog.current?.classList.remove("capturing");
       setBusy(false);
     }
   };
@@ -171,7 +174,7 @@ export default function Presenter() {
   // the window (it fills it at any zoom), and a zoomed slide would be cut at the window's edges.
   return createPortal(
     <dialog
-      className={`presenter ${pointer ? "pointer" : ""} ${busy ? "busy" : ""}`}
+      className={`presenter ${pointer ? "pointer" : ""} ${busy ? "busy capturing" : ""}`}
       ref={dialog}
       aria-modal="true"
       aria-label={a ? `Presenting ${a.scenario.title}` : "Presenter"}

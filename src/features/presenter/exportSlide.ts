@@ -1,8 +1,11 @@
 // The slide as files: SVG (the slide's own markup with every computed style inlined, inside a
 // foreignObject, so it renders alone at any size), PNG (that SVG drawn onto a canvas at least
-// 1920 px wide), and canvases for the video. html-to-image does the cloning and inlining; the
-// page's fonts are system fonts, so nothing is fetched.
-import { toCanvas, toSvg } from "html-to-image";
+// 1920 px wide), and canvases for the video. html-to-image does the cloning and inlining, except
+// inside an <svg>: it copies a drawing (the state diagram, the CPU lanes, the memory card's arrow)
+// whole and styles only its root, so every part drawn by a class (fill, stroke, font) came out
+// unstyled: black on the black slide, an empty panel, in every build. drawingStyles() inlines
+// those parts' computed styles too. The page's fonts are system fonts, so nothing is fetched.
+import { toSvg } from "html-to-image";
 
 type Options = NonNullable<Parameters<typeof toSvg>[1]>;
 
@@ -40,44 +43,106 @@ const SLIDE_PROPERTIES = [
   ...["fill", "fill-opacity", "stroke", "stroke-width", "stroke-dasharray", "stroke-dashoffset", "stroke-linecap", "stroke-linejoin", "stroke-opacity", "paint-order", "text-anchor", "dominant-baseline"],
 ];
 
+/**
+ * What the parts of a drawing take from the page's stylesheets (the state diagram's nodes, edges
+ * and labels, the CPU lanes' bars and ticks): copied onto each part, as the slide's own elements
+ * get SLIDE_PROPERTIES.
+ */
+const DRAWING_PROPERTIES = [
+  ...["display", "visibility", "opacity", "color", "filter", "transform", "transform-origin", "transform-box"],
+  ...["fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-dasharray", "stroke-dashoffset", "stroke-linecap", "stroke-linejoin", "stroke-miterlimit", "stroke-opacity", "paint-order", "vector-effect"],
+  ...["font-family", "font-size", "font-weight", "font-style", "letter-spacing", "word-spacing", "text-anchor", "dominant-baseline", "alignment-baseline", "baseline-shift", "text-decoration-line", "white-space"],
+  ...["marker-start", "marker-mid", "marker-end", "stop-color", "stop-opacity"],
+];
+
+/** The outermost drawings in `slide`, in document order (as html-to-image's copy has them). */
+function drawingsIn(slide: HTMLElement): SVGSVGElement[] {
+  return [...slide.querySelectorAll("svg")].filter((svg) => !svg.parentElement?.closest("svg"));
+}
+
+/** Each drawing's parts (its root excluded: html-to-image styles that) and their computed styles, as inline style text. */
+function drawingStyles(slide: HTMLElement): { tags: string[]; styles: string[] }[] {
+  return drawingsIn(slide).map((svg) => {
+    const parts = [...svg.querySelectorAll("*")];
+    return {
+      tags: parts.map((el) => el.localName),
+      styles: parts.map((el) => {
+        const cs = getComputedStyle(el);
+        return DRAWING_PROPERTIES.map((p) => `${p}: ${cs.getPropertyValue(p)};`).join(" ");
+      }),
+    };
+  });
+}
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+/**
+ * html-to-image's SVG document of the slide with each drawing's parts styled as on the screen
+ * (`styles`, read before the copy was made). A drawing whose parts no longer match (the page
+ * changed it meanwhile) is an error: a file with an empty panel is not a picture of the slide.
+ */
+function withDrawingStyles(svgText: string, styles: { tags: string[]; styles: string[] }[]): string {
+  const doc = new DOMParser().parseFromString(svgText, "image/svg+xml");
+  const root: Element = doc.documentElement;
+  if (root.localName !== "svg" || doc.getElementsByTagName("parsererror").length) throw new Error("the slide's SVG did not parse");
+  // The drawings inside the foreignObject, outermost only (the document's own root is not one).
+  const drawings = [...root.getElementsByTagNameNS(SVG_NS, "svg")].filter((svg) => svg !== root && svg.parentElement?.closest("svg") === root);
+  if (drawings.length !== styles.length) throw new Error(`the slide's drawings changed while it was copied (${styles.length} drawn, ${drawings.length} copied)`);
+  drawings.forEach((svg, i) => {
+    const parts = [...svg.querySelectorAll("*")];
+    const want = styles[i];
+    if (parts.length !== want.tags.length || parts.some((el, k) => el.localName !== want.tags[k])) throw new Error("a drawing on the slide changed while it was copied");
+    parts.forEach((el, k) => el.setAttribute("style", want.styles[k]));
+  });
+  return new XMLSerializer().serializeToString(root);
+}
+
 function options(slide: HTMLElement, extra: Options = {}): Options {
   const { width, height } = slide.getBoundingClientRect();
   return { width: Math.round(width), height: Math.round(height), backgroundColor: backgroundOf(slide), skipFonts: true, includeStyleProperties: SLIDE_PROPERTIES, ...extra };
 }
 
-/** A standalone SVG document of the slide as it looks now. */
-export async function slideSvg(slide: HTMLElement): Promise<string> {
-  const url = await toSvg(slide, options(slide));
-  const svg = decodeURIComponent(url.slice(url.indexOf(",") + 1));
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${svg}\n`;
+/** The slide as it looks now: a standalone SVG document's text, and its size and colour. */
+async function slideDocument(slide: HTMLElement): Promise<{ svg: string; width: number; height: number; background: string }> {
+  const o = options(slide);
+  const styles = drawingStyles(slide);
+  const url = await toSvg(slide, o);
+  const svg = withDrawingStyles(decodeURIComponent(url.slice(url.indexOf(",") + 1)), styles);
+  return { svg, width: o.width!, height: o.height!, background: o.backgroundColor! };
 }
 
-/** The slide drawn onto a canvas `width` pixels wide (its height follows its shape). */
-function slideCanvas(slide: HTMLElement, width: number): Promise<HTMLCanvasElement> {
-  const o = options(slide);
-  return toCanvas(slide, { ...o, pixelRatio: width / o.width! });
+/** A standalone SVG document of the slide as it looks now. */
+export async function slideSvg(slide: HTMLElement): Promise<string> {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${(await slideDocument(slide)).svg}\n`;
 }
 
 /**
- * Draws the slide into `ctx` (for a video's frames) as large as its canvas allows, centred on the
- * slide's own colour: a 16:9 slide fills a 16:9 video, a 4:3 one is not stretched.
+ * Draws the slide into `ctx` as large as its canvas allows, centred on the slide's own colour: a
+ * 16:9 slide fills a 16:9 video, a 4:3 one is not stretched (a video's frames), and a canvas of the
+ * slide's own shape is filled (a PNG).
  */
 export async function drawSlide(slide: HTMLElement, ctx: CanvasRenderingContext2D): Promise<void> {
-  const o = options(slide);
+  const d = await slideDocument(slide);
   const img = new Image();
-  img.src = await toSvg(slide, o);
+  img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(d.svg)}`;
   await img.decode();
   const { width: cw, height: ch } = ctx.canvas;
-  const k = Math.min(cw / o.width!, ch / o.height!);
-  const [w, h] = [o.width! * k, o.height! * k];
-  ctx.fillStyle = o.backgroundColor!;
+  const k = Math.min(cw / d.width, ch / d.height);
+  const [w, h] = [d.width * k, d.height * k];
+  ctx.fillStyle = d.background;
   ctx.fillRect(0, 0, cw, ch);
   ctx.drawImage(img, (cw - w) / 2, (ch - h) / 2, w, h);
 }
 
 export async function slidePng(slide: HTMLElement): Promise<Blob> {
-  const width = Math.max(PNG_MIN_WIDTH, Math.round(slide.getBoundingClientRect().width * (window.devicePixelRatio || 1)));
-  const canvas = await slideCanvas(slide, width);
+  const box = slide.getBoundingClientRect();
+  const width = Math.max(PNG_MIN_WIDTH, Math.round(box.width * (window.devicePixelRatio || 1)));
+  const canvas = document.createElement("canvas");
+  canvas.width = width;
+  canvas.height = Math.round((width * Math.round(box.height)) / Math.round(box.width));
+  const ctx = canvas.getContext("2d");
+  if (!ctx) throw new Error("no 2D canvas");
+  await drawSlide(slide, ctx);
   return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error("PNG encoding failed"))), "image/png"));
 }
 
