@@ -2,7 +2,7 @@
 // provide it over the same wasm (workers/hypervisor/host/auditHost.ts), so the page and the CLI
 // reach one verdict; `src/audit` sees only this interface and the wasm's typed contract.
 import type { ElfFile } from "../elf/index.ts";
-import type { CheckFailedEvent, PanicEvent, PatchPreview, PayloadDetails, StateEvent } from "../protocol/hypervisor.ts";
+import type { CheckFailedEvent, PanicEvent, PatchPreview, PayloadDetails, StateEvent, XlInfo } from "../protocol/hypervisor.ts";
 import type { SyntheticImage } from "./synthetic.ts";
 
 export type HostCommand = "APPLY" | "REPLACE" | "REVERT";
@@ -55,4 +55,9 @@ export interface AuditHost {
   action(name: string, cmd: HostCommand): Promise<HostStep>;
   placement(name: string): Promise<Placement | null>;
   halted(): Promise<boolean>;
+  /**
+   * `xl info`'s version hypercalls answered by the image's own functions, as a look that leaves no
+   * trace (no events, no panic, memory put back): how the audit calls patched functions after APPLY.
+   */
+  versionCalls(): Promise<XlInfo>;
 }

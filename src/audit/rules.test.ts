@@ -171,6 +171,8 @@ const CASES: Partial<Record<RuleId, [trigger: () => Case, clean: () => Case]>> =
   "func-writes-overlap": [() => ({ files: [[HELLO, withFuncsDoubled(sample(HELLO)).bytes]], image: X }), () => one(HELLO)],
   // new_addr relocated against .modinfo's object (read-only data) / one byte into xen_hello_world.
   "func-new-addr-not-code": [() => patched(HELLO, (p) => p.reloc(".rela.livepatch.funcs", 1, { sym: p.symbol("hello_world_modinfo").index })), () => one(HELLO)],
+  // The same new_addr: xl info's XENVER_extraversion2 then branches from xen_extra_version into .modinfo.
+  "call-after-apply-crashes": [() => patched(HELLO, (p) => p.reloc(".rela.livepatch.funcs", 1, { sym: p.symbol("hello_world_modinfo").index })), () => one(HELLO)],
   "func-new-addr-not-function-start": [() => patched(HELLO, (p) => p.addend(".rela.livepatch.funcs", 1, 1n)), () => one(HELLO)],
   "func-patch-overruns-symbol": [() => patched(x("xen_too_small"), (p) => p.u32(p.func(0, "old_size"), 5)), () => one(HELLO)],
   "func-old-size-mismatch": [() => one(x("xen_expectations_fail")), () => one(HELLO)],

@@ -123,6 +123,12 @@ export const RULES = {
   "func-new-addr-not-code": rt(
     "Xen checks only that the branch to new_addr reaches it, never what is there: a new_addr in the payload's data, in the image's data or in no section at all is not code, and the first call of the patched function, after APPLY, takes a fatal page fault.",
   ),
+  "func-patch-ends-inside-instruction": rt(
+    "Xen writes bytes, not instructions: a NOP-out whose NOPs end inside an instruction of the old function leaves the rest of that instruction in place, and the CPU, falling through the NOPs, runs it with whatever follows as a new instruction. No caller gets the function as built (the NOPs are reached from its entry and never branch), so this is never what a NOP-out means. A NOP-out sized for a 1-byte ret does this on builds that end functions with a 5-byte jmp to a return thunk, as Xen's own xen_nop does on such a build.",
+  ),
+  "call-after-apply-crashes": rt(
+    "After APPLY the audit calls the patched functions it can call as Xen does (the version functions xl info asks for, on the simulated CPU, leaving the host as it was) and compares with the same calls before anything was patched: a crash only the patched host has is what the first xl info does on a real host after this APPLY, and the machine goes down.",
+  ),
   "func-patch-overruns-symbol": rt("The bytes Xen writes run past the end of the old function in the image, corrupting the code that follows it."),
   // --- warnings ---
   "func-old-size-mismatch": warn("old_size differs from the size of the function in the image; the payload may have been built against a different build."),
@@ -131,7 +137,6 @@ export const RULES = {
   "func-patched-twice": warn("When two payloads applied at once patch the same function, the later applied one's branch overwrites the earlier, and Xen refuses to revert them out of order."),
   "func-applied-byte-set": warn("Xen 4.14–4.18.0 trusted the record's 'applied' byte and would skip this function; newer Xen ignores it."),
   "not-safe-to-reapply": warn("The payload has writable data, so after a REVERT Xen refuses to APPLY it again (its data may be stale); it must be unloaded and uploaded afresh."),
-  "func-patch-ends-inside-instruction": warn("Xen writes bytes, not instructions: when a NOP-out ends inside an instruction of the old function, the rest of that instruction stays and the CPU runs it, with whatever follows, as new code. A NOP-out sized for a 1-byte ret does this on builds that end functions with a 5-byte jmp to a return thunk."),
   "func-branch-into-patch": warn("A branch left after the NOPs lands in the middle of one of them, so taking it runs part of a NOP instruction as new code."),
   "revert-vetoed-once": warn("The rollback's first REVERT was vetoed by the payload's pre-revert hook and a second one reverted it: whoever rolls the host back must expect to run REVERT twice."),
   "func-nop-endbr-only": warn("On an old function that starts with ENDBR64 Xen keeps those 4 bytes and NOPs out new_size - 4 bytes after them (livepatch_insn_len()); a NOP-out of exactly 4 bytes writes nothing, so APPLY succeeds and the function runs unchanged."),

@@ -17,6 +17,7 @@ import { recordLabels } from "./labels.ts";
 import { exerciseRollback, rollbackSkipped } from "./rollback.ts";
 import { replaceAborted } from "./replaceAbort.ts";
 import type { Decode } from "./checks/boundaries.ts";
+import { describeCallCrash, newCallCrash, patchedFunctions } from "./checks/calls.ts";
 import type { AuditResult, Finding, PlanStep, Rollback } from "./types.ts";
 
 function isRule(id: string): id is RuleId {
@@ -126,6 +127,9 @@ export async function runAudit(plan: AuditPlan, host: AuditHost, opts: RunOption
   const readable = inputs.filter((r): r is ReadFile & { elf: ElfFile } => r.elf !== null);
   const synthetic = imageElf ? null : syntheticImage(readable.map((r) => ({ elf: r.elf, model: r.model })));
   await host.boot(imageElf ? { real: imageElf } : { synthetic: synthetic! });
+  // The version functions as the image was built, called once before anything is patched: a crash
+  // after APPLY counts only when the calls before it did not crash (a stand-in's functions are no evidence).
+  let calls = image ? await host.versionCalls() : null;
 
   for (const i of executionOrder(plan.files)) {
     const pf = plan.files[i];
@@ -177,6 +181,16 @@ export async function runAudit(plan: AuditPlan, host: AuditHost, opts: RunOption
       findings.push(makeFinding("simulator-rule-unknown", `${prefix}${cmd} did not apply (hypercall ${act.ret}, status rc ${act.statusRc ?? "?"}) and the simulator named no check`, { rc: (act.ret || act.statusRc) ?? undefined }, file));
     }
     if (await host.halted()) break;
+    if (image && calls && applied.includes(i)) {
+      // Call the patched functions as xl info does, on the host as this APPLY left it (checks/calls.ts);
+      // a crash an earlier APPLY of the plan already caused is that one's finding.
+      const patched = applied.flatMap((j) => patchedFunctions(placements.get(j)?.patches ?? [], image).map((p) => ({ ...p, mine: j === i })));
+      const now = await host.versionCalls();
+      const crash = newCallCrash(calls, now, patched);
+      calls = now;
+      const mine = crash && patched.find((p) => p.mine && crash.fns.includes(p.fn));
+      if (crash) findings.push(makeFinding("call-after-apply-crashes", `${prefix}${describeCallCrash(crash, cmd)}`, mine ? { func: { index: mine.index, name: mine.name } } : {}, file));
+    }
   }
 
   // The rollback: what the plan applied is reverted, top first, on the same host (rollback.ts).

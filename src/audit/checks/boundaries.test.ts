@@ -61,7 +61,8 @@ describe("instruction boundaries", () => {
 
     const hits = (await audit("x86_64/xen_nop_thunk.livepatch", "x86_64/xen-syms")).filter((f) => f.id === "func-patch-ends-inside-instruction");
     expect(hits).toHaveLength(1);
-    expect(hits[0].severity).toBe("warning");
+    // The NOPs never branch, so every call falls through them into the live byte: an error.
+    expect(hits[0].severity).toBe("error");
     expect(hits[0].message).toContain(`(${cut.bytes.join(" ")}) at ${fn}+0x${cut.offset.toString(16)}`);
     expect(hits[0].message).toContain(`its last ${live.length === 1 ? "byte" : `${live.length} bytes`} (${live.join(" ")}) at ${fn}+0x${end.toString(16)}`);
     expect(hits[0].message).toMatch(/jmp 0x[0-9a-f]+ <__x86_return_thunk>/);
@@ -71,8 +72,11 @@ describe("instruction boundaries", () => {
     const image = join("public/samples", "x86_64/xen-syms");
     const end = nmSize(image, "xen_minor_version") - 1;
     expect(objdumpFunction(image, "xen_minor_version").some((i) => i.offset === end)).toBe(true);
-    const ids = (await audit("x86_64/xen_nop.livepatch", "x86_64/xen-syms")).map((f) => f.id);
+    const findings = await audit("x86_64/xen_nop.livepatch", "x86_64/xen-syms");
+    const ids = findings.map((f) => f.id);
+    expect(findings.filter((f) => f.severity === "error")).toEqual([]);
     expect(ids).not.toContain("func-patch-ends-inside-instruction");
+    expect(ids).not.toContain("call-after-apply-crashes");
     expect(ids).not.toContain("func-branch-into-patch");
   });
 
@@ -127,11 +131,26 @@ describe.runIf(REAL)("instruction boundaries on Xen's own build (XEN_TEST_PAYLOA
     const last = insns[insns.length - 1];
     const findings = await auditBytes("xen_nop.livepatch", readFileSync(join(dir, "xen_nop.livepatch")), "xen-syms", readFileSync(image));
     const hit = findings.find((f) => f.id === "func-patch-ends-inside-instruction");
-    if (last.bytes.length === 1) expect(hit, "a build with a 1-byte ret").toBeUndefined();
-    else {
+    const call = findings.find((f) => f.id === "call-after-apply-crashes");
+    if (last.bytes.length === 1) {
+      expect(hit, "a build with a 1-byte ret").toBeUndefined();
+      expect(call).toBeUndefined();
+    } else {
+      expect(hit?.severity).toBe("error");
       expect(hit?.message).toContain(`(${last.bytes.join(" ")}) at xen_minor_version+0x${last.offset.toString(16)}`);
       expect(hit?.message).toContain("<__x86_return_thunk>");
+      // xl info's XENVER_version then runs the live byte (ff) and what follows as one instruction,
+      // which writes through %rax: a fatal page fault, as on a real host after APPLY.
+      expect(call?.severity).toBe("error");
+      expect(call?.message).toContain("called the patched xen_minor_version as xl info does: XENVER_version runs xen_major_version, xen_minor_version");
+      expect(call?.message).toContain('the host crashes with "FATAL PAGE FAULT / [error_code=0002] / Faulting linear address: ');
     }
+  });
+
+  it("arm64: Xen's xen_nop NOPs whole instructions, and the calls after APPLY return", async () => {
+    const dir = join(REAL!, "arm64");
+    const findings = await auditBytes("xen_nop.livepatch", readFileSync(join(dir, "xen_nop.livepatch")), "xen-syms", readFileSync(join(dir, "xen-syms")));
+    expect(findings.filter((f) => f.severity !== "info")).toEqual([]);
   });
 });
 if (!REAL) console.log("instruction boundaries on Xen's own build: XEN_TEST_PAYLOADS is not set, not run");

@@ -19,11 +19,11 @@ beforeAll(async () => {
   host = await nodeAuditHost();
 });
 
-async function findings(edit: (p: Patch) => void, path = HELLO, image = X): Promise<{ verdict: string; found: Finding[] }> {
+async function findings(edit: (p: Patch) => void, path = HELLO, image = X): Promise<{ verdict: string; found: Finding[]; errors: string[]; all: Finding[] }> {
   const p = new Patch(sample(path));
   edit(p);
   const r = await runAudit({ image: { file: "xen-syms", bytes: sample(image) }, files: [{ file: "p.livepatch", bytes: p.bytes, role: "apply" }] }, host);
-  return { verdict: r.verdict, found: r.findings.filter((f) => f.id.startsWith("func-new-addr")) };
+  return { verdict: r.verdict, found: r.findings.filter((f) => f.id.startsWith("func-new-addr")), errors: r.findings.filter((f) => f.severity === "error").map((f) => f.id), all: r.findings };
 }
 const absolute = (v: bigint) => (p: Patch) => p.reloc(".rela.livepatch.funcs", 1, { type: 0 }).word(p.func(0, "new_addr"), v);
 
@@ -34,7 +34,8 @@ describe("new_addr review", () => {
 
   it("xen_hello_world+3: a warning naming it, at the new_addr field", async () => {
     const r = await findings((p) => p.addend(".rela.livepatch.funcs", 1, 3n));
-    expect(r.verdict).toBe("accept");
+    // +3 is inside the 7-byte lea (objdump): what runs there crashes xl info's first call, the error.
+    expect(r.errors).toEqual(["call-after-apply-crashes"]);
     expect(r.found).toHaveLength(1);
     expect(r.found[0]).toMatchObject({ id: "func-new-addr-not-function-start", severity: "warning", section: ".livepatch.funcs", offset: 0x168, func: { index: 0 } });
     expect(r.found[0].message).toMatch(/^funcs\[0\] \(xen_extra_version\): new_addr 0x[0-9a-f]+ is xen_hello_world\+0x3 in \.text\.xen_hello_world, the payload's text, not the start of a function/);
@@ -51,7 +52,10 @@ describe("new_addr review", () => {
 
   it("absolute values in Xen: its own function is a warning, the middle of one too, its .rodata and nothing an error", async () => {
     const fn = await findings(absolute(0xffff82d040200120n));
-    expect(fn.verdict).toBe("accept");
+    // The new_addr review warns; the call after APPLY rejects: xen_extra_version now returns
+    // xen_major_version's 4 (objdump: mov $0x4,%eax), which Xen copies as a string from address 4.
+    expect(fn.errors).toEqual(["call-after-apply-crashes"]);
+    expect(fn.all.find((f) => f.id === "call-after-apply-crashes")?.message).toContain("XENVER_extraversion2 runs xen_extra_version, and the host crashes with \"FATAL PAGE FAULT / [error_code=0000] / Faulting linear address: 0000000000000004\"");
     expect(fn.found.map((f) => f.message)).toEqual([
       "funcs[0] (xen_extra_version): new_addr 0xffff82d040200120 is xen_major_version in xen-syms's .text, Xen's own function, not a function of this payload: the patched function runs Xen's code from there",
     ]);

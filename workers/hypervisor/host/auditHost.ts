@@ -80,5 +80,8 @@ export function auditHostOver(hv: HypervisorApi, cpus = 4, boot: (image: AuditIm
     async halted() {
       return hv.halted();
     },
+    async versionCalls() {
+      return hv.xlInfo({ quiet: true });
+    },
   };
 }
