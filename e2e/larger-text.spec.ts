@@ -200,3 +200,58 @@ test("Larger text never shrinks the state diagram's labels", async ({ page }) =>
   // Nothing is pushed sideways out of the window.
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 });
+
+// QA s29 #7: two unreadable files at 1024×768 with Larger text left their red notices over the
+// simulator's Upload/Apply/Revert/Replace/Unload row for good. Notices now take their own row
+// above the status bar (no button is under one), and a file's error, which the file list keeps
+// showing under its name, goes away on its own (NOTICE_TIMEOUT_MS, 8 s) unless the pointer holds
+// it; Esc closes the notice that has focus.
+test("error notices for unreadable files cover no button at 1024×768 with Larger text, and time out while the file list keeps the error", async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await openApp(page, "#samples=x86_64/xen-syms,x86_64/xen_hello_world.livepatch&file=x86_64/xen_hello_world.livepatch&view=overview");
+  await expect(page.getByRole("tablist", { name: "Views" })).toBeVisible({ timeout: 30_000 });
+  await largerText(page);
+  await page.getByRole("button", { name: "Simulator", exact: true }).click();
+  await expect(page.getByRole("button", { name: "Upload", exact: true })).toBeVisible({ timeout: 30_000 });
+  const input = page.getByLabel("Open payloads or hypervisor images");
+  await input.setInputFiles({ name: "empty.livepatch", mimeType: "application/octet-stream", buffer: Buffer.alloc(0) });
+  await input.setInputFiles({ name: "text.livepatch", mimeType: "application/octet-stream", buffer: Buffer.from("hello\n") });
+  const empty = page.getByRole("alert").filter({ hasText: "empty.livepatch" });
+  const text = page.getByRole("alert").filter({ hasText: "text.livepatch" });
+  await expect(empty).toContainText("file is 0 bytes");
+  await expect(text).toContainText("not an ELF file");
+  // Every button and field is where a click lands on it, the five action buttons too.
+  const layout = await measure(page, ALLOWED);
+  expect(layout.covered).toEqual([]);
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/1024-notices.png` });
+  // Scrolled into the workspace's sight, each action button is what a click at its centre hits.
+  for (const name of ["Upload", "Apply", "Revert", "Replace", "Unload"]) {
+    const b = page.getByRole("button", { name, exact: true }).first();
+    await b.scrollIntoViewIfNeeded();
+    const hit = await b.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      return top !== null && el.contains(top);
+    });
+    expect(hit, `${name} is not under a notice`).toBe(true);
+  }
+  await expect(empty).toBeVisible();
+  // The pointer on a notice holds it past its time while the other goes; off it, it goes too, and
+  // the file list still says why.
+  await text.hover();
+  await page.waitForTimeout(9_000);
+  await expect(empty).toHaveCount(0);
+  await expect(text).toBeVisible();
+  await page.mouse.move(2, 2);
+  await expect(text).toHaveCount(0, { timeout: 10_000 });
+  await expect(page.locator("li.file.error").filter({ hasText: "empty.livepatch" })).toContainText("file is 0 bytes");
+  await expect(page.locator("li.file.error").filter({ hasText: "text.livepatch" })).toContainText("not an ELF file");
+  // Esc on a notice closes it.
+  await input.setInputFiles({ name: "again.txt", mimeType: "text/plain", buffer: Buffer.from("hello\n") });
+  const again = page.getByRole("alert").filter({ hasText: "again.txt" });
+  await again.getByRole("button", { name: "Dismiss message" }).focus();
+  await page.keyboard.press("Escape");
+  await expect(again).toHaveCount(0);
+  await expect(page.locator("li.file.error").filter({ hasText: "again.txt" })).toBeVisible();
+});

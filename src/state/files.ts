@@ -129,7 +129,8 @@ export function createFilesSlice({ set, get, setStore, subscribe }: SliceApi<"fi
     }
     const cancelled = outcome.problem.code === "CANCELLED";
     files.update(id, { status: cancelled ? "cancelled" : "error", progress: null, problem: outcome.problem });
-    if (!cancelled) ui.notify("error", describeProblem(name, outcome.problem));
+    // The file list keeps showing this problem under the file's name (FileRail), so the notice times out.
+    if (!cancelled) ui.notify("error", describeProblem(name, outcome.problem), true);
     // Keep showing what the user was looking at before this file arrived.
     if (get().ui.selectedFileId === id && previous && get().files.list.some((f) => f.id === previous && f.status === "ready")) ui.selectFile(previous);
     return id;

@@ -34,6 +34,11 @@ export interface Notice {
   id: number;
   level: "error" | "warning" | "info";
   text: string;
+  /**
+   * The same message stays on screen elsewhere (a file's error under its name in the file list), so
+   * the notice is only the alert that it happened and goes away on its own (Notices.tsx).
+   */
+  shownElsewhere: boolean;
 }
 
 export type ThemeChoice = "system" | "light" | "dark";
@@ -61,7 +66,8 @@ export interface UiSlice {
   showHex(): void;
   setTheme(theme: ThemeChoice): void;
   toggleLargeText(): void;
-  notify(level: Notice["level"], text: string): void;
+  /** `shownElsewhere`: the message also stays on screen elsewhere, so the notice may time out (Notice). */
+  notify(level: Notice["level"], text: string, shownElsewhere?: boolean): void;
   dismiss(id: number): void;
 }
 
@@ -122,7 +128,7 @@ export function createUiSlice({ set }: SliceApi<"ui">): UiSlice {
     showHex: () => set({ hexOpen: true }),
     setTheme: (theme) => set({ theme }),
     toggleLargeText: () => set((s) => ({ largeText: !s.largeText })),
-    notify: (level, text) => set((s) => ({ notices: [...s.notices.slice(-4), { id: ++noticeSeq, level, text }] })),
+    notify: (level, text, shownElsewhere = false) => set((s) => ({ notices: [...s.notices.slice(-4), { id: ++noticeSeq, level, text, shownElsewhere }] })),
     dismiss: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
   };
 }
