@@ -4,7 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { test, expect } from "./support/guards.ts";
 import type { Page } from "@playwright/test";
-import { decodeVideo } from "./support/decodeVideo.ts";
+import { decodeVideo, frameAgainstPicture, type Box } from "./support/decodeVideo.ts";
 
 const presenter = (page: Page) => page.locator(".presenter");
 
@@ -37,8 +37,6 @@ async function decodePng(page: Page, png: Buffer) {
     return { w: bmp.width, h: bmp.height, colours: colours.size, lit };
   }, png.toString("base64"));
 }
-
-type Box = { x: number; y: number; width: number; height: number };
 
 /**
  * In each box (CSS pixels of the slide, times `scale` for the picture), the pixels with anything
@@ -130,9 +128,13 @@ for (const [w, h] of [
   });
 }
 
-/** Clicks Export video at step 2 of hello-world; the WebM's bytes (checked to be EBML) and the note. */
-async function exportVideo(page: Page) {
+/**
+ * Clicks Export video at step 2 of hello-world; the WebM's bytes (checked to be EBML) and the note.
+ * `shown`: run on the slide as presented, before the export draws it.
+ */
+async function exportVideo(page: Page, shown?: () => Promise<void>) {
   await present(page, "hello-world", 2);
+  await shown?.();
   const dl = page.waitForEvent("download", { timeout: 200_000 });
   await presenter(page).getByRole("button", { name: "Export video", exact: true }).click();
   const file = await dl;
@@ -165,6 +167,67 @@ test("Export video: a seekable file with its duration, every frame the same size
   expect(decoded.player.duration).toBeCloseTo(seconds, 1);
   expect(decoded.player.seekedTo).toBeCloseTo(seconds / 2, 1);
   expect(decoded.player).toMatchObject({ width: 1920, height: 1080 });
+});
+
+// A 4:3 projector's slide fills its 1024×768 window (bfefc2a); its video keeps the 1920×1080 frame
+// and draws the slide in it as large as fits at its own shape: 1024×768 × 1080/768 = 1440×1080,
+// centred, (1920 − 1440) / 2 = 240 px of the slide's colour either side, not stretched to 16:9.
+test("Export video of a 4:3 slide: 1920×1080 frames, the slide in them at 1440×1080, centred, not stretched", async ({ page, baseURL }) => {
+  test.setTimeout(240_000);
+  await page.setViewportSize({ width: 1024, height: 768 });
+  const steps = await stepsOf("hello-world");
+  const seconds = 2 + steps * 3;
+  const frames = seconds * 30;
+  let slidePicture: Buffer | null = null;
+  let diagram: Box | null = null;
+  let gap: Box | null = null;
+  const { bytes, note } = await exportVideo(page, async () => {
+    const slide = presenter(page).locator(".sl");
+    expect(await slide.boundingBox()).toMatchObject({ x: 0, y: 0, width: 1024, height: 768 });
+    // The slide as Chromium draws it on the screen (not through the export's own drawing), and
+    // where its state diagram is (the slide is at 0,0).
+    slidePicture = await slide.screenshot({ animations: "disabled" });
+    diagram = await slide.locator("svg.state-diagram").boundingBox();
+    // Between the `list` table's card and the memory card, beside the table: nothing is there.
+    const table = (await slide.locator(".scn-output").boundingBox())!;
+    const memory = (await slide.locator(".sl-memory").boundingBox())!;
+    gap = { x: table.x + table.width + 3, y: table.y, width: memory.x - 3 - (table.x + table.width + 3), height: table.height };
+  });
+  await expect(note).toContainText(`Saved hello-world.webm: ${seconds.toFixed(1)} s, ${frames} frames, 1920×1080`);
+  await expect(presenter(page)).toHaveAttribute("data-step", "2");
+  const decoded = await decodeVideo(page.context(), baseURL!, bytes, 30);
+  expect(decoded.frames).toBe(frames);
+  expect(decoded.sizes).toEqual(["1920x1080"]);
+  expect(decoded.player).toMatchObject({ width: 1920, height: 1080 });
+
+  // Step 2 as it ends is held from 2 + 3 + 0.8 s to 2 + 2 × 3 s; its middle is 7 s in.
+  const m = await frameAgainstPicture(page.context(), baseURL!, bytes, 7, slidePicture!, diagram!, gap!);
+  console.log(`4:3 frame at 7 s: ${JSON.stringify(m)}`);
+  expect(m).toMatchObject({ width: 1920, height: 1080, picture: { width: 1024, height: 768 } });
+  // The bars either side are the slide's own colour.
+  expect(m.backgroundDelta).toBeLessThan(24);
+  // What is on the slide is where the slide's own picture puts it, scaled by 1080/768 and moved 240
+  // px right (the encoder's blur and the two drawings' anti-aliasing: a few pixels).
+  const k = 1080 / 768;
+  expect(m.pictureInk).not.toBeNull();
+  expect(m.frameInk).not.toBeNull();
+  const want = { x0: 240 + m.pictureInk!.x0 * k, x1: 240 + (m.pictureInk!.x1 + 1) * k - 1, y0: m.pictureInk!.y0 * k, y1: (m.pictureInk!.y1 + 1) * k - 1 };
+  for (const edge of ["x0", "x1", "y0", "y1"] as const) expect(Math.abs(m.frameInk![edge] - want[edge]), `${edge}: ${m.frameInk![edge]} against ${want[edge].toFixed(1)}`).toBeLessThanOrEqual(6);
+  expect(m.frameInk!.x0).toBeGreaterThanOrEqual(240);
+  expect(m.frameInk!.x1).toBeLessThan(1920 - 240);
+  // The frame agrees with the slide placed so, and not with it stretched over the frame: over the
+  // whole frame (where the text's wrapping differs a little: the export draws type a little
+  // smaller), and over the state diagram, drawn the same in both (the encoder's loss only). An
+  // empty diagram panel (its parts unstyled, black on black) differs there by as much as the
+  // drawing has ink.
+  expect(m.diff.fitted).toBeLessThan(m.diff.stretched * 0.7);
+  expect(m.regionDiff.fitted).toBeLessThan(m.regionDiff.stretched / 3);
+  expect(m.regionDiff.fitted).toBeLessThan(4);
+  // The table is fitted to its card before the picture is taken: nothing runs past the card into
+  // the gap beside it (copied before its fit, its rows ran 12 px past the card at full size).
+  expect(gap!.width).toBeGreaterThan(10);
+  expect(m.blankInk.picture).toBe(0);
+  expect(m.blankInk.frame).toBe(0);
 });
 
 // Without WebCodecs' encoder the fallback films the slide in real time: the recorder may drop frames

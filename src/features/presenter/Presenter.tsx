@@ -35,12 +35,20 @@ export async function enterFullscreen(): Promise<boolean> {
 
 const frame = () => new Promise((r) => requestAnimationFrame(r));
 
-/** Waits until the slide has drawn what it shows (the disassembly comes from a worker). */
+/**
+ * Waits until the slide has drawn what it shows (the disassembly comes from a worker), and two
+ * frames more: an output that appears as the cursor reaches a step's end is fitted to its card by a
+ * ResizeObserver (Slide.tsx useFitText), which runs after the frame's animation callbacks, and
+ * again once the fit has changed its size. Copied before that, a 4:3 video's `list` table ran past
+ * its card at full size.
+ */
 async function drawn(slide: HTMLElement): Promise<void> {
   for (let i = 0; i < 200; i++) {
     await frame();
-    if (!slide.querySelector("[data-pending]")) return;
+    if (!slide.querySelector("[data-pending]")) break;
   }
+  await frame();
+  await frame();
 }
 
 /** Where the cursor stands for step `k` with its action played `share` (0..1) of the way. */
