@@ -1,7 +1,10 @@
 // Which output lines a step talks about. The output below is hooks-for-real's step 13 dmesg cut to
 // a few lines (as `livepatch-lens sim` prints it); the expected lines are counted by hand.
 import { describe, expect, it } from "vitest";
-import { referredLines } from "./focus.ts";
+import { referredLines, stepPayload } from "./focus.ts";
+import { loadCatalogue } from "./catalogue.ts";
+import type { Scenario } from "./schema.ts";
+import { readPublic } from "./test-support/session.ts";
 
 const log = [
   "(XEN) livepatch: xen_prepost_hooks: Calling pre-apply hook function", // 0
@@ -27,5 +30,31 @@ describe("referredLines", () => {
   it("no expected text, or output without it: nothing", () => {
     expect(referredLines(log, undefined)).toEqual([]);
     expect(referredLines(log, ["Xen BUG at"])).toEqual([]);
+  });
+});
+
+describe("stepPayload", () => {
+  // Expected names read by hand from public/scenarios/altcall.json and hooks-for-real.json: each
+  // step's highlight list, and the payloads each loads.
+  const scenario = async (id: string): Promise<Scenario> => (await loadCatalogue(async (rel) => readPublic(`scenarios/${rel}`))).find((e) => e.id === id)!.scenario!;
+
+  it("the start shows the first payload; a step shows the payload it highlights", async () => {
+    const altcall = await scenario("altcall");
+    expect(stepPayload(altcall, 0)).toBe("xen_altcall");
+    expect(stepPayload(altcall, 9)).toBe("xen_altcall");
+    expect(stepPayload(altcall, 11)).toBe("xen_altcall_bad");
+    expect(stepPayload(altcall, 12)).toBe("xen_altcall");
+  });
+
+  it("a step that highlights no payload chooses none, whatever the step or scenario before chose", async () => {
+    // altcall step 10 highlights only the symbol xen_minor_version; hooks-for-real step 8 only xen_extra_version.
+    expect(stepPayload(await scenario("altcall"), 10)).toBeNull();
+    expect(stepPayload(await scenario("hooks-for-real"), 8)).toBeNull();
+  });
+
+  it("a highlighted field names its payload", async () => {
+    const altcall = await scenario("altcall");
+    const onlyField: Scenario = { ...altcall, steps: [{ ...altcall.steps[0], highlight: [{ kind: "symbol", name: "xen_minor_version" }, { kind: "field", payload: "xen_altcall_bad", func: 0, field: "old_addr" }] }] };
+    expect(stepPayload(onlyField, 1)).toBe("xen_altcall_bad");
   });
 });

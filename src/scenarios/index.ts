@@ -5,4 +5,4 @@ export { type SimInput as ScenarioInput, stepInputs, inputsThrough, pathStatus, 
 export { parseScenarioHash, formatScenarioHash, isScenarioHash, isScenarioRef, PANELS, DEFAULT_EMBED_PANELS, type Panel, type ScenarioPlace, type ScenarioMode } from "./hash.ts";
 export { loadCatalogue, parseCatalogueIndex, type CatalogueEntry } from "./catalogue.ts";
 export { cursorForStep, stepAtCursor } from "./stepCursor.ts";
-export { firstPayload, referredLines } from "./focus.ts";
+export { firstPayload, referredLines, stepPayload } from "./focus.ts";

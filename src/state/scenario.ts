@@ -6,12 +6,12 @@
 import {
   cursorForStep,
   inputsThrough,
-  firstPayload,
   formatScenarioHash,
   loadCatalogue,
   pathStatus,
   stepAtCursor,
   stepInputs,
+  stepPayload,
   type CatalogueEntry,
   type Panel,
   type Scenario,
@@ -226,11 +226,9 @@ export function createScenarioSlice({ set, get }: SliceApi<"scenario">): Scenari
     show(end, k);
   }
 
+  /** The diagram's payload is the step's own (stepPayload), whatever was chosen before. */
   function focusPayload(a: ActiveScenario, step: number): void {
-    const { selectPayload } = get().sim;
-    if (step === 0) return selectPayload(firstPayload(a.scenario));
-    const hl = a.scenario.steps[step - 1]?.highlight.find((h) => h.kind === "payload" || h.kind === "field");
-    if (hl && (hl.kind === "payload" || hl.kind === "field")) selectPayload(hl.kind === "payload" ? hl.name : hl.payload);
+    get().sim.selectPayload(stepPayload(a.scenario, step));
   }
 
   return {
