@@ -37,6 +37,7 @@ export function cpuReset(): void {
   S.resetCounters();
   autoFixup = false;
   entryIrqs = true;
+  keepRegs = false;
 }
 
 export function cpuAddService(addr: u64, id: i32): void {
@@ -53,6 +54,15 @@ export function cpuAddExTable(textStart: u64, textEnd: u64, tableStart: u64, tab
 
 export function cpuRemoveExTable(textStart: u64): void {
   removeExTable(textStart);
+}
+
+/**
+ * The next cpuCall starts from the registers the last run left (one call only): a caller that calls
+ * two functions in a row, whose second callee sees what the first returned in the return register.
+ */
+let keepRegs: bool = false;
+export function cpuKeepRegsOnce(): void {
+  keepRegs = true;
 }
 
 /** Interrupts at the entry of the next calls: on (the default, hypercall context) or masked. */
@@ -106,10 +116,14 @@ export function cpuCall(arch: i32, entry: u64, nargs: i32, stackBase: u64, stack
   }
   S.setArch(arch);
   const top = (stackBase + stackSize) & ~(<u64>15);
+  const keep = keepRegs;
+  keepRegs = false;
   if (arch == ARCH_X86_64) {
     setCanonicalCheck(true);
-    X.resetRegs();
-    X.setRflagsRest(entryIrqs ? X.IF : 0);
+    if (!keep) {
+      X.resetRegs();
+      X.setRflagsRest(entryIrqs ? X.IF : 0);
+    }
     const regs: u8[] = [7, 6, 2, 1, 8, 9];
     for (let i = 0; i < nargs && i < 6; i++) X.setReg(regs[i], unchecked(args[i]));
     // at entry rsp+8 is 16-byte aligned: [rsp] return address, then arguments 7 and 8
@@ -124,8 +138,10 @@ export function cpuCall(arch: i32, entry: u64, nargs: i32, stackBase: u64, stack
     }
   } else {
     setCanonicalCheck(false);
-    a64Reset();
-    if (!entryIrqs) a64SetDaif(A64_DAIF_I);
+    if (!keep) {
+      a64Reset();
+      if (!entryIrqs) a64SetDaif(A64_DAIF_I);
+    }
     for (let i = 0; i < nargs; i++) a64SetReg(i, unchecked(args[i]));
     a64SetReg(A64_SP, top);
     a64SetReg(A64_LR, RETURN_SENTINEL);

@@ -6,6 +6,8 @@
 //     xen_build_id / xen_build_id_len, which XENVER_build_id (`xl info`) only reads afterwards;
 //   - the release the image is, as its xen_major_version() / xen_minor_version() answer at boot
 //     (a payload may patch them later; a rule that follows the release must not move with it);
+//   - whether do_xen_version(XENVER_version) answers the same on the booted image, so `xl info`
+//     can run Xen's own caller of those functions (probeVersionCaller());
 //   - init_done(): x86 (xen/arch/x86/setup.c) zeroes __init_begin..__init_end (the 2M-aligned
 //     __2M_init_start..__2M_init_end when the image is laid out in 2M pages, using_2M_mapping()),
 //     destroys those mappings, and marks __2M_rodata_start..__2M_rodata_end (.rodata and
@@ -26,6 +28,8 @@ let buildInitOk = false;
 let buildInitDetail = "";
 let major: i32 = -1;
 let minor: i32 = -1;
+let callerRuns = false;
+let callerWhy = "";
 let initStart: u64 = 0;
 let initEnd: u64 = 0;
 
@@ -42,6 +46,48 @@ function quietRun(name: string): RunResult | null {
   return runXen(at, [], c);
 }
 
+/** XENVER_version's cmd number (xen/include/public/version.h). */
+const XENVER_VERSION: u64 = 0;
+
+/**
+ * Whether `xl info` can ask XENVER_version through the image's own do_xen_version()
+ * (xen/common/kernel.c): run once here, on the image as built, it must return what the two version
+ * functions return, `(xen_major_version() << 16) | xen_minor_version()`. It does not when the image
+ * has no do_xen_version() (a stand-in) or its path needs what boot code the simulator does not run
+ * set up (Arm's: it calls the XSM hook through xsm_ops, which xsm_dt_init() fills at boot).
+ */
+function probeVersionCaller(ma: RunResult | null, mi: RunResult | null): void {
+  const at = imageAddrOf("do_xen_version");
+  if (at == 0) {
+    callerWhy = "the image has no do_xen_version()";
+    return;
+  }
+  if (ma === null || mi === null || ma.outcome != OUTCOME_RETURNED || mi.outcome != OUTCOME_RETURNED) {
+    callerWhy = "the version functions do not return at boot";
+    return;
+  }
+  const want = (<u32>ma.value << 16) | <u32>mi.value;
+  const c = new RunContext();
+  c.quiet = true;
+  const r = runXen(at, [XENVER_VERSION, 0], c);
+  if (r.outcome == OUTCOME_RETURNED && <u32>r.value == want) {
+    callerRuns = true;
+    return;
+  }
+  const got = r.outcome == OUTCOME_RETURNED ? "returned 0x" + (<u32>r.value).toString(16) + ", not 0x" + want.toString(16) : r.outcome == OUTCOME_CRASHED ? "crashed: " + r.message : unknownText(r);
+  callerWhy = "do_xen_version(XENVER_version) on the image as booted " + got;
+}
+
+/** xl info asks XENVER_version through do_xen_version() (probeVersionCaller()). */
+export function versionCallerRuns(): bool {
+  return doneEpoch == bootEpoch && callerRuns;
+}
+
+/** Why it does not, when it does not. */
+export function versionCallerWhy(): string {
+  return doneEpoch == bootEpoch ? callerWhy : "the host has not finished booting";
+}
+
 /** The end of boot (see above); a second call for the same boot does nothing. */
 export function initDone(): void {
   if (doneEpoch == bootEpoch) return;
@@ -51,6 +97,8 @@ export function initDone(): void {
   buildInitDetail = "";
   initStart = initEnd = 0;
   major = minor = -1;
+  callerRuns = false;
+  callerWhy = "";
 
   const b = quietRun("xen_build_init");
   if (b !== null) {
@@ -91,6 +139,8 @@ export function initDone(): void {
     }
   }
   if (arch == ARCH_X86_64) setReadOnly(imageAddrOf("__2M_rodata_start"), imageAddrOf("__2M_rodata_end"));
+  // with the memory as every later hypercall sees it
+  probeVersionCaller(ma, mi);
 }
 
 function setReadOnly(start: u64, end: u64): void {

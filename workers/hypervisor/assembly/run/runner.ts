@@ -13,7 +13,7 @@ import { journalStart, journalRollback } from "../memory";
 import * as R from "../rules";
 import { STOP_RETURNED, STOP_SERVICE, STOP_FAULT, STOP_UNSUPPORTED, STOP_BUDGET, STOP_HALT } from "../cpu/consts";
 import {
-  cpuCall, cpuSetArg, cpuSetEntryIrqs, cpuServiceReturn, cpuFixup, cpuResumeAt, cpuServiceId, cpuServiceArg,
+  cpuCall, cpuSetArg, cpuSetEntryIrqs, cpuKeepRegsOnce, cpuServiceReturn, cpuFixup, cpuResumeAt, cpuServiceId, cpuServiceArg,
   cpuStopPc, cpuReturnValue, cpuCounter, cpuReg, cpuUnsupportedBytes, cpuUnsupportedMnemonic,
 } from "../cpu/api";
 import { ensureRuntime, nativeName, SV_PRINTK, SV_PANIC, SV_REVERT_PAYLOAD, SV_REVERT_PAYLOAD_TAIL } from "./runtime";
@@ -45,6 +45,8 @@ export class RunContext {
   budget: u64 = RUN_BUDGET;
   /** The simulator's own words for the panic event, when the run crashes. */
   crashWhat: string = "";
+  /** The next run starts from the registers the last one left, as a caller's second call does (one run only). */
+  keepRegs: bool = false;
 }
 
 export class RunResult {
@@ -245,6 +247,8 @@ export function runXen(entry: u64, args: u64[], ctx: RunContext): RunResult {
   const n = args.length > 8 ? 8 : args.length;
   for (let i = 0; i < n; i++) cpuSetArg(i, args[i]);
   cpuSetEntryIrqs(ctx.irqsOn);
+  if (ctx.keepRegs) cpuKeepRegsOnce();
+  ctx.keepRegs = false;
   const base = stackBase(ctx.cpu);
   let stop = cpuCall(arch == ARCH_X86_64 ? 1 : 2, entry, n, base, STACK_SIZE - STACK_TOP_RESERVE, ctx.budget);
   cpuSetEntryIrqs(true);

@@ -2,7 +2,12 @@
 // produce them: libxl_get_version_info() (tools/libs/light/libxl.c) asks XENVER_version,
 // XENVER_extraversion2, XENVER_compile_info, XENVER_changeset2 and XENVER_build_id, and
 // do_xen_version() / xenver_varbuf_op() (xen/common/kernel.c) answer by calling the image's
-// version functions, run here on the interpreter. XENVER_version is (major << 16) | minor and xl
+// version functions, run here on the interpreter. XENVER_version runs do_xen_version() itself when
+// the image has one that answers at boot (boot.ts), so a version function sees the registers Xen's
+// code leaves (a NOP-out returns what its caller left in the return register); otherwise, and for
+// the string ops (whose do_xen_version() paths copy to a guest buffer the simulator does not have),
+// the functions are called directly, xen_minor_version() starting from the registers
+// xen_major_version() left. XENVER_version is (major << 16) | minor and xl
 // takes major = v >> 16, minor = v & 0xff; the compile-info strings are cut to their fixed
 // fields (64/16/32/32 bytes with the NUL); extraversion and changeset are whole. The build-id is
 // what xen_build_init() found in the image's note at boot (4.7+: xen_build_id / xen_build_id_len),
@@ -17,7 +22,7 @@ import { cString } from "./vsprintf";
 import { readLe, readOk, readByte } from "./mem";
 import { xzalloc } from "./heap";
 import { bootEpoch } from "./runtime";
-import { buildInitReturned, buildInitWhy } from "./boot";
+import { buildInitReturned, buildInitWhy, versionCallerRuns } from "./boot";
 
 /** The longest string Xen hands out through a varbuf op (KB(64)). */
 const VARBUF_MAX: i32 = 65536;
@@ -195,17 +200,34 @@ export function xlInfoJson(quiet: bool): string {
   if (quiet) quietBegin();
   const major = new Field("xen_major");
   const minor = new Field("xen_minor");
-  const rMaj = call(major, "xen_major_version", []);
-  const rMin = call(minor, "xen_minor_version", []);
-  if (rMaj !== null && rMin !== null) {
-    const v = (<u32>rMaj.value << 16) | <u32>rMin.value;
-    major.value = (<i32>(v >> 16)).toString();
-    minor.value = (<i32>(v & 0xff)).toString();
+  if (versionCallerRuns()) {
+    // XENVER_version as the hypercall answers it: do_xen_version(XENVER_version, NULL) on the CPU,
+    // which calls the two version functions with the registers its own code leaves
+    const r = call(major, "do_xen_version", [0, 0]);
+    if (r !== null) {
+      const v = <u32>r.value;
+      major.value = (<i32>(v >> 16)).toString();
+      minor.value = (<i32>(v & 0xff)).toString();
+    } else fail(minor, major.outcome, major.detail);
+    minor.fns = major.fns = ["do_xen_version", "xen_major_version", "xen_minor_version"];
   } else {
-    if (rMaj !== null) fail(major, minor.outcome, minor.detail);
-    if (rMin !== null) fail(minor, major.outcome, major.detail);
+    // No do_xen_version() to run (boot.ts says why): its `(xen_major_version() << 16) |
+    // xen_minor_version()` as compiled code makes the calls, one after the other, the second starting
+    // from the registers the first left (its return register holds the major version)
+    const rMaj = call(major, "xen_major_version", []);
+    ctx.keepRegs = true;
+    const rMin = call(minor, "xen_minor_version", []);
+    ctx.keepRegs = false;
+    if (rMaj !== null && rMin !== null) {
+      const v = (<u32>rMaj.value << 16) | <u32>rMin.value;
+      major.value = (<i32>(v >> 16)).toString();
+      minor.value = (<i32>(v & 0xff)).toString();
+    } else {
+      if (rMaj !== null) fail(major, minor.outcome, minor.detail);
+      if (rMin !== null) fail(minor, major.outcome, major.detail);
+    }
+    minor.fns = major.fns = ["xen_major_version", "xen_minor_version"];
   }
-  minor.fns = major.fns = ["xen_major_version", "xen_minor_version"];
   const extra = stringField("xen_extra", "xen_extra_version", VARBUF_MAX);
   const version = new Field("xen_version");
   version.fns = ["xen_major_version", "xen_minor_version", "xen_extra_version"];
