@@ -1,5 +1,8 @@
 // AArch64 and ARM32 through capstone-js (emscripten). capstone stops at the first word it cannot
-// decode, so decoding resumes after it and the word is shown as data.
+// decode, so decoding resumes after it and the word is shown as data. When that word is the first
+// one, cs_disasm decodes nothing, and capstone-js's disasm() then throws a string ("Capstone.js:
+// Function cs_disasm failed with code 0: OK (CS_ERR_OK)"), not an empty array: that is read as
+// "nothing decoded" here, so the word is `.word 0x…` like any other.
 import { hexBytes, MAX_INSNS, type Insn } from "./types.ts";
 
 interface CapstoneInsn {
@@ -24,6 +27,18 @@ export interface CapstoneModule {
 
 const BRANCH = /^(b|bl)(\.[a-z]+)?$|^(b|bl)(eq|ne|cs|hs|cc|lo|mi|pl|vs|vc|hi|ls|ge|lt|gt|le|al)$|^(cbz|cbnz|tbz|tbnz)$/;
 
+/** capstone-js's throw for a cs_disasm that decoded nothing without an error (cs_errno CS_ERR_OK, 0). */
+const NOTHING_DECODED = /^Capstone\.js: Function cs_disasm failed with code 0:/;
+
+function disasmOrNone(handle: CapstoneHandle, bytes: Uint8Array, address: bigint, count: number): CapstoneInsn[] {
+  try {
+    return handle.disasm(bytes, address, count);
+  } catch (e) {
+    if (typeof e === "string" && NOTHING_DECODED.test(e)) return [];
+    throw e;
+  }
+}
+
 function branchTarget(mnemonic: string, ops: string): bigint | null {
   if (!BRANCH.test(mnemonic)) return null;
   const m = /#(0x[0-9a-f]+)\s*$/.exec(ops);
@@ -38,7 +53,7 @@ export function disassembleArm(cs: CapstoneModule, arch: "aarch64" | "arm32", by
     let at = 0;
     while (at + 4 <= bytes.length && out.length < MAX_INSNS) {
       const base = BigInt.asUintN(mask, address + BigInt(at));
-      const decoded = handle.disasm(bytes.subarray(at), base, MAX_INSNS - out.length);
+      const decoded = disasmOrNone(handle, bytes.subarray(at), base, MAX_INSNS - out.length);
       for (const d of decoded) {
         out.push({
           address: BigInt(d.address),

@@ -99,6 +99,22 @@ describe("disassembler adapters", () => {
     expect(out[2].target).toBe(0xa0000201008n);
   });
 
+  // The bytes Xen leaves at the start of arm64 xen_extra_version when it writes BRK #2 at +2 (QA s29
+  // #2). `aarch64-linux-gnu-objdump -D -b binary -maarch64` on them: `.inst 0x00400440 ; undefined`,
+  // `brk #0x2` (capstone spells the immediate `#2`). When the first word is undecodable capstone-js throws (cs_disasm decoded nothing)
+  // instead of returning nothing: the adapter must still print the word as data.
+  it("shows an undecodable first word as .word and goes on (capstone-js throws when nothing decodes)", async () => {
+    const out = await disassemble("aarch64", Uint8Array.of(0x40, 0x04, 0x40, 0x00, 0x40, 0x00, 0x20, 0xd4), 0xa00002351e4n);
+    expect(out.map((i) => [i.address, i.text, i.invalid])).toEqual([
+      [0xa00002351e4n, ".word 0x00400440", true],
+      [0xa00002351e8n, "brk #2", false],
+    ]);
+    const only = await disassemble("aarch64", Uint8Array.of(0xff, 0xff, 0xff, 0xff), 0n);
+    expect(only.map((i) => i.text)).toEqual([".word 0xffffffff"]);
+    const arm32 = await disassemble("arm32", Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0xa0, 0xe1), 0x1000n);
+    expect(arm32.map((i) => i.text)).toEqual([".word 0xffffffff", "mov r0, r0"]);
+  });
+
   it("decodes ARM32 (the NOP Xen writes is mov r0, r0)", async () => {
     const out = await disassemble("arm32", Uint8Array.of(0x00, 0x00, 0xa0, 0xe1), 0x1000n);
     expect(out[0].text).toBe("mov r0, r0");
