@@ -61,3 +61,13 @@ export interface AuditHost {
    */
   versionCalls(): Promise<XlInfo>;
 }
+
+/**
+ * A host that could not be started (its wasm failed to load): every call fails with `why`, so
+ * runAudit() reports the plan as `audit-incomplete`, with a verdict and a whole document, instead of
+ * the caller dying without one.
+ */
+export function unavailableHost(why: unknown): AuditHost {
+  const fail = () => Promise.reject(why instanceof Error ? why : new Error(String(why)));
+  return { boot: fail, upload: fail, action: fail, placement: fail, halted: fail, versionCalls: fail };
+}

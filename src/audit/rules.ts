@@ -41,6 +41,12 @@ export const RULES = {
   // --- before anything runs ---
   "file-unreadable": unreadable,
   "plan-invalid": { severity: "error", stage: "read", step: 0, why: "The plan cannot happen on a real host as written, so no verdict about it can be trusted." },
+  "audit-incomplete": {
+    severity: "error",
+    stage: "read",
+    step: 0,
+    why: "The audit stopped before it finished (an internal error, quoted); what it had found so far is listed, but a plan it could not finish checking is never passed.",
+  },
   "simulator-rule-unknown": { severity: "error", stage: "upload", step: 0, why: "The simulated Xen refused or did not finish a step without naming one of the checks this audit knows; the audit fails closed rather than guess." },
   "host-panic": rt("The simulated Xen crashed while carrying out the plan (Xen's panic message is quoted): on a real host this takes the machine down."),
   // --- UPLOAD, in Xen's order ---

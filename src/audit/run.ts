@@ -82,12 +82,53 @@ export interface RunOptions {
   decoder?: (machine: number) => Promise<Decode | undefined>;
 }
 
+/** What an audit has found and done so far: an audit that cannot finish reports it (runAudit()). */
+interface SoFar {
+  findings: Finding[];
+  inputs: ReadFile[];
+  steps: PlanStep[];
+  placements: Map<number, Placement>;
+}
+
+/**
+ * Runs the plan. An audit that cannot finish (an internal error anywhere: the decoder, the host, a
+ * review) still answers: the error finding `audit-incomplete` first, with what was found and done
+ * before it, so the verdict is a rejection and a JSON consumer gets a whole document. It never
+ * fails open, and never without a report.
+ */
 export async function runAudit(plan: AuditPlan, host: AuditHost, opts: RunOptions = {}): Promise<AuditResult> {
-  const findings: Finding[] = [];
+  const sofar: SoFar = { findings: [], inputs: [], steps: [], placements: new Map() };
+  try {
+    return await auditPlan(plan, host, opts, sofar);
+  } catch (e) {
+    return incomplete(plan, host, sofar, e);
+  }
+}
+
+async function incomplete(plan: AuditPlan, host: AuditHost, sofar: SoFar, e: unknown): Promise<AuditResult> {
+  const why = e instanceof Error ? e.message : String(e);
+  const findings = [makeFinding("audit-incomplete", `the audit could not finish (internal error: ${why}); what it found before that is listed below`, {}), ...sofar.findings];
+  let halted = false;
+  try {
+    halted = await host.halted();
+  } catch {
+    // A host that cannot answer has nothing to add: the plan is rejected either way.
+  }
+  const result = finish(plan, sofar.inputs, findings, sofar.steps, null, plan.image === null, [], sofar.placements, halted, null, rollbackSkipped("the audit could not finish"));
+  // Files the audit had not read yet are still named, as unread.
+  if (sofar.inputs.length < plan.files.length)
+    result.files = plan.files.map((f, i) => result.files.find((r) => r.file === f.file) ?? { file: f.file, name: payloadName(f.file), role: f.role, size: f.bytes.length, readable: false, placement: sofar.placements.get(i) ?? null });
+  if (plan.image) result.image = { file: plan.image.file, arch: null, buildId: null };
+  return result;
+}
+
+async function auditPlan(plan: AuditPlan, host: AuditHost, opts: RunOptions, sofar: SoFar): Promise<AuditResult> {
+  const findings = sofar.findings;
   const problem = planProblem(plan.files);
   if (problem) findings.push(makeFinding("plan-invalid", problem, {}));
 
   const inputs: ReadFile[] = plan.files.map((f, i) => readInput(f.file, i, f.bytes, "payload", opts.unreadable?.get(f.file)));
+  sofar.inputs = inputs;
   for (const r of inputs) if (r.unreadable) findings.push(r.unreadable);
 
   let image: XenImage | null = null;
@@ -107,8 +148,8 @@ export async function runAudit(plan: AuditPlan, host: AuditHost, opts: RunOption
   // Every file whose bytes were fetched is uploaded, parsed or not: Xen refuses an empty upload or
   // one that is not ELF with its own return code, so the simulator must be asked. Every readable ELF
   // shapes the stand-in, payload or not; with none (a lone PNG) the stand-in is x86-64.
-  const steps: PlanStep[] = [];
-  const placements = new Map<number, Placement>();
+  const steps = sofar.steps;
+  const placements = sofar.placements;
   // Which payloads the simulated Xen holds APPLIED, in order, read from its state events only;
   // and, for each payload it applied, the ones still applied under it and those its REPLACE reverted.
   const byName = new Map<string, number>();

@@ -3,6 +3,7 @@
 // the order given), FILE... are uploaded and applied in order, --replace is uploaded last and
 // applied with REPLACE. Exit 0: accepted; 1: rejected (an unreadable file is a rejection); 2: usage.
 import { runAudit, toJson, toMarkdown, toText, type AuditPlan, type PlanFile } from "../audit/index.ts";
+import { unavailableHost } from "../audit/host.ts";
 import { nodeAuditHost } from "./auditHost.ts";
 import { createSyncDisassembler, decoderForMachine } from "../disasm/index.ts";
 import { nodeEngines } from "../disasm/nodeEngines.ts";
@@ -47,7 +48,9 @@ export async function run(args: string[]): Promise<number> {
     files: [...o.applied.map((f) => load(f, "applied")), ...o.files.map((f) => load(f, "apply")), ...(o.replace ? [load(o.replace, "replace")] : [])],
   };
   const engines = createSyncDisassembler(nodeEngines);
-  const result = await runAudit(plan, await nodeAuditHost(), { unreadable, decoder: (machine) => decoderForMachine(engines, machine) });
+  // A host that cannot start is still an answer: runAudit() reports audit-incomplete (exit 1, a whole document).
+  const host = await nodeAuditHost().catch((e: unknown) => unavailableHost(e));
+  const result = await runAudit(plan, host, { unreadable, decoder: (machine) => decoderForMachine(engines, machine) });
   // The JSON may be printed on a terminal: DEL and C1 in its strings as \u escapes, as inspect --json.
   process.stdout.write(o.format === "json" ? jsonTerminalSafe(toJson(result)) : o.format === "markdown" ? toMarkdown(result) : toText(result));
   return result.verdict === "reject" ? 1 : 0;
