@@ -260,3 +260,34 @@ test("nothing is fetched from anywhere but the app's origin", async ({ page, gua
   await expect(page.getByText("Files never leave your browser.")).toBeVisible();
   expect(guards.foreignRequests).toEqual([]);
 });
+
+test("AArch64 new_addr not 4-byte aligned: the audit rejects it and Functions says Xen writes BRK #2, not a branch", async ({ page }) => {
+  // QA s29 #1. The sample hello with .rela.livepatch.funcs record 1 (new_addr: xen_hello_world + 0,
+  // readelf -r) given addend 2. Xen's branch_imm_common() (xen/arch/arm/arm64/insn.c) refuses the
+  // target and arch_livepatch_apply() writes AARCH64_BREAK_FAULT: 0xd4200000 | 2 << 5 = 0xd4200040,
+  // little-endian 40 00 20 d4 (asm/arm64/brk.h). Hello's own B is 0x1437ffc4 at xen_extra_version
+  // 0xa0000200150, so its new function is at 0xa0000200150 + 0x37ffc4 * 4 = 0xa0001000060.
+  const path = "public/samples/aarch64/xen_hello_world.livepatch";
+  const sections = execFileSync("readelf", ["-SW", path], { encoding: "utf8" });
+  const rela = parseInt(/\] \.rela\.livepatch\.funcs\s+RELA\s+[0-9a-f]+\s+([0-9a-f]+)\s+[0-9a-f]+\s+18\s/.exec(sections)![1], 16);
+  expect(execFileSync("readelf", ["-rW", path], { encoding: "utf8" })).toMatch(/\n0000000000000008\s+\S+\s+R_AARCH64_ABS64\s+0+\s+xen_hello_world \+ 0\n/);
+  const b = Buffer.from(readFileSync(path));
+  b.writeBigInt64LE(2n, rela + 24 + 16);
+  await openApp(page, "#samples=aarch64/xen-syms");
+  await page.locator("input[type=file]").setInputFiles({ name: "hello_mis.livepatch", mimeType: "application/octet-stream", buffer: b });
+  const verdict = page.getByRole("button", { name: "Audit: reject" });
+  await verdict.waitFor({ timeout: 20_000 });
+  await page.getByRole("tab", { name: /^Functions/ }).click();
+  const card = page.getByRole("region", { name: "Trampoline" });
+  await expect(card).toContainText("BRK #2, not a B to the new function at 0xa0001000062", { timeout: 20_000 });
+  await expect(page.getByRole("row", { name: /xen_extra_version/ })).toContainText("BRK");
+  await expect(card).toContainText("new_addr 0xa0001000062 is not 4-byte aligned");
+  await expect(card).not.toContainText("A B to the new function");
+  await expect(card.getByRole("img")).toHaveAttribute("aria-label", "xen_extra_version: Xen writes BRK #2, not a jump to xen_hello_world + 0x2");
+  await expect(card.getByRole("table", { name: "Bytes Xen writes" })).toContainText("40 00 20 d4");
+  await expect(card.getByRole("table", { name: "Bytes Xen writes" })).toContainText("brk #2");
+  await verdict.click();
+  const panel = page.getByRole("complementary", { name: "Audit findings" });
+  await expect(panel.getByTestId("audit-reason")).toContainText("hello_mis.livepatch: funcs[0] (xen_extra_version): new_addr 0xa0001000062 is not 4-byte aligned");
+  await expect(panel.locator(".audit-finding").filter({ hasText: "func-new-addr-misaligned" })).toHaveCount(1);
+});

@@ -18,7 +18,10 @@ import { recordLabels, type RecordLabel } from "./labels.ts";
 import type { XenImage } from "./image.ts";
 import type { PlanRole } from "./plan.ts";
 import type { ReadFile } from "./read.ts";
-import { STAND_IN_ASSUMED, type RuleId } from "./rules.ts";
+import { RULES, STAND_IN_ASSUMED, type RuleId } from "./rules.ts";
+import { nameNamelessRecord } from "../livepatch/index.ts";
+
+const isRuleId = (id: string): id is RuleId => Object.prototype.hasOwnProperty.call(RULES, id);
 import type { Finding } from "./types.ts";
 
 export interface ReviewInput {
@@ -170,6 +173,16 @@ export function reviewPayload(input: ReviewInput): Reviewed {
       );
     }
     for (const n of reviewNewAddr(input.elf, model, placement.payload.sections, placement.patches, image, labelOf)) emit(n.id, n.message, funcWhere(n.index, ptr, ptr));
+    // What APPLY writes is a trap, not the branch (AArch64 BRK #2 for a misaligned old_addr or
+    // new_addr): the simulated Xen's preview names the rule and says why (patch.ts brkTrap()).
+    for (const pf of placement.patches) {
+      if (!pf.trap) continue;
+      const field = pf.trap === "func-old-addr-misaligned" ? 2 * ptr : ptr;
+      const text = nameNamelessRecord(pf.trapMessage ?? "", pf.index, labelOf(pf.index, pf.name));
+      // A rule the catalogue lacks is a simulator gap: fail closed, never skip it.
+      if (isRuleId(pf.trap)) emit(pf.trap, text, funcWhere(pf.index, field, ptr));
+      else emit("simulator-rule-unknown", `${text} (simulator rule ${pf.trap})`, funcWhere(pf.index, field, ptr));
+    }
     for (const pf of placement.patches) reviewTarget(pf, placement.payload.funcs[pf.index]?.oldSize ?? 0, input, emit, funcWhere, labelOf);
     if (image && input.decode && model.arch)
       for (const b of reviewBoundaries(model.arch, image, placement.patches, input.decode, labelOf))

@@ -141,6 +141,9 @@ const CASES: Partial<Record<RuleId, [trigger: () => Case, clean: () => Case]>> =
   "func-nop-too-long": [() => patched(NOP, (p) => p.u32(p.func(0, "new_size"), 40).u32(p.func(0, "old_size"), 40)), () => one(NOP)],
   "func-nop-exceeds-old-size": [() => patched(NOP, (p) => p.u32(p.func(0, "new_size"), 20).u32(p.func(0, "old_size"), 10)), () => one(NOP)],
   "func-old-addr-unmapped": [() => patched(HELLO, (p) => p.addend(".rela.livepatch.funcs", 2, 1n << 36n)), () => one(HELLO)],
+  // readelf -r: .rela.livepatch.funcs record 1 fills new_addr, record 2 old_addr; +2 is not 4-byte aligned.
+  "func-new-addr-misaligned": [() => patched(a64("xen_hello_world"), (p) => p.addend(".rela.livepatch.funcs", 1, 2n), A), () => one(a64("xen_hello_world"), A)],
+  "func-old-addr-misaligned": [() => patched(a64("xen_hello_world"), (p) => p.addend(".rela.livepatch.funcs", 2, 2n), A), () => one(a64("xen_hello_world"), A)],
   "func-distance-out-of-range": [() => patched(a64("xen_hello_world"), (p) => p.addend(".rela.livepatch.funcs", 2, 1n << 36n), A), () => one(a64("xen_hello_world"), A)],
   "hook-size-bad": [() => patched(x("xen_prepost_hooks"), (p) => p.shdr(".livepatch.hooks.preapply", "size", 16)), () => one(x("xen_prepost_hooks"))],
   "build-id-malformed": [() => patched(NOP, noteType(".note.gnu.build-id")), () => one(NOP)],

@@ -135,6 +135,12 @@ export const RULES = {
   "call-after-apply-crashes": rt(
     "After APPLY the audit calls the patched functions it can call as Xen does (the version functions xl info asks for, on the simulated CPU, leaving the host as it was) and compares with the same calls before anything was patched: a crash only the patched host has is what the first xl info does on a real host after this APPLY, and the machine goes down.",
   ),
+  "func-new-addr-misaligned": rt(
+    "On AArch64 APPLY asks aarch64_insn_gen_branch_imm() for a B from old_addr to new_addr; branch_imm_common() (xen/arch/arm/arm64/insn.c) refuses a target that is not a multiple of 4 (\"A64 instructions must be word aligned\") and AARCH64_BREAK_FAULT, BRK #2, comes back instead. UPLOAD checks only sizes and the ±128 MiB range, so Xen accepts the payload; a release build writes the BRK over the old function and the first call of it traps (\"Unexpected Trap: Undefined Breakpoint Value\"), panicking the host; a debug build fails ASSERT(insn != AARCH64_BREAK_FAULT) during APPLY.",
+  ),
+  "func-old-addr-misaligned": rt(
+    "On AArch64 APPLY asks aarch64_insn_gen_branch_imm() for a B from old_addr; branch_imm_common() (xen/arch/arm/arm64/insn.c) refuses a pc that is not a multiple of 4 and AARCH64_BREAK_FAULT, BRK #2, comes back instead. UPLOAD checks only sizes and the ±128 MiB range, so Xen accepts the payload; a release build writes the BRK's 4 bytes at the misaligned old_addr, across two of the old function's instructions, and the first call of it runs the damaged code; a debug build fails ASSERT(insn != AARCH64_BREAK_FAULT) during APPLY.",
+  ),
   "func-patch-overruns-symbol": rt("The bytes Xen writes run past the end of the old function in the image, corrupting the code that follows it."),
   // --- warnings ---
   "func-old-size-mismatch": warn("old_size differs from the size of the function in the image; the payload may have been built against a different build."),

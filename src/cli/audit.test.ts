@@ -151,6 +151,41 @@ describe("livepatch-lens audit", () => {
     expect(r.out).toMatch(/xen_too_small\.livepatch:\n {2}error {3}func-old-size-too-small/);
   });
 
+  // QA s29 #1/#2: the sample AArch64 hello with .rela.livepatch.funcs record 1 (new_addr,
+  // xen_hello_world + 0) or record 2 (old_addr, xen_extra_version + 0) given addend 2 (readelf -r).
+  // Xen's branch_imm_common() (xen/arch/arm/arm64/insn.c) refuses either misalignment and APPLY writes
+  // BRK #2: an error, with the record's field offset (readelf -S: .livepatch.funcs at 0x1b0; new_addr
+  // is at +8, old_addr at +16), and never an internal error (capstone-js throws on the undecodable
+  // word the misaligned BRK leaves at xen_extra_version).
+  it("AArch64: a misaligned new_addr or old_addr is an error finding, with a verdict and a JSON document", () => {
+    const dir = mkdtempSync(join(tmpdir(), "audit-cli-"));
+    const base = readFileSync(`${S}/aarch64/xen_hello_world.livepatch`);
+    const rela = 0x9d0; // readelf -S: .rela.livepatch.funcs at 0x9d0, 24-byte records, r_addend at +16
+    const cases = [
+      { record: 1, id: "func-new-addr-misaligned", offset: 0x1b0 + 8, text: "new_addr 0xa0001000062 is not 4-byte aligned" },
+      { record: 2, id: "func-old-addr-misaligned", offset: 0x1b0 + 16, text: "old_addr 0xa0000200152 is not 4-byte aligned" },
+    ];
+    for (const c of cases) {
+      const b = Uint8Array.from(base);
+      new DataView(b.buffer).setBigInt64(rela + c.record * 24 + 16, 2n, true);
+      const path = join(dir, `${c.id}.livepatch`);
+      writeFileSync(path, b);
+      const r = cli("--json", "--xen", `${S}/aarch64/xen-syms`, path);
+      expect(r.err).toBe("");
+      expect(r.code).toBe(1);
+      const j = JSON.parse(r.out);
+      expect(j.verdict).toBe("reject");
+      const errors = j.findings.filter((f: { severity: string }) => f.severity === "error");
+      expect(errors.map((f: { id: string; offset: number; section: string }) => [f.id, f.offset, f.section])).toEqual([[c.id, c.offset, ".livepatch.funcs"]]);
+      expect(errors[0].message).toContain(c.text);
+      expect(errors[0].message).toContain("APPLY writes BRK #2 (40 00 20 d4)");
+      expect(j.reason).toBe(`${path}: ${errors[0].message}`);
+      const text = cli("--xen", `${S}/aarch64/xen-syms`, path);
+      expect(text.code).toBe(1);
+      expect(text.out).toContain(`error   ${c.id} [.livepatch.funcs func 0 xen_extra_version @0x${c.offset.toString(16)}]`);
+    }
+  });
+
   it("--json keeps the contract keys", () => {
     const r = cli("--json", "--xen", `${S}/x86_64/xen-syms`, `${S}/x86_64/xen_expectations_fail.livepatch`);
     expect(r.code).toBe(1);

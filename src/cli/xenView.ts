@@ -50,6 +50,8 @@ export function xenKeys(m: LivepatchModel, v: XenView) {
         bytes: t.viaHook ? "" : t.bytes,
         savedLength: n,
         description: describePatch(t, m.arch),
+        // AArch64: the bytes are BRK #2, not the branch (a misaligned old_addr or new_addr): its rule id.
+        trap: t.trap,
         assumed: v.source,
       };
     }),

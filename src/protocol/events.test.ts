@@ -37,6 +37,10 @@ describe("the event decoder", () => {
     expect(nop).toStrictEqual({ t: 12, cpu: -1, kind: "write", payload: "a,b\n", addr: "0xffff82d040200000", old: "4889e5", new: "0f1f00", func: { index: 0, name: "x\ny," }, by: "apply", insn: "nop" });
     expect(back).toStrictEqual({ t: 13, cpu: 0, kind: "write", payload: "a,b\n", addr: "0xffff82d040200000", old: "0f1f00", new: "4889e5", func: { index: 0, name: "" }, by: "revert", insn: "restore" });
     expect(after).toStrictEqual({ t: 14, cpu: 0, kind: "cpus", payload: null, online: 2 });
+    // AArch64's BRK #2 in place of a branch Xen could not encode (k) carries the target it could not reach.
+    const brkJson =
+      '{"t":9,"cpu":0,"kind":"write","payload":"p","addr":"0xa0000200150","old":"e0030032","new":"400020d4","func":{"index":0,"name":"f"},"by":"apply","insn":"brk","target":"0xa0001000062"}';
+    expect(decodeEvents("W9,0,k,0,0xa0000200150,e0030032,400020d4,0xa0001000062,1:p1:f")).toStrictEqual(decodeEvents(brkJson));
   });
 
   it("rejects a malformed compact write line", () => {
@@ -44,6 +48,7 @@ describe("the event decoder", () => {
       "W9,1,x,3,0x10,00,e9,,1:p1:f", // unknown kind letter
       "W9,1,b,3,0x10,00,e9,,1:p1:f", // a branch without its target
       "W9,1,n,3,0x10,00,e9,0x20,1:p1:f", // a NOP-out with one
+      "W9,1,k,3,0x10,00,e9,,1:p1:f", // a BRK without the branch's target
       "W9,1,n,3,10,00,e9,,1:p1:f", // address without 0x
       "W9,1,n,3,0x10,0G,e9,,1:p1:f", // not hex
       "W9,1,n,3,0x10,00,e9,,5:p1:f", // count past the end

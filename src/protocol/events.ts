@@ -78,7 +78,7 @@ const SPECS: Readonly<Record<string, KindSpec>> = {
     },
   },
   write: {
-    fields: { addr: "s", old: "s", new: "s", func: { index: "n", name: "s" }, by: ["apply", "revert"], insn: ["branch", "nop", "restore"], "target?": "s" },
+    fields: { addr: "s", old: "s", new: "s", func: { index: "n", name: "s" }, by: ["apply", "revert"], insn: ["branch", "nop", "restore", "brk"], "target?": "s" },
   },
   hook: {
     fields: {
@@ -221,16 +221,18 @@ export function decodeEvent(line: string): HvEvent {
 
 // The compact form of a `write` event (workers/hypervisor/assembly/events.ts: writeEvent()), one per
 // function in an APPLY or REVERT:
-//   W<t>,<cpu>,<b|n|r>,<func index>,0x<addr>,<old hex>,<new hex>,[0x<target>],<n>:<payload><n>:<func name>
+//   W<t>,<cpu>,<b|k|n|r>,<func index>,0x<addr>,<old hex>,<new hex>,[0x<target>],<n>:<payload><n>:<func name>
+// (k: AArch64's BRK #2 in place of a branch Xen could not encode, with the branch's target).
 // Not split at newlines first: the counted strings may hold any character, a newline too.
-const WRITE_KINDS: Readonly<Record<string, readonly ["apply" | "revert", "branch" | "nop" | "restore"]>> = {
+const WRITE_KINDS: Readonly<Record<string, readonly ["apply" | "revert", WriteEvent["insn"]]>> = {
   b: ["apply", "branch"],
+  k: ["apply", "brk"],
   n: ["apply", "nop"],
   r: ["revert", "restore"],
 };
 
 // Everything up to the counted strings, matched natively in one go.
-const WRITE_HEAD = /W(\d{1,20}),(-?\d{1,10}),([bnr]),(\d{1,10}),(0x[0-9a-f]{1,16}),([0-9a-f]*),([0-9a-f]*),(0x[0-9a-f]{1,16})?,(\d{1,10}):/y;
+const WRITE_HEAD = /W(\d{1,20}),(-?\d{1,10}),([bknr]),(\d{1,10}),(0x[0-9a-f]{1,16}),([0-9a-f]*),([0-9a-f]*),(0x[0-9a-f]{1,16})?,(\d{1,10}):/y;
 
 const COUNT = /^\d{1,10}$/;
 
@@ -241,7 +243,7 @@ function decodeWrite(text: string, from: number, out: HvEvent[]): number {
   WRITE_HEAD.lastIndex = from;
   const m = WRITE_HEAD.exec(text);
   const how = m === null ? undefined : WRITE_KINDS[m[3]];
-  if (m === null || how === undefined || (how[1] === "branch") !== (m[8] !== undefined)) throw eventError(text.slice(from), "has a bad compact write line");
+  if (m === null || how === undefined || (how[1] === "branch" || how[1] === "brk") !== (m[8] !== undefined)) throw eventError(text.slice(from), "has a bad compact write line");
   let at = WRITE_HEAD.lastIndex;
   const n = Number(m[9]);
   // Every write of an action names the same payload: one string for all of them.

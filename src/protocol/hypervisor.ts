@@ -179,8 +179,12 @@ export interface WriteEvent extends EventBase {
   new: string;
   func: { index: number; name: string };
   by: "apply" | "revert";
-  insn: "branch" | "nop" | "restore";
-  /** Where a branch goes. */
+  /**
+   * `brk`: AArch64 only, the BRK #2 (AARCH64_BREAK_FAULT) Xen writes when it cannot encode the
+   * branch (a misaligned old_addr or new_addr); the first call of the old function traps.
+   */
+  insn: "branch" | "nop" | "restore" | "brk";
+  /** Where a branch goes (for `brk`, the branch Xen could not encode). */
   target?: string;
 }
 

@@ -152,6 +152,14 @@ export interface PatchPreview {
   /** A rule id when writing would bring the host down instead (with Xen's panic message). */
   fault: string | null;
   faultMessage: string | null;
+  /**
+   * A rule id when the bytes are a trap, not the branch the record asks for: AArch64's BRK #2
+   * (AARCH64_BREAK_FAULT), which Xen writes when it cannot encode the branch (a misaligned
+   * old_addr or new_addr). APPLY succeeds on a release build; the first call of the old function
+   * brings the host down. `trapMessage` says so in words. Null otherwise.
+   */
+  trap: string | null;
+  trapMessage: string | null;
 }
 
 export type MemPerm = 1 | 2 | 3;

@@ -81,7 +81,8 @@ export function describeEvent(e: HvEvent, recordTarget?: RecordTarget): string {
       }
       break;
     case "write": {
-      const what = e.insn === "branch" ? `branch to ${e.target}` : e.insn === "nop" ? "NOP-out" : "original bytes restored";
+      const what =
+        e.insn === "branch" ? `branch to ${e.target}` : e.insn === "brk" ? `BRK #2, not a branch to ${e.target} (Xen could not encode it: A64 instructions must be word aligned)` : e.insn === "nop" ? "NOP-out" : "original bytes restored";
       const target = e.func.name || e.payload === null ? null : (recordTarget?.(e.payload, e.func.index) ?? null);
       return `${funcRecordLabel(e.func.index, e.func.name, target)}: ${what} at ${e.addr}: ${e.old} → ${e.new}`;
     }

@@ -143,7 +143,7 @@ describe("windowsAt", () => {
     fc.assert(
       fc.property(fc.array(window, { maxLength: 12 }), fc.array(write, { maxLength: 30 }), (ws, wr) => {
         const windows = ws.map((w) => ({ addr: 0x1000n + BigInt(w.at), base: w.base, func: "f" })).sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
-        const writes: ByteWrite[] = wr.map((w) => ({ addr: 0x1000n + BigInt(w.at), before: new Uint8Array(w.bytes.length), after: w.bytes, payload: w.payload, by: w.by, func: "f", target: null }));
+        const writes: ByteWrite[] = wr.map((w) => ({ addr: 0x1000n + BigInt(w.at), before: new Uint8Array(w.bytes.length), after: w.bytes, payload: w.payload, by: w.by, func: "f", target: null, brk: false }));
         expect(windowsAt(windows, writes)).toEqual(windows.map((w) => windowAt(w, writes)));
       }),
       { numRuns: 500 },
@@ -160,7 +160,7 @@ describe("windowAt, byte by byte", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 60 }), fc.uint8Array({ minLength: 1, maxLength: 24 }), fc.array(write, { maxLength: 12 }), (at, base, wr) => {
         const window = { addr: 0x2000n + BigInt(at), base, func: "f" };
-        const writes: ByteWrite[] = wr.map((w) => ({ addr: 0x2000n + BigInt(w.at), before: new Uint8Array(w.bytes.length), after: w.bytes, payload: "p", by: "apply", func: "f", target: null }));
+        const writes: ByteWrite[] = wr.map((w) => ({ addr: 0x2000n + BigInt(w.at), before: new Uint8Array(w.bytes.length), after: w.bytes, payload: "p", by: "apply", func: "f", target: null, brk: false }));
         const bytes = base.slice();
         const written = Array.from(base, () => false);
         for (const w of writes)

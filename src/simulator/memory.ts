@@ -20,6 +20,11 @@ export interface ByteWrite {
   func: string;
   /** Where a branch written here goes; null for NOPs and restored bytes. */
   target: bigint | null;
+  /**
+   * AArch64: the bytes are BRK #2 (AARCH64_BREAK_FAULT), which Xen wrote because it could not
+   * encode the branch to `target` (a misaligned old_addr or new_addr): calling the function traps.
+   */
+  brk: boolean;
 }
 
 /** The value of an ASCII hex digit's code, 0 for anything else (as parseInt's NaN became 0 in a Uint8Array). */
@@ -49,6 +54,7 @@ export function toWrite(ev: LoggedEvent): ByteWrite | null {
     by: ev.by,
     func: ev.func.name,
     target: ev.target !== undefined ? BigInt(ev.target) : null,
+    brk: ev.insn === "brk",
   };
 }
 

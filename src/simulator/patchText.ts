@@ -6,8 +6,10 @@ type Arch = "x86_64" | "aarch64" | "arm32";
 
 const BRANCH: Record<Arch, string> = { x86_64: "jmp rel32", aarch64: "B", arm32: "B" };
 
-export function describePatch(p: Pick<PatchPreview, "insn" | "bytes" | "target" | "patchOffset" | "viaHook" | "faultMessage">, arch: Arch | null): string {
-  if (p.faultMessage) return `Writing it would bring the host down: ${p.faultMessage}`;
+export function describePatch(p: Pick<PatchPreview, "insn" | "bytes" | "target" | "patchOffset" | "viaHook" | "faultMessage" | "trapMessage">, arch: Arch | null): string {
+  if (p.faultMessage) return `Writing it would bring the host down: ${p.faultMessage}${p.trapMessage ? ` (${p.trapMessage})` : ""}`;
+  // The simulator's preview says the bytes are a trap (AArch64 BRK #2), not the branch asked for.
+  if (p.trapMessage && !p.viaHook) return `BRK #2, not a ${arch ? BRANCH[arch] : "branch"} to the new function at ${p.target ?? "?"}: ${p.trapMessage}`;
   if (p.viaHook) return "The payload's apply action hook replaces Xen's own patching: APPLY writes nothing here itself, the hook does what it does";
   const n = p.bytes.length / 2;
   const endbr = p.patchOffset > 0 ? `The old function starts with ENDBR64, which stays; ${p.patchOffset} bytes later, ` : "";

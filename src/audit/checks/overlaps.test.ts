@@ -27,6 +27,8 @@ const pp = (index: number, addr: bigint, bytes: number, insn: PatchPreview["insn
   viaHook: false,
   fault: null,
   faultMessage: null,
+  trap: null,
+  trapMessage: null,
 });
 
 describe("writeOverlaps", () => {

@@ -8,7 +8,10 @@ import { useImageContext } from "./useImageContext.ts";
 import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
 import { patchKind } from "../../livepatch/label.ts";
 
-/** The list's Patch column: patchKind() in a word ("?" when an unresolved new_addr leaves it unknown). */
+/**
+ * The list's Patch column: patchKind() in a word ("?" when an unresolved new_addr leaves it unknown),
+ * or "BRK" when the simulated Xen writes AArch64's BRK #2 in place of a jump it cannot encode.
+ */
 const PATCH_WORD = { jump: "jump", nop: "NOP", unknown: "?" } as const;
 
 /**
@@ -39,7 +42,7 @@ export function Functions({ file, parsed }: ViewProps) {
   };
   const columns: Column[] = [
     { id: "name", header: "Function", width: "minmax(8ch, 1fr)", cell: (r) => ctx.label(funcs[r]) },
-    { id: "kind", header: "Patch", width: "5ch", cell: (r) => PATCH_WORD[patchKind(funcs[r])] },
+    { id: "kind", header: "Patch", width: "5ch", cell: (r) => (ctx.patch(funcs[r].index)?.trap ? <span className="bad">BRK</span> : PATCH_WORD[patchKind(funcs[r])]) },
     { id: "sizes", header: "old/new", width: "8ch", align: "right", cell: (r) => `${funcs[r].oldSize}/${funcs[r].newSize}` },
   ];
   const fn = selected !== null ? funcs[selected] : null;

@@ -22,8 +22,11 @@ export interface JumpDiagramProps {
   newName: string | null;
   newAddr: bigint | null;
   newSize: number;
-  /** patchKind(): a jump to the new function, NOPs, or not known (new_addr unresolved). */
-  kind: "jump" | "nop" | "unknown";
+  /**
+   * patchKind(): a jump to the new function, NOPs, or not known (new_addr unresolved); `trap` when
+   * the simulated Xen writes a trap in place of the jump it cannot encode (AArch64 BRK #2).
+   */
+  kind: "jump" | "nop" | "unknown" | "trap";
   /** Where the old and the new function live, under their boxes (oldCodeWhere(), newCodeWhere()). */
   oldWhere: string;
   newWhere: string;
@@ -72,7 +75,16 @@ export function JumpDiagram(p: JumpDiagramProps) {
   );
   return (
     <div ref={holder} className="jump-diagram-box">
-      <svg className="jump-diagram" width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={p.kind === "jump" ? `${p.oldName} jumps to ${p.newName}` : p.kind === "nop" ? `${p.oldName} is NOPed out` : `${p.oldName}: new_addr is ${p.newName}, so what Xen writes is not known`}>
+      <svg className="jump-diagram" width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={
+          p.kind === "jump"
+            ? `${p.oldName} jumps to ${p.newName}`
+            : p.kind === "nop"
+              ? `${p.oldName} is NOPed out`
+              : p.kind === "trap"
+                ? `${p.oldName}: Xen writes BRK #2, not a jump to ${p.newName}`
+                : `${p.oldName}: new_addr is ${p.newName}, so what Xen writes is not known`
+        }
+      >
         <defs>
           <marker id={`${clip}-arrow`} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
             <path d="M0,0 L10,5 L0,10 z" className="jd-arrowhead" />
@@ -86,7 +98,7 @@ export function JumpDiagram(p: JumpDiagramProps) {
             {note(newAt, p.newWhere)}
             <path
               d={across ? `M${10 + boxW},54 C${W / 2 - 30},8 ${W / 2 + 30},8 ${newAt.x - 2},54` : `M40,${oldAt.y + BOX_H} L40,${newAt.y - 24}`}
-              className={p.kind === "unknown" ? "jd-jump unknown" : "jd-jump"}
+              className={p.kind === "unknown" ? "jd-jump unknown" : p.kind === "trap" ? "jd-jump unknown trap" : "jd-jump"}
               markerEnd={`url(#${clip}-arrow)`}
             />
             <text x={across ? W / 2 : 56} y={across ? 18 : oldAt.y + BOX_H + 28} textAnchor={across ? "middle" : "start"} className="jd-label">

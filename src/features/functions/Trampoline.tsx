@@ -39,10 +39,10 @@ export function Trampoline({ fn, model, elf, ctx }: { fn: LivepatchFunc; model: 
         newName={newName}
         newAddr={patch && patch.kind === "trampoline" ? patch.newAddr : null}
         newSize={fn.newSize}
-        kind={patchKind(fn)}
+        kind={patch?.trap ? "trap" : patchKind(fn)}
         oldWhere={oldCodeWhere(fn)}
         newWhere={newCodeWhere(fn.newAddr.target, elf.sections)}
-        patchLabel={patch ? (patch.kind === "nop" ? `${patch.bytes.length} bytes of NOPs` : `${bytesHex(patch.bytes)} at +${patch.patchOffset}`) : noAddr}
+        patchLabel={patch ? (patch.kind === "nop" ? `${patch.bytes.length} bytes of NOPs` : `${patch.trap ? "BRK #2, not a jump: " : ""}${bytesHex(patch.bytes)} at +${patch.patchOffset}`) : noAddr}
         noAddr={noAddr}
       />
       {!patch ? (
@@ -55,7 +55,7 @@ export function Trampoline({ fn, model, elf, ctx }: { fn: LivepatchFunc; model: 
         </p>
       ) : (
         <>
-          <p className="assume">
+          <p className={patch.trap ? "assume bad" : "assume"}>
             {patch.description}. <span className="muted">Assuming {patch.assumed}.</span>
             {ctx.image && !ctx.matches && <span className="bad"> The loaded image {ctx.image.name} is not the one this payload's xen_depends names.</span>}
           </p>

@@ -33,6 +33,11 @@ export interface FuncPatch {
   viaHook: boolean;
   /** Writing would bring the host down instead (Xen's panic message). */
   fault: string | null;
+  /**
+   * The bytes are a trap, not the branch (AArch64 BRK #2 for a misaligned old_addr or new_addr):
+   * the simulated Xen's words for it (PatchPreview.trapMessage), else null.
+   */
+  trap: string | null;
   description: string;
   assumed: string;
 }
@@ -108,6 +113,7 @@ export function useImageContext(file: LoadedFile, parsed: ParsedFile): ImageCont
           bytes: pt.viaHook ? new Uint8Array(0) : bytes,
           viaHook: pt.viaHook,
           fault: pt.faultMessage,
+          trap: pt.trapMessage,
           description: describePatch(pt, model?.arch ?? null),
           assumed: `placed and resolved by the simulated hypervisor booted from ${assumed}`,
         };

@@ -113,6 +113,8 @@ export function end(): void {
 
 export const WRITE_APPLY_BRANCH: i32 = 0x62; // "b"
 export const WRITE_APPLY_NOP: i32 = 0x6e; // "n"
+/** AArch64: the BRK #2 Xen writes when it cannot encode the branch (patch.ts INSN_BRK); its target is the new_addr it could not reach. */
+export const WRITE_APPLY_BRK: i32 = 0x6b; // "k"
 export const WRITE_REVERT: i32 = 0x72; // "r"
 
 /**
@@ -120,7 +122,8 @@ export const WRITE_REVERT: i32 = 0x72; // "r"
  * this form takes a fifth of the JSON's characters and no field names to decode. The one decoder,
  * decodeEvents() in src/protocol/events.ts, reads it as
  *   W<t>,<cpu>,<b|n|r>,<func index>,0x<addr>,<old hex>,<new hex>,[0x<target>],<n>:<payload><n>:<func name>
- * where b is apply/branch (the only one with a target), n apply/nop, r revert/restore. `len`
+ * where b is apply/branch, k apply/brk (AArch64's BRK #2 in place of a branch Xen could not
+ * encode; both carry the target), n apply/nop, r revert/restore. `len`
  * bytes of `old` and of `neu` (at most their lengths).
  */
 export function writeEvent(cpu: i32, payload: string, addr: u64, old: Uint8Array, neu: Uint8Array, len: i32, how: i32, index: i32, name: string, target: u64): void {
@@ -151,7 +154,7 @@ export function writeEvent(cpu: i32, payload: string, addr: u64, old: Uint8Array
   at = storeHexBytes(at + 2, neu, nNew);
   store<u16>(at, 0x2c);
   at += 2;
-  if (how == WRITE_APPLY_BRANCH) at = storeAddr(at, target);
+  if (how == WRITE_APPLY_BRANCH || how == WRITE_APPLY_BRK) at = storeAddr(at, target);
   store<u16>(at, 0x2c);
   at = storeCounted(at + 2, payload);
   at = storeCounted(at, name);

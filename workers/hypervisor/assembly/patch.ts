@@ -3,13 +3,13 @@
 // xen/arch/arm/livepatch.c): x86 `e9 rel32`
 // after an optional ENDBR64, P6 NOPs for NOP-out; AArch64 `B`/NOP; ARM32 `B`/`mov r0,r0`.
 // The write itself is instantaneous: every other CPU is parked with IRQs off while it happens.
-import { writeEvent as writeLine, consoleLine, LEVEL_WARNING, WRITE_APPLY_BRANCH, WRITE_APPLY_NOP, WRITE_REVERT } from "./events";
+import { writeEvent as writeLine, consoleLine, LEVEL_ERR, LEVEL_INFO, LEVEL_WARNING, WRITE_APPLY_BRANCH, WRITE_APPLY_BRK, WRITE_APPLY_NOP, WRITE_REVERT } from "./events";
 import { memRead, memReadInto, memReadLe, memOk, memWrite, isMapped, firstUnmapped } from "./memory";
 import { arch, ARCH_X86_64, ARCH_ARM64, ARCH_ARM32, imageStart, imageEnd } from "./image";
-import { Payload, OPAQUE_SIZE, funcRecordLabel } from "./payload";
+import { Payload, Func, OPAQUE_SIZE, funcRecordLabel } from "./payload";
 import { addrStr } from "./fmt";
 import { panic, halt } from "./halt";
-import { fatalFault, ptr } from "./xenlog";
+import { fatalFault, ptr, debugBuild } from "./xenlog";
 import * as R from "./rules";
 import { freedInitNote } from "./run/boot";
 
@@ -85,7 +85,19 @@ function x86JmpInto(out: Uint8Array, from: u64, to: u64): i32 {
   return 5;
 }
 
-/** AArch64 `B new`, or `BRK #2` when the target is misaligned or beyond ±128 MiB. */
+/**
+ * What aarch64_insn_gen_branch_imm() (xen/arch/arm/arm64/insn.c) returns for APPLY's `B`:
+ * AARCH64_BREAK_FAULT when branch_imm_common() refuses pc or target (not word aligned, or beyond
+ * ±128 MiB, which UPLOAD's livepatch_verify_distance() already refused).
+ */
+export function arm64BranchRefused(pc: u64, target: u64): bool {
+  return arm64Branch(pc, target) == AARCH64_BRK_FAULT;
+}
+
+/**
+ * AArch64 `B new`, or `BRK #2` (AARCH64_BREAK_FAULT, asm/arm64/brk.h: AARCH64_BREAK_MON
+ * 0xd4200000 | BRK_FAULT_IMM 0x002 << 5) when the pc or the target is misaligned or beyond ±128 MiB.
+ */
 export function arm64Branch(pc: u64, target: u64): u32 {
   if ((pc & 3) != 0 || (target & 3) != 0) return AARCH64_BRK_FAULT;
   const off = <i64>(target - pc);
@@ -105,6 +117,13 @@ const restored = new Uint8Array(OPAQUE_SIZE);
 
 export const INSN_BRANCH: i32 = 1;
 export const INSN_NOP: i32 = 2;
+/** AArch64: Xen could not encode the branch and writes AARCH64_BREAK_FAULT (BRK #2) instead. */
+export const INSN_BRK: i32 = 3;
+
+/** branch_imm_common()'s pr_err (xen/arch/arm/arm64/insn.c; pr_err is printk(XENLOG_ERR ...)). */
+const ARM64_MISALIGNED_LINE = "branch_imm_common: A64 instructions must be word aligned";
+/** A debug build's ASSERT after it (xen/arch/arm/arm64/livepatch.c, arch_livepatch_apply()), as do_bug_frame() prints it. */
+const ARM64_BRK_ASSERT = "Assertion 'insn != AARCH64_BREAK_FAULT' failed at arch/arm/arm64/livepatch.c:44";
 
 /**
  * What APPLY writes for one function: where, which bytes, or why it would bring the host down
@@ -120,6 +139,13 @@ export class PatchPlan {
   kind: i32 = 0;
   /** A rule id from rules.ts when writing would bring the host down (-1: it writes). */
   fault: i32 = -1;
+  /**
+   * A rule id when what APPLY writes is a trap, not the branch the record asks for (INSN_BRK); a
+   * release build writes it and the first call of the old function brings the host down.
+   */
+  trap: i32 = -1;
+  /** What Xen does instead of the branch, in words ("" without a trap). */
+  trapExplanation: string = "";
   /** Xen's panic message for it ("" when Xen corrupts memory without a message). */
   faultMessage: string = "";
   /** The address that faults, and whether Xen faults writing it (else reading). */
@@ -138,6 +164,8 @@ export class PatchPlan {
     this.len = 0;
     this.kind = 0;
     this.fault = -1;
+    this.trap = -1;
+    this.trapExplanation = "";
     this.faultMessage = "";
     this.faultAddr = 0;
     this.faultWrite = false;
@@ -182,8 +210,11 @@ export function planPatch(p: Payload, i: i32, endbrOffset: i32 = -1, reuse: Patc
       } else plan.len = x86NopsInto(plan.buf, <i32>len);
     }
   } else {
-    if (f.newAddr != 0) plan.len = wordsInto(plan.buf, arch == ARCH_ARM64 ? arm64Branch(f.oldAddr, f.newAddr) : arm32Branch(f.oldAddr, f.newAddr), 1);
-    else if (f.newSize > <u32>OPAQUE_SIZE) {
+    if (f.newAddr != 0) {
+      const insn = arch == ARCH_ARM64 ? arm64Branch(f.oldAddr, f.newAddr) : arm32Branch(f.oldAddr, f.newAddr);
+      plan.len = wordsInto(plan.buf, insn, 1);
+      if (arch == ARCH_ARM64 && insn == AARCH64_BRK_FAULT) brkTrap(plan, f);
+    } else if (f.newSize > <u32>OPAQUE_SIZE) {
       plan.fault = R.R_NOP_OVERRUN;
       plan.explanation = "a NOP-out of " + f.newSize.toString() + " bytes for " + funcRecordLabel(f) + " overruns Xen's 31-byte insn buffer: memory corruption without a message; the simulator stops the host";
     } else plan.len = wordsInto(plan.buf, arch == ARCH_ARM64 ? AARCH64_NOP : ARM32_NOP, <i32>(f.newSize / ARM_INSN_LEN));
@@ -205,7 +236,45 @@ export function planPatch(p: Payload, i: i32, endbrOffset: i32 = -1, reuse: Patc
     }
   }
   if (plan.fault >= 0 && plan.fault != R.R_NOP_OVERRUN) plan.faultMessage = faultText(plan.faultAddr, plan.faultWrite);
+  // A debug build's ASSERT comes after the save of the old bytes (a read at old_addr) and before
+  // the write through the alias: it brings the host down at APPLY unless the read already did.
+  if (plan.trap >= 0 && debugBuild && plan.fault != R.R_WRITE_FAULT) {
+    plan.fault = plan.trap;
+    plan.faultMessage = ARM64_BRK_ASSERT;
+    plan.explanation = plan.trapExplanation;
+  }
   return plan;
+}
+
+/**
+ * arch_livepatch_apply() on AArch64 asked aarch64_insn_gen_branch_imm() for `B new_addr` from
+ * old_addr and got AARCH64_BREAK_FAULT back: branch_imm_common() refuses a pc or target that is
+ * not a multiple of 4 (UPLOAD checks neither: arch_livepatch_verify_func() only sizes,
+ * livepatch_verify_distance() only the ±128 MiB range). A release build writes the BRK as if it
+ * were the branch; a debug build fails ASSERT(insn != AARCH64_BREAK_FAULT) first.
+ */
+function brkTrap(plan: PatchPlan, f: Func): void {
+  plan.kind = INSN_BRK;
+  const oldMis = (f.oldAddr & 3) != 0;
+  const newMis = (f.newAddr & 3) != 0;
+  const who = funcRecordLabel(f);
+  if (!oldMis && !newMis) {
+    // Out of range: UPLOAD's livepatch_verify_distance() refuses it first, so APPLY never gets here.
+    plan.trap = R.R_FUNC_DISTANCE;
+    plan.trapExplanation = who + ": new_addr " + addrStr(f.newAddr) + " is out of a B's ±128 MiB from " + addrStr(f.oldAddr) + ", so Xen writes BRK #2 (AARCH64_BREAK_FAULT) instead of a branch";
+    return;
+  }
+  plan.trap = oldMis ? R.R_OLD_ADDR_MISALIGNED : R.R_NEW_ADDR_MISALIGNED;
+  let what = oldMis ? "old_addr " + addrStr(f.oldAddr) : "new_addr " + addrStr(f.newAddr);
+  if (oldMis && newMis) what += " (and new_addr " + addrStr(f.newAddr) + ")";
+  // Xen stores the word through a uint32_t pointer; SCTLR_EL2.A is clear, so a misaligned store lands as is.
+  const where = oldMis ? " at " + addrStr(f.oldAddr) + ", across two of the old function's instructions," : " over the old function's first instruction at " + addrStr(f.oldAddr);
+  const then = oldMis
+    ? "the first call of the old function runs what is left of its first instructions around the BRK's bytes, neither Xen's code nor a branch"
+    : "the first call of the old function traps (Unexpected Trap: Undefined Breakpoint Value) and the host panics";
+  plan.trapExplanation =
+    who + ": " + what + " is not 4-byte aligned: Xen cannot encode a branch " + (oldMis ? "from" : "to") + " it (branch_imm_common() prints \"A64 instructions must be word aligned\" and returns AARCH64_BREAK_FAULT), and APPLY writes BRK #2 (40 00 20 d4)" +
+    where + " instead of a branch to the new function; " + then + ". A debug build fails ASSERT(insn != AARCH64_BREAK_FAULT) in arch_livepatch_apply() during APPLY instead";
 }
 
 function writeEvent(p: Payload, i: i32, cpu: i32, addr: u64, before: Uint8Array, after: Uint8Array, len: i32, how: i32): void {
@@ -237,6 +306,14 @@ export function applyFunc(p: Payload, i: i32, cpu: i32): bool {
   }
   if (arch != ARCH_X86_64 && arch != ARCH_ARM64 && arch != ARCH_ARM32) return true;
   const plan = planPatch(p, i, -1, applyPlan);
+  // branch_imm_common()'s pr_err, after the save of the old bytes (which faults first when unmapped).
+  if (plan.trap >= 0 && plan.fault != R.R_WRITE_FAULT) consoleLine(p.name, ARM64_MISALIGNED_LINE, LEVEL_ERR, cpu);
+  if (plan.fault >= 0 && plan.fault == plan.trap) {
+    // do_bug_frame(): printk() of the assertion, then panic() with the same words.
+    consoleLine(p.name, ARM64_BRK_ASSERT, LEVEL_INFO, cpu);
+    panic(cpu, p.name, plan.faultMessage, plan.fault, plan.explanation);
+    return false;
+  }
   if (plan.fault >= 0) {
     if (plan.faultMessage.length == 0) halt(cpu, p.name, plan.fault, plan.explanation);
     else panic(cpu, p.name, plan.faultMessage, plan.fault, plan.explanation);
@@ -253,7 +330,7 @@ export function applyFunc(p: Payload, i: i32, cpu: i32): bool {
   memReadInto(plan.at, overwritten, len);
   memWrite(plan.at, insn, 0, len);
   st.saveInsn(overwritten, len);
-  writeEvent(p, i, cpu, plan.at, overwritten, insn, len, plan.kind == INSN_BRANCH ? WRITE_APPLY_BRANCH : WRITE_APPLY_NOP);
+  writeEvent(p, i, cpu, plan.at, overwritten, insn, len, plan.kind == INSN_BRANCH ? WRITE_APPLY_BRANCH : plan.kind == INSN_BRK ? WRITE_APPLY_BRK : WRITE_APPLY_NOP);
   st.applied = 1;
   return true;
 }

@@ -1,7 +1,7 @@
 // previewPatch(): per function, what APPLY would write and where, from planPatch(), the code
 // applyFunc() writes with. JSON; the shape is PatchPreview in src/protocol/hypervisor.ts.
 import { Payload, HOOK_APPLY } from "./payload";
-import { planPatch, INSN_BRANCH } from "./patch";
+import { planPatch, INSN_NOP } from "./patch";
 import { memRead } from "./memory";
 import { TextOut } from "./textout";
 import { ruleName } from "./rules";
@@ -29,9 +29,10 @@ export function previewJson(p: Payload): string {
     o.raw(',"patchOffset":');
     o.i64(plan.patchOffset);
     o.raw(',"insn":');
-    o.jsonStr(plan.kind == INSN_BRANCH ? "branch" : "nop");
+    // A BRK in place of a branch Xen could not encode is still the branch the record asks for.
+    o.jsonStr(plan.kind != INSN_NOP ? "branch" : "nop");
     o.raw(',"target":');
-    if (plan.kind == INSN_BRANCH) o.jsonAddr(f.newAddr);
+    if (plan.kind != INSN_NOP) o.jsonAddr(f.newAddr);
     else o.raw("null");
     o.raw(',"bytes":');
     o.jsonHex(plan.insn);
@@ -47,6 +48,12 @@ export function previewJson(p: Payload): string {
     else o.raw("null");
     o.raw(',"faultMessage":');
     if (plan.fault >= 0) o.jsonStr(plan.faultMessage.length > 0 ? plan.faultMessage : plan.explanation);
+    else o.raw("null");
+    o.raw(',"trap":');
+    if (plan.trap >= 0) o.jsonStr(ruleName(plan.trap));
+    else o.raw("null");
+    o.raw(',"trapMessage":');
+    if (plan.trap >= 0) o.jsonStr(plan.trapExplanation);
     else o.raw("null");
     o.char(0x7d);
   }

@@ -124,6 +124,12 @@ export const R_DANGLING_USE = rule("dangling-pointer-use");
 // Accepted, but Xen keeps pointers into the upload buffer it frees: dangling-pointer events.
 export const R_DANGLING = rule("dangling-pointer");
 
+// Accepted, and APPLY succeeds on a release build, but what it writes is not a branch: on AArch64
+// branch_imm_common() (xen/arch/arm/arm64/insn.c) refuses a misaligned pc or target, and Xen writes
+// AARCH64_BREAK_FAULT (BRK #2) over the old function; a debug build fails the ASSERT at APPLY.
+export const R_OLD_ADDR_MISALIGNED = rule("func-old-addr-misaligned");
+export const R_NEW_ADDR_MISALIGNED = rule("func-new-addr-misaligned");
+
 // Code run on the simulated CPUs: a fault without a fixup, BUG, ASSERT or panic() crashes Xen;
 // an instruction the interpreter lacks or the step budget leaves the outcome unknown, and the
 // simulation stops there rather than guess.

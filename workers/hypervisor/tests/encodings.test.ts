@@ -47,7 +47,11 @@ describe("AArch64 B", () => {
 
   it("BRK #2 (0xd4200040) when out of range or misaligned; exactly -128 MiB is in range", () => {
     expect(word(w.encodeArm64Branch(0x1000n, 0x1000n + (128n << 20n)))).toBe("40 00 20 d4");
+    // Hand-encoded: BRK #imm16 is 0xd4200000 | imm16 << 5; BRK_FAULT_IMM 2 gives 0xd4200040 (asm/arm64/brk.h).
     expect(word(w.encodeArm64Branch(0x1000n, 0x2002n))).toBe("40 00 20 d4");
+    // branch_imm_common() refuses a misaligned pc too: (pc & 0x3) || (addr & 0x3).
+    expect(word(w.encodeArm64Branch(0x1002n, 0x2000n))).toBe("40 00 20 d4");
+    expect(word(w.encodeArm64Branch(0x1001n, 0x2001n))).toBe("40 00 20 d4");
     expect(word(w.encodeArm64Branch(0x1000n + (128n << 20n), 0x1000n))).toBe("00 00 00 16");
   });
 });

@@ -139,7 +139,15 @@ const Window = memo(function Window({ w, arch, index, image, hot, memory }: { w:
         <Bytes bytes={bytes} written={written} label={`${label} bytes now`} />
         <Listing state={now} base={win.addr} nameAt={nameAt} written={written} past={past} />
       </div>
-      {target !== null && (
+      {target !== null && owner?.brk ? (
+        // Xen wrote BRK #2 because it could not encode the branch: no jump, a trap (patch.ts INSN_BRK).
+        <div className="mem-jump mem-trap" aria-label={`BRK #2 instead of a jump to ${targetName ?? `0x${target.toString(16)}`}`}>
+          <span>
+            <code>brk #2</code>, not a jump to <code>{targetName ?? "the new function"}</code> <span className="muted mono">0x{target.toString(16)}</span>: Xen could not encode that branch
+            (A64 instructions must be word aligned), so the first call traps and the host panics
+          </span>
+        </div>
+      ) : target !== null && (
         <div className="mem-jump" aria-label={`jump to ${targetName ?? `0x${target.toString(16)}`}`}>
           <svg viewBox="0 0 60 24" className="mem-arrow" aria-hidden="true">
             <path d="M2,12 C20,2 38,22 52,12" />
