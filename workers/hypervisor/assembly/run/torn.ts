@@ -11,7 +11,7 @@
 // lost them"), so the handler never reaches the function; the CPU next runs it after the release,
 // whole. #MC is not masked there: a machine check still runs its handler.
 import { findPayload } from "../payload";
-import { planPatch, INSN_BRANCH } from "../patch";
+import { planPatch, INSN_NOP } from "../patch";
 import { memRead, memWrite } from "../memory";
 import { jsonStr } from "../events";
 import { toHex, hex64 } from "../bytes";
@@ -80,7 +80,7 @@ export function tornJson(name: string, written: i32, cpu: i32, rendezvous: bool)
   const f = p.funcs[0];
   const entry = f.oldAddr;
   let s = '{"payload":' + jsonStr(name) + ',"func":' + jsonStr(f.name) + ',"addr":' + jsonStr(hex64(plan.at)) + ',"entry":' + jsonStr(hex64(entry));
-  s += ',"insn":' + jsonStr(plan.kind == INSN_BRANCH ? "branch" : "nop") + ',"bytes":' + jsonStr(toHex(insn)) + ',"written":' + written.toString();
+  s += ',"insn":' + jsonStr(plan.kind == INSN_NOP ? "nop" : "branch") + ',"bytes":' + jsonStr(toHex(insn)) + ',"written":' + written.toString();
   s += ',"before":' + jsonStr(toHex(before!)) + ',"mode":' + jsonStr(rendezvous ? "rendezvous" : "plain") + ',"cpu":' + cpu.toString();
   quietBegin();
   memWrite(plan.at, insn, 0, written);
