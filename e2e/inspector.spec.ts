@@ -280,7 +280,7 @@ test("AArch64 new_addr not 4-byte aligned: the audit rejects it and Functions sa
   await page.getByRole("tab", { name: /^Functions/ }).click();
   const card = page.getByRole("region", { name: "Trampoline" });
   await expect(card).toContainText("BRK #2, not a B to the new function at 0xa0001000062", { timeout: 20_000 });
-  await expect(page.getByRole("row", { name: /xen_extra_version/ })).toContainText("BRK");
+  await expect(page.getByRole("row", { name: /^xen_extra_version / }).getByRole("gridcell").nth(1)).toHaveText("BRK");
   await expect(card).toContainText("new_addr 0xa0001000062 is not 4-byte aligned");
   await expect(card).not.toContainText("A B to the new function");
   await expect(card.getByRole("img")).toHaveAttribute("aria-label", "xen_extra_version: Xen writes BRK #2, not a jump to xen_hello_world + 0x2");
