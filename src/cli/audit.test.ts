@@ -176,10 +176,13 @@ describe("livepatch-lens audit", () => {
       const j = JSON.parse(r.out);
       expect(j.verdict).toBe("reject");
       const errors = j.findings.filter((f: { severity: string }) => f.severity === "error");
-      expect(errors.map((f: { id: string; offset: number; section: string }) => [f.id, f.offset, f.section])).toEqual([[c.id, c.offset, ".livepatch.funcs"]]);
-      expect(errors[0].message).toContain(c.text);
-      expect(errors[0].message).toContain("APPLY writes BRK #2 (40 00 20 d4)");
-      expect(j.reason).toBe(`${path}: ${errors[0].message}`);
+      // The BRK at +0 also crashes the audit's own xl info call after APPLY (call-after-apply-crashes);
+      // the misaligned word at +0 of the old_addr case is one the simulated CPU does not run (outcome unknown).
+      expect(errors.map((f: { id: string }) => f.id).sort()).toEqual(c.record === 1 ? ["call-after-apply-crashes", c.id] : [c.id]);
+      const mine = errors.filter((f: { id: string }) => f.id === c.id);
+      expect(mine.map((f: { id: string; offset: number; section: string }) => [f.id, f.offset, f.section])).toEqual([[c.id, c.offset, ".livepatch.funcs"]]);
+      expect(mine[0].message).toContain(c.text);
+      expect(mine[0].message).toContain("APPLY writes BRK #2 (40 00 20 d4)");
       const text = cli("--xen", `${S}/aarch64/xen-syms`, path);
       expect(text.code).toBe(1);
       expect(text.out).toContain(`error   ${c.id} [.livepatch.funcs func 0 xen_extra_version @0x${c.offset.toString(16)}]`);
