@@ -4,7 +4,7 @@
 // from the livepatch model; the image's symbols tell what the old function really is.
 import type { ElfFile } from "../elf/index.ts";
 import { type HookKind, type HookSection, type LivepatchModel } from "../livepatch/index.ts";
-import { UNRESOLVED } from "../livepatch/label.ts";
+import { escapeName, UNRESOLVED } from "../livepatch/label.ts";
 import { makeFinding, type Where } from "./context.ts";
 import type { CheckFailedEvent, PatchPreview } from "../protocol/hypervisor.ts";
 import { rcText } from "../console/errno.ts";
@@ -143,6 +143,11 @@ export function reviewPayload(input: ReviewInput): Reviewed {
   const labelOf = recordLabels(model, placement, image);
   for (const fn of model.funcs) {
     const label = labelOf(fn.index, fn.name.text);
+    // A name that is not a C string, with the inspector's words and severity (nameNotStringCost()):
+    // a warning when old_addr is set; when it is NULL the simulated Xen's failed lookup says it.
+    const at = fn.name.reloc?.recordOffset ?? fn.name.offset;
+    const notString = model.diagnostics.find((x) => x.code === "LP_NAME_NOT_STRING" && x.offset === at);
+    if (notString?.severity === "warning") emit("func-name-not-string", `${label}: ${notString.message.slice(notString.message.indexOf(": ") + 2)}`, funcWhere(fn.index, 0, ptr));
     if (fn.appliedByte) emit("func-applied-byte-set", `${label}: the 'applied' byte is ${fn.appliedByte}`, funcWhere(fn.index, ptr === 8 ? 64 : 52, 1));
     if (fn.expect && !fn.expect.enabled) emit("func-no-expectation", `${label}: no expectation guards the bytes at old_addr`, funcWhere(fn.index, ptr === 8 ? 72 : 60, 1));
   }
@@ -214,7 +219,7 @@ function reviewTarget(pf: PatchPreview, oldSize: number, input: ReviewInput, emi
   }
   const bare = (n: string) => n.slice(n.indexOf("#") + 1);
   if (pf.name && bare(pf.name) !== bare(sym.name) && image.lookup(pf.name)?.addr !== oldAddr)
-    emit("func-name-mismatch", `${label}: the record names ${pf.name}, but ${pf.oldAddr} is ${sym.name} in ${image.file}`, funcWhere(pf.index, 0, ptr));
+    emit("func-name-mismatch", `${label}: the record names ${escapeName(pf.name)}, but ${pf.oldAddr} is ${sym.name} in ${image.file}`, funcWhere(pf.index, 0, ptr));
   if (sym.size !== BigInt(oldSize)) emit("func-old-size-mismatch", `${label}: old_size is ${oldSize} but ${sym.name} is ${sym.size} bytes in ${image.file}`, funcWhere(pf.index, ptr === 8 ? 28 : 16, 4));
   const written = pf.patchOffset + pf.bytes.length / 2;
   if (sym.func && sym.size > 0n && BigInt(written) > sym.size)

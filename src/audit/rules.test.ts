@@ -181,6 +181,8 @@ const CASES: Partial<Record<RuleId, [trigger: () => Case, clean: () => Case]>> =
   "func-patch-overruns-symbol": [() => patched(x("xen_too_small"), (p) => p.u32(p.func(0, "old_size"), 5)), () => one(HELLO)],
   "func-old-size-mismatch": [() => one(x("xen_expectations_fail")), () => one(HELLO)],
   "func-old-addr-not-function-start": [() => patched(HELLO, (p) => p.addend(".rela.livepatch.funcs", 2, 1n)), () => one(HELLO)],
+  // The NUL ending "xen_extra_version" (all of .rodata.str1.1) made 'A': no NUL before the section ends; old_addr stays relocated.
+  "func-name-not-string": [() => patched(HELLO, (p) => p.u8(p.section(".rodata.str1.1").dataOffset + 17, 0x41)), () => one(HELLO)],
   "func-name-mismatch": [() => patched(HELLO, (p) => p.text("xen_extra_version", "xen_major_version", p.section(".rodata.xen_hello_world.str1.1").dataOffset)), () => one(HELLO)],
   // REPLACE reverts hello before it applies replace_world: the two are never applied together.
   "func-patched-twice": [() => set([HELLO, x("xen_bye_world")]), () => withRoles(set([HELLO, x("xen_replace_world")]), ["apply", "replace"])],

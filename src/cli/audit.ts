@@ -10,7 +10,7 @@ import { nodeEngines } from "../disasm/nodeEngines.ts";
 import { parseCommand, usageError } from "./args.ts";
 import { AUDIT } from "./commands.ts";
 import { readRegularFile } from "./readFile.ts";
-import { jsonTerminalSafe } from "./terminal.ts";
+import { jsonTerminalSafe, terminalSafe } from "./terminal.ts";
 
 interface AuditArgs {
   xen: string | null;
@@ -52,6 +52,6 @@ export async function run(args: string[]): Promise<number> {
   const host = await nodeAuditHost().catch((e: unknown) => unavailableHost(e));
   const result = await runAudit(plan, host, { unreadable, decoder: (machine) => decoderForMachine(engines, machine) });
   // The JSON may be printed on a terminal: DEL and C1 in its strings as \u escapes, as inspect --json.
-  process.stdout.write(o.format === "json" ? jsonTerminalSafe(toJson(result)) : o.format === "markdown" ? toMarkdown(result) : toText(result));
+  process.stdout.write(o.format === "json" ? jsonTerminalSafe(toJson(result)) : o.format === "markdown" ? terminalSafe(toMarkdown(result)) : terminalSafe(toText(result)));
   return result.verdict === "reject" ? 1 : 0;
 }

@@ -316,3 +316,80 @@ describe("--json (inspect, audit): DEL and C1 controls (U+009B is CSI) in names"
     expect(r.status).toBe(result.verdict === "reject" ? 1 : 0);
   }, 60_000);
 });
+
+// QA s29 #5: a funcs record's name that is not a C string. xen_hello_world's name "xen_extra_version\0"
+// is all of .rodata.str1.1 (file offset 0xe9, 0x12 bytes, readelf -SW), relocated into name by
+// .rela.livepatch.funcs (readelf -rW); its old_addr is relocated against xen_extra_version, so Xen
+// never reads the name while loading (xen/common/livepatch.c: prepare_payload() calls
+// resolve_old_address(), which returns at once when old_addr is set) and only prints it with %s.
+describe("a funcs name that is not a C string", () => {
+  function edited(bytes: number[], at: number): string {
+    const b = Buffer.from(readFileSync(sample));
+    expect(b.subarray(0xe9, 0xe9 + 18).toString("latin1")).toBe("xen_extra_version\0");
+    b.set(bytes, at);
+    const path = join(mkdtempSync(join(tmpdir(), "lpl-name-")), "name.livepatch");
+    writeFileSync(path, b);
+    return path;
+  }
+  // eslint-disable-next-line no-control-regex
+  const RAW = /[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]|[\udc80-\udcff]/u;
+
+  it("no NUL before its section ends: inspect and audit both warn, say why, and spell the name one way", () => {
+    const file = edited([0x41], 0xe9 + 17); // the NUL made 'A'
+    const inspect = run(["inspect", "--xen", image, file]);
+    expect(inspect.status, inspect.stderr).toBe(0);
+    expect(inspect.stdout).toMatch(/^ {2}warning +LP_NAME_NOT_STRING .*\.livepatch\.funcs\[0\]\.name: the string at \.rodata\.str1\.1\+0x0 has no NUL before the section ends \("xen_extra_versionA"\); Xen accepts it: old_addr is set/m);
+    const audit = run(["audit", "--xen", image, file]);
+    expect(audit.status, audit.stderr).toBe(0);
+    expect(audit.stdout).toMatch(/^verdict: ACCEPT/);
+    expect(audit.stdout).not.toMatch(RAW);
+    // The simulated Xen reads the name on past the section, to the first NUL in its memory: every
+    // finding labels the record with those bytes, spelt the same way.
+    const finding = /^ {2}warning func-name-not-string \[[^\]]*\]: funcs\[0\] \((xen_extra_versionA[^)]*)\): the string at \.rodata\.str1\.1\+0x0 has no NUL before the section ends \("xen_extra_versionA"\); Xen accepts it: old_addr is set/m.exec(audit.stdout);
+    expect(finding, audit.stdout).not.toBeNull();
+    const name = finding![1];
+    const labels = [...audit.stdout.matchAll(/funcs\[0\] \(([^)]*)\)/g)].map((m) => m[1]);
+    expect(labels.length).toBeGreaterThan(1);
+    expect(new Set(labels)).toEqual(new Set([name]));
+    const json = JSON.parse(run(["audit", "--json", "--xen", image, file]).stdout) as { findings: { id: string; message: string }[] };
+    expect(json.findings.find((f) => f.id === "func-name-not-string")?.message).toContain(`funcs[0] (${name}): `);
+    // xl debug-keys x: livepatch_printall() prints the name with "    %s patch ...", the same bytes.
+    const sim = run(["sim", "--xen", image], `upload name ${file}\ndebug-keys x\n`);
+    expect(sim.status, sim.stderr).toBe(0);
+    expect(sim.stdout).toContain(`(XEN)     ${name} patch `);
+    expect(sim.stdout).not.toMatch(RAW);
+  });
+
+  it("bytes that are not UTF-8 (0x84): \\x84 in inspect, audit and the console, never a raw byte or U+FFFD", () => {
+    const file = edited([0x0f, 0x1f, 0x84, 0x00], 0xe9); // "\x0f\x1f\x84", then a NUL
+    const inspect = run(["inspect", "--xen", image, file]);
+    expect(inspect.stdout).toContain('.livepatch.funcs[0].name: name points at .rodata.str1.1+0x0, which holds "\\x0f\\x1f\\x84": bytes that are not printable ASCII, not a symbol name; Xen accepts it');
+    expect(inspect.stdout).toMatch(/^ {2}warning +LP_NAME_NOT_STRING/m);
+    const audit = run(["audit", "--xen", image, file]);
+    expect(audit.status, audit.stderr).toBe(0);
+    expect(audit.stdout).not.toMatch(RAW);
+    expect(audit.stdout).toMatch(/^ {2}warning func-name-not-string \[[^\]]*\]: funcs\[0\] \(\\x0f\\x1f\\x84\): name points at/m);
+    expect(audit.stdout).toContain("the record names \\x0f\\x1f\\x84, but ");
+    expect(new Set([...audit.stdout.matchAll(/funcs\[0\] \(([^)]*)\)/g)].map((m) => m[1]))).toEqual(new Set(["\\x0f\\x1f\\x84"]));
+    const sim = run(["sim", "--xen", image], `upload name ${file}\ndebug-keys x\n`);
+    expect(sim.stdout).toContain("(XEN)     \\x0f\\x1f\\x84 patch ");
+    expect(sim.stdout).not.toMatch(RAW);
+  });
+
+  it("old_addr NULL: Xen looks the name up, so the inspector calls it an error and the audit rejects", () => {
+    const b = Buffer.from(readFileSync(edited([0x41], 0xe9 + 17)));
+    // Drop the third relocation of .rela.livepatch.funcs (file offset 0x7b0 + 2 * 24: old_addr
+    // against xen_extra_version) by making it R_X86_64_NONE (type 0): old_addr stays 0.
+    expect(b.readUInt32LE(0x7b0 + 48 + 8)).toBe(1);
+    b.writeUInt32LE(0, 0x7b0 + 48 + 8);
+    const file = join(mkdtempSync(join(tmpdir(), "lpl-name-")), "name0.livepatch");
+    writeFileSync(file, b);
+    const inspect = run(["inspect", "--xen", image, file]);
+    expect(inspect.stdout).toMatch(/^ {2}error +LP_NAME_NOT_STRING .*old_addr is NULL, so Xen looks this name up/m);
+    const audit = run(["audit", "--xen", image, file]);
+    expect(audit.status).toBe(1);
+    expect(audit.stdout).toMatch(/^verdict: REJECT/);
+    expect(audit.stdout).not.toMatch(RAW);
+    expect(audit.stdout).not.toContain("func-name-not-string");
+  });
+});

@@ -1,20 +1,14 @@
 // What the CLI writes to a terminal: never a control character that drives it.
-import { escapeName } from "../livepatch/label.ts";
-
-// eslint-disable-next-line no-control-regex
-const DRIVES_TERMINAL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
+import { escapeText } from "../livepatch/label.ts";
 
 /**
  * `text` with every control character but newline and tab (C0, DEL, and C1: U+009B is CSI, which
- * some terminals act on) shown as \xNN (escapeName()): Xen's quoted lines and a file's strings
- * carry a payload's bytes, and a hostile name would otherwise drive the reader's terminal.
+ * some terminals act on) and every byte of a name that is not UTF-8 shown as \xNN (escapeText(),
+ * the spelling every view uses): Xen's quoted lines and a file's strings carry a payload's bytes,
+ * and a hostile name would otherwise drive the reader's terminal or print as invalid UTF-8.
  */
 export function terminalSafe(text: string): string {
-  if (!DRIVES_TERMINAL.test(text)) return text;
-  return text
-    .split("\n")
-    .map((line) => line.split("\t").map(escapeName).join("\t"))
-    .join("\n");
+  return escapeText(text);
 }
 
 /** DEL and the C1 controls: JSON.stringify escapes C0 but writes these raw. */

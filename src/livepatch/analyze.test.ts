@@ -158,8 +158,19 @@ describe("malformed payloads: exact codes and offsets", () => {
     const { model, built } = analyze(spec);
     const d = model.diagnostics.find((x) => x.code === "LP_NAME_NOT_STRING")!;
     expect(d.offset).toBe(built.relocOffset[".livepatch.funcs:0"]);
-    expect(d.message).toContain("not printable ASCII");
+    expect(d.message).toContain('which holds "UH\\x89\\xe5\\xc3": bytes that are not printable ASCII');
     expect(model.funcs[0].name.text).toBeNull();
+    // old_addr is relocated against old_fn: Xen never looks the name up (xen/common/livepatch.c,
+    // resolve_old_address() returns when old_addr is set), so it is a warning; with old_addr NULL
+    // (its relocation gone) Xen looks it up, and it is an error.
+    expect(d.severity).toBe("warning");
+    expect(d.message).toContain("Xen accepts it: old_addr is set");
+    spec.relocs![".livepatch.funcs"] = spec.relocs![".livepatch.funcs"].filter((r) => r.offset !== 16);
+    const nul = analyze(spec).model;
+    expect(nul.funcs[0].oldAddr.target.kind).toBe("null");
+    const e = nul.diagnostics.find((x) => x.code === "LP_NAME_NOT_STRING")!;
+    expect(e.severity).toBe("error");
+    expect(e.message).toContain("old_addr is NULL, so Xen looks this name up");
   });
 
   it("name pointer past its section and without NUL", () => {

@@ -6,6 +6,7 @@ import { decodeExpectation } from "./expectation.ts";
 import { FUNC_LAYOUTS, funcLayout, type FuncLayoutId, type StructLayout } from "./layouts.ts";
 import { fieldSource, readPointer, reportUnusedRelocs, type FieldSource } from "./pointers.ts";
 import { sectionRelocs } from "./relocs.ts";
+import { spellName } from "./label.ts";
 import { stringAt } from "./strings.ts";
 import type { LivepatchFunc, PointerField } from "./types.ts";
 
@@ -68,20 +69,46 @@ function chooseLayout(ctx: Context, section: ElfSection, data: Uint8Array, xspli
   return id;
 }
 
+/**
+ * What a name that is not a C string costs, said the same way by the inspector and the audit
+ * (func-name-not-string): Xen reads a record's name only to look it up when old_addr is NULL
+ * (prepare_payload() → resolve_old_address()), and otherwise only prints it with %s
+ * (livepatch_printall(), `xl debug-keys x`, and a failed expectation's message), up to the first NUL
+ * in its memory. So it is an error when old_addr is NULL and a warning when old_addr is set.
+ */
+export function nameNotStringCost(oldAddrNull: boolean): { severity: "error" | "warning"; why: string } {
+  return oldAddrNull
+    ? { severity: "error", why: "old_addr is NULL, so Xen looks this name up (resolve_old_address()), reading it up to the first NUL in its memory; no symbol is named so, and UPLOAD fails (-ENOENT) unless that read first runs into unmapped memory" }
+    : { severity: "warning", why: "Xen accepts it: old_addr is set, so it never looks the name up; it only prints it (xl debug-keys x, a failed expectation's message) with %s, up to the first NUL in its memory" };
+}
+
+/** How many bytes of a name that is not a C string a message quotes. */
+const QUOTED = 64;
+
 /** The NUL-terminated string a name pointer designates, bounds-checked; null with a diagnostic otherwise. */
-function readName(ctx: Context, field: PointerField, where: string): string | null {
+function readName(ctx: Context, field: PointerField, where: string, oldAddrNull: boolean): string | null {
   const t = field.target;
   if (t.kind !== "symbol") return null;
   const at = field.reloc?.recordOffset ?? field.offset;
   const found = stringAt(ctx, t);
+  const cost = nameNotStringCost(oldAddrNull);
   if (!found.ok) {
     if (found.external) ctx.diagnostics.push({ severity: "warning", code: "LP_NAME_EXTERNAL", offset: at, message: `${where}: name ${found.why}` });
-    else ctx.diagnostics.push({ severity: "error", code: "LP_NAME_NOT_STRING", offset: at, message: `${where}: ${found.why.startsWith("the string") ? found.why : `name ${found.why}`}` });
+    else {
+      // The bytes the file holds there (to the section's end), as every view spells a name.
+      const s = t.sectionIndex !== undefined ? ctx.elf.sections[t.sectionIndex] : undefined;
+      const data = s ? ctx.data(s) : new Uint8Array(0);
+      const from = t.sectionOffset !== undefined && t.sectionOffset >= 0n && t.sectionOffset < BigInt(data.length) ? Number(t.sectionOffset) : null;
+      const held = from === null ? null : data.subarray(from, Math.min(data.length, from + QUOTED));
+      const quoted = held && held.length > 0 ? ` ("${spellName(held)}"${data.length - (from ?? 0) > QUOTED ? "…" : ""})` : "";
+      const what = found.why.startsWith("the string") ? `${found.why}${quoted}` : `name ${found.why}`;
+      ctx.diagnostics.push({ severity: cost.severity, code: "LP_NAME_NOT_STRING", offset: at, message: `${where}: ${what}; ${cost.why}` });
+    }
     return null;
   }
   const { section, bytes, start } = found;
   if (bytes.some((b) => b < 0x20 || b >= 0x7f)) {
-    ctx.diagnostics.push({ severity: "error", code: "LP_NAME_NOT_STRING", offset: at, message: `${where}: name points at ${section.name}+${hexNum(start)}, which holds bytes that are not printable ASCII, not a symbol name` });
+    ctx.diagnostics.push({ severity: cost.severity, code: "LP_NAME_NOT_STRING", offset: at, message: `${where}: name points at ${section.name}+${hexNum(start)}, which holds "${spellName(bytes.subarray(0, QUOTED))}"${bytes.length > QUOTED ? "…" : ""}: bytes that are not printable ASCII, not a symbol name; ${cost.why}` });
     return null;
   }
   if ((section.flags & BigInt(SHF_EXECINSTR)) !== 0n)
@@ -97,12 +124,13 @@ function decodeOne(ctx: Context, src: FieldSource, layout: StructLayout, id: Fun
   const nameField = readPointer(ctx, src, f("name"), `${where}.name`);
   const newAddr = readPointer(ctx, src, f("new_addr"), `${where}.new_addr`);
   const oldAddr = readPointer(ctx, src, f("old_addr"), `${where}.old_addr`);
+  const name = { ...nameField, text: readName(ctx, nameField, `${where}.name`, oldAddr.target.kind === "null") };
   const v2 = id === "v2";
   return {
     index,
     offset: src.fileOffset + base,
     size: layout.size,
-    name: { ...nameField, text: readName(ctx, nameField, `${where}.name`) },
+    name,
     newAddr,
     oldAddr,
     newSize: src.data.u32(f("new_size")),

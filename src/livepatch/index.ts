@@ -3,7 +3,7 @@
 // imports only src/elf.
 export { analyzePayload, isPayload } from "./analyze.ts";
 export { archOf, machineLabel, xenMachine } from "./context.ts";
-export { escapeName, funcLabel, funcRecordLabel, heldOldAddr, nameNamelessRecord, recordName, recordTargetName } from "./label.ts";
+export { decodeName, escapeName, escapeText, funcLabel, funcRecordLabel, heldOldAddr, nameNamelessRecord, recordName, recordTargetName, spellName } from "./label.ts";
 export { shortBuildId } from "./shortBuildId.ts";
 export { parseBuildIdNote, findAppendedSignature, parseXenSignatureNote, type AppendedSignature, type XenSignatureNote } from "./notes.ts";
 export { parseModinfo, type Modinfo, type ModinfoEntry } from "./modinfo.ts";

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parseElf } from "../elf/index.ts";
 import { readSample } from "../test-support/samples.ts";
 import { analyzePayload } from "./index.ts";
-import { escapeName, funcLabel, funcRecordLabel, newCodeWhere, oldCodeWhere, patchKind, recordName, recordTargetName, targetText } from "./label.ts";
+import { decodeName, escapeName, escapeText, funcLabel, funcRecordLabel, newCodeWhere, oldCodeWhere, patchKind, recordName, recordTargetName, spellName, targetText } from "./label.ts";
 import { Patch } from "../audit/test-support/samples.ts";
 import type { LivepatchFunc, PointerTarget } from "./types.ts";
 
@@ -81,6 +81,20 @@ describe("a hostile name is escaped in every label", () => {
   it("control characters (C0, DEL, C1) become \\xNN; printable text, UTF-8 included, stays", () => {
     // By hand: LF is 0x0a, ESC 0x1b, DEL 0x7f, CSI (C1) 0x9b; "é" is U+00E9, printable.
     expect(escapeName("a\nb\x1b[31mc\x7fd\x9be é")).toBe("a\\x0ab\\x1b[31mc\\x7fd\\x9be é");
+  });
+  it("a name's bytes: UTF-8 kept, each byte that is not UTF-8 \\xNN, as is every control (decodeName, spellName, escapeText)", () => {
+    // By hand: 0x84 alone is a continuation byte with no lead; c3 a9 is "é"; f0 9f 92 80 is
+    // U+1F480, whose UTF-16 low half is 0xdc80 (a valid pair, not an escaped byte); e2 82 is a
+    // 3-byte lead cut short; ef bb bf is a BOM (U+FEFF), kept.
+    expect(spellName(Uint8Array.of(0x0f, 0x1f, 0x84))).toBe("\\x0f\\x1f\\x84");
+    expect(spellName(Uint8Array.of(0x78, 0x41, 0x04))).toBe("xA\\x04");
+    expect(spellName(Uint8Array.of(0xc3, 0xa9, 0xf0, 0x9f, 0x92, 0x80))).toBe("é\u{1f480}");
+    expect(spellName(Uint8Array.of(0x61, 0xe2, 0x82, 0x62))).toBe("a\\xe2\\x82b");
+    expect(spellName(Uint8Array.of(0xef, 0xbb, 0xbf, 0x61))).toBe("\ufeffa");
+    expect(spellName(Uint8Array.of(0xc0, 0x80))).toBe("\\xc0\\x80");
+    // decodeName keeps the byte (U+DC84) where a replacement character would lose it.
+    expect(decodeName(Uint8Array.of(0x84))).toBe("\udc84");
+    expect(escapeText("(XEN)     \x0f\x1f\udc84 patch\n(XEN)\tok\n")).toBe("(XEN)     \\x0f\\x1f\\x84 patch\n(XEN)\tok\n");
   });
   it("funcRecordLabel and funcLabel, by name and by old_addr's symbol (a GNU as local label holds 0x02)", () => {
     expect(funcRecordLabel(0, "evil\n\x1bname")).toBe("funcs[0] (evil\\x0a\\x1bname)");

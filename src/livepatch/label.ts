@@ -12,13 +12,71 @@ export const UNRESOLVED_NAME = "name unresolved";
 
 /**
  * A record's name string as the tool's labels print it: a control character (C0, DEL, C1), which
- * would break the CLI's lines or drive a terminal (ESC), as `\xNN`. The wasm escapes the same way
- * (escapeName() in workers/hypervisor/assembly/payload.ts). A symbol is spelled as readelf spells
- * it instead (printable(): `.L3^B1`), in every view and in the labels below.
+ * would break the CLI's lines or drive a terminal (ESC), as `\xNN`, and a byte that is not UTF-8
+ * (decodeName() holds it as U+DC80 + byte) as `\xNN` too: the one spelling of a payload's name
+ * bytes in the CLI's text and JSON, the page and the simulator's console (escapeText()). The wasm
+ * escapes its own labels the same way (escapeName() in workers/hypervisor/assembly/payload.ts). A
+ * symbol is spelled as readelf spells it instead (printable(): `.L3^B1`), in every view and in
+ * the labels below.
  */
 export function escapeName(name: string): string {
   // eslint-disable-next-line no-control-regex
-  return name.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return name.replace(/[\x00-\x1f\x7f-\x9f\udc80-\udcff]/gu, (c) => {
+    const v = c.charCodeAt(0);
+    return `\\x${(v >= 0xdc80 ? v - 0xdc00 : v).toString(16).padStart(2, "0")}`;
+  });
+}
+
+/** escapeName() on each line and tab-separated field of `text`, its newlines and tabs kept: Xen's console lines as the tool shows them. */
+export function escapeText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[\x00-\x08\x0b-\x1f\x7f-\x9f\udc80-\udcff]/u.test(text)) return text;
+  return text
+    .split("\n")
+    .map((line) => line.split("\t").map(escapeName).join("\t"))
+    .join("\n");
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * A name's bytes (Xen holds names as bytes and prints them with %s) as a string that keeps every
+ * byte: UTF-8 where the bytes are UTF-8, and each byte that is not as the lone surrogate U+DC80 +
+ * byte, which escapeName() spells `\xNN` (a replacement character would lose which byte it was).
+ */
+export function decodeName(bytes: Uint8Array): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    // some byte is not UTF-8: byte by byte, below
+  }
+  let out = "";
+  for (let i = 0; i < bytes.length; ) {
+    const c = bytes[i];
+    if (c < 0x80) {
+      out += String.fromCharCode(c);
+      i++;
+      continue;
+    }
+    const n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (n > 0 && i + n <= bytes.length) {
+      try {
+        out += strictUtf8.decode(bytes.subarray(i, i + n));
+        i += n;
+        continue;
+      } catch {
+        // not UTF-8: the lead byte alone, below
+      }
+    }
+    out += String.fromCharCode(0xdc00 + c);
+    i++;
+  }
+  return out;
+}
+
+/** A name's bytes as the tool spells them: escapeName(decodeName(bytes)). */
+export function spellName(bytes: Uint8Array): string {
+  return escapeName(decodeName(bytes));
 }
 
 /**

@@ -8,6 +8,7 @@
 // and the call throws `HypervisorTrapError` so the caller can say so and carry on.
 import { instantiate } from "../build/hypervisor.js";
 import { decodeEvents } from "../../../src/protocol/events.ts";
+import { decodeName } from "../../../src/livepatch/label.ts";
 import { captureInstance, restoreInstance, snapshotGlobals, type InstanceState } from "./snapshot.ts";
 import type { CallResult, DependsTarget, HypervisorApi, LoggedEvent, PatchPreview, PayloadDetails, TornResult, XlInfo } from "../../../src/protocol/hypervisor.ts";
 import {
@@ -62,7 +63,6 @@ export interface HypervisorSnapshot {
 // everything the wasm says comes out decoded as UTF-8: a non-ASCII name reads as the parser reads
 // it, and a payload's symbol matches the image's symbol of the same bytes.
 const utf8 = new TextEncoder();
-const utf8Text = new TextDecoder("utf-8");
 
 /** `s` as the bytes Xen would hold, one character per byte. */
 export function toXen(s: string): string {
@@ -72,12 +72,15 @@ export function toXen(s: string): string {
   return out;
 }
 
-/** What the wasm wrote (one character per byte), decoded as UTF-8. */
+/**
+ * What the wasm wrote (one character per byte), decoded as UTF-8, a byte that is not UTF-8 kept
+ * as decodeName() keeps it (escapeName() spells it \xNN): a replacement character would lose it.
+ */
 export function fromXen(s: string): string {
   if (!/[\x80-\xff]/.test(s) || /[^\p{ASCII}\x80-\xff]/u.test(s)) return s;
   const bytes = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
-  return utf8Text.decode(bytes);
+  return decodeName(bytes);
 }
 
 /** Every string inside a decoded event, decoded as UTF-8 in place (fromXen()). */

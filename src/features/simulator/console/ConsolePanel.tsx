@@ -4,6 +4,7 @@
 // still playing, only the part the real tool has printed so far ("Applying x... ") shows.
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { useShallow } from "zustand/react/shallow";
+import { escapeText } from "../../../livepatch/label.ts";
 import { suggestedCommand } from "../../../console/suggest.ts";
 import { deriveSnapshot, type NodeState } from "../../../simulator/derive.ts";
 import { dependsTargetAt, inputText, type InputRecord } from "../../../simulator/types.ts";
@@ -17,10 +18,11 @@ export interface ConsoleEntry {
   complete: boolean;
 }
 
+/** What the console shows of an entry; a payload's name bytes in Xen's lines spelt as the CLI spells them (escapeText()). */
 function shown(e: ConsoleEntry): string {
-  if (e.complete) return e.record.output;
+  if (e.complete) return escapeText(e.record.output);
   const at = e.record.output.lastIndexOf("... ");
-  return at >= 0 ? e.record.output.slice(0, at + 4) : "";
+  return at >= 0 ? escapeText(e.record.output.slice(0, at + 4)) : "";
 }
 
 /** Xen holds the payload (CHECKED or APPLIED) at the cursor: `load` of its file would fail (-EEXIST). */
