@@ -1,6 +1,6 @@
 // The large inputs the benchmarks run on: the generated ones (written on first use) and, when
 // XEN_TEST_PAYLOADS is set, a real prelink.o from a Xen x86_64 build.
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 const root = join(import.meta.dirname, "..");
@@ -15,13 +15,22 @@ interface Generator {
   writeLargeImage(p: string): void;
 }
 
-/** Writes whichever generated inputs are missing. */
+/**
+ * What the generated inputs are made from: the generator, and the sample image whose build-id and
+ * symbols the 2,000-function payload is built against (a rebuilt image makes an older payload
+ * fail UPLOAD with -EINVAL: its xen_depends no longer matches).
+ */
+const SOURCES = [join(root, "fixtures", "gen-large.ts"), join(root, "public", "samples", "x86_64", "xen-syms")];
+
+/** Writes whichever generated inputs are missing or older than what they are made from. */
 export async function ensureGenerated(): Promise<void> {
-  if ([LARGE_RELOC, LARGE_PAYLOAD, LARGE_IMAGE].every((p) => existsSync(p))) return;
+  const newest = Math.max(...SOURCES.map((p) => statSync(p).mtimeMs));
+  const stale = (p: string) => !existsSync(p) || statSync(p).mtimeMs < newest;
+  if (![LARGE_RELOC, LARGE_PAYLOAD, LARGE_IMAGE].some(stale)) return;
   const gen = (await import("../fixtures/gen-large.ts")) as Generator;
-  if (!existsSync(LARGE_RELOC)) gen.writeLargeReloc(LARGE_RELOC);
-  if (!existsSync(LARGE_PAYLOAD)) gen.writeLargePayload(LARGE_PAYLOAD);
-  if (!existsSync(LARGE_IMAGE)) gen.writeLargeImage(LARGE_IMAGE);
+  if (stale(LARGE_RELOC)) gen.writeLargeReloc(LARGE_RELOC);
+  if (stale(LARGE_PAYLOAD)) gen.writeLargePayload(LARGE_PAYLOAD);
+  if (stale(LARGE_IMAGE)) gen.writeLargeImage(LARGE_IMAGE);
 }
 
 /**
