@@ -2,7 +2,7 @@
 // page of its own, so the app's page and its Content-Security-Policy stay as they are.
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import type { BrowserContext } from "@playwright/test";
+import type { BrowserContext, Page } from "@playwright/test";
 
 export interface DecodedVideo {
   /** What Chromium's own player makes of the file: its duration, and where a seek to the middle lands. */
@@ -17,9 +17,12 @@ export interface DecodedVideo {
 
 const LIB = fileURLToPath(new URL("../../node_modules/mediabunny/dist/bundles/mediabunny.min.mjs", import.meta.url));
 
-export async function decodeVideo(context: BrowserContext, baseURL: string, bytes: Buffer, fps: number): Promise<DecodedVideo> {
-  // A context of its own with service workers blocked: the app's worker (installed by the test's
-  // visit) would answer this origin's navigations itself, and routes never see them.
+/**
+ * Runs `check` on a page of this origin that has mediabunny loaded, in a context of its own with
+ * service workers blocked: the app's worker (installed by the test's visit) would answer this
+ * origin's navigations itself, and routes never see them.
+ */
+async function onDecodePage<T>(context: BrowserContext, baseURL: string, check: (page: Page) => Promise<T>): Promise<T> {
   const own = await context.browser()!.newContext({ serviceWorkers: "block" });
   const page = await own.newPage();
   const lib = await readFile(LIB, "utf8");
@@ -30,7 +33,15 @@ export async function decodeVideo(context: BrowserContext, baseURL: string, byte
   try {
     await page.goto(new URL("__decode-check/", baseURL).href);
     await page.waitForFunction(() => "mediabunny" in globalThis);
-    return await page.evaluate(
+    return await check(page);
+  } finally {
+    await own.close();
+  }
+}
+
+export async function decodeVideo(context: BrowserContext, baseURL: string, bytes: Buffer, fps: number): Promise<DecodedVideo> {
+  return onDecodePage(context, baseURL, (page) =>
+    page.evaluate(
       async ({ b64, fps }) => {
         const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
         const v = document.createElement("video");
@@ -59,10 +70,8 @@ export async function decodeVideo(context: BrowserContext, baseURL: string, byte
         return { player, frames, steady, sizes: [...sizes], duration: await input.computeDuration(), codec: track.codec };
       },
       { b64: bytes.toString("base64"), fps },
-    );
-  } finally {
-    await own.close();
-  }
+    ),
+  );
 }
 
 /** A box in pixels: where it starts and its size. */
@@ -111,17 +120,8 @@ export interface FrameAgainstPicture {
  * and over `region`, a box of the picture in its pixels), and what is drawn in `blank`.
  */
 export async function frameAgainstPicture(context: BrowserContext, baseURL: string, bytes: Buffer, seconds: number, png: Buffer, region: Box, blank: Box): Promise<FrameAgainstPicture> {
-  const own = await context.browser()!.newContext({ serviceWorkers: "block" });
-  const page = await own.newPage();
-  const lib = await readFile(LIB, "utf8");
-  await page.route("**/__decode-check/mediabunny.mjs", (r) => r.fulfill({ body: lib, contentType: "text/javascript" }));
-  await page.route("**/__decode-check/", (r) =>
-    r.fulfill({ contentType: "text/html", body: '<!doctype html><script type="module">import * as M from "./mediabunny.mjs"; globalThis.mediabunny = M;</script>' }),
-  );
-  try {
-    await page.goto(new URL("__decode-check/", baseURL).href);
-    await page.waitForFunction(() => "mediabunny" in globalThis);
-    return await page.evaluate(
+  return onDecodePage(context, baseURL, (page) =>
+    page.evaluate(
       async ({ video, picture, seconds, region, blank }) => {
         const decode = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
         const { Input, BufferSource, ALL_FORMATS, VideoSampleSink } = (globalThis as unknown as { mediabunny: typeof import("mediabunny") }).mediabunny;
@@ -205,8 +205,6 @@ export async function frameAgainstPicture(context: BrowserContext, baseURL: stri
         };
       },
       { video: bytes.toString("base64"), picture: png.toString("base64"), seconds, region, blank },
-    );
-  } finally {
-    await own.close();
-  }
+    ),
+  );
 }
