@@ -1,5 +1,6 @@
 // `npm run bench`: runs every bench/*.bench.ts (or those named on the command line) and prints
 // one table per file. Figures, not pass/fail: speed targets are read here, never in unit tests.
+import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -29,6 +30,17 @@ function format(value: number): string {
   if (Math.abs(value) >= 100) return value.toFixed(0);
   if (Math.abs(value) >= 1) return value.toFixed(2);
   return value.toPrecision(3);
+}
+
+// Each file runs in its own process when there are several: one module's leftovers (a large
+// heap, buffers awaiting collection) would otherwise be charged to the next module's figures.
+if (files.length > 1) {
+  let failed = 0;
+  for (const file of files) {
+    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), file], { stdio: "inherit" });
+    if (child.status !== 0) failed = child.status ?? 1;
+  }
+  process.exit(failed);
 }
 
 for (const file of files) {
