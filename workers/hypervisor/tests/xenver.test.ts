@@ -109,22 +109,98 @@ describe.skipIf(!DIR)("XENVER_version on Xen's own builds (XEN_TEST_PAYLOADS)", 
     expect(fault).toBe(0xffffffffffffff91n);
   });
 
-  it("arm64: do_xen_version's XSM hook needs boot work not simulated, so the calls are made in a row: xen_minor 4 after xen_nop, as Xen says", async () => {
+  /** The symbol's address (nm). */
+  const nmAddr = (image: string, name: string): bigint => {
+    const m = new RegExp(`^([0-9a-f]+) [a-zA-Z] ${name}$`, "m").exec(execFileSync("aarch64-linux-gnu-nm", [image], { encoding: "utf8" }));
+    if (!m) throw new Error(`nm shows no ${name}`);
+    return BigInt(`0x${m[1]}`);
+  };
+  /** `len` bytes of the image file at `addr` (objdump -s), as a little-endian number. */
+  const fileLe = (image: string, addr: bigint, len: number): bigint => {
+    const out = execFileSync("aarch64-linux-gnu-objdump", ["-s", `--start-address=0x${addr.toString(16)}`, `--stop-address=0x${(addr + BigInt(len)).toString(16)}`, image], { encoding: "utf8" });
+    const hex = [...out.matchAll(/^ ([0-9a-f]+) ((?:[0-9a-f]{2,8} )+)/gm)].map((l) => l[2].replace(/ /g, "")).join("");
+    if (hex.length !== len * 2) throw new Error(`objdump -s gave ${hex.length / 2} bytes at 0x${addr.toString(16)}`);
+    return BigInt(`0x${(hex.match(/../g) ?? []).reverse().join("")}`);
+  };
+  const le = (b: Uint8Array): bigint => b.reduceRight((v, x) => (v << 8n) | BigInt(x), 0n);
+  const returned = (hv: HypervisorApi, fn: string, args: bigint[]) => {
+    const r = hv.call(fn, args);
+    if ("error" in r) throw new Error(r.error);
+    expect(r.outcome).toBe("returned");
+    return BigInt(r.value!);
+  };
+
+  it("arm64: xsm_dt_init() runs at boot, so do_xen_version's XSM hook is dummy_ops' xsm_xen_version and xl info runs do_xen_version: 4.23, then 4.4 after xen_nop", async () => {
     const image = path("arm64", "xen-syms");
-    // do_xen_version: bl xen_major_version; mov w19, w0; bl xen_minor_version; orr w0, w0, w19, lsl #16
-    const dxv = objdump("aarch64-linux-gnu-objdump", image, "do_xen_version");
+    const tool = "aarch64-linux-gnu-objdump";
+    // do_xen_version: adrp x1, P; ldr x1, [x1, #N]; blr x1 (xsm_xen_version through xsm_ops), then
+    // bl xen_major_version; mov w19, w0; bl xen_minor_version; orr w0, w0, w19, lsl #16
+    const dxv = objdump(tool, image, "do_xen_version");
+    const blr = dxv.findIndex((i) => /^blr\s+x1$/.test(i.text));
+    const page = /^adrp\s+x1, ([0-9a-f]+) /.exec(dxv[blr - 2].text);
+    const off = /^ldr\s+x1, \[x1, #(\d+)\]$/.exec(dxv[blr - 1].text);
+    expect(page && off).toBeTruthy();
+    const slot = BigInt(`0x${page![1]}`) + BigInt(off![1]);
+    const hook = slot - nmAddr(image, "xsm_ops");
+    expect(hook >= 0n && hook < 440n).toBe(true); // sizeof(struct xsm_ops): readelf -s, 440
     const bl = dxv.findIndex((i) => /^bl\s+[0-9a-f]+ <xen_major_version>/.test(i.text));
+    expect(bl).toBeGreaterThan(blr);
     expect(dxv[bl + 1].text).toBe("mov\tw19, w0");
     expect(dxv[bl + 2].text).toMatch(/^bl\s+[0-9a-f]+ <xen_minor_version>/);
     expect(dxv[bl + 3].text).toBe("orr\tw0, w0, w19, lsl #16");
-    const major = majorOf("aarch64-linux-gnu-objdump", image);
+    // xsm_core_init(): xsm_bootparam's build default (2 = XSM_BOOTPARAM_SILO, xsm_core.c's enum;
+    // CONFIG_XSM_SILO_DEFAULT) picks silo_xsm_ops; xsm_fixup_ops() fills a NULL hook from dummy_ops
+    expect(fileLe(image, nmAddr(image, "xsm_bootparam"), 4)).toBe(2n);
+    const silo = fileLe(image, nmAddr(image, "silo_xsm_ops") + hook, 8);
+    const want = silo !== 0n ? silo : fileLe(image, nmAddr(image, "dummy_ops") + hook, 8);
+    // silo.c has no xen_version hook: it is dummy.h's xsm_xen_version
+    expect(silo).toBe(0n);
+    expect(want).toBe(nmAddr(image, "xsm_xen_version"));
+    // before boot the slot is zero in the image (xsm_ops is filled at boot, nowhere else)
+    expect(fileLe(image, slot, 8)).toBe(0n);
+
+    const major = majorOf(tool, image);
+    const minorMov = objdump(tool, image, "xen_minor_version").find((i) => /^mov\s+w0, #0x[0-9a-f]+/.test(i.text))!;
+    const minor = parseInt(/#0x([0-9a-f]+)/.exec(minorMov.text)![1], 16);
+    expect([major, minor]).toEqual([4, 23]);
+
     const hv = await bootReal("arm64");
-    expect(field(hv, "xen_minor").fns).toEqual(["xen_major_version", "xen_minor_version"]);
+    expect(le(hv.readMemory(slot, 8)!)).toBe(want);
+    expect(field(hv, "xen_minor").fns).toEqual(["do_xen_version", "xen_major_version", "xen_minor_version"]);
+    expect(field(hv, "xen_major").value).toBe(String(major));
+    expect(field(hv, "xen_minor").value).toBe(String(minor));
+    // XENVER_version = (major << 16) | minor
+    expect(returned(hv, "do_xen_version", [0n, 0n])).toBe(BigInt((major << 16) | minor));
+    expect(returned(hv, "do_xen_version", [0n, 0n])).toBe(0x40017n);
+
     nop(hv, "arm64");
-    // the NOPed `mov w0, #0x17` leaves w0 = major: (major << 16) | major, and xl prints v & 0xff
+    // xen_nop NOPs xen_minor_version's `mov w0, #0x17`: it returns the w0 do_xen_version's
+    // `bl xen_major_version` left (4), so XENVER_version is 0x40004 and xl prints 4.4
+    expect(field(hv, "xen_minor").fns).toEqual(["do_xen_version", "xen_major_version", "xen_minor_version"]);
+    expect(field(hv, "xen_major").value).toBe(String(major));
     expect(field(hv, "xen_minor").value).toBe(String(major));
     expect(field(hv, "xen_version").value).toBe(`${major}.${major}${field(hv, "xen_extra").value}`);
-    expect(major).toBe(4);
+    expect(returned(hv, "do_xen_version", [0n, 0n])).toBe(0x40004n);
+  });
+
+  it("arm64 with xsm_dt_init() hidden (what an image whose do_xen_version does not answer at boot gets): xl info calls the two version functions in a row, xen_minor 4 after xen_nop", async () => {
+    const hv = await freshHypervisor();
+    // xsm_ops stays as the image has it (zero): the hook call takes an Instruction Abort at 0
+    const hiding = new Proxy(hv, {
+      get(t, k) {
+        if (k === "addSymbol") return (s: Parameters<HypervisorApi["addSymbol"]>[0]) => (s.name === "xsm_dt_init" ? undefined : t.addSymbol(s));
+        const v = Reflect.get(t, k) as unknown;
+        return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+      },
+    });
+    bootFromImage(hiding, parseElf(new Uint8Array(readFileSync(path("arm64", "xen-syms")))), { cpus: 4 });
+    const major = majorOf("aarch64-linux-gnu-objdump", path("arm64", "xen-syms"));
+    expect(field(hv, "xen_minor").fns).toEqual(["xen_major_version", "xen_minor_version"]);
+    expect(field(hv, "xen_minor").value).toBe("23");
+    nop(hv, "arm64");
+    // the same register state do_xen_version's calls give w0: (major << 16) | major
+    expect(field(hv, "xen_minor").value).toBe(String(major));
+    expect(field(hv, "xen_version").value).toBe(`${major}.${major}${field(hv, "xen_extra").value}`);
   });
 });
 if (!DIR) console.log("XENVER_version on Xen's own builds: XEN_TEST_PAYLOADS is not set, not run");

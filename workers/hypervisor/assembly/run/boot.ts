@@ -2,6 +2,15 @@
 // any hypercall can arrive, and what later answers read instead of working out again. initDone()
 // runs it once per boot (the host calls it when it has mapped the image; bootFromImage() in
 // workers/hypervisor/host/image.ts), with the image's own page permissions:
+//   - the XSM set-up of a device-tree build: Arm's start_xen() calls xsm_dt_init()
+//     (xen/xsm/xsm_core.c, CONFIG_XSM): it picks the policy xsm_bootparam names (the build's default:
+//     SILO, FLASK or dummy; no `xsm=` on the simulated command line, no policy module), copies that
+//     policy's ops into xsm_ops and fills the hooks it lacks from dummy_ops (xsm_fixup_ops()).
+//     Every XSM hook (do_xen_version()'s xsm_xen_version() among them) is an indirect call through
+//     xsm_ops afterwards. It is the image's own code, run here; xsm_ops is in .data.ro_after_init,
+//     which init_done() then makes read-only. x86 sets XSM up in xsm_multiboot_init(bi), from the
+//     multiboot module list the simulator does not have: not run (with CONFIG_XSM off, as in the
+//     x86_64 build here, xsm_xen_version() is inline code and needs nothing);
 //   - xen_build_init() (xen/common/version.c, an __initcall): finds the build-id note and sets
 //     xen_build_id / xen_build_id_len, which XENVER_build_id (`xl info`) only reads afterwards;
 //   - the release the image is, as its xen_major_version() / xen_minor_version() answer at boot
@@ -30,6 +39,7 @@ let major: i32 = -1;
 let minor: i32 = -1;
 let callerRuns = false;
 let callerWhy = "";
+let xsmWhy = "";
 let initStart: u64 = 0;
 let initEnd: u64 = 0;
 
@@ -53,8 +63,9 @@ const XENVER_VERSION: u64 = 0;
  * Whether `xl info` can ask XENVER_version through the image's own do_xen_version()
  * (xen/common/kernel.c): run once here, on the image as built, it must return what the two version
  * functions return, `(xen_major_version() << 16) | xen_minor_version()`. It does not when the image
- * has no do_xen_version() (a stand-in) or its path needs what boot code the simulator does not run
- * set up (Arm's: it calls the XSM hook through xsm_ops, which xsm_dt_init() fills at boot).
+ * has no do_xen_version() (a stand-in), or its path needs what boot code the simulator does not
+ * run set up (an x86 build with CONFIG_XSM: its hook goes through xsm_ops, which
+ * xsm_multiboot_init() fills), or xsm_dt_init() did not return (xsmInit()).
  */
 function probeVersionCaller(ma: RunResult | null, mi: RunResult | null): void {
   const at = imageAddrOf("do_xen_version");
@@ -75,7 +86,18 @@ function probeVersionCaller(ma: RunResult | null, mi: RunResult | null): void {
     return;
   }
   const got = r.outcome == OUTCOME_RETURNED ? "returned 0x" + (<u32>r.value).toString(16) + ", not 0x" + want.toString(16) : r.outcome == OUTCOME_CRASHED ? "crashed: " + r.message : unknownText(r);
-  callerWhy = "do_xen_version(XENVER_version) on the image as booted " + got;
+  callerWhy = "do_xen_version(XENVER_version) on the image as booted " + got + xsmWhy;
+}
+
+/**
+ * xsm_dt_init() as start_xen() calls it (see above), when the image has it. Its value (1: SILO is
+ * on) only decides a boot warning, which the simulator does not print; a run that does not return
+ * leaves xsm_ops as far as it got, and xsmWhy says so for the version probe's reason.
+ */
+function xsmInit(): void {
+  const r = quietRun("xsm_dt_init");
+  if (r === null || r.outcome == OUTCOME_RETURNED) return;
+  xsmWhy = " (xsm_dt_init() at boot, which fills xsm_ops: " + (r.outcome == OUTCOME_CRASHED ? "crashed: " + r.message : unknownText(r)) + ")";
 }
 
 /** xl info asks XENVER_version through do_xen_version() (probeVersionCaller()). */
@@ -99,7 +121,10 @@ export function initDone(): void {
   major = minor = -1;
   callerRuns = false;
   callerWhy = "";
+  xsmWhy = "";
 
+  // start_xen(): XSM before the initcalls, all of it before init_done()
+  xsmInit();
   const b = quietRun("xen_build_init");
   if (b !== null) {
     buildInitRan = true;

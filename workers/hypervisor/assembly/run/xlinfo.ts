@@ -4,10 +4,13 @@
 // do_xen_version() / xenver_varbuf_op() (xen/common/kernel.c) answer by calling the image's
 // version functions, run here on the interpreter. XENVER_version runs do_xen_version() itself when
 // the image has one that answers at boot (boot.ts), so a version function sees the registers Xen's
-// code leaves (a NOP-out returns what its caller left in the return register); otherwise, and for
-// the string ops (whose do_xen_version() paths copy to a guest buffer the simulator does not have),
-// the functions are called directly, xen_minor_version() starting from the registers
-// xen_major_version() left. XENVER_version is (major << 16) | minor and xl
+// code leaves (a NOP-out returns what its caller left in the return register): the samples and
+// both real builds (Arm's after the boot's xsm_dt_init() filled xsm_ops). Only an image without a
+// do_xen_version() that answers at boot (a stand-in without one; an x86 build with CONFIG_XSM,
+// whose xsm_ops xsm_multiboot_init() would fill) gets the two functions called directly,
+// xen_minor_version() starting from the registers xen_major_version() left. The string ops are
+// always called directly: their do_xen_version() paths copy to a guest buffer the simulator does
+// not have. XENVER_version is (major << 16) | minor and xl
 // takes major = v >> 16, minor = v & 0xff; the compile-info strings are cut to their fixed
 // fields (64/16/32/32 bytes with the NUL); extraversion and changeset are whole. The build-id is
 // what xen_build_init() found in the image's note at boot (4.7+: xen_build_id / xen_build_id_len),
@@ -211,9 +214,10 @@ export function xlInfoJson(quiet: bool): string {
     } else fail(minor, major.outcome, major.detail);
     minor.fns = major.fns = ["do_xen_version", "xen_major_version", "xen_minor_version"];
   } else {
-    // No do_xen_version() to run (boot.ts says why): its `(xen_major_version() << 16) |
-    // xen_minor_version()` as compiled code makes the calls, one after the other, the second starting
-    // from the registers the first left (its return register holds the major version)
+    // No do_xen_version() that answers (boot.ts's versionCallerWhy() says why): its
+    // `(xen_major_version() << 16) | xen_minor_version()` as compiled code makes the calls, one after
+    // the other, the second starting from the registers the first left (its return register holds
+    // the major version)
     const rMaj = call(major, "xen_major_version", []);
     ctx.keepRegs = true;
     const rMin = call(minor, "xen_minor_version", []);
