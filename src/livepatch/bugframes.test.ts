@@ -98,7 +98,7 @@ if (!REAL) console.log("bug frames of Xen's own payloads: XEN_TEST_PAYLOADS is n
 // longer than 50.
 describe("bugFrameText: what Xen prints at the frame", () => {
   it("x86_64 xen_warn_bug's three frames", () => {
-    expect(frames(samplePath("x86_64/xen_warn_bug.livepatch")).map(bugFrameText)).toEqual([
+    expect(frames(samplePath("x86_64/xen_warn_bug.livepatch")).map((b) => bugFrameText(b, "x86_64"))).toEqual([
       "Xen WARN at payloads/warn_bug.c:36",
       "Xen BUG at payloads/warn_bug.c:45",
       "Assertion 'n < 100' failed at payloads/warn_bug.c:89",
@@ -109,9 +109,9 @@ describe("bugFrameText: what Xen prints at the frame", () => {
     const base = frames(samplePath("x86_64/xen_warn_bug.livepatch"))[1];
     const long = `${"d/".repeat(10)}${"x".repeat(36)}.c`; // 58 characters
     expect(long.length).toBe(58);
-    expect(bugFrameText({ ...base, file: long })).toBe(`Xen BUG at ...${long.slice(11)}:45`);
+    expect(bugFrameText({ ...base, file: long }, "x86_64")).toBe(`Xen BUG at ...${long.slice(11)}:45`);
     const fifty = `${"y".repeat(48)}.c`;
-    expect(bugFrameText({ ...base, file: fifty })).toBe(`Xen BUG at ${fifty}:45`);
-    expect(bugFrameText({ ...base, file: null })).toBeNull();
+    expect(bugFrameText({ ...base, file: fifty }, "x86_64")).toBe(`Xen BUG at ${fifty}:45`);
+    expect(bugFrameText({ ...base, file: null }, "x86_64")).toBeNull();
   });
 });

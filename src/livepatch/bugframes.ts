@@ -9,9 +9,10 @@
 import type { Context } from "./context.ts";
 import { ARM_BUG_FRAME, X86_ASSERT_FRAME, X86_BUG_FRAME } from "./layouts.ts";
 import { readRelative, type WordSplit } from "./pointers.ts";
+import { decodeName, nameBytes } from "./label.ts";
 import { stringAt } from "./strings.ts";
 import { records } from "./tables.ts";
-import type { BugFrame, SelfRelative } from "./types.ts";
+import type { BugFrame, LivepatchArch, SelfRelative } from "./types.ts";
 
 export const BUG_DISP_WIDTH = 24;
 export const BUG_LINE_LO_WIDTH = 31 - BUG_DISP_WIDTH;
@@ -33,9 +34,10 @@ export function bugLine(hiBits: number, loBits: number): number {
 
 const KINDS = ["run_fn", "warn", "bug", "assert"] as const;
 
+/** A string as Xen holds it: its bytes, one not UTF-8 kept (decodeName()), for bugFrameText() to count. */
 function text(ctx: Context, f: SelfRelative): string | null {
   const s = stringAt(ctx, f.target);
-  return s.ok ? s.text : null;
+  return s.ok ? decodeName(s.bytes) : null;
 }
 
 export function decodeBugFrames(ctx: Context): BugFrame[] {
@@ -71,15 +73,34 @@ export function decodeBugFrames(ctx: Context): BugFrame[] {
   return out;
 }
 
+/** Xen's limit on a file name in do_bug_frame(): longer than this, it prints "..." and the last KEPT bytes. */
+export const BUG_FILE_MAX = 50;
+export const BUG_FILE_KEPT = 47;
+
 /**
- * What Xen prints when a CPU reaches the frame's instruction (xen/common/bug.c do_bug_frame():
- * a file name over 50 characters keeps its last 47 after "..."), or for a run_fn frame what it
- * does instead; null when the frame's file name could not be read.
+ * What Arm prints (do_unexpected_trap(), after "CPU<n>: ") for a frame whose file name is not
+ * inside Xen's image: arm64's do_trap_brk() and arm32's do_trap_undefined_instruction().
  */
-export function bugFrameText(b: BugFrame): string | null {
+export const ARM_UNTRUSTED_FRAME = { aarch64: "Unexpected Trap: Undefined Breakpoint Value", arm32: "Unexpected Trap: Undefined Instruction" } as const;
+
+/**
+ * What Xen prints when a CPU reaches the frame's instruction, or for a run_fn frame what it does
+ * instead; null when the frame's file name could not be read. x86 (xen/common/bug.c
+ * do_bug_frame()): "Xen WARN at %s%s:%d", "Xen BUG at %s%s:%d", "Assertion '%s' failed at
+ * %s%s:%d", a file name whose strlen() is over 50 bytes as "..." and its last 47 bytes (bytes,
+ * not characters: a cut may split a UTF-8 sequence, and the byte left is kept as decodeName()
+ * keeps it). Arm (xen/arch/arm/traps.c do_bug_frame()) trusts only a file name inside Xen's image
+ * (is_kernel()); a payload's own is not, so the trap ends as ARM_UNTRUSTED_FRAME. The
+ * simulated hypervisor prints the same (workers/hypervisor/assembly/run/traps.ts bugFrame());
+ * workers/hypervisor/tests/bugframes.test.ts holds the two equal.
+ */
+export function bugFrameText(b: BugFrame, arch: LivepatchArch | null): string | null {
   if (b.frameType === 0) return "run_in_exception_handler()";
   if (b.file === null) return null;
-  const where = `${b.file.length > 50 ? `...${b.file.slice(-47)}` : b.file}:${b.line ?? 0}`;
+  if (arch === "aarch64" || arch === "arm32") return ARM_UNTRUSTED_FRAME[arch];
+  const bytes = nameBytes(b.file);
+  const file = bytes.length > BUG_FILE_MAX ? `...${decodeName(bytes.subarray(bytes.length - BUG_FILE_KEPT))}` : b.file;
+  const where = `${file}:${b.line ?? 0}`;
   if (b.frameType === 1) return `Xen WARN at ${where}`;
   if (b.frameType === 2) return `Xen BUG at ${where}`;
   return `Assertion '${b.message ?? "<unknown>"}' failed at ${where}`;

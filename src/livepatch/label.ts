@@ -74,6 +74,19 @@ export function decodeName(bytes: Uint8Array): string {
   return out;
 }
 
+/** decodeName() undone: the bytes a name string holds (UTF-8, and U+DC80 + byte as that byte). */
+export function nameBytes(name: string): Uint8Array {
+  const out: number[] = [];
+  for (const c of name) {
+    const v = c.codePointAt(0)!;
+    if (v >= 0xdc80 && v <= 0xdcff) out.push(v - 0xdc00);
+    else out.push(...utf8.encode(c));
+  }
+  return new Uint8Array(out);
+}
+
+const utf8 = new TextEncoder();
+
 /** A name's bytes as the tool spells them: escapeName(decodeName(bytes)). */
 export function spellName(bytes: Uint8Array): string {
   return escapeName(decodeName(bytes));

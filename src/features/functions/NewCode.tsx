@@ -3,7 +3,7 @@
 import { UNRESOLVED } from "../../livepatch/label.ts";
 import { useMemo } from "react";
 import { symbolInSection, type ElfFile } from "../../elf/index.ts";
-import { bugFrameText, type LivepatchFunc, type LivepatchModel } from "../../livepatch/index.ts";
+import { bugFrameText, escapeName, type LivepatchFunc, type LivepatchModel } from "../../livepatch/index.ts";
 import { relocText, type ImageNames } from "../inspector/symbolize.ts";
 import { hex } from "../format.ts";
 import { CodeListing, type InlineReloc } from "./CodeListing.tsx";
@@ -55,8 +55,8 @@ export function NewCode({
       const t = b.loc.target;
       if (t.kind !== "symbol" || t.sectionIndex !== where.section.index || t.sectionOffset === undefined) continue;
       if (t.sectionOffset < BigInt(where.start) || t.sectionOffset >= BigInt(where.start + where.size)) continue;
-      const text = bugFrameText(b);
-      if (text) out.set(where.base + t.sectionOffset, `${text} (.bug_frames.${b.frameType} #${b.index})`);
+      const text = bugFrameText(b, model.arch);
+      if (text) out.set(where.base + t.sectionOffset, `${escapeName(text)} (.bug_frames.${b.frameType} #${b.index})`);
     }
     return out;
   }, [where, model]);

@@ -19,7 +19,9 @@ import { instantiate } from "../build/hypervisor.js";
 import { bootFromImage } from "../host/image.ts";
 import { parseElf } from "../../../src/elf/index.ts";
 import { compileHypervisorModule } from "../host/node.ts";
-import { bugLine, splitBugWord } from "../../../src/livepatch/bugframes.ts";
+import { bugFrameText, bugLine, splitBugWord } from "../../../src/livepatch/bugframes.ts";
+import { analyzePayload } from "../../../src/livepatch/analyze.ts";
+import { escapeName } from "../../../src/livepatch/label.ts";
 import { wrongFrames } from "../../../src/livepatch/testing/bugWords.ts";
 import { Patch } from "../../../src/audit/test-support/samples.ts";
 import { freshHypervisor, sample } from "./harness.ts";
@@ -201,5 +203,72 @@ describe("one x86 bug-frame rule for the page and the simulated hypervisor", () 
       return page.join() === wasm.join() && wasm.join() === [loc, ptr, line].join() ? null : `page ${page} wasm ${wasm}`;
     });
     expect(wrong).toEqual([]);
+  });
+});
+
+// What do_bug_frame() prints, from two places: the simulated Xen's bugFrame()
+// (assembly/run/traps.ts, with run/bugframe.ts's cut of the file name) and the page's
+// bugFrameText() (src/livepatch/bugframes.ts), which AssemblyScript cannot share. Both are held
+// here to the lines worked by hand from xen/common/bug.c: "Xen WARN at %s%s:%d", "Xen BUG at
+// %s%s:%d", "Assertion '%s' failed at %s%s:%d", and `fixup = strlen(filename); if ( fixup > 50 )
+// { filename += fixup - 47; prefix = "..."; }`: a file name of 51 bytes or more prints as "..."
+// and its last 47 bytes, counted in bytes (strlen), not characters. The names are written over
+// the start of xen_warn_bug's .rodata.bug_file (68 bytes; "n < 100" stays at +0x3c) and each
+// frame's file word is pointed at +0 (readelf -r: the pointer word's addend is offset + 4 +
+// (line & 0x7f) << 24: 0x24000004 WARN line 36, 0x2d000004 BUG line 45, 0x59000004 ASSERT line 89).
+// A byte that is not UTF-8 is spelt \xNN (escapeName()), as every view spells it.
+describe("x86_64: the text of a frame, from the simulated Xen and from bugFrameText(), as bug.c prints it", () => {
+  const withFile = (name: Uint8Array | null) => {
+    const p = new Patch(sample("x86_64/xen_warn_bug.livepatch"));
+    if (name) {
+      expect(name.length).toBeLessThan(0x3c);
+      p.bytes.set([...name, 0], p.section(".rodata.bug_file").dataOffset);
+      p.addend(".rela.bug_frames.2", 1, 0x2d000004n).addend(".rela.bug_frames.3", 1, 0x59000004n);
+    }
+    return p.bytes;
+  };
+  const latin1 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+  // [what the file name is, its bytes (null: the sample's own), what Xen prints of it]
+  const CASES: [string, Uint8Array | null, string][] = [
+    ["the sample's 19 bytes", null, "payloads/warn_bug.c"],
+    ["exactly 50 bytes: whole", latin1("payloads/fifty-byte-path/to/the/samples/warn_bug.c"), "payloads/fifty-byte-path/to/the/samples/warn_bug.c"],
+    ["51 bytes: ... and the last 47", latin1("payloads/fifty-one-byte-path/to/the/sample/warn_b.c"), "...oads/fifty-one-byte-path/to/the/sample/warn_b.c"],
+    // 50 characters, 51 bytes (é is c3 a9 at bytes 3-4): strlen() is 51, the cut at byte 4 leaves a9 alone
+    ["51 bytes, 50 characters: cut inside é", latin1("pay\xc3\xa9loads/fifty-one-bytes/path/to/the/x/warn_bug.c"), "...\\xa9loads/fifty-one-bytes/path/to/the/x/warn_bug.c"],
+    ["52 bytes with ff and a lone c3", latin1("payloads/\xff/lone-\xc3/over-the-limit/to/the/x/warn_bug.c"), "...ads/\\xff/lone-\\xc3/over-the-limit/to/the/x/warn_bug.c"],
+  ];
+
+  it.each(CASES)("%s", async (_what, name, printed) => {
+    const bytes = withFile(name);
+    const expected = [`Xen WARN at ${printed}:${WARN_LINE}`, `Xen BUG at ${printed}:${BUG_LINE}`, `Assertion 'n < 100' failed at ${printed}:${ASSERT_LINE}`];
+    // the page's text of each frame
+    const model = analyzePayload(parseElf(bytes))!;
+    expect(model.bugFrames.map((b) => b.frameType)).toEqual([1, 2, 3]);
+    expect(model.bugFrames.map((b) => escapeName(bugFrameText(b, model.arch)!))).toEqual(expected);
+    // the simulated Xen's: the WARN in the pre-apply hook, the BUG and the ASSERT from the console
+    const hv = await booted("x86_64");
+    expect(hv.upload("xen_warn_bug", bytes)).toBe(0);
+    expect(apply(hv, "xen_warn_bug")).toBe(0);
+    const warn = hv.consoleLines().filter((l) => l.startsWith("Xen WARN at"));
+    const bug = hv.call!("warn_bug_check", [1n]);
+    const hv2 = await booted("x86_64");
+    expect(hv2.upload("xen_warn_bug", bytes)).toBe(0);
+    const assert = hv2.call!("warn_bug_assert", [100n]);
+    const crash = (r: typeof bug) => ("outcome" in r && r.outcome === "crashed" ? (r.detail ?? "") : `not a crash: ${JSON.stringify(r)}`);
+    expect([...warn, crash(bug), crash(assert)].map(escapeName)).toEqual(expected);
+  });
+});
+
+// Arm's do_bug_frame() (xen/arch/arm/traps.c; Arm does not select GENERIC_BUG_FRAME) trusts only a
+// file name inside Xen's image: a payload's frame never prints its file, whatever its length, and
+// do_trap_brk() ends in do_unexpected_trap() (the "so does the BUG" test above).
+describe("aarch64: bugFrameText() says what the simulated Xen does at a payload's frame", () => {
+  it("every kind: CPU0: Unexpected Trap: Undefined Breakpoint Value", async () => {
+    const bytes = sample("aarch64/xen_warn_bug.livepatch");
+    const model = analyzePayload(parseElf(bytes))!;
+    expect(model.bugFrames.map((b) => bugFrameText(b, model.arch))).toEqual(Array(3).fill("Unexpected Trap: Undefined Breakpoint Value"));
+    const hv = await booted("aarch64");
+    upload(hv, "aarch64", "xen_warn_bug");
+    expect(hv.call!("warn_bug_assert", [100n])).toMatchObject({ outcome: "crashed", detail: `CPU0: ${bugFrameText(model.bugFrames[2], "aarch64")}` });
   });
 });
