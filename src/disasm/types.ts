@@ -21,8 +21,13 @@ export interface Insn {
   invalid: boolean;
 }
 
+const HEX_PAIRS = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
 export function hexBytes(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(" ");
+  // Every decoded instruction spells its bytes: a table and a plain loop, not an array per call.
+  let s = "";
+  for (let i = 0; i < bytes.length; i++) s += i === 0 ? HEX_PAIRS[bytes[i]] : ` ${HEX_PAIRS[bytes[i]]}`;
+  return s;
 }
 
 /** Most instructions a single request decodes: a livepatch function is small, a hostile size is not. */
