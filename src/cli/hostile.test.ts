@@ -393,3 +393,81 @@ describe("a funcs name that is not a C string", () => {
     expect(audit.stdout).not.toContain("func-name-not-string");
   });
 });
+
+describe("a symbol and a section name with bytes that are not UTF-8 (0xff, a lone 0xc3)", () => {
+  // xen_hello_world with the two '_' of "hello_world_count" made ff and c3, in .strtab (the local
+  // FUNC symbol 24, a load and unload hook; file offset 0x5d8 + 0xf) and in .shstrtab (section
+  // [3] .text.hello_world_count, whose name's tail [4] .rela.text.hello_world_count shares; 0x870 +
+  // 0x39). `readelf -sW` prints the bytes raw ("hello<ff>world<c3>count"), `readelf -U escape -sW`
+  // as hello{0xff}world{0xc3}count; the tool spells each such byte \xNN everywhere, as it spells
+  // one in a funcs name (above), never U+FFFD, which would lose which byte it was.
+  const hostile = () => {
+    const b = Buffer.from(readFileSync(sample));
+    expect(b.subarray(0x5e7, 0x5e7 + 18).toString("latin1")).toBe("hello_world_count\0");
+    expect(b.subarray(0x8a9, 0x8a9 + 24).toString("latin1")).toBe(".text.hello_world_count\0");
+    for (const at of [0x5e7, 0x8a9 + 6]) {
+      b[at + 5] = 0xff;
+      b[at + 11] = 0xc3;
+    }
+    const file = join(mkdtempSync(join(tmpdir(), "lpl-hostile-")), "names.livepatch");
+    writeFileSync(file, b);
+    return file;
+  };
+  const SYM = "hello\\xffworld\\xc3count";
+  const SEC = `.text.${SYM}`;
+  // eslint-disable-next-line no-control-regex
+  const RAW = /[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]|[\udc80-\udcff]/u;
+  /** Every string in a JSON document (keys and values) that names the edited symbol or section (not hello_world_counter). */
+  const named = (v: unknown, out: string[] = []): string[] => {
+    if (typeof v === "string") {
+      if (/hello.{1,4}world.{1,4}count(?!er)/su.test(v)) out.push(v);
+    } else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) named(x, named(k, out));
+    return out;
+  };
+
+  it("inspect: the sections, symbols, relocations, hooks and the placement all spell them \\xff and \\xc3", () => {
+    const file = hostile();
+    const r = spawnSync(process.execPath, [cli, "inspect", "--xen", image, file], { cwd: root, timeout: 20_000 });
+    expect(r.status, r.stderr.toString()).toBe(0);
+    expect(r.stdout.includes(0xff) || r.stdout.includes(Buffer.from("\ufffd"))).toBe(false);
+    const out = r.stdout.toString("utf8");
+    expect(out).not.toMatch(RAW);
+    expect(out).toMatch(/^ {2}\[ 3\] \.text\.hello\\xffworld\\xc3count +PROGBITS +AX/m);
+    expect(out).toMatch(/^ {2}\[ 4\] \.rela\.text\.hello\\xffworld\\xc3count +RELA/m);
+    expect(out).toMatch(/^ +3: 0x0 +0 SECTION LOCAL +DEFAULT +3 \.text\.hello\\xffworld\\xc3count$/m);
+    expect(out).toMatch(/^ +24: 0x0 +8 FUNC +LOCAL +DEFAULT +3 hello\\xffworld\\xc3count$/m);
+    expect(out).toContain(`Relocations in .rela${SEC} for ${SEC} (1):`);
+    expect(out).toMatch(/^ {2}0x8 +R_X86_64_64 +\.text\.hello\\xffworld\\xc3count \+ 0x0$/m);
+    expect(out).toContain(`  load        hello_world_load, ${SYM}\n`);
+    // the simulated Xen's placement: the section name it read from the file's bytes
+    expect(out).toMatch(/^ {4}text +0x[0-9a-f]+ +\.text\.hello\\xffworld\\xc3count +8 bytes$/m);
+  });
+
+  it("inspect --json and audit --json: the same spelling in every string, keys unchanged, no lone surrogate", () => {
+    const file = hostile();
+    const inspect = run(["inspect", "--json", "--xen", image, file]);
+    expect(inspect.status, inspect.stderr).toBe(0);
+    expect(inspect.stdout).not.toMatch(/\\udc[89a-f]|\\ufffd|\ufffd/);
+    const names = named(JSON.parse(inspect.stdout));
+    expect(new Set(names)).toEqual(new Set([SYM, SEC, `.rela${SEC}`]));
+    // the keys of a clean payload's document
+    const clean = JSON.parse(run(["inspect", "--json", "--xen", image, sample]).stdout) as Record<string, unknown>;
+    expect(Object.keys(JSON.parse(inspect.stdout) as object)).toEqual(Object.keys(clean));
+    const audit = run(["audit", "--json", "--xen", image, file]);
+    expect(audit.stdout).not.toMatch(/\\udc[89a-f]|\\ufffd|\ufffd/);
+    const auditNames = named(JSON.parse(audit.stdout));
+    expect(auditNames.length).toBeGreaterThan(2);
+    for (const n of auditNames) expect(n.replaceAll(SYM, "")).not.toMatch(/hello.{1,4}world.{1,4}count(?!er)/su);
+  });
+
+  it("audit (text and markdown): the hook lines spell the symbol the same way", () => {
+    const file = hostile();
+    for (const format of [[], ["--markdown"]]) {
+      const r = run(["audit", ...format, "--xen", image, file]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).not.toMatch(RAW);
+      expect(r.stdout).toContain(`load hooks hello_world_load, ${SYM} run on the master CPU`);
+      expect(r.stdout).toContain(`unload hooks hello_world_unload, ${SYM}, hello_world_check run`);
+    }
+  });
+});

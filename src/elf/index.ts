@@ -33,6 +33,7 @@ export {
 } from "./image.ts";
 export { formatReadelf, printable, type ReadelfOptions } from "./readelf.ts";
 export { isMappingSymbol } from "./symbols.ts";
+export { decodeBytes } from "./strings.ts";
 export { labelsAround, symbolInSection, type SectionSymbol } from "./sectionSymbols.ts";
 export * from "./constants.ts";
 export * as describe from "./describe.ts";

@@ -38,14 +38,17 @@ const vma = (f: ElfFile, n: bigint): string => hx(BigInt.asUintN(64, n), is64(f)
  * readelf's print_symbol: C0 controls and DEL as ^X, no truncation under -W. A C1 control
  * (U+0080–U+009F; U+009B is CSI, which some terminals act on) readelf 2.40 passes through as its
  * bytes; it is spelled here as `readelf -U escape` spells it (`\u009b`), so no name drives a terminal.
+ * A byte that is not UTF-8 (decodeBytes() holds it as U+DC80 + byte) readelf also prints raw;
+ * here it is `\xNN`, the one spelling of such a byte in every view (escapeName() in src/livepatch/label.ts).
  */
 export function printable(name: string): string {
   // eslint-disable-next-line no-control-regex
-  return /[\x00-\x1f\x7f-\x9f]/.test(name) ? name.replace(/[\x00-\x1f\x7f-\x9f]/g, controlText) : name;
+  return /[\x00-\x1f\x7f-\x9f\udc80-\udcff]/u.test(name) ? name.replace(/[\x00-\x1f\x7f-\x9f\udc80-\udcff]/gu, controlText) : name;
 }
 
 function controlText(c: string): string {
   const n = c.charCodeAt(0);
+  if (n >= 0xdc80) return `\\x${(n - 0xdc00).toString(16)}`;
   return n < 0x80 ? `^${String.fromCharCode(n + 0x40)}` : `\\u00${n.toString(16)}`;
 }
 

@@ -3,8 +3,46 @@
 import { MAX_STRING_LENGTH } from "./limits.ts";
 
 const utf8 = new TextDecoder("utf-8", { fatal: false });
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
-/** Decode `bytes[start, end)`; ASCII takes a fast path without TextDecoder. */
+/**
+ * A name's bytes (an ELF string table's, a payload's string, what Xen holds and prints with %s)
+ * as a string that keeps every byte: UTF-8 where the bytes are UTF-8, and each byte that is not as
+ * the lone surrogate U+DC80 + byte (Python's surrogateescape), which every view spells `\xNN`
+ * (printable(), and escapeName() in src/livepatch/label.ts). A replacement character would lose
+ * which byte it was, and two names differing only there would read the same.
+ */
+export function decodeBytes(bytes: Uint8Array): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    // some byte is not UTF-8: byte by byte, below
+  }
+  let out = "";
+  for (let i = 0; i < bytes.length; ) {
+    const c = bytes[i];
+    if (c < 0x80) {
+      out += String.fromCharCode(c);
+      i++;
+      continue;
+    }
+    const n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (n > 0 && i + n <= bytes.length) {
+      try {
+        out += strictUtf8.decode(bytes.subarray(i, i + n));
+        i += n;
+        continue;
+      } catch {
+        // not UTF-8: the lead byte alone, below
+      }
+    }
+    out += String.fromCharCode(0xdc00 + c);
+    i++;
+  }
+  return out;
+}
+
+/** Decode `bytes[start, end)` as decodeBytes() does; ASCII takes a fast path without TextDecoder. */
 export function decodeString(bytes: Uint8Array, start: number, end: number): string {
   const n = end - start;
   if (n <= 0) return "";
@@ -12,12 +50,12 @@ export function decodeString(bytes: Uint8Array, start: number, end: number): str
     let s = "";
     for (let i = start; i < end; i++) {
       const c = bytes[i];
-      if (c >= 0x80) return utf8.decode(bytes.subarray(start, end));
+      if (c >= 0x80) return decodeBytes(bytes.subarray(start, end));
       s += String.fromCharCode(c);
     }
     return s;
   }
-  return utf8.decode(bytes.subarray(start, end));
+  return decodeBytes(bytes.subarray(start, end));
 }
 
 export interface StringRead {

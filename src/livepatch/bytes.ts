@@ -1,4 +1,5 @@
 // Text and hex formatting of file bytes. Numbers are read through src/elf's ByteReader.
+import { decodeBytes } from "../elf/index.ts";
 
 export function toHex(bytes: Uint8Array): string {
   let s = "";
@@ -10,8 +11,7 @@ export function hexNum(n: number | bigint): string {
   return n < 0 ? `-0x${(-BigInt(n)).toString(16)}` : `0x${n.toString(16)}`;
 }
 
-const decoder = new TextDecoder("utf-8", { fatal: false });
-
+/** A payload's string: its bytes kept, one that is not UTF-8 as U+DC80 + byte (decodeBytes()). */
 export function text(bytes: Uint8Array): string {
-  return decoder.decode(bytes);
+  return decodeBytes(bytes);
 }

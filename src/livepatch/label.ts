@@ -1,7 +1,7 @@
 // What every view calls a livepatch_func: its name when the record has one, else the symbol its
 // old_addr is relocated against (Xen patches that address; a payload like xen_nop leaves name NULL),
 // else its index. One spelling, so the list, the card, the diagram and the Overview agree.
-import { printable, SHF_EXECINSTR, type ElfSection } from "../elf/index.ts";
+import { decodeBytes, printable, SHF_EXECINSTR, type ElfSection } from "../elf/index.ts";
 import { hexNum } from "./bytes.ts";
 import type { LivepatchFunc, PointerTarget } from "./types.ts";
 
@@ -37,42 +37,12 @@ export function escapeText(text: string): string {
     .join("\n");
 }
 
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-
 /**
- * A name's bytes (Xen holds names as bytes and prints them with %s) as a string that keeps every
- * byte: UTF-8 where the bytes are UTF-8, and each byte that is not as the lone surrogate U+DC80 +
- * byte, which escapeName() spells `\xNN` (a replacement character would lose which byte it was).
+ * A name's bytes as a string that keeps every byte: UTF-8 where the bytes are UTF-8, and each byte
+ * that is not as the lone surrogate U+DC80 + byte, which escapeName() spells `\xNN`. The one
+ * decoding of names: src/elf's string tables use it too (decodeBytes()).
  */
-export function decodeName(bytes: Uint8Array): string {
-  try {
-    return strictUtf8.decode(bytes);
-  } catch {
-    // some byte is not UTF-8: byte by byte, below
-  }
-  let out = "";
-  for (let i = 0; i < bytes.length; ) {
-    const c = bytes[i];
-    if (c < 0x80) {
-      out += String.fromCharCode(c);
-      i++;
-      continue;
-    }
-    const n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-    if (n > 0 && i + n <= bytes.length) {
-      try {
-        out += strictUtf8.decode(bytes.subarray(i, i + n));
-        i += n;
-        continue;
-      } catch {
-        // not UTF-8: the lead byte alone, below
-      }
-    }
-    out += String.fromCharCode(0xdc00 + c);
-    i++;
-  }
-  return out;
-}
+export const decodeName = decodeBytes;
 
 /** decodeName() undone: the bytes a name string holds (UTF-8, and U+DC80 + byte as that byte). */
 export function nameBytes(name: string): Uint8Array {

@@ -2,7 +2,7 @@
 // relocations that will be applied to it shown inline (objdump -dr).
 import { UNRESOLVED } from "../../livepatch/label.ts";
 import { useMemo } from "react";
-import { symbolInSection, type ElfFile } from "../../elf/index.ts";
+import { printable, symbolInSection, type ElfFile } from "../../elf/index.ts";
 import { bugFrameText, escapeName, type LivepatchFunc, type LivepatchModel } from "../../livepatch/index.ts";
 import { relocText, type ImageNames } from "../inspector/symbolize.ts";
 import { hex } from "../format.ts";
@@ -69,7 +69,7 @@ export function NewCode({
   return (
     <section aria-label="New function code">
       <h4>
-        New code: <code>{where.section.name}</code>+{hex(where.start)}, {where.size} bytes
+        New code: <code>{printable(where.section.name)}</code>+{hex(where.start)}, {where.size} bytes
         {where.placed && (
           <span className="muted">
             {" "}

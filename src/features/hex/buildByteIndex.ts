@@ -2,7 +2,7 @@
 // one strided interval each; labels are computed only when a byte is looked at. A 12k-section
 // file means tens of thousands of intervals, so the page builds the index in slices after the
 // first paint (`byteIndexLater`).
-import { SHT_NOTE, SHT_REL, SHT_RELA, SHT_STRTAB, SHT_SYMTAB, SHT_DYNSYM, SHT_NOBITS } from "../../elf/index.ts";
+import { printable, SHT_NOTE, SHT_REL, SHT_RELA, SHT_STRTAB, SHT_SYMTAB, SHT_DYNSYM, SHT_NOBITS } from "../../elf/index.ts";
 import type { ParsedFile } from "../../state/parsedFile.ts";
 import { hex } from "../format.ts";
 import { IntervalIndex, type Interval } from "./intervalIndex.ts";
@@ -78,7 +78,7 @@ function* intervalsIn(parsed: ParsedFile): Generator<void, Interval[]> {
   const { elf, livepatch: lp } = parsed;
   const machine = elf.header.machine;
   const out: Interval[] = [one(elf.header.range.offset, elf.header.range.size, 0, "ehdr", "ELF file header", () => ({ view: "overview" }))];
-  const secName = (i: number) => elf.sections[i]?.name || `[${i}]`;
+  const secName = (i: number) => printable(elf.sections[i]?.name ?? "") || `[${i}]`;
 
   if (elf.sections.length > 0) {
     const first = elf.sections[0].header;
@@ -117,7 +117,7 @@ function* intervalsIn(parsed: ParsedFile): Generator<void, Interval[]> {
       count: t.count,
       level: 1,
       kind: "sym",
-      label: (i) => `symbol ${i} in ${secName(t.sectionIndex)}: ${t.name[i] || "(no name)"}`,
+      label: (i) => `symbol ${i} in ${secName(t.sectionIndex)}: ${printable(t.name[i]) || "(no name)"}`,
       target: (i) => ({ view: "symbols", table: ti, index: i }),
     });
   });

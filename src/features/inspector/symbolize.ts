@@ -130,7 +130,7 @@ export function cString(bytes: Uint8Array, at: number): string | null {
 export function describeInSection(elf: ElfFile, shndx: number, offset: bigint): string {
   const sec = elf.sections[shndx];
   if (!sec) return `section ${shndx}+0x${offset.toString(16)}`;
-  const name = symbolInSection(elf, shndx, offset)?.label ?? nearestLabel(elf, shndx, offset) ?? `${sec.name}${offset === 0n ? "" : signedAddend(offset)}`;
+  const name = symbolInSection(elf, shndx, offset)?.label ?? nearestLabel(elf, shndx, offset) ?? `${printable(sec.name)}${offset === 0n ? "" : signedAddend(offset)}`;
   const data = (sec.flags & SHF_STRINGS || sec.name.startsWith(".rodata")) && !(sec.flags & SHF_EXECINSTR) && sec.type !== SHT_NOBITS && offset >= 0n && offset < BigInt(sec.dataSize);
   const str = data ? cString(elf.bytes.subarray(sec.dataOffset, sec.dataOffset + sec.dataSize), Number(offset)) : null;
   return str === null ? name : `${name} ${JSON.stringify(str)}`;
@@ -146,7 +146,7 @@ export function relocText(elf: ElfFile, r: RelocationTable, i: number, image: Im
   const symType = t.info[s] & 0xf;
   const shndx = t.shndx[s];
   const mapping = symType !== STT_SECTION && isMappingSymbol(t.name[s]);
-  const secName = elf.sections[shndx]?.name ?? `section ${shndx}`;
+  const secName = printable(elf.sections[shndx]?.name ?? `section ${shndx}`);
   const name = symType === STT_SECTION ? secName : mapping ? `${secName}${t.value[s] === 0n ? "" : signedAddend(t.value[s])}` : printable(t.name[s]);
   const target = s === 0 ? hexAddend(addend) : `${name}${addend === 0n ? "" : signedAddend(addend)}`;
   let resolved = "";
@@ -155,7 +155,7 @@ export function relocText(elf: ElfFile, r: RelocationTable, i: number, image: Im
     resolved = !image
       ? "undefined: resolved by the hypervisor at upload (load its xen-syms to see where)"
       : a !== null
-        ? `${t.name[s]} = 0x${a.toString(16)} in ${image.file}`
+        ? `${printable(t.name[s])} = 0x${a.toString(16)} in ${image.file}`
         : `not in ${image.file}: only a payload loaded earlier can provide it, else UPLOAD fails (−ENOENT)`;
   } else {
     const land = relocLanding(elf, r, i, code);

@@ -2,7 +2,7 @@
 // ten), filterable by section, type and symbol. Filtering scans the typed arrays once.
 import { useDeferredValue, useMemo, useState } from "react";
 import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
-import { describe } from "../../elf/index.ts";
+import { describe, printable } from "../../elf/index.ts";
 import { addr, counted, grouped } from "../format.ts";
 import { FlatRows } from "../inspector/flat.ts";
 import { relocLanding, relocText, symbolTableFor, type ImageNames } from "../inspector/symbolize.ts";
@@ -120,7 +120,7 @@ export function Relocations({ file, parsed }: ViewProps) {
   const { at, count } = list;
 
   const columns: Column[] = [
-    { id: "sec", header: "Section", width: "minmax(14ch, 1fr)", cell: (r) => elf.sections[tables[at(r)[0]].sectionIndex]?.name },
+    { id: "sec", header: "Section", width: "minmax(14ch, 1fr)", cell: (r) => printable(elf.sections[tables[at(r)[0]].sectionIndex]?.name ?? "") },
     { id: "idx", header: "#", width: "8ch", align: "right", cell: (r) => at(r)[1] },
     { id: "off", header: "Offset", width: `${elfClass / 4 + 1}ch`, cell: (r) => { const [t, i] = at(r); return addr(tables[t].offset[i], elfClass); } },
     { id: "type", header: "Type", width: "minmax(16ch, 0.8fr)", cell: (r) => { const [t, i] = at(r); return describe.relocationTypeName(machine, tables[t].type[i]) ?? `unknown (${tables[t].type[i]})`; } },

@@ -2,7 +2,7 @@
 // SHF_ALLOC section got in the audit's simulated hypervisor (the placement every view shares).
 import { useMemo } from "react";
 import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
-import { describe } from "../../elf/index.ts";
+import { describe, printable } from "../../elf/index.ts";
 import { useLens } from "../../state/store.ts";
 import type { PlacedSection } from "../../protocol/hypervisor.ts";
 import { usePlacement } from "../placement/usePlacement.ts";
@@ -24,7 +24,7 @@ export function Sections({ file, parsed }: ViewProps) {
   const selectRow = (row: number) => {
     const s = elf.sections[row];
     const range = s.dataSize > 0 ? { offset: s.dataOffset, size: s.dataSize } : s.header;
-    selectBytes({ fileId: file.id, ...range, label: `section [${row}] ${s.name}${s.dataSize > 0 ? "" : " (header; no file data)"}` });
+    selectBytes({ fileId: file.id, ...range, label: `section [${row}] ${printable(s.name)}${s.dataSize > 0 ? "" : " (header; no file data)"}` });
   };
   const select = (row: number) => {
     setPick(file.id, { view: "sections", section: row });
@@ -34,7 +34,7 @@ export function Sections({ file, parsed }: ViewProps) {
 
   const columns: Column[] = [
     { id: "nr", header: "Nr", width: "5ch", align: "right", cell: (r) => r },
-    { id: "name", header: "Name", width: "minmax(16ch, 1.4fr)", cell: (r) => elf.sections[r].name },
+    { id: "name", header: "Name", width: "minmax(16ch, 1.4fr)", cell: (r) => printable(elf.sections[r].name) },
     { id: "type", header: "Type", width: "12ch", cell: (r) => describe.sectionTypeName(elf.sections[r].type, machine) },
     { id: "addr", header: "Address", width: `${elfClass / 4 + 1}ch`, cell: (r) => addr(elf.sections[r].addr, elfClass) },
     { id: "off", header: "Off", width: "9ch", cell: (r) => elf.sections[r].offset.toString(16).padStart(6, "0") },
@@ -77,7 +77,7 @@ export function Sections({ file, parsed }: ViewProps) {
         onSelect={select}
         onActivate={(row) => {
           const s = elf.sections[row];
-          follow(file.id, null, { ...(s.dataSize > 0 ? { offset: s.dataOffset, size: s.dataSize } : s.header), label: `section [${row}] ${s.name}` });
+          follow(file.id, null, { ...(s.dataSize > 0 ? { offset: s.dataOffset, size: s.dataSize } : s.header), label: `section [${row}] ${printable(s.name)}` });
         }}
       />
     </div>
