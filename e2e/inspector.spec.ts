@@ -292,3 +292,24 @@ test("AArch64 new_addr not 4-byte aligned: the audit rejects it and Functions sa
   await expect(finding).toHaveCount(1);
   await expect(finding).toContainText("funcs[0] (xen_extra_version): new_addr 0xa0001000062 is not 4-byte aligned");
 });
+
+// readelf -hSW on the sample: e_shoff 1592, section [10] .ex_table at 0xbc, 8 bytes. Its sh_size
+// (section header + 32) is cut to 7: no whole 8-byte entry is left, and the tab says why.
+test("a table whose size is not a whole number of entries says so in its own block", async ({ page }) => {
+  const name = "x86_64/xen_alternatives.livepatch";
+  const bytes = Buffer.from(readFileSync(`public/samples/${name}`));
+  expect(bytes.readBigUInt64LE(0x28)).toBe(1592n);
+  const shSize = 1592 + 10 * 64 + 32;
+  expect(bytes.readBigUInt64LE(shSize)).toBe(8n);
+  bytes.writeBigUInt64LE(7n, shSize);
+  await openSamples(page, ["x86_64/xen-syms"], "x86_64/xen-syms", "overview");
+  await page.locator("input[type=file]").setInputFiles({ name: "ex_size7.livepatch", mimeType: "application/octet-stream", buffer: bytes });
+  await page.getByRole("tab", { name: /^Alternatives & tables/ }).click({ timeout: 20_000 });
+  const block = page.getByRole("region", { name: ".ex_table" });
+  await expect(block).toContainText("No whole entries.");
+  const problem = block.getByRole("list", { name: ".ex_table: problems" }).getByRole("listitem");
+  await expect(problem).toHaveCount(1);
+  await expect(problem).toContainText(/error\s*LP_TABLE_SIZE\s*0xbc\s*\.ex_table is 7 bytes, not a multiple of the 8-byte exception_table_entry/);
+  // The other blocks of the same file are untouched.
+  await expect(page.getByRole("region", { name: ".altinstructions" }).getByRole("list")).toHaveCount(0);
+});
