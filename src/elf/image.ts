@@ -219,6 +219,16 @@ export function buildId(file: ElfFile): Uint8Array | null {
   return file.bytes.subarray(preferred.desc.offset, preferred.desc.offset + preferred.desc.size);
 }
 
+/**
+ * Builds the address indexes symbolAt() and symbolBefore() search (each once per file), so a
+ * caller can pay for them while nothing else runs: the simulator's first APPLY naming the bytes
+ * it patched built both in the middle of its playback.
+ */
+export function buildAddressIndexes(file: ElfFile): void {
+  addressIndex(file);
+  labelIndex(file);
+}
+
 /** The build-id as build-ids are compared and shown: lowercase hex, no separators. */
 export function buildIdHex(file: ElfFile): string | null {
   const id = buildId(file);

@@ -19,6 +19,7 @@ export { ByteReader } from "./reader.ts";
 export { parseNotes } from "./notes.ts";
 export { transferablesOf } from "./transfer.ts";
 export {
+  buildAddressIndexes,
   buildId,
   buildIdHex,
   findSymbol,

@@ -21,6 +21,8 @@ import { failureText } from "../../simulator/derive.ts";
 import { ScenarioPanel } from "../scenarios/ScenarioPanel.tsx";
 import { useStepHighlights } from "../scenarios/useHighlights.ts";
 import { Guard } from "../../components/Guard.tsx";
+import { buildAddressIndexes } from "../../elf/index.ts";
+import { useBootedImage } from "./useBootedImage.ts";
 import "./simulator.css";
 
 function typingIn(el: EventTarget | null): boolean {
@@ -70,6 +72,16 @@ export default function SimulatorPage() {
     for (const f of files) if (f.status === "ready" && f.parsed?.role === "payload") m.set(stem(f.name), f.name);
     return m;
   }, [files]);
+
+  // The image's address indexes (which function holds an address, which label comes before it),
+  // built while the page is idle after the boot: the memory card names every window and jump by
+  // them, and built there, on the first APPLY's first windows, they held up its playback.
+  const bootedImage = useBootedImage();
+  useEffect(() => {
+    if (!bootedImage || typeof requestIdleCallback !== "function") return;
+    const id = requestIdleCallback(() => buildAddressIndexes(bootedImage), { timeout: 5000 });
+    return () => cancelIdleCallback(id);
+  }, [bootedImage]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

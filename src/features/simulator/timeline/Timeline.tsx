@@ -1,7 +1,7 @@
 // The timeline: every input and every event in order, with the cursor. Step back/forward, play,
 // speed and a scrubber; every other view derives from `items[0..cursor)`, so moving the cursor is
 // all it takes to show an earlier moment.
-import { useLayoutEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type UIEvent } from "react";
 import { SPEEDS } from "../../../state/sim.ts";
 import { inputText, type InputRecord, type TimelineItem } from "../../../simulator/types.ts";
 import { describeEvent, type RecordTarget } from "../../../simulator/describe.ts";
@@ -64,6 +64,12 @@ export const ROW_PX = 18;
 /** Above this many entries only the rows near the visible ones are in the document. */
 const WINDOW_FROM = 400;
 const OVERSCAN = 60;
+/**
+ * The rows drawn beyond the visible ones while playing: each step scrolls the log to the cursor
+ * (a scroll of the user's lasts until the next step), and every row drawn has its words changed
+ * when a step passes the window, so a 2,000-function APPLY redrew about 130 rows per step.
+ */
+const PLAYING_OVERSCAN = 12;
 
 export function Timeline({ items, records, cursor, playing, speed, onCursor, onStep, onPlay, onSpeed }: TimelineProps) {
   const list = useRef<HTMLOListElement>(null);
@@ -92,14 +98,34 @@ export function Timeline({ items, records, cursor, playing, speed, onCursor, onS
   const committed = useRef(follow);
   /** The list's scroll position as last set here or seen in a scroll event. */
   const seen = useRef(0);
+  /** The frame that sets the list's position (see below). */
+  const frame = useRef(0);
   useLayoutEffect(() => {
     committed.current = follow;
-    const el = list.current;
-    if (el && seen.current !== scrollTop) el.scrollTop = seen.current = scrollTop;
+    if (seen.current === scrollTop) return;
+    seen.current = scrollTop;
+    // Set in the next frame, before it is drawn: a scrollTop written here, in the commit, laid the
+    // page out at once, so a playback step's task did the step's layout on top of its script (over
+    // 50 ms a step in a 2,000-function APPLY); the frame lays the page out anyway. Nothing is drawn
+    // in between, so the rows of the new position are never seen at the old one.
+    cancelAnimationFrame(frame.current);
+    frame.current = requestAnimationFrame(() => {
+      frame.current = 0;
+      if (list.current) list.current.scrollTop = scrollTop;
+    });
   }, [follow, scrollTop]);
+  useEffect(() => () => cancelAnimationFrame(frame.current), []);
+  // A scroll event comes before the frame's callbacks: while a position waits to be set, the event
+  // is the list arriving where an earlier one put it (or a scroll this one overrides), not where
+  // the current follow key is.
+  const onScroll = (e: UIEvent<HTMLOListElement>) => {
+    if (frame.current) return;
+    setScrolled({ top: (seen.current = e.currentTarget.scrollTop), follow: committed.current });
+  };
   const windowed = items.length > WINDOW_FROM;
-  const from = windowed ? Math.max(0, Math.floor(scrollTop / ROW_PX) - OVERSCAN) : 0;
-  const to = windowed ? Math.min(items.length, Math.ceil((scrollTop + height) / ROW_PX) + OVERSCAN) : items.length;
+  const overscan = playing ? PLAYING_OVERSCAN : OVERSCAN;
+  const from = windowed ? Math.max(0, Math.floor(scrollTop / ROW_PX) - overscan) : 0;
+  const to = windowed ? Math.min(items.length, Math.ceil((scrollTop + height) / ROW_PX) + overscan) : items.length;
   const current = cursor > 0 ? items[cursor - 1] : null;
   return (
     <section className="sim-timeline" aria-label="Timeline">
@@ -150,15 +176,18 @@ export function Timeline({ items, records, cursor, playing, speed, onCursor, onS
         className="tl-list"
         ref={list}
         aria-label="Event log"
-        onScroll={(e) => setScrolled({ top: (seen.current = e.currentTarget.scrollTop), follow: committed.current })}
+        onScroll={onScroll}
       >
         {from > 0 && <li className="tl-spacer" aria-hidden="true" style={{ height: from * ROW_PX }} />}
         {items.slice(from, to).map((it, j) => {
           const i = from + j;
           const d = described(it);
           const state = i < cursor - 1 ? "past" : i === cursor - 1 ? "current" : "future";
+          // Keyed by place among the rows drawn, not by item: when the rows drawn move on (a playback
+          // step passes them all), each row keeps its element and only its words and classes change,
+          // instead of every row being removed and created (and laid out) again.
           return (
-            <li key={i} className={`tl-item ${state} k-${d.kind}`} aria-current={state === "current" ? "step" : undefined}>
+            <li key={j} className={`tl-item ${state} k-${d.kind}`} aria-current={state === "current" ? "step" : undefined}>
               <button type="button" className="tl-jump" onClick={() => onCursor(i + 1)} tabIndex={-1}>
                 <span className="tl-t mono">{tText(it)}</span>
                 <span className="tl-who">{d.who}</span>
