@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseElf } from "../../elf/index.ts";
 import { samplePath } from "../../test-support/samples.ts";
-import { imageNameAt, imageSymbolEnd } from "../../elf/index.ts";
+import { buildAddressIndexes, imageNameAt, imageSymbolEnd } from "../../elf/index.ts";
 
 const path = samplePath("x86_64/xen-syms");
 const elf = parseElf(new Uint8Array(readFileSync(path)));
@@ -33,6 +33,15 @@ describe("imageSymbolEnd on xen-syms", () => {
 });
 
 describe("imageNameAt on xen-syms", () => {
+  it("names the same with the indexes built beforehand (the simulator page builds them while idle)", () => {
+    const built = parseElf(new Uint8Array(readFileSync(path)));
+    buildAddressIndexes(built);
+    // readelf -s: xen_extra_version FUNC, 8 bytes at ffff82d040200110; objdump: <_srodata+0x11>.
+    expect(imageNameAt(built, 0xffff82d040200114n)).toBe("xen_extra_version+0x4");
+    expect(imageSymbolEnd(built, 0xffff82d040200110n)).toBe(0xffff82d040200118n);
+    expect(imageNameAt(built, 0xffff82d040211011n)).toBe("_srodata+0x11");
+  });
+
   it("names a RIP-relative string by the symbol before it in .rodata, as objdump does", () => {
     // objdump -d: ffff82d040200110: lea 0x10efa(%rip),%rax  # ffff82d040211011 <_srodata+0x11>
     expect(imageNameAt(elf, 0xffff82d040211011n)).toBe("_srodata+0x11");
