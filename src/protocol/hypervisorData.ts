@@ -153,10 +153,12 @@ export interface PatchPreview {
   fault: string | null;
   faultMessage: string | null;
   /**
-   * A rule id when the bytes are a trap, not the branch the record asks for: AArch64's BRK #2
+   * A rule id when APPLY cannot put the branch the record asks for in place: AArch64's BRK #2
    * (AARCH64_BREAK_FAULT), which Xen writes when it cannot encode the branch (a misaligned
-   * old_addr or new_addr). APPLY succeeds on a release build; the first call of the old function
-   * brings the host down. `trapMessage` says so in words. Null otherwise.
+   * old_addr or new_addr; APPLY succeeds on a release build, the first call of the old function
+   * brings the host down), or ARM32's word store at a misaligned old_addr, which takes an
+   * alignment fault during APPLY (`fault` is then the same rule). `trapMessage` says so in words.
+   * Null otherwise.
    */
   trap: string | null;
   trapMessage: string | null;

@@ -235,10 +235,11 @@ export function planPatch(p: Payload, i: i32, endbrOffset: i32 = -1, reuse: Patc
       plan.explanation = addrStr(f.oldAddr) + " is outside Xen's own text, so its place in the writable alias of that text is not mapped";
     }
   }
+  if (arch == ARCH_ARM32 && plan.fault < 0 && len >= <i32>ARM_INSN_LEN && (plan.at & 3) != 0) arm32AlignmentFault(plan, f);
   if (plan.fault >= 0 && plan.fault != R.R_NOP_OVERRUN) plan.faultMessage = faultText(plan.faultAddr, plan.faultWrite);
   // A debug build's ASSERT comes after the save of the old bytes (a read at old_addr) and before
   // the write through the alias: it brings the host down at APPLY unless the read already did.
-  if (plan.trap >= 0 && debugBuild && plan.fault != R.R_WRITE_FAULT) {
+  if (arch == ARCH_ARM64 && plan.trap >= 0 && debugBuild && plan.fault != R.R_WRITE_FAULT) {
     plan.fault = plan.trap;
     plan.faultMessage = ARM64_BRK_ASSERT;
     plan.explanation = plan.trapExplanation;
@@ -277,6 +278,29 @@ function brkTrap(plan: PatchPlan, f: Func): void {
     where + " instead of a branch to the new function; " + then + ". A debug build fails ASSERT(insn != AARCH64_BREAK_FAULT) in arch_livepatch_apply() during APPLY instead";
 }
 
+/**
+ * arch_livepatch_apply() on ARM32 (xen/arch/arm/arm32/livepatch.c) encodes the B (or takes
+ * `mov r0, r0` for a NOP-out) itself and stores it with `*(new_ptr + i) = insn`, new_ptr a
+ * `uint32_t *` at old_addr's place in vmap_of_xen_text (page-aligned, so old_addr's low bits stay):
+ * nothing checks old_addr's alignment, at UPLOAD or here. Xen runs with HSCTLR.A set (HSCTLR_SET in
+ * asm/processor.h, written by arm32/head.S), so a word store that is not 4-byte aligned takes an
+ * alignment fault: a Data Abort in Xen (do_trap_data_abort() -> do_trap_hyp_sync() ->
+ * do_unexpected_trap()), inside the rendezvous, and the host panics during APPLY. The memcpy() that
+ * saves the old bytes before it copies any alignment.
+ */
+function arm32AlignmentFault(plan: PatchPlan, f: Func): void {
+  plan.trap = R.R_OLD_ADDR_MISALIGNED;
+  plan.fault = R.R_OLD_ADDR_MISALIGNED;
+  plan.faultWrite = true;
+  plan.faultAddr = plan.at;
+  const what = f.newAddr != 0 ? "the B word" : "the first `mov r0, r0` NOP word";
+  plan.trapExplanation =
+    funcRecordLabel(f) + ": old_addr " + addrStr(f.oldAddr) + " is not 4-byte aligned: arch_livepatch_apply() (xen/arch/arm/arm32/livepatch.c) stores " + what +
+    " through a uint32_t * at that address in the writable alias of Xen's text without checking its alignment, and Xen runs with HSCTLR.A set (alignment checking), " +
+    "so the store takes an alignment fault: a Data Abort in Xen during APPLY, inside the rendezvous, and the host panics";
+  plan.explanation = plan.trapExplanation;
+}
+
 function writeEvent(p: Payload, i: i32, cpu: i32, addr: u64, before: Uint8Array, after: Uint8Array, len: i32, how: i32): void {
   const f = p.funcs[i];
   writeLine(cpu, p.name, addr, before, after, len, how, i, f.name, f.newAddr);
@@ -307,8 +331,8 @@ export function applyFunc(p: Payload, i: i32, cpu: i32): bool {
   if (arch != ARCH_X86_64 && arch != ARCH_ARM64 && arch != ARCH_ARM32) return true;
   const plan = planPatch(p, i, -1, applyPlan);
   // branch_imm_common()'s pr_err, after the save of the old bytes (which faults first when unmapped).
-  if (plan.trap >= 0 && plan.fault != R.R_WRITE_FAULT) consoleLine(p.name, ARM64_MISALIGNED_LINE, LEVEL_ERR, cpu);
-  if (plan.fault >= 0 && plan.fault == plan.trap) {
+  if (arch == ARCH_ARM64 && plan.trap >= 0 && plan.fault != R.R_WRITE_FAULT) consoleLine(p.name, ARM64_MISALIGNED_LINE, LEVEL_ERR, cpu);
+  if (arch == ARCH_ARM64 && plan.fault >= 0 && plan.fault == plan.trap) {
     // do_bug_frame(): printk() of the assertion, then panic() with the same words.
     consoleLine(p.name, ARM64_BRK_ASSERT, LEVEL_INFO, cpu);
     panic(cpu, p.name, plan.faultMessage, plan.fault, plan.explanation);

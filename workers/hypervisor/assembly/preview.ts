@@ -29,7 +29,7 @@ export function previewJson(p: Payload): string {
     o.raw(',"patchOffset":');
     o.i64(plan.patchOffset);
     o.raw(',"insn":');
-    // A BRK in place of a branch Xen could not encode is still the branch the record asks for.
+    // A BRK in place of a branch Xen could not encode (or ARM32's store that faults) is still the branch the record asks for.
     o.jsonStr(plan.kind != INSN_NOP ? "branch" : "nop");
     o.raw(',"target":');
     if (plan.kind != INSN_NOP) o.jsonAddr(f.newAddr);
