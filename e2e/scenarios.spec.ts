@@ -1,6 +1,6 @@
 // Guided scenarios on the simulator page: a scenario link opens at its step with the explanation
 // and the diagram in agreement; stepping; leaving the path from the console and returning; and a
-// scenario written in the page, saved as a file and loaded again.
+// scenario written in the page, saved as a file and loaded again; a file mixing architectures.
 import { readFile } from "node:fs/promises";
 import { test, expect } from "./support/guards.ts";
 import type { Page } from "@playwright/test";
@@ -167,6 +167,31 @@ test("a scenario written in the page saves to a file and loads again unchanged",
   const again = page.waitForEvent("download");
   await page.locator(".scn-panel").getByRole("button", { name: "Save", exact: true }).click();
   expect(await readFile((await (await again).path())!, "utf8")).toBe(text);
+});
+
+test("a scenario file whose payloads are for another architecture than its image is refused, naming both", async ({ page }) => {
+  await page.goto("./");
+  await page.getByRole("button", { name: "Simulator" }).click();
+  // QA s30's archmix.json: an arm64 image with the x86 hello and bye.
+  const archmix = {
+    format: "livepatch-lens-scenario",
+    version: 1,
+    id: "qa-archmix",
+    title: "qa-cpu1",
+    summary: "QA",
+    image: "aarch64/xen-syms",
+    payloads: ["x86_64/xen_hello_world.livepatch", "x86_64/xen_bye_world.livepatch"],
+    cpus: 1,
+    steps: [
+      { title: "Upload hello", command: "upload xen_hello_world xen_hello_world.livepatch", explain: "Upload." },
+      { title: "Load bye", command: "load xen_bye_world.livepatch", explain: "Stack bye on top." },
+    ],
+  };
+  await page.getByLabel("Scenario file").setInputFiles({ name: "archmix.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(archmix)) });
+  const problem = page.locator(".scn-problem");
+  await expect(problem).toContainText("payloads[0]: x86_64/xen_hello_world.livepatch is not for aarch64/xen-syms: it is an x86_64 payload, the image is aarch64");
+  await expect(problem).toContainText("payloads[1]: x86_64/xen_bye_world.livepatch is not for aarch64/xen-syms");
+  await expect(page.locator(".scn-panel .scn-explain")).toHaveCount(0);
 });
 
 test("a dropped scenario file opens; a broken one is refused naming the field", async ({ page }) => {

@@ -6,3 +6,4 @@ export { parseScenarioHash, formatScenarioHash, isScenarioHash, isScenarioRef, P
 export { loadCatalogue, parseCatalogueIndex, type CatalogueEntry } from "./catalogue.ts";
 export { cursorForStep, stepAtCursor } from "./stepCursor.ts";
 export { firstPayload, referredLines, stepPayload } from "./focus.ts";
+export { SAMPLES, SAMPLE_IMAGES, sampleInfo, payloadsFor, remapPayloads, type SampleInfo, type PayloadRemap } from "./samples.ts";

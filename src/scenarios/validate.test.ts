@@ -91,6 +91,57 @@ describe("validateScenario", () => {
     expect(issues([])).toEqual([": a scenario file is a JSON object"]);
   });
 
+  it("refuses a payload built for another architecture than the image, naming both", () => {
+    expect(issues({ ...good(), image: "aarch64/xen-syms" })).toEqual([
+      "payloads[0]: x86_64/xen_hello_world.livepatch is not for aarch64/xen-syms: it is an x86_64 payload, the image is aarch64",
+    ]);
+    // QA s30's file: an arm64 image with the x86 hello and bye (/tmp/qa30/scn/archmix.json).
+    const archmix = {
+      format: "livepatch-lens-scenario",
+      version: 1,
+      id: "qa-archmix",
+      title: "qa-cpu1",
+      summary: "QA",
+      image: "aarch64/xen-syms",
+      payloads: ["x86_64/xen_hello_world.livepatch", "x86_64/xen_bye_world.livepatch"],
+      cpus: 1,
+      steps: [
+        { title: "Upload hello", command: "upload xen_hello_world xen_hello_world.livepatch", explain: "Upload." },
+        { title: "Load bye", command: "load xen_bye_world.livepatch", explain: "Stack bye on top." },
+      ],
+    };
+    expect(() => parseScenario(JSON.stringify(archmix))).toThrow(
+      "payloads[0]: x86_64/xen_hello_world.livepatch is not for aarch64/xen-syms: it is an x86_64 payload, the image is aarch64\n" +
+        "payloads[1]: x86_64/xen_bye_world.livepatch is not for aarch64/xen-syms: it is an x86_64 payload, the image is aarch64",
+    );
+    // The same files for their own image pass; so does arm64's own build of them.
+    expect(issues({ ...archmix, image: "x86_64/xen-syms" })).toEqual([]);
+    expect(issues({ ...archmix, payloads: ["aarch64/xen_hello_world.livepatch", "aarch64/xen_bye_world.livepatch"] })).toEqual([]);
+    // arm32 is not arm64; a legacy payload in legacy/ is x86 by the catalogue, whatever its directory.
+    expect(issues({ ...good(), image: "aarch64/xen-syms", payloads: ["arm32/xen_hello_world.livepatch"] })).toEqual([
+      "payloads[0]: arm32/xen_hello_world.livepatch is not for aarch64/xen-syms: it is an arm32 payload, the image is aarch64",
+    ]);
+    expect(issues({ ...good(), payloads: ["x86_64/xen_hello_world.livepatch", "legacy/xen_hello_world_v1.livepatch"] })).toEqual([]);
+    expect(issues({ ...good(), image: "arm32/xen-syms", payloads: ["arm32/xen_hello_world.livepatch", "legacy/xen_hello_world_v1.livepatch"] })).toEqual([
+      "payloads[1]: legacy/xen_hello_world_v1.livepatch is not for arm32/xen-syms: it is an x86_64 payload, the image is arm32",
+    ]);
+  });
+
+  it("says when a path is not a bundled sample, or not of the kind its field needs", () => {
+    expect(issues({ ...good(), image: "x86_64/xen-syms-4.19" })).toEqual(["image: x86_64/xen-syms-4.19 is not a sample image; the images are x86_64/xen-syms, aarch64/xen-syms, arm32/xen-syms"]);
+    expect(issues({ ...good(), image: "x86_64/xen_hello_world.livepatch" })).toEqual([
+      "image: x86_64/xen_hello_world.livepatch is not a sample image; the images are x86_64/xen-syms, aarch64/xen-syms, arm32/xen-syms",
+    ]);
+    // Messages name the entry as the file numbers it, even after a malformed one.
+    expect(issues({ ...good(), payloads: ["../x", "x86_64/xen_hello_world.livepatch", "x86_64/nosuch.livepatch", "aarch64/xen-syms", "aarch64/xen_hello_world.livepatch"] })).toEqual([
+      "payloads[0]: must be a sample path such as x86_64/xen_hello_world.livepatch",
+      "payloads[4]: has the same file name as payloads[1] (xen_hello_world.livepatch)",
+      "payloads[2]: x86_64/nosuch.livepatch is not one of the bundled samples",
+      "payloads[3]: aarch64/xen-syms is an image, not a payload",
+      "payloads[4]: aarch64/xen_hello_world.livepatch is not for x86_64/xen-syms: it is an aarch64 payload, the image is x86_64",
+    ]);
+  });
+
   it("caps the number of errors reported for a hostile file", () => {
     const steps = Array.from({ length: 150 }, () => ({ knob: { cpus: 0 } }));
     expect(issues({ ...good(), steps })).toHaveLength(25);

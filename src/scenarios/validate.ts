@@ -21,6 +21,7 @@ import {
   type Step,
   type StepExpect,
 } from "./schema.ts";
+import { SAMPLE_IMAGES, sampleInfo } from "./samples.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -251,13 +252,29 @@ export function validateScenario(raw: unknown): Scenario {
   const title = str(raw.title, "title", LIMITS.title, issues);
   const summary = str(raw.summary, "summary", LIMITS.summary, issues, { optional: true, empty: true }) ?? "";
   const image = samplePath(raw.image, "image", issues);
-  let payloads: string[] = [];
+  const imageInfo = image === undefined ? undefined : sampleInfo(image);
+  if (image !== undefined && imageInfo?.kind !== "image") issues.add("image", `${image} is not a sample image; the images are ${SAMPLE_IMAGES.join(", ")}`);
+  // Each payload with its index in the file, so messages name the entry the user wrote.
+  const listed: { at: number; path: string }[] = [];
   if (!Array.isArray(raw.payloads) || raw.payloads.length > LIMITS.payloads) issues.add("payloads", `must be a list of at most ${LIMITS.payloads} sample paths`);
-  else payloads = raw.payloads.flatMap((p, i) => samplePath(p, `payloads[${i}]`, issues) ?? []);
+  else
+    raw.payloads.forEach((p: unknown, at) => {
+      const path = samplePath(p, `payloads[${at}]`, issues);
+      if (path !== undefined) listed.push({ at, path });
+    });
+  const payloads = listed.map((p) => p.path);
   const names = payloads.map(baseName);
   names.forEach((n, i) => {
-    if (names.indexOf(n) !== i) issues.add(`payloads[${i}]`, `has the same file name as payloads[${names.indexOf(n)}] (${n})`);
+    const first = names.indexOf(n);
+    if (first !== i) issues.add(`payloads[${listed[i].at}]`, `has the same file name as payloads[${listed[first].at}] (${n})`);
   });
+  for (const { at, path } of listed) {
+    const info = sampleInfo(path);
+    if (!info) issues.add(`payloads[${at}]`, `${path} is not one of the bundled samples`);
+    else if (info.kind !== "payload") issues.add(`payloads[${at}]`, `${path} is an image, not a payload`);
+    // A payload for another architecture would only meet Xen's "Unsupported ELF Machine type".
+    else if (imageInfo?.kind === "image" && info.arch !== imageInfo.arch) issues.add(`payloads[${at}]`, `${path} is not for ${image}: it is an ${info.arch} payload, the image is ${imageInfo.arch}`);
+  }
   const cpus = raw.cpus === undefined ? 4 : int(raw.cpus, "cpus", 1, 64, issues);
   let steps: Step[] = [];
   if (!Array.isArray(raw.steps) || raw.steps.length === 0 || raw.steps.length > LIMITS.steps) {
