@@ -1,6 +1,7 @@
 // Guided scenarios on the simulator page: a scenario link opens at its step with the explanation
 // and the diagram in agreement; stepping; leaving the path from the console and returning; and a
-// scenario written in the page, saved as a file and loaded again; a file mixing architectures.
+// scenario written in the page, saved as a file and loaded again; the editor's image switch, its
+// architecture check and the draft it keeps.
 import { readFile } from "node:fs/promises";
 import { test, expect } from "./support/guards.ts";
 import type { Page } from "@playwright/test";
@@ -169,6 +170,30 @@ test("a scenario written in the page saves to a file and loads again unchanged",
   expect(await readFile((await (await again).path())!, "utf8")).toBe(text);
 });
 
+test("switching the editor's image moves the ticked payloads to its builds by file name and drops the rest, saying so", async ({ page }) => {
+  await openAt(page, "#scenario=hello-world", 0);
+  await page.getByRole("button", { name: "Write a scenario" }).click();
+  const dlg = page.getByRole("dialog", { name: "Write a scenario" });
+  await expect(dlg.getByRole("checkbox", { name: "xen_hello_world.livepatch" })).toBeChecked();
+  await dlg.getByRole("checkbox", { name: "xen_altcall.livepatch" }).check();
+  await dlg.getByLabel("Image").selectOption("aarch64/xen-syms");
+  // public/samples/aarch64 has its own xen_hello_world.livepatch and no altcall.
+  await expect(dlg.getByRole("status", { name: "Payloads after the image change" })).toHaveText(
+    "Image aarch64/xen-syms: now ticks the aarch64 build of xen_hello_world.livepatch; dropped xen_altcall.livepatch: no aarch64 build (steps naming it show as problems).",
+  );
+  await expect(dlg.getByRole("group", { name: /Payloads for aarch64\/xen-syms/ }).getByRole("checkbox", { checked: true })).toHaveCount(1);
+  await expect(dlg.getByRole("checkbox", { name: "xen_hello_world.livepatch" })).toBeChecked();
+  await expect(dlg.getByRole("checkbox", { name: /altcall/ })).toHaveCount(0);
+  await dlg.getByLabel("Scenario title").fill("Hello on arm64");
+  await dlg.getByRole("button", { name: "Run it" }).click();
+  await expect(dlg).toHaveCount(0);
+  await expect(page.locator(".scn-panel .scn-explain[data-step='0']")).toContainText("Hello on arm64", { timeout: 30_000 });
+  // The arm64 hello uploads on the arm64 host (the x86 one would meet "Unsupported ELF Machine type").
+  await page.getByRole("button", { name: "Next step" }).click();
+  await expect(page.locator(".scn-panel .scn-output")).toContainText("completed", { timeout: 20_000 });
+  await expect(page.locator(".scn-panel .scn-output")).not.toContainText("Unsupported ELF Machine type");
+});
+
 test("a scenario file whose payloads are for another architecture than its image is refused, naming both", async ({ page }) => {
   await page.goto("./");
   await page.getByRole("button", { name: "Simulator" }).click();
@@ -192,6 +217,63 @@ test("a scenario file whose payloads are for another architecture than its image
   await expect(problem).toContainText("payloads[0]: x86_64/xen_hello_world.livepatch is not for aarch64/xen-syms: it is an x86_64 payload, the image is aarch64");
   await expect(problem).toContainText("payloads[1]: x86_64/xen_bye_world.livepatch is not for aarch64/xen-syms");
   await expect(page.locator(".scn-panel .scn-explain")).toHaveCount(0);
+});
+
+test("the editor keeps what was typed: Escape in a field does not close it, and closing keeps a draft until Discard or Run it", async ({ page }) => {
+  await openAt(page, "#scenario=hello-world", 0);
+  const write = page.getByRole("button", { name: "Write a scenario" });
+  const dlg = page.getByRole("dialog", { name: "Write a scenario" });
+  // A clean editor: the focus is on the dialog, and Escape closes it; nothing is kept.
+  await write.click();
+  await expect(dlg).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(dlg).toHaveCount(0);
+  await expect(write).toHaveText("Write…");
+  await expect(write).toBeFocused();
+
+  await page.keyboard.press("Enter");
+  await dlg.getByLabel("Scenario title").fill("My long lesson");
+  await dlg.getByLabel("Step 1 explanation").fill("A long explanation typed for ten minutes");
+  await dlg.getByLabel("Step 1 explanation").press("Escape");
+  await dlg.getByLabel("Scenario title").press("Escape");
+  await dlg.getByLabel("Image").press("Escape");
+  await expect(dlg).toBeVisible();
+  await expect(dlg.getByText("Closing keeps your changes until you run or discard them.")).toBeVisible();
+
+  // Escape outside a text field closes; the draft stays, and Write… says so and reopens it.
+  await dlg.getByRole("button", { name: "+ Add step" }).focus();
+  await page.keyboard.press("Escape");
+  await expect(dlg).toHaveCount(0);
+  await expect(write).toHaveText("Write… (draft)");
+  await write.click();
+  await expect(dlg.getByRole("status").filter({ hasText: "Your draft from before" })).toBeVisible();
+  await expect(dlg.getByLabel("Scenario title")).toHaveValue("My long lesson");
+  await expect(dlg.getByLabel("Step 1 explanation")).toHaveValue("A long explanation typed for ten minutes");
+  // The × and Close keep it too.
+  await dlg.getByRole("button", { name: "Close the editor" }).click();
+  await write.click();
+  await expect(dlg.getByLabel("Scenario title")).toHaveValue("My long lesson");
+  await dlg.getByRole("button", { name: "Close", exact: true }).click();
+  await expect(write).toHaveText("Write… (draft)");
+
+  // Discard changes goes back to the open scenario as it is; closing then keeps nothing.
+  await write.click();
+  await dlg.getByRole("button", { name: "Discard changes" }).click();
+  await expect(dlg.getByLabel("Scenario title")).toHaveValue("Hello world: upload, apply, revert, unload");
+  await expect(dlg.getByRole("button", { name: "Discard changes" })).toHaveCount(0);
+  await page.keyboard.press("Escape");
+  await expect(dlg).toHaveCount(0);
+  await expect(write).toHaveText("Write…");
+
+  // Run it takes the draft with it: the next Write… starts from the scenario it opened.
+  await write.click();
+  await dlg.getByLabel("Scenario title").fill("Mine now");
+  await dlg.getByRole("button", { name: "Run it" }).click();
+  await expect(page.locator(".scn-panel .scn-explain[data-step='0']")).toContainText("Mine now", { timeout: 30_000 });
+  await expect(write).toHaveText("Write…");
+  await write.click();
+  await expect(dlg.getByLabel("Scenario title")).toHaveValue("Mine now");
+  await expect(dlg.getByRole("status").filter({ hasText: "Your draft from before" })).toHaveCount(0);
 });
 
 test("a dropped scenario file opens; a broken one is refused naming the field", async ({ page }) => {

@@ -34,6 +34,25 @@ export interface ActiveScenario {
   inputs: (SimInput | null)[];
 }
 
+/** One step as the scenario editor holds it. */
+export interface DraftStep {
+  title: string;
+  command: string;
+  explain: string;
+  /** The loaded step, kept whole while its command is not edited (knobs, highlights, expectations). */
+  original: Scenario["steps"][number] | null;
+}
+
+/** What the scenario editor holds; kept when it closes with changes, until Run it or Discard. */
+export interface ScenarioDraft {
+  title: string;
+  summary: string;
+  image: string;
+  payloads: string[];
+  cpus: number;
+  steps: DraftStep[];
+}
+
 export interface ScenarioSlice {
   catalogue: CatalogueEntry[] | null;
   catalogueProblem: string | null;
@@ -49,6 +68,8 @@ export interface ScenarioSlice {
   /** Presenter: the key list is showing (the '?' key). */
   help: boolean;
   editorOpen: boolean;
+  /** The editor's unsaved work from when it was last closed (null: none). */
+  editorDraft: ScenarioDraft | null;
   /** A step animation is running from one step's end to the next. */
   animating: boolean;
   /**
@@ -75,6 +96,7 @@ export interface ScenarioSlice {
   setBlank(blank: boolean): void;
   setHelp(help: boolean): void;
   setEditorOpen(open: boolean): void;
+  keepEditorDraft(draft: ScenarioDraft | null): void;
   /** The step follows the cursor when the user moves it with the timeline's own controls. */
   followCursor(): void;
 }
@@ -243,6 +265,7 @@ export function createScenarioSlice({ set, get }: SliceApi<"scenario">): Scenari
     blank: false,
     help: false,
     editorOpen: false,
+    editorDraft: null,
     animating: false,
     whatIf: null,
 
@@ -338,6 +361,7 @@ export function createScenarioSlice({ set, get }: SliceApi<"scenario">): Scenari
     setBlank: (blank) => set({ blank }),
     setHelp: (help) => set({ help }),
     setEditorOpen: (editorOpen) => set({ editorOpen }),
+    keepEditorDraft: (editorDraft) => set({ editorDraft }),
 
     followCursor() {
       const { active, step, animating, loading } = sc();

@@ -3,19 +3,27 @@
 // ACTION timeout of later steps; a step loaded from a file keeps its highlights and expectations
 // until its command is edited. The result is validated by the
 // same code that reads files, and problems are listed by field.
-import { useEffect, useMemo, useState } from "react";
-import { loadSampleCatalogue, type SampleEntry } from "../../services/samples.ts";
-import { knobLine, SCENARIO_FORMAT, SCENARIO_VERSION, ScenarioError, validateScenario, type Scenario, type Step } from "../../scenarios/index.ts";
+// Closing (×, Close, Escape outside a text field) keeps a changed draft in the page until Run it
+// or Discard changes, so nothing typed is lost by a stray key; Write… then reopens it.
+import { useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
+import { createFocusTrap } from "focus-trap";
+import {
+  baseName,
+  knobLine,
+  payloadsFor,
+  remapPayloads,
+  SAMPLE_IMAGES,
+  sampleInfo,
+  SCENARIO_FORMAT,
+  SCENARIO_VERSION,
+  ScenarioError,
+  validateScenario,
+  type Scenario,
+  type Step,
+} from "../../scenarios/index.ts";
 import { useLens } from "../../state/store.ts";
+import type { DraftStep, ScenarioDraft } from "../../state/scenario.ts";
 import { downloadScenario } from "./scenarioFile.ts";
-
-interface DraftStep {
-  title: string;
-  command: string;
-  explain: string;
-  /** The loaded step, kept whole while its command is not edited (knobs, highlights, expectations). */
-  original: Step | null;
-}
 
 function commandOf(st: Step): string {
   if (st.command !== undefined) return st.command;
@@ -38,37 +46,100 @@ function toSteps(d: DraftStep[]): unknown[] {
   });
 }
 
-export function ScenarioEditor({ start, onClose }: { start: Scenario | null; onClose(): void }) {
-  const [samples, setSamples] = useState<SampleEntry[]>([]);
-  const [title, setTitle] = useState(start?.title ?? "");
-  const [summary, setSummary] = useState(start?.summary ?? "");
-  const [image, setImage] = useState(start?.image ?? "x86_64/xen-syms");
-  const [payloads, setPayloads] = useState<string[]>(start?.payloads ?? ["x86_64/xen_hello_world.livepatch"]);
-  const [cpus, setCpus] = useState(start?.cpus ?? 4);
-  const [steps, setSteps] = useState<DraftStep[]>(
-    start?.steps.map((s) => ({ title: s.title ?? "", command: commandOf(s), explain: s.explain, original: s })) ?? [
+/** The editor's content for a scenario (or a first step for none). */
+function draftOf(start: Scenario | null): ScenarioDraft {
+  return {
+    title: start?.title ?? "",
+    summary: start?.summary ?? "",
+    image: start?.image ?? "x86_64/xen-syms",
+    payloads: start?.payloads ?? ["x86_64/xen_hello_world.livepatch"],
+    cpus: start?.cpus ?? 4,
+    steps: start?.steps.map((s) => ({ title: s.title ?? "", command: commandOf(s), explain: s.explain, original: s })) ?? [
       { title: "", command: "upload xen_hello_world xen_hello_world.livepatch", explain: "", original: null },
     ],
-  );
-  const [issues, setIssues] = useState<string[]>([]);
+  };
+}
 
-  useEffect(() => {
-    loadSampleCatalogue().then(setSamples, () => setSamples([]));
+const sameDraft = (a: ScenarioDraft, b: ScenarioDraft) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Where Escape belongs to the field (a spelling or autofill popup, a select's list), not the dialog. */
+function isTextField(t: EventTarget): boolean {
+  if (t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement) return true;
+  return t instanceof HTMLInputElement && !["checkbox", "radio", "button", "submit", "reset", "file"].includes(t.type);
+}
+
+const names = (paths: string[]) => paths.map(baseName).join(", ");
+
+/** What switching the image did to the ticked payloads, in words. */
+function remapNote(from: string[], image: string): string {
+  const r = remapPayloads(from, image);
+  const arch = sampleInfo(image)?.arch ?? image;
+  const parts = [];
+  if (r.mapped.length) parts.push(`now ticks the ${arch} build of ${names(r.mapped.map(([, to]) => to))}`);
+  if (r.dropped.length) parts.push(`dropped ${names(r.dropped)}: no ${arch} build (steps naming ${r.dropped.length === 1 ? "it" : "them"} show as problems)`);
+  return `Image ${image}: ${parts.length ? parts.join("; ") : "no payloads were ticked"}.`;
+}
+
+export function ScenarioEditor({ start, onClose }: { start: Scenario | null; onClose(): void }) {
+  const keepDraft = useLens((s) => s.scenario.keepEditorDraft);
+  const [fresh] = useState(() => draftOf(start));
+  const [kept] = useState(() => useLens.getState().scenario.editorDraft);
+  const [d, setD] = useState<ScenarioDraft>(() => kept ?? fresh);
+  const [resumed, setResumed] = useState(kept !== null);
+  const [issues, setIssues] = useState<string[]>([]);
+  const [note, setNote] = useState("");
+  const dialog = useRef<HTMLFormElement>(null);
+  const dirty = !sameDraft(d, fresh);
+  const put = (patch: Partial<ScenarioDraft>) => setD((x) => ({ ...x, ...patch }));
+
+  // Modal: the focus moves into the dialog (so Escape and Tab work at once), Tab cycles inside,
+  // and it goes back to Write… when the editor closes.
+  useLayoutEffect(() => {
+    const el = dialog.current;
+    if (!el) return;
+    const trap = createFocusTrap(el, { initialFocus: el, fallbackFocus: el, escapeDeactivates: false, allowOutsideClick: true, returnFocusOnDeactivate: true });
+    trap.activate();
+    return () => void trap.deactivate();
   }, []);
-  const images = samples.filter((s) => s.kind === "image");
-  const forImage = useMemo(() => samples.filter((s) => s.kind === "payload" && s.image === image), [samples, image]);
+
+  /** Closes; changed work stays in the page for the next Write…. */
+  const close = () => {
+    keepDraft(dirty ? d : null);
+    onClose();
+  };
+  const discard = () => {
+    keepDraft(null);
+    setD(fresh);
+    setResumed(false);
+    setIssues([]);
+    setNote("");
+  };
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key !== "Escape" || isTextField(e.target)) return;
+    e.preventDefault();
+    close();
+  };
+
+  const forImage = payloadsFor(d.image);
+  // Ticked payloads not built for the image (a draft from elsewhere) stay listed, so they can be unticked.
+  const listed = [...forImage, ...d.payloads.filter((p) => !forImage.some((s) => s.path === p)).map((p) => sampleInfo(p) ?? { path: p, summary: "" })];
+  const setImage = (image: string) => {
+    if (image === d.image) return;
+    setNote(remapNote(d.payloads, image));
+    put({ image, payloads: remapPayloads(d.payloads, image).payloads });
+  };
 
   const build = (): Scenario | null => {
     const raw = {
       format: SCENARIO_FORMAT,
       version: SCENARIO_VERSION,
-      id: start?.id && start.title === title ? start.id : slug(title),
-      title,
-      summary,
-      image,
-      payloads,
-      cpus,
-      steps: toSteps(steps),
+      id: start?.id && start.title === d.title ? start.id : slug(d.title),
+      title: d.title,
+      summary: d.summary,
+      image: d.image,
+      payloads: d.payloads,
+      cpus: d.cpus,
+      steps: toSteps(d.steps),
     };
     try {
       const s = validateScenario(raw);
@@ -80,10 +151,11 @@ export function ScenarioEditor({ start, onClose }: { start: Scenario | null; onC
     }
   };
 
+  const setSteps = (f: (all: DraftStep[]) => DraftStep[]) => setD((x) => ({ ...x, steps: f(x.steps) }));
   const edit = (i: number, patch: Partial<DraftStep>) => setSteps((all) => all.map((s, j) => (j === i ? { ...s, ...patch } : s)));
-  const move = (i: number, d: number) =>
+  const move = (i: number, dir: number) =>
     setSteps((all) => {
-      const j = i + d;
+      const j = i + dir;
       if (j < 0 || j >= all.length) return all;
       const next = [...all];
       [next[i], next[j]] = [next[j], next[i]];
@@ -91,51 +163,64 @@ export function ScenarioEditor({ start, onClose }: { start: Scenario | null; onC
     });
 
   return (
-    <div className="scn-editor-backdrop" role="presentation" onKeyDown={(e) => e.key === "Escape" && onClose()}>
-      <form className="scn-editor" role="dialog" aria-modal="true" aria-label="Write a scenario" onSubmit={(e) => e.preventDefault()}>
+    <div className="scn-editor-backdrop" role="presentation" onKeyDown={onKey}>
+      <form ref={dialog} tabIndex={-1} className="scn-editor" role="dialog" aria-modal="true" aria-label="Write a scenario" onSubmit={(e) => e.preventDefault()}>
         <header>
           <h2>Write a scenario</h2>
-          <button type="button" className="small ghost" onClick={onClose} aria-label="Close the editor">
+          <button type="button" className="small ghost" onClick={close} aria-label="Close the editor" title={dirty ? "Close; your changes stay here for the next Write…" : "Close"}>
             ×
           </button>
         </header>
+        {resumed && (
+          <p className="scn-draft-note" role="status">
+            Your draft from before: not run or discarded yet.
+          </p>
+        )}
         <div className="scn-form-grid">
           <label>
             Title
-            <input value={title} onChange={(e) => setTitle(e.target.value)} aria-label="Scenario title" placeholder="What this scenario shows" />
+            <input value={d.title} onChange={(e) => put({ title: e.target.value })} aria-label="Scenario title" placeholder="What this scenario shows" />
           </label>
           <label>
             Image
-            <select value={image} onChange={(e) => setImage(e.target.value)} aria-label="Image">
-              {(images.length ? images.map((s) => s.path) : [image]).map((p) => (
+            <select value={d.image} onChange={(e) => setImage(e.target.value)} aria-label="Image">
+              {(SAMPLE_IMAGES.includes(d.image) ? SAMPLE_IMAGES : [d.image, ...SAMPLE_IMAGES]).map((p) => (
                 <option key={p}>{p}</option>
               ))}
             </select>
           </label>
           <label>
             CPUs
-            <input type="number" min={1} max={64} value={cpus} onChange={(e) => setCpus(Number(e.target.value))} aria-label="CPUs" />
+            <input type="number" min={1} max={64} value={d.cpus} onChange={(e) => put({ cpus: Number(e.target.value) })} aria-label="CPUs" />
           </label>
           <label className="wide">
             Summary (state the expected outcome)
-            <textarea rows={2} value={summary} onChange={(e) => setSummary(e.target.value)} aria-label="Summary" />
+            <textarea rows={2} value={d.summary} onChange={(e) => put({ summary: e.target.value })} aria-label="Summary" />
           </label>
         </div>
         <fieldset className="scn-payloads">
-          <legend>Payloads (commands name them by file name)</legend>
-          {forImage.map((p) => (
-            <label key={p.path} title={p.summary}>
-              <input
-                type="checkbox"
-                checked={payloads.includes(p.path)}
-                onChange={(e) => setPayloads((all) => (e.target.checked ? [...all, p.path] : all.filter((x) => x !== p.path)))}
-              />
-              {p.path.split("/").pop()}
-            </label>
-          ))}
+          <legend>Payloads for {d.image} (commands name them by file name)</legend>
+          {listed.map((p) => {
+            const foreign = !forImage.some((s) => s.path === p.path);
+            return (
+              <label key={p.path} title={foreign ? `${p.path} is not built for ${d.image}` : p.summary} className={foreign ? "foreign" : undefined}>
+                <input
+                  type="checkbox"
+                  checked={d.payloads.includes(p.path)}
+                  onChange={(e) => put({ payloads: e.target.checked ? [...d.payloads, p.path] : d.payloads.filter((x) => x !== p.path) })}
+                />
+                {foreign ? `${p.path} (not for this image)` : baseName(p.path)}
+              </label>
+            );
+          })}
         </fieldset>
+        {note && (
+          <p className="scn-image-note" role="status" aria-label="Payloads after the image change">
+            {note}
+          </p>
+        )}
         <ol className="scn-edit-steps">
-          {steps.map((s, i) => (
+          {d.steps.map((s, i) => (
             <li key={i} aria-label={`Step ${i + 1}`}>
               <div className="scn-edit-row">
                 <span className="mono">{i + 1}.</span>
@@ -144,7 +229,7 @@ export function ScenarioEditor({ start, onClose }: { start: Scenario | null; onC
                 <button type="button" className="small ghost" onClick={() => move(i, -1)} aria-label={`Move step ${i + 1} up`} disabled={i === 0}>
                   ↑
                 </button>
-                <button type="button" className="small ghost" onClick={() => move(i, 1)} aria-label={`Move step ${i + 1} down`} disabled={i === steps.length - 1}>
+                <button type="button" className="small ghost" onClick={() => move(i, 1)} aria-label={`Move step ${i + 1} down`} disabled={i === d.steps.length - 1}>
                   ↓
                 </button>
                 <button type="button" className="small ghost" onClick={() => setSteps((all) => all.filter((_, j) => j !== i))} aria-label={`Remove step ${i + 1}`}>
@@ -172,6 +257,7 @@ export function ScenarioEditor({ start, onClose }: { start: Scenario | null; onC
             onClick={() => {
               const s = build();
               if (s) {
+                keepDraft(null);
                 onClose();
                 void useLens.getState().scenario.openUser(s);
               }
@@ -188,9 +274,15 @@ export function ScenarioEditor({ start, onClose }: { start: Scenario | null; onC
           >
             Save file
           </button>
-          <button type="button" className="ghost" onClick={onClose}>
-            Cancel
+          <button type="button" className="ghost" onClick={close} title={dirty ? "Your changes stay here for the next Write…" : undefined}>
+            Close
           </button>
+          {(dirty || resumed) && (
+            <button type="button" className="ghost" onClick={discard} title={start ? `Back to “${start.title}” as it is` : "Back to an empty scenario"}>
+              Discard changes
+            </button>
+          )}
+          {dirty && <span className="scn-draft-hint">Closing keeps your changes until you run or discard them.</span>}
         </footer>
       </form>
     </div>

@@ -29,6 +29,7 @@ export function ScenarioPanel() {
   );
   const path = useOffPath();
   const whatIf = useLens((s) => s.scenario.whatIf);
+  const draft = useLens((s) => s.scenario.editorDraft !== null);
   const root = useRef<HTMLElement>(null);
   const picker = useRef<HTMLInputElement>(null);
   const stepList = useRef<HTMLOListElement>(null);
@@ -104,8 +105,14 @@ export function ScenarioPanel() {
             Present
           </button>
         )}
-        <button type="button" className="small ghost scn-file" onClick={() => setEditorOpen(true)} title="Write a scenario (starts from the open one)" aria-label="Write a scenario">
-          Write…
+        <button
+          type="button"
+          className="small ghost scn-file"
+          onClick={() => setEditorOpen(true)}
+          title={draft ? "Go on with the scenario you were writing (kept until you run or discard it)" : "Write a scenario (starts from the open one)"}
+          aria-label={draft ? "Write a scenario (your draft is kept)" : "Write a scenario"}
+        >
+          {draft ? "Write… (draft)" : "Write…"}
         </button>
         <button type="button" className="small ghost scn-file" onClick={() => picker.current?.click()} title="Load a scenario file (.json); dropping one on the page works too">
           Load…
