@@ -15,9 +15,6 @@ export interface LaneSegment {
   from: number;
   /** Open segments run to the rendezvous's "now". */
   to: number;
-  /** Positions in `RendezvousView.moments`: events at the same instant still come one after another. */
-  fromAt: number;
-  toAt: number;
 }
 
 export interface Lane {
@@ -63,13 +60,10 @@ export interface RendezvousView {
   panic: { at: number; cpu: number; reason: string } | null;
 }
 
-function open(lane: Lane, kind: LaneSegmentKind, t: number, at: number): void {
+function open(lane: Lane, kind: LaneSegmentKind, t: number): void {
   const last = lane.segments[lane.segments.length - 1];
-  if (last && last.to < 0) {
-    last.to = t;
-    last.toAt = at;
-  }
-  lane.segments.push({ kind, from: t, to: -1, fromAt: at, toAt: -1 });
+  if (last && last.to < 0) last.to = t;
+  lane.segments.push({ kind, from: t, to: -1 });
 }
 
 /**
@@ -96,7 +90,7 @@ function laneOf(r: RendezvousReading, cpu: number): Lane {
   const { view } = r;
   while (view.lanes.length <= cpu) {
     const l: Lane = { cpu: view.lanes.length, master: false, segments: [], status: "running guests", missed: false, lateAt: null };
-    open(l, "reaching", view.start, 0);
+    open(l, "reaching", view.start);
     l.status = "on its way to the idle loop";
     view.lanes.push(l);
   }
@@ -150,16 +144,12 @@ export function readRendezvous(r: RendezvousReading, it: TimelineItem): void {
     // master had already stored the status rc (applyEvent() ends the diagram's action the same way).
     view.now = Math.max(view.now, ev.t);
     view.moments.push(ev.t);
-    const at = view.moments.length - 1;
     const decided = view.status.rc !== STATUS_EAGAIN;
     const what = ev.message.split("\n")[0];
     view.panic = { at: ev.t, cpu: ev.cpu, reason: decided ? what || ev.explanation : panicReason(false, ev.message) };
     for (const l of view.lanes) {
       const last = l.segments[l.segments.length - 1];
-      if (last && last.to < 0) {
-        last.to = ev.t;
-        last.toAt = at;
-      }
+      if (last && last.to < 0) last.to = ev.t;
       l.status = `${l.cpu === ev.cpu ? "panicked" : "halted with the host"} (was: ${l.status})`;
     }
     r.finished = true;
@@ -177,14 +167,13 @@ export function readRendezvous(r: RendezvousReading, it: TimelineItem): void {
   }
   view.now = Math.max(view.now, ev.t);
   view.moments.push(ev.t);
-  const at = view.moments.length - 1;
   if (ev.kind === "rendezvous") {
     if (ev.phase === "master") {
       view.deadline = ev.deadline;
       laneOf(r, ev.cpus);
     } else if (ev.phase === "irq-phase-done") {
       const m = laneOf(r, Math.max(0, ev.cpu));
-      open(m, "patching", ev.t, at);
+      open(m, "patching", ev.t);
       m.status = "patching with IRQs off";
     } else if (ev.phase === "timeout") {
       view.status = { rc: ev.statusRc, at: ev.t };
@@ -193,7 +182,7 @@ export function readRendezvous(r: RendezvousReading, it: TimelineItem): void {
       if (view.status.rc !== ev.statusRc) view.status = { rc: ev.statusRc, at: ev.t };
       const m = laneOf(r, Math.max(0, ev.cpu));
       if (!m.missed) {
-        open(m, "released", ev.t, at);
+        open(m, "released", ev.t);
         m.status = ev.statusRc === 0 ? "done, back to work" : "gave up, back to work";
       }
       r.finished = true;
@@ -205,19 +194,19 @@ export function readRendezvous(r: RendezvousReading, it: TimelineItem): void {
   switch (ev.phase) {
     case "master":
       l.master = true;
-      open(l, "cpu", ev.t, at);
+      open(l, "cpu", ev.t);
       l.status = "master: waiting for the others";
       break;
     case "cpu":
-      open(l, "cpu", ev.t, at);
+      open(l, "cpu", ev.t);
       l.status = "in do_livepatch_work, spinning until ready";
       break;
     case "irq":
-      open(l, "irq", ev.t, at);
+      open(l, "irq", ev.t);
       l.status = "IRQs off, spinning until the master is done";
       break;
     case "release":
-      open(l, "released", ev.t, at);
+      open(l, "released", ev.t);
       l.status = "released";
       break;
     case "missed": {
@@ -225,14 +214,13 @@ export function readRendezvous(r: RendezvousReading, it: TimelineItem): void {
       if (last) {
         last.kind = "stalled";
         last.to = ev.t;
-        last.toAt = at;
       }
       l.missed = true;
       l.status = "stalled: missed the deadline";
       break;
     }
     case "late":
-      open(l, "released", ev.t, at);
+      open(l, "released", ev.t);
       l.status = "arrived after the rendezvous was abandoned";
       break;
   }
@@ -241,14 +229,13 @@ export function readRendezvous(r: RendezvousReading, it: TimelineItem): void {
 /** The view as it stands: a copy, its open segments running to the last moment. The reading goes on unchanged. */
 export function rendezvousView(r: RendezvousReading): RendezvousView {
   const v = r.view;
-  const last = v.moments.length - 1;
   return {
     ...v,
     moments: v.moments.slice(),
     outcome: v.outcome && { ...v.outcome },
     status: { ...v.status },
     panic: v.panic && { ...v.panic },
-    lanes: v.lanes.map((l) => ({ ...l, segments: l.segments.map((s) => (s.to < 0 ? { ...s, to: v.now, toAt: last } : { ...s })) })),
+    lanes: v.lanes.map((l) => ({ ...l, segments: l.segments.map((s) => (s.to < 0 ? { ...s, to: v.now } : { ...s })) })),
   };
 }
 

@@ -1,12 +1,15 @@
 // CPUs at the rendezvous: one lane per simulated CPU on the virtual clock, through reaching the
 // idle loop, the CPU phase, the IRQ phase, patching on the master and release, against the shared
-// deadline. The time axis is piecewise (laneScale.ts) so the sub-microsecond phases show; d3's
-// scale computes positions, React renders.
+// deadline. One time axis (laneScale.ts) places everything: an instant has one x, for the ticks,
+// the bars and the deadline alike; the stretches it squeezes are drawn as cuts through the bars.
+// A phase the simulator spends no time in (the master's patching, an IRQ phase entered at the
+// very end) is a narrow mark on its instant. React renders.
 import { useRef, type ReactElement } from "react";
 import { laneScale } from "./laneScale.ts";
+
 import { laneRows, spacedTicks } from "./laneRows.ts";
 import { useElementSize } from "../../../components/useElementSize.ts";
-import { STATUS_EAGAIN, type Lane, type LaneSegmentKind, type RendezvousView } from "../../../simulator/rendezvous.ts";
+import { STATUS_EAGAIN, type Lane, type LaneSegment, type LaneSegmentKind, type RendezvousView } from "../../../simulator/rendezvous.ts";
 import { rcText } from "../state-diagram/layout.ts";
 
 const KIND_TEXT: Record<LaneSegmentKind, string> = {
@@ -77,32 +80,28 @@ function Lanes({ rv, px, hotCpus, natural, maxScale, floorPx, fitHeight }: { rv:
   // its floor: then as wide as the floor allows.
   const WIDTH = floorPx > 0 ? px / k : Math.max(360, px / k);
   const timedOut = rv.lanes.some((l) => l.missed);
-  const labels = rv.moments.map((t) => `+${msText(t - rv.start)}`);
-  const widest = labels.reduce((m, l) => Math.max(m, l.length), 0);
+  const label = (t: number) => `+${msText(t - rv.start)}`;
+  const widest = rv.moments.reduce((m, t) => Math.max(m, label(t).length), 0);
   const scale = laneScale(rv.moments, LEFT, WIDTH - 14, { minGap: widest * TICK_CHAR + TICK_AIR });
   // Drawn at px / WIDTH per unit: in a box of fixed height, the rows that fit at that scale.
   const maxRows = fitPx !== null && fitPx > 0 ? Math.floor((fitPx / (px / WIDTH) - TOP - 22) / LANE_H) : Infinity;
   const rows = laneRows(rv.lanes, maxRows, rankOf(rv, hotCpus));
   const height = TOP + rows.length * LANE_H + 22;
-  // Events at one instant are drawn one after another; the deadline line stands after the last
-  // event at (or before) the deadline, so what happened at the deadline is on its left.
-  const reached = rv.deadline !== null && rv.moments.some((t) => t >= rv.deadline!);
-  let deadlineAt = -1;
-  if (reached) for (let i = 0; i < rv.moments.length && rv.moments[i] <= rv.deadline!; i++) deadlineAt = i;
-  if (reached && deadlineAt < 0) deadlineAt = 0;
-  const deadlineIn = deadlineAt >= 0;
+  // The deadline is drawn once the clock has reached it, at its own time's x.
+  const deadlineIn = rv.deadline !== null && rv.now >= rv.deadline;
   const tickAnchor = (x: number, label: string): "start" | "middle" | "end" => {
     const half = (label.length * TICK_CHAR) / 2;
     return x + half > WIDTH - 2 ? "end" : x - half < LEFT - 30 ? "start" : "middle";
   };
   // Spaced as they are drawn: a right-aligned last label reaches further left than a centred one.
+  const tickAt = (i: number) => scale.x(scale.ticks[i]);
   const ticks = spacedTicks(
-    scale.ticks,
-    scale.at,
-    (i) => labels[i].length * TICK_CHAR,
-    (i) => tickAnchor(scale.at(i), labels[i]),
+    scale.ticks.map((_, i) => i),
+    tickAt,
+    (i) => label(scale.ticks[i]).length * TICK_CHAR,
+    (i) => tickAnchor(tickAt(i), label(scale.ticks[i])),
     TICK_AIR,
-  );
+  ).map((i) => scale.ticks[i]);
   const wrapArea = (drawing: ReactElement) =>
     fitHeight ? (
       <div className="lanes-area" ref={area}>
@@ -142,11 +141,11 @@ function Lanes({ rv, px, hotCpus, natural, maxScale, floorPx, fitHeight }: { rv:
       </p>
       {wrapArea(
         <svg viewBox={`0 0 ${WIDTH} ${height}`} className="lanes-svg" role="img" aria-label={`CPU lanes: ${rv.lanes.map((l) => `CPU${l.cpu} ${l.status}`).join("; ")}`}>
-          {ticks.map((i) => (
-            <g key={i} className="lane-tick">
-              <line x1={scale.at(i)} x2={scale.at(i)} y1={TOP - 6} y2={height - 20} />
-              <text x={scale.at(i)} y={height - 6} textAnchor={tickAnchor(scale.at(i), labels[i])}>
-                {labels[i]}
+          {ticks.map((t) => (
+            <g key={t} className="lane-tick">
+              <line x1={scale.x(t)} x2={scale.x(t)} y1={TOP - 6} y2={height - 20} />
+              <text x={scale.x(t)} y={height - 6} textAnchor={tickAnchor(scale.x(t), label(t))}>
+                {label(t)}
               </text>
             </g>
           ))}
@@ -163,28 +162,25 @@ function Lanes({ rv, px, hotCpus, natural, maxScale, floorPx, fitHeight }: { rv:
                   {row.label}
                   {one?.master ? " ★" : ""}
                 </text>
-                {row.lanes.map((l, j) =>
-                  l.segments.map((s, k) => (
-                    <rect
-                      key={`${j}.${k}`}
-                      className={`seg seg-${s.kind}`}
-                      x={scale.at(s.fromAt)}
-                      y={one ? 3 : 3 + j * strip}
-                      width={Math.max(2, scale.at(s.toAt) - scale.at(s.fromAt))}
-                      height={one ? LANE_H - 6 : strip}
-                      rx={one ? 3 : 0}
-                    >
-                      <title>{`CPU${l.cpu}: ${KIND_TEXT[s.kind]} from +${msText(s.from - rv.start)} to +${msText(s.to - rv.start)}`}</title>
-                    </rect>
-                  )),
-                )}
+                {row.lanes.map((l, j) => (
+                  <LaneBars key={l.cpu} lane={l} x={scale.x} y={one ? 3 : 3 + j * strip} h={one ? LANE_H - 6 : strip} rounded={one !== null} start={rv.start} />
+                ))}
+                {scale.breaks.map((b) => (
+                  <Cut key={b.from} x={(b.x0 + b.x1) / 2} y0={1} y1={LANE_H - 1} />
+                ))}
               </g>
             );
           })}
+          {scale.breaks.map((b) => (
+            <g key={b.from} className="lane-break">
+              <title>{`The axis is broken here: the ${msText(b.to - b.from)} from ${label(b.from)} to ${label(b.to)} are not drawn to scale`}</title>
+              <Cut x={(b.x0 + b.x1) / 2} y0={height - 24} y1={height - 18} />
+            </g>
+          ))}
           {deadlineIn ? (
             <g className="deadline">
-              <line x1={scale.at(deadlineAt)} x2={scale.at(deadlineAt)} y1={TOP - 14} y2={height - 20} />
-              <text x={scale.at(deadlineAt) - 4} y={TOP - 10} textAnchor="end">
+              <line x1={scale.x(rv.deadline!)} x2={scale.x(rv.deadline!)} y1={TOP - 14} y2={height - 20} />
+              <text x={scale.x(rv.deadline!) - 4} y={TOP - 10} textAnchor="end">
                 deadline
               </text>
             </g>
@@ -195,7 +191,7 @@ function Lanes({ rv, px, hotCpus, natural, maxScale, floorPx, fitHeight }: { rv:
               </text>
             )
           )}
-          <line className={rv.panic ? "now-line panic" : "now-line"} x1={scale.at(rv.moments.length - 1)} x2={scale.at(rv.moments.length - 1)} y1={TOP - 4} y2={height - 20} />
+          <line className={rv.panic ? "now-line panic" : "now-line"} x1={scale.x(rv.now)} x2={scale.x(rv.now)} y1={TOP - 4} y2={height - 20} />
         </svg>,
       )}
       <ul className="lane-legend" aria-label="Legend">
@@ -208,5 +204,55 @@ function Lanes({ rv, px, hotCpus, natural, maxScale, floorPx, fitHeight }: { rv:
         <li>★ master</li>
       </ul>
     </>
+  );
+}
+
+/** A phase the simulator spent no time in is drawn this wide, centred on its instant. */
+const MARK = 4;
+
+/**
+ * One CPU's segments at their times' x. Segments of no duration at one instant share one narrow
+ * mark, split top to bottom in their order; a release at the lane's end is where its bar stops.
+ */
+function LaneBars({ lane, x, y, h, rounded, start }: { lane: Lane; x: (t: number) => number; y: number; h: number; rounded: boolean; start: number }) {
+  const tip = (s: LaneSegment) => `CPU${lane.cpu}: ${KIND_TEXT[s.kind]} from +${msText(s.from - start)} to +${msText(s.to - start)}`;
+  const out: ReactElement[] = [];
+  const segs = lane.segments;
+  for (let k = 0; k < segs.length; k++) {
+    const s = segs[k];
+    if (s.to > s.from) {
+      out.push(
+        <rect key={k} className={`seg seg-${s.kind}`} x={x(s.from)} y={y} width={Math.max(2, x(s.to) - x(s.from))} height={h} rx={rounded ? 3 : 0}>
+          <title>{tip(s)}</title>
+        </rect>,
+      );
+      continue;
+    }
+    // The run of segments of no duration at this instant, less a release that ends the lane.
+    let end = k;
+    while (end + 1 < segs.length && segs[end + 1].to === s.from && segs[end + 1].from === s.from) end++;
+    const run = segs.slice(k, end + 1).filter((r, i) => !(r.kind === "released" && k + i === segs.length - 1));
+    run.forEach((r, i) =>
+      out.push(
+        <rect key={`${k}.${i}`} className={`seg seg-${r.kind} seg-instant`} x={x(r.from) - MARK / 2} y={y + (i * h) / run.length} width={MARK} height={h / run.length}>
+          <title>{`${tip(r)} (no time on the simulated clock)`}</title>
+        </rect>,
+      ),
+    );
+    k = end;
+  }
+  return <>{out}</>;
+}
+
+/** The mark of a broken axis: two slanted strokes across a lane (or the axis) at x, the bars cut between them. */
+function Cut({ x, y0, y1 }: { x: number; y0: number; y1: number }) {
+  const w = 2.5;
+  const s = 1.5;
+  return (
+    <g className="lane-cut" aria-hidden="true">
+      <polygon points={`${x - w - s},${y1} ${x + w - s},${y1} ${x + w + s},${y0} ${x - w + s},${y0}`} />
+      <line x1={x - w - s} y1={y1} x2={x - w + s} y2={y0} />
+      <line x1={x + w - s} y1={y1} x2={x + w + s} y2={y0} />
+    </g>
   );
 }
