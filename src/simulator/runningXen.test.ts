@@ -75,4 +75,22 @@ describe("runningXen", () => {
   it("no boot answer, no panel", () => {
     expect(runningXen(null, records, 6)).toBeNull();
   });
+
+  it("inside an input (begun, not done) the answer is from before it, and names it", () => {
+    // Items: record 0 is 0 (input), 1, 2 (events), ends at 3; record 1 is 3, 4, 5, ends at 6.
+    const two = [rec(0, xl("Hello World")), { ...rec(2, xl(null)), input: { kind: "console" as const, line: "replace rep", via: "console" as const } }];
+    const at = (c: number) => runningXen(boot, two, c)!;
+    // Cursor 3: record 0 done, record 1 not begun: no input under way.
+    expect(at(3)).toMatchObject({ after: 0, during: null });
+    // Cursor 4 and 5: the input item of record 1 (and one event) played: under way, the answer still record 0's.
+    for (const c of [4, 5]) {
+      expect(at(c)).toMatchObject({ after: 0, during: { input: 1, text: "replace rep" } });
+      expect(at(c).rows.find((x) => x.key === "xen_extra")!.now).toBe("Hello World");
+    }
+    // Cursor 6: done, its own answer.
+    expect(at(6)).toMatchObject({ after: 1, during: null, summary: { kind: "differs", crash: { key: "xen_extra" } } });
+    // Cursor 1 and 2: inside record 0, before any input is done: the boot's answer.
+    expect(at(1)).toMatchObject({ after: -1, during: { input: 0, text: "x" } });
+    expect(at(0).during).toBeNull();
+  });
 });

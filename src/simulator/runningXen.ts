@@ -3,8 +3,11 @@
 // answer is a quiet look (nothing is logged, every byte is put back), so a field whose code crashes
 // is what `xl info` *would* do: Xen would go down there, and xl would get no later field.
 // The one-line summary (memory card, panel heading) is derived from these same rows.
+// `xl info` is asked when an input is done, so with the cursor inside an input (its events part
+// played: the memory card already shows what it wrote) the answer is the one from before it, and
+// `during` names that input, so the panels say which moment their answer is from (QA s30 #9).
 import type { XlInfo, XlInfoField, XlInfoKey } from "../protocol/hypervisor.ts";
-import { recordEnds, type InputRecord } from "./types.ts";
+import { inputText, recordEnds, type InputRecord } from "./types.ts";
 
 export interface XlRow {
   key: XlInfoKey;
@@ -31,6 +34,8 @@ export interface RunningXen {
   rows: XlRow[];
   /** Index of the input whose `xl info` "now" is, or -1 for the boot. */
   after: number;
+  /** The input under way at the cursor (begun, not done): "now" is the answer from before it. */
+  during: { input: number; text: string } | null;
   hostDown: boolean;
   summary: XlSummary;
 }
@@ -74,6 +79,8 @@ export function runningXen(bootXl: XlInfo | null, records: readonly InputRecord[
       after = i;
     }
   }
+  const j = ends.findIndex((e) => e > cursor);
+  const during = j >= 0 && (j > 0 ? ends[j - 1] : 0) < cursor ? { input: j, text: inputText(records[j].input) } : null;
   const nowByKey = new Map(now.fields.map((f) => [f.key, f]));
   const bootCrash = firstCrashOf(bootXl);
   const nowCrash = firstCrashOf(now);
@@ -98,5 +105,5 @@ export function runningXen(bootXl: XlInfo | null, records: readonly InputRecord[
     : differing.length === 0
       ? { kind: "as-at-boot" }
       : { kind: "differs", rows: differing, crash: crashRow ? { key: crashRow.key, detail: oneLine(nowByKey.get(crashRow.key)?.detail).split(" / ")[0] } : null };
-  return { rows, after, hostDown: now.hostDown, summary };
+  return { rows, after, during, hostDown: now.hostDown, summary };
 }

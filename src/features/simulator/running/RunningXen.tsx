@@ -17,7 +17,13 @@ export function RunningXenSummary({ r, onShow }: { r: RunningXenRows | null; onS
   return (
     <p className="rx-summary" aria-label="xl info now">
       <span className="rx-text" title={differing.map((x) => `${x.key}: ${x.before} → ${x.now}`).join("; ") || undefined}>
-        <span className="rx-label">xl info:</span>{" "}
+        <span className="rx-label">xl info{r.during ? "" : ":"}</span>
+        {r.during && (
+          <span className="rx-during" title={`xl info is asked when an input is done; ${r.during.text} is under way at the cursor, so this is the answer from before it`}>
+            {" "}
+            before <code>{r.during.text}</code>:
+          </span>
+        )}{" "}
         {summary.kind === "down" ? (
           <span>no answer, the host is down</span>
         ) : summary.kind === "as-at-boot" ? (
@@ -72,6 +78,11 @@ export function RunningXen({ r, records }: { r: RunningXenRows | null; records: 
     <div className="running-xen">
       <p className="rx-when">
         {r.after < 0 ? "At boot" : <>After <code>{inputText(records[r.after].input)}</code></>}
+        {r.during && (
+          <>
+            , before <code>{r.during.text}</code>, which is under way at the cursor
+          </>
+        )}
         {whenText(r)}
       </p>
       <table className="rx-table" aria-label="xl info at boot and now">
