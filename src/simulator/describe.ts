@@ -90,7 +90,7 @@ export function describeEvent(e: HvEvent, recordTarget?: RecordTarget): string {
       const marks = e.marks ? `; a knob marks ${e.marks === "consistent" ? "the functions consistently with the rc" : `${e.marks} function(s)`} applied` : "";
       if (!e.executed) {
         const rc = e.rc === undefined ? "void" : `${rcText(e.rc)}${e.overridden ? " (set by a knob)" : " (default)"}`;
-        return `${e.hook} hook #${e.index} at ${e.fn}, not executed (no ARM32 interpreter): ${rc}${marks}`;
+        return `${e.hook} hook #${e.index} at ${e.fn}, not executed: ${rc}${marks}`;
       }
       const ran = `${e.instructions} instructions, ${e.calls} calls, ${e.faults} faults, ${e.fixups} fixups`;
       let result: string;

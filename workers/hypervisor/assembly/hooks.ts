@@ -4,8 +4,8 @@
 // fstate[].applied, which was_action_consistent() reads) come from the code. A scenario knob
 // (setHookResult / setHookMarks) overrides the value or the marks for teaching, and the event
 // says so. A run whose outcome is unknown stops the simulation unless a knob supplies the value.
-// On ARM32, which has no interpreter, hooks are not executed: their values come from the knobs
-// alone (default 0), as the events say.
+// Every architecture runs them (x86-64, AArch64 and ARM32 interpreters); on ARM32 a hook that
+// takes a struct payload (pre/post/action) stops as unmodelled, its ILP32 layout not being laid out.
 import { begin, end, fStr, fInt, fBool, fAddr, consoleLine, LEVEL_ERR } from "./events";
 import {
   Payload,
@@ -125,8 +125,8 @@ function stopUnknown(p: Payload, kind: i32, cpu: i32, fn: u64): void {
 }
 
 /**
- * Runs hook `kind` (a single-pointer hook) of `p` when it can be run. Null when it cannot (ARM32)
- * or when it crashed Xen or left its outcome unknown without a knob (the host is down then).
+ * Runs hook `kind` (a single-pointer hook) of `p` when it can be run. Null when it cannot
+ * (hooksRunnable()) or when it crashed Xen or left its outcome unknown without a knob (the host is down then).
  */
 function execSingle(p: Payload, kind: i32, cpu: i32, irqsOn: bool): RunResult | null {
   if (!hooksRunnable()) return null;
@@ -171,7 +171,7 @@ export function runPostHook(p: Payload, kind: i32, cpu: i32): void {
  * The apply or revert action hook, which replaces Xen's native routine: it runs with IRQs off on
  * the master and marks the functions applied (or not) itself. A knob (the marks, or the value,
  * which then implies consistent marks) replaces what the code did to fstate[].applied: the
- * state before the hook is put back and the knob's marks are made; on ARM32 the knobs alone decide.
+ * state before the hook is put back and the knob's marks are made.
  */
 export function runActionHook(p: Payload, kind: i32, cpu: i32): i32 {
   const apply = kind == HOOK_APPLY;
@@ -236,7 +236,7 @@ export function runVoidHooks(p: Payload, kind: i32, cpu: i32): bool {
 /** Where a hook's value came from, for an explanation: "; a knob's value ..." or "". */
 export function hookOrigin(p: Payload, kind: i32): string {
   if (isForced(p.name, kind)) return "; the value a knob set, the code's own result overridden";
-  return hooksRunnable() ? "" : "; a knob's value: ARM32 hooks are not executed";
+  return hooksRunnable() ? "" : "; a knob's value: the hook was not run";
 }
 
 /**

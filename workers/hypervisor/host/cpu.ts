@@ -1,8 +1,8 @@
 // Typed face of the interpreter's wasm exports (workers/hypervisor/assembly/cpu/api.ts): run a
 // function of the simulated Xen and read why it stopped. The numbers mirror assembly/cpu/consts.ts.
 
-export type CpuArch = "x86_64" | "aarch64";
-export const CPU_ARCH_CODE: Record<CpuArch, number> = { x86_64: 1, aarch64: 2 };
+export type CpuArch = "x86_64" | "aarch64" | "arm32";
+export const CPU_ARCH_CODE: Record<CpuArch, number> = { x86_64: 1, aarch64: 2, arm32: 3 };
 
 export const FAULT_KINDS = [
   "none",
@@ -15,6 +15,7 @@ export const FAULT_KINDS = [
   "breakpoint",
   "general-protection",
   "pc-alignment",
+  "alignment",
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -111,7 +112,7 @@ export interface CpuRunner {
   fixup(budget?: bigint): CpuStop;
   resumeAt(pc: bigint, budget?: bigint): CpuStop;
   counters(): CpuCounters;
-  /** x86: 0-15 rax..r15, 16 rip, 17 rflags, 18/19 fs/gs base. A64: 0-30, 31 sp, 32 pc, 33 nzcv, 34 tpidr_el2. */
+  /** x86: 0-15 rax..r15, 16 rip, 17 rflags, 18/19 fs/gs base. A64: 0-30, 31 sp, 32 pc, 33 nzcv, 34 tpidr_el2. A32: 0-15 r0..r15, 16 cpsr. */
   reg(which: number): bigint;
   setReg(arch: CpuArch, which: number, v: bigint): void;
 }

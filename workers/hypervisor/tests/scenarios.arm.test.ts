@@ -1,6 +1,10 @@
-// The demo scenarios on the ARM sample images: AArch64 `B` and NOPs, ARM32 `B` with its +8 bias.
+// The demo scenarios on the ARM sample images: AArch64 `B` and NOPs, ARM32 `B` with its +8 bias,
+// and ARM32 code (Xen's version functions, the hello payload's hooks) run on the A32 interpreter.
 import { describe, expect, it } from "vitest";
-import { APPLIED, CHECKED, EBUSY, EINVAL, ACTION, addr, apply, booted, bytesAt, eventsOf, funcs, lines, replace, revert, upload } from "./harness.ts";
+import { parseElf } from "../../../src/elf/index.ts";
+import { APPLIED, CHECKED, EBUSY, EINVAL, ACTION, addr, apply, booted, bytesAt, eventsOf, funcs, lines, replace, revert, sample, upload } from "./harness.ts";
+import { Edit, payloadBytes } from "./support/payloads.ts";
+import { symbolAddress } from "./cpu/harness.ts";
 
 function le32(v: number): string {
   const b = Buffer.alloc(4);
@@ -59,17 +63,58 @@ describe("aarch64", () => {
 });
 
 describe("arm32", () => {
-  it("hello world writes B (cond AL) with the +8 PC bias and reverts", async () => {
+  const image = parseElf(sample("arm32/xen-syms"));
+  /** The hello sample without its load hooks (section renamed, so Xen finds none): see the JUMP24 test. */
+  const helloNoLoadHooks = () => new Edit(payloadBytes("arm32", "xen_hello_world")).rename(".livepatch.hooks.load", ".data.hooks_off").bytes;
+
+  it("xl info runs the image's version functions on the A32 interpreter (the samples README's values)", async () => {
     const hv = await booted("arm32", 2);
-    expect(upload(hv, "arm32", "xen_hello_world")).toBe(0);
+    const info = hv.xlInfo();
+    const value = (k: string) => info.fields.find((f) => f.key === k)!;
+    expect(value("xen_major")).toMatchObject({ value: "4", outcome: "returned" });
+    expect(value("xen_minor")).toMatchObject({ value: "23", outcome: "returned" });
+    expect(value("xen_extra")).toMatchObject({ value: "-unstable", outcome: "returned" });
+    // public/samples/README.md's build-id table (readelf -n of the image)
+    expect(value("build_id")).toMatchObject({ value: "1d3a5e99c5b652fc5267af9993202982c39963b5", outcome: "returned" });
+  });
+
+  it("hello world writes B (cond AL) with the +8 PC bias, xl info says Hello World, and the unload hooks run at REVERT", async () => {
+    const hv = await booted("arm32", 2);
+    expect(hv.upload("xen_hello_world", helloNoLoadHooks())).toBe(0);
     const [f] = funcs(hv, "xen_hello_world");
     const old = addr(f.oldAddr);
     const before = bytesAt(hv, old, 4);
     expect(apply(hv, "xen_hello_world")).toBe(0);
     const insn = 0xea000000 | Number(((addr(f.newAddr) - (old + 8n)) >> 2n) & 0x00ffffffn);
     expect(bytesAt(hv, old, 4)).toBe(le32(insn));
+    expect(hv.xlInfo().fields.find((x) => x.key === "xen_extra")).toMatchObject({ value: "Hello World", outcome: "returned" });
     expect(revert(hv, "xen_hello_world")).toBe(0);
     expect(bytesAt(hv, old, 4)).toBe(before);
+    // hello_world_unload (b printk), hello_world_count, hello_world_check (counter 1: no trap)
+    expect(lines(hv)).toContain("Hook unloaded.");
+    expect(eventsOf(hv, "hook").filter((e) => e.hook === "unload").map((e) => (e.executed ? e.outcome : "not executed"))).toEqual(["returned", "returned", "returned"]);
+    expect(hv.payload("xen_hello_world")!.state).toBe("CHECKED");
+  });
+
+  it("Xen's R_ARM_JUMP24 clears bit 0 of imm24, so the hello load hook's `b printk` lands 4 bytes early and never returns", async () => {
+    // xen/arch/arm/arm32/livepatch.c perform_rel(): val = (S + A - P) >> 2; val &= 0x00FFFFFE
+    const hv = await booted("arm32", 2);
+    expect(upload(hv, "arm32", "xen_hello_world")).toBe(0);
+    const printk = symbolAddress(image, "printk");
+    apply(hv, "xen_hello_world");
+    const [load] = eventsOf(hv, "hook").filter((e) => e.hook === "load");
+    // hello_world_load: movw r0; movt r0; b printk (objdump of the payload); A = -8 from the word eafffffe
+    const p = addr(load.fn) + 8n;
+    const val = Number(BigInt.asUintN(32, printk - 8n - p) >> 2n) & 0x00fffffe;
+    expect(bytesAt(hv, p, 4)).toBe(le32(0xea000000 | val));
+    const target = p + 8n + (BigInt.asIntN(24, BigInt(val)) << 2n);
+    expect(target).toBe(printk - 4n);
+    // printk - 4 is start_xen's last word, `b` back to its `bl idle_loop_hook` loop (objdump of xen-syms)
+    const startXen = symbolAddress(image, "start_xen");
+    expect(target >= startXen && target < printk).toBe(true);
+    expect(load.executed && load.outcome).toBe("unknown");
+    expect(eventsOf(hv, "run-stop")[0]).toMatchObject({ reason: "budget" });
+    expect(lines(hv)).not.toContain("Hook executing.");
   });
 
   it("NOP-out writes mov r0, r0", async () => {

@@ -22,7 +22,7 @@ function objdump(tool: string, image: string, fn: string): { addr: bigint; bytes
   const rows: { addr: bigint; bytes: number[]; text: string }[] = [];
   for (const m of out.matchAll(/^\s*([0-9a-f]+):\t((?:[0-9a-f]{2,8} )+)\s*\t(.*)$/gm)) {
     const words = m[2].trim().split(" ");
-    // aarch64 objdump prints one 32-bit word; x86 prints bytes
+    // aarch64 and arm objdump print one 32-bit word; x86 prints bytes
     const bytes = words.length === 1 && words[0].length === 8 ? [0, 8, 16, 24].map((s) => (parseInt(words[0], 16) >>> s) & 0xff) : words.map((b) => parseInt(b, 16));
     rows.push({ addr: BigInt(`0x${m[1]}`), bytes, text: m[3].trim() });
   }
@@ -30,11 +30,12 @@ function objdump(tool: string, image: string, fn: string): { addr: bigint; bytes
   return rows;
 }
 
-/** The constant xen_major_version() returns: its `mov $N,%eax` / `mov w0, #N`. */
+/** The constant xen_major_version() returns: its `mov $N,%eax` / `mov w0, #N` / `mov r0, #N`. */
 function majorOf(tool: string, image: string): number {
-  const mov = objdump(tool, image, "xen_major_version").find((i) => /^mov\s+(\$0x[0-9a-f]+,%eax|w0, #0x[0-9a-f]+)/.test(i.text));
+  const mov = objdump(tool, image, "xen_major_version").find((i) => /^mov\s+(\$0x[0-9a-f]+,%eax|w0, #0x[0-9a-f]+|r0, #\d+)/.test(i.text));
   if (!mov) throw new Error("xen_major_version has no constant mov");
-  return parseInt(/0x([0-9a-f]+)/.exec(mov.text)![1], 16);
+  const hex = /0x([0-9a-f]+)/.exec(mov.text);
+  return hex ? parseInt(hex[1], 16) : parseInt(/#(\d+)/.exec(mov.text)![1], 10);
 }
 
 const field = (hv: HypervisorApi, key: string) => hv.xlInfo().fields.find((f) => f.key === key)!;
@@ -45,6 +46,7 @@ describe("XENVER_version after a NOP-out of xen_minor_version, on the samples", 
   for (const [arch, tool, keep] of [
     ["x86_64", "objdump", /^mov\s+%eax,%ebx$/],
     ["aarch64", "aarch64-linux-gnu-objdump", /^mov\s+w19, w0$/],
+    ["arm32", "arm-linux-gnueabihf-objdump", /^mov\s+r4, r0$/],
   ] as const) {
     it(`${arch}: xl info runs the image's do_xen_version; xen_minor is what xen_major_version left in the return register`, async () => {
       const image = join(SAMPLES, arch, "xen-syms");

@@ -9,7 +9,7 @@
 // goes on; after a fault with a fixup, cpuFixup() resumes at it; cpuResumeAt continues anywhere
 // (past an int3/brk, for example). Counters cover the current call, across its resumes.
 import * as S from "./state";
-import { ARCH_X86_64, ARCH_AARCH64, RETURN_SENTINEL, STOP_FAULT, STOP_NOT_STARTED, STOP_RETURNED, STOP_SERVICE } from "./consts";
+import { ARCH_X86_64, ARCH_AARCH64, ARCH_ARM32, RETURN_SENTINEL, STOP_FAULT, STOP_NOT_STARTED, STOP_RETURNED, STOP_SERVICE } from "./consts";
 import { resetServices, addService, servicesReady } from "./services";
 import { resetExTables, addExTable, removeExTable } from "./extable";
 import { clearFault, setCanonicalCheck, mmuInvalidate, mmuSync, wr, fKind } from "./mmu";
@@ -19,6 +19,10 @@ import { raiseMemory } from "./x86/faults";
 import * as X from "./x86/regs";
 import { a64Run, a64Reset, a64Reg, a64SetReg, a64Pc, a64SetPc, A64_SP, A64_LR } from "./a64/exec";
 import { setDaif as a64SetDaif, daif as a64Daif } from "./a64/regs";
+import { a32Run, a32Reset, a32Reg, a32SetReg, a32Pc, a32SetPc, a32Aif, a32SetAif, A32_SP, A32_LR, A32_RETURN_SENTINEL } from "./a32/exec";
+
+/** CPSR.I: IRQs masked. */
+const A32_CPSR_I: u32 = 0x80;
 
 /** DAIF.I: IRQs masked. */
 const A64_DAIF_I: u32 = 0x80;
@@ -85,6 +89,7 @@ function run(budget: u64): i32 {
   while (again) {
     const before = S.insns;
     if (S.arch == ARCH_X86_64) x86Run(left);
+    else if (S.arch == ARCH_ARM32) a32Run(left);
     else a64Run(left);
     const used = S.insns - before;
     left = used >= left ? 0 : left - used;
@@ -100,6 +105,7 @@ function run(budget: u64): i32 {
 
 function setPc(pc: u64): void {
   if (S.arch == ARCH_X86_64) X.setRip(pc);
+  else if (S.arch == ARCH_ARM32) a32SetPc(pc);
   else a64SetPc(pc);
 }
 
@@ -110,7 +116,7 @@ export function cpuCall(arch: i32, entry: u64, nargs: i32, stackBase: u64, stack
   clearFault();
   S.resetCounters();
   S.setPaused(false);
-  if ((arch != ARCH_X86_64 && arch != ARCH_AARCH64) || nargs < 0 || nargs > S.MAX_ARGS) {
+  if ((arch != ARCH_X86_64 && arch != ARCH_AARCH64 && arch != ARCH_ARM32) || nargs < 0 || nargs > S.MAX_ARGS) {
     S.stopOther(STOP_NOT_STARTED, entry);
     return STOP_NOT_STARTED;
   }
@@ -135,6 +141,24 @@ export function cpuCall(arch: i32, entry: u64, nargs: i32, stackBase: u64, stack
     if (fKind != FAULT_NONE) {
       raiseMemory(entry, true);
       return S.stopKind;
+    }
+  } else if (arch == ARCH_ARM32) {
+    // AAPCS: r0-r3, then the stack (sp 8-byte aligned at a public interface), one word each
+    setCanonicalCheck(false);
+    if (!keep) {
+      a32Reset();
+      if (!entryIrqs) a32SetAif(A32_CPSR_I);
+    }
+    const sp32 = <u64>(<u32>top) - <u64>(nargs > 4 ? ((nargs - 4 + 1) & ~1) * 4 : 0);
+    for (let i = 0; i < nargs && i < 4; i++) a32SetReg(i, unchecked(args[i]) & 0xffffffff);
+    for (let i = 4; i < nargs; i++) wr(sp32 + <u64>(4 * (i - 4)), unchecked(args[i]) & 0xffffffff, 4);
+    a32SetReg(A32_SP, sp32);
+    a32SetReg(A32_LR, <u64>A32_RETURN_SENTINEL);
+    a32SetPc(entry);
+    if (fKind != FAULT_NONE) {
+      clearFault();
+      S.stopOther(STOP_NOT_STARTED, entry);
+      return STOP_NOT_STARTED;
     }
   } else {
     setCanonicalCheck(false);
@@ -165,6 +189,11 @@ export function cpuServiceReturn(value: u64, budget: u64): i32 {
     X.setReg(0, value);
     X.setReg(X.RSP, X.reg(X.RSP) + 8);
     X.setRip(S.serviceReturnTo);
+  } else if (S.arch == ARCH_ARM32) {
+    // a 64-bit result (get_s_time) comes back in r0:r1
+    a32SetReg(0, value & 0xffffffff);
+    a32SetReg(1, value >> 32);
+    a32SetPc(a32Reg(A32_LR));
   } else {
     a64SetReg(0, value);
     a64SetPc(a64Reg(A64_LR));
@@ -246,9 +275,10 @@ export function cpuCounter(which: i32): u64 {
 
 /**
  * A register of the last run. x86: 0-15 rax..r15, 16 rip, 17 rflags, 18 fs base, 19 gs base.
- * A64: 0-30 x0..x30, 31 sp, 32 pc, 33 nzcv (bits 31-28), 34 tpidr_el2.
+ * A64: 0-30 x0..x30, 31 sp, 32 pc, 33 nzcv (bits 31-28), 34 tpidr_el2. A32: 0-15 r0..r15, 16 cpsr.
  */
 export function cpuReg(which: i32): u64 {
+  if (S.arch == ARCH_ARM32) return a32Reg(which);
   if (S.arch == ARCH_X86_64) {
     if (which >= 0 && which < 16) return X.reg(<u8>which);
     if (which == 16) return X.rip;
@@ -271,17 +301,23 @@ export function cpuSetReg(arch: i32, which: i32, v: u64): void {
     else if (which == 19) X.setReg(X.GSBASE, v);
     return;
   }
+  if (arch == ARCH_ARM32) {
+    a32SetReg(which, v);
+    return;
+  }
   if (which == 32) a64SetPc(v);
   else a64SetReg(which, v);
 }
 
 /** The paused run's IRQ state as local_irq_save() reads it: RFLAGS on x86, DAIF on A64. */
 export function cpuIrqFlags(): u64 {
+  if (S.arch == ARCH_ARM32) return a32Reg(16);
   return S.arch == ARCH_X86_64 ? X.rflags() : <u64>a64Daif;
 }
 
 /** Whether the paused run takes interrupts (x86 RFLAGS.IF set, A64 DAIF.I clear). */
 export function cpuIrqsEnabled(): bool {
+  if (S.arch == ARCH_ARM32) return (a32Aif() & A32_CPSR_I) == 0;
   return S.arch == ARCH_X86_64 ? (X.rflags() & <u64>X.IF) != 0 : (a64Daif & A64_DAIF_I) == 0;
 }
 
@@ -290,11 +326,13 @@ export function cpuSetIrqsEnabled(on: bool): void {
   if (S.arch == ARCH_X86_64) {
     const rest = <u32>X.rflags() & ~X.ARITH;
     X.setRflagsRest(on ? rest | X.IF : rest & ~X.IF);
-  } else a64SetDaif(on ? a64Daif & ~A64_DAIF_I : a64Daif | A64_DAIF_I);
+  } else if (S.arch == ARCH_ARM32) a32SetAif(on ? a32Aif() & ~A32_CPSR_I : a32Aif() | A32_CPSR_I);
+  else a64SetDaif(on ? a64Daif & ~A64_DAIF_I : a64Daif | A64_DAIF_I);
 }
 
-/** local_irq_restore(flags): x86 takes only IF from `flags`, A64 writes DAIF. */
+/** local_irq_restore(flags): x86 takes only IF from `flags`, A64 writes DAIF, A32 the CPSR's A/I/F. */
 export function cpuRestoreIrqFlags(flags: u64): void {
-  if (S.arch == ARCH_X86_64) cpuSetIrqsEnabled((flags & <u64>X.IF) != 0);
+  if (S.arch == ARCH_ARM32) a32SetAif(<u32>flags);
+  else if (S.arch == ARCH_X86_64) cpuSetIrqsEnabled((flags & <u64>X.IF) != 0);
   else a64SetDaif(<u32>flags);
 }

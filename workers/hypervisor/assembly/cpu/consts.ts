@@ -3,6 +3,7 @@
 
 export const ARCH_X86_64: i32 = 1;
 export const ARCH_AARCH64: i32 = 2;
+export const ARCH_ARM32: i32 = 3;
 
 // Why a run stopped.
 export const STOP_RETURNED: i32 = 1; // the function returned to the caller's sentinel
@@ -24,6 +25,7 @@ export const FAULT_UNDEFINED: i32 = 6; // ud2, an opcode invalid in this mode, A
 export const FAULT_BREAKPOINT: i32 = 7; // int3, A64 brk (the immediate is kept)
 export const FAULT_GP: i32 = 8; // x86 #GP not about an address (instruction longer than 15 bytes)
 export const FAULT_PC_ALIGN: i32 = 9; // A64: branch to an address that is not a multiple of 4
+export const FAULT_ALIGNMENT: i32 = 10; // A32: unaligned data access with HSCTLR.A set (Xen's arm32)
 
 // x86 vectors.
 export const X86_DE: i32 = 0;

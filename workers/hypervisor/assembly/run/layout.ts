@@ -36,7 +36,7 @@ export function heapBase(): u64 {
 }
 
 // ---- struct payload (xen/include/xen/livepatch_payload.h), LP64, payload version 2 ----
-// (arm32 hooks are not run, so its ILP32 layout is not laid out.)
+// (its ILP32 layout is not laid out: an arm32 hook that takes it is not run, run/hook_exec.ts.)
 // Offsets as gcc lays the struct out for Xen 4.14 and later (checked with gdb's `ptype /o` against
 // x86_64 and arm64 xen-syms). `struct virtual_region` carries ex/ex_end only on x86
 // (CONFIG_HAS_EX_TABLE), so every field after it sits 16 bytes lower on arm64.

@@ -6,7 +6,7 @@
 //
 // A quiet run leaves no trace in the log: no console lines, no panic. Between quietBegin() and
 // quietEnd() every byte written is put back afterwards as well (the page's look at `xl info`).
-import { arch, ARCH_X86_64 } from "../image";
+import { arch, ARCH_X86_64, ARCH_ARM32 } from "../image";
 import { consoleLine } from "../events";
 import { panic } from "../halt";
 import { journalStart, journalRollback } from "../memory";
@@ -73,6 +73,9 @@ const X86_ARG_REGS: i32[] = [7, 6, 2, 1, 8, 9];
 /** printk's variadic arguments after the format, from the stopped call's registers, then its stack. */
 class CallArgs extends ArgSource {
   i: i32 = 1;
+  wide(): u64 {
+    return arch == ARCH_ARM32 ? wideArm32(this) : this.next();
+  }
   next(): u64 {
     const k = this.i++;
     if (arch == ARCH_X86_64) {
@@ -80,9 +83,22 @@ class CallArgs extends ArgSource {
       // [rsp] is the return address; the seventh argument follows it
       return readLe(cpuReg(4) + 8 + <u64>(k - 6) * 8, 8);
     }
+    if (arch == ARCH_ARM32) {
+      // AAPCS: r1-r3, then the caller's stack words from sp (one 32-bit word per argument)
+      if (k < 4) return cpuReg(k);
+      return readLe(cpuReg(13) + <u64>(k - 4) * 4, 4);
+    }
     if (k < 8) return cpuReg(k);
     return readLe(cpuReg(31) + <u64>(k - 8) * 8, 8);
   }
+}
+
+/** AAPCS: a 64-bit argument takes an even register pair (r2:r3) or an 8-byte aligned stack slot. */
+function wideArm32(a: CallArgs): u64 {
+  if ((a.i & 1) != 0) a.i++;
+  const lo = a.next();
+  const hi = a.next();
+  return (lo & 0xffffffff) | (hi << 32);
 }
 
 function emit(ctx: RunContext, r: RunResult, lines: PrintedLine[]): void {
@@ -250,7 +266,7 @@ export function runXen(entry: u64, args: u64[], ctx: RunContext): RunResult {
   if (ctx.keepRegs) cpuKeepRegsOnce();
   ctx.keepRegs = false;
   const base = stackBase(ctx.cpu);
-  let stop = cpuCall(arch == ARCH_X86_64 ? 1 : 2, entry, n, base, STACK_SIZE - STACK_TOP_RESERVE, ctx.budget);
+  let stop = cpuCall(arch == ARCH_X86_64 ? 1 : arch == ARCH_ARM32 ? 3 : 2, entry, n, base, STACK_SIZE - STACK_TOP_RESERVE, ctx.budget);
   cpuSetEntryIrqs(true);
   for (;;) {
     const used = cpuCounter(0);

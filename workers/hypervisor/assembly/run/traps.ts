@@ -3,7 +3,7 @@
 // (xen/arch/x86/traps.c) and ARM do_trap_hyp_sync() / do_trap_brk() / do_unexpected_trap()
 // (xen/arch/arm/traps.c): a bug frame (WARN goes on, BUG and ASSERT panic), an exception-table
 // fixup, or the fatal message Xen panics with.
-import { arch, ARCH_X86_64 } from "../image";
+import { arch, ARCH_X86_64, ARCH_ARM32 } from "../image";
 import { FAULT_UNDEFINED, FAULT_BREAKPOINT, X86_PF, A64_EC_BRK, A64_EC_DABT, A64_EC_IABT } from "../cpu/consts";
 import { cpuStopPc, cpuFaultKind, cpuFaultVector, cpuFaultAddr, cpuFaultError, cpuFaultFixup, cpuFaultInfo, cpuFaultResume, cpuReg } from "../cpu/api";
 import { readByte, readOk } from "./mem";
@@ -169,10 +169,43 @@ function a64(t: Trap, cpu: i32): void {
   t.printed.push(t.message);
 }
 
+/** BUG_OPCODE (asm/arm32/bug.h): the `udf` word an arm32 bug frame points at. */
+const A32_BUG_OPCODE: u64 = 0xe7f000f0;
+
+/**
+ * arm32 Xen (xen/arch/arm/arm32/traps.c): an undefined instruction is a bug frame when it is
+ * BUG_OPCODE in Xen's text and do_bug_frame() finds the frame, else do_unexpected_trap("Undefined
+ * Instruction"); a prefetch abort (a fetch from an unmapped or non-executable page, a BKPT) is
+ * do_unexpected_trap("Prefetch Abort"); a data abort goes through do_trap_hyp_sync() as on arm64.
+ */
+function a32(t: Trap, cpu: i32): void {
+  const pc = cpuStopPc();
+  const ec = cpuFaultVector();
+  const kind = cpuFaultKind();
+  const unexpected = "CPU" + cpu.toString() + ": Unexpected Trap: ";
+  t.action = TRAP_PANIC;
+  if (kind == FAULT_UNDEFINED) {
+    if (cpuFaultInfo() == A32_BUG_OPCODE && (pc & 3) == 0 && inTextRegion(pc)) {
+      const hit = findBugFrame(pc);
+      if (hit !== null && bugFrame(t, hit, cpu, pc, 4)) return;
+    }
+    t.message = unexpected + "Undefined Instruction";
+    t.printed.push(t.message);
+    return;
+  }
+  if (ec == A64_EC_IABT || kind == FAULT_BREAKPOINT) {
+    t.message = unexpected + "Prefetch Abort";
+    t.printed.push(t.message);
+    return;
+  }
+  a64(t, cpu);
+}
+
 /** Xen's handling of the fault the last run stopped at, on `cpu` with IRQs `irqsOn` at entry. */
 export function xenTrap(cpu: i32, irqsOn: bool): Trap {
   const t = new Trap();
   if (arch == ARCH_X86_64) x86(t, cpu, irqsOn);
+  else if (arch == ARCH_ARM32) a32(t, cpu);
   else a64(t, cpu);
   return t;
 }

@@ -10,6 +10,7 @@
 import { PAGE_SIZE } from "../memory";
 import { readByte, readOk, writeInt } from "./mem";
 import { symbolText } from "./symbolize";
+import { is64 } from "../image";
 
 const ZEROPAD: i32 = 1;
 const SIGN: i32 = 2;
@@ -27,9 +28,18 @@ export const PRINTK_BUF: i32 = 1024;
 /** How far a %s argument is read looking for its NUL. */
 const MAX_STRING: i32 = 4096;
 
+/** %p's default width: 2 * sizeof(void *) hex digits. */
+function pointerDigits(): i32 {
+  return is64() ? 16 : 8;
+}
+
 export abstract class ArgSource {
   /** The next integer argument (64 bits; the caller narrows it as va_arg would). */
   abstract next(): u64;
+  /** The next 64-bit argument (long long): one slot on LP64; ILP32 sources override it. */
+  wide(): u64 {
+    return this.next();
+  }
 }
 
 class Out {
@@ -175,7 +185,7 @@ function pointer(o: Out, fmt: string, at: i32, arg: u64, fieldWidthIn: i32, prec
     }
     // Not in any text region: the plain pointer.
     if (fieldWidth == -1) {
-      fieldWidth = 16;
+      fieldWidth = pointerDigits();
       flags |= ZEROPAD;
     }
     number(o, arg, 16, fieldWidth, precision, flags);
@@ -183,7 +193,7 @@ function pointer(o: Out, fmt: string, at: i32, arg: u64, fieldWidthIn: i32, prec
   }
   const skip = ext == 0x62 || ext == 0x64 || ext == 0x70 || ext == 0x76 ? (ext == 0x62 && at + 2 < fmt.length && fmt.charCodeAt(at + 2) == 0x6c ? 2 : 1) : 0;
   if (fieldWidth == -1) {
-    fieldWidth = 16;
+    fieldWidth = pointerDigits();
     flags |= ZEROPAD;
   }
   number(o, arg, 16, fieldWidth, precision, flags);
@@ -285,7 +295,7 @@ export function vsnprintf(fmt: string, args: ArgSource, size: i32 = PRINTK_BUF):
     if (conv == 0x6e) {
       // %n stores how many characters were produced so far (an int, a long with 'l' or 'z').
       const p = args.next();
-      const wide = qualifier == 0x6c || qualifier == 0x5a || qualifier == 0x7a;
+      const wide = (qualifier == 0x6c || qualifier == 0x5a || qualifier == 0x7a) && is64();
       if (!writeInt(p, <u64>o.count, wide ? 8 : 4)) {
         badAddr = p;
         break;
@@ -312,11 +322,11 @@ export function vsnprintf(fmt: string, args: ArgSource, size: i32 = PRINTK_BUF):
       continue;
     }
     i++;
-    const raw = args.next();
+    const raw = qualifier == 0x4c ? args.wide() : args.next();
     let num: u64;
     if (qualifier == 0x4c) num = raw;
-    else if (qualifier == 0x6c) num = raw;
-    else if (qualifier == 0x5a || qualifier == 0x7a) num = raw;
+    // long and size_t are 64 bits on LP64, 32 (as int) on ILP32 (arm32)
+    else if ((qualifier == 0x6c || qualifier == 0x5a || qualifier == 0x7a) && is64()) num = raw;
     else if (qualifier == 0x68) num = (flags & SIGN) != 0 ? <u64>(<i64>(<i16>raw)) : <u64>(<u16>raw);
     else num = (flags & SIGN) != 0 ? <u64>(<i64>(<i32>raw)) : <u64>(<u32>raw);
     number(o, num, base, fieldWidth, precision, flags);

@@ -16,7 +16,7 @@
 // what xen_build_init() found in the image's note at boot (4.7+: xen_build_id / xen_build_id_len),
 // or, in images that have it, what the older `int xen_build_id(const void **p, unsigned int *len)`
 // returns.
-import { imageFind, imageSymKind, SYM_FUNC, imageAddrOf } from "../image";
+import { imageFind, imageSymKind, SYM_FUNC, imageAddrOf, is64 } from "../image";
 import { isHalted } from "../halt";
 import { jsonStr } from "../events";
 import { runXen, quietBegin, quietEnd, xenReadFault, RunContext, RunResult, OUTCOME_NAMES, OUTCOME_RETURNED, OUTCOME_CRASHED } from "./runner";
@@ -144,7 +144,7 @@ function buildIdField(): Field {
       fail(f, "returned", "xen_build_id() returned " + (<i32>r.value).toString());
       return f;
     }
-    f.value = hexOf(readLe(out, 8), readLe(out + 8, 4));
+    f.value = hexOf(readLe(out, is64() ? 8 : 4), readLe(out + 8, 4));
     if (f.value === null) fail(f, "returned", "the build-id pointer xen_build_id() gave is not mapped");
     return f;
   }
@@ -165,7 +165,7 @@ function buildIdField(): Field {
     return f;
   }
   const len = readLe(lenAt, 4);
-  const p = readLe(varAt, 8);
+  const p = readLe(varAt, is64() ? 8 : 4);
   // XENVER_build_id: -ENODATA without one; xl then has nothing to print
   if (len == 0) {
     fail(f, "returned", "Xen has no build-id (XENVER_build_id returns -ENODATA)");

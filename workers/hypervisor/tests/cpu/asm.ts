@@ -1,5 +1,5 @@
 // Instruction encodings for the tests, made by the system assemblers (GNU as for x86-64 in Intel
-// syntax, aarch64-linux-gnu-as) and committed in fixtures/encodings.json, so the tests run where
+// syntax, aarch64-linux-gnu-as, arm-linux-gnueabihf-as for A32) and committed in fixtures/encodings.json, so the tests run where
 // no assembler is installed. `node tests/cpu/fixtures/assemble.mjs` refreshes the file from every
 // x86("...") and a64("...") written in tests/cpu/*.test.ts. Statements are separated by ";".
 import { readFileSync } from "node:fs";
@@ -14,3 +14,4 @@ function lookup(arch: string, src: string): Uint8Array {
 
 export const x86 = (src: string): Uint8Array => lookup("x86", src);
 export const a64 = (src: string): Uint8Array => lookup("a64", src);
+export const a32 = (src: string): Uint8Array => lookup("a32", src);

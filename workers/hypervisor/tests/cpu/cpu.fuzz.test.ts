@@ -1,4 +1,4 @@
-// Random bytes run as code, on both architectures: the interpreter never traps the wasm and every
+// Random bytes run as code, on every architecture: the interpreter never traps the wasm and every
 // run ends in a result (return or halt), a fault, an unsupported instruction, a service stop or
 // the step budget, with the instruction count inside the budget. Half the inputs are random
 // bytes, half are random sequences of real encodings (the test snippets) with random bytes
@@ -18,7 +18,7 @@ const pool = (prefix: string) =>
   Object.entries(table)
     .filter(([k]) => k.startsWith(prefix))
     .map(([, v]) => new Uint8Array(Buffer.from(v, "hex")));
-const POOLS: Record<CpuArch, Uint8Array[]> = { x86_64: pool("x86:"), aarch64: pool("a64:") };
+const POOLS: Record<CpuArch, Uint8Array[]> = { x86_64: pool("x86:"), aarch64: pool("a64:"), arm32: pool("a32:") };
 const ENDINGS = new Set(["returned", "halt", "fault", "unsupported", "service", "budget"]);
 
 let box: Box;
@@ -45,7 +45,7 @@ const EDGES = [0n, 1n, 0xffffffffffffffffn, 0x8000000000000000n, 0x7ffffffffffff
 const arg = fc.oneof(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), fc.bigInt({ min: 0n, max: 0x1ff8n }).map((o) => DATA + o), fc.constantFrom(...EDGES));
 
 describe("random code never traps the wasm", () => {
-  for (const arch of ["x86_64", "aarch64"] as CpuArch[]) {
+  for (const arch of ["x86_64", "aarch64", "arm32"] as CpuArch[]) {
     it(`${arch}: every run ends in a defined way`, () => {
       const timer = fuzzTimer(`interpreter ${arch}`, RUNS);
       fc.assert(

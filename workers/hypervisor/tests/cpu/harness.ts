@@ -54,7 +54,7 @@ export function runCode(box: Box, arch: CpuArch, code: Uint8Array, opts: RunOpti
 }
 
 export function load(box: Box, arch: CpuArch, code: Uint8Array, opts: RunOptions = {}): void {
-  box.w.boot(arch === "x86_64" ? 1 : 2, 1, null);
+  box.w.boot(arch === "x86_64" ? 1 : arch === "aarch64" ? 2 : 3, 1, null);
   box.cpu.reset();
   box.w.mapMemory(opts.at ?? CODE, code, PERM.RX);
   box.w.mapMemory(DATA, opts.data ?? new Uint8Array(0x2000), PERM.RW);

@@ -31,7 +31,7 @@ const VERSION_FUNCS = [
   "xen_deny",
 ];
 const STRING_FUNCS = new Set(VERSION_FUNCS.filter((f) => !/_(major|minor)_version$/.test(f)));
-const STACK: Record<CpuArch, bigint> = { x86_64: 0xffff830000000000n, aarch64: 0x0000100000000000n };
+const STACK: Record<CpuArch, bigint> = { x86_64: 0xffff830000000000n, aarch64: 0x0000100000000000n, arm32: 0x40000000n };
 const STACK_SIZE = 0x8000n;
 
 let box: Box;
