@@ -21,8 +21,9 @@ function labelOf(lanes: readonly Lane[]): string {
 /**
  * At most `maxRows` rows (at least one) for `lanes` (in CPU order): one row per lane when they fit;
  * else the lanes `rank` gives a number (lower first: their own row) keep a row while one is left for
- * the rest, which share the remaining rows in CPU order, split as evenly as they go. Rows come in
- * the order of their first CPU.
+ * the rest, which share the remaining rows in CPU order: as many rows as give each two CPUs or
+ * more, the first ones a CPU more when they do not divide evenly. Rows come in the order of their
+ * first CPU.
  */
 export function laneRows(lanes: readonly Lane[], maxRows: number, rank: (l: Lane) => number | null): LaneRow[] {
   const rows = Math.max(1, Math.floor(maxRows));
@@ -35,14 +36,18 @@ export function laneRows(lanes: readonly Lane[], maxRows: number, rank: (l: Lane
     .map((x) => x.l);
   const own = new Set(ranked);
   const rest = lanes.filter((l) => !own.has(l));
-  const groups = Math.min(rest.length, rows - own.size);
+  // Shared rows hold two CPUs at least (a CPU alone in a row reads as one singled out, like those
+  // above) and differ by one at most: 7 CPUs in 4 rows are 3+2+2, not 2+2+2+1; a row may stay free.
+  // There are always two or more left here (more lanes than rows, fewer own rows than rows).
+  const groups = Math.max(1, Math.min(rows - own.size, Math.floor(rest.length / 2)));
+  const size = Math.floor(rest.length / groups);
+  const bigger = rest.length % groups;
   const out: LaneRow[] = ranked.map((l) => ({ lanes: [l], label: labelOf([l]) }));
   let from = 0;
   for (let g = 0; g < groups; g++) {
-    const to = Math.round(((g + 1) * rest.length) / groups);
-    const members = rest.slice(from, to);
+    const members = rest.slice(from, from + size + (g < bigger ? 1 : 0));
     out.push({ lanes: members, label: labelOf(members) });
-    from = to;
+    from += members.length;
   }
   return out.sort((a, b) => a.lanes[0].cpu - b.lanes[0].cpu);
 }
