@@ -1,21 +1,26 @@
 import { describe, expect, it } from "vitest";
 import type { TimelineItem } from "../simulator/types.ts";
-import { beatMs, BRISK_MS, briskPace, CATCH_UP_MS, delayMs, FRAME_MS, playbackStep } from "./playback.ts";
+import { beatAt, beatMs, BRISK_MS, briskPace, CATCH_UP_MS, delayMs, FRAME_MS, playbackStep, WAVE_MS } from "./playback.ts";
 
 // A typical APPLY as the timeline holds it: the input, hypercalls, the CPUs' phases, the write.
-const kinds = ["hypercall", "hypercall-return", "check", "rendezvous", "cpu-phase", "cpu-phase", "cpu-phase", "cpu-phase", "rendezvous", "cpu-phase", "cpu-phase", "cpu-phase", "rendezvous", "write", "state", "console", "rendezvous", "hypercall", "hypercall-return"];
-const apply: TimelineItem[] = [{ type: "input", record: 0 }, ...kinds.map((kind) => ({ type: "event", event: { kind } }) as unknown as TimelineItem)];
-const total = (f: (it: TimelineItem) => number) => apply.reduce((a, it) => a + f(it), 0);
+// kind or kind:phase.
+const kinds = ["hypercall", "hypercall-return", "check", "rendezvous", "cpu-phase:master", "cpu-phase:cpu", "cpu-phase:cpu", "cpu-phase:cpu", "rendezvous", "cpu-phase:irq", "cpu-phase:irq", "cpu-phase:irq", "rendezvous", "write", "state", "console", "rendezvous", "hypercall", "hypercall-return"];
+const event = (k: string) => {
+  const [kind, phase] = k.split(":");
+  return { type: "event", event: phase ? { kind, phase } : { kind } } as unknown as TimelineItem;
+};
+const apply: TimelineItem[] = [{ type: "input", record: 0 }, ...kinds.map(event)];
+const total = (f: (it: TimelineItem, i: number) => number) => apply.reduce((a, it, i) => a + f(it, i), 0);
 
 describe("playback pace", () => {
   it("plays a command the user gave within BRISK_MS, at any speed", () => {
-    for (const speed of [0.5, 1, 16]) expect(total((it) => delayMs(it, speed, briskPace(apply.length)))).toBeLessThanOrEqual(BRISK_MS + 1e-9);
+    for (const speed of [0.5, 1, 16]) expect(total((_, i) => delayMs(apply, i, speed, briskPace(apply.length)))).toBeLessThanOrEqual(BRISK_MS + 1e-9);
     expect(BRISK_MS).toBeLessThanOrEqual(1000);
   });
 
   it("keeps the teaching pace when no brisk pace is set (a scenario step, the Play button)", () => {
-    expect(total((it) => delayMs(it, 1, null))).toBe(total((it) => beatMs(it)));
-    expect(total((it) => delayMs(it, 1, null))).toBeGreaterThan(5 * BRISK_MS);
+    expect(total((_, i) => delayMs(apply, i, 1, null))).toBe(total((it) => beatMs(it)));
+    expect(total((_, i) => delayMs(apply, i, 1, null))).toBeGreaterThan(5 * BRISK_MS);
   });
 });
 
@@ -44,6 +49,69 @@ describe("playbackStep", () => {
 
   it("keeps one item per step at the teaching pace (every beat is longer than a frame)", () => {
     for (let c = 0; c < apply.length; c++) expect(playbackStep(apply, c, 1, null)).toEqual({ to: c + 1, delay: beatMs(apply[c]), wait: beatMs(apply[c]) });
+  });
+
+  // A scenario's `load` step (upload and APPLY) on a host of n CPUs, in the order the simulator
+  // logs it (src/simulator, 8 CPUs): the master's check-in, then the other n − 1 CPUs check in to
+  // the CPU phase, then to the IRQ phase, then are released, each a wave of n − 1 items.
+  function loadStep(n: number): TimelineItem[] {
+    const wave = (phase: string) => Array.from({ length: n - 1 }, () => `cpu-phase:${phase}`);
+    const input: TimelineItem = { type: "input", record: 0 };
+    return [
+      input,
+      ...["hypercall", "placed", "state", "hypercall-return", "hypercall", "hypercall-return", "hypercall", "check", "console", "check", "rendezvous:scheduled", "hypercall-return", "cpu-phase:master", "rendezvous:master"],
+      ...wave("cpu"),
+      "rendezvous:cpu-phase-done",
+      ...wave("irq"),
+      ...["rendezvous:irq-phase-done", "console", "rendezvous:quiesce", "console", "hook", "hook", "write", "rendezvous:revive", "console", "console", "state"],
+      ...wave("release"),
+      ...["console", "rendezvous:done", "hypercall", "hypercall-return"],
+    ].map((k): TimelineItem => (typeof k === "string" ? event(k) : k));
+  }
+  const played = (items: readonly TimelineItem[], speed: number) => {
+    let cursor = 0;
+    let ms = 0;
+    const moves: number[] = [];
+    while (cursor < items.length) {
+      const { to, delay } = playbackStep(items, cursor, speed, null);
+      moves.push(to - cursor);
+      ms += delay;
+      cursor = to;
+    }
+    return { ms, moves };
+  };
+
+  it("a wave of many CPUs takes what three take: a 64-CPU step plays in a 4-CPU step's time, not 34 s (s29 #2)", () => {
+    // By hand, the load step's beats without the CPU waves: the input 260, 4 hypercalls and 4
+    // returns 8 × 260, placed 140, 2 states 2 × 520, 2 checks 2 × 140, 6 consoles 6 × 140, 7
+    // rendezvous events and the master's check-in 8 × 320, 2 hooks 2 × 140, the write 520: 8,000 ms.
+    // Each wave adds 320 a CPU, up to WAVE_MS (960, three CPUs) whatever the count.
+    const expected: Record<number, number> = { 1: 8000, 2: 8000 + 3 * 320, 4: 8000 + 3 * 960, 5: 10880, 8: 10880, 13: 10880, 64: 10880 };
+    for (const [n, ms] of Object.entries(expected)) {
+      const step = loadStep(Number(n));
+      expect(step.length).toBe(31 + 3 * (Number(n) - 1));
+      expect(played(step, 1).ms, `${n} CPUs`).toBeCloseTo(ms, 6);
+      // A scenario step plays twice as brisk (scenario.ts): 5.44 s from 4 CPUs up; it was 34.24 s at 64.
+      expect(played(step, 2).ms, `${n} CPUs`).toBeCloseTo(ms / 2, 6);
+    }
+    expect(WAVE_MS).toBe(960);
+  });
+
+  it("every CPU of a 64-CPU wave is still drawn in turn: 63 check-ins over 480 ms in a step, a few a frame", () => {
+    const step = loadStep(64);
+    const first = step.findIndex((it) => it.type === "event" && (it.event as { phase?: string }).phase === "cpu");
+    // 480 / 63 = 7.62 ms each at the step's double speed: 3 make a frame (22.9 ≥ 16), so 21 moves.
+    for (let i = first; i < first + 63; i++) expect(beatAt(step, i) / 2).toBeCloseTo(480 / 63, 6);
+    const moves: number[] = [];
+    for (let c = first; c < first + 63; ) {
+      const { to } = playbackStep(step.slice(0, first + 63), c, 2, null);
+      moves.push(to - c);
+      c = to;
+    }
+    expect(moves).toEqual(Array.from({ length: 21 }, () => 3));
+    // The events around a wave keep their own beats (the master's check-in, cpu-phase-done).
+    expect(beatAt(step, first - 2)).toBe(320);
+    expect(beatAt(step, first + 63)).toBe(320);
   });
 
   // The player as usePlayback runs it, on a clock: a step's timer fires `wait` after it is

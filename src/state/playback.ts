@@ -21,6 +21,34 @@ export function beatMs(it: TimelineItem | undefined): number {
   }
 }
 
+/**
+ * The most a wave of CPUs takes at the teaching pace, ms: the CPUs that check in to one phase (or
+ * are released, or miss the deadline) one after another. Three CPUs' beats, what the other three
+ * CPUs of a 4-CPU host take; with more CPUs each gets its share, so 63 check in within the same
+ * second instead of 63 beats (20 s), every one still drawn in turn.
+ */
+export const WAVE_MS = 3 * 320;
+
+/** The same kind of CPU event as `b` (both a CPU's check-in to one phase, say). */
+function sameWave(a: TimelineItem | undefined, b: TimelineItem): boolean {
+  return a?.type === "event" && b.type === "event" && a.event.kind === "cpu-phase" && b.event.kind === "cpu-phase" && a.event.phase === b.event.phase;
+}
+
+/**
+ * Item `i`'s beat where it stands: its own (beatMs), or, in a wave of CPU events of one phase on
+ * consecutive items, at most its share of WAVE_MS.
+ */
+export function beatAt(items: readonly TimelineItem[], i: number): number {
+  const it = items[i];
+  const beat = beatMs(it);
+  if (it?.type !== "event" || it.event.kind !== "cpu-phase") return beat;
+  let from = i;
+  while (from > 0 && sameWave(items[from - 1], it)) from--;
+  let to = i + 1;
+  while (to < items.length && sameWave(items[to], it)) to++;
+  return Math.min(beat, WAVE_MS / (to - from));
+}
+
 /** The longest a command the user gave takes to play out, ms. */
 export const BRISK_MS = 800;
 
@@ -29,9 +57,9 @@ export function briskPace(items: number): number {
   return BRISK_MS / Math.max(1, items);
 }
 
-/** How long the player holds `it`: its beat at `speed`, capped by a brisk pace when one is set. */
-export function delayMs(it: TimelineItem | undefined, speed: number, pace: number | null): number {
-  const beat = beatMs(it) / speed;
+/** How long the player holds item `i`: its beat at `speed`, capped by a brisk pace when one is set. */
+export function delayMs(items: readonly TimelineItem[], i: number, speed: number, pace: number | null): number {
+  const beat = beatAt(items, i) / speed;
   return pace === null ? beat : Math.min(beat, pace);
 }
 
@@ -55,7 +83,7 @@ export function playbackStep(items: readonly TimelineItem[], cursor: number, spe
   const late = Math.max(0, behind);
   let to = cursor;
   let delay = 0;
-  do delay += delayMs(items[to++], speed, pace);
+  do delay += delayMs(items, to++, speed, pace);
   while (delay < FRAME_MS + Math.min(late, CATCH_UP_MS) && to < items.length);
   return { to, delay, wait: Math.max(0, delay - late) };
 }

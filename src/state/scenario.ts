@@ -21,7 +21,7 @@ import { recordEnds, type SimInput } from "../simulator/types.ts";
 import type { StoreApi } from "zustand";
 import type { SliceApi } from "./slice.ts";
 import type { LensState } from "./store.ts";
-import { beatMs } from "./playback.ts";
+import { playbackStep } from "./playback.ts";
 import { DEFAULT_IMAGE, prefersReducedMotion } from "./sim.ts";
 import type { LoadedFile } from "./files.ts";
 import { findUserScenario, keepUserScenario } from "./userScenarios.ts";
@@ -139,10 +139,15 @@ export function createScenarioSlice({ set, get }: SliceApi<"scenario">): Scenari
     if (sc().animating) set({ animating: false });
   };
   // Plays the timeline from one step's end to the next at the simulator's own pace, twice as
-  // brisk: a scenario step is watched for its outcome.
+  // brisk: a scenario step is watched for its outcome. Each move shows what is due and holds it
+  // for its beats, as the player does (playbackStep): a wave of many CPUs takes what three take
+  // (WAVE_MS), beats shorter than a frame are shown together, and a page slow to draw catches up,
+  // so a 64-CPU step plays in the seconds a 4-CPU one takes, every CPU still drawn in turn.
   const animateTo = (target: number) => {
     stopAnimation();
     set({ animating: true });
+    /** When the move being made was due (null: the first). */
+    let due: number | null = null;
     const tick = () => {
       const { cursor, items, speed, setCursor } = get().sim;
       if (cursor >= target || cursor >= items.length) {
@@ -150,8 +155,11 @@ export function createScenarioSlice({ set, get }: SliceApi<"scenario">): Scenari
         set({ animating: false });
         return;
       }
-      setCursor(cursor + 1);
-      timer = setTimeout(tick, beatMs(items[cursor]) / speed / 2);
+      const now = performance.now();
+      const { to, wait } = playbackStep(items.slice(0, target), cursor, speed * 2, null, due === null ? 0 : now - due);
+      setCursor(to);
+      due = now + wait;
+      timer = setTimeout(tick, wait);
     };
     tick();
   };
