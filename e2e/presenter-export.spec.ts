@@ -99,6 +99,23 @@ for (const [w, h] of [
     expect(svg).toContain("jumps to");
     // Styles inlined: the file renders without the page's stylesheets.
     expect(svg).toMatch(/style="[^"]*color: rgb\(/);
+    // Type at its size on the screen, so text wraps where it does there: html-to-image writes
+    // floor(size) − 0.1 px (the explanation's 14.72 px at 1280×720 came out 13.9 px).
+    const sizes = await page.evaluate((text) => {
+      const doc = new DOMParser().parseFromString(text, "image/svg+xml");
+      const slide = document.querySelector(".presenter .sl")!;
+      const onScreen = new Set([slide, ...slide.querySelectorAll("*")].map((el) => getComputedStyle(el).fontSize));
+      const inFile = [...doc.querySelectorAll("[style]")].map((el) => (el as HTMLElement).style?.fontSize).filter(Boolean);
+      const named = [".scn-step-title", ".scn-text", ".scn-output", ".sim-caption", ".sl-count"].map((sel) => ({
+        sel,
+        screen: getComputedStyle(slide.querySelector(sel)!).fontSize,
+        file: (doc.querySelector(sel) as HTMLElement | null)?.style.fontSize ?? null,
+      }));
+      return { named, elements: inFile.length, strays: [...new Set(inFile.filter((f) => !onScreen.has(f)))] };
+    }, svg);
+    for (const n of sizes.named) expect(n.file, n.sel).toBe(n.screen);
+    expect(sizes.elements).toBeGreaterThan(100);
+    expect(sizes.strays, "font sizes in the file that no element of the slide has on the screen").toEqual([]);
 
     const pngDl = page.waitForEvent("download");
     await presenter(page).getByRole("button", { name: "Export PNG", exact: true }).click();

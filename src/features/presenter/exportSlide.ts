@@ -77,8 +77,36 @@ function drawingStyles(slide: HTMLElement): { tags: string[]; styles: string[] }
 const SVG_NS = "http://www.w3.org/2000/svg";
 
 /**
+ * html-to-image writes each element's font size as floor(size) − 0.1 px (its cloneCSSStyle(), to
+ * keep text in foreign renderers from overflowing): the slide's 14.72 px explanation came out at
+ * 13.9 px, so text in a file was narrower and could wrap elsewhere than on the screen. The file is
+ * drawn by the same browser, so each element's own size is carried through the copy on this
+ * attribute and put back (sizeFonts()). A drawing's parts are not marked: drawingStyles() copies
+ * their exact sizes.
+ */
+const FONT_SIZE = "data-export-font-size";
+
+/** Marks the slide's elements with their computed font size; the returned function takes the marks off. */
+function markFontSizes(slide: HTMLElement): () => void {
+  const marked = [slide, ...slide.querySelectorAll("*")].filter((el) => !el.parentElement?.closest("svg"));
+  for (const el of marked) el.setAttribute(FONT_SIZE, getComputedStyle(el).fontSize);
+  return () => marked.forEach((el) => el.removeAttribute(FONT_SIZE));
+}
+
+/** Each marked element of the copy gets its own font size back, and loses the mark. */
+function sizeFonts(root: Element): void {
+  for (const el of root.querySelectorAll(`[${FONT_SIZE}]`)) {
+    const size = el.getAttribute(FONT_SIZE)!;
+    el.removeAttribute(FONT_SIZE);
+    if ("style" in el && el.style instanceof CSSStyleDeclaration) el.style.setProperty("font-size", size);
+    // An element the parser gave no style object: a later declaration wins.
+    else el.setAttribute("style", `${el.getAttribute("style") ?? ""}; font-size: ${size}`);
+  }
+}
+
+/**
  * html-to-image's SVG document of the slide with each drawing's parts styled as on the screen
- * (`styles`, read before the copy was made). A drawing whose parts no longer match (the page
+ * (`styles`, read before the copy was made) and every element's own font size. A drawing whose parts no longer match (the page
  * changed it meanwhile) is an error: a file with an empty panel is not a picture of the slide.
  */
 function withDrawingStyles(svgText: string, styles: { tags: string[]; styles: string[] }[]): string {
@@ -94,6 +122,7 @@ function withDrawingStyles(svgText: string, styles: { tags: string[]; styles: st
     if (parts.length !== want.tags.length || parts.some((el, k) => el.localName !== want.tags[k])) throw new Error("a drawing on the slide changed while it was copied");
     parts.forEach((el, k) => el.setAttribute("style", want.styles[k]));
   });
+  sizeFonts(root);
   return new XMLSerializer().serializeToString(root);
 }
 
@@ -106,7 +135,13 @@ function options(slide: HTMLElement, extra: Options = {}): Options {
 async function slideDocument(slide: HTMLElement): Promise<{ svg: string; width: number; height: number; background: string }> {
   const o = options(slide);
   const styles = drawingStyles(slide);
-  const url = await toSvg(slide, o);
+  const unmark = markFontSizes(slide);
+  let url: string;
+  try {
+    url = await toSvg(slide, o);
+  } finally {
+    unmark();
+  }
   const svg = withDrawingStyles(decodeURIComponent(url.slice(url.indexOf(",") + 1)), styles);
   return { svg, width: o.width!, height: o.height!, background: o.backgroundColor! };
 }
