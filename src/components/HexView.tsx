@@ -36,7 +36,7 @@ export function HexView(props: HexViewProps) {
   const { reveal } = win;
 
   useEffect(() => {
-    if (selection) reveal(Math.floor(selection.offset / HEX_ROW_BYTES));
+    if (selection) reveal(Math.floor(selection.offset / HEX_ROW_BYTES), Math.floor((selection.offset + Math.max(1, selection.size) - 1) / HEX_ROW_BYTES));
   }, [selection, revealToken, reveal]);
   useEffect(() => {
     if (cursor !== null) reveal(Math.floor(cursor / HEX_ROW_BYTES));

@@ -50,17 +50,26 @@ export function scrollForRow(row: number, rowCount: number, rowHeight: number, v
   return Math.min(maxScroll, (row / lastFirst) * maxScroll);
 }
 
-/** scrollTop that makes `row` visible with the least movement, or null when it already is. */
+/**
+ * scrollTop that shows rows `row`..`lastRow` (inclusive), or null when they all are already.
+ * A range that fits is shown whole with the least movement: its first row at the top when it
+ * lies above, its last row at the bottom when below. A range taller than the viewport has its
+ * first row put at the top.
+ */
 export function scrollToReveal(
   row: number,
+  lastRow: number,
   scrollTop: number,
   rowCount: number,
   rowHeight: number,
   viewportHeight: number,
 ): number | null {
+  const last = Math.max(row, lastRow);
   const { first } = rowAtScroll(scrollTop, rowCount, rowHeight, viewportHeight);
   const fit = Math.max(1, Math.floor(viewportHeight / rowHeight));
-  if (row >= first && row < first + fit) return null;
-  const target = row < first ? row : row - fit + 1;
+  if (row >= first && last < first + fit) return null;
+  const fits = last - row + 1 <= fit;
+  if (!fits && row === first) return null;
+  const target = !fits || row < first ? row : last - fit + 1;
   return scrollForRow(Math.max(0, target), rowCount, rowHeight, viewportHeight);
 }

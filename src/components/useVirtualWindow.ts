@@ -11,7 +11,8 @@ export interface VirtualWindow {
   count: number;
   spacer: number;
   viewportHeight: number;
-  reveal: (row: number) => void;
+  /** Scroll rows `row`..`lastRow` (default: `row` alone) into view (scrollToReveal). */
+  reveal: (row: number, lastRow?: number) => void;
 }
 
 export function useVirtualWindow(rowCount: number, rowHeight: number): VirtualWindow {
@@ -43,10 +44,10 @@ export function useVirtualWindow(rowCount: number, rowHeight: number): VirtualWi
   useEffect(() => () => cancelAnimationFrame(frame.current), []);
 
   const reveal = useCallback(
-    (row: number) => {
+    (row: number, lastRow = row) => {
       const el = scrollerRef.current;
       if (!el) return;
-      const top = scrollToReveal(row, el.scrollTop, rowCount, rowHeight, el.clientHeight || viewportHeight);
+      const top = scrollToReveal(row, lastRow, el.scrollTop, rowCount, rowHeight, el.clientHeight || viewportHeight);
       if (top !== null) {
         el.scrollTop = top;
         setScrollTop(el.scrollTop);
