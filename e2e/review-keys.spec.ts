@@ -116,6 +116,33 @@ test("Enter follows the selected relocation to its symbol and the bytes it patch
   await expect(hex.locator(`.hx-bytes span[data-off="${funcsOff + r.offset + 8}"]`)).not.toHaveClass(/\bsel\b/);
 });
 
+test("after Enter follows a relocation, the next row picked in Relocations is what the hex pane shows and describes", async ({ page }) => {
+  const path = "x86_64/xen_hello_world.livepatch";
+  await open(page, [path], path, "relocations");
+  const sections = execFileSync("readelf", ["-SW", `${S}/${path}`], { encoding: "utf8" });
+  const offsetOf = (name: string) => parseInt(new RegExp(`\\]\\s+${name.replace(/\./g, "\\.")}\\s+\\S+\\s+[0-9a-f]+\\s+([0-9a-f]+)`).exec(sections)![1], 16);
+  // Followed: printk's PLT32 field in .text.hello_world_load (readelf -r: offset 0xa, 4 bytes).
+  const followed = offsetOf(".text.hello_world_load") + readelfRelocs(path, ".rela.text.hello_world_load")[1].offset;
+  // Picked next: the 24-byte Elf64_Rela record #1 of .rela.livepatch.hooks.load.
+  const record = offsetOf(".rela.livepatch.hooks.load") + 24 * 1;
+  const hex = page.getByRole("grid", { name: "Hex view" });
+  const info = page.locator(".hex-info");
+  await rowOf(page, ".rela.text.hello_world_load", 1).click();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("tab", { name: /^Symbols/ })).toHaveAttribute("aria-selected", "true");
+  await expect(hex.locator(`.hx-bytes span[data-off="${followed}"]`)).toHaveClass(/\bsel\b/);
+  await expect(info).toContainText(`Byte 0x${followed.toString(16)} belongs to`);
+
+  await page.getByRole("tab", { name: /^Relocations/ }).click();
+  await rowOf(page, ".rela.livepatch.hooks.load", 1).click();
+  await expect(info).toContainText(`Selected: relocation 1 in .rela.livepatch.hooks.load`);
+  // The pane moved to the record (its first and last bytes drawn and lit), and the byte line is about it, not the followed field.
+  for (const k of [0, 23]) await expect(hex.locator(`.hx-bytes span[data-off="${record + k}"]`)).toHaveClass(/\bsel\b/);
+  await expect(info).toContainText(`Byte 0x${record.toString(16)} belongs to`);
+  await expect(info).not.toContainText(`Byte 0x${followed.toString(16)}`);
+  await expect(hex.locator(`.hx-bytes span[data-off="${followed}"]`)).toHaveCount(0);
+});
+
 test("Esc closes the audit drawer and gives focus back to its button", async ({ page }) => {
   const path = "x86_64/xen_hello_world.livepatch";
   await open(page, ["x86_64/xen-syms", path], path, "overview");

@@ -17,7 +17,7 @@ export interface HexViewProps {
   bytes: Uint8Array;
   /** Bytes lit up because a structure is selected elsewhere. */
   selection: { offset: number; size: number } | null;
-  /** The byte under the keyboard/mouse cursor. */
+  /** The byte under the keyboard/mouse cursor, picked after the selection (the store clears it on a new selection). */
   cursor: number | null;
   onPick(offset: number): void;
   kindsIn?(start: number, end: number): HexSpan[];
@@ -35,12 +35,13 @@ export function HexView(props: HexViewProps) {
   const digits = Math.max(6, bytes.length.toString(16).length);
   const { reveal } = win;
 
+  // The store keeps a cursor only while it is newer than the selection (selectBytes clears it), so
+  // the pane shows the cursor's byte if there is one, else the whole selection.
+  const showFrom = cursor ?? selection?.offset ?? null;
+  const showTo = cursor ?? (selection ? selection.offset + Math.max(1, selection.size) - 1 : null);
   useEffect(() => {
-    if (selection) reveal(Math.floor(selection.offset / HEX_ROW_BYTES), Math.floor((selection.offset + Math.max(1, selection.size) - 1) / HEX_ROW_BYTES));
-  }, [selection, revealToken, reveal]);
-  useEffect(() => {
-    if (cursor !== null) reveal(Math.floor(cursor / HEX_ROW_BYTES));
-  }, [cursor, reveal]);
+    if (showFrom !== null && showTo !== null) reveal(Math.floor(showFrom / HEX_ROW_BYTES), Math.floor(showTo / HEX_ROW_BYTES));
+  }, [showFrom, showTo, revealToken, reveal]);
 
   const start = win.first * HEX_ROW_BYTES;
   const end = Math.min(bytes.length, (win.first + win.count) * HEX_ROW_BYTES);

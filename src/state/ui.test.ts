@@ -51,6 +51,22 @@ describe("per-file selection", () => {
     expect(selectFileView(useLens.getState(), "a").hexCursor).toBe(70);
   });
 
+  it("a new selection supersedes an older hex cursor; a cursor placed after it stays", () => {
+    const { ui } = useLens.getState();
+    // A link (Enter on a relocation) selects 4 bytes at 0x94, then a byte is clicked at 0x96.
+    ui.selectBytes({ fileId: "a", offset: 0x94, size: 4, label: "patched" });
+    ui.setHexCursor("a", 0x96);
+    expect(selectFileView(useLens.getState(), "a").hexCursor).toBe(0x96);
+    // Another row picked: its record is what the dock shows, not the old byte.
+    ui.selectBytes({ fileId: "a", offset: 0x68b8, size: 24, label: "relocation 2" });
+    expect(selectFileView(useLens.getState(), "a").selection).toMatchObject({ offset: 0x68b8, size: 24 });
+    expect(selectFileView(useLens.getState(), "a").hexCursor).toBeNull();
+    // A selection in another file leaves this file's cursor alone.
+    ui.setHexCursor("a", 0x68c0);
+    ui.selectBytes({ fileId: "b", offset: 0, size: 1, label: "b" });
+    expect(selectFileView(useLens.getState(), "a").hexCursor).toBe(0x68c0);
+  });
+
   it("closing a file forgets its selections and selects the last file left", () => {
     const { ui, files } = useLens.getState();
     ui.pick("a", { view: "sections", section: 2 });

@@ -24,6 +24,11 @@ export interface FileView {
   picks: Picks;
   /** Bytes lit in the hex dock. */
   selection: ByteSelection | null;
+  /**
+   * The byte last clicked or moved to in the hex dock. A new selection clears it (selectBytes), so
+   * a cursor is always newer than the selection, and what the dock shows and describes is
+   * `hexCursor ?? selection.offset`: the user's latest choice, never a byte from before it.
+   */
   hexCursor: number | null;
   /** A link asked `view` to show its pick (clear its filters, scroll to it); the token tells links apart. */
   /** A link's pending reveal; `bytes`, when the link names exact bytes (an audit finding), wins over the view's own choice. */
@@ -60,6 +65,7 @@ export interface UiSlice {
   pick(fileId: string, target: NavTarget): void;
   /** The view has revealed what link `token` asked for. */
   revealed(fileId: string, token: number): void;
+  /** Light `sel` in the hex dock; it supersedes the hex cursor, which is cleared. */
   selectBytes(sel: Omit<ByteSelection, "token">): void;
   setHexCursor(fileId: string, offset: number | null): void;
   toggleHex(): void;
@@ -122,7 +128,7 @@ export function createUiSlice({ set }: SliceApi<"ui">): UiSlice {
       }),
     pick: (fileId, target) => edit(fileId, (v) => ({ picks: { ...v.picks, [target.view]: target } })),
     revealed: (fileId, token) => edit(fileId, (v) => (v.reveal?.token === token ? { reveal: null } : null)),
-    selectBytes: (sel) => edit(sel.fileId, () => ({ selection: { ...sel, token: ++tokenSeq } })),
+    selectBytes: (sel) => edit(sel.fileId, () => ({ selection: { ...sel, token: ++tokenSeq }, hexCursor: null })),
     setHexCursor: (fileId, offset) => edit(fileId, () => ({ hexCursor: offset })),
     toggleHex: () => set((s) => ({ hexOpen: !s.hexOpen })),
     showHex: () => set({ hexOpen: true }),

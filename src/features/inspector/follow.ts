@@ -21,9 +21,7 @@ export function follow(fileId: string, target: NavTarget | null, bytes: Bytes | 
   ui.showHex();
   if (!bytes) return;
   const select = () => {
-    const { ui: now } = useLens.getState();
-    now.setHexCursor(fileId, bytes.offset);
-    now.selectBytes({ fileId, ...bytes });
+    useLens.getState().ui.selectBytes({ fileId, ...bytes });
   };
   if (!target) return select();
   let frames = 0;

@@ -28,10 +28,7 @@ export function useReveal<V extends NavView>(fileId: string, parsed: ParsedFile,
     if (pick && targetIn(parsed, pick)) apply(pick);
     // A link that names its bytes (an audit finding's offset and length) selects exactly those,
     // after the view's own choice (a section's data), whenever the view gets to run this.
-    if (reveal?.bytes) {
-      ui.setHexCursor(fileId, reveal.bytes.offset);
-      ui.selectBytes({ fileId, ...reveal.bytes });
-    }
+    if (reveal?.bytes) ui.selectBytes({ fileId, ...reveal.bytes });
     // Only a new token should move the selection, not a new `apply` closure.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [token]);

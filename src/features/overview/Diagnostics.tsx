@@ -24,7 +24,6 @@ export function Diagnostics({ fileId, items }: { fileId: string; items: Diagnost
 /** Diagnostics worst first, each with a link to its byte: the Overview's list, and a table's own in its view. */
 export function DiagnosticList({ fileId, items, label }: { fileId: string; items: readonly Diagnostic[]; label?: string }) {
   const selectBytes = useLens((s) => s.ui.selectBytes);
-  const setCursor = useLens((s) => s.ui.setHexCursor);
   const sorted = [...items].sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.offset - b.offset);
   return (
     <ul className="diagnostics" aria-label={label}>
@@ -35,10 +34,7 @@ export function DiagnosticList({ fileId, items, label }: { fileId: string; items
           <button
             type="button"
             className="linkish mono"
-            onClick={() => {
-              setCursor(fileId, d.offset);
-              selectBytes({ fileId, offset: d.offset, size: 1, label: d.code });
-            }}
+            onClick={() => selectBytes({ fileId, offset: d.offset, size: 1, label: d.code })}
           >
             {hex(d.offset)}
           </button>
