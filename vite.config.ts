@@ -2,6 +2,7 @@ import { defineConfig, type Plugin } from "vite";
 import react from "@vitejs/plugin-react";
 import { icedForBrowser } from "./src/disasm/vitePlugin.ts";
 import { offlineApp } from "./vite.pwa.ts";
+import { sampleCatalogue } from "./vite.samples.ts";
 
 // The built page may talk to nobody but its own origin: files never leave the browser.
 // Added at build time only, because the dev server injects inline scripts for hot reload.
@@ -22,7 +23,7 @@ function contentSecurityPolicy(): Plugin {
 
 export default defineConfig({
   base: "./",
-  plugins: [react(), contentSecurityPolicy(), offlineApp()],
+  plugins: [react(), contentSecurityPolicy(), offlineApp(), sampleCatalogue()],
   worker: { format: "es", plugins: () => [icedForBrowser()] },
   optimizeDeps: {
     // Workers are not reached from index.html, and the disassemblers are imported only when the

@@ -1,8 +1,8 @@
 // The bundled samples a scenario may load, and the image each payload is built for, read from the
 // samples catalogue (public/samples/index.json): the one list of them, which the page's sample
-// menu fetches too. A test holds every entry's arch to its file's ELF machine. (`vite` in dev mode
-// warns that files in public/ are not for importing: this one is data, bundled here on purpose.)
-import catalogue from "../../public/samples/index.json";
+// menu fetches too. Only the fields needed here are bundled (vite.samples.ts). A test holds every
+// entry's arch to its file's ELF machine.
+import catalogue from "virtual:sample-catalogue";
 import { baseName } from "./schema.ts";
 
 export interface SampleInfo {
@@ -11,10 +11,9 @@ export interface SampleInfo {
   arch: string;
   /** The image a payload is built for; null for an image. */
   image: string | null;
-  summary: string;
 }
 
-export const SAMPLES: readonly SampleInfo[] = (catalogue as SampleInfo[]).map(({ path, kind, arch, image, summary }) => ({ path, kind, arch, image, summary }));
+export const SAMPLES: readonly SampleInfo[] = catalogue;
 
 const byPath = new Map(SAMPLES.map((s) => [s.path, s]));
 

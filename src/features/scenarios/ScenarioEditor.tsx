@@ -5,7 +5,7 @@
 // same code that reads files, and problems are listed by field.
 // Closing (×, Close, Escape outside a text field) keeps a changed draft in the page until Run it
 // or Discard changes, so nothing typed is lost by a stray key; Write… then reopens it.
-import { useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
 import { createFocusTrap } from "focus-trap";
 import {
   baseName,
@@ -23,7 +23,24 @@ import {
 } from "../../scenarios/index.ts";
 import { useLens } from "../../state/store.ts";
 import type { DraftStep, ScenarioDraft } from "../../state/scenario.ts";
+import { loadSampleCatalogue } from "../../services/samples.ts";
 import { downloadScenario } from "./scenarioFile.ts";
+
+/** Each sample's summary, from the catalogue the sample menu fetches (a tooltip: none until it arrives). */
+function useSampleSummaries(): ReadonlyMap<string, string> {
+  const [summaries, setSummaries] = useState<ReadonlyMap<string, string>>(new Map());
+  useEffect(() => {
+    let live = true;
+    loadSampleCatalogue().then(
+      (all) => live && setSummaries(new Map(all.map((s) => [s.path, s.summary]))),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  return summaries;
+}
 
 function commandOf(st: Step): string {
   if (st.command !== undefined) return st.command;
@@ -121,8 +138,9 @@ export function ScenarioEditor({ start, onClose }: { start: Scenario | null; onC
   };
 
   const forImage = payloadsFor(d.image);
+  const summaries = useSampleSummaries();
   // Ticked payloads not built for the image (a draft from elsewhere) stay listed, so they can be unticked.
-  const listed = [...forImage, ...d.payloads.filter((p) => !forImage.some((s) => s.path === p)).map((p) => sampleInfo(p) ?? { path: p, summary: "" })];
+  const listed = [...forImage, ...d.payloads.filter((p) => !forImage.some((s) => s.path === p)).map((p) => sampleInfo(p) ?? { path: p })];
   const setImage = (image: string) => {
     if (image === d.image) return;
     setNote(remapNote(d.payloads, image));
@@ -203,7 +221,7 @@ export function ScenarioEditor({ start, onClose }: { start: Scenario | null; onC
           {listed.map((p) => {
             const foreign = !forImage.some((s) => s.path === p.path);
             return (
-              <label key={p.path} title={foreign ? `${p.path} is not built for ${d.image}` : p.summary} className={foreign ? "foreign" : undefined}>
+              <label key={p.path} title={foreign ? `${p.path} is not built for ${d.image}` : summaries.get(p.path)} className={foreign ? "foreign" : undefined}>
                 <input
                   type="checkbox"
                   checked={d.payloads.includes(p.path)}
