@@ -141,12 +141,15 @@ export function reviewPayload(input: ReviewInput): Reviewed {
   }
 
   const labelOf = recordLabels(model, placement, image);
+  /** Records whose name is not a C string: the name's bytes say nothing of old_addr's function. */
+  const notCString = new Set<number>();
   for (const fn of model.funcs) {
     const label = labelOf(fn.index, fn.name.text);
     // A name that is not a C string, with the inspector's words and severity (nameNotStringCost()):
     // a warning when old_addr is set; when it is NULL the simulated Xen's failed lookup says it.
     const at = fn.name.reloc?.recordOffset ?? fn.name.offset;
     const notString = model.diagnostics.find((x) => x.code === "LP_NAME_NOT_STRING" && x.offset === at);
+    if (notString) notCString.add(fn.index);
     if (notString?.severity === "warning") emit("func-name-not-string", `${label}: ${notString.message.slice(notString.message.indexOf(": ") + 2)}`, funcWhere(fn.index, 0, ptr));
     if (fn.appliedByte) emit("func-applied-byte-set", `${label}: the 'applied' byte is ${fn.appliedByte}`, funcWhere(fn.index, ptr === 8 ? 64 : 52, 1));
     if (fn.expect && !fn.expect.enabled) emit("func-no-expectation", `${label}: no expectation guards the bytes at old_addr`, funcWhere(fn.index, ptr === 8 ? 72 : 60, 1));
@@ -188,7 +191,7 @@ export function reviewPayload(input: ReviewInput): Reviewed {
       if (isRuleId(pf.trap)) emit(pf.trap, text, funcWhere(pf.index, field, ptr));
       else emit("simulator-rule-unknown", `${text} (simulator rule ${pf.trap})`, funcWhere(pf.index, field, ptr));
     }
-    for (const pf of placement.patches) reviewTarget(pf, placement.payload.funcs[pf.index]?.oldSize ?? 0, input, emit, funcWhere, labelOf);
+    for (const pf of placement.patches) reviewTarget(pf, placement.payload.funcs[pf.index]?.oldSize ?? 0, input, emit, funcWhere, labelOf, notCString.has(pf.index));
     if (image && input.decode && model.arch)
       for (const b of reviewBoundaries(model.arch, image, placement.patches, input.decode, labelOf))
         emit(b.id, b.message, b.field === "new_size" ? funcWhere(b.index, 3 * ptr, 4) : funcWhere(b.index, 2 * ptr, ptr));
@@ -196,7 +199,7 @@ export function reviewPayload(input: ReviewInput): Reviewed {
   return { file, fileIndex, placement, findings, oldAddrWhere };
 }
 
-function reviewTarget(pf: PatchPreview, oldSize: number, input: ReviewInput, emit: (id: RuleId, message: string, where?: Where) => void, funcWhere: (i: number, field: number, len: number) => Where, labelOf: RecordLabel): void {
+function reviewTarget(pf: PatchPreview, oldSize: number, input: ReviewInput, emit: (id: RuleId, message: string, where?: Where) => void, funcWhere: (i: number, field: number, len: number) => Where, labelOf: RecordLabel, nameNotString: boolean): void {
   const { model, image } = input;
   const ptr = model.pointerSize;
   const fn = model.funcs[pf.index];
@@ -218,7 +221,11 @@ function reviewTarget(pf: PatchPreview, oldSize: number, input: ReviewInput, emi
     return;
   }
   const bare = (n: string) => n.slice(n.indexOf("#") + 1);
-  if (pf.name && bare(pf.name) !== bare(sym.name) && image.lookup(pf.name)?.addr !== oldAddr)
+  // Xen reads a record's name only to look it up when old_addr is NULL (resolve_old_address() in
+  // xen/common/livepatch.c); with old_addr set it never compares it with anything and only prints
+  // it. A name that is not a C string (func-name-not-string, or the failed lookup) is the cause to
+  // report: the bytes Xen reads up to a NUL in its memory name no function, so a mismatch is noise.
+  if (pf.name && !nameNotString && bare(pf.name) !== bare(sym.name) && image.lookup(pf.name)?.addr !== oldAddr)
     emit("func-name-mismatch", `${label}: the record names ${escapeName(pf.name)}, but ${pf.oldAddr} is ${sym.name} in ${image.file}`, funcWhere(pf.index, 0, ptr));
   if (sym.size !== BigInt(oldSize)) emit("func-old-size-mismatch", `${label}: old_size is ${oldSize} but ${sym.name} is ${sym.size} bytes in ${image.file}`, funcWhere(pf.index, ptr === 8 ? 28 : 16, 4));
   const written = pf.patchOffset + pf.bytes.length / 2;

@@ -148,7 +148,9 @@ export const RULES = {
   "func-name-not-string": warn(
     "The record's name is not a C string (no NUL before its section ends, or bytes that are not a symbol name). Xen reads the name only to look it up when old_addr is NULL (prepare_payload(), resolve_old_address()); with old_addr set it accepts the record and only prints the name with %s (xl debug-keys x, a failed expectation's message), up to the first NUL in its memory. The inspector says the same (LP_NAME_NOT_STRING).",
   ),
-  "func-name-mismatch": warn("The function the record names is not the function at old_addr in the image; the payload may patch the wrong code."),
+  "func-name-mismatch": warn(
+    "The function the record names is not the function at old_addr in the image; the payload may patch the wrong code. Not reported for a name that is not a C string (func-name-not-string): Xen never compares the name with old_addr's function, and such bytes name none.",
+  ),
   "func-patched-twice": warn("When two payloads applied at once patch the same function, the later applied one's branch overwrites the earlier, and Xen refuses to revert them out of order."),
   "func-applied-byte-set": warn("Xen 4.14–4.18.0 trusted the record's 'applied' byte and would skip this function; newer Xen ignores it."),
   "not-safe-to-reapply": warn("The payload has writable data, so after a REVERT Xen refuses to APPLY it again (its data may be stale); it must be unloaded and uploaded afresh."),

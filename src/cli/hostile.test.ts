@@ -322,7 +322,8 @@ describe("--json (inspect, audit): DEL and C1 controls (U+009B is CSI) in names"
 // .rela.livepatch.funcs (readelf -rW); its old_addr is relocated against xen_extra_version, so Xen
 // never reads the name while loading (xen/common/livepatch.c: prepare_payload() calls
 // resolve_old_address(), which returns at once when old_addr is set) and only prints it with %s.
-describe("a funcs name that is not a C string", () => {
+// Several CLI runs each (inspect, audit, sim), on a machine others share: more than the default 30 s.
+describe("a funcs name that is not a C string", { timeout: 120_000 }, () => {
   function edited(bytes: number[], at: number): string {
     const b = Buffer.from(readFileSync(sample));
     expect(b.subarray(0xe9, 0xe9 + 18).toString("latin1")).toBe("xen_extra_version\0");
@@ -351,6 +352,10 @@ describe("a funcs name that is not a C string", () => {
     const labels = [...audit.stdout.matchAll(/funcs\[0\] \(([^)]*)\)/g)].map((m) => m[1]);
     expect(labels.length).toBeGreaterThan(1);
     expect(new Set(labels)).toEqual(new Set([name]));
+    // the name Xen reads (xen_extra_versionA and what follows) is not xen_extra_version, but that is
+    // no second finding: the name not being a C string is the cause, reported once
+    expect(audit.stdout.match(/func-name-not-string/g)).toHaveLength(1);
+    expect(audit.stdout).not.toContain("func-name-mismatch");
     const json = JSON.parse(run(["audit", "--json", "--xen", image, file]).stdout) as { findings: { id: string; message: string }[] };
     expect(json.findings.find((f) => f.id === "func-name-not-string")?.message).toContain(`funcs[0] (${name}): `);
     // xl debug-keys x: livepatch_printall() prints the name with "    %s patch ...", the same bytes.
@@ -369,7 +374,11 @@ describe("a funcs name that is not a C string", () => {
     expect(audit.status, audit.stderr).toBe(0);
     expect(audit.stdout).not.toMatch(RAW);
     expect(audit.stdout).toMatch(/^ {2}warning func-name-not-string \[[^\]]*\]: funcs\[0\] \(\\x0f\\x1f\\x84\): name points at/m);
-    expect(audit.stdout).toContain("the record names \\x0f\\x1f\\x84, but ");
+    // Xen never compares a name with old_addr's function (it reads it only to resolve a NULL
+    // old_addr, resolve_old_address()); the cause is said once, func-name-mismatch does not follow.
+    expect(audit.stdout.match(/func-name-not-string/g)).toHaveLength(1);
+    expect(audit.stdout).not.toContain("func-name-mismatch");
+    expect(audit.stdout).not.toContain("the record names");
     expect(new Set([...audit.stdout.matchAll(/funcs\[0\] \(([^)]*)\)/g)].map((m) => m[1]))).toEqual(new Set(["\\x0f\\x1f\\x84"]));
     const sim = run(["sim", "--xen", image], `upload name ${file}\ndebug-keys x\n`);
     expect(sim.stdout).toContain("(XEN)     \\x0f\\x1f\\x84 patch ");
@@ -394,7 +403,8 @@ describe("a funcs name that is not a C string", () => {
   });
 });
 
-describe("a symbol and a section name with bytes that are not UTF-8 (0xff, a lone 0xc3)", () => {
+// Several CLI runs each (inspect, audit, sim), on a machine others share: more than the default 30 s.
+describe("a symbol and a section name with bytes that are not UTF-8 (0xff, a lone 0xc3)", { timeout: 120_000 }, () => {
   // xen_hello_world with the two '_' of "hello_world_count" made ff and c3, in .strtab (the local
   // FUNC symbol 24, a load and unload hook; file offset 0x5d8 + 0xf) and in .shstrtab (section
   // [3] .text.hello_world_count, whose name's tail [4] .rela.text.hello_world_count shares; 0x870 +
