@@ -50,9 +50,22 @@ function stepRecord(file: string, name: string, op: PlanStep["op"], s: HostStep)
   return rec;
 }
 
-/** The first error's reason, for the one-line verdict. */
+/**
+ * Errors that report what running the plan did to the host (the audit's own calls after APPLY), not
+ * why: when the same file has an error for the same funcs record, that one is the cause.
+ */
+const OUTCOMES: ReadonlySet<string> = new Set(["call-after-apply-crashes"]);
+
+/**
+ * The first error's reason, for the one-line verdict; an outcome's cause instead of the outcome
+ * (an AArch64 misaligned new_addr: func-new-addr-misaligned, not the crash of xl info's call of the
+ * BRK #2 it leaves). Both stay in the findings.
+ */
 function reasonOf(findings: readonly Finding[]): string | null {
-  const e = findings.find((f) => f.severity === "error");
+  const errors = findings.filter((f) => f.severity === "error");
+  const first = errors[0];
+  const cause = first && OUTCOMES.has(first.id) && first.func ? errors.find((f) => !OUTCOMES.has(f.id) && f.fileIndex === first.fileIndex && f.func?.index === first.func?.index) : undefined;
+  const e = cause ?? first;
   // file-unreadable's message starts with its file already.
   return e ? `${e.file && !e.message.startsWith(e.file) ? `${e.file}: ` : ""}${e.message}` : null;
 }

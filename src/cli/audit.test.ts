@@ -183,6 +183,8 @@ describe("livepatch-lens audit", () => {
       expect(mine.map((f: { id: string; offset: number; section: string }) => [f.id, f.offset, f.section])).toEqual([[c.id, c.offset, ".livepatch.funcs"]]);
       expect(mine[0].message).toContain(c.text);
       expect(mine[0].message).toContain("APPLY writes BRK #2 (40 00 20 d4)");
+      // The verdict names the cause, not the crash it leads to (both stay listed).
+      expect(j.reason).toBe(`${path}: ${mine[0].message}`);
       const text = cli("--xen", `${S}/aarch64/xen-syms`, path);
       expect(text.code).toBe(1);
       expect(text.out).toContain(`error   ${c.id} [.livepatch.funcs func 0 xen_extra_version @0x${c.offset.toString(16)}]`);
@@ -248,3 +250,29 @@ describe("livepatch-lens audit", () => {
     expect(r.err).toMatch(/^livepatch-lens audit: [^\n]+\n$/);
   });
 });
+
+// Xen's own arm64 build (XEN_TEST_PAYLOADS): xen_hello_world with .rela.livepatch.funcs record 1
+// (new_addr: xen_hello_world + 0, readelf -rW; the section at file offset 0x1e98, readelf -SW) given
+// addend 2, as QA s29 made arm_new_mis. branch_imm_common() refuses the target, APPLY writes BRK #2
+// at xen_extra_version, and xl info's first call crashes: the verdict quotes the cause.
+const REAL = process.env.XEN_TEST_PAYLOADS;
+describe.runIf(REAL)("Xen's arm64 build: a misaligned new_addr is the verdict's reason (XEN_TEST_PAYLOADS)", () => {
+  it("reason: func-new-addr-misaligned, not call-after-apply-crashes; both are listed", () => {
+    const base = readFileSync(join(REAL!, "arm64/xen_hello_world.livepatch"));
+    const b = Uint8Array.from(base);
+    const view = new DataView(b.buffer);
+    const rela = 0x1e98;
+    expect([view.getBigUint64(rela + 24, true), view.getBigUint64(rela + 32, true), view.getBigInt64(rela + 40, true)]).toEqual([8n, (0x49n << 32n) | 0x101n, 0n]);
+    view.setBigInt64(rela + 40, 2n, true);
+    const path = join(mkdtempSync(join(tmpdir(), "audit-cli-")), "arm_new_mis.livepatch");
+    writeFileSync(path, b);
+    const r = cli("--json", "--xen", join(REAL!, "arm64/xen-syms"), path);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.out) as { reason: string; findings: { id: string; severity: string; message: string }[] };
+    expect(j.findings.filter((f) => f.severity === "error").map((f) => f.id).sort()).toEqual(["call-after-apply-crashes", "func-new-addr-misaligned"]);
+    expect(j.reason).toMatch(/^[^:]+arm_new_mis\.livepatch: funcs\[0\] \(xen_extra_version\): new_addr 0xa0001000002 is not 4-byte aligned: /);
+    const text = cli("--xen", join(REAL!, "arm64/xen-syms"), path);
+    expect(text.out.split("\n")[1]).toMatch(/^reason: .*new_addr 0xa0001000002 is not 4-byte aligned/);
+  });
+});
+if (!REAL) console.log("Xen's arm64 build, misaligned new_addr: XEN_TEST_PAYLOADS is not set, not run");
