@@ -214,12 +214,9 @@ export const RULES = {
   "dangling-pointer": rt("A funcs, hook, build-id, depends, .modinfo, bug-frame or .ex_table section without SHF_ALLOC is accepted, but Xen keeps a pointer to it inside the upload buffer, which it frees when the upload ends: it leaves pointers into freed memory."),
   "dangling-pointer-use": rt("Xen read a payload's data through a pointer into the freed upload buffer (the section was not SHF_ALLOC): the host takes a fatal page fault."),
   "code-crash": rt("Code run on the simulated CPU (a payload's hook or replacement function, or Xen's own code it calls) crashed Xen: a fault no exception table fixes up, a BUG, a failed ASSERT or a panic()."),
-  "code-outcome-unknown": {
-    severity: "warning",
-    stage: "runtime",
-    step: 0,
-    why: "Code run on the simulated CPU could not be run to its end (an instruction the interpreter does not implement, or its step budget), so what Xen does next is unknown; the simulation stops there rather than guess.",
-  },
+  "code-outcome-unknown": rt(
+    "Code run on the simulated CPU could not be run to its end (an instruction the interpreter does not implement, or its step budget: a hook that never returns hangs a real host inside the rendezvous), so what Xen does next is unknown and the simulation stops there rather than guess. The audit cannot vouch for a plan it could not finish, so it fails closed; `hook NAME KIND RC` in the simulator's console sets a hook's result to see the rest of the plan.",
+  ),
 } satisfies Record<string, Rule>;
 
 export type RuleId = keyof typeof RULES;

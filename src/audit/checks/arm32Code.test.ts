@@ -33,6 +33,9 @@ describe("ARM32 code in the audit", () => {
     const r = await audit(() => {});
     const f = r.findings.find((x) => x.id === "code-outcome-unknown");
     expect(f?.message).toContain("the load hook hello_world_load");
+    // The host never gets past APPLY: the audit fails closed, never ACCEPT.
+    expect(f?.severity).toBe("error");
+    expect(r.verdict).toBe("reject");
   });
 
   it("without its load hooks, hello applies and reverts with its unload hooks run; nothing says code was not run", async () => {

@@ -15,6 +15,7 @@ import { runAudit } from "../../../src/audit/index.ts";
 import { nodeAuditHost } from "../../../src/cli/auditHost.ts";
 import { ACTION, APPLIED, MS, freshHypervisor, sample } from "./harness.ts";
 import type { HypervisorApi } from "../host/api.ts";
+import { Edit, payloadBytes } from "./support/payloads.ts";
 
 // llvm-objdump -d --triple=armv7 public/samples/arm32/xen-syms: xen_extra_version at 0x200108 is
 // movw r0, #8212 / movt r0, #33 / bx lr; xen_minor_version at 0x20011c is mov r0, #23 / bx lr.
@@ -22,8 +23,14 @@ const EXTRA = 0x200108n;
 const EXTRA_BYTES = [0x14, 0x00, 0x02, 0xe3, 0x21, 0x00, 0x40, 0xe3];
 const DATA_ABORT = "CPU0: Unexpected Trap: Data Abort";
 
+// The hello sample's load hook never returns on ARM32 Xen: its `b printk` has an odd word offset,
+// which perform_rel() rounds down (R_ARM_JUMP24: `val &= 0x00FFFFFE`), so it branches to printk - 4
+// (scenarios.arm.test.ts). Renamed away (same file offsets), APPLY reaches the store under test.
+const HELLO = "arm32/xen_hello_world.livepatch";
+const helloNoLoadHooks = () => new Edit(payloadBytes("arm32", "xen_hello_world")).rename(".livepatch.hooks.load", ".data.hooks_off").bytes;
+
 function withOldAddr(path: string, funcsOffset: number, value: number): Uint8Array {
-  const b = sample(path).slice();
+  const b = (path === HELLO ? helloNoLoadHooks() : sample(path)).slice();
   new DataView(b.buffer).setUint32(funcsOffset + 8, value, true);
   return b;
 }
@@ -43,7 +50,7 @@ function applyIt(hv: HypervisorApi, name: string): number {
 describe("ARM32: a word store at a misaligned old_addr faults during APPLY", () => {
   it("the sample's own hello is a B at xen_extra_version (the control)", async () => {
     const hv = await host();
-    expect(hv.upload("hello", sample("arm32/xen_hello_world.livepatch"))).toBe(0);
+    expect(hv.upload("hello", helloNoLoadHooks())).toBe(0);
     const [pv] = hv.previewPatch("hello")!;
     expect(pv).toMatchObject({ addr: "0x200108", trap: null, fault: null });
     // B: cond 1110, 101, L 0; imm24 = (new_addr - (old_addr + 8)) >> 2 (arm32/livepatch.c).
