@@ -59,7 +59,7 @@ const NOT_IN_A_PLAN: Partial<Record<RuleId, string>> = {
   "hook-preapply-failed": "no committed sample's pre-apply hook fails (Xen's xen_prepost_hooks_fail does: test:xen)",
   "hook-apply-failed": "no committed sample's apply action hook fails (Xen's xen_action_hooks_noapply does: test:xen)",
   "audit-incomplete": "only an internal error reaches it (a decoder or host that throws): src/audit/incomplete.test.ts drives it",
-  "code-outcome-unknown": "the arm32 hello sample's load hook does not return (Xen's JUMP24 rounding): src/audit/checks/arm32Code.test.ts drives it",
+  "code-outcome-unknown": "the arm32 odd-branch hello sample's load hook does not return (Xen's JUMP24 rounding): src/audit/checks/arm32Code.test.ts drives it",
   "replace-revert-failed": "needs an applied payload whose revert hook fails (hook knob)",
   "action-inconsistent": "needs an action hook that marks only some functions applied (hook knob)",
   "expect-old-addr-zero": "after a successful upload every old_addr is resolved, so APPLY never sees 0",

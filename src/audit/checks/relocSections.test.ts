@@ -1,7 +1,7 @@
 // Expected values from `readelf -hSW` of the committed samples: x86_64 hello world has 34 section
 // headers from offset 2688 (64 bytes each), [13] .rela.text.xen_hello_world holds 0x18 bytes (one
-// Elf64_Rela); arm32's has 34 from 2356 (40 bytes each), [6] .rel.text.hello_world_load 0x18 bytes
-// (three Elf32_Rel).
+// Elf64_Rela); arm32's has 34 from 2388 (40 bytes each), [6] .rel.text.hello_world_load 0x20 bytes
+// (four Elf32_Rel).
 import { describe, expect, it } from "vitest";
 import { parseElf } from "../../elf/index.ts";
 import { Patch, sample } from "../test-support/samples.ts";
@@ -30,8 +30,8 @@ describe("relocation sections Xen passes over", () => {
   it("sh_info equal to e_shnum is past the table too; ELF32 REL entries are 8 bytes and sh_info is at 28", () => {
     const p = new Patch(sample(ARM32)).shdr(".rel.text.hello_world_load", "info", 34);
     const [f] = reviewRelocSections(parseElf(p.bytes));
-    expect(f.message).toContain("names section 34 as the one it relocates (sh_info), but the file has 34 sections: Xen skips it, so its 3 relocations are never applied");
-    expect(f.where).toEqual({ section: ".rel.text.hello_world_load", sectionIndex: 6, offset: 2356 + 6 * 40 + 28, length: 4 });
+    expect(f.message).toContain("names section 34 as the one it relocates (sh_info), but the file has 34 sections: Xen skips it, so its 4 relocations are never applied");
+    expect(f.where).toEqual({ section: ".rel.text.hello_world_load", sectionIndex: 6, offset: 2388 + 6 * 40 + 28, length: 4 });
   });
 
   it("sh_info 0 is left to the hypervisor's own rule (Xen takes section 0 as the base and crashes)", () => {

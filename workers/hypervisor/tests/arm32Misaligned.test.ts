@@ -6,7 +6,7 @@
 // misaligned word store takes an alignment fault: do_trap_data_abort() -> do_trap_hyp_sync() ->
 // do_unexpected_trap("Data Abort"), which panics with "CPU%d: Unexpected Trap: Data Abort".
 // The payloads are the committed arm32 samples with the in-place old_addr word of funcs[0] changed
-// (REL: the word at .livepatch.funcs + 8 is the addend; readelf -S: .livepatch.funcs at 0x160 in
+// (REL: the word at .livepatch.funcs + 8 is the addend; readelf -S: .livepatch.funcs at 0x170 in
 // hello, 0xb4 in nop, whose old_addr is the absolute 0x20011c, xen_minor_version).
 import { describe, expect, it } from "vitest";
 import { parseElf } from "../../../src/elf/index.ts";
@@ -15,7 +15,6 @@ import { runAudit } from "../../../src/audit/index.ts";
 import { nodeAuditHost } from "../../../src/cli/auditHost.ts";
 import { ACTION, APPLIED, MS, freshHypervisor, sample } from "./harness.ts";
 import type { HypervisorApi } from "../host/api.ts";
-import { Edit, payloadBytes } from "./support/payloads.ts";
 
 // llvm-objdump -d --triple=armv7 public/samples/arm32/xen-syms: xen_extra_version at 0x200108 is
 // movw r0, #8212 / movt r0, #33 / bx lr; xen_minor_version at 0x20011c is mov r0, #23 / bx lr.
@@ -23,14 +22,12 @@ const EXTRA = 0x200108n;
 const EXTRA_BYTES = [0x14, 0x00, 0x02, 0xe3, 0x21, 0x00, 0x40, 0xe3];
 const DATA_ABORT = "CPU0: Unexpected Trap: Data Abort";
 
-// The hello sample's load hook never returns on ARM32 Xen: its `b printk` has an odd word offset,
-// which perform_rel() rounds down (R_ARM_JUMP24: `val &= 0x00FFFFFE`), so it branches to printk - 4
-// (scenarios.arm.test.ts). Renamed away (same file offsets), APPLY reaches the store under test.
+// The hello sample (built with -mlong-calls, so its load hooks return: scenarios.arm.test.ts).
 const HELLO = "arm32/xen_hello_world.livepatch";
-const helloNoLoadHooks = () => new Edit(payloadBytes("arm32", "xen_hello_world")).rename(".livepatch.hooks.load", ".data.hooks_off").bytes;
+const HELLO_FUNCS = 0x170;
 
 function withOldAddr(path: string, funcsOffset: number, value: number): Uint8Array {
-  const b = (path === HELLO ? helloNoLoadHooks() : sample(path)).slice();
+  const b = sample(path).slice();
   new DataView(b.buffer).setUint32(funcsOffset + 8, value, true);
   return b;
 }
@@ -50,7 +47,7 @@ function applyIt(hv: HypervisorApi, name: string): number {
 describe("ARM32: a word store at a misaligned old_addr faults during APPLY", () => {
   it("the sample's own hello is a B at xen_extra_version (the control)", async () => {
     const hv = await host();
-    expect(hv.upload("hello", helloNoLoadHooks())).toBe(0);
+    expect(hv.upload("hello", sample(HELLO))).toBe(0);
     const [pv] = hv.previewPatch("hello")!;
     expect(pv).toMatchObject({ addr: "0x200108", trap: null, fault: null });
     // B: cond 1110, 101, L 0; imm24 = (new_addr - (old_addr + 8)) >> 2 (arm32/livepatch.c).
@@ -63,7 +60,7 @@ describe("ARM32: a word store at a misaligned old_addr faults during APPLY", () 
 
   it("old_addr xen_extra_version + 2: UPLOAD accepts it, APPLY panics with a Data Abort and writes nothing", async () => {
     const hv = await host();
-    expect(hv.upload("mis", withOldAddr("arm32/xen_hello_world.livepatch", 0x160, 2))).toBe(0);
+    expect(hv.upload("mis", withOldAddr(HELLO, HELLO_FUNCS, 2))).toBe(0);
     const [pv] = hv.previewPatch("mis")!;
     expect(pv).toMatchObject({ oldAddr: "0x20010a", addr: "0x20010a", insn: "branch", trap: "func-old-addr-misaligned", fault: "func-old-addr-misaligned", faultMessage: DATA_ABORT });
     expect(pv.trapMessage).toContain("old_addr 0x20010a is not 4-byte aligned");
@@ -93,19 +90,19 @@ describe("ARM32: a word store at a misaligned old_addr faults during APPLY", () 
 
   it("old_addr xen_extra_version + 4 is aligned: no fault (alignment alone decides)", async () => {
     const hv = await host();
-    expect(hv.upload("mid", withOldAddr("arm32/xen_hello_world.livepatch", 0x160, 4))).toBe(0);
+    expect(hv.upload("mid", withOldAddr(HELLO, HELLO_FUNCS, 4))).toBe(0);
     const [pv] = hv.previewPatch("mid")!;
     expect(pv).toMatchObject({ addr: "0x20010c", trap: null, fault: null });
   });
 
-  it("the audit rejects it with one error at the old_addr field (file offset 0x160 + 8), quoting Xen's panic", async () => {
+  it("the audit rejects it with one error at the old_addr field (file offset 0x170 + 8), quoting Xen's panic", async () => {
     const image = { file: "arm32/xen-syms", bytes: sample("arm32/xen-syms") };
-    const bytes = withOldAddr("arm32/xen_hello_world.livepatch", 0x160, 2);
+    const bytes = withOldAddr(HELLO, HELLO_FUNCS, 2);
     const r = await runAudit({ image, files: [{ file: "a32_old_mis.livepatch", bytes, role: "apply" }] }, await nodeAuditHost());
     expect(r.verdict).toBe("reject");
     const hits = r.findings.filter((f) => f.id === "func-old-addr-misaligned");
     expect(hits).toHaveLength(1);
-    expect(hits[0]).toMatchObject({ severity: "error", section: ".livepatch.funcs", offset: 0x168, length: 4, func: { index: 0 } });
+    expect(hits[0]).toMatchObject({ severity: "error", section: ".livepatch.funcs", offset: 0x178, length: 4, func: { index: 0 } });
     expect(hits[0].message).toContain(`the host panics during APPLY: "${DATA_ABORT}"`);
     expect(hits[0].message).toContain("xen/arch/arm/arm32/livepatch.c");
     expect(hits[0].why).toContain("On ARM32 arch_livepatch_apply()");

@@ -64,8 +64,6 @@ describe("aarch64", () => {
 
 describe("arm32", () => {
   const image = parseElf(sample("arm32/xen-syms"));
-  /** The hello sample without its load hooks (section renamed, so Xen finds none): see the JUMP24 test. */
-  const helloNoLoadHooks = () => new Edit(payloadBytes("arm32", "xen_hello_world")).rename(".livepatch.hooks.load", ".data.hooks_off").bytes;
 
   it("xl info runs the image's version functions on the A32 interpreter (the samples README's values)", async () => {
     const hv = await booted("arm32", 2);
@@ -78,34 +76,55 @@ describe("arm32", () => {
     expect(value("build_id")).toMatchObject({ value: "1d3a5e99c5b652fc5267af9993202982c39963b5", outcome: "returned" });
   });
 
-  it("hello world writes B (cond AL) with the +8 PC bias, xl info says Hello World, and the unload hooks run at REVERT", async () => {
+  it("hello world (-mlong-calls) reaches printk by movw/movt and bx r3: Xen's MOVW_ABS_NC/MOVT_ABS put printk's address in r3", async () => {
+    // objdump -dr of the payload: hello_world_load is movw r0/movt r0 (.LC0), movw r3 (R_ARM_MOVW_ABS_NC
+    // printk) e3003000, movt r3 (R_ARM_MOVT_ABS printk) e3403000, bx r3 e12fff13; no CALL/JUMP24.
+    // perform_rel(): [11:0] = val & 0xFFF, [19:16] = (val >> 12) & 0xF of S & 0xFFFF (MOVW) or S >> 16 (MOVT).
     const hv = await booted("arm32", 2);
-    expect(hv.upload("xen_hello_world", helloNoLoadHooks())).toBe(0);
+    expect(upload(hv, "arm32", "xen_hello_world")).toBe(0);
+    const printk = Number(symbolAddress(image, "printk"));
+    const imm = (base: number, v: number) => base | ((v >> 12) << 16) | (v & 0xfff);
+    const load = hv.payloadSymbol("hello_world_load")!.addr;
+    expect(bytesAt(hv, load + 8n, 12)).toBe(le32(imm(0xe3003000, printk & 0xffff)) + le32(imm(0xe3403000, printk >>> 16)) + le32(0xe12fff13));
+  });
+
+  it("hello world writes B (cond AL) with the +8 PC bias, its load hook prints, xl info says Hello World, and the unload hooks run at REVERT", async () => {
+    const hv = await booted("arm32", 2);
+    expect(upload(hv, "arm32", "xen_hello_world")).toBe(0);
     const [f] = funcs(hv, "xen_hello_world");
     const old = addr(f.oldAddr);
     const before = bytesAt(hv, old, 4);
     expect(apply(hv, "xen_hello_world")).toBe(0);
+    expect(hv.get("xen_hello_world")).toEqual({ ret: 0, state: APPLIED, rc: 0 });
+    // hello_world_load (printk "Hook executing.\n"), hello_world_count
+    expect(lines(hv)).toContain("Hook executing.");
+    expect(eventsOf(hv, "hook").filter((e) => e.hook === "load").map((e) => (e.executed ? e.outcome : "not executed"))).toEqual(["returned", "returned"]);
     const insn = 0xea000000 | Number(((addr(f.newAddr) - (old + 8n)) >> 2n) & 0x00ffffffn);
     expect(bytesAt(hv, old, 4)).toBe(le32(insn));
     expect(hv.xlInfo().fields.find((x) => x.key === "xen_extra")).toMatchObject({ value: "Hello World", outcome: "returned" });
     expect(revert(hv, "xen_hello_world")).toBe(0);
     expect(bytesAt(hv, old, 4)).toBe(before);
-    // hello_world_unload (b printk), hello_world_count, hello_world_check (counter 1: no trap)
+    // hello_world_unload (printk), hello_world_count, hello_world_check (counter 2: no trap)
     expect(lines(hv)).toContain("Hook unloaded.");
     expect(eventsOf(hv, "hook").filter((e) => e.hook === "unload").map((e) => (e.executed ? e.outcome : "not executed"))).toEqual(["returned", "returned", "returned"]);
     expect(hv.payload("xen_hello_world")!.state).toBe("CHECKED");
+    // .bss.hello_world_counter is writable data: APPLY after the revert sets status rc -EINVAL.
+    apply(hv, "xen_hello_world");
+    expect(hv.get("xen_hello_world")).toEqual({ ret: 0, state: CHECKED, rc: -EINVAL });
   });
 
-  it("Xen's R_ARM_JUMP24 clears bit 0 of imm24, so the hello load hook's `b printk` lands 4 bytes early and never returns", async () => {
+  it("Xen's R_ARM_JUMP24 clears bit 0 of imm24, so the odd-branch hello's load hook `b printk` lands 4 bytes early and never returns", async () => {
     // xen/arch/arm/arm32/livepatch.c perform_rel(): val = (S + A - P) >> 2; val &= 0x00FFFFFE
     const hv = await booted("arm32", 2);
-    expect(upload(hv, "arm32", "xen_hello_world")).toBe(0);
+    expect(upload(hv, "arm32", "xen_hello_world_oddbranch")).toBe(0);
     const printk = symbolAddress(image, "printk");
-    apply(hv, "xen_hello_world");
+    apply(hv, "xen_hello_world_oddbranch");
     const [load] = eventsOf(hv, "hook").filter((e) => e.hook === "load");
     // hello_world_load: movw r0; movt r0; b printk (objdump of the payload); A = -8 from the word eafffffe
     const p = addr(load.fn) + 8n;
-    const val = Number(BigInt.asUintN(32, printk - 8n - p) >> 2n) & 0x00fffffe;
+    const exact = Number(BigInt.asUintN(32, printk - 8n - p) >> 2n) & 0x00ffffff;
+    expect(exact & 1, "the distance is an odd number of words").toBe(1);
+    const val = exact & 0x00fffffe;
     expect(bytesAt(hv, p, 4)).toBe(le32(0xea000000 | val));
     const target = p + 8n + (BigInt.asIntN(24, BigInt(val)) << 2n);
     expect(target).toBe(printk - 4n);
@@ -115,6 +134,17 @@ describe("arm32", () => {
     expect(load.executed && load.outcome).toBe("unknown");
     expect(eventsOf(hv, "run-stop")[0]).toMatchObject({ reason: "budget" });
     expect(lines(hv)).not.toContain("Hook executing.");
+  });
+
+  it("the odd-branch hello without its load hooks applies: its unload hook's `b printk` is an even number of words away", async () => {
+    const hv = await booted("arm32", 2);
+    const noLoadHooks = new Edit(payloadBytes("arm32", "xen_hello_world_oddbranch")).rename(".livepatch.hooks.load", ".data.hooks_off").bytes;
+    expect(hv.upload("odd", noLoadHooks)).toBe(0);
+    expect(apply(hv, "odd")).toBe(0);
+    expect(hv.xlInfo().fields.find((x) => x.key === "xen_extra")).toMatchObject({ value: "Hello World", outcome: "returned" });
+    expect(revert(hv, "odd")).toBe(0);
+    expect(lines(hv)).toContain("Hook unloaded.");
+    expect(eventsOf(hv, "hook").filter((e) => e.hook === "unload").map((e) => (e.executed ? e.outcome : "not executed"))).toEqual(["returned", "returned", "returned"]);
   });
 
   it("NOP-out writes mov r0, r0", async () => {
