@@ -43,7 +43,10 @@ export function relocArm32(e: Elf, base: Sec, r: Sec, x: Rel): i32 {
   if (t == 2) insn = sa;
   else if (t == 3) insn = sa - <u32>place;
   else if (t == 43 || t == 44) {
-    const v = t == 44 ? sa >> 16 : sa & 0xffff;
+    // perform_rel() takes S alone here (`val &= 0xFFFF`, `val >> 16` of val = st_value): the addend
+    // only decides whether the old immediate is cleared, it is never added.
+    const s = <u32>y.value;
+    const v = t == 44 ? s >> 16 : s & 0xffff;
     if (addend != 0) insn &= 0xfff0f000;
     insn |= ((v & 0xf000) << 4) | (v & 0x0fff);
   } else {

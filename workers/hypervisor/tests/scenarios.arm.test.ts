@@ -88,6 +88,21 @@ describe("arm32", () => {
     expect(bytesAt(hv, load + 8n, 12)).toBe(le32(imm(0xe3003000, printk & 0xffff)) + le32(imm(0xe3403000, printk >>> 16)) + le32(0xe12fff13));
   });
 
+  it("a MOVW_ABS_NC addend is not added: perform_rel() writes S & 0xFFFF whatever the REL addend", async () => {
+    // xen/arch/arm/arm32/livepatch.c: get_addend() reads the MOVW's imm4:imm12 (4 here); perform_rel()
+    // clears the immediate when the addend is non-zero, then ORs in `val & 0xFFFF` with val = st_value.
+    // So `movw r3, #4` against printk still loads printk's low half (an ELF linker would add the 4).
+    const hv = await booted("arm32", 2);
+    const e = new Edit(payloadBytes("arm32", "xen_hello_world"));
+    e.u32(e.dataAt(".text.hello_world_load", 8), 0xe3003004);
+    expect(hv.upload("movw", e.bytes)).toBe(0);
+    const printk = Number(symbolAddress(image, "printk"));
+    const load = hv.payloadSymbol("hello_world_load")!.addr;
+    expect(bytesAt(hv, load + 8n, 4)).toBe(le32(0xe3003000 | ((printk & 0xf000) << 4) | (printk & 0xfff)));
+    expect(apply(hv, "movw")).toBe(0);
+    expect(lines(hv)).toContain("Hook executing.");
+  });
+
   it("hello world writes B (cond AL) with the +8 PC bias, its load hook prints, xl info says Hello World, and the unload hooks run at REVERT", async () => {
     const hv = await booted("arm32", 2);
     expect(upload(hv, "arm32", "xen_hello_world")).toBe(0);
