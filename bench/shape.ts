@@ -4,7 +4,7 @@
 // real one.
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { SHT_PROGBITS, SHT_REL, SHT_RELA, SHT_STRTAB, SHT_SYMTAB, describe, parseElf, type ElfFile } from "../src/elf/index.ts";
+import { describe, type ElfFile, parseElf, relocSymbol, relocType, SHT_PROGBITS, SHT_REL, SHT_RELA, SHT_STRTAB, SHT_SYMTAB } from "../src/elf/index.ts";
 
 export interface ShapeRow {
   name: string;
@@ -86,15 +86,15 @@ export function shapeOf(elf: ElfFile): ShapeRow[] {
     const names = new Map<number, string>();
     let previousCode = -1;
     for (let i = 0; i < t.count; i++) {
-      if (i === 0 || t.type[i] !== t.type[i - 1] || t.symbolIndex[i] !== t.symbolIndex[i - 1]) pairChanges++;
-      const ty = t.type[i];
+      if (i === 0 || relocType(t, i) !== relocType(t, i - 1) || relocSymbol(t, i) !== relocSymbol(t, i - 1)) pairChanges++;
+      const ty = relocType(t, i);
       let name = names.get(ty);
       if (name === undefined) {
         name = describe.relocationTypeName(machine, ty) ?? String(ty);
         names.set(ty, name);
       }
       bump(relTypes, name);
-      const si = t.symbolIndex[i];
+      const si = relocSymbol(t, i);
       if (syms && si < syms.count && (syms.info[si] & 15) === 3) {
         againstSection++;
         const target = elf.sections[syms.shndx[si]];

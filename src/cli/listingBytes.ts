@@ -165,11 +165,18 @@ function putTitle(b: Buffer, p: number, title: Buffer, at: Cursor): number {
 }
 
 /**
- * Writes entry `i` at b[p…] and returns the new position. `pair` is its (type, symbol) text,
- * `offset` and `addend` its table's columns as halves (`addend` null for SHT_REL); `first` says it
- * opens its table.
+ * Where a 64-bit record word's halves sit among the 32-bit words of a RelocationWords (its u64 and
+ * u32 views share memory, so the order is the host's).
  */
-export type EntryWriter = (b: Buffer, p: number, i: number, first: boolean, pair: Buffer, offset: Uint32Array, addend: Uint32Array | null) => number;
+export const LO = littleHost ? 0 : 1;
+export const HI = 1 - LO;
+
+/**
+ * Writes an entry at b[p…] and returns the new position. `pair` is its (type, symbol) text, its
+ * record the 32-bit words from `u32[w]` (r_offset's halves at w + LO and w + HI, r_addend's at
+ * w + 4 + LO and w + 4 + HI, read only when `rela`); `first` says it opens its table.
+ */
+export type EntryWriter = (b: Buffer, p: number, first: boolean, pair: Buffer, u32: Uint32Array, w: number, rela: boolean) => number;
 
 const NO_PAIR: Buffer = Buffer.alloc(0);
 
@@ -185,18 +192,16 @@ export function relocationFill(tables: RelocationTable[], titles: Buffer[], pair
       p = putTitle(b, p, titles[at.table], at);
       if (at.need > 0) return p;
       const t = tables[at.table];
-      const off = halvesOf(t.offset);
-      const add = t.isRela ? halvesOf(t.addend) : null;
-      const types = t.type;
-      const symbols = t.symbolIndex;
+      const u32 = t.words.u32;
+      const wordsPer = 2 * t.step;
       const fragments = pairs[at.table];
       // Runs of entries share a (type, symbol) pair: the fragment is looked up when it changes.
       let lastType = -1;
       let lastSymbol = -1;
       let pair = NO_PAIR;
-      for (let i = at.entry; i < t.count; i++) {
-        const type = types[i];
-        const symbol = symbols[i];
+      for (let i = at.entry, w = 2 * (t.first + i * t.step); i < t.count; i++, w += wordsPer) {
+        const type = u32[w + 2];
+        const symbol = u32[w + 3];
         if (type !== lastType || symbol !== lastSymbol) {
           pair = fragments.get(type, symbol);
           lastType = type;
@@ -207,7 +212,7 @@ export function relocationFill(tables: RelocationTable[], titles: Buffer[], pair
           if (p <= stop) at.need = fixed + pair.length;
           return p;
         }
-        p = entry(b, p, i, i === 0, pair, off, add);
+        p = entry(b, p, i === 0, pair, u32, w, t.isRela);
       }
     }
     return p;

@@ -3,7 +3,7 @@
 import type { ElfFile, SymbolTable } from "../elf/index.ts";
 import type { View } from "./inspectView.ts";
 import type { StreamOut } from "./output.ts";
-import { hex64, pairsPerTable, relocationFill, signedHex64, writeListing } from "./listingBytes.ts";
+import { hex64, HI, LO, pairsPerTable, relocationFill, signedHex64, writeListing } from "./listingBytes.ts";
 
 const ascii = (s: string) => Buffer.from(s, "latin1");
 const OPEN_FIRST = ascii('{"offset":"0x');
@@ -32,17 +32,17 @@ function pairText(view: View, table: SymbolTable | undefined, type: number, symb
 }
 
 /** One entry: its offset, its pair's text, its addend (or null for SHT_REL), closed. */
-function entry(b: Buffer, p: number, i: number, first: boolean, pair: Buffer, off: Uint32Array, add: Uint32Array | null): number {
+function entry(b: Buffer, p: number, first: boolean, pair: Buffer, u32: Uint32Array, w: number, rela: boolean): number {
   const open = first ? OPEN_FIRST : OPEN_NEXT;
   b.set(open, p);
-  p = hex64(b, p + open.length, off[2 * i + 1], off[2 * i]);
+  p = hex64(b, p + open.length, u32[w + HI], u32[w + LO]);
   b.set(pair, p);
   p += pair.length;
-  if (add === null) {
+  if (!rela) {
     b.set(NULL_CLOSE, p);
     return p + NULL_CLOSE.length;
   }
-  p = signedHex64(b, p, add[2 * i + 1], add[2 * i], MINUS, PLUS);
+  p = signedHex64(b, p, u32[w + 4 + HI], u32[w + 4 + LO], MINUS, PLUS);
   b[p++] = 0x22; // "
   b[p++] = 0x7d; // }
   return p;

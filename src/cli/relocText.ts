@@ -1,9 +1,9 @@
 // The relocation listings of `inspect` (text), one line per entry written as bytes:
 //   OFFSET  TYPE  SYMBOL[ + ADDEND]
 // with the type column as wide as the longest type name in the file.
-import type { ElfFile } from "../elf/index.ts";
+import { relocType, type ElfFile } from "../elf/index.ts";
 import type { View } from "./inspectView.ts";
-import { hex64, pairsPerTable, relocationFill, signedHex64, writeListing } from "./listingBytes.ts";
+import { hex64, HI, LO, pairsPerTable, relocationFill, signedHex64, writeListing } from "./listingBytes.ts";
 import type { StreamOut } from "./output.ts";
 
 const ascii = (s: string) => Buffer.from(s, "latin1");
@@ -18,10 +18,9 @@ function typeWidth(view: View, elf: ElfFile): number {
   const seen = new Set<number>();
   let width = TYPE_MIN_WIDTH;
   for (const t of elf.relocationTables) {
-    const types = t.type;
     let last = -1;
     for (let i = 0; i < t.count; i++) {
-      const ty = types[i];
+      const ty = relocType(t, i);
       // Types come in runs: most entries repeat the one before.
       if (ty === last) continue;
       last = ty;
@@ -44,18 +43,18 @@ export async function writeRelocationsText(out: StreamOut, view: View, elf: ElfF
 }
 
 /** One line: the offset padded to its column, the pair's text, the signed addend of a RELA entry. */
-function entry(b: Buffer, p: number, i: number, _first: boolean, pair: Buffer, off: Uint32Array, add: Uint32Array | null): number {
+function entry(b: Buffer, p: number, _first: boolean, pair: Buffer, u32: Uint32Array, w: number, rela: boolean): number {
   b[p++] = 0x20;
   b[p++] = 0x20;
   const start = p;
   b[p++] = 0x30; // 0
   b[p++] = 0x78; // x
-  p = hex64(b, p, off[2 * i + 1], off[2 * i]);
+  p = hex64(b, p, u32[w + HI], u32[w + LO]);
   while (p - start < OFFSET_WIDTH) b[p++] = 0x20;
   b[p++] = 0x20;
   b.set(pair, p);
   p += pair.length;
-  if (add !== null) p = signedHex64(b, p, add[2 * i + 1], add[2 * i], MINUS, PLUS);
+  if (rela) p = signedHex64(b, p, u32[w + 4 + HI], u32[w + 4 + LO], MINUS, PLUS);
   b[p++] = 0x0a;
   return p;
 }

@@ -9,12 +9,14 @@ export type {
   ElfSegment,
   ParseOptions,
   RelocationTable,
+  RelocationWords,
   Severity,
   SymbolRef,
   SymbolTable,
 } from "./types.ts";
 export { ElfCancelledError, ElfFormatError, locatedMessage, type ElfErrorCode } from "./errors.ts";
 export { parseElf } from "./parse.ts";
+export { relocAddend, relocOffset, relocSymbol, relocType, wordsOver } from "./relocations.ts";
 export { ByteReader } from "./reader.ts";
 export { parseNotes } from "./notes.ts";
 export { transferablesOf } from "./transfer.ts";

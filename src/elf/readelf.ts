@@ -19,6 +19,7 @@ import {
 } from "./describe.ts";
 import { formatNote } from "./readelf-notes.ts";
 import type { ElfFile, ElfNote, ElfSection, RelocationTable, SymbolTable } from "./types.ts";
+import { relocAddend, relocOffset, relocSymbol, relocType } from "./relocations.ts";
 
 /** Which blocks to print (all by default), always in readelf's order. */
 export interface ReadelfOptions {
@@ -186,10 +187,10 @@ function formatRelocationTable(f: ElfFile, sec: ElfSection, t: RelocationTable):
   const symbolText = new Map<number, string>();
   const typeText = new Map<number, string>();
   for (let i = 0; i < n; i++) {
-    const type = t.type[i];
-    const sym = t.symbolIndex[i];
+    const type = relocType(t, i);
+    const sym = relocSymbol(t, i);
     const info = wide ? hx(sym, 8) + hx(type, 8) : hx(((sym << 8) | type) >>> 0, 8);
-    let row = `${vma(f, t.offset[i])}  ${info} `;
+    let row = `${vma(f, relocOffset(t, i))}  ${info} `;
     let typeName = typeText.get(type);
     if (typeName === undefined) {
       const name = relocationTypeName(machine, type);
@@ -197,7 +198,7 @@ function formatRelocationTable(f: ElfFile, sec: ElfSection, t: RelocationTable):
       typeText.set(type, typeName);
     }
     row += typeName;
-    const addend = t.addend[i];
+    const addend = relocAddend(t, i);
     if (sym !== 0) {
       if (symbols && sym < symbols.count) {
         let text = symbolText.get(sym);

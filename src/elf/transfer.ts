@@ -12,8 +12,6 @@ export function transferablesOf(file: ElfFile): ArrayBuffer[] {
   for (const t of file.symbolTables) {
     for (const a of [t.nameOffset, t.nameValid, t.value, t.size, t.info, t.other, t.shndx, t.rawShndx]) add(a);
   }
-  for (const r of file.relocationTables) {
-    for (const a of [r.offset, r.type, r.symbolIndex, r.addend]) add(a);
-  }
+  for (const r of file.relocationTables) add(r.words.u64);
   return [...seen];
 }

@@ -142,7 +142,21 @@ export interface SymbolTable {
   rawShndx: Uint16Array;
 }
 
-/** One SHT_REL or SHT_RELA section, columnar. Record `i` is at `recordOffset + i * entsize`. */
+/**
+ * Relocation records as little-endian ELF64 words (r_offset, r_info = sym << 32 | type, r_addend),
+ * three views of one buffer: the file's own bytes when the file is ELF64 little-endian and its
+ * records 8-byte aligned (nothing is copied), else a copy decoded into that layout.
+ */
+export interface RelocationWords {
+  u32: Uint32Array;
+  u64: BigUint64Array;
+  i64: BigInt64Array;
+}
+
+/**
+ * One SHT_REL or SHT_RELA section. Record `i` is at `recordOffset + i * entsize` in the file; its
+ * fields are read with `relocOffset()`, `relocType()`, `relocSymbol()` and `relocAddend()`.
+ */
 export interface RelocationTable {
   sectionIndex: number;
   /** `sh_info`: the section the relocations apply to. */
@@ -153,13 +167,12 @@ export interface RelocationTable {
   count: number;
   recordOffset: number;
   entsize: number;
-  offset: BigUint64Array;
-  /** Relocation type (`ELF64_R_TYPE` / `ELF32_R_TYPE`). */
-  type: Uint32Array;
-  /** Symbol index (`ELF64_R_SYM` / `ELF32_R_SYM`). */
-  symbolIndex: Uint32Array;
-  /** Addend; 0 for SHT_REL. */
-  addend: BigInt64Array;
+  /** Where the records are read. */
+  words: RelocationWords;
+  /** Index in `words.u64` of record 0's r_offset. */
+  first: number;
+  /** 64-bit words a record: 3 (RELA) or 2 (REL). */
+  step: number;
 }
 
 export interface ElfNote {

@@ -1,6 +1,6 @@
 // The relocations that land inside one section, keyed by offset, with REL implicit addends read
 // from the section bytes (ARM32), so decoders can say which relocation fills which field.
-import { ByteReader, SHT_SYMTAB } from "../elf/index.ts";
+import { ByteReader, relocAddend, relocOffset, relocSymbol, relocType, SHT_SYMTAB } from "../elf/index.ts";
 import { hexNum } from "./bytes.ts";
 import type { Context } from "./context.ts";
 import { displayName, unresolvedSymbol } from "./symbols.ts";
@@ -82,8 +82,8 @@ export function sectionRelocs(ctx: Context, sectionIndex: number, sectionName: s
     }
     for (let i = 0; i < t.count; i++) {
       const recordOffset = t.recordOffset + i * t.entsize;
-      const offset = t.offset[i];
-      const type = t.type[i];
+      const offset = relocOffset(t, i);
+      const type = relocType(t, i);
       const width = relocWidth(ctx, type);
       const typeName = ctx.relocTypeName(type);
       const fits = offset + BigInt(width) <= BigInt(data.length);
@@ -96,8 +96,8 @@ export function sectionRelocs(ctx: Context, sectionIndex: number, sectionName: s
           section: t.sectionIndex,
         });
       }
-      const unresolved = unresolvedSymbol(ctx, t.symbolTableSection, t.symbolIndex[i]);
-      let addend = t.addend[i];
+      const unresolved = unresolvedSymbol(ctx, t.symbolTableSection, relocSymbol(t, i));
+      let addend = relocAddend(t, i);
       if (!t.isRela && fits) addend = armImplicitAddend(type, dataReader.u32(Number(offset)));
       const ref: RelocRef = {
         section: relSection.name,
@@ -106,8 +106,8 @@ export function sectionRelocs(ctx: Context, sectionIndex: number, sectionName: s
         recordOffset,
         type,
         typeName,
-        symbolIndex: t.symbolIndex[i],
-        symbol: unresolved === null ? displayName(ctx, t.symbolIndex[i]) : `#${t.symbolIndex[i]}`,
+        symbolIndex: relocSymbol(t, i),
+        symbol: unresolved === null ? displayName(ctx, relocSymbol(t, i)) : `#${relocSymbol(t, i)}`,
         unresolved,
         addend,
         offset,

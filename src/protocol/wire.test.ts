@@ -3,7 +3,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseElf, type ElfFile } from "../elf/index.ts";
+import { parseElf, wordsOver, type ElfFile } from "../elf/index.ts";
+import { relocColumns } from "../test-support/relocColumns.ts";
 import { analyzePayload, type LivepatchModel } from "../livepatch/index.ts";
 import { buildElf, funcRecord } from "../livepatch/testing/elfBuilder.ts";
 import type { ParsedFile } from "./parse.ts";
@@ -52,9 +53,12 @@ describe("parse result wire form", () => {
     const bytes = new Uint8Array(readFileSync(join(samples, path)));
     const original = parsedOf(bytes.slice(), path);
     const expected = parsedOf(bytes.slice(), path);
+    const inFile = original.elf.relocationTables.map((t) => t.words.u64.buffer === original.elf.bytes.buffer);
     const back = roundTrip(original);
     expect(back).toEqual(expected);
-    expect(back.elf.relocationTables.every((t) => t.offset.length === t.count && t.addend.length === t.count)).toBe(true);
+    // Records read in the file's bytes are read in the bytes that crossed, never a copy of them.
+    expect(back.elf.relocationTables.map((t) => t.words.u64.buffer === back.elf.bytes.buffer)).toEqual(inFile);
+    expect(back.elf.relocationTables.map(relocColumns)).toEqual(expected.elf.relocationTables.map(relocColumns));
   });
 
   it("splits long function arrays into parts and puts them back in order", () => {
@@ -75,25 +79,21 @@ describe("parse result wire form", () => {
     expect(back.livepatch?.funcs.map((f) => f.index)).toEqual(Array.from({ length: 450 }, (_, i) => i));
   });
 
-  it("copies relocation tables that are not consecutive views of shared columns", () => {
+  it("gathers relocation records that are not the reader's into one copy, and reads the file's own in its bytes", () => {
     const parsed = parsedOf(manyFuncs(3), "p.livepatch");
-    // Each column a view one element into a buffer of its own: not the reader's layout.
-    const padded = <T extends BigUint64Array | Uint32Array | BigInt64Array>(a: T, make: (n: number) => T): T => {
-      const out = make(a.length + 1);
-      out.set(a as never, 1);
-      return out.subarray(1) as T;
-    };
-    const tables = parsed.elf.relocationTables.map((t) => ({
-      ...t,
-      offset: padded(t.offset, (n) => new BigUint64Array(n)),
-      type: padded(t.type, (n) => new Uint32Array(n)),
-      symbolIndex: padded(t.symbolIndex, (n) => new Uint32Array(n)),
-      addend: padded(t.addend, (n) => new BigInt64Array(n)),
-    }));
-    const expected = structuredClone(tables);
-    const back = roundTrip({ ...parsed, elf: { ...parsed.elf, relocationTables: tables } });
-    expect(back.elf.relocationTables).toEqual(expected);
-    expect(tables[0].offset.length).toBe(expected[0].offset.length);
+    const tables = parsed.elf.relocationTables;
+    expect(tables.some((t) => t.count > 0 && t.words.u64.buffer === parsed.elf.bytes.buffer)).toBe(true);
+    // Each table's records in a buffer of its own, one word in: not the reader's layout.
+    const moved = tables.map((t) => {
+      const u64 = new BigUint64Array(t.count * t.step + 1);
+      u64.set(t.words.u64.subarray(t.first, t.first + t.count * t.step), 1);
+      return { ...t, words: wordsOver(u64.buffer), first: 1 };
+    });
+    const expected = moved.map(relocColumns);
+    const back = roundTrip({ ...parsed, elf: { ...parsed.elf, relocationTables: moved } });
+    expect(back.elf.relocationTables.map(relocColumns)).toEqual(expected);
+    const copies = new Set(back.elf.relocationTables.filter((t) => t.count > 0).map((t) => t.words.u64.buffer));
+    expect(copies.size).toBe(1);
   });
 
   it("transfers the file bytes and the columns, never a buffer a part still needs", () => {

@@ -2,10 +2,11 @@
 // receiving (page) thread as one task, and its cost grows with the number of objects, bigints and
 // strings, not bytes: a 12k-section file or 140k symbol names took 50–110 ms there. So the wire
 // form carries the heavy tables as a few typed-array columns and one string each (transferred,
-// near free), and long object arrays (2,000 livepatch functions) as separate parts the page pulls
+// near free), relocation records as where they are in the file's bytes (which cross anyway), and
+// long object arrays (2,000 livepatch functions) as separate parts the page pulls
 // one message at a time. The page rebuilds the ordinary `ParsedFile` with `decodeParsed`, a
 // generator the caller runs in time slices, so every step stays short.
-import type { ElfFile, ElfSection, RelocationTable, SymbolTable } from "../elf/index.ts";
+import { wordsOver, type ElfFile, type ElfSection, type RelocationTable, type RelocationWords, type SymbolTable } from "../elf/index.ts";
 import type { LivepatchModel } from "../livepatch/index.ts";
 import type { FileRole, ParsedFile } from "./parse.ts";
 
@@ -13,8 +14,13 @@ import type { FileRole, ParsedFile } from "./parse.ts";
 const SECTION_NUMBERS = 10;
 /** Section fields that are bigints (all unsigned on disk), in this order, per section. */
 const SECTION_BIGINTS = 6;
-/** Relocation-table fields, per table: sectionIndex, targetSection, symbolTableSection, isRela, count, recordOffset, entsize, start. */
-const RELOC_META = 8;
+/**
+ * Relocation-table fields, per table: sectionIndex, targetSection, symbolTableSection, isRela,
+ * count, recordOffset, entsize, first, step, and where its records are (IN_FILE or IN_COPY).
+ */
+const RELOC_META = 10;
+const IN_FILE = 0;
+const IN_COPY = 1;
 
 export interface SectionColumns {
   count: number;
@@ -32,11 +38,11 @@ export type SymbolTableWire = Omit<SymbolTable, "name"> & { names: string; nameL
 export interface RelocationColumns {
   count: number;
   meta: Float64Array;
-  /** Entries of every table, table after table; a table is `[start, start + count)`. */
-  offset: BigUint64Array;
-  type: Uint32Array;
-  symbolIndex: Uint32Array;
-  addend: BigInt64Array;
+  /**
+   * The records of the tables the reader could not read in the file's own bytes, in the layout of
+   * RelocationWords (a table's `first` indexes it); the others are read in `bytes` again.
+   */
+  copy: BigUint64Array | null;
 }
 
 export interface ElfWire extends Omit<ElfFile, "sections" | "symbolTables" | "relocationTables"> {
@@ -118,49 +124,26 @@ function encodeSymbolTable(t: SymbolTable): SymbolTableWire {
   return { ...rest, names: name.join(""), nameLengths };
 }
 
-/** True when the tables are consecutive views of one buffer per column (what the ELF reader builds). */
-function sharedColumns(tables: RelocationTable[]): boolean {
-  const first = tables[0];
-  let next = first.offset.byteOffset / 8;
-  for (const t of tables) {
-    const start = t.offset.byteOffset / 8;
-    if (t.offset.buffer !== first.offset.buffer || t.type.buffer !== first.type.buffer) return false;
-    if (t.symbolIndex.buffer !== first.symbolIndex.buffer || t.addend.buffer !== first.addend.buffer) return false;
-    if (start !== next || t.type.byteOffset / 4 !== start || t.symbolIndex.byteOffset / 4 !== start || t.addend.byteOffset / 8 !== start) return false;
-    if (t.offset.length !== t.count || t.type.length !== t.count || t.symbolIndex.length !== t.count || t.addend.length !== t.count) return false;
-    next = start + t.count;
-  }
-  return first.offset.byteOffset === 0;
-}
-
-function encodeRelocations(tables: RelocationTable[]): RelocationColumns {
+function encodeRelocations(tables: RelocationTable[], bytes: Uint8Array): RelocationColumns {
   const m = tables.length;
   const meta = new Float64Array(m * RELOC_META);
-  let total = 0;
-  for (const t of tables) total += t.count;
-  let offset: BigUint64Array, type: Uint32Array, symbolIndex: Uint32Array, addend: BigInt64Array;
-  if (m > 0 && sharedColumns(tables)) {
-    const f = tables[0];
-    offset = new BigUint64Array(f.offset.buffer, 0, total);
-    type = new Uint32Array(f.type.buffer, 0, total);
-    symbolIndex = new Uint32Array(f.symbolIndex.buffer, 0, total);
-    addend = new BigInt64Array(f.addend.buffer, 0, total);
-  } else {
-    // Tables built some other way (tests, tools): copy them into fresh columns.
-    offset = new BigUint64Array(total);
-    type = new Uint32Array(total);
-    symbolIndex = new Uint32Array(total);
-    addend = new BigInt64Array(total);
+  const copied = tables.filter((t) => t.words.u64.buffer !== bytes.buffer);
+  // The reader puts every table it could not read in place in one copy; tables built some other
+  // way (tests, tools) are gathered into a fresh one.
+  const shared = copied.length > 0 && copied.every((t) => t.words.u64.buffer === copied[0].words.u64.buffer) && copied[0].words.u64.byteOffset === 0;
+  let copy: BigUint64Array | null = shared ? copied[0].words.u64 : null;
+  const firsts = new Map<RelocationTable, number>();
+  if (copied.length > 0 && !shared) {
+    let n = 0;
+    for (const t of copied) n += t.count * t.step;
+    copy = new BigUint64Array(n);
     let at = 0;
-    for (const t of tables) {
-      offset.set(t.offset.subarray(0, t.count), at);
-      type.set(t.type.subarray(0, t.count), at);
-      symbolIndex.set(t.symbolIndex.subarray(0, t.count), at);
-      addend.set(t.addend.subarray(0, t.count), at);
-      at += t.count;
+    for (const t of copied) {
+      copy.set(t.words.u64.subarray(t.first, t.first + t.count * t.step), at);
+      firsts.set(t, at);
+      at += t.count * t.step;
     }
   }
-  let start = 0;
   tables.forEach((t, i) => {
     let o = i * RELOC_META;
     meta[o++] = t.sectionIndex;
@@ -170,10 +153,11 @@ function encodeRelocations(tables: RelocationTable[]): RelocationColumns {
     meta[o++] = t.count;
     meta[o++] = t.recordOffset;
     meta[o++] = t.entsize;
-    meta[o] = start;
-    start += t.count;
+    meta[o++] = firsts.get(t) ?? t.first;
+    meta[o++] = t.step;
+    meta[o] = t.words.u64.buffer === bytes.buffer ? IN_FILE : IN_COPY;
   });
-  return { count: m, meta, offset, type, symbolIndex, addend };
+  return { count: m, meta, copy };
 }
 
 type Bag = Record<string, unknown>;
@@ -208,7 +192,7 @@ export function encodeParsed(parsed: ParsedFile): EncodedParse {
     ...elf,
     sections: encodeSections(elf.sections),
     symbolTables: elf.symbolTables.map(encodeSymbolTable),
-    relocationTables: encodeRelocations(elf.relocationTables),
+    relocationTables: encodeRelocations(elf.relocationTables, elf.bytes),
   };
   const root: Bag = { elf: wireElf, livepatch: parsed.livepatch ? { ...parsed.livepatch } : null };
   const parts: WirePart[] = [];
@@ -237,7 +221,8 @@ export function encodeParsed(parsed: ParsedFile): EncodedParse {
   for (const a of [w.bytes, w.header.ident, w.sections.num, w.sections.big, w.sections.nameLengths]) add(a);
   for (const t of w.symbolTables) for (const a of [t.nameLengths, t.nameOffset, t.nameValid, t.value, t.size, t.info, t.other, t.shndx, t.rawShndx]) add(a);
   const r = w.relocationTables;
-  for (const a of [r.meta, r.offset, r.type, r.symbolIndex, r.addend]) add(a);
+  add(r.meta);
+  if (r.copy) add(r.copy);
   return { head, parts, transfer: [...transfer] };
 }
 
@@ -302,25 +287,28 @@ function* splitNames(names: string, lengths: Uint32Array): Generator<void, strin
   return out;
 }
 
-function* decodeRelocations(c: RelocationColumns): Generator<void, RelocationTable[]> {
+function* decodeRelocations(c: RelocationColumns, bytes: Uint8Array): Generator<void, RelocationTable[]> {
   const out = new Array<RelocationTable>(c.count);
+  let inFile: RelocationWords | null = null;
+  const copy = c.copy ? wordsOver(c.copy.buffer, c.copy.byteOffset, c.copy.byteLength) : null;
   for (let i = 0; i < c.count; i++) {
     if (i % TABLES_PER_STEP === TABLES_PER_STEP - 1) yield;
     const o = i * RELOC_META;
-    const count = c.meta[o + 4];
-    const start = c.meta[o + 7];
+    let words: RelocationWords;
+    if (c.meta[o + 9] === IN_FILE) words = inFile ??= wordsOver(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    else if (copy) words = copy;
+    else throw new Error(`relocation table ${i} has no records`);
     out[i] = {
       sectionIndex: c.meta[o],
       targetSection: c.meta[o + 1],
       symbolTableSection: c.meta[o + 2],
       isRela: c.meta[o + 3] === 1,
-      count,
+      count: c.meta[o + 4],
       recordOffset: c.meta[o + 5],
       entsize: c.meta[o + 6],
-      offset: c.offset.subarray(start, start + count),
-      type: c.type.subarray(start, start + count),
-      symbolIndex: c.symbolIndex.subarray(start, start + count),
-      addend: c.addend.subarray(start, start + count),
+      first: c.meta[o + 7],
+      step: c.meta[o + 8],
+      words,
     };
   }
   return out;
@@ -348,7 +336,7 @@ export function* decodeParsed(head: ParsedWire, parts: readonly WirePart[]): Gen
     const { names, nameLengths, ...rest } = t;
     symbolTables.push({ ...rest, name: yield* splitNames(names, nameLengths) });
   }
-  const relocationTables = yield* decodeRelocations(w.relocationTables);
+  const relocationTables = yield* decodeRelocations(w.relocationTables, w.bytes);
   const elf: ElfFile = { ...w, sections, symbolTables, relocationTables };
   const root: Bag = { elf, livepatch: head.livepatch };
   for (const part of parts) {

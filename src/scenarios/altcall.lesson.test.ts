@@ -3,7 +3,7 @@
 // (xen/arch/x86/alternative.c apply_alt_calls(): rel32 = dest - (site + 6), dest past an endbr64;
 // NULL -> ud2 x3); the sites as compiled are read from the payload file with the ELF reader.
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseElf } from "../elf/index.ts";
+import { parseElf, relocAddend, relocSymbol } from "../elf/index.ts";
 import { createDisassembler, type Insn } from "../disasm/index.ts";
 import { nodeEngines } from "../disasm/nodeEngines.ts";
 import { loadCatalogue } from "./catalogue.ts";
@@ -63,8 +63,8 @@ describe("altcall lesson", () => {
     const rel = elf.relocationTables.find((t) => t.sectionIndex === sites.index)!;
     const symtab = elf.symbolTables.find((t) => t.sectionType === 2)!;
     const named = Array.from({ length: rel.count }, (_, i) => {
-      const target = elf.sections[symtab.shndx[rel.symbolIndex[i]]].name;
-      return `${target}+${rel.addend[i]}`;
+      const target = elf.sections[symtab.shndx[relocSymbol(rel, i)]].name;
+      return `${target}+${relocAddend(rel, i)}`;
     });
     expect(named).toEqual([".text.altcall_via_site+4", ".text.altcall_unset+4", ".text.altcall_minor_version+9"]);
   });

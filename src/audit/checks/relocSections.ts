@@ -10,6 +10,7 @@ import type { ElfFile, ElfSection } from "../../elf/index.ts";
 import type { Where } from "../context.ts";
 import type { RuleId } from "../rules.ts";
 import type { Finding } from "../types.ts";
+import { relocAddend, relocOffset, relocSymbol, relocType } from "../../elf/index.ts";
 
 export interface RelocSectionFinding {
   id: Extract<RuleId, "reloc-section-skipped" | "reloc-section-untyped" | "reloc-section-target-unloaded" | "reloc-section-meant-for-loaded">;
@@ -97,13 +98,13 @@ const loaded = (s: ElfSection) => (s.flags & BigInt(SHF_ALLOC)) !== 0n;
 /** `+0x2b R_X86_64_PC32 .LC1-0x4`, as readelf -r and objdump -dr name a relocation. */
 function fieldText(elf: ElfFile, s: ElfSection, k: number): string {
   const t = elf.relocationTables.find((r) => r.sectionIndex === s.index)!;
-  const type = relocationTypeName(elf.header.machine, t.type[k]) ?? `type ${t.type[k]}`;
+  const type = relocationTypeName(elf.header.machine, relocType(t, k)) ?? `type ${relocType(t, k)}`;
   const st = elf.symbolTables.find((x) => x.sectionIndex === t.symbolTableSection);
-  const i = t.symbolIndex[k];
+  const i = relocSymbol(t, k);
   let sym = `symbol ${i}`;
   if (st && i < st.count) sym = st.name[i] || (stType(st.info[i]) === STT_SECTION ? (elf.sections[st.shndx[i]]?.name ?? sym) : sym);
-  const a = t.addend[k];
-  return `+0x${t.offset[k].toString(16)} ${type} ${sym}${a ? `${a < 0n ? "-" : "+"}0x${(a < 0n ? -a : a).toString(16)}` : ""}`;
+  const a = relocAddend(t, k);
+  return `+0x${relocOffset(t, k).toString(16)} ${type} ${sym}${a ? `${a < 0n ? "-" : "+"}0x${(a < 0n ? -a : a).toString(16)}` : ""}`;
 }
 
 /**
@@ -126,7 +127,7 @@ function unloadedTarget(elf: ElfFile, s: ElfSection): RelocSectionFinding | null
   if (!t || n === 0) return null;
   const name = s.name || `section ${s.index}`;
   const head = `${name} names ${base.name || `section ${s.info}`} (section ${s.info}, not SHF_ALLOC) as the one it relocates (sh_info): Xen does not load that section, so it skips ${name}`;
-  if (meant && loaded(meant) && Array.from(t.offset).every((o) => o < meant.size)) {
+  if (meant && loaded(meant) && Array.from({ length: t.count }, (_, k) => relocOffset(t, k)).every((o) => o < meant.size)) {
     const shown = Array.from({ length: Math.min(n, 4) }, (_, k) => fieldText(elf, s, k));
     const kind = meant.flags & 4n ? "code" : "data";
     return {

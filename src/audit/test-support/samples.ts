@@ -2,7 +2,7 @@
 // 64- or 32-bit) so each rule can be triggered by a minimal change to a real payload.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { parseElf, type ElfFile } from "../../elf/index.ts";
+import { type ElfFile, parseElf, relocSymbol, relocType } from "../../elf/index.ts";
 
 export const SAMPLES = fileURLToPath(new URL("../../../public/samples/", import.meta.url));
 
@@ -109,8 +109,8 @@ export class Patch {
   reloc(name: string, k: number, set: { type?: number; sym?: number; offset?: bigint }): this {
     const t = this.elf.relocationTables.find((r) => this.elf.sections[r.sectionIndex].name === name)!;
     const at = t.recordOffset + k * t.entsize;
-    const type = set.type ?? t.type[k];
-    const sym = set.sym ?? t.symbolIndex[k];
+    const type = set.type ?? relocType(t, k);
+    const sym = set.sym ?? relocSymbol(t, k);
     if (this.is64) {
       this.view.setBigUint64(at + 8, (BigInt(sym) << 32n) | BigInt(type), true);
       if (set.offset !== undefined) this.view.setBigUint64(at, set.offset, true);

@@ -2,7 +2,7 @@
 // relocations that will be applied to it shown inline (objdump -dr).
 import { UNRESOLVED } from "../../livepatch/label.ts";
 import { useMemo } from "react";
-import { printable, symbolInSection, type ElfFile } from "../../elf/index.ts";
+import { type ElfFile, printable, relocOffset, symbolInSection } from "../../elf/index.ts";
 import { bugFrameText, escapeName, type LivepatchFunc, type LivepatchModel } from "../../livepatch/index.ts";
 import { relocText, type ImageNames } from "../inspector/symbolize.ts";
 import { hex } from "../format.ts";
@@ -39,7 +39,7 @@ export function NewCode({
     for (const r of elf.relocationTables) {
       if (r.targetSection !== section.index) continue;
       for (let i = 0; i < r.count && out.length < 2000; i++) {
-        const off = r.offset[i];
+        const off = relocOffset(r, i);
         if (off < BigInt(start) || off >= BigInt(start + size)) continue;
         const txt = relocText(elf, r, i, image, code);
         out.push({ address: base + off, text: `${txt.type}\t${txt.target}${txt.resolved ? `  (${txt.resolved})` : ""}` });

@@ -2,7 +2,7 @@
 // lands in a string, else a symbol. Linked code (the image) carries its references in the
 // instruction (a RIP-relative operand, an ADRP+ADD or MOVW+MOVT pair); relocatable code (the
 // payload) in the relocations that will fill it.
-import { SHF_ALLOC, SHF_EXECINSTR, SHF_STRINGS, SHT_NOBITS, type ElfFile, type RelocationTable } from "../../elf/index.ts";
+import { type ElfFile, relocAddend, type RelocationTable, relocOffset, relocSymbol, SHF_ALLOC, SHF_EXECINSTR, SHF_STRINGS, SHT_NOBITS } from "../../elf/index.ts";
 import type { DisasmArch, Insn } from "../../disasm/types.ts";
 import { cString, describeInSection, insnHolding, relocLanding, symbolTableFor, type DecodedCode } from "../inspector/symbolize.ts";
 
@@ -71,7 +71,7 @@ export function relocRefs(elf: ElfFile, sectionIndex: number, insns: readonly In
     if (r.targetSection !== sectionIndex) continue;
     const symtab = symbolTableFor(elf, r);
     for (let i = 0; i < r.count; i++) {
-      const insn = insnHolding(code, r.offset[i]);
+      const insn = insnHolding(code, relocOffset(r, i));
       const k = insn ? insns.indexOf(insn) : -1;
       if (k < 0 || out[k]) continue;
       out[k] = refOf(elf, r, i, symtab, code);
@@ -81,11 +81,11 @@ export function relocRefs(elf: ElfFile, sectionIndex: number, insns: readonly In
 }
 
 function refOf(elf: ElfFile, r: RelocationTable, i: number, symtab: ReturnType<typeof symbolTableFor>, code: DecodedCode): RelocRef | null {
-  const s = r.symbolIndex[i];
+  const s = relocSymbol(r, i);
   if (!symtab || s === 0 || s >= symtab.count) return null;
   const shndx = symtab.shndx[s];
   const symbol = (symtab.info[s] & 0xf) === STT_SECTION ? (elf.sections[shndx]?.name ?? `section ${shndx}`) : symtab.name[s];
-  if (shndx === 0) return { section: null, offset: r.addend[i], symbol, defined: false };
+  if (shndx === 0) return { section: null, offset: relocAddend(r, i), symbol, defined: false };
   if (shndx >= elf.sections.length) return null;
   const land = relocLanding(elf, r, i, code);
   // A PC-relative field whose instruction did not decode: where it leads is not known, so say nothing.

@@ -2,7 +2,7 @@
 // one strided interval each; labels are computed only when a byte is looked at. A 12k-section
 // file means tens of thousands of intervals, so the page builds the index in slices after the
 // first paint (`byteIndexLater`).
-import { printable, SHT_NOTE, SHT_REL, SHT_RELA, SHT_STRTAB, SHT_SYMTAB, SHT_DYNSYM, SHT_NOBITS } from "../../elf/index.ts";
+import { printable, relocOffset, SHT_DYNSYM, SHT_NOBITS, SHT_NOTE, SHT_REL, SHT_RELA, SHT_STRTAB, SHT_SYMTAB } from "../../elf/index.ts";
 import type { ParsedFile } from "../../state/parsedFile.ts";
 import { hex } from "../format.ts";
 import { IntervalIndex, type Interval } from "./intervalIndex.ts";
@@ -131,7 +131,7 @@ function* intervalsIn(parsed: ParsedFile): Generator<void, Interval[]> {
       kind: "rel",
       label: (i) => {
         const t = relocText(elf, r, i);
-        return `relocation ${i} in ${secName(r.sectionIndex)}: ${t.type} at ${hex(r.offset[i])} → ${t.target}`;
+        return `relocation ${i} in ${secName(r.sectionIndex)}: ${t.type} at ${hex(relocOffset(r, i))} → ${t.target}`;
       },
       target: (i) => ({ view: "relocations", table: ri, index: i }),
     });

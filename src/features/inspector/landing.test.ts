@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseElf, type ElfFile, type RelocationTable } from "../../elf/index.ts";
+import { type ElfFile, parseElf, type RelocationTable, relocOffset } from "../../elf/index.ts";
 import { buildElf } from "../../livepatch/testing/elfBuilder.ts";
 import { createDisassembler } from "../../disasm/index.ts";
 import { nodeEngines } from "../../disasm/nodeEngines.ts";
@@ -188,7 +188,7 @@ describe("decodeSpan: code is decoded from the label before the row", () => {
     const [r, i] = relocFor(far, ".rela.text", 0);
     // Decoded from the section's start, one request stops before g.
     expect(relocText(far, r, i, null, await codeOf(far, ".text")).resolved).toBe(UNDECODED);
-    const code = await spanOf(far, ".text", r.offset[i]);
+    const code = await spanOf(far, ".text", relocOffset(r, i));
     expect(relocLanding(far, r, i, code)).toEqual({ section: far.sections.findIndex((s) => s.name === ".data"), offset: 8n, counted: "next-insn" });
     expect(relocText(far, r, i, null, code).resolved).toBe("counter");
   });
@@ -214,8 +214,8 @@ describe.runIf(REAL)("relocLanding on Xen's prelink.o (XEN_TEST_PAYLOADS)", () =
     const relocs = [...dump.matchAll(/\t([0-9a-f]+): R_X86_64_PLT32\t(\w+)-0x4$/gm)].map((m) => ({ at: BigInt(`0x${m[1]}`), symbol: m[2] }));
     const r = elf.relocationTables.find((t) => elf.sections[t.sectionIndex]?.name === ".rela.text")!;
     for (const row of [17, 18, 19]) {
-      const seen = relocs.find((x) => x.at === r.offset[row]);
-      expect(seen, `objdump shows row ${row}'s relocation at 0x${r.offset[row].toString(16)}`).toBeDefined();
+      const seen = relocs.find((x) => x.at === relocOffset(r, row));
+      expect(seen, `objdump shows row ${row}'s relocation at 0x${relocOffset(r, row).toString(16)}`).toBeDefined();
       const holder = insns.find((x) => x.at < seen!.at && seen!.at < x.at + x.size)!;
       // The field is the last 4 bytes of objdump's instruction, so the landing is the symbol.
       expect(holder.at + holder.size - seen!.at).toBe(4n);
@@ -239,7 +239,7 @@ describe.runIf(REAL)("relocLanding on Xen's prelink.o (XEN_TEST_PAYLOADS)", () =
     expect(calls.length).toBeGreaterThan(100);
     const r = elf.relocationTables.find((t) => elf.sections[t.sectionIndex]?.name === ".rela.init.text")!;
     const rows = new Map<bigint, number>();
-    for (let i = 0; i < r.count; i++) rows.set(r.offset[i], i);
+    for (let i = 0; i < r.count; i++) rows.set(relocOffset(r, i), i);
     // As the Relocations view (useSectionCode): rows under one label share one decode of its span
     const spans = new Map<number, Promise<DecodedCode>>();
     const shndx = elf.sections.findIndex((x) => x.name === ".init.text");

@@ -2,7 +2,7 @@
 // does, plus where it lands (relocLanding, the one place every view takes that from), and what a
 // section offset holds. "function+offset" for a section offset is symbolInSection() in
 // src/elf/sectionSymbols.ts, which the audit asks too.
-import { describe, EM_X86_64, isMappingSymbol, labelsAround, printable, SHN_LORESERVE, symbolInSection, type ElfFile, type RelocationTable, type SymbolTable } from "../../elf/index.ts";
+import { describe, type ElfFile, EM_X86_64, isMappingSymbol, labelsAround, printable, relocAddend, type RelocationTable, relocOffset, relocSymbol, relocType, SHN_LORESERVE, symbolInSection, type SymbolTable } from "../../elf/index.ts";
 import type { Insn } from "../../disasm/types.ts";
 import { signedAddend } from "../../livepatch/label.ts";
 
@@ -68,16 +68,16 @@ export interface Landing {
  */
 export function relocLanding(elf: ElfFile, r: RelocationTable, i: number, code: DecodedCode | null): Landing | null {
   const t = symbolTableFor(elf, r);
-  const s = r.symbolIndex[i];
+  const s = relocSymbol(r, i);
   if (!t || s === 0 || s >= t.count) return null;
   const shndx = t.shndx[s];
   if (shndx === 0 || shndx >= SHN_LORESERVE) return null;
-  const value = ((t.info[s] & 0xf) === STT_SECTION ? 0n : t.value[s]) + r.addend[i];
+  const value = ((t.info[s] & 0xf) === STT_SECTION ? 0n : t.value[s]) + relocAddend(r, i);
   const patched = elf.sections[r.targetSection];
-  if (elf.header.machine !== EM_X86_64 || !X86_PCREL.has(r.type[i]) || !patched || !(patched.flags & SHF_EXECINSTR)) return { section: shndx, offset: value, counted: "value" };
-  const insn = code ? insnHolding(code, r.offset[i]) : null;
+  if (elf.header.machine !== EM_X86_64 || !X86_PCREL.has(relocType(r, i)) || !patched || !(patched.flags & SHF_EXECINSTR)) return { section: shndx, offset: value, counted: "value" };
+  const insn = code ? insnHolding(code, relocOffset(r, i)) : null;
   if (!insn || !insn.pcRelField) return { section: shndx, offset: value, counted: "unknown" };
-  const place = code!.base + r.offset[i];
+  const place = code!.base + relocOffset(r, i);
   if (insn.address + BigInt(insn.pcRelField.offset) !== place) return { section: shndx, offset: value, counted: "value" };
   return { section: shndx, offset: value + (insn.address + BigInt(insn.size) - place), counted: "next-insn" };
 }
@@ -138,10 +138,10 @@ export function describeInSection(elf: ElfFile, shndx: number, offset: bigint): 
 
 export function relocText(elf: ElfFile, r: RelocationTable, i: number, image: ImageNames | null = null, code: DecodedCode | null = null): RelocText {
   const machine = elf.header.machine;
-  const type = describe.relocationTypeName(machine, r.type[i]) ?? `unknown (${r.type[i]})`;
+  const type = describe.relocationTypeName(machine, relocType(r, i)) ?? `unknown (${relocType(r, i)})`;
   const t = symbolTableFor(elf, r);
-  const s = r.symbolIndex[i];
-  const addend = r.addend[i];
+  const s = relocSymbol(r, i);
+  const addend = relocAddend(r, i);
   if (!t || s >= t.count) return { type, target: s === 0 ? hexAddend(addend) : `bad symbol ${s}`, resolved: "" };
   const symType = t.info[s] & 0xf;
   const shndx = t.shndx[s];

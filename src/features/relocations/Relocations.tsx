@@ -2,7 +2,7 @@
 // ten), filterable by section, type and symbol. Filtering scans the typed arrays once.
 import { useDeferredValue, useMemo, useState } from "react";
 import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
-import { describe, printable } from "../../elf/index.ts";
+import { describe, printable, relocOffset, relocSymbol, relocType } from "../../elf/index.ts";
 import { addr, counted, grouped } from "../format.ts";
 import { FlatRows } from "../inspector/flat.ts";
 import { relocLanding, relocText, symbolTableFor, type ImageNames } from "../inspector/symbolize.ts";
@@ -38,10 +38,9 @@ export function Relocations({ file, parsed }: ViewProps) {
         const seen = new Uint8Array(65536);
         const rare = new Set<number>();
         for (const t of tables) {
-          const types = t.type;
           for (let i = 0; i < t.count; i++) {
             if (i % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
-            const v = types[i];
+            const v = relocType(t, i);
             if (v < 65536) seen[v] = 1;
             else rare.add(v);
           }
@@ -98,8 +97,8 @@ export function Relocations({ file, parsed }: ViewProps) {
             budget = 0;
             yield;
           }
-          if (wantType >= 0 && t.type[i] !== wantType) continue;
-          if (q && !wholeTable && !(symMatch && symMatch[t.symbolIndex[i]]) && !typeMatches(t.type[i])) continue;
+          if (wantType >= 0 && relocType(t, i) !== wantType) continue;
+          if (q && !wholeTable && !(symMatch && symMatch[relocSymbol(t, i)]) && !typeMatches(relocType(t, i))) continue;
           out[n++] = flat.starts[ti] + i;
         }
         budget += 20; // a table's own overhead, so thousands of small tables still yield
@@ -122,8 +121,8 @@ export function Relocations({ file, parsed }: ViewProps) {
   const columns: Column[] = [
     { id: "sec", header: "Section", width: "minmax(14ch, 1fr)", cell: (r) => printable(elf.sections[tables[at(r)[0]].sectionIndex]?.name ?? "") },
     { id: "idx", header: "#", width: "8ch", align: "right", cell: (r) => at(r)[1] },
-    { id: "off", header: "Offset", width: `${elfClass / 4 + 1}ch`, cell: (r) => { const [t, i] = at(r); return addr(tables[t].offset[i], elfClass); } },
-    { id: "type", header: "Type", width: "minmax(16ch, 0.8fr)", cell: (r) => { const [t, i] = at(r); return describe.relocationTypeName(machine, tables[t].type[i]) ?? `unknown (${tables[t].type[i]})`; } },
+    { id: "off", header: "Offset", width: `${elfClass / 4 + 1}ch`, cell: (r) => { const [t, i] = at(r); return addr(relocOffset(tables[t], i), elfClass); } },
+    { id: "type", header: "Type", width: "minmax(16ch, 0.8fr)", cell: (r) => { const [t, i] = at(r); return describe.relocationTypeName(machine, relocType(tables[t], i)) ?? `unknown (${relocType(tables[t], i)})`; } },
     { id: "target", header: "Symbol + addend", width: "minmax(18ch, 1.2fr)", cell: (r) => { const [t, i] = at(r); return relocText(elf, tables[t], i).target; } },
     { id: "resolved", header: "Resolves to", width: "minmax(18ch, 1.2fr)", cell: (r) => { const [t, i] = at(r); return <Resolved elf={elf} table={tables[t]} index={i} image={image} />; } },
   ];
@@ -156,12 +155,12 @@ export function Relocations({ file, parsed }: ViewProps) {
           const t = tables[ti];
           const symtab = elf.symbolTables.findIndex((x) => x.sectionIndex === t.symbolTableSection);
           const target = elf.sections[t.targetSection];
-          const width = FIELD_8.has(`${machine}:${t.type[i]}`) ? 8 : 4;
-          const inTarget = target && target.dataSize > 0 && t.offset[i] < BigInt(target.dataSize);
+          const width = FIELD_8.has(`${machine}:${relocType(t, i)}`) ? 8 : 4;
+          const inTarget = target && target.dataSize > 0 && relocOffset(t, i) < BigInt(target.dataSize);
           follow(
             file.id,
-            symtab >= 0 && t.symbolIndex[i] !== 0 ? { view: "symbols", table: symtab, index: t.symbolIndex[i] } : null,
-            inTarget ? { offset: target.dataOffset + Number(t.offset[i]), size: Math.min(width, target.dataSize - Number(t.offset[i])), label: `patched by ${label(ti, i)}` } : null,
+            symtab >= 0 && relocSymbol(t, i) !== 0 ? { view: "symbols", table: symtab, index: relocSymbol(t, i) } : null,
+            inTarget ? { offset: target.dataOffset + Number(relocOffset(t, i)), size: Math.min(width, target.dataSize - Number(relocOffset(t, i))), label: `patched by ${label(ti, i)}` } : null,
           );
         }}
         empty={flat.total === 0 ? "No relocation sections." : "No relocation matches."} />
@@ -176,6 +175,6 @@ function Resolved({ elf, table, index, image }: { elf: ElfFile; table: Relocatio
 }
 
 function ResolvedInCode({ elf, table, index, image }: { elf: ElfFile; table: RelocationTable; index: number; image: ImageNames | null }) {
-  const code = useSectionCode(elf, table.targetSection, table.offset[index]);
+  const code = useSectionCode(elf, table.targetSection, relocOffset(table, index));
   return code === undefined ? "decoding…" : relocText(elf, table, index, image, code).resolved;
 }

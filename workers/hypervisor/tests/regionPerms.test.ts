@@ -14,6 +14,7 @@ import { describe, expect, it } from "vitest";
 import type { HypervisorApi } from "../host/api.ts";
 import { Edit, payloadBytes } from "./support/payloads.ts";
 import { ACTION, MS, booted, bytesAt, eventsOf } from "./harness.ts";
+import { relocSymbol } from "../../../src/elf/index.ts";
 
 function hookEvents(hv: HypervisorApi) {
   return eventsOf(hv, "hook").map((h) => ({ hook: h.hook, outcome: h.executed ? h.outcome : "skipped", faults: h.executed ? h.faults : 0 }));
@@ -25,7 +26,7 @@ function retarget(e: Edit, text: string, counter: string, to: string): Edit {
   const from = e.sectionSymbol(counter);
   let n = 0;
   for (let k = 0; k < t.count; k++) {
-    if (t.symbolIndex[k] !== from) continue;
+    if (relocSymbol(t, k) !== from) continue;
     e.relSym(text, k, e.sectionSymbol(to));
     n++;
   }

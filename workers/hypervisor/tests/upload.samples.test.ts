@@ -1,7 +1,7 @@
 // UPLOAD of every sample payload on its own image: Xen's rc, where sections land, and the
 // relocated bytes in simulated memory checked against an independent parse (src/elf).
 import { describe, expect, it } from "vitest";
-import { parseElf, type ElfFile } from "../../../src/elf/index.ts";
+import { type ElfFile, parseElf, relocAddend, relocOffset, relocSymbol, relocType } from "../../../src/elf/index.ts";
 import type { HypervisorApi, PayloadDetails as Details } from "../host/api.ts";
 import { bootArch, payloadBytes, sampleBytes, type SampleArch } from "./support/payloads.ts";
 import { eventsOf, failures } from "./harness.ts";
@@ -66,7 +66,7 @@ function verifyRelocations(hv: HypervisorApi, elf: ElfFile, d: Details, arch: Sa
   const sites: bigint[] = [];
   for (const rt of elf.relocationTables) {
     if (elf.sections[rt.targetSection].name !== ".alt_call_sites") continue;
-    for (let k = 0; k < rt.count; k++) sites.push(symbolValue(hv, elf, d, rt.symbolIndex[k]) + rt.addend[k]);
+    for (let k = 0; k < rt.count; k++) sites.push(symbolValue(hv, elf, d, relocSymbol(rt, k)) + relocAddend(rt, k));
   }
   const inSite = (P: bigint) => sites.some((a) => P >= a && P < a + 6n);
   for (const rt of elf.relocationTables) {
@@ -75,17 +75,17 @@ function verifyRelocations(hv: HypervisorApi, elf: ElfFile, d: Details, arch: Sa
     // Alternatives and ex_table entries are rewritten after relocation; verify them elsewhere.
     if (base.name === ".altinstructions" || base.name === ".ex_table") continue;
     for (let k = 0; k < rt.count; k++) {
-      const S = symbolValue(hv, elf, d, rt.symbolIndex[k]);
-      const P = BigInt(base.addr) + rt.offset[k];
+      const S = symbolValue(hv, elf, d, relocSymbol(rt, k));
+      const P = BigInt(base.addr) + relocOffset(rt, k);
       if (inSite(P)) continue;
-      const type = rt.type[k];
+      const type = relocType(rt, k);
       if (arch === "x86_64") {
-        const A = rt.addend[k];
+        const A = relocAddend(rt, k);
         if (type === 1) expect(readLe(hv, P, 8)).toBe(mask64(S + A));
         else if (type === 2 || type === 4) expect(signed(readLe(hv, P, 4), 32)).toBe(signed(mask64(S + A - P), 32));
         else continue;
       } else if (arch === "aarch64") {
-        const A = rt.addend[k];
+        const A = relocAddend(rt, k);
         const insn = Number(readLe(hv, P, 4));
         if (type === 257) expect(readLe(hv, P, 8)).toBe(mask64(S + A));
         else if (type === 282 || type === 283) {
@@ -101,7 +101,7 @@ function verifyRelocations(hv: HypervisorApi, elf: ElfFile, d: Details, arch: Sa
       } else {
         // ARM32 REL: the addend was in the file's bytes.
         const orig = new DataView(elf.bytes.buffer, elf.bytes.byteOffset).getUint32(
-          elf.sections[rt.targetSection].dataOffset + Number(rt.offset[k]),
+          elf.sections[rt.targetSection].dataOffset + Number(relocOffset(rt, k)),
           true,
         );
         const word = Number(readLe(hv, P, 4));

@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseElf } from "../../../src/elf/index.ts";
+import { parseElf, relocAddend, relocOffset } from "../../../src/elf/index.ts";
 import { createConsole } from "../../../src/console/index.ts";
 import { runAudit } from "../../../src/audit/index.ts";
 import { Patch } from "../../../src/audit/test-support/samples.ts";
@@ -57,9 +57,9 @@ function helloPatchingBuildInit(arch: string): Uint8Array {
   const funcs = p.section(".livepatch.funcs");
   const t = p.elf.relocationTables.find((r) => p.elf.sections[r.sectionIndex].name === ".rela.livepatch.funcs")!;
   const oldAddrField = BigInt(p.func(0, "old_addr") - funcs.dataOffset);
-  const k = t.offset.findIndex((o) => o === oldAddrField);
+  const k = Array.from({ length: t.count }, (_, i) => relocOffset(t, i)).indexOf(oldAddrField);
   if (k < 0) throw new Error("no relocation fills funcs[0].old_addr");
-  return p.addend(".rela.livepatch.funcs", k, t.addend[k] + nmAddr(image, "xen_build_init") - nmAddr(image, "xen_extra_version")).bytes;
+  return p.addend(".rela.livepatch.funcs", k, relocAddend(t, k) + nmAddr(image, "xen_build_init") - nmAddr(image, "xen_extra_version")).bytes;
 }
 
 /** The offset in `fn` of the first instruction `objdump -d` prints as `want` (e.g. "(bad)"). */

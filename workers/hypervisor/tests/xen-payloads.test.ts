@@ -13,7 +13,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseElf, type ElfFile } from "../../../src/elf/index.ts";
+import { type ElfFile, parseElf, relocAddend, relocOffset, relocSymbol } from "../../../src/elf/index.ts";
 import { createConsole } from "../../../src/console/index.ts";
 import { bootFromImage } from "../host/image.ts";
 import { freshHypervisor } from "./harness.ts";
@@ -95,14 +95,14 @@ function hookOrder(file: Uint8Array, section: string): string[] {
   const rt = elf.relocationTables.find((t) => t.targetSection === target);
   if (!rt) throw new Error(`no relocations for ${section}`);
   const st = elf.symbolTables.find((t) => t.sectionIndex === rt.symbolTableSection)!;
-  const order = [...Array(rt.count).keys()].sort((a, b) => Number(rt.offset[a] - rt.offset[b]));
+  const order = [...Array(rt.count).keys()].sort((a, b) => Number(relocOffset(rt, a) - relocOffset(rt, b)));
   return order.map((k) => {
-    const sym = rt.symbolIndex[k];
+    const sym = relocSymbol(rt, k);
     const type = st.info[sym] & 0xf;
     if (type === 2) return st.name[sym];
     // STT_SECTION: the FUNC symbol of that section at the addend
     const sec = st.shndx[sym];
-    const at = BigInt(rt.addend[k]);
+    const at = BigInt(relocAddend(rt, k));
     const fn = [...Array(st.count).keys()].find((i) => (st.info[i] & 0xf) === 2 && st.shndx[i] === sec && st.value[i] === at);
     if (fn === undefined) throw new Error(`${section}: no function at ${sec}+${at}`);
     return st.name[fn];

@@ -2,7 +2,7 @@
 // targeted byte edits (located with src/elf) to build malformed variants of real payloads.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { parseElf, type ElfFile, type ElfSection } from "../../../../src/elf/index.ts";
+import { type ElfFile, type ElfSection, parseElf, relocOffset } from "../../../../src/elf/index.ts";
 import { bootNodeImage } from "../../host/node.ts";
 import type { HypervisorApi } from "../../host/api.ts";
 
@@ -166,7 +166,7 @@ export class Edit {
   /** Index of the relocation that fills byte `at` of `target`. */
   relAt(target: string, at: number): number {
     const t = this.relocs(target);
-    for (let k = 0; k < t.count; k++) if (Number(t.offset[k]) === at) return k;
+    for (let k = 0; k < t.count; k++) if (Number(relocOffset(t, k)) === at) return k;
     throw new Error(`no relocation at ${target}+${at}`);
   }
 
