@@ -4,7 +4,8 @@
 // UMULL, UMLAL, SMULL, SMLAL); CLZ; the extends (UXTB/H, SXTB/H and their add forms) and the
 // bitfield operations (UBFX, SBFX, BFC, BFI). A source register r15 reads as the instruction's
 // address + 8; writing r15 branches (ALUWritePC interworks on ARMv7).
-import { r, setR, nzcv, setNzcv, addWithCarry, logicFlags, bxWritePc, named, C_BIT, N_BIT, Z_BIT, V_BIT } from "./regs";
+import { r, setR, nzcv, setNzcv, addWithCarry, logicFlags, bxWritePc, named } from "./regs";
+import { C_BIT, N_BIT, Z_BIT, V_BIT } from "../arm";
 
 /** The shifter's carry out of the last operand2 (0 or 1). */
 let shC: u32 = 0;

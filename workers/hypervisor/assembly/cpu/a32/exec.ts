@@ -5,10 +5,11 @@
 // in dp.ts, loads and stores in ldst.ts. A branch target that is a registered service (or the
 // return sentinel) stops the run. Anything else stops as unsupported with its word: nothing is
 // guessed. Thumb is not run (a branch that would switch to it stops).
-import { r, setR, pc, setPc, setNzcv, aif, setAif, cpsr, condPassed, resetA32Regs, clearFlow, branched, nextPc, branchTo, bxWritePc, named, a32Name, MODE_HYP } from "./regs";
+import { r, setR, pc, setPc, setNzcv, nzcv, aif, setAif, cpsr, resetA32Regs, clearFlow, branched, nextPc, branchTo, bxWritePc, named, a32Name, MODE_HYP } from "./regs";
 import { dpImmediate, dpRegister, multiply, clzInsn, media } from "./dp";
 import { ldstWordByte, ldstExtra, ldstMultiple } from "./ldst";
 import { a32Raise, a32RaiseMemory, a32RaiseAlignment, alignHit, clearAlign } from "./faults";
+import { conditionHolds } from "../arm";
 import { fetchPage, fKind, mmuSync } from "../mmu";
 import { maybeService, serviceAt, SERVICE_RETURN } from "../services";
 import { memGeneration } from "../../memory";
@@ -126,7 +127,7 @@ export function a32Run(budget: u64): void {
     const cond = insn >> 28;
     let ok: bool = true;
     if (cond == 15) ok = unconditional(insn, at);
-    else if (condPassed(cond)) ok = execute(insn, at);
+    else if (conditionHolds(cond, nzcv)) ok = execute(insn, at);
     if (!ok && !stopped) unsupported(at, insn, a32Name);
     if (alignHit) {
       a32RaiseAlignment(<u64>at);

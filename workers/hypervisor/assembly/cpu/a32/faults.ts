@@ -4,14 +4,11 @@
 // Xen's HSCTLR has A set, so every unaligned halfword, word, doubleword or multiple access
 // takes one), WnR for a write; an instruction fetch from an unmapped or non-executable page is
 // a prefetch abort (EC 0x21); an undefined instruction is EC 0x00 with the word kept.
-import { fKind, fAddr, fAccess, clearFault, ACCESS_WRITE, ACCESS_FETCH } from "../mmu";
-import { FAULT_UNMAPPED, FAULT_ALIGNMENT, A64_EC_DABT, A64_EC_IABT } from "../consts";
+import { FAULT_ALIGNMENT, A64_EC_DABT } from "../consts";
 import { stopFault } from "../state";
+import { armRaiseMemory, ISS_WNR } from "../arm";
 
-const FSC_TRANSLATION: u32 = 0x07;
-const FSC_PERMISSION: u32 = 0x0f;
 const FSC_ALIGNMENT: u32 = 0x21;
-const ISS_WNR: u32 = 0x40;
 
 /** An alignment fault found by the executing instruction (the MMU record holds page faults). */
 export let alignHit: bool = false;
@@ -46,11 +43,5 @@ export function a32RaiseAlignment(pc: u64): void {
 
 /** Stops the run with the data or prefetch abort the MMU recorded at `pc`. */
 export function a32RaiseMemory(pc: u64): void {
-  const kind = fKind;
-  const addr = fAddr;
-  const access = fAccess;
-  clearFault();
-  let iss: u32 = kind == FAULT_UNMAPPED ? FSC_TRANSLATION : FSC_PERMISSION;
-  if (access == ACCESS_WRITE) iss |= ISS_WNR;
-  a32Raise(pc, kind, access == ACCESS_FETCH ? A64_EC_IABT : A64_EC_DABT, addr, iss, 0, pc);
+  armRaiseMemory(pc, 0); // no exception tables on Arm, as in a32Raise
 }

@@ -1,6 +1,8 @@
 // A32 (AArch32 ARM state) register file: r0..r15 (r13 SP, r14 LR; r15 is the run loop's pc, and
 // reads as the instruction's address + 8 through rPc), the CPSR's N, Z, C, V and its I bit (IRQ
 // masking, as cpsid/cpsie and `mrs rN, cpsr` see it). Xen runs in Hyp mode (CPSR.M = 0x1a).
+import { N_BIT, Z_BIT, V_BIT } from "../arm";
+
 export const A32_SP: u32 = 13;
 export const A32_LR: u32 = 14;
 export const A32_PC: u32 = 15;
@@ -9,11 +11,6 @@ export const A32_PC: u32 = 15;
 export const MODE_HYP: u32 = 0x1a;
 /** CPSR.I: IRQs masked. */
 export const CPSR_I: u32 = 0x80;
-
-export const N_BIT: u32 = 0x80000000;
-export const Z_BIT: u32 = 0x40000000;
-export const C_BIT: u32 = 0x20000000;
-export const V_BIT: u32 = 0x10000000;
 
 const RR: usize = memory.data(16 * 4, 16);
 export let pc: u32 = 0;
@@ -54,27 +51,6 @@ export function resetA32Regs(): void {
   pc = 0;
   nzcv = 0;
   aif = 0;
-}
-
-/** ConditionPassed() for `cond` (0-14; 15 is not a condition) on the current flags. */
-// @ts-ignore: decorator
-@inline export function condPassed(cond: u32): bool {
-  const f = nzcv;
-  const n = (f & N_BIT) != 0;
-  const z = (f & Z_BIT) != 0;
-  const c = (f & C_BIT) != 0;
-  const v = (f & V_BIT) != 0;
-  const base = cond >> 1;
-  let ok: bool;
-  if (base == 0) ok = z;
-  else if (base == 1) ok = c;
-  else if (base == 2) ok = n;
-  else if (base == 3) ok = v;
-  else if (base == 4) ok = c && !z;
-  else if (base == 5) ok = n == v;
-  else if (base == 6) ok = !z && n == v;
-  else ok = true;
-  return (cond & 1) != 0 && cond != 15 ? !ok : ok;
 }
 
 /** AddWithCarry(a, b, carry) at 32 bits; sets NZCV when `setFlags`. */

@@ -1,7 +1,8 @@
 // A64 data processing (register): logical and add/sub (shifted, extended), adc/sbc,
 // conditional compare and select, 1- and 2-source (bit ops, divides, variable shifts) and
 // 3-source (multiply-add, long and high multiplies). False: not implemented here.
-import { x, setX, xsp, setXsp, nzcv, setNzcv, addWithCarry, logicFlags, condHolds, C_BIT } from "./regs";
+import { x, setX, xsp, setXsp, nzcv, setNzcv, addWithCarry, logicFlags } from "./regs";
+import { conditionHolds, C_BIT } from "../arm";
 import { ones, field } from "./bits";
 import { mulhu, mulhs } from "../x86/muldiv";
 
@@ -84,7 +85,7 @@ export function dataProcessingReg(insn: u32): bool {
   if (op2 == 2) {
     // ccmn/ccmp (register or immediate)
     if (((insn >> 29) & 1) == 0 || ((insn >> 10) & 1) != 0 || ((insn >> 4) & 1) != 0) return false;
-    if (condHolds(field(insn, 12, 4))) {
+    if (conditionHolds(field(insn, 12, 4), nzcv)) {
       const b = ((insn >> 11) & 1) != 0 ? <u64>rm : x(rm) & m;
       const sub = ((insn >> 30) & 1) != 0;
       addWithCarry(x(rn), sub ? ~b : b, sub ? 1 : 0, sf, true);
@@ -95,7 +96,7 @@ export function dataProcessingReg(insn: u32): bool {
     // csel/csinc/csinv/csneg (and cset, csetm, cinc, cinv, cneg)
     if (((insn >> 29) & 1) != 0 || ((insn >> 11) & 1) != 0) return false;
     let r: u64;
-    if (condHolds(field(insn, 12, 4))) r = x(rn);
+    if (conditionHolds(field(insn, 12, 4), nzcv)) r = x(rn);
     else {
       r = x(rm);
       const inv = ((insn >> 30) & 1) != 0;

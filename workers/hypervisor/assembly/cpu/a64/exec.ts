@@ -15,7 +15,6 @@ import {
   tpidrEl0,
   setTpidr,
   setExclusive,
-  condHolds,
   resetA64Regs,
   regByNumber,
   setRegByNumber,
@@ -25,6 +24,7 @@ import { sext } from "./bits";
 import { dataProcessingReg } from "./dpreg";
 import { loadStore, ldstName } from "./ldst";
 import { a64Raise, a64RaiseMemory } from "./faults";
+import { conditionHolds } from "../arm";
 import { fetchPage, fKind, mmuSync } from "../mmu";
 import { maybeService, serviceAt, SERVICE_RETURN } from "../services";
 import { memGeneration } from "../../memory";
@@ -169,7 +169,7 @@ function branchOrSystem(insn: u32, at: u64): u64 {
   }
   if ((insn & 0xff000000) == 0x54000000) {
     // b.cond (and bc.cond, bit 4, which only adds a hint)
-    return condHolds(insn & 15) ? at + sext(<u64>((insn >> 5) & 0x7ffff) << 2, 21) : next;
+    return conditionHolds(insn & 15, nzcv) ? at + sext(<u64>((insn >> 5) & 0x7ffff) << 2, 21) : next;
   }
   if ((insn & 0xfe000000) == 0xd6000000) return branchRegister(insn, at);
   if ((insn & 0xff000000) == 0xd4000000) {

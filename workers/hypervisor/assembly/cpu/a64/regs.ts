@@ -1,5 +1,7 @@
 // AArch64 register file: x0..x30, slot 31 reads zero (XZR/WZR), slot 32 is SP; PC; NZCV; the few
 // system registers code reads (tpidr_el2 for per-CPU data, DAIF for IRQ masking).
+import { C_BIT, Z_BIT } from "../arm";
+
 export const A64_SP: i32 = 31; // as numbered by cpuReg: 31 is SP there
 export const A64_LR: i32 = 30;
 const SP_SLOT: usize = 32;
@@ -15,11 +17,6 @@ export let tpidrEl0: u64 = 0;
 /** Exclusive monitor: open after ldxr, closed by stxr/clrex. */
 export let exclusiveOpen: bool = false;
 export let exclusiveAddr: u64 = 0;
-
-export const N_BIT: u32 = 0x80000000;
-export const Z_BIT: u32 = 0x40000000;
-export const C_BIT: u32 = 0x20000000;
-export const V_BIT: u32 = 0x10000000;
 
 /** Register `n` with 31 read as zero. */
 // @ts-ignore: decorator
@@ -89,27 +86,6 @@ export function setRegByNumber(i: i32, v: u64): void {
   else if (i == 31) store<u64>(XR + (SP_SLOT << 3), v);
   else if (i == 33) setNzcv(<u32>v);
   else if (i == 34) tpidrEl2 = v;
-}
-
-/** ConditionHolds(cond) on the current NZCV. */
-// @ts-ignore: decorator
-@inline export function condHolds(cond: u32): bool {
-  const f = nzcv;
-  const n = (f & N_BIT) != 0;
-  const z = (f & Z_BIT) != 0;
-  const c = (f & C_BIT) != 0;
-  const v = (f & V_BIT) != 0;
-  const base = cond >> 1;
-  let r: bool;
-  if (base == 0) r = z;
-  else if (base == 1) r = c;
-  else if (base == 2) r = n;
-  else if (base == 3) r = v;
-  else if (base == 4) r = c && !z;
-  else if (base == 5) r = n == v;
-  else if (base == 6) r = !z && n == v;
-  else r = true;
-  return (cond & 1) != 0 && cond != 15 ? !r : r;
 }
 
 /** AddWithCarry(a, b, carry) at 32 or 64 bits; sets NZCV when `setFlags`. */
