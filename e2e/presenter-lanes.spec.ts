@@ -3,6 +3,7 @@
 // (0.94 slide units: 12 px at 1280×720 and at 1024×768) and the tick labels do not touch. The lanes
 // that do not fit share rows under one label; every CPU is still drawn, exactly once (QA s28 #12).
 import { test, expect } from "./support/guards.ts";
+import { presentCpus } from "./support/presenter.ts";
 
 // Each count is measured at 1024×768 (a 4:3 projector), 1280×720 and 1920×1080: rows that share
 // CPUs hold two at least and differ by one at most (s29: CPU5 stood alone in a row at 1024×768).
@@ -17,23 +18,7 @@ for (const cpus of [1, 2, 5, 8, 13, 64]) {
     // The step's end state is what is measured: no playback.
     await page.emulateMedia({ reducedMotion: "reduce" });
     await page.setViewportSize(VIEWPORTS[1]);
-    await page.goto("./");
-    await page.getByRole("button", { name: "Simulator" }).click();
-    const scenario = {
-      format: "livepatch-lens-scenario",
-      version: 1,
-      id: `lanes-${cpus}`,
-      title: `${cpus} CPUs`,
-      summary: "many CPUs at the rendezvous",
-      image: "x86_64/xen-syms",
-      payloads: ["x86_64/xen_hello_world.livepatch"],
-      cpus,
-      steps: [{ title: "Load hello", command: "load xen_hello_world.livepatch", explain: "Every CPU gathers for the APPLY." }],
-    };
-    await page.getByLabel("Scenario file").setInputFiles({ name: `lanes-${cpus}.scenario.json`, mimeType: "application/json", buffer: Buffer.from(JSON.stringify(scenario)) });
-    await expect(page.locator(".scn-panel .scn-explain[data-step='0']")).toContainText(`${cpus} CPUs`, { timeout: 30_000 });
-    await page.getByRole("button", { name: "Present", exact: true }).click();
-    await expect(page.locator(".presenter")).toHaveAttribute("data-step", "0", { timeout: 30_000 });
+    await presentCpus(page, `lanes-${cpus}`, cpus);
     await page.keyboard.press("PageDown");
     await expect(page.locator(".presenter")).toHaveAttribute("data-step", "1", { timeout: 30_000 });
     const lanes = page.locator(".presenter .sl-lanes");

@@ -7,26 +7,7 @@
 import type { Page } from "@playwright/test";
 import { test, expect } from "./support/guards.ts";
 import { freeze } from "./support/clock.ts";
-
-async function present(page: Page, cpus: number): Promise<void> {
-  await page.goto("./");
-  await page.getByRole("button", { name: "Simulator" }).click();
-  const scenario = {
-    format: "livepatch-lens-scenario",
-    version: 1,
-    id: `pace-${cpus}`,
-    title: `${cpus} CPUs`,
-    summary: "many CPUs at the rendezvous",
-    image: "x86_64/xen-syms",
-    payloads: ["x86_64/xen_hello_world.livepatch"],
-    cpus,
-    steps: [{ title: "Load hello", command: "load xen_hello_world.livepatch", explain: "Every CPU gathers for the APPLY." }],
-  };
-  await page.getByLabel("Scenario file").setInputFiles({ name: `pace-${cpus}.scenario.json`, mimeType: "application/json", buffer: Buffer.from(JSON.stringify(scenario)) });
-  await expect(page.locator(".scn-panel .scn-explain[data-step='0']")).toContainText(`${cpus} CPUs`, { timeout: 30_000 });
-  await page.getByRole("button", { name: "Present", exact: true }).click();
-  await expect(page.locator(".presenter")).toHaveAttribute("data-step", "0", { timeout: 30_000 });
-}
+import { presentCpus } from "./support/presenter.ts";
 
 /** Each CPU's status as the lanes' accessible name gives it (`CPU3 released; …`). */
 async function statuses(page: Page): Promise<string[]> {
@@ -41,7 +22,7 @@ for (const cpus of [4, 64]) {
     test.setTimeout(180_000);
     await page.clock.install();
     await page.setViewportSize({ width: 1280, height: 720 });
-    await present(page, cpus);
+    await presentCpus(page, `pace-${cpus}`, cpus);
     await freeze(page);
     await page.keyboard.press("PageDown");
     await expect(page.locator(".presenter")).toHaveAttribute("data-step", "1", { timeout: 30_000 });
@@ -79,7 +60,7 @@ test("under reduced motion a 64-CPU step shows its end at once, with the page's 
   await page.emulateMedia({ reducedMotion: "reduce" });
   await page.clock.install();
   await page.setViewportSize({ width: 1280, height: 720 });
-  await present(page, 64);
+  await presentCpus(page, "pace-64", 64);
   await freeze(page);
   await page.keyboard.press("PageDown");
   await expect(page.locator(".presenter")).toHaveAttribute("data-step", "1", { timeout: 30_000 });
