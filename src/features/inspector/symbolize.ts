@@ -143,11 +143,8 @@ export function relocText(elf: ElfFile, r: RelocationTable, i: number, image: Im
   const s = relocSymbol(r, i);
   const addend = relocAddend(r, i);
   if (!t || s >= t.count) return { type, target: s === 0 ? hexAddend(addend) : `bad symbol ${s}`, resolved: "" };
-  const symType = t.info[s] & 0xf;
   const shndx = t.shndx[s];
-  const mapping = symType !== STT_SECTION && isMappingSymbol(t.name[s]);
-  const secName = printable(elf.sections[shndx]?.name ?? `section ${shndx}`);
-  const name = symType === STT_SECTION ? secName : mapping ? `${secName}${t.value[s] === 0n ? "" : signedAddend(t.value[s])}` : printable(t.name[s]);
+  const name = relocSymbolName(elf, t, s);
   const target = s === 0 ? hexAddend(addend) : `${name}${addend === 0n ? "" : signedAddend(addend)}`;
   let resolved = "";
   if (s !== 0 && shndx === 0) {
@@ -166,6 +163,21 @@ export function relocText(elf: ElfFile, r: RelocationTable, i: number, image: Im
     }
   }
   return { type, target, resolved };
+}
+
+/**
+ * Symbol `s` of `t` as a relocation's target names it (relocText()'s target without the addend):
+ * a SECTION symbol by its section, a mapping symbol ($x, $d) by its section and value, any other by
+ * its name; all spelt by printable() (a byte that is not UTF-8 as \xff). The Relocations filter
+ * matches this.
+ */
+export function relocSymbolName(elf: ElfFile, t: SymbolTable, s: number): string {
+  const symType = t.info[s] & 0xf;
+  const shndx = t.shndx[s];
+  const mapping = symType !== STT_SECTION && isMappingSymbol(t.name[s]);
+  if (symType !== STT_SECTION && !mapping) return printable(t.name[s]);
+  const secName = printable(elf.sections[shndx]?.name ?? `section ${shndx}`);
+  return symType === STT_SECTION ? secName : `${secName}${t.value[s] === 0n ? "" : signedAddend(t.value[s])}`;
 }
 
 /** What "resolves to" says for a PC-relative field in code whose instruction was not decoded. */

@@ -5,7 +5,7 @@ import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
 import { describe, printable, relocOffset, relocSymbol, relocType } from "../../elf/index.ts";
 import { addr, counted, grouped } from "../format.ts";
 import { FlatRows } from "../inspector/flat.ts";
-import { relocLanding, relocText, symbolTableFor, type ImageNames } from "../inspector/symbolize.ts";
+import { relocLanding, relocSymbolName, relocText, symbolTableFor, type ImageNames } from "../inspector/symbolize.ts";
 import { useSectionCode } from "./useSectionCode.ts";
 import { useImageContext } from "../functions/useImageContext.ts";
 import type { ElfFile, RelocationTable } from "../../elf/index.ts";
@@ -69,7 +69,8 @@ export function Relocations({ file, parsed }: ViewProps) {
         if (hit === undefined) typeHit.set(v, (hit = (describe.relocationTypeName(machine, v) ?? "").toLowerCase().includes(q)));
         return hit;
       };
-      const secName = (i: number) => (elf.sections[i]?.name ?? "").toLowerCase();
+      // Names as the table spells them (printable(): a byte that is not UTF-8 as \xff), which is what a user types.
+      const secName = (i: number) => printable(elf.sections[i]?.name ?? "").toLowerCase();
       for (let ti = 0; ti < tables.length; ti++) {
         const t = tables[ti];
         if (sec && !secName(t.sectionIndex).includes(sec)) continue;
@@ -87,9 +88,7 @@ export function Relocations({ file, parsed }: ViewProps) {
               yield;
             }
             budget += 4; // a name costs a lowercase copy: several integer rows' worth
-            const isSection = (symtab.info[s] & 0xf) === 3;
-            const name = isSection ? (elf.sections[symtab.shndx[s]]?.name ?? "") : symtab.name[s];
-            symMatch[s] = name.toLowerCase().includes(q) ? 1 : 0;
+            symMatch[s] = relocSymbolName(elf, symtab, s).toLowerCase().includes(q) ? 1 : 0;
           }
         }
         for (let i = 0; i < t.count; i++) {
@@ -109,7 +108,7 @@ export function Relocations({ file, parsed }: ViewProps) {
   const label = (ti: number, i: number) => {
     const t = tables[ti];
     const txt = relocText(elf, t, i);
-    return `relocation ${i} in ${elf.sections[t.sectionIndex]?.name}: ${txt.type} → ${txt.target}`;
+    return `relocation ${i} in ${printable(elf.sections[t.sectionIndex]?.name ?? "")}: ${txt.type} → ${txt.target}`;
   };
   const list = useEntryList(file.id, parsed, "relocations", tables, flat, scan, label, () => {
     setSection("");

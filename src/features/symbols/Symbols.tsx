@@ -1,5 +1,5 @@
-// Every symbol table, readelf -sW columns, filterable by name and type. Rows are read from the
-// columnar arrays; a filter builds one Uint32Array of matching rows.
+// Every symbol table, readelf -sW columns, filterable by name (as the table spells it, printable())
+// and type. Rows are read from the columnar arrays; a filter builds one Uint32Array of matching rows.
 import { useDeferredValue, useMemo, useState } from "react";
 import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
 import { describe, printable } from "../../elf/index.ts";
@@ -32,7 +32,8 @@ export function Symbols({ file, parsed }: ViewProps) {
           // Names cost a lowercase copy each: a smaller step than integer-only row scans.
           if (i % NAMES_PER_STEP === NAMES_PER_STEP - 1) yield;
           if (type && describe.symbolTypeName(t.info[i] & 0xf, machine, osabi) !== type) continue;
-          if (q && !t.name[i].toLowerCase().includes(q)) continue;
+          // The name as the table shows it (a byte that is not UTF-8 as \xff), which is what a user types.
+          if (q && !printable(t.name[i]).toLowerCase().includes(q)) continue;
           out[n++] = flat.rowOf(ti, i);
         }
       }
@@ -46,7 +47,7 @@ export function Symbols({ file, parsed }: ViewProps) {
     tables,
     flat,
     scan,
-    (ti, i) => `symbol ${i}: ${tables[ti].name[i] || "(no name)"}`,
+    (ti, i) => `symbol ${i}: ${printable(tables[ti].name[i]) || "(no name)"}`,
     () => {
       setQuery("");
       setType("");
@@ -54,7 +55,7 @@ export function Symbols({ file, parsed }: ViewProps) {
   );
   const { at, count } = list;
 
-  const secName = (i: number) => elf.sections[elf.symbolTables[i].sectionIndex]?.name ?? "";
+  const secName = (i: number) => printable(elf.sections[elf.symbolTables[i].sectionIndex]?.name ?? "");
   const columns: Column[] = [
     ...(tables.length > 1 ? [{ id: "tab", header: "Table", width: "9ch", cell: (r: number) => secName(at(r)[0]) }] : []),
     { id: "num", header: "Num", width: "8ch", align: "right", cell: (r) => at(r)[1] },
@@ -91,7 +92,7 @@ export function Symbols({ file, parsed }: ViewProps) {
           const t = tables[ti];
           const shndx = t.shndx[i];
           const bytes = symbolBytes(elf, shndx, t.value[i], t.size[i]);
-          follow(file.id, shndx > 0 && shndx < elf.sections.length ? { view: "sections", section: shndx } : null, bytes && { ...bytes, label: `${t.name[i] || "symbol"} (${bytes.size} bytes)` });
+          follow(file.id, shndx > 0 && shndx < elf.sections.length ? { view: "sections", section: shndx } : null, bytes && { ...bytes, label: `${printable(t.name[i]) || "symbol"} (${bytes.size} bytes)` });
         }}
         empty={flat.total === 0 ? "No symbol table." : "No symbol matches."} />
     </div>
