@@ -276,6 +276,87 @@ test("the editor keeps what was typed: Escape in a field does not close it, and 
   await expect(dlg.getByRole("status").filter({ hasText: "Your draft from before" })).toHaveCount(0);
 });
 
+test("the editor's draft survives a reload until Discard or Run it; a stored draft the validator refuses is dropped, saying why", async ({ page }) => {
+  await openAt(page, "#scenario=hello-world", 0);
+  const write = page.getByRole("button", { name: "Write a scenario" });
+  const dlg = page.getByRole("dialog", { name: "Write a scenario" });
+  const stored = () => page.evaluate(() => localStorage.getItem("livepatch-lens.scenario-draft"));
+  const reload = async () => {
+    await page.reload();
+    await expect(page.locator(".scn-panel .scn-explain[data-step='0']")).toBeVisible({ timeout: 30_000 });
+  };
+
+  // Written, closed, reloaded, reopened: the draft is there, all of it.
+  await write.click();
+  await dlg.getByLabel("Scenario title").fill("Across a reload");
+  await dlg.getByLabel("Step 1 explanation").fill("Typed before the reload");
+  await dlg.getByRole("button", { name: "+ Add step" }).click();
+  await dlg.getByLabel("Step 9 command").fill("cpus 2");
+  await dlg.getByLabel("Step 9 explanation").fill("Two CPUs from here on");
+  await dlg.getByRole("button", { name: "Close the editor" }).click();
+  expect(JSON.parse((await stored())!)).toMatchObject({ version: 1, draft: { title: "Across a reload", cpus: 4 } });
+  await reload();
+  await expect(write).toHaveText("Write… (draft)");
+  await write.click();
+  await expect(dlg.getByRole("status").filter({ hasText: "Your draft from before" })).toBeVisible();
+  await expect(dlg.getByLabel("Scenario title")).toHaveValue("Across a reload");
+  await expect(dlg.getByLabel("Step 1 explanation")).toHaveValue("Typed before the reload");
+  await expect(dlg.getByLabel("Step 9 command")).toHaveValue("cpus 2");
+  // The steps kept from the scenario (their commands not edited) keep all they had: what Save
+  // writes for step 3 is public/scenarios/hello-world.json's, highlights and expectations too.
+  const saving = page.waitForEvent("download");
+  await dlg.getByRole("button", { name: "Save file" }).click();
+  const saved = JSON.parse(await readFile((await (await saving).path())!, "utf8"));
+  const hello = await (await page.request.get("./scenarios/hello-world.json")).json();
+  expect(saved.title).toBe("Across a reload");
+  expect(saved.steps[0]).toEqual({ ...hello.steps[0], explain: "Typed before the reload" });
+  expect(saved.steps[2]).toEqual(hello.steps[2]);
+  expect(saved.steps[8]).toEqual({ command: "cpus 2", explain: "Two CPUs from here on" });
+  // Kept as it is typed: a reload with the editor still open loses nothing either.
+  await dlg.getByLabel("Scenario title").fill("Across two reloads");
+  await reload();
+  await write.click();
+  await expect(dlg.getByLabel("Scenario title")).toHaveValue("Across two reloads");
+  await page.screenshot({ path: test.info().outputPath("draft-after-reload.png") });
+
+  // Discard, reload: gone.
+  await dlg.getByRole("button", { name: "Discard changes" }).click();
+  await page.keyboard.press("Escape");
+  expect(await stored()).toBeNull();
+  await reload();
+  await expect(write).toHaveText("Write…");
+  await write.click();
+  await expect(dlg.getByLabel("Scenario title")).toHaveValue("Hello world: upload, apply, revert, unload");
+  await expect(dlg.getByRole("status").filter({ hasText: "Your draft from before" })).toHaveCount(0);
+
+  // Run it takes the draft with it, after a reload too.
+  await dlg.getByLabel("Scenario title").fill("Run, not kept");
+  expect(await stored()).not.toBeNull();
+  await dlg.getByRole("button", { name: "Run it" }).click();
+  await expect(page.locator(".scn-panel .scn-explain[data-step='0']")).toContainText("Run, not kept", { timeout: 30_000 });
+  expect(await stored()).toBeNull();
+  await reload();
+  await expect(write).toHaveText("Write…");
+
+  // What is read back is not trusted: a draft the validator refuses is removed and the page says why.
+  await page.evaluate(() =>
+    localStorage.setItem(
+      "livepatch-lens.scenario-draft",
+      JSON.stringify({ version: 1, draft: { title: 5, summary: "", image: "x86_64/xen-syms", payloads: [], cpus: 4, steps: [{ title: "", command: "cpus 99", explain: "", original: { knob: { cpus: 99 }, explain: "x" } }] } }),
+    ),
+  );
+  await reload();
+  const dropped = page.locator(".scn-panel").getByRole("status").filter({ hasText: "draft kept in this browser" });
+  await expect(dropped).toHaveText(
+    "The scenario draft kept in this browser could not be read, so it was dropped: title: must be a string; steps[0].original.knob.cpus: must be a whole number from 1 to 64.×",
+  );
+  expect(await stored()).toBeNull();
+  await expect(write).toHaveText("Write…");
+  await page.screenshot({ path: test.info().outputPath("draft-dropped.png") });
+  await dropped.getByRole("button", { name: "Dismiss the note on the dropped draft" }).click();
+  await expect(dropped).toHaveCount(0);
+});
+
 test("a dropped scenario file opens; a broken one is refused naming the field", async ({ page }) => {
   await page.goto("./");
   await page.getByRole("button", { name: "Simulator" }).click();

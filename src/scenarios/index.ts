@@ -1,6 +1,6 @@
 // Public surface of the scenario format (pure: no React, DOM or worker APIs).
 export * from "./schema.ts";
-export { validateScenario, parseScenario, serializeScenario, filesNamedBy } from "./validate.ts";
+export { validateScenario, validateDraft, parseScenario, serializeScenario, filesNamedBy } from "./validate.ts";
 export { type SimInput as ScenarioInput, stepInputs, inputsThrough, pathStatus, sameInput, stepLabel, knobLine } from "./inputs.ts";
 export { parseScenarioHash, formatScenarioHash, isScenarioHash, isScenarioRef, PANELS, DEFAULT_EMBED_PANELS, type Panel, type ScenarioPlace, type ScenarioMode } from "./hash.ts";
 export { loadCatalogue, parseCatalogueIndex, type CatalogueEntry } from "./catalogue.ts";

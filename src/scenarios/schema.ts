@@ -98,3 +98,26 @@ export const SCENARIO_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 export function baseName(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
 }
+
+/** One step as the scenario editor holds it: the command line as typed, its title and explanation. */
+export interface DraftStep {
+  title: string;
+  command: string;
+  explain: string;
+  /** The loaded step, kept whole while its command is not edited (knobs, highlights, expectations). */
+  original: Step | null;
+}
+
+/**
+ * What the scenario editor holds: a scenario being written, which need not be valid yet (an empty
+ * title or explanation, a command naming a payload not ticked: Run it lists those). Kept when the
+ * editor closes with changes, and in this browser across a reload, until Run it or Discard.
+ */
+export interface ScenarioDraft {
+  title: string;
+  summary: string;
+  image: string;
+  payloads: string[];
+  cpus: number;
+  steps: DraftStep[];
+}

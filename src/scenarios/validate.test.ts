@@ -1,7 +1,7 @@
 // The scenario schema: what a valid file looks like, and the named-field errors for broken ones.
 import { describe, expect, it } from "vitest";
 import { ScenarioError, type Scenario } from "./schema.ts";
-import { parseScenario, serializeScenario, validateScenario } from "./validate.ts";
+import { parseScenario, serializeScenario, validateDraft, validateScenario } from "./validate.ts";
 import { inputsThrough, pathStatus, stepInputs } from "./inputs.ts";
 import { formatScenarioHash, parseScenarioHash } from "./hash.ts";
 import { parseCatalogueIndex } from "./catalogue.ts";
@@ -23,9 +23,10 @@ const good = () => ({
   ],
 });
 
-function issues(raw: unknown): string[] {
+/** The problems `validate` (validateScenario by default) names in `raw`, as `path: message`. */
+function issues(raw: unknown, validate: (raw: unknown) => unknown = validateScenario): string[] {
   try {
-    validateScenario(raw);
+    validate(raw);
   } catch (e) {
     if (e instanceof ScenarioError) return e.issues.map((i) => `${i.path}: ${i.message}`);
     throw e;
@@ -219,5 +220,52 @@ describe("catalogue index", () => {
     expect(parseCatalogueIndex('{"version":1,"scenarios":["a","b-2"]}').scenarios).toEqual(["a", "b-2"]);
     expect(() => parseCatalogueIndex('{"version":2,"scenarios":[]}')).toThrow(/version/);
     expect(() => parseCatalogueIndex('{"version":1,"scenarios":["../x"]}')).toThrow(/scenarios\[0\]/);
+  });
+});
+
+describe("validateDraft (the editor's draft read back from storage)", () => {
+  const draft = () => ({
+    title: "",
+    summary: "",
+    image: "x86_64/xen-syms",
+    payloads: ["x86_64/xen_hello_world.livepatch"],
+    cpus: 0,
+    steps: [
+      { title: "", command: "", explain: "", original: null },
+      { title: "Apply", command: "apply xen_hello_world", explain: "go", original: { command: "apply xen_hello_world", explain: "go", highlight: [], expect: { status: 0 } } },
+    ],
+  });
+  const draftIssues = (raw: unknown) => issues(raw, validateDraft);
+
+  it("keeps an unfinished draft that Run it would refuse (empty title, command and explanation; CPUs cleared)", () => {
+    expect(issues({ ...good(), title: "" })).toContain("title: must not be empty");
+    expect(validateDraft(draft())).toEqual(draft());
+    expect(validateDraft({ ...draft(), steps: [] }).steps).toEqual([]);
+  });
+
+  it("rebuilds the draft from what passed: a kept step is the validator's step, not the stored object", () => {
+    const d = draft();
+    d.steps[1].original = { command: "apply xen_hello_world", explain: "go" } as never;
+    expect(validateDraft(d).steps[1].original).toEqual({ command: "apply xen_hello_world", explain: "go", highlight: [] });
+  });
+
+  it("names every field it does not trust, by the file's rules", () => {
+    expect(draftIssues(null)).toEqual([": a draft is a JSON object"]);
+    expect(draftIssues([])).toEqual([": a draft is a JSON object"]);
+    expect(draftIssues({ ...draft(), title: 5, cpus: "4", extra: 1 })).toEqual(["extra: is not a known field", "title: must be a string", "cpus: must be a number from 0 to 10000"]);
+    expect(draftIssues({ ...draft(), image: "../../etc/passwd", payloads: "x86_64/xen_hello_world.livepatch" })).toEqual([
+      "image: must be a sample path such as x86_64/xen_hello_world.livepatch",
+      "payloads: must be a list of at most 32 sample paths",
+    ]);
+    expect(draftIssues({ ...draft(), title: "t".repeat(201) })).toEqual(["title: is 201 characters long; at most 200"]);
+    expect(draftIssues({ ...draft(), steps: [{ title: "", command: 1, explain: "", original: null }, "x", { title: "", command: "", explain: "" }] })).toEqual([
+      "steps[0].command: must be a string",
+      "steps[1]: must be an object with a title, command and explanation",
+      "steps[2].original: must be an object with a command or a knob",
+    ]);
+    expect(draftIssues({ ...draft(), steps: [{ title: "", command: "cpus 99", explain: "", original: { knob: { cpus: 99 }, explain: "x" } }] })).toEqual([
+      "steps[0].original.knob.cpus: must be a whole number from 1 to 64",
+    ]);
+    expect(draftIssues({ ...draft(), steps: Array.from({ length: 201 }, () => draft().steps[0]) })).toEqual(["steps: must be a list of at most 200 steps"]);
   });
 });

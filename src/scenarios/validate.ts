@@ -16,7 +16,9 @@ import {
   type Highlight,
   type HookKind,
   type Knob,
+  type DraftStep,
   type Scenario,
+  type ScenarioDraft,
   type ScenarioIssue,
   type Step,
   type StepExpect,
@@ -289,6 +291,48 @@ export function validateScenario(raw: unknown): Scenario {
   }
   if (issues.list.length) throw new ScenarioError(issues.list);
   return { format: SCENARIO_FORMAT, version: SCENARIO_VERSION, id: id!, title: title!, summary, image: image!, payloads, cpus: cpus!, steps };
+}
+
+/**
+ * Checks the scenario editor's draft as read back from this browser's storage, which it does not
+ * trust (another version of the page, or anyone with access to the storage, may have written it):
+ * the same field rules as a file (types, lengths, sample paths; a step kept from a loaded file is
+ * checked as a file's step), but not the rules a draft may break while it is being written (an
+ * empty title, command or explanation, no steps, a payload not for the image, a command naming a
+ * file not ticked): Run it holds the draft to all of those, through validateScenario(). Returns
+ * the draft rebuilt from what passed; throws ScenarioError listing every problem found.
+ */
+export function validateDraft(raw: unknown): ScenarioDraft {
+  const issues = new Issues();
+  if (!isObj(raw)) throw new ScenarioError([{ path: "", message: "a draft is a JSON object" }]);
+  noExtraKeys(raw, ["title", "summary", "image", "payloads", "cpus", "steps"], "", issues);
+  const title = str(raw.title, "title", LIMITS.title, issues, { empty: true });
+  const summary = str(raw.summary, "summary", LIMITS.summary, issues, { empty: true });
+  const image = samplePath(raw.image, "image", issues);
+  let payloads: string[] = [];
+  if (!Array.isArray(raw.payloads) || raw.payloads.length > LIMITS.payloads) issues.add("payloads", `must be a list of at most ${LIMITS.payloads} sample paths`);
+  else payloads = raw.payloads.flatMap((p: unknown, i) => samplePath(p, `payloads[${i}]`, issues) ?? []);
+  // The CPUs field holds what is typed (0 while it is cleared); Run it asks for 1 to 64.
+  const cpus = num(raw.cpus, "cpus", 0, 10_000, issues);
+  const steps: DraftStep[] = [];
+  if (!Array.isArray(raw.steps) || raw.steps.length > LIMITS.steps) issues.add("steps", `must be a list of at most ${LIMITS.steps} steps`);
+  else
+    for (let i = 0; i < raw.steps.length && !issues.full; i++) {
+      const v: unknown = raw.steps[i];
+      const path = `steps[${i}]`;
+      if (!isObj(v)) {
+        issues.add(path, "must be an object with a title, command and explanation");
+        continue;
+      }
+      noExtraKeys(v, ["title", "command", "explain", "original"], path, issues);
+      const t = str(v.title, `${path}.title`, LIMITS.title, issues, { empty: true });
+      const command = str(v.command, `${path}.command`, LIMITS.command, issues, { empty: true });
+      const explain = str(v.explain, `${path}.explain`, LIMITS.explain, issues, { empty: true });
+      const original = v.original === null ? null : (step(v.original, `${path}.original`, null, issues) ?? null);
+      if (t !== undefined && command !== undefined && explain !== undefined) steps.push({ title: t, command, explain, original });
+    }
+  if (issues.list.length) throw new ScenarioError(issues.list);
+  return { title: title!, summary: summary!, image: image!, payloads, cpus: cpus!, steps };
 }
 
 /** File text → Scenario; JSON syntax errors are reported like any other problem. */

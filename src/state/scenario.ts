@@ -15,6 +15,7 @@ import {
   type CatalogueEntry,
   type Panel,
   type Scenario,
+  type ScenarioDraft,
   type ScenarioMode,
 } from "../scenarios/index.ts";
 import { recordEnds, type SimInput } from "../simulator/types.ts";
@@ -25,6 +26,7 @@ import { playbackStep } from "./playback.ts";
 import { DEFAULT_IMAGE, prefersReducedMotion } from "./sim.ts";
 import type { LoadedFile } from "./files.ts";
 import { findUserScenario, keepUserScenario } from "./userScenarios.ts";
+import { readStoredDraft, storeDraft } from "./scenarioDraft.ts";
 
 export interface ActiveScenario {
   /** Catalogue id, or `user:<id>` for one written in this browser. */
@@ -32,25 +34,6 @@ export interface ActiveScenario {
   scenario: Scenario;
   /** One per step: the input it runs, or null for a setting-only step. */
   inputs: (SimInput | null)[];
-}
-
-/** One step as the scenario editor holds it. */
-export interface DraftStep {
-  title: string;
-  command: string;
-  explain: string;
-  /** The loaded step, kept whole while its command is not edited (knobs, highlights, expectations). */
-  original: Scenario["steps"][number] | null;
-}
-
-/** What the scenario editor holds; kept when it closes with changes, until Run it or Discard. */
-export interface ScenarioDraft {
-  title: string;
-  summary: string;
-  image: string;
-  payloads: string[];
-  cpus: number;
-  steps: DraftStep[];
 }
 
 export interface ScenarioSlice {
@@ -68,8 +51,13 @@ export interface ScenarioSlice {
   /** Presenter: the key list is showing (the '?' key). */
   help: boolean;
   editorOpen: boolean;
-  /** The editor's unsaved work from when it was last closed (null: none). */
+  /**
+   * The editor's unsaved work (null: none), kept as it is typed and in this browser across a
+   * reload (scenarioDraft.ts), until Run it or Discard.
+   */
   editorDraft: ScenarioDraft | null;
+  /** Why the draft kept in this browser was dropped when the page started (null: it was not). */
+  draftProblem: string | null;
   /** A step animation is running from one step's end to the next. */
   animating: boolean;
   /**
@@ -96,7 +84,9 @@ export interface ScenarioSlice {
   setBlank(blank: boolean): void;
   setHelp(help: boolean): void;
   setEditorOpen(open: boolean): void;
+  /** Keeps the editor's work (null: none, after Run it or Discard), in this browser too. */
   keepEditorDraft(draft: ScenarioDraft | null): void;
+  dismissDraftProblem(): void;
   /** The step follows the cursor when the user moves it with the timeline's own controls. */
   followCursor(): void;
 }
@@ -132,6 +122,7 @@ export function createScenarioSlice({ set, get }: SliceApi<"scenario">): Scenari
   let cataloguePromise: Promise<void> | null = null;
   let opening = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  const stored = readStoredDraft();
 
   const stopAnimation = () => {
     if (timer) clearTimeout(timer);
@@ -273,7 +264,8 @@ export function createScenarioSlice({ set, get }: SliceApi<"scenario">): Scenari
     blank: false,
     help: false,
     editorOpen: false,
-    editorDraft: null,
+    editorDraft: stored.draft,
+    draftProblem: stored.problem,
     animating: false,
     whatIf: null,
 
@@ -369,7 +361,11 @@ export function createScenarioSlice({ set, get }: SliceApi<"scenario">): Scenari
     setBlank: (blank) => set({ blank }),
     setHelp: (help) => set({ help }),
     setEditorOpen: (editorOpen) => set({ editorOpen }),
-    keepEditorDraft: (editorDraft) => set({ editorDraft }),
+    keepEditorDraft: (editorDraft) => {
+      storeDraft(editorDraft);
+      set({ editorDraft });
+    },
+    dismissDraftProblem: () => set({ draftProblem: null }),
 
     followCursor() {
       const { active, step, animating, loading } = sc();

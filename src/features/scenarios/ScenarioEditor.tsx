@@ -3,8 +3,9 @@
 // ACTION timeout of later steps; a step loaded from a file keeps its highlights and expectations
 // until its command is edited. The result is validated by the
 // same code that reads files, and problems are listed by field.
-// Closing (×, Close, Escape outside a text field) keeps a changed draft in the page until Run it
-// or Discard changes, so nothing typed is lost by a stray key; Write… then reopens it.
+// A changed draft is kept as it is typed, in the page and in this browser (a reload keeps it:
+// src/state/scenarioDraft.ts), until Run it or Discard changes: closing (×, Close, Escape outside
+// a text field) loses nothing, and Write… then reopens it.
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
 import { createFocusTrap } from "focus-trap";
 import {
@@ -18,11 +19,12 @@ import {
   SCENARIO_VERSION,
   ScenarioError,
   validateScenario,
+  type DraftStep,
   type Scenario,
+  type ScenarioDraft,
   type Step,
 } from "../../scenarios/index.ts";
 import { useLens } from "../../state/store.ts";
-import type { DraftStep, ScenarioDraft } from "../../state/scenario.ts";
 import { loadSampleCatalogue } from "../../services/samples.ts";
 import { downloadScenario } from "./scenarioFile.ts";
 
@@ -119,7 +121,10 @@ export function ScenarioEditor({ start, onClose }: { start: Scenario | null; onC
     return () => void trap.deactivate();
   }, []);
 
-  /** Closes; changed work stays in the page for the next Write…. */
+  // Changed work is kept as it is typed (in this browser too), so a reload does not lose it.
+  useEffect(() => keepDraft(dirty ? d : null), [d, dirty, keepDraft]);
+
+  /** Closes; changed work stays for the next Write…, after a reload too. */
   const close = () => {
     keepDraft(dirty ? d : null);
     onClose();

@@ -22,7 +22,7 @@ function useOffPath(): { off: boolean; shared: number } {
 }
 
 export function ScenarioPanel() {
-  const { close: closeScenario, ensureCatalogue, goToStep, next: nextStep, prev: prevStep, open: openScenario, openUser: openUserScenario, returnTo: returnToScenario, setMode, setEditorOpen, fail } =
+  const { close: closeScenario, ensureCatalogue, goToStep, next: nextStep, prev: prevStep, open: openScenario, openUser: openUserScenario, returnTo: returnToScenario, setMode, setEditorOpen, fail, dismissDraftProblem } =
     useLens.getState().scenario;
   const sc = useLens(
     useShallow(({ scenario: s }) => ({ catalogue: s.catalogue, active: s.active, step: s.step, loading: s.loading, problem: s.problem, editorOpen: s.editorOpen, problemCat: s.catalogueProblem })),
@@ -30,6 +30,7 @@ export function ScenarioPanel() {
   const path = useOffPath();
   const whatIf = useLens((s) => s.scenario.whatIf);
   const draft = useLens((s) => s.scenario.editorDraft !== null);
+  const draftProblem = useLens((s) => s.scenario.draftProblem);
   const root = useRef<HTMLElement>(null);
   const picker = useRef<HTMLInputElement>(null);
   const stepList = useRef<HTMLOListElement>(null);
@@ -134,6 +135,14 @@ export function ScenarioPanel() {
         <p className="scn-problem" role="alert">
           {sc.problem ?? sc.problemCat}
         </p>
+      )}
+      {draftProblem && (
+        <div className="scn-draft-dropped" role="status">
+          <span>{draftProblem}</span>
+          <button type="button" className="small ghost" onClick={dismissDraftProblem} aria-label="Dismiss the note on the dropped draft" title="Dismiss">
+            ×
+          </button>
+        </div>
       )}
       {a && path.off && (
         <div className="scn-offpath" role="status">
