@@ -3,21 +3,15 @@
 // scenario does to the page: load its samples, boot the simulator from its image, run its steps
 // as the session's inputs (the simulator then shows any step by moving the cursor), move between
 // steps, notice when the user has typed their way off the path, and go back to it.
-import {
-  cursorForStep,
-  inputsThrough,
-  formatScenarioHash,
-  loadCatalogue,
-  pathStatus,
-  stepAtCursor,
-  stepInputs,
-  stepPayload,
-  type CatalogueEntry,
-  type Panel,
-  type Scenario,
-  type ScenarioDraft,
-  type ScenarioMode,
-} from "../scenarios/index.ts";
+// The scenario format's parts are imported one by one, not through its index: the index also
+// brings the validator and the catalogue reader, which the first screen does without (they load
+// when a scenario, a file or a kept draft is read).
+import type { CatalogueEntry } from "../scenarios/catalogue.ts";
+import { stepPayload } from "../scenarios/focus.ts";
+import { formatScenarioHash, type Panel, type ScenarioMode } from "../scenarios/hash.ts";
+import { inputsThrough, pathStatus, stepInputs } from "../scenarios/inputs.ts";
+import type { Scenario, ScenarioDraft } from "../scenarios/schema.ts";
+import { cursorForStep, stepAtCursor } from "../scenarios/stepCursor.ts";
 import { recordEnds, type SimInput } from "../simulator/types.ts";
 import type { StoreApi } from "zustand";
 import type { SliceApi } from "./slice.ts";
@@ -122,7 +116,11 @@ export function createScenarioSlice({ set, get }: SliceApi<"scenario">): Scenari
   let cataloguePromise: Promise<void> | null = null;
   let opening = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
-  const stored = readStoredDraft();
+  // A draft kept from an earlier visit is read once its validator has loaded; one the editor
+  // has started meanwhile is not replaced.
+  void readStoredDraft().then(({ draft, problem }) => {
+    if (sc().editorDraft === null) set({ editorDraft: draft, draftProblem: problem });
+  });
 
   const stopAnimation = () => {
     if (timer) clearTimeout(timer);
@@ -157,7 +155,7 @@ export function createScenarioSlice({ set, get }: SliceApi<"scenario">): Scenari
 
   async function resolve(ref: string): Promise<Scenario> {
     if (ref.startsWith("user:")) {
-      const s = findUserScenario(ref.slice(5));
+      const s = await findUserScenario(ref.slice(5));
       if (!s) throw new Error(`No scenario "${ref.slice(5)}" was saved in this browser. Load its file instead.`);
       return s;
     }
@@ -264,13 +262,13 @@ export function createScenarioSlice({ set, get }: SliceApi<"scenario">): Scenari
     blank: false,
     help: false,
     editorOpen: false,
-    editorDraft: stored.draft,
-    draftProblem: stored.problem,
+    editorDraft: null,
+    draftProblem: null,
     animating: false,
     whatIf: null,
 
     ensureCatalogue() {
-      cataloguePromise ??= loadCatalogue(fetchText).then(
+      cataloguePromise ??= import("../scenarios/catalogue.ts").then(({ loadCatalogue }) => loadCatalogue(fetchText)).then(
         (catalogue) => set({ catalogue, catalogueProblem: null }),
         (e: unknown) => {
           cataloguePromise = null;
@@ -308,7 +306,7 @@ export function createScenarioSlice({ set, get }: SliceApi<"scenario">): Scenari
       }
     },
 
-    openUser: (s, mode = "page") => sc().open(keepUserScenario(s), 0, mode, [], s),
+    openUser: async (s, mode = "page") => sc().open(await keepUserScenario(s), 0, mode, [], s),
 
     goToStep(k, opts = {}) {
       const { active, step: was } = sc();

@@ -27,11 +27,11 @@ afterEach(() => {
 });
 
 describe("the scenario draft in localStorage", () => {
-  it("is stored with its version and read back as it was; null removes it", () => {
-    expect(readStoredDraft()).toEqual({ draft: null, problem: null });
+  it("is stored with its version and read back as it was; null removes it", async () => {
+    expect(await readStoredDraft()).toEqual({ draft: null, problem: null });
     storeDraft(draft);
     expect(JSON.parse(items.get(DRAFT_KEY)!)).toEqual({ version: 1, draft });
-    expect(readStoredDraft()).toEqual({ draft, problem: null });
+    expect(await readStoredDraft()).toEqual({ draft, problem: null });
     storeDraft(null);
     expect(items.has(DRAFT_KEY)).toBe(false);
   });
@@ -47,13 +47,13 @@ describe("the scenario draft in localStorage", () => {
       JSON.stringify({ version: 1, draft: { ...draft, title: 1, summary: 2, image: 3, cpus: "x" } }),
       "title: must be a string; summary: must be a string; image: must be a string; and 1 more",
     ],
-  ])("%s: dropped (removed from storage), saying why", (_, text, why) => {
+  ])("%s: dropped (removed from storage), saying why", async (_, text, why) => {
     items.set(DRAFT_KEY, text);
-    expect(readStoredDraft()).toEqual({ draft: null, problem: `The scenario draft kept in this browser could not be read, so it was dropped: ${why}.` });
+    expect(await readStoredDraft()).toEqual({ draft: null, problem: `The scenario draft kept in this browser could not be read, so it was dropped: ${why}.` });
     expect(items.has(DRAFT_KEY)).toBe(false);
   });
 
-  it("no storage (private mode): no draft, no problem, and keeping one does not throw", () => {
+  it("no storage (private mode): no draft, no problem, and keeping one does not throw", async () => {
     vi.stubGlobal("localStorage", {
       getItem: () => {
         throw new Error("SecurityError");
@@ -63,7 +63,7 @@ describe("the scenario draft in localStorage", () => {
       },
       removeItem: () => undefined,
     });
-    expect(readStoredDraft()).toEqual({ draft: null, problem: null });
+    expect(await readStoredDraft()).toEqual({ draft: null, problem: null });
     expect(() => storeDraft(draft)).not.toThrow();
   });
 });

@@ -3,7 +3,7 @@
 // trusted: another version of the page or anyone with the storage may have written it, so it is
 // checked by validateDraft() (src/scenarios/validate.ts) and dropped, with the reason said, when
 // it does not pass.
-import { LIMITS, ScenarioError, validateDraft, type ScenarioDraft } from "../scenarios/index.ts";
+import { LIMITS, ScenarioError, type ScenarioDraft } from "../scenarios/schema.ts";
 
 export const DRAFT_KEY = "livepatch-lens.scenario-draft";
 /** The stored form's version: a draft stored in any other is dropped, not misread. */
@@ -25,7 +25,7 @@ function why(e: unknown): string {
   return shown.join("; ") + (more > 0 ? `; and ${more} more` : "");
 }
 
-function parse(text: string): ScenarioDraft {
+async function parse(text: string): Promise<ScenarioDraft> {
   if (text.length > LIMITS.fileBytes) throw new Error(`it is ${text.length} characters long; a draft is at most ${LIMITS.fileBytes}`);
   let raw: unknown;
   try {
@@ -36,11 +36,13 @@ function parse(text: string): ScenarioDraft {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new Error("it is not a JSON object");
   const { version, draft } = raw as Record<string, unknown>;
   if (version !== DRAFT_VERSION) throw new Error(`${version === undefined ? "it has no version" : `its version is ${JSON.stringify(version)}`}; this page reads version ${DRAFT_VERSION}`);
+  // The validator loads when a draft is there to check: it is not needed for the first screen.
+  const { validateDraft } = await import("../scenarios/validate.ts");
   return validateDraft(draft);
 }
 
 /** The draft kept in this browser, checked; an unreadable one is removed and its problem returned. */
-export function readStoredDraft(): StoredDraft {
+export async function readStoredDraft(): Promise<StoredDraft> {
   let text: string | null;
   try {
     text = localStorage.getItem(DRAFT_KEY);
@@ -49,7 +51,7 @@ export function readStoredDraft(): StoredDraft {
   }
   if (text === null) return { draft: null, problem: null };
   try {
-    return { draft: parse(text), problem: null };
+    return { draft: await parse(text), problem: null };
   } catch (e) {
     storeDraft(null);
     return { draft: null, problem: `The scenario draft kept in this browser could not be read, so it was dropped: ${why(e)}.` };

@@ -1,6 +1,9 @@
 // Scenarios the user wrote, kept in this browser (localStorage) under their id so that a
 // `#scenario=user:<id>` link reopens them here. The saved file is the portable form.
-import { parseScenario, serializeScenario, type Scenario } from "../scenarios/index.ts";
+import type { Scenario } from "../scenarios/index.ts";
+
+// The scenario format's reader and writer load when first used: they are not needed for the first screen.
+const format = () => import("../scenarios/validate.ts");
 
 const KEY = "livepatch-lens.user-scenarios";
 const MAX_KEPT = 50;
@@ -14,7 +17,8 @@ function readAll(): Record<string, string> {
   }
 }
 
-export function keepUserScenario(s: Scenario): string {
+export async function keepUserScenario(s: Scenario): Promise<string> {
+  const { serializeScenario } = await format();
   const all = readAll();
   delete all[s.id];
   all[s.id] = serializeScenario(s);
@@ -28,9 +32,10 @@ export function keepUserScenario(s: Scenario): string {
   return `user:${s.id}`;
 }
 
-export function findUserScenario(id: string): Scenario | null {
+export async function findUserScenario(id: string): Promise<Scenario | null> {
   const text = readAll()[id];
   if (typeof text !== "string") return null;
+  const { parseScenario } = await format();
   try {
     return parseScenario(text);
   } catch {

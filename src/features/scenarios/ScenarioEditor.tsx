@@ -26,7 +26,7 @@ import {
 } from "../../scenarios/index.ts";
 import { useLens } from "../../state/store.ts";
 import { loadSampleCatalogue } from "../../services/samples.ts";
-import { downloadScenario } from "./scenarioFile.ts";
+import { downloadScenario } from "./scenarioDownload.ts";
 
 /** Each sample's summary, from the catalogue the sample menu fetches (a tooltip: none until it arrives). */
 function useSampleSummaries(): ReadonlyMap<string, string> {

@@ -2,7 +2,7 @@
 // follows hash changes, takes dropped or pasted scenario files (.json) before the inspector's own
 // intake sees them, and shows presenter mode over the page.
 import { lazy, Suspense, useEffect } from "react";
-import { parseScenarioHash } from "../../scenarios/index.ts";
+import { parseScenarioHash } from "../../scenarios/hash.ts";
 import { useLens } from "../../state/store.ts";
 import { isScenarioFile, readScenarioFile } from "./scenarioFile.ts";
 import { returnFocusFromPresenter } from "../presenter/returnFocus.ts";

@@ -7,7 +7,8 @@ import { useLens } from "../../state/store.ts";
 import { inputsThrough, stepLabel, pathStatus } from "../../scenarios/index.ts";
 import type { SimInput } from "../../simulator/types.ts";
 import { Explanation } from "./Explanation.tsx";
-import { downloadScenario, readScenarioFile } from "./scenarioFile.ts";
+import { downloadScenario } from "./scenarioDownload.ts";
+import { readScenarioFile } from "./scenarioFile.ts";
 import { ScenarioEditor } from "./ScenarioEditor.tsx";
 import "./scenarios.css";
 
