@@ -4,8 +4,8 @@
 // fstate[].applied, which was_action_consistent() reads) come from the code. A scenario knob
 // (setHookResult / setHookMarks) overrides the value or the marks for teaching, and the event
 // says so. A run whose outcome is unknown stops the simulation unless a knob supplies the value.
-// Every architecture runs them (x86-64, AArch64 and ARM32 interpreters); on ARM32 a hook that
-// takes a struct payload (pre/post/action) stops as unmodelled, its ILP32 layout not being laid out.
+// Every architecture runs them (x86-64, AArch64 and ARM32 interpreters); a hook that takes a
+// struct payload (pre/post/action) gets one laid out as its Xen build lays it out (run/layout.ts).
 import { begin, end, fStr, fInt, fBool, fAddr, consoleLine, LEVEL_ERR } from "./events";
 import {
   Payload,

@@ -1,8 +1,8 @@
 // A payload hook run as code at Xen's moment, with Xen's argument: load/unload hooks take none;
-// pre/post and action hooks get the payload's `struct payload`. The hook event reports the run
+// pre/post and action hooks get the payload's `struct payload` (laid out for the running Xen's
+// architecture, run/payload_struct.ts: a 32-bit pointer on arm32). The hook event reports the run
 // (instructions, calls, faults, fixups, services) and its outcome; a run that cannot finish
 // (unsupported instruction, step budget) first gets a `run-stop` event saying exactly where.
-import { arch, ARCH_ARM32 } from "../image";
 import { Payload, HOOK_LOAD, HOOK_UNLOAD } from "../payload";
 import { runXen, RunContext, RunResult, OUTCOME_UNKNOWN } from "./runner";
 import { payloadStruct } from "./payload_struct";
@@ -32,15 +32,6 @@ export function execHook(p: Payload, kind: i32, label: string, fn: u64, cpu: i32
   ctx.crashWhat = "the " + label + " hook " + codeName(fn) + " crashed Xen";
   const args: u64[] = [];
   if (kind != HOOK_LOAD && kind != HOOK_UNLOAD) {
-    if (arch == ARCH_ARM32) {
-      // the hook's argument is a struct payload, laid out here for LP64 only (run/layout.ts)
-      const r = new RunResult();
-      r.reason = "unmodelled";
-      r.pc = fn;
-      r.message = "the " + label + " hook " + codeName(fn) + " takes a struct payload, whose ARM32 (ILP32) layout the simulator does not lay out: it is not run";
-      runStopEvent(r, cpu, p.name, fn);
-      return r;
-    }
     args.push(payloadStruct(p));
   }
   const r = runXen(fn, args, ctx);
