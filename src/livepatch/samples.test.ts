@@ -134,6 +134,7 @@ const semantics: Record<string, { name: string; newFn: string | null; oldFn: str
   "aarch64/xen_bye_world.livepatch": { name: "xen_extra_version", newFn: "xen_bye_world", oldFn: "xen_extra_version" },
   "x86_64/xen_replace_world.livepatch": { name: "xen_extra_version", newFn: "xen_replace_world", oldFn: null, codes: ["LP_FUNC_OLD_BY_NAME"] },
   "x86_64/xen_prepost_hooks.livepatch": { name: "xen_extra_version", newFn: "xen_hello_world", oldFn: "xen_extra_version", hooks: { preapply: ["prepost_pre_apply"], postapply: ["prepost_post_apply"], prerevert: ["prepost_pre_revert"], postrevert: ["prepost_post_revert"] } },
+  "arm32/xen_payload_hooks.livepatch": { name: "xen_extra_version", newFn: "xen_hello_world", oldFn: "xen_extra_version", hooks: { preapply: ["payload_hooks_pre_apply"], apply: ["payload_hooks_apply"], postapply: ["payload_hooks_post_apply"], revert: ["payload_hooks_revert"] } },
   "aarch64/xen_action_hooks_nofunc.livepatch": { name: "", newFn: null, oldFn: null, hooks: { apply: ["nofunc_apply"], revert: ["nofunc_revert"] } },
   "x86_64/xen_data_bss.livepatch": { name: "xen_deny", newFn: "xen_deny_counted", oldFn: "xen_deny" },
   "x86_64/xen_too_small.livepatch": { name: "idle_loop_hook", newFn: "idle_loop_hook_counted", oldFn: "idle_loop_hook" },

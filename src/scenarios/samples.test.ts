@@ -26,7 +26,7 @@ describe("samples catalogue", () => {
   it("a legacy payload's architecture comes from the catalogue, not its directory", () => {
     expect(sampleInfo("legacy/xen_hello_world_v1.livepatch")).toMatchObject({ kind: "payload", arch: "x86_64", image: "x86_64/xen-syms" });
     expect(payloadsFor("x86_64/xen-syms").map((s) => s.path)).toContain("legacy/xsplice_hello_world.xsplice");
-    expect(payloadsFor("arm32/xen-syms").map((s) => s.path)).toEqual(["arm32/xen_hello_world.livepatch", "arm32/xen_hello_world_oddbranch.livepatch", "arm32/xen_nop.livepatch"]);
+    expect(payloadsFor("arm32/xen-syms").map((s) => s.path)).toEqual(["arm32/xen_hello_world.livepatch", "arm32/xen_hello_world_oddbranch.livepatch", "arm32/xen_nop.livepatch", "arm32/xen_payload_hooks.livepatch"]);
   });
 });
 

@@ -15,6 +15,7 @@ const NO_WRITES: Record<string, string> = {
   xen_expectations_fail: "expect-mismatch",
   xen_action_hooks: "apply action hook",
   xen_action_hooks_nofunc: "apply action hook",
+  xen_payload_hooks: "apply action hook",
 };
 /**
  * Per arch: Arm's do_bug_frame() refuses a payload's file name, so the pre-apply hook's WARN crashes
