@@ -42,17 +42,19 @@ export function heapBase(): u64 {
 // where CONFIG_HAS_EX_TABLE is set, which of these is x86 alone (xen/arch/x86/Kconfig selects it,
 // xen/arch/arm does not), so every field after the region sits 16 bytes lower on aarch64.
 //
-// How the numbers were got: the x86_64 and aarch64 columns with gdb's `ptype /o struct payload`
-// on x86_64 and arm64 xen-syms (/work/xen-payloads). The arm32 column (and the other two again)
-// by compiling a field list written from the headers above (list.h's list_head, virtual_region.h,
-// livepatch_payload.h, livepatch.h's livepatch_fstate) with offsetof() printed as asm constants:
-// `arm-linux-gnueabihf-gcc -ffreestanding -O2 -S` (gcc 12.2, also with Xen's arm32 flags
-// -mcpu=cortex-a15 -msoft-float -mno-unaligned-access: same numbers), `aarch64-linux-gnu-gcc`
-// and `gcc` with ex/ex_end; the fixtures' own struct payload (fixtures/include/livepatch.h)
-// holds the name, hooks and fstate offsets every payload build reads to the same numbers with
-// _Static_assert. By hand for arm32: list at 12 (after two u32 and two bools, 4-aligned), each
-// pointer or size_t 4 on, region at 76 and 60 bytes long (list 8, four pointers, the lookup
-// pointer, frame[4] of two pointers), so nsyms at 136 and name at 196.
+// How the numbers were got: each column with gdb's `ptype /o struct payload` (and `print sizeof`)
+// on a xen-syms of that architecture: x86_64 and arm64 from /work/xen-payloads, arm32 from a
+// hypervisor-only build of Xen c447b7308b (4.23-unstable; XEN_TARGET_ARCH=arm32
+// CROSS_COMPILE=arm-linux-gnueabihf-, defconfig + CONFIG_LIVEPATCH=y, gcc 12.2). Apart from Xen's
+// build, again by compiling a field list written from the headers (list.h's list_head,
+// virtual_region.h, livepatch_payload.h, livepatch.h's livepatch_fstate) with offsetof() printed
+// as asm constants: `arm-linux-gnueabihf-gcc -ffreestanding -O2 -S` (also with Xen's arm32 flags
+// -mcpu=cortex-a15 -msoft-float -mno-unaligned-access: same numbers), `aarch64-linux-gnu-gcc`, and
+// `gcc` with ex/ex_end. The fixtures' own struct payload (fixtures/include/livepatch.h) holds the
+// offsets hooks read to the same numbers with _Static_assert at every payload build. By hand for
+// arm32: list at 12 (after two u32 and two bools, 4-aligned), each pointer or size_t 4 on, region
+// at 76 and 60 bytes long (list 8, four pointers, the lookup pointer, frame[4] of two pointers),
+// so nsyms at 136 and name at 196.
 
 /** Field indices into OFFSETS (one row each). */
 export const P_STATE: i32 = 0;
