@@ -1,5 +1,5 @@
 // Display helpers shared by inspect's text and JSON writers: readelf names, cached per file.
-import { SHN_ABS, SHN_COMMON, SHN_UNDEF, STT_SECTION, describe, printable, stBind, stType, type ElfFile, type SymbolTable } from "../elf/index.ts";
+import { SHN_ABS, SHN_COMMON, SHN_UNDEF, describe, printable, stBind, stType, symbolDisplayName, type ElfFile, type SymbolTable } from "../elf/index.ts";
 
 export interface View {
   elf: ElfFile;
@@ -9,7 +9,7 @@ export interface View {
   relocType(type: number): string;
   /** readelf's flag letters (memoised: a .o repeats a handful of flag sets thousands of times). */
   sectionFlags(flags: bigint): string;
-  /** Symbol name as readelf prints it in relocation listings (section name for SECTION symbols). */
+  /** Symbol name as readelf prints it in -s and -r listings (section name for SECTION symbols): symbolDisplayName(). */
   symbolDisplay(table: SymbolTable | undefined, index: number): string;
   symbolSection(shndx: number): number | string;
 }
@@ -52,7 +52,7 @@ export function createView(elf: ElfFile): View {
       }
       let name = cache[index];
       if (name === undefined) {
-        name = stType(table.info[index]) === STT_SECTION && table.name[index] === "" ? sectionName(table.shndx[index]) : printable(table.name[index]);
+        name = symbolDisplayName(elf, table, index);
         cache[index] = name;
       }
       return name;

@@ -34,7 +34,7 @@ export {
   symbolBefore,
   symbolsByName,
 } from "./image.ts";
-export { formatReadelf, printable, type ReadelfOptions } from "./readelf.ts";
+export { formatReadelf, printable, symbolDisplayName, symbolNamingSection, type ReadelfOptions } from "./readelf.ts";
 export { isMappingSymbol } from "./symbols.ts";
 export { decodeBytes } from "./strings.ts";
 export { labelsAround, symbolInSection, type SectionSymbol } from "./sectionSymbols.ts";

@@ -139,12 +139,32 @@ function symbolTableFor(f: ElfFile, sectionIndex: number): SymbolTable | null {
   return f.symbolTables.find((t) => t.sectionIndex === sectionIndex) ?? null;
 }
 
+/**
+ * The section that names symbol `i` of `t`, or -1 when its name is its own. An STT_SECTION symbol
+ * has no name of its own (st_name 0): readelf 2.40 prints the name of the section it stands for,
+ * in `-s`'s Name column and in `-r`'s Symbol's Name, when its st_shndx is a section of the file.
+ * The one rule for that: readelf's text here, the CLI's `inspect`, and every view of the page.
+ */
+export function symbolNamingSection(f: ElfFile, t: SymbolTable, i: number): number {
+  return stType(t.info[i]) === STT_SECTION && t.nameOffset[i] === 0 && t.shndx[i] < f.sections.length ? t.shndx[i] : -1;
+}
+
+/**
+ * Symbol `i`'s name as the CLI's `inspect` and the page show it: its section's name when
+ * symbolNamingSection() says a section names it, else its own; spelt by printable().
+ */
+export function symbolDisplayName(f: ElfFile, t: SymbolTable, i: number): string {
+  const named = symbolNamingSection(f, t, i);
+  return printable(named >= 0 ? f.sections[named].name : t.name[i]);
+}
+
 /** Name of symbol `i` as readelf prints it in a relocation (section name for SECTION symbols). */
 function relocSymbolName(f: ElfFile, t: SymbolTable, i: number): string {
+  const named = symbolNamingSection(f, t, i);
+  if (named >= 0) return sectionName(f, f.sections[named]);
   if (t.nameOffset[i] === 0) {
     if (stType(t.info[i]) !== STT_SECTION) return "<null>";
     const shndx = t.shndx[i];
-    if (shndx < f.sections.length) return sectionName(f, f.sections[shndx]);
     if (shndx === SHN_ABS) return "ABS";
     if (shndx === SHN_COMMON) return "COMMON";
     if (f.header.machine === 62 && shndx === 0xff02) return "LARGE_COMMON";
@@ -251,9 +271,8 @@ function formatSymbols(f: ElfFile): string {
 
 /** Name column of `readelf -s`: section symbols without a name show their section's name. */
 function symbolName(f: ElfFile, t: SymbolTable, i: number): string {
-  if (stType(t.info[i]) === STT_SECTION && t.nameOffset[i] === 0 && t.shndx[i] < f.sections.length) {
-    return sectionName(f, f.sections[t.shndx[i]]);
-  }
+  const named = symbolNamingSection(f, t, i);
+  if (named >= 0) return sectionName(f, f.sections[named]);
   if (t.stringTableIndex < 0 || !t.nameValid[i]) return "<corrupt>";
   return printable(t.name[i]);
 }

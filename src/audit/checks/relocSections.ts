@@ -4,13 +4,13 @@
 // code then runs with the placeholders the assembler left where addresses belong. Xen's own checks
 // live in the simulated hypervisor; this is the reviewer's view of what those checks let through.
 // Both are errors: a payload whose code runs unrelocated is not one a reviewer can pass.
-import { SHF_ALLOC, SHT_NOBITS, SHT_NULL, SHT_REL, SHT_RELA, STT_SECTION, stType } from "../../elf/constants.ts";
+import { SHF_ALLOC, SHT_NOBITS, SHT_NULL, SHT_REL, SHT_RELA } from "../../elf/constants.ts";
 import { relocationTypeName, sectionTypeName } from "../../elf/describe.ts";
 import type { ElfFile, ElfSection } from "../../elf/index.ts";
 import type { Where } from "../context.ts";
 import type { RuleId } from "../rules.ts";
 import type { Finding } from "../types.ts";
-import { relocAddend, relocOffset, relocSymbol, relocType } from "../../elf/index.ts";
+import { relocAddend, relocOffset, relocSymbol, relocType, symbolDisplayName } from "../../elf/index.ts";
 
 export interface RelocSectionFinding {
   id: Extract<RuleId, "reloc-section-skipped" | "reloc-section-untyped" | "reloc-section-target-unloaded" | "reloc-section-meant-for-loaded">;
@@ -102,7 +102,7 @@ function fieldText(elf: ElfFile, s: ElfSection, k: number): string {
   const st = elf.symbolTables.find((x) => x.sectionIndex === t.symbolTableSection);
   const i = relocSymbol(t, k);
   let sym = `symbol ${i}`;
-  if (st && i < st.count) sym = st.name[i] || (stType(st.info[i]) === STT_SECTION ? (elf.sections[st.shndx[i]]?.name ?? sym) : sym);
+  if (st && i < st.count) sym = symbolDisplayName(elf, st, i) || sym;
   const a = relocAddend(t, k);
   return `+0x${relocOffset(t, k).toString(16)} ${type} ${sym}${a ? `${a < 0n ? "-" : "+"}0x${(a < 0n ? -a : a).toString(16)}` : ""}`;
 }

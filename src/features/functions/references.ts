@@ -2,11 +2,10 @@
 // lands in a string, else a symbol. Linked code (the image) carries its references in the
 // instruction (a RIP-relative operand, an ADRP+ADD or MOVW+MOVT pair); relocatable code (the
 // payload) in the relocations that will fill it.
-import { type ElfFile, relocAddend, type RelocationTable, relocOffset, relocSymbol, SHF_ALLOC, SHF_EXECINSTR, SHF_STRINGS, SHT_NOBITS } from "../../elf/index.ts";
+import { type ElfFile, relocAddend, type RelocationTable, relocOffset, relocSymbol, SHF_ALLOC, SHF_EXECINSTR, SHF_STRINGS, SHT_NOBITS, symbolDisplayName } from "../../elf/index.ts";
 import type { DisasmArch, Insn } from "../../disasm/types.ts";
 import { cString, describeInSection, insnHolding, relocLanding, symbolTableFor, type DecodedCode } from "../inspector/symbolize.ts";
 
-const STT_SECTION = 3;
 
 export { cString };
 
@@ -84,7 +83,7 @@ function refOf(elf: ElfFile, r: RelocationTable, i: number, symtab: ReturnType<t
   const s = relocSymbol(r, i);
   if (!symtab || s === 0 || s >= symtab.count) return null;
   const shndx = symtab.shndx[s];
-  const symbol = (symtab.info[s] & 0xf) === STT_SECTION ? (elf.sections[shndx]?.name ?? `section ${shndx}`) : symtab.name[s];
+  const symbol = symbolDisplayName(elf, symtab, s);
   if (shndx === 0) return { section: null, offset: relocAddend(r, i), symbol, defined: false };
   if (shndx >= elf.sections.length) return null;
   const land = relocLanding(elf, r, i, code);

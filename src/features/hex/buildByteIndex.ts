@@ -2,7 +2,7 @@
 // one strided interval each; labels are computed only when a byte is looked at. A 12k-section
 // file means tens of thousands of intervals, so the page builds the index in slices after the
 // first paint (`byteIndexLater`).
-import { printable, relocOffset, SHT_DYNSYM, SHT_NOBITS, SHT_NOTE, SHT_REL, SHT_RELA, SHT_STRTAB, SHT_SYMTAB } from "../../elf/index.ts";
+import { printable, relocOffset, symbolDisplayName, SHT_DYNSYM, SHT_NOBITS, SHT_NOTE, SHT_REL, SHT_RELA, SHT_STRTAB, SHT_SYMTAB } from "../../elf/index.ts";
 import type { ParsedFile } from "../../state/parsedFile.ts";
 import { hex } from "../format.ts";
 import { IntervalIndex, type Interval } from "./intervalIndex.ts";
@@ -117,7 +117,7 @@ function* intervalsIn(parsed: ParsedFile): Generator<void, Interval[]> {
       count: t.count,
       level: 1,
       kind: "sym",
-      label: (i) => `symbol ${i} in ${secName(t.sectionIndex)}: ${printable(t.name[i]) || "(no name)"}`,
+      label: (i) => `symbol ${i} in ${secName(t.sectionIndex)}: ${symbolDisplayName(elf, t, i) || "(no name)"}`,
       target: (i) => ({ view: "symbols", table: ti, index: i }),
     });
   });

@@ -2,7 +2,7 @@
 // does, plus where it lands (relocLanding, the one place every view takes that from), and what a
 // section offset holds. "function+offset" for a section offset is symbolInSection() in
 // src/elf/sectionSymbols.ts, which the audit asks too.
-import { describe, type ElfFile, EM_X86_64, isMappingSymbol, labelsAround, printable, relocAddend, type RelocationTable, relocOffset, relocSymbol, relocType, SHN_LORESERVE, symbolInSection, type SymbolTable } from "../../elf/index.ts";
+import { describe, type ElfFile, EM_X86_64, isMappingSymbol, labelsAround, printable, relocAddend, type RelocationTable, relocOffset, relocSymbol, relocType, SHN_LORESERVE, symbolDisplayName, symbolInSection, symbolNamingSection, type SymbolTable } from "../../elf/index.ts";
 import type { Insn } from "../../disasm/types.ts";
 import { signedAddend } from "../../livepatch/label.ts";
 
@@ -174,10 +174,11 @@ export function relocText(elf: ElfFile, r: RelocationTable, i: number, image: Im
 export function relocSymbolName(elf: ElfFile, t: SymbolTable, s: number): string {
   const symType = t.info[s] & 0xf;
   const shndx = t.shndx[s];
-  const mapping = symType !== STT_SECTION && isMappingSymbol(t.name[s]);
-  if (symType !== STT_SECTION && !mapping) return printable(t.name[s]);
+  // Named by its section (symbolNamingSection()), or by its own name: readelf -r's Symbol's Name.
+  if (symbolNamingSection(elf, t, s) >= 0 || (symType !== STT_SECTION && !isMappingSymbol(t.name[s]))) return symbolDisplayName(elf, t, s);
+  if (symType === STT_SECTION) return printable(t.name[s]) || `section ${shndx}`;
   const secName = printable(elf.sections[shndx]?.name ?? `section ${shndx}`);
-  return symType === STT_SECTION ? secName : `${secName}${t.value[s] === 0n ? "" : signedAddend(t.value[s])}`;
+  return `${secName}${t.value[s] === 0n ? "" : signedAddend(t.value[s])}`;
 }
 
 /** What "resolves to" says for a PC-relative field in code whose instruction was not decoded. */

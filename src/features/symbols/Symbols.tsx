@@ -1,8 +1,8 @@
-// Every symbol table, readelf -sW columns, filterable by name (as the table spells it, printable())
-// and type. Rows are read from the columnar arrays; a filter builds one Uint32Array of matching rows.
+// Every symbol table, readelf -sW columns, filterable by name (as the table spells it,
+// symbolDisplayName(): a SECTION symbol by its section's name, as readelf prints it) and type. Rows are read from the columnar arrays; a filter builds one Uint32Array of matching rows.
 import { useDeferredValue, useMemo, useState } from "react";
 import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
-import { describe, printable } from "../../elf/index.ts";
+import { describe, printable, symbolDisplayName, symbolNamingSection, type ElfFile, type SymbolTable } from "../../elf/index.ts";
 import { addr, grouped } from "../format.ts";
 import { FlatRows } from "../inspector/flat.ts";
 import type { ViewProps } from "../inspector/viewProps.ts";
@@ -32,14 +32,15 @@ export function Symbols({ file, parsed }: ViewProps) {
           // Names cost a lowercase copy each: a smaller step than integer-only row scans.
           if (i % NAMES_PER_STEP === NAMES_PER_STEP - 1) yield;
           if (type && describe.symbolTypeName(t.info[i] & 0xf, machine, osabi) !== type) continue;
-          // The name as the table shows it (a byte that is not UTF-8 as \xff), which is what a user types.
-          if (q && !printable(t.name[i]).toLowerCase().includes(q)) continue;
+          // The name as the table shows it (a byte that is not UTF-8 as \xff; a SECTION symbol by its
+          // section's name), which is what a user types.
+          if (q && !symbolDisplayName(elf, t, i).toLowerCase().includes(q)) continue;
           out[n++] = flat.rowOf(ti, i);
         }
       }
       return out.subarray(0, n);
     };
-  }, [deferredQuery, type, tables, flat, machine, osabi]);
+  }, [deferredQuery, type, tables, flat, machine, osabi, elf]);
   const list = useEntryList(
     file.id,
     parsed,
@@ -47,7 +48,7 @@ export function Symbols({ file, parsed }: ViewProps) {
     tables,
     flat,
     scan,
-    (ti, i) => `symbol ${i}: ${printable(tables[ti].name[i]) || "(no name)"}`,
+    (ti, i) => `symbol ${i}: ${symbolDisplayName(elf, tables[ti], i) || "(no name)"}`,
     () => {
       setQuery("");
       setType("");
@@ -65,7 +66,7 @@ export function Symbols({ file, parsed }: ViewProps) {
     { id: "bind", header: "Bind", width: "7ch", cell: (r) => { const [t, i] = at(r); return describe.symbolBindName(tables[t].info[i] >> 4, osabi); } },
     { id: "vis", header: "Vis", width: "9ch", cell: (r) => { const [t, i] = at(r); return describe.symbolVisibilityName(tables[t].other[i]); } },
     { id: "ndx", header: "Ndx", width: "5ch", align: "right", cell: (r) => { const [t, i] = at(r); return describe.sectionIndexName(tables[t].shndx[i], machine, elf.sections.length).trim(); } },
-    { id: "name", header: "Name", width: "minmax(20ch, 1fr)", cell: (r) => { const [t, i] = at(r); return printable(tables[t].name[i]); } },
+    { id: "name", header: "Name", width: "minmax(20ch, 1fr)", cell: (r) => { const [t, i] = at(r); return <SymbolName elf={elf} table={tables[t]} index={i} />; } },
   ];
   const types = ["NOTYPE", "OBJECT", "FUNC", "SECTION", "FILE"];
 
@@ -92,9 +93,24 @@ export function Symbols({ file, parsed }: ViewProps) {
           const t = tables[ti];
           const shndx = t.shndx[i];
           const bytes = symbolBytes(elf, shndx, t.value[i], t.size[i]);
-          follow(file.id, shndx > 0 && shndx < elf.sections.length ? { view: "sections", section: shndx } : null, bytes && { ...bytes, label: `${printable(t.name[i]) || "symbol"} (${bytes.size} bytes)` });
+          follow(file.id, shndx > 0 && shndx < elf.sections.length ? { view: "sections", section: shndx } : null, bytes && { ...bytes, label: `${symbolDisplayName(elf, t, i) || "symbol"} (${bytes.size} bytes)` });
         }}
         empty={flat.total === 0 ? "No symbol table." : "No symbol matches."} />
     </div>
+  );
+}
+
+/**
+ * The Name cell: readelf's name for the symbol (symbolDisplayName()). A SECTION symbol has none of
+ * its own (st_name 0) and is named by its section, so that name is muted and says so.
+ */
+function SymbolName({ elf, table, index }: { elf: ElfFile; table: SymbolTable; index: number }) {
+  const name = symbolDisplayName(elf, table, index);
+  const section = symbolNamingSection(elf, table, index);
+  if (section < 0) return name;
+  return (
+    <span className="muted section-named" title={`section symbol: named by section ${section}`}>
+      {name}
+    </span>
   );
 }
