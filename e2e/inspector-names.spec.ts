@@ -64,12 +64,11 @@ test("a name with a byte that is not UTF-8: the Symbols and Relocations filters 
   const symNote = page.locator(".view-note", { hasText: / of [\d,]+ symbols/ });
   for (const typed of ["\\xff", "\\XFF", SYM, `o\\xffw`, "\\xc3count"]) {
     await symFilter.fill(typed);
-    // The symbols whose own name as readelf spells it holds what was typed. readelf (2.40) names a
-    // SECTION symbol by its section; the page shows the symbol's own name, "" for these.
-    const want = symbols.filter((l) => {
-      const f = l.trim().split(/\s+/);
-      return f[3] !== "SECTION" && (f[7] ?? "").toLowerCase().includes(typed.toLowerCase());
-    });
+    // The symbols whose name as readelf spells it holds what was typed. readelf (2.40) names a
+    // SECTION symbol by its section, and so does the page: symbol 3, .text.hello\xffworld\xc3count,
+    // is found by the same typing as symbol 24, hello\xffworld\xc3count.
+    const want = symbols.filter((l) => (l.trim().split(/\s+/)[7] ?? "").toLowerCase().includes(typed.toLowerCase()));
+    expect(want.map((l) => l.trim().split(/\s+/)[3]), `typed ${typed}`).toContain("SECTION");
     await expect(symNote, `typed ${typed}`).toContainText(`${want.length} of ${symbols.length} symbols`);
     // The rows drawn (.vt-row: the header row is not one) each show what was typed.
     await expect(symGrid.locator(".vt-row"), `typed ${typed}`).toHaveCount(want.length);
@@ -100,4 +99,54 @@ test("a name with a byte that is not UTF-8: the Symbols and Relocations filters 
   await expect(relNote).toContainText(`${secWant.length} of ${relocs.length} relocations`);
   await expect(relGrid.locator(".vt-row")).toHaveCount(1);
   await expect(relGrid.locator(".vt-row")).toContainText(`.rela.text.${SYM}`);
+});
+
+test("SECTION symbols: the Symbols view names each by its section, as readelf -sW does, marked as the section's name", async ({ page }) => {
+  // readelf -sW's rows for the sample: Num, Type and the Name column (blank for symbol 0).
+  const rows = execFileSync("readelf", ["-sW", SAMPLE], { encoding: "utf8" })
+    .split("\n")
+    .map((l) => /^ *(\d+): [0-9a-f]+ +\d+ (\S+) +\S+ +\S+ +(\S+)(?: (.*))?$/.exec(l))
+    .filter((m) => m !== null)
+    .map((m) => ({ num: Number(m[1]), type: m[2], ndx: m[3], name: m[4] ?? "" }));
+  const sections = rows.filter((r) => r.type === "SECTION");
+  expect(sections.length).toBe(22);
+  expect(sections[1]).toEqual({ num: 2, type: "SECTION", ndx: "2", name: ".text" });
+
+  await openApp(page);
+  await page.locator("input[type=file]").setInputFiles({ name: "xen_hello_world.livepatch", mimeType: "application/octet-stream", buffer: readFileSync(SAMPLE) });
+  await page.getByRole("tab", { name: /^Symbols/ }).click({ timeout: 20_000 });
+  const grid = page.getByRole("grid", { name: "Symbols" });
+  await expect(grid).toBeVisible();
+  await page.getByRole("combobox", { name: "Symbol type" }).selectOption("SECTION");
+  await expect(page.locator(".view-note", { hasText: / of [\d,]+ symbols/ })).toContainText(`${sections.length} of ${rows.length} symbols`);
+  // Each row drawn: its Num and Name cells are readelf's, the name muted and titled as its section's.
+  const drawn = grid.locator(".vt-row");
+  await expect(drawn.first()).toBeVisible();
+  const n = await drawn.count();
+  expect(n).toBeGreaterThan(10);
+  for (let k = 0; k < n; k++) {
+    const cells = drawn.nth(k).getByRole("gridcell");
+    const num = Number(await cells.nth(0).textContent());
+    const want = rows.find((r) => r.num === num)!;
+    expect(want.type).toBe("SECTION");
+    await expect(cells.last(), `symbol ${num}`).toHaveText(want.name);
+    await expect(cells.last().locator(".section-named"), `symbol ${num}`).toHaveAttribute("title", `section symbol: named by section ${want.ndx}`);
+  }
+  await page.screenshot({ path: test.info().outputPath("symbols-section-names.png") });
+
+  // The filter finds a SECTION symbol by that name: ".text.xen_hello_world" is symbol 8 only.
+  await page.getByRole("combobox", { name: "Symbol type" }).selectOption("");
+  await page.getByRole("searchbox", { name: "Filter symbols by name" }).fill(".text.xen_hello_world");
+  const found = rows.filter((r) => r.name.includes(".text.xen_hello_world"));
+  expect(found.map((r) => r.num)).toEqual([8]);
+  await expect(drawn).toHaveCount(1);
+  await expect(drawn.first().getByRole("gridcell").last()).toHaveText(".text.xen_hello_world");
+  // A FUNC or OBJECT keeps its own name, unmarked: hello_world_load finds two SECTION symbols
+  // (.text.hello_world_load, .rodata.hello_world_load.str1.1), a FUNC and an OBJECT.
+  await page.getByRole("searchbox", { name: "Filter symbols by name" }).fill("hello_world_load");
+  const own = rows.filter((r) => r.name.includes("hello_world_load"));
+  expect(own.map((r) => r.type).sort()).toEqual(["FUNC", "OBJECT", "SECTION", "SECTION"]);
+  await expect(drawn).toHaveCount(own.length);
+  await expect(grid.locator(".vt-row .section-named")).toHaveCount(own.filter((r) => r.type === "SECTION").length);
+  await page.screenshot({ path: test.info().outputPath("symbols-filter-section.png") });
 });
