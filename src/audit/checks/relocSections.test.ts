@@ -70,6 +70,16 @@ describe("a relocation section whose sh_info names a section Xen does not load",
     ]);
   });
 
+  it("a field against a SECTION symbol names it by its section, as readelf -rW does", () => {
+    // readelf -rW, .rela.text.hello_world_check of the sample: +0x2 R_X86_64_PC32 against
+    // .bss.hello_world_counter - 4 and +0xe R_X86_64_PC32 against .text.unlikely.hello_world_check - 4,
+    // both SECTION symbols (readelf -sW: 21 and 6, SECTION, no name of their own).
+    const p = new Patch(sample(X86)).shdr(".rela.text.hello_world_check", "info", 30);
+    const [f] = reviewRelocSections(parseElf(p.bytes));
+    expect(f.id).toBe("reloc-section-meant-for-loaded");
+    expect(f.message).toMatch(/: \+0x2 R_X86_64_PC32 \.bss\.hello_world_counter-0x4, \+0xe R_X86_64_PC32 \.text\.unlikely\.hello_world_check-0x4$/);
+  });
+
   it("offsets past the section its name says: a warning that nothing in it is applied", () => {
     const p = new Patch(sample(X86)).shdr(".rela.text.xen_hello_world", "info", 30).reloc(".rela.text.xen_hello_world", 0, { offset: 0x100n });
     const [f] = reviewRelocSections(parseElf(p.bytes));
