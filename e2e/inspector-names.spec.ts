@@ -5,26 +5,12 @@
 // whose name's tail [4] .rela.text.hello_world_count shares), as src/cli/hostile.test.ts makes it.
 // The expected rows are counted from `readelf -U escape`, which spells those bytes {0xff}, {0xc3}.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { NON_UTF8_SAMPLE, NON_UTF8_SYMBOL, nonUtf8Payload } from "../src/test-support/nonUtf8Names.ts";
 import { test, expect, openApp } from "./support/guards.ts";
 
-const SAMPLE = "public/samples/x86_64/xen_hello_world.livepatch";
-const SYM = "hello\\xffworld\\xc3count";
-
-function hostile(): { bytes: Buffer; path: string } {
-  const b = Buffer.from(readFileSync(SAMPLE));
-  expect(b.subarray(0x5e7, 0x5e7 + 18).toString("latin1")).toBe("hello_world_count\0");
-  expect(b.subarray(0x8a9, 0x8a9 + 24).toString("latin1")).toBe(".text.hello_world_count\0");
-  for (const at of [0x5e7, 0x8a9 + 6]) {
-    b[at + 5] = 0xff;
-    b[at + 11] = 0xc3;
-  }
-  const path = join(mkdtempSync(join(tmpdir(), "lpl-names-")), "names.livepatch");
-  writeFileSync(path, b);
-  return { bytes: b, path };
-}
+const SYM = NON_UTF8_SYMBOL;
+const hostile = () => nonUtf8Payload(NON_UTF8_SAMPLE);
 
 /** readelf's text with its {0xNN} for a byte that is not UTF-8 spelt as the tool spells it, \xNN. */
 function readelf(args: string[], path: string): string {
@@ -103,7 +89,7 @@ test("a name with a byte that is not UTF-8: the Symbols and Relocations filters 
 
 test("SECTION symbols: the Symbols view names each by its section, as readelf -sW does, marked as the section's name", async ({ page }) => {
   // readelf -sW's rows for the sample: Num, Type and the Name column (blank for symbol 0).
-  const rows = execFileSync("readelf", ["-sW", SAMPLE], { encoding: "utf8" })
+  const rows = execFileSync("readelf", ["-sW", NON_UTF8_SAMPLE], { encoding: "utf8" })
     .split("\n")
     .map((l) => /^ *(\d+): [0-9a-f]+ +\d+ (\S+) +\S+ +\S+ +(\S+)(?: (.*))?$/.exec(l))
     .filter((m) => m !== null)
@@ -113,7 +99,7 @@ test("SECTION symbols: the Symbols view names each by its section, as readelf -s
   expect(sections[1]).toEqual({ num: 2, type: "SECTION", ndx: "2", name: ".text" });
 
   await openApp(page);
-  await page.locator("input[type=file]").setInputFiles({ name: "xen_hello_world.livepatch", mimeType: "application/octet-stream", buffer: readFileSync(SAMPLE) });
+  await page.locator("input[type=file]").setInputFiles({ name: "xen_hello_world.livepatch", mimeType: "application/octet-stream", buffer: readFileSync(NON_UTF8_SAMPLE) });
   await page.getByRole("tab", { name: /^Symbols/ }).click({ timeout: 20_000 });
   const grid = page.getByRole("grid", { name: "Symbols" });
   await expect(grid).toBeVisible();

@@ -17,6 +17,7 @@ import { writeJson } from "./inspectJson.ts";
 import { StreamOut } from "./output.ts";
 import { simulateUpload } from "./xenView.ts";
 import { collectingSink } from "./test-support/sink.ts";
+import { NON_UTF8_SYMBOL, nonUtf8Payload } from "../test-support/nonUtf8Names.ts";
 
 const root = join(import.meta.dirname, "../..");
 const cli = join(root, "src/cli/livepatch-lens.mjs");
@@ -411,19 +412,8 @@ describe("a symbol and a section name with bytes that are not UTF-8 (0xff, a lon
   // 0x39). `readelf -sW` prints the bytes raw ("hello<ff>world<c3>count"), `readelf -U escape -sW`
   // as hello{0xff}world{0xc3}count; the tool spells each such byte \xNN everywhere, as it spells
   // one in a funcs name (above), never U+FFFD, which would lose which byte it was.
-  const hostile = () => {
-    const b = Buffer.from(readFileSync(sample));
-    expect(b.subarray(0x5e7, 0x5e7 + 18).toString("latin1")).toBe("hello_world_count\0");
-    expect(b.subarray(0x8a9, 0x8a9 + 24).toString("latin1")).toBe(".text.hello_world_count\0");
-    for (const at of [0x5e7, 0x8a9 + 6]) {
-      b[at + 5] = 0xff;
-      b[at + 11] = 0xc3;
-    }
-    const file = join(mkdtempSync(join(tmpdir(), "lpl-hostile-")), "names.livepatch");
-    writeFileSync(file, b);
-    return file;
-  };
-  const SYM = "hello\\xffworld\\xc3count";
+  const hostile = () => nonUtf8Payload(sample).path;
+  const SYM = NON_UTF8_SYMBOL;
   const SEC = `.text.${SYM}`;
   // eslint-disable-next-line no-control-regex
   const RAW = /[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]|[\udc80-\udcff]/u;
