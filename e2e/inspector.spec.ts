@@ -319,3 +319,25 @@ test("a table whose size is not a whole number of entries says so in its own blo
   // The other blocks of the same file are untouched.
   await expect(page.getByRole("region", { name: ".altinstructions" }).getByRole("list")).toHaveCount(0);
 });
+
+test("arm32: the hello world is accepted and Xen writes a B to its new function", async ({ page }) => {
+  // The hello's code calls through movw/movt + bx (built with -mlong-calls), so no R_ARM_JUMP24 is
+  // left for Xen's perform_rel() to round. Its funcs record: old_addr xen_extra_version 0x200108
+  // (nm arm32/xen-syms), new_addr xen_hello_world placed at 0x100005c; arch_livepatch_apply()'s B
+  // is 0xea000000 | ((0x100005c - (0x200108 + 8)) >> 2) = 0xea37ffd3, little-endian d3 ff 37 ea.
+  await openSamples(page, ["arm32/xen-syms", "arm32/xen_hello_world.livepatch"], "arm32/xen_hello_world.livepatch", "functions");
+  await page.getByRole("button", { name: "Audit: accept" }).waitFor({ timeout: 30_000 });
+  const card = page.getByRole("region", { name: "Trampoline" });
+  await expect(card.getByRole("table", { name: "Bytes Xen writes" })).toContainText("d3 ff 37 ea", { timeout: 20_000 });
+});
+
+test("arm32: the hello built without -mlong-calls is rejected: Xen rounds its load hook's odd branch", async ({ page }) => {
+  // The load hook's `b printk` has an odd word offset, which Xen's arm32 perform_rel() rounds down
+  // (`val &= 0x00FFFFFE`), so it lands at printk - 4 and APPLY never returns.
+  await openSamples(page, ["arm32/xen-syms", "arm32/xen_hello_world_oddbranch.livepatch"], "arm32/xen_hello_world_oddbranch.livepatch", "overview");
+  const verdict = page.getByRole("button", { name: "Audit: reject" });
+  await verdict.waitFor({ timeout: 30_000 });
+  await verdict.click();
+  const panel = page.getByRole("complementary", { name: "Audit findings" });
+  await expect(panel.locator(".audit-finding").filter({ hasText: "code-outcome-unknown" })).toHaveCount(1);
+});
