@@ -473,6 +473,34 @@ test("a focused embed walks the scenario with the slide keys, and its text grows
   await expect(big.locator(".embed")).toHaveAttribute("data-step", "3");
 });
 
+// A speaker types into an embed's console: the slide keys that are also characters (Space, b, .,
+// digits, ?) and the caret keys stay in its input, so the command runs as typed; PageDown and
+// PageUp, which type nothing, still step (a clicker's keys).
+test("an embed's console input keeps the keys typed into it; PageDown and PageUp still step", async ({ page }) => {
+  await page.setViewportSize({ width: 1000, height: 600 });
+  await page.goto("./#embed&scenario=hello-world&step=0&panels=console,explain");
+  const embed = page.locator(".embed");
+  await expect(embed).toHaveAttribute("data-step", "0", { timeout: 30_000 });
+  const input = page.locator(".embed-console").getByRole("textbox", { name: "Console" });
+  await input.click();
+  await page.keyboard.type("upload b1 xen_hello_world.livepatch?", { delay: 10 });
+  await page.keyboard.press("Backspace");
+  await page.keyboard.press("Home");
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("End");
+  await expect(input).toHaveValue("upload b1 xen_hello_world.livepatch");
+  await expect(embed).toHaveAttribute("data-step", "0");
+  await expect(page.getByTestId("embed-blank")).toHaveCount(0);
+  await page.keyboard.press("Enter");
+  // xen-livepatch's own line (tools/misc/xen-livepatch.c upload_func(): "Uploading %s... ", then "completed").
+  await expect(page.locator(".embed-console [data-testid='console-output']")).toContainText("Uploading xen_hello_world.livepatch... completed");
+  await input.click();
+  await page.keyboard.press("PageDown");
+  await expect(embed).toHaveAttribute("data-step", "1");
+  await page.keyboard.press("PageUp");
+  await expect(embed).toHaveAttribute("data-step", "0");
+});
+
 test("reduced motion: a step changes at once, with no animation or transition running", async ({ page }) => {
   await page.emulateMedia({ reducedMotion: "reduce" });
   await present(page, "hello-world", 2);

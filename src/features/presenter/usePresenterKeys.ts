@@ -2,7 +2,8 @@
 // Space goes on and Shift+Space goes back, as in PowerPoint, Keynote and reveal.js.
 // Listened for on the window in the capture phase and stopped there: whatever had the focus (the
 // console's input under the presenter, a button in the footer), a clicker key moves the slides and
-// is never typed anywhere nor pressed twice.
+// is never typed anywhere nor pressed twice. An embed's console is the exception: its input is in
+// view and meant to be typed into, so there only PageDown and PageUp (which type nothing) step.
 import { useEffect } from "react";
 import { useLens } from "../../state/store.ts";
 import { commitTyped, typeDigit, type Typed } from "./scenarioNumber.ts";
@@ -119,9 +120,16 @@ const number = {
   },
 };
 
+/** A control that takes typed text (an embed's console input): its characters and caret keys are its own. */
+function takesText(t: EventTarget | null): boolean {
+  if (t instanceof HTMLTextAreaElement || (t instanceof HTMLElement && t.isContentEditable)) return true;
+  return t instanceof HTMLInputElement && !["checkbox", "radio", "button", "submit", "reset", "file", "range", "color"].includes(t.type);
+}
+
 export function useSlideKeys(surface: "present" | "embed", onFullscreen?: () => void): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      if (surface === "embed" && takesText(e.target) && e.key !== "PageDown" && e.key !== "PageUp") return;
       // Enter ends a scenario number being typed; otherwise it is left to the focused control.
       if (e.key === "Enter" && number.typed && surface === "present") number.take(commitTyped(number.typed));
       else {
