@@ -115,3 +115,34 @@ describe("bugFrameText: what Xen prints at the frame", () => {
     expect(bugFrameText({ ...base, file: null }, "x86_64")).toBeNull();
   });
 });
+
+describe("a bug frame whose file name the payload does not hold", () => {
+  // xen_alternatives' WARN frame with the file pointer's relocation addend moved 1 MiB on
+  // (.rodata.bug_file + 0x4e100004: line 78 as before, displacement 0x100000): readelf -r of the
+  // sample puts that relocation (.rela.bug_frames.1 #1) at 0x498 + 24, its addend 16 bytes in;
+  // readelf -S puts .bug_frames.1 at 0xc4, so the pointer word is at 0xc8.
+  const hostile = () => {
+    const bytes = new Uint8Array(readFileSync(samplePath("x86_64/xen_alternatives.livepatch")));
+    new DataView(bytes.buffer).setBigInt64(0x498 + 24 + 16, 0x4e100004n, true);
+    return analyzePayload(parseElf(bytes))!;
+  };
+
+  it("says so: Xen's do_bug_frame() takes a file name only inside Xen or a loaded payload, else the trap is fatal", () => {
+    const model = hostile();
+    expect(model.bugFrames.map(row)).toEqual([
+      { type: 1, size: 8, loc: "xen_alt_major_version+0x19", ptr: ".rodata.bug_file+0x100000", line: 78, file: null, msg: null, message: null },
+    ]);
+    const d = model.diagnostics.filter((x) => x.code === "LP_BUG_FILE_UNREADABLE");
+    expect(d).toHaveLength(1);
+    expect(d[0]).toMatchObject({ severity: "warning", offset: 0xc8 });
+    // .rodata.bug_file is 0x14 bytes (readelf -S of the sample).
+    expect(d[0].message).toContain(".bug_frames.1[0]: the file name points at .rodata.bug_file+0x100000, outside its 20 bytes");
+    expect(d[0].message).toContain("do_bug_frame()");
+    expect(d[0].message).toContain("is_kernel(), is_patch()");
+  });
+
+  it("the unchanged sample has no such warning", () => {
+    const model = analyzePayload(parseElf(new Uint8Array(readFileSync(samplePath("x86_64/xen_alternatives.livepatch")))))!;
+    expect(model.diagnostics.filter((x) => x.code === "LP_BUG_FILE_UNREADABLE")).toEqual([]);
+  });
+});

@@ -40,6 +40,25 @@ function text(ctx: Context, f: SelfRelative): string | null {
   return s.ok ? decodeName(s.bytes) : null;
 }
 
+/**
+ * An x86 frame's file name that the payload does not hold (outside its section, in one with no
+ * file contents, no NUL before the section ends). xen/common/bug.c do_bug_frame() reads a file
+ * name only inside Xen or a loaded payload (is_kernel(), is_patch()); elsewhere it returns -EINVAL
+ * and xen/arch/x86/traps.c do_invalid_op() goes to die. A name in Xen (an undefined symbol) is
+ * Xen's own string; Arm trusts no payload file name at all (bugFrameText()).
+ */
+function unreadableFile(ctx: Context, f: SelfRelative, where: string, kind: string, section: number): void {
+  const s = stringAt(ctx, f.target);
+  if (s.ok || s.external || f.target.kind !== "symbol") return;
+  ctx.diagnostics.push({
+    severity: "warning",
+    code: "LP_BUG_FILE_UNREADABLE",
+    offset: f.offset,
+    message: `${where}: the file name ${s.why}: Xen's do_bug_frame() (xen/common/bug.c) takes a file name only from inside Xen or a loaded payload (is_kernel(), is_patch()), else returns -EINVAL and do_invalid_op() goes to die, so when this ${kind} is reached it crashes the host (or prints whatever bytes lie there) instead of naming its file and line`,
+    section,
+  });
+}
+
 export function decodeBugFrames(ctx: Context): BugFrame[] {
   const out: BugFrame[] = [];
   const x86 = ctx.arch === "x86_64";
@@ -68,6 +87,7 @@ export function decodeBugFrames(ctx: Context): BugFrame[] {
         file: run ? null : text(ctx, ptr.field),
         message: msg ? text(ctx, msg) : null,
       });
+      if (x86 && !run) unreadableFile(ctx, ptr.field, where, KINDS[frameType], src.sectionIndex);
     });
   }
   return out;
