@@ -501,6 +501,23 @@ test("an embed's console input keeps the keys typed into it; PageDown and PageUp
   await expect(embed).toHaveAttribute("data-step", "0");
 });
 
+// A timeline panel half a 960×540 frame wide (468 px) gave its controls all the width they asked
+// for: the line saying where the timeline is was one character wide, a letter per row, and the
+// event list had no room. In a narrow panel the line and the list go under the controls.
+test("an embed's timeline in a half-width panel keeps its current event on one line and its list readable", async ({ page }) => {
+  await page.setViewportSize({ width: 960, height: 540 });
+  await page.goto("./#embed&scenario=replace&step=4&panels=diagram,timeline");
+  await expect(page.locator(".embed")).toHaveAttribute("data-step", "4", { timeout: 30_000 });
+  const m = await page.locator(".embed-timeline").evaluate((panel) => {
+    const now = panel.querySelector(".tl-now")!.getBoundingClientRect();
+    const list = panel.querySelector(".tl-list")!.getBoundingClientRect();
+    return { panel: panel.getBoundingClientRect().width, now: now.width, list: list.width, listH: list.height };
+  });
+  expect(m.now).toBeGreaterThan(m.panel * 0.8);
+  expect(m.list).toBeGreaterThan(m.panel * 0.8);
+  expect(m.listH).toBeGreaterThan(40);
+});
+
 test("reduced motion: a step changes at once, with no animation or transition running", async ({ page }) => {
   await page.emulateMedia({ reducedMotion: "reduce" });
   await present(page, "hello-world", 2);
