@@ -501,6 +501,27 @@ test("an embed's console input keeps the keys typed into it; PageDown and PageUp
   await expect(embed).toHaveAttribute("data-step", "0");
 });
 
+// Five or six panels were one column of strips (a 1920×1080 frame: six 163 px strips, four of
+// them scrolling; at 960×540 the diagram too small to read). Two columns of three rows give each
+// panel half the width and a third of the height: 1920×1080 less the 1.2vmin (13 px) padding and
+// gaps, by hand (1920 − 3 × 13) / 2 ≈ 940 by (1080 − 4 × 13) / 3 ≈ 343.
+for (const panels of ["diagram,explain,cpus,memory,console,timeline", "diagram,explain,cpus,memory,console"]) {
+  test(`a 1920×1080 embed of ${panels.split(",").length} panels lays them out in two columns of three rows`, async ({ page }) => {
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.goto(`./#embed&scenario=replace&step=4&panels=${panels}`);
+    await expect(page.locator(".embed")).toHaveAttribute("data-step", "4", { timeout: 30_000 });
+    const boxes = await page.locator(".embed-panel").evaluateAll((all) => all.map((p) => p.getBoundingClientRect().toJSON() as DOMRect));
+    expect(boxes).toHaveLength(panels.split(",").length);
+    for (const b of boxes) {
+      expect(b.width).toBeGreaterThan(925);
+      expect(b.width).toBeLessThan(955);
+      expect(b.height).toBeGreaterThan(330);
+      expect(b.height).toBeLessThan(355);
+    }
+    await expect(page.locator(".embed-diagram[data-small]")).toHaveCount(0);
+  });
+}
+
 // A timeline panel half a 960×540 frame wide (468 px) gave its controls all the width they asked
 // for: the line saying where the timeline is was one character wide, a letter per row, and the
 // event list had no room. In a narrow panel the line and the list go under the controls.
