@@ -129,6 +129,9 @@ export function reviewPayload(input: ReviewInput): Reviewed {
 
   // The reason fields are unresolved, said once per reason (LP_UNRESOLVED, from unresolvedSymbol()).
   for (const d of model.diagnostics) if (d.code === "LP_UNRESOLVED") emit("fields-unresolved", d.message);
+  // A bug frame's file name the payload does not hold (LP_BUG_FILE_UNREADABLE, x86 only: bugframes.ts).
+  for (const d of model.diagnostics)
+    if (d.code === "LP_BUG_FILE_UNREADABLE") emit("bug-frame-file-unreadable", d.message, { section: d.section === undefined ? undefined : input.elf.sections[d.section]?.name, sectionIndex: d.section, offset: d.offset, length: 4 });
 
   for (const r of reviewRelocSections(input.elf)) emit(r.id, r.message, r.where);
 

@@ -194,6 +194,9 @@ const CASES: Partial<Record<RuleId, [trigger: () => Case, clean: () => Case]>> =
   "func-jump-ends-inside-instruction": [() => one(HELLO), () => one(x("xen_alternatives"))],
   "func-applied-byte-set": [() => patched(NOP, (p) => p.u8(p.func(0, "applied"), 1)), () => one(NOP)],
   "not-safe-to-reapply": [() => one(x("xen_data_bss")), () => one(NOP)],
+  // The WARN frame's file pointer moved 1 MiB past .rodata.bug_file: the addend of .rela.bug_frames.1's
+  // second record (readelf -r: .rodata.bug_file + 0x4e000004, 16 bytes into the 24-byte record).
+  "bug-frame-file-unreadable": [() => patched(x("xen_alternatives"), (p) => p.word(p.section(".rela.bug_frames.1").dataOffset + 24 + 16, 0x4e100004n)), () => one(x("xen_alternatives"))],
   "hook-not-function": [() => patched(HELLO, (p) => p.reloc(".rela.livepatch.hooks.load", 0, { sym: p.symbol("livepatch_xen_hello_world").index })), () => one(HELLO)],
   "depends-target": [() => one(HELLO), () => patched(NOP, (p) => p.rename(".livepatch.depends", ".livepatch.depend"))],
   "hook-runs": [() => one(HELLO), () => one(NOP)],

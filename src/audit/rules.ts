@@ -153,6 +153,9 @@ export const RULES = {
   ),
   "func-patched-twice": warn("When two payloads applied at once patch the same function, the later applied one's branch overwrites the earlier, and Xen refuses to revert them out of order."),
   "func-applied-byte-set": warn("Xen 4.14–4.18.0 trusted the record's 'applied' byte and would skip this function; newer Xen ignores it."),
+  "bug-frame-file-unreadable": warn(
+    "x86's do_bug_frame() (xen/common/bug.c) prints a WARN, BUG or ASSERT frame's file name only when it lies inside Xen or a loaded payload (is_kernel(), is_patch()); elsewhere it returns -EINVAL and do_invalid_op() goes to die, so a frame whose file name the payload does not hold turns a warning into a crash of the host when it is reached.",
+  ),
   "not-safe-to-reapply": warn("The payload has writable data, so after a REVERT Xen refuses to APPLY it again (its data may be stale); it must be unloaded and uploaded afresh."),
   "func-branch-into-patch": warn("A branch left after the NOPs lands in the middle of one of them, so taking it runs part of a NOP instruction as new code."),
   "revert-vetoed-once": warn("The rollback's first REVERT was vetoed by the payload's pre-revert hook and a second one reverted it: whoever rolls the host back must expect to run REVERT twice."),
