@@ -269,3 +269,30 @@ describe("validateDraft (the editor's draft read back from storage)", () => {
     expect(draftIssues({ ...draft(), steps: Array.from({ length: 201 }, () => draft().steps[0]) })).toEqual(["steps: must be a list of at most 200 steps"]);
   });
 });
+
+// A hostile file's title "Hello\u202eworld" showed reversed in the scenario picker ("Hellodlrow"),
+// and a command's BEL and ESC showed as boxes on the step chips (the console spells them \x07\x1b).
+// Unicode: U+202E RIGHT-TO-LEFT OVERRIDE and U+2066 LEFT-TO-RIGHT ISOLATE are bidi controls, U+0007
+// BEL and U+001B ESC C0 controls, U+0085 NEXT LINE a C1 control.
+describe("control characters", () => {
+  it("are refused in the title, step titles and commands, with the code point named", () => {
+    const raw = good();
+    raw.title = "Hello\u202eworld";
+    (raw.steps[0] as { title?: string }).title = "up\u2066";
+    raw.steps[3].command = "apply xen_hello_world\u0007\u001b[31m";
+    expect(issues(raw)).toEqual([
+      "title: holds U+202E, a control character; only printable text is allowed",
+      "steps[0].title: holds U+2066, a control character; only printable text is allowed",
+      "steps[3].command: holds U+0007, a control character; only printable text is allowed",
+    ]);
+  });
+
+  it("are refused in an explanation and the summary, but for line breaks and tabs", () => {
+    const raw = good();
+    raw.summary = "first line\nsecond\tcolumn";
+    raw.steps[0].explain = "one\ntwo";
+    expect(issues(raw)).toEqual([]);
+    raw.steps[1].explain = "a\u0085b";
+    expect(issues(raw)).toEqual(["steps[1].explain: holds U+0085, a control character; only printable text is allowed"]);
+  });
+});

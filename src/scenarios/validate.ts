@@ -39,11 +39,26 @@ class Issues {
   }
 }
 
-function str(v: unknown, path: string, max: number, issues: Issues, opts: { optional?: boolean; empty?: boolean } = {}): string | undefined {
+/**
+ * C0 and C1 controls, DEL and the bidi embeddings, overrides and isolates (U+202A–U+202E,
+ * U+2066–U+2069): a title holding U+202E reads reversed, a BEL or ESC draws as a box. Prose (an
+ * explanation, the summary) may break lines and hold tabs.
+ */
+function controlIn(v: string, prose: boolean): number | null {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if ((c < 0x20 && !(prose && (c === 0x09 || c === 0x0a))) || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) return c;
+  }
+  return null;
+}
+
+function str(v: unknown, path: string, max: number, issues: Issues, opts: { optional?: boolean; empty?: boolean; prose?: boolean } = {}): string | undefined {
   if (v === undefined && opts.optional) return undefined;
   if (typeof v !== "string") return issues.add(path, v === undefined ? "is missing" : "must be a string"), undefined;
   if (!opts.empty && v.trim() === "") return issues.add(path, "must not be empty"), undefined;
   if (v.length > max) return issues.add(path, `is ${v.length} characters long; at most ${max}`), undefined;
+  const control = controlIn(v, opts.prose === true);
+  if (control !== null) return issues.add(path, `holds U+${control.toString(16).toUpperCase().padStart(4, "0")}, a control character; only printable text is allowed`), undefined;
   return v;
 }
 
@@ -160,7 +175,7 @@ function expectation(v: unknown, path: string, issues: Issues): StepExpect | und
   if (v.status !== undefined) out.status = int(v.status, `${path}.status`, 0, 255, issues);
   if (v.output !== undefined) {
     if (!Array.isArray(v.output) || v.output.length > 16) issues.add(`${path}.output`, "must be a list of at most 16 strings");
-    else out.output = v.output.flatMap((s, i) => str(s, `${path}.output[${i}]`, 500, issues) ?? []);
+    else out.output = v.output.flatMap((s, i) => str(s, `${path}.output[${i}]`, 500, issues, { prose: true }) ?? []);
   }
   if (v.states !== undefined) {
     if (!isObj(v.states)) issues.add(`${path}.states`, "must map payload names to APPLIED, CHECKED or none");
@@ -199,7 +214,7 @@ function step(v: unknown, path: string, files: Set<string> | null, issues: Issue
   if (!isObj(v)) return issues.add(path, "must be an object with a command or a knob"), undefined;
   noExtraKeys(v, ["title", "command", "knob", "explain", "highlight", "expect"], path, issues);
   const title = str(v.title, `${path}.title`, LIMITS.title, issues, { optional: true });
-  const explain = str(v.explain, `${path}.explain`, LIMITS.explain, issues);
+  const explain = str(v.explain, `${path}.explain`, LIMITS.explain, issues, { prose: true });
   let hl: Highlight[] = [];
   if (v.highlight !== undefined) {
     if (!Array.isArray(v.highlight) || v.highlight.length > LIMITS.highlights) issues.add(`${path}.highlight`, `must be a list of at most ${LIMITS.highlights} items`);
@@ -252,7 +267,7 @@ export function validateScenario(raw: unknown): Scenario {
   const id = str(raw.id, "id", 64, issues);
   if (id !== undefined && !SCENARIO_ID.test(id)) issues.add("id", "must be lower-case letters, digits and dashes (at most 64)");
   const title = str(raw.title, "title", LIMITS.title, issues);
-  const summary = str(raw.summary, "summary", LIMITS.summary, issues, { optional: true, empty: true }) ?? "";
+  const summary = str(raw.summary, "summary", LIMITS.summary, issues, { optional: true, empty: true, prose: true }) ?? "";
   const image = samplePath(raw.image, "image", issues);
   const imageInfo = image === undefined ? undefined : sampleInfo(image);
   if (image !== undefined && imageInfo?.kind !== "image") issues.add("image", `${image} is not a sample image; the images are ${SAMPLE_IMAGES.join(", ")}`);
@@ -307,7 +322,7 @@ export function validateDraft(raw: unknown): ScenarioDraft {
   if (!isObj(raw)) throw new ScenarioError([{ path: "", message: "a draft is a JSON object" }]);
   noExtraKeys(raw, ["title", "summary", "image", "payloads", "cpus", "steps"], "", issues);
   const title = str(raw.title, "title", LIMITS.title, issues, { empty: true });
-  const summary = str(raw.summary, "summary", LIMITS.summary, issues, { empty: true });
+  const summary = str(raw.summary, "summary", LIMITS.summary, issues, { empty: true, prose: true });
   const image = samplePath(raw.image, "image", issues);
   let payloads: string[] = [];
   if (!Array.isArray(raw.payloads) || raw.payloads.length > LIMITS.payloads) issues.add("payloads", `must be a list of at most ${LIMITS.payloads} sample paths`);
@@ -327,7 +342,7 @@ export function validateDraft(raw: unknown): ScenarioDraft {
       noExtraKeys(v, ["title", "command", "explain", "original"], path, issues);
       const t = str(v.title, `${path}.title`, LIMITS.title, issues, { empty: true });
       const command = str(v.command, `${path}.command`, LIMITS.command, issues, { empty: true });
-      const explain = str(v.explain, `${path}.explain`, LIMITS.explain, issues, { empty: true });
+      const explain = str(v.explain, `${path}.explain`, LIMITS.explain, issues, { empty: true, prose: true });
       const original = v.original === null ? null : (step(v.original, `${path}.original`, null, issues) ?? null);
       if (t !== undefined && command !== undefined && explain !== undefined) steps.push({ title: t, command, explain, original });
     }
