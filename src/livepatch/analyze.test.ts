@@ -306,3 +306,24 @@ describe("a .livepatch.funcs the file cannot hold", () => {
     expect(model.funcs).toEqual([]);
   });
 });
+
+// An .altinstructions of type SHT_NOBITS (8) listed "No alternatives." with no word. Xen zero-fills
+// a NOBITS section (xen/common/livepatch.c move_payload(): memset), still relocates into it
+// (livepatch_elf_perform_relocs() skips only non-ALLOC targets) and prepare_payload() walks its
+// sh_size / sizeof(struct alt_instr) entries: 14 bytes (readelf -S of the sample) is one entry.
+describe("a table section of type NOBITS", () => {
+  it("is a warning naming the entries Xen reads from zeroed memory", () => {
+    const p = new Patch(sample("x86_64/xen_alternatives.livepatch")).shdr(".altinstructions", "type", 8);
+    const model = analyzePayload(parseElf(p.bytes))!;
+    expect(model.alternatives).toEqual([]);
+    const d = model.diagnostics.filter((x) => x.code === "LP_TABLE_NOBITS");
+    expect(d).toHaveLength(1);
+    expect(d[0].severity).toBe("warning");
+    expect(d[0].message).toContain(".altinstructions is SHT_NOBITS: no bytes in the file, but 14 bytes (1 14-byte alt_instr (x86))");
+  });
+
+  it("the unchanged sample has no such warning", () => {
+    const model = analyzePayload(parseElf(new Patch(sample("x86_64/xen_alternatives.livepatch")).bytes))!;
+    expect(model.diagnostics.filter((x) => x.code === "LP_TABLE_NOBITS")).toEqual([]);
+  });
+});

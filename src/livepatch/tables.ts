@@ -15,7 +15,20 @@ export function records(ctx: Context, name: string, layout: StructLayout, allowe
     ctx.diagnostics.push({ severity: "error", code: "LP_SECTION_UNSUPPORTED", offset: section.header.offset, message: `${name} has no meaning on ${ctx.arch ?? "this architecture"}: not decoded`, section: section.index });
     return section;
   }
-  if (section.type === SHT_NOBITS) return section;
+  if (section.type === SHT_NOBITS) {
+    // Xen zero-fills it (move_payload()), still relocates into it and reads its entries: nothing
+    // here to decode, but not nothing to Xen.
+    const n = section.size / BigInt(layout.size);
+    if (section.size > 0n)
+      ctx.diagnostics.push({
+        severity: "warning",
+        code: "LP_TABLE_NOBITS",
+        offset: section.header.offset,
+        message: `${name} is SHT_NOBITS: no bytes in the file, but ${section.size} bytes (${n} ${layout.size}-byte ${layout.name}) that Xen fills with zeros, relocates and reads as entries; not decoded here`,
+        section: section.index,
+      });
+    return section;
+  }
   const data = ctx.data(section);
   if (data.length % layout.size !== 0)
     ctx.diagnostics.push({
