@@ -522,6 +522,21 @@ for (const panels of ["diagram,explain,cpus,memory,console,timeline", "diagram,e
   });
 }
 
+// At 1920×1080 an embed's text is 3vmin, 32 px, but "STEP 4 OF 6", the step's title, its command,
+// its highlight chip and the payload's name in the CPU lanes' caption stayed at the page's 11–17 px.
+test("a 1920×1080 embed sizes the explanation's header, command and chips and the lanes' caption code with its text", async ({ page }) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.goto("./#embed&scenario=replace&step=4&panels=explain,cpus");
+  await expect(page.locator(".embed")).toHaveAttribute("data-step", "4", { timeout: 30_000 });
+  await expect(page.locator(".embed-cpus .sim-caption code")).toBeVisible({ timeout: 20_000 });
+  const px = (sel: string) => page.locator(sel).first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  const body = await px(".embed-explain .scn-text");
+  expect(body).toBeCloseTo(32.4, 0); // 3vmin of 1080
+  for (const sel of [".embed-explain .scn-where", ".embed-explain .scn-step-title", ".embed-explain .scn-typed code", ".embed-explain .scn-chip", ".embed-cpus .sim-caption code"]) {
+    expect(await px(sel), sel).toBeGreaterThan(body * 0.55);
+  }
+});
+
 // A timeline panel half a 960×540 frame wide (468 px) gave its controls all the width they asked
 // for: the line saying where the timeline is was one character wide, a letter per row, and the
 // event list had no room. In a narrow panel the line and the list go under the controls.
