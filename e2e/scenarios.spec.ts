@@ -219,6 +219,23 @@ test("a scenario file whose payloads are for another architecture than its image
   await expect(page.locator(".scn-panel .scn-explain")).toHaveCount(0);
 });
 
+// A file may hold 200 steps. Under 1600×1000 the scenario card grows to its content, and its step
+// list grew with it: 100 rows of pills, a card 2,700 px tall, and the state diagram beside it drawn
+// 1,300 px down its stretched card, the visible part blank. The list now scrolls past a few rows.
+test("a 200-step scenario keeps its step list short and its state diagram in view", async ({ page }) => {
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await openAt(page, "#scenario=hello-world", 0);
+  const steps = [{ command: "upload xen_hello_world xen_hello_world.livepatch", explain: "Upload." }];
+  for (let i = 1; i < 200; i++) steps.push({ command: i % 2 ? "apply xen_hello_world" : "revert xen_hello_world", explain: i % 2 ? "Apply." : "Revert." });
+  const long = { format: "livepatch-lens-scenario", version: 1, id: "qa-long", title: "Two hundred steps", summary: "QA", image: "x86_64/xen-syms", payloads: ["x86_64/xen_hello_world.livepatch"], cpus: 4, steps };
+  await page.getByLabel("Scenario file").setInputFiles({ name: "long.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(long)) });
+  await expect(page.locator(".scn-panel .scn-steps li")).toHaveCount(201, { timeout: 30_000 });
+  const list = await page.locator(".scn-panel .scn-steps").evaluate((el) => ({ h: el.getBoundingClientRect().height, scrolls: el.scrollHeight > el.clientHeight }));
+  expect(list.h).toBeLessThan(300);
+  expect(list.scrolls).toBe(true);
+  await expect(page.locator(".sim-diagram .sd-node").first()).toBeInViewport();
+});
+
 test("the editor keeps what was typed: Escape in a field does not close it, and closing keeps a draft until Discard or Run it", async ({ page }) => {
   await openAt(page, "#scenario=hello-world", 0);
   const write = page.getByRole("button", { name: "Write a scenario" });
