@@ -4,6 +4,7 @@
 // checked by validateDraft() (src/scenarios/validate.ts) and dropped, with the reason said, when
 // it does not pass.
 import { LIMITS, ScenarioError, type ScenarioDraft } from "../scenarios/schema.ts";
+import { scenarioFormat } from "./scenarioFormat.ts";
 
 export const DRAFT_KEY = "livepatch-lens.scenario-draft";
 /** The stored form's version: a draft stored in any other is dropped, not misread. */
@@ -36,8 +37,7 @@ async function parse(text: string): Promise<ScenarioDraft> {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new Error("it is not a JSON object");
   const { version, draft } = raw as Record<string, unknown>;
   if (version !== DRAFT_VERSION) throw new Error(`${version === undefined ? "it has no version" : `its version is ${JSON.stringify(version)}`}; this page reads version ${DRAFT_VERSION}`);
-  // The validator loads when a draft is there to check: it is not needed for the first screen.
-  const { validateDraft } = await import("../scenarios/validate.ts");
+  const { validateDraft } = await scenarioFormat();
   return validateDraft(draft);
 }
 

@@ -1,9 +1,7 @@
 // Scenarios the user wrote, kept in this browser (localStorage) under their id so that a
 // `#scenario=user:<id>` link reopens them here. The saved file is the portable form.
 import type { Scenario } from "../scenarios/index.ts";
-
-// The scenario format's reader and writer load when first used: they are not needed for the first screen.
-const format = () => import("../scenarios/validate.ts");
+import { scenarioFormat } from "./scenarioFormat.ts";
 
 const KEY = "livepatch-lens.user-scenarios";
 const MAX_KEPT = 50;
@@ -18,7 +16,7 @@ function readAll(): Record<string, string> {
 }
 
 export async function keepUserScenario(s: Scenario): Promise<string> {
-  const { serializeScenario } = await format();
+  const { serializeScenario } = await scenarioFormat();
   const all = readAll();
   delete all[s.id];
   all[s.id] = serializeScenario(s);
@@ -35,7 +33,7 @@ export async function keepUserScenario(s: Scenario): Promise<string> {
 export async function findUserScenario(id: string): Promise<Scenario | null> {
   const text = readAll()[id];
   if (typeof text !== "string") return null;
-  const { parseScenario } = await format();
+  const { parseScenario } = await scenarioFormat();
   try {
     return parseScenario(text);
   } catch {
