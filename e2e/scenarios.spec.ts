@@ -3,6 +3,7 @@
 // scenario written in the page, saved as a file and loaded again; the editor's image switch, its
 // architecture check and the draft it keeps.
 import { readFile } from "node:fs/promises";
+import { ARCHMIX_SCENARIO } from "../src/test-support/archmixScenario.ts";
 import { test, expect } from "./support/guards.ts";
 import type { Page } from "@playwright/test";
 
@@ -197,21 +198,7 @@ test("switching the editor's image moves the ticked payloads to its builds by fi
 test("a scenario file whose payloads are for another architecture than its image is refused, naming both", async ({ page }) => {
   await page.goto("./");
   await page.getByRole("button", { name: "Simulator" }).click();
-  // QA s30's archmix.json: an arm64 image with the x86 hello and bye.
-  const archmix = {
-    format: "livepatch-lens-scenario",
-    version: 1,
-    id: "qa-archmix",
-    title: "qa-cpu1",
-    summary: "QA",
-    image: "aarch64/xen-syms",
-    payloads: ["x86_64/xen_hello_world.livepatch", "x86_64/xen_bye_world.livepatch"],
-    cpus: 1,
-    steps: [
-      { title: "Upload hello", command: "upload xen_hello_world xen_hello_world.livepatch", explain: "Upload." },
-      { title: "Load bye", command: "load xen_bye_world.livepatch", explain: "Stack bye on top." },
-    ],
-  };
+  const archmix = ARCHMIX_SCENARIO;
   await page.getByLabel("Scenario file").setInputFiles({ name: "archmix.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(archmix)) });
   const problem = page.locator(".scn-problem");
   await expect(problem).toContainText("payloads[0]: x86_64/xen_hello_world.livepatch is not for aarch64/xen-syms: it is an x86_64 payload, the image is aarch64");

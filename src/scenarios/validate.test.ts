@@ -5,6 +5,7 @@ import { parseScenario, serializeScenario, validateDraft, validateScenario } fro
 import { inputsThrough, pathStatus, stepInputs } from "./inputs.ts";
 import { formatScenarioHash, parseScenarioHash } from "./hash.ts";
 import { parseCatalogueIndex } from "./catalogue.ts";
+import { ARCHMIX_SCENARIO } from "../test-support/archmixScenario.ts";
 
 const good = () => ({
   format: "livepatch-lens-scenario",
@@ -96,21 +97,7 @@ describe("validateScenario", () => {
     expect(issues({ ...good(), image: "aarch64/xen-syms" })).toEqual([
       "payloads[0]: x86_64/xen_hello_world.livepatch is not for aarch64/xen-syms: it is an x86_64 payload, the image is aarch64",
     ]);
-    // QA s30's file: an arm64 image with the x86 hello and bye (/tmp/qa30/scn/archmix.json).
-    const archmix = {
-      format: "livepatch-lens-scenario",
-      version: 1,
-      id: "qa-archmix",
-      title: "qa-cpu1",
-      summary: "QA",
-      image: "aarch64/xen-syms",
-      payloads: ["x86_64/xen_hello_world.livepatch", "x86_64/xen_bye_world.livepatch"],
-      cpus: 1,
-      steps: [
-        { title: "Upload hello", command: "upload xen_hello_world xen_hello_world.livepatch", explain: "Upload." },
-        { title: "Load bye", command: "load xen_bye_world.livepatch", explain: "Stack bye on top." },
-      ],
-    };
+    const archmix = ARCHMIX_SCENARIO;
     expect(() => parseScenario(JSON.stringify(archmix))).toThrow(
       "payloads[0]: x86_64/xen_hello_world.livepatch is not for aarch64/xen-syms: it is an x86_64 payload, the image is aarch64\n" +
         "payloads[1]: x86_64/xen_bye_world.livepatch is not for aarch64/xen-syms: it is an x86_64 payload, the image is aarch64",
